@@ -1,0 +1,65 @@
+package io.engram.io;
+
+import io.engram.learning.PatternBlock;
+import java.io.IOException;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.List;
+
+/**
+ * Turns numpy arrays into validated pattern blocks: a 2-D (P x N) array is P patterns, a 1-D
+ * array is one pattern. Values of any supported dtype are converted to float32.
+ */
+public final class Patterns {
+
+  private Patterns() {}
+
+  /**
+   * Patterns from one array: 2-D is P x N, 1-D is one pattern.
+   *
+   * @throws IllegalArgumentException for other ranks, non-finite values or zero-length patterns
+   */
+  public static PatternBlock fromArray(NdArray a) {
+    if (a.rank() == 1) {
+      return PatternBlock.ofRows(a.toFloatArray(), 1, a.dim(0));
+    }
+    if (a.rank() == 2) {
+      if (a.dim(0) == 0) {
+        return PatternBlock.empty();
+      }
+      return PatternBlock.ofRows(a.toFloatArray(), a.dim(0), a.dim(1));
+    }
+    throw new IllegalArgumentException(
+        "patterns must be a 1-D or 2-D array, got shape " + Arrays.toString(a.shape()));
+  }
+
+  /**
+   * Patterns from a list of arrays, one pattern each (CANNs' list of 1-D patterns).
+   *
+   * @throws IllegalArgumentException if an array is not 1-D ("pattern 2 is not 1-D: shape [3,
+   *     4]"), lengths differ, or values are not finite
+   */
+  public static PatternBlock fromArrays(List<NdArray> arrays) {
+    List<float[]> rows = new ArrayList<>(arrays.size());
+    for (int k = 0; k < arrays.size(); k++) {
+      NdArray a = arrays.get(k);
+      if (a.rank() != 1) {
+        throw new IllegalArgumentException(
+            "pattern " + k + " is not 1-D: shape " + Arrays.toString(a.shape()));
+      }
+      rows.add(a.toFloatArray());
+    }
+    return PatternBlock.of(rows);
+  }
+
+  /** Reads patterns from a {@code .npy} file. */
+  public static PatternBlock readNpy(Path file) throws IOException {
+    NdArray a = Npy.read(file);
+    try {
+      return fromArray(a);
+    } catch (IllegalArgumentException e) {
+      throw new EngramFormatException(file + ": " + e.getMessage(), e);
+    }
+  }
+}

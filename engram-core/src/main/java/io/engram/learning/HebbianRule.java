@@ -1,0 +1,135 @@
+package io.engram.learning;
+
+import io.engram.weights.Weights;
+import java.util.LinkedHashMap;
+import java.util.Map;
+
+/**
+ * The Hebbian ({@code +}) and anti-Hebbian ({@code -}) outer-product rule of CANNs'
+ * {@code HebbianTrainer} / {@code AntiHebbianTrainer}:
+ *
+ * <pre>
+ *   rho    = mean of all P x N values of this call        (if subtractMean, else 0)
+ *   t_k    = x_k - rho
+ *   update = ± (1/P if normalizeByPatterns) Σ_k t_k t_kᵀ
+ *   W     <- W + update;  then diag(W) = 0 if zeroDiagonal
+ * </pre>
+ *
+ * <p>All arithmetic is float32 as in the reference: {@code rho} is the correctly rounded float32
+ * mean, the outer products are summed in float32 in pattern order, then divided by P. Each call has
+ * its own {@code rho} and P, so {@code train(A); train(B)} differs from {@code train(A ∪ B)}.
+ *
+ * <p>Hebb, D. O. (1949), The Organization of Behavior; Hopfield, J. J. (1982), PNAS 79:2554.
+ * Immutable and thread-safe.
+ */
+public final class HebbianRule implements LearningRule {
+
+  private final boolean anti;
+  private final HebbianOptions options;
+
+  private HebbianRule(boolean anti, HebbianOptions options) {
+    this.anti = anti;
+    this.options = options;
+  }
+
+  /** The Hebbian rule ({@code +}). */
+  public static HebbianRule hebbian(HebbianOptions options) {
+    return new HebbianRule(false, java.util.Objects.requireNonNull(options, "options"));
+  }
+
+  /** The anti-Hebbian rule ({@code -}). */
+  public static HebbianRule antiHebbian(HebbianOptions options) {
+    return new HebbianRule(true, java.util.Objects.requireNonNull(options, "options"));
+  }
+
+  public boolean isAnti() {
+    return anti;
+  }
+
+  public HebbianOptions hebbianOptions() {
+    return options;
+  }
+
+  @Override
+  public String name() {
+    return anti ? "anti-hebbian" : "hebbian";
+  }
+
+  @Override
+  public Map<String, String> options() {
+    Map<String, String> m = new LinkedHashMap<>();
+    m.put("subtract_mean", Boolean.toString(options.subtractMean()));
+    m.put("zero_diagonal", Boolean.toString(options.zeroDiagonal()));
+    m.put("normalize_by_patterns", Boolean.toString(options.normalizeByPatterns()));
+    m.put("preserve_on_resize", Boolean.toString(options.preserveOnResize()));
+    return m;
+  }
+
+  @Override
+  public boolean zeroDiagonal() {
+    return options.zeroDiagonal();
+  }
+
+  /** The float32 mean of all values, or 0 when not subtracting. */
+  public float rho(PatternBlock patterns) {
+    if (!options.subtractMean() || patterns.isEmpty()) {
+      return 0f;
+    }
+    float[] d = patterns.data();
+    // exact for the integer-valued patterns of practice; double rounding of a quotient of two
+    // floats through double is harmless (53 >= 2*24 + 2)
+    double sum = 0;
+    for (float v : d) {
+      sum += v;
+    }
+    return (float) (sum / d.length);
+  }
+
+  @Override
+  public void check(PatternBlock patterns) {
+    if (patterns.isEmpty()) {
+      return;
+    }
+    float rho = rho(patterns);
+    float max = 0f;
+    for (float v : patterns.data()) {
+      max = Math.max(max, Math.abs(v - rho));
+    }
+    double bound = (double) max * max * patterns.count();
+    if (!Float.isFinite(max) || bound > Float.MAX_VALUE / 4) {
+      throw new IllegalArgumentException(
+          "pattern values up to "
+              + max
+              + " in magnitude would overflow float32 weights (sum of "
+              + patterns.count()
+              + " outer products)");
+    }
+  }
+
+  @Override
+  public TrainingRecord apply(Weights weights, PatternBlock patterns) {
+    int p = patterns.count();
+    int n = patterns.length();
+    float rho = rho(patterns);
+    float[] d = patterns.data();
+    float[] t = new float[d.length];
+    if (options.subtractMean()) {
+      for (int i = 0; i < d.length; i++) {
+        t[i] = d[i] - rho;
+      }
+    } else {
+      System.arraycopy(d, 0, t, 0, d.length);
+    }
+    weights.addHebbian(t, p, options.normalizeByPatterns() ? (float) p : 1f, anti);
+    if (options.zeroDiagonal()) {
+      weights.zeroDiagonal();
+    }
+    return new TrainingRecord(
+        name(), options(), p, n, options.subtractMean() ? rho : Float.NaN);
+  }
+
+  @Override
+  public String toString() {
+    return name() + options();
+  }
+}

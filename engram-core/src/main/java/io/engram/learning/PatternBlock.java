@@ -1,0 +1,204 @@
+package io.engram.learning;
+
+import java.util.List;
+
+/**
+ * A validated set of P patterns of length N, stored as one row-major float32 block.
+ *
+ * <p>Every factory checks, before anything else happens, that all patterns have the same length
+ * and that every value is finite; the messages name the offending pattern and index. An empty
+ * set (P = 0) is allowed (training on it is a no-op); a non-empty set of zero-length patterns is
+ * not. Values are converted to float32 as CANNs does ({@code jnp.asarray(p, dtype=float32)}).
+ *
+ * <p>Immutable: factories copy their input. Thread-safe.
+ */
+public final class PatternBlock {
+
+  private static final PatternBlock EMPTY = new PatternBlock(new float[0], 0, 0);
+
+  private final float[] data;
+  private final int count;
+  private final int length;
+
+  private PatternBlock(float[] data, int count, int length) {
+    this.data = data;
+    this.count = count;
+    this.length = length;
+  }
+
+  /** The empty set. */
+  public static PatternBlock empty() {
+    return EMPTY;
+  }
+
+  /** Patterns from rows (copied). */
+  public static PatternBlock of(float[]... patterns) {
+    if (patterns == null) {
+      throw new IllegalArgumentException("patterns is null");
+    }
+    return of(List.of(patterns));
+  }
+
+  /** Patterns from a list of rows (copied). */
+  public static PatternBlock of(List<float[]> patterns) {
+    if (patterns == null) {
+      throw new IllegalArgumentException("patterns is null");
+    }
+    if (patterns.isEmpty()) {
+      return EMPTY;
+    }
+    int n = checkedLength(patterns.get(0), 0, -1);
+    checkNotEmpty(n);
+    long total = (long) patterns.size() * n;
+    checkTotal(total, patterns.size(), n);
+    float[] d = new float[(int) total];
+    for (int k = 0; k < patterns.size(); k++) {
+      float[] p = patterns.get(k);
+      checkedLength(p, k, n);
+      for (int i = 0; i < n; i++) {
+        float v = p[i];
+        if (!Float.isFinite(v)) {
+          throw nonFinite(k, i, v);
+        }
+        d[k * n + i] = v;
+      }
+    }
+    return new PatternBlock(d, patterns.size(), n);
+  }
+
+  /** Patterns from double rows, converted to float32. */
+  public static PatternBlock of(double[][] patterns) {
+    if (patterns == null) {
+      throw new IllegalArgumentException("patterns is null");
+    }
+    if (patterns.length == 0) {
+      return EMPTY;
+    }
+    int n = patterns[0] == null ? -1 : patterns[0].length;
+    if (n < 0) {
+      throw new IllegalArgumentException("pattern 0 is null");
+    }
+    checkNotEmpty(n);
+    checkTotal((long) patterns.length * n, patterns.length, n);
+    float[] d = new float[patterns.length * n];
+    for (int k = 0; k < patterns.length; k++) {
+      double[] p = patterns[k];
+      if (p == null) {
+        throw new IllegalArgumentException("pattern " + k + " is null");
+      }
+      if (p.length != n) {
+        throw ragged(k, p.length, n);
+      }
+      for (int i = 0; i < n; i++) {
+        float v = (float) p[i];
+        if (!Float.isFinite(v)) {
+          throw nonFinite(k, i, p[i]);
+        }
+        d[k * n + i] = v;
+      }
+    }
+    return new PatternBlock(d, patterns.length, n);
+  }
+
+  /**
+   * Patterns from a row-major P x N block (copied).
+   *
+   * @throws IllegalArgumentException if {@code data.length != p * n} or a value is not finite
+   */
+  public static PatternBlock ofRows(float[] data, int p, int n) {
+    if (data == null) {
+      throw new IllegalArgumentException("pattern data is null");
+    }
+    if (p < 0 || n < 0 || (long) p * n != data.length) {
+      throw new IllegalArgumentException(
+          "pattern block has " + data.length + " values, expected " + p + " x " + n);
+    }
+    if (p == 0) {
+      return EMPTY;
+    }
+    checkNotEmpty(n);
+    for (int idx = 0; idx < data.length; idx++) {
+      if (!Float.isFinite(data[idx])) {
+        throw nonFinite(idx / n, idx % n, data[idx]);
+      }
+    }
+    return new PatternBlock(data.clone(), p, n);
+  }
+
+  private static int checkedLength(float[] p, int k, int expected) {
+    if (p == null) {
+      throw new IllegalArgumentException("pattern " + k + " is null");
+    }
+    if (expected >= 0 && p.length != expected) {
+      throw ragged(k, p.length, expected);
+    }
+    return p.length;
+  }
+
+  static IllegalArgumentException ragged(int k, int got, int expected) {
+    return new IllegalArgumentException(
+        "pattern " + k + " has length " + got + ", expected " + expected + " (as pattern 0)");
+  }
+
+  static IllegalArgumentException nonFinite(int k, int i, double v) {
+    return new IllegalArgumentException(
+        "pattern " + k + " has a non-finite value " + v + " at index " + i);
+  }
+
+  private static void checkNotEmpty(int n) {
+    if (n == 0) {
+      throw new IllegalArgumentException(
+          "patterns have length 0; a network needs at least one neuron");
+    }
+  }
+
+  private static void checkTotal(long total, int p, int n) {
+    if (total > Integer.MAX_VALUE - 8) {
+      throw new IllegalArgumentException(
+          p + " patterns of length " + n + " exceed one array (" + total + " values)");
+    }
+  }
+
+  /** P, the number of patterns. */
+  public int count() {
+    return count;
+  }
+
+  /** N, the length of each pattern (0 when empty). */
+  public int length() {
+    return length;
+  }
+
+  /** True when there are no patterns. */
+  public boolean isEmpty() {
+    return count == 0;
+  }
+
+  /** Value i of pattern k. */
+  public float get(int k, int i) {
+    if (k < 0 || k >= count || i < 0 || i >= length) {
+      throw new IndexOutOfBoundsException("pattern " + k + " index " + i);
+    }
+    return data[k * length + i];
+  }
+
+  /** Pattern k, a copy. */
+  public float[] row(int k) {
+    if (k < 0 || k >= count) {
+      throw new IndexOutOfBoundsException("pattern " + k + " of " + count);
+    }
+    float[] r = new float[length];
+    System.arraycopy(data, k * length, r, 0, length);
+    return r;
+  }
+
+  /** All values, row-major, a copy. */
+  public float[] toArray() {
+    return data.clone();
+  }
+
+  /** Row-major values without a copy, for this library's rules; must not be modified. */
+  float[] data() {
+    return data;
+  }
+}

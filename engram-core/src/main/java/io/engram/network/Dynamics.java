@@ -1,0 +1,73 @@
+package io.engram.network;
+
+import java.util.Objects;
+
+/**
+ * The recall dynamics of a network: activation, temperature {@code T}, threshold {@code θ} and
+ * update mode. One step is {@code s <- act(W s - θ)} (synchronous) or one sweep of single-neuron
+ * updates (asynchronous).
+ *
+ * <p>{@code temperature} and {@code threshold} are float32, as the reference computes in float32:
+ * the field is {@code W·s - θ} and the activation argument {@code x / T}.
+ *
+ * @param activation the transfer function
+ * @param temperature {@code T > 0}, finite; only {@code tanh} and {@code sigmoid} use it
+ * @param threshold {@code θ}, finite
+ * @param updateMode synchronous or asynchronous
+ */
+public record Dynamics(Activation activation, float temperature, float threshold, UpdateMode updateMode) {
+
+  /** CANNs' defaults: sign, T = 1, θ = 0, synchronous. */
+  public static final Dynamics DEFAULT =
+      new Dynamics(Activation.SIGN, 1f, 0f, UpdateMode.synchronous());
+
+  /**
+   * Validates the settings.
+   *
+   * @throws IllegalArgumentException if T is not a finite positive number, θ is not finite, or a
+   *     component is null
+   */
+  public Dynamics {
+    if (activation == null) {
+      throw new IllegalArgumentException("activation is null");
+    }
+    if (updateMode == null) {
+      throw new IllegalArgumentException("update mode is null");
+    }
+    if (!(temperature > 0f) || !Float.isFinite(temperature)) {
+      throw new IllegalArgumentException(
+          "temperature must be a finite number > 0, got " + temperature);
+    }
+    if (!Float.isFinite(threshold)) {
+      throw new IllegalArgumentException("threshold must be finite, got " + threshold);
+    }
+  }
+
+  /** A copy with another activation. */
+  public Dynamics withActivation(Activation a) {
+    return new Dynamics(a, temperature, threshold, updateMode);
+  }
+
+  /** A copy with another temperature. */
+  public Dynamics withTemperature(double t) {
+    return new Dynamics(activation, checkedFloat("temperature", t), threshold, updateMode);
+  }
+
+  /** A copy with another threshold. */
+  public Dynamics withThreshold(double th) {
+    return new Dynamics(activation, temperature, checkedFloat("threshold", th), updateMode);
+  }
+
+  /** A copy with another update mode. */
+  public Dynamics withUpdateMode(UpdateMode m) {
+    return new Dynamics(activation, temperature, threshold, Objects.requireNonNull(m, "mode"));
+  }
+
+  static float checkedFloat(String what, double v) {
+    float f = (float) v;
+    if (!Float.isFinite(f)) {
+      throw new IllegalArgumentException(what + " must be a finite float32 value, got " + v);
+    }
+    return f;
+  }
+}

@@ -1,0 +1,131 @@
+package io.engram.network;
+
+/**
+ * Options for one recall or batch recall. Immutable; {@code with*} return modified copies.
+ *
+ * <ul>
+ *   <li>{@code maxIterations} (default 20, CANNs' {@code num_iter}): at most this many steps.
+ *   <li>{@code energyTolerance} (default off): opt-in early stop when {@code |ΔE| <
+ *       tolerance} after a step, CANNs' {@code convergence_threshold}; meant for tanh/sigmoid.
+ *       The exact fixed-point stop is always on; it never changes the result.
+ *   <li>{@code dynamics} (default: the network's own): override activation, temperature,
+ *       threshold or update mode for this call only.
+ *   <li>{@code stepListener} / {@code queryListener}: progress reporting.
+ *   <li>{@code reportEnergy} (default true): compute the final energy of each query.
+ * </ul>
+ */
+public final class RecallOptions {
+
+  /** CANNs' default {@code num_iter}. */
+  public static final int DEFAULT_MAX_ITERATIONS = 20;
+
+  private static final RecallOptions DEFAULTS =
+      new RecallOptions(DEFAULT_MAX_ITERATIONS, Double.NaN, null, null, null, true);
+
+  private final int maxIterations;
+  private final double energyTolerance;
+  private final Dynamics dynamics;
+  private final StepListener stepListener;
+  private final QueryListener queryListener;
+  private final boolean reportEnergy;
+
+  private RecallOptions(
+      int maxIterations,
+      double energyTolerance,
+      Dynamics dynamics,
+      StepListener stepListener,
+      QueryListener queryListener,
+      boolean reportEnergy) {
+    this.maxIterations = maxIterations;
+    this.energyTolerance = energyTolerance;
+    this.dynamics = dynamics;
+    this.stepListener = stepListener;
+    this.queryListener = queryListener;
+    this.reportEnergy = reportEnergy;
+  }
+
+  /** The defaults: 20 iterations, no tolerance stop, the network's dynamics, no listeners. */
+  public static RecallOptions defaults() {
+    return DEFAULTS;
+  }
+
+  /**
+   * At most this many update steps.
+   *
+   * @throws IllegalArgumentException if negative
+   */
+  public RecallOptions withMaxIterations(int n) {
+    if (n < 0) {
+      throw new IllegalArgumentException("maxIterations must be >= 0, got " + n);
+    }
+    return new RecallOptions(n, energyTolerance, dynamics, stepListener, queryListener, reportEnergy);
+  }
+
+  /**
+   * Stop when a step changes the energy by less than {@code tolerance} (absolute).
+   *
+   * @throws IllegalArgumentException unless {@code tolerance} is finite and > 0
+   */
+  public RecallOptions withEnergyTolerance(double tolerance) {
+    if (!(tolerance > 0) || !Double.isFinite(tolerance)) {
+      throw new IllegalArgumentException(
+          "energy tolerance must be a finite number > 0, got " + tolerance);
+    }
+    return new RecallOptions(maxIterations, tolerance, dynamics, stepListener, queryListener, reportEnergy);
+  }
+
+  /** Switches the tolerance stop off again. */
+  public RecallOptions withoutEnergyTolerance() {
+    return new RecallOptions(maxIterations, Double.NaN, dynamics, stepListener, queryListener, reportEnergy);
+  }
+
+  /** Use these dynamics instead of the network's (null: the network's). */
+  public RecallOptions withDynamics(Dynamics d) {
+    return new RecallOptions(maxIterations, energyTolerance, d, stepListener, queryListener, reportEnergy);
+  }
+
+  /** Per-step progress (null: none). */
+  public RecallOptions withStepListener(StepListener l) {
+    return new RecallOptions(maxIterations, energyTolerance, dynamics, l, queryListener, reportEnergy);
+  }
+
+  /** Per-query progress (null: none). */
+  public RecallOptions withQueryListener(QueryListener l) {
+    return new RecallOptions(maxIterations, energyTolerance, dynamics, stepListener, l, reportEnergy);
+  }
+
+  /** Whether to compute each query's final energy (false: {@link RecallResult#energy()} is NaN). */
+  public RecallOptions withReportEnergy(boolean report) {
+    return new RecallOptions(maxIterations, energyTolerance, dynamics, stepListener, queryListener, report);
+  }
+
+  public int maxIterations() {
+    return maxIterations;
+  }
+
+  /** The tolerance, or NaN when the tolerance stop is off. */
+  public double energyTolerance() {
+    return energyTolerance;
+  }
+
+  public boolean hasEnergyTolerance() {
+    return !Double.isNaN(energyTolerance);
+  }
+
+  /** The override, or null. */
+  public Dynamics dynamics() {
+    return dynamics;
+  }
+
+  public StepListener stepListener() {
+    return stepListener;
+  }
+
+  public QueryListener queryListener() {
+    return queryListener;
+  }
+
+  public boolean reportEnergy() {
+    return reportEnergy;
+  }
+}

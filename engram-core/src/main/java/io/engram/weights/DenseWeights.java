@@ -1,0 +1,196 @@
+package io.engram.weights;
+
+import java.util.Arrays;
+
+/**
+ * Dense N x N float32 weights, stored row-major in one array (N must satisfy {@code N*N <=
+ * Integer.MAX_VALUE - 8}, i.e. N <= 46340).
+ *
+ * <p>Thread-safety as in {@link Weights}: concurrent reads are safe, mutation is not.
+ */
+public final class DenseWeights implements Weights {
+
+  /** The largest N whose N x N matrix fits one Java array. */
+  public static final int MAX_SIZE = 46340;
+
+  private final int n;
+  private final float[] w;
+
+  private DenseWeights(int n, float[] w) {
+    this.n = n;
+    this.w = w;
+  }
+
+  /**
+   * All-zero N x N weights.
+   *
+   * @throws IllegalArgumentException if N < 1 or N > {@link #MAX_SIZE}
+   */
+  public static DenseWeights zeros(int n) {
+    checkSize(n);
+    return new DenseWeights(n, new float[n * n]);
+  }
+
+  /**
+   * Weights from a row-major N x N array (copied).
+   *
+   * @throws IllegalArgumentException if the length is not N*N or a value is not finite
+   */
+  public static DenseWeights of(int n, float[] rowMajor) {
+    checkSize(n);
+    if (rowMajor == null || rowMajor.length != n * n) {
+      throw new IllegalArgumentException(
+          "weight array has length "
+              + (rowMajor == null ? "null" : rowMajor.length)
+              + ", expected "
+              + n
+              + "x"
+              + n
+              + " = "
+              + ((long) n * n));
+    }
+    for (int i = 0; i < rowMajor.length; i++) {
+      if (!Float.isFinite(rowMajor[i])) {
+        throw new IllegalArgumentException(
+            "weight W[" + (i / n) + "][" + (i % n) + "] is " + rowMajor[i] + ", expected finite");
+      }
+    }
+    return new DenseWeights(n, rowMajor.clone());
+  }
+
+  static void checkSize(int n) {
+    if (n < 1) {
+      throw new IllegalArgumentException("a network needs at least one neuron, got N = " + n);
+    }
+    if (n > MAX_SIZE) {
+      throw new IllegalArgumentException(
+          "dense weights hold at most N = " + MAX_SIZE + " neurons, got N = " + n);
+    }
+  }
+
+  @Override
+  public int size() {
+    return n;
+  }
+
+  @Override
+  public String representation() {
+    return "dense";
+  }
+
+  @Override
+  public long memoryBytes() {
+    return 4L * n * n;
+  }
+
+  @Override
+  public float get(int i, int j) {
+    if (i < 0 || i >= n || j < 0 || j >= n) {
+      throw new IndexOutOfBoundsException("W[" + i + "][" + j + "] outside " + n + "x" + n);
+    }
+    return w[i * n + j];
+  }
+
+  @Override
+  public void multiply(float[] s, float[] out) {
+    checkVector("s", s);
+    checkVector("out", out);
+    if (s == out) {
+      throw new IllegalArgumentException("s and out must be different arrays");
+    }
+    for (int i = 0; i < n; i++) {
+      out[i] = dot(i * n, s);
+    }
+  }
+
+  @Override
+  public float rowDot(int i, float[] s) {
+    checkVector("s", s);
+    return dot(i * n, s);
+  }
+
+  private float dot(int off, float[] s) {
+    float acc = 0f;
+    for (int j = 0; j < n; j++) {
+      acc += w[off + j] * s[j];
+    }
+    return acc;
+  }
+
+  private void checkVector(String name, float[] v) {
+    if (v == null || v.length != n) {
+      throw new IllegalArgumentException(
+          name + " has length " + (v == null ? "null" : v.length) + ", expected " + n);
+    }
+  }
+
+  @Override
+  public float[] toDenseArray() {
+    return w.clone();
+  }
+
+  @Override
+  public DenseWeights copy() {
+    return new DenseWeights(n, w.clone());
+  }
+
+  @Override
+  public DenseWeights resized(int newSize, boolean preserve) {
+    checkSize(newSize);
+    float[] r = new float[newSize * newSize];
+    if (preserve) {
+      int m = Math.min(n, newSize);
+      for (int i = 0; i < m; i++) {
+        System.arraycopy(w, i * n, r, i * newSize, m);
+      }
+    }
+    for (int i = 0; i < newSize; i++) {
+      r[i * newSize + i] = 0f;
+    }
+    return new DenseWeights(newSize, r);
+  }
+
+  @Override
+  public void addHebbian(float[] centred, int p, float divisor, boolean negate) {
+    if (p < 1 || centred.length != p * n) {
+      throw new IllegalArgumentException(
+          "centred patterns have length " + centred.length + ", expected " + p + "x" + n);
+    }
+    float[] acc = new float[n];
+    for (int i = 0; i < n; i++) {
+      Arrays.fill(acc, i, n, 0f);
+      for (int k = 0; k < p; k++) {
+        int row = k * n;
+        float a = centred[row + i];
+        for (int j = i; j < n; j++) {
+          acc[j] += a * centred[row + j];
+        }
+      }
+      for (int j = i; j < n; j++) {
+        float u = acc[j];
+        if (divisor != 1f) {
+          u = u / divisor;
+        }
+        if (negate) {
+          u = -u;
+        }
+        w[i * n + j] += u;
+        if (j != i) {
+          w[j * n + i] += u;
+        }
+      }
+    }
+  }
+
+  @Override
+  public void zeroDiagonal() {
+    for (int i = 0; i < n; i++) {
+      w[i * n + i] = 0f;
+    }
+  }
+
+  /** The backing array, for kernels in this library; callers must not modify it. */
+  float[] array() {
+    return w;
+  }
+}
