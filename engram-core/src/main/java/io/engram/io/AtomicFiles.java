@@ -7,9 +7,12 @@ import java.nio.channels.Channels;
 import java.nio.channels.FileChannel;
 import java.nio.file.AtomicMoveNotSupportedException;
 import java.nio.file.Files;
+import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
 import java.nio.file.StandardOpenOption;
+import java.util.LinkedHashMap;
+import java.util.Map;
 
 /**
  * Atomic file replacement: content goes to a temporary file in the target's folder, is forced to
@@ -33,32 +36,53 @@ public final class AtomicFiles {
    * @throws IOException if writing or renaming fails; the target is then unchanged
    */
   public static void write(Path target, Writer writer) throws IOException {
-    Path abs = target.toAbsolutePath();
-    Path dir = abs.getParent();
-    if (dir != null && !Files.isDirectory(dir)) {
-      throw new IOException("folder " + dir + " does not exist (writing " + target + ")");
-    }
-    if (Files.isDirectory(abs)) {
-      throw new IOException(target + " is a folder, expected a file path");
-    }
-    Path tmp = Files.createTempFile(dir, "." + abs.getFileName() + ".", ".tmp");
+    writeAll(Map.of(target, writer));
+  }
+
+  /**
+   * Writes several files: every content goes to its temporary file first, and only when all have
+   * been written are they renamed over their targets. If any content fails, no target changes.
+   *
+   * @param files targets and their writers, in order
+   */
+  public static void writeAll(Map<Path, Writer> files) throws IOException {
+    Map<Path, Path> temps = new LinkedHashMap<>();
     boolean done = false;
     try {
-      try (FileChannel ch = FileChannel.open(tmp, StandardOpenOption.WRITE, StandardOpenOption.TRUNCATE_EXISTING);
-          OutputStream out = new BufferedOutputStream(Channels.newOutputStream(ch), 1 << 16)) {
-        writer.writeTo(out);
-        out.flush();
-        ch.force(true);
+      for (Map.Entry<Path, Writer> e : files.entrySet()) {
+        Path abs = e.getKey().toAbsolutePath();
+        Path dir = abs.getParent();
+        if (dir != null && !Files.isDirectory(dir)) {
+          throw new NoSuchFileException(dir.toString(), null, "folder does not exist (writing " + e.getKey() + ")");
+        }
+        if (Files.isDirectory(abs)) {
+          throw new IOException(e.getKey() + " is a folder, expected a file path");
+        }
+        if (temps.containsKey(abs)) {
+          throw new IOException(e.getKey() + " is given twice as an output");
+        }
+        Path tmp = Files.createTempFile(dir, "." + abs.getFileName() + ".", ".tmp");
+        temps.put(abs, tmp);
+        try (FileChannel ch = FileChannel.open(tmp, StandardOpenOption.WRITE, StandardOpenOption.TRUNCATE_EXISTING);
+            OutputStream out = new BufferedOutputStream(Channels.newOutputStream(ch), 1 << 16)) {
+          e.getValue().writeTo(out);
+          out.flush();
+          ch.force(true);
+        }
       }
-      try {
-        Files.move(tmp, abs, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
-      } catch (AtomicMoveNotSupportedException e) {
-        Files.move(tmp, abs, StandardCopyOption.REPLACE_EXISTING);
+      for (Map.Entry<Path, Path> e : temps.entrySet()) {
+        try {
+          Files.move(e.getValue(), e.getKey(), StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
+        } catch (AtomicMoveNotSupportedException ex) {
+          Files.move(e.getValue(), e.getKey(), StandardCopyOption.REPLACE_EXISTING);
+        }
       }
       done = true;
     } finally {
       if (!done) {
-        Files.deleteIfExists(tmp);
+        for (Path tmp : temps.values()) {
+          Files.deleteIfExists(tmp);
+        }
       }
     }
   }

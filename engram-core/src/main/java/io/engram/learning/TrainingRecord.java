@@ -13,6 +13,6 @@ import java.util.Map;
  */
 public record TrainingRecord(String rule, Map<String, String> options, int patterns, int neurons, float rho) {
   public TrainingRecord {
-    options = Map.copyOf(options);
+    options = java.util.Collections.unmodifiableMap(new java.util.LinkedHashMap<>(options));
   }
 }

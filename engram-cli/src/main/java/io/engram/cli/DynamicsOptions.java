@@ -1,0 +1,64 @@
+package io.engram.cli;
+
+import io.engram.network.Activation;
+import io.engram.network.Dynamics;
+import io.engram.network.UpdateMode;
+import java.io.IOException;
+import java.nio.file.Path;
+import picocli.CommandLine.Option;
+
+/** The dynamics flags shared by train and recall; each overrides the setting it names. */
+final class DynamicsOptions {
+
+  @Option(names = "--activation", paramLabel = "sign|tanh|sigmoid", description = "Neuron activation (default: sign, or the model's).")
+  String activation;
+
+  @Option(names = "--temperature", paramLabel = "T", description = "Temperature T > 0 for tanh(x/T) and sigmoid(x/T) (default: 1, or the model's).")
+  Double temperature;
+
+  @Option(names = "--threshold", paramLabel = "X", description = "Threshold θ in act(W s - θ) (default: 0, or the model's).")
+  Double threshold;
+
+  @Option(names = "--update", paramLabel = "sync|async", description = "Synchronous or asynchronous (one neuron at a time) updates (default: sync, or the model's).")
+  String update;
+
+  @Option(names = "--order", paramLabel = "FILE.npy", description = "Asynchronous update order: a 1-D int .npy permutation of 0..N-1, used for every sweep (implies --update async).")
+  Path order;
+
+  @Option(names = "--seed", paramLabel = "S", description = "Asynchronous updates in a random order per sweep, reproducible from this seed (implies --update async).")
+  Long seed;
+
+  /** The base dynamics with every flag given applied. */
+  Dynamics apply(Dynamics base) throws IOException {
+    Dynamics d = base;
+    if (activation != null) {
+      d = d.withActivation(Activation.parse(activation));
+    }
+    if (temperature != null) {
+      d = d.withTemperature(temperature);
+    }
+    if (threshold != null) {
+      d = d.withThreshold(threshold);
+    }
+    if (order != null && seed != null) {
+      throw new UserError("--order and --seed are alternatives; give one");
+    }
+    String u = update == null ? null : update.trim().toLowerCase(java.util.Locale.ROOT);
+    if (u != null && !u.equals("sync") && !u.equals("async")) {
+      throw new UserError("--update must be sync or async, got '" + update + "'");
+    }
+    if ("sync".equals(u) && (order != null || seed != null)) {
+      throw new UserError("--order and --seed need --update async");
+    }
+    if (order != null) {
+      d = d.withUpdateMode(UpdateMode.asynchronous(Inputs.readOrder(order)));
+    } else if (seed != null) {
+      d = d.withUpdateMode(UpdateMode.asynchronous(seed));
+    } else if ("sync".equals(u)) {
+      d = d.withUpdateMode(UpdateMode.synchronous());
+    } else if ("async".equals(u) && !d.updateMode().isAsynchronous()) {
+      d = d.withUpdateMode(UpdateMode.asynchronous(0L));
+    }
+    return d;
+  }
+}

@@ -1,0 +1,127 @@
+package io.engram.cli;
+
+import io.engram.io.EngramFormatException;
+import java.io.IOException;
+import java.io.PrintWriter;
+import java.io.UncheckedIOException;
+import java.nio.file.AccessDeniedException;
+import java.nio.file.FileSystemException;
+import java.nio.file.NoSuchFileException;
+import picocli.CommandLine;
+import picocli.CommandLine.Command;
+
+/** The {@code engram} command. */
+@Command(
+    name = "engram",
+    mixinStandardHelpOptions = true,
+    versionProvider = EngramCli.Version.class,
+    description = "Hebbian associative memory: store patterns, recall them from noisy cues.",
+    subcommands = {
+      TrainCommand.class,
+      RecallCommand.class,
+      ExportCommand.class,
+      InspectCommand.class,
+      DemoCommand.class,
+      CommandLine.HelpCommand.class
+    },
+    footer = {
+      "",
+      "Examples:",
+      "  engram demo",
+      "  engram train --patterns memories.npy --out model.npz",
+      "  engram recall --model model.npz --queries noisy.npy --out recalled.npy --report report.json",
+      "  engram export --model model.npz --weights W.npy",
+      "  engram inspect model.npz",
+      "",
+      "Exit status: 0 success, 2 bad arguments or input, 1 internal error."
+    })
+public final class EngramCli implements Runnable {
+
+  /** Exit status for bad arguments or input. */
+  public static final int USAGE = 2;
+
+  @CommandLine.Spec CommandLine.Model.CommandSpec spec;
+
+  @Override
+  public void run() {
+    spec.commandLine().usage(spec.commandLine().getOut());
+  }
+
+  public static void main(String[] args) {
+    System.exit(run(args, new PrintWriter(System.out, true), new PrintWriter(System.err, true)));
+  }
+
+  /** Runs the command line with the given streams and returns the exit status. */
+  public static int run(String[] args, PrintWriter out, PrintWriter err) {
+    CommandLine cl = new CommandLine(new EngramCli());
+    cl.setOut(out);
+    cl.setErr(err);
+    cl.setExitCodeExceptionMapper(e -> USAGE);
+    cl.setParameterExceptionHandler(
+        (ex, a) -> {
+          CommandLine c = ex.getCommandLine();
+          c.getErr().println("engram: " + ex.getMessage());
+          c.getErr().println("Try '" + c.getCommandSpec().qualifiedName() + " --help' for more information.");
+          c.getErr().flush();
+          return USAGE;
+        });
+    cl.setExecutionExceptionHandler(
+        (ex, c, parseResult) -> {
+          PrintWriter e = c.getErr();
+          int code = USAGE;
+          String msg = describe(ex);
+          if (msg == null) {
+            code = 1;
+            msg = "internal error: " + ex;
+          }
+          e.println("engram: " + msg);
+          e.flush();
+          return code;
+        });
+    try {
+      return cl.execute(args);
+    } catch (OutOfMemoryError e) {
+      err.println("engram: out of memory; give the JVM more with ENGRAM_JAVA_OPTS=-Xmx8g (for example)");
+      err.flush();
+      return 1;
+    }
+  }
+
+  /** One line for a user error, or null when the exception is not one. */
+  static String describe(Throwable ex) {
+    if (ex instanceof UncheckedIOException u) {
+      ex = u.getCause();
+    }
+    if (ex instanceof UserError) {
+      return ex.getMessage();
+    }
+    if (ex instanceof IllegalArgumentException) {
+      return ex.getMessage();
+    }
+    if (ex instanceof EngramFormatException) {
+      return ex.getMessage();
+    }
+    if (ex instanceof NoSuchFileException n) {
+      return "file not found: " + n.getFile();
+    }
+    if (ex instanceof AccessDeniedException a) {
+      return "permission denied: " + a.getFile();
+    }
+    if (ex instanceof FileSystemException f) {
+      return f.getMessage();
+    }
+    if (ex instanceof IOException) {
+      return "I/O error: " + ex.getMessage();
+    }
+    return null;
+  }
+
+  /** Prints the version. */
+  static final class Version implements CommandLine.IVersionProvider {
+    @Override
+    public String[] getVersion() {
+      String v = EngramCli.class.getPackage().getImplementationVersion();
+      return new String[] {"engram " + (v == null ? "dev" : v)};
+    }
+  }
+}

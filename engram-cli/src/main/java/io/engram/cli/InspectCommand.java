@@ -1,0 +1,207 @@
+package io.engram.cli;
+
+import io.engram.analysis.HopfieldAnalyzer;
+import io.engram.internal.Json;
+import io.engram.io.ModelFile;
+import io.engram.learning.PatternBlock;
+import io.engram.learning.TrainingRecord;
+import io.engram.network.AmariHopfieldNetwork;
+import io.engram.network.Dynamics;
+import java.io.PrintWriter;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.concurrent.Callable;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Parameters;
+import picocli.CommandLine.Spec;
+
+/** {@code engram inspect}. */
+@Command(
+    name = "inspect",
+    mixinStandardHelpOptions = true,
+    description = "Describe a model: neurons, stored patterns, weights, capacity, symmetry, dynamics.",
+    footer = {
+      "",
+      "Examples:",
+      "  engram inspect model.npz",
+      "  engram inspect model.npz --patterns memories.npy   # adds pattern energies and overlaps",
+      "  engram inspect model.npz --json"
+    })
+final class InspectCommand implements Callable<Integer> {
+
+  @Spec CommandSpec spec;
+
+  @Parameters(index = "0", paramLabel = "MODEL", description = "A model written by 'engram train'.")
+  Path model;
+
+  @Option(names = "--patterns", paramLabel = "FILE", description = "The stored patterns (.npy/.csv), to report their energies and whether they are fixed points.")
+  Path patterns;
+
+  @Option(names = "--json", description = "Print JSON for scripts instead of text.")
+  boolean json;
+
+  @Override
+  public Integer call() throws Exception {
+    AmariHopfieldNetwork net = ModelFile.read(model);
+    PatternBlock stored = patterns == null ? PatternBlock.empty() : Inputs.readPatterns(patterns);
+    if (!stored.isEmpty() && stored.length() != net.numNeurons()) {
+      throw new UserError(
+          patterns + ": patterns have length " + stored.length() + ", but the model has N = " + net.numNeurons());
+    }
+    Map<String, Object> r = describe(net, stored);
+    PrintWriter out = spec.commandLine().getOut();
+    if (json) {
+      out.println(Json.writePretty(r));
+    } else {
+      printText(out, r);
+    }
+    out.flush();
+    return 0;
+  }
+
+  static Map<String, Object> describe(AmariHopfieldNetwork net, PatternBlock stored) {
+    Map<String, Object> r = new LinkedHashMap<>();
+    int n = net.numNeurons();
+    r.put("num_neurons", n);
+    r.put("stored_patterns", net.storedPatterns());
+    r.put("training_calls", net.history().size());
+    r.put("weights", net.weights().representation());
+    r.put("weights_bytes", net.weights().memoryBytes());
+    r.put("capacity_estimate", net.storageCapacity());
+    r.put("capacity_usage", (double) net.storedPatterns() / net.storageCapacity());
+    double sym = HopfieldAnalyzer.symmetryError(net.weights());
+    r.put("symmetry_error", Double.isNaN(sym) ? null : (Object) sym);
+    double min = Double.POSITIVE_INFINITY;
+    double max = Double.NEGATIVE_INFINITY;
+    double diag = 0;
+    for (int i = 0; i < n; i++) {
+      diag = Math.max(diag, Math.abs(net.weights().get(i, i)));
+      for (int j = 0; j < n; j++) {
+        double v = net.weights().get(i, j);
+        min = Math.min(min, v);
+        max = Math.max(max, v);
+      }
+    }
+    r.put("weight_min", min);
+    r.put("weight_max", max);
+    r.put("max_abs_diagonal", diag);
+    Dynamics d = net.dynamics();
+    Map<String, Object> dyn = new LinkedHashMap<>();
+    dyn.put("activation", d.activation().id());
+    dyn.put("temperature", (double) d.temperature());
+    dyn.put("threshold", (double) d.threshold());
+    dyn.put("update", d.updateMode().toString());
+    r.put("dynamics", dyn);
+    List<Object> hist = new ArrayList<>();
+    for (TrainingRecord t : net.history()) {
+      Map<String, Object> h = new LinkedHashMap<>();
+      h.put("rule", t.rule());
+      h.put("patterns", t.patterns());
+      h.put("neurons", t.neurons());
+      h.put("rho", Float.isNaN(t.rho()) ? null : (Object) (double) t.rho());
+      h.put("options", new LinkedHashMap<>(t.options()));
+      hist.add(h);
+    }
+    r.put("history", hist);
+    if (!stored.isEmpty()) {
+      HopfieldAnalyzer a = HopfieldAnalyzer.of(net, stored);
+      HopfieldAnalyzer.Statistics st = a.statistics();
+      List<Object> energies = new ArrayList<>();
+      for (double e : a.patternEnergies()) {
+        energies.add(e);
+      }
+      r.put("pattern_energies", energies);
+      r.put("pattern_energy_mean", st.meanEnergy());
+      r.put("pattern_energy_std", st.stdEnergy());
+      int fixed = 0;
+      for (int k = 0; k < stored.count(); k++) {
+        var res = net.recall(stored.row(k), io.engram.network.RecallOptions.defaults().withMaxIterations(1));
+        fixed += res.converged() ? 1 : 0;
+      }
+      r.put("patterns_that_are_fixed_points", fixed);
+    }
+    return r;
+  }
+
+  private static void printText(PrintWriter out, Map<String, Object> r) {
+    out.printf(Locale.ROOT, "neurons            %d%n", r.get("num_neurons"));
+    out.printf(
+        Locale.ROOT,
+        "stored patterns    %d in %d training call(s)%n",
+        r.get("stored_patterns"),
+        r.get("training_calls"));
+    out.printf(
+        Locale.ROOT,
+        "weights            %s, %s%n",
+        r.get("weights"),
+        bytes(((Number) r.get("weights_bytes")).longValue()));
+    out.printf(
+        Locale.ROOT,
+        "capacity           about %d patterns (0.14 N); usage %.0f%%%n",
+        r.get("capacity_estimate"),
+        100 * ((Number) r.get("capacity_usage")).doubleValue());
+    Object sym = r.get("symmetry_error");
+    out.printf(
+        Locale.ROOT,
+        "symmetry error     %s%n",
+        sym == null ? "n/a (all-zero weights)" : String.format(Locale.ROOT, "%.3g (|W-Wt|/|W|)", ((Number) sym).doubleValue()));
+    out.printf(
+        Locale.ROOT,
+        "weight range       [%.6g, %.6g], max |diagonal| %.3g%n",
+        r.get("weight_min"),
+        r.get("weight_max"),
+        r.get("max_abs_diagonal"));
+    @SuppressWarnings("unchecked")
+    Map<String, Object> dyn = (Map<String, Object>) r.get("dynamics");
+    out.printf(
+        Locale.ROOT,
+        "dynamics           %s, T = %s, threshold = %s, %s%n",
+        dyn.get("activation"),
+        dyn.get("temperature"),
+        dyn.get("threshold"),
+        dyn.get("update"));
+    @SuppressWarnings("unchecked")
+    List<Object> hist = (List<Object>) r.get("history");
+    for (int i = 0; i < hist.size(); i++) {
+      @SuppressWarnings("unchecked")
+      Map<String, Object> h = (Map<String, Object>) hist.get(i);
+      out.printf(
+          Locale.ROOT,
+          "training call %-4d %s, P = %s, N = %s, rho = %s, %s%n",
+          i + 1,
+          h.get("rule"),
+          h.get("patterns"),
+          h.get("neurons"),
+          h.get("rho") == null ? "-" : h.get("rho"),
+          h.get("options"));
+    }
+    if (r.containsKey("pattern_energies")) {
+      out.printf(
+          Locale.ROOT,
+          "pattern energies   mean %.6g, std %.6g; %d of %d patterns are fixed points%n",
+          r.get("pattern_energy_mean"),
+          r.get("pattern_energy_std"),
+          r.get("patterns_that_are_fixed_points"),
+          ((List<?>) r.get("pattern_energies")).size());
+    }
+  }
+
+  static String bytes(long b) {
+    if (b < 1024) {
+      return b + " B";
+    }
+    if (b < 1024 * 1024) {
+      return String.format(Locale.ROOT, "%.1f KiB", b / 1024.0);
+    }
+    if (b < 1024L * 1024 * 1024) {
+      return String.format(Locale.ROOT, "%.1f MiB", b / (1024.0 * 1024));
+    }
+    return String.format(Locale.ROOT, "%.2f GiB", b / (1024.0 * 1024 * 1024));
+  }
+}

@@ -1,0 +1,116 @@
+package io.engram.cli;
+
+import io.engram.io.ModelFile;
+import io.engram.learning.HebbianOptions;
+import io.engram.learning.HebbianRule;
+import io.engram.learning.PatternBlock;
+import io.engram.learning.TrainingRecord;
+import io.engram.network.AmariHopfieldNetwork;
+import io.engram.network.Dynamics;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.Locale;
+import java.util.concurrent.Callable;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Spec;
+import picocli.CommandLine.Model.CommandSpec;
+
+/** {@code engram train}. */
+@Command(
+    name = "train",
+    mixinStandardHelpOptions = true,
+    sortOptions = false,
+    description = {
+      "Store patterns in a network with the Hebbian (or anti-Hebbian) rule and save the model.",
+      "All --patterns files together form ONE training call (one mean, one P);"
+          + " for successive calls (CANNs' repeated train()), run again with --init."
+    },
+    footer = {
+      "",
+      "Examples:",
+      "  engram train --patterns memories.npy --out model.npz",
+      "  engram train --patterns more.npy --init model.npz --out model.npz",
+      "  engram train --patterns spurious.npy --init model.npz --rule anti-hebbian --out model.npz",
+      "  engram train --patterns p.csv --zero-diagonal false --activation tanh --temperature 0.5 --out m.npz"
+    })
+final class TrainCommand implements Callable<Integer> {
+
+  @Spec CommandSpec spec;
+
+  @Option(names = "--patterns", required = true, paramLabel = "FILE", description = "Patterns: .npy (P x N or 1-D, any numeric dtype) or .csv (one pattern per line). Repeatable.")
+  List<Path> patterns;
+
+  @Option(names = "--out", required = true, paramLabel = "MODEL", description = "Model file to write (exactly this path; replaced atomically).")
+  Path out;
+
+  @Option(names = "--init", paramLabel = "MODEL", description = "Continue training this model (it may be the --out file).")
+  Path init;
+
+  @Option(names = "--rule", defaultValue = "hebbian", paramLabel = "hebbian|anti-hebbian", description = "Learning rule (default: ${DEFAULT-VALUE}).")
+  String rule;
+
+  @Option(names = "--subtract-mean", arity = "1", defaultValue = "true", paramLabel = "true|false", description = "Centre patterns by their mean activity rho (default: ${DEFAULT-VALUE}).")
+  boolean subtractMean;
+
+  @Option(names = "--zero-diagonal", arity = "1", defaultValue = "true", paramLabel = "true|false", description = "Set the diagonal of W to 0 after the update (default: ${DEFAULT-VALUE}).")
+  boolean zeroDiagonal;
+
+  @Option(names = "--normalize", arity = "1", defaultValue = "true", paramLabel = "true|false", description = "Divide the update by the number of patterns (default: ${DEFAULT-VALUE}).")
+  boolean normalize;
+
+  @Option(names = "--preserve-on-resize", arity = "1", defaultValue = "true", paramLabel = "true|false", description = "When the pattern length differs from the --init model's N, keep its top-left block of W (default: ${DEFAULT-VALUE}).")
+  boolean preserveOnResize;
+
+  @Option(names = "--weights", defaultValue = "auto", paramLabel = "auto|dense|low-rank", description = "Weight representation (default: ${DEFAULT-VALUE}).")
+  String weights;
+
+  @Mixin DynamicsOptions dynamics;
+
+  @Override
+  public Integer call() throws Exception {
+    HebbianOptions opts = new HebbianOptions(subtractMean, zeroDiagonal, normalize, preserveOnResize);
+    String r = rule.trim().toLowerCase(Locale.ROOT).replace('_', '-');
+    HebbianRule learning;
+    if (r.equals("hebbian")) {
+      learning = HebbianRule.hebbian(opts);
+    } else if (r.equals("anti-hebbian") || r.equals("antihebbian")) {
+      learning = HebbianRule.antiHebbian(opts);
+    } else {
+      throw new UserError("--rule must be hebbian or anti-hebbian, got '" + rule + "'");
+    }
+    String w = weights.trim().toLowerCase(Locale.ROOT);
+    if (!w.equals("auto") && !w.equals("dense")) {
+      throw new UserError("--weights must be auto or dense in this version, got '" + weights + "'");
+    }
+
+    PatternBlock block = Inputs.readPatterns(patterns);
+    AmariHopfieldNetwork net;
+    if (init != null) {
+      net = ModelFile.read(init);
+      net.setDynamics(dynamics.apply(net.dynamics()));
+    } else {
+      if (block.isEmpty()) {
+        throw new UserError("no patterns to train on, and no --init model to start from");
+      }
+      net = AmariHopfieldNetwork.create(block.length(), dynamics.apply(Dynamics.DEFAULT));
+    }
+    TrainingRecord rec = net.train(learning, block, preserveOnResize);
+    ModelFile.write(out, net);
+    spec.commandLine()
+        .getOut()
+        .printf(
+            Locale.ROOT,
+            "%s: %d pattern%s of length %d stored with the %s rule; N = %d, capacity about %d; model written to %s%n",
+            rec == null ? "nothing to train" : "trained",
+            block.count(),
+            block.count() == 1 ? "" : "s",
+            block.length(),
+            learning.name(),
+            net.numNeurons(),
+            net.storageCapacity(),
+            out);
+    return 0;
+  }
+}
