@@ -1,0 +1,149 @@
+package io.engram.io;
+
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import io.engram.learning.AntiHebbianTrainer;
+import io.engram.learning.HebbianOptions;
+import io.engram.learning.HebbianTrainer;
+import io.engram.network.Activation;
+import io.engram.network.AmariHopfieldNetwork;
+import io.engram.network.Dynamics;
+import io.engram.network.UpdateMode;
+import java.io.IOException;
+import java.io.OutputStream;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.Map;
+import java.util.zip.ZipEntry;
+import java.util.zip.ZipOutputStream;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+class ModelFileTest {
+
+  @TempDir Path tmp;
+
+  private static AmariHopfieldNetwork sample(UpdateMode mode) {
+    AmariHopfieldNetwork net =
+        AmariHopfieldNetwork.create(6, new Dynamics(Activation.TANH, 0.5f, 0.25f, mode));
+    HebbianTrainer.create(net, HebbianOptions.DEFAULTS.withZeroDiagonal(false))
+        .train(new float[] {1, -1, 1, 1, -1, 0.5f}, new float[] {-1, -1, 1, 0, 1, 1});
+    AntiHebbianTrainer.create(net).train(new float[] {1, 1, 1, -1, -1, -1});
+    net.setState(new float[] {0.5f, -1, 1, 1, 0, -0.25f});
+    return net;
+  }
+
+  @Test
+  void round_trips_weights_state_dynamics_and_history() throws IOException {
+    for (UpdateMode mode :
+        new UpdateMode[] {
+          UpdateMode.synchronous(), UpdateMode.asynchronous(123L), UpdateMode.asynchronous(new int[] {5, 4, 3, 2, 1, 0})
+        }) {
+      AmariHopfieldNetwork net = sample(mode);
+      Path f = tmp.resolve("m.npz");
+      ModelFile.write(f, net);
+      AmariHopfieldNetwork back = ModelFile.read(f);
+      assertArrayEquals(net.weightMatrix(), back.weightMatrix());
+      assertArrayEquals(net.state(), back.state());
+      assertEquals(net.dynamics(), back.dynamics());
+      assertEquals(net.history(), back.history());
+      assertEquals(2, back.storedPatterns());
+    }
+  }
+
+  @Test
+  void a_failed_write_leaves_the_old_file_and_no_temporary() throws IOException {
+    Path f = tmp.resolve("m.npz");
+    ModelFile.write(f, sample(UpdateMode.synchronous()));
+    byte[] before = Files.readAllBytes(f);
+    IOException e =
+        assertThrows(
+            IOException.class,
+            () ->
+                AtomicFiles.write(
+                    f,
+                    out -> {
+                      out.write(new byte[1000]);
+                      throw new IOException("disk full");
+                    }));
+    assertEquals("disk full", e.getMessage());
+    assertArrayEquals(before, Files.readAllBytes(f));
+    try (var s = Files.list(tmp)) {
+      assertEquals(1, s.count(), "temporary file left behind");
+    }
+    // writeAll: one bad writer means no target changes
+    Path other = tmp.resolve("other.txt");
+    assertThrows(
+        IOException.class,
+        () ->
+            AtomicFiles.writeAll(
+                new java.util.LinkedHashMap<>(
+                    Map.<Path, AtomicFiles.Writer>of(
+                        other, out -> out.write(1),
+                        f, out -> {
+                          throw new IOException("boom");
+                        }))));
+    assertFalse(Files.exists(other));
+    assertArrayEquals(before, Files.readAllBytes(f));
+  }
+
+  private Path zip(String name, Map<String, byte[]> entries) throws IOException {
+    Path f = tmp.resolve(name);
+    try (OutputStream o = Files.newOutputStream(f);
+        ZipOutputStream z = new ZipOutputStream(o)) {
+      for (Map.Entry<String, byte[]> e : entries.entrySet()) {
+        z.putNextEntry(new ZipEntry(e.getKey()));
+        z.write(e.getValue());
+        z.closeEntry();
+      }
+    }
+    return f;
+  }
+
+  private static byte[] meta(String json) {
+    return json.getBytes(StandardCharsets.UTF_8);
+  }
+
+  private static final String META =
+      "{\"format\":\"engram-model\",\"version\":1,\"num_neurons\":2,\"weights\":\"dense\","
+          + "\"dynamics\":{\"activation\":\"sign\",\"temperature\":1.0,\"threshold\":0.0,\"update\":\"sync\"},\"history\":[]}";
+
+  @Test
+  void rejects_invalid_models_naming_file_and_problem() throws IOException {
+    byte[] w = Npy.toBytes(NdArray.ofFloats(new float[] {0, 1, 1, 0}, 2, 2));
+    byte[] s = Npy.toBytes(NdArray.ofFloats(new float[] {1, 1}, 2));
+    byte[] wNaN = Npy.toBytes(NdArray.ofFloats(new float[] {0, Float.NaN, 1, 0}, 2, 2));
+    byte[] w3 = Npy.toBytes(NdArray.ofFloats(new float[9], 3, 3));
+    check("ok.npz", Map.of("meta.json", meta(META), "W.npy", w, "state.npy", s), null);
+    check("nometa.npz", Map.of("W.npy", w, "state.npy", s), "lacks 'meta.json'");
+    check("extra.npz", Map.of("meta.json", meta(META), "W.npy", w, "state.npy", s, "evil.pkl", new byte[3]), "unexpected entry 'evil.pkl'");
+    check("version.npz", Map.of("meta.json", meta(META.replace("\"version\":1", "\"version\":7")), "W.npy", w, "state.npy", s), "version 7 is not supported");
+    check("format.npz", Map.of("meta.json", meta(META.replace("engram-model", "other")), "W.npy", w, "state.npy", s), "not an Engram model");
+    check("json.npz", Map.of("meta.json", meta("{\"format\": "), "W.npy", w, "state.npy", s), "bad meta.json");
+    check("shape.npz", Map.of("meta.json", meta(META), "W.npy", w3, "state.npy", s), "W.npy");
+    check("nan.npz", Map.of("meta.json", meta(META), "W.npy", wNaN, "state.npy", s), "expected finite");
+    check("neurons.npz", Map.of("meta.json", meta(META.replace("\"num_neurons\":2", "\"num_neurons\":-4")), "W.npy", w, "state.npy", s), "num_neurons -4");
+    check("temp.npz", Map.of("meta.json", meta(META.replace("\"temperature\":1.0", "\"temperature\":0")), "W.npy", w, "state.npy", s), "temperature");
+    check("trunc.npz", Map.of("meta.json", meta(META), "W.npy", java.util.Arrays.copyOf(w, w.length - 3), "state.npy", s), "truncated");
+    Path garbage = tmp.resolve("garbage.npz");
+    Files.write(garbage, "not a zip at all".getBytes(StandardCharsets.US_ASCII));
+    EngramFormatException e = assertThrows(EngramFormatException.class, () -> ModelFile.read(garbage));
+    assertTrue(e.getMessage().startsWith(garbage.toString()), e.getMessage());
+  }
+
+  private void check(String name, Map<String, byte[]> entries, String expected) throws IOException {
+    Path f = zip(name, new java.util.TreeMap<>(entries));
+    if (expected == null) {
+      assertEquals(2, ModelFile.read(f).numNeurons());
+      return;
+    }
+    EngramFormatException e = assertThrows(EngramFormatException.class, () -> ModelFile.read(f), name);
+    assertTrue(e.getMessage().contains(f.toString()), e.getMessage());
+    assertTrue(e.getMessage().contains(expected), name + ": expected '" + expected + "' in: " + e.getMessage());
+  }
+}
