@@ -102,7 +102,7 @@ public final class EngramCli implements Runnable {
       return ex.getMessage();
     }
     if (ex instanceof NoSuchFileException n) {
-      return "file not found: " + n.getFile();
+      return n.getReason() == null ? "file not found: " + n.getFile() : n.getFile() + ": " + n.getReason();
     }
     if (ex instanceof AccessDeniedException a) {
       return "permission denied: " + a.getFile();
