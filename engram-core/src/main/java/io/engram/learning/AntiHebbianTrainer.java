@@ -1,26 +1,23 @@
 package io.engram.learning;
 
 import io.engram.network.AmariHopfieldNetwork;
+import java.util.Objects;
 
 /**
- * CANNs' {@code AntiHebbianTrainer}: {@code W <- W - (1/P) Σ_k (x_k - rho)(x_k - rho)ᵀ}, diagonal
- * zeroed, by default. See {@link HebbianRule} for the exact rule and {@link Trainer} for training
- * and recall.
+ * CANNs' {@code AntiHebbianTrainer} ("fire together, wire apart"): {@code W <- W - (1/P) Σ_k
+ * (x_k - rho)(x_k - rho)ᵀ}, diagonal zeroed, by default. Used to unlearn spurious states or
+ * decorrelate patterns; on the same patterns with the same options it exactly cancels a {@link
+ * HebbianTrainer} call made on fresh weights.
  *
  * <pre>{@code
- * var net = AmariHopfieldNetwork.create(100);
- * var trainer = AntiHebbianTrainer.create(net);           // AntiHebbianTrainer(model)
- * trainer.train(spurious);                                 // unlearn spurious states
- * RecallResult r = trainer.predict(noisy);                 // trainer.predict(noisy)
+ * var unlearn = AntiHebbianTrainer.create(net);           // AntiHebbianTrainer(model)
+ * unlearn.train(spuriousStates);
  * }</pre>
  */
-public final class AntiHebbianTrainer extends Trainer {
-
-  private final HebbianRule rule;
+public final class AntiHebbianTrainer extends OuterProductTrainer {
 
   private AntiHebbianTrainer(AmariHopfieldNetwork network, HebbianOptions options) {
-    super(network, options.preserveOnResize());
-    this.rule = HebbianRule.antiHebbian(options);
+    super(network, HebbianRule.antiHebbian(Objects.requireNonNull(options, "options")));
   }
 
   /** With CANNs' defaults: subtract mean, zero diagonal, normalise by P, preserve on resize. */
@@ -28,16 +25,8 @@ public final class AntiHebbianTrainer extends Trainer {
     return new AntiHebbianTrainer(network, HebbianOptions.DEFAULTS);
   }
 
+  /** With the given options. */
   public static AntiHebbianTrainer create(AmariHopfieldNetwork network, HebbianOptions options) {
-    return new AntiHebbianTrainer(network, java.util.Objects.requireNonNull(options, "options"));
-  }
-
-  @Override
-  public HebbianRule rule() {
-    return rule;
-  }
-
-  public HebbianOptions options() {
-    return rule.hebbianOptions();
+    return new AntiHebbianTrainer(network, options);
   }
 }

@@ -1,6 +1,7 @@
 package io.engram.learning;
 
 import io.engram.network.AmariHopfieldNetwork;
+import java.util.Objects;
 
 /**
  * CANNs' {@code HebbianTrainer}: {@code W <- W + (1/P) Σ_k (x_k - rho)(x_k - rho)ᵀ}, diagonal
@@ -14,13 +15,10 @@ import io.engram.network.AmariHopfieldNetwork;
  * RecallResult r = trainer.predict(noisy);                 // trainer.predict(noisy)
  * }</pre>
  */
-public final class HebbianTrainer extends Trainer {
-
-  private final HebbianRule rule;
+public final class HebbianTrainer extends OuterProductTrainer {
 
   private HebbianTrainer(AmariHopfieldNetwork network, HebbianOptions options) {
-    super(network, options.preserveOnResize());
-    this.rule = HebbianRule.hebbian(options);
+    super(network, HebbianRule.hebbian(Objects.requireNonNull(options, "options")));
   }
 
   /** With CANNs' defaults: subtract mean, zero diagonal, normalise by P, preserve on resize. */
@@ -28,16 +26,8 @@ public final class HebbianTrainer extends Trainer {
     return new HebbianTrainer(network, HebbianOptions.DEFAULTS);
   }
 
+  /** With the given options. */
   public static HebbianTrainer create(AmariHopfieldNetwork network, HebbianOptions options) {
-    return new HebbianTrainer(network, java.util.Objects.requireNonNull(options, "options"));
-  }
-
-  @Override
-  public HebbianRule rule() {
-    return rule;
-  }
-
-  public HebbianOptions options() {
-    return rule.hebbianOptions();
+    return new HebbianTrainer(network, options);
   }
 }
