@@ -258,6 +258,18 @@ public final class Kernels {
     if (t == w) {
       throw new IllegalArgumentException("W must not alias T");
     }
+    // Pack T into column tiles of NR: tp[tile][q][c] = T[q][tile*NR + c] (zero padded). Rows of T
+    // are n floats apart, which for n a multiple of 1024 maps all of a tile's rows to one L1 set;
+    // packed, both the broadcast operand (8 adjacent columns) and the vector operand are dense.
+    int tiles = (n + NR - 1) / NR;
+    int tileSize = p * NR;
+    float[] tp = new float[tiles * tileSize];
+    for (int q = 0; q < p; q++) {
+      for (int jt = 0; jt < tiles; jt++) {
+        int j0 = jt * NR;
+        System.arraycopy(t, q * n + j0, tp, jt * tileSize + q * NR, Math.min(NR, n - j0));
+      }
+    }
     int panels = (n + MR - 1) / MR;
     long work = (long) n * n * p / 2;
     Parallel.forEach(
@@ -266,9 +278,10 @@ public final class Kernels {
         (panel, tile) -> {
           int i0 = panel * MR;
           int mr = Math.min(MR, n - i0);
-          for (int j0 = i0; j0 < n; j0 += NR) {
+          int aOff = (i0 / NR) * tileSize + (i0 % NR); // MR divides NR: the panel is in one tile
+          for (int j0 = (i0 / NR) * NR; j0 < n; j0 += NR) {
             int nr = Math.min(NR, n - j0);
-            kp.tile(mr, nr, p, t, i0, 1, n, t, j0, n, tile);
+            kp.tile(mr, nr, p, tp, aOff, 1, NR, tp, (j0 / NR) * tileSize, NR, tile);
             for (int r = 0; r < mr; r++) {
               int i = i0 + r;
               int to = r * NR;
