@@ -206,6 +206,10 @@ public final class Kernels {
     checkStrided("A", a, aOff, m, aRs, k, aCs);
     checkStrided("B", b, bOff, k, ldb, n, 1);
     checkStrided("C", c, cOff, m, ldc, n, 1);
+    if (n <= SMALL_N && aCs == 1 && k >= 64) {
+      gemmByDots(kp, m, n, k, a, aOff, aRs, b, bOff, ldb, c, cOff, ldc, accumulate);
+      return;
+    }
     int panels = (m + MR - 1) / MR;
     Parallel.forEach(
         panels,
@@ -230,6 +234,40 @@ public final class Kernels {
                   System.arraycopy(t, to, c, co, nr);
                 }
               }
+            }
+          }
+        });
+  }
+
+  /** Up to this many columns of B, a product runs as dot products along rows of A. */
+  private static final int SMALL_N = 8;
+
+  /**
+   * A product with few columns (a few live queries): memory-bound, so each row of A is read once
+   * and dotted with every column of B (transposed to be contiguous), instead of register tiles
+   * that would be mostly masked.
+   */
+  private static void gemmByDots(
+      KernelProvider kp, int m, int n, int k, float[] a, int aOff, int aRs, float[] b, int bOff,
+      int ldb, float[] c, int cOff, int ldc, boolean accumulate) {
+    float[] bt = new float[n * k];
+    for (int q = 0; q < k; q++) {
+      for (int x = 0; x < n; x++) {
+        bt[x * k + q] = b[bOff + q * ldb + x];
+      }
+    }
+    final int rowsPerItem = 16;
+    int items = (m + rowsPerItem - 1) / rowsPerItem;
+    Parallel.forEach(
+        items,
+        Parallel.threads((long) m * n * k, items),
+        (item, scratch) -> {
+          int end = Math.min(m, (item + 1) * rowsPerItem);
+          for (int i = item * rowsPerItem; i < end; i++) {
+            int co = cOff + i * ldc;
+            for (int x = 0; x < n; x++) {
+              float v = kp.dot(a, aOff + i * aRs, bt, x * k, k);
+              c[co + x] = accumulate ? c[co + x] + v : v;
             }
           }
         });
