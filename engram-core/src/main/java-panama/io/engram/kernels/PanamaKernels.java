@@ -63,94 +63,25 @@ final class PanamaKernels implements KernelProvider {
       int mr, int nr, int k, float[] a, int aOff, int aRs, int aCs, float[] b, int bOff, int ldb,
       float[] out) {
     if (WIDE && mr == MR) {
-      if (nr == NR) {
-        tile8x32(k, a, aOff, aRs, aCs, b, bOff, ldb, out);
-        return;
-      }
       if (nr <= L) {
         tile8xMasked(nr, k, a, aOff, aRs, aCs, b, bOff, ldb, out);
-        return;
+      } else {
+        tile8x32(nr, k, a, aOff, aRs, aCs, b, bOff, ldb, out);
       }
-      tile8x32Masked(nr, k, a, aOff, aRs, aCs, b, bOff, ldb, out);
       return;
     }
     generic(mr, nr, k, a, aOff, aRs, aCs, b, bOff, ldb, out);
   }
 
+  /**
+   * Eight rows, {@code 16 < nr <= 32} columns; the second vector is masked unless {@code nr ==
+   * 32} (a loop-invariant test, which the JIT unswitches).
+   */
   private static void tile8x32(
-      int k, float[] a_, int aOff, int aRs, int aCs, float[] b, int bOff, int ldb, float[] out) {
+      int nr, int k, float[] a_, int aOff, int aRs, int aCs, float[] b, int bOff, int ldb,
+      float[] out) {
     final FloatVector z = FloatVector.zero(S);
-    FloatVector c00 = z, c01 = z;
-    FloatVector c10 = z, c11 = z;
-    FloatVector c20 = z, c21 = z;
-    FloatVector c30 = z, c31 = z;
-    FloatVector c40 = z, c41 = z;
-    FloatVector c50 = z, c51 = z;
-    FloatVector c60 = z, c61 = z;
-    FloatVector c70 = z, c71 = z;
-    final int o0 = aOff + 0 * aRs;
-    final int o1 = aOff + 1 * aRs;
-    final int o2 = aOff + 2 * aRs;
-    final int o3 = aOff + 3 * aRs;
-    final int o4 = aOff + 4 * aRs;
-    final int o5 = aOff + 5 * aRs;
-    final int o6 = aOff + 6 * aRs;
-    final int o7 = aOff + 7 * aRs;
-    int pb = bOff;
-    int q = 0;
-    for (int step = 0; step < k; step++) {
-      FloatVector b0 = FloatVector.fromArray(S, b, pb);
-      FloatVector b1 = FloatVector.fromArray(S, b, pb + 16);
-      FloatVector a;
-      a = FloatVector.broadcast(S, a_[q + o0]);
-      c00 = a.fma(b0, c00);
-      c01 = a.fma(b1, c01);
-      a = FloatVector.broadcast(S, a_[q + o1]);
-      c10 = a.fma(b0, c10);
-      c11 = a.fma(b1, c11);
-      a = FloatVector.broadcast(S, a_[q + o2]);
-      c20 = a.fma(b0, c20);
-      c21 = a.fma(b1, c21);
-      a = FloatVector.broadcast(S, a_[q + o3]);
-      c30 = a.fma(b0, c30);
-      c31 = a.fma(b1, c31);
-      a = FloatVector.broadcast(S, a_[q + o4]);
-      c40 = a.fma(b0, c40);
-      c41 = a.fma(b1, c41);
-      a = FloatVector.broadcast(S, a_[q + o5]);
-      c50 = a.fma(b0, c50);
-      c51 = a.fma(b1, c51);
-      a = FloatVector.broadcast(S, a_[q + o6]);
-      c60 = a.fma(b0, c60);
-      c61 = a.fma(b1, c61);
-      a = FloatVector.broadcast(S, a_[q + o7]);
-      c70 = a.fma(b0, c70);
-      c71 = a.fma(b1, c71);
-      q += aCs;
-      pb += ldb;
-    }
-    c00.intoArray(out, 0);
-    c01.intoArray(out, 16);
-    c10.intoArray(out, 32);
-    c11.intoArray(out, 48);
-    c20.intoArray(out, 64);
-    c21.intoArray(out, 80);
-    c30.intoArray(out, 96);
-    c31.intoArray(out, 112);
-    c40.intoArray(out, 128);
-    c41.intoArray(out, 144);
-    c50.intoArray(out, 160);
-    c51.intoArray(out, 176);
-    c60.intoArray(out, 192);
-    c61.intoArray(out, 208);
-    c70.intoArray(out, 224);
-    c71.intoArray(out, 240);
-  }
-
-  /** Eight rows, {@code 16 < nr < 32} columns: the second vector masked. */
-  private static void tile8x32Masked(
-      int nr, int k, float[] a_, int aOff, int aRs, int aCs, float[] b, int bOff, int ldb, float[] out) {
-    final FloatVector z = FloatVector.zero(S);
+    final boolean full = nr == NR;
     final VectorMask<Float> m1 = S.indexInRange(16, nr);
     FloatVector c00 = z, c01 = z;
     FloatVector c10 = z, c11 = z;
@@ -172,7 +103,8 @@ final class PanamaKernels implements KernelProvider {
     int q = 0;
     for (int step = 0; step < k; step++) {
       FloatVector b0 = FloatVector.fromArray(S, b, pb);
-      FloatVector b1 = FloatVector.fromArray(S, b, pb + 16, m1);
+      FloatVector b1 =
+          full ? FloatVector.fromArray(S, b, pb + 16) : FloatVector.fromArray(S, b, pb + 16, m1);
       FloatVector a;
       a = FloatVector.broadcast(S, a_[q + o0]);
       c00 = a.fma(b0, c00);

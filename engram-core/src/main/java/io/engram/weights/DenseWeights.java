@@ -103,13 +103,7 @@ public final class DenseWeights implements Weights {
 
   @Override
   public void multiplyColumns(float[] s, int l, float[] out) {
-    if (l < 1 || s == null || out == null || s.length != (long) n * l || out.length != s.length) {
-      Weights.super.multiplyColumns(s, l, out); // throws the usual message
-      return;
-    }
-    if (s == out) {
-      throw new IllegalArgumentException("s and out must be different arrays");
-    }
+    Checks.columns(n, s, l, out);
     Kernels.gemm(n, l, n, w, 0, n, 1, s, 0, l, out, 0, l, false);
   }
 

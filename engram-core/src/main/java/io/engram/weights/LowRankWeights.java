@@ -212,13 +212,7 @@ public final class LowRankWeights implements Weights {
    */
   @Override
   public void multiplyColumns(float[] s, int l, float[] out) {
-    if (l < 1 || s == null || out == null || s.length != (long) n * l || out.length != s.length) {
-      Weights.super.multiplyColumns(s, l, out); // throws the usual message
-      return;
-    }
-    if (s == out) {
-      throw new IllegalArgumentException("s and out must be different arrays");
-    }
+    Checks.columns(n, s, l, out);
     int maxP = 0;
     for (Block b : blocks) {
       maxP = Math.max(maxP, b.p);

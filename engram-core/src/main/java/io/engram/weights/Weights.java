@@ -45,14 +45,7 @@ public interface Weights {
    */
   default void multiplyColumns(float[] s, int l, float[] out) {
     int n = size();
-    if (l < 1 || s == null || out == null || s.length != (long) n * l || out.length != s.length) {
-      throw new IllegalArgumentException(
-          "states must be N x L = " + n + " x " + l + " arrays, got lengths "
-              + (s == null ? "null" : s.length) + " and " + (out == null ? "null" : out.length));
-    }
-    if (s == out) {
-      throw new IllegalArgumentException("s and out must be different arrays");
-    }
+    Checks.columns(n, s, l, out);
     float[] col = new float[n];
     float[] res = new float[n];
     for (int c = 0; c < l; c++) {
