@@ -7,6 +7,7 @@ import io.engram.learning.PatternBlock;
 import io.engram.learning.TrainingRecord;
 import io.engram.network.AmariHopfieldNetwork;
 import io.engram.network.Dynamics;
+import io.engram.weights.WeightsMode;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.Locale;
@@ -63,7 +64,7 @@ final class TrainCommand implements Callable<Integer> {
   @Option(names = "--preserve-on-resize", arity = "1", defaultValue = "true", paramLabel = "true|false", description = "When the pattern length differs from the --init model's N, keep its top-left block of W (default: ${DEFAULT-VALUE}).")
   boolean preserveOnResize;
 
-  @Option(names = "--weights", defaultValue = "auto", paramLabel = "auto|dense|low-rank", description = "Weight representation (default: ${DEFAULT-VALUE}).")
+  @Option(names = "--weights", defaultValue = "auto", paramLabel = "auto|dense|low-rank", description = "Weight representation: auto (low-rank while the stored rank is well below N, then dense), dense (N x N), or low-rank (the centred patterns of each call; any N) (default: ${DEFAULT-VALUE}).")
   String weights;
 
   @Mixin DynamicsOptions dynamics;
@@ -80,21 +81,19 @@ final class TrainCommand implements Callable<Integer> {
     } else {
       throw new UserError("--rule must be hebbian or anti-hebbian, got '" + rule + "'");
     }
-    String w = weights.trim().toLowerCase(Locale.ROOT);
-    if (!w.equals("auto") && !w.equals("dense")) {
-      throw new UserError("--weights must be auto or dense in this version, got '" + weights + "'");
-    }
+    WeightsMode mode = WeightsMode.parse(weights);
 
     PatternBlock block = Inputs.readPatterns(patterns);
     AmariHopfieldNetwork net;
     if (init != null) {
       net = ModelFile.read(init);
       net.setDynamics(dynamics.apply(net.dynamics()));
+      net.setWeightsMode(mode);
     } else {
       if (block.isEmpty()) {
         throw new UserError("no patterns to train on, and no --init model to start from");
       }
-      net = AmariHopfieldNetwork.create(block.length(), dynamics.apply(Dynamics.DEFAULT));
+      net = AmariHopfieldNetwork.create(block.length(), dynamics.apply(Dynamics.DEFAULT), mode);
     }
     TrainingRecord rec = net.train(learning, block, preserveOnResize);
     ModelFile.write(out, net);

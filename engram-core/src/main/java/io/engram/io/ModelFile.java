@@ -93,7 +93,8 @@ public final class ModelFile {
     m.put("format", FORMAT);
     m.put("version", VERSION);
     m.put("num_neurons", net.numNeurons());
-    m.put("weights", net.weights().representation());
+    // low-rank weights are stored densely until the format gains low-rank entries
+    m.put("weights", "dense");
     Dynamics d = net.dynamics();
     Map<String, Object> dyn = new LinkedHashMap<>();
     dyn.put("activation", d.activation().id());

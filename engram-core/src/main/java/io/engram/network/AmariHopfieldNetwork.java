@@ -4,7 +4,9 @@ import io.engram.learning.LearningRule;
 import io.engram.learning.PatternBlock;
 import io.engram.learning.TrainingRecord;
 import io.engram.weights.DenseWeights;
+import io.engram.weights.LowRankWeights;
 import io.engram.weights.Weights;
+import io.engram.weights.WeightsMode;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.Collections;
@@ -36,12 +38,15 @@ public final class AmariHopfieldNetwork {
   private Weights weights;
   private float[] state;
   private Dynamics dynamics;
+  private WeightsMode weightsMode;
   private final List<TrainingRecord> history = new ArrayList<>();
 
-  private AmariHopfieldNetwork(Weights weights, float[] state, Dynamics dynamics) {
+  private AmariHopfieldNetwork(
+      Weights weights, float[] state, Dynamics dynamics, WeightsMode weightsMode) {
     this.weights = weights;
     this.state = state;
     this.dynamics = dynamics;
+    this.weightsMode = weightsMode;
   }
 
   /** N neurons, zero weights, CANNs' default dynamics (sign, T = 1, θ = 0, synchronous). */
@@ -50,23 +55,76 @@ public final class AmariHopfieldNetwork {
   }
 
   /**
-   * N neurons, zero weights, state all ones, the given dynamics.
+   * N neurons, zero weights, state all ones, the given dynamics, {@link WeightsMode#AUTO} weights
+   * (low-rank while that is cheaper, then dense).
    *
-   * @throws IllegalArgumentException if N < 1 or too large for dense weights
+   * @throws IllegalArgumentException if N < 1
    */
   public static AmariHopfieldNetwork create(int numNeurons, Dynamics dynamics) {
+    return create(numNeurons, dynamics, WeightsMode.AUTO);
+  }
+
+  /**
+   * N neurons, zero weights, state all ones, the given dynamics and weight representation.
+   *
+   * @throws IllegalArgumentException if N < 1, or N > {@link DenseWeights#MAX_SIZE} with {@link
+   *     WeightsMode#DENSE}
+   */
+  public static AmariHopfieldNetwork create(int numNeurons, Dynamics dynamics, WeightsMode mode) {
     Objects.requireNonNull(dynamics, "dynamics");
-    Weights w = DenseWeights.zeros(numNeurons);
-    return new AmariHopfieldNetwork(w, ones(numNeurons), dynamics);
+    Objects.requireNonNull(mode, "mode");
+    Weights w =
+        mode == WeightsMode.DENSE ? DenseWeights.zeros(numNeurons) : LowRankWeights.zeros(numNeurons);
+    return new AmariHopfieldNetwork(w, ones(numNeurons), dynamics, mode);
   }
 
   /**
    * A network over existing weights (not copied: the network takes ownership), state all ones.
+   * The weights mode is {@link WeightsMode#AUTO} for low-rank weights and {@link
+   * WeightsMode#DENSE} otherwise.
    */
   public static AmariHopfieldNetwork of(Weights weights, Dynamics dynamics) {
     Objects.requireNonNull(weights, "weights");
     Objects.requireNonNull(dynamics, "dynamics");
-    return new AmariHopfieldNetwork(weights, ones(weights.size()), dynamics);
+    WeightsMode mode = weights instanceof LowRankWeights ? WeightsMode.AUTO : WeightsMode.DENSE;
+    return new AmariHopfieldNetwork(weights, ones(weights.size()), dynamics, mode);
+  }
+
+  /** How the weights are chosen to be stored; see {@link WeightsMode}. */
+  public WeightsMode weightsMode() {
+    return weightsMode;
+  }
+
+  /**
+   * Sets the weights mode and converts the weights now if needed: to dense for {@link
+   * WeightsMode#DENSE} (exact), to low-rank for {@link WeightsMode#LOW_RANK} (exact; possible only
+   * for low-rank weights or weights without off-diagonal entries). {@link WeightsMode#AUTO} keeps
+   * the current representation and decides at the next training call.
+   *
+   * @throws IllegalArgumentException if the conversion is impossible (N too large for dense, or
+   *     dense weights with off-diagonal entries to low-rank); the network is then unchanged
+   */
+  public void setWeightsMode(WeightsMode mode) {
+    Objects.requireNonNull(mode, "mode");
+    Weights w = weights;
+    if (mode == WeightsMode.DENSE && w instanceof LowRankWeights lr) {
+      w = lr.toDense();
+    } else if (mode == WeightsMode.LOW_RANK && !(w instanceof LowRankWeights)) {
+      w = LowRankWeights.from(w);
+    }
+    this.weights = w;
+    this.weightsMode = mode;
+  }
+
+  /** The representation the next training call should use, converting exactly when needed. */
+  private Weights forTraining(Weights w, int morePatterns) {
+    if (weightsMode == WeightsMode.AUTO
+        && w instanceof LowRankWeights lr
+        && !WeightsMode.lowRankIsCheaper(
+            w.size(), (long) lr.rank() + morePatterns, lr.blockCount() + 1L)) {
+      return lr.toDense();
+    }
+    return w;
   }
 
   private static float[] ones(int n) {
@@ -204,14 +262,16 @@ public final class AmariHopfieldNetwork {
     rule.check(patterns);
     int n = patterns.length();
     if (n != numNeurons()) {
-      Weights w = weights.resized(n, preserveOnResize);
+      Weights w = forTraining(weights.resized(n, preserveOnResize), patterns.count());
       TrainingRecord rec = rule.apply(w, patterns);
       this.weights = w;
       this.state = ones(n);
       history.add(rec);
       return rec;
     }
-    TrainingRecord rec = rule.apply(weights, patterns);
+    Weights w = forTraining(weights, patterns.count());
+    TrainingRecord rec = rule.apply(w, patterns);
+    this.weights = w;
     history.add(rec);
     return rec;
   }

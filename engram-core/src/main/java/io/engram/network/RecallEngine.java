@@ -1,7 +1,9 @@
 package io.engram.network;
 
+import io.engram.kernels.Kernels;
 import io.engram.weights.Weights;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.List;
 import java.util.concurrent.atomic.AtomicInteger;
 
@@ -32,6 +34,8 @@ final class RecallEngine {
     float[] next = fixedOrder == null && random == null ? new float[n] : null;
     float[] field = new float[n];
     boolean fieldValid = false; // field == W s for the current s
+    // asynchronous: fields kept incrementally (O(R) per neuron for low-rank weights)
+    Weights.FieldTracker tracker = next == null ? w.fieldTracker(s) : null;
 
     float prevEnergy = Float.NaN;
     if (stepEnergy) {
@@ -72,13 +76,15 @@ final class RecallEngine {
           order = perm;
         }
         for (int idx : order) {
-          float f = w.rowDot(idx, s);
+          float f = tracker.field(idx);
           field[idx] = f;
           float v = act.apply(f - theta, temp);
-          if (Float.floatToRawIntBits(v) != Float.floatToRawIntBits(s[idx])) {
+          float before = s[idx];
+          if (Float.floatToRawIntBits(v) != Float.floatToRawIntBits(before)) {
             changed = true;
+            s[idx] = v;
+            tracker.changed(idx, before, v);
           }
-          s[idx] = v;
         }
         // without a change, every field was computed on the final state
         fieldValid = !changed;
@@ -128,17 +134,141 @@ final class RecallEngine {
     return (float) (-0.5 * quad + (double) theta * sum);
   }
 
+  /**
+   * Recalls every cue. Synchronous recall without per-step listeners or energy tolerance runs as
+   * one blocked matrix product per step over all queries still live ({@link
+   * Weights#multiplyColumns}), dropping each query at its fixed point; otherwise queries run one
+   * by one, split over threads for large batches.
+   */
   static List<RecallResult> batch(Weights w, Dynamics d, float[][] cues, RecallOptions o) {
-    List<RecallResult> out = new ArrayList<>(cues.length);
+    if (cues.length > 0
+        && d.updateMode() instanceof UpdateMode.Synchronous
+        && o.stepListener() == null
+        && !o.hasEnergyTolerance()) {
+      return batchSync(w, d, cues, o);
+    }
+    RecallResult[] out = new RecallResult[cues.length];
     QueryListener ql = o.queryListener();
     AtomicInteger done = new AtomicInteger();
-    for (int q = 0; q < cues.length; q++) {
-      RecallResult r = run(w, d, cues[q], o, q);
-      out.add(r);
-      if (ql != null) {
-        ql.onQueryDone(q, done.incrementAndGet(), cues.length, r);
+    long n = w.size();
+    long work = n * Math.min(n, 4L * Math.max(1, w.rank())) * Math.max(1, o.maxIterations());
+    Kernels.forEach(
+        cues.length,
+        work,
+        q -> {
+          RecallResult r = run(w, d, cues[q], o, q);
+          out[q] = r;
+          if (ql != null) {
+            ql.onQueryDone(q, done.incrementAndGet(), cues.length, r);
+          }
+        });
+    return new ArrayList<>(Arrays.asList(out));
+  }
+
+  /** Synchronous batch recall, all live queries in one product per step; see {@link #batch}. */
+  private static List<RecallResult> batchSync(
+      Weights w, Dynamics d, float[][] cues, RecallOptions o) {
+    final int n = w.size();
+    final int nq = cues.length;
+    final Activation act = d.activation();
+    final float theta = d.threshold();
+    final float temp = d.temperature();
+    final QueryListener ql = o.queryListener();
+    final int maxIt = o.maxIterations();
+    float[][] s = new float[nq][];
+    float[][] next = new float[nq][];
+    for (int q = 0; q < nq; q++) {
+      s[q] = cues[q].clone();
+    }
+    RecallResult[] out = new RecallResult[nq];
+    int done = 0;
+    int[] live = new int[nq];
+    for (int q = 0; q < nq; q++) {
+      live[q] = q;
+    }
+    int nl = nq;
+    float[] st = null;
+    float[] ft = null;
+    float[] col = new float[n];
+    int step = 0;
+    while (nl > 0 && step < maxIt) {
+      step++;
+      if (st == null || st.length != n * nl) {
+        st = new float[n * nl];
+        ft = new float[n * nl];
+      }
+      pack(s, live, nl, n, st);
+      w.multiplyColumns(st, nl, ft);
+      int kept = 0;
+      for (int c = 0; c < nl; c++) {
+        int q = live[c];
+        float[] cur = s[q];
+        float[] nx = next[q] == null ? (next[q] = new float[n]) : next[q];
+        boolean changed = false;
+        for (int i = 0, fi = c; i < n; i++, fi += nl) {
+          float v = act.apply(ft[fi] - theta, temp);
+          if (Float.floatToRawIntBits(v) != Float.floatToRawIntBits(cur[i])) {
+            changed = true;
+          }
+          nx[i] = v;
+        }
+        if (changed) {
+          s[q] = nx;
+          next[q] = cur;
+          live[kept++] = q;
+        } else {
+          // fixed point: this step's field is W s for the final state
+          float energy = Float.NaN;
+          if (o.reportEnergy()) {
+            for (int i = 0, fi = c; i < n; i++, fi += nl) {
+              col[i] = ft[fi];
+            }
+            energy = energyFromField(cur, col, theta);
+          }
+          out[q] = new RecallResult(cur, step, true, energy);
+          done++;
+          if (ql != null) {
+            ql.onQueryDone(q, done, nq, out[q]);
+          }
+        }
+      }
+      nl = kept;
+    }
+    if (nl > 0) {
+      // out of steps (or maxIterations == 0): not converged; the energy needs one more product
+      float[] fe = null;
+      if (o.reportEnergy()) {
+        st = new float[n * nl];
+        fe = new float[n * nl];
+        pack(s, live, nl, n, st);
+        w.multiplyColumns(st, nl, fe);
+      }
+      for (int c = 0; c < nl; c++) {
+        int q = live[c];
+        float energy = Float.NaN;
+        if (fe != null) {
+          for (int i = 0, fi = c; i < n; i++, fi += nl) {
+            col[i] = fe[fi];
+          }
+          energy = energyFromField(s[q], col, theta);
+        }
+        out[q] = new RecallResult(s[q], step, false, energy);
+        done++;
+        if (ql != null) {
+          ql.onQueryDone(q, done, nq, out[q]);
+        }
       }
     }
-    return out;
+    return new ArrayList<>(Arrays.asList(out));
+  }
+
+  /** {@code st[i*nl + c] = s[live[c]][i]}: the live states as columns. */
+  private static void pack(float[][] s, int[] live, int nl, int n, float[] st) {
+    for (int c = 0; c < nl; c++) {
+      float[] v = s[live[c]];
+      for (int i = 0, fi = c; i < n; i++, fi += nl) {
+        st[fi] = v[i];
+      }
+    }
   }
 }

@@ -1,6 +1,6 @@
 package io.engram.weights;
 
-import java.util.Arrays;
+import io.engram.kernels.Kernels;
 
 /**
  * Dense N x N float32 weights, stored row-major in one array (N must satisfy {@code N*N <=
@@ -98,9 +98,13 @@ public final class DenseWeights implements Weights {
     if (s == out) {
       throw new IllegalArgumentException("s and out must be different arrays");
     }
-    for (int i = 0; i < n; i++) {
-      out[i] = dot(i * n, s);
-    }
+    Kernels.gemv(n, n, w, s, out);
+  }
+
+  @Override
+  public void multiplyColumns(float[] s, int l, float[] out) {
+    Checks.columns(n, s, l, out);
+    Kernels.gemm(n, l, n, w, 0, n, 1, s, 0, l, out, 0, l, false);
   }
 
   @Override
@@ -110,11 +114,7 @@ public final class DenseWeights implements Weights {
   }
 
   private float dot(int off, float[] s) {
-    float acc = 0f;
-    for (int j = 0; j < n; j++) {
-      acc += w[off + j] * s[j];
-    }
-    return acc;
+    return Kernels.dot(w, off, s, 0, n);
   }
 
   private void checkVector(String name, float[] v) {
@@ -156,36 +156,20 @@ public final class DenseWeights implements Weights {
       throw new IllegalArgumentException(
           "centred patterns have length " + centred.length + ", expected " + p + "x" + n);
     }
-    float[] acc = new float[n];
-    for (int i = 0; i < n; i++) {
-      Arrays.fill(acc, i, n, 0f);
-      for (int k = 0; k < p; k++) {
-        int row = k * n;
-        float a = centred[row + i];
-        for (int j = i; j < n; j++) {
-          acc[j] += a * centred[row + j];
-        }
-      }
-      for (int j = i; j < n; j++) {
-        float u = acc[j];
-        if (divisor != 1f) {
-          u = u / divisor;
-        }
-        if (negate) {
-          u = -u;
-        }
-        w[i * n + j] += u;
-        if (j != i) {
-          w[j * n + i] += u;
-        }
-      }
-    }
+    Kernels.syrkAdd(n, p, centred, w, divisor, negate);
   }
 
   @Override
   public void zeroDiagonal() {
     for (int i = 0; i < n; i++) {
       w[i * n + i] = 0f;
+    }
+  }
+
+  /** Sets {@code W[i][i] = d[i]} (package-private: low-rank to dense conversion). */
+  void setDiagonal(float[] d) {
+    for (int i = 0; i < n; i++) {
+      w[i * n + i] = d[i];
     }
   }
 

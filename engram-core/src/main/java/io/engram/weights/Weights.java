@@ -35,6 +35,70 @@ public interface Weights {
   /** {@code W[i]·s} (row i times s). */
   float rowDot(int i, float[] s);
 
+  /**
+   * {@code out = W S} for L states at once, stored as columns: {@code s} and {@code out} are N x
+   * L row-major ({@code s[i*L + c]} is neuron i of state c). Float32; the summation order is
+   * implementation-defined. Not modified: {@code s}. The default applies {@link #multiply} to
+   * each column.
+   *
+   * @throws IllegalArgumentException on wrong lengths or aliased arrays
+   */
+  default void multiplyColumns(float[] s, int l, float[] out) {
+    int n = size();
+    Checks.columns(n, s, l, out);
+    float[] col = new float[n];
+    float[] res = new float[n];
+    for (int c = 0; c < l; c++) {
+      for (int i = 0; i < n; i++) {
+        col[i] = s[i * l + c];
+      }
+      multiply(col, res);
+      for (int i = 0; i < n; i++) {
+        out[i * l + c] = res[i];
+      }
+    }
+  }
+
+  /**
+   * A helper for asynchronous updates of one state: {@link FieldTracker#field} gives {@code
+   * W[i]·s} for the current content of {@code s}, which the caller changes one neuron at a time
+   * and reports each change through {@link FieldTracker#changed}. The default computes each field
+   * as a row product (O(N)); low-rank weights keep {@code T s} up to date instead (O(R)).
+   *
+   * @param s the state, read (not copied) by the tracker for as long as it is used
+   */
+  default FieldTracker fieldTracker(float[] s) {
+    if (s == null || s.length != size()) {
+      throw new IllegalArgumentException(
+          "s has length " + (s == null ? "null" : s.length) + ", expected " + size());
+    }
+    return new FieldTracker() {
+      @Override
+      public float field(int i) {
+        return rowDot(i, s);
+      }
+
+      @Override
+      public void changed(int i, float before, float after) {}
+    };
+  }
+
+  /** Incremental fields for asynchronous updates; see {@link #fieldTracker}. Not thread-safe. */
+  interface FieldTracker {
+    /** {@code W[i]·s} for the current state. */
+    float field(int i);
+
+    /** Reports that {@code s[i]} was changed from {@code before} to {@code after}. */
+    void changed(int i, float before, float after);
+  }
+
+  /**
+   * The number of stored pattern rows R of a low-rank representation, or -1 for a dense one.
+   */
+  default int rank() {
+    return -1;
+  }
+
   /** The dense row-major N x N matrix, a fresh copy. */
   float[] toDenseArray();
 

@@ -1,0 +1,335 @@
+package io.engram.bench;
+
+import io.engram.internal.Json;
+import io.engram.kernels.Kernels;
+import io.engram.learning.HebbianTrainer;
+import io.engram.learning.PatternBlock;
+import io.engram.network.AmariHopfieldNetwork;
+import io.engram.network.Dynamics;
+import io.engram.network.RecallOptions;
+import io.engram.network.RecallResult;
+import io.engram.weights.Weights;
+import io.engram.weights.WeightsMode;
+import java.io.IOException;
+import java.io.InputStream;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.SplittableRandom;
+import java.util.function.Supplier;
+import org.encog.ml.data.specific.BiPolarNeuralData;
+import org.encog.neural.thermal.HopfieldNetwork;
+
+/**
+ * The side-by-side comparison: Engram against a numpy + OpenBLAS script (launched from here, with
+ * the OpenBLAS core-type overrides removed from its environment only) and Encog 3.4's {@code
+ * HopfieldNetwork}, on the workloads of issue #3, all in one run so that the ratios share the
+ * machine's state. Prints a Markdown table. Run it with {@code engram-bench/compare.sh}.
+ *
+ * <p>Options: {@code --reps K} (best of K, default 3), {@code --no-numpy}, {@code --no-encog},
+ * {@code --no-scale} (skip N = 1,000,000), {@code --python CMD}.
+ */
+public final class Compare {
+
+  private Compare() {}
+
+  private static final StringBuilder OUT = new StringBuilder();
+
+  private static void say(String s) {
+    OUT.append(s).append('\n');
+    System.out.println(s);
+  }
+
+  public static void main(String[] args) throws Exception {
+    int reps = 3;
+    boolean numpy = true;
+    boolean encog = true;
+    boolean scale = true;
+    String python = "python3";
+    for (int i = 0; i < args.length; i++) {
+      switch (args[i]) {
+        case "--reps" -> reps = Integer.parseInt(args[++i]);
+        case "--no-numpy" -> numpy = false;
+        case "--no-encog" -> encog = false;
+        case "--no-scale" -> scale = false;
+        case "--python" -> python = args[++i];
+        default -> throw new IllegalArgumentException("unknown option " + args[i]);
+      }
+    }
+    say("## Engram side-by-side comparison");
+    say("");
+    say("- load before: `" + loadavg() + "`, " + Runtime.getRuntime().availableProcessors() + " CPUs");
+    say("- java " + System.getProperty("java.version") + ", kernels `" + Kernels.implementation()
+        + "`, threads " + Kernels.parallelism() + ", max heap "
+        + Runtime.getRuntime().maxMemory() / (1 << 20) + " MiB");
+
+    double peak1 = MachineProbe.fmaPeak(1);
+    double peak2 = MachineProbe.fmaPeak(Kernels.parallelism());
+    double bw = MachineProbe.readBandwidth(Kernels.parallelism());
+    say(String.format(Locale.ROOT,
+        "- measured float32 FMA peak: %.0f GFLOP/s (1 thread), %.0f GFLOP/s (%d threads); read bandwidth %.1f GB/s",
+        peak1, peak2, Kernels.parallelism(), bw));
+
+    SplittableRandom rnd = new SplittableRandom(1);
+    List<Row> rows = new ArrayList<>();
+
+    // 1 + 2: dense N = 4096, P = 400, 64 cues with 20% flipped
+    int n = 4096;
+    int p = 400;
+    int b = 64;
+    float[][] x = pm1(rnd, p, n);
+    float[][] cues = noisy(rnd, x, b, 0.2);
+    double train = best(reps, () -> trained(n, x, WeightsMode.DENSE));
+    AmariHopfieldNetwork dense = trained(n, x, WeightsMode.DENSE);
+    double trainFlop = 2.0 * p * n * n;
+    rows.add(new Row("1. dense training N=4096 P=400", "train_4096", train, trainFlop, 1.0 * p));
+    double fixed20 = best(reps, () -> twentySteps(dense.weights(), cues));
+    double recallFlop = 20 * 2.0 * n * n * b;
+    rows.add(new Row("2a. dense batch recall, 64 cues x 20 steps", "recall20_4096", fixed20, recallFlop,
+        20.0 * b));
+    double[] stepsOut = new double[1];
+    double fp = best(reps, () -> fixedPoint(dense, cues, stepsOut));
+    rows.add(new Row("2b. dense batch recall, fixed-point stop (" + (int) stepsOut[0] + " query-steps)",
+        "recallfp_4096", fp, 2.0 * n * n * stepsOut[0], stepsOut[0]));
+    double trainLr = best(reps, () -> trained(n, x, WeightsMode.AUTO));
+    AmariHopfieldNetwork auto = trained(n, x, WeightsMode.AUTO);
+    double fpLr = best(reps, () -> fixedPoint(auto, cues, stepsOut));
+    rows.add(new Row("1'. training, auto (" + auto.weights().representation() + ")", "train_4096",
+        trainLr, Double.NaN, Double.NaN));
+    rows.add(new Row("2b'. fixed-point recall, auto (" + auto.weights().representation() + ")",
+        "recallfp_4096", fpLr, Double.NaN, Double.NaN));
+
+    // 3: the CANNs image example
+    int ni = 16384;
+    float[][] xi = pm1(rnd, 4, ni);
+    float[][] ci = noisy(rnd, xi, 4, 0.3);
+    double canns = best(reps, () -> {
+      AmariHopfieldNetwork net = trained(ni, xi, WeightsMode.AUTO);
+      return net.recallBatch(ci, RecallOptions.defaults());
+    });
+    rows.add(new Row("3. CANNs image N=16384 P=4, train + recall 4 cues (auto)", "canns_16384", canns,
+        Double.NaN, Double.NaN));
+
+    // Encog, on a subset (its cost is linear in patterns and in query-sweeps), scaled up
+    Map<String, Double> enc = Map.of();
+    if (encog) {
+      enc = encog(x, cues, train, fixed20);
+    }
+    Map<String, Double> np = Map.of();
+    Map<String, Object> blas = Map.of();
+    if (numpy) {
+      Map<String, Object> res = numpy(python, reps);
+      @SuppressWarnings("unchecked")
+      Map<String, Object> secs = (Map<String, Object>) res.get("seconds");
+      Map<String, Double> m = new java.util.HashMap<>();
+      for (Map.Entry<String, Object> e : secs.entrySet()) {
+        m.put(e.getKey(), ((Number) e.getValue()).doubleValue());
+      }
+      np = m;
+      @SuppressWarnings("unchecked")
+      Map<String, Object> bl = (Map<String, Object>) res.get("openblas");
+      blas = bl;
+    }
+    say("- numpy/OpenBLAS: `" + blas + "`");
+    say("");
+    say("| workload | Engram s | numpy s | numpy / Engram | Encog s (scaled) | Encog / Engram | Engram GFLOP/s | % of " + Math.round(peak2) + " peak |");
+    say("| --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: |");
+    for (Row r : rows) {
+      Double ns = np.get(r.key);
+      Double es = r.label.contains("'") ? null : enc.get(r.key);
+      double gf = r.flops / r.seconds / 1e9;
+      say(String.format(Locale.ROOT, "| %s | %.4f | %s | %s | %s | %s | %s | %s |", r.label, r.seconds,
+          ns == null ? "" : String.format(Locale.ROOT, "%.4f", ns),
+          ns == null ? "" : String.format(Locale.ROOT, "**%.2fx**", ns / r.seconds),
+          es == null ? "" : String.format(Locale.ROOT, "%.1f", es),
+          es == null ? "" : String.format(Locale.ROOT, "**%.0fx**", es / r.seconds),
+          Double.isNaN(gf) ? "" : String.format(Locale.ROOT, "%.0f", gf),
+          Double.isNaN(gf) ? "" : String.format(Locale.ROOT, "%.0f%%", 100 * gf / peak2)));
+    }
+
+    if (scale) {
+      scale(rnd);
+    }
+    say("");
+    say("- load after: `" + loadavg() + "`");
+  }
+
+  private record Row(String label, String key, double seconds, double flops, double units) {}
+
+  private static void scale(SplittableRandom rnd) {
+    int n = 1_000_000;
+    int p = 50;
+    float[][] x = pm1(rnd, p, n);
+    float[][] cues = noisy(rnd, x, 8, 0.2);
+    System.gc();
+    long t0 = System.nanoTime();
+    AmariHopfieldNetwork net = trained(n, x, WeightsMode.AUTO);
+    long t1 = System.nanoTime();
+    List<RecallResult> r = net.recallBatch(cues, RecallOptions.defaults());
+    long t2 = System.nanoTime();
+    int correct = 0;
+    int steps = 0;
+    for (int q = 0; q < r.size(); q++) {
+      steps = Math.max(steps, r.get(q).steps());
+      if (java.util.Arrays.equals(r.get(q).state(), x[q])) {
+        correct++;
+      }
+    }
+    Runtime rt = Runtime.getRuntime();
+    say("");
+    say(String.format(Locale.ROOT,
+        "4. scale N=1,000,000 P=50 (%s, %.0f MiB of weights): train %.3f s, recall of 8 cues %.3f s"
+            + " (at most %d steps, %d/8 recalled exactly), heap max %d MiB, used now %d MiB",
+        net.weights().representation(), net.weights().memoryBytes() / 1048576.0, (t1 - t0) / 1e9,
+        (t2 - t1) / 1e9, steps, correct, rt.maxMemory() >> 20, (rt.totalMemory() - rt.freeMemory()) >> 20));
+  }
+
+  private static Map<String, Double> encog(float[][] x, float[][] cues, double train, double recall) {
+    int n = x[0].length;
+    int pe = 8;
+    HopfieldNetwork h = new HopfieldNetwork(n);
+    long t0 = System.nanoTime();
+    for (int k = 0; k < pe; k++) {
+      h.addPattern(bipolar(x[k]));
+    }
+    double perPattern = (System.nanoTime() - t0) / 1e9 / pe;
+    for (int k = pe; k < 2 * pe; k++) { // measured again, warm
+      long t = System.nanoTime();
+      h.addPattern(bipolar(x[k]));
+      perPattern = Math.min(perPattern, (System.nanoTime() - t) / 1e9);
+    }
+    double perSweep = Double.MAX_VALUE;
+    for (int rep = 0; rep < 3; rep++) {
+      h.setCurrentState(bipolar(cues[rep]));
+      long t = System.nanoTime();
+      h.run();
+      perSweep = Math.min(perSweep, (System.nanoTime() - t) / 1e9);
+    }
+    say(String.format(Locale.ROOT,
+        "- Encog 3.4 HopfieldNetwork N=%d: addPattern %.3f s per pattern, run() %.3f s per sweep"
+            + " (measured on %d patterns / 3 sweeps, scaled linearly to 400 patterns and 64 x 20 sweeps)",
+        n, perPattern, perSweep, 2 * pe));
+    return Map.of(
+        "train_4096", perPattern * x.length,
+        "recall20_4096", perSweep * cues.length * 20);
+  }
+
+  private static BiPolarNeuralData bipolar(float[] v) {
+    boolean[] b = new boolean[v.length];
+    for (int i = 0; i < v.length; i++) {
+      b[i] = v[i] > 0;
+    }
+    return new BiPolarNeuralData(b);
+  }
+
+  private static Map<String, Object> numpy(String python, int reps) throws IOException, InterruptedException {
+    Path script = Path.of(System.getProperty("engram.bench.script",
+        "engram-bench/src/main/python/numpy_baseline.py"));
+    if (!Files.exists(script)) {
+      throw new IOException("numpy script not found at " + script.toAbsolutePath()
+          + " (run from the repository root or set -Dengram.bench.script)");
+    }
+    ProcessBuilder pb = new ProcessBuilder(python, script.toString(), Integer.toString(reps));
+    // the numpy baseline gets OpenBLAS's own CPU detection, not the machine-wide overrides
+    pb.environment().remove("OPENBLAS_CORETYPE");
+    pb.environment().remove("OPENBLAS_L2_SIZE");
+    pb.redirectError(ProcessBuilder.Redirect.INHERIT);
+    Process proc = pb.start();
+    String out;
+    try (InputStream in = proc.getInputStream()) {
+      out = new String(in.readAllBytes(), StandardCharsets.UTF_8);
+    }
+    int rc = proc.waitFor();
+    if (rc != 0) {
+      throw new IOException("numpy baseline failed with exit status " + rc + ": " + out);
+    }
+    @SuppressWarnings("unchecked")
+    Map<String, Object> m = (Map<String, Object>) Json.parse(out.trim());
+    return m;
+  }
+
+  static AmariHopfieldNetwork trained(int n, float[][] x, WeightsMode mode) {
+    AmariHopfieldNetwork net = AmariHopfieldNetwork.create(n, Dynamics.DEFAULT, mode);
+    HebbianTrainer.create(net).train(PatternBlock.of(x));
+    return net;
+  }
+
+  /** Exactly 20 synchronous sign steps for all cues: the same work as numpy's W @ S loop. */
+  static float[] twentySteps(Weights w, float[][] cues) {
+    int n = w.size();
+    int b = cues.length;
+    float[] s = new float[n * b];
+    float[] f = new float[n * b];
+    for (int c = 0; c < b; c++) {
+      for (int i = 0; i < n; i++) {
+        s[i * b + c] = cues[c][i];
+      }
+    }
+    for (int step = 0; step < 20; step++) {
+      w.multiplyColumns(s, b, f);
+      for (int i = 0; i < s.length; i++) {
+        s[i] = Math.signum(f[i]);
+      }
+    }
+    return s;
+  }
+
+  static List<RecallResult> fixedPoint(AmariHopfieldNetwork net, float[][] cues, double[] querySteps) {
+    List<RecallResult> r = net.recallBatch(cues, RecallOptions.defaults());
+    int total = 0;
+    for (RecallResult q : r) {
+      total += q.steps();
+    }
+    querySteps[0] = total;
+    return r;
+  }
+
+  static double best(int reps, Supplier<?> f) {
+    Object keep = f.get(); // warm-up
+    double best = Double.MAX_VALUE;
+    for (int i = 0; i < reps; i++) {
+      long t0 = System.nanoTime();
+      keep = f.get();
+      best = Math.min(best, (System.nanoTime() - t0) / 1e9);
+    }
+    if (keep == null) {
+      throw new IllegalStateException();
+    }
+    return best;
+  }
+
+  static float[][] pm1(SplittableRandom r, int rows, int n) {
+    float[][] x = new float[rows][n];
+    for (float[] row : x) {
+      for (int i = 0; i < n; i++) {
+        row[i] = r.nextBoolean() ? 1f : -1f;
+      }
+    }
+    return x;
+  }
+
+  static float[][] noisy(SplittableRandom r, float[][] x, int rows, double flip) {
+    float[][] c = new float[rows][];
+    for (int q = 0; q < rows; q++) {
+      c[q] = x[q % x.length].clone();
+      for (int i = 0; i < c[q].length; i++) {
+        if (r.nextDouble() < flip) {
+          c[q][i] = -c[q][i];
+        }
+      }
+    }
+    return c;
+  }
+
+  private static String loadavg() {
+    try {
+      return Files.readString(Path.of("/proc/loadavg")).trim();
+    } catch (IOException e) {
+      return "unknown";
+    }
+  }
+}

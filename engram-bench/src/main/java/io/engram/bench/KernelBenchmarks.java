@@ -1,0 +1,173 @@
+package io.engram.bench;
+
+import io.engram.kernels.Kernels;
+import io.engram.weights.DenseWeights;
+import io.engram.weights.LowRankWeights;
+import java.util.SplittableRandom;
+import java.util.concurrent.TimeUnit;
+import org.openjdk.jmh.annotations.Benchmark;
+import org.openjdk.jmh.annotations.BenchmarkMode;
+import org.openjdk.jmh.annotations.Fork;
+import org.openjdk.jmh.annotations.Measurement;
+import org.openjdk.jmh.annotations.Mode;
+import org.openjdk.jmh.annotations.OutputTimeUnit;
+import org.openjdk.jmh.annotations.Param;
+import org.openjdk.jmh.annotations.Scope;
+import org.openjdk.jmh.annotations.Setup;
+import org.openjdk.jmh.annotations.State;
+import org.openjdk.jmh.annotations.Warmup;
+
+/**
+ * The kernels, scalar and SIMD side by side: JMH runs every {@code impl} value in its own fork,
+ * and the setup forces the implementation before the kernels load. Awkward sizes on purpose.
+ *
+ * <pre>java --add-modules jdk.incubator.vector -jar engram-bench/target/benchmarks.jar KernelBenchmarks</pre>
+ */
+@BenchmarkMode(Mode.AverageTime)
+@OutputTimeUnit(TimeUnit.MICROSECONDS)
+@Warmup(iterations = 3, time = 1)
+@Measurement(iterations = 5, time = 1)
+@Fork(value = 1, jvmArgsAppend = {"--add-modules", "jdk.incubator.vector", "-Xmx4g"})
+public class KernelBenchmarks {
+
+  /** Sets the implementation for this fork; must run before anything touches {@link Kernels}. */
+  static void force(String impl) {
+    System.setProperty(Kernels.VECTORIZATION_PROPERTY, impl);
+    String got = Kernels.implementation();
+    if (impl.equals("scalar") != got.equals("scalar")) {
+      throw new IllegalStateException("wanted " + impl + " kernels, got " + got);
+    }
+  }
+
+  static float[] pm1(SplittableRandom r, int n) {
+    float[] v = new float[n];
+    for (int i = 0; i < n; i++) {
+      v[i] = r.nextBoolean() ? 1f : -1f;
+    }
+    return v;
+  }
+
+  /** Dot product. */
+  @State(Scope.Thread)
+  public static class Dot {
+    @Param({"scalar", "panama"})
+    public String impl;
+
+    @Param({"1", "7", "31", "1021", "4097", "65537"})
+    public int n;
+
+    float[] a;
+    float[] b;
+
+    @Setup
+    public void setup() {
+      force(impl);
+      SplittableRandom r = new SplittableRandom(1);
+      a = pm1(r, n);
+      b = pm1(r, n);
+    }
+  }
+
+  @Benchmark
+  public float dot(Dot s) {
+    return Kernels.dot(s.a, 0, s.b, 0, s.n);
+  }
+
+  /** One synchronous recall step for B states: {@code F = W S}, dense. */
+  @State(Scope.Thread)
+  public static class DenseStep {
+    @Param({"scalar", "panama"})
+    public String impl;
+
+    @Param({"1021", "4097"})
+    public int n;
+
+    @Param({"1", "31", "64"})
+    public int b;
+
+    DenseWeights w;
+    float[] s;
+    float[] out;
+
+    @Setup
+    public void setup() {
+      force(impl);
+      SplittableRandom r = new SplittableRandom(2);
+      w = DenseWeights.zeros(n);
+      w.addHebbian(pm1(r, 20 * n), 20, 20f, false);
+      s = pm1(r, n * b);
+      out = new float[n * b];
+    }
+  }
+
+  @Benchmark
+  public float[] denseMultiply(DenseStep st) {
+    st.w.multiplyColumns(st.s, st.b, st.out);
+    return st.out;
+  }
+
+  /** Dense Hebbian training: the symmetric rank-P update. */
+  @State(Scope.Thread)
+  public static class Syrk {
+    @Param({"scalar", "panama"})
+    public String impl;
+
+    @Param({"1021", "4097"})
+    public int n;
+
+    @Param({"63", "400"})
+    public int p;
+
+    float[] t;
+    float[] w;
+
+    @Setup
+    public void setup() {
+      force(impl);
+      t = pm1(new SplittableRandom(3), p * n);
+      w = new float[n * n];
+    }
+  }
+
+  @Benchmark
+  public float[] syrk(Syrk st) {
+    Kernels.syrkAdd(st.n, st.p, st.t, st.w, st.p, false);
+    return st.w;
+  }
+
+  /** One recall step with low-rank weights: {@code Tᵀ(T S)}. */
+  @State(Scope.Thread)
+  public static class LowRankStep {
+    @Param({"scalar", "panama"})
+    public String impl;
+
+    @Param({"4097", "16385"})
+    public int n;
+
+    @Param({"4", "400"})
+    public int p;
+
+    @Param({"1", "64"})
+    public int b;
+
+    LowRankWeights w;
+    float[] s;
+    float[] out;
+
+    @Setup
+    public void setup() {
+      force(impl);
+      SplittableRandom r = new SplittableRandom(4);
+      w = LowRankWeights.zeros(n);
+      w.addHebbian(pm1(r, p * n), p, p, false);
+      s = pm1(r, n * b);
+      out = new float[n * b];
+    }
+  }
+
+  @Benchmark
+  public float[] lowRankMultiply(LowRankStep st) {
+    st.w.multiplyColumns(st.s, st.b, st.out);
+    return st.out;
+  }
+}

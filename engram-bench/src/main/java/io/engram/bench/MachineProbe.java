@@ -1,0 +1,105 @@
+package io.engram.bench;
+
+import java.util.function.IntConsumer;
+import jdk.incubator.vector.FloatVector;
+import jdk.incubator.vector.VectorSpecies;
+
+/**
+ * Measures what the machine can do, for the comparison's "fraction of peak" columns: the float32
+ * FMA peak (a register-only loop of independent vector FMAs, 1 and all threads) and the read
+ * bandwidth of a large array. The second file (with PanamaKernels) that imports the Vector API.
+ */
+final class MachineProbe {
+
+  private static final VectorSpecies<Float> S = FloatVector.SPECIES_PREFERRED;
+
+  private MachineProbe() {}
+
+  /** Runs {@code body(t)} on {@code threads} threads at once and waits for them. */
+  static void onThreads(int threads, IntConsumer body) {
+    Thread[] ts = new Thread[threads];
+    for (int t = 0; t < threads; t++) {
+      final int id = t;
+      ts[t] = new Thread(() -> body.accept(id));
+      ts[t].start();
+    }
+    for (Thread t : ts) {
+      try {
+        t.join();
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
+        throw new IllegalStateException(e);
+      }
+    }
+  }
+
+  /** GFLOP/s of {@code threads} threads running 12 independent FMA chains each. */
+  static double fmaPeak(int threads) {
+    long iters = 20_000_000L;
+    double best = 0;
+    for (int rep = 0; rep < 4; rep++) {
+      float[] sink = new float[threads];
+      long t0 = System.nanoTime();
+      onThreads(threads, t -> sink[t] = fmaLoop(iters));
+      long dt = System.nanoTime() - t0;
+      double flops = 2.0 * 12 * S.length() * iters * threads;
+      best = Math.max(best, flops / dt);
+      if (Float.isNaN(sink[0])) {
+        throw new IllegalStateException();
+      }
+    }
+    return best;
+  }
+
+  private static float fmaLoop(long iters) {
+    FloatVector a = FloatVector.broadcast(S, 0.999f);
+    FloatVector b = FloatVector.broadcast(S, 1e-7f);
+    FloatVector c0 = FloatVector.broadcast(S, 1f);
+    FloatVector c1 = c0, c2 = c0, c3 = c0, c4 = c0, c5 = c0;
+    FloatVector c6 = c0, c7 = c0, c8 = c0, c9 = c0, c10 = c0, c11 = c0;
+    for (long i = 0; i < iters; i++) {
+      c0 = c0.fma(a, b);
+      c1 = c1.fma(a, b);
+      c2 = c2.fma(a, b);
+      c3 = c3.fma(a, b);
+      c4 = c4.fma(a, b);
+      c5 = c5.fma(a, b);
+      c6 = c6.fma(a, b);
+      c7 = c7.fma(a, b);
+      c8 = c8.fma(a, b);
+      c9 = c9.fma(a, b);
+      c10 = c10.fma(a, b);
+      c11 = c11.fma(a, b);
+    }
+    return c0.add(c1).add(c2).add(c3).add(c4).add(c5).add(c6).add(c7).add(c8).add(c9).add(c10)
+        .add(c11)
+        .reduceLanes(jdk.incubator.vector.VectorOperators.ADD);
+  }
+
+  /** GB/s reading a 512 MiB array with {@code threads} threads (vector sums). */
+  static double readBandwidth(int threads) {
+    int n = 128 << 20;
+    float[] a = new float[n];
+    java.util.Arrays.fill(a, 1f);
+    double best = 0;
+    for (int rep = 0; rep < 5; rep++) {
+      float[] sink = new float[threads];
+      long t0 = System.nanoTime();
+      onThreads(
+          threads,
+          t -> {
+            int from = (int) ((long) n * t / threads);
+            int to = (int) ((long) n * (t + 1) / threads);
+            FloatVector acc = FloatVector.zero(S);
+            int i = from;
+            for (; i <= to - S.length(); i += S.length()) {
+              acc = acc.add(FloatVector.fromArray(S, a, i));
+            }
+            sink[t] = acc.reduceLanes(jdk.incubator.vector.VectorOperators.ADD);
+          });
+      long dt = System.nanoTime() - t0;
+      best = Math.max(best, 4.0 * n / dt);
+    }
+    return best;
+  }
+}

@@ -1,0 +1,220 @@
+package io.engram.kernels;
+
+import jdk.incubator.vector.FloatVector;
+import jdk.incubator.vector.VectorMask;
+import jdk.incubator.vector.VectorOperators;
+import jdk.incubator.vector.VectorSpecies;
+
+/**
+ * The SIMD kernels on the incubating Vector API ({@code jdk.incubator.vector}). One of the two
+ * files allowed to import it (a test scans the sources). Loaded only by reflection from {@link
+ * Kernels}, so the library still loads when the module is absent.
+ *
+ * <p>The full 8 x 32 tile keeps 16 accumulators of 16 lanes in registers: per step of {@code k}
+ * it loads two vectors of B, broadcasts eight values of A and issues 16 fused multiply-adds.
+ * Partial tiles use masked loads; species other than 512 bits take the generic per-row path.
+ */
+final class PanamaKernels implements KernelProvider {
+
+  private static final VectorSpecies<Float> S = FloatVector.SPECIES_PREFERRED;
+  private static final int L = S.length();
+  private static final boolean WIDE = L == 16;
+
+  PanamaKernels() {
+    // a smoke test, so that a broken Vector API fails here (and falls back) rather than later
+    float[] x = new float[2 * L + 3];
+    java.util.Arrays.fill(x, 1f);
+    if (dot(x, 0, x, 0, x.length) != x.length) {
+      throw new IllegalStateException("Vector API self-test failed");
+    }
+  }
+
+  @Override
+  public String name() {
+    return "panama-" + S.vectorBitSize();
+  }
+
+  @Override
+  public float dot(float[] a, int aOff, float[] b, int bOff, int n) {
+    FloatVector s0 = FloatVector.zero(S);
+    FloatVector s1 = s0;
+    FloatVector s2 = s0;
+    FloatVector s3 = s0;
+    int j = 0;
+    int bound4 = n - 4 * L;
+    for (; j <= bound4; j += 4 * L) {
+      s0 = FloatVector.fromArray(S, a, aOff + j).fma(FloatVector.fromArray(S, b, bOff + j), s0);
+      s1 = FloatVector.fromArray(S, a, aOff + j + L).fma(FloatVector.fromArray(S, b, bOff + j + L), s1);
+      s2 = FloatVector.fromArray(S, a, aOff + j + 2 * L).fma(FloatVector.fromArray(S, b, bOff + j + 2 * L), s2);
+      s3 = FloatVector.fromArray(S, a, aOff + j + 3 * L).fma(FloatVector.fromArray(S, b, bOff + j + 3 * L), s3);
+    }
+    for (; j <= n - L; j += L) {
+      s0 = FloatVector.fromArray(S, a, aOff + j).fma(FloatVector.fromArray(S, b, bOff + j), s0);
+    }
+    float acc = s0.add(s1).add(s2.add(s3)).reduceLanes(VectorOperators.ADD);
+    for (; j < n; j++) {
+      acc = Math.fma(a[aOff + j], b[bOff + j], acc);
+    }
+    return acc;
+  }
+
+  @Override
+  public void tile(
+      int mr, int nr, int k, float[] a, int aOff, int aRs, int aCs, float[] b, int bOff, int ldb,
+      float[] out) {
+    if (WIDE && mr == MR) {
+      if (nr <= L) {
+        tile8xMasked(nr, k, a, aOff, aRs, aCs, b, bOff, ldb, out);
+      } else {
+        tile8x32(nr, k, a, aOff, aRs, aCs, b, bOff, ldb, out);
+      }
+      return;
+    }
+    generic(mr, nr, k, a, aOff, aRs, aCs, b, bOff, ldb, out);
+  }
+
+  /**
+   * Eight rows, {@code 16 < nr <= 32} columns; the second vector is masked unless {@code nr ==
+   * 32} (a loop-invariant test, which the JIT unswitches).
+   */
+  private static void tile8x32(
+      int nr, int k, float[] a_, int aOff, int aRs, int aCs, float[] b, int bOff, int ldb,
+      float[] out) {
+    final FloatVector z = FloatVector.zero(S);
+    final boolean full = nr == NR;
+    final VectorMask<Float> m1 = S.indexInRange(16, nr);
+    FloatVector c00 = z, c01 = z;
+    FloatVector c10 = z, c11 = z;
+    FloatVector c20 = z, c21 = z;
+    FloatVector c30 = z, c31 = z;
+    FloatVector c40 = z, c41 = z;
+    FloatVector c50 = z, c51 = z;
+    FloatVector c60 = z, c61 = z;
+    FloatVector c70 = z, c71 = z;
+    final int o0 = aOff + 0 * aRs;
+    final int o1 = aOff + 1 * aRs;
+    final int o2 = aOff + 2 * aRs;
+    final int o3 = aOff + 3 * aRs;
+    final int o4 = aOff + 4 * aRs;
+    final int o5 = aOff + 5 * aRs;
+    final int o6 = aOff + 6 * aRs;
+    final int o7 = aOff + 7 * aRs;
+    int pb = bOff;
+    int q = 0;
+    for (int step = 0; step < k; step++) {
+      FloatVector b0 = FloatVector.fromArray(S, b, pb);
+      FloatVector b1 =
+          full ? FloatVector.fromArray(S, b, pb + 16) : FloatVector.fromArray(S, b, pb + 16, m1);
+      FloatVector a;
+      a = FloatVector.broadcast(S, a_[q + o0]);
+      c00 = a.fma(b0, c00);
+      c01 = a.fma(b1, c01);
+      a = FloatVector.broadcast(S, a_[q + o1]);
+      c10 = a.fma(b0, c10);
+      c11 = a.fma(b1, c11);
+      a = FloatVector.broadcast(S, a_[q + o2]);
+      c20 = a.fma(b0, c20);
+      c21 = a.fma(b1, c21);
+      a = FloatVector.broadcast(S, a_[q + o3]);
+      c30 = a.fma(b0, c30);
+      c31 = a.fma(b1, c31);
+      a = FloatVector.broadcast(S, a_[q + o4]);
+      c40 = a.fma(b0, c40);
+      c41 = a.fma(b1, c41);
+      a = FloatVector.broadcast(S, a_[q + o5]);
+      c50 = a.fma(b0, c50);
+      c51 = a.fma(b1, c51);
+      a = FloatVector.broadcast(S, a_[q + o6]);
+      c60 = a.fma(b0, c60);
+      c61 = a.fma(b1, c61);
+      a = FloatVector.broadcast(S, a_[q + o7]);
+      c70 = a.fma(b0, c70);
+      c71 = a.fma(b1, c71);
+      q += aCs;
+      pb += ldb;
+    }
+    c00.intoArray(out, 0);
+    c01.intoArray(out, 16);
+    c10.intoArray(out, 32);
+    c11.intoArray(out, 48);
+    c20.intoArray(out, 64);
+    c21.intoArray(out, 80);
+    c30.intoArray(out, 96);
+    c31.intoArray(out, 112);
+    c40.intoArray(out, 128);
+    c41.intoArray(out, 144);
+    c50.intoArray(out, 160);
+    c51.intoArray(out, 176);
+    c60.intoArray(out, 192);
+    c61.intoArray(out, 208);
+    c70.intoArray(out, 224);
+    c71.intoArray(out, 240);
+  }
+
+  /** Eight rows, {@code nr <= 16} columns: one masked vector per row. */
+  private static void tile8xMasked(
+      int nr, int k, float[] a_, int aOff, int aRs, int aCs, float[] b, int bOff, int ldb,
+      float[] out) {
+    final FloatVector z = FloatVector.zero(S);
+    final VectorMask<Float> m = S.indexInRange(0, nr);
+    FloatVector c0 = z;
+    FloatVector c1 = z;
+    FloatVector c2 = z;
+    FloatVector c3 = z;
+    FloatVector c4 = z;
+    FloatVector c5 = z;
+    FloatVector c6 = z;
+    FloatVector c7 = z;
+    final int o0 = aOff + 0 * aRs;
+    final int o1 = aOff + 1 * aRs;
+    final int o2 = aOff + 2 * aRs;
+    final int o3 = aOff + 3 * aRs;
+    final int o4 = aOff + 4 * aRs;
+    final int o5 = aOff + 5 * aRs;
+    final int o6 = aOff + 6 * aRs;
+    final int o7 = aOff + 7 * aRs;
+    int pb = bOff;
+    int q = 0;
+    for (int step = 0; step < k; step++) {
+      FloatVector b0 = FloatVector.fromArray(S, b, pb, m);
+      c0 = FloatVector.broadcast(S, a_[q + o0]).fma(b0, c0);
+      c1 = FloatVector.broadcast(S, a_[q + o1]).fma(b0, c1);
+      c2 = FloatVector.broadcast(S, a_[q + o2]).fma(b0, c2);
+      c3 = FloatVector.broadcast(S, a_[q + o3]).fma(b0, c3);
+      c4 = FloatVector.broadcast(S, a_[q + o4]).fma(b0, c4);
+      c5 = FloatVector.broadcast(S, a_[q + o5]).fma(b0, c5);
+      c6 = FloatVector.broadcast(S, a_[q + o6]).fma(b0, c6);
+      c7 = FloatVector.broadcast(S, a_[q + o7]).fma(b0, c7);
+      q += aCs;
+      pb += ldb;
+    }
+    c0.intoArray(out, 0);
+    c1.intoArray(out, 32);
+    c2.intoArray(out, 64);
+    c3.intoArray(out, 96);
+    c4.intoArray(out, 128);
+    c5.intoArray(out, 160);
+    c6.intoArray(out, 192);
+    c7.intoArray(out, 224);
+  }
+
+  /** Any tile, one row at a time, column vectors masked at the edge. */
+  private static void generic(
+      int mr, int nr, int k, float[] a, int aOff, int aRs, int aCs, float[] b, int bOff, int ldb,
+      float[] out) {
+    for (int r = 0; r < mr; r++) {
+      for (int c = 0; c < nr; c += L) {
+        VectorMask<Float> m = S.indexInRange(c, nr);
+        FloatVector acc = FloatVector.zero(S);
+        int pa = aOff + r * aRs;
+        int pb = bOff + c;
+        for (int step = 0; step < k; step++) {
+          acc = FloatVector.broadcast(S, a[pa]).fma(FloatVector.fromArray(S, b, pb, m), acc);
+          pa += aCs;
+          pb += ldb;
+        }
+        acc.intoArray(out, r * NR + c, m);
+      }
+    }
+  }
+}

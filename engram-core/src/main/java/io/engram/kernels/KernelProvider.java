@@ -1,0 +1,35 @@
+package io.engram.kernels;
+
+/**
+ * The primitive float32 kernels, in two implementations: {@link ScalarKernels} (plain Java,
+ * always available) and {@code PanamaKernels} (the incubating Vector API, loaded by reflection
+ * when {@code jdk.incubator.vector} is present). Drivers in {@link Kernels} block, tile and
+ * parallelise around these; implementations hold no state and are thread-safe.
+ *
+ * <p>Every output element is accumulated over {@code k} in increasing order (with or without a
+ * fused multiply-add), so results do not depend on blocking or on the number of threads.
+ */
+interface KernelProvider {
+
+  /** Rows of one register tile. */
+  int MR = 8;
+
+  /** Columns of one register tile. */
+  int NR = 32;
+
+  /** A short name for logs and benchmarks, e.g. {@code scalar} or {@code panama-512}. */
+  String name();
+
+  /** {@code Σ_{j<n} a[aOff+j] b[bOff+j]}. */
+  float dot(float[] a, int aOff, float[] b, int bOff, int n);
+
+  /**
+   * One register tile of a matrix product: {@code out[r*NR + c] = Σ_{q<k} A(r,q) B(q,c)} for
+   * {@code r < mr <= MR}, {@code c < nr <= NR}, with {@code A(r,q) = a[aOff + r*aRs + q*aCs]}
+   * (any strides: A may be transposed in place) and {@code B(q,c) = b[bOff + q*ldb + c]} (rows
+   * contiguous). Entries of {@code out} outside {@code mr x nr} are unspecified.
+   */
+  void tile(
+      int mr, int nr, int k, float[] a, int aOff, int aRs, int aCs, float[] b, int bOff, int ldb,
+      float[] out);
+}

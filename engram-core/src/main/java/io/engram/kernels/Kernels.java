@@ -1,0 +1,369 @@
+package io.engram.kernels;
+
+import java.lang.System.Logger.Level;
+import java.util.Locale;
+
+/**
+ * The numerical kernels of Engram, one facade: dimension checks here, the arithmetic in a {@link
+ * KernelProvider} chosen once at class load.
+ *
+ * <p>Choice: the system property {@code engram.vectorization} = {@code auto} (default: the Vector
+ * API when the {@code jdk.incubator.vector} module is present, else plain Java, with one log line
+ * naming {@code --add-modules jdk.incubator.vector}), {@code panama} (the Vector API or fail) or
+ * {@code scalar} (plain Java).
+ *
+ * <p>All kernels are float32. Array arguments marked as output are overwritten (or added to, where
+ * said); inputs are not modified. Output arrays must not alias inputs. The kernels are
+ * thread-safe; large ones split their work over {@link #parallelism()} threads (see {@link
+ * Parallel} for the oversubscription rule).
+ */
+public final class Kernels {
+
+  /** The system property that forces the implementation: {@code auto}, {@code panama}, {@code scalar}. */
+  public static final String VECTORIZATION_PROPERTY = "engram.vectorization";
+
+  /** The system property that bounds the number of threads the kernels use. */
+  public static final String THREADS_PROPERTY = "engram.threads";
+
+  private static final int MR = KernelProvider.MR;
+  private static final int NR = KernelProvider.NR;
+
+  /** Columns of B (and rows of A) per k-block of a product: keeps a k-block of B in L2. */
+  private static final int KC = 512;
+
+  private static volatile int parallelism = defaultParallelism();
+
+  private Kernels() {}
+
+  /** Lazily chosen provider (holder idiom: chosen once, on first use). */
+  private static final class Holder {
+    static final KernelProvider VECTOR = loadVector();
+    static final KernelProvider PROVIDER = choose();
+
+    private static KernelProvider loadVector() {
+      if (ModuleLayer.boot().findModule("jdk.incubator.vector").isEmpty()) {
+        return null;
+      }
+      try {
+        Class<?> c = Class.forName("io.engram.kernels.PanamaKernels");
+        return (KernelProvider) c.getDeclaredConstructor().newInstance();
+      } catch (ReflectiveOperationException | LinkageError | RuntimeException e) {
+        return null;
+      }
+    }
+
+    private static KernelProvider choose() {
+      String mode = System.getProperty(VECTORIZATION_PROPERTY, "auto").trim().toLowerCase(Locale.ROOT);
+      switch (mode) {
+        case "scalar":
+          return ScalarKernels.INSTANCE;
+        case "panama":
+          if (VECTOR == null) {
+            throw new IllegalStateException(
+                VECTORIZATION_PROPERTY
+                    + "=panama but the Vector API is not available: run java with --add-modules"
+                    + " jdk.incubator.vector");
+          }
+          return VECTOR;
+        case "auto":
+          if (VECTOR == null) {
+            System.getLogger(Kernels.class.getName())
+                .log(
+                    Level.INFO,
+                    "Engram uses plain-Java kernels; for SIMD add --add-modules"
+                        + " jdk.incubator.vector to the java command line");
+            return ScalarKernels.INSTANCE;
+          }
+          return VECTOR;
+        default:
+          throw new IllegalStateException(
+              VECTORIZATION_PROPERTY + " is '" + mode + "', expected auto, panama or scalar");
+      }
+    }
+  }
+
+  private static int defaultParallelism() {
+    int cpus = Runtime.getRuntime().availableProcessors();
+    Integer p = Integer.getInteger(THREADS_PROPERTY);
+    return p == null || p < 1 ? cpus : p;
+  }
+
+  /** The kernels in use, e.g. {@code panama-512} or {@code scalar}. */
+  public static String implementation() {
+    return Holder.PROVIDER.name();
+  }
+
+  /** Whether the SIMD (Vector API) kernels are in use. */
+  public static boolean isVectorized() {
+    return Holder.PROVIDER != ScalarKernels.INSTANCE;
+  }
+
+  /** The most threads one kernel call uses (default: {@code engram.threads}, else all processors). */
+  public static int parallelism() {
+    return parallelism;
+  }
+
+  /**
+   * Bounds the threads one kernel call uses (1 = single-threaded), for callers that parallelise
+   * themselves.
+   *
+   * @throws IllegalArgumentException if {@code threads < 1}
+   */
+  public static void setParallelism(int threads) {
+    if (threads < 1) {
+      throw new IllegalArgumentException("parallelism must be >= 1, got " + threads);
+    }
+    parallelism = threads;
+  }
+
+  static KernelProvider provider() {
+    return Holder.PROVIDER;
+  }
+
+  static KernelProvider scalar() {
+    return ScalarKernels.INSTANCE;
+  }
+
+  /** The Vector API kernels, or null when the module is absent. */
+  static KernelProvider vector() {
+    return Holder.VECTOR;
+  }
+
+  /**
+   * Runs {@code body} for {@code 0..items-1} over up to {@link #parallelism()} threads (the calling
+   * thread included), when the total work (about {@code items * workPerItem} multiply-adds) makes
+   * it worthwhile and the caller is not already in a fork/join pool; otherwise sequentially.
+   * Returns when all items are done; the first exception thrown by {@code body} is rethrown.
+   */
+  public static void forEach(int items, long workPerItem, java.util.function.IntConsumer body) {
+    Parallel.forEach(
+        items, Parallel.threads(items * workPerItem, items), (i, scratch) -> body.accept(i));
+  }
+
+  /** {@code Σ_{j<n} a[aOff+j] b[bOff+j]}, float32 (summation order implementation-defined). */
+  public static float dot(float[] a, int aOff, float[] b, int bOff, int n) {
+    checkRange("a", a, aOff, n);
+    checkRange("b", b, bOff, n);
+    return Holder.PROVIDER.dot(a, aOff, b, bOff, n);
+  }
+
+  /**
+   * {@code y[i] = Σ_j A[i][j] x[j]} for an m x n row-major A (leading dimension n); rows split
+   * over threads for large products.
+   */
+  public static void gemv(int m, int n, float[] a, float[] x, float[] y) {
+    gemv(Holder.PROVIDER, m, n, a, x, y);
+  }
+
+  static void gemv(KernelProvider kp, int m, int n, float[] a, float[] x, float[] y) {
+    checkRange("A", a, 0, (long) m * n);
+    checkRange("x", x, 0, n);
+    checkRange("y", y, 0, m);
+    if (y == x || y == a) {
+      throw new IllegalArgumentException("y must not alias A or x");
+    }
+    final int rowsPerItem = 64;
+    int items = (m + rowsPerItem - 1) / rowsPerItem;
+    Parallel.forEach(
+        items,
+        Parallel.threads((long) m * n, items),
+        (item, scratch) -> {
+          int end = Math.min(m, (item + 1) * rowsPerItem);
+          for (int i = item * rowsPerItem; i < end; i++) {
+            y[i] = kp.dot(a, i * n, x, 0, n);
+          }
+        });
+  }
+
+  /**
+   * Matrix product {@code C = A B} (or {@code C += A B} when {@code accumulate}), float32: A is m x
+   * k with {@code A(i,q) = a[aOff + i*aRs + q*aCs]} (row-major: {@code aRs = lda, aCs = 1};
+   * transposed in place: {@code aRs = 1, aCs = lda}), B is k x n row-major with leading dimension
+   * {@code ldb}, C is m x n row-major with leading dimension {@code ldc}. Cache-blocked over k,
+   * register-tiled 8 x 32, rows of C split over threads.
+   *
+   * @throws IllegalArgumentException on negative sizes, ranges outside the arrays, or C aliasing A
+   *     or B
+   */
+  public static void gemm(
+      int m, int n, int k, float[] a, int aOff, int aRs, int aCs, float[] b, int bOff, int ldb,
+      float[] c, int cOff, int ldc, boolean accumulate) {
+    gemm(Holder.PROVIDER, m, n, k, a, aOff, aRs, aCs, b, bOff, ldb, c, cOff, ldc, accumulate);
+  }
+
+  static void gemm(
+      KernelProvider kp, int m, int n, int k, float[] a, int aOff, int aRs, int aCs, float[] b,
+      int bOff, int ldb, float[] c, int cOff, int ldc, boolean accumulate) {
+    if (m < 0 || n < 0 || k < 0) {
+      throw new IllegalArgumentException("negative size m=" + m + " n=" + n + " k=" + k);
+    }
+    if (m == 0 || n == 0) {
+      return;
+    }
+    if (c == a || c == b) {
+      throw new IllegalArgumentException("C must not alias A or B");
+    }
+    checkStrided("A", a, aOff, m, aRs, k, aCs);
+    checkStrided("B", b, bOff, k, ldb, n, 1);
+    checkStrided("C", c, cOff, m, ldc, n, 1);
+    if (n <= SMALL_N && aCs == 1 && k >= 64) {
+      gemmByDots(kp, m, n, k, a, aOff, aRs, b, bOff, ldb, c, cOff, ldc, accumulate);
+      return;
+    }
+    int panels = (m + MR - 1) / MR;
+    Parallel.forEach(
+        panels,
+        Parallel.threads((long) m * n * k, panels),
+        (panel, t) -> {
+          int i0 = panel * MR;
+          int mr = Math.min(MR, m - i0);
+          for (int k0 = 0; k0 < k || k0 == 0; k0 += KC) {
+            int kc = Math.min(KC, k - k0);
+            boolean add = accumulate || k0 > 0;
+            for (int j0 = 0; j0 < n; j0 += NR) {
+              int nr = Math.min(NR, n - j0);
+              kp.tile(mr, nr, kc, a, aOff + i0 * aRs + k0 * aCs, aRs, aCs, b, bOff + k0 * ldb + j0, ldb, t);
+              for (int r = 0; r < mr; r++) {
+                int co = cOff + (i0 + r) * ldc + j0;
+                int to = r * NR;
+                if (add) {
+                  for (int x = 0; x < nr; x++) {
+                    c[co + x] += t[to + x];
+                  }
+                } else {
+                  System.arraycopy(t, to, c, co, nr);
+                }
+              }
+            }
+          }
+        });
+  }
+
+  /** Up to this many columns of B, a product runs as dot products along rows of A. */
+  private static final int SMALL_N = 8;
+
+  /**
+   * A product with few columns (a few live queries): memory-bound, so each row of A is read once
+   * and dotted with every column of B (transposed to be contiguous), instead of register tiles
+   * that would be mostly masked.
+   */
+  private static void gemmByDots(
+      KernelProvider kp, int m, int n, int k, float[] a, int aOff, int aRs, float[] b, int bOff,
+      int ldb, float[] c, int cOff, int ldc, boolean accumulate) {
+    float[] bt = new float[n * k];
+    for (int q = 0; q < k; q++) {
+      for (int x = 0; x < n; x++) {
+        bt[x * k + q] = b[bOff + q * ldb + x];
+      }
+    }
+    final int rowsPerItem = 16;
+    int items = (m + rowsPerItem - 1) / rowsPerItem;
+    Parallel.forEach(
+        items,
+        Parallel.threads((long) m * n * k, items),
+        (item, scratch) -> {
+          int end = Math.min(m, (item + 1) * rowsPerItem);
+          for (int i = item * rowsPerItem; i < end; i++) {
+            int co = cOff + i * ldc;
+            for (int x = 0; x < n; x++) {
+              float v = kp.dot(a, aOff + i * aRs, bt, x * k, k);
+              c[co + x] = accumulate ? c[co + x] + v : v;
+            }
+          }
+        });
+  }
+
+  /**
+   * The symmetric rank-k update of Hebbian learning, in place on a dense n x n row-major W: for
+   * every {@code i <= j}, {@code acc = Σ_q T[q][i] T[q][j]} (float32, q increasing), {@code u =
+   * acc / divisor} (skipped when {@code divisor == 1}), negated when {@code negate}, then {@code
+   * W[i][j] += u} and, for {@code i != j}, {@code W[j][i] += u}. Only the upper triangle is
+   * computed (half the work of {@code TᵀT}); rows are split over threads.
+   *
+   * @param t p x n row-major patterns (not modified)
+   */
+  public static void syrkAdd(int n, int p, float[] t, float[] w, float divisor, boolean negate) {
+    syrkAdd(Holder.PROVIDER, n, p, t, w, divisor, negate);
+  }
+
+  static void syrkAdd(
+      KernelProvider kp, int n, int p, float[] t, float[] w, float divisor, boolean negate) {
+    if (n < 1 || p < 0) {
+      throw new IllegalArgumentException("bad sizes n=" + n + " p=" + p);
+    }
+    checkRange("T", t, 0, (long) p * n);
+    checkRange("W", w, 0, (long) n * n);
+    if (t == w) {
+      throw new IllegalArgumentException("W must not alias T");
+    }
+    // Pack T into column tiles of NR: tp[tile][q][c] = T[q][tile*NR + c] (zero padded). Rows of T
+    // are n floats apart, which for n a multiple of 1024 maps all of a tile's rows to one L1 set;
+    // packed, both the broadcast operand (8 adjacent columns) and the vector operand are dense.
+    int tiles = (n + NR - 1) / NR;
+    int tileSize = p * NR;
+    float[] tp = new float[tiles * tileSize];
+    for (int q = 0; q < p; q++) {
+      for (int jt = 0; jt < tiles; jt++) {
+        int j0 = jt * NR;
+        System.arraycopy(t, q * n + j0, tp, jt * tileSize + q * NR, Math.min(NR, n - j0));
+      }
+    }
+    int panels = (n + MR - 1) / MR;
+    long work = (long) n * n * p / 2;
+    Parallel.forEach(
+        panels,
+        Parallel.threads(work, panels),
+        (panel, tile) -> {
+          int i0 = panel * MR;
+          int mr = Math.min(MR, n - i0);
+          int aOff = (i0 / NR) * tileSize + (i0 % NR); // MR divides NR: the panel is in one tile
+          for (int j0 = (i0 / NR) * NR; j0 < n; j0 += NR) {
+            int nr = Math.min(NR, n - j0);
+            kp.tile(mr, nr, p, tp, aOff, 1, NR, tp, (j0 / NR) * tileSize, NR, tile);
+            for (int r = 0; r < mr; r++) {
+              int i = i0 + r;
+              int to = r * NR;
+              for (int x = Math.max(0, i - j0); x < nr; x++) {
+                int j = j0 + x;
+                float u = tile[to + x];
+                if (divisor != 1f) {
+                  u = u / divisor;
+                }
+                if (negate) {
+                  u = -u;
+                }
+                w[i * n + j] += u;
+                if (j != i) {
+                  w[j * n + i] += u;
+                }
+              }
+            }
+          }
+        });
+  }
+
+  private static void checkRange(String name, float[] v, int off, long len) {
+    if (v == null) {
+      throw new IllegalArgumentException(name + " is null");
+    }
+    if (off < 0 || len < 0 || off + len > v.length) {
+      throw new IllegalArgumentException(
+          name + " has length " + v.length + ", needs " + len + " values from offset " + off);
+    }
+  }
+
+  private static void checkStrided(
+      String name, float[] v, int off, int rows, int rowStride, int cols, int colStride) {
+    if (v == null) {
+      throw new IllegalArgumentException(name + " is null");
+    }
+    if (rows == 0 || cols == 0) {
+      return;
+    }
+    long last = off + (long) (rows - 1) * rowStride + (long) (cols - 1) * colStride;
+    if (off < 0 || rowStride < 0 || colStride < 0 || last >= v.length) {
+      throw new IllegalArgumentException(
+          name + " has length " + v.length + ", needs index " + last + " (" + rows + " x " + cols + ")");
+    }
+  }
+}

@@ -1,0 +1,102 @@
+package io.engram.kernels;
+
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.ForkJoinPool;
+import java.util.concurrent.ForkJoinTask;
+import java.util.concurrent.ForkJoinWorkerThread;
+import java.util.concurrent.Future;
+import java.util.concurrent.atomic.AtomicInteger;
+
+/**
+ * Splits kernel work over the cores: a private pool of daemon threads, dynamic scheduling of work
+ * items through one atomic counter, the calling thread working too.
+ *
+ * <p>The number of threads is {@link Kernels#parallelism()} (the system property {@code
+ * engram.threads}, default the number of available processors), reduced to 1 when the caller
+ * already runs inside a {@link ForkJoinPool} (a parallel stream, Spark task slot, or our own
+ * workers), so that parallel callers are never oversubscribed.
+ */
+final class Parallel {
+
+  /** Work (in multiply-adds) below which splitting does not pay. */
+  static final long MIN_PARALLEL_WORK = 1L << 21;
+
+  private static final ForkJoinPool POOL =
+      new ForkJoinPool(
+          Math.max(1, Runtime.getRuntime().availableProcessors()),
+          pool -> {
+            ForkJoinWorkerThread t =
+                ForkJoinPool.defaultForkJoinWorkerThreadFactory.newThread(pool);
+            t.setDaemon(true);
+            t.setName("engram-kernel-" + t.getPoolIndex());
+            return t;
+          },
+          null,
+          false);
+
+  private Parallel() {}
+
+  /** One work item; {@code scratch} is a per-thread tile buffer of MR*NR floats. */
+  @FunctionalInterface
+  interface Body {
+    void run(int item, float[] scratch);
+  }
+
+  /** Threads to use for {@code work} multiply-adds split into {@code items} items. */
+  static int threads(long work, int items) {
+    if (items <= 1 || work < MIN_PARALLEL_WORK || ForkJoinTask.inForkJoinPool()) {
+      return 1;
+    }
+    return Math.min(Kernels.parallelism(), items);
+  }
+
+  /** Runs {@code body} for items {@code 0..items-1} on {@code threads} threads; returns when all are done. */
+  static void forEach(int items, int threads, Body body) {
+    AtomicInteger next = new AtomicInteger();
+    Runnable worker =
+        () -> {
+          float[] scratch = new float[KernelProvider.MR * KernelProvider.NR];
+          for (int i = next.getAndIncrement(); i < items; i = next.getAndIncrement()) {
+            body.run(i, scratch);
+          }
+        };
+    if (threads <= 1) {
+      worker.run();
+      return;
+    }
+    Future<?>[] helpers = new Future<?>[threads - 1];
+    for (int t = 0; t < helpers.length; t++) {
+      helpers[t] = POOL.submit(worker);
+    }
+    Throwable failure = null;
+    try {
+      worker.run();
+    } catch (RuntimeException | Error e) {
+      failure = e;
+      next.set(items); // stop the helpers early
+    }
+    for (Future<?> f : helpers) {
+      try {
+        f.get();
+      } catch (ExecutionException e) {
+        if (failure == null) {
+          failure = e.getCause();
+        }
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
+        if (failure == null) {
+          failure = e;
+        }
+      }
+    }
+    if (failure instanceof RuntimeException re) {
+      throw re;
+    }
+    if (failure instanceof Error er) {
+      throw er;
+    }
+    if (failure != null) {
+      throw new IllegalStateException(failure);
+    }
+  }
+}

@@ -1,0 +1,43 @@
+package io.engram.kernels;
+
+/** The plain-Java kernels: the reference the SIMD ones are tested against, and the fallback. */
+final class ScalarKernels implements KernelProvider {
+
+  static final ScalarKernels INSTANCE = new ScalarKernels();
+
+  private ScalarKernels() {}
+
+  @Override
+  public String name() {
+    return "scalar";
+  }
+
+  @Override
+  public float dot(float[] a, int aOff, float[] b, int bOff, int n) {
+    float acc = 0f;
+    for (int j = 0; j < n; j++) {
+      acc += a[aOff + j] * b[bOff + j];
+    }
+    return acc;
+  }
+
+  @Override
+  public void tile(
+      int mr, int nr, int k, float[] a, int aOff, int aRs, int aCs, float[] b, int bOff, int ldb,
+      float[] out) {
+    for (int r = 0; r < mr; r++) {
+      int o = r * NR;
+      java.util.Arrays.fill(out, o, o + nr, 0f);
+      int pa = aOff + r * aRs;
+      int pb = bOff;
+      for (int q = 0; q < k; q++) {
+        float x = a[pa];
+        for (int c = 0; c < nr; c++) {
+          out[o + c] += x * b[pb + c];
+        }
+        pa += aCs;
+        pb += ldb;
+      }
+    }
+  }
+}

@@ -1,0 +1,423 @@
+package io.engram.weights;
+
+import io.engram.kernels.Kernels;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.BitSet;
+import java.util.List;
+
+/**
+ * Hebbian weights kept in low-rank form, never forming the N x N matrix:
+ *
+ * <pre>
+ *   W = Σ_b s_b (1/d_b) (T_bᵀ T_b - diag(q_b)) + diag(g)      q_b[i] = Σ_k T_b[k][i]²
+ * </pre>
+ *
+ * where {@code T_b} (P_b x N) are the centred patterns of training call b, {@code d_b} its divisor
+ * (P_b when normalising, else 1), {@code s_b = -1} for anti-Hebbian calls, and {@code g} the
+ * diagonal W must have (zeroed by {@code zeroDiagonal}, accumulated otherwise). This is the design's
+ * {@code W = Σ_b c_b T_bᵀ T_b + diag(g - h)} with {@code c_b = s_b / d_b} and {@code h = Σ_b c_b
+ * q_b}, with each block's own diagonal removed before dividing, so that exact (dyadic) inputs give
+ * exact fields.
+ *
+ * <p>Applying W to L states costs about {@code 4RNL} flops for R stored rows, instead of {@code
+ * 2N²L}; memory is {@code RN} floats instead of {@code N²}; N is not limited by the dense array
+ * size. {@link #toDense()} replays the calls through the same kernel as {@link DenseWeights}, so
+ * the conversion gives exactly the matrix dense training would have built.
+ *
+ * <p>Thread-safety as in {@link Weights}: concurrent reads are safe, mutation is not.
+ */
+public final class LowRankWeights implements Weights {
+
+  /** One training call; immutable once built (the transposed copy is a lazily built cache). */
+  private static final class Block {
+    final float[] t; // p x n, row-major
+    final int p;
+    final float divisor;
+    final boolean negate;
+    final float[] q; // Σ_k t[k][i]², float32, pattern order
+    private volatile float[] transposed; // n x p, for asynchronous updates
+
+    Block(float[] t, int p, float divisor, boolean negate, float[] q) {
+      this.t = t;
+      this.p = p;
+      this.divisor = divisor;
+      this.negate = negate;
+      this.q = q;
+    }
+
+    float[] transposed(int n) {
+      float[] tt = transposed;
+      if (tt == null) {
+        synchronized (this) {
+          tt = transposed;
+          if (tt == null) {
+            tt = new float[t.length];
+            for (int k = 0; k < p; k++) {
+              for (int i = 0; i < n; i++) {
+                tt[i * p + k] = t[k * n + i];
+              }
+            }
+            transposed = tt;
+          }
+        }
+      }
+      return tt;
+    }
+
+    /** {@code v / d}, negated for anti-Hebbian blocks: the dense rule's {@code u = ±acc/P}. */
+    float scale(float v) {
+      float u = divisor != 1f ? v / divisor : v;
+      return negate ? -u : u;
+    }
+  }
+
+  private final int n;
+  private final List<Block> blocks;
+  private final float[] g;
+  // For the exact dense replay: the diagonal before the first block, and the blocks after which
+  // the diagonal was zeroed (zeroDiagonal, resize). The diagonal must come out of the same kernel
+  // as dense training, not from g, whose sums of squares may round differently.
+  private final float[] base;
+  private final BitSet zeroAfter;
+
+  private LowRankWeights(int n, List<Block> blocks, float[] g) {
+    this(n, blocks, g, g.clone(), new BitSet());
+  }
+
+  private LowRankWeights(int n, List<Block> blocks, float[] g, float[] base, BitSet zeroAfter) {
+    this.n = n;
+    this.blocks = blocks;
+    this.g = g;
+    this.base = base;
+    this.zeroAfter = zeroAfter;
+  }
+
+  /**
+   * All-zero weights of N neurons (rank 0).
+   *
+   * @throws IllegalArgumentException if N < 1
+   */
+  public static LowRankWeights zeros(int n) {
+    if (n < 1) {
+      throw new IllegalArgumentException("a network needs at least one neuron, got N = " + n);
+    }
+    return new LowRankWeights(n, new ArrayList<>(), new float[n]);
+  }
+
+  /**
+   * The exact low-rank form of weights whose off-diagonal entries are all zero (rank 0, the
+   * diagonal kept); low-rank weights are copied.
+   *
+   * @throws IllegalArgumentException if an off-diagonal entry is nonzero: a general dense matrix
+   *     has no exact low-rank form without its training patterns (retrain in low-rank mode)
+   */
+  public static LowRankWeights from(Weights w) {
+    if (w instanceof LowRankWeights lr) {
+      return lr.copy();
+    }
+    int n = w.size();
+    float[] d = w.toDenseArray();
+    float[] g = new float[n];
+    for (int i = 0; i < n; i++) {
+      for (int j = 0; j < n; j++) {
+        float v = d[i * n + j];
+        if (i == j) {
+          g[i] = v;
+        } else if (v != 0f) {
+          throw new IllegalArgumentException(
+              "dense weights with nonzero off-diagonal entries (W["
+                  + i
+                  + "]["
+                  + j
+                  + "] = "
+                  + v
+                  + ") have no exact low-rank form without their training patterns;"
+                  + " train in low-rank mode instead");
+        }
+      }
+    }
+    return new LowRankWeights(n, new ArrayList<>(), g);
+  }
+
+  @Override
+  public int size() {
+    return n;
+  }
+
+  @Override
+  public String representation() {
+    return "low-rank";
+  }
+
+  /** R, the number of stored pattern rows over all training calls. */
+  @Override
+  public int rank() {
+    int r = 0;
+    for (Block b : blocks) {
+      r += b.p;
+    }
+    return r;
+  }
+
+  /** The number of training calls stored (blocks). */
+  public int blockCount() {
+    return blocks.size();
+  }
+
+  @Override
+  public long memoryBytes() {
+    long floats = n;
+    for (Block b : blocks) {
+      floats += (long) b.p * n + n;
+    }
+    return 4 * floats;
+  }
+
+  @Override
+  public float get(int i, int j) {
+    if (i < 0 || i >= n || j < 0 || j >= n) {
+      throw new IndexOutOfBoundsException("W[" + i + "][" + j + "] outside " + n + "x" + n);
+    }
+    if (i == j) {
+      return g[i];
+    }
+    float w = 0f;
+    for (Block b : blocks) {
+      float acc = 0f;
+      for (int k = 0; k < b.p; k++) {
+        acc += b.t[k * n + i] * b.t[k * n + j];
+      }
+      w += b.scale(acc);
+    }
+    return w;
+  }
+
+  @Override
+  public void multiply(float[] s, float[] out) {
+    checkVector("s", s);
+    checkVector("out", out);
+    multiplyColumns(s, 1, out);
+  }
+
+  @Override
+  public float rowDot(int i, float[] s) {
+    checkVector("s", s);
+    if (i < 0 || i >= n) {
+      throw new IndexOutOfBoundsException("row " + i + " outside 0.." + (n - 1));
+    }
+    double f = (double) g[i] * s[i];
+    for (Block b : blocks) {
+      double z = 0;
+      for (int k = 0; k < b.p; k++) {
+        z += (double) b.t[k * n + i] * Kernels.dot(b.t, k * n, s, 0, n);
+      }
+      f += b.scale((float) (z - (double) b.q[i] * s[i]));
+    }
+    return (float) f;
+  }
+
+  /**
+   * {@code out = W S} for L column states (N x L row-major): per block {@code Y = T S} (P x L),
+   * {@code Z = Tᵀ Y} (N x L), both as blocked matrix products, then {@code out += ±(Z - q∘S)/d},
+   * and finally {@code out += g∘S}.
+   */
+  @Override
+  public void multiplyColumns(float[] s, int l, float[] out) {
+    Checks.columns(n, s, l, out);
+    int maxP = 0;
+    for (Block b : blocks) {
+      maxP = Math.max(maxP, b.p);
+    }
+    float[] y = new float[maxP * l];
+    float[] z = blocks.isEmpty() ? null : new float[n * l];
+    boolean first = true;
+    for (Block b : blocks) {
+      Kernels.gemm(b.p, l, n, b.t, 0, n, 1, s, 0, l, y, 0, l, false);
+      Kernels.gemm(n, l, b.p, b.t, 0, 1, n, y, 0, l, z, 0, l, false);
+      for (int i = 0; i < n; i++) {
+        float qi = b.q[i];
+        int o = i * l;
+        for (int c = 0; c < l; c++) {
+          float v = b.scale(z[o + c] - qi * s[o + c]);
+          out[o + c] = first ? v : out[o + c] + v;
+        }
+      }
+      first = false;
+    }
+    for (int i = 0; i < n; i++) {
+      float gi = g[i];
+      int o = i * l;
+      for (int c = 0; c < l; c++) {
+        out[o + c] = first ? gi * s[o + c] : out[o + c] + gi * s[o + c];
+      }
+    }
+  }
+
+  /**
+   * Fields for asynchronous updates in O(R) per neuron: keeps {@code y_b = T_b s} (float64) up to
+   * date as neurons change, and forms {@code W[i]·s = Σ_b ±(T_b[:,i]·y_b - q_b[i] s_i)/d_b + g_i
+   * s_i} from it.
+   */
+  @Override
+  public FieldTracker fieldTracker(float[] s) {
+    checkVector("s", s);
+    final int nb = blocks.size();
+    final Block[] bs = blocks.toArray(new Block[0]);
+    final float[][] tt = new float[nb][];
+    final double[][] y = new double[nb][];
+    for (int b = 0; b < nb; b++) {
+      Block blk = bs[b];
+      tt[b] = blk.transposed(n);
+      double[] yb = new double[blk.p];
+      for (int k = 0; k < blk.p; k++) {
+        double acc = 0;
+        int o = k * n;
+        for (int i = 0; i < n; i++) {
+          acc += (double) blk.t[o + i] * s[i];
+        }
+        yb[k] = acc;
+      }
+      y[b] = yb;
+    }
+    return new FieldTracker() {
+      @Override
+      public float field(int i) {
+        double f = (double) g[i] * s[i];
+        for (int b = 0; b < nb; b++) {
+          Block blk = bs[b];
+          float[] t = tt[b];
+          double[] yb = y[b];
+          int o = i * blk.p;
+          double z = 0;
+          for (int k = 0; k < blk.p; k++) {
+            z += t[o + k] * yb[k];
+          }
+          z -= (double) blk.q[i] * s[i];
+          z = blk.divisor != 1f ? z / blk.divisor : z;
+          f += blk.negate ? -z : z;
+        }
+        return (float) f;
+      }
+
+      @Override
+      public void changed(int i, float before, float after) {
+        double d = (double) after - before;
+        if (d == 0) {
+          return;
+        }
+        for (int b = 0; b < nb; b++) {
+          float[] t = tt[b];
+          double[] yb = y[b];
+          int p = yb.length;
+          int o = i * p;
+          for (int k = 0; k < p; k++) {
+            yb[k] += t[o + k] * d;
+          }
+        }
+      }
+    };
+  }
+
+  private void checkVector(String name, float[] v) {
+    if (v == null || v.length != n) {
+      throw new IllegalArgumentException(
+          name + " has length " + (v == null ? "null" : v.length) + ", expected " + n);
+    }
+  }
+
+  /**
+   * The dense matrix: the stored calls replayed in order through the dense Hebbian kernel, then
+   * the diagonal set to g. Bit-for-bit the matrix dense training builds.
+   *
+   * @throws IllegalArgumentException if N > {@link DenseWeights#MAX_SIZE}
+   */
+  public DenseWeights toDense() {
+    DenseWeights d = DenseWeights.zeros(n);
+    d.setDiagonal(base);
+    for (int k = 0; k < blocks.size(); k++) {
+      Block b = blocks.get(k);
+      d.addHebbian(b.t, b.p, b.divisor, b.negate);
+      if (zeroAfter.get(k)) {
+        d.zeroDiagonal();
+      }
+    }
+    return d;
+  }
+
+  @Override
+  public float[] toDenseArray() {
+    return toDense().array();
+  }
+
+  @Override
+  public LowRankWeights copy() {
+    // blocks are immutable: share them
+    return new LowRankWeights(
+        n, new ArrayList<>(blocks), g.clone(), base.clone(), (BitSet) zeroAfter.clone());
+  }
+
+  /**
+   * Grows by padding every stored pattern with zeros, or shrinks by dropping columns: exactly the
+   * top-left block of the dense matrix. The diagonal becomes zero.
+   */
+  @Override
+  public LowRankWeights resized(int newSize, boolean preserve) {
+    if (newSize < 1) {
+      throw new IllegalArgumentException("a network needs at least one neuron, got N = " + newSize);
+    }
+    List<Block> nbs = new ArrayList<>();
+    if (preserve) {
+      int m = Math.min(n, newSize);
+      for (Block b : blocks) {
+        float[] t = new float[b.p * newSize];
+        for (int k = 0; k < b.p; k++) {
+          System.arraycopy(b.t, k * n, t, k * newSize, m);
+        }
+        nbs.add(new Block(t, b.p, b.divisor, b.negate, Arrays.copyOf(b.q, newSize)));
+      }
+    }
+    BitSet zeroed = new BitSet();
+    if (!nbs.isEmpty()) {
+      zeroed.set(nbs.size() - 1);
+    }
+    return new LowRankWeights(newSize, nbs, new float[newSize], new float[newSize], zeroed);
+  }
+
+  /** Stores a copy of the patterns as a new block; the diagonal g gains {@code ±(Σ_k t_k[i]²)/d}. */
+  @Override
+  public void addHebbian(float[] centred, int p, float divisor, boolean negate) {
+    if (p < 1 || centred == null || centred.length != (long) p * n) {
+      throw new IllegalArgumentException(
+          "centred patterns have length "
+              + (centred == null ? "null" : centred.length)
+              + ", expected "
+              + p
+              + "x"
+              + n);
+    }
+    float[] t = centred.clone();
+    float[] q = new float[n];
+    for (int k = 0; k < p; k++) {
+      int o = k * n;
+      for (int i = 0; i < n; i++) {
+        q[i] += t[o + i] * t[o + i];
+      }
+    }
+    Block b = new Block(t, p, divisor, negate, q);
+    for (int i = 0; i < n; i++) {
+      g[i] += b.scale(q[i]);
+    }
+    blocks.add(b);
+  }
+
+  @Override
+  public void zeroDiagonal() {
+    Arrays.fill(g, 0f);
+    if (blocks.isEmpty()) {
+      Arrays.fill(base, 0f);
+    } else {
+      zeroAfter.set(blocks.size() - 1);
+    }
+  }
+}

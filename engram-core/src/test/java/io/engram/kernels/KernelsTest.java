@@ -1,0 +1,173 @@
+package io.engram.kernels;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+import static org.junit.jupiter.api.Assumptions.assumeTrue;
+
+import java.util.Random;
+import org.junit.jupiter.api.Test;
+
+/** The SIMD kernels against the scalar ones over awkward sizes; the drivers against plain loops. */
+class KernelsTest {
+
+  private static final int[] SIZES = {1, 2, 7, 15, 16, 17, 31, 33, 63, 65, 255, 257, 1021, 4097};
+
+  private static float[] random(Random rnd, int n) {
+    float[] v = new float[n];
+    for (int i = 0; i < n; i++) {
+      v[i] = rnd.nextFloat() * 2f - 1f;
+    }
+    return v;
+  }
+
+  /** Summation-order error bound for n products of values in [-1, 1]: grows with n. */
+  private static float tol(int n) {
+    return 4e-7f * n + 1e-6f;
+  }
+
+  private static KernelProvider vector() {
+    KernelProvider v = Kernels.vector();
+    assumeTrue(v != null, "Vector API module not present");
+    return v;
+  }
+
+  @Test
+  void chosenImplementationFollowsTheProperty() {
+    String mode = System.getProperty(Kernels.VECTORIZATION_PROPERTY, "auto");
+    if (mode.equals("scalar")) {
+      assertEquals("scalar", Kernels.implementation());
+    } else if (mode.equals("panama")) {
+      assertTrue(Kernels.isVectorized(), Kernels.implementation());
+    }
+  }
+
+  @Test
+  void dotMatchesScalar() {
+    KernelProvider v = vector();
+    Random rnd = new Random(1);
+    for (int n : SIZES) {
+      float[] a = random(rnd, n + 3);
+      float[] b = random(rnd, n + 5);
+      float s = ScalarKernels.INSTANCE.dot(a, 3, b, 5, n);
+      float x = v.dot(a, 3, b, 5, n);
+      assertEquals(s, x, tol(n), "n=" + n);
+    }
+  }
+
+  @Test
+  void gemmMatchesScalarAndPlainLoops() {
+    KernelProvider v = vector();
+    Random rnd = new Random(2);
+    int[] ms = {1, 2, 7, 8, 9, 31, 33};
+    int[] ns = {1, 2, 7, 16, 17, 31, 32, 33, 65};
+    int[] ks = {1, 2, 7, 31, 513, 1021};
+    for (int m : ms) {
+      for (int n : ns) {
+        for (int k : ks) {
+          // A transposed in place for odd m, row-major otherwise
+          boolean trans = (m & 1) == 1;
+          float[] a = random(rnd, m * k + 1);
+          float[] b = random(rnd, k * n + 2);
+          float[] c0 = random(rnd, m * n);
+          float[] cs = c0.clone();
+          float[] cv = c0.clone();
+          int aRs = trans ? 1 : k;
+          int aCs = trans ? m : 1;
+          Kernels.gemm(ScalarKernels.INSTANCE, m, n, k, a, 1, aRs, aCs, b, 2, n, cs, 0, n, true);
+          Kernels.gemm(v, m, n, k, a, 1, aRs, aCs, b, 2, n, cv, 0, n, true);
+          for (int i = 0; i < m; i++) {
+            for (int j = 0; j < n; j++) {
+              double ref = c0[i * n + j];
+              for (int q = 0; q < k; q++) {
+                ref += (double) a[1 + i * aRs + q * aCs] * b[2 + q * n + j];
+              }
+              String where = "m=" + m + " n=" + n + " k=" + k + " (" + i + "," + j + ")";
+              assertEquals(ref, cs[i * n + j], tol(k), "scalar " + where);
+              assertEquals(cs[i * n + j], cv[i * n + j], tol(k), "vector " + where);
+            }
+          }
+        }
+      }
+    }
+  }
+
+  @Test
+  void syrkMatchesScalarAndIsSymmetric() {
+    KernelProvider v = vector();
+    Random rnd = new Random(3);
+    for (int n : new int[] {1, 2, 7, 31, 33, 65, 257}) {
+      for (int p : new int[] {1, 3, 17}) {
+        float[] t = random(rnd, p * n);
+        float[] w0 = new float[n * n];
+        float[] ws = w0.clone();
+        float[] wv = w0.clone();
+        Kernels.syrkAdd(ScalarKernels.INSTANCE, n, p, t, ws, p, true);
+        Kernels.syrkAdd(v, n, p, t, wv, p, true);
+        for (int i = 0; i < n; i++) {
+          for (int j = 0; j < n; j++) {
+            double ref = 0;
+            for (int q = 0; q < p; q++) {
+              ref += (double) t[q * n + i] * t[q * n + j];
+            }
+            ref = -ref / p;
+            String where = "n=" + n + " p=" + p + " (" + i + "," + j + ")";
+            assertEquals(ref, ws[i * n + j], tol(p), "scalar " + where);
+            assertEquals(ws[i * n + j], wv[i * n + j], tol(p), "vector " + where);
+            assertEquals(wv[i * n + j], wv[j * n + i], 0f, "symmetry " + where);
+          }
+        }
+      }
+    }
+  }
+
+  @Test
+  void gemvMatchesScalar() {
+    KernelProvider v = vector();
+    Random rnd = new Random(4);
+    for (int n : SIZES) {
+      int m = Math.min(n, 65);
+      float[] a = random(rnd, m * n);
+      float[] x = random(rnd, n);
+      float[] ys = new float[m];
+      float[] yv = new float[m];
+      Kernels.gemv(ScalarKernels.INSTANCE, m, n, a, x, ys);
+      Kernels.gemv(v, m, n, a, x, yv);
+      for (int i = 0; i < m; i++) {
+        assertEquals(ys[i], yv[i], tol(n), "n=" + n + " row " + i);
+      }
+    }
+  }
+
+  @Test
+  void resultsDoNotDependOnThreads() {
+    Random rnd = new Random(5);
+    int n = 300;
+    int p = 40;
+    float[] t = random(rnd, p * n);
+    float[] w1 = new float[n * n];
+    float[] w2 = new float[n * n];
+    int before = Kernels.parallelism();
+    try {
+      Kernels.setParallelism(1);
+      Kernels.syrkAdd(n, p, t, w1, p, false);
+      Kernels.setParallelism(Math.max(2, before));
+      Kernels.syrkAdd(n, p, t, w2, p, false);
+    } finally {
+      Kernels.setParallelism(before);
+    }
+    for (int i = 0; i < w1.length; i++) {
+      assertEquals(w1[i], w2[i], 0f, "index " + i);
+    }
+  }
+
+  @Test
+  void rejectsBadArguments() {
+    float[] a = new float[4];
+    assertThrows(IllegalArgumentException.class, () -> Kernels.dot(a, 2, a, 0, 3));
+    assertThrows(
+        IllegalArgumentException.class,
+        () -> Kernels.gemm(2, 2, 2, a, 0, 2, 1, a, 0, 2, a, 0, 2, false));
+    assertThrows(IllegalArgumentException.class, () -> Kernels.setParallelism(0));
+  }
+}

@@ -1,0 +1,180 @@
+package io.engram.network;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import io.engram.learning.HebbianTrainer;
+import io.engram.learning.PatternBlock;
+import io.engram.weights.WeightsMode;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Random;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import org.junit.jupiter.api.Test;
+
+/**
+ * Batched and per-query recall, dense and low-rank weights, many threads and one: all give the
+ * same results.
+ */
+class RecallEquivalenceTest {
+
+  private static float[][] pm1(Random rnd, int rows, int n) {
+    float[][] x = new float[rows][n];
+    for (float[] r : x) {
+      for (int i = 0; i < n; i++) {
+        r[i] = rnd.nextBoolean() ? 1f : -1f;
+      }
+    }
+    return x;
+  }
+
+  private static float[][] noisy(Random rnd, float[][] x, int rows, double flip) {
+    float[][] c = new float[rows][];
+    for (int q = 0; q < rows; q++) {
+      c[q] = x[q % x.length].clone();
+      for (int i = 0; i < c[q].length; i++) {
+        if (rnd.nextDouble() < flip) {
+          c[q][i] = -c[q][i];
+        }
+      }
+    }
+    return c;
+  }
+
+  private static AmariHopfieldNetwork net(WeightsMode mode, float[][] patterns, UpdateMode um) {
+    AmariHopfieldNetwork net =
+        AmariHopfieldNetwork.create(
+            patterns[0].length, Dynamics.DEFAULT.withUpdateMode(um), mode);
+    HebbianTrainer.create(net).train(PatternBlock.of(patterns));
+    return net;
+  }
+
+  private static void assertSameResults(List<RecallResult> e, List<RecallResult> g, String what) {
+    assertEquals(e.size(), g.size());
+    for (int q = 0; q < e.size(); q++) {
+      RecallResult a = e.get(q);
+      RecallResult b = g.get(q);
+      for (int i = 0; i < a.state().length; i++) {
+        assertEquals(a.state()[i], b.state()[i], 0f, what + " query " + q + " neuron " + i);
+      }
+      assertEquals(a.steps(), b.steps(), what + " steps " + q);
+      assertEquals(a.converged(), b.converged(), what + " converged " + q);
+      assertEquals(a.energy(), b.energy(), 1e-3 * Math.abs(a.energy()) + 1e-3, what + " energy " + q);
+    }
+  }
+
+  @Test
+  void batchedSyncEqualsPerQueryInBothRepresentations() {
+    Random rnd = new Random(11);
+    int n = 300;
+    float[][] x = pm1(rnd, 12, n);
+    float[][] cues = noisy(rnd, x, 37, 0.2);
+    AmariHopfieldNetwork dense = net(WeightsMode.DENSE, x, UpdateMode.synchronous());
+    AmariHopfieldNetwork low = net(WeightsMode.LOW_RANK, x, UpdateMode.synchronous());
+    assertEquals("dense", dense.weights().representation());
+    assertEquals("low-rank", low.weights().representation());
+    for (int it : new int[] {0, 1, 3, 20}) {
+      RecallOptions o = RecallOptions.defaults().withMaxIterations(it);
+      // a step listener forces the one-query-at-a-time path
+      RecallOptions perQuery = o.withStepListener((q, i, e, c, d) -> {});
+      List<RecallResult> ref = dense.recallBatch(cues, perQuery);
+      assertSameResults(ref, dense.recallBatch(cues, o), "dense batched it=" + it);
+      assertSameResults(ref, low.recallBatch(cues, o), "low-rank batched it=" + it);
+      assertSameResults(ref, low.recallBatch(cues, perQuery), "low-rank per query it=" + it);
+    }
+  }
+
+  @Test
+  void asyncLowRankEqualsDense() {
+    Random rnd = new Random(12);
+    int n = 200;
+    float[][] x = pm1(rnd, 8, n);
+    float[][] cues = noisy(rnd, x, 9, 0.25);
+    UpdateMode um = UpdateMode.asynchronous(42L);
+    AmariHopfieldNetwork dense = net(WeightsMode.DENSE, x, um);
+    AmariHopfieldNetwork low = net(WeightsMode.LOW_RANK, x, um);
+    RecallOptions o = RecallOptions.defaults();
+    assertSameResults(dense.recallBatch(cues, o), low.recallBatch(cues, o), "async");
+  }
+
+  @Test
+  void autoSwitchesToDenseWhenRankGrows() {
+    Random rnd = new Random(13);
+    AmariHopfieldNetwork net = AmariHopfieldNetwork.create(40);
+    assertEquals(WeightsMode.AUTO, net.weightsMode());
+    HebbianTrainer t = HebbianTrainer.create(net);
+    t.train(PatternBlock.of(pm1(rnd, 4, 40)));
+    assertEquals("low-rank", net.weights().representation());
+    float[] before = net.weightMatrix();
+    AmariHopfieldNetwork copy = AmariHopfieldNetwork.create(40, Dynamics.DEFAULT, WeightsMode.DENSE);
+    net.setWeightsMode(WeightsMode.DENSE);
+    assertEquals("dense", net.weights().representation());
+    float[] after = net.weightMatrix();
+    for (int i = 0; i < before.length; i++) {
+      assertEquals(before[i], after[i], 0f);
+    }
+    net.setWeightsMode(WeightsMode.AUTO);
+    AmariHopfieldNetwork auto = AmariHopfieldNetwork.create(40);
+    HebbianTrainer ta = HebbianTrainer.create(auto);
+    ta.train(PatternBlock.of(pm1(rnd, 5, 40)));
+    assertEquals("low-rank", auto.weights().representation());
+    ta.train(PatternBlock.of(pm1(rnd, 30, 40)));
+    assertEquals("dense", auto.weights().representation());
+    assertEquals(40, copy.numNeurons());
+  }
+
+  @Test
+  void largeLowRankNetworkNeedsNoDenseMatrix() {
+    Random rnd = new Random(14);
+    int n = 200_000; // a dense matrix would need 160 GB
+    float[][] x = pm1(rnd, 3, n);
+    AmariHopfieldNetwork net = net(WeightsMode.AUTO, x, UpdateMode.synchronous());
+    assertEquals("low-rank", net.weights().representation());
+    List<RecallResult> r = net.recallBatch(noisy(rnd, x, 2, 0.2), RecallOptions.defaults());
+    for (int q = 0; q < r.size(); q++) {
+      assertTrue(r.get(q).converged());
+      float[] s = r.get(q).state();
+      for (int i = 0; i < n; i++) {
+        assertEquals(x[q][i], s[i], 0f);
+      }
+    }
+  }
+
+  @Test
+  void concurrentRecallEqualsSequential() throws Exception {
+    Random rnd = new Random(15);
+    int n = 256;
+    float[][] x = pm1(rnd, 10, n);
+    for (WeightsMode mode : new WeightsMode[] {WeightsMode.DENSE, WeightsMode.LOW_RANK}) {
+      for (UpdateMode um : new UpdateMode[] {UpdateMode.synchronous(), UpdateMode.asynchronous(5L)}) {
+        AmariHopfieldNetwork net = net(mode, x, um);
+        float[][] cues = noisy(rnd, x, 24, 0.2);
+        List<RecallResult> seq = new ArrayList<>();
+        for (float[] c : cues) {
+          seq.add(net.recall(c));
+        }
+        ExecutorService ex = Executors.newFixedThreadPool(6);
+        try {
+          List<Future<RecallResult>> fs = new ArrayList<>();
+          for (int rep = 0; rep < 4; rep++) {
+            for (float[] c : cues) {
+              fs.add(ex.submit(() -> net.recall(c)));
+            }
+          }
+          List<RecallResult> par = new ArrayList<>();
+          for (int i = 0; i < cues.length; i++) {
+            par.add(fs.get(i).get());
+          }
+          for (Future<RecallResult> f : fs) {
+            f.get();
+          }
+          assertSameResults(seq, par, mode + " " + um);
+        } finally {
+          ex.shutdownNow();
+        }
+      }
+    }
+  }
+}

@@ -1,0 +1,143 @@
+package io.engram.weights;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+
+import java.util.Random;
+import org.junit.jupiter.api.Test;
+
+/** Low-rank and dense weights agree on every operation. */
+class LowRankWeightsTest {
+
+  private static float[] patterns(Random rnd, int p, int n) {
+    float[] t = new float[p * n];
+    for (int i = 0; i < t.length; i++) {
+      t[i] = rnd.nextBoolean() ? 1f : -1f;
+      t[i] -= 0.03f; // centred by a rho
+    }
+    return t;
+  }
+
+  private static float[] state(Random rnd, int n) {
+    float[] s = new float[n];
+    for (int i = 0; i < n; i++) {
+      s[i] = rnd.nextBoolean() ? 1f : -1f;
+    }
+    return s;
+  }
+
+  /** The same calls on both: successive, mixed Hebbian / anti-Hebbian, with and without zeroing. */
+  private static Weights[] trained(Random rnd, int n) {
+    DenseWeights d = DenseWeights.zeros(n);
+    LowRankWeights l = LowRankWeights.zeros(n);
+    int[] ps = {3, 1, 5, 2};
+    boolean[] anti = {false, true, false, true};
+    boolean[] zero = {false, true, false, false};
+    for (int c = 0; c < ps.length; c++) {
+      float[] t = patterns(rnd, ps[c], n);
+      float div = c == 2 ? 1f : ps[c];
+      d.addHebbian(t, ps[c], div, anti[c]);
+      l.addHebbian(t, ps[c], div, anti[c]);
+      if (zero[c]) {
+        d.zeroDiagonal();
+        l.zeroDiagonal();
+      }
+    }
+    return new Weights[] {d, l};
+  }
+
+  private static void assertSame(float[] e, float[] g, double tol, String what) {
+    assertEquals(e.length, g.length, what + " length");
+    for (int i = 0; i < e.length; i++) {
+      assertEquals(e[i], g[i], tol, what + " [" + i + "]");
+    }
+  }
+
+  @Test
+  void denseConversionApplyAndEnergyAgree() {
+    Random rnd = new Random(7);
+    for (int n : new int[] {1, 2, 7, 33, 130}) {
+      Weights[] w = trained(rnd, n);
+      DenseWeights d = (DenseWeights) w[0];
+      LowRankWeights l = (LowRankWeights) w[1];
+      assertEquals(11, l.rank());
+      assertSame(d.toDenseArray(), l.toDenseArray(), 1e-5, "W n=" + n);
+      for (int i = 0; i < n; i++) {
+        for (int j = 0; j < n; j++) {
+          assertEquals(d.get(i, j), l.get(i, j), 1e-5, "get " + i + "," + j);
+        }
+      }
+      float[] s = state(rnd, n);
+      float[] fd = new float[n];
+      float[] fl = new float[n];
+      d.multiply(s, fd);
+      l.multiply(s, fl);
+      assertSame(fd, fl, 1e-4 * (1 + n), "Ws n=" + n);
+      for (int i = 0; i < n; i++) {
+        assertEquals(fd[i], l.rowDot(i, s), 1e-4 * (1 + n), "row " + i);
+      }
+      int cols = 3;
+      float[] st = new float[n * cols];
+      for (int i = 0; i < st.length; i++) {
+        st[i] = rnd.nextBoolean() ? 1f : -1f;
+      }
+      float[] od = new float[st.length];
+      float[] ol = new float[st.length];
+      d.multiplyColumns(st, cols, od);
+      l.multiplyColumns(st, cols, ol);
+      assertSame(od, ol, 1e-4 * (1 + n), "WS n=" + n);
+    }
+  }
+
+  @Test
+  void fieldTrackerFollowsChanges() {
+    Random rnd = new Random(8);
+    int n = 50;
+    Weights[] w = trained(rnd, n);
+    float[] s = state(rnd, n);
+    Weights.FieldTracker tr = w[1].fieldTracker(s);
+    for (int r = 0; r < 200; r++) {
+      int i = rnd.nextInt(n);
+      float before = s[i];
+      s[i] = rnd.nextInt(3) - 1;
+      tr.changed(i, before, s[i]);
+      int j = rnd.nextInt(n);
+      assertEquals(w[0].rowDot(j, s), tr.field(j), 1e-4, "field " + j + " after " + r);
+    }
+  }
+
+  @Test
+  void resizeGrowsAndShrinksLikeDense() {
+    Random rnd = new Random(9);
+    Weights[] w = trained(rnd, 20);
+    for (int m : new int[] {5, 20, 31}) {
+      for (boolean keep : new boolean[] {true, false}) {
+        Weights d = w[0].resized(m, keep);
+        Weights l = w[1].resized(m, keep);
+        assertEquals("low-rank", l.representation());
+        assertSame(d.toDenseArray(), l.toDenseArray(), 1e-5, "resize " + m + " " + keep);
+      }
+    }
+  }
+
+  @Test
+  void conversionsAndModes() {
+    Random rnd = new Random(10);
+    Weights[] w = trained(rnd, 9);
+    LowRankWeights l = (LowRankWeights) w[1];
+    float[] exact = l.toDenseArray();
+    assertSame(exact, l.toDense().toDenseArray(), 0, "to dense");
+    assertThrows(IllegalArgumentException.class, () -> LowRankWeights.from(w[0]));
+    DenseWeights diag = DenseWeights.zeros(3);
+    LowRankWeights fromDiag = LowRankWeights.from(diag);
+    assertEquals(0, fromDiag.rank());
+    assertEquals(WeightsMode.LOW_RANK, WeightsMode.parse("low-rank"));
+    assertEquals(WeightsMode.LOW_RANK, WeightsMode.parse("LOW_RANK"));
+    assertEquals(WeightsMode.AUTO, WeightsMode.parse(" auto "));
+    assertEquals("low-rank", WeightsMode.LOW_RANK.id());
+    assertThrows(IllegalArgumentException.class, () -> WeightsMode.parse("sparse"));
+    assertEquals(true, WeightsMode.lowRankIsCheaper(4096, 400, 1));
+    assertEquals(false, WeightsMode.lowRankIsCheaper(100, 60, 1));
+    assertEquals(true, WeightsMode.lowRankIsCheaper(1_000_000, 900_000, 1));
+  }
+}
