@@ -25,7 +25,9 @@ import picocli.CommandLine.Model.CommandSpec;
     description = {
       "Store patterns in a network with the Hebbian (or anti-Hebbian) rule and save the model.",
       "All --patterns files together form ONE training call (one mean, one P);"
-          + " for successive calls (CANNs' repeated train()), run again with --init."
+          + " for successive calls (CANNs' repeated train()), run again with --init.",
+      "A folder of images (PNG, JPEG, GIF, BMP) is read as CANNs' image example prepares it:",
+      "grayscale, resized to --size WxH with area averaging, thresholded at its mean to +1/-1."
     },
     footer = {
       "",
@@ -33,13 +35,14 @@ import picocli.CommandLine.Model.CommandSpec;
       "  engram train --patterns memories.npy --out model.npz",
       "  engram train --patterns more.npy --init model.npz --out model.npz",
       "  engram train --patterns spurious.npy --init model.npz --rule anti-hebbian --out model.npz",
-      "  engram train --patterns p.csv --zero-diagonal false --activation tanh --temperature 0.5 --out m.npz"
+      "  engram train --patterns p.csv --zero-diagonal false --activation tanh --temperature 0.5 --out m.npz",
+      "  engram train --patterns images/ --size 64x64 --out model.npz"
     })
 final class TrainCommand implements Callable<Integer> {
 
   @Spec CommandSpec spec;
 
-  @Option(names = "--patterns", required = true, paramLabel = "FILE", description = "Patterns: .npy (P x N or 1-D, any numeric dtype) or .csv (one pattern per line). Repeatable.")
+  @Option(names = "--patterns", required = true, paramLabel = "FILE", description = "Patterns: .npy (P x N or 1-D, any numeric dtype), .csv (one pattern per line), an image, or a folder of images. Repeatable.")
   List<Path> patterns;
 
   @Option(names = "--out", required = true, paramLabel = "MODEL", description = "Model file to write (exactly this path; replaced atomically).")
@@ -66,6 +69,12 @@ final class TrainCommand implements Callable<Integer> {
   @Option(names = "--weights", defaultValue = "auto", paramLabel = "auto|dense|low-rank", description = "Weight representation (default: ${DEFAULT-VALUE}).")
   String weights;
 
+  @Option(names = "--size", paramLabel = "WxH", description = "Resize images to W x H pixels, N = W*H (default: the first image's size).")
+  String size;
+
+  @Option(names = {"-q", "--quiet"}, description = "No progress bar and no summary line.")
+  boolean quiet;
+
   @Mixin DynamicsOptions dynamics;
 
   @Override
@@ -85,19 +94,29 @@ final class TrainCommand implements Callable<Integer> {
       throw new UserError("--weights must be auto or dense in this version, got '" + weights + "'");
     }
 
-    PatternBlock block = Inputs.readPatterns(patterns);
+    Images.Size given = size == null ? null : Images.Size.parse(size);
+    PatternBlock block;
+    TrainingRecord rec;
     AmariHopfieldNetwork net;
-    if (init != null) {
-      net = ModelFile.read(init);
-      net.setDynamics(dynamics.apply(net.dynamics()));
-    } else {
-      if (block.isEmpty()) {
-        throw new UserError("no patterns to train on, and no --init model to start from");
+    try (Progress bar = Progress.start("train", -1, Progress.enabled(quiet), System.err)) {
+      block = Inputs.read(patterns, given, bar).block();
+      if (init != null) {
+        net = ModelFile.read(init);
+        net.setDynamics(dynamics.apply(net.dynamics()));
+      } else {
+        if (block.isEmpty()) {
+          throw new UserError("no patterns to train on, and no --init model to start from");
+        }
+        net = AmariHopfieldNetwork.create(block.length(), dynamics.apply(Dynamics.DEFAULT));
       }
-      net = AmariHopfieldNetwork.create(block.length(), dynamics.apply(Dynamics.DEFAULT));
+      bar.setTask("storing " + block.count() + " patterns");
+      rec = net.train(learning, block, preserveOnResize);
+      bar.setTask("writing " + out);
+      ModelFile.write(out, net);
     }
-    TrainingRecord rec = net.train(learning, block, preserveOnResize);
-    ModelFile.write(out, net);
+    if (quiet) {
+      return 0;
+    }
     spec.commandLine()
         .getOut()
         .printf(
