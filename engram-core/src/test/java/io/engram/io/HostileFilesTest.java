@@ -40,12 +40,21 @@ class HostileFilesTest {
     return out.toByteArray();
   }
 
-  /** Reads the bytes as a model; returns the failure, or null when the file was accepted. */
-  private IOException readModel(byte[] bytes, String name) throws IOException {
+  /** Reads a file of these bytes. */
+  @FunctionalInterface
+  interface Reader {
+    void read(Path file) throws IOException;
+  }
+
+  /**
+   * Writes the bytes to a file and reads it; returns the failure (which must be an IOException
+   * naming the file), or null when the file was accepted.
+   */
+  private IOException read(byte[] bytes, String name, Reader reader) throws IOException {
     Path f = dir.resolve(name);
     Files.write(f, bytes);
     try {
-      ModelFile.read(f);
+      reader.read(f);
       return null;
     } catch (IOException e) {
       assertTrue(
@@ -57,18 +66,12 @@ class HostileFilesTest {
     }
   }
 
+  private IOException readModel(byte[] bytes, String name) throws IOException {
+    return read(bytes, name, ModelFile::read);
+  }
+
   private IOException readNpy(byte[] bytes, String name) throws IOException {
-    Path f = dir.resolve(name);
-    Files.write(f, bytes);
-    try {
-      Npy.read(f);
-      return null;
-    } catch (IOException e) {
-      assertTrue(e.getMessage().contains(f.toString()), e::getMessage);
-      return e;
-    } catch (Throwable t) {
-      throw new AssertionError(name + ": " + t, t);
-    }
+    return read(bytes, name, Npy::read);
   }
 
   @Test
