@@ -176,4 +176,14 @@ class ImageToolTest {
     assertEquals(layout.width(), fig.getWidth());
     assertEquals(4, Files.list(work.resolve("imgs")).count());
   }
+
+  @Test
+  void completionScriptCoversEveryCommand() {
+    ToolRun.Result r = ToolRun.run("completion");
+    assertEquals(0, r.status(), r::toString);
+    assertTrue(r.out().startsWith("#!/usr/bin/env bash"), r::toString);
+    for (String c : List.of("train", "recall", "export", "inspect", "demo", "corrupt", "--grid", "--flip")) {
+      assertTrue(r.out().contains(c), c);
+    }
+  }
 }
