@@ -6,6 +6,7 @@ import io.engram.network.AmariHopfieldNetwork;
 import io.engram.network.RecallOptions;
 import io.engram.network.RecallResult;
 import java.io.PrintWriter;
+import java.nio.file.Path;
 import java.util.List;
 import java.util.Locale;
 import java.util.SplittableRandom;
@@ -15,75 +16,147 @@ import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Spec;
 
-/** {@code engram demo}: a self-contained example, no input needed. */
+/** {@code engram demo}: CANNs' image example end to end, no input needed. */
 @Command(
     name = "demo",
     mixinStandardHelpOptions = true,
+    sortOptions = false,
     description = {
-      "Store a few random +-1 patterns, corrupt copies of them, recall, and report how much came back.",
-      "Needs no input and writes no files."
+      "CANNs' image example end to end, with no download and no input: four built-in images",
+      "(drawn by Engram at run time; the project's own, under its licence) are thresholded to",
+      "+1/-1, stored with the Hebbian rule, corrupted (30% of pixels flipped), recalled, and the",
+      "figure (stored / cue / recalled per row) is written to the current folder.",
+      "With --neurons N, the older demo runs instead: random +-1 patterns, a table, no files."
     },
-    footer = {"", "Examples:", "  engram demo", "  engram demo --neurons 1000 --patterns 20 --noise 0.3 --seed 7"})
+    footer = {
+      "",
+      "Examples:",
+      "  engram demo",
+      "  engram demo --size 32x32 --noise 0.4 --seed 7 --out figure.png",
+      "  engram demo --images demo-images/      # also save the built-in images, to train on",
+      "  engram demo --neurons 1000 --patterns 20 --noise 0.3"
+    })
 final class DemoCommand implements Callable<Integer> {
 
   @Spec CommandSpec spec;
 
-  @Option(names = "--neurons", defaultValue = "400", description = "N (default: ${DEFAULT-VALUE}).")
-  int neurons;
+  @Option(names = "--size", defaultValue = "64x64", paramLabel = "WxH", description = "Image size, N = W*H neurons (default: ${DEFAULT-VALUE}).")
+  String size;
 
-  @Option(names = "--patterns", defaultValue = "6", description = "Patterns to store (default: ${DEFAULT-VALUE}).")
-  int patterns;
+  @Option(names = "--patterns", paramLabel = "P", description = "How many images to store, 1..4 (default: 4); with --neurons, random patterns (default: 6).")
+  Integer patterns;
 
-  @Option(names = "--noise", defaultValue = "0.25", description = "Fraction of each cue's bits flipped (default: ${DEFAULT-VALUE}).")
+  @Option(names = "--noise", defaultValue = "0.3", paramLabel = "F", description = "Fraction of each cue's pixels flipped (default: ${DEFAULT-VALUE}).")
   double noise;
 
-  @Option(names = "--seed", defaultValue = "42", description = "Random seed (default: ${DEFAULT-VALUE}).")
+  @Option(names = "--seed", defaultValue = "42", paramLabel = "S", description = "Random seed of the noise (default: ${DEFAULT-VALUE}).")
   long seed;
 
+  @Option(names = "--out", defaultValue = "engram-demo.png", paramLabel = "FILE.png", description = "The figure (default: ${DEFAULT-VALUE} in the current folder).")
+  Path out;
+
+  @Option(names = "--images", paramLabel = "DIR/", description = "Also write the built-in images (as stored, +1 white) as PNGs into this folder.")
+  String images;
+
+  @Option(names = "--neurons", paramLabel = "N", description = "Run the random-pattern demo with N neurons instead (writes no files).")
+  Integer neurons;
+
+  @Option(names = {"-q", "--quiet"}, description = "No progress bar.")
+  boolean quiet;
+
   @Override
-  public Integer call() {
-    if (neurons < 1 || neurons > 20000) {
-      throw new UserError("--neurons must be in 1..20000, got " + neurons);
-    }
-    if (patterns < 1 || patterns > 10000) {
-      throw new UserError("--patterns must be in 1..10000, got " + patterns);
-    }
+  public Integer call() throws Exception {
     if (!(noise >= 0 && noise <= 1)) {
       throw new UserError("--noise must be in [0, 1], got " + noise);
     }
+    if (neurons != null) {
+      return randomDemo(neurons, patterns == null ? 6 : patterns);
+    }
+    int p = patterns == null ? DemoImages.NAMES.size() : patterns;
+    if (p < 1 || p > DemoImages.NAMES.size()) {
+      throw new UserError("--patterns must be in 1.." + DemoImages.NAMES.size() + " for the image demo, got " + p);
+    }
+    Images.Size s = Images.Size.parse(size);
+    if (s.pixels() > 16384) {
+      throw new UserError("--size " + s + " is " + s.pixels() + " neurons; the demo allows up to 16384 (128x128)");
+    }
+    float[][] stored;
+    float[][] cues;
+    List<RecallResult> results;
+    try (Progress bar = Progress.start("demo", 2L * p, Progress.enabled(quiet), System.err)) {
+      stored = DemoImages.patterns(p, s);
+      cues = CorruptCommand.flip(stored, noise, seed);
+      AmariHopfieldNetwork net = AmariHopfieldNetwork.create(s.pixels());
+      HebbianTrainer.create(net).train(stored);
+      for (int k = 0; k < p; k++) {
+        bar.step();
+      }
+      results = net.recallBatch(cues, RecallOptions.defaults().withQueryListener((q, d, t, r) -> bar.step()));
+    }
+    float[][] recalled = new float[p][];
+    int exact = 0;
+    double before = 0;
+    double after = 0;
+    for (int k = 0; k < p; k++) {
+      recalled[k] = results.get(k).state();
+      double o = HopfieldAnalyzer.overlap(recalled[k], stored[k]);
+      exact += o == 1.0 ? 1 : 0;
+      after += o / p;
+      before += HopfieldAnalyzer.overlap(cues[k], stored[k]) / p;
+    }
+    Outputs files = new Outputs().addPng(out, Figures.recallGrid(stored, cues, recalled, s));
+    if (images != null) {
+      files.addImages(images, stored, s, new Inputs.Data(null, s, DemoImages.NAMES), "image");
+    }
+    files.write();
+    PrintWriter w = spec.commandLine().getOut();
+    w.printf(
+        Locale.ROOT,
+        "Engram demo: %d of %d images came back exactly from %.0f%%-noise cues (mean overlap %.3f -> %.3f;"
+            + " %d neurons); figure written to %s%n",
+        exact,
+        p,
+        100 * noise,
+        before,
+        after,
+        s.pixels(),
+        out);
+    w.flush();
+    return 0;
+  }
+
+  private int randomDemo(int n, int count) {
+    if (n < 1 || n > 20000) {
+      throw new UserError("--neurons must be in 1..20000, got " + n);
+    }
+    if (count < 1 || count > 10000) {
+      throw new UserError("--patterns must be in 1..10000, got " + count);
+    }
     SplittableRandom rnd = new SplittableRandom(seed);
-    float[][] stored = new float[patterns][neurons];
+    float[][] stored = new float[count][n];
     for (float[] p : stored) {
-      for (int i = 0; i < neurons; i++) {
+      for (int i = 0; i < n; i++) {
         p[i] = rnd.nextBoolean() ? 1f : -1f;
       }
     }
-    float[][] cues = new float[patterns][];
-    int flips = (int) Math.round(noise * neurons);
-    for (int k = 0; k < patterns; k++) {
-      cues[k] = stored[k].clone();
-      int[] idx = rnd.ints(0, neurons).distinct().limit(flips).toArray();
-      for (int i : idx) {
-        cues[k][i] = -cues[k][i];
-      }
-    }
-    AmariHopfieldNetwork net = AmariHopfieldNetwork.create(neurons);
-    HebbianTrainer trainer = HebbianTrainer.create(net);
-    trainer.train(stored);
+    float[][] cues = CorruptCommand.flip(stored, noise, seed + 1);
+    AmariHopfieldNetwork net = AmariHopfieldNetwork.create(n);
+    HebbianTrainer.create(net).train(stored);
     List<RecallResult> results = net.recallBatch(cues, RecallOptions.defaults());
 
     PrintWriter out = spec.commandLine().getOut();
     out.printf(
         Locale.ROOT,
         "Engram demo: %d random +-1 patterns stored in a Hopfield network of %d neurons (capacity about %d)%n",
-        patterns,
-        neurons,
+        count,
+        n,
         net.storageCapacity());
-    out.printf(Locale.ROOT, "each cue has %d of %d bits flipped (%.0f%% noise)%n%n", flips, neurons, 100 * noise);
+    out.printf(
+        Locale.ROOT, "each cue has %d of %d bits flipped (%.0f%% noise)%n%n", CorruptCommand.flips(noise, n), n, 100 * noise);
     out.println("pattern  cue overlap  recalled overlap  steps  converged");
     int exact = 0;
     double sum = 0;
-    for (int k = 0; k < patterns; k++) {
+    for (int k = 0; k < count; k++) {
       RecallResult r = results.get(k);
       double before = HopfieldAnalyzer.overlap(cues[k], stored[k]);
       double after = HopfieldAnalyzer.overlap(r.state(), stored[k]);
@@ -96,10 +169,9 @@ final class DemoCommand implements Callable<Integer> {
         Locale.ROOT,
         "%n%d of %d patterns came back exactly; mean overlap %.3f (1.0 = perfect recall)%n",
         exact,
-        patterns,
-        sum / patterns);
+        count,
+        sum / count);
     out.flush();
     return 0;
   }
-
 }

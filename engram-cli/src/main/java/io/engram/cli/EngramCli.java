@@ -22,16 +22,22 @@ import picocli.CommandLine.Command;
       ExportCommand.class,
       InspectCommand.class,
       DemoCommand.class,
+      CorruptCommand.class,
+      CompletionCommand.class,
       CommandLine.HelpCommand.class
     },
     footer = {
       "",
       "Examples:",
-      "  engram demo",
+      "  engram demo                                     # writes engram-demo.png",
+      "  engram train --patterns images/ --size 64x64 --out model.npz",
+      "  engram corrupt --patterns images/ --size 64x64 --flip 0.3 --seed 42 --out noisy/",
+      "  engram recall --model model.npz --queries noisy/ --out recalled/ --grid grid.png --stored images/",
       "  engram train --patterns memories.npy --out model.npz",
       "  engram recall --model model.npz --queries noisy.npy --out recalled.npy --report report.json",
       "  engram export --model model.npz --weights W.npy",
       "  engram inspect model.npz",
+      "  source <(engram completion)                     # bash completion",
       "",
       "Exit status: 0 success, 2 bad arguments or input, 1 internal error."
     })
@@ -47,7 +53,13 @@ public final class EngramCli implements Runnable {
     spec.commandLine().usage(spec.commandLine().getOut());
   }
 
+  // held strongly: java.util.logging keeps loggers only weakly
+  private static final java.util.logging.Logger LIBRARY_LOG = java.util.logging.Logger.getLogger("io.engram");
+
   public static void main(String[] args) {
+    // the library's one-line notices (e.g. which kernels it uses) are not for the command line
+    LIBRARY_LOG.setLevel(java.util.logging.Level.WARNING);
+    System.setProperty("java.awt.headless", "true");
     System.exit(run(args, new PrintWriter(System.out, true), new PrintWriter(System.err, true)));
   }
 

@@ -15,10 +15,92 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
 
-/** Reads patterns and queries from {@code .npy} and {@code .csv} files. */
+/** Reads patterns and queries from {@code .npy} and {@code .csv} files, images and folders of images. */
 final class Inputs {
 
   private Inputs() {}
+
+  /**
+   * Patterns with what is known about them: the image size when they came from images (else
+   * null) and a name per pattern (file names for images, else null).
+   */
+  record Data(PatternBlock block, Images.Size size, List<String> names) {
+
+    /** The image size to draw these patterns at: theirs, the one given, or a square. */
+    Images.Size imageSize(Images.Size given, String option) {
+      if (given != null) {
+        if (given.pixels() != block.length()) {
+          throw new UserError(
+              option + " " + given + " has " + given.pixels() + " pixels, but the patterns have length "
+                  + block.length());
+        }
+        return given;
+      }
+      if (size != null) {
+        return size;
+      }
+      Images.Size sq = Images.Size.squareOf(block.length());
+      if (sq == null) {
+        throw new UserError(
+            "patterns of length " + block.length() + " are not square images; give their shape with " + option
+                + " WxH");
+      }
+      return sq;
+    }
+
+    /** The name of pattern k for an output file, without extension. */
+    String name(int k, String prefix) {
+      if (names != null && k < names.size()) {
+        String n = names.get(k);
+        int dot = n.lastIndexOf('.');
+        return dot > 0 ? n.substring(0, dot) : n;
+      }
+      return String.format(Locale.ROOT, "%s-%03d", prefix, k);
+    }
+  }
+
+  /**
+   * Reads patterns from files and folders: .npy, .csv, an image, or a folder of images (resized
+   * to {@code size}, default the first image's size). All must agree on the pattern length.
+   */
+  static Data read(List<Path> files, Images.Size size, Progress progress) throws IOException {
+    List<float[]> rows = new ArrayList<>();
+    List<String> names = new ArrayList<>();
+    boolean allImages = true;
+    Images.Size imageSize = size;
+    int n = -1;
+    Path first = null;
+    for (Path f : files) {
+      PatternBlock b;
+      if (Files.isDirectory(f) || (Files.isRegularFile(f) && Images.isImage(f))) {
+        List<Path> imgs = Files.isDirectory(f) ? Images.list(f) : List.of(f);
+        progress.setTotal(imgs.size());
+        Images.Loaded l = Images.readPatterns(imgs, imageSize, progress);
+        imageSize = l.size();
+        b = PatternBlock.of(l.rows());
+        for (Path i : imgs) {
+          names.add(i.getFileName().toString());
+        }
+      } else {
+        allImages = false;
+        b = readPatterns(f);
+      }
+      if (b.isEmpty()) {
+        continue;
+      }
+      if (n >= 0 && b.length() != n) {
+        throw new UserError(
+            f + ": patterns have length " + b.length() + ", but " + first + " has length " + n);
+      }
+      n = b.length();
+      first = first == null ? f : first;
+      for (int k = 0; k < b.count(); k++) {
+        rows.add(b.row(k));
+      }
+    }
+    return new Data(
+        PatternBlock.of(rows), allImages ? imageSize : null, allImages ? List.copyOf(names) : null);
+  }
 
   /** Reads one pattern file as a block: .npy (1-D or 2-D) or .csv (one pattern per line). */
   static PatternBlock readPatterns(Path file) throws IOException {
@@ -26,7 +108,7 @@ final class Inputs {
       throw new NoSuchFileException(file.toString());
     }
     if (Files.isDirectory(file)) {
-      throw new UserError(file + ": is a folder; give a .npy or .csv file");
+      throw new UserError(file + ": is a folder; give a .npy or .csv file here");
     }
     try {
       if (isNpy(file)) {
@@ -41,38 +123,17 @@ final class Inputs {
     throw new UserError(file + ": not a .npy file, and its name does not end in .csv");
   }
 
-  /** Reads several files as one block (they must agree on the pattern length). */
-  static PatternBlock readPatterns(List<Path> files) throws IOException {
-    if (files.size() == 1) {
-      return readPatterns(files.get(0));
-    }
-    List<float[]> rows = new ArrayList<>();
-    int n = -1;
-    Path first = null;
-    for (Path f : files) {
-      PatternBlock b = readPatterns(f);
-      if (b.isEmpty()) {
-        continue;
-      }
-      if (n >= 0 && b.length() != n) {
-        throw new UserError(
-            f + ": patterns have length " + b.length() + ", but " + first + " has length " + n);
-      }
-      n = b.length();
-      first = first == null ? f : first;
-      for (int k = 0; k < b.count(); k++) {
-        rows.add(b.row(k));
-      }
-    }
-    return PatternBlock.of(rows);
-  }
-
-  /** Reads query rows (B x N). */
-  static float[][] readQueries(Path file) throws IOException {
-    PatternBlock b = readPatterns(file);
-    if (b.isEmpty()) {
+  /** Reads queries (B x N, at least one) from a file, an image or a folder of images. */
+  static Data readQueries(Path file, Images.Size size, Progress progress) throws IOException {
+    Data d = read(List.of(file), size, progress);
+    if (d.block().isEmpty()) {
       throw new UserError(file + ": holds no queries");
     }
+    return d;
+  }
+
+  /** The rows of a block. */
+  static float[][] rows(PatternBlock b) {
     float[][] q = new float[b.count()][];
     for (int k = 0; k < q.length; k++) {
       q[k] = b.row(k);

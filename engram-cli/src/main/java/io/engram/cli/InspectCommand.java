@@ -31,7 +31,8 @@ import picocli.CommandLine.Spec;
       "Examples:",
       "  engram inspect model.npz",
       "  engram inspect model.npz --patterns memories.npy   # adds pattern energies and overlaps",
-      "  engram inspect model.npz --json"
+      "  engram inspect model.npz --json",
+      "  engram inspect model.npz --heatmap W.png"
     })
 final class InspectCommand implements Callable<Integer> {
 
@@ -40,21 +41,28 @@ final class InspectCommand implements Callable<Integer> {
   @Parameters(index = "0", paramLabel = "MODEL", description = "A model written by 'engram train'.")
   Path model;
 
-  @Option(names = "--patterns", paramLabel = "FILE", description = "The stored patterns (.npy/.csv), to report their energies and whether they are fixed points.")
+  @Option(names = "--patterns", paramLabel = "FILE", description = "The stored patterns (.npy/.csv/images), to report their energies and whether they are fixed points.")
   Path patterns;
 
   @Option(names = "--json", description = "Print JSON for scripts instead of text.")
   boolean json;
 
+  @Option(names = "--heatmap", paramLabel = "FILE.png", description = "Also draw the weight matrix as a heat map (block means above N = 256).")
+  Path heatmap;
+
   @Override
   public Integer call() throws Exception {
     AmariHopfieldNetwork net = ModelFile.read(model);
-    PatternBlock stored = patterns == null ? PatternBlock.empty() : Inputs.readPatterns(patterns);
+    PatternBlock stored =
+        patterns == null ? PatternBlock.empty() : Inputs.read(List.of(patterns), Images.Size.squareOf(net.numNeurons()), Progress.none()).block();
     if (!stored.isEmpty() && stored.length() != net.numNeurons()) {
       throw new UserError(
           patterns + ": patterns have length " + stored.length() + ", but the model has N = " + net.numNeurons());
     }
     Map<String, Object> r = describe(net, stored);
+    if (heatmap != null) {
+      new Outputs().addPng(heatmap, Figures.weightHeatmap(net.weights())).write();
+    }
     PrintWriter out = spec.commandLine().getOut();
     if (json) {
       out.println(Json.writePretty(r));

@@ -1,14 +1,12 @@
 package io.engram.cli;
 
 import io.engram.internal.Json;
-import io.engram.io.AtomicFiles;
 import io.engram.io.ModelFile;
-import io.engram.io.NdArray;
-import io.engram.io.Npy;
 import io.engram.network.AmariHopfieldNetwork;
 import io.engram.network.Dynamics;
 import io.engram.network.RecallOptions;
 import io.engram.network.RecallResult;
+import io.engram.network.StepListener;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -31,7 +29,9 @@ import picocli.CommandLine.Spec;
     description = {
       "Recall stored patterns from cues: each query starts at its cue and runs up to --iterations",
       "update steps, stopping early at an exact fixed point (same output as running all steps).",
-      "The model file is never changed."
+      "The model file is never changed. Cues may be images (a file or a folder); recalled states",
+      "can be written as images, and the recall grid and energy plot drawn as PNG figures.",
+      "A progress bar shows on stderr when stderr is a terminal and recall takes more than a moment."
     },
     footer = {
       "",
@@ -39,7 +39,9 @@ import picocli.CommandLine.Spec;
       "  engram recall --model model.npz --queries noisy.npy --out recalled.npy",
       "  engram recall --model model.npz --queries noisy.npy --out r.npy --report report.json",
       "  engram recall --model model.npz --queries q.npy --out r.npy --update async --seed 7",
-      "  engram recall --model model.npz --queries q.npy --out r.npy --activation tanh --temperature 0.5"
+      "  engram recall --model model.npz --queries q.npy --out r.npy --activation tanh --temperature 0.5",
+      "  engram recall --model model.npz --queries noisy/ --out recalled/ --grid grid.png --stored images/",
+      "  engram recall --model model.npz --queries noisy.npy --size 64x64 --out r.npy --energy-plot energy.png"
     })
 final class RecallCommand implements Callable<Integer> {
 
@@ -48,11 +50,26 @@ final class RecallCommand implements Callable<Integer> {
   @Option(names = "--model", required = true, paramLabel = "MODEL", description = "A model written by 'engram train'.")
   Path model;
 
-  @Option(names = "--queries", required = true, paramLabel = "FILE", description = "Cues: .npy (B x N or 1-D) or .csv, each of the model's length N.")
+  @Option(names = "--queries", required = true, paramLabel = "FILE|DIR", description = "Cues: .npy (B x N or 1-D), .csv, an image, or a folder of images, each of the model's length N.")
   Path queries;
 
-  @Option(names = "--out", required = true, paramLabel = "FILE", description = "Recalled states as float32 .npy (B x N), written at exactly this path.")
-  Path out;
+  @Option(names = "--out", required = true, paramLabel = "FILE|DIR/", description = "Recalled states: float32 .npy (B x N) written at exactly this path (.csv when it ends in .csv); a folder (an existing one, or a path ending in /) gets one PNG per query.")
+  String out;
+
+  @Option(names = "--size", paramLabel = "WxH", description = "Image shape of a pattern, for image output and figures (default: the cue images' size, else square).")
+  String size;
+
+  @Option(names = "--grid", paramLabel = "FILE.png", description = "Draw the recall figure: one row per query with (stored,) cue and recalled images and their overlaps.")
+  Path grid;
+
+  @Option(names = "--stored", paramLabel = "FILE|DIR", description = "The stored patterns (file or image folder), row k matching query k, for the grid's first column and overlaps.")
+  Path stored;
+
+  @Option(names = "--energy-plot", paramLabel = "FILE.png", description = "Plot the energy of each query after every step.")
+  Path energyPlot;
+
+  @Option(names = {"-q", "--quiet"}, description = "No progress bar and no summary line.")
+  boolean quiet;
 
   @Option(names = "--iterations", defaultValue = "20", paramLabel = "K", description = "At most K update steps per query (default: ${DEFAULT-VALUE}).")
   int iterations;
@@ -70,28 +87,50 @@ final class RecallCommand implements Callable<Integer> {
     if (iterations < 0) {
       throw new UserError("--iterations must be >= 0, got " + iterations);
     }
+    Images.Size given = size == null ? null : Images.Size.parse(size);
     AmariHopfieldNetwork net = ModelFile.read(model);
-    float[][] q = Inputs.readQueries(queries);
     int n = net.numNeurons();
+    Inputs.Data data = Inputs.readQueries(queries, given != null ? given : Images.Size.squareOf(n), Progress.none());
+    float[][] q = Inputs.rows(data.block());
     for (int i = 0; i < q.length; i++) {
       if (q[i].length != n) {
         throw new UserError(
             queries + ": query " + i + " has length " + q[i].length + ", but the model has N = " + n + " neurons");
       }
     }
+    float[][] storedRows = null;
+    if (stored != null) {
+      Inputs.Data sd = Inputs.read(java.util.List.of(stored), data.size() != null ? data.size() : given, Progress.none());
+      if (sd.block().length() != n || sd.block().count() != q.length) {
+        throw new UserError(
+            stored + ": --stored must hold one pattern of length " + n + " per query (" + q.length + "), got "
+                + sd.block().count() + " of length " + sd.block().length());
+      }
+      storedRows = Inputs.rows(sd.block());
+    }
+    boolean images = Outputs.isFolder(out) || grid != null || energyPlot != null;
+    Images.Size shape = images && (Outputs.isFolder(out) || grid != null) ? data.imageSize(given, "--size") : null;
+
     Dynamics d = dynamics.apply(net.dynamics());
     RecallOptions opts = RecallOptions.defaults().withMaxIterations(iterations).withDynamics(d);
     if (energyTolerance != null) {
       opts = opts.withEnergyTolerance(energyTolerance);
     }
-    List<RecallResult> results = net.recallBatch(q, opts);
+    EnergyTrace trace = energyPlot == null ? null : new EnergyTrace(q.length);
+    if (trace != null) {
+      opts = opts.withStepListener(trace);
+    }
+    List<RecallResult> results;
+    try (Progress bar = Progress.start("recall", q.length, Progress.enabled(quiet), System.err)) {
+      results = net.recallBatch(q, opts.withQueryListener((i, done, total, r) -> bar.step()));
+    }
 
-    float[] flat = new float[q.length * n];
+    float[][] states = new float[q.length][];
     int converged = 0;
     List<Object> entries = new ArrayList<>();
     for (int i = 0; i < results.size(); i++) {
       RecallResult r = results.get(i);
-      System.arraycopy(r.state(), 0, flat, i * n, n);
+      states[i] = r.state();
       converged += r.converged() ? 1 : 0;
       Map<String, Object> e = new LinkedHashMap<>();
       e.put("steps", r.steps());
@@ -99,9 +138,12 @@ final class RecallCommand implements Callable<Integer> {
       e.put("energy", (double) r.energy());
       entries.add(e);
     }
-    NdArray outArray = NdArray.ofFloats(flat, q.length, n);
-    Map<Path, AtomicFiles.Writer> files = new LinkedHashMap<>();
-    files.put(out, s -> Npy.write(outArray, s));
+    Outputs files = new Outputs();
+    if (Outputs.isFolder(out)) {
+      files.addImages(out, states, shape, data, "recalled");
+    } else {
+      files.addRowsByName(Path.of(out), states, n);
+    }
     if (report != null) {
       Map<String, Object> rep = new LinkedHashMap<>();
       rep.put("model", model.toString());
@@ -109,20 +151,65 @@ final class RecallCommand implements Callable<Integer> {
       rep.put("iterations", iterations);
       rep.put("queries", entries);
       byte[] bytes = (Json.writePretty(rep) + "\n").getBytes(StandardCharsets.UTF_8);
-      files.put(report, s -> s.write(bytes));
+      files.add(report, s -> s.write(bytes));
     }
-    AtomicFiles.writeAll(files);
-    spec.commandLine()
-        .getOut()
-        .printf(
-            Locale.ROOT,
-            "recalled %d quer%s of N = %d: %d converged within %d steps; states written to %s%n",
-            q.length,
-            q.length == 1 ? "y" : "ies",
-            n,
-            converged,
-            iterations,
-            out);
+    if (grid != null) {
+      files.addPng(grid, Figures.recallGrid(storedRows, q, states, shape));
+    }
+    if (trace != null) {
+      files.addPng(energyPlot, Figures.energyPlot(trace.energies(results)));
+    }
+    files.write();
+    if (!quiet) {
+      spec.commandLine()
+          .getOut()
+          .printf(
+              Locale.ROOT,
+              "recalled %d quer%s of N = %d: %d converged within %d steps; states written to %s%n",
+              q.length,
+              q.length == 1 ? "y" : "ies",
+              n,
+              converged,
+              iterations,
+              out);
+    }
     return 0;
+  }
+
+  /** Collects the energy after every step of every query (thread-safe). */
+  static final class EnergyTrace implements StepListener {
+    private final List<List<Float>> perQuery = new ArrayList<>();
+
+    EnergyTrace(int queries) {
+      for (int i = 0; i < queries; i++) {
+        perQuery.add(new ArrayList<>());
+      }
+    }
+
+    @Override
+    public synchronized void onStep(int query, int iteration, float energy, boolean converged, float change) {
+      List<Float> l = perQuery.get(query);
+      if (iteration == 1) {
+        l.add(energy - change); // the cue's energy
+      }
+      l.add(energy);
+    }
+
+    /** Per query: the cue's energy, then the energy after each step (a query of no steps: its final energy). */
+    synchronized List<float[]> energies(List<RecallResult> results) {
+      List<float[]> r = new ArrayList<>();
+      for (int q = 0; q < perQuery.size(); q++) {
+        List<Float> l = perQuery.get(q);
+        float[] e = new float[Math.max(1, l.size())];
+        if (l.isEmpty()) {
+          e[0] = results.get(q).energy();
+        }
+        for (int i = 0; i < l.size(); i++) {
+          e[i] = l.get(i);
+        }
+        r.add(e);
+      }
+      return r;
+    }
   }
 }

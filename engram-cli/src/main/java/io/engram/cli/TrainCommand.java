@@ -26,7 +26,9 @@ import picocli.CommandLine.Model.CommandSpec;
     description = {
       "Store patterns in a network with the Hebbian (or anti-Hebbian) rule and save the model.",
       "All --patterns files together form ONE training call (one mean, one P);"
-          + " for successive calls (CANNs' repeated train()), run again with --init."
+          + " for successive calls (CANNs' repeated train()), run again with --init.",
+      "A folder of images (PNG, JPEG, GIF, BMP) is read as CANNs' image example prepares it:",
+      "grayscale, resized to --size WxH with area averaging, thresholded at its mean to +1/-1."
     },
     footer = {
       "",
@@ -34,13 +36,14 @@ import picocli.CommandLine.Model.CommandSpec;
       "  engram train --patterns memories.npy --out model.npz",
       "  engram train --patterns more.npy --init model.npz --out model.npz",
       "  engram train --patterns spurious.npy --init model.npz --rule anti-hebbian --out model.npz",
-      "  engram train --patterns p.csv --zero-diagonal false --activation tanh --temperature 0.5 --out m.npz"
+      "  engram train --patterns p.csv --zero-diagonal false --activation tanh --temperature 0.5 --out m.npz",
+      "  engram train --patterns images/ --size 64x64 --out model.npz"
     })
 final class TrainCommand implements Callable<Integer> {
 
   @Spec CommandSpec spec;
 
-  @Option(names = "--patterns", required = true, paramLabel = "FILE", description = "Patterns: .npy (P x N or 1-D, any numeric dtype) or .csv (one pattern per line). Repeatable.")
+  @Option(names = "--patterns", required = true, paramLabel = "FILE", description = "Patterns: .npy (P x N or 1-D, any numeric dtype), .csv (one pattern per line), an image, or a folder of images. Repeatable.")
   List<Path> patterns;
 
   @Option(names = "--out", required = true, paramLabel = "MODEL", description = "Model file to write (exactly this path; replaced atomically).")
@@ -67,6 +70,12 @@ final class TrainCommand implements Callable<Integer> {
   @Option(names = "--weights", defaultValue = "auto", paramLabel = "auto|dense|low-rank", description = "Weight representation: auto (low-rank while the stored rank is well below N, then dense), dense (N x N), or low-rank (the centred patterns of each call; any N) (default: ${DEFAULT-VALUE}).")
   String weights;
 
+  @Option(names = "--size", paramLabel = "WxH", description = "Resize images to W x H pixels, N = W*H (default: the first image's size).")
+  String size;
+
+  @Option(names = {"-q", "--quiet"}, description = "No progress bar and no summary line.")
+  boolean quiet;
+
   @Mixin DynamicsOptions dynamics;
 
   @Override
@@ -83,20 +92,30 @@ final class TrainCommand implements Callable<Integer> {
     }
     WeightsMode mode = WeightsMode.parse(weights);
 
-    PatternBlock block = Inputs.readPatterns(patterns);
+    Images.Size given = size == null ? null : Images.Size.parse(size);
+    PatternBlock block;
+    TrainingRecord rec;
     AmariHopfieldNetwork net;
-    if (init != null) {
-      net = ModelFile.read(init);
-      net.setDynamics(dynamics.apply(net.dynamics()));
-      net.setWeightsMode(mode);
-    } else {
-      if (block.isEmpty()) {
-        throw new UserError("no patterns to train on, and no --init model to start from");
+    try (Progress bar = Progress.start("train", -1, Progress.enabled(quiet), System.err)) {
+      block = Inputs.read(patterns, given, bar).block();
+      if (init != null) {
+        net = ModelFile.read(init);
+        net.setDynamics(dynamics.apply(net.dynamics()));
+        net.setWeightsMode(mode);
+      } else {
+        if (block.isEmpty()) {
+          throw new UserError("no patterns to train on, and no --init model to start from");
+        }
+        net = AmariHopfieldNetwork.create(block.length(), dynamics.apply(Dynamics.DEFAULT), mode);
       }
-      net = AmariHopfieldNetwork.create(block.length(), dynamics.apply(Dynamics.DEFAULT), mode);
+      bar.setTask("storing " + block.count() + " patterns");
+      rec = net.train(learning, block, preserveOnResize);
+      bar.setTask("writing " + out);
+      ModelFile.write(out, net);
     }
-    TrainingRecord rec = net.train(learning, block, preserveOnResize);
-    ModelFile.write(out, net);
+    if (quiet) {
+      return 0;
+    }
     spec.commandLine()
         .getOut()
         .printf(

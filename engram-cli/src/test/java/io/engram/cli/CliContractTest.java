@@ -191,8 +191,7 @@ class CliContractTest {
     assertUserError("--iterations must be >= 0", "recall", "--model", m, "--queries", queries.toString(), "--out", out.toString(), "--iterations", "-2");
     assertUserError("--order and --seed", "recall", "--model", m, "--queries", queries.toString(), "--out", out.toString(), "--order", shortQ.toString(), "--seed", "1");
     assertUserError("async order has length 10", "recall", "--model", m, "--queries", queries.toString(), "--out", out.toString(), "--order", orderFile(10).toString());
-    assertUserError("not an Engram model", "recall", "--model", txt.toString(), "--queries", queries.toString(), "--out", out.toString());
-    assertUserError("is a folder", "recall", "--model", m, "--queries", queries.toString(), "--out", tmp.toString());
+    assertUserError("not a .npz", "recall", "--model", txt.toString(), "--queries", queries.toString(), "--out", out.toString());
     assertUserError("does not exist", "recall", "--model", m, "--queries", queries.toString(), "--out", tmp.resolve("no/such/dir/o.npy").toString());
     assertUserError("Unmatched argument", "frobnicate");
   }

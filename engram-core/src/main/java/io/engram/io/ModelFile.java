@@ -8,26 +8,15 @@ import io.engram.network.Dynamics;
 import io.engram.network.UpdateMode;
 import io.engram.weights.DenseWeights;
 import io.engram.weights.Weights;
-import java.io.ByteArrayOutputStream;
 import java.io.IOException;
-import java.io.InputStream;
-import java.io.OutputStream;
 import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.util.ArrayList;
-import java.util.Enumeration;
-import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
-import java.util.zip.CRC32;
-import java.util.zip.ZipEntry;
-import java.util.zip.ZipException;
-import java.util.zip.ZipFile;
-import java.util.zip.ZipOutputStream;
 
 /**
  * Engram model files: a numpy {@code .npz} archive (an uncompressed zip of {@code .npy} files)
@@ -45,7 +34,8 @@ import java.util.zip.ZipOutputStream;
  * Reading validates everything: the zip structure, the entry names (no others allowed), entry
  * sizes against the sizes N implies (before reading them), the JSON metadata (format, version,
  * types and ranges), every array's dtype and shape, and finiteness of the weights. No code is
- * executed and nothing is deserialised but numbers and strings. Errors are {@link
+ * executed and nothing is deserialised but numbers and strings; {@link NpzFile} checks sizes, CRCs
+ * and the zip directory. The format is documented in {@code docs/MODEL_FORMAT.md}. Errors are {@link
  * EngramFormatException}s naming the file and the problem.
  */
 public final class ModelFile {
@@ -57,35 +47,38 @@ public final class ModelFile {
   public static final int VERSION = 1;
 
   private static final long MAX_META_BYTES = 1 << 22;
-  private static final Set<String> KNOWN = Set.of("meta.json", "W.npy", "state.npy", "order.npy");
+  private static final String META = "meta.json";
+  private static final Set<String> KNOWN = Set.of(META, "W.npy", "state.npy", "order.npy");
 
   private ModelFile() {}
 
   /** Atomically writes the network to {@code file} (exactly that path). */
   public static void write(Path file, AmariHopfieldNetwork network) throws IOException {
-    Map<String, Object> meta = meta(network);
-    byte[] metaBytes = Json.writePretty(meta).getBytes(StandardCharsets.UTF_8);
+    builder(network).write(file);
+  }
+
+  /**
+   * The archive for a network, not yet written; for callers that write it somewhere other than
+   * a file ({@link NpzFile.Builder#writeTo}).
+   */
+  public static NpzFile.Builder builder(AmariHopfieldNetwork network) {
+    byte[] metaBytes = (Json.writePretty(meta(network)) + "\n").getBytes(StandardCharsets.UTF_8);
     int n = network.numNeurons();
-    Weights w = network.weights();
-    NdArray weights = NdArray.ofFloats(w.toDenseArray(), n, n);
-    NdArray state = NdArray.ofFloats(network.state(), n);
-    NdArray order =
-        network.dynamics().updateMode() instanceof UpdateMode.FixedOrder f
-            ? NdArray.ofInts(f.order(), n)
-            : null;
-    AtomicFiles.write(
-        file,
-        out -> {
-          ZipOutputStream zip = new ZipOutputStream(out);
-          storeBytes(zip, "meta.json", metaBytes);
-          storeArray(zip, "W.npy", weights);
-          storeArray(zip, "state.npy", state);
-          if (order != null) {
-            storeArray(zip, "order.npy", order);
-          }
-          zip.finish();
-          zip.flush();
-        });
+    NpzFile.Builder b = NpzFile.builder().putBytes(META, metaBytes);
+    putWeights(b, network.weights());
+    b.put("state", NdArray.ofFloats(network.state(), n));
+    if (network.dynamics().updateMode() instanceof UpdateMode.FixedOrder f) {
+      b.put("order", NdArray.ofInts(f.order(), n));
+    }
+    return b;
+  }
+
+  /** The members that hold the weights, by representation ({@code meta.json}'s "weights"). */
+  private static void putWeights(NpzFile.Builder b, Weights w) {
+    // "dense": W.npy, float32 N x N. Other representations add their own members here (and in
+    // readWeights), under a new "weights" value; readers refuse values they do not know.
+    int n = w.size();
+    b.put("W", NdArray.ofFloats(w.toDenseArray(), n, n));
   }
 
   private static Map<String, Object> meta(AmariHopfieldNetwork net) {
@@ -125,50 +118,6 @@ public final class ModelFile {
     return m;
   }
 
-  private static void storeBytes(ZipOutputStream zip, String name, byte[] bytes) throws IOException {
-    ZipEntry e = new ZipEntry(name);
-    e.setMethod(ZipEntry.STORED);
-    e.setSize(bytes.length);
-    e.setCompressedSize(bytes.length);
-    CRC32 crc = new CRC32();
-    crc.update(bytes);
-    e.setCrc(crc.getValue());
-    zip.putNextEntry(e);
-    zip.write(bytes);
-    zip.closeEntry();
-  }
-
-  private static void storeArray(ZipOutputStream zip, String name, NdArray a) throws IOException {
-    // STORED entries need size and CRC up front: compute them in a first pass without buffering
-    CrcCounter counter = new CrcCounter();
-    Npy.write(a, counter);
-    ZipEntry e = new ZipEntry(name);
-    e.setMethod(ZipEntry.STORED);
-    e.setSize(counter.count);
-    e.setCompressedSize(counter.count);
-    e.setCrc(counter.crc.getValue());
-    zip.putNextEntry(e);
-    Npy.write(a, zip);
-    zip.closeEntry();
-  }
-
-  private static final class CrcCounter extends OutputStream {
-    final CRC32 crc = new CRC32();
-    long count;
-
-    @Override
-    public void write(int b) {
-      crc.update(b);
-      count++;
-    }
-
-    @Override
-    public void write(byte[] b, int off, int len) {
-      crc.update(b, off, len);
-      count += len;
-    }
-  }
-
   /**
    * Reads and fully validates a model file.
    *
@@ -176,36 +125,18 @@ public final class ModelFile {
    * @throws NoSuchFileException if it does not exist
    */
   public static AmariHopfieldNetwork read(Path file) throws IOException {
-    if (!Files.exists(file)) {
-      throw new NoSuchFileException(file.toString(), null, "model file not found");
-    }
-    if (!Files.isRegularFile(file)) {
-      throw new EngramFormatException(file + ": not a regular file");
-    }
-    ZipFile zip;
-    try {
-      zip = new ZipFile(file.toFile());
-    } catch (ZipException e) {
-      throw new EngramFormatException(file + ": not an Engram model (.npz) file: " + e.getMessage(), e);
-    }
-    try (zip) {
-      Set<String> names = new HashSet<>();
-      Enumeration<? extends ZipEntry> en = zip.entries();
-      while (en.hasMoreElements()) {
-        String name = en.nextElement().getName();
+    try (NpzFile npz = NpzFile.open(file)) {
+      for (String name : npz.memberNames()) {
         if (!KNOWN.contains(name)) {
-          throw new EngramFormatException(file + ": unexpected entry '" + name + "' in model file");
-        }
-        if (!names.add(name)) {
-          throw new EngramFormatException(file + ": duplicate entry '" + name + "'");
+          throw new EngramFormatException(file + ": unexpected member '" + name + "' in model file");
         }
       }
-      for (String required : List.of("meta.json", "W.npy", "state.npy")) {
-        if (!names.contains(required)) {
+      for (String required : List.of(META, "W.npy", "state.npy")) {
+        if (!npz.contains(required)) {
           throw new EngramFormatException(file + ": model file lacks '" + required + "'");
         }
       }
-      byte[] metaBytes = readEntry(zip, "meta.json", MAX_META_BYTES, file);
+      byte[] metaBytes = npz.bytes(META, MAX_META_BYTES);
       Map<String, Object> meta;
       try {
         Object parsed = Json.parse(new String(metaBytes, StandardCharsets.UTF_8));
@@ -219,16 +150,14 @@ public final class ModelFile {
         throw new EngramFormatException(file + ": bad meta.json: " + e.getMessage(), e);
       }
       try {
-        return build(zip, meta, file);
+        return build(npz, meta, file);
       } catch (IllegalArgumentException | ClassCastException e) {
         throw new EngramFormatException(file + ": invalid model: " + e.getMessage(), e);
       }
-    } catch (ZipException e) {
-      throw new EngramFormatException(file + ": corrupt model file: " + e.getMessage(), e);
     }
   }
 
-  private static AmariHopfieldNetwork build(ZipFile zip, Map<String, Object> meta, Path file)
+  private static AmariHopfieldNetwork build(NpzFile zip, Map<String, Object> meta, Path file)
       throws IOException {
     if (!FORMAT.equals(meta.get("format"))) {
       throw new EngramFormatException(file + ": not an Engram model (format is " + meta.get("format") + ")");
@@ -243,10 +172,6 @@ public final class ModelFile {
       throw new EngramFormatException(file + ": num_neurons " + nl + " out of range 1.." + DenseWeights.MAX_SIZE);
     }
     int n = (int) nl;
-    Object rep = meta.get("weights");
-    if (!"dense".equals(rep)) {
-      throw new EngramFormatException(file + ": unsupported weight representation '" + rep + "'");
-    }
     Map<String, Object> dyn = object(meta, "dynamics");
     Activation act = Activation.parse(string(dyn, "activation"));
     float temperature = (float) number(dyn, "temperature");
@@ -259,10 +184,10 @@ public final class ModelFile {
       if (dyn.containsKey("seed")) {
         mode = UpdateMode.asynchronous(integer(dyn, "seed"));
       } else {
-        if (zip.getEntry("order.npy") == null) {
+        if (!zip.contains("order.npy")) {
           throw new EngramFormatException(file + ": async model without a seed or order.npy");
         }
-        NdArray o = array(zip, "order.npy", 4L * n, file);
+        NdArray o = zip.array("order.npy", 4L * n);
         expectShape(o, file, "order.npy", n);
         mode = UpdateMode.asynchronous(o.toIntArray());
       }
@@ -271,15 +196,12 @@ public final class ModelFile {
     }
     Dynamics dynamics = new Dynamics(act, temperature, threshold, mode);
 
-    NdArray w = array(zip, "W.npy", 4L * n * n, file);
-    expectShape(w, file, "W.npy", n, n);
-    if (w.dtype() != DType.FLOAT32) {
-      throw new EngramFormatException(file + ": W.npy has dtype " + w.dtype().code() + ", expected f4");
-    }
-    NdArray s = array(zip, "state.npy", 4L * n, file);
+    Weights weights = readWeights(zip, meta, n, file);
+    NdArray s = zip.array("state.npy", 4L * n);
     expectShape(s, file, "state.npy", n);
+    expectDType(s, file, "state.npy", DType.FLOAT32);
     float[] state = s.toFloatArray();
-    AmariHopfieldNetwork net = AmariHopfieldNetwork.of(DenseWeights.of(n, w.toFloatArray()), dynamics);
+    AmariHopfieldNetwork net = AmariHopfieldNetwork.of(weights, dynamics);
     net.setState(state);
 
     List<TrainingRecord> history = new ArrayList<>();
@@ -306,8 +228,8 @@ public final class ModelFile {
             new TrainingRecord(
                 string(r, "rule"),
                 opts,
-                (int) integer(r, "patterns"),
-                (int) integer(r, "neurons"),
+                count(r, "patterns"),
+                count(r, "neurons"),
                 rho == null ? Float.NaN : (float) ((Number) rho).doubleValue()));
       }
     }
@@ -315,42 +237,31 @@ public final class ModelFile {
     return net;
   }
 
+  private static Weights readWeights(NpzFile npz, Map<String, Object> meta, int n, Path file)
+      throws IOException {
+    Object rep = meta.get("weights");
+    if ("dense".equals(rep)) {
+      NdArray w = npz.array("W.npy", 4L * n * n);
+      expectShape(w, file, "W.npy", n, n);
+      expectDType(w, file, "W.npy", DType.FLOAT32);
+      return DenseWeights.of(n, w.toFloatArray());
+    }
+    throw new EngramFormatException(
+        file + ": unsupported weight representation '" + rep + "' (this Engram reads: dense)");
+  }
+
+  private static void expectDType(NdArray a, Path file, String name, DType d) throws EngramFormatException {
+    if (a.dtype() != d) {
+      throw new EngramFormatException(
+          file + ": " + name + " has dtype " + a.dtype().code() + ", expected " + d.code());
+    }
+  }
+
   private static void expectShape(NdArray a, Path file, String name, int... shape) throws EngramFormatException {
     if (!java.util.Arrays.equals(a.shape(), shape)) {
       throw new EngramFormatException(
           file + ": " + name + " has shape " + java.util.Arrays.toString(a.shape())
               + ", expected " + java.util.Arrays.toString(shape));
-    }
-  }
-
-  private static NdArray array(ZipFile zip, String name, long dataBytes, Path file) throws IOException {
-    byte[] b = readEntry(zip, name, dataBytes + Npy.MAX_HEADER_BYTES + 16, file);
-    return Npy.parse(b, file + "!" + name);
-  }
-
-  private static byte[] readEntry(ZipFile zip, String name, long limit, Path file) throws IOException {
-    ZipEntry e = zip.getEntry(name);
-    if (e.getSize() > limit) {
-      throw new EngramFormatException(
-          file + ": entry " + name + " declares " + e.getSize() + " bytes, more than the " + limit + " expected");
-    }
-    if (limit > Integer.MAX_VALUE - 8) {
-      throw new EngramFormatException(file + ": entry " + name + " is too large");
-    }
-    try (InputStream in = zip.getInputStream(e)) {
-      ByteArrayOutputStream out = new ByteArrayOutputStream((int) Math.max(0, Math.min(limit, e.getSize())));
-      byte[] buf = new byte[1 << 16];
-      long total = 0;
-      int r;
-      while ((r = in.read(buf)) > 0) {
-        total += r;
-        if (total > limit) {
-          throw new EngramFormatException(
-              file + ": entry " + name + " holds more than the " + limit + " bytes expected");
-        }
-        out.write(buf, 0, r);
-      }
-      return out.toByteArray();
     }
   }
 
@@ -367,6 +278,14 @@ public final class ModelFile {
       throw new IllegalArgumentException("'" + key + "' is " + v + ", expected an integer");
     }
     return (Long) v;
+  }
+
+  private static int count(Map<String, Object> m, String key) {
+    long v = integer(m, key);
+    if (v < 0 || v > Integer.MAX_VALUE) {
+      throw new IllegalArgumentException("'" + key + "' is " + v + ", expected a count");
+    }
+    return (int) v;
   }
 
   private static double number(Map<String, Object> m, String key) {

@@ -121,7 +121,7 @@ class ModelFileTest {
     byte[] w3 = Npy.toBytes(NdArray.ofFloats(new float[9], 3, 3));
     check("ok.npz", Map.of("meta.json", meta(META), "W.npy", w, "state.npy", s), null);
     check("nometa.npz", Map.of("W.npy", w, "state.npy", s), "lacks 'meta.json'");
-    check("extra.npz", Map.of("meta.json", meta(META), "W.npy", w, "state.npy", s, "evil.pkl", new byte[3]), "unexpected entry 'evil.pkl'");
+    check("extra.npz", Map.of("meta.json", meta(META), "W.npy", w, "state.npy", s, "evil.pkl", new byte[3]), "unexpected member 'evil.pkl'");
     check("version.npz", Map.of("meta.json", meta(META.replace("\"version\":1", "\"version\":7")), "W.npy", w, "state.npy", s), "version 7 is not supported");
     check("format.npz", Map.of("meta.json", meta(META.replace("engram-model", "other")), "W.npy", w, "state.npy", s), "not an Engram model");
     check("json.npz", Map.of("meta.json", meta("{\"format\": "), "W.npy", w, "state.npy", s), "bad meta.json");

@@ -1,0 +1,115 @@
+package io.engram.cli;
+
+import java.nio.file.Path;
+import java.util.List;
+import java.util.Locale;
+import java.util.SplittableRandom;
+import java.util.concurrent.Callable;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Spec;
+
+/** {@code engram corrupt}: noisy cues, reproducibly. */
+@Command(
+    name = "corrupt",
+    mixinStandardHelpOptions = true,
+    sortOptions = false,
+    description = {
+      "Make noisy cues: flip the sign of a fraction of each pattern's values, chosen at random",
+      "from --seed (the same seed gives the same cues). Exactly round(flip * N) distinct positions",
+      "are flipped per pattern, as CANNs' example does."
+    },
+    footer = {
+      "",
+      "Examples:",
+      "  engram corrupt --patterns memories.npy --flip 0.3 --seed 42 --out noisy.npy",
+      "  engram corrupt --patterns images/ --size 64x64 --flip 0.3 --seed 42 --out noisy/"
+    })
+final class CorruptCommand implements Callable<Integer> {
+
+  @Spec CommandSpec spec;
+
+  @Option(names = "--patterns", required = true, paramLabel = "FILE|DIR", description = "Patterns: .npy, .csv, an image or a folder of images. Repeatable.")
+  List<Path> patterns;
+
+  @Option(names = "--flip", defaultValue = "0.3", paramLabel = "F", description = "Fraction of values flipped per pattern, 0..1 (default: ${DEFAULT-VALUE}).")
+  double flip;
+
+  @Option(names = "--seed", defaultValue = "42", paramLabel = "S", description = "Random seed (default: ${DEFAULT-VALUE}).")
+  long seed;
+
+  @Option(names = "--out", required = true, paramLabel = "FILE|DIR/", description = "Noisy patterns: float32 .npy at exactly this path (.csv when it ends in .csv); a folder (existing, or ending in /) gets one PNG per pattern.")
+  String out;
+
+  @Option(names = "--size", paramLabel = "WxH", description = "Resize images to W x H; also the shape of PNG output for .npy/.csv input (default: square).")
+  String size;
+
+  @Option(names = {"-q", "--quiet"}, description = "No summary line.")
+  boolean quiet;
+
+  @Override
+  public Integer call() throws Exception {
+    if (!(flip >= 0 && flip <= 1)) {
+      throw new UserError("--flip must be in [0, 1], got " + flip);
+    }
+    Images.Size given = size == null ? null : Images.Size.parse(size);
+    Inputs.Data data = Inputs.read(patterns, given, Progress.none());
+    if (data.block().isEmpty()) {
+      throw new UserError("no patterns to corrupt");
+    }
+    float[][] noisy = flip(Inputs.rows(data.block()), flip, seed);
+    Outputs files = new Outputs();
+    if (Outputs.isFolder(out)) {
+      files.addImages(out, noisy, data.imageSize(given, "--size"), data, "noisy");
+    } else {
+      files.addRowsByName(Path.of(out), noisy, data.block().length());
+    }
+    files.write();
+    if (!quiet) {
+      spec.commandLine()
+          .getOut()
+          .printf(
+              Locale.ROOT,
+              "flipped %d of %d values in each of %d patterns (seed %d); written to %s%n",
+              flips(flip, data.block().length()),
+              data.block().length(),
+              noisy.length,
+              seed,
+              out);
+    }
+    return 0;
+  }
+
+  /** round(fraction * n). */
+  static int flips(double fraction, int n) {
+    return (int) Math.round(fraction * n);
+  }
+
+  /**
+   * Copies of the rows with round(fraction * N) distinct positions each negated, positions drawn
+   * from a generator seeded with {@code seed} (rows in order).
+   */
+  static float[][] flip(float[][] rows, double fraction, long seed) {
+    SplittableRandom rnd = new SplittableRandom(seed);
+    float[][] r = new float[rows.length][];
+    for (int k = 0; k < rows.length; k++) {
+      int n = rows[k].length;
+      r[k] = rows[k].clone();
+      // a partial Fisher-Yates shuffle picks the positions without repeats
+      int[] idx = new int[n];
+      for (int i = 0; i < n; i++) {
+        idx[i] = i;
+      }
+      int m = flips(fraction, n);
+      for (int i = 0; i < m; i++) {
+        int j = i + rnd.nextInt(n - i);
+        int t = idx[i];
+        idx[i] = idx[j];
+        idx[j] = t;
+        r[k][idx[i]] = -r[k][idx[i]];
+      }
+    }
+    return r;
+  }
+}

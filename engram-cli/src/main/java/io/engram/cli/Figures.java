@@ -1,0 +1,249 @@
+package io.engram.cli;
+
+import io.engram.analysis.HopfieldAnalyzer;
+import io.engram.weights.Weights;
+import java.awt.BasicStroke;
+import java.awt.Color;
+import java.awt.Font;
+import java.awt.FontMetrics;
+import java.awt.Graphics2D;
+import java.awt.RenderingHints;
+import java.awt.image.BufferedImage;
+import java.util.List;
+import java.util.Locale;
+import org.jfree.chart.ChartFactory;
+import org.jfree.chart.JFreeChart;
+import org.jfree.chart.axis.NumberAxis;
+import org.jfree.chart.plot.PlotOrientation;
+import org.jfree.chart.plot.XYPlot;
+import org.jfree.chart.renderer.LookupPaintScale;
+import org.jfree.chart.renderer.xy.XYBlockRenderer;
+import org.jfree.chart.renderer.xy.XYLineAndShapeRenderer;
+import org.jfree.chart.title.PaintScaleLegend;
+import org.jfree.chart.ui.RectangleEdge;
+import org.jfree.data.xy.DefaultXYZDataset;
+import org.jfree.data.xy.XYSeries;
+import org.jfree.data.xy.XYSeriesCollection;
+
+/** The PNG figures: the recall grid (Java2D), the energy plot and the weight heat map (JFreeChart). */
+final class Figures {
+
+  static {
+    System.setProperty("java.awt.headless", "true");
+  }
+
+  private Figures() {}
+
+  /** At most this many queries are drawn in the energy plot and the recall grid. */
+  static final int MAX_ROWS = 50;
+
+  /**
+   * Where the recall grid puts things: row r, column c has its image's top-left pixel at {@link
+   * #x(int)}, {@link #y(int)}, each pattern pixel drawn as a {@code scale x scale} block.
+   */
+  record GridLayout(int columns, int rows, Images.Size size, int scale) {
+    static final int PAD = 12;
+    static final int HEADER = 24;
+    static final int LABEL = 18;
+
+    static GridLayout of(int columns, int rows, Images.Size size) {
+      int scale = Math.max(1, 128 / Math.max(size.width(), size.height()));
+      return new GridLayout(columns, rows, size, scale);
+    }
+
+    int cellWidth() {
+      return Math.max(size.width() * scale, 96);
+    }
+
+    int cellHeight() {
+      return size.height() * scale;
+    }
+
+    int x(int column) {
+      return PAD + column * (cellWidth() + PAD);
+    }
+
+    int y(int row) {
+      return HEADER + row * (cellHeight() + LABEL + PAD);
+    }
+
+    int width() {
+      return x(columns);
+    }
+
+    int height() {
+      return y(rows);
+    }
+  }
+
+  /**
+   * The recall figure, one row per query: the stored pattern (when known), the cue and the
+   * recalled state, as CANNs' example shows them, with each one's overlap with the stored
+   * pattern (or, without stored patterns, of the recalled state with the cue) under it.
+   *
+   * @param stored one stored pattern per query, or null
+   */
+  static BufferedImage recallGrid(float[][] stored, float[][] cues, float[][] recalled, Images.Size size) {
+    int rows = Math.min(cues.length, MAX_ROWS);
+    boolean withStored = stored != null;
+    String[] titles = withStored ? new String[] {"stored", "cue", "recalled"} : new String[] {"cue", "recalled"};
+    GridLayout g = GridLayout.of(titles.length, rows, size);
+    BufferedImage img = new BufferedImage(g.width(), g.height(), BufferedImage.TYPE_INT_RGB);
+    Graphics2D gr = img.createGraphics();
+    try {
+      gr.setColor(Color.WHITE);
+      gr.fillRect(0, 0, g.width(), g.height());
+      gr.setRenderingHint(RenderingHints.KEY_TEXT_ANTIALIASING, RenderingHints.VALUE_TEXT_ANTIALIAS_ON);
+      gr.setColor(Color.BLACK);
+      gr.setFont(new Font(Font.SANS_SERIF, Font.BOLD, 13));
+      for (int c = 0; c < titles.length; c++) {
+        centred(gr, titles[c], g.x(c), g.cellWidth(), GridLayout.HEADER - 8);
+      }
+      gr.setFont(new Font(Font.SANS_SERIF, Font.PLAIN, 12));
+      for (int r = 0; r < rows; r++) {
+        float[][] cells = withStored
+            ? new float[][] {stored[r], cues[r], recalled[r]}
+            : new float[][] {cues[r], recalled[r]};
+        float[] reference = withStored ? stored[r] : cues[r];
+        for (int c = 0; c < cells.length; c++) {
+          int x0 = g.x(c) + (g.cellWidth() - size.width() * g.scale()) / 2;
+          int y0 = g.y(r);
+          gr.drawImage(Images.toImage(cells[c], size), x0, y0, size.width() * g.scale(), size.height() * g.scale(), null);
+          gr.setColor(Color.GRAY);
+          gr.setStroke(new BasicStroke(1));
+          gr.drawRect(x0 - 1, y0 - 1, size.width() * g.scale() + 1, size.height() * g.scale() + 1);
+          gr.setColor(Color.BLACK);
+          String label = withStored && c == 0
+              ? "pattern " + (r + 1)
+              : !withStored && c == 0
+                  ? "query " + (r + 1)
+                  : String.format(Locale.ROOT, "overlap %.3f", HopfieldAnalyzer.overlap(cells[c], reference));
+          centred(gr, label, g.x(c), g.cellWidth(), y0 + g.cellHeight() + GridLayout.LABEL - 4);
+        }
+      }
+    } finally {
+      gr.dispose();
+    }
+    return img;
+  }
+
+  private static void centred(Graphics2D g, String s, int x, int width, int baseline) {
+    FontMetrics fm = g.getFontMetrics();
+    g.drawString(s, x + (width - fm.stringWidth(s)) / 2, baseline);
+  }
+
+  /**
+   * Energy per step, one line per query (step 0 is the cue), at most {@link #MAX_ROWS} queries.
+   *
+   * @param energies per query, the energy after each step, starting with the cue's
+   */
+  static BufferedImage energyPlot(List<float[]> energies) {
+    XYSeriesCollection data = new XYSeriesCollection();
+    int shown = Math.min(energies.size(), MAX_ROWS);
+    for (int q = 0; q < shown; q++) {
+      XYSeries s = new XYSeries("query " + (q + 1), false, true);
+      float[] e = energies.get(q);
+      for (int t = 0; t < e.length; t++) {
+        s.add(t, e[t]);
+      }
+      data.addSeries(s);
+    }
+    String title = "Energy during recall" + (shown < energies.size() ? " (first " + shown + " queries)" : "");
+    JFreeChart chart =
+        ChartFactory.createXYLineChart(
+            title, "step", "energy E = -\u00bd s\u1d40Ws + \u03b8\u03a3s", data, PlotOrientation.VERTICAL,
+            shown <= 12, false, false);
+    XYPlot plot = chart.getXYPlot();
+    plot.setBackgroundPaint(Color.WHITE);
+    plot.setDomainGridlinePaint(Color.LIGHT_GRAY);
+    plot.setRangeGridlinePaint(Color.LIGHT_GRAY);
+    XYLineAndShapeRenderer r = new XYLineAndShapeRenderer(true, true);
+    plot.setRenderer(r);
+    ((NumberAxis) plot.getDomainAxis()).setStandardTickUnits(NumberAxis.createIntegerTickUnits());
+    ((NumberAxis) plot.getRangeAxis()).setAutoRangeIncludesZero(false);
+    return chart.createBufferedImage(800, 500);
+  }
+
+  /** The largest heat map drawn cell for cell; larger N are shown as block means. */
+  static final int HEATMAP_CELLS = 256;
+
+  /**
+   * The weight matrix as a heat map (blue negative, white zero, red positive). For N above
+   * {@link #HEATMAP_CELLS}, each cell is the mean of a block of weights.
+   */
+  static BufferedImage weightHeatmap(Weights w) {
+    int n = w.size();
+    int cells = Math.min(n, HEATMAP_CELLS);
+    double[] xs = new double[cells * cells];
+    double[] ys = new double[cells * cells];
+    double[] zs = new double[cells * cells];
+    double max = 0;
+    for (int a = 0; a < cells; a++) {
+      int i0 = (int) ((long) a * n / cells);
+      int i1 = (int) ((long) (a + 1) * n / cells);
+      for (int b = 0; b < cells; b++) {
+        int j0 = (int) ((long) b * n / cells);
+        int j1 = (int) ((long) (b + 1) * n / cells);
+        double sum = 0;
+        for (int i = i0; i < i1; i++) {
+          for (int j = j0; j < j1; j++) {
+            sum += w.get(i, j);
+          }
+        }
+        int k = a * cells + b;
+        xs[k] = j0;
+        ys[k] = i0;
+        zs[k] = sum / ((double) (i1 - i0) * (j1 - j0));
+        max = Math.max(max, Math.abs(zs[k]));
+      }
+    }
+    if (max == 0) {
+      max = 1;
+    }
+    DefaultXYZDataset data = new DefaultXYZDataset();
+    data.addSeries("W", new double[][] {xs, ys, zs});
+    NumberAxis x = new NumberAxis("j (presynaptic)");
+    NumberAxis y = new NumberAxis("i (postsynaptic)");
+    x.setRange(0, n);
+    y.setRange(0, n);
+    y.setInverted(true);
+    x.setStandardTickUnits(NumberAxis.createIntegerTickUnits());
+    y.setStandardTickUnits(NumberAxis.createIntegerTickUnits());
+    XYBlockRenderer r = new XYBlockRenderer();
+    r.setBlockWidth((double) n / cells);
+    r.setBlockHeight((double) n / cells);
+    r.setBlockAnchor(org.jfree.chart.ui.RectangleAnchor.BOTTOM_LEFT);
+    LookupPaintScale scale = new LookupPaintScale(-max, max, Color.WHITE);
+    int steps = 64;
+    for (int s = 0; s < steps; s++) {
+      double v = -max + 2 * max * s / steps;
+      double t = (v + max) / (2 * max); // 0 blue .. 0.5 white .. 1 red
+      Color c = t < 0.5
+          ? mix(new Color(33, 102, 172), Color.WHITE, t * 2)
+          : mix(Color.WHITE, new Color(178, 24, 43), (t - 0.5) * 2);
+      scale.add(v, c);
+    }
+    r.setPaintScale(scale);
+    XYPlot plot = new XYPlot(data, x, y, r);
+    plot.setBackgroundPaint(Color.WHITE);
+    plot.setDomainGridlinesVisible(false);
+    plot.setRangeGridlinesVisible(false);
+    String title = "Weights W (" + n + " x " + n + (cells < n ? ", block means" : "") + ")";
+    JFreeChart chart = new JFreeChart(title, JFreeChart.DEFAULT_TITLE_FONT, plot, false);
+    NumberAxis legendAxis = new NumberAxis("weight");
+    legendAxis.setRange(-max, max);
+    PaintScaleLegend legend = new PaintScaleLegend(scale, legendAxis);
+    legend.setPosition(RectangleEdge.RIGHT);
+    legend.setMargin(4, 4, 40, 4);
+    chart.addSubtitle(legend);
+    chart.setBackgroundPaint(Color.WHITE);
+    return chart.createBufferedImage(720, 640);
+  }
+
+  private static Color mix(Color a, Color b, double t) {
+    return new Color(
+        (int) Math.round(a.getRed() + (b.getRed() - a.getRed()) * t),
+        (int) Math.round(a.getGreen() + (b.getGreen() - a.getGreen()) * t),
+        (int) Math.round(a.getBlue() + (b.getBlue() - a.getBlue()) * t));
+  }
+}

@@ -1,0 +1,234 @@
+package io.engram.cli;
+
+import java.awt.image.BufferedImage;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Locale;
+import java.util.stream.Stream;
+import javax.imageio.ImageIO;
+
+/**
+ * Images as patterns, as CANNs' image example prepares them: grayscale (luma weights 0.2125 R +
+ * 0.7154 G + 0.0721 B, as skimage's {@code rgb2gray}), resized to W x H with area averaging (each
+ * output pixel is the mean of the input area it covers: anti-aliased when shrinking), then
+ * thresholded at the image's mean to +1 (above the mean) and -1. A pattern is the image's pixels
+ * row by row (N = W * H).
+ */
+final class Images {
+
+  /** File name endings read as images (those the JDK's ImageIO reads). */
+  static final List<String> EXTENSIONS = List.of(".png", ".jpg", ".jpeg", ".gif", ".bmp");
+
+  /** The largest W * H accepted. */
+  static final int MAX_PIXELS = 1 << 22;
+
+  static {
+    System.setProperty("java.awt.headless", "true");
+  }
+
+  private Images() {}
+
+  /** An image size, W x H. */
+  record Size(int width, int height) {
+    Size {
+      if (width < 1 || height < 1 || (long) width * height > MAX_PIXELS) {
+        throw new UserError(
+            "image size " + width + "x" + height + " out of range (1x1 up to " + MAX_PIXELS + " pixels)");
+      }
+    }
+
+    int pixels() {
+      return width * height;
+    }
+
+    /** Parses {@code WxH} (or a single number for a square). */
+    static Size parse(String s) {
+      String t = s.trim().toLowerCase(Locale.ROOT);
+      try {
+        int x = t.indexOf('x');
+        if (x < 0) {
+          int v = Integer.parseInt(t);
+          return new Size(v, v);
+        }
+        return new Size(Integer.parseInt(t.substring(0, x)), Integer.parseInt(t.substring(x + 1)));
+      } catch (NumberFormatException e) {
+        throw new UserError("--size must be WxH, e.g. 64x64, got '" + s + "'");
+      }
+    }
+
+    /** The square size for N pixels, or null when N is not a square. */
+    static Size squareOf(int n) {
+      int r = (int) Math.round(Math.sqrt(n));
+      return r * r == n ? new Size(r, r) : null;
+    }
+
+    @Override
+    public String toString() {
+      return width + "x" + height;
+    }
+  }
+
+  /** Whether the file name ends like an image. */
+  static boolean isImage(Path p) {
+    String n = p.getFileName().toString().toLowerCase(Locale.ROOT);
+    return EXTENSIONS.stream().anyMatch(n::endsWith);
+  }
+
+  /** The image files of a folder, sorted by name. */
+  static List<Path> list(Path dir) throws IOException {
+    List<Path> files;
+    try (Stream<Path> s = Files.list(dir)) {
+      files = s.filter(p -> Files.isRegularFile(p) && isImage(p)).sorted().toList();
+    }
+    if (files.isEmpty()) {
+      throw new UserError(dir + ": no images in this folder (looked for " + String.join(" ", EXTENSIONS) + ")");
+    }
+    return files;
+  }
+
+  /**
+   * Reads one image as grayscale values in [0, 1].
+   *
+   * @return the image's own size and its W*H values, row by row
+   */
+  static Gray read(Path file) throws IOException {
+    BufferedImage img;
+    try {
+      img = ImageIO.read(file.toFile());
+    } catch (IOException | RuntimeException e) {
+      throw new UserError(file + ": not a readable image (" + e.getMessage() + ")", e);
+    }
+    if (img == null) {
+      throw new UserError(file + ": not a readable PNG, JPEG, GIF or BMP image");
+    }
+    int w = img.getWidth();
+    int h = img.getHeight();
+    if ((long) w * h > 64L * MAX_PIXELS) {
+      throw new UserError(file + ": image of " + w + "x" + h + " pixels is too large");
+    }
+    float[] g = new float[w * h];
+    for (int y = 0; y < h; y++) {
+      for (int x = 0; x < w; x++) {
+        int argb = img.getRGB(x, y);
+        int r = (argb >> 16) & 0xFF;
+        int gr = (argb >> 8) & 0xFF;
+        int b = argb & 0xFF;
+        g[y * w + x] = (float) ((0.2125 * r + 0.7154 * gr + 0.0721 * b) / 255.0);
+      }
+    }
+    return new Gray(w, h, g);
+  }
+
+  /** Grayscale pixels of one image. */
+  record Gray(int width, int height, float[] values) {}
+
+  /**
+   * Area-averaging resize: output pixel (x, y) is the mean of the input over the rectangle it
+   * covers, with fractional weights at the edges. Enlarging repeats pixels (nearest).
+   */
+  static float[] resize(float[] src, int width, int height, Size to) {
+    if (width == to.width() && height == to.height()) {
+      return src.clone();
+    }
+    float[] tmp = resample(src, width, height, to.width(), true);
+    return resample(tmp, to.width(), height, to.height(), false);
+  }
+
+  /** Resamples along one axis (rows when {@code horizontal}, else columns). */
+  private static float[] resample(float[] src, int w, int h, int newLen, boolean horizontal) {
+    int oldLen = horizontal ? w : h;
+    int other = horizontal ? h : w;
+    float[] out = new float[horizontal ? newLen * h : w * newLen];
+    double scale = (double) oldLen / newLen;
+    for (int o = 0; o < other; o++) {
+      for (int k = 0; k < newLen; k++) {
+        double a = k * scale;
+        double b = (k + 1) * scale;
+        double sum = 0;
+        for (int i = (int) Math.floor(a); i < Math.min(oldLen, (int) Math.ceil(b)); i++) {
+          double weight = Math.min(b, i + 1) - Math.max(a, i);
+          float v = horizontal ? src[o * w + i] : src[i * w + o];
+          sum += weight * v;
+        }
+        float r = (float) (sum / (b - a));
+        if (horizontal) {
+          out[o * newLen + k] = r;
+        } else {
+          out[k * w + o] = r;
+        }
+      }
+    }
+    return out;
+  }
+
+  /** +1 where a value is above the mean, -1 elsewhere (CANNs: {@code img > threshold_mean(img)}). */
+  static float[] thresholdAtMean(float[] values) {
+    double mean = 0;
+    for (float v : values) {
+      mean += v;
+    }
+    mean /= values.length;
+    float[] r = new float[values.length];
+    for (int i = 0; i < r.length; i++) {
+      r[i] = values[i] > mean ? 1f : -1f;
+    }
+    return r;
+  }
+
+  /** Patterns from images: each read, resized to {@code size} (default: the first's), thresholded. */
+  static Loaded readPatterns(List<Path> files, Size size, Progress progress) throws IOException {
+    List<float[]> rows = new ArrayList<>();
+    Size target = size;
+    for (Path f : files) {
+      Gray g = read(f);
+      if (target == null) {
+        if ((long) g.width() * g.height() > MAX_PIXELS) {
+          throw new UserError(f + ": " + g.width() + "x" + g.height() + " pixels is too many neurons; give a smaller --size");
+        }
+        target = new Size(g.width(), g.height());
+      }
+      rows.add(thresholdAtMean(resize(g.values(), g.width(), g.height(), target)));
+      progress.step();
+    }
+    return new Loaded(rows, target);
+  }
+
+  /** Patterns read from images, and their common size. */
+  record Loaded(List<float[]> rows, Size size) {}
+
+  /**
+   * A pattern as a grayscale image: -1 (or less) is black, +1 (or more) white, values between
+   * linearly gray.
+   */
+  static BufferedImage toImage(float[] pattern, Size size) {
+    if (pattern.length != size.pixels()) {
+      throw new UserError(
+          "a pattern of length " + pattern.length + " is not a " + size + " image (" + size.pixels() + " pixels)");
+    }
+    BufferedImage img = new BufferedImage(size.width(), size.height(), BufferedImage.TYPE_BYTE_GRAY);
+    for (int y = 0; y < size.height(); y++) {
+      for (int x = 0; x < size.width(); x++) {
+        img.getRaster().setSample(x, y, 0, gray(pattern[y * size.width() + x]));
+      }
+    }
+    return img;
+  }
+
+  /** The 0..255 gray level of a value in [-1, 1]. */
+  static int gray(float v) {
+    double g = (Math.max(-1f, Math.min(1f, v)) + 1) / 2 * 255;
+    return (int) Math.round(g);
+  }
+
+  /** PNG bytes of an image. */
+  static byte[] png(BufferedImage img) throws IOException {
+    java.io.ByteArrayOutputStream out = new java.io.ByteArrayOutputStream();
+    if (!ImageIO.write(img, "png", out)) {
+      throw new IOException("no PNG writer available");
+    }
+    return out.toByteArray();
+  }
+}

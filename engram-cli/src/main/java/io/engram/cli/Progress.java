@@ -1,0 +1,151 @@
+package io.engram.cli;
+
+import java.io.PrintStream;
+import java.time.Duration;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.TimeUnit;
+import me.tongfei.progressbar.ConsoleProgressBarConsumer;
+import me.tongfei.progressbar.ProgressBar;
+import me.tongfei.progressbar.ProgressBarBuilder;
+import me.tongfei.progressbar.ProgressBarStyle;
+
+/**
+ * A progress bar on stderr for work that takes more than a moment: it appears only after {@link
+ * #DELAY_MILLIS} ms, only when enabled (stderr is a terminal and not {@code --quiet}), and is
+ * removed again when the work ends. Thread-safe: steps may come from recall's worker threads.
+ */
+final class Progress implements AutoCloseable {
+
+  /** Work that finishes sooner shows no bar. */
+  static final long DELAY_MILLIS = 400;
+
+  private static final Progress NONE = new Progress(null, null, 0, null);
+
+  private final String task;
+  private final PrintStream out;
+  private final long startNanos = System.nanoTime();
+  private final ScheduledExecutorService timer;
+  private long total;
+  private long done;
+  private ProgressBar bar;
+  private boolean closed;
+
+  private Progress(String task, PrintStream out, long total, ScheduledExecutorService timer) {
+    this.task = task;
+    this.out = out;
+    this.total = total;
+    this.timer = timer;
+  }
+
+  /** A bar that is never drawn. */
+  static Progress none() {
+    return NONE;
+  }
+
+  /**
+   * A bar for {@code total} steps ({@code -1}: unknown), drawn on {@code out} if it is enabled.
+   */
+  static Progress start(String task, long total, boolean enabled, PrintStream out) {
+    if (!enabled) {
+      return NONE;
+    }
+    ScheduledExecutorService timer =
+        Executors.newSingleThreadScheduledExecutor(
+            r -> {
+              Thread t = new Thread(r, "engram-progress");
+              t.setDaemon(true);
+              return t;
+            });
+    Progress p = new Progress(task, out, total, timer);
+    timer.schedule(p::show, DELAY_MILLIS, TimeUnit.MILLISECONDS);
+    return p;
+  }
+
+  /**
+   * Whether bars should be drawn: not {@code --quiet}, and stderr is an interactive terminal (a
+   * console is attached, and on Java 22+ it is a terminal). {@code ENGRAM_PROGRESS=never|always}
+   * overrides the terminal test.
+   */
+  static boolean enabled(boolean quiet) {
+    if (quiet) {
+      return false;
+    }
+    String env = System.getenv("ENGRAM_PROGRESS");
+    if ("never".equals(env)) {
+      return false;
+    }
+    if ("always".equals(env)) {
+      return true;
+    }
+    java.io.Console c = System.console();
+    if (c == null) {
+      return false;
+    }
+    try {
+      // Java 22+ returns a console even when redirected; isTerminal() tells
+      return (Boolean) java.io.Console.class.getMethod("isTerminal").invoke(c);
+    } catch (NoSuchMethodException e) {
+      return true;
+    } catch (ReflectiveOperationException | RuntimeException e) {
+      return false;
+    }
+  }
+
+  private synchronized void show() {
+    if (closed || bar != null) {
+      return;
+    }
+    bar =
+        new ProgressBarBuilder()
+            .setTaskName(task)
+            .setInitialMax(total)
+            .setStyle(ProgressBarStyle.COLORFUL_UNICODE_BLOCK)
+            .setConsumer(new ConsoleProgressBarConsumer(out, 100))
+            .setUpdateIntervalMillis(200)
+            .clearDisplayOnFinish()
+            .startsFrom(done, Duration.ofNanos(System.nanoTime() - startNanos))
+            .build();
+  }
+
+  /** One more step done. */
+  synchronized void step() {
+    if (this == NONE) {
+      return;
+    }
+    done++;
+    if (bar != null) {
+      bar.stepTo(done);
+    }
+  }
+
+  /** Changes the number of steps (e.g. once it is known). */
+  synchronized void setTotal(long total) {
+    if (this == NONE) {
+      return;
+    }
+    this.total = total;
+    if (bar != null) {
+      bar.maxHint(total);
+    }
+  }
+
+  /** Changes the label shown before the bar. */
+  synchronized void setTask(String name) {
+    if (bar != null) {
+      bar.setExtraMessage(name);
+    }
+  }
+
+  @Override
+  public synchronized void close() {
+    if (this == NONE || closed) {
+      return;
+    }
+    closed = true;
+    timer.shutdownNow();
+    if (bar != null) {
+      bar.close();
+    }
+  }
+}

@@ -1,0 +1,189 @@
+package io.engram.cli;
+
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import io.engram.analysis.HopfieldAnalyzer;
+import io.engram.internal.Json;
+import io.engram.io.ModelFile;
+import io.engram.io.Npy;
+import java.awt.image.BufferedImage;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.Map;
+import javax.imageio.ImageIO;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/** End to end on real files: images in, model out, noisy cues, recall, PNGs and figures back. */
+class ImageToolTest {
+
+  @TempDir static Path dir;
+  static Path images;
+
+  static {
+    System.setProperty("java.awt.headless", "true");
+  }
+
+  /** The demo's four images at 48 x 48 in four formats (read back and resized to 32 x 32). */
+  @BeforeAll
+  static void writeImages() throws IOException {
+    images = Files.createDirectory(dir.resolve("images"));
+    String[] formats = {"png", "bmp", "gif", "png"};
+    for (int k = 0; k < 4; k++) {
+      float[] gray = Images.resize(DemoImages.draw(k), 256, 256, new Images.Size(48, 48));
+      BufferedImage img = new BufferedImage(48, 48, BufferedImage.TYPE_INT_RGB);
+      for (int i = 0; i < gray.length; i++) {
+        int g = Math.round(gray[i] * 255);
+        img.setRGB(i % 48, i / 48, (g << 16) | (g << 8) | g);
+      }
+      assertTrue(ImageIO.write(img, formats[k], images.resolve(k + "-" + DemoImages.NAMES.get(k) + "." + formats[k]).toFile()));
+    }
+    // not an image: ignored by the folder reader
+    Files.writeString(images.resolve("README.txt"), "four test images");
+  }
+
+  private static float[][] rows(Path npy) throws IOException {
+    return Npy.read(npy).toFloatRows();
+  }
+
+  @Test
+  void imagesTrainCorruptRecallAndFigures() throws Exception {
+    Path model = dir.resolve("model.npz");
+    ToolRun.Result r = ToolRun.run("train", "--patterns", images.toString(), "--size", "32x32", "--out", model.toString());
+    assertEquals(0, r.status(), r::toString);
+    assertTrue(r.out().contains("4 patterns of length 1024"), r::toString);
+
+    // the stored patterns are the images as CANNs prepares them; export them to compare
+    Path stored = dir.resolve("stored.npy");
+    assertEquals(0, ToolRun.run("corrupt", "--patterns", images.toString(), "--size", "32x32", "--flip", "0", "--out", stored.toString()).status());
+    float[][] p = rows(stored);
+    assertEquals(4, p.length);
+    for (float[] row : p) {
+      for (float v : row) {
+        assertTrue(v == 1f || v == -1f);
+      }
+    }
+
+    // noisy cues, reproducibly, as .npy and as PNGs that read back to the same values
+    Path noisy = dir.resolve("noisy.npy");
+    Path noisy2 = dir.resolve("noisy2.npy");
+    Path noisyDir = dir.resolve("noisy");
+    assertEquals(0, ToolRun.run("corrupt", "--patterns", stored.toString(), "--flip", "0.3", "--seed", "42", "--out", noisy.toString()).status());
+    assertEquals(0, ToolRun.run("corrupt", "--patterns", stored.toString(), "--flip", "0.3", "--seed", "42", "--out", noisy2.toString()).status());
+    assertArrayEquals(Files.readAllBytes(noisy), Files.readAllBytes(noisy2));
+    float[][] cues = rows(noisy);
+    for (int k = 0; k < 4; k++) {
+      assertEquals(0.4, HopfieldAnalyzer.overlap(cues[k], p[k]), 1e-3); // 307 of 1024 flipped
+    }
+    assertEquals(0, ToolRun.run("corrupt", "--patterns", stored.toString(), "--flip", "0.3", "--seed", "42", "--out", noisyDir + "/").status());
+    assertEquals(4, Files.list(noisyDir).count());
+    float[] fromPng = Images.thresholdAtMean(Images.read(noisyDir.resolve("noisy-002.png")).values());
+    assertArrayEquals(cues[2], fromPng, 0f);
+
+    // recall from the PNG cues, with every output at once
+    Path out = dir.resolve("recalled.npy");
+    Path grid = dir.resolve("grid.png");
+    Path energy = dir.resolve("energy.png");
+    Path report = dir.resolve("report.json");
+    r = ToolRun.run("recall", "--model", model.toString(), "--queries", noisyDir.toString(), "--out", out.toString(),
+        "--grid", grid.toString(), "--stored", stored.toString(), "--energy-plot", energy.toString(), "--report", report.toString());
+    assertEquals(0, r.status(), r::toString);
+    float[][] rec = rows(out);
+    for (int k = 0; k < 4; k++) {
+      assertEquals(1.0, HopfieldAnalyzer.overlap(rec[k], p[k]), 0.0, "image " + k + " came back");
+    }
+    @SuppressWarnings("unchecked")
+    List<Object> q = (List<Object>) ((Map<String, Object>) Json.parse(Files.readString(report))).get("queries");
+    assertEquals(4, q.size());
+
+    // the grid's pixels are the arrays: stored, cue, recalled per row
+    BufferedImage g = ImageIO.read(grid.toFile());
+    Figures.GridLayout layout = Figures.GridLayout.of(3, 4, new Images.Size(32, 32));
+    assertEquals(layout.width(), g.getWidth());
+    assertEquals(layout.height(), g.getHeight());
+    float[][][] columns = {p, cues, rec};
+    for (int row = 0; row < 4; row++) {
+      for (int c = 0; c < 3; c++) {
+        int x0 = layout.x(c) + (layout.cellWidth() - 32 * layout.scale()) / 2;
+        int y0 = layout.y(row);
+        for (int i = 0; i < 1024; i++) {
+          int px = x0 + (i % 32) * layout.scale() + layout.scale() / 2;
+          int py = y0 + (i / 32) * layout.scale() + layout.scale() / 2;
+          int expected = Images.gray(columns[c][row][i]);
+          assertEquals(expected, g.getRGB(px, py) & 0xFF, "row " + row + " column " + c + " pixel " + i);
+        }
+      }
+    }
+    BufferedImage e = ImageIO.read(energy.toFile());
+    assertEquals(800, e.getWidth());
+    assertEquals(500, e.getHeight());
+    assertTrue(colours(e) > 3, "the energy plot has lines in colour");
+
+    // recalled states as images
+    Path recDir = dir.resolve("rec");
+    assertEquals(0, ToolRun.run("recall", "--model", model.toString(), "--queries", noisy.toString(), "--out", recDir + "/", "-q").status());
+    float[] back = Images.thresholdAtMean(Images.read(recDir.resolve("recalled-001.png")).values());
+    assertArrayEquals(p[1], back, 0f);
+
+    // the heat map
+    Path heat = dir.resolve("W.png");
+    r = ToolRun.run("inspect", model.toString(), "--heatmap", heat.toString(), "--patterns", stored.toString());
+    assertEquals(0, r.status(), r::toString);
+    assertTrue(r.out().contains("4 of 4 patterns are fixed points"), r::toString);
+    BufferedImage h = ImageIO.read(heat.toFile());
+    assertEquals(720, h.getWidth());
+    assertTrue(colours(h) > 20, "the heat map shows a colour scale");
+  }
+
+  private static int colours(BufferedImage img) {
+    java.util.Set<Integer> s = new java.util.HashSet<>();
+    for (int y = 0; y < img.getHeight(); y += 3) {
+      for (int x = 0; x < img.getWidth(); x += 3) {
+        s.add(img.getRGB(x, y));
+      }
+    }
+    return s.size();
+  }
+
+  @Test
+  void aSavedModelLoadsInAFreshProcess() throws Exception {
+    Path model = dir.resolve("fresh.npz");
+    assertEquals(0, ToolRun.run("train", "--patterns", images.toString(), "--size", "16x16", "--out", model.toString()).status());
+    ToolRun.Result r = ToolRun.fresh(dir, "inspect", model.toString(), "--json");
+    assertEquals(0, r.status(), r::toString);
+    @SuppressWarnings("unchecked")
+    Map<String, Object> m = (Map<String, Object>) Json.parse(r.out());
+    assertEquals(256L, m.get("num_neurons"));
+    assertEquals(4L, m.get("stored_patterns"));
+    assertEquals("", r.err());
+    assertArrayEquals(ModelFile.read(model).weightMatrix(), ModelFile.read(model).weightMatrix());
+  }
+
+  @Test
+  void demoWritesItsFigureInTheWorkingFolder() throws Exception {
+    Path work = Files.createDirectory(dir.resolve("demo"));
+    ToolRun.Result r = ToolRun.fresh(work, "demo", "--size", "32x32", "--images", "imgs/");
+    assertEquals(0, r.status(), r::toString);
+    assertTrue(r.out().startsWith("Engram demo: 4 of 4 images came back exactly"), r::toString);
+    assertEquals(1, r.out().lines().count());
+    BufferedImage fig = ImageIO.read(work.resolve("engram-demo.png").toFile());
+    Figures.GridLayout layout = Figures.GridLayout.of(3, 4, new Images.Size(32, 32));
+    assertEquals(layout.width(), fig.getWidth());
+    assertEquals(4, Files.list(work.resolve("imgs")).count());
+  }
+
+  @Test
+  void completionScriptCoversEveryCommand() {
+    ToolRun.Result r = ToolRun.run("completion");
+    assertEquals(0, r.status(), r::toString);
+    assertTrue(r.out().startsWith("#!/usr/bin/env bash"), r::toString);
+    for (String c : List.of("train", "recall", "export", "inspect", "demo", "corrupt", "--grid", "--flip")) {
+      assertTrue(r.out().contains(c), c);
+    }
+  }
+}

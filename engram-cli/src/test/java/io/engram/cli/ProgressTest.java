@@ -1,0 +1,37 @@
+package io.engram.cli;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.io.ByteArrayOutputStream;
+import java.io.PrintStream;
+import java.nio.charset.StandardCharsets;
+import org.junit.jupiter.api.Test;
+
+class ProgressTest {
+
+  @Test
+  void quietAndShortWorkDrawNothing() {
+    assertFalse(Progress.enabled(true));
+    ByteArrayOutputStream b = new ByteArrayOutputStream();
+    try (Progress p = Progress.start("quick", 3, true, new PrintStream(b, true, StandardCharsets.UTF_8))) {
+      p.step();
+      p.step();
+      p.step();
+    }
+    assertEquals(0, b.size());
+  }
+
+  @Test
+  void longWorkDrawsABarOnTheGivenStream() throws InterruptedException {
+    ByteArrayOutputStream b = new ByteArrayOutputStream();
+    try (Progress p = Progress.start("recall", 4, true, new PrintStream(b, true, StandardCharsets.UTF_8))) {
+      p.step();
+      Thread.sleep(Progress.DELAY_MILLIS + 400);
+      p.step();
+    }
+    String s = b.toString(StandardCharsets.UTF_8);
+    assertTrue(s.contains("recall"), s);
+  }
+}

@@ -1,0 +1,348 @@
+package io.engram.io;
+
+import java.io.ByteArrayOutputStream;
+import java.io.Closeable;
+import java.io.EOFException;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.OutputStream;
+import java.nio.file.Files;
+import java.nio.file.NoSuchFileException;
+import java.nio.file.Path;
+import java.util.Collections;
+import java.util.Enumeration;
+import java.util.LinkedHashMap;
+import java.util.Map;
+import java.util.Objects;
+import java.util.Set;
+import java.util.zip.CRC32;
+import java.util.zip.ZipEntry;
+import java.util.zip.ZipException;
+import java.util.zip.ZipFile;
+import java.util.zip.ZipOutputStream;
+
+/**
+ * Reads and writes numpy's {@code .npz} archives: a zip file of {@code .npy} members, one per
+ * array, as written by {@code np.savez} (stored) and {@code np.savez_compressed} (deflated).
+ * Members that are not {@code .npy} files (e.g. a {@code meta.json}) are allowed; numpy returns
+ * them as raw bytes.
+ *
+ * <p>Keys follow numpy: the array stored in member {@code W.npy} has key {@code W}. Methods that
+ * take a key also accept the member name.
+ *
+ * <p>Reading is defensive and never executes anything (no pickle, no object arrays): the zip
+ * directory is checked when the file is opened (no duplicate or directory members, at most
+ * {@value #MAX_MEMBERS} members, only stored or deflated members); a member is read only when its
+ * declared size is within the caller's limit, no more than the declared number of bytes is ever
+ * inflated (a zip bomb or a lying size is an error, not an out-of-memory), and the CRC-32 of every
+ * member is verified. Every problem is an {@link EngramFormatException} naming the file and the
+ * member.
+ *
+ * <p>Writing produces stored (uncompressed) members, as {@code np.savez} does, and replaces the
+ * target atomically ({@link AtomicFiles}).
+ *
+ * <p>An open {@code NpzFile} is not thread-safe; close it when done.
+ */
+public final class NpzFile implements Closeable {
+
+  /** The most members an archive may have. */
+  public static final int MAX_MEMBERS = 4096;
+
+  private final Path file;
+  private final ZipFile zip;
+  private final Map<String, ZipEntry> members;
+
+  private NpzFile(Path file, ZipFile zip, Map<String, ZipEntry> members) {
+    this.file = file;
+    this.zip = zip;
+    this.members = members;
+  }
+
+  /**
+   * Opens an archive and checks its directory.
+   *
+   * @throws NoSuchFileException if the file does not exist
+   * @throws EngramFormatException if it is not a valid zip archive, has duplicate or directory
+   *     members, too many members, or members neither stored nor deflated
+   */
+  public static NpzFile open(Path file) throws IOException {
+    Objects.requireNonNull(file, "file");
+    if (!Files.exists(file)) {
+      throw new NoSuchFileException(file.toString(), null, "file not found");
+    }
+    if (!Files.isRegularFile(file)) {
+      throw new EngramFormatException(file + ": not a regular file");
+    }
+    ZipFile zip;
+    try {
+      zip = new ZipFile(file.toFile());
+    } catch (ZipException | EOFException | RuntimeException e) {
+      throw new EngramFormatException(file + ": not a .npz (zip) archive: " + why(e), e);
+    }
+    try {
+      Map<String, ZipEntry> members = new LinkedHashMap<>();
+      Enumeration<? extends ZipEntry> en = zip.entries();
+      while (en.hasMoreElements()) {
+        ZipEntry e = en.nextElement();
+        String name = e.getName();
+        if (members.size() >= MAX_MEMBERS) {
+          throw new EngramFormatException(file + ": more than " + MAX_MEMBERS + " members");
+        }
+        if (e.isDirectory()) {
+          throw new EngramFormatException(file + ": unexpected folder member '" + name + "'");
+        }
+        if (e.getMethod() != ZipEntry.STORED && e.getMethod() != ZipEntry.DEFLATED) {
+          throw new EngramFormatException(
+              file + ": member '" + name + "' uses unsupported compression method " + e.getMethod());
+        }
+        if (members.put(name, e) != null) {
+          throw new EngramFormatException(file + ": duplicate member '" + name + "'");
+        }
+      }
+      return new NpzFile(file, zip, Collections.unmodifiableMap(members));
+    } catch (EngramFormatException e) {
+      zip.close();
+      throw e;
+    } catch (RuntimeException e) {
+      zip.close();
+      throw new EngramFormatException(file + ": corrupt .npz (zip) directory: " + why(e), e);
+    }
+  }
+
+  private static String why(Exception e) {
+    return e.getMessage() != null ? e.getMessage() : e.getClass().getSimpleName();
+  }
+
+  /** The archive's path. */
+  public Path path() {
+    return file;
+  }
+
+  /** Member names in archive order, e.g. {@code W.npy}, {@code meta.json}. */
+  public Set<String> memberNames() {
+    return members.keySet();
+  }
+
+  /** Whether the archive has the member (a key like {@code W} means {@code W.npy}). */
+  public boolean contains(String keyOrMember) {
+    return member(keyOrMember) != null;
+  }
+
+  /** The uncompressed size the archive declares for a member, or -1 if there is none. */
+  public long declaredSize(String keyOrMember) {
+    ZipEntry e = member(keyOrMember);
+    return e == null ? -1 : e.getSize();
+  }
+
+  private ZipEntry member(String keyOrMember) {
+    ZipEntry e = members.get(keyOrMember);
+    if (e == null && !keyOrMember.endsWith(".npy")) {
+      e = members.get(keyOrMember + ".npy");
+    }
+    return e;
+  }
+
+  /**
+   * Reads a member's bytes.
+   *
+   * @param maxBytes the largest size accepted
+   * @throws EngramFormatException if it is missing, larger than {@code maxBytes} (declared or
+   *     actual), shorter than declared, or fails its CRC check
+   */
+  public byte[] bytes(String keyOrMember, long maxBytes) throws IOException {
+    ZipEntry e = member(keyOrMember);
+    if (e == null) {
+      throw new EngramFormatException(file + ": no member '" + keyOrMember + "'");
+    }
+    String name = e.getName();
+    long limit = Math.min(maxBytes, Integer.MAX_VALUE - 8L);
+    long declared = e.getSize();
+    if (declared < 0) {
+      throw new EngramFormatException(file + ": member '" + name + "' does not declare its size");
+    }
+    if (declared > limit) {
+      throw new EngramFormatException(
+          file + ": member '" + name + "' declares " + declared + " bytes, more than the " + limit
+              + " expected");
+    }
+    CRC32 crc = new CRC32();
+    ByteArrayOutputStream out = new ByteArrayOutputStream((int) declared);
+    try (InputStream in = zip.getInputStream(e)) {
+      byte[] buf = new byte[1 << 16];
+      long total = 0;
+      int r;
+      // read at most one byte more than declared: enough to detect a lie, never a bomb
+      while ((r = in.read(buf, 0, (int) Math.min(buf.length, declared + 1 - total))) > 0) {
+        total += r;
+        if (total > declared) {
+          throw new EngramFormatException(
+              file + ": member '" + name + "' holds more than the " + declared + " bytes it declares");
+        }
+        crc.update(buf, 0, r);
+        out.write(buf, 0, r);
+      }
+      if (total < declared) {
+        throw new EngramFormatException(
+            file + ": member '" + name + "' is truncated: " + total + " of " + declared + " bytes");
+      }
+    } catch (EngramFormatException ex) {
+      throw ex;
+    } catch (ZipException | EOFException | RuntimeException ex) {
+      throw new EngramFormatException(file + ": member '" + name + "' is corrupt: " + why(ex), ex);
+    }
+    if (e.getCrc() != -1 && crc.getValue() != e.getCrc()) {
+      throw new EngramFormatException(file + ": member '" + name + "' fails its CRC-32 check");
+    }
+    return out.toByteArray();
+  }
+
+  /**
+   * Reads and validates one array ({@link Npy#parse}).
+   *
+   * @param key the key ({@code W}) or member name ({@code W.npy})
+   * @param maxDataBytes the largest element data accepted, in bytes (the header comes on top)
+   */
+  public NdArray array(String key, long maxDataBytes) throws IOException {
+    ZipEntry e = member(key);
+    String name = e == null ? key : e.getName();
+    byte[] b = bytes(key, maxDataBytes + Npy.MAX_HEADER_BYTES + 16);
+    return Npy.parse(b, file + "!" + name);
+  }
+
+  /**
+   * Reads every {@code .npy} member of an archive, keyed as numpy does ({@code W.npy} becomes
+   * {@code W}); other members are skipped.
+   *
+   * @param maxTotalBytes the largest total size of the arrays accepted
+   */
+  public static Map<String, NdArray> readAll(Path file, long maxTotalBytes) throws IOException {
+    try (NpzFile npz = open(file)) {
+      Map<String, NdArray> out = new LinkedHashMap<>();
+      long left = maxTotalBytes;
+      for (String name : npz.memberNames()) {
+        if (!name.endsWith(".npy")) {
+          continue;
+        }
+        byte[] b = npz.bytes(name, left);
+        left -= b.length;
+        out.put(name.substring(0, name.length() - 4), Npy.parse(b, file + "!" + name));
+      }
+      return out;
+    }
+  }
+
+  @Override
+  public void close() throws IOException {
+    zip.close();
+  }
+
+  /** A new archive to fill and write. */
+  public static Builder builder() {
+    return new Builder();
+  }
+
+  /** Collects members, then writes them as a stored {@code .npz}. Not thread-safe. */
+  public static final class Builder {
+    private final Map<String, Object> members = new LinkedHashMap<>();
+
+    private Builder() {}
+
+    /**
+     * Adds an array under {@code key} (member {@code key.npy}).
+     *
+     * @throws IllegalArgumentException if the key is empty or already used
+     */
+    public Builder put(String key, NdArray array) {
+      Objects.requireNonNull(array, "array");
+      add(key + ".npy", array);
+      return this;
+    }
+
+    /**
+     * Adds a raw member, e.g. {@code meta.json} (numpy returns its bytes).
+     *
+     * @throws IllegalArgumentException if the name is empty or already used
+     */
+    public Builder putBytes(String member, byte[] bytes) {
+      Objects.requireNonNull(bytes, "bytes");
+      add(member, bytes.clone());
+      return this;
+    }
+
+    private void add(String member, Object value) {
+      Objects.requireNonNull(member, "member");
+      if (member.isEmpty() || member.equals(".npy") || member.endsWith("/")) {
+        throw new IllegalArgumentException("bad member name '" + member + "'");
+      }
+      if (members.containsKey(member)) {
+        throw new IllegalArgumentException("member '" + member + "' added twice");
+      }
+      members.put(member, value);
+    }
+
+    /** Atomically writes the archive at exactly {@code file}. */
+    public void write(Path file) throws IOException {
+      AtomicFiles.write(file, this::writeTo);
+    }
+
+    /** Writes the archive to a stream (not closed). */
+    public void writeTo(OutputStream out) throws IOException {
+      ZipOutputStream zip = new ZipOutputStream(out);
+      for (Map.Entry<String, Object> m : members.entrySet()) {
+        Object v = m.getValue();
+        if (v instanceof byte[] b) {
+          storeBytes(zip, m.getKey(), b);
+        } else {
+          storeArray(zip, m.getKey(), (NdArray) v);
+        }
+      }
+      zip.finish();
+      zip.flush();
+    }
+  }
+
+  private static void storeBytes(ZipOutputStream zip, String name, byte[] bytes) throws IOException {
+    CRC32 crc = new CRC32();
+    crc.update(bytes);
+    zip.putNextEntry(storedEntry(name, bytes.length, crc.getValue()));
+    zip.write(bytes);
+    zip.closeEntry();
+  }
+
+  private static void storeArray(ZipOutputStream zip, String name, NdArray a) throws IOException {
+    // stored members need their size and CRC up front: a first pass computes them without a copy
+    CrcCounter counter = new CrcCounter();
+    Npy.write(a, counter);
+    zip.putNextEntry(storedEntry(name, counter.count, counter.crc.getValue()));
+    Npy.write(a, zip);
+    zip.closeEntry();
+  }
+
+  private static ZipEntry storedEntry(String name, long size, long crc) {
+    ZipEntry e = new ZipEntry(name);
+    e.setMethod(ZipEntry.STORED);
+    e.setSize(size);
+    e.setCompressedSize(size);
+    e.setCrc(crc);
+    // a fixed time makes the same content give the same bytes
+    e.setTimeLocal(java.time.LocalDateTime.of(1980, 1, 1, 0, 0));
+    return e;
+  }
+
+  private static final class CrcCounter extends OutputStream {
+    final CRC32 crc = new CRC32();
+    long count;
+
+    @Override
+    public void write(int b) {
+      crc.update(b);
+      count++;
+    }
+
+    @Override
+    public void write(byte[] b, int off, int len) {
+      crc.update(b, off, len);
+      count += len;
+    }
+  }
+}

@@ -1,0 +1,147 @@
+package io.engram.io;
+
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import io.engram.network.AmariHopfieldNetwork;
+import java.io.BufferedReader;
+import java.io.FilterOutputStream;
+import java.io.IOException;
+import java.io.InputStreamReader;
+import java.io.OutputStream;
+import java.net.URISyntaxException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.concurrent.TimeUnit;
+import java.util.stream.Stream;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/** A write that fails or is killed midway leaves the old model exactly as it was. */
+class AtomicWriteTest {
+
+  @TempDir Path dir;
+
+  private static AmariHopfieldNetwork model(int n, float value) {
+    float[] w = new float[n * n];
+    for (int i = 0; i < n; i++) {
+      for (int j = 0; j < n; j++) {
+        w[i * n + j] = i == j ? 0 : value;
+      }
+    }
+    return AmariHopfieldNetwork.of(io.engram.weights.DenseWeights.of(n, w), io.engram.network.Dynamics.DEFAULT);
+  }
+
+  @Test
+  void aFailingWriteLeavesTheOldFileAndNoTemporary() throws IOException {
+    Path f = dir.resolve("model.npz");
+    ModelFile.write(f, model(8, 0.5f));
+    byte[] before = Files.readAllBytes(f);
+    IOException e =
+        assertThrows(
+            IOException.class,
+            () ->
+                AtomicFiles.write(
+                    f,
+                    out -> {
+                      ModelFile.builder(model(8, 0.25f)).writeTo(new FailAfter(out, 500));
+                    }));
+    assertEquals("disk full (simulated)", e.getMessage());
+    assertArrayEquals(before, Files.readAllBytes(f));
+    try (Stream<Path> s = Files.list(dir)) {
+      assertEquals(List.of(f), s.toList());
+    }
+  }
+
+  /** Fails like a full disk after {@code limit} bytes. */
+  static final class FailAfter extends FilterOutputStream {
+    private long left;
+
+    FailAfter(OutputStream out, long limit) {
+      super(out);
+      this.left = limit;
+    }
+
+    @Override
+    public void write(int b) throws IOException {
+      if (--left < 0) {
+        throw new IOException("disk full (simulated)");
+      }
+      out.write(b);
+    }
+
+    @Override
+    public void write(byte[] b, int off, int len) throws IOException {
+      for (int i = 0; i < len; i++) {
+        write(b[off + i]);
+      }
+    }
+  }
+
+  /** Run in a child JVM: starts writing a big model over args[0], says so, then stalls. */
+  public static void main(String[] args) throws IOException {
+    AtomicFiles.write(
+        Path.of(args[0]),
+        out ->
+            ModelFile.builder(model(1500, 0.125f))
+                .writeTo(
+                    new FilterOutputStream(out) {
+                      long written;
+
+                      @Override
+                      public void write(byte[] b, int off, int len) throws IOException {
+                        out.write(b, off, len);
+                        written += len;
+                        if (written > (1 << 20)) {
+                          out.flush();
+                          System.out.println("writing");
+                          System.out.flush();
+                          try {
+                            Thread.sleep(60_000);
+                          } catch (InterruptedException e) {
+                            Thread.currentThread().interrupt();
+                          }
+                        }
+                      }
+                    }));
+  }
+
+  static String classPath() {
+    try {
+      Path core = Path.of(ModelFile.class.getProtectionDomain().getCodeSource().getLocation().toURI());
+      Path tests = Path.of(AtomicWriteTest.class.getProtectionDomain().getCodeSource().getLocation().toURI());
+      return core + java.io.File.pathSeparator + tests;
+    } catch (URISyntaxException e) {
+      throw new AssertionError(e);
+    }
+  }
+
+  @Test
+  void aKilledWriteLeavesTheOldModelIntact() throws Exception {
+    Path f = dir.resolve("model.npz");
+    ModelFile.write(f, model(16, 0.5f));
+    byte[] before = Files.readAllBytes(f);
+    Path java = Path.of(System.getProperty("java.home"), "bin", "java");
+    Process p =
+        new ProcessBuilder(java.toString(), "-Xmx256m", "-cp", classPath(), AtomicWriteTest.class.getName(), f.toString())
+            .redirectErrorStream(true)
+            .start();
+    try (BufferedReader r = new BufferedReader(new InputStreamReader(p.getInputStream(), StandardCharsets.UTF_8))) {
+      assertEquals("writing", r.readLine());
+      // the temporary file is there, half written
+      try (Stream<Path> s = Files.list(dir)) {
+        assertTrue(s.anyMatch(x -> x.getFileName().toString().endsWith(".tmp")));
+      }
+      p.destroyForcibly();
+      assertTrue(p.waitFor(30, TimeUnit.SECONDS));
+    } finally {
+      p.destroyForcibly();
+    }
+    assertArrayEquals(before, Files.readAllBytes(f));
+    assertEquals(16, ModelFile.read(f).numNeurons());
+  }
+}

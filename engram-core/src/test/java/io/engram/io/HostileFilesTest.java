@@ -1,0 +1,265 @@
+package io.engram.io;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+import static org.junit.jupiter.api.Assertions.fail;
+
+import io.engram.learning.HebbianTrainer;
+import io.engram.network.AmariHopfieldNetwork;
+import java.io.ByteArrayOutputStream;
+import java.io.IOException;
+import java.nio.ByteBuffer;
+import java.nio.ByteOrder;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.Arrays;
+import java.util.SplittableRandom;
+import java.util.zip.CRC32;
+import java.util.zip.ZipEntry;
+import java.util.zip.ZipOutputStream;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * Truncated, oversized, mutated and hostile files: every failure must be an {@link IOException}
+ * (in practice an {@link EngramFormatException}) whose message names the file; never another
+ * exception type, an out-of-memory or a hang. The mutation part is seeded and runs in CI.
+ */
+class HostileFilesTest {
+
+  @TempDir Path dir;
+
+  static byte[] validModel() throws IOException {
+    AmariHopfieldNetwork net = AmariHopfieldNetwork.create(6);
+    HebbianTrainer.create(net)
+        .train(new float[][] {{1, -1, 1, -1, 1, -1}, {1, 1, -1, -1, 1, 1}});
+    ByteArrayOutputStream out = new ByteArrayOutputStream();
+    ModelFile.builder(net).writeTo(out);
+    return out.toByteArray();
+  }
+
+  /** Reads a file of these bytes. */
+  @FunctionalInterface
+  interface Reader {
+    void read(Path file) throws IOException;
+  }
+
+  /**
+   * Writes the bytes to a file and reads it; returns the failure (which must be an IOException
+   * naming the file), or null when the file was accepted.
+   */
+  private IOException read(byte[] bytes, String name, Reader reader) throws IOException {
+    Path f = dir.resolve(name);
+    Files.write(f, bytes);
+    try {
+      reader.read(f);
+      return null;
+    } catch (IOException e) {
+      assertTrue(
+          e.getMessage() != null && e.getMessage().contains(f.toString()),
+          () -> "message does not name the file: " + e + " at " + Arrays.toString(e.getStackTrace()));
+      return e;
+    } catch (Throwable t) {
+      throw new AssertionError(name + ": " + t, t);
+    }
+  }
+
+  private IOException readModel(byte[] bytes, String name) throws IOException {
+    return read(bytes, name, ModelFile::read);
+  }
+
+  private IOException readNpy(byte[] bytes, String name) throws IOException {
+    return read(bytes, name, Npy::read);
+  }
+
+  @Test
+  void everyTruncationIsAFormatError() throws IOException {
+    byte[] ok = validModel();
+    assertEquals(null, readModel(ok, "ok.npz"));
+    for (int len = 0; len < ok.length; len++) {
+      IOException e = readModel(Arrays.copyOf(ok, len), "cut.npz");
+      if (e == null) {
+        fail("a model cut to " + len + " of " + ok.length + " bytes was accepted");
+      }
+    }
+  }
+
+  @Test
+  void seededByteMutationsFailCleanly() throws IOException {
+    byte[] ok = validModel();
+    SplittableRandom rnd = new SplittableRandom(20261129L);
+    int rejected = 0;
+    for (int round = 0; round < 1500; round++) {
+      byte[] b = ok.clone();
+      int flips = 1 + rnd.nextInt(4);
+      for (int k = 0; k < flips; k++) {
+        int pos = rnd.nextInt(b.length);
+        b[pos] = rnd.nextBoolean() ? (byte) rnd.nextInt(256) : (byte) (b[pos] ^ (1 << rnd.nextInt(8)));
+      }
+      rejected += readModel(b, "m" + (round % 8) + ".npz") == null ? 0 : 1;
+    }
+    // most mutations must be caught (CRCs cover the contents); the rest hit unused bytes
+    assertTrue(rejected > 1200, "only " + rejected + " of 1500 mutations rejected");
+  }
+
+  @Test
+  void seededNpyHeaderMutationsFailCleanly() throws IOException {
+    byte[] ok = Npy.toBytes(NdArray.ofFloats(new float[] {1, 2, 3, 4, 5, 6}, 2, 3));
+    SplittableRandom rnd = new SplittableRandom(7L);
+    byte[] alphabet = "{}()[],:' \"0123456789<>|=fiubTrueFalsedescrshapefortran_orderL\n\0\u0093"
+        .getBytes(StandardCharsets.ISO_8859_1);
+    for (int round = 0; round < 3000; round++) {
+      byte[] b = ok.clone();
+      int pos = rnd.nextInt(Math.min(b.length, 80));
+      b[pos] = alphabet[rnd.nextInt(alphabet.length)];
+      if (rnd.nextInt(4) == 0) {
+        b = Arrays.copyOf(b, rnd.nextInt(b.length + 8));
+      }
+      readNpy(b, "h.npy");
+    }
+    for (int len = 0; len < ok.length; len++) {
+      assertTrue(readNpy(Arrays.copyOf(ok, len), "t.npy") != null, "cut to " + len);
+    }
+  }
+
+  private static byte[] npyWithHeader(String header, int dataBytes, int version) {
+    byte[] h = header.getBytes(StandardCharsets.ISO_8859_1);
+    int pre = version == 1 ? 10 : 12;
+    ByteBuffer b = ByteBuffer.allocate(pre + h.length + dataBytes).order(ByteOrder.LITTLE_ENDIAN);
+    b.put(new byte[] {(byte) 0x93, 'N', 'U', 'M', 'P', 'Y', (byte) version, 0});
+    if (version == 1) {
+      b.putShort((short) h.length);
+    } else {
+      b.putInt(h.length);
+    }
+    b.put(h);
+    return b.array();
+  }
+
+  @Test
+  void hostileNpyHeaders() throws IOException {
+    String ok = "{'descr': '<f4', 'fortran_order': False, 'shape': (2, 3), }\n";
+    assertEquals(null, readNpy(npyWithHeader(ok, 24, 1), "ok.npy"));
+    // a header length far beyond the file, and beyond the limit
+    byte[] huge = npyWithHeader(ok, 24, 2);
+    ByteBuffer.wrap(huge).order(ByteOrder.LITTLE_ENDIAN).putInt(8, 0x7fffffff);
+    assertTrue(readNpy(huge, "huge.npy").getMessage().contains("exceeds the limit"));
+    // a shape that promises far more data than the file holds: refused before allocating
+    String big = "{'descr': '<f8', 'fortran_order': False, 'shape': (100000, 100000), }\n";
+    assertTrue(readNpy(npyWithHeader(big, 24, 1), "big.npy").getMessage().contains("elements"));
+    String lying = "{'descr': '<f4', 'fortran_order': False, 'shape': (20, 3), }\n";
+    assertTrue(readNpy(npyWithHeader(lying, 24, 1), "lie.npy").getMessage().contains("truncated"));
+    String extra = "{'descr': '<f4', 'fortran_order': False, 'shape': (1, 3), }\n";
+    assertTrue(readNpy(npyWithHeader(extra, 24, 1), "extra.npy").getMessage().contains("unexpected bytes"));
+    for (String bad :
+        new String[] {
+          "{'descr': '|O', 'fortran_order': False, 'shape': (2, 3), }",
+          "{'descr': [('a', '<f4')], 'fortran_order': False, 'shape': (2,), }",
+          "{'descr': '<f4', 'fortran_order': False, 'shape': (2, 3), 'x': __import__('os'), }",
+          "{'descr': '<f4', 'fortran_order': False, 'shape': (-2, 3), }",
+          "{'descr': '<f4', 'fortran_order': False, }",
+          "{'descr': '<c8', 'fortran_order': False, 'shape': (2, 3), }",
+          "{'descr': '<f4', 'fortran_order': False, 'shape': (99999999999, 3), }",
+        }) {
+      IOException e = readNpy(npyWithHeader(bad + "\n", 24, 1), "bad.npy");
+      assertTrue(e instanceof EngramFormatException, bad);
+    }
+  }
+
+  /** A zip with the given members, all stored or all deflated. */
+  private static byte[] zip(boolean deflate, Object... nameAndBytes) throws IOException {
+    ByteArrayOutputStream out = new ByteArrayOutputStream();
+    try (ZipOutputStream z = new ZipOutputStream(out)) {
+      for (int i = 0; i < nameAndBytes.length; i += 2) {
+        byte[] b = (byte[]) nameAndBytes[i + 1];
+        ZipEntry e = new ZipEntry((String) nameAndBytes[i]);
+        if (!deflate) {
+          e.setMethod(ZipEntry.STORED);
+          e.setSize(b.length);
+          CRC32 crc = new CRC32();
+          crc.update(b);
+          e.setCrc(crc.getValue());
+        }
+        z.putNextEntry(e);
+        z.write(b);
+        z.closeEntry();
+      }
+    }
+    return out.toByteArray();
+  }
+
+  /** Overwrites the uncompressed size of every member in local and central headers. */
+  private static byte[] lieAboutSizes(byte[] zip, int size) {
+    ByteBuffer b = ByteBuffer.wrap(zip.clone()).order(ByteOrder.LITTLE_ENDIAN);
+    for (int i = 0; i + 4 <= zip.length; i++) {
+      int sig = b.getInt(i);
+      if (sig == 0x04034b50 && i + 26 <= zip.length) {
+        b.putInt(i + 22, size);
+      } else if (sig == 0x02014b50 && i + 28 <= zip.length) {
+        b.putInt(i + 24, size);
+      }
+    }
+    return b.array();
+  }
+
+  @Test
+  void hostileArchives() throws IOException {
+    byte[] w = Npy.toBytes(NdArray.ofFloats(new float[36], 6, 6));
+    byte[] s = Npy.toBytes(NdArray.ofFloats(new float[] {1, 1, 1, 1, 1, 1}, 6));
+    byte[] meta =
+        ("{\"format\": \"engram-model\", \"version\": 1, \"num_neurons\": 6, \"weights\": \"dense\","
+                + " \"dynamics\": {\"activation\": \"sign\", \"temperature\": 1.0, \"threshold\": 0.0,"
+                + " \"update\": \"sync\"}, \"history\": []}")
+            .getBytes(StandardCharsets.UTF_8);
+    assertEquals(null, readModel(zip(false, "meta.json", meta, "W.npy", w, "state.npy", s), "ok.npz"));
+    assertEquals(null, readModel(zip(true, "meta.json", meta, "W.npy", w, "state.npy", s), "okz.npz"));
+
+    assertMessage("unexpected member", zip(false, "meta.json", meta, "W.npy", w, "state.npy", s, "x.pkl", w));
+    assertMessage("lacks 'W.npy'", zip(false, "meta.json", meta, "state.npy", s));
+    assertMessage("W.npy has shape [6]", zip(false, "meta.json", meta, "W.npy", s, "state.npy", s));
+    // a zip bomb: 64 MiB of zeros deflate to about 64 KiB; its declared size is refused up front
+    byte[] bomb = new byte[64 << 20];
+    assertMessage("declares", zip(true, "meta.json", meta, "W.npy", bomb, "state.npy", s));
+    // the same bomb lying about its size: inflation stops one byte past the declared size
+    byte[] lying = lieAboutSizes(zip(true, "meta.json", meta, "W.npy", bomb, "state.npy", s), 100);
+    assertTrue(readModel(lying, "lying.npz") != null);
+    // stored members whose declared sizes are too small or too large
+    assertTrue(readModel(lieAboutSizes(zip(false, "meta.json", meta, "W.npy", w, "state.npy", s), 10), "small.npz") != null);
+    assertTrue(readModel(lieAboutSizes(zip(false, "meta.json", meta, "W.npy", w, "state.npy", s), 1 << 30), "large.npz") != null);
+    // a duplicate member, made by renaming Q.npy to W.npy in the headers
+    byte[] dup = zip(false, "meta.json", meta, "W.npy", w, "Q.npy", w, "state.npy", s);
+    String text = new String(dup, StandardCharsets.ISO_8859_1).replace("Q.npy", "W.npy");
+    assertTrue(readModel(text.getBytes(StandardCharsets.ISO_8859_1), "dup.npz") != null);
+    // metadata out of range or of the wrong type
+    for (String[] m :
+        new String[][] {
+          {"\"version\": 1", "\"version\": 99", "version 99 is not supported"},
+          {"\"num_neurons\": 6", "\"num_neurons\": 4000000000", "out of range"},
+          {"\"num_neurons\": 6", "\"num_neurons\": 7", "W.npy"},
+          {"\"dense\"", "\"low-rank\"", "unsupported weight representation"},
+          {"\"engram-model\"", "\"pickle\"", "not an Engram model"},
+          {"\"sign\"", "\"relu\"", "invalid model"},
+          {"\"temperature\": 1.0", "\"temperature\": \"hot\"", "temperature"},
+          {"\"history\": []", "\"history\": [{\"rule\": \"hebbian\", \"patterns\": -3}]", "invalid model"},
+          {"{\"format\"", "[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[{\"format\"", "meta.json"},
+        }) {
+      byte[] bad = new String(meta, StandardCharsets.UTF_8).replace(m[0], m[1]).getBytes(StandardCharsets.UTF_8);
+      assertMessage(m[2], zip(false, "meta.json", bad, "W.npy", w, "state.npy", s));
+    }
+    float[] nan = new float[36];
+    nan[7] = Float.NaN;
+    byte[] wn = Npy.toBytes(NdArray.ofFloats(nan, 6, 6));
+    assertMessage("expected finite", zip(false, "meta.json", meta, "W.npy", wn, "state.npy", s));
+    assertThrows(java.nio.file.NoSuchFileException.class, () -> ModelFile.read(dir.resolve("absent.npz")));
+    assertThrows(EngramFormatException.class, () -> ModelFile.read(dir));
+  }
+
+  private void assertMessage(String part, byte[] bytes) throws IOException {
+    IOException e = readModel(bytes, "case.npz");
+    assertTrue(e != null, "accepted a file that should fail with '" + part + "'");
+    assertTrue(e instanceof EngramFormatException, e::toString);
+    assertTrue(e.getMessage().contains(part), () -> "expected '" + part + "' in: " + e.getMessage());
+  }
+}
