@@ -66,13 +66,7 @@ public final class HebbianSums {
           "pattern length must be in 1.." + DenseWeights.MAX_SIZE + ", got " + n);
     }
     if (sums == null || sums.length != n * n) {
-      throw new IllegalArgumentException(
-          "sums have length "
-              + (sums == null ? "null" : sums.length)
-              + ", expected "
-              + n
-              + "x"
-              + n);
+      throw new IllegalArgumentException("sums are not an N x N matrix for N = " + n);
     }
     boolean centred = rule.hebbianOptions().subtractMean();
     if (centred && !Float.isFinite(rho)) {

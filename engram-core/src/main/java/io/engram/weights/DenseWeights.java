@@ -196,13 +196,7 @@ public final class DenseWeights implements Weights {
    */
   public void addSums(float[] sums, float divisor, boolean negate) {
     if (sums == null || sums.length != w.length) {
-      throw new IllegalArgumentException(
-          "sums have length "
-              + (sums == null ? "null" : sums.length)
-              + ", expected "
-              + n
-              + "x"
-              + n);
+      throw new IllegalArgumentException("sums are not an N x N matrix for N = " + n);
     }
     for (int i = 0; i < n; i++) {
       int row = i * n;

@@ -93,7 +93,7 @@ public final class SparkHebbian {
     Objects.requireNonNull(rule, "rule");
     Objects.requireNonNull(strategy, "strategy");
     HebbianOptions o = rule.hebbianOptions();
-    PatternStats stats = stats(patterns);
+    PatternStats stats = stats(patterns, o);
     if (stats.rows == 0) {
       return null;
     }
@@ -107,7 +107,6 @@ public final class SparkHebbian {
       return network.train(rule, PatternBlock.of(rows), o.preserveOnResize());
     }
     float rho = stats.rho(o.subtractMean());
-    HebbianRule.checkMagnitude(stats.maxAbsCentred(rho), p);
     boolean centre = o.subtractMean();
     float[] sums =
         patterns
@@ -143,14 +142,13 @@ public final class SparkHebbian {
       throw new IllegalArgumentException("block size must be >= 1, got " + blockSize);
     }
     HebbianOptions o = rule.hebbianOptions();
-    PatternStats stats = stats(patterns);
+    PatternStats stats = stats(patterns, o);
     if (stats.rows == 0) {
       return null;
     }
     int p = (int) stats.rows;
     int n = stats.n;
     float rho = stats.rho(o.subtractMean());
-    HebbianRule.checkMagnitude(stats.maxAbsCentred(rho), p);
     boolean centre = o.subtractMean();
     int g = BlockedWeights.gridSize(n, blockSize);
     int blocks = (int) Math.min(Integer.MAX_VALUE, (long) g * (g + 1) / 2);
@@ -207,14 +205,20 @@ public final class SparkHebbian {
     return kv;
   }
 
-  /** One pass: P, N, sum, min and max, or the first problem found. */
-  private static PatternStats stats(JavaRDD<float[]> patterns) {
+  /**
+   * One pass: P, N, sum, min and max; throws the first problem found, or values that would
+   * overflow float32 weights (the core's guard, with the core's rho).
+   */
+  private static PatternStats stats(JavaRDD<float[]> patterns, HebbianOptions o) {
     Objects.requireNonNull(patterns, "patterns");
     PatternStats s =
         patterns
             .mapPartitionsWithIndex((i, it) -> List.of(PatternStats.of(i, it)).iterator(), false)
             .fold(new PatternStats(), PatternStats::merge);
     s.throwIfInvalid();
+    if (s.rows > 0) {
+      HebbianRule.checkMagnitude(s.maxAbsCentred(s.rho(o.subtractMean())), s.rows);
+    }
     return s;
   }
 }
