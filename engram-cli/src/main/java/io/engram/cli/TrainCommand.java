@@ -67,7 +67,7 @@ final class TrainCommand implements Callable<Integer> {
   @Option(names = "--preserve-on-resize", arity = "1", defaultValue = "true", paramLabel = "true|false", description = "When the pattern length differs from the --init model's N, keep its top-left block of W (default: ${DEFAULT-VALUE}).")
   boolean preserveOnResize;
 
-  @Option(names = "--weights", defaultValue = "auto", paramLabel = "auto|dense|low-rank", description = "Weight representation: auto (low-rank while the stored rank is well below N, then dense), dense (N x N), or low-rank (the centred patterns of each call; any N) (default: ${DEFAULT-VALUE}).")
+  @Option(names = "--weights", paramLabel = "auto|dense|low-rank", description = "Weight representation: auto (low-rank while the stored rank is well below N, then dense), dense (N x N), or low-rank (the centred patterns of each call; any N). Default: auto for a new model, the --init model's own setting otherwise.")
   String weights;
 
   @Option(names = "--size", paramLabel = "WxH", description = "Resize images to W x H pixels, N = W*H (default: the first image's size).")
@@ -90,7 +90,7 @@ final class TrainCommand implements Callable<Integer> {
     } else {
       throw new UserError("--rule must be hebbian or anti-hebbian, got '" + rule + "'");
     }
-    WeightsMode mode = WeightsMode.parse(weights);
+    WeightsMode mode = weights == null ? null : WeightsMode.parse(weights);
 
     Images.Size given = size == null ? null : Images.Size.parse(size);
     PatternBlock block;
@@ -101,12 +101,14 @@ final class TrainCommand implements Callable<Integer> {
       if (init != null) {
         net = ModelFile.read(init);
         net.setDynamics(dynamics.apply(net.dynamics()));
-        net.setWeightsMode(mode);
+        if (mode != null) {
+          net.setWeightsMode(mode);
+        }
       } else {
         if (block.isEmpty()) {
           throw new UserError("no patterns to train on, and no --init model to start from");
         }
-        net = AmariHopfieldNetwork.create(block.length(), dynamics.apply(Dynamics.DEFAULT), mode);
+        net = AmariHopfieldNetwork.create(block.length(), dynamics.apply(Dynamics.DEFAULT), mode == null ? WeightsMode.AUTO : mode);
       }
       bar.setTask("storing " + block.count() + " patterns");
       rec = net.train(learning, block, preserveOnResize);

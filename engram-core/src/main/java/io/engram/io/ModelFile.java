@@ -7,6 +7,8 @@ import io.engram.network.AmariHopfieldNetwork;
 import io.engram.network.Dynamics;
 import io.engram.network.UpdateMode;
 import io.engram.weights.DenseWeights;
+import io.engram.weights.LowRankWeights;
+import io.engram.weights.WeightsMode;
 import io.engram.weights.Weights;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
@@ -48,7 +50,11 @@ public final class ModelFile {
 
   private static final long MAX_META_BYTES = 1 << 22;
   private static final String META = "meta.json";
-  private static final Set<String> KNOWN = Set.of(META, "W.npy", "state.npy", "order.npy");
+  private static final Set<String> KNOWN =
+      Set.of(META, "W.npy", "state.npy", "order.npy", "base_diagonal.npy");
+  private static final java.util.regex.Pattern FACTOR = java.util.regex.Pattern.compile("T(0|[1-9][0-9]{0,3})\\.npy");
+  /** The most factors (training calls) a low-rank model may hold. */
+  private static final int MAX_FACTORS = NpzFile.MAX_MEMBERS - 8;
 
   private ModelFile() {}
 
@@ -75,9 +81,20 @@ public final class ModelFile {
 
   /** The members that hold the weights, by representation ({@code meta.json}'s "weights"). */
   private static void putWeights(NpzFile.Builder b, Weights w) {
-    // "dense": W.npy, float32 N x N. Other representations add their own members here (and in
-    // readWeights), under a new "weights" value; readers refuse values they do not know.
+    // "dense": W.npy, float32 N x N.
+    // "low-rank": T0.npy, T1.npy, ... (float32 P_k x N, the centred patterns of call k) and
+    // base_diagonal.npy (float32 N); the calls' divisors and signs are in meta.json "factors".
+    // Readers refuse "weights" values they do not know.
     int n = w.size();
+    if (w instanceof LowRankWeights lr) {
+      List<LowRankWeights.Factor> fs = lr.factors();
+      for (int k = 0; k < fs.size(); k++) {
+        LowRankWeights.Factor f = fs.get(k);
+        b.put("T" + k, NdArray.ofFloats(f.patterns(), f.rows(), n));
+      }
+      b.put("base_diagonal", NdArray.ofFloats(lr.baseDiagonal(), n));
+      return;
+    }
     b.put("W", NdArray.ofFloats(w.toDenseArray(), n, n));
   }
 
@@ -86,8 +103,22 @@ public final class ModelFile {
     m.put("format", FORMAT);
     m.put("version", VERSION);
     m.put("num_neurons", net.numNeurons());
-    // low-rank weights are stored densely until the format gains low-rank entries
-    m.put("weights", "dense");
+    if (net.weights() instanceof LowRankWeights lr) {
+      m.put("weights", "low-rank");
+      List<Object> fs = new ArrayList<>();
+      for (LowRankWeights.Factor f : lr.factors()) {
+        Map<String, Object> e = new LinkedHashMap<>();
+        e.put("rows", f.rows());
+        e.put("divisor", (double) f.divisor());
+        e.put("negate", f.negate());
+        e.put("zero_diagonal_after", f.zeroDiagonalAfter());
+        fs.add(e);
+      }
+      m.put("factors", fs);
+    } else {
+      m.put("weights", "dense");
+    }
+    m.put("weights_mode", net.weightsMode().id());
     Dynamics d = net.dynamics();
     Map<String, Object> dyn = new LinkedHashMap<>();
     dyn.put("activation", d.activation().id());
@@ -127,11 +158,11 @@ public final class ModelFile {
   public static AmariHopfieldNetwork read(Path file) throws IOException {
     try (NpzFile npz = NpzFile.open(file)) {
       for (String name : npz.memberNames()) {
-        if (!KNOWN.contains(name)) {
+        if (!KNOWN.contains(name) && !FACTOR.matcher(name).matches()) {
           throw new EngramFormatException(file + ": unexpected member '" + name + "' in model file");
         }
       }
-      for (String required : List.of(META, "W.npy", "state.npy")) {
+      for (String required : List.of(META, "state.npy")) {
         if (!npz.contains(required)) {
           throw new EngramFormatException(file + ": model file lacks '" + required + "'");
         }
@@ -168,8 +199,9 @@ public final class ModelFile {
           file + ": model format version " + version + " is not supported (this Engram reads 1.." + VERSION + ")");
     }
     long nl = integer(meta, "num_neurons");
-    if (nl < 1 || nl > DenseWeights.MAX_SIZE) {
-      throw new EngramFormatException(file + ": num_neurons " + nl + " out of range 1.." + DenseWeights.MAX_SIZE);
+    long maxN = "dense".equals(meta.get("weights")) ? DenseWeights.MAX_SIZE : Npy.MAX_ELEMENTS;
+    if (nl < 1 || nl > maxN) {
+      throw new EngramFormatException(file + ": num_neurons " + nl + " out of range 1.." + maxN);
     }
     int n = (int) nl;
     Map<String, Object> dyn = object(meta, "dynamics");
@@ -203,6 +235,14 @@ public final class ModelFile {
     float[] state = s.toFloatArray();
     AmariHopfieldNetwork net = AmariHopfieldNetwork.of(weights, dynamics);
     net.setState(state);
+    if (meta.containsKey("weights_mode")) {
+      WeightsMode wm = WeightsMode.parse(string(meta, "weights_mode"));
+      if (wm == WeightsMode.DENSE && !(weights instanceof DenseWeights)
+          || wm == WeightsMode.LOW_RANK && !(weights instanceof LowRankWeights)) {
+        throw new EngramFormatException(file + ": weights_mode " + wm.id() + " does not match the stored weights");
+      }
+      net.setWeightsMode(wm);
+    }
 
     List<TrainingRecord> history = new ArrayList<>();
     Object h = meta.get("history");
@@ -241,13 +281,60 @@ public final class ModelFile {
       throws IOException {
     Object rep = meta.get("weights");
     if ("dense".equals(rep)) {
+      if (!npz.contains("W.npy")) {
+        throw new EngramFormatException(file + ": model file lacks 'W.npy'");
+      }
       NdArray w = npz.array("W.npy", 4L * n * n);
       expectShape(w, file, "W.npy", n, n);
       expectDType(w, file, "W.npy", DType.FLOAT32);
       return DenseWeights.of(n, w.toFloatArray());
     }
+    if ("low-rank".equals(rep)) {
+      if (npz.contains("W.npy")) {
+        throw new EngramFormatException(file + ": a low-rank model must not hold W.npy");
+      }
+      Object fo = meta.get("factors");
+      if (!(fo instanceof List<?> list)) {
+        throw new EngramFormatException(file + ": low-rank model without a 'factors' list");
+      }
+      if (list.size() > MAX_FACTORS) {
+        throw new EngramFormatException(file + ": " + list.size() + " factors, more than " + MAX_FACTORS);
+      }
+      for (String name : npz.memberNames()) {
+        java.util.regex.Matcher mt = FACTOR.matcher(name);
+        if (mt.matches() && Integer.parseInt(mt.group(1)) >= list.size()) {
+          throw new EngramFormatException(file + ": member '" + name + "' has no entry in 'factors'");
+        }
+      }
+      List<LowRankWeights.Factor> factors = new ArrayList<>();
+      for (int k = 0; k < list.size(); k++) {
+        if (!(list.get(k) instanceof Map)) {
+          throw new EngramFormatException(file + ": factor " + k + " is not an object");
+        }
+        @SuppressWarnings("unchecked")
+        Map<String, Object> f = (Map<String, Object>) list.get(k);
+        int rows = count(f, "rows");
+        String member = "T" + k + ".npy";
+        if (!npz.contains(member)) {
+          throw new EngramFormatException(file + ": low-rank model lacks '" + member + "'");
+        }
+        NdArray t = npz.array(member, 4L * rows * n);
+        expectShape(t, file, member, rows, n);
+        expectDType(t, file, member, DType.FLOAT32);
+        factors.add(
+            new LowRankWeights.Factor(
+                t.toFloatArray(), rows, (float) number(f, "divisor"), bool(f, "negate"), bool(f, "zero_diagonal_after")));
+      }
+      if (!npz.contains("base_diagonal.npy")) {
+        throw new EngramFormatException(file + ": low-rank model lacks 'base_diagonal.npy'");
+      }
+      NdArray base = npz.array("base_diagonal.npy", 4L * n);
+      expectShape(base, file, "base_diagonal.npy", n);
+      expectDType(base, file, "base_diagonal.npy", DType.FLOAT32);
+      return LowRankWeights.of(n, factors, base.toFloatArray());
+    }
     throw new EngramFormatException(
-        file + ": unsupported weight representation '" + rep + "' (this Engram reads: dense)");
+        file + ": unsupported weight representation '" + rep + "' (this Engram reads: dense, low-rank)");
   }
 
   private static void expectDType(NdArray a, Path file, String name, DType d) throws EngramFormatException {
@@ -286,6 +373,14 @@ public final class ModelFile {
       throw new IllegalArgumentException("'" + key + "' is " + v + ", expected a count");
     }
     return (int) v;
+  }
+
+  private static boolean bool(Map<String, Object> m, String key) {
+    Object v = field(m, key);
+    if (!(v instanceof Boolean)) {
+      throw new IllegalArgumentException("'" + key + "' is " + v + ", expected true or false");
+    }
+    return (Boolean) v;
   }
 
   private static double number(Map<String, Object> m, String key) {

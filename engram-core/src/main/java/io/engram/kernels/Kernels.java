@@ -116,6 +116,28 @@ public final class Kernels {
     parallelism = threads;
   }
 
+  private static final ThreadLocal<int[]> SEQUENTIAL_DEPTH = ThreadLocal.withInitial(() -> new int[1]);
+
+  /**
+   * Runs {@code body} with every kernel call it makes on this thread single-threaded, for callers
+   * that are parallel themselves but not in a fork/join pool (a Spark task, an executor service's
+   * worker). Other threads are not affected; nesting is allowed.
+   */
+  public static <T> T sequentially(java.util.function.Supplier<T> body) {
+    int[] depth = SEQUENTIAL_DEPTH.get();
+    depth[0]++;
+    try {
+      return body.get();
+    } finally {
+      depth[0]--;
+    }
+  }
+
+  /** Whether this thread is inside {@link #sequentially}. */
+  static boolean inSequentialSection() {
+    return SEQUENTIAL_DEPTH.get()[0] > 0;
+  }
+
   static KernelProvider provider() {
     return Holder.PROVIDER;
   }

@@ -13,8 +13,8 @@ import java.util.concurrent.atomic.AtomicInteger;
  *
  * <p>The number of threads is {@link Kernels#parallelism()} (the system property {@code
  * engram.threads}, default the number of available processors), reduced to 1 when the caller
- * already runs inside a {@link ForkJoinPool} (a parallel stream, Spark task slot, or our own
- * workers), so that parallel callers are never oversubscribed.
+ * already runs inside a {@link ForkJoinPool} (a parallel stream, or our own workers) or inside
+ * {@link Kernels#sequentially} (a Spark task), so that parallel callers are never oversubscribed.
  */
 final class Parallel {
 
@@ -44,7 +44,10 @@ final class Parallel {
 
   /** Threads to use for {@code work} multiply-adds split into {@code items} items. */
   static int threads(long work, int items) {
-    if (items <= 1 || work < MIN_PARALLEL_WORK || ForkJoinTask.inForkJoinPool()) {
+    if (items <= 1
+        || work < MIN_PARALLEL_WORK
+        || ForkJoinTask.inForkJoinPool()
+        || Kernels.inSequentialSection()) {
       return 1;
     }
     return Math.min(Kernels.parallelism(), items);

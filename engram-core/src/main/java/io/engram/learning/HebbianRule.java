@@ -95,13 +95,25 @@ public final class HebbianRule implements LearningRule {
     for (float v : patterns.data()) {
       max = Math.max(max, Math.abs(v - rho));
     }
-    double bound = (double) max * max * patterns.count();
-    if (!Float.isFinite(max) || bound > Float.MAX_VALUE / 4) {
+    checkMagnitude(max, patterns.count());
+  }
+
+  /**
+   * The overflow guard of {@link #check}, for callers that gather the pattern statistics
+   * themselves (e.g. on a cluster): rejects {@code max² · P > Float.MAX_VALUE / 4}.
+   *
+   * @param maxAbsCentred {@code max |x - rho|} over all values, computed in float32
+   * @param p the number of patterns of the call
+   * @throws IllegalArgumentException if the summed outer products could overflow float32
+   */
+  public static void checkMagnitude(float maxAbsCentred, long p) {
+    double bound = (double) maxAbsCentred * maxAbsCentred * p;
+    if (!Float.isFinite(maxAbsCentred) || bound > Float.MAX_VALUE / 4) {
       throw new IllegalArgumentException(
           "pattern values up to "
-              + max
+              + maxAbsCentred
               + " in magnitude would overflow float32 weights (sum of "
-              + patterns.count()
+              + p
               + " outer products)");
     }
   }

@@ -310,6 +310,25 @@ public final class AmariHopfieldNetwork {
   }
 
   /**
+   * Recalls one cue as query {@code queryIndex} of a batch: identical to element {@code
+   * queryIndex} of {@link #recallBatch} over the same cues (the index only matters for a seeded
+   * random asynchronous order, whose permutations depend on it). For recall split across threads
+   * or machines. The network is not changed.
+   *
+   * @throws IllegalArgumentException as {@link #recall(float[], RecallOptions)}, or if {@code
+   *     queryIndex < 0}
+   */
+  public RecallResult recall(float[] cue, RecallOptions options, int queryIndex) {
+    Objects.requireNonNull(options, "options");
+    if (queryIndex < 0) {
+      throw new IllegalArgumentException("query index must be >= 0, got " + queryIndex);
+    }
+    checkCue(cue, queryIndex, numNeurons());
+    Dynamics d = effective(options);
+    return RecallEngine.run(weights, d, cue, options, queryIndex);
+  }
+
+  /**
    * Recalls each cue independently (each starts from its own input), as CANNs' {@code
    * predict_batch}. The network is not changed.
    *

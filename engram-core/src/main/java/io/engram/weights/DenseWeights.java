@@ -159,6 +159,40 @@ public final class DenseWeights implements Weights {
     Kernels.syrkAdd(n, p, centred, w, divisor, negate);
   }
 
+  /**
+   * Adds an already accumulated Hebbian sum in place: for {@code i <= j}, {@code u = S[i][j]}
+   * divided by {@code divisor} (when {@code divisor != 1}), negated when {@code negate}, then
+   * {@code W[i][j] += u} and, off the diagonal, {@code W[j][i] += u}. This is the tail of {@link
+   * #addHebbian} with {@code acc} supplied by the caller (e.g. summed on a cluster), so with the
+   * same {@code S} both give bit-identical weights. Only the upper triangle of {@code S} is read.
+   *
+   * @param sums N x N row-major {@code S = Σ_k t_k t_kᵀ} (float32); not modified
+   * @param divisor P when normalising, else 1
+   * @param negate true for the anti-Hebbian rule
+   * @throws IllegalArgumentException if {@code sums} is not N x N
+   */
+  public void addSums(float[] sums, float divisor, boolean negate) {
+    if (sums == null || sums.length != w.length) {
+      throw new IllegalArgumentException("sums are not an N x N matrix for N = " + n);
+    }
+    for (int i = 0; i < n; i++) {
+      int row = i * n;
+      for (int j = i; j < n; j++) {
+        float u = sums[row + j];
+        if (divisor != 1f) {
+          u = u / divisor;
+        }
+        if (negate) {
+          u = -u;
+        }
+        w[row + j] += u;
+        if (j != i) {
+          w[j * n + i] += u;
+        }
+      }
+    }
+  }
+
   @Override
   public void zeroDiagonal() {
     for (int i = 0; i < n; i++) {

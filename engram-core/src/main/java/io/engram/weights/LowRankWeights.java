@@ -145,6 +145,74 @@ public final class LowRankWeights implements Weights {
     return n;
   }
 
+  /**
+   * One stored training call, for persistence: the centred patterns (rows x N, row-major), the
+   * divisor (P when normalising, else 1), whether it was anti-Hebbian, and whether the diagonal
+   * was zeroed right after it (a {@code zeroDiagonal} option or a resize).
+   */
+  public record Factor(float[] patterns, int rows, float divisor, boolean negate, boolean zeroDiagonalAfter) {}
+
+  /** The stored training calls in order (copies of the patterns). */
+  public List<Factor> factors() {
+    List<Factor> r = new ArrayList<>(blocks.size());
+    for (int k = 0; k < blocks.size(); k++) {
+      Block b = blocks.get(k);
+      r.add(new Factor(b.t.clone(), b.p, b.divisor, b.negate, zeroAfter.get(k)));
+    }
+    return r;
+  }
+
+  /** The diagonal W had before the first stored call (a copy; zero unless made by {@link #from}). */
+  public float[] baseDiagonal() {
+    return base.clone();
+  }
+
+  /**
+   * Rebuilds low-rank weights from their factors by replaying them: start from {@code
+   * baseDiagonal}, add each call, zero the diagonal where a factor says so. The result equals the
+   * weights the factors were taken from, bit for bit.
+   *
+   * @throws IllegalArgumentException on wrong lengths, non-finite values, or a divisor that is not
+   *     a finite number > 0
+   */
+  public static LowRankWeights of(int n, List<Factor> factors, float[] baseDiagonal) {
+    LowRankWeights w = zeros(n);
+    if (baseDiagonal == null || baseDiagonal.length != n) {
+      throw new IllegalArgumentException(
+          "base diagonal has length " + (baseDiagonal == null ? "null" : baseDiagonal.length) + ", expected " + n);
+    }
+    for (int i = 0; i < n; i++) {
+      if (!Float.isFinite(baseDiagonal[i])) {
+        throw new IllegalArgumentException("base diagonal[" + i + "] is " + baseDiagonal[i]);
+      }
+    }
+    System.arraycopy(baseDiagonal, 0, w.g, 0, n);
+    System.arraycopy(baseDiagonal, 0, w.base, 0, n);
+    int k = 0;
+    for (Factor f : factors) {
+      if (f.rows() < 1 || f.patterns() == null || f.patterns().length != (long) f.rows() * n) {
+        throw new IllegalArgumentException(
+            "factor " + k + " has " + (f.patterns() == null ? "no" : String.valueOf(f.patterns().length))
+                + " values, expected " + f.rows() + " x " + n);
+      }
+      if (!(f.divisor() > 0f) || !Float.isFinite(f.divisor())) {
+        throw new IllegalArgumentException("factor " + k + " has divisor " + f.divisor() + ", expected > 0");
+      }
+      float[] t = f.patterns();
+      for (int i = 0; i < t.length; i++) {
+        if (!Float.isFinite(t[i])) {
+          throw new IllegalArgumentException("factor " + k + " has a non-finite value " + t[i] + " at " + i);
+        }
+      }
+      w.addHebbian(t, f.rows(), f.divisor(), f.negate());
+      if (f.zeroDiagonalAfter()) {
+        w.zeroDiagonal();
+      }
+      k++;
+    }
+    return w;
+  }
+
   @Override
   public String representation() {
     return "low-rank";

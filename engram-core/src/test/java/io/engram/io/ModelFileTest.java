@@ -57,6 +57,67 @@ class ModelFileTest {
   }
 
   @Test
+  void low_rank_models_round_trip_exactly_and_stay_low_rank() throws IOException {
+    java.util.SplittableRandom r = new java.util.SplittableRandom(21);
+    AmariHopfieldNetwork net =
+        AmariHopfieldNetwork.create(
+            40, Dynamics.DEFAULT, io.engram.weights.WeightsMode.LOW_RANK);
+    float[][] a = new float[3][40];
+    float[][] b = new float[2][40];
+    float[][] c = new float[4][30];
+    for (float[][] x : java.util.List.of(a, b, c)) {
+      for (float[] row : x) {
+        for (int i = 0; i < row.length; i++) {
+          row[i] = (float) (r.nextDouble() * 2 - 1);
+        }
+      }
+    }
+    HebbianTrainer.create(net, HebbianOptions.DEFAULTS.withZeroDiagonal(false)).train(a);
+    AntiHebbianTrainer.create(net, HebbianOptions.DEFAULTS.withNormalizeByPatterns(false)).train(b);
+    net.resize(35, true); // shrink: drops columns, zeroes the diagonal
+    HebbianTrainer.create(net, HebbianOptions.DEFAULTS.withZeroDiagonal(false)).train(
+        java.util.Arrays.stream(c).map(row -> java.util.Arrays.copyOf(row, 35)).toArray(float[][]::new));
+    assertEquals("low-rank", net.weights().representation());
+    Path f = tmp.resolve("lr.npz");
+    ModelFile.write(f, net);
+    AmariHopfieldNetwork back = ModelFile.read(f);
+    assertEquals("low-rank", back.weights().representation());
+    assertEquals(io.engram.weights.WeightsMode.LOW_RANK, back.weightsMode());
+    assertArrayEquals(net.weightMatrix(), back.weightMatrix());
+    float[] s = new float[35];
+    for (int i = 0; i < s.length; i++) {
+      s[i] = r.nextBoolean() ? 1 : -1;
+    }
+    float[] f1 = new float[35];
+    float[] f2 = new float[35];
+    net.weights().multiply(s, f1);
+    back.weights().multiply(s, f2);
+    assertArrayEquals(f1, f2, "fields must be bit-identical after a round trip");
+    assertEquals(net.history(), back.history());
+  }
+
+  @Test
+  void a_million_neuron_model_is_saved_without_a_dense_matrix() throws IOException {
+    int n = 1_000_000;
+    AmariHopfieldNetwork net = AmariHopfieldNetwork.create(n);
+    float[][] x = new float[2][n];
+    java.util.SplittableRandom r = new java.util.SplittableRandom(3);
+    for (float[] row : x) {
+      for (int i = 0; i < n; i++) {
+        row[i] = r.nextBoolean() ? 1 : -1;
+      }
+    }
+    HebbianTrainer.create(net).train(x);
+    Path f = tmp.resolve("big.npz");
+    ModelFile.write(f, net);
+    // T0 (2 x N), state and base diagonal: 16 bytes per neuron, against 4 N² = 4 TB dense
+    assertTrue(Files.size(f) < 16L * n + 100_000, "size " + Files.size(f));
+    AmariHopfieldNetwork back = ModelFile.read(f);
+    assertEquals(n, back.numNeurons());
+    assertArrayEquals(x[1], back.recall(x[1]).state());
+  }
+
+  @Test
   void a_failed_write_leaves_the_old_file_and_no_temporary() throws IOException {
     Path f = tmp.resolve("m.npz");
     ModelFile.write(f, sample(UpdateMode.synchronous()));

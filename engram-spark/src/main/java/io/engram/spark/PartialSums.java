@@ -1,0 +1,153 @@
+package io.engram.spark;
+
+import io.engram.kernels.Kernels;
+import io.engram.weights.DenseWeights;
+import java.util.Arrays;
+import java.util.Collections;
+import java.util.Iterator;
+import java.util.List;
+import java.util.NoSuchElementException;
+
+/**
+ * The per-partition kernels of distributed training: centring, and the partial sums {@code
+ * Σ_k t_k t_kᵀ} over one partition's patterns, accumulated in float32 in the partition's order.
+ */
+final class PartialSums {
+
+  /** Rows per chunk: at most this many values are buffered at once (64 MiB of floats). */
+  private static final int CHUNK_VALUES = 1 << 24;
+
+  private PartialSums() {}
+
+  /** Rows per chunk for pattern length n. */
+  static int chunkRows(int n) {
+    return Math.max(1, CHUNK_VALUES / n);
+  }
+
+  /**
+   * Reads up to {@code rows} patterns into {@code buf} as {@code t = x - rho} (float32), or
+   * copied when not centring.
+   *
+   * @return the number of patterns read
+   */
+  static int fill(Iterator<float[]> it, int n, float rho, boolean centre, float[] buf, int rows) {
+    int k = 0;
+    while (k < rows && it.hasNext()) {
+      float[] x = it.next();
+      if (x == null || x.length != n) {
+        // the statistics pass saw every pattern; a change since means the input is not stable
+        throw new IllegalStateException(
+            "a pattern changed length between passes (expected " + n + "); persist the input RDD");
+      }
+      int off = k * n;
+      if (centre) {
+        for (int i = 0; i < n; i++) {
+          buf[off + i] = x[i] - rho;
+        }
+      } else {
+        System.arraycopy(x, 0, buf, off, n);
+      }
+      k++;
+    }
+    return k;
+  }
+
+  /**
+   * The dense N x N partial sum of one partition, with the core's kernel ({@link
+   * DenseWeights#addHebbian} with divisor 1); empty for an empty partition, so that no zero
+   * matrix is ever shipped.
+   */
+  static Iterator<float[]> dense(Iterator<float[]> it, int n, float rho, boolean centre) {
+    if (!it.hasNext()) {
+      return Collections.emptyIterator();
+    }
+    int chunk = chunkRows(n);
+    float[] buf = new float[chunk * n];
+    DenseWeights acc = DenseWeights.zeros(n);
+    int k;
+    while ((k = fill(it, n, rho, centre, buf, chunk)) > 0) {
+      float[] t = k == chunk ? buf : Arrays.copyOf(buf, k * n);
+      int rows = k;
+      // Spark runs one task per core already: the kernel stays on this task's thread
+      Kernels.sequentially(
+          () -> {
+            acc.addHebbian(t, rows, 1f, false);
+            return null;
+          });
+    }
+    return List.of(acc.toDenseArray()).iterator();
+  }
+
+  /** {@code a += b}, element-wise; returns {@code a}. */
+  static float[] add(float[] a, float[] b) {
+    for (int i = 0; i < a.length; i++) {
+      a[i] += b[i];
+    }
+    return a;
+  }
+
+  /**
+   * The upper blocks (I <= J) of one partition's partial sum, as (key, block) pairs with key
+   * {@code I · g + J}, produced lazily: one chunk of patterns at a time, one block at a time.
+   * Block (I, J) holds rows {@code [I·B, ..)} by columns {@code [J·B, ..)}, row-major.
+   */
+  static Iterator<scala.Tuple2<Long, float[]>> blocks(
+      Iterator<float[]> it, int n, int blockSize, float rho, boolean centre) {
+    int g = (n + blockSize - 1) / blockSize;
+    int chunk = chunkRows(n);
+    return new Iterator<>() {
+      private final float[] buf = new float[chunk * n];
+      private int rows;
+      private int bi = g;
+      private int bj = g;
+
+      @Override
+      public boolean hasNext() {
+        if (bi < g) {
+          return true;
+        }
+        rows = fill(it, n, rho, centre, buf, chunk);
+        bi = rows > 0 ? 0 : g;
+        bj = 0;
+        return rows > 0;
+      }
+
+      @Override
+      public scala.Tuple2<Long, float[]> next() {
+        if (!hasNext()) {
+          throw new NoSuchElementException();
+        }
+        float[] b = block(buf, rows, n, blockSize, bi, bj);
+        scala.Tuple2<Long, float[]> out = new scala.Tuple2<>((long) bi * g + bj, b);
+        if (++bj == g) {
+          bi++;
+          bj = bi;
+        }
+        return out;
+      }
+    };
+  }
+
+  /**
+   * {@code Σ_k t_k[I-rows] t_k[J-cols]ᵀ} over {@code p} centred rows, float32, in row order (the
+   * same products and order as the core's kernel, so a diagonal block is exactly symmetric).
+   */
+  static float[] block(float[] t, int p, int n, int blockSize, int bi, int bj) {
+    int r0 = bi * blockSize;
+    int c0 = bj * blockSize;
+    int rows = Math.min(blockSize, n - r0);
+    int cols = Math.min(blockSize, n - c0);
+    float[] acc = new float[rows * cols];
+    for (int r = 0; r < rows; r++) {
+      int out = r * cols;
+      for (int k = 0; k < p; k++) {
+        int row = k * n;
+        float a = t[row + r0 + r];
+        for (int c = 0; c < cols; c++) {
+          acc[out + c] += a * t[row + c0 + c];
+        }
+      }
+    }
+    return acc;
+  }
+}

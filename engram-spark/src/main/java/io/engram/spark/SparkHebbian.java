@@ -1,0 +1,224 @@
+package io.engram.spark;
+
+import io.engram.io.BlockedWeights;
+import io.engram.learning.HebbianOptions;
+import io.engram.learning.HebbianRule;
+import io.engram.learning.HebbianSums;
+import io.engram.learning.PatternBlock;
+import io.engram.learning.TrainingRecord;
+import io.engram.network.AmariHopfieldNetwork;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.file.Path;
+import java.util.Iterator;
+import java.util.List;
+import java.util.Objects;
+import org.apache.spark.api.java.JavaRDD;
+import scala.Tuple2;
+
+/**
+ * Hebbian and anti-Hebbian training from a distributed pattern set: one call is one training call
+ * of the core ({@link AmariHopfieldNetwork#train} with a {@link HebbianRule}), with the same
+ * options and the same result:
+ *
+ * <pre>
+ *   rho = float32 mean of all P x N values        (one aggregate over the RDD: sum and count)
+ *   t_k = x_k - rho                               (float32, on the executors)
+ *   S   = Σ_k t_k t_kᵀ                            (see the strategies)
+ *   W  <- W ± S / P;  diag(W) = 0 if zeroDiagonal (on the driver, {@link HebbianSums})
+ * </pre>
+ *
+ * <p>Strategies ({@link Strategy}): {@code COLLECT} brings the patterns to the driver and trains
+ * there with the core (bit-identical to the core; the right choice for low-rank networks, whose
+ * memory is P·N rather than N²); {@code REDUCE} computes one dense partial {@code S} per
+ * partition ({@code mapPartitions}, in pattern order with the core's kernel) and sums the
+ * partials with a tree reduction ({@code treeReduce}: no N x N zero value is shipped with the
+ * tasks). {@code REDUCE} equals the core up to float32 rounding of the sum's association (exactly
+ * whenever every partial sum is exact, e.g. ±1 patterns without centring; bit for bit with one
+ * partition). For N too large for one machine, {@link #trainBlocked} reduces by block and writes
+ * the weights block by block.
+ *
+ * <p>The RDD is read twice (statistics, then sums): persist it if it is expensive to compute.
+ * Validation matches the core (same length, finite values, overflow guard), with the problem named
+ * by partition and row; a failed call leaves the network unchanged. Not thread-safe for one
+ * network (it mutates it, as {@code train} does).
+ */
+public final class SparkHebbian {
+
+  /** How the outer-product sum is formed. */
+  public enum Strategy {
+    /**
+     * {@link #COLLECT} while {@code 2P <= N} (where low-rank weights pay) and the patterns are at
+     * most {@link #AUTO_COLLECT_MAX_VALUES} values; else {@link #REDUCE}.
+     */
+    AUTO,
+    /** Collect the patterns to the driver and train there with the core. */
+    COLLECT,
+    /** Dense partial sums per partition, combined with a tree reduction. */
+    REDUCE
+  }
+
+  /** The largest P·N that {@link Strategy#AUTO} collects (2^26 values, 256 MiB). */
+  public static final long AUTO_COLLECT_MAX_VALUES = 1L << 26;
+
+  /** The depth of the tree reduction of dense partials (Spark's default). */
+  private static final int TREE_DEPTH = 2;
+
+  private SparkHebbian() {}
+
+  /**
+   * One training call with {@link Strategy#AUTO}, resizing as the rule's {@link
+   * HebbianOptions#preserveOnResize()} says (as {@code HebbianTrainer} does).
+   *
+   * @return the record appended to the network's history, or null for an empty RDD
+   */
+  public static TrainingRecord train(
+      AmariHopfieldNetwork network, HebbianRule rule, JavaRDD<float[]> patterns) {
+    return train(network, rule, patterns, Strategy.AUTO);
+  }
+
+  /**
+   * One training call with a chosen strategy.
+   *
+   * @param network the network to train (the driver's copy; mutated)
+   * @param rule the Hebbian or anti-Hebbian rule and its options
+   * @param patterns the patterns, each of the same length N, finite values
+   * @return the record appended to the network's history, or null for an empty RDD
+   * @throws IllegalArgumentException for a ragged, empty-length, null or non-finite pattern, or
+   *     values that would overflow float32 weights; the network is then unchanged
+   */
+  public static TrainingRecord train(
+      AmariHopfieldNetwork network, HebbianRule rule, JavaRDD<float[]> patterns, Strategy strategy) {
+    Objects.requireNonNull(network, "network");
+    Objects.requireNonNull(rule, "rule");
+    Objects.requireNonNull(strategy, "strategy");
+    HebbianOptions o = rule.hebbianOptions();
+    PatternStats stats = stats(patterns, o);
+    if (stats.rows == 0) {
+      return null;
+    }
+    int p = (int) stats.rows;
+    int n = stats.n;
+    if (strategy == Strategy.COLLECT
+        || strategy == Strategy.AUTO
+            && 2L * p <= n
+            && (long) p * n <= AUTO_COLLECT_MAX_VALUES) {
+      List<float[]> rows = patterns.collect();
+      return network.train(rule, PatternBlock.of(rows), o.preserveOnResize());
+    }
+    float rho = stats.rho(o.subtractMean());
+    boolean centre = o.subtractMean();
+    float[] sums =
+        patterns
+            .mapPartitions(it -> PartialSums.dense(it, n, rho, centre))
+            .treeReduce(PartialSums::add, TREE_DEPTH);
+    return HebbianSums.apply(network, rule, sums, n, p, rho, o.preserveOnResize());
+  }
+
+  /**
+   * One training call on zero weights for N too large to hold on one machine: the partial sums
+   * are reduced by (row block, column block), finished on the executors ({@code ± S / P}, zero
+   * diagonal) and streamed to the driver one partition at a time, which writes them with {@link
+   * BlockedWeights} (the upper blocks as {@code .npy}, then the manifest). The result equals
+   * {@code train} on a fresh network up to the float32 association of the sums; {@link
+   * BlockedWeights#read} loads it where N fits a dense matrix.
+   *
+   * <p>Executor memory: one chunk of patterns and the partition's map-side blocks (Spark spills
+   * them to disk when needed); driver memory: one partition of finished blocks.
+   *
+   * @param dir an existing folder on the driver's file system; its blocks and manifest are
+   *     replaced
+   * @param blockSize B, the side of a block (N need not be a multiple)
+   * @return the record of the call (also in the manifest), or null for an empty RDD (nothing is
+   *     written)
+   * @throws IllegalArgumentException as {@link #train}, or for a block size below 1
+   * @throws UncheckedIOException if writing fails (earlier blocks may remain, without a manifest)
+   */
+  public static TrainingRecord trainBlocked(
+      HebbianRule rule, JavaRDD<float[]> patterns, int blockSize, Path dir) {
+    Objects.requireNonNull(rule, "rule");
+    Objects.requireNonNull(dir, "dir");
+    if (blockSize < 1) {
+      throw new IllegalArgumentException("block size must be >= 1, got " + blockSize);
+    }
+    HebbianOptions o = rule.hebbianOptions();
+    PatternStats stats = stats(patterns, o);
+    if (stats.rows == 0) {
+      return null;
+    }
+    int p = (int) stats.rows;
+    int n = stats.n;
+    float rho = stats.rho(o.subtractMean());
+    boolean centre = o.subtractMean();
+    int g = BlockedWeights.gridSize(n, blockSize);
+    int blocks = (int) Math.min(Integer.MAX_VALUE, (long) g * (g + 1) / 2);
+    int parts = Math.max(1, Math.min(blocks, patterns.getNumPartitions()));
+    float divisor = o.normalizeByPatterns() ? (float) p : 1f;
+    boolean negate = rule.isAnti();
+    boolean zeroDiagonal = o.zeroDiagonal();
+    Iterator<Tuple2<Long, float[]>> finished =
+        patterns
+            .mapPartitionsToPair(it -> PartialSums.blocks(it, n, blockSize, rho, centre))
+            .reduceByKey(PartialSums::add, parts)
+            .map(kv -> finish(kv, g, blockSize, divisor, negate, zeroDiagonal))
+            .toLocalIterator();
+    TrainingRecord rec =
+        new TrainingRecord(rule.name(), rule.options(), p, n, centre ? rho : Float.NaN);
+    try {
+      while (finished.hasNext()) {
+        Tuple2<Long, float[]> kv = finished.next();
+        int bi = (int) (kv._1() / g);
+        int bj = (int) (kv._1() % g);
+        BlockedWeights.writeBlock(dir, n, blockSize, bi, bj, kv._2());
+      }
+      BlockedWeights.writeManifest(dir, n, blockSize, rec);
+    } catch (IOException e) {
+      throw new UncheckedIOException("writing blocked weights to " + dir + ": " + e.getMessage(), e);
+    }
+    return rec;
+  }
+
+  /**
+   * {@code u = ± S / P} on one block, as {@link HebbianSums} adds it to zero weights ({@code 0 +
+   * u}, so that a zero is never negative), diagonal zeroed on diagonal blocks when asked.
+   */
+  private static Tuple2<Long, float[]> finish(
+      Tuple2<Long, float[]> kv, int g, int blockSize, float divisor, boolean negate, boolean zeroDiagonal) {
+    float[] b = kv._2();
+    for (int i = 0; i < b.length; i++) {
+      float u = b[i];
+      if (divisor != 1f) {
+        u = u / divisor;
+      }
+      if (negate) {
+        u = -u;
+      }
+      b[i] = 0f + u;
+    }
+    int bi = (int) (kv._1() / g);
+    if (zeroDiagonal && bi == kv._1() % g) {
+      int cols = (int) Math.round(Math.sqrt(b.length)); // a diagonal block is square
+      for (int r = 0; r < cols; r++) {
+        b[r * cols + r] = 0f;
+      }
+    }
+    return kv;
+  }
+
+  /**
+   * One pass: P, N, sum, min and max; throws the first problem found, or values that would
+   * overflow float32 weights (the core's guard, with the core's rho).
+   */
+  private static PatternStats stats(JavaRDD<float[]> patterns, HebbianOptions o) {
+    Objects.requireNonNull(patterns, "patterns");
+    PatternStats s =
+        patterns
+            .mapPartitionsWithIndex((i, it) -> List.of(PatternStats.of(i, it)).iterator(), false)
+            .fold(new PatternStats(), PatternStats::merge);
+    s.throwIfInvalid();
+    if (s.rows > 0) {
+      HebbianRule.checkMagnitude(s.maxAbsCentred(s.rho(o.subtractMean())), s.rows);
+    }
+    return s;
+  }
+}
