@@ -40,7 +40,7 @@ final class DemoCommand implements Callable<Integer> {
 
   @Spec CommandSpec spec;
 
-  @Option(names = "--size", defaultValue = "64x64", paramLabel = "WxH", description = "Image size, N = W*H neurons (default: ${DEFAULT-VALUE}).")
+  @Option(names = "--size", defaultValue = "128x128", paramLabel = "WxH", description = "Image size, N = W*H neurons (default: ${DEFAULT-VALUE}, as in the CANNs example).")
   String size;
 
   @Option(names = "--patterns", paramLabel = "P", description = "How many images to store, 1..4 (default: 4); with --neurons, random patterns (default: 6).")
