@@ -49,7 +49,7 @@ class CliContractTest {
     queries = tmp.resolve("queries.npy");
     Npy.write(queries, NdArray.ofFloats(q, p, n));
     model = tmp.resolve("model.npz");
-    Cli.Result res = Cli.run("train", "--patterns", patterns.toString(), "--out", model.toString());
+    ToolRun.Result res = ToolRun.run("train", "--patterns", patterns.toString(), "--out", model.toString());
     assertEquals(0, res.status(), res.toString());
   }
 
@@ -74,7 +74,7 @@ class CliContractTest {
 
   private void assertUserError(String expectedText, String... args) throws IOException {
     Set before = snapshot();
-    Cli.Result r = Cli.run(args);
+    ToolRun.Result r = ToolRun.run(args);
     assertEquals(2, r.status(), r.toString());
     assertTrue(r.err().startsWith("engram: "), r.toString());
     assertTrue(r.err().contains(expectedText), "expected '" + expectedText + "' in " + r);
@@ -86,8 +86,8 @@ class CliContractTest {
   void recall_writes_float32_states_and_the_report() throws IOException {
     Path out = tmp.resolve("out");
     Path report = tmp.resolve("rep");
-    Cli.Result r =
-        Cli.run("recall", "--model", model.toString(), "--queries", queries.toString(), "--out", out.toString(), "--report", report.toString());
+    ToolRun.Result r =
+        ToolRun.run("recall", "--model", model.toString(), "--queries", queries.toString(), "--out", out.toString(), "--report", report.toString());
     assertEquals(0, r.status(), r.toString());
     NdArray a = Npy.read(out); // written exactly at the path given, no extension added
     assertEquals(io.engram.io.DType.FLOAT32, a.dtype());
@@ -109,8 +109,8 @@ class CliContractTest {
   void dynamics_flags_override_the_model_for_recall_only() throws IOException {
     byte[] before = Files.readAllBytes(model);
     Path out = tmp.resolve("o.npy");
-    Cli.Result r =
-        Cli.run(
+    ToolRun.Result r =
+        ToolRun.run(
             "recall", "--model", model.toString(), "--queries", queries.toString(), "--out", out.toString(),
             "--activation", "tanh", "--temperature", "50", "--threshold", "0.1", "--update", "async", "--seed", "3",
             "--iterations", "5");
@@ -126,8 +126,8 @@ class CliContractTest {
 
   @Test
   void successive_training_with_init_and_out_on_the_same_file() throws IOException {
-    Cli.Result r =
-        Cli.run("train", "--patterns", patterns.toString(), "--init", model.toString(), "--out", model.toString(), "--rule", "anti-hebbian");
+    ToolRun.Result r =
+        ToolRun.run("train", "--patterns", patterns.toString(), "--init", model.toString(), "--out", model.toString(), "--rule", "anti-hebbian");
     assertEquals(0, r.status(), r.toString());
     AmariHopfieldNetwork net = ModelFile.read(model);
     assertEquals(2, net.history().size());
@@ -139,18 +139,18 @@ class CliContractTest {
   @Test
   void export_writes_the_dense_matrix() throws IOException {
     Path w = tmp.resolve("W.npy");
-    assertEquals(0, Cli.run("export", "--model", model.toString(), "--weights", w.toString()).status());
+    assertEquals(0, ToolRun.run("export", "--model", model.toString(), "--weights", w.toString()).status());
     assertArrayEquals(ModelFile.read(model).weightMatrix(), Npy.read(w).toFloatArray());
     assertArrayEquals(new int[] {64, 64}, Npy.read(w).shape());
   }
 
   @Test
   void inspect_text_and_json() throws IOException {
-    Cli.Result t = Cli.run("inspect", model.toString(), "--patterns", patterns.toString());
+    ToolRun.Result t = ToolRun.run("inspect", model.toString(), "--patterns", patterns.toString());
     assertEquals(0, t.status(), t.toString());
     assertTrue(t.out().contains("neurons            64"), t.out());
     assertTrue(t.out().contains("4 of 4 patterns are fixed points"), t.out());
-    Cli.Result j = Cli.run("inspect", model.toString(), "--json");
+    ToolRun.Result j = ToolRun.run("inspect", model.toString(), "--json");
     assertEquals(0, j.status());
     @SuppressWarnings("unchecked")
     Map<String, Object> m = (Map<String, Object>) Json.parse(j.out());
@@ -209,7 +209,7 @@ class CliContractTest {
   @Test
   void help_on_every_command_has_examples() {
     for (String c : new String[] {"train", "recall", "export", "inspect", "demo"}) {
-      Cli.Result r = Cli.run(c, "--help");
+      ToolRun.Result r = ToolRun.run(c, "--help");
       assertEquals(0, r.status(), c);
       assertTrue(r.out().contains("Example"), c + ": " + r.out());
     }

@@ -91,7 +91,7 @@ class CliFixtureTest {
           args.add(f.toString());
         }
         byte[] before = modelExists ? Files.readAllBytes(model) : null;
-        Cli.Result r = Cli.run(args.toArray(new String[0]));
+        ToolRun.Result r = ToolRun.run(args.toArray(new String[0]));
         if (step.containsKey("expect_error")) {
           assertEquals(2, r.status(), where + ": " + r);
           assertTrue(r.err().startsWith("engram: ") && r.err().strip().lines().count() == 1, where + ": " + r);
@@ -127,7 +127,7 @@ class CliFixtureTest {
           args.addAll(List.of("--order", Fixtures.dir().resolve((String) step.get("async_order")).toString()));
         }
         byte[] before = Files.readAllBytes(model);
-        Cli.Result r = Cli.run(args.toArray(new String[0]));
+        ToolRun.Result r = ToolRun.run(args.toArray(new String[0]));
         assertArrayEquals(before, Files.readAllBytes(model), where + ": recall changed the model");
         NdArray in = Npy.read(inputs);
         if (in.dim(in.rank() - 1) != n) {
@@ -187,7 +187,7 @@ class CliFixtureTest {
   private static void assertWeights(Path model, Path dir, float[] expected, int n, double atol, String where)
       throws IOException {
     Path w = dir.resolve("W.npy");
-    Cli.Result r = Cli.run("export", "--model", model.toString(), "--weights", w.toString());
+    ToolRun.Result r = ToolRun.run("export", "--model", model.toString(), "--weights", w.toString());
     assertEquals(0, r.status(), where + ": " + r);
     NdArray a = Npy.read(w);
     assertArrayEquals(new int[] {n, n}, a.shape(), where + " W shape");
