@@ -7,6 +7,8 @@ import io.engram.learning.PatternBlock;
 import io.engram.learning.TrainingRecord;
 import io.engram.network.AmariHopfieldNetwork;
 import io.engram.network.Dynamics;
+import io.engram.weights.LowRankWeights;
+import io.engram.weights.Weights;
 import java.io.PrintWriter;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -73,6 +75,9 @@ final class InspectCommand implements Callable<Integer> {
     return 0;
   }
 
+  /** Largest N whose low-rank weights inspect forms densely to report their range. */
+  static final int MAX_LOW_RANK_SCAN = 8192;
+
   static Map<String, Object> describe(AmariHopfieldNetwork net, PatternBlock stored) {
     Map<String, Object> r = new LinkedHashMap<>();
     int n = net.numNeurons();
@@ -85,20 +90,34 @@ final class InspectCommand implements Callable<Integer> {
     r.put("capacity_usage", (double) net.storedPatterns() / net.storageCapacity());
     double sym = HopfieldAnalyzer.symmetryError(net.weights());
     r.put("symmetry_error", Double.isNaN(sym) ? null : (Object) sym);
-    double min = Double.POSITIVE_INFINITY;
-    double max = Double.NEGATIVE_INFINITY;
+    Weights w = net.weights();
     double diag = 0;
     for (int i = 0; i < n; i++) {
-      diag = Math.max(diag, Math.abs(net.weights().get(i, i)));
-      for (int j = 0; j < n; j++) {
-        double v = net.weights().get(i, j);
-        min = Math.min(min, v);
-        max = Math.max(max, v);
-      }
+      diag = Math.max(diag, Math.abs(w.get(i, i)));
     }
-    r.put("weight_min", min);
-    r.put("weight_max", max);
     r.put("max_abs_diagonal", diag);
+    // the range needs every entry: read in place for dense weights; formed with the training
+    // kernel for low-rank ones up to N = 8192 (256 MiB); beyond that it is not reported
+    float[] entries = w instanceof LowRankWeights && n <= MAX_LOW_RANK_SCAN ? w.toDenseArray() : null;
+    if (entries != null || !(w instanceof LowRankWeights)) {
+      double min = Double.POSITIVE_INFINITY;
+      double max = Double.NEGATIVE_INFINITY;
+      for (int i = 0; i < n; i++) {
+        for (int j = 0; j < n; j++) {
+          double v = entries != null ? entries[i * n + j] : w.get(i, j);
+          min = Math.min(min, v);
+          max = Math.max(max, v);
+        }
+      }
+      r.put("weight_min", min);
+      r.put("weight_max", max);
+    } else {
+      r.put("weight_min", null);
+      r.put("weight_max", null);
+    }
+    if (w instanceof LowRankWeights lr) {
+      r.put("rank", lr.rank());
+    }
     Dynamics d = net.dynamics();
     Map<String, Object> dyn = new LinkedHashMap<>();
     dyn.put("activation", d.activation().id());
@@ -159,12 +178,20 @@ final class InspectCommand implements Callable<Integer> {
         Locale.ROOT,
         "symmetry error     %s%n",
         sym == null ? "n/a (all-zero weights)" : String.format(Locale.ROOT, "%.3g (|W-Wt|/|W|)", ((Number) sym).doubleValue()));
-    out.printf(
-        Locale.ROOT,
-        "weight range       [%.6g, %.6g], max |diagonal| %.3g%n",
-        r.get("weight_min"),
-        r.get("weight_max"),
-        r.get("max_abs_diagonal"));
+    if (r.get("weight_min") != null) {
+      out.printf(
+          Locale.ROOT,
+          "weight range       [%.6g, %.6g], max |diagonal| %.3g%n",
+          r.get("weight_min"),
+          r.get("weight_max"),
+          r.get("max_abs_diagonal"));
+    } else {
+      out.printf(
+          Locale.ROOT,
+          "weight range       not scanned (low-rank, N > %d), max |diagonal| %.3g%n",
+          MAX_LOW_RANK_SCAN,
+          r.get("max_abs_diagonal"));
+    }
     @SuppressWarnings("unchecked")
     Map<String, Object> dyn = (Map<String, Object>) r.get("dynamics");
     out.printf(

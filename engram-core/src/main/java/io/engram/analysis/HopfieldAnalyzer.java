@@ -2,6 +2,7 @@ package io.engram.analysis;
 
 import io.engram.learning.PatternBlock;
 import io.engram.network.AmariHopfieldNetwork;
+import io.engram.weights.LowRankWeights;
 import io.engram.weights.Weights;
 
 /**
@@ -157,10 +158,20 @@ public final class HopfieldAnalyzer {
   }
 
   /**
-   * {@code ‖W - Wᵀ‖_F / ‖W‖_F}; 0 for symmetric weights, NaN for all-zero weights.
+   * {@code ‖W - Wᵀ‖_F / ‖W‖_F}; 0 for symmetric weights, NaN for all-zero weights. Low-rank
+   * weights ({@code Σ ±T_bᵀT_b / d_b + diag(g)}) are symmetric by construction (their entries
+   * {@code W[i][j]} and {@code W[j][i]} are the same sums in the same order): 0 without a scan,
+   * NaN when they hold nothing. Dense weights are scanned in O(N²).
    */
   public static double symmetryError(Weights w) {
     int n = w.size();
+    if (w instanceof LowRankWeights lr) {
+      boolean zero = lr.rank() == 0;
+      for (int i = 0; zero && i < n; i++) {
+        zero = w.get(i, i) == 0f;
+      }
+      return zero ? Double.NaN : 0.0;
+    }
     double asym = 0;
     double norm = 0;
     for (int i = 0; i < n; i++) {

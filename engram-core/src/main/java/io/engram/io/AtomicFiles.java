@@ -61,7 +61,7 @@ public final class AtomicFiles {
         if (temps.containsKey(abs)) {
           throw new IOException(e.getKey() + " is given twice as an output");
         }
-        Path tmp = Files.createTempFile(dir, "." + abs.getFileName() + ".", ".tmp");
+        Path tmp = createTemp(dir, abs);
         temps.put(abs, tmp);
         try (FileChannel ch = FileChannel.open(tmp, StandardOpenOption.WRITE, StandardOpenOption.TRUNCATE_EXISTING);
             OutputStream out = new BufferedOutputStream(Channels.newOutputStream(ch), 1 << 16)) {
@@ -86,4 +86,36 @@ public final class AtomicFiles {
       }
     }
   }
+
+  /**
+   * A new empty file beside the target. Unlike {@code Files.createTempFile} (always 0600) it gets
+   * the permissions a plain new file gets (the umask), or the target's when it exists, so that
+   * replacing a file does not change who may read it.
+   */
+  private static Path createTemp(Path dir, Path target) throws IOException {
+    Path base = dir != null ? dir : target.getFileSystem().getPath("");
+    for (int attempt = 0; ; attempt++) {
+      String name =
+          "." + target.getFileName() + "." + Long.toUnsignedString(RANDOM.nextLong(), 36) + ".tmp";
+      Path tmp = base.resolve(name);
+      try {
+        Files.createFile(tmp);
+      } catch (java.nio.file.FileAlreadyExistsException e) {
+        if (attempt < 16) {
+          continue;
+        }
+        throw e;
+      }
+      if (Files.exists(target)) {
+        try {
+          Files.setPosixFilePermissions(tmp, Files.getPosixFilePermissions(target));
+        } catch (UnsupportedOperationException | IOException e) {
+          // not a POSIX file system, or not ours to change: keep the default permissions
+        }
+      }
+      return tmp;
+    }
+  }
+
+  private static final java.security.SecureRandom RANDOM = new java.security.SecureRandom();
 }
