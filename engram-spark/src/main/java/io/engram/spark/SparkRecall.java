@@ -7,7 +7,11 @@ import io.engram.network.RecallOptions;
 import io.engram.network.RecallResult;
 import io.engram.network.UpdateMode;
 import java.io.Serializable;
+import java.util.ArrayDeque;
+import java.util.ArrayList;
 import java.util.Iterator;
+import java.util.List;
+import java.util.NoSuchElementException;
 import java.util.Objects;
 import org.apache.spark.api.java.JavaPairRDD;
 import org.apache.spark.api.java.JavaRDD;
@@ -16,10 +20,11 @@ import org.apache.spark.broadcast.Broadcast;
 import scala.Tuple2;
 
 /**
- * Batch recall on Spark: the trained network is broadcast once (a snapshot of its dense weights
- * and dynamics), and every query is recalled where it lies, exactly as {@link
- * AmariHopfieldNetwork#recall(float[], RecallOptions, int)} does with the query's id as its batch
- * index. Nothing is collected: the result is a lazy RDD of the same partitioning, so it scales to
+ * Batch recall on Spark: the trained network is broadcast once (a snapshot of its weights, dense
+ * or low-rank, and dynamics), and the queries are recalled where they lie, {@value #CHUNK} at a
+ * time through the core's batch kernel ({@link AmariHopfieldNetwork#recallBatch}); with a seeded
+ * random asynchronous order, one at a time as {@link AmariHopfieldNetwork#recall(float[],
+ * RecallOptions, int)} with the query's id as its batch index. Nothing is collected: the result is a lazy RDD of the same partitioning, so it scales to
  * any number of queries (write it out, or aggregate it).
  *
  * <p>Per query: {@code s <- cue}, then up to {@code maxIterations} steps of the network's dynamics
@@ -67,23 +72,59 @@ public final class SparkRecall {
     return recall(network, queries.zipWithIndex().mapToPair(Tuple2::swap), options);
   }
 
+  /**
+   * Queries recalled together on one task: one pass over the weights serves the whole chunk
+   * (the core's blocked batch kernel) instead of one pass per query.
+   */
+  static final int CHUNK = 64;
+
   private static Iterator<RecalledState> recallAll(
       NetworkSnapshot snapshot, Spec spec, Iterator<Tuple2<Long, float[]>> it) {
     AmariHopfieldNetwork net = snapshot.network();
     RecallOptions options = spec.toOptions();
     return new Iterator<>() {
+      private final ArrayDeque<RecalledState> ready = new ArrayDeque<>();
+
       @Override
       public boolean hasNext() {
-        return it.hasNext();
+        return !ready.isEmpty() || it.hasNext();
       }
 
       @Override
       public RecalledState next() {
-        Tuple2<Long, float[]> q = it.next();
-        long id = q._1();
+        if (ready.isEmpty()) {
+          if (!it.hasNext()) {
+            throw new NoSuchElementException();
+          }
+          fill();
+        }
+        return ready.removeFirst();
+      }
+
+      private void fill() {
+        if (spec.randomOrder) {
+          // a seeded random order depends on the query's index: one query at a time, by id
+          Tuple2<Long, float[]> q = it.next();
+          long id = q._1();
+          RecallResult r =
+              Kernels.sequentially(() -> net.recall(q._2(), options, spec.queryIndex(id)));
+          ready.add(new RecalledState(id, r.state(), r.steps(), r.converged(), r.energy()));
+          return;
+        }
+        List<Long> ids = new ArrayList<>(CHUNK);
+        List<float[]> cues = new ArrayList<>(CHUNK);
+        while (it.hasNext() && cues.size() < CHUNK) {
+          Tuple2<Long, float[]> q = it.next();
+          ids.add(q._1());
+          cues.add(q._2());
+        }
         // Spark runs one task per core already: the kernels stay on this task's thread
-        RecallResult r = Kernels.sequentially(() -> net.recall(q._2(), options, spec.queryIndex(id)));
-        return new RecalledState(id, r.state(), r.steps(), r.converged(), r.energy());
+        List<RecallResult> rs =
+            Kernels.sequentially(() -> net.recallBatch(cues.toArray(new float[0][]), options));
+        for (int i = 0; i < rs.size(); i++) {
+          RecallResult r = rs.get(i);
+          ready.add(new RecalledState(ids.get(i), r.state(), r.steps(), r.converged(), r.energy()));
+        }
       }
     };
   }
