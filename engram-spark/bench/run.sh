@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # Spark local[2] vs the core on 1 and 2 threads (docs/BENCHMARKS.md, "Spark").
-# Usage: engram-spark/bench/run.sh [P N Q]   (defaults 8192 4096 2000)
+# Usage: engram-spark/bench/run.sh [P N Q]   (defaults 16384 8192 20000)
 # Builds with the reactor (never installs), then runs io.engram.spark.bench.SparkBenchmark on
 # Spark's classpath with the JVM flags Spark's launcher adds. JAVA (default: java) picks the JDK.
 set -euo pipefail
@@ -17,6 +17,6 @@ for p in java.lang java.lang.invoke java.lang.reflect java.io java.net java.nio 
   opens="$opens --add-opens=java.base/$p=ALL-UNNAMED"
 done
 uptime
-exec "${JAVA:-java}" -Xmx12g -Dlog4j2.configurationFile="$root/engram-spark/bench/log4j2.properties" -XX:+IgnoreUnrecognizedVMOptions $opens \
+exec "${JAVA:-java}" -Xmx12g --add-modules jdk.incubator.vector -Dlog4j2.configurationFile="$root/engram-spark/bench/log4j2.properties" -XX:+IgnoreUnrecognizedVMOptions $opens \
   -Djdk.reflect.useDirectMethodHandle=false -Dio.netty.tryReflectionSetAccessible=true \
   -cp "$cp" io.engram.spark.bench.SparkBenchmark "$@"

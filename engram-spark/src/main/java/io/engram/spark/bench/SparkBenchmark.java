@@ -1,26 +1,23 @@
 package io.engram.spark.bench;
 
+import io.engram.kernels.Kernels;
 import io.engram.learning.HebbianOptions;
 import io.engram.learning.HebbianRule;
-import io.engram.learning.HebbianSums;
 import io.engram.learning.PatternBlock;
 import io.engram.network.AmariHopfieldNetwork;
+import io.engram.network.Dynamics;
 import io.engram.network.RecallOptions;
 import io.engram.network.RecallResult;
 import io.engram.spark.RecalledState;
 import io.engram.spark.SparkHebbian;
 import io.engram.spark.SparkRecall;
-import io.engram.weights.DenseWeights;
+import io.engram.weights.WeightsMode;
 import java.io.PrintStream;
-import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.Iterator;
 import java.util.List;
 import java.util.Locale;
 import java.util.SplittableRandom;
-import java.util.concurrent.ExecutorService;
-import java.util.concurrent.Executors;
-import java.util.concurrent.Future;
 import java.util.function.LongFunction;
 import java.util.function.Supplier;
 import java.util.stream.LongStream;
@@ -29,22 +26,24 @@ import org.apache.spark.api.java.JavaRDD;
 import org.apache.spark.api.java.JavaSparkContext;
 
 /**
- * Spark {@code local[2]} against the single-machine core on 1 and 2 threads, in the same JVM and
- * run: dense training (REDUCE) and batch recall. A tool, not part of the library (it prints).
+ * Spark {@code local[2]} against the single-machine core on 1 and 2 threads ({@link
+ * Kernels#setParallelism}), in the same JVM and run: dense training (REDUCE) and batch recall. A
+ * tool, not part of the library (it prints).
  *
- * <p>Usage: {@code SparkBenchmark [P N Q]} (defaults 8192 4096 2000): P ±1 patterns of length N
- * to train on; Q copies, 10% flipped, of the first N/10 of them to recall from a network that stores
- * those N/10 (sign, synchronous, at most 20 steps). Each
- * figure is the best of {@code engram.bench.reps} runs (default 2), after a small warm-up.
+ * <p>Usage: {@code SparkBenchmark [P N Q]} (defaults 16384 8192 20000): P ±1 patterns of length N
+ * to train on (dense weights); Q copies, 10% flipped, of the first N/10 of them to recall from a
+ * network that stores those N/10 (weights chosen automatically, i.e. low-rank; sign, synchronous,
+ * at most 20 steps). Each figure is the best of {@code engram.bench.reps} runs (default 2), after
+ * a small warm-up.
  */
 public final class SparkBenchmark {
 
   private SparkBenchmark() {}
 
   public static void main(String[] args) throws Exception {
-    int p = args.length > 0 ? Integer.parseInt(args[0]) : 8192;
-    int n = args.length > 1 ? Integer.parseInt(args[1]) : 4096;
-    int q = args.length > 2 ? Integer.parseInt(args[2]) : 2000;
+    int p = args.length > 0 ? Integer.parseInt(args[0]) : 16384;
+    int n = args.length > 1 ? Integer.parseInt(args[1]) : 8192;
+    int q = args.length > 2 ? Integer.parseInt(args[2]) : 20000;
     int reps = Integer.getInteger("engram.bench.reps", 2);
     PrintStream out = System.out;
     float[][] x = new float[p][];
@@ -85,36 +84,43 @@ public final class SparkBenchmark {
 
       // warm-up on a small slice, all paths
       float[][] wx = Arrays.copyOf(x, 64);
-      trainCore1(rule, wx);
-      trainCore2(rule, wx);
+      trainCore(rule, wx, 1);
+      trainCore(rule, wx, 2);
       trainSpark(rule, sc.parallelize(Arrays.asList(wx), 2), n);
-      recallSpark(trainCore1(rule, wx), sc.parallelize(Arrays.asList(wx), 2), RecallOptions.defaults());
+      recallSpark(trainCore(rule, wx, 2), sc.parallelize(Arrays.asList(wx), 2), RecallOptions.defaults());
 
-      out.printf(Locale.ROOT, "Spark %s local[2] context start: %.2f s%n", sc.version(), startup);
+      out.printf(
+          Locale.ROOT,
+          "Spark %s local[2] context start: %.2f s; kernels: %s%n",
+          sc.version(),
+          startup,
+          Kernels.isVectorized() ? "Vector API" : "plain Java");
       out.printf(Locale.ROOT, "training: P = %d, N = %d (%.1f GFLOP useful)%n", p, n, (double) p * n * n / 1e9);
       AmariHopfieldNetwork[] net = new AmariHopfieldNetwork[3];
-      double c1 = best(reps, () -> net[0] = trainCore1(rule, x));
-      double c2 = best(reps, () -> net[1] = trainCore2(rule, x));
+      double c1 = best(reps, () -> net[0] = trainCore(rule, x, 1));
+      double c2 = best(reps, () -> net[1] = trainCore(rule, x, 2));
       double sp = best(reps, () -> net[2] = trainSpark(rule, patternRdd, n));
       row(out, "core, 1 thread (network.train)", c1, c1);
-      row(out, "core, 2 threads (halves + HebbianSums)", c2, c1);
+      row(out, "core, 2 threads (network.train)", c2, c1);
       row(out, "spark local[2], 2 partitions, REDUCE", sp, c1);
       out.printf(Locale.ROOT, "  max |W_spark - W_core| = %.3g%n", maxDiff(net[0], net[2]));
 
-      AmariHopfieldNetwork trained = trainCore1(rule, Arrays.copyOf(x, stored));
+      AmariHopfieldNetwork trained = AmariHopfieldNetwork.create(n);
+      trained.train(rule, PatternBlock.of(Arrays.copyOf(x, stored)), true);
       RecallOptions o = RecallOptions.defaults();
       out.printf(
           Locale.ROOT,
-          "recall: Q = %d queries (10%% flipped), N = %d, %d stored, sign, sync, <= 20 steps%n",
+          "recall: Q = %d queries (10%% flipped), N = %d, %d stored (%s weights), sign, sync, <= 20 steps%n",
           q,
           n,
-          stored);
+          stored,
+          trained.weights().representation());
       long[] steps = new long[3];
       double r1 = best(reps, () -> steps[0] = recallCore(trained, cues, o, 1));
       double r2 = best(reps, () -> steps[1] = recallCore(trained, cues, o, 2));
       double rs = best(reps, () -> steps[2] = recallSpark(trained, cueRdd, o));
       row(out, "core, 1 thread (recallBatch)", r1, r1);
-      row(out, "core, 2 threads (recall per query)", r2, r1);
+      row(out, "core, 2 threads (recallBatch)", r2, r1);
       row(out, "spark local[2], 8 partitions", rs, r1);
       out.printf(Locale.ROOT, "  total steps: core %d, 2 threads %d, spark %d%n", steps[0], steps[1], steps[2]);
     } finally {
@@ -140,86 +146,38 @@ public final class SparkBenchmark {
     return (System.nanoTime() - t0) / 1e9;
   }
 
-  private static AmariHopfieldNetwork trainCore1(HebbianRule rule, float[][] x) {
-    AmariHopfieldNetwork net = AmariHopfieldNetwork.create(x[0].length);
-    net.train(rule, PatternBlock.of(x), true);
-    return net;
-  }
-
-  /** The core on two threads: each sums half of the centred patterns, then one HebbianSums. */
-  private static AmariHopfieldNetwork trainCore2(HebbianRule rule, float[][] x) {
-    int n = x[0].length;
-    PatternBlock all = PatternBlock.of(x);
-    float rho = rule.rho(all);
-    ExecutorService pool = Executors.newFixedThreadPool(2);
+  /** The core's own training with its kernels on {@code threads} threads, dense weights. */
+  private static AmariHopfieldNetwork trainCore(HebbianRule rule, float[][] x, int threads) {
+    int before = Kernels.parallelism();
+    Kernels.setParallelism(threads);
     try {
-      List<Future<float[]>> parts = new ArrayList<>();
-      int half = x.length / 2;
-      for (int[] r : new int[][] {{0, half}, {half, x.length}}) {
-        parts.add(pool.submit(() -> {
-          int rows = r[1] - r[0];
-          float[] t = new float[rows * n];
-          for (int k = 0; k < rows; k++) {
-            for (int i = 0; i < n; i++) {
-              t[k * n + i] = x[r[0] + k][i] - rho;
-            }
-          }
-          DenseWeights s = DenseWeights.zeros(n);
-          s.addHebbian(t, rows, 1f, false);
-          return s.toDenseArray();
-        }));
-      }
-      float[] a = parts.get(0).get();
-      float[] b = parts.get(1).get();
-      for (int i = 0; i < a.length; i++) {
-        a[i] += b[i];
-      }
-      AmariHopfieldNetwork net = AmariHopfieldNetwork.create(n);
-      HebbianSums.apply(net, rule, a, n, x.length, rho, true);
+      AmariHopfieldNetwork net =
+          AmariHopfieldNetwork.create(x[0].length, Dynamics.DEFAULT, WeightsMode.DENSE);
+      net.train(rule, PatternBlock.of(x), true);
       return net;
-    } catch (Exception e) {
-      throw new IllegalStateException(e);
     } finally {
-      pool.shutdown();
+      Kernels.setParallelism(before);
     }
   }
 
   private static AmariHopfieldNetwork trainSpark(HebbianRule rule, JavaRDD<float[]> x, int n) {
-    AmariHopfieldNetwork net = AmariHopfieldNetwork.create(n);
+    AmariHopfieldNetwork net = AmariHopfieldNetwork.create(n, Dynamics.DEFAULT, WeightsMode.DENSE);
     SparkHebbian.train(net, rule, x, SparkHebbian.Strategy.REDUCE);
     return net;
   }
 
+  /** The core's batch recall with its kernels on {@code threads} threads. */
   private static long recallCore(AmariHopfieldNetwork net, float[][] cues, RecallOptions o, int threads) {
-    if (threads == 1) {
+    int before = Kernels.parallelism();
+    Kernels.setParallelism(threads);
+    try {
       long s = 0;
       for (RecallResult r : net.recallBatch(cues, o)) {
         s += r.steps();
       }
       return s;
-    }
-    ExecutorService pool = Executors.newFixedThreadPool(threads);
-    try {
-      List<Future<Long>> parts = new ArrayList<>();
-      for (int t = 0; t < threads; t++) {
-        int first = t;
-        parts.add(pool.submit(() -> {
-          long s = 0;
-          for (int i = first; i < cues.length; i += threads) {
-            s += net.recall(cues[i], o, i).steps();
-          }
-          return s;
-        }));
-      }
-      long s = 0;
-      for (Future<Long> f : parts) {
-        s += f.get();
-      }
-      return s;
-    } catch (Exception e) {
-      throw new IllegalStateException(e);
     } finally {
-      pool.shutdown();
+      Kernels.setParallelism(before);
     }
   }
 
