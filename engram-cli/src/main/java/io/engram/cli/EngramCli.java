@@ -72,8 +72,9 @@ public final class EngramCli implements Runnable {
     cl.setParameterExceptionHandler(
         (ex, a) -> {
           CommandLine c = ex.getCommandLine();
-          c.getErr().println("engram: " + ex.getMessage());
-          c.getErr().println("Try '" + c.getCommandSpec().qualifiedName() + " --help' for more information.");
+          // one line, as every user error: the message, then where the help is
+          String msg = ex.getMessage() == null ? "bad arguments" : ex.getMessage().strip().replace('\n', ' ');
+          c.getErr().println("engram: " + msg + " (see '" + c.getCommandSpec().qualifiedName() + " --help')");
           c.getErr().flush();
           return USAGE;
         });

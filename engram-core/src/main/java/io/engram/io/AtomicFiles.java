@@ -105,6 +105,10 @@ public final class AtomicFiles {
           continue;
         }
         throw e;
+      } catch (IOException e) {
+        String why = e instanceof java.nio.file.FileSystemException f && f.getReason() != null ? f.getReason() : e.getClass().getSimpleName();
+        throw new java.nio.file.FileSystemException(
+            target.toString(), null, "cannot write a file in " + base.toAbsolutePath() + " (" + why + ")");
       }
       if (Files.exists(target)) {
         try {

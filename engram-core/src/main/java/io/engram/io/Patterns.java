@@ -21,6 +21,7 @@ public final class Patterns {
    * @throws IllegalArgumentException for other ranks, non-finite values or zero-length patterns
    */
   public static PatternBlock fromArray(NdArray a) {
+    checkFloat32Range(a, 0);
     if (a.rank() == 1) {
       return PatternBlock.ofRows(a.toFloatArray(), 1, a.dim(0));
     }
@@ -48,9 +49,26 @@ public final class Patterns {
         throw new IllegalArgumentException(
             "pattern " + k + " is not 1-D: shape " + Arrays.toString(a.shape()));
       }
+      checkFloat32Range(a, k);
       rows.add(a.toFloatArray());
     }
     return PatternBlock.of(rows);
+  }
+
+  /** float64 values beyond the float32 range would silently become infinities: name them. */
+  private static void checkFloat32Range(NdArray a, int firstPattern) {
+    if (a.dtype() != DType.FLOAT64) {
+      return;
+    }
+    double[] d = a.toDoubleArray();
+    int cols = a.rank() == 2 ? a.dim(1) : Math.max(1, a.size());
+    for (int i = 0; i < d.length; i++) {
+      if (Double.isFinite(d[i]) && Math.abs(d[i]) > Float.MAX_VALUE) {
+        throw new IllegalArgumentException(
+            "pattern " + (firstPattern + i / cols) + " has the value " + d[i] + " at index " + (i % cols)
+                + ", outside the float32 range (patterns are float32)");
+      }
+    }
   }
 
   /** Reads patterns from a {@code .npy} file. */
