@@ -67,12 +67,25 @@ public final class Compare {
         + "`, threads " + Kernels.parallelism() + ", max heap "
         + Runtime.getRuntime().maxMemory() / (1 << 20) + " MiB");
 
+    int threads = Kernels.parallelism();
     double peak1 = MachineProbe.fmaPeak(1);
-    double peak2 = MachineProbe.fmaPeak(Kernels.parallelism());
-    double bw = MachineProbe.readBandwidth(Kernels.parallelism());
+    double peak2 = MachineProbe.fmaPeak(threads);
+    double bw = MachineProbe.readBandwidth(threads);
     say(String.format(Locale.ROOT,
-        "- measured float32 FMA peak: %.0f GFLOP/s (1 thread), %.0f GFLOP/s (%d threads); read bandwidth %.1f GB/s",
-        peak1, peak2, Kernels.parallelism(), bw));
+        "- Java FMA probe (float32, 512-bit): %.0f GFLOP/s (1 thread), %.0f GFLOP/s (%d threads); read bandwidth %.1f GB/s",
+        peak1, peak2, threads, bw));
+    // the C reference (compare.sh compiles src/main/c/fma_peak.c), run right after the Java probe
+    double[] c = cFmaPeak(System.getProperty("engram.bench.fmaPeakBinary"), threads);
+    if (c != null) {
+      say(String.format(Locale.ROOT,
+          "- C FMA reference (gcc -O3 -march=native, AVX-512 intrinsics): %.0f GFLOP/s (1 thread), %.0f"
+              + " GFLOP/s (%d threads), AVX2 %.0f GFLOP/s (1 thread); clock about %.2f GHz, so %.0f FLOP/cycle/core"
+              + " with 512-bit FMAs; Java / C = %.2f (1 thread), %.2f (%d threads)%s",
+          c[0], c[1], threads, c[2], c[3], c[0] / c[3], peak1 / c[0], peak2 / c[1], threads,
+          Math.abs(peak1 / c[0] - 1) > 0.15 ? " -- JAVA PROBE DISAGREES WITH C" : ""));
+      // the reference peak for "% of peak": the larger of the two same-run measurements
+      peak2 = Math.max(peak2, c[1]);
+    }
 
     SplittableRandom rnd = new SplittableRandom(1);
     List<Row> rows = new ArrayList<>();
@@ -156,6 +169,43 @@ public final class Compare {
     }
     say("");
     say("- load after: `" + loadavg() + "`");
+  }
+
+  /**
+   * Runs the C FMA-peak program with 1 and {@code threads} threads: {512-bit 1 thread, 512-bit all
+   * threads, 256-bit 1 thread, clock GHz}, or null when no binary was given.
+   */
+  private static double[] cFmaPeak(String binary, int threads) throws IOException, InterruptedException {
+    if (binary == null) {
+      say("- C FMA reference: not run (compare.sh builds it with gcc)");
+      return null;
+    }
+    Process proc = new ProcessBuilder(binary, "1", Integer.toString(threads))
+        .redirectError(ProcessBuilder.Redirect.INHERIT).start();
+    String out;
+    try (InputStream in = proc.getInputStream()) {
+      out = new String(in.readAllBytes(), StandardCharsets.UTF_8);
+    }
+    if (proc.waitFor() != 0) {
+      throw new IOException("fma_peak failed: " + out);
+    }
+    double[] r = new double[4];
+    for (String line : out.split("\n")) {
+      String v = line.substring(line.lastIndexOf('=') + 1).trim();
+      if (line.startsWith("fma512 threads=1 ")) {
+        r[0] = Double.parseDouble(v);
+      } else if (line.startsWith("fma512 threads=" + threads + " ")) {
+        r[1] = Double.parseDouble(v);
+      } else if (line.startsWith("fma256 ")) {
+        r[2] = Double.parseDouble(v);
+      } else if (line.startsWith("clock_ghz=")) {
+        r[3] = Double.parseDouble(v);
+      }
+    }
+    if (threads == 1) {
+      r[1] = r[0];
+    }
+    return r;
   }
 
   private record Row(String label, String key, double seconds, double flops, double units) {}
