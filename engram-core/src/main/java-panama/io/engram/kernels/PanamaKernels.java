@@ -11,8 +11,9 @@ import jdk.incubator.vector.VectorSpecies;
  * Kernels}, so the library still loads when the module is absent.
  *
  * <p>The full 8 x 32 tile keeps 16 accumulators of 16 lanes in registers: per step of {@code k}
- * it loads two vectors of B, broadcasts eight values of A and issues 16 fused multiply-adds.
- * Partial tiles use masked loads; species other than 512 bits take the generic per-row path.
+ * it loads two vectors of B, broadcasts eight values of A and issues 16 fused multiply-adds; the
+ * 8 x 16 tile is the same with one vector. Both are mask-free (the drivers pad B); other shapes and
+ * species other than 512 bits take the generic per-row path with masked loads.
  */
 final class PanamaKernels implements KernelProvider {
 
@@ -62,27 +63,24 @@ final class PanamaKernels implements KernelProvider {
   public void tile(
       int mr, int nr, int k, float[] a, int aOff, int aRs, int aCs, float[] b, int bOff, int ldb,
       float[] out) {
-    if (WIDE && mr == MR) {
-      if (nr <= L) {
-        tile8xMasked(nr, k, a, aOff, aRs, aCs, b, bOff, ldb, out);
-      } else {
-        tile8x32(nr, k, a, aOff, aRs, aCs, b, bOff, ldb, out);
-      }
-      return;
+    if (WIDE && mr == MR && nr == NR) {
+      tile8x32(k, a, aOff, aRs, aCs, b, bOff, ldb, out);
+    } else if (WIDE && mr == MR && nr == NR / 2) {
+      tile8x16(k, a, aOff, aRs, aCs, b, bOff, ldb, out);
+    } else {
+      generic(mr, nr, k, a, aOff, aRs, aCs, b, bOff, ldb, out);
     }
-    generic(mr, nr, k, a, aOff, aRs, aCs, b, bOff, ldb, out);
   }
 
   /**
-   * Eight rows, {@code 16 < nr <= 32} columns; the second vector is masked unless {@code nr ==
-   * 32} (a loop-invariant test, which the JIT unswitches).
+   * Eight rows, 32 columns, no masks: the drivers pad B to full tiles, so this hot loop never
+   * sees a partial tile (a masked variant in the same method let the JIT's profile of narrow
+   * products slow down the wide ones).
    */
   private static void tile8x32(
-      int nr, int k, float[] a_, int aOff, int aRs, int aCs, float[] b, int bOff, int ldb,
+      int k, float[] a_, int aOff, int aRs, int aCs, float[] b, int bOff, int ldb,
       float[] out) {
     final FloatVector z = FloatVector.zero(S);
-    final boolean full = nr == NR;
-    final VectorMask<Float> m1 = S.indexInRange(16, nr);
     FloatVector c00 = z, c01 = z;
     FloatVector c10 = z, c11 = z;
     FloatVector c20 = z, c21 = z;
@@ -103,8 +101,7 @@ final class PanamaKernels implements KernelProvider {
     int q = 0;
     for (int step = 0; step < k; step++) {
       FloatVector b0 = FloatVector.fromArray(S, b, pb);
-      FloatVector b1 =
-          full ? FloatVector.fromArray(S, b, pb + 16) : FloatVector.fromArray(S, b, pb + 16, m1);
+      FloatVector b1 = FloatVector.fromArray(S, b, pb + 16);
       FloatVector a;
       a = FloatVector.broadcast(S, a_[q + o0]);
       c00 = a.fma(b0, c00);
@@ -151,12 +148,11 @@ final class PanamaKernels implements KernelProvider {
     c71.intoArray(out, 240);
   }
 
-  /** Eight rows, {@code nr <= 16} columns: one masked vector per row. */
-  private static void tile8xMasked(
-      int nr, int k, float[] a_, int aOff, int aRs, int aCs, float[] b, int bOff, int ldb,
+  /** Eight rows, 16 columns (B padded by the drivers): one vector per row, no masks. */
+  private static void tile8x16(
+      int k, float[] a_, int aOff, int aRs, int aCs, float[] b, int bOff, int ldb,
       float[] out) {
     final FloatVector z = FloatVector.zero(S);
-    final VectorMask<Float> m = S.indexInRange(0, nr);
     FloatVector c0 = z;
     FloatVector c1 = z;
     FloatVector c2 = z;
@@ -176,7 +172,7 @@ final class PanamaKernels implements KernelProvider {
     int pb = bOff;
     int q = 0;
     for (int step = 0; step < k; step++) {
-      FloatVector b0 = FloatVector.fromArray(S, b, pb, m);
+      FloatVector b0 = FloatVector.fromArray(S, b, pb);
       c0 = FloatVector.broadcast(S, a_[q + o0]).fma(b0, c0);
       c1 = FloatVector.broadcast(S, a_[q + o1]).fma(b0, c1);
       c2 = FloatVector.broadcast(S, a_[q + o2]).fma(b0, c2);

@@ -210,37 +210,63 @@ public final class Kernels {
       gemmByDots(kp, m, n, k, a, aOff, aRs, b, bOff, ldb, c, cOff, ldc, accumulate);
       return;
     }
+    // B packed into zero-padded column panels of width w (NR, or NR/2 for narrow products), one
+    // chunk of rows of B (a multiple of KC, at most PACK_FLOATS floats) at a time:
+    // bp[(jt*kch + q)*w + x] = B(k1 + q, jt*w + x). The tiles then run full width, without masks,
+    // on contiguous rows of B.
+    final int w = n <= NR / 2 ? NR / 2 : NR;
+    final int jtiles = (n + w - 1) / w;
+    final int chunk = Math.max(KC, PACK_FLOATS / (jtiles * w) / KC * KC);
+    final float[] bp = new float[Math.max(1, jtiles * w * Math.min(k, chunk))];
     int panels = (m + MR - 1) / MR;
-    Parallel.forEach(
-        panels,
-        Parallel.threads((long) m * n * k, panels),
-        (panel, t) -> {
-          int i0 = panel * MR;
-          int mr = Math.min(MR, m - i0);
-          for (int k0 = 0; k0 < k || k0 == 0; k0 += KC) {
-            int kc = Math.min(KC, k - k0);
-            boolean add = accumulate || k0 > 0;
-            for (int j0 = 0; j0 < n; j0 += NR) {
-              int nr = Math.min(NR, n - j0);
-              kp.tile(mr, nr, kc, a, aOff + i0 * aRs + k0 * aCs, aRs, aCs, b, bOff + k0 * ldb + j0, ldb, t);
-              for (int r = 0; r < mr; r++) {
-                int co = cOff + (i0 + r) * ldc + j0;
-                int to = r * NR;
-                if (add) {
-                  for (int x = 0; x < nr; x++) {
-                    c[co + x] += t[to + x];
-                  }
-                } else {
-                  System.arraycopy(t, to, c, co, nr);
-                }
+    for (int k1 = 0; k1 < k || k1 == 0; k1 += chunk) {
+      final int kch = Math.min(chunk, k - k1);
+      final int kFirst = k1;
+      for (int q = 0; q < kch; q++) {
+        for (int jt = 0; jt < jtiles; jt++) {
+          int j0 = jt * w;
+          System.arraycopy(b, bOff + (k1 + q) * ldb + j0, bp, (jt * kch + q) * w, Math.min(w, n - j0));
+        }
+      }
+      Parallel.forEach(
+          panels,
+          Parallel.threads((long) m * n * kch, panels),
+          (panel, t) -> {
+            int i0 = panel * MR;
+            int mr = Math.min(MR, m - i0);
+            for (int k0 = 0; k0 < kch || k0 == 0; k0 += KC) {
+              int kc = Math.min(KC, kch - k0);
+              boolean add = accumulate || kFirst + k0 > 0;
+              int ao = aOff + i0 * aRs + (kFirst + k0) * aCs;
+              for (int jt = 0; jt < jtiles; jt++) {
+                int j0 = jt * w;
+                kp.tile(mr, w, kc, a, ao, aRs, aCs, bp, (jt * kch + k0) * w, w, t);
+                store(t, mr, Math.min(w, n - j0), c, cOff + i0 * ldc + j0, ldc, add);
               }
             }
-          }
-        });
+          });
+    }
+  }
+
+  /** Floats of B packed at a time by {@link #gemm} (4 MiB). */
+  private static final int PACK_FLOATS = 1 << 20;
+
+  /** Writes (or, when {@code add}, adds) the {@code mr x nr} corner of a tile to C. */
+  private static void store(float[] t, int mr, int nr, float[] c, int co, int ldc, boolean add) {
+    for (int r = 0; r < mr; r++, co += ldc) {
+      int to = r * NR;
+      if (add) {
+        for (int x = 0; x < nr; x++) {
+          c[co + x] += t[to + x];
+        }
+      } else {
+        System.arraycopy(t, to, c, co, nr);
+      }
+    }
   }
 
   /** Up to this many columns of B, a product runs as dot products along rows of A. */
-  private static final int SMALL_N = 8;
+  private static final int SMALL_N = 4;
 
   /**
    * A product with few columns (a few live queries): memory-bound, so each row of A is read once
