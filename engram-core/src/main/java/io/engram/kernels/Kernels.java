@@ -334,33 +334,48 @@ public final class Kernels {
         System.arraycopy(t, q * n + j0, tp, jt * tileSize + q * NR, Math.min(NR, n - j0));
       }
     }
-    int panels = (n + MR - 1) / MR;
+    // One work item per block row of NR rows (MR-row panels inside): for each 32-column tile right
+    // of the diagonal, the panels' tiles are added to W's rows and, mirrored, to the NR rows of
+    // the column block, which stay in cache across the panels (mirroring tile by tile across all
+    // of W would touch a new page per row).
     long work = (long) n * n * p / 2;
     Parallel.forEach(
-        panels,
-        Parallel.threads(work, panels),
-        (panel, tile) -> {
-          int i0 = panel * MR;
-          int mr = Math.min(MR, n - i0);
-          int aOff = (i0 / NR) * tileSize + (i0 % NR); // MR divides NR: the panel is in one tile
-          for (int j0 = (i0 / NR) * NR; j0 < n; j0 += NR) {
+        tiles,
+        Parallel.threads(work, tiles),
+        (it, tile) -> {
+          int rowEnd = Math.min(n, (it + 1) * NR);
+          for (int j0 = it * NR; j0 < n; j0 += NR) {
             int nr = Math.min(NR, n - j0);
-            kp.tile(mr, nr, p, tp, aOff, 1, NR, tp, (j0 / NR) * tileSize, NR, tile);
-            for (int r = 0; r < mr; r++) {
-              int i = i0 + r;
-              int to = r * NR;
-              for (int x = Math.max(0, i - j0); x < nr; x++) {
-                int j = j0 + x;
-                float u = tile[to + x];
+            for (int i0 = it * NR; i0 < rowEnd; i0 += MR) {
+              int mr = Math.min(MR, n - i0);
+              kp.tile(mr, NR, p, tp, it * tileSize + (i0 - it * NR), 1, NR, tp, (j0 / NR) * tileSize, NR, tile);
+              for (int r = 0; r < mr; r++) {
+                int to = r * NR;
                 if (divisor != 1f) {
-                  u = u / divisor;
+                  for (int x = 0; x < nr; x++) {
+                    tile[to + x] = tile[to + x] / divisor;
+                  }
                 }
                 if (negate) {
-                  u = -u;
+                  for (int x = 0; x < nr; x++) {
+                    tile[to + x] = -tile[to + x];
+                  }
                 }
-                w[i * n + j] += u;
-                if (j != i) {
-                  w[j * n + i] += u;
+                // row i of W, from the diagonal on (simple loops, which the JIT vectorises)
+                int i = i0 + r;
+                int x0 = Math.max(0, i - j0);
+                int wo = i * n + j0;
+                for (int x = x0; x < nr; x++) {
+                  w[wo + x] += tile[to + x];
+                }
+              }
+              // the mirror: rows j of W, columns i0..i0+mr-1 (j > i)
+              for (int x = 0; x < nr; x++) {
+                int j = j0 + x;
+                int wo = j * n + i0;
+                int rEnd = Math.min(mr, j - i0);
+                for (int r = 0; r < rEnd; r++) {
+                  w[wo + r] += tile[r * NR + x];
                 }
               }
             }
