@@ -228,25 +228,34 @@ public final class Kernels {
           System.arraycopy(b, bOff + (k1 + q) * ldb + j0, bp, (jt * kch + q) * w, Math.min(w, n - j0));
         }
       }
+      // k-blocks outside the panels of a group: a k-block of packed B (KC x n) stays in L2
+      // while the group's panels stream past it (panels outside would stream all of B per panel)
+      int groups = (panels + GROUP - 1) / GROUP;
       Parallel.forEach(
-          panels,
-          Parallel.threads((long) m * n * kch, panels),
-          (panel, t) -> {
-            int i0 = panel * MR;
-            int mr = Math.min(MR, m - i0);
+          groups,
+          Parallel.threads((long) m * n * kch, groups),
+          (group, t) -> {
+            int pEnd = Math.min(panels, (group + 1) * GROUP);
             for (int k0 = 0; k0 < kch || k0 == 0; k0 += KC) {
               int kc = Math.min(KC, kch - k0);
               boolean add = accumulate || kFirst + k0 > 0;
-              int ao = aOff + i0 * aRs + (kFirst + k0) * aCs;
-              for (int jt = 0; jt < jtiles; jt++) {
-                int j0 = jt * w;
-                kp.tile(mr, w, kc, a, ao, aRs, aCs, bp, (jt * kch + k0) * w, w, t);
-                store(t, mr, Math.min(w, n - j0), c, cOff + i0 * ldc + j0, ldc, add);
+              for (int panel = group * GROUP; panel < pEnd; panel++) {
+                int i0 = panel * MR;
+                int mr = Math.min(MR, m - i0);
+                int ao = aOff + i0 * aRs + (kFirst + k0) * aCs;
+                for (int jt = 0; jt < jtiles; jt++) {
+                  int j0 = jt * w;
+                  kp.tile(mr, w, kc, a, ao, aRs, aCs, bp, (jt * kch + k0) * w, w, t);
+                  store(t, mr, Math.min(w, n - j0), c, cOff + i0 * ldc + j0, ldc, add);
+                }
               }
             }
           });
     }
   }
+
+  /** Panels of A per work item of {@link #gemm}: 256 rows. */
+  private static final int GROUP = 32;
 
   /** Floats of B packed at a time by {@link #gemm} (4 MiB). */
   private static final int PACK_FLOATS = 1 << 20;
