@@ -98,7 +98,8 @@ public final class Compare {
     float[][] cues = noisy(rnd, x, b, 0.2);
     double train = best(reps, () -> trained(n, x, WeightsMode.DENSE));
     AmariHopfieldNetwork dense = trained(n, x, WeightsMode.DENSE);
-    double trainFlop = 2.0 * p * n * n;
+    // the flops Engram's SYRK needs (upper triangle with the diagonal), not numpy's 2·P·N²
+    double trainFlop = 1.0 * p * n * (n + 1);
     rows.add(new Row("1. dense training N=4096 P=400", "train_4096", train, trainFlop, 1.0 * p));
     double fixed20 = best(reps, () -> twentySteps(dense.weights(), cues));
     double recallFlop = 20 * 2.0 * n * n * b;

@@ -28,8 +28,12 @@ public final class Kernels {
   private static final int MR = KernelProvider.MR;
   private static final int NR = KernelProvider.NR;
 
-  /** Columns of B (and rows of A) per k-block of a product: keeps a k-block of B in L2. */
-  private static final int KC = 512;
+  /**
+   * Columns of A (rows of B) per k-block of a product: a packed k-block of B (256 KiB for 64
+   * columns) stays in L2, an 8-row block of A (32 KiB) in L1. 1024 measured 8% faster than 512 on
+   * W·S, N = 4096, 64 columns; 2048 no faster.
+   */
+  private static final int KC = 1024;
 
   private static volatile int parallelism = defaultParallelism();
 
@@ -343,21 +347,25 @@ public final class Kernels {
         System.arraycopy(t, q * n + j0, tp, jt * tileSize + q * NR, Math.min(NR, n - j0));
       }
     }
-    // One work item per block row of NR rows (MR-row panels inside): for each 32-column tile right
-    // of the diagonal, the panels' tiles are added to W's rows and, mirrored, to the NR rows of
-    // the column block, which stay in cache across the panels (mirroring tile by tile across all
-    // of W would touch a new page per row).
+    // One work item per block of SYRK_ROWS rows (MR-row panels inside): for each 32-column tile
+    // right of the diagonal, the panels' tiles are added to W's rows and, mirrored, to the NR rows
+    // of the column block, which stay in cache across the panels (mirroring tile by tile across
+    // all of W would touch a new page per row); each packed column tile is read from L3 once per
+    // block and reused from L1/L2 by its panels (64 or 128 rows measured no faster).
     long work = (long) n * n * p / 2;
+    int blocks = (n + SYRK_ROWS - 1) / SYRK_ROWS;
     Parallel.forEach(
-        tiles,
-        Parallel.threads(work, tiles),
+        blocks,
+        Parallel.threads(work, blocks),
         (it, tile) -> {
-          int rowEnd = Math.min(n, (it + 1) * NR);
-          for (int j0 = it * NR; j0 < n; j0 += NR) {
+          int row0 = it * SYRK_ROWS;
+          int rowEnd = Math.min(n, row0 + SYRK_ROWS);
+          for (int j0 = row0; j0 < n; j0 += NR) {
             int nr = Math.min(NR, n - j0);
-            for (int i0 = it * NR; i0 < rowEnd; i0 += MR) {
+            for (int i0 = row0; i0 < rowEnd && i0 < j0 + NR; i0 += MR) {
               int mr = Math.min(MR, n - i0);
-              kp.tile(mr, NR, p, tp, it * tileSize + (i0 - it * NR), 1, NR, tp, (j0 / NR) * tileSize, NR, tile);
+              // MR divides NR: the panel lies in one packed tile
+              kp.tile(mr, NR, p, tp, (i0 / NR) * tileSize + i0 % NR, 1, NR, tp, (j0 / NR) * tileSize, NR, tile);
               for (int r = 0; r < mr; r++) {
                 int to = r * NR;
                 if (divisor != 1f) {
@@ -391,6 +399,9 @@ public final class Kernels {
           }
         });
   }
+
+  /** Rows of W per work item of {@link #syrkAdd} (a multiple of NR). */
+  private static final int SYRK_ROWS = 32;
 
   private static void checkRange(String name, float[] v, int off, long len) {
     if (v == null) {

@@ -59,35 +59,48 @@ class KernelsTest {
   void gemmMatchesScalarAndPlainLoops() {
     KernelProvider v = vector();
     Random rnd = new Random(2);
-    int[] ms = {1, 2, 7, 8, 9, 31, 33};
+    int[] ms = {1, 2, 7, 8, 9, 31, 33, 265};
     int[] ns = {1, 2, 7, 16, 17, 31, 32, 33, 65};
-    int[] ks = {1, 2, 7, 31, 513, 1021};
+    int[] ks = {1, 2, 7, 31, 513, 1021, 2053};
     for (int m : ms) {
       for (int n : ns) {
         for (int k : ks) {
-          // A transposed in place for odd m, row-major otherwise
-          boolean trans = (m & 1) == 1;
-          float[] a = random(rnd, m * k + 1);
-          float[] b = random(rnd, k * n + 2);
-          float[] c0 = random(rnd, m * n);
-          float[] cs = c0.clone();
-          float[] cv = c0.clone();
-          int aRs = trans ? 1 : k;
-          int aCs = trans ? m : 1;
-          Kernels.gemm(ScalarKernels.INSTANCE, m, n, k, a, 1, aRs, aCs, b, 2, n, cs, 0, n, true);
-          Kernels.gemm(v, m, n, k, a, 1, aRs, aCs, b, 2, n, cv, 0, n, true);
-          for (int i = 0; i < m; i++) {
-            for (int j = 0; j < n; j++) {
-              double ref = c0[i * n + j];
-              for (int q = 0; q < k; q++) {
-                ref += (double) a[1 + i * aRs + q * aCs] * b[2 + q * n + j];
-              }
-              String where = "m=" + m + " n=" + n + " k=" + k + " (" + i + "," + j + ")";
-              assertEquals(ref, cs[i * n + j], tol(k), "scalar " + where);
-              assertEquals(cs[i * n + j], cv[i * n + j], tol(k), "vector " + where);
-            }
-          }
+          checkGemm(v, rnd, m, n, k);
         }
+      }
+    }
+  }
+
+  @Test
+  void gemmPacksLongProductsInChunks() {
+    KernelProvider v = vector();
+    Random rnd = new Random(5);
+    checkGemm(v, rnd, 9, 65, 21_000); // B is packed 10240 rows at a time for 65 columns
+    checkGemm(v, rnd, 10, 7, 70_000); // and 65536 rows at a time for 5..16 columns
+  }
+
+  /** C += A B for random A, B, C: scalar against plain double loops, vector against scalar. */
+  private static void checkGemm(KernelProvider v, Random rnd, int m, int n, int k) {
+    // A transposed in place for odd m, row-major otherwise
+    boolean trans = (m & 1) == 1;
+    float[] a = random(rnd, m * k + 1);
+    float[] b = random(rnd, k * n + 2);
+    float[] c0 = random(rnd, m * n);
+    float[] cs = c0.clone();
+    float[] cv = c0.clone();
+    int aRs = trans ? 1 : k;
+    int aCs = trans ? m : 1;
+    Kernels.gemm(ScalarKernels.INSTANCE, m, n, k, a, 1, aRs, aCs, b, 2, n, cs, 0, n, true);
+    Kernels.gemm(v, m, n, k, a, 1, aRs, aCs, b, 2, n, cv, 0, n, true);
+    for (int i = 0; i < m; i++) {
+      for (int j = 0; j < n; j++) {
+        double ref = c0[i * n + j];
+        for (int q = 0; q < k; q++) {
+          ref += (double) a[1 + i * aRs + q * aCs] * b[2 + q * n + j];
+        }
+        String where = "m=" + m + " n=" + n + " k=" + k + " (" + i + "," + j + ")";
+        assertEquals(ref, cs[i * n + j], tol(k), "scalar " + where);
+        assertEquals(cs[i * n + j], cv[i * n + j], tol(k), "vector " + where);
       }
     }
   }
