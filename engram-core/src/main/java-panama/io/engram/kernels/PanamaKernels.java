@@ -60,6 +60,29 @@ final class PanamaKernels implements KernelProvider {
   }
 
   @Override
+  public void divide(float[] v, int off, int n, float d) {
+    int i = 0;
+    for (; i <= n - L; i += L) {
+      FloatVector.fromArray(S, v, off + i).div(d).intoArray(v, off + i);
+    }
+    for (; i < n; i++) {
+      v[off + i] = v[off + i] / d;
+    }
+  }
+
+  @Override
+  public void add(float[] src, int sOff, float[] dst, int dOff, int n) {
+    int i = 0;
+    for (; i <= n - L; i += L) {
+      FloatVector.fromArray(S, dst, dOff + i).add(FloatVector.fromArray(S, src, sOff + i))
+          .intoArray(dst, dOff + i);
+    }
+    for (; i < n; i++) {
+      dst[dOff + i] += src[sOff + i];
+    }
+  }
+
+  @Override
   public void tile(
       int mr, int nr, int k, float[] a, int aOff, int aRs, int aCs, float[] b, int bOff, int ldb,
       float[] out) {

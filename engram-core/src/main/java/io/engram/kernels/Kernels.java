@@ -226,12 +226,7 @@ public final class Kernels {
     for (int k1 = 0; k1 < k || k1 == 0; k1 += chunk) {
       final int kch = Math.min(chunk, k - k1);
       final int kFirst = k1;
-      for (int q = 0; q < kch; q++) {
-        for (int jt = 0; jt < jtiles; jt++) {
-          int j0 = jt * w;
-          System.arraycopy(b, bOff + (k1 + q) * ldb + j0, bp, (jt * kch + q) * w, Math.min(w, n - j0));
-        }
-      }
+      packColumns(b, bOff + k1 * ldb, ldb, kch, n, w, bp);
       // k-blocks outside the panels of a group: a k-block of packed B (KC x n) stays in L2
       // while the group's panels stream past it (panels outside would stream all of B per panel)
       int groups = (panels + GROUP - 1) / GROUP;
@@ -260,6 +255,22 @@ public final class Kernels {
 
   /** Panels of A per work item of {@link #gemm}: 256 rows. */
   private static final int GROUP = 32;
+
+  /**
+   * Packs the {@code rows x cols} matrix {@code src[off + q*ld + x]} into panels of {@code width}
+   * columns: {@code dst[(jt*rows + q)*width + x] = src[off + q*ld + jt*width + x]}. The padding of
+   * the last panel is not written (zero in a fresh array, stale in a reused one): the columns it
+   * feeds are never stored.
+   */
+  private static void packColumns(float[] src, int off, int ld, int rows, int cols, int width, float[] dst) {
+    int panels = (cols + width - 1) / width;
+    for (int q = 0; q < rows; q++) {
+      for (int jt = 0; jt < panels; jt++) {
+        int j0 = jt * width;
+        System.arraycopy(src, off + q * ld + j0, dst, (jt * rows + q) * width, Math.min(width, cols - j0));
+      }
+    }
+  }
 
   /** Floats of B packed at a time by {@link #gemm} (4 MiB). */
   private static final int PACK_FLOATS = 1 << 20;
@@ -341,17 +352,15 @@ public final class Kernels {
     int tiles = (n + NR - 1) / NR;
     int tileSize = p * NR;
     float[] tp = new float[tiles * tileSize];
-    for (int q = 0; q < p; q++) {
-      for (int jt = 0; jt < tiles; jt++) {
-        int j0 = jt * NR;
-        System.arraycopy(t, q * n + j0, tp, jt * tileSize + q * NR, Math.min(NR, n - j0));
-      }
-    }
+    packColumns(t, 0, n, p, n, NR, tp);
     // One work item per block of SYRK_ROWS rows (MR-row panels inside): for each 32-column tile
     // right of the diagonal, the panels' tiles are added to W's rows and, mirrored, to the NR rows
     // of the column block, which stay in cache across the panels (mirroring tile by tile across
     // all of W would touch a new page per row); each packed column tile is read from L3 once per
     // block and reused from L1/L2 by its panels (64 or 128 rows measured no faster).
+    // u = acc / divisor, negated: one IEEE division by ±divisor (division is sign-symmetric)
+    final boolean scale = divisor != 1f || negate;
+    final float d = negate ? -divisor : divisor;
     long work = (long) n * n * p / 2;
     int blocks = (n + SYRK_ROWS - 1) / SYRK_ROWS;
     Parallel.forEach(
@@ -366,25 +375,14 @@ public final class Kernels {
               int mr = Math.min(MR, n - i0);
               // MR divides NR: the panel lies in one packed tile
               kp.tile(mr, NR, p, tp, (i0 / NR) * tileSize + i0 % NR, 1, NR, tp, (j0 / NR) * tileSize, NR, tile);
+              if (scale) {
+                kp.divide(tile, 0, mr * NR, d);
+              }
+              // rows i of W, from the diagonal on
               for (int r = 0; r < mr; r++) {
-                int to = r * NR;
-                if (divisor != 1f) {
-                  for (int x = 0; x < nr; x++) {
-                    tile[to + x] = tile[to + x] / divisor;
-                  }
-                }
-                if (negate) {
-                  for (int x = 0; x < nr; x++) {
-                    tile[to + x] = -tile[to + x];
-                  }
-                }
-                // row i of W, from the diagonal on (simple loops, which the JIT vectorises)
                 int i = i0 + r;
                 int x0 = Math.max(0, i - j0);
-                int wo = i * n + j0;
-                for (int x = x0; x < nr; x++) {
-                  w[wo + x] += tile[to + x];
-                }
+                kp.add(tile, r * NR + x0, w, i * n + j0 + x0, nr - x0);
               }
               // the mirror: rows j of W, columns i0..i0+mr-1 (j > i)
               for (int x = 0; x < nr; x++) {

@@ -1,5 +1,6 @@
 package io.engram.kernels;
 
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -134,6 +135,26 @@ class KernelsTest {
           }
         }
       }
+    }
+  }
+
+  @Test
+  void divideAndAddAreExactlyTheScalarOnes() {
+    KernelProvider v = vector();
+    Random rnd = new Random(6);
+    for (int n : new int[] {1, 2, 7, 16, 17, 31, 33, 1021}) {
+      float[] x = random(rnd, n + 3);
+      float[] y = random(rnd, n + 5);
+      float[] xs = x.clone();
+      float[] xv = x.clone();
+      ScalarKernels.INSTANCE.divide(xs, 3, n, -3f);
+      v.divide(xv, 3, n, -3f);
+      assertArrayEquals(xs, xv, "divide n=" + n);
+      float[] ys = y.clone();
+      float[] yv = y.clone();
+      ScalarKernels.INSTANCE.add(x, 1, ys, 5, n);
+      v.add(x, 1, yv, 5, n);
+      assertArrayEquals(ys, yv, "add n=" + n);
     }
   }
 
