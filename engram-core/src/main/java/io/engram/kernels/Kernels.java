@@ -245,7 +245,7 @@ public final class Kernels {
                 for (int jt = 0; jt < jtiles; jt++) {
                   int j0 = jt * w;
                   kp.tile(mr, w, kc, a, ao, aRs, aCs, bp, (jt * kch + k0) * w, w, t);
-                  store(t, mr, Math.min(w, n - j0), c, cOff + i0 * ldc + j0, ldc, add);
+                  store(kp, t, mr, Math.min(w, n - j0), c, cOff + i0 * ldc + j0, ldc, add);
                 }
               }
             }
@@ -276,15 +276,13 @@ public final class Kernels {
   private static final int PACK_FLOATS = 1 << 20;
 
   /** Writes (or, when {@code add}, adds) the {@code mr x nr} corner of a tile to C. */
-  private static void store(float[] t, int mr, int nr, float[] c, int co, int ldc, boolean add) {
+  private static void store(
+      KernelProvider kp, float[] t, int mr, int nr, float[] c, int co, int ldc, boolean add) {
     for (int r = 0; r < mr; r++, co += ldc) {
-      int to = r * NR;
       if (add) {
-        for (int x = 0; x < nr; x++) {
-          c[co + x] += t[to + x];
-        }
+        kp.add(t, r * NR, c, co, nr);
       } else {
-        System.arraycopy(t, to, c, co, nr);
+        System.arraycopy(t, r * NR, c, co, nr);
       }
     }
   }
