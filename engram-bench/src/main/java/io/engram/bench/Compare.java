@@ -165,6 +165,7 @@ public final class Compare {
           Double.isNaN(gf) ? "" : String.format(Locale.ROOT, "%.0f%%", 100 * gf / peak2)));
     }
 
+    products(dense.weights(), cues);
     if (scale) {
       scale(rnd);
     }
@@ -207,6 +208,36 @@ public final class Compare {
       r[1] = r[0];
     }
     return r;
+  }
+
+  /**
+   * Milliseconds per dense product W·S for the numbers of live queries that fixed-point recall
+   * goes through, in this process after the workloads above (so that a kernel whose compiled code
+   * depends on the mix it has seen shows it), best of 5 each, with GFLOP/s.
+   */
+  private static void products(Weights w, float[][] cues) {
+    int n = w.size();
+    StringBuilder sb = new StringBuilder();
+    for (int l : new int[] {1, 2, 4, 8, 9, 16, 17, 32, 33, 48, 64}) {
+      float[] s = new float[n * l];
+      float[] f = new float[n * l];
+      for (int c = 0; c < l; c++) {
+        for (int i = 0; i < n; i++) {
+          s[i * l + c] = cues[c % cues.length][i];
+        }
+      }
+      long best = Long.MAX_VALUE;
+      for (int rep = 0; rep < 6; rep++) {
+        long t0 = System.nanoTime();
+        w.multiplyColumns(s, l, f);
+        best = Math.min(best, System.nanoTime() - t0);
+      }
+      sb.append(String.format(Locale.ROOT, "%s%d: %.2f ms (%.0f)", sb.length() == 0 ? "" : ", ", l,
+          best / 1e6, 2.0 * n * n * l / best));
+    }
+    say("");
+    say("5. dense products W·S, N=4096, by live queries (ms per product, GFLOP/s in brackets; same process): "
+        + sb);
   }
 
   private record Row(String label, String key, double seconds, double flops, double units) {}
