@@ -210,14 +210,14 @@ public final class Kernels {
     checkStrided("A", a, aOff, m, aRs, k, aCs);
     checkStrided("B", b, bOff, k, ldb, n, 1);
     checkStrided("C", c, cOff, m, ldc, n, 1);
-    if (n <= SMALL_N && aCs == 1 && k >= 64) {
+    if (n <= (kp == ScalarKernels.INSTANCE ? SMALL_N_SCALAR : SMALL_N) && aCs == 1 && k >= 64) {
       gemmByDots(kp, m, n, k, a, aOff, aRs, b, bOff, ldb, c, cOff, ldc, accumulate);
       return;
     }
-    // B packed into zero-padded column panels of width w (NR, or NR/2 for narrow products), one
-    // chunk of rows of B (a multiple of KC, at most PACK_FLOATS floats) at a time:
-    // bp[(jt*kch + q)*w + x] = B(k1 + q, jt*w + x). The tiles then run full width, without masks,
-    // on contiguous rows of B.
+    // B packed into column panels of width w (NR, or NR/2 for narrow products), one chunk of
+    // rows of B (a multiple of KC, at most PACK_FLOATS floats) at a time:
+    // bp[(jt*kch + q)*w + x] = B(k1 + q, jt*w + x). The SIMD tiles then run full width, without
+    // masks, on contiguous rows of B (the scalar ones compute only the nr real columns).
     final int w = n <= NR / 2 ? NR / 2 : NR;
     final int jtiles = (n + w - 1) / w;
     final int chunk = Math.max(KC, PACK_FLOATS / (jtiles * w) / KC * KC);
@@ -244,8 +244,9 @@ public final class Kernels {
                 int ao = aOff + i0 * aRs + (kFirst + k0) * aCs;
                 for (int jt = 0; jt < jtiles; jt++) {
                   int j0 = jt * w;
-                  kp.tile(mr, w, kc, a, ao, aRs, aCs, bp, (jt * kch + k0) * w, w, t);
-                  store(kp, t, mr, Math.min(w, n - j0), c, cOff + i0 * ldc + j0, ldc, add);
+                  int nr = Math.min(w, n - j0);
+                  kp.tile(mr, nr, kc, a, ao, aRs, aCs, bp, (jt * kch + k0) * w, w, t);
+                  store(kp, t, mr, nr, c, cOff + i0 * ldc + j0, ldc, add);
                 }
               }
             }
@@ -289,6 +290,9 @@ public final class Kernels {
 
   /** Up to this many columns of B, a product runs as dot products along rows of A. */
   private static final int SMALL_N = 4;
+
+  /** The same for the scalar kernels, whose tiles gain less over dot products (measured: 8). */
+  private static final int SMALL_N_SCALAR = 8;
 
   /**
    * A product with few columns (a few live queries): memory-bound, so each row of A is read once
@@ -372,9 +376,9 @@ public final class Kernels {
             for (int i0 = row0; i0 < rowEnd && i0 < j0 + NR; i0 += MR) {
               int mr = Math.min(MR, n - i0);
               // MR divides NR: the panel lies in one packed tile
-              kp.tile(mr, NR, p, tp, (i0 / NR) * tileSize + i0 % NR, 1, NR, tp, (j0 / NR) * tileSize, NR, tile);
+              kp.tile(mr, nr, p, tp, (i0 / NR) * tileSize + i0 % NR, 1, NR, tp, (j0 / NR) * tileSize, NR, tile);
               if (scale) {
-                kp.divide(tile, 0, mr * NR, d);
+                kp.divide(tile, 0, mr * NR, d); // entries outside mr x nr: any values, unused
               }
               // rows i of W, from the diagonal on
               for (int r = 0; r < mr; r++) {
