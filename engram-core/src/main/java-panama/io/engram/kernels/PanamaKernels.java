@@ -2,7 +2,7 @@ package io.engram.kernels;
 
 import jdk.incubator.vector.FloatVector;
 import jdk.incubator.vector.VectorMask;
-import jdk.incubator.vector.VectorOperators;
+import jdk.incubator.vector.VectorShuffle;
 import jdk.incubator.vector.VectorSpecies;
 
 /**
@@ -52,9 +52,40 @@ final class PanamaKernels implements KernelProvider {
     for (; j <= n - L; j += L) {
       s0 = FloatVector.fromArray(S, a, aOff + j).fma(FloatVector.fromArray(S, b, bOff + j), s0);
     }
-    float acc = s0.add(s1).add(s2.add(s3)).reduceLanes(VectorOperators.ADD);
+    float acc = sumLanes(s0.add(s1).add(s2.add(s3)));
     for (; j < n; j++) {
       acc = Math.fma(a[aOff + j], b[bOff + j], acc);
+    }
+    return acc;
+  }
+
+  /** Rotations by L/2, L/4, L/8, L/16 lanes (constants, so that the JIT emits plain permutes). */
+  private static final VectorShuffle<Float> ROT1 = rotation(L / 2);
+  private static final VectorShuffle<Float> ROT2 = rotation(L / 4);
+  private static final VectorShuffle<Float> ROT3 = rotation(L / 8);
+  private static final VectorShuffle<Float> ROT4 = rotation(L / 16);
+
+  private static VectorShuffle<Float> rotation(int by) {
+    return VectorShuffle.fromOp(S, lane -> (lane + by) & (L - 1));
+  }
+
+  /**
+   * The sum of the lanes in one fixed order (a tree of lane-wise adds). {@code reduceLanes(ADD)}
+   * leaves the order of a float sum to the implementation, and the JIT's intrinsic and the
+   * interpreter's fallback differ: the same recall gave different last bits before and after
+   * compilation (seen on Java 25).
+   */
+  private static float sumLanes(FloatVector v) {
+    if (WIDE) {
+      v = v.add(v.rearrange(ROT1));
+      v = v.add(v.rearrange(ROT2));
+      v = v.add(v.rearrange(ROT3));
+      v = v.add(v.rearrange(ROT4));
+      return v.lane(0);
+    }
+    float acc = 0f;
+    for (int i = 0; i < L; i++) {
+      acc += v.lane(i);
     }
     return acc;
   }
