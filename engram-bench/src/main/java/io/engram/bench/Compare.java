@@ -67,12 +67,25 @@ public final class Compare {
         + "`, threads " + Kernels.parallelism() + ", max heap "
         + Runtime.getRuntime().maxMemory() / (1 << 20) + " MiB");
 
+    int threads = Kernels.parallelism();
     double peak1 = MachineProbe.fmaPeak(1);
-    double peak2 = MachineProbe.fmaPeak(Kernels.parallelism());
-    double bw = MachineProbe.readBandwidth(Kernels.parallelism());
+    double peak2 = MachineProbe.fmaPeak(threads);
+    double bw = MachineProbe.readBandwidth(threads);
     say(String.format(Locale.ROOT,
-        "- measured float32 FMA peak: %.0f GFLOP/s (1 thread), %.0f GFLOP/s (%d threads); read bandwidth %.1f GB/s",
-        peak1, peak2, Kernels.parallelism(), bw));
+        "- Java FMA probe (float32, 512-bit): %.0f GFLOP/s (1 thread), %.0f GFLOP/s (%d threads); read bandwidth %.1f GB/s",
+        peak1, peak2, threads, bw));
+    // the C reference (compare.sh compiles src/main/c/fma_peak.c), run right after the Java probe
+    double[] c = cFmaPeak(System.getProperty("engram.bench.fmaPeakBinary"), threads);
+    if (c != null) {
+      say(String.format(Locale.ROOT,
+          "- C FMA reference (gcc -O3 -march=native, AVX-512 intrinsics): %.0f GFLOP/s (1 thread), %.0f"
+              + " GFLOP/s (%d threads), AVX2 %.0f GFLOP/s (1 thread); clock about %.2f GHz, so %.0f FLOP/cycle/core"
+              + " with 512-bit FMAs; Java / C = %.2f (1 thread), %.2f (%d threads)%s",
+          c[0], c[1], threads, c[2], c[3], c[0] / c[3], peak1 / c[0], peak2 / c[1], threads,
+          Math.abs(peak1 / c[0] - 1) > 0.15 ? " -- JAVA PROBE DISAGREES WITH C" : ""));
+      // the reference peak for "% of peak": the larger of the two same-run measurements
+      peak2 = Math.max(peak2, c[1]);
+    }
 
     SplittableRandom rnd = new SplittableRandom(1);
     List<Row> rows = new ArrayList<>();
@@ -85,7 +98,8 @@ public final class Compare {
     float[][] cues = noisy(rnd, x, b, 0.2);
     double train = best(reps, () -> trained(n, x, WeightsMode.DENSE));
     AmariHopfieldNetwork dense = trained(n, x, WeightsMode.DENSE);
-    double trainFlop = 2.0 * p * n * n;
+    // the flops Engram's SYRK needs (upper triangle with the diagonal), not numpy's 2·P·N²
+    double trainFlop = 1.0 * p * n * (n + 1);
     rows.add(new Row("1. dense training N=4096 P=400", "train_4096", train, trainFlop, 1.0 * p));
     double fixed20 = best(reps, () -> twentySteps(dense.weights(), cues));
     double recallFlop = 20 * 2.0 * n * n * b;
@@ -151,11 +165,79 @@ public final class Compare {
           Double.isNaN(gf) ? "" : String.format(Locale.ROOT, "%.0f%%", 100 * gf / peak2)));
     }
 
+    products(dense.weights(), cues);
     if (scale) {
       scale(rnd);
     }
     say("");
     say("- load after: `" + loadavg() + "`");
+  }
+
+  /**
+   * Runs the C FMA-peak program with 1 and {@code threads} threads: {512-bit 1 thread, 512-bit all
+   * threads, 256-bit 1 thread, clock GHz}, or null when no binary was given.
+   */
+  private static double[] cFmaPeak(String binary, int threads) throws IOException, InterruptedException {
+    if (binary == null) {
+      say("- C FMA reference: not run (compare.sh builds it with gcc)");
+      return null;
+    }
+    Process proc = new ProcessBuilder(binary, "1", Integer.toString(threads))
+        .redirectError(ProcessBuilder.Redirect.INHERIT).start();
+    String out;
+    try (InputStream in = proc.getInputStream()) {
+      out = new String(in.readAllBytes(), StandardCharsets.UTF_8);
+    }
+    if (proc.waitFor() != 0) {
+      throw new IOException("fma_peak failed: " + out);
+    }
+    double[] r = new double[4];
+    for (String line : out.split("\n")) {
+      String v = line.substring(line.lastIndexOf('=') + 1).trim();
+      if (line.startsWith("fma512 threads=1 ")) {
+        r[0] = Double.parseDouble(v);
+      } else if (line.startsWith("fma512 threads=" + threads + " ")) {
+        r[1] = Double.parseDouble(v);
+      } else if (line.startsWith("fma256 ")) {
+        r[2] = Double.parseDouble(v);
+      } else if (line.startsWith("clock_ghz=")) {
+        r[3] = Double.parseDouble(v);
+      }
+    }
+    if (threads == 1) {
+      r[1] = r[0];
+    }
+    return r;
+  }
+
+  /**
+   * Milliseconds per dense product W·S for the numbers of live queries that fixed-point recall
+   * goes through, in this process after the workloads above (so that a kernel whose compiled code
+   * depends on the mix it has seen shows it), best of 5 each, with GFLOP/s.
+   */
+  private static void products(Weights w, float[][] cues) {
+    int n = w.size();
+    StringBuilder sb = new StringBuilder();
+    for (int l : new int[] {1, 2, 4, 8, 9, 16, 17, 32, 33, 48, 64}) {
+      float[] s = new float[n * l];
+      float[] f = new float[n * l];
+      for (int c = 0; c < l; c++) {
+        for (int i = 0; i < n; i++) {
+          s[i * l + c] = cues[c % cues.length][i];
+        }
+      }
+      long best = Long.MAX_VALUE;
+      for (int rep = 0; rep < 6; rep++) {
+        long t0 = System.nanoTime();
+        w.multiplyColumns(s, l, f);
+        best = Math.min(best, System.nanoTime() - t0);
+      }
+      sb.append(String.format(Locale.ROOT, "%s%d: %.2f ms (%.0f)", sb.length() == 0 ? "" : ", ", l,
+          best / 1e6, 2.0 * n * n * l / best));
+    }
+    say("");
+    say("5. dense products W·S, N=4096, by live queries (ms per product, GFLOP/s in brackets; same process): "
+        + sb);
   }
 
   private record Row(String label, String key, double seconds, double flops, double units) {}
@@ -271,8 +353,10 @@ public final class Compare {
     }
     for (int step = 0; step < 20; step++) {
       w.multiplyColumns(s, b, f);
+      // sign with sign(0) = 0, as numpy's np.sign, without data-dependent branches (Math.signum's
+      // mispredict on random signs: 1.2 ms of the 6 ms per step here)
       for (int i = 0; i < s.length; i++) {
-        s[i] = Math.signum(f[i]);
+        s[i] = f[i] == 0f ? 0f : Math.copySign(1f, f[i]);
       }
     }
     return s;

@@ -2,7 +2,7 @@ package io.engram.kernels;
 
 import jdk.incubator.vector.FloatVector;
 import jdk.incubator.vector.VectorMask;
-import jdk.incubator.vector.VectorOperators;
+import jdk.incubator.vector.VectorShuffle;
 import jdk.incubator.vector.VectorSpecies;
 
 /**
@@ -11,8 +11,9 @@ import jdk.incubator.vector.VectorSpecies;
  * Kernels}, so the library still loads when the module is absent.
  *
  * <p>The full 8 x 32 tile keeps 16 accumulators of 16 lanes in registers: per step of {@code k}
- * it loads two vectors of B, broadcasts eight values of A and issues 16 fused multiply-adds.
- * Partial tiles use masked loads; species other than 512 bits take the generic per-row path.
+ * it loads two vectors of B, broadcasts eight values of A and issues 16 fused multiply-adds; the
+ * 8 x 16 tile is the same with one vector. Both are mask-free (the drivers pad B); other shapes and
+ * species other than 512 bits take the generic per-row path with masked loads.
  */
 final class PanamaKernels implements KernelProvider {
 
@@ -51,38 +52,92 @@ final class PanamaKernels implements KernelProvider {
     for (; j <= n - L; j += L) {
       s0 = FloatVector.fromArray(S, a, aOff + j).fma(FloatVector.fromArray(S, b, bOff + j), s0);
     }
-    float acc = s0.add(s1).add(s2.add(s3)).reduceLanes(VectorOperators.ADD);
+    float acc = sumLanes(s0.add(s1).add(s2.add(s3)));
     for (; j < n; j++) {
       acc = Math.fma(a[aOff + j], b[bOff + j], acc);
     }
     return acc;
   }
 
+  /** Rotations by L/2, L/4, L/8, L/16 lanes (constants, so that the JIT emits plain permutes). */
+  private static final VectorShuffle<Float> ROT1 = rotation(L / 2);
+  private static final VectorShuffle<Float> ROT2 = rotation(L / 4);
+  private static final VectorShuffle<Float> ROT3 = rotation(L / 8);
+  private static final VectorShuffle<Float> ROT4 = rotation(L / 16);
+
+  private static VectorShuffle<Float> rotation(int by) {
+    return VectorShuffle.fromOp(S, lane -> (lane + by) & (L - 1));
+  }
+
+  /**
+   * The sum of the lanes in one fixed order (a tree of lane-wise adds). {@code reduceLanes(ADD)}
+   * leaves the order of a float sum to the implementation, and the JIT's intrinsic and the
+   * interpreter's fallback differ: the same recall gave different last bits before and after
+   * compilation (seen on Java 25).
+   */
+  private static float sumLanes(FloatVector v) {
+    if (WIDE) {
+      v = v.add(v.rearrange(ROT1));
+      v = v.add(v.rearrange(ROT2));
+      v = v.add(v.rearrange(ROT3));
+      v = v.add(v.rearrange(ROT4));
+      return v.lane(0);
+    }
+    float acc = 0f;
+    for (int i = 0; i < L; i++) {
+      acc += v.lane(i);
+    }
+    return acc;
+  }
+
+  @Override
+  public void divide(float[] v, int off, int n, float d) {
+    int i = 0;
+    for (; i <= n - L; i += L) {
+      FloatVector.fromArray(S, v, off + i).div(d).intoArray(v, off + i);
+    }
+    for (; i < n; i++) {
+      v[off + i] = v[off + i] / d;
+    }
+  }
+
+  @Override
+  public void add(float[] src, int sOff, float[] dst, int dOff, int n) {
+    int i = 0;
+    for (; i <= n - L; i += L) {
+      FloatVector.fromArray(S, dst, dOff + i).add(FloatVector.fromArray(S, src, sOff + i))
+          .intoArray(dst, dOff + i);
+    }
+    for (; i < n; i++) {
+      dst[dOff + i] += src[sOff + i];
+    }
+  }
+
   @Override
   public void tile(
       int mr, int nr, int k, float[] a, int aOff, int aRs, int aCs, float[] b, int bOff, int ldb,
       float[] out) {
-    if (WIDE && mr == MR) {
-      if (nr <= L) {
-        tile8xMasked(nr, k, a, aOff, aRs, aCs, b, bOff, ldb, out);
-      } else {
-        tile8x32(nr, k, a, aOff, aRs, aCs, b, bOff, ldb, out);
-      }
-      return;
+    // Rows of B that are exactly one tile wide (the drivers' packed, padded panels) are read
+    // whole: the extra columns only reach entries of out outside mr x nr, which are unspecified.
+    boolean whole = WIDE && mr == MR && bOff + (long) k * ldb <= b.length;
+    if (whole && ldb == NR) {
+      tile8x32(k, a, aOff, aRs, aCs, b, bOff, ldb, out);
+    } else if (whole && ldb == NR / 2) {
+      tile8x16(k, a, aOff, aRs, aCs, b, bOff, ldb, out);
+    } else {
+      generic(mr, nr, k, a, aOff, aRs, aCs, b, bOff, ldb, out);
     }
-    generic(mr, nr, k, a, aOff, aRs, aCs, b, bOff, ldb, out);
   }
 
   /**
-   * Eight rows, {@code 16 < nr <= 32} columns; the second vector is masked unless {@code nr ==
-   * 32} (a loop-invariant test, which the JIT unswitches).
+   * Eight rows, 32 columns, no masks: the drivers pack B into panels one tile wide, so this hot
+   * loop never sees a partial tile (a masked variant in the same method let the JIT's profile of
+   * narrow products slow down the wide ones, 3-6x).
    */
   private static void tile8x32(
-      int nr, int k, float[] a_, int aOff, int aRs, int aCs, float[] b, int bOff, int ldb,
+      int k, float[] a_, int aOff, int aRs, int aCs, float[] b, int bOff, int ldb,
       float[] out) {
     final FloatVector z = FloatVector.zero(S);
-    final boolean full = nr == NR;
-    final VectorMask<Float> m1 = S.indexInRange(16, nr);
     FloatVector c00 = z, c01 = z;
     FloatVector c10 = z, c11 = z;
     FloatVector c20 = z, c21 = z;
@@ -103,8 +158,7 @@ final class PanamaKernels implements KernelProvider {
     int q = 0;
     for (int step = 0; step < k; step++) {
       FloatVector b0 = FloatVector.fromArray(S, b, pb);
-      FloatVector b1 =
-          full ? FloatVector.fromArray(S, b, pb + 16) : FloatVector.fromArray(S, b, pb + 16, m1);
+      FloatVector b1 = FloatVector.fromArray(S, b, pb + 16);
       FloatVector a;
       a = FloatVector.broadcast(S, a_[q + o0]);
       c00 = a.fma(b0, c00);
@@ -151,12 +205,11 @@ final class PanamaKernels implements KernelProvider {
     c71.intoArray(out, 240);
   }
 
-  /** Eight rows, {@code nr <= 16} columns: one masked vector per row. */
-  private static void tile8xMasked(
-      int nr, int k, float[] a_, int aOff, int aRs, int aCs, float[] b, int bOff, int ldb,
+  /** Eight rows, 16 columns (B packed 16 wide by the drivers): one vector per row, no masks. */
+  private static void tile8x16(
+      int k, float[] a_, int aOff, int aRs, int aCs, float[] b, int bOff, int ldb,
       float[] out) {
     final FloatVector z = FloatVector.zero(S);
-    final VectorMask<Float> m = S.indexInRange(0, nr);
     FloatVector c0 = z;
     FloatVector c1 = z;
     FloatVector c2 = z;
@@ -176,7 +229,7 @@ final class PanamaKernels implements KernelProvider {
     int pb = bOff;
     int q = 0;
     for (int step = 0; step < k; step++) {
-      FloatVector b0 = FloatVector.fromArray(S, b, pb, m);
+      FloatVector b0 = FloatVector.fromArray(S, b, pb);
       c0 = FloatVector.broadcast(S, a_[q + o0]).fma(b0, c0);
       c1 = FloatVector.broadcast(S, a_[q + o1]).fma(b0, c1);
       c2 = FloatVector.broadcast(S, a_[q + o2]).fma(b0, c2);

@@ -23,6 +23,12 @@ interface KernelProvider {
   /** {@code Σ_{j<n} a[aOff+j] b[bOff+j]}. */
   float dot(float[] a, int aOff, float[] b, int bOff, int n);
 
+  /** {@code v[off+i] = v[off+i] / d} for {@code i < n} (IEEE division, as written). */
+  void divide(float[] v, int off, int n, float d);
+
+  /** {@code dst[dOff+i] += src[sOff+i]} for {@code i < n}; the arrays must not overlap. */
+  void add(float[] src, int sOff, float[] dst, int dOff, int n);
+
   /**
    * One register tile of a matrix product: {@code out[r*NR + c] = Σ_{q<k} A(r,q) B(q,c)} for
    * {@code r < mr <= MR}, {@code c < nr <= NR}, with {@code A(r,q) = a[aOff + r*aRs + q*aCs]}

@@ -28,8 +28,12 @@ public final class Kernels {
   private static final int MR = KernelProvider.MR;
   private static final int NR = KernelProvider.NR;
 
-  /** Columns of B (and rows of A) per k-block of a product: keeps a k-block of B in L2. */
-  private static final int KC = 512;
+  /**
+   * Columns of A (rows of B) per k-block of a product: a packed k-block of B (256 KiB for 64
+   * columns) stays in L2, an 8-row block of A (32 KiB) in L1. 1024 measured 8% faster than 512 on
+   * W·S, N = 4096, 64 columns; 2048 no faster.
+   */
+  private static final int KC = 1024;
 
   private static volatile int parallelism = defaultParallelism();
 
@@ -228,41 +232,89 @@ public final class Kernels {
     checkStrided("A", a, aOff, m, aRs, k, aCs);
     checkStrided("B", b, bOff, k, ldb, n, 1);
     checkStrided("C", c, cOff, m, ldc, n, 1);
-    if (n <= SMALL_N && aCs == 1 && k >= 64) {
+    if (n <= (kp == ScalarKernels.INSTANCE ? SMALL_N_SCALAR : SMALL_N) && aCs == 1 && k >= 64) {
       gemmByDots(kp, m, n, k, a, aOff, aRs, b, bOff, ldb, c, cOff, ldc, accumulate);
       return;
     }
+    // B packed into column panels of width w (NR, or NR/2 for narrow products), one chunk of
+    // rows of B (a multiple of KC, at most PACK_FLOATS floats) at a time:
+    // bp[(jt*kch + q)*w + x] = B(k1 + q, jt*w + x). The SIMD tiles then run full width, without
+    // masks, on contiguous rows of B (the scalar ones compute only the nr real columns).
+    final int w = n <= NR / 2 ? NR / 2 : NR;
+    final int jtiles = (n + w - 1) / w;
+    final int chunk = Math.max(KC, PACK_FLOATS / (jtiles * w) / KC * KC);
+    final float[] bp = new float[Math.max(1, jtiles * w * Math.min(k, chunk))];
     int panels = (m + MR - 1) / MR;
-    Parallel.forEach(
-        panels,
-        Parallel.threads((long) m * n * k, panels),
-        (panel, t) -> {
-          int i0 = panel * MR;
-          int mr = Math.min(MR, m - i0);
-          for (int k0 = 0; k0 < k || k0 == 0; k0 += KC) {
-            int kc = Math.min(KC, k - k0);
-            boolean add = accumulate || k0 > 0;
-            for (int j0 = 0; j0 < n; j0 += NR) {
-              int nr = Math.min(NR, n - j0);
-              kp.tile(mr, nr, kc, a, aOff + i0 * aRs + k0 * aCs, aRs, aCs, b, bOff + k0 * ldb + j0, ldb, t);
-              for (int r = 0; r < mr; r++) {
-                int co = cOff + (i0 + r) * ldc + j0;
-                int to = r * NR;
-                if (add) {
-                  for (int x = 0; x < nr; x++) {
-                    c[co + x] += t[to + x];
-                  }
-                } else {
-                  System.arraycopy(t, to, c, co, nr);
+    for (int k1 = 0; k1 < k || k1 == 0; k1 += chunk) {
+      final int kch = Math.min(chunk, k - k1);
+      final int kFirst = k1;
+      packColumns(b, bOff + k1 * ldb, ldb, kch, n, w, bp);
+      // k-blocks outside the panels of a group: a k-block of packed B (KC x n) stays in L2
+      // while the group's panels stream past it (panels outside would stream all of B per panel)
+      int groups = (panels + GROUP - 1) / GROUP;
+      Parallel.forEach(
+          groups,
+          Parallel.threads((long) m * n * kch, groups),
+          (group, t) -> {
+            int pEnd = Math.min(panels, (group + 1) * GROUP);
+            for (int k0 = 0; k0 < kch || k0 == 0; k0 += KC) {
+              int kc = Math.min(KC, kch - k0);
+              boolean add = accumulate || kFirst + k0 > 0;
+              for (int panel = group * GROUP; panel < pEnd; panel++) {
+                int i0 = panel * MR;
+                int mr = Math.min(MR, m - i0);
+                int ao = aOff + i0 * aRs + (kFirst + k0) * aCs;
+                for (int jt = 0; jt < jtiles; jt++) {
+                  int j0 = jt * w;
+                  int nr = Math.min(w, n - j0);
+                  kp.tile(mr, nr, kc, a, ao, aRs, aCs, bp, (jt * kch + k0) * w, w, t);
+                  store(kp, t, mr, nr, c, cOff + i0 * ldc + j0, ldc, add);
                 }
               }
             }
-          }
-        });
+          });
+    }
+  }
+
+  /** Panels of A per work item of {@link #gemm}: 256 rows. */
+  private static final int GROUP = 32;
+
+  /**
+   * Packs the {@code rows x cols} matrix {@code src[off + q*ld + x]} into panels of {@code width}
+   * columns: {@code dst[(jt*rows + q)*width + x] = src[off + q*ld + jt*width + x]}. The padding of
+   * the last panel is not written (zero in a fresh array, stale in a reused one): the columns it
+   * feeds are never stored.
+   */
+  private static void packColumns(float[] src, int off, int ld, int rows, int cols, int width, float[] dst) {
+    int panels = (cols + width - 1) / width;
+    for (int q = 0; q < rows; q++) {
+      for (int jt = 0; jt < panels; jt++) {
+        int j0 = jt * width;
+        System.arraycopy(src, off + q * ld + j0, dst, (jt * rows + q) * width, Math.min(width, cols - j0));
+      }
+    }
+  }
+
+  /** Floats of B packed at a time by {@link #gemm} (4 MiB). */
+  private static final int PACK_FLOATS = 1 << 20;
+
+  /** Writes (or, when {@code add}, adds) the {@code mr x nr} corner of a tile to C. */
+  private static void store(
+      KernelProvider kp, float[] t, int mr, int nr, float[] c, int co, int ldc, boolean add) {
+    for (int r = 0; r < mr; r++, co += ldc) {
+      if (add) {
+        kp.add(t, r * NR, c, co, nr);
+      } else {
+        System.arraycopy(t, r * NR, c, co, nr);
+      }
+    }
   }
 
   /** Up to this many columns of B, a product runs as dot products along rows of A. */
-  private static final int SMALL_N = 8;
+  private static final int SMALL_N = 4;
+
+  /** The same for the scalar kernels, whose tiles gain less over dot products (measured: 8). */
+  private static final int SMALL_N_SCALAR = 8;
 
   /**
    * A product with few columns (a few live queries): memory-bound, so each row of A is read once
@@ -324,45 +376,54 @@ public final class Kernels {
     int tiles = (n + NR - 1) / NR;
     int tileSize = p * NR;
     float[] tp = new float[tiles * tileSize];
-    for (int q = 0; q < p; q++) {
-      for (int jt = 0; jt < tiles; jt++) {
-        int j0 = jt * NR;
-        System.arraycopy(t, q * n + j0, tp, jt * tileSize + q * NR, Math.min(NR, n - j0));
-      }
-    }
-    int panels = (n + MR - 1) / MR;
+    packColumns(t, 0, n, p, n, NR, tp);
+    // One work item per block of SYRK_ROWS rows (MR-row panels inside): for each 32-column tile
+    // right of the diagonal, the panels' tiles are added to W's rows and, mirrored, to the NR rows
+    // of the column block, which stay in cache across the panels (mirroring tile by tile across
+    // all of W would touch a new page per row); each packed column tile is read from L3 once per
+    // block and reused from L1/L2 by its panels (64 or 128 rows measured no faster).
+    // u = acc / divisor, negated: one IEEE division by ±divisor (division is sign-symmetric)
+    final boolean scale = divisor != 1f || negate;
+    final float d = negate ? -divisor : divisor;
     long work = (long) n * n * p / 2;
+    int blocks = (n + SYRK_ROWS - 1) / SYRK_ROWS;
     Parallel.forEach(
-        panels,
-        Parallel.threads(work, panels),
-        (panel, tile) -> {
-          int i0 = panel * MR;
-          int mr = Math.min(MR, n - i0);
-          int aOff = (i0 / NR) * tileSize + (i0 % NR); // MR divides NR: the panel is in one tile
-          for (int j0 = (i0 / NR) * NR; j0 < n; j0 += NR) {
+        blocks,
+        Parallel.threads(work, blocks),
+        (it, tile) -> {
+          int row0 = it * SYRK_ROWS;
+          int rowEnd = Math.min(n, row0 + SYRK_ROWS);
+          for (int j0 = row0; j0 < n; j0 += NR) {
             int nr = Math.min(NR, n - j0);
-            kp.tile(mr, nr, p, tp, aOff, 1, NR, tp, (j0 / NR) * tileSize, NR, tile);
-            for (int r = 0; r < mr; r++) {
-              int i = i0 + r;
-              int to = r * NR;
-              for (int x = Math.max(0, i - j0); x < nr; x++) {
+            for (int i0 = row0; i0 < rowEnd && i0 < j0 + NR; i0 += MR) {
+              int mr = Math.min(MR, n - i0);
+              // MR divides NR: the panel lies in one packed tile
+              kp.tile(mr, nr, p, tp, (i0 / NR) * tileSize + i0 % NR, 1, NR, tp, (j0 / NR) * tileSize, NR, tile);
+              if (scale) {
+                kp.divide(tile, 0, mr * NR, d); // entries outside mr x nr: any values, unused
+              }
+              // rows i of W, from the diagonal on
+              for (int r = 0; r < mr; r++) {
+                int i = i0 + r;
+                int x0 = Math.max(0, i - j0);
+                kp.add(tile, r * NR + x0, w, i * n + j0 + x0, nr - x0);
+              }
+              // the mirror: rows j of W, columns i0..i0+mr-1 (j > i)
+              for (int x = 0; x < nr; x++) {
                 int j = j0 + x;
-                float u = tile[to + x];
-                if (divisor != 1f) {
-                  u = u / divisor;
-                }
-                if (negate) {
-                  u = -u;
-                }
-                w[i * n + j] += u;
-                if (j != i) {
-                  w[j * n + i] += u;
+                int wo = j * n + i0;
+                int rEnd = Math.min(mr, j - i0);
+                for (int r = 0; r < rEnd; r++) {
+                  w[wo + r] += tile[r * NR + x];
                 }
               }
             }
           }
         });
   }
+
+  /** Rows of W per work item of {@link #syrkAdd} (a multiple of NR). */
+  private static final int SYRK_ROWS = 32;
 
   private static void checkRange(String name, float[] v, int off, long len) {
     if (v == null) {

@@ -22,6 +22,20 @@ final class ScalarKernels implements KernelProvider {
   }
 
   @Override
+  public void divide(float[] v, int off, int n, float d) {
+    for (int i = off; i < off + n; i++) {
+      v[i] = v[i] / d;
+    }
+  }
+
+  @Override
+  public void add(float[] src, int sOff, float[] dst, int dOff, int n) {
+    for (int i = 0; i < n; i++) {
+      dst[dOff + i] += src[sOff + i];
+    }
+  }
+
+  @Override
   public void tile(
       int mr, int nr, int k, float[] a, int aOff, int aRs, int aCs, float[] b, int bOff, int ldb,
       float[] out) {

@@ -199,19 +199,23 @@ final class RecallEngine {
       }
       pack(s, live, nl, n, st);
       w.multiplyColumns(st, nl, ft);
+      // the next states, row by row of the field matrix (contiguous; one pass over it instead
+      // of one strided pass per query), and which queries changed
+      float[][] curs = new float[nl][];
+      float[][] nxts = new float[nl][];
+      boolean[] changedAt = new boolean[nl];
+      for (int c = 0; c < nl; c++) {
+        int q = live[c];
+        curs[c] = s[q];
+        nxts[c] = next[q] == null ? (next[q] = new float[n]) : next[q];
+      }
+      activate(act, theta, temp, ft, n, nl, curs, nxts, changedAt);
       int kept = 0;
       for (int c = 0; c < nl; c++) {
         int q = live[c];
         float[] cur = s[q];
-        float[] nx = next[q] == null ? (next[q] = new float[n]) : next[q];
-        boolean changed = false;
-        for (int i = 0, fi = c; i < n; i++, fi += nl) {
-          float v = act.apply(ft[fi] - theta, temp);
-          if (Float.floatToRawIntBits(v) != Float.floatToRawIntBits(cur[i])) {
-            changed = true;
-          }
-          nx[i] = v;
-        }
+        float[] nx = next[q];
+        boolean changed = changedAt[c];
         if (changed) {
           s[q] = nx;
           next[q] = cur;
@@ -262,13 +266,51 @@ final class RecallEngine {
     return new ArrayList<>(Arrays.asList(out));
   }
 
-  /** {@code st[i*nl + c] = s[live[c]][i]}: the live states as columns. */
+  /** {@code st[i*nl + c] = s[live[c]][i]}: the live states as columns, written row by row. */
   private static void pack(float[][] s, int[] live, int nl, int n, float[] st) {
+    float[][] v = new float[nl][];
     for (int c = 0; c < nl; c++) {
-      float[] v = s[live[c]];
-      for (int i = 0, fi = c; i < n; i++, fi += nl) {
-        st[fi] = v[i];
+      v[c] = s[live[c]];
+    }
+    for (int i = 0, fi = 0; i < n; i++) {
+      for (int c = 0; c < nl; c++, fi++) {
+        st[fi] = v[c][i];
       }
     }
+  }
+
+  /**
+   * {@code nxt[c][i] = act(ft[i*nl + c] - theta)} for every live column c, and {@code
+   * changed[c]} when some {@code nxt[c][i]} differs (bitwise) from {@code cur[c][i]}. Reads the
+   * field matrix once, in order; the sign activation is computed without branches.
+   */
+  private static void activate(
+      Activation act, float theta, float temp, float[] ft, int n, int nl, float[][] cur,
+      float[][] nxt, boolean[] changed) {
+    int[] diff = new int[nl];
+    boolean sign = act == Activation.SIGN;
+    for (int i = 0, fi = 0; i < n; i++) {
+      for (int c = 0; c < nl; c++, fi++) {
+        float x = ft[fi] - theta;
+        float v = sign ? sign(x) : act.apply(x, temp);
+        diff[c] |= Float.floatToRawIntBits(v) ^ Float.floatToRawIntBits(cur[c][i]);
+        nxt[c][i] = v;
+      }
+    }
+    for (int c = 0; c < nl; c++) {
+      changed[c] = diff[c] != 0;
+    }
+  }
+
+  /**
+   * {@link Activation#SIGN} without data-dependent branches (the fields' signs are random, so
+   * the enum's comparisons mispredict half the time): 1 for {@code x > 0}, -1 for {@code x < 0},
+   * +0 for ±0, NaN unchanged (same bits).
+   */
+  static float sign(float x) {
+    int b = Float.floatToRawIntBits(x);
+    int mag = b & 0x7fffffff;
+    int unit = (b & 0x80000000) | 0x3f800000;
+    return Float.intBitsToFloat(mag == 0 ? 0 : mag > 0x7f800000 ? b : unit);
   }
 }
