@@ -145,7 +145,7 @@ final class RecallEngine {
         && d.updateMode() instanceof UpdateMode.Synchronous
         && o.stepListener() == null
         && !o.hasEnergyTolerance()) {
-      return batchSync(w, d, cues, o);
+      return batchSyncGrouped(w, d, cues, o);
     }
     RecallResult[] out = new RecallResult[cues.length];
     QueryListener ql = o.queryListener();
@@ -165,11 +165,78 @@ final class RecallEngine {
     return new ArrayList<>(Arrays.asList(out));
   }
 
-  /** Synchronous batch recall, all live queries in one product per step; see {@link #batch}. */
-  private static List<RecallResult> batchSync(
+  /** Queries per group of a large synchronous batch. */
+  static final int GROUP = 256;
+
+  /** Fewest queries per group when a batch is split only to use every thread. */
+  static final int MIN_GROUP = 64;
+
+  /**
+   * Synchronous batch recall in groups: a large batch is split into groups of about {@value
+   * #GROUP} queries that run on separate threads, each with single-threaded kernels, so that the
+   * states and fields of a group stay in cache and the threads never wait on each other; a batch
+   * of fewer than {@code 2 *} {@value #MIN_GROUP} queries is one group whose products use every
+   * thread.
+   */
+  private static List<RecallResult> batchSyncGrouped(
       Weights w, Dynamics d, float[][] cues, RecallOptions o) {
+    int nq = cues.length;
+    int groups = 1;
+    if (nq >= 2 * MIN_GROUP) {
+      groups =
+          Math.max((nq + GROUP - 1) / GROUP, Math.min(Kernels.parallelism(), nq / MIN_GROUP));
+    }
+    RecallResult[] out = new RecallResult[nq];
+    AtomicInteger done = new AtomicInteger();
+    if (groups == 1) {
+      int[] all = new int[nq];
+      for (int q = 0; q < nq; q++) {
+        all[q] = q;
+      }
+      batchSync(w, d, cues, all, o, out, done);
+    } else {
+      int g = groups;
+      long n = w.size();
+      long workPerGroup = n * Math.min(n, 4L * Math.max(1, w.rank())) * ((nq + g - 1) / g);
+      Kernels.forEach(
+          g,
+          workPerGroup,
+          k -> {
+            int from = (int) ((long) k * nq / g);
+            int to = (int) ((long) (k + 1) * nq / g);
+            int[] idx = new int[to - from];
+            for (int i = 0; i < idx.length; i++) {
+              idx[i] = from + i;
+            }
+            Kernels.sequentially(
+                () -> {
+                  batchSync(w, d, cues, idx, o, out, done);
+                  return null;
+                });
+          });
+    }
+    return new ArrayList<>(Arrays.asList(out));
+  }
+
+  /**
+   * Synchronous recall of the queries {@code idx}, all live ones in one product per step; the
+   * results go to {@code out[q]}.
+   */
+  private static void batchSync(
+      Weights w,
+      Dynamics d,
+      float[][] allCues,
+      int[] idx,
+      RecallOptions o,
+      RecallResult[] results,
+      AtomicInteger finished) {
     final int n = w.size();
-    final int nq = cues.length;
+    final int nq = idx.length;
+    final int total = allCues.length;
+    final float[][] cues = new float[nq][];
+    for (int c = 0; c < nq; c++) {
+      cues[c] = allCues[idx[c]];
+    }
     final Activation act = d.activation();
     final float theta = d.threshold();
     final float temp = d.temperature();
@@ -181,7 +248,6 @@ final class RecallEngine {
       s[q] = cues[q].clone();
     }
     RecallResult[] out = new RecallResult[nq];
-    int done = 0;
     int[] live = new int[nq];
     for (int q = 0; q < nq; q++) {
       live[q] = q;
@@ -230,9 +296,10 @@ final class RecallEngine {
             energy = energyFromField(cur, col, theta);
           }
           out[q] = new RecallResult(cur, step, true, energy);
-          done++;
+          results[idx[q]] = out[q];
+          int doneNow = finished.incrementAndGet();
           if (ql != null) {
-            ql.onQueryDone(q, done, nq, out[q]);
+            ql.onQueryDone(idx[q], doneNow, total, out[q]);
           }
         }
       }
@@ -257,13 +324,13 @@ final class RecallEngine {
           energy = energyFromField(s[q], col, theta);
         }
         out[q] = new RecallResult(s[q], step, false, energy);
-        done++;
+        results[idx[q]] = out[q];
+        int doneNow = finished.incrementAndGet();
         if (ql != null) {
-          ql.onQueryDone(q, done, nq, out[q]);
+          ql.onQueryDone(idx[q], doneNow, total, out[q]);
         }
       }
     }
-    return new ArrayList<>(Arrays.asList(out));
   }
 
   /** {@code st[i*nl + c] = s[live[c]][i]}: the live states as columns, written row by row. */

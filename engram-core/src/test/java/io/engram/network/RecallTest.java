@@ -209,6 +209,37 @@ class RecallTest {
   }
 
   @Test
+  void large_batches_run_in_groups_with_the_same_results() {
+    AmariHopfieldNetwork net = trained(128, 8, 31);
+    SplittableRandom r = new SplittableRandom(32);
+    float[][] cues = new float[300][];
+    for (int q = 0; q < cues.length; q++) {
+      cues[q] = randomPm1(r, 1, 128)[0];
+    }
+    java.util.Set<Integer> seen = java.util.concurrent.ConcurrentHashMap.newKeySet();
+    AtomicInteger maxDone = new AtomicInteger();
+    List<RecallResult> batch =
+        net.recallBatch(
+            cues,
+            RecallOptions.defaults()
+                .withQueryListener(
+                    (q, done, total, res) -> {
+                      assertEquals(300, total);
+                      assertTrue(seen.add(q), "query " + q + " reported twice");
+                      maxDone.accumulateAndGet(done, Math::max);
+                    }));
+    assertEquals(300, seen.size());
+    assertEquals(300, maxDone.get());
+    for (int q = 0; q < cues.length; q++) {
+      RecallResult one = net.recall(cues[q]);
+      assertBits(one.state(), batch.get(q).state());
+      assertEquals(one.steps(), batch.get(q).steps(), "query " + q);
+      assertEquals(one.converged(), batch.get(q).converged());
+      assertEquals(one.energy(), batch.get(q).energy(), 1e-5f * Math.max(1f, Math.abs(one.energy())));
+    }
+  }
+
+  @Test
   void query_listener_counts_queries() {
     AmariHopfieldNetwork net = trained(64, 3, 12);
     float[][] cues = randomPm1(new SplittableRandom(13), 7, 64);
