@@ -76,7 +76,7 @@ public final class SparkRecall {
    * Queries recalled together on one task: one pass over the weights serves the whole chunk
    * (the core's blocked batch kernel) instead of one pass per query.
    */
-  static final int CHUNK = 64;
+  static final int CHUNK = 256;
 
   private static Iterator<RecalledState> recallAll(
       NetworkSnapshot snapshot, Spec spec, Iterator<Tuple2<Long, float[]>> it) {
