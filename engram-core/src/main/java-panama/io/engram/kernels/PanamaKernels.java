@@ -117,15 +117,29 @@ final class PanamaKernels implements KernelProvider {
   public void tile(
       int mr, int nr, int k, float[] a, int aOff, int aRs, int aCs, float[] b, int bOff, int ldb,
       float[] out) {
+    tile(mr, nr, k, a, aOff, aRs, aCs, b, bOff, ldb, out, false);
+  }
+
+  @Override
+  public void tileAdd(
+      int mr, int nr, int k, float[] a, int aOff, int aRs, int aCs, float[] b, int bOff, int ldb,
+      float[] out) {
+    tile(mr, nr, k, a, aOff, aRs, aCs, b, bOff, ldb, out, true);
+  }
+
+  /** The accumulators start from zero, or (when {@code add}) from {@code out}. */
+  private static void tile(
+      int mr, int nr, int k, float[] a, int aOff, int aRs, int aCs, float[] b, int bOff, int ldb,
+      float[] out, boolean add) {
     // Rows of B that are exactly one tile wide (the drivers' packed, padded panels) are read
     // whole: the extra columns only reach entries of out outside mr x nr, which are unspecified.
     boolean whole = WIDE && mr == MR && bOff + (long) k * ldb <= b.length;
     if (whole && ldb == NR) {
-      tile8x32(k, a, aOff, aRs, aCs, b, bOff, ldb, out);
+      tile8x32(k, a, aOff, aRs, aCs, b, bOff, ldb, out, add);
     } else if (whole && ldb == NR / 2) {
-      tile8x16(k, a, aOff, aRs, aCs, b, bOff, ldb, out);
+      tile8x16(k, a, aOff, aRs, aCs, b, bOff, ldb, out, add);
     } else {
-      generic(mr, nr, k, a, aOff, aRs, aCs, b, bOff, ldb, out);
+      generic(mr, nr, k, a, aOff, aRs, aCs, b, bOff, ldb, out, add);
     }
   }
 
@@ -136,16 +150,15 @@ final class PanamaKernels implements KernelProvider {
    */
   private static void tile8x32(
       int k, float[] a_, int aOff, int aRs, int aCs, float[] b, int bOff, int ldb,
-      float[] out) {
-    final FloatVector z = FloatVector.zero(S);
-    FloatVector c00 = z, c01 = z;
-    FloatVector c10 = z, c11 = z;
-    FloatVector c20 = z, c21 = z;
-    FloatVector c30 = z, c31 = z;
-    FloatVector c40 = z, c41 = z;
-    FloatVector c50 = z, c51 = z;
-    FloatVector c60 = z, c61 = z;
-    FloatVector c70 = z, c71 = z;
+      float[] out, boolean add) {
+    FloatVector c00 = start(out, 0, add), c01 = start(out, 16, add);
+    FloatVector c10 = start(out, 32, add), c11 = start(out, 48, add);
+    FloatVector c20 = start(out, 64, add), c21 = start(out, 80, add);
+    FloatVector c30 = start(out, 96, add), c31 = start(out, 112, add);
+    FloatVector c40 = start(out, 128, add), c41 = start(out, 144, add);
+    FloatVector c50 = start(out, 160, add), c51 = start(out, 176, add);
+    FloatVector c60 = start(out, 192, add), c61 = start(out, 208, add);
+    FloatVector c70 = start(out, 224, add), c71 = start(out, 240, add);
     final int o0 = aOff + 0 * aRs;
     final int o1 = aOff + 1 * aRs;
     final int o2 = aOff + 2 * aRs;
@@ -208,16 +221,15 @@ final class PanamaKernels implements KernelProvider {
   /** Eight rows, 16 columns (B packed 16 wide by the drivers): one vector per row, no masks. */
   private static void tile8x16(
       int k, float[] a_, int aOff, int aRs, int aCs, float[] b, int bOff, int ldb,
-      float[] out) {
-    final FloatVector z = FloatVector.zero(S);
-    FloatVector c0 = z;
-    FloatVector c1 = z;
-    FloatVector c2 = z;
-    FloatVector c3 = z;
-    FloatVector c4 = z;
-    FloatVector c5 = z;
-    FloatVector c6 = z;
-    FloatVector c7 = z;
+      float[] out, boolean add) {
+    FloatVector c0 = start(out, 0, add);
+    FloatVector c1 = start(out, 32, add);
+    FloatVector c2 = start(out, 64, add);
+    FloatVector c3 = start(out, 96, add);
+    FloatVector c4 = start(out, 128, add);
+    FloatVector c5 = start(out, 160, add);
+    FloatVector c6 = start(out, 192, add);
+    FloatVector c7 = start(out, 224, add);
     final int o0 = aOff + 0 * aRs;
     final int o1 = aOff + 1 * aRs;
     final int o2 = aOff + 2 * aRs;
@@ -251,14 +263,19 @@ final class PanamaKernels implements KernelProvider {
     c7.intoArray(out, 224);
   }
 
+  /** An accumulator: zero, or (when {@code add}) the vector of {@code out} at {@code off}. */
+  private static FloatVector start(float[] out, int off, boolean add) {
+    return add ? FloatVector.fromArray(S, out, off) : FloatVector.zero(S);
+  }
+
   /** Any tile, one row at a time, column vectors masked at the edge. */
   private static void generic(
       int mr, int nr, int k, float[] a, int aOff, int aRs, int aCs, float[] b, int bOff, int ldb,
-      float[] out) {
+      float[] out, boolean add) {
     for (int r = 0; r < mr; r++) {
       for (int c = 0; c < nr; c += L) {
         VectorMask<Float> m = S.indexInRange(c, nr);
-        FloatVector acc = FloatVector.zero(S);
+        FloatVector acc = add ? FloatVector.fromArray(S, out, r * NR + c, m) : FloatVector.zero(S);
         int pa = aOff + r * aRs;
         int pb = bOff + c;
         for (int step = 0; step < k; step++) {

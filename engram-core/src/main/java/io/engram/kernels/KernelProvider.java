@@ -38,4 +38,15 @@ interface KernelProvider {
   void tile(
       int mr, int nr, int k, float[] a, int aOff, int aRs, int aCs, float[] b, int bOff, int ldb,
       float[] out);
+
+  /**
+   * {@link #tile}, continued: every entry of {@code out} inside {@code mr x nr} starts from its
+   * current value instead of zero, and gets the same operations, in the same order, as the
+   * remaining steps of one {@code tile} over the longer range of {@code k}. So a tile over {@code
+   * k = k1 + k2} equals {@code tile} over the first k1 steps then {@code tileAdd} over the next k2,
+   * bit for bit (the k-blocking of {@link Kernels#syrkAdd} relies on it).
+   */
+  void tileAdd(
+      int mr, int nr, int k, float[] a, int aOff, int aRs, int aCs, float[] b, int bOff, int ldb,
+      float[] out);
 }

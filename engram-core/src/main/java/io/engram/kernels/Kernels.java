@@ -286,8 +286,14 @@ public final class Kernels {
    * feeds are never stored.
    */
   private static void packColumns(float[] src, int off, int ld, int rows, int cols, int width, float[] dst) {
+    packColumns(src, off, ld, rows, 0, rows, cols, width, dst);
+  }
+
+  /** {@link #packColumns}, rows {@code q0 <= q < q1} only. */
+  private static void packColumns(
+      float[] src, int off, int ld, int rows, int q0, int q1, int cols, int width, float[] dst) {
     int panels = (cols + width - 1) / width;
-    for (int q = 0; q < rows; q++) {
+    for (int q = q0; q < q1; q++) {
       for (int jt = 0; jt < panels; jt++) {
         int j0 = jt * width;
         System.arraycopy(src, off + q * ld + j0, dst, (jt * rows + q) * width, Math.min(width, cols - j0));
@@ -376,15 +382,29 @@ public final class Kernels {
     int tiles = (n + NR - 1) / NR;
     int tileSize = p * NR;
     float[] tp = new float[tiles * tileSize];
-    packColumns(t, 0, n, p, n, NR, tp);
-    // One work item per block of SYRK_ROWS rows (MR-row panels inside): for each 32-column tile
-    // right of the diagonal, the panels' tiles are added to W's rows and, mirrored, to the NR rows
-    // of the column block, which stay in cache across the panels (mirroring tile by tile across
-    // all of W would touch a new page per row); each packed column tile is read from L3 once per
-    // block and reused from L1/L2 by its panels (64 or 128 rows measured no faster).
+    // in blocks of rows of T over the threads (serial, the copy of T took about 0.08 s at P =
+    // 16384 and N = 8192, 3% of the 2-thread update)
+    final int packRows = 256;
+    int packItems = (p + packRows - 1) / packRows;
+    Parallel.forEach(
+        packItems,
+        Parallel.threads((long) p * n * 4, packItems),
+        (it, scratch) ->
+            packColumns(t, 0, n, p, it * packRows, Math.min(p, (it + 1) * packRows), n, NR, tp));
+    // One work item per block of SYRK_ROWS rows (MR-row panels inside), k-blocked over the
+    // patterns: for each k-block of SYRK_KC rows of T, for each 32-column tile right of the
+    // diagonal, the block's panels run over that k-block of the tile (kept in L1/L2 while they
+    // reuse it; the block's own k-block of T stays in L2). The running sums of a tile are carried
+    // from one k-block to the next exactly (tileAdd continues them from the stored floats), in a
+    // per-item buffer of SYRK_ROWS x n floats, so every element is the same chain of products in
+    // pattern order as without blocking. After the last k-block the tile is added to W's rows
+    // and, mirrored, to the NR rows of the column block (mirroring tile by tile across all of W
+    // would touch a new page per row). Without k-blocking a packed tile of T (P x 32 floats: 2
+    // MiB at P = 16384) fell out of L2 and both threads streamed it from L3/memory.
     // u = acc / divisor, negated: one IEEE division by ±divisor (division is sign-symmetric)
     final boolean scale = divisor != 1f || negate;
     final float d = negate ? -divisor : divisor;
+    final int kBlocks = Math.max(1, (p + SYRK_KC - 1) / SYRK_KC);
     long work = (long) n * n * p / 2;
     int blocks = (n + SYRK_ROWS - 1) / SYRK_ROWS;
     Parallel.forEach(
@@ -393,28 +413,32 @@ public final class Kernels {
         (it, tile) -> {
           int row0 = it * SYRK_ROWS;
           int rowEnd = Math.min(n, row0 + SYRK_ROWS);
-          for (int j0 = row0; j0 < n; j0 += NR) {
-            int nr = Math.min(NR, n - j0);
-            for (int i0 = row0; i0 < rowEnd && i0 < j0 + NR; i0 += MR) {
-              int mr = Math.min(MR, n - i0);
-              // MR divides NR: the panel lies in one packed tile
-              kp.tile(mr, nr, p, tp, (i0 / NR) * tileSize + i0 % NR, 1, NR, tp, (j0 / NR) * tileSize, NR, tile);
-              if (scale) {
-                kp.divide(tile, 0, mr * NR, d); // entries outside mr x nr: any values, unused
-              }
-              // rows i of W, from the diagonal on
-              for (int r = 0; r < mr; r++) {
-                int i = i0 + r;
-                int x0 = Math.max(0, i - j0);
-                kp.add(tile, r * NR + x0, w, i * n + j0 + x0, nr - x0);
-              }
-              // the mirror: rows j of W, columns i0..i0+mr-1 (j > i)
-              for (int x = 0; x < nr; x++) {
-                int j = j0 + x;
-                int wo = j * n + i0;
-                int rEnd = Math.min(mr, j - i0);
-                for (int r = 0; r < rEnd; r++) {
-                  w[wo + r] += tile[r * NR + x];
+          int jt0 = row0 / NR;
+          int tilesRight = tiles - jt0;
+          // running sums between k-blocks: [panel of the block][column tile][MR x NR]
+          float[] sums = kBlocks > 1 ? new float[(rowEnd - row0 + MR - 1) / MR * tilesRight * MR * NR] : null;
+          for (int kb = 0; kb < kBlocks; kb++) {
+            int k0 = kb * SYRK_KC;
+            int kc = Math.min(SYRK_KC, p - k0);
+            boolean last = kb == kBlocks - 1;
+            for (int j0 = row0; j0 < n; j0 += NR) {
+              int nr = Math.min(NR, n - j0);
+              int bo = (j0 / NR) * tileSize + k0 * NR;
+              for (int i0 = row0; i0 < rowEnd && i0 < j0 + NR; i0 += MR) {
+                int mr = Math.min(MR, n - i0);
+                // MR divides NR: the panel lies in one packed tile
+                int ao = (i0 / NR) * tileSize + k0 * NR + i0 % NR;
+                int slot = (((i0 - row0) / MR) * tilesRight + j0 / NR - jt0) * MR * NR;
+                if (kb == 0) {
+                  kp.tile(mr, nr, kc, tp, ao, 1, NR, tp, bo, NR, tile);
+                } else {
+                  System.arraycopy(sums, slot, tile, 0, MR * NR);
+                  kp.tileAdd(mr, nr, kc, tp, ao, 1, NR, tp, bo, NR, tile);
+                }
+                if (last) {
+                  addTile(kp, tile, mr, nr, i0, j0, n, w, scale, d);
+                } else {
+                  System.arraycopy(tile, 0, sums, slot, MR * NR);
                 }
               }
             }
@@ -422,8 +446,46 @@ public final class Kernels {
         });
   }
 
-  /** Rows of W per work item of {@link #syrkAdd} (a multiple of NR). */
-  private static final int SYRK_ROWS = 32;
+  /**
+   * The end of one tile of {@link #syrkAdd}: {@code u = acc / d} (when {@code scale}), added to
+   * rows {@code i0..} of W from the diagonal on and, mirrored, to rows {@code j > i}.
+   */
+  private static void addTile(
+      KernelProvider kp, float[] tile, int mr, int nr, int i0, int j0, int n, float[] w,
+      boolean scale, float d) {
+    if (scale) {
+      kp.divide(tile, 0, mr * NR, d); // entries outside mr x nr: any values, unused
+    }
+    // rows i of W, from the diagonal on
+    for (int r = 0; r < mr; r++) {
+      int i = i0 + r;
+      int x0 = Math.max(0, i - j0);
+      kp.add(tile, r * NR + x0, w, i * n + j0 + x0, nr - x0);
+    }
+    // the mirror: rows j of W, columns i0..i0+mr-1 (j > i)
+    for (int x = 0; x < nr; x++) {
+      int j = j0 + x;
+      int wo = j * n + i0;
+      int rEnd = Math.min(mr, j - i0);
+      for (int r = 0; r < rEnd; r++) {
+        w[wo + r] += tile[r * NR + x];
+      }
+    }
+  }
+
+  /**
+   * Rows of W per work item of {@link #syrkAdd} (a multiple of NR): each k-block of a column tile
+   * of T is reused by 16 panels. At P = 16384, N = 8192, 64 rows measured 10-20% slower, 256 and
+   * 192 the same as 128.
+   */
+  static final int SYRK_ROWS = 128;
+
+  /**
+   * Rows of T (patterns) per k-block of {@link #syrkAdd}: a k-block of a column tile is 64 KiB
+   * (L1/L2), the block's own 128 x 512 floats 256 KiB (L2). 256 measured 10-15% slower at P =
+   * 16384, 768 and 1024 the same.
+   */
+  static final int SYRK_KC = 512;
 
   private static void checkRange(String name, float[] v, int off, long len) {
     if (v == null) {

@@ -39,9 +39,24 @@ final class ScalarKernels implements KernelProvider {
   public void tile(
       int mr, int nr, int k, float[] a, int aOff, int aRs, int aCs, float[] b, int bOff, int ldb,
       float[] out) {
+    tile(mr, nr, k, a, aOff, aRs, aCs, b, bOff, ldb, out, false);
+  }
+
+  @Override
+  public void tileAdd(
+      int mr, int nr, int k, float[] a, int aOff, int aRs, int aCs, float[] b, int bOff, int ldb,
+      float[] out) {
+    tile(mr, nr, k, a, aOff, aRs, aCs, b, bOff, ldb, out, true);
+  }
+
+  private static void tile(
+      int mr, int nr, int k, float[] a, int aOff, int aRs, int aCs, float[] b, int bOff, int ldb,
+      float[] out, boolean add) {
     for (int r = 0; r < mr; r++) {
       int o = r * NR;
-      java.util.Arrays.fill(out, o, o + nr, 0f);
+      if (!add) {
+        java.util.Arrays.fill(out, o, o + nr, 0f);
+      }
       int pa = aOff + r * aRs;
       int pb = bOff;
       for (int q = 0; q < k; q++) {

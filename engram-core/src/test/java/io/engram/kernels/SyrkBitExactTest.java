@@ -1,0 +1,117 @@
+package io.engram.kernels;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assumptions.assumeTrue;
+
+import java.util.Random;
+import org.junit.jupiter.api.Test;
+
+/**
+ * {@link Kernels#syrkAdd} against a straightforward reference written the way the kernels compute
+ * each element (products in pattern order from 0: fused for the SIMD kernels, multiply then add for
+ * the scalar ones; then one division by ±divisor; then one add to each side), compared bit for
+ * bit over sizes around the k-block and tile edges.
+ */
+class SyrkBitExactTest {
+
+  private static final int[] NS = {1, 7, 31, 32, 33, 65, 97, 200};
+
+  private static int[] ps() {
+    int kc = Kernels.SYRK_KC;
+    return new int[] {0, 1, 5, kc - 1, kc, kc + 1, 2 * kc - 1, 2 * kc + 3, 3 * kc + 17};
+  }
+
+  static void reference(
+      boolean fused, int n, int p, float[] t, float[] w, float divisor, boolean negate) {
+    boolean scale = divisor != 1f || negate;
+    float d = negate ? -divisor : divisor;
+    for (int i = 0; i < n; i++) {
+      for (int j = i; j < n; j++) {
+        float acc = 0f;
+        for (int q = 0; q < p; q++) {
+          float a = t[q * n + i];
+          float b = t[q * n + j];
+          acc = fused ? Math.fma(a, b, acc) : acc + a * b;
+        }
+        float u = scale ? acc / d : acc;
+        w[i * n + j] += u;
+        if (i != j) {
+          w[j * n + i] += u;
+        }
+      }
+    }
+  }
+
+  private static void check(KernelProvider kp, boolean fused, long seed) {
+    Random rnd = new Random(seed);
+    for (int n : NS) {
+      for (int p : ps()) {
+        float[] t = new float[p * n];
+        for (int i = 0; i < t.length; i++) {
+          // a mix of bipolar values (the usual patterns) and awkward real ones, -0 included
+          int kind = rnd.nextInt(8);
+          t[i] = kind < 4 ? (rnd.nextBoolean() ? 1f : -1f) : kind == 4 ? -0f : rnd.nextFloat() * 3f - 1.5f;
+        }
+        float[] w0 = new float[n * n];
+        for (int i = 0; i < w0.length; i++) {
+          w0[i] = rnd.nextFloat() - 0.5f;
+        }
+        float[][] cases = {{p + 0.5f, 1f}, {3f, 0f}, {1f, 0f}, {1f, 1f}};
+        for (float[] c : cases) {
+          boolean negate = c[1] != 0f;
+          float[] ref = w0.clone();
+          float[] got = w0.clone();
+          reference(fused, n, p, t, ref, c[0], negate);
+          Kernels.syrkAdd(kp, n, p, t, got, c[0], negate);
+          for (int i = 0; i < ref.length; i++) {
+            if (Float.floatToRawIntBits(ref[i]) != Float.floatToRawIntBits(got[i])) {
+              assertEquals(ref[i], got[i], 0f,
+                  kp.name() + " n=" + n + " p=" + p + " divisor=" + c[0] + " negate=" + negate
+                      + " element (" + i / n + "," + i % n + ")");
+              assertEquals(Float.floatToRawIntBits(ref[i]), Float.floatToRawIntBits(got[i]),
+                  kp.name() + " sign of zero, n=" + n + " p=" + p + " element " + i);
+            }
+          }
+        }
+      }
+    }
+  }
+
+  @Test
+  void scalarKernelsAreBitExact() {
+    check(ScalarKernels.INSTANCE, false, 11);
+  }
+
+  @Test
+  void vectorKernelsAreBitExact() {
+    KernelProvider v = Kernels.vector();
+    assumeTrue(v != null, "Vector API module not present");
+    check(v, true, 12);
+  }
+
+  @Test
+  void bitExactOnTwoThreads() {
+    int before = Kernels.parallelism();
+    try {
+      Kernels.setParallelism(2);
+      // large enough to split (n * n * p / 2 >= 2^21 multiply-adds)
+      int n = 161;
+      int p = 2 * Kernels.SYRK_KC + 5;
+      Random rnd = new Random(13);
+      float[] t = new float[p * n];
+      for (int i = 0; i < t.length; i++) {
+        t[i] = rnd.nextFloat() * 2f - 1f;
+      }
+      KernelProvider kp = Kernels.provider();
+      float[] ref = new float[n * n];
+      float[] got = new float[n * n];
+      reference(kp != ScalarKernels.INSTANCE, n, p, t, ref, p, true);
+      Kernels.syrkAdd(kp, n, p, t, got, p, true);
+      for (int i = 0; i < ref.length; i++) {
+        assertEquals(Float.floatToRawIntBits(ref[i]), Float.floatToRawIntBits(got[i]), "element " + i);
+      }
+    } finally {
+      Kernels.setParallelism(before);
+    }
+  }
+}
