@@ -116,20 +116,6 @@ final class PanamaKernels implements KernelProvider {
   @Override
   public void tile(
       int mr, int nr, int k, float[] a, int aOff, int aRs, int aCs, float[] b, int bOff, int ldb,
-      float[] out) {
-    tile(mr, nr, k, a, aOff, aRs, aCs, b, bOff, ldb, out, false);
-  }
-
-  @Override
-  public void tileAdd(
-      int mr, int nr, int k, float[] a, int aOff, int aRs, int aCs, float[] b, int bOff, int ldb,
-      float[] out) {
-    tile(mr, nr, k, a, aOff, aRs, aCs, b, bOff, ldb, out, true);
-  }
-
-  /** The accumulators start from zero, or (when {@code add}) from {@code out}. */
-  private static void tile(
-      int mr, int nr, int k, float[] a, int aOff, int aRs, int aCs, float[] b, int bOff, int ldb,
       float[] out, boolean add) {
     // Rows of B that are exactly one tile wide (the drivers' packed, padded panels) are read
     // whole: the extra columns only reach entries of out outside mr x nr, which are unspecified.

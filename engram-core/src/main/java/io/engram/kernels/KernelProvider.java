@@ -35,18 +35,20 @@ interface KernelProvider {
    * (any strides: A may be transposed in place) and {@code B(q,c) = b[bOff + q*ldb + c]} (rows
    * contiguous). Entries of {@code out} outside {@code mr x nr} are unspecified.
    */
-  void tile(
+  default void tile(
       int mr, int nr, int k, float[] a, int aOff, int aRs, int aCs, float[] b, int bOff, int ldb,
-      float[] out);
+      float[] out) {
+    tile(mr, nr, k, a, aOff, aRs, aCs, b, bOff, ldb, out, false);
+  }
 
   /**
-   * {@link #tile}, continued: every entry of {@code out} inside {@code mr x nr} starts from its
-   * current value instead of zero, and gets the same operations, in the same order, as the
-   * remaining steps of one {@code tile} over the longer range of {@code k}. So a tile over {@code
-   * k = k1 + k2} equals {@code tile} over the first k1 steps then {@code tileAdd} over the next k2,
-   * bit for bit (the k-blocking of {@link Kernels#syrkAdd} relies on it).
+   * {@link #tile}, or, when {@code add}, continued: every entry of {@code out} inside {@code mr x
+   * nr} starts from its current value instead of zero, and gets the same operations, in the same
+   * order, as the remaining steps of one {@code tile} over a longer range of {@code k}. So a tile
+   * over {@code k = k1 + k2} equals the first k1 steps then the next k2 with {@code add}, bit for
+   * bit (the k-blocking of {@link Kernels#syrkAdd} relies on it).
    */
-  void tileAdd(
+  void tile(
       int mr, int nr, int k, float[] a, int aOff, int aRs, int aCs, float[] b, int bOff, int ldb,
-      float[] out);
+      float[] out, boolean add);
 }

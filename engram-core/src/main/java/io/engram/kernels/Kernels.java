@@ -395,7 +395,7 @@ public final class Kernels {
     // patterns: for each k-block of SYRK_KC rows of T, for each 32-column tile right of the
     // diagonal, the block's panels run over that k-block of the tile (kept in L1/L2 while they
     // reuse it; the block's own k-block of T stays in L2). The running sums of a tile are carried
-    // from one k-block to the next exactly (tileAdd continues them from the stored floats), in a
+    // from one k-block to the next exactly (tile with add continues them from the stored floats), in a
     // per-item buffer of SYRK_ROWS x n floats, so every element is the same chain of products in
     // pattern order as without blocking. After the last k-block the tile is added to W's rows
     // and, mirrored, to the NR rows of the column block (mirroring tile by tile across all of W
@@ -433,7 +433,7 @@ public final class Kernels {
                   kp.tile(mr, nr, kc, tp, ao, 1, NR, tp, bo, NR, tile);
                 } else {
                   System.arraycopy(sums, slot, tile, 0, MR * NR);
-                  kp.tileAdd(mr, nr, kc, tp, ao, 1, NR, tp, bo, NR, tile);
+                  kp.tile(mr, nr, kc, tp, ao, 1, NR, tp, bo, NR, tile, true);
                 }
                 if (last) {
                   addTile(kp, tile, mr, nr, i0, j0, n, w, scale, d);

@@ -38,19 +38,6 @@ final class ScalarKernels implements KernelProvider {
   @Override
   public void tile(
       int mr, int nr, int k, float[] a, int aOff, int aRs, int aCs, float[] b, int bOff, int ldb,
-      float[] out) {
-    tile(mr, nr, k, a, aOff, aRs, aCs, b, bOff, ldb, out, false);
-  }
-
-  @Override
-  public void tileAdd(
-      int mr, int nr, int k, float[] a, int aOff, int aRs, int aCs, float[] b, int bOff, int ldb,
-      float[] out) {
-    tile(mr, nr, k, a, aOff, aRs, aCs, b, bOff, ldb, out, true);
-  }
-
-  private static void tile(
-      int mr, int nr, int k, float[] a, int aOff, int aRs, int aCs, float[] b, int bOff, int ldb,
       float[] out, boolean add) {
     for (int r = 0; r < mr; r++) {
       int o = r * NR;
