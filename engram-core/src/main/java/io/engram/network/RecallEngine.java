@@ -155,13 +155,7 @@ final class RecallEngine {
     Kernels.forEach(
         cues.length,
         work,
-        q -> {
-          RecallResult r = run(w, d, cues[q], o, q);
-          out[q] = r;
-          if (ql != null) {
-            ql.onQueryDone(q, done.incrementAndGet(), cues.length, r);
-          }
-        });
+        q -> finish(run(w, d, cues[q], o, q), q, out, done, ql, cues.length));
     return new ArrayList<>(Arrays.asList(out));
   }
 
@@ -220,7 +214,7 @@ final class RecallEngine {
 
   /**
    * Synchronous recall of the queries {@code idx}, all live ones in one product per step; the
-   * results go to {@code out[q]}.
+   * results go to {@code results[idx[c]]}.
    */
   private static void batchSync(
       Weights w,
@@ -247,7 +241,6 @@ final class RecallEngine {
     for (int q = 0; q < nq; q++) {
       s[q] = cues[q].clone();
     }
-    RecallResult[] out = new RecallResult[nq];
     int[] live = new int[nq];
     for (int q = 0; q < nq; q++) {
       live[q] = q;
@@ -288,19 +281,8 @@ final class RecallEngine {
           live[kept++] = q;
         } else {
           // fixed point: this step's field is W s for the final state
-          float energy = Float.NaN;
-          if (o.reportEnergy()) {
-            for (int i = 0, fi = c; i < n; i++, fi += nl) {
-              col[i] = ft[fi];
-            }
-            energy = energyFromField(cur, col, theta);
-          }
-          out[q] = new RecallResult(cur, step, true, energy);
-          results[idx[q]] = out[q];
-          int doneNow = finished.incrementAndGet();
-          if (ql != null) {
-            ql.onQueryDone(idx[q], doneNow, total, out[q]);
-          }
+          float energy = o.reportEnergy() ? columnEnergy(ft, c, nl, cur, col, theta) : Float.NaN;
+          finish(new RecallResult(cur, step, true, energy), idx[q], results, finished, ql, total);
         }
       }
       nl = kept;
@@ -316,20 +298,27 @@ final class RecallEngine {
       }
       for (int c = 0; c < nl; c++) {
         int q = live[c];
-        float energy = Float.NaN;
-        if (fe != null) {
-          for (int i = 0, fi = c; i < n; i++, fi += nl) {
-            col[i] = fe[fi];
-          }
-          energy = energyFromField(s[q], col, theta);
-        }
-        out[q] = new RecallResult(s[q], step, false, energy);
-        results[idx[q]] = out[q];
-        int doneNow = finished.incrementAndGet();
-        if (ql != null) {
-          ql.onQueryDone(idx[q], doneNow, total, out[q]);
-        }
+        float energy = fe != null ? columnEnergy(fe, c, nl, s[q], col, theta) : Float.NaN;
+        finish(new RecallResult(s[q], step, false, energy), idx[q], results, finished, ql, total);
       }
+    }
+  }
+
+  /** The energy of state {@code s} whose field is column {@code c} of the n x nl matrix {@code fields}. */
+  private static float columnEnergy(float[] fields, int c, int nl, float[] s, float[] col, float theta) {
+    for (int i = 0, fi = c; i < col.length; i++, fi += nl) {
+      col[i] = fields[fi];
+    }
+    return energyFromField(s, col, theta);
+  }
+
+  /** Records a finished query and reports it. */
+  private static void finish(
+      RecallResult r, int query, RecallResult[] results, AtomicInteger finished, QueryListener ql, int total) {
+    results[query] = r;
+    int done = finished.incrementAndGet();
+    if (ql != null) {
+      ql.onQueryDone(query, done, total, r);
     }
   }
 
