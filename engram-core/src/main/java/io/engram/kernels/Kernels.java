@@ -301,6 +301,20 @@ public final class Kernels {
     }
   }
 
+  /** {@link #packColumns} of {@code t - shift} into tiles of NR, rows {@code q0 <= q < q1}. */
+  private static void packShifted(float[] t, int n, int p, int q0, int q1, float shift, float[] dst) {
+    for (int q = q0; q < q1; q++) {
+      int src = q * n;
+      for (int j0 = 0; j0 < n; j0 += NR) {
+        int dOff = ((j0 / NR) * p + q) * NR;
+        int len = Math.min(NR, n - j0);
+        for (int c = 0; c < len; c++) {
+          dst[dOff + c] = t[src + j0 + c] - shift;
+        }
+      }
+    }
+  }
+
   /** Floats of B packed at a time by {@link #gemm} (4 MiB). */
   private static final int PACK_FLOATS = 1 << 20;
 
@@ -363,11 +377,34 @@ public final class Kernels {
    * @param t p x n row-major patterns (not modified)
    */
   public static void syrkAdd(int n, int p, float[] t, float[] w, float divisor, boolean negate) {
-    syrkAdd(Holder.PROVIDER, n, p, t, w, divisor, negate);
+    syrkAdd(Holder.PROVIDER, n, p, t, 0f, w, divisor, negate, false);
+  }
+
+  /**
+   * {@link #syrkAdd(int, int, float[], float[], float, boolean)} of the patterns {@code T[q][i] -
+   * shift} (float32, the subtraction done while T is packed: no centred copy), told whether W is
+   * all {@code +0.0} on entry. When it is, W is only written ({@code W = 0 + u}, the same bits as
+   * the addition), never read: reading 64 MiB of zeros back in short runs cost more than writing
+   * them.
+   *
+   * @param t p x n row-major patterns (not modified)
+   * @param shift subtracted from every value of T (0 for none)
+   * @param wIsZero true only if every entry of W is {@code +0.0f}
+   */
+  public static void syrkAdd(
+      int n, int p, float[] t, float shift, float[] w, float divisor, boolean negate,
+      boolean wIsZero) {
+    syrkAdd(Holder.PROVIDER, n, p, t, shift, w, divisor, negate, wIsZero);
   }
 
   static void syrkAdd(
       KernelProvider kp, int n, int p, float[] t, float[] w, float divisor, boolean negate) {
+    syrkAdd(kp, n, p, t, 0f, w, divisor, negate, false);
+  }
+
+  static void syrkAdd(
+      KernelProvider kp, int n, int p, float[] t, float shift, float[] w, float divisor,
+      boolean negate, boolean wIsZero) {
     if (n < 1 || p < 0) {
       throw new IllegalArgumentException("bad sizes n=" + n + " p=" + p);
     }
@@ -376,7 +413,10 @@ public final class Kernels {
     if (t == w) {
       throw new IllegalArgumentException("W must not alias T");
     }
-    // Pack T into column tiles of NR: tp[tile][q][c] = T[q][tile*NR + c] (zero padded). Rows of T
+    if (!Float.isFinite(shift)) {
+      throw new IllegalArgumentException("shift is " + shift + ", expected finite");
+    }
+    // Pack T into column tiles of NR: tp[tile][q][c] = T[q][tile*NR + c] - shift (zero padded). Rows of T
     // are n floats apart, which for n a multiple of 1024 maps all of a tile's rows to one L1 set;
     // packed, both the broadcast operand (8 adjacent columns) and the vector operand are dense.
     int tiles = (n + NR - 1) / NR;
@@ -389,86 +429,214 @@ public final class Kernels {
     Parallel.forEach(
         packItems,
         Parallel.threads((long) p * n * 4, packItems),
-        (it, scratch) ->
-            packColumns(t, 0, n, p, it * packRows, Math.min(p, (it + 1) * packRows), n, NR, tp));
+        (it, scratch) -> {
+          int q0 = it * packRows;
+          int q1 = Math.min(p, (it + 1) * packRows);
+          if (shift == 0f) {
+            packColumns(t, 0, n, p, q0, q1, n, NR, tp);
+          } else {
+            packShifted(t, n, p, q0, q1, shift, tp);
+          }
+        });
     // One work item per block of SYRK_ROWS rows (MR-row panels inside), k-blocked over the
     // patterns: for each k-block of SYRK_KC rows of T, for each 32-column tile right of the
     // diagonal, the block's panels run over that k-block of the tile (kept in L1/L2 while they
     // reuse it; the block's own k-block of T stays in L2). The running sums of a tile are carried
-    // from one k-block to the next exactly (tile with add continues them from the stored floats), in a
-    // per-item buffer of SYRK_ROWS x n floats, so every element is the same chain of products in
-    // pattern order as without blocking. After the last k-block the tile is added to W's rows
-    // and, mirrored, to the NR rows of the column block (mirroring tile by tile across all of W
-    // would touch a new page per row). Without k-blocking a packed tile of T (P x 32 floats: 2
-    // MiB at P = 16384) fell out of L2 and both threads streamed it from L3/memory.
+    // from one k-block to the next exactly (tile with add continues them from the stored floats),
+    // in a per-item buffer of SYRK_ROWS x n floats, so every element is the same chain of products
+    // in pattern order as without blocking. Without k-blocking a packed tile of T (P x 32 floats:
+    // 2 MiB at P = 16384) fell out of L2 and both threads streamed it from L3/memory.
+    //
+    // After the last k-block the finished tiles of SYRK_ROWS columns are gathered in two small
+    // buffers (the block U and its transpose) and then added to W in runs of SYRK_ROWS contiguous
+    // floats per row, U to the block's rows and Uᵀ to the mirrored rows. Adding each 8 x 32 tile
+    // to W at once touched 40 rows of W for 256 values, each access a cache miss to memory that
+    // the prefetchers could not foresee; that took about 40% of the update at P = 400.
     // u = acc / divisor, negated: one IEEE division by ±divisor (division is sign-symmetric)
     final boolean scale = divisor != 1f || negate;
     final float d = negate ? -divisor : divisor;
+    // written over zeros, u must be 0 + u: only a negated +0 (-0) differs
+    final boolean plusZero = wIsZero && negate;
     final int kBlocks = Math.max(1, (p + SYRK_KC - 1) / SYRK_KC);
+    final int bs = SYRK_ROWS;
     long work = (long) n * n * p / 2;
-    int blocks = (n + SYRK_ROWS - 1) / SYRK_ROWS;
+    int blocks = (n + bs - 1) / bs;
     Parallel.forEach(
         blocks,
         Parallel.threads(work, blocks),
         (it, tile) -> {
-          int row0 = it * SYRK_ROWS;
-          int rowEnd = Math.min(n, row0 + SYRK_ROWS);
+          int row0 = it * bs;
+          int rowEnd = Math.min(n, row0 + bs);
           int jt0 = row0 / NR;
           int tilesRight = tiles - jt0;
           // running sums between k-blocks: [panel of the block][column tile][MR x NR]
           float[] sums = kBlocks > 1 ? new float[(rowEnd - row0 + MR - 1) / MR * tilesRight * MR * NR] : null;
+          Flush flush = new Flush(kp, w, n, bs, row0, rowEnd, wIsZero);
           for (int kb = 0; kb < kBlocks; kb++) {
             int k0 = kb * SYRK_KC;
             int kc = Math.min(SYRK_KC, p - k0);
             boolean last = kb == kBlocks - 1;
-            for (int j0 = row0; j0 < n; j0 += NR) {
-              int nr = Math.min(NR, n - j0);
-              int bo = (j0 / NR) * tileSize + k0 * NR;
-              for (int i0 = row0; i0 < rowEnd && i0 < j0 + NR; i0 += MR) {
-                int mr = Math.min(MR, n - i0);
-                // MR divides NR: the panel lies in one packed tile
-                int ao = (i0 / NR) * tileSize + k0 * NR + i0 % NR;
-                int slot = (((i0 - row0) / MR) * tilesRight + j0 / NR - jt0) * MR * NR;
-                if (kb == 0) {
-                  kp.tile(mr, nr, kc, tp, ao, 1, NR, tp, bo, NR, tile);
-                } else {
-                  System.arraycopy(sums, slot, tile, 0, MR * NR);
-                  kp.tile(mr, nr, kc, tp, ao, 1, NR, tp, bo, NR, tile, true);
+            for (int jb = row0; jb < n; jb += bs) {
+              int jbEnd = Math.min(n, jb + bs);
+              int perTile = 0;
+              if (last) {
+                int tilesHere = 0;
+                for (int j0 = jb; j0 < jbEnd; j0 += NR) {
+                  tilesHere += (Math.min(rowEnd, j0 + NR) - row0 + MR - 1) / MR;
                 }
-                if (last) {
-                  addTile(kp, tile, mr, nr, i0, j0, n, w, scale, d);
-                } else {
-                  System.arraycopy(tile, 0, sums, slot, MR * NR);
+                perTile = (flush.left() + tilesHere - 1) / tilesHere;
+              }
+              for (int j0 = jb; j0 < jbEnd; j0 += NR) {
+                int nr = Math.min(NR, n - j0);
+                int bo = (j0 / NR) * tileSize + k0 * NR;
+                for (int i0 = row0; i0 < rowEnd && i0 < j0 + NR; i0 += MR) {
+                  int mr = Math.min(MR, n - i0);
+                  // MR divides NR: the panel lies in one packed tile
+                  int ao = (i0 / NR) * tileSize + k0 * NR + i0 % NR;
+                  int slot = (((i0 - row0) / MR) * tilesRight + j0 / NR - jt0) * MR * NR;
+                  if (kb == 0) {
+                    kp.tile(mr, nr, kc, tp, ao, 1, NR, tp, bo, NR, tile);
+                  } else {
+                    System.arraycopy(sums, slot, tile, 0, MR * NR);
+                    kp.tile(mr, nr, kc, tp, ao, 1, NR, tp, bo, NR, tile, true);
+                  }
+                  if (last) {
+                    if (scale) {
+                      kp.divide(tile, 0, mr * NR, d); // entries outside mr x nr: unused
+                    }
+                    if (plusZero) {
+                      kp.add(ZERO_TILE, 0, tile, 0, MR * NR);
+                    }
+                    gather(tile, mr, nr, i0 - row0, j0 - jb, bs, flush.up, flush.lo);
+                    flush.some(perTile);
+                  } else {
+                    System.arraycopy(tile, 0, sums, slot, MR * NR);
+                  }
                 }
+              }
+              if (last) {
+                flush.start(jb, jbEnd);
               }
             }
           }
+          flush.some(Integer.MAX_VALUE);
         });
   }
 
   /**
-   * The end of one tile of {@link #syrkAdd}: {@code u = acc / d} (when {@code scale}), added to
-   * rows {@code i0..} of W from the diagonal on and, mirrored, to rows {@code j > i}.
+   * The additions of finished column blocks of {@link #syrkAdd} to W, done a few runs at a time
+   * between the tiles of the next block: a run is one row of W (U from the diagonal on, or the
+   * mirror Uᵀ left of it), contiguous in W and in the buffer. A whole block added at once waited on
+   * memory; spread over the next block's tiles, its misses overlap the arithmetic.
    */
-  private static void addTile(
-      KernelProvider kp, float[] tile, int mr, int nr, int i0, int j0, int n, float[] w,
-      boolean scale, float d) {
-    if (scale) {
-      kp.divide(tile, 0, mr * NR, d); // entries outside mr x nr: any values, unused
+  private static final class Flush {
+    private final KernelProvider kp;
+    private final float[] w;
+    private final int n;
+    private final int bs;
+    private final int row0;
+    private final int rowEnd;
+    private final boolean overwrite;
+    /** Being filled: U [row of the block][column of the column block] and Uᵀ. */
+    float[] up;
+    float[] lo;
+    /** Being added to W: the previous column block. */
+    private float[] fup;
+    private float[] flo;
+    private int jb;
+    private int jbEnd;
+    private int next;
+    private int runs;
+
+    Flush(KernelProvider kp, float[] w, int n, int bs, int row0, int rowEnd, boolean overwrite) {
+      this.kp = kp;
+      this.overwrite = overwrite;
+      this.w = w;
+      this.n = n;
+      this.bs = bs;
+      this.row0 = row0;
+      this.rowEnd = rowEnd;
+      this.up = new float[bs * bs];
+      this.lo = new float[bs * bs];
+      this.fup = new float[bs * bs];
+      this.flo = new float[bs * bs];
     }
-    // rows i of W, from the diagonal on
+
+    /** Runs not yet added. */
+    int left() {
+      return runs - next;
+    }
+
+    /** Finishes the previous block, then queues the one just filled (columns jb..jbEnd). */
+    void start(int jb, int jbEnd) {
+      some(Integer.MAX_VALUE);
+      float[] t = fup;
+      fup = up;
+      up = t;
+      t = flo;
+      flo = lo;
+      lo = t;
+      this.jb = jb;
+      this.jbEnd = jbEnd;
+      this.next = 0;
+      this.runs = (rowEnd - row0) + (jbEnd - jb);
+    }
+
+    /** Adds up to {@code count} more runs. */
+    void some(int count) {
+      int rows = rowEnd - row0;
+      for (int c = 0; c < count && next < runs; c++, next++) {
+        if (next < rows) {
+          int i = row0 + next;
+          int from = Math.max(i, jb);
+          if (from < jbEnd) {
+            run(fup, next * bs + from - jb, i * n + from, jbEnd - from);
+          }
+        } else {
+          int j = jb + next - rows;
+          int to = Math.min(rowEnd, j); // columns i < j
+          if (to > row0) {
+            run(flo, (j - jb) * bs, j * n + row0, to - row0);
+          }
+        }
+      }
+    }
+
+    private void run(float[] src, int off, int wo, int len) {
+      if (overwrite) {
+        System.arraycopy(src, off, w, wo, len);
+      } else {
+        kp.add(src, off, w, wo, len);
+      }
+    }
+  }
+
+  /**
+   * Copies a finished {@code mr x nr} tile (rows {@code r0..} of the row block, columns {@code
+   * c0..} of the column block) into U and, transposed, into Uᵀ.
+   */
+  private static void gather(float[] tile, int mr, int nr, int r0, int c0, int bs, float[] up, float[] lo) {
     for (int r = 0; r < mr; r++) {
-      int i = i0 + r;
-      int x0 = Math.max(0, i - j0);
-      kp.add(tile, r * NR + x0, w, i * n + j0 + x0, nr - x0);
+      System.arraycopy(tile, r * NR, up, (r0 + r) * bs + c0, nr);
     }
-    // the mirror: rows j of W, columns i0..i0+mr-1 (j > i)
+    if (mr == MR && nr == NR && bs == SYRK_ROWS) {
+      // the whole tile, unrolled, strides constant (so the JIT drops the bounds checks)
+      for (int x = 0, l = c0 * SYRK_ROWS + r0; x < NR; x++, l += SYRK_ROWS) {
+        lo[l] = tile[x];
+        lo[l + 1] = tile[NR + x];
+        lo[l + 2] = tile[2 * NR + x];
+        lo[l + 3] = tile[3 * NR + x];
+        lo[l + 4] = tile[4 * NR + x];
+        lo[l + 5] = tile[5 * NR + x];
+        lo[l + 6] = tile[6 * NR + x];
+        lo[l + 7] = tile[7 * NR + x];
+      }
+      return;
+    }
     for (int x = 0; x < nr; x++) {
-      int j = j0 + x;
-      int wo = j * n + i0;
-      int rEnd = Math.min(mr, j - i0);
-      for (int r = 0; r < rEnd; r++) {
-        w[wo + r] += tile[r * NR + x];
+      int lrow = (c0 + x) * bs + r0;
+      for (int r = 0; r < mr; r++) {
+        lo[lrow + r] = tile[r * NR + x];
       }
     }
   }
@@ -479,6 +647,9 @@ public final class Kernels {
    * 192 the same as 128.
    */
   static final int SYRK_ROWS = 128;
+
+  /** Zeros to add to a tile ({@code -0 + 0 = +0}). */
+  private static final float[] ZERO_TILE = new float[MR * NR];
 
   /**
    * Rows of T (patterns) per k-block of {@link #syrkAdd}: a k-block of a column tile is 64 KiB

@@ -75,14 +75,9 @@ public final class HebbianRule implements LearningRule {
     if (!options.subtractMean() || patterns.isEmpty()) {
       return 0f;
     }
-    float[] d = patterns.data();
-    // exact for the integer-valued patterns of practice; double rounding of a quotient of two
-    // floats through double is harmless (53 >= 2*24 + 2)
-    double sum = 0;
-    for (float v : d) {
-      sum += v;
-    }
-    return (float) (sum / d.length);
+    // the float32 of the float64 mean: exact for the integer-valued patterns of practice; the
+    // double rounding of a quotient of two floats through double is harmless (53 >= 2*24 + 2)
+    return (float) (patterns.sum() / ((double) patterns.count() * patterns.length()));
   }
 
   @Override
@@ -91,10 +86,8 @@ public final class HebbianRule implements LearningRule {
       return;
     }
     float rho = rho(patterns);
-    float max = 0f;
-    for (float v : patterns.data()) {
-      max = Math.max(max, Math.abs(v - rho));
-    }
+    // max |x - rho| over all x: float subtraction is monotonic, so the extremes give it exactly
+    float max = Math.max(Math.abs(patterns.max() - rho), Math.abs(patterns.min() - rho));
     checkMagnitude(max, patterns.count());
   }
 
@@ -123,16 +116,9 @@ public final class HebbianRule implements LearningRule {
     int p = patterns.count();
     int n = patterns.length();
     float rho = rho(patterns);
-    float[] d = patterns.data();
-    float[] t = new float[d.length];
-    if (options.subtractMean()) {
-      for (int i = 0; i < d.length; i++) {
-        t[i] = d[i] - rho;
-      }
-    } else {
-      System.arraycopy(d, 0, t, 0, d.length);
-    }
-    weights.addHebbian(t, p, options.normalizeByPatterns() ? (float) p : 1f, anti);
+    // centred by the weights (t = x - rho, float32), fused into the dense kernel's packing
+    weights.addHebbian(
+        patterns.data(), rho, p, options.normalizeByPatterns() ? (float) p : 1f, anti);
     if (options.zeroDiagonal()) {
       weights.zeroDiagonal();
     }

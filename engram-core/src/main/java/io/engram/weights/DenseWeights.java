@@ -15,10 +15,13 @@ public final class DenseWeights implements Weights {
 
   private final int n;
   private final float[] w;
+  /** Every entry is +0.0 (a new or cleared matrix); lets the first training write W unread. */
+  private boolean zero;
 
-  private DenseWeights(int n, float[] w) {
+  private DenseWeights(int n, float[] w, boolean zero) {
     this.n = n;
     this.w = w;
+    this.zero = zero;
   }
 
   /**
@@ -28,7 +31,7 @@ public final class DenseWeights implements Weights {
    */
   public static DenseWeights zeros(int n) {
     checkSize(n);
-    return new DenseWeights(n, new float[n * n]);
+    return new DenseWeights(n, new float[n * n], true);
   }
 
   /**
@@ -55,7 +58,7 @@ public final class DenseWeights implements Weights {
             "weight W[" + (i / n) + "][" + (i % n) + "] is " + rowMajor[i] + ", expected finite");
       }
     }
-    return new DenseWeights(n, rowMajor.clone());
+    return new DenseWeights(n, rowMajor.clone(), false);
   }
 
   static void checkSize(int n) {
@@ -131,7 +134,7 @@ public final class DenseWeights implements Weights {
 
   @Override
   public DenseWeights copy() {
-    return new DenseWeights(n, w.clone());
+    return new DenseWeights(n, w.clone(), zero);
   }
 
   @Override
@@ -147,16 +150,29 @@ public final class DenseWeights implements Weights {
     for (int i = 0; i < newSize; i++) {
       r[i * newSize + i] = 0f;
     }
-    return new DenseWeights(newSize, r);
+    return new DenseWeights(newSize, r, zero || !preserve);
   }
 
   @Override
   public void addHebbian(float[] centred, int p, float divisor, boolean negate) {
-    if (p < 1 || centred.length != p * n) {
+    addHebbian(centred, 0f, p, divisor, negate);
+  }
+
+  /** Centres while packing the patterns for the kernel: no centred copy is made. */
+  @Override
+  public void addHebbian(float[] patterns, float shift, int p, float divisor, boolean negate) {
+    if (p < 1 || patterns == null || patterns.length != (long) p * n) {
       throw new IllegalArgumentException(
-          "centred patterns have length " + centred.length + ", expected " + p + "x" + n);
+          "patterns have length "
+              + (patterns == null ? "null" : patterns.length)
+              + ", expected "
+              + p
+              + "x"
+              + n);
     }
-    Kernels.syrkAdd(n, p, centred, w, divisor, negate);
+    boolean wasZero = zero;
+    zero = false;
+    Kernels.syrkAdd(n, p, patterns, shift, w, divisor, negate, wasZero);
   }
 
   /**
@@ -175,6 +191,7 @@ public final class DenseWeights implements Weights {
     if (sums == null || sums.length != w.length) {
       throw new IllegalArgumentException("sums are not an N x N matrix for N = " + n);
     }
+    zero = false;
     for (int i = 0; i < n; i++) {
       int row = i * n;
       for (int j = i; j < n; j++) {
@@ -202,6 +219,7 @@ public final class DenseWeights implements Weights {
 
   /** Sets {@code W[i][i] = d[i]} (package-private: low-rank to dense conversion). */
   void setDiagonal(float[] d) {
+    zero = false;
     for (int i = 0; i < n; i++) {
       w[i * n + i] = d[i];
     }

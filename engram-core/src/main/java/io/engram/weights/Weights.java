@@ -123,6 +123,26 @@ public interface Weights {
    */
   void addHebbian(float[] centred, int p, float divisor, boolean negate);
 
+  /**
+   * {@link #addHebbian(float[], int, float, boolean)} of the patterns centred here: {@code t_k[i]
+   * = x_k[i] - shift} in float32. The default makes the centred copy; a representation may fuse
+   * the subtraction into its own pass (dense weights do, while packing for the kernel). The
+   * result is the same, bit for bit.
+   *
+   * @param patterns P x N row-major patterns, not centred; not modified
+   * @param shift subtracted from every value (the mean rho, or 0)
+   */
+  default void addHebbian(float[] patterns, float shift, int p, float divisor, boolean negate) {
+    float[] t = patterns;
+    if (shift != 0f && patterns != null) {
+      t = new float[patterns.length];
+      for (int i = 0; i < t.length; i++) {
+        t[i] = patterns[i] - shift;
+      }
+    }
+    addHebbian(t, p, divisor, negate);
+  }
+
   /** Sets {@code W[i][i] = 0} for all i, in place. */
   void zeroDiagonal();
 }

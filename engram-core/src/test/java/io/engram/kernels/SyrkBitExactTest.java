@@ -89,6 +89,76 @@ class SyrkBitExactTest {
     check(v, true, 12);
   }
 
+  /**
+   * The packed subtraction of {@code shift} and the write-only path for an all-zero W give the
+   * same bits as centring first and adding to zeros; several 128-row blocks (n = 300), columns
+   * that centre to exactly 0 (so a negated update is -0, which must land as +0 in W).
+   */
+  private static void checkShiftAndZeroStart(KernelProvider kp, boolean fused, long seed) {
+    Random rnd = new Random(seed);
+    int kc = Kernels.SYRK_KC;
+    for (int n : new int[] {1, 33, 129, 300}) {
+      for (int p : new int[] {1, 7, kc + 3}) {
+        float shift = 0.25f;
+        float[] x = new float[p * n];
+        for (int i = 0; i < x.length; i++) {
+          // every fifth column centres to 0 exactly
+          x[i] = (i % n) % 5 == 0 ? shift : rnd.nextBoolean() ? 1f : -1f;
+        }
+        float[] t = new float[x.length];
+        for (int i = 0; i < t.length; i++) {
+          t[i] = x[i] - shift;
+        }
+        float[] w0 = new float[n * n];
+        for (int i = 0; i < w0.length; i++) {
+          w0[i] = rnd.nextFloat() - 0.5f;
+        }
+        for (boolean negate : new boolean[] {false, true}) {
+          String where = kp.name() + " n=" + n + " p=" + p + " negate=" + negate;
+          float[] ref = new float[n * n];
+          reference(fused, n, p, t, ref, p, negate);
+          float[] got = new float[n * n];
+          Kernels.syrkAdd(kp, n, p, x, shift, got, p, negate, true);
+          assertBits(ref, got, where + " (W zero)");
+          float[] ref2 = w0.clone();
+          reference(fused, n, p, t, ref2, p, negate);
+          float[] got2 = w0.clone();
+          Kernels.syrkAdd(kp, n, p, x, shift, got2, p, negate, false);
+          assertBits(ref2, got2, where + " (W random)");
+        }
+      }
+    }
+  }
+
+  private static void assertBits(float[] ref, float[] got, String where) {
+    for (int i = 0; i < ref.length; i++) {
+      assertEquals(Float.floatToRawIntBits(ref[i]), Float.floatToRawIntBits(got[i]),
+          where + " element " + i + ": " + ref[i] + " vs " + got[i]);
+    }
+  }
+
+  @Test
+  void scalarShiftAndZeroStart() {
+    checkShiftAndZeroStart(ScalarKernels.INSTANCE, false, 21);
+  }
+
+  @Test
+  void vectorShiftAndZeroStart() {
+    KernelProvider v = Kernels.vector();
+    assumeTrue(v != null, "Vector API module not present");
+    checkShiftAndZeroStart(v, true, 22);
+  }
+
+  @Test
+  void nonFiniteShiftIsRejected() {
+    float[] w = new float[4];
+    IllegalArgumentException e =
+        org.junit.jupiter.api.Assertions.assertThrows(
+            IllegalArgumentException.class,
+            () -> Kernels.syrkAdd(2, 1, new float[] {1f, -1f}, Float.NaN, w, 1f, false, true));
+    org.junit.jupiter.api.Assertions.assertTrue(e.getMessage().contains("shift"), e.getMessage());
+  }
+
   @Test
   void bitExactOnTwoThreads() {
     int before = Kernels.parallelism();
