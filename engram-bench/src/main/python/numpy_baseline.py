@@ -36,7 +36,12 @@ def openblas_info():
 
 
 def best(f, reps):
-    f()  # warm-up
+    # the same warm-up as the Java side: at least 3 calls and 1 s, at most 50 calls
+    t_warm = time.perf_counter()
+    i = 0
+    while i < 50 and (i < 3 or time.perf_counter() - t_warm < 1.0):
+        f()
+        i += 1
     ts = []
     for _ in range(reps):
         t0 = time.perf_counter()

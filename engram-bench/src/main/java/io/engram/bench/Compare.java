@@ -30,8 +30,12 @@ import org.encog.neural.thermal.HopfieldNetwork;
  * HopfieldNetwork}, on the workloads of issue #3, all in one run so that the ratios share the
  * machine's state. Prints a Markdown table. Run it with {@code engram-bench/compare.sh}.
  *
- * <p>Options: {@code --reps K} (best of K, default 3), {@code --no-numpy}, {@code --no-encog},
+ * <p>Options: {@code --reps K} (best of K, default 5), {@code --no-numpy}, {@code --no-encog},
  * {@code --no-scale} (skip N = 1,000,000), {@code --python CMD}.
+ *
+ * <p>Both sides warm up the same way before the K timed calls: at least 3 calls and at least 1 s
+ * (at most 50 calls). On the JVM the first calls of a workload run partly interpreted or in C1
+ * code while the JIT compiles the kernels; numpy needs no warm-up, and gets the same rule.
  */
 public final class Compare {
 
@@ -45,7 +49,7 @@ public final class Compare {
   }
 
   public static void main(String[] args) throws Exception {
-    int reps = 3;
+    int reps = 5;
     boolean numpy = true;
     boolean encog = true;
     boolean scale = true;
@@ -372,8 +376,19 @@ public final class Compare {
     return r;
   }
 
+  /** Warm-up before timing: at least this many calls and this long, at most WARM_MAX calls. */
+  static final int WARM_CALLS = 3;
+
+  static final long WARM_NANOS = 1_000_000_000L;
+
+  static final int WARM_MAX = 50;
+
   static double best(int reps, Supplier<?> f) {
-    Object keep = f.get(); // warm-up
+    Object keep = null;
+    long warm = System.nanoTime();
+    for (int i = 0; i < WARM_MAX && (i < WARM_CALLS || System.nanoTime() - warm < WARM_NANOS); i++) {
+      keep = f.get();
+    }
     double best = Double.MAX_VALUE;
     for (int i = 0; i < reps; i++) {
       long t0 = System.nanoTime();

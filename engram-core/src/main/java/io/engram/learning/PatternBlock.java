@@ -1,5 +1,6 @@
 package io.engram.learning;
 
+import io.engram.kernels.Kernels;
 import java.util.List;
 
 /**
@@ -33,8 +34,8 @@ public final class PatternBlock {
   }
 
   /**
-   * The sum, minimum and maximum of the values seen so far, gathered row by row while a factory
-   * copies them (one pass; the rules then need no pass of their own).
+   * The sum, minimum and maximum of values, gathered while a factory copies them (one pass; the
+   * rules then need no pass of their own).
    */
   private static final class Scan {
     double sum;
@@ -122,22 +123,25 @@ public final class PatternBlock {
     if (patterns.isEmpty()) {
       return EMPTY;
     }
-    int n = checkedLength(patterns.get(0), 0, -1);
+    float[][] rows = patterns.toArray(new float[0][]);
+    int n = checkedLength(rows[0], 0, -1);
     checkNotEmpty(n);
-    long total = (long) patterns.size() * n;
-    checkTotal(total, patterns.size(), n);
-    float[] d = new float[(int) total];
-    Scan scan = new Scan();
-    for (int k = 0; k < patterns.size(); k++) {
-      float[] p = patterns.get(k);
-      checkedLength(p, k, n);
-      System.arraycopy(p, 0, d, k * n, n);
-      if (!scan.add(d, k * n, n)) {
-        int i = firstNonFinite(d, k * n, n);
-        throw nonFinite(k, i, p[i]);
+    long total = (long) rows.length * n;
+    checkTotal(total, rows.length, n);
+    int sound = rows.length; // rows before the first null or ragged one
+    for (int k = 0; k < rows.length; k++) {
+      if (rows[k] == null || rows[k].length != n) {
+        sound = k;
+        break;
       }
     }
-    return new PatternBlock(d, patterns.size(), n, scan);
+    float[] d = new float[(int) total];
+    Scan scan =
+        copyAndScan(d, sound, n, (k, off) -> System.arraycopy(rows[k], 0, d, off, n), (k, i) -> rows[k][i]);
+    if (sound < rows.length) {
+      checkedLength(rows[sound], sound, n); // throws, naming the row
+    }
+    return new PatternBlock(d, rows.length, n, scan);
   }
 
   /** Patterns from double rows, converted to float32. */
@@ -154,25 +158,80 @@ public final class PatternBlock {
     }
     checkNotEmpty(n);
     checkTotal((long) patterns.length * n, patterns.length, n);
-    float[] d = new float[patterns.length * n];
-    Scan scan = new Scan();
-    for (int k = 0; k < patterns.length; k++) {
-      double[] p = patterns[k];
-      if (p == null) {
-        throw new IllegalArgumentException("pattern " + k + " is null");
-      }
-      if (p.length != n) {
-        throw ragged(k, p.length, n);
-      }
-      for (int i = 0; i < n; i++) {
-        d[k * n + i] = (float) p[i];
-      }
-      if (!scan.add(d, k * n, n)) {
-        int i = firstNonFinite(d, k * n, n);
-        throw nonFinite(k, i, p[i]);
+    double[][] rows = patterns.clone();
+    int sound = rows.length;
+    for (int k = 0; k < rows.length; k++) {
+      if (rows[k] == null || rows[k].length != n) {
+        sound = k;
+        break;
       }
     }
-    return new PatternBlock(d, patterns.length, n, scan);
+    float[] d = new float[rows.length * n];
+    Scan scan =
+        copyAndScan(
+            d,
+            sound,
+            n,
+            (k, off) -> {
+              double[] x = rows[k];
+              for (int i = 0; i < n; i++) {
+                d[off + i] = (float) x[i];
+              }
+            },
+            (k, i) -> rows[k][i]);
+    if (sound < rows.length) {
+      if (rows[sound] == null) {
+        throw new IllegalArgumentException("pattern " + sound + " is null");
+      }
+      throw ragged(sound, rows[sound].length, n);
+    }
+    return new PatternBlock(d, rows.length, n, scan);
+  }
+
+  /** Fills row k of the block, at offset {@code off}. */
+  @FunctionalInterface
+  private interface RowCopy {
+    void copy(int k, int off);
+  }
+
+  /** Value i of pattern k as the caller gave it (for the message naming a non-finite one). */
+  @FunctionalInterface
+  private interface Original {
+    double value(int k, int i);
+  }
+
+  /**
+   * Copies rows {@code 0..rows-1} into {@code d} and scans them, rows spread over the kernel
+   * threads; the per-row sums are added in row order, so the result does not depend on the
+   * threads. Throws for the first row (in order) holding a non-finite value.
+   */
+  private static Scan copyAndScan(float[] d, int rows, int n, RowCopy copy, Original original) {
+    double[] sums = new double[rows];
+    float[] mins = new float[rows];
+    float[] maxs = new float[rows];
+    boolean[] finite = new boolean[rows];
+    Kernels.forEach(
+        rows,
+        2L * n,
+        k -> {
+          copy.copy(k, k * n);
+          Scan row = new Scan();
+          finite[k] = row.add(d, k * n, n);
+          sums[k] = row.sum;
+          mins[k] = row.min;
+          maxs[k] = row.max;
+        });
+    Scan scan = new Scan();
+    for (int k = 0; k < rows; k++) {
+      if (!finite[k]) {
+        int i = firstNonFinite(d, k * n, n);
+        throw nonFinite(k, i, original.value(k, i));
+      }
+      scan.sum += sums[k];
+      scan.min = Math.min(scan.min, mins[k]);
+      scan.max = Math.max(scan.max, maxs[k]);
+    }
+    return scan;
   }
 
   /**
@@ -192,14 +251,9 @@ public final class PatternBlock {
       return EMPTY;
     }
     checkNotEmpty(n);
-    float[] d = data.clone();
-    Scan scan = new Scan();
-    for (int k = 0; k < p; k++) {
-      if (!scan.add(d, k * n, n)) {
-        int i = firstNonFinite(d, k * n, n);
-        throw nonFinite(k, i, d[k * n + i]);
-      }
-    }
+    float[] d = new float[data.length];
+    Scan scan =
+        copyAndScan(d, p, n, (k, off) -> System.arraycopy(data, off, d, off, n), (k, i) -> data[k * n + i]);
     return new PatternBlock(d, p, n, scan);
   }
 
