@@ -15,8 +15,8 @@ git archive "$base" engram-core/src/main | tar -x -C "$old/src"
 javac -nowarn -d "$old/classes" --add-modules jdk.incubator.vector \
   $(find "$old/src" -name '*.java') 2>&1 | grep -v -e 'incubator' -e '^1 warning' || true
 jvm=(java --add-modules jdk.incubator.vector -Xmx10g)
-# kernel alone at the compare.sh and Spark sizes, then the whole dense training at the Spark size
-cases=(4096:400 8192:16384 train:8192:16384)
+# kernel alone and the whole dense training (create + train), at the compare.sh and Spark sizes
+cases=(4096:400 train:4096:400 8192:16384 train:8192:16384)
 echo "base $(git rev-parse --short "$base"), new $(git rev-parse --short HEAD)$(git diff --quiet || echo ' + uncommitted')"
 uptime
 for r in $(seq "$rounds"); do
