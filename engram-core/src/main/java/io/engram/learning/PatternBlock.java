@@ -1,6 +1,7 @@
 package io.engram.learning;
 
 import io.engram.kernels.Kernels;
+import java.util.Arrays;
 import java.util.List;
 
 /**
@@ -112,7 +113,7 @@ public final class PatternBlock {
     if (patterns == null) {
       throw new IllegalArgumentException("patterns is null");
     }
-    return of(List.of(patterns));
+    return of(Arrays.asList(patterns)); // not List.of: a null row gets our message, not an NPE
   }
 
   /** Patterns from a list of rows (copied). */

@@ -81,6 +81,11 @@ class PatternBlockTest {
     e = assertThrows(IllegalArgumentException.class, () -> PatternBlock.of(big));
     assertTrue(e.getMessage().contains("pattern 1") && e.getMessage().contains("1.0E300"), e.getMessage());
 
+    e = assertThrows(IllegalArgumentException.class, () -> PatternBlock.of(new float[] {1f}, null));
+    assertTrue(e.getMessage().contains("pattern 1 is null"), e.getMessage());
+    e = assertThrows(IllegalArgumentException.class, () -> PatternBlock.of(new double[][] {{1}, null}));
+    assertTrue(e.getMessage().contains("pattern 1 is null"), e.getMessage());
+
     float[] flat = {1, 2, 3, Float.POSITIVE_INFINITY};
     e = assertThrows(IllegalArgumentException.class, () -> PatternBlock.ofRows(flat, 2, 2));
     assertTrue(e.getMessage().contains("pattern 1") && e.getMessage().contains("index 1"), e.getMessage());
