@@ -119,6 +119,23 @@ final class Progress implements AutoCloseable {
     }
   }
 
+  /**
+   * Shows a fraction of some work, in percent: {@code done} of {@code total} units (e.g. the
+   * multiply-adds of a training update). Turns an open-ended bar into one of 100 steps.
+   */
+  synchronized void fraction(long done, long total) {
+    if (this == NONE || total <= 0) {
+      return;
+    }
+    if (this.total != 100) {
+      setTotal(100);
+    }
+    this.done = Math.min(100, Math.max(0, (long) (100.0 * done / total)));
+    if (bar != null) {
+      bar.stepTo(this.done);
+    }
+  }
+
   /** Changes the number of steps (e.g. once it is known). */
   synchronized void setTotal(long total) {
     if (this == NONE) {

@@ -111,7 +111,8 @@ final class TrainCommand implements Callable<Integer> {
         net = AmariHopfieldNetwork.create(block.length(), dynamics.apply(Dynamics.DEFAULT), mode == null ? WeightsMode.AUTO : mode);
       }
       bar.setTask("storing " + block.count() + " patterns");
-      rec = net.train(learning, block, preserveOnResize);
+      // the dense update reports its progress (low-rank training is too quick to need it)
+      rec = net.train(learning, block, preserveOnResize, bar::fraction);
       bar.setTask("writing " + out);
       ModelFile.write(out, net);
     }

@@ -34,4 +34,20 @@ class ProgressTest {
     String s = b.toString(StandardCharsets.UTF_8);
     assertTrue(s.contains("recall"), s);
   }
+
+  @Test
+  void anOpenEndedBarShowsAFractionInPercent() throws InterruptedException {
+    ByteArrayOutputStream b = new ByteArrayOutputStream();
+    try (Progress p = Progress.start("train", -1, true, new PrintStream(b, true, StandardCharsets.UTF_8))) {
+      Thread.sleep(Progress.DELAY_MILLIS + 100);
+      p.fraction(3, 4);
+      Thread.sleep(400); // the bar redraws every 200 ms
+      assertTrue(b.toString(StandardCharsets.UTF_8).contains("75/100"), b.toString(StandardCharsets.UTF_8));
+      p.fraction(5, 0); // no total: ignored
+      p.fraction(9, 4); // clamped
+      Thread.sleep(400);
+    }
+    assertTrue(b.toString(StandardCharsets.UTF_8).contains("100/100"), b.toString(StandardCharsets.UTF_8));
+    Progress.none().fraction(1, 2); // never drawn, never fails
+  }
 }

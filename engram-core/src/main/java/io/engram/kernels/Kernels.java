@@ -137,6 +137,72 @@ public final class Kernels {
     }
   }
 
+  /**
+   * Told how much of a long kernel pass is done. Calls come one at a time (never concurrently),
+   * from whichever kernel thread finished the work, with {@code done} increasing up to {@code
+   * total}; each long pass starts again from 0.
+   */
+  @FunctionalInterface
+  public interface WorkListener {
+    /** {@code done} of {@code total} units of work (multiply-adds) of the current pass finished. */
+    void onWork(long done, long total);
+  }
+
+  private static final ThreadLocal<WorkListener> WORK_LISTENER = new ThreadLocal<>();
+
+  /**
+   * Runs {@code body} with the long kernel passes it starts on this thread (today the dense
+   * training update, {@link #syrkAdd}) reporting their progress to {@code listener}. A listener
+   * that throws is dropped for the rest of the pass (the pass completes; one WARNING is logged),
+   * so the weights are never left half-updated. Nesting replaces the listener for the inner body.
+   */
+  public static <T> T reportingWork(WorkListener listener, java.util.function.Supplier<T> body) {
+    WorkListener before = WORK_LISTENER.get();
+    WORK_LISTENER.set(listener);
+    try {
+      return body.get();
+    } finally {
+      if (before == null) {
+        WORK_LISTENER.remove();
+      } else {
+        WORK_LISTENER.set(before);
+      }
+    }
+  }
+
+  /** Adds up finished work items of one pass and reports them, one call at a time. */
+  private static final class WorkReport {
+    private final WorkListener listener;
+    private final long total;
+    private long done;
+    private boolean dropped;
+
+    private WorkReport(WorkListener listener, long total) {
+      this.listener = listener;
+      this.total = total;
+    }
+
+    /** A report for the calling thread's listener, or null when there is none. */
+    static WorkReport forPass(long total) {
+      WorkListener l = WORK_LISTENER.get();
+      return l == null ? null : new WorkReport(l, total);
+    }
+
+    synchronized void add(long work) {
+      done = Math.min(total, done + work);
+      if (dropped) {
+        return;
+      }
+      try {
+        listener.onWork(done, total);
+      } catch (RuntimeException | Error e) {
+        dropped = true;
+        System.getLogger(Kernels.class.getName())
+            .log(Level.WARNING, "progress listener failed; the kernel pass goes on without it", e);
+      }
+    }
+  }
+
   /** Whether this thread is inside {@link #sequentially}. */
   static boolean inSequentialSection() {
     return SEQUENTIAL_DEPTH.get()[0] > 0;
@@ -461,6 +527,8 @@ public final class Kernels {
     final int bs = SYRK_ROWS;
     long work = (long) n * n * p / 2;
     int blocks = (n + bs - 1) / bs;
+    // progress in multiply-adds: an item of rows row0..rowEnd covers the triangle right of row0
+    final WorkReport report = WorkReport.forPass((long) p * n * (n + 1) / 2);
     Parallel.forEach(
         blocks,
         Parallel.threads(work, blocks),
@@ -520,6 +588,11 @@ public final class Kernels {
             }
           }
           flush.some(Integer.MAX_VALUE);
+          if (report != null) {
+            // Σ over rows i of the block of (n - i) entries, p multiply-adds each
+            long entries = (long) (rowEnd - row0) * (2L * n - row0 - rowEnd + 1) / 2;
+            report.add(entries * p);
+          }
         });
   }
 

@@ -68,6 +68,14 @@ public abstract class Trainer {
     return network.train(rule(), patterns, preserveOnResize);
   }
 
+  /**
+   * {@link #train(PatternBlock)}, reporting the progress of long updates (dense weights) to {@code
+   * listener}.
+   */
+  public final TrainingRecord train(PatternBlock patterns, TrainingListener listener) {
+    return network.train(rule(), patterns, preserveOnResize, listener);
+  }
+
   /** {@link #train(PatternBlock)} on rows. */
   public final TrainingRecord train(float[]... patterns) {
     return train(PatternBlock.of(patterns));

@@ -1,7 +1,9 @@
 package io.engram.network;
 
+import io.engram.kernels.Kernels;
 import io.engram.learning.LearningRule;
 import io.engram.learning.PatternBlock;
+import io.engram.learning.TrainingListener;
 import io.engram.learning.TrainingRecord;
 import io.engram.weights.DenseWeights;
 import io.engram.weights.LowRankWeights;
@@ -254,6 +256,23 @@ public final class AmariHopfieldNetwork {
    * @return the record of the call, also appended to {@link #history()}; null for no patterns
    */
   public TrainingRecord train(LearningRule rule, PatternBlock patterns, boolean preserveOnResize) {
+    return train(rule, patterns, preserveOnResize, null);
+  }
+
+  /**
+   * {@link #train(LearningRule, PatternBlock, boolean)}, reporting the progress of the long
+   * updates to {@code listener} (see {@link TrainingListener}; null for none).
+   */
+  public TrainingRecord train(
+      LearningRule rule, PatternBlock patterns, boolean preserveOnResize, TrainingListener listener) {
+    if (listener == null) {
+      return trainQuietly(rule, patterns, preserveOnResize);
+    }
+    return Kernels.reportingWork(
+        listener::onProgress, () -> trainQuietly(rule, patterns, preserveOnResize));
+  }
+
+  private TrainingRecord trainQuietly(LearningRule rule, PatternBlock patterns, boolean preserveOnResize) {
     Objects.requireNonNull(rule, "rule");
     Objects.requireNonNull(patterns, "patterns");
     if (patterns.isEmpty()) {

@@ -1,0 +1,130 @@
+package io.engram.learning;
+
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import io.engram.kernels.Kernels;
+import io.engram.network.AmariHopfieldNetwork;
+import io.engram.network.Dynamics;
+import io.engram.weights.WeightsMode;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.SplittableRandom;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicInteger;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+
+/** Progress of dense training: what the listener sees, and that it never changes the result. */
+class TrainingListenerTest {
+
+  // big enough to be split over 2 threads (N²·P/2 >= 2^21 multiply-adds), several row blocks
+  private static final int N = 300;
+  private static final int P = 50;
+
+  private int threadsBefore;
+
+  @BeforeEach
+  void twoThreads() {
+    threadsBefore = Kernels.parallelism();
+    Kernels.setParallelism(2);
+  }
+
+  @AfterEach
+  void restore() {
+    Kernels.setParallelism(threadsBefore);
+  }
+
+  private static PatternBlock patterns(long seed) {
+    SplittableRandom r = new SplittableRandom(seed);
+    float[][] x = new float[P][N];
+    for (float[] row : x) {
+      for (int i = 0; i < N; i++) {
+        row[i] = r.nextBoolean() ? 1f : -1f;
+      }
+    }
+    return PatternBlock.of(x);
+  }
+
+  private static AmariHopfieldNetwork dense() {
+    return AmariHopfieldNetwork.create(N, Dynamics.DEFAULT, WeightsMode.DENSE);
+  }
+
+  @Test
+  void denseTrainingReportsOrderedProgressUpToTheWholeUpdate() {
+    List<long[]> calls = new ArrayList<>();
+    AtomicBoolean inside = new AtomicBoolean();
+    AtomicBoolean overlapped = new AtomicBoolean();
+    AmariHopfieldNetwork net = dense();
+    HebbianTrainer.create(net)
+        .train(
+            patterns(1),
+            (done, total) -> {
+              if (!inside.compareAndSet(false, true)) {
+                overlapped.set(true);
+              }
+              synchronized (calls) {
+                calls.add(new long[] {done, total});
+              }
+              inside.set(false);
+            });
+    assertFalse(overlapped.get(), "calls must come one at a time");
+    long total = (long) P * N * (N + 1) / 2;
+    assertTrue(calls.size() >= 2, "one call per block of rows, got " + calls.size());
+    long last = 0;
+    for (long[] c : calls) {
+      assertEquals(total, c[1]);
+      assertTrue(c[0] > last && c[0] <= total, "done must increase: " + c[0] + " after " + last);
+      last = c[0];
+    }
+    assertEquals(total, last, "the last call reports the whole update");
+  }
+
+  @Test
+  void aListenerChangesNothingAndOneThatThrowsIsDropped() {
+    PatternBlock a = patterns(2);
+    PatternBlock b = patterns(3);
+    AmariHopfieldNetwork quiet = dense();
+    HebbianTrainer.create(quiet).train(a);
+    AntiHebbianTrainer.create(quiet).train(b);
+
+    AmariHopfieldNetwork heard = dense();
+    AtomicInteger calls = new AtomicInteger();
+    HebbianTrainer.create(heard).train(a, (d, t) -> calls.incrementAndGet());
+    AtomicInteger thrown = new AtomicInteger();
+    // the second call trains into weights that are no longer zero (the read-and-add path)
+    AntiHebbianTrainer.create(heard)
+        .train(
+            b,
+            (d, t) -> {
+              thrown.incrementAndGet();
+              throw new IllegalStateException("listener failure");
+            });
+    assertTrue(calls.get() > 0);
+    assertEquals(1, thrown.get(), "a listener that threw is not called again");
+    assertArrayEquals(quiet.weights().toDenseArray(), heard.weights().toDenseArray());
+    assertEquals(2, heard.history().size(), "the failing listener did not stop the call");
+  }
+
+  @Test
+  void lowRankTrainingIsQuickAndReportsNothing() {
+    AmariHopfieldNetwork net = AmariHopfieldNetwork.create(N, Dynamics.DEFAULT, WeightsMode.LOW_RANK);
+    AtomicInteger calls = new AtomicInteger();
+    HebbianTrainer.create(net).train(patterns(4), (d, t) -> calls.incrementAndGet());
+    assertEquals(0, calls.get());
+    assertEquals(1, net.history().size());
+  }
+
+  @Test
+  void theListenerIsScopedToTheCall() {
+    AtomicInteger calls = new AtomicInteger();
+    AmariHopfieldNetwork net = dense();
+    HebbianTrainer.create(net).train(patterns(5), (d, t) -> calls.incrementAndGet());
+    int after = calls.get();
+    HebbianTrainer.create(net).train(patterns(6));
+    assertEquals(after, calls.get(), "a later call without a listener reports nothing");
+  }
+}
