@@ -93,7 +93,7 @@ final class PatternStats implements Serializable {
     return subtractMean && rows > 0 ? (float) (sum / ((double) rows * n)) : 0f;
   }
 
-  /** {@code max |x - rho|} in float32, exactly as the core's check computes it value by value. */
+  /** {@code max |x - rho|} in float32 from the extremes, exactly as the core's check computes it. */
   float maxAbsCentred(float rho) {
     return rows == 0 ? 0f : Math.max(Math.abs(max - rho), Math.abs(min - rho));
   }
