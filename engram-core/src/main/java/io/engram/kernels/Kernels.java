@@ -352,30 +352,26 @@ public final class Kernels {
    * feeds are never stored.
    */
   private static void packColumns(float[] src, int off, int ld, int rows, int cols, int width, float[] dst) {
-    packColumns(src, off, ld, rows, 0, rows, cols, width, dst);
+    packColumns(src, off, ld, rows, 0, rows, cols, width, 0f, dst);
   }
 
-  /** {@link #packColumns}, rows {@code q0 <= q < q1} only. */
+  /** {@link #packColumns}, rows {@code q0 <= q < q1} only, each value minus {@code shift}. */
   private static void packColumns(
-      float[] src, int off, int ld, int rows, int q0, int q1, int cols, int width, float[] dst) {
+      float[] src, int off, int ld, int rows, int q0, int q1, int cols, int width, float shift,
+      float[] dst) {
     int panels = (cols + width - 1) / width;
     for (int q = q0; q < q1; q++) {
       for (int jt = 0; jt < panels; jt++) {
         int j0 = jt * width;
-        System.arraycopy(src, off + q * ld + j0, dst, (jt * rows + q) * width, Math.min(width, cols - j0));
-      }
-    }
-  }
-
-  /** {@link #packColumns} of {@code t - shift} into tiles of NR, rows {@code q0 <= q < q1}. */
-  private static void packShifted(float[] t, int n, int p, int q0, int q1, float shift, float[] dst) {
-    for (int q = q0; q < q1; q++) {
-      int src = q * n;
-      for (int j0 = 0; j0 < n; j0 += NR) {
-        int dOff = ((j0 / NR) * p + q) * NR;
-        int len = Math.min(NR, n - j0);
-        for (int c = 0; c < len; c++) {
-          dst[dOff + c] = t[src + j0 + c] - shift;
+        int from = off + q * ld + j0;
+        int to = (jt * rows + q) * width;
+        int len = Math.min(width, cols - j0);
+        if (shift == 0f) {
+          System.arraycopy(src, from, dst, to, len);
+        } else {
+          for (int c = 0; c < len; c++) {
+            dst[to + c] = src[from + c] - shift;
+          }
         }
       }
     }
@@ -495,15 +491,8 @@ public final class Kernels {
     Parallel.forEach(
         packItems,
         Parallel.threads((long) p * n * 4, packItems),
-        (it, scratch) -> {
-          int q0 = it * packRows;
-          int q1 = Math.min(p, (it + 1) * packRows);
-          if (shift == 0f) {
-            packColumns(t, 0, n, p, q0, q1, n, NR, tp);
-          } else {
-            packShifted(t, n, p, q0, q1, shift, tp);
-          }
-        });
+        (it, scratch) ->
+            packColumns(t, 0, n, p, it * packRows, Math.min(p, (it + 1) * packRows), n, NR, shift, tp));
     // One work item per block of SYRK_ROWS rows (MR-row panels inside), k-blocked over the
     // patterns: for each k-block of SYRK_KC rows of T, for each 32-column tile right of the
     // diagonal, the block's panels run over that k-block of the tile (kept in L1/L2 while they
@@ -524,7 +513,7 @@ public final class Kernels {
     // written over zeros, u must be 0 + u: only a negated +0 (-0) differs
     final boolean plusZero = wIsZero && negate;
     final int kBlocks = Math.max(1, (p + SYRK_KC - 1) / SYRK_KC);
-    final int bs = SYRK_ROWS;
+    final int bs = SYRK_ROWS; // rows of a work item, and columns of the blocks added to W
     long work = (long) n * n * p / 2;
     int blocks = (n + bs - 1) / bs;
     // progress in multiply-adds: an item of rows row0..rowEnd covers the triangle right of row0
@@ -539,7 +528,7 @@ public final class Kernels {
           int tilesRight = tiles - jt0;
           // running sums between k-blocks: [panel of the block][column tile][MR x NR]
           float[] sums = kBlocks > 1 ? new float[(rowEnd - row0 + MR - 1) / MR * tilesRight * MR * NR] : null;
-          Flush flush = new Flush(kp, w, n, bs, row0, rowEnd, wIsZero);
+          Flush flush = new Flush(kp, w, n, row0, rowEnd, wIsZero);
           for (int kb = 0; kb < kBlocks; kb++) {
             int k0 = kb * SYRK_KC;
             int kc = Math.min(SYRK_KC, p - k0);
@@ -575,7 +564,7 @@ public final class Kernels {
                     if (plusZero) {
                       kp.add(ZERO_TILE, 0, tile, 0, MR * NR);
                     }
-                    gather(tile, mr, nr, i0 - row0, j0 - jb, bs, flush.up, flush.lo);
+                    gather(tile, mr, nr, i0 - row0, j0 - jb, flush.up, flush.lo);
                     flush.some(perTile);
                   } else {
                     System.arraycopy(tile, 0, sums, slot, MR * NR);
@@ -603,10 +592,12 @@ public final class Kernels {
    * memory; spread over the next block's tiles, its misses overlap the arithmetic.
    */
   private static final class Flush {
+    /** Floats of one SYRK_ROWS x SYRK_ROWS block buffer (64 KiB). */
+    private static final int BLOCK = SYRK_ROWS * SYRK_ROWS;
+
     private final KernelProvider kp;
     private final float[] w;
     private final int n;
-    private final int bs;
     private final int row0;
     private final int rowEnd;
     private final boolean overwrite;
@@ -621,18 +612,17 @@ public final class Kernels {
     private int next;
     private int runs;
 
-    Flush(KernelProvider kp, float[] w, int n, int bs, int row0, int rowEnd, boolean overwrite) {
+    Flush(KernelProvider kp, float[] w, int n, int row0, int rowEnd, boolean overwrite) {
       this.kp = kp;
       this.overwrite = overwrite;
       this.w = w;
       this.n = n;
-      this.bs = bs;
       this.row0 = row0;
       this.rowEnd = rowEnd;
-      this.up = new float[bs * bs];
-      this.lo = new float[bs * bs];
-      this.fup = new float[bs * bs];
-      this.flo = new float[bs * bs];
+      this.up = new float[BLOCK];
+      this.lo = new float[BLOCK];
+      this.fup = new float[BLOCK];
+      this.flo = new float[BLOCK];
     }
 
     /** Runs not yet added. */
@@ -663,13 +653,13 @@ public final class Kernels {
           int i = row0 + next;
           int from = Math.max(i, jb);
           if (from < jbEnd) {
-            run(fup, next * bs + from - jb, i * n + from, jbEnd - from);
+            run(fup, next * SYRK_ROWS + from - jb, i * n + from, jbEnd - from);
           }
         } else {
           int j = jb + next - rows;
           int to = Math.min(rowEnd, j); // columns i < j
           if (to > row0) {
-            run(flo, (j - jb) * bs, j * n + row0, to - row0);
+            run(flo, (j - jb) * SYRK_ROWS, j * n + row0, to - row0);
           }
         }
       }
@@ -688,11 +678,11 @@ public final class Kernels {
    * Copies a finished {@code mr x nr} tile (rows {@code r0..} of the row block, columns {@code
    * c0..} of the column block) into U and, transposed, into Uᵀ.
    */
-  private static void gather(float[] tile, int mr, int nr, int r0, int c0, int bs, float[] up, float[] lo) {
+  private static void gather(float[] tile, int mr, int nr, int r0, int c0, float[] up, float[] lo) {
     for (int r = 0; r < mr; r++) {
-      System.arraycopy(tile, r * NR, up, (r0 + r) * bs + c0, nr);
+      System.arraycopy(tile, r * NR, up, (r0 + r) * SYRK_ROWS + c0, nr);
     }
-    if (mr == MR && nr == NR && bs == SYRK_ROWS) {
+    if (mr == MR && nr == NR) {
       // the whole tile, unrolled, strides constant (so the JIT drops the bounds checks)
       for (int x = 0, l = c0 * SYRK_ROWS + r0; x < NR; x++, l += SYRK_ROWS) {
         lo[l] = tile[x];
@@ -707,7 +697,7 @@ public final class Kernels {
       return;
     }
     for (int x = 0; x < nr; x++) {
-      int lrow = (c0 + x) * bs + r0;
+      int lrow = (c0 + x) * SYRK_ROWS + r0;
       for (int r = 0; r < mr; r++) {
         lo[lrow + r] = tile[r * NR + x];
       }
