@@ -161,15 +161,7 @@ public final class DenseWeights implements Weights {
   /** Centres while packing the patterns for the kernel: no centred copy is made. */
   @Override
   public void addHebbian(float[] patterns, float shift, int p, float divisor, boolean negate) {
-    if (p < 1 || patterns == null || patterns.length != (long) p * n) {
-      throw new IllegalArgumentException(
-          "patterns have length "
-              + (patterns == null ? "null" : patterns.length)
-              + ", expected "
-              + p
-              + "x"
-              + n);
-    }
+    Checks.patterns(patterns, p, n);
     boolean wasZero = zero;
     zero = false;
     Kernels.syrkAdd(n, p, patterns, shift, w, divisor, negate, wasZero);

@@ -455,16 +455,14 @@ public final class LowRankWeights implements Weights {
   /** Stores a copy of the patterns as a new block; the diagonal g gains {@code ±(Σ_k t_k[i]²)/d}. */
   @Override
   public void addHebbian(float[] centred, int p, float divisor, boolean negate) {
-    if (p < 1 || centred == null || centred.length != (long) p * n) {
-      throw new IllegalArgumentException(
-          "centred patterns have length "
-              + (centred == null ? "null" : centred.length)
-              + ", expected "
-              + p
-              + "x"
-              + n);
-    }
-    float[] t = centred.clone();
+    addHebbian(centred, 0f, p, divisor, negate);
+  }
+
+  /** Centres into the block's own copy of the patterns (one copy, not a centred one and then its clone). */
+  @Override
+  public void addHebbian(float[] patterns, float shift, int p, float divisor, boolean negate) {
+    Checks.patterns(patterns, p, n);
+    float[] t = shift == 0f ? patterns.clone() : Checks.centred(patterns, shift);
     float[] q = new float[n];
     for (int k = 0; k < p; k++) {
       int o = k * n;

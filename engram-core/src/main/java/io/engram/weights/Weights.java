@@ -133,13 +133,7 @@ public interface Weights {
    * @param shift subtracted from every value (the mean rho, or 0)
    */
   default void addHebbian(float[] patterns, float shift, int p, float divisor, boolean negate) {
-    float[] t = patterns;
-    if (shift != 0f && patterns != null) {
-      t = new float[patterns.length];
-      for (int i = 0; i < t.length; i++) {
-        t[i] = patterns[i] - shift;
-      }
-    }
+    float[] t = shift != 0f && patterns != null ? Checks.centred(patterns, shift) : patterns;
     addHebbian(t, p, divisor, negate);
   }
 
