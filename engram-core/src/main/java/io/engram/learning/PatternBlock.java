@@ -36,7 +36,8 @@ public final class PatternBlock {
 
   /**
    * The sum, minimum and maximum of values, gathered while a factory copies them (one pass; the
-   * rules then need no pass of their own).
+   * rules then need no pass of their own). {@link #add} starts from the values held, so one Scan
+   * may also take several runs.
    */
   private static final class Scan {
     double sum;
@@ -121,28 +122,12 @@ public final class PatternBlock {
     if (patterns == null) {
       throw new IllegalArgumentException("patterns is null");
     }
-    if (patterns.isEmpty()) {
-      return EMPTY;
-    }
     float[][] rows = patterns.toArray(new float[0][]);
-    int n = checkedLength(rows[0], 0, -1);
-    checkNotEmpty(n);
-    long total = (long) rows.length * n;
-    checkTotal(total, rows.length, n);
-    int sound = rows.length; // rows before the first null or ragged one
-    for (int k = 0; k < rows.length; k++) {
-      if (rows[k] == null || rows[k].length != n) {
-        sound = k;
-        break;
-      }
-    }
-    float[] d = new float[(int) total];
-    Scan scan =
-        copyAndScan(d, sound, n, (k, off) -> System.arraycopy(rows[k], 0, d, off, n), (k, i) -> rows[k][i]);
-    if (sound < rows.length) {
-      checkedLength(rows[sound], sound, n); // throws, naming the row
-    }
-    return new PatternBlock(d, rows.length, n, scan);
+    return build(
+        rows.length,
+        k -> rows[k] == null ? -1 : rows[k].length,
+        (k, d, off) -> System.arraycopy(rows[k], 0, d, off, rows[k].length),
+        (k, i) -> rows[k][i]);
   }
 
   /** Patterns from double rows, converted to float32. */
@@ -150,89 +135,17 @@ public final class PatternBlock {
     if (patterns == null) {
       throw new IllegalArgumentException("patterns is null");
     }
-    if (patterns.length == 0) {
-      return EMPTY;
-    }
-    int n = patterns[0] == null ? -1 : patterns[0].length;
-    if (n < 0) {
-      throw new IllegalArgumentException("pattern 0 is null");
-    }
-    checkNotEmpty(n);
-    checkTotal((long) patterns.length * n, patterns.length, n);
     double[][] rows = patterns.clone();
-    int sound = rows.length;
-    for (int k = 0; k < rows.length; k++) {
-      if (rows[k] == null || rows[k].length != n) {
-        sound = k;
-        break;
-      }
-    }
-    float[] d = new float[rows.length * n];
-    Scan scan =
-        copyAndScan(
-            d,
-            sound,
-            n,
-            (k, off) -> {
-              double[] x = rows[k];
-              for (int i = 0; i < n; i++) {
-                d[off + i] = (float) x[i];
-              }
-            },
-            (k, i) -> rows[k][i]);
-    if (sound < rows.length) {
-      if (rows[sound] == null) {
-        throw new IllegalArgumentException("pattern " + sound + " is null");
-      }
-      throw ragged(sound, rows[sound].length, n);
-    }
-    return new PatternBlock(d, rows.length, n, scan);
-  }
-
-  /** Fills row k of the block, at offset {@code off}. */
-  @FunctionalInterface
-  private interface RowCopy {
-    void copy(int k, int off);
-  }
-
-  /** Value i of pattern k as the caller gave it (for the message naming a non-finite one). */
-  @FunctionalInterface
-  private interface Original {
-    double value(int k, int i);
-  }
-
-  /**
-   * Copies rows {@code 0..rows-1} into {@code d} and scans them, rows spread over the kernel
-   * threads; the per-row sums are added in row order, so the result does not depend on the
-   * threads. Throws for the first row (in order) holding a non-finite value.
-   */
-  private static Scan copyAndScan(float[] d, int rows, int n, RowCopy copy, Original original) {
-    double[] sums = new double[rows];
-    float[] mins = new float[rows];
-    float[] maxs = new float[rows];
-    boolean[] finite = new boolean[rows];
-    Kernels.forEach(
-        rows,
-        2L * n,
-        k -> {
-          copy.copy(k, k * n);
-          Scan row = new Scan();
-          finite[k] = row.add(d, k * n, n);
-          sums[k] = row.sum;
-          mins[k] = row.min;
-          maxs[k] = row.max;
-        });
-    Scan scan = new Scan();
-    for (int k = 0; k < rows; k++) {
-      if (!finite[k]) {
-        int i = firstNonFinite(d, k * n, n);
-        throw nonFinite(k, i, original.value(k, i));
-      }
-      scan.sum += sums[k];
-      scan.min = Math.min(scan.min, mins[k]);
-      scan.max = Math.max(scan.max, maxs[k]);
-    }
-    return scan;
+    return build(
+        rows.length,
+        k -> rows[k] == null ? -1 : rows[k].length,
+        (k, d, off) -> {
+          double[] x = rows[k];
+          for (int i = 0; i < x.length; i++) {
+            d[off + i] = (float) x[i];
+          }
+        },
+        (k, i) -> rows[k][i]);
   }
 
   /**
@@ -248,24 +161,80 @@ public final class PatternBlock {
       throw new IllegalArgumentException(
           "pattern block has " + data.length + " values, expected " + p + " x " + n);
     }
-    if (p == 0) {
-      return EMPTY;
-    }
-    checkNotEmpty(n);
-    float[] d = new float[data.length];
-    Scan scan =
-        copyAndScan(d, p, n, (k, off) -> System.arraycopy(data, off, d, off, n), (k, i) -> data[k * n + i]);
-    return new PatternBlock(d, p, n, scan);
+    return build(
+        p, k -> n, (k, d, off) -> System.arraycopy(data, k * n, d, off, n), (k, i) -> data[k * n + i]);
   }
 
-  private static int checkedLength(float[] p, int k, int expected) {
-    if (p == null) {
-      throw new IllegalArgumentException("pattern " + k + " is null");
+  /** The length of row k, or -1 for a null row. */
+  @FunctionalInterface
+  private interface RowLength {
+    int of(int k);
+  }
+
+  /** Copies row k (of the right length) into {@code d} at offset {@code off}, as float32. */
+  @FunctionalInterface
+  private interface RowCopy {
+    void copy(int k, float[] d, int off);
+  }
+
+  /** Value i of pattern k as the caller gave it (for the message naming a non-finite one). */
+  @FunctionalInterface
+  private interface Original {
+    double value(int k, int i);
+  }
+
+  /**
+   * The one path of every factory: N from row 0, then the rows copied and scanned, rows spread
+   * over the kernel threads (the per-row sums added in row order, so the result does not depend
+   * on the threads). Errors name the first bad row in row order: null, ragged (against row 0), or
+   * holding a non-finite value.
+   */
+  private static PatternBlock build(int count, RowLength length, RowCopy copy, Original original) {
+    if (count == 0) {
+      return EMPTY;
     }
-    if (expected >= 0 && p.length != expected) {
-      throw ragged(k, p.length, expected);
+    int n = length.of(0);
+    if (n < 0) {
+      throw unsound(0, n, n);
     }
-    return p.length;
+    checkNotEmpty(n);
+    checkTotal((long) count * n, count, n);
+    int sound = count; // rows before the first null or ragged one
+    for (int k = 0; k < count; k++) {
+      if (length.of(k) != n) {
+        sound = k;
+        break;
+      }
+    }
+    float[] d = new float[count * n];
+    Scan[] scans = new Scan[sound];
+    Kernels.forEach(
+        sound,
+        2L * n,
+        k -> {
+          copy.copy(k, d, k * n);
+          Scan row = new Scan();
+          scans[k] = row.add(d, k * n, n) ? row : null;
+        });
+    Scan scan = new Scan();
+    for (int k = 0; k < sound; k++) {
+      if (scans[k] == null) {
+        int i = firstNonFinite(d, k * n, n);
+        throw nonFinite(k, i, original.value(k, i));
+      }
+      scan.sum += scans[k].sum;
+      scan.min = Math.min(scan.min, scans[k].min);
+      scan.max = Math.max(scan.max, scans[k].max);
+    }
+    if (sound < count) {
+      throw unsound(sound, length.of(sound), n);
+    }
+    return new PatternBlock(d, count, n, scan);
+  }
+
+  /** The error for row k of length {@code len} (-1: null) where N = {@code n}. */
+  private static IllegalArgumentException unsound(int k, int len, int n) {
+    return len < 0 ? new IllegalArgumentException("pattern " + k + " is null") : ragged(k, len, n);
   }
 
   static IllegalArgumentException ragged(int k, int got, int expected) {
