@@ -4,7 +4,6 @@ import io.engram.analysis.HopfieldAnalyzer;
 import io.engram.internal.Json;
 import io.engram.io.ModelFile;
 import io.engram.learning.PatternBlock;
-import io.engram.learning.TrainingRecord;
 import io.engram.network.AmariHopfieldNetwork;
 import io.engram.network.Dynamics;
 import io.engram.weights.LowRankWeights;
@@ -125,17 +124,7 @@ final class InspectCommand implements Callable<Integer> {
     dyn.put("threshold", (double) d.threshold());
     dyn.put("update", d.updateMode().toString());
     r.put("dynamics", dyn);
-    List<Object> hist = new ArrayList<>();
-    for (TrainingRecord t : net.history()) {
-      Map<String, Object> h = new LinkedHashMap<>();
-      h.put("rule", t.rule());
-      h.put("patterns", t.patterns());
-      h.put("neurons", t.neurons());
-      h.put("rho", Float.isNaN(t.rho()) ? null : (Object) (double) t.rho());
-      h.put("options", new LinkedHashMap<>(t.options()));
-      hist.add(h);
-    }
-    r.put("history", hist);
+    r.put("history", ModelFile.historyJson(net.history()));
     if (!stored.isEmpty()) {
       HopfieldAnalyzer a = HopfieldAnalyzer.of(net, stored);
       HopfieldAnalyzer.Statistics st = a.statistics();

@@ -135,8 +135,17 @@ public final class ModelFile {
       dyn.put("update", "sync");
     }
     m.put("dynamics", dyn);
+    m.put("history", historyJson(net.history()));
+    return m;
+  }
+
+  /**
+   * The training history as {@code meta.json} stores it: per call, {@code rule}, {@code options},
+   * {@code patterns}, {@code neurons} and {@code rho} (null when the call did not centre).
+   */
+  public static List<Object> historyJson(List<TrainingRecord> history) {
     List<Object> hist = new ArrayList<>();
-    for (TrainingRecord r : net.history()) {
+    for (TrainingRecord r : history) {
       Map<String, Object> h = new LinkedHashMap<>();
       h.put("rule", r.rule());
       h.put("options", new LinkedHashMap<>(r.options()));
@@ -145,8 +154,7 @@ public final class ModelFile {
       h.put("rho", Float.isNaN(r.rho()) ? null : (Object) (double) r.rho());
       hist.add(h);
     }
-    m.put("history", hist);
-    return m;
+    return hist;
   }
 
   /**
