@@ -63,15 +63,8 @@ class SyrkBitExactTest {
           float[] got = w0.clone();
           reference(fused, n, p, t, ref, c[0], negate);
           Kernels.syrkAdd(kp, n, p, t, got, c[0], negate);
-          for (int i = 0; i < ref.length; i++) {
-            if (Float.floatToRawIntBits(ref[i]) != Float.floatToRawIntBits(got[i])) {
-              assertEquals(ref[i], got[i], 0f,
-                  kp.name() + " n=" + n + " p=" + p + " divisor=" + c[0] + " negate=" + negate
-                      + " element (" + i / n + "," + i % n + ")");
-              assertEquals(Float.floatToRawIntBits(ref[i]), Float.floatToRawIntBits(got[i]),
-                  kp.name() + " sign of zero, n=" + n + " p=" + p + " element " + i);
-            }
-          }
+          assertBits(ref, got, n,
+              kp.name() + " n=" + n + " p=" + p + " divisor=" + c[0] + " negate=" + negate);
         }
       }
     }
@@ -119,21 +112,25 @@ class SyrkBitExactTest {
           reference(fused, n, p, t, ref, p, negate);
           float[] got = new float[n * n];
           Kernels.syrkAdd(kp, n, p, x, shift, got, p, negate, true);
-          assertBits(ref, got, where + " (W zero)");
+          assertBits(ref, got, n, where + " (W zero)");
           float[] ref2 = w0.clone();
           reference(fused, n, p, t, ref2, p, negate);
           float[] got2 = w0.clone();
           Kernels.syrkAdd(kp, n, p, x, shift, got2, p, negate, false);
-          assertBits(ref2, got2, where + " (W random)");
+          assertBits(ref2, got2, n, where + " (W random)");
         }
       }
     }
   }
 
-  private static void assertBits(float[] ref, float[] got, String where) {
+  /** Bit for bit; the messages say whether a value or only the sign of a zero differs. */
+  private static void assertBits(float[] ref, float[] got, int n, String where) {
     for (int i = 0; i < ref.length; i++) {
-      assertEquals(Float.floatToRawIntBits(ref[i]), Float.floatToRawIntBits(got[i]),
-          where + " element " + i + ": " + ref[i] + " vs " + got[i]);
+      if (Float.floatToRawIntBits(ref[i]) != Float.floatToRawIntBits(got[i])) {
+        assertEquals(ref[i], got[i], 0f, where + " element (" + i / n + "," + i % n + ")");
+        assertEquals(Float.floatToRawIntBits(ref[i]), Float.floatToRawIntBits(got[i]),
+            where + " sign of zero, element (" + i / n + "," + i % n + ")");
+      }
     }
   }
 
@@ -177,9 +174,7 @@ class SyrkBitExactTest {
       float[] got = new float[n * n];
       reference(kp != ScalarKernels.INSTANCE, n, p, t, ref, p, true);
       Kernels.syrkAdd(kp, n, p, t, got, p, true);
-      for (int i = 0; i < ref.length; i++) {
-        assertEquals(Float.floatToRawIntBits(ref[i]), Float.floatToRawIntBits(got[i]), "element " + i);
-      }
+      assertBits(ref, got, n, kp.name() + " on two threads");
     } finally {
       Kernels.setParallelism(before);
     }
