@@ -34,8 +34,8 @@ import org.encog.neural.thermal.HopfieldNetwork;
  * {@code --no-scale} (skip N = 1,000,000), {@code --python CMD}.
  *
  * <p>Both sides warm up the same way before the K timed calls: at least 3 calls and at least 1 s
- * (at most 50 calls). On the JVM the first calls of a workload run partly interpreted or in C1
- * code while the JIT compiles the kernels; numpy needs no warm-up, and gets the same rule.
+ * (at most 50 calls). On the JVM the first calls of a workload run partly interpreted or in C1 code
+ * while the JIT compiles the kernels; numpy needs no warm-up, and gets the same rule.
  */
 public final class Compare {
 
@@ -66,27 +66,54 @@ public final class Compare {
     }
     say("## Engram side-by-side comparison");
     say("");
-    say("- load before: `" + loadavg() + "`, " + Runtime.getRuntime().availableProcessors() + " CPUs");
-    say("- java " + System.getProperty("java.version") + ", kernels `" + Kernels.implementation()
-        + "`, threads " + Kernels.parallelism() + ", max heap "
-        + Runtime.getRuntime().maxMemory() / (1 << 20) + " MiB");
+    say(
+        "- load before: `"
+            + loadavg()
+            + "`, "
+            + Runtime.getRuntime().availableProcessors()
+            + " CPUs");
+    say(
+        "- java "
+            + System.getProperty("java.version")
+            + ", kernels `"
+            + Kernels.implementation()
+            + "`, threads "
+            + Kernels.parallelism()
+            + ", max heap "
+            + Runtime.getRuntime().maxMemory() / (1 << 20)
+            + " MiB");
 
     int threads = Kernels.parallelism();
     double peak1 = MachineProbe.fmaPeak(1);
     double peak2 = MachineProbe.fmaPeak(threads);
     double bw = MachineProbe.readBandwidth(threads);
-    say(String.format(Locale.ROOT,
-        "- Java FMA probe (float32, 512-bit): %.0f GFLOP/s (1 thread), %.0f GFLOP/s (%d threads); read bandwidth %.1f GB/s",
-        peak1, peak2, threads, bw));
+    say(
+        String.format(
+            Locale.ROOT,
+            "- Java FMA probe (float32, 512-bit): %.0f GFLOP/s (1 thread), %.0f GFLOP/s (%d threads); read bandwidth %.1f GB/s",
+            peak1,
+            peak2,
+            threads,
+            bw));
     // the C reference (compare.sh compiles src/main/c/fma_peak.c), run right after the Java probe
     double[] c = cFmaPeak(System.getProperty("engram.bench.fmaPeakBinary"), threads);
     if (c != null) {
-      say(String.format(Locale.ROOT,
-          "- C FMA reference (gcc -O3 -march=native, AVX-512 intrinsics): %.0f GFLOP/s (1 thread), %.0f"
-              + " GFLOP/s (%d threads), AVX2 %.0f GFLOP/s (1 thread); clock about %.2f GHz, so %.0f FLOP/cycle/core"
-              + " with 512-bit FMAs; Java / C = %.2f (1 thread), %.2f (%d threads)%s",
-          c[0], c[1], threads, c[2], c[3], c[0] / c[3], peak1 / c[0], peak2 / c[1], threads,
-          Math.abs(peak1 / c[0] - 1) > 0.15 ? " -- JAVA PROBE DISAGREES WITH C" : ""));
+      say(
+          String.format(
+              Locale.ROOT,
+              "- C FMA reference (gcc -O3 -march=native, AVX-512 intrinsics): %.0f GFLOP/s (1 thread), %.0f"
+                  + " GFLOP/s (%d threads), AVX2 %.0f GFLOP/s (1 thread); clock about %.2f GHz, so %.0f FLOP/cycle/core"
+                  + " with 512-bit FMAs; Java / C = %.2f (1 thread), %.2f (%d threads)%s",
+              c[0],
+              c[1],
+              threads,
+              c[2],
+              c[3],
+              c[0] / c[3],
+              peak1 / c[0],
+              peak2 / c[1],
+              threads,
+              Math.abs(peak1 / c[0] - 1) > 0.15 ? " -- JAVA PROBE DISAGREES WITH C" : ""));
       // the reference peak for "% of peak": the larger of the two same-run measurements
       peak2 = Math.max(peak2, c[1]);
     }
@@ -107,30 +134,58 @@ public final class Compare {
     rows.add(new Row("1. dense training N=4096 P=400", "train_4096", train, trainFlop, 1.0 * p));
     double fixed20 = best(reps, () -> twentySteps(dense.weights(), cues));
     double recallFlop = 20 * 2.0 * n * n * b;
-    rows.add(new Row("2a. dense batch recall, 64 cues x 20 steps", "recall20_4096", fixed20, recallFlop,
-        20.0 * b));
+    rows.add(
+        new Row(
+            "2a. dense batch recall, 64 cues x 20 steps",
+            "recall20_4096",
+            fixed20,
+            recallFlop,
+            20.0 * b));
     double[] stepsOut = new double[1];
     double fp = best(reps, () -> fixedPoint(dense, cues, stepsOut));
-    rows.add(new Row("2b. dense batch recall, fixed-point stop (" + (int) stepsOut[0] + " query-steps)",
-        "recallfp_4096", fp, 2.0 * n * n * stepsOut[0], stepsOut[0]));
+    rows.add(
+        new Row(
+            "2b. dense batch recall, fixed-point stop (" + (int) stepsOut[0] + " query-steps)",
+            "recallfp_4096",
+            fp,
+            2.0 * n * n * stepsOut[0],
+            stepsOut[0]));
     double trainLr = best(reps, () -> trained(n, x, WeightsMode.AUTO));
     AmariHopfieldNetwork auto = trained(n, x, WeightsMode.AUTO);
     double fpLr = best(reps, () -> fixedPoint(auto, cues, stepsOut));
-    rows.add(new Row("1'. training, auto (" + auto.weights().representation() + ")", "train_4096",
-        trainLr, Double.NaN, Double.NaN));
-    rows.add(new Row("2b'. fixed-point recall, auto (" + auto.weights().representation() + ")",
-        "recallfp_4096", fpLr, Double.NaN, Double.NaN));
+    rows.add(
+        new Row(
+            "1'. training, auto (" + auto.weights().representation() + ")",
+            "train_4096",
+            trainLr,
+            Double.NaN,
+            Double.NaN));
+    rows.add(
+        new Row(
+            "2b'. fixed-point recall, auto (" + auto.weights().representation() + ")",
+            "recallfp_4096",
+            fpLr,
+            Double.NaN,
+            Double.NaN));
 
     // 3: the CANNs image example
     int ni = 16384;
     float[][] xi = pm1(rnd, 4, ni);
     float[][] ci = noisy(rnd, xi, 4, 0.3);
-    double canns = best(reps, () -> {
-      AmariHopfieldNetwork net = trained(ni, xi, WeightsMode.AUTO);
-      return net.recallBatch(ci, RecallOptions.defaults());
-    });
-    rows.add(new Row("3. CANNs image N=16384 P=4, train + recall 4 cues (auto)", "canns_16384", canns,
-        Double.NaN, Double.NaN));
+    double canns =
+        best(
+            reps,
+            () -> {
+              AmariHopfieldNetwork net = trained(ni, xi, WeightsMode.AUTO);
+              return net.recallBatch(ci, RecallOptions.defaults());
+            });
+    rows.add(
+        new Row(
+            "3. CANNs image N=16384 P=4, train + recall 4 cues (auto)",
+            "canns_16384",
+            canns,
+            Double.NaN,
+            Double.NaN));
 
     // Encog, on a subset (its cost is linear in patterns and in query-sweeps), scaled up
     Map<String, Double> enc = Map.of();
@@ -154,19 +209,27 @@ public final class Compare {
     }
     say("- numpy/OpenBLAS: `" + blas + "`");
     say("");
-    say("| workload | Engram s | numpy s | numpy / Engram | Encog s (scaled) | Encog / Engram | Engram GFLOP/s | % of " + Math.round(peak2) + " peak |");
+    say(
+        "| workload | Engram s | numpy s | numpy / Engram | Encog s (scaled) | Encog / Engram | Engram GFLOP/s | % of "
+            + Math.round(peak2)
+            + " peak |");
     say("| --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: |");
     for (Row r : rows) {
       Double ns = np.get(r.key);
       Double es = r.label.contains("'") ? null : enc.get(r.key);
       double gf = r.flops / r.seconds / 1e9;
-      say(String.format(Locale.ROOT, "| %s | %.4f | %s | %s | %s | %s | %s | %s |", r.label, r.seconds,
-          ns == null ? "" : String.format(Locale.ROOT, "%.4f", ns),
-          ns == null ? "" : String.format(Locale.ROOT, "**%.2fx**", ns / r.seconds),
-          es == null ? "" : String.format(Locale.ROOT, "%.1f", es),
-          es == null ? "" : String.format(Locale.ROOT, "**%.0fx**", es / r.seconds),
-          Double.isNaN(gf) ? "" : String.format(Locale.ROOT, "%.0f", gf),
-          Double.isNaN(gf) ? "" : String.format(Locale.ROOT, "%.0f%%", 100 * gf / peak2)));
+      say(
+          String.format(
+              Locale.ROOT,
+              "| %s | %.4f | %s | %s | %s | %s | %s | %s |",
+              r.label,
+              r.seconds,
+              ns == null ? "" : String.format(Locale.ROOT, "%.4f", ns),
+              ns == null ? "" : String.format(Locale.ROOT, "**%.2fx**", ns / r.seconds),
+              es == null ? "" : String.format(Locale.ROOT, "%.1f", es),
+              es == null ? "" : String.format(Locale.ROOT, "**%.0fx**", es / r.seconds),
+              Double.isNaN(gf) ? "" : String.format(Locale.ROOT, "%.0f", gf),
+              Double.isNaN(gf) ? "" : String.format(Locale.ROOT, "%.0f%%", 100 * gf / peak2)));
     }
 
     products(dense.weights(), cues);
@@ -181,13 +244,16 @@ public final class Compare {
    * Runs the C FMA-peak program with 1 and {@code threads} threads: {512-bit 1 thread, 512-bit all
    * threads, 256-bit 1 thread, clock GHz}, or null when no binary was given.
    */
-  private static double[] cFmaPeak(String binary, int threads) throws IOException, InterruptedException {
+  private static double[] cFmaPeak(String binary, int threads)
+      throws IOException, InterruptedException {
     if (binary == null) {
       say("- C FMA reference: not run (compare.sh builds it with gcc)");
       return null;
     }
-    Process proc = new ProcessBuilder(binary, "1", Integer.toString(threads))
-        .redirectError(ProcessBuilder.Redirect.INHERIT).start();
+    Process proc =
+        new ProcessBuilder(binary, "1", Integer.toString(threads))
+            .redirectError(ProcessBuilder.Redirect.INHERIT)
+            .start();
     String out;
     try (InputStream in = proc.getInputStream()) {
       out = new String(in.readAllBytes(), StandardCharsets.UTF_8);
@@ -215,8 +281,8 @@ public final class Compare {
   }
 
   /**
-   * Milliseconds per dense product W·S for the numbers of live queries that fixed-point recall
-   * goes through, in this process after the workloads above (so that a kernel whose compiled code
+   * Milliseconds per dense product W·S for the numbers of live queries that fixed-point recall goes
+   * through, in this process after the workloads above (so that a kernel whose compiled code
    * depends on the mix it has seen shows it), best of 5 each, with GFLOP/s.
    */
   private static void products(Weights w, float[][] cues) {
@@ -236,12 +302,19 @@ public final class Compare {
         w.multiplyColumns(s, l, f);
         best = Math.min(best, System.nanoTime() - t0);
       }
-      sb.append(String.format(Locale.ROOT, "%s%d: %.2f ms (%.0f)", sb.length() == 0 ? "" : ", ", l,
-          best / 1e6, 2.0 * n * n * l / best));
+      sb.append(
+          String.format(
+              Locale.ROOT,
+              "%s%d: %.2f ms (%.0f)",
+              sb.length() == 0 ? "" : ", ",
+              l,
+              best / 1e6,
+              2.0 * n * n * l / best));
     }
     say("");
-    say("5. dense products W·S, N=4096, by live queries (ms per product, GFLOP/s in brackets; same process): "
-        + sb);
+    say(
+        "5. dense products W·S, N=4096, by live queries (ms per product, GFLOP/s in brackets; same process): "
+            + sb);
   }
 
   private record Row(String label, String key, double seconds, double flops, double units) {}
@@ -267,14 +340,23 @@ public final class Compare {
     }
     Runtime rt = Runtime.getRuntime();
     say("");
-    say(String.format(Locale.ROOT,
-        "4. scale N=1,000,000 P=50 (%s, %.0f MiB of weights): train %.3f s, recall of 8 cues %.3f s"
-            + " (at most %d steps, %d/8 recalled exactly), heap max %d MiB, used now %d MiB",
-        net.weights().representation(), net.weights().memoryBytes() / 1048576.0, (t1 - t0) / 1e9,
-        (t2 - t1) / 1e9, steps, correct, rt.maxMemory() >> 20, (rt.totalMemory() - rt.freeMemory()) >> 20));
+    say(
+        String.format(
+            Locale.ROOT,
+            "4. scale N=1,000,000 P=50 (%s, %.0f MiB of weights): train %.3f s, recall of 8 cues %.3f s"
+                + " (at most %d steps, %d/8 recalled exactly), heap max %d MiB, used now %d MiB",
+            net.weights().representation(),
+            net.weights().memoryBytes() / 1048576.0,
+            (t1 - t0) / 1e9,
+            (t2 - t1) / 1e9,
+            steps,
+            correct,
+            rt.maxMemory() >> 20,
+            (rt.totalMemory() - rt.freeMemory()) >> 20));
   }
 
-  private static Map<String, Double> encog(float[][] x, float[][] cues, double train, double recall) {
+  private static Map<String, Double> encog(
+      float[][] x, float[][] cues, double train, double recall) {
     int n = x[0].length;
     int pe = 8;
     HopfieldNetwork h = new HopfieldNetwork(n);
@@ -295,10 +377,15 @@ public final class Compare {
       h.run();
       perSweep = Math.min(perSweep, (System.nanoTime() - t) / 1e9);
     }
-    say(String.format(Locale.ROOT,
-        "- Encog 3.4 HopfieldNetwork N=%d: addPattern %.3f s per pattern, run() %.3f s per sweep"
-            + " (measured on %d patterns / 3 sweeps, scaled linearly to 400 patterns and 64 x 20 sweeps)",
-        n, perPattern, perSweep, 2 * pe));
+    say(
+        String.format(
+            Locale.ROOT,
+            "- Encog 3.4 HopfieldNetwork N=%d: addPattern %.3f s per pattern, run() %.3f s per sweep"
+                + " (measured on %d patterns / 3 sweeps, scaled linearly to 400 patterns and 64 x 20 sweeps)",
+            n,
+            perPattern,
+            perSweep,
+            2 * pe));
     return Map.of(
         "train_4096", perPattern * x.length,
         "recall20_4096", perSweep * cues.length * 20);
@@ -312,12 +399,17 @@ public final class Compare {
     return new BiPolarNeuralData(b);
   }
 
-  private static Map<String, Object> numpy(String python, int reps) throws IOException, InterruptedException {
-    Path script = Path.of(System.getProperty("engram.bench.script",
-        "engram-bench/src/main/python/numpy_baseline.py"));
+  private static Map<String, Object> numpy(String python, int reps)
+      throws IOException, InterruptedException {
+    Path script =
+        Path.of(
+            System.getProperty(
+                "engram.bench.script", "engram-bench/src/main/python/numpy_baseline.py"));
     if (!Files.exists(script)) {
-      throw new IOException("numpy script not found at " + script.toAbsolutePath()
-          + " (run from the repository root or set -Dengram.bench.script)");
+      throw new IOException(
+          "numpy script not found at "
+              + script.toAbsolutePath()
+              + " (run from the repository root or set -Dengram.bench.script)");
     }
     ProcessBuilder pb = new ProcessBuilder(python, script.toString(), Integer.toString(reps));
     // the numpy baseline gets OpenBLAS's own CPU detection, not the machine-wide overrides
@@ -366,7 +458,8 @@ public final class Compare {
     return s;
   }
 
-  static List<RecallResult> fixedPoint(AmariHopfieldNetwork net, float[][] cues, double[] querySteps) {
+  static List<RecallResult> fixedPoint(
+      AmariHopfieldNetwork net, float[][] cues, double[] querySteps) {
     List<RecallResult> r = net.recallBatch(cues, RecallOptions.defaults());
     int total = 0;
     for (RecallResult q : r) {
@@ -386,7 +479,9 @@ public final class Compare {
   static double best(int reps, Supplier<?> f) {
     Object keep = null;
     long warm = System.nanoTime();
-    for (int i = 0; i < WARM_MAX && (i < WARM_CALLS || System.nanoTime() - warm < WARM_NANOS); i++) {
+    for (int i = 0;
+        i < WARM_MAX && (i < WARM_CALLS || System.nanoTime() - warm < WARM_NANOS);
+        i++) {
       keep = f.get();
     }
     double best = Double.MAX_VALUE;

@@ -18,16 +18,20 @@ import org.openjdk.jmh.annotations.State;
 import org.openjdk.jmh.annotations.Warmup;
 
 /**
- * The kernels, scalar and SIMD side by side: JMH runs every {@code impl} value in its own fork,
- * and the setup forces the implementation before the kernels load. Awkward sizes on purpose.
+ * The kernels, scalar and SIMD side by side: JMH runs every {@code impl} value in its own fork, and
+ * the setup forces the implementation before the kernels load. Awkward sizes on purpose.
  *
- * <pre>java --add-modules jdk.incubator.vector -jar engram-bench/target/benchmarks.jar KernelBenchmarks</pre>
+ * <pre>
+ * java --add-modules jdk.incubator.vector -jar engram-bench/target/benchmarks.jar KernelBenchmarks
+ * </pre>
  */
 @BenchmarkMode(Mode.AverageTime)
 @OutputTimeUnit(TimeUnit.MICROSECONDS)
 @Warmup(iterations = 3, time = 1)
 @Measurement(iterations = 5, time = 1)
-@Fork(value = 1, jvmArgsAppend = {"--add-modules", "jdk.incubator.vector", "-Xmx4g"})
+@Fork(
+    value = 1,
+    jvmArgsAppend = {"--add-modules", "jdk.incubator.vector", "-Xmx4g"})
 public class KernelBenchmarks {
 
   /** Sets the implementation for this fork; must run before anything touches {@link Kernels}. */

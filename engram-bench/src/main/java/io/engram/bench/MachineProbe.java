@@ -6,8 +6,8 @@ import jdk.incubator.vector.VectorSpecies;
 
 /**
  * Measures what the machine can do, for the comparison's "fraction of peak" columns: the float32
- * FMA peak (a register-only loop of independent vector FMAs, 1 and all threads; checked against
- * the C reference {@code src/main/c/fma_peak.c} in the same run) and the read bandwidth of a large
+ * FMA peak (a register-only loop of independent vector FMAs, 1 and all threads; checked against the
+ * C reference {@code src/main/c/fma_peak.c} in the same run) and the read bandwidth of a large
  * array. The second file (with PanamaKernels) that imports the Vector API.
  */
 final class MachineProbe {
@@ -38,11 +38,11 @@ final class MachineProbe {
   static final int CHAINS = 16;
 
   /**
-   * GFLOP/s of {@code threads} threads running {@link #CHAINS} independent 512-bit FMA chains
-   * each, counted as 2 flops per lane per FMA. Checked against {@code src/main/c/fma_peak.c}
-   * (explicit AVX-512 intrinsics), which {@code compare.sh} runs in the same script. The chains
-   * start from different values (identical chains could be merged by the JIT) and every result
-   * is consumed; the first, compiling, round is not timed.
+   * GFLOP/s of {@code threads} threads running {@link #CHAINS} independent 512-bit FMA chains each,
+   * counted as 2 flops per lane per FMA. Checked against {@code src/main/c/fma_peak.c} (explicit
+   * AVX-512 intrinsics), which {@code compare.sh} runs in the same script. The chains start from
+   * different values (identical chains could be merged by the JIT) and every result is consumed;
+   * the first, compiling, round is not timed.
    */
   static double fmaPeak(int threads) {
     long iters = 20_000_000L;

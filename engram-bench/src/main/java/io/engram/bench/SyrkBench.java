@@ -9,8 +9,8 @@ import java.util.SplittableRandom;
 /**
  * Times {@link Kernels#syrkAdd} (the dense training update) on 1 and 2 threads, for the
  * before/after comparison of {@code engram-bench/syrk_compare.sh}, which runs this class against
- * the old and the new kernels alternately. Prints one line per case, with a checksum of W (the
- * same bits before and after: the update is bit-identical).
+ * the old and the new kernels alternately. Prints one line per case, with a checksum of W (the same
+ * bits before and after: the update is bit-identical).
  *
  * <p>Usage: {@code SyrkBench LABEL REPS N:P [N:P ...]}: best of REPS (fewer past 5 s, at least 2).
  * A case {@code train:N:P} times the whole dense training instead ({@code HebbianTrainer.train}
@@ -56,10 +56,19 @@ public final class SyrkBench {
         for (int i = 0; i < w.length; i += 7) {
           sum = sum * 31 + Float.floatToRawIntBits(w[i]);
         }
-        System.out.printf(Locale.ROOT,
+        System.out.printf(
+            Locale.ROOT,
             "%-4s N=%-5d P=%-6d threads=%d  %8.4f s  %6.1f GFLOP/s  %4.1f%% of %d-thread peak (%.0f)  checksum %016x%n",
-            label, n, p, threads, best, flop / best / 1e9, 100 * flop / best / 1e9 / (peak1 * threads),
-            threads, peak1 * threads, sum);
+            label,
+            n,
+            p,
+            threads,
+            best,
+            flop / best / 1e9,
+            100 * flop / best / 1e9 / (peak1 * threads),
+            threads,
+            peak1 * threads,
+            sum);
       }
     }
   }
@@ -91,10 +100,18 @@ public final class SyrkBench {
           throw new IllegalStateException();
         }
       }
-      System.out.printf(Locale.ROOT,
+      System.out.printf(
+          Locale.ROOT,
           "%-4s train N=%-5d P=%-6d threads=%d  %8.4f s  %6.1f GFLOP/s  %4.1f%% of %d-thread peak (%.0f)%n",
-          label, n, p, threads, best, flop / best / 1e9, 100 * flop / best / 1e9 / (peak1 * threads),
-          threads, peak1 * threads);
+          label,
+          n,
+          p,
+          threads,
+          best,
+          flop / best / 1e9,
+          100 * flop / best / 1e9 / (peak1 * threads),
+          threads,
+          peak1 * threads);
     }
   }
 }

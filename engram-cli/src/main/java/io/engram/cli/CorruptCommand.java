@@ -30,22 +30,45 @@ final class CorruptCommand implements Callable<Integer> {
 
   @Spec CommandSpec spec;
 
-  @Option(names = "--patterns", required = true, paramLabel = "FILE|DIR", description = "Patterns: .npy, .csv, an image or a folder of images. Repeatable.")
+  @Option(
+      names = "--patterns",
+      required = true,
+      paramLabel = "FILE|DIR",
+      description = "Patterns: .npy, .csv, an image or a folder of images. Repeatable.")
   List<Path> patterns;
 
-  @Option(names = "--flip", defaultValue = "0.3", paramLabel = "F", description = "Fraction of values flipped per pattern, 0..1 (default: ${DEFAULT-VALUE}).")
+  @Option(
+      names = "--flip",
+      defaultValue = "0.3",
+      paramLabel = "F",
+      description = "Fraction of values flipped per pattern, 0..1 (default: ${DEFAULT-VALUE}).")
   double flip;
 
-  @Option(names = "--seed", defaultValue = "42", paramLabel = "S", description = "Random seed (default: ${DEFAULT-VALUE}).")
+  @Option(
+      names = "--seed",
+      defaultValue = "42",
+      paramLabel = "S",
+      description = "Random seed (default: ${DEFAULT-VALUE}).")
   long seed;
 
-  @Option(names = "--out", required = true, paramLabel = "FILE|DIR/", description = "Noisy patterns: float32 .npy at exactly this path (.csv when it ends in .csv); a folder (existing, or ending in /) gets one PNG per pattern.")
+  @Option(
+      names = "--out",
+      required = true,
+      paramLabel = "FILE|DIR/",
+      description =
+          "Noisy patterns: float32 .npy at exactly this path (.csv when it ends in .csv); a folder (existing, or ending in /) gets one PNG per pattern.")
   String out;
 
-  @Option(names = "--size", paramLabel = "WxH", description = "Resize images to W x H; also the shape of PNG output for .npy/.csv input (default: square).")
+  @Option(
+      names = "--size",
+      paramLabel = "WxH",
+      description =
+          "Resize images to W x H; also the shape of PNG output for .npy/.csv input (default: square).")
   String size;
 
-  @Option(names = {"-q", "--quiet"}, description = "No summary line.")
+  @Option(
+      names = {"-q", "--quiet"},
+      description = "No summary line.")
   boolean quiet;
 
   @Override

@@ -40,28 +40,58 @@ final class DemoCommand implements Callable<Integer> {
 
   @Spec CommandSpec spec;
 
-  @Option(names = "--size", defaultValue = "128x128", paramLabel = "WxH", description = "Image size, N = W*H neurons (default: ${DEFAULT-VALUE}, as in the CANNs example).")
+  @Option(
+      names = "--size",
+      defaultValue = "128x128",
+      paramLabel = "WxH",
+      description =
+          "Image size, N = W*H neurons (default: ${DEFAULT-VALUE}, as in the CANNs example).")
   String size;
 
-  @Option(names = "--patterns", paramLabel = "P", description = "How many images to store, 1..4 (default: 4); with --neurons, random patterns (default: 6).")
+  @Option(
+      names = "--patterns",
+      paramLabel = "P",
+      description =
+          "How many images to store, 1..4 (default: 4); with --neurons, random patterns (default: 6).")
   Integer patterns;
 
-  @Option(names = "--noise", defaultValue = "0.3", paramLabel = "F", description = "Fraction of each cue's pixels flipped (default: ${DEFAULT-VALUE}).")
+  @Option(
+      names = "--noise",
+      defaultValue = "0.3",
+      paramLabel = "F",
+      description = "Fraction of each cue's pixels flipped (default: ${DEFAULT-VALUE}).")
   double noise;
 
-  @Option(names = "--seed", defaultValue = "42", paramLabel = "S", description = "Random seed of the noise (default: ${DEFAULT-VALUE}).")
+  @Option(
+      names = "--seed",
+      defaultValue = "42",
+      paramLabel = "S",
+      description = "Random seed of the noise (default: ${DEFAULT-VALUE}).")
   long seed;
 
-  @Option(names = "--out", defaultValue = "engram-demo.png", paramLabel = "FILE.png", description = "The figure (default: ${DEFAULT-VALUE} in the current folder).")
+  @Option(
+      names = "--out",
+      defaultValue = "engram-demo.png",
+      paramLabel = "FILE.png",
+      description = "The figure (default: ${DEFAULT-VALUE} in the current folder).")
   Path out;
 
-  @Option(names = "--images", paramLabel = "DIR/", description = "Also write the built-in images (as stored, +1 white) as PNGs into this folder.")
+  @Option(
+      names = "--images",
+      paramLabel = "DIR/",
+      description =
+          "Also write the built-in images (as stored, +1 white) as PNGs into this folder.")
   String images;
 
-  @Option(names = "--neurons", paramLabel = "N", description = "Run the random-pattern demo with N neurons instead (writes no files).")
+  @Option(
+      names = "--neurons",
+      paramLabel = "N",
+      description = "Run the random-pattern demo with N neurons instead (writes no files).")
   Integer neurons;
 
-  @Option(names = {"-q", "--quiet"}, description = "No progress bar.")
+  @Option(
+      names = {"-q", "--quiet"},
+      description = "No progress bar.")
   boolean quiet;
 
   @Override
@@ -74,11 +104,13 @@ final class DemoCommand implements Callable<Integer> {
     }
     int p = patterns == null ? DemoImages.NAMES.size() : patterns;
     if (p < 1 || p > DemoImages.NAMES.size()) {
-      throw new UserError("--patterns must be in 1.." + DemoImages.NAMES.size() + " for the image demo, got " + p);
+      throw new UserError(
+          "--patterns must be in 1.." + DemoImages.NAMES.size() + " for the image demo, got " + p);
     }
     Images.Size s = Images.Size.parse(size);
     if (s.pixels() > 16384) {
-      throw new UserError("--size " + s + " is " + s.pixels() + " neurons; the demo allows up to 16384 (128x128)");
+      throw new UserError(
+          "--size " + s + " is " + s.pixels() + " neurons; the demo allows up to 16384 (128x128)");
     }
     float[][] stored;
     float[][] cues;
@@ -91,7 +123,9 @@ final class DemoCommand implements Callable<Integer> {
       for (int k = 0; k < p; k++) {
         bar.step();
       }
-      results = net.recallBatch(cues, RecallOptions.defaults().withQueryListener((q, d, t, r) -> bar.step()));
+      results =
+          net.recallBatch(
+              cues, RecallOptions.defaults().withQueryListener((q, d, t, r) -> bar.step()));
     }
     float[][] recalled = new float[p][];
     int exact = 0;
@@ -152,7 +186,11 @@ final class DemoCommand implements Callable<Integer> {
         n,
         net.storageCapacity());
     out.printf(
-        Locale.ROOT, "each cue has %d of %d bits flipped (%.0f%% noise)%n%n", CorruptCommand.flips(noise, n), n, 100 * noise);
+        Locale.ROOT,
+        "each cue has %d of %d bits flipped (%.0f%% noise)%n%n",
+        CorruptCommand.flips(noise, n),
+        n,
+        100 * noise);
     out.println("pattern  cue overlap  recalled overlap  steps  converged");
     int exact = 0;
     double sum = 0;
@@ -163,7 +201,13 @@ final class DemoCommand implements Callable<Integer> {
       exact += after == 1.0 ? 1 : 0;
       sum += after;
       out.printf(
-          Locale.ROOT, "%7d  %11.3f  %16.3f  %5d  %s%n", k + 1, before, after, r.steps(), r.converged() ? "yes" : "no");
+          Locale.ROOT,
+          "%7d  %11.3f  %16.3f  %5d  %s%n",
+          k + 1,
+          before,
+          after,
+          r.steps(),
+          r.converged() ? "yes" : "no");
     }
     out.printf(
         Locale.ROOT,

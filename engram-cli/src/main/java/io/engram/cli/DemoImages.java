@@ -60,7 +60,8 @@ final class DemoImages {
           for (int i = 0; i < 10; i++) {
             double a = -Math.PI / 2 + i * Math.PI / 5;
             double r = i % 2 == 0 ? 124 : 52;
-            star.addPoint((int) Math.round(128 + r * Math.cos(a)), (int) Math.round(134 + r * Math.sin(a)));
+            star.addPoint(
+                (int) Math.round(128 + r * Math.cos(a)), (int) Math.round(134 + r * Math.sin(a)));
           }
           g.fill(star);
         }

@@ -10,22 +10,44 @@ import picocli.CommandLine.Option;
 /** The dynamics flags shared by train and recall; each overrides the setting it names. */
 final class DynamicsOptions {
 
-  @Option(names = "--activation", paramLabel = "sign|tanh|sigmoid", description = "Neuron activation (default: sign, or the model's).")
+  @Option(
+      names = "--activation",
+      paramLabel = "sign|tanh|sigmoid",
+      description = "Neuron activation (default: sign, or the model's).")
   String activation;
 
-  @Option(names = "--temperature", paramLabel = "T", description = "Temperature T > 0 for tanh(x/T) and sigmoid(x/T) (default: 1, or the model's).")
+  @Option(
+      names = "--temperature",
+      paramLabel = "T",
+      description =
+          "Temperature T > 0 for tanh(x/T) and sigmoid(x/T) (default: 1, or the model's).")
   Double temperature;
 
-  @Option(names = "--threshold", paramLabel = "X", description = "Threshold θ in act(W s - θ) (default: 0, or the model's).")
+  @Option(
+      names = "--threshold",
+      paramLabel = "X",
+      description = "Threshold θ in act(W s - θ) (default: 0, or the model's).")
   Double threshold;
 
-  @Option(names = "--update", paramLabel = "sync|async", description = "Synchronous or asynchronous (one neuron at a time) updates (default: sync, or the model's).")
+  @Option(
+      names = "--update",
+      paramLabel = "sync|async",
+      description =
+          "Synchronous or asynchronous (one neuron at a time) updates (default: sync, or the model's).")
   String update;
 
-  @Option(names = "--order", paramLabel = "FILE.npy", description = "Asynchronous update order: a 1-D int .npy permutation of 0..N-1, used for every sweep (implies --update async).")
+  @Option(
+      names = "--order",
+      paramLabel = "FILE.npy",
+      description =
+          "Asynchronous update order: a 1-D int .npy permutation of 0..N-1, used for every sweep (implies --update async).")
   Path order;
 
-  @Option(names = "--seed", paramLabel = "S", description = "Asynchronous updates in a random order per sweep, reproducible from this seed (implies --update async).")
+  @Option(
+      names = "--seed",
+      paramLabel = "S",
+      description =
+          "Asynchronous updates in a random order per sweep, reproducible from this seed (implies --update async).")
   Long seed;
 
   /** The base dynamics with every flag given applied. */

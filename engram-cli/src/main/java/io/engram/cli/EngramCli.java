@@ -54,7 +54,8 @@ public final class EngramCli implements Runnable {
   }
 
   // held strongly: java.util.logging keeps loggers only weakly
-  private static final java.util.logging.Logger LIBRARY_LOG = java.util.logging.Logger.getLogger("io.engram");
+  private static final java.util.logging.Logger LIBRARY_LOG =
+      java.util.logging.Logger.getLogger("io.engram");
 
   public static void main(String[] args) {
     // the library's one-line notices (e.g. which kernels it uses) are not for the command line
@@ -73,8 +74,13 @@ public final class EngramCli implements Runnable {
         (ex, a) -> {
           CommandLine c = ex.getCommandLine();
           // one line, as every user error: the message, then where the help is
-          String msg = ex.getMessage() == null ? "bad arguments" : ex.getMessage().strip().replace('\n', ' ');
-          c.getErr().println("engram: " + msg + " (see '" + c.getCommandSpec().qualifiedName() + " --help')");
+          String msg =
+              ex.getMessage() == null
+                  ? "bad arguments"
+                  : ex.getMessage().strip().replace('\n', ' ');
+          c.getErr()
+              .println(
+                  "engram: " + msg + " (see '" + c.getCommandSpec().qualifiedName() + " --help')");
           c.getErr().flush();
           return USAGE;
         });
@@ -94,7 +100,8 @@ public final class EngramCli implements Runnable {
     try {
       return cl.execute(args);
     } catch (OutOfMemoryError e) {
-      err.println("engram: out of memory; give the JVM more with ENGRAM_JAVA_OPTS=-Xmx8g (for example)");
+      err.println(
+          "engram: out of memory; give the JVM more with ENGRAM_JAVA_OPTS=-Xmx8g (for example)");
       err.flush();
       return 1;
     }
@@ -115,7 +122,9 @@ public final class EngramCli implements Runnable {
       return ex.getMessage();
     }
     if (ex instanceof NoSuchFileException n) {
-      return n.getReason() == null ? "file not found: " + n.getFile() : n.getFile() + ": " + n.getReason();
+      return n.getReason() == null
+          ? "file not found: " + n.getFile()
+          : n.getFile() + ": " + n.getReason();
     }
     if (ex instanceof AccessDeniedException a) {
       return "permission denied: " + a.getFile();

@@ -20,10 +20,18 @@ final class ExportCommand implements Callable<Integer> {
 
   @Spec CommandSpec spec;
 
-  @Option(names = "--model", required = true, paramLabel = "MODEL", description = "A model written by 'engram train'.")
+  @Option(
+      names = "--model",
+      required = true,
+      paramLabel = "MODEL",
+      description = "A model written by 'engram train'.")
   Path model;
 
-  @Option(names = "--weights", required = true, paramLabel = "W.npy", description = "Where to write the weights (exactly this path).")
+  @Option(
+      names = "--weights",
+      required = true,
+      paramLabel = "W.npy",
+      description = "Where to write the weights (exactly this path).")
   Path weights;
 
   @Override

@@ -25,7 +25,9 @@ import org.jfree.data.xy.DefaultXYZDataset;
 import org.jfree.data.xy.XYSeries;
 import org.jfree.data.xy.XYSeriesCollection;
 
-/** The PNG figures: the recall grid (Java2D), the energy plot and the weight heat map (JFreeChart). */
+/**
+ * The PNG figures: the recall grid (Java2D), the energy plot and the weight heat map (JFreeChart).
+ */
 final class Figures {
 
   static {
@@ -77,23 +79,26 @@ final class Figures {
   }
 
   /**
-   * The recall figure, one row per query: the stored pattern (when known), the cue and the
-   * recalled state, as CANNs' example shows them, with each one's overlap with the stored
-   * pattern (or, without stored patterns, of the recalled state with the cue) under it.
+   * The recall figure, one row per query: the stored pattern (when known), the cue and the recalled
+   * state, as CANNs' example shows them, with each one's overlap with the stored pattern (or,
+   * without stored patterns, of the recalled state with the cue) under it.
    *
    * @param stored one stored pattern per query, or null
    */
-  static BufferedImage recallGrid(float[][] stored, float[][] cues, float[][] recalled, Images.Size size) {
+  static BufferedImage recallGrid(
+      float[][] stored, float[][] cues, float[][] recalled, Images.Size size) {
     int rows = Math.min(cues.length, MAX_ROWS);
     boolean withStored = stored != null;
-    String[] titles = withStored ? new String[] {"stored", "cue", "recalled"} : new String[] {"cue", "recalled"};
+    String[] titles =
+        withStored ? new String[] {"stored", "cue", "recalled"} : new String[] {"cue", "recalled"};
     GridLayout g = GridLayout.of(titles.length, rows, size);
     BufferedImage img = new BufferedImage(g.width(), g.height(), BufferedImage.TYPE_INT_RGB);
     Graphics2D gr = img.createGraphics();
     try {
       gr.setColor(Color.WHITE);
       gr.fillRect(0, 0, g.width(), g.height());
-      gr.setRenderingHint(RenderingHints.KEY_TEXT_ANTIALIASING, RenderingHints.VALUE_TEXT_ANTIALIAS_ON);
+      gr.setRenderingHint(
+          RenderingHints.KEY_TEXT_ANTIALIASING, RenderingHints.VALUE_TEXT_ANTIALIAS_ON);
       gr.setColor(Color.BLACK);
       gr.setFont(new Font(Font.SANS_SERIF, Font.BOLD, 13));
       for (int c = 0; c < titles.length; c++) {
@@ -101,23 +106,34 @@ final class Figures {
       }
       gr.setFont(new Font(Font.SANS_SERIF, Font.PLAIN, 12));
       for (int r = 0; r < rows; r++) {
-        float[][] cells = withStored
-            ? new float[][] {stored[r], cues[r], recalled[r]}
-            : new float[][] {cues[r], recalled[r]};
+        float[][] cells =
+            withStored
+                ? new float[][] {stored[r], cues[r], recalled[r]}
+                : new float[][] {cues[r], recalled[r]};
         float[] reference = withStored ? stored[r] : cues[r];
         for (int c = 0; c < cells.length; c++) {
           int x0 = g.x(c) + (g.cellWidth() - size.width() * g.scale()) / 2;
           int y0 = g.y(r);
-          gr.drawImage(Images.toImage(cells[c], size), x0, y0, size.width() * g.scale(), size.height() * g.scale(), null);
+          gr.drawImage(
+              Images.toImage(cells[c], size),
+              x0,
+              y0,
+              size.width() * g.scale(),
+              size.height() * g.scale(),
+              null);
           gr.setColor(Color.GRAY);
           gr.setStroke(new BasicStroke(1));
           gr.drawRect(x0 - 1, y0 - 1, size.width() * g.scale() + 1, size.height() * g.scale() + 1);
           gr.setColor(Color.BLACK);
-          String label = withStored && c == 0
-              ? "pattern " + (r + 1)
-              : !withStored && c == 0
-                  ? "query " + (r + 1)
-                  : String.format(Locale.ROOT, "overlap %.3f", HopfieldAnalyzer.overlap(cells[c], reference));
+          String label =
+              withStored && c == 0
+                  ? "pattern " + (r + 1)
+                  : !withStored && c == 0
+                      ? "query " + (r + 1)
+                      : String.format(
+                          Locale.ROOT,
+                          "overlap %.3f",
+                          HopfieldAnalyzer.overlap(cells[c], reference));
           centred(gr, label, g.x(c), g.cellWidth(), y0 + g.cellHeight() + GridLayout.LABEL - 4);
         }
       }
@@ -148,11 +164,18 @@ final class Figures {
       }
       data.addSeries(s);
     }
-    String title = "Energy during recall" + (shown < energies.size() ? " (first " + shown + " queries)" : "");
+    String title =
+        "Energy during recall" + (shown < energies.size() ? " (first " + shown + " queries)" : "");
     JFreeChart chart =
         ChartFactory.createXYLineChart(
-            title, "step", "energy E = -\u00bd s\u1d40Ws + \u03b8\u03a3s", data, PlotOrientation.VERTICAL,
-            shown <= 12, false, false);
+            title,
+            "step",
+            "energy E = -\u00bd s\u1d40Ws + \u03b8\u03a3s",
+            data,
+            PlotOrientation.VERTICAL,
+            shown <= 12,
+            false,
+            false);
     XYPlot plot = chart.getXYPlot();
     plot.setBackgroundPaint(Color.WHITE);
     plot.setDomainGridlinePaint(Color.LIGHT_GRAY);
@@ -168,8 +191,8 @@ final class Figures {
   static final int HEATMAP_CELLS = 256;
 
   /**
-   * The weight matrix as a heat map (blue negative, white zero, red positive). For N above
-   * {@link #HEATMAP_CELLS}, each cell is the mean of a block of weights.
+   * The weight matrix as a heat map (blue negative, white zero, red positive). For N above {@link
+   * #HEATMAP_CELLS}, each cell is the mean of a block of weights.
    */
   static BufferedImage weightHeatmap(Weights w) {
     int n = w.size();
@@ -218,9 +241,10 @@ final class Figures {
     for (int s = 0; s < steps; s++) {
       double v = -max + 2 * max * s / steps;
       double t = (v + max) / (2 * max); // 0 blue .. 0.5 white .. 1 red
-      Color c = t < 0.5
-          ? mix(new Color(33, 102, 172), Color.WHITE, t * 2)
-          : mix(Color.WHITE, new Color(178, 24, 43), (t - 0.5) * 2);
+      Color c =
+          t < 0.5
+              ? mix(new Color(33, 102, 172), Color.WHITE, t * 2)
+              : mix(Color.WHITE, new Color(178, 24, 43), (t - 0.5) * 2);
       scale.add(v, c);
     }
     r.setPaintScale(scale);

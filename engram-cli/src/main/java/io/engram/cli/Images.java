@@ -36,7 +36,13 @@ final class Images {
     Size {
       if (width < 1 || height < 1 || (long) width * height > MAX_PIXELS) {
         throw new UserError(
-            "image size " + width + "x" + height + " out of range (1x1 up to " + MAX_PIXELS + " pixels)");
+            "image size "
+                + width
+                + "x"
+                + height
+                + " out of range (1x1 up to "
+                + MAX_PIXELS
+                + " pixels)");
       }
     }
 
@@ -84,7 +90,8 @@ final class Images {
       files = s.filter(p -> Files.isRegularFile(p) && isImage(p)).sorted().toList();
     }
     if (files.isEmpty()) {
-      throw new UserError(dir + ": no images in this folder (looked for " + String.join(" ", EXTENSIONS) + ")");
+      throw new UserError(
+          dir + ": no images in this folder (looked for " + String.join(" ", EXTENSIONS) + ")");
     }
     return files;
   }
@@ -164,7 +171,9 @@ final class Images {
     return out;
   }
 
-  /** +1 where a value is above the mean, -1 elsewhere (CANNs: {@code img > threshold_mean(img)}). */
+  /**
+   * +1 where a value is above the mean, -1 elsewhere (CANNs: {@code img > threshold_mean(img)}).
+   */
   static float[] thresholdAtMean(float[] values) {
     double mean = 0;
     for (float v : values) {
@@ -178,7 +187,9 @@ final class Images {
     return r;
   }
 
-  /** Patterns from images: each read, resized to {@code size} (default: the first's), thresholded. */
+  /**
+   * Patterns from images: each read, resized to {@code size} (default: the first's), thresholded.
+   */
   static Loaded readPatterns(List<Path> files, Size size, Progress progress) throws IOException {
     List<float[]> rows = new ArrayList<>();
     Size target = size;
@@ -186,7 +197,13 @@ final class Images {
       Gray g = read(f);
       if (target == null) {
         if ((long) g.width() * g.height() > MAX_PIXELS) {
-          throw new UserError(f + ": " + g.width() + "x" + g.height() + " pixels is too many neurons; give a smaller --size");
+          throw new UserError(
+              f
+                  + ": "
+                  + g.width()
+                  + "x"
+                  + g.height()
+                  + " pixels is too many neurons; give a smaller --size");
         }
         target = new Size(g.width(), g.height());
       }
@@ -206,9 +223,16 @@ final class Images {
   static BufferedImage toImage(float[] pattern, Size size) {
     if (pattern.length != size.pixels()) {
       throw new UserError(
-          "a pattern of length " + pattern.length + " is not a " + size + " image (" + size.pixels() + " pixels)");
+          "a pattern of length "
+              + pattern.length
+              + " is not a "
+              + size
+              + " image ("
+              + size.pixels()
+              + " pixels)");
     }
-    BufferedImage img = new BufferedImage(size.width(), size.height(), BufferedImage.TYPE_BYTE_GRAY);
+    BufferedImage img =
+        new BufferedImage(size.width(), size.height(), BufferedImage.TYPE_BYTE_GRAY);
     for (int y = 0; y < size.height(); y++) {
       for (int x = 0; x < size.width(); x++) {
         img.getRaster().setSample(x, y, 0, gray(pattern[y * size.width() + x]));

@@ -15,14 +15,17 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
 
-/** Reads patterns and queries from {@code .npy} and {@code .csv} files, images and folders of images. */
+/**
+ * Reads patterns and queries from {@code .npy} and {@code .csv} files, images and folders of
+ * images.
+ */
 final class Inputs {
 
   private Inputs() {}
 
   /**
-   * Patterns with what is known about them: the image size when they came from images (else
-   * null) and a name per pattern (file names for images, else null).
+   * Patterns with what is known about them: the image size when they came from images (else null)
+   * and a name per pattern (file names for images, else null).
    */
   record Data(PatternBlock block, Images.Size size, List<String> names) {
 
@@ -31,7 +34,12 @@ final class Inputs {
       if (given != null) {
         if (given.pixels() != block.length()) {
           throw new UserError(
-              option + " " + given + " has " + given.pixels() + " pixels, but the patterns have length "
+              option
+                  + " "
+                  + given
+                  + " has "
+                  + given.pixels()
+                  + " pixels, but the patterns have length "
                   + block.length());
         }
         return given;
@@ -42,7 +50,10 @@ final class Inputs {
       Images.Size sq = Images.Size.squareOf(block.length());
       if (sq == null) {
         throw new UserError(
-            "patterns of length " + block.length() + " are not square images; give their shape with " + option
+            "patterns of length "
+                + block.length()
+                + " are not square images; give their shape with "
+                + option
                 + " WxH");
       }
       return sq;
@@ -60,8 +71,8 @@ final class Inputs {
   }
 
   /**
-   * Reads patterns from files and folders: .npy, .csv, an image, or a folder of images (resized
-   * to {@code size}, default the first image's size). All must agree on the pattern length.
+   * Reads patterns from files and folders: .npy, .csv, an image, or a folder of images (resized to
+   * {@code size}, default the first image's size). All must agree on the pattern length.
    */
   static Data read(List<Path> files, Images.Size size, Progress progress) throws IOException {
     List<float[]> rows = new ArrayList<>();
@@ -189,16 +200,35 @@ final class Inputs {
             row[i] = Float.parseFloat(parts[i]);
           } catch (NumberFormatException e) {
             throw new UserError(
-                file + ": line " + lineNo + ", value " + (i + 1) + " '" + parts[i] + "' is not a number");
+                file
+                    + ": line "
+                    + lineNo
+                    + ", value "
+                    + (i + 1)
+                    + " '"
+                    + parts[i]
+                    + "' is not a number");
           }
           if (!Float.isFinite(row[i])) {
             throw new UserError(
-                file + ": line " + lineNo + ", value " + (i + 1) + " is " + parts[i] + ", expected a finite number");
+                file
+                    + ": line "
+                    + lineNo
+                    + ", value "
+                    + (i + 1)
+                    + " is "
+                    + parts[i]
+                    + ", expected a finite number");
           }
         }
         if (!rows.isEmpty() && row.length != rows.get(0).length) {
           throw new UserError(
-              file + ": line " + lineNo + " has " + row.length + " values, the first pattern has "
+              file
+                  + ": line "
+                  + lineNo
+                  + " has "
+                  + row.length
+                  + " values, the first pattern has "
                   + rows.get(0).length);
         }
         rows.add(row);

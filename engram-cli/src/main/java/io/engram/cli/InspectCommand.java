@@ -26,7 +26,8 @@ import picocli.CommandLine.Spec;
 @Command(
     name = "inspect",
     mixinStandardHelpOptions = true,
-    description = "Describe a model: neurons, stored patterns, weights, capacity, symmetry, dynamics.",
+    description =
+        "Describe a model: neurons, stored patterns, weights, capacity, symmetry, dynamics.",
     footer = {
       "",
       "Examples:",
@@ -42,23 +43,38 @@ final class InspectCommand implements Callable<Integer> {
   @Parameters(index = "0", paramLabel = "MODEL", description = "A model written by 'engram train'.")
   Path model;
 
-  @Option(names = "--patterns", paramLabel = "FILE", description = "The stored patterns (.npy/.csv/images), to report their energies and whether they are fixed points.")
+  @Option(
+      names = "--patterns",
+      paramLabel = "FILE",
+      description =
+          "The stored patterns (.npy/.csv/images), to report their energies and whether they are fixed points.")
   Path patterns;
 
   @Option(names = "--json", description = "Print JSON for scripts instead of text.")
   boolean json;
 
-  @Option(names = "--heatmap", paramLabel = "FILE.png", description = "Also draw the weight matrix as a heat map (block means above N = 256).")
+  @Option(
+      names = "--heatmap",
+      paramLabel = "FILE.png",
+      description = "Also draw the weight matrix as a heat map (block means above N = 256).")
   Path heatmap;
 
   @Override
   public Integer call() throws Exception {
     AmariHopfieldNetwork net = ModelFile.read(model);
     PatternBlock stored =
-        patterns == null ? PatternBlock.empty() : Inputs.read(List.of(patterns), Images.Size.squareOf(net.numNeurons()), Progress.none()).block();
+        patterns == null
+            ? PatternBlock.empty()
+            : Inputs.read(
+                    List.of(patterns), Images.Size.squareOf(net.numNeurons()), Progress.none())
+                .block();
     if (!stored.isEmpty() && stored.length() != net.numNeurons()) {
       throw new UserError(
-          patterns + ": patterns have length " + stored.length() + ", but the model has N = " + net.numNeurons());
+          patterns
+              + ": patterns have length "
+              + stored.length()
+              + ", but the model has N = "
+              + net.numNeurons());
     }
     Map<String, Object> r = describe(net, stored);
     if (heatmap != null) {
@@ -97,7 +113,8 @@ final class InspectCommand implements Callable<Integer> {
     r.put("max_abs_diagonal", diag);
     // the range needs every entry: read in place for dense weights; formed with the training
     // kernel for low-rank ones up to N = 8192 (256 MiB); beyond that it is not reported
-    float[] entries = w instanceof LowRankWeights && n <= MAX_LOW_RANK_SCAN ? w.toDenseArray() : null;
+    float[] entries =
+        w instanceof LowRankWeights && n <= MAX_LOW_RANK_SCAN ? w.toDenseArray() : null;
     if (entries != null || !(w instanceof LowRankWeights)) {
       double min = Double.POSITIVE_INFINITY;
       double max = Double.NEGATIVE_INFINITY;
@@ -137,7 +154,9 @@ final class InspectCommand implements Callable<Integer> {
       r.put("pattern_energy_std", st.stdEnergy());
       int fixed = 0;
       for (int k = 0; k < stored.count(); k++) {
-        var res = net.recall(stored.row(k), io.engram.network.RecallOptions.defaults().withMaxIterations(1));
+        var res =
+            net.recall(
+                stored.row(k), io.engram.network.RecallOptions.defaults().withMaxIterations(1));
         fixed += res.converged() ? 1 : 0;
       }
       r.put("patterns_that_are_fixed_points", fixed);
@@ -166,7 +185,9 @@ final class InspectCommand implements Callable<Integer> {
     out.printf(
         Locale.ROOT,
         "symmetry error     %s%n",
-        sym == null ? "n/a (all-zero weights)" : String.format(Locale.ROOT, "%.3g (|W-Wt|/|W|)", ((Number) sym).doubleValue()));
+        sym == null
+            ? "n/a (all-zero weights)"
+            : String.format(Locale.ROOT, "%.3g (|W-Wt|/|W|)", ((Number) sym).doubleValue()));
     if (r.get("weight_min") != null) {
       out.printf(
           Locale.ROOT,

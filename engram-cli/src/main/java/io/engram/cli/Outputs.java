@@ -57,7 +57,8 @@ final class Outputs {
     StringBuilder sb = new StringBuilder();
     for (float[] r : rows) {
       for (int i = 0; i < r.length; i++) {
-        sb.append(i == 0 ? "" : ",").append(r[i] == Math.rint(r[i]) ? String.valueOf((int) r[i]) : String.valueOf(r[i]));
+        sb.append(i == 0 ? "" : ",")
+            .append(r[i] == Math.rint(r[i]) ? String.valueOf((int) r[i]) : String.valueOf(r[i]));
       }
       sb.append('\n');
     }
@@ -72,7 +73,8 @@ final class Outputs {
   }
 
   /** Adds one PNG per row into a folder (created when the files are written). */
-  Outputs addImages(String folder, float[][] rows, Images.Size size, Inputs.Data names, String prefix)
+  Outputs addImages(
+      String folder, float[][] rows, Images.Size size, Inputs.Data names, String prefix)
       throws IOException {
     Path dir = Path.of(folder);
     if (!Files.isDirectory(dir)) {
@@ -86,7 +88,8 @@ final class Outputs {
       folderToCreate = dir;
     }
     for (int k = 0; k < rows.length; k++) {
-      String name = names == null ? String.format(Locale.ROOT, "%s-%03d", prefix, k) : names.name(k, prefix);
+      String name =
+          names == null ? String.format(Locale.ROOT, "%s-%03d", prefix, k) : names.name(k, prefix);
       addPng(dir.resolve(name + ".png"), Images.toImage(rows[k], size));
     }
     return this;

@@ -43,9 +43,7 @@ final class Progress implements AutoCloseable {
     return NONE;
   }
 
-  /**
-   * A bar for {@code total} steps ({@code -1}: unknown), drawn on {@code out} if it is enabled.
-   */
+  /** A bar for {@code total} steps ({@code -1}: unknown), drawn on {@code out} if it is enabled. */
   static Progress start(String task, long total, boolean enabled, PrintStream out) {
     if (!enabled) {
       return NONE;

@@ -47,37 +47,78 @@ final class RecallCommand implements Callable<Integer> {
 
   @Spec CommandSpec spec;
 
-  @Option(names = "--model", required = true, paramLabel = "MODEL", description = "A model written by 'engram train'.")
+  @Option(
+      names = "--model",
+      required = true,
+      paramLabel = "MODEL",
+      description = "A model written by 'engram train'.")
   Path model;
 
-  @Option(names = "--queries", required = true, paramLabel = "FILE|DIR", description = "Cues: .npy (B x N or 1-D), .csv, an image, or a folder of images, each of the model's length N.")
+  @Option(
+      names = "--queries",
+      required = true,
+      paramLabel = "FILE|DIR",
+      description =
+          "Cues: .npy (B x N or 1-D), .csv, an image, or a folder of images, each of the model's length N.")
   Path queries;
 
-  @Option(names = "--out", required = true, paramLabel = "FILE|DIR/", description = "Recalled states: float32 .npy (B x N) written at exactly this path (.csv when it ends in .csv); a folder (an existing one, or a path ending in /) gets one PNG per query.")
+  @Option(
+      names = "--out",
+      required = true,
+      paramLabel = "FILE|DIR/",
+      description =
+          "Recalled states: float32 .npy (B x N) written at exactly this path (.csv when it ends in .csv); a folder (an existing one, or a path ending in /) gets one PNG per query.")
   String out;
 
-  @Option(names = "--size", paramLabel = "WxH", description = "Image shape of a pattern, for image output and figures (default: the cue images' size, else square).")
+  @Option(
+      names = "--size",
+      paramLabel = "WxH",
+      description =
+          "Image shape of a pattern, for image output and figures (default: the cue images' size, else square).")
   String size;
 
-  @Option(names = "--grid", paramLabel = "FILE.png", description = "Draw the recall figure: one row per query with (stored,) cue and recalled images and their overlaps.")
+  @Option(
+      names = "--grid",
+      paramLabel = "FILE.png",
+      description =
+          "Draw the recall figure: one row per query with (stored,) cue and recalled images and their overlaps.")
   Path grid;
 
-  @Option(names = "--stored", paramLabel = "FILE|DIR", description = "The stored patterns (file or image folder), row k matching query k, for the grid's first column and overlaps.")
+  @Option(
+      names = "--stored",
+      paramLabel = "FILE|DIR",
+      description =
+          "The stored patterns (file or image folder), row k matching query k, for the grid's first column and overlaps.")
   Path stored;
 
-  @Option(names = "--energy-plot", paramLabel = "FILE.png", description = "Plot the energy of each query after every step.")
+  @Option(
+      names = "--energy-plot",
+      paramLabel = "FILE.png",
+      description = "Plot the energy of each query after every step.")
   Path energyPlot;
 
-  @Option(names = {"-q", "--quiet"}, description = "No progress bar and no summary line.")
+  @Option(
+      names = {"-q", "--quiet"},
+      description = "No progress bar and no summary line.")
   boolean quiet;
 
-  @Option(names = "--iterations", defaultValue = "20", paramLabel = "K", description = "At most K update steps per query (default: ${DEFAULT-VALUE}).")
+  @Option(
+      names = "--iterations",
+      defaultValue = "20",
+      paramLabel = "K",
+      description = "At most K update steps per query (default: ${DEFAULT-VALUE}).")
   int iterations;
 
-  @Option(names = "--energy-tolerance", paramLabel = "X", description = "Also stop when a step changes the energy by less than X (for tanh/sigmoid).")
+  @Option(
+      names = "--energy-tolerance",
+      paramLabel = "X",
+      description = "Also stop when a step changes the energy by less than X (for tanh/sigmoid).")
   Double energyTolerance;
 
-  @Option(names = "--report", paramLabel = "FILE.json", description = "Write per-query steps, convergence and energy as JSON.")
+  @Option(
+      names = "--report",
+      paramLabel = "FILE.json",
+      description = "Write per-query steps, convergence and energy as JSON.")
   Path report;
 
   @Mixin DynamicsOptions dynamics;
@@ -90,26 +131,47 @@ final class RecallCommand implements Callable<Integer> {
     Images.Size given = size == null ? null : Images.Size.parse(size);
     AmariHopfieldNetwork net = ModelFile.read(model);
     int n = net.numNeurons();
-    Inputs.Data data = Inputs.readQueries(queries, given != null ? given : Images.Size.squareOf(n), Progress.none());
+    Inputs.Data data =
+        Inputs.readQueries(
+            queries, given != null ? given : Images.Size.squareOf(n), Progress.none());
     float[][] q = Inputs.rows(data.block());
     for (int i = 0; i < q.length; i++) {
       if (q[i].length != n) {
         throw new UserError(
-            queries + ": query " + i + " has length " + q[i].length + ", but the model has N = " + n + " neurons");
+            queries
+                + ": query "
+                + i
+                + " has length "
+                + q[i].length
+                + ", but the model has N = "
+                + n
+                + " neurons");
       }
     }
     float[][] storedRows = null;
     if (stored != null) {
-      Inputs.Data sd = Inputs.read(java.util.List.of(stored), data.size() != null ? data.size() : given, Progress.none());
+      Inputs.Data sd =
+          Inputs.read(
+              java.util.List.of(stored),
+              data.size() != null ? data.size() : given,
+              Progress.none());
       if (sd.block().length() != n || sd.block().count() != q.length) {
         throw new UserError(
-            stored + ": --stored must hold one pattern of length " + n + " per query (" + q.length + "), got "
-                + sd.block().count() + " of length " + sd.block().length());
+            stored
+                + ": --stored must hold one pattern of length "
+                + n
+                + " per query ("
+                + q.length
+                + "), got "
+                + sd.block().count()
+                + " of length "
+                + sd.block().length());
       }
       storedRows = Inputs.rows(sd.block());
     }
     boolean images = Outputs.isFolder(out) || grid != null || energyPlot != null;
-    Images.Size shape = images && (Outputs.isFolder(out) || grid != null) ? data.imageSize(given, "--size") : null;
+    Images.Size shape =
+        images && (Outputs.isFolder(out) || grid != null) ? data.imageSize(given, "--size") : null;
 
     Dynamics d = dynamics.apply(net.dynamics());
     RecallOptions opts = RecallOptions.defaults().withMaxIterations(iterations).withDynamics(d);
@@ -187,7 +249,8 @@ final class RecallCommand implements Callable<Integer> {
     }
 
     @Override
-    public synchronized void onStep(int query, int iteration, float energy, boolean converged, float change) {
+    public synchronized void onStep(
+        int query, int iteration, float energy, boolean converged, float change) {
       List<Float> l = perQuery.get(query);
       if (iteration == 1) {
         l.add(energy - change); // the cue's energy
@@ -195,7 +258,10 @@ final class RecallCommand implements Callable<Integer> {
       l.add(energy);
     }
 
-    /** Per query: the cue's energy, then the energy after each step (a query of no steps: its final energy). */
+    /**
+     * Per query: the cue's energy, then the energy after each step (a query of no steps: its final
+     * energy).
+     */
     synchronized List<float[]> energies(List<RecallResult> results) {
       List<float[]> r = new ArrayList<>();
       for (int q = 0; q < perQuery.size(); q++) {

@@ -14,9 +14,9 @@ import java.util.Locale;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Spec;
-import picocli.CommandLine.Model.CommandSpec;
 
 /** {@code engram train}. */
 @Command(
@@ -43,44 +43,91 @@ final class TrainCommand implements Callable<Integer> {
 
   @Spec CommandSpec spec;
 
-  @Option(names = "--patterns", required = true, paramLabel = "FILE", description = "Patterns: .npy (P x N or 1-D, any numeric dtype), .csv (one pattern per line), an image, or a folder of images. Repeatable.")
+  @Option(
+      names = "--patterns",
+      required = true,
+      paramLabel = "FILE",
+      description =
+          "Patterns: .npy (P x N or 1-D, any numeric dtype), .csv (one pattern per line), an image, or a folder of images. Repeatable.")
   List<Path> patterns;
 
-  @Option(names = "--out", required = true, paramLabel = "MODEL", description = "Model file to write (exactly this path; replaced atomically).")
+  @Option(
+      names = "--out",
+      required = true,
+      paramLabel = "MODEL",
+      description = "Model file to write (exactly this path; replaced atomically).")
   Path out;
 
-  @Option(names = "--init", paramLabel = "MODEL", description = "Continue training this model (it may be the --out file).")
+  @Option(
+      names = "--init",
+      paramLabel = "MODEL",
+      description = "Continue training this model (it may be the --out file).")
   Path init;
 
-  @Option(names = "--rule", defaultValue = "hebbian", paramLabel = "hebbian|anti-hebbian", description = "Learning rule (default: ${DEFAULT-VALUE}).")
+  @Option(
+      names = "--rule",
+      defaultValue = "hebbian",
+      paramLabel = "hebbian|anti-hebbian",
+      description = "Learning rule (default: ${DEFAULT-VALUE}).")
   String rule;
 
-  @Option(names = "--subtract-mean", arity = "1", defaultValue = "true", paramLabel = "true|false", description = "Centre patterns by their mean activity rho (default: ${DEFAULT-VALUE}).")
+  @Option(
+      names = "--subtract-mean",
+      arity = "1",
+      defaultValue = "true",
+      paramLabel = "true|false",
+      description = "Centre patterns by their mean activity rho (default: ${DEFAULT-VALUE}).")
   boolean subtractMean;
 
-  @Option(names = "--zero-diagonal", arity = "1", defaultValue = "true", paramLabel = "true|false", description = "Set the diagonal of W to 0 after the update (default: ${DEFAULT-VALUE}).")
+  @Option(
+      names = "--zero-diagonal",
+      arity = "1",
+      defaultValue = "true",
+      paramLabel = "true|false",
+      description = "Set the diagonal of W to 0 after the update (default: ${DEFAULT-VALUE}).")
   boolean zeroDiagonal;
 
-  @Option(names = "--normalize", arity = "1", defaultValue = "true", paramLabel = "true|false", description = "Divide the update by the number of patterns (default: ${DEFAULT-VALUE}).")
+  @Option(
+      names = "--normalize",
+      arity = "1",
+      defaultValue = "true",
+      paramLabel = "true|false",
+      description = "Divide the update by the number of patterns (default: ${DEFAULT-VALUE}).")
   boolean normalize;
 
-  @Option(names = "--preserve-on-resize", arity = "1", defaultValue = "true", paramLabel = "true|false", description = "When the pattern length differs from the --init model's N, keep its top-left block of W (default: ${DEFAULT-VALUE}).")
+  @Option(
+      names = "--preserve-on-resize",
+      arity = "1",
+      defaultValue = "true",
+      paramLabel = "true|false",
+      description =
+          "When the pattern length differs from the --init model's N, keep its top-left block of W (default: ${DEFAULT-VALUE}).")
   boolean preserveOnResize;
 
-  @Option(names = "--weights", paramLabel = "auto|dense|low-rank", description = "Weight representation: auto (low-rank while the stored rank is well below N, then dense), dense (N x N), or low-rank (the centred patterns of each call; any N). Default: auto for a new model, the --init model's own setting otherwise.")
+  @Option(
+      names = "--weights",
+      paramLabel = "auto|dense|low-rank",
+      description =
+          "Weight representation: auto (low-rank while the stored rank is well below N, then dense), dense (N x N), or low-rank (the centred patterns of each call; any N). Default: auto for a new model, the --init model's own setting otherwise.")
   String weights;
 
-  @Option(names = "--size", paramLabel = "WxH", description = "Resize images to W x H pixels, N = W*H (default: the first image's size).")
+  @Option(
+      names = "--size",
+      paramLabel = "WxH",
+      description = "Resize images to W x H pixels, N = W*H (default: the first image's size).")
   String size;
 
-  @Option(names = {"-q", "--quiet"}, description = "No progress bar and no summary line.")
+  @Option(
+      names = {"-q", "--quiet"},
+      description = "No progress bar and no summary line.")
   boolean quiet;
 
   @Mixin DynamicsOptions dynamics;
 
   @Override
   public Integer call() throws Exception {
-    HebbianOptions opts = new HebbianOptions(subtractMean, zeroDiagonal, normalize, preserveOnResize);
+    HebbianOptions opts =
+        new HebbianOptions(subtractMean, zeroDiagonal, normalize, preserveOnResize);
     String r = rule.trim().toLowerCase(Locale.ROOT).replace('_', '-');
     HebbianRule learning;
     if (r.equals("hebbian")) {
@@ -108,7 +155,11 @@ final class TrainCommand implements Callable<Integer> {
         if (block.isEmpty()) {
           throw new UserError("no patterns to train on, and no --init model to start from");
         }
-        net = AmariHopfieldNetwork.create(block.length(), dynamics.apply(Dynamics.DEFAULT), mode == null ? WeightsMode.AUTO : mode);
+        net =
+            AmariHopfieldNetwork.create(
+                block.length(),
+                dynamics.apply(Dynamics.DEFAULT),
+                mode == null ? WeightsMode.AUTO : mode);
       }
       bar.setTask("storing " + block.count() + " patterns");
       // the dense update reports its progress (low-rank training is too quick to need it)

@@ -26,8 +26,18 @@ class BadInputTest {
     Files.createDirectory(dir.resolve("empty"));
     Files.createDirectory(dir.resolve("junk"));
     Files.writeString(dir.resolve("junk/broken.png"), "this is not a PNG");
-    assertEquals(0, ToolRun.run("train", "--patterns", dir.resolve("p.csv").toString(), "--out", dir.resolve("m.npz").toString()).status());
-    Files.write(dir.resolve("cut.npz"), java.util.Arrays.copyOf(Files.readAllBytes(dir.resolve("m.npz")), 200));
+    assertEquals(
+        0,
+        ToolRun.run(
+                "train",
+                "--patterns",
+                dir.resolve("p.csv").toString(),
+                "--out",
+                dir.resolve("m.npz").toString())
+            .status());
+    Files.write(
+        dir.resolve("cut.npz"),
+        java.util.Arrays.copyOf(Files.readAllBytes(dir.resolve("m.npz")), 200));
   }
 
   private static void fails(String expected, String... args) throws IOException {
@@ -42,39 +52,135 @@ class BadInputTest {
     assertTrue(r.err().contains(expected), () -> "expected '" + expected + "' in " + r);
     assertTrue(r.err().startsWith("engram: "), r::toString);
     assertTrue(!r.err().contains("\tat "), "no stack trace: " + r);
-    assertEquals(before, ToolRun.snapshot(dir), "nothing written or changed by " + String.join(" ", args));
+    assertEquals(
+        before, ToolRun.snapshot(dir), "nothing written or changed by " + String.join(" ", args));
   }
 
   @Test
   void images() throws IOException {
     fails("no images in this folder", "train", "--patterns", "@empty", "--out", "@new.npz");
-    fails("not a readable PNG, JPEG, GIF or BMP image", "train", "--patterns", "@junk", "--out", "@new.npz");
-    fails("--size must be WxH", "train", "--patterns", "@p.csv", "--size", "big", "--out", "@new.npz");
-    fails("image size 0x5 out of range", "train", "--patterns", "@p.csv", "--size", "0x5", "--out", "@new.npz");
+    fails(
+        "not a readable PNG, JPEG, GIF or BMP image",
+        "train",
+        "--patterns",
+        "@junk",
+        "--out",
+        "@new.npz");
+    fails(
+        "--size must be WxH",
+        "train",
+        "--patterns",
+        "@p.csv",
+        "--size",
+        "big",
+        "--out",
+        "@new.npz");
+    fails(
+        "image size 0x5 out of range",
+        "train",
+        "--patterns",
+        "@p.csv",
+        "--size",
+        "0x5",
+        "--out",
+        "@new.npz");
   }
 
   @Test
   void corrupt() throws IOException {
-    fails("--flip must be in [0, 1], got 1.5", "corrupt", "--patterns", "@p.csv", "--flip", "1.5", "--out", "@n.npy");
-    fails("are not square images; give their shape with --size", "corrupt", "--patterns", "@p.csv", "--out", "@noisy/");
-    fails("--size 3x3 has 9 pixels, but the patterns have length 6", "corrupt", "--patterns", "@p.csv", "--size", "3x3", "--out", "@noisy/");
-    fails("its parent folder does not exist", "corrupt", "--patterns", "@p.csv", "--size", "2x3", "--out", "@no/such/");
+    fails(
+        "--flip must be in [0, 1], got 1.5",
+        "corrupt",
+        "--patterns",
+        "@p.csv",
+        "--flip",
+        "1.5",
+        "--out",
+        "@n.npy");
+    fails(
+        "are not square images; give their shape with --size",
+        "corrupt",
+        "--patterns",
+        "@p.csv",
+        "--out",
+        "@noisy/");
+    fails(
+        "--size 3x3 has 9 pixels, but the patterns have length 6",
+        "corrupt",
+        "--patterns",
+        "@p.csv",
+        "--size",
+        "3x3",
+        "--out",
+        "@noisy/");
+    fails(
+        "its parent folder does not exist",
+        "corrupt",
+        "--patterns",
+        "@p.csv",
+        "--size",
+        "2x3",
+        "--out",
+        "@no/such/");
     fails("file not found", "corrupt", "--patterns", "@absent.npy", "--out", "@n.npy");
   }
 
   @Test
   void recall() throws IOException {
-    fails("query 0 has length 5, but the model has N = 6 neurons", "recall", "--model", "@m.npz", "--queries", "@q5.csv", "--out", "@r.npy");
-    fails("--stored must hold one pattern of length 6 per query (2), got 1", "recall", "--model", "@m.npz", "--queries", "@p.csv",
-        "--out", "@r.npy", "--stored", "@q5.csv");
+    fails(
+        "query 0 has length 5, but the model has N = 6 neurons",
+        "recall",
+        "--model",
+        "@m.npz",
+        "--queries",
+        "@q5.csv",
+        "--out",
+        "@r.npy");
+    fails(
+        "--stored must hold one pattern of length 6 per query (2), got 1",
+        "recall",
+        "--model",
+        "@m.npz",
+        "--queries",
+        "@p.csv",
+        "--out",
+        "@r.npy",
+        "--stored",
+        "@q5.csv");
     fails("cut.npz", "recall", "--model", "@cut.npz", "--queries", "@p.csv", "--out", "@r.npy");
-    fails("are not square images", "recall", "--model", "@m.npz", "--queries", "@p.csv", "--out", "@r.npy", "--grid", "@g.png");
-    fails("is given twice as an output", "recall", "--model", "@m.npz", "--queries", "@p.csv", "--out", "@r.npy", "--report", "@r.npy");
+    fails(
+        "are not square images",
+        "recall",
+        "--model",
+        "@m.npz",
+        "--queries",
+        "@p.csv",
+        "--out",
+        "@r.npy",
+        "--grid",
+        "@g.png");
+    fails(
+        "is given twice as an output",
+        "recall",
+        "--model",
+        "@m.npz",
+        "--queries",
+        "@p.csv",
+        "--out",
+        "@r.npy",
+        "--report",
+        "@r.npy");
   }
 
   @Test
   void demoAndInspect() throws IOException {
-    fails("--patterns must be in 1..4 for the image demo, got 9", "demo", "--patterns", "9", "--out", "@d.png");
+    fails(
+        "--patterns must be in 1..4 for the image demo, got 9",
+        "demo",
+        "--patterns",
+        "9",
+        "--out",
+        "@d.png");
     fails("the demo allows up to 16384", "demo", "--size", "256x256", "--out", "@d.png");
     fails("--noise must be in [0, 1]", "demo", "--noise", "2", "--out", "@d.png");
     fails("cut.npz", "inspect", "@cut.npz", "--heatmap", "@w.png");

@@ -49,7 +49,8 @@ class CliContractTest {
     queries = tmp.resolve("queries.npy");
     Npy.write(queries, NdArray.ofFloats(q, p, n));
     model = tmp.resolve("model.npz");
-    ToolRun.Result res = ToolRun.run("train", "--patterns", patterns.toString(), "--out", model.toString());
+    ToolRun.Result res =
+        ToolRun.run("train", "--patterns", patterns.toString(), "--out", model.toString());
     assertEquals(0, res.status(), res.toString());
   }
 
@@ -65,7 +66,8 @@ class CliContractTest {
       try (Stream<Path> s = Files.walk(dir)) {
         for (Path p : (Iterable<Path>) s::iterator) {
           if (Files.isRegularFile(p)) {
-            files.put(dir.relativize(p).toString(), java.util.Arrays.toString(Files.readAllBytes(p)));
+            files.put(
+                dir.relativize(p).toString(), java.util.Arrays.toString(Files.readAllBytes(p)));
           }
         }
       }
@@ -87,7 +89,16 @@ class CliContractTest {
     Path out = tmp.resolve("out");
     Path report = tmp.resolve("rep");
     ToolRun.Result r =
-        ToolRun.run("recall", "--model", model.toString(), "--queries", queries.toString(), "--out", out.toString(), "--report", report.toString());
+        ToolRun.run(
+            "recall",
+            "--model",
+            model.toString(),
+            "--queries",
+            queries.toString(),
+            "--out",
+            out.toString(),
+            "--report",
+            report.toString());
     assertEquals(0, r.status(), r.toString());
     NdArray a = Npy.read(out); // written exactly at the path given, no extension added
     assertEquals(io.engram.io.DType.FLOAT32, a.dtype());
@@ -111,9 +122,25 @@ class CliContractTest {
     Path out = tmp.resolve("o.npy");
     ToolRun.Result r =
         ToolRun.run(
-            "recall", "--model", model.toString(), "--queries", queries.toString(), "--out", out.toString(),
-            "--activation", "tanh", "--temperature", "50", "--threshold", "0.1", "--update", "async", "--seed", "3",
-            "--iterations", "5");
+            "recall",
+            "--model",
+            model.toString(),
+            "--queries",
+            queries.toString(),
+            "--out",
+            out.toString(),
+            "--activation",
+            "tanh",
+            "--temperature",
+            "50",
+            "--threshold",
+            "0.1",
+            "--update",
+            "async",
+            "--seed",
+            "3",
+            "--iterations",
+            "5");
     assertEquals(0, r.status(), r.toString());
     assertArrayEquals(before, Files.readAllBytes(model));
     float[] got = Npy.read(out).toFloatArray();
@@ -127,7 +154,16 @@ class CliContractTest {
   @Test
   void successive_training_with_init_and_out_on_the_same_file() throws IOException {
     ToolRun.Result r =
-        ToolRun.run("train", "--patterns", patterns.toString(), "--init", model.toString(), "--out", model.toString(), "--rule", "anti-hebbian");
+        ToolRun.run(
+            "train",
+            "--patterns",
+            patterns.toString(),
+            "--init",
+            model.toString(),
+            "--out",
+            model.toString(),
+            "--rule",
+            "anti-hebbian");
     assertEquals(0, r.status(), r.toString());
     AmariHopfieldNetwork net = ModelFile.read(model);
     assertEquals(2, net.history().size());
@@ -139,7 +175,8 @@ class CliContractTest {
   @Test
   void export_writes_the_dense_matrix() throws IOException {
     Path w = tmp.resolve("W.npy");
-    assertEquals(0, ToolRun.run("export", "--model", model.toString(), "--weights", w.toString()).status());
+    assertEquals(
+        0, ToolRun.run("export", "--model", model.toString(), "--weights", w.toString()).status());
     assertArrayEquals(ModelFile.read(model).weightMatrix(), Npy.read(w).toFloatArray());
     assertArrayEquals(new int[] {64, 64}, Npy.read(w).shape());
   }
@@ -174,25 +211,115 @@ class CliContractTest {
     Files.writeString(txt, "hello", StandardCharsets.UTF_8);
     Path out = tmp.resolve("never.npy");
     String m = model.toString();
-    assertUserError("non-finite value NaN", "train", "--patterns", nan.toString(), "--out", m, "--init", m);
-    assertUserError("non-finite value NaN", "train", "--patterns", nan.toString(), "--out", tmp.resolve("new.npz").toString());
-    assertUserError("line 2, value 2 'x' is not a number", "train", "--patterns", csv.toString(), "--out", m);
+    assertUserError(
+        "non-finite value NaN", "train", "--patterns", nan.toString(), "--out", m, "--init", m);
+    assertUserError(
+        "non-finite value NaN",
+        "train",
+        "--patterns",
+        nan.toString(),
+        "--out",
+        tmp.resolve("new.npz").toString());
+    assertUserError(
+        "line 2, value 2 'x' is not a number", "train", "--patterns", csv.toString(), "--out", m);
     assertUserError("line 2 has 2 values", "train", "--patterns", ragged.toString(), "--out", m);
     assertUserError("does not end in .csv", "train", "--patterns", txt.toString(), "--out", m);
-    assertUserError("file not found", "train", "--patterns", tmp.resolve("missing.npy").toString(), "--out", m);
+    assertUserError(
+        "file not found", "train", "--patterns", tmp.resolve("missing.npy").toString(), "--out", m);
     Path two = tmp.resolve("two.npy");
     Npy.write(two, NdArray.ofFloats(new float[] {1, -1}, 1, 2));
-    assertUserError("have length 2, but", "train", "--patterns", patterns.toString(), "--patterns", two.toString(), "--out", m);
-    assertUserError("--rule must be", "train", "--patterns", patterns.toString(), "--out", m, "--rule", "oja");
-    assertUserError("temperature must be", "train", "--patterns", patterns.toString(), "--out", m, "--temperature", "0");
-    assertUserError("Invalid value", "train", "--patterns", patterns.toString(), "--out", m, "--zero-diagonal", "maybe");
+    assertUserError(
+        "have length 2, but",
+        "train",
+        "--patterns",
+        patterns.toString(),
+        "--patterns",
+        two.toString(),
+        "--out",
+        m);
+    assertUserError(
+        "--rule must be", "train", "--patterns", patterns.toString(), "--out", m, "--rule", "oja");
+    assertUserError(
+        "temperature must be",
+        "train",
+        "--patterns",
+        patterns.toString(),
+        "--out",
+        m,
+        "--temperature",
+        "0");
+    assertUserError(
+        "Invalid value",
+        "train",
+        "--patterns",
+        patterns.toString(),
+        "--out",
+        m,
+        "--zero-diagonal",
+        "maybe");
     assertUserError("Missing required option", "train", "--out", m);
-    assertUserError("query 0 has length 10, but the model has N = 64", "recall", "--model", m, "--queries", shortQ.toString(), "--out", out.toString());
-    assertUserError("--iterations must be >= 0", "recall", "--model", m, "--queries", queries.toString(), "--out", out.toString(), "--iterations", "-2");
-    assertUserError("--order and --seed", "recall", "--model", m, "--queries", queries.toString(), "--out", out.toString(), "--order", shortQ.toString(), "--seed", "1");
-    assertUserError("async order has length 10", "recall", "--model", m, "--queries", queries.toString(), "--out", out.toString(), "--order", orderFile(10).toString());
-    assertUserError("not a .npz", "recall", "--model", txt.toString(), "--queries", queries.toString(), "--out", out.toString());
-    assertUserError("does not exist", "recall", "--model", m, "--queries", queries.toString(), "--out", tmp.resolve("no/such/dir/o.npy").toString());
+    assertUserError(
+        "query 0 has length 10, but the model has N = 64",
+        "recall",
+        "--model",
+        m,
+        "--queries",
+        shortQ.toString(),
+        "--out",
+        out.toString());
+    assertUserError(
+        "--iterations must be >= 0",
+        "recall",
+        "--model",
+        m,
+        "--queries",
+        queries.toString(),
+        "--out",
+        out.toString(),
+        "--iterations",
+        "-2");
+    assertUserError(
+        "--order and --seed",
+        "recall",
+        "--model",
+        m,
+        "--queries",
+        queries.toString(),
+        "--out",
+        out.toString(),
+        "--order",
+        shortQ.toString(),
+        "--seed",
+        "1");
+    assertUserError(
+        "async order has length 10",
+        "recall",
+        "--model",
+        m,
+        "--queries",
+        queries.toString(),
+        "--out",
+        out.toString(),
+        "--order",
+        orderFile(10).toString());
+    assertUserError(
+        "not a .npz",
+        "recall",
+        "--model",
+        txt.toString(),
+        "--queries",
+        queries.toString(),
+        "--out",
+        out.toString());
+    assertUserError(
+        "does not exist",
+        "recall",
+        "--model",
+        m,
+        "--queries",
+        queries.toString(),
+        "--out",
+        tmp.resolve("no/such/dir/o.npy").toString());
     assertUserError("Unmatched argument", "frobnicate");
   }
 
@@ -221,8 +348,10 @@ class CliContractTest {
     Path launcher = root.resolve("bin/engram");
     Path jar = root.resolve("engram-cli/target/engram.jar");
     org.junit.jupiter.api.Assumptions.assumeTrue(
-        Files.isRegularFile(jar), "bin/engram needs the packaged jar (runs in 'mvn verify', not 'mvn test')");
-    ProcessBuilder pb = new ProcessBuilder(launcher.toString(), "demo", "--neurons", "100", "--patterns", "3");
+        Files.isRegularFile(jar),
+        "bin/engram needs the packaged jar (runs in 'mvn verify', not 'mvn test')");
+    ProcessBuilder pb =
+        new ProcessBuilder(launcher.toString(), "demo", "--neurons", "100", "--patterns", "3");
     pb.directory(tmp.toFile());
     pb.environment().put("ENGRAM_JAVA_OPTS", "-Xmx256m");
     pb.redirectErrorStream(true);

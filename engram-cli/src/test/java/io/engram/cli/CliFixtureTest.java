@@ -26,14 +26,14 @@ import org.junit.jupiter.api.TestFactory;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
- * Every CANNs reference case driven through the engram commands: train (with --init for
- * successive calls), recall (with --order for asynchronous cases, --report for steps, convergence
- * and energies), export (to compare W).
+ * Every CANNs reference case driven through the engram commands: train (with --init for successive
+ * calls), recall (with --order for asynchronous cases, --report for steps, convergence and
+ * energies), export (to compare W).
  *
- * <p>What the command line deliberately does differently is asserted as such: a recall query
- * whose length differs from the model's N is rejected (exit 2, model untouched) instead of
- * resizing the network, after which the rest of that case cannot follow the fixture; explicit
- * resize steps and lists of non-1-D arrays have no command-line form and are skipped.
+ * <p>What the command line deliberately does differently is asserted as such: a recall query whose
+ * length differs from the model's N is rejected (exit 2, model untouched) instead of resizing the
+ * network, after which the rest of that case cannot follow the fixture; explicit resize steps and
+ * lists of non-1-D arrays have no command-line form and are skipped.
  */
 class CliFixtureTest {
 
@@ -94,15 +94,24 @@ class CliFixtureTest {
         ToolRun.Result r = ToolRun.run(args.toArray(new String[0]));
         if (step.containsKey("expect_error")) {
           assertEquals(2, r.status(), where + ": " + r);
-          assertTrue(r.err().startsWith("engram: ") && r.err().strip().lines().count() == 1, where + ": " + r);
+          assertTrue(
+              r.err().startsWith("engram: ") && r.err().strip().lines().count() == 1,
+              where + ": " + r);
           if (before != null) {
-            assertArrayEquals(before, Files.readAllBytes(model), where + ": model changed by a failed train");
+            assertArrayEquals(
+                before, Files.readAllBytes(model), where + ": model changed by a failed train");
           } else {
             assertTrue(!Files.exists(model), where);
           }
           Map<String, Object> e = map(step.get("expect_after_error"));
           wAtol = Math.max(wAtol, num(e.get("W_atol")));
-          assertWeights(model, dir, floats((String) e.get("W")), (int) num(e.get("num_neurons")), wAtol, where);
+          assertWeights(
+              model,
+              dir,
+              floats((String) e.get("W")),
+              (int) num(e.get("num_neurons")),
+              wAtol,
+              where);
           continue;
         }
         assertEquals(0, r.status(), where + ": " + r);
@@ -120,11 +129,21 @@ class CliFixtureTest {
         List<String> args =
             new ArrayList<>(
                 List.of(
-                    "recall", "--model", model.toString(), "--queries", inputs.toString(),
-                    "--out", out.toString(), "--report", report.toString(),
-                    "--iterations", String.valueOf((int) num(step.get("num_iter")))));
+                    "recall",
+                    "--model",
+                    model.toString(),
+                    "--queries",
+                    inputs.toString(),
+                    "--out",
+                    out.toString(),
+                    "--report",
+                    report.toString(),
+                    "--iterations",
+                    String.valueOf((int) num(step.get("num_iter")))));
         if (step.get("async_order") != null) {
-          args.addAll(List.of("--order", Fixtures.dir().resolve((String) step.get("async_order")).toString()));
+          args.addAll(
+              List.of(
+                  "--order", Fixtures.dir().resolve((String) step.get("async_order")).toString()));
         }
         byte[] before = Files.readAllBytes(model);
         ToolRun.Result r = ToolRun.run(args.toArray(new String[0]));
@@ -150,7 +169,8 @@ class CliFixtureTest {
           String wq = where + " query " + q;
           assertClose(wq, expected[q], got[q], num(e.get("state_atol")));
           Map<String, Object> qr = map(queries.get(q));
-          assertEquals((int) num(list(e.get("steps")).get(q)), (int) num(qr.get("steps")), wq + " steps");
+          assertEquals(
+              (int) num(list(e.get("steps")).get(q)), (int) num(qr.get("steps")), wq + " steps");
           assertEquals(list(e.get("converged")).get(q), qr.get("converged"), wq + " converged");
           double ee = num(list(e.get("energies")).get(q));
           double ge = num(qr.get("energy"));
@@ -164,7 +184,8 @@ class CliFixtureTest {
   }
 
   /** The pattern files of a train step, or null when the step cannot be expressed. */
-  private static List<Path> patternFiles(Map<String, Object> step, Path dir, int n) throws IOException {
+  private static List<Path> patternFiles(Map<String, Object> step, Path dir, int n)
+      throws IOException {
     if (step.get("patterns") != null) {
       return List.of(Fixtures.dir().resolve((String) step.get("patterns")));
     }
@@ -184,10 +205,11 @@ class CliFixtureTest {
     return files;
   }
 
-  private static void assertWeights(Path model, Path dir, float[] expected, int n, double atol, String where)
-      throws IOException {
+  private static void assertWeights(
+      Path model, Path dir, float[] expected, int n, double atol, String where) throws IOException {
     Path w = dir.resolve("W.npy");
-    ToolRun.Result r = ToolRun.run("export", "--model", model.toString(), "--weights", w.toString());
+    ToolRun.Result r =
+        ToolRun.run("export", "--model", model.toString(), "--weights", w.toString());
     assertEquals(0, r.status(), where + ": " + r);
     NdArray a = Npy.read(w);
     assertArrayEquals(new int[] {n, n}, a.shape(), where + " W shape");

@@ -41,7 +41,11 @@ class ImageToolTest {
         int g = Math.round(gray[i] * 255);
         img.setRGB(i % 48, i / 48, (g << 16) | (g << 8) | g);
       }
-      assertTrue(ImageIO.write(img, formats[k], images.resolve(k + "-" + DemoImages.NAMES.get(k) + "." + formats[k]).toFile()));
+      assertTrue(
+          ImageIO.write(
+              img,
+              formats[k],
+              images.resolve(k + "-" + DemoImages.NAMES.get(k) + "." + formats[k]).toFile()));
     }
     // not an image: ignored by the folder reader
     Files.writeString(images.resolve("README.txt"), "four test images");
@@ -54,13 +58,27 @@ class ImageToolTest {
   @Test
   void imagesTrainCorruptRecallAndFigures() throws Exception {
     Path model = dir.resolve("model.npz");
-    ToolRun.Result r = ToolRun.run("train", "--patterns", images.toString(), "--size", "32x32", "--out", model.toString());
+    ToolRun.Result r =
+        ToolRun.run(
+            "train", "--patterns", images.toString(), "--size", "32x32", "--out", model.toString());
     assertEquals(0, r.status(), r::toString);
     assertTrue(r.out().contains("4 patterns of length 1024"), r::toString);
 
     // the stored patterns are the images as CANNs prepares them; export them to compare
     Path stored = dir.resolve("stored.npy");
-    assertEquals(0, ToolRun.run("corrupt", "--patterns", images.toString(), "--size", "32x32", "--flip", "0", "--out", stored.toString()).status());
+    assertEquals(
+        0,
+        ToolRun.run(
+                "corrupt",
+                "--patterns",
+                images.toString(),
+                "--size",
+                "32x32",
+                "--flip",
+                "0",
+                "--out",
+                stored.toString())
+            .status());
     float[][] p = rows(stored);
     assertEquals(4, p.length);
     for (float[] row : p) {
@@ -73,16 +91,53 @@ class ImageToolTest {
     Path noisy = dir.resolve("noisy.npy");
     Path noisy2 = dir.resolve("noisy2.npy");
     Path noisyDir = dir.resolve("noisy");
-    assertEquals(0, ToolRun.run("corrupt", "--patterns", stored.toString(), "--flip", "0.3", "--seed", "42", "--out", noisy.toString()).status());
-    assertEquals(0, ToolRun.run("corrupt", "--patterns", stored.toString(), "--flip", "0.3", "--seed", "42", "--out", noisy2.toString()).status());
+    assertEquals(
+        0,
+        ToolRun.run(
+                "corrupt",
+                "--patterns",
+                stored.toString(),
+                "--flip",
+                "0.3",
+                "--seed",
+                "42",
+                "--out",
+                noisy.toString())
+            .status());
+    assertEquals(
+        0,
+        ToolRun.run(
+                "corrupt",
+                "--patterns",
+                stored.toString(),
+                "--flip",
+                "0.3",
+                "--seed",
+                "42",
+                "--out",
+                noisy2.toString())
+            .status());
     assertArrayEquals(Files.readAllBytes(noisy), Files.readAllBytes(noisy2));
     float[][] cues = rows(noisy);
     for (int k = 0; k < 4; k++) {
       assertEquals(0.4, HopfieldAnalyzer.overlap(cues[k], p[k]), 1e-3); // 307 of 1024 flipped
     }
-    assertEquals(0, ToolRun.run("corrupt", "--patterns", stored.toString(), "--flip", "0.3", "--seed", "42", "--out", noisyDir + "/").status());
+    assertEquals(
+        0,
+        ToolRun.run(
+                "corrupt",
+                "--patterns",
+                stored.toString(),
+                "--flip",
+                "0.3",
+                "--seed",
+                "42",
+                "--out",
+                noisyDir + "/")
+            .status());
     assertEquals(4, Files.list(noisyDir).count());
-    float[] fromPng = Images.thresholdAtMean(Images.read(noisyDir.resolve("noisy-002.png")).values());
+    float[] fromPng =
+        Images.thresholdAtMean(Images.read(noisyDir.resolve("noisy-002.png")).values());
     assertArrayEquals(cues[2], fromPng, 0f);
 
     // recall from the PNG cues, with every output at once
@@ -90,15 +145,31 @@ class ImageToolTest {
     Path grid = dir.resolve("grid.png");
     Path energy = dir.resolve("energy.png");
     Path report = dir.resolve("report.json");
-    r = ToolRun.run("recall", "--model", model.toString(), "--queries", noisyDir.toString(), "--out", out.toString(),
-        "--grid", grid.toString(), "--stored", stored.toString(), "--energy-plot", energy.toString(), "--report", report.toString());
+    r =
+        ToolRun.run(
+            "recall",
+            "--model",
+            model.toString(),
+            "--queries",
+            noisyDir.toString(),
+            "--out",
+            out.toString(),
+            "--grid",
+            grid.toString(),
+            "--stored",
+            stored.toString(),
+            "--energy-plot",
+            energy.toString(),
+            "--report",
+            report.toString());
     assertEquals(0, r.status(), r::toString);
     float[][] rec = rows(out);
     for (int k = 0; k < 4; k++) {
       assertEquals(1.0, HopfieldAnalyzer.overlap(rec[k], p[k]), 0.0, "image " + k + " came back");
     }
     @SuppressWarnings("unchecked")
-    List<Object> q = (List<Object>) ((Map<String, Object>) Json.parse(Files.readString(report))).get("queries");
+    List<Object> q =
+        (List<Object>) ((Map<String, Object>) Json.parse(Files.readString(report))).get("queries");
     assertEquals(4, q.size());
 
     // the grid's pixels are the arrays: stored, cue, recalled per row
@@ -115,7 +186,8 @@ class ImageToolTest {
           int px = x0 + (i % 32) * layout.scale() + layout.scale() / 2;
           int py = y0 + (i / 32) * layout.scale() + layout.scale() / 2;
           int expected = Images.gray(columns[c][row][i]);
-          assertEquals(expected, g.getRGB(px, py) & 0xFF, "row " + row + " column " + c + " pixel " + i);
+          assertEquals(
+              expected, g.getRGB(px, py) & 0xFF, "row " + row + " column " + c + " pixel " + i);
         }
       }
     }
@@ -126,13 +198,31 @@ class ImageToolTest {
 
     // recalled states as images
     Path recDir = dir.resolve("rec");
-    assertEquals(0, ToolRun.run("recall", "--model", model.toString(), "--queries", noisy.toString(), "--out", recDir + "/", "-q").status());
+    assertEquals(
+        0,
+        ToolRun.run(
+                "recall",
+                "--model",
+                model.toString(),
+                "--queries",
+                noisy.toString(),
+                "--out",
+                recDir + "/",
+                "-q")
+            .status());
     float[] back = Images.thresholdAtMean(Images.read(recDir.resolve("recalled-001.png")).values());
     assertArrayEquals(p[1], back, 0f);
 
     // the heat map
     Path heat = dir.resolve("W.png");
-    r = ToolRun.run("inspect", model.toString(), "--heatmap", heat.toString(), "--patterns", stored.toString());
+    r =
+        ToolRun.run(
+            "inspect",
+            model.toString(),
+            "--heatmap",
+            heat.toString(),
+            "--patterns",
+            stored.toString());
     assertEquals(0, r.status(), r::toString);
     assertTrue(r.out().contains("4 of 4 patterns are fixed points"), r::toString);
     BufferedImage h = ImageIO.read(heat.toFile());
@@ -153,7 +243,17 @@ class ImageToolTest {
   @Test
   void aSavedModelLoadsInAFreshProcess() throws Exception {
     Path model = dir.resolve("fresh.npz");
-    assertEquals(0, ToolRun.run("train", "--patterns", images.toString(), "--size", "16x16", "--out", model.toString()).status());
+    assertEquals(
+        0,
+        ToolRun.run(
+                "train",
+                "--patterns",
+                images.toString(),
+                "--size",
+                "16x16",
+                "--out",
+                model.toString())
+            .status());
     ToolRun.Result r = ToolRun.fresh(dir, "inspect", model.toString(), "--json");
     assertEquals(0, r.status(), r::toString);
     @SuppressWarnings("unchecked")
@@ -182,7 +282,8 @@ class ImageToolTest {
     ToolRun.Result r = ToolRun.run("completion");
     assertEquals(0, r.status(), r::toString);
     assertTrue(r.out().startsWith("#!/usr/bin/env bash"), r::toString);
-    for (String c : List.of("train", "recall", "export", "inspect", "demo", "corrupt", "--grid", "--flip")) {
+    for (String c :
+        List.of("train", "recall", "export", "inspect", "demo", "corrupt", "--grid", "--flip")) {
       assertTrue(r.out().contains(c), c);
     }
   }

@@ -15,7 +15,8 @@ class ProgressTest {
   void quietAndShortWorkDrawNothing() {
     assertFalse(Progress.enabled(true));
     ByteArrayOutputStream b = new ByteArrayOutputStream();
-    try (Progress p = Progress.start("quick", 3, true, new PrintStream(b, true, StandardCharsets.UTF_8))) {
+    try (Progress p =
+        Progress.start("quick", 3, true, new PrintStream(b, true, StandardCharsets.UTF_8))) {
       p.step();
       p.step();
       p.step();
@@ -26,7 +27,8 @@ class ProgressTest {
   @Test
   void longWorkDrawsABarOnTheGivenStream() throws InterruptedException {
     ByteArrayOutputStream b = new ByteArrayOutputStream();
-    try (Progress p = Progress.start("recall", 4, true, new PrintStream(b, true, StandardCharsets.UTF_8))) {
+    try (Progress p =
+        Progress.start("recall", 4, true, new PrintStream(b, true, StandardCharsets.UTF_8))) {
       p.step();
       Thread.sleep(Progress.DELAY_MILLIS + 400);
       p.step();
@@ -38,16 +40,20 @@ class ProgressTest {
   @Test
   void anOpenEndedBarShowsAFractionInPercent() throws InterruptedException {
     ByteArrayOutputStream b = new ByteArrayOutputStream();
-    try (Progress p = Progress.start("train", -1, true, new PrintStream(b, true, StandardCharsets.UTF_8))) {
+    try (Progress p =
+        Progress.start("train", -1, true, new PrintStream(b, true, StandardCharsets.UTF_8))) {
       Thread.sleep(Progress.DELAY_MILLIS + 100);
       p.fraction(3, 4);
       Thread.sleep(400); // the bar redraws every 200 ms
-      assertTrue(b.toString(StandardCharsets.UTF_8).contains("75/100"), b.toString(StandardCharsets.UTF_8));
+      assertTrue(
+          b.toString(StandardCharsets.UTF_8).contains("75/100"),
+          b.toString(StandardCharsets.UTF_8));
       p.fraction(5, 0); // no total: ignored
       p.fraction(9, 4); // clamped
       Thread.sleep(400);
     }
-    assertTrue(b.toString(StandardCharsets.UTF_8).contains("100/100"), b.toString(StandardCharsets.UTF_8));
+    assertTrue(
+        b.toString(StandardCharsets.UTF_8).contains("100/100"), b.toString(StandardCharsets.UTF_8));
     Progress.none().fraction(1, 2); // never drawn, never fails
   }
 }

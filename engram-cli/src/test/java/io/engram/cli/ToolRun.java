@@ -47,7 +47,11 @@ final class ToolRun {
     Path err = Files.createTempFile("engram-err", ".txt");
     try {
       Process p =
-          new ProcessBuilder(cmd).directory(dir.toFile()).redirectOutput(out.toFile()).redirectError(err.toFile()).start();
+          new ProcessBuilder(cmd)
+              .directory(dir.toFile())
+              .redirectOutput(out.toFile())
+              .redirectError(err.toFile())
+              .start();
       if (!p.waitFor(60, TimeUnit.SECONDS)) {
         p.destroyForcibly();
         throw new AssertionError("engram " + String.join(" ", args) + " did not finish in 60 s");
@@ -68,8 +72,15 @@ final class ToolRun {
     try (Stream<Path> s = Files.walk(dir)) {
       for (Path p : s.toList()) {
         String key = dir.relativize(p).toString();
-        m.put(key, Files.isDirectory(p) ? "dir" : Files.size(p) + "@" + Files.getLastModifiedTime(p).toMillis()
-            + "#" + java.util.Arrays.hashCode(Files.readAllBytes(p)));
+        m.put(
+            key,
+            Files.isDirectory(p)
+                ? "dir"
+                : Files.size(p)
+                    + "@"
+                    + Files.getLastModifiedTime(p).toMillis()
+                    + "#"
+                    + java.util.Arrays.hashCode(Files.readAllBytes(p)));
       }
     }
     return m;

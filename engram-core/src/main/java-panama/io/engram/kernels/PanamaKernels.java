@@ -10,9 +10,9 @@ import jdk.incubator.vector.VectorSpecies;
  * files allowed to import it (a test scans the sources). Loaded only by reflection from {@link
  * Kernels}, so the library still loads when the module is absent.
  *
- * <p>The full 8 x 32 tile keeps 16 accumulators of 16 lanes in registers: per step of {@code k}
- * it loads two vectors of B, broadcasts eight values of A and issues 16 fused multiply-adds; the
- * 8 x 16 tile is the same with one vector. Both are mask-free (the drivers pad B); other shapes and
+ * <p>The full 8 x 32 tile keeps 16 accumulators of 16 lanes in registers: per step of {@code k} it
+ * loads two vectors of B, broadcasts eight values of A and issues 16 fused multiply-adds; the 8 x
+ * 16 tile is the same with one vector. Both are mask-free (the drivers pad B); other shapes and
  * species other than 512 bits take the generic per-row path with masked loads.
  */
 final class PanamaKernels implements KernelProvider {
@@ -45,9 +45,15 @@ final class PanamaKernels implements KernelProvider {
     int bound4 = n - 4 * L;
     for (; j <= bound4; j += 4 * L) {
       s0 = FloatVector.fromArray(S, a, aOff + j).fma(FloatVector.fromArray(S, b, bOff + j), s0);
-      s1 = FloatVector.fromArray(S, a, aOff + j + L).fma(FloatVector.fromArray(S, b, bOff + j + L), s1);
-      s2 = FloatVector.fromArray(S, a, aOff + j + 2 * L).fma(FloatVector.fromArray(S, b, bOff + j + 2 * L), s2);
-      s3 = FloatVector.fromArray(S, a, aOff + j + 3 * L).fma(FloatVector.fromArray(S, b, bOff + j + 3 * L), s3);
+      s1 =
+          FloatVector.fromArray(S, a, aOff + j + L)
+              .fma(FloatVector.fromArray(S, b, bOff + j + L), s1);
+      s2 =
+          FloatVector.fromArray(S, a, aOff + j + 2 * L)
+              .fma(FloatVector.fromArray(S, b, bOff + j + 2 * L), s2);
+      s3 =
+          FloatVector.fromArray(S, a, aOff + j + 3 * L)
+              .fma(FloatVector.fromArray(S, b, bOff + j + 3 * L), s3);
     }
     for (; j <= n - L; j += L) {
       s0 = FloatVector.fromArray(S, a, aOff + j).fma(FloatVector.fromArray(S, b, bOff + j), s0);
@@ -61,6 +67,7 @@ final class PanamaKernels implements KernelProvider {
 
   /** Rotations by L/2, L/4, L/8, L/16 lanes (constants, so that the JIT emits plain permutes). */
   private static final VectorShuffle<Float> ROT1 = rotation(L / 2);
+
   private static final VectorShuffle<Float> ROT2 = rotation(L / 4);
   private static final VectorShuffle<Float> ROT3 = rotation(L / 8);
   private static final VectorShuffle<Float> ROT4 = rotation(L / 16);
@@ -105,7 +112,8 @@ final class PanamaKernels implements KernelProvider {
   public void add(float[] src, int sOff, float[] dst, int dOff, int n) {
     int i = 0;
     for (; i <= n - L; i += L) {
-      FloatVector.fromArray(S, dst, dOff + i).add(FloatVector.fromArray(S, src, sOff + i))
+      FloatVector.fromArray(S, dst, dOff + i)
+          .add(FloatVector.fromArray(S, src, sOff + i))
           .intoArray(dst, dOff + i);
     }
     for (; i < n; i++) {
@@ -115,8 +123,18 @@ final class PanamaKernels implements KernelProvider {
 
   @Override
   public void tile(
-      int mr, int nr, int k, float[] a, int aOff, int aRs, int aCs, float[] b, int bOff, int ldb,
-      float[] out, boolean add) {
+      int mr,
+      int nr,
+      int k,
+      float[] a,
+      int aOff,
+      int aRs,
+      int aCs,
+      float[] b,
+      int bOff,
+      int ldb,
+      float[] out,
+      boolean add) {
     // Rows of B that are exactly one tile wide (the drivers' packed, padded panels) are read
     // whole: the extra columns only reach entries of out outside mr x nr, which are unspecified.
     boolean whole = WIDE && mr == MR && bOff + (long) k * ldb <= b.length;
@@ -135,8 +153,16 @@ final class PanamaKernels implements KernelProvider {
    * narrow products slow down the wide ones, 3-6x).
    */
   private static void tile8x32(
-      int k, float[] a_, int aOff, int aRs, int aCs, float[] b, int bOff, int ldb,
-      float[] out, boolean add) {
+      int k,
+      float[] a_,
+      int aOff,
+      int aRs,
+      int aCs,
+      float[] b,
+      int bOff,
+      int ldb,
+      float[] out,
+      boolean add) {
     FloatVector c00 = start(out, 0, add), c01 = start(out, 16, add);
     FloatVector c10 = start(out, 32, add), c11 = start(out, 48, add);
     FloatVector c20 = start(out, 64, add), c21 = start(out, 80, add);
@@ -206,8 +232,16 @@ final class PanamaKernels implements KernelProvider {
 
   /** Eight rows, 16 columns (B packed 16 wide by the drivers): one vector per row, no masks. */
   private static void tile8x16(
-      int k, float[] a_, int aOff, int aRs, int aCs, float[] b, int bOff, int ldb,
-      float[] out, boolean add) {
+      int k,
+      float[] a_,
+      int aOff,
+      int aRs,
+      int aCs,
+      float[] b,
+      int bOff,
+      int ldb,
+      float[] out,
+      boolean add) {
     FloatVector c0 = start(out, 0, add);
     FloatVector c1 = start(out, 32, add);
     FloatVector c2 = start(out, 64, add);
@@ -256,8 +290,18 @@ final class PanamaKernels implements KernelProvider {
 
   /** Any tile, one row at a time, column vectors masked at the edge. */
   private static void generic(
-      int mr, int nr, int k, float[] a, int aOff, int aRs, int aCs, float[] b, int bOff, int ldb,
-      float[] out, boolean add) {
+      int mr,
+      int nr,
+      int k,
+      float[] a,
+      int aOff,
+      int aRs,
+      int aCs,
+      float[] b,
+      int bOff,
+      int ldb,
+      float[] out,
+      boolean add) {
     for (int r = 0; r < mr; r++) {
       for (int c = 0; c < nr; c += L) {
         VectorMask<Float> m = S.indexInRange(c, nr);

@@ -14,8 +14,8 @@ import io.engram.weights.Weights;
  * Energies here are {@code E = -1/2 sᵀWs + θ Σ s} with the network's threshold (CANNs' analyzer
  * omits the threshold term; with θ = 0 they agree). All sums are accumulated in float64.
  *
- * <p>Stateless apart from the network and patterns it was made with; it does not copy the
- * network, so results follow later training. Not thread-safe with concurrent training.
+ * <p>Stateless apart from the network and patterns it was made with; it does not copy the network,
+ * so results follow later training. Not thread-safe with concurrent training.
  */
 public final class HopfieldAnalyzer {
 
@@ -35,7 +35,10 @@ public final class HopfieldAnalyzer {
   public static HopfieldAnalyzer of(AmariHopfieldNetwork network, PatternBlock storedPatterns) {
     if (!storedPatterns.isEmpty() && storedPatterns.length() != network.numNeurons()) {
       throw new IllegalArgumentException(
-          "stored patterns have length " + storedPatterns.length() + ", network has N = " + network.numNeurons());
+          "stored patterns have length "
+              + storedPatterns.length()
+              + ", network has N = "
+              + network.numNeurons());
     }
     return new HopfieldAnalyzer(network, storedPatterns);
   }
@@ -154,14 +157,15 @@ public final class HopfieldAnalyzer {
       }
       std = Math.sqrt(var / e.length);
     }
-    return new Statistics(patterns.count(), capacityEstimate(), capacityUsage(), mean, std, min, max);
+    return new Statistics(
+        patterns.count(), capacityEstimate(), capacityUsage(), mean, std, min, max);
   }
 
   /**
-   * {@code ‖W - Wᵀ‖_F / ‖W‖_F}; 0 for symmetric weights, NaN for all-zero weights. Low-rank
-   * weights ({@code Σ ±T_bᵀT_b / d_b + diag(g)}) are symmetric by construction (their entries
-   * {@code W[i][j]} and {@code W[j][i]} are the same sums in the same order): 0 without a scan,
-   * NaN when they hold nothing. Dense weights are scanned in O(N²).
+   * {@code ‖W - Wᵀ‖_F / ‖W‖_F}; 0 for symmetric weights, NaN for all-zero weights. Low-rank weights
+   * ({@code Σ ±T_bᵀT_b / d_b + diag(g)}) are symmetric by construction (their entries {@code
+   * W[i][j]} and {@code W[j][i]} are the same sums in the same order): 0 without a scan, NaN when
+   * they hold nothing. Dense weights are scanned in O(N²).
    */
   public static double symmetryError(Weights w) {
     int n = w.size();
@@ -202,7 +206,10 @@ public final class HopfieldAnalyzer {
    * @param outputEnergy energy of the output
    */
   public record RecallDiagnostics(
-      int bestMatchIndex, double bestMatchOverlap, double inputOutputOverlap, double outputEnergy) {}
+      int bestMatchIndex,
+      double bestMatchOverlap,
+      double inputOutputOverlap,
+      double outputEnergy) {}
 
   /**
    * @param numPatterns stored patterns given to the analyzer

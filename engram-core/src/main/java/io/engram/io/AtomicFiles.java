@@ -53,7 +53,8 @@ public final class AtomicFiles {
         Path abs = e.getKey().toAbsolutePath();
         Path dir = abs.getParent();
         if (dir != null && !Files.isDirectory(dir)) {
-          throw new NoSuchFileException(dir.toString(), null, "folder does not exist (writing " + e.getKey() + ")");
+          throw new NoSuchFileException(
+              dir.toString(), null, "folder does not exist (writing " + e.getKey() + ")");
         }
         if (Files.isDirectory(abs)) {
           throw new IOException(e.getKey() + " is a folder, expected a file path");
@@ -63,7 +64,9 @@ public final class AtomicFiles {
         }
         Path tmp = createTemp(dir, abs);
         temps.put(abs, tmp);
-        try (FileChannel ch = FileChannel.open(tmp, StandardOpenOption.WRITE, StandardOpenOption.TRUNCATE_EXISTING);
+        try (FileChannel ch =
+                FileChannel.open(
+                    tmp, StandardOpenOption.WRITE, StandardOpenOption.TRUNCATE_EXISTING);
             OutputStream out = new BufferedOutputStream(Channels.newOutputStream(ch), 1 << 16)) {
           e.getValue().writeTo(out);
           out.flush();
@@ -72,7 +75,11 @@ public final class AtomicFiles {
       }
       for (Map.Entry<Path, Path> e : temps.entrySet()) {
         try {
-          Files.move(e.getValue(), e.getKey(), StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
+          Files.move(
+              e.getValue(),
+              e.getKey(),
+              StandardCopyOption.ATOMIC_MOVE,
+              StandardCopyOption.REPLACE_EXISTING);
         } catch (AtomicMoveNotSupportedException ex) {
           Files.move(e.getValue(), e.getKey(), StandardCopyOption.REPLACE_EXISTING);
         }
@@ -106,9 +113,14 @@ public final class AtomicFiles {
         }
         throw e;
       } catch (IOException e) {
-        String why = e instanceof java.nio.file.FileSystemException f && f.getReason() != null ? f.getReason() : e.getClass().getSimpleName();
+        String why =
+            e instanceof java.nio.file.FileSystemException f && f.getReason() != null
+                ? f.getReason()
+                : e.getClass().getSimpleName();
         throw new java.nio.file.FileSystemException(
-            target.toString(), null, "cannot write a file in " + base.toAbsolutePath() + " (" + why + ")");
+            target.toString(),
+            null,
+            "cannot write a file in " + base.toAbsolutePath() + " (" + why + ")");
       }
       if (Files.exists(target)) {
         try {

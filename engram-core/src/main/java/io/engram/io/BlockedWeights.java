@@ -25,9 +25,10 @@ import java.util.Map;
  * </pre>
  *
  * <p>Only the blocks on and above the diagonal are stored; the lower triangle is their mirror
- * ({@code W[j][i] = W[i][j]}); a diagonal block must itself be symmetric. Writers write every block first and the manifest last, each file
- * atomically, so a folder with a manifest is complete. The optional {@code training} entry
- * records the training call ({@code rule}, {@code options}, {@code patterns}, {@code rho}).
+ * ({@code W[j][i] = W[i][j]}); a diagonal block must itself be symmetric. Writers write every block
+ * first and the manifest last, each file atomically, so a folder with a manifest is complete. The
+ * optional {@code training} entry records the training call ({@code rule}, {@code options}, {@code
+ * patterns}, {@code rho}).
  *
  * <p>Stateless and thread-safe; different blocks may be written concurrently.
  */
@@ -56,8 +57,8 @@ public final class BlockedWeights {
    * Atomically writes block (I, J), {@code I <= J}: row-major, rows {@code [I·B, min(N,(I+1)·B))}
    * by columns {@code [J·B, min(N,(J+1)·B))}.
    *
-   * @throws IllegalArgumentException if {@code I > J}, a block index is outside the grid, or
-   *     the block has the wrong number of values
+   * @throws IllegalArgumentException if {@code I > J}, a block index is outside the grid, or the
+   *     block has the wrong number of values
    */
   public static void writeBlock(Path dir, int n, int blockSize, int bi, int bj, float[] block)
       throws IOException {
@@ -70,9 +71,16 @@ public final class BlockedWeights {
     int cols = extent(n, blockSize, bj);
     if (block == null || block.length != rows * cols) {
       throw new IllegalArgumentException(
-          "block (" + bi + ", " + bj + ") has "
+          "block ("
+              + bi
+              + ", "
+              + bj
+              + ") has "
               + (block == null ? "null" : block.length)
-              + " values, expected " + rows + " x " + cols);
+              + " values, expected "
+              + rows
+              + " x "
+              + cols);
     }
     Npy.writeFloats(dir.resolve(blockFileName(bi, bj)), block, rows, cols);
   }
@@ -131,8 +139,8 @@ public final class BlockedWeights {
   /**
    * Reads a blocked folder into dense weights, mirroring the upper blocks.
    *
-   * @throws EngramFormatException if the manifest is missing or malformed, a block is missing,
-   *     has the wrong shape or dtype, holds a non-finite value, or N exceeds {@link
+   * @throws EngramFormatException if the manifest is missing or malformed, a block is missing, has
+   *     the wrong shape or dtype, holds a non-finite value, or N exceeds {@link
    *     DenseWeights#MAX_SIZE}
    * @throws IOException if reading fails
    */
@@ -154,10 +162,12 @@ public final class BlockedWeights {
       throw new EngramFormatException(mf + ": not an " + FORMAT + " manifest");
     }
     if (!Long.valueOf(1).equals(m.get("version"))) {
-      throw new EngramFormatException(mf + ": unsupported version " + m.get("version") + ", expected 1");
+      throw new EngramFormatException(
+          mf + ": unsupported version " + m.get("version") + ", expected 1");
     }
     if (!"upper".equals(m.get("layout"))) {
-      throw new EngramFormatException(mf + ": unsupported layout " + m.get("layout") + ", expected upper");
+      throw new EngramFormatException(
+          mf + ": unsupported layout " + m.get("layout") + ", expected upper");
     }
     int n = intField(m, "neurons", mf, DenseWeights.MAX_SIZE);
     int b = intField(m, "block_size", mf, Integer.MAX_VALUE);
@@ -176,8 +186,15 @@ public final class BlockedWeights {
         }
         if (a.dtype() != DType.FLOAT32 || !Arrays.equals(a.shape(), new int[] {rows, cols})) {
           throw new EngramFormatException(
-              f + ": expected float32 of shape (" + rows + ", " + cols + "), got "
-                  + a.dtype() + " " + Arrays.toString(a.shape()));
+              f
+                  + ": expected float32 of shape ("
+                  + rows
+                  + ", "
+                  + cols
+                  + "), got "
+                  + a.dtype()
+                  + " "
+                  + Arrays.toString(a.shape()));
         }
         float[] v = a.toFloatArray();
         int r0 = bi * b;
@@ -201,11 +218,13 @@ public final class BlockedWeights {
     return DenseWeights.of(n, w);
   }
 
-  private static int intField(Map<?, ?> m, String key, Path mf, int max) throws EngramFormatException {
+  private static int intField(Map<?, ?> m, String key, Path mf, int max)
+      throws EngramFormatException {
     if (m.get(key) instanceof Long v && v >= 1 && v <= max) {
       return (int) (long) v;
     }
-    throw new EngramFormatException(mf + ": " + key + " is " + m.get(key) + ", expected an integer in 1.." + max);
+    throw new EngramFormatException(
+        mf + ": " + key + " is " + m.get(key) + ", expected an integer in 1.." + max);
   }
 
   private static int extent(int n, int blockSize, int block) {

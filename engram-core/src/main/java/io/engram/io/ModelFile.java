@@ -8,8 +8,8 @@ import io.engram.network.Dynamics;
 import io.engram.network.UpdateMode;
 import io.engram.weights.DenseWeights;
 import io.engram.weights.LowRankWeights;
-import io.engram.weights.WeightsMode;
 import io.engram.weights.Weights;
+import io.engram.weights.WeightsMode;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.NoSuchFileException;
@@ -21,8 +21,8 @@ import java.util.Map;
 import java.util.Set;
 
 /**
- * Engram model files: a numpy {@code .npz} archive (an uncompressed zip of {@code .npy} files)
- * that {@code np.load} opens, holding
+ * Engram model files: a numpy {@code .npz} archive (an uncompressed zip of {@code .npy} files) that
+ * {@code np.load} opens, holding
  *
  * <ul>
  *   <li>{@code meta.json}: format name {@code engram-model}, format version, N, the weight
@@ -33,11 +33,11 @@ import java.util.Set;
  * </ul>
  *
  * <p>Writing is atomic (temporary file and rename): a failure leaves an existing file untouched.
- * Reading validates everything: the zip structure, the entry names (no others allowed), entry
- * sizes against the sizes N implies (before reading them), the JSON metadata (format, version,
- * types and ranges), every array's dtype and shape, and finiteness of the weights. No code is
- * executed and nothing is deserialised but numbers and strings; {@link NpzFile} checks sizes, CRCs
- * and the zip directory. The format is documented in {@code docs/MODEL_FORMAT.md}. Errors are {@link
+ * Reading validates everything: the zip structure, the entry names (no others allowed), entry sizes
+ * against the sizes N implies (before reading them), the JSON metadata (format, version, types and
+ * ranges), every array's dtype and shape, and finiteness of the weights. No code is executed and
+ * nothing is deserialised but numbers and strings; {@link NpzFile} checks sizes, CRCs and the zip
+ * directory. The format is documented in {@code docs/MODEL_FORMAT.md}. Errors are {@link
  * EngramFormatException}s naming the file and the problem.
  */
 public final class ModelFile {
@@ -52,7 +52,9 @@ public final class ModelFile {
   private static final String META = "meta.json";
   private static final Set<String> KNOWN =
       Set.of(META, "W.npy", "state.npy", "order.npy", "base_diagonal.npy");
-  private static final java.util.regex.Pattern FACTOR = java.util.regex.Pattern.compile("T(0|[1-9][0-9]{0,3})\\.npy");
+  private static final java.util.regex.Pattern FACTOR =
+      java.util.regex.Pattern.compile("T(0|[1-9][0-9]{0,3})\\.npy");
+
   /** The most factors (training calls) a low-rank model may hold. */
   private static final int MAX_FACTORS = NpzFile.MAX_MEMBERS - 8;
 
@@ -64,8 +66,8 @@ public final class ModelFile {
   }
 
   /**
-   * The archive for a network, not yet written; for callers that write it somewhere other than
-   * a file ({@link NpzFile.Builder#writeTo}).
+   * The archive for a network, not yet written; for callers that write it somewhere other than a
+   * file ({@link NpzFile.Builder#writeTo}).
    */
   public static NpzFile.Builder builder(AmariHopfieldNetwork network) {
     byte[] metaBytes = (Json.writePretty(meta(network)) + "\n").getBytes(StandardCharsets.UTF_8);
@@ -167,7 +169,8 @@ public final class ModelFile {
     try (NpzFile npz = NpzFile.open(file)) {
       for (String name : npz.memberNames()) {
         if (!KNOWN.contains(name) && !FACTOR.matcher(name).matches()) {
-          throw new EngramFormatException(file + ": unexpected member '" + name + "' in model file");
+          throw new EngramFormatException(
+              file + ": unexpected member '" + name + "' in model file");
         }
       }
       for (String required : List.of(META, "state.npy")) {
@@ -199,12 +202,18 @@ public final class ModelFile {
   private static AmariHopfieldNetwork build(NpzFile zip, Map<String, Object> meta, Path file)
       throws IOException {
     if (!FORMAT.equals(meta.get("format"))) {
-      throw new EngramFormatException(file + ": not an Engram model (format is " + meta.get("format") + ")");
+      throw new EngramFormatException(
+          file + ": not an Engram model (format is " + meta.get("format") + ")");
     }
     long version = integer(meta, "version");
     if (version < 1 || version > VERSION) {
       throw new EngramFormatException(
-          file + ": model format version " + version + " is not supported (this Engram reads 1.." + VERSION + ")");
+          file
+              + ": model format version "
+              + version
+              + " is not supported (this Engram reads 1.."
+              + VERSION
+              + ")");
     }
     long nl = integer(meta, "num_neurons");
     long maxN = "dense".equals(meta.get("weights")) ? DenseWeights.MAX_SIZE : Npy.MAX_ELEMENTS;
@@ -247,7 +256,8 @@ public final class ModelFile {
       WeightsMode wm = WeightsMode.parse(string(meta, "weights_mode"));
       if (wm == WeightsMode.DENSE && !(weights instanceof DenseWeights)
           || wm == WeightsMode.LOW_RANK && !(weights instanceof LowRankWeights)) {
-        throw new EngramFormatException(file + ": weights_mode " + wm.id() + " does not match the stored weights");
+        throw new EngramFormatException(
+            file + ": weights_mode " + wm.id() + " does not match the stored weights");
       }
       net.setWeightsMode(wm);
     }
@@ -306,12 +316,14 @@ public final class ModelFile {
         throw new EngramFormatException(file + ": low-rank model without a 'factors' list");
       }
       if (list.size() > MAX_FACTORS) {
-        throw new EngramFormatException(file + ": " + list.size() + " factors, more than " + MAX_FACTORS);
+        throw new EngramFormatException(
+            file + ": " + list.size() + " factors, more than " + MAX_FACTORS);
       }
       for (String name : npz.memberNames()) {
         java.util.regex.Matcher mt = FACTOR.matcher(name);
         if (mt.matches() && Integer.parseInt(mt.group(1)) >= list.size()) {
-          throw new EngramFormatException(file + ": member '" + name + "' has no entry in 'factors'");
+          throw new EngramFormatException(
+              file + ": member '" + name + "' has no entry in 'factors'");
         }
       }
       List<LowRankWeights.Factor> factors = new ArrayList<>();
@@ -331,7 +343,11 @@ public final class ModelFile {
         expectDType(t, file, member, DType.FLOAT32);
         factors.add(
             new LowRankWeights.Factor(
-                t.toFloatArray(), rows, (float) number(f, "divisor"), bool(f, "negate"), bool(f, "zero_diagonal_after")));
+                t.toFloatArray(),
+                rows,
+                (float) number(f, "divisor"),
+                bool(f, "negate"),
+                bool(f, "zero_diagonal_after")));
       }
       if (!npz.contains("base_diagonal.npy")) {
         throw new EngramFormatException(file + ": low-rank model lacks 'base_diagonal.npy'");
@@ -342,21 +358,31 @@ public final class ModelFile {
       return LowRankWeights.of(n, factors, base.toFloatArray());
     }
     throw new EngramFormatException(
-        file + ": unsupported weight representation '" + rep + "' (this Engram reads: dense, low-rank)");
+        file
+            + ": unsupported weight representation '"
+            + rep
+            + "' (this Engram reads: dense, low-rank)");
   }
 
-  private static void expectDType(NdArray a, Path file, String name, DType d) throws EngramFormatException {
+  private static void expectDType(NdArray a, Path file, String name, DType d)
+      throws EngramFormatException {
     if (a.dtype() != d) {
       throw new EngramFormatException(
           file + ": " + name + " has dtype " + a.dtype().code() + ", expected " + d.code());
     }
   }
 
-  private static void expectShape(NdArray a, Path file, String name, int... shape) throws EngramFormatException {
+  private static void expectShape(NdArray a, Path file, String name, int... shape)
+      throws EngramFormatException {
     if (!java.util.Arrays.equals(a.shape(), shape)) {
       throw new EngramFormatException(
-          file + ": " + name + " has shape " + java.util.Arrays.toString(a.shape())
-              + ", expected " + java.util.Arrays.toString(shape));
+          file
+              + ": "
+              + name
+              + " has shape "
+              + java.util.Arrays.toString(a.shape())
+              + ", expected "
+              + java.util.Arrays.toString(shape));
     }
   }
 

@@ -18,8 +18,8 @@ import java.util.List;
  * Reads and writes numpy's {@code .npy} format (versions 1.0, 2.0 and 3.0).
  *
  * <p>Reading validates everything before allocating: the magic string, the version, the header
- * length (at most {@value #MAX_HEADER_BYTES} bytes), the header dictionary (exactly the keys
- * {@code descr}, {@code fortran_order}, {@code shape}; no code is ever evaluated), the dtype (bool,
+ * length (at most {@value #MAX_HEADER_BYTES} bytes), the header dictionary (exactly the keys {@code
+ * descr}, {@code fortran_order}, {@code shape}; no code is ever evaluated), the dtype (bool,
  * int8..int64, uint8..uint64, float32, float64, either byte order), and the data size against the
  * bytes present (truncated files and trailing bytes are errors). Arrays of more than {@value
  * #MAX_ELEMENTS} elements are refused. Fortran-order arrays are converted to C order.
@@ -49,7 +49,8 @@ public final class Npy {
     try (FileChannel ch = FileChannel.open(file, StandardOpenOption.READ)) {
       long size = ch.size();
       if (size > (long) MAX_ELEMENTS + MAX_HEADER_BYTES + 16) {
-        throw new EngramFormatException(file + ": file of " + size + " bytes is too large for one array");
+        throw new EngramFormatException(
+            file + ": file of " + size + " bytes is too large for one array");
       }
       ByteBuffer buf = ByteBuffer.allocate((int) size);
       while (buf.hasRemaining()) {
@@ -99,14 +100,24 @@ public final class Npy {
       pos = 12;
     } else {
       throw new EngramFormatException(
-          name + ": unsupported .npy version " + major + "." + minor + " (expected 1.0, 2.0 or 3.0)");
+          name
+              + ": unsupported .npy version "
+              + major
+              + "."
+              + minor
+              + " (expected 1.0, 2.0 or 3.0)");
     }
     if (headerLen > MAX_HEADER_BYTES) {
       throw new EngramFormatException(
-          name + ": .npy header of " + headerLen + " bytes exceeds the limit of " + MAX_HEADER_BYTES);
+          name
+              + ": .npy header of "
+              + headerLen
+              + " bytes exceeds the limit of "
+              + MAX_HEADER_BYTES);
     }
     if (pos + headerLen > total) {
-      throw new EngramFormatException(name + ": truncated .npy header (file has " + total + " bytes)");
+      throw new EngramFormatException(
+          name + ": truncated .npy header (file has " + total + " bytes)");
     }
     byte[] hb = new byte[(int) headerLen];
     in.position(pos);
@@ -120,15 +131,27 @@ public final class Npy {
       count *= d;
       if (count > MAX_ELEMENTS) {
         throw new EngramFormatException(
-            name + ": shape " + Arrays.toString(h.shape) + " has more than " + MAX_ELEMENTS + " elements");
+            name
+                + ": shape "
+                + Arrays.toString(h.shape)
+                + " has more than "
+                + MAX_ELEMENTS
+                + " elements");
       }
     }
     long bytes = count * h.dtype.size();
     long present = total - dataStart;
     if (bytes > present) {
       throw new EngramFormatException(
-          name + ": truncated .npy data: shape " + Arrays.toString(h.shape) + " of " + h.dtype.code()
-              + " needs " + bytes + " bytes, file has " + present);
+          name
+              + ": truncated .npy data: shape "
+              + Arrays.toString(h.shape)
+              + " of "
+              + h.dtype.code()
+              + " needs "
+              + bytes
+              + " bytes, file has "
+              + present);
     }
     if (bytes < present) {
       throw new EngramFormatException(
@@ -202,7 +225,8 @@ public final class Npy {
 
   /** The bytes of a {@code .npy} file for the array (little-endian, C order). */
   public static byte[] toBytes(NdArray array) {
-    ByteArrayOutputStream out = new ByteArrayOutputStream(array.size() * array.dtype().size() + 128);
+    ByteArrayOutputStream out =
+        new ByteArrayOutputStream(array.size() * array.dtype().size() + 128);
     try {
       write(array, out);
     } catch (IOException e) {
@@ -330,7 +354,9 @@ public final class Npy {
       }
       if (!haveDescr || !haveFortran || !haveShape) {
         throw new EngramFormatException(
-            name + ": .npy header lacks " + (!haveDescr ? "'descr'" : !haveFortran ? "'fortran_order'" : "'shape'"));
+            name
+                + ": .npy header lacks "
+                + (!haveDescr ? "'descr'" : !haveFortran ? "'fortran_order'" : "'shape'"));
       }
       return h;
     }
@@ -341,7 +367,8 @@ public final class Npy {
       }
       char order = s.charAt(0);
       if (order != '<' && order != '>' && order != '|' && order != '=') {
-        throw p.error("unsupported dtype '" + s + "' (structured or object arrays are not supported)");
+        throw p.error(
+            "unsupported dtype '" + s + "' (structured or object arrays are not supported)");
       }
       char kind = s.charAt(1);
       int size;
@@ -353,7 +380,9 @@ public final class Npy {
       DType d = DType.of(kind, size);
       if (d == null) {
         throw p.error(
-            "unsupported dtype '" + s + "' (expected bool, int8..int64, uint8..uint64, float32 or float64)");
+            "unsupported dtype '"
+                + s
+                + "' (expected bool, int8..int64, uint8..uint64, float32 or float64)");
       }
       dtype = d;
       bigEndian = order == '>' || (order == '=' && ByteOrder.nativeOrder() == ByteOrder.BIG_ENDIAN);

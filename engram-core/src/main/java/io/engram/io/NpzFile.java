@@ -31,12 +31,11 @@ import java.util.zip.ZipOutputStream;
  * take a key also accept the member name.
  *
  * <p>Reading is defensive and never executes anything (no pickle, no object arrays): the zip
- * directory is checked when the file is opened (no duplicate or directory members, at most
- * {@value #MAX_MEMBERS} members, only stored or deflated members); a member is read only when its
- * declared size is within the caller's limit, no more than the declared number of bytes is ever
- * inflated (a zip bomb or a lying size is an error, not an out-of-memory), and the CRC-32 of every
- * member is verified. Every problem is an {@link EngramFormatException} naming the file and the
- * member.
+ * directory is checked when the file is opened (no duplicate or directory members, at most {@value
+ * #MAX_MEMBERS} members, only stored or deflated members); a member is read only when its declared
+ * size is within the caller's limit, no more than the declared number of bytes is ever inflated (a
+ * zip bomb or a lying size is an error, not an out-of-memory), and the CRC-32 of every member is
+ * verified. Every problem is an {@link EngramFormatException} naming the file and the member.
  *
  * <p>Writing produces stored (uncompressed) members, as {@code np.savez} does, and replaces the
  * target atomically ({@link AtomicFiles}).
@@ -93,7 +92,11 @@ public final class NpzFile implements Closeable {
         }
         if (e.getMethod() != ZipEntry.STORED && e.getMethod() != ZipEntry.DEFLATED) {
           throw new EngramFormatException(
-              file + ": member '" + name + "' uses unsupported compression method " + e.getMethod());
+              file
+                  + ": member '"
+                  + name
+                  + "' uses unsupported compression method "
+                  + e.getMethod());
         }
         if (members.put(name, e) != null) {
           throw new EngramFormatException(file + ": duplicate member '" + name + "'");
@@ -162,7 +165,13 @@ public final class NpzFile implements Closeable {
     }
     if (declared > limit) {
       throw new EngramFormatException(
-          file + ": member '" + name + "' declares " + declared + " bytes, more than the " + limit
+          file
+              + ": member '"
+              + name
+              + "' declares "
+              + declared
+              + " bytes, more than the "
+              + limit
               + " expected");
     }
     CRC32 crc = new CRC32();
@@ -176,7 +185,12 @@ public final class NpzFile implements Closeable {
         total += r;
         if (total > declared) {
           throw new EngramFormatException(
-              file + ": member '" + name + "' holds more than the " + declared + " bytes it declares");
+              file
+                  + ": member '"
+                  + name
+                  + "' holds more than the "
+                  + declared
+                  + " bytes it declares");
         }
         crc.update(buf, 0, r);
         out.write(buf, 0, r);
@@ -301,7 +315,8 @@ public final class NpzFile implements Closeable {
     }
   }
 
-  private static void storeBytes(ZipOutputStream zip, String name, byte[] bytes) throws IOException {
+  private static void storeBytes(ZipOutputStream zip, String name, byte[] bytes)
+      throws IOException {
     CRC32 crc = new CRC32();
     crc.update(bytes);
     zip.putNextEntry(storedEntry(name, bytes.length, crc.getValue()));

@@ -8,8 +8,8 @@ import java.util.Arrays;
 import java.util.List;
 
 /**
- * Turns numpy arrays into validated pattern blocks: a 2-D (P x N) array is P patterns, a 1-D
- * array is one pattern. Values of any supported dtype are converted to float32.
+ * Turns numpy arrays into validated pattern blocks: a 2-D (P x N) array is P patterns, a 1-D array
+ * is one pattern. Values of any supported dtype are converted to float32.
  */
 public final class Patterns {
 
@@ -38,8 +38,8 @@ public final class Patterns {
   /**
    * Patterns from a list of arrays, one pattern each (CANNs' list of 1-D patterns).
    *
-   * @throws IllegalArgumentException if an array is not 1-D ("pattern 2 is not 1-D: shape [3,
-   *     4]"), lengths differ, or values are not finite
+   * @throws IllegalArgumentException if an array is not 1-D ("pattern 2 is not 1-D: shape [3, 4]"),
+   *     lengths differ, or values are not finite
    */
   public static PatternBlock fromArrays(List<NdArray> arrays) {
     List<float[]> rows = new ArrayList<>(arrays.size());
@@ -65,7 +65,12 @@ public final class Patterns {
     for (int i = 0; i < d.length; i++) {
       if (Double.isFinite(d[i]) && Math.abs(d[i]) > Float.MAX_VALUE) {
         throw new IllegalArgumentException(
-            "pattern " + (firstPattern + i / cols) + " has the value " + d[i] + " at index " + (i % cols)
+            "pattern "
+                + (firstPattern + i / cols)
+                + " has the value "
+                + d[i]
+                + " at index "
+                + (i % cols)
                 + ", outside the float32 range (patterns are float32)");
       }
     }

@@ -1,10 +1,10 @@
 package io.engram.kernels;
 
 /**
- * The primitive float32 kernels, in two implementations: {@link ScalarKernels} (plain Java,
- * always available) and {@code PanamaKernels} (the incubating Vector API, loaded by reflection
- * when {@code jdk.incubator.vector} is present). Drivers in {@link Kernels} block, tile and
- * parallelise around these; implementations hold no state and are thread-safe.
+ * The primitive float32 kernels, in two implementations: {@link ScalarKernels} (plain Java, always
+ * available) and {@code PanamaKernels} (the incubating Vector API, loaded by reflection when {@code
+ * jdk.incubator.vector} is present). Drivers in {@link Kernels} block, tile and parallelise around
+ * these; implementations hold no state and are thread-safe.
  *
  * <p>Every output element is accumulated over {@code k} in increasing order (with or without a
  * fused multiply-add), so results do not depend on blocking or on the number of threads.
@@ -30,13 +30,22 @@ interface KernelProvider {
   void add(float[] src, int sOff, float[] dst, int dOff, int n);
 
   /**
-   * One register tile of a matrix product: {@code out[r*NR + c] = Σ_{q<k} A(r,q) B(q,c)} for
-   * {@code r < mr <= MR}, {@code c < nr <= NR}, with {@code A(r,q) = a[aOff + r*aRs + q*aCs]}
-   * (any strides: A may be transposed in place) and {@code B(q,c) = b[bOff + q*ldb + c]} (rows
+   * One register tile of a matrix product: {@code out[r*NR + c] = Σ_{q<k} A(r,q) B(q,c)} for {@code
+   * r < mr <= MR}, {@code c < nr <= NR}, with {@code A(r,q) = a[aOff + r*aRs + q*aCs]} (any
+   * strides: A may be transposed in place) and {@code B(q,c) = b[bOff + q*ldb + c]} (rows
    * contiguous). Entries of {@code out} outside {@code mr x nr} are unspecified.
    */
   default void tile(
-      int mr, int nr, int k, float[] a, int aOff, int aRs, int aCs, float[] b, int bOff, int ldb,
+      int mr,
+      int nr,
+      int k,
+      float[] a,
+      int aOff,
+      int aRs,
+      int aCs,
+      float[] b,
+      int bOff,
+      int ldb,
       float[] out) {
     tile(mr, nr, k, a, aOff, aRs, aCs, b, bOff, ldb, out, false);
   }
@@ -49,6 +58,16 @@ interface KernelProvider {
    * bit (the k-blocking of {@link Kernels#syrkAdd} relies on it).
    */
   void tile(
-      int mr, int nr, int k, float[] a, int aOff, int aRs, int aCs, float[] b, int bOff, int ldb,
-      float[] out, boolean add);
+      int mr,
+      int nr,
+      int k,
+      float[] a,
+      int aOff,
+      int aRs,
+      int aCs,
+      float[] b,
+      int bOff,
+      int ldb,
+      float[] out,
+      boolean add);
 }

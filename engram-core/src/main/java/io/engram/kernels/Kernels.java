@@ -13,13 +13,16 @@ import java.util.Locale;
  * {@code scalar} (plain Java).
  *
  * <p>All kernels are float32. Array arguments marked as output are overwritten (or added to, where
- * said); inputs are not modified. Output arrays must not alias inputs. The kernels are
- * thread-safe; large ones split their work over {@link #parallelism()} threads (see {@link
- * Parallel} for the oversubscription rule).
+ * said); inputs are not modified. Output arrays must not alias inputs. The kernels are thread-safe;
+ * large ones split their work over {@link #parallelism()} threads (see {@link Parallel} for the
+ * oversubscription rule).
  */
 public final class Kernels {
 
-  /** The system property that forces the implementation: {@code auto}, {@code panama}, {@code scalar}. */
+  /**
+   * The system property that forces the implementation: {@code auto}, {@code panama}, {@code
+   * scalar}.
+   */
   public static final String VECTORIZATION_PROPERTY = "engram.vectorization";
 
   /** The system property that bounds the number of threads the kernels use. */
@@ -57,7 +60,8 @@ public final class Kernels {
     }
 
     private static KernelProvider choose() {
-      String mode = System.getProperty(VECTORIZATION_PROPERTY, "auto").trim().toLowerCase(Locale.ROOT);
+      String mode =
+          System.getProperty(VECTORIZATION_PROPERTY, "auto").trim().toLowerCase(Locale.ROOT);
       switch (mode) {
         case "scalar":
           return ScalarKernels.INSTANCE;
@@ -102,7 +106,9 @@ public final class Kernels {
     return Holder.PROVIDER != ScalarKernels.INSTANCE;
   }
 
-  /** The most threads one kernel call uses (default: {@code engram.threads}, else all processors). */
+  /**
+   * The most threads one kernel call uses (default: {@code engram.threads}, else all processors).
+   */
   public static int parallelism() {
     return parallelism;
   }
@@ -120,7 +126,8 @@ public final class Kernels {
     parallelism = threads;
   }
 
-  private static final ThreadLocal<int[]> SEQUENTIAL_DEPTH = ThreadLocal.withInitial(() -> new int[1]);
+  private static final ThreadLocal<int[]> SEQUENTIAL_DEPTH =
+      ThreadLocal.withInitial(() -> new int[1]);
 
   /**
    * Runs {@code body} with every kernel call it makes on this thread single-threaded, for callers
@@ -153,8 +160,8 @@ public final class Kernels {
   /**
    * Runs {@code body} with the long kernel passes it starts on this thread (today the dense
    * training update, {@link #syrkAdd}) reporting their progress to {@code listener}. A listener
-   * that throws is dropped for the rest of the pass (the pass completes; one WARNING is logged),
-   * so the weights are never left half-updated. Nesting replaces the listener for the inner body.
+   * that throws is dropped for the rest of the pass (the pass completes; one WARNING is logged), so
+   * the weights are never left half-updated. Nesting replaces the listener for the inner body.
    */
   public static <T> T reportingWork(WorkListener listener, java.util.function.Supplier<T> body) {
     WorkListener before = WORK_LISTENER.get();
@@ -240,8 +247,8 @@ public final class Kernels {
   }
 
   /**
-   * {@code y[i] = Σ_j A[i][j] x[j]} for an m x n row-major A (leading dimension n); rows split
-   * over threads for large products.
+   * {@code y[i] = Σ_j A[i][j] x[j]} for an m x n row-major A (leading dimension n); rows split over
+   * threads for large products.
    */
   public static void gemv(int m, int n, float[] a, float[] x, float[] y) {
     gemv(Holder.PROVIDER, m, n, a, x, y);
@@ -278,14 +285,39 @@ public final class Kernels {
    *     or B
    */
   public static void gemm(
-      int m, int n, int k, float[] a, int aOff, int aRs, int aCs, float[] b, int bOff, int ldb,
-      float[] c, int cOff, int ldc, boolean accumulate) {
+      int m,
+      int n,
+      int k,
+      float[] a,
+      int aOff,
+      int aRs,
+      int aCs,
+      float[] b,
+      int bOff,
+      int ldb,
+      float[] c,
+      int cOff,
+      int ldc,
+      boolean accumulate) {
     gemm(Holder.PROVIDER, m, n, k, a, aOff, aRs, aCs, b, bOff, ldb, c, cOff, ldc, accumulate);
   }
 
   static void gemm(
-      KernelProvider kp, int m, int n, int k, float[] a, int aOff, int aRs, int aCs, float[] b,
-      int bOff, int ldb, float[] c, int cOff, int ldc, boolean accumulate) {
+      KernelProvider kp,
+      int m,
+      int n,
+      int k,
+      float[] a,
+      int aOff,
+      int aRs,
+      int aCs,
+      float[] b,
+      int bOff,
+      int ldb,
+      float[] c,
+      int cOff,
+      int ldc,
+      boolean accumulate) {
     if (m < 0 || n < 0 || k < 0) {
       throw new IllegalArgumentException("negative size m=" + m + " n=" + n + " k=" + k);
     }
@@ -351,13 +383,22 @@ public final class Kernels {
    * the last panel is not written (zero in a fresh array, stale in a reused one): the columns it
    * feeds are never stored.
    */
-  private static void packColumns(float[] src, int off, int ld, int rows, int cols, int width, float[] dst) {
+  private static void packColumns(
+      float[] src, int off, int ld, int rows, int cols, int width, float[] dst) {
     packColumns(src, off, ld, rows, 0, rows, cols, width, 0f, dst);
   }
 
   /** {@link #packColumns}, rows {@code q0 <= q < q1} only, each value minus {@code shift}. */
   private static void packColumns(
-      float[] src, int off, int ld, int rows, int q0, int q1, int cols, int width, float shift,
+      float[] src,
+      int off,
+      int ld,
+      int rows,
+      int q0,
+      int q1,
+      int cols,
+      int width,
+      float shift,
       float[] dst) {
     int panels = (cols + width - 1) / width;
     for (int q = q0; q < q1; q++) {
@@ -400,12 +441,24 @@ public final class Kernels {
 
   /**
    * A product with few columns (a few live queries): memory-bound, so each row of A is read once
-   * and dotted with every column of B (transposed to be contiguous), instead of register tiles
-   * that would be mostly masked.
+   * and dotted with every column of B (transposed to be contiguous), instead of register tiles that
+   * would be mostly masked.
    */
   private static void gemmByDots(
-      KernelProvider kp, int m, int n, int k, float[] a, int aOff, int aRs, float[] b, int bOff,
-      int ldb, float[] c, int cOff, int ldc, boolean accumulate) {
+      KernelProvider kp,
+      int m,
+      int n,
+      int k,
+      float[] a,
+      int aOff,
+      int aRs,
+      float[] b,
+      int bOff,
+      int ldb,
+      float[] c,
+      int cOff,
+      int ldc,
+      boolean accumulate) {
     float[] bt = new float[n * k];
     for (int q = 0; q < k; q++) {
       for (int x = 0; x < n; x++) {
@@ -431,8 +484,8 @@ public final class Kernels {
 
   /**
    * The symmetric rank-k update of Hebbian learning, in place on a dense n x n row-major W: for
-   * every {@code i <= j}, {@code acc = Σ_q T[q][i] T[q][j]} (float32, q increasing), {@code u =
-   * acc / divisor} (skipped when {@code divisor == 1}), negated when {@code negate}, then {@code
+   * every {@code i <= j}, {@code acc = Σ_q T[q][i] T[q][j]} (float32, q increasing), {@code u = acc
+   * / divisor} (skipped when {@code divisor == 1}), negated when {@code negate}, then {@code
    * W[i][j] += u} and, for {@code i != j}, {@code W[j][i] += u}. Only the upper triangle is
    * computed (half the work of {@code TᵀT}); rows are split over threads.
    *
@@ -454,7 +507,13 @@ public final class Kernels {
    * @param wIsZero true only if every entry of W is {@code +0.0f}
    */
   public static void syrkAdd(
-      int n, int p, float[] t, float shift, float[] w, float divisor, boolean negate,
+      int n,
+      int p,
+      float[] t,
+      float shift,
+      float[] w,
+      float divisor,
+      boolean negate,
       boolean wIsZero) {
     syrkAdd(Holder.PROVIDER, n, p, t, shift, w, divisor, negate, wIsZero);
   }
@@ -465,8 +524,15 @@ public final class Kernels {
   }
 
   static void syrkAdd(
-      KernelProvider kp, int n, int p, float[] t, float shift, float[] w, float divisor,
-      boolean negate, boolean wIsZero) {
+      KernelProvider kp,
+      int n,
+      int p,
+      float[] t,
+      float shift,
+      float[] w,
+      float divisor,
+      boolean negate,
+      boolean wIsZero) {
     if (n < 1 || p < 0) {
       throw new IllegalArgumentException("bad sizes n=" + n + " p=" + p);
     }
@@ -478,7 +544,8 @@ public final class Kernels {
     if (!Float.isFinite(shift)) {
       throw new IllegalArgumentException("shift is " + shift + ", expected finite");
     }
-    // Pack T into column tiles of NR: tp[tile][q][c] = T[q][tile*NR + c] - shift (zero padded). Rows of T
+    // Pack T into column tiles of NR: tp[tile][q][c] = T[q][tile*NR + c] - shift (zero padded).
+    // Rows of T
     // are n floats apart, which for n a multiple of 1024 maps all of a tile's rows to one L1 set;
     // packed, both the broadcast operand (8 adjacent columns) and the vector operand are dense.
     int tiles = (n + NR - 1) / NR;
@@ -492,7 +559,8 @@ public final class Kernels {
         packItems,
         Parallel.threads((long) p * n * 4, packItems),
         (it, scratch) ->
-            packColumns(t, 0, n, p, it * packRows, Math.min(p, (it + 1) * packRows), n, NR, shift, tp));
+            packColumns(
+                t, 0, n, p, it * packRows, Math.min(p, (it + 1) * packRows), n, NR, shift, tp));
     // One work item per block of SYRK_ROWS rows (MR-row panels inside), k-blocked over the
     // patterns: for each k-block of SYRK_KC rows of T, for each 32-column tile right of the
     // diagonal, the block's panels run over that k-block of the tile (kept in L1/L2 while they
@@ -527,7 +595,8 @@ public final class Kernels {
           int jt0 = row0 / NR;
           int tilesRight = tiles - jt0;
           // running sums between k-blocks: [panel of the block][column tile][MR x NR]
-          float[] sums = kBlocks > 1 ? new float[(rowEnd - row0 + MR - 1) / MR * tilesRight * MR * NR] : null;
+          float[] sums =
+              kBlocks > 1 ? new float[(rowEnd - row0 + MR - 1) / MR * tilesRight * MR * NR] : null;
           Flush flush = new Flush(kp, w, n, row0, rowEnd, wIsZero);
           for (int kb = 0; kb < kBlocks; kb++) {
             int k0 = kb * SYRK_KC;
@@ -601,11 +670,15 @@ public final class Kernels {
     private final int row0;
     private final int rowEnd;
     private final boolean overwrite;
+
     /** Being filled: U [row of the block][column of the column block] and Uᵀ. */
     float[] up;
+
     float[] lo;
+
     /** Being added to W: the previous column block. */
     private float[] fup;
+
     private float[] flo;
     private int jb;
     private int jbEnd;
@@ -742,7 +815,16 @@ public final class Kernels {
     long last = off + (long) (rows - 1) * rowStride + (long) (cols - 1) * colStride;
     if (off < 0 || rowStride < 0 || colStride < 0 || last >= v.length) {
       throw new IllegalArgumentException(
-          name + " has length " + v.length + ", needs index " + last + " (" + rows + " x " + cols + ")");
+          name
+              + " has length "
+              + v.length
+              + ", needs index "
+              + last
+              + " ("
+              + rows
+              + " x "
+              + cols
+              + ")");
     }
   }
 }

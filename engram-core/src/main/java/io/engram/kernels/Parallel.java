@@ -53,7 +53,10 @@ final class Parallel {
     return Math.min(Kernels.parallelism(), items);
   }
 
-  /** Runs {@code body} for items {@code 0..items-1} on {@code threads} threads; returns when all are done. */
+  /**
+   * Runs {@code body} for items {@code 0..items-1} on {@code threads} threads; returns when all are
+   * done.
+   */
   static void forEach(int items, int threads, Body body) {
     AtomicInteger next = new AtomicInteger();
     Runnable worker =

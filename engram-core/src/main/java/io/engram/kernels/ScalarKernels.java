@@ -37,8 +37,18 @@ final class ScalarKernels implements KernelProvider {
 
   @Override
   public void tile(
-      int mr, int nr, int k, float[] a, int aOff, int aRs, int aCs, float[] b, int bOff, int ldb,
-      float[] out, boolean add) {
+      int mr,
+      int nr,
+      int k,
+      float[] a,
+      int aOff,
+      int aRs,
+      int aCs,
+      float[] b,
+      int bOff,
+      int ldb,
+      float[] out,
+      boolean add) {
     for (int r = 0; r < mr; r++) {
       int o = r * NR;
       if (!add) {

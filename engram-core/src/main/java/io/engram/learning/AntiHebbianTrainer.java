@@ -4,10 +4,10 @@ import io.engram.network.AmariHopfieldNetwork;
 import java.util.Objects;
 
 /**
- * CANNs' {@code AntiHebbianTrainer} ("fire together, wire apart"): {@code W <- W - (1/P) Σ_k
- * (x_k - rho)(x_k - rho)ᵀ}, diagonal zeroed, by default. Used to unlearn spurious states or
- * decorrelate patterns; on the same patterns with the same options it exactly cancels a {@link
- * HebbianTrainer} call made on fresh weights.
+ * CANNs' {@code AntiHebbianTrainer} ("fire together, wire apart"): {@code W <- W - (1/P) Σ_k (x_k -
+ * rho)(x_k - rho)ᵀ}, diagonal zeroed, by default. Used to unlearn spurious states or decorrelate
+ * patterns; on the same patterns with the same options it exactly cancels a {@link HebbianTrainer}
+ * call made on fresh weights.
  *
  * <pre>{@code
  * var unlearn = AntiHebbianTrainer.create(net);           // AntiHebbianTrainer(model)

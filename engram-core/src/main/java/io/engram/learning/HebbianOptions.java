@@ -7,11 +7,14 @@ package io.engram.learning;
  * @param subtractMean centre the patterns by {@code rho}, the mean of all P x N values of the call
  * @param zeroDiagonal set the diagonal of W to 0 after the update
  * @param normalizeByPatterns divide the summed outer products by this call's P
- * @param preserveOnResize when the pattern or cue length differs from N, keep the top-left block
- *     of W (true) or start from zeros (false)
+ * @param preserveOnResize when the pattern or cue length differs from N, keep the top-left block of
+ *     W (true) or start from zeros (false)
  */
 public record HebbianOptions(
-    boolean subtractMean, boolean zeroDiagonal, boolean normalizeByPatterns, boolean preserveOnResize) {
+    boolean subtractMean,
+    boolean zeroDiagonal,
+    boolean normalizeByPatterns,
+    boolean preserveOnResize) {
 
   /** All true, as in CANNs. */
   public static final HebbianOptions DEFAULTS = new HebbianOptions(true, true, true, true);

@@ -5,8 +5,8 @@ import java.util.LinkedHashMap;
 import java.util.Map;
 
 /**
- * The Hebbian ({@code +}) and anti-Hebbian ({@code -}) outer-product rule of CANNs'
- * {@code HebbianTrainer} / {@code AntiHebbianTrainer}:
+ * The Hebbian ({@code +}) and anti-Hebbian ({@code -}) outer-product rule of CANNs' {@code
+ * HebbianTrainer} / {@code AntiHebbianTrainer}:
  *
  * <pre>
  *   rho    = mean of all P x N values of this call        (if subtractMean, else 0)
@@ -92,8 +92,8 @@ public final class HebbianRule implements LearningRule {
   }
 
   /**
-   * The overflow guard of {@link #check}, for callers that gather the pattern statistics
-   * themselves (e.g. on a cluster): rejects {@code max² · P > Float.MAX_VALUE / 4}.
+   * The overflow guard of {@link #check}, for callers that gather the pattern statistics themselves
+   * (e.g. on a cluster): rejects {@code max² · P > Float.MAX_VALUE / 4}.
    *
    * @param maxAbsCentred {@code max |x - rho|} over all values, computed in float32
    * @param p the number of patterns of the call
@@ -122,8 +122,7 @@ public final class HebbianRule implements LearningRule {
     if (options.zeroDiagonal()) {
       weights.zeroDiagonal();
     }
-    return new TrainingRecord(
-        name(), options(), p, n, options.subtractMean() ? rho : Float.NaN);
+    return new TrainingRecord(name(), options(), p, n, options.subtractMean() ? rho : Float.NaN);
   }
 
   @Override

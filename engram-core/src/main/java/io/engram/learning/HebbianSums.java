@@ -77,7 +77,8 @@ public final class HebbianSums {
       for (int j = i; j < n; j++) {
         float v = sums[i * n + j];
         if (!Float.isFinite(v)) {
-          throw new IllegalArgumentException("sum S[" + i + "][" + j + "] is " + v + ", expected finite");
+          throw new IllegalArgumentException(
+              "sum S[" + i + "][" + j + "] is " + v + ", expected finite");
         }
       }
     }
@@ -86,7 +87,9 @@ public final class HebbianSums {
       // (an exact conversion; N <= DenseWeights.MAX_SIZE was checked above for the new N)
       if (network.numNeurons() > DenseWeights.MAX_SIZE && n == network.numNeurons()) {
         throw new IllegalArgumentException(
-            "HebbianSums needs dense weights, and N = " + network.numNeurons() + " is too large for them");
+            "HebbianSums needs dense weights, and N = "
+                + network.numNeurons()
+                + " is too large for them");
       }
       network.resize(n, preserveOnResize);
       network.setWeightsMode(WeightsMode.DENSE);
@@ -99,7 +102,8 @@ public final class HebbianSums {
     if (o.zeroDiagonal()) {
       w.zeroDiagonal();
     }
-    TrainingRecord rec = new TrainingRecord(rule.name(), rule.options(), p, n, centred ? rho : Float.NaN);
+    TrainingRecord rec =
+        new TrainingRecord(rule.name(), rule.options(), p, n, centred ? rho : Float.NaN);
     List<TrainingRecord> history = new ArrayList<>(network.history());
     history.add(rec);
     network.setHistory(history);

@@ -6,10 +6,10 @@ import java.util.Map;
 /**
  * A learning rule: turns a validated pattern block into an in-place update of the weights.
  *
- * <p>This is Engram's extension point for learning, the counterpart of CANNs' model-specific
- * {@code apply_hebbian_learning} (chosen there with {@code prefer_generic=False}): pass your own
- * rule to {@link Trainer#of} or {@link io.engram.network.AmariHopfieldNetwork#train}. The network
- * does the validation, resizing and bookkeeping; the rule only does the arithmetic.
+ * <p>This is Engram's extension point for learning, the counterpart of CANNs' model-specific {@code
+ * apply_hebbian_learning} (chosen there with {@code prefer_generic=False}): pass your own rule to
+ * {@link Trainer#of} or {@link io.engram.network.AmariHopfieldNetwork#train}. The network does the
+ * validation, resizing and bookkeeping; the rule only does the arithmetic.
  *
  * <p>Contract: {@link #check} runs first and must reject anything the rule cannot apply, leaving
  * the weights untouched; {@link #apply} is then called with weights of size {@code

@@ -7,10 +7,10 @@ import java.util.List;
 /**
  * A validated set of P patterns of length N, stored as one row-major float32 block.
  *
- * <p>Every factory checks, before anything else happens, that all patterns have the same length
- * and that every value is finite; the messages name the offending pattern and index. An empty
- * set (P = 0) is allowed (training on it is a no-op); a non-empty set of zero-length patterns is
- * not. Values are converted to float32 as CANNs does ({@code jnp.asarray(p, dtype=float32)}).
+ * <p>Every factory checks, before anything else happens, that all patterns have the same length and
+ * that every value is finite; the messages name the offending pattern and index. An empty set (P =
+ * 0) is allowed (training on it is a no-op); a non-empty set of zero-length patterns is not. Values
+ * are converted to float32 as CANNs does ({@code jnp.asarray(p, dtype=float32)}).
  *
  * <p>Immutable: factories copy their input. Thread-safe.
  */
@@ -94,7 +94,9 @@ public final class PatternBlock {
     }
   }
 
-  /** The index of the first non-finite value of {@code d[off..off+n)} (one is known to be there). */
+  /**
+   * The index of the first non-finite value of {@code d[off..off+n)} (one is known to be there).
+   */
   private static int firstNonFinite(float[] d, int off, int n) {
     for (int i = off; i < off + n; i++) {
       if (!Float.isFinite(d[i])) {
@@ -162,7 +164,10 @@ public final class PatternBlock {
           "pattern block has " + data.length + " values, expected " + p + " x " + n);
     }
     return build(
-        p, k -> n, (k, d, off) -> System.arraycopy(data, k * n, d, off, n), (k, i) -> data[k * n + i]);
+        p,
+        k -> n,
+        (k, d, off) -> System.arraycopy(data, k * n, d, off, n),
+        (k, i) -> data[k * n + i]);
   }
 
   /** The length of row k, or -1 for a null row. */
@@ -184,10 +189,10 @@ public final class PatternBlock {
   }
 
   /**
-   * The one path of every factory: N from row 0, then the rows copied and scanned, rows spread
-   * over the kernel threads (the per-row sums added in row order, so the result does not depend
-   * on the threads). Errors name the first bad row in row order: null, ragged (against row 0), or
-   * holding a non-finite value.
+   * The one path of every factory: N from row 0, then the rows copied and scanned, rows spread over
+   * the kernel threads (the per-row sums added in row order, so the result does not depend on the
+   * threads). Errors name the first bad row in row order: null, ragged (against row 0), or holding
+   * a non-finite value.
    */
   private static PatternBlock build(int count, RowLength length, RowCopy copy, Original original) {
     if (count == 0) {

@@ -2,9 +2,9 @@ package io.engram.learning;
 
 import io.engram.network.AmariHopfieldNetwork;
 import io.engram.network.Dynamics;
-import io.engram.network.UpdateMode;
 import io.engram.network.RecallOptions;
 import io.engram.network.RecallResult;
+import io.engram.network.UpdateMode;
 import java.util.List;
 import java.util.Objects;
 
@@ -14,8 +14,8 @@ import java.util.Objects;
  *
  * <p>Unlike {@link AmariHopfieldNetwork#recall}, {@code predict} follows CANNs: a cue whose length
  * differs from N resizes the network first (keeping the top-left block of W when {@code
- * preserveOnResize}), and the network's state is left at the output (of the last query of a
- * batch). Both validate all their input before changing anything.
+ * preserveOnResize}), and the network's state is left at the output (of the last query of a batch).
+ * Both validate all their input before changing anything.
  *
  * <p>Not thread-safe (it mutates its network). Use {@link AmariHopfieldNetwork#recall} for
  * concurrent read-only recall.
@@ -35,7 +35,8 @@ public abstract class Trainer {
   }
 
   /** A trainer for any learning rule. */
-  public static Trainer of(AmariHopfieldNetwork network, LearningRule rule, boolean preserveOnResize) {
+  public static Trainer of(
+      AmariHopfieldNetwork network, LearningRule rule, boolean preserveOnResize) {
     Objects.requireNonNull(rule, "rule");
     return new Trainer(network, preserveOnResize) {
       @Override
@@ -58,9 +59,9 @@ public abstract class Trainer {
   }
 
   /**
-   * Trains on the patterns. An empty set is a no-op (returns null). All patterns are checked
-   * (same length, finite values) before the network changes; a pattern length other than N
-   * resizes the network first.
+   * Trains on the patterns. An empty set is a no-op (returns null). All patterns are checked (same
+   * length, finite values) before the network changes; a pattern length other than N resizes the
+   * network first.
    *
    * @throws IllegalArgumentException naming the bad pattern; the network is then unchanged
    */
@@ -92,8 +93,8 @@ public abstract class Trainer {
   }
 
   /**
-   * Recalls one cue and leaves the network's state at the output. A cue of another length
-   * resizes the network first.
+   * Recalls one cue and leaves the network's state at the output. A cue of another length resizes
+   * the network first.
    *
    * @throws IllegalArgumentException for a non-finite or empty cue; the network is then unchanged
    */

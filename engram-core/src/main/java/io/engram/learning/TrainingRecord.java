@@ -11,7 +11,8 @@ import java.util.Map;
  * @param neurons N after the call
  * @param rho the mean subtracted from the patterns, or NaN when none was
  */
-public record TrainingRecord(String rule, Map<String, String> options, int patterns, int neurons, float rho) {
+public record TrainingRecord(
+    String rule, Map<String, String> options, int patterns, int neurons, float rho) {
   public TrainingRecord {
     options = java.util.Collections.unmodifiableMap(new java.util.LinkedHashMap<>(options));
   }

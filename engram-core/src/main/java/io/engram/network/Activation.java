@@ -3,12 +3,12 @@ package io.engram.network;
 import java.util.Locale;
 
 /**
- * The neuron transfer function of an {@link AmariHopfieldNetwork}, as in CANNs'
- * {@code AmariHopfieldNetwork(activation=...)}.
+ * The neuron transfer function of an {@link AmariHopfieldNetwork}, as in CANNs' {@code
+ * AmariHopfieldNetwork(activation=...)}.
  *
  * <ul>
- *   <li>{@link #SIGN}: {@code sign(x)}, with {@code sign(0) = 0} (returned as {@code +0.0f});
- *       the temperature is ignored.
+ *   <li>{@link #SIGN}: {@code sign(x)}, with {@code sign(0) = 0} (returned as {@code +0.0f}); the
+ *       temperature is ignored.
  *   <li>{@link #TANH}: {@code tanh(x / T)}, computed as {@code (float) Math.tanh(x / T)} so that
  *       large fields saturate to exactly {@code ±1.0f}.
  *   <li>{@link #SIGMOID}: {@code 1 / (1 + exp(-x / T))}.
@@ -56,7 +56,9 @@ public enum Activation {
    */
   public abstract float apply(float x, float temperature);
 
-  /** The lower-case name used in files and on the command line ({@code sign}, {@code tanh}, ...). */
+  /**
+   * The lower-case name used in files and on the command line ({@code sign}, {@code tanh}, ...).
+   */
   public String id() {
     return name().toLowerCase(Locale.ROOT);
   }

@@ -16,9 +16,9 @@ import java.util.List;
 import java.util.Objects;
 
 /**
- * A Hopfield-style recurrent network of N neurons, the Java counterpart of CANNs'
- * {@code AmariHopfieldNetwork}: symmetric weights {@code W} (N x N), a state {@code s} (starts as
- * all ones) and {@link Dynamics} (activation, temperature, threshold, update mode).
+ * A Hopfield-style recurrent network of N neurons, the Java counterpart of CANNs' {@code
+ * AmariHopfieldNetwork}: symmetric weights {@code W} (N x N), a state {@code s} (starts as all
+ * ones) and {@link Dynamics} (activation, temperature, threshold, update mode).
  *
  * <ul>
  *   <li>Synchronous step: {@code s <- act(W s - θ)}; asynchronous step: one sweep {@code for i in
@@ -27,11 +27,10 @@ import java.util.Objects;
  *   <li>Storage capacity {@code max(1, floor(0.14 N))}.
  * </ul>
  *
- * <p>Recall ({@link #recall}, {@link #recallBatch}) keeps its state per call and never changes
- * the network: a trained network may be recalled from many threads at once. Training, {@link
- * #resize}, {@link #setState} and {@link #step} mutate it and must not run concurrently with
- * anything else. Every mutating method validates its input first and leaves the network unchanged
- * when it throws.
+ * <p>Recall ({@link #recall}, {@link #recallBatch}) keeps its state per call and never changes the
+ * network: a trained network may be recalled from many threads at once. Training, {@link #resize},
+ * {@link #setState} and {@link #step} mutate it and must not run concurrently with anything else.
+ * Every mutating method validates its input first and leaves the network unchanged when it throws.
  *
  * <p>Amari, S.-I. (1972), IEEE Trans. Computers C-21:1197; Hopfield, J. J. (1982), PNAS 79:2554.
  */
@@ -76,14 +75,16 @@ public final class AmariHopfieldNetwork {
     Objects.requireNonNull(dynamics, "dynamics");
     Objects.requireNonNull(mode, "mode");
     Weights w =
-        mode == WeightsMode.DENSE ? DenseWeights.zeros(numNeurons) : LowRankWeights.zeros(numNeurons);
+        mode == WeightsMode.DENSE
+            ? DenseWeights.zeros(numNeurons)
+            : LowRankWeights.zeros(numNeurons);
     return new AmariHopfieldNetwork(w, ones(numNeurons), dynamics, mode);
   }
 
   /**
-   * A network over existing weights (not copied: the network takes ownership), state all ones.
-   * The weights mode is {@link WeightsMode#AUTO} for low-rank weights and {@link
-   * WeightsMode#DENSE} otherwise.
+   * A network over existing weights (not copied: the network takes ownership), state all ones. The
+   * weights mode is {@link WeightsMode#AUTO} for low-rank weights and {@link WeightsMode#DENSE}
+   * otherwise.
    */
   public static AmariHopfieldNetwork of(Weights weights, Dynamics dynamics) {
     Objects.requireNonNull(weights, "weights");
@@ -260,11 +261,14 @@ public final class AmariHopfieldNetwork {
   }
 
   /**
-   * {@link #train(LearningRule, PatternBlock, boolean)}, reporting the progress of the long
-   * updates to {@code listener} (see {@link TrainingListener}; null for none).
+   * {@link #train(LearningRule, PatternBlock, boolean)}, reporting the progress of the long updates
+   * to {@code listener} (see {@link TrainingListener}; null for none).
    */
   public TrainingRecord train(
-      LearningRule rule, PatternBlock patterns, boolean preserveOnResize, TrainingListener listener) {
+      LearningRule rule,
+      PatternBlock patterns,
+      boolean preserveOnResize,
+      TrainingListener listener) {
     if (listener == null) {
       return trainQuietly(rule, patterns, preserveOnResize);
     }
@@ -272,7 +276,8 @@ public final class AmariHopfieldNetwork {
         listener::onProgress, () -> trainQuietly(rule, patterns, preserveOnResize));
   }
 
-  private TrainingRecord trainQuietly(LearningRule rule, PatternBlock patterns, boolean preserveOnResize) {
+  private TrainingRecord trainQuietly(
+      LearningRule rule, PatternBlock patterns, boolean preserveOnResize) {
     Objects.requireNonNull(rule, "rule");
     Objects.requireNonNull(patterns, "patterns");
     if (patterns.isEmpty()) {
@@ -308,7 +313,10 @@ public final class AmariHopfieldNetwork {
     return !r.converged();
   }
 
-  /** Recalls one cue with the default options (20 steps at most). See {@link #recall(float[], RecallOptions)}. */
+  /**
+   * Recalls one cue with the default options (20 steps at most). See {@link #recall(float[],
+   * RecallOptions)}.
+   */
   public RecallResult recall(float[] cue) {
     return recall(cue, RecallOptions.defaults());
   }
@@ -318,8 +326,8 @@ public final class AmariHopfieldNetwork {
    * stopping early at an exact fixed point (which does not change the output). The network is not
    * changed.
    *
-   * @throws IllegalArgumentException if the cue length differs from N or a value is not finite,
-   *     or an asynchronous order does not fit N
+   * @throws IllegalArgumentException if the cue length differs from N or a value is not finite, or
+   *     an asynchronous order does not fit N
    */
   public RecallResult recall(float[] cue, RecallOptions options) {
     Objects.requireNonNull(options, "options");
@@ -329,10 +337,10 @@ public final class AmariHopfieldNetwork {
   }
 
   /**
-   * Recalls one cue as query {@code queryIndex} of a batch: identical to element {@code
-   * queryIndex} of {@link #recallBatch} over the same cues (the index only matters for a seeded
-   * random asynchronous order, whose permutations depend on it). For recall split across threads
-   * or machines. The network is not changed.
+   * Recalls one cue as query {@code queryIndex} of a batch: identical to element {@code queryIndex}
+   * of {@link #recallBatch} over the same cues (the index only matters for a seeded random
+   * asynchronous order, whose permutations depend on it). For recall split across threads or
+   * machines. The network is not changed.
    *
    * @throws IllegalArgumentException as {@link #recall(float[], RecallOptions)}, or if {@code
    *     queryIndex < 0}
@@ -387,7 +395,8 @@ public final class AmariHopfieldNetwork {
           "query " + index + " has length " + cue.length + ", expected " + expected);
     }
     if (cue.length == 0) {
-      throw new IllegalArgumentException("query " + index + " is empty; a network needs at least one neuron");
+      throw new IllegalArgumentException(
+          "query " + index + " is empty; a network needs at least one neuron");
     }
     for (int i = 0; i < cue.length; i++) {
       if (!Float.isFinite(cue[i])) {

@@ -15,7 +15,8 @@ import java.util.Objects;
  * @param threshold {@code θ}, finite
  * @param updateMode synchronous or asynchronous
  */
-public record Dynamics(Activation activation, float temperature, float threshold, UpdateMode updateMode) {
+public record Dynamics(
+    Activation activation, float temperature, float threshold, UpdateMode updateMode) {
 
   /** CANNs' defaults: sign, T = 1, θ = 0, synchronous. */
   public static final Dynamics DEFAULT =

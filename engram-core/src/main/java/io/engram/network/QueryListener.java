@@ -1,9 +1,9 @@
 package io.engram.network;
 
 /**
- * Called once per finished query of a batch recall, for progress reporting. In a parallel batch
- * it may be called from several threads, in any order of queries; {@code done} counts finished
- * queries so far. Implementations must be thread-safe and quick.
+ * Called once per finished query of a batch recall, for progress reporting. In a parallel batch it
+ * may be called from several threads, in any order of queries; {@code done} counts finished queries
+ * so far. Implementations must be thread-safe and quick.
  */
 @FunctionalInterface
 public interface QueryListener {

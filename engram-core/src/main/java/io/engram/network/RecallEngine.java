@@ -21,10 +21,8 @@ final class RecallEngine {
     final float theta = d.threshold();
     final float temp = d.temperature();
     final UpdateMode mode = d.updateMode();
-    final int[] fixedOrder =
-        mode instanceof UpdateMode.FixedOrder f ? f.orderUnsafe() : null;
-    final UpdateMode.RandomOrder random =
-        mode instanceof UpdateMode.RandomOrder r ? r : null;
+    final int[] fixedOrder = mode instanceof UpdateMode.FixedOrder f ? f.orderUnsafe() : null;
+    final UpdateMode.RandomOrder random = mode instanceof UpdateMode.RandomOrder r ? r : null;
     final int[] perm = random != null ? new int[n] : null;
     final StepListener listener = o.stepListener();
     final boolean stepEnergy = listener != null || o.hasEnergyTolerance();
@@ -121,8 +119,8 @@ final class RecallEngine {
 
   /**
    * {@code E = -1/2 s·(W s) + θ Σ s}, given {@code field = W s}: the two sums are accumulated in
-   * float64 and the result rounded to float32 once, so the energy does not depend on the
-   * summation order (exact whenever the fields are).
+   * float64 and the result rounded to float32 once, so the energy does not depend on the summation
+   * order (exact whenever the fields are).
    */
   static float energyFromField(float[] s, float[] field, float theta) {
     double quad = 0;
@@ -137,8 +135,8 @@ final class RecallEngine {
   /**
    * Recalls every cue. Synchronous recall without per-step listeners or energy tolerance runs as
    * one blocked matrix product per step over all queries still live ({@link
-   * Weights#multiplyColumns}), dropping each query at its fixed point; otherwise queries run one
-   * by one, split over threads for large batches.
+   * Weights#multiplyColumns}), dropping each query at its fixed point; otherwise queries run one by
+   * one, split over threads for large batches.
    */
   static List<RecallResult> batch(Weights w, Dynamics d, float[][] cues, RecallOptions o) {
     if (cues.length > 0
@@ -153,9 +151,7 @@ final class RecallEngine {
     long n = w.size();
     long work = n * Math.min(n, 4L * Math.max(1, w.rank())) * Math.max(1, o.maxIterations());
     Kernels.forEach(
-        cues.length,
-        work,
-        q -> finish(run(w, d, cues[q], o, q), q, out, done, ql, cues.length));
+        cues.length, work, q -> finish(run(w, d, cues[q], o, q), q, out, done, ql, cues.length));
     return new ArrayList<>(Arrays.asList(out));
   }
 
@@ -166,19 +162,17 @@ final class RecallEngine {
   static final int MIN_GROUP = 64;
 
   /**
-   * Synchronous batch recall in groups: a large batch is split into groups of about {@value
-   * #GROUP} queries that run on separate threads, each with single-threaded kernels, so that the
-   * states and fields of a group stay in cache and the threads never wait on each other; a batch
-   * of fewer than {@code 2 *} {@value #MIN_GROUP} queries is one group whose products use every
-   * thread.
+   * Synchronous batch recall in groups: a large batch is split into groups of about {@value #GROUP}
+   * queries that run on separate threads, each with single-threaded kernels, so that the states and
+   * fields of a group stay in cache and the threads never wait on each other; a batch of fewer than
+   * {@code 2 *} {@value #MIN_GROUP} queries is one group whose products use every thread.
    */
   private static List<RecallResult> batchSyncGrouped(
       Weights w, Dynamics d, float[][] cues, RecallOptions o) {
     int nq = cues.length;
     int groups = 1;
     if (nq >= 2 * MIN_GROUP) {
-      groups =
-          Math.max((nq + GROUP - 1) / GROUP, Math.min(Kernels.parallelism(), nq / MIN_GROUP));
+      groups = Math.max((nq + GROUP - 1) / GROUP, Math.min(Kernels.parallelism(), nq / MIN_GROUP));
     }
     RecallResult[] out = new RecallResult[nq];
     AtomicInteger done = new AtomicInteger();
@@ -304,8 +298,12 @@ final class RecallEngine {
     }
   }
 
-  /** The energy of state {@code s} whose field is column {@code c} of the n x nl matrix {@code fields}. */
-  private static float columnEnergy(float[] fields, int c, int nl, float[] s, float[] col, float theta) {
+  /**
+   * The energy of state {@code s} whose field is column {@code c} of the n x nl matrix {@code
+   * fields}.
+   */
+  private static float columnEnergy(
+      float[] fields, int c, int nl, float[] s, float[] col, float theta) {
     for (int i = 0, fi = c; i < col.length; i++, fi += nl) {
       col[i] = fields[fi];
     }
@@ -314,7 +312,12 @@ final class RecallEngine {
 
   /** Records a finished query and reports it. */
   private static void finish(
-      RecallResult r, int query, RecallResult[] results, AtomicInteger finished, QueryListener ql, int total) {
+      RecallResult r,
+      int query,
+      RecallResult[] results,
+      AtomicInteger finished,
+      QueryListener ql,
+      int total) {
     results[query] = r;
     int done = finished.incrementAndGet();
     if (ql != null) {
@@ -336,13 +339,20 @@ final class RecallEngine {
   }
 
   /**
-   * {@code nxt[c][i] = act(ft[i*nl + c] - theta)} for every live column c, and {@code
-   * changed[c]} when some {@code nxt[c][i]} differs (bitwise) from {@code cur[c][i]}. Reads the
-   * field matrix once, in order; the sign activation is computed without branches.
+   * {@code nxt[c][i] = act(ft[i*nl + c] - theta)} for every live column c, and {@code changed[c]}
+   * when some {@code nxt[c][i]} differs (bitwise) from {@code cur[c][i]}. Reads the field matrix
+   * once, in order; the sign activation is computed without branches.
    */
   private static void activate(
-      Activation act, float theta, float temp, float[] ft, int n, int nl, float[][] cur,
-      float[][] nxt, boolean[] changed) {
+      Activation act,
+      float theta,
+      float temp,
+      float[] ft,
+      int n,
+      int nl,
+      float[][] cur,
+      float[][] nxt,
+      boolean[] changed) {
     int[] diff = new int[nl];
     boolean sign = act == Activation.SIGN;
     for (int i = 0, fi = 0; i < n; i++) {
@@ -359,9 +369,9 @@ final class RecallEngine {
   }
 
   /**
-   * {@link Activation#SIGN} without data-dependent branches (the fields' signs are random, so
-   * the enum's comparisons mispredict half the time): 1 for {@code x > 0}, -1 for {@code x < 0},
-   * +0 for ±0, NaN unchanged (same bits).
+   * {@link Activation#SIGN} without data-dependent branches (the fields' signs are random, so the
+   * enum's comparisons mispredict half the time): 1 for {@code x > 0}, -1 for {@code x < 0}, +0 for
+   * ±0, NaN unchanged (same bits).
    */
   static float sign(float x) {
     int b = Float.floatToRawIntBits(x);

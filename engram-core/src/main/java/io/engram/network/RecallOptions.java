@@ -5,11 +5,11 @@ package io.engram.network;
  *
  * <ul>
  *   <li>{@code maxIterations} (default 20, CANNs' {@code num_iter}): at most this many steps.
- *   <li>{@code energyTolerance} (default off): opt-in early stop when {@code |ΔE| <
- *       tolerance} after a step, CANNs' {@code convergence_threshold}; meant for tanh/sigmoid.
- *       The exact fixed-point stop is always on; it never changes the result.
- *   <li>{@code dynamics} (default: the network's own): override activation, temperature,
- *       threshold or update mode for this call only.
+ *   <li>{@code energyTolerance} (default off): opt-in early stop when {@code |ΔE| < tolerance}
+ *       after a step, CANNs' {@code convergence_threshold}; meant for tanh/sigmoid. The exact
+ *       fixed-point stop is always on; it never changes the result.
+ *   <li>{@code dynamics} (default: the network's own): override activation, temperature, threshold
+ *       or update mode for this call only.
  *   <li>{@code stepListener} / {@code queryListener}: progress reporting.
  *   <li>{@code reportEnergy} (default true): compute the final energy of each query.
  * </ul>
@@ -58,7 +58,8 @@ public final class RecallOptions {
     if (n < 0) {
       throw new IllegalArgumentException("maxIterations must be >= 0, got " + n);
     }
-    return new RecallOptions(n, energyTolerance, dynamics, stepListener, queryListener, reportEnergy);
+    return new RecallOptions(
+        n, energyTolerance, dynamics, stepListener, queryListener, reportEnergy);
   }
 
   /**
@@ -71,32 +72,38 @@ public final class RecallOptions {
       throw new IllegalArgumentException(
           "energy tolerance must be a finite number > 0, got " + tolerance);
     }
-    return new RecallOptions(maxIterations, tolerance, dynamics, stepListener, queryListener, reportEnergy);
+    return new RecallOptions(
+        maxIterations, tolerance, dynamics, stepListener, queryListener, reportEnergy);
   }
 
   /** Switches the tolerance stop off again. */
   public RecallOptions withoutEnergyTolerance() {
-    return new RecallOptions(maxIterations, Double.NaN, dynamics, stepListener, queryListener, reportEnergy);
+    return new RecallOptions(
+        maxIterations, Double.NaN, dynamics, stepListener, queryListener, reportEnergy);
   }
 
   /** Use these dynamics instead of the network's (null: the network's). */
   public RecallOptions withDynamics(Dynamics d) {
-    return new RecallOptions(maxIterations, energyTolerance, d, stepListener, queryListener, reportEnergy);
+    return new RecallOptions(
+        maxIterations, energyTolerance, d, stepListener, queryListener, reportEnergy);
   }
 
   /** Per-step progress (null: none). */
   public RecallOptions withStepListener(StepListener l) {
-    return new RecallOptions(maxIterations, energyTolerance, dynamics, l, queryListener, reportEnergy);
+    return new RecallOptions(
+        maxIterations, energyTolerance, dynamics, l, queryListener, reportEnergy);
   }
 
   /** Per-query progress (null: none). */
   public RecallOptions withQueryListener(QueryListener l) {
-    return new RecallOptions(maxIterations, energyTolerance, dynamics, stepListener, l, reportEnergy);
+    return new RecallOptions(
+        maxIterations, energyTolerance, dynamics, stepListener, l, reportEnergy);
   }
 
   /** Whether to compute each query's final energy (false: {@link RecallResult#energy()} is NaN). */
   public RecallOptions withReportEnergy(boolean report) {
-    return new RecallOptions(maxIterations, energyTolerance, dynamics, stepListener, queryListener, report);
+    return new RecallOptions(
+        maxIterations, energyTolerance, dynamics, stepListener, queryListener, report);
   }
 
   public int maxIterations() {

@@ -8,12 +8,12 @@ import java.util.SplittableRandom;
  *
  * <ul>
  *   <li>{@link Synchronous}: {@code s <- act(W s - θ)}, every neuron from the same old state.
- *   <li>{@link FixedOrder}: one sweep visits the neurons in a given permutation, each update
- *       seeing the current state: {@code for i in order: s[i] <- act(W[i]·s - θ)}. The same
- *       permutation is used for every sweep of every query (as CANNs does with an explicit order).
+ *   <li>{@link FixedOrder}: one sweep visits the neurons in a given permutation, each update seeing
+ *       the current state: {@code for i in order: s[i] <- act(W[i]·s - θ)}. The same permutation is
+ *       used for every sweep of every query (as CANNs does with an explicit order).
  *   <li>{@link RandomOrder}: as {@link FixedOrder}, with a fresh random permutation for each sweep,
- *       reproducible from the seed: query {@code q} of a batch, sweep {@code k} always gets the same
- *       permutation, whatever the thread that runs it.
+ *       reproducible from the seed: query {@code q} of a batch, sweep {@code k} always gets the
+ *       same permutation, whatever the thread that runs it.
  * </ul>
  *
  * <p>Instances are immutable and thread-safe.
@@ -136,7 +136,8 @@ public sealed interface UpdateMode
     }
 
     private static long mix(long seed, long query, long sweep) {
-      long z = seed * 0x9E3779B97F4A7C15L + query * 0xC2B2AE3D27D4EB4FL + sweep * 0x165667B19E3779F9L;
+      long z =
+          seed * 0x9E3779B97F4A7C15L + query * 0xC2B2AE3D27D4EB4FL + sweep * 0x165667B19E3779F9L;
       z = (z ^ (z >>> 30)) * 0xBF58476D1CE4E5B9L;
       z = (z ^ (z >>> 27)) * 0x94D049BB133111EBL;
       return z ^ (z >>> 31);

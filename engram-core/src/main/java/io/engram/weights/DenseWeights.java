@@ -15,6 +15,7 @@ public final class DenseWeights implements Weights {
 
   private final int n;
   private final float[] w;
+
   /** Every entry is +0.0 (a new or cleared matrix); lets the first training write W unread. */
   private boolean zero;
 

@@ -15,10 +15,10 @@ import java.util.List;
  *
  * where {@code T_b} (P_b x N) are the centred patterns of training call b, {@code d_b} its divisor
  * (P_b when normalising, else 1), {@code s_b = -1} for anti-Hebbian calls, and {@code g} the
- * diagonal W must have (zeroed by {@code zeroDiagonal}, accumulated otherwise). This is the design's
- * {@code W = Σ_b c_b T_bᵀ T_b + diag(g - h)} with {@code c_b = s_b / d_b} and {@code h = Σ_b c_b
- * q_b}, with each block's own diagonal removed before dividing, so that exact (dyadic) inputs give
- * exact fields.
+ * diagonal W must have (zeroed by {@code zeroDiagonal}, accumulated otherwise). This is the
+ * design's {@code W = Σ_b c_b T_bᵀ T_b + diag(g - h)} with {@code c_b = s_b / d_b} and {@code h =
+ * Σ_b c_b q_b}, with each block's own diagonal removed before dividing, so that exact (dyadic)
+ * inputs give exact fields.
  *
  * <p>Applying W to L states costs about {@code 4RNL} flops for R stored rows, instead of {@code
  * 2N²L}; memory is {@code RN} floats instead of {@code N²}; N is not limited by the dense array
@@ -147,10 +147,11 @@ public final class LowRankWeights implements Weights {
 
   /**
    * One stored training call, for persistence: the centred patterns (rows x N, row-major), the
-   * divisor (P when normalising, else 1), whether it was anti-Hebbian, and whether the diagonal
-   * was zeroed right after it (a {@code zeroDiagonal} option or a resize).
+   * divisor (P when normalising, else 1), whether it was anti-Hebbian, and whether the diagonal was
+   * zeroed right after it (a {@code zeroDiagonal} option or a resize).
    */
-  public record Factor(float[] patterns, int rows, float divisor, boolean negate, boolean zeroDiagonalAfter) {}
+  public record Factor(
+      float[] patterns, int rows, float divisor, boolean negate, boolean zeroDiagonalAfter) {}
 
   /** The stored training calls in order (copies of the patterns). */
   public List<Factor> factors() {
@@ -162,7 +163,9 @@ public final class LowRankWeights implements Weights {
     return r;
   }
 
-  /** The diagonal W had before the first stored call (a copy; zero unless made by {@link #from}). */
+  /**
+   * The diagonal W had before the first stored call (a copy; zero unless made by {@link #from}).
+   */
   public float[] baseDiagonal() {
     return base.clone();
   }
@@ -179,7 +182,10 @@ public final class LowRankWeights implements Weights {
     LowRankWeights w = zeros(n);
     if (baseDiagonal == null || baseDiagonal.length != n) {
       throw new IllegalArgumentException(
-          "base diagonal has length " + (baseDiagonal == null ? "null" : baseDiagonal.length) + ", expected " + n);
+          "base diagonal has length "
+              + (baseDiagonal == null ? "null" : baseDiagonal.length)
+              + ", expected "
+              + n);
     }
     for (int i = 0; i < n; i++) {
       if (!Float.isFinite(baseDiagonal[i])) {
@@ -192,16 +198,24 @@ public final class LowRankWeights implements Weights {
     for (Factor f : factors) {
       if (f.rows() < 1 || f.patterns() == null || f.patterns().length != (long) f.rows() * n) {
         throw new IllegalArgumentException(
-            "factor " + k + " has " + (f.patterns() == null ? "no" : String.valueOf(f.patterns().length))
-                + " values, expected " + f.rows() + " x " + n);
+            "factor "
+                + k
+                + " has "
+                + (f.patterns() == null ? "no" : String.valueOf(f.patterns().length))
+                + " values, expected "
+                + f.rows()
+                + " x "
+                + n);
       }
       if (!(f.divisor() > 0f) || !Float.isFinite(f.divisor())) {
-        throw new IllegalArgumentException("factor " + k + " has divisor " + f.divisor() + ", expected > 0");
+        throw new IllegalArgumentException(
+            "factor " + k + " has divisor " + f.divisor() + ", expected > 0");
       }
       float[] t = f.patterns();
       for (int i = 0; i < t.length; i++) {
         if (!Float.isFinite(t[i])) {
-          throw new IllegalArgumentException("factor " + k + " has a non-finite value " + t[i] + " at " + i);
+          throw new IllegalArgumentException(
+              "factor " + k + " has a non-finite value " + t[i] + " at " + i);
         }
       }
       w.addHebbian(t, f.rows(), f.divisor(), f.negate());
@@ -395,8 +409,8 @@ public final class LowRankWeights implements Weights {
   }
 
   /**
-   * The dense matrix: the stored calls replayed in order through the dense Hebbian kernel, then
-   * the diagonal set to g. Bit-for-bit the matrix dense training builds.
+   * The dense matrix: the stored calls replayed in order through the dense Hebbian kernel, then the
+   * diagonal set to g. Bit-for-bit the matrix dense training builds.
    *
    * @throws IllegalArgumentException if N > {@link DenseWeights#MAX_SIZE}
    */
@@ -452,13 +466,18 @@ public final class LowRankWeights implements Weights {
     return new LowRankWeights(newSize, nbs, new float[newSize], new float[newSize], zeroed);
   }
 
-  /** Stores a copy of the patterns as a new block; the diagonal g gains {@code ±(Σ_k t_k[i]²)/d}. */
+  /**
+   * Stores a copy of the patterns as a new block; the diagonal g gains {@code ±(Σ_k t_k[i]²)/d}.
+   */
   @Override
   public void addHebbian(float[] centred, int p, float divisor, boolean negate) {
     addHebbian(centred, 0f, p, divisor, negate);
   }
 
-  /** Centres into the block's own copy of the patterns (one copy, not a centred one and then its clone). */
+  /**
+   * Centres into the block's own copy of the patterns (one copy, not a centred one and then its
+   * clone).
+   */
   @Override
   public void addHebbian(float[] patterns, float shift, int p, float divisor, boolean negate) {
     Checks.patterns(patterns, p, n);

@@ -1,8 +1,8 @@
 package io.engram.weights;
 
 /**
- * A square, symmetric-by-construction synaptic weight matrix {@code W} (N x N, float32) behind
- * one interface, so that recall and analysis do not care how it is stored.
+ * A square, symmetric-by-construction synaptic weight matrix {@code W} (N x N, float32) behind one
+ * interface, so that recall and analysis do not care how it is stored.
  *
  * <p>Read operations ({@link #get}, {@link #multiply}, {@link #rowDot}, {@link #toDenseArray})
  * never modify the weights and may be called from many threads at once, as long as no thread
@@ -25,8 +25,8 @@ public interface Weights {
   float get(int i, int j);
 
   /**
-   * {@code out = W s}. {@code s} and {@code out} must have length N and must not be the same
-   * array. Float32 arithmetic; the summation order is implementation-defined.
+   * {@code out = W s}. {@code s} and {@code out} must have length N and must not be the same array.
+   * Float32 arithmetic; the summation order is implementation-defined.
    *
    * @throws IllegalArgumentException on wrong lengths or aliased arrays
    */
@@ -36,10 +36,10 @@ public interface Weights {
   float rowDot(int i, float[] s);
 
   /**
-   * {@code out = W S} for L states at once, stored as columns: {@code s} and {@code out} are N x
-   * L row-major ({@code s[i*L + c]} is neuron i of state c). Float32; the summation order is
-   * implementation-defined. Not modified: {@code s}. The default applies {@link #multiply} to
-   * each column.
+   * {@code out = W S} for L states at once, stored as columns: {@code s} and {@code out} are N x L
+   * row-major ({@code s[i*L + c]} is neuron i of state c). Float32; the summation order is
+   * implementation-defined. Not modified: {@code s}. The default applies {@link #multiply} to each
+   * column.
    *
    * @throws IllegalArgumentException on wrong lengths or aliased arrays
    */
@@ -60,10 +60,10 @@ public interface Weights {
   }
 
   /**
-   * A helper for asynchronous updates of one state: {@link FieldTracker#field} gives {@code
-   * W[i]·s} for the current content of {@code s}, which the caller changes one neuron at a time
-   * and reports each change through {@link FieldTracker#changed}. The default computes each field
-   * as a row product (O(N)); low-rank weights keep {@code T s} up to date instead (O(R)).
+   * A helper for asynchronous updates of one state: {@link FieldTracker#field} gives {@code W[i]·s}
+   * for the current content of {@code s}, which the caller changes one neuron at a time and reports
+   * each change through {@link FieldTracker#changed}. The default computes each field as a row
+   * product (O(N)); low-rank weights keep {@code T s} up to date instead (O(R)).
    *
    * @param s the state, read (not copied) by the tracker for as long as it is used
    */
@@ -92,9 +92,7 @@ public interface Weights {
     void changed(int i, float before, float after);
   }
 
-  /**
-   * The number of stored pattern rows R of a low-rank representation, or -1 for a dense one.
-   */
+  /** The number of stored pattern rows R of a low-rank representation, or -1 for a dense one. */
   default int rank() {
     return -1;
   }
@@ -112,9 +110,9 @@ public interface Weights {
   Weights resized(int newSize, boolean preserve);
 
   /**
-   * Adds a Hebbian update in place: {@code W[i][j] += u(i,j)} with {@code acc = Σ_k t_k[i]
-   * t_k[j]} accumulated in float32 in pattern order, {@code u = acc / divisor} (when {@code
-   * divisor != 1}), negated when {@code negate}.
+   * Adds a Hebbian update in place: {@code W[i][j] += u(i,j)} with {@code acc = Σ_k t_k[i] t_k[j]}
+   * accumulated in float32 in pattern order, {@code u = acc / divisor} (when {@code divisor != 1}),
+   * negated when {@code negate}.
    *
    * @param centred P x N row-major patterns, already centred; not modified
    * @param p number of patterns (P >= 1)
@@ -124,10 +122,10 @@ public interface Weights {
   void addHebbian(float[] centred, int p, float divisor, boolean negate);
 
   /**
-   * {@link #addHebbian(float[], int, float, boolean)} of the patterns centred here: {@code t_k[i]
-   * = x_k[i] - shift} in float32. The default makes the centred copy; a representation may fuse
-   * the subtraction into its own pass (dense weights do, while packing for the kernel). The
-   * result is the same, bit for bit.
+   * {@link #addHebbian(float[], int, float, boolean)} of the patterns centred here: {@code t_k[i] =
+   * x_k[i] - shift} in float32. The default makes the centred copy; a representation may fuse the
+   * subtraction into its own pass (dense weights do, while packing for the kernel). The result is
+   * the same, bit for bit.
    *
    * @param patterns P x N row-major patterns, not centred; not modified
    * @param shift subtracted from every value (the mean rho, or 0)

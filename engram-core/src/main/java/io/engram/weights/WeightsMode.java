@@ -6,7 +6,8 @@ import java.util.Locale;
  * How a network stores its weights (the CLI's {@code --weights auto|dense|low-rank}).
  *
  * <ul>
- *   <li>{@link #DENSE}: the N x N matrix ({@link DenseWeights}); N ≤ {@value DenseWeights#MAX_SIZE}.
+ *   <li>{@link #DENSE}: the N x N matrix ({@link DenseWeights}); N ≤ {@value
+ *       DenseWeights#MAX_SIZE}.
  *   <li>{@link #LOW_RANK}: the centred patterns of each training call ({@link LowRankWeights}),
  *       {@code W = Σ_b c_b T_bᵀ T_b + diag(g - h)}; any N.
  *   <li>{@link #AUTO}: low-rank while it is cheaper, dense otherwise; see {@link

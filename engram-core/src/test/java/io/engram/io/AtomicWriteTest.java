@@ -33,7 +33,8 @@ class AtomicWriteTest {
         w[i * n + j] = i == j ? 0 : value;
       }
     }
-    return AmariHopfieldNetwork.of(io.engram.weights.DenseWeights.of(n, w), io.engram.network.Dynamics.DEFAULT);
+    return AmariHopfieldNetwork.of(
+        io.engram.weights.DenseWeights.of(n, w), io.engram.network.Dynamics.DEFAULT);
   }
 
   @Test
@@ -112,8 +113,11 @@ class AtomicWriteTest {
 
   static String classPath() {
     try {
-      Path core = Path.of(ModelFile.class.getProtectionDomain().getCodeSource().getLocation().toURI());
-      Path tests = Path.of(AtomicWriteTest.class.getProtectionDomain().getCodeSource().getLocation().toURI());
+      Path core =
+          Path.of(ModelFile.class.getProtectionDomain().getCodeSource().getLocation().toURI());
+      Path tests =
+          Path.of(
+              AtomicWriteTest.class.getProtectionDomain().getCodeSource().getLocation().toURI());
       return core + java.io.File.pathSeparator + tests;
     } catch (URISyntaxException e) {
       throw new AssertionError(e);
@@ -127,10 +131,17 @@ class AtomicWriteTest {
     byte[] before = Files.readAllBytes(f);
     Path java = Path.of(System.getProperty("java.home"), "bin", "java");
     Process p =
-        new ProcessBuilder(java.toString(), "-Xmx256m", "-cp", classPath(), AtomicWriteTest.class.getName(), f.toString())
+        new ProcessBuilder(
+                java.toString(),
+                "-Xmx256m",
+                "-cp",
+                classPath(),
+                AtomicWriteTest.class.getName(),
+                f.toString())
             .redirectErrorStream(true)
             .start();
-    try (BufferedReader r = new BufferedReader(new InputStreamReader(p.getInputStream(), StandardCharsets.UTF_8))) {
+    try (BufferedReader r =
+        new BufferedReader(new InputStreamReader(p.getInputStream(), StandardCharsets.UTF_8))) {
       assertEquals("writing", r.readLine());
       // the temporary file is there, half written
       try (Stream<Path> s = Files.list(dir)) {

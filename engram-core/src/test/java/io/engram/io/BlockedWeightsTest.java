@@ -60,7 +60,8 @@ class BlockedWeightsTest {
     Path block = dir.resolve(BlockedWeights.blockFileName(0, 2));
     byte[] good = Files.readAllBytes(block);
     Npy.writeFloats(block, new float[4 * 3], 4, 3);
-    assertThrows(EngramFormatException.class, () -> BlockedWeights.read(dir)); // shape (4, 2) expected
+    assertThrows(
+        EngramFormatException.class, () -> BlockedWeights.read(dir)); // shape (4, 2) expected
     Files.delete(block);
     assertThrows(EngramFormatException.class, () -> BlockedWeights.read(dir)); // missing
     Files.write(block, good);
@@ -72,8 +73,11 @@ class BlockedWeightsTest {
     assertThrows(EngramFormatException.class, () -> BlockedWeights.read(dir));
 
     Path mf = dir.resolve(BlockedWeights.MANIFEST);
-    Files.writeString(mf, "{\"format\": \"engram-blocked-weights\", \"version\": 1, \"neurons\": 0,"
-        + " \"block_size\": 4, \"layout\": \"upper\"}", StandardCharsets.UTF_8);
+    Files.writeString(
+        mf,
+        "{\"format\": \"engram-blocked-weights\", \"version\": 1, \"neurons\": 0,"
+            + " \"block_size\": 4, \"layout\": \"upper\"}",
+        StandardCharsets.UTF_8);
     assertThrows(EngramFormatException.class, () -> BlockedWeights.read(dir));
     Files.writeString(mf, "{not json", StandardCharsets.UTF_8);
     assertThrows(EngramFormatException.class, () -> BlockedWeights.read(dir));
@@ -85,8 +89,14 @@ class BlockedWeightsTest {
 
   @Test
   void writeBlockChecksTheGrid() {
-    assertThrows(IllegalArgumentException.class, () -> BlockedWeights.writeBlock(dir, 10, 4, 1, 0, new float[16]));
-    assertThrows(IllegalArgumentException.class, () -> BlockedWeights.writeBlock(dir, 10, 4, 0, 3, new float[16]));
-    assertThrows(IllegalArgumentException.class, () -> BlockedWeights.writeBlock(dir, 10, 4, 0, 2, new float[16]));
+    assertThrows(
+        IllegalArgumentException.class,
+        () -> BlockedWeights.writeBlock(dir, 10, 4, 1, 0, new float[16]));
+    assertThrows(
+        IllegalArgumentException.class,
+        () -> BlockedWeights.writeBlock(dir, 10, 4, 0, 3, new float[16]));
+    assertThrows(
+        IllegalArgumentException.class,
+        () -> BlockedWeights.writeBlock(dir, 10, 4, 0, 2, new float[16]));
   }
 }

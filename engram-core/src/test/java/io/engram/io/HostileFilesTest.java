@@ -23,9 +23,9 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
- * Truncated, oversized, mutated and hostile files: every failure must be an {@link IOException}
- * (in practice an {@link EngramFormatException}) whose message names the file; never another
- * exception type, an out-of-memory or a hang. The mutation part is seeded and runs in CI.
+ * Truncated, oversized, mutated and hostile files: every failure must be an {@link IOException} (in
+ * practice an {@link EngramFormatException}) whose message names the file; never another exception
+ * type, an out-of-memory or a hang. The mutation part is seeded and runs in CI.
  */
 class HostileFilesTest {
 
@@ -33,8 +33,7 @@ class HostileFilesTest {
 
   static byte[] validModel() throws IOException {
     AmariHopfieldNetwork net = AmariHopfieldNetwork.create(6);
-    HebbianTrainer.create(net)
-        .train(new float[][] {{1, -1, 1, -1, 1, -1}, {1, 1, -1, -1, 1, 1}});
+    HebbianTrainer.create(net).train(new float[][] {{1, -1, 1, -1, 1, -1}, {1, 1, -1, -1, 1, 1}});
     ByteArrayOutputStream out = new ByteArrayOutputStream();
     ModelFile.builder(net).writeTo(out);
     return out.toByteArray();
@@ -59,7 +58,8 @@ class HostileFilesTest {
     } catch (IOException e) {
       assertTrue(
           e.getMessage() != null && e.getMessage().contains(f.toString()),
-          () -> "message does not name the file: " + e + " at " + Arrays.toString(e.getStackTrace()));
+          () ->
+              "message does not name the file: " + e + " at " + Arrays.toString(e.getStackTrace()));
       return e;
     } catch (Throwable t) {
       throw new AssertionError(name + ": " + t, t);
@@ -96,7 +96,8 @@ class HostileFilesTest {
       int flips = 1 + rnd.nextInt(4);
       for (int k = 0; k < flips; k++) {
         int pos = rnd.nextInt(b.length);
-        b[pos] = rnd.nextBoolean() ? (byte) rnd.nextInt(256) : (byte) (b[pos] ^ (1 << rnd.nextInt(8)));
+        b[pos] =
+            rnd.nextBoolean() ? (byte) rnd.nextInt(256) : (byte) (b[pos] ^ (1 << rnd.nextInt(8)));
       }
       rejected += readModel(b, "m" + (round % 8) + ".npz") == null ? 0 : 1;
     }
@@ -108,8 +109,9 @@ class HostileFilesTest {
   void seededNpyHeaderMutationsFailCleanly() throws IOException {
     byte[] ok = Npy.toBytes(NdArray.ofFloats(new float[] {1, 2, 3, 4, 5, 6}, 2, 3));
     SplittableRandom rnd = new SplittableRandom(7L);
-    byte[] alphabet = "{}()[],:' \"0123456789<>|=fiubTrueFalsedescrshapefortran_orderL\n\0\u0093"
-        .getBytes(StandardCharsets.ISO_8859_1);
+    byte[] alphabet =
+        "{}()[],:' \"0123456789<>|=fiubTrueFalsedescrshapefortran_orderL\n\0\u0093"
+            .getBytes(StandardCharsets.ISO_8859_1);
     for (int round = 0; round < 3000; round++) {
       byte[] b = ok.clone();
       int pos = rnd.nextInt(Math.min(b.length, 80));
@@ -152,7 +154,10 @@ class HostileFilesTest {
     String lying = "{'descr': '<f4', 'fortran_order': False, 'shape': (20, 3), }\n";
     assertTrue(readNpy(npyWithHeader(lying, 24, 1), "lie.npy").getMessage().contains("truncated"));
     String extra = "{'descr': '<f4', 'fortran_order': False, 'shape': (1, 3), }\n";
-    assertTrue(readNpy(npyWithHeader(extra, 24, 1), "extra.npy").getMessage().contains("unexpected bytes"));
+    assertTrue(
+        readNpy(npyWithHeader(extra, 24, 1), "extra.npy")
+            .getMessage()
+            .contains("unexpected bytes"));
     for (String bad :
         new String[] {
           "{'descr': '|O', 'fortran_order': False, 'shape': (2, 3), }",
@@ -213,10 +218,13 @@ class HostileFilesTest {
                 + " \"dynamics\": {\"activation\": \"sign\", \"temperature\": 1.0, \"threshold\": 0.0,"
                 + " \"update\": \"sync\"}, \"history\": []}")
             .getBytes(StandardCharsets.UTF_8);
-    assertEquals(null, readModel(zip(false, "meta.json", meta, "W.npy", w, "state.npy", s), "ok.npz"));
-    assertEquals(null, readModel(zip(true, "meta.json", meta, "W.npy", w, "state.npy", s), "okz.npz"));
+    assertEquals(
+        null, readModel(zip(false, "meta.json", meta, "W.npy", w, "state.npy", s), "ok.npz"));
+    assertEquals(
+        null, readModel(zip(true, "meta.json", meta, "W.npy", w, "state.npy", s), "okz.npz"));
 
-    assertMessage("unexpected member", zip(false, "meta.json", meta, "W.npy", w, "state.npy", s, "x.pkl", w));
+    assertMessage(
+        "unexpected member", zip(false, "meta.json", meta, "W.npy", w, "state.npy", s, "x.pkl", w));
     assertMessage("lacks 'W.npy'", zip(false, "meta.json", meta, "state.npy", s));
     assertMessage("W.npy has shape [6]", zip(false, "meta.json", meta, "W.npy", s, "state.npy", s));
     // a zip bomb: 64 MiB of zeros deflate to about 64 KiB; its declared size is refused up front
@@ -226,8 +234,16 @@ class HostileFilesTest {
     byte[] lying = lieAboutSizes(zip(true, "meta.json", meta, "W.npy", bomb, "state.npy", s), 100);
     assertTrue(readModel(lying, "lying.npz") != null);
     // stored members whose declared sizes are too small or too large
-    assertTrue(readModel(lieAboutSizes(zip(false, "meta.json", meta, "W.npy", w, "state.npy", s), 10), "small.npz") != null);
-    assertTrue(readModel(lieAboutSizes(zip(false, "meta.json", meta, "W.npy", w, "state.npy", s), 1 << 30), "large.npz") != null);
+    assertTrue(
+        readModel(
+                lieAboutSizes(zip(false, "meta.json", meta, "W.npy", w, "state.npy", s), 10),
+                "small.npz")
+            != null);
+    assertTrue(
+        readModel(
+                lieAboutSizes(zip(false, "meta.json", meta, "W.npy", w, "state.npy", s), 1 << 30),
+                "large.npz")
+            != null);
     // a duplicate member, made by renaming Q.npy to W.npy in the headers
     byte[] dup = zip(false, "meta.json", meta, "W.npy", w, "Q.npy", w, "state.npy", s);
     String text = new String(dup, StandardCharsets.ISO_8859_1).replace("Q.npy", "W.npy");
@@ -243,17 +259,29 @@ class HostileFilesTest {
           {"\"engram-model\"", "\"pickle\"", "not an Engram model"},
           {"\"sign\"", "\"relu\"", "invalid model"},
           {"\"temperature\": 1.0", "\"temperature\": \"hot\"", "temperature"},
-          {"\"history\": []", "\"history\": [{\"rule\": \"hebbian\", \"patterns\": -3}]", "invalid model"},
-          {"{\"format\"", "[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[{\"format\"", "meta.json"},
+          {
+            "\"history\": []",
+            "\"history\": [{\"rule\": \"hebbian\", \"patterns\": -3}]",
+            "invalid model"
+          },
+          {
+            "{\"format\"",
+            "[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[{\"format\"",
+            "meta.json"
+          },
         }) {
-      byte[] bad = new String(meta, StandardCharsets.UTF_8).replace(m[0], m[1]).getBytes(StandardCharsets.UTF_8);
+      byte[] bad =
+          new String(meta, StandardCharsets.UTF_8)
+              .replace(m[0], m[1])
+              .getBytes(StandardCharsets.UTF_8);
       assertMessage(m[2], zip(false, "meta.json", bad, "W.npy", w, "state.npy", s));
     }
     float[] nan = new float[36];
     nan[7] = Float.NaN;
     byte[] wn = Npy.toBytes(NdArray.ofFloats(nan, 6, 6));
     assertMessage("expected finite", zip(false, "meta.json", meta, "W.npy", wn, "state.npy", s));
-    assertThrows(java.nio.file.NoSuchFileException.class, () -> ModelFile.read(dir.resolve("absent.npz")));
+    assertThrows(
+        java.nio.file.NoSuchFileException.class, () -> ModelFile.read(dir.resolve("absent.npz")));
     assertThrows(EngramFormatException.class, () -> ModelFile.read(dir));
   }
 
@@ -261,6 +289,7 @@ class HostileFilesTest {
     IOException e = readModel(bytes, "case.npz");
     assertTrue(e != null, "accepted a file that should fail with '" + part + "'");
     assertTrue(e instanceof EngramFormatException, e::toString);
-    assertTrue(e.getMessage().contains(part), () -> "expected '" + part + "' in: " + e.getMessage());
+    assertTrue(
+        e.getMessage().contains(part), () -> "expected '" + part + "' in: " + e.getMessage());
   }
 }

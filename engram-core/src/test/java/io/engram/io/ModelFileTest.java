@@ -42,7 +42,9 @@ class ModelFileTest {
   void round_trips_weights_state_dynamics_and_history() throws IOException {
     for (UpdateMode mode :
         new UpdateMode[] {
-          UpdateMode.synchronous(), UpdateMode.asynchronous(123L), UpdateMode.asynchronous(new int[] {5, 4, 3, 2, 1, 0})
+          UpdateMode.synchronous(),
+          UpdateMode.asynchronous(123L),
+          UpdateMode.asynchronous(new int[] {5, 4, 3, 2, 1, 0})
         }) {
       AmariHopfieldNetwork net = sample(mode);
       Path f = tmp.resolve("m.npz");
@@ -60,8 +62,7 @@ class ModelFileTest {
   void low_rank_models_round_trip_exactly_and_stay_low_rank() throws IOException {
     java.util.SplittableRandom r = new java.util.SplittableRandom(21);
     AmariHopfieldNetwork net =
-        AmariHopfieldNetwork.create(
-            40, Dynamics.DEFAULT, io.engram.weights.WeightsMode.LOW_RANK);
+        AmariHopfieldNetwork.create(40, Dynamics.DEFAULT, io.engram.weights.WeightsMode.LOW_RANK);
     float[][] a = new float[3][40];
     float[][] b = new float[2][40];
     float[][] c = new float[4][30];
@@ -75,8 +76,11 @@ class ModelFileTest {
     HebbianTrainer.create(net, HebbianOptions.DEFAULTS.withZeroDiagonal(false)).train(a);
     AntiHebbianTrainer.create(net, HebbianOptions.DEFAULTS.withNormalizeByPatterns(false)).train(b);
     net.resize(35, true); // shrink: drops columns, zeroes the diagonal
-    HebbianTrainer.create(net, HebbianOptions.DEFAULTS.withZeroDiagonal(false)).train(
-        java.util.Arrays.stream(c).map(row -> java.util.Arrays.copyOf(row, 35)).toArray(float[][]::new));
+    HebbianTrainer.create(net, HebbianOptions.DEFAULTS.withZeroDiagonal(false))
+        .train(
+            java.util.Arrays.stream(c)
+                .map(row -> java.util.Arrays.copyOf(row, 35))
+                .toArray(float[][]::new));
     assertEquals("low-rank", net.weights().representation());
     Path f = tmp.resolve("lr.npz");
     ModelFile.write(f, net);
@@ -131,9 +135,10 @@ class ModelFileTest {
                 new java.util.LinkedHashMap<>(
                     Map.<Path, AtomicFiles.Writer>of(
                         other, out -> out.write(1),
-                        f, out -> {
-                          throw new IOException("boom");
-                        }))));
+                        f,
+                            out -> {
+                              throw new IOException("boom");
+                            }))));
     assertFalse(Files.exists(other));
     assertArrayEquals(before, Files.readAllBytes(f));
   }
@@ -167,18 +172,68 @@ class ModelFileTest {
     byte[] w3 = Npy.toBytes(NdArray.ofFloats(new float[9], 3, 3));
     check("ok.npz", Map.of("meta.json", meta(META), "W.npy", w, "state.npy", s), null);
     check("nometa.npz", Map.of("W.npy", w, "state.npy", s), "lacks 'meta.json'");
-    check("extra.npz", Map.of("meta.json", meta(META), "W.npy", w, "state.npy", s, "evil.pkl", new byte[3]), "unexpected member 'evil.pkl'");
-    check("version.npz", Map.of("meta.json", meta(META.replace("\"version\":1", "\"version\":7")), "W.npy", w, "state.npy", s), "version 7 is not supported");
-    check("format.npz", Map.of("meta.json", meta(META.replace("engram-model", "other")), "W.npy", w, "state.npy", s), "not an Engram model");
-    check("json.npz", Map.of("meta.json", meta("{\"format\": "), "W.npy", w, "state.npy", s), "bad meta.json");
+    check(
+        "extra.npz",
+        Map.of("meta.json", meta(META), "W.npy", w, "state.npy", s, "evil.pkl", new byte[3]),
+        "unexpected member 'evil.pkl'");
+    check(
+        "version.npz",
+        Map.of(
+            "meta.json",
+            meta(META.replace("\"version\":1", "\"version\":7")),
+            "W.npy",
+            w,
+            "state.npy",
+            s),
+        "version 7 is not supported");
+    check(
+        "format.npz",
+        Map.of(
+            "meta.json", meta(META.replace("engram-model", "other")), "W.npy", w, "state.npy", s),
+        "not an Engram model");
+    check(
+        "json.npz",
+        Map.of("meta.json", meta("{\"format\": "), "W.npy", w, "state.npy", s),
+        "bad meta.json");
     check("shape.npz", Map.of("meta.json", meta(META), "W.npy", w3, "state.npy", s), "W.npy");
-    check("nan.npz", Map.of("meta.json", meta(META), "W.npy", wNaN, "state.npy", s), "expected finite");
-    check("neurons.npz", Map.of("meta.json", meta(META.replace("\"num_neurons\":2", "\"num_neurons\":-4")), "W.npy", w, "state.npy", s), "num_neurons -4");
-    check("temp.npz", Map.of("meta.json", meta(META.replace("\"temperature\":1.0", "\"temperature\":0")), "W.npy", w, "state.npy", s), "temperature");
-    check("trunc.npz", Map.of("meta.json", meta(META), "W.npy", java.util.Arrays.copyOf(w, w.length - 3), "state.npy", s), "truncated");
+    check(
+        "nan.npz",
+        Map.of("meta.json", meta(META), "W.npy", wNaN, "state.npy", s),
+        "expected finite");
+    check(
+        "neurons.npz",
+        Map.of(
+            "meta.json",
+            meta(META.replace("\"num_neurons\":2", "\"num_neurons\":-4")),
+            "W.npy",
+            w,
+            "state.npy",
+            s),
+        "num_neurons -4");
+    check(
+        "temp.npz",
+        Map.of(
+            "meta.json",
+            meta(META.replace("\"temperature\":1.0", "\"temperature\":0")),
+            "W.npy",
+            w,
+            "state.npy",
+            s),
+        "temperature");
+    check(
+        "trunc.npz",
+        Map.of(
+            "meta.json",
+            meta(META),
+            "W.npy",
+            java.util.Arrays.copyOf(w, w.length - 3),
+            "state.npy",
+            s),
+        "truncated");
     Path garbage = tmp.resolve("garbage.npz");
     Files.write(garbage, "not a zip at all".getBytes(StandardCharsets.US_ASCII));
-    EngramFormatException e = assertThrows(EngramFormatException.class, () -> ModelFile.read(garbage));
+    EngramFormatException e =
+        assertThrows(EngramFormatException.class, () -> ModelFile.read(garbage));
     assertTrue(e.getMessage().startsWith(garbage.toString()), e.getMessage());
   }
 
@@ -188,8 +243,11 @@ class ModelFileTest {
       assertEquals(2, ModelFile.read(f).numNeurons());
       return;
     }
-    EngramFormatException e = assertThrows(EngramFormatException.class, () -> ModelFile.read(f), name);
+    EngramFormatException e =
+        assertThrows(EngramFormatException.class, () -> ModelFile.read(f), name);
     assertTrue(e.getMessage().contains(f.toString()), e.getMessage());
-    assertTrue(e.getMessage().contains(expected), name + ": expected '" + expected + "' in: " + e.getMessage());
+    assertTrue(
+        e.getMessage().contains(expected),
+        name + ": expected '" + expected + "' in: " + e.getMessage());
   }
 }

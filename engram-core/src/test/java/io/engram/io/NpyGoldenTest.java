@@ -67,7 +67,10 @@ class NpyGoldenTest {
       kinds.add(a.dtype().code() + (file.contains("_be_") ? ">" : "<"));
     }
     assertEquals(
-        Set.of("f4<", "f4>", "f8<", "f8>", "i1<", "i2<", "i2>", "i4<", "i4>", "i8<", "i8>", "u1<", "b1<"), kinds);
+        Set.of(
+            "f4<", "f4>", "f8<", "f8>", "i1<", "i2<", "i2>", "i4<", "i4>", "i8<", "i8>", "u1<",
+            "b1<"),
+        kinds);
   }
 
   @Test
@@ -77,7 +80,9 @@ class NpyGoldenTest {
       assertEquals(Set.of("a", "b"), m.keySet(), f);
       assertArrayEquals(new int[] {2, 3}, m.get("a").shape());
       assertArrayEquals(
-          new float[] {-1.875f, -1.5f, -1.125f, -0.75f, -0.375f, 0f}, m.get("a").toFloatArray(), 0f);
+          new float[] {-1.875f, -1.5f, -1.125f, -0.75f, -0.375f, 0f},
+          m.get("a").toFloatArray(),
+          0f);
       assertArrayEquals(new int[] {-35, -28, -21, -14}, m.get("b").toIntArray());
     }
   }

@@ -37,7 +37,8 @@ class NpyRoundTripTest {
     byte[] bytes = Files.readAllBytes(f);
     assertEquals(0, (bytes.length - 6 * 4) % 64, "header padded to 64 bytes");
     String header = new String(bytes, 10, bytes.length - 10 - 24, StandardCharsets.ISO_8859_1);
-    assertTrue(header.startsWith("{'descr': '<f4', 'fortran_order': False, 'shape': (2, 3), }"), header);
+    assertTrue(
+        header.startsWith("{'descr': '<f4', 'fortran_order': False, 'shape': (2, 3), }"), header);
     NdArray a = Npy.read(f);
     assertArrayEquals(new int[] {2, 3}, a.shape());
     assertEquals(DType.FLOAT32, a.dtype());
@@ -62,24 +63,43 @@ class NpyRoundTripTest {
   void reads_every_dtype_and_byte_order() throws IOException {
     ByteBuffer be = ByteBuffer.allocate(8).order(ByteOrder.BIG_ENDIAN);
     be.putFloat(1.5f).putFloat(-2f);
-    NdArray a = Npy.parse(npy("{'descr': '>f4', 'fortran_order': False, 'shape': (2,), }\n", be.array()), "be");
+    NdArray a =
+        Npy.parse(
+            npy("{'descr': '>f4', 'fortran_order': False, 'shape': (2,), }\n", be.array()), "be");
     assertArrayEquals(new float[] {1.5f, -2f}, a.toFloatArray());
-    NdArray i8 = Npy.parse(npy("{'descr': '|i1', 'fortran_order': False, 'shape': (3,), }\n", new byte[] {-1, 0, 1}), "i1");
+    NdArray i8 =
+        Npy.parse(
+            npy(
+                "{'descr': '|i1', 'fortran_order': False, 'shape': (3,), }\n",
+                new byte[] {-1, 0, 1}),
+            "i1");
     assertArrayEquals(new float[] {-1, 0, 1}, i8.toFloatArray());
-    NdArray u8 = Npy.parse(npy("{'descr': '|u1', 'fortran_order': False, 'shape': (2,), }\n", new byte[] {(byte) 255, 1}), "u1");
+    NdArray u8 =
+        Npy.parse(
+            npy(
+                "{'descr': '|u1', 'fortran_order': False, 'shape': (2,), }\n",
+                new byte[] {(byte) 255, 1}),
+            "u1");
     assertArrayEquals(new float[] {255, 1}, u8.toFloatArray());
-    NdArray b1 = Npy.parse(npy("{'descr': '|b1', 'fortran_order': False, 'shape': (2,), }\n", new byte[] {1, 0}), "b1");
+    NdArray b1 =
+        Npy.parse(
+            npy("{'descr': '|b1', 'fortran_order': False, 'shape': (2,), }\n", new byte[] {1, 0}),
+            "b1");
     assertArrayEquals(new float[] {1, 0}, b1.toFloatArray());
     ByteBuffer d = ByteBuffer.allocate(16).order(ByteOrder.LITTLE_ENDIAN);
     d.putLong(-7).putLong(1L << 40);
-    NdArray i64 = Npy.parse(npy("{'descr': '<i8', 'fortran_order': False, 'shape': (2,), }\n", d.array()), "i8");
+    NdArray i64 =
+        Npy.parse(
+            npy("{'descr': '<i8', 'fortran_order': False, 'shape': (2,), }\n", d.array()), "i8");
     assertArrayEquals(new double[] {-7, 1L << 40}, i64.toDoubleArray());
     // Fortran order: [[1, 2, 3], [4, 5, 6]] stored column by column
     ByteBuffer f = ByteBuffer.allocate(24).order(ByteOrder.LITTLE_ENDIAN);
     for (float v : new float[] {1, 4, 2, 5, 3, 6}) {
       f.putFloat(v);
     }
-    NdArray fo = Npy.parse(npy("{'descr': '<f4', 'fortran_order': True, 'shape': (2, 3), }\n", f.array()), "f");
+    NdArray fo =
+        Npy.parse(
+            npy("{'descr': '<f4', 'fortran_order': True, 'shape': (2, 3), }\n", f.array()), "f");
     assertArrayEquals(new float[] {1, 2, 3, 4, 5, 6}, fo.toFloatArray());
   }
 
@@ -87,17 +107,24 @@ class NpyRoundTripTest {
   void rejects_malformed_files_with_a_named_reason() {
     byte[] four = new byte[4];
     String ok = "{'descr': '<f4', 'fortran_order': False, 'shape': (1,), }\n";
-    assertMessage("bad magic", () -> Npy.parse("hello world".getBytes(StandardCharsets.US_ASCII), "x"));
+    assertMessage(
+        "bad magic", () -> Npy.parse("hello world".getBytes(StandardCharsets.US_ASCII), "x"));
     assertMessage("only 3 bytes", () -> Npy.parse(new byte[] {1, 2, 3}, "x"));
-    assertMessage("truncated .npy data", () -> Npy.parse(npy(ok.replace("(1,)", "(2,)"), four), "x"));
+    assertMessage(
+        "truncated .npy data", () -> Npy.parse(npy(ok.replace("(1,)", "(2,)"), four), "x"));
     assertMessage("unexpected bytes", () -> Npy.parse(npy(ok, new byte[8]), "x"));
     assertMessage("unsupported dtype", () -> Npy.parse(npy(ok.replace("<f4", "<c8"), four), "x"));
     assertMessage("unsupported dtype", () -> Npy.parse(npy(ok.replace("<f4", "O"), four), "x"));
-    assertMessage("unexpected header key", () -> Npy.parse(npy(ok.replace("'shape'", "'shapes'"), four), "x"));
+    assertMessage(
+        "unexpected header key",
+        () -> Npy.parse(npy(ok.replace("'shape'", "'shapes'"), four), "x"));
     assertMessage("lacks", () -> Npy.parse(npy("{'descr': '<f4', 'shape': (1,), }\n", four), "x"));
-    assertMessage("too large", () -> Npy.parse(npy(ok.replace("(1,)", "(99999999999,)"), four), "x"));
-    assertMessage("more than", () -> Npy.parse(npy(ok.replace("(1,)", "(65536, 65536)"), four), "x"));
-    assertMessage("bool element", () -> Npy.parse(npy(ok.replace("<f4", "|b1"), new byte[] {7}), "x"));
+    assertMessage(
+        "too large", () -> Npy.parse(npy(ok.replace("(1,)", "(99999999999,)"), four), "x"));
+    assertMessage(
+        "more than", () -> Npy.parse(npy(ok.replace("(1,)", "(65536, 65536)"), four), "x"));
+    assertMessage(
+        "bool element", () -> Npy.parse(npy(ok.replace("<f4", "|b1"), new byte[] {7}), "x"));
     byte[] v9 = npy(ok, four);
     v9[6] = 9;
     assertMessage("unsupported .npy version 9.0", () -> Npy.parse(v9, "x"));
@@ -112,11 +139,13 @@ class NpyRoundTripTest {
     Files.write(f, new byte[] {(byte) 0x93, 'N', 'U', 'M', 'P', 'Y', 1, 0, 100, 0, '{'});
     EngramFormatException e = assertThrows(EngramFormatException.class, () -> Npy.read(f));
     assertTrue(e.getMessage().contains("broken.npy"), e.getMessage());
-    assertThrows(java.nio.file.NoSuchFileException.class, () -> Npy.read(tmp.resolve("missing.npy")));
+    assertThrows(
+        java.nio.file.NoSuchFileException.class, () -> Npy.read(tmp.resolve("missing.npy")));
   }
 
   private static void assertMessage(String expected, org.junit.jupiter.api.function.Executable e) {
     EngramFormatException ex = assertThrows(EngramFormatException.class, e);
-    assertTrue(ex.getMessage().contains(expected), "expected '" + expected + "' in: " + ex.getMessage());
+    assertTrue(
+        ex.getMessage().contains(expected), "expected '" + expected + "' in: " + ex.getMessage());
   }
 }

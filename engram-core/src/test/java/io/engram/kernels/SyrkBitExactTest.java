@@ -9,8 +9,8 @@ import org.junit.jupiter.api.Test;
 /**
  * {@link Kernels#syrkAdd} against a straightforward reference written the way the kernels compute
  * each element (products in pattern order from 0: fused for the SIMD kernels, multiply then add for
- * the scalar ones; then one division by ±divisor; then one add to each side), compared bit for
- * bit over sizes around the k-block and tile edges.
+ * the scalar ones; then one division by ±divisor; then one add to each side), compared bit for bit
+ * over sizes around the k-block and tile edges.
  */
 class SyrkBitExactTest {
 
@@ -50,7 +50,10 @@ class SyrkBitExactTest {
         for (int i = 0; i < t.length; i++) {
           // a mix of bipolar values (the usual patterns) and awkward real ones, -0 included
           int kind = rnd.nextInt(8);
-          t[i] = kind < 4 ? (rnd.nextBoolean() ? 1f : -1f) : kind == 4 ? -0f : rnd.nextFloat() * 3f - 1.5f;
+          t[i] =
+              kind < 4
+                  ? (rnd.nextBoolean() ? 1f : -1f)
+                  : kind == 4 ? -0f : rnd.nextFloat() * 3f - 1.5f;
         }
         float[] w0 = new float[n * n];
         for (int i = 0; i < w0.length; i++) {
@@ -63,7 +66,10 @@ class SyrkBitExactTest {
           float[] got = w0.clone();
           reference(fused, n, p, t, ref, c[0], negate);
           Kernels.syrkAdd(kp, n, p, t, got, c[0], negate);
-          assertBits(ref, got, n,
+          assertBits(
+              ref,
+              got,
+              n,
               kp.name() + " n=" + n + " p=" + p + " divisor=" + c[0] + " negate=" + negate);
         }
       }
@@ -83,9 +89,9 @@ class SyrkBitExactTest {
   }
 
   /**
-   * The packed subtraction of {@code shift} and the write-only path for an all-zero W give the
-   * same bits as centring first and adding to zeros; several 128-row blocks (n = 300), columns
-   * that centre to exactly 0 (so a negated update is -0, which must land as +0 in W).
+   * The packed subtraction of {@code shift} and the write-only path for an all-zero W give the same
+   * bits as centring first and adding to zeros; several 128-row blocks (n = 300), columns that
+   * centre to exactly 0 (so a negated update is -0, which must land as +0 in W).
    */
   private static void checkShiftAndZeroStart(KernelProvider kp, boolean fused, long seed) {
     Random rnd = new Random(seed);
@@ -128,7 +134,9 @@ class SyrkBitExactTest {
     for (int i = 0; i < ref.length; i++) {
       if (Float.floatToRawIntBits(ref[i]) != Float.floatToRawIntBits(got[i])) {
         assertEquals(ref[i], got[i], 0f, where + " element (" + i / n + "," + i % n + ")");
-        assertEquals(Float.floatToRawIntBits(ref[i]), Float.floatToRawIntBits(got[i]),
+        assertEquals(
+            Float.floatToRawIntBits(ref[i]),
+            Float.floatToRawIntBits(got[i]),
             where + " sign of zero, element (" + i / n + "," + i % n + ")");
       }
     }

@@ -54,7 +54,9 @@ class HebbianSumsTest {
         AmariHopfieldNetwork got = AmariHopfieldNetwork.create(13);
         // two successive calls: the second builds on the first (diagonal kept when not zeroed)
         for (int call = 0; call < 2; call++) {
-          PatternBlock b = PatternBlock.ofRows(randomPatterns(5 + call, 13, bipolar, mask * 7L + call), 5 + call, 13);
+          PatternBlock b =
+              PatternBlock.ofRows(
+                  randomPatterns(5 + call, 13, bipolar, mask * 7L + call), 5 + call, 13);
           want.train(rule, b, true);
           HebbianSums.apply(got, rule, sums(b, rule), 13, b.count(), rule.rho(b), true);
           assertSameNetwork(want, got);
@@ -84,7 +86,9 @@ class HebbianSumsTest {
   @Test
   void zeroPatternsIsANoOp() {
     AmariHopfieldNetwork net = AmariHopfieldNetwork.create(4);
-    assertNull(HebbianSums.apply(net, HebbianRule.hebbian(HebbianOptions.DEFAULTS), new float[16], 4, 0, 0f, true));
+    assertNull(
+        HebbianSums.apply(
+            net, HebbianRule.hebbian(HebbianOptions.DEFAULTS), new float[16], 4, 0, 0f, true));
     assertEquals(0, net.history().size());
   }
 
@@ -95,10 +99,17 @@ class HebbianSumsTest {
     float[] before = net.weightMatrix();
     float[] bad = new float[16];
     bad[5] = Float.POSITIVE_INFINITY;
-    assertThrows(IllegalArgumentException.class, () -> HebbianSums.apply(net, rule, bad, 4, 2, 0f, true));
-    assertThrows(IllegalArgumentException.class, () -> HebbianSums.apply(net, rule, new float[15], 4, 2, 0f, true));
-    assertThrows(IllegalArgumentException.class, () -> HebbianSums.apply(net, rule, new float[16], 4, -1, 0f, true));
-    assertThrows(IllegalArgumentException.class, () -> HebbianSums.apply(net, rule, new float[16], 4, 2, Float.NaN, true));
+    assertThrows(
+        IllegalArgumentException.class, () -> HebbianSums.apply(net, rule, bad, 4, 2, 0f, true));
+    assertThrows(
+        IllegalArgumentException.class,
+        () -> HebbianSums.apply(net, rule, new float[15], 4, 2, 0f, true));
+    assertThrows(
+        IllegalArgumentException.class,
+        () -> HebbianSums.apply(net, rule, new float[16], 4, -1, 0f, true));
+    assertThrows(
+        IllegalArgumentException.class,
+        () -> HebbianSums.apply(net, rule, new float[16], 4, 2, Float.NaN, true));
     assertEquals(3, net.numNeurons());
     assertArrayEquals(before, net.weightMatrix());
     assertEquals(0, net.history().size());
@@ -108,7 +119,8 @@ class HebbianSumsTest {
   void magnitudeGuardMatchesTheRuleCheck() {
     HebbianRule rule = HebbianRule.hebbian(HebbianOptions.DEFAULTS.withSubtractMean(false));
     PatternBlock huge = PatternBlock.of(new float[] {1e19f, 1f}, new float[] {1f, 1f});
-    IllegalArgumentException a = assertThrows(IllegalArgumentException.class, () -> rule.check(huge));
+    IllegalArgumentException a =
+        assertThrows(IllegalArgumentException.class, () -> rule.check(huge));
     IllegalArgumentException b =
         assertThrows(IllegalArgumentException.class, () -> HebbianRule.checkMagnitude(1e19f, 2));
     assertEquals(a.getMessage(), b.getMessage());

@@ -69,26 +69,34 @@ class PatternBlockTest {
     float[][] x = rows(4, 6, 1);
     x[1][4] = Float.NaN;
     x[3] = new float[5]; // ragged, but after the non-finite row
-    IllegalArgumentException e = assertThrows(IllegalArgumentException.class, () -> PatternBlock.of(x));
-    assertTrue(e.getMessage().contains("pattern 1") && e.getMessage().contains("index 4"), e.getMessage());
+    IllegalArgumentException e =
+        assertThrows(IllegalArgumentException.class, () -> PatternBlock.of(x));
+    assertTrue(
+        e.getMessage().contains("pattern 1") && e.getMessage().contains("index 4"), e.getMessage());
 
     float[][] y = rows(3, 6, 2);
     y[2][0] = Float.NEGATIVE_INFINITY;
     e = assertThrows(IllegalArgumentException.class, () -> PatternBlock.of(y));
-    assertTrue(e.getMessage().contains("pattern 2") && e.getMessage().contains("-Infinity"), e.getMessage());
+    assertTrue(
+        e.getMessage().contains("pattern 2") && e.getMessage().contains("-Infinity"),
+        e.getMessage());
 
     double[][] big = {{1, 2}, {1e300, 0}};
     e = assertThrows(IllegalArgumentException.class, () -> PatternBlock.of(big));
-    assertTrue(e.getMessage().contains("pattern 1") && e.getMessage().contains("1.0E300"), e.getMessage());
+    assertTrue(
+        e.getMessage().contains("pattern 1") && e.getMessage().contains("1.0E300"), e.getMessage());
 
     e = assertThrows(IllegalArgumentException.class, () -> PatternBlock.of(new float[] {1f}, null));
     assertTrue(e.getMessage().contains("pattern 1 is null"), e.getMessage());
-    e = assertThrows(IllegalArgumentException.class, () -> PatternBlock.of(new double[][] {{1}, null}));
+    e =
+        assertThrows(
+            IllegalArgumentException.class, () -> PatternBlock.of(new double[][] {{1}, null}));
     assertTrue(e.getMessage().contains("pattern 1 is null"), e.getMessage());
 
     float[] flat = {1, 2, 3, Float.POSITIVE_INFINITY};
     e = assertThrows(IllegalArgumentException.class, () -> PatternBlock.ofRows(flat, 2, 2));
-    assertTrue(e.getMessage().contains("pattern 1") && e.getMessage().contains("index 1"), e.getMessage());
+    assertTrue(
+        e.getMessage().contains("pattern 1") && e.getMessage().contains("index 1"), e.getMessage());
   }
 
   @Test

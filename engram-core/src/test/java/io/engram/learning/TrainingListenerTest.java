@@ -111,7 +111,8 @@ class TrainingListenerTest {
 
   @Test
   void lowRankTrainingIsQuickAndReportsNothing() {
-    AmariHopfieldNetwork net = AmariHopfieldNetwork.create(N, Dynamics.DEFAULT, WeightsMode.LOW_RANK);
+    AmariHopfieldNetwork net =
+        AmariHopfieldNetwork.create(N, Dynamics.DEFAULT, WeightsMode.LOW_RANK);
     AtomicInteger calls = new AtomicInteger();
     HebbianTrainer.create(net).train(patterns(4), (d, t) -> calls.incrementAndGet());
     assertEquals(0, calls.get());

@@ -35,7 +35,9 @@ class IndexedRecallTest {
       order[i] = n - 1 - i;
     }
     for (UpdateMode m :
-        new UpdateMode[] {UpdateMode.synchronous(), UpdateMode.asynchronous(order), UpdateMode.asynchronous(11L)}) {
+        new UpdateMode[] {
+          UpdateMode.synchronous(), UpdateMode.asynchronous(order), UpdateMode.asynchronous(11L)
+        }) {
       RecallOptions o = RecallOptions.defaults().withDynamics(Dynamics.DEFAULT.withUpdateMode(m));
       List<RecallResult> batch = net.recallBatch(cues, o);
       for (int q = 0; q < cues.length; q++) {
@@ -46,6 +48,7 @@ class IndexedRecallTest {
         assertEquals(batch.get(q).energy(), one.energy());
       }
     }
-    assertThrows(IllegalArgumentException.class, () -> net.recall(cues[0], RecallOptions.defaults(), -1));
+    assertThrows(
+        IllegalArgumentException.class, () -> net.recall(cues[0], RecallOptions.defaults(), -1));
   }
 }

@@ -75,7 +75,9 @@ class NetworkPropertiesTest {
     float start = net.energy(cue);
     float prev = start;
     for (float e : energies) {
-      assertTrue(e <= prev + 1e-4f * Math.max(1f, Math.abs(prev)), "energy rose from " + prev + " to " + e);
+      assertTrue(
+          e <= prev + 1e-4f * Math.max(1f, Math.abs(prev)),
+          "energy rose from " + prev + " to " + e);
       prev = e;
     }
     // and single-neuron updates checked one by one in float64
@@ -86,7 +88,8 @@ class NetworkPropertiesTest {
         float v = Activation.SIGN.apply(net.weights().rowDot(i, s), 1f);
         s[i] = v;
         double e1 = energy(w, s, n);
-        assertTrue(e1 <= e0 + 1e-6 * Math.max(1, Math.abs(e0)), "neuron " + i + ": " + e0 + " -> " + e1);
+        assertTrue(
+            e1 <= e0 + 1e-6 * Math.max(1, Math.abs(e0)), "neuron " + i + ": " + e0 + " -> " + e1);
         e0 = e1;
       }
     }
@@ -105,7 +108,8 @@ class NetworkPropertiesTest {
     for (float[] pattern : x) {
       RecallResult res = net.recall(pattern, RecallOptions.defaults());
       assertTrue(res.converged());
-      assertEquals(1, res.steps(), "a stored pattern must be confirmed as a fixed point by the first step");
+      assertEquals(
+          1, res.steps(), "a stored pattern must be confirmed as a fixed point by the first step");
       assertArrayEquals(pattern, res.state());
     }
   }
@@ -132,7 +136,8 @@ class NetworkPropertiesTest {
     SplittableRandom r = new SplittableRandom(99);
     int n = 25;
     AmariHopfieldNetwork net = AmariHopfieldNetwork.create(n);
-    HebbianTrainer t = HebbianTrainer.create(net, HebbianOptions.DEFAULTS.withZeroDiagonal(zeroDiagonal));
+    HebbianTrainer t =
+        HebbianTrainer.create(net, HebbianOptions.DEFAULTS.withZeroDiagonal(zeroDiagonal));
     t.train(randomReal(r, 4, n));
     net.recallBatch(randomPm1(r, 2, n), RecallOptions.defaults());
     t.predict(randomPm1(r, 1, n)[0]);
@@ -175,7 +180,8 @@ class NetworkPropertiesTest {
             t.predict(
                 randomPm1(r, 1, n + 2)[0],
                 RecallOptions.defaults()
-                    .withDynamics(net.dynamics().withUpdateMode(UpdateMode.asynchronous(new int[] {0, 1})))));
+                    .withDynamics(
+                        net.dynamics().withUpdateMode(UpdateMode.asynchronous(new int[] {0, 1})))));
     assertBits(w, net.weightMatrix());
     assertBits(s, net.state());
     assertEquals(n, net.numNeurons());
@@ -189,7 +195,8 @@ class NetworkPropertiesTest {
   static void assertBits(float[] expected, float[] got) {
     assertEquals(expected.length, got.length);
     for (int i = 0; i < expected.length; i++) {
-      assertEquals(Float.floatToRawIntBits(expected[i]), Float.floatToRawIntBits(got[i]), "index " + i);
+      assertEquals(
+          Float.floatToRawIntBits(expected[i]), Float.floatToRawIntBits(got[i]), "index " + i);
     }
   }
 }

@@ -15,8 +15,8 @@ import java.util.concurrent.Future;
 import org.junit.jupiter.api.Test;
 
 /**
- * Batched and per-query recall, dense and low-rank weights, many threads and one: all give the
- * same results.
+ * Batched and per-query recall, dense and low-rank weights, many threads and one: all give the same
+ * results.
  */
 class RecallEquivalenceTest {
 
@@ -45,8 +45,7 @@ class RecallEquivalenceTest {
 
   private static AmariHopfieldNetwork net(WeightsMode mode, float[][] patterns, UpdateMode um) {
     AmariHopfieldNetwork net =
-        AmariHopfieldNetwork.create(
-            patterns[0].length, Dynamics.DEFAULT.withUpdateMode(um), mode);
+        AmariHopfieldNetwork.create(patterns[0].length, Dynamics.DEFAULT.withUpdateMode(um), mode);
     HebbianTrainer.create(net).train(PatternBlock.of(patterns));
     return net;
   }
@@ -61,7 +60,8 @@ class RecallEquivalenceTest {
       }
       assertEquals(a.steps(), b.steps(), what + " steps " + q);
       assertEquals(a.converged(), b.converged(), what + " converged " + q);
-      assertEquals(a.energy(), b.energy(), 1e-3 * Math.abs(a.energy()) + 1e-3, what + " energy " + q);
+      assertEquals(
+          a.energy(), b.energy(), 1e-3 * Math.abs(a.energy()) + 1e-3, what + " energy " + q);
     }
   }
 
@@ -108,7 +108,8 @@ class RecallEquivalenceTest {
     t.train(PatternBlock.of(pm1(rnd, 4, 40)));
     assertEquals("low-rank", net.weights().representation());
     float[] before = net.weightMatrix();
-    AmariHopfieldNetwork copy = AmariHopfieldNetwork.create(40, Dynamics.DEFAULT, WeightsMode.DENSE);
+    AmariHopfieldNetwork copy =
+        AmariHopfieldNetwork.create(40, Dynamics.DEFAULT, WeightsMode.DENSE);
     net.setWeightsMode(WeightsMode.DENSE);
     assertEquals("dense", net.weights().representation());
     float[] after = net.weightMatrix();
@@ -148,7 +149,8 @@ class RecallEquivalenceTest {
     int n = 256;
     float[][] x = pm1(rnd, 10, n);
     for (WeightsMode mode : new WeightsMode[] {WeightsMode.DENSE, WeightsMode.LOW_RANK}) {
-      for (UpdateMode um : new UpdateMode[] {UpdateMode.synchronous(), UpdateMode.asynchronous(5L)}) {
+      for (UpdateMode um :
+          new UpdateMode[] {UpdateMode.synchronous(), UpdateMode.asynchronous(5L)}) {
         AmariHopfieldNetwork net = net(mode, x, um);
         float[][] cues = noisy(rnd, x, 24, 0.2);
         List<RecallResult> seq = new ArrayList<>();

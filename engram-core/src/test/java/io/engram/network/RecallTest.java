@@ -72,13 +72,15 @@ class RecallTest {
   @Test
   void step_listener_sees_every_step_and_energy_changes() {
     AmariHopfieldNetwork net = trained(200, 5, 3);
-    float[] cue = noisy(randomPm1(new SplittableRandom(3), 5, 200)[0], 0.3, new SplittableRandom(4));
+    float[] cue =
+        noisy(randomPm1(new SplittableRandom(3), 5, 200)[0], 0.3, new SplittableRandom(4));
     List<float[]> calls = new ArrayList<>();
     RecallResult r =
         net.recall(
             cue,
             RecallOptions.defaults()
-                .withStepListener((q, it, e, conv, de) -> calls.add(new float[] {q, it, e, conv ? 1 : 0, de})));
+                .withStepListener(
+                    (q, it, e, conv, de) -> calls.add(new float[] {q, it, e, conv ? 1 : 0, de})));
     assertEquals(r.steps(), calls.size());
     float prev = net.energy(cue);
     for (int i = 0; i < calls.size(); i++) {
@@ -98,11 +100,16 @@ class RecallTest {
     net.setDynamics(net.dynamics().withActivation(Activation.TANH).withTemperature(5));
     float[] cue = randomPm1(new SplittableRandom(6), 1, 100)[0];
     RecallResult full = net.recall(cue, RecallOptions.defaults().withMaxIterations(200));
-    RecallResult tol = net.recall(cue, RecallOptions.defaults().withMaxIterations(200).withEnergyTolerance(1e-2));
+    RecallResult tol =
+        net.recall(cue, RecallOptions.defaults().withMaxIterations(200).withEnergyTolerance(1e-2));
     assertTrue(tol.converged());
-    assertTrue(tol.steps() < full.steps() || !full.converged(), tol.steps() + " vs " + full.steps());
-    assertThrows(IllegalArgumentException.class, () -> RecallOptions.defaults().withEnergyTolerance(0));
-    assertThrows(IllegalArgumentException.class, () -> RecallOptions.defaults().withEnergyTolerance(Double.NaN));
+    assertTrue(
+        tol.steps() < full.steps() || !full.converged(), tol.steps() + " vs " + full.steps());
+    assertThrows(
+        IllegalArgumentException.class, () -> RecallOptions.defaults().withEnergyTolerance(0));
+    assertThrows(
+        IllegalArgumentException.class,
+        () -> RecallOptions.defaults().withEnergyTolerance(Double.NaN));
   }
 
   @Test
@@ -132,14 +139,18 @@ class RecallTest {
     assertThrows(IllegalArgumentException.class, () -> AmariHopfieldNetwork.create(0));
     AmariHopfieldNetwork net = trained(10, 2, 1);
     assertThrows(IllegalArgumentException.class, () -> net.recall(new float[9]));
-    assertThrows(IllegalArgumentException.class, () -> net.recall(new float[] {Float.NaN, 1, 1, 1, 1, 1, 1, 1, 1, 1}));
+    assertThrows(
+        IllegalArgumentException.class,
+        () -> net.recall(new float[] {Float.NaN, 1, 1, 1, 1, 1, 1, 1, 1, 1}));
     assertThrows(
         IllegalArgumentException.class,
         () ->
             net.recall(
                 new float[10],
-                RecallOptions.defaults().withDynamics(d.withUpdateMode(UpdateMode.asynchronous(new int[] {1, 0})))));
-    assertThrows(IllegalArgumentException.class, () -> RecallOptions.defaults().withMaxIterations(-1));
+                RecallOptions.defaults()
+                    .withDynamics(d.withUpdateMode(UpdateMode.asynchronous(new int[] {1, 0})))));
+    assertThrows(
+        IllegalArgumentException.class, () -> RecallOptions.defaults().withMaxIterations(-1));
   }
 
   @Test
@@ -151,7 +162,8 @@ class RecallTest {
       cues[q] = randomPm1(r, 1, 300)[0];
     }
     RecallOptions o =
-        RecallOptions.defaults().withDynamics(net.dynamics().withUpdateMode(UpdateMode.asynchronous(77L)));
+        RecallOptions.defaults()
+            .withDynamics(net.dynamics().withUpdateMode(UpdateMode.asynchronous(77L)));
     List<RecallResult> a = net.recallBatch(cues, o);
     List<RecallResult> b = net.recallBatch(cues, o);
     for (int q = 0; q < cues.length; q++) {
@@ -162,7 +174,10 @@ class RecallTest {
     int[] p1 = new int[300];
     ((UpdateMode.RandomOrder) UpdateMode.asynchronous(77L)).permutation(0, 0, p0);
     ((UpdateMode.RandomOrder) UpdateMode.asynchronous(77L)).permutation(0, 1, p1);
-    assertNotEquals(java.util.Arrays.toString(p0), java.util.Arrays.toString(p1), "each sweep gets its own order");
+    assertNotEquals(
+        java.util.Arrays.toString(p0),
+        java.util.Arrays.toString(p1),
+        "each sweep gets its own order");
     int[] sorted = p0.clone();
     java.util.Arrays.sort(sorted);
     for (int i = 0; i < sorted.length; i++) {
@@ -186,7 +201,10 @@ class RecallTest {
     for (int q = 0; q < cues.length; q++) {
       // the batched kernel sums the fields in another order: same states, energies within rounding
       assertBits(expected.get(q).state(), batch.get(q).state());
-      assertEquals(expected.get(q).energy(), batch.get(q).energy(), 1e-5f * Math.abs(expected.get(q).energy()));
+      assertEquals(
+          expected.get(q).energy(),
+          batch.get(q).energy(),
+          1e-5f * Math.abs(expected.get(q).energy()));
     }
     ExecutorService pool = Executors.newFixedThreadPool(8);
     try {
@@ -235,7 +253,8 @@ class RecallTest {
       assertBits(one.state(), batch.get(q).state());
       assertEquals(one.steps(), batch.get(q).steps(), "query " + q);
       assertEquals(one.converged(), batch.get(q).converged());
-      assertEquals(one.energy(), batch.get(q).energy(), 1e-5f * Math.max(1f, Math.abs(one.energy())));
+      assertEquals(
+          one.energy(), batch.get(q).energy(), 1e-5f * Math.max(1f, Math.abs(one.energy())));
     }
   }
 

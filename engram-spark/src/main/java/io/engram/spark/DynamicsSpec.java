@@ -15,7 +15,8 @@ final class DynamicsSpec implements Serializable {
   private final int[] order; // fixed asynchronous order, or null
   private final Long seed; // random asynchronous seed, or null; both null: synchronous
 
-  private DynamicsSpec(Activation activation, float temperature, float threshold, int[] order, Long seed) {
+  private DynamicsSpec(
+      Activation activation, float temperature, float threshold, int[] order, Long seed) {
     this.activation = activation;
     this.temperature = temperature;
     this.threshold = threshold;

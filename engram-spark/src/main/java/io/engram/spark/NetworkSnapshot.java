@@ -10,9 +10,9 @@ import java.util.List;
 
 /**
  * A serialisable, read-only copy of a trained network (weights and dynamics) for broadcasting.
- * Low-rank weights travel as their factors (R x N floats), dense ones as the N x N matrix. Each
- * JVM that deserialises it rebuilds the network once, on first use, and shares it between its
- * tasks (recall never changes a network and is thread-safe).
+ * Low-rank weights travel as their factors (R x N floats), dense ones as the N x N matrix. Each JVM
+ * that deserialises it rebuilds the network once, on first use, and shares it between its tasks
+ * (recall never changes a network and is thread-safe).
  *
  * <p>Memory on each executor: the broadcast arrays plus the rebuilt network, {@code 2 · 4 · N²}
  * bytes for dense weights, {@code 2 · 4 · R · N} for low-rank ones.
@@ -94,7 +94,9 @@ final class NetworkSnapshot implements Serializable {
     }
     List<LowRankWeights.Factor> fs = new ArrayList<>(factors.length);
     for (int b = 0; b < factors.length; b++) {
-      fs.add(new LowRankWeights.Factor(factors[b], rows[b], divisors[b], negated[b], zeroDiagonalAfter[b]));
+      fs.add(
+          new LowRankWeights.Factor(
+              factors[b], rows[b], divisors[b], negated[b], zeroDiagonalAfter[b]));
     }
     return LowRankWeights.of(n, fs, baseDiagonal);
   }

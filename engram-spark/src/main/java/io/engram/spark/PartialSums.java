@@ -9,8 +9,8 @@ import java.util.List;
 import java.util.NoSuchElementException;
 
 /**
- * The per-partition kernels of distributed training: centring, and the partial sums {@code
- * Σ_k t_k t_kᵀ} over one partition's patterns, accumulated in float32 in the partition's order.
+ * The per-partition kernels of distributed training: centring, and the partial sums {@code Σ_k t_k
+ * t_kᵀ} over one partition's patterns, accumulated in float32 in the partition's order.
  */
 final class PartialSums {
 
@@ -25,8 +25,8 @@ final class PartialSums {
   }
 
   /**
-   * Reads up to {@code rows} patterns into {@code buf} as {@code t = x - rho} (float32), or
-   * copied when not centring.
+   * Reads up to {@code rows} patterns into {@code buf} as {@code t = x - rho} (float32), or copied
+   * when not centring.
    *
    * @return the number of patterns read
    */
@@ -54,8 +54,8 @@ final class PartialSums {
 
   /**
    * The dense N x N partial sum of one partition, with the core's kernel ({@link
-   * DenseWeights#addHebbian} with divisor 1); empty for an empty partition, so that no zero
-   * matrix is ever shipped.
+   * DenseWeights#addHebbian} with divisor 1); empty for an empty partition, so that no zero matrix
+   * is ever shipped.
    */
   static Iterator<float[]> dense(Iterator<float[]> it, int n, float rho, boolean centre) {
     if (!it.hasNext()) {
@@ -87,9 +87,9 @@ final class PartialSums {
   }
 
   /**
-   * The upper blocks (I <= J) of one partition's partial sum, as (key, block) pairs with key
-   * {@code I · g + J}, produced lazily: one chunk of patterns at a time, one block at a time.
-   * Block (I, J) holds rows {@code [I·B, ..)} by columns {@code [J·B, ..)}, row-major.
+   * The upper blocks (I <= J) of one partition's partial sum, as (key, block) pairs with key {@code
+   * I · g + J}, produced lazily: one chunk of patterns at a time, one block at a time. Block (I, J)
+   * holds rows {@code [I·B, ..)} by columns {@code [J·B, ..)}, row-major.
    */
   static Iterator<scala.Tuple2<Long, float[]>> blocks(
       Iterator<float[]> it, int n, int blockSize, float rho, boolean centre) {

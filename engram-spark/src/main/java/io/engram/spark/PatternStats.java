@@ -39,7 +39,8 @@ final class PatternStats implements Serializable {
       return;
     }
     if (n >= 0 && x.length != n) {
-      error = where + " has length " + x.length + ", expected " + n + " (as the patterns before it)";
+      error =
+          where + " has length " + x.length + ", expected " + n + " (as the patterns before it)";
       return;
     }
     n = x.length;
@@ -81,7 +82,8 @@ final class PatternStats implements Serializable {
       throw new IllegalArgumentException(error);
     }
     if (rows > Integer.MAX_VALUE) {
-      throw new IllegalArgumentException(rows + " patterns exceed the core's count limit (2^31 - 1)");
+      throw new IllegalArgumentException(
+          rows + " patterns exceed the core's count limit (2^31 - 1)");
     }
   }
 
@@ -93,7 +95,9 @@ final class PatternStats implements Serializable {
     return subtractMean && rows > 0 ? (float) (sum / ((double) rows * n)) : 0f;
   }
 
-  /** {@code max |x - rho|} in float32 from the extremes, exactly as the core's check computes it. */
+  /**
+   * {@code max |x - rho|} in float32 from the extremes, exactly as the core's check computes it.
+   */
   float maxAbsCentred(float rho) {
     return rows == 0 ? 0f : Math.max(Math.abs(max - rho), Math.abs(min - rho));
   }

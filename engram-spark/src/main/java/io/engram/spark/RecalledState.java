@@ -3,8 +3,8 @@ package io.engram.spark;
 import java.io.Serializable;
 
 /**
- * The outcome of recalling one query on a cluster: {@link io.engram.network.RecallResult} with
- * the query's id.
+ * The outcome of recalling one query on a cluster: {@link io.engram.network.RecallResult} with the
+ * query's id.
  *
  * @param id the query's id (its index when the queries came without ids)
  * @param state the final state (length N)

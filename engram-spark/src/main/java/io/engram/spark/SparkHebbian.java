@@ -30,18 +30,18 @@ import scala.Tuple2;
  *
  * <p>Strategies ({@link Strategy}): {@code COLLECT} brings the patterns to the driver and trains
  * there with the core (bit-identical to the core; the right choice for low-rank networks, whose
- * memory is P·N rather than N²); {@code REDUCE} computes one dense partial {@code S} per
- * partition ({@code mapPartitions}, in pattern order with the core's kernel) and sums the
- * partials with a tree reduction ({@code treeReduce}: no N x N zero value is shipped with the
- * tasks). {@code REDUCE} equals the core up to float32 rounding of the sum's association (exactly
- * whenever every partial sum is exact, e.g. ±1 patterns without centring; bit for bit with one
- * partition). For N too large for one machine, {@link #trainBlocked} reduces by block and writes
- * the weights block by block.
+ * memory is P·N rather than N²); {@code REDUCE} computes one dense partial {@code S} per partition
+ * ({@code mapPartitions}, in pattern order with the core's kernel) and sums the partials with a
+ * tree reduction ({@code treeReduce}: no N x N zero value is shipped with the tasks). {@code
+ * REDUCE} equals the core up to float32 rounding of the sum's association (exactly whenever every
+ * partial sum is exact, e.g. ±1 patterns without centring; bit for bit with one partition). For N
+ * too large for one machine, {@link #trainBlocked} reduces by block and writes the weights block by
+ * block.
  *
  * <p>The RDD is read twice (statistics, then sums): persist it if it is expensive to compute.
  * Validation matches the core (same length, finite values, overflow guard), with the problem named
- * by partition and row; a failed call leaves the network unchanged. Not thread-safe for one
- * network (it mutates it, as {@code train} does).
+ * by partition and row; a failed call leaves the network unchanged. Not thread-safe for one network
+ * (it mutates it, as {@code train} does).
  */
 public final class SparkHebbian {
 
@@ -88,7 +88,10 @@ public final class SparkHebbian {
    *     values that would overflow float32 weights; the network is then unchanged
    */
   public static TrainingRecord train(
-      AmariHopfieldNetwork network, HebbianRule rule, JavaRDD<float[]> patterns, Strategy strategy) {
+      AmariHopfieldNetwork network,
+      HebbianRule rule,
+      JavaRDD<float[]> patterns,
+      Strategy strategy) {
     Objects.requireNonNull(network, "network");
     Objects.requireNonNull(rule, "rule");
     Objects.requireNonNull(strategy, "strategy");
@@ -100,9 +103,7 @@ public final class SparkHebbian {
     int p = (int) stats.rows;
     int n = stats.n;
     if (strategy == Strategy.COLLECT
-        || strategy == Strategy.AUTO
-            && 2L * p <= n
-            && (long) p * n <= AUTO_COLLECT_MAX_VALUES) {
+        || strategy == Strategy.AUTO && 2L * p <= n && (long) p * n <= AUTO_COLLECT_MAX_VALUES) {
       List<float[]> rows = patterns.collect();
       return network.train(rule, PatternBlock.of(rows), o.preserveOnResize());
     }
@@ -116,18 +117,17 @@ public final class SparkHebbian {
   }
 
   /**
-   * One training call on zero weights for N too large to hold on one machine: the partial sums
-   * are reduced by (row block, column block), finished on the executors ({@code ± S / P}, zero
+   * One training call on zero weights for N too large to hold on one machine: the partial sums are
+   * reduced by (row block, column block), finished on the executors ({@code ± S / P}, zero
    * diagonal) and streamed to the driver one partition at a time, which writes them with {@link
-   * BlockedWeights} (the upper blocks as {@code .npy}, then the manifest). The result equals
-   * {@code train} on a fresh network up to the float32 association of the sums; {@link
+   * BlockedWeights} (the upper blocks as {@code .npy}, then the manifest). The result equals {@code
+   * train} on a fresh network up to the float32 association of the sums; {@link
    * BlockedWeights#read} loads it where N fits a dense matrix.
    *
    * <p>Executor memory: one chunk of patterns and the partition's map-side blocks (Spark spills
    * them to disk when needed); driver memory: one partition of finished blocks.
    *
-   * @param dir an existing folder on the driver's file system; its blocks and manifest are
-   *     replaced
+   * @param dir an existing folder on the driver's file system; its blocks and manifest are replaced
    * @param blockSize B, the side of a block (N need not be a multiple)
    * @return the record of the call (also in the manifest), or null for an empty RDD (nothing is
    *     written)
@@ -173,7 +173,8 @@ public final class SparkHebbian {
       }
       BlockedWeights.writeManifest(dir, n, blockSize, rec);
     } catch (IOException e) {
-      throw new UncheckedIOException("writing blocked weights to " + dir + ": " + e.getMessage(), e);
+      throw new UncheckedIOException(
+          "writing blocked weights to " + dir + ": " + e.getMessage(), e);
     }
     return rec;
   }
@@ -183,7 +184,12 @@ public final class SparkHebbian {
    * u}, so that a zero is never negative), diagonal zeroed on diagonal blocks when asked.
    */
   private static Tuple2<Long, float[]> finish(
-      Tuple2<Long, float[]> kv, int g, int blockSize, float divisor, boolean negate, boolean zeroDiagonal) {
+      Tuple2<Long, float[]> kv,
+      int g,
+      int blockSize,
+      float divisor,
+      boolean negate,
+      boolean zeroDiagonal) {
     float[] b = kv._2();
     for (int i = 0; i < b.length; i++) {
       float u = b[i];
@@ -206,8 +212,8 @@ public final class SparkHebbian {
   }
 
   /**
-   * One pass: P, N, sum, min and max; throws the first problem found, or values that would
-   * overflow float32 weights (the core's guard, with the core's rho).
+   * One pass: P, N, sum, min and max; throws the first problem found, or values that would overflow
+   * float32 weights (the core's guard, with the core's rho).
    */
   private static PatternStats stats(JavaRDD<float[]> patterns, HebbianOptions o) {
     Objects.requireNonNull(patterns, "patterns");

@@ -20,18 +20,18 @@ import org.apache.spark.broadcast.Broadcast;
 import scala.Tuple2;
 
 /**
- * Batch recall on Spark: the trained network is broadcast once (a snapshot of its weights, dense
- * or low-rank, and dynamics), and the queries are recalled where they lie, {@value #CHUNK} at a
- * time through the core's batch kernel ({@link AmariHopfieldNetwork#recallBatch}); with a seeded
- * random asynchronous order, one at a time as {@link AmariHopfieldNetwork#recall(float[],
- * RecallOptions, int)} with the query's id as its batch index. Nothing is collected: the result is a lazy RDD of the same partitioning, so it scales to
- * any number of queries (write it out, or aggregate it).
+ * Batch recall on Spark: the trained network is broadcast once (a snapshot of its weights, dense or
+ * low-rank, and dynamics), and the queries are recalled where they lie, {@value #CHUNK} at a time
+ * through the core's batch kernel ({@link AmariHopfieldNetwork#recallBatch}); with a seeded random
+ * asynchronous order, one at a time as {@link AmariHopfieldNetwork#recall(float[], RecallOptions,
+ * int)} with the query's id as its batch index. Nothing is collected: the result is a lazy RDD of
+ * the same partitioning, so it scales to any number of queries (write it out, or aggregate it).
  *
  * <p>Per query: {@code s <- cue}, then up to {@code maxIterations} steps of the network's dynamics
- * (or the options' override), stopping at an exact fixed point; the result carries the final
- * state, the steps, whether it converged and the energy {@code E = -1/2 sᵀWs + θ Σ s}. Results
- * equal the core's {@code recallBatch} over the queries in id order; a seeded random asynchronous
- * order uses the id as the query index, so ids must then lie in {@code 0..2^31-1}.
+ * (or the options' override), stopping at an exact fixed point; the result carries the final state,
+ * the steps, whether it converged and the energy {@code E = -1/2 sᵀWs + θ Σ s}. Results equal the
+ * core's {@code recallBatch} over the queries in id order; a seeded random asynchronous order uses
+ * the id as the query index, so ids must then lie in {@code 0..2^31-1}.
  *
  * <p>A query of the wrong length or with a non-finite value fails its task, and so the job, with
  * the core's {@link IllegalArgumentException} as the cause. Stateless; safe to call from several
@@ -48,8 +48,8 @@ public final class SparkRecall {
    * @param queries (id, cue) pairs; each cue must have length N and finite values
    * @param options recall options; listeners are not supported (they would run on executors)
    * @return one result per query, lazily computed, in the queries' partitioning and order
-   * @throws IllegalArgumentException if the options carry listeners or an asynchronous order
-   *     whose length is not N
+   * @throws IllegalArgumentException if the options carry listeners or an asynchronous order whose
+   *     length is not N
    */
   public static JavaRDD<RecalledState> recall(
       AmariHopfieldNetwork network, JavaPairRDD<Long, float[]> queries, RecallOptions options) {
@@ -62,9 +62,8 @@ public final class SparkRecall {
   }
 
   /**
-   * Recalls queries without ids; each result's id is its query's index in the RDD's order
-   * ({@code zipWithIndex}, which runs one small job to count the partitions when there are
-   * several).
+   * Recalls queries without ids; each result's id is its query's index in the RDD's order ({@code
+   * zipWithIndex}, which runs one small job to count the partitions when there are several).
    */
   public static JavaRDD<RecalledState> recall(
       AmariHopfieldNetwork network, JavaRDD<float[]> queries, RecallOptions options) {
@@ -73,8 +72,8 @@ public final class SparkRecall {
   }
 
   /**
-   * Queries recalled together on one task: one pass over the weights serves the whole chunk
-   * (the core's blocked batch kernel) instead of one pass per query.
+   * Queries recalled together on one task: one pass over the weights serves the whole chunk (the
+   * core's blocked batch kernel) instead of one pass per query.
    */
   static final int CHUNK = 256;
 
@@ -139,7 +138,12 @@ public final class SparkRecall {
     private final DynamicsSpec override; // null: the network's
     private final boolean randomOrder;
 
-    private Spec(int maxIterations, double energyTolerance, boolean reportEnergy, DynamicsSpec override, boolean randomOrder) {
+    private Spec(
+        int maxIterations,
+        double energyTolerance,
+        boolean reportEnergy,
+        DynamicsSpec override,
+        boolean randomOrder) {
       this.maxIterations = maxIterations;
       this.energyTolerance = energyTolerance;
       this.reportEnergy = reportEnergy;

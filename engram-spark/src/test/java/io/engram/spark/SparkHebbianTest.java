@@ -70,7 +70,8 @@ class SparkHebbianTest {
     float[][] x = LocalSpark.patterns(61, 40, true, 1);
     for (boolean anti : new boolean[] {false, true}) {
       for (boolean normalize : new boolean[] {true, false}) {
-        HebbianOptions o = HebbianOptions.DEFAULTS.withSubtractMean(false).withNormalizeByPatterns(normalize);
+        HebbianOptions o =
+            HebbianOptions.DEFAULTS.withSubtractMean(false).withNormalizeByPatterns(normalize);
         HebbianRule rule = anti ? HebbianRule.antiHebbian(o) : HebbianRule.hebbian(o);
         AmariHopfieldNetwork want = core(40, rule, x);
         AmariHopfieldNetwork got = AmariHopfieldNetwork.create(40);
@@ -85,7 +86,8 @@ class SparkHebbianTest {
   void reduceMatchesTheCoreWithinFloatToleranceWhenCentring() {
     float[][] x = LocalSpark.patterns(50, 33, false, 2);
     for (boolean zeroDiagonal : new boolean[] {true, false}) {
-      HebbianRule rule = HebbianRule.hebbian(HebbianOptions.DEFAULTS.withZeroDiagonal(zeroDiagonal));
+      HebbianRule rule =
+          HebbianRule.hebbian(HebbianOptions.DEFAULTS.withZeroDiagonal(zeroDiagonal));
       AmariHopfieldNetwork want = core(33, rule, x);
       AmariHopfieldNetwork got = AmariHopfieldNetwork.create(33);
       SparkHebbian.train(got, rule, rdd(x, 4), Strategy.REDUCE);
@@ -104,7 +106,8 @@ class SparkHebbianTest {
     float[][] b = LocalSpark.patterns(15, 26, true, 4);
     for (boolean preserve : new boolean[] {true, false}) {
       HebbianRule rule =
-          HebbianRule.hebbian(HebbianOptions.DEFAULTS.withSubtractMean(false).withPreserveOnResize(preserve));
+          HebbianRule.hebbian(
+              HebbianOptions.DEFAULTS.withSubtractMean(false).withPreserveOnResize(preserve));
       AmariHopfieldNetwork want = core(8, rule, a, b);
       AmariHopfieldNetwork got = AmariHopfieldNetwork.create(8);
       SparkHebbian.train(got, rule, rdd(a, 3), Strategy.REDUCE);
@@ -135,14 +138,20 @@ class SparkHebbianTest {
     float[][] ragged = LocalSpark.patterns(6, 5, true, 6);
     ragged[4] = new float[4];
     IllegalArgumentException e =
-        assertThrows(IllegalArgumentException.class, () -> SparkHebbian.train(net, rule, rdd(ragged, 2), Strategy.REDUCE));
+        assertThrows(
+            IllegalArgumentException.class,
+            () -> SparkHebbian.train(net, rule, rdd(ragged, 2), Strategy.REDUCE));
     assertTrue(e.getMessage().contains("has length 4, expected 5"), e.getMessage());
     float[][] nan = LocalSpark.patterns(6, 5, true, 7);
     nan[2][3] = Float.NaN;
-    e = assertThrows(IllegalArgumentException.class, () -> SparkHebbian.train(net, rule, rdd(nan, 2)));
+    e =
+        assertThrows(
+            IllegalArgumentException.class, () -> SparkHebbian.train(net, rule, rdd(nan, 2)));
     assertTrue(e.getMessage().contains("non-finite value NaN at index 3"), e.getMessage());
     float[][] huge = {{3e19f, 1f}, {1f, 1f}};
-    assertThrows(IllegalArgumentException.class, () -> SparkHebbian.train(net, rule, rdd(huge, 2), Strategy.REDUCE));
+    assertThrows(
+        IllegalArgumentException.class,
+        () -> SparkHebbian.train(net, rule, rdd(huge, 2), Strategy.REDUCE));
     assertEquals(5, net.numNeurons());
     assertEquals(0, net.history().size());
     assertArrayEquals(new float[25], net.weightMatrix());
@@ -164,9 +173,16 @@ class SparkHebbianTest {
         assertArrayEquals(want.weightMatrix(), got);
       }
     }
-    assertNull(SparkHebbian.trainBlocked(HebbianRule.hebbian(HebbianOptions.DEFAULTS),
-        sc.parallelize(List.<float[]>of(), 2), 8, tmp));
-    assertThrows(IllegalArgumentException.class,
-        () -> SparkHebbian.trainBlocked(HebbianRule.hebbian(HebbianOptions.DEFAULTS), rdd(x, 2), 0, tmp));
+    assertNull(
+        SparkHebbian.trainBlocked(
+            HebbianRule.hebbian(HebbianOptions.DEFAULTS),
+            sc.parallelize(List.<float[]>of(), 2),
+            8,
+            tmp));
+    assertThrows(
+        IllegalArgumentException.class,
+        () ->
+            SparkHebbian.trainBlocked(
+                HebbianRule.hebbian(HebbianOptions.DEFAULTS), rdd(x, 2), 0, tmp));
   }
 }

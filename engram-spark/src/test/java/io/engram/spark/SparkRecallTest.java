@@ -76,13 +76,21 @@ class SparkRecallTest {
     }
     List<RecallOptions> options = new ArrayList<>();
     options.add(RecallOptions.defaults());
-    options.add(RecallOptions.defaults().withDynamics(Dynamics.DEFAULT.withUpdateMode(UpdateMode.asynchronous(order))));
-    options.add(RecallOptions.defaults().withDynamics(Dynamics.DEFAULT.withUpdateMode(UpdateMode.asynchronous(99L))));
+    options.add(
+        RecallOptions.defaults()
+            .withDynamics(Dynamics.DEFAULT.withUpdateMode(UpdateMode.asynchronous(order))));
+    options.add(
+        RecallOptions.defaults()
+            .withDynamics(Dynamics.DEFAULT.withUpdateMode(UpdateMode.asynchronous(99L))));
     options.add(
         RecallOptions.defaults()
             .withMaxIterations(7)
             .withEnergyTolerance(1e-3)
-            .withDynamics(Dynamics.DEFAULT.withActivation(Activation.TANH).withTemperature(0.5).withThreshold(0.1)));
+            .withDynamics(
+                Dynamics.DEFAULT
+                    .withActivation(Activation.TANH)
+                    .withTemperature(0.5)
+                    .withThreshold(0.1)));
     options.add(RecallOptions.defaults().withReportEnergy(false).withMaxIterations(1));
     for (RecallOptions o : options) {
       List<RecallResult> want = net.recallBatch(cues, o);
@@ -94,14 +102,21 @@ class SparkRecallTest {
 
   @Test
   void keepsIdsAndTheNetworksOwnDynamics() {
-    AmariHopfieldNetwork async = AmariHopfieldNetwork.create(net.numNeurons(), Dynamics.DEFAULT.withUpdateMode(UpdateMode.asynchronous(5L)));
-    async.train(HebbianRule.hebbian(HebbianOptions.DEFAULTS), PatternBlock.of(Arrays.copyOf(cues, 3)), true);
+    AmariHopfieldNetwork async =
+        AmariHopfieldNetwork.create(
+            net.numNeurons(), Dynamics.DEFAULT.withUpdateMode(UpdateMode.asynchronous(5L)));
+    async.train(
+        HebbianRule.hebbian(HebbianOptions.DEFAULTS),
+        PatternBlock.of(Arrays.copyOf(cues, 3)),
+        true);
     List<Tuple2<Long, float[]>> keyed = new ArrayList<>();
     for (int q = cues.length - 1; q >= 0; q--) {
       keyed.add(new Tuple2<>((long) q, cues[q]));
     }
     List<RecalledState> got =
-        new ArrayList<>(SparkRecall.recall(async, sc.parallelizePairs(keyed, 4), RecallOptions.defaults()).collect());
+        new ArrayList<>(
+            SparkRecall.recall(async, sc.parallelizePairs(keyed, 4), RecallOptions.defaults())
+                .collect());
     got.sort(Comparator.comparingLong(RecalledState::id));
     assertSame(async.recallBatch(cues, RecallOptions.defaults()), got);
   }
@@ -123,7 +138,10 @@ class SparkRecallTest {
     assertEquals(count, converged);
   }
 
-  /** Query {@code part · count + i}, made on the executor (a static method: no test instance is captured). */
+  /**
+   * Query {@code part · count + i}, made on the executor (a static method: no test instance is
+   * captured).
+   */
   private static Iterator<float[]> generated(int part, int count, int n) {
     return new Iterator<>() {
       private int i;
@@ -148,10 +166,15 @@ class SparkRecallTest {
   @Test
   void rejectsWhatCannotRunOnExecutors() {
     RecallOptions listening = RecallOptions.defaults().withQueryListener((q, done, total, r) -> {});
-    assertThrows(IllegalArgumentException.class,
+    assertThrows(
+        IllegalArgumentException.class,
         () -> SparkRecall.recall(net, sc.parallelize(Arrays.asList(cues), 2), listening));
-    RecallOptions badOrder = RecallOptions.defaults().withDynamics(Dynamics.DEFAULT.withUpdateMode(UpdateMode.asynchronous(new int[] {1, 0})));
-    assertThrows(IllegalArgumentException.class,
+    RecallOptions badOrder =
+        RecallOptions.defaults()
+            .withDynamics(
+                Dynamics.DEFAULT.withUpdateMode(UpdateMode.asynchronous(new int[] {1, 0})));
+    assertThrows(
+        IllegalArgumentException.class,
         () -> SparkRecall.recall(net, sc.parallelize(Arrays.asList(cues), 2), badOrder));
   }
 }

@@ -33,8 +33,8 @@ import org.apache.spark.api.java.JavaSparkContext;
  * <p>Usage: {@code SparkBenchmark [P N Q]} (defaults 16384 8192 20000): P ±1 patterns of length N
  * to train on (dense weights); Q copies, 10% flipped, of the first N/10 of them to recall from a
  * network that stores those N/10 (weights chosen automatically, i.e. low-rank; sign, synchronous,
- * at most 20 steps). Each figure is the best of {@code engram.bench.reps} runs (default 2), after
- * a small warm-up.
+ * at most 20 steps). Each figure is the best of {@code engram.bench.reps} runs (default 2), after a
+ * small warm-up.
  */
 public final class SparkBenchmark {
 
@@ -87,7 +87,8 @@ public final class SparkBenchmark {
       trainCore(rule, wx, 1);
       trainCore(rule, wx, 2);
       trainSpark(rule, sc.parallelize(Arrays.asList(wx), 2), n);
-      recallSpark(trainCore(rule, wx, 2), sc.parallelize(Arrays.asList(wx), 2), RecallOptions.defaults());
+      recallSpark(
+          trainCore(rule, wx, 2), sc.parallelize(Arrays.asList(wx), 2), RecallOptions.defaults());
 
       out.printf(
           Locale.ROOT,
@@ -95,7 +96,12 @@ public final class SparkBenchmark {
           sc.version(),
           startup,
           Kernels.isVectorized() ? "Vector API" : "plain Java");
-      out.printf(Locale.ROOT, "training: P = %d, N = %d (%.1f GFLOP useful)%n", p, n, (double) p * n * n / 1e9);
+      out.printf(
+          Locale.ROOT,
+          "training: P = %d, N = %d (%.1f GFLOP useful)%n",
+          p,
+          n,
+          (double) p * n * n / 1e9);
       AmariHopfieldNetwork[] net = new AmariHopfieldNetwork[3];
       double c1 = best(reps, () -> net[0] = trainCore(rule, x, 1));
       double c2 = best(reps, () -> net[1] = trainCore(rule, x, 2));
@@ -122,7 +128,12 @@ public final class SparkBenchmark {
       row(out, "core, 1 thread (recallBatch)", r1, r1);
       row(out, "core, 2 threads (recallBatch)", r2, r1);
       row(out, "spark local[2], 8 partitions", rs, r1);
-      out.printf(Locale.ROOT, "  total steps: core %d, 2 threads %d, spark %d%n", steps[0], steps[1], steps[2]);
+      out.printf(
+          Locale.ROOT,
+          "  total steps: core %d, 2 threads %d, spark %d%n",
+          steps[0],
+          steps[1],
+          steps[2]);
     } finally {
       sc.stop();
     }
@@ -167,7 +178,8 @@ public final class SparkBenchmark {
   }
 
   /** The core's batch recall with its kernels on {@code threads} threads. */
-  private static long recallCore(AmariHopfieldNetwork net, float[][] cues, RecallOptions o, int threads) {
+  private static long recallCore(
+      AmariHopfieldNetwork net, float[][] cues, RecallOptions o, int threads) {
     int before = Kernels.parallelism();
     Kernels.setParallelism(threads);
     try {
@@ -181,7 +193,8 @@ public final class SparkBenchmark {
     }
   }
 
-  private static long recallSpark(AmariHopfieldNetwork net, JavaRDD<float[]> cues, RecallOptions o) {
+  private static long recallSpark(
+      AmariHopfieldNetwork net, JavaRDD<float[]> cues, RecallOptions o) {
     return SparkRecall.recall(net, cues, o).map(RecalledState::steps).reduce(Integer::sum);
   }
 
