@@ -98,7 +98,7 @@ public class KernelBenchmarks {
       force(impl);
       SplittableRandom r = new SplittableRandom(2);
       w = DenseWeights.zeros(n);
-      w.addHebbian(pm1(r, 20 * n), 20, 20f, false);
+      w.plusGram(pm1(r, 20 * n), 20, 0f, 20f, false, null);
       s = pm1(r, n * b);
       out = new float[n * b];
     }
@@ -135,7 +135,7 @@ public class KernelBenchmarks {
 
   @Benchmark
   public float[] syrk(Syrk st) {
-    Kernels.syrkAdd(st.n, st.p, st.t, st.w, st.p, false);
+    Kernels.syrkAdd(st.n, st.p, st.t, 0f, st.w, st.p, false, false, null);
     return st.w;
   }
 
@@ -163,7 +163,7 @@ public class KernelBenchmarks {
       force(impl);
       SplittableRandom r = new SplittableRandom(4);
       w = LowRankWeights.zeros(n);
-      w.addHebbian(pm1(r, p * n), p, p, false);
+      w.plusGram(pm1(r, p * n), p, 0f, p, false, null);
       s = pm1(r, n * b);
       out = new float[n * b];
     }

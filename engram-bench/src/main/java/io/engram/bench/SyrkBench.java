@@ -39,7 +39,7 @@ public final class SyrkBench {
       }
       float[] w = new float[n * n];
       double flop = 1.0 * p * n * (n + 1);
-      Kernels.syrkAdd(n, p, t, w, p, false); // warm-up
+      Kernels.syrkAdd(n, p, t, 0f, w, p, false, false, null); // warm-up
       for (int threads = 1; threads <= 2; threads++) {
         Kernels.setParallelism(threads);
         double best = Double.MAX_VALUE;
@@ -47,7 +47,7 @@ public final class SyrkBench {
         for (int r = 0; r < reps && (r < 2 || spent < 5); r++) { // at least 2, then up to ~5 s
           java.util.Arrays.fill(w, 0f);
           long t0 = System.nanoTime();
-          Kernels.syrkAdd(n, p, t, w, p, r % 2 == 1);
+          Kernels.syrkAdd(n, p, t, 0f, w, p, r % 2 == 1, false, null);
           double dt = (System.nanoTime() - t0) / 1e9;
           best = Math.min(best, dt);
           spent += dt;

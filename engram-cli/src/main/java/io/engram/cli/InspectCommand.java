@@ -6,7 +6,6 @@ import io.engram.io.ModelFile;
 import io.engram.learning.PatternBlock;
 import io.engram.network.AmariHopfieldNetwork;
 import io.engram.network.Dynamics;
-import io.engram.weights.LowRankWeights;
 import io.engram.weights.Weights;
 import java.io.PrintWriter;
 import java.nio.file.Path;
@@ -99,7 +98,7 @@ final class InspectCommand implements Callable<Integer> {
     r.put("num_neurons", n);
     r.put("stored_patterns", net.storedPatterns());
     r.put("training_calls", net.history().size());
-    r.put("weights", net.weights().representation());
+    r.put("weights", net.weights().representation().id());
     r.put("weights_bytes", net.weights().memoryBytes());
     r.put("capacity_estimate", net.storageCapacity());
     r.put("capacity_usage", (double) net.storedPatterns() / net.storageCapacity());
@@ -113,9 +112,8 @@ final class InspectCommand implements Callable<Integer> {
     r.put("max_abs_diagonal", diag);
     // the range needs every entry: read in place for dense weights; formed with the training
     // kernel for low-rank ones up to N = 8192 (256 MiB); beyond that it is not reported
-    float[] entries =
-        w instanceof LowRankWeights && n <= MAX_LOW_RANK_SCAN ? w.toDenseArray() : null;
-    if (entries != null || !(w instanceof LowRankWeights)) {
+    float[] entries = !w.isDense() && n <= MAX_LOW_RANK_SCAN ? w.toDenseArray() : null;
+    if (entries != null || w.isDense()) {
       double min = Double.POSITIVE_INFINITY;
       double max = Double.NEGATIVE_INFINITY;
       for (int i = 0; i < n; i++) {
@@ -131,8 +129,9 @@ final class InspectCommand implements Callable<Integer> {
       r.put("weight_min", null);
       r.put("weight_max", null);
     }
-    if (w instanceof LowRankWeights lr) {
-      r.put("rank", lr.rank());
+    Map<String, Object> facts = ModelFile.describeWeights(w);
+    if (facts.containsKey("rank")) {
+      r.put("rank", facts.get("rank"));
     }
     Dynamics d = net.dynamics();
     Map<String, Object> dyn = new LinkedHashMap<>();

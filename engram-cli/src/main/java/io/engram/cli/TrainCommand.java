@@ -4,9 +4,9 @@ import io.engram.io.ModelFile;
 import io.engram.learning.HebbianOptions;
 import io.engram.learning.HebbianRule;
 import io.engram.learning.PatternBlock;
-import io.engram.learning.TrainingRecord;
 import io.engram.network.AmariHopfieldNetwork;
 import io.engram.network.Dynamics;
+import io.engram.network.TrainingRecord;
 import io.engram.weights.WeightsMode;
 import java.nio.file.Path;
 import java.util.List;
@@ -163,7 +163,7 @@ final class TrainCommand implements Callable<Integer> {
       }
       bar.setTask("storing " + block.count() + " patterns");
       // the dense update reports its progress (low-rank training is too quick to need it)
-      rec = net.train(learning, block, preserveOnResize, bar::fraction);
+      rec = learning.train(net, block, preserveOnResize, bar::fraction);
       bar.setTask("writing " + out);
       ModelFile.write(out, net);
     }

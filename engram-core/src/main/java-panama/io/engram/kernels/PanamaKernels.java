@@ -17,9 +17,25 @@ import jdk.incubator.vector.VectorSpecies;
  */
 final class PanamaKernels implements KernelProvider {
 
-  private static final VectorSpecies<Float> S = FloatVector.SPECIES_PREFERRED;
+  private static final VectorSpecies<Float> S = species();
   private static final int L = S.length();
   private static final boolean WIDE = L == 16;
+
+  /**
+   * The preferred species, or a narrower one when the system property {@value
+   * Kernels#VECTOR_BITS_PROPERTY} asks for it (a static final, so the JIT treats it as a constant).
+   */
+  private static VectorSpecies<Float> species() {
+    VectorSpecies<Float> preferred = FloatVector.SPECIES_PREFERRED;
+    int bits = Integer.getInteger(Kernels.VECTOR_BITS_PROPERTY, preferred.vectorBitSize());
+    if (bits >= preferred.vectorBitSize()) {
+      return preferred;
+    }
+    if (bits >= 256) {
+      return FloatVector.SPECIES_256;
+    }
+    return FloatVector.SPECIES_128;
+  }
 
   PanamaKernels() {
     // a smoke test, so that a broken Vector API fails here (and falls back) rather than later

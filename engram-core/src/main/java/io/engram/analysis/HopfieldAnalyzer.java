@@ -2,7 +2,6 @@ package io.engram.analysis;
 
 import io.engram.learning.PatternBlock;
 import io.engram.network.AmariHopfieldNetwork;
-import io.engram.weights.LowRankWeights;
 import io.engram.weights.Weights;
 
 /**
@@ -67,21 +66,16 @@ public final class HopfieldAnalyzer {
     return e;
   }
 
-  /** {@code -1/2 sᵀWs + θ Σ s} in float64. */
+  /**
+   * {@code -1/2 sᵀWs + θ Σ s}: the network's energy ({@link AmariHopfieldNetwork#energy(float[])},
+   * summed in float64 and rounded to float32 once).
+   */
   public double energy(float[] s) {
-    Weights w = network.weights();
-    if (s.length != w.size()) {
-      throw new IllegalArgumentException("state has length " + s.length + ", expected " + w.size());
+    if (s.length != network.numNeurons()) {
+      throw new IllegalArgumentException(
+          "state has length " + s.length + ", expected " + network.numNeurons());
     }
-    float[] field = new float[s.length];
-    w.multiply(s, field);
-    double quad = 0;
-    double sum = 0;
-    for (int i = 0; i < s.length; i++) {
-      quad += (double) s[i] * field[i];
-      sum += s[i];
-    }
-    return -0.5 * quad + network.dynamics().threshold() * sum;
+    return network.energy(s);
   }
 
   /** Overlap of the state with each stored pattern. */
@@ -162,15 +156,15 @@ public final class HopfieldAnalyzer {
   }
 
   /**
-   * {@code ‖W - Wᵀ‖_F / ‖W‖_F}; 0 for symmetric weights, NaN for all-zero weights. Low-rank weights
-   * ({@code Σ ±T_bᵀT_b / d_b + diag(g)}) are symmetric by construction (their entries {@code
-   * W[i][j]} and {@code W[j][i]} are the same sums in the same order): 0 without a scan, NaN when
-   * they hold nothing. Dense weights are scanned in O(N²).
+   * {@code ‖W - Wᵀ‖_F / ‖W‖_F}; 0 for symmetric weights, NaN for all-zero weights. Weights in a
+   * low-rank form ({@code Σ ±T_bᵀT_b / d_b + diag(g)}) are symmetric by construction (their entries
+   * {@code W[i][j]} and {@code W[j][i]} are the same sums in the same order): 0 without a scan, NaN
+   * when they hold nothing. Dense weights are scanned in O(N²).
    */
   public static double symmetryError(Weights w) {
     int n = w.size();
-    if (w instanceof LowRankWeights lr) {
-      boolean zero = lr.rank() == 0;
+    if (!w.isDense()) {
+      boolean zero = w.rank() == 0;
       for (int i = 0; zero && i < n; i++) {
         zero = w.get(i, i) == 0f;
       }

@@ -1,7 +1,7 @@
 package io.engram.io;
 
 import io.engram.internal.Json;
-import io.engram.learning.TrainingRecord;
+import io.engram.network.TrainingRecord;
 import io.engram.weights.DenseWeights;
 import io.engram.weights.Weights;
 import java.io.IOException;

@@ -1,13 +1,12 @@
 package io.engram.io;
 
 import io.engram.internal.Json;
-import io.engram.learning.TrainingRecord;
 import io.engram.network.Activation;
 import io.engram.network.AmariHopfieldNetwork;
 import io.engram.network.Dynamics;
+import io.engram.network.TrainingRecord;
 import io.engram.network.UpdateMode;
-import io.engram.weights.DenseWeights;
-import io.engram.weights.LowRankWeights;
+import io.engram.weights.Representation;
 import io.engram.weights.Weights;
 import io.engram.weights.WeightsMode;
 import java.io.IOException;
@@ -27,7 +26,8 @@ import java.util.Set;
  * <ul>
  *   <li>{@code meta.json}: format name {@code engram-model}, format version, N, the weight
  *       representation, the dynamics, and the training history (rule, options, P, rho per call);
- *   <li>{@code W.npy}: the dense float32 N x N weights ({@code np.load(model)["W"]});
+ *   <li>the weights, as their representation's codec stores them (dense: {@code W.npy}, the float32
+ *       N x N matrix, {@code np.load(model)["W"]}; see {@link WeightsCodec});
  *   <li>{@code state.npy}: the float32 state;
  *   <li>{@code order.npy}: the int32 asynchronous order, when the model has a fixed one.
  * </ul>
@@ -35,10 +35,11 @@ import java.util.Set;
  * <p>Writing is atomic (temporary file and rename): a failure leaves an existing file untouched.
  * Reading validates everything: the zip structure, the entry names (no others allowed), entry sizes
  * against the sizes N implies (before reading them), the JSON metadata (format, version, types and
- * ranges), every array's dtype and shape, and finiteness of the weights. No code is executed and
- * nothing is deserialised but numbers and strings; {@link NpzFile} checks sizes, CRCs and the zip
- * directory. The format is documented in {@code docs/MODEL_FORMAT.md}. Errors are {@link
- * EngramFormatException}s naming the file and the problem.
+ * ranges), every array's dtype and shape, finiteness of the weights, and that the stored weights
+ * cannot overflow float32 when combined. No code is executed and nothing is deserialised but
+ * numbers and strings; {@link NpzFile} checks sizes, CRCs and the zip directory. The format is
+ * documented in {@code docs/MODEL_FORMAT.md}. Errors are {@link EngramFormatException}s naming the
+ * file and the problem.
  */
 public final class ModelFile {
 
@@ -50,13 +51,7 @@ public final class ModelFile {
 
   private static final long MAX_META_BYTES = 1 << 22;
   private static final String META = "meta.json";
-  private static final Set<String> KNOWN =
-      Set.of(META, "W.npy", "state.npy", "order.npy", "base_diagonal.npy");
-  private static final java.util.regex.Pattern FACTOR =
-      java.util.regex.Pattern.compile("T(0|[1-9][0-9]{0,3})\\.npy");
-
-  /** The most factors (training calls) a low-rank model may hold. */
-  private static final int MAX_FACTORS = NpzFile.MAX_MEMBERS - 8;
+  private static final Set<String> COMMON = Set.of(META, "state.npy", "order.npy");
 
   private ModelFile() {}
 
@@ -70,10 +65,21 @@ public final class ModelFile {
    * file ({@link NpzFile.Builder#writeTo}).
    */
   public static NpzFile.Builder builder(AmariHopfieldNetwork network) {
-    byte[] metaBytes = (Json.writePretty(meta(network)) + "\n").getBytes(StandardCharsets.UTF_8);
     int n = network.numNeurons();
-    NpzFile.Builder b = NpzFile.builder().putBytes(META, metaBytes);
-    putWeights(b, network.weights());
+    NpzFile.Builder b = NpzFile.builder();
+    Map<String, Object> meta = new LinkedHashMap<>();
+    meta.put("format", FORMAT);
+    meta.put("version", VERSION);
+    meta.put("num_neurons", n);
+    Weights w = network.weights();
+    meta.put("weights", w.representation().id());
+    Map<String, Object> codecFields = new LinkedHashMap<>();
+    WeightsCodec.of(w.representation()).write(b, codecFields, w);
+    meta.putAll(codecFields);
+    meta.put("weights_mode", network.weightsMode().id());
+    meta.put("dynamics", dynamicsJson(network.dynamics()));
+    meta.put("history", historyJson(network.history()));
+    b.putBytes(META, (Json.writePretty(meta) + "\n").getBytes(StandardCharsets.UTF_8));
     b.put("state", NdArray.ofFloats(network.state(), n));
     if (network.dynamics().updateMode() instanceof UpdateMode.FixedOrder f) {
       b.put("order", NdArray.ofInts(f.order(), n));
@@ -81,47 +87,7 @@ public final class ModelFile {
     return b;
   }
 
-  /** The members that hold the weights, by representation ({@code meta.json}'s "weights"). */
-  private static void putWeights(NpzFile.Builder b, Weights w) {
-    // "dense": W.npy, float32 N x N.
-    // "low-rank": T0.npy, T1.npy, ... (float32 P_k x N, the centred patterns of call k) and
-    // base_diagonal.npy (float32 N); the calls' divisors and signs are in meta.json "factors".
-    // Readers refuse "weights" values they do not know.
-    int n = w.size();
-    if (w instanceof LowRankWeights lr) {
-      List<LowRankWeights.Factor> fs = lr.factors();
-      for (int k = 0; k < fs.size(); k++) {
-        LowRankWeights.Factor f = fs.get(k);
-        b.put("T" + k, NdArray.ofFloats(f.patterns(), f.rows(), n));
-      }
-      b.put("base_diagonal", NdArray.ofFloats(lr.baseDiagonal(), n));
-      return;
-    }
-    b.put("W", NdArray.ofFloats(w.toDenseArray(), n, n));
-  }
-
-  private static Map<String, Object> meta(AmariHopfieldNetwork net) {
-    Map<String, Object> m = new LinkedHashMap<>();
-    m.put("format", FORMAT);
-    m.put("version", VERSION);
-    m.put("num_neurons", net.numNeurons());
-    if (net.weights() instanceof LowRankWeights lr) {
-      m.put("weights", "low-rank");
-      List<Object> fs = new ArrayList<>();
-      for (LowRankWeights.Factor f : lr.factors()) {
-        Map<String, Object> e = new LinkedHashMap<>();
-        e.put("rows", f.rows());
-        e.put("divisor", (double) f.divisor());
-        e.put("negate", f.negate());
-        e.put("zero_diagonal_after", f.zeroDiagonalAfter());
-        fs.add(e);
-      }
-      m.put("factors", fs);
-    } else {
-      m.put("weights", "dense");
-    }
-    m.put("weights_mode", net.weightsMode().id());
-    Dynamics d = net.dynamics();
+  private static Map<String, Object> dynamicsJson(Dynamics d) {
     Map<String, Object> dyn = new LinkedHashMap<>();
     dyn.put("activation", d.activation().id());
     dyn.put("temperature", (double) d.temperature());
@@ -136,14 +102,13 @@ public final class ModelFile {
     } else {
       dyn.put("update", "sync");
     }
-    m.put("dynamics", dyn);
-    m.put("history", historyJson(net.history()));
-    return m;
+    return dyn;
   }
 
   /**
    * The training history as {@code meta.json} stores it: per call, {@code rule}, {@code options},
-   * {@code patterns}, {@code neurons} and {@code rho} (null when the call did not centre).
+   * {@code patterns}, {@code neurons}, {@code rho} (null when the call did not centre) and, for
+   * calls that do not store their patterns (unlearning), {@code "stores": false}.
    */
   public static List<Object> historyJson(List<TrainingRecord> history) {
     List<Object> hist = new ArrayList<>();
@@ -154,9 +119,20 @@ public final class ModelFile {
       h.put("patterns", r.patterns());
       h.put("neurons", r.neurons());
       h.put("rho", Float.isNaN(r.rho()) ? null : (Object) (double) r.rho());
+      if (!r.stores()) {
+        h.put("stores", false);
+      }
       hist.add(h);
     }
     return hist;
+  }
+
+  /**
+   * Facts about a network's weights for people and tools beyond size and memory (e.g. the rank of
+   * low-rank weights), from their representation's codec.
+   */
+  public static Map<String, Object> describeWeights(Weights w) {
+    return WeightsCodec.of(w.representation()).describe(w);
   }
 
   /**
@@ -167,16 +143,8 @@ public final class ModelFile {
    */
   public static AmariHopfieldNetwork read(Path file) throws IOException {
     try (NpzFile npz = NpzFile.open(file)) {
-      for (String name : npz.memberNames()) {
-        if (!KNOWN.contains(name) && !FACTOR.matcher(name).matches()) {
-          throw new EngramFormatException(
-              file + ": unexpected member '" + name + "' in model file");
-        }
-      }
-      for (String required : List.of(META, "state.npy")) {
-        if (!npz.contains(required)) {
-          throw new EngramFormatException(file + ": model file lacks '" + required + "'");
-        }
+      if (!npz.contains(META)) {
+        throw new EngramFormatException(file + ": model file lacks '" + META + "'");
       }
       byte[] metaBytes = npz.bytes(META, MAX_META_BYTES);
       Map<String, Object> meta;
@@ -205,7 +173,7 @@ public final class ModelFile {
       throw new EngramFormatException(
           file + ": not an Engram model (format is " + meta.get("format") + ")");
     }
-    long version = integer(meta, "version");
+    long version = Members.integer(meta, "version");
     if (version < 1 || version > VERSION) {
       throw new EngramFormatException(
           file
@@ -215,230 +183,117 @@ public final class ModelFile {
               + VERSION
               + ")");
     }
-    long nl = integer(meta, "num_neurons");
-    long maxN = "dense".equals(meta.get("weights")) ? DenseWeights.MAX_SIZE : Npy.MAX_ELEMENTS;
-    if (nl < 1 || nl > maxN) {
-      throw new EngramFormatException(file + ": num_neurons " + nl + " out of range 1.." + maxN);
+    Representation rep;
+    try {
+      rep = Representation.fromId(String.valueOf(meta.get("weights")));
+    } catch (IllegalArgumentException e) {
+      throw new EngramFormatException(file + ": " + e.getMessage(), e);
+    }
+    WeightsCodec codec = WeightsCodec.of(rep);
+    for (String name : zip.memberNames()) {
+      if (!COMMON.contains(name) && !codec.owns(name)) {
+        for (Representation other : Representation.values()) {
+          if (WeightsCodec.of(other).owns(name)) {
+            throw new EngramFormatException(
+                file + ": a " + rep.id() + " model must not hold " + name);
+          }
+        }
+        throw new EngramFormatException(file + ": unexpected member '" + name + "' in model file");
+      }
+    }
+    if (!zip.contains("state.npy")) {
+      throw new EngramFormatException(file + ": model file lacks 'state.npy'");
+    }
+    long nl = Members.integer(meta, "num_neurons");
+    if (nl < 1 || nl > Npy.MAX_ELEMENTS) {
+      throw new EngramFormatException(
+          file + ": num_neurons " + nl + " out of range 1.." + Npy.MAX_ELEMENTS);
     }
     int n = (int) nl;
-    Map<String, Object> dyn = object(meta, "dynamics");
-    Activation act = Activation.parse(string(dyn, "activation"));
-    float temperature = (float) number(dyn, "temperature");
-    float threshold = (float) number(dyn, "threshold");
-    String update = string(dyn, "update");
+    Dynamics dynamics = dynamics(zip, Members.object(meta, "dynamics"), n, file);
+    Weights weights = codec.read(zip, meta, n, file);
+    if (!(weights.maxAbsBound() <= AmariHopfieldNetwork.MAX_WEIGHT)) {
+      throw new EngramFormatException(
+          file
+              + ": the stored weights can reach "
+              + (float) weights.maxAbsBound()
+              + " in magnitude when combined, beyond the float32 limit "
+              + (float) AmariHopfieldNetwork.MAX_WEIGHT);
+    }
+    NdArray s = zip.array("state.npy", 4L * n);
+    Members.expectShape(s, file, "state.npy", n);
+    Members.expectDType(s, file, "state.npy", DType.FLOAT32);
+    WeightsMode mode =
+        meta.containsKey("weights_mode")
+            ? WeightsMode.parse(Members.string(meta, "weights_mode"))
+            : weights.isDense() ? WeightsMode.DENSE : WeightsMode.AUTO;
+    return AmariHopfieldNetwork.restore(
+        weights, mode, dynamics, s.toFloatArray(), history(meta, file));
+  }
+
+  private static Dynamics dynamics(NpzFile zip, Map<String, Object> dyn, int n, Path file)
+      throws IOException {
+    Activation act = Activation.parse(Members.string(dyn, "activation"));
+    float temperature = (float) Members.number(dyn, "temperature");
+    float threshold = (float) Members.number(dyn, "threshold");
+    String update = Members.string(dyn, "update");
     UpdateMode mode;
     if ("sync".equals(update)) {
       mode = UpdateMode.synchronous();
     } else if ("async".equals(update)) {
       if (dyn.containsKey("seed")) {
-        mode = UpdateMode.asynchronous(integer(dyn, "seed"));
+        mode = UpdateMode.asynchronous(Members.integer(dyn, "seed"));
       } else {
         if (!zip.contains("order.npy")) {
           throw new EngramFormatException(file + ": async model without a seed or order.npy");
         }
         NdArray o = zip.array("order.npy", 4L * n);
-        expectShape(o, file, "order.npy", n);
+        Members.expectShape(o, file, "order.npy", n);
         mode = UpdateMode.asynchronous(o.toIntArray());
       }
     } else {
       throw new EngramFormatException(file + ": unknown update mode '" + update + "'");
     }
-    Dynamics dynamics = new Dynamics(act, temperature, threshold, mode);
+    return new Dynamics(act, temperature, threshold, mode);
+  }
 
-    Weights weights = readWeights(zip, meta, n, file);
-    NdArray s = zip.array("state.npy", 4L * n);
-    expectShape(s, file, "state.npy", n);
-    expectDType(s, file, "state.npy", DType.FLOAT32);
-    float[] state = s.toFloatArray();
-    AmariHopfieldNetwork net = AmariHopfieldNetwork.of(weights, dynamics);
-    net.setState(state);
-    if (meta.containsKey("weights_mode")) {
-      WeightsMode wm = WeightsMode.parse(string(meta, "weights_mode"));
-      if (wm == WeightsMode.DENSE && !(weights instanceof DenseWeights)
-          || wm == WeightsMode.LOW_RANK && !(weights instanceof LowRankWeights)) {
-        throw new EngramFormatException(
-            file + ": weights_mode " + wm.id() + " does not match the stored weights");
-      }
-      net.setWeightsMode(wm);
-    }
-
+  private static List<TrainingRecord> history(Map<String, Object> meta, Path file)
+      throws EngramFormatException {
     List<TrainingRecord> history = new ArrayList<>();
     Object h = meta.get("history");
-    if (h != null) {
-      if (!(h instanceof List)) {
-        throw new EngramFormatException(file + ": history is not a list");
-      }
-      for (Object o : (List<?>) h) {
-        if (!(o instanceof Map)) {
-          throw new EngramFormatException(file + ": history entry is not an object");
-        }
-        @SuppressWarnings("unchecked")
-        Map<String, Object> r = (Map<String, Object>) o;
-        Map<String, String> opts = new LinkedHashMap<>();
-        Object ro = r.get("options");
-        if (ro instanceof Map<?, ?> om) {
-          for (Map.Entry<?, ?> e : om.entrySet()) {
-            opts.put(String.valueOf(e.getKey()), String.valueOf(e.getValue()));
-          }
-        }
-        Object rho = r.get("rho");
-        history.add(
-            new TrainingRecord(
-                string(r, "rule"),
-                opts,
-                count(r, "patterns"),
-                count(r, "neurons"),
-                rho == null ? Float.NaN : (float) ((Number) rho).doubleValue()));
-      }
+    if (h == null) {
+      return history;
     }
-    net.setHistory(history);
-    return net;
-  }
-
-  private static Weights readWeights(NpzFile npz, Map<String, Object> meta, int n, Path file)
-      throws IOException {
-    Object rep = meta.get("weights");
-    if ("dense".equals(rep)) {
-      if (!npz.contains("W.npy")) {
-        throw new EngramFormatException(file + ": model file lacks 'W.npy'");
-      }
-      NdArray w = npz.array("W.npy", 4L * n * n);
-      expectShape(w, file, "W.npy", n, n);
-      expectDType(w, file, "W.npy", DType.FLOAT32);
-      return DenseWeights.of(n, w.toFloatArray());
+    if (!(h instanceof List)) {
+      throw new EngramFormatException(file + ": history is not a list");
     }
-    if ("low-rank".equals(rep)) {
-      if (npz.contains("W.npy")) {
-        throw new EngramFormatException(file + ": a low-rank model must not hold W.npy");
+    for (Object o : (List<?>) h) {
+      if (!(o instanceof Map)) {
+        throw new EngramFormatException(file + ": history entry is not an object");
       }
-      Object fo = meta.get("factors");
-      if (!(fo instanceof List<?> list)) {
-        throw new EngramFormatException(file + ": low-rank model without a 'factors' list");
-      }
-      if (list.size() > MAX_FACTORS) {
-        throw new EngramFormatException(
-            file + ": " + list.size() + " factors, more than " + MAX_FACTORS);
-      }
-      for (String name : npz.memberNames()) {
-        java.util.regex.Matcher mt = FACTOR.matcher(name);
-        if (mt.matches() && Integer.parseInt(mt.group(1)) >= list.size()) {
-          throw new EngramFormatException(
-              file + ": member '" + name + "' has no entry in 'factors'");
+      @SuppressWarnings("unchecked")
+      Map<String, Object> r = (Map<String, Object>) o;
+      Map<String, String> opts = new LinkedHashMap<>();
+      Object ro = r.get("options");
+      if (ro instanceof Map<?, ?> om) {
+        for (Map.Entry<?, ?> e : om.entrySet()) {
+          opts.put(String.valueOf(e.getKey()), String.valueOf(e.getValue()));
         }
       }
-      List<LowRankWeights.Factor> factors = new ArrayList<>();
-      for (int k = 0; k < list.size(); k++) {
-        if (!(list.get(k) instanceof Map)) {
-          throw new EngramFormatException(file + ": factor " + k + " is not an object");
-        }
-        @SuppressWarnings("unchecked")
-        Map<String, Object> f = (Map<String, Object>) list.get(k);
-        int rows = count(f, "rows");
-        String member = "T" + k + ".npy";
-        if (!npz.contains(member)) {
-          throw new EngramFormatException(file + ": low-rank model lacks '" + member + "'");
-        }
-        NdArray t = npz.array(member, 4L * rows * n);
-        expectShape(t, file, member, rows, n);
-        expectDType(t, file, member, DType.FLOAT32);
-        factors.add(
-            new LowRankWeights.Factor(
-                t.toFloatArray(),
-                rows,
-                (float) number(f, "divisor"),
-                bool(f, "negate"),
-                bool(f, "zero_diagonal_after")));
-      }
-      if (!npz.contains("base_diagonal.npy")) {
-        throw new EngramFormatException(file + ": low-rank model lacks 'base_diagonal.npy'");
-      }
-      NdArray base = npz.array("base_diagonal.npy", 4L * n);
-      expectShape(base, file, "base_diagonal.npy", n);
-      expectDType(base, file, "base_diagonal.npy", DType.FLOAT32);
-      return LowRankWeights.of(n, factors, base.toFloatArray());
+      Object rho = r.get("rho");
+      String rule = Members.string(r, "rule");
+      // files written before "stores" existed: only anti-Hebbian calls did not store
+      boolean stores =
+          r.containsKey("stores") ? Members.bool(r, "stores") : !rule.startsWith("anti");
+      history.add(
+          new TrainingRecord(
+              rule,
+              opts,
+              Members.count(r, "patterns"),
+              Members.count(r, "neurons"),
+              rho == null ? Float.NaN : (float) ((Number) rho).doubleValue(),
+              stores));
     }
-    throw new EngramFormatException(
-        file
-            + ": unsupported weight representation '"
-            + rep
-            + "' (this Engram reads: dense, low-rank)");
-  }
-
-  private static void expectDType(NdArray a, Path file, String name, DType d)
-      throws EngramFormatException {
-    if (a.dtype() != d) {
-      throw new EngramFormatException(
-          file + ": " + name + " has dtype " + a.dtype().code() + ", expected " + d.code());
-    }
-  }
-
-  private static void expectShape(NdArray a, Path file, String name, int... shape)
-      throws EngramFormatException {
-    if (!java.util.Arrays.equals(a.shape(), shape)) {
-      throw new EngramFormatException(
-          file
-              + ": "
-              + name
-              + " has shape "
-              + java.util.Arrays.toString(a.shape())
-              + ", expected "
-              + java.util.Arrays.toString(shape));
-    }
-  }
-
-  private static Object field(Map<String, Object> m, String key) {
-    if (!m.containsKey(key) || m.get(key) == null) {
-      throw new IllegalArgumentException("missing '" + key + "'");
-    }
-    return m.get(key);
-  }
-
-  private static long integer(Map<String, Object> m, String key) {
-    Object v = field(m, key);
-    if (!(v instanceof Long)) {
-      throw new IllegalArgumentException("'" + key + "' is " + v + ", expected an integer");
-    }
-    return (Long) v;
-  }
-
-  private static int count(Map<String, Object> m, String key) {
-    long v = integer(m, key);
-    if (v < 0 || v > Integer.MAX_VALUE) {
-      throw new IllegalArgumentException("'" + key + "' is " + v + ", expected a count");
-    }
-    return (int) v;
-  }
-
-  private static boolean bool(Map<String, Object> m, String key) {
-    Object v = field(m, key);
-    if (!(v instanceof Boolean)) {
-      throw new IllegalArgumentException("'" + key + "' is " + v + ", expected true or false");
-    }
-    return (Boolean) v;
-  }
-
-  private static double number(Map<String, Object> m, String key) {
-    Object v = field(m, key);
-    if (!(v instanceof Number)) {
-      throw new IllegalArgumentException("'" + key + "' is " + v + ", expected a number");
-    }
-    return ((Number) v).doubleValue();
-  }
-
-  private static String string(Map<String, Object> m, String key) {
-    Object v = field(m, key);
-    if (!(v instanceof String)) {
-      throw new IllegalArgumentException("'" + key + "' is " + v + ", expected a string");
-    }
-    return (String) v;
-  }
-
-  @SuppressWarnings("unchecked")
-  private static Map<String, Object> object(Map<String, Object> m, String key) {
-    Object v = field(m, key);
-    if (!(v instanceof Map)) {
-      throw new IllegalArgumentException("'" + key + "' is not an object");
-    }
-    return (Map<String, Object>) v;
+    return history;
   }
 }

@@ -34,7 +34,42 @@ final class Parallel {
           null,
           false);
 
+  private static volatile int parallelism = defaultParallelism();
+
+  private static final ThreadLocal<int[]> SEQUENTIAL_DEPTH =
+      ThreadLocal.withInitial(() -> new int[1]);
+
   private Parallel() {}
+
+  private static int defaultParallelism() {
+    int cpus = Runtime.getRuntime().availableProcessors();
+    Integer p = Integer.getInteger(Kernels.THREADS_PROPERTY);
+    return p == null || p < 1 ? cpus : p;
+  }
+
+  /** See {@link Kernels#parallelism()}. */
+  static int parallelism() {
+    return parallelism;
+  }
+
+  /** See {@link Kernels#setParallelism(int)}. */
+  static void setParallelism(int threads) {
+    if (threads < 1) {
+      throw new IllegalArgumentException("parallelism must be >= 1, got " + threads);
+    }
+    parallelism = threads;
+  }
+
+  /** See {@link Kernels#sequentially}. */
+  static <T> T sequentially(java.util.function.Supplier<T> body) {
+    int[] depth = SEQUENTIAL_DEPTH.get();
+    depth[0]++;
+    try {
+      return body.get();
+    } finally {
+      depth[0]--;
+    }
+  }
 
   /** One work item; {@code scratch} is a per-thread tile buffer of MR*NR floats. */
   @FunctionalInterface
@@ -47,10 +82,10 @@ final class Parallel {
     if (items <= 1
         || work < MIN_PARALLEL_WORK
         || ForkJoinTask.inForkJoinPool()
-        || Kernels.inSequentialSection()) {
+        || SEQUENTIAL_DEPTH.get()[0] > 0) {
       return 1;
     }
-    return Math.min(Kernels.parallelism(), items);
+    return Math.min(parallelism, items);
   }
 
   /**

@@ -1,8 +1,13 @@
 package io.engram.learning;
 
+import io.engram.network.TrainingRecord;
+import io.engram.network.WeightUpdate;
+import io.engram.weights.TrainingListener;
 import io.engram.weights.Weights;
+import io.engram.weights.WeightsMode;
 import java.util.LinkedHashMap;
 import java.util.Map;
+import java.util.Objects;
 
 /**
  * The Hebbian ({@code +}) and anti-Hebbian ({@code -}) outer-product rule of CANNs' {@code
@@ -19,6 +24,11 @@ import java.util.Map;
  * mean, the outer products are summed in float32 in pattern order, then divided by P. Each call has
  * its own {@code rho} and P, so {@code train(A); train(B)} differs from {@code train(A ∪ B)}.
  *
+ * <p>The update has a low-rank form ({@link io.engram.weights.LowRankWeights} keeps the centred
+ * patterns of each call); under {@link WeightsMode#AUTO} it stays low-rank while that is cheaper,
+ * then continues on dense weights. Anti-Hebbian calls unlearn: they do not count as stored
+ * patterns.
+ *
  * <p>Hebb, D. O. (1949), The Organization of Behavior; Hopfield, J. J. (1982), PNAS 79:2554.
  * Immutable and thread-safe.
  */
@@ -29,17 +39,17 @@ public final class HebbianRule implements LearningRule {
 
   private HebbianRule(boolean anti, HebbianOptions options) {
     this.anti = anti;
-    this.options = options;
+    this.options = Objects.requireNonNull(options, "options");
   }
 
   /** The Hebbian rule ({@code +}). */
   public static HebbianRule hebbian(HebbianOptions options) {
-    return new HebbianRule(false, java.util.Objects.requireNonNull(options, "options"));
+    return new HebbianRule(false, options);
   }
 
   /** The anti-Hebbian rule ({@code -}). */
   public static HebbianRule antiHebbian(HebbianOptions options) {
-    return new HebbianRule(true, java.util.Objects.requireNonNull(options, "options"));
+    return new HebbianRule(true, options);
   }
 
   public boolean isAnti() {
@@ -65,35 +75,14 @@ public final class HebbianRule implements LearningRule {
     return m;
   }
 
-  @Override
-  public boolean zeroDiagonal() {
-    return options.zeroDiagonal();
-  }
-
-  /** The float32 mean of all values, or 0 when not subtracting. */
-  public float rho(PatternBlock patterns) {
-    if (!options.subtractMean() || patterns.isEmpty()) {
-      return 0f;
-    }
-    // the float32 of the float64 mean: exact for the integer-valued patterns of practice; the
-    // double rounding of a quotient of two floats through double is harmless (53 >= 2*24 + 2)
-    return (float) (patterns.sum() / ((double) patterns.count() * patterns.length()));
-  }
-
-  @Override
-  public void check(PatternBlock patterns) {
-    if (patterns.isEmpty()) {
-      return;
-    }
-    float rho = rho(patterns);
-    // max |x - rho| over all x: float subtraction is monotonic, so the extremes give it exactly
-    float max = Math.max(Math.abs(patterns.max() - rho), Math.abs(patterns.min() - rho));
-    checkMagnitude(max, patterns.count());
+  /** The float32 mean of all values ({@link PatternStats#mean()}), or 0 when not subtracting. */
+  public float rho(PatternStats stats) {
+    return options.subtractMean() ? stats.mean() : 0f;
   }
 
   /**
-   * The overflow guard of {@link #check}, for callers that gather the pattern statistics themselves
-   * (e.g. on a cluster): rejects {@code max² · P > Float.MAX_VALUE / 4}.
+   * The per-call overflow guard, for callers that gather the pattern statistics themselves (e.g. on
+   * a cluster): rejects {@code max² · P > Float.MAX_VALUE / 4}.
    *
    * @param maxAbsCentred {@code max |x - rho|} over all values, computed in float32
    * @param p the number of patterns of the call
@@ -111,18 +100,71 @@ public final class HebbianRule implements LearningRule {
     }
   }
 
+  /**
+   * The largest {@code |u_ij|} of one call's update, {@code max|x - rho|² · P / d}, from the
+   * pattern statistics (with a margin for the float32 rounding of the sums).
+   */
+  double updateBound(float maxAbsCentred, long p) {
+    double d = options.normalizeByPatterns() ? p : 1;
+    return (double) maxAbsCentred * maxAbsCentred * p / d * (1 + p * 0x1p-22);
+  }
+
   @Override
-  public TrainingRecord apply(Weights weights, PatternBlock patterns) {
-    int p = patterns.count();
-    int n = patterns.length();
-    float rho = rho(patterns);
-    // centred by the weights (t = x - rho, float32), fused into the dense kernel's packing
-    weights.addHebbian(
-        patterns.data(), rho, p, options.normalizeByPatterns() ? (float) p : 1f, anti);
-    if (options.zeroDiagonal()) {
-      weights.zeroDiagonal();
+  public WeightUpdate prepare(PatternBlock patterns) {
+    if (patterns.isEmpty()) {
+      throw new IllegalArgumentException("no patterns to train on");
     }
-    return new TrainingRecord(name(), options(), p, n, options.subtractMean() ? rho : Float.NaN);
+    PatternStats stats = patterns.stats();
+    float rho = rho(stats);
+    float max = stats.maxAbsDeviation(rho);
+    checkMagnitude(max, patterns.count());
+    int p = patterns.count();
+    TrainingRecord record =
+        new TrainingRecord(
+            name(),
+            options(),
+            p,
+            patterns.length(),
+            options.subtractMean() ? rho : Float.NaN,
+            !anti);
+    float[] data = patterns.data();
+    float divisor = options.normalizeByPatterns() ? (float) p : 1f;
+    double bound = updateBound(max, p);
+    return new WeightUpdate() {
+      @Override
+      public int neurons() {
+        return patterns.length();
+      }
+
+      @Override
+      public boolean denseOnly() {
+        return false;
+      }
+
+      @Override
+      public double maxAbsAfter(Weights target) {
+        return target.maxAbsBound() + bound;
+      }
+
+      @Override
+      public Weights apply(Weights target, WeightsMode mode, TrainingListener listener) {
+        Weights w = target;
+        if (mode == WeightsMode.AUTO && !w.isDense() && !w.lowRankCheaperWith(p)) {
+          w = w.asDense(); // exact: the calls so far replayed through the dense kernel
+        }
+        // centred by the weights (t = x - rho, float32), fused into the dense kernel's packing
+        w = w.plusGram(data, p, rho, divisor, anti, listener);
+        if (options.zeroDiagonal()) {
+          w.zeroDiagonal();
+        }
+        return w;
+      }
+
+      @Override
+      public TrainingRecord record() {
+        return record;
+      }
+    };
   }
 
   @Override

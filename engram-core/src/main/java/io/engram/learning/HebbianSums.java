@@ -1,16 +1,17 @@
 package io.engram.learning;
 
 import io.engram.network.AmariHopfieldNetwork;
+import io.engram.network.TrainingRecord;
+import io.engram.network.WeightUpdate;
 import io.engram.weights.DenseWeights;
+import io.engram.weights.TrainingListener;
+import io.engram.weights.Weights;
 import io.engram.weights.WeightsMode;
-import java.util.ArrayList;
-import java.util.List;
 import java.util.Objects;
 
 /**
  * Applies a Hebbian update whose outer-product sum was accumulated elsewhere (on a cluster, in
- * several threads, from a stream), with exactly the semantics of {@link
- * AmariHopfieldNetwork#train(LearningRule, PatternBlock, boolean)} under a {@link HebbianRule}:
+ * several threads, from a stream), with exactly the semantics of a {@link HebbianRule} call:
  *
  * <pre>
  *   S      = Σ_k t_k t_kᵀ,  t_k = x_k - rho         (supplied by the caller, N x N, float32)
@@ -20,13 +21,13 @@ import java.util.Objects;
  * </pre>
  *
  * <p>When {@code S} holds the same float32 values the rule accumulates (the outer products summed
- * in pattern order), the weights are bit-identical to {@code network.train}; a sum accumulated in
+ * in pattern order), the weights are bit-identical to training with the rule; a sum accumulated in
  * another order differs only by float32 rounding (and not at all while every partial sum is exact,
  * e.g. for ±1 patterns with a zero or integer {@code rho}). The caller computes {@code rho} as the
- * rule does ({@link HebbianRule#rho}: the float32 mean of all P x N values) and should guard
- * overflow with {@link HebbianRule#checkMagnitude}.
+ * rule does ({@link PatternStats#mean()} of all P x N values, combined over the parts) and should
+ * guard overflow with {@link HebbianRule#checkMagnitude}.
  *
- * <p>Needs dense weights. Stateless; the network is mutated and must not be used concurrently.
+ * <p>The update is dense-only: low-rank weights are converted (exactly) first. Stateless.
  */
 public final class HebbianSums {
 
@@ -35,7 +36,7 @@ public final class HebbianSums {
   /**
    * Adds {@code ± S / P} to the network's weights as one training call of {@code rule}.
    *
-   * @param network the network to train; its weights must be dense
+   * @param network the network to train
    * @param rule the rule whose options (normalise, zero diagonal, subtract mean) and sign apply
    * @param sums {@code S}, N x N row-major; only its upper triangle is read; not modified
    * @param n N, the pattern length
@@ -43,8 +44,9 @@ public final class HebbianSums {
    * @param rho the mean that was subtracted (recorded; ignored when the rule does not subtract it)
    * @param preserveOnResize keep the top-left block of W when N differs from the network's
    * @return the record appended to the network's history, or null when {@code p == 0}
-   * @throws IllegalArgumentException on a wrong size, a negative P, a non-finite sum or rho, or
-   *     non-dense weights; the network is then unchanged
+   * @throws IllegalArgumentException on a wrong size, a negative P, a non-finite sum or rho, a
+   *     network in low-rank weights mode, or weights that would overflow; the network is then
+   *     unchanged
    */
   public static TrainingRecord apply(
       AmariHopfieldNetwork network,
@@ -69,10 +71,13 @@ public final class HebbianSums {
     if (sums == null || sums.length != n * n) {
       throw new IllegalArgumentException("sums are not an N x N matrix for N = " + n);
     }
-    boolean centred = rule.hebbianOptions().subtractMean();
+    HebbianOptions o = rule.hebbianOptions();
+    boolean centred = o.subtractMean();
     if (centred && !Float.isFinite(rho)) {
       throw new IllegalArgumentException("rho must be finite, got " + rho);
     }
+    float divisor = o.normalizeByPatterns() ? (float) p : 1f;
+    double max = 0;
     for (int i = 0; i < n; i++) {
       for (int j = i; j < n; j++) {
         float v = sums[i * n + j];
@@ -80,33 +85,45 @@ public final class HebbianSums {
           throw new IllegalArgumentException(
               "sum S[" + i + "][" + j + "] is " + v + ", expected finite");
         }
+        max = Math.max(max, Math.abs(v));
       }
     }
-    if (!(network.weights() instanceof DenseWeights)) {
-      // summed outer products have no low-rank form: the network continues with dense weights
-      // (an exact conversion; N <= DenseWeights.MAX_SIZE was checked above for the new N)
-      if (network.numNeurons() > DenseWeights.MAX_SIZE && n == network.numNeurons()) {
-        throw new IllegalArgumentException(
-            "HebbianSums needs dense weights, and N = "
-                + network.numNeurons()
-                + " is too large for them");
-      }
-      network.resize(n, preserveOnResize);
-      network.setWeightsMode(WeightsMode.DENSE);
-    } else {
-      network.resize(n, preserveOnResize); // a no-op when N is unchanged
-    }
-    DenseWeights w = (DenseWeights) network.weights();
-    HebbianOptions o = rule.hebbianOptions();
-    w.addSums(sums, o.normalizeByPatterns() ? (float) p : 1f, rule.isAnti());
-    if (o.zeroDiagonal()) {
-      w.zeroDiagonal();
-    }
+    double bound = max / divisor;
     TrainingRecord rec =
-        new TrainingRecord(rule.name(), rule.options(), p, n, centred ? rho : Float.NaN);
-    List<TrainingRecord> history = new ArrayList<>(network.history());
-    history.add(rec);
-    network.setHistory(history);
-    return rec;
+        new TrainingRecord(
+            rule.name(), rule.options(), p, n, centred ? rho : Float.NaN, !rule.isAnti());
+    WeightUpdate update =
+        new WeightUpdate() {
+          @Override
+          public int neurons() {
+            return n;
+          }
+
+          @Override
+          public boolean denseOnly() {
+            return true;
+          }
+
+          @Override
+          public double maxAbsAfter(Weights target) {
+            return target.maxAbsBound() + bound;
+          }
+
+          @Override
+          public Weights apply(Weights target, WeightsMode mode, TrainingListener listener) {
+            DenseWeights w = target.asDense();
+            w.addSums(sums, divisor, rule.isAnti());
+            if (o.zeroDiagonal()) {
+              w.zeroDiagonal();
+            }
+            return w;
+          }
+
+          @Override
+          public TrainingRecord record() {
+            return rec;
+          }
+        };
+    return network.apply(update, preserveOnResize, null);
   }
 }

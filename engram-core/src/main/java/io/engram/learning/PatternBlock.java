@@ -16,82 +16,19 @@ import java.util.List;
  */
 public final class PatternBlock {
 
-  private static final PatternBlock EMPTY = new PatternBlock(new float[0], 0, 0, new Scan());
+  private static final PatternBlock EMPTY =
+      new PatternBlock(new float[0], 0, 0, new PatternStats());
 
   private final float[] data;
   private final int count;
   private final int length;
-  private final double sum;
-  private final float min;
-  private final float max;
+  private final PatternStats stats;
 
-  private PatternBlock(float[] data, int count, int length, Scan scan) {
+  private PatternBlock(float[] data, int count, int length, PatternStats stats) {
     this.data = data;
     this.count = count;
     this.length = length;
-    this.sum = scan.sum;
-    this.min = scan.min;
-    this.max = scan.max;
-  }
-
-  /**
-   * The sum, minimum and maximum of values, gathered while a factory copies them (one pass; the
-   * rules then need no pass of their own). {@link #add} starts from the values held, so one Scan
-   * may also take several runs.
-   */
-  private static final class Scan {
-    double sum;
-    float min = Float.POSITIVE_INFINITY;
-    float max = Float.NEGATIVE_INFINITY;
-
-    /**
-     * Adds {@code d[off..off+n)}; false if one of them is not finite (a float64 sum of finite
-     * float32 values cannot overflow, so the sum of the run is finite exactly when they all are).
-     */
-    boolean add(float[] d, int off, int n) {
-      double s0 = 0;
-      double s1 = 0;
-      double s2 = 0;
-      double s3 = 0;
-      // branches that are rarely taken once the extremes are found (Math.min/max on floats, or
-      // selects on random signs, were 1.5-6x slower); a NaN shows in the sum instead
-      float mn = min;
-      float mx = max;
-      int i = off;
-      int end = off + n;
-      for (; i <= end - 4; i += 4) {
-        float a = d[i];
-        float b = d[i + 1];
-        float c = d[i + 2];
-        float e = d[i + 3];
-        s0 += a;
-        s1 += b;
-        s2 += c;
-        s3 += e;
-        mn = a < mn ? a : mn;
-        mx = a > mx ? a : mx;
-        mn = b < mn ? b : mn;
-        mx = b > mx ? b : mx;
-        mn = c < mn ? c : mn;
-        mx = c > mx ? c : mx;
-        mn = e < mn ? e : mn;
-        mx = e > mx ? e : mx;
-      }
-      for (; i < end; i++) {
-        float a = d[i];
-        s0 += a;
-        mn = a < mn ? a : mn;
-        mx = a > mx ? a : mx;
-      }
-      double run = (s0 + s1) + (s2 + s3);
-      if (!Double.isFinite(run)) {
-        return false;
-      }
-      sum += run;
-      min = mn;
-      max = mx;
-      return true;
-    }
+    this.stats = stats;
   }
 
   /**
@@ -212,29 +149,27 @@ public final class PatternBlock {
       }
     }
     float[] d = new float[count * n];
-    Scan[] scans = new Scan[sound];
+    PatternStats[] rows = new PatternStats[sound];
     Kernels.forEach(
         sound,
         2L * n,
         k -> {
           copy.copy(k, d, k * n);
-          Scan row = new Scan();
-          scans[k] = row.add(d, k * n, n) ? row : null;
+          PatternStats row = new PatternStats();
+          rows[k] = row.addRow(d, k * n, n) ? row : null;
         });
-    Scan scan = new Scan();
+    PatternStats stats = new PatternStats();
     for (int k = 0; k < sound; k++) {
-      if (scans[k] == null) {
+      if (rows[k] == null) {
         int i = firstNonFinite(d, k * n, n);
         throw nonFinite(k, i, original.value(k, i));
       }
-      scan.sum += scans[k].sum;
-      scan.min = Math.min(scan.min, scans[k].min);
-      scan.max = Math.max(scan.max, scans[k].max);
+      stats.combine(rows[k]); // in row order: the sum does not depend on the threads
     }
     if (sound < count) {
       throw unsound(sound, length.of(sound), n);
     }
-    return new PatternBlock(d, count, n, scan);
+    return new PatternBlock(d, count, n, stats);
   }
 
   /** The error for row k of length {@code len} (-1: null) where N = {@code n}. */
@@ -305,21 +240,11 @@ public final class PatternBlock {
   }
 
   /**
-   * The float64 sum of all values (0 when empty). Summed in a fixed order, so the same patterns
-   * always give the same sum; exact for the integer-valued patterns of practice.
+   * The statistics of the patterns (a copy): P, N, sum (float64, summed in row order, so the same
+   * patterns always give the same sum), minimum and maximum.
    */
-  double sum() {
-    return sum;
-  }
-
-  /** The smallest value ({@code +Infinity} when empty). */
-  float min() {
-    return min;
-  }
-
-  /** The largest value ({@code -Infinity} when empty). */
-  float max() {
-    return max;
+  public PatternStats stats() {
+    return stats.copy();
   }
 
   /** Row-major values without a copy, for this library's rules; must not be modified. */

@@ -1,10 +1,10 @@
 package io.engram.learning;
 
 import io.engram.network.AmariHopfieldNetwork;
-import io.engram.network.Dynamics;
 import io.engram.network.RecallOptions;
 import io.engram.network.RecallResult;
-import io.engram.network.UpdateMode;
+import io.engram.network.TrainingRecord;
+import io.engram.weights.TrainingListener;
 import java.util.List;
 import java.util.Objects;
 
@@ -66,7 +66,7 @@ public abstract class Trainer {
    * @throws IllegalArgumentException naming the bad pattern; the network is then unchanged
    */
   public final TrainingRecord train(PatternBlock patterns) {
-    return network.train(rule(), patterns, preserveOnResize);
+    return rule().train(network, patterns, preserveOnResize, null);
   }
 
   /**
@@ -74,7 +74,7 @@ public abstract class Trainer {
    * listener}.
    */
   public final TrainingRecord train(PatternBlock patterns, TrainingListener listener) {
-    return network.train(rule(), patterns, preserveOnResize, listener);
+    return rule().train(network, patterns, preserveOnResize, listener);
   }
 
   /** {@link #train(PatternBlock)} on rows. */
@@ -116,22 +116,6 @@ public abstract class Trainer {
    * @throws IllegalArgumentException for ragged, empty or non-finite cues; nothing changes then
    */
   public final List<RecallResult> predictBatch(float[][] cues, RecallOptions options) {
-    Objects.requireNonNull(options, "options");
-    int n = AmariHopfieldNetwork.checkCues(cues);
-    if (n < 0) {
-      return List.of();
-    }
-    Dynamics d = options.dynamics() != null ? options.dynamics() : network.dynamics();
-    if (d.updateMode() instanceof UpdateMode.FixedOrder f && f.length() != n) {
-      // checked before resizing, so that a bad call changes nothing
-      throw new IllegalArgumentException(
-          "async order has length " + f.length() + ", expected the cue length " + n);
-    }
-    if (n != network.numNeurons()) {
-      network.resize(n, preserveOnResize);
-    }
-    List<RecallResult> results = network.recallBatch(cues, options);
-    network.setState(results.get(results.size() - 1).state());
-    return results;
+    return network.predictBatch(cues, options, preserveOnResize);
   }
 }

@@ -22,13 +22,7 @@ public enum Activation {
   SIGN {
     @Override
     public float apply(float x, float temperature) {
-      if (x > 0f) {
-        return 1f;
-      }
-      if (x < 0f) {
-        return -1f;
-      }
-      return x == 0f ? 0f : x; // +0.0f for ±0, NaN stays NaN
+      return sign(x);
     }
   },
   /** {@code tanh(x / T)}. */
@@ -55,6 +49,18 @@ public enum Activation {
    * @return the new neuron state
    */
   public abstract float apply(float x, float temperature);
+
+  /**
+   * {@code sign(x)} without data-dependent branches (the fields' signs are random, so comparisons
+   * mispredict half the time): 1 for {@code x > 0}, -1 for {@code x < 0}, {@code +0.0f} for ±0, NaN
+   * unchanged (same bits).
+   */
+  static float sign(float x) {
+    int b = Float.floatToRawIntBits(x);
+    int mag = b & 0x7fffffff;
+    int unit = (b & 0x80000000) | 0x3f800000;
+    return Float.intBitsToFloat(mag == 0 ? 0 : mag > 0x7f800000 ? b : unit);
+  }
 
   /**
    * The lower-case name used in files and on the command line ({@code sign}, {@code tanh}, ...).

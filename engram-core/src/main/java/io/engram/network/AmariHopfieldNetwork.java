@@ -1,12 +1,8 @@
 package io.engram.network;
 
-import io.engram.kernels.Kernels;
-import io.engram.learning.LearningRule;
-import io.engram.learning.PatternBlock;
-import io.engram.learning.TrainingListener;
-import io.engram.learning.TrainingRecord;
 import io.engram.weights.DenseWeights;
 import io.engram.weights.LowRankWeights;
+import io.engram.weights.TrainingListener;
 import io.engram.weights.Weights;
 import io.engram.weights.WeightsMode;
 import java.util.ArrayList;
@@ -27,6 +23,10 @@ import java.util.Objects;
  *   <li>Storage capacity {@code max(1, floor(0.14 N))}.
  * </ul>
  *
+ * <p>Learning rules train it through {@link #apply(WeightUpdate, boolean, TrainingListener)} (see
+ * {@code io.engram.learning}); recall runs its {@link RetrievalStep} in the shared {@link
+ * RecallEngine}.
+ *
  * <p>Recall ({@link #recall}, {@link #recallBatch}) keeps its state per call and never changes the
  * network: a trained network may be recalled from many threads at once. Training, {@link #resize},
  * {@link #setState} and {@link #step} mutate it and must not run concurrently with anything else.
@@ -35,6 +35,13 @@ import java.util.Objects;
  * <p>Amari, S.-I. (1972), IEEE Trans. Computers C-21:1197; Hopfield, J. J. (1982), PNAS 79:2554.
  */
 public final class AmariHopfieldNetwork {
+
+  /**
+   * The largest weight magnitude training may produce ({@code Float.MAX_VALUE / 4}): an update that
+   * could take some {@code |W_ij|} beyond it is rejected, so weights stay finite with room for the
+   * fields of recall.
+   */
+  public static final double MAX_WEIGHT = Float.MAX_VALUE / 4.0;
 
   private Weights weights;
   private float[] state;
@@ -83,14 +90,49 @@ public final class AmariHopfieldNetwork {
 
   /**
    * A network over existing weights (not copied: the network takes ownership), state all ones. The
-   * weights mode is {@link WeightsMode#AUTO} for low-rank weights and {@link WeightsMode#DENSE}
+   * weights mode is {@link WeightsMode#DENSE} for dense weights and {@link WeightsMode#AUTO}
    * otherwise.
    */
   public static AmariHopfieldNetwork of(Weights weights, Dynamics dynamics) {
     Objects.requireNonNull(weights, "weights");
     Objects.requireNonNull(dynamics, "dynamics");
-    WeightsMode mode = weights instanceof LowRankWeights ? WeightsMode.AUTO : WeightsMode.DENSE;
+    WeightsMode mode = weights.lowRankCheaperWith(0) ? WeightsMode.AUTO : WeightsMode.DENSE;
     return new AmariHopfieldNetwork(weights, ones(weights.size()), dynamics, mode);
+  }
+
+  /**
+   * A network restored as it was saved (a model file): weights (taken over, not copied), weights
+   * mode, dynamics, state and training history.
+   *
+   * @throws IllegalArgumentException if the state does not fit N or is not finite, the dynamics'
+   *     asynchronous order does not fit N, or the mode contradicts the weights (dense mode with
+   *     weights in another form, low-rank mode with dense weights)
+   */
+  public static AmariHopfieldNetwork restore(
+      Weights weights,
+      WeightsMode mode,
+      Dynamics dynamics,
+      float[] state,
+      List<TrainingRecord> history) {
+    Objects.requireNonNull(weights, "weights");
+    Objects.requireNonNull(mode, "mode");
+    Objects.requireNonNull(dynamics, "dynamics");
+    Objects.requireNonNull(history, "history");
+    int n = weights.size();
+    checkCue(state, 0, n);
+    dynamics.checkFits(n);
+    boolean dense = weights.isDense();
+    if (mode == WeightsMode.DENSE && !dense || mode == WeightsMode.LOW_RANK && dense) {
+      throw new IllegalArgumentException(
+          "weights mode "
+              + mode.id()
+              + " does not match the "
+              + weights.representation().id()
+              + " weights");
+    }
+    AmariHopfieldNetwork net = new AmariHopfieldNetwork(weights, state.clone(), dynamics, mode);
+    net.history.addAll(history);
+    return net;
   }
 
   /** How the weights are chosen to be stored; see {@link WeightsMode}. */
@@ -110,24 +152,13 @@ public final class AmariHopfieldNetwork {
   public void setWeightsMode(WeightsMode mode) {
     Objects.requireNonNull(mode, "mode");
     Weights w = weights;
-    if (mode == WeightsMode.DENSE && w instanceof LowRankWeights lr) {
-      w = lr.toDense();
-    } else if (mode == WeightsMode.LOW_RANK && !(w instanceof LowRankWeights)) {
-      w = LowRankWeights.from(w);
+    if (mode == WeightsMode.DENSE) {
+      w = w.asDense();
+    } else if (mode == WeightsMode.LOW_RANK) {
+      w = w.asLowRank();
     }
     this.weights = w;
     this.weightsMode = mode;
-  }
-
-  /** The representation the next training call should use, converting exactly when needed. */
-  private Weights forTraining(Weights w, int morePatterns) {
-    if (weightsMode == WeightsMode.AUTO
-        && w instanceof LowRankWeights lr
-        && !WeightsMode.lowRankIsCheaper(
-            w.size(), (long) lr.rank() + morePatterns, lr.blockCount() + 1L)) {
-      return lr.toDense();
-    }
-    return w;
   }
 
   private static float[] ones(int n) {
@@ -151,8 +182,8 @@ public final class AmariHopfieldNetwork {
   }
 
   /**
-   * The live weights, for reading. Do not modify them directly: train through a {@link
-   * io.engram.learning.Trainer} or {@link #train}.
+   * The live weights, for reading. Do not modify them directly: train through a learning rule
+   * ({@code io.engram.learning}) or {@link #apply}.
    */
   public Weights weights() {
     return weights;
@@ -183,17 +214,11 @@ public final class AmariHopfieldNetwork {
     return Collections.unmodifiableList(history);
   }
 
-  /** Replaces the recorded history (used when loading a model). */
-  public void setHistory(List<TrainingRecord> records) {
-    history.clear();
-    history.addAll(records);
-  }
-
-  /** Patterns stored by Hebbian-type calls so far (the sum of P over non-anti calls). */
+  /** Patterns stored so far: the sum of P over the calls that store their patterns. */
   public int storedPatterns() {
     int total = 0;
     for (TrainingRecord r : history) {
-      if (!r.rule().startsWith("anti")) {
+      if (r.stores()) {
         total += r.patterns();
       }
     }
@@ -225,9 +250,7 @@ public final class AmariHopfieldNetwork {
       throw new IllegalArgumentException(
           "state has length " + (s == null ? "null" : s.length) + ", expected " + numNeurons());
     }
-    float[] field = new float[s.length];
-    weights.multiply(s, field);
-    return RecallEngine.energyFromField(s, field, dynamics.threshold());
+    return new ClassicalStep(weights, dynamics).energy(s);
   }
 
   /**
@@ -243,59 +266,60 @@ public final class AmariHopfieldNetwork {
       return;
     }
     Weights w = weights.resized(n, preserve);
-    float[] s = ones(n);
     this.weights = w;
-    this.state = s;
+    this.state = ones(n);
   }
 
   /**
-   * Trains with a learning rule: validates, resizes on a dimension change, then applies the rule.
-   * An empty pattern block is a no-op (returns null). A failed call leaves the network exactly as
-   * it was.
+   * Applies one training call of a learning rule (see {@link WeightUpdate} for the order of
+   * events): resize on a dimension change, conversion to dense weights for dense-only rules, the
+   * rule's check, the overflow guard, the update, the history. A failed call leaves the network
+   * exactly as it was.
    *
+   * @param update the prepared call
    * @param preserveOnResize keep the top-left block of W when the pattern length differs from N
-   * @return the record of the call, also appended to {@link #history()}; null for no patterns
+   * @param listener progress of long updates (null: none); see {@link TrainingListener}
+   * @return the record of the call, also appended to {@link #history()}
+   * @throws IllegalArgumentException if the update cannot apply (dense-only rule on low-rank mode
+   *     or too large an N, the rule's own check, or weights that would overflow float32)
    */
-  public TrainingRecord train(LearningRule rule, PatternBlock patterns, boolean preserveOnResize) {
-    return train(rule, patterns, preserveOnResize, null);
-  }
-
-  /**
-   * {@link #train(LearningRule, PatternBlock, boolean)}, reporting the progress of the long updates
-   * to {@code listener} (see {@link TrainingListener}; null for none).
-   */
-  public TrainingRecord train(
-      LearningRule rule,
-      PatternBlock patterns,
-      boolean preserveOnResize,
-      TrainingListener listener) {
-    if (listener == null) {
-      return trainQuietly(rule, patterns, preserveOnResize);
+  public TrainingRecord apply(
+      WeightUpdate update, boolean preserveOnResize, TrainingListener listener) {
+    Objects.requireNonNull(update, "update");
+    TrainingRecord rec = update.record();
+    int n = update.neurons();
+    Weights target = n != numNeurons() ? weights.resized(n, preserveOnResize) : weights;
+    if (update.denseOnly()) {
+      if (weightsMode == WeightsMode.LOW_RANK) {
+        throw new IllegalArgumentException(
+            rec.rule() + " needs dense weights, but the network's weights mode is low-rank");
+      }
+      if (n > DenseWeights.MAX_SIZE) {
+        throw new IllegalArgumentException(
+            rec.rule()
+                + " needs dense weights, which hold at most N = "
+                + DenseWeights.MAX_SIZE
+                + " neurons; got N = "
+                + n);
+      }
+      target = target.asDense();
     }
-    return Kernels.reportingWork(
-        listener::onProgress, () -> trainQuietly(rule, patterns, preserveOnResize));
-  }
-
-  private TrainingRecord trainQuietly(
-      LearningRule rule, PatternBlock patterns, boolean preserveOnResize) {
-    Objects.requireNonNull(rule, "rule");
-    Objects.requireNonNull(patterns, "patterns");
-    if (patterns.isEmpty()) {
-      return null;
+    update.check(target, weightsMode);
+    double bound = update.maxAbsAfter(target);
+    if (!(bound <= MAX_WEIGHT)) {
+      throw new IllegalArgumentException(
+          rec.rule()
+              + " would overflow float32 weights: entries could reach "
+              + (float) bound
+              + " in magnitude (the limit is "
+              + (float) MAX_WEIGHT
+              + "); the patterns or the accumulated weights are too large");
     }
-    rule.check(patterns);
-    int n = patterns.length();
+    Weights result = update.apply(target, weightsMode, listener);
     if (n != numNeurons()) {
-      Weights w = forTraining(weights.resized(n, preserveOnResize), patterns.count());
-      TrainingRecord rec = rule.apply(w, patterns);
-      this.weights = w;
       this.state = ones(n);
-      history.add(rec);
-      return rec;
     }
-    Weights w = forTraining(weights, patterns.count());
-    TrainingRecord rec = rule.apply(w, patterns);
-    this.weights = w;
+    this.weights = result;
     history.add(rec);
     return rec;
   }
@@ -304,13 +328,22 @@ public final class AmariHopfieldNetwork {
   public boolean step() {
     RecallResult r =
         RecallEngine.run(
-            weights,
-            dynamics,
-            state,
-            RecallOptions.defaults().withMaxIterations(1).withReportEnergy(false),
-            0);
+                retrievalStep(dynamics),
+                new float[][] {state},
+                RecallOptions.defaults().withMaxIterations(1).withReportEnergy(false))
+            .get(0);
     this.state = r.state();
     return !r.converged();
+  }
+
+  /**
+   * The retrieval step of this network with the given dynamics (for custom recall loops).
+   *
+   * @throws IllegalArgumentException if the dynamics' asynchronous order does not fit N
+   */
+  public RetrievalStep retrievalStep(Dynamics d) {
+    d.checkFits(numNeurons());
+    return new ClassicalStep(weights, d);
   }
 
   /**
@@ -330,10 +363,7 @@ public final class AmariHopfieldNetwork {
    *     an asynchronous order does not fit N
    */
   public RecallResult recall(float[] cue, RecallOptions options) {
-    Objects.requireNonNull(options, "options");
-    checkCue(cue, 0, numNeurons());
-    Dynamics d = effective(options);
-    return RecallEngine.run(weights, d, cue, options, 0);
+    return recall(cue, options, 0);
   }
 
   /**
@@ -351,8 +381,8 @@ public final class AmariHopfieldNetwork {
       throw new IllegalArgumentException("query index must be >= 0, got " + queryIndex);
     }
     checkCue(cue, queryIndex, numNeurons());
-    Dynamics d = effective(options);
-    return RecallEngine.run(weights, d, cue, options, queryIndex);
+    RetrievalStep step = retrievalStep(effective(options));
+    return RecallEngine.run(step, new float[][] {cue}, queryIndex, options).get(0);
   }
 
   /**
@@ -369,28 +399,54 @@ public final class AmariHopfieldNetwork {
     for (int q = 0; q < cues.length; q++) {
       checkCue(cues[q], q, numNeurons());
     }
-    Dynamics d = effective(options);
-    return RecallEngine.batch(weights, d, cues, options);
+    return RecallEngine.run(retrievalStep(effective(options)), cues, options);
+  }
+
+  /**
+   * CANNs' {@code predict_batch}: recalls each cue from its own input and leaves the network's
+   * state at the last output. All cues must have one length; if it differs from N the network is
+   * resized first (keeping the top-left block of W when {@code preserveOnResize}). An empty batch
+   * changes nothing.
+   *
+   * @throws IllegalArgumentException for ragged, empty or non-finite cues, or an asynchronous order
+   *     that does not fit the cues; nothing changes then
+   */
+  public List<RecallResult> predictBatch(
+      float[][] cues, RecallOptions options, boolean preserveOnResize) {
+    Objects.requireNonNull(options, "options");
+    if (cues == null) {
+      throw new IllegalArgumentException("cues is null");
+    }
+    if (cues.length == 0) {
+      return List.of();
+    }
+    if (cues[0] == null) {
+      throw new IllegalArgumentException("query 0 is null");
+    }
+    int n = cues[0].length;
+    for (int q = 0; q < cues.length; q++) {
+      checkCue(cues[q], q, n);
+    }
+    // checked before resizing, so that a bad call changes nothing
+    effective(options).checkFits(n);
+    resize(n, preserveOnResize);
+    List<RecallResult> results = recallBatch(cues, options);
+    this.state = results.get(results.size() - 1).state().clone();
+    return results;
   }
 
   private Dynamics effective(RecallOptions options) {
     Dynamics d = options.dynamics() != null ? options.dynamics() : dynamics;
-    if (d.updateMode() instanceof UpdateMode.FixedOrder f && f.length() != numNeurons()) {
-      throw new IllegalArgumentException(
-          "async order has length " + f.length() + ", expected N = " + numNeurons());
-    }
+    d.checkFits(numNeurons());
     return d;
   }
 
-  /**
-   * Checks one cue: non-null, the expected length (any length >= 1 when {@code expected < 0}),
-   * finite values.
-   */
+  /** Checks one cue: non-null, the expected length, at least one value, finite values. */
   static void checkCue(float[] cue, int index, int expected) {
     if (cue == null) {
       throw new IllegalArgumentException("query " + index + " is null");
     }
-    if (expected >= 0 && cue.length != expected) {
+    if (cue.length != expected) {
       throw new IllegalArgumentException(
           "query " + index + " has length " + cue.length + ", expected " + expected);
     }
@@ -406,34 +462,12 @@ public final class AmariHopfieldNetwork {
     }
   }
 
-  /**
-   * Validates a batch of cues of any common length (for trainers that resize first).
-   *
-   * @return the common length, or -1 for an empty batch
-   */
-  public static int checkCues(float[][] cues) {
-    if (cues == null) {
-      throw new IllegalArgumentException("cues is null");
-    }
-    if (cues.length == 0) {
-      return -1;
-    }
-    if (cues[0] == null) {
-      throw new IllegalArgumentException("query 0 is null");
-    }
-    int n = cues[0].length;
-    for (int q = 0; q < cues.length; q++) {
-      checkCue(cues[q], q, n);
-    }
-    return n;
-  }
-
   @Override
   public String toString() {
     return "AmariHopfieldNetwork[N="
         + numNeurons()
         + ", "
-        + weights.representation()
+        + weights.representation().id()
         + ", "
         + dynamics.activation().id()
         + ", T="

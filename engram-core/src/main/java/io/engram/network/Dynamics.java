@@ -64,6 +64,19 @@ public record Dynamics(
     return new Dynamics(activation, temperature, threshold, Objects.requireNonNull(m, "mode"));
   }
 
+  /**
+   * Checks that these dynamics fit a network of {@code n} neurons: an explicit asynchronous order
+   * must have length N.
+   *
+   * @throws IllegalArgumentException naming both lengths otherwise
+   */
+  public void checkFits(int n) {
+    if (updateMode instanceof UpdateMode.FixedOrder f && f.length() != n) {
+      throw new IllegalArgumentException(
+          "async order has length " + f.length() + ", expected N = " + n);
+    }
+  }
+
   static float checkedFloat(String what, double v) {
     float f = (float) v;
     if (!Float.isFinite(f)) {

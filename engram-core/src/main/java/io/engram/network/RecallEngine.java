@@ -1,382 +1,331 @@
 package io.engram.network;
 
 import io.engram.kernels.Kernels;
-import io.engram.weights.Weights;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
 import java.util.concurrent.atomic.AtomicInteger;
 
 /**
- * The update loop shared by single and batch recall. Keeps all state per call, so one network can
- * be recalled from many threads at once.
+ * The recall loop, written once for every memory kind: runs a {@link RetrievalStep} on each cue
+ * until a stop, and reports the results.
+ *
+ * <ul>
+ *   <li>Each query starts from its own cue and runs at most {@code maxIterations} steps.
+ *   <li>A step that leaves a state bit for bit unchanged is a fixed point: the query stops there,
+ *       {@code converged}, with the step count including the confirming step; the output equals
+ *       that of running every step.
+ *   <li>Opt-in tolerance stops: the energy changed by less than {@code energyTolerance}, or no
+ *       value of the state moved by {@code stateTolerance} or more; either counts as converged.
+ *   <li>Step listeners get the energy after every step, query listeners each finished query.
+ * </ul>
+ *
+ * <p>Batched steps run all live queries of a group in one call per step; a large batch is split
+ * into groups of about {@value #GROUP} queries on separate threads, each with single-threaded
+ * kernels, so that a group's states stay in cache; smaller batches are one group whose kernels use
+ * every thread. Unbatched steps (asynchronous sweeps) run query by query over the threads. Results
+ * do not depend on the grouping or the threads. Keeps all state per call: thread-safe.
  */
-final class RecallEngine {
+public final class RecallEngine {
 
-  private RecallEngine() {}
-
-  static RecallResult run(Weights w, Dynamics d, float[] cue, RecallOptions o, int query) {
-    final int n = w.size();
-    final Activation act = d.activation();
-    final float theta = d.threshold();
-    final float temp = d.temperature();
-    final UpdateMode mode = d.updateMode();
-    final int[] fixedOrder = mode instanceof UpdateMode.FixedOrder f ? f.orderUnsafe() : null;
-    final UpdateMode.RandomOrder random = mode instanceof UpdateMode.RandomOrder r ? r : null;
-    final int[] perm = random != null ? new int[n] : null;
-    final StepListener listener = o.stepListener();
-    final boolean stepEnergy = listener != null || o.hasEnergyTolerance();
-    final double tol = o.energyTolerance();
-
-    float[] s = cue.clone();
-    float[] next = fixedOrder == null && random == null ? new float[n] : null;
-    float[] field = new float[n];
-    boolean fieldValid = false; // field == W s for the current s
-    // asynchronous: fields kept incrementally (O(R) per neuron for low-rank weights)
-    Weights.FieldTracker tracker = next == null ? w.fieldTracker(s) : null;
-
-    float prevEnergy = Float.NaN;
-    if (stepEnergy) {
-      w.multiply(s, field);
-      fieldValid = true;
-      prevEnergy = energyFromField(s, field, theta);
-    }
-
-    int steps = 0;
-    boolean converged = false;
-    final int maxIt = o.maxIterations();
-    while (steps < maxIt) {
-      steps++;
-      boolean changed = false;
-      if (next != null) {
-        if (!fieldValid) {
-          w.multiply(s, field);
-        }
-        for (int i = 0; i < n; i++) {
-          float v = act.apply(field[i] - theta, temp);
-          if (Float.floatToRawIntBits(v) != Float.floatToRawIntBits(s[i])) {
-            changed = true;
-          }
-          next[i] = v;
-        }
-        if (changed) {
-          float[] t = s;
-          s = next;
-          next = t;
-          fieldValid = false;
-        } else {
-          fieldValid = true;
-        }
-      } else {
-        int[] order = fixedOrder;
-        if (order == null) {
-          random.permutation(query, steps - 1, perm);
-          order = perm;
-        }
-        for (int idx : order) {
-          float f = tracker.field(idx);
-          field[idx] = f;
-          float v = act.apply(f - theta, temp);
-          float before = s[idx];
-          if (Float.floatToRawIntBits(v) != Float.floatToRawIntBits(before)) {
-            changed = true;
-            s[idx] = v;
-            tracker.changed(idx, before, v);
-          }
-        }
-        // without a change, every field was computed on the final state
-        fieldValid = !changed;
-      }
-      converged = !changed;
-      if (stepEnergy) {
-        if (!fieldValid) {
-          w.multiply(s, field);
-          fieldValid = true;
-        }
-        float e = energyFromField(s, field, theta);
-        float change = e - prevEnergy;
-        prevEnergy = e;
-        if (!converged && o.hasEnergyTolerance() && Math.abs(change) < tol) {
-          converged = true;
-        }
-        if (listener != null) {
-          listener.onStep(query, steps, e, converged, change);
-        }
-      }
-      if (converged) {
-        break;
-      }
-    }
-    float energy = Float.NaN;
-    if (o.reportEnergy()) {
-      if (!fieldValid) {
-        w.multiply(s, field);
-      }
-      energy = energyFromField(s, field, theta);
-    }
-    return new RecallResult(s, steps, converged, energy);
-  }
-
-  /**
-   * {@code E = -1/2 s·(W s) + θ Σ s}, given {@code field = W s}: the two sums are accumulated in
-   * float64 and the result rounded to float32 once, so the energy does not depend on the summation
-   * order (exact whenever the fields are).
-   */
-  static float energyFromField(float[] s, float[] field, float theta) {
-    double quad = 0;
-    double sum = 0;
-    for (int i = 0; i < s.length; i++) {
-      quad += (double) s[i] * field[i];
-      sum += s[i];
-    }
-    return (float) (-0.5 * quad + (double) theta * sum);
-  }
-
-  /**
-   * Recalls every cue. Synchronous recall without per-step listeners or energy tolerance runs as
-   * one blocked matrix product per step over all queries still live ({@link
-   * Weights#multiplyColumns}), dropping each query at its fixed point; otherwise queries run one by
-   * one, split over threads for large batches.
-   */
-  static List<RecallResult> batch(Weights w, Dynamics d, float[][] cues, RecallOptions o) {
-    if (cues.length > 0
-        && d.updateMode() instanceof UpdateMode.Synchronous
-        && o.stepListener() == null
-        && !o.hasEnergyTolerance()) {
-      return batchSyncGrouped(w, d, cues, o);
-    }
-    RecallResult[] out = new RecallResult[cues.length];
-    QueryListener ql = o.queryListener();
-    AtomicInteger done = new AtomicInteger();
-    long n = w.size();
-    long work = n * Math.min(n, 4L * Math.max(1, w.rank())) * Math.max(1, o.maxIterations());
-    Kernels.forEach(
-        cues.length, work, q -> finish(run(w, d, cues[q], o, q), q, out, done, ql, cues.length));
-    return new ArrayList<>(Arrays.asList(out));
-  }
-
-  /** Queries per group of a large synchronous batch. */
+  /** Queries per group of a large batch. */
   static final int GROUP = 256;
 
   /** Fewest queries per group when a batch is split only to use every thread. */
   static final int MIN_GROUP = 64;
 
+  private RecallEngine() {}
+
   /**
-   * Synchronous batch recall in groups: a large batch is split into groups of about {@value #GROUP}
-   * queries that run on separate threads, each with single-threaded kernels, so that the states and
-   * fields of a group stay in cache and the threads never wait on each other; a batch of fewer than
-   * {@code 2 *} {@value #MIN_GROUP} queries is one group whose products use every thread.
+   * Recalls each cue with the step.
+   *
+   * @param step the memory's retrieval step
+   * @param cues the cues, each of length {@code step.size()} with finite values (checked by the
+   *     caller; not modified)
+   * @param options iteration limit, stops, listeners
+   * @return one result per cue, in order
    */
-  private static List<RecallResult> batchSyncGrouped(
-      Weights w, Dynamics d, float[][] cues, RecallOptions o) {
-    int nq = cues.length;
-    int groups = 1;
-    if (nq >= 2 * MIN_GROUP) {
-      groups = Math.max((nq + GROUP - 1) / GROUP, Math.min(Kernels.parallelism(), nq / MIN_GROUP));
+  public static List<RecallResult> run(RetrievalStep step, float[][] cues, RecallOptions options) {
+    return run(step, cues, 0, options);
+  }
+
+  /**
+   * {@link #run(RetrievalStep, float[][], RecallOptions)} for cues that are queries {@code
+   * firstQuery, firstQuery + 1, ...} of a larger batch: the step and the listeners see those
+   * numbers (a seeded random asynchronous order depends on them), so a batch split over threads or
+   * machines gives the same results as the whole batch.
+   *
+   * @throws IllegalArgumentException if {@code firstQuery < 0}
+   */
+  public static List<RecallResult> run(
+      RetrievalStep step, float[][] cues, int firstQuery, RecallOptions options) {
+    if (firstQuery < 0) {
+      throw new IllegalArgumentException("first query index must be >= 0, got " + firstQuery);
     }
+    int nq = cues.length;
     RecallResult[] out = new RecallResult[nq];
-    AtomicInteger done = new AtomicInteger();
-    if (groups == 1) {
-      int[] all = new int[nq];
-      for (int q = 0; q < nq; q++) {
-        all[q] = q;
-      }
-      batchSync(w, d, cues, all, o, out, done);
+    Run run = new Run(step, cues, firstQuery, options, out);
+    long work = Math.max(1, step.cost()) * Math.max(1, options.maxIterations());
+    if (!step.batched()) {
+      Kernels.forEach(nq, work, q -> run.group(new int[] {q}));
     } else {
-      int g = groups;
-      long n = w.size();
-      long workPerGroup = n * Math.min(n, 4L * Math.max(1, w.rank())) * ((nq + g - 1) / g);
-      Kernels.forEach(
-          g,
-          workPerGroup,
-          k -> {
-            int from = (int) ((long) k * nq / g);
-            int to = (int) ((long) (k + 1) * nq / g);
-            int[] idx = new int[to - from];
-            for (int i = 0; i < idx.length; i++) {
-              idx[i] = from + i;
-            }
-            Kernels.sequentially(
-                () -> {
-                  batchSync(w, d, cues, idx, o, out, done);
-                  return null;
-                });
-          });
+      int groups = 1;
+      if (nq >= 2 * MIN_GROUP) {
+        groups =
+            Math.max((nq + GROUP - 1) / GROUP, Math.min(Kernels.parallelism(), nq / MIN_GROUP));
+      }
+      if (groups == 1) {
+        run.group(range(0, nq));
+      } else {
+        int g = groups;
+        Kernels.forEach(
+            g,
+            work * ((nq + g - 1) / g),
+            k -> {
+              int[] idx = range((int) ((long) k * nq / g), (int) ((long) (k + 1) * nq / g));
+              Kernels.sequentially(
+                  () -> {
+                    run.group(idx);
+                    return null;
+                  });
+            });
+      }
     }
     return new ArrayList<>(Arrays.asList(out));
   }
 
-  /**
-   * Synchronous recall of the queries {@code idx}, all live ones in one product per step; the
-   * results go to {@code results[idx[c]]}.
-   */
-  private static void batchSync(
-      Weights w,
-      Dynamics d,
-      float[][] allCues,
-      int[] idx,
-      RecallOptions o,
-      RecallResult[] results,
-      AtomicInteger finished) {
-    final int n = w.size();
-    final int nq = idx.length;
-    final int total = allCues.length;
-    final float[][] cues = new float[nq][];
-    for (int c = 0; c < nq; c++) {
-      cues[c] = allCues[idx[c]];
+  private static int[] range(int from, int to) {
+    int[] r = new int[to - from];
+    for (int i = 0; i < r.length; i++) {
+      r[i] = from + i;
     }
-    final Activation act = d.activation();
-    final float theta = d.threshold();
-    final float temp = d.temperature();
-    final QueryListener ql = o.queryListener();
-    final int maxIt = o.maxIterations();
-    float[][] s = new float[nq][];
-    float[][] next = new float[nq][];
-    for (int q = 0; q < nq; q++) {
-      s[q] = cues[q].clone();
+    return r;
+  }
+
+  /** One batch recall: shared settings, results and the count of finished queries. */
+  private static final class Run {
+    final RetrievalStep step;
+    final float[][] cues;
+    final int base;
+    final RecallOptions o;
+    final RecallResult[] results;
+    final AtomicInteger finished = new AtomicInteger();
+    final StepListener listener;
+    final boolean energyStop;
+    final boolean stateStop;
+
+    /** Energies are needed after every step (listener or energy tolerance). */
+    final boolean stepEnergy;
+
+    /** Energies are asked of every step (needed, or free and wanted at the end). */
+    final boolean energyEachStep;
+
+    final int topK;
+
+    Run(RetrievalStep step, float[][] cues, int base, RecallOptions o, RecallResult[] results) {
+      this.step = step;
+      this.cues = cues;
+      this.base = base;
+      this.o = o;
+      this.results = results;
+      this.listener = o.stepListener();
+      this.energyStop = o.hasEnergyTolerance();
+      this.stateStop = o.hasStateTolerance();
+      this.stepEnergy = listener != null || energyStop;
+      this.energyEachStep = stepEnergy || (o.reportEnergy() && step.energyComesWithStep());
+      this.topK = o.topK();
     }
-    int[] live = new int[nq];
-    for (int q = 0; q < nq; q++) {
-      live[q] = q;
-    }
-    int nl = nq;
-    float[] st = null;
-    float[] ft = null;
-    float[] col = new float[n];
-    int step = 0;
-    while (nl > 0 && step < maxIt) {
-      step++;
-      if (st == null || st.length != n * nl) {
-        st = new float[n * nl];
-        ft = new float[n * nl];
+
+    /** Recalls the queries {@code idx} together, one step call per step for all live ones. */
+    void group(int[] idx) {
+      final int n = step.size();
+      final int nq = idx.length;
+      float[][] cur = new float[nq][];
+      float[][] next = new float[nq][];
+      for (int q = 0; q < nq; q++) {
+        cur[q] = cues[idx[q]].clone();
+        next[q] = new float[n];
       }
-      pack(s, live, nl, n, st);
-      w.multiplyColumns(st, nl, ft);
-      // the next states, row by row of the field matrix (contiguous; one pass over it instead
-      // of one strided pass per query), and which queries changed
-      float[][] curs = new float[nl][];
-      float[][] nxts = new float[nl][];
-      boolean[] changedAt = new boolean[nl];
-      for (int c = 0; c < nl; c++) {
-        int q = live[c];
-        curs[c] = s[q];
-        nxts[c] = next[q] == null ? (next[q] = new float[n]) : next[q];
-      }
-      activate(act, theta, temp, ft, n, nl, curs, nxts, changedAt);
-      int kept = 0;
-      for (int c = 0; c < nl; c++) {
-        int q = live[c];
-        float[] cur = s[q];
-        float[] nx = next[q];
-        boolean changed = changedAt[c];
-        if (changed) {
-          s[q] = nx;
-          next[q] = cur;
+      float[] prevEnergy = new float[nq];
+      Arrays.fill(prevEnergy, Float.NaN);
+      RecallResult.Match[][] lastMatches = topK > 0 ? new RecallResult.Match[nq][] : null;
+      int[] live = range(0, nq);
+      int nl = nq;
+      // per live slot, reused
+      float[][] curL = new float[nq][];
+      float[][] nextL = new float[nq][];
+      int[] ids = new int[nq];
+      boolean[] changed = new boolean[nq];
+      float[] energies = energyEachStep ? new float[nq] : null;
+      RecallResult.Match[][] matches = topK > 0 ? new RecallResult.Match[nq][] : null;
+      // queries that stopped by the state tolerance: their energy is computed after the step
+      int[] settled = new int[nq];
+      int sweep = 0;
+      final int maxIt = o.maxIterations();
+      while (nl > 0 && sweep < maxIt) {
+        for (int c = 0; c < nl; c++) {
+          int q = live[c];
+          curL[c] = cur[q];
+          nextL[c] = next[q];
+          ids[c] = base + idx[q];
+        }
+        step.step(curL, nextL, nl, ids, sweep, changed, energies, matches, topK);
+        int kept = 0;
+        int ns = 0;
+        for (int c = 0; c < nl; c++) {
+          int q = live[c];
+          float e = energies != null ? energies[c] : Float.NaN;
+          if (stepEnergy && sweep > 0 && report(base + idx[q], sweep, e, prevEnergy[q])) {
+            // the energy tolerance was met by the previous step: stop at its state
+            finish(idx[q], cur[q], sweep, true, e, lastMatches == null ? null : lastMatches[q]);
+            continue;
+          }
+          prevEnergy[q] = e;
+          if (matches != null) {
+            lastMatches[q] = matches[c];
+          }
+          if (!changed[c]) {
+            // a fixed point, confirmed by step sweep + 1
+            if (listener != null) {
+              listener.onStep(base + idx[q], sweep + 1, e, true, 0f);
+            }
+            if (o.reportEnergy() && energies == null) {
+              settled[ns++] = q; // its energy is still to compute
+            } else {
+              finish(
+                  idx[q],
+                  cur[q],
+                  sweep + 1,
+                  true,
+                  o.reportEnergy() ? e : Float.NaN,
+                  match(lastMatches, q));
+            }
+            continue;
+          }
+          float[] t = cur[q];
+          cur[q] = next[q];
+          next[q] = t;
+          if (stateStop && maxChange(cur[q], next[q]) < o.stateTolerance()) {
+            settled[ns++] = q;
+            continue;
+          }
           live[kept++] = q;
-        } else {
-          // fixed point: this step's field is W s for the final state
-          float energy = o.reportEnergy() ? columnEnergy(ft, c, nl, cur, col, theta) : Float.NaN;
-          finish(new RecallResult(cur, step, true, energy), idx[q], results, finished, ql, total);
+        }
+        nl = kept;
+        sweep++;
+        if (ns > 0) {
+          finishSettled(idx, cur, settled, ns, sweep, prevEnergy, lastMatches);
         }
       }
-      nl = kept;
-    }
-    if (nl > 0) {
-      // out of steps (or maxIterations == 0): not converged; the energy needs one more product
-      float[] fe = null;
-      if (o.reportEnergy()) {
-        st = new float[n * nl];
-        fe = new float[n * nl];
-        pack(s, live, nl, n, st);
-        w.multiplyColumns(st, nl, fe);
-      }
-      for (int c = 0; c < nl; c++) {
-        int q = live[c];
-        float energy = fe != null ? columnEnergy(fe, c, nl, s[q], col, theta) : Float.NaN;
-        finish(new RecallResult(s[q], step, false, energy), idx[q], results, finished, ql, total);
-      }
-    }
-  }
-
-  /**
-   * The energy of state {@code s} whose field is column {@code c} of the n x nl matrix {@code
-   * fields}.
-   */
-  private static float columnEnergy(
-      float[] fields, int c, int nl, float[] s, float[] col, float theta) {
-    for (int i = 0, fi = c; i < col.length; i++, fi += nl) {
-      col[i] = fields[fi];
-    }
-    return energyFromField(s, col, theta);
-  }
-
-  /** Records a finished query and reports it. */
-  private static void finish(
-      RecallResult r,
-      int query,
-      RecallResult[] results,
-      AtomicInteger finished,
-      QueryListener ql,
-      int total) {
-    results[query] = r;
-    int done = finished.incrementAndGet();
-    if (ql != null) {
-      ql.onQueryDone(query, done, total, r);
-    }
-  }
-
-  /** {@code st[i*nl + c] = s[live[c]][i]}: the live states as columns, written row by row. */
-  private static void pack(float[][] s, int[] live, int nl, int n, float[] st) {
-    float[][] v = new float[nl][];
-    for (int c = 0; c < nl; c++) {
-      v[c] = s[live[c]];
-    }
-    for (int i = 0, fi = 0; i < n; i++) {
-      for (int c = 0; c < nl; c++, fi++) {
-        st[fi] = v[c][i];
+      if (nl > 0) {
+        // out of steps (or maxIterations == 0): not converged, unless the last step met the
+        // energy tolerance
+        boolean needEnergy = o.reportEnergy() || (stepEnergy && sweep > 0);
+        float[] e = new float[nl];
+        if (needEnergy) {
+          float[][] states = new float[nl][];
+          for (int c = 0; c < nl; c++) {
+            states[c] = cur[live[c]];
+          }
+          step.energies(states, nl, e);
+        } else {
+          Arrays.fill(e, Float.NaN);
+        }
+        for (int c = 0; c < nl; c++) {
+          int q = live[c];
+          boolean converged =
+              stepEnergy && sweep > 0 && report(base + idx[q], sweep, e[c], prevEnergy[q]);
+          finish(
+              idx[q],
+              cur[q],
+              sweep,
+              converged,
+              o.reportEnergy() ? e[c] : Float.NaN,
+              match(lastMatches, q));
+        }
       }
     }
-  }
 
-  /**
-   * {@code nxt[c][i] = act(ft[i*nl + c] - theta)} for every live column c, and {@code changed[c]}
-   * when some {@code nxt[c][i]} differs (bitwise) from {@code cur[c][i]}. Reads the field matrix
-   * once, in order; the sign activation is computed without branches.
-   */
-  private static void activate(
-      Activation act,
-      float theta,
-      float temp,
-      float[] ft,
-      int n,
-      int nl,
-      float[][] cur,
-      float[][] nxt,
-      boolean[] changed) {
-    int[] diff = new int[nl];
-    boolean sign = act == Activation.SIGN;
-    for (int i = 0, fi = 0; i < n; i++) {
-      for (int c = 0; c < nl; c++, fi++) {
-        float x = ft[fi] - theta;
-        float v = sign ? sign(x) : act.apply(x, temp);
-        diff[c] |= Float.floatToRawIntBits(v) ^ Float.floatToRawIntBits(cur[c][i]);
-        nxt[c][i] = v;
+    /**
+     * Finishes the queries whose last step was a fixed point or met the state tolerance, once their
+     * energy is known: one energy call for all of them.
+     */
+    private void finishSettled(
+        int[] idx,
+        float[][] cur,
+        int[] settled,
+        int ns,
+        int steps,
+        float[] prevEnergy,
+        RecallResult.Match[][] lastMatches) {
+      float[][] states = new float[ns][];
+      for (int c = 0; c < ns; c++) {
+        states[c] = cur[settled[c]];
+      }
+      float[] e = new float[ns];
+      boolean needEnergy = o.reportEnergy() || stepEnergy;
+      if (needEnergy) {
+        step.energies(states, ns, e);
+      } else {
+        Arrays.fill(e, Float.NaN);
+      }
+      for (int c = 0; c < ns; c++) {
+        int q = settled[c];
+        if (stepEnergy && !Float.isNaN(prevEnergy[q]) && listener != null) {
+          listener.onStep(base + idx[q], steps, e[c], true, e[c] - prevEnergy[q]);
+        }
+        finish(
+            idx[q],
+            states[c],
+            steps,
+            true,
+            o.reportEnergy() ? e[c] : Float.NaN,
+            match(lastMatches, q));
       }
     }
-    for (int c = 0; c < nl; c++) {
-      changed[c] = diff[c] != 0;
-    }
-  }
 
-  /**
-   * {@link Activation#SIGN} without data-dependent branches (the fields' signs are random, so the
-   * enum's comparisons mispredict half the time): 1 for {@code x > 0}, -1 for {@code x < 0}, +0 for
-   * ±0, NaN unchanged (same bits).
-   */
-  static float sign(float x) {
-    int b = Float.floatToRawIntBits(x);
-    int mag = b & 0x7fffffff;
-    int unit = (b & 0x80000000) | 0x3f800000;
-    return Float.intBitsToFloat(mag == 0 ? 0 : mag > 0x7f800000 ? b : unit);
+    /**
+     * Reports step {@code steps} (energy {@code e} after it, {@code before} before it) and says
+     * whether it met the energy tolerance.
+     */
+    private boolean report(int query, int steps, float e, float before) {
+      float change = e - before;
+      boolean stop = energyStop && Math.abs(change) < o.energyTolerance();
+      if (listener != null) {
+        listener.onStep(query, steps, e, stop, change);
+      }
+      return stop;
+    }
+
+    private static RecallResult.Match[] match(RecallResult.Match[][] m, int q) {
+      return m == null ? null : m[q];
+    }
+
+    /** Records a finished query and reports it. */
+    private void finish(
+        int query,
+        float[] state,
+        int steps,
+        boolean converged,
+        float energy,
+        RecallResult.Match[] m) {
+      RecallResult r =
+          new RecallResult(state, steps, converged, energy, m == null ? List.of() : List.of(m));
+      results[query] = r;
+      int done = finished.incrementAndGet();
+      QueryListener ql = o.queryListener();
+      if (ql != null) {
+        ql.onQueryDone(base + query, done, results.length, r);
+      }
+    }
+
+    /** {@code max |a_i - b_i|}. */
+    private static float maxChange(float[] a, float[] b) {
+      float m = 0f;
+      for (int i = 0; i < a.length; i++) {
+        m = Math.max(m, Math.abs(a[i] - b[i]));
+      }
+      return m;
+    }
   }
 }

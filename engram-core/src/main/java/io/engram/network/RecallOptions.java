@@ -8,6 +8,10 @@ package io.engram.network;
  *   <li>{@code energyTolerance} (default off): opt-in early stop when {@code |ΔE| < tolerance}
  *       after a step, CANNs' {@code convergence_threshold}; meant for tanh/sigmoid. The exact
  *       fixed-point stop is always on; it never changes the result.
+ *   <li>{@code stateTolerance} (default off): opt-in early stop when no value of the state moves by
+ *       the tolerance or more, for continuous memories.
+ *   <li>{@code topK} (default 1): best-matching stored patterns reported per query by memories that
+ *       keep their patterns.
  *   <li>{@code dynamics} (default: the network's own): override activation, temperature, threshold
  *       or update mode for this call only.
  *   <li>{@code stepListener} / {@code queryListener}: progress reporting.
@@ -20,10 +24,12 @@ public final class RecallOptions {
   public static final int DEFAULT_MAX_ITERATIONS = 20;
 
   private static final RecallOptions DEFAULTS =
-      new RecallOptions(DEFAULT_MAX_ITERATIONS, Double.NaN, null, null, null, true);
+      new RecallOptions(DEFAULT_MAX_ITERATIONS, Double.NaN, Double.NaN, 1, null, null, null, true);
 
   private final int maxIterations;
   private final double energyTolerance;
+  private final double stateTolerance;
+  private final int topK;
   private final Dynamics dynamics;
   private final StepListener stepListener;
   private final QueryListener queryListener;
@@ -32,12 +38,16 @@ public final class RecallOptions {
   private RecallOptions(
       int maxIterations,
       double energyTolerance,
+      double stateTolerance,
+      int topK,
       Dynamics dynamics,
       StepListener stepListener,
       QueryListener queryListener,
       boolean reportEnergy) {
     this.maxIterations = maxIterations;
     this.energyTolerance = energyTolerance;
+    this.stateTolerance = stateTolerance;
+    this.topK = topK;
     this.dynamics = dynamics;
     this.stepListener = stepListener;
     this.queryListener = queryListener;
@@ -59,7 +69,14 @@ public final class RecallOptions {
       throw new IllegalArgumentException("maxIterations must be >= 0, got " + n);
     }
     return new RecallOptions(
-        n, energyTolerance, dynamics, stepListener, queryListener, reportEnergy);
+        n,
+        energyTolerance,
+        stateTolerance,
+        topK,
+        dynamics,
+        stepListener,
+        queryListener,
+        reportEnergy);
   }
 
   /**
@@ -73,37 +90,122 @@ public final class RecallOptions {
           "energy tolerance must be a finite number > 0, got " + tolerance);
     }
     return new RecallOptions(
-        maxIterations, tolerance, dynamics, stepListener, queryListener, reportEnergy);
+        maxIterations,
+        tolerance,
+        stateTolerance,
+        topK,
+        dynamics,
+        stepListener,
+        queryListener,
+        reportEnergy);
   }
 
-  /** Switches the tolerance stop off again. */
+  /** Switches the energy tolerance stop off again. */
   public RecallOptions withoutEnergyTolerance() {
     return new RecallOptions(
-        maxIterations, Double.NaN, dynamics, stepListener, queryListener, reportEnergy);
+        maxIterations,
+        Double.NaN,
+        stateTolerance,
+        topK,
+        dynamics,
+        stepListener,
+        queryListener,
+        reportEnergy);
+  }
+
+  /**
+   * Stop when a step moves no value of the state by {@code tolerance} or more ({@code max |Δξ_i| <
+   * tolerance}), for continuous memories (modern Hopfield retrieval); counts as converged.
+   *
+   * @throws IllegalArgumentException unless {@code tolerance} is finite and > 0
+   */
+  public RecallOptions withStateTolerance(double tolerance) {
+    if (!(tolerance > 0) || !Double.isFinite(tolerance)) {
+      throw new IllegalArgumentException(
+          "state tolerance must be a finite number > 0, got " + tolerance);
+    }
+    return new RecallOptions(
+        maxIterations,
+        energyTolerance,
+        tolerance,
+        topK,
+        dynamics,
+        stepListener,
+        queryListener,
+        reportEnergy);
+  }
+
+  /**
+   * How many best-matching stored patterns to report per query, for memories that keep their
+   * patterns (default 1; 0 for none).
+   *
+   * @throws IllegalArgumentException if negative
+   */
+  public RecallOptions withTopK(int k) {
+    if (k < 0) {
+      throw new IllegalArgumentException("top-k must be >= 0, got " + k);
+    }
+    return new RecallOptions(
+        maxIterations,
+        energyTolerance,
+        stateTolerance,
+        k,
+        dynamics,
+        stepListener,
+        queryListener,
+        reportEnergy);
   }
 
   /** Use these dynamics instead of the network's (null: the network's). */
   public RecallOptions withDynamics(Dynamics d) {
     return new RecallOptions(
-        maxIterations, energyTolerance, d, stepListener, queryListener, reportEnergy);
+        maxIterations,
+        energyTolerance,
+        stateTolerance,
+        topK,
+        d,
+        stepListener,
+        queryListener,
+        reportEnergy);
   }
 
   /** Per-step progress (null: none). */
   public RecallOptions withStepListener(StepListener l) {
     return new RecallOptions(
-        maxIterations, energyTolerance, dynamics, l, queryListener, reportEnergy);
+        maxIterations,
+        energyTolerance,
+        stateTolerance,
+        topK,
+        dynamics,
+        l,
+        queryListener,
+        reportEnergy);
   }
 
   /** Per-query progress (null: none). */
   public RecallOptions withQueryListener(QueryListener l) {
     return new RecallOptions(
-        maxIterations, energyTolerance, dynamics, stepListener, l, reportEnergy);
+        maxIterations,
+        energyTolerance,
+        stateTolerance,
+        topK,
+        dynamics,
+        stepListener,
+        l,
+        reportEnergy);
   }
 
   /** Whether to compute each query's final energy (false: {@link RecallResult#energy()} is NaN). */
   public RecallOptions withReportEnergy(boolean report) {
     return new RecallOptions(
-        maxIterations, energyTolerance, dynamics, stepListener, queryListener, report);
+        maxIterations,
+        energyTolerance,
+        stateTolerance,
+        topK,
+        dynamics,
+        stepListener,
+        queryListener,
+        report);
   }
 
   public int maxIterations() {
@@ -117,6 +219,20 @@ public final class RecallOptions {
 
   public boolean hasEnergyTolerance() {
     return !Double.isNaN(energyTolerance);
+  }
+
+  /** The state tolerance, or NaN when that stop is off. */
+  public double stateTolerance() {
+    return stateTolerance;
+  }
+
+  public boolean hasStateTolerance() {
+    return !Double.isNaN(stateTolerance);
+  }
+
+  /** Best-matching stored patterns to report per query (memories that keep patterns). */
+  public int topK() {
+    return topK;
   }
 
   /** The override, or null. */

@@ -23,12 +23,52 @@ final class Checks {
     }
   }
 
-  /** {@code t}: P x N patterns, P >= 1 (the argument of {@link Weights#addHebbian}). */
+  /** {@code t}: P x N patterns, P >= 1 (the argument of {@link Weights#plusGram}). */
   static void patterns(float[] t, int p, int n) {
     if (p < 1 || t == null || t.length != (long) p * n) {
       throw new IllegalArgumentException(
           "patterns have length " + (t == null ? "null" : t.length) + ", expected " + p + "x" + n);
     }
+  }
+
+  /** A finite shift and a finite divisor > 0 (the arguments of {@link Weights#plusGram}). */
+  static void scaling(float shift, float divisor) {
+    if (!Float.isFinite(shift)) {
+      throw new IllegalArgumentException("shift is " + shift + ", expected finite");
+    }
+    if (!(divisor > 0f) || !Float.isFinite(divisor)) {
+      throw new IllegalArgumentException(
+          "divisor is " + divisor + ", expected a finite number > 0");
+    }
+  }
+
+  /**
+   * The one definition of the scaling of summed outer products: {@code acc / divisor} (skipped when
+   * {@code divisor == 1}), negated when {@code negate}. IEEE division is sign-symmetric, so the
+   * kernels' division by {@code ±divisor} gives the same bits.
+   */
+  static float scaled(float acc, float divisor, boolean negate) {
+    float u = divisor != 1f ? acc / divisor : acc;
+    return negate ? -u : u;
+  }
+
+  /** {@link #scaled(float, float, boolean)} in float64 (the asynchronous field trackers). */
+  static double scaled(double acc, float divisor, boolean negate) {
+    double u = divisor != 1f ? acc / divisor : acc;
+    return negate ? -u : u;
+  }
+
+  /**
+   * An upper bound on every entry of {@code (1/d) Σ_k t_k t_kᵀ}, {@code t_k = x_k - shift}, for P
+   * rows: {@code P max|t|² / d}, with a relative margin for the float32 rounding of the sums.
+   */
+  static double gramBound(float[] x, int p, float shift, float divisor) {
+    float max = 0f;
+    for (float v : x) {
+      max = Math.max(max, Math.abs(v - shift));
+    }
+    double sq = (double) max * max;
+    return sq * p / divisor * (1 + p * 0x1p-22);
   }
 
   /** A new array {@code x - shift}, value by value in float32. */

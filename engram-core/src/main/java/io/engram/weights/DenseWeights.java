@@ -19,10 +19,14 @@ public final class DenseWeights implements Weights {
   /** Every entry is +0.0 (a new or cleared matrix); lets the first training write W unread. */
   private boolean zero;
 
-  private DenseWeights(int n, float[] w, boolean zero) {
+  /** An upper bound on max |W_ij|, kept by every operation (the overflow guard reads it). */
+  private double absBound;
+
+  private DenseWeights(int n, float[] w, boolean zero, double absBound) {
     this.n = n;
     this.w = w;
     this.zero = zero;
+    this.absBound = absBound;
   }
 
   /**
@@ -32,7 +36,7 @@ public final class DenseWeights implements Weights {
    */
   public static DenseWeights zeros(int n) {
     checkSize(n);
-    return new DenseWeights(n, new float[n * n], true);
+    return new DenseWeights(n, new float[n * n], true, 0);
   }
 
   /**
@@ -53,13 +57,15 @@ public final class DenseWeights implements Weights {
               + " = "
               + ((long) n * n));
     }
+    float max = 0f;
     for (int i = 0; i < rowMajor.length; i++) {
       if (!Float.isFinite(rowMajor[i])) {
         throw new IllegalArgumentException(
             "weight W[" + (i / n) + "][" + (i % n) + "] is " + rowMajor[i] + ", expected finite");
       }
+      max = Math.max(max, Math.abs(rowMajor[i]));
     }
-    return new DenseWeights(n, rowMajor.clone(), false);
+    return new DenseWeights(n, rowMajor.clone(), false, max);
   }
 
   static void checkSize(int n) {
@@ -78,8 +84,8 @@ public final class DenseWeights implements Weights {
   }
 
   @Override
-  public String representation() {
-    return "dense";
+  public Representation representation() {
+    return Representation.DENSE;
   }
 
   @Override
@@ -135,7 +141,37 @@ public final class DenseWeights implements Weights {
 
   @Override
   public DenseWeights copy() {
-    return new DenseWeights(n, w.clone(), zero);
+    return new DenseWeights(n, w.clone(), zero, absBound);
+  }
+
+  /** This object: dense weights are their own dense form. */
+  @Override
+  public DenseWeights asDense() {
+    return this;
+  }
+
+  /** The exact low-rank form (possible only for a diagonal matrix). */
+  @Override
+  public LowRankWeights asLowRank() {
+    return LowRankWeights.from(this);
+  }
+
+  @Override
+  public boolean lowRankCheaperWith(int moreRows) {
+    return false;
+  }
+
+  /** The kept bound; rescanned to the exact maximum once it gets large (it only ever grows). */
+  @Override
+  public double maxAbsBound() {
+    if (absBound > 1e30) {
+      float max = 0f;
+      for (float v : w) {
+        max = Math.max(max, Math.abs(v));
+      }
+      absBound = max;
+    }
+    return absBound;
   }
 
   @Override
@@ -151,29 +187,37 @@ public final class DenseWeights implements Weights {
     for (int i = 0; i < newSize; i++) {
       r[i * newSize + i] = 0f;
     }
-    return new DenseWeights(newSize, r, zero || !preserve);
+    return new DenseWeights(newSize, r, zero || !preserve, preserve ? absBound : 0);
   }
 
+  /** Centres while packing the rows for the kernel: no centred copy is made. */
   @Override
-  public void addHebbian(float[] centred, int p, float divisor, boolean negate) {
-    addHebbian(centred, 0f, p, divisor, negate);
-  }
-
-  /** Centres while packing the patterns for the kernel: no centred copy is made. */
-  @Override
-  public void addHebbian(float[] patterns, float shift, int p, float divisor, boolean negate) {
-    Checks.patterns(patterns, p, n);
+  public DenseWeights plusGram(
+      float[] x, int p, float shift, float divisor, boolean negate, TrainingListener listener) {
+    Checks.patterns(x, p, n);
+    Checks.scaling(shift, divisor);
     boolean wasZero = zero;
     zero = false;
-    Kernels.syrkAdd(n, p, patterns, shift, w, divisor, negate, wasZero);
+    absBound += Checks.gramBound(x, p, shift, divisor);
+    Kernels.syrkAdd(
+        n,
+        p,
+        x,
+        shift,
+        w,
+        divisor,
+        negate,
+        wasZero,
+        listener == null ? null : listener::onProgress);
+    return this;
   }
 
   /**
    * Adds an already accumulated Hebbian sum in place: for {@code i <= j}, {@code u = S[i][j]}
    * divided by {@code divisor} (when {@code divisor != 1}), negated when {@code negate}, then
    * {@code W[i][j] += u} and, off the diagonal, {@code W[j][i] += u}. This is the tail of {@link
-   * #addHebbian} with {@code acc} supplied by the caller (e.g. summed on a cluster), so with the
-   * same {@code S} both give bit-identical weights. Only the upper triangle of {@code S} is read.
+   * #plusGram} with {@code acc} supplied by the caller (e.g. summed on a cluster), so with the same
+   * {@code S} both give bit-identical weights. Only the upper triangle of {@code S} is read.
    *
    * @param sums N x N row-major {@code S = Σ_k t_k t_kᵀ} (float32); not modified
    * @param divisor P when normalising, else 1
@@ -185,22 +229,19 @@ public final class DenseWeights implements Weights {
       throw new IllegalArgumentException("sums are not an N x N matrix for N = " + n);
     }
     zero = false;
+    double max = 0;
     for (int i = 0; i < n; i++) {
       int row = i * n;
       for (int j = i; j < n; j++) {
-        float u = sums[row + j];
-        if (divisor != 1f) {
-          u = u / divisor;
-        }
-        if (negate) {
-          u = -u;
-        }
+        float u = Checks.scaled(sums[row + j], divisor, negate);
+        max = Math.max(max, Math.abs(u));
         w[row + j] += u;
         if (j != i) {
           w[j * n + i] += u;
         }
       }
     }
+    absBound += max;
   }
 
   @Override
@@ -215,6 +256,7 @@ public final class DenseWeights implements Weights {
     zero = false;
     for (int i = 0; i < n; i++) {
       w[i * n + i] = d[i];
+      absBound = Math.max(absBound, Math.abs(d[i]));
     }
   }
 

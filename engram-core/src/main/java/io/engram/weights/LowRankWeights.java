@@ -22,7 +22,7 @@ import java.util.List;
  *
  * <p>Applying W to L states costs about {@code 4RNL} flops for R stored rows, instead of {@code
  * 2N²L}; memory is {@code RN} floats instead of {@code N²}; N is not limited by the dense array
- * size. {@link #toDense()} replays the calls through the same kernel as {@link DenseWeights}, so
+ * size. {@link #asDense()} replays the calls through the same kernel as {@link DenseWeights}, so
  * the conversion gives exactly the matrix dense training would have built.
  *
  * <p>Thread-safety as in {@link Weights}: concurrent reads are safe, mutation is not.
@@ -67,8 +67,21 @@ public final class LowRankWeights implements Weights {
 
     /** {@code v / d}, negated for anti-Hebbian blocks: the dense rule's {@code u = ±acc/P}. */
     float scale(float v) {
-      float u = divisor != 1f ? v / divisor : v;
-      return negate ? -u : u;
+      return Checks.scaled(v, divisor, negate);
+    }
+
+    /** {@link #scale(float)} in float64. */
+    double scale(double v) {
+      return Checks.scaled(v, divisor, negate);
+    }
+
+    /** {@code max_i q[i] / d}: no entry of this block's term exceeds it (Cauchy-Schwarz). */
+    double bound() {
+      float m = 0f;
+      for (float v : q) {
+        m = Math.max(m, v);
+      }
+      return (double) m / divisor;
     }
   }
 
@@ -218,7 +231,7 @@ public final class LowRankWeights implements Weights {
               "factor " + k + " has a non-finite value " + t[i] + " at " + i);
         }
       }
-      w.addHebbian(t, f.rows(), f.divisor(), f.negate());
+      w.plusGram(t, f.rows(), 0f, f.divisor(), f.negate(), null);
       if (f.zeroDiagonalAfter()) {
         w.zeroDiagonal();
       }
@@ -228,8 +241,32 @@ public final class LowRankWeights implements Weights {
   }
 
   @Override
-  public String representation() {
-    return "low-rank";
+  public Representation representation() {
+    return Representation.LOW_RANK;
+  }
+
+  @Override
+  public double maxAbsBound() {
+    double b = 0;
+    for (Block blk : blocks) {
+      b += blk.bound();
+    }
+    float gm = 0f;
+    for (float v : g) {
+      gm = Math.max(gm, Math.abs(v));
+    }
+    return b * (1 + 0x1p-20) + gm;
+  }
+
+  /** This object. */
+  @Override
+  public LowRankWeights asLowRank() {
+    return this;
+  }
+
+  @Override
+  public boolean lowRankCheaperWith(int moreRows) {
+    return WeightsMode.lowRankIsCheaper(n, (long) rank() + moreRows, blocks.size() + 1L);
   }
 
   /** R, the number of stored pattern rows over all training calls. */
@@ -376,8 +413,7 @@ public final class LowRankWeights implements Weights {
             z += t[o + k] * yb[k];
           }
           z -= (double) blk.q[i] * s[i];
-          z = blk.divisor != 1f ? z / blk.divisor : z;
-          f += blk.negate ? -z : z;
+          f += blk.scale(z);
         }
         return (float) f;
       }
@@ -414,12 +450,13 @@ public final class LowRankWeights implements Weights {
    *
    * @throws IllegalArgumentException if N > {@link DenseWeights#MAX_SIZE}
    */
-  public DenseWeights toDense() {
+  @Override
+  public DenseWeights asDense() {
     DenseWeights d = DenseWeights.zeros(n);
     d.setDiagonal(base);
     for (int k = 0; k < blocks.size(); k++) {
       Block b = blocks.get(k);
-      d.addHebbian(b.t, b.p, b.divisor, b.negate);
+      d.plusGram(b.t, b.p, 0f, b.divisor, b.negate, null);
       if (zeroAfter.get(k)) {
         d.zeroDiagonal();
       }
@@ -429,7 +466,7 @@ public final class LowRankWeights implements Weights {
 
   @Override
   public float[] toDenseArray() {
-    return toDense().array();
+    return asDense().array();
   }
 
   @Override
@@ -467,21 +504,15 @@ public final class LowRankWeights implements Weights {
   }
 
   /**
-   * Stores a copy of the patterns as a new block; the diagonal g gains {@code ±(Σ_k t_k[i]²)/d}.
+   * Stores the centred rows as a new block (one copy, centred while copying); the diagonal g gains
+   * {@code ±(Σ_k t_k[i]²)/d}. O(P·N), nothing reported to the listener.
    */
   @Override
-  public void addHebbian(float[] centred, int p, float divisor, boolean negate) {
-    addHebbian(centred, 0f, p, divisor, negate);
-  }
-
-  /**
-   * Centres into the block's own copy of the patterns (one copy, not a centred one and then its
-   * clone).
-   */
-  @Override
-  public void addHebbian(float[] patterns, float shift, int p, float divisor, boolean negate) {
-    Checks.patterns(patterns, p, n);
-    float[] t = shift == 0f ? patterns.clone() : Checks.centred(patterns, shift);
+  public LowRankWeights plusGram(
+      float[] x, int p, float shift, float divisor, boolean negate, TrainingListener listener) {
+    Checks.patterns(x, p, n);
+    Checks.scaling(shift, divisor);
+    float[] t = shift == 0f ? x.clone() : Checks.centred(x, shift);
     float[] q = new float[n];
     for (int k = 0; k < p; k++) {
       int o = k * n;
@@ -494,6 +525,7 @@ public final class LowRankWeights implements Weights {
       g[i] += b.scale(q[i]);
     }
     blocks.add(b);
+    return this;
   }
 
   @Override

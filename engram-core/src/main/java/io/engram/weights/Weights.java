@@ -4,19 +4,21 @@ package io.engram.weights;
  * A square, symmetric-by-construction synaptic weight matrix {@code W} (N x N, float32) behind one
  * interface, so that recall and analysis do not care how it is stored.
  *
- * <p>Read operations ({@link #get}, {@link #multiply}, {@link #rowDot}, {@link #toDenseArray})
- * never modify the weights and may be called from many threads at once, as long as no thread
- * modifies the weights at the same time. The mutating operations ({@link #addHebbian}, {@link
- * #zeroDiagonal}) are the learning-rule SPI: they are not thread-safe and are meant to be called by
- * trainers after their input has been validated.
+ * <p>The family is closed ({@link Representation} names its members); each member has one codec for
+ * model files. Read operations ({@link #get}, {@link #multiply}, {@link #rowDot}, {@link
+ * #toDenseArray}) never modify the weights and may be called from many threads at once, as long as
+ * no thread modifies the weights at the same time. The mutating operations ({@link #plusGram},
+ * {@link #zeroDiagonal}) are the building blocks of learning rules: they are not thread-safe and
+ * are meant to be called by rules after their input has been validated (see {@code
+ * io.engram.network.WeightUpdate}).
  */
-public interface Weights {
+public sealed interface Weights permits DenseWeights, LowRankWeights {
 
   /** N, the number of neurons. */
   int size();
 
-  /** How the weights are stored, e.g. {@code "dense"}. */
-  String representation();
+  /** How the weights are stored. */
+  Representation representation();
 
   /** Bytes of memory the weights occupy (approximate, excluding object headers). */
   long memoryBytes();
@@ -110,30 +112,58 @@ public interface Weights {
   Weights resized(int newSize, boolean preserve);
 
   /**
-   * Adds a Hebbian update in place: {@code W[i][j] += u(i,j)} with {@code acc = Σ_k t_k[i] t_k[j]}
+   * Adds a symmetric rank-k update, {@code W + (±1/d) Σ_k t_k t_kᵀ} with {@code t_k = x_k - shift}
+   * (float32, value by value): for every {@code i <= j}, {@code acc = Σ_k t_k[i] t_k[j]}
    * accumulated in float32 in pattern order, {@code u = acc / divisor} (when {@code divisor != 1}),
-   * negated when {@code negate}.
+   * negated when {@code negate}, added to {@code W[i][j]} and {@code W[j][i]}. Dense weights add it
+   * in place; low-rank weights store the centred rows as a new factor. The summed outer products of
+   * Hebbian learning.
    *
-   * @param centred P x N row-major patterns, already centred; not modified
-   * @param p number of patterns (P >= 1)
-   * @param divisor P when normalising, else 1
-   * @param negate true for the anti-Hebbian rule
+   * @param x P x N row-major rows; not modified (low-rank weights keep a centred copy)
+   * @param p P >= 1
+   * @param shift subtracted from every value (e.g. the mean), finite
+   * @param divisor > 0 (P when normalising, else 1)
+   * @param negate subtract instead of add (anti-Hebbian)
+   * @param listener progress of a long update (null: none)
+   * @return these weights, updated
+   * @throws IllegalArgumentException if {@code x} is not P x N; nothing changes then
    */
-  void addHebbian(float[] centred, int p, float divisor, boolean negate);
+  Weights plusGram(
+      float[] x, int p, float shift, float divisor, boolean negate, TrainingListener listener);
 
   /**
-   * {@link #addHebbian(float[], int, float, boolean)} of the patterns centred here: {@code t_k[i] =
-   * x_k[i] - shift} in float32. The default makes the centred copy; a representation may fuse the
-   * subtraction into its own pass (dense weights do, while packing for the kernel). The result is
-   * the same, bit for bit.
-   *
-   * @param patterns P x N row-major patterns, not centred; not modified
-   * @param shift subtracted from every value (the mean rho, or 0)
+   * An upper bound on {@code max |W_ij|} (exact for dense weights after a scan; for low-rank
+   * weights the Cauchy-Schwarz bound {@code Σ_b max_i q_b[i]/d_b + max |g_i|}). Used to guard
+   * float32 overflow before an update.
    */
-  default void addHebbian(float[] patterns, float shift, int p, float divisor, boolean negate) {
-    float[] t = shift != 0f && patterns != null ? Checks.centred(patterns, shift) : patterns;
-    addHebbian(t, p, divisor, negate);
+  double maxAbsBound();
+
+  /**
+   * These weights as dense weights: this object when they are dense, else a new dense matrix with
+   * the same entries (exactly the one dense training would have built).
+   *
+   * @throws IllegalArgumentException if N is too large for a dense matrix
+   */
+  DenseWeights asDense();
+
+  /**
+   * These weights in a low-rank form: this object when they are in one, else (dense weights) the
+   * exact low-rank form, possible only when no off-diagonal entry is nonzero.
+   *
+   * @throws IllegalArgumentException if there is no exact low-rank form
+   */
+  Weights asLowRank();
+
+  /** Whether these are the dense N x N matrix ({@link Representation#DENSE}). */
+  default boolean isDense() {
+    return representation() == Representation.DENSE;
   }
+
+  /**
+   * Whether this representation stays cheaper than dense weights after storing {@code moreRows}
+   * more patterns (the cost model of {@link WeightsMode#AUTO}); always false for dense weights.
+   */
+  boolean lowRankCheaperWith(int moreRows);
 
   /** Sets {@code W[i][i] = 0} for all i, in place. */
   void zeroDiagonal();

@@ -8,8 +8,8 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import io.engram.learning.HebbianOptions;
 import io.engram.learning.HebbianRule;
 import io.engram.learning.PatternBlock;
-import io.engram.learning.TrainingRecord;
 import io.engram.network.AmariHopfieldNetwork;
+import io.engram.network.TrainingRecord;
 import io.engram.weights.DenseWeights;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -29,7 +29,8 @@ class BlockedWeightsTest {
       d[i] = (float) r.nextGaussian();
     }
     AmariHopfieldNetwork net = AmariHopfieldNetwork.create(n);
-    net.train(HebbianRule.hebbian(HebbianOptions.DEFAULTS), PatternBlock.ofRows(d, 4, n), true);
+    HebbianRule.hebbian(HebbianOptions.DEFAULTS)
+        .train(net, PatternBlock.ofRows(d, 4, n), true, null);
     return net;
   }
 

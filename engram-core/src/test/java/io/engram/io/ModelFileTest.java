@@ -81,11 +81,11 @@ class ModelFileTest {
             java.util.Arrays.stream(c)
                 .map(row -> java.util.Arrays.copyOf(row, 35))
                 .toArray(float[][]::new));
-    assertEquals("low-rank", net.weights().representation());
+    assertEquals("low-rank", net.weights().representation().id());
     Path f = tmp.resolve("lr.npz");
     ModelFile.write(f, net);
     AmariHopfieldNetwork back = ModelFile.read(f);
-    assertEquals("low-rank", back.weights().representation());
+    assertEquals("low-rank", back.weights().representation().id());
     assertEquals(io.engram.weights.WeightsMode.LOW_RANK, back.weightsMode());
     assertArrayEquals(net.weightMatrix(), back.weightMatrix());
     float[] s = new float[35];

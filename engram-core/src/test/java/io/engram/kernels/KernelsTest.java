@@ -28,7 +28,7 @@ class KernelsTest {
   }
 
   private static KernelProvider vector() {
-    KernelProvider v = Kernels.vector();
+    KernelProvider v = Providers.vector();
     assumeTrue(v != null, "Vector API module not present");
     return v;
   }
@@ -91,8 +91,8 @@ class KernelsTest {
     float[] cv = c0.clone();
     int aRs = trans ? 1 : k;
     int aCs = trans ? m : 1;
-    Kernels.gemm(ScalarKernels.INSTANCE, m, n, k, a, 1, aRs, aCs, b, 2, n, cs, 0, n, true);
-    Kernels.gemm(v, m, n, k, a, 1, aRs, aCs, b, 2, n, cv, 0, n, true);
+    Gemm.gemm(ScalarKernels.INSTANCE, m, n, k, a, 1, aRs, aCs, b, 2, n, cs, 0, n, true);
+    Gemm.gemm(v, m, n, k, a, 1, aRs, aCs, b, 2, n, cv, 0, n, true);
     for (int i = 0; i < m; i++) {
       for (int j = 0; j < n; j++) {
         double ref = c0[i * n + j];
@@ -117,8 +117,8 @@ class KernelsTest {
         float[] w0 = p == 3 ? random(rnd, n * n) : new float[n * n];
         float[] ws = w0.clone();
         float[] wv = w0.clone();
-        Kernels.syrkAdd(ScalarKernels.INSTANCE, n, p, t, ws, p, true);
-        Kernels.syrkAdd(v, n, p, t, wv, p, true);
+        Syrk.syrkAdd(ScalarKernels.INSTANCE, n, p, t, 0f, ws, p, true, false, null);
+        Syrk.syrkAdd(v, n, p, t, 0f, wv, p, true, false, null);
         for (int i = 0; i < n; i++) {
           for (int j = 0; j < n; j++) {
             double ref = 0;
@@ -187,9 +187,9 @@ class KernelsTest {
     int before = Kernels.parallelism();
     try {
       Kernels.setParallelism(1);
-      Kernels.syrkAdd(n, p, t, w1, p, false);
+      Kernels.syrkAdd(n, p, t, 0f, w1, p, false, false, null);
       Kernels.setParallelism(Math.max(2, before));
-      Kernels.syrkAdd(n, p, t, w2, p, false);
+      Kernels.syrkAdd(n, p, t, 0f, w2, p, false, false, null);
     } finally {
       Kernels.setParallelism(before);
     }

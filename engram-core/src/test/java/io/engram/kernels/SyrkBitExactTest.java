@@ -17,7 +17,7 @@ class SyrkBitExactTest {
   private static final int[] NS = {1, 7, 31, 32, 33, 65, 97, 200};
 
   private static int[] ps() {
-    int kc = Kernels.SYRK_KC;
+    int kc = Syrk.SYRK_KC;
     return new int[] {0, 1, 5, kc - 1, kc, kc + 1, 2 * kc - 1, 2 * kc + 3, 3 * kc + 17};
   }
 
@@ -65,7 +65,7 @@ class SyrkBitExactTest {
           float[] ref = w0.clone();
           float[] got = w0.clone();
           reference(fused, n, p, t, ref, c[0], negate);
-          Kernels.syrkAdd(kp, n, p, t, got, c[0], negate);
+          Syrk.syrkAdd(kp, n, p, t, 0f, got, c[0], negate, false, null);
           assertBits(
               ref,
               got,
@@ -83,7 +83,7 @@ class SyrkBitExactTest {
 
   @Test
   void vectorKernelsAreBitExact() {
-    KernelProvider v = Kernels.vector();
+    KernelProvider v = Providers.vector();
     assumeTrue(v != null, "Vector API module not present");
     check(v, true, 12);
   }
@@ -95,7 +95,7 @@ class SyrkBitExactTest {
    */
   private static void checkShiftAndZeroStart(KernelProvider kp, boolean fused, long seed) {
     Random rnd = new Random(seed);
-    int kc = Kernels.SYRK_KC;
+    int kc = Syrk.SYRK_KC;
     for (int n : new int[] {1, 33, 129, 300}) {
       for (int p : new int[] {1, 7, kc + 3}) {
         float shift = 0.25f;
@@ -117,12 +117,12 @@ class SyrkBitExactTest {
           float[] ref = new float[n * n];
           reference(fused, n, p, t, ref, p, negate);
           float[] got = new float[n * n];
-          Kernels.syrkAdd(kp, n, p, x, shift, got, p, negate, true);
+          Syrk.syrkAdd(kp, n, p, x, shift, got, p, negate, true, null);
           assertBits(ref, got, n, where + " (W zero)");
           float[] ref2 = w0.clone();
           reference(fused, n, p, t, ref2, p, negate);
           float[] got2 = w0.clone();
-          Kernels.syrkAdd(kp, n, p, x, shift, got2, p, negate, false);
+          Syrk.syrkAdd(kp, n, p, x, shift, got2, p, negate, false, null);
           assertBits(ref2, got2, n, where + " (W random)");
         }
       }
@@ -149,7 +149,7 @@ class SyrkBitExactTest {
 
   @Test
   void vectorShiftAndZeroStart() {
-    KernelProvider v = Kernels.vector();
+    KernelProvider v = Providers.vector();
     assumeTrue(v != null, "Vector API module not present");
     checkShiftAndZeroStart(v, true, 22);
   }
@@ -160,7 +160,8 @@ class SyrkBitExactTest {
     IllegalArgumentException e =
         org.junit.jupiter.api.Assertions.assertThrows(
             IllegalArgumentException.class,
-            () -> Kernels.syrkAdd(2, 1, new float[] {1f, -1f}, Float.NaN, w, 1f, false, true));
+            () ->
+                Kernels.syrkAdd(2, 1, new float[] {1f, -1f}, Float.NaN, w, 1f, false, true, null));
     org.junit.jupiter.api.Assertions.assertTrue(e.getMessage().contains("shift"), e.getMessage());
   }
 
@@ -171,17 +172,17 @@ class SyrkBitExactTest {
       Kernels.setParallelism(2);
       // large enough to split (n * n * p / 2 >= 2^21 multiply-adds)
       int n = 161;
-      int p = 2 * Kernels.SYRK_KC + 5;
+      int p = 2 * Syrk.SYRK_KC + 5;
       Random rnd = new Random(13);
       float[] t = new float[p * n];
       for (int i = 0; i < t.length; i++) {
         t[i] = rnd.nextFloat() * 2f - 1f;
       }
-      KernelProvider kp = Kernels.provider();
+      KernelProvider kp = Providers.chosen();
       float[] ref = new float[n * n];
       float[] got = new float[n * n];
       reference(kp != ScalarKernels.INSTANCE, n, p, t, ref, p, true);
-      Kernels.syrkAdd(kp, n, p, t, got, p, true);
+      Syrk.syrkAdd(kp, n, p, t, 0f, got, p, true, false, null);
       assertBits(ref, got, n, kp.name() + " on two threads");
     } finally {
       Kernels.setParallelism(before);

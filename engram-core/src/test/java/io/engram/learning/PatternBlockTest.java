@@ -43,9 +43,9 @@ class PatternBlockTest {
       }
       for (PatternBlock b :
           List.of(PatternBlock.of(x), PatternBlock.ofRows(flat, 7, n), PatternBlock.of(asDouble))) {
-        assertEquals(sum, b.sum(), 1e-9 * Math.max(1, Math.abs(sum)), "sum, n=" + n);
-        assertEquals(min, b.min(), 0f, "min, n=" + n);
-        assertEquals(max, b.max(), 0f, "max, n=" + n);
+        assertEquals(sum, b.stats().sum(), 1e-9 * Math.max(1, Math.abs(sum)), "sum, n=" + n);
+        assertEquals(min, b.stats().min(), 0f, "min, n=" + n);
+        assertEquals(max, b.stats().max(), 0f, "max, n=" + n);
       }
     }
   }
@@ -59,9 +59,9 @@ class PatternBlockTest {
       }
     }
     PatternBlock b = PatternBlock.of(x);
-    assertEquals(-5.0, b.sum(), 0.0);
+    assertEquals(-5.0, b.stats().sum(), 0.0);
     HebbianRule rule = HebbianRule.hebbian(HebbianOptions.DEFAULTS);
-    assertEquals((float) (-5.0 / 15), rule.rho(b), 0f);
+    assertEquals((float) (-5.0 / 15), rule.rho(b.stats()), 0f);
   }
 
   @Test
@@ -106,8 +106,9 @@ class PatternBlockTest {
     float big = (float) Math.sqrt(Float.MAX_VALUE / 4.5) * 1.01f;
     PatternBlock b = PatternBlock.of(new float[][] {{-big, 0f}, {0f, 0f}});
     HebbianRule rule = HebbianRule.hebbian(HebbianOptions.DEFAULTS);
-    IllegalArgumentException e = assertThrows(IllegalArgumentException.class, () -> rule.check(b));
+    IllegalArgumentException e =
+        assertThrows(IllegalArgumentException.class, () -> rule.prepare(b));
     assertTrue(e.getMessage().contains("overflow"), e.getMessage());
-    rule.check(PatternBlock.of(new float[][] {{-big / 2, 0f}, {0f, 0f}}));
+    rule.prepare(PatternBlock.of(new float[][] {{-big / 2, 0f}, {0f, 0f}}));
   }
 }

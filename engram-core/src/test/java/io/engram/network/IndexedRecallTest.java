@@ -29,7 +29,8 @@ class IndexedRecallTest {
       }
     }
     AmariHopfieldNetwork net = AmariHopfieldNetwork.create(n);
-    net.train(HebbianRule.hebbian(HebbianOptions.DEFAULTS), PatternBlock.ofRows(pats, 3, n), true);
+    HebbianRule.hebbian(HebbianOptions.DEFAULTS)
+        .train(net, PatternBlock.ofRows(pats, 3, n), true, null);
     int[] order = new int[n];
     for (int i = 0; i < n; i++) {
       order[i] = n - 1 - i;

@@ -73,8 +73,8 @@ class RecallEquivalenceTest {
     float[][] cues = noisy(rnd, x, 37, 0.2);
     AmariHopfieldNetwork dense = net(WeightsMode.DENSE, x, UpdateMode.synchronous());
     AmariHopfieldNetwork low = net(WeightsMode.LOW_RANK, x, UpdateMode.synchronous());
-    assertEquals("dense", dense.weights().representation());
-    assertEquals("low-rank", low.weights().representation());
+    assertEquals("dense", dense.weights().representation().id());
+    assertEquals("low-rank", low.weights().representation().id());
     for (int it : new int[] {0, 1, 3, 20}) {
       RecallOptions o = RecallOptions.defaults().withMaxIterations(it);
       // a step listener forces the one-query-at-a-time path
@@ -106,12 +106,12 @@ class RecallEquivalenceTest {
     assertEquals(WeightsMode.AUTO, net.weightsMode());
     HebbianTrainer t = HebbianTrainer.create(net);
     t.train(PatternBlock.of(pm1(rnd, 4, 40)));
-    assertEquals("low-rank", net.weights().representation());
+    assertEquals("low-rank", net.weights().representation().id());
     float[] before = net.weightMatrix();
     AmariHopfieldNetwork copy =
         AmariHopfieldNetwork.create(40, Dynamics.DEFAULT, WeightsMode.DENSE);
     net.setWeightsMode(WeightsMode.DENSE);
-    assertEquals("dense", net.weights().representation());
+    assertEquals("dense", net.weights().representation().id());
     float[] after = net.weightMatrix();
     for (int i = 0; i < before.length; i++) {
       assertEquals(before[i], after[i], 0f);
@@ -120,9 +120,9 @@ class RecallEquivalenceTest {
     AmariHopfieldNetwork auto = AmariHopfieldNetwork.create(40);
     HebbianTrainer ta = HebbianTrainer.create(auto);
     ta.train(PatternBlock.of(pm1(rnd, 5, 40)));
-    assertEquals("low-rank", auto.weights().representation());
+    assertEquals("low-rank", auto.weights().representation().id());
     ta.train(PatternBlock.of(pm1(rnd, 30, 40)));
-    assertEquals("dense", auto.weights().representation());
+    assertEquals("dense", auto.weights().representation().id());
     assertEquals(40, copy.numNeurons());
   }
 
@@ -132,7 +132,7 @@ class RecallEquivalenceTest {
     int n = 200_000; // a dense matrix would need 160 GB
     float[][] x = pm1(rnd, 3, n);
     AmariHopfieldNetwork net = net(WeightsMode.AUTO, x, UpdateMode.synchronous());
-    assertEquals("low-rank", net.weights().representation());
+    assertEquals("low-rank", net.weights().representation().id());
     List<RecallResult> r = net.recallBatch(noisy(rnd, x, 2, 0.2), RecallOptions.defaults());
     for (int q = 0; q < r.size(); q++) {
       assertTrue(r.get(q).converged());

@@ -36,8 +36,8 @@ class LowRankWeightsTest {
     for (int c = 0; c < ps.length; c++) {
       float[] t = patterns(rnd, ps[c], n);
       float div = c == 2 ? 1f : ps[c];
-      d.addHebbian(t, ps[c], div, anti[c]);
-      l.addHebbian(t, ps[c], div, anti[c]);
+      d.plusGram(t, ps[c], 0f, div, anti[c], null);
+      l.plusGram(t, ps[c], 0f, div, anti[c], null);
       if (zero[c]) {
         d.zeroDiagonal();
         l.zeroDiagonal();
@@ -114,7 +114,7 @@ class LowRankWeightsTest {
       for (boolean keep : new boolean[] {true, false}) {
         Weights d = w[0].resized(m, keep);
         Weights l = w[1].resized(m, keep);
-        assertEquals("low-rank", l.representation());
+        assertEquals("low-rank", l.representation().id());
         assertSame(d.toDenseArray(), l.toDenseArray(), 1e-5, "resize " + m + " " + keep);
       }
     }
@@ -126,7 +126,7 @@ class LowRankWeightsTest {
     Weights[] w = trained(rnd, 9);
     LowRankWeights l = (LowRankWeights) w[1];
     float[] exact = l.toDenseArray();
-    assertSame(exact, l.toDense().toDenseArray(), 0, "to dense");
+    assertSame(exact, l.asDense().toDenseArray(), 0, "to dense");
     assertThrows(IllegalArgumentException.class, () -> LowRankWeights.from(w[0]));
     DenseWeights diag = DenseWeights.zeros(3);
     LowRankWeights fromDiag = LowRankWeights.from(diag);

@@ -71,7 +71,7 @@ final class PartialSums {
       // Spark runs one task per core already: the kernel stays on this task's thread
       Kernels.sequentially(
           () -> {
-            acc.addHebbian(t, rows, 1f, false);
+            acc.plusGram(t, rows, 0f, 1f, false, null);
             return null;
           });
     }

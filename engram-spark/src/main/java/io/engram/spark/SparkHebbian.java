@@ -5,8 +5,8 @@ import io.engram.learning.HebbianOptions;
 import io.engram.learning.HebbianRule;
 import io.engram.learning.HebbianSums;
 import io.engram.learning.PatternBlock;
-import io.engram.learning.TrainingRecord;
 import io.engram.network.AmariHopfieldNetwork;
+import io.engram.network.TrainingRecord;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.file.Path;
@@ -105,7 +105,7 @@ public final class SparkHebbian {
     if (strategy == Strategy.COLLECT
         || strategy == Strategy.AUTO && 2L * p <= n && (long) p * n <= AUTO_COLLECT_MAX_VALUES) {
       List<float[]> rows = patterns.collect();
-      return network.train(rule, PatternBlock.of(rows), o.preserveOnResize());
+      return rule.train(network, PatternBlock.of(rows), o.preserveOnResize(), null);
     }
     float rho = stats.rho(o.subtractMean());
     boolean centre = o.subtractMean();
@@ -163,7 +163,8 @@ public final class SparkHebbian {
             .map(kv -> finish(kv, g, blockSize, divisor, negate, zeroDiagonal))
             .toLocalIterator();
     TrainingRecord rec =
-        new TrainingRecord(rule.name(), rule.options(), p, n, centre ? rho : Float.NaN);
+        new TrainingRecord(
+            rule.name(), rule.options(), p, n, centre ? rho : Float.NaN, !rule.isAnti());
     try {
       while (finished.hasNext()) {
         Tuple2<Long, float[]> kv = finished.next();

@@ -10,8 +10,8 @@ import io.engram.io.BlockedWeights;
 import io.engram.learning.HebbianOptions;
 import io.engram.learning.HebbianRule;
 import io.engram.learning.PatternBlock;
-import io.engram.learning.TrainingRecord;
 import io.engram.network.AmariHopfieldNetwork;
+import io.engram.network.TrainingRecord;
 import io.engram.spark.SparkHebbian.Strategy;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -48,7 +48,7 @@ class SparkHebbianTest {
   private static AmariHopfieldNetwork core(int n0, HebbianRule rule, float[][]... calls) {
     AmariHopfieldNetwork net = AmariHopfieldNetwork.create(n0);
     for (float[][] x : calls) {
-      net.train(rule, PatternBlock.of(x), rule.hebbianOptions().preserveOnResize());
+      rule.train(net, PatternBlock.of(x), rule.hebbianOptions().preserveOnResize(), null);
     }
     return net;
   }

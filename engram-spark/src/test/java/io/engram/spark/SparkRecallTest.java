@@ -38,7 +38,7 @@ class SparkRecallTest {
     int n = 48;
     float[][] stored = LocalSpark.patterns(4, n, true, 11);
     net = AmariHopfieldNetwork.create(n);
-    net.train(HebbianRule.hebbian(HebbianOptions.DEFAULTS), PatternBlock.of(stored), true);
+    HebbianRule.hebbian(HebbianOptions.DEFAULTS).train(net, PatternBlock.of(stored), true, null);
     SplittableRandom r = new SplittableRandom(12);
     cues = new float[50][];
     for (int q = 0; q < cues.length; q++) {
@@ -105,10 +105,8 @@ class SparkRecallTest {
     AmariHopfieldNetwork async =
         AmariHopfieldNetwork.create(
             net.numNeurons(), Dynamics.DEFAULT.withUpdateMode(UpdateMode.asynchronous(5L)));
-    async.train(
-        HebbianRule.hebbian(HebbianOptions.DEFAULTS),
-        PatternBlock.of(Arrays.copyOf(cues, 3)),
-        true);
+    HebbianRule.hebbian(HebbianOptions.DEFAULTS)
+        .train(async, PatternBlock.of(Arrays.copyOf(cues, 3)), true, null);
     List<Tuple2<Long, float[]>> keyed = new ArrayList<>();
     for (int q = cues.length - 1; q >= 0; q--) {
       keyed.add(new Tuple2<>((long) q, cues[q]));

@@ -112,7 +112,7 @@ public final class SparkBenchmark {
       out.printf(Locale.ROOT, "  max |W_spark - W_core| = %.3g%n", maxDiff(net[0], net[2]));
 
       AmariHopfieldNetwork trained = AmariHopfieldNetwork.create(n);
-      trained.train(rule, PatternBlock.of(Arrays.copyOf(x, stored)), true);
+      rule.train(trained, PatternBlock.of(Arrays.copyOf(x, stored)), true, null);
       RecallOptions o = RecallOptions.defaults();
       out.printf(
           Locale.ROOT,
@@ -164,7 +164,7 @@ public final class SparkBenchmark {
     try {
       AmariHopfieldNetwork net =
           AmariHopfieldNetwork.create(x[0].length, Dynamics.DEFAULT, WeightsMode.DENSE);
-      net.train(rule, PatternBlock.of(x), true);
+      rule.train(net, PatternBlock.of(x), true, null);
       return net;
     } finally {
       Kernels.setParallelism(before);

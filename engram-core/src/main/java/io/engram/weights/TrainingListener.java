@@ -1,4 +1,4 @@
-package io.engram.learning;
+package io.engram.weights;
 
 /**
  * Progress of one training call, for the updates that take a while (dense weights: the symmetric

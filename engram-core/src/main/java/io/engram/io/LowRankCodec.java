@@ -1,0 +1,112 @@
+package io.engram.io;
+
+import io.engram.weights.LowRankWeights;
+import io.engram.weights.Weights;
+import java.io.IOException;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+
+/**
+ * Low-rank Hebbian weights in a model file: {@code T0.npy, T1.npy, ...} (float32 P_k x N, the
+ * centred patterns of training call k), {@code base_diagonal.npy} (float32 N), and in {@code
+ * meta.json} a list {@code factors} with each call's {@code rows}, {@code divisor}, {@code negate}
+ * and {@code zero_diagonal_after}.
+ */
+final class LowRankCodec implements WeightsCodec {
+
+  static final LowRankCodec INSTANCE = new LowRankCodec();
+
+  private static final Pattern FACTOR = Pattern.compile("T(0|[1-9][0-9]{0,3})\\.npy");
+  private static final String BASE = "base_diagonal.npy";
+
+  /** The most factors (training calls) a low-rank model may hold. */
+  private static final int MAX_FACTORS = NpzFile.MAX_MEMBERS - 8;
+
+  private LowRankCodec() {}
+
+  @Override
+  public void write(NpzFile.Builder archive, Map<String, Object> meta, Weights w) {
+    LowRankWeights lr = (LowRankWeights) w;
+    int n = w.size();
+    List<LowRankWeights.Factor> fs = lr.factors();
+    List<Object> list = new ArrayList<>();
+    for (int k = 0; k < fs.size(); k++) {
+      LowRankWeights.Factor f = fs.get(k);
+      archive.put("T" + k, NdArray.ofFloats(f.patterns(), f.rows(), n));
+      Map<String, Object> e = new LinkedHashMap<>();
+      e.put("rows", f.rows());
+      e.put("divisor", (double) f.divisor());
+      e.put("negate", f.negate());
+      e.put("zero_diagonal_after", f.zeroDiagonalAfter());
+      list.add(e);
+    }
+    archive.put("base_diagonal", NdArray.ofFloats(lr.baseDiagonal(), n));
+    meta.put("factors", list);
+  }
+
+  @Override
+  public boolean owns(String member) {
+    return BASE.equals(member) || FACTOR.matcher(member).matches();
+  }
+
+  @Override
+  public Weights read(NpzFile npz, Map<String, Object> meta, int n, Path file) throws IOException {
+    Object fo = meta.get("factors");
+    if (!(fo instanceof List<?> list)) {
+      throw new EngramFormatException(file + ": low-rank model without a 'factors' list");
+    }
+    if (list.size() > MAX_FACTORS) {
+      throw new EngramFormatException(
+          file + ": " + list.size() + " factors, more than " + MAX_FACTORS);
+    }
+    for (String name : npz.memberNames()) {
+      Matcher mt = FACTOR.matcher(name);
+      if (mt.matches() && Integer.parseInt(mt.group(1)) >= list.size()) {
+        throw new EngramFormatException(file + ": member '" + name + "' has no entry in 'factors'");
+      }
+    }
+    List<LowRankWeights.Factor> factors = new ArrayList<>();
+    for (int k = 0; k < list.size(); k++) {
+      if (!(list.get(k) instanceof Map)) {
+        throw new EngramFormatException(file + ": factor " + k + " is not an object");
+      }
+      @SuppressWarnings("unchecked")
+      Map<String, Object> f = (Map<String, Object>) list.get(k);
+      int rows = Members.count(f, "rows");
+      String member = "T" + k + ".npy";
+      if (!npz.contains(member)) {
+        throw new EngramFormatException(file + ": low-rank model lacks '" + member + "'");
+      }
+      NdArray t = npz.array(member, 4L * rows * n);
+      Members.expectShape(t, file, member, rows, n);
+      Members.expectDType(t, file, member, DType.FLOAT32);
+      factors.add(
+          new LowRankWeights.Factor(
+              t.toFloatArray(),
+              rows,
+              (float) Members.number(f, "divisor"),
+              Members.bool(f, "negate"),
+              Members.bool(f, "zero_diagonal_after")));
+    }
+    if (!npz.contains(BASE)) {
+      throw new EngramFormatException(file + ": low-rank model lacks '" + BASE + "'");
+    }
+    NdArray base = npz.array(BASE, 4L * n);
+    Members.expectShape(base, file, BASE, n);
+    Members.expectDType(base, file, BASE, DType.FLOAT32);
+    return LowRankWeights.of(n, factors, base.toFloatArray());
+  }
+
+  @Override
+  public Map<String, Object> describe(Weights w) {
+    Map<String, Object> m = new LinkedHashMap<>();
+    m.put("rank", w.rank());
+    m.put("factors", ((LowRankWeights) w).blockCount());
+    return m;
+  }
+}

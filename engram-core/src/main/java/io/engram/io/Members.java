@@ -1,0 +1,92 @@
+package io.engram.io;
+
+import java.nio.file.Path;
+import java.util.Arrays;
+import java.util.Map;
+
+/**
+ * Checks of a model file's members and of its {@code meta.json} fields, shared by {@link ModelFile}
+ * and the {@link WeightsCodec}s. Field accessors throw {@link IllegalArgumentException} naming the
+ * key (the reader turns it into an {@link EngramFormatException} naming the file).
+ */
+final class Members {
+
+  private Members() {}
+
+  static void expectDType(NdArray a, Path file, String name, DType d) throws EngramFormatException {
+    if (a.dtype() != d) {
+      throw new EngramFormatException(
+          file + ": " + name + " has dtype " + a.dtype().code() + ", expected " + d.code());
+    }
+  }
+
+  static void expectShape(NdArray a, Path file, String name, int... shape)
+      throws EngramFormatException {
+    if (!Arrays.equals(a.shape(), shape)) {
+      throw new EngramFormatException(
+          file
+              + ": "
+              + name
+              + " has shape "
+              + Arrays.toString(a.shape())
+              + ", expected "
+              + Arrays.toString(shape));
+    }
+  }
+
+  static Object field(Map<String, Object> m, String key) {
+    if (!m.containsKey(key) || m.get(key) == null) {
+      throw new IllegalArgumentException("missing '" + key + "'");
+    }
+    return m.get(key);
+  }
+
+  static long integer(Map<String, Object> m, String key) {
+    Object v = field(m, key);
+    if (!(v instanceof Long)) {
+      throw new IllegalArgumentException("'" + key + "' is " + v + ", expected an integer");
+    }
+    return (Long) v;
+  }
+
+  static int count(Map<String, Object> m, String key) {
+    long v = integer(m, key);
+    if (v < 0 || v > Integer.MAX_VALUE) {
+      throw new IllegalArgumentException("'" + key + "' is " + v + ", expected a count");
+    }
+    return (int) v;
+  }
+
+  static boolean bool(Map<String, Object> m, String key) {
+    Object v = field(m, key);
+    if (!(v instanceof Boolean)) {
+      throw new IllegalArgumentException("'" + key + "' is " + v + ", expected true or false");
+    }
+    return (Boolean) v;
+  }
+
+  static double number(Map<String, Object> m, String key) {
+    Object v = field(m, key);
+    if (!(v instanceof Number)) {
+      throw new IllegalArgumentException("'" + key + "' is " + v + ", expected a number");
+    }
+    return ((Number) v).doubleValue();
+  }
+
+  static String string(Map<String, Object> m, String key) {
+    Object v = field(m, key);
+    if (!(v instanceof String)) {
+      throw new IllegalArgumentException("'" + key + "' is " + v + ", expected a string");
+    }
+    return (String) v;
+  }
+
+  @SuppressWarnings("unchecked")
+  static Map<String, Object> object(Map<String, Object> m, String key) {
+    Object v = field(m, key);
+    if (!(v instanceof Map)) {
+      throw new IllegalArgumentException("'" + key + "' is not an object");
+    }
+    return (Map<String, Object>) v;
+  }
+}

@@ -1,0 +1,206 @@
+package io.engram.kernels;
+
+/**
+ * The blocked matrix product behind {@link Kernels#gemm}: B packed into column panels one chunk of
+ * rows at a time, k-blocks of the packed panels kept in L2 while groups of row panels of A stream
+ * past them, register tiles from the {@link KernelProvider}, rows of C split over threads. Narrow
+ * products (a few columns) run as dot products along the rows of A instead.
+ *
+ * <p>Every element of C is accumulated over k in increasing order, so the result does not depend on
+ * the blocking or on the number of threads. Stateless; thread-safe.
+ */
+final class Gemm {
+
+  private static final int MR = KernelProvider.MR;
+  private static final int NR = KernelProvider.NR;
+
+  /**
+   * Columns of A (rows of B) per k-block of a product: a packed k-block of B (256 KiB for 64
+   * columns) stays in L2, an 8-row block of A (32 KiB) in L1. 1024 measured 8% faster than 512 on
+   * W·S, N = 4096, 64 columns; 2048 no faster.
+   */
+  private static final int KC = 1024;
+
+  private Gemm() {}
+
+  /** {@link Kernels#gemm} on the given kernels (arguments as there). */
+  static void gemm(
+      KernelProvider kp,
+      int m,
+      int n,
+      int k,
+      float[] a,
+      int aOff,
+      int aRs,
+      int aCs,
+      float[] b,
+      int bOff,
+      int ldb,
+      float[] c,
+      int cOff,
+      int ldc,
+      boolean accumulate) {
+    if (m < 0 || n < 0 || k < 0) {
+      throw new IllegalArgumentException("negative size m=" + m + " n=" + n + " k=" + k);
+    }
+    if (m == 0 || n == 0) {
+      return;
+    }
+    if (c == a || c == b) {
+      throw new IllegalArgumentException("C must not alias A or B");
+    }
+    Bounds.checkStrided("A", a, aOff, m, aRs, k, aCs);
+    Bounds.checkStrided("B", b, bOff, k, ldb, n, 1);
+    Bounds.checkStrided("C", c, cOff, m, ldc, n, 1);
+    if (n <= (kp == ScalarKernels.INSTANCE ? SMALL_N_SCALAR : SMALL_N) && aCs == 1 && k >= 64) {
+      gemmByDots(kp, m, n, k, a, aOff, aRs, b, bOff, ldb, c, cOff, ldc, accumulate);
+      return;
+    }
+    // B packed into column panels of width w (NR, or NR/2 for narrow products), one chunk of
+    // rows of B (a multiple of KC, at most PACK_FLOATS floats) at a time:
+    // bp[(jt*kch + q)*w + x] = B(k1 + q, jt*w + x). The SIMD tiles then run full width, without
+    // masks, on contiguous rows of B (the scalar ones compute only the nr real columns).
+    final int w = n <= NR / 2 ? NR / 2 : NR;
+    final int jtiles = (n + w - 1) / w;
+    final int chunk = Math.max(KC, PACK_FLOATS / (jtiles * w) / KC * KC);
+    final float[] bp = new float[Math.max(1, jtiles * w * Math.min(k, chunk))];
+    int panels = (m + MR - 1) / MR;
+    for (int k1 = 0; k1 < k || k1 == 0; k1 += chunk) {
+      final int kch = Math.min(chunk, k - k1);
+      final int kFirst = k1;
+      packColumns(b, bOff + k1 * ldb, ldb, kch, n, w, bp);
+      // k-blocks outside the panels of a group: a k-block of packed B (KC x n) stays in L2
+      // while the group's panels stream past it (panels outside would stream all of B per panel)
+      int groups = (panels + GROUP - 1) / GROUP;
+      Parallel.forEach(
+          groups,
+          Parallel.threads((long) m * n * kch, groups),
+          (group, t) -> {
+            int pEnd = Math.min(panels, (group + 1) * GROUP);
+            for (int k0 = 0; k0 < kch || k0 == 0; k0 += KC) {
+              int kc = Math.min(KC, kch - k0);
+              boolean add = accumulate || kFirst + k0 > 0;
+              for (int panel = group * GROUP; panel < pEnd; panel++) {
+                int i0 = panel * MR;
+                int mr = Math.min(MR, m - i0);
+                int ao = aOff + i0 * aRs + (kFirst + k0) * aCs;
+                for (int jt = 0; jt < jtiles; jt++) {
+                  int j0 = jt * w;
+                  int nr = Math.min(w, n - j0);
+                  kp.tile(mr, nr, kc, a, ao, aRs, aCs, bp, (jt * kch + k0) * w, w, t);
+                  store(kp, t, mr, nr, c, cOff + i0 * ldc + j0, ldc, add);
+                }
+              }
+            }
+          });
+    }
+  }
+
+  /** Panels of A per work item of {@link #gemm}: 256 rows. */
+  private static final int GROUP = 32;
+
+  /**
+   * Packs the {@code rows x cols} matrix {@code src[off + q*ld + x]} into panels of {@code width}
+   * columns: {@code dst[(jt*rows + q)*width + x] = src[off + q*ld + jt*width + x]}. The padding of
+   * the last panel is not written (zero in a fresh array, stale in a reused one): the columns it
+   * feeds are never stored.
+   */
+  static void packColumns(
+      float[] src, int off, int ld, int rows, int cols, int width, float[] dst) {
+    packColumns(src, off, ld, rows, 0, rows, cols, width, 0f, dst);
+  }
+
+  /** {@link #packColumns}, rows {@code q0 <= q < q1} only, each value minus {@code shift}. */
+  static void packColumns(
+      float[] src,
+      int off,
+      int ld,
+      int rows,
+      int q0,
+      int q1,
+      int cols,
+      int width,
+      float shift,
+      float[] dst) {
+    int panels = (cols + width - 1) / width;
+    for (int q = q0; q < q1; q++) {
+      for (int jt = 0; jt < panels; jt++) {
+        int j0 = jt * width;
+        int from = off + q * ld + j0;
+        int to = (jt * rows + q) * width;
+        int len = Math.min(width, cols - j0);
+        if (shift == 0f) {
+          System.arraycopy(src, from, dst, to, len);
+        } else {
+          for (int c = 0; c < len; c++) {
+            dst[to + c] = src[from + c] - shift;
+          }
+        }
+      }
+    }
+  }
+
+  /** Floats of B packed at a time by {@link #gemm} (4 MiB). */
+  private static final int PACK_FLOATS = 1 << 20;
+
+  /** Writes (or, when {@code add}, adds) the {@code mr x nr} corner of a tile to C. */
+  private static void store(
+      KernelProvider kp, float[] t, int mr, int nr, float[] c, int co, int ldc, boolean add) {
+    for (int r = 0; r < mr; r++, co += ldc) {
+      if (add) {
+        kp.add(t, r * NR, c, co, nr);
+      } else {
+        System.arraycopy(t, r * NR, c, co, nr);
+      }
+    }
+  }
+
+  /** Up to this many columns of B, a product runs as dot products along rows of A. */
+  private static final int SMALL_N = 4;
+
+  /** The same for the scalar kernels, whose tiles gain less over dot products (measured: 8). */
+  private static final int SMALL_N_SCALAR = 8;
+
+  /**
+   * A product with few columns (a few live queries): memory-bound, so each row of A is read once
+   * and dotted with every column of B (transposed to be contiguous), instead of register tiles that
+   * would be mostly masked.
+   */
+  private static void gemmByDots(
+      KernelProvider kp,
+      int m,
+      int n,
+      int k,
+      float[] a,
+      int aOff,
+      int aRs,
+      float[] b,
+      int bOff,
+      int ldb,
+      float[] c,
+      int cOff,
+      int ldc,
+      boolean accumulate) {
+    float[] bt = new float[n * k];
+    for (int q = 0; q < k; q++) {
+      for (int x = 0; x < n; x++) {
+        bt[x * k + q] = b[bOff + q * ldb + x];
+      }
+    }
+    final int rowsPerItem = 16;
+    int items = (m + rowsPerItem - 1) / rowsPerItem;
+    Parallel.forEach(
+        items,
+        Parallel.threads((long) m * n * k, items),
+        (item, scratch) -> {
+          int end = Math.min(m, (item + 1) * rowsPerItem);
+          for (int i = item * rowsPerItem; i < end; i++) {
+            int co = cOff + i * ldc;
+            for (int x = 0; x < n; x++) {
+              float v = kp.dot(a, aOff + i * aRs, bt, x * k, k);
+              c[co + x] = accumulate ? c[co + x] + v : v;
+            }
+          }
+        });
+  }
+}

@@ -1,0 +1,76 @@
+package io.engram.network;
+
+/**
+ * One retrieval step of a memory: the unit that {@link RecallEngine} iterates for every memory
+ * kind. A step maps states to their next states, {@code ξ ← step(ξ)}, and gives the energy of the
+ * state it started from: {@code s ← act(W s - θ)} with {@code E = -½ sᵀWs + θ Σ s} for the
+ * classical network, {@code ξ ← Xᵀ softmax(β X ξ)} with its log-sum-exp energy for modern memory.
+ *
+ * <p>The engine owns everything around the step: the fixed-point stop (a step that leaves a state
+ * bit for bit unchanged), the tolerance stops, the iteration limit, listeners, which queries are
+ * still live, and the split of a batch over threads. A step owns the arithmetic only; it keeps no
+ * state between calls and may be called from several threads at once (on different states).
+ *
+ * <p>Implement this to plug a new memory kind or update rule into recall: see {@code
+ * docs/ARCHITECTURE.md}.
+ */
+public interface RetrievalStep {
+
+  /** N, the length of every state. */
+  int size();
+
+  /**
+   * Whether several states are best stepped together (one matrix product for all of them), as for
+   * synchronous updates; false when states are stepped one at a time (asynchronous sweeps), in
+   * which case {@link #step} is called with {@code count == 1}.
+   */
+  boolean batched();
+
+  /**
+   * Whether {@link #step} computes the energy of its input states at little extra cost (from a
+   * product it needs anyway); when false the engine asks for energies only where it must.
+   */
+  boolean energyComesWithStep();
+
+  /**
+   * One step for {@code count} states: {@code next[c] = step(cur[c])}. Must not modify {@code cur}.
+   *
+   * @param cur the states, each of length N (read only)
+   * @param next where the next states go, each of length N (overwritten; never aliases cur)
+   * @param count how many states (1 when not {@link #batched()})
+   * @param queries the index of each state in its batch, for steps whose randomness depends on it
+   *     (a seeded random order); read only
+   * @param sweep the 0-based number of this step for these states
+   * @param changed set to whether {@code next[c]} differs from {@code cur[c]} bit for bit
+   * @param energies if not null, set to the energy of {@code cur[c]}
+   * @param matches if not null, set to the best-matching stored patterns behind {@code next[c]}
+   *     (memories that have stored patterns; others leave it untouched)
+   * @param topK how many matches to report per state ({@code matches} not null)
+   * @throws IllegalArgumentException if the step overflows float32 (a field or score that is not a
+   *     number, from states too large for the memory); the states are then unusable
+   */
+  void step(
+      float[][] cur,
+      float[][] next,
+      int count,
+      int[] queries,
+      int sweep,
+      boolean[] changed,
+      float[] energies,
+      RecallResult.Match[][] matches,
+      int topK);
+
+  /**
+   * Multiply-adds one step costs per state (an estimate), used to decide whether a batch is worth
+   * splitting over threads.
+   */
+  long cost();
+
+  /**
+   * The energies of {@code count} states.
+   *
+   * @param states each of length N (read only)
+   * @param out set to the energy of each state
+   */
+  void energies(float[][] states, int count, float[] out);
+}
