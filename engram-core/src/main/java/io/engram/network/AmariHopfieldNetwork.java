@@ -34,7 +34,7 @@ import java.util.Objects;
  *
  * <p>Amari, S.-I. (1972), IEEE Trans. Computers C-21:1197; Hopfield, J. J. (1982), PNAS 79:2554.
  */
-public final class AmariHopfieldNetwork {
+public final class AmariHopfieldNetwork implements Memory {
 
   /**
    * The largest weight magnitude training may produce ({@code Float.MAX_VALUE / 4}): an update that
@@ -168,6 +168,7 @@ public final class AmariHopfieldNetwork {
   }
 
   /** N. */
+  @Override
   public int numNeurons() {
     return weights.size();
   }
@@ -336,6 +337,24 @@ public final class AmariHopfieldNetwork {
     return !r.converged();
   }
 
+  /** {@code classical}. */
+  @Override
+  public String kind() {
+    return "classical";
+  }
+
+  /** {@link RecallOptions#defaults()}: at most 20 steps, CANNs' {@code num_iter}. */
+  @Override
+  public RecallOptions defaultRecallOptions() {
+    return RecallOptions.defaults();
+  }
+
+  /** The retrieval step with the options' dynamics (the network's own when they set none). */
+  @Override
+  public RetrievalStep retrievalStep(RecallOptions options) {
+    return retrievalStep(effective(options));
+  }
+
   /**
    * The retrieval step of this network with the given dynamics (for custom recall loops).
    *
@@ -391,6 +410,7 @@ public final class AmariHopfieldNetwork {
    *
    * @throws IllegalArgumentException if any cue is invalid; nothing runs then
    */
+  @Override
   public List<RecallResult> recallBatch(float[][] cues, RecallOptions options) {
     Objects.requireNonNull(options, "options");
     if (cues == null) {
