@@ -35,13 +35,6 @@ public final class Json {
     return v;
   }
 
-  /** Serialises a value (compact form, numbers as Java prints them; NaN/Inf as null). */
-  public static String write(Object value) {
-    StringBuilder sb = new StringBuilder();
-    write(value, sb, -1, 0);
-    return sb.toString();
-  }
-
   /** Serialises a value with two-space indentation. */
   public static String writePretty(Object value) {
     StringBuilder sb = new StringBuilder();

@@ -21,7 +21,7 @@ import java.util.Map;
  *   DIR/manifest.json        {"format": "engram-blocked-weights", "version": 1,
  *                             "neurons": N, "block_size": B, "layout": "upper", "training": {...}}
  *   DIR/block-I-J.npy        float32 rows [I·B, min(N, (I+1)·B)) x columns [J·B, min(N, (J+1)·B)),
- *                            for every 0 <= I <= J < ceil(N / B)
+ *                            for every 0 &lt;= I &lt;= J &lt; ceil(N / B)
  * </pre>
  *
  * <p>Only the blocks on and above the diagonal are stored; the lower triangle is their mirror

@@ -131,12 +131,6 @@ public final class NpzFile implements Closeable {
     return member(keyOrMember) != null;
   }
 
-  /** The uncompressed size the archive declares for a member, or -1 if there is none. */
-  public long declaredSize(String keyOrMember) {
-    ZipEntry e = member(keyOrMember);
-    return e == null ? -1 : e.getSize();
-  }
-
   private ZipEntry member(String keyOrMember) {
     ZipEntry e = members.get(keyOrMember);
     if (e == null && !keyOrMember.endsWith(".npy")) {

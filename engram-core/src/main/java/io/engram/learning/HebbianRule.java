@@ -17,7 +17,7 @@ import java.util.Objects;
  *   rho    = mean of all P x N values of this call        (if subtractMean, else 0)
  *   t_k    = x_k - rho
  *   update = ± (1/P if normalizeByPatterns) Σ_k t_k t_kᵀ
- *   W     <- W + update;  then diag(W) = 0 if zeroDiagonal
+ *   W     &lt;- W + update;  then diag(W) = 0 if zeroDiagonal
  * </pre>
  *
  * <p>All arithmetic is float32 as in the reference: {@code rho} is the correctly rounded float32

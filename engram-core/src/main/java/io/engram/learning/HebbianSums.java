@@ -17,7 +17,7 @@ import java.util.Objects;
  *   S      = Σ_k t_k t_kᵀ,  t_k = x_k - rho         (supplied by the caller, N x N, float32)
  *   u      = ± S / P  (/P only if normalizeByPatterns; - for anti-Hebbian), float32
  *   resize W to N first when N differs (top-left block if preserveOnResize, state reset to ones)
- *   W     <- W + u;  then diag(W) = 0 if zeroDiagonal;  history += (rule, options, P, N, rho)
+ *   W     &lt;- W + u;  then diag(W) = 0 if zeroDiagonal;  history += (rule, options, P, N, rho)
  * </pre>
  *
  * <p>When {@code S} holds the same float32 values the rule accumulates (the outer products summed

@@ -66,7 +66,7 @@ public final class AmariHopfieldNetwork implements Memory {
    * N neurons, zero weights, state all ones, the given dynamics, {@link WeightsMode#AUTO} weights
    * (low-rank while that is cheaper, then dense).
    *
-   * @throws IllegalArgumentException if N < 1
+   * @throws IllegalArgumentException if N &lt; 1
    */
   public static AmariHopfieldNetwork create(int numNeurons, Dynamics dynamics) {
     return create(numNeurons, dynamics, WeightsMode.AUTO);
@@ -75,8 +75,8 @@ public final class AmariHopfieldNetwork implements Memory {
   /**
    * N neurons, zero weights, state all ones, the given dynamics and weight representation.
    *
-   * @throws IllegalArgumentException if N < 1, or N > {@link DenseWeights#MAX_SIZE} with {@link
-   *     WeightsMode#DENSE}
+   * @throws IllegalArgumentException if N &lt; 1, or N &gt; {@link DenseWeights#MAX_SIZE} with
+   *     {@link WeightsMode#DENSE}
    */
   public static AmariHopfieldNetwork create(int numNeurons, Dynamics dynamics, WeightsMode mode) {
     Objects.requireNonNull(dynamics, "dynamics");
@@ -119,7 +119,7 @@ public final class AmariHopfieldNetwork implements Memory {
     Objects.requireNonNull(dynamics, "dynamics");
     Objects.requireNonNull(history, "history");
     int n = weights.size();
-    checkCue(state, 0, n);
+    Cues.check(state, 0, n);
     dynamics.checkFits(n);
     boolean dense = weights.isDense();
     if (mode == WeightsMode.DENSE && !dense || mode == WeightsMode.LOW_RANK && dense) {
@@ -206,7 +206,7 @@ public final class AmariHopfieldNetwork implements Memory {
    * @throws IllegalArgumentException if the length differs from N or a value is not finite
    */
   public void setState(float[] s) {
-    checkCue(s, 0, numNeurons());
+    Cues.check(s, 0, numNeurons());
     this.state = s.clone();
   }
 
@@ -260,7 +260,7 @@ public final class AmariHopfieldNetwork implements Memory {
    * becomes all ones. When {@code n == N} nothing changes (no call zeroes W when the dimension
    * stays the same).
    *
-   * @throws IllegalArgumentException if n < 1 or too large
+   * @throws IllegalArgumentException if n &lt; 1 or too large
    */
   public void resize(int n, boolean preserve) {
     if (n == numNeurons()) {
@@ -399,7 +399,7 @@ public final class AmariHopfieldNetwork implements Memory {
     if (queryIndex < 0) {
       throw new IllegalArgumentException("query index must be >= 0, got " + queryIndex);
     }
-    checkCue(cue, queryIndex, numNeurons());
+    Cues.check(cue, queryIndex, numNeurons());
     RetrievalStep step = retrievalStep(effective(options));
     return RecallEngine.run(step, new float[][] {cue}, queryIndex, options).get(0);
   }
@@ -413,12 +413,7 @@ public final class AmariHopfieldNetwork implements Memory {
   @Override
   public List<RecallResult> recallBatch(float[][] cues, RecallOptions options) {
     Objects.requireNonNull(options, "options");
-    if (cues == null) {
-      throw new IllegalArgumentException("cues is null");
-    }
-    for (int q = 0; q < cues.length; q++) {
-      checkCue(cues[q], q, numNeurons());
-    }
+    Cues.checkAll(cues, numNeurons());
     return RecallEngine.run(retrievalStep(effective(options)), cues, options);
   }
 
@@ -445,7 +440,7 @@ public final class AmariHopfieldNetwork implements Memory {
     }
     int n = cues[0].length;
     for (int q = 0; q < cues.length; q++) {
-      checkCue(cues[q], q, n);
+      Cues.check(cues[q], q, n);
     }
     // checked before resizing, so that a bad call changes nothing
     effective(options).checkFits(n);
@@ -459,27 +454,6 @@ public final class AmariHopfieldNetwork implements Memory {
     Dynamics d = options.dynamics() != null ? options.dynamics() : dynamics;
     d.checkFits(numNeurons());
     return d;
-  }
-
-  /** Checks one cue: non-null, the expected length, at least one value, finite values. */
-  static void checkCue(float[] cue, int index, int expected) {
-    if (cue == null) {
-      throw new IllegalArgumentException("query " + index + " is null");
-    }
-    if (cue.length != expected) {
-      throw new IllegalArgumentException(
-          "query " + index + " has length " + cue.length + ", expected " + expected);
-    }
-    if (cue.length == 0) {
-      throw new IllegalArgumentException(
-          "query " + index + " is empty; a network needs at least one neuron");
-    }
-    for (int i = 0; i < cue.length; i++) {
-      if (!Float.isFinite(cue[i])) {
-        throw new IllegalArgumentException(
-            "query " + index + " has a non-finite value " + cue[i] + " at index " + i);
-      }
-    }
   }
 
   @Override

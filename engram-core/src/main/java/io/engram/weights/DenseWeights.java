@@ -4,7 +4,7 @@ import io.engram.kernels.Kernels;
 
 /**
  * Dense N x N float32 weights, stored row-major in one array (N must satisfy {@code N*N <=
- * Integer.MAX_VALUE - 8}, i.e. N <= 46340).
+ * Integer.MAX_VALUE - 8}, i.e. N &le; 46340).
  *
  * <p>Thread-safety as in {@link Weights}: concurrent reads are safe, mutation is not.
  */
@@ -32,7 +32,7 @@ public final class DenseWeights implements Weights {
   /**
    * All-zero N x N weights.
    *
-   * @throws IllegalArgumentException if N < 1 or N > {@link #MAX_SIZE}
+   * @throws IllegalArgumentException if N &lt; 1 or N &gt; {@link #MAX_SIZE}
    */
   public static DenseWeights zeros(int n) {
     checkSize(n);

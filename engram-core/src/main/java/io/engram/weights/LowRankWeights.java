@@ -29,64 +29,8 @@ import java.util.List;
  */
 public final class LowRankWeights implements Weights {
 
-  /** One training call; immutable once built (the transposed copy is a lazily built cache). */
-  private static final class Block {
-    final float[] t; // p x n, row-major
-    final int p;
-    final float divisor;
-    final boolean negate;
-    final float[] q; // Σ_k t[k][i]², float32, pattern order
-    private volatile float[] transposed; // n x p, for asynchronous updates
-
-    Block(float[] t, int p, float divisor, boolean negate, float[] q) {
-      this.t = t;
-      this.p = p;
-      this.divisor = divisor;
-      this.negate = negate;
-      this.q = q;
-    }
-
-    float[] transposed(int n) {
-      float[] tt = transposed;
-      if (tt == null) {
-        synchronized (this) {
-          tt = transposed;
-          if (tt == null) {
-            tt = new float[t.length];
-            for (int k = 0; k < p; k++) {
-              for (int i = 0; i < n; i++) {
-                tt[i * p + k] = t[k * n + i];
-              }
-            }
-            transposed = tt;
-          }
-        }
-      }
-      return tt;
-    }
-
-    /** {@code v / d}, negated for anti-Hebbian blocks: the dense rule's {@code u = ±acc/P}. */
-    float scale(float v) {
-      return Checks.scaled(v, divisor, negate);
-    }
-
-    /** {@link #scale(float)} in float64. */
-    double scale(double v) {
-      return Checks.scaled(v, divisor, negate);
-    }
-
-    /** {@code max_i q[i] / d}: no entry of this block's term exceeds it (Cauchy-Schwarz). */
-    double bound() {
-      float m = 0f;
-      for (float v : q) {
-        m = Math.max(m, v);
-      }
-      return (double) m / divisor;
-    }
-  }
-
   private final int n;
-  private final List<Block> blocks;
+  private final List<LowRankBlock> blocks;
   private final float[] g;
   // For the exact dense replay: the diagonal before the first block, and the blocks after which
   // the diagonal was zeroed (zeroDiagonal, resize). The diagonal must come out of the same kernel
@@ -94,11 +38,12 @@ public final class LowRankWeights implements Weights {
   private final float[] base;
   private final BitSet zeroAfter;
 
-  private LowRankWeights(int n, List<Block> blocks, float[] g) {
+  private LowRankWeights(int n, List<LowRankBlock> blocks, float[] g) {
     this(n, blocks, g, g.clone(), new BitSet());
   }
 
-  private LowRankWeights(int n, List<Block> blocks, float[] g, float[] base, BitSet zeroAfter) {
+  private LowRankWeights(
+      int n, List<LowRankBlock> blocks, float[] g, float[] base, BitSet zeroAfter) {
     this.n = n;
     this.blocks = blocks;
     this.g = g;
@@ -109,7 +54,7 @@ public final class LowRankWeights implements Weights {
   /**
    * All-zero weights of N neurons (rank 0).
    *
-   * @throws IllegalArgumentException if N < 1
+   * @throws IllegalArgumentException if N &lt; 1
    */
   public static LowRankWeights zeros(int n) {
     if (n < 1) {
@@ -170,7 +115,7 @@ public final class LowRankWeights implements Weights {
   public List<Factor> factors() {
     List<Factor> r = new ArrayList<>(blocks.size());
     for (int k = 0; k < blocks.size(); k++) {
-      Block b = blocks.get(k);
+      LowRankBlock b = blocks.get(k);
       r.add(new Factor(b.t.clone(), b.p, b.divisor, b.negate, zeroAfter.get(k)));
     }
     return r;
@@ -248,7 +193,7 @@ public final class LowRankWeights implements Weights {
   @Override
   public double maxAbsBound() {
     double b = 0;
-    for (Block blk : blocks) {
+    for (LowRankBlock blk : blocks) {
       b += blk.bound();
     }
     float gm = 0f;
@@ -273,7 +218,7 @@ public final class LowRankWeights implements Weights {
   @Override
   public int rank() {
     int r = 0;
-    for (Block b : blocks) {
+    for (LowRankBlock b : blocks) {
       r += b.p;
     }
     return r;
@@ -287,7 +232,7 @@ public final class LowRankWeights implements Weights {
   @Override
   public long memoryBytes() {
     long floats = n;
-    for (Block b : blocks) {
+    for (LowRankBlock b : blocks) {
       floats += (long) b.p * n + n;
     }
     return 4 * floats;
@@ -302,7 +247,7 @@ public final class LowRankWeights implements Weights {
       return g[i];
     }
     float w = 0f;
-    for (Block b : blocks) {
+    for (LowRankBlock b : blocks) {
       float acc = 0f;
       for (int k = 0; k < b.p; k++) {
         acc += b.t[k * n + i] * b.t[k * n + j];
@@ -326,7 +271,7 @@ public final class LowRankWeights implements Weights {
       throw new IndexOutOfBoundsException("row " + i + " outside 0.." + (n - 1));
     }
     double f = (double) g[i] * s[i];
-    for (Block b : blocks) {
+    for (LowRankBlock b : blocks) {
       double z = 0;
       for (int k = 0; k < b.p; k++) {
         z += (double) b.t[k * n + i] * Kernels.dot(b.t, k * n, s, 0, n);
@@ -345,13 +290,13 @@ public final class LowRankWeights implements Weights {
   public void multiplyColumns(float[] s, int l, float[] out) {
     Checks.columns(n, s, l, out);
     int maxP = 0;
-    for (Block b : blocks) {
+    for (LowRankBlock b : blocks) {
       maxP = Math.max(maxP, b.p);
     }
     float[] y = new float[maxP * l];
     float[] z = blocks.isEmpty() ? null : new float[n * l];
     boolean first = true;
-    for (Block b : blocks) {
+    for (LowRankBlock b : blocks) {
       Kernels.gemm(b.p, l, n, b.t, 0, n, 1, s, 0, l, y, 0, l, false);
       Kernels.gemm(n, l, b.p, b.t, 0, 1, n, y, 0, l, z, 0, l, false);
       for (int i = 0; i < n; i++) {
@@ -381,60 +326,7 @@ public final class LowRankWeights implements Weights {
   @Override
   public FieldTracker fieldTracker(float[] s) {
     checkVector("s", s);
-    final int nb = blocks.size();
-    final Block[] bs = blocks.toArray(new Block[0]);
-    final float[][] tt = new float[nb][];
-    final double[][] y = new double[nb][];
-    for (int b = 0; b < nb; b++) {
-      Block blk = bs[b];
-      tt[b] = blk.transposed(n);
-      double[] yb = new double[blk.p];
-      for (int k = 0; k < blk.p; k++) {
-        double acc = 0;
-        int o = k * n;
-        for (int i = 0; i < n; i++) {
-          acc += (double) blk.t[o + i] * s[i];
-        }
-        yb[k] = acc;
-      }
-      y[b] = yb;
-    }
-    return new FieldTracker() {
-      @Override
-      public float field(int i) {
-        double f = (double) g[i] * s[i];
-        for (int b = 0; b < nb; b++) {
-          Block blk = bs[b];
-          float[] t = tt[b];
-          double[] yb = y[b];
-          int o = i * blk.p;
-          double z = 0;
-          for (int k = 0; k < blk.p; k++) {
-            z += t[o + k] * yb[k];
-          }
-          z -= (double) blk.q[i] * s[i];
-          f += blk.scale(z);
-        }
-        return (float) f;
-      }
-
-      @Override
-      public void changed(int i, float before, float after) {
-        double d = (double) after - before;
-        if (d == 0) {
-          return;
-        }
-        for (int b = 0; b < nb; b++) {
-          float[] t = tt[b];
-          double[] yb = y[b];
-          int p = yb.length;
-          int o = i * p;
-          for (int k = 0; k < p; k++) {
-            yb[k] += t[o + k] * d;
-          }
-        }
-      }
-    };
+    return new LowRankFieldTracker(n, blocks.toArray(new LowRankBlock[0]), g, s);
   }
 
   private void checkVector(String name, float[] v) {
@@ -455,7 +347,7 @@ public final class LowRankWeights implements Weights {
     DenseWeights d = DenseWeights.zeros(n);
     d.setDiagonal(base);
     for (int k = 0; k < blocks.size(); k++) {
-      Block b = blocks.get(k);
+      LowRankBlock b = blocks.get(k);
       d.plusGram(b.t, b.p, 0f, b.divisor, b.negate, null);
       if (zeroAfter.get(k)) {
         d.zeroDiagonal();
@@ -485,15 +377,15 @@ public final class LowRankWeights implements Weights {
     if (newSize < 1) {
       throw new IllegalArgumentException("a network needs at least one neuron, got N = " + newSize);
     }
-    List<Block> nbs = new ArrayList<>();
+    List<LowRankBlock> nbs = new ArrayList<>();
     if (preserve) {
       int m = Math.min(n, newSize);
-      for (Block b : blocks) {
+      for (LowRankBlock b : blocks) {
         float[] t = new float[b.p * newSize];
         for (int k = 0; k < b.p; k++) {
           System.arraycopy(b.t, k * n, t, k * newSize, m);
         }
-        nbs.add(new Block(t, b.p, b.divisor, b.negate, Arrays.copyOf(b.q, newSize)));
+        nbs.add(new LowRankBlock(t, b.p, b.divisor, b.negate, Arrays.copyOf(b.q, newSize)));
       }
     }
     BitSet zeroed = new BitSet();
@@ -520,7 +412,7 @@ public final class LowRankWeights implements Weights {
         q[i] += t[o + i] * t[o + i];
       }
     }
-    Block b = new Block(t, p, divisor, negate, q);
+    LowRankBlock b = new LowRankBlock(t, p, divisor, negate, q);
     for (int i = 0; i < n; i++) {
       g[i] += b.scale(q[i]);
     }

@@ -2,9 +2,10 @@ package io.engram.weights;
 
 /**
  * Progress of one training call, for the updates that take a while (dense weights: the symmetric
- * rank-k update, {@code P·N·(N+1)/2} multiply-adds). Pass one to {@link Trainer#train(PatternBlock,
- * TrainingListener)} or {@link io.engram.network.AmariHopfieldNetwork#train(LearningRule,
- * PatternBlock, boolean, TrainingListener)}, e.g. to drive a progress bar.
+ * rank-k update, {@code P·N·(N+1)/2} multiply-adds). Pass one to a trainer's or learning rule's
+ * {@code train(patterns, listener)} or to {@link
+ * io.engram.network.AmariHopfieldNetwork#apply(io.engram.network.WeightUpdate, boolean,
+ * TrainingListener)}, e.g. to drive a progress bar.
  *
  * <p>Calls come one at a time, from the kernel threads, with {@code done} increasing up to {@code
  * total}. Quick updates (low-rank weights store the patterns in O(P·N)) report nothing; a call that

@@ -44,6 +44,15 @@ class KernelsTest {
   }
 
   @Test
+  void theVectorWidthFollowsTheProperty() {
+    Integer bits = Integer.getInteger(Kernels.VECTOR_BITS_PROPERTY);
+    KernelProvider v = Providers.vector();
+    if (bits != null && v != null) {
+      assertEquals("panama-" + bits, v.name());
+    }
+  }
+
+  @Test
   void dotMatchesScalar() {
     KernelProvider v = vector();
     Random rnd = new Random(1);

@@ -1,0 +1,54 @@
+package io.engram;
+
+import io.engram.kernels.Kernels;
+import java.util.Objects;
+import java.util.function.Supplier;
+
+/**
+ * The library's runtime settings: which kernels run and on how many threads.
+ *
+ * <p>The numerical kernels use the Vector API ({@code jdk.incubator.vector}, SIMD) when the JVM
+ * runs with {@code --add-modules jdk.incubator.vector}, else plain Java; the system property {@code
+ * engram.vectorization} ({@code auto}, {@code panama}, {@code scalar}) forces a choice, and {@code
+ * engram.threads} bounds the threads (default: all processors). Thread-safe.
+ */
+public final class Engram {
+
+  private Engram() {}
+
+  /** The kernels in use, e.g. {@code panama-512} (the Vector API, 512-bit) or {@code scalar}. */
+  public static String kernels() {
+    return Kernels.implementation();
+  }
+
+  /** Whether the SIMD (Vector API) kernels are in use. */
+  public static boolean isVectorized() {
+    return Kernels.isVectorized();
+  }
+
+  /** The most threads one kernel call uses. */
+  public static int parallelism() {
+    return Kernels.parallelism();
+  }
+
+  /**
+   * Bounds the threads one kernel call uses (1 = single-threaded), for callers that parallelise
+   * themselves. Applies to the whole JVM.
+   *
+   * @throws IllegalArgumentException if {@code threads < 1}
+   */
+  public static void setParallelism(int threads) {
+    Kernels.setParallelism(threads);
+  }
+
+  /**
+   * Runs {@code body} with every kernel call it makes on this thread single-threaded, for callers
+   * that are parallel themselves but not in a fork/join pool (a Spark task, an executor service's
+   * worker). Other threads are not affected; nesting is allowed.
+   *
+   * @return what {@code body} returns
+   */
+  public static <T> T sequentially(Supplier<T> body) {
+    return Kernels.sequentially(Objects.requireNonNull(body, "body"));
+  }
+}

@@ -1,0 +1,23 @@
+/**
+ * Engram core: associative memories (the classical Amari-Hopfield network with Hebbian,
+ * anti-Hebbian and further learning rules, modern Hopfield memory), recall, analysis, weight
+ * representations and numpy-compatible files. JDK only.
+ *
+ * <p>Exported: the API packages. Not exported: {@code io.engram.kernels} (the SIMD and plain-Java
+ * kernels behind the API; their settings are in {@link io.engram.Engram}) and {@code
+ * io.engram.internal} (a JSON reader and writer, shared with the command line only). The Vector API
+ * module {@code jdk.incubator.vector} is read at run time when the JVM has it ({@code --add-modules
+ * jdk.incubator.vector}); without it the plain-Java kernels run.
+ */
+@SuppressWarnings(
+    "module") // io.engram.cli, the qualified export's target, is built after this module
+module io.engram.core {
+  exports io.engram;
+  exports io.engram.analysis;
+  exports io.engram.io;
+  exports io.engram.learning;
+  exports io.engram.network;
+  exports io.engram.weights;
+  exports io.engram.internal to
+      io.engram.cli;
+}
