@@ -101,6 +101,10 @@ final class Progress implements AutoCloseable {
             .setStyle(ProgressBarStyle.COLORFUL_UNICODE_BLOCK)
             .setConsumer(new ConsoleProgressBarConsumer(out, 100))
             .setUpdateIntervalMillis(200)
+            // redraw every interval, not only when the count grows: the elapsed time and the
+            // estimate stay current while one long step runs, and a redraw that raced with
+            // a change of the total is corrected at the next interval
+            .continuousUpdate()
             .clearDisplayOnFinish()
             .startsFrom(done, Duration.ofNanos(System.nanoTime() - startNanos))
             .build();

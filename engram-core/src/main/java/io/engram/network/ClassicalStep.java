@@ -135,12 +135,12 @@ final class ClassicalStep implements RetrievalStep {
     int[] diff = new int[count];
     double[] quad = energies != null ? new double[count] : null;
     double[] sum = energies != null ? new double[count] : null;
-    boolean nan = false;
+    boolean notFinite = false;
     for (int i = 0, fi = 0; i < n; i++) {
       for (int c = 0; c < count; c++, fi++) {
         float f = ft[fi];
         float x = f - theta;
-        nan |= x != x;
+        notFinite |= !(Math.abs(f) <= Float.MAX_VALUE); // NaN or infinite
         float v = sign ? Activation.sign(x) : act.apply(x, temp);
         float s = cur[c][i];
         diff[c] |= Float.floatToRawIntBits(v) ^ Float.floatToRawIntBits(s);
@@ -151,7 +151,7 @@ final class ClassicalStep implements RetrievalStep {
         }
       }
     }
-    if (nan) {
+    if (notFinite) {
       throw overflow();
     }
     for (int c = 0; c < count; c++) {
@@ -183,10 +183,11 @@ final class ClassicalStep implements RetrievalStep {
     Weights.FieldTracker tracker = w.fieldTracker(out);
     boolean changed = false;
     for (int idx : order) {
-      float x = tracker.field(idx) - theta;
-      if (x != x) {
+      float f = tracker.field(idx);
+      if (!(Math.abs(f) <= Float.MAX_VALUE)) {
         throw overflow();
       }
+      float x = f - theta;
       float v = act.apply(x, temp);
       float before = out[idx];
       if (Float.floatToRawIntBits(v) != Float.floatToRawIntBits(before)) {
@@ -200,8 +201,8 @@ final class ClassicalStep implements RetrievalStep {
 
   private static IllegalArgumentException overflow() {
     return new IllegalArgumentException(
-        "recall overflowed float32: a field W·s is not a number (the cue values are too large"
-            + " for these weights)");
+        "recall overflowed float32: a field W·s is not finite (the cue values are too large for"
+            + " these weights)");
   }
 
   /** {@code st[i*count + c] = s[c][i]}: the states as columns, written row by row. */
