@@ -3,6 +3,7 @@ package io.engram.cli;
 import io.engram.io.ModelFile;
 import io.engram.io.Npy;
 import io.engram.network.AmariHopfieldNetwork;
+import io.engram.weights.DenseWeights;
 import java.nio.file.Path;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
@@ -38,7 +39,9 @@ final class ExportCommand implements Callable<Integer> {
   public Integer call() throws Exception {
     AmariHopfieldNetwork net = ModelFile.read(model);
     int n = net.numNeurons();
-    Npy.writeFloats(weights, net.weightMatrix(), n, n);
+    // streamed from the weights (formed once when they are low-rank): one copy of W in memory
+    DenseWeights w = net.weights().asDense();
+    Npy.writeFloatRows(weights, n, n, w::copyRows);
     spec.commandLine().getOut().println("wrote the " + n + " x " + n + " weights to " + weights);
     return 0;
   }

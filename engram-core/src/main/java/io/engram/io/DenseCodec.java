@@ -7,7 +7,10 @@ import java.nio.file.Path;
 import java.util.LinkedHashMap;
 import java.util.Map;
 
-/** Dense weights in a model file: {@code W.npy}, float32 N x N ({@code np.load(model)["W"]}). */
+/**
+ * Dense weights in a model file: {@code W.npy}, float32 N x N ({@code np.load(model)["W"]}),
+ * streamed in both directions so that a model needs one copy of W in memory (N up to 46340).
+ */
 final class DenseCodec implements WeightsCodec {
 
   static final DenseCodec INSTANCE = new DenseCodec();
@@ -16,10 +19,12 @@ final class DenseCodec implements WeightsCodec {
 
   private DenseCodec() {}
 
+  /** Streams W from the weights into the archive: no copy of the matrix is made. */
   @Override
   public void write(NpzFile.Builder archive, Map<String, Object> meta, Weights w) {
-    int n = w.size();
-    archive.put("W", NdArray.ofFloats(w.toDenseArray(), n, n));
+    DenseWeights d = w.asDense();
+    int n = d.size();
+    archive.putFloatRows("W", n, n, d::copyRows);
   }
 
   @Override
@@ -41,10 +46,10 @@ final class DenseCodec implements WeightsCodec {
     if (!npz.contains(MEMBER)) {
       throw new EngramFormatException(file + ": model file lacks '" + MEMBER + "'");
     }
-    NdArray w = npz.array(MEMBER, 4L * n * n);
-    Members.expectShape(w, file, MEMBER, n, n);
-    Members.expectDType(w, file, MEMBER, DType.FLOAT32);
-    return DenseWeights.of(n, w.toFloatArray());
+    // straight into the weights' own array: one copy of W in memory, whatever N
+    float[] w = new float[n * n];
+    npz.readFloatRows(MEMBER, n, n, w);
+    return DenseWeights.wrap(n, w);
   }
 
   @Override

@@ -10,9 +10,7 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
-import java.util.ArrayList;
 import java.util.Arrays;
-import java.util.List;
 
 /**
  * Reads and writes numpy's {@code .npy} format (versions 1.0, 2.0 and 3.0).
@@ -34,8 +32,6 @@ public final class Npy {
 
   /** The most elements one array may hold (one Java array). */
   public static final int MAX_ELEMENTS = Integer.MAX_VALUE - 8;
-
-  private static final byte[] MAGIC = {(byte) 0x93, 'N', 'U', 'M', 'P', 'Y'};
 
   private Npy() {}
 
@@ -80,8 +76,8 @@ public final class Npy {
     if (total < 10) {
       throw new EngramFormatException(name + ": not a .npy file (only " + total + " bytes)");
     }
-    for (int i = 0; i < MAGIC.length; i++) {
-      if (in.get(i) != MAGIC[i]) {
+    for (int i = 0; i < NpyHeader.MAGIC.length; i++) {
+      if (in.get(i) != NpyHeader.MAGIC[i]) {
         throw new EngramFormatException(name + ": not a .npy file (bad magic string)");
       }
     }
@@ -124,7 +120,7 @@ public final class Npy {
     in.get(hb);
     String header =
         new String(hb, major == 3 ? StandardCharsets.UTF_8 : StandardCharsets.ISO_8859_1);
-    Header h = Header.parse(header, name);
+    NpyHeader h = NpyHeader.parse(header, name);
     int dataStart = pos + (int) headerLen;
     long count = 1;
     for (int d : h.shape) {
@@ -237,41 +233,12 @@ public final class Npy {
 
   /** Writes the {@code .npy} bytes of the array to a stream. */
   public static void write(NdArray array, OutputStream out) throws IOException {
-    StringBuilder sb = new StringBuilder();
-    DType d = array.dtype();
-    String descr = (d.size() == 1 ? "|" : "<") + d.code();
-    sb.append("{'descr': '").append(descr).append("', 'fortran_order': False, 'shape': (");
     int[] shape = array.shape();
+    long[] dims = new long[shape.length];
     for (int i = 0; i < shape.length; i++) {
-      sb.append(shape[i]);
-      if (shape.length == 1 || i < shape.length - 1) {
-        sb.append(i < shape.length - 1 ? ", " : ",");
-      }
+      dims[i] = shape[i];
     }
-    sb.append("), }");
-    int preamble = 10;
-    int len = sb.length() + 1;
-    int padded = ((preamble + len + 63) / 64) * 64 - preamble;
-    boolean v2 = padded > 65535;
-    if (v2) {
-      preamble = 12;
-      padded = ((preamble + len + 63) / 64) * 64 - preamble;
-    }
-    while (sb.length() < padded - 1) {
-      sb.append(' ');
-    }
-    sb.append('\n');
-    byte[] hb = sb.toString().getBytes(StandardCharsets.ISO_8859_1);
-    ByteBuffer pre = ByteBuffer.allocate(preamble).order(ByteOrder.LITTLE_ENDIAN);
-    pre.put(MAGIC);
-    pre.put((byte) (v2 ? 2 : 1)).put((byte) 0);
-    if (v2) {
-      pre.putInt(hb.length);
-    } else {
-      pre.putShort((short) hb.length);
-    }
-    out.write(pre.array());
-    out.write(hb);
+    out.write(NpyHeader.encode(array.dtype(), dims));
     ByteBuffer data = array.buffer();
     byte[] chunk = new byte[1 << 16];
     while (data.hasRemaining()) {
@@ -279,6 +246,37 @@ public final class Npy {
       data.get(chunk, 0, n);
       out.write(chunk, 0, n);
     }
+  }
+
+  /**
+   * Streams a float32 {@code rows x cols} matrix (little-endian, C order) from a row source: the
+   * header, then the data a block of rows at a time, so a matrix of any size (8 GiB for N = 46340)
+   * is written without a second copy in memory.
+   *
+   * @param source copies rows into the caller's buffer; called with increasing {@code from}
+   */
+  public static void writeFloatRows(OutputStream out, int rows, int cols, RowSource source)
+      throws IOException {
+    if (rows < 0 || cols < 0) {
+      throw new IllegalArgumentException("negative shape " + rows + " x " + cols);
+    }
+    out.write(NpyHeader.encode(DType.FLOAT32, rows, cols));
+    int block = Math.max(1, Math.min(rows, (1 << 18) / Math.max(1, cols)));
+    float[] f = new float[block * cols];
+    ByteBuffer b = ByteBuffer.allocate(f.length * 4).order(ByteOrder.LITTLE_ENDIAN);
+    for (int r = 0; r < rows; r += block) {
+      int count = Math.min(block, rows - r);
+      source.copyRows(r, count, f);
+      b.clear();
+      b.asFloatBuffer().put(f, 0, count * cols);
+      out.write(b.array(), 0, count * cols * 4);
+    }
+  }
+
+  /** Atomically writes a float32 matrix streamed from a row source at exactly {@code file}. */
+  public static void writeFloatRows(Path file, int rows, int cols, RowSource source)
+      throws IOException {
+    AtomicFiles.write(file, out -> writeFloatRows(out, rows, cols, source));
   }
 
   /** Atomically writes the array to a {@code .npy} file at exactly {@code file}. */
@@ -289,211 +287,5 @@ public final class Npy {
   /** Atomically writes a float32 array of the given shape. */
   public static void writeFloats(Path file, float[] values, int... shape) throws IOException {
     write(file, NdArray.ofFloats(values, shape));
-  }
-
-  /** The parsed header dictionary. */
-  private static final class Header {
-    DType dtype;
-    boolean bigEndian;
-    boolean fortran;
-    int[] shape;
-
-    static Header parse(String text, String name) throws EngramFormatException {
-      Parser p = new Parser(text, name);
-      Header h = new Header();
-      boolean haveDescr = false;
-      boolean haveFortran = false;
-      boolean haveShape = false;
-      p.skipWs();
-      p.expect('{');
-      while (true) {
-        p.skipWs();
-        if (p.peek() == '}') {
-          p.pos++;
-          break;
-        }
-        String key = p.string();
-        p.skipWs();
-        p.expect(':');
-        p.skipWs();
-        switch (key) {
-          case "descr":
-            if (haveDescr) {
-              throw p.error("duplicate key 'descr'");
-            }
-            haveDescr = true;
-            h.descr(p.string(), p);
-            break;
-          case "fortran_order":
-            if (haveFortran) {
-              throw p.error("duplicate key 'fortran_order'");
-            }
-            haveFortran = true;
-            h.fortran = p.bool();
-            break;
-          case "shape":
-            if (haveShape) {
-              throw p.error("duplicate key 'shape'");
-            }
-            haveShape = true;
-            h.shape = p.tuple();
-            break;
-          default:
-            throw p.error("unexpected header key '" + key + "'");
-        }
-        p.skipWs();
-        if (p.peek() == ',') {
-          p.pos++;
-        } else if (p.peek() != '}') {
-          throw p.error("expected ',' or '}'");
-        }
-      }
-      p.skipWs();
-      if (p.pos != text.length()) {
-        throw p.error("unexpected text after the header dictionary");
-      }
-      if (!haveDescr || !haveFortran || !haveShape) {
-        throw new EngramFormatException(
-            name
-                + ": .npy header lacks "
-                + (!haveDescr ? "'descr'" : !haveFortran ? "'fortran_order'" : "'shape'"));
-      }
-      return h;
-    }
-
-    void descr(String s, Parser p) throws EngramFormatException {
-      if (s.length() < 3) {
-        throw p.error("unsupported dtype '" + s + "'");
-      }
-      char order = s.charAt(0);
-      if (order != '<' && order != '>' && order != '|' && order != '=') {
-        throw p.error(
-            "unsupported dtype '" + s + "' (structured or object arrays are not supported)");
-      }
-      char kind = s.charAt(1);
-      int size;
-      try {
-        size = Integer.parseInt(s.substring(2));
-      } catch (NumberFormatException e) {
-        throw p.error("unsupported dtype '" + s + "'");
-      }
-      DType d = DType.of(kind, size);
-      if (d == null) {
-        throw p.error(
-            "unsupported dtype '"
-                + s
-                + "' (expected bool, int8..int64, uint8..uint64, float32 or float64)");
-      }
-      dtype = d;
-      bigEndian = order == '>' || (order == '=' && ByteOrder.nativeOrder() == ByteOrder.BIG_ENDIAN);
-    }
-  }
-
-  private static final class Parser {
-    final String s;
-    final String name;
-    int pos;
-
-    Parser(String s, String name) {
-      this.s = s;
-      this.name = name;
-    }
-
-    EngramFormatException error(String what) {
-      return new EngramFormatException(name + ": malformed .npy header: " + what);
-    }
-
-    char peek() throws EngramFormatException {
-      if (pos >= s.length()) {
-        throw error("unexpected end");
-      }
-      return s.charAt(pos);
-    }
-
-    void skipWs() {
-      while (pos < s.length() && Character.isWhitespace(s.charAt(pos))) {
-        pos++;
-      }
-    }
-
-    void expect(char c) throws EngramFormatException {
-      if (peek() != c) {
-        throw error("expected '" + c + "' at offset " + pos);
-      }
-      pos++;
-    }
-
-    String string() throws EngramFormatException {
-      char q = peek();
-      if (q != '\'' && q != '"') {
-        throw error("expected a quoted string at offset " + pos);
-      }
-      int end = s.indexOf(q, pos + 1);
-      if (end < 0) {
-        throw error("unterminated string");
-      }
-      String r = s.substring(pos + 1, end);
-      pos = end + 1;
-      return r;
-    }
-
-    boolean bool() throws EngramFormatException {
-      if (s.startsWith("True", pos)) {
-        pos += 4;
-        return true;
-      }
-      if (s.startsWith("False", pos)) {
-        pos += 5;
-        return false;
-      }
-      throw error("expected True or False at offset " + pos);
-    }
-
-    int[] tuple() throws EngramFormatException {
-      expect('(');
-      List<Integer> dims = new ArrayList<>();
-      while (true) {
-        skipWs();
-        if (peek() == ')') {
-          pos++;
-          break;
-        }
-        int start = pos;
-        while (pos < s.length() && Character.isDigit(s.charAt(pos))) {
-          pos++;
-        }
-        if (start == pos) {
-          throw error("expected a non-negative dimension at offset " + start);
-        }
-        String digits = s.substring(start, pos);
-        if (pos < s.length() && s.charAt(pos) == 'L') {
-          pos++; // Python 2 long suffix
-        }
-        long v;
-        try {
-          v = Long.parseLong(digits);
-        } catch (NumberFormatException e) {
-          throw error("dimension " + digits + " is too large");
-        }
-        if (v > Integer.MAX_VALUE) {
-          throw error("dimension " + digits + " is too large");
-        }
-        dims.add((int) v);
-        if (dims.size() > 32) {
-          throw error("more than 32 dimensions");
-        }
-        skipWs();
-        if (peek() == ',') {
-          pos++;
-        } else if (peek() != ')') {
-          throw error("expected ',' or ')' in shape");
-        }
-      }
-      int[] r = new int[dims.size()];
-      for (int i = 0; i < r.length; i++) {
-        r[i] = dims.get(i);
-      }
-      return r;
-    }
   }
 }

@@ -6,6 +6,8 @@ import java.io.EOFException;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
+import java.nio.ByteBuffer;
+import java.nio.ByteOrder;
 import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
@@ -205,6 +207,174 @@ public final class NpzFile implements Closeable {
   }
 
   /**
+   * Reads a float32 {@code rows x cols} matrix member straight into {@code dst} (row-major), a
+   * block at a time: the way to read arrays too large for one {@link NdArray} (more than 2 GiB)
+   * without a second copy. The member must declare exactly the size its header and shape imply; no
+   * more than that is ever inflated, and its CRC-32 is checked. Big-endian data is swapped; Fortran
+   * order is accepted for square matrices (transposed in place).
+   *
+   * @param dst at least {@code rows * cols} long; overwritten (partly, if this throws)
+   * @throws EngramFormatException if the member is missing, not float32, of another shape,
+   *     truncated, longer than declared, or fails its CRC check
+   */
+  public void readFloatRows(String keyOrMember, int rows, int cols, float[] dst)
+      throws IOException {
+    ZipEntry e = member(keyOrMember);
+    if (e == null) {
+      throw new EngramFormatException(file + ": no member '" + keyOrMember + "'");
+    }
+    String name = e.getName();
+    String where = file + "!" + name;
+    long dataBytes = 4L * rows * cols;
+    long declared = e.getSize();
+    if (declared < 0 || declared > dataBytes + Npy.MAX_HEADER_BYTES + 16) {
+      throw new EngramFormatException(
+          file
+              + ": member '"
+              + name
+              + "' declares "
+              + declared
+              + " bytes, expected a "
+              + rows
+              + " x "
+              + cols
+              + " float32 array ("
+              + dataBytes
+              + " bytes of data)");
+    }
+    try (InputStream raw = zip.getInputStream(e);
+        BoundedCrc in = new BoundedCrc(raw, declared, where)) {
+      NpyHeader h = NpyHeader.read(in, where);
+      if (h.dtype != DType.FLOAT32) {
+        throw new EngramFormatException(
+            where + " has dtype " + h.dtype.code() + ", expected " + DType.FLOAT32.code());
+      }
+      if (h.shape.length != 2 || h.shape[0] != rows || h.shape[1] != cols) {
+        throw new EngramFormatException(
+            where
+                + " has shape "
+                + java.util.Arrays.toString(h.shape)
+                + ", expected ["
+                + rows
+                + ", "
+                + cols
+                + "]");
+      }
+      if (h.fortran && rows != cols) {
+        throw new EngramFormatException(where + ": Fortran order is read for square arrays only");
+      }
+      long needed = in.consumed() + dataBytes;
+      if (needed > declared) {
+        throw new EngramFormatException(
+            where
+                + ": truncated .npy data: shape ["
+                + rows
+                + ", "
+                + cols
+                + "] of float32 needs "
+                + needed
+                + " bytes, the member has "
+                + declared);
+      }
+      if (needed < declared) {
+        throw new EngramFormatException(
+            where + ": " + (declared - needed) + " unexpected bytes after the .npy data");
+      }
+      ByteBuffer b =
+          ByteBuffer.allocate(1 << 18)
+              .order(h.bigEndian ? ByteOrder.BIG_ENDIAN : ByteOrder.LITTLE_ENDIAN);
+      long total = (long) rows * cols;
+      long at = 0;
+      while (at < total) {
+        int floats = (int) Math.min(b.capacity() / 4, total - at);
+        NpyHeader.readFully(in, b.array(), floats * 4, where, "data");
+        b.clear();
+        b.asFloatBuffer().get(dst, (int) at, floats);
+        at += floats;
+      }
+      in.finish();
+      if (e.getCrc() != -1 && in.crc() != e.getCrc()) {
+        throw new EngramFormatException(file + ": member '" + name + "' fails its CRC-32 check");
+      }
+      if (h.fortran) {
+        for (int i = 0; i < rows; i++) {
+          for (int j = i + 1; j < cols; j++) {
+            float t = dst[i * cols + j];
+            dst[i * cols + j] = dst[j * cols + i];
+            dst[j * cols + i] = t;
+          }
+        }
+      }
+    } catch (EngramFormatException ex) {
+      throw ex;
+    } catch (ZipException | EOFException | RuntimeException ex) {
+      throw new EngramFormatException(file + ": member '" + name + "' is corrupt: " + why(ex), ex);
+    }
+  }
+
+  /**
+   * A member's stream that never yields more than the declared bytes (reading past them is an
+   * error, not an inflation bomb) and computes their CRC-32.
+   */
+  private static final class BoundedCrc extends InputStream {
+    private final InputStream in;
+    private final long declared;
+    private final String where;
+    private final CRC32 crc = new CRC32();
+    private long consumed;
+
+    BoundedCrc(InputStream in, long declared, String where) {
+      this.in = in;
+      this.declared = declared;
+      this.where = where;
+    }
+
+    long consumed() {
+      return consumed;
+    }
+
+    long crc() {
+      return crc.getValue();
+    }
+
+    @Override
+    public int read() throws IOException {
+      byte[] one = new byte[1];
+      return read(one, 0, 1) < 0 ? -1 : one[0] & 0xFF;
+    }
+
+    @Override
+    public int read(byte[] b, int off, int len) throws IOException {
+      if (consumed >= declared) {
+        return -1;
+      }
+      int r = in.read(b, off, (int) Math.min(len, declared - consumed));
+      if (r > 0) {
+        crc.update(b, off, r);
+        consumed += r;
+      }
+      return r;
+    }
+
+    /** Checks that the member ends here: all declared bytes read, nothing after them. */
+    void finish() throws IOException {
+      if (consumed < declared) {
+        throw new EngramFormatException(
+            where + ": " + (declared - consumed) + " unexpected bytes after the .npy data");
+      }
+      if (in.read() >= 0) {
+        throw new EngramFormatException(
+            where + ": holds more than the " + declared + " bytes it declares");
+      }
+    }
+
+    @Override
+    public void close() throws IOException {
+      in.close();
+    }
+  }
+
+  /**
    * Reads and validates one array ({@link Npy#parse}).
    *
    * @param key the key ({@code W}) or member name ({@code W.npy})
@@ -251,7 +421,7 @@ public final class NpzFile implements Closeable {
 
   /** Collects members, then writes them as a stored {@code .npz}. Not thread-safe. */
   public static final class Builder {
-    private final Map<String, Object> members = new LinkedHashMap<>();
+    private final Map<String, Content> members = new LinkedHashMap<>();
 
     private Builder() {}
 
@@ -262,7 +432,24 @@ public final class NpzFile implements Closeable {
      */
     public Builder put(String key, NdArray array) {
       Objects.requireNonNull(array, "array");
-      add(key + ".npy", array);
+      add(key + ".npy", (Content) out -> Npy.write(array, out));
+      return this;
+    }
+
+    /**
+     * Adds a float32 {@code rows x cols} matrix under {@code key}, streamed from the source when
+     * the archive is written (twice: once for the CRC a stored member declares first, once for the
+     * data), so that no copy of the matrix is made.
+     *
+     * @throws IllegalArgumentException if the key is empty or already used, or the shape is
+     *     negative
+     */
+    public Builder putFloatRows(String key, int rows, int cols, RowSource source) {
+      Objects.requireNonNull(source, "source");
+      if (rows < 0 || cols < 0) {
+        throw new IllegalArgumentException("negative shape " + rows + " x " + cols);
+      }
+      add(key + ".npy", (Content) out -> Npy.writeFloatRows(out, rows, cols, source));
       return this;
     }
 
@@ -273,11 +460,12 @@ public final class NpzFile implements Closeable {
      */
     public Builder putBytes(String member, byte[] bytes) {
       Objects.requireNonNull(bytes, "bytes");
-      add(member, bytes.clone());
+      byte[] copy = bytes.clone();
+      add(member, (Content) out -> out.write(copy));
       return this;
     }
 
-    private void add(String member, Object value) {
+    private void add(String member, Content value) {
       Objects.requireNonNull(member, "member");
       if (member.isEmpty() || member.equals(".npy") || member.endsWith("/")) {
         throw new IllegalArgumentException("bad member name '" + member + "'");
@@ -296,34 +484,26 @@ public final class NpzFile implements Closeable {
     /** Writes the archive to a stream (not closed). */
     public void writeTo(OutputStream out) throws IOException {
       ZipOutputStream zip = new ZipOutputStream(out);
-      for (Map.Entry<String, Object> m : members.entrySet()) {
-        Object v = m.getValue();
-        if (v instanceof byte[] b) {
-          storeBytes(zip, m.getKey(), b);
-        } else {
-          storeArray(zip, m.getKey(), (NdArray) v);
-        }
+      for (Map.Entry<String, Content> m : members.entrySet()) {
+        store(zip, m.getKey(), m.getValue());
       }
       zip.finish();
       zip.flush();
     }
   }
 
-  private static void storeBytes(ZipOutputStream zip, String name, byte[] bytes)
-      throws IOException {
-    CRC32 crc = new CRC32();
-    crc.update(bytes);
-    zip.putNextEntry(storedEntry(name, bytes.length, crc.getValue()));
-    zip.write(bytes);
-    zip.closeEntry();
+  /** A member's bytes, written on demand (twice: for the CRC, then into the archive). */
+  @FunctionalInterface
+  private interface Content {
+    void writeTo(OutputStream out) throws IOException;
   }
 
-  private static void storeArray(ZipOutputStream zip, String name, NdArray a) throws IOException {
+  private static void store(ZipOutputStream zip, String name, Content content) throws IOException {
     // stored members need their size and CRC up front: a first pass computes them without a copy
     CrcCounter counter = new CrcCounter();
-    Npy.write(a, counter);
+    content.writeTo(counter);
     zip.putNextEntry(storedEntry(name, counter.count, counter.crc.getValue()));
-    Npy.write(a, zip);
+    content.writeTo(zip);
     zip.closeEntry();
   }
 

@@ -57,15 +57,56 @@ public final class DenseWeights implements Weights {
               + " = "
               + ((long) n * n));
     }
-    float max = 0f;
-    for (int i = 0; i < rowMajor.length; i++) {
-      if (!Float.isFinite(rowMajor[i])) {
-        throw new IllegalArgumentException(
-            "weight W[" + (i / n) + "][" + (i % n) + "] is " + rowMajor[i] + ", expected finite");
-      }
-      max = Math.max(max, Math.abs(rowMajor[i]));
+    return new DenseWeights(n, rowMajor.clone(), false, maxAbsFinite(rowMajor, n));
+  }
+
+  /**
+   * Weights over a row-major N x N array that the caller hands over (not copied: the weights take
+   * ownership, and the caller must not use the array afterwards). For readers that fill a matrix
+   * too large to copy (8 GiB at N = 46340).
+   *
+   * @throws IllegalArgumentException if the length is not N*N or a value is not finite
+   */
+  public static DenseWeights wrap(int n, float[] rowMajor) {
+    checkSize(n);
+    if (rowMajor == null || rowMajor.length != n * n) {
+      throw new IllegalArgumentException(
+          "weight array has length "
+              + (rowMajor == null ? "null" : rowMajor.length)
+              + ", expected "
+              + n
+              + "x"
+              + n);
     }
-    return new DenseWeights(n, rowMajor.clone(), false, max);
+    return new DenseWeights(n, rowMajor, false, maxAbsFinite(rowMajor, n));
+  }
+
+  /** {@code max |v|}, or an exception naming the first value that is not finite. */
+  private static float maxAbsFinite(float[] w, int n) {
+    float max = 0f;
+    for (int i = 0; i < w.length; i++) {
+      float a = Math.abs(w[i]);
+      if (!(a <= Float.MAX_VALUE)) {
+        throw new IllegalArgumentException(
+            "weight W[" + (i / n) + "][" + (i % n) + "] is " + w[i] + ", expected finite");
+      }
+      max = Math.max(max, a);
+    }
+    return max;
+  }
+
+  /**
+   * Copies rows {@code from .. from+count-1} into {@code dst} (row-major, from index 0), for
+   * writers that stream the matrix a block at a time.
+   *
+   * @throws IndexOutOfBoundsException if the rows are outside the matrix or {@code dst} is short
+   */
+  public void copyRows(int from, int count, float[] dst) {
+    if (from < 0 || count < 0 || from + count > n || dst.length < (long) count * n) {
+      throw new IndexOutOfBoundsException(
+          "rows " + from + ".." + (from + count - 1) + " of " + n + " into " + dst.length);
+    }
+    System.arraycopy(w, from * n, dst, 0, count * n);
   }
 
   static void checkSize(int n) {
