@@ -45,6 +45,23 @@ public final class DenseWeights implements Weights {
    * @throws IllegalArgumentException if the length is not N*N or a value is not finite
    */
   public static DenseWeights of(int n, float[] rowMajor) {
+    checkArray(n, rowMajor);
+    return wrap(n, rowMajor.clone());
+  }
+
+  /**
+   * Weights over a row-major N x N array that the caller hands over (not copied: the weights take
+   * ownership, and the caller must not use the array afterwards). For readers that fill a matrix
+   * too large to copy (8 GiB at N = 46340).
+   *
+   * @throws IllegalArgumentException if the length is not N*N or a value is not finite
+   */
+  public static DenseWeights wrap(int n, float[] rowMajor) {
+    checkArray(n, rowMajor);
+    return new DenseWeights(n, rowMajor, false, maxAbsFinite(rowMajor, n));
+  }
+
+  private static void checkArray(int n, float[] rowMajor) {
     checkSize(n);
     if (rowMajor == null || rowMajor.length != n * n) {
       throw new IllegalArgumentException(
@@ -57,28 +74,6 @@ public final class DenseWeights implements Weights {
               + " = "
               + ((long) n * n));
     }
-    return new DenseWeights(n, rowMajor.clone(), false, maxAbsFinite(rowMajor, n));
-  }
-
-  /**
-   * Weights over a row-major N x N array that the caller hands over (not copied: the weights take
-   * ownership, and the caller must not use the array afterwards). For readers that fill a matrix
-   * too large to copy (8 GiB at N = 46340).
-   *
-   * @throws IllegalArgumentException if the length is not N*N or a value is not finite
-   */
-  public static DenseWeights wrap(int n, float[] rowMajor) {
-    checkSize(n);
-    if (rowMajor == null || rowMajor.length != n * n) {
-      throw new IllegalArgumentException(
-          "weight array has length "
-              + (rowMajor == null ? "null" : rowMajor.length)
-              + ", expected "
-              + n
-              + "x"
-              + n);
-    }
-    return new DenseWeights(n, rowMajor, false, maxAbsFinite(rowMajor, n));
   }
 
   /** {@code max |v|}, or an exception naming the first value that is not finite. */
