@@ -1,6 +1,6 @@
 package io.engram.cli;
 
-import io.engram.io.ModelFile;
+import io.engram.io.NdArray;
 import io.engram.io.Npy;
 import io.engram.network.AmariHopfieldNetwork;
 import java.nio.file.Path;
@@ -32,13 +32,18 @@ final class ExportCommand implements Callable<Integer> {
       required = true,
       paramLabel = "W.npy",
       description = "Where to write the weights (exactly this path).")
-  Path weights;
+  String weights;
 
   @Override
   public Integer call() throws Exception {
-    AmariHopfieldNetwork net = ModelFile.read(model);
+    Path file = Outputs.file("--weights", weights);
+    Outputs files = new Outputs().input("--model", model).expect("--weights", file);
+    Memory.reading(java.util.List.of(model));
+    AmariHopfieldNetwork net = Inputs.readModel("--model", model);
     int n = net.numNeurons();
-    Npy.writeFloats(weights, net.weightMatrix(), n, n);
+    Memory.using(net, "exporting the N x N weights", 2 * Memory.floats(n, n));
+    NdArray w = NdArray.ofFloats(net.weightMatrix(), n, n);
+    files.add("--weights", file, s -> Npy.write(w, s)).write();
     spec.commandLine().getOut().println("wrote the " + n + " x " + n + " weights to " + weights);
     return 0;
   }
