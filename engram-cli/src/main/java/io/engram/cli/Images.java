@@ -237,20 +237,6 @@ final class Images {
     return r;
   }
 
-  /**
-   * Patterns from images: each read, resized to {@code size} (default: the first's), thresholded.
-   * When no size is given and the images differ in size, the result says so ({@link
-   * Loaded#warning}).
-   */
-  static Loaded readPatterns(List<Path> files, Size size, Progress progress) throws IOException {
-    Collector c = new Collector(size);
-    for (Path f : files) {
-      c.add(f.toString(), read(f));
-      progress.step();
-    }
-    return c.loaded();
-  }
-
   /** Turns images into patterns one by one, all at one size. */
   static final class Collector {
     private final boolean sizeGiven;
@@ -298,10 +284,6 @@ final class Images {
       return target;
     }
 
-    Loaded loaded() {
-      return new Loaded(rows, target, warning());
-    }
-
     /** A line saying which images were resized, or null when none was. */
     String warning() {
       String warning = null;
@@ -324,12 +306,6 @@ final class Images {
       return warning;
     }
   }
-
-  /**
-   * Patterns read from images, their common size, and a warning line when images of other sizes
-   * were resized to it without a {@code --size} (else null).
-   */
-  record Loaded(List<float[]> rows, Size size, String warning) {}
 
   /**
    * A pattern as a grayscale image: -1 (or less) is black, +1 (or more) white, values between

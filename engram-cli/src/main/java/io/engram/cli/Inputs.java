@@ -155,8 +155,19 @@ final class Inputs {
   /** The most bytes read from a pipe or device: the largest .npy array with its header. */
   static final long MAX_STREAM_BYTES = (long) Npy.MAX_ELEMENTS + Npy.MAX_HEADER_BYTES + 16;
 
-  /** Reads all bytes of a file that is not a regular one (a pipe can be read only once). */
+  /**
+   * Reads all bytes of a file that is not a regular one (a pipe can be read only once). A device is
+   * refused: {@code /dev/zero} or {@code /dev/urandom} would never end.
+   */
   static byte[] readOnce(Path file) throws IOException {
+    try {
+      int type = ((Integer) Files.getAttribute(file, "unix:mode")) & 0170000;
+      if (type == 0020000 || type == 0060000) {
+        throw new UserError(file + ": is a device; give a file, or a pipe such as <(...)");
+      }
+    } catch (UnsupportedOperationException | IllegalArgumentException e) {
+      // no Unix file modes here: read it
+    }
     try (InputStream in = Files.newInputStream(file)) {
       byte[] b = in.readNBytes((int) Math.min(Integer.MAX_VALUE - 8, MAX_STREAM_BYTES));
       if (in.read() >= 0) {

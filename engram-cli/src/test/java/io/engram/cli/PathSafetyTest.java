@@ -463,6 +463,39 @@ class PathSafetyTest {
         path("r3.npy"));
   }
 
+  @Test
+  void anEndlessDeviceIsNotReadAsInput() throws IOException {
+    assumeTrue(Files.exists(Path.of("/dev/zero")), "a /dev/zero");
+    fails("/dev/zero: is a device", "train", "--patterns", "/dev/zero", "--out", path("z.npz"));
+    fails(
+        "/dev/zero: is a device",
+        "recall",
+        "--model",
+        m,
+        "--queries",
+        "/dev/zero",
+        "--out",
+        path("z.npy"));
+    fails(
+        "/dev/zero: is a device",
+        "recall",
+        "--model",
+        m,
+        "--queries",
+        q,
+        "--out",
+        path("z.npy"),
+        "--order",
+        "/dev/zero");
+    fails(
+        "a model must be a regular file",
+        "export",
+        "--model",
+        "/dev/zero",
+        "--weights",
+        path("w.npy"));
+  }
+
   static String csv(float[][] rows) {
     StringBuilder sb = new StringBuilder();
     for (float[] r : rows) {
