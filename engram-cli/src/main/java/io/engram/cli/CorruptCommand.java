@@ -16,9 +16,10 @@ import picocli.CommandLine.Spec;
     mixinStandardHelpOptions = true,
     sortOptions = false,
     description = {
-      "Make noisy cues: flip the sign of a fraction of each pattern's values, chosen at random",
-      "from --seed (the same seed gives the same cues). Exactly round(flip * N) distinct positions",
-      "are flipped per pattern, as CANNs' example does."
+      "Make noisy cues: flip the sign of a fraction of each pattern's values.",
+      "The positions are chosen at random from --seed (the same seed gives the same cues)."
+          + " Exactly round(flip * N) distinct positions are flipped per pattern, as CANNs'"
+          + " example does."
     },
     footer = {
       "",
@@ -77,16 +78,22 @@ final class CorruptCommand implements Callable<Integer> {
       throw new UserError("--flip must be in [0, 1], got " + flip);
     }
     Images.Size given = size == null ? null : Images.Size.parse(size);
+    boolean folder = Outputs.isFolder(out);
+    Outputs files =
+        new Outputs()
+            .inputs("--patterns", patterns)
+            .expect("--out", folder ? null : Outputs.file("--out", out));
+    Memory.reading(patterns);
     Inputs.Data data = Inputs.read(patterns, given, Progress.none());
+    data.warn(spec.commandLine().getErr());
     if (data.block().isEmpty()) {
       throw new UserError("no patterns to corrupt");
     }
     float[][] noisy = flip(Inputs.rows(data.block()), flip, seed);
-    Outputs files = new Outputs();
-    if (Outputs.isFolder(out)) {
-      files.addImages(out, noisy, data.imageSize(given, "--size"), data, "noisy");
+    if (folder) {
+      files.addImages("--out", out, noisy, data.imageSize(given, "--size"), data, "noisy");
     } else {
-      files.addRowsByName(Path.of(out), noisy, data.block().length());
+      files.addRowsByName("--out", Outputs.file("--out", out), noisy, data.block().length());
     }
     files.write();
     if (!quiet) {

@@ -22,10 +22,11 @@ import picocli.CommandLine.Spec;
     mixinStandardHelpOptions = true,
     sortOptions = false,
     description = {
-      "CANNs' image example end to end, with no download and no input: four built-in images",
-      "(drawn by Engram at run time; the project's own, under its licence) are thresholded to",
-      "+1/-1, stored with the Hebbian rule, corrupted (30% of pixels flipped), recalled, and the",
-      "figure (stored / cue / recalled per row) is written to the current folder.",
+      "CANNs' image example end to end, with no download and no input.",
+      "Four built-in images (drawn by Engram at run time; the project's own, under its licence)"
+          + " are thresholded to +1/-1, stored with the Hebbian rule, corrupted (30% of pixels"
+          + " flipped), recalled, and the figure (stored / cue / recalled per row) is written to"
+          + " the current folder.",
       "With --neurons N, the older demo runs instead: random +-1 patterns, a table, no files."
     },
     footer = {
@@ -74,7 +75,7 @@ final class DemoCommand implements Callable<Integer> {
       defaultValue = "engram-demo.png",
       paramLabel = "FILE.png",
       description = "The figure (default: ${DEFAULT-VALUE} in the current folder).")
-  Path out;
+  String out;
 
   @Option(
       names = "--images",
@@ -112,6 +113,8 @@ final class DemoCommand implements Callable<Integer> {
       throw new UserError(
           "--size " + s + " is " + s.pixels() + " neurons; the demo allows up to 16384 (128x128)");
     }
+    Path outFile = Outputs.file("--out", out);
+    Outputs files = new Outputs().expect("--out", outFile);
     float[][] stored;
     float[][] cues;
     List<RecallResult> results;
@@ -138,9 +141,22 @@ final class DemoCommand implements Callable<Integer> {
       after += o / p;
       before += HopfieldAnalyzer.overlap(cues[k], stored[k]) / p;
     }
-    Outputs files = new Outputs().addPng(out, Figures.recallGrid(stored, cues, recalled, s));
+    Figures.GridText text =
+        new Figures.GridText(
+            String.format(
+                Locale.ROOT,
+                "Engram demo: %d neurons, %.0f%% of each cue flipped (seed %d)",
+                s.pixels(),
+                100 * noise,
+                seed),
+            "stored",
+            "cue",
+            DemoImages.NAMES.subList(0, p),
+            DemoImages.NAMES.subList(0, p));
+    files.addPng("--out", outFile, Figures.recallGrid(stored, cues, recalled, s, text));
     if (images != null) {
-      files.addImages(images, stored, s, new Inputs.Data(null, s, DemoImages.NAMES), "image");
+      files.addImages(
+          "--images", images, stored, s, new Inputs.Data(null, s, DemoImages.NAMES), "image");
     }
     files.write();
     PrintWriter w = spec.commandLine().getOut();

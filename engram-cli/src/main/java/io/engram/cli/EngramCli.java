@@ -1,5 +1,6 @@
 package io.engram.cli;
 
+import io.engram.io.AtomicFiles;
 import io.engram.io.EngramFormatException;
 import java.io.IOException;
 import java.io.PrintWriter;
@@ -39,6 +40,10 @@ import picocli.CommandLine.Command;
       "  engram inspect model.npz",
       "  source <(engram completion)                     # bash completion",
       "",
+      "Outputs are written all or none, each atomically (through a symbolic link, to the file"
+          + " it points to); an output must not be one of the inputs. /dev/stdout and devices"
+          + " such as /dev/null are written directly (add -q with /dev/stdout).",
+      "",
       "Exit status: 0 success, 2 bad arguments or input, 1 internal error."
     })
 public final class EngramCli implements Runnable {
@@ -67,6 +72,7 @@ public final class EngramCli implements Runnable {
   /** Runs the command line with the given streams and returns the exit status. */
   public static int run(String[] args, PrintWriter out, PrintWriter err) {
     CommandLine cl = new CommandLine(new EngramCli());
+    HelpLayout.install(cl);
     cl.setOut(out);
     cl.setErr(err);
     cl.setExitCodeExceptionMapper(e -> USAGE);
@@ -89,7 +95,10 @@ public final class EngramCli implements Runnable {
           PrintWriter e = c.getErr();
           int code = USAGE;
           String msg = describe(ex);
-          if (msg == null) {
+          if (ex instanceof Fonts.Unavailable) {
+            code = 1;
+            msg = ex.getMessage();
+          } else if (msg == null) {
             code = 1;
             msg = "internal error: " + ex;
           }
@@ -97,11 +106,11 @@ public final class EngramCli implements Runnable {
           e.flush();
           return code;
         });
+    Memory.reset();
     try {
       return cl.execute(args);
     } catch (OutOfMemoryError e) {
-      err.println(
-          "engram: out of memory; give the JVM more with ENGRAM_JAVA_OPTS=-Xmx8g (for example)");
+      err.println("engram: " + Memory.advice());
       err.flush();
       return 1;
     }
@@ -128,6 +137,9 @@ public final class EngramCli implements Runnable {
     }
     if (ex instanceof AccessDeniedException a) {
       return "permission denied: " + a.getFile();
+    }
+    if (ex instanceof AtomicFiles.CommitException c) {
+      return c.getMessage();
     }
     if (ex instanceof FileSystemException f) {
       return f.getMessage();

@@ -1,6 +1,5 @@
 package io.engram.cli;
 
-import io.engram.io.ModelFile;
 import io.engram.io.Npy;
 import io.engram.network.AmariHopfieldNetwork;
 import io.engram.weights.DenseWeights;
@@ -33,15 +32,19 @@ final class ExportCommand implements Callable<Integer> {
       required = true,
       paramLabel = "W.npy",
       description = "Where to write the weights (exactly this path).")
-  Path weights;
+  String weights;
 
   @Override
   public Integer call() throws Exception {
-    AmariHopfieldNetwork net = ModelFile.read(model);
+    Path file = Outputs.file("--weights", weights);
+    Outputs files = new Outputs().input("--model", model).expect("--weights", file);
+    Memory.reading(java.util.List.of(model));
+    AmariHopfieldNetwork net = Inputs.readModel("--model", model);
     int n = net.numNeurons();
     // streamed from the weights (formed once when they are low-rank): one copy of W in memory
+    Memory.using(net, "exporting the N x N weights", Memory.floats(n, n));
     DenseWeights w = net.weights().asDense();
-    Npy.writeFloatRows(weights, n, n, w::copyRows);
+    files.add("--weights", file, s -> Npy.writeFloatRows(s, n, n, w::copyRows)).write();
     spec.commandLine().getOut().println("wrote the " + n + " x " + n + " weights to " + weights);
     return 0;
   }

@@ -9,10 +9,12 @@ import java.awt.FontMetrics;
 import java.awt.Graphics2D;
 import java.awt.RenderingHints;
 import java.awt.image.BufferedImage;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
 import org.jfree.chart.ChartFactory;
 import org.jfree.chart.JFreeChart;
+import org.jfree.chart.StandardChartTheme;
 import org.jfree.chart.axis.NumberAxis;
 import org.jfree.chart.plot.PlotOrientation;
 import org.jfree.chart.plot.XYPlot;
@@ -40,21 +42,60 @@ final class Figures {
   static final int MAX_ROWS = 50;
 
   /**
+   * The words of the recall figure: a title line, the column titles, and a name per row for the
+   * stored and the cue column (a file name, or "row k" of an array file).
+   */
+  record GridText(
+      String title,
+      String storedTitle,
+      String cueTitle,
+      List<String> storedNames,
+      List<String> cueNames) {
+
+    /** Names "row 1", "row 2", ... or the file names when there are enough of them. */
+    static List<String> names(List<String> files, int count) {
+      List<String> r = new ArrayList<>();
+      for (int k = 0; k < count; k++) {
+        r.add(files != null && k < files.size() ? files.get(k) : "row " + (k + 1));
+      }
+      return r;
+    }
+
+    /**
+     * The labels under row r's cells: the name of the first column's pattern, then each other
+     * cell's overlap with the stored pattern (without stored patterns: with the cue).
+     */
+    String[] labels(int r, double cueOverlap, double recalledOverlap, boolean withStored) {
+      if (withStored) {
+        return new String[] {
+          storedNames.get(r),
+          String.format(Locale.ROOT, "overlap with stored %.3f", cueOverlap),
+          String.format(Locale.ROOT, "overlap with stored %.3f", recalledOverlap)
+        };
+      }
+      return new String[] {
+        cueNames.get(r), String.format(Locale.ROOT, "overlap with cue %.3f", recalledOverlap)
+      };
+    }
+  }
+
+  /**
    * Where the recall grid puts things: row r, column c has its image's top-left pixel at {@link
    * #x(int)}, {@link #y(int)}, each pattern pixel drawn as a {@code scale x scale} block.
    */
-  record GridLayout(int columns, int rows, Images.Size size, int scale) {
+  record GridLayout(int columns, int rows, Images.Size size, int scale, int minCellWidth) {
     static final int PAD = 12;
-    static final int HEADER = 24;
-    static final int LABEL = 18;
+    static final int TITLE = 26;
+    static final int HEADER = 22;
+    static final int LABEL = 20;
 
-    static GridLayout of(int columns, int rows, Images.Size size) {
+    static GridLayout of(int columns, int rows, Images.Size size, int minCellWidth) {
       int scale = Math.max(1, 128 / Math.max(size.width(), size.height()));
-      return new GridLayout(columns, rows, size, scale);
+      return new GridLayout(columns, rows, size, scale, minCellWidth);
     }
 
     int cellWidth() {
-      return Math.max(size.width() * scale, 96);
+      return Math.max(size.width() * scale, Math.max(96, minCellWidth));
     }
 
     int cellHeight() {
@@ -66,7 +107,7 @@ final class Figures {
     }
 
     int y(int row) {
-      return HEADER + row * (cellHeight() + LABEL + PAD);
+      return TITLE + HEADER + row * (cellHeight() + LABEL + PAD);
     }
 
     int width() {
@@ -79,38 +120,78 @@ final class Figures {
   }
 
   /**
-   * The recall figure, one row per query: the stored pattern (when known), the cue and the recalled
-   * state, as CANNs' example shows them, with each one's overlap with the stored pattern (or,
-   * without stored patterns, of the recalled state with the cue) under it.
+   * JFreeChart's standard look with {@link Fonts#font} fonts; applied to a chart first, before any
+   * colour is set.
+   */
+  private static StandardChartTheme theme() {
+    StandardChartTheme t = (StandardChartTheme) StandardChartTheme.createJFreeTheme();
+    t.setExtraLargeFont(Fonts.font(Font.BOLD, 18));
+    t.setLargeFont(Fonts.font(Font.BOLD, 14));
+    t.setRegularFont(Fonts.font(Font.PLAIN, 12));
+    t.setSmallFont(Fonts.font(Font.PLAIN, 10));
+    return t;
+  }
+
+  /**
+   * The recall figure, one row per query (at most {@link #MAX_ROWS}): the stored pattern (when
+   * known), the cue and the recalled state, as CANNs' example shows them. Under each cell: the name
+   * of its pattern, and the overlap {@code (1/N) sum a_i b_i} of the cue and of the recalled state
+   * with the stored pattern (without stored patterns: of the recalled state with the cue), saying
+   * which.
    *
    * @param stored one stored pattern per query, or null
    */
   static BufferedImage recallGrid(
-      float[][] stored, float[][] cues, float[][] recalled, Images.Size size) {
+      float[][] stored, float[][] cues, float[][] recalled, Images.Size size, GridText text) {
+    Font titleFont = Fonts.font(Font.BOLD, 14);
+    Font headerFont = Fonts.font(Font.BOLD, 13);
+    Font labelFont = Fonts.font(Font.PLAIN, 12);
     int rows = Math.min(cues.length, MAX_ROWS);
     boolean withStored = stored != null;
     String[] titles =
-        withStored ? new String[] {"stored", "cue", "recalled"} : new String[] {"cue", "recalled"};
-    GridLayout g = GridLayout.of(titles.length, rows, size);
+        withStored
+            ? new String[] {text.storedTitle(), text.cueTitle(), "recalled"}
+            : new String[] {text.cueTitle(), "recalled"};
+    String[][] labels = new String[rows][];
+    int widest = 0;
+    BufferedImage scratch = new BufferedImage(1, 1, BufferedImage.TYPE_INT_RGB);
+    Graphics2D m = scratch.createGraphics();
+    try {
+      textHints(m);
+      FontMetrics fm = m.getFontMetrics(labelFont);
+      for (int r = 0; r < rows; r++) {
+        double cueOverlap = withStored ? HopfieldAnalyzer.overlap(cues[r], stored[r]) : 1;
+        double recOverlap = HopfieldAnalyzer.overlap(recalled[r], withStored ? stored[r] : cues[r]);
+        labels[r] = text.labels(r, cueOverlap, recOverlap, withStored);
+        for (String label : labels[r]) {
+          widest = Math.max(widest, Math.min(fm.stringWidth(label), 240) + 8);
+        }
+      }
+    } finally {
+      m.dispose();
+    }
+    GridLayout g = GridLayout.of(titles.length, rows, size, widest);
     BufferedImage img = new BufferedImage(g.width(), g.height(), BufferedImage.TYPE_INT_RGB);
     Graphics2D gr = img.createGraphics();
     try {
       gr.setColor(Color.WHITE);
       gr.fillRect(0, 0, g.width(), g.height());
-      gr.setRenderingHint(
-          RenderingHints.KEY_TEXT_ANTIALIASING, RenderingHints.VALUE_TEXT_ANTIALIAS_ON);
+      textHints(gr);
       gr.setColor(Color.BLACK);
-      gr.setFont(new Font(Font.SANS_SERIF, Font.BOLD, 13));
+      gr.setFont(titleFont);
+      String title =
+          text.title() + (rows < cues.length ? " (first " + rows + " of " + cues.length + ")" : "");
+      gr.drawString(fit(gr, title, g.width() - 2 * GridLayout.PAD), GridLayout.PAD, 18);
+      gr.setFont(headerFont);
       for (int c = 0; c < titles.length; c++) {
-        centred(gr, titles[c], g.x(c), g.cellWidth(), GridLayout.HEADER - 8);
+        centred(gr, titles[c], g.x(c), g.cellWidth(), GridLayout.TITLE + GridLayout.HEADER - 7);
       }
-      gr.setFont(new Font(Font.SANS_SERIF, Font.PLAIN, 12));
+      gr.setFont(labelFont);
       for (int r = 0; r < rows; r++) {
         float[][] cells =
             withStored
                 ? new float[][] {stored[r], cues[r], recalled[r]}
                 : new float[][] {cues[r], recalled[r]};
-        float[] reference = withStored ? stored[r] : cues[r];
         for (int c = 0; c < cells.length; c++) {
           int x0 = g.x(c) + (g.cellWidth() - size.width() * g.scale()) / 2;
           int y0 = g.y(r);
@@ -125,16 +206,7 @@ final class Figures {
           gr.setStroke(new BasicStroke(1));
           gr.drawRect(x0 - 1, y0 - 1, size.width() * g.scale() + 1, size.height() * g.scale() + 1);
           gr.setColor(Color.BLACK);
-          String label =
-              withStored && c == 0
-                  ? "pattern " + (r + 1)
-                  : !withStored && c == 0
-                      ? "query " + (r + 1)
-                      : String.format(
-                          Locale.ROOT,
-                          "overlap %.3f",
-                          HopfieldAnalyzer.overlap(cells[c], reference));
-          centred(gr, label, g.x(c), g.cellWidth(), y0 + g.cellHeight() + GridLayout.LABEL - 4);
+          centred(gr, labels[r][c], g.x(c), g.cellWidth(), y0 + g.cellHeight() + 15);
         }
       }
     } finally {
@@ -143,9 +215,37 @@ final class Figures {
     return img;
   }
 
-  private static void centred(Graphics2D g, String s, int x, int width, int baseline) {
+  /**
+   * Anti-aliased text with fractional metrics (which also makes Java2D embolden the bundled font
+   * for bold text, see {@link Fonts}).
+   */
+  private static void textHints(Graphics2D g) {
+    g.setRenderingHint(
+        RenderingHints.KEY_TEXT_ANTIALIASING, RenderingHints.VALUE_TEXT_ANTIALIAS_ON);
+    g.setRenderingHint(
+        RenderingHints.KEY_FRACTIONALMETRICS, RenderingHints.VALUE_FRACTIONALMETRICS_ON);
+  }
+
+  /** The text, cut with an ellipsis in the middle to fit the width. */
+  static String fit(Graphics2D g, String s, int width) {
     FontMetrics fm = g.getFontMetrics();
-    g.drawString(s, x + (width - fm.stringWidth(s)) / 2, baseline);
+    if (fm.stringWidth(s) <= width) {
+      return s;
+    }
+    int keep = s.length();
+    String t = s;
+    while (keep > 2 && fm.stringWidth(t) > width) {
+      keep--;
+      int head = keep / 2;
+      t = s.substring(0, head) + "\u2026" + s.substring(s.length() - (keep - head));
+    }
+    return t;
+  }
+
+  private static void centred(Graphics2D g, String s, int x, int width, int baseline) {
+    String t = fit(g, s, width);
+    FontMetrics fm = g.getFontMetrics();
+    g.drawString(t, x + (width - fm.stringWidth(t)) / 2, baseline);
   }
 
   /**
@@ -176,6 +276,7 @@ final class Figures {
             shown <= 12,
             false,
             false);
+    theme().apply(chart);
     XYPlot plot = chart.getXYPlot();
     plot.setBackgroundPaint(Color.WHITE);
     plot.setDomainGridlinePaint(Color.LIGHT_GRAY);
@@ -249,9 +350,6 @@ final class Figures {
     }
     r.setPaintScale(scale);
     XYPlot plot = new XYPlot(data, x, y, r);
-    plot.setBackgroundPaint(Color.WHITE);
-    plot.setDomainGridlinesVisible(false);
-    plot.setRangeGridlinesVisible(false);
     String title = "Weights W (" + n + " x " + n + (cells < n ? ", block means" : "") + ")";
     JFreeChart chart = new JFreeChart(title, JFreeChart.DEFAULT_TITLE_FONT, plot, false);
     NumberAxis legendAxis = new NumberAxis("weight");
@@ -260,6 +358,10 @@ final class Figures {
     legend.setPosition(RectangleEdge.RIGHT);
     legend.setMargin(4, 4, 40, 4);
     chart.addSubtitle(legend);
+    theme().apply(chart);
+    plot.setBackgroundPaint(Color.WHITE);
+    plot.setDomainGridlinesVisible(false);
+    plot.setRangeGridlinesVisible(false);
     chart.setBackgroundPaint(Color.WHITE);
     return chart.createBufferedImage(720, 640);
   }

@@ -83,17 +83,41 @@ final class Images {
     return EXTENSIONS.stream().anyMatch(n::endsWith);
   }
 
-  /** The image files of a folder, sorted by name. */
+  /** The image files of a folder, sorted by name (an error when there are none). */
   static List<Path> list(Path dir) throws IOException {
-    List<Path> files;
-    try (Stream<Path> s = Files.list(dir)) {
-      files = s.filter(p -> Files.isRegularFile(p) && isImage(p)).sorted().toList();
-    }
+    List<Path> files = listAll(dir);
     if (files.isEmpty()) {
       throw new UserError(
           dir + ": no images in this folder (looked for " + String.join(" ", EXTENSIONS) + ")");
     }
     return files;
+  }
+
+  /** The image files of a folder, sorted by name; possibly none. */
+  static List<Path> listAll(Path dir) throws IOException {
+    try (Stream<Path> s = Files.list(dir)) {
+      return s.filter(p -> Files.isRegularFile(p) && isImage(p)).sorted().toList();
+    }
+  }
+
+  /** Whether bytes start like a PNG, JPEG, GIF or BMP image. */
+  static boolean looksLikeImage(byte[] b) {
+    return startsWith(b, 0x89, 'P', 'N', 'G')
+        || startsWith(b, 0xFF, 0xD8, 0xFF)
+        || startsWith(b, 'G', 'I', 'F', '8')
+        || startsWith(b, 'B', 'M');
+  }
+
+  private static boolean startsWith(byte[] b, int... prefix) {
+    if (b.length < prefix.length) {
+      return false;
+    }
+    for (int i = 0; i < prefix.length; i++) {
+      if ((b[i] & 0xFF) != prefix[i]) {
+        return false;
+      }
+    }
+    return true;
   }
 
   /**
@@ -102,19 +126,45 @@ final class Images {
    * @return the image's own size and its W*H values, row by row
    */
   static Gray read(Path file) throws IOException {
+    return gray(decode(file.toString(), () -> ImageIO.read(file.toFile())), file.toString());
+  }
+
+  /** Reads image bytes (from a pipe, say) as grayscale values in [0, 1]. */
+  static Gray read(byte[] bytes, String name) throws IOException {
+    return gray(
+        decode(
+            name,
+            () ->
+                ImageIO.read(
+                    new javax.imageio.stream.MemoryCacheImageInputStream(
+                        new java.io.ByteArrayInputStream(bytes)))),
+        name);
+  }
+
+  /** Reads an image. */
+  @FunctionalInterface
+  private interface Decoder {
+    BufferedImage decode() throws IOException;
+  }
+
+  private static BufferedImage decode(String name, Decoder d) {
     BufferedImage img;
     try {
-      img = ImageIO.read(file.toFile());
+      img = d.decode();
     } catch (IOException | RuntimeException e) {
-      throw new UserError(file + ": not a readable image (" + e.getMessage() + ")", e);
+      throw new UserError(name + ": not a readable image (" + e.getMessage() + ")", e);
     }
     if (img == null) {
-      throw new UserError(file + ": not a readable PNG, JPEG, GIF or BMP image");
+      throw new UserError(name + ": not a readable PNG, JPEG, GIF or BMP image");
     }
+    return img;
+  }
+
+  private static Gray gray(BufferedImage img, String name) {
     int w = img.getWidth();
     int h = img.getHeight();
     if ((long) w * h > 64L * MAX_PIXELS) {
-      throw new UserError(file + ": image of " + w + "x" + h + " pixels is too large");
+      throw new UserError(name + ": image of " + w + "x" + h + " pixels is too large");
     }
     float[] g = new float[w * h];
     for (int y = 0; y < h; y++) {
@@ -187,18 +237,28 @@ final class Images {
     return r;
   }
 
-  /**
-   * Patterns from images: each read, resized to {@code size} (default: the first's), thresholded.
-   */
-  static Loaded readPatterns(List<Path> files, Size size, Progress progress) throws IOException {
-    List<float[]> rows = new ArrayList<>();
-    Size target = size;
-    for (Path f : files) {
-      Gray g = read(f);
+  /** Turns images into patterns one by one, all at one size. */
+  static final class Collector {
+    private final boolean sizeGiven;
+    private final List<float[]> rows = new ArrayList<>();
+    private Size target;
+    private String first;
+    private int resized;
+    private String example;
+    private boolean reshaped;
+
+    /** Patterns of the given size, or (null) of the first image's size. */
+    Collector(Size size) {
+      this.target = size;
+      this.sizeGiven = size != null;
+    }
+
+    /** Adds an image; returns its pattern. */
+    float[] add(String name, Gray g) {
       if (target == null) {
         if ((long) g.width() * g.height() > MAX_PIXELS) {
           throw new UserError(
-              f
+              name
                   + ": "
                   + g.width()
                   + "x"
@@ -206,15 +266,46 @@ final class Images {
                   + " pixels is too many neurons; give a smaller --size");
         }
         target = new Size(g.width(), g.height());
+        first = name;
+      } else if (!sizeGiven && (g.width() != target.width() || g.height() != target.height())) {
+        resized++;
+        if (example == null) {
+          example = name + " is " + g.width() + "x" + g.height();
+        }
+        reshaped |= (long) g.width() * target.height() != (long) g.height() * target.width();
       }
-      rows.add(thresholdAtMean(resize(g.values(), g.width(), g.height(), target)));
-      progress.step();
+      float[] row = thresholdAtMean(resize(g.values(), g.width(), g.height(), target));
+      rows.add(row);
+      return row;
     }
-    return new Loaded(rows, target);
-  }
 
-  /** Patterns read from images, and their common size. */
-  record Loaded(List<float[]> rows, Size size) {}
+    /** The common size (null before the first image, when none was given). */
+    Size size() {
+      return target;
+    }
+
+    /** A line saying which images were resized, or null when none was. */
+    String warning() {
+      String warning = null;
+      if (resized > 0) {
+        warning =
+            resized
+                + " of "
+                + rows.size()
+                + " images are not "
+                + target
+                + " like the first, "
+                + first
+                + " ("
+                + example
+                + "); they were resized to "
+                + target
+                + (reshaped ? ", distorting those of another shape" : "")
+                + ". Give --size WxH to choose the size";
+      }
+      return warning;
+    }
+  }
 
   /**
    * A pattern as a grayscale image: -1 (or less) is black, +1 (or more) white, values between

@@ -1,12 +1,17 @@
 package io.engram.cli;
 
+import io.engram.io.ModelFile;
 import io.engram.io.NdArray;
 import io.engram.io.Npy;
 import io.engram.io.Patterns;
 import io.engram.learning.PatternBlock;
+import io.engram.network.AmariHopfieldNetwork;
 import java.io.BufferedReader;
+import java.io.ByteArrayInputStream;
 import java.io.IOException;
 import java.io.InputStream;
+import java.io.InputStreamReader;
+import java.nio.charset.CodingErrorAction;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;
@@ -27,7 +32,19 @@ final class Inputs {
    * Patterns with what is known about them: the image size when they came from images (else null)
    * and a name per pattern (file names for images, else null).
    */
-  record Data(PatternBlock block, Images.Size size, List<String> names) {
+  record Data(PatternBlock block, Images.Size size, List<String> names, List<String> warnings) {
+
+    Data(PatternBlock block, Images.Size size, List<String> names) {
+      this(block, size, names, List.of());
+    }
+
+    /** Prints the warnings, one line each. */
+    void warn(java.io.PrintWriter err) {
+      for (String w : warnings) {
+        err.println("engram: warning: " + w);
+      }
+      err.flush();
+    }
 
     /** The image size to draw these patterns at: theirs, the one given, or a square. */
     Images.Size imageSize(Images.Size given, String option) {
@@ -72,13 +89,17 @@ final class Inputs {
 
   /**
    * Reads patterns from files and folders: .npy, .csv, an image, or a folder of images (resized to
-   * {@code size}, default the first image's size). All must agree on the pattern length.
+   * {@code size}, default the first image's size). All must agree on the pattern length. A file
+   * that is not a regular file (a pipe such as {@code <(...)}, {@code /dev/stdin}) is read once,
+   * and its format is told by its first bytes (.npy, an image, else CSV text).
    */
   static Data read(List<Path> files, Images.Size size, Progress progress) throws IOException {
     List<float[]> rows = new ArrayList<>();
     List<String> names = new ArrayList<>();
+    List<String> warnings = new ArrayList<>();
     boolean allImages = true;
-    Images.Size imageSize = size;
+    Images.Collector images = new Images.Collector(size);
+    boolean anyImages = false;
     int n = -1;
     Path first = null;
     for (Path f : files) {
@@ -86,11 +107,23 @@ final class Inputs {
       if (Files.isDirectory(f) || (Files.isRegularFile(f) && Images.isImage(f))) {
         List<Path> imgs = Files.isDirectory(f) ? Images.list(f) : List.of(f);
         progress.setTotal(imgs.size());
-        Images.Loaded l = Images.readPatterns(imgs, imageSize, progress);
-        imageSize = l.size();
-        b = PatternBlock.of(l.rows());
+        List<float[]> these = new ArrayList<>();
         for (Path i : imgs) {
+          these.add(images.add(i.toString(), Images.read(i)));
+          progress.step();
           names.add(i.getFileName().toString());
+        }
+        anyImages = true;
+        b = PatternBlock.of(these);
+      } else if (Files.exists(f) && !Files.isRegularFile(f)) {
+        byte[] bytes = readOnce(f);
+        if (Images.looksLikeImage(bytes)) {
+          b = PatternBlock.of(List.of(images.add(f.toString(), Images.read(bytes, f.toString()))));
+          names.add(f.getFileName() == null ? f.toString() : f.getFileName().toString());
+          anyImages = true;
+        } else {
+          allImages = false;
+          b = parsePatterns(f, bytes);
         }
       } else {
         allImages = false;
@@ -109,8 +142,60 @@ final class Inputs {
         rows.add(b.row(k));
       }
     }
+    if (anyImages && images.warning() != null) {
+      warnings.add(images.warning());
+    }
     return new Data(
-        PatternBlock.of(rows), allImages ? imageSize : null, allImages ? List.copyOf(names) : null);
+        PatternBlock.of(rows),
+        allImages ? images.size() : null,
+        allImages ? List.copyOf(names) : null,
+        List.copyOf(warnings));
+  }
+
+  /** The most bytes read from a pipe or device: the largest .npy array with its header. */
+  static final long MAX_STREAM_BYTES = (long) Npy.MAX_ELEMENTS + Npy.MAX_HEADER_BYTES + 16;
+
+  /**
+   * Reads all bytes of a file that is not a regular one (a pipe can be read only once). A device is
+   * refused: {@code /dev/zero} or {@code /dev/urandom} would never end.
+   */
+  static byte[] readOnce(Path file) throws IOException {
+    try {
+      int type = ((Integer) Files.getAttribute(file, "unix:mode")) & 0170000;
+      if (type == 0020000 || type == 0060000) {
+        throw new UserError(file + ": is a device; give a file, or a pipe such as <(...)");
+      }
+    } catch (UnsupportedOperationException | IllegalArgumentException e) {
+      // no Unix file modes here: read it
+    }
+    try (InputStream in = Files.newInputStream(file)) {
+      byte[] b = in.readNBytes((int) Math.min(Integer.MAX_VALUE - 8, MAX_STREAM_BYTES));
+      if (in.read() >= 0) {
+        throw new UserError(file + ": more than " + b.length + " bytes; too large to read");
+      }
+      return b;
+    }
+  }
+
+  /** Patterns from the bytes of a pipe: .npy when they start like one, else CSV text. */
+  private static PatternBlock parsePatterns(Path file, byte[] bytes) throws IOException {
+    try {
+      if (isNpy(bytes)) {
+        return Patterns.fromArray(Npy.parse(bytes, file.toString()));
+      }
+      return PatternBlock.of(
+          readCsv(
+              file.toString(),
+              new BufferedReader(
+                  new InputStreamReader(
+                      new ByteArrayInputStream(bytes),
+                      StandardCharsets.UTF_8
+                          .newDecoder()
+                          .onMalformedInput(CodingErrorAction.REPORT)
+                          .onUnmappableCharacter(CodingErrorAction.REPORT)))));
+    } catch (IllegalArgumentException e) {
+      throw new UserError(file + ": " + e.getMessage(), e);
+    }
   }
 
   /** Reads one pattern file as a block: .npy (1-D or 2-D) or .csv (one pattern per line). */
@@ -121,12 +206,17 @@ final class Inputs {
     if (Files.isDirectory(file)) {
       throw new UserError(file + ": is a folder; give a .npy or .csv file here");
     }
+    if (!Files.isRegularFile(file)) {
+      return parsePatterns(file, readOnce(file));
+    }
     try {
       if (isNpy(file)) {
         return Patterns.fromArray(Npy.read(file));
       }
       if (file.getFileName().toString().toLowerCase(Locale.ROOT).endsWith(".csv")) {
-        return PatternBlock.of(readCsv(file));
+        try (BufferedReader r = Files.newBufferedReader(file, StandardCharsets.UTF_8)) {
+          return PatternBlock.of(readCsv(file.toString(), r));
+        }
       }
     } catch (IllegalArgumentException e) {
       throw new UserError(file + ": " + e.getMessage(), e);
@@ -152,9 +242,12 @@ final class Inputs {
     return q;
   }
 
-  /** Reads a permutation from a 1-D integer .npy file. */
+  /** Reads a permutation from a 1-D integer .npy file (or pipe). */
   static int[] readOrder(Path file) throws IOException {
-    NdArray a = Npy.read(file);
+    NdArray a =
+        Files.exists(file) && !Files.isRegularFile(file) && !Files.isDirectory(file)
+            ? Npy.parse(readOnce(file), file.toString())
+            : Npy.read(file);
     if (a.rank() != 1) {
       throw new UserError(file + ": an order must be a 1-D array, got rank " + a.rank());
     }
@@ -165,65 +258,126 @@ final class Inputs {
     }
   }
 
+  /**
+   * Reads a model. A model is a zip archive, read by random access: a pipe or device is refused
+   * with a message saying so.
+   */
+  static AmariHopfieldNetwork readModel(String option, Path file) throws IOException {
+    if (Files.exists(file) && !Files.isRegularFile(file) && !Files.isDirectory(file)) {
+      throw new UserError(
+          option
+              + " "
+              + file
+              + ": a model must be a regular file (a .npz archive is read by random access),"
+              + " not a pipe or device");
+    }
+    return ModelFile.read(file);
+  }
+
   static boolean isNpy(Path file) throws IOException {
     try (InputStream in = Files.newInputStream(file)) {
-      byte[] magic = in.readNBytes(6);
-      return magic.length == 6
-          && (magic[0] & 0xFF) == 0x93
-          && magic[1] == 'N'
-          && magic[2] == 'U'
-          && magic[3] == 'M'
-          && magic[4] == 'P'
-          && magic[5] == 'Y';
+      return isNpy(in.readNBytes(6));
     }
   }
 
+  static boolean isNpy(byte[] magic) {
+    return magic.length >= 6
+        && (magic[0] & 0xFF) == 0x93
+        && magic[1] == 'N'
+        && magic[2] == 'U'
+        && magic[3] == 'M'
+        && magic[4] == 'P'
+        && magic[5] == 'Y';
+  }
+
+  /** The longest value quoted in an error message. */
+  private static final int QUOTE = 24;
+
+  /** A value for an error message: control characters escaped, long values cut. */
+  static String quote(String v) {
+    StringBuilder sb = new StringBuilder("'");
+    int shown = 0;
+    for (int i = 0; i < v.length() && shown < QUOTE; i++, shown++) {
+      char c = v.charAt(i);
+      if (c < 0x20 || c == 0x7f || (c >= 0x80 && c < 0xa0) || c == '\ufeff') {
+        sb.append(String.format(Locale.ROOT, "\\u%04x", (int) c));
+      } else {
+        sb.append(c);
+      }
+    }
+    if (v.length() > QUOTE) {
+      sb.append("...' (").append(v.length()).append(" characters)");
+    } else {
+      sb.append('\'');
+    }
+    return sb.toString();
+  }
+
+  /** A number as CSV writes it: optional sign, digits with an optional point, an exponent. */
+  private static final java.util.regex.Pattern NUMBER =
+      java.util.regex.Pattern.compile("[+-]?(?:[0-9]+\\.?[0-9]*|\\.[0-9]+)(?:[eE][+-]?[0-9]+)?");
+
+  /** What numpy writes for values that are not finite. */
+  private static final java.util.regex.Pattern NOT_FINITE =
+      java.util.regex.Pattern.compile("[+-]?(?i:nan|inf|infinity)");
+
   /**
-   * One pattern per line; values separated by commas, semicolons or whitespace; blank lines and
-   * lines starting with # are skipped.
+   * One pattern per line. The separator is that of the first pattern line: a comma, else a
+   * semicolon, else white space (runs of spaces or tabs are one separator); spaces around a value
+   * are ignored. Every cell must hold a number: an empty cell ({@code 1,,1}, or a trailing comma)
+   * is an error naming its line and column, never skipped. A UTF-8 byte order mark at the start is
+   * ignored; blank lines and lines starting with # are skipped.
+   *
+   * @param name for error messages
    */
-  static List<float[]> readCsv(Path file) throws IOException {
+  static List<float[]> readCsv(String name, BufferedReader r) throws IOException {
     List<float[]> rows = new ArrayList<>();
-    try (BufferedReader r = Files.newBufferedReader(file, StandardCharsets.UTF_8)) {
+    try {
       String line;
       int lineNo = 0;
+      String sep = null;
       while ((line = r.readLine()) != null) {
         lineNo++;
+        if (lineNo == 1 && line.startsWith("\ufeff")) {
+          line = line.substring(1);
+        }
         String t = line.strip();
         if (t.isEmpty() || t.startsWith("#")) {
           continue;
         }
-        String[] parts = t.split("[,;\\s]+");
+        if (sep == null) {
+          sep = t.indexOf(',') >= 0 ? "," : t.indexOf(';') >= 0 ? ";" : "\\s+";
+        }
+        String[] parts = t.split(sep.equals("\\s+") ? sep : java.util.regex.Pattern.quote(sep), -1);
         float[] row = new float[parts.length];
         for (int i = 0; i < parts.length; i++) {
-          try {
-            row[i] = Float.parseFloat(parts[i]);
-          } catch (NumberFormatException e) {
+          String cell = parts[i].strip();
+          String where = name + ": line " + lineNo + ", column " + (i + 1);
+          if (cell.isEmpty()) {
             throw new UserError(
-                file
-                    + ": line "
-                    + lineNo
-                    + ", value "
-                    + (i + 1)
-                    + " '"
-                    + parts[i]
-                    + "' is not a number");
+                where
+                    + " is empty; every cell must hold a number (a pattern has one value per"
+                    + " neuron)");
           }
-          if (!Float.isFinite(row[i])) {
+          if (NOT_FINITE.matcher(cell).matches()) {
+            throw new UserError(where + " is " + quote(cell) + ", expected a finite number");
+          }
+          if (!NUMBER.matcher(cell).matches()) {
             throw new UserError(
-                file
-                    + ": line "
-                    + lineNo
-                    + ", value "
-                    + (i + 1)
-                    + " is "
-                    + parts[i]
-                    + ", expected a finite number");
+                where
+                    + ": "
+                    + quote(cell)
+                    + " is not a number"
+                    + (rows.isEmpty() && i == 0 ? " (a header line? start it with #)" : ""));
+          }
+          row[i] = Float.parseFloat(cell);
+          if (!Float.isFinite(row[i])) {
+            throw new UserError(where + " is " + quote(cell) + ", expected a finite number");
           }
         }
         if (!rows.isEmpty() && row.length != rows.get(0).length) {
           throw new UserError(
-              file
+              name
                   + ": line "
                   + lineNo
                   + " has "
@@ -233,8 +387,8 @@ final class Inputs {
         }
         rows.add(row);
       }
-    } catch (java.nio.charset.MalformedInputException e) {
-      throw new UserError(file + ": not a text (UTF-8) CSV file", e);
+    } catch (java.nio.charset.CharacterCodingException e) {
+      throw new UserError(name + ": not a text (UTF-8) CSV file", e);
     }
     return rows;
   }

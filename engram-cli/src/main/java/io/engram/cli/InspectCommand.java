@@ -56,17 +56,31 @@ final class InspectCommand implements Callable<Integer> {
       names = "--heatmap",
       paramLabel = "FILE.png",
       description = "Also draw the weight matrix as a heat map (block means above N = 256).")
-  Path heatmap;
+  String heatmap;
 
   @Override
   public Integer call() throws Exception {
-    AmariHopfieldNetwork net = ModelFile.read(model);
-    PatternBlock stored =
-        patterns == null
-            ? PatternBlock.empty()
-            : Inputs.read(
-                    List.of(patterns), Images.Size.squareOf(net.numNeurons()), Progress.none())
-                .block();
+    Path heatmapFile = heatmap == null ? null : Outputs.file("--heatmap", heatmap);
+    Outputs files =
+        new Outputs()
+            .input("MODEL", model)
+            .input("--patterns", patterns)
+            .expect("--heatmap", heatmapFile);
+    Memory.reading(java.util.Arrays.asList(model, patterns));
+    AmariHopfieldNetwork net = Inputs.readModel("MODEL", model);
+    Memory.using(
+        net,
+        "inspecting",
+        !net.weights().isDense() && net.numNeurons() <= MAX_LOW_RANK_SCAN
+            ? Memory.floats(net.numNeurons(), net.numNeurons())
+            : 0);
+    PatternBlock stored = PatternBlock.empty();
+    if (patterns != null) {
+      Inputs.Data data =
+          Inputs.read(List.of(patterns), Images.Size.squareOf(net.numNeurons()), Progress.none());
+      data.warn(spec.commandLine().getErr());
+      stored = data.block();
+    }
     if (!stored.isEmpty() && stored.length() != net.numNeurons()) {
       throw new UserError(
           patterns
@@ -77,7 +91,7 @@ final class InspectCommand implements Callable<Integer> {
     }
     Map<String, Object> r = describe(net, stored);
     if (heatmap != null) {
-      new Outputs().addPng(heatmap, Figures.weightHeatmap(net.weights())).write();
+      files.addPng("--heatmap", heatmapFile, Figures.weightHeatmap(net.weights())).write();
     }
     PrintWriter out = spec.commandLine().getOut();
     if (json) {
@@ -190,10 +204,10 @@ final class InspectCommand implements Callable<Integer> {
     if (r.get("weight_min") != null) {
       out.printf(
           Locale.ROOT,
-          "weight range       [%.6g, %.6g], max |diagonal| %.3g%n",
-          r.get("weight_min"),
-          r.get("weight_max"),
-          r.get("max_abs_diagonal"));
+          "weight range       [%s, %s], max |diagonal| %s%n",
+          number(r.get("weight_min")),
+          number(r.get("weight_max")),
+          number(r.get("max_abs_diagonal")));
     } else {
       out.printf(
           Locale.ROOT,
@@ -205,11 +219,11 @@ final class InspectCommand implements Callable<Integer> {
     Map<String, Object> dyn = (Map<String, Object>) r.get("dynamics");
     out.printf(
         Locale.ROOT,
-        "dynamics           %s, T = %s, threshold = %s, %s%n",
+        "dynamics           %s activation, T = %s, threshold = %s, %s%n",
         dyn.get("activation"),
-        dyn.get("temperature"),
-        dyn.get("threshold"),
-        dyn.get("update"));
+        number(dyn.get("temperature")),
+        number(dyn.get("threshold")),
+        updates(String.valueOf(dyn.get("update"))));
     @SuppressWarnings("unchecked")
     List<Object> hist = (List<Object>) r.get("history");
     for (int i = 0; i < hist.size(); i++) {
@@ -217,23 +231,89 @@ final class InspectCommand implements Callable<Integer> {
       Map<String, Object> h = (Map<String, Object>) hist.get(i);
       out.printf(
           Locale.ROOT,
-          "training call %-4d %s, P = %s, N = %s, rho = %s, %s%n",
+          "training call %-4d %s rule, P = %s, N = %s, %s%n",
           i + 1,
           h.get("rule"),
           h.get("patterns"),
           h.get("neurons"),
-          h.get("rho") == null ? "-" : h.get("rho"),
-          h.get("options"));
+          h.get("rho") == null ? "not centred" : "rho = " + number(h.get("rho")));
+      if (h.get("options") instanceof Map<?, ?> o && !o.isEmpty()) {
+        out.printf(Locale.ROOT, "                   %s%n", options(o));
+      }
     }
     if (r.containsKey("pattern_energies")) {
       out.printf(
           Locale.ROOT,
-          "pattern energies   mean %.6g, std %.6g; %d of %d patterns are fixed points%n",
-          r.get("pattern_energy_mean"),
-          r.get("pattern_energy_std"),
+          "pattern energies   mean %s, std %s; %d of %d patterns are fixed points%n",
+          number(r.get("pattern_energy_mean")),
+          number(r.get("pattern_energy_std")),
           r.get("patterns_that_are_fixed_points"),
           ((List<?>) r.get("pattern_energies")).size());
     }
+  }
+
+  /**
+   * A number for people: at most 6 significant digits, no trailing zeros ({@code 0.0416667}, not
+   * {@code 0.0416666679084301}; {@code 1}, not {@code 1.0}).
+   */
+  static String number(Object v) {
+    if (!(v instanceof Number n)) {
+      return String.valueOf(v);
+    }
+    double d = n.doubleValue();
+    if (!Double.isFinite(d)) {
+      return String.valueOf(d);
+    }
+    if (d == Math.rint(d) && Math.abs(d) < 1e15) {
+      return String.valueOf((long) d);
+    }
+    String s = String.format(Locale.ROOT, "%.6g", d);
+    if (s.contains("e")) {
+      String mantissa = s.substring(0, s.indexOf('e'));
+      String exp = s.substring(s.indexOf('e'));
+      return stripZeros(mantissa) + exp;
+    }
+    return stripZeros(s);
+  }
+
+  private static String stripZeros(String s) {
+    if (!s.contains(".")) {
+      return s;
+    }
+    s = s.replaceAll("0+$", "");
+    return s.endsWith(".") ? s.substring(0, s.length() - 1) : s;
+  }
+
+  /** A training call's options in words: {@code subtract mean, zero diagonal, no normalize}. */
+  static String options(Map<?, ?> options) {
+    List<String> parts = new ArrayList<>();
+    for (Map.Entry<?, ?> e : options.entrySet()) {
+      String name = String.valueOf(e.getKey()).replace('_', ' ');
+      String value = String.valueOf(e.getValue());
+      parts.add(
+          value.equals("true")
+              ? name
+              : value.equals("false")
+                  ? "no " + name
+                  : name + " " + (e.getValue() instanceof Number ? number(e.getValue()) : value));
+    }
+    return String.join(", ", parts);
+  }
+
+  /** The update mode in words. */
+  static String updates(String mode) {
+    if (mode.equals("sync")) {
+      return "synchronous updates";
+    }
+    if (mode.startsWith("async(seed ")) {
+      return "asynchronous updates in a random order (seed "
+          + mode.substring("async(seed ".length(), mode.length() - 1)
+          + ")";
+    }
+    if (mode.startsWith("async(order of ")) {
+      return "asynchronous updates in a fixed order";
+    }
+    return mode;
   }
 
   static String bytes(long b) {

@@ -4,22 +4,48 @@ import io.engram.io.AtomicFiles;
 import io.engram.io.NdArray;
 import io.engram.io.Npy;
 import java.awt.image.BufferedImage;
+import java.io.BufferedOutputStream;
 import java.io.File;
 import java.io.IOException;
+import java.io.OutputStream;
 import java.nio.charset.StandardCharsets;
+import java.nio.file.FileSystemException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.StandardOpenOption;
+import java.nio.file.attribute.BasicFileAttributes;
+import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Locale;
 import java.util.Map;
+import java.util.Objects;
 
 /**
- * The files one command writes, collected first and then written all together ({@link
- * AtomicFiles#writeAll}): a failure leaves every existing file as it was and adds none.
+ * The files one command reads and writes. Outputs are collected first and then written all
+ * together: every regular file goes to a temporary file, devices and descriptors ({@code
+ * /dev/null}, {@code /dev/stdout}) are written directly, and only then are the temporary files
+ * renamed over their targets ({@link AtomicFiles#prepare}). A failure before the renames leaves
+ * every existing file as it was and adds none.
+ *
+ * <p>Files are compared by identity (the same file after resolving links, or a hard link of it),
+ * not by spelling: an output that is one of the command's inputs is an error (except where a
+ * command allows it, as {@code train --init M --out M}), and so are two outputs that are one file.
+ * An output that is a folder, a named pipe, a socket or a block device is an error.
  */
 final class Outputs {
 
-  private final Map<Path, AtomicFiles.Writer> files = new LinkedHashMap<>();
+  /** An input: the option that names it and the path. */
+  private record Input(String option, Path path) {}
+
+  /** An output: the option that names it, the path as given, and what writes its content. */
+  private record Output(String option, Path path, AtomicFiles.Writer writer) {}
+
+  private final List<Input> inputs = new ArrayList<>();
+  private final List<Output> files = new ArrayList<>();
+  private final List<String[]> allowed = new ArrayList<>();
+  private Map<Object, Input> inputKeys;
   private Path folderToCreate;
 
   /**
@@ -27,32 +53,86 @@ final class Outputs {
    * separator ({@code out/}).
    */
   static boolean isFolder(String path) {
-    return path.endsWith("/") || path.endsWith(File.separator) || Files.isDirectory(Path.of(path));
+    return endsWithSeparator(path) || Files.isDirectory(Path.of(path));
+  }
+
+  private static boolean endsWithSeparator(String path) {
+    return path.endsWith("/") || path.endsWith(File.separator);
+  }
+
+  /**
+   * The path of an output file given to {@code option}. A path ending in a separator names a
+   * folder, which is an error here ({@code Path.of} would drop the separator and write a file of
+   * the folder's name).
+   */
+  static Path file(String option, String value) {
+    if (value.isEmpty()) {
+      throw new UserError(option + " is empty; give a file path");
+    }
+    if (endsWithSeparator(value)) {
+      throw new UserError(
+          option + " " + value + ": ends in " + File.separator + ", a folder; give a file path");
+    }
+    return Path.of(value);
+  }
+
+  /** Registers an input (a file or a folder; for a folder, the images in it are the inputs). */
+  Outputs input(String option, Path path) {
+    if (path != null) {
+      inputs.add(new Input(option, path));
+      inputKeys = null;
+    }
+    return this;
+  }
+
+  /** Registers several inputs of one option. */
+  Outputs inputs(String option, List<Path> paths) {
+    if (paths != null) {
+      for (Path p : paths) {
+        input(option, p);
+      }
+    }
+    return this;
+  }
+
+  /** Allows the output of {@code outOption} to be the input of {@code inOption}. */
+  Outputs allowSame(String outOption, String inOption) {
+    allowed.add(new String[] {outOption, inOption});
+    return this;
+  }
+
+  /**
+   * Checks an output path now, before any work: that it can be written (not a folder or special
+   * file, its folder exists) and is neither an input nor another output. {@link #write} checks
+   * every output again.
+   */
+  Outputs expect(String option, Path path) throws IOException {
+    if (path != null) {
+      check(new Output(option, path, null), new HashMap<>());
+    }
+    return this;
   }
 
   /** Adds a file. */
-  Outputs add(Path file, AtomicFiles.Writer writer) {
-    if (files.containsKey(file.toAbsolutePath().normalize())) {
-      throw new UserError(file + " is given twice as an output");
-    }
-    files.put(file.toAbsolutePath().normalize(), writer);
+  Outputs add(String option, Path file, AtomicFiles.Writer writer) {
+    files.add(new Output(option, file, Objects.requireNonNull(writer)));
     return this;
   }
 
   /** Adds a float32 .npy of the rows (B x N). */
-  Outputs addRows(Path file, float[][] rows, int n) {
+  Outputs addRows(String option, Path file, float[][] rows, int n) {
     float[] flat = new float[rows.length * n];
     for (int i = 0; i < rows.length; i++) {
       System.arraycopy(rows[i], 0, flat, i * n, n);
     }
     NdArray a = NdArray.ofFloats(flat, rows.length, n);
-    return add(file, s -> Npy.write(a, s));
+    return add(option, file, s -> Npy.write(a, s));
   }
 
   /** Adds rows as .csv (one per line) when the name ends in .csv, else as float32 .npy. */
-  Outputs addRowsByName(Path file, float[][] rows, int n) {
+  Outputs addRowsByName(String option, Path file, float[][] rows, int n) {
     if (!file.getFileName().toString().toLowerCase(Locale.ROOT).endsWith(".csv")) {
-      return addRows(file, rows, n);
+      return addRows(option, file, rows, n);
     }
     StringBuilder sb = new StringBuilder();
     for (float[] r : rows) {
@@ -63,18 +143,23 @@ final class Outputs {
       sb.append('\n');
     }
     byte[] b = sb.toString().getBytes(StandardCharsets.UTF_8);
-    return add(file, s -> s.write(b));
+    return add(option, file, s -> s.write(b));
   }
 
   /** Adds a PNG. */
-  Outputs addPng(Path file, BufferedImage img) throws IOException {
+  Outputs addPng(String option, Path file, BufferedImage img) throws IOException {
     byte[] b = Images.png(img);
-    return add(file, s -> s.write(b));
+    return add(option, file, s -> s.write(b));
   }
 
   /** Adds one PNG per row into a folder (created when the files are written). */
   Outputs addImages(
-      String folder, float[][] rows, Images.Size size, Inputs.Data names, String prefix)
+      String option,
+      String folder,
+      float[][] rows,
+      Images.Size size,
+      Inputs.Data names,
+      String prefix)
       throws IOException {
     Path dir = Path.of(folder);
     if (!Files.isDirectory(dir)) {
@@ -82,20 +167,129 @@ final class Outputs {
       if (parent != null && !Files.isDirectory(parent)) {
         throw new UserError(folder + ": its parent folder does not exist");
       }
-      if (Files.exists(dir)) {
-        throw new UserError(folder + ": exists and is not a folder");
+      if (Files.exists(dir, java.nio.file.LinkOption.NOFOLLOW_LINKS)) {
+        throw new UserError(option + " " + folder + ": exists and is not a folder");
       }
       folderToCreate = dir;
     }
+    Map<String, Integer> taken = new HashMap<>();
     for (int k = 0; k < rows.length; k++) {
       String name =
           names == null ? String.format(Locale.ROOT, "%s-%03d", prefix, k) : names.name(k, prefix);
-      addPng(dir.resolve(name + ".png"), Images.toImage(rows[k], size));
+      Integer before = taken.putIfAbsent(name.toLowerCase(Locale.ROOT), k);
+      if (before != null) {
+        throw new UserError(
+            option
+                + " "
+                + folder
+                + ": patterns "
+                + (before + 1)
+                + " and "
+                + (k + 1)
+                + " would both be written as "
+                + name
+                + ".png");
+      }
+      addPng(option, dir.resolve(name + ".png"), Images.toImage(rows[k], size));
     }
     return this;
   }
 
-  /** Writes everything, or nothing. */
+  /** The identities of the input files, computed once (links followed; folders' images). */
+  private Map<Object, Input> inputKeys() throws IOException {
+    if (inputKeys == null) {
+      inputKeys = new HashMap<>();
+      for (Input in : inputs) {
+        List<Path> paths =
+            Files.isDirectory(in.path()) ? Images.listAll(in.path()) : List.of(in.path());
+        for (Path p : paths) {
+          Object key = key(p);
+          if (key != null) {
+            inputKeys.putIfAbsent(key, new Input(in.option(), p));
+          }
+        }
+      }
+    }
+    return inputKeys;
+  }
+
+  /** The file system's identity of an existing file (links followed), or null. */
+  private static Object key(Path p) {
+    try {
+      BasicFileAttributes a = Files.readAttributes(p, BasicFileAttributes.class);
+      return a.fileKey() != null ? a.fileKey() : p.toRealPath();
+    } catch (IOException | RuntimeException e) {
+      return null;
+    }
+  }
+
+  private boolean isAllowed(String outOption, String inOption) {
+    for (String[] a : allowed) {
+      if (a[0].equals(outOption) && a[1].equals(inOption)) {
+        return true;
+      }
+    }
+    return false;
+  }
+
+  /**
+   * Checks one output and records it in {@code seen} (resolved path or identity to the output that
+   * has it); returns where it lands.
+   */
+  private AtomicFiles.Destination check(Output o, Map<Object, Output> seen) throws IOException {
+    String what = o.option() + " " + o.path();
+    AtomicFiles.Destination d;
+    try {
+      d = AtomicFiles.destination(o.path());
+    } catch (FileSystemException e) {
+      throw new UserError(what + ": " + (e.getReason() != null ? e.getReason() : e.getMessage()));
+    }
+    switch (d.kind()) {
+      case FOLDER -> throw new UserError(what + ": is a folder; give a file path");
+      case SPECIAL ->
+          throw new UserError(
+              what
+                  + ": is a named pipe, socket or block device; outputs are regular files, or"
+                  + " written directly to a character device or /dev/stdout");
+      default -> {}
+    }
+    if (d.kind() == AtomicFiles.Kind.DEVICE) {
+      return d; // /dev/null twice, or as an input too, harms nothing
+    }
+    Object key = d.exists() ? key(d.file()) : null;
+    if (key != null) {
+      Input in = inputKeys().get(key);
+      if (in != null && !isAllowed(o.option(), in.option())) {
+        throw new UserError(
+            what
+                + " is "
+                + (in.path().equals(o.path())
+                    ? "the " + in.option() + " input"
+                    : "the same file as the " + in.option() + " input " + in.path())
+                + "; an output must not replace an input");
+      }
+    }
+    for (Object id : key == null ? List.of(d.file()) : List.of(d.file(), key)) {
+      Output other = seen.putIfAbsent(id, o);
+      if (other != null && other != o) {
+        throw new UserError(
+            what
+                + (other.path().equals(o.path())
+                    ? " is given twice as an output ("
+                        + other.option()
+                        + (other.option().equals(o.option()) ? "" : " and " + o.option())
+                        + ")"
+                    : " is the same file as "
+                        + other.option()
+                        + " "
+                        + other.path()
+                        + "; each output must be a file of its own"));
+      }
+    }
+    return d;
+  }
+
+  /** Writes everything, or (as far as files allow) nothing. */
   void write() throws IOException {
     boolean created = false;
     if (folderToCreate != null && !Files.isDirectory(folderToCreate)) {
@@ -103,12 +297,67 @@ final class Outputs {
       created = true;
     }
     try {
-      AtomicFiles.writeAll(files);
+      Map<Object, Output> seen = new HashMap<>();
+      Map<Path, AtomicFiles.Writer> atomic = new LinkedHashMap<>();
+      Map<Output, AtomicFiles.Destination> direct = new LinkedHashMap<>();
+      for (Output o : files) {
+        AtomicFiles.Destination d = check(o, seen);
+        if (d.isReplaceable()) {
+          atomic.put(o.path(), o.writer());
+        } else {
+          direct.put(o, d);
+        }
+      }
+      try (AtomicFiles.Prepared prepared = AtomicFiles.prepare(atomic)) {
+        List<String> written = new ArrayList<>();
+        for (Map.Entry<Output, AtomicFiles.Destination> e : direct.entrySet()) {
+          writeDirectly(e.getKey(), e.getValue(), written);
+          written.add(e.getKey().path().toString());
+        }
+        try {
+          prepared.commit();
+        } catch (AtomicFiles.CommitException ex) {
+          if (written.isEmpty()) {
+            throw ex;
+          }
+          throw new UserError(
+              ex.getMessage() + "; written directly before: " + String.join(", ", written), ex);
+        }
+      }
       created = false;
     } finally {
       if (created) {
-        Files.deleteIfExists(folderToCreate);
+        try (var s = Files.list(folderToCreate)) {
+          if (s.findAny().isEmpty()) {
+            Files.deleteIfExists(folderToCreate);
+          }
+        }
       }
+    }
+  }
+
+  /** Writes to a device or a descriptor (appending, as a shell's {@code >>} would). */
+  private static void writeDirectly(Output o, AtomicFiles.Destination d, List<String> before)
+      throws IOException {
+    try (OutputStream out =
+        new BufferedOutputStream(
+            Files.newOutputStream(d.file(), StandardOpenOption.WRITE, StandardOpenOption.APPEND),
+            1 << 16)) {
+      o.writer().writeTo(out);
+    } catch (IOException e) {
+      String why =
+          e instanceof FileSystemException f && f.getReason() != null
+              ? f.getReason()
+              : e.getMessage();
+      throw new UserError(
+          o.option()
+              + " "
+              + o.path()
+              + ": could not write ("
+              + why
+              + "); no file was changed"
+              + (before.isEmpty() ? "" : ", but " + String.join(", ", before) + " were written"),
+          e);
     }
   }
 }

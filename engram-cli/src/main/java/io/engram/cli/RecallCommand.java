@@ -1,7 +1,6 @@
 package io.engram.cli;
 
 import io.engram.internal.Json;
-import io.engram.io.ModelFile;
 import io.engram.network.AmariHopfieldNetwork;
 import io.engram.network.Dynamics;
 import io.engram.network.RecallOptions;
@@ -27,11 +26,13 @@ import picocli.CommandLine.Spec;
     mixinStandardHelpOptions = true,
     sortOptions = false,
     description = {
-      "Recall stored patterns from cues: each query starts at its cue and runs up to --iterations",
-      "update steps, stopping early at an exact fixed point (same output as running all steps).",
-      "The model file is never changed. Cues may be images (a file or a folder); recalled states",
-      "can be written as images, and the recall grid and energy plot drawn as PNG figures.",
-      "A progress bar shows on stderr when stderr is a terminal and recall takes more than a moment."
+      "Recall stored patterns from noisy or partial cues.",
+      "Each query starts at its cue and runs up to --iterations update steps, stopping early at"
+          + " an exact fixed point (same output as running all steps). The model file is never"
+          + " changed.",
+      "Cues may be images (a file or a folder); recalled states can be written as images, and"
+          + " the recall grid and energy plot drawn as PNG figures. A progress bar shows on"
+          + " stderr when stderr is a terminal and recall takes more than a moment."
     },
     footer = {
       "",
@@ -82,7 +83,7 @@ final class RecallCommand implements Callable<Integer> {
       paramLabel = "FILE.png",
       description =
           "Draw the recall figure: one row per query with (stored,) cue and recalled images and their overlaps.")
-  Path grid;
+  String grid;
 
   @Option(
       names = "--stored",
@@ -95,7 +96,7 @@ final class RecallCommand implements Callable<Integer> {
       names = "--energy-plot",
       paramLabel = "FILE.png",
       description = "Plot the energy of each query after every step.")
-  Path energyPlot;
+  String energyPlot;
 
   @Option(
       names = {"-q", "--quiet"},
@@ -119,7 +120,7 @@ final class RecallCommand implements Callable<Integer> {
       names = "--report",
       paramLabel = "FILE.json",
       description = "Write per-query steps, convergence and energy as JSON.")
-  Path report;
+  String report;
 
   @Mixin DynamicsOptions dynamics;
 
@@ -129,12 +130,30 @@ final class RecallCommand implements Callable<Integer> {
       throw new UserError("--iterations must be >= 0, got " + iterations);
     }
     Images.Size given = size == null ? null : Images.Size.parse(size);
-    AmariHopfieldNetwork net = ModelFile.read(model);
+    boolean folder = Outputs.isFolder(out);
+    Path outFile = folder ? null : Outputs.file("--out", out);
+    Path reportFile = report == null ? null : Outputs.file("--report", report);
+    Path gridFile = grid == null ? null : Outputs.file("--grid", grid);
+    Path energyFile = energyPlot == null ? null : Outputs.file("--energy-plot", energyPlot);
+    Outputs files =
+        new Outputs()
+            .input("--model", model)
+            .input("--queries", queries)
+            .input("--stored", stored)
+            .input("--order", dynamics.order)
+            .expect("--out", outFile)
+            .expect("--report", reportFile)
+            .expect("--grid", gridFile)
+            .expect("--energy-plot", energyFile);
+    Memory.reading(java.util.Arrays.asList(model, queries, stored));
+    AmariHopfieldNetwork net = Inputs.readModel("--model", model);
     int n = net.numNeurons();
     Inputs.Data data =
         Inputs.readQueries(
             queries, given != null ? given : Images.Size.squareOf(n), Progress.none());
+    data.warn(spec.commandLine().getErr());
     float[][] q = Inputs.rows(data.block());
+    Memory.using(net, "recalling " + q.length + " queries", 4 * Memory.floats(q.length, n));
     for (int i = 0; i < q.length; i++) {
       if (q[i].length != n) {
         throw new UserError(
@@ -149,12 +168,14 @@ final class RecallCommand implements Callable<Integer> {
       }
     }
     float[][] storedRows = null;
+    List<String> storedNames = null;
     if (stored != null) {
       Inputs.Data sd =
           Inputs.read(
               java.util.List.of(stored),
               data.size() != null ? data.size() : given,
               Progress.none());
+      sd.warn(spec.commandLine().getErr());
       if (sd.block().length() != n || sd.block().count() != q.length) {
         throw new UserError(
             stored
@@ -168,10 +189,9 @@ final class RecallCommand implements Callable<Integer> {
                 + sd.block().length());
       }
       storedRows = Inputs.rows(sd.block());
+      storedNames = sd.names();
     }
-    boolean images = Outputs.isFolder(out) || grid != null || energyPlot != null;
-    Images.Size shape =
-        images && (Outputs.isFolder(out) || grid != null) ? data.imageSize(given, "--size") : null;
+    Images.Size shape = folder || grid != null ? data.imageSize(given, "--size") : null;
 
     Dynamics d = dynamics.apply(net.dynamics());
     RecallOptions opts = RecallOptions.defaults().withMaxIterations(iterations).withDynamics(d);
@@ -200,11 +220,10 @@ final class RecallCommand implements Callable<Integer> {
       e.put("energy", (double) r.energy());
       entries.add(e);
     }
-    Outputs files = new Outputs();
-    if (Outputs.isFolder(out)) {
-      files.addImages(out, states, shape, data, "recalled");
+    if (folder) {
+      files.addImages("--out", out, states, shape, data, "recalled");
     } else {
-      files.addRowsByName(Path.of(out), states, n);
+      files.addRowsByName("--out", outFile, states, n);
     }
     if (report != null) {
       Map<String, Object> rep = new LinkedHashMap<>();
@@ -213,13 +232,20 @@ final class RecallCommand implements Callable<Integer> {
       rep.put("iterations", iterations);
       rep.put("queries", entries);
       byte[] bytes = (Json.writePretty(rep) + "\n").getBytes(StandardCharsets.UTF_8);
-      files.add(report, s -> s.write(bytes));
+      files.add("--report", reportFile, s -> s.write(bytes));
     }
     if (grid != null) {
-      files.addPng(grid, Figures.recallGrid(storedRows, q, states, shape));
+      Figures.GridText text =
+          new Figures.GridText(
+              "recalled by " + model,
+              "stored: " + stored,
+              "cue: " + queries,
+              Figures.GridText.names(storedNames, q.length),
+              Figures.GridText.names(data.names(), q.length));
+      files.addPng("--grid", gridFile, Figures.recallGrid(storedRows, q, states, shape, text));
     }
     if (trace != null) {
-      files.addPng(energyPlot, Figures.energyPlot(trace.energies(results)));
+      files.addPng("--energy-plot", energyFile, Figures.energyPlot(trace.energies(results)));
     }
     files.write();
     if (!quiet) {

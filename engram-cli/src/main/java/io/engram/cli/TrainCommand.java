@@ -24,11 +24,14 @@ import picocli.CommandLine.Spec;
     mixinStandardHelpOptions = true,
     sortOptions = false,
     description = {
-      "Store patterns in a network with the Hebbian (or anti-Hebbian) rule and save the model.",
-      "All --patterns files together form ONE training call (one mean, one P);"
-          + " for successive calls (CANNs' repeated train()), run again with --init.",
-      "A folder of images (PNG, JPEG, GIF, BMP) is read as CANNs' image example prepares it:",
-      "grayscale, resized to --size WxH with area averaging, thresholded at its mean to +1/-1."
+      "Store patterns with the Hebbian (or anti-Hebbian) rule and save the model.",
+      "All --patterns files together form ONE training call (one mean, one P); for successive"
+          + " calls (CANNs' repeated train()), run again with --init.",
+      "A folder of images (PNG, JPEG, GIF, BMP) is read as CANNs' image example prepares it:"
+          + " grayscale, resized to --size WxH with area averaging, thresholded at its mean to"
+          + " +1/-1. Without --size, images of another size than the first are resized to the"
+          + " first one's, with a warning. A .csv file holds one pattern per line, its values"
+          + " separated by commas, semicolons or spaces; every cell must hold a number."
     },
     footer = {
       "",
@@ -55,8 +58,9 @@ final class TrainCommand implements Callable<Integer> {
       names = "--out",
       required = true,
       paramLabel = "MODEL",
-      description = "Model file to write (exactly this path; replaced atomically).")
-  Path out;
+      description =
+          "Model file to write (exactly this path; replaced atomically; through a symbolic link, the file it points to).")
+  String out;
 
   @Option(
       names = "--init",
@@ -140,13 +144,28 @@ final class TrainCommand implements Callable<Integer> {
     WeightsMode mode = weights == null ? null : WeightsMode.parse(weights);
 
     Images.Size given = size == null ? null : Images.Size.parse(size);
+    Path outFile = Outputs.file("--out", out);
+    Outputs files =
+        new Outputs()
+            .inputs("--patterns", patterns)
+            .input("--init", init)
+            .input("--order", dynamics.order)
+            .allowSame("--out", "--init")
+            .expect("--out", outFile);
+    List<Path> reading = new java.util.ArrayList<>(patterns);
+    reading.add(init);
+    Memory.reading(reading);
     PatternBlock block;
     TrainingRecord rec;
     AmariHopfieldNetwork net;
     try (Progress bar = Progress.start("train", -1, Progress.enabled(quiet), System.err)) {
-      block = Inputs.read(patterns, given, bar).block();
+      Inputs.Data data = Inputs.read(patterns, given, bar);
+      data.warn(spec.commandLine().getErr());
+      block = data.block();
       if (init != null) {
-        net = ModelFile.read(init);
+        net = Inputs.readModel("--init", init);
+        Memory.training(
+            net, block.count(), block.length(), mode != null ? mode : net.weightsMode());
         net.setDynamics(dynamics.apply(net.dynamics()));
         if (mode != null) {
           net.setWeightsMode(mode);
@@ -155,6 +174,7 @@ final class TrainCommand implements Callable<Integer> {
         if (block.isEmpty()) {
           throw new UserError("no patterns to train on, and no --init model to start from");
         }
+        Memory.training(null, block.count(), block.length(), mode);
         net =
             AmariHopfieldNetwork.create(
                 block.length(),
@@ -165,7 +185,8 @@ final class TrainCommand implements Callable<Integer> {
       // the dense update reports its progress (low-rank training is too quick to need it)
       rec = learning.train(net, block, preserveOnResize, bar::fraction);
       bar.setTask("writing " + out);
-      ModelFile.write(out, net);
+      AmariHopfieldNetwork trained = net;
+      files.add("--out", outFile, s -> ModelFile.builder(trained).writeTo(s)).write();
     }
     if (quiet) {
       return 0;

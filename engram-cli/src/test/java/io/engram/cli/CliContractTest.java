@@ -221,7 +221,7 @@ class CliContractTest {
         "--out",
         tmp.resolve("new.npz").toString());
     assertUserError(
-        "line 2, value 2 'x' is not a number", "train", "--patterns", csv.toString(), "--out", m);
+        "line 2, column 2: 'x' is not a number", "train", "--patterns", csv.toString(), "--out", m);
     assertUserError("line 2 has 2 values", "train", "--patterns", ragged.toString(), "--out", m);
     assertUserError("does not end in .csv", "train", "--patterns", txt.toString(), "--out", m);
     assertUserError(

@@ -174,7 +174,10 @@ class ImageToolTest {
 
     // the grid's pixels are the arrays: stored, cue, recalled per row
     BufferedImage g = ImageIO.read(grid.toFile());
-    Figures.GridLayout layout = Figures.GridLayout.of(3, 4, new Images.Size(32, 32));
+    // the cells are as wide as their longest label needs: the figure's width says how wide
+    int cell = (g.getWidth() - Figures.GridLayout.PAD) / 3 - Figures.GridLayout.PAD;
+    Figures.GridLayout layout = Figures.GridLayout.of(3, 4, new Images.Size(32, 32), cell);
+    assertEquals(cell, layout.cellWidth());
     assertEquals(layout.width(), g.getWidth());
     assertEquals(layout.height(), g.getHeight());
     float[][][] columns = {p, cues, rec};
@@ -272,8 +275,8 @@ class ImageToolTest {
     assertTrue(r.out().startsWith("Engram demo: 4 of 4 images came back exactly"), r::toString);
     assertEquals(1, r.out().lines().count());
     BufferedImage fig = ImageIO.read(work.resolve("engram-demo.png").toFile());
-    Figures.GridLayout layout = Figures.GridLayout.of(3, 4, new Images.Size(32, 32));
-    assertEquals(layout.width(), fig.getWidth());
+    Figures.GridLayout layout = Figures.GridLayout.of(3, 4, new Images.Size(32, 32), 0);
+    assertEquals(layout.height(), fig.getHeight());
     assertEquals(4, Files.list(work.resolve("imgs")).count());
   }
 

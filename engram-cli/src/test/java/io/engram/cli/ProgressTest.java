@@ -37,6 +37,15 @@ class ProgressTest {
     assertTrue(s.contains("recall"), s);
   }
 
+  /** Waits up to 10 s for the condition. */
+  private static boolean eventually(java.util.function.BooleanSupplier c)
+      throws InterruptedException {
+    for (int i = 0; i < 200 && !c.getAsBoolean(); i++) {
+      Thread.sleep(50);
+    }
+    return c.getAsBoolean();
+  }
+
   @Test
   void anOpenEndedBarShowsAFractionInPercent() throws InterruptedException {
     ByteArrayOutputStream b = new ByteArrayOutputStream();
@@ -44,26 +53,15 @@ class ProgressTest {
         Progress.start("train", -1, true, new PrintStream(b, true, StandardCharsets.UTF_8))) {
       Thread.sleep(Progress.DELAY_MILLIS + 100);
       p.fraction(3, 4);
-      // the bar redraws every 200 ms; on a loaded machine a redraw can come late
-      assertTrue(eventually(b, "75/100"), b.toString(StandardCharsets.UTF_8));
+      // the bar redraws every 200 ms; on a loaded machine its thread may run later
+      assertTrue(
+          eventually(() -> b.toString(StandardCharsets.UTF_8).contains("75/100")), b::toString);
       p.fraction(5, 0); // no total: ignored
       p.fraction(9, 4); // clamped
-      eventually(b, "100/100");
+      eventually(() -> b.toString(StandardCharsets.UTF_8).contains("100/100"));
     }
     assertTrue(
         b.toString(StandardCharsets.UTF_8).contains("100/100"), b.toString(StandardCharsets.UTF_8));
     Progress.none().fraction(1, 2); // never drawn, never fails
-  }
-
-  /** Waits up to 10 s for {@code text} to be drawn; true once it is. */
-  private static boolean eventually(ByteArrayOutputStream b, String text)
-      throws InterruptedException {
-    for (int i = 0; i < 100; i++) {
-      if (b.toString(StandardCharsets.UTF_8).contains(text)) {
-        return true;
-      }
-      Thread.sleep(100);
-    }
-    return false;
   }
 }

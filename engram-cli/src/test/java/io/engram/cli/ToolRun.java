@@ -36,9 +36,19 @@ final class ToolRun {
 
   /** In a fresh JVM with this test run's class path, in folder {@code dir}. */
   static Result fresh(Path dir, String... args) throws IOException, InterruptedException {
-    List<String> cmd = new ArrayList<>();
+    return fresh(dir, List.of(), List.of("-Xmx512m"), args);
+  }
+
+  /**
+   * In a fresh JVM with this test run's class path and the given JVM options, in folder {@code
+   * dir}, the java command prefixed by {@code prefix} (e.g. a wrapper that changes its
+   * environment).
+   */
+  static Result fresh(Path dir, List<String> prefix, List<String> jvm, String... args)
+      throws IOException, InterruptedException {
+    List<String> cmd = new ArrayList<>(prefix);
     cmd.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
-    cmd.add("-Xmx512m");
+    cmd.addAll(jvm);
     cmd.add("-cp");
     cmd.add(System.getProperty("java.class.path"));
     cmd.add(EngramCli.class.getName());
@@ -52,9 +62,9 @@ final class ToolRun {
               .redirectOutput(out.toFile())
               .redirectError(err.toFile())
               .start();
-      if (!p.waitFor(60, TimeUnit.SECONDS)) {
+      if (!p.waitFor(120, TimeUnit.SECONDS)) {
         p.destroyForcibly();
-        throw new AssertionError("engram " + String.join(" ", args) + " did not finish in 60 s");
+        throw new AssertionError("engram " + String.join(" ", args) + " did not finish in 120 s");
       }
       return new Result(
           p.exitValue(),
@@ -66,7 +76,10 @@ final class ToolRun {
     }
   }
 
-  /** Every file under a folder with its size and modification time, to show nothing changed. */
+  /**
+   * Every file under a folder with its size, modification time and content (links, folders and
+   * special files by what they are), to show nothing changed.
+   */
   static Map<String, String> snapshot(Path dir) throws IOException {
     Map<String, String> m = new TreeMap<>();
     try (Stream<Path> s = Files.walk(dir)) {
@@ -74,13 +87,17 @@ final class ToolRun {
         String key = dir.relativize(p).toString();
         m.put(
             key,
-            Files.isDirectory(p)
-                ? "dir"
-                : Files.size(p)
-                    + "@"
-                    + Files.getLastModifiedTime(p).toMillis()
-                    + "#"
-                    + java.util.Arrays.hashCode(Files.readAllBytes(p)));
+            Files.isSymbolicLink(p)
+                ? "link to " + Files.readSymbolicLink(p)
+                : Files.isDirectory(p)
+                    ? "dir"
+                    : !Files.isRegularFile(p)
+                        ? "special" // never opened: a pipe without a writer would block
+                        : Files.size(p)
+                            + "@"
+                            + Files.getLastModifiedTime(p).toMillis()
+                            + "#"
+                            + java.util.Arrays.hashCode(Files.readAllBytes(p)));
       }
     }
     return m;

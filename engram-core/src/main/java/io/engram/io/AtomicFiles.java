@@ -1,28 +1,65 @@
 package io.engram.io;
 
 import java.io.BufferedOutputStream;
+import java.io.Closeable;
 import java.io.IOException;
 import java.io.OutputStream;
 import java.nio.channels.Channels;
 import java.nio.channels.FileChannel;
 import java.nio.file.AtomicMoveNotSupportedException;
+import java.nio.file.DirectoryStream;
+import java.nio.file.FileAlreadyExistsException;
+import java.nio.file.FileSystemException;
 import java.nio.file.Files;
+import java.nio.file.LinkOption;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
 import java.nio.file.StandardOpenOption;
+import java.nio.file.attribute.BasicFileAttributes;
+import java.nio.file.attribute.FileTime;
+import java.security.SecureRandom;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.HashSet;
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
+import java.util.Objects;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
 
 /**
  * Atomic file replacement: content goes to a temporary file in the target's folder, is forced to
  * disk, and is then renamed over the target. A failure at any point (an exception, a full disk, a
- * killed process) leaves the old file, if any, exactly as it was and removes the temporary file
- * where it can.
+ * killed process) leaves the old file, if any, exactly as it was.
+ *
+ * <p>What a target path names is decided once, by {@link #destination}: a symbolic link is followed
+ * (the file it points to is replaced, the link stays); a folder or a special file (device, FIFO,
+ * socket) is never replaced: writing to one is an error.
+ *
+ * <p>Several files are written all or nothing: every content goes to its temporary file first
+ * ({@link #prepare}); only then are they renamed over their targets ({@link Prepared#commit}). If a
+ * rename fails, the targets already replaced are put back from hard links made just before (where
+ * the file system has them), and the exception says which files, if any, stayed replaced.
+ *
+ * <p>Temporary files are named {@code .NAME.engram-PID-RANDOM.tmp} (NAME: the start of the target's
+ * name, so that a temporary file is never much longer than a short name and a target name of any
+ * valid length works). They are removed when a write fails, and by a shutdown hook when the process
+ * is interrupted or terminated; after a {@code kill -9} or a crash, the next write into the same
+ * folder removes those whose process is no longer running and which have not been modified for
+ * {@link #STALE_AFTER_MILLIS} ms.
+ *
+ * <p>Thread-safe: concurrent writes of different targets do not interfere.
  */
 public final class AtomicFiles {
 
   private AtomicFiles() {}
+
+  /** A temporary file of a process that is gone is removed once it is this old (unmodified). */
+  public static final long STALE_AFTER_MILLIS = 60_000;
 
   /** Writes content to a stream. */
   @FunctionalInterface
@@ -30,40 +67,221 @@ public final class AtomicFiles {
     void writeTo(OutputStream out) throws IOException;
   }
 
+  /** What a path names, for writing. */
+  public enum Kind {
+    /** Nothing yet: a new file will be made. */
+    ABSENT,
+    /** A regular file. */
+    FILE,
+    /** A folder. */
+    FOLDER,
+    /** A character device, such as {@code /dev/null} or a terminal. */
+    DEVICE,
+    /**
+     * An anonymous pipe or socket reached through a process's file descriptor link ({@code
+     * /dev/stdout}, {@code /dev/fd/N}, a shell's {@code >(...)}).
+     */
+    STREAM,
+    /** A named pipe (FIFO), a socket file, a block device or anything else. */
+    SPECIAL
+  }
+
   /**
-   * Atomically replaces {@code target} with what {@code writer} writes.
+   * Where writing to a path lands.
    *
-   * @throws IOException if writing or renaming fails; the target is then unchanged
+   * @param given the path as given
+   * @param file the file itself: every symbolic link followed, the folders resolved to their real
+   *     paths (for {@link Kind#STREAM}, the descriptor link)
+   * @param kind what {@code file} is
+   */
+  public record Destination(Path given, Path file, Kind kind) {
+
+    /** Whether an atomic replacement (or a new file) can be written here. */
+    public boolean isReplaceable() {
+      return kind == Kind.ABSENT || kind == Kind.FILE;
+    }
+
+    /** Whether {@code file} exists. */
+    public boolean exists() {
+      return kind != Kind.ABSENT;
+    }
+  }
+
+  /** The most symbolic links followed for one path (as Linux's limit). */
+  private static final int MAX_LINKS = 40;
+
+  /**
+   * Finds what writing to {@code target} would write to: follows symbolic links (also links whose
+   * file does not exist yet) and says what the file is.
+   *
+   * @throws NoSuchFileException if the folder it would be in does not exist
+   * @throws FileSystemException if a part of the path is not a folder, or links loop
+   */
+  public static Destination destination(Path target) throws IOException {
+    Objects.requireNonNull(target, "target");
+    Path p = target.toAbsolutePath();
+    for (int links = 0; ; links++) {
+      if (links > MAX_LINKS) {
+        throw new FileSystemException(target.toString(), null, "too many levels of symbolic links");
+      }
+      Path parent = p.getParent();
+      Path name = p.getFileName();
+      if (parent == null || name == null) {
+        return new Destination(target, p, Kind.FOLDER);
+      }
+      Path realParent;
+      try {
+        realParent = parent.toRealPath();
+      } catch (NoSuchFileException e) {
+        throw new NoSuchFileException(
+            parent.toString(), null, "folder does not exist (writing " + target + ")");
+      }
+      if (!Files.isDirectory(realParent)) {
+        throw new FileSystemException(target.toString(), null, parent + " is not a folder");
+      }
+      Path file = realParent.resolve(name);
+      BasicFileAttributes a;
+      try {
+        a = Files.readAttributes(file, BasicFileAttributes.class, LinkOption.NOFOLLOW_LINKS);
+      } catch (NoSuchFileException e) {
+        return new Destination(target, file, Kind.ABSENT);
+      }
+      if (a.isSymbolicLink()) {
+        if (isDescriptorFolder(realParent)) {
+          return descriptor(target, file);
+        }
+        p = realParent.resolve(Files.readSymbolicLink(file));
+        continue;
+      }
+      if (a.isDirectory()) {
+        return new Destination(target, file, Kind.FOLDER);
+      }
+      if (a.isRegularFile()) {
+        return new Destination(target, file, Kind.FILE);
+      }
+      return new Destination(target, file, special(file, false));
+    }
+  }
+
+  /** Whether a folder holds a process's file descriptor links ({@code /proc/PID/fd}). */
+  private static boolean isDescriptorFolder(Path realFolder) {
+    return realFolder.startsWith("/proc")
+        && realFolder.getFileName() != null
+        && realFolder.getFileName().toString().equals("fd");
+  }
+
+  /**
+   * A descriptor link: its text is not always a path ({@code pipe:[123]}), so it is classified by
+   * what it opens.
+   */
+  private static Destination descriptor(Path target, Path link) throws IOException {
+    BasicFileAttributes a;
+    try {
+      a = Files.readAttributes(link, BasicFileAttributes.class);
+    } catch (NoSuchFileException e) {
+      throw new NoSuchFileException(target.toString(), null, "names a closed file descriptor");
+    }
+    if (a.isRegularFile()) {
+      return new Destination(target, link.toRealPath(), Kind.FILE);
+    }
+    if (a.isDirectory()) {
+      return new Destination(target, link.toRealPath(), Kind.FOLDER);
+    }
+    return new Destination(target, link, special(link, true));
+  }
+
+  private static Kind special(Path file, boolean descriptor) {
+    int mode;
+    try {
+      mode = (Integer) Files.getAttribute(file, "unix:mode");
+    } catch (IOException | UnsupportedOperationException | IllegalArgumentException e) {
+      return Kind.SPECIAL;
+    }
+    int type = mode & 0170000;
+    if (type == 0020000) {
+      return Kind.DEVICE;
+    }
+    if (descriptor && (type == 0010000 || type == 0140000)) {
+      return Kind.STREAM;
+    }
+    return Kind.SPECIAL;
+  }
+
+  /** Why a destination cannot be replaced, as an exception naming it; null when it can. */
+  private static IOException notReplaceable(Destination d) {
+    String what =
+        switch (d.kind()) {
+          case ABSENT, FILE -> null;
+          case FOLDER -> "is a folder, expected a file path";
+          case DEVICE -> "is a device, not a regular file; it is not replaced";
+          case STREAM -> "is a pipe, not a regular file; it is not replaced";
+          case SPECIAL ->
+              "is a special file (FIFO, socket or block device), not a regular file;"
+                  + " it is not replaced";
+        };
+    return what == null ? null : new FileSystemException(d.given().toString(), null, what);
+  }
+
+  /**
+   * Atomically replaces {@code target} (or the file a symbolic link there points to) with what
+   * {@code writer} writes.
+   *
+   * @throws IOException if writing or renaming fails (the target is then unchanged), or if the
+   *     target is a folder or a special file
    */
   public static void write(Path target, Writer writer) throws IOException {
     writeAll(Map.of(target, writer));
   }
 
   /**
-   * Writes several files: every content goes to its temporary file first, and only when all have
-   * been written are they renamed over their targets. If any content fails, no target changes.
+   * Writes several files, all or nothing: every content goes to its temporary file first, and only
+   * when all have been written are they renamed over their targets.
    *
    * @param files targets and their writers, in order
+   * @throws CommitException if a rename failed (it says which files, if any, stay replaced)
+   * @throws IOException if writing failed (no target changed), or a target is a folder, a special
+   *     file, or the same file as another
    */
   public static void writeAll(Map<Path, Writer> files) throws IOException {
-    Map<Path, Path> temps = new LinkedHashMap<>();
-    boolean done = false;
+    try (Prepared p = prepare(files)) {
+      p.commit();
+    }
+  }
+
+  /**
+   * Writes every content to a temporary file beside its target (replacing nothing yet). The result
+   * must be closed; closing it without {@link Prepared#commit} removes the temporary files.
+   *
+   * @throws IOException as {@link #writeAll}; temporary files already written are removed
+   */
+  public static Prepared prepare(Map<Path, Writer> files) throws IOException {
+    Prepared p = new Prepared();
+    boolean ok = false;
     try {
+      Map<Object, Path> seen = new HashMap<>();
+      Set<Path> cleaned = new HashSet<>();
       for (Map.Entry<Path, Writer> e : files.entrySet()) {
-        Path abs = e.getKey().toAbsolutePath();
-        Path dir = abs.getParent();
-        if (dir != null && !Files.isDirectory(dir)) {
-          throw new NoSuchFileException(
-              dir.toString(), null, "folder does not exist (writing " + e.getKey() + ")");
+        Destination d = destination(e.getKey());
+        IOException bad = notReplaceable(d);
+        if (bad != null) {
+          throw bad;
         }
-        if (Files.isDirectory(abs)) {
-          throw new IOException(e.getKey() + " is a folder, expected a file path");
+        // the same file under two names: the same resolved path, or (hard links) the same file key
+        Path same = seen.putIfAbsent(d.file(), e.getKey());
+        Object key = d.exists() ? fileKey(d.file()) : null;
+        if (same == null && key != null) {
+          same = seen.putIfAbsent(key, e.getKey());
         }
-        if (temps.containsKey(abs)) {
-          throw new IOException(e.getKey() + " is given twice as an output");
+        if (same != null) {
+          throw new FileSystemException(
+              e.getKey().toString(), null, "is the same file as " + same + "; both are outputs");
         }
-        Path tmp = createTemp(dir, abs);
-        temps.put(abs, tmp);
+        Path dir = d.file().getParent();
+        if (cleaned.add(dir)) {
+          removeStale(dir);
+        }
+        Path tmp = createTemp(dir, d);
+        p.entries.add(new Entry(d, tmp));
         try (FileChannel ch =
                 FileChannel.open(
                     tmp, StandardOpenOption.WRITE, StandardOpenOption.TRUNCATE_EXISTING);
@@ -73,24 +291,277 @@ public final class AtomicFiles {
           ch.force(true);
         }
       }
-      for (Map.Entry<Path, Path> e : temps.entrySet()) {
-        try {
-          Files.move(
-              e.getValue(),
-              e.getKey(),
-              StandardCopyOption.ATOMIC_MOVE,
-              StandardCopyOption.REPLACE_EXISTING);
-        } catch (AtomicMoveNotSupportedException ex) {
-          Files.move(e.getValue(), e.getKey(), StandardCopyOption.REPLACE_EXISTING);
-        }
-      }
-      done = true;
+      ok = true;
+      return p;
     } finally {
-      if (!done) {
-        for (Path tmp : temps.values()) {
-          Files.deleteIfExists(tmp);
+      if (!ok) {
+        p.close();
+      }
+    }
+  }
+
+  /** The file system's identity of an existing file (device and inode on Unix), or null. */
+  private static Object fileKey(Path file) throws IOException {
+    return Files.readAttributes(file, BasicFileAttributes.class).fileKey();
+  }
+
+  private record Entry(Destination target, Path temp) {}
+
+  /** Temporary files written and not yet renamed over their targets. */
+  public static final class Prepared implements Closeable {
+    private final List<Entry> entries = new ArrayList<>();
+    private boolean closed;
+
+    private Prepared() {}
+
+    /** The destinations, in order. */
+    public List<Destination> destinations() {
+      return entries.stream().map(Entry::target).toList();
+    }
+
+    /**
+     * Renames every temporary file over its target. If one fails, the targets replaced before it
+     * are put back (from hard links made beforehand; new files are removed).
+     *
+     * @throws CommitException naming the file that failed and any that stay replaced
+     */
+    public void commit() throws IOException {
+      if (closed) {
+        throw new IllegalStateException("already committed or closed");
+      }
+      Map<Path, Path> backups = new LinkedHashMap<>();
+      List<Entry> done = new ArrayList<>();
+      try {
+        for (Entry e : entries) {
+          Path f = e.target().file();
+          if (Files.exists(f, LinkOption.NOFOLLOW_LINKS)) {
+            Path b = tempName(f.getParent(), f.getFileName().toString());
+            try {
+              Files.createLink(b, f);
+              LIVE.add(b);
+              backups.put(f, b);
+            } catch (IOException | UnsupportedOperationException ex) {
+              // no hard links here (or not allowed): this one cannot be put back
+            }
+          }
+        }
+        for (Entry e : entries) {
+          try {
+            move(e.temp(), e.target().file());
+            LIVE.remove(e.temp());
+          } catch (IOException ex) {
+            throw rollback(e, ex, done, backups);
+          }
+          done.add(e);
+        }
+        Set<Path> folders = new HashSet<>();
+        for (Entry e : entries) {
+          if (folders.add(e.target().file().getParent())) {
+            syncFolder(e.target().file().getParent());
+          }
+        }
+      } finally {
+        closed = true;
+        for (Path b : backups.values()) {
+          deleteQuietly(b);
+        }
+        for (Entry e : entries) {
+          deleteQuietly(e.temp());
         }
       }
+    }
+
+    private static CommitException rollback(
+        Entry failed, IOException cause, List<Entry> done, Map<Path, Path> backups) {
+      List<String> stillReplaced = new ArrayList<>();
+      for (int i = done.size() - 1; i >= 0; i--) {
+        Entry e = done.get(i);
+        Path f = e.target().file();
+        try {
+          if (backups.containsKey(f)) {
+            Path b = backups.get(f);
+            try {
+              move(b, f);
+            } catch (IOException ex) {
+              // keep the old content where it is, and say where
+              backups.remove(f);
+              LIVE.remove(b);
+              stillReplaced.add(0, e.target().given() + " (its old content is in " + b + ")");
+              continue;
+            }
+            LIVE.remove(b);
+          } else if (e.target().kind() == Kind.ABSENT) {
+            Files.delete(f);
+          } else {
+            stillReplaced.add(0, e.target().given().toString());
+          }
+        } catch (IOException ex) {
+          stillReplaced.add(0, e.target().given().toString());
+        }
+      }
+      String why =
+          cause instanceof FileSystemException f && f.getReason() != null
+              ? f.getReason()
+              : cause.getClass().getSimpleName()
+                  + (cause.getMessage() == null ? "" : ": " + cause.getMessage());
+      return new CommitException(failed.target().given(), why, stillReplaced, cause);
+    }
+
+    /** Removes the temporary files not yet renamed. */
+    @Override
+    public void close() {
+      if (!closed) {
+        closed = true;
+        for (Entry e : entries) {
+          deleteQuietly(e.temp());
+        }
+      }
+    }
+  }
+
+  /**
+   * A rename of several failed partway. The message names the file that could not be replaced and
+   * either says that no file was changed or lists those that stay replaced.
+   */
+  public static final class CommitException extends IOException {
+    private static final long serialVersionUID = 1L;
+    private final transient Path failed;
+    private final transient List<String> replaced;
+
+    CommitException(Path failed, String why, List<String> replaced, Throwable cause) {
+      super(
+          "could not replace "
+              + failed
+              + " ("
+              + why
+              + "); "
+              + (replaced.isEmpty()
+                  ? "no file was changed"
+                  : "already replaced (could not be put back): " + String.join(", ", replaced)),
+          cause);
+      this.failed = failed;
+      this.replaced = List.copyOf(replaced);
+    }
+
+    /** The target that could not be replaced, as given. */
+    public Path failed() {
+      return failed;
+    }
+
+    /** The targets that stay replaced (as given), in order; empty when nothing changed. */
+    public List<String> replaced() {
+      return replaced;
+    }
+  }
+
+  private static void move(Path from, Path to) throws IOException {
+    try {
+      Files.move(from, to, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
+    } catch (AtomicMoveNotSupportedException ex) {
+      Files.move(from, to, StandardCopyOption.REPLACE_EXISTING);
+    }
+  }
+
+  /** Makes a rename durable where the platform allows opening a folder (best effort). */
+  private static void syncFolder(Path dir) {
+    try (FileChannel ch = FileChannel.open(dir, StandardOpenOption.READ)) {
+      ch.force(true);
+    } catch (IOException | RuntimeException e) {
+      // not supported here (e.g. Windows): the rename itself is still atomic
+    }
+  }
+
+  private static void deleteQuietly(Path p) {
+    try {
+      Files.deleteIfExists(p);
+    } catch (IOException e) {
+      // left for the next write into this folder to remove (see removeStale)
+    }
+    LIVE.remove(p);
+  }
+
+  /** The longest part of the target's name kept in a temporary name, in characters. */
+  private static final int NAME_PART = 24;
+
+  private static final Pattern TEMP =
+      Pattern.compile("\\..*\\.engram-([0-9]{1,19})-[0-9a-z]+\\.tmp");
+
+  private static final SecureRandom RANDOM = new SecureRandom();
+
+  /** A temporary name in {@code dir}: {@code .NAME.engram-PID-RANDOM.tmp}, under 160 bytes. */
+  static Path tempName(Path dir, String targetName) {
+    String part = targetName;
+    if (part.codePointCount(0, part.length()) > NAME_PART) {
+      part = part.substring(0, part.offsetByCodePoints(0, NAME_PART));
+    }
+    return dir.resolve(
+        "."
+            + part
+            + ".engram-"
+            + ProcessHandle.current().pid()
+            + "-"
+            + Long.toUnsignedString(RANDOM.nextLong(), 36)
+            + ".tmp");
+  }
+
+  /** Whether a file name is one of this class's temporary files; returns its process id or -1. */
+  static long tempOwner(String fileName) {
+    Matcher m = TEMP.matcher(fileName);
+    if (!m.matches()) {
+      return -1;
+    }
+    try {
+      return Long.parseLong(m.group(1));
+    } catch (NumberFormatException e) {
+      return -1;
+    }
+  }
+
+  /**
+   * Removes this class's temporary files in {@code dir} left by processes that are no longer
+   * running and not modified for {@link #STALE_AFTER_MILLIS} ms (best effort; never follows links,
+   * never removes anything else).
+   */
+  static void removeStale(Path dir) {
+    long now = System.currentTimeMillis();
+    try (DirectoryStream<Path> s = Files.newDirectoryStream(dir, ".*.engram-*.tmp")) {
+      for (Path f : s) {
+        long pid = tempOwner(f.getFileName().toString());
+        if (pid < 0 || ProcessHandle.of(pid).isPresent()) {
+          continue;
+        }
+        BasicFileAttributes a =
+            Files.readAttributes(f, BasicFileAttributes.class, LinkOption.NOFOLLOW_LINKS);
+        FileTime t = a.lastModifiedTime();
+        if (a.isRegularFile() && now - t.toMillis() >= STALE_AFTER_MILLIS) {
+          Files.deleteIfExists(f);
+        }
+      }
+    } catch (IOException | RuntimeException e) {
+      // cleaning up is a courtesy: a folder we cannot list or a file we cannot remove stays
+    }
+  }
+
+  /** Temporary files of this process not yet renamed or removed (for the shutdown hook). */
+  private static final Set<Path> LIVE = ConcurrentHashMap.newKeySet();
+
+  static {
+    Thread hook =
+        new Thread(
+            () -> {
+              for (Path p : LIVE) {
+                try {
+                  Files.deleteIfExists(p);
+                } catch (IOException | RuntimeException e) {
+                  // shutting down: the next write into that folder removes it
+                }
+              }
+            },
+            "engram-remove-temporary-files");
+    try {
+      Runtime.getRuntime().addShutdownHook(hook);
+    } catch (IllegalStateException | SecurityException e) {
+      // already shutting down, or not allowed: stale files are removed by a later write
     }
   }
 
@@ -99,32 +570,28 @@ public final class AtomicFiles {
    * the permissions a plain new file gets (the umask), or the target's when it exists, so that
    * replacing a file does not change who may read it.
    */
-  private static Path createTemp(Path dir, Path target) throws IOException {
-    Path base = dir != null ? dir : target.getFileSystem().getPath("");
+  private static Path createTemp(Path dir, Destination target) throws IOException {
     for (int attempt = 0; ; attempt++) {
-      String name =
-          "." + target.getFileName() + "." + Long.toUnsignedString(RANDOM.nextLong(), 36) + ".tmp";
-      Path tmp = base.resolve(name);
+      Path tmp = tempName(dir, target.file().getFileName().toString());
       try {
         Files.createFile(tmp);
-      } catch (java.nio.file.FileAlreadyExistsException e) {
+        LIVE.add(tmp);
+      } catch (FileAlreadyExistsException e) {
         if (attempt < 16) {
           continue;
         }
         throw e;
       } catch (IOException e) {
         String why =
-            e instanceof java.nio.file.FileSystemException f && f.getReason() != null
+            e instanceof FileSystemException f && f.getReason() != null
                 ? f.getReason()
                 : e.getClass().getSimpleName();
-        throw new java.nio.file.FileSystemException(
-            target.toString(),
-            null,
-            "cannot write a file in " + base.toAbsolutePath() + " (" + why + ")");
+        throw new FileSystemException(
+            target.given().toString(), null, "cannot write a file in " + dir + " (" + why + ")");
       }
-      if (Files.exists(target)) {
+      if (target.exists()) {
         try {
-          Files.setPosixFilePermissions(tmp, Files.getPosixFilePermissions(target));
+          Files.setPosixFilePermissions(tmp, Files.getPosixFilePermissions(target.file()));
         } catch (UnsupportedOperationException | IOException e) {
           // not a POSIX file system, or not ours to change: keep the default permissions
         }
@@ -132,6 +599,4 @@ public final class AtomicFiles {
       return tmp;
     }
   }
-
-  private static final java.security.SecureRandom RANDOM = new java.security.SecureRandom();
 }

@@ -238,6 +238,16 @@ public final class ModelFile {
     float threshold = (float) Members.number(dyn, "threshold");
     String update = Members.string(dyn, "update");
     UpdateMode mode;
+    if (zip.contains("order.npy") && !("async".equals(update) && !dyn.containsKey("seed"))) {
+      // an order that would be silently ignored: the file contradicts itself
+      throw new EngramFormatException(
+          file
+              + ": order.npy is present, but the dynamics say update '"
+              + update
+              + "'"
+              + (dyn.containsKey("seed") ? " with a seed" : "")
+              + "; an order is used only by async updates without a seed");
+    }
     if ("sync".equals(update)) {
       mode = UpdateMode.synchronous();
     } else if ("async".equals(update)) {

@@ -124,11 +124,8 @@ class AtomicWriteTest {
     }
   }
 
-  @Test
-  void aKilledWriteLeavesTheOldModelIntact() throws Exception {
-    Path f = dir.resolve("model.npz");
-    ModelFile.write(f, model(16, 0.5f));
-    byte[] before = Files.readAllBytes(f);
+  /** Starts a child JVM writing a big model over {@code f}; returns once it is writing. */
+  private static Process startWriting(Path f) throws IOException {
     Path java = Path.of(System.getProperty("java.home"), "bin", "java");
     Process p =
         new ProcessBuilder(
@@ -140,19 +137,60 @@ class AtomicWriteTest {
                 f.toString())
             .redirectErrorStream(true)
             .start();
-    try (BufferedReader r =
-        new BufferedReader(new InputStreamReader(p.getInputStream(), StandardCharsets.UTF_8))) {
-      assertEquals("writing", r.readLine());
+    BufferedReader r =
+        new BufferedReader(new InputStreamReader(p.getInputStream(), StandardCharsets.UTF_8));
+    assertEquals("writing", r.readLine());
+    return p;
+  }
+
+  private List<Path> temporaries() throws IOException {
+    try (Stream<Path> s = Files.list(dir)) {
+      return s.filter(x -> x.getFileName().toString().endsWith(".tmp")).toList();
+    }
+  }
+
+  @Test
+  void aKilledWriteLeavesTheOldModelIntactAndTheNextWriteRemovesItsTemporaryFile()
+      throws Exception {
+    Path f = dir.resolve("model.npz");
+    ModelFile.write(f, model(16, 0.5f));
+    byte[] before = Files.readAllBytes(f);
+    Process p = startWriting(f);
+    try {
       // the temporary file is there, half written
-      try (Stream<Path> s = Files.list(dir)) {
-        assertTrue(s.anyMatch(x -> x.getFileName().toString().endsWith(".tmp")));
-      }
-      p.destroyForcibly();
+      assertEquals(1, temporaries().size());
+      p.destroyForcibly(); // kill -9: no shutdown hook runs
       assertTrue(p.waitFor(30, TimeUnit.SECONDS));
     } finally {
       p.destroyForcibly();
     }
     assertArrayEquals(before, Files.readAllBytes(f));
     assertEquals(16, ModelFile.read(f).numNeurons());
+    List<Path> left = temporaries();
+    assertEquals(1, left.size(), "kill -9 leaves the temporary file");
+    // a minute later (here: its time set back), the next write into the folder removes it
+    Files.setLastModifiedTime(
+        left.get(0),
+        java.nio.file.attribute.FileTime.fromMillis(
+            System.currentTimeMillis() - AtomicFiles.STALE_AFTER_MILLIS - 1000));
+    AtomicFiles.write(dir.resolve("other.txt"), out -> out.write('x'));
+    assertEquals(List.of(), temporaries());
+  }
+
+  @Test
+  void anInterruptedWriteRemovesItsTemporaryFileOnTheWayOut() throws Exception {
+    Path f = dir.resolve("model.npz");
+    ModelFile.write(f, model(16, 0.5f));
+    byte[] before = Files.readAllBytes(f);
+    Process p = startWriting(f);
+    try {
+      assertEquals(1, temporaries().size());
+      p.destroy(); // SIGTERM (as Ctrl-C's SIGINT): the shutdown hook runs
+      assertTrue(p.waitFor(30, TimeUnit.SECONDS));
+    } finally {
+      p.destroyForcibly();
+    }
+    assertArrayEquals(before, Files.readAllBytes(f));
+    assertEquals(List.of(), temporaries());
   }
 }

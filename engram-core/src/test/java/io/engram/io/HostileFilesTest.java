@@ -285,6 +285,37 @@ class HostileFilesTest {
     assertThrows(EngramFormatException.class, () -> ModelFile.read(dir));
   }
 
+  /** An order.npy that the dynamics would not use is a contradiction, never silently ignored. */
+  @Test
+  void anOrderTheDynamicsWouldIgnoreIsRefused() throws IOException {
+    byte[] w = Npy.toBytes(NdArray.ofFloats(new float[36], 6, 6));
+    byte[] s = Npy.toBytes(NdArray.ofFloats(new float[] {1, 1, 1, 1, 1, 1}, 6));
+    byte[] order = Npy.toBytes(NdArray.ofInts(new int[] {5, 4, 3, 2, 1, 0}, 6));
+    String meta =
+        "{\"format\": \"engram-model\", \"version\": 1, \"num_neurons\": 6, \"weights\": \"dense\","
+            + " \"dynamics\": {\"activation\": \"sign\", \"temperature\": 1.0, \"threshold\": 0.0,"
+            + " \"update\": \"UPDATE\"}, \"history\": []}";
+    byte[] sync = meta.replace("UPDATE", "sync").getBytes(StandardCharsets.UTF_8);
+    byte[] seeded =
+        meta.replace("\"UPDATE\"", "\"async\", \"seed\": 3").getBytes(StandardCharsets.UTF_8);
+    byte[] ordered =
+        meta.replace("\"UPDATE\"", "\"async\", \"order\": \"order.npy\"")
+            .getBytes(StandardCharsets.UTF_8);
+    assertMessage(
+        "order.npy is present, but the dynamics say update 'sync'",
+        zip(false, "meta.json", sync, "W.npy", w, "state.npy", s, "order.npy", order));
+    assertMessage(
+        "update 'async' with a seed",
+        zip(false, "meta.json", seeded, "W.npy", w, "state.npy", s, "order.npy", order));
+    // the consistent file is read, and its order is the one used
+    byte[] ok = zip(false, "meta.json", ordered, "W.npy", w, "state.npy", s, "order.npy", order);
+    assertEquals(null, readModel(ok, "ordered.npz"));
+    assertTrue(
+        ModelFile.read(dir.resolve("ordered.npz")).dynamics().updateMode()
+                instanceof io.engram.network.UpdateMode.FixedOrder f
+            && Arrays.equals(f.order(), new int[] {5, 4, 3, 2, 1, 0}));
+  }
+
   private void assertMessage(String part, byte[] bytes) throws IOException {
     IOException e = readModel(bytes, "case.npz");
     assertTrue(e != null, "accepted a file that should fail with '" + part + "'");

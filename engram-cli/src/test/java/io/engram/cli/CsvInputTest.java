@@ -1,0 +1,128 @@
+package io.engram.cli;
+
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import io.engram.io.NdArray;
+import io.engram.io.Npy;
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.Map;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * CSV patterns, hostile and friendly (issue 9, F6): every cell is a number or the file is refused
+ * naming its line and column; nothing is silently dropped; a byte order mark, CRLF line ends,
+ * semicolons and white space are fine.
+ */
+class CsvInputTest {
+
+  @TempDir Path dir;
+
+  /** The rows corrupt --flip 0 writes for this CSV text (it reads them exactly as train does). */
+  private float[][] read(String name, byte[] csv) throws IOException {
+    Path f = Files.write(dir.resolve(name), csv);
+    Path out = dir.resolve(name + ".npy");
+    ToolRun.Result r =
+        ToolRun.run(
+            "corrupt", "-q", "--flip", "0", "--patterns", f.toString(), "--out", out.toString());
+    assertEquals(0, r.status(), r::toString);
+    assertEquals("", r.err(), r::toString);
+    NdArray a = Npy.read(out);
+    float[] flat = a.toFloatArray();
+    int n = a.shape()[1];
+    float[][] rows = new float[a.shape()[0]][n];
+    for (int k = 0; k < rows.length; k++) {
+      System.arraycopy(flat, k * n, rows[k], 0, n);
+    }
+    return rows;
+  }
+
+  private float[][] read(String name, String csv) throws IOException {
+    return read(name, csv.getBytes(StandardCharsets.UTF_8));
+  }
+
+  private void fails(String expected, String name, byte[] csv) throws IOException {
+    Path f = Files.write(dir.resolve(name), csv);
+    Map<String, String> before = ToolRun.snapshot(dir);
+    ToolRun.Result r =
+        ToolRun.run("train", "--patterns", f.toString(), "--out", dir.resolve("m.npz").toString());
+    assertEquals(2, r.status(), r::toString);
+    assertEquals(1, r.err().lines().count(), r::toString);
+    assertTrue(r.err().startsWith("engram: "), r::toString);
+    assertTrue(r.err().contains(expected), () -> "expected '" + expected + "' in " + r);
+    assertTrue(r.err().length() < 300, "a short message: " + r);
+    assertEquals(before, ToolRun.snapshot(dir));
+  }
+
+  private void fails(String expected, String name, String csv) throws IOException {
+    fails(expected, name, csv.getBytes(StandardCharsets.UTF_8));
+  }
+
+  private static final float[][] EXPECTED = {{1, -1, 1, -1}, {-1, 1, -1, 1}};
+
+  @Test
+  void emptyCellsAreErrorsNamingLineAndColumn() throws IOException {
+    // was: the empty column vanished and N became 3
+    fails("line 1, column 2 is empty", "empty.csv", "1,,1,-1\n-1,,-1,1\n1,,-1,-1\n");
+    fails("line 2, column 4 is empty", "trailing.csv", "1,-1,1,-1\n-1,1,-1,\n");
+    fails("line 1, column 1 is empty", "leading.csv", ",1,-1,1\n");
+    fails("line 1, column 3 is empty", "semicolons.csv", "1;-1;;1\n");
+    fails("line 1, column 2 is empty", "spaces.csv", "1, ,1,-1\n");
+  }
+
+  @Test
+  void aByteOrderMarkIsAccepted() throws IOException {
+    // was: "'\ufeff1' is not a number"
+    byte[] bom = {(byte) 0xEF, (byte) 0xBB, (byte) 0xBF};
+    byte[] body = "1,-1,1,-1\n-1,1,-1,1\n".getBytes(StandardCharsets.UTF_8);
+    byte[] both = new byte[bom.length + body.length];
+    System.arraycopy(bom, 0, both, 0, 3);
+    System.arraycopy(body, 0, both, 3, body.length);
+    assertArrayEquals(EXPECTED, read("bom.csv", both));
+    // only at the very start: one later in the file is not a number
+    fails("line 2, column 1: '\\ufeff-1' is not a number", "bom2.csv", "1,-1\n\ufeff-1,1\n");
+  }
+
+  @Test
+  void separatorsLineEndsCommentsAndBlankLines() throws IOException {
+    assertArrayEquals(EXPECTED, read("crlf.csv", "1,-1,1,-1\r\n-1,1,-1,1\r\n"));
+    assertArrayEquals(EXPECTED, read("semi.csv", "1;-1;1;-1\n-1;1;-1;1\n"));
+    assertArrayEquals(EXPECTED, read("ws.csv", "1 -1\t1  -1\n  -1 1 -1 1  \n"));
+    assertArrayEquals(EXPECTED, read("padded.csv", " 1 , -1 ,1, -1\n-1,1,-1,1"));
+    assertArrayEquals(
+        EXPECTED, read("comments.csv", "# a comment\n\n1,-1,1,-1\n\n# more\n-1,1,-1,1\n"));
+    float[][] reals = read("reals.csv", "0.5,-1e-3,+2,.25\n1.,-0,3E2,-.5\n");
+    assertArrayEquals(new float[] {0.5f, -1e-3f, 2f, 0.25f}, reals[0]);
+    assertArrayEquals(new float[] {1f, -0f, 300f, -0.5f}, reals[1]);
+  }
+
+  @Test
+  void valuesThatAreNotPlainNumbersAreRefused() throws IOException {
+    fails("line 1, column 2: '1f' is not a number", "suffix.csv", "1,1f,1\n");
+    fails("'1d' is not a number", "suffix2.csv", "1,1d,1\n");
+    fails("'0x1p3' is not a number", "hex.csv", "1,0x1p3,1\n");
+    fails("'\"1\"' is not a number", "quoted.csv", "1,\"1\",1\n");
+    fails("line 1, column 2 is 'nan', expected a finite number", "nan.csv", "1,nan,1\n");
+    fails("is 'NaN', expected a finite number", "nan2.csv", "1,NaN,1\n");
+    fails("is '-inf', expected a finite number", "inf.csv", "1,-inf,1\n");
+    fails("is '1e999', expected a finite number", "huge.csv", "1,1e999,1\n");
+    fails("'a' is not a number (a header line? start it with #)", "header.csv", "a,b,c\n1,2,3\n");
+    fails("'1\\u0000' is not a number", "nul.csv", "1,1\u0000,1\n");
+    fails("(10000 characters)", "long.csv", "1," + "9".repeat(9999) + "x,1\n");
+    fails("line 2 has 3 values, the first pattern has 4", "ragged.csv", "1,-1,1,-1\n1,-1,1\n");
+    fails("not a text (UTF-8) CSV file", "latin1.csv", new byte[] {'1', ',', (byte) 0xE9, '\n'});
+  }
+
+  @Test
+  void aFileOfNothingButABomAndCommentsHasNoPatterns() throws IOException {
+    fails(
+        "no patterns to train on",
+        "nothing.csv",
+        new byte[] {(byte) 0xEF, (byte) 0xBB, (byte) 0xBF, '#', ' ', 'x', '\n', '\n'});
+  }
+}

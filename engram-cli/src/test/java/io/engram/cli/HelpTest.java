@@ -1,0 +1,158 @@
+package io.engram.cli;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+import static org.junit.jupiter.api.Assertions.fail;
+
+import java.util.ArrayList;
+import java.util.List;
+import org.junit.jupiter.api.Test;
+import picocli.CommandLine;
+
+/**
+ * Help text a newcomer can read and copy from (issue 9, section 4): no picocli warnings, lines of
+ * at most 80 columns broken only between words, paragraphs filled, and every example a command line
+ * that parses.
+ */
+class HelpTest {
+
+  static final List<String> COMMANDS =
+      List.of("train", "recall", "export", "inspect", "demo", "corrupt", "completion");
+
+  private static List<ToolRun.Result> everyHelp() {
+    List<ToolRun.Result> all = new ArrayList<>();
+    all.add(ToolRun.run("--help"));
+    all.add(ToolRun.run("help"));
+    for (String c : COMMANDS) {
+      all.add(ToolRun.run(c, "--help"));
+      all.add(ToolRun.run("help", c));
+    }
+    return all;
+  }
+
+  @Test
+  void everyHelpIsCleanAndFitsEightyColumns() {
+    for (ToolRun.Result r : everyHelp()) {
+      assertEquals(0, r.status(), r::toString);
+      assertEquals("", r.err(), "nothing on stderr (no picocli WARN): " + r);
+      assertFalse(r.out().contains("%%") || r.out().contains("%n"), r::toString);
+      for (String line : r.out().lines().toList()) {
+        assertTrue(line.length() <= HelpLayout.WIDTH, () -> "longer than 80: '" + line + "'");
+        assertEquals(line.stripTrailing(), line, "no trailing blanks");
+      }
+    }
+    assertTrue(ToolRun.run("demo", "--help").out().contains("corrupted (30%"));
+  }
+
+  /** A wrapped paragraph never breaks a line early: the next word would not have fitted. */
+  @Test
+  void paragraphsAreFilledAndBrokenOnlyBetweenWords() {
+    for (ToolRun.Result r : everyHelp()) {
+      List<String> lines = r.out().lines().toList();
+      for (int i = 0; i + 1 < lines.size(); i++) {
+        String a = lines.get(i);
+        String b = lines.get(i + 1);
+        boolean sameParagraph =
+            !a.isBlank()
+                && !b.isBlank()
+                && !a.endsWith("\\")
+                && !a.endsWith(":")
+                && indent(b) > 0 == indent(a) > 0
+                && !b.strip().startsWith("-")
+                && !b.strip().startsWith("engram ")
+                && !b.strip().startsWith("#")
+                && !a.startsWith("Usage:")
+                && indent(a) == 0;
+        if (sameParagraph) {
+          String next = b.strip().split(" ")[0];
+          assertTrue(
+              a.length() + 1 + next.length() > HelpLayout.WIDTH,
+              () -> "'" + next + "' would have fitted on: '" + a + "'");
+        }
+      }
+    }
+    // the examples that used to break inside a file name
+    String recall = ToolRun.run("recall", "--help").out();
+    assertTrue(recall.contains("--grid grid.png"), recall);
+    assertTrue(recall.contains("--energy-plot energy.png"), recall);
+    assertTrue(ToolRun.run("demo", "--help").out().contains("[--out=FILE.png]"));
+  }
+
+  @Test
+  void wrapBreaksOnlyAtSpaces() {
+    assertEquals(
+        List.of("one two", "  three", "  averyveryverylongword"),
+        HelpLayout.wrap("one two three averyveryverylongword", 0, 2, 9));
+    String example =
+        "  engram recall --model m.npz --queries q.npy --out r.npy --grid grid.png --stored"
+            + " images/ --energy-plot energy.png";
+    List<String> lines = HelpLayout.footerLine(example);
+    assertTrue(lines.size() > 1, lines::toString);
+    StringBuilder joined = new StringBuilder();
+    for (int i = 0; i < lines.size(); i++) {
+      String l = lines.get(i);
+      assertTrue(l.length() <= HelpLayout.WIDTH, l);
+      assertEquals(i < lines.size() - 1, l.endsWith(" \\"), l);
+      // an option and its value stay together
+      assertFalse(l.endsWith("--grid \\") || l.endsWith("--stored \\"), l);
+      joined.append(l.endsWith(" \\") ? l.substring(0, l.length() - 2) : l).append(' ');
+    }
+    assertEquals(example.strip(), joined.toString().strip().replaceAll(" +", " "));
+  }
+
+  private static int indent(String s) {
+    return s.length() - s.stripLeading().length();
+  }
+
+  /** Every example, its continuation lines joined, is a command line that parses. */
+  @Test
+  void everyExampleParses() {
+    int examples = 0;
+    for (ToolRun.Result r : everyHelp()) {
+      List<String> lines = r.out().lines().toList();
+      int start = lines.indexOf("Examples:");
+      if (start < 0) {
+        start = lines.indexOf("Example:");
+      }
+      if (start < 0) {
+        continue;
+      }
+      StringBuilder cmd = new StringBuilder();
+      for (String line : lines.subList(start + 1, lines.size())) {
+        String t = line.strip();
+        if (t.isEmpty()) {
+          break;
+        }
+        if (t.startsWith("#")) {
+          continue;
+        }
+        cmd.append(t.endsWith("\\") ? t.substring(0, t.length() - 1) : t).append(' ');
+        if (t.endsWith("\\")) {
+          continue;
+        }
+        String c = cmd.toString();
+        cmd.setLength(0);
+        for (String cut : new String[] {" #", " > ", " | "}) { // a comment, shell redirection
+          int at = c.indexOf(cut);
+          if (at >= 0) {
+            c = c.substring(0, at);
+          }
+        }
+        c = c.strip();
+        if (c.startsWith("source ")) {
+          continue;
+        }
+        assertTrue(c.startsWith("engram "), c);
+        String[] args = c.substring("engram ".length()).split(" +");
+        try {
+          new CommandLine(new EngramCli()).parseArgs(args);
+        } catch (CommandLine.ParameterException e) {
+          fail("example does not parse: " + c + ": " + e.getMessage());
+        }
+        examples++;
+      }
+    }
+    assertTrue(examples > 40, "examples found: " + examples);
+  }
+}

@@ -1,0 +1,572 @@
+package io.engram.cli;
+
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+import static org.junit.jupiter.api.Assumptions.assumeTrue;
+
+import io.engram.io.ModelFile;
+import io.engram.io.NdArray;
+import io.engram.io.Npy;
+import java.io.IOException;
+import java.io.OutputStream;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.LinkOption;
+import java.nio.file.Path;
+import java.nio.file.attribute.FileTime;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.TimeUnit;
+import java.util.stream.Stream;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * Every path is safe (issue 9, findings F1, F2, F3 and F7): an output that is an input, a folder, a
+ * special file, or the same file as another output is an error that changes nothing; a link is
+ * written through; devices and /dev/stdout are written directly; several outputs are all or
+ * nothing; pipes are read once; temporary files do not pile up.
+ */
+class PathSafetyTest {
+
+  @TempDir Path dir;
+
+  private String p;
+  private String q;
+  private String m;
+
+  static final float[][] PATTERNS = {
+    {1, -1, 1, -1, 1, -1, 1, -1, 1, 1, -1, -1, 1, 1, -1, -1},
+    {1, 1, 1, 1, -1, -1, -1, -1, 1, 1, 1, 1, -1, -1, -1, -1},
+    {-1, 1, 1, -1, -1, 1, 1, -1, 1, -1, -1, 1, 1, -1, -1, 1}
+  };
+
+  static byte[] npy(float[][] rows) {
+    float[] flat = new float[rows.length * rows[0].length];
+    for (int i = 0; i < rows.length; i++) {
+      System.arraycopy(rows[i], 0, flat, i * rows[0].length, rows[0].length);
+    }
+    return Npy.toBytes(NdArray.ofFloats(flat, rows.length, rows[0].length));
+  }
+
+  @BeforeEach
+  void files() throws IOException {
+    p = Files.write(dir.resolve("p.npy"), npy(PATTERNS)).toString();
+    q = Files.write(dir.resolve("q.npy"), npy(PATTERNS)).toString();
+    m = dir.resolve("m.npz").toString();
+    ToolRun.Result r = ToolRun.run("train", "-q", "--patterns", p, "--out", m);
+    assertEquals(0, r.status(), r::toString);
+  }
+
+  /** Runs a command that must fail with exit 2 and one line naming {@code expected}. */
+  private ToolRun.Result fails(String expected, String... args) throws IOException {
+    Map<String, String> before = ToolRun.snapshot(dir);
+    ToolRun.Result r = ToolRun.run(args);
+    assertEquals(2, r.status(), r::toString);
+    assertTrue(r.err().startsWith("engram: "), r::toString);
+    assertEquals(1, r.err().lines().count(), r::toString);
+    assertTrue(r.err().contains(expected), () -> "expected '" + expected + "' in " + r);
+    assertEquals(before, ToolRun.snapshot(dir), () -> "files changed by " + String.join(" ", args));
+    return r;
+  }
+
+  private String path(String name) {
+    return dir.resolve(name).toString();
+  }
+
+  // F1: an output that names an input
+
+  @Test
+  void anOutputThatIsAnInputIsAnErrorAndChangesNothing() throws IOException {
+    fails(
+        "--out " + m + " is the --model input", "recall", "--model", m, "--queries", q, "--out", m);
+    fails("--heatmap " + m + " is the MODEL input", "inspect", m, "--heatmap", m);
+    fails("--weights " + m + " is the --model input", "export", "--model", m, "--weights", m);
+    fails("--out " + p + " is the --patterns input", "train", "--patterns", p, "--out", p);
+    fails(
+        "--grid " + q + " is the --queries input",
+        "recall",
+        "--model",
+        m,
+        "--queries",
+        q,
+        "--out",
+        path("r.npy"),
+        "--grid",
+        q);
+    Path order = Files.write(dir.resolve("o.npy"), Npy.toBytes(NdArray.ofInts(order16(), 16)));
+    fails(
+        "is the --order input",
+        "train",
+        "--patterns",
+        p,
+        "--order",
+        order.toString(),
+        "--out",
+        order.toString());
+    fails(
+        "--out " + p + " is the --patterns input",
+        "corrupt",
+        "--patterns",
+        q,
+        "--patterns",
+        p,
+        "--out",
+        p);
+  }
+
+  static int[] order16() {
+    int[] o = new int[16];
+    for (int i = 0; i < 16; i++) {
+      o[i] = 15 - i;
+    }
+    return o;
+  }
+
+  @Test
+  void identityIsTheFileNotItsSpelling() throws IOException {
+    Path link = Files.createSymbolicLink(dir.resolve("link.npz"), Path.of("m.npz"));
+    fails(
+        "is the same file as the --model input " + m,
+        "recall",
+        "--model",
+        m,
+        "--queries",
+        q,
+        "--out",
+        link.toString());
+    Path hard = Files.createLink(dir.resolve("hard.npz"), Path.of(m));
+    fails(
+        "is the same file as the --model input",
+        "export",
+        "--model",
+        m,
+        "--weights",
+        hard.toString());
+    fails(
+        "is the same file as the --model input",
+        "recall",
+        "--model",
+        m,
+        "--queries",
+        q,
+        "--out",
+        dir.resolve("sub/../m.npz").toString().replace("sub/..", "."));
+    // two outputs that are one file through a linked folder (F7)
+    Files.createSymbolicLink(dir.resolve("here"), Path.of("."));
+    fails(
+        "--report " + path("here/r.npy") + " is the same file as --out " + path("r.npy"),
+        "recall",
+        "--model",
+        m,
+        "--queries",
+        q,
+        "--out",
+        path("r.npy"),
+        "--report",
+        path("here/r.npy"));
+  }
+
+  @Test
+  void imageOutputsThatWouldReplaceInputImagesAreErrors() throws IOException {
+    Path images = Files.createDirectory(dir.resolve("images"));
+    for (int k = 0; k < 3; k++) {
+      Files.write(
+          images.resolve("img" + k + ".png"),
+          Images.png(Images.toImage(PATTERNS[k], new Images.Size(4, 4))));
+    }
+    fails(
+        "is the --patterns input",
+        "corrupt",
+        "--patterns",
+        images.toString(),
+        "--out",
+        images + "/");
+    ToolRun.Result r =
+        ToolRun.run("train", "-q", "--patterns", images.toString(), "--out", path("mi.npz"));
+    assertEquals(0, r.status(), r::toString);
+    fails(
+        "is the --queries input",
+        "recall",
+        "--model",
+        path("mi.npz"),
+        "--queries",
+        images.toString(),
+        "--out",
+        images + "/");
+  }
+
+  @Test
+  void trainInitAndOutMayBeTheSameModel() throws IOException {
+    byte[] before = Files.readAllBytes(Path.of(m));
+    Path link = Files.createSymbolicLink(dir.resolve("cur.npz"), Path.of("m.npz"));
+    ToolRun.Result r =
+        ToolRun.run("train", "-q", "--patterns", p, "--init", link.toString(), "--out", m);
+    assertEquals(0, r.status(), r::toString);
+    assertFalse(java.util.Arrays.equals(before, Files.readAllBytes(Path.of(m))));
+    assertEquals(6, ModelFile.read(Path.of(m)).storedPatterns());
+    assertTrue(Files.isSymbolicLink(link));
+  }
+
+  // F2: special files
+
+  @Test
+  void aSymlinkOutputIsWrittenThroughAndStaysALink() throws IOException {
+    Path real = Files.writeString(dir.resolve("real.npy"), "old");
+    Path link = Files.createSymbolicLink(dir.resolve("out.npy"), Path.of("real.npy"));
+    ToolRun.Result r =
+        ToolRun.run("recall", "-q", "--model", m, "--queries", q, "--out", link.toString());
+    assertEquals(0, r.status(), r::toString);
+    assertTrue(Files.isSymbolicLink(link));
+    assertEquals(3, Npy.read(real).shape()[0]);
+    // a dangling link: the file is made where it points
+    Path dangling = Files.createSymbolicLink(dir.resolve("d.npz"), Path.of("made.npz"));
+    r = ToolRun.run("train", "-q", "--patterns", p, "--out", dangling.toString());
+    assertEquals(0, r.status(), r::toString);
+    assertTrue(Files.isSymbolicLink(dangling));
+    assertEquals(16, ModelFile.read(dir.resolve("made.npz")).numNeurons());
+  }
+
+  @Test
+  void foldersAndNamedPipesAreRefusedDevicesAreWrittenDirectly() throws Exception {
+    Files.createDirectory(dir.resolve("folder"));
+    fails(
+        "--out " + path("folder") + ": is a folder",
+        "train",
+        "--patterns",
+        p,
+        "--out",
+        path("folder"));
+    fails(
+        ": is a folder",
+        "recall",
+        "--model",
+        m,
+        "--queries",
+        q,
+        "--out",
+        path("r.npy"),
+        "--report",
+        dir.toString());
+
+    assumeTrue(Files.exists(Path.of("/dev/null")) && !Files.isRegularFile(Path.of("/dev/null")));
+    Path r1 = Files.writeString(dir.resolve("r.npy"), "old");
+    ToolRun.Result r =
+        ToolRun.run(
+            "recall",
+            "-q",
+            "--model",
+            m,
+            "--queries",
+            q,
+            "--out",
+            r1.toString(),
+            "--report",
+            "/dev/null");
+    assertEquals(0, r.status(), r::toString);
+    assertEquals(3, Npy.read(r1).shape()[0]);
+    assertEquals(
+        0020000, ((Integer) Files.getAttribute(Path.of("/dev/null"), "unix:mode")) & 0170000);
+
+    Path fifo = dir.resolve("fifo");
+    Process mk = new ProcessBuilder("mkfifo", fifo.toString()).start();
+    assumeTrue(mk.waitFor(10, TimeUnit.SECONDS) && mk.exitValue() == 0, "mkfifo works");
+    fails(
+        "is a named pipe",
+        "recall",
+        "--model",
+        m,
+        "--queries",
+        q,
+        "--out",
+        path("r.npy"),
+        "--report",
+        fifo.toString());
+    assertEquals(
+        0010000,
+        ((Integer) Files.getAttribute(fifo, "unix:mode", LinkOption.NOFOLLOW_LINKS)) & 0170000);
+  }
+
+  /** F3: a later output that cannot be written leaves the earlier ones as they were. */
+  @Test
+  void severalOutputsAreAllOrNothing() throws IOException {
+    Path r1 = Files.writeString(dir.resolve("r.npy"), "old");
+    assumeTrue(Files.exists(Path.of("/dev/full")), "a /dev/full that fails every write");
+    fails(
+        "--report /dev/full: could not write (No space left on device); no file was changed",
+        "recall",
+        "--model",
+        m,
+        "--queries",
+        q,
+        "--out",
+        r1.toString(),
+        "--report",
+        "/dev/full",
+        "--grid",
+        path("g.png"),
+        "--size",
+        "4x4");
+    assertEquals("old", Files.readString(r1));
+    // a missing folder is found before any work
+    fails(
+        "folder does not exist",
+        "recall",
+        "--model",
+        m,
+        "--queries",
+        q,
+        "--out",
+        r1.toString(),
+        "--report",
+        path("nowhere/rep.json"));
+  }
+
+  /** F2: {@code --out /dev/stdout} streams the file to standard output. */
+  @Test
+  void devStdoutStreams() throws Exception {
+    assumeTrue(Files.exists(Path.of("/dev/stdout")), "a /dev/stdout");
+    Path out = dir.resolve("captured.npy");
+    Process pr =
+        new ProcessBuilder(
+                Path.of(System.getProperty("java.home"), "bin", "java").toString(),
+                "-Xmx256m",
+                "-cp",
+                System.getProperty("java.class.path"),
+                EngramCli.class.getName(),
+                "recall",
+                "-q",
+                "--model",
+                m,
+                "--queries",
+                q,
+                "--out",
+                "/dev/stdout")
+            .redirectOutput(out.toFile())
+            .redirectError(ProcessBuilder.Redirect.DISCARD)
+            .start();
+    assertTrue(pr.waitFor(60, TimeUnit.SECONDS));
+    assertEquals(0, pr.exitValue());
+    NdArray a = Npy.read(out);
+    assertArrayEquals(new int[] {3, 16}, a.shape());
+  }
+
+  // F7
+
+  @Test
+  void anOutputPathEndingInASlashIsAnError() throws IOException {
+    fails("--out newdir/: ends in /", "train", "--patterns", p, "--out", "newdir/");
+    assertFalse(Files.exists(Path.of("newdir")));
+    fails(
+        "--weights " + path("w") + "/: ends in /",
+        "export",
+        "--model",
+        m,
+        "--weights",
+        path("w") + "/");
+    fails("--heatmap", "inspect", m, "--heatmap", path("h") + "/");
+    fails(
+        "--report",
+        "recall",
+        "--model",
+        m,
+        "--queries",
+        q,
+        "--out",
+        path("r.npy"),
+        "--report",
+        path("x") + "/");
+    fails("--out", "demo", "--out", path("d") + "/");
+    fails("--out is empty", "train", "--patterns", p, "--out", "");
+  }
+
+  @Test
+  void aLongValidNameWorks() throws IOException {
+    String name = "m".repeat(251) + ".npz"; // 255 bytes, the longest name
+    ToolRun.Result r = ToolRun.run("train", "-q", "--patterns", p, "--out", path(name));
+    assertEquals(0, r.status(), r::toString);
+    assertEquals(16, ModelFile.read(dir.resolve(name)).numNeurons());
+    try (Stream<Path> s = Files.list(dir)) {
+      assertEquals(0, s.filter(f -> f.getFileName().toString().startsWith(".")).count());
+    }
+  }
+
+  /** Starts writing the bytes into a named pipe (as a shell's {@code <(...)} does). */
+  private Path pipe(String name, byte[] bytes) throws Exception {
+    Path fifo = dir.resolve(name);
+    Process mk = new ProcessBuilder("mkfifo", fifo.toString()).start();
+    assumeTrue(mk.waitFor(10, TimeUnit.SECONDS) && mk.exitValue() == 0, "mkfifo works");
+    Thread t =
+        new Thread(
+            () -> {
+              try (OutputStream o = Files.newOutputStream(fifo)) {
+                o.write(bytes);
+              } catch (IOException e) {
+                // the reader went away: the test's assertions say what happened
+              }
+            });
+    t.setDaemon(true);
+    t.start();
+    return fifo;
+  }
+
+  @Test
+  void pipesAreReadOnce() throws Exception {
+    Path npyPipe = pipe("p-pipe", npy(PATTERNS));
+    ToolRun.Result r =
+        ToolRun.run("train", "-q", "--patterns", npyPipe.toString(), "--out", path("a.npz"));
+    assertEquals(0, r.status(), r::toString);
+    Path csvPipe = pipe("c-pipe", csv(PATTERNS).getBytes(StandardCharsets.UTF_8));
+    r = ToolRun.run("train", "-q", "--patterns", csvPipe.toString(), "--out", path("b.npz"));
+    assertEquals(0, r.status(), r::toString);
+    assertArrayEquals(
+        ModelFile.read(Path.of(m)).weightMatrix(),
+        ModelFile.read(dir.resolve("a.npz")).weightMatrix());
+    assertArrayEquals(
+        ModelFile.read(Path.of(m)).weightMatrix(),
+        ModelFile.read(dir.resolve("b.npz")).weightMatrix());
+    Path orderPipe = pipe("o-pipe", Npy.toBytes(NdArray.ofInts(order16(), 16)));
+    r =
+        ToolRun.run(
+            "recall",
+            "-q",
+            "--model",
+            m,
+            "--queries",
+            q,
+            "--out",
+            path("r.npy"),
+            "--order",
+            orderPipe.toString());
+    assertEquals(0, r.status(), r::toString);
+    Path qPipe = pipe("q-pipe", npy(PATTERNS));
+    r =
+        ToolRun.run(
+            "recall", "-q", "--model", m, "--queries", qPipe.toString(), "--out", path("r2.npy"));
+    assertEquals(0, r.status(), r::toString);
+    assertArrayEquals(
+        Files.readAllBytes(dir.resolve("r.npy")), Files.readAllBytes(dir.resolve("r2.npy")));
+    Path fifo = dir.resolve("model-pipe");
+    Process mk = new ProcessBuilder("mkfifo", fifo.toString()).start();
+    assertTrue(mk.waitFor(10, TimeUnit.SECONDS) && mk.exitValue() == 0);
+    fails(
+        "a model must be a regular file",
+        "recall",
+        "--model",
+        fifo.toString(),
+        "--queries",
+        q,
+        "--out",
+        path("r3.npy"));
+  }
+
+  @Test
+  void anEndlessDeviceIsNotReadAsInput() throws IOException {
+    assumeTrue(Files.exists(Path.of("/dev/zero")), "a /dev/zero");
+    fails("/dev/zero: is a device", "train", "--patterns", "/dev/zero", "--out", path("z.npz"));
+    fails(
+        "/dev/zero: is a device",
+        "recall",
+        "--model",
+        m,
+        "--queries",
+        "/dev/zero",
+        "--out",
+        path("z.npy"));
+    fails(
+        "/dev/zero: is a device",
+        "recall",
+        "--model",
+        m,
+        "--queries",
+        q,
+        "--out",
+        path("z.npy"),
+        "--order",
+        "/dev/zero");
+    fails(
+        "a model must be a regular file",
+        "export",
+        "--model",
+        "/dev/zero",
+        "--weights",
+        path("w.npy"));
+  }
+
+  static String csv(float[][] rows) {
+    StringBuilder sb = new StringBuilder();
+    for (float[] r : rows) {
+      for (int i = 0; i < r.length; i++) {
+        sb.append(i == 0 ? "" : ",").append((int) r[i]);
+      }
+      sb.append('\n');
+    }
+    return sb.toString();
+  }
+
+  @Test
+  void staleTemporaryFilesOfKilledCommandsAreRemovedByTheNextWrite() throws Exception {
+    Process gone =
+        new ProcessBuilder(
+                Path.of(System.getProperty("java.home"), "bin", "java").toString(), "-version")
+            .redirectErrorStream(true)
+            .start();
+    gone.getInputStream().readAllBytes();
+    assertTrue(gone.waitFor(60, TimeUnit.SECONDS));
+    assumeTrue(ProcessHandle.of(gone.pid()).isEmpty(), "the finished process's id is free");
+    Path stale =
+        Files.write(dir.resolve(".m.npz.engram-" + gone.pid() + "-k3j9.tmp"), new byte[1 << 16]);
+    Files.setLastModifiedTime(stale, FileTime.fromMillis(System.currentTimeMillis() - 3_600_000));
+    ToolRun.Result r = ToolRun.run("train", "-q", "--patterns", p, "--init", m, "--out", m);
+    assertEquals(0, r.status(), r::toString);
+    assertFalse(Files.exists(stale));
+  }
+
+  @Test
+  void anOrderThatASyncModelWouldIgnoreIsRefused() throws Exception {
+    // a model file saying "sync" that also holds an order: it contradicts itself
+    Path bad = dir.resolve("bad.npz");
+    try (var zin = new java.util.zip.ZipFile(m);
+        var zout = new java.util.zip.ZipOutputStream(Files.newOutputStream(bad))) {
+      for (var e : java.util.Collections.list(zin.entries())) {
+        zout.putNextEntry(new java.util.zip.ZipEntry(e.getName()));
+        zout.write(zin.getInputStream(e).readAllBytes());
+        zout.closeEntry();
+      }
+      zout.putNextEntry(new java.util.zip.ZipEntry("order.npy"));
+      zout.write(Npy.toBytes(NdArray.ofInts(order16(), 16)));
+      zout.closeEntry();
+    }
+    fails(
+        "order.npy is present, but the dynamics say update 'sync'",
+        "recall",
+        "--model",
+        bad.toString(),
+        "--queries",
+        q,
+        "--out",
+        path("r.npy"));
+  }
+
+  @Test
+  void nothingIsLeftBehindByAFailure() throws IOException {
+    fails(
+        "is the --model input",
+        "recall",
+        "--model",
+        m,
+        "--queries",
+        q,
+        "--out",
+        path("fresh/"),
+        "--grid",
+        m,
+        "--size",
+        "4x4");
+    assertEquals(
+        List.of(), List.of(dir.toFile().list((d, n) -> n.startsWith(".") || n.equals("fresh"))));
+  }
+}
