@@ -22,6 +22,7 @@ import picocli.CommandLine.Command;
       ExportCommand.class,
       InspectCommand.class,
       DemoCommand.class,
+      CapacityCommand.class,
       CorruptCommand.class,
       CompletionCommand.class,
       CommandLine.HelpCommand.class
@@ -37,6 +38,7 @@ import picocli.CommandLine.Command;
       "  engram recall --model model.npz --queries noisy.npy --out recalled.npy --report report.json",
       "  engram export --model model.npz --weights W.npy",
       "  engram inspect model.npz",
+      "  engram capacity --rule hebbian --neurons 1000  # how many patterns it holds",
       "  source <(engram completion)                     # bash completion",
       "",
       "Exit status: 0 success, 2 bad arguments or input, 1 internal error."
