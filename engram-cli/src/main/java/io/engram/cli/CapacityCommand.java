@@ -73,7 +73,7 @@ final class CapacityCommand implements Callable<Integer> {
       paramLabel = "P1,P2,...",
       split = ",",
       description =
-          "The loads: numbers of patterns to store, increasing (default: 15 loads from 0.02 N"
+          "The loads: numbers of patterns to store, increasing (default: 14 loads from 0.02 N"
               + " to 0.61 N; with --data, 1, 2, ... up to 20 patterns, or 10 loads up to all).")
   List<String> loads;
 

@@ -43,7 +43,7 @@ final class LabMemories {
 
   /** Loads of a default Hebbian sweep: fine steps up to past α_c, then up to the table's 0.61. */
   static final double[] HEBBIAN_LOADS = {
-    0.02, 0.04, 0.06, 0.08, 0.10, 0.12, 0.14, 0.16, 0.18, 0.20, 0.25, 0.30, 0.37, 0.45, 0.61
+    0.02, 0.04, 0.06, 0.08, 0.10, 0.12, 0.14, 0.16, 0.18, 0.20, 0.25, 0.30, 0.37, 0.61
   };
 
   /** The names {@code --rule} takes in this build (others are refused with exit 2). */

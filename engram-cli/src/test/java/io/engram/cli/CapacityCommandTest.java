@@ -138,7 +138,7 @@ class CapacityCommandTest {
   @Test
   void defaultLoadsFollowN() {
     assertArrayEquals(
-        new int[] {20, 40, 60, 80, 100, 120, 140, 160, 180, 200, 250, 300, 370, 450, 610},
+        new int[] {20, 40, 60, 80, 100, 120, 140, 160, 180, 200, 250, 300, 370, 610},
         CapacityCommand.defaultLoads(LabMemories.HEBBIAN_LOADS, 1000));
     assertArrayEquals(
         new int[] {1, 2, 3, 4, 5, 6}, CapacityCommand.defaultLoads(LabMemories.HEBBIAN_LOADS, 10));
