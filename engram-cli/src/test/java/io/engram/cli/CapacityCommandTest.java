@@ -141,7 +141,7 @@ class CapacityCommandTest {
         new int[] {20, 40, 60, 80, 100, 120, 140, 160, 180, 200, 250, 300, 370, 610},
         CapacityCommand.defaultLoads(LabMemories.HEBBIAN_LOADS, 1000));
     assertArrayEquals(
-        new int[] {1, 2, 3, 4, 5, 6}, CapacityCommand.defaultLoads(LabMemories.HEBBIAN_LOADS, 10));
+        new int[] {1, 2, 3, 4, 6}, CapacityCommand.defaultLoads(LabMemories.HEBBIAN_LOADS, 10));
     assertArrayEquals(new int[] {1, 2, 3}, CapacityCommand.spread(3));
     assertArrayEquals(
         new int[] {5, 10, 15, 20, 25, 30, 35, 40, 45, 50}, CapacityCommand.spread(50));
