@@ -23,20 +23,21 @@ import picocli.CommandLine.Spec;
     mixinStandardHelpOptions = true,
     sortOptions = false,
     description = {
-      "Measure how many patterns a memory holds: store P1 < P2 < ... patterns (random +-1, or",
-      "growing prefixes of your own data), and at each load measure the one-step error, the share",
-      "of stored patterns that are exact fixed points, the share of noisy cues recalled exactly,",
-      "the mean final overlap and the mean number of steps, over several seeded trials with 95%",
-      "intervals. Prints a table; writes JSON, CSV and a plot with the theory beside it on request.",
-      "The trials run in parallel on all cores. Nothing is written until the sweep has finished."
+      "Measure how many patterns a memory holds: store P1 < P2 < ... patterns (random",
+      "+-1, or growing prefixes of your own data) and measure at each load the",
+      "one-step error, the share of stored patterns that are exact fixed points, the",
+      "share of noisy cues recalled exactly, the mean final overlap and the mean",
+      "number of steps, over seeded trials with 95%% intervals. Prints a table; writes",
+      "JSON, CSV and a plot with the theory beside it on request. The trials run in",
+      "parallel on all cores; nothing is written until the sweep has finished."
     },
     footer = {
       "",
       "Examples:",
       "  engram capacity --rule hebbian --neurons 1000",
-      "  engram capacity --neurons 500 --patterns 25,50,75,100 --trials 20 --json c.json --plot c.png",
+      "  engram capacity --neurons 500 --patterns 25,50,75,100 --plot c.png",
       "  engram capacity --neurons 400 --bias 0.3 --subtract-mean false",
-      "  engram capacity --data images/ --size 32x32 --flip 0.2 --plot mine.png"
+      "  engram capacity --data images/ --size 32x32 --json mine.json"
     })
 final class CapacityCommand implements Callable<Integer> {
 
@@ -71,11 +72,10 @@ final class CapacityCommand implements Callable<Integer> {
   @Option(
       names = "--patterns",
       paramLabel = "P1,P2,...",
-      split = ",",
       description =
           "The loads: numbers of patterns to store, increasing (default: 14 loads from 0.02 N"
               + " to 0.61 N; with --data, 1, 2, ... up to 20 patterns, or 10 loads up to all).")
-  List<String> loads;
+  String loads;
 
   @Option(
       names = "--trials",
@@ -304,6 +304,14 @@ final class CapacityCommand implements Callable<Integer> {
         if (data != null && same(o, data)) {
           throw new UserError(o + " is the --data input; choose another output path");
         }
+        // checked before the sweep, which may run for minutes, not after it
+        if (Files.isDirectory(o)) {
+          throw new UserError(o + " is a folder, expected a file path");
+        }
+        Path parent = o.toAbsolutePath().getParent();
+        if (parent != null && !Files.isDirectory(parent)) {
+          throw new UserError(o + ": its folder " + parent + " does not exist");
+        }
         outs.add(o);
       }
     }
@@ -340,9 +348,10 @@ final class CapacityCommand implements Callable<Integer> {
           ? spread(available)
           : defaultLoads(entry.defaultLoads(), n);
     }
-    int[] p = new int[loads.size()];
+    String[] parts = loads.split(",", -1);
+    int[] p = new int[parts.length];
     for (int i = 0; i < p.length; i++) {
-      String s = loads.get(i).trim();
+      String s = parts[i].trim();
       try {
         p[i] = Integer.parseInt(s);
       } catch (NumberFormatException e) {
@@ -355,9 +364,6 @@ final class CapacityCommand implements Callable<Integer> {
         throw new UserError(
             "--patterns must increase without repeats, got " + p[i] + " after " + p[i - 1]);
       }
-    }
-    if (p.length == 0) {
-      throw new UserError("--patterns needs at least one number");
     }
     int max = p[p.length - 1];
     if (max > available) {

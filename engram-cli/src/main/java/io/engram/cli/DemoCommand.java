@@ -27,9 +27,9 @@ import picocli.CommandLine.Spec;
       "+1/-1, stored with the Hebbian rule, corrupted (30% of pixels flipped), recalled, and the",
       "figure (stored / cue / recalled per row) is written to the current folder.",
       "With --neurons N, the older demo runs instead: random +-1 patterns, a table, no files.",
-      "With --compare: 16 drawn letters (correlated, as real images are) stored in each learning",
-      "rule and memory kind of this build, recalled from the same noisy cues, one column each",
-      "(--images DIR/ saves the letters, e.g. for engram capacity --data DIR/)."
+      "With --compare: 16 drawn letters (correlated, as real images are) stored in",
+      "each rule and memory kind of this build, recalled from the same noisy cues,",
+      "one column each (--images DIR/ saves the letters, e.g. for engram capacity)."
     },
     footer = {
       "",

@@ -248,6 +248,9 @@ class CapacityCommandTest {
     fails(
         "--size applies to --data images only",
         cat(out, "capacity", "--neurons", "9", "--size", "3x3"));
+    fails("does not exist", "capacity", "--neurons", "9", "--json", "@nowhere/c.json");
+    Files.createDirectories(dir.resolve("folder"));
+    fails("is a folder, expected a file path", "capacity", "--neurons", "9", "--plot", "@folder");
   }
 
   private static String[] cat(String[] tail, String... head) {
