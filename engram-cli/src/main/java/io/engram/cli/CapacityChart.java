@@ -130,7 +130,8 @@ final class CapacityChart {
       double load = e.getValue() / n * scale;
       if (load <= right) {
         // labels staggered down the panel, so that neighbouring lines do not overwrite them
-        recall.addDomainMarker(marker(load, label(e.getKey()), 90 + 22 * shown++));
+        recall.addDomainMarker(
+            marker(load, CapacityReport.names(e.getKey())[1], 90 + 22 * shown++));
       }
     }
 
@@ -305,16 +306,5 @@ final class CapacityChart {
       m.setLabelOffset(new RectangleInsets(labelTop, 3, 0, 0));
     }
     return m;
-  }
-
-  private static String label(String key) {
-    return switch (key) {
-      case "mceliece_all_fixed_points" -> "N/(4 ln N)";
-      case "mceliece_most_recalled" -> "N/(2 ln N)";
-      case "ags_critical" -> "α_c = 0.138";
-      case "storkey" -> "N/√(2 ln N)";
-      case "pseudo_inverse" -> "P = N";
-      default -> key;
-    };
   }
 }

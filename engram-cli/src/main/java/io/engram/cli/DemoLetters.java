@@ -22,7 +22,7 @@ final class DemoLetters {
 
   private DemoLetters() {}
 
-  private static final int S = 256;
+  private static final int S = DemoImages.S;
 
   /** The letters, in the order they are stored. */
   static final List<String> NAMES =
@@ -89,23 +89,13 @@ final class DemoLetters {
     } finally {
       g.dispose();
     }
-    float[] v = new float[S * S];
-    for (int y = 0; y < S; y++) {
-      for (int x = 0; x < S; x++) {
-        v[y * S + x] = img.getRaster().getSample(x, y, 0) / 255f;
-      }
-    }
-    return v;
+    return DemoImages.values(img);
   }
 
   /**
    * The first {@code count} letters as ±1 patterns of the given size (prepared like input images).
    */
   static float[][] patterns(int count, Images.Size size) {
-    float[][] p = new float[count][];
-    for (int k = 0; k < count; k++) {
-      p[k] = Images.thresholdAtMean(Images.resize(draw(k), S, S, size));
-    }
-    return p;
+    return DemoImages.prepare(count, DemoLetters::draw, size);
   }
 }

@@ -262,15 +262,9 @@ class CapacityCommandTest {
   @Test
   void anInterruptedSweepLeavesNoFile() throws IOException, InterruptedException {
     Path work = Files.createDirectory(dir.resolve("interrupted"));
-    List<String> cmd = new ArrayList<>();
-    cmd.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
-    cmd.add("-Xmx512m");
-    cmd.add("-cp");
-    cmd.add(System.getProperty("java.class.path"));
-    cmd.add(EngramCli.class.getName());
     // minutes of work: the run is stopped long before it could write
-    cmd.addAll(
-        List.of(
+    List<String> cmd =
+        ToolRun.command(
             "capacity",
             "--neurons",
             "800",
@@ -281,7 +275,7 @@ class CapacityCommandTest {
             "--csv",
             "c.csv",
             "--plot",
-            "c.png"));
+            "c.png");
     ProcessBuilder pb = new ProcessBuilder(cmd).directory(work.toFile());
     pb.environment().put("ENGRAM_PROGRESS", "always");
     Process p = pb.start();
