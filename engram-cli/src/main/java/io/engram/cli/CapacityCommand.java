@@ -214,8 +214,8 @@ final class CapacityCommand implements Callable<Integer> {
     Outputs files = new Outputs();
     List<CapacityPoint> points;
     try (Progress bar =
-        Progress.start("capacity", sweep.totalWork(), Progress.enabled(quiet), System.err)) {
-      bar.setTask(entry.name() + ", N = " + n);
+        Progress.start(
+            "capacity " + entry.name(), sweep.totalWork(), Progress.enabled(quiet), System.err)) {
       points = sweep.run((done, total) -> bar.fraction(done, total), null);
     }
     Run run =

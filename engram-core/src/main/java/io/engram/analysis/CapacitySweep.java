@@ -297,7 +297,7 @@ public final class CapacitySweep {
       long wrongBits = 0;
       int stable = 0;
       for (int k = 0; k < p; k++) {
-        int wrong = n - agreeing(one.get(k).state(), stored[k]);
+        int wrong = n - (int) agreement(one.get(k).state(), stored[k]);
         wrongBits += wrong;
         stable += wrong == 0 ? 1 : 0;
       }
@@ -310,8 +310,12 @@ public final class CapacitySweep {
       double steps = 0;
       for (int k = 0; k < p; k++) {
         RecallResult r = rec.get(k);
-        overlap += overlap(r.state(), stored[k]);
-        exact += agreeing(r.state(), stored[k]) == n ? 1 : 0;
+        long a = agreement(r.state(), stored[k]);
+        int agree = (int) a;
+        int zeros = (int) (a >>> 32);
+        // Σ sign(s_i) ξ_i / N: +1 per agreeing value, -1 per opposite one, 0 per zero
+        overlap += (double) (agree - (n - agree - zeros)) / n;
+        exact += agree == n ? 1 : 0;
         steps += r.steps();
       }
       values[0][l][t] = (double) wrongBits / ((long) p * n);
@@ -323,26 +327,19 @@ public final class CapacitySweep {
     }
   }
 
-  /** How many values of the state have the sign of the ±1 pattern's value. */
-  private static int agreeing(float[] state, float[] pattern) {
-    int c = 0;
+  /**
+   * How many values of the state have the sign of the ±1 pattern's value (low 32 bits), and how
+   * many are exactly 0 (high 32 bits), in one pass.
+   */
+  private static long agreement(float[] state, float[] pattern) {
+    int agree = 0;
+    int zeros = 0;
     for (int i = 0; i < pattern.length; i++) {
-      c += sign(state[i]) == pattern[i] ? 1 : 0;
+      float s = state[i];
+      agree += s * pattern[i] > 0 ? 1 : 0;
+      zeros += s == 0 ? 1 : 0;
     }
-    return c;
-  }
-
-  /** {@code Σ sign(s_i) ξ_i / N}. */
-  private static double overlap(float[] state, float[] pattern) {
-    long s = 0;
-    for (int i = 0; i < pattern.length; i++) {
-      s += (long) (sign(state[i]) * pattern[i]);
-    }
-    return (double) s / pattern.length;
-  }
-
-  private static float sign(float v) {
-    return v > 0 ? 1f : v < 0 ? -1f : 0f;
+    return (long) zeros << 32 | agree;
   }
 
   /** Counts finished work and reports it, one call at a time. */
