@@ -264,7 +264,7 @@ class CapacityCommandTest {
     Path work = Files.createDirectory(dir.resolve("interrupted"));
     // minutes of work: the run is stopped long before it could write
     List<String> cmd =
-        ToolRun.command(
+        freshJvm(
             "capacity",
             "--neurons",
             "800",
@@ -296,6 +296,16 @@ class CapacityCommandTest {
     try (var files = Files.list(work)) {
       assertEquals(List.of(), files.toList(), "no file, half-written or temporary");
     }
+  }
+
+  /** The command line of engram in a fresh JVM with this test run's class path. */
+  private static List<String> freshJvm(String... args) {
+    List<String> cmd = new ArrayList<>();
+    cmd.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
+    cmd.addAll(List.of("-Xmx512m", "-cp", System.getProperty("java.class.path")));
+    cmd.add(EngramCli.class.getName());
+    cmd.addAll(List.of(args));
+    return cmd;
   }
 
   @Test

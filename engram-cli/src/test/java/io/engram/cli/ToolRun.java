@@ -34,8 +34,8 @@ final class ToolRun {
     return new Result(status, out.toString(), err.toString());
   }
 
-  /** The command line that runs engram in a fresh JVM with this test run's class path. */
-  static List<String> command(String... args) {
+  /** In a fresh JVM with this test run's class path, in folder {@code dir}. */
+  static Result fresh(Path dir, String... args) throws IOException, InterruptedException {
     List<String> cmd = new ArrayList<>();
     cmd.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
     cmd.add("-Xmx512m");
@@ -43,12 +43,6 @@ final class ToolRun {
     cmd.add(System.getProperty("java.class.path"));
     cmd.add(EngramCli.class.getName());
     cmd.addAll(List.of(args));
-    return cmd;
-  }
-
-  /** In a fresh JVM with this test run's class path, in folder {@code dir}. */
-  static Result fresh(Path dir, String... args) throws IOException, InterruptedException {
-    List<String> cmd = command(args);
     Path out = Files.createTempFile("engram-out", ".txt");
     Path err = Files.createTempFile("engram-err", ".txt");
     try {
