@@ -27,7 +27,10 @@ import picocli.CommandLine.Spec;
           + " are thresholded to +1/-1, stored with the Hebbian rule, corrupted (30% of pixels"
           + " flipped), recalled, and the figure (stored / cue / recalled per row) is written to"
           + " the current folder.",
-      "With --neurons N, the older demo runs instead: random +-1 patterns, a table, no files."
+      "With --neurons N, the older demo runs instead: random +-1 patterns, a table, no files.",
+      "With --compare: 16 drawn letters (correlated, as real images are) stored in each rule and"
+          + " memory kind of this build, recalled from the same noisy cues, one column each"
+          + " (--images DIR/ saves the letters, e.g. for engram capacity)."
     },
     footer = {
       "",
@@ -35,7 +38,8 @@ import picocli.CommandLine.Spec;
       "  engram demo",
       "  engram demo --size 32x32 --noise 0.4 --seed 7 --out figure.png",
       "  engram demo --images demo-images/      # also save the built-in images, to train on",
-      "  engram demo --neurons 1000 --patterns 20 --noise 0.3"
+      "  engram demo --neurons 1000 --patterns 20 --noise 0.3",
+      "  engram demo --compare                  # writes engram-compare.png"
     })
 final class DemoCommand implements Callable<Integer> {
 
@@ -91,6 +95,13 @@ final class DemoCommand implements Callable<Integer> {
   Integer neurons;
 
   @Option(
+      names = "--compare",
+      description =
+          "Compare the rules and memory kinds on correlated letters (default size 32x32, noise"
+              + " 0.2, figure engram-compare.png).")
+  boolean compare;
+
+  @Option(
       names = {"-q", "--quiet"},
       description = "No progress bar.")
   boolean quiet;
@@ -99,6 +110,9 @@ final class DemoCommand implements Callable<Integer> {
   public Integer call() throws Exception {
     if (!(noise >= 0 && noise <= 1)) {
       throw new UserError("--noise must be in [0, 1], got " + noise);
+    }
+    if (compare) {
+      return compareDemo();
     }
     if (neurons != null) {
       return randomDemo(neurons, patterns == null ? 6 : patterns);
@@ -171,6 +185,67 @@ final class DemoCommand implements Callable<Integer> {
         after,
         s.pixels(),
         out);
+    w.flush();
+    return 0;
+  }
+
+  /** {@code --compare}: the letters in every memory of this build, one column each. */
+  private int compareDemo() throws java.io.IOException {
+    if (neurons != null) {
+      throw new UserError("--neurons and --compare do not go together");
+    }
+    var given = spec.commandLine().getParseResult();
+    int p = patterns == null ? DemoLetters.NAMES.size() : patterns;
+    if (p < 1 || p > DemoLetters.NAMES.size()) {
+      throw new UserError(
+          "--patterns must be in 1.." + DemoLetters.NAMES.size() + " for --compare, got " + p);
+    }
+    Images.Size s = Images.Size.parse(given.hasMatchedOption("--size") ? size : "32x32");
+    if (s.pixels() > 4096) {
+      throw new UserError(
+          "--size " + s + " is " + s.pixels() + " neurons; --compare allows up to 4096 (64x64)");
+    }
+    double f = given.hasMatchedOption("--noise") ? noise : 0.2;
+    Path file = Outputs.file("--out", given.hasMatchedOption("--out") ? out : "engram-compare.png");
+    Outputs files = new Outputs().expect("--out", file);
+    List<LabMemories.Entry> memories = LabMemories.compareColumns();
+    float[][] stored = DemoLetters.patterns(p, s);
+    float[][] cues = CorruptCommand.flip(stored, f, seed);
+    List<CompareDemo.Column> columns;
+    try (Progress bar =
+        Progress.start("compare", memories.size(), Progress.enabled(quiet), System.err)) {
+      columns = CompareDemo.run(stored, cues, memories, bar);
+    }
+    files.addPng("--out", file, CompareDemo.figure(stored, cues, columns, s, f));
+    if (images != null) {
+      files.addImages(
+          "--images",
+          images,
+          stored,
+          s,
+          new Inputs.Data(null, s, DemoLetters.fileNames()),
+          "letter");
+    }
+    files.write();
+    PrintWriter w = spec.commandLine().getOut();
+    w.printf(
+        Locale.ROOT,
+        "Engram demo --compare: %d letters of %s (%d neurons), cues with %.0f%% of the pixels"
+            + " flipped:%n",
+        p,
+        s,
+        s.pixels(),
+        100 * f);
+    for (CompareDemo.Column c : columns) {
+      w.printf(
+          Locale.ROOT,
+          "  %-22s %2d of %d recalled exactly, mean overlap %.3f%n",
+          c.name() + ":",
+          c.exact(),
+          p,
+          c.meanOverlap());
+    }
+    w.printf(Locale.ROOT, "figure written to %s%n", file);
     w.flush();
     return 0;
   }

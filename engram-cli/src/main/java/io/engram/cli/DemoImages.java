@@ -8,6 +8,7 @@ import java.awt.RenderingHints;
 import java.awt.geom.Ellipse2D;
 import java.awt.image.BufferedImage;
 import java.util.List;
+import java.util.function.IntFunction;
 
 /**
  * The demo's built-in images, drawn at run time with Java2D (so nothing is downloaded or shipped;
@@ -23,7 +24,8 @@ final class DemoImages {
   /** The names of the images, in order. */
   static final List<String> NAMES = List.of("letter", "ring", "star", "stripes");
 
-  private static final int S = 256;
+  /** The side of every drawing, in pixels. */
+  static final int S = 256;
 
   private DemoImages() {}
 
@@ -74,10 +76,16 @@ final class DemoImages {
     } finally {
       g.dispose();
     }
-    float[] v = new float[S * S];
-    for (int y = 0; y < S; y++) {
-      for (int x = 0; x < S; x++) {
-        v[y * S + x] = img.getRaster().getSample(x, y, 0) / 255f;
+    return values(img);
+  }
+
+  /** The gray values of a drawing in [0, 1], row by row. */
+  static float[] values(BufferedImage img) {
+    int w = img.getWidth();
+    float[] v = new float[w * img.getHeight()];
+    for (int y = 0; y < img.getHeight(); y++) {
+      for (int x = 0; x < w; x++) {
+        v[y * w + x] = img.getRaster().getSample(x, y, 0) / 255f;
       }
     }
     return v;
@@ -85,9 +93,17 @@ final class DemoImages {
 
   /** The images as ±1 patterns of the given size (resized and thresholded like input images). */
   static float[][] patterns(int count, Images.Size size) {
+    return prepare(count, DemoImages::draw, size);
+  }
+
+  /**
+   * Drawings 0 .. count-1 (each {@value #S} x {@value #S} gray values) as ±1 patterns of the given
+   * size, resized and thresholded like input images.
+   */
+  static float[][] prepare(int count, IntFunction<float[]> drawing, Images.Size size) {
     float[][] p = new float[count][];
     for (int k = 0; k < count; k++) {
-      p[k] = Images.thresholdAtMean(Images.resize(draw(k), S, S, size));
+      p[k] = Images.thresholdAtMean(Images.resize(drawing.apply(k), S, S, size));
     }
     return p;
   }

@@ -23,6 +23,7 @@ import picocli.CommandLine.Command;
       ExportCommand.class,
       InspectCommand.class,
       DemoCommand.class,
+      CapacityCommand.class,
       CorruptCommand.class,
       CompletionCommand.class,
       CommandLine.HelpCommand.class
@@ -38,6 +39,7 @@ import picocli.CommandLine.Command;
       "  engram recall --model model.npz --queries noisy.npy --out recalled.npy --report report.json",
       "  engram export --model model.npz --weights W.npy",
       "  engram inspect model.npz",
+      "  engram capacity --rule hebbian --neurons 1000  # how many patterns it holds",
       "  source <(engram completion)                     # bash completion",
       "",
       "Outputs are written all or none, each atomically (through a symbolic link, to the file"

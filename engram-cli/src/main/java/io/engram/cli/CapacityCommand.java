@@ -1,0 +1,383 @@
+package io.engram.cli;
+
+import io.engram.analysis.CapacityPoint;
+import io.engram.analysis.CapacitySweep;
+import io.engram.analysis.PatternSource;
+import io.engram.learning.PatternBlock;
+import io.engram.weights.DenseWeights;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Locale;
+import java.util.concurrent.Callable;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Spec;
+
+/** {@code engram capacity}: the capacity lab. */
+@Command(
+    name = "capacity",
+    mixinStandardHelpOptions = true,
+    sortOptions = false,
+    description = {
+      "Measure how many patterns a memory holds: store P1 < P2 < ... patterns (random",
+      "+-1, or growing prefixes of your own data) and measure at each load the",
+      "one-step error, the share of stored patterns that are exact fixed points, the",
+      "share of noisy cues recalled exactly, the mean final overlap and the mean",
+      "number of steps, over seeded trials with 95%% intervals. Prints a table; writes",
+      "JSON, CSV and a plot with the theory beside it on request. The trials run in",
+      "parallel on all cores; nothing is written until the sweep has finished."
+    },
+    footer = {
+      "",
+      "Examples:",
+      "  engram capacity --rule hebbian --neurons 1000",
+      "  engram capacity --neurons 500 --patterns 25,50,75,100 --plot c.png",
+      "  engram capacity --neurons 400 --bias 0.3 --subtract-mean false",
+      "  engram capacity --data images/ --size 32x32 --json mine.json"
+    })
+final class CapacityCommand implements Callable<Integer> {
+
+  @Spec CommandSpec spec;
+
+  @Option(
+      names = "--rule",
+      paramLabel = "R",
+      description =
+          "Learning rule of the classical network: hebbian (default) or anti-hebbian"
+              + " (pseudo-inverse and storkey are not in this build).")
+  String rule;
+
+  @Option(
+      names = "--memory",
+      paramLabel = "KIND",
+      description = "classical (default: the network trained with --rule) or modern.")
+  String memory;
+
+  @Option(
+      names = "--beta",
+      paramLabel = "B",
+      description = "Inverse temperature of --memory modern (default: the memory's).")
+  Double beta;
+
+  @Option(
+      names = "--neurons",
+      paramLabel = "N",
+      description = "N, the pattern length (required, unless --data gives it).")
+  Integer neurons;
+
+  @Option(
+      names = "--patterns",
+      paramLabel = "P1,P2,...",
+      description =
+          "The loads: numbers of patterns to store, increasing (default: 14 loads from 0.02 N"
+              + " to 0.61 N; with --data, 1, 2, ... up to 20 patterns, or 10 loads up to all).")
+  String loads;
+
+  @Option(
+      names = "--trials",
+      defaultValue = "10",
+      paramLabel = "T",
+      description = "Trials per load, each with its own patterns (default: ${DEFAULT-VALUE}).")
+  int trials;
+
+  @Option(
+      names = "--flip",
+      defaultValue = "0.1",
+      paramLabel = "F",
+      description = "Share of each cue's bits flipped (default: ${DEFAULT-VALUE}).")
+  double flip;
+
+  @Option(
+      names = "--seed",
+      defaultValue = "42",
+      paramLabel = "S",
+      description = "Seed of the patterns and the noise (default: ${DEFAULT-VALUE}).")
+  long seed;
+
+  @Option(
+      names = "--iterations",
+      paramLabel = "K",
+      description = "At most K recall steps from a cue (default: the memory's, 20 for classical).")
+  Integer iterations;
+
+  @Option(
+      names = "--subtract-mean",
+      arity = "1",
+      paramLabel = "true|false",
+      description =
+          "Hebbian rules: centre the patterns by their mean, as engram train does (default: true;"
+              + " no measurable difference for unbiased random patterns).")
+  Boolean subtractMean;
+
+  @Option(
+      names = "--bias",
+      paramLabel = "A",
+      description = "Random patterns of mean activity A in (-1, 1): each bit +1 with p = (1+A)/2.")
+  Double bias;
+
+  @Option(
+      names = "--correlation",
+      paramLabel = "C",
+      description =
+          "Random patterns correlated through a common prototype: mean overlap C in [0, 1).")
+  Double correlation;
+
+  @Option(
+      names = "--data",
+      paramLabel = "FILE|DIR",
+      description =
+          "Your own +-1 patterns (.npy, .csv, an image or a folder of images), stored as growing"
+              + " prefixes: how many of them can the memory hold?")
+  Path data;
+
+  @Option(
+      names = "--size",
+      paramLabel = "WxH",
+      description = "Resize --data images to W x H (default: the first image's size).")
+  String size;
+
+  @Option(names = "--json", paramLabel = "FILE", description = "Write the results as JSON.")
+  Path json;
+
+  @Option(names = "--csv", paramLabel = "FILE", description = "Write the results as CSV.")
+  Path csv;
+
+  @Option(
+      names = "--plot",
+      paramLabel = "FILE.png",
+      description = "Draw the curves with the theory beside them (PNG).")
+  Path plot;
+
+  @Option(
+      names = {"-q", "--quiet"},
+      description = "No progress bar.")
+  boolean quiet;
+
+  /** What a run was: the settings and the memory's entry, for the reports. */
+  record Run(
+      LabMemories.Entry entry,
+      String memoryKind,
+      Boolean subtractMean,
+      Double beta,
+      int neurons,
+      int trials,
+      double flip,
+      long seed,
+      Integer iterations,
+      PatternSource source,
+      Path data,
+      List<CapacityPoint> points) {}
+
+  @Override
+  public Integer call() throws Exception {
+    LabMemories.Entry entry = entry();
+    check();
+    PatternSource source;
+    int n;
+    if (data != null) {
+      PatternBlock block = readData();
+      source = dataSource(block);
+      n = block.length();
+      if (neurons != null && neurons != n) {
+        throw new UserError(
+            "--neurons " + neurons + " does not match the --data patterns of length " + n);
+      }
+    } else {
+      if (neurons == null) {
+        throw new UserError("--neurons N is required (or --data, which gives N)");
+      }
+      n = neurons;
+      if (n < 1 || n > DenseWeights.MAX_SIZE) {
+        throw new UserError("--neurons must be in 1.." + DenseWeights.MAX_SIZE + ", got " + n);
+      }
+      source =
+          bias != null
+              ? PatternSource.biased(bias)
+              : correlation != null
+                  ? PatternSource.correlated(correlation)
+                  : PatternSource.random();
+    }
+    int[] p = loads(entry, n, source.maxPatterns());
+    CapacitySweep sweep =
+        CapacitySweep.builder(entry.factory(), n)
+            .source(source)
+            .loads(p)
+            .trials(trials)
+            .flip(flip)
+            .seed(seed)
+            .maxIterations(iterations == null ? 0 : iterations)
+            .build();
+    // every output checked before the sweep (not a folder, an input or another output)
+    Outputs files =
+        new Outputs()
+            .input("--data", data)
+            .expect("--json", json)
+            .expect("--csv", csv)
+            .expect("--plot", plot);
+    List<CapacityPoint> points;
+    try (Progress bar =
+        Progress.start(
+            "capacity " + entry.name(), sweep.totalWork(), Progress.enabled(quiet), System.err)) {
+      points = sweep.run((done, total) -> bar.fraction(done, total), null);
+    }
+    Run run =
+        new Run(
+            entry,
+            memory == null ? "classical" : memory.trim().toLowerCase(Locale.ROOT),
+            subtractMean,
+            beta,
+            n,
+            trials,
+            flip,
+            seed,
+            iterations,
+            source,
+            data,
+            points);
+    if (json != null) {
+      byte[] b = (CapacityReport.json(run) + "\n").getBytes(StandardCharsets.UTF_8);
+      files.add("--json", json, s -> s.write(b));
+    }
+    if (csv != null) {
+      byte[] b = CapacityReport.csv(run).getBytes(StandardCharsets.UTF_8);
+      files.add("--csv", csv, s -> s.write(b));
+    }
+    if (plot != null) {
+      files.addPng("--plot", plot, CapacityChart.draw(run));
+    }
+    files.write();
+    spec.commandLine().getOut().print(CapacityReport.table(run));
+    spec.commandLine().getOut().flush();
+    return 0;
+  }
+
+  /** The memory to measure, from --rule / --memory, and the options that apply to it. */
+  private LabMemories.Entry entry() {
+    boolean modern = memory != null && !memory.trim().equalsIgnoreCase("classical");
+    if (modern) {
+      if (rule != null) {
+        throw new UserError("--rule applies to the classical network, not to --memory " + memory);
+      }
+      if (subtractMean != null) {
+        throw new UserError("--subtract-mean applies to the Hebbian rules, not to --memory modern");
+      }
+      return LabMemories.memory(memory, beta);
+    }
+    if (beta != null) {
+      throw new UserError("--beta applies to --memory modern only");
+    }
+    return LabMemories.rule(rule == null ? "hebbian" : rule, subtractMean);
+  }
+
+  private void check() {
+    if (trials < 1 || trials > 100_000) {
+      throw new UserError("--trials must be in 1..100000, got " + trials);
+    }
+    if (!(flip >= 0 && flip <= 1)) {
+      throw new UserError("--flip must be in [0, 1], got " + flip);
+    }
+    if (iterations != null && (iterations < 1 || iterations > 100_000)) {
+      throw new UserError("--iterations must be in 1..100000, got " + iterations);
+    }
+    if (beta != null && !(beta > 0 && Double.isFinite(beta))) {
+      throw new UserError("--beta must be a finite number > 0, got " + beta);
+    }
+    int sources = (bias != null ? 1 : 0) + (correlation != null ? 1 : 0) + (data != null ? 1 : 0);
+    if (sources > 1) {
+      throw new UserError("give at most one of --bias, --correlation and --data");
+    }
+    if (bias != null && !(bias > -1 && bias < 1)) {
+      throw new UserError("--bias must be in (-1, 1), got " + bias);
+    }
+    if (correlation != null && !(correlation >= 0 && correlation < 1)) {
+      throw new UserError("--correlation must be in [0, 1), got " + correlation);
+    }
+    if (size != null && data == null) {
+      throw new UserError("--size applies to --data images only");
+    }
+  }
+
+  private PatternBlock readData() throws java.io.IOException {
+    if (!Files.exists(data)) {
+      throw new UserError("--data " + data + ": no such file or folder");
+    }
+    Images.Size given = size == null ? null : Images.Size.parse(size);
+    PatternBlock block = Inputs.read(List.of(data), given, Progress.none()).block();
+    if (block.isEmpty()) {
+      throw new UserError("--data " + data + ": holds no patterns");
+    }
+    return block;
+  }
+
+  private PatternSource dataSource(PatternBlock block) {
+    try {
+      return PatternSource.of(block);
+    } catch (IllegalArgumentException e) {
+      throw new UserError("--data " + data + ": " + e.getMessage(), e);
+    }
+  }
+
+  /** The loads: --patterns checked, or the default sweep of the memory (or of the data). */
+  private int[] loads(LabMemories.Entry entry, int n, int available) {
+    if (loads == null) {
+      return available < Integer.MAX_VALUE
+          ? spread(available)
+          : defaultLoads(entry.defaultLoads(), n);
+    }
+    String[] parts = loads.split(",", -1);
+    int[] p = new int[parts.length];
+    for (int i = 0; i < p.length; i++) {
+      String s = parts[i].trim();
+      try {
+        p[i] = Integer.parseInt(s);
+      } catch (NumberFormatException e) {
+        throw new UserError("--patterns: '" + s + "' is not a whole number");
+      }
+      if (p[i] < 1) {
+        throw new UserError("--patterns must be >= 1, got " + p[i]);
+      }
+      if (i > 0 && p[i] <= p[i - 1]) {
+        throw new UserError(
+            "--patterns must increase without repeats, got " + p[i] + " after " + p[i - 1]);
+      }
+    }
+    int max = p[p.length - 1];
+    if (max > available) {
+      throw new UserError(
+          "--patterns " + max + " is more than the " + available + " patterns in --data");
+    }
+    if ((long) max * n > Integer.MAX_VALUE - 8) {
+      throw new UserError(
+          "--patterns " + max + " with N = " + n + " is too many values for one array");
+    }
+    return p;
+  }
+
+  /** {@code round(α N)} for each default α, at least 1, repeats dropped. */
+  static int[] defaultLoads(double[] alphas, int n) {
+    List<Integer> p = new ArrayList<>();
+    for (double a : alphas) {
+      int v = Math.max(1, (int) Math.round(a * n));
+      if (p.isEmpty() || v > p.get(p.size() - 1)) {
+        p.add(v);
+      }
+    }
+    return p.stream().mapToInt(Integer::intValue).toArray();
+  }
+
+  /** Every load up to {@code count} when it is at most 20, else 10 spread evenly up to it. */
+  static int[] spread(int count) {
+    if (count <= 20) {
+      return java.util.stream.IntStream.rangeClosed(1, count).toArray();
+    }
+    double[] fractions = new double[10];
+    for (int i = 0; i < 10; i++) {
+      fractions[i] = (i + 1) / 10.0;
+    }
+    return defaultLoads(fractions, count);
+  }
+}

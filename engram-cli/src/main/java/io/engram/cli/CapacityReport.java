@@ -1,0 +1,288 @@
+package io.engram.cli;
+
+import io.engram.analysis.CapacityPoint;
+import io.engram.analysis.CapacityTheory;
+import io.engram.analysis.Estimate;
+import io.engram.internal.Json;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+
+/** The results of {@code engram capacity} as a table, JSON and CSV. */
+final class CapacityReport {
+
+  private CapacityReport() {}
+
+  /** The share of cues recalled exactly that counts as "holds" in the summary. */
+  static final double HOLDS = 0.99;
+
+  /** The measured quantities, by their contract names, in the order of the reports. */
+  private static final String[] QUANTITIES = {
+    "one_step_error", "stable_fraction", "recalled_fraction", "mean_overlap", "mean_steps"
+  };
+
+  private static Estimate quantity(CapacityPoint p, int q) {
+    return switch (q) {
+      case 0 -> p.oneStepError();
+      case 1 -> p.stableFraction();
+      case 2 -> p.recalledFraction();
+      case 3 -> p.meanOverlap();
+      default -> p.meanSteps();
+    };
+  }
+
+  /** Whether the Hebbian theory curves describe this run (Hebbian rule, unbiased random). */
+  static boolean hebbianTheory(CapacityCommand.Run run) {
+    return run.entry().theory() == LabMemories.Theory.HEBBIAN && run.source().isUnbiasedRandom();
+  }
+
+  /**
+   * The theory values at one load: {@code theory_one_step_error}, {@code
+   * theory_one_step_error_exact}, {@code theory_overlap}; empty when no theory applies.
+   */
+  static Map<String, Double> theoryAt(CapacityCommand.Run run, int patterns) {
+    Map<String, Double> m = new LinkedHashMap<>();
+    if (hebbianTheory(run)) {
+      m.put("theory_one_step_error", CapacityTheory.oneStepError(run.neurons(), patterns));
+      m.put(
+          "theory_one_step_error_exact", CapacityTheory.oneStepErrorExact(run.neurons(), patterns));
+      m.put("theory_overlap", CapacityTheory.agsOverlap((double) patterns / run.neurons()));
+    }
+    return m;
+  }
+
+  /** The capacities theory gives for this memory at this N (numbers of patterns). */
+  static Map<String, Double> capacities(CapacityCommand.Run run) {
+    Map<String, Double> m = new LinkedHashMap<>();
+    int n = run.neurons();
+    if (n < 2) {
+      return m;
+    }
+    switch (run.entry().theory()) {
+      case HEBBIAN -> {
+        if (run.source().isUnbiasedRandom()) {
+          m.put("mceliece_all_fixed_points", CapacityTheory.mcElieceAll(n));
+          m.put("mceliece_most_recalled", CapacityTheory.mcEliece(n));
+          m.put("ags_critical", CapacityTheory.AGS_CRITICAL_LOAD * n);
+        }
+      }
+      case STORKEY -> m.put("storkey", CapacityTheory.storkey(n));
+      case PSEUDO_INVERSE -> m.put("pseudo_inverse", CapacityTheory.pseudoInverse(n));
+      case NONE -> {}
+    }
+    return m;
+  }
+
+  /**
+   * The largest tested load at which, and at every smaller tested load, at least {@link #HOLDS} of
+   * the cues came back exactly (0 when the first load already fails).
+   */
+  static int holds(List<CapacityPoint> points) {
+    int held = 0;
+    for (CapacityPoint p : points) {
+      if (p.recalledFraction().mean() < HOLDS) {
+        break;
+      }
+      held = p.patterns();
+    }
+    return held;
+  }
+
+  /** The JSON document: the settings, the theory, and {@code "points"} (the contract). */
+  static String json(CapacityCommand.Run run) {
+    Map<String, Object> root = new LinkedHashMap<>();
+    root.put("memory", run.memoryKind());
+    root.put("rule", run.memoryKind().equals("classical") ? run.entry().name() : null);
+    if (run.subtractMean() != null || run.entry().theory() == LabMemories.Theory.HEBBIAN) {
+      root.put("subtract_mean", run.subtractMean() == null || run.subtractMean());
+    }
+    if (run.beta() != null) {
+      root.put("beta", run.beta());
+    }
+    root.put("neurons", (long) run.neurons());
+    root.put("trials", (long) run.trials());
+    root.put("flip", run.flip());
+    root.put("seed", run.seed());
+    root.put("iterations", run.iterations() == null ? null : (long) run.iterations());
+    root.put("source", run.source().kind());
+    switch (run.source().kind()) {
+      case "biased" -> root.put("bias", run.source().parameter());
+      case "correlated" -> root.put("correlation", run.source().parameter());
+      case "data" -> root.put("data", run.data().toString());
+      default -> {}
+    }
+    root.put("holds_99", (long) holds(run.points()));
+    root.put("theory", new LinkedHashMap<String, Object>(capacities(run)));
+    List<Object> pts = new ArrayList<>();
+    for (CapacityPoint p : run.points()) {
+      Map<String, Object> m = new LinkedHashMap<>();
+      m.put("patterns", (long) p.patterns());
+      m.put("load", p.load());
+      for (int q = 0; q < QUANTITIES.length; q++) {
+        m.put(QUANTITIES[q], quantity(p, q).mean());
+      }
+      m.put("trials", (long) p.trials());
+      for (int q = 0; q < QUANTITIES.length; q++) {
+        m.put(QUANTITIES[q] + "_low", quantity(p, q).low());
+        m.put(QUANTITIES[q] + "_high", quantity(p, q).high());
+      }
+      m.putAll(theoryAt(run, p.patterns()));
+      pts.add(m);
+    }
+    root.put("points", pts);
+    return Json.writePretty(root);
+  }
+
+  /** One row per load; the columns of the JSON points; empty cells where there is no value. */
+  static String csv(CapacityCommand.Run run) {
+    List<String> head = new ArrayList<>(List.of("patterns", "load", "trials"));
+    for (String q : QUANTITIES) {
+      head.addAll(List.of(q, q + "_low", q + "_high"));
+    }
+    boolean theory = hebbianTheory(run);
+    if (theory) {
+      head.addAll(
+          List.of("theory_one_step_error", "theory_one_step_error_exact", "theory_overlap"));
+    }
+    StringBuilder sb = new StringBuilder(String.join(",", head)).append('\n');
+    for (CapacityPoint p : run.points()) {
+      List<String> cells = new ArrayList<>();
+      cells.add(Integer.toString(p.patterns()));
+      cells.add(number(p.load()));
+      cells.add(Integer.toString(p.trials()));
+      for (int q = 0; q < QUANTITIES.length; q++) {
+        Estimate e = quantity(p, q);
+        cells.addAll(List.of(number(e.mean()), number(e.low()), number(e.high())));
+      }
+      for (double v : theoryAt(run, p.patterns()).values()) {
+        cells.add(number(v));
+      }
+      sb.append(String.join(",", cells)).append('\n');
+    }
+    return sb.toString();
+  }
+
+  private static String number(double v) {
+    return Double.isFinite(v) ? Double.toString(v) : "";
+  }
+
+  /** The table for stdout, with a header line and a summary. */
+  static String table(CapacityCommand.Run run) {
+    StringBuilder sb = new StringBuilder();
+    String rule =
+        run.memoryKind().equals("classical")
+            ? run.entry().name()
+                + " rule"
+                + (run.entry().theory() == LabMemories.Theory.HEBBIAN
+                        || run.entry().name().equals("anti-hebbian")
+                    ? " (subtract-mean " + (run.subtractMean() == null || run.subtractMean()) + ")"
+                    : "")
+            : run.memoryKind() + " memory";
+    sb.append(
+        String.format(
+            Locale.ROOT,
+            "engram capacity: %s, N = %d, %s, %d trial%s per load, cues with %s of their bits"
+                + " flipped, seed %d%n",
+            rule,
+            run.neurons(),
+            run.source(),
+            run.trials(),
+            run.trials() == 1 ? "" : "s",
+            percent(run.flip()),
+            run.seed()));
+    sb.append("(mean over trials ± half width of the 95% interval)\n\n");
+    boolean theory = hebbianTheory(run);
+    sb.append(
+        String.format(
+            Locale.ROOT,
+            "%6s %6s  %-18s %-15s %-15s %-15s %-12s",
+            "P",
+            "P/N",
+            "one-step error",
+            "stable",
+            "recalled",
+            "overlap",
+            "steps"));
+    if (theory) {
+      sb.append(" | theory: error   exact     AGS m");
+    }
+    sb.append('\n');
+    for (CapacityPoint p : run.points()) {
+      sb.append(
+          String.format(
+              Locale.ROOT,
+              "%6d %6.3f  %-18s %-15s %-15s %-15s %-12s",
+              p.patterns(),
+              p.load(),
+              pm(p.oneStepError(), "%.5f"),
+              pm(p.stableFraction(), "%.3f"),
+              pm(p.recalledFraction(), "%.3f"),
+              pm(p.meanOverlap(), "%.4f"),
+              pm(p.meanSteps(), "%.2f")));
+      if (theory) {
+        Map<String, Double> t = theoryAt(run, p.patterns());
+        sb.append(
+            String.format(
+                Locale.ROOT,
+                " |         %.5f %.5f  %.4f",
+                t.get("theory_one_step_error"),
+                t.get("theory_one_step_error_exact"),
+                t.get("theory_overlap")));
+      }
+      sb.append('\n');
+    }
+    sb.append('\n');
+    int held = holds(run.points());
+    sb.append(
+        held == 0
+            ? String.format(
+                Locale.ROOT,
+                "Fewer than %.0f%% of the cues came back exactly already at the first load.%n",
+                100 * HOLDS)
+            : String.format(
+                Locale.ROOT,
+                "Holds: up to P = %d (%.3f N) at least %.0f%% of the cues came back exactly.%n",
+                held,
+                (double) held / run.neurons(),
+                100 * HOLDS));
+    Map<String, Double> c = capacities(run);
+    if (!c.isEmpty()) {
+      sb.append("Theory for random patterns: ");
+      List<String> parts = new ArrayList<>();
+      for (Map.Entry<String, Double> e : c.entrySet()) {
+        parts.add(names(e.getKey())[0] + String.format(Locale.ROOT, " %.1f", e.getValue()));
+      }
+      sb.append(String.join("; ", parts)).append(".\n");
+    }
+    return sb.toString().replaceAll("(?m)[ \\t]+$", "");
+  }
+
+  /** How the table and the figure name a capacity of {@link #capacities}: {description, label}. */
+  static String[] names(String key) {
+    return switch (key) {
+      case "mceliece_all_fixed_points" ->
+          new String[] {"all patterns fixed points, N/(4 ln N) =", "N/(4 ln N)"};
+      case "mceliece_most_recalled" ->
+          new String[] {"almost every pattern recalled, N/(2 ln N) =", "N/(2 ln N)"};
+      case "ags_critical" -> new String[] {"retrieval ends at alpha_c N =", "α_c = 0.138"};
+      case "storkey" -> new String[] {"Storkey's N/sqrt(2 ln N) =", "N/√(2 ln N)"};
+      case "pseudo_inverse" -> new String[] {"pseudo-inverse exact for P < N =", "P = N"};
+      default -> new String[] {key + " =", key};
+    };
+  }
+
+  private static String percent(double f) {
+    String s =
+        String.format(Locale.ROOT, "%.4f", 100 * f).replaceAll("0+$", "").replaceAll("\\.$", "");
+    return s + "%";
+  }
+
+  private static String pm(Estimate e, String format) {
+    String m = String.format(Locale.ROOT, format, e.mean());
+    return Double.isNaN(e.halfWidth())
+        ? m
+        : m + " ±" + String.format(Locale.ROOT, format, e.halfWidth());
+  }
+}

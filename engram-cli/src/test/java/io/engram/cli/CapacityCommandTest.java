@@ -1,0 +1,355 @@
+package io.engram.cli;
+
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import io.engram.analysis.CapacityPoint;
+import io.engram.analysis.CapacitySweep;
+import io.engram.analysis.MemoryFactory;
+import io.engram.internal.Json;
+import io.engram.learning.HebbianOptions;
+import io.engram.learning.HebbianRule;
+import java.awt.image.BufferedImage;
+import java.io.IOException;
+import java.io.InputStream;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.TimeUnit;
+import javax.imageio.ImageIO;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * {@code engram capacity} and {@code engram demo --compare}: the contract's outputs (table, JSON,
+ * CSV, PNG), that they are the library's sweep, bad input, and an interrupted run that leaves no
+ * file.
+ */
+class CapacityCommandTest {
+
+  @TempDir static Path dir;
+
+  @BeforeAll
+  static void files() throws IOException {
+    Files.writeString(dir.resolve("pm.csv"), "1,-1,1,-1\n-1,-1,1,1\n1,1,1,-1\n");
+    Files.writeString(dir.resolve("half.csv"), "1,-1,1,-1\n1,0.5,1,1\n");
+  }
+
+  private static String[] args(String... a) {
+    String[] full = new String[a.length];
+    for (int i = 0; i < a.length; i++) {
+      full[i] = a[i].replace("@", dir.toString() + "/");
+    }
+    return full;
+  }
+
+  @Test
+  void writesTheTableJsonCsvAndPlotOfTheLibrarysSweep() throws IOException {
+    ToolRun.Result r =
+        ToolRun.run(
+            args(
+                "capacity",
+                "--rule",
+                "hebbian",
+                "--neurons",
+                "200",
+                "--patterns",
+                "10,20,40",
+                "--trials",
+                "3",
+                "--flip",
+                "0.15",
+                "--seed",
+                "7",
+                "--json",
+                "@c.json",
+                "--csv",
+                "@c.csv",
+                "--plot",
+                "@c.png",
+                "-q"));
+    assertEquals(0, r.status(), r::toString);
+    assertEquals("", r.err());
+
+    @SuppressWarnings("unchecked")
+    Map<String, Object> json =
+        (Map<String, Object>) Json.parse(Files.readString(dir.resolve("c.json")));
+    assertEquals("hebbian", json.get("rule"));
+    assertEquals(200L, json.get("neurons"));
+    List<?> points = (List<?>) json.get("points");
+    assertEquals(3, points.size());
+
+    // the same sweep through the library: the command adds nothing of its own
+    List<CapacityPoint> lib =
+        CapacitySweep.builder(
+                MemoryFactory.classical(HebbianRule.hebbian(HebbianOptions.DEFAULTS)), 200)
+            .loads(10, 20, 40)
+            .trials(3)
+            .flip(0.15)
+            .seed(7)
+            .build()
+            .run();
+    String[] keys = {
+      "one_step_error", "stable_fraction", "recalled_fraction", "mean_overlap", "mean_steps"
+    };
+    for (int i = 0; i < 3; i++) {
+      Map<?, ?> m = (Map<?, ?>) points.get(i);
+      CapacityPoint p = lib.get(i);
+      assertEquals((long) p.patterns(), m.get("patterns"));
+      assertEquals(p.patterns() / 200.0, (Double) m.get("load"), 1e-15);
+      assertEquals(3L, m.get("trials"));
+      double[] expected = {
+        p.oneStepError().mean(),
+        p.stableFraction().mean(),
+        p.recalledFraction().mean(),
+        p.meanOverlap().mean(),
+        p.meanSteps().mean()
+      };
+      for (int k = 0; k < keys.length; k++) {
+        assertEquals(expected[k], ((Number) m.get(keys[k])).doubleValue(), 1e-12, keys[k]);
+        double lo = ((Number) m.get(keys[k] + "_low")).doubleValue();
+        double hi = ((Number) m.get(keys[k] + "_high")).doubleValue();
+        assertTrue(lo <= expected[k] && expected[k] <= hi, keys[k] + " interval");
+      }
+      assertTrue(m.containsKey("theory_one_step_error_exact"), "Hebbian on random patterns");
+    }
+
+    List<String> csv = Files.readAllLines(dir.resolve("c.csv"));
+    assertEquals(4, csv.size());
+    assertTrue(csv.get(0).startsWith("patterns,load,trials,one_step_error,"), csv.get(0));
+    assertTrue(csv.get(2).startsWith("20,0.1,3,"), csv.get(2));
+
+    BufferedImage png = ImageIO.read(dir.resolve("c.png").toFile());
+    assertEquals(900, png.getWidth());
+
+    String[] lines = r.out().split("\n");
+    assertTrue(lines[0].startsWith("engram capacity: hebbian rule"), r.out());
+    long rows = r.out().lines().filter(l -> l.matches("\\s+\\d+\\s+0\\.\\d{3}\\s.*")).count();
+    assertEquals(3, rows, r.out());
+    assertTrue(r.out().contains("N/(4 ln N) = 9.4"), r.out());
+  }
+
+  @Test
+  void defaultLoadsFollowN() {
+    assertArrayEquals(
+        new int[] {20, 40, 60, 80, 100, 120, 140, 160, 180, 200, 250, 300, 370, 610},
+        CapacityCommand.defaultLoads(LabMemories.HEBBIAN_LOADS, 1000));
+    assertArrayEquals(
+        new int[] {1, 2, 3, 4, 6}, CapacityCommand.defaultLoads(LabMemories.HEBBIAN_LOADS, 10));
+    assertArrayEquals(new int[] {1, 2, 3}, CapacityCommand.spread(3));
+    assertArrayEquals(
+        new int[] {5, 10, 15, 20, 25, 30, 35, 40, 45, 50}, CapacityCommand.spread(50));
+  }
+
+  @Test
+  void userDataAreStoredAsPrefixes() throws IOException {
+    ToolRun.Result r =
+        ToolRun.run(args("capacity", "--data", "@pm.csv", "--trials", "2", "--json", "@d.json"));
+    assertEquals(0, r.status(), r::toString);
+    @SuppressWarnings("unchecked")
+    Map<String, Object> json =
+        (Map<String, Object>) Json.parse(Files.readString(dir.resolve("d.json")));
+    assertEquals("data", json.get("source"));
+    assertEquals(4L, json.get("neurons"));
+    List<?> points = (List<?>) json.get("points");
+    assertEquals(3, points.size(), "loads 1, 2, 3: every prefix of three patterns");
+    assertFalse(((Map<?, ?>) points.get(0)).containsKey("theory_overlap"), "no theory for data");
+  }
+
+  private static void fails(String expected, String... a) throws IOException {
+    Map<String, String> before = ToolRun.snapshot(dir);
+    ToolRun.Result r = ToolRun.run(args(a));
+    assertEquals(2, r.status(), r::toString);
+    assertEquals("", r.out(), r::toString);
+    assertTrue(r.err().contains(expected), () -> "expected '" + expected + "' in " + r);
+    assertTrue(r.err().startsWith("engram: "), r::toString);
+    assertEquals(1, r.err().strip().lines().count(), "one line: " + r);
+    assertEquals(before, ToolRun.snapshot(dir), "nothing written by " + String.join(" ", a));
+  }
+
+  @Test
+  void badInputIsOneLineAndWritesNothing() throws IOException {
+    String[] out = {"--json", "@x.json", "--csv", "@x.csv", "--plot", "@x.png"};
+    fails("--neurons must be in 1..46340, got 0", cat(out, "capacity", "--neurons", "0"));
+    fails("--neurons N is required", cat(out, "capacity"));
+    fails(
+        "--patterns must increase without repeats, got 10 after 20",
+        cat(out, "capacity", "--neurons", "100", "--patterns", "20,10"));
+    fails(
+        "--patterns must increase without repeats, got 10 after 10",
+        cat(out, "capacity", "--neurons", "100", "--patterns", "10,10"));
+    fails(
+        "--patterns must be >= 1, got 0",
+        cat(out, "capacity", "--neurons", "100", "--patterns", "0,5"));
+    fails(
+        "--patterns: 'x' is not a whole number",
+        cat(out, "capacity", "--neurons", "100", "--patterns", "5,x"));
+    fails(
+        "--patterns: '' is not a whole number",
+        cat(out, "capacity", "--neurons", "100", "--patterns", ""));
+    fails(
+        "--flip must be in [0, 1], got NaN",
+        cat(out, "capacity", "--neurons", "9", "--flip", "NaN"));
+    fails(
+        "--flip must be in [0, 1], got 2.0", cat(out, "capacity", "--neurons", "9", "--flip", "2"));
+    fails(
+        "--trials must be in 1..100000, got 0",
+        cat(out, "capacity", "--neurons", "9", "--trials", "0"));
+    fails(
+        "--rule storkey is not available in this build",
+        cat(out, "capacity", "--neurons", "9", "--rule", "storkey"));
+    fails(
+        "--rule pseudo-inverse is not available in this build",
+        cat(out, "capacity", "--neurons", "9", "--rule", "pseudo-inverse"));
+    fails(
+        "--memory modern is not available in this build",
+        cat(out, "capacity", "--neurons", "9", "--memory", "modern", "--beta", "2"));
+    fails(
+        "--rule must be one of hebbian, anti-hebbian",
+        cat(out, "capacity", "--neurons", "9", "--rule", "hopf"));
+    fails(
+        "--beta applies to --memory modern only",
+        cat(out, "capacity", "--neurons", "9", "--beta", "2"));
+    fails(
+        "--subtract-mean applies to the Hebbian rules",
+        cat(out, "capacity", "--neurons", "9", "--memory", "modern", "--subtract-mean", "false"));
+    fails(
+        "--bias must be in (-1, 1), got 1.0",
+        cat(out, "capacity", "--neurons", "9", "--bias", "1"));
+    fails(
+        "give at most one of --bias, --correlation and --data",
+        cat(out, "capacity", "--neurons", "9", "--bias", "0.1", "--correlation", "0.1"));
+    fails(
+        "the capacity lab needs +1/-1 patterns; pattern 1 has 0.5 at index 1",
+        cat(out, "capacity", "--data", "@half.csv"));
+    fails(
+        "--patterns 4 is more than the 3 patterns in --data",
+        cat(out, "capacity", "--data", "@pm.csv", "--patterns", "2,4"));
+    fails(
+        "--neurons 5 does not match the --data patterns of length 4",
+        cat(out, "capacity", "--data", "@pm.csv", "--neurons", "5"));
+    fails("no such file or folder", cat(out, "capacity", "--data", "@missing.npy"));
+    fails("is the --data input", "capacity", "--data", "@pm.csv", "--csv", "@pm.csv");
+    fails(
+        "is given twice as an output",
+        "capacity",
+        "--neurons",
+        "9",
+        "--json",
+        "@same",
+        "--csv",
+        "@same");
+    fails(
+        "--size applies to --data images only",
+        cat(out, "capacity", "--neurons", "9", "--size", "3x3"));
+    fails("does not exist", "capacity", "--neurons", "9", "--json", "@nowhere/c.json");
+    Files.createDirectories(dir.resolve("folder"));
+    fails("is a folder; give a file path", "capacity", "--neurons", "9", "--plot", "@folder");
+  }
+
+  private static String[] cat(String[] tail, String... head) {
+    List<String> all = new ArrayList<>(List.of(head));
+    all.addAll(List.of(tail));
+    return all.toArray(new String[0]);
+  }
+
+  @Test
+  void anInterruptedSweepLeavesNoFile() throws IOException, InterruptedException {
+    Path work = Files.createDirectory(dir.resolve("interrupted"));
+    // minutes of work: the run is stopped long before it could write
+    List<String> cmd =
+        freshJvm(
+            "capacity",
+            "--neurons",
+            "800",
+            "--trials",
+            "2000",
+            "--json",
+            "c.json",
+            "--csv",
+            "c.csv",
+            "--plot",
+            "c.png");
+    ProcessBuilder pb = new ProcessBuilder(cmd).directory(work.toFile());
+    pb.environment().put("ENGRAM_PROGRESS", "always");
+    Process p = pb.start();
+    p.getOutputStream().close();
+    // the progress bar on stderr shows that the sweep is running
+    try (InputStream err = p.getErrorStream()) {
+      int first = err.read();
+      assertTrue(first >= 0, "the command drew a progress bar");
+      // Ctrl-C: SIGINT where the platform has kill, else the JVM's own termination
+      Process kill = new ProcessBuilder("kill", "-INT", Long.toString(p.pid())).start();
+      if (!kill.waitFor(10, TimeUnit.SECONDS) || kill.exitValue() != 0) {
+        p.destroy();
+      }
+      assertTrue(p.waitFor(60, TimeUnit.SECONDS), "the command stopped");
+      new String(err.readAllBytes(), StandardCharsets.UTF_8);
+    }
+    assertTrue(p.exitValue() != 0, "interrupted, not finished");
+    try (var files = Files.list(work)) {
+      assertEquals(List.of(), files.toList(), "no file, half-written or temporary");
+    }
+  }
+
+  /** The command line of engram in a fresh JVM with this test run's class path. */
+  private static List<String> freshJvm(String... args) {
+    List<String> cmd = new ArrayList<>();
+    cmd.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
+    cmd.addAll(List.of("-Xmx512m", "-cp", System.getProperty("java.class.path")));
+    cmd.add(EngramCli.class.getName());
+    cmd.addAll(List.of(args));
+    return cmd;
+  }
+
+  @Test
+  void demoCompareDrawsAColumnPerMemory() throws IOException {
+    ToolRun.Result r =
+        ToolRun.run(
+            args(
+                "demo",
+                "--compare",
+                "--size",
+                "16x16",
+                "--patterns",
+                "6",
+                "--out",
+                "@cmp.png",
+                "--images",
+                "@letters/",
+                "-q"));
+    assertEquals(0, r.status(), r::toString);
+    assertTrue(r.out().contains("6 letters of 16x16 (256 neurons)"), r.out());
+    for (LabMemories.Entry e : LabMemories.compareColumns()) {
+      assertTrue(
+          r.out()
+              .matches(
+                  "(?s).*\\n  "
+                      + java.util.regex.Pattern.quote(e.name() + ":")
+                      + " +\\d+ of 6 recalled exactly.*"),
+          r.out());
+    }
+    BufferedImage png = ImageIO.read(dir.resolve("cmp.png").toFile());
+    assertTrue(png.getHeight() > png.getWidth(), "a row per letter");
+    try (var files = Files.list(dir.resolve("letters"))) {
+      assertEquals(
+          List.of("01-E.png", "02-F.png", "03-H.png", "04-L.png", "05-T.png", "06-I.png"),
+          files.map(f -> f.getFileName().toString()).sorted().toList());
+    }
+    fails("--neurons and --compare do not go together", "demo", "--compare", "--neurons", "50");
+    fails(
+        "--patterns must be in 1..16 for --compare, got 17",
+        "demo",
+        "--compare",
+        "--patterns",
+        "17",
+        "--out",
+        "@y.png");
+  }
+}

@@ -1,0 +1,482 @@
+package io.engram.analysis;
+
+import io.engram.kernels.Kernels;
+import io.engram.learning.PatternBlock;
+import io.engram.network.Memory;
+import io.engram.network.RecallOptions;
+import io.engram.network.RecallResult;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.List;
+import java.util.Objects;
+import java.util.SplittableRandom;
+import java.util.concurrent.CancellationException;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.function.BooleanSupplier;
+
+/**
+ * The capacity lab: stores growing numbers of patterns (loads P1 &lt; P2 &lt; …) in a memory built
+ * by a {@link MemoryFactory}, and measures at each load how well they come back ({@link
+ * CapacityPoint}): the one-step error, the share of exact fixed points, the share of noisy cues
+ * recalled exactly, the mean final overlap and the mean number of steps, each over several trials
+ * with a 95% interval.
+ *
+ * <p>One trial: a generator seeded from the sweep's seed and the trial's number draws the trial's
+ * patterns ({@link PatternSource}; as many as the largest load) and, for each of them, the
+ * positions its cue flips ({@code round(flip · N)} distinct positions). At load P the memory holds
+ * the first P patterns (growing prefixes of one set), the one-step test starts one retrieval step
+ * at each of them, and the recall test runs the memory's default recall (for the classical network
+ * at most 20 synchronous steps, stopping at a fixed point) from their cues.
+ *
+ * <p>Trials run in parallel, one per thread with single-threaded kernels (with one trial, or one
+ * thread, the kernels use the threads instead). The result depends only on the settings and the
+ * seed, never on the threads or their timing. Progress reaches a {@link Listener}; a sweep can be
+ * cancelled through a flag or by interrupting the thread that runs it, and then returns nothing.
+ *
+ * <p>Immutable once built; {@link #run} may be called again (it gives the same result) and from
+ * several threads.
+ */
+public final class CapacitySweep {
+
+  /** Progress of a running sweep. */
+  @FunctionalInterface
+  public interface Listener {
+
+    /**
+     * Called after each load of each trial, one call at a time (from the sweep's worker threads).
+     *
+     * @param done the work finished so far, in stored patterns (the sum of P over the finished
+     *     loads of all trials)
+     * @param total the work of the whole sweep in the same unit
+     */
+    void progress(long done, long total);
+  }
+
+  private final MemoryFactory factory;
+  private final PatternSource source;
+  private final int neurons;
+  private final int[] loads;
+  private final int trials;
+  private final double flip;
+  private final long seed;
+  private final int maxIterations;
+  private final int threads;
+
+  private CapacitySweep(Builder b) {
+    this.factory = b.factory;
+    this.source = b.source;
+    this.neurons = b.neurons;
+    this.loads = b.loads.clone();
+    this.trials = b.trials;
+    this.flip = b.flip;
+    this.seed = b.seed;
+    this.maxIterations = b.maxIterations;
+    this.threads = b.threads;
+  }
+
+  /**
+   * A builder for a sweep of the memories the factory builds, with N neurons. Defaults: random
+   * patterns, 10 trials, cues with 10% of their bits flipped, seed 42, the memory's own recall
+   * options, all available threads. The loads must be given.
+   */
+  public static Builder builder(MemoryFactory factory, int neurons) {
+    return new Builder(Objects.requireNonNull(factory, "factory"), neurons);
+  }
+
+  /** The loads, in increasing order (a copy). */
+  public int[] loads() {
+    return loads.clone();
+  }
+
+  /** N. */
+  public int neurons() {
+    return neurons;
+  }
+
+  /** Trials per load. */
+  public int trials() {
+    return trials;
+  }
+
+  /** The share of bits each cue flips. */
+  public double flip() {
+    return flip;
+  }
+
+  /** The seed the trials' generators come from. */
+  public long seed() {
+    return seed;
+  }
+
+  /** The patterns. */
+  public PatternSource source() {
+    return source;
+  }
+
+  /**
+   * The work of the whole sweep as {@link Listener} counts it: trials times the sum of the loads.
+   */
+  public long totalWork() {
+    long s = 0;
+    for (int p : loads) {
+      s += p;
+    }
+    return s * trials;
+  }
+
+  /** Runs the sweep without progress reports and without a cancel flag. */
+  public List<CapacityPoint> run() {
+    return run(null, null);
+  }
+
+  /**
+   * Runs the sweep.
+   *
+   * @param listener progress (null: none); an exception it throws ends the sweep with that
+   *     exception
+   * @param cancelled polled between the steps of each trial (null: never); when it returns true, or
+   *     the calling thread is interrupted, the sweep stops and throws
+   * @return one point per load, in the order of the loads
+   * @throws CancellationException if cancelled or interrupted (the thread's interrupt flag is then
+   *     set again); no partial result is returned
+   * @throws IllegalStateException if the factory builds a memory of the wrong size
+   * @throws RuntimeException whatever the factory or a memory throws, as thrown
+   */
+  public List<CapacityPoint> run(Listener listener, BooleanSupplier cancelled) {
+    int nl = loads.length;
+    double[][][] values = new double[5][nl][trials];
+    long[] trialSeeds = new long[trials];
+    SplittableRandom seeds = new SplittableRandom(seed);
+    for (int t = 0; t < trials; t++) {
+      trialSeeds[t] = seeds.nextLong();
+    }
+    AtomicBoolean stop = new AtomicBoolean();
+    BooleanSupplier stopNow =
+        () ->
+            stop.get()
+                || Thread.currentThread().isInterrupted()
+                || (cancelled != null && cancelled.getAsBoolean());
+    Reporter reporter = new Reporter(listener, totalWork());
+    int workers = Math.min(threads, trials);
+    if (workers <= 1) {
+      for (int t = 0; t < trials; t++) {
+        trial(t, trialSeeds[t], values, reporter, stopNow);
+      }
+    } else {
+      runParallel(workers, trialSeeds, values, reporter, stop, stopNow);
+    }
+    if (stopNow.getAsBoolean()) {
+      throw new CancellationException("capacity sweep cancelled");
+    }
+    List<CapacityPoint> points = new ArrayList<>(nl);
+    for (int l = 0; l < nl; l++) {
+      points.add(
+          new CapacityPoint(
+              loads[l],
+              (double) loads[l] / neurons,
+              Estimate.of(values[0][l], 0, 1),
+              Estimate.of(values[1][l], 0, 1),
+              Estimate.of(values[2][l], 0, 1),
+              Estimate.of(values[3][l], -1, 1),
+              Estimate.of(values[4][l], 0, Double.POSITIVE_INFINITY)));
+    }
+    return points;
+  }
+
+  private void runParallel(
+      int workers,
+      long[] trialSeeds,
+      double[][][] values,
+      Reporter reporter,
+      AtomicBoolean stop,
+      BooleanSupplier stopNow) {
+    AtomicInteger next = new AtomicInteger();
+    ExecutorService pool =
+        Executors.newFixedThreadPool(
+            workers,
+            r -> {
+              Thread th = new Thread(r, "engram-capacity");
+              th.setDaemon(true);
+              return th;
+            });
+    try {
+      List<Future<?>> futures = new ArrayList<>();
+      for (int w = 0; w < workers; w++) {
+        futures.add(
+            pool.submit(
+                () ->
+                    Kernels.sequentially(
+                        () -> {
+                          for (int t = next.getAndIncrement();
+                              t < trials;
+                              t = next.getAndIncrement()) {
+                            trial(t, trialSeeds[t], values, reporter, stopNow);
+                          }
+                          return null;
+                        })));
+      }
+      RuntimeException failure = null;
+      for (Future<?> f : futures) {
+        try {
+          f.get();
+        } catch (ExecutionException e) {
+          stop.set(true);
+          if (failure == null) {
+            Throwable c = e.getCause();
+            if (c instanceof Error err) {
+              throw err;
+            }
+            failure =
+                c instanceof RuntimeException re ? re : new IllegalStateException(c.toString(), c);
+          }
+        } catch (InterruptedException e) {
+          stop.set(true);
+          pool.shutdownNow();
+          Thread.currentThread().interrupt();
+          throw new CancellationException("capacity sweep interrupted");
+        }
+      }
+      if (failure != null) {
+        throw failure;
+      }
+    } finally {
+      pool.shutdownNow();
+    }
+  }
+
+  /** One trial: every load, values written to {@code values[metric][load][t]}. */
+  private void trial(
+      int t, long trialSeed, double[][][] values, Reporter reporter, BooleanSupplier stop) {
+    int n = neurons;
+    int maxP = loads[loads.length - 1];
+    SplittableRandom rnd = new SplittableRandom(trialSeed);
+    float[] x = source.draw(maxP, n, rnd.split());
+    float[][] stored = new float[maxP][];
+    float[][] cues = new float[maxP][];
+    SplittableRandom noise = rnd.split();
+    int flips = (int) Math.round(flip * n);
+    int[] idx = new int[n];
+    for (int k = 0; k < maxP; k++) {
+      stored[k] = Arrays.copyOfRange(x, k * n, (k + 1) * n);
+      cues[k] = stored[k].clone();
+      for (int i = 0; i < n; i++) {
+        idx[i] = i;
+      }
+      for (int i = 0; i < flips; i++) { // a partial Fisher-Yates shuffle: distinct positions
+        int j = i + noise.nextInt(n - i);
+        int s = idx[i];
+        idx[i] = idx[j];
+        idx[j] = s;
+        cues[k][idx[i]] = -cues[k][idx[i]];
+      }
+    }
+    for (int l = 0; l < loads.length; l++) {
+      if (stop.getAsBoolean()) {
+        return;
+      }
+      int p = loads[l];
+      Memory memory = factory.build(PatternBlock.ofRows(Arrays.copyOf(x, p * n), p, n));
+      if (memory.numNeurons() != n) {
+        throw new IllegalStateException(
+            "the memory factory built a memory of N = "
+                + memory.numNeurons()
+                + " from patterns of length "
+                + n);
+      }
+      RecallOptions options = memory.defaultRecallOptions().withReportEnergy(false);
+      if (maxIterations > 0) {
+        options = options.withMaxIterations(maxIterations);
+      }
+      float[][] patterns = Arrays.copyOf(stored, p);
+      List<RecallResult> one = memory.recallBatch(patterns, options.withMaxIterations(1));
+      long wrongBits = 0;
+      int stable = 0;
+      for (int k = 0; k < p; k++) {
+        int wrong = n - (int) agreement(one.get(k).state(), stored[k]);
+        wrongBits += wrong;
+        stable += wrong == 0 ? 1 : 0;
+      }
+      if (stop.getAsBoolean()) {
+        return;
+      }
+      List<RecallResult> rec = memory.recallBatch(Arrays.copyOf(cues, p), options);
+      int exact = 0;
+      double overlap = 0;
+      double steps = 0;
+      for (int k = 0; k < p; k++) {
+        RecallResult r = rec.get(k);
+        long a = agreement(r.state(), stored[k]);
+        int agree = (int) a;
+        int zeros = (int) (a >>> 32);
+        // Σ sign(s_i) ξ_i / N: +1 per agreeing value, -1 per opposite one, 0 per zero
+        overlap += (double) (agree - (n - agree - zeros)) / n;
+        exact += agree == n ? 1 : 0;
+        steps += r.steps();
+      }
+      values[0][l][t] = (double) wrongBits / ((long) p * n);
+      values[1][l][t] = (double) stable / p;
+      values[2][l][t] = (double) exact / p;
+      values[3][l][t] = overlap / p;
+      values[4][l][t] = steps / p;
+      reporter.done(p);
+    }
+  }
+
+  /**
+   * How many values of the state have the sign of the ±1 pattern's value (low 32 bits), and how
+   * many are exactly 0 (high 32 bits), in one pass.
+   */
+  private static long agreement(float[] state, float[] pattern) {
+    int agree = 0;
+    int zeros = 0;
+    for (int i = 0; i < pattern.length; i++) {
+      float s = state[i];
+      agree += s * pattern[i] > 0 ? 1 : 0;
+      zeros += s == 0 ? 1 : 0;
+    }
+    return (long) zeros << 32 | agree;
+  }
+
+  /** Counts finished work and reports it, one call at a time. */
+  private static final class Reporter {
+    private final Listener listener;
+    private final long total;
+    private long done;
+
+    Reporter(Listener listener, long total) {
+      this.listener = listener;
+      this.total = total;
+    }
+
+    synchronized void done(long work) {
+      done += work;
+      if (listener != null) {
+        listener.progress(done, total);
+      }
+    }
+  }
+
+  /** Settings of a sweep; {@link #build} checks them all. Not thread-safe. */
+  public static final class Builder {
+    private final MemoryFactory factory;
+    private final int neurons;
+    private PatternSource source = PatternSource.random();
+    private int[] loads = new int[0];
+    private int trials = 10;
+    private double flip = 0.1;
+    private long seed = 42;
+    private int maxIterations;
+    private int threads = Kernels.parallelism();
+
+    private Builder(MemoryFactory factory, int neurons) {
+      this.factory = factory;
+      this.neurons = neurons;
+    }
+
+    /** The numbers of patterns to store, increasing, each at least 1 (copied). */
+    public Builder loads(int... loads) {
+      this.loads = Objects.requireNonNull(loads, "loads").clone();
+      return this;
+    }
+
+    /** Where the patterns come from (default: random ±1 patterns). */
+    public Builder source(PatternSource source) {
+      this.source = Objects.requireNonNull(source, "source");
+      return this;
+    }
+
+    /** Trials per load, at least 1 (default 10). */
+    public Builder trials(int trials) {
+      this.trials = trials;
+      return this;
+    }
+
+    /** The share of bits each cue flips, in [0, 1] (default 0.1). */
+    public Builder flip(double flip) {
+      this.flip = flip;
+      return this;
+    }
+
+    /** The seed of the trials' generators (default 42). */
+    public Builder seed(long seed) {
+      this.seed = seed;
+      return this;
+    }
+
+    /**
+     * The most steps one recall from a cue runs, at least 1; 0 (the default) keeps the memory's own
+     * default (20 for the classical network).
+     */
+    public Builder maxIterations(int maxIterations) {
+      this.maxIterations = maxIterations;
+      return this;
+    }
+
+    /** The most trials run at once, at least 1 (default: {@code Engram.parallelism()}). */
+    public Builder threads(int threads) {
+      this.threads = threads;
+      return this;
+    }
+
+    /**
+     * The sweep.
+     *
+     * @throws IllegalArgumentException naming the setting and its value: N below 1, data of another
+     *     length than N, no loads, a load below 1, loads not increasing (or repeated), more
+     *     patterns than the data hold or than one array holds, trials or threads below 1, a flip
+     *     outside [0, 1] or NaN, negative maxIterations
+     */
+    public CapacitySweep build() {
+      if (neurons < 1) {
+        throw new IllegalArgumentException("N must be >= 1, got " + neurons);
+      }
+      if (source.length() >= 0 && source.length() != neurons) {
+        throw new IllegalArgumentException(
+            "the data patterns have length " + source.length() + ", but N = " + neurons);
+      }
+      if (loads.length == 0) {
+        throw new IllegalArgumentException("no loads (numbers of patterns) to measure");
+      }
+      for (int l = 0; l < loads.length; l++) {
+        if (loads[l] < 1) {
+          throw new IllegalArgumentException("loads must be >= 1, got " + loads[l]);
+        }
+        if (l > 0 && loads[l] <= loads[l - 1]) {
+          throw new IllegalArgumentException(
+              "loads must increase without repeats, got " + loads[l] + " after " + loads[l - 1]);
+        }
+      }
+      int maxP = loads[loads.length - 1];
+      if (maxP > source.maxPatterns()) {
+        throw new IllegalArgumentException(
+            "load P = "
+                + maxP
+                + " needs more patterns than the "
+                + source.maxPatterns()
+                + " given");
+      }
+      if ((long) maxP * neurons > Integer.MAX_VALUE - 8) {
+        throw new IllegalArgumentException(
+            "P = " + maxP + " patterns of N = " + neurons + " do not fit in one array");
+      }
+      if (trials < 1) {
+        throw new IllegalArgumentException("trials must be >= 1, got " + trials);
+      }
+      if (!(flip >= 0 && flip <= 1)) {
+        throw new IllegalArgumentException("flip must be in [0, 1], got " + flip);
+      }
+      if (maxIterations < 0) {
+        throw new IllegalArgumentException("maxIterations must be >= 0, got " + maxIterations);
+      }
+      if (threads < 1) {
+        throw new IllegalArgumentException("threads must be >= 1, got " + threads);
+      }
+      return new CapacitySweep(this);
+    }
+  }
+}
