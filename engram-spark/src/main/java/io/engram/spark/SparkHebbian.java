@@ -13,6 +13,7 @@ import java.nio.file.Path;
 import java.util.Iterator;
 import java.util.List;
 import java.util.Objects;
+import java.util.function.IntFunction;
 import org.apache.spark.api.java.JavaRDD;
 import scala.Tuple2;
 
@@ -93,6 +94,19 @@ public final class SparkHebbian {
       JavaRDD<float[]> patterns,
       Strategy strategy) {
     Objects.requireNonNull(network, "network");
+    return train(n -> network, rule, patterns, strategy);
+  }
+
+  /**
+   * {@link #train(AmariHopfieldNetwork, HebbianRule, JavaRDD, Strategy)} on the network that {@code
+   * network} gives for the pattern length N, asked once the statistics pass has found N (never for
+   * an empty RDD or invalid patterns).
+   */
+  static TrainingRecord train(
+      IntFunction<AmariHopfieldNetwork> network,
+      HebbianRule rule,
+      JavaRDD<float[]> patterns,
+      Strategy strategy) {
     Objects.requireNonNull(rule, "rule");
     Objects.requireNonNull(strategy, "strategy");
     HebbianOptions o = rule.hebbianOptions();
@@ -102,10 +116,11 @@ public final class SparkHebbian {
     }
     int p = (int) stats.rows;
     int n = stats.n;
+    AmariHopfieldNetwork net = network.apply(n);
     if (strategy == Strategy.COLLECT
         || strategy == Strategy.AUTO && 2L * p <= n && (long) p * n <= AUTO_COLLECT_MAX_VALUES) {
       List<float[]> rows = patterns.collect();
-      return network.train(rule, PatternBlock.of(rows), o.preserveOnResize());
+      return net.train(rule, PatternBlock.of(rows), o.preserveOnResize());
     }
     float rho = stats.rho(o.subtractMean());
     boolean centre = o.subtractMean();
@@ -113,7 +128,7 @@ public final class SparkHebbian {
         patterns
             .mapPartitions(it -> PartialSums.dense(it, n, rho, centre))
             .treeReduce(PartialSums::add, TREE_DEPTH);
-    return HebbianSums.apply(network, rule, sums, n, p, rho, o.preserveOnResize());
+    return HebbianSums.apply(net, rule, sums, n, p, rho, o.preserveOnResize());
   }
 
   /**

@@ -20,7 +20,6 @@ import java.util.Iterator;
 import java.util.List;
 import java.util.SplittableRandom;
 import org.apache.spark.api.java.JavaSparkContext;
-import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import scala.Tuple2;
@@ -34,7 +33,7 @@ class SparkRecallTest {
 
   @BeforeAll
   static void start() {
-    sc = LocalSpark.start("SparkRecallTest");
+    sc = LocalSpark.context();
     int n = 48;
     float[][] stored = LocalSpark.patterns(4, n, true, 11);
     net = AmariHopfieldNetwork.create(n);
@@ -48,11 +47,6 @@ class SparkRecallTest {
         cues[q][i] = -cues[q][i];
       }
     }
-  }
-
-  @AfterAll
-  static void stop() {
-    sc.stop();
   }
 
   private static void assertSame(List<RecallResult> want, List<RecalledState> got) {
