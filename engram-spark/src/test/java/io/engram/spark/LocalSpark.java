@@ -103,18 +103,27 @@ final class LocalSpark {
     }
   }
 
+  /** Rows (id long, features of the given type), one per vector, in order. */
+  static List<Row> rows(float[][] x, Column type) {
+    List<Row> rows = new ArrayList<>();
+    for (int k = 0; k < x.length; k++) {
+      rows.add(RowFactory.create((long) k, type.value(x[k])));
+    }
+    return rows;
+  }
+
+  /** The schema of {@link #rows}. */
+  static StructType schema(Column type) {
+    return new StructType().add("id", DataTypes.LongType, false).add("features", type.type, false);
+  }
+
   /**
    * A DataFrame (id long, features of the given type), one row per vector in order, in {@code
    * partitions} partitions.
    */
   static Dataset<Row> frame(float[][] x, Column type, int partitions) {
-    List<Row> rows = new ArrayList<>();
-    for (int k = 0; k < x.length; k++) {
-      rows.add(RowFactory.create((long) k, type.value(x[k])));
-    }
-    StructType schema =
-        new StructType().add("id", DataTypes.LongType, false).add("features", type.type, false);
-    return session().createDataFrame(context().parallelize(rows, partitions), schema);
+    return session()
+        .createDataFrame(context().parallelize(rows(x, type), partitions), schema(type));
   }
 
   /** Row {@code k}'s vector in column {@code name}, as float32. */
