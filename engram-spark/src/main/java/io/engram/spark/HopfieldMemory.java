@@ -19,6 +19,7 @@ import org.apache.spark.ml.util.DefaultParamsWritable;
 import org.apache.spark.ml.util.Identifiable;
 import org.apache.spark.ml.util.MLReader;
 import org.apache.spark.sql.Dataset;
+import org.apache.spark.sql.functions;
 import org.apache.spark.sql.types.StructType;
 import org.apache.spark.storage.StorageLevel;
 
@@ -177,7 +178,10 @@ public final class HopfieldMemory extends Estimator<HopfieldMemoryModel>
     String col = getFeaturesCol();
     FeatureColumns.Kind kind = FeatureColumns.kindOf(dataset.schema(), col);
     JavaRDD<float[]> patterns =
-        dataset.select(col).javaRDD().map(r -> FeatureColumns.toFloats(r, 0, kind));
+        dataset
+            .select(functions.col("`" + col.replace("`", "``") + "`"))
+            .javaRDD()
+            .map(r -> FeatureColumns.toFloats(r, 0, kind));
     boolean persist = dataset.storageLevel().equals(StorageLevel.NONE());
     if (persist) {
       patterns.persist(StorageLevel.MEMORY_AND_DISK());

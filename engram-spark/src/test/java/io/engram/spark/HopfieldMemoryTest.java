@@ -205,17 +205,18 @@ class HopfieldMemoryTest {
   void outputColumnsCanBeRenamedOrLeftOut() {
     HopfieldMemoryModel model =
         new HopfieldMemory()
-            .setFeaturesCol("x")
+            .setFeaturesCol("x.y")
             .setPredictionCol("recalled")
             .setEnergyCol("")
             .setConvergedCol("")
-            .fit(LocalSpark.frame(stored, Column.FLOATS, 2).withColumnRenamed("features", "x"));
-    assertEquals("x", model.getFeaturesCol());
+            .fit(LocalSpark.frame(stored, Column.FLOATS, 2).withColumnRenamed("features", "x.y"));
+    assertEquals("x.y", model.getFeaturesCol());
     assertEquals("recalled", model.getPredictionCol());
     Dataset<Row> out =
         model.transform(
-            LocalSpark.frame(cues, Column.FLOATS, 2).withColumnRenamed("features", "x"));
-    assertEquals(List.of("id", "x", "recalled", "steps"), List.of(out.schema().fieldNames()));
+            LocalSpark.frame(cues, Column.FLOATS, 2).withColumnRenamed("features", "x.y"));
+    // a name with a dot is a column name, not a field of a struct
+    assertEquals(List.of("id", "x.y", "recalled", "steps"), List.of(out.schema().fieldNames()));
     List<Row> rows = out.collectAsList();
     List<RecallResult> want =
         model.network().recallBatch(cues, RecallOptions.defaults().withReportEnergy(false));

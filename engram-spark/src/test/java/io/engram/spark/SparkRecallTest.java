@@ -3,6 +3,7 @@ package io.engram.spark;
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.engram.learning.HebbianOptions;
 import io.engram.learning.HebbianRule;
@@ -170,5 +171,20 @@ class SparkRecallTest {
     assertThrows(
         IllegalArgumentException.class,
         () -> SparkRecall.recall(net, sc.parallelize(Arrays.asList(cues), 2), badOrder));
+    // a bad query fails its task, named by its id
+    float[][] bad = cues.clone();
+    bad[3] = new float[5];
+    Exception e =
+        assertThrows(
+            Exception.class,
+            () ->
+                SparkRecall.recall(
+                        net, sc.parallelize(Arrays.asList(bad), 2), RecallOptions.defaults())
+                    .count());
+    String all = "";
+    for (Throwable t = e; t != null; t = t.getCause()) {
+      all += t.getMessage() + " | ";
+    }
+    assertTrue(all.contains("query 3 has length 5, expected N = 48"), all);
   }
 }
