@@ -265,10 +265,12 @@ public final class HopfieldMemory extends Estimator<HopfieldMemoryModel>
     return strategy;
   }
 
+  /** The value of {@link #initModel()} (set, or its default). */
   public String getInitModel() {
     return $(initModel);
   }
 
+  /** The value of {@link #strategy()} (set, or its default). */
   public String getStrategy() {
     return $(strategy);
   }
@@ -368,106 +370,127 @@ public final class HopfieldMemory extends Estimator<HopfieldMemoryModel>
     return seed;
   }
 
+  /** Sets {@link #featuresCol()}. */
   public HopfieldMemory setFeaturesCol(String v) {
     set(featuresCol, v);
     return this;
   }
 
+  /** Sets {@link #predictionCol()}. */
   public HopfieldMemory setPredictionCol(String v) {
     set(predictionCol, v);
     return this;
   }
 
+  /** Sets {@link #stepsCol()}. */
   public HopfieldMemory setStepsCol(String v) {
     set(stepsCol, v);
     return this;
   }
 
+  /** Sets {@link #convergedCol()}. */
   public HopfieldMemory setConvergedCol(String v) {
     set(convergedCol, v);
     return this;
   }
 
+  /** Sets {@link #energyCol()}. */
   public HopfieldMemory setEnergyCol(String v) {
     set(energyCol, v);
     return this;
   }
 
+  /** Sets {@link #maxIter()}. */
   public HopfieldMemory setMaxIter(int v) {
     set(maxIter, v);
     return this;
   }
 
+  /** Sets {@link #tol()}. */
   public HopfieldMemory setTol(double v) {
     set(tol, v);
     return this;
   }
 
+  /** Sets {@link #memory()}. */
   public HopfieldMemory setMemory(String v) {
     set(memory, v);
     return this;
   }
 
+  /** Sets {@link #rule()}. */
   public HopfieldMemory setRule(String v) {
     set(rule, v);
     return this;
   }
 
+  /** Sets {@link #subtractMean()}. */
   public HopfieldMemory setSubtractMean(boolean v) {
     set(subtractMean, v);
     return this;
   }
 
+  /** Sets {@link #zeroDiagonal()}. */
   public HopfieldMemory setZeroDiagonal(boolean v) {
     set(zeroDiagonal, v);
     return this;
   }
 
+  /** Sets {@link #normalize()}. */
   public HopfieldMemory setNormalize(boolean v) {
     set(normalize, v);
     return this;
   }
 
+  /** Sets {@link #preserveOnResize()}. */
   public HopfieldMemory setPreserveOnResize(boolean v) {
     set(preserveOnResize, v);
     return this;
   }
 
+  /** Sets {@link #weights()}. */
   public HopfieldMemory setWeights(String v) {
     set(weights, v);
     return this;
   }
 
+  /** Sets {@link #activation()}. */
   public HopfieldMemory setActivation(String v) {
     set(activation, v);
     return this;
   }
 
+  /** Sets {@link #temperature()}. */
   public HopfieldMemory setTemperature(double v) {
     set(temperature, v);
     return this;
   }
 
+  /** Sets {@link #threshold()}. */
   public HopfieldMemory setThreshold(double v) {
     set(threshold, v);
     return this;
   }
 
+  /** Sets {@link #update()}. */
   public HopfieldMemory setUpdate(String v) {
     set(update, v);
     return this;
   }
 
+  /** Sets {@link #seed()}. */
   public HopfieldMemory setSeed(long v) {
     set(seed, v);
     return this;
   }
 
+  /** Sets {@link #initModel()}. */
   public HopfieldMemory setInitModel(String v) {
     set(initModel, v);
     return this;
   }
 
+  /** Sets {@link #strategy()}. */
   public HopfieldMemory setStrategy(String v) {
     set(strategy, v);
     return this;

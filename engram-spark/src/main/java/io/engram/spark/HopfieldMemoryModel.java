@@ -412,36 +412,43 @@ public final class HopfieldMemoryModel extends Model<HopfieldMemoryModel>
     return seed;
   }
 
+  /** Sets {@link #featuresCol()}. */
   public HopfieldMemoryModel setFeaturesCol(String v) {
     set(featuresCol, v);
     return this;
   }
 
+  /** Sets {@link #predictionCol()}. */
   public HopfieldMemoryModel setPredictionCol(String v) {
     set(predictionCol, v);
     return this;
   }
 
+  /** Sets {@link #stepsCol()}. */
   public HopfieldMemoryModel setStepsCol(String v) {
     set(stepsCol, v);
     return this;
   }
 
+  /** Sets {@link #convergedCol()}. */
   public HopfieldMemoryModel setConvergedCol(String v) {
     set(convergedCol, v);
     return this;
   }
 
+  /** Sets {@link #energyCol()}. */
   public HopfieldMemoryModel setEnergyCol(String v) {
     set(energyCol, v);
     return this;
   }
 
+  /** Sets {@link #maxIter()}. */
   public HopfieldMemoryModel setMaxIter(int v) {
     set(maxIter, v);
     return this;
   }
 
+  /** Sets {@link #tol()}. */
   public HopfieldMemoryModel setTol(double v) {
     set(tol, v);
     return this;

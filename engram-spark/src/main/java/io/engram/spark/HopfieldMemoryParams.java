@@ -83,78 +83,97 @@ public interface HopfieldMemoryParams extends Params {
   /** Seed of the random asynchronous order; setting it implies {@code async}. Default 0. */
   LongParam seed();
 
+  /** The value of {@link #featuresCol()} (set, or its default). */
   default String getFeaturesCol() {
     return $(featuresCol());
   }
 
+  /** The value of {@link #predictionCol()} (set, or its default). */
   default String getPredictionCol() {
     return $(predictionCol());
   }
 
+  /** The value of {@link #stepsCol()} (set, or its default). */
   default String getStepsCol() {
     return $(stepsCol());
   }
 
+  /** The value of {@link #convergedCol()} (set, or its default). */
   default String getConvergedCol() {
     return $(convergedCol());
   }
 
+  /** The value of {@link #energyCol()} (set, or its default). */
   default String getEnergyCol() {
     return $(energyCol());
   }
 
+  /** The value of {@link #maxIter()} (set, or its default). */
   default int getMaxIter() {
     return (Integer) $(maxIter());
   }
 
+  /** The value of {@link #tol()} (set, or its default). */
   default double getTol() {
     return (Double) $(tol());
   }
 
+  /** The value of {@link #memory()} (set, or its default). */
   default String getMemory() {
     return $(memory());
   }
 
+  /** The value of {@link #rule()} (set, or its default). */
   default String getRule() {
     return $(rule());
   }
 
+  /** The value of {@link #subtractMean()} (set, or its default). */
   default boolean getSubtractMean() {
     return (Boolean) $(subtractMean());
   }
 
+  /** The value of {@link #zeroDiagonal()} (set, or its default). */
   default boolean getZeroDiagonal() {
     return (Boolean) $(zeroDiagonal());
   }
 
+  /** The value of {@link #normalize()} (set, or its default). */
   default boolean getNormalize() {
     return (Boolean) $(normalize());
   }
 
+  /** The value of {@link #preserveOnResize()} (set, or its default). */
   default boolean getPreserveOnResize() {
     return (Boolean) $(preserveOnResize());
   }
 
+  /** The value of {@link #weights()} (set, or its default). */
   default String getWeights() {
     return $(weights());
   }
 
+  /** The value of {@link #activation()} (set, or its default). */
   default String getActivation() {
     return $(activation());
   }
 
+  /** The value of {@link #temperature()} (set, or its default). */
   default double getTemperature() {
     return (Double) $(temperature());
   }
 
+  /** The value of {@link #threshold()} (set, or its default). */
   default double getThreshold() {
     return (Double) $(threshold());
   }
 
+  /** The value of {@link #update()} (set, or its default). */
   default String getUpdate() {
     return $(update());
   }
 
+  /** The value of {@link #seed()} (set, or its default). */
   default long getSeed() {
     return (Long) $(seed());
   }

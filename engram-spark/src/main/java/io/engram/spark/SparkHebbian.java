@@ -26,7 +26,7 @@ import scala.Tuple2;
  *   rho = float32 mean of all P x N values        (one aggregate over the RDD: sum and count)
  *   t_k = x_k - rho                               (float32, on the executors)
  *   S   = Σ_k t_k t_kᵀ                            (see the strategies)
- *   W  <- W ± S / P;  diag(W) = 0 if zeroDiagonal (on the driver, {@link HebbianSums})
+ *   W  &lt;- W ± S / P;  diag(W) = 0 if zeroDiagonal (on the driver, {@link HebbianSums})
  * </pre>
  *
  * <p>Strategies ({@link Strategy}): {@code COLLECT} brings the patterns to the driver and trains
