@@ -236,10 +236,12 @@ public final class SparkBenchmark {
             .persist(StorageLevel.MEMORY_AND_DISK());
     cueFrame.count();
     RecallOptions o = RecallOptions.defaults();
-    double rdd = best(reps, () -> recallRdd(trained, cueRdd, o));
-    double df = best(reps, () -> recallFrame(model, cueFrame));
+    long[] steps = new long[2];
+    double rdd = best(reps, () -> steps[0] = recallRdd(trained, cueRdd, o));
+    double df = best(reps, () -> steps[1] = recallFrame(model, cueFrame));
     row(out, "spark " + where + ", SparkRecall (RDD)", rdd, base, q);
     row(out, "spark " + where + ", HopfieldMemoryModel (DataFrame)", df, base, q);
+    out.printf(Locale.ROOT, "  total steps: RDD %d, DataFrame %d%n", steps[0], steps[1]);
     cueRdd.unpersist(true);
     cueFrame.unpersist(true);
   }
