@@ -1,15 +1,25 @@
 #!/usr/bin/env bash
-# Spark local[2] vs the core on 1 and 2 threads (docs/BENCHMARKS.md, "Spark").
+# Spark against the core on 1 and 2 threads (docs/BENCHMARKS.md, "Spark"): training on local[2];
+# recall on 1 and 2 executors (local[1], local[2], and a standalone cluster of two one-core
+# workers started here from the jars Maven resolved, 127.0.0.1 only).
 # Usage: engram-spark/bench/run.sh [P N Q]   (defaults 16384 8192 20000)
-# Builds with the reactor (never installs), then runs io.engram.spark.bench.SparkBenchmark on
-# Spark's classpath with the JVM flags Spark's launcher adds. JAVA (default: java) picks the JDK.
+#   JAVA (default: java) picks the JDK; extra JVM flags: BENCH_OPTS, e.g.
+#   BENCH_OPTS=-Dengram.bench.train=false engram-spark/bench/run.sh   (recall only)
+# Builds with the reactor (never installs), then runs io.engram.spark.bench.SparkBenchmark (a
+# test-source class: compiled by every build, not part of the published jar) on the module's test
+# classpath with the JVM flags Spark's launcher adds.
 set -euo pipefail
 root="$(cd "$(dirname "$0")/../.." && pwd)"
 cd "$root"
+target="$root/engram-spark/target"
+# the provided-scope jars: Spark and its dependencies, the benchmark's classpath and the cluster's
+# "Spark installation"
 mvn -B -q -pl engram-spark -am package -DskipTests \
   org.apache.maven.plugins:maven-dependency-plugin:3.8.1:build-classpath \
-  -Dmdep.outputFile=target/bench-classpath.txt -Dmdep.includeScope=compile
-cp="$root/engram-spark/target/classes:$(cat "$root/engram-spark/target/bench-classpath.txt")"
+  -Dmdep.outputFile=target/spark-classpath.txt -Dmdep.includeScope=provided
+core="$(ls "$root"/engram-core/target/engram-core-*.jar | grep -v -e sources -e javadoc -e tests | head -1)"
+jar="$(ls "$target"/engram-spark_*.jar | grep -v -e sources -e javadoc -e tests | head -1)"
+cp="$target/test-classes:$target/classes:$core:$(cat "$target/spark-classpath.txt")"
 opens=""
 for p in java.lang java.lang.invoke java.lang.reflect java.io java.net java.nio java.util \
          java.util.concurrent java.util.concurrent.atomic jdk.internal.ref sun.nio.ch sun.nio.cs \
@@ -17,6 +27,10 @@ for p in java.lang java.lang.invoke java.lang.reflect java.io java.net java.nio 
   opens="$opens --add-opens=java.base/$p=ALL-UNNAMED"
 done
 uptime
-exec "${JAVA:-java}" -Xmx12g --add-modules jdk.incubator.vector -Dlog4j2.configurationFile="$root/engram-spark/bench/log4j2.properties" -XX:+IgnoreUnrecognizedVMOptions $opens \
+# shellcheck disable=SC2086
+exec "${JAVA:-java}" -Xmx12g --add-modules jdk.incubator.vector \
+  -Dlog4j2.configurationFile="$root/engram-spark/bench/log4j2.properties" \
+  -XX:+IgnoreUnrecognizedVMOptions $opens \
   -Djdk.reflect.useDirectMethodHandle=false -Dio.netty.tryReflectionSetAccessible=true \
-  -cp "$cp" io.engram.spark.bench.SparkBenchmark "$@"
+  -Dengram.spark.classpathFile="$target/spark-classpath.txt" -Dengram.spark.jar="$jar" \
+  ${BENCH_OPTS:-} -cp "$cp" io.engram.spark.bench.SparkBenchmark "$@"

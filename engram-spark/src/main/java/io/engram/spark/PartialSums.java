@@ -1,7 +1,11 @@
 package io.engram.spark;
 
-import io.engram.kernels.Kernels;
-import io.engram.weights.DenseWeights;
+import io.engram.learning.HebbianOptions;
+import io.engram.learning.HebbianRule;
+import io.engram.learning.PatternBlock;
+import io.engram.network.AmariHopfieldNetwork;
+import io.engram.network.Dynamics;
+import io.engram.weights.WeightsMode;
 import java.util.Arrays;
 import java.util.Collections;
 import java.util.Iterator;
@@ -53,8 +57,10 @@ final class PartialSums {
   }
 
   /**
-   * The dense N x N partial sum of one partition, with the core's kernel ({@link
-   * DenseWeights#addHebbian} with divisor 1); empty for an empty partition, so that no zero matrix
+   * The dense N x N partial sum of one partition, computed by the core: the chunks of centred
+   * patterns are trained, in order, into a dense network with the raw rule ({@link #RAW_SUM}: no
+   * centring, no 1/P, no zero diagonal), whose weights are then exactly {@code Σ t tᵀ} accumulated
+   * as the core's own training accumulates it. Empty for an empty partition, so that no zero matrix
    * is ever shipped.
    */
   static Iterator<float[]> dense(Iterator<float[]> it, int n, float rho, boolean centre) {
@@ -63,20 +69,19 @@ final class PartialSums {
     }
     int chunk = chunkRows(n);
     float[] buf = new float[chunk * n];
-    DenseWeights acc = DenseWeights.zeros(n);
+    AmariHopfieldNetwork acc = AmariHopfieldNetwork.create(n, Dynamics.DEFAULT, WeightsMode.DENSE);
     int k;
     while ((k = fill(it, n, rho, centre, buf, chunk)) > 0) {
       float[] t = k == chunk ? buf : Arrays.copyOf(buf, k * n);
       int rows = k;
-      // Spark runs one task per core already: the kernel stays on this task's thread
-      Kernels.sequentially(
-          () -> {
-            acc.plusGram(t, rows, 0f, 1f, false, null);
-            return null;
-          });
+      OnTaskThread.run(() -> RAW_SUM.train(acc, PatternBlock.ofRows(t, rows, n), false, null));
     }
-    return List.of(acc.toDenseArray()).iterator();
+    return List.of(acc.weightMatrix()).iterator();
   }
+
+  /** {@code W <- W + Σ x xᵀ}: the Hebbian rule with every option off. */
+  private static final HebbianRule RAW_SUM =
+      HebbianRule.hebbian(new HebbianOptions(false, false, false, false));
 
   /** {@code a += b}, element-wise; returns {@code a}. */
   static float[] add(float[] a, float[] b) {

@@ -5,6 +5,7 @@ import io.engram.learning.HebbianOptions;
 import io.engram.learning.HebbianRule;
 import io.engram.learning.HebbianSums;
 import io.engram.learning.PatternBlock;
+import io.engram.learning.PatternStats;
 import io.engram.network.AmariHopfieldNetwork;
 import io.engram.network.TrainingRecord;
 import java.io.IOException;
@@ -13,6 +14,7 @@ import java.nio.file.Path;
 import java.util.Iterator;
 import java.util.List;
 import java.util.Objects;
+import java.util.function.IntFunction;
 import org.apache.spark.api.java.JavaRDD;
 import scala.Tuple2;
 
@@ -92,27 +94,41 @@ public final class SparkHebbian {
       JavaRDD<float[]> patterns,
       Strategy strategy) {
     Objects.requireNonNull(network, "network");
+    return train(n -> network, rule, patterns, strategy);
+  }
+
+  /**
+   * {@link #train(AmariHopfieldNetwork, HebbianRule, JavaRDD, Strategy)} on the network that {@code
+   * network} gives for the pattern length N, asked once the statistics pass has found N (never for
+   * an empty RDD or invalid patterns).
+   */
+  static TrainingRecord train(
+      IntFunction<AmariHopfieldNetwork> network,
+      HebbianRule rule,
+      JavaRDD<float[]> patterns,
+      Strategy strategy) {
     Objects.requireNonNull(rule, "rule");
     Objects.requireNonNull(strategy, "strategy");
     HebbianOptions o = rule.hebbianOptions();
     PatternStats stats = stats(patterns, o);
-    if (stats.rows == 0) {
+    if (stats.count() == 0) {
       return null;
     }
-    int p = (int) stats.rows;
-    int n = stats.n;
+    int p = (int) stats.count();
+    int n = stats.length();
+    AmariHopfieldNetwork net = network.apply(n);
     if (strategy == Strategy.COLLECT
         || strategy == Strategy.AUTO && 2L * p <= n && (long) p * n <= AUTO_COLLECT_MAX_VALUES) {
       List<float[]> rows = patterns.collect();
-      return rule.train(network, PatternBlock.of(rows), o.preserveOnResize(), null);
+      return rule.train(net, PatternBlock.of(rows), o.preserveOnResize(), null);
     }
-    float rho = stats.rho(o.subtractMean());
+    float rho = o.subtractMean() ? stats.mean() : 0f;
     boolean centre = o.subtractMean();
     float[] sums =
         patterns
             .mapPartitions(it -> PartialSums.dense(it, n, rho, centre))
             .treeReduce(PartialSums::add, TREE_DEPTH);
-    return HebbianSums.apply(network, rule, sums, n, p, rho, o.preserveOnResize());
+    return HebbianSums.apply(net, rule, sums, n, p, rho, o.preserveOnResize());
   }
 
   /**
@@ -142,12 +158,12 @@ public final class SparkHebbian {
     }
     HebbianOptions o = rule.hebbianOptions();
     PatternStats stats = stats(patterns, o);
-    if (stats.rows == 0) {
+    if (stats.count() == 0) {
       return null;
     }
-    int p = (int) stats.rows;
-    int n = stats.n;
-    float rho = stats.rho(o.subtractMean());
+    int p = (int) stats.count();
+    int n = stats.length();
+    float rho = o.subtractMean() ? stats.mean() : 0f;
     boolean centre = o.subtractMean();
     int g = BlockedWeights.gridSize(n, blockSize);
     int blocks = (int) Math.min(Integer.MAX_VALUE, (long) g * (g + 1) / 2);
@@ -217,13 +233,15 @@ public final class SparkHebbian {
    */
   private static PatternStats stats(JavaRDD<float[]> patterns, HebbianOptions o) {
     Objects.requireNonNull(patterns, "patterns");
-    PatternStats s =
+    PartitionStats part =
         patterns
-            .mapPartitionsWithIndex((i, it) -> List.of(PatternStats.of(i, it)).iterator(), false)
-            .fold(new PatternStats(), PatternStats::merge);
-    s.throwIfInvalid();
-    if (s.rows > 0) {
-      HebbianRule.checkMagnitude(s.maxAbsCentred(s.rho(o.subtractMean())), s.rows);
+            .mapPartitionsWithIndex((i, it) -> List.of(PartitionStats.of(i, it)).iterator(), false)
+            .fold(new PartitionStats(), PartitionStats::merge);
+    part.throwIfInvalid();
+    PatternStats s = part.stats;
+    if (s.count() > 0) {
+      float rho = o.subtractMean() ? s.mean() : 0f;
+      HebbianRule.checkMagnitude(s.maxAbsDeviation(rho), s.count());
     }
     return s;
   }

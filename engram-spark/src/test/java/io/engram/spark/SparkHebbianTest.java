@@ -19,7 +19,6 @@ import java.util.Arrays;
 import java.util.List;
 import org.apache.spark.api.java.JavaRDD;
 import org.apache.spark.api.java.JavaSparkContext;
-import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -33,12 +32,7 @@ class SparkHebbianTest {
 
   @BeforeAll
   static void start() {
-    sc = LocalSpark.start("SparkHebbianTest");
-  }
-
-  @AfterAll
-  static void stop() {
-    sc.stop();
+    sc = LocalSpark.context();
   }
 
   private static JavaRDD<float[]> rdd(float[][] x, int partitions) {

@@ -3,6 +3,7 @@ package io.engram.spark;
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.engram.learning.HebbianOptions;
 import io.engram.learning.HebbianRule;
@@ -20,7 +21,6 @@ import java.util.Iterator;
 import java.util.List;
 import java.util.SplittableRandom;
 import org.apache.spark.api.java.JavaSparkContext;
-import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import scala.Tuple2;
@@ -34,7 +34,7 @@ class SparkRecallTest {
 
   @BeforeAll
   static void start() {
-    sc = LocalSpark.start("SparkRecallTest");
+    sc = LocalSpark.context();
     int n = 48;
     float[][] stored = LocalSpark.patterns(4, n, true, 11);
     net = AmariHopfieldNetwork.create(n);
@@ -48,11 +48,6 @@ class SparkRecallTest {
         cues[q][i] = -cues[q][i];
       }
     }
-  }
-
-  @AfterAll
-  static void stop() {
-    sc.stop();
   }
 
   private static void assertSame(List<RecallResult> want, List<RecalledState> got) {
@@ -174,5 +169,20 @@ class SparkRecallTest {
     assertThrows(
         IllegalArgumentException.class,
         () -> SparkRecall.recall(net, sc.parallelize(Arrays.asList(cues), 2), badOrder));
+    // a bad query fails its task, named by its id
+    float[][] bad = cues.clone();
+    bad[3] = new float[5];
+    Exception e =
+        assertThrows(
+            Exception.class,
+            () ->
+                SparkRecall.recall(
+                        net, sc.parallelize(Arrays.asList(bad), 2), RecallOptions.defaults())
+                    .count());
+    String all = "";
+    for (Throwable t = e; t != null; t = t.getCause()) {
+      all += t.getMessage() + " | ";
+    }
+    assertTrue(all.contains("query 3 has length 5, expected N = 48"), all);
   }
 }

@@ -1,0 +1,161 @@
+package io.engram.spark;
+
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.List;
+import java.util.Locale;
+import org.apache.spark.ml.linalg.SQLDataTypes;
+import org.apache.spark.ml.linalg.Vector;
+import org.apache.spark.ml.linalg.Vectors;
+import org.apache.spark.sql.Row;
+import org.apache.spark.sql.types.ArrayType;
+import org.apache.spark.sql.types.DataType;
+import org.apache.spark.sql.types.DataTypes;
+import org.apache.spark.sql.types.NumericType;
+import org.apache.spark.sql.types.StructField;
+import org.apache.spark.sql.types.StructType;
+
+/**
+ * The features column and the output columns: which input types are accepted, the output schema,
+ * and the conversion of one row's value to the float32 vector the core works on and back.
+ */
+final class FeatureColumns {
+
+  /** The accepted types of the features column. */
+  enum Kind {
+    /** {@code array<float>}: used as is; the state comes back as {@code array<float>}. */
+    FLOAT_ARRAY,
+    /** {@code array<double>}: rounded to float32; the state comes back as {@code array<double>}. */
+    DOUBLE_ARRAY,
+    /**
+     * An array of another numeric type (byte to long, decimal); the state is {@code array<float>}.
+     */
+    NUMERIC_ARRAY,
+    /** An ML {@link Vector} (dense or sparse); the state comes back as a dense vector. */
+    VECTOR;
+
+    DataType outputType() {
+      return switch (this) {
+        case DOUBLE_ARRAY -> DataTypes.createArrayType(DataTypes.DoubleType, false);
+        case VECTOR -> SQLDataTypes.VectorType();
+        default -> DataTypes.createArrayType(DataTypes.FloatType, false);
+      };
+    }
+  }
+
+  private FeatureColumns() {}
+
+  /**
+   * The kind of the column {@code name} of {@code schema}.
+   *
+   * @throws IllegalArgumentException if there is no such column, or its type is not accepted
+   */
+  static Kind kindOf(StructType schema, String name) {
+    if (!Arrays.asList(schema.fieldNames()).contains(name)) {
+      throw new IllegalArgumentException(
+          "Column "
+              + name
+              + " does not exist; the columns are: "
+              + String.join(", ", schema.fieldNames()));
+    }
+    DataType t = schema.apply(name).dataType();
+    if (t.equals(SQLDataTypes.VectorType())) {
+      return Kind.VECTOR;
+    }
+    if (t instanceof ArrayType a && a.elementType() instanceof NumericType e) {
+      if (e.equals(DataTypes.FloatType)) {
+        return Kind.FLOAT_ARRAY;
+      }
+      return e.equals(DataTypes.DoubleType) ? Kind.DOUBLE_ARRAY : Kind.NUMERIC_ARRAY;
+    }
+    throw new IllegalArgumentException(
+        "Column "
+            + name
+            + " must be of type array<float>, array<double> (or another numeric array) or vector,"
+            + " but was actually of type "
+            + t.catalogString()
+            + ".");
+  }
+
+  /**
+   * The schema after transform: {@code schema} plus the output columns that are not empty.
+   *
+   * @throws IllegalArgumentException if an output column exists already, two output columns have
+   *     the same name, or the prediction column is empty
+   */
+  static StructType outputSchema(StructType schema, HopfieldMemoryParams p, Kind kind) {
+    if (p.getPredictionCol().isEmpty()) {
+      throw new IllegalArgumentException(p.uid() + ": predictionCol must not be empty");
+    }
+    List<String> taken = new ArrayList<>();
+    for (String f : schema.fieldNames()) {
+      taken.add(f.toLowerCase(Locale.ROOT));
+    }
+    StructType out = schema;
+    out = add(out, taken, p.getPredictionCol(), kind.outputType());
+    out = add(out, taken, p.getStepsCol(), DataTypes.IntegerType);
+    out = add(out, taken, p.getConvergedCol(), DataTypes.BooleanType);
+    out = add(out, taken, p.getEnergyCol(), DataTypes.DoubleType);
+    return out;
+  }
+
+  private static StructType add(StructType s, List<String> taken, String name, DataType type) {
+    if (name.isEmpty()) {
+      return s;
+    }
+    // Spark resolves column names case-insensitively by default: compare them so
+    if (taken.contains(name.toLowerCase(Locale.ROOT))) {
+      throw new IllegalArgumentException("Output column " + name + " already exists.");
+    }
+    taken.add(name.toLowerCase(Locale.ROOT));
+    return s.add(new StructField(name, type, false, org.apache.spark.sql.types.Metadata.empty()));
+  }
+
+  /**
+   * The float32 values of field {@code i} of {@code row}, or null for a null value.
+   *
+   * @throws IllegalArgumentException for a null element of an array
+   */
+  static float[] toFloats(Row row, int i, Kind kind) {
+    if (row.isNullAt(i)) {
+      return null;
+    }
+    Object v = row.get(i);
+    if (kind == Kind.VECTOR) {
+      double[] d = ((Vector) v).toArray();
+      float[] f = new float[d.length];
+      for (int k = 0; k < d.length; k++) {
+        f[k] = (float) d[k];
+      }
+      return f;
+    }
+    if (v instanceof scala.collection.mutable.ArraySeq.ofFloat a) {
+      return a.array();
+    }
+    if (v instanceof scala.collection.immutable.ArraySeq.ofFloat a) {
+      return a.unsafeArray();
+    }
+    List<Object> list = row.getList(i);
+    float[] f = new float[list.size()];
+    int k = 0;
+    for (Object e : list) {
+      if (e == null) {
+        throw new IllegalArgumentException("null at index " + k + " of an array");
+      }
+      f[k++] = ((Number) e).floatValue();
+    }
+    return f;
+  }
+
+  /** The state as a value of the output column's type. */
+  static Object toOutput(float[] state, Kind kind) {
+    if (kind == Kind.FLOAT_ARRAY || kind == Kind.NUMERIC_ARRAY) {
+      return state;
+    }
+    double[] d = new double[state.length];
+    for (int k = 0; k < d.length; k++) {
+      d[k] = state[k];
+    }
+    return kind == Kind.VECTOR ? Vectors.dense(d) : d;
+  }
+}

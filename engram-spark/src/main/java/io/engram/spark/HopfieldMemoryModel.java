@@ -1,0 +1,559 @@
+package io.engram.spark;
+
+import io.engram.network.AmariHopfieldNetwork;
+import io.engram.network.Dynamics;
+import io.engram.network.RecallResult;
+import java.io.IOException;
+import java.io.ObjectInputStream;
+import java.io.ObjectOutputStream;
+import java.util.Iterator;
+import java.util.Objects;
+import org.apache.hadoop.conf.Configuration;
+import org.apache.spark.TaskContext;
+import org.apache.spark.api.java.JavaRDD;
+import org.apache.spark.api.java.JavaSparkContext;
+import org.apache.spark.api.java.function.MapPartitionsFunction;
+import org.apache.spark.ml.Model;
+import org.apache.spark.ml.param.BooleanParam;
+import org.apache.spark.ml.param.DoubleParam;
+import org.apache.spark.ml.param.IntParam;
+import org.apache.spark.ml.param.LongParam;
+import org.apache.spark.ml.param.Param;
+import org.apache.spark.ml.param.ParamMap;
+import org.apache.spark.ml.util.DefaultParamsReader;
+import org.apache.spark.ml.util.DefaultParamsWriter;
+import org.apache.spark.ml.util.Identifiable;
+import org.apache.spark.ml.util.MLReader;
+import org.apache.spark.ml.util.MLWritable;
+import org.apache.spark.ml.util.MLWriter;
+import org.apache.spark.sql.Dataset;
+import org.apache.spark.sql.Encoders;
+import org.apache.spark.sql.Row;
+import org.apache.spark.sql.RowFactory;
+import org.apache.spark.sql.types.StructType;
+import scala.Option;
+import scala.Tuple2;
+
+/**
+ * A trained associative memory as a Spark ML {@link org.apache.spark.ml.Transformer}: {@link
+ * #transform} recalls every row's features column and adds the recalled state ({@code
+ * predictionCol}), the steps ({@code stepsCol}), whether recall converged ({@code convergedCol})
+ * and the energy ({@code energyCol}); the other columns pass through. Results equal the core's
+ * {@link AmariHopfieldNetwork#recallBatch} over the rows in order.
+ *
+ * <p>Made by {@link HopfieldMemory#fit}, read with {@link #load} from a directory that {@code
+ * model.write().save(dir)} wrote, or from a bare Engram model file ({@code engram train --out
+ * model.npz}), or wrapped around a network trained with the core ({@link #of}). The saved directory
+ * holds Spark's {@code metadata/} and {@code data/model.npz}, the very model file {@code engram
+ * train} writes: {@code engram inspect} and {@code numpy.load} open it.
+ *
+ * <p>Recall runs where the rows lie: the network is broadcast once per transform as its model
+ * file's bytes and decoded once per executor JVM; 256 rows at a time go through the core's batch
+ * kernel. The dynamics parameters default to the network's own settings; setting one overrides it
+ * for recall, as the flags of {@code engram recall} do. With a seeded random asynchronous order,
+ * each row's permutations depend on its index in the dataset (as a query's do on its position in
+ * {@code engram recall}); the index comes from {@code zipWithIndex}, which runs one extra job to
+ * count the rows of each partition. A row whose features are null, of a length other than N or not
+ * finite fails the job with an {@link IllegalArgumentException} naming the row.
+ *
+ * <p>The model never changes its network; transform may run from several threads.
+ */
+public final class HopfieldMemoryModel extends Model<HopfieldMemoryModel>
+    implements HopfieldMemoryParams, MLWritable {
+  private static final long serialVersionUID = 1L;
+
+  private final String uid;
+  private transient AmariHopfieldNetwork network; // never mutated; serialised as its model file
+
+  private final Param<String> featuresCol;
+  private final Param<String> predictionCol;
+  private final Param<String> stepsCol;
+  private final Param<String> convergedCol;
+  private final Param<String> energyCol;
+  private final IntParam maxIter;
+  private final DoubleParam tol;
+  private final Param<String> memory;
+  private final Param<String> rule;
+  private final BooleanParam subtractMean;
+  private final BooleanParam zeroDiagonal;
+  private final BooleanParam normalize;
+  private final BooleanParam preserveOnResize;
+  private final Param<String> weights;
+  private final Param<String> activation;
+  private final DoubleParam temperature;
+  private final DoubleParam threshold;
+  private final Param<String> update;
+  private final LongParam seed;
+
+  HopfieldMemoryModel(String uid, AmariHopfieldNetwork network) {
+    this.uid = Objects.requireNonNull(uid, "uid");
+    this.network = Objects.requireNonNull(network, "network");
+    featuresCol = MemoryParams.featuresCol(this);
+    predictionCol = MemoryParams.predictionCol(this);
+    stepsCol = MemoryParams.stepsCol(this);
+    convergedCol = MemoryParams.convergedCol(this);
+    energyCol = MemoryParams.energyCol(this);
+    maxIter = MemoryParams.maxIter(this);
+    tol = MemoryParams.tol(this);
+    memory = MemoryParams.memory(this);
+    rule = MemoryParams.rule(this);
+    subtractMean = MemoryParams.subtractMean(this);
+    zeroDiagonal = MemoryParams.zeroDiagonal(this);
+    normalize = MemoryParams.normalize(this);
+    preserveOnResize = MemoryParams.preserveOnResize(this);
+    weights = MemoryParams.weights(this);
+    activation = MemoryParams.activation(this);
+    temperature = MemoryParams.temperature(this);
+    threshold = MemoryParams.threshold(this);
+    update = MemoryParams.update(this);
+    seed = MemoryParams.seed(this);
+    MemoryParams.setDefaults(this);
+    MemoryParams.setNetworkDefaults(this, network);
+  }
+
+  /**
+   * A model around a copy of {@code network} (trained with the core, say), with a random uid.
+   *
+   * @throws NullPointerException if the network is null
+   */
+  public static HopfieldMemoryModel of(AmariHopfieldNetwork network) {
+    Objects.requireNonNull(network, "network");
+    return new HopfieldMemoryModel(
+        Identifiable.randomUID("HopfieldMemoryModel"),
+        BroadcastNetwork.decode(BroadcastNetwork.modelBytes(network)));
+  }
+
+  @Override
+  public String uid() {
+    return uid;
+  }
+
+  /** N, the number of neurons (the length of every pattern and cue). */
+  public int numNeurons() {
+    return network.numNeurons();
+  }
+
+  /** A copy of the trained network (changing it does not change the model). */
+  public AmariHopfieldNetwork network() {
+    return BroadcastNetwork.decode(BroadcastNetwork.modelBytes(network));
+  }
+
+  /** The network itself, for this package's readers (never to be mutated). */
+  AmariHopfieldNetwork sharedNetwork() {
+    return network;
+  }
+
+  // ---- transform ----
+
+  @Override
+  public StructType transformSchema(StructType schema) {
+    MemoryParams.checkDynamics(this);
+    FeatureColumns.Kind kind = FeatureColumns.kindOf(schema, getFeaturesCol());
+    return FeatureColumns.outputSchema(schema, this, kind);
+  }
+
+  @Override
+  public Dataset<Row> transform(Dataset<?> dataset) {
+    StructType out = transformSchema(dataset.schema());
+    Dataset<Row> df = dataset.toDF();
+    FeatureColumns.Kind kind = FeatureColumns.kindOf(df.schema(), getFeaturesCol());
+    Dynamics d = MemoryParams.dynamics(this, network.dynamics());
+    SparkRecall.checkOrder(d, network.numNeurons());
+    RecallSpec spec = MemoryParams.recallSpec(this, d);
+    JavaSparkContext sc = JavaSparkContext.fromSparkContext(df.sparkSession().sparkContext());
+    RowRecall f =
+        new RowRecall(
+            BroadcastNetwork.of(sc, network, d),
+            spec,
+            df.schema().fieldIndex(getFeaturesCol()),
+            getFeaturesCol(),
+            kind,
+            !getStepsCol().isEmpty(),
+            !getConvergedCol().isEmpty(),
+            !getEnergyCol().isEmpty());
+    if (!spec.randomOrder()) {
+      return df.mapPartitions(f, Encoders.row(out));
+    }
+    JavaRDD<Row> rows = df.javaRDD().zipWithIndex().mapPartitions(f::callIndexed, true);
+    return df.sparkSession().createDataFrame(rows, out);
+  }
+
+  /** Recall of one partition of rows (serialisable: no reference to the model). */
+  private static final class RowRecall implements MapPartitionsFunction<Row, Row> {
+    private static final long serialVersionUID = 1L;
+
+    private final BroadcastNetwork net;
+    private final RecallSpec spec;
+    private final int column;
+    private final String columnName;
+    private final FeatureColumns.Kind kind;
+    private final boolean steps;
+    private final boolean converged;
+    private final boolean energy;
+
+    RowRecall(
+        BroadcastNetwork net,
+        RecallSpec spec,
+        int column,
+        String columnName,
+        FeatureColumns.Kind kind,
+        boolean steps,
+        boolean converged,
+        boolean energy) {
+      this.net = net;
+      this.spec = spec;
+      this.column = column;
+      this.columnName = columnName;
+      this.kind = kind;
+      this.steps = steps;
+      this.converged = converged;
+      this.energy = energy;
+    }
+
+    @Override
+    public Iterator<Row> call(Iterator<Row> rows) {
+      long[] next = {0};
+      return callIndexed(
+          new Iterator<>() {
+            @Override
+            public boolean hasNext() {
+              return rows.hasNext();
+            }
+
+            @Override
+            public Tuple2<Row, Long> next() {
+              return new Tuple2<>(rows.next(), next[0]++);
+            }
+          },
+          false);
+    }
+
+    Iterator<Row> callIndexed(Iterator<Tuple2<Row, Long>> rows) {
+      return callIndexed(rows, true);
+    }
+
+    /**
+     * @param global whether the indices are the rows' indices in the dataset (else in the
+     *     partition)
+     */
+    private Iterator<Row> callIndexed(Iterator<Tuple2<Row, Long>> rows, boolean global) {
+      AmariHopfieldNetwork network = net.network();
+      int n = network.numNeurons();
+      TaskContext task = TaskContext.get();
+      String partition = task == null ? "" : " of partition " + task.partitionId();
+      return PartitionRecall.recall(
+          network,
+          spec,
+          rows,
+          r -> cue(r._1(), r._2(), global ? "" : partition, n),
+          Tuple2::_2,
+          this::output);
+    }
+
+    private float[] cue(Row row, long index, String partition, int n) {
+      String where = "row " + index + partition + ": column " + columnName;
+      float[] c;
+      try {
+        c = FeatureColumns.toFloats(row, column, kind);
+      } catch (IllegalArgumentException e) {
+        throw new IllegalArgumentException(where + " has " + e.getMessage(), e);
+      }
+      if (c == null) {
+        throw new IllegalArgumentException(where + " is null");
+      }
+      if (c.length != n) {
+        throw new IllegalArgumentException(
+            where + " has length " + c.length + ", expected N = " + n);
+      }
+      for (int i = 0; i < c.length; i++) {
+        if (!Float.isFinite(c[i])) {
+          throw new IllegalArgumentException(
+              where + " has a non-finite value " + c[i] + " at index " + i);
+        }
+      }
+      return c;
+    }
+
+    private Row output(Tuple2<Row, Long> in, RecallResult r) {
+      Row row = in._1();
+      int w = row.length();
+      Object[] v = new Object[w + 1 + (steps ? 1 : 0) + (converged ? 1 : 0) + (energy ? 1 : 0)];
+      for (int i = 0; i < w; i++) {
+        v[i] = row.get(i);
+      }
+      v[w++] = FeatureColumns.toOutput(r.state(), kind);
+      if (steps) {
+        v[w++] = r.steps();
+      }
+      if (converged) {
+        v[w++] = r.converged();
+      }
+      if (energy) {
+        v[w] = (double) r.energy();
+      }
+      return RowFactory.create(v);
+    }
+  }
+
+  // ---- Params ----
+
+  @Override
+  public HopfieldMemoryModel copy(ParamMap extra) {
+    HopfieldMemoryModel m = copyValues(new HopfieldMemoryModel(uid, network), extra);
+    return m.setParent(parent());
+  }
+
+  @Override
+  public String toString() {
+    return "HopfieldMemoryModel: uid="
+        + uid
+        + ", N="
+        + network.numNeurons()
+        + ", weights="
+        + network.weightsMode().id()
+        + ", stored patterns="
+        + network.storedPatterns()
+        + ", training calls="
+        + network.history().size();
+  }
+
+  @Override
+  public Param<String> featuresCol() {
+    return featuresCol;
+  }
+
+  @Override
+  public Param<String> predictionCol() {
+    return predictionCol;
+  }
+
+  @Override
+  public Param<String> stepsCol() {
+    return stepsCol;
+  }
+
+  @Override
+  public Param<String> convergedCol() {
+    return convergedCol;
+  }
+
+  @Override
+  public Param<String> energyCol() {
+    return energyCol;
+  }
+
+  @Override
+  public IntParam maxIter() {
+    return maxIter;
+  }
+
+  @Override
+  public DoubleParam tol() {
+    return tol;
+  }
+
+  @Override
+  public Param<String> memory() {
+    return memory;
+  }
+
+  @Override
+  public Param<String> rule() {
+    return rule;
+  }
+
+  @Override
+  public BooleanParam subtractMean() {
+    return subtractMean;
+  }
+
+  @Override
+  public BooleanParam zeroDiagonal() {
+    return zeroDiagonal;
+  }
+
+  @Override
+  public BooleanParam normalize() {
+    return normalize;
+  }
+
+  @Override
+  public BooleanParam preserveOnResize() {
+    return preserveOnResize;
+  }
+
+  @Override
+  public Param<String> weights() {
+    return weights;
+  }
+
+  @Override
+  public Param<String> activation() {
+    return activation;
+  }
+
+  @Override
+  public DoubleParam temperature() {
+    return temperature;
+  }
+
+  @Override
+  public DoubleParam threshold() {
+    return threshold;
+  }
+
+  @Override
+  public Param<String> update() {
+    return update;
+  }
+
+  @Override
+  public LongParam seed() {
+    return seed;
+  }
+
+  /** Sets {@link #featuresCol()}. */
+  public HopfieldMemoryModel setFeaturesCol(String v) {
+    set(featuresCol, v);
+    return this;
+  }
+
+  /** Sets {@link #predictionCol()}. */
+  public HopfieldMemoryModel setPredictionCol(String v) {
+    set(predictionCol, v);
+    return this;
+  }
+
+  /** Sets {@link #stepsCol()}. */
+  public HopfieldMemoryModel setStepsCol(String v) {
+    set(stepsCol, v);
+    return this;
+  }
+
+  /** Sets {@link #convergedCol()}. */
+  public HopfieldMemoryModel setConvergedCol(String v) {
+    set(convergedCol, v);
+    return this;
+  }
+
+  /** Sets {@link #energyCol()}. */
+  public HopfieldMemoryModel setEnergyCol(String v) {
+    set(energyCol, v);
+    return this;
+  }
+
+  /** Sets {@link #maxIter()}. */
+  public HopfieldMemoryModel setMaxIter(int v) {
+    set(maxIter, v);
+    return this;
+  }
+
+  /** Sets {@link #tol()}. */
+  public HopfieldMemoryModel setTol(double v) {
+    set(tol, v);
+    return this;
+  }
+
+  /** Overrides the network's activation for recall. */
+  public HopfieldMemoryModel setActivation(String v) {
+    set(activation, v);
+    return this;
+  }
+
+  /** Overrides the network's temperature for recall. */
+  public HopfieldMemoryModel setTemperature(double v) {
+    set(temperature, v);
+    return this;
+  }
+
+  /** Overrides the network's threshold for recall. */
+  public HopfieldMemoryModel setThreshold(double v) {
+    set(threshold, v);
+    return this;
+  }
+
+  /** Overrides the network's update mode for recall. */
+  public HopfieldMemoryModel setUpdate(String v) {
+    set(update, v);
+    return this;
+  }
+
+  /** Recall with a random asynchronous order from this seed. */
+  public HopfieldMemoryModel setSeed(long v) {
+    set(seed, v);
+    return this;
+  }
+
+  // ---- persistence ----
+
+  /**
+   * Writes Spark's {@code metadata/} (the parameters) and {@code data/model.npz} (the network's
+   * Engram model file, byte for byte what {@code engram train} writes).
+   */
+  @Override
+  public MLWriter write() {
+    return new Writer(this);
+  }
+
+  /** A reader for {@link #load}'s inputs. */
+  public static MLReader<HopfieldMemoryModel> read() {
+    return new Reader();
+  }
+
+  /**
+   * Reads a model: a directory that {@code write().save} wrote, or a bare Engram model file ({@code
+   * engram train --out model.npz}), on any file system Spark reaches.
+   *
+   * @throws java.io.UncheckedIOException naming the file, if it cannot be read or is not a valid
+   *     model
+   */
+  public static HopfieldMemoryModel load(String path) {
+    return read().load(path);
+  }
+
+  private static final class Writer extends MLWriter {
+    private final HopfieldMemoryModel model;
+
+    Writer(HopfieldMemoryModel model) {
+      this.model = model;
+    }
+
+    @Override
+    public void saveImpl(String path) {
+      DefaultParamsWriter.saveMetadata(model, path, sparkSession());
+      ModelFiles.write(sc().hadoopConfiguration(), path, model.network);
+    }
+  }
+
+  private static final class Reader extends MLReader<HopfieldMemoryModel> {
+    @Override
+    public HopfieldMemoryModel load(String path) {
+      Configuration conf = sc().hadoopConfiguration();
+      if (!ModelFiles.isDirectory(conf, path)) {
+        return new HopfieldMemoryModel(
+            Identifiable.randomUID("HopfieldMemoryModel"), ModelFiles.read(conf, path));
+      }
+      DefaultParamsReader.Metadata meta =
+          DefaultParamsReader.loadMetadata(
+              path, sparkSession(), HopfieldMemoryModel.class.getName());
+      AmariHopfieldNetwork net =
+          ModelFiles.read(conf, new org.apache.hadoop.fs.Path(path, ModelFiles.MODEL).toString());
+      HopfieldMemoryModel model = new HopfieldMemoryModel(meta.uid(), net);
+      meta.getAndSetParams(model, Option.empty());
+      return model;
+    }
+  }
+
+  private void writeObject(ObjectOutputStream out) throws IOException {
+    out.defaultWriteObject();
+    byte[] npz = BroadcastNetwork.modelBytes(network);
+    out.writeInt(npz.length);
+    out.write(npz);
+  }
+
+  private void readObject(ObjectInputStream in) throws IOException, ClassNotFoundException {
+    in.defaultReadObject();
+    byte[] npz = in.readNBytes(in.readInt());
+    network = BroadcastNetwork.decode(npz);
+  }
+}

@@ -1,0 +1,180 @@
+package io.engram.spark;
+
+import org.apache.spark.ml.param.BooleanParam;
+import org.apache.spark.ml.param.DoubleParam;
+import org.apache.spark.ml.param.IntParam;
+import org.apache.spark.ml.param.LongParam;
+import org.apache.spark.ml.param.Param;
+import org.apache.spark.ml.param.Params;
+
+/**
+ * The parameters that {@link HopfieldMemory} and {@link HopfieldMemoryModel} share, with their
+ * getters. Each parameter names the {@code engram} command-line option it mirrors; {@code
+ * explainParams()} prints them all with their current values. The model keeps the training
+ * parameters it was fitted with (for a model read from a bare model file, those of its last
+ * training call) for reference; transform uses the columns, the recall limits and the dynamics,
+ * whose values on a model default to the network's own and, when set, override them for recall (as
+ * the flags of {@code engram recall} do).
+ */
+public interface HopfieldMemoryParams extends Params {
+
+  /** Input column: one pattern (fit) or cue (transform) per row. Default {@code features}. */
+  Param<String> featuresCol();
+
+  /** Output column: the recalled state. Default {@code prediction}. */
+  Param<String> predictionCol();
+
+  /** Output column: update steps per query (int); empty for none. Default {@code steps}. */
+  Param<String> stepsCol();
+
+  /**
+   * Output column: whether recall converged (boolean); empty for none. Default {@code converged}.
+   */
+  Param<String> convergedCol();
+
+  /**
+   * Output column: the energy of the recalled state (double); empty for none. Default {@code
+   * energy}.
+   */
+  Param<String> energyCol();
+
+  /** At most this many update steps per query (≥ 0). Default 20. */
+  IntParam maxIter();
+
+  /** Energy-change tolerance (≥ 0; 0: off). Default 0. */
+  DoubleParam tol();
+
+  /** Memory kind: {@code classical} or {@code modern}. Default {@code classical}. */
+  Param<String> memory();
+
+  /**
+   * Learning rule: {@code hebbian}, {@code anti-hebbian}, {@code pseudo-inverse}, {@code storkey}.
+   * Default {@code hebbian}.
+   */
+  Param<String> rule();
+
+  /** Centre the patterns by their mean before the update. Default true. */
+  BooleanParam subtractMean();
+
+  /** Set the diagonal of W to 0 after the update. Default true. */
+  BooleanParam zeroDiagonal();
+
+  /** Divide the update by the number of patterns P. Default true. */
+  BooleanParam normalize();
+
+  /** Keep the top-left block of W when N changes. Default true. */
+  BooleanParam preserveOnResize();
+
+  /** Weight representation: {@code auto}, {@code dense}, {@code low-rank}. Default {@code auto}. */
+  Param<String> weights();
+
+  /** Activation: {@code sign}, {@code tanh}, {@code sigmoid}. Default {@code sign}. */
+  Param<String> activation();
+
+  /** Temperature T > 0 of tanh and sigmoid. Default 1. */
+  DoubleParam temperature();
+
+  /** Threshold θ. Default 0. */
+  DoubleParam threshold();
+
+  /** Update mode: {@code sync} or {@code async}. Default {@code sync}. */
+  Param<String> update();
+
+  /** Seed of the random asynchronous order; setting it implies {@code async}. Default 0. */
+  LongParam seed();
+
+  /** The value of {@link #featuresCol()} (set, or its default). */
+  default String getFeaturesCol() {
+    return $(featuresCol());
+  }
+
+  /** The value of {@link #predictionCol()} (set, or its default). */
+  default String getPredictionCol() {
+    return $(predictionCol());
+  }
+
+  /** The value of {@link #stepsCol()} (set, or its default). */
+  default String getStepsCol() {
+    return $(stepsCol());
+  }
+
+  /** The value of {@link #convergedCol()} (set, or its default). */
+  default String getConvergedCol() {
+    return $(convergedCol());
+  }
+
+  /** The value of {@link #energyCol()} (set, or its default). */
+  default String getEnergyCol() {
+    return $(energyCol());
+  }
+
+  /** The value of {@link #maxIter()} (set, or its default). */
+  default int getMaxIter() {
+    return (Integer) $(maxIter());
+  }
+
+  /** The value of {@link #tol()} (set, or its default). */
+  default double getTol() {
+    return (Double) $(tol());
+  }
+
+  /** The value of {@link #memory()} (set, or its default). */
+  default String getMemory() {
+    return $(memory());
+  }
+
+  /** The value of {@link #rule()} (set, or its default). */
+  default String getRule() {
+    return $(rule());
+  }
+
+  /** The value of {@link #subtractMean()} (set, or its default). */
+  default boolean getSubtractMean() {
+    return (Boolean) $(subtractMean());
+  }
+
+  /** The value of {@link #zeroDiagonal()} (set, or its default). */
+  default boolean getZeroDiagonal() {
+    return (Boolean) $(zeroDiagonal());
+  }
+
+  /** The value of {@link #normalize()} (set, or its default). */
+  default boolean getNormalize() {
+    return (Boolean) $(normalize());
+  }
+
+  /** The value of {@link #preserveOnResize()} (set, or its default). */
+  default boolean getPreserveOnResize() {
+    return (Boolean) $(preserveOnResize());
+  }
+
+  /** The value of {@link #weights()} (set, or its default). */
+  default String getWeights() {
+    return $(weights());
+  }
+
+  /** The value of {@link #activation()} (set, or its default). */
+  default String getActivation() {
+    return $(activation());
+  }
+
+  /** The value of {@link #temperature()} (set, or its default). */
+  default double getTemperature() {
+    return (Double) $(temperature());
+  }
+
+  /** The value of {@link #threshold()} (set, or its default). */
+  default double getThreshold() {
+    return (Double) $(threshold());
+  }
+
+  /** The value of {@link #update()} (set, or its default). */
+  default String getUpdate() {
+    return $(update());
+  }
+
+  /** The value of {@link #seed()} (set, or its default). */
+  default long getSeed() {
+    return (Long) $(seed());
+  }
+}

@@ -1,0 +1,74 @@
+package io.engram.spark;
+
+import io.engram.io.ModelFile;
+import io.engram.network.AmariHopfieldNetwork;
+import java.io.IOException;
+import java.io.OutputStream;
+import java.io.UncheckedIOException;
+import java.nio.file.Files;
+import org.apache.hadoop.conf.Configuration;
+import org.apache.hadoop.fs.FileSystem;
+import org.apache.hadoop.fs.LocalFileSystem;
+import org.apache.hadoop.fs.Path;
+
+/**
+ * Engram model files on any file system Spark reaches (local, HDFS, S3, ...): a saved {@link
+ * HopfieldMemoryModel} directory holds Spark's {@code metadata/} and {@value #MODEL} (exactly the
+ * bytes {@link ModelFile#write} writes for the network), and a bare model file written by {@code
+ * engram train} loads the same way.
+ */
+final class ModelFiles {
+
+  /** The model file inside a saved model directory. */
+  static final String MODEL = "data/model.npz";
+
+  private ModelFiles() {}
+
+  /** Writes the network's model file at {@code dir/data/model.npz} (which must not exist). */
+  static void write(Configuration conf, String dir, AmariHopfieldNetwork network) {
+    Path p = new Path(dir, MODEL);
+    try {
+      FileSystem fs = p.getFileSystem(conf);
+      try (OutputStream out = fs.create(p, false)) {
+        ModelFile.builder(network).writeTo(out);
+      }
+    } catch (IOException e) {
+      throw new UncheckedIOException("writing " + p + ": " + e.getMessage(), e);
+    }
+  }
+
+  /** Whether {@code path} is a directory (a saved model) rather than a bare model file. */
+  static boolean isDirectory(Configuration conf, String path) {
+    Path p = new Path(path);
+    try {
+      return p.getFileSystem(conf).getFileStatus(p).isDirectory();
+    } catch (IOException e) {
+      throw new UncheckedIOException("reading " + p + ": " + e.getMessage(), e);
+    }
+  }
+
+  /**
+   * Reads and validates the model file at {@code path}: in place on the local file system, else
+   * through a local temporary copy.
+   *
+   * @throws UncheckedIOException naming the file, if it cannot be read or is not a valid model
+   */
+  static AmariHopfieldNetwork read(Configuration conf, String path) {
+    Path p = new Path(path);
+    try {
+      FileSystem fs = p.getFileSystem(conf);
+      if (fs instanceof LocalFileSystem local) {
+        return ModelFile.read(local.pathToFile(p).toPath());
+      }
+      java.nio.file.Path tmp = Files.createTempFile("engram-model-", ".npz");
+      try {
+        fs.copyToLocalFile(false, p, new Path(tmp.toUri()), true);
+        return ModelFile.read(tmp);
+      } finally {
+        Files.deleteIfExists(tmp);
+      }
+    } catch (IOException e) {
+      throw new UncheckedIOException("reading the model file " + p + ": " + e.getMessage(), e);
+    }
+  }
+}

@@ -1,0 +1,112 @@
+package io.engram.spark;
+
+import io.engram.network.AmariHopfieldNetwork;
+import io.engram.network.RecallOptions;
+import io.engram.network.RecallResult;
+import java.util.ArrayDeque;
+import java.util.ArrayList;
+import java.util.Iterator;
+import java.util.List;
+import java.util.NoSuchElementException;
+import java.util.function.BiFunction;
+import java.util.function.Function;
+import java.util.function.ToLongFunction;
+
+/**
+ * Recall of one partition's queries, lazily and in order: {@value #CHUNK} queries at a time through
+ * the core's batch kernel ({@link AmariHopfieldNetwork#recallBatch}: one pass over the weights
+ * serves the whole chunk), or, for a seeded random asynchronous order, one at a time as {@link
+ * AmariHopfieldNetwork#recall(float[], RecallOptions, int)} with the query's id as its batch index.
+ * Either way each result equals the core's {@code recallBatch} over all queries in id order.
+ */
+final class PartitionRecall {
+
+  /** Queries recalled together on one task. */
+  static final int CHUNK = 256;
+
+  private PartitionRecall() {}
+
+  /**
+   * @param net the network (shared, read only)
+   * @param in the partition's items
+   * @param cue an item's cue; must have length N and finite values (checked, naming {@code id})
+   * @param id an item's id: its batch index for a seeded random order, and its name in errors
+   * @param out the output for an item and its result
+   */
+  static <T, R> Iterator<R> recall(
+      AmariHopfieldNetwork net,
+      RecallSpec spec,
+      Iterator<T> in,
+      Function<T, float[]> cue,
+      ToLongFunction<T> id,
+      BiFunction<T, RecallResult, R> out) {
+    RecallOptions options = spec.toOptions();
+    int n = net.numNeurons();
+    return new Iterator<>() {
+      private final ArrayDeque<R> ready = new ArrayDeque<>();
+
+      @Override
+      public boolean hasNext() {
+        return !ready.isEmpty() || in.hasNext();
+      }
+
+      @Override
+      public R next() {
+        if (ready.isEmpty()) {
+          if (!in.hasNext()) {
+            throw new NoSuchElementException();
+          }
+          fill();
+        }
+        return ready.removeFirst();
+      }
+
+      private void fill() {
+        if (spec.randomOrder()) {
+          T item = in.next();
+          long i = id.applyAsLong(item);
+          float[] c = checked(cue.apply(item), i, n);
+          int index = spec.queryIndex(i);
+          RecallResult r = OnTaskThread.run(() -> net.recall(c, options, index));
+          ready.add(out.apply(item, r));
+          return;
+        }
+        List<T> items = new ArrayList<>(CHUNK);
+        float[][] cues = new float[CHUNK][];
+        while (in.hasNext() && items.size() < CHUNK) {
+          T item = in.next();
+          cues[items.size()] = checked(cue.apply(item), id.applyAsLong(item), n);
+          items.add(item);
+        }
+        float[][] batch =
+            items.size() == CHUNK ? cues : java.util.Arrays.copyOf(cues, items.size());
+        List<RecallResult> rs = OnTaskThread.run(() -> net.recallBatch(batch, options));
+        for (int k = 0; k < rs.size(); k++) {
+          ready.add(out.apply(items.get(k), rs.get(k)));
+        }
+      }
+    };
+  }
+
+  /**
+   * The cue, checked as the core checks it but named by the query's id.
+   *
+   * @throws IllegalArgumentException for a null cue, a length other than N, or a non-finite value
+   */
+  static float[] checked(float[] c, long id, int n) {
+    if (c == null) {
+      throw new IllegalArgumentException("query " + id + " is null");
+    }
+    if (c.length != n) {
+      throw new IllegalArgumentException(
+          "query " + id + " has length " + c.length + ", expected N = " + n);
+    }
+    for (int i = 0; i < c.length; i++) {
+      if (!Float.isFinite(c[i])) {
+        throw new IllegalArgumentException(
+            "query " + id + " has a non-finite value " + c[i] + " at index " + i);
+      }
+    }
+    return c;
+  }
+}

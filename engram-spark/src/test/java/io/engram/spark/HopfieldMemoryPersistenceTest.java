@@ -1,0 +1,225 @@
+package io.engram.spark;
+
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import io.engram.io.ModelFile;
+import io.engram.learning.HebbianOptions;
+import io.engram.learning.HebbianRule;
+import io.engram.learning.PatternBlock;
+import io.engram.network.Activation;
+import io.engram.network.AmariHopfieldNetwork;
+import io.engram.network.Dynamics;
+import io.engram.network.RecallOptions;
+import io.engram.network.UpdateMode;
+import io.engram.spark.LocalSpark.Column;
+import io.engram.weights.WeightsMode;
+import java.io.ByteArrayInputStream;
+import java.io.ByteArrayOutputStream;
+import java.io.IOException;
+import java.io.ObjectInputStream;
+import java.io.ObjectOutputStream;
+import java.io.UncheckedIOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import org.apache.spark.ml.Pipeline;
+import org.apache.spark.ml.PipelineModel;
+import org.apache.spark.ml.PipelineStage;
+import org.apache.spark.sql.Dataset;
+import org.apache.spark.sql.Row;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * Saving and loading: Spark's layout around the Engram model file, in both directions between Spark
+ * and the core's (and so the CLI's) model files, byte for byte.
+ */
+class HopfieldMemoryPersistenceTest {
+
+  private static float[][] stored;
+  private static float[][] cues;
+
+  @TempDir Path tmp;
+
+  @BeforeAll
+  static void data() {
+    LocalSpark.session();
+    stored = LocalSpark.patterns(4, 40, true, 31);
+    cues = LocalSpark.noisy(stored, 24, 7, 32);
+  }
+
+  private static String dir(Path p) {
+    return p.toAbsolutePath().toString();
+  }
+
+  @Test
+  void aSavedModelHoldsTheCoresModelFileByteForByte() throws IOException {
+    HopfieldMemoryModel model =
+        new HopfieldMemory()
+            .setRule("anti-hebbian")
+            .setActivation("tanh")
+            .setTemperature(0.25)
+            .setWeights("dense")
+            .setPredictionCol("recalled")
+            .setMaxIter(9)
+            .fit(LocalSpark.frame(stored, Column.FLOATS, 2));
+    Path saved = tmp.resolve("model");
+    model.write().save(dir(saved));
+
+    // the core, as `engram train --rule anti-hebbian --activation tanh --temperature 0.25
+    // --weights dense` does it
+    AmariHopfieldNetwork core =
+        AmariHopfieldNetwork.create(
+            40,
+            Dynamics.DEFAULT.withActivation(Activation.TANH).withTemperature(0.25),
+            WeightsMode.DENSE);
+    HebbianRule.antiHebbian(HebbianOptions.DEFAULTS)
+        .train(core, PatternBlock.of(stored), true, null);
+    Path cli = tmp.resolve("cli.npz");
+    ModelFile.write(cli, core);
+    Path npz = saved.resolve("data/model.npz");
+    assertArrayEquals(Files.readAllBytes(cli), Files.readAllBytes(npz));
+    assertTrue(Files.isDirectory(saved.resolve("metadata")));
+    assertArrayEquals(core.weightMatrix(), ModelFile.read(npz).weightMatrix());
+
+    HopfieldMemoryModel back = HopfieldMemoryModel.load(dir(saved));
+    assertEquals(model.uid(), back.uid());
+    assertEquals("recalled", back.getPredictionCol());
+    assertEquals(9, back.getMaxIter());
+    assertEquals("anti-hebbian", back.getRule());
+    assertEquals("tanh", back.getActivation());
+    assertEquals(0.25, back.getTemperature());
+    List<Row> a = model.transform(LocalSpark.frame(cues, Column.FLOATS, 2)).collectAsList();
+    List<Row> b = back.transform(LocalSpark.frame(cues, Column.FLOATS, 3)).collectAsList();
+    assertEquals(a, b);
+    HopfieldMemoryTest.assertRecalled(
+        core.recallBatch(cues, RecallOptions.defaults().withMaxIterations(9)), b, "recalled", true);
+
+    // Spark's conventions: no silent overwrite; overwrite() replaces
+    assertThrows(IOException.class, () -> model.write().save(dir(saved)));
+    back.setMaxIter(3).write().overwrite().save(dir(saved));
+    assertEquals(3, HopfieldMemoryModel.load(dir(saved)).getMaxIter());
+    assertArrayEquals(Files.readAllBytes(cli), Files.readAllBytes(npz));
+  }
+
+  @Test
+  void aCliModelFileLoadsAsAModelAndSavesBackUnchanged() throws IOException {
+    // a low-rank model with a seeded random asynchronous order, trained in two calls
+    AmariHopfieldNetwork core =
+        AmariHopfieldNetwork.create(
+            40, Dynamics.DEFAULT.withUpdateMode(UpdateMode.asynchronous(7L)), WeightsMode.AUTO);
+    HebbianOptions o = HebbianOptions.DEFAULTS.withNormalizeByPatterns(false);
+    HebbianRule.hebbian(o).train(core, PatternBlock.of(stored), true, null);
+    HebbianRule.hebbian(o).train(core, PatternBlock.of(cues[0], cues[1]), true, null);
+    Path cli = tmp.resolve("trained.npz");
+    ModelFile.write(cli, core);
+
+    HopfieldMemoryModel model = HopfieldMemoryModel.load(dir(cli));
+    // the parameters describe the model file
+    assertEquals("async", model.getUpdate());
+    assertEquals(7L, model.getSeed());
+    assertEquals("sign", model.getActivation());
+    assertEquals("auto", model.getWeights());
+    assertEquals(false, model.getNormalize());
+    assertEquals(40, model.numNeurons());
+    HopfieldMemoryTest.assertRecalled(
+        core.recallBatch(cues, RecallOptions.defaults()),
+        model.transform(LocalSpark.frame(cues, Column.DOUBLES, 3)).collectAsList(),
+        "prediction",
+        true);
+
+    Path saved = tmp.resolve("saved");
+    model.write().save(dir(saved));
+    assertArrayEquals(Files.readAllBytes(cli), Files.readAllBytes(saved.resolve("data/model.npz")));
+    // the wrapper for a network in memory makes the same file
+    Path wrapped = tmp.resolve("wrapped");
+    HopfieldMemoryModel.of(core).write().save(dir(wrapped));
+    assertArrayEquals(
+        Files.readAllBytes(cli), Files.readAllBytes(wrapped.resolve("data/model.npz")));
+  }
+
+  @Test
+  void pipelinesFitSaveAndLoad() throws IOException {
+    Dataset<Row> train = LocalSpark.frame(stored, Column.VECTOR, 2);
+    Dataset<Row> test = LocalSpark.frame(cues, Column.VECTOR, 2);
+    Pipeline pipeline =
+        new Pipeline().setStages(new PipelineStage[] {new HopfieldMemory().setZeroDiagonal(false)});
+    PipelineModel fitted = pipeline.fit(train);
+    List<Row> want = fitted.transform(test).collectAsList();
+
+    fitted.write().save(dir(tmp.resolve("pipeline-model")));
+    PipelineModel loaded = PipelineModel.load(dir(tmp.resolve("pipeline-model")));
+    assertEquals(want, loaded.transform(test).collectAsList());
+
+    pipeline.write().save(dir(tmp.resolve("pipeline")));
+    Pipeline reloaded = Pipeline.load(dir(tmp.resolve("pipeline")));
+    HopfieldMemory est = (HopfieldMemory) reloaded.getStages()[0];
+    assertEquals(false, est.getZeroDiagonal());
+    assertEquals(want, reloaded.fit(train).transform(test).collectAsList());
+
+    // a model file from the command line as a pipeline stage
+    AmariHopfieldNetwork core = AmariHopfieldNetwork.create(40);
+    HebbianRule.hebbian(HebbianOptions.DEFAULTS.withZeroDiagonal(false))
+        .train(core, PatternBlock.of(stored), true, null);
+    Path cli = tmp.resolve("cli.npz");
+    ModelFile.write(cli, core);
+    PipelineModel fromCli =
+        new Pipeline()
+            .setStages(new PipelineStage[] {HopfieldMemoryModel.load(dir(cli))})
+            .fit(train);
+    assertEquals(want, fromCli.transform(test).collectAsList());
+  }
+
+  @Test
+  void anEstimatorSavesItsParameters() throws IOException {
+    HopfieldMemory est =
+        new HopfieldMemory()
+            .setRule("storkey")
+            .setSeed(11)
+            .setStrategy("reduce")
+            .setInitModel("somewhere.npz");
+    est.write().save(dir(tmp.resolve("est")));
+    HopfieldMemory back = HopfieldMemory.load(dir(tmp.resolve("est")));
+    assertEquals(est.uid(), back.uid());
+    assertEquals("storkey", back.getRule());
+    assertEquals(11L, back.getSeed());
+    assertEquals("reduce", back.getStrategy());
+    assertEquals("somewhere.npz", back.getInitModel());
+    assertEquals(est.explainParams(), back.explainParams());
+  }
+
+  @Test
+  void aBadModelFileIsAClearError() throws IOException {
+    Path junk = tmp.resolve("junk.npz");
+    Files.write(junk, new byte[] {1, 2, 3});
+    UncheckedIOException e =
+        assertThrows(UncheckedIOException.class, () -> HopfieldMemoryModel.load(dir(junk)));
+    assertTrue(e.getMessage().contains("junk.npz"), e.getMessage());
+    assertThrows(
+        UncheckedIOException.class,
+        () -> HopfieldMemoryModel.load(dir(tmp.resolve("missing.npz"))));
+  }
+
+  @Test
+  void aModelSurvivesJavaSerialisation() throws Exception {
+    HopfieldMemoryModel model =
+        new HopfieldMemory().setMaxIter(4).fit(LocalSpark.frame(stored, Column.FLOATS, 2));
+    ByteArrayOutputStream bytes = new ByteArrayOutputStream();
+    try (ObjectOutputStream out = new ObjectOutputStream(bytes)) {
+      out.writeObject(model);
+    }
+    HopfieldMemoryModel back;
+    try (ObjectInputStream in =
+        new ObjectInputStream(new ByteArrayInputStream(bytes.toByteArray()))) {
+      back = (HopfieldMemoryModel) in.readObject();
+    }
+    assertEquals(4, back.getMaxIter());
+    assertArrayEquals(model.network().weightMatrix(), back.network().weightMatrix());
+    Dataset<Row> test = LocalSpark.frame(cues, Column.FLOATS, 2);
+    assertEquals(model.transform(test).collectAsList(), back.transform(test).collectAsList());
+  }
+}
