@@ -2,6 +2,9 @@ package io.engram.cli;
 
 import io.engram.io.AtomicFiles;
 import io.engram.io.EngramFormatException;
+import java.io.FileDescriptor;
+import java.io.FileInputStream;
+import java.io.FileOutputStream;
 import java.io.IOException;
 import java.io.PrintWriter;
 import java.io.UncheckedIOException;
@@ -62,11 +65,68 @@ public final class EngramCli implements Runnable {
   private static final java.util.logging.Logger LIBRARY_LOG =
       java.util.logging.Logger.getLogger("io.engram");
 
+  /**
+   * Set by {@code bin/engram} to the process id of its stderr filter (which drops the JVM's
+   * start-up notices); the JVM waits for the filter before it exits.
+   */
+  static final String STDERR_FILTER_PROPERTY = "engram.stderrFilter";
+
   public static void main(String[] args) {
     // the library's one-line notices (e.g. which kernels it uses) are not for the command line
     LIBRARY_LOG.setLevel(java.util.logging.Level.WARNING);
     System.setProperty("java.awt.headless", "true");
-    System.exit(run(args, new PrintWriter(System.out, true), new PrintWriter(System.err, true)));
+    int status = run(args, new PrintWriter(System.out, true), new PrintWriter(System.err, true));
+    awaitStderrFilter();
+    System.exit(status);
+  }
+
+  /**
+   * When {@code bin/engram} filters stderr (a process that copies it), lets that process finish
+   * before the JVM exits, so that every line has reached the real stderr when the caller sees the
+   * exit status: stderr is closed here (the JDK points it at /dev/null), the filter then reads the
+   * rest and exits, and this waits for it, at most 2 s. The filter is this JVM's child (the shell
+   * that started it became the JVM), and this JVM never reaps it: it is done when its {@code
+   * /proc/PID/stat} shows a zombie ({@code Z}). Where there is no /proc, it does not wait. (A
+   * {@code ProcessHandle} wait costs a thread pool and some 45 classes: a tenth of a second on the
+   * project machine.) Nothing is printed to stderr after this.
+   */
+  private static void awaitStderrFilter() {
+    String pid = System.getProperty(STDERR_FILTER_PROPERTY);
+    if (pid == null || pid.isEmpty() || pid.length() > 10) {
+      return;
+    }
+    for (int i = 0; i < pid.length(); i++) {
+      if (pid.charAt(i) < '0' || pid.charAt(i) > '9') {
+        return;
+      }
+    }
+    System.out.flush();
+    System.err.flush();
+    try {
+      new FileOutputStream(FileDescriptor.err).close();
+      // (String.concat: a '+' here would build its method handles, a few ms in a fresh JVM)
+      String stat = "/proc/".concat(pid).concat("/stat");
+      long deadline = System.nanoTime() + 2_000_000_000L;
+      while (System.nanoTime() < deadline) {
+        byte[] s;
+        try (FileInputStream in = new FileInputStream(stat)) {
+          s = in.readAllBytes();
+        }
+        int state = s.length - 1; // "pid (name) S ...": the state follows the name
+        while (state >= 0 && s[state] != ')') {
+          state--;
+        }
+        state += 2;
+        if (state < 2 || state >= s.length || s[state] == 'Z' || s[state] == 'X') {
+          return;
+        }
+        Thread.sleep(1);
+      }
+    } catch (IOException e) {
+      // no /proc, or the filter is gone: nothing to wait for
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+    }
   }
 
   /** Runs the command line with the given streams and returns the exit status. */
