@@ -11,6 +11,9 @@ import java.io.UncheckedIOException;
 import java.nio.file.AccessDeniedException;
 import java.nio.file.FileSystemException;
 import java.nio.file.NoSuchFileException;
+import java.util.LinkedHashMap;
+import java.util.Map;
+import java.util.function.Supplier;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
 
@@ -20,16 +23,6 @@ import picocli.CommandLine.Command;
     mixinStandardHelpOptions = true,
     versionProvider = EngramCli.Version.class,
     description = "Hebbian associative memory: store patterns, recall them from noisy cues.",
-    subcommands = {
-      TrainCommand.class,
-      RecallCommand.class,
-      ExportCommand.class,
-      InspectCommand.class,
-      DemoCommand.class,
-      CorruptCommand.class,
-      CompletionCommand.class,
-      CommandLine.HelpCommand.class
-    },
     footer = {
       "",
       "Examples:",
@@ -61,9 +54,31 @@ public final class EngramCli implements Runnable {
     spec.commandLine().usage(spec.commandLine().getOut());
   }
 
-  // held strongly: java.util.logging keeps loggers only weakly
-  private static final java.util.logging.Logger LIBRARY_LOG =
-      java.util.logging.Logger.getLogger("io.engram");
+  /**
+   * The subcommands, in the order the help lists them (a holder: filled when a command runs, not
+   * for the version). Each is built only when it runs, or when the help, the completion script or
+   * an unknown name needs them all: picocli reads a command's fields and annotations by reflection
+   * when it is added, work a fresh JVM did for seven commands it did not run.
+   */
+  private static final class Commands {
+    static final Map<String, Supplier<Object>> ALL = new LinkedHashMap<>();
+
+    static {
+      ALL.put("train", TrainCommand::new);
+      ALL.put("recall", RecallCommand::new);
+      ALL.put("export", ExportCommand::new);
+      ALL.put("inspect", InspectCommand::new);
+      ALL.put("demo", DemoCommand::new);
+      ALL.put("corrupt", CorruptCommand::new);
+      ALL.put("completion", CompletionCommand::new);
+      ALL.put("help", CommandLine.HelpCommand::new);
+    }
+  }
+
+  /** The library's logger, held strongly (java.util.logging keeps loggers only weakly). */
+  private static final class LibraryLog {
+    static final java.util.logging.Logger LOG = java.util.logging.Logger.getLogger("io.engram");
+  }
 
   /**
    * Set by {@code bin/engram} to the process id of its stderr filter (which drops the JVM's
@@ -72,9 +87,9 @@ public final class EngramCli implements Runnable {
   static final String STDERR_FILTER_PROPERTY = "engram.stderrFilter";
 
   public static void main(String[] args) {
-    // the library's one-line notices (e.g. which kernels it uses) are not for the command line
-    LIBRARY_LOG.setLevel(java.util.logging.Level.WARNING);
-    System.setProperty("java.awt.headless", "true");
+    if (!versionOnly(args)) {
+      setUp();
+    }
     int status = run(args, new PrintWriter(System.out, true), new PrintWriter(System.err, true));
     awaitStderrFilter();
     System.exit(status);
@@ -129,9 +144,38 @@ public final class EngramCli implements Runnable {
     }
   }
 
+  /** What the process needs before a command runs (the version alone needs none of it). */
+  static void setUp() {
+    // the library's one-line notices (e.g. which kernels it uses) are not for the command line
+    LibraryLog.LOG.setLevel(java.util.logging.Level.WARNING);
+    System.setProperty("java.awt.headless", "true");
+  }
+
+  /** Whether the arguments only ask for the version ({@code --version} or {@code -V}). */
+  private static boolean versionOnly(String[] args) {
+    return args.length == 1 && (args[0].equals("--version") || args[0].equals("-V"));
+  }
+
   /** Runs the command line with the given streams and returns the exit status. */
   public static int run(String[] args, PrintWriter out, PrintWriter err) {
+    if (versionOnly(args)) {
+      // what picocli prints for it, without loading picocli (about 170 classes)
+      out.println(versionLine());
+      out.flush();
+      return 0;
+    }
     CommandLine cl = new CommandLine(new EngramCli());
+    // only the command that runs, when the first argument names one that never needs the others;
+    // subcommands must be added before the layout and the settings below, which apply to those
+    // present
+    String first = args.length > 0 ? args[0] : "";
+    boolean alone =
+        Commands.ALL.containsKey(first) && !first.equals("help") && !first.equals("completion");
+    for (Map.Entry<String, Supplier<Object>> c : Commands.ALL.entrySet()) {
+      if (!alone || c.getKey().equals(first)) {
+        cl.addSubcommand(c.getKey(), c.getValue().get());
+      }
+    }
     HelpLayout.install(cl);
     cl.setOut(out);
     cl.setErr(err);
@@ -210,12 +254,17 @@ public final class EngramCli implements Runnable {
     return null;
   }
 
+  /** The version line, e.g. {@code engram 0.1.0}. */
+  static String versionLine() {
+    String v = EngramCli.class.getPackage().getImplementationVersion();
+    return "engram " + (v == null ? "dev" : v);
+  }
+
   /** Prints the version. */
   static final class Version implements CommandLine.IVersionProvider {
     @Override
     public String[] getVersion() {
-      String v = EngramCli.class.getPackage().getImplementationVersion();
-      return new String[] {"engram " + (v == null ? "dev" : v)};
+      return new String[] {versionLine()};
     }
   }
 }
