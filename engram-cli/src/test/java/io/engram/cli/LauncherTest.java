@@ -20,7 +20,7 @@ import org.junit.jupiter.api.io.TempDir;
 /**
  * {@code bin/engram} as people run it: a separate process on the packaged jar, its stdout and
  * stderr written to files and read after it exits. Runs in the integration-test phase of {@code mvn
- * verify}, after the jar is built (engram-cli's pom).
+ * verify}, after the jar and the class-data archive are built (engram-cli's pom).
  */
 final class LauncherTest {
 
@@ -158,5 +158,16 @@ final class LauncherTest {
     } finally {
       p.destroyForcibly();
     }
+  }
+
+  @Test
+  void the_jvm_maps_the_class_data_archive_the_build_made() throws Exception {
+    // (a command that runs: the version alone starts without the module, and so without it)
+    Run r = run(Map.of("ENGRAM_JAVA_OPTS", "-Xmx256m -Xlog:class+load=info"), "inspect", "--help");
+    assertEquals(0, r.status(), r.toString());
+    assertTrue(
+        r.out().contains("io.engram.cli.EngramCli source: shared objects file (top)"),
+        "EngramCli was not loaded from engram-cli/target/engram.jsa: "
+            + r.out().lines().filter(l -> l.contains("EngramCli ")).collect(Collectors.toList()));
   }
 }
