@@ -1,5 +1,6 @@
 package io.engram.cli;
 
+import io.engram.Engram;
 import io.engram.io.NdArray;
 import io.engram.io.Npy;
 import java.io.IOException;
@@ -29,6 +30,7 @@ public final class ArchiveWorkload {
 
   public static void main(String[] args) throws IOException {
     EngramCli.setUp();
+    Engram.startKernelWarmup(true);
     Path dir = Files.createTempDirectory("engram-archive");
     try {
       run(dir);

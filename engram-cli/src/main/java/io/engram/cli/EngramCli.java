@@ -1,7 +1,9 @@
 package io.engram.cli;
 
+import io.engram.Engram;
 import io.engram.io.AtomicFiles;
 import io.engram.io.EngramFormatException;
+import java.io.File;
 import java.io.FileDescriptor;
 import java.io.FileInputStream;
 import java.io.FileOutputStream;
@@ -13,6 +15,7 @@ import java.nio.file.FileSystemException;
 import java.nio.file.NoSuchFileException;
 import java.util.LinkedHashMap;
 import java.util.Map;
+import java.util.Set;
 import java.util.function.Supplier;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
@@ -80,6 +83,15 @@ public final class EngramCli implements Runnable {
     static final java.util.logging.Logger LOG = java.util.logging.Logger.getLogger("io.engram");
   }
 
+  /** The commands that compute with the kernels: their warm-up starts with the process. */
+  private static final Set<String> KERNEL_COMMANDS = Set.of("train", "recall", "demo");
+
+  /**
+   * A model or pattern file at least this large (bytes) means heavy kernel work: a dense model of N
+   * = 1449 and more, or some 2 million pattern values.
+   */
+  private static final long HEAVY_FILE_BYTES = 8L << 20;
+
   /**
    * Set by {@code bin/engram} to the process id of its stderr filter (which drops the JVM's
    * start-up notices); the JVM waits for the filter before it exits.
@@ -89,6 +101,12 @@ public final class EngramCli implements Runnable {
   public static void main(String[] args) {
     if (!versionOnly(args)) {
       setUp();
+    }
+    if (args.length > 0 && KERNEL_COMMANDS.contains(args[0])) {
+      // compiles the SIMD kernels on a spare core while arguments are parsed and files read, at
+      // once when the work will be heavy, else once it proves to be (after setUp: the kernels'
+      // choice may log, and the command line keeps that quiet)
+      Engram.startKernelWarmup(heavyKernelWork(args));
     }
     int status = run(args, new PrintWriter(System.out, true), new PrintWriter(System.err, true));
     awaitStderrFilter();
@@ -142,6 +160,44 @@ public final class EngramCli implements Runnable {
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();
     }
+  }
+
+  /**
+   * Whether the arguments promise heavy kernel work, judged before they are parsed (a hint only:
+   * wrong either way, the work is just slower): dense training ({@code --weights dense}), or a
+   * model, {@code --init} model or pattern file of at least {@link #HEAVY_FILE_BYTES} (a dense
+   * model of some size; many patterns). A low-rank model is small however much it stores.
+   */
+  static boolean heavyKernelWork(String[] args) {
+    for (int i = 1; i < args.length; i++) {
+      String a = args[i];
+      String value = null;
+      String name = a;
+      int eq = a.indexOf('=');
+      if (a.startsWith("--") && eq > 0) {
+        name = a.substring(0, eq);
+        value = a.substring(eq + 1);
+      } else if (i + 1 < args.length) {
+        value = args[i + 1];
+      }
+      if (value == null) {
+        continue;
+      }
+      if (name.equals("--weights") && value.equals("dense")) {
+        return true;
+      }
+      if (name.equals("--model") || name.equals("--init") || name.equals("--patterns")) {
+        try {
+          File f = new File(value);
+          if (f.isFile() && f.length() >= HEAVY_FILE_BYTES) {
+            return true;
+          }
+        } catch (SecurityException e) {
+          // not readable here: then the command reports it
+        }
+      }
+    }
+    return false;
   }
 
   /** What the process needs before a command runs (the version alone needs none of it). */
