@@ -157,6 +157,7 @@ public final class KernelWarmup {
     private final float[] w = new float[40 * 40];
     private final float[] tile = new float[KernelProvider.MR * KernelProvider.NR];
     private float sink;
+    private boolean odd;
 
     void round() {
       // 8 x 32 and 8 x 16 tiles, W read in place (row-major A)
@@ -170,10 +171,15 @@ public final class KernelWarmup {
       Kernels.gemm(8, 4, 4, a, 0, 1, 8, b, 0, 4, c, 0, 4, false);
       // a partial panel (5 rows) and a partial tile (20 columns)
       Kernels.gemm(13, 20, 4, a, 0, 4, 1, b, 0, 20, c, 0, 20, false);
-      // the training update: scaled and added; negated and written over zeros
-      Kernels.syrkAdd(40, 8, t, 0.5f, w, 8f, false, false, null);
-      java.util.Arrays.fill(w, 0f);
-      Kernels.syrkAdd(40, 8, t, 0.5f, w, 8f, true, true, null);
+      // the training update (it allocates 256 KiB of buffers per call: one call a round), in
+      // turn scaled and added, and negated and written over zeros
+      if (odd) {
+        Kernels.syrkAdd(40, 8, t, 0.5f, w, 8f, false, false, null);
+      } else {
+        java.util.Arrays.fill(w, 0f);
+        Kernels.syrkAdd(40, 8, t, 0.5f, w, 8f, true, true, null);
+      }
+      odd = !odd;
       // a tile continued from its stored sums (the update's k-blocks, P > 512)
       Providers.chosen().tile(8, 32, 4, a, 0, 4, 1, b, 0, 32, tile, true);
       sink += Kernels.dot(a, 0, b, 0, 100) + c[5] + w[41] + tile[3];
