@@ -1,5 +1,6 @@
 package io.engram;
 
+import io.engram.kernels.KernelWarmup;
 import io.engram.kernels.Kernels;
 import java.util.Objects;
 import java.util.function.Supplier;
@@ -39,6 +40,25 @@ public final class Engram {
    */
   public static void setParallelism(int threads) {
     Kernels.setParallelism(threads);
+  }
+
+  /**
+   * For short-lived processes (one command line call): gets the SIMD kernels compiled by C2 on a
+   * background daemon thread, and returns at once. Until they are, kernel calls on other threads
+   * run plain-Java loops that give the same bits; without this a fresh JVM runs its first real work
+   * on the uncompiled Vector API, many times slower. With {@code now} false the plain-Java loops
+   * run every call until they have done a few hundred million multiply-adds, and only then does the
+   * compiling thread start (small work never pays for it). Once per JVM; {@code
+   * -Dengram.warmup=false} turns it off. Long-running programs do not need it.
+   *
+   * @param now start compiling at once (heavy kernel work is expected), else on demand
+   */
+  public static void startKernelWarmup(boolean now) {
+    if (now) {
+      KernelWarmup.start();
+    } else {
+      KernelWarmup.startOnDemand();
+    }
   }
 
   /**

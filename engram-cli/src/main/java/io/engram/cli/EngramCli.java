@@ -1,13 +1,22 @@
 package io.engram.cli;
 
+import io.engram.Engram;
 import io.engram.io.AtomicFiles;
 import io.engram.io.EngramFormatException;
+import java.io.File;
+import java.io.FileDescriptor;
+import java.io.FileInputStream;
+import java.io.FileOutputStream;
 import java.io.IOException;
 import java.io.PrintWriter;
 import java.io.UncheckedIOException;
 import java.nio.file.AccessDeniedException;
 import java.nio.file.FileSystemException;
 import java.nio.file.NoSuchFileException;
+import java.util.LinkedHashMap;
+import java.util.Map;
+import java.util.Set;
+import java.util.function.Supplier;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
 
@@ -17,17 +26,6 @@ import picocli.CommandLine.Command;
     mixinStandardHelpOptions = true,
     versionProvider = EngramCli.Version.class,
     description = "Hebbian associative memory: store patterns, recall them from noisy cues.",
-    subcommands = {
-      TrainCommand.class,
-      RecallCommand.class,
-      ExportCommand.class,
-      InspectCommand.class,
-      DemoCommand.class,
-      CapacityCommand.class,
-      CorruptCommand.class,
-      CompletionCommand.class,
-      CommandLine.HelpCommand.class
-    },
     footer = {
       "",
       "Examples:",
@@ -60,20 +58,182 @@ public final class EngramCli implements Runnable {
     spec.commandLine().usage(spec.commandLine().getOut());
   }
 
-  // held strongly: java.util.logging keeps loggers only weakly
-  private static final java.util.logging.Logger LIBRARY_LOG =
-      java.util.logging.Logger.getLogger("io.engram");
+  /**
+   * The subcommands, in the order the help lists them (a holder: filled when a command runs, not
+   * for the version). Each is built only when it runs, or when the help, the completion script or
+   * an unknown name needs them all: picocli reads a command's fields and annotations by reflection
+   * when it is added, work a fresh JVM did for seven commands it did not run.
+   */
+  private static final class Commands {
+    static final Map<String, Supplier<Object>> ALL = new LinkedHashMap<>();
+
+    static {
+      ALL.put("train", TrainCommand::new);
+      ALL.put("recall", RecallCommand::new);
+      ALL.put("export", ExportCommand::new);
+      ALL.put("inspect", InspectCommand::new);
+      ALL.put("demo", DemoCommand::new);
+      ALL.put("capacity", CapacityCommand::new);
+      ALL.put("corrupt", CorruptCommand::new);
+      ALL.put("completion", CompletionCommand::new);
+      ALL.put("help", CommandLine.HelpCommand::new);
+    }
+  }
+
+  /** The library's logger, held strongly (java.util.logging keeps loggers only weakly). */
+  private static final class LibraryLog {
+    static final java.util.logging.Logger LOG = java.util.logging.Logger.getLogger("io.engram");
+  }
+
+  /** The commands that compute with the kernels: their warm-up starts with the process. */
+  private static final Set<String> KERNEL_COMMANDS = Set.of("train", "recall", "demo");
+
+  /**
+   * A model or pattern file at least this large (bytes) means heavy kernel work: a dense model of N
+   * = 1449 and more, or some 2 million pattern values.
+   */
+  private static final long HEAVY_FILE_BYTES = 8L << 20;
+
+  /**
+   * Set by {@code bin/engram} to the process id of its stderr filter (which drops the JVM's
+   * start-up notices); the JVM waits for the filter before it exits.
+   */
+  static final String STDERR_FILTER_PROPERTY = "engram.stderrFilter";
 
   public static void main(String[] args) {
+    if (!versionOnly(args)) {
+      setUp();
+    }
+    if (args.length > 0 && KERNEL_COMMANDS.contains(args[0])) {
+      // compiles the SIMD kernels on a spare core while arguments are parsed and files read, at
+      // once when the work will be heavy, else once it proves to be (after setUp: the kernels'
+      // choice may log, and the command line keeps that quiet)
+      Engram.startKernelWarmup(heavyKernelWork(args));
+    }
+    int status = run(args, new PrintWriter(System.out, true), new PrintWriter(System.err, true));
+    awaitStderrFilter();
+    System.exit(status);
+  }
+
+  /**
+   * When {@code bin/engram} filters stderr (a process that copies it), lets that process finish
+   * before the JVM exits, so that every line has reached the real stderr when the caller sees the
+   * exit status: stderr is closed here (the JDK points it at /dev/null), the filter then reads the
+   * rest and exits, and this waits for it, at most 2 s. The filter is this JVM's child (the shell
+   * that started it became the JVM), and this JVM never reaps it: it is done when its {@code
+   * /proc/PID/stat} shows a zombie ({@code Z}). Where there is no /proc, it does not wait. (A
+   * {@code ProcessHandle} wait costs a thread pool and some 45 classes: a tenth of a second on the
+   * project machine.) Nothing is printed to stderr after this.
+   */
+  private static void awaitStderrFilter() {
+    String pid = System.getProperty(STDERR_FILTER_PROPERTY);
+    if (pid == null || pid.isEmpty() || pid.length() > 10) {
+      return;
+    }
+    for (int i = 0; i < pid.length(); i++) {
+      if (pid.charAt(i) < '0' || pid.charAt(i) > '9') {
+        return;
+      }
+    }
+    System.out.flush();
+    System.err.flush();
+    try {
+      new FileOutputStream(FileDescriptor.err).close();
+      // (String.concat: a '+' here would build its method handles, a few ms in a fresh JVM)
+      String stat = "/proc/".concat(pid).concat("/stat");
+      long deadline = System.nanoTime() + 2_000_000_000L;
+      while (System.nanoTime() < deadline) {
+        byte[] s;
+        try (FileInputStream in = new FileInputStream(stat)) {
+          s = in.readAllBytes();
+        }
+        int state = s.length - 1; // "pid (name) S ...": the state follows the name
+        while (state >= 0 && s[state] != ')') {
+          state--;
+        }
+        state += 2;
+        if (state < 2 || state >= s.length || s[state] == 'Z' || s[state] == 'X') {
+          return;
+        }
+        Thread.sleep(1);
+      }
+    } catch (IOException e) {
+      // no /proc, or the filter is gone: nothing to wait for
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+    }
+  }
+
+  /**
+   * Whether the arguments promise heavy kernel work, judged before they are parsed (a hint only:
+   * wrong either way, the work is just slower): dense training ({@code --weights dense}), or a
+   * model, {@code --init} model or pattern file of at least {@link #HEAVY_FILE_BYTES} (a dense
+   * model of some size; many patterns). A low-rank model is small however much it stores.
+   */
+  static boolean heavyKernelWork(String[] args) {
+    for (int i = 1; i < args.length; i++) {
+      String a = args[i];
+      String value = null;
+      String name = a;
+      int eq = a.indexOf('=');
+      if (a.startsWith("--") && eq > 0) {
+        name = a.substring(0, eq);
+        value = a.substring(eq + 1);
+      } else if (i + 1 < args.length) {
+        value = args[i + 1];
+      }
+      if (value == null) {
+        continue;
+      }
+      if (name.equals("--weights") && value.equals("dense")) {
+        return true;
+      }
+      if (name.equals("--model") || name.equals("--init") || name.equals("--patterns")) {
+        try {
+          File f = new File(value);
+          if (f.isFile() && f.length() >= HEAVY_FILE_BYTES) {
+            return true;
+          }
+        } catch (SecurityException e) {
+          // not readable here: then the command reports it
+        }
+      }
+    }
+    return false;
+  }
+
+  /** What the process needs before a command runs (the version alone needs none of it). */
+  static void setUp() {
     // the library's one-line notices (e.g. which kernels it uses) are not for the command line
-    LIBRARY_LOG.setLevel(java.util.logging.Level.WARNING);
+    LibraryLog.LOG.setLevel(java.util.logging.Level.WARNING);
     System.setProperty("java.awt.headless", "true");
-    System.exit(run(args, new PrintWriter(System.out, true), new PrintWriter(System.err, true)));
+  }
+
+  /** Whether the arguments only ask for the version ({@code --version} or {@code -V}). */
+  private static boolean versionOnly(String[] args) {
+    return args.length == 1 && (args[0].equals("--version") || args[0].equals("-V"));
   }
 
   /** Runs the command line with the given streams and returns the exit status. */
   public static int run(String[] args, PrintWriter out, PrintWriter err) {
+    if (versionOnly(args)) {
+      // what picocli prints for it, without loading picocli (about 170 classes)
+      out.println(versionLine());
+      out.flush();
+      return 0;
+    }
     CommandLine cl = new CommandLine(new EngramCli());
+    // only the command that runs, when the first argument names one that never needs the others;
+    // subcommands must be added before the layout and the settings below, which apply to those
+    // present
+    String first = args.length > 0 ? args[0] : "";
+    boolean alone =
+        Commands.ALL.containsKey(first) && !first.equals("help") && !first.equals("completion");
+    for (Map.Entry<String, Supplier<Object>> c : Commands.ALL.entrySet()) {
+      if (!alone || c.getKey().equals(first)) {
+        cl.addSubcommand(c.getKey(), c.getValue().get());
+      }
+    }
     HelpLayout.install(cl);
     cl.setOut(out);
     cl.setErr(err);
@@ -152,12 +312,17 @@ public final class EngramCli implements Runnable {
     return null;
   }
 
+  /** The version line, e.g. {@code engram 0.1.0}. */
+  static String versionLine() {
+    String v = EngramCli.class.getPackage().getImplementationVersion();
+    return "engram " + (v == null ? "dev" : v);
+  }
+
   /** Prints the version. */
   static final class Version implements CommandLine.IVersionProvider {
     @Override
     public String[] getVersion() {
-      String v = EngramCli.class.getPackage().getImplementationVersion();
-      return new String[] {"engram " + (v == null ? "dev" : v)};
+      return new String[] {versionLine()};
     }
   }
 }

@@ -37,11 +37,18 @@ final class PanamaKernels implements KernelProvider {
     return FloatVector.SPECIES_128;
   }
 
+  /**
+   * The same bits in plain Java, used instead while {@link KernelWarmup} is still getting these
+   * kernels compiled (on every thread but its own): until C2 has compiled them, each vector
+   * operation is a call into the Vector API's Java fallback, far slower than plain loops.
+   */
+  private static final PanamaTwin TWIN = new PanamaTwin(L);
+
   PanamaKernels() {
     // a smoke test, so that a broken Vector API fails here (and falls back) rather than later
     float[] x = new float[2 * L + 3];
     java.util.Arrays.fill(x, 1f);
-    if (dot(x, 0, x, 0, x.length) != x.length) {
+    if (vectorDot(x, 0, x, 0, x.length) != x.length) {
       throw new IllegalStateException("Vector API self-test failed");
     }
   }
@@ -53,6 +60,13 @@ final class PanamaKernels implements KernelProvider {
 
   @Override
   public float dot(float[] a, int aOff, float[] b, int bOff, int n) {
+    if (KernelWarmup.useTwin()) {
+      return TWIN.dot(a, aOff, b, bOff, n);
+    }
+    return vectorDot(a, aOff, b, bOff, n);
+  }
+
+  private static float vectorDot(float[] a, int aOff, float[] b, int bOff, int n) {
     FloatVector s0 = FloatVector.zero(S);
     FloatVector s1 = s0;
     FloatVector s2 = s0;
@@ -115,6 +129,10 @@ final class PanamaKernels implements KernelProvider {
 
   @Override
   public void divide(float[] v, int off, int n, float d) {
+    if (KernelWarmup.useTwin()) {
+      TWIN.divide(v, off, n, d);
+      return;
+    }
     int i = 0;
     for (; i <= n - L; i += L) {
       FloatVector.fromArray(S, v, off + i).div(d).intoArray(v, off + i);
@@ -126,6 +144,10 @@ final class PanamaKernels implements KernelProvider {
 
   @Override
   public void add(float[] src, int sOff, float[] dst, int dOff, int n) {
+    if (KernelWarmup.useTwin()) {
+      TWIN.add(src, sOff, dst, dOff, n);
+      return;
+    }
     int i = 0;
     for (; i <= n - L; i += L) {
       FloatVector.fromArray(S, dst, dOff + i)
@@ -151,6 +173,10 @@ final class PanamaKernels implements KernelProvider {
       int ldb,
       float[] out,
       boolean add) {
+    if (KernelWarmup.useTwin()) {
+      TWIN.tile(mr, nr, k, a, aOff, aRs, aCs, b, bOff, ldb, out, add);
+      return;
+    }
     // Rows of B that are exactly one tile wide (the drivers' packed, padded panels) are read
     // whole: the extra columns only reach entries of out outside mr x nr, which are unspecified.
     boolean whole = WIDE && mr == MR && bOff + (long) k * ldb <= b.length;

@@ -1,0 +1,150 @@
+"""Whole-process comparison: `bin/engram train` + `bin/engram recall`, one command at a time as a
+user runs them, against numpy_oneshot.py doing the same work in one Python process; and the time
+of `bin/engram --version`. Launched by engram-bench/compare.sh (after its build).
+
+Each round runs every case once, numpy and engram alternating (their order swapped every round);
+the table gives the minimum and the median over the rounds, and numpy / engram for both (above 1:
+engram is faster). Inputs are made here with fixed seeds, in a folder under engram-bench/target (a
+real disk, as a user's working folder), and deleted at the end.
+
+With --baseline PATH (the bin/engram of another build, e.g. made by
+engram-bench/whole_process_before_after.sh), that launcher's commands run in the same rounds and a
+second table gives its times and baseline / engram.
+
+usage: whole_process.py [--reps K] [--engram PATH] [--baseline PATH] [--python CMD] [--keep]
+"""
+import argparse
+import os
+import platform
+import shutil
+import statistics
+import subprocess
+import sys
+import time
+
+import numpy as np
+
+HERE = os.path.dirname(os.path.abspath(__file__))
+ROOT = os.path.abspath(os.path.join(HERE, "..", "..", "..", ".."))
+
+
+def patterns(rng, p, n):
+    return rng.choice(np.array([-1.0, 1.0], dtype=np.float32), size=(p, n))
+
+
+def cues(rng, x, b, flip):
+    c = x[np.arange(b) % x.shape[0]].copy()
+    c[rng.random(c.shape) < flip] *= -1
+    return c
+
+
+# name, N, P, cues, flipped fraction, engram train options
+CASES = [
+    ("dense N=4096 P=400, 64 cues (--weights dense)", 4096, 400, 64, 0.2, ["--weights", "dense"]),
+    ("CANNs image N=16384 P=4, 4 cues (auto: low-rank)", 16384, 4, 4, 0.3, []),
+]
+
+
+def timed(cmd, env=None):
+    t0 = time.perf_counter()
+    r = subprocess.run(cmd, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, env=env)
+    t = time.perf_counter() - t0
+    if r.returncode != 0:
+        sys.exit("failed (%d): %s\n%s" % (r.returncode, " ".join(cmd), r.stderr.decode()))
+    return t
+
+
+def main():
+    ap = argparse.ArgumentParser()
+    ap.add_argument("--reps", type=int, default=5)
+    ap.add_argument("--engram", default=os.path.join(ROOT, "bin", "engram"))
+    ap.add_argument("--baseline", help="the bin/engram of another build, run in the same rounds")
+    ap.add_argument("--python", default=sys.executable)
+    ap.add_argument("--keep", action="store_true", help="keep the input and output files")
+    a = ap.parse_args()
+
+    work = os.path.join(ROOT, "engram-bench", "target", "whole-process")
+    shutil.rmtree(work, ignore_errors=True)
+    os.makedirs(work)
+    # numpy as Compare runs it: the machine's OpenBLAS core-type overrides removed
+    np_env = {k: v for k, v in os.environ.items() if k not in ("OPENBLAS_CORETYPE", "OPENBLAS_L2_SIZE")}
+    script = os.path.join(HERE, "numpy_oneshot.py")
+    rng = np.random.default_rng(1)
+    files = []
+    for i, (_, n, p, b, flip, _) in enumerate(CASES):
+        x = patterns(rng, p, n)
+        pf, qf = os.path.join(work, "p%d.npy" % i), os.path.join(work, "q%d.npy" % i)
+        np.save(pf, x)
+        np.save(qf, cues(rng, x, b, flip))
+        files.append((pf, qf))
+
+    print("## Whole process: bin/engram commands against one numpy script")
+    print()
+    print("- load before: `%s`, %d CPUs" % (" ".join("%.2f" % v for v in os.getloadavg()), os.cpu_count()))
+    jv = subprocess.run(["java", "-version"], capture_output=True, text=True).stderr.splitlines()
+    print("- %s; python %s, numpy %s" % (jv[0] if jv else "java ?", platform.python_version(), np.__version__))
+    print("- %d rounds, numpy and engram alternating" % a.reps)
+
+    launchers = [("engram", a.engram)] + ([("baseline", a.baseline)] if a.baseline else [])
+    numpy_t = [[] for _ in CASES]
+    train_t = {name: [[] for _ in CASES] for name, _ in launchers}
+    recall_t = {name: [[] for _ in CASES] for name, _ in launchers}
+    version_t = {name: [] for name, _ in launchers}
+    for r in range(a.reps):
+        for i, (_, n, p, b, flip, opts) in enumerate(CASES):
+            pf, qf = files[i]
+            out_n = os.path.join(work, "rn%d.npy" % i)
+            runs = [lambda: numpy_t[i].append(timed([a.python, script, pf, qf, out_n], env=np_env))]
+            for name, exe in launchers:
+                def run_engram(name=name, exe=exe):
+                    model = os.path.join(work, "m%d-%s.npz" % (i, name))
+                    out_e = os.path.join(work, "r%d-%s.npy" % (i, name))
+                    train_t[name][i].append(timed([exe, "train", "--patterns", pf, "--out", model] + opts))
+                    recall_t[name][i].append(timed([exe, "recall", "--model", model, "--queries", qf, "--out", out_e]))
+                runs.append(run_engram)
+            # numpy first in even rounds, last in odd ones
+            for f in (runs if r % 2 == 0 else runs[::-1]):
+                f()
+        for name, exe in (launchers if r % 2 == 0 else launchers[::-1]):
+            version_t[name].append(timed([exe, "--version"]))
+
+    print("- load after: `%s`" % " ".join("%.2f" % v for v in os.getloadavg()))
+    print()
+    print("| workload | numpy script s (min, median) | engram train + recall s (min, median) "
+          "| of which train, recall (median) | numpy / engram (median; min) | same states |")
+    print("| --- | ---: | ---: | ---: | ---: | --- |")
+    pairs = {}
+    for i, (name, *_rest) in enumerate(CASES):
+        for launcher, _ in launchers:
+            pairs[launcher, i] = [t + u for t, u in zip(train_t[launcher][i], recall_t[launcher][i])]
+        pair = pairs["engram", i]
+        nm, em = statistics.median(numpy_t[i]), statistics.median(pair)
+        same = np.array_equal(np.load(os.path.join(work, "r%d-engram.npy" % i)), np.load(os.path.join(work, "rn%d.npy" % i)))
+        print("| %s | %.3f, %.3f | %.3f, %.3f | %.3f, %.3f | **%.2fx**; %.2fx | %s |" % (
+            name, min(numpy_t[i]), nm, min(pair), em, statistics.median(train_t["engram"][i]),
+            statistics.median(recall_t["engram"][i]), nm / em, min(numpy_t[i]) / min(pair), "yes" if same else "NO"))
+    v = version_t["engram"]
+    print("| `engram --version` | | %.3f, %.3f | | | |" % (min(v), statistics.median(v)))
+    if a.baseline:
+        print()
+        print("Baseline `%s`, in the same rounds:" % a.baseline)
+        print()
+        print("| workload | baseline train + recall s (min, median) | of which train, recall (median) "
+              "| numpy / baseline (median) | baseline / engram (median; min) |")
+        print("| --- | ---: | ---: | ---: | ---: |")
+        for i, (name, *_rest) in enumerate(CASES):
+            bp, ep = pairs["baseline", i], pairs["engram", i]
+            bm = statistics.median(bp)
+            print("| %s | %.3f, %.3f | %.3f, %.3f | %.2fx | **%.2fx**; %.2fx |" % (
+                name, min(bp), bm, statistics.median(train_t["baseline"][i]),
+                statistics.median(recall_t["baseline"][i]), statistics.median(numpy_t[i]) / bm,
+                bm / statistics.median(ep), min(bp) / min(ep)))
+        bv = version_t["baseline"]
+        print("| `engram --version` | %.3f, %.3f | | | **%.2fx**; %.2fx |" % (
+            min(bv), statistics.median(bv), statistics.median(bv) / statistics.median(v), min(bv) / min(v)))
+    if not a.keep:
+        shutil.rmtree(work, ignore_errors=True)
+
+
+if __name__ == "__main__":
+    main()

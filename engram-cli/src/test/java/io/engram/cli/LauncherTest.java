@@ -1,0 +1,173 @@
+package io.engram.cli;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.TimeUnit;
+import java.util.stream.Collectors;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * {@code bin/engram} as people run it: a separate process on the packaged jar, its stdout and
+ * stderr written to files and read after it exits. Runs in the integration-test phase of {@code mvn
+ * verify}, after the jar and the class-data archive are built (engram-cli's pom).
+ */
+final class LauncherTest {
+
+  private static final List<String> JVM_ENVIRONMENT =
+      List.of("JAVA_TOOL_OPTIONS", "JDK_JAVA_OPTIONS", "_JAVA_OPTIONS", "ENGRAM_VECTOR");
+
+  private static Path launcher;
+
+  @TempDir Path tmp;
+
+  @BeforeAll
+  static void built() {
+    Path root = Path.of("").toAbsolutePath().getParent();
+    launcher = root.resolve("bin/engram");
+    assertTrue(
+        Files.isRegularFile(root.resolve("engram-cli/target/engram.jar")),
+        "the packaged jar is missing: this test runs after the package phase");
+  }
+
+  record Run(int status, String out, String err) {
+    List<String> errLines() {
+      return err.isEmpty() ? List.of() : List.of(err.split("\n", -1));
+    }
+
+    @Override
+    public String toString() {
+      return "exit " + status + "\nstdout: " + out + "\nstderr: " + err;
+    }
+  }
+
+  private ProcessBuilder builder(Map<String, String> env, String... args) {
+    List<String> cmd = new ArrayList<>();
+    cmd.add(launcher.toString());
+    cmd.addAll(List.of(args));
+    ProcessBuilder pb = new ProcessBuilder(cmd).directory(tmp.toFile());
+    pb.environment().keySet().removeAll(JVM_ENVIRONMENT);
+    pb.environment().put("ENGRAM_JAVA_OPTS", "-Xmx256m");
+    pb.environment().putAll(env);
+    return pb;
+  }
+
+  private Run run(Map<String, String> env, String... args) throws Exception {
+    Path out = tmp.resolve("stdout.txt");
+    Path err = tmp.resolve("stderr.txt");
+    Process p = builder(env, args).redirectOutput(out.toFile()).redirectError(err.toFile()).start();
+    assertTrue(p.waitFor(60, TimeUnit.SECONDS), "bin/engram did not finish in 60 s");
+    // read at once: everything must be written by the time the caller sees the exit status
+    return new Run(p.exitValue(), Files.readString(out), Files.readString(err));
+  }
+
+  private Path patterns() throws IOException {
+    Path p = tmp.resolve("p.csv");
+    Files.writeString(p, "1,-1,1,-1,1,1\n-1,-1,1,1,-1,1\n", StandardCharsets.UTF_8);
+    return p;
+  }
+
+  @Test
+  void version_is_one_line_on_stdout_and_stderr_is_empty() throws Exception {
+    Run r = run(Map.of(), "--version");
+    assertEquals(0, r.status(), r.toString());
+    assertTrue(r.out().startsWith("engram "), r.toString());
+    assertEquals(1, r.out().strip().lines().count(), r.toString());
+    assertEquals("", r.err(), r.toString());
+  }
+
+  @Test
+  void a_user_error_is_one_line_also_when_the_jvm_announces_options_from_the_environment()
+      throws Exception {
+    for (Map<String, String> env :
+        List.of(
+            Map.<String, String>of(),
+            Map.of("JAVA_TOOL_OPTIONS", "-Xss2m"),
+            Map.of("JDK_JAVA_OPTIONS", "-Xss2m", "_JAVA_OPTIONS", "-Xss2m"),
+            Map.of("JAVA_TOOL_OPTIONS", "-Xss2m", "ENGRAM_VECTOR", "off"))) {
+      Run r = run(env, "train", "--patterns", "missing.npy", "--out", "m.npz");
+      assertEquals(2, r.status(), env + ": " + r);
+      assertEquals(
+          List.of("engram: file not found: missing.npy", ""), r.errLines(), env + ": " + r);
+      assertFalse(Files.exists(tmp.resolve("m.npz")), env + ": " + r);
+    }
+  }
+
+  @Test
+  void output_after_the_notices_passes_through_unchanged() throws Exception {
+    String p = patterns().toString();
+    Run r =
+        run(
+            Map.of("JAVA_TOOL_OPTIONS", "-Xss2m"),
+            "train",
+            "--patterns",
+            p,
+            "--out",
+            "m.npz",
+            "--rule",
+            "nonsense");
+    assertEquals(2, r.status(), r.toString());
+    assertEquals(2, r.errLines().size(), r.toString()); // one line and its newline
+    assertTrue(r.err().startsWith("engram: --rule must be hebbian"), r.toString());
+    Run ok = run(Map.of("JAVA_TOOL_OPTIONS", "-Xss2m"), "train", "--patterns", p, "--out", "m.npz");
+    assertEquals(0, ok.status(), ok.toString());
+    assertTrue(ok.out().startsWith("trained: 2 patterns of length 6"), ok.toString());
+    assertEquals("", ok.err(), ok.toString());
+  }
+
+  @Test
+  void the_started_process_is_the_jvm_so_a_signal_to_it_ends_the_jvm() throws Exception {
+    // the JVM waits at start-up until this file is deleted, so it is caught while running
+    Path pause = tmp.resolve("paused");
+    ProcessBuilder pb =
+        builder(
+            Map.of(
+                "ENGRAM_JAVA_OPTS",
+                "-Xmx256m -XX:+UnlockDiagnosticVMOptions -XX:+PauseAtStartup"
+                    + " -XX:PauseAtStartupFile="
+                    + pause),
+            "--version");
+    pb.redirectOutput(tmp.resolve("stdout.txt").toFile());
+    pb.redirectError(tmp.resolve("stderr.txt").toFile());
+    Process p = pb.start();
+    try {
+      long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(30);
+      while (!Files.exists(pause) && p.isAlive() && System.nanoTime() < deadline) {
+        Thread.sleep(10);
+      }
+      assertTrue(Files.exists(pause), "the JVM did not pause at start-up");
+      String command = p.info().command().orElse("");
+      assertTrue(
+          command.endsWith("/java"), "the launched process runs '" + command + "', not java");
+      List<ProcessHandle> helpers = p.descendants().collect(Collectors.toList());
+      p.destroy(); // SIGTERM, as kill does
+      assertTrue(p.waitFor(10, TimeUnit.SECONDS), "the JVM outlived its process");
+      for (ProcessHandle h : helpers) {
+        h.onExit().get(10, TimeUnit.SECONDS);
+      }
+    } finally {
+      p.destroyForcibly();
+    }
+  }
+
+  @Test
+  void the_jvm_maps_the_class_data_archive_the_build_made() throws Exception {
+    // (a command that runs: the version alone starts without the module, and so without it)
+    Run r = run(Map.of("ENGRAM_JAVA_OPTS", "-Xmx256m -Xlog:class+load=info"), "inspect", "--help");
+    assertEquals(0, r.status(), r.toString());
+    assertTrue(
+        r.out().contains("io.engram.cli.EngramCli source: shared objects file (top)"),
+        "EngramCli was not loaded from engram-cli/target/engram.jsa: "
+            + r.out().lines().filter(l -> l.contains("EngramCli ")).collect(Collectors.toList()));
+  }
+}

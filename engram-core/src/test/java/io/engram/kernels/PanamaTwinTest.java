@@ -1,0 +1,244 @@
+package io.engram.kernels;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assumptions.assumeTrue;
+
+import java.util.Random;
+import org.junit.jupiter.api.Test;
+
+/**
+ * {@link PanamaTwin} gives the SIMD kernels' bits: against {@code PanamaKernels} itself for this
+ * machine's vector width, every kernel and every path of the tile (8 x 32, 8 x 16, the generic
+ * masked one; added or not; A row-major or transposed), and the drivers on top ({@link Gemm},
+ * {@link Syrk}) over awkward sizes; for other widths, the dot product against a reference written
+ * from its definition.
+ */
+class PanamaTwinTest {
+
+  private static final int[] LENGTHS = {
+    0, 1, 2, 3, 7, 15, 16, 17, 31, 32, 33, 63, 64, 65, 100, 127, 128, 129, 255, 1000, 1021, 4097
+  };
+
+  private static KernelProvider vector() {
+    KernelProvider v = Providers.vector();
+    assumeTrue(v != null, "Vector API module not present");
+    return v;
+  }
+
+  /** The twin for the SIMD kernels in use ({@code panama-512}: 16 lanes). */
+  private static PanamaTwin twinOf(KernelProvider v) {
+    return new PanamaTwin(Integer.parseInt(v.name().substring("panama-".length())) / 32);
+  }
+
+  /** Bipolar values, -0, and real values whose products round (fused or not makes a difference). */
+  private static float[] values(Random rnd, int n) {
+    float[] v = new float[n];
+    for (int i = 0; i < n; i++) {
+      int kind = rnd.nextInt(8);
+      v[i] =
+          kind < 3
+              ? (rnd.nextBoolean() ? 1f : -1f)
+              : kind == 3
+                  ? -0f
+                  : (rnd.nextFloat() - 0.5f) * (float) Math.pow(2, rnd.nextInt(20) - 10);
+    }
+    return v;
+  }
+
+  private static void assertSameBits(float expected, float actual, String where) {
+    assertEquals(
+        Float.floatToRawIntBits(expected),
+        Float.floatToRawIntBits(actual),
+        where + ": " + expected + " vs " + actual);
+  }
+
+  @Test
+  void dotGivesTheSimdBits() {
+    KernelProvider v = vector();
+    PanamaTwin twin = twinOf(v);
+    Random rnd = new Random(21);
+    for (int n : LENGTHS) {
+      for (int off : new int[] {0, 3}) {
+        float[] a = values(rnd, n + off);
+        float[] b = values(rnd, n + off + 5);
+        assertSameBits(
+            v.dot(a, off, b, off + 2, n),
+            twin.dot(a, off, b, off + 2, n),
+            "n=" + n + " off=" + off);
+      }
+    }
+  }
+
+  /** The dot product as PanamaKernels defines it, written out for any number of lanes. */
+  private static float referenceDot(int lanes, float[] a, float[] b, int n) {
+    float[][] s = new float[4][lanes];
+    int j = 0;
+    while (j + 4 * lanes <= n) {
+      for (int v = 0; v < 4; v++) {
+        for (int l = 0; l < lanes; l++, j++) {
+          s[v][l] = Math.fma(a[j], b[j], s[v][l]);
+        }
+      }
+    }
+    while (j + lanes <= n) {
+      for (int l = 0; l < lanes; l++, j++) {
+        s[0][l] = Math.fma(a[j], b[j], s[0][l]);
+      }
+    }
+    float acc = 0f;
+    for (int l = 0; l < lanes; l++) {
+      acc += (s[0][l] + s[1][l]) + (s[2][l] + s[3][l]);
+    }
+    for (; j < n; j++) {
+      acc = Math.fma(a[j], b[j], acc);
+    }
+    return acc;
+  }
+
+  @Test
+  void dotForOtherVectorWidthsFollowsItsDefinition() {
+    Random rnd = new Random(22);
+    for (int lanes : new int[] {1, 2, 4, 8}) {
+      PanamaTwin twin = new PanamaTwin(lanes);
+      for (int n : LENGTHS) {
+        float[] a = values(rnd, n);
+        float[] b = values(rnd, n);
+        assertSameBits(
+            referenceDot(lanes, a, b, n), twin.dot(a, 0, b, 0, n), "lanes=" + lanes + " n=" + n);
+      }
+    }
+    assertThrows(IllegalArgumentException.class, () -> new PanamaTwin(12));
+  }
+
+  @Test
+  void sixteenLanesAreSummedAsATreeOfRotations() {
+    // lanes 0 and 8 cancel first in the tree (v + rot(v, 8)), so all fourteen ones count (14);
+    // in lane order the ones after 1e8 are lost to rounding until -1e8 comes (7)
+    float[] a = new float[16];
+    float[] b = new float[16];
+    for (int i = 0; i < 16; i++) {
+      a[i] = i == 0 ? 1e8f : i == 8 ? -1e8f : 1f;
+      b[i] = 1f;
+    }
+    assertSameBits(14f, new PanamaTwin(16).dot(a, 0, b, 0, 16), "tree");
+    assertSameBits(7f, referenceDot(16, a, b, 16), "lane order");
+    KernelProvider v = Providers.vector();
+    if (v != null && v.name().equals("panama-512")) {
+      assertSameBits(14f, v.dot(a, 0, b, 0, 16), "SIMD kernels");
+    }
+  }
+
+  @Test
+  void divideAndAddGiveTheSimdBits() {
+    KernelProvider v = vector();
+    PanamaTwin twin = twinOf(v);
+    Random rnd = new Random(23);
+    for (int n : LENGTHS) {
+      float[] x = values(rnd, n + 4);
+      float[] y1 = x.clone();
+      float[] y2 = x.clone();
+      v.divide(y1, 2, n, 3f);
+      twin.divide(y2, 2, n, 3f);
+      float[] src = values(rnd, n + 1);
+      v.add(src, 1, y1, 0, n);
+      twin.add(src, 1, y2, 0, n);
+      for (int i = 0; i < y1.length; i++) {
+        assertSameBits(y1[i], y2[i], "n=" + n + " i=" + i);
+      }
+    }
+  }
+
+  @Test
+  void everyTilePathGivesTheSimdBits() {
+    KernelProvider v = vector();
+    PanamaTwin twin = twinOf(v);
+    Random rnd = new Random(24);
+    int mrMax = KernelProvider.MR;
+    int nrMax = KernelProvider.NR;
+    for (int k : new int[] {0, 1, 3, 17, 100}) {
+      for (int mr : new int[] {mrMax, 5, 1}) {
+        for (int ldb : new int[] {nrMax, nrMax / 2, 20, 37}) {
+          for (int nr : new int[] {Math.min(ldb, nrMax), Math.min(ldb, 13), 1}) {
+            for (boolean transposed : new boolean[] {false, true}) {
+              for (boolean add : new boolean[] {false, true}) {
+                // A is mr x k at offset 3, row-major (aRs = k) or transposed in place (aCs = mr)
+                int aRs = transposed ? 1 : Math.max(k, 1);
+                int aCs = transposed ? mr : 1;
+                float[] a = values(rnd, 3 + mr * Math.max(k, 1) + 1);
+                float[] b = values(rnd, 2 + k * ldb + nrMax);
+                float[] start = values(rnd, mrMax * nrMax);
+                float[] o1 = start.clone();
+                float[] o2 = start.clone();
+                v.tile(mr, nr, k, a, 3, aRs, aCs, b, 2, ldb, o1, add);
+                twin.tile(mr, nr, k, a, 3, aRs, aCs, b, 2, ldb, o2, add);
+                String where =
+                    "k="
+                        + k
+                        + " mr="
+                        + mr
+                        + " nr="
+                        + nr
+                        + " ldb="
+                        + ldb
+                        + " transposed="
+                        + transposed
+                        + " add="
+                        + add;
+                for (int r = 0; r < mr; r++) {
+                  for (int c = 0; c < nr; c++) {
+                    int i = r * nrMax + c;
+                    assertSameBits(o1[i], o2[i], where + " (" + r + "," + c + ")");
+                  }
+                }
+              }
+            }
+          }
+        }
+      }
+    }
+  }
+
+  @Test
+  void theDriversOnTheTwinGiveTheSimdBits() {
+    KernelProvider v = vector();
+    PanamaTwin twin = twinOf(v);
+    Random rnd = new Random(25);
+    int[][] shapes = {
+      {1, 1, 1}, {7, 3, 64}, {13, 20, 40}, {64, 4, 300}, {33, 17, 1030}, {9, 64, 5}
+    };
+    for (int[] s : shapes) {
+      int m = s[0];
+      int n = s[1];
+      int k = s[2];
+      float[] a = values(rnd, m * k);
+      float[] b = values(rnd, k * n);
+      for (boolean transposed : new boolean[] {false, true}) {
+        float[] c1 = new float[m * n];
+        float[] c2 = new float[m * n];
+        int aRs = transposed ? 1 : k;
+        int aCs = transposed ? m : 1;
+        Gemm.gemm(v, m, n, k, a, 0, aRs, aCs, b, 0, n, c1, 0, n, false);
+        Gemm.gemm(twin, m, n, k, a, 0, aRs, aCs, b, 0, n, c2, 0, n, false);
+        for (int i = 0; i < c1.length; i++) {
+          assertSameBits(c1[i], c2[i], "gemm " + m + "x" + n + "x" + k + " i=" + i);
+        }
+      }
+    }
+    for (int n : new int[] {1, 31, 40, 129}) {
+      for (int p : new int[] {1, 7, Syrk.SYRK_KC + 3}) {
+        float[] t = values(rnd, p * n);
+        for (boolean zero : new boolean[] {false, true}) {
+          float[] w0 = zero ? new float[n * n] : values(rnd, n * n);
+          float[] w1 = w0.clone();
+          float[] w2 = w0.clone();
+          Syrk.syrkAdd(v, n, p, t, 0.25f, w1, p, true, zero, null);
+          Syrk.syrkAdd(twin, n, p, t, 0.25f, w2, p, true, zero, null);
+          for (int i = 0; i < w1.length; i++) {
+            assertSameBits(w1[i], w2[i], "syrk n=" + n + " p=" + p + " zero=" + zero + " i=" + i);
+          }
+        }
+      }
+    }
+  }
+}
