@@ -185,4 +185,38 @@ public final class Kernels {
       WorkListener listener) {
     Syrk.syrkAdd(Providers.chosen(), n, p, t, shift, w, divisor, negate, wIsZero, listener);
   }
+
+  /**
+   * One pattern of the Storkey learning rule (Storkey 1997; Storkey &amp; Valabregue 1999), in
+   * place on a dense symmetric n x n row-major W. With {@code h = W x} (given, computed with W
+   * before the update), for {@code i != j}:
+   *
+   * <pre>
+   *   h_ij  = h_i - w_ii x_i - w_ij x_j                  (= Σ_{k≠i,j} w_ik x_k)
+   *   w_ij += (x_i x_j - x_i h_ji - h_ij x_j) / N
+   *         = w_ij (x_i² + x_j²)/N + (x_i x_j + u_i x_j + x_i u_j)/N,   u_i = x_i w_ii - h_i
+   * </pre>
+   *
+   * and on the diagonal {@code w_ii += (x_i² - 2 x_i (h_i - w_ii x_i))/N}, or {@code w_ii = 0} when
+   * {@code zeroDiagonal}. The second form (which needs {@code w_ji = w_ij}) is what runs, as {@code
+   * (v + v (r_i + r_j)) + (x_i x_j + (u_i x_j + x_i u_j)) · (1/N)} with {@code r = x²/N} in float32
+   * without fused multiply-adds: the result is exactly symmetric and bit-for-bit the same on the
+   * SIMD and the plain-Java kernels. For a W that is not symmetric, {@code w_ij} stands in for
+   * {@code w_ji}.
+   *
+   * <p>When {@code xNext} is given, {@code hNext = W' xNext} is computed in the same pass (the
+   * {@code h} of the next pattern; summation order implementation-defined), so that a sequence of
+   * patterns reads and writes W once per pattern. Rows are split over threads.
+   *
+   * @param w the weights, updated in place
+   * @param x the pattern (not modified)
+   * @param h {@code W x} before the update (not modified)
+   * @param xNext the next pattern, or null (not modified)
+   * @param hNext output {@code W' xNext}, or null (with {@code xNext})
+   * @throws IllegalArgumentException on short or aliased arrays; W is then unchanged
+   */
+  public static void storkeyUpdate(
+      int n, float[] w, float[] x, float[] h, boolean zeroDiagonal, float[] xNext, float[] hNext) {
+    Storkey.update(Providers.chosen(), n, w, x, h, zeroDiagonal, xNext, hNext);
+  }
 }

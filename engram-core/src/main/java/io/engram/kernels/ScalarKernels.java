@@ -66,4 +66,30 @@ final class ScalarKernels implements KernelProvider {
       }
     }
   }
+
+  @Override
+  public float storkeyRow(
+      float[] w,
+      int off,
+      int j0,
+      int j1,
+      float xi,
+      float ui,
+      float ri,
+      float[] x,
+      float[] u,
+      float[] r,
+      float invN,
+      float[] xn) {
+    float acc = 0f;
+    for (int j = j0; j < j1; j++) {
+      float v = w[off + j];
+      float nv = (v + v * (ri + r[j])) + (xi * x[j] + (ui * x[j] + xi * u[j])) * invN;
+      w[off + j] = nv;
+      if (xn != null) {
+        acc += nv * xn[j];
+      }
+    }
+    return acc;
+  }
 }

@@ -1,0 +1,76 @@
+package io.engram.kernels;
+
+/**
+ * The Storkey update of one pattern on a dense symmetric matrix, behind {@link
+ * Kernels#storkeyUpdate}: one pass over W, rows split over threads, each row rewritten in place by
+ * {@link KernelProvider#storkeyRow} and, in the same pass, multiplied by the next pattern (so a
+ * sequence of patterns reads and writes W once per pattern, not three times). Stateless;
+ * thread-safe.
+ */
+final class Storkey {
+
+  /** Rows of W per work item. */
+  private static final int ROWS = 16;
+
+  private Storkey() {}
+
+  /** {@link Kernels#storkeyUpdate} on the given kernels (arguments as there). */
+  static void update(
+      KernelProvider kp,
+      int n,
+      float[] w,
+      float[] x,
+      float[] h,
+      boolean zeroDiagonal,
+      float[] xNext,
+      float[] hNext) {
+    if (n < 1) {
+      throw new IllegalArgumentException("bad size n=" + n);
+    }
+    Bounds.checkRange("W", w, 0, (long) n * n);
+    Bounds.checkRange("x", x, 0, n);
+    Bounds.checkRange("h", h, 0, n);
+    if ((xNext == null) != (hNext == null)) {
+      throw new IllegalArgumentException("xNext and hNext are given together or not at all");
+    }
+    if (xNext != null) {
+      Bounds.checkRange("xNext", xNext, 0, n);
+      Bounds.checkRange("hNext", hNext, 0, n);
+      if (hNext == w || hNext == x || hNext == h || hNext == xNext || xNext == w) {
+        throw new IllegalArgumentException("hNext and xNext must not alias W, x, h or each other");
+      }
+    }
+    if (w == x || w == h || x == h) {
+      throw new IllegalArgumentException("W, x and h must be different arrays");
+    }
+    final float invN = 1f / n;
+    // per neuron: u_i = x_i w_ii - h_i, r_i = x_i² / N (from W before the update)
+    final float[] u = new float[n];
+    final float[] r = new float[n];
+    for (int i = 0; i < n; i++) {
+      float wii = w[i * n + i];
+      u[i] = x[i] * wii - h[i];
+      r[i] = x[i] * x[i] * invN;
+    }
+    int items = (n + ROWS - 1) / ROWS;
+    Parallel.forEach(
+        items,
+        Parallel.threads((long) n * n, items),
+        (item, scratch) -> {
+          int end = Math.min(n, (item + 1) * ROWS);
+          for (int i = item * ROWS; i < end; i++) {
+            int off = i * n;
+            float xi = x[i];
+            float wii = w[off + i];
+            float dot = kp.storkeyRow(w, off, 0, i, xi, u[i], r[i], x, u, r, invN, xNext);
+            dot += kp.storkeyRow(w, off, i + 1, n, xi, u[i], r[i], x, u, r, invN, xNext);
+            // the diagonal: h_ii = h_i - w_ii x_i (only k = i is left out)
+            float d = zeroDiagonal ? 0f : wii + (xi * xi - 2f * xi * (h[i] - wii * xi)) * invN;
+            w[off + i] = d;
+            if (xNext != null) {
+              hNext[i] = dot + d * xNext[i];
+            }
+          }
+        });
+  }
+}
