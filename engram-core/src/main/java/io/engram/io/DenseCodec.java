@@ -7,12 +7,18 @@ import java.nio.file.Path;
 import java.util.LinkedHashMap;
 import java.util.Map;
 
-/** Dense weights in a model file: {@code W.npy}, float32 N x N ({@code np.load(model)["W"]}). */
+/**
+ * Dense weights in a model file: {@code W.npy}, float32 N x N ({@code np.load(model)["W"]}). Dense
+ * pseudo-inverse weights also keep the rule's state: {@code projection_diagonal.npy} (float32 N,
+ * the full projection's diagonal) and in {@code meta.json} an object {@code projection} with {@code
+ * rank} and {@code ridge}.
+ */
 final class DenseCodec implements WeightsCodec {
 
   static final DenseCodec INSTANCE = new DenseCodec();
 
   private static final String MEMBER = "W.npy";
+  private static final String DIAGONAL = "projection_diagonal.npy";
 
   private DenseCodec() {}
 
@@ -20,11 +26,18 @@ final class DenseCodec implements WeightsCodec {
   public void write(NpzFile.Builder archive, Map<String, Object> meta, Weights w) {
     int n = w.size();
     archive.put("W", NdArray.ofFloats(w.toDenseArray(), n, n));
+    if (w instanceof DenseWeights d && d.isProjection()) {
+      archive.put("projection_diagonal", NdArray.ofFloats(d.projectionDiagonal(), n));
+      Map<String, Object> m = new LinkedHashMap<>();
+      m.put("rank", d.projectionRank());
+      m.put("ridge", d.projectionRidge());
+      meta.put("projection", m);
+    }
   }
 
   @Override
   public boolean owns(String member) {
-    return MEMBER.equals(member);
+    return MEMBER.equals(member) || DIAGONAL.equals(member);
   }
 
   @Override
@@ -44,11 +57,35 @@ final class DenseCodec implements WeightsCodec {
     NdArray w = npz.array(MEMBER, 4L * n * n);
     Members.expectShape(w, file, MEMBER, n, n);
     Members.expectDType(w, file, MEMBER, DType.FLOAT32);
-    return DenseWeights.of(n, w.toFloatArray());
+    if (!meta.containsKey("projection")) {
+      if (npz.contains(DIAGONAL)) {
+        throw new EngramFormatException(
+            file + ": '" + DIAGONAL + "' without a 'projection' entry in meta.json");
+      }
+      return DenseWeights.of(n, w.toFloatArray());
+    }
+    Map<String, Object> m = Members.object(meta, "projection");
+    if (!npz.contains(DIAGONAL)) {
+      throw new EngramFormatException(file + ": dense projection model lacks '" + DIAGONAL + "'");
+    }
+    NdArray d = npz.array(DIAGONAL, 4L * n);
+    Members.expectShape(d, file, DIAGONAL, n);
+    Members.expectDType(d, file, DIAGONAL, DType.FLOAT32);
+    return DenseWeights.ofProjection(
+        n,
+        w.toFloatArray(),
+        Members.number(m, "ridge"),
+        Members.count(m, "rank"),
+        d.toFloatArray());
   }
 
   @Override
   public Map<String, Object> describe(Weights w) {
-    return new LinkedHashMap<>();
+    Map<String, Object> m = new LinkedHashMap<>();
+    if (w instanceof DenseWeights d && d.isProjection()) {
+      m.put("rank", d.projectionRank());
+      m.put("ridge", d.projectionRidge());
+    }
+    return m;
   }
 }
