@@ -335,7 +335,7 @@ final class PanamaKernels implements KernelProvider {
   }
 
   @Override
-  public float storkeyRow(
+  public void storkeyRow(
       float[] w,
       int off,
       int j0,
@@ -346,14 +346,12 @@ final class PanamaKernels implements KernelProvider {
       float[] x,
       float[] u,
       float[] r,
-      float invN,
-      float[] xn) {
+      float invN) {
     // plain lane-wise mul/add (no fma): the same bits as the scalar loop, symmetric in i and j
     FloatVector vxi = FloatVector.broadcast(S, xi);
     FloatVector vui = FloatVector.broadcast(S, ui);
     FloatVector vri = FloatVector.broadcast(S, ri);
     FloatVector vinv = FloatVector.broadcast(S, invN);
-    FloatVector acc = FloatVector.zero(S);
     int j = j0;
     int bound = j1 - L;
     for (; j <= bound; j += L) {
@@ -362,21 +360,11 @@ final class PanamaKernels implements KernelProvider {
       FloatVector uj = FloatVector.fromArray(S, u, j);
       FloatVector s = vri.add(FloatVector.fromArray(S, r, j));
       FloatVector t = vui.mul(xj).add(vxi.mul(uj));
-      FloatVector nv = v.add(v.mul(s)).add(vxi.mul(xj).add(t).mul(vinv));
-      nv.intoArray(w, off + j);
-      if (xn != null) {
-        acc = nv.fma(FloatVector.fromArray(S, xn, j), acc);
-      }
+      v.add(v.mul(s)).add(vxi.mul(xj).add(t).mul(vinv)).intoArray(w, off + j);
     }
-    float sum = xn == null ? 0f : sumLanes(acc);
     for (; j < j1; j++) {
       float v = w[off + j];
-      float nv = (v + v * (ri + r[j])) + (xi * x[j] + (ui * x[j] + xi * u[j])) * invN;
-      w[off + j] = nv;
-      if (xn != null) {
-        sum = Math.fma(nv, xn[j], sum);
-      }
+      w[off + j] = (v + v * (ri + r[j])) + (xi * x[j] + (ui * x[j] + xi * u[j])) * invN;
     }
-    return sum;
   }
 }

@@ -82,12 +82,8 @@ interface KernelProvider {
    * each operation as written, in float32, without fused multiply-adds: the result is symmetric in
    * the row and column (every operation's operands swap commutatively) and bit-for-bit the same in
    * every implementation.
-   *
-   * @param xn the next pattern, or null
-   * @return {@code Σ_j w'[off + j] xn[j]} over the range (summation order implementation-defined),
-   *     or 0 when {@code xn} is null
    */
-  float storkeyRow(
+  void storkeyRow(
       float[] w,
       int off,
       int j0,
@@ -98,6 +94,5 @@ interface KernelProvider {
       float[] x,
       float[] u,
       float[] r,
-      float invN,
-      float[] xn);
+      float invN);
 }

@@ -205,8 +205,8 @@ public final class Kernels {
    * {@code w_ji}.
    *
    * <p>When {@code xNext} is given, {@code hNext = W' xNext} is computed in the same pass (the
-   * {@code h} of the next pattern; summation order implementation-defined), so that a sequence of
-   * patterns reads and writes W once per pattern. Rows are split over threads.
+   * {@code h} of the next pattern, each entry the same dot product as {@link #gemv}), so that a
+   * sequence of patterns reads and writes W once per pattern. Rows are split over threads.
    *
    * @param w the weights, updated in place
    * @param x the pattern (not modified)

@@ -68,7 +68,7 @@ final class ScalarKernels implements KernelProvider {
   }
 
   @Override
-  public float storkeyRow(
+  public void storkeyRow(
       float[] w,
       int off,
       int j0,
@@ -79,17 +79,10 @@ final class ScalarKernels implements KernelProvider {
       float[] x,
       float[] u,
       float[] r,
-      float invN,
-      float[] xn) {
-    float acc = 0f;
+      float invN) {
     for (int j = j0; j < j1; j++) {
       float v = w[off + j];
-      float nv = (v + v * (ri + r[j])) + (xi * x[j] + (ui * x[j] + xi * u[j])) * invN;
-      w[off + j] = nv;
-      if (xn != null) {
-        acc += nv * xn[j];
-      }
+      w[off + j] = (v + v * (ri + r[j])) + (xi * x[j] + (ui * x[j] + xi * u[j])) * invN;
     }
-    return acc;
   }
 }

@@ -3,9 +3,10 @@ package io.engram.kernels;
 /**
  * The Storkey update of one pattern on a dense symmetric matrix, behind {@link
  * Kernels#storkeyUpdate}: one pass over W, rows split over threads, each row rewritten in place by
- * {@link KernelProvider#storkeyRow} and, in the same pass, multiplied by the next pattern (so a
- * sequence of patterns reads and writes W once per pattern, not three times). Stateless;
- * thread-safe.
+ * {@link KernelProvider#storkeyRow} and, while it is still in the L1 cache, multiplied by the next
+ * pattern with the same dot product as {@link Kernels#gemv} (so a sequence of patterns reads and
+ * writes W once per pattern, not three times, and gives the same bits as one pattern at a time).
+ * Stateless; thread-safe.
  */
 final class Storkey {
 
@@ -62,13 +63,12 @@ final class Storkey {
             int off = i * n;
             float xi = x[i];
             float wii = w[off + i];
-            float dot = kp.storkeyRow(w, off, 0, i, xi, u[i], r[i], x, u, r, invN, xNext);
-            dot += kp.storkeyRow(w, off, i + 1, n, xi, u[i], r[i], x, u, r, invN, xNext);
+            kp.storkeyRow(w, off, 0, i, xi, u[i], r[i], x, u, r, invN);
+            kp.storkeyRow(w, off, i + 1, n, xi, u[i], r[i], x, u, r, invN);
             // the diagonal: h_ii = h_i - w_ii x_i (only k = i is left out)
-            float d = zeroDiagonal ? 0f : wii + (xi * xi - 2f * xi * (h[i] - wii * xi)) * invN;
-            w[off + i] = d;
+            w[off + i] = zeroDiagonal ? 0f : wii + (xi * xi - 2f * xi * (h[i] - wii * xi)) * invN;
             if (xNext != null) {
-              hNext[i] = dot + d * xNext[i];
+              hNext[i] = kp.dot(w, off, xNext, 0, n);
             }
           }
         });
