@@ -238,7 +238,15 @@ public final class PseudoInverseRule implements LearningRule {
         m[i] = (float) f.m()[i];
       }
       pl.rows = new float[pl.k * n];
-      Kernels.gemm(pl.k, n, p, m, 0, p, 1, u, 0, n, pl.rows, 0, n, false);
+      if (f.method().equals("cholesky")) {
+        // M = L⁻¹ is lower triangular: row block [i0, i1) needs only the first i1 rows of U
+        for (int i0 = 0; i0 < pl.k; i0 += TRIANGLE_BLOCK) {
+          int i1 = Math.min(pl.k, i0 + TRIANGLE_BLOCK);
+          Kernels.gemm(i1 - i0, n, i1, m, i0 * p, p, 1, u, 0, n, pl.rows, i0 * n, n, false);
+        }
+      } else {
+        Kernels.gemm(pl.k, n, p, m, 0, p, 1, u, 0, n, pl.rows, 0, n, false);
+      }
       for (float v : pl.rows) {
         if (!Float.isFinite(v)) {
           throw new IllegalArgumentException(
@@ -262,6 +270,12 @@ public final class PseudoInverseRule implements LearningRule {
       return pl;
     }
   }
+
+  /**
+   * Rows of {@code L⁻¹ U} per matrix product: about 2/3 of the full product's flops at P = 1000
+   * (the upper triangle of {@code L⁻¹} is zero), with U packed once per block.
+   */
+  private static final int TRIANGLE_BLOCK = 256;
 
   /** What a call adds, and to which weights. */
   private static final class Plan {
@@ -301,13 +315,27 @@ public final class PseudoInverseRule implements LearningRule {
     return c;
   }
 
-  private static float[] transpose(float[] a, int rows, int cols) {
+  /** {@code a} (rows x cols) transposed, in 64 x 64 tiles spread over the kernel threads. */
+  static float[] transpose(float[] a, int rows, int cols) {
     float[] t = new float[a.length];
-    for (int i = 0; i < rows; i++) {
-      for (int j = 0; j < cols; j++) {
-        t[j * rows + i] = a[i * cols + j];
-      }
-    }
+    final int b = 64;
+    int colTiles = (cols + b - 1) / b;
+    Kernels.forEach(
+        colTiles,
+        (long) rows * b,
+        jt -> {
+          int j0 = jt * b;
+          int j1 = Math.min(cols, j0 + b);
+          for (int i0 = 0; i0 < rows; i0 += b) {
+            int i1 = Math.min(rows, i0 + b);
+            for (int j = j0; j < j1; j++) {
+              int o = j * rows;
+              for (int i = i0; i < i1; i++) {
+                t[o + i] = a[i * cols + j];
+              }
+            }
+          }
+        });
     return t;
   }
 }
