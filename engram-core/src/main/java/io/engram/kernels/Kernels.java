@@ -219,4 +219,21 @@ public final class Kernels {
       int n, float[] w, float[] x, float[] h, boolean zeroDiagonal, float[] xNext, float[] hNext) {
     Storkey.update(Providers.chosen(), n, w, x, h, zeroDiagonal, xNext, hNext);
   }
+
+  /**
+   * P patterns of the Storkey rule, one after the other, in place on a dense symmetric n x n W:
+   * {@code h = W x_0} once, then {@link #storkeyUpdate} per pattern, each pass also computing the
+   * next pattern's field. Bit-for-bit the same as calling {@link #gemv} and {@link #storkeyUpdate}
+   * pattern by pattern, so splitting the patterns over several calls changes nothing.
+   *
+   * @param x p x n row-major patterns (not modified)
+   * @param listener told the progress in multiply-adds, n² per pattern (null: none); one that
+   *     throws is dropped and the update completes
+   * @throws IllegalArgumentException on bad sizes, short arrays or W aliasing X; W is then
+   *     unchanged
+   */
+  public static void storkey(
+      int n, float[] w, float[] x, int p, boolean zeroDiagonal, WorkListener listener) {
+    Storkey.sequence(Providers.chosen(), n, w, x, p, zeroDiagonal, listener);
+  }
 }

@@ -73,4 +73,49 @@ final class Storkey {
           }
         });
   }
+
+  /** {@link Kernels#storkey} on the given kernels (arguments as there). */
+  static void sequence(
+      KernelProvider kp,
+      int n,
+      float[] w,
+      float[] x,
+      int p,
+      boolean zeroDiagonal,
+      Kernels.WorkListener listener) {
+    if (n < 1 || p < 0) {
+      throw new IllegalArgumentException("bad sizes n=" + n + " p=" + p);
+    }
+    Bounds.checkRange("W", w, 0, (long) n * n);
+    Bounds.checkRange("X", x, 0, (long) p * n);
+    if (w == x) {
+      throw new IllegalArgumentException("W must not alias X");
+    }
+    if (p == 0) {
+      return;
+    }
+    WorkReport report = listener == null ? null : new WorkReport(listener, (long) p * n * n);
+    float[] xk = new float[n];
+    float[] xNext = new float[n];
+    float[] h = new float[n];
+    float[] hNext = new float[n];
+    System.arraycopy(x, 0, xk, 0, n);
+    Kernels.gemv(kp, n, n, w, xk, h);
+    for (int k = 0; k < p; k++) {
+      boolean more = k + 1 < p;
+      if (more) {
+        System.arraycopy(x, (k + 1) * n, xNext, 0, n);
+      }
+      update(kp, n, w, xk, h, zeroDiagonal, more ? xNext : null, more ? hNext : null);
+      float[] t = xk;
+      xk = xNext;
+      xNext = t;
+      t = h;
+      h = hNext;
+      hNext = t;
+      if (report != null) {
+        report.add((long) n * n);
+      }
+    }
+  }
 }

@@ -462,26 +462,7 @@ public final class DenseWeights implements Weights {
     Checks.patterns(x, p, n);
     zero = false;
     projectionDiagonal = null;
-    float[] xk = new float[n];
-    float[] xNext = new float[n];
-    float[] h = new float[n];
-    float[] hNext = new float[n];
-    System.arraycopy(x, 0, xk, 0, n);
-    Kernels.gemv(n, n, w, xk, h);
-    for (int k = 0; k < p; k++) {
-      boolean more = k + 1 < p;
-      if (more) {
-        System.arraycopy(x, (k + 1) * n, xNext, 0, n);
-      }
-      Kernels.storkeyUpdate(n, w, xk, h, zeroDiagonal, more ? xNext : null, more ? hNext : null);
-      float[] t = xk;
-      xk = xNext;
-      xNext = t;
-      t = h;
-      h = hNext;
-      hNext = t;
-      listener = Projection.report(listener, (k + 1L) * n * n, (long) p * n * n);
-    }
+    Kernels.storkey(n, w, x, p, zeroDiagonal, listener == null ? null : listener::onProgress);
     float max = 0f;
     for (float v : w) {
       max = Math.max(max, Math.abs(v));

@@ -1,8 +1,6 @@
 package io.engram.weights;
 
-import java.lang.System.Logger.Level;
-
-/** Checks and bounds shared by the two forms of pseudo-inverse weights, and progress reports. */
+/** Checks and bounds shared by the two forms of pseudo-inverse weights. */
 final class Projection {
 
   private Projection() {}
@@ -53,23 +51,5 @@ final class Projection {
       m = Math.max(m, x);
     }
     return m * (1 + (k + 2) * 0x1p-22);
-  }
-
-  /**
-   * Reports progress to a listener and returns it, or null (from then on) when it threw: a listener
-   * that fails is dropped with one WARNING and the update completes.
-   */
-  static TrainingListener report(TrainingListener listener, long done, long total) {
-    if (listener == null) {
-      return null;
-    }
-    try {
-      listener.onProgress(done, total);
-      return listener;
-    } catch (RuntimeException | Error e) {
-      System.getLogger(Weights.class.getName())
-          .log(Level.WARNING, "training progress listener failed; training goes on without it", e);
-      return null;
-    }
   }
 }

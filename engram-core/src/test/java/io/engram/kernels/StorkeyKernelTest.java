@@ -146,6 +146,38 @@ class StorkeyKernelTest {
   }
 
   @Test
+  void aSequenceIsThePatternByPatternUpdate() {
+    Random rnd = new Random(15);
+    int n = 45;
+    int p = 5;
+    float[] x = new float[p * n];
+    for (int k = 0; k < p; k++) {
+      System.arraycopy(pattern(rnd, n, k % 2 == 0), 0, x, k * n, n);
+    }
+    float[] w = symmetric(rnd, n, 0.1f, false);
+    float[] one = w.clone();
+    for (int k = 0; k < p; k++) {
+      float[] xk = java.util.Arrays.copyOfRange(x, k * n, (k + 1) * n);
+      float[] h = new float[n];
+      Kernels.gemv(n, n, one, xk, h);
+      Kernels.storkeyUpdate(n, one, xk, h, false, null, null);
+    }
+    long[] seen = new long[2];
+    Kernels.storkey(
+        n,
+        w,
+        x,
+        p,
+        false,
+        (done, total) -> {
+          seen[0] = done;
+          seen[1] = total;
+        });
+    assertArrayEquals(one, w);
+    assertArrayEquals(new long[] {(long) p * n * n, (long) p * n * n}, seen);
+  }
+
+  @Test
   void resultDoesNotDependOnThreads() {
     Random rnd = new Random(14);
     int n = 1201; // n² above the parallel threshold
