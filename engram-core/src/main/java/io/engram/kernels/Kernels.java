@@ -236,4 +236,16 @@ public final class Kernels {
       int n, float[] w, float[] x, int p, boolean zeroDiagonal, WorkListener listener) {
     Storkey.sequence(Providers.chosen(), n, w, x, p, zeroDiagonal, listener);
   }
+
+  /**
+   * {@code out = Aᵀ}: {@code out[j*rows + i] = a[i*cols + j]} for a rows x cols row-major A, values
+   * copied exactly, in cache-sized tiles over threads ({@link Transpose}).
+   *
+   * @param a rows x cols row-major (not modified)
+   * @param out cols x rows row-major, overwritten
+   * @throws IllegalArgumentException on negative sizes, short arrays or out aliasing A
+   */
+  public static void transpose(float[] a, int rows, int cols, float[] out) {
+    Transpose.transpose(a, rows, cols, out);
+  }
 }

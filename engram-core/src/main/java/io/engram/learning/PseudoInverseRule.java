@@ -315,27 +315,9 @@ public final class PseudoInverseRule implements LearningRule {
     return c;
   }
 
-  /** {@code a} (rows x cols) transposed, in 64 x 64 tiles spread over the kernel threads. */
-  static float[] transpose(float[] a, int rows, int cols) {
+  private static float[] transpose(float[] a, int rows, int cols) {
     float[] t = new float[a.length];
-    final int b = 64;
-    int colTiles = (cols + b - 1) / b;
-    Kernels.forEach(
-        colTiles,
-        (long) rows * b,
-        jt -> {
-          int j0 = jt * b;
-          int j1 = Math.min(cols, j0 + b);
-          for (int i0 = 0; i0 < rows; i0 += b) {
-            int i1 = Math.min(rows, i0 + b);
-            for (int j = j0; j < j1; j++) {
-              int o = j * rows;
-              for (int i = i0; i < i1; i++) {
-                t[o + i] = a[i * cols + j];
-              }
-            }
-          }
-        });
+    Kernels.transpose(a, rows, cols, t);
     return t;
   }
 }

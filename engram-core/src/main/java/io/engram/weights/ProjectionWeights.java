@@ -159,7 +159,8 @@ public final class ProjectionWeights implements Weights {
 
   /**
    * {@code out = W S} for L column states (N x L row-major): {@code Y = V S} (r x L) and {@code Vᵀ
-   * Y} as blocked matrix products, minus {@code diag(W_full)∘S} when the diagonal is zeroed.
+   * Y} as blocked matrix products, minus {@code diag(W_full)∘S} when the diagonal is zeroed. The
+   * first call builds and keeps Vᵀ (r·N floats).
    */
   @Override
   public void multiplyColumns(float[] s, int l, float[] out) {
@@ -170,7 +171,9 @@ public final class ProjectionWeights implements Weights {
     }
     float[] y = new float[r * l];
     Kernels.gemm(r, l, n, v, 0, n, 1, s, 0, l, y, 0, l, false);
-    Kernels.gemm(n, l, r, v, 0, 1, n, y, 0, l, out, 0, l, false);
+    // Vᵀ row-major (the cached transpose) streams through the kernel about twice as fast as V
+    // read with a column stride of N (measured at r = 1000, N = 16384, 64 columns)
+    Kernels.gemm(n, l, r, transposed(), 0, r, 1, y, 0, l, out, 0, l, false);
     if (diagonalZeroed) {
       for (int i = 0; i < n; i++) {
         float d = full[i];
@@ -242,7 +245,11 @@ public final class ProjectionWeights implements Weights {
     };
   }
 
-  /** Vᵀ (N x r), built once and shared (V only grows by a new array, which drops it). */
+  /**
+   * Vᵀ (N x r), built on first use (products with several states, asynchronous fields) and kept:
+   * r·N more floats than {@link #memoryBytes()} counts. V only grows by a new array, which drops
+   * it.
+   */
   private float[] transposed() {
     float[] t = transposed;
     if (t == null) {
@@ -250,11 +257,7 @@ public final class ProjectionWeights implements Weights {
         t = transposed;
         if (t == null) {
           t = new float[r * n];
-          for (int k = 0; k < r; k++) {
-            for (int i = 0; i < n; i++) {
-              t[i * r + k] = v[k * n + i];
-            }
-          }
+          Kernels.transpose(v, r, n, t);
           transposed = t;
         }
       }
