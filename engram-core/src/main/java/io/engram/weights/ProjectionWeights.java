@@ -50,7 +50,7 @@ public final class ProjectionWeights implements Weights {
    * No stored pattern yet (all-zero weights, rank 0) of N neurons, with the ridge λ that every
    * later call must use.
    *
-   * @throws IllegalArgumentException if N < 1 or the ridge is negative or not finite
+   * @throws IllegalArgumentException if {@code N < 1} or the ridge is negative or not finite
    */
   public static ProjectionWeights empty(int n, double ridge) {
     if (n < 1) {
