@@ -2,8 +2,7 @@ package io.engram.learning;
 
 import io.engram.network.TrainingRecord;
 import io.engram.network.WeightUpdate;
-import io.engram.weights.DenseWeights;
-import io.engram.weights.ProjectionWeights;
+import io.engram.weights.ProjectionTarget;
 import io.engram.weights.TrainingListener;
 import io.engram.weights.Weights;
 import io.engram.weights.WeightsMode;
@@ -152,8 +151,7 @@ public final class HebbianRule implements LearningRule {
       /** Pseudo-inverse weights are not continued (see the class comment). */
       @Override
       public void check(Weights target, WeightsMode mode) {
-        if (target instanceof ProjectionWeights
-            || target instanceof DenseWeights d && d.isProjection()) {
+        if (ProjectionTarget.holdsProjection(target)) {
           throw new IllegalArgumentException(
               name()
                   + " does not continue a pseudo-inverse model: its weights are the projection onto"

@@ -3,8 +3,7 @@ package io.engram.learning;
 import io.engram.kernels.Kernels;
 import io.engram.network.TrainingRecord;
 import io.engram.network.WeightUpdate;
-import io.engram.weights.DenseWeights;
-import io.engram.weights.ProjectionWeights;
+import io.engram.weights.ProjectionTarget;
 import io.engram.weights.TrainingListener;
 import io.engram.weights.Weights;
 import io.engram.weights.WeightsMode;
@@ -38,16 +37,16 @@ import java.util.Objects;
  * pseudo-inverse with the relative tolerance of {@link PseudoInverseOptions#tolerance()}, and the
  * call records the effective rank (independent directions stored so far) in its {@link
  * TrainingRecord} options ({@code effective_rank}, {@code rank_added}, {@code tolerance}, {@code
- * solver}). The P x P factorisation is float64 ({@link GramSolver}: Cholesky when every direction
- * is clearly independent, else the symmetric eigendecomposition); the products with the patterns
- * are float32 on the SIMD kernels.
+ * solver}). The P x P factorisation is float64 (EJML: Cholesky when every direction is clearly
+ * independent, else the symmetric eigendecomposition); the products with the patterns are float32
+ * on the SIMD kernels.
  *
- * <p>Weights: the natural form is {@link ProjectionWeights} ({@code W_full = VᵀV}, r x N floats,
- * recall in O(r·N)); under {@link WeightsMode#AUTO} it is used while cheaper than the dense matrix,
- * as for the Hebbian rule, then dense {@link DenseWeights} that keep the projection's diagonal and
- * rank aside so that later calls continue exactly. A call continues only pseudo-inverse weights (or
- * all-zero ones) with the same ridge; Hebbian and anti-Hebbian calls do not continue pseudo-inverse
- * weights (see {@link HebbianRule}).
+ * <p>Weights: the natural form is {@link io.engram.weights.ProjectionWeights} ({@code W_full =
+ * VᵀV}, r x N floats, recall in O(r·N)); under {@link WeightsMode#AUTO} it is used while cheaper
+ * than the dense matrix, as for the Hebbian rule, then dense {@link io.engram.weights.DenseWeights}
+ * that keep the projection's diagonal and rank aside so that later calls continue exactly. A call
+ * continues only pseudo-inverse weights (or all-zero ones) with the same ridge; Hebbian and
+ * anti-Hebbian calls do not continue pseudo-inverse weights (see {@link HebbianRule}).
  *
  * <p>Personnaz, L., Guyon, I. &amp; Dreyfus, G. (1985), J. Physique Lett. 46:L359; (1986), Phys.
  * Rev. A 34:4217; Kanter, I. &amp; Sompolinsky, H. (1987), Phys. Rev. A 35:380. Immutable and
@@ -149,13 +148,7 @@ public final class PseudoInverseRule implements LearningRule {
       if (plan == null) {
         plan = plan(target, mode);
       }
-      if (plan.lowRank != null) {
-        plan.lowRank.plusRows(plan.rows, plan.k);
-        plan.lowRank.setDiagonalZeroed(options.zeroDiagonal());
-        return plan.lowRank;
-      }
-      return plan.dense.plusProjectionRows(
-          plan.rows, plan.k, options.ridge(), options.zeroDiagonal(), listener);
+      return plan.target.add(plan.rows, plan.k, options.zeroDiagonal(), listener);
     }
 
     @Override
@@ -163,7 +156,7 @@ public final class PseudoInverseRule implements LearningRule {
       Map<String, String> m = options();
       m.put("tolerance", String.format(Locale.ROOT, "%.6g", rcond));
       if (plan != null) {
-        m.put("effective_rank", Integer.toString(plan.rankBefore + plan.k));
+        m.put("effective_rank", Integer.toString(plan.target.rank() + plan.k));
         m.put("rank_added", Integer.toString(plan.k));
         m.put("solver", plan.method);
       }
@@ -174,47 +167,9 @@ public final class PseudoInverseRule implements LearningRule {
     private Plan plan(Weights target, WeightsMode mode) {
       Plan pl = new Plan();
       double ridge = options.ridge();
-      int rank;
-      double kept;
-      if (target instanceof ProjectionWeights pw) {
-        rank = pw.rank();
-        kept = pw.ridge();
-      } else if (target instanceof DenseWeights dw && dw.isProjection()) {
-        rank = dw.projectionRank();
-        kept = dw.projectionRidge();
-      } else if (target.maxAbsBound() == 0) {
-        rank = 0;
-        kept = ridge;
-      } else {
-        throw new IllegalArgumentException(
-            "pseudo-inverse continues only pseudo-inverse weights (or empty ones); this model's "
-                + target.representation().id()
-                + " weights come from another rule (or were cut down by a resize): train a new"
-                + " model");
-      }
-      if (kept != ridge) {
-        throw new IllegalArgumentException(
-            "ridge "
-                + ridge
-                + " differs from the model's "
-                + kept
-                + "; a pseudo-inverse model keeps one ridge for all its patterns");
-      }
-      boolean lowRank =
-          mode == WeightsMode.LOW_RANK
-              || mode == WeightsMode.AUTO
-                  && !target.isDense()
-                  && WeightsMode.lowRankIsCheaper(n, (long) rank + p, 1);
+      pl.target = ProjectionTarget.of(target, mode, p, ridge);
       float[] b = patterns.data();
-      float[] u;
-      if (lowRank) {
-        pl.lowRank =
-            target instanceof ProjectionWeights pw ? pw : ProjectionWeights.empty(n, ridge);
-        u = pl.lowRank.residual(b, p);
-      } else {
-        pl.dense = target.asDense(); // dense weights themselves, else a new dense form
-        u = pl.dense.projectionResidual(b, p);
-      }
+      float[] u = pl.target.residual(b, p);
       double[] c = ridge == 0 ? gram(u, p, n) : crossGram(b, u, p, n, ridge);
       double scale = 0;
       for (int k = 0; k < p; k++) {
@@ -228,7 +183,7 @@ public final class PseudoInverseRule implements LearningRule {
       GramSolver.Factor f = GramSolver.factor(c, p, rcond * rcond * scale);
       pl.k = f.rank();
       pl.method = f.method();
-      pl.rankBefore = rank;
+      int rank = pl.target.rank();
       if (rank + pl.k > n) {
         throw new IllegalArgumentException(
             "the effective rank would exceed N = " + n + " (numerical noise in the patterns?)");
@@ -254,19 +209,7 @@ public final class PseudoInverseRule implements LearningRule {
                   + " dependent); use a ridge");
         }
       }
-      double rows = 0;
-      double[] q = new double[n];
-      for (int r = 0; r < pl.k; r++) {
-        for (int i = 0; i < n; i++) {
-          double v = pl.rows[r * n + i];
-          q[i] += v * v;
-        }
-      }
-      for (double v : q) {
-        rows = Math.max(rows, v);
-      }
-      Weights base = pl.lowRank != null ? pl.lowRank : pl.dense;
-      pl.bound = base.maxAbsBound() + rows * (1 + 0x1p-20);
+      pl.bound = pl.target.maxAbsAfter(pl.rows, pl.k);
       return pl;
     }
   }
@@ -279,11 +222,9 @@ public final class PseudoInverseRule implements LearningRule {
 
   /** What a call adds, and to which weights. */
   private static final class Plan {
-    ProjectionWeights lowRank; // the factored form to append to, or null
-    DenseWeights dense; // or the dense form
+    ProjectionTarget target;
     float[] rows; // k x n
     int k;
-    int rankBefore;
     String method;
     double bound;
   }
