@@ -57,26 +57,31 @@ final class DenseCodec implements WeightsCodec {
     NdArray w = npz.array(MEMBER, 4L * n * n);
     Members.expectShape(w, file, MEMBER, n, n);
     Members.expectDType(w, file, MEMBER, DType.FLOAT32);
+    return withProjection(npz, meta, n, file, DenseWeights.of(n, w.toFloatArray()));
+  }
+
+  /**
+   * The weights with the pseudo-inverse state of the file ({@code projection} in meta.json and
+   * {@code projection_diagonal.npy}) when it has one; the one without the other is an error.
+   */
+  private static DenseWeights withProjection(
+      NpzFile npz, Map<String, Object> meta, int n, Path file, DenseWeights d) throws IOException {
     if (!meta.containsKey("projection")) {
       if (npz.contains(DIAGONAL)) {
         throw new EngramFormatException(
             file + ": '" + DIAGONAL + "' without a 'projection' entry in meta.json");
       }
-      return DenseWeights.of(n, w.toFloatArray());
+      return d;
     }
     Map<String, Object> m = Members.object(meta, "projection");
     if (!npz.contains(DIAGONAL)) {
       throw new EngramFormatException(file + ": dense projection model lacks '" + DIAGONAL + "'");
     }
-    NdArray d = npz.array(DIAGONAL, 4L * n);
-    Members.expectShape(d, file, DIAGONAL, n);
-    Members.expectDType(d, file, DIAGONAL, DType.FLOAT32);
-    return DenseWeights.ofProjection(
-        n,
-        w.toFloatArray(),
-        Members.number(m, "ridge"),
-        Members.count(m, "rank"),
-        d.toFloatArray());
+    NdArray diag = npz.array(DIAGONAL, 4L * n);
+    Members.expectShape(diag, file, DIAGONAL, n);
+    Members.expectDType(diag, file, DIAGONAL, DType.FLOAT32);
+    return d.withProjection(
+        Members.number(m, "ridge"), Members.count(m, "rank"), diag.toFloatArray());
   }
 
   @Override

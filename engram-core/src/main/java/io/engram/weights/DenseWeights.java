@@ -10,7 +10,7 @@ import java.util.Arrays;
  * <p>Dense weights built by the pseudo-inverse rule also keep its state aside ({@link
  * #isProjection()}): the ridge, the effective rank and the diagonal of the full projection (which
  * the zero-diagonal option removes from W). With it a later call adds patterns exactly ({@link
- * #plusProjectionRows}); every other update ({@link #plusGram}, {@link #addSums}, {@link
+ * ProjectionTarget}); every other update ({@link #plusGram}, {@link #addSums}, {@link
  * #plusStorkey}) turns them into plain dense weights.
  *
  * <p>Thread-safety as in {@link Weights}: concurrent reads are safe, mutation is not.
@@ -82,31 +82,6 @@ public final class DenseWeights implements Weights {
       max = Math.max(max, Math.abs(rowMajor[i]));
     }
     return new DenseWeights(n, rowMajor.clone(), false, max);
-  }
-
-  /**
-   * Dense pseudo-inverse weights as a model file stores them: the matrix (copied) and the rule's
-   * state (see {@link #isProjection()}).
-   *
-   * @param ridge the ridge λ >= 0 of the model
-   * @param rank the effective rank (number of independent stored directions), 0..N
-   * @param fullDiagonal the diagonal of the full projection, N finite values (copied)
-   * @throws IllegalArgumentException on wrong lengths, non-finite values, a negative or non-finite
-   *     ridge or a rank outside 0..N
-   */
-  public static DenseWeights ofProjection(
-      int n, float[] rowMajor, double ridge, int rank, float[] fullDiagonal) {
-    DenseWeights d = of(n, rowMajor);
-    Projection.checkRidge(ridge);
-    if (rank < 0 || rank > n) {
-      throw new IllegalArgumentException("projection rank " + rank + " outside 0.." + n);
-    }
-    Projection.checkDiagonal(fullDiagonal, n);
-    d.projectionDiagonal = fullDiagonal.clone();
-    d.projectionRidge = ridge;
-    d.projectionRank = rank;
-    d.absBound = Math.max(d.absBound, Projection.maxAbs(fullDiagonal));
-    return d;
   }
 
   static void checkSize(int n) {
@@ -321,8 +296,32 @@ public final class DenseWeights implements Weights {
   }
 
   /**
-   * Whether these weights carry the pseudo-inverse rule's state, so that {@link
-   * #plusProjectionRows} can add patterns to them: true after {@link #plusProjectionRows} or the
+   * Marks these weights as dense pseudo-inverse weights, as a model file stores them: W is the full
+   * projection with its diagonal zeroed or not, and the rule's state is set (see {@link
+   * #isProjection()}). For readers of model files; returns these weights.
+   *
+   * @param ridge the ridge λ >= 0 of the model
+   * @param rank the effective rank (number of independent stored directions), 0..N
+   * @param fullDiagonal the diagonal of the full projection, N finite values (copied)
+   * @throws IllegalArgumentException on a wrong length, non-finite values, a negative or non-finite
+   *     ridge or a rank outside 0..N; nothing changes then
+   */
+  public DenseWeights withProjection(double ridge, int rank, float[] fullDiagonal) {
+    Projection.checkRidge(ridge);
+    if (rank < 0 || rank > n) {
+      throw new IllegalArgumentException("projection rank " + rank + " outside 0.." + n);
+    }
+    Projection.checkDiagonal(fullDiagonal, n);
+    projectionDiagonal = fullDiagonal.clone();
+    projectionRidge = ridge;
+    projectionRank = rank;
+    absBound = Math.max(absBound, Projection.maxAbs(fullDiagonal));
+    return this;
+  }
+
+  /**
+   * Whether these weights carry the pseudo-inverse rule's state, so that the rule can add patterns
+   * to them ({@link ProjectionTarget}): true after a pseudo-inverse call on dense weights or the
    * dense conversion of {@link ProjectionWeights}, until another update changes them. {@link
    * #zeroDiagonal} and growing with {@code preserve} keep it.
    */
@@ -347,56 +346,20 @@ public final class DenseWeights implements Weights {
     return projectionDiagonal == null ? null : projectionDiagonal.clone();
   }
 
-  /**
-   * The part of new patterns B (rows) that these weights do not yet reproduce: {@code U = B - B
-   * W_full}, where {@code W_full} is the full projection (W with the projection's diagonal in place
-   * of its own), or {@code U = B} for all-zero weights. One matrix product, {@code 2·P·N²} flops.
-   * The first step of adding rows to a pseudo-inverse model (see {@code
-   * io.engram.learning.PseudoInverseRule}). Nothing changes.
-   *
-   * @param b P x N row-major, not modified
-   * @return U, P x N row-major (a new array)
-   * @throws IllegalArgumentException if B is not P x N, or the weights are neither all zero nor
-   *     {@link #isProjection()}
-   */
-  public float[] projectionResidual(float[] b, int p) {
-    Checks.patterns(b, p, n);
-    if (projectionDiagonal == null && maxAbsBound() != 0) {
-      throw new IllegalArgumentException(
-          "these dense weights are not a pseudo-inverse projection (another rule made them)");
-    }
-    float[] u = b.clone();
-    if (projectionDiagonal == null) {
-      return u;
-    }
-    float[] bw = new float[p * n];
-    Kernels.gemm(p, n, n, b, 0, n, 1, w, 0, n, bw, 0, n, false);
-    for (int k = 0; k < p; k++) {
-      int o = k * n;
-      for (int i = 0; i < n; i++) {
-        float fix = projectionDiagonal[i] - w[i * n + i];
-        u[o + i] = b[o + i] - (bw[o + i] + b[o + i] * fix);
-      }
-    }
-    return u;
+  /** {@link #projectionDiagonal()} without a copy, for this package; must not be modified. */
+  float[] projectionDiagonalArray() {
+    return projectionDiagonal;
   }
 
   /**
-   * Adds orthogonalised rows to a pseudo-inverse projection, in place: {@code W_full += VᵀV} (the
-   * symmetric rank-k update of {@link #plusGram}, with the full projection's diagonal restored
-   * first), the rank grows by k, the full diagonal is kept aside, and W's diagonal is then zeroed
-   * when {@code zeroDiagonal} (otherwise it is the full projection's). With {@code V = M U}, {@code
-   * U} from {@link #projectionResidual} and {@code MᵀM = (λI + B Uᵀ)⁺}, this is the exact block
-   * update {@code W' = W + Uᵀ(λI + B Uᵀ)⁺U} of the projection onto the enlarged row space.
+   * Adds k orthogonalised rows V to a pseudo-inverse projection in place ({@code W_full += VᵀV} by
+   * the training kernel, with the full diagonal restored first, then kept aside and W's diagonal
+   * zeroed when asked); all-zero weights become a projection. For {@link ProjectionTarget#add}.
    *
-   * @param v k x N row-major (not modified); k may be 0
-   * @param ridge the model's ridge λ (checked against the kept one)
-   * @param listener progress of the update (null: none)
-   * @return these weights
-   * @throws IllegalArgumentException on a wrong length, a ridge other than the model's, or weights
-   *     that are neither all zero nor {@link #isProjection()}; nothing changes then
+   * @throws IllegalArgumentException on a wrong length, another ridge, or weights that are neither
+   *     all zero nor a projection; nothing changes then
    */
-  public DenseWeights plusProjectionRows(
+  DenseWeights plusProjectionRows(
       float[] v, int k, double ridge, boolean zeroDiagonal, TrainingListener listener) {
     if (k < 0 || v == null || v.length != (long) k * n) {
       throw new IllegalArgumentException(

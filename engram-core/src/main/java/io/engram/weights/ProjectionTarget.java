@@ -1,5 +1,7 @@
 package io.engram.weights;
 
+import io.engram.kernels.Kernels;
+
 /**
  * The weights one call of the pseudo-inverse rule adds its patterns to, in the form the network's
  * {@link WeightsMode} asks for: {@link ProjectionWeights} (factored) or {@link DenseWeights} that
@@ -95,14 +97,37 @@ public final class ProjectionTarget {
 
   /**
    * {@code U = B - B W_full}, the part of the new patterns B that the weights do not reproduce yet
-   * (see {@link ProjectionWeights#residual} and {@link DenseWeights#projectionResidual}). Nothing
-   * changes.
+   * (see {@link ProjectionWeights#residual}). Nothing changes.
    *
    * @param b P x N row-major, not modified
    * @return U, P x N row-major (a new array)
    */
   public float[] residual(float[] b, int p) {
-    return factored != null ? factored.residual(b, p) : dense.projectionResidual(b, p);
+    return factored != null ? factored.residual(b, p) : denseResidual(dense, b, p);
+  }
+
+  /**
+   * {@code U = B - B W_full} on dense weights: one matrix product with W ({@code 2·P·N²} flops) and
+   * the full projection's diagonal in place of W's own; {@code U = B} for all-zero weights.
+   */
+  private static float[] denseResidual(DenseWeights d, float[] b, int p) {
+    int n = d.size();
+    Checks.patterns(b, p, n);
+    float[] full = d.projectionDiagonalArray();
+    float[] u = b.clone();
+    if (full == null) {
+      return u; // all zero (checked by of)
+    }
+    float[] w = d.array();
+    float[] bw = new float[p * n];
+    Kernels.gemm(p, n, n, b, 0, n, 1, w, 0, n, bw, 0, n, false);
+    for (int k = 0; k < p; k++) {
+      int o = k * n;
+      for (int i = 0; i < n; i++) {
+        u[o + i] = b[o + i] - (bw[o + i] + b[o + i] * (full[i] - w[i * n + i]));
+      }
+    }
+    return u;
   }
 
   /**

@@ -171,10 +171,23 @@ class ProjectionWeightsTest {
     assertThrows(IllegalArgumentException.class, () -> pw.residual(new float[3], 1));
     assertEquals(0, pw.rank());
     DenseWeights hebb = DenseWeights.of(2, new float[] {0, 1, 1, 0});
-    assertThrows(IllegalArgumentException.class, () -> hebb.projectionResidual(new float[2], 1));
+    for (WeightsMode mode : WeightsMode.values()) {
+      assertThrows(IllegalArgumentException.class, () -> ProjectionTarget.of(hebb, mode, 1, 0));
+    }
     assertThrows(
         IllegalArgumentException.class,
         () -> hebb.plusProjectionRows(new float[2], 1, 0, true, null));
+    assertThrows(
+        IllegalArgumentException.class, () -> hebb.withProjection(-1, 0, new float[] {0, 0}));
+    assertThrows(
+        IllegalArgumentException.class, () -> hebb.withProjection(0, 3, new float[] {0, 0}));
     assertArrayEquals(new float[] {0, 1, 1, 0}, hebb.toDenseArray());
+    assertTrue(!hebb.isProjection());
+    DenseWeights marked = DenseWeights.zeros(2).withProjection(0, 0, new float[2]);
+    ProjectionTarget t = ProjectionTarget.of(marked, WeightsMode.DENSE, 1, 0);
+    assertThrows(
+        IllegalArgumentException.class, () -> ProjectionTarget.of(marked, WeightsMode.DENSE, 1, 2));
+    assertEquals(0, t.rank());
+    assertTrue(t.isDense());
   }
 }
