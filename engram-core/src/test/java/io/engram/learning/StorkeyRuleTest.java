@@ -6,7 +6,6 @@ import static org.junit.jupiter.api.Assertions.assertSame;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import io.engram.kernels.Kernels;
 import io.engram.network.AmariHopfieldNetwork;
 import io.engram.network.Dynamics;
 import io.engram.weights.DenseWeights;
@@ -15,9 +14,6 @@ import io.engram.weights.WeightsMode;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.SplittableRandom;
-import java.util.concurrent.atomic.AtomicInteger;
-import java.util.logging.Level;
-import java.util.logging.Logger;
 import org.junit.jupiter.api.Test;
 
 /** The Storkey rule: its published capacity, continuation, and the guards around it. */
@@ -148,7 +144,7 @@ class StorkeyRuleTest {
   }
 
   @Test
-  void reportsProgressPerPatternAndSurvivesAFailingListener() {
+  void reportsProgressPerPattern() {
     SplittableRandom r = new SplittableRandom(8);
     float[][] x = bipolar(r, 4, 25);
     List<long[]> calls = new ArrayList<>();
@@ -159,26 +155,10 @@ class StorkeyRuleTest {
     for (int k = 0; k < 4; k++) {
       assertArrayEquals(new long[] {(k + 1) * 625L, 4 * 625L}, calls.get(k));
     }
-    AmariHopfieldNetwork other = AmariHopfieldNetwork.create(25);
-    AtomicInteger thrown = new AtomicInteger();
-    // the kernels log one WARNING when they drop a failing listener: expected here
-    Logger log = Logger.getLogger(Kernels.class.getName());
-    Level level = log.getLevel();
-    log.setLevel(Level.OFF);
-    try {
-      StorkeyRule.create()
-          .train(
-              other,
-              PatternBlock.of(x),
-              true,
-              (done, total) -> {
-                thrown.incrementAndGet();
-                throw new IllegalStateException("listener failure");
-              });
-    } finally {
-      log.setLevel(level);
-    }
-    assertEquals(1, thrown.get(), "a listener that threw is not called again");
-    assertArrayEquals(net.weightMatrix(), other.weightMatrix());
+    // a listener changes nothing (one that throws is dropped by the kernels' WorkReport, tested
+    // with the training update in TrainingListenerTest)
+    AmariHopfieldNetwork quiet = AmariHopfieldNetwork.create(25);
+    StorkeyRule.create().train(quiet, PatternBlock.of(x), true, null);
+    assertArrayEquals(quiet.weightMatrix(), net.weightMatrix());
   }
 }
