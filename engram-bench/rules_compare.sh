@@ -3,8 +3,9 @@
 # (P = 1000, N = 16384; dense and factored), its factored recall product (64 cues) and Storkey
 # training (P = 400, N = 4096). Builds the benchmark jar (reactor build, nothing installed), then
 # runs io.engram.bench.RulesCompare, which launches engram-bench/src/main/python/rules_baseline.py
-# (python3 + numpy) first. Run from anywhere; args go to RulesCompare ([--reps K] [SCENARIO ...],
-# scenarios pinv_full pinv_lowrank pinv_recall storkey). ENGRAM_BENCH_NO_BUILD=1 skips the build.
+# (python3 + numpy) before each Engram measurement, in rounds. Run from anywhere; args go to
+# RulesCompare ([--reps K] [--rounds R] [SCENARIO ...], scenarios pinv_full pinv_lowrank
+# pinv_recall storkey; defaults 2 and 2, all). ENGRAM_BENCH_NO_BUILD=1 skips the build.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 if [ "${ENGRAM_BENCH_NO_BUILD:-0}" != "1" ]; then

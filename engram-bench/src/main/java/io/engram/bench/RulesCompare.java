@@ -39,22 +39,26 @@ import java.util.function.Supplier;
  *       pattern).
  * </ul>
  *
- * Each side warms a workload up (at least one call and 1 s), then takes the best of REPS calls.
- * Prints a table of seconds and numpy / Engram ratios (above 1: Engram is faster).
+ * Per round and scenario numpy runs first, then Engram, each warming the workload up (at least one
+ * call and 1 s) and taking the best of REPS calls; the table gives the best of all rounds on each
+ * side and the ratio numpy / Engram (above 1: Engram is faster). Alternating the two in rounds
+ * keeps a change of the machine's load from favouring one side.
  *
- * <p>Usage: {@code RulesCompare [--reps K] [--python CMD] [SCENARIO ...]}.
+ * <p>Usage: {@code RulesCompare [--reps K] [--rounds R] [--python CMD] [SCENARIO ...]}.
  */
 public final class RulesCompare {
 
   private RulesCompare() {}
 
   public static void main(String[] args) throws Exception {
-    int reps = 3;
+    int reps = 2;
+    int rounds = 2;
     String python = "python3";
     Set<String> wanted = new LinkedHashSet<>();
     for (int i = 0; i < args.length; i++) {
       switch (args[i]) {
         case "--reps" -> reps = Integer.parseInt(args[++i]);
+        case "--rounds" -> rounds = Integer.parseInt(args[++i]);
         case "--python" -> python = args[++i];
         default -> wanted.add(args[i]);
       }
@@ -64,84 +68,99 @@ public final class RulesCompare {
     }
     System.out.printf(
         Locale.ROOT,
-        "Engram rules vs numpy: kernels %s, %d threads, Java %s%n",
+        "Engram rules vs numpy: kernels %s, %d threads, Java %s; %d rounds, numpy then Engram per"
+            + " scenario, best of %d calls each%n",
         Kernels.implementation(),
         Kernels.parallelism(),
-        Runtime.version());
-    Map<String, Object> np = numpy(python, reps, wanted);
-    @SuppressWarnings("unchecked")
-    Map<String, Object> npSec = (Map<String, Object>) np.get("seconds");
-    System.out.println(
-        "numpy " + np.get("numpy") + ", Storkey check " + np.get("storkey_check_max_abs_diff"));
-
-    List<String[]> rows = new ArrayList<>();
+        Runtime.version(),
+        rounds,
+        reps);
     SplittableRandom rnd = new SplittableRandom(11);
+    int p = 1000;
+    int n = 16384;
+    PatternBlock x = null;
     if (wanted.contains("pinv_full")
         || wanted.contains("pinv_lowrank")
         || wanted.contains("pinv_recall")) {
-      int p = 1000;
-      int n = 16384;
-      PatternBlock x = PatternBlock.ofRows(bipolar(rnd, p, n), p, n);
-      Supplier<AmariHopfieldNetwork> lowRank = () -> train(x, WeightsMode.AUTO);
-      double tLow = best(lowRank::get, reps);
-      if (wanted.contains("pinv_full")) {
-        double tDense = best(() -> train(x, WeightsMode.DENSE), Math.max(1, reps - 1));
-        rows.add(row("pinv train P=1000 N=16384, dense W", "pinv_full", npSec, tDense));
-        rows.add(row("  Engram factored (default) vs numpy dense", "pinv_full", npSec, tLow));
-      }
-      rows.add(row("pinv train, factored vs pinv(X Xᵀ)", "pinv_lowrank", npSec, tLow));
-      if (wanted.contains("pinv_recall")) {
-        Weights w = lowRank.get().weights();
-        int b = 64;
-        float[] s = bipolar(rnd, n, b);
-        float[] out = new float[n * b];
-        double t =
-            best(
-                () -> {
-                  w.multiplyColumns(s, b, out);
-                  return out;
-                },
-                reps);
-        rows.add(row("pinv recall product, 64 cues, factored", "pinv_recall", npSec, t));
+      x = PatternBlock.ofRows(bipolar(rnd, p, n), p, n);
+    }
+    PatternBlock xs =
+        wanted.contains("storkey") ? PatternBlock.ofRows(bipolar(rnd, 400, 4096), 400, 4096) : null;
+    float[] cues = wanted.contains("pinv_recall") ? bipolar(rnd, n, 64) : null;
+    Map<String, double[]> best = new java.util.LinkedHashMap<>(); // name -> {numpy, engram}
+    String check = "";
+    for (int round = 0; round < rounds; round++) {
+      for (String scenario : wanted) {
+        Map<String, Object> np = numpy(python, reps, scenario);
+        check = String.valueOf(np.get("storkey_check_max_abs_diff"));
+        @SuppressWarnings("unchecked")
+        double tn =
+            ((Number) ((Map<String, Object>) np.get("seconds")).get(scenario)).doubleValue();
+        PatternBlock px = x;
+        switch (scenario) {
+          case "pinv_full" -> {
+            double td = best(() -> train(px, WeightsMode.DENSE), reps);
+            double tf = best(() -> train(px, WeightsMode.AUTO), reps);
+            keep(best, "pinv train P=1000 N=16384: Engram dense W", tn, td);
+            keep(best, "  Engram factored (default) vs the same numpy", tn, tf);
+          }
+          case "pinv_lowrank" -> {
+            double tf = best(() -> train(px, WeightsMode.AUTO), reps);
+            keep(best, "pinv train, factored vs numpy pinv(X Xᵀ)", tn, tf);
+          }
+          case "pinv_recall" -> {
+            Weights w = train(px, WeightsMode.AUTO).weights();
+            float[] out = new float[n * 64];
+            double t =
+                best(
+                    () -> {
+                      w.multiplyColumns(cues, 64, out);
+                      return out;
+                    },
+                    reps);
+            keep(best, "pinv recall product, 64 cues, factored", tn, t);
+          }
+          case "storkey" -> {
+            double t =
+                best(
+                    () -> {
+                      AmariHopfieldNetwork net =
+                          AmariHopfieldNetwork.create(4096, Dynamics.DEFAULT, WeightsMode.DENSE);
+                      StorkeyRule.create().train(net, xs, true, null);
+                      return net;
+                    },
+                    reps);
+            keep(best, "storkey train P=400 N=4096", tn, t);
+          }
+          default -> throw new IllegalArgumentException("unknown scenario " + scenario);
+        }
       }
     }
-    if (wanted.contains("storkey")) {
-      int p = 400;
-      int n = 4096;
-      PatternBlock x = PatternBlock.ofRows(bipolar(rnd, p, n), p, n);
-      double t =
-          best(
-              () -> {
-                AmariHopfieldNetwork net =
-                    AmariHopfieldNetwork.create(n, Dynamics.DEFAULT, WeightsMode.DENSE);
-                StorkeyRule.create().train(net, x, true, null);
-                return net;
-              },
-              Math.max(1, reps - 1));
-      rows.add(row("storkey train P=400 N=4096", "storkey", npSec, t));
-    }
+    System.out.println("numpy Storkey vs its definition: max |difference| " + check);
     System.out.printf(
-        Locale.ROOT, "%-44s %10s %10s %8s%n", "scenario", "numpy s", "Engram s", "ratio");
-    for (String[] r : rows) {
-      System.out.printf(Locale.ROOT, "%-44s %10s %10s %8s%n", (Object[]) r);
+        Locale.ROOT,
+        "%-46s %10s %10s %8s%n",
+        "scenario (best of all rounds)",
+        "numpy s",
+        "Engram s",
+        "ratio");
+    for (Map.Entry<String, double[]> e : best.entrySet()) {
+      double[] t = e.getValue();
+      System.out.printf(
+          Locale.ROOT, "%-46s %10.4f %10.4f %7.2fx%n", e.getKey(), t[0], t[1], t[0] / t[1]);
     }
+  }
+
+  private static void keep(Map<String, double[]> best, String name, double numpy, double engram) {
+    double[] t = best.computeIfAbsent(name, k -> new double[] {Double.MAX_VALUE, Double.MAX_VALUE});
+    t[0] = Math.min(t[0], numpy);
+    t[1] = Math.min(t[1], engram);
   }
 
   private static AmariHopfieldNetwork train(PatternBlock x, WeightsMode mode) {
     AmariHopfieldNetwork net = AmariHopfieldNetwork.create(x.length(), Dynamics.DEFAULT, mode);
     PseudoInverseRule.create().train(net, x, true, null);
     return net;
-  }
-
-  private static String[] row(String name, String key, Map<String, Object> np, double engram) {
-    Object v = np.get(key);
-    double numpy = v == null ? Double.NaN : ((Number) v).doubleValue();
-    return new String[] {
-      name,
-      String.format(Locale.ROOT, "%.4f", numpy),
-      String.format(Locale.ROOT, "%.4f", engram),
-      String.format(Locale.ROOT, "%.2fx", numpy / engram)
-    };
   }
 
   private static float[] bipolar(SplittableRandom r, int p, int n) {
@@ -173,7 +192,7 @@ public final class RulesCompare {
     return best;
   }
 
-  private static Map<String, Object> numpy(String python, int reps, Set<String> wanted)
+  private static Map<String, Object> numpy(String python, int reps, String scenario)
       throws IOException, InterruptedException {
     Path script =
         Path.of(
@@ -185,8 +204,8 @@ public final class RulesCompare {
               + script.toAbsolutePath()
               + " (run from the repository root or set -Dengram.bench.rulesScript)");
     }
-    List<String> cmd = new ArrayList<>(List.of(python, script.toString(), Integer.toString(reps)));
-    cmd.addAll(wanted);
+    List<String> cmd =
+        new ArrayList<>(List.of(python, script.toString(), Integer.toString(reps), scenario));
     ProcessBuilder pb = new ProcessBuilder(cmd);
     // the numpy baseline gets OpenBLAS's own CPU detection, not the machine-wide overrides
     pb.environment().remove("OPENBLAS_CORETYPE");
