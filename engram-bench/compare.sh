@@ -44,3 +44,5 @@ if [ "$whole_process" = 1 ]; then
   [ "$in_process" = 1 ] && echo
   python3 engram-bench/src/main/python/whole_process.py "${whole_args[@]}"
 fi
+# the learning rules against numpy (their own table)
+[ "$in_process" = 1 ] && ENGRAM_BENCH_NO_BUILD=1 engram-bench/rules_compare.sh

@@ -3,6 +3,8 @@ package io.engram.cli;
 import io.engram.analysis.MemoryFactory;
 import io.engram.learning.HebbianOptions;
 import io.engram.learning.HebbianRule;
+import io.engram.learning.PseudoInverseRule;
+import io.engram.learning.StorkeyRule;
 import java.util.List;
 import java.util.Locale;
 
@@ -46,8 +48,22 @@ final class LabMemories {
     0.02, 0.04, 0.06, 0.08, 0.10, 0.12, 0.14, 0.16, 0.18, 0.20, 0.25, 0.30, 0.37, 0.61
   };
 
+  /**
+   * Loads of a default Storkey sweep: past its N / √(2 ln N) (0.27 N at N = 1000, 0.33 N at N =
+   * 100), up to where recall has collapsed.
+   */
+  static final double[] STORKEY_LOADS = {
+    0.05, 0.10, 0.15, 0.20, 0.25, 0.30, 0.35, 0.40, 0.45, 0.50, 0.60
+  };
+
+  /**
+   * Loads of a default pseudo-inverse sweep: every pattern is a fixed point up to P &lt; N, the
+   * basins shrink on the way (attraction vanishes near P = N / 2 at 10% noise).
+   */
+  static final double[] PSEUDO_INVERSE_LOADS = {0.1, 0.2, 0.3, 0.4, 0.5, 0.6, 0.7, 0.8, 0.9, 0.99};
+
   /** The names {@code --rule} takes in this build (others are refused with exit 2). */
-  static final List<String> RULES = List.of("hebbian", "anti-hebbian");
+  static final List<String> RULES = List.of("hebbian", "anti-hebbian", "storkey", "pseudo-inverse");
 
   /**
    * The classical network trained with the named rule.
@@ -72,21 +88,25 @@ final class LabMemories {
             anti ? Theory.NONE : Theory.HEBBIAN,
             HEBBIAN_LOADS);
       }
-      // EXTEND HERE at the merge of issue 11 (and drop the names from notAvailable):
-      //   case "storkey" -> new Entry("storkey", MemoryFactory.classical(StorkeyRule.create()),
-      //       Theory.STORKEY, new double[] {0.05, 0.1, ..., 0.5});
-      //   case "pseudo-inverse" -> new Entry("pseudo-inverse",
-      //       MemoryFactory.classical(PseudoInverseRule.create()), Theory.PSEUDO_INVERSE,
-      //       new double[] {0.1, 0.2, ..., 0.9, 0.99});
-      // and refuse --subtract-mean for them (below).
-      case "storkey", "pseudo-inverse", "pseudoinverse" -> throw notAvailable("--rule " + r);
+      case "storkey" -> {
+        refuseSubtractMean(r, subtractMean);
+        return new Entry(
+            "storkey",
+            MemoryFactory.classical(StorkeyRule.create()),
+            Theory.STORKEY,
+            STORKEY_LOADS);
+      }
+      case "pseudo-inverse", "pseudoinverse" -> {
+        refuseSubtractMean("pseudo-inverse", subtractMean);
+        return new Entry(
+            "pseudo-inverse",
+            MemoryFactory.classical(PseudoInverseRule.create()),
+            Theory.PSEUDO_INVERSE,
+            PSEUDO_INVERSE_LOADS);
+      }
       default ->
           throw new UserError(
-              "--rule must be one of "
-                  + String.join(", ", RULES)
-                  + " (pseudo-inverse and storkey are not in this build), got '"
-                  + name
-                  + "'");
+              "--rule must be one of " + String.join(", ", RULES) + ", got '" + name + "'");
     }
   }
 
@@ -116,13 +136,26 @@ final class LabMemories {
    * build, with the options that matter for correlated images.
    */
   static List<Entry> compareColumns() {
-    // EXTEND HERE at the merges of issues 11 and 12: add storkey, pseudo-inverse and modern, e.g.
-    //   rule("storkey", null), rule("pseudo-inverse", null), memory("modern", null)
+    // EXTEND HERE at the merge of issue 12: memory("modern", null)
     Entry centred = rule("hebbian", true);
     Entry plain = rule("hebbian", false);
+    Entry storkey = rule("storkey", null);
+    Entry projection = rule("pseudo-inverse", null);
     return List.of(
         new Entry("Hebbian", centred.factory(), centred.theory(), centred.defaultLoads()),
-        new Entry("Hebbian, not centred", plain.factory(), plain.theory(), plain.defaultLoads()));
+        new Entry("Hebbian, not centred", plain.factory(), plain.theory(), plain.defaultLoads()),
+        new Entry("Storkey", storkey.factory(), storkey.theory(), storkey.defaultLoads()),
+        new Entry(
+            "pseudo-inverse",
+            projection.factory(),
+            projection.theory(),
+            projection.defaultLoads()));
+  }
+
+  private static void refuseSubtractMean(String rule, Boolean subtractMean) {
+    if (subtractMean != null) {
+      throw new UserError("--subtract-mean applies to the Hebbian rules, not to --rule " + rule);
+    }
   }
 
   private static UserError notAvailable(String what) {

@@ -3,7 +3,11 @@ package io.engram.cli;
 import io.engram.io.ModelFile;
 import io.engram.learning.HebbianOptions;
 import io.engram.learning.HebbianRule;
+import io.engram.learning.LearningRule;
 import io.engram.learning.PatternBlock;
+import io.engram.learning.PseudoInverseOptions;
+import io.engram.learning.PseudoInverseRule;
+import io.engram.learning.StorkeyRule;
 import io.engram.network.AmariHopfieldNetwork;
 import io.engram.network.Dynamics;
 import io.engram.network.TrainingRecord;
@@ -24,7 +28,10 @@ import picocli.CommandLine.Spec;
     mixinStandardHelpOptions = true,
     sortOptions = false,
     description = {
-      "Store patterns with the Hebbian (or anti-Hebbian) rule and save the model.",
+      "Store patterns in a network with a learning rule and save the model: hebbian (CANNs'"
+          + " rule), anti-hebbian (unlearning), pseudo-inverse (projection: every independent"
+          + " pattern a fixed point, for correlated data such as images) or storkey (incremental,"
+          + " about twice Hebb's capacity).",
       "All --patterns files together form ONE training call (one mean, one P); for successive"
           + " calls (CANNs' repeated train()), run again with --init.",
       "A folder of images (PNG, JPEG, GIF, BMP) is read as CANNs' image example prepares it:"
@@ -39,6 +46,9 @@ import picocli.CommandLine.Spec;
       "  engram train --patterns memories.npy --out model.npz",
       "  engram train --patterns more.npy --init model.npz --out model.npz",
       "  engram train --patterns spurious.npy --init model.npz --rule anti-hebbian --out model.npz",
+      "  engram train --patterns photos/ --size 64x64 --rule pseudo-inverse --out model.npz",
+      "  engram train --patterns noisy.npy --rule pseudo-inverse --ridge 10 --out model.npz",
+      "  engram train --patterns memories.npy --rule storkey --out model.npz",
       "  engram train --patterns p.csv --zero-diagonal false --activation tanh --temperature 0.5 --out m.npz",
       "  engram train --patterns images/ --size 64x64 --out model.npz"
     })
@@ -71,16 +81,38 @@ final class TrainCommand implements Callable<Integer> {
   @Option(
       names = "--rule",
       defaultValue = "hebbian",
-      paramLabel = "hebbian|anti-hebbian",
-      description = "Learning rule (default: ${DEFAULT-VALUE}).")
+      paramLabel = "hebbian|anti-hebbian|pseudo-inverse|storkey",
+      description =
+          "Learning rule (default: ${DEFAULT-VALUE}). pseudo-inverse: W = X^T (X X^T)^+ X over all"
+              + " patterns stored so far (--init adds rows); storkey: Storkey's incremental rule"
+              + " (dense weights).")
   String rule;
+
+  @Option(
+      names = "--ridge",
+      paramLabel = "LAMBDA",
+      description =
+          "pseudo-inverse only: (X X^T + LAMBDA I)^-1 instead of the pseudo-inverse, for noisy,"
+              + " nearly dependent patterns (a +/-1 pattern of N values has x.x = N; default 0)."
+              + " A model keeps one ridge.")
+  Double ridge;
+
+  @Option(
+      names = "--tolerance",
+      paramLabel = "RCOND",
+      description =
+          "pseudo-inverse only: relative tolerance for linear dependence (a pattern counts when"
+              + " its part outside the stored ones exceeds RCOND times the largest pattern's norm;"
+              + " default max(P, N) * 2^-23).")
+  Double tolerance;
 
   @Option(
       names = "--subtract-mean",
       arity = "1",
       defaultValue = "true",
       paramLabel = "true|false",
-      description = "Centre patterns by their mean activity rho (default: ${DEFAULT-VALUE}).")
+      description =
+          "hebbian/anti-hebbian: centre patterns by their mean activity rho (default: ${DEFAULT-VALUE}).")
   boolean subtractMean;
 
   @Option(
@@ -96,7 +128,8 @@ final class TrainCommand implements Callable<Integer> {
       arity = "1",
       defaultValue = "true",
       paramLabel = "true|false",
-      description = "Divide the update by the number of patterns (default: ${DEFAULT-VALUE}).")
+      description =
+          "hebbian/anti-hebbian: divide the update by the number of patterns (default: ${DEFAULT-VALUE}).")
   boolean normalize;
 
   @Option(
@@ -130,17 +163,7 @@ final class TrainCommand implements Callable<Integer> {
 
   @Override
   public Integer call() throws Exception {
-    HebbianOptions opts =
-        new HebbianOptions(subtractMean, zeroDiagonal, normalize, preserveOnResize);
-    String r = rule.trim().toLowerCase(Locale.ROOT).replace('_', '-');
-    HebbianRule learning;
-    if (r.equals("hebbian")) {
-      learning = HebbianRule.hebbian(opts);
-    } else if (r.equals("anti-hebbian") || r.equals("antihebbian")) {
-      learning = HebbianRule.antiHebbian(opts);
-    } else {
-      throw new UserError("--rule must be hebbian or anti-hebbian, got '" + rule + "'");
-    }
+    LearningRule learning = learningRule();
     WeightsMode mode = weights == null ? null : WeightsMode.parse(weights);
 
     Images.Size given = size == null ? null : Images.Size.parse(size);
@@ -195,15 +218,70 @@ final class TrainCommand implements Callable<Integer> {
         .getOut()
         .printf(
             Locale.ROOT,
-            "%s: %d pattern%s of length %d stored with the %s rule; N = %d, capacity about %d; model written to %s%n",
+            "%s: %d pattern%s of length %d stored with the %s rule; N = %d, %s; model written to %s%n",
             rec == null ? "nothing to train" : "trained",
             block.count(),
             block.count() == 1 ? "" : "s",
             block.length(),
             learning.name(),
             net.numNeurons(),
-            net.storageCapacity(),
+            rec != null && rec.options().containsKey("effective_rank")
+                ? "effective rank " + rec.options().get("effective_rank") + " (at most N)"
+                : "capacity about " + net.storageCapacity(),
             out);
     return 0;
+  }
+
+  /** The rule named by --rule, with its options; options of other rules are errors. */
+  private LearningRule learningRule() {
+    String r = rule.trim().toLowerCase(Locale.ROOT).replace('_', '-');
+    switch (r) {
+      case "hebbian", "anti-hebbian", "antihebbian" -> {
+        rejectOptions(r, "--ridge", "--tolerance");
+        HebbianOptions opts =
+            new HebbianOptions(subtractMean, zeroDiagonal, normalize, preserveOnResize);
+        return r.equals("hebbian") ? HebbianRule.hebbian(opts) : HebbianRule.antiHebbian(opts);
+      }
+      case "pseudo-inverse", "pseudoinverse", "projection" -> {
+        rejectOptions("pseudo-inverse", "--subtract-mean", "--normalize");
+        PseudoInverseOptions o = PseudoInverseOptions.DEFAULTS.withZeroDiagonal(zeroDiagonal);
+        try {
+          o = ridge == null ? o : o.withRidge(ridge);
+        } catch (IllegalArgumentException e) {
+          throw new UserError("--ridge: " + e.getMessage());
+        }
+        try {
+          o = tolerance == null ? o : o.withTolerance(tolerance);
+        } catch (IllegalArgumentException e) {
+          throw new UserError("--tolerance: " + e.getMessage());
+        }
+        return PseudoInverseRule.create(o);
+      }
+      case "storkey" -> {
+        rejectOptions(r, "--subtract-mean", "--normalize", "--ridge", "--tolerance");
+        return StorkeyRule.create(zeroDiagonal);
+      }
+      default ->
+          throw new UserError(
+              "--rule must be hebbian, anti-hebbian, pseudo-inverse or storkey, got '"
+                  + rule
+                  + "'");
+    }
+  }
+
+  /** Exit 2 naming the first of these options that was given: it does not apply to the rule. */
+  private void rejectOptions(String ruleName, String... names) {
+    for (String o : names) {
+      if (spec.commandLine().getParseResult().hasMatchedOption(o)) {
+        throw new UserError(
+            o
+                + " does not apply to the "
+                + ruleName
+                + " rule"
+                + (o.equals("--ridge") || o.equals("--tolerance")
+                    ? " (pseudo-inverse only)"
+                    : " (hebbian and anti-hebbian only)"));
+      }
+    }
   }
 }

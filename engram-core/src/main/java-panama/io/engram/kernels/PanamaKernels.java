@@ -359,4 +359,38 @@ final class PanamaKernels implements KernelProvider {
       }
     }
   }
+
+  @Override
+  public void storkeyRow(
+      float[] w,
+      int off,
+      int j0,
+      int j1,
+      float xi,
+      float ui,
+      float ri,
+      float[] x,
+      float[] u,
+      float[] r,
+      float invN) {
+    // plain lane-wise mul/add (no fma): the same bits as the scalar loop, symmetric in i and j
+    FloatVector vxi = FloatVector.broadcast(S, xi);
+    FloatVector vui = FloatVector.broadcast(S, ui);
+    FloatVector vri = FloatVector.broadcast(S, ri);
+    FloatVector vinv = FloatVector.broadcast(S, invN);
+    int j = j0;
+    int bound = j1 - L;
+    for (; j <= bound; j += L) {
+      FloatVector v = FloatVector.fromArray(S, w, off + j);
+      FloatVector xj = FloatVector.fromArray(S, x, j);
+      FloatVector uj = FloatVector.fromArray(S, u, j);
+      FloatVector s = vri.add(FloatVector.fromArray(S, r, j));
+      FloatVector t = vui.mul(xj).add(vxi.mul(uj));
+      v.add(v.mul(s)).add(vxi.mul(xj).add(t).mul(vinv)).intoArray(w, off + j);
+    }
+    for (; j < j1; j++) {
+      float v = w[off + j];
+      w[off + j] = (v + v * (ri + r[j])) + (xi * x[j] + (ui * x[j] + xi * u[j])) * invN;
+    }
+  }
 }

@@ -9,13 +9,17 @@ import java.util.Map;
 
 /**
  * Dense weights in a model file: {@code W.npy}, float32 N x N ({@code np.load(model)["W"]}),
- * streamed in both directions so that a model needs one copy of W in memory (N up to 46340).
+ * streamed in both directions so that a model needs one copy of W in memory (N up to 46340). Dense
+ * pseudo-inverse weights also keep the rule's state: {@code projection_diagonal.npy} (float32 N,
+ * the full projection's diagonal) and in {@code meta.json} an object {@code projection} with {@code
+ * rank} and {@code ridge}.
  */
 final class DenseCodec implements WeightsCodec {
 
   static final DenseCodec INSTANCE = new DenseCodec();
 
   private static final String MEMBER = "W.npy";
+  private static final String DIAGONAL = "projection_diagonal.npy";
 
   private DenseCodec() {}
 
@@ -25,11 +29,18 @@ final class DenseCodec implements WeightsCodec {
     DenseWeights d = w.asDense();
     int n = d.size();
     archive.putFloatRows("W", n, n, d::copyRows);
+    if (d.isProjection()) {
+      archive.put("projection_diagonal", NdArray.ofFloats(d.projectionDiagonal(), n));
+      Map<String, Object> m = new LinkedHashMap<>();
+      m.put("rank", d.projectionRank());
+      m.put("ridge", d.projectionRidge());
+      meta.put("projection", m);
+    }
   }
 
   @Override
   public boolean owns(String member) {
-    return MEMBER.equals(member);
+    return MEMBER.equals(member) || DIAGONAL.equals(member);
   }
 
   @Override
@@ -49,11 +60,40 @@ final class DenseCodec implements WeightsCodec {
     // straight into the weights' own array: one copy of W in memory, whatever N
     float[] w = new float[n * n];
     npz.readFloatRows(MEMBER, n, n, w);
-    return DenseWeights.wrap(n, w);
+    return withProjection(npz, meta, n, file, DenseWeights.wrap(n, w));
+  }
+
+  /**
+   * The weights with the pseudo-inverse state of the file ({@code projection} in meta.json and
+   * {@code projection_diagonal.npy}) when it has one; the one without the other is an error.
+   */
+  private static DenseWeights withProjection(
+      NpzFile npz, Map<String, Object> meta, int n, Path file, DenseWeights d) throws IOException {
+    if (!meta.containsKey("projection")) {
+      if (npz.contains(DIAGONAL)) {
+        throw new EngramFormatException(
+            file + ": '" + DIAGONAL + "' without a 'projection' entry in meta.json");
+      }
+      return d;
+    }
+    Map<String, Object> m = Members.object(meta, "projection");
+    if (!npz.contains(DIAGONAL)) {
+      throw new EngramFormatException(file + ": dense projection model lacks '" + DIAGONAL + "'");
+    }
+    NdArray diag = npz.array(DIAGONAL, 4L * n);
+    Members.expectShape(diag, file, DIAGONAL, n);
+    Members.expectDType(diag, file, DIAGONAL, DType.FLOAT32);
+    return d.withProjection(
+        Members.number(m, "ridge"), Members.count(m, "rank"), diag.toFloatArray());
   }
 
   @Override
   public Map<String, Object> describe(Weights w) {
-    return new LinkedHashMap<>();
+    Map<String, Object> m = new LinkedHashMap<>();
+    if (w instanceof DenseWeights d && d.isProjection()) {
+      m.put("rank", d.projectionRank());
+      m.put("ridge", d.projectionRidge());
+    }
+    return m;
   }
 }

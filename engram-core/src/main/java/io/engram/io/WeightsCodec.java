@@ -13,13 +13,14 @@ import java.util.Map;
  * Spark (which broadcasts model files) all go through these; nothing else knows how a
  * representation is laid out.
  */
-sealed interface WeightsCodec permits DenseCodec, LowRankCodec {
+sealed interface WeightsCodec permits DenseCodec, LowRankCodec, ProjectionCodec {
 
   /** The codec of a representation. */
   static WeightsCodec of(Representation r) {
     return switch (r) {
       case DENSE -> DenseCodec.INSTANCE;
       case LOW_RANK -> LowRankCodec.INSTANCE;
+      case PROJECTION -> ProjectionCodec.INSTANCE;
     };
   }
 

@@ -70,4 +70,29 @@ interface KernelProvider {
       int ldb,
       float[] out,
       boolean add);
+
+  /**
+   * One row of the Storkey update ({@link Kernels#storkeyUpdate}), columns {@code j0 <= j < j1} of
+   * the row that starts at {@code w[off]}: with {@code v = w[off + j]},
+   *
+   * <pre>
+   *   w[off + j] = (v + v * (ri + r[j])) + (xi * x[j] + (ui * x[j] + xi * u[j])) * invN
+   * </pre>
+   *
+   * each operation as written, in float32, without fused multiply-adds: the result is symmetric in
+   * the row and column (every operation's operands swap commutatively) and bit-for-bit the same in
+   * every implementation.
+   */
+  void storkeyRow(
+      float[] w,
+      int off,
+      int j0,
+      int j1,
+      float xi,
+      float ui,
+      float ri,
+      float[] x,
+      float[] u,
+      float[] r,
+      float invN);
 }

@@ -185,4 +185,67 @@ public final class Kernels {
       WorkListener listener) {
     Syrk.syrkAdd(Providers.chosen(), n, p, t, shift, w, divisor, negate, wIsZero, listener);
   }
+
+  /**
+   * One pattern of the Storkey learning rule (Storkey 1997; Storkey &amp; Valabregue 1999), in
+   * place on a dense symmetric n x n row-major W. With {@code h = W x} (given, computed with W
+   * before the update), for {@code i != j}:
+   *
+   * <pre>
+   *   h_ij  = h_i - w_ii x_i - w_ij x_j                  (= Σ_{k≠i,j} w_ik x_k)
+   *   w_ij += (x_i x_j - x_i h_ji - h_ij x_j) / N
+   *         = w_ij (x_i² + x_j²)/N + (x_i x_j + u_i x_j + x_i u_j)/N,   u_i = x_i w_ii - h_i
+   * </pre>
+   *
+   * and on the diagonal {@code w_ii += (x_i² - 2 x_i (h_i - w_ii x_i))/N}, or {@code w_ii = 0} when
+   * {@code zeroDiagonal}. The second form (which needs {@code w_ji = w_ij}) is what runs, as {@code
+   * (v + v (r_i + r_j)) + (x_i x_j + (u_i x_j + x_i u_j)) · (1/N)} with {@code r = x²/N} in float32
+   * without fused multiply-adds: the result is exactly symmetric and bit-for-bit the same on the
+   * SIMD and the plain-Java kernels. For a W that is not symmetric, {@code w_ij} stands in for
+   * {@code w_ji}.
+   *
+   * <p>When {@code xNext} is given, {@code hNext = W' xNext} is computed in the same pass (the
+   * {@code h} of the next pattern, each entry the same dot product as {@link #gemv}), so that a
+   * sequence of patterns reads and writes W once per pattern. Rows are split over threads.
+   *
+   * @param w the weights, updated in place
+   * @param x the pattern (not modified)
+   * @param h {@code W x} before the update (not modified)
+   * @param xNext the next pattern, or null (not modified)
+   * @param hNext output {@code W' xNext}, or null (with {@code xNext})
+   * @throws IllegalArgumentException on short or aliased arrays; W is then unchanged
+   */
+  public static void storkeyUpdate(
+      int n, float[] w, float[] x, float[] h, boolean zeroDiagonal, float[] xNext, float[] hNext) {
+    Storkey.update(Providers.chosen(), n, w, x, h, zeroDiagonal, xNext, hNext);
+  }
+
+  /**
+   * P patterns of the Storkey rule, one after the other, in place on a dense symmetric n x n W:
+   * {@code h = W x_0} once, then {@link #storkeyUpdate} per pattern, each pass also computing the
+   * next pattern's field. Bit-for-bit the same as calling {@link #gemv} and {@link #storkeyUpdate}
+   * pattern by pattern, so splitting the patterns over several calls changes nothing.
+   *
+   * @param x p x n row-major patterns (not modified)
+   * @param listener told the progress in multiply-adds, n² per pattern (null: none); one that
+   *     throws is dropped and the update completes
+   * @throws IllegalArgumentException on bad sizes, short arrays or W aliasing X; W is then
+   *     unchanged
+   */
+  public static void storkey(
+      int n, float[] w, float[] x, int p, boolean zeroDiagonal, WorkListener listener) {
+    Storkey.sequence(Providers.chosen(), n, w, x, p, zeroDiagonal, listener);
+  }
+
+  /**
+   * {@code out = Aᵀ}: {@code out[j*rows + i] = a[i*cols + j]} for a rows x cols row-major A, values
+   * copied exactly, in cache-sized tiles over threads ({@link Transpose}).
+   *
+   * @param a rows x cols row-major (not modified)
+   * @param out cols x rows row-major, overwritten
+   * @throws IllegalArgumentException on negative sizes, short arrays or out aliasing A
+   */
+  public static void transpose(float[] a, int rows, int cols, float[] out) {
+    Transpose.transpose(a, rows, cols, out);
+  }
 }

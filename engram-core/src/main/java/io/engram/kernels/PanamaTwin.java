@@ -126,4 +126,21 @@ final class PanamaTwin implements KernelProvider {
       }
     }
   }
+
+  /** The Storkey row has no fused multiply-adds and no lane sums: every provider gives its bits. */
+  @Override
+  public void storkeyRow(
+      float[] w,
+      int off,
+      int j0,
+      int j1,
+      float xi,
+      float ui,
+      float ri,
+      float[] x,
+      float[] u,
+      float[] r,
+      float invN) {
+    ScalarKernels.INSTANCE.storkeyRow(w, off, j0, j1, xi, ui, ri, x, u, r, invN);
+  }
 }

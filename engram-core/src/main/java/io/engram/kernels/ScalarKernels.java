@@ -66,4 +66,23 @@ final class ScalarKernels implements KernelProvider {
       }
     }
   }
+
+  @Override
+  public void storkeyRow(
+      float[] w,
+      int off,
+      int j0,
+      int j1,
+      float xi,
+      float ui,
+      float ri,
+      float[] x,
+      float[] u,
+      float[] r,
+      float invN) {
+    for (int j = j0; j < j1; j++) {
+      float v = w[off + j];
+      w[off + j] = (v + v * (ri + r[j])) + (xi * x[j] + (ui * x[j] + xi * u[j])) * invN;
+    }
+  }
 }

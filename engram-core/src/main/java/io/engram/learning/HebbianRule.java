@@ -2,6 +2,7 @@ package io.engram.learning;
 
 import io.engram.network.TrainingRecord;
 import io.engram.network.WeightUpdate;
+import io.engram.weights.ProjectionTarget;
 import io.engram.weights.TrainingListener;
 import io.engram.weights.Weights;
 import io.engram.weights.WeightsMode;
@@ -28,6 +29,12 @@ import java.util.Objects;
  * patterns of each call); under {@link WeightsMode#AUTO} it stays low-rank while that is cheaper,
  * then continues on dense weights. Anti-Hebbian calls unlearn: they do not count as stored
  * patterns.
+ *
+ * <p>Neither rule continues pseudo-inverse weights ({@link PseudoInverseRule}): those are the
+ * projection onto the stored patterns, and an outer-product update (unlearning included) would turn
+ * them into weights that are neither that projection nor Hebbian, which later pseudo-inverse calls
+ * could not continue. Such a call is rejected and the network is left as it was; unlearn there by
+ * training a new pseudo-inverse model without the unwanted patterns.
  *
  * <p>Hebb, D. O. (1949), The Organization of Behavior; Hopfield, J. J. (1982), PNAS 79:2554.
  * Immutable and thread-safe.
@@ -139,6 +146,20 @@ public final class HebbianRule implements LearningRule {
       @Override
       public boolean denseOnly() {
         return false;
+      }
+
+      /** Pseudo-inverse weights are not continued (see the class comment). */
+      @Override
+      public void check(Weights target, WeightsMode mode) {
+        if (ProjectionTarget.holdsProjection(target)) {
+          throw new IllegalArgumentException(
+              name()
+                  + " does not continue a pseudo-inverse model: its weights are the projection onto"
+                  + " the stored patterns, which an outer-product "
+                  + (anti ? "unlearning step" : "update")
+                  + " would break; train a new pseudo-inverse model without the unwanted patterns,"
+                  + " or a new Hebbian one");
+        }
       }
 
       @Override

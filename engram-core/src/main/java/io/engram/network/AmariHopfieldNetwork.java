@@ -321,8 +321,10 @@ public final class AmariHopfieldNetwork implements Memory {
       this.state = ones(n);
     }
     this.weights = result;
-    history.add(rec);
-    return rec;
+    // read after the update: a rule may record what it found (e.g. an effective rank)
+    TrainingRecord done = update.record();
+    history.add(done);
+    return done;
   }
 
   /** One update step of the network's own state (CANNs' {@code update()}); true if it changed. */

@@ -60,6 +60,10 @@ public interface WeightUpdate {
    */
   Weights apply(Weights target, WeightsMode mode, TrainingListener listener);
 
-  /** The record of this call for the network's history. */
+  /**
+   * The record of this call for the network's history. The network reads it after {@link #apply}
+   * (and its {@code rule()} earlier, for messages), so it may include what {@link #check} or {@link
+   * #apply} found out.
+   */
   TrainingRecord record();
 }

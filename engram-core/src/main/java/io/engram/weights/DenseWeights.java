@@ -1,10 +1,17 @@
 package io.engram.weights;
 
 import io.engram.kernels.Kernels;
+import java.util.Arrays;
 
 /**
  * Dense N x N float32 weights, stored row-major in one array (N must satisfy {@code N*N <=
  * Integer.MAX_VALUE - 8}, i.e. N &le; 46340).
+ *
+ * <p>Dense weights built by the pseudo-inverse rule also keep its state aside ({@link
+ * #isProjection()}): the ridge, the effective rank and the diagonal of the full projection (which
+ * the zero-diagonal option removes from W). With it a later call adds patterns exactly ({@link
+ * ProjectionTarget}); every other update ({@link #plusGram}, {@link #addSums}, {@link
+ * #plusStorkey}) turns them into plain dense weights.
  *
  * <p>Thread-safety as in {@link Weights}: concurrent reads are safe, mutation is not.
  */
@@ -21,6 +28,15 @@ public final class DenseWeights implements Weights {
 
   /** An upper bound on max |W_ij|, kept by every operation (the overflow guard reads it). */
   private double absBound;
+
+  /**
+   * The pseudo-inverse rule's state, or null: the diagonal of the full projection {@code W_full} (W
+   * is {@code W_full} with its diagonal zeroed or not), with its ridge and rank.
+   */
+  private float[] projectionDiagonal;
+
+  private double projectionRidge;
+  private int projectionRank;
 
   private DenseWeights(int n, float[] w, boolean zero, double absBound) {
     this.n = n;
@@ -177,7 +193,18 @@ public final class DenseWeights implements Weights {
 
   @Override
   public DenseWeights copy() {
-    return new DenseWeights(n, w.clone(), zero, absBound);
+    DenseWeights c = new DenseWeights(n, w.clone(), zero, absBound);
+    c.copyProjection(this, n);
+    return c;
+  }
+
+  /** Takes over the projection state of {@code o} (padded or cut to {@code size}). */
+  private void copyProjection(DenseWeights o, int size) {
+    if (o.projectionDiagonal != null) {
+      projectionDiagonal = Arrays.copyOf(o.projectionDiagonal, size);
+      projectionRidge = o.projectionRidge;
+      projectionRank = o.projectionRank;
+    }
   }
 
   /** This object: dense weights are their own dense form. */
@@ -223,7 +250,12 @@ public final class DenseWeights implements Weights {
     for (int i = 0; i < newSize; i++) {
       r[i * newSize + i] = 0f;
     }
-    return new DenseWeights(newSize, r, zero || !preserve, preserve ? absBound : 0);
+    DenseWeights d = new DenseWeights(newSize, r, zero || !preserve, preserve ? absBound : 0);
+    if (preserve && newSize > n) {
+      // a projection padded with zeros is the projection onto the padded patterns
+      d.copyProjection(this, newSize);
+    }
+    return d;
   }
 
   /** Centres while packing the rows for the kernel: no centred copy is made. */
@@ -234,6 +266,7 @@ public final class DenseWeights implements Weights {
     Checks.scaling(shift, divisor);
     boolean wasZero = zero;
     zero = false;
+    projectionDiagonal = null;
     absBound += Checks.gramBound(x, p, shift, divisor);
     Kernels.syrkAdd(
         n,
@@ -265,6 +298,7 @@ public final class DenseWeights implements Weights {
       throw new IllegalArgumentException("sums are not an N x N matrix for N = " + n);
     }
     zero = false;
+    projectionDiagonal = null;
     double max = 0;
     for (int i = 0; i < n; i++) {
       int row = i * n;
@@ -290,10 +324,150 @@ public final class DenseWeights implements Weights {
   /** Sets {@code W[i][i] = d[i]} (package-private: low-rank to dense conversion). */
   void setDiagonal(float[] d) {
     zero = false;
+    projectionDiagonal = null;
     for (int i = 0; i < n; i++) {
       w[i * n + i] = d[i];
       absBound = Math.max(absBound, Math.abs(d[i]));
     }
+  }
+
+  /**
+   * Marks these weights as dense pseudo-inverse weights, as a model file stores them: W is the full
+   * projection with its diagonal zeroed or not, and the rule's state is set (see {@link
+   * #isProjection()}). For readers of model files; returns these weights.
+   *
+   * @param ridge the ridge λ >= 0 of the model
+   * @param rank the effective rank (number of independent stored directions), 0..N
+   * @param fullDiagonal the diagonal of the full projection, N finite values (copied)
+   * @throws IllegalArgumentException on a wrong length, non-finite values, a negative or non-finite
+   *     ridge or a rank outside 0..N; nothing changes then
+   */
+  public DenseWeights withProjection(double ridge, int rank, float[] fullDiagonal) {
+    Projection.checkRidge(ridge);
+    if (rank < 0 || rank > n) {
+      throw new IllegalArgumentException("projection rank " + rank + " outside 0.." + n);
+    }
+    Projection.checkDiagonal(fullDiagonal, n);
+    projectionDiagonal = fullDiagonal.clone();
+    projectionRidge = ridge;
+    projectionRank = rank;
+    absBound = Math.max(absBound, Projection.maxAbs(fullDiagonal));
+    return this;
+  }
+
+  /**
+   * Whether these weights carry the pseudo-inverse rule's state, so that the rule can add patterns
+   * to them ({@link ProjectionTarget}): true after a pseudo-inverse call on dense weights or the
+   * dense conversion of {@link ProjectionWeights}, until another update changes them. {@link
+   * #zeroDiagonal} and growing with {@code preserve} keep it.
+   */
+  public boolean isProjection() {
+    return projectionDiagonal != null;
+  }
+
+  /** The pseudo-inverse ridge λ, or NaN when {@link #isProjection()} is false. */
+  public double projectionRidge() {
+    return projectionDiagonal == null ? Double.NaN : projectionRidge;
+  }
+
+  /** The pseudo-inverse effective rank, or -1 when {@link #isProjection()} is false. */
+  public int projectionRank() {
+    return projectionDiagonal == null ? -1 : projectionRank;
+  }
+
+  /**
+   * The diagonal of the full projection (a copy), or null when {@link #isProjection()} is false.
+   */
+  public float[] projectionDiagonal() {
+    return projectionDiagonal == null ? null : projectionDiagonal.clone();
+  }
+
+  /** {@link #projectionDiagonal()} without a copy, for this package; must not be modified. */
+  float[] projectionDiagonalArray() {
+    return projectionDiagonal;
+  }
+
+  /**
+   * Adds k orthogonalised rows V to a pseudo-inverse projection in place ({@code W_full += VᵀV} by
+   * the training kernel, with the full diagonal restored first, then kept aside and W's diagonal
+   * zeroed when asked); all-zero weights become a projection. For {@link ProjectionTarget#add}.
+   *
+   * @throws IllegalArgumentException on a wrong length, another ridge, or weights that are neither
+   *     all zero nor a projection; nothing changes then
+   */
+  DenseWeights plusProjectionRows(
+      float[] v, int k, double ridge, boolean zeroDiagonal, TrainingListener listener) {
+    if (k < 0 || v == null || v.length != (long) k * n) {
+      throw new IllegalArgumentException(
+          "rows have length " + (v == null ? "null" : v.length) + ", expected " + k + "x" + n);
+    }
+    Projection.checkRidge(ridge);
+    if (projectionDiagonal == null && maxAbsBound() != 0) {
+      throw new IllegalArgumentException(
+          "these dense weights are not a pseudo-inverse projection (another rule made them)");
+    }
+    if (projectionDiagonal != null && projectionRidge != ridge) {
+      throw new IllegalArgumentException(
+          "ridge " + ridge + " differs from the projection's " + projectionRidge);
+    }
+    float[] full = projectionDiagonal == null ? new float[n] : projectionDiagonal;
+    boolean wasZero = zero && projectionDiagonal == null;
+    for (int i = 0; i < n; i++) {
+      w[i * n + i] = full[i];
+    }
+    absBound = Math.max(absBound, Projection.maxAbs(full));
+    if (k > 0) {
+      absBound += Projection.rowBound(v, k, n);
+      Kernels.syrkAdd(
+          n, k, v, 0f, w, 1f, false, wasZero, listener == null ? null : listener::onProgress);
+    }
+    zero = false;
+    float[] d = new float[n];
+    for (int i = 0; i < n; i++) {
+      d[i] = w[i * n + i];
+    }
+    projectionDiagonal = d;
+    projectionRidge = ridge;
+    projectionRank += k;
+    if (zeroDiagonal) {
+      zeroDiagonal();
+    }
+    return this;
+  }
+
+  /**
+   * Stores P patterns with the Storkey rule, one after the other, in place: for each pattern x,
+   * {@code h = W x}, then {@code w_ij += (x_i x_j - x_i h_ji - h_ij x_j)/N} with {@code h_ij =
+   * Σ_{k≠i,j} w_ik x_k} (all from W before x), and the diagonal zeroed when {@code zeroDiagonal}
+   * (else {@code w_ii += (x_i² - 2 x_i h_ii)/N}); see {@link Kernels#storkeyUpdate} for the float32
+   * arithmetic (exactly symmetric; the weights are assumed symmetric, as every rule makes them).
+   * Each pattern costs one pass that reads and writes W. Afterwards the weights are plain dense
+   * weights (no pseudo-inverse state) and {@link #maxAbsBound()} is the exact maximum, which is
+   * infinite or NaN if float32 overflowed: callers that must not lose the old weights run this on a
+   * {@link #copy()} and check it.
+   *
+   * <p>Storkey, A. (1997), Increasing the capacity of a Hopfield network without sacrificing
+   * functionality, ICANN'97, LNCS 1327:451; Storkey, A. J. &amp; Valabregue, R. (1999), The basins
+   * of attraction of a new Hopfield learning rule, Neural Networks 12:869.
+   *
+   * @param x P x N row-major patterns (not modified)
+   * @param listener progress in multiply-adds, N² per pattern (null: none; one that throws is
+   *     dropped and the update completes)
+   * @return these weights
+   * @throws IllegalArgumentException if x is not P x N; nothing changes then
+   */
+  public DenseWeights plusStorkey(
+      float[] x, int p, boolean zeroDiagonal, TrainingListener listener) {
+    Checks.patterns(x, p, n);
+    zero = false;
+    projectionDiagonal = null;
+    Kernels.storkey(n, w, x, p, zeroDiagonal, listener == null ? null : listener::onProgress);
+    float max = 0f;
+    for (float v : w) {
+      max = Math.max(max, Math.abs(v));
+    }
+    absBound = max;
+    return this;
   }
 
   /** The backing array, for kernels in this library; callers must not modify it. */

@@ -12,9 +12,11 @@ public enum Representation {
   /** {@link DenseWeights}: the N x N matrix. */
   DENSE,
   /** {@link LowRankWeights}: the centred patterns of each Hebbian call. */
-  LOW_RANK;
+  LOW_RANK,
+  /** {@link ProjectionWeights}: the pseudo-inverse rule's factor {@code V}, {@code W = VᵀV}. */
+  PROJECTION;
 
-  /** The name in model files and messages: {@code dense}, {@code low-rank}. */
+  /** The name in model files and messages: {@code dense}, {@code low-rank}, {@code projection}. */
   public String id() {
     return name().toLowerCase(Locale.ROOT).replace('_', '-');
   }

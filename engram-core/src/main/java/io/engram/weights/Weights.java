@@ -12,7 +12,7 @@ package io.engram.weights;
  * are meant to be called by rules after their input has been validated (see {@code
  * io.engram.network.WeightUpdate}).
  */
-public sealed interface Weights permits DenseWeights, LowRankWeights {
+public sealed interface Weights permits DenseWeights, LowRankWeights, ProjectionWeights {
 
   /** N, the number of neurons. */
   int size();

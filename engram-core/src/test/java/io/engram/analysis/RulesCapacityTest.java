@@ -3,27 +3,22 @@ package io.engram.analysis;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import io.engram.learning.PseudoInverseRule;
+import io.engram.learning.StorkeyRule;
 import java.util.List;
-import org.junit.jupiter.api.Disabled;
 import org.junit.jupiter.api.Test;
 
-/**
- * PENDING until the Storkey and pseudo-inverse rules (issue 11) are merged: the capacity evidence
- * for those rules, written against {@link MemoryFactory}. To enable at merge, replace the body of
- * {@link #storkey()} with {@code MemoryFactory.classical(StorkeyRule.create())} and of {@link
- * #pseudoInverse()} with {@code MemoryFactory.classical(PseudoInverseRule.create())}, and remove
- * the {@code @Disabled} annotations.
- */
-class PendingRulesCapacityTest {
+/** The capacity evidence for the Storkey and pseudo-inverse rules, measured by the lab's sweep. */
+class RulesCapacityTest {
 
   /** The Storkey rule with its defaults (zero diagonal). */
   static MemoryFactory storkey() {
-    throw new UnsupportedOperationException("StorkeyRule arrives with issue 11");
+    return MemoryFactory.classical(StorkeyRule.create());
   }
 
   /** The pseudo-inverse rule with its defaults (zero diagonal). */
   static MemoryFactory pseudoInverse() {
-    throw new UnsupportedOperationException("PseudoInverseRule arrives with issue 11");
+    return MemoryFactory.classical(PseudoInverseRule.create());
   }
 
   /**
@@ -32,7 +27,6 @@ class PendingRulesCapacityTest {
    * allowed four standard errors plus 0.03).
    */
   @Test
-  @Disabled("pending: enable when StorkeyRule (issue 11) is merged; see the class comment")
   void storkeyStableShareAtN100() {
     int[] loads = {20, 30, 40, 60};
     double[] expected = {1.00, 0.99, 0.89, 0.35};
@@ -53,7 +47,6 @@ class PendingRulesCapacityTest {
 
   /** Every stored pattern is an exact fixed point of the pseudo-inverse rule for P &lt; N. */
   @Test
-  @Disabled("pending: enable when PseudoInverseRule (issue 11) is merged; see the class comment")
   void pseudoInverseFixedPointsUpToN() {
     int n = 100;
     List<CapacityPoint> points =

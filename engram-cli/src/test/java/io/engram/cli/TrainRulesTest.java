@@ -1,0 +1,380 @@
+package io.engram.cli;
+
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import io.engram.internal.Json;
+import io.engram.io.ModelFile;
+import io.engram.io.NdArray;
+import io.engram.io.Npy;
+import io.engram.network.AmariHopfieldNetwork;
+import io.engram.weights.DenseWeights;
+import io.engram.weights.ProjectionWeights;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.Map;
+import java.util.SplittableRandom;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * {@code engram train --rule pseudo-inverse|storkey}: successive calls, the options that apply to
+ * each rule (and exit 2 for those that do not), which models each rule continues, and {@code
+ * inspect} / {@code export} of the results.
+ */
+class TrainRulesTest {
+
+  @TempDir Path tmp;
+  Path a;
+  Path b;
+  Path all;
+  float[] xa;
+  float[] xb;
+
+  private static final int N = 48;
+
+  private Path write(String name, float[] x, int p) throws IOException {
+    Path f = tmp.resolve(name);
+    Npy.write(f, NdArray.ofFloats(x, p, N));
+    return f;
+  }
+
+  private static float[] bipolar(SplittableRandom r, int p) {
+    float[] x = new float[p * N];
+    for (int i = 0; i < x.length; i++) {
+      x[i] = r.nextBoolean() ? 1 : -1;
+    }
+    return x;
+  }
+
+  @BeforeEach
+  void setUp() throws IOException {
+    SplittableRandom r = new SplittableRandom(17);
+    xa = bipolar(r, 6);
+    xb = bipolar(r, 4);
+    a = write("a.npy", xa, 6);
+    b = write("b.npy", xb, 4);
+    float[] x = new float[10 * N];
+    System.arraycopy(xa, 0, x, 0, xa.length);
+    System.arraycopy(xb, 0, x, xa.length, xb.length);
+    all = write("all.npy", x, 10);
+  }
+
+  private static ToolRun.Result ok(String... args) {
+    ToolRun.Result r = ToolRun.run(args);
+    assertEquals(0, r.status(), r.toString());
+    return r;
+  }
+
+  private static float[] weights(Path model) throws IOException {
+    return ModelFile.read(model).weightMatrix();
+  }
+
+  @Test
+  void pseudoInverseWithInitEqualsOneCallInBothForms() throws IOException {
+    for (String form : new String[] {"auto", "dense"}) {
+      Path once = tmp.resolve(form + "-once.npz");
+      Path twice = tmp.resolve(form + "-twice.npz");
+      ok(
+          "train",
+          "--patterns",
+          all.toString(),
+          "--rule",
+          "pseudo-inverse",
+          "--weights",
+          form,
+          "--out",
+          once.toString(),
+          "-q");
+      ok(
+          "train",
+          "--patterns",
+          a.toString(),
+          "--rule",
+          "pseudo-inverse",
+          "--weights",
+          form,
+          "--out",
+          twice.toString(),
+          "-q");
+      ToolRun.Result r =
+          ok(
+              "train",
+              "--patterns",
+              b.toString(),
+              "--init",
+              twice.toString(),
+              "--rule",
+              "pseudo-inverse",
+              "--out",
+              twice.toString());
+      assertTrue(r.out().contains("effective rank 10 (at most N)"), r.out());
+      float[] w1 = weights(once);
+      float[] w2 = weights(twice);
+      for (int i = 0; i < w1.length; i++) {
+        assertEquals(w1[i], w2[i], 1e-5, form + " " + i);
+      }
+      AmariHopfieldNetwork net = ModelFile.read(twice);
+      assertTrue(
+          form.equals("dense")
+              ? net.weights() instanceof DenseWeights d && d.isProjection()
+              : net.weights() instanceof ProjectionWeights,
+          form);
+    }
+  }
+
+  @Test
+  void inspectShowsTheRuleItsOptionsAndTheRankAndExportGivesDenseW() throws IOException {
+    Path m = tmp.resolve("m.npz");
+    ok(
+        "train",
+        "--patterns",
+        a.toString(),
+        "--rule",
+        "pseudo-inverse",
+        "--ridge",
+        "0.5",
+        "--zero-diagonal",
+        "false",
+        "--out",
+        m.toString(),
+        "-q");
+    ToolRun.Result t = ok("inspect", m.toString(), "--patterns", a.toString());
+    String o = t.out();
+    assertTrue(o.contains("weights            projection"), o);
+    assertTrue(o.contains("pseudo-inverse") && o.contains("P = 6"), o);
+    // the history's options, however inspect words them
+    assertTrue(o.contains("zero_diagonal=false") || o.contains("no zero diagonal"), o);
+    assertTrue(o.matches("(?s).*ridge[ =]0\\.5.*"), o);
+    assertTrue(o.matches("(?s).*effective[ _]rank[ =]6\\b.*"), o);
+    assertTrue(o.contains("6 of 6 patterns are fixed points"), o);
+    @SuppressWarnings("unchecked")
+    Map<String, Object> j =
+        (Map<String, Object>) Json.parse(ok("inspect", m.toString(), "--json").out());
+    assertEquals(6L, j.get("rank"));
+    @SuppressWarnings("unchecked")
+    Map<String, Object> call = (Map<String, Object>) ((List<Object>) j.get("history")).get(0);
+    assertEquals("pseudo-inverse", call.get("rule"));
+
+    for (String rule : new String[] {"pseudo-inverse", "storkey"}) {
+      Path model = tmp.resolve(rule + ".npz");
+      Path w = tmp.resolve(rule + "-W.npy");
+      ok("train", "--patterns", a.toString(), "--rule", rule, "--out", model.toString(), "-q");
+      ok("export", "--model", model.toString(), "--weights", w.toString());
+      NdArray exported = Npy.read(w);
+      assertArrayEquals(new int[] {N, N}, exported.shape());
+      assertArrayEquals(weights(model), exported.toFloatArray(), rule);
+    }
+  }
+
+  @Test
+  void storkeyContinuesWithInit() throws IOException {
+    Path once = tmp.resolve("once.npz");
+    Path twice = tmp.resolve("twice.npz");
+    ok("train", "--patterns", all.toString(), "--rule", "storkey", "--out", once.toString(), "-q");
+    ok("train", "--patterns", a.toString(), "--rule", "storkey", "--out", twice.toString(), "-q");
+    ok(
+        "train",
+        "--patterns",
+        b.toString(),
+        "--init",
+        twice.toString(),
+        "--rule",
+        "storkey",
+        "--out",
+        twice.toString(),
+        "-q");
+    assertArrayEquals(weights(once), weights(twice));
+    assertEquals(2, ModelFile.read(twice).history().size());
+  }
+
+  /** Exit 2, one line naming {@code expected}, and no file created or changed. */
+  private void rejected(String expected, String... args) throws IOException {
+    Map<String, String> before = ToolRun.snapshot(tmp);
+    ToolRun.Result r = ToolRun.run(args);
+    assertEquals(2, r.status(), r.toString());
+    assertTrue(r.err().startsWith("engram: "), r.toString());
+    assertEquals(1, r.err().strip().lines().count(), r.toString());
+    assertTrue(r.err().contains(expected), "expected '" + expected + "' in " + r.err());
+    assertEquals(before, ToolRun.snapshot(tmp), "files changed by a failed command");
+  }
+
+  @Test
+  void optionsThatDoNotApplyAreRejectedNamingTheOption() throws IOException {
+    String out = tmp.resolve("x.npz").toString();
+    String p = a.toString();
+    for (String rule : new String[] {"pseudo-inverse", "storkey"}) {
+      rejected(
+          "--subtract-mean does not apply to the " + rule + " rule",
+          "train",
+          "--patterns",
+          p,
+          "--rule",
+          rule,
+          "--subtract-mean",
+          "false",
+          "--out",
+          out);
+      rejected(
+          "--normalize does not apply to the " + rule + " rule",
+          "train",
+          "--patterns",
+          p,
+          "--rule",
+          rule,
+          "--normalize",
+          "true",
+          "--out",
+          out);
+    }
+    for (String rule : new String[] {"hebbian", "anti-hebbian", "storkey"}) {
+      rejected(
+          "--ridge does not apply to the " + rule + " rule",
+          "train",
+          "--patterns",
+          p,
+          "--rule",
+          rule,
+          "--ridge",
+          "1",
+          "--out",
+          out);
+      rejected(
+          "--tolerance does not apply to the " + rule + " rule",
+          "train",
+          "--patterns",
+          p,
+          "--rule",
+          rule,
+          "--tolerance",
+          "0.01",
+          "--out",
+          out);
+    }
+    rejected(
+        "--ridge: ridge is -1.0",
+        "train",
+        "--patterns",
+        p,
+        "--rule",
+        "pseudo-inverse",
+        "--ridge",
+        "-1",
+        "--out",
+        out);
+    rejected(
+        "--tolerance: tolerance is 2.0",
+        "train",
+        "--patterns",
+        p,
+        "--rule",
+        "pseudo-inverse",
+        "--tolerance",
+        "2",
+        "--out",
+        out);
+    rejected(
+        "--rule must be hebbian, anti-hebbian, pseudo-inverse or storkey, got 'oja'",
+        "train",
+        "--patterns",
+        p,
+        "--rule",
+        "oja",
+        "--out",
+        out);
+    rejected(
+        "storkey needs dense weights, but the network's weights mode is low-rank",
+        "train",
+        "--patterns",
+        p,
+        "--rule",
+        "storkey",
+        "--weights",
+        "low-rank",
+        "--out",
+        out);
+    assertFalse(Files.exists(tmp.resolve("x.npz")));
+  }
+
+  @Test
+  void rulesDoNotContinueModelsTheyCannotContinue() throws IOException {
+    Path pinv = tmp.resolve("pinv.npz");
+    Path hebb = tmp.resolve("hebb.npz");
+    ok(
+        "train",
+        "--patterns",
+        a.toString(),
+        "--rule",
+        "pseudo-inverse",
+        "--out",
+        pinv.toString(),
+        "-q");
+    ok("train", "--patterns", a.toString(), "--out", hebb.toString(), "-q");
+    String p = b.toString();
+    rejected(
+        "anti-hebbian does not continue a pseudo-inverse model",
+        "train",
+        "--patterns",
+        p,
+        "--init",
+        pinv.toString(),
+        "--rule",
+        "anti-hebbian",
+        "--out",
+        pinv.toString());
+    rejected(
+        "hebbian does not continue a pseudo-inverse model",
+        "train",
+        "--patterns",
+        p,
+        "--init",
+        pinv.toString(),
+        "--out",
+        pinv.toString());
+    rejected(
+        "pseudo-inverse continues only pseudo-inverse weights",
+        "train",
+        "--patterns",
+        p,
+        "--init",
+        hebb.toString(),
+        "--rule",
+        "pseudo-inverse",
+        "--out",
+        hebb.toString());
+    rejected(
+        "ridge 2.0 differs from the model's 0.0",
+        "train",
+        "--patterns",
+        p,
+        "--init",
+        pinv.toString(),
+        "--rule",
+        "pseudo-inverse",
+        "--ridge",
+        "2",
+        "--out",
+        pinv.toString());
+    // Storkey continues any dense weights, pseudo-inverse ones included
+    Path s = tmp.resolve("s.npz");
+    ok(
+        "train",
+        "--patterns",
+        p,
+        "--init",
+        pinv.toString(),
+        "--rule",
+        "storkey",
+        "--out",
+        s.toString(),
+        "-q");
+    assertEquals(
+        List.of("pseudo-inverse", "storkey"),
+        ModelFile.read(s).history().stream().map(h -> h.rule()).toList());
+  }
+}

@@ -1,0 +1,64 @@
+package io.engram.io;
+
+import io.engram.weights.ProjectionWeights;
+import io.engram.weights.Weights;
+import java.io.IOException;
+import java.nio.file.Path;
+import java.util.LinkedHashMap;
+import java.util.Map;
+
+/**
+ * Pseudo-inverse weights in factored form in a model file: {@code V.npy} (float32 r x N, {@code
+ * W_full = VᵀV}) and in {@code meta.json} an object {@code projection} with {@code rank} (r),
+ * {@code ridge} (λ) and {@code diagonal_zeroed}. The full diagonal is recomputed from V.
+ */
+final class ProjectionCodec implements WeightsCodec {
+
+  static final ProjectionCodec INSTANCE = new ProjectionCodec();
+
+  private static final String MEMBER = "V.npy";
+
+  private ProjectionCodec() {}
+
+  @Override
+  public void write(NpzFile.Builder archive, Map<String, Object> meta, Weights w) {
+    ProjectionWeights pw = (ProjectionWeights) w;
+    int n = w.size();
+    archive.put("V", NdArray.ofFloats(pw.factor(), pw.rank(), n));
+    Map<String, Object> m = new LinkedHashMap<>();
+    m.put("rank", pw.rank());
+    m.put("ridge", pw.ridge());
+    m.put("diagonal_zeroed", pw.diagonalZeroed());
+    meta.put("projection", m);
+  }
+
+  @Override
+  public boolean owns(String member) {
+    return MEMBER.equals(member);
+  }
+
+  @Override
+  public Weights read(NpzFile npz, Map<String, Object> meta, int n, Path file) throws IOException {
+    Map<String, Object> m = Members.object(meta, "projection");
+    int rank = Members.count(m, "rank");
+    if (rank > n) {
+      throw new EngramFormatException(file + ": projection rank " + rank + " exceeds N = " + n);
+    }
+    if (!npz.contains(MEMBER)) {
+      throw new EngramFormatException(file + ": projection model lacks '" + MEMBER + "'");
+    }
+    NdArray v = npz.array(MEMBER, 4L * rank * n);
+    Members.expectShape(v, file, MEMBER, rank, n);
+    Members.expectDType(v, file, MEMBER, DType.FLOAT32);
+    return ProjectionWeights.of(
+        n, v.toFloatArray(), rank, Members.number(m, "ridge"), Members.bool(m, "diagonal_zeroed"));
+  }
+
+  @Override
+  public Map<String, Object> describe(Weights w) {
+    Map<String, Object> m = new LinkedHashMap<>();
+    m.put("rank", w.rank());
+    m.put("ridge", ((ProjectionWeights) w).ridge());
+    return m;
+  }
+}

@@ -1,0 +1,56 @@
+package io.engram.learning;
+
+/**
+ * Options of the pseudo-inverse (projection) rule ({@link PseudoInverseRule}).
+ *
+ * @param zeroDiagonal set the diagonal of W to 0 (Kanter &amp; Sompolinsky 1987); default true
+ * @param ridge λ >= 0: {@code (X Xᵀ + λI)⁻¹} in place of {@code (X Xᵀ)⁺}, for noisy, nearly
+ *     dependent patterns; in the units of the Gram matrix (a ±1 pattern of N values has {@code x·x
+ *     = N}); default 0. A model keeps one ridge for all its calls.
+ * @param tolerance the relative tolerance {@code rcond} for linear dependence: a new direction
+ *     counts when its singular value exceeds {@code rcond} times the norm of the largest new
+ *     pattern (an eigenvalue of the Gram matrix above {@code rcond²·max_k ‖x_k‖²}); NaN (the
+ *     default) means {@code max(P, N)·2⁻²³}, numpy's {@code matrix_rank} default for float32 data;
+ *     otherwise a number in [0, 1)
+ */
+public record PseudoInverseOptions(boolean zeroDiagonal, double ridge, double tolerance) {
+
+  /** Zero diagonal, no ridge, the default tolerance. */
+  public static final PseudoInverseOptions DEFAULTS = new PseudoInverseOptions(true, 0, Double.NaN);
+
+  /**
+   * Checks the values.
+   *
+   * @throws IllegalArgumentException for a negative or non-finite ridge, or a tolerance that is
+   *     neither NaN nor in [0, 1)
+   */
+  public PseudoInverseOptions {
+    if (!(ridge >= 0) || !Double.isFinite(ridge)) {
+      throw new IllegalArgumentException("ridge is " + ridge + ", expected a finite number >= 0");
+    }
+    if (!Double.isNaN(tolerance) && !(tolerance >= 0 && tolerance < 1)) {
+      throw new IllegalArgumentException(
+          "tolerance is " + tolerance + ", expected a number in [0, 1) (or NaN for the default)");
+    }
+  }
+
+  /** These options with {@code zeroDiagonal} replaced. */
+  public PseudoInverseOptions withZeroDiagonal(boolean v) {
+    return new PseudoInverseOptions(v, ridge, tolerance);
+  }
+
+  /** These options with {@code ridge} replaced. */
+  public PseudoInverseOptions withRidge(double v) {
+    return new PseudoInverseOptions(zeroDiagonal, v, tolerance);
+  }
+
+  /** These options with {@code tolerance} replaced (NaN: the default). */
+  public PseudoInverseOptions withTolerance(double v) {
+    return new PseudoInverseOptions(zeroDiagonal, ridge, v);
+  }
+
+  /** The tolerance for a call of P patterns of length N: {@link #tolerance} or the default. */
+  public double toleranceFor(int p, int n) {
+    return Double.isNaN(tolerance) ? Math.max(p, n) * 0x1p-23 : tolerance;
+  }
+}
