@@ -1,0 +1,494 @@
+package io.engram.kernels;
+
+import java.util.Arrays;
+
+/**
+ * Retrieval from stored patterns in two matrix products, behind {@link Kernels#softmaxRetrieval}
+ * and {@link Kernels#separationRetrieval}: for queries Q (b x n) and stored patterns X (p x n),
+ * scores {@code S = Q Xᵀ}, weights {@code w = φ(S)} row by row, output {@code O = w X}.
+ *
+ * <p>The b x p score matrix is never formed: patterns stream past the queries in blocks of {@value
+ * #BLOCK}. Per block, the scores (one {@value #BLOCK} x g block for g <= {@value #GROUP} queries,
+ * pattern by query) come from register tiles over the stored rows in place and the queries packed
+ * once; then the column maxima, the top-k candidates and the weights are taken from that block, and
+ * {@code O += wᵀ X_block} is added with tiles over 32-column panels of the block. Softmax weights
+ * are streamed (the online softmax): each query keeps the largest {@code β s} so far and the sum of
+ * {@code e^(β s - max)}, and rescales its sum and partial output when the maximum grows.
+ *
+ * <p>Patterns are taken in chunks of {@value #CHUNK}: every chunk starts its own partial result
+ * (maximum, sum, output, top-k), and the partials are merged in chunk order. Chunks of one query
+ * group run on several threads when there are fewer groups than threads (a few queries against many
+ * patterns); otherwise groups run in parallel, each merging its chunks as it goes. Either way the
+ * same operations run in the same order for every query, so a query's result does not depend on the
+ * other queries of its batch, on the grouping or on the threads.
+ *
+ * <p>Memory beyond X and the outputs, per thread: one block of scores ({@value #BLOCK} x {@value
+ * #GROUP} floats, 256 KiB), a packed copy of the group's queries, one partial output (g x n), one
+ * 32-column panel of a block of X; plus, when chunks run in parallel, one partial output per chunk
+ * (only when all of them together hold at most {@value #MAX_PARTIAL_FLOATS} floats).
+ */
+final class Attention {
+
+  /** Patterns per block of scores. */
+  static final int BLOCK = 256;
+
+  /** Patterns per partial result (a multiple of {@link #BLOCK}). */
+  static final int CHUNK = 16 * BLOCK;
+
+  /** Most queries per group (one pass over the stored patterns). */
+  static final int GROUP = 256;
+
+  /** Columns of Q (rows of the packed queries) per k-block of the score product. */
+  private static final int KC = 1024;
+
+  /** The most floats of partial outputs held at once when chunks run in parallel (16 MiB). */
+  static final long MAX_PARTIAL_FLOATS = 1L << 22;
+
+  private static final int MR = KernelProvider.MR;
+  private static final int NR = KernelProvider.NR;
+
+  private Attention() {}
+
+  /**
+   * The weighting: softmax {@code e^(β s)} normalised, or a separation polynomial {@code F(x) = xⁿ}
+   * (rectified: {@code max(x, 0)ⁿ}) in its binary-update form (see {@link
+   * Kernels#separationRetrieval}), evaluated at {@code s / scale}.
+   */
+  record Weighting(boolean softmax, float beta, int degree, boolean rectified, double scale) {
+    static Weighting softmax(float beta) {
+      return new Weighting(true, beta, 0, false, 1);
+    }
+
+    static Weighting separation(int degree, boolean rectified, int n) {
+      return new Weighting(false, Float.NaN, degree, rectified, n + 2.0);
+    }
+  }
+
+  /** The arguments of one call. */
+  private record Call(
+      KernelProvider kp,
+      int b,
+      int p,
+      int n,
+      float[] q,
+      float[] x,
+      Weighting wt,
+      float[] out,
+      double[] stat1,
+      double[] stat2,
+      int k,
+      int[] topIndex,
+      float[] topScore) {}
+
+  /**
+   * Runs one call (arguments checked by the facade). Softmax: {@code stat1 = ln Σ e^(β s)}; {@code
+   * out} the normalised weighted sum. Separation: {@code stat1 = Σ d_μ}, {@code stat2 = -Σ F(s)};
+   * {@code out} the weighted sum. {@code out} may be null (scores, statistics and top-k only).
+   */
+  static void run(
+      KernelProvider kp,
+      int b,
+      int p,
+      int n,
+      float[] q,
+      float[] x,
+      Weighting wt,
+      float[] out,
+      double[] stat1,
+      double[] stat2,
+      int k,
+      int[] topIndex,
+      float[] topScore) {
+    if (b == 0) {
+      return;
+    }
+    Call c = new Call(kp, b, p, n, q, x, wt, out, stat1, stat2, k, topIndex, topScore);
+    int groups = (b + GROUP - 1) / GROUP;
+    int chunks = Math.max(1, (p + CHUNK - 1) / CHUNK);
+    long perQuery = (long) p * n * (out != null ? 2 : 1);
+    long work = perQuery * b;
+    int gmax = (b + groups - 1) / groups;
+    int items = groups * chunks;
+    boolean partials =
+        chunks > 1
+            && groups < Parallel.threads(work, items)
+            && (long) items * gmax * n <= MAX_PARTIAL_FLOATS;
+    if (!partials) {
+      Parallel.forEach(
+          groups,
+          Parallel.threads(work, groups),
+          (g, t) -> {
+            int g0 = groupStart(b, groups, g);
+            int g1 = groupStart(b, groups, g + 1);
+            float[] qT = packQueries(q, n, g0, g1 - g0);
+            Partial acc = null;
+            for (int ch = 0; ch < chunks; ch++) {
+              Partial part = chunk(c, qT, g1 - g0, ch * CHUNK, Math.min(p, (ch + 1) * CHUNK));
+              acc = acc == null ? part : merge(c, acc, part);
+            }
+            finish(c, acc, g0);
+          });
+      return;
+    }
+    float[][] packed = new float[groups][];
+    for (int g = 0; g < groups; g++) {
+      int g0 = groupStart(b, groups, g);
+      packed[g] = packQueries(q, n, g0, groupStart(b, groups, g + 1) - g0);
+    }
+    Partial[] parts = new Partial[items];
+    Parallel.forEach(
+        items,
+        Parallel.threads(work, items),
+        (it, t) -> {
+          int g = it / chunks;
+          int ch = it % chunks;
+          int gs = groupStart(b, groups, g + 1) - groupStart(b, groups, g);
+          parts[it] = chunk(c, packed[g], gs, ch * CHUNK, Math.min(p, (ch + 1) * CHUNK));
+        });
+    for (int g = 0; g < groups; g++) {
+      Partial acc = parts[g * chunks];
+      for (int ch = 1; ch < chunks; ch++) {
+        acc = merge(c, acc, parts[g * chunks + ch]);
+      }
+      finish(c, acc, groupStart(b, groups, g));
+    }
+  }
+
+  private static int groupStart(int b, int groups, int g) {
+    return (int) ((long) b * g / groups);
+  }
+
+  /** The width of the query panels: 16 for up to 16 queries, else 32. */
+  private static int panelWidth(int g) {
+    return g <= NR / 2 ? NR / 2 : NR;
+  }
+
+  /**
+   * Queries {@code g0..g0+g-1} transposed into panels of w columns, zero-padded: {@code qT[(jt*n +
+   * i)*w + c] = Q[g0 + jt*w + c][i]}.
+   */
+  private static float[] packQueries(float[] q, int n, int g0, int g) {
+    int w = panelWidth(g);
+    int panels = (g + w - 1) / w;
+    float[] qT = new float[panels * n * w];
+    for (int c = 0; c < g; c++) {
+      int jt = c / w;
+      int col = c % w;
+      int src = (g0 + c) * n;
+      int dst = jt * n * w + col;
+      for (int i = 0; i < n; i++) {
+        qT[dst + i * w] = q[src + i];
+      }
+    }
+    return qT;
+  }
+
+  /** The partial result of one query group over one chunk of patterns. */
+  private static final class Partial {
+    final int g;
+    final float[] o; // g x n, or null
+    final float[] max; // softmax: the largest β s so far
+    final double[] s1; // softmax: Σ e^(β s - max); separation: Σ d_μ
+    final double[] s2; // separation: -Σ F(s/scale)
+    final int[] ti; // g x k indices, best first
+    final float[] ts; // g x k scores
+    final int[] count; // candidates held per query
+
+    Partial(Call c, int g) {
+      this.g = g;
+      this.o = c.out != null ? new float[g * c.n] : null;
+      this.max = new float[g];
+      Arrays.fill(max, Float.NEGATIVE_INFINITY);
+      this.s1 = new double[g];
+      this.s2 = new double[g];
+      this.ti = new int[g * c.k];
+      this.ts = new float[g * c.k];
+      this.count = new int[g];
+    }
+  }
+
+  /** Patterns {@code p0..p1-1} against the packed queries of one group (g queries). */
+  private static Partial chunk(Call c, float[] qT, int g, int p0, int p1) {
+    Partial part = new Partial(c, g);
+    float[] sc = new float[BLOCK * g];
+    float[] panel = c.out != null ? new float[BLOCK * NR] : null;
+    float[] tile = new float[MR * NR];
+    float[] bmax = new float[g];
+    float[] bmin = new float[g];
+    float[] bsum = new float[g];
+    for (int b0 = p0; b0 < p1; b0 += BLOCK) {
+      int pb = Math.min(BLOCK, p1 - b0);
+      scores(c, qT, g, b0, pb, sc, tile);
+      Arrays.fill(bmax, Float.NEGATIVE_INFINITY);
+      Arrays.fill(bmin, Float.POSITIVE_INFINITY);
+      for (int r = 0; r < pb; r++) {
+        c.kp.maxMin(sc, r * g, g, bmax, bmin);
+      }
+      checkFinite(c, bmax, bmin, g);
+      if (c.k > 0) {
+        candidates(c, part, sc, g, b0, pb, bmax);
+      }
+      if (c.wt.softmax()) {
+        softmaxWeights(c, part, sc, g, pb, bmax, bsum);
+      } else {
+        separationWeights(c, part, sc, g, pb);
+      }
+      if (c.out != null) {
+        accumulate(c, sc, g, b0, pb, panel, tile, part.o);
+      }
+    }
+    return part;
+  }
+
+  /**
+   * The block of scores {@code sc[r*g + q] = X[b0 + r] · Q[q]} for {@code r < pb}: tiles of 8
+   * stored rows (read in place) by one panel of queries, k-blocked for long patterns; each element
+   * is one fused multiply-add chain over the pattern in order.
+   */
+  private static void scores(Call c, float[] qT, int g, int b0, int pb, float[] sc, float[] tile) {
+    int n = c.n;
+    int w = panelWidth(g);
+    for (int k0 = 0; k0 < n; k0 += KC) {
+      int kc = Math.min(KC, n - k0);
+      boolean add = k0 > 0;
+      for (int jt = 0; jt * w < g; jt++) {
+        int c0 = jt * w;
+        int nr = Math.min(w, g - c0);
+        int bOff = (jt * n + k0) * w;
+        for (int r0 = 0; r0 < pb; r0 += MR) {
+          int mr = Math.min(MR, pb - r0);
+          if (add) {
+            for (int r = 0; r < mr; r++) {
+              System.arraycopy(sc, (r0 + r) * g + c0, tile, r * NR, nr);
+            }
+          }
+          c.kp.tile(mr, nr, kc, c.x, (b0 + r0) * n + k0, n, 1, qT, bOff, w, tile, add);
+          for (int r = 0; r < mr; r++) {
+            System.arraycopy(tile, r * NR, sc, (r0 + r) * g + c0, nr);
+          }
+        }
+      }
+    }
+  }
+
+  /** Scores must be finite, and so must {@code β s} for softmax. */
+  private static void checkFinite(Call c, float[] bmax, float[] bmin, int g) {
+    for (int q = 0; q < g; q++) {
+      float hi = bmax[q];
+      float lo = bmin[q];
+      boolean ok = Float.isFinite(hi) && Float.isFinite(lo);
+      if (ok && c.wt.softmax()) {
+        ok = Float.isFinite(c.wt.beta() * hi) && Float.isFinite(c.wt.beta() * lo);
+      }
+      if (!ok) {
+        throw new IllegalArgumentException(
+            "retrieval overflowed float32: a score X·ξ"
+                + (c.wt.softmax() ? " times β = " + c.wt.beta() : "")
+                + " is not a finite float (scores from "
+                + lo
+                + " to "
+                + hi
+                + "); the cues are too large for these patterns");
+      }
+    }
+  }
+
+  /** Adds the block's scores above each query's k-th best so far to its top-k candidates. */
+  private static void candidates(
+      Call c, Partial part, float[] sc, int g, int b0, int pb, float[] bmax) {
+    int k = c.k;
+    for (int q = 0; q < g; q++) {
+      if (!(bmax[q] > threshold(part, q, k))) {
+        continue;
+      }
+      for (int r = 0; r < pb; r++) {
+        float v = sc[r * g + q];
+        if (v > threshold(part, q, k)) {
+          insert(part.ti, part.ts, q * k, part.count[q], k, b0 + r, v);
+          part.count[q] = Math.min(k, part.count[q] + 1);
+        }
+      }
+    }
+  }
+
+  private static float threshold(Partial part, int q, int k) {
+    return part.count[q] < k ? Float.NEGATIVE_INFINITY : part.ts[q * k + k - 1];
+  }
+
+  /**
+   * Inserts (index, score) into the sorted list at {@code off} holding {@code count} of at most
+   * {@code k}: after every entry with a score at least as large, so that ties keep the smaller
+   * index first (indices arrive in increasing order).
+   */
+  private static void insert(int[] ti, float[] ts, int off, int count, int k, int index, float v) {
+    int pos = Math.min(count, k - 1);
+    while (pos > 0 && ts[off + pos - 1] < v) {
+      ti[off + pos] = ti[off + pos - 1];
+      ts[off + pos] = ts[off + pos - 1];
+      pos--;
+    }
+    ti[off + pos] = index;
+    ts[off + pos] = v;
+  }
+
+  /**
+   * The online softmax over one block: raise each query's maximum (rescaling its sum and partial
+   * output by {@code e^(old - new)}), then {@code w = e^(β s - max)} in place and their sums.
+   */
+  private static void softmaxWeights(
+      Call c, Partial part, float[] sc, int g, int pb, float[] bmax, float[] bsum) {
+    float beta = c.wt.beta();
+    for (int q = 0; q < g; q++) {
+      float m = Math.max(part.max[q], beta * bmax[q]);
+      if (m > part.max[q]) {
+        if (part.max[q] != Float.NEGATIVE_INFINITY) {
+          double a = StrictMath.exp((double) part.max[q] - m);
+          part.s1[q] *= a;
+          if (part.o != null) {
+            c.kp.scale(part.o, q * c.n, c.n, (float) a);
+          }
+        }
+        part.max[q] = m;
+      }
+    }
+    Arrays.fill(bsum, 0f);
+    for (int r = 0; r < pb; r++) {
+      c.kp.expShift(sc, r * g, g, beta, part.max, bsum);
+    }
+    for (int q = 0; q < g; q++) {
+      part.s1[q] += bsum[q];
+    }
+  }
+
+  /**
+   * The separation weights of one block, in float64: with {@code F} evaluated at {@code v/scale},
+   * {@code w = (F(s+2) - F(s-2)) / 2} in place, {@code Σ d += (2F(s) - F(s-2) - F(s+2)) / 2} and
+   * {@code Σ -F(s)}.
+   */
+  private static void separationWeights(Call c, Partial part, float[] sc, int g, int pb) {
+    double inv = 1.0 / c.wt.scale();
+    int deg = c.wt.degree();
+    boolean rect = c.wt.rectified();
+    for (int r = 0; r < pb; r++) {
+      for (int q = 0; q < g; q++) {
+        double s = sc[r * g + q];
+        double fm = power((s - 2) * inv, deg, rect);
+        double f0 = power(s * inv, deg, rect);
+        double fp = power((s + 2) * inv, deg, rect);
+        sc[r * g + q] = (float) ((fp - fm) * 0.5);
+        part.s1[q] += (2 * f0 - fm - fp) * 0.5;
+        part.s2[q] -= f0;
+      }
+    }
+  }
+
+  /** {@code vⁿ}, or {@code max(v, 0)ⁿ} when rectified, by repeated multiplication. */
+  static double power(double v, int degree, boolean rectified) {
+    if (rectified && v <= 0) {
+      return 0;
+    }
+    double r = 1;
+    for (int i = 0; i < degree; i++) {
+      r *= v;
+    }
+    return r;
+  }
+
+  /**
+   * {@code o += wᵀ X_block}: per 32-column panel of the block (copied contiguous), tiles of 8
+   * queries whose weights are read in place from the score block (transposed).
+   */
+  private static void accumulate(
+      Call c, float[] sc, int g, int b0, int pb, float[] panel, float[] tile, float[] o) {
+    int n = c.n;
+    for (int f0 = 0; f0 < n; f0 += NR) {
+      int nr = Math.min(NR, n - f0);
+      for (int r = 0; r < pb; r++) {
+        System.arraycopy(c.x, (b0 + r) * n + f0, panel, r * NR, nr);
+      }
+      for (int q0 = 0; q0 < g; q0 += MR) {
+        int mr = Math.min(MR, g - q0);
+        c.kp.tile(mr, nr, pb, sc, q0, 1, g, panel, 0, NR, tile, false);
+        for (int r = 0; r < mr; r++) {
+          c.kp.add(tile, r * NR, o, (q0 + r) * n + f0, nr);
+        }
+      }
+    }
+  }
+
+  /** Merges {@code b} (the later chunk) into {@code a}. */
+  private static Partial merge(Call c, Partial a, Partial b) {
+    int n = c.n;
+    for (int q = 0; q < a.g; q++) {
+      if (c.wt.softmax()) {
+        float m = Math.max(a.max[q], b.max[q]);
+        double fa = StrictMath.exp((double) a.max[q] - m);
+        double fb = StrictMath.exp((double) b.max[q] - m);
+        a.s1[q] = a.s1[q] * fa + b.s1[q] * fb;
+        a.max[q] = m;
+        if (a.o != null) {
+          c.kp.axpby((float) fb, b.o, q * n, (float) fa, a.o, q * n, n);
+        }
+      } else {
+        a.s1[q] += b.s1[q];
+        a.s2[q] += b.s2[q];
+        if (a.o != null) {
+          c.kp.add(b.o, q * n, a.o, q * n, n);
+        }
+      }
+      if (c.k > 0) {
+        mergeTop(a, b, q, c.k);
+      }
+    }
+    return a;
+  }
+
+  /** The best k of both lists; on equal scores a's (smaller indices) first. */
+  private static void mergeTop(Partial a, Partial b, int q, int k) {
+    int off = q * k;
+    int na = a.count[q];
+    int nb = b.count[q];
+    int m = Math.min(k, na + nb);
+    int[] ti = new int[m];
+    float[] ts = new float[m];
+    int i = 0;
+    int j = 0;
+    for (int t = 0; t < m; t++) {
+      if (j >= nb || (i < na && a.ts[off + i] >= b.ts[off + j])) {
+        ti[t] = a.ti[off + i];
+        ts[t] = a.ts[off + i++];
+      } else {
+        ti[t] = b.ti[off + j];
+        ts[t] = b.ts[off + j++];
+      }
+    }
+    System.arraycopy(ti, 0, a.ti, off, m);
+    System.arraycopy(ts, 0, a.ts, off, m);
+    a.count[q] = m;
+  }
+
+  /** Writes a group's results (queries from g0) into the outputs. */
+  private static void finish(Call c, Partial a, int g0) {
+    int n = c.n;
+    double scalePow = c.wt.softmax() ? 1 : Math.pow(c.wt.scale(), c.wt.degree());
+    for (int q = 0; q < a.g; q++) {
+      int row = g0 + q;
+      if (c.wt.softmax()) {
+        c.stat1[row] = a.max[q] + StrictMath.log(a.s1[q]);
+        if (a.o != null) {
+          c.kp.divide(a.o, q * n, n, (float) a.s1[q]);
+        }
+      } else {
+        c.stat1[row] = a.s1[q];
+        c.stat2[row] = a.s2[q] * scalePow;
+      }
+      if (a.o != null) {
+        System.arraycopy(a.o, q * n, c.out, row * n, n);
+      }
+      if (c.k > 0) {
+        System.arraycopy(a.ti, q * c.k, c.topIndex, row * c.k, c.k);
+        System.arraycopy(a.ts, q * c.k, c.topScore, row * c.k, c.k);
+      }
+    }
+  }
+}
