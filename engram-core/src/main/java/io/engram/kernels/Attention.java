@@ -52,15 +52,15 @@ final class Attention {
   /**
    * The weighting: softmax {@code e^(β s)} normalised, or a separation polynomial {@code F(x) = xⁿ}
    * (rectified: {@code max(x, 0)ⁿ}) in its binary-update form (see {@link
-   * Kernels#separationRetrieval}), evaluated at {@code s / scale}.
+   * Kernels#separationRetrieval}), in float64.
    */
-  record Weighting(boolean softmax, float beta, int degree, boolean rectified, double scale) {
+  record Weighting(boolean softmax, float beta, int degree, boolean rectified) {
     static Weighting softmax(float beta) {
-      return new Weighting(true, beta, 0, false, 1);
+      return new Weighting(true, beta, 0, false);
     }
 
-    static Weighting separation(int degree, boolean rectified, int n) {
-      return new Weighting(false, Float.NaN, degree, rectified, n + 2.0);
+    static Weighting separation(int degree, boolean rectified) {
+      return new Weighting(false, Float.NaN, degree, rectified);
     }
   }
 
@@ -74,16 +74,22 @@ final class Attention {
       float[] x,
       Weighting wt,
       float[] out,
+      double[] outD,
       double[] stat1,
       double[] stat2,
       int k,
       int[] topIndex,
-      float[] topScore) {}
+      float[] topScore) {
+    boolean output() {
+      return out != null || outD != null;
+    }
+  }
 
   /**
    * Runs one call (arguments checked by the facade). Softmax: {@code stat1 = ln Σ e^(β s)}; {@code
-   * out} the normalised weighted sum. Separation: {@code stat1 = Σ d_μ}, {@code stat2 = -Σ F(s)};
-   * {@code out} the weighted sum. {@code out} may be null (scores, statistics and top-k only).
+   * out} the normalised weighted sum (float32). Separation: {@code stat1 = Σ d_μ}, {@code stat2 =
+   * -Σ F(s)}; {@code outD} the weighted sum in float64 (exact while its integers stay below 2^53).
+   * The output may be null (scores, statistics and top-k only).
    */
   static void run(
       KernelProvider kp,
@@ -94,6 +100,7 @@ final class Attention {
       float[] x,
       Weighting wt,
       float[] out,
+      double[] outD,
       double[] stat1,
       double[] stat2,
       int k,
@@ -102,10 +109,10 @@ final class Attention {
     if (b == 0) {
       return;
     }
-    Call c = new Call(kp, b, p, n, q, x, wt, out, stat1, stat2, k, topIndex, topScore);
+    Call c = new Call(kp, b, p, n, q, x, wt, out, outD, stat1, stat2, k, topIndex, topScore);
     int groups = (b + GROUP - 1) / GROUP;
     int chunks = Math.max(1, (p + CHUNK - 1) / CHUNK);
-    long perQuery = (long) p * n * (out != null ? 2 : 1);
+    long perQuery = (long) p * n * (c.output() ? 2 : 1);
     long work = perQuery * b;
     int gmax = (b + groups - 1) / groups;
     int items = groups * chunks;
@@ -186,7 +193,8 @@ final class Attention {
   /** The partial result of one query group over one chunk of patterns. */
   private static final class Partial {
     final int g;
-    final float[] o; // g x n, or null
+    final float[] o; // softmax: g x n, or null
+    final double[] od; // separation: g x n, or null
     final float[] max; // softmax: the largest β s so far
     final double[] s1; // softmax: Σ e^(β s - max); separation: Σ d_μ
     final double[] s2; // separation: -Σ F(s/scale)
@@ -197,6 +205,7 @@ final class Attention {
     Partial(Call c, int g) {
       this.g = g;
       this.o = c.out != null ? new float[g * c.n] : null;
+      this.od = c.outD != null ? new double[g * c.n] : null;
       this.max = new float[g];
       Arrays.fill(max, Float.NEGATIVE_INFINITY);
       this.s1 = new double[g];
@@ -212,6 +221,7 @@ final class Attention {
     Partial part = new Partial(c, g);
     float[] sc = new float[BLOCK * g];
     float[] panel = c.out != null ? new float[BLOCK * NR] : null;
+    double[] wd = c.outD != null ? new double[BLOCK * g] : null;
     float[] tile = new float[MR * NR];
     float[] bmax = new float[g];
     float[] bmin = new float[g];
@@ -231,10 +241,12 @@ final class Attention {
       if (c.wt.softmax()) {
         softmaxWeights(c, part, sc, g, pb, bmax, bsum);
       } else {
-        separationWeights(c, part, sc, g, pb);
+        separationWeights(c, part, sc, g, pb, wd);
       }
       if (c.out != null) {
         accumulate(c, sc, g, b0, pb, panel, tile, part.o);
+      } else if (c.outD != null) {
+        accumulateExact(c, wd, g, b0, pb, part.od);
       }
     }
     return part;
@@ -361,23 +373,44 @@ final class Attention {
   }
 
   /**
-   * The separation weights of one block, in float64: with {@code F} evaluated at {@code v/scale},
-   * {@code w = (F(s+2) - F(s-2)) / 2} in place, {@code Σ d += (2F(s) - F(s-2) - F(s+2)) / 2} and
-   * {@code Σ -F(s)}.
+   * The separation weights of one block, in float64 (exact integers for integer overlaps while they
+   * stay below 2^53): {@code w = (F(s+2) - F(s-2)) / 2} into {@code wd} (when not null), {@code Σ d
+   * += (2F(s) - F(s-2) - F(s+2)) / 2} and {@code Σ -F(s)}.
    */
-  private static void separationWeights(Call c, Partial part, float[] sc, int g, int pb) {
-    double inv = 1.0 / c.wt.scale();
+  private static void separationWeights(
+      Call c, Partial part, float[] sc, int g, int pb, double[] wd) {
     int deg = c.wt.degree();
     boolean rect = c.wt.rectified();
     for (int r = 0; r < pb; r++) {
       for (int q = 0; q < g; q++) {
         double s = sc[r * g + q];
-        double fm = power((s - 2) * inv, deg, rect);
-        double f0 = power(s * inv, deg, rect);
-        double fp = power((s + 2) * inv, deg, rect);
-        sc[r * g + q] = (float) ((fp - fm) * 0.5);
+        double fm = power(s - 2, deg, rect);
+        double f0 = power(s, deg, rect);
+        double fp = power(s + 2, deg, rect);
+        if (wd != null) {
+          wd[r * g + q] = (fp - fm) * 0.5;
+        }
         part.s1[q] += (2 * f0 - fm - fp) * 0.5;
         part.s2[q] -= f0;
+      }
+    }
+  }
+
+  /** {@code od += wdᵀ X_block} in float64 (separation weights; exact for integer data). */
+  private static void accumulateExact(Call c, double[] wd, int g, int b0, int pb, double[] od) {
+    int n = c.n;
+    float[] x = c.x;
+    for (int r = 0; r < pb; r++) {
+      int xo = (b0 + r) * n;
+      for (int q = 0; q < g; q++) {
+        double w = wd[r * g + q];
+        if (w == 0) {
+          continue;
+        }
+        int oo = q * n;
+        for (int i = 0; i < n; i++) {
+          od[oo + i] += w * x[xo + i];
+        }
       }
     }
   }
@@ -432,8 +465,10 @@ final class Attention {
       } else {
         a.s1[q] += b.s1[q];
         a.s2[q] += b.s2[q];
-        if (a.o != null) {
-          c.kp.add(b.o, q * n, a.o, q * n, n);
+        if (a.od != null) {
+          for (int i = q * n; i < (q + 1) * n; i++) {
+            a.od[i] += b.od[i];
+          }
         }
       }
       if (c.k > 0) {
@@ -470,7 +505,6 @@ final class Attention {
   /** Writes a group's results (queries from g0) into the outputs. */
   private static void finish(Call c, Partial a, int g0) {
     int n = c.n;
-    double scalePow = c.wt.softmax() ? 1 : Math.pow(c.wt.scale(), c.wt.degree());
     for (int q = 0; q < a.g; q++) {
       int row = g0 + q;
       if (c.wt.softmax()) {
@@ -480,10 +514,13 @@ final class Attention {
         }
       } else {
         c.stat1[row] = a.s1[q];
-        c.stat2[row] = a.s2[q] * scalePow;
+        c.stat2[row] = a.s2[q];
       }
       if (a.o != null) {
         System.arraycopy(a.o, q * n, c.out, row * n, n);
+      }
+      if (a.od != null) {
+        System.arraycopy(a.od, q * n, c.outD, row * n, n);
       }
       if (c.k > 0) {
         System.arraycopy(a.ti, q * c.k, c.topIndex, row * c.k, c.k);

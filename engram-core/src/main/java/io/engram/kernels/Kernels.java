@@ -239,6 +239,7 @@ public final class Kernels {
         x,
         Attention.Weighting.softmax(beta),
         out,
+        null,
         lse,
         null,
         k,
@@ -253,13 +254,14 @@ public final class Kernels {
    * x^μ_j ξ_j) - F(-x^μ_i + Σ_{j≠i} x^μ_j ξ_j)]} has the field {@code Σ_μ x^μ_i c_μ + ξ_i Σ_μ d_μ}
    * with {@code c_μ = (G(s_μ-1) + G(s_μ+1))/2 = (F(s_μ+2) - F(s_μ-2))/2} and {@code d_μ = (G(s_μ-1)
    * - G(s_μ+1))/2} (exact for ±1 values). F is {@code vⁿ}, or {@code max(v, 0)ⁿ} when {@code
-   * rectified}, evaluated at {@code v / (n+2)} (a positive factor, which leaves every sign
-   * unchanged and keeps the powers in range). Outputs per query:
+   * rectified}. The weights and the second product are float64, so that for ±1 data every value is
+   * an exact integer while it stays below 2^53 (a zero field is then exactly zero). Outputs per
+   * query:
    *
    * <ul>
-   *   <li>{@code out[ξ] = Σ_μ c_μ x^μ} (float32; skipped when null);
+   *   <li>{@code out[ξ] = Σ_μ c_μ x^μ} (float64; skipped when null);
    *   <li>{@code diagonal[ξ] = Σ_μ d_μ} (float64), so the field is {@code out + ξ diagonal};
-   *   <li>{@code energy[ξ] = -Σ_μ F(s_μ)} with the unscaled F (float64; may overflow to -∞);
+   *   <li>{@code energy[ξ] = -Σ_μ F(s_μ)} (float64);
    *   <li>the {@code k} largest overlaps, best first, as {@link #softmaxRetrieval}.
    * </ul>
    *
@@ -275,7 +277,7 @@ public final class Kernels {
       float[] x,
       int degree,
       boolean rectified,
-      float[] out,
+      double[] out,
       double[] diagonal,
       double[] energy,
       int k,
@@ -284,7 +286,10 @@ public final class Kernels {
     if (degree < 1) {
       throw new IllegalArgumentException("degree must be >= 1, got " + degree);
     }
-    checkRetrieval(b, p, n, q, x, out, diagonal, k, topIndex, topScore);
+    checkRetrieval(b, p, n, q, x, null, diagonal, k, topIndex, topScore);
+    if (out != null && (out.length < (long) b * n || out == diagonal || out == energy)) {
+      throw new IllegalArgumentException("out needs " + (long) b * n + " values of its own");
+    }
     if (energy == null || energy.length < b || energy == diagonal) {
       throw new IllegalArgumentException("energy needs " + b + " values of its own");
     }
@@ -295,7 +300,8 @@ public final class Kernels {
         n,
         q,
         x,
-        Attention.Weighting.separation(degree, rectified, n),
+        Attention.Weighting.separation(degree, rectified),
+        null,
         out,
         diagonal,
         energy,
