@@ -14,7 +14,10 @@ import picocli.CommandLine.Spec;
 @Command(
     name = "export",
     mixinStandardHelpOptions = true,
-    description = "Write a model's dense float32 N x N weight matrix as .npy.",
+    description = {
+      "Write a model's dense float32 N x N weight matrix as .npy.",
+      "A modern memory has no weight matrix: its stored patterns are np.load(model)[\"X\"]."
+    },
     footer = {"", "Example:", "  engram export --model model.npz --weights W.npy"})
 final class ExportCommand implements Callable<Integer> {
 
@@ -36,6 +39,12 @@ final class ExportCommand implements Callable<Integer> {
 
   @Override
   public Integer call() throws Exception {
+    if (MemoryKinds.MODERN.equals(MemoryKinds.of(model))) {
+      throw new UserError(
+          model
+              + " is a modern memory: it has no weight matrix to export; its stored patterns are"
+              + " the array X in the model file (np.load(model)[\"X\"])");
+    }
     AmariHopfieldNetwork net = ModelFile.read(model);
     int n = net.numNeurons();
     Npy.writeFloats(weights, net.weightMatrix(), n, n);
