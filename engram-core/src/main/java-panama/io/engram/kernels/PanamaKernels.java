@@ -175,7 +175,8 @@ final class PanamaKernels implements KernelProvider {
   /** {@link Exp#exp} lane by lane, the same operations in the same order. */
   private static FloatVector exp(FloatVector x) {
     x = x.min(0f);
-    FloatVector kf = x.fma(Exp.LOG2E, Exp.ROUND).sub(Exp.ROUND);
+    FloatVector t = x.fma(Exp.LOG2E, Exp.ROUND);
+    FloatVector kf = t.sub(Exp.ROUND);
     FloatVector r = kf.fma(FloatVector.broadcast(S, Exp.NEG_LN2_HI), x);
     r = kf.fma(FloatVector.broadcast(S, Exp.NEG_LN2_LO), r);
     FloatVector p = FloatVector.broadcast(S, Exp.C7).fma(r, FloatVector.broadcast(S, Exp.C6));
@@ -185,8 +186,11 @@ final class PanamaKernels implements KernelProvider {
     p = p.fma(r, FloatVector.broadcast(S, Exp.C2));
     p = p.fma(r, FloatVector.broadcast(S, 1f));
     p = p.fma(r, FloatVector.broadcast(S, 1f));
-    IntVector k = (IntVector) kf.convert(VectorOperators.F2I, 0);
-    FloatVector scale = k.add(127).lanewise(VectorOperators.LSHL, 23).reinterpretAsFloats();
+    FloatVector scale =
+        ((IntVector) t.reinterpretAsInts())
+            .add(Exp.EXPONENT_BIAS)
+            .lanewise(VectorOperators.LSHL, 23)
+            .reinterpretAsFloats();
     return p.mul(scale).blend(0f, x.lt(Exp.LOW));
   }
 

@@ -125,44 +125,86 @@ final class Attention {
           groups,
           Parallel.threads(work, groups),
           (g, t) -> {
-            int g0 = groupStart(b, groups, g);
-            int g1 = groupStart(b, groups, g + 1);
-            float[] qT = packQueries(q, n, g0, g1 - g0);
+            Group gr = new Group(c, groupStart(b, groups, g), groupStart(b, groups, g + 1));
             Partial acc = null;
+            Partial part = null;
             for (int ch = 0; ch < chunks; ch++) {
-              Partial part = chunk(c, qT, g1 - g0, ch * CHUNK, Math.min(p, (ch + 1) * CHUNK));
-              acc = acc == null ? part : merge(c, acc, part);
+              part = part == null ? new Partial(c, gr.g) : part.reset();
+              chunk(c, gr, part, ch * CHUNK, Math.min(p, (ch + 1) * CHUNK));
+              if (acc == null) {
+                acc = part;
+                part = null;
+              } else {
+                merge(c, acc, part);
+              }
             }
-            finish(c, acc, g0);
+            finish(c, acc, gr.g0);
           });
       return;
     }
-    float[][] packed = new float[groups][];
+    Group[] gs = new Group[groups];
     for (int g = 0; g < groups; g++) {
-      int g0 = groupStart(b, groups, g);
-      packed[g] = packQueries(q, n, g0, groupStart(b, groups, g + 1) - g0);
+      gs[g] = new Group(c, groupStart(b, groups, g), groupStart(b, groups, g + 1));
     }
     Partial[] parts = new Partial[items];
     Parallel.forEach(
         items,
         Parallel.threads(work, items),
         (it, t) -> {
-          int g = it / chunks;
+          Group gr = gs[it / chunks].copy(c);
           int ch = it % chunks;
-          int gs = groupStart(b, groups, g + 1) - groupStart(b, groups, g);
-          parts[it] = chunk(c, packed[g], gs, ch * CHUNK, Math.min(p, (ch + 1) * CHUNK));
+          parts[it] = new Partial(c, gr.g);
+          chunk(c, gr, parts[it], ch * CHUNK, Math.min(p, (ch + 1) * CHUNK));
         });
     for (int g = 0; g < groups; g++) {
       Partial acc = parts[g * chunks];
       for (int ch = 1; ch < chunks; ch++) {
-        acc = merge(c, acc, parts[g * chunks + ch]);
+        merge(c, acc, parts[g * chunks + ch]);
       }
-      finish(c, acc, groupStart(b, groups, g));
+      finish(c, acc, gs[g].g0);
     }
   }
 
   private static int groupStart(int b, int groups, int g) {
     return (int) ((long) b * g / groups);
+  }
+
+  /**
+   * One group of queries {@code g0..g0+g-1}: their packed copy (shared, read only) and the work
+   * buffers of the thread that runs them (reused from block to block and chunk to chunk).
+   */
+  private static final class Group {
+    final int g0;
+    final int g;
+    final float[] qT; // null when every block is smaller than a tile (p < 8)
+    final float[] sc;
+    final float[] panel;
+    final double[] wd;
+    final float[] tile = new float[MR * NR];
+    final float[] bmax;
+    final float[] bmin;
+    final float[] bsum;
+
+    Group(Call c, int g0, int g1) {
+      this(c, g0, g1 - g0, c.p >= MR ? packQueries(c.q, c.n, g0, g1 - g0) : null);
+    }
+
+    private Group(Call c, int g0, int g, float[] qT) {
+      this.g0 = g0;
+      this.g = g;
+      this.qT = qT;
+      this.sc = new float[Math.min(BLOCK, c.p) * g];
+      this.panel = c.out != null ? new float[BLOCK * NR] : null;
+      this.wd = c.outD != null ? new double[Math.min(BLOCK, c.p) * g] : null;
+      this.bmax = new float[g];
+      this.bmin = new float[g];
+      this.bsum = new float[g];
+    }
+
+    /** The same queries with buffers of its own, for another thread. */
+    Group copy(Call c) {
+      return new Group(c, g0, g, qT);
+    }
   }
 
   /** The width of the query panels: 16 for up to 16 queries, else 32. */
@@ -197,7 +239,7 @@ final class Attention {
     final double[] od; // separation: g x n, or null
     final float[] max; // softmax: the largest β s so far
     final double[] s1; // softmax: Σ e^(β s - max); separation: Σ d_μ
-    final double[] s2; // separation: -Σ F(s/scale)
+    final double[] s2; // separation: -Σ F(s)
     final int[] ti; // g x k indices, best first
     final float[] ts; // g x k scores
     final int[] count; // candidates held per query
@@ -207,49 +249,89 @@ final class Attention {
       this.o = c.out != null ? new float[g * c.n] : null;
       this.od = c.outD != null ? new double[g * c.n] : null;
       this.max = new float[g];
-      Arrays.fill(max, Float.NEGATIVE_INFINITY);
       this.s1 = new double[g];
       this.s2 = new double[g];
       this.ti = new int[g * c.k];
       this.ts = new float[g * c.k];
       this.count = new int[g];
+      Arrays.fill(max, Float.NEGATIVE_INFINITY);
+    }
+
+    /** Back to the empty result, for the next chunk. */
+    Partial reset() {
+      if (o != null) {
+        Arrays.fill(o, 0f);
+      }
+      if (od != null) {
+        Arrays.fill(od, 0);
+      }
+      Arrays.fill(max, Float.NEGATIVE_INFINITY);
+      Arrays.fill(s1, 0);
+      Arrays.fill(s2, 0);
+      Arrays.fill(count, 0);
+      return this;
     }
   }
 
-  /** Patterns {@code p0..p1-1} against the packed queries of one group (g queries). */
-  private static Partial chunk(Call c, float[] qT, int g, int p0, int p1) {
-    Partial part = new Partial(c, g);
-    float[] sc = new float[BLOCK * g];
-    float[] panel = c.out != null ? new float[BLOCK * NR] : null;
-    double[] wd = c.outD != null ? new double[BLOCK * g] : null;
-    float[] tile = new float[MR * NR];
-    float[] bmax = new float[g];
-    float[] bmin = new float[g];
-    float[] bsum = new float[g];
+  /** Patterns {@code p0..p1-1} against one group of queries, into {@code part} (empty). */
+  private static void chunk(Call c, Group gr, Partial part, int p0, int p1) {
+    int g = gr.g;
+    float[] sc = gr.sc;
     for (int b0 = p0; b0 < p1; b0 += BLOCK) {
       int pb = Math.min(BLOCK, p1 - b0);
-      scores(c, qT, g, b0, pb, sc, tile);
-      Arrays.fill(bmax, Float.NEGATIVE_INFINITY);
-      Arrays.fill(bmin, Float.POSITIVE_INFINITY);
-      for (int r = 0; r < pb; r++) {
-        c.kp.maxMin(sc, r * g, g, bmax, bmin);
+      if (pb < MR) {
+        scoresByDots(c, gr, b0, pb);
+      } else {
+        scores(c, gr.qT, g, b0, pb, sc, gr.tile);
       }
-      checkFinite(c, bmax, bmin, g);
+      Arrays.fill(gr.bmax, Float.NEGATIVE_INFINITY);
+      Arrays.fill(gr.bmin, Float.POSITIVE_INFINITY);
+      for (int r = 0; r < pb; r++) {
+        c.kp.maxMin(sc, r * g, g, gr.bmax, gr.bmin);
+      }
+      checkFinite(c, gr.bmax, gr.bmin, g);
       if (c.k > 0) {
-        candidates(c, part, sc, g, b0, pb, bmax);
+        candidates(c, part, sc, g, b0, pb, gr.bmax);
       }
       if (c.wt.softmax()) {
-        softmaxWeights(c, part, sc, g, pb, bmax, bsum);
+        softmaxWeights(c, part, sc, g, pb, gr.bmax, gr.bsum);
       } else {
-        separationWeights(c, part, sc, g, pb, wd);
+        separationWeights(c, part, sc, g, pb, gr.wd);
       }
       if (c.out != null) {
-        accumulate(c, sc, g, b0, pb, panel, tile, part.o);
+        if (pb < MR) {
+          accumulateByRows(c, sc, g, b0, pb, part.o);
+        } else {
+          accumulate(c, sc, g, b0, pb, gr.panel, gr.tile, part.o);
+        }
       } else if (c.outD != null) {
-        accumulateExact(c, wd, g, b0, pb, part.od);
+        accumulateExact(c, gr.wd, g, b0, pb, part.od);
       }
     }
-    return part;
+  }
+
+  /**
+   * A block of fewer than 8 patterns (a small memory, or the end of a large one): each score one
+   * dot product of a stored row with a query, read in place (a register tile would be mostly
+   * empty). Which path a block takes depends on its size only, never on the queries.
+   */
+  private static void scoresByDots(Call c, Group gr, int b0, int pb) {
+    int n = c.n;
+    for (int r = 0; r < pb; r++) {
+      for (int q = 0; q < gr.g; q++) {
+        gr.sc[r * gr.g + q] = c.kp.dot(c.x, (b0 + r) * n, c.q, (gr.g0 + q) * n, n);
+      }
+    }
+  }
+
+  /** {@code o_q += Σ_r w[r][q] X[b0 + r]} row by row, for blocks of fewer than 8 patterns. */
+  private static void accumulateByRows(Call c, float[] sc, int g, int b0, int pb, float[] o) {
+    int n = c.n;
+    for (int q = 0; q < g; q++) {
+      for (int r = 0; r < pb; r++) {
+        c.kp.axpby(sc[r * g + q], c.x, (b0 + r) * n, 1f, o, q * n, n);
+      }
+    }
   }
 
   /**
@@ -450,7 +532,7 @@ final class Attention {
   }
 
   /** Merges {@code b} (the later chunk) into {@code a}. */
-  private static Partial merge(Call c, Partial a, Partial b) {
+  private static void merge(Call c, Partial a, Partial b) {
     int n = c.n;
     for (int q = 0; q < a.g; q++) {
       if (c.wt.softmax()) {
@@ -475,7 +557,6 @@ final class Attention {
         mergeTop(a, b, q, c.k);
       }
     }
-    return a;
   }
 
   /** The best k of both lists; on equal scores a's (smaller indices) first. */

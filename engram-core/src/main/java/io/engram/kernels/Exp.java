@@ -11,8 +11,10 @@ package io.engram.kernels;
  * <p>Method: {@code x = k ln 2 + r} with {@code k = rint(x log2 e)} and {@code |r| <= ln 2 / 2}
  * (Cody-Waite reduction with ln 2 split in two, each product fused), {@code e^r} by its Taylor
  * polynomial of degree 7 (remainder below {@code 0.35^8 / 8! < 6e-9}), then {@code 2^k} built from
- * its exponent bits. Error about 2 ulp. Results below {@code 2^-126} (arguments below about -87.34)
- * are flushed to +0, never subnormal; {@code -∞} gives +0 and NaN gives NaN.
+ * its exponent bits (k read from the bits of the rounding sum: the Vector API's float-to-int
+ * conversion is not compiled to SIMD on Java 17). Error about 2 ulp. Results below {@code 2^-126}
+ * (arguments below about -87.34) are flushed to +0, never subnormal; {@code -∞} gives +0 and NaN
+ * gives NaN.
  */
 final class Exp {
 
@@ -20,8 +22,16 @@ final class Exp {
 
   static final float LOG2E = 1.44269504f;
 
-  /** {@code 1.5 * 2^23}: adding and subtracting it rounds to the nearest integer (even on ties). */
+  /**
+   * {@code 1.5 * 2^23}: adding it rounds to the nearest integer k (even on ties) and leaves k in
+   * the low bits ({@code bits(ROUND + k) = bits(ROUND) + k} for {@code |k| < 2^22}).
+   */
   static final float ROUND = 12582912f;
+
+  /**
+   * {@code 127 - bits(ROUND)}: added to {@code bits(ROUND + k)} gives the biased exponent of 2^k.
+   */
+  static final int EXPONENT_BIAS = 127 - Float.floatToRawIntBits(ROUND);
 
   /** {@code -ln 2} rounded to float32, and the rest of {@code -ln 2}. */
   static final float NEG_LN2_HI = -0.6931472f;
@@ -43,7 +53,8 @@ final class Exp {
   /** {@code e^min(x, 0)}; see the class comment. */
   static float exp(float x) {
     x = Math.min(x, 0f);
-    float kf = Math.fma(x, LOG2E, ROUND) - ROUND;
+    float t = Math.fma(x, LOG2E, ROUND);
+    float kf = t - ROUND;
     float r = Math.fma(kf, NEG_LN2_HI, x);
     r = Math.fma(kf, NEG_LN2_LO, r);
     float p = Math.fma(C7, r, C6);
@@ -53,7 +64,7 @@ final class Exp {
     p = Math.fma(p, r, C2);
     p = Math.fma(p, r, 1f);
     p = Math.fma(p, r, 1f);
-    float scale = Float.intBitsToFloat(((int) kf + 127) << 23);
+    float scale = Float.intBitsToFloat((Float.floatToRawIntBits(t) + EXPONENT_BIAS) << 23);
     float e = p * scale;
     return x < LOW ? 0f : e;
   }

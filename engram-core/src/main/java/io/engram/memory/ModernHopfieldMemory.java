@@ -268,14 +268,16 @@ public final class ModernHopfieldMemory implements Memory {
     }
     double max = maxNormSq;
     for (int k = 0; k < count; k++) {
-      double sq = 0;
-      for (int i = 0; i < n; i++) {
-        float v = rows[k * n + i];
-        if (!Float.isFinite(v)) {
-          throw new IllegalArgumentException(
-              "pattern " + k + " has a non-finite value " + v + " at index " + i);
+      double sq = ModernStep.squaredNorm(rows, k * n, n);
+      if (!Double.isFinite(sq)) {
+        // an infinite or NaN value: name the first
+        for (int i = 0; i < n; i++) {
+          float v = rows[k * n + i];
+          if (!Float.isFinite(v)) {
+            throw new IllegalArgumentException(
+                "pattern " + k + " has a non-finite value " + v + " at index " + i);
+          }
         }
-        sq += (double) v * v;
       }
       if (!(sq <= Float.MAX_VALUE)) {
         throw new IllegalArgumentException(
@@ -309,11 +311,7 @@ public final class ModernHopfieldMemory implements Memory {
     System.arraycopy(x, (index + 1) * n, shrunk, index * n, (p - 1 - index) * n);
     double max = 0;
     for (int k = 0; k < p - 1; k++) {
-      double sq = 0;
-      for (int i = 0; i < n; i++) {
-        sq += (double) shrunk[k * n + i] * shrunk[k * n + i];
-      }
-      max = Math.max(max, sq);
+      max = Math.max(max, ModernStep.squaredNorm(shrunk, k * n, n));
     }
     this.x = shrunk;
     this.p -= 1;

@@ -79,21 +79,17 @@ final class ModernStep implements RetrievalStep {
     for (int c = 0; c < count; c++) {
       float[] s = cur[c];
       float[] t = next[c];
-      int diff = 0;
-      for (int i = 0, o = c * n; i < n; i++, o++) {
-        float v;
-        if (separation == Separation.SOFTMAX) {
-          v = out[o];
-        } else {
+      if (separation == Separation.SOFTMAX) {
+        System.arraycopy(out, c * n, t, 0, n);
+      } else {
+        for (int i = 0, o = c * n; i < n; i++, o++) {
           // the binary update: the sign of the field, a zero field keeps the value (the
           // polynomial fields are exact integers in float64 for ±1 data below 2^53)
           double field = poly ? outD[o] + s[i] * stat[c] : (double) out[o] - (double) shrink * s[i];
-          v = field > 0 ? 1f : field < 0 ? -1f : s[i];
+          t[i] = field > 0 ? 1f : field < 0 ? -1f : s[i];
         }
-        t[i] = v;
-        diff |= Float.floatToRawIntBits(v) ^ Float.floatToRawIntBits(s[i]);
       }
-      changed[c] = diff != 0;
+      changed[c] = !sameBits(s, t);
       if (energies != null) {
         energies[c] = energy(s, stat[c], energy[c]);
       }
@@ -157,11 +153,7 @@ final class ModernStep implements RetrievalStep {
   private float energy(float[] s, double stat, double separationEnergy) {
     switch (separation) {
       case SOFTMAX -> {
-        double half = 0;
-        for (float v : s) {
-          half += (double) v * v;
-        }
-        return (float) (-stat / beta + 0.5 * half + energyConstant);
+        return (float) (-stat / beta + 0.5 * squaredNorm(s, 0, s.length) + energyConstant);
       }
       case EXP -> {
         return (float) (-stat / beta);
@@ -179,6 +171,35 @@ final class ModernStep implements RetrievalStep {
       return (float) Math.min(1.0, StrictMath.exp((double) (beta * score) - stat));
     }
     return (float) ((double) score / n);
+  }
+
+  /** Whether the arrays hold the same bits (no NaN ever reaches a state). */
+  private static boolean sameBits(float[] a, float[] b) {
+    // Arrays.equals compares floatToIntBits, which differs from the raw bits only for NaN
+    return java.util.Arrays.equals(a, b);
+  }
+
+  /**
+   * {@code Σ v_i²} over {@code v[off..off+len)} in float64, four partial sums in a fixed order
+   * (infinite or NaN when a value is).
+   */
+  static double squaredNorm(float[] v, int off, int len) {
+    double s0 = 0;
+    double s1 = 0;
+    double s2 = 0;
+    double s3 = 0;
+    int i = off;
+    int end = off + len;
+    for (; i + 4 <= end; i += 4) {
+      s0 += (double) v[i] * v[i];
+      s1 += (double) v[i + 1] * v[i + 1];
+      s2 += (double) v[i + 2] * v[i + 2];
+      s3 += (double) v[i + 3] * v[i + 3];
+    }
+    for (; i < end; i++) {
+      s0 += (double) v[i] * v[i];
+    }
+    return (s0 + s1) + (s2 + s3);
   }
 
   private float[] flatten(float[][] rows, int count) {
