@@ -14,5 +14,6 @@ if command -v gcc >/dev/null 2>&1; then
 else
   echo "compare.sh: gcc not found, the C FMA-peak reference is skipped" >&2
 fi
+ENGRAM_BENCH_NO_BUILD=1 engram-bench/modern_compare.sh  # modern Hopfield retrieval vs numpy (own harness)
 exec java --add-modules jdk.incubator.vector -Xmx8g ${ENGRAM_BENCH_JAVA_OPTS:-} "${cpeak[@]}" \
   -cp engram-bench/target/benchmarks.jar io.engram.bench.Compare "$@"
