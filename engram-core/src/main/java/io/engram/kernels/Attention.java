@@ -240,9 +240,7 @@ final class Attention {
     final float[] max; // softmax: the largest β s so far
     final double[] s1; // softmax: Σ e^(β s - max); separation: Σ d_μ
     final double[] s2; // separation: -Σ F(s)
-    final int[] ti; // g x k indices, best first
-    final float[] ts; // g x k scores
-    final int[] count; // candidates held per query
+    final TopK top; // null when k = 0
 
     Partial(Call c, int g) {
       this.g = g;
@@ -251,9 +249,7 @@ final class Attention {
       this.max = new float[g];
       this.s1 = new double[g];
       this.s2 = new double[g];
-      this.ti = new int[g * c.k];
-      this.ts = new float[g * c.k];
-      this.count = new int[g];
+      this.top = c.k > 0 ? new TopK(g, c.k) : null;
       Arrays.fill(max, Float.NEGATIVE_INFINITY);
     }
 
@@ -268,7 +264,9 @@ final class Attention {
       Arrays.fill(max, Float.NEGATIVE_INFINITY);
       Arrays.fill(s1, 0);
       Arrays.fill(s2, 0);
-      Arrays.fill(count, 0);
+      if (top != null) {
+        top.reset();
+      }
       return this;
     }
   }
@@ -290,13 +288,14 @@ final class Attention {
         c.kp.maxMin(sc, r * g, g, gr.bmax, gr.bmin);
       }
       checkFinite(c, gr.bmax, gr.bmin, g);
-      if (c.k > 0) {
-        candidates(c, part, sc, g, b0, pb, gr.bmax);
+      if (part.top != null) {
+        part.top.offer(sc, g, b0, pb, gr.bmax);
       }
       if (c.wt.softmax()) {
         softmaxWeights(c, part, sc, g, pb, gr.bmax, gr.bsum);
       } else {
-        separationWeights(c, part, sc, g, pb, gr.wd);
+        SeparationWeights.weights(
+            sc, g, pb, c.wt.degree(), c.wt.rectified(), gr.wd, part.s1, part.s2);
       }
       if (c.out != null) {
         if (pb < MR) {
@@ -305,7 +304,7 @@ final class Attention {
           accumulate(c, sc, g, b0, pb, gr.panel, gr.tile, part.o);
         }
       } else if (c.outD != null) {
-        accumulateExact(c, gr.wd, g, b0, pb, part.od);
+        SeparationWeights.accumulate(c.x, c.n, gr.wd, g, b0, pb, part.od);
       }
     }
   }
@@ -387,44 +386,6 @@ final class Attention {
     }
   }
 
-  /** Adds the block's scores above each query's k-th best so far to its top-k candidates. */
-  private static void candidates(
-      Call c, Partial part, float[] sc, int g, int b0, int pb, float[] bmax) {
-    int k = c.k;
-    for (int q = 0; q < g; q++) {
-      if (!(bmax[q] > threshold(part, q, k))) {
-        continue;
-      }
-      for (int r = 0; r < pb; r++) {
-        float v = sc[r * g + q];
-        if (v > threshold(part, q, k)) {
-          insert(part.ti, part.ts, q * k, part.count[q], k, b0 + r, v);
-          part.count[q] = Math.min(k, part.count[q] + 1);
-        }
-      }
-    }
-  }
-
-  private static float threshold(Partial part, int q, int k) {
-    return part.count[q] < k ? Float.NEGATIVE_INFINITY : part.ts[q * k + k - 1];
-  }
-
-  /**
-   * Inserts (index, score) into the sorted list at {@code off} holding {@code count} of at most
-   * {@code k}: after every entry with a score at least as large, so that ties keep the smaller
-   * index first (indices arrive in increasing order).
-   */
-  private static void insert(int[] ti, float[] ts, int off, int count, int k, int index, float v) {
-    int pos = Math.min(count, k - 1);
-    while (pos > 0 && ts[off + pos - 1] < v) {
-      ti[off + pos] = ti[off + pos - 1];
-      ts[off + pos] = ts[off + pos - 1];
-      pos--;
-    }
-    ti[off + pos] = index;
-    ts[off + pos] = v;
-  }
-
   /**
    * The online softmax over one block: raise each query's maximum (rescaling its sum and partial
    * output by {@code e^(old - new)}), then {@code w = e^(β s - max)} in place and their sums.
@@ -452,61 +413,6 @@ final class Attention {
     for (int q = 0; q < g; q++) {
       part.s1[q] += bsum[q];
     }
-  }
-
-  /**
-   * The separation weights of one block, in float64 (exact integers for integer overlaps while they
-   * stay below 2^53): {@code w = (F(s+2) - F(s-2)) / 2} into {@code wd} (when not null), {@code Σ d
-   * += (2F(s) - F(s-2) - F(s+2)) / 2} and {@code Σ -F(s)}.
-   */
-  private static void separationWeights(
-      Call c, Partial part, float[] sc, int g, int pb, double[] wd) {
-    int deg = c.wt.degree();
-    boolean rect = c.wt.rectified();
-    for (int r = 0; r < pb; r++) {
-      for (int q = 0; q < g; q++) {
-        double s = sc[r * g + q];
-        double fm = power(s - 2, deg, rect);
-        double f0 = power(s, deg, rect);
-        double fp = power(s + 2, deg, rect);
-        if (wd != null) {
-          wd[r * g + q] = (fp - fm) * 0.5;
-        }
-        part.s1[q] += (2 * f0 - fm - fp) * 0.5;
-        part.s2[q] -= f0;
-      }
-    }
-  }
-
-  /** {@code od += wdᵀ X_block} in float64 (separation weights; exact for integer data). */
-  private static void accumulateExact(Call c, double[] wd, int g, int b0, int pb, double[] od) {
-    int n = c.n;
-    float[] x = c.x;
-    for (int r = 0; r < pb; r++) {
-      int xo = (b0 + r) * n;
-      for (int q = 0; q < g; q++) {
-        double w = wd[r * g + q];
-        if (w == 0) {
-          continue;
-        }
-        int oo = q * n;
-        for (int i = 0; i < n; i++) {
-          od[oo + i] += w * x[xo + i];
-        }
-      }
-    }
-  }
-
-  /** {@code vⁿ}, or {@code max(v, 0)ⁿ} when rectified, by repeated multiplication. */
-  static double power(double v, int degree, boolean rectified) {
-    if (rectified && v <= 0) {
-      return 0;
-    }
-    double r = 1;
-    for (int i = 0; i < degree; i++) {
-      r *= v;
-    }
-    return r;
   }
 
   /**
@@ -553,34 +459,10 @@ final class Attention {
           }
         }
       }
-      if (c.k > 0) {
-        mergeTop(a, b, q, c.k);
+      if (a.top != null) {
+        a.top.merge(b.top, q);
       }
     }
-  }
-
-  /** The best k of both lists; on equal scores a's (smaller indices) first. */
-  private static void mergeTop(Partial a, Partial b, int q, int k) {
-    int off = q * k;
-    int na = a.count[q];
-    int nb = b.count[q];
-    int m = Math.min(k, na + nb);
-    int[] ti = new int[m];
-    float[] ts = new float[m];
-    int i = 0;
-    int j = 0;
-    for (int t = 0; t < m; t++) {
-      if (j >= nb || (i < na && a.ts[off + i] >= b.ts[off + j])) {
-        ti[t] = a.ti[off + i];
-        ts[t] = a.ts[off + i++];
-      } else {
-        ti[t] = b.ti[off + j];
-        ts[t] = b.ts[off + j++];
-      }
-    }
-    System.arraycopy(ti, 0, a.ti, off, m);
-    System.arraycopy(ts, 0, a.ts, off, m);
-    a.count[q] = m;
   }
 
   /** Writes a group's results (queries from g0) into the outputs. */
@@ -603,9 +485,8 @@ final class Attention {
       if (a.od != null) {
         System.arraycopy(a.od, q * n, c.outD, row * n, n);
       }
-      if (c.k > 0) {
-        System.arraycopy(a.ti, q * c.k, c.topIndex, row * c.k, c.k);
-        System.arraycopy(a.ts, q * c.k, c.topScore, row * c.k, c.k);
+      if (a.top != null) {
+        a.top.copyOut(q, c.topIndex, c.topScore, row);
       }
     }
   }

@@ -192,6 +192,7 @@ public final class ModernHopfieldMemory implements Memory {
     return n;
   }
 
+  /** How retrieval separates the patterns: softmax, or a binary update's separation function. */
   public Separation separation() {
     return separation;
   }

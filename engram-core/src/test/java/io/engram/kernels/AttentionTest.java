@@ -282,8 +282,8 @@ class AttentionTest {
         }
         double xi = x[mu * n + i];
         f +=
-            Attention.power(xi + rest, degree, rectified)
-                - Attention.power(-xi + rest, degree, rectified);
+            SeparationWeights.power(xi + rest, degree, rectified)
+                - SeparationWeights.power(-xi + rest, degree, rectified);
       }
       field[i] = f;
     }
@@ -327,7 +327,7 @@ class AttentionTest {
               for (int i = 0; i < n; i++) {
                 s += (double) x[mu * n + i] * q[c * n + i];
               }
-              e -= Attention.power(s, degree, rect);
+              e -= SeparationWeights.power(s, degree, rect);
             }
             assertEquals(e, energy[c], 0, "energy");
             for (int i = 0; i < n; i++) {
