@@ -177,7 +177,8 @@ final class Attention {
     final int g0;
     final int g;
     final float[] qT; // null when every block is smaller than a tile (p < 8)
-    final float[] sc;
+    final float[] sc; // scores of one block, row r (pattern) at r * ld
+    final int ld;
     final float[] panel;
     final double[] wd;
     final float[] tile = new float[MR * NR];
@@ -193,7 +194,10 @@ final class Attention {
       this.g0 = g0;
       this.g = g;
       this.qT = qT;
-      this.sc = new float[Math.min(BLOCK, c.p) * g];
+      // rows of the score block 16 floats longer than g: the second product reads it down its
+      // columns, and a row length of a multiple of 1 KiB would put all of them in 4 of L1's 64 sets
+      this.ld = g + 16;
+      this.sc = new float[Math.min(BLOCK, c.p) * ld];
       this.panel = c.out != null ? new float[BLOCK * NR] : null;
       this.wd = c.outD != null ? new double[Math.min(BLOCK, c.p) * g] : null;
       this.bmax = new float[g];
@@ -280,28 +284,28 @@ final class Attention {
       if (pb < MR) {
         scoresByDots(c, gr, b0, pb);
       } else {
-        scores(c, gr.qT, g, b0, pb, sc, gr.tile);
+        scores(c, gr.qT, g, gr.ld, b0, pb, sc, gr.tile);
       }
       Arrays.fill(gr.bmax, Float.NEGATIVE_INFINITY);
       Arrays.fill(gr.bmin, Float.POSITIVE_INFINITY);
       for (int r = 0; r < pb; r++) {
-        c.kp.maxMin(sc, r * g, g, gr.bmax, gr.bmin);
+        c.kp.maxMin(sc, r * gr.ld, g, gr.bmax, gr.bmin);
       }
       checkFinite(c, gr.bmax, gr.bmin, g);
       if (part.top != null) {
-        part.top.offer(sc, g, b0, pb, gr.bmax);
+        part.top.offer(sc, gr.ld, g, b0, pb, gr.bmax);
       }
       if (c.wt.softmax()) {
-        softmaxWeights(c, part, sc, g, pb, gr.bmax, gr.bsum);
+        softmaxWeights(c, part, sc, g, gr.ld, pb, gr.bmax, gr.bsum);
       } else {
         SeparationWeights.weights(
-            sc, g, pb, c.wt.degree(), c.wt.rectified(), gr.wd, part.s1, part.s2);
+            sc, gr.ld, g, pb, c.wt.degree(), c.wt.rectified(), gr.wd, part.s1, part.s2);
       }
       if (c.out != null) {
         if (pb < MR) {
-          accumulateByRows(c, sc, g, b0, pb, part.o);
+          accumulateByRows(c, sc, g, gr.ld, b0, pb, part.o);
         } else {
-          accumulate(c, sc, g, b0, pb, gr.panel, gr.tile, part.o);
+          accumulate(c, sc, g, gr.ld, b0, pb, gr.panel, gr.tile, part.o);
         }
       } else if (c.outD != null) {
         SeparationWeights.accumulate(c.x, c.n, gr.wd, g, b0, pb, part.od);
@@ -318,27 +322,29 @@ final class Attention {
     int n = c.n;
     for (int r = 0; r < pb; r++) {
       for (int q = 0; q < gr.g; q++) {
-        gr.sc[r * gr.g + q] = c.kp.dot(c.x, (b0 + r) * n, c.q, (gr.g0 + q) * n, n);
+        gr.sc[r * gr.ld + q] = c.kp.dot(c.x, (b0 + r) * n, c.q, (gr.g0 + q) * n, n);
       }
     }
   }
 
   /** {@code o_q += Σ_r w[r][q] X[b0 + r]} row by row, for blocks of fewer than 8 patterns. */
-  private static void accumulateByRows(Call c, float[] sc, int g, int b0, int pb, float[] o) {
+  private static void accumulateByRows(
+      Call c, float[] sc, int g, int ld, int b0, int pb, float[] o) {
     int n = c.n;
     for (int q = 0; q < g; q++) {
       for (int r = 0; r < pb; r++) {
-        c.kp.axpby(sc[r * g + q], c.x, (b0 + r) * n, 1f, o, q * n, n);
+        c.kp.axpby(sc[r * ld + q], c.x, (b0 + r) * n, 1f, o, q * n, n);
       }
     }
   }
 
   /**
-   * The block of scores {@code sc[r*g + q] = X[b0 + r] · Q[q]} for {@code r < pb}: tiles of 8
+   * The block of scores {@code sc[r*ld + q] = X[b0 + r] · Q[q]} for {@code r < pb}: tiles of 8
    * stored rows (read in place) by one panel of queries, k-blocked for long patterns; each element
    * is one fused multiply-add chain over the pattern in order.
    */
-  private static void scores(Call c, float[] qT, int g, int b0, int pb, float[] sc, float[] tile) {
+  private static void scores(
+      Call c, float[] qT, int g, int ld, int b0, int pb, float[] sc, float[] tile) {
     int n = c.n;
     int w = panelWidth(g);
     for (int k0 = 0; k0 < n; k0 += KC) {
@@ -352,12 +358,12 @@ final class Attention {
           int mr = Math.min(MR, pb - r0);
           if (add) {
             for (int r = 0; r < mr; r++) {
-              System.arraycopy(sc, (r0 + r) * g + c0, tile, r * NR, nr);
+              System.arraycopy(sc, (r0 + r) * ld + c0, tile, r * NR, nr);
             }
           }
           c.kp.tile(mr, nr, kc, c.x, (b0 + r0) * n + k0, n, 1, qT, bOff, w, tile, add);
           for (int r = 0; r < mr; r++) {
-            System.arraycopy(tile, r * NR, sc, (r0 + r) * g + c0, nr);
+            System.arraycopy(tile, r * NR, sc, (r0 + r) * ld + c0, nr);
           }
         }
       }
@@ -391,7 +397,7 @@ final class Attention {
    * output by {@code e^(old - new)}), then {@code w = e^(β s - max)} in place and their sums.
    */
   private static void softmaxWeights(
-      Call c, Partial part, float[] sc, int g, int pb, float[] bmax, float[] bsum) {
+      Call c, Partial part, float[] sc, int g, int ld, int pb, float[] bmax, float[] bsum) {
     float beta = c.wt.beta();
     for (int q = 0; q < g; q++) {
       float m = Math.max(part.max[q], beta * bmax[q]);
@@ -408,7 +414,7 @@ final class Attention {
     }
     Arrays.fill(bsum, 0f);
     for (int r = 0; r < pb; r++) {
-      c.kp.expShift(sc, r * g, g, beta, part.max, bsum);
+      c.kp.expShift(sc, r * ld, g, beta, part.max, bsum);
     }
     for (int q = 0; q < g; q++) {
       part.s1[q] += bsum[q];
@@ -420,7 +426,7 @@ final class Attention {
    * queries whose weights are read in place from the score block (transposed).
    */
   private static void accumulate(
-      Call c, float[] sc, int g, int b0, int pb, float[] panel, float[] tile, float[] o) {
+      Call c, float[] sc, int g, int ld, int b0, int pb, float[] panel, float[] tile, float[] o) {
     int n = c.n;
     for (int f0 = 0; f0 < n; f0 += NR) {
       int nr = Math.min(NR, n - f0);
@@ -429,7 +435,7 @@ final class Attention {
       }
       for (int q0 = 0; q0 < g; q0 += MR) {
         int mr = Math.min(MR, g - q0);
-        c.kp.tile(mr, nr, pb, sc, q0, 1, g, panel, 0, NR, tile, false);
+        c.kp.tile(mr, nr, pb, sc, q0, 1, ld, panel, 0, NR, tile, false);
         for (int r = 0; r < mr; r++) {
           c.kp.add(tile, r * NR, o, (q0 + r) * n + f0, nr);
         }

@@ -11,12 +11,13 @@ final class SeparationWeights {
   private SeparationWeights() {}
 
   /**
-   * For the scores {@code sc[r*g + q]} ({@code r < pb}): {@code wd[r*g + q] = (F(s+2) - F(s-2)) /
+   * For the scores {@code sc[r*ld + q]} ({@code r < pb}): {@code wd[r*g + q] = (F(s+2) - F(s-2)) /
    * 2} (when {@code wd} is not null), {@code diag[q] += (2F(s) - F(s-2) - F(s+2)) / 2} and {@code
    * energy[q] -= F(s)}, with {@code F(v) = vⁿ} or {@code max(v, 0)ⁿ}.
    */
   static void weights(
       float[] sc,
+      int ld,
       int g,
       int pb,
       int degree,
@@ -26,7 +27,7 @@ final class SeparationWeights {
       double[] energy) {
     for (int r = 0; r < pb; r++) {
       for (int q = 0; q < g; q++) {
-        double s = sc[r * g + q];
+        double s = sc[r * ld + q];
         double fm = power(s - 2, degree, rectified);
         double f0 = power(s, degree, rectified);
         double fp = power(s + 2, degree, rectified);

@@ -33,16 +33,16 @@ final class TopK {
   }
 
   /**
-   * Offers the block of scores {@code sc[r*g + q]} (patterns {@code b0 + r}, {@code r < pb}): only
+   * Offers the block of scores {@code sc[r*ld + q]} (patterns {@code b0 + r}, {@code r < pb}): only
    * queries whose block maximum beats their threshold are scanned.
    */
-  void offer(float[] sc, int g, int b0, int pb, float[] blockMax) {
+  void offer(float[] sc, int ld, int g, int b0, int pb, float[] blockMax) {
     for (int q = 0; q < g; q++) {
       if (!(blockMax[q] > threshold(q))) {
         continue;
       }
       for (int r = 0; r < pb; r++) {
-        float v = sc[r * g + q];
+        float v = sc[r * ld + q];
         if (v > threshold(q)) {
           insert(q, b0 + r, v);
         }
