@@ -1,5 +1,6 @@
 package io.engram.memory;
 
+import io.engram.kernels.Kernels;
 import io.engram.network.Memory;
 import io.engram.network.RecallEngine;
 import io.engram.network.RecallOptions;
@@ -446,10 +447,14 @@ public final class ModernHopfieldMemory implements Memory {
       throw new IllegalArgumentException(
           "query " + index + " has length " + cue.length + ", expected " + n);
     }
-    for (int i = 0; i < n; i++) {
-      if (!Float.isFinite(cue[i])) {
-        throw new IllegalArgumentException(
-            "query " + index + " has a non-finite value " + cue[i] + " at index " + i);
+    // one SIMD pass: Σ v² is finite unless a value is infinite or NaN (or the sum overflows,
+    // which the scan below then finds innocent)
+    if (!Float.isFinite(Kernels.dot(cue, 0, cue, 0, n))) {
+      for (int i = 0; i < n; i++) {
+        if (!Float.isFinite(cue[i])) {
+          throw new IllegalArgumentException(
+              "query " + index + " has a non-finite value " + cue[i] + " at index " + i);
+        }
       }
     }
     if (separation.isBinary()) {
