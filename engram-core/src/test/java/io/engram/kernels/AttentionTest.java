@@ -267,6 +267,40 @@ class AttentionTest {
     assertTrue(ex.getMessage().contains("overflowed"), ex.getMessage());
   }
 
+  /**
+   * The b x p score matrix is never formed: one call for 512 queries against 40,000 patterns
+   * (scores: 82 MB) allocates, over every thread, a small fraction of that. Measured on the
+   * plain-Java kernels, whose allocations are exactly the driver's (the Vector API allocates its
+   * vectors as objects until the JIT has compiled it).
+   */
+  @Test
+  void neverFormsTheScoreMatrix() {
+    java.lang.management.ThreadMXBean mx = java.lang.management.ManagementFactory.getThreadMXBean();
+    assumeTrue(mx instanceof com.sun.management.ThreadMXBean, "no allocation counters");
+    com.sun.management.ThreadMXBean tm = (com.sun.management.ThreadMXBean) mx;
+    assumeTrue(tm.isThreadAllocatedMemoryEnabled());
+    Random rnd = new Random(15);
+    int b = 512;
+    int p = 40_000;
+    int n = 16;
+    float[] x = pm1(rnd, p * n);
+    float[] q = pm1(rnd, b * n);
+    float[] out = new float[b * n];
+    double[] lse = new double[b];
+    int[] ti = new int[b];
+    float[] ts = new float[b];
+    Attention.Weighting w = Attention.Weighting.softmax(0.5f);
+    Attention.run(ScalarKernels.INSTANCE, b, p, n, q, x, w, out, null, lse, null, 1, ti, ts);
+    long[] ids = tm.getAllThreadIds();
+    long before = java.util.Arrays.stream(tm.getThreadAllocatedBytes(ids)).filter(v -> v > 0).sum();
+    Attention.run(ScalarKernels.INSTANCE, b, p, n, q, x, w, out, null, lse, null, 1, ti, ts);
+    long after = java.util.Arrays.stream(tm.getThreadAllocatedBytes(ids)).filter(v -> v > 0).sum();
+    long scores = 4L * b * p;
+    assertTrue(
+        after - before < scores / 40,
+        "allocated " + (after - before) + " bytes; the score matrix is " + scores);
+  }
+
   /** The separation field in float64 straight from the binary update rule of the class comment. */
   private static double[] naiveField(
       float[] q, int c, float[] x, int p, int n, int degree, boolean rectified) {
