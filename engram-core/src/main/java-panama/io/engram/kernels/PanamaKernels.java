@@ -140,35 +140,40 @@ final class PanamaKernels implements KernelProvider {
   }
 
   @Override
-  public void maxMin(float[] v, int off, int n, float[] max, float[] min) {
-    int i = 0;
-    for (; i <= n - L; i += L) {
-      FloatVector x = FloatVector.fromArray(S, v, off + i);
-      FloatVector.fromArray(S, max, i).max(x).intoArray(max, i);
-      FloatVector.fromArray(S, min, i).min(x).intoArray(min, i);
-    }
-    for (; i < n; i++) {
-      float x = v[off + i];
-      max[i] = Math.max(max[i], x);
-      min[i] = Math.min(min[i], x);
+  public void maxMin(float[] v, int off, int ld, int rows, int n, float[] max, float[] min) {
+    for (int r = 0, o = off; r < rows; r++, o += ld) {
+      int i = 0;
+      for (; i <= n - L; i += L) {
+        FloatVector x = FloatVector.fromArray(S, v, o + i);
+        FloatVector.fromArray(S, max, i).max(x).intoArray(max, i);
+        FloatVector.fromArray(S, min, i).min(x).intoArray(min, i);
+      }
+      for (; i < n; i++) {
+        float x = v[o + i];
+        max[i] = Math.max(max[i], x);
+        min[i] = Math.min(min[i], x);
+      }
     }
   }
 
   @Override
-  public void expShift(float[] v, int off, int n, float beta, float[] shift, float[] sum) {
-    int i = 0;
-    for (; i <= n - L; i += L) {
-      FloatVector x =
-          FloatVector.fromArray(S, v, off + i).mul(beta).sub(FloatVector.fromArray(S, shift, i));
-      FloatVector e = exp(x);
-      e.intoArray(v, off + i);
-      FloatVector.fromArray(S, sum, i).add(e).intoArray(sum, i);
-    }
-    for (; i < n; i++) {
-      // the same operations as the lanes above (Exp.exp is their scalar twin)
-      float e = Exp.exp(beta * v[off + i] - shift[i]);
-      v[off + i] = e;
-      sum[i] += e;
+  public void expShift(
+      float[] v, int off, int ld, int rows, int n, float beta, float[] shift, float[] sum) {
+    for (int r = 0, o = off; r < rows; r++, o += ld) {
+      int i = 0;
+      for (; i <= n - L; i += L) {
+        FloatVector x =
+            FloatVector.fromArray(S, v, o + i).mul(beta).sub(FloatVector.fromArray(S, shift, i));
+        FloatVector e = exp(x);
+        e.intoArray(v, o + i);
+        FloatVector.fromArray(S, sum, i).add(e).intoArray(sum, i);
+      }
+      for (; i < n; i++) {
+        // the same operations as the lanes above (Exp.exp is their scalar twin)
+        float e = Exp.exp(beta * v[o + i] - shift[i]);
+        v[o + i] = e;
+        sum[i] += e;
+      }
     }
   }
 

@@ -288,9 +288,7 @@ final class Attention {
       }
       Arrays.fill(gr.bmax, Float.NEGATIVE_INFINITY);
       Arrays.fill(gr.bmin, Float.POSITIVE_INFINITY);
-      for (int r = 0; r < pb; r++) {
-        c.kp.maxMin(sc, r * gr.ld, g, gr.bmax, gr.bmin);
-      }
+      c.kp.maxMin(sc, 0, gr.ld, pb, g, gr.bmax, gr.bmin);
       checkFinite(c, gr.bmax, gr.bmin, g);
       if (part.top != null) {
         part.top.offer(sc, gr.ld, g, b0, pb, gr.bmax);
@@ -413,9 +411,7 @@ final class Attention {
       }
     }
     Arrays.fill(bsum, 0f);
-    for (int r = 0; r < pb; r++) {
-      c.kp.expShift(sc, r * ld, g, beta, part.max, bsum);
-    }
+    c.kp.expShift(sc, 0, ld, pb, g, beta, part.max, bsum);
     for (int q = 0; q < g; q++) {
       part.s1[q] += bsum[q];
     }

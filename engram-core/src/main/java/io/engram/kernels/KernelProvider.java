@@ -30,18 +30,21 @@ interface KernelProvider {
   void add(float[] src, int sOff, float[] dst, int dOff, int n);
 
   /**
-   * {@code max[i] = Math.max(max[i], v[off+i])} and {@code min[i] = Math.min(min[i], v[off+i])} for
-   * {@code i < n} (NaN propagates, as in {@link Math#max}).
+   * For each of {@code rows} rows {@code v[off + r*ld ..][0..n)}: {@code max[i] = Math.max(max[i],
+   * v[..+i])} and {@code min[i] = Math.min(min[i], v[..+i])} (NaN propagates, as in {@link
+   * Math#max}). Rows in one call: a call per short row costs the Vector API kernels several times
+   * the work (measured: 3x for rows of 256).
    */
-  void maxMin(float[] v, int off, int n, float[] max, float[] min);
+  void maxMin(float[] v, int off, int ld, int rows, int n, float[] max, float[] min);
 
   /**
-   * Softmax weights of one row of scores: {@code v[off+i] = e^min(beta * v[off+i] - shift[i], 0)}
-   * (the product rounded to float32 before the subtraction, so that a score whose product is the
-   * shift gets exactly 1) computed as {@link Exp#exp}, then {@code sum[i] += v[off+i]}, for {@code
-   * i < n}. Every implementation gives the same bits.
+   * Softmax weights of {@code rows} rows of scores {@code v[off + r*ld ..][0..n)}: {@code v[..+i] =
+   * e^min(beta * v[..+i] - shift[i], 0)} (the product rounded to float32 before the subtraction, so
+   * that a score whose product is the shift gets exactly 1) computed as {@link Exp#exp}, then
+   * {@code sum[i] += v[..+i]}, row after row. Every implementation gives the same bits.
    */
-  void expShift(float[] v, int off, int n, float beta, float[] shift, float[] sum);
+  void expShift(
+      float[] v, int off, int ld, int rows, int n, float beta, float[] shift, float[] sum);
 
   /** {@code v[off+i] = v[off+i] * f} for {@code i < n}. */
   void scale(float[] v, int off, int n, float f);

@@ -36,20 +36,25 @@ final class ScalarKernels implements KernelProvider {
   }
 
   @Override
-  public void maxMin(float[] v, int off, int n, float[] max, float[] min) {
-    for (int i = 0; i < n; i++) {
-      float x = v[off + i];
-      max[i] = Math.max(max[i], x);
-      min[i] = Math.min(min[i], x);
+  public void maxMin(float[] v, int off, int ld, int rows, int n, float[] max, float[] min) {
+    for (int r = 0, o = off; r < rows; r++, o += ld) {
+      for (int i = 0; i < n; i++) {
+        float x = v[o + i];
+        max[i] = Math.max(max[i], x);
+        min[i] = Math.min(min[i], x);
+      }
     }
   }
 
   @Override
-  public void expShift(float[] v, int off, int n, float beta, float[] shift, float[] sum) {
-    for (int i = 0; i < n; i++) {
-      float e = Exp.exp(beta * v[off + i] - shift[i]);
-      v[off + i] = e;
-      sum[i] += e;
+  public void expShift(
+      float[] v, int off, int ld, int rows, int n, float beta, float[] shift, float[] sum) {
+    for (int r = 0, o = off; r < rows; r++, o += ld) {
+      for (int i = 0; i < n; i++) {
+        float e = Exp.exp(beta * v[o + i] - shift[i]);
+        v[o + i] = e;
+        sum[i] += e;
+      }
     }
   }
 
