@@ -129,7 +129,8 @@ final class Attention {
             Partial acc = null;
             Partial part = null;
             for (int ch = 0; ch < chunks; ch++) {
-              part = part == null ? new Partial(c, gr.g) : part.reset();
+              // the first chunk accumulates straight into the output rows of the group
+              part = part == null ? new Partial(c, gr.g, acc == null ? gr.g0 : -1) : part.reset();
               chunk(c, gr, part, ch * CHUNK, Math.min(p, (ch + 1) * CHUNK));
               if (acc == null) {
                 acc = part;
@@ -153,7 +154,7 @@ final class Attention {
         (it, t) -> {
           Group gr = gs[it / chunks].copy(c);
           int ch = it % chunks;
-          parts[it] = new Partial(c, gr.g);
+          parts[it] = new Partial(c, gr.g, ch == 0 ? gr.g0 : -1);
           chunk(c, gr, parts[it], ch * CHUNK, Math.min(p, (ch + 1) * CHUNK));
         });
     for (int g = 0; g < groups; g++) {
@@ -239,16 +240,30 @@ final class Attention {
   /** The partial result of one query group over one chunk of patterns. */
   private static final class Partial {
     final int g;
-    final float[] o; // softmax: g x n, or null
+    final float[] o; // softmax: g x n from oOff (the call's output, or its own), or null
+    final int oOff;
+    final int n;
     final double[] od; // separation: g x n, or null
     final float[] max; // softmax: the largest β s so far
     final double[] s1; // softmax: Σ e^(β s - max); separation: Σ d_μ
     final double[] s2; // separation: -Σ F(s)
     final TopK top; // null when k = 0
 
-    Partial(Call c, int g) {
+    /**
+     * An empty partial result; with {@code outRow >= 0} its output is the call's own output rows
+     * from {@code outRow} (zeroed here), else an array of its own.
+     */
+    Partial(Call c, int g, int outRow) {
       this.g = g;
-      this.o = c.out != null ? new float[g * c.n] : null;
+      this.n = c.n;
+      if (c.out != null && outRow >= 0) {
+        this.o = c.out;
+        this.oOff = outRow * c.n;
+        Arrays.fill(o, oOff, oOff + g * c.n, 0f);
+      } else {
+        this.o = c.out != null ? new float[g * c.n] : null;
+        this.oOff = 0;
+      }
       this.od = c.outD != null ? new double[g * c.n] : null;
       this.max = new float[g];
       this.s1 = new double[g];
@@ -260,7 +275,7 @@ final class Attention {
     /** Back to the empty result, for the next chunk. */
     Partial reset() {
       if (o != null) {
-        Arrays.fill(o, 0f);
+        Arrays.fill(o, oOff, oOff + g * n, 0f);
       }
       if (od != null) {
         Arrays.fill(od, 0);
@@ -301,9 +316,9 @@ final class Attention {
       }
       if (c.out != null) {
         if (pb < MR) {
-          accumulateByRows(c, sc, g, gr.ld, b0, pb, part.o);
+          accumulateByRows(c, sc, g, gr.ld, b0, pb, part.o, part.oOff);
         } else {
-          accumulate(c, sc, g, gr.ld, b0, pb, gr.panel, gr.tile, part.o);
+          accumulate(c, sc, g, gr.ld, b0, pb, gr.panel, gr.tile, part.o, part.oOff);
         }
       } else if (c.outD != null) {
         SeparationWeights.accumulate(c.x, c.n, gr.wd, g, b0, pb, part.od);
@@ -327,11 +342,11 @@ final class Attention {
 
   /** {@code o_q += Σ_r w[r][q] X[b0 + r]} row by row, for blocks of fewer than 8 patterns. */
   private static void accumulateByRows(
-      Call c, float[] sc, int g, int ld, int b0, int pb, float[] o) {
+      Call c, float[] sc, int g, int ld, int b0, int pb, float[] o, int oOff) {
     int n = c.n;
     for (int q = 0; q < g; q++) {
       for (int r = 0; r < pb; r++) {
-        c.kp.axpby(sc[r * ld + q], c.x, (b0 + r) * n, 1f, o, q * n, n);
+        c.kp.axpby(sc[r * ld + q], c.x, (b0 + r) * n, 1f, o, oOff + q * n, n);
       }
     }
   }
@@ -404,7 +419,7 @@ final class Attention {
           double a = StrictMath.exp((double) part.max[q] - m);
           part.s1[q] *= a;
           if (part.o != null) {
-            c.kp.scale(part.o, q * c.n, c.n, (float) a);
+            c.kp.scale(part.o, part.oOff + q * c.n, c.n, (float) a);
           }
         }
         part.max[q] = m;
@@ -422,7 +437,16 @@ final class Attention {
    * queries whose weights are read in place from the score block (transposed).
    */
   private static void accumulate(
-      Call c, float[] sc, int g, int ld, int b0, int pb, float[] panel, float[] tile, float[] o) {
+      Call c,
+      float[] sc,
+      int g,
+      int ld,
+      int b0,
+      int pb,
+      float[] panel,
+      float[] tile,
+      float[] o,
+      int oOff) {
     int n = c.n;
     for (int f0 = 0; f0 < n; f0 += NR) {
       int nr = Math.min(NR, n - f0);
@@ -433,7 +457,7 @@ final class Attention {
         int mr = Math.min(MR, g - q0);
         c.kp.tile(mr, nr, pb, sc, q0, 1, ld, panel, 0, NR, tile, false);
         for (int r = 0; r < mr; r++) {
-          c.kp.add(tile, r * NR, o, (q0 + r) * n + f0, nr);
+          c.kp.add(tile, r * NR, o, oOff + (q0 + r) * n + f0, nr);
         }
       }
     }
@@ -450,7 +474,7 @@ final class Attention {
         a.s1[q] = a.s1[q] * fa + b.s1[q] * fb;
         a.max[q] = m;
         if (a.o != null) {
-          c.kp.axpby((float) fb, b.o, q * n, (float) fa, a.o, q * n, n);
+          c.kp.axpby((float) fb, b.o, b.oOff + q * n, (float) fa, a.o, a.oOff + q * n, n);
         }
       } else {
         a.s1[q] += b.s1[q];
@@ -475,14 +499,14 @@ final class Attention {
       if (c.wt.softmax()) {
         c.stat1[row] = a.max[q] + StrictMath.log(a.s1[q]);
         if (a.o != null) {
-          c.kp.divide(a.o, q * n, n, (float) a.s1[q]);
+          c.kp.divide(a.o, a.oOff + q * n, n, (float) a.s1[q]);
         }
       } else {
         c.stat1[row] = a.s1[q];
         c.stat2[row] = a.s2[q];
       }
-      if (a.o != null) {
-        System.arraycopy(a.o, q * n, c.out, row * n, n);
+      if (a.o != null && a.o != c.out) {
+        System.arraycopy(a.o, a.oOff + q * n, c.out, row * n, n);
       }
       if (a.od != null) {
         System.arraycopy(a.od, q * n, c.outD, row * n, n);
