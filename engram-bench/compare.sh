@@ -46,3 +46,5 @@ if [ "$whole_process" = 1 ]; then
 fi
 # the learning rules against numpy (their own table)
 [ "$in_process" = 1 ] && ENGRAM_BENCH_NO_BUILD=1 engram-bench/rules_compare.sh
+# modern Hopfield retrieval against numpy (its own harness)
+[ "$in_process" = 1 ] && ENGRAM_BENCH_NO_BUILD=1 engram-bench/modern_compare.sh

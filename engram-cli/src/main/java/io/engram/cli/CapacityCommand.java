@@ -47,8 +47,8 @@ final class CapacityCommand implements Callable<Integer> {
       names = "--rule",
       paramLabel = "R",
       description =
-          "Learning rule of the classical network: hebbian (default) or anti-hebbian"
-              + " (pseudo-inverse and storkey are not in this build).")
+          "Learning rule of the classical network: hebbian (default), anti-hebbian, storkey or"
+              + " pseudo-inverse.")
   String rule;
 
   @Option(

@@ -14,7 +14,10 @@ import picocli.CommandLine.Spec;
 @Command(
     name = "export",
     mixinStandardHelpOptions = true,
-    description = "Write a model's dense float32 N x N weight matrix as .npy.",
+    description = {
+      "Write a model's dense float32 N x N weight matrix as .npy.",
+      "A modern memory has no weight matrix: its stored patterns are np.load(model)[\"X\"]."
+    },
     footer = {"", "Example:", "  engram export --model model.npz --weights W.npy"})
 final class ExportCommand implements Callable<Integer> {
 
@@ -38,6 +41,12 @@ final class ExportCommand implements Callable<Integer> {
   public Integer call() throws Exception {
     Path file = Outputs.file("--weights", weights);
     Outputs files = new Outputs().input("--model", model).expect("--weights", file);
+    if (MemoryKinds.MODERN.equals(MemoryKinds.of("--model", model))) {
+      throw new UserError(
+          model
+              + " is a modern memory: it has no weight matrix to export; its stored patterns are"
+              + " the array X in the model file (np.load(model)[\"X\"])");
+    }
     Memory.reading(java.util.List.of(model));
     AmariHopfieldNetwork net = Inputs.readModel("--model", model);
     int n = net.numNeurons();

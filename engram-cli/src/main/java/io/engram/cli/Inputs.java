@@ -263,6 +263,18 @@ final class Inputs {
    * with a message saying so.
    */
   static AmariHopfieldNetwork readModel(String option, Path file) throws IOException {
+    checkModelFile(option, file);
+    return ModelFile.read(file);
+  }
+
+  /** Reads a model of any memory kind, checked as {@link #readModel}. */
+  static io.engram.network.Memory readMemory(String option, Path file) throws IOException {
+    checkModelFile(option, file);
+    return ModelFile.readMemory(file);
+  }
+
+  /** Refuses a pipe or device as a model file (it is read by random access). */
+  static void checkModelFile(String option, Path file) {
     if (Files.exists(file) && !Files.isRegularFile(file) && !Files.isDirectory(file)) {
       throw new UserError(
           option
@@ -271,7 +283,6 @@ final class Inputs {
               + ": a model must be a regular file (a .npz archive is read by random access),"
               + " not a pipe or device");
     }
-    return ModelFile.read(file);
   }
 
   static boolean isNpy(Path file) throws IOException {

@@ -26,7 +26,7 @@ import picocli.CommandLine.Spec;
     name = "inspect",
     mixinStandardHelpOptions = true,
     description =
-        "Describe a model: neurons, stored patterns, weights, capacity, symmetry, dynamics.",
+        "Describe a model: neurons, stored patterns, weights, capacity, symmetry, dynamics; for modern memory its kind, separation, beta or n, P and N.",
     footer = {
       "",
       "Examples:",
@@ -60,6 +60,9 @@ final class InspectCommand implements Callable<Integer> {
 
   @Override
   public Integer call() throws Exception {
+    if (MemoryKinds.MODERN.equals(MemoryKinds.of("MODEL", model))) {
+      return ModernInspect.run(this);
+    }
     Path heatmapFile = heatmap == null ? null : Outputs.file("--heatmap", heatmap);
     Outputs files =
         new Outputs()

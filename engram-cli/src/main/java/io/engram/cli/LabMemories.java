@@ -5,6 +5,7 @@ import io.engram.learning.HebbianOptions;
 import io.engram.learning.HebbianRule;
 import io.engram.learning.PseudoInverseRule;
 import io.engram.learning.StorkeyRule;
+import io.engram.memory.ModernHopfieldMemory;
 import java.util.List;
 import java.util.Locale;
 
@@ -61,6 +62,12 @@ final class LabMemories {
    * basins shrink on the way (attraction vanishes near P = N / 2 at 10% noise).
    */
   static final double[] PSEUDO_INVERSE_LOADS = {0.1, 0.2, 0.3, 0.4, 0.5, 0.6, 0.7, 0.8, 0.9, 0.99};
+
+  /**
+   * Loads of a default modern-memory sweep: far beyond the classical network's 0.14 N, up to 4 N
+   * stored patterns.
+   */
+  static final double[] MODERN_LOADS = {0.1, 0.25, 0.5, 1, 2, 4};
 
   /** The names {@code --rule} takes in this build (others are refused with exit 2). */
   static final List<String> RULES = List.of("hebbian", "anti-hebbian", "storkey", "pseudo-inverse");
@@ -119,14 +126,23 @@ final class LabMemories {
    */
   static Entry memory(String kind, Double beta) {
     String k = kind.trim().toLowerCase(Locale.ROOT);
-    // EXTEND HERE at the merge of issue 12:
-    //   case "modern" -> new Entry("modern", p -> { ModernHopfieldMemory m = beta == null
-    //       ? ModernHopfieldMemory.softmax(p.length())
-    //       : ModernHopfieldMemory.softmax(p.length(), beta.floatValue());
-    //       m.storeRows(p.toArray(), p.count()); return m; }, Theory.NONE,
-    //       new double[] {0.1, 0.25, 0.5, 1, 2, 4});
     if (k.equals("modern")) {
-      throw notAvailable("--memory modern");
+      if (beta != null && !(beta > 0 && Double.isFinite(beta) && beta <= Float.MAX_VALUE)) {
+        throw new UserError("--beta must be a finite number > 0, got " + beta);
+      }
+      return new Entry(
+          "modern",
+          patterns -> {
+            int n = patterns.length();
+            ModernHopfieldMemory m =
+                beta == null
+                    ? ModernHopfieldMemory.softmax(n)
+                    : ModernHopfieldMemory.softmax(n, beta.floatValue());
+            m.storeRows(patterns.toArray(), patterns.count());
+            return m;
+          },
+          Theory.NONE,
+          MODERN_LOADS);
     }
     throw new UserError("--memory must be classical or modern, got '" + kind + "'");
   }
@@ -136,7 +152,6 @@ final class LabMemories {
    * build, with the options that matter for correlated images.
    */
   static List<Entry> compareColumns() {
-    // EXTEND HERE at the merge of issue 12: memory("modern", null)
     Entry centred = rule("hebbian", true);
     Entry plain = rule("hebbian", false);
     Entry storkey = rule("storkey", null);
@@ -156,9 +171,5 @@ final class LabMemories {
     if (subtractMean != null) {
       throw new UserError("--subtract-mean applies to the Hebbian rules, not to --rule " + rule);
     }
-  }
-
-  private static UserError notAvailable(String what) {
-    return new UserError(what + " is not available in this build");
   }
 }

@@ -112,6 +112,17 @@ final class Memory {
     need(work + " with a model of N = " + net.numNeurons(), net.weights().memoryBytes() + extra);
   }
 
+  /** Notes holding a memory of any kind and {@code extra} more bytes for {@code work}. */
+  static void using(io.engram.network.Memory memory, String work, long extra) {
+    if (memory instanceof AmariHopfieldNetwork net) {
+      using(net, work, extra);
+    } else if (memory instanceof io.engram.memory.ModernHopfieldMemory m) {
+      need(
+          work + " with a modern memory of P = " + m.size() + ", N = " + m.numNeurons(),
+          floats(m.size(), m.numNeurons()) + extra);
+    }
+  }
+
   /** The heap this JVM may use at most. */
   static long maxHeap() {
     return Runtime.getRuntime().maxMemory();

@@ -1,8 +1,8 @@
 package io.engram.cli;
 
 import io.engram.internal.Json;
+import io.engram.memory.ModernHopfieldMemory;
 import io.engram.network.AmariHopfieldNetwork;
-import io.engram.network.Dynamics;
 import io.engram.network.RecallOptions;
 import io.engram.network.RecallResult;
 import io.engram.network.StepListener;
@@ -30,6 +30,8 @@ import picocli.CommandLine.Spec;
       "Each query starts at its cue and runs up to --iterations update steps, stopping early at"
           + " an exact fixed point (same output as running all steps). The model file is never"
           + " changed.",
+      "Works on every memory kind: a modern memory retrieves in one step by default (X^T"
+          + " softmax(beta X xi)), and its report names the best-matching stored pattern.",
       "Cues may be images (a file or a folder); recalled states can be written as images, and"
           + " the recall grid and energy plot drawn as PNG figures. A progress bar shows on"
           + " stderr when stderr is a terminal and recall takes more than a moment."
@@ -42,7 +44,8 @@ import picocli.CommandLine.Spec;
       "  engram recall --model model.npz --queries q.npy --out r.npy --update async --seed 7",
       "  engram recall --model model.npz --queries q.npy --out r.npy --activation tanh --temperature 0.5",
       "  engram recall --model model.npz --queries noisy/ --out recalled/ --grid grid.png --stored images/",
-      "  engram recall --model model.npz --queries noisy.npy --size 64x64 --out r.npy --energy-plot energy.png"
+      "  engram recall --model model.npz --queries noisy.npy --size 64x64 --out r.npy --energy-plot energy.png",
+      "  engram recall --model modern.npz --queries q.npy --out r.npy --report r.json --top-k 3"
     })
 final class RecallCommand implements Callable<Integer> {
 
@@ -105,10 +108,24 @@ final class RecallCommand implements Callable<Integer> {
 
   @Option(
       names = "--iterations",
-      defaultValue = "20",
       paramLabel = "K",
-      description = "At most K update steps per query (default: ${DEFAULT-VALUE}).")
-  int iterations;
+      description =
+          "At most K update steps per query (default: 20 for a classical network, 1 for modern memory).")
+  Integer iterations;
+
+  @Option(
+      names = "--state-tolerance",
+      paramLabel = "X",
+      description =
+          "Also stop when a step moves no value of the state by X or more (for continuous states, e.g. modern memory with --iterations above 1).")
+  Double stateTolerance;
+
+  @Option(
+      names = "--top-k",
+      paramLabel = "K",
+      description =
+          "Modern memory: list the K best-matching stored patterns per query in the report (\"matches\"; default: only \"best\").")
+  Integer topK;
 
   @Option(
       names = "--energy-tolerance",
@@ -126,7 +143,7 @@ final class RecallCommand implements Callable<Integer> {
 
   @Override
   public Integer call() throws Exception {
-    if (iterations < 0) {
+    if (iterations != null && iterations < 0) {
       throw new UserError("--iterations must be >= 0, got " + iterations);
     }
     Images.Size given = size == null ? null : Images.Size.parse(size);
@@ -146,7 +163,8 @@ final class RecallCommand implements Callable<Integer> {
             .expect("--grid", gridFile)
             .expect("--energy-plot", energyFile);
     Memory.reading(java.util.Arrays.asList(model, queries, stored));
-    AmariHopfieldNetwork net = Inputs.readModel("--model", model);
+    io.engram.network.Memory net = Inputs.readMemory("--model", model);
+    RecallOptions opts = recallOptions(net);
     int n = net.numNeurons();
     Inputs.Data data =
         Inputs.readQueries(
@@ -193,11 +211,6 @@ final class RecallCommand implements Callable<Integer> {
     }
     Images.Size shape = folder || grid != null ? data.imageSize(given, "--size") : null;
 
-    Dynamics d = dynamics.apply(net.dynamics());
-    RecallOptions opts = RecallOptions.defaults().withMaxIterations(iterations).withDynamics(d);
-    if (energyTolerance != null) {
-      opts = opts.withEnergyTolerance(energyTolerance);
-    }
     EnergyTrace trace = energyPlot == null ? null : new EnergyTrace(q.length);
     if (trace != null) {
       opts = opts.withStepListener(trace);
@@ -218,6 +231,20 @@ final class RecallCommand implements Callable<Integer> {
       e.put("steps", r.steps());
       e.put("converged", r.converged());
       e.put("energy", (double) r.energy());
+      if (!r.matches().isEmpty()) {
+        e.put("best", r.matches().get(0).index());
+        e.put("weight", (double) r.matches().get(0).weight());
+        if (topK != null) {
+          List<Object> ms = new ArrayList<>();
+          for (RecallResult.Match m : r.matches()) {
+            Map<String, Object> mm = new LinkedHashMap<>();
+            mm.put("index", m.index());
+            mm.put("weight", (double) m.weight());
+            ms.add(mm);
+          }
+          e.put("matches", ms);
+        }
+      }
       entries.add(e);
     }
     if (folder) {
@@ -229,7 +256,8 @@ final class RecallCommand implements Callable<Integer> {
       Map<String, Object> rep = new LinkedHashMap<>();
       rep.put("model", model.toString());
       rep.put("num_neurons", n);
-      rep.put("iterations", iterations);
+      rep.put("memory", net.kind());
+      rep.put("iterations", opts.maxIterations());
       rep.put("queries", entries);
       byte[] bytes = (Json.writePretty(rep) + "\n").getBytes(StandardCharsets.UTF_8);
       files.add("--report", reportFile, s -> s.write(bytes));
@@ -258,10 +286,41 @@ final class RecallCommand implements Callable<Integer> {
               q.length == 1 ? "y" : "ies",
               n,
               converged,
-              iterations,
+              opts.maxIterations(),
               out);
     }
     return 0;
+  }
+
+  /**
+   * The recall options for this memory kind: its defaults, then the flags; dynamics for the
+   * classical network, top-k for modern memory (each an error for the other kind).
+   */
+  private RecallOptions recallOptions(io.engram.network.Memory memory) throws java.io.IOException {
+    RecallOptions opts = memory.defaultRecallOptions();
+    if (memory instanceof AmariHopfieldNetwork classical) {
+      MemoryKinds.reject(spec, "a classical network (it applies to modern memory)", "--top-k");
+      opts = opts.withDynamics(dynamics.apply(classical.dynamics()));
+    } else {
+      MemoryKinds.reject(spec, "modern memory", MemoryKinds.DYNAMICS);
+      if (topK != null) {
+        if (topK < 1) {
+          throw new UserError("--top-k must be >= 1, got " + topK);
+        }
+        ModernHopfieldMemory m = (ModernHopfieldMemory) memory;
+        opts = opts.withTopK(Math.min(topK, Math.max(1, m.size())));
+      }
+    }
+    if (iterations != null) {
+      opts = opts.withMaxIterations(iterations);
+    }
+    if (energyTolerance != null) {
+      opts = opts.withEnergyTolerance(energyTolerance);
+    }
+    if (stateTolerance != null) {
+      opts = opts.withStateTolerance(stateTolerance);
+    }
+    return opts;
   }
 
   /** Collects the energy after every step of every query (thread-safe). */

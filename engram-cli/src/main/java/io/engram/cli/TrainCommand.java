@@ -50,7 +50,9 @@ import picocli.CommandLine.Spec;
       "  engram train --patterns noisy.npy --rule pseudo-inverse --ridge 10 --out model.npz",
       "  engram train --patterns memories.npy --rule storkey --out model.npz",
       "  engram train --patterns p.csv --zero-diagonal false --activation tanh --temperature 0.5 --out m.npz",
-      "  engram train --patterns images/ --size 64x64 --out model.npz"
+      "  engram train --patterns images/ --size 64x64 --out model.npz",
+      "  engram train --memory modern --patterns memories.npy --out modern.npz",
+      "  engram train --memory modern --separation polynomial --degree 3 --patterns pm1.npy --out m.npz"
     })
 final class TrainCommand implements Callable<Integer> {
 
@@ -159,10 +161,41 @@ final class TrainCommand implements Callable<Integer> {
       description = "No progress bar and no summary line.")
   boolean quiet;
 
+  @Option(
+      names = "--memory",
+      paramLabel = "classical|modern",
+      description =
+          "Memory kind: classical (a Hebbian network of N x N weights; the default) or modern (stores the patterns themselves, retrieves by softmax or a separation function; see --separation). Default: the --init model's kind.")
+  String memory;
+
+  @Option(
+      names = "--separation",
+      paramLabel = "softmax|polynomial|rectified|exp",
+      description =
+          "Modern memory: softmax retrieval (any real patterns; the default), or the binary update of dense associative memory for +1/-1 patterns with F(x) = x^n, max(x,0)^n or exp(beta x).")
+  String separation;
+
+  @Option(
+      names = "--beta",
+      paramLabel = "B",
+      description =
+          "Modern memory (softmax, exp): inverse temperature beta > 0 (default: 1/sqrt(N) for softmax, 1 for exp).")
+  Double beta;
+
+  @Option(
+      names = "--degree",
+      paramLabel = "n",
+      description = "Modern memory (polynomial, rectified): the degree n, 2..30 (default: 3).")
+  Integer degree;
+
   @Mixin DynamicsOptions dynamics;
 
   @Override
   public Integer call() throws Exception {
+    Integer modern = ModernTraining.runIfModern(this);
+    if (modern != null) {
+      return modern;
+    }
     LearningRule learning = learningRule();
     WeightsMode mode = weights == null ? null : WeightsMode.parse(weights);
 

@@ -1,7 +1,9 @@
 package io.engram.kernels;
 
 import jdk.incubator.vector.FloatVector;
+import jdk.incubator.vector.IntVector;
 import jdk.incubator.vector.VectorMask;
+import jdk.incubator.vector.VectorOperators;
 import jdk.incubator.vector.VectorShuffle;
 import jdk.incubator.vector.VectorSpecies;
 
@@ -156,6 +158,91 @@ final class PanamaKernels implements KernelProvider {
     }
     for (; i < n; i++) {
       dst[dOff + i] += src[sOff + i];
+    }
+  }
+
+  @Override
+  public void maxMin(float[] v, int off, int ld, int rows, int n, float[] max, float[] min) {
+    for (int r = 0, o = off; r < rows; r++, o += ld) {
+      int i = 0;
+      for (; i <= n - L; i += L) {
+        FloatVector x = FloatVector.fromArray(S, v, o + i);
+        FloatVector.fromArray(S, max, i).max(x).intoArray(max, i);
+        FloatVector.fromArray(S, min, i).min(x).intoArray(min, i);
+      }
+      for (; i < n; i++) {
+        float x = v[o + i];
+        max[i] = Math.max(max[i], x);
+        min[i] = Math.min(min[i], x);
+      }
+    }
+  }
+
+  @Override
+  public void expShift(
+      float[] v, int off, int ld, int rows, int n, float beta, float[] shift, float[] sum) {
+    for (int r = 0, o = off; r < rows; r++, o += ld) {
+      int i = 0;
+      for (; i <= n - L; i += L) {
+        FloatVector x =
+            FloatVector.fromArray(S, v, o + i).mul(beta).sub(FloatVector.fromArray(S, shift, i));
+        FloatVector e = exp(x);
+        e.intoArray(v, o + i);
+        FloatVector.fromArray(S, sum, i).add(e).intoArray(sum, i);
+      }
+      for (; i < n; i++) {
+        // the same operations as the lanes above (Exp.exp is their scalar twin)
+        float e = Exp.exp(beta * v[o + i] - shift[i]);
+        v[o + i] = e;
+        sum[i] += e;
+      }
+    }
+  }
+
+  /** {@link Exp#exp} lane by lane, the same operations in the same order. */
+  private static FloatVector exp(FloatVector x) {
+    x = x.min(0f);
+    FloatVector t = x.fma(Exp.LOG2E, Exp.ROUND);
+    FloatVector kf = t.sub(Exp.ROUND);
+    FloatVector r = kf.fma(FloatVector.broadcast(S, Exp.NEG_LN2_HI), x);
+    r = kf.fma(FloatVector.broadcast(S, Exp.NEG_LN2_LO), r);
+    FloatVector p = FloatVector.broadcast(S, Exp.C7).fma(r, FloatVector.broadcast(S, Exp.C6));
+    p = p.fma(r, FloatVector.broadcast(S, Exp.C5));
+    p = p.fma(r, FloatVector.broadcast(S, Exp.C4));
+    p = p.fma(r, FloatVector.broadcast(S, Exp.C3));
+    p = p.fma(r, FloatVector.broadcast(S, Exp.C2));
+    p = p.fma(r, FloatVector.broadcast(S, 1f));
+    p = p.fma(r, FloatVector.broadcast(S, 1f));
+    FloatVector scale =
+        ((IntVector) t.reinterpretAsInts())
+            .add(Exp.EXPONENT_BIAS)
+            .lanewise(VectorOperators.LSHL, 23)
+            .reinterpretAsFloats();
+    return p.mul(scale).blend(0f, x.lt(Exp.LOW));
+  }
+
+  @Override
+  public void scale(float[] v, int off, int n, float f) {
+    int i = 0;
+    for (; i <= n - L; i += L) {
+      FloatVector.fromArray(S, v, off + i).mul(f).intoArray(v, off + i);
+    }
+    for (; i < n; i++) {
+      v[off + i] = v[off + i] * f;
+    }
+  }
+
+  @Override
+  public void axpby(float a, float[] x, int xOff, float b, float[] y, int yOff, int n) {
+    int i = 0;
+    for (; i <= n - L; i += L) {
+      FloatVector yv = FloatVector.fromArray(S, y, yOff + i).mul(b);
+      FloatVector.fromArray(S, x, xOff + i)
+          .fma(FloatVector.broadcast(S, a), yv)
+          .intoArray(y, yOff + i);
+    }
+    for (; i < n; i++) {
+      y[yOff + i] = Math.fma(a, x[xOff + i], b * y[yOff + i]);
     }
   }
 

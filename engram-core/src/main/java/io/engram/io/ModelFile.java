@@ -1,9 +1,11 @@
 package io.engram.io;
 
 import io.engram.internal.Json;
+import io.engram.memory.ModernHopfieldMemory;
 import io.engram.network.Activation;
 import io.engram.network.AmariHopfieldNetwork;
 import io.engram.network.Dynamics;
+import io.engram.network.Memory;
 import io.engram.network.TrainingRecord;
 import io.engram.network.UpdateMode;
 import io.engram.weights.Representation;
@@ -31,6 +33,12 @@ import java.util.Set;
  *   <li>{@code state.npy}: the float32 state;
  *   <li>{@code order.npy}: the int32 asynchronous order, when the model has a fixed one.
  * </ul>
+ *
+ * <p>A model file holds one memory kind, named by {@code "memory"} in {@code meta.json}: {@code
+ * classical} (the network above; also when the field is absent, as in files written before memory
+ * kinds existed) or {@code modern} (a {@link ModernHopfieldMemory}: its stored patterns in {@code
+ * X.npy}; see {@link ModernMemoryFile}). {@link #write(Path, Memory)} and {@link #readMemory}
+ * handle every kind; {@link #read} returns the classical network and refuses other kinds by name.
  *
  * <p>Writing is atomic (temporary file and rename): a failure leaves an existing file untouched.
  * Reading validates everything: the zip structure, the entry names (no others allowed), entry sizes
@@ -136,28 +144,22 @@ public final class ModelFile {
   }
 
   /**
-   * Reads and fully validates a model file.
+   * Reads and fully validates a model file of the classical network.
    *
-   * @throws EngramFormatException if the file is not a valid Engram model
+   * @throws EngramFormatException if the file is not a valid Engram model of the classical network
+   *     (a file of another memory kind is refused by name: read it with {@link #readMemory})
    * @throws NoSuchFileException if it does not exist
    */
   public static AmariHopfieldNetwork read(Path file) throws IOException {
     try (NpzFile npz = NpzFile.open(file)) {
-      if (!npz.contains(META)) {
-        throw new EngramFormatException(file + ": model file lacks '" + META + "'");
-      }
-      byte[] metaBytes = npz.bytes(META, MAX_META_BYTES);
-      Map<String, Object> meta;
-      try {
-        Object parsed = Json.parse(new String(metaBytes, StandardCharsets.UTF_8));
-        if (!(parsed instanceof Map)) {
-          throw new IllegalArgumentException("meta.json is not a JSON object");
-        }
-        @SuppressWarnings("unchecked")
-        Map<String, Object> m = (Map<String, Object>) parsed;
-        meta = m;
-      } catch (IllegalArgumentException e) {
-        throw new EngramFormatException(file + ": bad meta.json: " + e.getMessage(), e);
+      Map<String, Object> meta = meta(npz, file);
+      String kind = kind(meta, file);
+      if (!CLASSICAL.equals(kind)) {
+        throw new EngramFormatException(
+            file
+                + ": holds a "
+                + kind
+                + " memory, not a classical network (read it with ModelFile.readMemory)");
       }
       try {
         return build(npz, meta, file);
@@ -165,6 +167,102 @@ public final class ModelFile {
         throw new EngramFormatException(file + ": invalid model: " + e.getMessage(), e);
       }
     }
+  }
+
+  /** The memory kind of a classical network's files. */
+  private static final String CLASSICAL = "classical";
+
+  /**
+   * Atomically writes any memory to {@code file} (exactly that path): the classical network as
+   * {@link #write(Path, AmariHopfieldNetwork)}, a {@link ModernHopfieldMemory} as its patterns.
+   *
+   * @throws IllegalArgumentException for a memory kind without a file format
+   */
+  public static void write(Path file, Memory memory) throws IOException {
+    builder(memory).write(file);
+  }
+
+  /**
+   * The archive for any memory, not yet written.
+   *
+   * @throws IllegalArgumentException for a memory kind without a file format
+   */
+  public static NpzFile.Builder builder(Memory memory) {
+    if (memory instanceof AmariHopfieldNetwork net) {
+      return builder(net);
+    }
+    if (memory instanceof ModernHopfieldMemory m) {
+      return ModernMemoryFile.builder(m);
+    }
+    throw new IllegalArgumentException("no file format for memory kind " + memory.kind());
+  }
+
+  /**
+   * Reads and fully validates a model file of any memory kind: an {@link AmariHopfieldNetwork} or a
+   * {@link ModernHopfieldMemory}.
+   *
+   * @throws EngramFormatException if the file is not a valid Engram model
+   * @throws NoSuchFileException if it does not exist
+   */
+  public static Memory readMemory(Path file) throws IOException {
+    try (NpzFile npz = NpzFile.open(file)) {
+      Map<String, Object> meta = meta(npz, file);
+      String kind = kind(meta, file);
+      try {
+        return CLASSICAL.equals(kind)
+            ? build(npz, meta, file)
+            : ModernMemoryFile.read(npz, meta, file);
+      } catch (IllegalArgumentException | ClassCastException e) {
+        throw new EngramFormatException(file + ": invalid model: " + e.getMessage(), e);
+      }
+    }
+  }
+
+  /**
+   * The memory kind a model file holds ({@code classical} or {@code modern}), from its {@code
+   * meta.json} alone (the arrays are neither read nor validated).
+   *
+   * @throws EngramFormatException if the file is not an Engram model or names an unknown kind
+   */
+  public static String memoryKind(Path file) throws IOException {
+    try (NpzFile npz = NpzFile.open(file)) {
+      return kind(meta(npz, file), file);
+    }
+  }
+
+  private static Map<String, Object> meta(NpzFile npz, Path file) throws IOException {
+    if (!npz.contains(META)) {
+      throw new EngramFormatException(file + ": model file lacks '" + META + "'");
+    }
+    byte[] metaBytes = npz.bytes(META, MAX_META_BYTES);
+    try {
+      Object parsed = Json.parse(new String(metaBytes, StandardCharsets.UTF_8));
+      if (!(parsed instanceof Map)) {
+        throw new IllegalArgumentException("meta.json is not a JSON object");
+      }
+      @SuppressWarnings("unchecked")
+      Map<String, Object> m = (Map<String, Object>) parsed;
+      return m;
+    } catch (IllegalArgumentException e) {
+      throw new EngramFormatException(file + ": bad meta.json: " + e.getMessage(), e);
+    }
+  }
+
+  /** The format check and the memory kind: {@code classical} when absent. */
+  private static String kind(Map<String, Object> meta, Path file) throws EngramFormatException {
+    if (!FORMAT.equals(meta.get("format"))) {
+      throw new EngramFormatException(
+          file + ": not an Engram model (format is " + meta.get("format") + ")");
+    }
+    Object kind = meta.getOrDefault("memory", CLASSICAL);
+    if (CLASSICAL.equals(kind) || ModernMemoryFile.KIND.equals(kind)) {
+      return (String) kind;
+    }
+    throw new EngramFormatException(
+        file
+            + ": unknown memory kind "
+            + Json.writePretty(kind)
+            + " (this Engram reads classical, modern)");
   }
 
   private static AmariHopfieldNetwork build(NpzFile zip, Map<String, Object> meta, Path file)

@@ -30,6 +30,32 @@ interface KernelProvider {
   void add(float[] src, int sOff, float[] dst, int dOff, int n);
 
   /**
+   * For each of {@code rows} rows {@code v[off + r*ld ..][0..n)}: {@code max[i] = Math.max(max[i],
+   * v[..+i])} and {@code min[i] = Math.min(min[i], v[..+i])} (NaN propagates, as in {@link
+   * Math#max}). Rows in one call: a call per short row costs the Vector API kernels several times
+   * the work (measured: 3x for rows of 256).
+   */
+  void maxMin(float[] v, int off, int ld, int rows, int n, float[] max, float[] min);
+
+  /**
+   * Softmax weights of {@code rows} rows of scores {@code v[off + r*ld ..][0..n)}: {@code v[..+i] =
+   * e^min(beta * v[..+i] - shift[i], 0)} (the product rounded to float32 before the subtraction, so
+   * that a score whose product is the shift gets exactly 1) computed as {@link Exp#exp}, then
+   * {@code sum[i] += v[..+i]}, row after row. Every implementation gives the same bits.
+   */
+  void expShift(
+      float[] v, int off, int ld, int rows, int n, float beta, float[] shift, float[] sum);
+
+  /** {@code v[off+i] = v[off+i] * f} for {@code i < n}. */
+  void scale(float[] v, int off, int n, float f);
+
+  /**
+   * {@code y[yOff+i] = fma(a, x[xOff+i], b * y[yOff+i])} for {@code i < n} (the same bits in every
+   * implementation); the arrays must not overlap.
+   */
+  void axpby(float a, float[] x, int xOff, float b, float[] y, int yOff, int n);
+
+  /**
    * One register tile of a matrix product: {@code out[r*NR + c] = Σ_{q<k} A(r,q) B(q,c)} for {@code
    * r < mr <= MR}, {@code c < nr <= NR}, with {@code A(r,q) = a[aOff + r*aRs + q*aCs]} (any
    * strides: A may be transposed in place) and {@code B(q,c) = b[bOff + q*ldb + c]} (rows

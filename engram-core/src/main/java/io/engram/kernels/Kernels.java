@@ -248,4 +248,173 @@ public final class Kernels {
   public static void transpose(float[] a, int rows, int cols, float[] out) {
     Transpose.transpose(a, rows, cols, out);
   }
+
+  /**
+   * Softmax retrieval (the attention of one modern Hopfield step, Ramsauer et al. 2020) for b
+   * queries against p stored patterns, without forming the b x p score matrix: for each query
+   * {@code ξ} (row of Q), scores {@code s = X ξ}, weights {@code w = softmax(β s)} (with the
+   * maximum subtracted, streamed over blocks of patterns), and
+   *
+   * <ul>
+   *   <li>{@code out[ξ] = Xᵀ w} (skipped when {@code out} is null);
+   *   <li>{@code lse[ξ] = ln Σ_μ e^(β s_μ)} (float64);
+   *   <li>the {@code k} largest scores, best first ({@code topIndex}, {@code topScore}, b x k row
+   *       major; ties: the smaller index first); the weight of one is {@code e^(β s - lse)}.
+   * </ul>
+   *
+   * <p>Scores are float32 fused multiply-add chains over each pattern; the weights use {@code Exp}
+   * (about 2 ulp; weights below {@code 2^-126} of the largest are 0); memory beyond X and the
+   * outputs is one block of scores per thread (see {@link Attention}). A query's result does not
+   * depend on the other queries or the threads. Inputs are not modified.
+   *
+   * @param q b x n row-major queries
+   * @param x p x n row-major stored patterns
+   * @param beta the inverse temperature β, finite and > 0
+   * @param out b x n, overwritten; or null
+   * @param lse b values, overwritten
+   * @param k how many best matches per query, 0..p
+   * @throws IllegalArgumentException on bad sizes, short or aliased arrays, β not finite and > 0,
+   *     or a score (or β times a score) that is not a finite float (overflow; the outputs are then
+   *     unspecified)
+   */
+  public static void softmaxRetrieval(
+      int b,
+      int p,
+      int n,
+      float[] q,
+      float[] x,
+      float beta,
+      float[] out,
+      double[] lse,
+      int k,
+      int[] topIndex,
+      float[] topScore) {
+    if (!(beta > 0) || !Float.isFinite(beta)) {
+      throw new IllegalArgumentException("beta must be finite and > 0, got " + beta);
+    }
+    checkRetrieval(b, p, n, q, x, out, lse, k, topIndex, topScore);
+    Attention.run(
+        Providers.chosen(),
+        b,
+        p,
+        n,
+        q,
+        x,
+        Attention.Weighting.softmax(beta),
+        out,
+        null,
+        lse,
+        null,
+        k,
+        topIndex,
+        topScore);
+  }
+
+  /**
+   * The separation-function retrieval of dense associative memory (Krotov and Hopfield 2016) for ±1
+   * patterns and ±1 queries, in the form of two matrix products: with overlaps {@code s_μ = x^μ·ξ}
+   * and {@code G(a) = F(a+1) - F(a-1)}, the binary update {@code ξ_i <- sgn Σ_μ [F(x^μ_i + Σ_{j≠i}
+   * x^μ_j ξ_j) - F(-x^μ_i + Σ_{j≠i} x^μ_j ξ_j)]} has the field {@code Σ_μ x^μ_i c_μ + ξ_i Σ_μ d_μ}
+   * with {@code c_μ = (G(s_μ-1) + G(s_μ+1))/2 = (F(s_μ+2) - F(s_μ-2))/2} and {@code d_μ = (G(s_μ-1)
+   * - G(s_μ+1))/2} (exact for ±1 values). F is {@code vⁿ}, or {@code max(v, 0)ⁿ} when {@code
+   * rectified}. The weights and the second product are float64, so that for ±1 data every value is
+   * an exact integer while it stays below 2^53 (a zero field is then exactly zero). Outputs per
+   * query:
+   *
+   * <ul>
+   *   <li>{@code out[ξ] = Σ_μ c_μ x^μ} (float64; skipped when null);
+   *   <li>{@code diagonal[ξ] = Σ_μ d_μ} (float64), so the field is {@code out + ξ diagonal};
+   *   <li>{@code energy[ξ] = -Σ_μ F(s_μ)} (float64);
+   *   <li>the {@code k} largest overlaps, best first, as {@link #softmaxRetrieval}.
+   * </ul>
+   *
+   * @param degree n >= 1
+   * @throws IllegalArgumentException on bad sizes, short or aliased arrays, or an overlap that is
+   *     not a finite float
+   */
+  public static void separationRetrieval(
+      int b,
+      int p,
+      int n,
+      float[] q,
+      float[] x,
+      int degree,
+      boolean rectified,
+      double[] out,
+      double[] diagonal,
+      double[] energy,
+      int k,
+      int[] topIndex,
+      float[] topScore) {
+    if (degree < 1) {
+      throw new IllegalArgumentException("degree must be >= 1, got " + degree);
+    }
+    checkRetrieval(b, p, n, q, x, null, diagonal, k, topIndex, topScore);
+    if (out != null && (out.length < (long) b * n || out == diagonal || out == energy)) {
+      throw new IllegalArgumentException("out needs " + (long) b * n + " values of its own");
+    }
+    if (energy == null || energy.length < b || energy == diagonal) {
+      throw new IllegalArgumentException("energy needs " + b + " values of its own");
+    }
+    Attention.run(
+        Providers.chosen(),
+        b,
+        p,
+        n,
+        q,
+        x,
+        Attention.Weighting.separation(degree, rectified),
+        null,
+        out,
+        diagonal,
+        energy,
+        k,
+        topIndex,
+        topScore);
+  }
+
+  private static void checkRetrieval(
+      int b,
+      int p,
+      int n,
+      float[] q,
+      float[] x,
+      float[] out,
+      double[] stat,
+      int k,
+      int[] topIndex,
+      float[] topScore) {
+    if (b < 0 || p < 1 || n < 1) {
+      throw new IllegalArgumentException(
+          "need b >= 0 queries, p >= 1 patterns, n >= 1 values; got b="
+              + b
+              + " p="
+              + p
+              + " n="
+              + n);
+    }
+    Bounds.checkRange("Q", q, 0, (long) b * n);
+    Bounds.checkRange("X", x, 0, (long) p * n);
+    if (out != null) {
+      Bounds.checkRange("out", out, 0, (long) b * n);
+      if (out == q || out == x) {
+        throw new IllegalArgumentException("out must not alias Q or X");
+      }
+    }
+    if (stat == null || stat.length < b) {
+      throw new IllegalArgumentException("the per-query statistics need " + b + " values");
+    }
+    if (k < 0 || k > p) {
+      throw new IllegalArgumentException("k must be in 0.." + p + ", got " + k);
+    }
+    if (k > 0) {
+      long need = (long) b * k;
+      if (topIndex == null
+          || topIndex.length < need
+          || topScore == null
+          || topScore.length < need) {
+        throw new IllegalArgumentException("top-k outputs need " + need + " values each");
+      }
+    }
+  }
 }

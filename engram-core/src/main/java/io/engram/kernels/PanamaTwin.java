@@ -143,4 +143,29 @@ final class PanamaTwin implements KernelProvider {
       float invN) {
     ScalarKernels.INSTANCE.storkeyRow(w, off, j0, j1, xi, ui, ri, x, u, r, invN);
   }
+
+  /** Element-wise, the same bits in every provider: the plain-Java kernel's. */
+  @Override
+  public void maxMin(float[] v, int off, int ld, int rows, int n, float[] max, float[] min) {
+    ScalarKernels.INSTANCE.maxMin(v, off, ld, rows, n, max, min);
+  }
+
+  /** Element-wise, the same bits in every provider: the plain-Java kernel's. */
+  @Override
+  public void expShift(
+      float[] v, int off, int ld, int rows, int n, float beta, float[] shift, float[] sum) {
+    ScalarKernels.INSTANCE.expShift(v, off, ld, rows, n, beta, shift, sum);
+  }
+
+  /** Element-wise, the same bits in every provider: the plain-Java kernel's. */
+  @Override
+  public void scale(float[] v, int off, int n, float f) {
+    ScalarKernels.INSTANCE.scale(v, off, n, f);
+  }
+
+  /** Element-wise, the same bits in every provider: the plain-Java kernel's. */
+  @Override
+  public void axpby(float a, float[] x, int xOff, float b, float[] y, int yOff, int n) {
+    ScalarKernels.INSTANCE.axpby(a, x, xOff, b, y, yOff, n);
+  }
 }

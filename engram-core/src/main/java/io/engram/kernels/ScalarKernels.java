@@ -36,6 +36,43 @@ final class ScalarKernels implements KernelProvider {
   }
 
   @Override
+  public void maxMin(float[] v, int off, int ld, int rows, int n, float[] max, float[] min) {
+    for (int r = 0, o = off; r < rows; r++, o += ld) {
+      for (int i = 0; i < n; i++) {
+        float x = v[o + i];
+        max[i] = Math.max(max[i], x);
+        min[i] = Math.min(min[i], x);
+      }
+    }
+  }
+
+  @Override
+  public void expShift(
+      float[] v, int off, int ld, int rows, int n, float beta, float[] shift, float[] sum) {
+    for (int r = 0, o = off; r < rows; r++, o += ld) {
+      for (int i = 0; i < n; i++) {
+        float e = Exp.exp(beta * v[o + i] - shift[i]);
+        v[o + i] = e;
+        sum[i] += e;
+      }
+    }
+  }
+
+  @Override
+  public void scale(float[] v, int off, int n, float f) {
+    for (int i = off; i < off + n; i++) {
+      v[i] = v[i] * f;
+    }
+  }
+
+  @Override
+  public void axpby(float a, float[] x, int xOff, float b, float[] y, int yOff, int n) {
+    for (int i = 0; i < n; i++) {
+      y[yOff + i] = Math.fma(a, x[xOff + i], b * y[yOff + i]);
+    }
+  }
+
+  @Override
   public void tile(
       int mr,
       int nr,

@@ -1,0 +1,351 @@
+package io.engram.bench;
+
+import io.engram.internal.Json;
+import io.engram.kernels.Kernels;
+import io.engram.memory.ModernHopfieldMemory;
+import io.engram.network.RecallOptions;
+import io.engram.network.RecallResult;
+import java.io.IOException;
+import java.io.InputStream;
+import java.lang.management.ManagementFactory;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.SplittableRandom;
+
+/**
+ * Modern Hopfield retrieval against numpy, in one run: one softmax step {@code Xᵀ softmax(β X ξ)}
+ * for B = 1024 queries against P = 100,000 stored patterns of N = 256 (an embedding-memory
+ * workload) and the CANNs image workload (N = 16384, P = 4, 4 cues), with the float32 FMA peak
+ * measured in the same run (the Java probe of {@link MachineProbe} and the C reference {@code
+ * src/main/c/fma_peak.c}), and the memory that retrieval allocates against the size of X and of the
+ * B x P score matrix. Prints Markdown. Run it with {@code engram-bench/modern_compare.sh}.
+ *
+ * <p>Options: {@code --reps K} (best of K, default 5), {@code --no-numpy}, {@code --python CMD}.
+ * Both sides warm up as {@link Compare} does (at least 3 calls and 1 s).
+ */
+public final class ModernBench {
+
+  private ModernBench() {}
+
+  static final int B = 1024;
+  static final int P = 100_000;
+  static final int N = 256;
+  static final int CANNS_N = 16384;
+  static final int CANNS_P = 4;
+
+  public static void main(String[] args) throws Exception {
+    int reps = 5;
+    boolean numpy = true;
+    String python = "python3";
+    for (int i = 0; i < args.length; i++) {
+      switch (args[i]) {
+        case "--reps" -> reps = Integer.parseInt(args[++i]);
+        case "--no-numpy" -> numpy = false;
+        case "--python" -> python = args[++i];
+        default -> throw new IllegalArgumentException("unknown option " + args[i]);
+      }
+    }
+    say("## Modern Hopfield retrieval against numpy");
+    say("");
+    say("- load before: `" + loadavg() + "`");
+    Runtime rt = Runtime.getRuntime();
+    say(
+        String.format(
+            Locale.ROOT,
+            "- java %s, kernels `%s`, threads %d, max heap %d MiB",
+            System.getProperty("java.version"),
+            Kernels.implementation(),
+            Kernels.parallelism(),
+            rt.maxMemory() >> 20));
+    int threads = Kernels.parallelism();
+    double javaPeak = MachineProbe.fmaPeak(threads);
+    double[] c = cPeak(System.getProperty("engram.bench.fmaPeakBinary"), threads);
+    double peak = c == null ? javaPeak : Math.max(javaPeak, c[1]);
+    say(
+        String.format(
+            Locale.ROOT,
+            "- FMA peak, float32, %d threads: Java probe %.0f GFLOP/s, C reference %s; %% of peak"
+                + " below is of %.0f GFLOP/s",
+            threads,
+            javaPeak,
+            c == null
+                ? "not run"
+                : String.format(Locale.ROOT, "%.0f GFLOP/s (1 thread %.0f)", c[1], c[0]),
+            peak));
+
+    // 1. B = 1024 queries, P = 100,000 patterns, N = 256, one step
+    SplittableRandom rnd = new SplittableRandom(1);
+    ModernHopfieldMemory memory = ModernHopfieldMemory.softmax(N); // β = 1/16
+    float[][] cues = new float[B][];
+    {
+      float[] x = new float[P * N];
+      for (int i = 0; i < x.length; i++) {
+        x[i] = rnd.nextBoolean() ? 1f : -1f;
+      }
+      memory.storeRows(x, P);
+      for (int q = 0; q < B; q++) {
+        int k = (int) ((long) q * P / B);
+        cues[q] = java.util.Arrays.copyOfRange(x, k * N, (k + 1) * N);
+        for (int i = 0; i < N; i++) {
+          if (rnd.nextDouble() < 0.2) {
+            cues[q][i] = -cues[q][i];
+          }
+        }
+      }
+    }
+    System.gc();
+    RecallOptions one = memory.defaultRecallOptions().withReportEnergy(false);
+    double[] engram = best(reps, () -> memory.retrieveAll(cues, one));
+    List<RecallResult> rs = memory.retrieveAll(cues, one);
+    int right = 0;
+    for (int q = 0; q < B; q++) {
+      right += rs.get(q).matches().get(0).index() == (int) ((long) q * P / B) ? 1 : 0;
+    }
+    long allocated = allocatedDuring(() -> memory.retrieveAll(cues, one));
+    System.gc();
+    long used = rt.totalMemory() - rt.freeMemory();
+    int stored = memory.size(); // keeps the memory (and X) alive through the measurement above
+
+    // 2. CANNs image workload: N = 16384, P = 4, 4 cues with 30% flipped, store + one step
+    float[][] xi = new float[CANNS_P][CANNS_N];
+    for (float[] r : xi) {
+      for (int i = 0; i < CANNS_N; i++) {
+        r[i] = rnd.nextBoolean() ? 1f : -1f;
+      }
+    }
+    float[][] ci = new float[CANNS_P][];
+    for (int q = 0; q < CANNS_P; q++) {
+      ci[q] = xi[q].clone();
+      for (int i = 0; i < CANNS_N; i++) {
+        if (rnd.nextDouble() < 0.3) {
+          ci[q][i] = -ci[q][i];
+        }
+      }
+    }
+    ModernHopfieldMemory small = ModernHopfieldMemory.softmax(CANNS_N);
+    small.store(xi);
+    RecallOptions smallOne = small.defaultRecallOptions().withReportEnergy(false);
+    double[] canns = best(reps, () -> small.retrieveAll(ci, smallOne));
+    double[] cannsStore =
+        best(
+            reps,
+            () -> {
+              ModernHopfieldMemory m = ModernHopfieldMemory.softmax(CANNS_N);
+              m.store(xi);
+              return m;
+            });
+
+    Map<String, Double> np = Map.of();
+    Map<String, Double> npCpu = Map.of();
+    Object blas = "not run";
+    if (numpy) {
+      Map<String, Object> res = numpy(python, reps);
+      @SuppressWarnings("unchecked")
+      Map<String, Object> secs = (Map<String, Object>) res.get("seconds");
+      Map<String, Double> m = new java.util.HashMap<>();
+      for (Map.Entry<String, Object> e : secs.entrySet()) {
+        m.put(e.getKey(), ((Number) e.getValue()).doubleValue());
+      }
+      np = m;
+      @SuppressWarnings("unchecked")
+      Map<String, Object> cpu = (Map<String, Object>) res.get("cpu_seconds");
+      Map<String, Double> mc = new java.util.HashMap<>();
+      for (Map.Entry<String, Object> e : cpu.entrySet()) {
+        mc.put(e.getKey(), ((Number) e.getValue()).doubleValue());
+      }
+      npCpu = mc;
+      blas = res.get("openblas");
+    }
+    say("- numpy/OpenBLAS: `" + blas + "`");
+    say("");
+    say(
+        "| workload | Engram s | numpy s | numpy / Engram | Engram GFLOP/s | % of peak | Engram CPU s"
+            + " | numpy CPU s | numpy / Engram CPU |");
+    say("| --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: |");
+    double flops = 4.0 * B * P * N;
+    row(
+        "1. one step, B=1024 queries, P=100,000 x N=256",
+        engram,
+        np.get("attention"),
+        npCpu.get("attention"),
+        flops,
+        peak);
+    row(
+        "2. CANNs image N=16384 P=4: one step, 4 cues",
+        canns,
+        np.get("canns"),
+        npCpu.get("canns"),
+        0,
+        peak);
+    row(
+        "2'. CANNs image: store the 4 patterns (checked, copied)",
+        cannsStore,
+        np.get("canns_store"),
+        npCpu.get("canns_store"),
+        0,
+        peak);
+    say("");
+    say(
+        "Both sides: one step, no energy (numpy computes none); Engram also names each query's best"
+            + " match. GFLOP/s counts the two products, 4 B P N flops. Seconds: the fastest of the"
+            + " timed calls; CPU seconds: the least process CPU time (all threads) of those calls,"
+            + " which a machine shared with other work inflates less than the wall clock.");
+    say("");
+    double xBytes = 4.0 * P * N;
+    say(
+        String.format(
+            Locale.ROOT,
+            "- workload 1: %d of %d queries name their source pattern (of %d) as the best match; X is %.1f MB,"
+                + " the B x P score matrix would be %.1f MB; one retrieval call allocated %.1f MB in"
+                + " all (every thread: per group of at most 256 queries one 256 x 256 block of"
+                + " scores, its packed queries, partial output, results); heap in use after it %.1f"
+                + " MB of %.0f MB max",
+            right,
+            B,
+            stored,
+            xBytes / 1e6,
+            4.0 * B * P / 1e6,
+            allocated / 1e6,
+            used / 1e6,
+            rt.maxMemory() / 1e6));
+    say("- load after: `" + loadavg() + "`");
+  }
+
+  private static void row(
+      String label, double[] s, Double numpy, Double numpyCpu, double flops, double peak) {
+    double gf = flops / s[0] / 1e9;
+    // process CPU time moves in steps of milliseconds: shown for calls of 10 ms and more
+    boolean cpu = s[0] >= 0.01;
+    say(
+        String.format(
+            Locale.ROOT,
+            "| %s | %.4g | %s | %s | %s | %s | %s | %s | %s |",
+            label,
+            s[0],
+            numpy == null ? "" : String.format(Locale.ROOT, "%.4g", numpy),
+            numpy == null ? "" : String.format(Locale.ROOT, "**%.2fx**", numpy / s[0]),
+            flops == 0 ? "" : String.format(Locale.ROOT, "%.0f", gf),
+            flops == 0 ? "" : String.format(Locale.ROOT, "%.0f%%", 100 * gf / peak),
+            cpu ? String.format(Locale.ROOT, "%.4g", s[1]) : "",
+            cpu && numpyCpu != null ? String.format(Locale.ROOT, "%.4g", numpyCpu) : "",
+            cpu && numpyCpu != null ? String.format(Locale.ROOT, "%.2fx", numpyCpu / s[1]) : ""));
+  }
+
+  /**
+   * {fastest wall seconds, least process CPU seconds} of {@code reps} calls, after the warm-up of
+   * {@link Compare#best} (at least 3 calls and 1 s, at most 50 calls).
+   */
+  static double[] best(int reps, java.util.function.Supplier<?> f) {
+    com.sun.management.OperatingSystemMXBean os =
+        (com.sun.management.OperatingSystemMXBean) ManagementFactory.getOperatingSystemMXBean();
+    Object keep = null;
+    long warm = System.nanoTime();
+    for (int i = 0;
+        i < Compare.WARM_MAX
+            && (i < Compare.WARM_CALLS || System.nanoTime() - warm < Compare.WARM_NANOS);
+        i++) {
+      keep = f.get();
+    }
+    double wall = Double.MAX_VALUE;
+    double cpu = Double.MAX_VALUE;
+    for (int i = 0; i < reps; i++) {
+      long c0 = os.getProcessCpuTime();
+      long t0 = System.nanoTime();
+      keep = f.get();
+      wall = Math.min(wall, (System.nanoTime() - t0) / 1e9);
+      cpu = Math.min(cpu, (os.getProcessCpuTime() - c0) / 1e9);
+    }
+    if (keep == null) {
+      throw new IllegalStateException();
+    }
+    return new double[] {wall, cpu};
+  }
+
+  /** Bytes allocated by every thread of the JVM while {@code body} runs. */
+  private static long allocatedDuring(Runnable body) {
+    com.sun.management.ThreadMXBean tm =
+        (com.sun.management.ThreadMXBean) ManagementFactory.getThreadMXBean();
+    long[] ids = tm.getAllThreadIds();
+    long before = sum(tm.getThreadAllocatedBytes(ids));
+    body.run();
+    long[] after = tm.getThreadAllocatedBytes(ids);
+    return sum(after) - before;
+  }
+
+  private static long sum(long[] v) {
+    long s = 0;
+    for (long x : v) {
+      s += Math.max(0, x);
+    }
+    return s;
+  }
+
+  /** {1 thread, {@code threads} threads} GFLOP/s of the C reference, or null without a binary. */
+  private static double[] cPeak(String binary, int threads)
+      throws IOException, InterruptedException {
+    if (binary == null || !Files.isExecutable(Path.of(binary))) {
+      return null;
+    }
+    Process proc =
+        new ProcessBuilder(binary, "1", Integer.toString(threads))
+            .redirectError(ProcessBuilder.Redirect.INHERIT)
+            .start();
+    String out;
+    try (InputStream in = proc.getInputStream()) {
+      out = new String(in.readAllBytes(), StandardCharsets.UTF_8);
+    }
+    if (proc.waitFor() != 0) {
+      throw new IOException("fma_peak failed: " + out);
+    }
+    double[] r = new double[2];
+    for (String line : out.split("\n")) {
+      String v = line.substring(line.lastIndexOf('=') + 1).trim();
+      if (line.startsWith("fma512 threads=1 ")) {
+        r[0] = Double.parseDouble(v);
+      }
+      if (line.startsWith("fma512 threads=" + threads + " ")) {
+        r[1] = Double.parseDouble(v);
+      }
+    }
+    return r;
+  }
+
+  private static Map<String, Object> numpy(String python, int reps)
+      throws IOException, InterruptedException {
+    Path script =
+        Path.of(
+            System.getProperty(
+                "engram.bench.modernScript", "engram-bench/src/main/python/modern_baseline.py"));
+    ProcessBuilder pb = new ProcessBuilder(python, script.toString(), Integer.toString(reps));
+    pb.environment().remove("OPENBLAS_CORETYPE");
+    pb.environment().remove("OPENBLAS_L2_SIZE");
+    pb.redirectError(ProcessBuilder.Redirect.INHERIT);
+    Process proc = pb.start();
+    String out;
+    try (InputStream in = proc.getInputStream()) {
+      out = new String(in.readAllBytes(), StandardCharsets.UTF_8);
+    }
+    if (proc.waitFor() != 0) {
+      throw new IOException("numpy baseline failed: " + out);
+    }
+    @SuppressWarnings("unchecked")
+    Map<String, Object> m = (Map<String, Object>) Json.parse(out.trim());
+    return m;
+  }
+
+  private static void say(String s) {
+    System.out.println(s);
+  }
+
+  private static String loadavg() {
+    try {
+      return Files.readString(Path.of("/proc/loadavg")).trim();
+    } catch (IOException e) {
+      return "unknown";
+    }
+  }
+}

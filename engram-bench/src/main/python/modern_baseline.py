@@ -1,0 +1,74 @@
+"""numpy baseline for Engram's modern Hopfield retrieval (launched by io.engram.bench.ModernBench).
+
+One softmax retrieval step, softmax(beta * Q @ X.T) @ X in float32, written the efficient numpy
+way (the B x P scores formed once and normalised in place), for the same workloads as the Java
+side: B = 1024 queries against P = 100,000 patterns of N = 256, and the CANNs image workload
+(N = 16384, P = 4, 4 cues: one step; and "storing" the patterns, a copy). Prints one JSON object: best-of-reps seconds per
+workload, the least process CPU seconds (all threads) of those calls, and the OpenBLAS
+configuration actually loaded.
+"""
+import json
+import sys
+import time
+
+import numpy as np
+
+try:
+    from numpy_baseline import openblas_info
+except ImportError:  # pragma: no cover - the sibling script is missing
+    def openblas_info():
+        return {"numpy": np.__version__}
+
+
+def best(f, reps):
+    # the same warm-up as the Java side: at least 3 calls and 1 s, at most 50 calls
+    t_warm = time.perf_counter()
+    i = 0
+    while i < 50 and (i < 3 or time.perf_counter() - t_warm < 1.0):
+        f()
+        i += 1
+    ts = []
+    cs = []
+    for _ in range(reps):
+        c0 = time.process_time()
+        t0 = time.perf_counter()
+        f()
+        ts.append(time.perf_counter() - t0)
+        cs.append(time.process_time() - c0)
+    return min(ts), min(cs)
+
+
+def retrieve(x, q, beta):
+    s = q @ x.T
+    s *= beta
+    s -= s.max(axis=1, keepdims=True)
+    np.exp(s, out=s)
+    s /= s.sum(axis=1, keepdims=True)
+    return s @ x
+
+
+def main():
+    reps = int(sys.argv[1]) if len(sys.argv) > 1 else 5
+    rng = np.random.default_rng(1)
+    pm = np.array([-1.0, 1.0], dtype=np.float32)
+    b, p, n = 1024, 100_000, 256
+    x = rng.choice(pm, size=(p, n))
+    q = x[(np.arange(b) * p) // b].copy()
+    q[rng.random(q.shape) < 0.2] *= -1
+    beta = np.float32(1 / np.sqrt(n))
+    out = {"attention": best(lambda: retrieve(x, q, beta), reps)}
+
+    cn, cp = 16384, 4
+    xi = rng.choice(pm, size=(cp, cn))
+    ci = xi.copy()
+    ci[rng.random(ci.shape) < 0.3] *= -1
+    cbeta = np.float32(1 / np.sqrt(cn))
+    out["canns"] = best(lambda: retrieve(xi, ci, cbeta), reps)
+    out["canns_store"] = best(lambda: np.array(xi, dtype=np.float32, copy=True), reps)
+    print(json.dumps({"seconds": {k: v[0] for k, v in out.items()},
+                      "cpu_seconds": {k: v[1] for k, v in out.items()},
+                      "openblas": openblas_info()}))
+
+
+if __name__ == "__main__":
+    main()

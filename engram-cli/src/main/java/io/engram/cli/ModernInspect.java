@@ -1,0 +1,146 @@
+package io.engram.cli;
+
+import io.engram.internal.Json;
+import io.engram.learning.PatternBlock;
+import io.engram.memory.ModernHopfieldMemory;
+import io.engram.memory.Separation;
+import io.engram.network.RecallResult;
+import java.io.PrintWriter;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+
+/** {@code engram inspect} of a modern memory: kind, separation, β or n, P, N, capacity. */
+final class ModernInspect {
+
+  private ModernInspect() {}
+
+  static int run(InspectCommand c) throws Exception {
+    if (c.heatmap != null) {
+      throw new UserError(
+          "--heatmap draws a weight matrix, and a modern memory has none (it stores its patterns"
+              + " themselves: np.load(model)[\"X\"])");
+    }
+    Memory.reading(java.util.Arrays.asList(c.model, c.patterns));
+    ModernHopfieldMemory m = (ModernHopfieldMemory) Inputs.readMemory("MODEL", c.model);
+    PatternBlock given = PatternBlock.empty();
+    if (c.patterns != null) {
+      Inputs.Data data =
+          Inputs.read(List.of(c.patterns), Images.Size.squareOf(m.numNeurons()), Progress.none());
+      data.warn(c.spec.commandLine().getErr());
+      given = data.block();
+    }
+    if (!given.isEmpty() && given.length() != m.numNeurons()) {
+      throw new UserError(
+          c.patterns
+              + ": patterns have length "
+              + given.length()
+              + ", but the model has N = "
+              + m.numNeurons());
+    }
+    Map<String, Object> r = describe(m, given);
+    PrintWriter out = c.spec.commandLine().getOut();
+    if (c.json) {
+      out.println(Json.writePretty(r));
+    } else {
+      printText(out, r);
+    }
+    out.flush();
+    return 0;
+  }
+
+  static Map<String, Object> describe(ModernHopfieldMemory m, PatternBlock given) {
+    Map<String, Object> r = new LinkedHashMap<>();
+    Separation s = m.separation();
+    r.put("memory", m.kind());
+    r.put("num_neurons", m.numNeurons());
+    r.put("stored_patterns", m.size());
+    r.put("separation", s.id());
+    r.put("beta", s.usesBeta() ? (Object) (double) m.beta() : null);
+    r.put("degree", s.usesDegree() ? (Object) m.degree() : null);
+    r.put("patterns_bytes", m.memoryBytes());
+    r.put("max_pattern_norm", m.maxNorm());
+    r.put(
+        "capacity_estimate",
+        s.usesDegree() && m.numNeurons() >= 2
+            ? (Object)
+                Math.floor(ModernHopfieldMemory.polynomialCapacity(m.numNeurons(), m.degree()))
+            : null);
+    if (!given.isEmpty() && m.size() > 0) {
+      float[][] rows = Inputs.rows(given);
+      List<RecallResult> rs = m.retrieveAll(rows);
+      List<Object> energies = new ArrayList<>();
+      List<Object> best = new ArrayList<>();
+      double sum = 0;
+      int fixed = 0;
+      for (int k = 0; k < rows.length; k++) {
+        double e = m.energy(rows[k]);
+        energies.add(e);
+        sum += e;
+        best.add(rs.get(k).matches().get(0).index());
+        fixed += nearlyEqual(rs.get(k).state(), rows[k]) ? 1 : 0;
+      }
+      double mean = sum / rows.length;
+      double var = 0;
+      for (Object e : energies) {
+        var += ((Double) e - mean) * ((Double) e - mean);
+      }
+      r.put("pattern_energies", energies);
+      r.put("pattern_energy_mean", mean);
+      r.put("pattern_energy_std", Math.sqrt(var / rows.length));
+      r.put("best_matches", best);
+      r.put("patterns_that_are_fixed_points", fixed);
+    }
+    return r;
+  }
+
+  /**
+   * One step leaves the pattern where it was: exactly for the binary separations, within 1e-3 of
+   * its largest value for softmax (whose fixed points sit near, not at, the stored patterns).
+   */
+  private static boolean nearlyEqual(float[] a, float[] b) {
+    double scale = 0;
+    double diff = 0;
+    for (int i = 0; i < a.length; i++) {
+      scale = Math.max(scale, Math.abs(b[i]));
+      diff = Math.max(diff, Math.abs(a[i] - b[i]));
+    }
+    return diff <= 1e-3 * Math.max(1, scale);
+  }
+
+  private static void printText(PrintWriter out, Map<String, Object> r) {
+    out.printf(Locale.ROOT, "memory             modern (dense associative memory)%n");
+    out.printf(Locale.ROOT, "neurons            %d%n", r.get("num_neurons"));
+    out.printf(
+        Locale.ROOT,
+        "stored patterns    %d, %s (X, float32 P x N)%n",
+        r.get("stored_patterns"),
+        InspectCommand.bytes(((Number) r.get("patterns_bytes")).longValue()));
+    String sep = (String) r.get("separation");
+    if (r.get("beta") != null) {
+      out.printf(Locale.ROOT, "separation         %s, beta = %s%n", sep, r.get("beta"));
+    } else {
+      out.printf(Locale.ROOT, "separation         %s, degree n = %s%n", sep, r.get("degree"));
+    }
+    out.printf(Locale.ROOT, "largest norm M     %.6g%n", r.get("max_pattern_norm"));
+    if (r.get("capacity_estimate") != null) {
+      out.printf(
+          Locale.ROOT,
+          "capacity           about %.0f random patterns without error (N^(n-1) / (2 (2n-3)!! ln N))%n",
+          r.get("capacity_estimate"));
+    } else {
+      out.printf(Locale.ROOT, "capacity           exponential in N%n");
+    }
+    if (r.containsKey("pattern_energies")) {
+      out.printf(
+          Locale.ROOT,
+          "pattern energies   mean %.6g, std %.6g; %d of %d patterns are fixed points of one step%n",
+          r.get("pattern_energy_mean"),
+          r.get("pattern_energy_std"),
+          r.get("patterns_that_are_fixed_points"),
+          ((List<?>) r.get("pattern_energies")).size());
+    }
+  }
+}

@@ -1,0 +1,172 @@
+package io.engram.cli;
+
+import io.engram.io.ModelFile;
+import io.engram.learning.PatternBlock;
+import io.engram.memory.ModernHopfieldMemory;
+import io.engram.memory.Separation;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Locale;
+
+/**
+ * {@code engram train} for modern memory ({@code --memory modern}, or {@code --init} of a modern
+ * model): the patterns are appended to the memory's X and the model written. Decides the kind
+ * first, so that {@link TrainCommand} runs only the classical path itself.
+ */
+final class ModernTraining {
+
+  private ModernTraining() {}
+
+  /**
+   * Trains modern memory when that is the kind asked for (or the {@code --init} model's kind) and
+   * returns the exit status; returns null for the classical network, after rejecting the modern
+   * options.
+   */
+  static Integer runIfModern(TrainCommand t) throws Exception {
+    String given = t.memory == null ? null : MemoryKinds.parse(t.memory);
+    String kind = given;
+    if (t.init != null) {
+      String initKind = MemoryKinds.of("--init", t.init);
+      if (given != null && !given.equals(initKind)) {
+        throw new UserError(
+            "--init "
+                + t.init
+                + " is a "
+                + initKind
+                + " memory, but --memory "
+                + given
+                + " was given");
+      }
+      kind = initKind;
+    }
+    if (kind == null || kind.equals(MemoryKinds.CLASSICAL)) {
+      MemoryKinds.reject(
+          t.spec, "the classical network (--memory modern)", MemoryKinds.MODERN_TRAINING);
+      return null;
+    }
+    MemoryKinds.reject(t.spec, "modern memory", MemoryKinds.CLASSICAL_TRAINING);
+    MemoryKinds.reject(t.spec, "modern memory", MemoryKinds.DYNAMICS);
+    Separation sep = null;
+    if (t.separation != null) {
+      try {
+        sep = Separation.parse(t.separation);
+      } catch (IllegalArgumentException e) {
+        throw new UserError("--" + e.getMessage());
+      }
+    }
+    Images.Size size = t.size == null ? null : Images.Size.parse(t.size);
+    Path outFile = Outputs.file("--out", t.out);
+    Outputs files =
+        new Outputs()
+            .inputs("--patterns", t.patterns)
+            .input("--init", t.init)
+            .allowSame("--out", "--init")
+            .expect("--out", outFile);
+    List<Path> reading = new ArrayList<>(t.patterns);
+    reading.add(t.init);
+    Memory.reading(reading);
+    ModernHopfieldMemory memory;
+    PatternBlock block;
+    try (Progress bar = Progress.start("train", -1, Progress.enabled(t.quiet), System.err)) {
+      Inputs.Data data = Inputs.read(t.patterns, size, bar);
+      data.warn(t.spec.commandLine().getErr());
+      block = data.block();
+      if (t.init != null) {
+        memory = (ModernHopfieldMemory) Inputs.readMemory("--init", t.init);
+        if (!block.isEmpty() && block.length() != memory.numNeurons()) {
+          throw new UserError(
+              "patterns have length "
+                  + block.length()
+                  + ", but the --init memory has N = "
+                  + memory.numNeurons()
+                  + " (modern memory does not resize)");
+        }
+        if (sep != null || t.beta != null || t.degree != null) {
+          Separation s = sep != null ? sep : memory.separation();
+          memory.setSeparation(s, beta(t, s, memory.numNeurons(), memory), degree(t, s, memory));
+        }
+      } else {
+        if (block.isEmpty()) {
+          throw new UserError("no patterns to store, and no --init memory to start from");
+        }
+        Separation s = sep != null ? sep : Separation.SOFTMAX;
+        memory =
+            ModernHopfieldMemory.of(
+                block.length(), s, beta(t, s, block.length(), null), degree(t, s, null));
+      }
+      bar.setTask("storing " + block.count() + " patterns");
+      memory.storeRows(block.toArray(), block.count());
+      bar.setTask("writing " + t.out);
+      ModernHopfieldMemory stored = memory;
+      files.add("--out", outFile, s -> ModelFile.builder(stored).writeTo(s)).write();
+    }
+    if (!t.quiet) {
+      t.spec
+          .commandLine()
+          .getOut()
+          .printf(
+              Locale.ROOT,
+              "stored %d pattern%s of length %d in modern memory (%s); P = %d, N = %d; model written to %s%n",
+              block.count(),
+              block.count() == 1 ? "" : "s",
+              memory.numNeurons(),
+              settings(memory),
+              memory.size(),
+              memory.numNeurons(),
+              t.out);
+    }
+    return 0;
+  }
+
+  /** β for the separation: the given one, the current memory's, or the default. */
+  private static float beta(TrainCommand t, Separation s, int n, ModernHopfieldMemory current) {
+    if (!s.usesBeta()) {
+      if (t.beta != null) {
+        throw new UserError("--beta does not apply to --separation " + s.id());
+      }
+      return Float.NaN;
+    }
+    if (t.beta != null) {
+      float b = t.beta.floatValue();
+      if (!(b > 0) || !Float.isFinite(b)) {
+        throw new UserError("--beta must be a finite number > 0, got " + t.beta);
+      }
+      return b;
+    }
+    if (current != null && current.separation().usesBeta()) {
+      return current.beta();
+    }
+    return ModernHopfieldMemory.defaultBeta(s, n);
+  }
+
+  /** The degree for the separation: the given one, the current memory's, or the default. */
+  private static int degree(TrainCommand t, Separation s, ModernHopfieldMemory current) {
+    if (!s.usesDegree()) {
+      if (t.degree != null) {
+        throw new UserError("--degree does not apply to --separation " + s.id());
+      }
+      return 0;
+    }
+    if (t.degree != null) {
+      if (t.degree < 2 || t.degree > ModernHopfieldMemory.MAX_DEGREE) {
+        throw new UserError(
+            "--degree must be in 2.." + ModernHopfieldMemory.MAX_DEGREE + ", got " + t.degree);
+      }
+      return t.degree;
+    }
+    if (current != null && current.separation().usesDegree()) {
+      return current.degree();
+    }
+    return ModernHopfieldMemory.DEFAULT_DEGREE;
+  }
+
+  /** E.g. {@code softmax, β = 0.0625} or {@code polynomial, n = 3}. */
+  static String settings(ModernHopfieldMemory m) {
+    Separation s = m.separation();
+    if (s.usesBeta()) {
+      return String.format(Locale.ROOT, "%s, β = %s", s.id(), m.beta());
+    }
+    return String.format(Locale.ROOT, "%s, n = %d", s.id(), m.degree());
+  }
+}

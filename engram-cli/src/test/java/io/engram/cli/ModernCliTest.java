@@ -1,0 +1,560 @@
+package io.engram.cli;
+
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+import static org.junit.jupiter.api.Assumptions.assumeTrue;
+
+import io.engram.internal.Json;
+import io.engram.io.ModelFile;
+import io.engram.io.NdArray;
+import io.engram.io.Npy;
+import io.engram.memory.DrawnImages;
+import io.engram.memory.ModernHopfieldMemory;
+import io.engram.memory.Separation;
+import java.io.File;
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.Map;
+import java.util.SplittableRandom;
+import java.util.concurrent.TimeUnit;
+import javax.imageio.ImageIO;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/** {@code --memory modern} through train, recall, inspect and export. */
+class ModernCliTest {
+
+  @TempDir Path tmp;
+  Path patterns;
+  Path queries;
+  Path model;
+  float[] x;
+
+  static final int P = 30;
+  static final int N = 64;
+
+  @BeforeEach
+  void setUp() throws IOException {
+    SplittableRandom r = new SplittableRandom(8);
+    x = new float[P * N];
+    for (int i = 0; i < x.length; i++) {
+      x[i] = r.nextBoolean() ? 1 : -1;
+    }
+    patterns = tmp.resolve("patterns.npy");
+    Npy.write(patterns, NdArray.ofFloats(x, P, N));
+    float[] q = x.clone();
+    for (int i = 0; i < q.length; i += 5) {
+      q[i] = -q[i];
+    }
+    queries = tmp.resolve("queries.npy");
+    Npy.write(queries, NdArray.ofFloats(q, P, N));
+    model = tmp.resolve("modern.npz");
+    ToolRun.Result res =
+        ToolRun.run(
+            "train",
+            "--memory",
+            "modern",
+            "--beta",
+            "0.5",
+            "--patterns",
+            patterns.toString(),
+            "--out",
+            model.toString());
+    assertEquals(0, res.status(), res.toString());
+    assertTrue(res.out().contains("modern memory (softmax, β = 0.5)"), res.out());
+  }
+
+  @SuppressWarnings("unchecked")
+  private static Map<String, Object> json(Path f) throws IOException {
+    return (Map<String, Object>) Json.parse(Files.readString(f));
+  }
+
+  @Test
+  void recallRetrievesInOneStepAndReportsTheBestMatch() throws IOException {
+    Path out = tmp.resolve("r.npy");
+    Path report = tmp.resolve("r.json");
+    ToolRun.Result r =
+        ToolRun.run(
+            "recall",
+            "--model",
+            model.toString(),
+            "--queries",
+            queries.toString(),
+            "--out",
+            out.toString(),
+            "--report",
+            report.toString(),
+            "--top-k",
+            "3");
+    assertEquals(0, r.status(), r.toString());
+    float[] states = Npy.read(out).toFloatArray();
+    for (int i = 0; i < states.length; i++) {
+      assertEquals(x[i], states[i], 0.02, "value " + i);
+    }
+    Map<String, Object> rep = json(report);
+    assertEquals("modern", rep.get("memory"));
+    assertEquals(1L, rep.get("iterations"));
+    List<?> qs = (List<?>) rep.get("queries");
+    assertEquals(P, qs.size());
+    for (int k = 0; k < P; k++) {
+      Map<?, ?> e = (Map<?, ?>) qs.get(k);
+      assertEquals(1L, e.get("steps"));
+      assertEquals((long) k, e.get("best"));
+      assertTrue(((Number) e.get("weight")).doubleValue() > 0.99, e.toString());
+      List<?> ms = (List<?>) e.get("matches");
+      assertEquals(3, ms.size());
+      assertEquals((long) k, ((Map<?, ?>) ms.get(0)).get("index"));
+    }
+  }
+
+  @Test
+  void trainAppendsWithInitAndInspectShowsTheKind() throws IOException {
+    ToolRun.Result r =
+        ToolRun.run(
+            "train",
+            "--patterns",
+            patterns.toString(),
+            "--init",
+            model.toString(),
+            "--out",
+            model.toString(),
+            "-q");
+    assertEquals(0, r.status(), r.toString());
+    ModernHopfieldMemory m = (ModernHopfieldMemory) ModelFile.readMemory(model);
+    assertEquals(2 * P, m.size());
+    assertEquals(0.5f, m.beta());
+
+    ToolRun.Result text = ToolRun.run("inspect", model.toString());
+    assertEquals(0, text.status(), text.toString());
+    assertTrue(text.out().contains("modern"), text.out());
+    assertTrue(text.out().contains("softmax, beta = 0.5"), text.out());
+    assertTrue(text.out().contains("stored patterns    60"), text.out());
+    ToolRun.Result js =
+        ToolRun.run("inspect", model.toString(), "--json", "--patterns", patterns.toString());
+    assertEquals(0, js.status(), js.toString());
+    @SuppressWarnings("unchecked")
+    Map<String, Object> d = (Map<String, Object>) Json.parse(js.out());
+    assertEquals("modern", d.get("memory"));
+    assertEquals((long) N, d.get("num_neurons"));
+    assertEquals(60L, d.get("stored_patterns"));
+    assertEquals("softmax", d.get("separation"));
+    assertEquals(0.5, ((Number) d.get("beta")).doubleValue());
+    assertEquals(P, ((List<?>) d.get("best_matches")).size());
+  }
+
+  @Test
+  void defaultsAndSeparations() throws IOException {
+    Path m = tmp.resolve("d.npz");
+    assertEquals(
+        0,
+        ToolRun.run(
+                "train",
+                "--memory",
+                "modern",
+                "--patterns",
+                patterns.toString(),
+                "--out",
+                m.toString())
+            .status());
+    ModernHopfieldMemory d = (ModernHopfieldMemory) ModelFile.readMemory(m);
+    assertEquals(Separation.SOFTMAX, d.separation());
+    assertEquals(1 / 8f, d.beta()); // 1/sqrt(64)
+    assertEquals(
+        0,
+        ToolRun.run(
+                "train",
+                "--memory",
+                "modern",
+                "--separation",
+                "polynomial",
+                "--patterns",
+                patterns.toString(),
+                "--out",
+                m.toString())
+            .status());
+    d = (ModernHopfieldMemory) ModelFile.readMemory(m);
+    assertEquals(Separation.POLYNOMIAL, d.separation());
+    assertEquals(3, d.degree());
+    Path out = tmp.resolve("b.npy");
+    ToolRun.Result r =
+        ToolRun.run(
+            "recall",
+            "--model",
+            m.toString(),
+            "--queries",
+            queries.toString(),
+            "--out",
+            out.toString(),
+            "--iterations",
+            "10");
+    assertEquals(0, r.status(), r.toString());
+    assertArrayEquals(x, Npy.read(out).toFloatArray());
+  }
+
+  private void assertUserError(String expected, String... args) throws IOException {
+    Map<String, String> before = new CliContractTest.Set(tmp).files;
+    ToolRun.Result r = ToolRun.run(args);
+    assertEquals(2, r.status(), r.toString());
+    assertTrue(r.err().startsWith("engram: "), r.toString());
+    assertTrue(r.err().contains(expected), "expected '" + expected + "' in " + r);
+    assertFalse(r.err().contains("\tat "), r.toString());
+    assertEquals(1, r.err().strip().lines().count(), r.toString());
+    assertEquals(before, new CliContractTest.Set(tmp).files, "a failed command changed files");
+  }
+
+  @Test
+  void optionsOfTheOtherKindAreErrorsNamingTheOption() throws IOException {
+    String p = patterns.toString();
+    String o = tmp.resolve("new.npz").toString();
+    assertUserError(
+        "--rule does not apply to modern memory",
+        "train",
+        "--memory",
+        "modern",
+        "--rule",
+        "hebbian",
+        "--patterns",
+        p,
+        "--out",
+        o);
+    assertUserError(
+        "--activation does not apply to modern memory",
+        "train",
+        "--memory",
+        "modern",
+        "--activation",
+        "tanh",
+        "--patterns",
+        p,
+        "--out",
+        o);
+    assertUserError(
+        "--weights does not apply to modern memory",
+        "train",
+        "--patterns",
+        p,
+        "--init",
+        model.toString(),
+        "--weights",
+        "dense",
+        "--out",
+        o);
+    assertUserError(
+        "--beta does not apply to the classical network",
+        "train",
+        "--beta",
+        "2",
+        "--patterns",
+        p,
+        "--out",
+        o);
+    assertUserError(
+        "--separation does not apply to the classical network",
+        "train",
+        "--memory",
+        "classical",
+        "--separation",
+        "exp",
+        "--patterns",
+        p,
+        "--out",
+        o);
+    assertUserError(
+        "--degree does not apply to --separation softmax",
+        "train",
+        "--memory",
+        "modern",
+        "--degree",
+        "3",
+        "--patterns",
+        p,
+        "--out",
+        o);
+    assertUserError(
+        "--beta does not apply to --separation rectified",
+        "train",
+        "--memory",
+        "modern",
+        "--separation",
+        "rectified",
+        "--beta",
+        "1",
+        "--patterns",
+        p,
+        "--out",
+        o);
+    assertUserError(
+        "--separation must be softmax, polynomial, rectified or exp, got 'relu'",
+        "train",
+        "--memory",
+        "modern",
+        "--separation",
+        "relu",
+        "--patterns",
+        p,
+        "--out",
+        o);
+    assertUserError(
+        "--memory must be classical or modern, got 'quantum'",
+        "train",
+        "--memory",
+        "quantum",
+        "--patterns",
+        p,
+        "--out",
+        o);
+    assertUserError(
+        "--beta must be a finite number > 0, got -1.0",
+        "train",
+        "--memory",
+        "modern",
+        "--beta",
+        "-1",
+        "--patterns",
+        p,
+        "--out",
+        o);
+    assertUserError(
+        "is a modern memory, but --memory classical was given",
+        "train",
+        "--memory",
+        "classical",
+        "--init",
+        model.toString(),
+        "--patterns",
+        p,
+        "--out",
+        o);
+    assertUserError(
+        "--activation does not apply to modern memory",
+        "recall",
+        "--model",
+        model.toString(),
+        "--queries",
+        queries.toString(),
+        "--out",
+        tmp.resolve("r.npy").toString(),
+        "--activation",
+        "tanh");
+    assertUserError(
+        "needs ±1 values",
+        "train",
+        "--memory",
+        "modern",
+        "--separation",
+        "exp",
+        "--patterns",
+        writeRows("half.npy", 0.5f),
+        "--out",
+        o);
+    assertUserError(
+        "has no weight matrix to export",
+        "export",
+        "--model",
+        model.toString(),
+        "--weights",
+        tmp.resolve("W.npy").toString());
+    assertUserError(
+        "--heatmap draws a weight matrix",
+        "inspect",
+        model.toString(),
+        "--heatmap",
+        tmp.resolve("h.png").toString());
+
+    Path classical = tmp.resolve("classical.npz");
+    assertEquals(0, ToolRun.run("train", "--patterns", p, "--out", classical.toString()).status());
+    assertUserError(
+        "--top-k does not apply to a classical network",
+        "recall",
+        "--model",
+        classical.toString(),
+        "--queries",
+        queries.toString(),
+        "--out",
+        tmp.resolve("r.npy").toString(),
+        "--top-k",
+        "2");
+  }
+
+  private String writeRows(String name, float value) throws IOException {
+    Path f = tmp.resolve(name);
+    float[] v = new float[2 * N];
+    java.util.Arrays.fill(v, value);
+    Npy.write(f, NdArray.ofFloats(v, 2, N));
+    return f.toString();
+  }
+
+  /**
+   * The real-image case end to end: 20 line drawings as PNG files, cues with 20% of the pixels
+   * flipped by {@code engram corrupt}; the classical network recalls none, modern memory all (its
+   * report names the right drawing for every cue).
+   */
+  @Test
+  void imagesInAndOutWhereHebbFails() throws IOException {
+    Path images = tmp.resolve("drawings");
+    Files.createDirectory(images);
+    for (int k = 0; k < 20; k++) {
+      File f = images.resolve(String.format("d%02d.png", k)).toFile();
+      ImageIO.write(DrawnImages.image(k, 32), "png", f);
+    }
+    Path noisy = tmp.resolve("noisy");
+    String[] common = {"--patterns", images.toString(), "-q"};
+    assertEquals(
+        0,
+        ToolRun.run(
+                "corrupt",
+                "--patterns",
+                images.toString(),
+                "--flip",
+                "0.2",
+                "--seed",
+                "3",
+                "--out",
+                noisy + "/",
+                "-q")
+            .status());
+    Path modern = tmp.resolve("m.npz");
+    Path hebb = tmp.resolve("h.npz");
+    assertEquals(
+        0,
+        ToolRun.run(concat(common, "train", "--memory", "modern", "--out", modern.toString()))
+            .status());
+    assertEquals(0, ToolRun.run(concat(common, "train", "--out", hebb.toString())).status());
+    Path rm = tmp.resolve("rm.json");
+    Path grid = tmp.resolve("grid.png");
+    ToolRun.Result r =
+        ToolRun.run(
+            "recall",
+            "--model",
+            modern.toString(),
+            "--queries",
+            noisy.toString(),
+            "--out",
+            tmp.resolve("out-m") + "/",
+            "--report",
+            rm.toString(),
+            "--grid",
+            grid.toString(),
+            "--stored",
+            images.toString(),
+            "-q");
+    assertEquals(0, r.status(), r.toString());
+    assertTrue(Files.size(grid) > 1000);
+    List<?> qs = (List<?>) json(rm).get("queries");
+    for (int k = 0; k < 20; k++) {
+      assertEquals((long) k, ((Map<?, ?>) qs.get(k)).get("best"), "cue " + k);
+    }
+    Path outM = tmp.resolve("m.npy");
+    Path outH = tmp.resolve("h.npy");
+    assertEquals(
+        0,
+        ToolRun.run(
+                "recall",
+                "--model",
+                modern.toString(),
+                "--queries",
+                noisy.toString(),
+                "--out",
+                outM.toString(),
+                "-q")
+            .status());
+    assertEquals(
+        0,
+        ToolRun.run(
+                "recall",
+                "--model",
+                hebb.toString(),
+                "--queries",
+                noisy.toString(),
+                "--out",
+                outH.toString(),
+                "-q")
+            .status());
+    float[][] s = Inputs.rows(Inputs.read(List.of(images), null, Progress.none()).block());
+    float[] m = Npy.read(outM).toFloatArray();
+    float[] h = Npy.read(outH).toFloatArray();
+    int modernOk = 0;
+    int hebbOk = 0;
+    for (int k = 0; k < 20; k++) {
+      boolean mk = true;
+      boolean hk = true;
+      for (int i = 0; i < s[k].length; i++) {
+        mk &= Math.signum(m[k * s[k].length + i]) == s[k][i];
+        hk &= h[k * s[k].length + i] == s[k][i];
+      }
+      modernOk += mk ? 1 : 0;
+      hebbOk += hk ? 1 : 0;
+    }
+    assertEquals(1024, s[0].length);
+    assertEquals(20, modernOk);
+    assertEquals(0, hebbOk);
+  }
+
+  private static String[] concat(String[] tail, String... head) {
+    String[] all = new String[head.length + tail.length];
+    System.arraycopy(head, 0, all, 0, head.length);
+    System.arraycopy(tail, 0, all, head.length, tail.length);
+    return all;
+  }
+
+  /** numpy reads X and β from the model file and computes the same retrieval. */
+  @Test
+  void numpyComputesTheSameRetrievalFromTheModelFile() throws Exception {
+    assumeTrue(haveNumpy(), "python3 with numpy not found");
+    Path out = tmp.resolve("r.npy");
+    assertEquals(
+        0,
+        ToolRun.run(
+                "recall",
+                "--model",
+                model.toString(),
+                "--queries",
+                queries.toString(),
+                "--out",
+                out.toString(),
+                "-q")
+            .status());
+    String script =
+        String.join(
+            "\n",
+            "import json, sys, numpy as np",
+            "m = np.load(sys.argv[1])",
+            "meta = json.loads(bytes(m['meta.json']).decode())",
+            "assert meta['memory'] == 'modern' and meta['separation'] == 'softmax', meta",
+            "X = m['X']; q = np.load(sys.argv[2]); r = np.load(sys.argv[3])",
+            "assert X.dtype == np.float32 and X.shape == (meta['num_patterns'], meta['num_neurons'])",
+            "s = np.float32(meta['beta']) * (q @ X.T)",
+            "w = np.exp(s - s.max(axis=1, keepdims=True)); w /= w.sum(axis=1, keepdims=True)",
+            "err = np.abs(w @ X - r).max()",
+            "assert err < 1e-5, err",
+            "print('ok')");
+    Path py = tmp.resolve("check.py");
+    Files.writeString(py, script);
+    Process proc =
+        new ProcessBuilder(
+                "python3", py.toString(), model.toString(), queries.toString(), out.toString())
+            .redirectErrorStream(true)
+            .start();
+    String text = new String(proc.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+    assertTrue(proc.waitFor(60, TimeUnit.SECONDS));
+    assertEquals(0, proc.exitValue(), text);
+    assertEquals("ok", text.strip());
+  }
+
+  private static boolean haveNumpy() {
+    try {
+      Process p =
+          new ProcessBuilder("python3", "-c", "import numpy").redirectErrorStream(true).start();
+      p.getInputStream().readAllBytes();
+      return p.waitFor(30, TimeUnit.SECONDS) && p.exitValue() == 0;
+    } catch (Exception e) {
+      return false;
+    }
+  }
+}

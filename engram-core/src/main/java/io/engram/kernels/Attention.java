@@ -1,0 +1,519 @@
+package io.engram.kernels;
+
+import java.util.Arrays;
+
+/**
+ * Retrieval from stored patterns in two matrix products, behind {@link Kernels#softmaxRetrieval}
+ * and {@link Kernels#separationRetrieval}: for queries Q (b x n) and stored patterns X (p x n),
+ * scores {@code S = Q Xᵀ}, weights {@code w = φ(S)} row by row, output {@code O = w X}.
+ *
+ * <p>The b x p score matrix is never formed: patterns stream past the queries in blocks of {@value
+ * #BLOCK}. Per block, the scores (one {@value #BLOCK} x g block for g <= {@value #GROUP} queries,
+ * pattern by query) come from register tiles over the stored rows in place and the queries packed
+ * once; then the column maxima, the top-k candidates and the weights are taken from that block, and
+ * {@code O += wᵀ X_block} is added with tiles over 32-column panels of the block. Softmax weights
+ * are streamed (the online softmax): each query keeps the largest {@code β s} so far and the sum of
+ * {@code e^(β s - max)}, and rescales its sum and partial output when the maximum grows.
+ *
+ * <p>Patterns are taken in chunks of {@value #CHUNK}: every chunk starts its own partial result
+ * (maximum, sum, output, top-k), and the partials are merged in chunk order. Chunks of one query
+ * group run on several threads when there are fewer groups than threads (a few queries against many
+ * patterns); otherwise groups run in parallel, each merging its chunks as it goes. Either way the
+ * same operations run in the same order for every query, so a query's result does not depend on the
+ * other queries of its batch, on the grouping or on the threads.
+ *
+ * <p>Memory beyond X and the outputs, per thread: one block of scores ({@value #BLOCK} x {@value
+ * #GROUP} floats, 256 KiB), a packed copy of the group's queries, one partial output (g x n), one
+ * 32-column panel of a block of X; plus, when chunks run in parallel, one partial output per chunk
+ * (only when all of them together hold at most {@value #MAX_PARTIAL_FLOATS} floats).
+ */
+final class Attention {
+
+  /** Patterns per block of scores. */
+  static final int BLOCK = 256;
+
+  /** Patterns per partial result (a multiple of {@link #BLOCK}). */
+  static final int CHUNK = 16 * BLOCK;
+
+  /** Most queries per group (one pass over the stored patterns). */
+  static final int GROUP = 256;
+
+  /** Columns of Q (rows of the packed queries) per k-block of the score product. */
+  private static final int KC = 1024;
+
+  /** The most floats of partial outputs held at once when chunks run in parallel (16 MiB). */
+  static final long MAX_PARTIAL_FLOATS = 1L << 22;
+
+  private static final int MR = KernelProvider.MR;
+  private static final int NR = KernelProvider.NR;
+
+  private Attention() {}
+
+  /**
+   * The weighting: softmax {@code e^(β s)} normalised, or a separation polynomial {@code F(x) = xⁿ}
+   * (rectified: {@code max(x, 0)ⁿ}) in its binary-update form (see {@link
+   * Kernels#separationRetrieval}), in float64.
+   */
+  record Weighting(boolean softmax, float beta, int degree, boolean rectified) {
+    static Weighting softmax(float beta) {
+      return new Weighting(true, beta, 0, false);
+    }
+
+    static Weighting separation(int degree, boolean rectified) {
+      return new Weighting(false, Float.NaN, degree, rectified);
+    }
+  }
+
+  /** The arguments of one call. */
+  private record Call(
+      KernelProvider kp,
+      int b,
+      int p,
+      int n,
+      float[] q,
+      float[] x,
+      Weighting wt,
+      float[] out,
+      double[] outD,
+      double[] stat1,
+      double[] stat2,
+      int k,
+      int[] topIndex,
+      float[] topScore) {
+    boolean output() {
+      return out != null || outD != null;
+    }
+  }
+
+  /**
+   * Runs one call (arguments checked by the facade). Softmax: {@code stat1 = ln Σ e^(β s)}; {@code
+   * out} the normalised weighted sum (float32). Separation: {@code stat1 = Σ d_μ}, {@code stat2 =
+   * -Σ F(s)}; {@code outD} the weighted sum in float64 (exact while its integers stay below 2^53).
+   * The output may be null (scores, statistics and top-k only).
+   */
+  static void run(
+      KernelProvider kp,
+      int b,
+      int p,
+      int n,
+      float[] q,
+      float[] x,
+      Weighting wt,
+      float[] out,
+      double[] outD,
+      double[] stat1,
+      double[] stat2,
+      int k,
+      int[] topIndex,
+      float[] topScore) {
+    if (b == 0) {
+      return;
+    }
+    Call c = new Call(kp, b, p, n, q, x, wt, out, outD, stat1, stat2, k, topIndex, topScore);
+    int groups = (b + GROUP - 1) / GROUP;
+    int chunks = Math.max(1, (p + CHUNK - 1) / CHUNK);
+    long perQuery = (long) p * n * (c.output() ? 2 : 1);
+    long work = perQuery * b;
+    int gmax = (b + groups - 1) / groups;
+    int items = groups * chunks;
+    boolean partials =
+        chunks > 1
+            && groups < Parallel.threads(work, items)
+            && (long) items * gmax * n <= MAX_PARTIAL_FLOATS;
+    if (!partials) {
+      Parallel.forEach(
+          groups,
+          Parallel.threads(work, groups),
+          (g, t) -> {
+            Group gr = new Group(c, groupStart(b, groups, g), groupStart(b, groups, g + 1));
+            Partial acc = null;
+            Partial part = null;
+            for (int ch = 0; ch < chunks; ch++) {
+              // the first chunk accumulates straight into the output rows of the group
+              part = part == null ? new Partial(c, gr.g, acc == null ? gr.g0 : -1) : part.reset();
+              chunk(c, gr, part, ch * CHUNK, Math.min(p, (ch + 1) * CHUNK));
+              if (acc == null) {
+                acc = part;
+                part = null;
+              } else {
+                merge(c, acc, part);
+              }
+            }
+            finish(c, acc, gr.g0);
+          });
+      return;
+    }
+    Group[] gs = new Group[groups];
+    for (int g = 0; g < groups; g++) {
+      gs[g] = new Group(c, groupStart(b, groups, g), groupStart(b, groups, g + 1));
+    }
+    Partial[] parts = new Partial[items];
+    Parallel.forEach(
+        items,
+        Parallel.threads(work, items),
+        (it, t) -> {
+          Group gr = gs[it / chunks].copy(c);
+          int ch = it % chunks;
+          parts[it] = new Partial(c, gr.g, ch == 0 ? gr.g0 : -1);
+          chunk(c, gr, parts[it], ch * CHUNK, Math.min(p, (ch + 1) * CHUNK));
+        });
+    for (int g = 0; g < groups; g++) {
+      Partial acc = parts[g * chunks];
+      for (int ch = 1; ch < chunks; ch++) {
+        merge(c, acc, parts[g * chunks + ch]);
+      }
+      finish(c, acc, gs[g].g0);
+    }
+  }
+
+  private static int groupStart(int b, int groups, int g) {
+    return (int) ((long) b * g / groups);
+  }
+
+  /**
+   * One group of queries {@code g0..g0+g-1}: their packed copy (shared, read only) and the work
+   * buffers of the thread that runs them (reused from block to block and chunk to chunk).
+   */
+  private static final class Group {
+    final int g0;
+    final int g;
+    final float[] qT; // null when every block is smaller than a tile (p < 8)
+    final float[] sc; // scores of one block, row r (pattern) at r * ld
+    final int ld;
+    final float[] panel;
+    final double[] wd;
+    final float[] tile = new float[MR * NR];
+    final float[] bmax;
+    final float[] bmin;
+    final float[] bsum;
+
+    Group(Call c, int g0, int g1) {
+      this(c, g0, g1 - g0, c.p >= MR ? packQueries(c.q, c.n, g0, g1 - g0) : null);
+    }
+
+    private Group(Call c, int g0, int g, float[] qT) {
+      this.g0 = g0;
+      this.g = g;
+      this.qT = qT;
+      // rows of the score block 16 floats longer than g: the second product reads it down its
+      // columns, and a row length of a multiple of 1 KiB would put all of them in 4 of L1's 64 sets
+      this.ld = g + 16;
+      this.sc = new float[Math.min(BLOCK, c.p) * ld];
+      this.panel = c.out != null ? new float[BLOCK * NR] : null;
+      this.wd = c.outD != null ? new double[Math.min(BLOCK, c.p) * g] : null;
+      this.bmax = new float[g];
+      this.bmin = new float[g];
+      this.bsum = new float[g];
+    }
+
+    /** The same queries with buffers of its own, for another thread. */
+    Group copy(Call c) {
+      return new Group(c, g0, g, qT);
+    }
+  }
+
+  /** The width of the query panels: 16 for up to 16 queries, else 32. */
+  private static int panelWidth(int g) {
+    return g <= NR / 2 ? NR / 2 : NR;
+  }
+
+  /**
+   * Queries {@code g0..g0+g-1} transposed into panels of w columns, zero-padded: {@code qT[(jt*n +
+   * i)*w + c] = Q[g0 + jt*w + c][i]}.
+   */
+  private static float[] packQueries(float[] q, int n, int g0, int g) {
+    int w = panelWidth(g);
+    int panels = (g + w - 1) / w;
+    float[] qT = new float[panels * n * w];
+    for (int c = 0; c < g; c++) {
+      int jt = c / w;
+      int col = c % w;
+      int src = (g0 + c) * n;
+      int dst = jt * n * w + col;
+      for (int i = 0; i < n; i++) {
+        qT[dst + i * w] = q[src + i];
+      }
+    }
+    return qT;
+  }
+
+  /** The partial result of one query group over one chunk of patterns. */
+  private static final class Partial {
+    final int g;
+    final float[] o; // softmax: g x n from oOff (the call's output, or its own), or null
+    final int oOff;
+    final int n;
+    final double[] od; // separation: g x n, or null
+    final float[] max; // softmax: the largest β s so far
+    final double[] s1; // softmax: Σ e^(β s - max); separation: Σ d_μ
+    final double[] s2; // separation: -Σ F(s)
+    final TopK top; // null when k = 0
+
+    /**
+     * An empty partial result; with {@code outRow >= 0} its output is the call's own output rows
+     * from {@code outRow} (zeroed here), else an array of its own.
+     */
+    Partial(Call c, int g, int outRow) {
+      this.g = g;
+      this.n = c.n;
+      if (c.out != null && outRow >= 0) {
+        this.o = c.out;
+        this.oOff = outRow * c.n;
+        Arrays.fill(o, oOff, oOff + g * c.n, 0f);
+      } else {
+        this.o = c.out != null ? new float[g * c.n] : null;
+        this.oOff = 0;
+      }
+      this.od = c.outD != null ? new double[g * c.n] : null;
+      this.max = new float[g];
+      this.s1 = new double[g];
+      this.s2 = new double[g];
+      this.top = c.k > 0 ? new TopK(g, c.k) : null;
+      Arrays.fill(max, Float.NEGATIVE_INFINITY);
+    }
+
+    /** Back to the empty result, for the next chunk. */
+    Partial reset() {
+      if (o != null) {
+        Arrays.fill(o, oOff, oOff + g * n, 0f);
+      }
+      if (od != null) {
+        Arrays.fill(od, 0);
+      }
+      Arrays.fill(max, Float.NEGATIVE_INFINITY);
+      Arrays.fill(s1, 0);
+      Arrays.fill(s2, 0);
+      if (top != null) {
+        top.reset();
+      }
+      return this;
+    }
+  }
+
+  /** Patterns {@code p0..p1-1} against one group of queries, into {@code part} (empty). */
+  private static void chunk(Call c, Group gr, Partial part, int p0, int p1) {
+    int g = gr.g;
+    float[] sc = gr.sc;
+    for (int b0 = p0; b0 < p1; b0 += BLOCK) {
+      int pb = Math.min(BLOCK, p1 - b0);
+      if (pb < MR) {
+        scoresByDots(c, gr, b0, pb);
+      } else {
+        scores(c, gr.qT, g, gr.ld, b0, pb, sc, gr.tile);
+      }
+      Arrays.fill(gr.bmax, Float.NEGATIVE_INFINITY);
+      Arrays.fill(gr.bmin, Float.POSITIVE_INFINITY);
+      c.kp.maxMin(sc, 0, gr.ld, pb, g, gr.bmax, gr.bmin);
+      checkFinite(c, gr.bmax, gr.bmin, g);
+      if (part.top != null) {
+        part.top.offer(sc, gr.ld, g, b0, pb, gr.bmax);
+      }
+      if (c.wt.softmax()) {
+        softmaxWeights(c, part, sc, g, gr.ld, pb, gr.bmax, gr.bsum);
+      } else {
+        SeparationWeights.weights(
+            sc, gr.ld, g, pb, c.wt.degree(), c.wt.rectified(), gr.wd, part.s1, part.s2);
+      }
+      if (c.out != null) {
+        if (pb < MR) {
+          accumulateByRows(c, sc, g, gr.ld, b0, pb, part.o, part.oOff);
+        } else {
+          accumulate(c, sc, g, gr.ld, b0, pb, gr.panel, gr.tile, part.o, part.oOff);
+        }
+      } else if (c.outD != null) {
+        SeparationWeights.accumulate(c.x, c.n, gr.wd, g, b0, pb, part.od);
+      }
+    }
+  }
+
+  /**
+   * A block of fewer than 8 patterns (a small memory, or the end of a large one): each score one
+   * dot product of a stored row with a query, read in place (a register tile would be mostly
+   * empty). Which path a block takes depends on its size only, never on the queries.
+   */
+  private static void scoresByDots(Call c, Group gr, int b0, int pb) {
+    int n = c.n;
+    for (int r = 0; r < pb; r++) {
+      for (int q = 0; q < gr.g; q++) {
+        gr.sc[r * gr.ld + q] = c.kp.dot(c.x, (b0 + r) * n, c.q, (gr.g0 + q) * n, n);
+      }
+    }
+  }
+
+  /** {@code o_q += Σ_r w[r][q] X[b0 + r]} row by row, for blocks of fewer than 8 patterns. */
+  private static void accumulateByRows(
+      Call c, float[] sc, int g, int ld, int b0, int pb, float[] o, int oOff) {
+    int n = c.n;
+    for (int q = 0; q < g; q++) {
+      for (int r = 0; r < pb; r++) {
+        c.kp.axpby(sc[r * ld + q], c.x, (b0 + r) * n, 1f, o, oOff + q * n, n);
+      }
+    }
+  }
+
+  /**
+   * The block of scores {@code sc[r*ld + q] = X[b0 + r] · Q[q]} for {@code r < pb}: tiles of 8
+   * stored rows (read in place) by one panel of queries, k-blocked for long patterns; each element
+   * is one fused multiply-add chain over the pattern in order.
+   */
+  private static void scores(
+      Call c, float[] qT, int g, int ld, int b0, int pb, float[] sc, float[] tile) {
+    int n = c.n;
+    int w = panelWidth(g);
+    for (int k0 = 0; k0 < n; k0 += KC) {
+      int kc = Math.min(KC, n - k0);
+      boolean add = k0 > 0;
+      for (int jt = 0; jt * w < g; jt++) {
+        int c0 = jt * w;
+        int nr = Math.min(w, g - c0);
+        int bOff = (jt * n + k0) * w;
+        for (int r0 = 0; r0 < pb; r0 += MR) {
+          int mr = Math.min(MR, pb - r0);
+          if (add) {
+            for (int r = 0; r < mr; r++) {
+              System.arraycopy(sc, (r0 + r) * ld + c0, tile, r * NR, nr);
+            }
+          }
+          c.kp.tile(mr, nr, kc, c.x, (b0 + r0) * n + k0, n, 1, qT, bOff, w, tile, add);
+          for (int r = 0; r < mr; r++) {
+            System.arraycopy(tile, r * NR, sc, (r0 + r) * ld + c0, nr);
+          }
+        }
+      }
+    }
+  }
+
+  /** Scores must be finite, and so must {@code β s} for softmax. */
+  private static void checkFinite(Call c, float[] bmax, float[] bmin, int g) {
+    for (int q = 0; q < g; q++) {
+      float hi = bmax[q];
+      float lo = bmin[q];
+      boolean ok = Float.isFinite(hi) && Float.isFinite(lo);
+      if (ok && c.wt.softmax()) {
+        ok = Float.isFinite(c.wt.beta() * hi) && Float.isFinite(c.wt.beta() * lo);
+      }
+      if (!ok) {
+        throw new IllegalArgumentException(
+            "retrieval overflowed float32: a score X·ξ"
+                + (c.wt.softmax() ? " times β = " + c.wt.beta() : "")
+                + " is not a finite float (scores from "
+                + lo
+                + " to "
+                + hi
+                + "); the cues are too large for these patterns");
+      }
+    }
+  }
+
+  /**
+   * The online softmax over one block: raise each query's maximum (rescaling its sum and partial
+   * output by {@code e^(old - new)}), then {@code w = e^(β s - max)} in place and their sums.
+   */
+  private static void softmaxWeights(
+      Call c, Partial part, float[] sc, int g, int ld, int pb, float[] bmax, float[] bsum) {
+    float beta = c.wt.beta();
+    for (int q = 0; q < g; q++) {
+      float m = Math.max(part.max[q], beta * bmax[q]);
+      if (m > part.max[q]) {
+        if (part.max[q] != Float.NEGATIVE_INFINITY) {
+          double a = StrictMath.exp((double) part.max[q] - m);
+          part.s1[q] *= a;
+          if (part.o != null) {
+            c.kp.scale(part.o, part.oOff + q * c.n, c.n, (float) a);
+          }
+        }
+        part.max[q] = m;
+      }
+    }
+    Arrays.fill(bsum, 0f);
+    c.kp.expShift(sc, 0, ld, pb, g, beta, part.max, bsum);
+    for (int q = 0; q < g; q++) {
+      part.s1[q] += bsum[q];
+    }
+  }
+
+  /**
+   * {@code o += wᵀ X_block}: per 32-column panel of the block (copied contiguous), tiles of 8
+   * queries whose weights are read in place from the score block (transposed).
+   */
+  private static void accumulate(
+      Call c,
+      float[] sc,
+      int g,
+      int ld,
+      int b0,
+      int pb,
+      float[] panel,
+      float[] tile,
+      float[] o,
+      int oOff) {
+    int n = c.n;
+    for (int f0 = 0; f0 < n; f0 += NR) {
+      int nr = Math.min(NR, n - f0);
+      for (int r = 0; r < pb; r++) {
+        System.arraycopy(c.x, (b0 + r) * n + f0, panel, r * NR, nr);
+      }
+      for (int q0 = 0; q0 < g; q0 += MR) {
+        int mr = Math.min(MR, g - q0);
+        c.kp.tile(mr, nr, pb, sc, q0, 1, ld, panel, 0, NR, tile, false);
+        for (int r = 0; r < mr; r++) {
+          c.kp.add(tile, r * NR, o, oOff + (q0 + r) * n + f0, nr);
+        }
+      }
+    }
+  }
+
+  /** Merges {@code b} (the later chunk) into {@code a}. */
+  private static void merge(Call c, Partial a, Partial b) {
+    int n = c.n;
+    for (int q = 0; q < a.g; q++) {
+      if (c.wt.softmax()) {
+        float m = Math.max(a.max[q], b.max[q]);
+        double fa = StrictMath.exp((double) a.max[q] - m);
+        double fb = StrictMath.exp((double) b.max[q] - m);
+        a.s1[q] = a.s1[q] * fa + b.s1[q] * fb;
+        a.max[q] = m;
+        if (a.o != null) {
+          c.kp.axpby((float) fb, b.o, b.oOff + q * n, (float) fa, a.o, a.oOff + q * n, n);
+        }
+      } else {
+        a.s1[q] += b.s1[q];
+        a.s2[q] += b.s2[q];
+        if (a.od != null) {
+          for (int i = q * n; i < (q + 1) * n; i++) {
+            a.od[i] += b.od[i];
+          }
+        }
+      }
+      if (a.top != null) {
+        a.top.merge(b.top, q);
+      }
+    }
+  }
+
+  /** Writes a group's results (queries from g0) into the outputs. */
+  private static void finish(Call c, Partial a, int g0) {
+    int n = c.n;
+    for (int q = 0; q < a.g; q++) {
+      int row = g0 + q;
+      if (c.wt.softmax()) {
+        c.stat1[row] = a.max[q] + StrictMath.log(a.s1[q]);
+        if (a.o != null) {
+          c.kp.divide(a.o, a.oOff + q * n, n, (float) a.s1[q]);
+        }
+      } else {
+        c.stat1[row] = a.s1[q];
+        c.stat2[row] = a.s2[q];
+      }
+      if (a.o != null && a.o != c.out) {
+        System.arraycopy(a.o, a.oOff + q * n, c.out, row * n, n);
+      }
+      if (a.od != null) {
+        System.arraycopy(a.od, q * n, c.outD, row * n, n);
+      }
+      if (a.top != null) {
+        a.top.copyOut(q, c.topIndex, c.topScore, row);
+      }
+    }
+  }
+}

@@ -1,0 +1,494 @@
+package io.engram.memory;
+
+import io.engram.kernels.Kernels;
+import io.engram.network.Memory;
+import io.engram.network.RecallEngine;
+import io.engram.network.RecallOptions;
+import io.engram.network.RecallResult;
+import io.engram.network.RetrievalStep;
+import java.util.Arrays;
+import java.util.List;
+import java.util.Objects;
+
+/**
+ * Modern Hopfield memory (dense associative memory): stores the patterns themselves, X (P x N
+ * float32), and retrieves the stored pattern nearest a cue, in one step, far beyond the classical
+ * network's capacity of about 0.14 N.
+ *
+ * <pre>{@code
+ * var memory = ModernHopfieldMemory.softmax(256);       // β = 1/√N
+ * memory.store(patterns);                               // appends; returns the first new index
+ * RecallResult r = memory.retrieve(noisyCue);           // one step
+ * r.state(); r.energy(); r.matches().get(0).index();    // the stored pattern that weighed most
+ * memory.remove(3);                                     // forget pattern 3 (later ones move up)
+ * }</pre>
+ *
+ * <p><b>Softmax retrieval</b> (Ramsauer et al. 2020), the attention of transformers, for any real
+ * patterns: {@code ξ ← Xᵀ softmax(β X ξ)}, with the energy
+ *
+ * <pre>{@code E(ξ) = -lse(β, X ξ) + ½ ξᵀξ + β⁻¹ ln P + ½ M²,   lse(β, z) = β⁻¹ ln Σ_μ e^(β z_μ)}
+ * </pre>
+ *
+ * (M the largest stored pattern norm; {@code E >= 0}). Each step lowers E or leaves it (the update
+ * is the concave-convex procedure on E). Small β retrieves the mean of the patterns (the metastable
+ * global average), large β the single nearest pattern; {@code β = 1/√N} is the default. The softmax
+ * subtracts its maximum and is streamed over blocks of patterns, so it neither overflows nor gives
+ * NaN for any {@code β X ξ} whose values are finite floats; weights below {@code 2^-126} of the
+ * largest are 0. Scores or {@code β} times scores that are not finite floats are an error.
+ *
+ * <p><b>Separation functions</b> for ±1 patterns and cues (Krotov and Hopfield 2016; Demircigil et
+ * al. 2017): every neuron updated at once from the current state, {@code ξ_i ← sgn Σ_μ [F(ξ^μ_i +
+ * Σ_{j≠i} ξ^μ_j ξ_j) - F(-ξ^μ_i + Σ_{j≠i} ξ^μ_j ξ_j)]} (a zero sum keeps {@code ξ_i}), with the
+ * energy {@code E = -Σ_μ F(ξ^μ·ξ)} for {@code F(x) = xⁿ} or {@code max(x, 0)ⁿ}, and {@code E = -β⁻¹
+ * ln Σ_μ e^(β ξ^μ·ξ)} (the logarithm of that energy, which has the same minima and stays in range)
+ * for {@code F(x) = e^(βx)}. Polynomial F of degree n stores about {@code N^(n-1) / (2 (2n-3)!! ln
+ * N)} random patterns without error ({@link #polynomialCapacity}); the exponential, exponentially
+ * many.
+ *
+ * <p><b>Results</b>: {@link RecallResult#matches()} lists the stored patterns that weighed most in
+ * the last step, best first ({@link RecallOptions#withTopK}, default 1): their index and their
+ * softmax weight {@code e^(β s_μ) / Σ_ν e^(β s_ν)} (softmax and exp), or their overlap {@code ξ^μ·ξ
+ * / N} in [-1, 1] (polynomial and rectified). Retrieval runs in {@link RecallEngine} with {@link
+ * #defaultRecallOptions()} one step; more steps stop early at an exact fixed point or, with {@link
+ * RecallOptions#withStateTolerance}, when no value moves by the tolerance.
+ *
+ * <p>Batch retrieval is two matrix products and a row softmax on the SIMD kernels, never holding
+ * more of the B x P score matrix than one block per thread; see {@code Kernels.softmaxRetrieval}.
+ *
+ * <p>Retrieval never changes the memory and may run from many threads at once; {@link #store},
+ * {@link #remove} and {@link #setSeparation} must not run concurrently with anything else (a
+ * retrieval already running keeps the patterns it started with). Every mutating method validates
+ * its input first and leaves the memory unchanged when it throws.
+ *
+ * <p>Ramsauer, H. et al. (2020), "Hopfield networks is all you need", arXiv:2008.02217; Krotov, D.
+ * and Hopfield, J. J. (2016), NeurIPS 29; Demircigil, M. et al. (2017), J. Stat. Phys. 168:288.
+ */
+public final class ModernHopfieldMemory implements Memory {
+
+  /** The degree used when none is given: 3. */
+  public static final int DEFAULT_DEGREE = 3;
+
+  /** The largest separation degree: 30. */
+  public static final int MAX_DEGREE = 30;
+
+  /** The most floats X may hold (a Java array). */
+  static final long MAX_FLOATS = Integer.MAX_VALUE - 8L;
+
+  private final int n;
+  private Separation separation;
+  private float beta;
+  private int degree;
+  private float[] x = new float[0];
+  private int p;
+  private double maxNormSq;
+
+  private ModernHopfieldMemory(int n, Separation separation, float beta, int degree) {
+    this.n = n;
+    this.separation = separation;
+    this.beta = beta;
+    this.degree = degree;
+  }
+
+  /** An empty softmax memory for patterns of length N, {@code β = 1/√N}. */
+  public static ModernHopfieldMemory softmax(int numNeurons) {
+    return of(numNeurons, Separation.SOFTMAX, defaultBeta(Separation.SOFTMAX, numNeurons), 0);
+  }
+
+  /** An empty softmax memory for patterns of length N with the given β (finite, > 0). */
+  public static ModernHopfieldMemory softmax(int numNeurons, float beta) {
+    return of(numNeurons, Separation.SOFTMAX, beta, 0);
+  }
+
+  /** An empty memory of ±1 patterns with {@code F(x) = xⁿ}, n = {@code degree} (2..30). */
+  public static ModernHopfieldMemory polynomial(int numNeurons, int degree) {
+    return of(numNeurons, Separation.POLYNOMIAL, Float.NaN, degree);
+  }
+
+  /** An empty memory of ±1 patterns with {@code F(x) = max(x, 0)ⁿ}, n = {@code degree} (2..30). */
+  public static ModernHopfieldMemory rectified(int numNeurons, int degree) {
+    return of(numNeurons, Separation.RECTIFIED, Float.NaN, degree);
+  }
+
+  /**
+   * An empty memory of ±1 patterns with {@code F(x) = e^(βx)} (β finite, > 0; 1 is Demircigil's).
+   */
+  public static ModernHopfieldMemory exponential(int numNeurons, float beta) {
+    return of(numNeurons, Separation.EXP, beta, 0);
+  }
+
+  /**
+   * An empty memory for patterns of length N.
+   *
+   * @param beta finite and > 0 for softmax and exp; NaN for the others
+   * @param degree 2..{@value #MAX_DEGREE} for polynomial and rectified; 0 for the others
+   * @throws IllegalArgumentException if N < 1 or a parameter is out of range or does not apply
+   */
+  public static ModernHopfieldMemory of(
+      int numNeurons, Separation separation, float beta, int degree) {
+    if (numNeurons < 1) {
+      throw new IllegalArgumentException("a memory needs N >= 1, got " + numNeurons);
+    }
+    checkSettings(separation, beta, degree);
+    return new ModernHopfieldMemory(numNeurons, separation, beta, degree);
+  }
+
+  /** {@code 1/√N} for softmax, 1 for exp, NaN for the polynomial separations. */
+  public static float defaultBeta(Separation separation, int numNeurons) {
+    return switch (separation) {
+      case SOFTMAX -> (float) (1 / Math.sqrt(numNeurons));
+      case EXP -> 1f;
+      case POLYNOMIAL, RECTIFIED -> Float.NaN;
+    };
+  }
+
+  private static void checkSettings(Separation s, float beta, int degree) {
+    Objects.requireNonNull(s, "separation");
+    if (s.usesBeta()) {
+      if (!(beta > 0) || !Float.isFinite(beta)) {
+        throw new IllegalArgumentException(
+            "beta must be a finite number > 0 for " + s.id() + ", got " + beta);
+      }
+    } else if (!Float.isNaN(beta)) {
+      throw new IllegalArgumentException(
+          "beta does not apply to " + s.id() + " separation (got " + beta + ")");
+    }
+    if (s.usesDegree()) {
+      if (degree < 2 || degree > MAX_DEGREE) {
+        throw new IllegalArgumentException(
+            "degree must be in 2.." + MAX_DEGREE + " for " + s.id() + ", got " + degree);
+      }
+    } else if (degree != 0) {
+      throw new IllegalArgumentException(
+          "degree does not apply to " + s.id() + " separation (got " + degree + ")");
+    }
+  }
+
+  /**
+   * Changes the separation and its parameters (as {@link #of}); the stored patterns stay.
+   *
+   * @throws IllegalArgumentException as {@link #of}, or when a binary separation is chosen while a
+   *     stored pattern has a value other than ±1; the memory is then unchanged
+   */
+  public void setSeparation(Separation separation, float beta, int degree) {
+    checkSettings(separation, beta, degree);
+    if (separation.isBinary()) {
+      for (int k = 0; k < p; k++) {
+        checkBinary(x, k * n, n, "stored pattern " + k, separation);
+      }
+    }
+    this.separation = separation;
+    this.beta = beta;
+    this.degree = degree;
+  }
+
+  /** {@code modern}. */
+  @Override
+  public String kind() {
+    return "modern";
+  }
+
+  /** N, the length of every pattern and cue. */
+  @Override
+  public int numNeurons() {
+    return n;
+  }
+
+  /** How retrieval separates the patterns: softmax, or a binary update's separation function. */
+  public Separation separation() {
+    return separation;
+  }
+
+  /** β for softmax and exp; NaN for the polynomial separations. */
+  public float beta() {
+    return beta;
+  }
+
+  /** The degree n for polynomial and rectified; 0 for the others. */
+  public int degree() {
+    return degree;
+  }
+
+  /** P, the number of stored patterns. */
+  public int size() {
+    return p;
+  }
+
+  /** M, the largest norm of a stored pattern (0 when empty). */
+  public double maxNorm() {
+    return Math.sqrt(maxNormSq);
+  }
+
+  /** Bytes the stored patterns take (4 P N). */
+  public long memoryBytes() {
+    return 4L * p * n;
+  }
+
+  /**
+   * Stores patterns after those already stored (successive calls append).
+   *
+   * @param patterns each of length N with finite values (±1 for the binary separations); not
+   *     modified (copied)
+   * @return the index of the first new pattern (the previous {@link #size()})
+   * @throws IllegalArgumentException if a pattern is invalid, its squared norm exceeds the float32
+   *     range, or P N would exceed 2^31 floats; nothing is stored then
+   */
+  public int store(float[][] patterns) {
+    Objects.requireNonNull(patterns, "patterns");
+    float[] flat = new float[Math.multiplyExact(patterns.length, n)];
+    for (int k = 0; k < patterns.length; k++) {
+      float[] r = patterns[k];
+      if (r == null || r.length != n) {
+        throw new IllegalArgumentException(
+            "pattern " + k + " has length " + (r == null ? "null" : r.length) + ", expected " + n);
+      }
+      System.arraycopy(r, 0, flat, k * n, n);
+    }
+    return storeRows(flat, patterns.length);
+  }
+
+  /**
+   * Stores {@code count} patterns given row by row in {@code rows} ({@code count x N}, row-major;
+   * not modified); as {@link #store(float[][])}.
+   */
+  public int storeRows(float[] rows, int count) {
+    Objects.requireNonNull(rows, "rows");
+    if (count < 0 || (long) count * n != rows.length) {
+      throw new IllegalArgumentException(
+          rows.length + " values are not " + count + " patterns of length " + n);
+    }
+    if ((long) (p + count) * n > MAX_FLOATS) {
+      throw new IllegalArgumentException(
+          "storing "
+              + count
+              + " more patterns of length "
+              + n
+              + " would exceed "
+              + MAX_FLOATS
+              + " floats (P = "
+              + p
+              + " stored)");
+    }
+    double max = maxNormSq;
+    for (int k = 0; k < count; k++) {
+      double sq = ModernStep.squaredNorm(rows, k * n, n);
+      if (!Double.isFinite(sq)) {
+        // an infinite or NaN value: name the first
+        for (int i = 0; i < n; i++) {
+          float v = rows[k * n + i];
+          if (!Float.isFinite(v)) {
+            throw new IllegalArgumentException(
+                "pattern " + k + " has a non-finite value " + v + " at index " + i);
+          }
+        }
+      }
+      if (!(sq <= Float.MAX_VALUE)) {
+        throw new IllegalArgumentException(
+            "pattern " + k + " has squared norm " + sq + ", beyond the float32 range");
+      }
+      if (separation.isBinary()) {
+        checkBinary(rows, k * n, n, "pattern " + k, separation);
+      }
+      max = Math.max(max, sq);
+    }
+    int first = p;
+    float[] grown = Arrays.copyOf(x, (p + count) * n);
+    System.arraycopy(rows, 0, grown, p * n, count * n);
+    this.x = grown;
+    this.p += count;
+    this.maxNormSq = max;
+    return first;
+  }
+
+  /**
+   * Removes stored pattern {@code index}; the patterns after it move up by one (the modern
+   * counterpart of unlearning).
+   *
+   * @return the removed pattern
+   * @throws IllegalArgumentException if {@code index} is not in {@code 0..P-1}
+   */
+  public float[] remove(int index) {
+    float[] removed = pattern(index);
+    float[] shrunk = new float[(p - 1) * n];
+    System.arraycopy(x, 0, shrunk, 0, index * n);
+    System.arraycopy(x, (index + 1) * n, shrunk, index * n, (p - 1 - index) * n);
+    double max = 0;
+    for (int k = 0; k < p - 1; k++) {
+      max = Math.max(max, ModernStep.squaredNorm(shrunk, k * n, n));
+    }
+    this.x = shrunk;
+    this.p -= 1;
+    this.maxNormSq = max;
+    return removed;
+  }
+
+  /**
+   * A copy of stored pattern {@code index}.
+   *
+   * @throws IllegalArgumentException if {@code index} is not in {@code 0..P-1}
+   */
+  public float[] pattern(int index) {
+    if (index < 0 || index >= p) {
+      throw new IllegalArgumentException(
+          "pattern index " + index + " is not in 0.." + (p - 1) + " (P = " + p + ")");
+    }
+    return Arrays.copyOfRange(x, index * n, (index + 1) * n);
+  }
+
+  /** A copy of X, row-major P x N. */
+  public float[] toArray() {
+    return x.clone();
+  }
+
+  /** One step by default ({@link RecallOptions#defaults()} with at most 1 iteration, top-1). */
+  @Override
+  public RecallOptions defaultRecallOptions() {
+    return RecallOptions.defaults().withMaxIterations(1);
+  }
+
+  /** Retrieves one cue with {@link #defaultRecallOptions()} (one step). */
+  public RecallResult retrieve(float[] cue) {
+    return retrieve(cue, defaultRecallOptions());
+  }
+
+  /**
+   * Retrieves one cue: the state starts at the cue, then up to {@code maxIterations} steps run.
+   *
+   * @throws IllegalArgumentException if the memory is empty, the cue is invalid (length, finite, ±1
+   *     for binary separations) or the options set dynamics
+   */
+  public RecallResult retrieve(float[] cue, RecallOptions options) {
+    return retrieveAll(new float[][] {cue}, options).get(0);
+  }
+
+  /** Retrieves each cue with {@link #defaultRecallOptions()}. */
+  public List<RecallResult> retrieveAll(float[][] cues) {
+    return retrieveAll(cues, defaultRecallOptions());
+  }
+
+  /**
+   * Retrieves each cue independently, in one batch (queries grouped over the threads, each group
+   * two matrix products per step).
+   *
+   * @throws IllegalArgumentException as {@link #retrieve(float[], RecallOptions)}; nothing runs
+   */
+  public List<RecallResult> retrieveAll(float[][] cues, RecallOptions options) {
+    Objects.requireNonNull(options, "options");
+    if (cues == null) {
+      throw new IllegalArgumentException("cues is null");
+    }
+    RetrievalStep step = retrievalStep(options);
+    for (int q = 0; q < cues.length; q++) {
+      checkCue(cues[q], q);
+    }
+    return RecallEngine.run(step, cues, options);
+  }
+
+  /** {@link #retrieveAll(float[][], RecallOptions)}. */
+  @Override
+  public List<RecallResult> recallBatch(float[][] cues, RecallOptions options) {
+    return retrieveAll(cues, options);
+  }
+
+  /**
+   * The retrieval step over the patterns stored now (later changes do not reach it).
+   *
+   * @throws IllegalArgumentException if the memory is empty or the options set dynamics (which
+   *     belong to the classical network)
+   */
+  @Override
+  public RetrievalStep retrievalStep(RecallOptions options) {
+    if (options != null && options.dynamics() != null) {
+      throw new IllegalArgumentException(
+          "modern memory has no neuron dynamics (activation, threshold, update mode) to override");
+    }
+    if (p == 0) {
+      throw new IllegalArgumentException("the memory stores no patterns yet");
+    }
+    return new ModernStep(x, p, n, separation, beta, degree, Math.sqrt(maxNormSq));
+  }
+
+  /**
+   * The energy of a state (see the class comment), in float32.
+   *
+   * @throws IllegalArgumentException as {@link #retrieve(float[], RecallOptions)}
+   */
+  public float energy(float[] state) {
+    RetrievalStep step = retrievalStep(null);
+    checkCue(state, 0);
+    float[] e = new float[1];
+    step.energies(new float[][] {state}, 1, e);
+    return e[0];
+  }
+
+  /**
+   * The error-free capacity of a polynomial separation of degree {@code n} for random ±1 patterns
+   * of length N (Krotov and Hopfield 2016): {@code N^(n-1) / (2 (2n-3)!! ln N)}, e.g. 362 for N =
+   * 100, n = 3 (the classical network: 14).
+   *
+   * @throws IllegalArgumentException unless N >= 2 and n >= 2
+   */
+  public static double polynomialCapacity(int numNeurons, int degree) {
+    if (numNeurons < 2 || degree < 2) {
+      throw new IllegalArgumentException(
+          "need N >= 2 and degree >= 2, got N=" + numNeurons + " degree=" + degree);
+    }
+    double doubleFactorial = 1;
+    for (int k = 2 * degree - 3; k > 1; k -= 2) {
+      doubleFactorial *= k;
+    }
+    return Math.pow(numNeurons, degree - 1) / (2 * doubleFactorial * Math.log(numNeurons));
+  }
+
+  private void checkCue(float[] cue, int index) {
+    if (cue == null) {
+      throw new IllegalArgumentException("query " + index + " is null");
+    }
+    if (cue.length != n) {
+      throw new IllegalArgumentException(
+          "query " + index + " has length " + cue.length + ", expected " + n);
+    }
+    // one SIMD pass: Σ v² is finite unless a value is infinite or NaN (or the sum overflows,
+    // which the scan below then finds innocent)
+    if (!Float.isFinite(Kernels.dot(cue, 0, cue, 0, n))) {
+      for (int i = 0; i < n; i++) {
+        if (!Float.isFinite(cue[i])) {
+          throw new IllegalArgumentException(
+              "query " + index + " has a non-finite value " + cue[i] + " at index " + i);
+        }
+      }
+    }
+    if (separation.isBinary()) {
+      checkBinary(cue, 0, n, "query " + index, separation);
+    }
+  }
+
+  static void checkBinary(float[] v, int off, int n, String what, Separation s) {
+    for (int i = 0; i < n; i++) {
+      float e = v[off + i];
+      if (e != 1f && e != -1f) {
+        throw new IllegalArgumentException(
+            what
+                + " has the value "
+                + e
+                + " at index "
+                + i
+                + "; "
+                + s.id()
+                + " separation needs ±1 values");
+      }
+    }
+  }
+
+  @Override
+  public String toString() {
+    return "ModernHopfieldMemory[N="
+        + n
+        + ", P="
+        + p
+        + ", "
+        + separation.id()
+        + (separation.usesBeta() ? ", β=" + beta : "")
+        + (separation.usesDegree() ? ", n=" + degree : "")
+        + "]";
+  }
+}

@@ -1,0 +1,362 @@
+package io.engram.memory;
+
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import io.engram.network.Dynamics;
+import io.engram.network.RecallOptions;
+import io.engram.network.RecallResult;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Random;
+import org.junit.jupiter.api.Test;
+
+/** Softmax retrieval: the formula, its limits in β, its energy, storing, removing, extremes. */
+class ModernHopfieldMemoryTest {
+
+  static float[][] random(Random rnd, int rows, int n, float scale) {
+    float[][] x = new float[rows][n];
+    for (float[] r : x) {
+      for (int i = 0; i < n; i++) {
+        r[i] = (float) (rnd.nextGaussian() * scale);
+      }
+    }
+    return x;
+  }
+
+  static float[][] pm1(Random rnd, int rows, int n) {
+    float[][] x = new float[rows][n];
+    for (float[] r : x) {
+      for (int i = 0; i < n; i++) {
+        r[i] = rnd.nextBoolean() ? 1f : -1f;
+      }
+    }
+    return x;
+  }
+
+  static float[] flip(Random rnd, float[] v, int flips) {
+    float[] c = v.clone();
+    for (int f = 0; f < flips; f++) {
+      int i = rnd.nextInt(c.length);
+      c[i] = -c[i];
+    }
+    return c;
+  }
+
+  /** The attention formula in float64, the whole softmax formed: {@code Xᵀ softmax(β X ξ)}. */
+  static double[] attention(float[][] x, float[] xi, double beta, double[] weights) {
+    int p = x.length;
+    int n = xi.length;
+    double[] s = new double[p];
+    double max = Double.NEGATIVE_INFINITY;
+    for (int mu = 0; mu < p; mu++) {
+      for (int i = 0; i < n; i++) {
+        s[mu] += (double) x[mu][i] * xi[i];
+      }
+      s[mu] *= beta;
+      max = Math.max(max, s[mu]);
+    }
+    double sum = 0;
+    for (int mu = 0; mu < p; mu++) {
+      weights[mu] = Math.exp(s[mu] - max);
+      sum += weights[mu];
+    }
+    double[] out = new double[n];
+    for (int mu = 0; mu < p; mu++) {
+      weights[mu] /= sum;
+      for (int i = 0; i < n; i++) {
+        out[i] += weights[mu] * x[mu][i];
+      }
+    }
+    return out;
+  }
+
+  /** {@code E = -β⁻¹ ln Σ e^(β x·ξ) + ½ ξᵀξ + β⁻¹ ln P + ½ M²} in float64. */
+  static double energy(float[][] x, float[] xi, double beta) {
+    double max = Double.NEGATIVE_INFINITY;
+    double m2 = 0;
+    double[] s = new double[x.length];
+    for (int mu = 0; mu < x.length; mu++) {
+      double sq = 0;
+      for (int i = 0; i < xi.length; i++) {
+        s[mu] += beta * x[mu][i] * xi[i];
+        sq += (double) x[mu][i] * x[mu][i];
+      }
+      m2 = Math.max(m2, sq);
+      max = Math.max(max, s[mu]);
+    }
+    double sum = 0;
+    for (double v : s) {
+      sum += Math.exp(v - max);
+    }
+    double half = 0;
+    for (float v : xi) {
+      half += 0.5 * v * v;
+    }
+    return -(max + Math.log(sum)) / beta + half + Math.log(x.length) / beta + 0.5 * m2;
+  }
+
+  @Test
+  void oneStepIsTheAttentionFormula() {
+    Random rnd = new Random(1);
+    int n = 37;
+    float[][] x = random(rnd, 53, n, 0.5f);
+    float beta = 0.8f;
+    ModernHopfieldMemory m = ModernHopfieldMemory.softmax(n, beta);
+    m.store(x);
+    float[][] cues = random(rnd, 9, n, 0.5f);
+    List<RecallResult> rs = m.retrieveAll(cues, m.defaultRecallOptions().withTopK(3));
+    for (int c = 0; c < cues.length; c++) {
+      double[] w = new double[x.length];
+      double[] ref = attention(x, cues[c], beta, w);
+      RecallResult r = rs.get(c);
+      assertEquals(1, r.steps());
+      for (int i = 0; i < n; i++) {
+        assertEquals(ref[i], r.state()[i], 1e-5, "query " + c + " value " + i);
+      }
+      assertEquals(energy(x, r.state(), beta), r.energy(), 1e-4 * (1 + Math.abs(r.energy())));
+      assertEquals(3, r.matches().size());
+      int best = 0;
+      for (int mu = 1; mu < w.length; mu++) {
+        best = w[mu] > w[best] ? mu : best;
+      }
+      assertEquals(best, r.matches().get(0).index());
+      for (RecallResult.Match match : r.matches()) {
+        assertEquals(w[match.index()], match.weight(), 1e-5);
+      }
+    }
+  }
+
+  @Test
+  void smallBetaGivesTheMeanOfThePatterns() {
+    Random rnd = new Random(2);
+    int n = 64;
+    float[][] x = pm1(rnd, 40, n);
+    ModernHopfieldMemory m = ModernHopfieldMemory.softmax(n, 1e-6f);
+    m.store(x);
+    float[] cue = flip(rnd, x[5], 10);
+    float[] state = m.retrieve(cue).state();
+    for (int i = 0; i < n; i++) {
+      double mean = 0;
+      for (float[] r : x) {
+        mean += r[i] / x.length;
+      }
+      assertEquals(mean, state[i], 1e-4, "value " + i);
+    }
+  }
+
+  @Test
+  void largeBetaGivesTheNearestPattern() {
+    Random rnd = new Random(3);
+    int n = 128;
+    float[][] x = pm1(rnd, 500, n);
+    ModernHopfieldMemory m = ModernHopfieldMemory.softmax(n, 50f);
+    m.store(x);
+    for (int k = 0; k < 20; k++) {
+      int target = rnd.nextInt(x.length);
+      RecallResult r = m.retrieve(flip(rnd, x[target], 25));
+      assertArrayEquals(x[target], r.state(), "pattern " + target);
+      assertEquals(target, r.matches().get(0).index());
+      assertEquals(1f, r.matches().get(0).weight(), 0f);
+    }
+  }
+
+  @Test
+  void energyNeverRises() {
+    Random rnd = new Random(4);
+    int n = 24;
+    float[][] x = random(rnd, 30, n, 1f);
+    for (float beta : new float[] {0.05f, 0.3f, 1f, 4f}) {
+      ModernHopfieldMemory m = ModernHopfieldMemory.softmax(n, beta);
+      m.store(x);
+      List<List<Float>> trace = new ArrayList<>();
+      float[][] cues = random(rnd, 12, n, 2f);
+      for (int c = 0; c < cues.length; c++) {
+        trace.add(new ArrayList<>());
+      }
+      RecallOptions o =
+          m.defaultRecallOptions()
+              .withMaxIterations(25)
+              .withStepListener(
+                  (q, it, e, conv, change) -> {
+                    synchronized (trace) {
+                      if (it == 1) {
+                        trace.get(q).add(e - change);
+                      }
+                      trace.get(q).add(e);
+                    }
+                  });
+      m.retrieveAll(cues, o);
+      for (int c = 0; c < cues.length; c++) {
+        List<Float> es = trace.get(c);
+        assertTrue(es.size() >= 2);
+        // the cue's energy is the float64 formula's
+        assertEquals(energy(x, cues[c], beta), es.get(0), 1e-4 * (1 + Math.abs(es.get(0))));
+        for (int t = 1; t < es.size(); t++) {
+          float before = es.get(t - 1);
+          float after = es.get(t);
+          // float32 rounding of E (about 1e-7 of its size) is the only allowed rise
+          assertTrue(
+              after <= before + 2e-6f * (1 + Math.abs(before)),
+              "β=" + beta + " query " + c + " step " + t + ": " + before + " -> " + after);
+          assertTrue(after >= -1e-4f * (1 + Math.abs(before)), "E >= 0");
+        }
+      }
+    }
+  }
+
+  @Test
+  void storeAppendsAndRemoveForgets() {
+    Random rnd = new Random(5);
+    int n = 50;
+    float[][] a = pm1(rnd, 6, n);
+    float[][] b = pm1(rnd, 4, n);
+    ModernHopfieldMemory m = ModernHopfieldMemory.softmax(n, 2f);
+    assertEquals(0, m.store(a));
+    assertEquals(6, m.store(b));
+    assertEquals(10, m.size());
+    assertArrayEquals(b[2], m.pattern(8));
+    RecallResult r = m.retrieve(flip(rnd, b[2], 5));
+    assertEquals(8, r.matches().get(0).index());
+    assertArrayEquals(b[2], r.state());
+
+    // one call with all ten gives the same bits
+    ModernHopfieldMemory once = ModernHopfieldMemory.softmax(n, 2f);
+    float[][] all = new float[10][];
+    System.arraycopy(a, 0, all, 0, 6);
+    System.arraycopy(b, 0, all, 6, 4);
+    once.store(all);
+    float[] cue = flip(rnd, a[1], 7);
+    assertArrayEquals(once.retrieve(cue).state(), m.retrieve(cue).state());
+
+    assertArrayEquals(a[3], m.remove(3));
+    assertEquals(9, m.size());
+    assertArrayEquals(a[4], m.pattern(3)); // later patterns move up
+    RecallResult after = m.retrieve(a[3]);
+    assertTrue(
+        after.matches().get(0).index() != 3 || !java.util.Arrays.equals(after.state(), a[3]));
+    assertFalse(java.util.Arrays.equals(a[3], after.state()), "the removed pattern is forgotten");
+    RecallResult moved = m.retrieve(flip(rnd, b[2], 5));
+    assertEquals(7, moved.matches().get(0).index());
+    assertThrows(IllegalArgumentException.class, () -> m.remove(9));
+    assertThrows(IllegalArgumentException.class, () -> m.remove(-1));
+    while (m.size() > 0) {
+      m.remove(m.size() - 1);
+    }
+    assertEquals(0.0, m.maxNorm());
+    IllegalArgumentException e =
+        assertThrows(IllegalArgumentException.class, () -> m.retrieve(cue));
+    assertTrue(e.getMessage().contains("no patterns"), e.getMessage());
+  }
+
+  @Test
+  void maxNormFollowsStoreAndRemove() {
+    ModernHopfieldMemory m = ModernHopfieldMemory.softmax(2, 1f);
+    m.store(new float[][] {{3, 4}, {1, 0}});
+    assertEquals(5.0, m.maxNorm(), 0);
+    m.remove(0);
+    assertEquals(1.0, m.maxNorm(), 0);
+    // E at a stored pattern alone: -1 + ½ + 0 + ½ = 0
+    assertEquals(0f, m.energy(new float[] {1, 0}), 1e-6f);
+  }
+
+  @Test
+  void extremeInverseTemperatureGivesNoNaN() {
+    Random rnd = new Random(6);
+    int n = 256;
+    float[][] x = pm1(rnd, 300, n);
+    for (float[] r : x) {
+      for (int i = 0; i < n; i++) {
+        r[i] *= 100f; // dot products up to 2.56e6; β times them up to 2.56e10
+      }
+    }
+    ModernHopfieldMemory m = ModernHopfieldMemory.softmax(n, 1e4f);
+    m.store(x);
+    for (int k = 0; k < 10; k++) {
+      int target = rnd.nextInt(x.length);
+      RecallResult r = m.retrieve(flip(rnd, x[target], 60), m.defaultRecallOptions().withTopK(2));
+      assertArrayEquals(x[target], r.state());
+      assertTrue(Float.isFinite(r.energy()), "energy " + r.energy());
+      assertEquals(1f, r.matches().get(0).weight());
+      assertEquals(0f, r.matches().get(1).weight());
+    }
+    // β s beyond float32: a clear error, not NaN
+    ModernHopfieldMemory hot = ModernHopfieldMemory.softmax(n, 1e35f);
+    hot.store(x);
+    IllegalArgumentException e =
+        assertThrows(IllegalArgumentException.class, () -> hot.retrieve(x[0]));
+    assertTrue(e.getMessage().contains("overflowed float32"), e.getMessage());
+  }
+
+  @Test
+  void aQueryGetsTheSameResultAloneAndInABatch() {
+    Random rnd = new Random(7);
+    int n = 30;
+    ModernHopfieldMemory m = ModernHopfieldMemory.softmax(n, 0.7f);
+    m.store(random(rnd, 5000, n, 1f));
+    float[][] cues = random(rnd, 300, n, 1f);
+    RecallOptions o = m.defaultRecallOptions().withMaxIterations(3).withTopK(2);
+    List<RecallResult> batch = m.retrieveAll(cues, o);
+    for (int c : new int[] {0, 131, 299}) {
+      RecallResult alone = m.retrieve(cues[c], o);
+      assertArrayEquals(batch.get(c).state(), alone.state());
+      assertEquals(batch.get(c).energy(), alone.energy());
+      assertEquals(batch.get(c).matches(), alone.matches());
+    }
+  }
+
+  @Test
+  void stateToleranceStopsContinuousRetrieval() {
+    Random rnd = new Random(8);
+    int n = 40;
+    ModernHopfieldMemory m = ModernHopfieldMemory.softmax(n, 0.5f);
+    m.store(pm1(rnd, 10, n));
+    RecallResult r =
+        m.retrieve(
+            flip(rnd, m.pattern(2), 4),
+            m.defaultRecallOptions().withMaxIterations(100).withStateTolerance(1e-4));
+    assertTrue(r.converged());
+    assertTrue(r.steps() < 100, "steps " + r.steps());
+  }
+
+  @Test
+  void badInputIsRejectedAndChangesNothing() {
+    ModernHopfieldMemory m = ModernHopfieldMemory.softmax(3, 1f);
+    m.store(new float[][] {{1, 2, 3}});
+    assertThrows(
+        IllegalArgumentException.class,
+        () -> m.store(new float[][] {{1, 1, 1}, {1, Float.NaN, 1}}));
+    assertThrows(IllegalArgumentException.class, () -> m.store(new float[][] {{1, 1}}));
+    assertThrows(IllegalArgumentException.class, () -> m.store(new float[][] {{3e19f, 3e19f, 0}}));
+    assertEquals(1, m.size());
+    assertThrows(IllegalArgumentException.class, () -> m.retrieve(new float[] {1, 2}));
+    assertThrows(
+        IllegalArgumentException.class,
+        () -> m.retrieve(new float[] {1, Float.POSITIVE_INFINITY, 2}));
+    assertThrows(
+        IllegalArgumentException.class,
+        () ->
+            m.retrieve(
+                new float[] {1, 2, 3}, RecallOptions.defaults().withDynamics(Dynamics.DEFAULT)));
+    assertThrows(IllegalArgumentException.class, () -> ModernHopfieldMemory.softmax(3, Float.NaN));
+    assertThrows(IllegalArgumentException.class, () -> ModernHopfieldMemory.softmax(3, 0f));
+    assertThrows(IllegalArgumentException.class, () -> ModernHopfieldMemory.softmax(0));
+    assertThrows(IllegalArgumentException.class, () -> ModernHopfieldMemory.polynomial(3, 1));
+    assertThrows(
+        IllegalArgumentException.class,
+        () -> ModernHopfieldMemory.of(3, Separation.POLYNOMIAL, 1f, 3));
+    assertThrows(
+        IllegalArgumentException.class,
+        () -> ModernHopfieldMemory.of(3, Separation.SOFTMAX, 1f, 3));
+    IllegalArgumentException e =
+        assertThrows(
+            IllegalArgumentException.class,
+            () -> m.setSeparation(Separation.POLYNOMIAL, Float.NaN, 3));
+    assertTrue(e.getMessage().contains("±1"), e.getMessage());
+    assertEquals(Separation.SOFTMAX, m.separation());
+    assertEquals("modern", m.kind());
+  }
+}
