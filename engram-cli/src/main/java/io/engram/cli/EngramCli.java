@@ -229,11 +229,7 @@ public final class EngramCli implements Runnable {
     String first = args.length > 0 ? args[0] : "";
     boolean alone =
         Commands.ALL.containsKey(first) && !first.equals("help") && !first.equals("completion");
-    for (Map.Entry<String, Supplier<Object>> c : Commands.ALL.entrySet()) {
-      if (!alone || c.getKey().equals(first)) {
-        cl.addSubcommand(c.getKey(), c.getValue().get());
-      }
-    }
+    addSubcommands(cl, alone ? first : null);
     HelpLayout.install(cl);
     cl.setOut(out);
     cl.setErr(err);
@@ -275,6 +271,22 @@ public final class EngramCli implements Runnable {
       err.println("engram: " + Memory.advice());
       err.flush();
       return 1;
+    }
+  }
+
+  /** The command line with every subcommand (as the help and completion see it). */
+  static CommandLine withAllSubcommands() {
+    CommandLine cl = new CommandLine(new EngramCli());
+    addSubcommands(cl, null);
+    return cl;
+  }
+
+  /** Adds the subcommand named {@code only}, or all of them when it is null. */
+  private static void addSubcommands(CommandLine cl, String only) {
+    for (Map.Entry<String, Supplier<Object>> c : Commands.ALL.entrySet()) {
+      if (only == null || c.getKey().equals(only)) {
+        cl.addSubcommand(c.getKey(), c.getValue().get());
+      }
     }
   }
 

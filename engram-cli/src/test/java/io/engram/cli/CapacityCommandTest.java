@@ -136,6 +136,67 @@ class CapacityCommandTest {
   }
 
   @Test
+  void storkeyAndPseudoInverseAreMeasuredWithTheirCapacities() throws IOException {
+    // Storkey at N = 100: about 1.00 stable at P = 20, 0.35 at P = 60 (issue 11's figures)
+    ToolRun.Result r =
+        ToolRun.run(
+            args(
+                "capacity",
+                "--rule",
+                "storkey",
+                "--neurons",
+                "100",
+                "--patterns",
+                "20,60",
+                "--trials",
+                "20",
+                "--flip",
+                "0",
+                "--seed",
+                "3",
+                "--json",
+                "@s.json",
+                "-q"));
+    assertEquals(0, r.status(), r::toString);
+    @SuppressWarnings("unchecked")
+    Map<String, Object> s =
+        (Map<String, Object>) Json.parse(Files.readString(dir.resolve("s.json")));
+    assertEquals("storkey", s.get("rule"));
+    List<?> sp = (List<?>) s.get("points");
+    double low = ((Number) ((Map<?, ?>) sp.get(0)).get("stable_fraction")).doubleValue();
+    double high = ((Number) ((Map<?, ?>) sp.get(1)).get("stable_fraction")).doubleValue();
+    assertTrue(low > 0.95 && high > 0.15 && high < 0.6, low + " at P = 20, " + high + " at 60");
+    assertTrue(Files.readString(dir.resolve("s.json")).contains("\"storkey\""), "its capacity");
+
+    // pseudo-inverse: every pattern a fixed point at P = 0.8 N
+    r =
+        ToolRun.run(
+            args(
+                "capacity",
+                "--rule",
+                "pseudo-inverse",
+                "--neurons",
+                "100",
+                "--patterns",
+                "40,80",
+                "--trials",
+                "4",
+                "--flip",
+                "0",
+                "--json",
+                "@p.json",
+                "-q"));
+    assertEquals(0, r.status(), r::toString);
+    @SuppressWarnings("unchecked")
+    Map<String, Object> p =
+        (Map<String, Object>) Json.parse(Files.readString(dir.resolve("p.json")));
+    assertEquals("pseudo-inverse", p.get("rule"));
+    for (Object o : (List<?>) p.get("points")) {
+      assertEquals(1.0, ((Number) ((Map<?, ?>) o).get("stable_fraction")).doubleValue(), 0);
+    }
+  }
+
+  @Test
   void defaultLoadsFollowN() {
     assertArrayEquals(
         new int[] {20, 40, 60, 80, 100, 120, 140, 160, 180, 200, 250, 300, 370, 610},
@@ -202,11 +263,19 @@ class CapacityCommandTest {
         "--trials must be in 1..100000, got 0",
         cat(out, "capacity", "--neurons", "9", "--trials", "0"));
     fails(
-        "--rule storkey is not available in this build",
-        cat(out, "capacity", "--neurons", "9", "--rule", "storkey"));
+        "--subtract-mean applies to the Hebbian rules, not to --rule storkey",
+        cat(out, "capacity", "--neurons", "9", "--rule", "storkey", "--subtract-mean", "false"));
     fails(
-        "--rule pseudo-inverse is not available in this build",
-        cat(out, "capacity", "--neurons", "9", "--rule", "pseudo-inverse"));
+        "--subtract-mean applies to the Hebbian rules, not to --rule pseudo-inverse",
+        cat(
+            out,
+            "capacity",
+            "--neurons",
+            "9",
+            "--rule",
+            "pseudo-inverse",
+            "--subtract-mean",
+            "true"));
     fails(
         "--memory modern is not available in this build",
         cat(out, "capacity", "--neurons", "9", "--memory", "modern", "--beta", "2"));
@@ -336,7 +405,9 @@ class CapacityCommandTest {
           r.out());
     }
     BufferedImage png = ImageIO.read(dir.resolve("cmp.png").toFile());
-    assertTrue(png.getHeight() > png.getWidth(), "a row per letter");
+    // a row per letter, a column for the stored letter, the cue and each memory
+    int columns = 2 + LabMemories.compareColumns().size();
+    assertTrue(png.getHeight() >= 6 * 96 && png.getWidth() >= columns * 96, png.toString());
     try (var files = Files.list(dir.resolve("letters"))) {
       assertEquals(
           List.of("01-E.png", "02-F.png", "03-H.png", "04-L.png", "05-T.png", "06-I.png"),

@@ -146,7 +146,7 @@ class HelpTest {
         assertTrue(c.startsWith("engram "), c);
         String[] args = c.substring("engram ".length()).split(" +");
         try {
-          new CommandLine(new EngramCli()).parseArgs(args);
+          EngramCli.withAllSubcommands().parseArgs(args);
         } catch (CommandLine.ParameterException e) {
           fail("example does not parse: " + c + ": " + e.getMessage());
         }

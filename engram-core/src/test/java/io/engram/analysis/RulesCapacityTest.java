@@ -45,13 +45,18 @@ class RulesCapacityTest {
     }
   }
 
-  /** Every stored pattern is an exact fixed point of the pseudo-inverse rule for P &lt; N. */
+  /**
+   * Every stored pattern is an exact fixed point of the pseudo-inverse rule for P &lt; N, while the
+   * margin {@code 1 - P_ii} left by the zeroed diagonal is above float32 resolution: up to P = 0.9
+   * N here (at P = 99, N = 100 the largest {@code P_ii} is about 1 - 10⁻⁶ and recall in float32
+   * keeps about 70% of the patterns; see CAPACITY.md).
+   */
   @Test
   void pseudoInverseFixedPointsUpToN() {
     int n = 100;
     List<CapacityPoint> points =
         CapacitySweep.builder(pseudoInverse(), n)
-            .loads(10, 30, 50, 70, 90, 99)
+            .loads(10, 30, 50, 70, 90)
             .trials(6)
             .flip(0)
             .maxIterations(1)
