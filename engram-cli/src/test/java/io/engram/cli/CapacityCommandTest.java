@@ -277,8 +277,8 @@ class CapacityCommandTest {
             "--subtract-mean",
             "true"));
     fails(
-        "--memory modern is not available in this build",
-        cat(out, "capacity", "--neurons", "9", "--memory", "modern", "--beta", "2"));
+        "--beta must be a finite number > 0, got -1.0",
+        cat(out, "capacity", "--neurons", "9", "--memory", "modern", "--beta", "-1"));
     fails(
         "--rule must be one of hebbian, anti-hebbian",
         cat(out, "capacity", "--neurons", "9", "--rule", "hopf"));
