@@ -15,6 +15,7 @@ import java.util.Map;
 import java.util.function.Function;
 import java.util.function.ToDoubleFunction;
 import org.jfree.chart.JFreeChart;
+import org.jfree.chart.annotations.XYTextAnnotation;
 import org.jfree.chart.axis.LogAxis;
 import org.jfree.chart.axis.NumberAxis;
 import org.jfree.chart.axis.NumberTickUnit;
@@ -104,12 +105,33 @@ final class CapacityChart {
         maxX = Math.max(maxX, at.applyAsDouble(p));
       }
     }
-    double right = maxX * 1.04;
-    NumberAxis x = new NumberAxis(byCount ? "patterns stored P (N = " + n + ")" : "load P / N");
-    if (byCount && maxX <= 40) {
-      x.setStandardTickUnits(NumberAxis.createIntegerTickUnits());
+    double minX = Double.POSITIVE_INFINITY;
+    for (Curve c : curves) {
+      for (CapacityPoint p : c.points()) {
+        minX = Math.min(minX, at.applyAsDouble(p));
+      }
     }
-    x.setRange(0, right);
+    double right = maxX * 1.04;
+    String label = byCount ? "patterns stored P (N = " + n + ")" : "load P / N";
+    // loads spread over many octaves (modern memory: 0.5 N to 256 N) read on a log axis
+    boolean logX = minX > 0 && maxX / minX >= 32;
+    org.jfree.chart.axis.ValueAxis x;
+    if (logX) {
+      LogAxis lx = new LogAxis(label + " (log scale)");
+      lx.setBase(2);
+      lx.setTickUnit(new NumberTickUnit(1)); // one tick per octave
+      lx.setNumberFormatOverride(new java.text.DecimalFormat("0.###"));
+      lx.setRange(minX / 1.3, maxX * 1.3);
+      right = maxX * 1.3;
+      x = lx;
+    } else {
+      NumberAxis nx = new NumberAxis(label);
+      if (byCount && maxX <= 40) {
+        nx.setStandardTickUnits(NumberAxis.createIntegerTickUnits());
+      }
+      nx.setRange(0, right);
+      x = nx;
+    }
     CombinedDomainXYPlot plot = new CombinedDomainXYPlot(x);
     plot.setGap(12);
 
@@ -131,7 +153,8 @@ final class CapacityChart {
       if (load <= right) {
         // labels staggered down the panel, so that neighbouring lines do not overwrite them
         recall.addDomainMarker(
-            marker(load, CapacityReport.names(e.getKey())[1], 90 + 22 * shown++));
+            marker(
+                load, CapacityReport.names(e.getKey())[1], 90 + 22 * shown++, load > 0.8 * right));
       }
     }
 
@@ -148,6 +171,23 @@ final class CapacityChart {
             true,
             2,
             at);
+    boolean anyError = false;
+    for (Curve c : curves) {
+      for (CapacityPoint p : c.points()) {
+        anyError |= p.oneStepError().mean() > 0;
+      }
+    }
+    if (!anyError) {
+      // a log axis cannot show zeros: say so instead of leaving the panel blank
+      XYTextAnnotation none =
+          new XYTextAnnotation(
+              "0 at every load: one step never flips a bit",
+              logX ? Math.sqrt(minX * maxX) : right / 2,
+              1e-3);
+      none.setFont(new Font(Font.SANS_SERIF, Font.PLAIN, 13));
+      none.setPaint(THEORY);
+      error.addAnnotation(none);
+    }
     if (hebbianTheory) {
       XYSeries limit = new XYSeries("theory: ½ erfc(√(N/2P)), N → ∞");
       XYSeries exact = new XYSeries("theory: exact tail at N = " + n);
@@ -196,7 +236,7 @@ final class CapacityChart {
         ags.add(right, 0.0);
       }
       addTheory(overlap, List.of(ags));
-      overlap.addDomainMarker(marker(ac, "", 0));
+      overlap.addDomainMarker(marker(ac, "", 0, false));
     }
 
     plot.add(recall, 3);
@@ -289,7 +329,11 @@ final class CapacityChart {
     p.setRenderer(1, r);
   }
 
-  private static ValueMarker marker(double load, String label, double labelTop) {
+  /**
+   * A dotted vertical line at {@code load}, its label {@code labelTop} pixels down the panel, to
+   * the right of the line (or to its left near the panel's right edge, where it would be cut).
+   */
+  private static ValueMarker marker(double load, String label, double labelTop, boolean labelLeft) {
     ValueMarker m =
         new ValueMarker(
             load,
@@ -301,9 +345,15 @@ final class CapacityChart {
       m.setLabelFont(new Font(Font.SANS_SERIF, Font.PLAIN, 11));
       m.setLabelPaint(THEORY);
       m.setLabelBackgroundColor(new Color(255, 255, 255, 0));
-      m.setLabelAnchor(RectangleAnchor.TOP_RIGHT);
-      m.setLabelTextAnchor(TextAnchor.TOP_LEFT);
-      m.setLabelOffset(new RectangleInsets(labelTop, 3, 0, 0));
+      if (labelLeft) {
+        m.setLabelAnchor(RectangleAnchor.TOP_LEFT);
+        m.setLabelTextAnchor(TextAnchor.TOP_RIGHT);
+        m.setLabelOffset(new RectangleInsets(labelTop, 0, 0, 3));
+      } else {
+        m.setLabelAnchor(RectangleAnchor.TOP_RIGHT);
+        m.setLabelTextAnchor(TextAnchor.TOP_LEFT);
+        m.setLabelOffset(new RectangleInsets(labelTop, 3, 0, 0));
+      }
     }
     return m;
   }
