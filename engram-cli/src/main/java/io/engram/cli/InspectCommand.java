@@ -1,5 +1,6 @@
 package io.engram.cli;
 
+import io.engram.analysis.CapacityTheory;
 import io.engram.analysis.HopfieldAnalyzer;
 import io.engram.internal.Json;
 import io.engram.io.ModelFile;
@@ -117,8 +118,25 @@ final class InspectCommand implements Callable<Integer> {
     r.put("training_calls", net.history().size());
     r.put("weights", net.weights().representation().id());
     r.put("weights_bytes", net.weights().memoryBytes());
-    r.put("capacity_estimate", net.storageCapacity());
-    r.put("capacity_usage", (double) net.storedPatterns() / net.storageCapacity());
+    // the capacity of the rule that trained the network last (Hebb's 0.14 N says nothing about
+    // the pseudo-inverse, which holds up to N independent patterns)
+    String rule =
+        net.history().isEmpty() ? "hebbian" : net.history().get(net.history().size() - 1).rule();
+    long capacity =
+        switch (rule) {
+          case "pseudo-inverse" -> n;
+          case "storkey" -> Math.round(CapacityTheory.storkey(n));
+          default -> net.storageCapacity();
+        };
+    r.put("capacity_estimate", capacity);
+    r.put(
+        "capacity_basis",
+        switch (rule) {
+          case "pseudo-inverse" -> "N: every linearly independent pattern is a fixed point";
+          case "storkey" -> "N / sqrt(2 ln N) (Storkey)";
+          default -> "0.14 N, the Hebbian rule on random patterns";
+        });
+    r.put("capacity_usage", capacity == 0 ? 0.0 : (double) net.storedPatterns() / capacity);
     double sym = HopfieldAnalyzer.symmetryError(net.weights());
     r.put("symmetry_error", Double.isNaN(sym) ? null : (Object) sym);
     Weights w = net.weights();
@@ -194,8 +212,9 @@ final class InspectCommand implements Callable<Integer> {
         bytes(((Number) r.get("weights_bytes")).longValue()));
     out.printf(
         Locale.ROOT,
-        "capacity           about %d patterns (0.14 N); usage %.0f%%%n",
+        "capacity           about %d patterns (%s); usage %.0f%%%n",
         r.get("capacity_estimate"),
+        r.get("capacity_basis"),
         100 * ((Number) r.get("capacity_usage")).doubleValue());
     Object sym = r.get("symmetry_error");
     out.printf(

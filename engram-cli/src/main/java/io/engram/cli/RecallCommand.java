@@ -281,12 +281,13 @@ final class RecallCommand implements Callable<Integer> {
           .getOut()
           .printf(
               Locale.ROOT,
-              "recalled %d quer%s of N = %d: %d converged within %d steps; states written to %s%n",
+              "recalled %d quer%s of N = %d: %d converged within %d step%s; states written to %s%n",
               q.length,
               q.length == 1 ? "y" : "ies",
               n,
               converged,
               opts.maxIterations(),
+              opts.maxIterations() == 1 ? "" : "s",
               out);
     }
     return 0;

@@ -160,12 +160,22 @@ class TrainRulesTest {
     @SuppressWarnings("unchecked")
     Map<String, Object> call = (Map<String, Object>) ((List<Object>) j.get("history")).get(0);
     assertEquals("pseudo-inverse", call.get("rule"));
+    // the capacity is the rule's: up to N independent patterns, not Hebb's 0.14 N
+    assertEquals((long) N, j.get("capacity_estimate"));
+    assertTrue(o.contains("capacity           about " + N + " patterns (N: every"), o);
 
     for (String rule : new String[] {"pseudo-inverse", "storkey"}) {
       Path model = tmp.resolve(rule + ".npz");
       Path w = tmp.resolve(rule + "-W.npy");
       ok("train", "--patterns", a.toString(), "--rule", rule, "--out", model.toString(), "-q");
       ok("export", "--model", model.toString(), "--weights", w.toString());
+      @SuppressWarnings("unchecked")
+      Map<String, Object> described =
+          (Map<String, Object>) Json.parse(ok("inspect", model.toString(), "--json").out());
+      assertEquals(
+          rule.equals("storkey") ? Math.round(N / Math.sqrt(2 * Math.log(N))) : (long) N,
+          described.get("capacity_estimate"),
+          rule);
       NdArray exported = Npy.read(w);
       assertArrayEquals(new int[] {N, N}, exported.shape());
       assertArrayEquals(weights(model), exported.toFloatArray(), rule);
