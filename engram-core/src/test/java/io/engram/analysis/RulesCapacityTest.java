@@ -48,8 +48,9 @@ class RulesCapacityTest {
   /**
    * Every stored pattern is an exact fixed point of the pseudo-inverse rule for P &lt; N, while the
    * margin {@code 1 - P_ii} left by the zeroed diagonal is above float32 resolution: up to P = 0.9
-   * N here (at P = 99, N = 100 the largest {@code P_ii} is about 1 - 10⁻⁶ and recall in float32
-   * keeps about 70% of the patterns; see CAPACITY.md).
+   * N at N = 100 and 0.99 N at N = 400 (at P = 99, N = 100 the largest {@code P_ii} is about 1 -
+   * 10⁻⁶ and recall in float32 keeps about 70% of the patterns; at P = N - 1 the default rank
+   * tolerance also drops the Gram matrix's smallest eigenvalues; see CAPACITY.md).
    */
   @Test
   void pseudoInverseFixedPointsUpToN() {
@@ -66,6 +67,18 @@ class RulesCapacityTest {
     for (CapacityPoint pt : points) {
       assertEquals(1, pt.stableFraction().mean(), "P = " + pt.patterns());
       assertEquals(0, pt.oneStepError().mean(), "P = " + pt.patterns());
+    }
+    // and at 0.99 N of a larger network, where the margins are about 1/100
+    for (CapacityPoint pt :
+        CapacitySweep.builder(pseudoInverse(), 400)
+            .loads(396)
+            .trials(2)
+            .flip(0)
+            .maxIterations(1)
+            .seed(24)
+            .build()
+            .run()) {
+      assertEquals(1, pt.stableFraction().mean(), "N = 400, P = " + pt.patterns());
     }
     // far below N the basins are wide: cues with 10% noise come back
     CapacityPoint low =
