@@ -26,6 +26,8 @@ public final class DrawnImages {
   private DrawnImages() {}
 
   /** Image k, {@code size x size}, 8-bit gray. */
+  // java.desktop is read by the tests only (engram.core.testReads), never by the module
+  @SuppressWarnings("exports")
   public static BufferedImage image(int k, int size) {
     BufferedImage img = new BufferedImage(size, size, BufferedImage.TYPE_BYTE_GRAY);
     Graphics2D g = img.createGraphics();
