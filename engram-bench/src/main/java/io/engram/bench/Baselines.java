@@ -7,6 +7,7 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 
@@ -80,6 +81,17 @@ final class Baselines {
       r[1] = r[0];
     }
     return r;
+  }
+
+  /** The JSON object {@code key} of a baseline's answer, its values as doubles. */
+  static Map<String, Double> numbers(Map<String, Object> answer, String key) {
+    @SuppressWarnings("unchecked")
+    Map<String, Object> m = (Map<String, Object>) answer.get(key);
+    Map<String, Double> out = new HashMap<>();
+    for (Map.Entry<String, Object> e : m.entrySet()) {
+      out.put(e.getKey(), ((Number) e.getValue()).doubleValue());
+    }
+    return out;
   }
 
   /** {@code /proc/loadavg}, or "unknown". */

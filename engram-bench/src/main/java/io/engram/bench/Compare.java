@@ -199,13 +199,7 @@ public final class Compare {
               "engram.bench.script",
               "engram-bench/src/main/python/numpy_baseline.py",
               Integer.toString(reps));
-      @SuppressWarnings("unchecked")
-      Map<String, Object> secs = (Map<String, Object>) res.get("seconds");
-      Map<String, Double> m = new java.util.HashMap<>();
-      for (Map.Entry<String, Object> e : secs.entrySet()) {
-        m.put(e.getKey(), ((Number) e.getValue()).doubleValue());
-      }
-      np = m;
+      np = Baselines.numbers(res, "seconds");
       @SuppressWarnings("unchecked")
       Map<String, Object> bl = (Map<String, Object>) res.get("openblas");
       blas = bl;

@@ -149,20 +149,8 @@ public final class ModernBench {
               "engram.bench.modernScript",
               "engram-bench/src/main/python/modern_baseline.py",
               Integer.toString(reps));
-      @SuppressWarnings("unchecked")
-      Map<String, Object> secs = (Map<String, Object>) res.get("seconds");
-      Map<String, Double> m = new java.util.HashMap<>();
-      for (Map.Entry<String, Object> e : secs.entrySet()) {
-        m.put(e.getKey(), ((Number) e.getValue()).doubleValue());
-      }
-      np = m;
-      @SuppressWarnings("unchecked")
-      Map<String, Object> cpu = (Map<String, Object>) res.get("cpu_seconds");
-      Map<String, Double> mc = new java.util.HashMap<>();
-      for (Map.Entry<String, Object> e : cpu.entrySet()) {
-        mc.put(e.getKey(), ((Number) e.getValue()).doubleValue());
-      }
-      npCpu = mc;
+      np = Baselines.numbers(res, "seconds");
+      npCpu = Baselines.numbers(res, "cpu_seconds");
       blas = res.get("openblas");
     }
     say("- numpy/OpenBLAS: `" + blas + "`");
