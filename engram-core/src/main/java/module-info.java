@@ -23,6 +23,7 @@ module io.engram.core {
   exports io.engram.analysis;
   exports io.engram.io;
   exports io.engram.learning;
+  exports io.engram.memory;
   exports io.engram.network;
   exports io.engram.weights;
   exports io.engram.internal to

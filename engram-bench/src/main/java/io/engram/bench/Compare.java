@@ -1,6 +1,5 @@
 package io.engram.bench;
 
-import io.engram.internal.Json;
 import io.engram.kernels.Kernels;
 import io.engram.learning.HebbianTrainer;
 import io.engram.learning.PatternBlock;
@@ -10,11 +9,6 @@ import io.engram.network.RecallOptions;
 import io.engram.network.RecallResult;
 import io.engram.weights.Weights;
 import io.engram.weights.WeightsMode;
-import java.io.IOException;
-import java.io.InputStream;
-import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
-import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
@@ -68,7 +62,7 @@ public final class Compare {
     say("");
     say(
         "- load before: `"
-            + loadavg()
+            + Baselines.loadavg()
             + "`, "
             + Runtime.getRuntime().availableProcessors()
             + " CPUs");
@@ -96,7 +90,11 @@ public final class Compare {
             threads,
             bw));
     // the C reference (compare.sh compiles src/main/c/fma_peak.c), run right after the Java probe
-    double[] c = cFmaPeak(System.getProperty("engram.bench.fmaPeakBinary"), threads);
+    String cBinary = System.getProperty("engram.bench.fmaPeakBinary");
+    if (cBinary == null) {
+      say("- C FMA reference: not run (compare.sh builds it with gcc)");
+    }
+    double[] c = cBinary == null ? null : Baselines.fmaPeak(cBinary, threads);
     if (c != null) {
       say(
           String.format(
@@ -195,14 +193,13 @@ public final class Compare {
     Map<String, Double> np = Map.of();
     Map<String, Object> blas = Map.of();
     if (numpy) {
-      Map<String, Object> res = numpy(python, reps);
-      @SuppressWarnings("unchecked")
-      Map<String, Object> secs = (Map<String, Object>) res.get("seconds");
-      Map<String, Double> m = new java.util.HashMap<>();
-      for (Map.Entry<String, Object> e : secs.entrySet()) {
-        m.put(e.getKey(), ((Number) e.getValue()).doubleValue());
-      }
-      np = m;
+      Map<String, Object> res =
+          Baselines.numpy(
+              python,
+              "engram.bench.script",
+              "engram-bench/src/main/python/numpy_baseline.py",
+              Integer.toString(reps));
+      np = Baselines.numbers(res, "seconds");
       @SuppressWarnings("unchecked")
       Map<String, Object> bl = (Map<String, Object>) res.get("openblas");
       blas = bl;
@@ -237,47 +234,7 @@ public final class Compare {
       scale(rnd);
     }
     say("");
-    say("- load after: `" + loadavg() + "`");
-  }
-
-  /**
-   * Runs the C FMA-peak program with 1 and {@code threads} threads: {512-bit 1 thread, 512-bit all
-   * threads, 256-bit 1 thread, clock GHz}, or null when no binary was given.
-   */
-  private static double[] cFmaPeak(String binary, int threads)
-      throws IOException, InterruptedException {
-    if (binary == null) {
-      say("- C FMA reference: not run (compare.sh builds it with gcc)");
-      return null;
-    }
-    Process proc =
-        new ProcessBuilder(binary, "1", Integer.toString(threads))
-            .redirectError(ProcessBuilder.Redirect.INHERIT)
-            .start();
-    String out;
-    try (InputStream in = proc.getInputStream()) {
-      out = new String(in.readAllBytes(), StandardCharsets.UTF_8);
-    }
-    if (proc.waitFor() != 0) {
-      throw new IOException("fma_peak failed: " + out);
-    }
-    double[] r = new double[4];
-    for (String line : out.split("\n")) {
-      String v = line.substring(line.lastIndexOf('=') + 1).trim();
-      if (line.startsWith("fma512 threads=1 ")) {
-        r[0] = Double.parseDouble(v);
-      } else if (line.startsWith("fma512 threads=" + threads + " ")) {
-        r[1] = Double.parseDouble(v);
-      } else if (line.startsWith("fma256 ")) {
-        r[2] = Double.parseDouble(v);
-      } else if (line.startsWith("clock_ghz=")) {
-        r[3] = Double.parseDouble(v);
-      }
-    }
-    if (threads == 1) {
-      r[1] = r[0];
-    }
-    return r;
+    say("- load after: `" + Baselines.loadavg() + "`");
   }
 
   /**
@@ -399,37 +356,6 @@ public final class Compare {
     return new BiPolarNeuralData(b);
   }
 
-  private static Map<String, Object> numpy(String python, int reps)
-      throws IOException, InterruptedException {
-    Path script =
-        Path.of(
-            System.getProperty(
-                "engram.bench.script", "engram-bench/src/main/python/numpy_baseline.py"));
-    if (!Files.exists(script)) {
-      throw new IOException(
-          "numpy script not found at "
-              + script.toAbsolutePath()
-              + " (run from the repository root or set -Dengram.bench.script)");
-    }
-    ProcessBuilder pb = new ProcessBuilder(python, script.toString(), Integer.toString(reps));
-    // the numpy baseline gets OpenBLAS's own CPU detection, not the machine-wide overrides
-    pb.environment().remove("OPENBLAS_CORETYPE");
-    pb.environment().remove("OPENBLAS_L2_SIZE");
-    pb.redirectError(ProcessBuilder.Redirect.INHERIT);
-    Process proc = pb.start();
-    String out;
-    try (InputStream in = proc.getInputStream()) {
-      out = new String(in.readAllBytes(), StandardCharsets.UTF_8);
-    }
-    int rc = proc.waitFor();
-    if (rc != 0) {
-      throw new IOException("numpy baseline failed with exit status " + rc + ": " + out);
-    }
-    @SuppressWarnings("unchecked")
-    Map<String, Object> m = (Map<String, Object>) Json.parse(out.trim());
-    return m;
-  }
-
   static AmariHopfieldNetwork trained(int n, float[][] x, WeightsMode mode) {
     AmariHopfieldNetwork net = AmariHopfieldNetwork.create(n, Dynamics.DEFAULT, mode);
     HebbianTrainer.create(net).train(PatternBlock.of(x));
@@ -517,13 +443,5 @@ public final class Compare {
       }
     }
     return c;
-  }
-
-  private static String loadavg() {
-    try {
-      return Files.readString(Path.of("/proc/loadavg")).trim();
-    } catch (IOException e) {
-      return "unknown";
-    }
   }
 }

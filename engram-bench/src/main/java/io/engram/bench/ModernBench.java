@@ -1,14 +1,10 @@
 package io.engram.bench;
 
-import io.engram.internal.Json;
 import io.engram.kernels.Kernels;
 import io.engram.memory.ModernHopfieldMemory;
 import io.engram.network.RecallOptions;
 import io.engram.network.RecallResult;
-import java.io.IOException;
-import java.io.InputStream;
 import java.lang.management.ManagementFactory;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
@@ -20,7 +16,7 @@ import java.util.SplittableRandom;
  * Modern Hopfield retrieval against numpy, in one run: one softmax step {@code Xᵀ softmax(β X ξ)}
  * for B = 1024 queries against P = 100,000 stored patterns of N = 256 (an embedding-memory
  * workload) and the CANNs image workload (N = 16384, P = 4, 4 cues), with the float32 FMA peak
- * measured in the same run (the Java probe of {@link MachineProbe} and the C reference {@code
+ * measured in the same run (the Java probe of {@code MachineProbe} and the C reference {@code
  * src/main/c/fma_peak.c}), and the memory that retrieval allocates against the size of X and of the
  * B x P score matrix. Prints Markdown. Run it with {@code engram-bench/modern_compare.sh}.
  *
@@ -51,7 +47,7 @@ public final class ModernBench {
     }
     say("## Modern Hopfield retrieval against numpy");
     say("");
-    say("- load before: `" + loadavg() + "`");
+    say("- load before: `" + Baselines.loadavg() + "`");
     Runtime rt = Runtime.getRuntime();
     say(
         String.format(
@@ -63,7 +59,11 @@ public final class ModernBench {
             rt.maxMemory() >> 20));
     int threads = Kernels.parallelism();
     double javaPeak = MachineProbe.fmaPeak(threads);
-    double[] c = cPeak(System.getProperty("engram.bench.fmaPeakBinary"), threads);
+    String cBinary = System.getProperty("engram.bench.fmaPeakBinary");
+    double[] c =
+        cBinary == null || !Files.isExecutable(Path.of(cBinary))
+            ? null
+            : Baselines.fmaPeak(cBinary, threads);
     double peak = c == null ? javaPeak : Math.max(javaPeak, c[1]);
     say(
         String.format(
@@ -143,21 +143,14 @@ public final class ModernBench {
     Map<String, Double> npCpu = Map.of();
     Object blas = "not run";
     if (numpy) {
-      Map<String, Object> res = numpy(python, reps);
-      @SuppressWarnings("unchecked")
-      Map<String, Object> secs = (Map<String, Object>) res.get("seconds");
-      Map<String, Double> m = new java.util.HashMap<>();
-      for (Map.Entry<String, Object> e : secs.entrySet()) {
-        m.put(e.getKey(), ((Number) e.getValue()).doubleValue());
-      }
-      np = m;
-      @SuppressWarnings("unchecked")
-      Map<String, Object> cpu = (Map<String, Object>) res.get("cpu_seconds");
-      Map<String, Double> mc = new java.util.HashMap<>();
-      for (Map.Entry<String, Object> e : cpu.entrySet()) {
-        mc.put(e.getKey(), ((Number) e.getValue()).doubleValue());
-      }
-      npCpu = mc;
+      Map<String, Object> res =
+          Baselines.numpy(
+              python,
+              "engram.bench.modernScript",
+              "engram-bench/src/main/python/modern_baseline.py",
+              Integer.toString(reps));
+      np = Baselines.numbers(res, "seconds");
+      npCpu = Baselines.numbers(res, "cpu_seconds");
       blas = res.get("openblas");
     }
     say("- numpy/OpenBLAS: `" + blas + "`");
@@ -212,7 +205,7 @@ public final class ModernBench {
             allocated / 1e6,
             used / 1e6,
             rt.maxMemory() / 1e6));
-    say("- load after: `" + loadavg() + "`");
+    say("- load after: `" + Baselines.loadavg() + "`");
   }
 
   private static void row(
@@ -284,68 +277,7 @@ public final class ModernBench {
     return s;
   }
 
-  /** {1 thread, {@code threads} threads} GFLOP/s of the C reference, or null without a binary. */
-  private static double[] cPeak(String binary, int threads)
-      throws IOException, InterruptedException {
-    if (binary == null || !Files.isExecutable(Path.of(binary))) {
-      return null;
-    }
-    Process proc =
-        new ProcessBuilder(binary, "1", Integer.toString(threads))
-            .redirectError(ProcessBuilder.Redirect.INHERIT)
-            .start();
-    String out;
-    try (InputStream in = proc.getInputStream()) {
-      out = new String(in.readAllBytes(), StandardCharsets.UTF_8);
-    }
-    if (proc.waitFor() != 0) {
-      throw new IOException("fma_peak failed: " + out);
-    }
-    double[] r = new double[2];
-    for (String line : out.split("\n")) {
-      String v = line.substring(line.lastIndexOf('=') + 1).trim();
-      if (line.startsWith("fma512 threads=1 ")) {
-        r[0] = Double.parseDouble(v);
-      }
-      if (line.startsWith("fma512 threads=" + threads + " ")) {
-        r[1] = Double.parseDouble(v);
-      }
-    }
-    return r;
-  }
-
-  private static Map<String, Object> numpy(String python, int reps)
-      throws IOException, InterruptedException {
-    Path script =
-        Path.of(
-            System.getProperty(
-                "engram.bench.modernScript", "engram-bench/src/main/python/modern_baseline.py"));
-    ProcessBuilder pb = new ProcessBuilder(python, script.toString(), Integer.toString(reps));
-    pb.environment().remove("OPENBLAS_CORETYPE");
-    pb.environment().remove("OPENBLAS_L2_SIZE");
-    pb.redirectError(ProcessBuilder.Redirect.INHERIT);
-    Process proc = pb.start();
-    String out;
-    try (InputStream in = proc.getInputStream()) {
-      out = new String(in.readAllBytes(), StandardCharsets.UTF_8);
-    }
-    if (proc.waitFor() != 0) {
-      throw new IOException("numpy baseline failed: " + out);
-    }
-    @SuppressWarnings("unchecked")
-    Map<String, Object> m = (Map<String, Object>) Json.parse(out.trim());
-    return m;
-  }
-
   private static void say(String s) {
     System.out.println(s);
-  }
-
-  private static String loadavg() {
-    try {
-      return Files.readString(Path.of("/proc/loadavg")).trim();
-    } catch (IOException e) {
-      return "unknown";
-    }
   }
 }

@@ -1,6 +1,5 @@
 package io.engram.bench;
 
-import io.engram.internal.Json;
 import io.engram.kernels.Kernels;
 import io.engram.learning.PatternBlock;
 import io.engram.learning.PseudoInverseRule;
@@ -9,12 +8,6 @@ import io.engram.network.AmariHopfieldNetwork;
 import io.engram.network.Dynamics;
 import io.engram.weights.Weights;
 import io.engram.weights.WeightsMode;
-import java.io.IOException;
-import java.io.InputStream;
-import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
-import java.nio.file.Path;
-import java.util.ArrayList;
 import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Locale;
@@ -91,7 +84,13 @@ public final class RulesCompare {
     String check = "";
     for (int round = 0; round < rounds; round++) {
       for (String scenario : wanted) {
-        Map<String, Object> np = numpy(python, reps, scenario);
+        Map<String, Object> np =
+            Baselines.numpy(
+                python,
+                "engram.bench.rulesScript",
+                "engram-bench/src/main/python/rules_baseline.py",
+                Integer.toString(reps),
+                scenario);
         check = String.valueOf(np.get("storkey_check_max_abs_diff"));
         @SuppressWarnings("unchecked")
         double tn =
@@ -190,38 +189,5 @@ public final class RulesCompare {
       throw new IllegalStateException("no result");
     }
     return best;
-  }
-
-  private static Map<String, Object> numpy(String python, int reps, String scenario)
-      throws IOException, InterruptedException {
-    Path script =
-        Path.of(
-            System.getProperty(
-                "engram.bench.rulesScript", "engram-bench/src/main/python/rules_baseline.py"));
-    if (!Files.exists(script)) {
-      throw new IOException(
-          "numpy script not found at "
-              + script.toAbsolutePath()
-              + " (run from the repository root or set -Dengram.bench.rulesScript)");
-    }
-    List<String> cmd =
-        new ArrayList<>(List.of(python, script.toString(), Integer.toString(reps), scenario));
-    ProcessBuilder pb = new ProcessBuilder(cmd);
-    // the numpy baseline gets OpenBLAS's own CPU detection, not the machine-wide overrides
-    pb.environment().remove("OPENBLAS_CORETYPE");
-    pb.environment().remove("OPENBLAS_L2_SIZE");
-    pb.redirectError(ProcessBuilder.Redirect.INHERIT);
-    Process proc = pb.start();
-    String out;
-    try (InputStream in = proc.getInputStream()) {
-      out = new String(in.readAllBytes(), StandardCharsets.UTF_8);
-    }
-    int rc = proc.waitFor();
-    if (rc != 0) {
-      throw new IOException("numpy baseline failed with exit status " + rc + ": " + out);
-    }
-    @SuppressWarnings("unchecked")
-    Map<String, Object> m = (Map<String, Object>) Json.parse(out.trim());
-    return m;
   }
 }

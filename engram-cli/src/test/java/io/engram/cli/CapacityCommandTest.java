@@ -371,7 +371,7 @@ class CapacityCommandTest {
   private static List<String> freshJvm(String... args) {
     List<String> cmd = new ArrayList<>();
     cmd.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
-    cmd.addAll(List.of("-Xmx512m", "-cp", System.getProperty("java.class.path")));
+    cmd.addAll(List.of("-Xmx512m", "-cp", ToolRun.classPath()));
     cmd.add(EngramCli.class.getName());
     cmd.addAll(List.of(args));
     return cmd;

@@ -6,11 +6,11 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
+import io.engram.fixtures.DrawnImages;
 import io.engram.internal.Json;
 import io.engram.io.ModelFile;
 import io.engram.io.NdArray;
 import io.engram.io.Npy;
-import io.engram.memory.DrawnImages;
 import io.engram.memory.ModernHopfieldMemory;
 import io.engram.memory.Separation;
 import java.io.File;

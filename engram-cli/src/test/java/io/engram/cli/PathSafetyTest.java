@@ -335,7 +335,7 @@ class PathSafetyTest {
                 Path.of(System.getProperty("java.home"), "bin", "java").toString(),
                 "-Xmx256m",
                 "-cp",
-                System.getProperty("java.class.path"),
+                ToolRun.classPath(),
                 EngramCli.class.getName(),
                 "recall",
                 "-q",

@@ -40,6 +40,22 @@ final class ToolRun {
   }
 
   /**
+   * This test run's classes as one class path, for a fresh JVM that runs the command as the shipped
+   * jar does (on the class path): the module path (the CLI and its dependencies; surefire runs the
+   * tests inside module io.engram.cli) and the class path.
+   */
+  static String classPath() {
+    StringBuilder cp = new StringBuilder();
+    for (String key : List.of("jdk.module.path", "java.class.path")) {
+      String v = System.getProperty(key);
+      if (v != null && !v.isEmpty()) {
+        cp.append(cp.length() == 0 ? "" : java.io.File.pathSeparator).append(v);
+      }
+    }
+    return cp.toString();
+  }
+
+  /**
    * In a fresh JVM with this test run's class path and the given JVM options, in folder {@code
    * dir}, the java command prefixed by {@code prefix} (e.g. a wrapper that changes its
    * environment).
@@ -50,7 +66,7 @@ final class ToolRun {
     cmd.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
     cmd.addAll(jvm);
     cmd.add("-cp");
-    cmd.add(System.getProperty("java.class.path"));
+    cmd.add(classPath());
     cmd.add(EngramCli.class.getName());
     cmd.addAll(List.of(args));
     Path out = Files.createTempFile("engram-out", ".txt");

@@ -7,8 +7,6 @@ import java.io.OutputStream;
 import java.nio.channels.Channels;
 import java.nio.channels.FileChannel;
 import java.nio.file.AtomicMoveNotSupportedException;
-import java.nio.file.DirectoryStream;
-import java.nio.file.FileAlreadyExistsException;
 import java.nio.file.FileSystemException;
 import java.nio.file.Files;
 import java.nio.file.LinkOption;
@@ -17,8 +15,6 @@ import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
 import java.nio.file.StandardOpenOption;
 import java.nio.file.attribute.BasicFileAttributes;
-import java.nio.file.attribute.FileTime;
-import java.security.SecureRandom;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.HashSet;
@@ -27,9 +23,6 @@ import java.util.List;
 import java.util.Map;
 import java.util.Objects;
 import java.util.Set;
-import java.util.concurrent.ConcurrentHashMap;
-import java.util.regex.Matcher;
-import java.util.regex.Pattern;
 
 /**
  * Atomic file replacement: content goes to a temporary file in the target's folder, is forced to
@@ -278,9 +271,9 @@ public final class AtomicFiles {
         }
         Path dir = d.file().getParent();
         if (cleaned.add(dir)) {
-          removeStale(dir);
+          TempFiles.removeStale(dir);
         }
-        Path tmp = createTemp(dir, d);
+        Path tmp = TempFiles.createTemp(dir, d);
         p.entries.add(new Entry(d, tmp));
         try (FileChannel ch =
                 FileChannel.open(
@@ -335,10 +328,10 @@ public final class AtomicFiles {
         for (Entry e : entries) {
           Path f = e.target().file();
           if (Files.exists(f, LinkOption.NOFOLLOW_LINKS)) {
-            Path b = tempName(f.getParent(), f.getFileName().toString());
+            Path b = TempFiles.tempName(f.getParent(), f.getFileName().toString());
             try {
               Files.createLink(b, f);
-              LIVE.add(b);
+              TempFiles.live(b);
               backups.put(f, b);
             } catch (IOException | UnsupportedOperationException ex) {
               // no hard links here (or not allowed): this one cannot be put back
@@ -348,7 +341,7 @@ public final class AtomicFiles {
         for (Entry e : entries) {
           try {
             move(e.temp(), e.target().file());
-            LIVE.remove(e.temp());
+            TempFiles.done(e.temp());
           } catch (IOException ex) {
             throw rollback(e, ex, done, backups);
           }
@@ -363,10 +356,10 @@ public final class AtomicFiles {
       } finally {
         closed = true;
         for (Path b : backups.values()) {
-          deleteQuietly(b);
+          TempFiles.deleteQuietly(b);
         }
         for (Entry e : entries) {
-          deleteQuietly(e.temp());
+          TempFiles.deleteQuietly(e.temp());
         }
       }
     }
@@ -385,11 +378,11 @@ public final class AtomicFiles {
             } catch (IOException ex) {
               // keep the old content where it is, and say where
               backups.remove(f);
-              LIVE.remove(b);
+              TempFiles.done(b);
               stillReplaced.add(0, e.target().given() + " (its old content is in " + b + ")");
               continue;
             }
-            LIVE.remove(b);
+            TempFiles.done(b);
           } else if (e.target().kind() == Kind.ABSENT) {
             Files.delete(f);
           } else {
@@ -413,7 +406,7 @@ public final class AtomicFiles {
       if (!closed) {
         closed = true;
         for (Entry e : entries) {
-          deleteQuietly(e.temp());
+          TempFiles.deleteQuietly(e.temp());
         }
       }
     }
@@ -468,135 +461,6 @@ public final class AtomicFiles {
       ch.force(true);
     } catch (IOException | RuntimeException e) {
       // not supported here (e.g. Windows): the rename itself is still atomic
-    }
-  }
-
-  private static void deleteQuietly(Path p) {
-    try {
-      Files.deleteIfExists(p);
-    } catch (IOException e) {
-      // left for the next write into this folder to remove (see removeStale)
-    }
-    LIVE.remove(p);
-  }
-
-  /** The longest part of the target's name kept in a temporary name, in characters. */
-  private static final int NAME_PART = 24;
-
-  private static final Pattern TEMP =
-      Pattern.compile("\\..*\\.engram-([0-9]{1,19})-[0-9a-z]+\\.tmp");
-
-  private static final SecureRandom RANDOM = new SecureRandom();
-
-  /** A temporary name in {@code dir}: {@code .NAME.engram-PID-RANDOM.tmp}, under 160 bytes. */
-  static Path tempName(Path dir, String targetName) {
-    String part = targetName;
-    if (part.codePointCount(0, part.length()) > NAME_PART) {
-      part = part.substring(0, part.offsetByCodePoints(0, NAME_PART));
-    }
-    return dir.resolve(
-        "."
-            + part
-            + ".engram-"
-            + ProcessHandle.current().pid()
-            + "-"
-            + Long.toUnsignedString(RANDOM.nextLong(), 36)
-            + ".tmp");
-  }
-
-  /** Whether a file name is one of this class's temporary files; returns its process id or -1. */
-  static long tempOwner(String fileName) {
-    Matcher m = TEMP.matcher(fileName);
-    if (!m.matches()) {
-      return -1;
-    }
-    try {
-      return Long.parseLong(m.group(1));
-    } catch (NumberFormatException e) {
-      return -1;
-    }
-  }
-
-  /**
-   * Removes this class's temporary files in {@code dir} left by processes that are no longer
-   * running and not modified for {@link #STALE_AFTER_MILLIS} ms (best effort; never follows links,
-   * never removes anything else).
-   */
-  static void removeStale(Path dir) {
-    long now = System.currentTimeMillis();
-    try (DirectoryStream<Path> s = Files.newDirectoryStream(dir, ".*.engram-*.tmp")) {
-      for (Path f : s) {
-        long pid = tempOwner(f.getFileName().toString());
-        if (pid < 0 || ProcessHandle.of(pid).isPresent()) {
-          continue;
-        }
-        BasicFileAttributes a =
-            Files.readAttributes(f, BasicFileAttributes.class, LinkOption.NOFOLLOW_LINKS);
-        FileTime t = a.lastModifiedTime();
-        if (a.isRegularFile() && now - t.toMillis() >= STALE_AFTER_MILLIS) {
-          Files.deleteIfExists(f);
-        }
-      }
-    } catch (IOException | RuntimeException e) {
-      // cleaning up is a courtesy: a folder we cannot list or a file we cannot remove stays
-    }
-  }
-
-  /** Temporary files of this process not yet renamed or removed (for the shutdown hook). */
-  private static final Set<Path> LIVE = ConcurrentHashMap.newKeySet();
-
-  static {
-    Thread hook =
-        new Thread(
-            () -> {
-              for (Path p : LIVE) {
-                try {
-                  Files.deleteIfExists(p);
-                } catch (IOException | RuntimeException e) {
-                  // shutting down: the next write into that folder removes it
-                }
-              }
-            },
-            "engram-remove-temporary-files");
-    try {
-      Runtime.getRuntime().addShutdownHook(hook);
-    } catch (IllegalStateException | SecurityException e) {
-      // already shutting down, or not allowed: stale files are removed by a later write
-    }
-  }
-
-  /**
-   * A new empty file beside the target. Unlike {@code Files.createTempFile} (always 0600) it gets
-   * the permissions a plain new file gets (the umask), or the target's when it exists, so that
-   * replacing a file does not change who may read it.
-   */
-  private static Path createTemp(Path dir, Destination target) throws IOException {
-    for (int attempt = 0; ; attempt++) {
-      Path tmp = tempName(dir, target.file().getFileName().toString());
-      try {
-        Files.createFile(tmp);
-        LIVE.add(tmp);
-      } catch (FileAlreadyExistsException e) {
-        if (attempt < 16) {
-          continue;
-        }
-        throw e;
-      } catch (IOException e) {
-        String why =
-            e instanceof FileSystemException f && f.getReason() != null
-                ? f.getReason()
-                : e.getClass().getSimpleName();
-        throw new FileSystemException(
-            target.given().toString(), null, "cannot write a file in " + dir + " (" + why + ")");
-      }
-      if (target.exists()) {
-        try {
-          Files.setPosixFilePermissions(tmp, Files.getPosixFilePermissions(target.file()));
-        } catch (UnsupportedOperationException | IOException e) {
-          // not a POSIX file system, or not ours to change: keep the default permissions
-        }
-      }
-      return tmp;
     }
   }
 }

@@ -95,13 +95,7 @@ public final class Npy {
       headerLen = in.getInt(8) & 0xFFFFFFFFL;
       pos = 12;
     } else {
-      throw new EngramFormatException(
-          name
-              + ": unsupported .npy version "
-              + major
-              + "."
-              + minor
-              + " (expected 1.0, 2.0 or 3.0)");
+      throw NpyHeader.unsupportedVersion(name, major, minor);
     }
     if (headerLen > MAX_HEADER_BYTES) {
       throw new EngramFormatException(

@@ -136,13 +136,7 @@ final class NpyHeader {
       readFully(in, l, name, "header");
       headerLen = ByteBuffer.wrap(l).order(ByteOrder.LITTLE_ENDIAN).getInt() & 0xFFFFFFFFL;
     } else {
-      throw new EngramFormatException(
-          name
-              + ": unsupported .npy version "
-              + major
-              + "."
-              + minor
-              + " (expected 1.0, 2.0 or 3.0)");
+      throw NpyHeader.unsupportedVersion(name, major, minor);
     }
     if (headerLen > Npy.MAX_HEADER_BYTES) {
       throw new EngramFormatException(
@@ -321,5 +315,11 @@ final class NpyHeader {
       }
       return r;
     }
+  }
+
+  /** The error for a {@code .npy} version this reader does not know (it reads 1.0, 2.0, 3.0). */
+  static EngramFormatException unsupportedVersion(String name, int major, int minor) {
+    return new EngramFormatException(
+        name + ": unsupported .npy version " + major + "." + minor + " (expected 1.0, 2.0 or 3.0)");
   }
 }

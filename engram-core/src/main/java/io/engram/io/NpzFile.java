@@ -243,7 +243,7 @@ public final class NpzFile implements Closeable {
               + " bytes of data)");
     }
     try (InputStream raw = zip.getInputStream(e);
-        BoundedCrc in = new BoundedCrc(raw, declared, where)) {
+        StoredZip.BoundedCrc in = new StoredZip.BoundedCrc(raw, declared, where)) {
       NpyHeader h = NpyHeader.read(in, where);
       if (h.dtype != DType.FLOAT32) {
         throw new EngramFormatException(
@@ -313,68 +313,6 @@ public final class NpzFile implements Closeable {
   }
 
   /**
-   * A member's stream that never yields more than the declared bytes (reading past them is an
-   * error, not an inflation bomb) and computes their CRC-32.
-   */
-  private static final class BoundedCrc extends InputStream {
-    private final InputStream in;
-    private final long declared;
-    private final String where;
-    private final CRC32 crc = new CRC32();
-    private long consumed;
-
-    BoundedCrc(InputStream in, long declared, String where) {
-      this.in = in;
-      this.declared = declared;
-      this.where = where;
-    }
-
-    long consumed() {
-      return consumed;
-    }
-
-    long crc() {
-      return crc.getValue();
-    }
-
-    @Override
-    public int read() throws IOException {
-      byte[] one = new byte[1];
-      return read(one, 0, 1) < 0 ? -1 : one[0] & 0xFF;
-    }
-
-    @Override
-    public int read(byte[] b, int off, int len) throws IOException {
-      if (consumed >= declared) {
-        return -1;
-      }
-      int r = in.read(b, off, (int) Math.min(len, declared - consumed));
-      if (r > 0) {
-        crc.update(b, off, r);
-        consumed += r;
-      }
-      return r;
-    }
-
-    /** Checks that the member ends here: all declared bytes read, nothing after them. */
-    void finish() throws IOException {
-      if (consumed < declared) {
-        throw new EngramFormatException(
-            where + ": " + (declared - consumed) + " unexpected bytes after the .npy data");
-      }
-      if (in.read() >= 0) {
-        throw new EngramFormatException(
-            where + ": holds more than the " + declared + " bytes it declares");
-      }
-    }
-
-    @Override
-    public void close() throws IOException {
-      in.close();
-    }
-  }
-
-  /**
    * Reads and validates one array ({@link Npy#parse}).
    *
    * @param key the key ({@code W}) or member name ({@code W.npy})
@@ -421,7 +359,7 @@ public final class NpzFile implements Closeable {
 
   /** Collects members, then writes them as a stored {@code .npz}. Not thread-safe. */
   public static final class Builder {
-    private final Map<String, Content> members = new LinkedHashMap<>();
+    private final Map<String, StoredZip.Content> members = new LinkedHashMap<>();
 
     private Builder() {}
 
@@ -432,7 +370,7 @@ public final class NpzFile implements Closeable {
      */
     public Builder put(String key, NdArray array) {
       Objects.requireNonNull(array, "array");
-      add(key + ".npy", (Content) out -> Npy.write(array, out));
+      add(key + ".npy", (StoredZip.Content) out -> Npy.write(array, out));
       return this;
     }
 
@@ -449,7 +387,7 @@ public final class NpzFile implements Closeable {
       if (rows < 0 || cols < 0) {
         throw new IllegalArgumentException("negative shape " + rows + " x " + cols);
       }
-      add(key + ".npy", (Content) out -> Npy.writeFloatRows(out, rows, cols, source));
+      add(key + ".npy", (StoredZip.Content) out -> Npy.writeFloatRows(out, rows, cols, source));
       return this;
     }
 
@@ -461,11 +399,11 @@ public final class NpzFile implements Closeable {
     public Builder putBytes(String member, byte[] bytes) {
       Objects.requireNonNull(bytes, "bytes");
       byte[] copy = bytes.clone();
-      add(member, (Content) out -> out.write(copy));
+      add(member, (StoredZip.Content) out -> out.write(copy));
       return this;
     }
 
-    private void add(String member, Content value) {
+    private void add(String member, StoredZip.Content value) {
       Objects.requireNonNull(member, "member");
       if (member.isEmpty() || member.equals(".npy") || member.endsWith("/")) {
         throw new IllegalArgumentException("bad member name '" + member + "'");
@@ -484,54 +422,11 @@ public final class NpzFile implements Closeable {
     /** Writes the archive to a stream (not closed). */
     public void writeTo(OutputStream out) throws IOException {
       ZipOutputStream zip = new ZipOutputStream(out);
-      for (Map.Entry<String, Content> m : members.entrySet()) {
-        store(zip, m.getKey(), m.getValue());
+      for (Map.Entry<String, StoredZip.Content> m : members.entrySet()) {
+        StoredZip.store(zip, m.getKey(), m.getValue());
       }
       zip.finish();
       zip.flush();
-    }
-  }
-
-  /** A member's bytes, written on demand (twice: for the CRC, then into the archive). */
-  @FunctionalInterface
-  private interface Content {
-    void writeTo(OutputStream out) throws IOException;
-  }
-
-  private static void store(ZipOutputStream zip, String name, Content content) throws IOException {
-    // stored members need their size and CRC up front: a first pass computes them without a copy
-    CrcCounter counter = new CrcCounter();
-    content.writeTo(counter);
-    zip.putNextEntry(storedEntry(name, counter.count, counter.crc.getValue()));
-    content.writeTo(zip);
-    zip.closeEntry();
-  }
-
-  private static ZipEntry storedEntry(String name, long size, long crc) {
-    ZipEntry e = new ZipEntry(name);
-    e.setMethod(ZipEntry.STORED);
-    e.setSize(size);
-    e.setCompressedSize(size);
-    e.setCrc(crc);
-    // a fixed time makes the same content give the same bytes
-    e.setTimeLocal(java.time.LocalDateTime.of(1980, 1, 1, 0, 0));
-    return e;
-  }
-
-  private static final class CrcCounter extends OutputStream {
-    final CRC32 crc = new CRC32();
-    long count;
-
-    @Override
-    public void write(int b) {
-      crc.update(b);
-      count++;
-    }
-
-    @Override
-    public void write(byte[] b, int off, int len) {
-      crc.update(b, off, len);
-      count += len;
     }
   }
 }

@@ -65,7 +65,7 @@ final class Attention {
   }
 
   /** The arguments of one call. */
-  private record Call(
+  record Call(
       KernelProvider kp,
       int b,
       int p,
@@ -126,20 +126,23 @@ final class Attention {
           Parallel.threads(work, groups),
           (g, t) -> {
             Group gr = new Group(c, groupStart(b, groups, g), groupStart(b, groups, g + 1));
-            Partial acc = null;
-            Partial part = null;
+            AttentionPartial acc = null;
+            AttentionPartial part = null;
             for (int ch = 0; ch < chunks; ch++) {
               // the first chunk accumulates straight into the output rows of the group
-              part = part == null ? new Partial(c, gr.g, acc == null ? gr.g0 : -1) : part.reset();
+              part =
+                  part == null
+                      ? new AttentionPartial(c, gr.g, acc == null ? gr.g0 : -1)
+                      : part.reset();
               chunk(c, gr, part, ch * CHUNK, Math.min(p, (ch + 1) * CHUNK));
               if (acc == null) {
                 acc = part;
                 part = null;
               } else {
-                merge(c, acc, part);
+                AttentionPartial.merge(c, acc, part);
               }
             }
-            finish(c, acc, gr.g0);
+            AttentionPartial.finish(c, acc, gr.g0);
           });
       return;
     }
@@ -147,22 +150,22 @@ final class Attention {
     for (int g = 0; g < groups; g++) {
       gs[g] = new Group(c, groupStart(b, groups, g), groupStart(b, groups, g + 1));
     }
-    Partial[] parts = new Partial[items];
+    AttentionPartial[] parts = new AttentionPartial[items];
     Parallel.forEach(
         items,
         Parallel.threads(work, items),
         (it, t) -> {
           Group gr = gs[it / chunks].copy(c);
           int ch = it % chunks;
-          parts[it] = new Partial(c, gr.g, ch == 0 ? gr.g0 : -1);
+          parts[it] = new AttentionPartial(c, gr.g, ch == 0 ? gr.g0 : -1);
           chunk(c, gr, parts[it], ch * CHUNK, Math.min(p, (ch + 1) * CHUNK));
         });
     for (int g = 0; g < groups; g++) {
-      Partial acc = parts[g * chunks];
+      AttentionPartial acc = parts[g * chunks];
       for (int ch = 1; ch < chunks; ch++) {
-        merge(c, acc, parts[g * chunks + ch]);
+        AttentionPartial.merge(c, acc, parts[g * chunks + ch]);
       }
-      finish(c, acc, gs[g].g0);
+      AttentionPartial.finish(c, acc, gs[g].g0);
     }
   }
 
@@ -237,61 +240,8 @@ final class Attention {
     return qT;
   }
 
-  /** The partial result of one query group over one chunk of patterns. */
-  private static final class Partial {
-    final int g;
-    final float[] o; // softmax: g x n from oOff (the call's output, or its own), or null
-    final int oOff;
-    final int n;
-    final double[] od; // separation: g x n, or null
-    final float[] max; // softmax: the largest β s so far
-    final double[] s1; // softmax: Σ e^(β s - max); separation: Σ d_μ
-    final double[] s2; // separation: -Σ F(s)
-    final TopK top; // null when k = 0
-
-    /**
-     * An empty partial result; with {@code outRow >= 0} its output is the call's own output rows
-     * from {@code outRow} (zeroed here), else an array of its own.
-     */
-    Partial(Call c, int g, int outRow) {
-      this.g = g;
-      this.n = c.n;
-      if (c.out != null && outRow >= 0) {
-        this.o = c.out;
-        this.oOff = outRow * c.n;
-        Arrays.fill(o, oOff, oOff + g * c.n, 0f);
-      } else {
-        this.o = c.out != null ? new float[g * c.n] : null;
-        this.oOff = 0;
-      }
-      this.od = c.outD != null ? new double[g * c.n] : null;
-      this.max = new float[g];
-      this.s1 = new double[g];
-      this.s2 = new double[g];
-      this.top = c.k > 0 ? new TopK(g, c.k) : null;
-      Arrays.fill(max, Float.NEGATIVE_INFINITY);
-    }
-
-    /** Back to the empty result, for the next chunk. */
-    Partial reset() {
-      if (o != null) {
-        Arrays.fill(o, oOff, oOff + g * n, 0f);
-      }
-      if (od != null) {
-        Arrays.fill(od, 0);
-      }
-      Arrays.fill(max, Float.NEGATIVE_INFINITY);
-      Arrays.fill(s1, 0);
-      Arrays.fill(s2, 0);
-      if (top != null) {
-        top.reset();
-      }
-      return this;
-    }
-  }
-
   /** Patterns {@code p0..p1-1} against one group of queries, into {@code part} (empty). */
-  private static void chunk(Call c, Group gr, Partial part, int p0, int p1) {
+  private static void chunk(Call c, Group gr, AttentionPartial part, int p0, int p1) {
     int g = gr.g;
     float[] sc = gr.sc;
     for (int b0 = p0; b0 < p1; b0 += BLOCK) {
@@ -309,7 +259,7 @@ final class Attention {
         part.top.offer(sc, gr.ld, g, b0, pb, gr.bmax);
       }
       if (c.wt.softmax()) {
-        softmaxWeights(c, part, sc, g, gr.ld, pb, gr.bmax, gr.bsum);
+        AttentionPartial.softmaxWeights(c, part, sc, g, gr.ld, pb, gr.bmax, gr.bsum);
       } else {
         SeparationWeights.weights(
             sc, gr.ld, g, pb, c.wt.degree(), c.wt.rectified(), gr.wd, part.s1, part.s2);
@@ -406,33 +356,6 @@ final class Attention {
   }
 
   /**
-   * The online softmax over one block: raise each query's maximum (rescaling its sum and partial
-   * output by {@code e^(old - new)}), then {@code w = e^(β s - max)} in place and their sums.
-   */
-  private static void softmaxWeights(
-      Call c, Partial part, float[] sc, int g, int ld, int pb, float[] bmax, float[] bsum) {
-    float beta = c.wt.beta();
-    for (int q = 0; q < g; q++) {
-      float m = Math.max(part.max[q], beta * bmax[q]);
-      if (m > part.max[q]) {
-        if (part.max[q] != Float.NEGATIVE_INFINITY) {
-          double a = StrictMath.exp((double) part.max[q] - m);
-          part.s1[q] *= a;
-          if (part.o != null) {
-            c.kp.scale(part.o, part.oOff + q * c.n, c.n, (float) a);
-          }
-        }
-        part.max[q] = m;
-      }
-    }
-    Arrays.fill(bsum, 0f);
-    c.kp.expShift(sc, 0, ld, pb, g, beta, part.max, bsum);
-    for (int q = 0; q < g; q++) {
-      part.s1[q] += bsum[q];
-    }
-  }
-
-  /**
    * {@code o += wᵀ X_block}: per 32-column panel of the block (copied contiguous), tiles of 8
    * queries whose weights are read in place from the score block (transposed).
    */
@@ -459,60 +382,6 @@ final class Attention {
         for (int r = 0; r < mr; r++) {
           c.kp.add(tile, r * NR, o, oOff + (q0 + r) * n + f0, nr);
         }
-      }
-    }
-  }
-
-  /** Merges {@code b} (the later chunk) into {@code a}. */
-  private static void merge(Call c, Partial a, Partial b) {
-    int n = c.n;
-    for (int q = 0; q < a.g; q++) {
-      if (c.wt.softmax()) {
-        float m = Math.max(a.max[q], b.max[q]);
-        double fa = StrictMath.exp((double) a.max[q] - m);
-        double fb = StrictMath.exp((double) b.max[q] - m);
-        a.s1[q] = a.s1[q] * fa + b.s1[q] * fb;
-        a.max[q] = m;
-        if (a.o != null) {
-          c.kp.axpby((float) fb, b.o, b.oOff + q * n, (float) fa, a.o, a.oOff + q * n, n);
-        }
-      } else {
-        a.s1[q] += b.s1[q];
-        a.s2[q] += b.s2[q];
-        if (a.od != null) {
-          for (int i = q * n; i < (q + 1) * n; i++) {
-            a.od[i] += b.od[i];
-          }
-        }
-      }
-      if (a.top != null) {
-        a.top.merge(b.top, q);
-      }
-    }
-  }
-
-  /** Writes a group's results (queries from g0) into the outputs. */
-  private static void finish(Call c, Partial a, int g0) {
-    int n = c.n;
-    for (int q = 0; q < a.g; q++) {
-      int row = g0 + q;
-      if (c.wt.softmax()) {
-        c.stat1[row] = a.max[q] + StrictMath.log(a.s1[q]);
-        if (a.o != null) {
-          c.kp.divide(a.o, a.oOff + q * n, n, (float) a.s1[q]);
-        }
-      } else {
-        c.stat1[row] = a.s1[q];
-        c.stat2[row] = a.s2[q];
-      }
-      if (a.o != null && a.o != c.out) {
-        System.arraycopy(a.o, a.oOff + q * n, c.out, row * n, n);
-      }
-      if (a.od != null) {
-        System.arraycopy(a.od, q * n, c.outD, row * n, n);
-      }
-      if (a.top != null) {
-        a.top.copyOut(q, c.topIndex, c.topScore, row);
       }
     }
   }

@@ -121,7 +121,8 @@ public final class ModernHopfieldMemory implements Memory {
    *
    * @param beta finite and > 0 for softmax and exp; NaN for the others
    * @param degree 2..{@value #MAX_DEGREE} for polynomial and rectified; 0 for the others
-   * @throws IllegalArgumentException if N < 1 or a parameter is out of range or does not apply
+   * @throws IllegalArgumentException if {@code N < 1} or a parameter is out of range or does not
+   *     apply
    */
   public static ModernHopfieldMemory of(
       int numNeurons, Separation separation, float beta, int degree) {

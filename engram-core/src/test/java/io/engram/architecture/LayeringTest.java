@@ -19,8 +19,8 @@ import org.junit.jupiter.api.Test;
 /**
  * The layers of {@code docs/ARCHITECTURE.md}, checked on the main sources: every reference from one
  * Engram package to another in code (imports and fully qualified names; comments may mention any
- * layer) points down, and weight representations are told apart only in {@code weights} and the
- * codecs.
+ * layer) points down, weight representations are told apart only in {@code weights} and the codecs,
+ * and memory kinds only by their own classes and the model file ({@code io}).
  */
 class LayeringTest {
 
@@ -32,7 +32,7 @@ class LayeringTest {
           Map.entry("weights", Set.of("kernels")),
           Map.entry("network", Set.of("weights", "kernels")),
           Map.entry("learning", Set.of("network", "weights", "kernels")),
-          Map.entry("memory", Set.of("network", "learning", "weights", "kernels")),
+          Map.entry("memory", Set.of("network", "weights", "kernels")),
           Map.entry(
               "io", Set.of("memory", "learning", "network", "weights", "kernels", "internal")),
           Map.entry("analysis", Set.of("learning", "network", "weights", "kernels")),
@@ -66,7 +66,8 @@ class LayeringTest {
     List<String> violations = new ArrayList<>();
     Pattern kindTest =
         Pattern.compile(
-            "instanceof\\s+(DenseWeights|LowRankWeights|\\w+Weights)\\b" + "|\"(dense|low-rank)\"");
+            "instanceof\\s+(DenseWeights|LowRankWeights|\\w+Weights)\\b"
+                + "|\"(dense|low-rank|projection)\"");
     for (Path f : sources()) {
       String pkg = packageOf(f);
       String name = f.getFileName().toString();
@@ -76,6 +77,30 @@ class LayeringTest {
       Matcher m = kindTest.matcher(code(f));
       while (m.find()) {
         violations.add(name + ": " + m.group());
+      }
+    }
+    assertEquals(List.of(), violations);
+  }
+
+  @Test
+  void memoryKindsAreToldApartOnlyByTheirOwnClassesAndTheModelFile() throws IOException {
+    List<String> violations = new ArrayList<>();
+    Pattern kindTest =
+        Pattern.compile(
+            "instanceof\\s+(AmariHopfieldNetwork|ModernHopfieldMemory)\\b"
+                + "|\"(classical|modern)\"");
+    for (Path f : sources()) {
+      String pkg = packageOf(f);
+      String name = f.getFileName().toString();
+      Matcher m = kindTest.matcher(code(f));
+      while (m.find()) {
+        String owner =
+            m.group().contains("modern") || m.group().contains("Modern")
+                ? "ModernHopfieldMemory.java"
+                : "AmariHopfieldNetwork.java";
+        if (!pkg.equals("io") && !name.equals(owner)) {
+          violations.add(name + ": " + m.group());
+        }
       }
     }
     assertEquals(List.of(), violations);

@@ -127,12 +127,12 @@ class AtomicFilesTest {
     String multiByte = "\u00e9".repeat(120) + ".npz"; // 244 bytes in UTF-8
     AtomicFiles.write(dir.resolve(multiByte), text("accents"));
     assertEquals("accents", Files.readString(dir.resolve(multiByte)));
-    Path t = AtomicFiles.tempName(dir, name);
+    Path t = TempFiles.tempName(dir, name);
     assertTrue(
         t.getFileName().toString().getBytes(StandardCharsets.UTF_8).length < 160, t.toString());
-    assertEquals(ProcessHandle.current().pid(), AtomicFiles.tempOwner(t.getFileName().toString()));
-    assertEquals(-1, AtomicFiles.tempOwner(".model.npz.x3k9.tmp"));
-    assertEquals(-1, AtomicFiles.tempOwner("model.npz"));
+    assertEquals(ProcessHandle.current().pid(), TempFiles.tempOwner(t.getFileName().toString()));
+    assertEquals(-1, TempFiles.tempOwner(".model.npz.x3k9.tmp"));
+    assertEquals(-1, TempFiles.tempOwner("model.npz"));
     assertEquals(List.of(), hidden());
   }
 

@@ -4,6 +4,7 @@ import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import io.engram.fixtures.DrawnImages;
 import io.engram.learning.HebbianTrainer;
 import io.engram.learning.PatternBlock;
 import io.engram.network.AmariHopfieldNetwork;

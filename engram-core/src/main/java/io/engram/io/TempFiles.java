@@ -1,0 +1,167 @@
+package io.engram.io;
+
+import java.io.IOException;
+import java.nio.file.DirectoryStream;
+import java.nio.file.FileAlreadyExistsException;
+import java.nio.file.FileSystemException;
+import java.nio.file.Files;
+import java.nio.file.LinkOption;
+import java.nio.file.Path;
+import java.nio.file.attribute.BasicFileAttributes;
+import java.nio.file.attribute.FileTime;
+import java.security.SecureRandom;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+
+/**
+ * The temporary files of {@link AtomicFiles}: their names ({@code .NAME.engram-PID-RANDOM.tmp}),
+ * their creation beside the target with the target's permissions, the set of this process's live
+ * ones (removed by a shutdown hook), and the removal of stale ones left by processes that died.
+ * Thread-safe.
+ */
+final class TempFiles {
+
+  private TempFiles() {}
+
+  /** Records a temporary file of this process (removed at shutdown unless renamed or removed). */
+  static void live(Path p) {
+    LIVE.add(p);
+  }
+
+  /** Forgets a temporary file that was renamed over its target (or removed). */
+  static void done(Path p) {
+    LIVE.remove(p);
+  }
+
+  /** Removes a temporary file (best effort) and forgets it. */
+  static void deleteQuietly(Path p) {
+    try {
+      Files.deleteIfExists(p);
+    } catch (IOException e) {
+      // left for the next write into this folder to remove (see removeStale)
+    }
+    LIVE.remove(p);
+  }
+
+  /** The longest part of the target's name kept in a temporary name, in characters. */
+  private static final int NAME_PART = 24;
+
+  private static final Pattern TEMP =
+      Pattern.compile("\\..*\\.engram-([0-9]{1,19})-[0-9a-z]+\\.tmp");
+
+  private static final SecureRandom RANDOM = new SecureRandom();
+
+  /** A temporary name in {@code dir}: {@code .NAME.engram-PID-RANDOM.tmp}, under 160 bytes. */
+  static Path tempName(Path dir, String targetName) {
+    String part = targetName;
+    if (part.codePointCount(0, part.length()) > NAME_PART) {
+      part = part.substring(0, part.offsetByCodePoints(0, NAME_PART));
+    }
+    return dir.resolve(
+        "."
+            + part
+            + ".engram-"
+            + ProcessHandle.current().pid()
+            + "-"
+            + Long.toUnsignedString(RANDOM.nextLong(), 36)
+            + ".tmp");
+  }
+
+  /** Whether a file name is one of these temporary files; returns its process id or -1. */
+  static long tempOwner(String fileName) {
+    Matcher m = TEMP.matcher(fileName);
+    if (!m.matches()) {
+      return -1;
+    }
+    try {
+      return Long.parseLong(m.group(1));
+    } catch (NumberFormatException e) {
+      return -1;
+    }
+  }
+
+  /**
+   * Removes the temporary files in {@code dir} left by processes that are no longer running and not
+   * modified for {@link AtomicFiles#STALE_AFTER_MILLIS} ms (best effort; never follows links, never
+   * removes anything else).
+   */
+  static void removeStale(Path dir) {
+    long now = System.currentTimeMillis();
+    try (DirectoryStream<Path> s = Files.newDirectoryStream(dir, ".*.engram-*.tmp")) {
+      for (Path f : s) {
+        long pid = tempOwner(f.getFileName().toString());
+        if (pid < 0 || ProcessHandle.of(pid).isPresent()) {
+          continue;
+        }
+        BasicFileAttributes a =
+            Files.readAttributes(f, BasicFileAttributes.class, LinkOption.NOFOLLOW_LINKS);
+        FileTime t = a.lastModifiedTime();
+        if (a.isRegularFile() && now - t.toMillis() >= AtomicFiles.STALE_AFTER_MILLIS) {
+          Files.deleteIfExists(f);
+        }
+      }
+    } catch (IOException | RuntimeException e) {
+      // cleaning up is a courtesy: a folder we cannot list or a file we cannot remove stays
+    }
+  }
+
+  /** Temporary files of this process not yet renamed or removed (for the shutdown hook). */
+  private static final Set<Path> LIVE = ConcurrentHashMap.newKeySet();
+
+  static {
+    Thread hook =
+        new Thread(
+            () -> {
+              for (Path p : LIVE) {
+                try {
+                  Files.deleteIfExists(p);
+                } catch (IOException | RuntimeException e) {
+                  // shutting down: the next write into that folder removes it
+                }
+              }
+            },
+            "engram-remove-temporary-files");
+    try {
+      Runtime.getRuntime().addShutdownHook(hook);
+    } catch (IllegalStateException | SecurityException e) {
+      // already shutting down, or not allowed: stale files are removed by a later write
+    }
+  }
+
+  /**
+   * A new empty file beside the target. Unlike {@code Files.createTempFile} (always 0600) it gets
+   * the permissions a plain new file gets (the umask), or the target's when it exists, so that
+   * replacing a file does not change who may read it.
+   */
+  static Path createTemp(Path dir, AtomicFiles.Destination target) throws IOException {
+    for (int attempt = 0; ; attempt++) {
+      Path tmp = tempName(dir, target.file().getFileName().toString());
+      try {
+        Files.createFile(tmp);
+        LIVE.add(tmp);
+      } catch (FileAlreadyExistsException e) {
+        if (attempt < 16) {
+          continue;
+        }
+        throw e;
+      } catch (IOException e) {
+        String why =
+            e instanceof FileSystemException f && f.getReason() != null
+                ? f.getReason()
+                : e.getClass().getSimpleName();
+        throw new FileSystemException(
+            target.given().toString(), null, "cannot write a file in " + dir + " (" + why + ")");
+      }
+      if (target.exists()) {
+        try {
+          Files.setPosixFilePermissions(tmp, Files.getPosixFilePermissions(target.file()));
+        } catch (UnsupportedOperationException | IOException e) {
+          // not a POSIX file system, or not ours to change: keep the default permissions
+        }
+      }
+      return tmp;
+    }
+  }
+}
