@@ -95,7 +95,7 @@ public final class Kernels {
   public static float dot(float[] a, int aOff, float[] b, int bOff, int n) {
     Bounds.checkRange("a", a, aOff, n);
     Bounds.checkRange("b", b, bOff, n);
-    return Providers.chosen().dot(a, aOff, b, bOff, n);
+    return Providers.forCall().dot(a, aOff, b, bOff, n);
   }
 
   /**
@@ -103,7 +103,7 @@ public final class Kernels {
    * threads for large products.
    */
   public static void gemv(int m, int n, float[] a, float[] x, float[] y) {
-    gemv(Providers.chosen(), m, n, a, x, y);
+    gemv(Providers.forCall(), m, n, a, x, y);
   }
 
   static void gemv(KernelProvider kp, int m, int n, float[] a, float[] x, float[] y) {
@@ -152,7 +152,7 @@ public final class Kernels {
       int ldc,
       boolean accumulate) {
     Gemm.gemm(
-        Providers.chosen(), m, n, k, a, aOff, aRs, aCs, b, bOff, ldb, c, cOff, ldc, accumulate);
+        Providers.forCall(), m, n, k, a, aOff, aRs, aCs, b, bOff, ldb, c, cOff, ldc, accumulate);
   }
 
   /**
@@ -183,6 +183,6 @@ public final class Kernels {
       boolean negate,
       boolean wIsZero,
       WorkListener listener) {
-    Syrk.syrkAdd(Providers.chosen(), n, p, t, shift, w, divisor, negate, wIsZero, listener);
+    Syrk.syrkAdd(Providers.forCall(), n, p, t, shift, w, divisor, negate, wIsZero, listener);
   }
 }
