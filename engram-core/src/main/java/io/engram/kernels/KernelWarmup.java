@@ -12,11 +12,13 @@ package io.engram.kernels;
  * every other thread runs {@link PanamaTwin} instead, plain loops that give the same bits and are
  * far faster than the uncompiled Vector API. Each family of kernels (full tiles, masked tiles, dot
  * products, element-wise) is handed back to the other threads as soon as the warm-up has timed it
- * faster than its twin a few rounds in a row ({@link Trial}); when all are (or after {@value
- * #LIMIT_MS} ms in all), the thread ends and the SIMD kernels run as usual. The choice is made per
- * kernel call, outside the SIMD kernels ({@code Providers.forCall}), so that their profiles hold
- * only their own paths. Results are the same bits whichever ran; the warm-up computes on its own
- * arrays and never prints.
+ * faster than its twin a few rounds in a row ({@link Trial}); when all are, the thread ends and the
+ * SIMD kernels run as usual. A family never compiled (C2 starved by a loaded machine, or a JVM
+ * without C2) stays on its twin, which is far faster than the uncompiled kernels: after {@value
+ * #BUSY_MS} ms the warm-up goes on at half a core at most, until C2 has compiled the rest or the
+ * process ends (a daemon thread). The choice is made per kernel call, outside the SIMD kernels
+ * ({@code Providers.forCall}), so that their profiles hold only their own paths. Results are the
+ * same bits whichever ran; the warm-up computes on its own arrays and never prints.
  *
  * <p>{@link #startOnDemand()} is for a process whose kernel work may be small (a low-rank model):
  * the twin runs every SIMD kernel call until it has done {@value #ON_DEMAND_WORK} multiply-adds
@@ -34,8 +36,11 @@ public final class KernelWarmup {
    */
   public static final String PROPERTY = "engram.warmup";
 
-  /** The longest the warm-up runs, in milliseconds (then the SIMD kernels take over anyway). */
-  static final long LIMIT_MS = 10_000;
+  /**
+   * Milliseconds of rounds back to back; after them, the warm-up pauses between rounds as long as a
+   * round took.
+   */
+  static final long BUSY_MS = 2_000;
 
   /** Multiply-adds the twin does on demand before the warm-up starts. */
   static final long ON_DEMAND_WORK = 1L << 28;
@@ -145,14 +150,17 @@ public final class KernelWarmup {
 
   /**
    * Runs rounds until every family of SIMD kernels has beaten its twin {@link #FAST_ROUNDS} rounds
-   * in a row, each family handed back to the other threads as soon as it has, or until {@link
-   * #LIMIT_MS} have passed; then lets the SIMD kernels run everywhere. Returns the rounds run.
+   * in a row, each family handed back to the other threads as soon as it has; then lets the SIMD
+   * kernels run everywhere. Returns the rounds run.
    */
   static int run() {
-    return run(LIMIT_MS);
+    return run(Long.MAX_VALUE / 2_000_000L);
   }
 
-  /** {@link #run()}, for at most {@code limitMs} milliseconds. */
+  /**
+   * {@link #run()}, for at most {@code limitMs} milliseconds (for tests: the families still on
+   * their twins are then handed back all the same).
+   */
   static int run(long limitMs) {
     int rounds = 0;
     try {
@@ -161,12 +169,19 @@ public final class KernelWarmup {
       }
       Work w = new Work();
       Trial trial = new Trial(Providers.chosen());
-      long limit = System.nanoTime() + limitMs * 1_000_000L;
+      long start = System.nanoTime();
+      long limit = start + limitMs * 1_000_000L;
+      long busy = start + BUSY_MS * 1_000_000L;
       int[] fast = new int[4];
-      while (ready != ALL && System.nanoTime() < limit) {
+      long t0;
+      while (ready != ALL && (t0 = System.nanoTime()) - limit < 0) {
         w.round();
         int beat = trial.round(ready);
         rounds++;
+        long took = System.nanoTime() - t0;
+        if (t0 - busy > 0) {
+          Thread.sleep(took / 1_000_000L, (int) (took % 1_000_000L));
+        }
         for (int f = 0; f < fast.length; f++) {
           int family = 1 << f;
           fast[f] = (beat & family) != 0 ? fast[f] + 1 : 0;
@@ -175,6 +190,8 @@ public final class KernelWarmup {
           }
         }
       }
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
     } catch (RuntimeException | Error e) {
       // a warm-up never fails its process: the real calls report any real problem
     } finally {
