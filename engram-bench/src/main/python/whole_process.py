@@ -81,7 +81,7 @@ def main():
         np.save(qf, cues(rng, x, b, flip))
         files.append((pf, qf))
 
-    print("## Whole process: bin/engram commands against one numpy script")
+    print("## Whole process: bin/engram commands against numpy scripts")
     print()
     print("- load before: `%s`, %d CPUs" % (" ".join("%.2f" % v for v in os.getloadavg()), os.cpu_count()))
     jv = subprocess.run(["java", "-version"], capture_output=True, text=True).stderr.splitlines()
