@@ -13,10 +13,12 @@ package io.engram.kernels;
  * far faster than the uncompiled Vector API. Each family of kernels (full tiles, masked tiles, dot
  * products, element-wise) is handed back to the other threads as soon as the warm-up has timed it
  * faster than its twin a few rounds in a row ({@link Trial}); when all are, the thread ends and the
- * SIMD kernels run as usual. A family never compiled (C2 starved by a loaded machine, or a JVM
- * without C2) stays on its twin, which is far faster than the uncompiled kernels: after {@value
- * #BUSY_MS} ms the warm-up goes on at half a core at most, until C2 has compiled the rest or the
- * process ends (a daemon thread). The choice is made per kernel call, outside the SIMD kernels
+ * SIMD kernels run as usual. A family not seen to win stays on its twin: one C2 has not compiled
+ * yet (a loaded machine starves the compiler thread; a JVM may have no C2), which would run many
+ * times slower, or one whose SIMD code is no faster than the twin (with vectors narrower than 512
+ * bits the twin's 4 x 4 tile is as fast as the masked SIMD tile). After {@value #BUSY_MS} ms the
+ * warm-up goes on at a fifth of a core at most, and after {@value #LIMIT_MS} ms it ends, leaving
+ * such families on their twins. The choice is made per kernel call, outside the SIMD kernels
  * ({@code Providers.forCall}), so that their profiles hold only their own paths. Results are the
  * same bits whichever ran; the warm-up computes on its own arrays and never prints.
  *
@@ -37,10 +39,19 @@ public final class KernelWarmup {
   public static final String PROPERTY = "engram.warmup";
 
   /**
-   * Milliseconds of rounds back to back; after them, the warm-up pauses between rounds as long as a
-   * round took.
+   * Milliseconds of rounds back to back; after them, the warm-up pauses between rounds four times
+   * as long as a round took.
    */
   static final long BUSY_MS = 2_000;
+
+  /** Milliseconds after which the warm-up ends, leaving the families not yet won on their twins. */
+  static final long LIMIT_MS = 30_000;
+
+  /**
+   * Rounds before wins count: by then the twins run compiled (C1 at least), so that an uncompiled
+   * SIMD kernel cannot beat an interpreted twin.
+   */
+  private static final int MIN_ROUNDS = 20;
 
   /** Multiply-adds the twin does on demand before the warm-up starts. */
   static final long ON_DEMAND_WORK = 1L << 28;
@@ -72,6 +83,9 @@ public final class KernelWarmup {
    * The families whose SIMD kernels the warm-up has seen run compiled (a set of the bits above).
    */
   private static volatile int ready;
+
+  /** The families that run their twins for good: not yet won when the warm-up ended. */
+  private static volatile int twinsForGood;
 
   /** The warm-up thread while it runs; null before and after. */
   private static volatile Thread warming;
@@ -125,17 +139,19 @@ public final class KernelWarmup {
    */
   static boolean useTwin() {
     Thread w = warming;
-    return w != null ? w != Thread.currentThread() : onDemand;
+    return w != null ? w != Thread.currentThread() : onDemand || twinsForGood != 0;
   }
 
   /**
    * Whether the family {@code kernels} ({@link #TILES}, {@link #MASKED}, {@link #DOTS}, {@link
    * #ELEMENTWISE}) of SIMD kernels should run their twin on this thread: as {@link #useTwin()},
-   * until the warm-up has seen that family run compiled.
+   * until the warm-up has seen that family run compiled; for good if it ended without.
    */
   static boolean useTwin(int kernels) {
     Thread w = warming;
-    return w != null ? w != Thread.currentThread() && (ready & kernels) == 0 : onDemand;
+    return w != null
+        ? w != Thread.currentThread() && (ready & kernels) == 0
+        : onDemand || (twinsForGood & kernels) != 0;
   }
 
   /** The twin did {@code work} multiply-adds: on demand, starts the warm-up after enough. */
@@ -150,18 +166,19 @@ public final class KernelWarmup {
 
   /**
    * Runs rounds until every family of SIMD kernels has beaten its twin {@link #FAST_ROUNDS} rounds
-   * in a row, each family handed back to the other threads as soon as it has; then lets the SIMD
-   * kernels run everywhere. Returns the rounds run.
+   * in a row, each family handed back to the other threads as soon as it has, or until {@link
+   * #LIMIT_MS}; the families not won by then run their twins for good. Returns the rounds run.
    */
   static int run() {
-    return run(Long.MAX_VALUE / 2_000_000L);
+    return run(LIMIT_MS, false);
   }
 
   /**
-   * {@link #run()}, for at most {@code limitMs} milliseconds (for tests: the families still on
-   * their twins are then handed back all the same).
+   * {@link #run()}, for at most {@code limitMs} milliseconds; the families not won by then are
+   * handed back all the same if {@code handBack} (for tests), else left on their twins.
    */
-  static int run(long limitMs) {
+  static int run(long limitMs, boolean handBack) {
+    boolean ended = false;
     int rounds = 0;
     try {
       if (!Kernels.isVectorized()) {
@@ -180,22 +197,28 @@ public final class KernelWarmup {
         rounds++;
         long took = System.nanoTime() - t0;
         if (t0 - busy > 0) {
+          took *= 4;
           Thread.sleep(took / 1_000_000L, (int) (took % 1_000_000L));
         }
         for (int f = 0; f < fast.length; f++) {
           int family = 1 << f;
-          fast[f] = (beat & family) != 0 ? fast[f] + 1 : 0;
+          fast[f] = (beat & family) != 0 && rounds > MIN_ROUNDS ? fast[f] + 1 : 0;
           if (fast[f] >= FAST_ROUNDS) {
             ready |= family;
           }
         }
       }
+      ended = true;
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();
     } catch (RuntimeException | Error e) {
       // a warm-up never fails its process: the real calls report any real problem
     } finally {
-      ready = ALL;
+      if (ended && !handBack) {
+        twinsForGood = ALL & ~ready; // (before the thread is gone: no gap in which they are not)
+      } else {
+        ready = ALL;
+      }
       warming = null;
     }
     return rounds;
@@ -203,14 +226,15 @@ public final class KernelWarmup {
 
   /**
    * Times each family of SIMD kernels against its twin on the same arrays: uncompiled, a Vector API
-   * kernel is many times slower than its plain-Java twin; compiled by C2, many times faster (tiles
-   * and dot products) or at least as fast (element-wise). That comparison, made on this machine as
-   * it is loaded now, says when C2 has compiled a family, without a threshold in absolute time. The
-   * arrays are big enough (k = 64, n = 1024) for the timer.
+   * kernel is many times slower than its plain-Java twin; compiled by C2, some tens of times faster
+   * (512-bit tiles, dot products) or about as fast (masked tiles, element-wise; narrower tiles).
+   * That comparison, made on this machine as it is loaded now, says when C2 has compiled a family,
+   * without a threshold in absolute time. The arrays are big enough (k = 64, n = 1024) for the
+   * timer.
    */
   static final class Trial {
-    /** How much faster than the twin compiled full tiles and dot products must be. */
-    private static final int FACTOR = 4;
+    /** How much faster than the twin full tiles and dot products must be to count as won. */
+    private static final int FACTOR = 2;
 
     private final KernelProvider simd;
     private final KernelProvider twin;

@@ -23,7 +23,7 @@ class KernelWarmupTest {
   @Test
   void aWarmUpEndsAndHandsTheKernelsBack() {
     // (a test JVM compiles the SIMD kernels later than bin/engram asks for: at most 2 s here)
-    int rounds = KernelWarmup.run(2000);
+    int rounds = KernelWarmup.run(2000, true);
     assertEquals(Kernels.isVectorized(), rounds > 0, "rounds run: " + rounds);
     assertFalse(KernelWarmup.useTwin());
     for (int family :
