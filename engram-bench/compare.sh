@@ -5,7 +5,8 @@
 #  1. the side-by-side comparison in one JVM against numpy + OpenBLAS and Encog 3.4 (the Java FMA
 #     probe is checked against the C reference inside the same run), then
 #  2. the whole-process comparison: bin/engram train + recall, one command at a time as a user
-#     runs them, against one numpy script doing the same work, alternated; and bin/engram --version.
+#     runs them, against one numpy script doing the same work and against two numpy scripts that
+#     pass W through a .npy file as the two commands do, alternated; and bin/engram --version.
 # Run from anywhere. Options: --reps K (both parts), --whole-process-only, --no-whole-process; the
 # rest go to Compare (--no-numpy, --no-encog, --no-scale).
 set -euo pipefail

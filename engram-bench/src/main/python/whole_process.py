@@ -1,8 +1,10 @@
 """Whole-process comparison: `bin/engram train` + `bin/engram recall`, one command at a time as a
-user runs them, against numpy_oneshot.py doing the same work in one Python process; and the time
-of `bin/engram --version`. Launched by engram-bench/compare.sh (after its build).
+user runs them, against numpy_oneshot.py doing the same work in one Python process, and against
+numpy_twostep.py doing it in two processes as engram does (W saved to a .npy file and loaded
+back); and the time of `bin/engram --version`. Launched by engram-bench/compare.sh (after its
+build).
 
-Each round runs every case once, numpy and engram alternating (their order swapped every round);
+Each round runs every case once, numpy and engram alternating (their order reversed every round);
 the table gives the minimum and the median over the rounds, and numpy / engram for both (above 1:
 engram is faster). Inputs are made here with fixed seeds, in a folder under engram-bench/target (a
 real disk, as a user's working folder), and deleted at the end.
@@ -69,6 +71,7 @@ def main():
     # numpy as Compare runs it: the machine's OpenBLAS core-type overrides removed
     np_env = {k: v for k, v in os.environ.items() if k not in ("OPENBLAS_CORETYPE", "OPENBLAS_L2_SIZE")}
     script = os.path.join(HERE, "numpy_oneshot.py")
+    twostep = os.path.join(HERE, "numpy_twostep.py")
     rng = np.random.default_rng(1)
     files = []
     for i, (_, n, p, b, flip, _) in enumerate(CASES):
@@ -78,7 +81,7 @@ def main():
         np.save(qf, cues(rng, x, b, flip))
         files.append((pf, qf))
 
-    print("## Whole process: bin/engram commands against one numpy script")
+    print("## Whole process: bin/engram commands against numpy scripts")
     print()
     print("- load before: `%s`, %d CPUs" % (" ".join("%.2f" % v for v in os.getloadavg()), os.cpu_count()))
     jv = subprocess.run(["java", "-version"], capture_output=True, text=True).stderr.splitlines()
@@ -87,6 +90,7 @@ def main():
 
     launchers = [("engram", a.engram)] + ([("baseline", a.baseline)] if a.baseline else [])
     numpy_t = [[] for _ in CASES]
+    numpy2_t = [[] for _ in CASES]
     train_t = {name: [[] for _ in CASES] for name, _ in launchers}
     recall_t = {name: [[] for _ in CASES] for name, _ in launchers}
     version_t = {name: [] for name, _ in launchers}
@@ -94,7 +98,13 @@ def main():
         for i, (_, n, p, b, flip, opts) in enumerate(CASES):
             pf, qf = files[i]
             out_n = os.path.join(work, "rn%d.npy" % i)
-            runs = [lambda: numpy_t[i].append(timed([a.python, script, pf, qf, out_n], env=np_env))]
+            w_n, out_n2 = os.path.join(work, "w%d.npy" % i), os.path.join(work, "rn2-%d.npy" % i)
+
+            def run_numpy2():
+                t = timed([a.python, twostep, "train", pf, w_n], env=np_env)
+                numpy2_t[i].append(t + timed([a.python, twostep, "recall", w_n, qf, out_n2], env=np_env))
+
+            runs = [lambda: numpy_t[i].append(timed([a.python, script, pf, qf, out_n], env=np_env)), run_numpy2]
             for name, exe in launchers:
                 def run_engram(name=name, exe=exe):
                     model = os.path.join(work, "m%d-%s.npz" % (i, name))
@@ -110,21 +120,25 @@ def main():
 
     print("- load after: `%s`" % " ".join("%.2f" % v for v in os.getloadavg()))
     print()
-    print("| workload | numpy script s (min, median) | engram train + recall s (min, median) "
-          "| of which train, recall (median) | numpy / engram (median; min) | same states |")
-    print("| --- | ---: | ---: | ---: | ---: | --- |")
+    print("| workload | numpy one script s (min, median) | numpy two scripts s (min, median) "
+          "| engram train + recall s (min, median) | of which train, recall (median) "
+          "| numpy one script / engram (median; min) | numpy two scripts / engram (median; min) | same states |")
+    print("| --- | ---: | ---: | ---: | ---: | ---: | ---: | --- |")
     pairs = {}
     for i, (name, *_rest) in enumerate(CASES):
         for launcher, _ in launchers:
             pairs[launcher, i] = [t + u for t, u in zip(train_t[launcher][i], recall_t[launcher][i])]
         pair = pairs["engram", i]
         nm, em = statistics.median(numpy_t[i]), statistics.median(pair)
-        same = np.array_equal(np.load(os.path.join(work, "r%d-engram.npy" % i)), np.load(os.path.join(work, "rn%d.npy" % i)))
-        print("| %s | %.3f, %.3f | %.3f, %.3f | %.3f, %.3f | **%.2fx**; %.2fx | %s |" % (
-            name, min(numpy_t[i]), nm, min(pair), em, statistics.median(train_t["engram"][i]),
-            statistics.median(recall_t["engram"][i]), nm / em, min(numpy_t[i]) / min(pair), "yes" if same else "NO"))
+        n2m = statistics.median(numpy2_t[i])
+        states = os.path.join(work, "r%d-engram.npy" % i)
+        same = all(np.array_equal(np.load(states), np.load(os.path.join(work, f % i))) for f in ("rn%d.npy", "rn2-%d.npy"))
+        print("| %s | %.3f, %.3f | %.3f, %.3f | %.3f, %.3f | %.3f, %.3f | **%.2fx**; %.2fx | **%.2fx**; %.2fx | %s |" % (
+            name, min(numpy_t[i]), nm, min(numpy2_t[i]), n2m, min(pair), em, statistics.median(train_t["engram"][i]),
+            statistics.median(recall_t["engram"][i]), nm / em, min(numpy_t[i]) / min(pair), n2m / em,
+            min(numpy2_t[i]) / min(pair), "yes" if same else "NO"))
     v = version_t["engram"]
-    print("| `engram --version` | | %.3f, %.3f | | | |" % (min(v), statistics.median(v)))
+    print("| `engram --version` | | | %.3f, %.3f | | | | |" % (min(v), statistics.median(v)))
     if a.baseline:
         print()
         print("Baseline `%s`, in the same rounds:" % a.baseline)

@@ -16,8 +16,9 @@ import java.util.stream.Stream;
 /**
  * The run from which the build makes {@code engram.jsa}, the class-data archive that {@code
  * bin/engram} hands the JVM (AppCDS): the package phase runs this class with {@code
- * -XX:ArchiveClassesAtExit}, and the classes it loads, parsed and verified once here, are then
- * mapped from the archive by every later start instead of being loaded again from the jar.
+ * -XX:DumpLoadedClassList} and then dumps the classes it loaded into a static archive ({@code
+ * -Xshare:dump}), from which every later start maps them, already parsed and verified, instead of
+ * loading them again from the jar.
  *
  * <p>It runs the commands people run most, in this JVM and on small inputs in a temporary folder
  * (deleted again): train (dense and low-rank, .npy and .csv), recall with a report, inspect,

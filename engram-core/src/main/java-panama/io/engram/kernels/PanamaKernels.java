@@ -42,9 +42,16 @@ final class PanamaKernels implements KernelProvider {
   /**
    * The same bits in plain Java, used instead while {@link KernelWarmup} is still getting these
    * kernels compiled (on every thread but its own): until C2 has compiled them, each vector
-   * operation is a call into the Vector API's Java fallback, far slower than plain loops.
+   * operation is a call into the Vector API's Java fallback, far slower than plain loops. The
+   * choice is made outside these methods ({@link Providers#forCall}), so that their profiles, which
+   * C2 compiles from, hold only the SIMD paths.
    */
   private static final PanamaTwin TWIN = new PanamaTwin(L);
+
+  @Override
+  public KernelProvider standIn() {
+    return TWIN;
+  }
 
   PanamaKernels() {
     // a smoke test, so that a broken Vector API fails here (and falls back) rather than later
@@ -62,9 +69,6 @@ final class PanamaKernels implements KernelProvider {
 
   @Override
   public float dot(float[] a, int aOff, float[] b, int bOff, int n) {
-    if (KernelWarmup.useTwin()) {
-      return TWIN.dot(a, aOff, b, bOff, n);
-    }
     return vectorDot(a, aOff, b, bOff, n);
   }
 
@@ -131,10 +135,6 @@ final class PanamaKernels implements KernelProvider {
 
   @Override
   public void divide(float[] v, int off, int n, float d) {
-    if (KernelWarmup.useTwin()) {
-      TWIN.divide(v, off, n, d);
-      return;
-    }
     int i = 0;
     for (; i <= n - L; i += L) {
       FloatVector.fromArray(S, v, off + i).div(d).intoArray(v, off + i);
@@ -146,10 +146,6 @@ final class PanamaKernels implements KernelProvider {
 
   @Override
   public void add(float[] src, int sOff, float[] dst, int dOff, int n) {
-    if (KernelWarmup.useTwin()) {
-      TWIN.add(src, sOff, dst, dOff, n);
-      return;
-    }
     int i = 0;
     for (; i <= n - L; i += L) {
       FloatVector.fromArray(S, dst, dOff + i)
@@ -260,10 +256,6 @@ final class PanamaKernels implements KernelProvider {
       int ldb,
       float[] out,
       boolean add) {
-    if (KernelWarmup.useTwin()) {
-      TWIN.tile(mr, nr, k, a, aOff, aRs, aCs, b, bOff, ldb, out, add);
-      return;
-    }
     // Rows of B that are exactly one tile wide (the drivers' packed, padded panels) are read
     // whole: the extra columns only reach entries of out outside mr x nr, which are unspecified.
     boolean whole = WIDE && mr == MR && bOff + (long) k * ldb <= b.length;

@@ -9,10 +9,18 @@ package io.engram.kernels;
  * compiled), until C2 has compiled the register tiles: a fresh {@code engram recall} spent most of
  * its time there. {@link #start()} starts a thread that runs every kernel path on small arrays, so
  * that C2 compiles them while the process still parses its arguments and reads its files; meanwhile
- * the SIMD kernels, on every other thread, run {@link PanamaTwin}, plain loops that give the same
- * bits and are far faster than the uncompiled Vector API. When the warm-up's rounds run at compiled
- * speed (or after {@value #LIMIT_MS} ms in all), the thread ends and the SIMD kernels run as usual.
- * Results are the same bits whichever ran; the warm-up computes on its own arrays and never prints.
+ * every other thread runs {@link PanamaTwin} instead, plain loops that give the same bits and are
+ * far faster than the uncompiled Vector API. Each family of kernels (full tiles, masked tiles, dot
+ * products, element-wise) is handed back to the other threads as soon as the warm-up has timed it
+ * faster than its twin a few rounds in a row ({@link Trial}); when all are, the thread ends and the
+ * SIMD kernels run as usual. A family not seen to win stays on its twin: one C2 has not compiled
+ * yet (a loaded machine starves the compiler thread; a JVM may have no C2), which would run many
+ * times slower, or one whose SIMD code is no faster than the twin (with vectors narrower than 512
+ * bits the twin's 4 x 4 tile is as fast as the masked SIMD tile). After {@value #BUSY_MS} ms the
+ * warm-up goes on at a fifth of a core at most, and after {@value #LIMIT_MS} ms it ends, leaving
+ * such families on their twins. The choice is made per kernel call, outside the SIMD kernels
+ * ({@code Providers.forCall}), so that their profiles hold only their own paths. Results are the
+ * same bits whichever ran; the warm-up computes on its own arrays and never prints.
  *
  * <p>{@link #startOnDemand()} is for a process whose kernel work may be small (a low-rank model):
  * the twin runs every SIMD kernel call until it has done {@value #ON_DEMAND_WORK} multiply-adds
@@ -30,20 +38,54 @@ public final class KernelWarmup {
    */
   public static final String PROPERTY = "engram.warmup";
 
-  /** The longest the warm-up runs, in milliseconds (then the SIMD kernels take over anyway). */
-  static final long LIMIT_MS = 10_000;
+  /**
+   * Milliseconds of rounds back to back; after them, the warm-up pauses between rounds four times
+   * as long as a round took.
+   */
+  static final long BUSY_MS = 2_000;
+
+  /** Milliseconds after which the warm-up ends, leaving the families not yet won on their twins. */
+  static final long LIMIT_MS = 30_000;
+
+  /**
+   * Rounds before wins count: by then the twins run compiled (C1 at least), so that an uncompiled
+   * SIMD kernel cannot beat an interpreted twin.
+   */
+  private static final int MIN_ROUNDS = 20;
 
   /** Multiply-adds the twin does on demand before the warm-up starts. */
   static final long ON_DEMAND_WORK = 1L << 28;
 
-  /** Consecutive fast rounds after which the kernels count as compiled. */
-  private static final int FAST_ROUNDS = 8;
+  /**
+   * Consecutive rounds in which a family of SIMD kernels beat their twin (see {@link Trial}) after
+   * which that family counts as compiled.
+   */
+  private static final int FAST_ROUNDS = 3;
 
   /**
-   * A round faster than this (nanoseconds) runs compiled code: compiled, a round takes some tens of
-   * microseconds; with the Vector API interpreted or in C1 code, several milliseconds.
+   * The families of kernels that are handed back one by one: full register tiles (eight rows, B in
+   * panels 32 or 16 wide, as the drivers pack it).
    */
-  private static final long FAST_ROUND_NS = 1_000_000;
+  static final int TILES = 1;
+
+  /** Other tiles (fewer rows, B read in place): the SIMD kernels' masked path. */
+  static final int MASKED = 8;
+
+  /** Dot products. */
+  static final int DOTS = 2;
+
+  /** Element-wise division and addition. */
+  static final int ELEMENTWISE = 4;
+
+  private static final int ALL = TILES | DOTS | ELEMENTWISE | MASKED;
+
+  /**
+   * The families whose SIMD kernels the warm-up has seen run compiled (a set of the bits above).
+   */
+  private static volatile int ready;
+
+  /** The families that run their twins for good: not yet won when the warm-up ended. */
+  private static volatile int twinsForGood;
 
   /** The warm-up thread while it runs; null before and after. */
   private static volatile Thread warming;
@@ -91,13 +133,25 @@ public final class KernelWarmup {
   }
 
   /**
-   * Whether the SIMD kernels should run their plain-Java twin on this thread: on demand, always;
-   * while the warm-up runs, on every thread but the warm-up's own (which is what gets the SIMD code
-   * compiled).
+   * Whether the SIMD kernels may run their plain-Java twin on this thread: on demand, always; while
+   * the warm-up runs, on every thread but the warm-up's own (which is what gets the SIMD code
+   * compiled). Which kernels do is {@link #useTwin(int)}.
    */
   static boolean useTwin() {
     Thread w = warming;
-    return w != null ? w != Thread.currentThread() : onDemand;
+    return w != null ? w != Thread.currentThread() : onDemand || twinsForGood != 0;
+  }
+
+  /**
+   * Whether the family {@code kernels} ({@link #TILES}, {@link #MASKED}, {@link #DOTS}, {@link
+   * #ELEMENTWISE}) of SIMD kernels should run their twin on this thread: as {@link #useTwin()},
+   * until the warm-up has seen that family run compiled; for good if it ended without.
+   */
+  static boolean useTwin(int kernels) {
+    Thread w = warming;
+    return w != null
+        ? w != Thread.currentThread() && (ready & kernels) == 0
+        : onDemand || (twinsForGood & kernels) != 0;
   }
 
   /** The twin did {@code work} multiply-adds: on demand, starts the warm-up after enough. */
@@ -111,34 +165,143 @@ public final class KernelWarmup {
   }
 
   /**
-   * Runs rounds until {@link #FAST_ROUNDS} in a row are fast or {@link #LIMIT_MS} have passed, then
-   * lets the SIMD kernels run everywhere; returns the number of rounds run.
+   * Runs rounds until every family of SIMD kernels has beaten its twin {@link #FAST_ROUNDS} rounds
+   * in a row, each family handed back to the other threads as soon as it has, or until {@link
+   * #LIMIT_MS}; the families not won by then run their twins for good. Returns the rounds run.
    */
   static int run() {
+    return run(LIMIT_MS, false);
+  }
+
+  /**
+   * {@link #run()}, for at most {@code limitMs} milliseconds; the families not won by then are
+   * handed back all the same if {@code handBack} (for tests), else left on their twins.
+   */
+  static int run(long limitMs, boolean handBack) {
+    boolean ended = false;
     int rounds = 0;
     try {
       if (!Kernels.isVectorized()) {
         return 0; // the plain-Java kernels compile in no time
       }
       Work w = new Work();
-      long limit = System.nanoTime() + LIMIT_MS * 1_000_000L;
-      int fast = 0;
-      while (fast < FAST_ROUNDS) {
-        long t0 = System.nanoTime();
+      Trial trial = new Trial(Providers.chosen());
+      long start = System.nanoTime();
+      long limit = start + limitMs * 1_000_000L;
+      long busy = start + BUSY_MS * 1_000_000L;
+      int[] fast = new int[4];
+      long t0;
+      while (ready != ALL && (t0 = System.nanoTime()) - limit < 0) {
         w.round();
-        long t1 = System.nanoTime();
+        int beat = trial.round(ready);
         rounds++;
-        fast = t1 - t0 < FAST_ROUND_NS ? fast + 1 : 0;
-        if (t1 > limit) {
-          break;
+        long took = System.nanoTime() - t0;
+        if (t0 - busy > 0) {
+          took *= 4;
+          Thread.sleep(took / 1_000_000L, (int) (took % 1_000_000L));
+        }
+        for (int f = 0; f < fast.length; f++) {
+          int family = 1 << f;
+          fast[f] = (beat & family) != 0 && rounds > MIN_ROUNDS ? fast[f] + 1 : 0;
+          if (fast[f] >= FAST_ROUNDS) {
+            ready |= family;
+          }
         }
       }
+      ended = true;
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
     } catch (RuntimeException | Error e) {
       // a warm-up never fails its process: the real calls report any real problem
     } finally {
+      if (ended && !handBack) {
+        twinsForGood = ALL & ~ready; // (before the thread is gone: no gap in which they are not)
+      } else {
+        ready = ALL;
+      }
       warming = null;
     }
     return rounds;
+  }
+
+  /**
+   * Times each family of SIMD kernels against its twin on the same arrays: uncompiled, a Vector API
+   * kernel is many times slower than its plain-Java twin; compiled by C2, some tens of times faster
+   * (512-bit tiles, dot products) or about as fast (masked tiles, element-wise; narrower tiles).
+   * That comparison, made on this machine as it is loaded now, says when C2 has compiled a family,
+   * without a threshold in absolute time. The arrays are big enough (k = 64, n = 1024) for the
+   * timer.
+   */
+  static final class Trial {
+    /** How much faster than the twin full tiles and dot products must be to count as won. */
+    private static final int FACTOR = 2;
+
+    private final KernelProvider simd;
+    private final KernelProvider twin;
+    private final float[] a = Work.filled(8 * 64, 4);
+    private final float[] b = Work.filled(64 * 32, 5);
+    private final float[] x = Work.filled(1024, 6);
+    private final float[] y = Work.filled(1024, 7);
+    private final float[] out = new float[KernelProvider.MR * KernelProvider.NR];
+    private float sink;
+
+    Trial(KernelProvider simd) {
+      this.simd = simd;
+      this.twin = simd.standIn();
+    }
+
+    /** One timing of the families not in {@code skip}; returns those in which the SIMD won. */
+    int round(int skip) {
+      int beat = 0;
+      if ((skip & TILES) == 0 && FACTOR * tiles(simd) < tiles(twin)) {
+        beat |= TILES;
+      }
+      if ((skip & MASKED) == 0 && masked(simd) <= masked(twin)) {
+        beat |= MASKED;
+      }
+      if ((skip & DOTS) == 0 && FACTOR * dot(simd) < dot(twin)) {
+        beat |= DOTS;
+      }
+      if ((skip & ELEMENTWISE) == 0 && elementwise(simd) <= elementwise(twin)) {
+        beat |= ELEMENTWISE;
+      }
+      return beat;
+    }
+
+    /** Full tiles, 8 x 32 and 8 x 16, W read in place; nanoseconds. */
+    private long tiles(KernelProvider kp) {
+      long t0 = System.nanoTime();
+      kp.tile(8, 32, 64, a, 0, 64, 1, b, 0, 32, out, false);
+      kp.tile(8, 16, 64, a, 0, 64, 1, b, 0, 16, out, true);
+      long t = System.nanoTime() - t0;
+      sink += out[7];
+      return t;
+    }
+
+    /** A partial tile, 5 x 20. */
+    private long masked(KernelProvider kp) {
+      long t0 = System.nanoTime();
+      kp.tile(5, 20, 64, a, 0, 64, 1, b, 0, 32, out, false);
+      long t = System.nanoTime() - t0;
+      sink += out[9];
+      return t;
+    }
+
+    private long dot(KernelProvider kp) {
+      long t0 = System.nanoTime();
+      sink += kp.dot(x, 0, y, 0, x.length);
+      return System.nanoTime() - t0;
+    }
+
+    /** Division by 1 and addition of zeros: the values stay as they are. */
+    private long elementwise(KernelProvider kp) {
+      long t0 = System.nanoTime();
+      kp.divide(x, 0, x.length, 1f);
+      kp.add(Work.ZEROS, 0, y, 0, Work.ZEROS.length);
+      long t = System.nanoTime() - t0;
+      sink += y[3];
+      return t;
+    }
   }
 
   /**
@@ -146,8 +309,8 @@ public final class KernelWarmup {
    * interpreted round is short (what counts for the JIT is how often each kernel is called). The
    * shapes follow the real calls: dense recall (W·S with W read in place, 32- and 16-wide panels,
    * products added into C), few live queries (dot products), low-rank recall (A transposed in
-   * place, a short k), partial panels, and the training update (scaled, negated over zeros, and
-   * continued across k-blocks).
+   * place, a short k), partial panels, and the training update's kernels (its tiles on packed
+   * patterns, continued across k-blocks; division and addition).
    */
   static final class Work {
     private final float[] a = filled(64 * 64, 1);
@@ -171,21 +334,23 @@ public final class KernelWarmup {
       Kernels.gemm(8, 4, 4, a, 0, 1, 8, b, 0, 4, c, 0, 4, false);
       // a partial panel (5 rows) and a partial tile (20 columns)
       Kernels.gemm(13, 20, 4, a, 0, 4, 1, b, 0, 20, c, 0, 20, false);
-      // the training update (it allocates 256 KiB of buffers per call: one call a round), in
-      // turn scaled and added, and negated and written over zeros
-      if (odd) {
-        Kernels.syrkAdd(40, 8, t, 0.5f, w, 8f, false, false, null);
-      } else {
-        java.util.Arrays.fill(w, 0f);
-        Kernels.syrkAdd(40, 8, t, 0.5f, w, 8f, true, true, null);
-      }
-      odd = !odd;
+      // the training update's element-wise kernels (called directly: the update itself
+      // allocates 256 KiB of buffers per call, and its driver is plain Java)
+      KernelProvider kp = Providers.chosen();
+      kp.divide(w, 0, 40 * 40, 1f); // (by 1: the values neither shrink nor grow)
+      kp.add(t, 0, w, 0, 8 * 40);
       // a tile continued from its stored sums (the update's k-blocks, P > 512)
-      Providers.chosen().tile(8, 32, 4, a, 0, 4, 1, b, 0, 32, tile, true);
+      kp.tile(8, 32, 4, a, 0, 4, 1, b, 0, 32, tile, true);
+      // the training update's tiles: packed patterns, A transposed in place (k = 8)
+      kp.tile(8, 32, 8, t, 0, 1, 32, t, 0, 32, tile, odd);
+      odd = !odd;
       sink += Kernels.dot(a, 0, b, 0, 100) + c[5] + w[41] + tile[3];
     }
 
-    private static float[] filled(int n, int seed) {
+    /** Zeros, for an addition that changes nothing. */
+    static final float[] ZEROS = new float[1024];
+
+    static float[] filled(int n, int seed) {
       float[] v = new float[n];
       for (int i = 0; i < n; i++) {
         // small values of both signs: nothing overflows however often they are added up

@@ -95,7 +95,7 @@ public final class Kernels {
   public static float dot(float[] a, int aOff, float[] b, int bOff, int n) {
     Bounds.checkRange("a", a, aOff, n);
     Bounds.checkRange("b", b, bOff, n);
-    return Providers.chosen().dot(a, aOff, b, bOff, n);
+    return Providers.forCall().dot(a, aOff, b, bOff, n);
   }
 
   /**
@@ -103,7 +103,7 @@ public final class Kernels {
    * threads for large products.
    */
   public static void gemv(int m, int n, float[] a, float[] x, float[] y) {
-    gemv(Providers.chosen(), m, n, a, x, y);
+    gemv(Providers.forCall(), m, n, a, x, y);
   }
 
   static void gemv(KernelProvider kp, int m, int n, float[] a, float[] x, float[] y) {
@@ -152,7 +152,7 @@ public final class Kernels {
       int ldc,
       boolean accumulate) {
     Gemm.gemm(
-        Providers.chosen(), m, n, k, a, aOff, aRs, aCs, b, bOff, ldb, c, cOff, ldc, accumulate);
+        Providers.forCall(), m, n, k, a, aOff, aRs, aCs, b, bOff, ldb, c, cOff, ldc, accumulate);
   }
 
   /**
@@ -183,7 +183,7 @@ public final class Kernels {
       boolean negate,
       boolean wIsZero,
       WorkListener listener) {
-    Syrk.syrkAdd(Providers.chosen(), n, p, t, shift, w, divisor, negate, wIsZero, listener);
+    Syrk.syrkAdd(Providers.forCall(), n, p, t, shift, w, divisor, negate, wIsZero, listener);
   }
 
   /**
@@ -217,7 +217,7 @@ public final class Kernels {
    */
   public static void storkeyUpdate(
       int n, float[] w, float[] x, float[] h, boolean zeroDiagonal, float[] xNext, float[] hNext) {
-    Storkey.update(Providers.chosen(), n, w, x, h, zeroDiagonal, xNext, hNext);
+    Storkey.update(Providers.forCall(), n, w, x, h, zeroDiagonal, xNext, hNext);
   }
 
   /**
@@ -234,7 +234,7 @@ public final class Kernels {
    */
   public static void storkey(
       int n, float[] w, float[] x, int p, boolean zeroDiagonal, WorkListener listener) {
-    Storkey.sequence(Providers.chosen(), n, w, x, p, zeroDiagonal, listener);
+    Storkey.sequence(Providers.forCall(), n, w, x, p, zeroDiagonal, listener);
   }
 
   /**
@@ -294,7 +294,7 @@ public final class Kernels {
     }
     checkRetrieval(b, p, n, q, x, out, lse, k, topIndex, topScore);
     Attention.run(
-        Providers.chosen(),
+        Providers.forCall(),
         b,
         p,
         n,
@@ -357,7 +357,7 @@ public final class Kernels {
       throw new IllegalArgumentException("energy needs " + b + " values of its own");
     }
     Attention.run(
-        Providers.chosen(),
+        Providers.forCall(),
         b,
         p,
         n,

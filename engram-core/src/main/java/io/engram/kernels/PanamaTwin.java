@@ -109,20 +109,26 @@ final class PanamaTwin implements KernelProvider {
       float[] out,
       boolean add) {
     KernelWarmup.twinWork((long) mr * nr * k);
-    for (int r = 0; r < mr; r++) {
-      int o = r * NR;
-      if (!add) {
-        java.util.Arrays.fill(out, o, o + nr, 0f);
-      }
-      int pa = aOff + r * aRs;
-      int pb = bOff;
-      for (int q = 0; q < k; q++) {
-        float x = a[pa];
-        for (int c = 0; c < nr; c++) {
-          out[o + c] = Math.fma(x, b[pb + c], out[o + c]);
+    for (int r0 = 0; r0 < mr; r0 += 4) {
+      int c0 = 0;
+      if (r0 + 4 <= mr) {
+        for (; c0 + 4 <= nr; c0 += 4) {
+          block(k, a, aOff + r0 * aRs, aRs, aCs, b, bOff + c0, ldb, out, r0 * NR + c0, add);
         }
-        pa += aCs;
-        pb += ldb;
+      }
+      for (int r = r0; r < Math.min(mr, r0 + 4); r++) {
+        for (int c = c0; c < nr; c++) {
+          int o = r * NR + c;
+          float acc = add ? out[o] : 0f;
+          int pa = aOff + r * aRs;
+          int pb = bOff + c;
+          for (int q = 0; q < k; q++) {
+            acc = Math.fma(a[pa], b[pb], acc);
+            pa += aCs;
+            pb += ldb;
+          }
+          out[o] = acc;
+        }
       }
     }
   }
@@ -167,5 +173,90 @@ final class PanamaTwin implements KernelProvider {
   @Override
   public void axpby(float a, float[] x, int xOff, float b, float[] y, int yOff, int n) {
     ScalarKernels.INSTANCE.axpby(a, x, xOff, b, y, yOff, n);
+  }
+
+  /**
+   * Four rows by four columns of a tile, the 16 sums in locals (registers, once compiled): each
+   * value of A and B loaded is used four times, which makes this some four times faster than a loop
+   * over single entries, and C2 compiles it within the first tens of milliseconds.
+   */
+  private static void block(
+      int k,
+      float[] a,
+      int pa,
+      int aRs,
+      int aCs,
+      float[] b,
+      int pb,
+      int ldb,
+      float[] out,
+      int o,
+      boolean add) {
+    float s00 = 0f, s01 = 0f, s02 = 0f, s03 = 0f;
+    float s10 = 0f, s11 = 0f, s12 = 0f, s13 = 0f;
+    float s20 = 0f, s21 = 0f, s22 = 0f, s23 = 0f;
+    float s30 = 0f, s31 = 0f, s32 = 0f, s33 = 0f;
+    if (add) {
+      s00 = out[o];
+      s01 = out[o + 1];
+      s02 = out[o + 2];
+      s03 = out[o + 3];
+      s10 = out[o + NR];
+      s11 = out[o + NR + 1];
+      s12 = out[o + NR + 2];
+      s13 = out[o + NR + 3];
+      s20 = out[o + 2 * NR];
+      s21 = out[o + 2 * NR + 1];
+      s22 = out[o + 2 * NR + 2];
+      s23 = out[o + 2 * NR + 3];
+      s30 = out[o + 3 * NR];
+      s31 = out[o + 3 * NR + 1];
+      s32 = out[o + 3 * NR + 2];
+      s33 = out[o + 3 * NR + 3];
+    }
+    for (int q = 0; q < k; q++) {
+      float b0 = b[pb];
+      float b1 = b[pb + 1];
+      float b2 = b[pb + 2];
+      float b3 = b[pb + 3];
+      float a0 = a[pa];
+      float a1 = a[pa + aRs];
+      float a2 = a[pa + 2 * aRs];
+      float a3 = a[pa + 3 * aRs];
+      s00 = Math.fma(a0, b0, s00);
+      s01 = Math.fma(a0, b1, s01);
+      s02 = Math.fma(a0, b2, s02);
+      s03 = Math.fma(a0, b3, s03);
+      s10 = Math.fma(a1, b0, s10);
+      s11 = Math.fma(a1, b1, s11);
+      s12 = Math.fma(a1, b2, s12);
+      s13 = Math.fma(a1, b3, s13);
+      s20 = Math.fma(a2, b0, s20);
+      s21 = Math.fma(a2, b1, s21);
+      s22 = Math.fma(a2, b2, s22);
+      s23 = Math.fma(a2, b3, s23);
+      s30 = Math.fma(a3, b0, s30);
+      s31 = Math.fma(a3, b1, s31);
+      s32 = Math.fma(a3, b2, s32);
+      s33 = Math.fma(a3, b3, s33);
+      pa += aCs;
+      pb += ldb;
+    }
+    out[o] = s00;
+    out[o + 1] = s01;
+    out[o + 2] = s02;
+    out[o + 3] = s03;
+    out[o + NR] = s10;
+    out[o + NR + 1] = s11;
+    out[o + NR + 2] = s12;
+    out[o + NR + 3] = s13;
+    out[o + 2 * NR] = s20;
+    out[o + 2 * NR + 1] = s21;
+    out[o + 2 * NR + 2] = s22;
+    out[o + 2 * NR + 3] = s23;
+    out[o + 3 * NR] = s30;
+    out[o + 3 * NR + 1] = s31;
+    out[o + 3 * NR + 2] = s32;
+    out[o + 3 * NR + 3] = s33;
   }
 }

@@ -24,9 +24,20 @@ final class Providers {
     return Holder.PROVIDER;
   }
 
+  /**
+   * The kernels for a call made now on this thread: the ones in use, or, while {@link KernelWarmup}
+   * says so, kernels that run their {@link KernelProvider#standIn() stand-in} until the warm-up
+   * ends (a long call switches to the kernels in use as soon as it has, at its next kernel call).
+   */
+  static KernelProvider forCall() {
+    return KernelWarmup.useTwin() ? Holder.SWITCHING : Holder.PROVIDER;
+  }
+
   private static final class Holder {
     static final KernelProvider VECTOR = loadVector();
     static final KernelProvider PROVIDER = choose();
+    static final KernelProvider SWITCHING =
+        PROVIDER.standIn() == PROVIDER ? PROVIDER : new Switching(PROVIDER);
 
     private static KernelProvider loadVector() {
       Module vector = ModuleLayer.boot().findModule("jdk.incubator.vector").orElse(null);
@@ -76,6 +87,105 @@ final class Providers {
                   + mode
                   + "', expected auto, panama or scalar");
       }
+    }
+  }
+
+  /**
+   * Each call on the stand-in while the warm-up has not yet seen its family of kernels run
+   * compiled, else on the kernels themselves. A class of its own, so that the kernels' methods (and
+   * the profiles C2 compiles them from) never see the choice: when the branch taken changes, only
+   * these small methods are recompiled.
+   */
+  private static final class Switching implements KernelProvider {
+    private final KernelProvider kernels;
+    private final KernelProvider standIn;
+
+    Switching(KernelProvider kernels) {
+      this.kernels = kernels;
+      this.standIn = kernels.standIn();
+    }
+
+    private KernelProvider now(int family) {
+      return KernelWarmup.useTwin(family) ? standIn : kernels;
+    }
+
+    @Override
+    public String name() {
+      return kernels.name();
+    }
+
+    @Override
+    public float dot(float[] a, int aOff, float[] b, int bOff, int n) {
+      return now(KernelWarmup.DOTS).dot(a, aOff, b, bOff, n);
+    }
+
+    @Override
+    public void divide(float[] v, int off, int n, float d) {
+      now(KernelWarmup.ELEMENTWISE).divide(v, off, n, d);
+    }
+
+    @Override
+    public void add(float[] src, int sOff, float[] dst, int dOff, int n) {
+      now(KernelWarmup.ELEMENTWISE).add(src, sOff, dst, dOff, n);
+    }
+
+    @Override
+    public void tile(
+        int mr,
+        int nr,
+        int k,
+        float[] a,
+        int aOff,
+        int aRs,
+        int aCs,
+        float[] b,
+        int bOff,
+        int ldb,
+        float[] out,
+        boolean add) {
+      // the SIMD kernels' full tiles (8 rows, panels 32 or 16 wide) compile apart from the rest
+      int family =
+          mr == MR && (ldb == NR || ldb == NR / 2) ? KernelWarmup.TILES : KernelWarmup.MASKED;
+      now(family).tile(mr, nr, k, a, aOff, aRs, aCs, b, bOff, ldb, out, add);
+    }
+
+    // the retrieval and Storkey kernels below give the same bits in every provider
+
+    @Override
+    public void maxMin(float[] v, int off, int ld, int rows, int n, float[] max, float[] min) {
+      now(KernelWarmup.ELEMENTWISE).maxMin(v, off, ld, rows, n, max, min);
+    }
+
+    @Override
+    public void expShift(
+        float[] v, int off, int ld, int rows, int n, float beta, float[] shift, float[] sum) {
+      now(KernelWarmup.ELEMENTWISE).expShift(v, off, ld, rows, n, beta, shift, sum);
+    }
+
+    @Override
+    public void scale(float[] v, int off, int n, float f) {
+      now(KernelWarmup.ELEMENTWISE).scale(v, off, n, f);
+    }
+
+    @Override
+    public void axpby(float a, float[] x, int xOff, float b, float[] y, int yOff, int n) {
+      now(KernelWarmup.ELEMENTWISE).axpby(a, x, xOff, b, y, yOff, n);
+    }
+
+    @Override
+    public void storkeyRow(
+        float[] w,
+        int off,
+        int j0,
+        int j1,
+        float xi,
+        float ui,
+        float ri,
+        float[] x,
+        float[] u,
+        float[] r,
+        float invN) {
+      now(KernelWarmup.ELEMENTWISE).storkeyRow(w, off, j0, j1, xi, ui, ri, x, u, r, invN);
     }
   }
 }

@@ -2,6 +2,7 @@ package io.engram.kernels;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertSame;
 
 import org.junit.jupiter.api.Test;
 
@@ -21,8 +22,28 @@ class KernelWarmupTest {
 
   @Test
   void aWarmUpEndsAndHandsTheKernelsBack() {
-    int rounds = KernelWarmup.run();
+    // (a test JVM compiles the SIMD kernels later than bin/engram asks for: at most 2 s here)
+    int rounds = KernelWarmup.run(2000, true);
     assertEquals(Kernels.isVectorized(), rounds > 0, "rounds run: " + rounds);
     assertFalse(KernelWarmup.useTwin());
+    for (int family :
+        new int[] {
+          KernelWarmup.TILES, KernelWarmup.MASKED, KernelWarmup.DOTS, KernelWarmup.ELEMENTWISE
+        }) {
+      assertFalse(KernelWarmup.useTwin(family), "family " + family);
+    }
+    assertSame(Providers.chosen(), Providers.forCall());
+  }
+
+  @Test
+  void aTrialTimesOnlyTheFamiliesAskedFor() {
+    KernelProvider simd = Providers.chosen();
+    KernelWarmup.Trial trial = new KernelWarmup.Trial(simd);
+    int all =
+        KernelWarmup.TILES | KernelWarmup.MASKED | KernelWarmup.DOTS | KernelWarmup.ELEMENTWISE;
+    assertEquals(0, trial.round(all));
+    for (int i = 0; i < 3; i++) {
+      assertEquals(0, trial.round(0) & ~all);
+    }
   }
 }

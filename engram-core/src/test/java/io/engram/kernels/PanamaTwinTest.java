@@ -157,9 +157,9 @@ class PanamaTwinTest {
     int mrMax = KernelProvider.MR;
     int nrMax = KernelProvider.NR;
     for (int k : new int[] {0, 1, 3, 17, 100}) {
-      for (int mr : new int[] {mrMax, 5, 1}) {
+      for (int mr : new int[] {mrMax, 7, 5, 1}) {
         for (int ldb : new int[] {nrMax, nrMax / 2, 20, 37}) {
-          for (int nr : new int[] {Math.min(ldb, nrMax), Math.min(ldb, 13), 1}) {
+          for (int nr : new int[] {Math.min(ldb, nrMax), Math.min(ldb, 13), 6, 1}) {
             for (boolean transposed : new boolean[] {false, true}) {
               for (boolean add : new boolean[] {false, true}) {
                 // A is mr x k at offset 3, row-major (aRs = k) or transposed in place (aCs = mr)
