@@ -65,6 +65,28 @@ final class ShardedMemory implements Memory {
    *     more than 2^31 - 1 patterns
    */
   static ShardedMemory of(JavaRDD<float[]> patterns, ModernHopfieldMemory settings) {
+    try {
+      return shard(patterns, settings);
+    } catch (org.apache.spark.SparkException e) {
+      throw unwrapped(e);
+    }
+  }
+
+  /**
+   * The {@link IllegalArgumentException} a task threw, so that bad input fails {@code fit} as it
+   * fails the core; other failures as they are.
+   */
+  static RuntimeException unwrapped(Exception e) {
+    for (Throwable t = e; t != null; t = t.getCause()) {
+      if (t instanceof IllegalArgumentException bad) {
+        return new IllegalArgumentException(bad.getMessage(), e);
+      }
+    }
+    return e instanceof RuntimeException r ? r : new IllegalStateException(e.getMessage(), e);
+  }
+
+  private static ShardedMemory shard(JavaRDD<float[]> patterns, ModernHopfieldMemory settings)
+      throws org.apache.spark.SparkException {
     List<Long> counts =
         patterns
             .mapPartitions(
