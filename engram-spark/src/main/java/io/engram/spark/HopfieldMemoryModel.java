@@ -171,6 +171,23 @@ public final class HopfieldMemoryModel extends Model<HopfieldMemoryModel>
         BroadcastNetwork.decode(BroadcastNetwork.modelBytes(network)));
   }
 
+  /**
+   * A model around a copy of any memory: a network ({@link #of(AmariHopfieldNetwork)}) or a modern
+   * Hopfield memory (its patterns and settings), with a random uid.
+   *
+   * @throws IllegalArgumentException for a memory kind without a model file format
+   */
+  public static HopfieldMemoryModel of(Memory memory) {
+    Objects.requireNonNull(memory, "memory");
+    if (memory instanceof AmariHopfieldNetwork net) {
+      return of(net);
+    }
+    return new HopfieldMemoryModel(
+        Identifiable.randomUID("HopfieldMemoryModel"),
+        BroadcastNetwork.decodeMemory(BroadcastNetwork.modelBytes(memory)),
+        null);
+  }
+
   @Override
   public String uid() {
     return uid;

@@ -127,8 +127,9 @@ final class ShardedMemory implements Memory {
   }
 
   /**
-   * Shards a memory held on the driver ({@code slices} partitions, persisted), e.g. one read from a
-   * model file that is too large to broadcast.
+   * Shards a memory held on the driver ({@code slices} partitions, persisted and locally
+   * checkpointed), e.g. one read from a model file that is too large to broadcast: one job ships
+   * the patterns to the executors once.
    */
   static ShardedMemory of(JavaSparkContext sc, ModernHopfieldMemory memory, int slices) {
     int n = memory.numNeurons();
@@ -149,8 +150,12 @@ final class ShardedMemory implements Memory {
               memory.beta(),
               memory.degree()));
     }
-    JavaRDD<PatternShard> shards = sc.parallelize(list, Math.max(1, slices));
+    // cached and cut from the parallelised list (local checkpoint), so that the step jobs' tasks
+    // do not carry the patterns: they are shipped once, here
+    JavaRDD<PatternShard> shards = sc.parallelize(list, Math.max(1, slices)).map(s -> s);
     shards.persist(StorageLevel.MEMORY_AND_DISK());
+    shards.rdd().localCheckpoint();
+    shards.count();
     return new ShardedMemory(shards, memory.size(), memory.maxNorm(), settings);
   }
 
