@@ -47,11 +47,13 @@ class ClassicalRulesTest {
   }
 
   /** The largest |difference| of the weights, and the largest |weight| of {@code want}. */
-  private static double[] weightDiff(AmariHopfieldNetwork want, AmariHopfieldNetwork got) {
+  static double[] weightDiff(AmariHopfieldNetwork want, AmariHopfieldNetwork got) {
     double diff = 0;
     double max = 0;
-    for (int i = 0; i < N; i++) {
-      for (int j = 0; j < N; j++) {
+    int n = want.numNeurons();
+    assertEquals(n, got.numNeurons());
+    for (int i = 0; i < n; i++) {
+      for (int j = 0; j < n; j++) {
         float w = want.weights().get(i, j);
         diff = Math.max(diff, Math.abs(w - got.weights().get(i, j)));
         max = Math.max(max, Math.abs(w));

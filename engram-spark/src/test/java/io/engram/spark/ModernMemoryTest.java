@@ -66,7 +66,7 @@ class ModernMemoryTest {
    * Rows against the core: exactly ({@code tol = 0}) or with states, energies and weights within
    * {@code tol} (relative to 1) and the same best pattern, steps and convergence.
    */
-  private static void assertRetrieved(List<RecallResult> want, List<Row> got, double tol) {
+  static void assertRetrieved(List<RecallResult> want, List<Row> got, double tol) {
     assertEquals(want.size(), got.size());
     for (int q = 0; q < want.size(); q++) {
       Row g = got.get(q);
@@ -74,12 +74,13 @@ class ModernMemoryTest {
       String at = "query " + q;
       assertEquals(q, g.<Long>getAs("id"), "row order");
       float[] state = LocalSpark.floats(g, "prediction");
+      int n = state.length;
       if (tol == 0) {
         assertArrayEquals(w.state(), state, at);
         assertEquals((double) w.energy(), g.<Double>getAs("energy"), at);
         assertEquals((double) w.matches().get(0).weight(), g.<Double>getAs("weight"), at);
       } else {
-        for (int i = 0; i < N; i++) {
+        for (int i = 0; i < n; i++) {
           assertEquals(w.state()[i], state[i], tol * Math.max(1, Math.abs(w.state()[i])), at);
         }
         double e = w.energy();
