@@ -207,6 +207,12 @@ class ModernMemoryTest {
     PipelineModel back = PipelineModel.load(dir);
     HopfieldMemoryModel m = (HopfieldMemoryModel) back.stages()[0];
     assertArrayEquals(want.toArray(), ((ModernHopfieldMemory) m.storedMemory()).toArray());
+    Path saved;
+    try (var files = java.nio.file.Files.walk(Path.of(dir))) {
+      saved = files.filter(f -> f.endsWith("data/model.npz")).findFirst().orElseThrow();
+    }
+    assertArrayEquals(
+        java.nio.file.Files.readAllBytes(cli), java.nio.file.Files.readAllBytes(saved), "bytes");
     assertEquals(0L, m.getBroadcastLimit());
     assertRetrieved(expected, back.transform(cues).collectAsList(), 2e-6);
   }
