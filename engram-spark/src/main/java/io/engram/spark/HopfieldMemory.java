@@ -50,10 +50,12 @@ import org.apache.spark.storage.StorageLevel;
  * twice (statistics, then sums): an uncached dataset is persisted ({@code MEMORY_AND_DISK}) for the
  * duration of {@code fit}.
  *
- * <p>This version trains the classical memory with the hebbian and anti-hebbian rules. The other
- * values of {@code memory} (modern) and {@code rule} (pseudo-inverse, storkey) are accepted by the
- * parameters and rejected by {@code fit} and {@code transformSchema} with an {@link
- * IllegalArgumentException} naming the value.
+ * <p>Every memory kind: the Hebbian rules as above; pseudo-inverse with its P x P Gram matrix
+ * reduced on the cluster and finished by the core on the driver; Storkey collected to the driver
+ * (at most {@code collectLimit} bytes) and trained there; modern memory validated and sharded on
+ * the cluster, then collected while it fits {@code broadcastLimit} or kept sharded (see {@link
+ * HopfieldMemoryModel}). A parameter set for a rule or memory kind it does not apply to is an
+ * {@link IllegalArgumentException} from {@code fit} and {@code transformSchema}, naming it.
  */
 public final class HopfieldMemory extends Estimator<HopfieldMemoryModel>
     implements HopfieldMemoryParams, DefaultParamsWritable {
@@ -169,8 +171,8 @@ public final class HopfieldMemory extends Estimator<HopfieldMemoryModel>
    * Checks the parameters and the features column, and returns the schema the fitted model's
    * transform produces.
    *
-   * @throws IllegalArgumentException for a memory kind or rule this version cannot train, a seed
-   *     with {@code update = sync}, low-rank weights with {@code strategy = reduce}, a missing or
+   * @throws IllegalArgumentException for a parameter set where it does not apply, a seed with
+   *     {@code update = sync}, low-rank weights with {@code strategy = reduce}, a missing or
    *     mistyped features column, or an output column that exists already
    */
   @Override

@@ -61,6 +61,14 @@ import scala.Tuple2;
  * count the rows of each partition. A row whose features are null, of a length other than N or not
  * finite fails the job with an {@link IllegalArgumentException} naming the row.
  *
+ * <p>Modern memory: while its patterns take at most {@code broadcastLimit} bytes and are on the
+ * driver, they are broadcast as the model file and retrieved where the rows lie, exactly as the
+ * core's {@code retrieveAll}; otherwise they are sharded over the partitions (kept from {@code
+ * fit}, or cut once from the driver's copy) and each retrieval step is one job whose partial
+ * softmax sums merge by log-sum-exp on the driver ({@code ShardedMemory}): the rows pass through
+ * the driver and transform runs its jobs when called. The {@code best} and {@code weight} columns
+ * name the stored pattern that weighed most in the last step.
+ *
  * <p>The model never changes its network; transform may run from several threads.
  */
 public final class HopfieldMemoryModel extends Model<HopfieldMemoryModel>

@@ -82,7 +82,8 @@ final class MemoryParams {
     return new Param<>(
         o,
         "energyCol",
-        "output column: the energy E = -1/2 s'Ws + threshold * sum(s) of the recalled state"
+        "output column: the energy of the recalled state, E = -1/2 s'Ws + threshold * sum(s) (modern"
+            + " memory: its own energy)"
             + " (double); empty for none (recall then skips computing it)");
   }
 
@@ -109,8 +110,8 @@ final class MemoryParams {
         o,
         "memory",
         "memory kind: classical (a Hopfield network whose weights a rule learns) or modern (dense"
-            + " associative memory; not available in this version of engram-spark) (engram train"
-            + " --memory)."
+            + " associative memory: stores the patterns, retrieves with separation and beta)"
+            + " (engram train --memory)."
             + options(MEMORIES),
         ParamValidators.inArray(MEMORIES));
   }
