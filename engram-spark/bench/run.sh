@@ -3,6 +3,7 @@
 # recall on 1 and 2 executors (local[1], local[2], and a standalone cluster of two one-core
 # workers started here from the jars Maven resolved, 127.0.0.1 only).
 # Usage: engram-spark/bench/run.sh [P N Q]   (defaults 16384 8192 20000)
+#        engram-spark/bench/run.sh modern recall|sharded [P N Q]   (modern memory: ModernBenchmark)
 #   JAVA (default: java) picks the JDK; extra JVM flags: BENCH_OPTS, e.g.
 #   BENCH_OPTS=-Dengram.bench.train=false engram-spark/bench/run.sh   (recall only)
 # Builds with the reactor (never installs), then runs io.engram.spark.bench.SparkBenchmark (a
@@ -26,11 +27,16 @@ for p in java.lang java.lang.invoke java.lang.reflect java.io java.net java.nio 
          sun.security.action sun.util.calendar; do
   opens="$opens --add-opens=java.base/$p=ALL-UNNAMED"
 done
+main=io.engram.spark.bench.SparkBenchmark
+if [ "${1:-}" = modern ]; then
+  main=io.engram.spark.bench.ModernBenchmark
+  shift
+fi
 uptime
 # shellcheck disable=SC2086
-exec "${JAVA:-java}" -Xmx12g --add-modules jdk.incubator.vector \
+exec "${JAVA:-java}" "-Xmx${BENCH_XMX:-12g}" --add-modules jdk.incubator.vector \
   -Dlog4j2.configurationFile="$root/engram-spark/bench/log4j2.properties" \
   -XX:+IgnoreUnrecognizedVMOptions $opens \
   -Djdk.reflect.useDirectMethodHandle=false -Dio.netty.tryReflectionSetAccessible=true \
   -Dengram.spark.classpathFile="$target/spark-classpath.txt" -Dengram.spark.jar="$jar" \
-  ${BENCH_OPTS:-} -cp "$cp" io.engram.spark.bench.SparkBenchmark "$@"
+  ${BENCH_OPTS:-} -cp "$cp" "$main" "$@"

@@ -97,7 +97,31 @@ public final class PseudoInverseRule implements LearningRule {
     if (patterns.isEmpty()) {
       throw new IllegalArgumentException("no patterns to train on");
     }
-    return new Update(patterns);
+    return new Update(patterns, null);
+  }
+
+  /**
+   * As {@link #prepare(PatternBlock)}, with the Gram matrix {@code B Bᵀ} of the patterns computed
+   * elsewhere (for example summed from the partitions of a cluster, in float64): for weights that
+   * store no pattern yet, where {@code U = B} and the call's P x P matrix is that Gram ({@code +
+   * λI} with a ridge). The result then equals {@code prepare(patterns)}'s up to the rounding of the
+   * Gram matrix; the products with the patterns still run here.
+   *
+   * @param gram P x P row-major, symmetric, float64; not modified
+   * @throws IllegalArgumentException for no patterns or a Gram matrix of another size; when the
+   *     update is applied, for weights that already store patterns (their effective rank is not 0)
+   */
+  public WeightUpdate prepare(PatternBlock patterns, double[] gram) {
+    Objects.requireNonNull(gram, "gram");
+    if (patterns.isEmpty()) {
+      throw new IllegalArgumentException("no patterns to train on");
+    }
+    long p = patterns.count();
+    if (gram.length != p * p) {
+      throw new IllegalArgumentException(
+          "the Gram matrix has " + gram.length + " values, expected P x P = " + p * p);
+    }
+    return new Update(patterns, gram);
   }
 
   @Override
@@ -111,10 +135,12 @@ public final class PseudoInverseRule implements LearningRule {
     private final int n;
     private final int p;
     private final double rcond;
+    private final double[] gram; // B Bᵀ given by the caller, or null
     private Plan plan;
 
-    Update(PatternBlock patterns) {
+    Update(PatternBlock patterns, double[] gram) {
       this.patterns = patterns;
+      this.gram = gram;
       this.n = patterns.length();
       this.p = patterns.count();
       this.rcond = options.toleranceFor(p, n);
@@ -169,8 +195,24 @@ public final class PseudoInverseRule implements LearningRule {
       double ridge = options.ridge();
       pl.target = ProjectionTarget.of(target, mode, p, ridge);
       float[] b = patterns.data();
-      float[] u = pl.target.residual(b, p);
-      double[] c = ridge == 0 ? gram(u, p, n) : crossGram(b, u, p, n, ridge);
+      float[] u;
+      double[] c;
+      if (gram != null) {
+        if (pl.target.rank() != 0) {
+          throw new IllegalArgumentException(
+              "a precomputed Gram matrix needs weights that store no patterns yet, but these have"
+                  + " effective rank "
+                  + pl.target.rank());
+        }
+        u = b;
+        c = gram.clone();
+        for (int i = 0; i < p; i++) {
+          c[i * p + i] += ridge;
+        }
+      } else {
+        u = pl.target.residual(b, p);
+        c = ridge == 0 ? gram(u, p, n) : crossGram(b, u, p, n, ridge);
+      }
       double scale = 0;
       for (int k = 0; k < p; k++) {
         double s = 0;

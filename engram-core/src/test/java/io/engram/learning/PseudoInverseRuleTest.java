@@ -323,4 +323,54 @@ class PseudoInverseRuleTest {
       }
     }
   }
+
+  @Test
+  void aGramMatrixComputedElsewhereGivesTheSameCall() {
+    SplittableRandom r = new SplittableRandom(17);
+    int p = 12;
+    int n = 40;
+    float[][] x = correlated(r, p, n, 0.3);
+    double[] g = new double[p * p]; // B Bᵀ in float64, as a cluster would sum it
+    for (int i = 0; i < p; i++) {
+      for (int j = 0; j < p; j++) {
+        for (int k = 0; k < n; k++) {
+          g[i * p + j] += (double) x[i][k] * x[j][k];
+        }
+      }
+    }
+    for (double ridge : new double[] {0, 3}) {
+      PseudoInverseRule rule =
+          PseudoInverseRule.create(PseudoInverseOptions.DEFAULTS.withRidge(ridge));
+      AmariHopfieldNetwork want = AmariHopfieldNetwork.create(n);
+      rule.train(want, PatternBlock.of(x), true, null);
+      AmariHopfieldNetwork got = AmariHopfieldNetwork.create(n);
+      got.apply(rule.prepare(PatternBlock.of(x), g), true, null);
+      float[] w = want.weightMatrix();
+      float[] v = got.weightMatrix();
+      double diff = 0;
+      double max = 0;
+      for (int i = 0; i < w.length; i++) {
+        diff = Math.max(diff, Math.abs(w[i] - v[i]));
+        max = Math.max(max, Math.abs(w[i]));
+      }
+      assertTrue(diff <= 1e-5 * max, "ridge " + ridge + ": " + diff + " of " + max);
+      assertEquals(want.history(), got.history());
+    }
+    // only for weights that store nothing yet; a failed call leaves the network as it was
+    PseudoInverseRule rule = PseudoInverseRule.create();
+    AmariHopfieldNetwork more = AmariHopfieldNetwork.create(n);
+    rule.train(more, PatternBlock.of(x[0]), true, null);
+    float[] before = more.weightMatrix();
+    IllegalArgumentException e =
+        assertThrows(
+            IllegalArgumentException.class,
+            () -> more.apply(rule.prepare(PatternBlock.of(x), g), true, null));
+    assertTrue(e.getMessage().contains("effective rank 1"), e.getMessage());
+    assertArrayEquals(before, more.weightMatrix());
+    assertEquals(1, more.history().size());
+    e =
+        assertThrows(
+            IllegalArgumentException.class, () -> rule.prepare(PatternBlock.of(x), new double[5]));
+    assertTrue(e.getMessage().contains("expected P x P = 144"), e.getMessage());
+  }
 }

@@ -3,6 +3,7 @@ package io.engram.spark;
 import io.engram.io.ModelFile;
 import io.engram.network.AmariHopfieldNetwork;
 import io.engram.network.Dynamics;
+import io.engram.network.Memory;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.Serializable;
@@ -52,11 +53,17 @@ final class BroadcastNetwork implements Serializable {
     return new BroadcastNetwork(sc.broadcast(new Payload(modelBytes(view))));
   }
 
-  /** The model file of {@code network}, as {@link ModelFile#write} would write it. */
-  static byte[] modelBytes(AmariHopfieldNetwork network) {
+  /** Broadcasts the model file of any memory (a modern memory's patterns, say). */
+  static BroadcastNetwork ofMemory(JavaSparkContext sc, Memory memory) {
+    Objects.requireNonNull(memory, "memory");
+    return new BroadcastNetwork(sc.broadcast(new Payload(modelBytes(memory))));
+  }
+
+  /** The model file of {@code memory}, as {@link ModelFile#write} would write it. */
+  static byte[] modelBytes(Memory memory) {
     ByteArrayOutputStream out = new ByteArrayOutputStream();
     try {
-      ModelFile.builder(network).writeTo(out);
+      ModelFile.builder(memory).writeTo(out);
     } catch (IOException e) {
       throw new UncheckedIOException("encoding the model file: " + e.getMessage(), e);
     }
@@ -65,11 +72,16 @@ final class BroadcastNetwork implements Serializable {
 
   /** Reads a network from model file bytes (through a temporary file, deleted at once). */
   static AmariHopfieldNetwork decode(byte[] npz) {
+    return (AmariHopfieldNetwork) decodeMemory(npz);
+  }
+
+  /** Reads a memory of any kind from model file bytes. */
+  static Memory decodeMemory(byte[] npz) {
     try {
       Path tmp = Files.createTempFile("engram-model-", ".npz");
       try {
         Files.write(tmp, npz);
-        return ModelFile.read(tmp);
+        return ModelFile.readMemory(tmp);
       } finally {
         Files.deleteIfExists(tmp);
       }
@@ -83,7 +95,12 @@ final class BroadcastNetwork implements Serializable {
    * never train or resize it.
    */
   AmariHopfieldNetwork network() {
-    return broadcast.value().network();
+    return (AmariHopfieldNetwork) broadcast.value().memory();
+  }
+
+  /** The memory, as {@link #network()} (any kind). */
+  Memory memory() {
+    return broadcast.value().memory();
   }
 
   /** Removes the broadcast's blocks from the driver and the executors. */
@@ -96,20 +113,20 @@ final class BroadcastNetwork implements Serializable {
     private static final long serialVersionUID = 1L;
 
     private final byte[] npz;
-    private transient volatile AmariHopfieldNetwork network;
+    private transient volatile Memory memory;
 
     Payload(byte[] npz) {
       this.npz = npz;
     }
 
-    AmariHopfieldNetwork network() {
-      AmariHopfieldNetwork net = network;
+    Memory memory() {
+      Memory net = memory;
       if (net == null) {
         synchronized (this) {
-          net = network;
+          net = memory;
           if (net == null) {
-            net = decode(npz);
-            network = net;
+            net = decodeMemory(npz);
+            memory = net;
           }
         }
       }

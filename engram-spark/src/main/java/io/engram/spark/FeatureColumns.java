@@ -96,6 +96,10 @@ final class FeatureColumns {
     out = add(out, taken, p.getStepsCol(), DataTypes.IntegerType);
     out = add(out, taken, p.getConvergedCol(), DataTypes.BooleanType);
     out = add(out, taken, p.getEnergyCol(), DataTypes.DoubleType);
+    if ("modern".equals(p.getMemory())) {
+      out = add(out, taken, p.getBestCol(), DataTypes.IntegerType);
+      out = add(out, taken, p.getWeightCol(), DataTypes.DoubleType);
+    }
     return out;
   }
 

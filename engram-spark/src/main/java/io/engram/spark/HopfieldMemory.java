@@ -1,10 +1,15 @@
 package io.engram.spark;
 
-import io.engram.learning.HebbianRule;
+import io.engram.learning.PatternStats;
+import io.engram.learning.StorkeyRule;
+import io.engram.memory.ModernHopfieldMemory;
 import io.engram.network.AmariHopfieldNetwork;
 import io.engram.network.Dynamics;
+import io.engram.network.Memory;
 import io.engram.weights.WeightsMode;
+import java.util.List;
 import java.util.Objects;
+import java.util.function.IntFunction;
 import org.apache.spark.api.java.JavaRDD;
 import org.apache.spark.ml.Estimator;
 import org.apache.spark.ml.param.BooleanParam;
@@ -45,10 +50,12 @@ import org.apache.spark.storage.StorageLevel;
  * twice (statistics, then sums): an uncached dataset is persisted ({@code MEMORY_AND_DISK}) for the
  * duration of {@code fit}.
  *
- * <p>This version trains the classical memory with the hebbian and anti-hebbian rules. The other
- * values of {@code memory} (modern) and {@code rule} (pseudo-inverse, storkey) are accepted by the
- * parameters and rejected by {@code fit} and {@code transformSchema} with an {@link
- * IllegalArgumentException} naming the value.
+ * <p>Every memory kind: the Hebbian rules as above; pseudo-inverse with its P x P Gram matrix
+ * reduced on the cluster and finished by the core on the driver; Storkey collected to the driver
+ * (at most {@code collectLimit} bytes) and trained there; modern memory validated and sharded on
+ * the cluster, then collected while it fits {@code broadcastLimit} or kept sharded (see {@link
+ * HopfieldMemoryModel}). A parameter set for a rule or memory kind it does not apply to is an
+ * {@link IllegalArgumentException} from {@code fit} and {@code transformSchema}, naming it.
  */
 public final class HopfieldMemory extends Estimator<HopfieldMemoryModel>
     implements HopfieldMemoryParams, DefaultParamsWritable {
@@ -75,8 +82,17 @@ public final class HopfieldMemory extends Estimator<HopfieldMemoryModel>
   private final DoubleParam threshold;
   private final Param<String> update;
   private final LongParam seed;
+  private final DoubleParam ridge;
+  private final DoubleParam tolerance;
+  private final DoubleParam beta;
+  private final Param<String> separation;
+  private final IntParam degree;
+  private final Param<String> bestCol;
+  private final Param<String> weightCol;
+  private final LongParam broadcastLimit;
   private final Param<String> initModel;
   private final Param<String> strategy;
+  private final LongParam collectLimit;
 
   /** A memory with the default parameters and a random uid. */
   public HopfieldMemory() {
@@ -105,6 +121,14 @@ public final class HopfieldMemory extends Estimator<HopfieldMemoryModel>
     threshold = MemoryParams.threshold(this);
     update = MemoryParams.update(this);
     seed = MemoryParams.seed(this);
+    ridge = MemoryParams.ridge(this);
+    tolerance = MemoryParams.tolerance(this);
+    beta = MemoryParams.beta(this);
+    separation = MemoryParams.separation(this);
+    degree = MemoryParams.degree(this);
+    bestCol = MemoryParams.bestCol(this);
+    weightCol = MemoryParams.weightCol(this);
+    broadcastLimit = MemoryParams.broadcastLimit(this);
     initModel =
         new Param<>(
             this,
@@ -122,9 +146,18 @@ public final class HopfieldMemory extends Estimator<HopfieldMemoryModel>
                 + " else reduce). Low-rank weights are always collected."
                 + " Supported options: auto, collect, reduce.",
             ParamValidators.inArray(MemoryParams.STRATEGIES));
+    collectLimit =
+        new LongParam(
+            this,
+            "collectLimit",
+            "the most bytes of patterns (4 P N) that fit collects to the driver: storkey and"
+                + " pseudo-inverse always collect them, modern memory with an initModel too; past"
+                + " it fit fails before collecting. Default 2^30 (1 GiB)",
+            ParamValidators.gtEq(0));
     MemoryParams.setDefaults(this);
     setDefault(initModel, "");
     setDefault(strategy, "auto");
+    setDefault(collectLimit, SparkRules.DEFAULT_COLLECT_LIMIT);
   }
 
   @Override
@@ -138,15 +171,17 @@ public final class HopfieldMemory extends Estimator<HopfieldMemoryModel>
    * Checks the parameters and the features column, and returns the schema the fitted model's
    * transform produces.
    *
-   * @throws IllegalArgumentException for a memory kind or rule this version cannot train, a seed
-   *     with {@code update = sync}, low-rank weights with {@code strategy = reduce}, a missing or
+   * @throws IllegalArgumentException for a parameter set where it does not apply, a seed with
+   *     {@code update = sync}, low-rank weights with {@code strategy = reduce}, a missing or
    *     mistyped features column, or an output column that exists already
    */
   @Override
   public StructType transformSchema(StructType schema) {
-    MemoryParams.checkTrainable(this);
+    MemoryParams.checkApplicable(this);
     MemoryParams.checkDynamics(this);
-    trainingStrategy();
+    if (!"modern".equals(getMemory())) {
+      trainingStrategy();
+    }
     FeatureColumns.Kind kind = FeatureColumns.kindOf(schema, getFeaturesCol());
     return FeatureColumns.outputSchema(schema, this, kind);
   }
@@ -163,18 +198,6 @@ public final class HopfieldMemory extends Estimator<HopfieldMemoryModel>
   @Override
   public HopfieldMemoryModel fit(Dataset<?> dataset) {
     transformSchema(dataset.schema());
-    HebbianRule learning = MemoryParams.learningRule(this);
-    SparkHebbian.Strategy how = trainingStrategy();
-    WeightsMode mode = MemoryParams.weightsMode(this);
-    AmariHopfieldNetwork init =
-        getInitModel().isEmpty()
-            ? null
-            : HopfieldMemoryModel.read()
-                .session(dataset.sparkSession())
-                .load(getInitModel())
-                .sharedNetwork(); // read just now: this fit owns it
-    Dynamics d = MemoryParams.dynamics(this, init != null ? init.dynamics() : Dynamics.DEFAULT);
-
     String col = getFeaturesCol();
     FeatureColumns.Kind kind = FeatureColumns.kindOf(dataset.schema(), col);
     JavaRDD<float[]> patterns =
@@ -182,21 +205,65 @@ public final class HopfieldMemory extends Estimator<HopfieldMemoryModel>
             .select(functions.col("`" + col.replace("`", "``") + "`"))
             .javaRDD()
             .map(r -> FeatureColumns.toFloats(r, 0, kind));
+    Memory init =
+        getInitModel().isEmpty()
+            ? null
+            : HopfieldMemoryModel.read()
+                .session(dataset.sparkSession())
+                .load(getInitModel())
+                .driverMemory(); // read just now: this fit owns it
+    if ("modern".equals(getMemory())) {
+      return fitModern(patterns, init);
+    }
+    if (init != null && !(init instanceof AmariHopfieldNetwork)) {
+      throw new IllegalArgumentException(
+          uid
+              + ": initModel "
+              + getInitModel()
+              + " holds a modern memory, but memory is classical");
+    }
+    return fitClassical(dataset, patterns, (AmariHopfieldNetwork) init);
+  }
+
+  private HopfieldMemoryModel fitClassical(
+      Dataset<?> dataset, JavaRDD<float[]> patterns, AmariHopfieldNetwork init) {
+    SparkHebbian.Strategy how = trainingStrategy();
+    WeightsMode mode = MemoryParams.weightsMode(this);
+    Dynamics d = MemoryParams.dynamics(this, init != null ? init.dynamics() : Dynamics.DEFAULT);
     boolean persist = dataset.storageLevel().equals(StorageLevel.NONE());
     if (persist) {
       patterns.persist(StorageLevel.MEMORY_AND_DISK());
     }
     AmariHopfieldNetwork[] net = {init};
+    IntFunction<AmariHopfieldNetwork> target;
+    if (init != null) {
+      init.setDynamics(d);
+      if (isSet(weights)) {
+        init.setWeightsMode(mode);
+      }
+      target = n -> init;
+    } else {
+      target = n -> net[0] = AmariHopfieldNetwork.create(n, d, mode);
+    }
+    boolean preserve = getPreserveOnResize();
     try {
-      if (init != null) {
-        init.setDynamics(d);
-        if (isSet(weights)) {
-          init.setWeightsMode(mode);
-        }
-        SparkHebbian.train(init, learning, patterns, how);
-      } else {
-        SparkHebbian.train(
-            n -> net[0] = AmariHopfieldNetwork.create(n, d, mode), learning, patterns, how);
+      switch (getRule()) {
+        case "pseudo-inverse" ->
+            SparkRules.trainPseudoInverse(
+                target,
+                MemoryParams.pseudoInverseRule(this),
+                patterns,
+                preserve,
+                how != SparkHebbian.Strategy.COLLECT,
+                getCollectLimit());
+        case "storkey" ->
+            SparkRules.trainStorkey(
+                target,
+                StorkeyRule.create(getZeroDiagonal()),
+                patterns,
+                preserve,
+                getCollectLimit());
+        default -> SparkHebbian.train(target, MemoryParams.learningRule(this), patterns, how);
       }
     } finally {
       if (persist) {
@@ -205,10 +272,68 @@ public final class HopfieldMemory extends Estimator<HopfieldMemoryModel>
     }
     if (net[0] == null) {
       throw new IllegalArgumentException(
-          uid + ": no patterns to train on (column " + col + " is empty), and no initModel");
+          uid
+              + ": no patterns to train on (column "
+              + getFeaturesCol()
+              + " is empty), and no initModel");
     }
     HopfieldMemoryModel model = copyValues(new HopfieldMemoryModel(uid, net[0]), ParamMap.empty());
     MemoryParams.setNetworkDefaults(model, net[0]);
+    return model.setParent(this);
+  }
+
+  /**
+   * Modern memory: the patterns are validated and sharded on the cluster (the features column is
+   * read twice: counts, then shards), then collected to the driver when they fit {@code
+   * broadcastLimit}, else kept there. With an initModel, the new patterns are collected (at most
+   * {@code collectLimit} bytes) and appended to it on the driver.
+   */
+  private HopfieldMemoryModel fitModern(JavaRDD<float[]> patterns, Memory init) {
+    HopfieldMemoryModel model;
+    if (init != null) {
+      if (!(init instanceof ModernHopfieldMemory m)) {
+        throw new IllegalArgumentException(
+            uid
+                + ": initModel "
+                + getInitModel()
+                + " holds a classical network, but memory is modern");
+      }
+      for (Param<?> q : List.<Param<?>>of(separation, beta, degree)) {
+        if (isSet(q)) {
+          throw new IllegalArgumentException(
+              uid + ": " + q.name() + " is set, but a modern initModel keeps its own settings");
+        }
+      }
+      PatternStats st =
+          SparkRules.checked(patterns, "modern memory with initModel", getCollectLimit());
+      if (st.count() > 0) {
+        m.store(patterns.collect().toArray(new float[0][]));
+      }
+      model = new HopfieldMemoryModel(uid, m, null);
+    } else {
+      List<float[]> first = patterns.take(1);
+      if (first.isEmpty()) {
+        throw new IllegalArgumentException(
+            uid
+                + ": no patterns to train on (column "
+                + getFeaturesCol()
+                + " is empty), and no initModel");
+      }
+      if (first.get(0) == null || first.get(0).length == 0) {
+        throw new IllegalArgumentException(uid + ": pattern 0 is null or empty");
+      }
+      ModernHopfieldMemory settings = MemoryParams.modernSettings(this, first.get(0).length);
+      ShardedMemory shards = ShardedMemory.of(patterns, settings);
+      if (shards.memoryBytes() <= getBroadcastLimit()) {
+        ModernHopfieldMemory m = shards.collect();
+        shards.unpersist();
+        model = new HopfieldMemoryModel(uid, m, null);
+      } else {
+        model = new HopfieldMemoryModel(uid, null, shards);
+      }
+    }
+    model = copyValues(model, ParamMap.empty());
+    model.setMemoryDefaults(); // the memory's settings, one step
     return model.setParent(this);
   }
 
@@ -268,6 +393,25 @@ public final class HopfieldMemory extends Estimator<HopfieldMemoryModel>
   /** The value of {@link #initModel()} (set, or its default). */
   public String getInitModel() {
     return $(initModel);
+  }
+
+  /**
+   * The most bytes of patterns ({@code 4 P N}) that fit collects to the driver (storkey,
+   * pseudo-inverse, modern memory with an initModel). Default 2^30.
+   */
+  public LongParam collectLimit() {
+    return collectLimit;
+  }
+
+  /** The value of {@link #collectLimit()} (set, or its default). */
+  public long getCollectLimit() {
+    return (Long) $(collectLimit);
+  }
+
+  /** Sets {@link #collectLimit()}. */
+  public HopfieldMemory setCollectLimit(long v) {
+    set(collectLimit, v);
+    return this;
   }
 
   /** The value of {@link #strategy()} (set, or its default). */
@@ -368,6 +512,94 @@ public final class HopfieldMemory extends Estimator<HopfieldMemoryModel>
   @Override
   public LongParam seed() {
     return seed;
+  }
+
+  @Override
+  public DoubleParam ridge() {
+    return ridge;
+  }
+
+  @Override
+  public DoubleParam tolerance() {
+    return tolerance;
+  }
+
+  @Override
+  public DoubleParam beta() {
+    return beta;
+  }
+
+  @Override
+  public Param<String> separation() {
+    return separation;
+  }
+
+  @Override
+  public IntParam degree() {
+    return degree;
+  }
+
+  @Override
+  public Param<String> bestCol() {
+    return bestCol;
+  }
+
+  @Override
+  public Param<String> weightCol() {
+    return weightCol;
+  }
+
+  @Override
+  public LongParam broadcastLimit() {
+    return broadcastLimit;
+  }
+
+  /** Sets {@link #ridge()}. */
+  public HopfieldMemory setRidge(double v) {
+    set(ridge, v);
+    return this;
+  }
+
+  /** Sets {@link #tolerance()}. */
+  public HopfieldMemory setTolerance(double v) {
+    set(tolerance, v);
+    return this;
+  }
+
+  /** Sets {@link #beta()}. */
+  public HopfieldMemory setBeta(double v) {
+    set(beta, v);
+    return this;
+  }
+
+  /** Sets {@link #separation()}. */
+  public HopfieldMemory setSeparation(String v) {
+    set(separation, v);
+    return this;
+  }
+
+  /** Sets {@link #degree()}. */
+  public HopfieldMemory setDegree(int v) {
+    set(degree, v);
+    return this;
+  }
+
+  /** Sets {@link #bestCol()}. */
+  public HopfieldMemory setBestCol(String v) {
+    set(bestCol, v);
+    return this;
+  }
+
+  /** Sets {@link #weightCol()}. */
+  public HopfieldMemory setWeightCol(String v) {
+    set(weightCol, v);
+    return this;
+  }
+
+  /** Sets {@link #broadcastLimit()}. */
+  public HopfieldMemory setBroadcastLimit(long v) {
+    set(broadcastLimit, v);
+    return this;
   }
 
   /** Sets {@link #featuresCol()}. */

@@ -1,12 +1,17 @@
 package io.engram.spark;
 
+import io.engram.memory.ModernHopfieldMemory;
 import io.engram.network.AmariHopfieldNetwork;
 import io.engram.network.Dynamics;
+import io.engram.network.Memory;
+import io.engram.network.RecallOptions;
 import io.engram.network.RecallResult;
 import java.io.IOException;
 import java.io.ObjectInputStream;
 import java.io.ObjectOutputStream;
+import java.util.ArrayList;
 import java.util.Iterator;
+import java.util.List;
 import java.util.Objects;
 import org.apache.hadoop.conf.Configuration;
 import org.apache.spark.TaskContext;
@@ -56,6 +61,14 @@ import scala.Tuple2;
  * count the rows of each partition. A row whose features are null, of a length other than N or not
  * finite fails the job with an {@link IllegalArgumentException} naming the row.
  *
+ * <p>Modern memory: while its patterns take at most {@code broadcastLimit} bytes and are on the
+ * driver, they are broadcast as the model file and retrieved where the rows lie, exactly as the
+ * core's {@code retrieveAll}; otherwise they are sharded over the partitions (kept from {@code
+ * fit}, or cut once from the driver's copy) and each retrieval step is one job whose partial
+ * softmax sums merge by log-sum-exp on the driver ({@code ShardedMemory}): the rows pass through
+ * the driver and transform runs its jobs when called. The {@code best} and {@code weight} columns
+ * name the stored pattern that weighed most in the last step.
+ *
  * <p>The model never changes its network; transform may run from several threads.
  */
 public final class HopfieldMemoryModel extends Model<HopfieldMemoryModel>
@@ -63,7 +76,11 @@ public final class HopfieldMemoryModel extends Model<HopfieldMemoryModel>
   private static final long serialVersionUID = 1L;
 
   private final String uid;
-  private transient AmariHopfieldNetwork network; // never mutated; serialised as its model file
+  // the memory: a classical network, or a modern memory on the driver (never mutated; serialised as
+  // its model file); or null for a modern memory kept on the cluster (sharded)
+  private transient Memory held;
+  private transient AmariHopfieldNetwork network; // memory, when classical
+  private transient ShardedMemory sharded; // modern patterns on the cluster, or null
 
   private final Param<String> featuresCol;
   private final Param<String> predictionCol;
@@ -84,10 +101,31 @@ public final class HopfieldMemoryModel extends Model<HopfieldMemoryModel>
   private final DoubleParam threshold;
   private final Param<String> update;
   private final LongParam seed;
+  private final DoubleParam ridge;
+  private final DoubleParam tolerance;
+  private final DoubleParam beta;
+  private final Param<String> separation;
+  private final IntParam degree;
+  private final Param<String> bestCol;
+  private final Param<String> weightCol;
+  private final LongParam broadcastLimit;
 
   HopfieldMemoryModel(String uid, AmariHopfieldNetwork network) {
+    this(uid, Objects.requireNonNull(network, "network"), null);
+  }
+
+  /**
+   * @param held the memory (classical or modern), or null with {@code sharded}
+   * @param sharded a modern memory's patterns on the cluster, or null
+   */
+  HopfieldMemoryModel(String uid, Memory held, ShardedMemory sharded) {
     this.uid = Objects.requireNonNull(uid, "uid");
-    this.network = Objects.requireNonNull(network, "network");
+    if ((held == null) == (sharded == null)) {
+      throw new IllegalArgumentException("a model holds a memory or sharded patterns, not both");
+    }
+    this.held = held;
+    this.network = held instanceof AmariHopfieldNetwork net ? net : null;
+    this.sharded = sharded;
     featuresCol = MemoryParams.featuresCol(this);
     predictionCol = MemoryParams.predictionCol(this);
     stepsCol = MemoryParams.stepsCol(this);
@@ -107,8 +145,26 @@ public final class HopfieldMemoryModel extends Model<HopfieldMemoryModel>
     threshold = MemoryParams.threshold(this);
     update = MemoryParams.update(this);
     seed = MemoryParams.seed(this);
+    ridge = MemoryParams.ridge(this);
+    tolerance = MemoryParams.tolerance(this);
+    beta = MemoryParams.beta(this);
+    separation = MemoryParams.separation(this);
+    degree = MemoryParams.degree(this);
+    bestCol = MemoryParams.bestCol(this);
+    weightCol = MemoryParams.weightCol(this);
+    broadcastLimit = MemoryParams.broadcastLimit(this);
     MemoryParams.setDefaults(this);
-    MemoryParams.setNetworkDefaults(this, network);
+    setMemoryDefaults();
+  }
+
+  /** Sets the defaults that describe the memory (after {@code copyValues} from the estimator). */
+  void setMemoryDefaults() {
+    if (network != null) {
+      MemoryParams.setNetworkDefaults(this, network);
+    } else {
+      MemoryParams.setModernDefaults(
+          this, held != null ? (ModernHopfieldMemory) held : sharded.settings());
+    }
   }
 
   /**
@@ -123,6 +179,23 @@ public final class HopfieldMemoryModel extends Model<HopfieldMemoryModel>
         BroadcastNetwork.decode(BroadcastNetwork.modelBytes(network)));
   }
 
+  /**
+   * A model around a copy of any memory: a network ({@link #of(AmariHopfieldNetwork)}) or a modern
+   * Hopfield memory (its patterns and settings), with a random uid.
+   *
+   * @throws IllegalArgumentException for a memory kind without a model file format
+   */
+  public static HopfieldMemoryModel of(Memory memory) {
+    Objects.requireNonNull(memory, "memory");
+    if (memory instanceof AmariHopfieldNetwork net) {
+      return of(net);
+    }
+    return new HopfieldMemoryModel(
+        Identifiable.randomUID("HopfieldMemoryModel"),
+        BroadcastNetwork.decodeMemory(BroadcastNetwork.modelBytes(memory)),
+        null);
+  }
+
   @Override
   public String uid() {
     return uid;
@@ -130,12 +203,38 @@ public final class HopfieldMemoryModel extends Model<HopfieldMemoryModel>
 
   /** N, the number of neurons (the length of every pattern and cue). */
   public int numNeurons() {
-    return network.numNeurons();
+    return held != null ? held.numNeurons() : sharded.numNeurons();
   }
 
-  /** A copy of the trained network (changing it does not change the model). */
+  /**
+   * A copy of the trained network (changing it does not change the model).
+   *
+   * @throws IllegalArgumentException for a modern memory (see {@link #storedMemory()})
+   */
   public AmariHopfieldNetwork network() {
+    if (network == null) {
+      throw new IllegalArgumentException(
+          uid + " holds a modern memory, not a network: storedMemory()");
+    }
     return BroadcastNetwork.decode(BroadcastNetwork.modelBytes(network));
+  }
+
+  /**
+   * A copy of the memory: an {@link AmariHopfieldNetwork} or a {@link ModernHopfieldMemory}
+   * (patterns kept on the cluster are collected to the driver).
+   */
+  public Memory storedMemory() {
+    return BroadcastNetwork.decodeMemory(BroadcastNetwork.modelBytes(driverMemory()));
+  }
+
+  /** The memory kind: {@code classical} or {@code modern}. */
+  public String kind() {
+    return held != null ? held.kind() : sharded.kind();
+  }
+
+  /** Whether the modern memory's patterns stay sharded on the cluster (not on the driver). */
+  public boolean isSharded() {
+    return sharded != null;
   }
 
   /** The network itself, for this package's readers (never to be mutated). */
@@ -143,11 +242,24 @@ public final class HopfieldMemoryModel extends Model<HopfieldMemoryModel>
     return network;
   }
 
+  /** The memory itself (for patterns on the cluster: collected), never to be mutated. */
+  Memory driverMemory() {
+    return held != null ? held : sharded.collect();
+  }
+
   // ---- transform ----
 
   @Override
   public StructType transformSchema(StructType schema) {
     MemoryParams.checkDynamics(this);
+    if (network == null) {
+      for (Param<?> d : new Param<?>[] {activation, temperature, threshold, update, seed}) {
+        if (isSet(d)) {
+          throw new IllegalArgumentException(
+              uid + ": " + d.name() + " does not apply to a modern memory (it is set)");
+        }
+      }
+    }
     FeatureColumns.Kind kind = FeatureColumns.kindOf(schema, getFeaturesCol());
     return FeatureColumns.outputSchema(schema, this, kind);
   }
@@ -157,6 +269,9 @@ public final class HopfieldMemoryModel extends Model<HopfieldMemoryModel>
     StructType out = transformSchema(dataset.schema());
     Dataset<Row> df = dataset.toDF();
     FeatureColumns.Kind kind = FeatureColumns.kindOf(df.schema(), getFeaturesCol());
+    if (network == null) {
+      return transformModern(df, out, kind);
+    }
     Dynamics d = MemoryParams.dynamics(this, network.dynamics());
     SparkRecall.checkOrder(d, network.numNeurons());
     RecallSpec spec = MemoryParams.recallSpec(this, d);
@@ -170,13 +285,80 @@ public final class HopfieldMemoryModel extends Model<HopfieldMemoryModel>
             kind,
             !getStepsCol().isEmpty(),
             !getConvergedCol().isEmpty(),
-            !getEnergyCol().isEmpty());
+            !getEnergyCol().isEmpty(),
+            false,
+            false);
     if (!spec.randomOrder()) {
       return df.mapPartitions(f, Encoders.row(out));
     }
     JavaRDD<Row> rows = df.javaRDD().zipWithIndex().mapPartitions(f::callIndexed, true);
     return df.sparkSession().createDataFrame(rows, out);
   }
+
+  /** Rows recalled on the driver at a time on the sharded path. */
+  static final int SHARDED_CHUNK = 4096;
+
+  /**
+   * Modern memory: broadcast while the patterns are at most {@code broadcastLimit} bytes and on the
+   * driver; else sharded (each step a job over the shards), the rows passing through the driver.
+   */
+  private Dataset<Row> transformModern(Dataset<Row> df, StructType out, FeatureColumns.Kind kind) {
+    RecallSpec spec = MemoryParams.recallSpec(this, Dynamics.DEFAULT);
+    boolean best = !getBestCol().isEmpty();
+    boolean weight = !getWeightCol().isEmpty();
+    RowRecall f =
+        new RowRecall(
+            null,
+            spec,
+            df.schema().fieldIndex(getFeaturesCol()),
+            getFeaturesCol(),
+            kind,
+            !getStepsCol().isEmpty(),
+            !getConvergedCol().isEmpty(),
+            !getEnergyCol().isEmpty(),
+            best,
+            weight);
+    JavaSparkContext sc = JavaSparkContext.fromSparkContext(df.sparkSession().sparkContext());
+    ModernHopfieldMemory local = (ModernHopfieldMemory) held;
+    if (local != null && local.memoryBytes() <= getBroadcastLimit()) {
+      RowRecall g = f.with(BroadcastNetwork.ofMemory(sc, local));
+      return df.mapPartitions(g, Encoders.row(out));
+    }
+    ShardedMemory shards = shards(sc);
+    RecallOptions options = spec.toOptions();
+    int n = shards.numNeurons();
+    List<Row> results = new ArrayList<>();
+    List<Row> chunk = new ArrayList<>(SHARDED_CHUNK);
+    long index = 0;
+    for (Iterator<Row> it = df.toLocalIterator(); it.hasNext(); ) {
+      chunk.add(it.next());
+      if (chunk.size() == SHARDED_CHUNK || !it.hasNext()) {
+        float[][] cues = new float[chunk.size()][];
+        for (int q = 0; q < cues.length; q++) {
+          cues[q] = f.cue(chunk.get(q), index + q, "", n);
+        }
+        List<RecallResult> rs = shards.recallBatch(cues, options);
+        for (int q = 0; q < cues.length; q++) {
+          results.add(f.output(new Tuple2<>(chunk.get(q), index + q), rs.get(q)));
+        }
+        index += cues.length;
+        chunk.clear();
+      }
+    }
+    int slices = Math.max(1, df.rdd().getNumPartitions());
+    return df.sparkSession().createDataFrame(sc.parallelize(results, slices), out);
+  }
+
+  /** The shards of the modern memory: kept from fit, or made once from the driver's memory. */
+  private synchronized ShardedMemory shards(JavaSparkContext sc) {
+    if (sharded == null && driverShards == null) {
+      driverShards =
+          ShardedMemory.of(sc, (ModernHopfieldMemory) held, Math.max(2, sc.defaultParallelism()));
+    }
+    return sharded != null ? sharded : driverShards;
+  }
+
+  private transient ShardedMemory driverShards;
 
   /** Recall of one partition of rows (serialisable: no reference to the model). */
   private static final class RowRecall implements MapPartitionsFunction<Row, Row> {
@@ -190,6 +372,8 @@ public final class HopfieldMemoryModel extends Model<HopfieldMemoryModel>
     private final boolean steps;
     private final boolean converged;
     private final boolean energy;
+    private final boolean best;
+    private final boolean weight;
 
     RowRecall(
         BroadcastNetwork net,
@@ -199,8 +383,12 @@ public final class HopfieldMemoryModel extends Model<HopfieldMemoryModel>
         FeatureColumns.Kind kind,
         boolean steps,
         boolean converged,
-        boolean energy) {
+        boolean energy,
+        boolean best,
+        boolean weight) {
       this.net = net;
+      this.best = best;
+      this.weight = weight;
       this.spec = spec;
       this.column = column;
       this.columnName = columnName;
@@ -228,6 +416,12 @@ public final class HopfieldMemoryModel extends Model<HopfieldMemoryModel>
           false);
     }
 
+    /** This recall with another broadcast memory. */
+    RowRecall with(BroadcastNetwork other) {
+      return new RowRecall(
+          other, spec, column, columnName, kind, steps, converged, energy, best, weight);
+    }
+
     Iterator<Row> callIndexed(Iterator<Tuple2<Row, Long>> rows) {
       return callIndexed(rows, true);
     }
@@ -237,7 +431,7 @@ public final class HopfieldMemoryModel extends Model<HopfieldMemoryModel>
      *     partition)
      */
     private Iterator<Row> callIndexed(Iterator<Tuple2<Row, Long>> rows, boolean global) {
-      AmariHopfieldNetwork network = net.network();
+      Memory network = net.memory();
       int n = network.numNeurons();
       TaskContext task = TaskContext.get();
       String partition = task == null ? "" : " of partition " + task.partitionId();
@@ -250,7 +444,7 @@ public final class HopfieldMemoryModel extends Model<HopfieldMemoryModel>
           this::output);
     }
 
-    private float[] cue(Row row, long index, String partition, int n) {
+    float[] cue(Row row, long index, String partition, int n) {
       String where = "row " + index + partition + ": column " + columnName;
       float[] c;
       try {
@@ -274,10 +468,18 @@ public final class HopfieldMemoryModel extends Model<HopfieldMemoryModel>
       return c;
     }
 
-    private Row output(Tuple2<Row, Long> in, RecallResult r) {
+    Row output(Tuple2<Row, Long> in, RecallResult r) {
       Row row = in._1();
       int w = row.length();
-      Object[] v = new Object[w + 1 + (steps ? 1 : 0) + (converged ? 1 : 0) + (energy ? 1 : 0)];
+      Object[] v =
+          new Object
+              [w
+                  + 1
+                  + (steps ? 1 : 0)
+                  + (converged ? 1 : 0)
+                  + (energy ? 1 : 0)
+                  + (best ? 1 : 0)
+                  + (weight ? 1 : 0)];
       for (int i = 0; i < w; i++) {
         v[i] = row.get(i);
       }
@@ -289,7 +491,14 @@ public final class HopfieldMemoryModel extends Model<HopfieldMemoryModel>
         v[w++] = r.converged();
       }
       if (energy) {
-        v[w] = (double) r.energy();
+        v[w++] = (double) r.energy();
+      }
+      RecallResult.Match m = r.matches().isEmpty() ? null : r.matches().get(0);
+      if (best) {
+        v[w++] = m == null ? -1 : m.index();
+      }
+      if (weight) {
+        v[w] = m == null ? Double.NaN : (double) m.weight();
       }
       return RowFactory.create(v);
     }
@@ -299,12 +508,21 @@ public final class HopfieldMemoryModel extends Model<HopfieldMemoryModel>
 
   @Override
   public HopfieldMemoryModel copy(ParamMap extra) {
-    HopfieldMemoryModel m = copyValues(new HopfieldMemoryModel(uid, network), extra);
+    HopfieldMemoryModel m = copyValues(new HopfieldMemoryModel(uid, held, sharded), extra);
     return m.setParent(parent());
   }
 
   @Override
   public String toString() {
+    if (network == null) {
+      return "HopfieldMemoryModel: uid="
+          + uid
+          + ", modern memory, N="
+          + numNeurons()
+          + ", stored patterns="
+          + (held != null ? ((ModernHopfieldMemory) held).size() : sharded.size())
+          + (sharded != null ? " (sharded over " + sharded.partitions() + " partitions)" : "");
+    }
     return "HopfieldMemoryModel: uid="
         + uid
         + ", N="
@@ -410,6 +628,64 @@ public final class HopfieldMemoryModel extends Model<HopfieldMemoryModel>
   @Override
   public LongParam seed() {
     return seed;
+  }
+
+  @Override
+  public DoubleParam ridge() {
+    return ridge;
+  }
+
+  @Override
+  public DoubleParam tolerance() {
+    return tolerance;
+  }
+
+  @Override
+  public DoubleParam beta() {
+    return beta;
+  }
+
+  @Override
+  public Param<String> separation() {
+    return separation;
+  }
+
+  @Override
+  public IntParam degree() {
+    return degree;
+  }
+
+  @Override
+  public Param<String> bestCol() {
+    return bestCol;
+  }
+
+  @Override
+  public Param<String> weightCol() {
+    return weightCol;
+  }
+
+  @Override
+  public LongParam broadcastLimit() {
+    return broadcastLimit;
+  }
+
+  /** Sets {@link #bestCol()}. */
+  public HopfieldMemoryModel setBestCol(String v) {
+    set(bestCol, v);
+    return this;
+  }
+
+  /** Sets {@link #weightCol()}. */
+  public HopfieldMemoryModel setWeightCol(String v) {
+    set(weightCol, v);
+    return this;
+  }
+
+  /** Sets {@link #broadcastLimit()}. */
+  public HopfieldMemoryModel setBroadcastLimit(long v) {
+    set(broadcastLimit, v);
+    return this;
   }
 
   /** Sets {@link #featuresCol()}. */
@@ -521,7 +797,7 @@ public final class HopfieldMemoryModel extends Model<HopfieldMemoryModel>
     @Override
     public void saveImpl(String path) {
       DefaultParamsWriter.saveMetadata(model, path, sparkSession());
-      ModelFiles.write(sc().hadoopConfiguration(), path, model.network);
+      ModelFiles.write(sc().hadoopConfiguration(), path, model.driverMemory());
     }
   }
 
@@ -531,14 +807,14 @@ public final class HopfieldMemoryModel extends Model<HopfieldMemoryModel>
       Configuration conf = sc().hadoopConfiguration();
       if (!ModelFiles.isDirectory(conf, path)) {
         return new HopfieldMemoryModel(
-            Identifiable.randomUID("HopfieldMemoryModel"), ModelFiles.read(conf, path));
+            Identifiable.randomUID("HopfieldMemoryModel"), ModelFiles.read(conf, path), null);
       }
       DefaultParamsReader.Metadata meta =
           DefaultParamsReader.loadMetadata(
               path, sparkSession(), HopfieldMemoryModel.class.getName());
-      AmariHopfieldNetwork net =
+      Memory net =
           ModelFiles.read(conf, new org.apache.hadoop.fs.Path(path, ModelFiles.MODEL).toString());
-      HopfieldMemoryModel model = new HopfieldMemoryModel(meta.uid(), net);
+      HopfieldMemoryModel model = new HopfieldMemoryModel(meta.uid(), net, null);
       meta.getAndSetParams(model, Option.empty());
       return model;
     }
@@ -546,7 +822,7 @@ public final class HopfieldMemoryModel extends Model<HopfieldMemoryModel>
 
   private void writeObject(ObjectOutputStream out) throws IOException {
     out.defaultWriteObject();
-    byte[] npz = BroadcastNetwork.modelBytes(network);
+    byte[] npz = BroadcastNetwork.modelBytes(driverMemory());
     out.writeInt(npz.length);
     out.write(npz);
   }
@@ -554,6 +830,7 @@ public final class HopfieldMemoryModel extends Model<HopfieldMemoryModel>
   private void readObject(ObjectInputStream in) throws IOException, ClassNotFoundException {
     in.defaultReadObject();
     byte[] npz = in.readNBytes(in.readInt());
-    network = BroadcastNetwork.decode(npz);
+    held = BroadcastNetwork.decodeMemory(npz);
+    network = held instanceof AmariHopfieldNetwork net ? net : null;
   }
 }

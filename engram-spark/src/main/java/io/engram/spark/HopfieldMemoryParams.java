@@ -83,6 +83,70 @@ public interface HopfieldMemoryParams extends Params {
   /** Seed of the random asynchronous order; setting it implies {@code async}. Default 0. */
   LongParam seed();
 
+  /** Pseudo-inverse ridge λ ≥ 0. Default 0. */
+  DoubleParam ridge();
+
+  /** Pseudo-inverse tolerance rcond in [0, 1), NaN for the core's default. Default NaN. */
+  DoubleParam tolerance();
+
+  /** Modern memory's β > 0, NaN for the core's default (1/√N softmax, 1 exp). Default NaN. */
+  DoubleParam beta();
+
+  /** Modern memory's separation: softmax, polynomial, rectified, exp. Default softmax. */
+  Param<String> separation();
+
+  /** Degree of the polynomial and rectified separations (2..30). Default 3. */
+  IntParam degree();
+
+  /** Output column of modern memory: the best stored pattern's index. Default {@code best}. */
+  Param<String> bestCol();
+
+  /** Output column of modern memory: the best stored pattern's weight. Default {@code weight}. */
+  Param<String> weightCol();
+
+  /** Most bytes of modern memory's patterns broadcast; past it, sharded. Default 2^28. */
+  LongParam broadcastLimit();
+
+  /** The value of {@link #ridge()} (set, or its default). */
+  default double getRidge() {
+    return (Double) $(ridge());
+  }
+
+  /** The value of {@link #tolerance()} (set, or its default). */
+  default double getTolerance() {
+    return (Double) $(tolerance());
+  }
+
+  /** The value of {@link #beta()} (set, or its default). */
+  default double getBeta() {
+    return (Double) $(beta());
+  }
+
+  /** The value of {@link #separation()} (set, or its default). */
+  default String getSeparation() {
+    return $(separation());
+  }
+
+  /** The value of {@link #degree()} (set, or its default). */
+  default int getDegree() {
+    return (Integer) $(degree());
+  }
+
+  /** The value of {@link #bestCol()} (set, or its default). */
+  default String getBestCol() {
+    return $(bestCol());
+  }
+
+  /** The value of {@link #weightCol()} (set, or its default). */
+  default String getWeightCol() {
+    return $(weightCol());
+  }
+
+  /** The value of {@link #broadcastLimit()} (set, or its default). */
+  default long getBroadcastLimit() {
+    return (Long) $(broadcastLimit());
+  }
+
   /** The value of {@link #featuresCol()} (set, or its default). */
   default String getFeaturesCol() {
     return $(featuresCol());

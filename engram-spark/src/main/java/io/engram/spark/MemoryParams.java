@@ -2,6 +2,10 @@ package io.engram.spark;
 
 import io.engram.learning.HebbianOptions;
 import io.engram.learning.HebbianRule;
+import io.engram.learning.PseudoInverseOptions;
+import io.engram.learning.PseudoInverseRule;
+import io.engram.memory.ModernHopfieldMemory;
+import io.engram.memory.Separation;
 import io.engram.network.Activation;
 import io.engram.network.AmariHopfieldNetwork;
 import io.engram.network.Dynamics;
@@ -29,11 +33,8 @@ final class MemoryParams {
   /** The rules of the design, in the order the documentation lists them. */
   static final List<String> RULES = List.of("hebbian", "anti-hebbian", "pseudo-inverse", "storkey");
 
-  /** The rules this version trains. */
-  static final List<String> TRAINABLE_RULES = List.of("hebbian", "anti-hebbian");
-
   static final List<String> MEMORIES = List.of("classical", "modern");
-  static final List<String> TRAINABLE_MEMORIES = List.of("classical");
+  static final List<String> SEPARATIONS = List.of("softmax", "polynomial", "rectified", "exp");
   static final List<String> ACTIVATIONS = List.of("sign", "tanh", "sigmoid");
   static final List<String> UPDATES = List.of("sync", "async");
   static final List<String> WEIGHTS = List.of("auto", "dense", "low-rank");
@@ -81,7 +82,8 @@ final class MemoryParams {
     return new Param<>(
         o,
         "energyCol",
-        "output column: the energy E = -1/2 s'Ws + threshold * sum(s) of the recalled state"
+        "output column: the energy of the recalled state, E = -1/2 s'Ws + threshold * sum(s) (modern"
+            + " memory: its own energy)"
             + " (double); empty for none (recall then skips computing it)");
   }
 
@@ -108,8 +110,8 @@ final class MemoryParams {
         o,
         "memory",
         "memory kind: classical (a Hopfield network whose weights a rule learns) or modern (dense"
-            + " associative memory; not available in this version of engram-spark) (engram train"
-            + " --memory)."
+            + " associative memory: stores the patterns, retrieves with separation and beta)"
+            + " (engram train --memory)."
             + options(MEMORIES),
         ParamValidators.inArray(MEMORIES));
   }
@@ -118,8 +120,9 @@ final class MemoryParams {
     return new Param<>(
         o,
         "rule",
-        "learning rule of the classical memory (engram train --rule); this version of"
-            + " engram-spark trains hebbian and anti-hebbian."
+        "learning rule of the classical memory (engram train --rule): hebbian and anti-hebbian"
+            + " reduce their sums on the cluster, pseudo-inverse reduces the P x P Gram matrix,"
+            + " storkey (sequential) trains on the driver."
             + options(RULES),
         ParamValidators.inArray(RULES));
   }
@@ -206,6 +209,102 @@ final class MemoryParams {
             + " row's order depends on the row's index in the dataset (engram --seed)");
   }
 
+  static DoubleParam ridge(Identifiable o) {
+    return new DoubleParam(
+        o,
+        "ridge",
+        "pseudo-inverse: ridge lambda >= 0, (X X' + lambda I)^-1 in place of (X X')^+, in the"
+            + " units of the Gram matrix (engram train --ridge)",
+        ParamValidators.inRange(0, Double.MAX_VALUE, true, true));
+  }
+
+  static DoubleParam tolerance(Identifiable o) {
+    return new DoubleParam(
+        o,
+        "tolerance",
+        "pseudo-inverse: relative tolerance rcond for linear dependence, in [0, 1); NaN (the"
+            + " default) for max(P, N) * 2^-23",
+        new Valid(v -> Double.isNaN(v) || v >= 0 && v < 1));
+  }
+
+  static DoubleParam beta(Identifiable o) {
+    return new DoubleParam(
+        o,
+        "beta",
+        "modern memory: inverse temperature beta > 0 of softmax and exp separation; NaN (the"
+            + " default) for the core's default, 1/sqrt(N) for softmax and 1 for exp (engram train"
+            + " --beta)",
+        new Valid(v -> Double.isNaN(v) || v > 0 && v <= Float.MAX_VALUE));
+  }
+
+  static Param<String> separation(Identifiable o) {
+    return new Param<>(
+        o,
+        "separation",
+        "modern memory: softmax (continuous, any real patterns) or the binary update of +-1"
+            + " patterns with F(x) = x^n (polynomial), max(x, 0)^n (rectified) or exp(beta x) (exp)"
+            + " (engram train --separation)."
+            + options(SEPARATIONS),
+        ParamValidators.inArray(SEPARATIONS));
+  }
+
+  static IntParam degree(Identifiable o) {
+    return new IntParam(
+        o,
+        "degree",
+        "modern memory: degree n of the polynomial and rectified separations, 2..30 (engram train"
+            + " --degree)",
+        ParamValidators.inRange(2, ModernHopfieldMemory.MAX_DEGREE, true, true));
+  }
+
+  static Param<String> bestCol(Identifiable o) {
+    return new Param<>(
+        o,
+        "bestCol",
+        "output column of modern memory: the index of the stored pattern that weighed most in the"
+            + " last step (int; -1 when no step ran); empty for none");
+  }
+
+  static Param<String> weightCol(Identifiable o) {
+    return new Param<>(
+        o,
+        "weightCol",
+        "output column of modern memory: that pattern's softmax weight (softmax, exp) or overlap"
+            + " x.s/N (polynomial, rectified) (double; NaN when no step ran); empty for none");
+  }
+
+  static LongParam broadcastLimit(Identifiable o) {
+    return new LongParam(
+        o,
+        "broadcastLimit",
+        "modern memory: the most bytes of stored patterns (4 P N) broadcast to every executor;"
+            + " past it the patterns stay sharded across the partitions and each retrieval step"
+            + " merges the shards' partial softmax sums (log-sum-exp). Default 2^28 (256 MiB)",
+        ParamValidators.gtEq(0));
+  }
+
+  /** A validator from a Java predicate (serialisable, as Spark's stages are). */
+  static final class Valid extends scala.runtime.AbstractFunction1<Object, Object>
+      implements java.io.Serializable {
+    private static final long serialVersionUID = 1L;
+
+    /** The predicate. */
+    interface Test extends java.io.Serializable {
+      boolean ok(double v);
+    }
+
+    private final Test test;
+
+    Valid(Test test) {
+      this.test = test;
+    }
+
+    @Override
+    public Object apply(Object v) {
+      return test.ok(((Number) v).doubleValue());
+    }
+  }
+
   /** The defaults of the shared parameters (CANNs' and the CLI's). */
   static void setDefaults(HopfieldMemoryParams p) {
     p.setDefault(p.featuresCol(), "features");
@@ -222,7 +321,29 @@ final class MemoryParams {
     p.setDefault(p.normalize(), HebbianOptions.DEFAULTS.normalizeByPatterns());
     p.setDefault(p.preserveOnResize(), HebbianOptions.DEFAULTS.preserveOnResize());
     p.setDefault(p.weights(), "auto");
+    p.setDefault(p.ridge(), 0.0);
+    p.setDefault(p.tolerance(), Double.NaN);
+    p.setDefault(p.beta(), Double.NaN);
+    p.setDefault(p.separation(), "softmax");
+    p.setDefault(p.degree(), ModernHopfieldMemory.DEFAULT_DEGREE);
+    p.setDefault(p.bestCol(), "best");
+    p.setDefault(p.weightCol(), "weight");
+    p.setDefault(p.broadcastLimit(), DEFAULT_BROADCAST_LIMIT);
     setDynamicsDefaults(p, Dynamics.DEFAULT);
+  }
+
+  /** The default {@code broadcastLimit}: 2^28 bytes (256 MiB). */
+  static final long DEFAULT_BROADCAST_LIMIT = 1L << 28;
+
+  /** Defaults that describe a modern memory: its kind, separation, β, degree; one step. */
+  static void setModernDefaults(HopfieldMemoryParams p, ModernHopfieldMemory m) {
+    p.setDefault(p.memory(), "modern");
+    p.setDefault(p.separation(), m.separation().id());
+    p.setDefault(p.beta(), m.separation().usesBeta() ? (double) m.beta() : Double.NaN);
+    if (m.separation().usesDegree()) {
+      p.setDefault(p.degree(), m.degree());
+    }
+    p.setDefault(p.maxIter(), m.defaultRecallOptions().maxIterations());
   }
 
   /** Defaults that describe a network: its dynamics, weights mode and last training call. */
@@ -242,6 +363,9 @@ final class MemoryParams {
     setIfBoolean(p, p.zeroDiagonal(), o.get("zero_diagonal"));
     setIfBoolean(p, p.normalize(), o.get("normalize_by_patterns"));
     setIfBoolean(p, p.preserveOnResize(), o.get("preserve_on_resize"));
+    if ("pseudo-inverse".equals(last.rule())) {
+      p.setDefault(p.ridge(), Double.parseDouble(o.getOrDefault("ridge", "0")));
+    }
   }
 
   private static void setIfBoolean(HopfieldMemoryParams p, BooleanParam param, String v) {
@@ -260,37 +384,68 @@ final class MemoryParams {
   }
 
   /**
-   * Fails, naming the value, when the memory kind or rule is one this version cannot train.
+   * Fails, naming the parameter, when an explicitly set parameter does not apply to the chosen
+   * memory kind or rule (as {@code engram train} refuses such an option; defaults never count).
    *
-   * @throws IllegalArgumentException for memory {@code modern}, or a rule other than {@code
-   *     hebbian} and {@code anti-hebbian}
+   * @throws IllegalArgumentException for a rule's option set for another rule or for modern memory,
+   *     or a modern memory's option set for the classical memory
    */
-  static void checkTrainable(HopfieldMemoryParams p) {
-    String memory = p.getMemory();
-    if (!TRAINABLE_MEMORIES.contains(memory)) {
-      throw new IllegalArgumentException(
-          p.uid()
-              + ": memory '"
-              + memory
-              + "' is not available in this version of engram-spark (available: "
-              + String.join(", ", TRAINABLE_MEMORIES)
-              + ")");
-    }
+  static void checkApplicable(HopfieldMemoryParams p) {
+    boolean modern = "modern".equals(p.getMemory());
     String rule = p.getRule();
-    if (!TRAINABLE_RULES.contains(rule)) {
-      throw new IllegalArgumentException(
-          p.uid()
-              + ": rule '"
-              + rule
-              + "' is not available in this version of engram-spark (available: "
-              + String.join(", ", TRAINABLE_RULES)
-              + ")");
+    boolean hebb = !modern && ("hebbian".equals(rule) || "anti-hebbian".equals(rule));
+    boolean pinv = !modern && "pseudo-inverse".equals(rule);
+    String what = modern ? "memory modern" : "rule " + rule;
+    refuse(p, p.rule(), modern, what);
+    refuse(p, p.subtractMean(), !hebb, what);
+    refuse(p, p.normalize(), !hebb, what);
+    refuse(p, p.zeroDiagonal(), modern, what);
+    refuse(p, p.preserveOnResize(), modern, what);
+    refuse(p, p.weights(), modern, what);
+    refuse(p, p.ridge(), !pinv, what);
+    refuse(p, p.tolerance(), !pinv, what);
+    refuse(p, p.separation(), !modern, what);
+    refuse(p, p.beta(), !modern, what);
+    refuse(p, p.degree(), !modern, what);
+    for (org.apache.spark.ml.param.Param<?> d :
+        List.of(p.activation(), p.temperature(), p.threshold(), p.update(), p.seed())) {
+      refuse(p, d, modern, what);
     }
+    if (modern) {
+      modernSettings(p, 1); // checks beta and degree against the separation
+    }
+  }
+
+  private static void refuse(
+      HopfieldMemoryParams p, org.apache.spark.ml.param.Param<?> param, boolean bad, String what) {
+    if (bad && p.isSet(param)) {
+      throw new IllegalArgumentException(
+          p.uid() + ": " + param.name() + " does not apply to " + what + " (it is set)");
+    }
+  }
+
+  /**
+   * An empty modern memory of N values with the separation, β and degree the parameters give.
+   *
+   * @throws IllegalArgumentException for β or a degree that does not apply to the separation
+   */
+  static ModernHopfieldMemory modernSettings(HopfieldMemoryParams p, int n) {
+    Separation s = Separation.parse(p.getSeparation());
+    double b = p.getBeta();
+    if (!Double.isNaN(b) && !s.usesBeta()) {
+      throw new IllegalArgumentException(
+          p.uid() + ": beta does not apply to " + s.id() + " separation (it is " + b + ")");
+    }
+    if (p.isSet(p.degree()) && !s.usesDegree()) {
+      throw new IllegalArgumentException(
+          p.uid() + ": degree does not apply to " + s.id() + " separation");
+    }
+    float beta = Double.isNaN(b) ? ModernHopfieldMemory.defaultBeta(s, n) : (float) b;
+    return ModernHopfieldMemory.of(n, s, beta, s.usesDegree() ? p.getDegree() : 0);
   }
 
   /** The learning rule and its options. */
   static HebbianRule learningRule(HopfieldMemoryParams p) {
-    checkTrainable(p);
     HebbianOptions o =
         new HebbianOptions(
             p.getSubtractMean(), p.getZeroDiagonal(), p.getNormalize(), p.getPreserveOnResize());
@@ -340,6 +495,12 @@ final class MemoryParams {
               + p.getSeed()
               + " is set, but update is sync; a seed needs update = async");
     }
+  }
+
+  /** The pseudo-inverse rule and its options. */
+  static PseudoInverseRule pseudoInverseRule(HopfieldMemoryParams p) {
+    return PseudoInverseRule.create(
+        new PseudoInverseOptions(p.getZeroDiagonal(), p.getRidge(), p.getTolerance()));
   }
 
   /** The weights mode the parameter names. */

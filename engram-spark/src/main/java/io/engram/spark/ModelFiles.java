@@ -1,7 +1,7 @@
 package io.engram.spark;
 
 import io.engram.io.ModelFile;
-import io.engram.network.AmariHopfieldNetwork;
+import io.engram.network.Memory;
 import java.io.IOException;
 import java.io.OutputStream;
 import java.io.UncheckedIOException;
@@ -25,7 +25,7 @@ final class ModelFiles {
   private ModelFiles() {}
 
   /** Writes the network's model file at {@code dir/data/model.npz} (which must not exist). */
-  static void write(Configuration conf, String dir, AmariHopfieldNetwork network) {
+  static void write(Configuration conf, String dir, Memory network) {
     Path p = new Path(dir, MODEL);
     try {
       FileSystem fs = p.getFileSystem(conf);
@@ -53,17 +53,17 @@ final class ModelFiles {
    *
    * @throws UncheckedIOException naming the file, if it cannot be read or is not a valid model
    */
-  static AmariHopfieldNetwork read(Configuration conf, String path) {
+  static Memory read(Configuration conf, String path) {
     Path p = new Path(path);
     try {
       FileSystem fs = p.getFileSystem(conf);
       if (fs instanceof LocalFileSystem local) {
-        return ModelFile.read(local.pathToFile(p).toPath());
+        return ModelFile.readMemory(local.pathToFile(p).toPath());
       }
       java.nio.file.Path tmp = Files.createTempFile("engram-model-", ".npz");
       try {
         fs.copyToLocalFile(false, p, new Path(tmp.toUri()), true);
-        return ModelFile.read(tmp);
+        return ModelFile.readMemory(tmp);
       } finally {
         Files.deleteIfExists(tmp);
       }

@@ -1,6 +1,7 @@
 package io.engram.spark;
 
 import io.engram.network.AmariHopfieldNetwork;
+import io.engram.network.Memory;
 import io.engram.network.RecallOptions;
 import io.engram.network.RecallResult;
 import java.util.ArrayDeque;
@@ -34,7 +35,7 @@ final class PartitionRecall {
    * @param out the output for an item and its result
    */
   static <T, R> Iterator<R> recall(
-      AmariHopfieldNetwork net,
+      Memory net,
       RecallSpec spec,
       Iterator<T> in,
       Function<T, float[]> cue,
@@ -67,7 +68,8 @@ final class PartitionRecall {
           long i = id.applyAsLong(item);
           float[] c = checked(cue.apply(item), i, n);
           int index = spec.queryIndex(i);
-          RecallResult r = OnTaskThread.run(() -> net.recall(c, options, index));
+          AmariHopfieldNetwork classical = (AmariHopfieldNetwork) net; // only it has an order
+          RecallResult r = OnTaskThread.run(() -> classical.recall(c, options, index));
           ready.add(out.apply(item, r));
           return;
         }

@@ -232,17 +232,27 @@ public final class SparkHebbian {
    * float32 weights (the core's guard, with the core's rho).
    */
   private static PatternStats stats(JavaRDD<float[]> patterns, HebbianOptions o) {
+    PatternStats s = validated(patterns);
+    if (s.count() > 0) {
+      float rho = o.subtractMean() ? s.mean() : 0f;
+      HebbianRule.checkMagnitude(s.maxAbsDeviation(rho), s.count());
+    }
+    return s;
+  }
+
+  /**
+   * P, N and the sums of the patterns, in one pass that also validates them.
+   *
+   * @throws IllegalArgumentException for a null, empty, ragged or non-finite pattern (named by
+   *     partition and row)
+   */
+  static PatternStats validated(JavaRDD<float[]> patterns) {
     Objects.requireNonNull(patterns, "patterns");
     PartitionStats part =
         patterns
             .mapPartitionsWithIndex((i, it) -> List.of(PartitionStats.of(i, it)).iterator(), false)
             .fold(new PartitionStats(), PartitionStats::merge);
     part.throwIfInvalid();
-    PatternStats s = part.stats;
-    if (s.count() > 0) {
-      float rho = o.subtractMean() ? s.mean() : 0f;
-      HebbianRule.checkMagnitude(s.maxAbsDeviation(rho), s.count());
-    }
-    return s;
+    return part.stats;
   }
 }

@@ -283,17 +283,25 @@ class HopfieldMemoryTest {
 
     Dataset<Row> data = LocalSpark.frame(stored, Column.FLOATS, 2);
     StructType schema = data.schema();
-    // names the design knows are accepted by the parameters, and refused by fit with their name
-    for (String rule : new String[] {"pseudo-inverse", "storkey"}) {
-      HopfieldMemory r = new HopfieldMemory().setRule(rule);
-      IllegalArgumentException e = assertThrows(IllegalArgumentException.class, () -> r.fit(data));
-      assertTrue(e.getMessage().contains("rule '" + rule + "'"), e.getMessage());
-      assertThrows(IllegalArgumentException.class, () -> r.transformSchema(schema));
+    // an option set for a rule or memory kind it does not apply to is refused by name, as the
+    // command line refuses it, before any job runs
+    HopfieldMemory[] wrong = {
+      new HopfieldMemory().setRidge(1),
+      new HopfieldMemory().setRule("storkey").setSubtractMean(false),
+      new HopfieldMemory().setBeta(2),
+      new HopfieldMemory().setMemory("modern").setRule("hebbian"),
+      new HopfieldMemory().setMemory("modern").setDegree(4),
+      new HopfieldMemory().setMemory("modern").setSeparation("polynomial").setBeta(1)
+    };
+    String[] named = {"ridge", "subtractMean", "beta", "rule", "degree", "beta"};
+    for (int i = 0; i < wrong.length; i++) {
+      HopfieldMemory w = wrong[i];
+      IllegalArgumentException x =
+          assertThrows(IllegalArgumentException.class, () -> w.transformSchema(schema));
+      assertTrue(x.getMessage().contains(named[i]), x.getMessage());
+      assertThrows(IllegalArgumentException.class, () -> w.fit(data));
     }
-    HopfieldMemory modern = new HopfieldMemory().setMemory("modern");
-    IllegalArgumentException e =
-        assertThrows(IllegalArgumentException.class, () -> modern.fit(data));
-    assertTrue(e.getMessage().contains("memory 'modern'"), e.getMessage());
+    IllegalArgumentException e;
 
     e =
         assertThrows(
@@ -386,7 +394,7 @@ class HopfieldMemoryTest {
       assertTrue(p.doc().length() > 20, p.name());
       assertTrue(est.hasDefault(p), p.name());
     }
-    assertEquals(21, est.params().length);
+    assertEquals(30, est.params().length);
     assertTrue(
         explained.contains("Supported options: hebbian, anti-hebbian, pseudo-inverse, storkey"));
 
@@ -400,7 +408,7 @@ class HopfieldMemoryTest {
     HopfieldMemoryModel model = est.fit(LocalSpark.frame(stored, Column.FLOATS, 2));
     assertEquals(est.uid(), model.uid());
     assertEquals(est, model.parent());
-    assertEquals(19, model.params().length);
+    assertEquals(27, model.params().length);
     assertEquals(N, model.numNeurons());
     HopfieldMemoryModel mc = model.copy(new ParamMap().put(model.maxIter(), 2));
     assertEquals(2, mc.getMaxIter());

@@ -8,6 +8,8 @@ import io.engram.io.ModelFile;
 import io.engram.learning.HebbianOptions;
 import io.engram.learning.HebbianRule;
 import io.engram.learning.PatternBlock;
+import io.engram.learning.PseudoInverseRule;
+import io.engram.memory.ModernHopfieldMemory;
 import io.engram.network.AmariHopfieldNetwork;
 import io.engram.network.Dynamics;
 import io.engram.network.RecallOptions;
@@ -170,6 +172,35 @@ class StandaloneClusterIT {
     // the tasks ran on both executors, neither of them the driver
     assertEquals(2, executors.size(), executors.toString());
     assertTrue(!executors.contains("driver"), executors.toString());
+  }
+
+  @Test
+  void pseudoInverseAndShardedModernMemoryOnExecutorJvmsEqualTheCore() {
+    executors.clear();
+    // pseudo-inverse: the Gram matrix reduced from column blocks shuffled between the executors
+    float[][] real = LocalSpark.patterns(12, N, false, 61);
+    AmariHopfieldNetwork pinv = AmariHopfieldNetwork.create(N);
+    PseudoInverseRule.create().train(pinv, PatternBlock.of(real), true, null);
+    HopfieldMemoryModel p =
+        new HopfieldMemory().setRule("pseudo-inverse").fit(frame(real, Column.FLOATS, 3));
+    double[] d = ClassicalRulesTest.weightDiff(pinv, p.network());
+    assertTrue(d[0] <= 1e-5 * d[1], "|dW| = " + d[0]);
+
+    // modern memory kept sharded on the executors, each step merged on the driver
+    float[][] x = LocalSpark.patterns(200, N, false, 62);
+    float[][] q = LocalSpark.patterns(30, N, false, 63);
+    ModernHopfieldMemory core = ModernHopfieldMemory.softmax(N, 0.5f);
+    core.store(x);
+    HopfieldMemoryModel m =
+        new HopfieldMemory()
+            .setMemory("modern")
+            .setBeta(0.5)
+            .setBroadcastLimit(0)
+            .fit(frame(x, Column.FLOATS, 4));
+    assertTrue(m.isSharded());
+    ModernMemoryTest.assertRetrieved(
+        core.retrieveAll(q), m.transform(frame(q, Column.FLOATS, 2)).collectAsList(), 2e-6);
+    assertEquals(2, executors.size(), executors.toString());
   }
 
   @Test

@@ -181,8 +181,7 @@ public final class SparkBenchmark {
   }
 
   /** A quiet session on the loopback address; waits for {@code executors} when given. */
-  private static SparkSession session(SparkConf conf, Integer executors)
-      throws InterruptedException {
+  static SparkSession session(SparkConf conf, Integer executors) throws InterruptedException {
     conf.setAppName("engram-spark-benchmark")
         .set("spark.ui.enabled", "false")
         .set("spark.driver.host", "127.0.0.1")
@@ -302,7 +301,7 @@ public final class SparkBenchmark {
     }
   }
 
-  private static void row(PrintStream out, String what, double s, double base, int queries) {
+  static void row(PrintStream out, String what, double s, double base, int queries) {
     out.printf(
         Locale.ROOT,
         "  %-58s %8.2f s   %5.2fx vs 1 thread%s%n",
@@ -312,7 +311,7 @@ public final class SparkBenchmark {
         queries > 0 ? String.format(Locale.ROOT, "   %8.0f queries/s", queries / s) : "");
   }
 
-  private static double best(int reps, Supplier<Object> run) {
+  static double best(int reps, Supplier<Object> run) {
     double best = Double.POSITIVE_INFINITY;
     for (int i = 0; i < reps; i++) {
       long t = System.nanoTime();
@@ -322,7 +321,7 @@ public final class SparkBenchmark {
     return best;
   }
 
-  private static double seconds(long t0) {
+  static double seconds(long t0) {
     return (System.nanoTime() - t0) / 1e9;
   }
 
@@ -373,7 +372,7 @@ public final class SparkBenchmark {
   }
 
   /** Pattern k: ±1, from its own seed, so that any JVM makes the same row. */
-  private static float[] pattern(long k, int n) {
+  static float[] pattern(long k, int n) {
     SplittableRandom r = new SplittableRandom(0x5EED0000L + k);
     float[] x = new float[n];
     for (int i = 0; i < n; i++) {
@@ -383,7 +382,7 @@ public final class SparkBenchmark {
   }
 
   /** Query k: stored pattern {@code k mod stored} with 10% of its signs flipped. */
-  private static float[] cue(long k, long stored, int n) {
+  static float[] cue(long k, long stored, int n) {
     float[] c = pattern(k % stored, n);
     SplittableRandom r = new SplittableRandom(0xC0E0000L + k);
     for (int i = 0; i < n; i++) {

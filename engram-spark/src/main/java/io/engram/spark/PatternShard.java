@@ -1,0 +1,104 @@
+package io.engram.spark;
+
+import io.engram.kernels.Kernels;
+import io.engram.memory.ModernHopfieldMemory;
+import io.engram.memory.Separation;
+import java.io.Serializable;
+
+/**
+ * A block of consecutive stored patterns of a modern memory kept on the executors: rows {@code
+ * offset .. offset + count - 1} of X, row-major, with their largest norm. {@link #partial} runs the
+ * core's retrieval kernel over this block for a batch of states; {@link ShardPartial#merge} joins
+ * the blocks' results exactly.
+ */
+final class PatternShard implements Serializable {
+  private static final long serialVersionUID = 1L;
+
+  /** The most values one shard holds: 2^22 floats (16 MiB). */
+  static final int MAX_VALUES = 1 << 22;
+
+  final int offset;
+  final int count;
+  final int n;
+  final float[] rows;
+  final double maxNorm;
+
+  private PatternShard(int offset, int count, int n, float[] rows, double maxNorm) {
+    this.offset = offset;
+    this.count = count;
+    this.n = n;
+    this.rows = rows;
+    this.maxNorm = maxNorm;
+  }
+
+  /** Rows per shard for patterns of length N. */
+  static int rowsPerShard(int n) {
+    return Math.max(1, MAX_VALUES / n);
+  }
+
+  /**
+   * A shard of {@code count} rows, validated as the core's {@code storeRows} validates patterns for
+   * this separation (finite, squared norm in the float32 range, ±1 for the binary separations).
+   *
+   * @throws IllegalArgumentException naming the pattern by its index in the whole memory
+   */
+  static PatternShard of(
+      int offset, int count, float[] rows, int n, Separation sep, float beta, int degree) {
+    ModernHopfieldMemory check = ModernHopfieldMemory.of(n, sep, beta, degree);
+    try {
+      check.storeRows(rows, count);
+    } catch (IllegalArgumentException e) {
+      throw new IllegalArgumentException(
+          "in the patterns from index " + offset + ": " + e.getMessage(), e);
+    }
+    return new PatternShard(offset, count, n, rows, check.maxNorm());
+  }
+
+  /**
+   * This shard's part of one retrieval step for {@code b} states {@code q} (b x N): the core's
+   * softmax kernel for softmax and exp ({@code ln Σ e^(β s)}, the normalised mean, the best
+   * scores), its separation kernel for polynomial and rectified (the sums), on this thread.
+   *
+   * @param wantOut whether the next state's sums are needed (not for energies alone)
+   */
+  ShardPartial partial(
+      float[] q, int b, Separation separation, float beta, int degree, int k, boolean wantOut) {
+    int kk = Math.min(k, count);
+    int[] ti = new int[b * kk];
+    float[] ts = new float[b * kk];
+    ShardPartial r;
+    if (separation.usesBeta()) {
+      float[] out = wantOut ? new float[b * n] : null;
+      double[] lse = new double[b];
+      OnTaskThread.run(
+          () -> {
+            Kernels.softmaxRetrieval(b, count, n, q, rows, beta, out, lse, kk, ti, ts);
+            return null;
+          });
+      double[] outD = null;
+      if (out != null) {
+        outD = new double[out.length];
+        for (int i = 0; i < out.length; i++) {
+          outD[i] = out[i];
+        }
+      }
+      r = ShardPartial.softmax(b, n, lse, outD);
+    } else {
+      double[] outD = wantOut ? new double[b * n] : null;
+      double[] diagonal = new double[b];
+      double[] energy = new double[b];
+      boolean rectified = separation == Separation.RECTIFIED;
+      OnTaskThread.run(
+          () -> {
+            Kernels.separationRetrieval(
+                b, count, n, q, rows, degree, rectified, outD, diagonal, energy, kk, ti, ts);
+            return null;
+          });
+      r = ShardPartial.separation(b, n, outD, diagonal, energy);
+    }
+    for (int i = 0; i < ti.length; i++) {
+      ti[i] += offset;
+    }
+    return r.withTop(kk, ti, ts);
+  }
+}

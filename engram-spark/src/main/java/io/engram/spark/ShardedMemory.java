@@ -1,0 +1,477 @@
+package io.engram.spark;
+
+import io.engram.memory.ModernHopfieldMemory;
+import io.engram.memory.Separation;
+import io.engram.network.Memory;
+import io.engram.network.RecallEngine;
+import io.engram.network.RecallOptions;
+import io.engram.network.RecallResult;
+import io.engram.network.RetrievalStep;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.Iterator;
+import java.util.List;
+import org.apache.spark.api.java.JavaRDD;
+import org.apache.spark.api.java.JavaSparkContext;
+import org.apache.spark.api.java.function.FlatMapFunction;
+import org.apache.spark.storage.StorageLevel;
+
+/**
+ * A modern Hopfield memory whose patterns X stay on the cluster, sharded across the partitions of a
+ * persisted RDD of {@link PatternShard}s, so that the number of stored patterns grows with the
+ * executors' memory rather than the driver's. Retrieval runs the core's recall loop ({@link
+ * RecallEngine}) on the driver with a step that is one Spark job: the batch of states (at most 256)
+ * travels with the tasks, each task runs the core's retrieval kernel over its shards, the parts
+ * come back to the driver and merge exactly in pattern order ({@link ShardPartial}: log-sum-exp for
+ * softmax and exp, sums for the polynomial separations), and the driver finishes the step as the
+ * core's modern memory does (next state, energy, best matches).
+ *
+ * <p>Results equal {@link ModernHopfieldMemory#retrieveAll} on the same patterns up to float32
+ * rounding of the softmax sums (about 1e-6 relative; the same best pattern except for near ties),
+ * and bit for bit for the polynomial and rectified separations on ±1 data. Steps and convergence
+ * follow the core's loop. Driver memory: the batch and one part per partition (b x N doubles).
+ *
+ * <p>Recall may run from several threads; {@link #unpersist} must not run concurrently with it.
+ */
+final class ShardedMemory implements Memory {
+
+  private final JavaRDD<PatternShard> shards;
+  private final int p;
+  private final int n;
+  private final double maxNorm;
+  private final Separation separation;
+  private final float beta;
+  private final int degree;
+
+  private ShardedMemory(
+      JavaRDD<PatternShard> shards, int p, double maxNorm, ModernHopfieldMemory settings) {
+    this.shards = shards;
+    this.p = p;
+    this.n = settings.numNeurons();
+    this.maxNorm = maxNorm;
+    this.separation = settings.separation();
+    this.beta = settings.beta();
+    this.degree = settings.degree();
+  }
+
+  /**
+   * Shards the patterns of an RDD (in its order: partition by partition), validating each as the
+   * core's {@code store} does, and persists the shards ({@code MEMORY_AND_DISK}). Three jobs: the
+   * rows per partition, the shards (cached) and their norms.
+   *
+   * @param settings an empty memory with N, the separation, β and degree
+   * @return the memory, or null for an empty RDD
+   * @throws IllegalArgumentException for a null, ragged or invalid pattern (named by its index), or
+   *     more than 2^31 - 1 patterns
+   */
+  static ShardedMemory of(JavaRDD<float[]> patterns, ModernHopfieldMemory settings) {
+    try {
+      return shard(patterns, settings);
+    } catch (org.apache.spark.SparkException e) {
+      throw unwrapped(e);
+    }
+  }
+
+  /**
+   * The {@link IllegalArgumentException} a task threw, so that bad input fails {@code fit} as it
+   * fails the core; other failures as they are.
+   */
+  static RuntimeException unwrapped(Exception e) {
+    for (Throwable t = e; t != null; t = t.getCause()) {
+      if (t instanceof IllegalArgumentException bad) {
+        return new IllegalArgumentException(bad.getMessage(), e);
+      }
+    }
+    return e instanceof RuntimeException r ? r : new IllegalStateException(e.getMessage(), e);
+  }
+
+  private static ShardedMemory shard(JavaRDD<float[]> patterns, ModernHopfieldMemory settings)
+      throws org.apache.spark.SparkException {
+    List<Long> counts =
+        patterns
+            .mapPartitions(
+                it -> {
+                  long c = 0;
+                  for (; it.hasNext(); it.next()) {
+                    c++;
+                  }
+                  return List.of(c).iterator();
+                })
+            .collect();
+    long[] offsets = new long[counts.size() + 1];
+    for (int i = 0; i < counts.size(); i++) {
+      offsets[i + 1] = offsets[i] + counts.get(i);
+    }
+    long total = offsets[counts.size()];
+    if (total == 0) {
+      return null;
+    }
+    if (total > Integer.MAX_VALUE) {
+      throw new IllegalArgumentException(total + " patterns exceed 2^31 - 1");
+    }
+    int n = settings.numNeurons();
+    Separation sep = settings.separation();
+    float beta = settings.beta();
+    int degree = settings.degree();
+    JavaRDD<PatternShard> shards =
+        patterns.mapPartitionsWithIndex(
+            (part, it) -> shardsOf(it, (int) offsets[part], n, sep, beta, degree), true);
+    shards.persist(StorageLevel.MEMORY_AND_DISK());
+    try {
+      double maxNorm = shards.map(s -> s.maxNorm).fold(0.0, Math::max);
+      return new ShardedMemory(shards, (int) total, maxNorm, settings);
+    } catch (RuntimeException e) {
+      shards.unpersist(false);
+      throw e;
+    }
+  }
+
+  /**
+   * Shards a memory held on the driver ({@code slices} partitions, persisted and locally
+   * checkpointed), e.g. one read from a model file that is too large to broadcast: one job ships
+   * the patterns to the executors once.
+   */
+  static ShardedMemory of(JavaSparkContext sc, ModernHopfieldMemory memory, int slices) {
+    int n = memory.numNeurons();
+    int rows = PatternShard.rowsPerShard(n);
+    float[] x = memory.toArray();
+    ModernHopfieldMemory settings =
+        ModernHopfieldMemory.of(n, memory.separation(), memory.beta(), memory.degree());
+    List<PatternShard> list = new ArrayList<>();
+    for (int o = 0; o < memory.size(); o += rows) {
+      int c = Math.min(rows, memory.size() - o);
+      list.add(
+          PatternShard.of(
+              o,
+              c,
+              Arrays.copyOfRange(x, o * n, (o + c) * n),
+              n,
+              memory.separation(),
+              memory.beta(),
+              memory.degree()));
+    }
+    // cached and cut from the parallelised list (local checkpoint), so that the step jobs' tasks
+    // do not carry the patterns: they are shipped once, here
+    JavaRDD<PatternShard> shards = sc.parallelize(list, Math.max(1, slices)).map(s -> s);
+    shards.persist(StorageLevel.MEMORY_AND_DISK());
+    shards.rdd().localCheckpoint();
+    shards.count();
+    return new ShardedMemory(shards, memory.size(), memory.maxNorm(), settings);
+  }
+
+  private static Iterator<PatternShard> shardsOf(
+      Iterator<float[]> it, int offset, int n, Separation sep, float beta, int degree) {
+    int rows = PatternShard.rowsPerShard(n);
+    return new Iterator<>() {
+      private int next = offset;
+
+      @Override
+      public boolean hasNext() {
+        return it.hasNext();
+      }
+
+      @Override
+      public PatternShard next() {
+        float[] block = new float[rows * n];
+        int c = 0;
+        while (c < rows && it.hasNext()) {
+          float[] x = it.next();
+          int index = next + c;
+          if (x == null) {
+            throw new IllegalArgumentException("pattern " + index + " is null");
+          }
+          if (x.length != n) {
+            throw new IllegalArgumentException(
+                "pattern " + index + " has length " + x.length + ", expected N = " + n);
+          }
+          System.arraycopy(x, 0, block, c * n, n);
+          c++;
+        }
+        PatternShard s =
+            PatternShard.of(
+                next, c, c == rows ? block : Arrays.copyOf(block, c * n), n, sep, beta, degree);
+        next += c;
+        return s;
+      }
+    };
+  }
+
+  /** P, the number of stored patterns. */
+  int size() {
+    return p;
+  }
+
+  /** Bytes the stored patterns take (4 P N). */
+  long memoryBytes() {
+    return 4L * p * n;
+  }
+
+  /** The number of partitions that hold the shards. */
+  int partitions() {
+    return shards.getNumPartitions();
+  }
+
+  /**
+   * The patterns collected to the driver as the core's memory (for a model file or a broadcast).
+   *
+   * @throws IllegalArgumentException if P N exceeds a Java array (the core's limit)
+   */
+  ModernHopfieldMemory collect() {
+    ModernHopfieldMemory m = ModernHopfieldMemory.of(n, separation, beta, degree);
+    if (4L * p * n > 4L * (Integer.MAX_VALUE - 8)) {
+      throw new IllegalArgumentException(
+          "P x N = " + (long) p * n + " values do not fit one Java array on the driver");
+    }
+    float[] x = new float[p * n];
+    for (Iterator<PatternShard> it = shards.toLocalIterator(); it.hasNext(); ) {
+      PatternShard s = it.next();
+      System.arraycopy(s.rows, 0, x, s.offset * n, s.count * n);
+    }
+    m.storeRows(x, p);
+    return m;
+  }
+
+  /** Removes the shards from the executors. */
+  void unpersist() {
+    shards.unpersist(false);
+  }
+
+  @Override
+  public int numNeurons() {
+    return n;
+  }
+
+  @Override
+  public String kind() {
+    return "modern";
+  }
+
+  /** One step, as the core's modern memory. */
+  @Override
+  public RecallOptions defaultRecallOptions() {
+    return RecallOptions.defaults().withMaxIterations(1);
+  }
+
+  /**
+   * Retrieves each cue as {@link ModernHopfieldMemory#retrieveAll} does, one Spark job per step of
+   * each group of at most 256 cues.
+   *
+   * @throws IllegalArgumentException for an invalid cue (length, finite, ±1 for the binary
+   *     separations) or options that set dynamics; nothing runs then
+   */
+  @Override
+  public List<RecallResult> recallBatch(float[][] cues, RecallOptions options) {
+    RetrievalStep step = retrievalStep(options);
+    for (int q = 0; q < cues.length; q++) {
+      float[] c = PartitionRecall.checked(cues[q], q, n);
+      if (separation.isBinary()) {
+        for (int i = 0; i < n; i++) {
+          if (c[i] != 1f && c[i] != -1f) {
+            throw new IllegalArgumentException(
+                "query "
+                    + q
+                    + " has the value "
+                    + c[i]
+                    + " at index "
+                    + i
+                    + "; "
+                    + separation.id()
+                    + " separation needs ±1 values");
+          }
+        }
+      }
+    }
+    // one group of at most 256 queries per step job, one after another (each job uses the cluster)
+    return OnTaskThread.run(() -> RecallEngine.run(step, cues, options));
+  }
+
+  @Override
+  public RetrievalStep retrievalStep(RecallOptions options) {
+    if (options != null && options.dynamics() != null) {
+      throw new IllegalArgumentException(
+          "modern memory has no neuron dynamics (activation, threshold, update mode) to override");
+    }
+    return new Step();
+  }
+
+  /** The parts of one step for states {@code q} (b x N), merged in pattern order: one Spark job. */
+  ShardPartial partial(float[] q, int b, int k, boolean wantOut) {
+    PartialTask task = new PartialTask(q, b, separation, beta, degree, k, wantOut);
+    ShardPartial acc = null;
+    for (ShardPartial s : shards.mapPartitions(task).collect()) {
+      acc = ShardPartial.merge(acc, s, k);
+    }
+    return acc;
+  }
+
+  /** The task of a step: the parts of one partition's shards, merged in order. */
+  private static final class PartialTask
+      implements FlatMapFunction<Iterator<PatternShard>, ShardPartial> {
+    private static final long serialVersionUID = 1L;
+
+    private final float[] q;
+    private final int b;
+    private final Separation separation;
+    private final float beta;
+    private final int degree;
+    private final int k;
+    private final boolean wantOut;
+
+    PartialTask(
+        float[] q, int b, Separation separation, float beta, int degree, int k, boolean wantOut) {
+      this.q = q;
+      this.b = b;
+      this.separation = separation;
+      this.beta = beta;
+      this.degree = degree;
+      this.k = k;
+      this.wantOut = wantOut;
+    }
+
+    @Override
+    public Iterator<ShardPartial> call(Iterator<PatternShard> it) {
+      ShardPartial acc = null;
+      while (it.hasNext()) {
+        acc =
+            ShardPartial.merge(
+                acc, it.next().partial(q, b, separation, beta, degree, k, wantOut), k);
+      }
+      return acc == null ? List.<ShardPartial>of().iterator() : List.of(acc).iterator();
+    }
+  }
+
+  /**
+   * The step over all shards, finished as the core's modern memory finishes its kernel's results.
+   */
+  private final class Step implements RetrievalStep {
+    /** Softmax: {@code β⁻¹ ln P + ½ M²}, the constant part of the energy. */
+    private final double energyConstant =
+        separation == Separation.SOFTMAX ? Math.log(p) / beta + 0.5 * maxNorm * maxNorm : 0;
+
+    @Override
+    public int size() {
+      return n;
+    }
+
+    @Override
+    public boolean batched() {
+      return true;
+    }
+
+    @Override
+    public boolean energyComesWithStep() {
+      return true;
+    }
+
+    @Override
+    public long cost() {
+      return 2L * p * n;
+    }
+
+    @Override
+    public void step(
+        float[][] cur,
+        float[][] next,
+        int count,
+        int[] queries,
+        int sweep,
+        boolean[] changed,
+        float[] energies,
+        RecallResult.Match[][] matches,
+        int topK) {
+      int k = matches == null ? 0 : Math.min(topK, p);
+      ShardPartial r = partial(flatten(cur, count), count, k, true);
+      float shrink = separation == Separation.EXP ? (float) Math.tanh(beta) : 0f;
+      boolean poly = separation.usesDegree();
+      for (int c = 0; c < count; c++) {
+        float[] s = cur[c];
+        float[] t = next[c];
+        if (separation == Separation.SOFTMAX) {
+          for (int i = 0; i < n; i++) {
+            t[i] = (float) r.out[c * n + i];
+          }
+        } else {
+          for (int i = 0, o = c * n; i < n; i++, o++) {
+            double field =
+                poly
+                    ? r.out[o] + s[i] * r.diagonal[c]
+                    : (double) (float) r.out[o] - (double) shrink * s[i];
+            t[i] = field > 0 ? 1f : field < 0 ? -1f : s[i];
+          }
+        }
+        changed[c] = !Arrays.equals(s, t);
+        if (energies != null) {
+          energies[c] = energy(s, r, c);
+        }
+        if (k > 0) {
+          RecallResult.Match[] m = new RecallResult.Match[k];
+          for (int j = 0; j < k; j++) {
+            m[j] =
+                new RecallResult.Match(r.topIndex[c * k + j], weight(r.topScore[c * k + j], r, c));
+          }
+          matches[c] = m;
+        }
+      }
+    }
+
+    @Override
+    public void energies(float[][] states, int count, float[] out) {
+      ShardPartial r = partial(flatten(states, count), count, 0, false);
+      for (int c = 0; c < count; c++) {
+        out[c] = energy(states[c], r, c);
+      }
+    }
+
+    private float energy(float[] s, ShardPartial r, int c) {
+      return switch (separation) {
+        case SOFTMAX -> (float) (-r.lse[c] / beta + 0.5 * squaredNorm(s) + energyConstant);
+        case EXP -> (float) (-r.lse[c] / beta);
+        default -> (float) r.energy[c];
+      };
+    }
+
+    private float weight(float score, ShardPartial r, int c) {
+      if (separation.usesBeta()) {
+        return (float) Math.min(1.0, StrictMath.exp((double) (beta * score) - r.lse[c]));
+      }
+      return (float) ((double) score / n);
+    }
+
+    private float[] flatten(float[][] rows, int count) {
+      float[] q = new float[count * n];
+      for (int c = 0; c < count; c++) {
+        System.arraycopy(rows[c], 0, q, c * n, n);
+      }
+      return q;
+    }
+  }
+
+  /** {@code Σ v²} in float64 with four partial sums in the core's order. */
+  static double squaredNorm(float[] v) {
+    double s0 = 0;
+    double s1 = 0;
+    double s2 = 0;
+    double s3 = 0;
+    int i = 0;
+    for (; i + 4 <= v.length; i += 4) {
+      s0 += (double) v[i] * v[i];
+      s1 += (double) v[i + 1] * v[i + 1];
+      s2 += (double) v[i + 2] * v[i + 2];
+      s3 += (double) v[i + 3] * v[i + 3];
+    }
+    for (; i < v.length; i++) {
+      s0 += (double) v[i] * v[i];
+    }
+    return (s0 + s1) + (s2 + s3);
+  }
+
+  /** The settings of the patterns' separation. */
+  ModernHopfieldMemory settings() {
+    return ModernHopfieldMemory.of(n, separation, beta, degree);
+  }
+
+  @Override
+  public String toString() {
+    return "ShardedMemory[N=" + n + ", P=" + p + ", " + separation.id() + "]";
+  }
+}

@@ -1,0 +1,149 @@
+package io.engram.spark;
+
+import io.engram.learning.PatternBlock;
+import io.engram.learning.PatternStats;
+import io.engram.learning.PseudoInverseRule;
+import io.engram.learning.StorkeyRule;
+import io.engram.network.AmariHopfieldNetwork;
+import io.engram.network.TrainingRecord;
+import java.util.List;
+import java.util.Objects;
+import java.util.function.IntFunction;
+import org.apache.spark.api.java.JavaRDD;
+
+/**
+ * Training calls of the core's pseudo-inverse and Storkey rules from an RDD of patterns.
+ *
+ * <ul>
+ *   <li><b>Pseudo-inverse</b> ({@link PseudoInverseRule}): on a network that stores no patterns
+ *       yet, the P x P Gram matrix {@code X Xᵀ} is reduced from the partitions (column blocks, see
+ *       {@link GramBlocks}: the {@code P² N} multiply-adds run on the executors), and the driver
+ *       finishes the call with the core ({@link PseudoInverseRule#prepare(PatternBlock, double[])}:
+ *       the P x P factorisation and the product with the patterns, which it collects). The result
+ *       equals the core's call on the same patterns up to the float32 rounding of the Gram matrix,
+ *       and records the same options, rank and solver. A network that already stores patterns
+ *       (continued training) is trained by the core on the collected patterns, bit for bit.
+ *   <li><b>Storkey</b> ({@link StorkeyRule}): sequential by nature (each pattern's update reads the
+ *       weights the previous one left), so the patterns are collected and the core trains: bit for
+ *       bit the core's result.
+ * </ul>
+ *
+ * Both collect the patterns to the driver, at most {@code collectLimit} bytes of them ({@code 4 P
+ * N}; {@link #DEFAULT_COLLECT_LIMIT} by default); past it the call fails with an {@link
+ * IllegalArgumentException} before collecting anything. Bad input (null, ragged, empty or
+ * non-finite patterns) is rejected naming the partition and row, and leaves the network unchanged.
+ */
+public final class SparkRules {
+
+  /** The default limit on the patterns collected to the driver: 2^30 bytes (1 GiB). */
+  public static final long DEFAULT_COLLECT_LIMIT = 1L << 30;
+
+  private SparkRules() {}
+
+  /**
+   * One pseudo-inverse training call on {@code network}.
+   *
+   * @return the record of the call, or null for an empty RDD (the network is unchanged)
+   * @throws IllegalArgumentException for invalid patterns, patterns over {@code collectLimit}
+   *     bytes, or what the core's rule refuses
+   */
+  public static TrainingRecord trainPseudoInverse(
+      AmariHopfieldNetwork network,
+      PseudoInverseRule rule,
+      JavaRDD<float[]> patterns,
+      boolean preserveOnResize,
+      long collectLimit) {
+    Objects.requireNonNull(network, "network");
+    return trainPseudoInverse(n -> network, rule, patterns, preserveOnResize, true, collectLimit);
+  }
+
+  /**
+   * As the public {@code train}, on the network that {@code network} gives for N.
+   *
+   * @param reduceGram reduce the Gram matrix on the cluster when the network stores no patterns
+   *     (else the core trains on the collected patterns)
+   */
+  static TrainingRecord trainPseudoInverse(
+      IntFunction<AmariHopfieldNetwork> network,
+      PseudoInverseRule rule,
+      JavaRDD<float[]> patterns,
+      boolean preserveOnResize,
+      boolean reduceGram,
+      long collectLimit) {
+    Objects.requireNonNull(rule, "rule");
+    PatternStats stats = checked(patterns, "pseudo-inverse", collectLimit);
+    if (stats.count() == 0) {
+      return null;
+    }
+    int p = (int) stats.count();
+    int n = stats.length();
+    AmariHopfieldNetwork net = network.apply(n);
+    if (!reduceGram || net.storedPatterns() != 0 || n != net.numNeurons()) {
+      List<float[]> rows = patterns.collect();
+      return rule.train(net, PatternBlock.of(rows), preserveOnResize, null);
+    }
+    int blocks = Math.max(2, patterns.context().defaultParallelism());
+    double[] gram = GramBlocks.gram(patterns, p, n, blocks);
+    PatternBlock block = PatternBlock.of(patterns.collect());
+    return net.apply(rule.prepare(block, gram), preserveOnResize, null);
+  }
+
+  /**
+   * One Storkey training call on {@code network}: the patterns are collected and the core trains.
+   *
+   * @return the record of the call, or null for an empty RDD (the network is unchanged)
+   * @throws IllegalArgumentException for invalid patterns, patterns over {@code collectLimit}
+   *     bytes, or what the core's rule refuses
+   */
+  public static TrainingRecord trainStorkey(
+      AmariHopfieldNetwork network,
+      StorkeyRule rule,
+      JavaRDD<float[]> patterns,
+      boolean preserveOnResize,
+      long collectLimit) {
+    Objects.requireNonNull(network, "network");
+    return trainStorkey(n -> network, rule, patterns, preserveOnResize, collectLimit);
+  }
+
+  static TrainingRecord trainStorkey(
+      IntFunction<AmariHopfieldNetwork> network,
+      StorkeyRule rule,
+      JavaRDD<float[]> patterns,
+      boolean preserveOnResize,
+      long collectLimit) {
+    Objects.requireNonNull(rule, "rule");
+    PatternStats stats = checked(patterns, "storkey", collectLimit);
+    if (stats.count() == 0) {
+      return null;
+    }
+    AmariHopfieldNetwork net = network.apply(stats.length());
+    return rule.train(net, PatternBlock.of(patterns.collect()), preserveOnResize, null);
+  }
+
+  /**
+   * Validates the patterns (one pass) and checks that they may be collected.
+   *
+   * @throws IllegalArgumentException for invalid patterns or {@code 4 P N > collectLimit}
+   */
+  static PatternStats checked(JavaRDD<float[]> patterns, String rule, long collectLimit) {
+    if (collectLimit < 0) {
+      throw new IllegalArgumentException("collectLimit must be >= 0, got " + collectLimit);
+    }
+    PatternStats s = SparkHebbian.validated(patterns);
+    long bytes = 4L * s.count() * s.length();
+    if (bytes > collectLimit) {
+      throw new IllegalArgumentException(
+          rule
+              + " collects the patterns to the driver: "
+              + s.count()
+              + " x "
+              + s.length()
+              + " values are "
+              + bytes
+              + " bytes, more than collectLimit = "
+              + collectLimit
+              + " bytes");
+    }
+    return s;
+  }
+}
