@@ -177,8 +177,8 @@ public final class HopfieldMemory extends Estimator<HopfieldMemoryModel>
    */
   @Override
   public StructType transformSchema(StructType schema) {
-    MemoryParams.checkApplicable(this);
-    MemoryParams.checkDynamics(this);
+    ParamRules.checkApplicable(this);
+    ParamRules.checkDynamics(this);
     if (!"modern".equals(getMemory())) {
       trainingStrategy();
     }
@@ -228,8 +228,8 @@ public final class HopfieldMemory extends Estimator<HopfieldMemoryModel>
   private HopfieldMemoryModel fitClassical(
       Dataset<?> dataset, JavaRDD<float[]> patterns, AmariHopfieldNetwork init) {
     SparkHebbian.Strategy how = trainingStrategy();
-    WeightsMode mode = MemoryParams.weightsMode(this);
-    Dynamics d = MemoryParams.dynamics(this, init != null ? init.dynamics() : Dynamics.DEFAULT);
+    WeightsMode mode = ParamRules.weightsMode(this);
+    Dynamics d = ParamRules.dynamics(this, init != null ? init.dynamics() : Dynamics.DEFAULT);
     boolean persist = dataset.storageLevel().equals(StorageLevel.NONE());
     if (persist) {
       patterns.persist(StorageLevel.MEMORY_AND_DISK());
@@ -251,7 +251,7 @@ public final class HopfieldMemory extends Estimator<HopfieldMemoryModel>
         case "pseudo-inverse" ->
             SparkRules.trainPseudoInverse(
                 target,
-                MemoryParams.pseudoInverseRule(this),
+                ParamRules.pseudoInverseRule(this),
                 patterns,
                 preserve,
                 how != SparkHebbian.Strategy.COLLECT,
@@ -263,7 +263,7 @@ public final class HopfieldMemory extends Estimator<HopfieldMemoryModel>
                 patterns,
                 preserve,
                 getCollectLimit());
-        default -> SparkHebbian.train(target, MemoryParams.learningRule(this), patterns, how);
+        default -> SparkHebbian.train(target, ParamRules.learningRule(this), patterns, how);
       }
     } finally {
       if (persist) {
@@ -322,7 +322,7 @@ public final class HopfieldMemory extends Estimator<HopfieldMemoryModel>
       if (first.get(0) == null || first.get(0).length == 0) {
         throw new IllegalArgumentException(uid + ": pattern 0 is null or empty");
       }
-      ModernHopfieldMemory settings = MemoryParams.modernSettings(this, first.get(0).length);
+      ModernHopfieldMemory settings = ParamRules.modernSettings(this, first.get(0).length);
       ShardedMemory shards = ShardedMemory.of(patterns, settings);
       if (shards.memoryBytes() <= getBroadcastLimit()) {
         ModernHopfieldMemory m = shards.collect();

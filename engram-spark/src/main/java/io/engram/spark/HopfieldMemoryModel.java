@@ -251,7 +251,7 @@ public final class HopfieldMemoryModel extends Model<HopfieldMemoryModel>
 
   @Override
   public StructType transformSchema(StructType schema) {
-    MemoryParams.checkDynamics(this);
+    ParamRules.checkDynamics(this);
     if (network == null) {
       for (Param<?> d : new Param<?>[] {activation, temperature, threshold, update, seed}) {
         if (isSet(d)) {
@@ -272,9 +272,9 @@ public final class HopfieldMemoryModel extends Model<HopfieldMemoryModel>
     if (network == null) {
       return transformModern(df, out, kind);
     }
-    Dynamics d = MemoryParams.dynamics(this, network.dynamics());
+    Dynamics d = ParamRules.dynamics(this, network.dynamics());
     SparkRecall.checkOrder(d, network.numNeurons());
-    RecallSpec spec = MemoryParams.recallSpec(this, d);
+    RecallSpec spec = ParamRules.recallSpec(this, d);
     JavaSparkContext sc = JavaSparkContext.fromSparkContext(df.sparkSession().sparkContext());
     RowRecall f =
         new RowRecall(
@@ -303,7 +303,7 @@ public final class HopfieldMemoryModel extends Model<HopfieldMemoryModel>
    * driver; else sharded (each step a job over the shards), the rows passing through the driver.
    */
   private Dataset<Row> transformModern(Dataset<Row> df, StructType out, FeatureColumns.Kind kind) {
-    RecallSpec spec = MemoryParams.recallSpec(this, Dynamics.DEFAULT);
+    RecallSpec spec = ParamRules.recallSpec(this, Dynamics.DEFAULT);
     boolean best = !getBestCol().isEmpty();
     boolean weight = !getWeightCol().isEmpty();
     RowRecall f =
