@@ -278,6 +278,39 @@ final class MemoryParams {
         ParamValidators.gtEq(0));
   }
 
+  // ---- HopfieldMemory's own (not shared with the model) ----
+
+  static Param<String> initModel(Identifiable o) {
+    return new Param<>(
+        o,
+        "initModel",
+        "a model to continue training, as successive engram train --init calls do: a saved"
+            + " HopfieldMemoryModel directory or an Engram model file (.npz); its dynamics and"
+            + " weights mode apply unless set here. Empty: a new network");
+  }
+
+  static Param<String> strategy(Identifiable o) {
+    return new Param<>(
+        o,
+        "strategy",
+        "how the outer-product sum is formed: collect (the patterns go to the driver, which"
+            + " trains with the core; bit-identical), reduce (one dense N x N partial sum per"
+            + " partition, summed in a tree) or auto (collect while 2P <= N and P*N <= 2^26,"
+            + " else reduce). Low-rank weights are always collected."
+            + " Supported options: auto, collect, reduce.",
+        ParamValidators.inArray(STRATEGIES));
+  }
+
+  static LongParam collectLimit(Identifiable o) {
+    return new LongParam(
+        o,
+        "collectLimit",
+        "the most bytes of patterns (4 P N) that fit collects to the driver: storkey and"
+            + " pseudo-inverse always collect them, modern memory with an initModel too; past"
+            + " it fit fails before collecting. Default 2^30 (1 GiB)",
+        ParamValidators.gtEq(0));
+  }
+
   /** A validator from a Java predicate (serialisable, as Spark's stages are). */
   static final class Valid extends scala.runtime.AbstractFunction1<Object, Object>
       implements java.io.Serializable {
