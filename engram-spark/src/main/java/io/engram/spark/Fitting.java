@@ -174,7 +174,7 @@ final class Fitting {
       }
     }
     model = est.copyValues(model, ParamMap.empty());
-    model.setMemoryDefaults(); // the memory's settings, one step
+    model.modelMemory().setDefaults(model); // the memory's settings, one step
     return model.setParent(est);
   }
 

@@ -7,7 +7,6 @@ import java.io.IOException;
 import java.io.ObjectInputStream;
 import java.io.ObjectOutputStream;
 import java.util.Objects;
-import org.apache.spark.api.java.JavaSparkContext;
 import org.apache.spark.ml.Model;
 import org.apache.spark.ml.param.BooleanParam;
 import org.apache.spark.ml.param.DoubleParam;
@@ -60,11 +59,7 @@ public final class HopfieldMemoryModel extends Model<HopfieldMemoryModel>
   private static final long serialVersionUID = 1L;
 
   private final String uid;
-  // the memory: a classical network, or a modern memory on the driver (never mutated; serialised as
-  // its model file); or null for a modern memory kept on the cluster (sharded)
-  private transient Memory held;
-  private transient AmariHopfieldNetwork network; // memory, when classical
-  private transient ShardedMemory sharded; // modern patterns on the cluster, or null
+  private transient ModelMemory mem; // what the model holds (serialised as its model file)
 
   private final Param<String> featuresCol;
   private final Param<String> predictionCol;
@@ -104,12 +99,7 @@ public final class HopfieldMemoryModel extends Model<HopfieldMemoryModel>
    */
   HopfieldMemoryModel(String uid, Memory held, ShardedMemory sharded) {
     this.uid = Objects.requireNonNull(uid, "uid");
-    if ((held == null) == (sharded == null)) {
-      throw new IllegalArgumentException("a model holds a memory or sharded patterns, not both");
-    }
-    this.held = held;
-    this.network = held instanceof AmariHopfieldNetwork net ? net : null;
-    this.sharded = sharded;
+    this.mem = new ModelMemory(held, sharded);
     featuresCol = MemoryParams.featuresCol(this);
     predictionCol = MemoryParams.predictionCol(this);
     stepsCol = MemoryParams.stepsCol(this);
@@ -138,17 +128,7 @@ public final class HopfieldMemoryModel extends Model<HopfieldMemoryModel>
     weightCol = MemoryParams.weightCol(this);
     broadcastLimit = MemoryParams.broadcastLimit(this);
     MemoryParams.setDefaults(this);
-    setMemoryDefaults();
-  }
-
-  /** Sets the defaults that describe the memory (after {@code copyValues} from the estimator). */
-  void setMemoryDefaults() {
-    if (network != null) {
-      MemoryParams.setNetworkDefaults(this, network);
-    } else {
-      MemoryParams.setModernDefaults(
-          this, held != null ? (ModernHopfieldMemory) held : sharded.settings());
-    }
+    mem.setDefaults(this);
   }
 
   /**
@@ -187,7 +167,7 @@ public final class HopfieldMemoryModel extends Model<HopfieldMemoryModel>
 
   /** N, the number of neurons (the length of every pattern and cue). */
   public int numNeurons() {
-    return held != null ? held.numNeurons() : sharded.numNeurons();
+    return mem.numNeurons();
   }
 
   /**
@@ -196,11 +176,11 @@ public final class HopfieldMemoryModel extends Model<HopfieldMemoryModel>
    * @throws IllegalArgumentException for a modern memory (see {@link #storedMemory()})
    */
   public AmariHopfieldNetwork network() {
-    if (network == null) {
+    if (mem.network() == null) {
       throw new IllegalArgumentException(
           uid + " holds a modern memory, not a network: storedMemory()");
     }
-    return BroadcastNetwork.decode(BroadcastNetwork.modelBytes(network));
+    return BroadcastNetwork.decode(BroadcastNetwork.modelBytes(mem.network()));
   }
 
   /**
@@ -213,27 +193,27 @@ public final class HopfieldMemoryModel extends Model<HopfieldMemoryModel>
 
   /** The memory kind: {@code classical} or {@code modern}. */
   public String kind() {
-    return held != null ? held.kind() : sharded.kind();
+    return mem.kind();
   }
 
   /** Whether the modern memory's patterns stay sharded on the cluster (not on the driver). */
   public boolean isSharded() {
-    return sharded != null;
+    return mem.sharded() != null;
   }
 
   /** The network itself, for this package's readers (never to be mutated). */
   AmariHopfieldNetwork sharedNetwork() {
-    return network;
+    return mem.network();
   }
 
-  /** The memory on the driver, or null for a modern memory's patterns kept on the cluster. */
-  Memory heldMemory() {
-    return held;
+  /** What the model holds. */
+  ModelMemory modelMemory() {
+    return mem;
   }
 
   /** The memory itself (for patterns on the cluster: collected), never to be mutated. */
   Memory driverMemory() {
-    return held != null ? held : sharded.collect();
+    return mem.driverMemory();
   }
 
   // ---- transform ----
@@ -248,46 +228,18 @@ public final class HopfieldMemoryModel extends Model<HopfieldMemoryModel>
     return Transforming.transform(this, dataset);
   }
 
-  /** The shards of the modern memory: kept from fit, or made once from the driver's memory. */
-  synchronized ShardedMemory shards(JavaSparkContext sc) {
-    if (sharded == null && driverShards == null) {
-      driverShards =
-          ShardedMemory.of(sc, (ModernHopfieldMemory) held, Math.max(2, sc.defaultParallelism()));
-    }
-    return sharded != null ? sharded : driverShards;
-  }
-
-  private transient ShardedMemory driverShards;
-
   // ---- Params ----
 
   @Override
   public HopfieldMemoryModel copy(ParamMap extra) {
-    HopfieldMemoryModel m = copyValues(new HopfieldMemoryModel(uid, held, sharded), extra);
+    HopfieldMemoryModel m =
+        copyValues(new HopfieldMemoryModel(uid, mem.held(), mem.sharded()), extra);
     return m.setParent(parent());
   }
 
   @Override
   public String toString() {
-    if (network == null) {
-      return "HopfieldMemoryModel: uid="
-          + uid
-          + ", modern memory, N="
-          + numNeurons()
-          + ", stored patterns="
-          + (held != null ? ((ModernHopfieldMemory) held).size() : sharded.size())
-          + (sharded != null ? " (sharded over " + sharded.partitions() + " partitions)" : "");
-    }
-    return "HopfieldMemoryModel: uid="
-        + uid
-        + ", N="
-        + network.numNeurons()
-        + ", weights="
-        + network.weightsMode().id()
-        + ", stored patterns="
-        + network.storedPatterns()
-        + ", training calls="
-        + network.history().size();
+    return mem.describe(uid);
   }
 
   @Override
@@ -552,7 +504,6 @@ public final class HopfieldMemoryModel extends Model<HopfieldMemoryModel>
   private void readObject(ObjectInputStream in) throws IOException, ClassNotFoundException {
     in.defaultReadObject();
     byte[] npz = in.readNBytes(in.readInt());
-    held = BroadcastNetwork.decodeMemory(npz);
-    network = held instanceof AmariHopfieldNetwork net ? net : null;
+    mem = new ModelMemory(BroadcastNetwork.decodeMemory(npz), null);
   }
 }

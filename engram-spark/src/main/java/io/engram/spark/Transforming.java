@@ -106,12 +106,12 @@ final class Transforming {
             best,
             weight);
     JavaSparkContext sc = JavaSparkContext.fromSparkContext(df.sparkSession().sparkContext());
-    ModernHopfieldMemory local = (ModernHopfieldMemory) model.heldMemory();
+    ModernHopfieldMemory local = (ModernHopfieldMemory) model.modelMemory().held();
     if (local != null && local.memoryBytes() <= model.getBroadcastLimit()) {
       RowRecall g = f.with(BroadcastNetwork.ofMemory(sc, local));
       return df.mapPartitions(g, Encoders.row(out));
     }
-    ShardedMemory shards = model.shards(sc);
+    ShardedMemory shards = model.modelMemory().shards(sc);
     RecallOptions options = spec.toOptions();
     int n = shards.numNeurons();
     List<Row> results = new ArrayList<>();
