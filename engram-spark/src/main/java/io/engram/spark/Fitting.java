@@ -14,6 +14,7 @@ import org.apache.spark.ml.param.Param;
 import org.apache.spark.ml.param.ParamMap;
 import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.functions;
+import org.apache.spark.sql.types.StructType;
 import org.apache.spark.storage.StorageLevel;
 
 /**
@@ -26,6 +27,17 @@ import org.apache.spark.storage.StorageLevel;
 final class Fitting {
 
   private Fitting() {}
+
+  /** {@link HopfieldMemory#transformSchema}: checks the parameters, then the schema. */
+  static StructType schema(HopfieldMemory est, StructType schema) {
+    ParamRules.checkApplicable(est);
+    ParamRules.checkDynamics(est);
+    if (!"modern".equals(est.getMemory())) {
+      Fitting.trainingStrategy(est);
+    }
+    FeatureColumns.Kind kind = FeatureColumns.kindOf(schema, est.getFeaturesCol());
+    return FeatureColumns.outputSchema(schema, est, kind);
+  }
 
   /**
    * Trains on the features column of {@code dataset}, whose schema and parameters {@code est} has
@@ -45,6 +57,7 @@ final class Fitting {
             : HopfieldMemoryModel.read()
                 .session(dataset.sparkSession())
                 .load(est.getInitModel())
+                .modelMemory()
                 .driverMemory(); // read just now: this fit owns it
     if ("modern".equals(est.getMemory())) {
       return fitModern(est, patterns, init);
@@ -115,7 +128,7 @@ final class Fitting {
               + " is empty), and no initModel");
     }
     HopfieldMemoryModel model =
-        est.copyValues(new HopfieldMemoryModel(est.uid(), net[0]), ParamMap.empty());
+        est.copyValues(new HopfieldMemoryModel(est.uid(), net[0], null), ParamMap.empty());
     MemoryParams.setNetworkDefaults(model, net[0]);
     return model.setParent(est);
   }

@@ -120,9 +120,7 @@ public final class HopfieldMemory extends Estimator<HopfieldMemoryModel>
     strategy = MemoryParams.strategy(this);
     collectLimit = MemoryParams.collectLimit(this);
     MemoryParams.setDefaults(this);
-    setDefault(initModel, "");
-    setDefault(strategy, "auto");
-    setDefault(collectLimit, SparkRules.DEFAULT_COLLECT_LIMIT);
+    MemoryParams.setEstimatorDefaults(this);
   }
 
   @Override
@@ -142,13 +140,7 @@ public final class HopfieldMemory extends Estimator<HopfieldMemoryModel>
    */
   @Override
   public StructType transformSchema(StructType schema) {
-    ParamRules.checkApplicable(this);
-    ParamRules.checkDynamics(this);
-    if (!"modern".equals(getMemory())) {
-      Fitting.trainingStrategy(this);
-    }
-    FeatureColumns.Kind kind = FeatureColumns.kindOf(schema, getFeaturesCol());
-    return FeatureColumns.outputSchema(schema, this, kind);
+    return Fitting.schema(this, schema);
   }
 
   /**

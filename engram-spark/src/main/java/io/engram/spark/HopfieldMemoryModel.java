@@ -89,10 +89,6 @@ public final class HopfieldMemoryModel extends Model<HopfieldMemoryModel>
   private final Param<String> weightCol;
   private final LongParam broadcastLimit;
 
-  HopfieldMemoryModel(String uid, AmariHopfieldNetwork network) {
-    this(uid, Objects.requireNonNull(network, "network"), null);
-  }
-
   /**
    * @param held the memory (classical or modern), or null with {@code sharded}
    * @param sharded a modern memory's patterns on the cluster, or null
@@ -140,7 +136,8 @@ public final class HopfieldMemoryModel extends Model<HopfieldMemoryModel>
     Objects.requireNonNull(network, "network");
     return new HopfieldMemoryModel(
         Identifiable.randomUID("HopfieldMemoryModel"),
-        BroadcastNetwork.decode(BroadcastNetwork.modelBytes(network)));
+        BroadcastNetwork.decode(BroadcastNetwork.modelBytes(network)),
+        null);
   }
 
   /**
@@ -188,7 +185,7 @@ public final class HopfieldMemoryModel extends Model<HopfieldMemoryModel>
    * (patterns kept on the cluster are collected to the driver).
    */
   public Memory storedMemory() {
-    return BroadcastNetwork.decodeMemory(BroadcastNetwork.modelBytes(driverMemory()));
+    return BroadcastNetwork.decodeMemory(BroadcastNetwork.modelBytes(mem.driverMemory()));
   }
 
   /** The memory kind: {@code classical} or {@code modern}. */
@@ -201,19 +198,9 @@ public final class HopfieldMemoryModel extends Model<HopfieldMemoryModel>
     return mem.sharded() != null;
   }
 
-  /** The network itself, for this package's readers (never to be mutated). */
-  AmariHopfieldNetwork sharedNetwork() {
-    return mem.network();
-  }
-
   /** What the model holds. */
   ModelMemory modelMemory() {
     return mem;
-  }
-
-  /** The memory itself (for patterns on the cluster: collected), never to be mutated. */
-  Memory driverMemory() {
-    return mem.driverMemory();
   }
 
   // ---- transform ----
@@ -496,7 +483,7 @@ public final class HopfieldMemoryModel extends Model<HopfieldMemoryModel>
 
   private void writeObject(ObjectOutputStream out) throws IOException {
     out.defaultWriteObject();
-    byte[] npz = BroadcastNetwork.modelBytes(driverMemory());
+    byte[] npz = BroadcastNetwork.modelBytes(mem.driverMemory());
     out.writeInt(npz.length);
     out.write(npz);
   }

@@ -311,6 +311,13 @@ final class MemoryParams {
         ParamValidators.gtEq(0));
   }
 
+  /** The defaults of the estimator's own parameters. */
+  static void setEstimatorDefaults(HopfieldMemory p) {
+    p.setDefault(p.initModel(), "");
+    p.setDefault(p.strategy(), "auto");
+    p.setDefault(p.collectLimit(), SparkRules.DEFAULT_COLLECT_LIMIT);
+  }
+
   /** A validator from a Java predicate (serialisable, as Spark's stages are). */
   static final class Valid extends scala.runtime.AbstractFunction1<Object, Object>
       implements java.io.Serializable {

@@ -28,7 +28,7 @@ final class ModelPersistence {
     @Override
     public void saveImpl(String path) {
       DefaultParamsWriter.saveMetadata(model, path, sparkSession());
-      ModelFiles.write(sc().hadoopConfiguration(), path, model.driverMemory());
+      ModelFiles.write(sc().hadoopConfiguration(), path, model.modelMemory().driverMemory());
     }
   }
 

@@ -34,7 +34,7 @@ final class Transforming {
    */
   static StructType schema(HopfieldMemoryModel model, StructType schema) {
     ParamRules.checkDynamics(model);
-    if (model.sharedNetwork() == null) {
+    if (model.modelMemory().network() == null) {
       for (Param<?> d :
           new Param<?>[] {
             model.activation(), model.temperature(), model.threshold(), model.update(), model.seed()
@@ -54,7 +54,7 @@ final class Transforming {
     StructType out = model.transformSchema(dataset.schema());
     Dataset<Row> df = dataset.toDF();
     FeatureColumns.Kind kind = FeatureColumns.kindOf(df.schema(), model.getFeaturesCol());
-    AmariHopfieldNetwork network = model.sharedNetwork();
+    AmariHopfieldNetwork network = model.modelMemory().network();
     if (network == null) {
       return transformModern(model, df, out, kind);
     }
