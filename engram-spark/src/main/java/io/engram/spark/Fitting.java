@@ -33,7 +33,7 @@ final class Fitting {
     ParamRules.checkApplicable(est);
     ParamRules.checkDynamics(est);
     if (!"modern".equals(est.getMemory())) {
-      Fitting.trainingStrategy(est);
+      trainingStrategy(est);
     }
     FeatureColumns.Kind kind = FeatureColumns.kindOf(schema, est.getFeaturesCol());
     return FeatureColumns.outputSchema(schema, est, kind);
@@ -72,7 +72,7 @@ final class Fitting {
     return fitClassical(est, dataset, patterns, (AmariHopfieldNetwork) init);
   }
 
-  static HopfieldMemoryModel fitClassical(
+  private static HopfieldMemoryModel fitClassical(
       HopfieldMemory est,
       Dataset<?> dataset,
       JavaRDD<float[]> patterns,
@@ -139,7 +139,8 @@ final class Fitting {
    * broadcastLimit}, else kept there. With an initModel, the new patterns are collected (at most
    * {@code collectLimit} bytes) and appended to it on the driver.
    */
-  static HopfieldMemoryModel fitModern(HopfieldMemory est, JavaRDD<float[]> patterns, Memory init) {
+  private static HopfieldMemoryModel fitModern(
+      HopfieldMemory est, JavaRDD<float[]> patterns, Memory init) {
     HopfieldMemoryModel model;
     if (init != null) {
       if (!(init instanceof ModernHopfieldMemory m)) {
@@ -194,7 +195,7 @@ final class Fitting {
   /**
    * @throws IllegalArgumentException for low-rank weights with {@code strategy = reduce}
    */
-  static SparkHebbian.Strategy trainingStrategy(HopfieldMemory est) {
+  private static SparkHebbian.Strategy trainingStrategy(HopfieldMemory est) {
     String s = est.getStrategy();
     if ("low-rank".equals(est.getWeights())) {
       if ("reduce".equals(s)) {
