@@ -1,16 +1,6 @@
 package io.engram.spark;
 
-import io.engram.learning.PatternStats;
-import io.engram.learning.StorkeyRule;
-import io.engram.memory.ModernHopfieldMemory;
-import io.engram.network.AmariHopfieldNetwork;
-import io.engram.network.Dynamics;
-import io.engram.network.Memory;
-import io.engram.weights.WeightsMode;
-import java.util.List;
 import java.util.Objects;
-import java.util.function.IntFunction;
-import org.apache.spark.api.java.JavaRDD;
 import org.apache.spark.ml.Estimator;
 import org.apache.spark.ml.param.BooleanParam;
 import org.apache.spark.ml.param.DoubleParam;
@@ -18,15 +8,12 @@ import org.apache.spark.ml.param.IntParam;
 import org.apache.spark.ml.param.LongParam;
 import org.apache.spark.ml.param.Param;
 import org.apache.spark.ml.param.ParamMap;
-import org.apache.spark.ml.param.ParamValidators;
 import org.apache.spark.ml.util.DefaultParamsReadable;
 import org.apache.spark.ml.util.DefaultParamsWritable;
 import org.apache.spark.ml.util.Identifiable;
 import org.apache.spark.ml.util.MLReader;
 import org.apache.spark.sql.Dataset;
-import org.apache.spark.sql.functions;
 import org.apache.spark.sql.types.StructType;
-import org.apache.spark.storage.StorageLevel;
 
 /**
  * Associative memory as a Spark ML {@link Estimator}: {@link #fit} stores the rows of the features
@@ -129,35 +116,11 @@ public final class HopfieldMemory extends Estimator<HopfieldMemoryModel>
     bestCol = MemoryParams.bestCol(this);
     weightCol = MemoryParams.weightCol(this);
     broadcastLimit = MemoryParams.broadcastLimit(this);
-    initModel =
-        new Param<>(
-            this,
-            "initModel",
-            "a model to continue training, as successive engram train --init calls do: a saved"
-                + " HopfieldMemoryModel directory or an Engram model file (.npz); its dynamics and"
-                + " weights mode apply unless set here. Empty: a new network");
-    strategy =
-        new Param<>(
-            this,
-            "strategy",
-            "how the outer-product sum is formed: collect (the patterns go to the driver, which"
-                + " trains with the core; bit-identical), reduce (one dense N x N partial sum per"
-                + " partition, summed in a tree) or auto (collect while 2P <= N and P*N <= 2^26,"
-                + " else reduce). Low-rank weights are always collected."
-                + " Supported options: auto, collect, reduce.",
-            ParamValidators.inArray(MemoryParams.STRATEGIES));
-    collectLimit =
-        new LongParam(
-            this,
-            "collectLimit",
-            "the most bytes of patterns (4 P N) that fit collects to the driver: storkey and"
-                + " pseudo-inverse always collect them, modern memory with an initModel too; past"
-                + " it fit fails before collecting. Default 2^30 (1 GiB)",
-            ParamValidators.gtEq(0));
+    initModel = MemoryParams.initModel(this);
+    strategy = MemoryParams.strategy(this);
+    collectLimit = MemoryParams.collectLimit(this);
     MemoryParams.setDefaults(this);
-    setDefault(initModel, "");
-    setDefault(strategy, "auto");
-    setDefault(collectLimit, SparkRules.DEFAULT_COLLECT_LIMIT);
+    MemoryParams.setEstimatorDefaults(this);
   }
 
   @Override
@@ -177,13 +140,7 @@ public final class HopfieldMemory extends Estimator<HopfieldMemoryModel>
    */
   @Override
   public StructType transformSchema(StructType schema) {
-    MemoryParams.checkApplicable(this);
-    MemoryParams.checkDynamics(this);
-    if (!"modern".equals(getMemory())) {
-      trainingStrategy();
-    }
-    FeatureColumns.Kind kind = FeatureColumns.kindOf(schema, getFeaturesCol());
-    return FeatureColumns.outputSchema(schema, this, kind);
+    return Fitting.schema(this, schema);
   }
 
   /**
@@ -198,164 +155,7 @@ public final class HopfieldMemory extends Estimator<HopfieldMemoryModel>
   @Override
   public HopfieldMemoryModel fit(Dataset<?> dataset) {
     transformSchema(dataset.schema());
-    String col = getFeaturesCol();
-    FeatureColumns.Kind kind = FeatureColumns.kindOf(dataset.schema(), col);
-    JavaRDD<float[]> patterns =
-        dataset
-            .select(functions.col("`" + col.replace("`", "``") + "`"))
-            .javaRDD()
-            .map(r -> FeatureColumns.toFloats(r, 0, kind));
-    Memory init =
-        getInitModel().isEmpty()
-            ? null
-            : HopfieldMemoryModel.read()
-                .session(dataset.sparkSession())
-                .load(getInitModel())
-                .driverMemory(); // read just now: this fit owns it
-    if ("modern".equals(getMemory())) {
-      return fitModern(patterns, init);
-    }
-    if (init != null && !(init instanceof AmariHopfieldNetwork)) {
-      throw new IllegalArgumentException(
-          uid
-              + ": initModel "
-              + getInitModel()
-              + " holds a modern memory, but memory is classical");
-    }
-    return fitClassical(dataset, patterns, (AmariHopfieldNetwork) init);
-  }
-
-  private HopfieldMemoryModel fitClassical(
-      Dataset<?> dataset, JavaRDD<float[]> patterns, AmariHopfieldNetwork init) {
-    SparkHebbian.Strategy how = trainingStrategy();
-    WeightsMode mode = MemoryParams.weightsMode(this);
-    Dynamics d = MemoryParams.dynamics(this, init != null ? init.dynamics() : Dynamics.DEFAULT);
-    boolean persist = dataset.storageLevel().equals(StorageLevel.NONE());
-    if (persist) {
-      patterns.persist(StorageLevel.MEMORY_AND_DISK());
-    }
-    AmariHopfieldNetwork[] net = {init};
-    IntFunction<AmariHopfieldNetwork> target;
-    if (init != null) {
-      init.setDynamics(d);
-      if (isSet(weights)) {
-        init.setWeightsMode(mode);
-      }
-      target = n -> init;
-    } else {
-      target = n -> net[0] = AmariHopfieldNetwork.create(n, d, mode);
-    }
-    boolean preserve = getPreserveOnResize();
-    try {
-      switch (getRule()) {
-        case "pseudo-inverse" ->
-            SparkRules.trainPseudoInverse(
-                target,
-                MemoryParams.pseudoInverseRule(this),
-                patterns,
-                preserve,
-                how != SparkHebbian.Strategy.COLLECT,
-                getCollectLimit());
-        case "storkey" ->
-            SparkRules.trainStorkey(
-                target,
-                StorkeyRule.create(getZeroDiagonal()),
-                patterns,
-                preserve,
-                getCollectLimit());
-        default -> SparkHebbian.train(target, MemoryParams.learningRule(this), patterns, how);
-      }
-    } finally {
-      if (persist) {
-        patterns.unpersist(false);
-      }
-    }
-    if (net[0] == null) {
-      throw new IllegalArgumentException(
-          uid
-              + ": no patterns to train on (column "
-              + getFeaturesCol()
-              + " is empty), and no initModel");
-    }
-    HopfieldMemoryModel model = copyValues(new HopfieldMemoryModel(uid, net[0]), ParamMap.empty());
-    MemoryParams.setNetworkDefaults(model, net[0]);
-    return model.setParent(this);
-  }
-
-  /**
-   * Modern memory: the patterns are validated and sharded on the cluster (the features column is
-   * read twice: counts, then shards), then collected to the driver when they fit {@code
-   * broadcastLimit}, else kept there. With an initModel, the new patterns are collected (at most
-   * {@code collectLimit} bytes) and appended to it on the driver.
-   */
-  private HopfieldMemoryModel fitModern(JavaRDD<float[]> patterns, Memory init) {
-    HopfieldMemoryModel model;
-    if (init != null) {
-      if (!(init instanceof ModernHopfieldMemory m)) {
-        throw new IllegalArgumentException(
-            uid
-                + ": initModel "
-                + getInitModel()
-                + " holds a classical network, but memory is modern");
-      }
-      for (Param<?> q : List.<Param<?>>of(separation, beta, degree)) {
-        if (isSet(q)) {
-          throw new IllegalArgumentException(
-              uid + ": " + q.name() + " is set, but a modern initModel keeps its own settings");
-        }
-      }
-      PatternStats st =
-          SparkRules.checked(patterns, "modern memory with initModel", getCollectLimit());
-      if (st.count() > 0) {
-        m.store(patterns.collect().toArray(new float[0][]));
-      }
-      model = new HopfieldMemoryModel(uid, m, null);
-    } else {
-      List<float[]> first = patterns.take(1);
-      if (first.isEmpty()) {
-        throw new IllegalArgumentException(
-            uid
-                + ": no patterns to train on (column "
-                + getFeaturesCol()
-                + " is empty), and no initModel");
-      }
-      if (first.get(0) == null || first.get(0).length == 0) {
-        throw new IllegalArgumentException(uid + ": pattern 0 is null or empty");
-      }
-      ModernHopfieldMemory settings = MemoryParams.modernSettings(this, first.get(0).length);
-      ShardedMemory shards = ShardedMemory.of(patterns, settings);
-      if (shards.memoryBytes() <= getBroadcastLimit()) {
-        ModernHopfieldMemory m = shards.collect();
-        shards.unpersist();
-        model = new HopfieldMemoryModel(uid, m, null);
-      } else {
-        model = new HopfieldMemoryModel(uid, null, shards);
-      }
-    }
-    model = copyValues(model, ParamMap.empty());
-    model.setMemoryDefaults(); // the memory's settings, one step
-    return model.setParent(this);
-  }
-
-  /**
-   * @throws IllegalArgumentException for low-rank weights with {@code strategy = reduce}
-   */
-  private SparkHebbian.Strategy trainingStrategy() {
-    String s = getStrategy();
-    if ("low-rank".equals(getWeights())) {
-      if ("reduce".equals(s)) {
-        throw new IllegalArgumentException(
-            uid
-                + ": weights low-rank need strategy collect or auto (a reduced sum of outer"
-                + " products is dense), got strategy reduce");
-      }
-      return SparkHebbian.Strategy.COLLECT;
-    }
-    return switch (s) {
-      case "collect" -> SparkHebbian.Strategy.COLLECT;
-      case "reduce" -> SparkHebbian.Strategy.REDUCE;
-      default -> SparkHebbian.Strategy.AUTO;
-    };
+    return Fitting.fit(this, dataset);
   }
 
   @Override

@@ -2,22 +2,11 @@ package io.engram.spark;
 
 import io.engram.memory.ModernHopfieldMemory;
 import io.engram.network.AmariHopfieldNetwork;
-import io.engram.network.Dynamics;
 import io.engram.network.Memory;
-import io.engram.network.RecallOptions;
-import io.engram.network.RecallResult;
 import java.io.IOException;
 import java.io.ObjectInputStream;
 import java.io.ObjectOutputStream;
-import java.util.ArrayList;
-import java.util.Iterator;
-import java.util.List;
 import java.util.Objects;
-import org.apache.hadoop.conf.Configuration;
-import org.apache.spark.TaskContext;
-import org.apache.spark.api.java.JavaRDD;
-import org.apache.spark.api.java.JavaSparkContext;
-import org.apache.spark.api.java.function.MapPartitionsFunction;
 import org.apache.spark.ml.Model;
 import org.apache.spark.ml.param.BooleanParam;
 import org.apache.spark.ml.param.DoubleParam;
@@ -25,19 +14,13 @@ import org.apache.spark.ml.param.IntParam;
 import org.apache.spark.ml.param.LongParam;
 import org.apache.spark.ml.param.Param;
 import org.apache.spark.ml.param.ParamMap;
-import org.apache.spark.ml.util.DefaultParamsReader;
-import org.apache.spark.ml.util.DefaultParamsWriter;
 import org.apache.spark.ml.util.Identifiable;
 import org.apache.spark.ml.util.MLReader;
 import org.apache.spark.ml.util.MLWritable;
 import org.apache.spark.ml.util.MLWriter;
 import org.apache.spark.sql.Dataset;
-import org.apache.spark.sql.Encoders;
 import org.apache.spark.sql.Row;
-import org.apache.spark.sql.RowFactory;
 import org.apache.spark.sql.types.StructType;
-import scala.Option;
-import scala.Tuple2;
 
 /**
  * A trained associative memory as a Spark ML {@link org.apache.spark.ml.Transformer}: {@link
@@ -76,11 +59,7 @@ public final class HopfieldMemoryModel extends Model<HopfieldMemoryModel>
   private static final long serialVersionUID = 1L;
 
   private final String uid;
-  // the memory: a classical network, or a modern memory on the driver (never mutated; serialised as
-  // its model file); or null for a modern memory kept on the cluster (sharded)
-  private transient Memory held;
-  private transient AmariHopfieldNetwork network; // memory, when classical
-  private transient ShardedMemory sharded; // modern patterns on the cluster, or null
+  private transient ModelMemory mem; // what the model holds (serialised as its model file)
 
   private final Param<String> featuresCol;
   private final Param<String> predictionCol;
@@ -110,22 +89,13 @@ public final class HopfieldMemoryModel extends Model<HopfieldMemoryModel>
   private final Param<String> weightCol;
   private final LongParam broadcastLimit;
 
-  HopfieldMemoryModel(String uid, AmariHopfieldNetwork network) {
-    this(uid, Objects.requireNonNull(network, "network"), null);
-  }
-
   /**
    * @param held the memory (classical or modern), or null with {@code sharded}
    * @param sharded a modern memory's patterns on the cluster, or null
    */
   HopfieldMemoryModel(String uid, Memory held, ShardedMemory sharded) {
     this.uid = Objects.requireNonNull(uid, "uid");
-    if ((held == null) == (sharded == null)) {
-      throw new IllegalArgumentException("a model holds a memory or sharded patterns, not both");
-    }
-    this.held = held;
-    this.network = held instanceof AmariHopfieldNetwork net ? net : null;
-    this.sharded = sharded;
+    this.mem = new ModelMemory(held, sharded);
     featuresCol = MemoryParams.featuresCol(this);
     predictionCol = MemoryParams.predictionCol(this);
     stepsCol = MemoryParams.stepsCol(this);
@@ -154,17 +124,7 @@ public final class HopfieldMemoryModel extends Model<HopfieldMemoryModel>
     weightCol = MemoryParams.weightCol(this);
     broadcastLimit = MemoryParams.broadcastLimit(this);
     MemoryParams.setDefaults(this);
-    setMemoryDefaults();
-  }
-
-  /** Sets the defaults that describe the memory (after {@code copyValues} from the estimator). */
-  void setMemoryDefaults() {
-    if (network != null) {
-      MemoryParams.setNetworkDefaults(this, network);
-    } else {
-      MemoryParams.setModernDefaults(
-          this, held != null ? (ModernHopfieldMemory) held : sharded.settings());
-    }
+    mem.setDefaults(this);
   }
 
   /**
@@ -176,7 +136,8 @@ public final class HopfieldMemoryModel extends Model<HopfieldMemoryModel>
     Objects.requireNonNull(network, "network");
     return new HopfieldMemoryModel(
         Identifiable.randomUID("HopfieldMemoryModel"),
-        BroadcastNetwork.decode(BroadcastNetwork.modelBytes(network)));
+        BroadcastNetwork.decode(BroadcastNetwork.modelBytes(network)),
+        null);
   }
 
   /**
@@ -203,7 +164,7 @@ public final class HopfieldMemoryModel extends Model<HopfieldMemoryModel>
 
   /** N, the number of neurons (the length of every pattern and cue). */
   public int numNeurons() {
-    return held != null ? held.numNeurons() : sharded.numNeurons();
+    return mem.numNeurons();
   }
 
   /**
@@ -212,11 +173,11 @@ public final class HopfieldMemoryModel extends Model<HopfieldMemoryModel>
    * @throws IllegalArgumentException for a modern memory (see {@link #storedMemory()})
    */
   public AmariHopfieldNetwork network() {
-    if (network == null) {
+    if (mem.network() == null) {
       throw new IllegalArgumentException(
           uid + " holds a modern memory, not a network: storedMemory()");
     }
-    return BroadcastNetwork.decode(BroadcastNetwork.modelBytes(network));
+    return BroadcastNetwork.decode(BroadcastNetwork.modelBytes(mem.network()));
   }
 
   /**
@@ -224,315 +185,48 @@ public final class HopfieldMemoryModel extends Model<HopfieldMemoryModel>
    * (patterns kept on the cluster are collected to the driver).
    */
   public Memory storedMemory() {
-    return BroadcastNetwork.decodeMemory(BroadcastNetwork.modelBytes(driverMemory()));
+    return BroadcastNetwork.decodeMemory(BroadcastNetwork.modelBytes(mem.driverMemory()));
   }
 
   /** The memory kind: {@code classical} or {@code modern}. */
   public String kind() {
-    return held != null ? held.kind() : sharded.kind();
+    return mem.kind();
   }
 
   /** Whether the modern memory's patterns stay sharded on the cluster (not on the driver). */
   public boolean isSharded() {
-    return sharded != null;
+    return mem.sharded() != null;
   }
 
-  /** The network itself, for this package's readers (never to be mutated). */
-  AmariHopfieldNetwork sharedNetwork() {
-    return network;
-  }
-
-  /** The memory itself (for patterns on the cluster: collected), never to be mutated. */
-  Memory driverMemory() {
-    return held != null ? held : sharded.collect();
+  /** What the model holds. */
+  ModelMemory modelMemory() {
+    return mem;
   }
 
   // ---- transform ----
 
   @Override
   public StructType transformSchema(StructType schema) {
-    MemoryParams.checkDynamics(this);
-    if (network == null) {
-      for (Param<?> d : new Param<?>[] {activation, temperature, threshold, update, seed}) {
-        if (isSet(d)) {
-          throw new IllegalArgumentException(
-              uid + ": " + d.name() + " does not apply to a modern memory (it is set)");
-        }
-      }
-    }
-    FeatureColumns.Kind kind = FeatureColumns.kindOf(schema, getFeaturesCol());
-    return FeatureColumns.outputSchema(schema, this, kind);
+    return Transforming.schema(this, schema);
   }
 
   @Override
   public Dataset<Row> transform(Dataset<?> dataset) {
-    StructType out = transformSchema(dataset.schema());
-    Dataset<Row> df = dataset.toDF();
-    FeatureColumns.Kind kind = FeatureColumns.kindOf(df.schema(), getFeaturesCol());
-    if (network == null) {
-      return transformModern(df, out, kind);
-    }
-    Dynamics d = MemoryParams.dynamics(this, network.dynamics());
-    SparkRecall.checkOrder(d, network.numNeurons());
-    RecallSpec spec = MemoryParams.recallSpec(this, d);
-    JavaSparkContext sc = JavaSparkContext.fromSparkContext(df.sparkSession().sparkContext());
-    RowRecall f =
-        new RowRecall(
-            BroadcastNetwork.of(sc, network, d),
-            spec,
-            df.schema().fieldIndex(getFeaturesCol()),
-            getFeaturesCol(),
-            kind,
-            !getStepsCol().isEmpty(),
-            !getConvergedCol().isEmpty(),
-            !getEnergyCol().isEmpty(),
-            false,
-            false);
-    if (!spec.randomOrder()) {
-      return df.mapPartitions(f, Encoders.row(out));
-    }
-    JavaRDD<Row> rows = df.javaRDD().zipWithIndex().mapPartitions(f::callIndexed, true);
-    return df.sparkSession().createDataFrame(rows, out);
-  }
-
-  /** Rows recalled on the driver at a time on the sharded path. */
-  static final int SHARDED_CHUNK = 4096;
-
-  /**
-   * Modern memory: broadcast while the patterns are at most {@code broadcastLimit} bytes and on the
-   * driver; else sharded (each step a job over the shards), the rows passing through the driver.
-   */
-  private Dataset<Row> transformModern(Dataset<Row> df, StructType out, FeatureColumns.Kind kind) {
-    RecallSpec spec = MemoryParams.recallSpec(this, Dynamics.DEFAULT);
-    boolean best = !getBestCol().isEmpty();
-    boolean weight = !getWeightCol().isEmpty();
-    RowRecall f =
-        new RowRecall(
-            null,
-            spec,
-            df.schema().fieldIndex(getFeaturesCol()),
-            getFeaturesCol(),
-            kind,
-            !getStepsCol().isEmpty(),
-            !getConvergedCol().isEmpty(),
-            !getEnergyCol().isEmpty(),
-            best,
-            weight);
-    JavaSparkContext sc = JavaSparkContext.fromSparkContext(df.sparkSession().sparkContext());
-    ModernHopfieldMemory local = (ModernHopfieldMemory) held;
-    if (local != null && local.memoryBytes() <= getBroadcastLimit()) {
-      RowRecall g = f.with(BroadcastNetwork.ofMemory(sc, local));
-      return df.mapPartitions(g, Encoders.row(out));
-    }
-    ShardedMemory shards = shards(sc);
-    RecallOptions options = spec.toOptions();
-    int n = shards.numNeurons();
-    List<Row> results = new ArrayList<>();
-    List<Row> chunk = new ArrayList<>(SHARDED_CHUNK);
-    long index = 0;
-    for (Iterator<Row> it = df.toLocalIterator(); it.hasNext(); ) {
-      chunk.add(it.next());
-      if (chunk.size() == SHARDED_CHUNK || !it.hasNext()) {
-        float[][] cues = new float[chunk.size()][];
-        for (int q = 0; q < cues.length; q++) {
-          cues[q] = f.cue(chunk.get(q), index + q, "", n);
-        }
-        List<RecallResult> rs = shards.recallBatch(cues, options);
-        for (int q = 0; q < cues.length; q++) {
-          results.add(f.output(new Tuple2<>(chunk.get(q), index + q), rs.get(q)));
-        }
-        index += cues.length;
-        chunk.clear();
-      }
-    }
-    int slices = Math.max(1, df.rdd().getNumPartitions());
-    return df.sparkSession().createDataFrame(sc.parallelize(results, slices), out);
-  }
-
-  /** The shards of the modern memory: kept from fit, or made once from the driver's memory. */
-  private synchronized ShardedMemory shards(JavaSparkContext sc) {
-    if (sharded == null && driverShards == null) {
-      driverShards =
-          ShardedMemory.of(sc, (ModernHopfieldMemory) held, Math.max(2, sc.defaultParallelism()));
-    }
-    return sharded != null ? sharded : driverShards;
-  }
-
-  private transient ShardedMemory driverShards;
-
-  /** Recall of one partition of rows (serialisable: no reference to the model). */
-  private static final class RowRecall implements MapPartitionsFunction<Row, Row> {
-    private static final long serialVersionUID = 1L;
-
-    private final BroadcastNetwork net;
-    private final RecallSpec spec;
-    private final int column;
-    private final String columnName;
-    private final FeatureColumns.Kind kind;
-    private final boolean steps;
-    private final boolean converged;
-    private final boolean energy;
-    private final boolean best;
-    private final boolean weight;
-
-    RowRecall(
-        BroadcastNetwork net,
-        RecallSpec spec,
-        int column,
-        String columnName,
-        FeatureColumns.Kind kind,
-        boolean steps,
-        boolean converged,
-        boolean energy,
-        boolean best,
-        boolean weight) {
-      this.net = net;
-      this.best = best;
-      this.weight = weight;
-      this.spec = spec;
-      this.column = column;
-      this.columnName = columnName;
-      this.kind = kind;
-      this.steps = steps;
-      this.converged = converged;
-      this.energy = energy;
-    }
-
-    @Override
-    public Iterator<Row> call(Iterator<Row> rows) {
-      long[] next = {0};
-      return callIndexed(
-          new Iterator<>() {
-            @Override
-            public boolean hasNext() {
-              return rows.hasNext();
-            }
-
-            @Override
-            public Tuple2<Row, Long> next() {
-              return new Tuple2<>(rows.next(), next[0]++);
-            }
-          },
-          false);
-    }
-
-    /** This recall with another broadcast memory. */
-    RowRecall with(BroadcastNetwork other) {
-      return new RowRecall(
-          other, spec, column, columnName, kind, steps, converged, energy, best, weight);
-    }
-
-    Iterator<Row> callIndexed(Iterator<Tuple2<Row, Long>> rows) {
-      return callIndexed(rows, true);
-    }
-
-    /**
-     * @param global whether the indices are the rows' indices in the dataset (else in the
-     *     partition)
-     */
-    private Iterator<Row> callIndexed(Iterator<Tuple2<Row, Long>> rows, boolean global) {
-      Memory network = net.memory();
-      int n = network.numNeurons();
-      TaskContext task = TaskContext.get();
-      String partition = task == null ? "" : " of partition " + task.partitionId();
-      return PartitionRecall.recall(
-          network,
-          spec,
-          rows,
-          r -> cue(r._1(), r._2(), global ? "" : partition, n),
-          Tuple2::_2,
-          this::output);
-    }
-
-    float[] cue(Row row, long index, String partition, int n) {
-      String where = "row " + index + partition + ": column " + columnName;
-      float[] c;
-      try {
-        c = FeatureColumns.toFloats(row, column, kind);
-      } catch (IllegalArgumentException e) {
-        throw new IllegalArgumentException(where + " has " + e.getMessage(), e);
-      }
-      if (c == null) {
-        throw new IllegalArgumentException(where + " is null");
-      }
-      if (c.length != n) {
-        throw new IllegalArgumentException(
-            where + " has length " + c.length + ", expected N = " + n);
-      }
-      for (int i = 0; i < c.length; i++) {
-        if (!Float.isFinite(c[i])) {
-          throw new IllegalArgumentException(
-              where + " has a non-finite value " + c[i] + " at index " + i);
-        }
-      }
-      return c;
-    }
-
-    Row output(Tuple2<Row, Long> in, RecallResult r) {
-      Row row = in._1();
-      int w = row.length();
-      Object[] v =
-          new Object
-              [w
-                  + 1
-                  + (steps ? 1 : 0)
-                  + (converged ? 1 : 0)
-                  + (energy ? 1 : 0)
-                  + (best ? 1 : 0)
-                  + (weight ? 1 : 0)];
-      for (int i = 0; i < w; i++) {
-        v[i] = row.get(i);
-      }
-      v[w++] = FeatureColumns.toOutput(r.state(), kind);
-      if (steps) {
-        v[w++] = r.steps();
-      }
-      if (converged) {
-        v[w++] = r.converged();
-      }
-      if (energy) {
-        v[w++] = (double) r.energy();
-      }
-      RecallResult.Match m = r.matches().isEmpty() ? null : r.matches().get(0);
-      if (best) {
-        v[w++] = m == null ? -1 : m.index();
-      }
-      if (weight) {
-        v[w] = m == null ? Double.NaN : (double) m.weight();
-      }
-      return RowFactory.create(v);
-    }
+    return Transforming.transform(this, dataset);
   }
 
   // ---- Params ----
 
   @Override
   public HopfieldMemoryModel copy(ParamMap extra) {
-    HopfieldMemoryModel m = copyValues(new HopfieldMemoryModel(uid, held, sharded), extra);
+    HopfieldMemoryModel m =
+        copyValues(new HopfieldMemoryModel(uid, mem.held(), mem.sharded()), extra);
     return m.setParent(parent());
   }
 
   @Override
   public String toString() {
-    if (network == null) {
-      return "HopfieldMemoryModel: uid="
-          + uid
-          + ", modern memory, N="
-          + numNeurons()
-          + ", stored patterns="
-          + (held != null ? ((ModernHopfieldMemory) held).size() : sharded.size())
-          + (sharded != null ? " (sharded over " + sharded.partitions() + " partitions)" : "");
-    }
-    return "HopfieldMemoryModel: uid="
-        + uid
-        + ", N="
-        + network.numNeurons()
-        + ", weights="
-        + network.weightsMode().id()
-        + ", stored patterns="
-        + network.storedPatterns()
-        + ", training calls="
-        + network.history().size();
+    return mem.describe(uid);
   }
 
   @Override
@@ -768,12 +462,12 @@ public final class HopfieldMemoryModel extends Model<HopfieldMemoryModel>
    */
   @Override
   public MLWriter write() {
-    return new Writer(this);
+    return new ModelPersistence.Writer(this);
   }
 
   /** A reader for {@link #load}'s inputs. */
   public static MLReader<HopfieldMemoryModel> read() {
-    return new Reader();
+    return new ModelPersistence.Reader();
   }
 
   /**
@@ -787,42 +481,9 @@ public final class HopfieldMemoryModel extends Model<HopfieldMemoryModel>
     return read().load(path);
   }
 
-  private static final class Writer extends MLWriter {
-    private final HopfieldMemoryModel model;
-
-    Writer(HopfieldMemoryModel model) {
-      this.model = model;
-    }
-
-    @Override
-    public void saveImpl(String path) {
-      DefaultParamsWriter.saveMetadata(model, path, sparkSession());
-      ModelFiles.write(sc().hadoopConfiguration(), path, model.driverMemory());
-    }
-  }
-
-  private static final class Reader extends MLReader<HopfieldMemoryModel> {
-    @Override
-    public HopfieldMemoryModel load(String path) {
-      Configuration conf = sc().hadoopConfiguration();
-      if (!ModelFiles.isDirectory(conf, path)) {
-        return new HopfieldMemoryModel(
-            Identifiable.randomUID("HopfieldMemoryModel"), ModelFiles.read(conf, path), null);
-      }
-      DefaultParamsReader.Metadata meta =
-          DefaultParamsReader.loadMetadata(
-              path, sparkSession(), HopfieldMemoryModel.class.getName());
-      Memory net =
-          ModelFiles.read(conf, new org.apache.hadoop.fs.Path(path, ModelFiles.MODEL).toString());
-      HopfieldMemoryModel model = new HopfieldMemoryModel(meta.uid(), net, null);
-      meta.getAndSetParams(model, Option.empty());
-      return model;
-    }
-  }
-
   private void writeObject(ObjectOutputStream out) throws IOException {
     out.defaultWriteObject();
-    byte[] npz = BroadcastNetwork.modelBytes(driverMemory());
+    byte[] npz = BroadcastNetwork.modelBytes(mem.driverMemory());
     out.writeInt(npz.length);
     out.write(npz);
   }
@@ -830,7 +491,6 @@ public final class HopfieldMemoryModel extends Model<HopfieldMemoryModel>
   private void readObject(ObjectInputStream in) throws IOException, ClassNotFoundException {
     in.defaultReadObject();
     byte[] npz = in.readNBytes(in.readInt());
-    held = BroadcastNetwork.decodeMemory(npz);
-    network = held instanceof AmariHopfieldNetwork net ? net : null;
+    mem = new ModelMemory(BroadcastNetwork.decodeMemory(npz), null);
   }
 }

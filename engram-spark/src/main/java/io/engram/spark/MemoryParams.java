@@ -1,18 +1,12 @@
 package io.engram.spark;
 
 import io.engram.learning.HebbianOptions;
-import io.engram.learning.HebbianRule;
-import io.engram.learning.PseudoInverseOptions;
-import io.engram.learning.PseudoInverseRule;
 import io.engram.memory.ModernHopfieldMemory;
-import io.engram.memory.Separation;
-import io.engram.network.Activation;
 import io.engram.network.AmariHopfieldNetwork;
 import io.engram.network.Dynamics;
 import io.engram.network.RecallOptions;
 import io.engram.network.TrainingRecord;
 import io.engram.network.UpdateMode;
-import io.engram.weights.WeightsMode;
 import java.util.List;
 import java.util.Map;
 import org.apache.spark.ml.param.BooleanParam;
@@ -25,8 +19,9 @@ import org.apache.spark.ml.util.Identifiable;
 
 /**
  * The definitions of {@link HopfieldMemoryParams} (names, documentation, validators, defaults),
- * shared by the estimator and the model, and what the parameters mean for the core: the rule, the
- * dynamics, the weights mode and the recall options.
+ * shared by the estimator and the model, and the defaults that describe a trained memory. What the
+ * parameters mean for the core, and which apply to which memory kind and rule, is {@link
+ * ParamRules}.
  */
 final class MemoryParams {
 
@@ -283,6 +278,46 @@ final class MemoryParams {
         ParamValidators.gtEq(0));
   }
 
+  // ---- HopfieldMemory's own (not shared with the model) ----
+
+  static Param<String> initModel(Identifiable o) {
+    return new Param<>(
+        o,
+        "initModel",
+        "a model to continue training, as successive engram train --init calls do: a saved"
+            + " HopfieldMemoryModel directory or an Engram model file (.npz); its dynamics and"
+            + " weights mode apply unless set here. Empty: a new network");
+  }
+
+  static Param<String> strategy(Identifiable o) {
+    return new Param<>(
+        o,
+        "strategy",
+        "how the outer-product sum is formed: collect (the patterns go to the driver, which"
+            + " trains with the core; bit-identical), reduce (one dense N x N partial sum per"
+            + " partition, summed in a tree) or auto (collect while 2P <= N and P*N <= 2^26,"
+            + " else reduce). Low-rank weights are always collected."
+            + " Supported options: auto, collect, reduce.",
+        ParamValidators.inArray(STRATEGIES));
+  }
+
+  static LongParam collectLimit(Identifiable o) {
+    return new LongParam(
+        o,
+        "collectLimit",
+        "the most bytes of patterns (4 P N) that fit collects to the driver: storkey and"
+            + " pseudo-inverse always collect them, modern memory with an initModel too; past"
+            + " it fit fails before collecting. Default 2^30 (1 GiB)",
+        ParamValidators.gtEq(0));
+  }
+
+  /** The defaults of the estimator's own parameters. */
+  static void setEstimatorDefaults(HopfieldMemory p) {
+    p.setDefault(p.initModel(), "");
+    p.setDefault(p.strategy(), "auto");
+    p.setDefault(p.collectLimit(), SparkRules.DEFAULT_COLLECT_LIMIT);
+  }
+
   /** A validator from a Java predicate (serialisable, as Spark's stages are). */
   static final class Valid extends scala.runtime.AbstractFunction1<Object, Object>
       implements java.io.Serializable {
@@ -381,140 +416,5 @@ final class MemoryParams {
     UpdateMode m = d.updateMode();
     p.setDefault(p.update(), m.isAsynchronous() ? "async" : "sync");
     p.setDefault(p.seed(), m instanceof UpdateMode.RandomOrder r ? r.seed() : 0L);
-  }
-
-  /**
-   * Fails, naming the parameter, when an explicitly set parameter does not apply to the chosen
-   * memory kind or rule (as {@code engram train} refuses such an option; defaults never count).
-   *
-   * @throws IllegalArgumentException for a rule's option set for another rule or for modern memory,
-   *     or a modern memory's option set for the classical memory
-   */
-  static void checkApplicable(HopfieldMemoryParams p) {
-    boolean modern = "modern".equals(p.getMemory());
-    String rule = p.getRule();
-    boolean hebb = !modern && ("hebbian".equals(rule) || "anti-hebbian".equals(rule));
-    boolean pinv = !modern && "pseudo-inverse".equals(rule);
-    String what = modern ? "memory modern" : "rule " + rule;
-    refuse(p, p.rule(), modern, what);
-    refuse(p, p.subtractMean(), !hebb, what);
-    refuse(p, p.normalize(), !hebb, what);
-    refuse(p, p.zeroDiagonal(), modern, what);
-    refuse(p, p.preserveOnResize(), modern, what);
-    refuse(p, p.weights(), modern, what);
-    refuse(p, p.ridge(), !pinv, what);
-    refuse(p, p.tolerance(), !pinv, what);
-    refuse(p, p.separation(), !modern, what);
-    refuse(p, p.beta(), !modern, what);
-    refuse(p, p.degree(), !modern, what);
-    for (org.apache.spark.ml.param.Param<?> d :
-        List.of(p.activation(), p.temperature(), p.threshold(), p.update(), p.seed())) {
-      refuse(p, d, modern, what);
-    }
-    if (modern) {
-      modernSettings(p, 1); // checks beta and degree against the separation
-    }
-  }
-
-  private static void refuse(
-      HopfieldMemoryParams p, org.apache.spark.ml.param.Param<?> param, boolean bad, String what) {
-    if (bad && p.isSet(param)) {
-      throw new IllegalArgumentException(
-          p.uid() + ": " + param.name() + " does not apply to " + what + " (it is set)");
-    }
-  }
-
-  /**
-   * An empty modern memory of N values with the separation, β and degree the parameters give.
-   *
-   * @throws IllegalArgumentException for β or a degree that does not apply to the separation
-   */
-  static ModernHopfieldMemory modernSettings(HopfieldMemoryParams p, int n) {
-    Separation s = Separation.parse(p.getSeparation());
-    double b = p.getBeta();
-    if (!Double.isNaN(b) && !s.usesBeta()) {
-      throw new IllegalArgumentException(
-          p.uid() + ": beta does not apply to " + s.id() + " separation (it is " + b + ")");
-    }
-    if (p.isSet(p.degree()) && !s.usesDegree()) {
-      throw new IllegalArgumentException(
-          p.uid() + ": degree does not apply to " + s.id() + " separation");
-    }
-    float beta = Double.isNaN(b) ? ModernHopfieldMemory.defaultBeta(s, n) : (float) b;
-    return ModernHopfieldMemory.of(n, s, beta, s.usesDegree() ? p.getDegree() : 0);
-  }
-
-  /** The learning rule and its options. */
-  static HebbianRule learningRule(HopfieldMemoryParams p) {
-    HebbianOptions o =
-        new HebbianOptions(
-            p.getSubtractMean(), p.getZeroDiagonal(), p.getNormalize(), p.getPreserveOnResize());
-    return "anti-hebbian".equals(p.getRule()) ? HebbianRule.antiHebbian(o) : HebbianRule.hebbian(o);
-  }
-
-  /**
-   * {@code base} with every dynamics parameter that is set applied, as the command line applies its
-   * flags: an explicit seed means a random asynchronous order from it; {@code update = sync} means
-   * synchronous; {@code update = async} keeps an asynchronous base (a fixed order, say) or else
-   * uses a random order from the seed's value.
-   *
-   * @throws IllegalArgumentException for a seed set together with {@code update = sync}
-   */
-  static Dynamics dynamics(HopfieldMemoryParams p, Dynamics base) {
-    checkDynamics(p);
-    Dynamics d = base;
-    if (p.isSet(p.activation())) {
-      d = d.withActivation(Activation.parse(p.getActivation()));
-    }
-    if (p.isSet(p.temperature())) {
-      d = d.withTemperature(p.getTemperature());
-    }
-    if (p.isSet(p.threshold())) {
-      d = d.withThreshold(p.getThreshold());
-    }
-    boolean sync = p.isSet(p.update()) && "sync".equals(p.getUpdate());
-    boolean async = p.isSet(p.update()) && "async".equals(p.getUpdate());
-    if (p.isSet(p.seed())) {
-      d = d.withUpdateMode(UpdateMode.asynchronous(p.getSeed()));
-    } else if (sync) {
-      d = d.withUpdateMode(UpdateMode.synchronous());
-    } else if (async && !d.updateMode().isAsynchronous()) {
-      d = d.withUpdateMode(UpdateMode.asynchronous(p.getSeed()));
-    }
-    return d;
-  }
-
-  /**
-   * @throws IllegalArgumentException for a seed set together with {@code update = sync}
-   */
-  static void checkDynamics(HopfieldMemoryParams p) {
-    if (p.isSet(p.seed()) && p.isSet(p.update()) && "sync".equals(p.getUpdate())) {
-      throw new IllegalArgumentException(
-          p.uid()
-              + ": seed "
-              + p.getSeed()
-              + " is set, but update is sync; a seed needs update = async");
-    }
-  }
-
-  /** The pseudo-inverse rule and its options. */
-  static PseudoInverseRule pseudoInverseRule(HopfieldMemoryParams p) {
-    return PseudoInverseRule.create(
-        new PseudoInverseOptions(p.getZeroDiagonal(), p.getRidge(), p.getTolerance()));
-  }
-
-  /** The weights mode the parameter names. */
-  static WeightsMode weightsMode(HopfieldMemoryParams p) {
-    return WeightsMode.parse(p.getWeights());
-  }
-
-  /** What recall runs with under dynamics {@code d}. */
-  static RecallSpec recallSpec(HopfieldMemoryParams p, Dynamics d) {
-    double tol = p.getTol();
-    return new RecallSpec(
-        p.getMaxIter(),
-        tol > 0 ? tol : Double.NaN,
-        !p.getEnergyCol().isEmpty(),
-        d.updateMode() instanceof UpdateMode.RandomOrder);
   }
 }

@@ -1,0 +1,215 @@
+package io.engram.spark;
+
+import io.engram.learning.PatternStats;
+import io.engram.learning.StorkeyRule;
+import io.engram.memory.ModernHopfieldMemory;
+import io.engram.network.AmariHopfieldNetwork;
+import io.engram.network.Dynamics;
+import io.engram.network.Memory;
+import io.engram.weights.WeightsMode;
+import java.util.List;
+import java.util.function.IntFunction;
+import org.apache.spark.api.java.JavaRDD;
+import org.apache.spark.ml.param.Param;
+import org.apache.spark.ml.param.ParamMap;
+import org.apache.spark.sql.Dataset;
+import org.apache.spark.sql.functions;
+import org.apache.spark.sql.types.StructType;
+import org.apache.spark.storage.StorageLevel;
+
+/**
+ * What {@link HopfieldMemory#fit} does, per memory kind: a classical network trained by a Hebbian
+ * rule (sums formed on the cluster, {@link SparkHebbian}), by pseudo-inverse (Gram matrix reduced
+ * on the cluster) or by Storkey (collected to the driver; both {@link SparkRules}), or a modern
+ * memory validated and sharded on the cluster, then collected or kept sharded ({@link
+ * ShardedMemory}). The estimator's parameters are read through its public getters.
+ */
+final class Fitting {
+
+  private Fitting() {}
+
+  /** {@link HopfieldMemory#transformSchema}: checks the parameters, then the schema. */
+  static StructType schema(HopfieldMemory est, StructType schema) {
+    ParamRules.checkApplicable(est);
+    ParamRules.checkDynamics(est);
+    if (!"modern".equals(est.getMemory())) {
+      trainingStrategy(est);
+    }
+    FeatureColumns.Kind kind = FeatureColumns.kindOf(schema, est.getFeaturesCol());
+    return FeatureColumns.outputSchema(schema, est, kind);
+  }
+
+  /**
+   * Trains on the features column of {@code dataset}, whose schema and parameters {@code est} has
+   * checked ({@link HopfieldMemory#transformSchema}).
+   */
+  static HopfieldMemoryModel fit(HopfieldMemory est, Dataset<?> dataset) {
+    String col = est.getFeaturesCol();
+    FeatureColumns.Kind kind = FeatureColumns.kindOf(dataset.schema(), col);
+    JavaRDD<float[]> patterns =
+        dataset
+            .select(functions.col("`" + col.replace("`", "``") + "`"))
+            .javaRDD()
+            .map(r -> FeatureColumns.toFloats(r, 0, kind));
+    Memory init =
+        est.getInitModel().isEmpty()
+            ? null
+            : HopfieldMemoryModel.read()
+                .session(dataset.sparkSession())
+                .load(est.getInitModel())
+                .modelMemory()
+                .driverMemory(); // read just now: this fit owns it
+    if ("modern".equals(est.getMemory())) {
+      return fitModern(est, patterns, init);
+    }
+    if (init != null && !(init instanceof AmariHopfieldNetwork)) {
+      throw new IllegalArgumentException(
+          est.uid()
+              + ": initModel "
+              + est.getInitModel()
+              + " holds a modern memory, but memory is classical");
+    }
+    return fitClassical(est, dataset, patterns, (AmariHopfieldNetwork) init);
+  }
+
+  private static HopfieldMemoryModel fitClassical(
+      HopfieldMemory est,
+      Dataset<?> dataset,
+      JavaRDD<float[]> patterns,
+      AmariHopfieldNetwork init) {
+    SparkHebbian.Strategy how = trainingStrategy(est);
+    WeightsMode mode = ParamRules.weightsMode(est);
+    Dynamics d = ParamRules.dynamics(est, init != null ? init.dynamics() : Dynamics.DEFAULT);
+    boolean persist = dataset.storageLevel().equals(StorageLevel.NONE());
+    if (persist) {
+      patterns.persist(StorageLevel.MEMORY_AND_DISK());
+    }
+    AmariHopfieldNetwork[] net = {init};
+    IntFunction<AmariHopfieldNetwork> target;
+    if (init != null) {
+      init.setDynamics(d);
+      if (est.isSet(est.weights())) {
+        init.setWeightsMode(mode);
+      }
+      target = n -> init;
+    } else {
+      target = n -> net[0] = AmariHopfieldNetwork.create(n, d, mode);
+    }
+    boolean preserve = est.getPreserveOnResize();
+    try {
+      switch (est.getRule()) {
+        case "pseudo-inverse" ->
+            SparkRules.trainPseudoInverse(
+                target,
+                ParamRules.pseudoInverseRule(est),
+                patterns,
+                preserve,
+                how != SparkHebbian.Strategy.COLLECT,
+                est.getCollectLimit());
+        case "storkey" ->
+            SparkRules.trainStorkey(
+                target,
+                StorkeyRule.create(est.getZeroDiagonal()),
+                patterns,
+                preserve,
+                est.getCollectLimit());
+        default -> SparkHebbian.train(target, ParamRules.learningRule(est), patterns, how);
+      }
+    } finally {
+      if (persist) {
+        patterns.unpersist(false);
+      }
+    }
+    if (net[0] == null) {
+      throw new IllegalArgumentException(
+          est.uid()
+              + ": no patterns to train on (column "
+              + est.getFeaturesCol()
+              + " is empty), and no initModel");
+    }
+    HopfieldMemoryModel model =
+        est.copyValues(new HopfieldMemoryModel(est.uid(), net[0], null), ParamMap.empty());
+    MemoryParams.setNetworkDefaults(model, net[0]);
+    return model.setParent(est);
+  }
+
+  /**
+   * Modern memory: the patterns are validated and sharded on the cluster (the features column is
+   * read twice: counts, then shards), then collected to the driver when they fit {@code
+   * broadcastLimit}, else kept there. With an initModel, the new patterns are collected (at most
+   * {@code collectLimit} bytes) and appended to it on the driver.
+   */
+  private static HopfieldMemoryModel fitModern(
+      HopfieldMemory est, JavaRDD<float[]> patterns, Memory init) {
+    HopfieldMemoryModel model;
+    if (init != null) {
+      if (!(init instanceof ModernHopfieldMemory m)) {
+        throw new IllegalArgumentException(
+            est.uid()
+                + ": initModel "
+                + est.getInitModel()
+                + " holds a classical network, but memory is modern");
+      }
+      for (Param<?> q : List.<Param<?>>of(est.separation(), est.beta(), est.degree())) {
+        if (est.isSet(q)) {
+          throw new IllegalArgumentException(
+              est.uid()
+                  + ": "
+                  + q.name()
+                  + " is set, but a modern initModel keeps its own settings");
+        }
+      }
+      PatternStats st =
+          SparkRules.checked(patterns, "modern memory with initModel", est.getCollectLimit());
+      if (st.count() > 0) {
+        m.store(patterns.collect().toArray(new float[0][]));
+      }
+      model = new HopfieldMemoryModel(est.uid(), m, null);
+    } else {
+      List<float[]> first = patterns.take(1);
+      if (first.isEmpty()) {
+        throw new IllegalArgumentException(
+            est.uid()
+                + ": no patterns to train on (column "
+                + est.getFeaturesCol()
+                + " is empty), and no initModel");
+      }
+      if (first.get(0) == null || first.get(0).length == 0) {
+        throw new IllegalArgumentException(est.uid() + ": pattern 0 is null or empty");
+      }
+      ModernHopfieldMemory settings = ParamRules.modernSettings(est, first.get(0).length);
+      ShardedMemory shards = ShardedMemory.of(patterns, settings);
+      if (shards.memoryBytes() <= est.getBroadcastLimit()) {
+        ModernHopfieldMemory m = shards.collect();
+        shards.unpersist();
+        model = new HopfieldMemoryModel(est.uid(), m, null);
+      } else {
+        model = new HopfieldMemoryModel(est.uid(), null, shards);
+      }
+    }
+    model = est.copyValues(model, ParamMap.empty());
+    model.modelMemory().setDefaults(model); // the memory's settings, one step
+    return model.setParent(est);
+  }
+
+  /**
+   * @throws IllegalArgumentException for low-rank weights with {@code strategy = reduce}
+   */
+  private static SparkHebbian.Strategy trainingStrategy(HopfieldMemory est) {
+    String s = est.getStrategy();
+    if ("low-rank".equals(est.getWeights())) {
+      if ("reduce".equals(s)) {
+        throw new IllegalArgumentException(
+            est.uid()
+                + ": weights low-rank need strategy collect or auto (a reduced sum of outer"
+                + " products is dense), got strategy reduce");
+      }
+      return SparkHebbian.Strategy.COLLECT;
+    }
+    return switch (s) {
+      case "collect" -> SparkHebbian.Strategy.COLLECT;
+      case "reduce" -> SparkHebbian.Strategy.REDUCE;
+      default -> SparkHebbian.Strategy.AUTO;
+    };
+  }
+}

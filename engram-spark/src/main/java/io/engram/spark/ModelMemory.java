@@ -1,0 +1,108 @@
+package io.engram.spark;
+
+import io.engram.memory.ModernHopfieldMemory;
+import io.engram.network.AmariHopfieldNetwork;
+import io.engram.network.Memory;
+import org.apache.spark.api.java.JavaSparkContext;
+
+/**
+ * What a {@link HopfieldMemoryModel} holds: a classical network or a modern memory on the driver
+ * (never mutated; the model serialises it as its model file), or a modern memory's patterns sharded
+ * on the cluster; plus the shards cut once from a modern memory on the driver when its transform
+ * runs sharded. Safe to use from several threads.
+ */
+final class ModelMemory {
+
+  // the memory: a classical network, or a modern memory on the driver; or null for a modern memory
+  // kept on the cluster (sharded)
+  private final Memory held;
+  private final AmariHopfieldNetwork network; // memory, when classical
+  private final ShardedMemory sharded; // modern patterns on the cluster, or null
+  private ShardedMemory driverShards; // guarded by this
+
+  /**
+   * @param held the memory (classical or modern), or null with {@code sharded}
+   * @param sharded a modern memory's patterns on the cluster, or null
+   * @throws IllegalArgumentException for both or neither
+   */
+  ModelMemory(Memory held, ShardedMemory sharded) {
+    if ((held == null) == (sharded == null)) {
+      throw new IllegalArgumentException("a model holds a memory or sharded patterns, not both");
+    }
+    this.held = held;
+    this.network = held instanceof AmariHopfieldNetwork net ? net : null;
+    this.sharded = sharded;
+  }
+
+  /** The memory on the driver, or null for a modern memory's patterns kept on the cluster. */
+  Memory held() {
+    return held;
+  }
+
+  /** The network, or null for a modern memory. */
+  AmariHopfieldNetwork network() {
+    return network;
+  }
+
+  /** A modern memory's patterns on the cluster, or null. */
+  ShardedMemory sharded() {
+    return sharded;
+  }
+
+  /** N, the number of neurons. */
+  int numNeurons() {
+    return held != null ? held.numNeurons() : sharded.numNeurons();
+  }
+
+  /** The memory kind: {@code classical} or {@code modern}. */
+  String kind() {
+    return held != null ? held.kind() : sharded.kind();
+  }
+
+  /** The memory itself (for patterns on the cluster: collected), never to be mutated. */
+  Memory driverMemory() {
+    return held != null ? held : sharded.collect();
+  }
+
+  /** Sets the defaults of {@code p} that describe the memory. */
+  void setDefaults(HopfieldMemoryParams p) {
+    if (network != null) {
+      MemoryParams.setNetworkDefaults(p, network);
+    } else {
+      MemoryParams.setModernDefaults(
+          p, held != null ? (ModernHopfieldMemory) held : sharded.settings());
+    }
+  }
+
+  /** The shards of the modern memory: kept from fit, or made once from the driver's memory. */
+  synchronized ShardedMemory shards(JavaSparkContext sc) {
+    if (sharded == null && driverShards == null) {
+      driverShards =
+          ShardedMemory.of(sc, (ModernHopfieldMemory) held, Math.max(2, sc.defaultParallelism()));
+    }
+    return sharded != null ? sharded : driverShards;
+  }
+
+  /** The model's {@code toString}: its uid, N and what it stores. */
+  String describe(String uid) {
+    if (network == null) {
+      return "HopfieldMemoryModel: uid="
+          + uid
+          + ", modern memory, N="
+          + numNeurons()
+          + ", stored patterns="
+          + (held != null ? ((ModernHopfieldMemory) held).size() : sharded.size())
+          + (sharded != null ? " (sharded over " + sharded.partitions() + " partitions)" : "");
+    }
+    return "HopfieldMemoryModel: uid="
+        + uid
+        + ", N="
+        + network.numNeurons()
+        + ", weights="
+        + network.weightsMode().id()
+        + ", stored patterns="
+        + network.storedPatterns()
+        + ", training calls="
+        + network.history().size();
+  }
+}

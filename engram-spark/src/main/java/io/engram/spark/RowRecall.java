@@ -1,0 +1,152 @@
+package io.engram.spark;
+
+import io.engram.network.Memory;
+import io.engram.network.RecallResult;
+import java.util.Iterator;
+import org.apache.spark.TaskContext;
+import org.apache.spark.api.java.function.MapPartitionsFunction;
+import org.apache.spark.sql.Row;
+import org.apache.spark.sql.RowFactory;
+import scala.Tuple2;
+
+/** Recall of one partition of rows (serialisable: no reference to the model). */
+final class RowRecall implements MapPartitionsFunction<Row, Row> {
+  private static final long serialVersionUID = 1L;
+
+  private final BroadcastNetwork net;
+  private final RecallSpec spec;
+  private final int column;
+  private final String columnName;
+  private final FeatureColumns.Kind kind;
+  private final boolean steps;
+  private final boolean converged;
+  private final boolean energy;
+  private final boolean best;
+  private final boolean weight;
+
+  RowRecall(
+      BroadcastNetwork net,
+      RecallSpec spec,
+      int column,
+      String columnName,
+      FeatureColumns.Kind kind,
+      boolean steps,
+      boolean converged,
+      boolean energy,
+      boolean best,
+      boolean weight) {
+    this.net = net;
+    this.best = best;
+    this.weight = weight;
+    this.spec = spec;
+    this.column = column;
+    this.columnName = columnName;
+    this.kind = kind;
+    this.steps = steps;
+    this.converged = converged;
+    this.energy = energy;
+  }
+
+  @Override
+  public Iterator<Row> call(Iterator<Row> rows) {
+    long[] next = {0};
+    return callIndexed(
+        new Iterator<>() {
+          @Override
+          public boolean hasNext() {
+            return rows.hasNext();
+          }
+
+          @Override
+          public Tuple2<Row, Long> next() {
+            return new Tuple2<>(rows.next(), next[0]++);
+          }
+        },
+        false);
+  }
+
+  /** This recall with another broadcast memory. */
+  RowRecall with(BroadcastNetwork other) {
+    return new RowRecall(
+        other, spec, column, columnName, kind, steps, converged, energy, best, weight);
+  }
+
+  Iterator<Row> callIndexed(Iterator<Tuple2<Row, Long>> rows) {
+    return callIndexed(rows, true);
+  }
+
+  /**
+   * @param global whether the indices are the rows' indices in the dataset (else in the partition)
+   */
+  private Iterator<Row> callIndexed(Iterator<Tuple2<Row, Long>> rows, boolean global) {
+    Memory network = net.memory();
+    int n = network.numNeurons();
+    TaskContext task = TaskContext.get();
+    String partition = task == null ? "" : " of partition " + task.partitionId();
+    return PartitionRecall.recall(
+        network,
+        spec,
+        rows,
+        r -> cue(r._1(), r._2(), global ? "" : partition, n),
+        Tuple2::_2,
+        this::output);
+  }
+
+  float[] cue(Row row, long index, String partition, int n) {
+    String where = "row " + index + partition + ": column " + columnName;
+    float[] c;
+    try {
+      c = FeatureColumns.toFloats(row, column, kind);
+    } catch (IllegalArgumentException e) {
+      throw new IllegalArgumentException(where + " has " + e.getMessage(), e);
+    }
+    if (c == null) {
+      throw new IllegalArgumentException(where + " is null");
+    }
+    if (c.length != n) {
+      throw new IllegalArgumentException(where + " has length " + c.length + ", expected N = " + n);
+    }
+    for (int i = 0; i < c.length; i++) {
+      if (!Float.isFinite(c[i])) {
+        throw new IllegalArgumentException(
+            where + " has a non-finite value " + c[i] + " at index " + i);
+      }
+    }
+    return c;
+  }
+
+  Row output(Tuple2<Row, Long> in, RecallResult r) {
+    Row row = in._1();
+    int w = row.length();
+    Object[] v =
+        new Object
+            [w
+                + 1
+                + (steps ? 1 : 0)
+                + (converged ? 1 : 0)
+                + (energy ? 1 : 0)
+                + (best ? 1 : 0)
+                + (weight ? 1 : 0)];
+    for (int i = 0; i < w; i++) {
+      v[i] = row.get(i);
+    }
+    v[w++] = FeatureColumns.toOutput(r.state(), kind);
+    if (steps) {
+      v[w++] = r.steps();
+    }
+    if (converged) {
+      v[w++] = r.converged();
+    }
+    if (energy) {
+      v[w++] = (double) r.energy();
+    }
+    RecallResult.Match m = r.matches().isEmpty() ? null : r.matches().get(0);
+    if (best) {
+      v[w++] = m == null ? -1 : m.index();
+    }
+    if (weight) {
+      v[w] = m == null ? Double.NaN : (double) m.weight();
+    }
+    return RowFactory.create(v);
+  }
+}

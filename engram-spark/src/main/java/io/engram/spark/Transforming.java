@@ -1,0 +1,138 @@
+package io.engram.spark;
+
+import io.engram.memory.ModernHopfieldMemory;
+import io.engram.network.AmariHopfieldNetwork;
+import io.engram.network.Dynamics;
+import io.engram.network.RecallOptions;
+import io.engram.network.RecallResult;
+import java.util.ArrayList;
+import java.util.Iterator;
+import java.util.List;
+import org.apache.spark.api.java.JavaRDD;
+import org.apache.spark.api.java.JavaSparkContext;
+import org.apache.spark.ml.param.Param;
+import org.apache.spark.sql.Dataset;
+import org.apache.spark.sql.Encoders;
+import org.apache.spark.sql.Row;
+import org.apache.spark.sql.types.StructType;
+import scala.Tuple2;
+
+/**
+ * What {@link HopfieldMemoryModel#transformSchema} and {@link HopfieldMemoryModel#transform} do:
+ * the output schema; a classical network broadcast and recalled where the rows lie ({@link
+ * RowRecall}, with global row indices for a seeded random order); a modern memory broadcast while
+ * it fits {@code broadcastLimit} and is on the driver, else sharded, each retrieval step one job
+ * over the shards and the rows passing through the driver. The model's parameters are read through
+ * its public getters.
+ */
+final class Transforming {
+
+  private Transforming() {}
+
+  /**
+   * The schema {@code model}'s transform produces (checking the parameters and features column).
+   */
+  static StructType schema(HopfieldMemoryModel model, StructType schema) {
+    ParamRules.checkDynamics(model);
+    if (model.modelMemory().network() == null) {
+      for (Param<?> d :
+          new Param<?>[] {
+            model.activation(), model.temperature(), model.threshold(), model.update(), model.seed()
+          }) {
+        if (model.isSet(d)) {
+          throw new IllegalArgumentException(
+              model.uid() + ": " + d.name() + " does not apply to a modern memory (it is set)");
+        }
+      }
+    }
+    FeatureColumns.Kind kind = FeatureColumns.kindOf(schema, model.getFeaturesCol());
+    return FeatureColumns.outputSchema(schema, model, kind);
+  }
+
+  /** Recalls every row of {@code dataset} with {@code model}. */
+  static Dataset<Row> transform(HopfieldMemoryModel model, Dataset<?> dataset) {
+    StructType out = model.transformSchema(dataset.schema());
+    Dataset<Row> df = dataset.toDF();
+    FeatureColumns.Kind kind = FeatureColumns.kindOf(df.schema(), model.getFeaturesCol());
+    AmariHopfieldNetwork network = model.modelMemory().network();
+    if (network == null) {
+      return transformModern(model, df, out, kind);
+    }
+    Dynamics d = ParamRules.dynamics(model, network.dynamics());
+    SparkRecall.checkOrder(d, network.numNeurons());
+    RecallSpec spec = ParamRules.recallSpec(model, d);
+    JavaSparkContext sc = JavaSparkContext.fromSparkContext(df.sparkSession().sparkContext());
+    RowRecall f =
+        new RowRecall(
+            BroadcastNetwork.of(sc, network, d),
+            spec,
+            df.schema().fieldIndex(model.getFeaturesCol()),
+            model.getFeaturesCol(),
+            kind,
+            !model.getStepsCol().isEmpty(),
+            !model.getConvergedCol().isEmpty(),
+            !model.getEnergyCol().isEmpty(),
+            false,
+            false);
+    if (!spec.randomOrder()) {
+      return df.mapPartitions(f, Encoders.row(out));
+    }
+    JavaRDD<Row> rows = df.javaRDD().zipWithIndex().mapPartitions(f::callIndexed, true);
+    return df.sparkSession().createDataFrame(rows, out);
+  }
+
+  /** Rows recalled on the driver at a time on the sharded path. */
+  static final int SHARDED_CHUNK = 4096;
+
+  /**
+   * Modern memory: broadcast while the patterns are at most {@code broadcastLimit} bytes and on the
+   * driver; else sharded (each step a job over the shards), the rows passing through the driver.
+   */
+  private static Dataset<Row> transformModern(
+      HopfieldMemoryModel model, Dataset<Row> df, StructType out, FeatureColumns.Kind kind) {
+    RecallSpec spec = ParamRules.recallSpec(model, Dynamics.DEFAULT);
+    boolean best = !model.getBestCol().isEmpty();
+    boolean weight = !model.getWeightCol().isEmpty();
+    RowRecall f =
+        new RowRecall(
+            null,
+            spec,
+            df.schema().fieldIndex(model.getFeaturesCol()),
+            model.getFeaturesCol(),
+            kind,
+            !model.getStepsCol().isEmpty(),
+            !model.getConvergedCol().isEmpty(),
+            !model.getEnergyCol().isEmpty(),
+            best,
+            weight);
+    JavaSparkContext sc = JavaSparkContext.fromSparkContext(df.sparkSession().sparkContext());
+    ModernHopfieldMemory local = (ModernHopfieldMemory) model.modelMemory().held();
+    if (local != null && local.memoryBytes() <= model.getBroadcastLimit()) {
+      RowRecall g = f.with(BroadcastNetwork.ofMemory(sc, local));
+      return df.mapPartitions(g, Encoders.row(out));
+    }
+    ShardedMemory shards = model.modelMemory().shards(sc);
+    RecallOptions options = spec.toOptions();
+    int n = shards.numNeurons();
+    List<Row> results = new ArrayList<>();
+    List<Row> chunk = new ArrayList<>(SHARDED_CHUNK);
+    long index = 0;
+    for (Iterator<Row> it = df.toLocalIterator(); it.hasNext(); ) {
+      chunk.add(it.next());
+      if (chunk.size() == SHARDED_CHUNK || !it.hasNext()) {
+        float[][] cues = new float[chunk.size()][];
+        for (int q = 0; q < cues.length; q++) {
+          cues[q] = f.cue(chunk.get(q), index + q, "", n);
+        }
+        List<RecallResult> rs = shards.recallBatch(cues, options);
+        for (int q = 0; q < cues.length; q++) {
+          results.add(f.output(new Tuple2<>(chunk.get(q), index + q), rs.get(q)));
+        }
+        index += cues.length;
+        chunk.clear();
+      }
+    }
+    int slices = Math.max(1, df.rdd().getNumPartitions());
+    return df.sparkSession().createDataFrame(sc.parallelize(results, slices), out);
+  }
+}
