@@ -1,12 +1,6 @@
 package io.engram.spark;
 
-import java.util.Objects;
 import org.apache.spark.ml.Estimator;
-import org.apache.spark.ml.param.BooleanParam;
-import org.apache.spark.ml.param.DoubleParam;
-import org.apache.spark.ml.param.IntParam;
-import org.apache.spark.ml.param.LongParam;
-import org.apache.spark.ml.param.Param;
 import org.apache.spark.ml.param.ParamMap;
 import org.apache.spark.ml.util.DefaultParamsReadable;
 import org.apache.spark.ml.util.DefaultParamsWritable;
@@ -44,42 +38,8 @@ import org.apache.spark.sql.types.StructType;
  * HopfieldMemoryModel}). A parameter set for a rule or memory kind it does not apply to is an
  * {@link IllegalArgumentException} from {@code fit} and {@code transformSchema}, naming it.
  */
-public final class HopfieldMemory extends Estimator<HopfieldMemoryModel>
-    implements HopfieldMemoryParams, DefaultParamsWritable {
+public final class HopfieldMemory extends HopfieldMemoryBase implements DefaultParamsWritable {
   private static final long serialVersionUID = 1L;
-
-  private final String uid;
-
-  private final Param<String> featuresCol;
-  private final Param<String> predictionCol;
-  private final Param<String> stepsCol;
-  private final Param<String> convergedCol;
-  private final Param<String> energyCol;
-  private final IntParam maxIter;
-  private final DoubleParam tol;
-  private final Param<String> memory;
-  private final Param<String> rule;
-  private final BooleanParam subtractMean;
-  private final BooleanParam zeroDiagonal;
-  private final BooleanParam normalize;
-  private final BooleanParam preserveOnResize;
-  private final Param<String> weights;
-  private final Param<String> activation;
-  private final DoubleParam temperature;
-  private final DoubleParam threshold;
-  private final Param<String> update;
-  private final LongParam seed;
-  private final DoubleParam ridge;
-  private final DoubleParam tolerance;
-  private final DoubleParam beta;
-  private final Param<String> separation;
-  private final IntParam degree;
-  private final Param<String> bestCol;
-  private final Param<String> weightCol;
-  private final LongParam broadcastLimit;
-  private final Param<String> initModel;
-  private final Param<String> strategy;
-  private final LongParam collectLimit;
 
   /** A memory with the default parameters and a random uid. */
   public HopfieldMemory() {
@@ -88,44 +48,9 @@ public final class HopfieldMemory extends Estimator<HopfieldMemoryModel>
 
   /** A memory with the default parameters. */
   public HopfieldMemory(String uid) {
-    this.uid = Objects.requireNonNull(uid, "uid");
-    featuresCol = MemoryParams.featuresCol(this);
-    predictionCol = MemoryParams.predictionCol(this);
-    stepsCol = MemoryParams.stepsCol(this);
-    convergedCol = MemoryParams.convergedCol(this);
-    energyCol = MemoryParams.energyCol(this);
-    maxIter = MemoryParams.maxIter(this);
-    tol = MemoryParams.tol(this);
-    memory = MemoryParams.memory(this);
-    rule = MemoryParams.rule(this);
-    subtractMean = MemoryParams.subtractMean(this);
-    zeroDiagonal = MemoryParams.zeroDiagonal(this);
-    normalize = MemoryParams.normalize(this);
-    preserveOnResize = MemoryParams.preserveOnResize(this);
-    weights = MemoryParams.weights(this);
-    activation = MemoryParams.activation(this);
-    temperature = MemoryParams.temperature(this);
-    threshold = MemoryParams.threshold(this);
-    update = MemoryParams.update(this);
-    seed = MemoryParams.seed(this);
-    ridge = MemoryParams.ridge(this);
-    tolerance = MemoryParams.tolerance(this);
-    beta = MemoryParams.beta(this);
-    separation = MemoryParams.separation(this);
-    degree = MemoryParams.degree(this);
-    bestCol = MemoryParams.bestCol(this);
-    weightCol = MemoryParams.weightCol(this);
-    broadcastLimit = MemoryParams.broadcastLimit(this);
-    initModel = MemoryParams.initModel(this);
-    strategy = MemoryParams.strategy(this);
-    collectLimit = MemoryParams.collectLimit(this);
+    super(uid);
     MemoryParams.setDefaults(this);
     MemoryParams.setEstimatorDefaults(this);
-  }
-
-  @Override
-  public String uid() {
-    return uid;
   }
 
   // ---- fit ----
@@ -177,354 +102,198 @@ public final class HopfieldMemory extends Estimator<HopfieldMemoryModel>
 
   // ---- Params ----
 
-  /**
-   * A model to continue training ({@code engram train --init}): a saved model directory or an
-   * Engram model file; empty for a new network. Default empty.
-   */
-  public Param<String> initModel() {
-    return initModel;
-  }
-
-  /** How the outer-product sum is formed: {@code auto}, {@code collect}, {@code reduce}. */
-  public Param<String> strategy() {
-    return strategy;
-  }
-
   /** The value of {@link #initModel()} (set, or its default). */
   public String getInitModel() {
-    return $(initModel);
-  }
-
-  /**
-   * The most bytes of patterns ({@code 4 P N}) that fit collects to the driver (storkey,
-   * pseudo-inverse, modern memory with an initModel). Default 2^30.
-   */
-  public LongParam collectLimit() {
-    return collectLimit;
+    return $(initModel());
   }
 
   /** The value of {@link #collectLimit()} (set, or its default). */
   public long getCollectLimit() {
-    return (Long) $(collectLimit);
+    return (Long) $(collectLimit());
   }
 
   /** Sets {@link #collectLimit()}. */
   public HopfieldMemory setCollectLimit(long v) {
-    set(collectLimit, v);
+    set(collectLimit(), v);
     return this;
   }
 
   /** The value of {@link #strategy()} (set, or its default). */
   public String getStrategy() {
-    return $(strategy);
-  }
-
-  @Override
-  public Param<String> featuresCol() {
-    return featuresCol;
-  }
-
-  @Override
-  public Param<String> predictionCol() {
-    return predictionCol;
-  }
-
-  @Override
-  public Param<String> stepsCol() {
-    return stepsCol;
-  }
-
-  @Override
-  public Param<String> convergedCol() {
-    return convergedCol;
-  }
-
-  @Override
-  public Param<String> energyCol() {
-    return energyCol;
-  }
-
-  @Override
-  public IntParam maxIter() {
-    return maxIter;
-  }
-
-  @Override
-  public DoubleParam tol() {
-    return tol;
-  }
-
-  @Override
-  public Param<String> memory() {
-    return memory;
-  }
-
-  @Override
-  public Param<String> rule() {
-    return rule;
-  }
-
-  @Override
-  public BooleanParam subtractMean() {
-    return subtractMean;
-  }
-
-  @Override
-  public BooleanParam zeroDiagonal() {
-    return zeroDiagonal;
-  }
-
-  @Override
-  public BooleanParam normalize() {
-    return normalize;
-  }
-
-  @Override
-  public BooleanParam preserveOnResize() {
-    return preserveOnResize;
-  }
-
-  @Override
-  public Param<String> weights() {
-    return weights;
-  }
-
-  @Override
-  public Param<String> activation() {
-    return activation;
-  }
-
-  @Override
-  public DoubleParam temperature() {
-    return temperature;
-  }
-
-  @Override
-  public DoubleParam threshold() {
-    return threshold;
-  }
-
-  @Override
-  public Param<String> update() {
-    return update;
-  }
-
-  @Override
-  public LongParam seed() {
-    return seed;
-  }
-
-  @Override
-  public DoubleParam ridge() {
-    return ridge;
-  }
-
-  @Override
-  public DoubleParam tolerance() {
-    return tolerance;
-  }
-
-  @Override
-  public DoubleParam beta() {
-    return beta;
-  }
-
-  @Override
-  public Param<String> separation() {
-    return separation;
-  }
-
-  @Override
-  public IntParam degree() {
-    return degree;
-  }
-
-  @Override
-  public Param<String> bestCol() {
-    return bestCol;
-  }
-
-  @Override
-  public Param<String> weightCol() {
-    return weightCol;
-  }
-
-  @Override
-  public LongParam broadcastLimit() {
-    return broadcastLimit;
+    return $(strategy());
   }
 
   /** Sets {@link #ridge()}. */
   public HopfieldMemory setRidge(double v) {
-    set(ridge, v);
+    set(ridge(), v);
     return this;
   }
 
   /** Sets {@link #tolerance()}. */
   public HopfieldMemory setTolerance(double v) {
-    set(tolerance, v);
+    set(tolerance(), v);
     return this;
   }
 
   /** Sets {@link #beta()}. */
   public HopfieldMemory setBeta(double v) {
-    set(beta, v);
+    set(beta(), v);
     return this;
   }
 
   /** Sets {@link #separation()}. */
   public HopfieldMemory setSeparation(String v) {
-    set(separation, v);
+    set(separation(), v);
     return this;
   }
 
   /** Sets {@link #degree()}. */
   public HopfieldMemory setDegree(int v) {
-    set(degree, v);
+    set(degree(), v);
     return this;
   }
 
   /** Sets {@link #bestCol()}. */
   public HopfieldMemory setBestCol(String v) {
-    set(bestCol, v);
+    set(bestCol(), v);
     return this;
   }
 
   /** Sets {@link #weightCol()}. */
   public HopfieldMemory setWeightCol(String v) {
-    set(weightCol, v);
+    set(weightCol(), v);
     return this;
   }
 
   /** Sets {@link #broadcastLimit()}. */
   public HopfieldMemory setBroadcastLimit(long v) {
-    set(broadcastLimit, v);
+    set(broadcastLimit(), v);
     return this;
   }
 
   /** Sets {@link #featuresCol()}. */
   public HopfieldMemory setFeaturesCol(String v) {
-    set(featuresCol, v);
+    set(featuresCol(), v);
     return this;
   }
 
   /** Sets {@link #predictionCol()}. */
   public HopfieldMemory setPredictionCol(String v) {
-    set(predictionCol, v);
+    set(predictionCol(), v);
     return this;
   }
 
   /** Sets {@link #stepsCol()}. */
   public HopfieldMemory setStepsCol(String v) {
-    set(stepsCol, v);
+    set(stepsCol(), v);
     return this;
   }
 
   /** Sets {@link #convergedCol()}. */
   public HopfieldMemory setConvergedCol(String v) {
-    set(convergedCol, v);
+    set(convergedCol(), v);
     return this;
   }
 
   /** Sets {@link #energyCol()}. */
   public HopfieldMemory setEnergyCol(String v) {
-    set(energyCol, v);
+    set(energyCol(), v);
     return this;
   }
 
   /** Sets {@link #maxIter()}. */
   public HopfieldMemory setMaxIter(int v) {
-    set(maxIter, v);
+    set(maxIter(), v);
     return this;
   }
 
   /** Sets {@link #tol()}. */
   public HopfieldMemory setTol(double v) {
-    set(tol, v);
+    set(tol(), v);
     return this;
   }
 
   /** Sets {@link #memory()}. */
   public HopfieldMemory setMemory(String v) {
-    set(memory, v);
+    set(memory(), v);
     return this;
   }
 
   /** Sets {@link #rule()}. */
   public HopfieldMemory setRule(String v) {
-    set(rule, v);
+    set(rule(), v);
     return this;
   }
 
   /** Sets {@link #subtractMean()}. */
   public HopfieldMemory setSubtractMean(boolean v) {
-    set(subtractMean, v);
+    set(subtractMean(), v);
     return this;
   }
 
   /** Sets {@link #zeroDiagonal()}. */
   public HopfieldMemory setZeroDiagonal(boolean v) {
-    set(zeroDiagonal, v);
+    set(zeroDiagonal(), v);
     return this;
   }
 
   /** Sets {@link #normalize()}. */
   public HopfieldMemory setNormalize(boolean v) {
-    set(normalize, v);
+    set(normalize(), v);
     return this;
   }
 
   /** Sets {@link #preserveOnResize()}. */
   public HopfieldMemory setPreserveOnResize(boolean v) {
-    set(preserveOnResize, v);
+    set(preserveOnResize(), v);
     return this;
   }
 
   /** Sets {@link #weights()}. */
   public HopfieldMemory setWeights(String v) {
-    set(weights, v);
+    set(weights(), v);
     return this;
   }
 
   /** Sets {@link #activation()}. */
   public HopfieldMemory setActivation(String v) {
-    set(activation, v);
+    set(activation(), v);
     return this;
   }
 
   /** Sets {@link #temperature()}. */
   public HopfieldMemory setTemperature(double v) {
-    set(temperature, v);
+    set(temperature(), v);
     return this;
   }
 
   /** Sets {@link #threshold()}. */
   public HopfieldMemory setThreshold(double v) {
-    set(threshold, v);
+    set(threshold(), v);
     return this;
   }
 
   /** Sets {@link #update()}. */
   public HopfieldMemory setUpdate(String v) {
-    set(update, v);
+    set(update(), v);
     return this;
   }
 
   /** Sets {@link #seed()}. */
   public HopfieldMemory setSeed(long v) {
-    set(seed, v);
+    set(seed(), v);
     return this;
   }
 
   /** Sets {@link #initModel()}. */
   public HopfieldMemory setInitModel(String v) {
-    set(initModel, v);
+    set(initModel(), v);
     return this;
   }
 
   /** Sets {@link #strategy()}. */
   public HopfieldMemory setStrategy(String v) {
-    set(strategy, v);
+    set(strategy(), v);
     return this;
   }
 }
