@@ -64,11 +64,11 @@ final class LabMemories {
   static final double[] PSEUDO_INVERSE_LOADS = {0.1, 0.2, 0.3, 0.4, 0.5, 0.6, 0.7, 0.8, 0.9, 0.99};
 
   /**
-   * Loads of a default modern-memory sweep: far beyond the classical network's 0.14 N, up to 16 N
+   * Loads of a default modern-memory sweep: far beyond the classical network's 0.14 N, up to 8 N
    * stored patterns (each load recalls all of its P patterns against all P: the cost grows as P²N).
    * With the default β = 1/√N, N = 100 holds up to about 128 N (CAPACITY.md).
    */
-  static final double[] MODERN_LOADS = {0.5, 1, 2, 4, 8, 16};
+  static final double[] MODERN_LOADS = {0.5, 1, 2, 4, 8};
 
   /** The names {@code --rule} takes in this build (others are refused with exit 2). */
   static final List<String> RULES = List.of("hebbian", "anti-hebbian", "storkey", "pseudo-inverse");
