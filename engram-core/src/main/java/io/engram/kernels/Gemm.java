@@ -69,6 +69,29 @@ final class Gemm {
       final int kch = Math.min(chunk, k - k1);
       final int kFirst = k1;
       packColumns(b, bOff + k1 * ldb, ldb, kch, n, w, bp);
+      if (n > WIDE_N) {
+        // wide B (a k-block of it far larger than L2): work items are blocks of column panels,
+        // each panel of packed B kept in L2 while every row panel of A passes it
+        wide(
+            kp,
+            m,
+            kch,
+            kFirst,
+            w,
+            jtiles,
+            panels,
+            a,
+            aOff,
+            aRs,
+            aCs,
+            bp,
+            c,
+            cOff,
+            ldc,
+            n,
+            accumulate);
+        continue;
+      }
       // k-blocks outside the panels of a group: a k-block of packed B (KC x n) stays in L2
       // while the group's panels stream past it (panels outside would stream all of B per panel)
       int groups = (panels + GROUP - 1) / GROUP;
@@ -94,6 +117,63 @@ final class Gemm {
             }
           });
     }
+  }
+
+  /**
+   * Above this many columns of B a product splits its work over blocks of column panels instead of
+   * groups of row panels: a k-block of packed B (KC x n) no longer fits L2, and a product with few
+   * rows of A (the pseudo-inverse's row blocks of 128 x 16384) had a single work item.
+   */
+  private static final int WIDE_N = 1024;
+
+  /** Column panels of B per work item of a wide product: 8 (256 columns). */
+  private static final int WIDE_PANELS = 8;
+
+  /**
+   * One chunk of rows of B of a wide product ({@link #WIDE_N}): per work item a block of column
+   * panels; per panel every k-block, per k-block every row panel of A. Each element of C still gets
+   * its k-blocks in increasing order, so the bits are those of the row-group order.
+   */
+  private static void wide(
+      KernelProvider kp,
+      int m,
+      int kch,
+      int kFirst,
+      int w,
+      int jtiles,
+      int panels,
+      float[] a,
+      int aOff,
+      int aRs,
+      int aCs,
+      float[] bp,
+      float[] c,
+      int cOff,
+      int ldc,
+      int n,
+      boolean accumulate) {
+    int items = (jtiles + WIDE_PANELS - 1) / WIDE_PANELS;
+    Parallel.forEach(
+        items,
+        Parallel.threads((long) m * n * kch, items),
+        (item, t) -> {
+          int jtEnd = Math.min(jtiles, (item + 1) * WIDE_PANELS);
+          for (int jt = item * WIDE_PANELS; jt < jtEnd; jt++) {
+            int j0 = jt * w;
+            int nr = Math.min(w, n - j0);
+            for (int k0 = 0; k0 < kch || k0 == 0; k0 += KC) {
+              int kc = Math.min(KC, kch - k0);
+              boolean add = accumulate || kFirst + k0 > 0;
+              for (int panel = 0; panel < panels; panel++) {
+                int i0 = panel * MR;
+                int mr = Math.min(MR, m - i0);
+                int ao = aOff + i0 * aRs + (kFirst + k0) * aCs;
+                kp.tile(mr, nr, kc, a, ao, aRs, aCs, bp, (jt * kch + k0) * w, w, t);
+                store(kp, t, mr, nr, c, cOff + i0 * ldc + j0, ldc, add);
+              }
+            }
+          }
+        });
   }
 
   /** Panels of A per work item of {@link #gemm}: 256 rows. */

@@ -216,4 +216,49 @@ class KernelsTest {
         () -> Kernels.gemm(2, 2, 2, a, 0, 2, 1, a, 0, 2, a, 0, 2, false));
     assertThrows(IllegalArgumentException.class, () -> Kernels.setParallelism(0));
   }
+
+  /**
+   * A wide product (more than 1024 columns of B: work split over column panels) gives every element
+   * the bits of its fused multiply-add chain, k-block by k-block (1024 values each, the blocks'
+   * sums added in order), as the row-group order does; with accumulation too.
+   */
+  @Test
+  void wideProductsKeepTheBitsOfTheFmaChain() {
+    Random rnd = new Random(31);
+    int m = 19;
+    int n = 1100;
+    int k = 1500;
+    float[] a = new float[m * k];
+    float[] b = new float[k * n];
+    for (int i = 0; i < a.length; i++) {
+      a[i] = (float) rnd.nextGaussian();
+    }
+    for (int i = 0; i < b.length; i++) {
+      b[i] = (float) rnd.nextGaussian();
+    }
+    float[] start = new float[m * n];
+    for (int i = 0; i < start.length; i++) {
+      start[i] = (float) rnd.nextGaussian();
+    }
+    for (boolean accumulate : new boolean[] {false, true}) {
+      float[] c = accumulate ? start.clone() : new float[m * n];
+      Kernels.gemm(m, n, k, a, 0, k, 1, b, 0, n, c, 0, n, accumulate);
+      for (int i = 0; i < m; i++) {
+        for (int j = 0; j < n; j++) {
+          float acc = accumulate ? start[i * n + j] : 0f;
+          for (int k0 = 0; k0 < k; k0 += 1024) {
+            float s = 0f;
+            for (int q = k0; q < Math.min(k, k0 + 1024); q++) {
+              s = Math.fma(a[i * k + q], b[q * n + j], s);
+            }
+            acc = k0 == 0 && !accumulate ? s : acc + s;
+          }
+          assertEquals(
+              Float.floatToIntBits(acc),
+              Float.floatToIntBits(c[i * n + j]),
+              "C(" + i + "," + j + "), accumulate " + accumulate);
+        }
+      }
+    }
+  }
 }
