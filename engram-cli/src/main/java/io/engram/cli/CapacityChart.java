@@ -100,15 +100,13 @@ final class CapacityChart {
     ToDoubleFunction<CapacityPoint> at = byCount ? p -> p.patterns() : CapacityPoint::load;
     double scale = byCount ? n : 1; // x of a load
     double maxX = 0;
+    double minX = Double.POSITIVE_INFINITY;
+    boolean anyError = false; // a one-step error above 0 anywhere (a log axis cannot show zeros)
     for (Curve c : curves) {
       for (CapacityPoint p : c.points()) {
         maxX = Math.max(maxX, at.applyAsDouble(p));
-      }
-    }
-    double minX = Double.POSITIVE_INFINITY;
-    for (Curve c : curves) {
-      for (CapacityPoint p : c.points()) {
         minX = Math.min(minX, at.applyAsDouble(p));
+        anyError |= p.oneStepError().mean() > 0;
       }
     }
     double right = maxX * 1.04;
@@ -171,12 +169,6 @@ final class CapacityChart {
             true,
             2,
             at);
-    boolean anyError = false;
-    for (Curve c : curves) {
-      for (CapacityPoint p : c.points()) {
-        anyError |= p.oneStepError().mean() > 0;
-      }
-    }
     if (!anyError) {
       // a log axis cannot show zeros: say so instead of leaving the panel blank
       XYTextAnnotation none =

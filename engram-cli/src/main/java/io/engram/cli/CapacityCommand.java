@@ -283,7 +283,8 @@ final class CapacityCommand implements Callable<Integer> {
     if (iterations != null && (iterations < 1 || iterations > 100_000)) {
       throw new UserError("--iterations must be in 1..100000, got " + iterations);
     }
-    if (beta != null && !(beta > 0 && Double.isFinite(beta))) {
+    // a float: the memory computes in float32
+    if (beta != null && !(beta > 0 && beta <= Float.MAX_VALUE)) {
       throw new UserError("--beta must be a finite number > 0, got " + beta);
     }
     int sources = (bias != null ? 1 : 0) + (correlation != null ? 1 : 0) + (data != null ? 1 : 0);

@@ -122,15 +122,12 @@ final class LabMemories {
    * A memory of the named kind ({@code --memory}); {@code classical} is the network of {@link
    * #rule}.
    *
-   * @param beta the modern memory's inverse temperature (null: its default)
+   * @param beta the modern memory's inverse temperature (null: its default), checked by the caller
    * @throws UserError for an unknown kind or one this build does not have
    */
   static Entry memory(String kind, Double beta) {
     String k = kind.trim().toLowerCase(Locale.ROOT);
     if (k.equals("modern")) {
-      if (beta != null && !(beta > 0 && Double.isFinite(beta) && beta <= Float.MAX_VALUE)) {
-        throw new UserError("--beta must be a finite number > 0, got " + beta);
-      }
       return new Entry(
           "modern",
           patterns -> {

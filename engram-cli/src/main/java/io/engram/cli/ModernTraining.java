@@ -5,8 +5,6 @@ import io.engram.learning.PatternBlock;
 import io.engram.memory.ModernHopfieldMemory;
 import io.engram.memory.Separation;
 import java.nio.file.Path;
-import java.util.ArrayList;
-import java.util.List;
 import java.util.Locale;
 
 /**
@@ -57,15 +55,7 @@ final class ModernTraining {
     }
     Images.Size size = t.size == null ? null : Images.Size.parse(t.size);
     Path outFile = Outputs.file("--out", t.out);
-    Outputs files =
-        new Outputs()
-            .inputs("--patterns", t.patterns)
-            .input("--init", t.init)
-            .allowSame("--out", "--init")
-            .expect("--out", outFile);
-    List<Path> reading = new ArrayList<>(t.patterns);
-    reading.add(t.init);
-    Memory.reading(reading);
+    Outputs files = t.outputs(outFile);
     ModernHopfieldMemory memory;
     PatternBlock block;
     try (Progress bar = Progress.start("train", -1, Progress.enabled(t.quiet), System.err)) {

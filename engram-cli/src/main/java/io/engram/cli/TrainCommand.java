@@ -190,6 +190,22 @@ final class TrainCommand implements Callable<Integer> {
 
   @Mixin DynamicsOptions dynamics;
 
+  /**
+   * The inputs and the one output of a training call, checked against each other (the model may
+   * replace its --init), and the inputs noted for the out-of-memory advice; for every memory kind.
+   */
+  Outputs outputs(Path outFile) throws java.io.IOException {
+    List<Path> reading = new java.util.ArrayList<>(patterns);
+    reading.add(init);
+    Memory.reading(reading);
+    return new Outputs()
+        .inputs("--patterns", patterns)
+        .input("--init", init)
+        .input("--order", dynamics.order)
+        .allowSame("--out", "--init")
+        .expect("--out", outFile);
+  }
+
   @Override
   public Integer call() throws Exception {
     Integer modern = ModernTraining.runIfModern(this);
@@ -201,16 +217,7 @@ final class TrainCommand implements Callable<Integer> {
 
     Images.Size given = size == null ? null : Images.Size.parse(size);
     Path outFile = Outputs.file("--out", out);
-    Outputs files =
-        new Outputs()
-            .inputs("--patterns", patterns)
-            .input("--init", init)
-            .input("--order", dynamics.order)
-            .allowSame("--out", "--init")
-            .expect("--out", outFile);
-    List<Path> reading = new java.util.ArrayList<>(patterns);
-    reading.add(init);
-    Memory.reading(reading);
+    Outputs files = outputs(outFile);
     PatternBlock block;
     TrainingRecord rec;
     AmariHopfieldNetwork net;
