@@ -134,6 +134,9 @@ final class Attention {
                   part == null
                       ? new AttentionPartial(c, gr.g, acc == null ? gr.g0 : -1)
                       : part.reset();
+              if (acc != null && part.top != null) {
+                part.top.raiseFloors(acc.top);
+              }
               chunk(c, gr, part, ch * CHUNK, Math.min(p, (ch + 1) * CHUNK));
               if (acc == null) {
                 acc = part;

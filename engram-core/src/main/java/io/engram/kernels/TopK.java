@@ -14,35 +14,61 @@ final class TopK {
   private final int[] index; // g x k
   private final float[] score; // g x k
   private final int[] count; // held per query
+  private final int[] scan; // the queries a block is scanned for
+  private final float[] floor; // per query, what a candidate must beat besides its own list
 
   TopK(int g, int k) {
     this.k = k;
     this.index = new int[g * k];
     this.score = new float[g * k];
     this.count = new int[g];
+    this.scan = new int[g];
+    this.floor = new float[g];
+    Arrays.fill(floor, Float.NEGATIVE_INFINITY);
   }
 
-  /** Empties every list. */
+  /** Empties every list (and lowers the floors back to -∞). */
   void reset() {
     Arrays.fill(count, 0);
+    Arrays.fill(floor, Float.NEGATIVE_INFINITY);
   }
 
-  /** The score a candidate of query q must beat: the k-th best so far, or -∞. */
+  /**
+   * Raises the floors to the thresholds of {@code earlier}, the lists of the chunks before these,
+   * into which these will be {@link #merge merged}: a candidate not above the k-th best of those
+   * could never be kept (on equal scores the earlier entry wins), so it is not even offered. The
+   * merged lists are the same; a chunk no longer rescans blocks for candidates the chunks before it
+   * already beat (each chunk's first block was scanned for every query).
+   */
+  void raiseFloors(TopK earlier) {
+    for (int q = 0; q < floor.length; q++) {
+      floor[q] = Math.max(floor[q], earlier.threshold(q));
+    }
+  }
+
+  /** The score a candidate of query q must beat: the k-th best so far or the floor, else -∞. */
   private float threshold(int q) {
-    return count[q] < k ? Float.NEGATIVE_INFINITY : score[q * k + k - 1];
+    return Math.max(floor[q], count[q] < k ? Float.NEGATIVE_INFINITY : score[q * k + k - 1]);
   }
 
   /**
    * Offers the block of scores {@code sc[r*ld + q]} (patterns {@code b0 + r}, {@code r < pb}): only
-   * queries whose block maximum beats their threshold are scanned.
+   * queries whose block maximum beats their threshold are scanned, the block row by row (along its
+   * memory; down its columns each score was a cache miss) and each row's candidates in query order,
+   * so every list still receives its candidates in increasing index.
    */
   void offer(float[] sc, int ld, int g, int b0, int pb, float[] blockMax) {
+    int m = 0;
     for (int q = 0; q < g; q++) {
-      if (!(blockMax[q] > threshold(q))) {
-        continue;
+      if (blockMax[q] > threshold(q)) {
+        scan[m++] = q;
       }
-      for (int r = 0; r < pb; r++) {
-        float v = sc[r * ld + q];
+    }
+    for (int r = 0; r < pb && m > 0; r++) {
+      int o = r * ld;
+      for (int j = 0; j < m; j++) {
+        int q = scan[j];
+        float v = sc[o + q];
         if (v > threshold(q)) {
           insert(q, b0 + r, v);
         }

@@ -234,6 +234,70 @@ class AttentionTest {
     }
   }
 
+  /**
+   * Equal scores in many chunks: every query's list holds the smallest indices of its best score,
+   * whether chunks run in turn (each one's candidates checked against the lists so far) or in
+   * parallel and merged, on any number of threads.
+   */
+  @Test
+  void tiesAcrossChunksKeepTheSmallestIndices() {
+    Random rnd = new Random(21);
+    int n = 32;
+    int kinds = 7;
+    int p = 3 * Attention.CHUNK + 100;
+    float[] base = pm1(rnd, kinds * n);
+    float[] x = new float[p * n];
+    for (int mu = 0; mu < p; mu++) {
+      // pattern mu repeats kind mu % 7, except the first 2 chunks' copies of kind 3 (so that
+      // query 3's best scores are all in the last chunk, after lists full of lesser ones)
+      int kind = mu % kinds == 3 && mu < 2 * Attention.CHUNK ? 4 : mu % kinds;
+      System.arraycopy(base, kind * n, x, mu * n, n);
+    }
+    int b = 300;
+    float[] q = new float[b * n];
+    for (int c = 0; c < b; c++) {
+      System.arraycopy(base, (c % kinds) * n, q, c * n, n);
+    }
+    int k = 3;
+    int before = Kernels.parallelism();
+    try {
+      for (int threads : new int[] {1, 2, 3}) {
+        Kernels.setParallelism(threads);
+        for (int batch : new int[] {1, 2, b}) {
+          Result r = softmax(Providers.chosen(), batch, p, n, q, x, 0.5f, k);
+          for (int c = 0; c < batch; c++) {
+            int[] want = smallestIndicesOfBest(q, x, c, n, p, k);
+            assertArrayEquals(
+                want,
+                Arrays.copyOfRange(r.ti, c * k, (c + 1) * k),
+                "threads=" + threads + " batch=" + batch + " query " + c);
+          }
+        }
+      }
+    } finally {
+      Kernels.setParallelism(before);
+    }
+  }
+
+  /** The k indices of the largest scores (exact: ±1 entries), smaller index first on ties. */
+  private static int[] smallestIndicesOfBest(float[] q, float[] x, int c, int n, int p, int k) {
+    int[] s = new int[p];
+    Integer[] order = new Integer[p];
+    for (int mu = 0; mu < p; mu++) {
+      for (int i = 0; i < n; i++) {
+        s[mu] += (int) (q[c * n + i] * x[mu * n + i]);
+      }
+      order[mu] = mu;
+    }
+    Arrays.sort(
+        order, (a, b) -> s[a] != s[b] ? Integer.compare(s[b], s[a]) : Integer.compare(a, b));
+    int[] top = new int[k];
+    for (int j = 0; j < k; j++) {
+      top[j] = order[j];
+    }
+    return top;
+  }
+
   @Test
   void largeInverseTemperatureAndLargeScoresGiveNoNaN() {
     Random rnd = new Random(13);
