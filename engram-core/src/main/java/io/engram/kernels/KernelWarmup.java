@@ -268,15 +268,26 @@ public final class KernelWarmup {
       return beat;
     }
 
-    /** Full tiles, 8 x 32 and 8 x 16, W read in place; nanoseconds. */
+    /**
+     * Full tiles, 8 x 32 and 8 x 16, W read in place, in 16 calls of each with k = 4 (the k = 64 of
+     * one call); nanoseconds. Short calls time the tiles as they are entered: a call with a long
+     * loop could switch mid-loop to code C2 compiled for that loop alone (on-stack replacement)
+     * while the method's own entry still ran the Vector API's fallback, and a dense recall once
+     * lost seconds in the 8 x 16 tile so handed back.
+     */
     private long tiles(KernelProvider kp) {
       long t0 = System.nanoTime();
-      kp.tile(8, 32, 64, a, 0, 64, 1, b, 0, 32, out, false);
-      kp.tile(8, 16, 64, a, 0, 64, 1, b, 0, 16, out, true);
+      for (int c = 0; c < 64; c += TILE_K) {
+        kp.tile(8, 32, TILE_K, a, c, 64, 1, b, c * 32, 32, out, false);
+        kp.tile(8, 16, TILE_K, a, c, 64, 1, b, c * 16, 16, out, true);
+      }
       long t = System.nanoTime() - t0;
       sink += out[7];
       return t;
     }
+
+    /** The k of each timed tile call. */
+    private static final int TILE_K = 4;
 
     /** A partial tile, 5 x 20. */
     private long masked(KernelProvider kp) {
