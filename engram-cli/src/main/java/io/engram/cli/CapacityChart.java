@@ -66,7 +66,7 @@ final class CapacityChart {
         String.format(
             Locale.ROOT,
             "Capacity of %s: N = %d, %s, %d trials, %s flipped in cues",
-            run.memoryKind().equals("classical")
+            run.memoryKind().equals(MemoryKinds.CLASSICAL)
                 ? "the " + run.entry().name() + " rule"
                 : run.memoryKind() + " memory",
             run.neurons(),

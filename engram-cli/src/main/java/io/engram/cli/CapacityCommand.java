@@ -227,7 +227,7 @@ final class CapacityCommand implements Callable<Integer> {
     Run run =
         new Run(
             entry,
-            memory == null ? "classical" : memory.trim().toLowerCase(Locale.ROOT),
+            memory == null ? MemoryKinds.CLASSICAL : memory.trim().toLowerCase(Locale.ROOT),
             subtractMean,
             beta,
             n,
@@ -257,7 +257,7 @@ final class CapacityCommand implements Callable<Integer> {
 
   /** The memory to measure, from --rule / --memory, and the options that apply to it. */
   private LabMemories.Entry entry() {
-    boolean modern = memory != null && !memory.trim().equalsIgnoreCase("classical");
+    boolean modern = memory != null && !memory.trim().equalsIgnoreCase(MemoryKinds.CLASSICAL);
     if (modern) {
       if (rule != null) {
         throw new UserError("--rule applies to the classical network, not to --memory " + memory);

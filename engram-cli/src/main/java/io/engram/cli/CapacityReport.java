@@ -94,7 +94,7 @@ final class CapacityReport {
   static String json(CapacityCommand.Run run) {
     Map<String, Object> root = new LinkedHashMap<>();
     root.put("memory", run.memoryKind());
-    root.put("rule", run.memoryKind().equals("classical") ? run.entry().name() : null);
+    root.put("rule", run.memoryKind().equals(MemoryKinds.CLASSICAL) ? run.entry().name() : null);
     if (run.subtractMean() != null || run.entry().theory() == LabMemories.Theory.HEBBIAN) {
       root.put("subtract_mean", run.subtractMean() == null || run.subtractMean());
     }
@@ -172,7 +172,7 @@ final class CapacityReport {
   static String table(CapacityCommand.Run run) {
     StringBuilder sb = new StringBuilder();
     String rule =
-        run.memoryKind().equals("classical")
+        run.memoryKind().equals(MemoryKinds.CLASSICAL)
             ? run.entry().name()
                 + " rule"
                 + (run.entry().theory() == LabMemories.Theory.HEBBIAN
