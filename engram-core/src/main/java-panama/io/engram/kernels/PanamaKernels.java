@@ -268,18 +268,18 @@ final class PanamaKernels implements KernelProvider {
     // whole: the extra columns only reach entries of out outside mr x nr, which are unspecified.
     boolean whole = WIDE && mr == MR && bOff + (long) k * ldb <= b.length;
     if (whole && ldb == NR) {
-      tile8x32(k, a, aOff, aRs, aCs, b, bOff, ldb, out, add);
+      tile8x32(k, a, aOff, aRs, aCs, b, bOff, out, add);
     } else if (whole && ldb == NR / 2) {
-      tile8x16(k, a, aOff, aRs, aCs, b, bOff, ldb, out, add);
+      tile8x16(k, a, aOff, aRs, aCs, b, bOff, out, add);
     } else {
       generic(mr, nr, k, a, aOff, aRs, aCs, b, bOff, ldb, out, add);
     }
   }
 
   /**
-   * Eight rows, 32 columns, no masks: the drivers pack B into panels one tile wide, so this hot
-   * loop never sees a partial tile (a masked variant in the same method let the JIT's profile of
-   * narrow products slow down the wide ones, 3-6x).
+   * Eight rows, 32 columns, no masks: the drivers pack B into panels one tile wide (its rows {@code
+   * NR} apart), so this hot loop never sees a partial tile (a masked variant in the same method let
+   * the JIT's profile of narrow products slow down the wide ones, 3-6x).
    */
   private static void tile8x32(
       int k,
@@ -289,7 +289,6 @@ final class PanamaKernels implements KernelProvider {
       int aCs,
       float[] b,
       int bOff,
-      int ldb,
       float[] out,
       boolean add) {
     FloatVector c00 = start(out, 0, add), c01 = start(out, 16, add);
@@ -360,7 +359,10 @@ final class PanamaKernels implements KernelProvider {
     c71.intoArray(out, 240);
   }
 
-  /** Eight rows, 16 columns (B packed 16 wide by the drivers): one vector per row, no masks. */
+  /**
+   * Eight rows, 16 columns (B packed 16 wide by the drivers, its rows {@code NR / 2} apart): one
+   * vector per row, no masks.
+   */
   private static void tile8x16(
       int k,
       float[] a_,
@@ -369,7 +371,6 @@ final class PanamaKernels implements KernelProvider {
       int aCs,
       float[] b,
       int bOff,
-      int ldb,
       float[] out,
       boolean add) {
     FloatVector c0 = start(out, 0, add);

@@ -97,11 +97,11 @@ public final class DenseWeights implements Weights {
     // the bits of |w| compared as integers: for floats of one sign their order is the values'
     // order, infinities and NaNs above every finite value. (Math.max(float, float) has branches
     // for NaN and -0 that C2 compiled as traps: a model's first read was deoptimised into the
-    // interpreter for the rest of its N x N values, some 0.2 s for N = 4096.)
-    // in blocks, each one call: in a fresh process the JIT compiles a method called some hundred
-    // times within milliseconds, while one loop over all N x N values ran interpreted until its
-    // on-stack compilation, which the start-up compilations queued behind (0.1-0.3 s of a dense
-    // recall's main thread for N = 4096, in samples)
+    // interpreter for the rest of its N x N values, some 0.2 s for N = 4096.) Scanned in blocks,
+    // one call each: in a fresh process the JIT compiles a method called some hundred times within
+    // milliseconds, while one loop over all N x N values ran interpreted until its on-stack
+    // compilation, which queued behind the start-up compilations (0.1-0.3 s of a dense recall's
+    // main thread for N = 4096, in JFR samples).
     int max = 0;
     for (int from = 0; from < w.length; from += SCAN_BLOCK) {
       max = Math.max(max, maxAbsBits(w, from, Math.min(w.length, from + SCAN_BLOCK)));
