@@ -5,33 +5,107 @@ import io.engram.network.RecallResult;
 import io.engram.network.RetrievalStep;
 
 /**
- * The retrieval step of {@link ModernHopfieldMemory}: the live states are the queries of one kernel
- * call ({@link Kernels#softmaxRetrieval} or {@link Kernels#separationRetrieval}), which gives the
- * next states, the energy of the current ones and the best matches in one pass over the stored
- * patterns. Holds the patterns as they were when it was made (never modified); thread-safe.
+ * The retrieval step of a modern Hopfield memory: the live states are the queries of one scan over
+ * the stored patterns X, which gives the next states' sums, the energy statistics of the current
+ * ones and the best matches in one pass; the step finishes them (next state, whether it changed,
+ * energy, matches). {@link ModernHopfieldMemory}'s scan is one kernel call over X in one array
+ * ({@code Kernels.softmaxRetrieval} or {@code Kernels.separationRetrieval}); a memory whose X is
+ * held elsewhere (sharded over machines) supplies its own {@link Scan} to {@link #over}, so that
+ * the finishing is the same arithmetic bit for bit. Immutable; thread-safe when its scan is.
  */
-final class ModernStep implements RetrievalStep {
+public final class ModernStep implements RetrievalStep {
 
-  private final float[] x;
+  /**
+   * The scan over the stored patterns X (P x N) that one step needs: for {@code count} queries, the
+   * raw results of the core's retrieval kernels over all P patterns in pattern order. May be called
+   * from several threads at once (on different queries).
+   */
+  @FunctionalInterface
+  public interface Scan {
+    /**
+     * The raw results of one scan.
+     *
+     * @param queries count x N row-major states (read only; a fresh array the scan may keep)
+     * @param count how many queries, at least 1
+     * @param k how many best matches per query, 0..P
+     * @param wantOut whether the next states' sums are needed (false when only energies are)
+     * @return the results, whose arrays pass to the step (it reads them and keeps none)
+     * @throws IllegalArgumentException for states the scan cannot take (overflow; not ±1 for the
+     *     binary separations)
+     */
+    ScanResult scan(float[] queries, int count, int k, boolean wantOut);
+  }
+
+  /**
+   * The raw results of a {@link Scan} for {@code count} queries, row-major, as the core's retrieval
+   * kernels write them. With {@code wantOut}, exactly one of {@code out} and {@code sums} (the
+   * float64 one for polynomial and rectified); without, neither is read.
+   *
+   * @param out softmax and exp: the weighted means {@code Σ_μ e^(β s_μ - lse) x_μ} in float32,
+   *     count x N; or null
+   * @param sums count x N float64: softmax and exp the same means (rounded to float32 by the step),
+   *     polynomial and rectified {@code Σ_μ c_μ x_μ}; or null
+   * @param stat count values: softmax and exp {@code lse = ln Σ_μ e^(β s_μ)}, polynomial and
+   *     rectified {@code Σ_μ d_μ} (so the field is {@code sums + ξ stat})
+   * @param energy polynomial and rectified: count values {@code -Σ_μ F(s_μ)}; otherwise not read
+   * @param topIndex count x k pattern indices (0..P-1), best first, ties by the smaller index
+   * @param topScore count x k scores {@code s_μ = x_μ·ξ} of those patterns
+   */
+  public record ScanResult(
+      float[] out,
+      double[] sums,
+      double[] stat,
+      double[] energy,
+      int[] topIndex,
+      float[] topScore) {}
+
+  private final Scan scan;
   private final int p;
   private final int n;
   private final Separation separation;
   private final float beta;
-  private final int degree;
 
   /** Softmax: {@code β⁻¹ ln P + ½ M²}, the constant part of the energy. */
   private final double energyConstant;
 
-  ModernStep(
-      float[] x, int p, int n, Separation separation, float beta, int degree, double maxNorm) {
-    this.x = x;
+  private ModernStep(Scan scan, int p, int n, Separation separation, float beta, double maxNorm) {
+    this.scan = scan;
     this.p = p;
     this.n = n;
     this.separation = separation;
     this.beta = beta;
-    this.degree = degree;
     this.energyConstant =
         separation == Separation.SOFTMAX ? Math.log(p) / beta + 0.5 * maxNorm * maxNorm : 0;
+  }
+
+  /** The step over X held in one array (p x n row-major, never modified): the kernels' scan. */
+  ModernStep(
+      float[] x, int p, int n, Separation separation, float beta, int degree, double maxNorm) {
+    this(kernelScan(x, p, n, separation, beta, degree), p, n, separation, beta, maxNorm);
+  }
+
+  /**
+   * The step of a modern memory whose scan over the stored patterns is {@code scan}: the same
+   * finishing as {@link ModernHopfieldMemory#retrievalStep}, so that equal scan results give equal
+   * steps bit for bit.
+   *
+   * @param scan the scan over the stored patterns
+   * @param p P, the number of stored patterns, at least 1
+   * @param n N, the length of every state
+   * @param separation the memory's separation
+   * @param beta the memory's β
+   * @param maxNorm M, the largest norm of a stored pattern (softmax energy)
+   * @throws IllegalArgumentException for a null scan or separation, or P or N below 1
+   */
+  public static ModernStep over(
+      Scan scan, int p, int n, Separation separation, float beta, double maxNorm) {
+    if (scan == null || separation == null) {
+      throw new IllegalArgumentException("the scan and the separation must not be null");
+    }
+    if (p < 1 || n < 1) {
+      throw new IllegalArgumentException("P = " + p + " and N = " + n + " must be at least 1");
+    }
+    return new ModernStep(scan, p, n, separation, beta, maxNorm);
   }
 
   @Override
@@ -65,38 +139,45 @@ final class ModernStep implements RetrievalStep {
       float[] energies,
       RecallResult.Match[][] matches,
       int topK) {
-    float[] q = flatten(cur, count);
     int k = matches == null ? 0 : Math.min(topK, p);
+    ScanResult r = checked(scan.scan(flatten(cur, count), count, k, true), count, k, true);
     boolean poly = separation.usesDegree();
-    float[] out = poly ? null : new float[count * n];
-    double[] outD = poly ? new double[count * n] : null;
-    double[] stat = new double[count];
-    double[] energy = new double[count];
-    int[] ti = new int[count * k];
-    float[] ts = new float[count * k];
-    run(q, count, out, outD, stat, energy, k, ti, ts);
     float shrink = separation == Separation.EXP ? (float) Math.tanh(beta) : 0f;
+    float[] out = r.out();
+    double[] sums = r.sums();
+    double[] stat = r.stat();
     for (int c = 0; c < count; c++) {
       float[] s = cur[c];
       float[] t = next[c];
       if (separation == Separation.SOFTMAX) {
-        System.arraycopy(out, c * n, t, 0, n);
+        if (out != null) {
+          System.arraycopy(out, c * n, t, 0, n);
+        } else {
+          for (int i = 0, o = c * n; i < n; i++, o++) {
+            t[i] = (float) sums[o];
+          }
+        }
       } else {
         for (int i = 0, o = c * n; i < n; i++, o++) {
           // the binary update: the sign of the field, a zero field keeps the value (the
           // polynomial fields are exact integers in float64 for ±1 data below 2^53)
-          double field = poly ? outD[o] + s[i] * stat[c] : (double) out[o] - (double) shrink * s[i];
+          double field =
+              poly
+                  ? sums[o] + s[i] * stat[c]
+                  : (double) (out != null ? out[o] : (float) sums[o]) - (double) shrink * s[i];
           t[i] = field > 0 ? 1f : field < 0 ? -1f : s[i];
         }
       }
       changed[c] = !sameBits(s, t);
       if (energies != null) {
-        energies[c] = energy(s, stat[c], energy[c]);
+        energies[c] = energy(s, r, c);
       }
       if (k > 0) {
         RecallResult.Match[] m = new RecallResult.Match[k];
         for (int j = 0; j < k; j++) {
-          m[j] = new RecallResult.Match(ti[c * k + j], weight(ts[c * k + j], stat[c]));
+          m[j] =
+              new RecallResult.Match(
+                  r.topIndex()[c * k + j], weight(r.topScore()[c * k + j], stat[c]));
         }
         matches[c] = m;
       }
@@ -105,33 +186,36 @@ final class ModernStep implements RetrievalStep {
 
   @Override
   public void energies(float[][] states, int count, float[] out) {
-    double[] stat = new double[count];
-    double[] energy = new double[count];
-    run(flatten(states, count), count, null, null, stat, energy, 0, null, null);
+    ScanResult r = checked(scan.scan(flatten(states, count), count, 0, false), count, 0, false);
     for (int c = 0; c < count; c++) {
-      out[c] = energy(states[c], stat[c], energy[c]);
+      out[c] = energy(states[c], r, c);
     }
   }
 
-  /** One kernel call: softmax ({@code stat = ln Σ e^(β s)}) or separation ({@code stat = Σ d}). */
-  private void run(
-      float[] q,
-      int count,
-      float[] out,
-      double[] outD,
-      double[] stat,
-      double[] energy,
-      int k,
-      int[] ti,
-      float[] ts) {
-    if (separation.isBinary()) {
-      for (int c = 0; c < count; c++) {
-        ModernHopfieldMemory.checkBinary(q, c * n, n, "state " + c, separation);
+  /**
+   * The kernels' scan over X in one array: softmax ({@code stat = ln Σ e^(β s)}) or separation
+   * ({@code stat = Σ d}), after checking that the states are ±1 for the binary separations.
+   */
+  private static Scan kernelScan(
+      float[] x, int p, int n, Separation separation, float beta, int degree) {
+    return (q, count, k, wantOut) -> {
+      if (separation.isBinary()) {
+        for (int c = 0; c < count; c++) {
+          ModernHopfieldMemory.checkBinary(q, c * n, n, "state " + c, separation);
+        }
       }
-    }
-    switch (separation) {
-      case SOFTMAX, EXP -> Kernels.softmaxRetrieval(count, p, n, q, x, beta, out, stat, k, ti, ts);
-      case POLYNOMIAL, RECTIFIED ->
+      double[] stat = new double[count];
+      int[] ti = new int[count * k];
+      float[] ts = new float[count * k];
+      return switch (separation) {
+        case SOFTMAX, EXP -> {
+          float[] out = wantOut ? new float[count * n] : null;
+          Kernels.softmaxRetrieval(count, p, n, q, x, beta, out, stat, k, ti, ts);
+          yield new ScanResult(out, null, stat, null, ti, ts);
+        }
+        case POLYNOMIAL, RECTIFIED -> {
+          double[] sums = wantOut ? new double[count * n] : null;
+          double[] energy = new double[count];
           Kernels.separationRetrieval(
               count,
               p,
@@ -140,28 +224,67 @@ final class ModernStep implements RetrievalStep {
               x,
               degree,
               separation == Separation.RECTIFIED,
-              outD,
+              sums,
               stat,
               energy,
               k,
               ti,
               ts);
-    }
+          yield new ScanResult(null, sums, stat, energy, ti, ts);
+        }
+      };
+    };
   }
 
-  /** The energy of state {@code s} from the kernel's statistics (see the memory's comment). */
-  private float energy(float[] s, double stat, double separationEnergy) {
-    switch (separation) {
-      case SOFTMAX -> {
-        return (float) (-stat / beta + 0.5 * squaredNorm(s, 0, s.length) + energyConstant);
-      }
-      case EXP -> {
-        return (float) (-stat / beta);
-      }
-      default -> {
-        return (float) separationEnergy;
-      }
+  /**
+   * The scan's results, their lengths checked.
+   *
+   * @throws IllegalStateException if they do not fit (a scan that breaks its contract)
+   */
+  private ScanResult checked(ScanResult r, int count, int k, boolean wantOut) {
+    boolean poly = separation.usesDegree();
+    boolean ok =
+        r != null
+            && r.stat() != null
+            && r.stat().length >= count
+            && (!poly || r.energy() != null && r.energy().length >= count)
+            && r.topIndex() != null
+            && r.topIndex().length >= count * k
+            && r.topScore() != null
+            && r.topScore().length >= count * k;
+    if (ok && wantOut) {
+      int values = count * n;
+      ok =
+          poly
+              ? r.out() == null && r.sums() != null && r.sums().length >= values
+              : r.out() != null
+                  ? r.sums() == null && r.out().length >= values
+                  : r.sums() != null && r.sums().length >= values;
     }
+    if (!ok) {
+      throw new IllegalStateException(
+          "the scan's results do not fit "
+              + count
+              + " queries of N = "
+              + n
+              + " with k = "
+              + k
+              + " for "
+              + separation.id()
+              + " separation"
+              + (wantOut ? " and the next states" : ""));
+    }
+    return r;
+  }
+
+  /** The energy of state {@code s}, query {@code c} of the scan (see the memory's comment). */
+  private float energy(float[] s, ScanResult r, int c) {
+    return switch (separation) {
+      case SOFTMAX ->
+          (float) (-r.stat()[c] / beta + 0.5 * squaredNorm(s, 0, s.length) + energyConstant);
+      case EXP -> (float) (-r.stat()[c] / beta);
+      default -> (float) r.energy()[c];
+    };
   }
 
   /** The softmax weight {@code e^(β s - lse)} of a score, or the overlap {@code s/N}. */

@@ -2,8 +2,10 @@
  * Memory kinds beyond the classical network: the modern Hopfield memory ({@link
  * io.engram.memory.ModernHopfieldMemory}, dense associative memory), which stores the patterns
  * themselves and retrieves through the softmax or a {@link io.engram.memory.Separation} function,
- * and its retrieval step (package-private), which the network package's one recall loop ({@code
- * RecallEngine}) runs. Built on the network's {@code Memory} and {@code RetrievalStep} and on the
- * retrieval kernels; model files of this kind are read and written by {@code io.engram.io}.
+ * and its retrieval step ({@link io.engram.memory.ModernStep}), which the network package's one
+ * recall loop ({@code RecallEngine}) runs; the step's scan over the stored patterns is a strategy,
+ * so that a memory holding them elsewhere (sharded on a cluster) finishes its steps the same way.
+ * Built on the network's {@code Memory} and {@code RetrievalStep} and on the retrieval kernels;
+ * model files of this kind are read and written by {@code io.engram.io}.
  */
 package io.engram.memory;

@@ -1,6 +1,7 @@
 package io.engram.spark;
 
 import io.engram.memory.ModernHopfieldMemory;
+import io.engram.memory.ModernStep;
 import io.engram.memory.Separation;
 import io.engram.network.Memory;
 import io.engram.network.RecallEngine;
@@ -23,8 +24,8 @@ import org.apache.spark.storage.StorageLevel;
  * RecallEngine}) on the driver with a step that is one Spark job: the batch of states (at most 256)
  * travels with the tasks, each task runs the core's retrieval kernel over its shards, the parts
  * come back to the driver and merge exactly in pattern order ({@link ShardPartial}: log-sum-exp for
- * softmax and exp, sums for the polynomial separations), and the driver finishes the step as the
- * core's modern memory does (next state, energy, best matches).
+ * softmax and exp, sums for the polynomial separations), and the driver finishes the step with the
+ * core's modern step ({@link ModernStep#over}: next state, energy, best matches).
  *
  * <p>Results equal {@link ModernHopfieldMemory#retrieveAll} on the same patterns up to float32
  * rounding of the softmax sums (about 1e-6 relative; the same best pattern except for near ties),
@@ -291,7 +292,18 @@ final class ShardedMemory implements Memory {
       throw new IllegalArgumentException(
           "modern memory has no neuron dynamics (activation, threshold, update mode) to override");
     }
-    return new Step();
+    // the core's step, with a scan that is one Spark job over the shards
+    return ModernStep.over(
+        (q, count, k, wantOut) -> {
+          ShardPartial r = partial(q, count, k, wantOut);
+          return new ModernStep.ScanResult(
+              null, r.out, r.softmax ? r.lse : r.diagonal, r.energy, r.topIndex, r.topScore);
+        },
+        p,
+        n,
+        separation,
+        beta,
+        maxNorm);
   }
 
   /** The parts of one step for states {@code q} (b x N), merged in pattern order: one Spark job. */
@@ -338,131 +350,6 @@ final class ShardedMemory implements Memory {
       }
       return acc == null ? List.<ShardPartial>of().iterator() : List.of(acc).iterator();
     }
-  }
-
-  /**
-   * The step over all shards, finished as the core's modern memory finishes its kernel's results.
-   */
-  private final class Step implements RetrievalStep {
-    /** Softmax: {@code β⁻¹ ln P + ½ M²}, the constant part of the energy. */
-    private final double energyConstant =
-        separation == Separation.SOFTMAX ? Math.log(p) / beta + 0.5 * maxNorm * maxNorm : 0;
-
-    @Override
-    public int size() {
-      return n;
-    }
-
-    @Override
-    public boolean batched() {
-      return true;
-    }
-
-    @Override
-    public boolean energyComesWithStep() {
-      return true;
-    }
-
-    @Override
-    public long cost() {
-      return 2L * p * n;
-    }
-
-    @Override
-    public void step(
-        float[][] cur,
-        float[][] next,
-        int count,
-        int[] queries,
-        int sweep,
-        boolean[] changed,
-        float[] energies,
-        RecallResult.Match[][] matches,
-        int topK) {
-      int k = matches == null ? 0 : Math.min(topK, p);
-      ShardPartial r = partial(flatten(cur, count), count, k, true);
-      float shrink = separation == Separation.EXP ? (float) Math.tanh(beta) : 0f;
-      boolean poly = separation.usesDegree();
-      for (int c = 0; c < count; c++) {
-        float[] s = cur[c];
-        float[] t = next[c];
-        if (separation == Separation.SOFTMAX) {
-          for (int i = 0; i < n; i++) {
-            t[i] = (float) r.out[c * n + i];
-          }
-        } else {
-          for (int i = 0, o = c * n; i < n; i++, o++) {
-            double field =
-                poly
-                    ? r.out[o] + s[i] * r.diagonal[c]
-                    : (double) (float) r.out[o] - (double) shrink * s[i];
-            t[i] = field > 0 ? 1f : field < 0 ? -1f : s[i];
-          }
-        }
-        changed[c] = !Arrays.equals(s, t);
-        if (energies != null) {
-          energies[c] = energy(s, r, c);
-        }
-        if (k > 0) {
-          RecallResult.Match[] m = new RecallResult.Match[k];
-          for (int j = 0; j < k; j++) {
-            m[j] =
-                new RecallResult.Match(r.topIndex[c * k + j], weight(r.topScore[c * k + j], r, c));
-          }
-          matches[c] = m;
-        }
-      }
-    }
-
-    @Override
-    public void energies(float[][] states, int count, float[] out) {
-      ShardPartial r = partial(flatten(states, count), count, 0, false);
-      for (int c = 0; c < count; c++) {
-        out[c] = energy(states[c], r, c);
-      }
-    }
-
-    private float energy(float[] s, ShardPartial r, int c) {
-      return switch (separation) {
-        case SOFTMAX -> (float) (-r.lse[c] / beta + 0.5 * squaredNorm(s) + energyConstant);
-        case EXP -> (float) (-r.lse[c] / beta);
-        default -> (float) r.energy[c];
-      };
-    }
-
-    private float weight(float score, ShardPartial r, int c) {
-      if (separation.usesBeta()) {
-        return (float) Math.min(1.0, StrictMath.exp((double) (beta * score) - r.lse[c]));
-      }
-      return (float) ((double) score / n);
-    }
-
-    private float[] flatten(float[][] rows, int count) {
-      float[] q = new float[count * n];
-      for (int c = 0; c < count; c++) {
-        System.arraycopy(rows[c], 0, q, c * n, n);
-      }
-      return q;
-    }
-  }
-
-  /** {@code Σ v²} in float64 with four partial sums in the core's order. */
-  static double squaredNorm(float[] v) {
-    double s0 = 0;
-    double s1 = 0;
-    double s2 = 0;
-    double s3 = 0;
-    int i = 0;
-    for (; i + 4 <= v.length; i += 4) {
-      s0 += (double) v[i] * v[i];
-      s1 += (double) v[i + 1] * v[i + 1];
-      s2 += (double) v[i + 2] * v[i + 2];
-      s3 += (double) v[i + 3] * v[i + 3];
-    }
-    for (; i < v.length; i++) {
-      s0 += (double) v[i] * v[i];
-    }
-    return (s0 + s1) + (s2 + s3);
   }
 
   /** The settings of the patterns' separation. */
