@@ -78,9 +78,9 @@ public final class Compare {
             + " MiB");
 
     int threads = Kernels.parallelism();
-    double peak1 = MachineProbe.fmaPeak(1);
-    double peak2 = MachineProbe.fmaPeak(threads);
-    double bw = MachineProbe.readBandwidth(threads);
+    double peak1 = Machine.fmaPeak(1);
+    double peak2 = Machine.fmaPeak(threads);
+    double bw = Machine.readBandwidth(threads);
     say(
         String.format(
             Locale.ROOT,

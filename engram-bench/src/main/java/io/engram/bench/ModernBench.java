@@ -58,7 +58,7 @@ public final class ModernBench {
             Kernels.parallelism(),
             rt.maxMemory() >> 20));
     int threads = Kernels.parallelism();
-    double javaPeak = MachineProbe.fmaPeak(threads);
+    double javaPeak = Machine.fmaPeak(threads);
     String cBinary = System.getProperty("engram.bench.fmaPeakBinary");
     double[] c =
         cBinary == null || !Files.isExecutable(Path.of(cBinary))

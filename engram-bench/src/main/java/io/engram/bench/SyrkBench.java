@@ -23,7 +23,7 @@ public final class SyrkBench {
   public static void main(String[] args) {
     String label = args[0];
     int reps = Integer.parseInt(args[1]);
-    double peak1 = MachineProbe.fmaPeak(1);
+    double peak1 = Machine.fmaPeak(1);
     for (int a = 2; a < args.length; a++) {
       if (args[a].startsWith("train:")) {
         train(label, reps, peak1, args[a].substring(6));
