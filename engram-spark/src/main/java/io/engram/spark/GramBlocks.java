@@ -30,7 +30,7 @@ final class GramBlocks {
    */
   static double[] gram(JavaRDD<float[]> patterns, int p, int n, int blocks) {
     int b = Math.max(1, Math.min(blocks, n));
-    long[] first = firstRows(patterns);
+    long[] first = PartitionOffsets.of(patterns);
     JavaPairRDD<Integer, Slice> slices =
         patterns
             .mapPartitionsWithIndex((part, it) -> slices(it, (int) first[part], n, b), true)
@@ -48,26 +48,6 @@ final class GramBlocks {
       }
     }
     return g;
-  }
-
-  /** The index of the first row of each partition. */
-  private static long[] firstRows(JavaRDD<float[]> patterns) {
-    List<Long> counts =
-        patterns
-            .mapPartitions(
-                it -> {
-                  long c = 0;
-                  for (; it.hasNext(); it.next()) {
-                    c++;
-                  }
-                  return List.of(c).iterator();
-                })
-            .collect();
-    long[] first = new long[counts.size()];
-    for (int i = 1; i < first.length; i++) {
-      first[i] = first[i - 1] + counts.get(i - 1);
-    }
-    return first;
   }
 
   private static int start(int c, int n, int b) {

@@ -88,22 +88,8 @@ final class ShardedMemory implements Memory {
 
   private static ShardedMemory shard(JavaRDD<float[]> patterns, ModernHopfieldMemory settings)
       throws org.apache.spark.SparkException {
-    List<Long> counts =
-        patterns
-            .mapPartitions(
-                it -> {
-                  long c = 0;
-                  for (; it.hasNext(); it.next()) {
-                    c++;
-                  }
-                  return List.of(c).iterator();
-                })
-            .collect();
-    long[] offsets = new long[counts.size() + 1];
-    for (int i = 0; i < counts.size(); i++) {
-      offsets[i + 1] = offsets[i] + counts.get(i);
-    }
-    long total = offsets[counts.size()];
+    long[] offsets = PartitionOffsets.of(patterns);
+    long total = offsets[offsets.length - 1];
     if (total == 0) {
       return null;
     }
