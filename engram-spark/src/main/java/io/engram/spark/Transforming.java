@@ -63,22 +63,37 @@ final class Transforming {
     RecallSpec spec = ParamRules.recallSpec(model, d);
     JavaSparkContext sc = JavaSparkContext.fromSparkContext(df.sparkSession().sparkContext());
     RowRecall f =
-        new RowRecall(
-            BroadcastNetwork.of(sc, network, d),
-            spec,
-            df.schema().fieldIndex(model.getFeaturesCol()),
-            model.getFeaturesCol(),
-            kind,
-            !model.getStepsCol().isEmpty(),
-            !model.getConvergedCol().isEmpty(),
-            !model.getEnergyCol().isEmpty(),
-            false,
-            false);
+        rowRecall(model, df, kind, BroadcastNetwork.of(sc, network, d), spec, false, false);
     if (!spec.randomOrder()) {
       return df.mapPartitions(f, Encoders.row(out));
     }
     JavaRDD<Row> rows = df.javaRDD().zipWithIndex().mapPartitions(f::callIndexed, true);
     return df.sparkSession().createDataFrame(rows, out);
+  }
+
+  /**
+   * The per-row recall of {@code df}'s feature column with the model's output columns; {@code net}
+   * null where the rows pass through the driver (sharded modern memory).
+   */
+  private static RowRecall rowRecall(
+      HopfieldMemoryModel model,
+      Dataset<Row> df,
+      FeatureColumns.Kind kind,
+      BroadcastNetwork net,
+      RecallSpec spec,
+      boolean best,
+      boolean weight) {
+    return new RowRecall(
+        net,
+        spec,
+        df.schema().fieldIndex(model.getFeaturesCol()),
+        model.getFeaturesCol(),
+        kind,
+        !model.getStepsCol().isEmpty(),
+        !model.getConvergedCol().isEmpty(),
+        !model.getEnergyCol().isEmpty(),
+        best,
+        weight);
   }
 
   /** Rows recalled on the driver at a time on the sharded path. */
@@ -93,18 +108,7 @@ final class Transforming {
     RecallSpec spec = ParamRules.recallSpec(model, Dynamics.DEFAULT);
     boolean best = !model.getBestCol().isEmpty();
     boolean weight = !model.getWeightCol().isEmpty();
-    RowRecall f =
-        new RowRecall(
-            null,
-            spec,
-            df.schema().fieldIndex(model.getFeaturesCol()),
-            model.getFeaturesCol(),
-            kind,
-            !model.getStepsCol().isEmpty(),
-            !model.getConvergedCol().isEmpty(),
-            !model.getEnergyCol().isEmpty(),
-            best,
-            weight);
+    RowRecall f = rowRecall(model, df, kind, null, spec, best, weight);
     JavaSparkContext sc = JavaSparkContext.fromSparkContext(df.sparkSession().sparkContext());
     ModernHopfieldMemory local = (ModernHopfieldMemory) model.modelMemory().held();
     if (local != null && local.memoryBytes() <= model.getBroadcastLimit()) {
