@@ -2,16 +2,11 @@ package io.engram.spark.bench;
 
 import io.engram.kernels.Kernels;
 import io.engram.memory.ModernHopfieldMemory;
-import io.engram.network.AmariHopfieldNetwork;
 import io.engram.network.RecallResult;
 import io.engram.spark.HopfieldMemory;
 import io.engram.spark.HopfieldMemoryModel;
-import io.engram.spark.StandaloneCluster;
 import java.io.PrintStream;
 import java.lang.management.ManagementFactory;
-import java.nio.file.Files;
-import java.nio.file.Path;
-import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Iterator;
 import java.util.List;
@@ -143,50 +138,10 @@ public final class ModernBenchmark {
         spark.stop();
       }
     }
-    String classpathFile = System.getProperty("engram.spark.classpathFile");
-    if (classpathFile == null) {
-      out.println("(standalone cluster skipped: no -Dengram.spark.classpathFile)");
-      return;
-    }
-    Path work = Files.createTempDirectory("engram-bench-cluster");
-    try (StandaloneCluster cluster =
-        StandaloneCluster.start(
-            work,
-            Files.readString(Path.of(classpathFile)).trim(),
-            2,
-            1,
-            System.getProperty("engram.bench.workerMemory", "3g"),
-            Duration.ofMinutes(3))) {
-      String jars =
-          String.join(
-              ",",
-              StandaloneCluster.jarOf(AmariHopfieldNetwork.class, work).toString(),
-              System.getProperty("engram.spark.jar"),
-              StandaloneCluster.jarOf(ModernBenchmark.class, work).toString());
-      for (int executors : new int[] {1, 2}) {
-        SparkConf conf =
-            new SparkConf()
-                .setMaster(cluster.masterUrl())
-                .set("spark.jars", jars)
-                .set("spark.executor.cores", "1")
-                .set("spark.cores.max", Integer.toString(executors))
-                .set(
-                    "spark.executor.memory",
-                    System.getProperty("engram.bench.executorMemory", "2500m"))
-                .set("spark.executor.extraJavaOptions", StandaloneCluster.kernelFlags());
-        SparkSession spark = SparkBenchmark.session(conf, executors);
-        try {
-          String where = "standalone, " + executors + " executor JVM" + (executors > 1 ? "s" : "");
-          recallSpark(out, spark, where, model, p, n, q, reps, c1, best[0]);
-        } finally {
-          spark.stop();
-        }
-      }
-    } finally {
-      try (var files = Files.walk(work)) {
-        files.sorted(java.util.Comparator.reverseOrder()).forEach(f -> f.toFile().delete());
-      }
-    }
+    SparkBenchmark.onStandaloneCluster(
+        out,
+        ModernBenchmark.class,
+        (spark, where) -> recallSpark(out, spark, where, model, p, n, q, reps, c1, best[0]));
   }
 
   private static void recallSpark(

@@ -119,6 +119,25 @@ public final class SparkBenchmark {
       }
     }
 
+    onStandaloneCluster(
+        out,
+        SparkBenchmark.class,
+        (spark, where) -> recallSpark(out, spark, where, trained, model, q, stored, n, reps, r1));
+  }
+
+  /** What runs on each session of {@link #onStandaloneCluster}. */
+  interface OnCluster {
+    void run(SparkSession spark, String where) throws Exception;
+  }
+
+  /**
+   * Where {@code -Dengram.spark.classpathFile} names the test classpath: starts a standalone
+   * cluster of two one-core workers on this machine, runs {@code body} on a session of one, then
+   * two executor JVMs (the engram jars and {@code benchClass}'s classes shipped to them), and
+   * deletes the cluster's files; otherwise says it skipped.
+   */
+  static void onStandaloneCluster(PrintStream out, Class<?> benchClass, OnCluster body)
+      throws Exception {
     String classpathFile = System.getProperty("engram.spark.classpathFile");
     if (classpathFile == null) {
       out.println("(standalone cluster skipped: no -Dengram.spark.classpathFile)");
@@ -140,7 +159,7 @@ public final class SparkBenchmark {
               ",",
               StandaloneCluster.jarOf(AmariHopfieldNetwork.class, work).toString(),
               System.getProperty("engram.spark.jar"),
-              StandaloneCluster.jarOf(SparkBenchmark.class, work).toString());
+              StandaloneCluster.jarOf(benchClass, work).toString());
       for (int executors : new int[] {1, 2}) {
         SparkConf conf =
             new SparkConf()
@@ -154,17 +173,8 @@ public final class SparkBenchmark {
                 .set("spark.executor.extraJavaOptions", StandaloneCluster.kernelFlags());
         SparkSession spark = session(conf, executors);
         try {
-          recallSpark(
-              out,
-              spark,
-              "standalone, " + executors + " executor JVM" + (executors > 1 ? "s" : ""),
-              trained,
-              model,
-              q,
-              stored,
-              n,
-              reps,
-              r1);
+          body.run(
+              spark, "standalone, " + executors + " executor JVM" + (executors > 1 ? "s" : ""));
         } finally {
           spark.stop();
         }
