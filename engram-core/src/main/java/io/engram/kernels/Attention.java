@@ -64,7 +64,12 @@ final class Attention {
     }
   }
 
-  /** The arguments of one call. */
+  /**
+   * The arguments of one call (checked by the facade). Softmax: {@code stat1 = ln Σ e^(β s)};
+   * {@code out} the normalised weighted sum (float32). Separation: {@code stat1 = Σ d_μ}, {@code
+   * stat2 = -Σ F(s)}; {@code outD} the weighted sum in float64 (exact while its integers stay below
+   * 2^53). The output may be null (scores, statistics and top-k only).
+   */
   record Call(
       KernelProvider kp,
       int b,
@@ -85,31 +90,14 @@ final class Attention {
     }
   }
 
-  /**
-   * Runs one call (arguments checked by the facade). Softmax: {@code stat1 = ln Σ e^(β s)}; {@code
-   * out} the normalised weighted sum (float32). Separation: {@code stat1 = Σ d_μ}, {@code stat2 =
-   * -Σ F(s)}; {@code outD} the weighted sum in float64 (exact while its integers stay below 2^53).
-   * The output may be null (scores, statistics and top-k only).
-   */
-  static void run(
-      KernelProvider kp,
-      int b,
-      int p,
-      int n,
-      float[] q,
-      float[] x,
-      Weighting wt,
-      float[] out,
-      double[] outD,
-      double[] stat1,
-      double[] stat2,
-      int k,
-      int[] topIndex,
-      float[] topScore) {
+  /** Runs one call. */
+  static void run(Call c) {
+    int b = c.b();
+    int p = c.p();
+    int n = c.n();
     if (b == 0) {
       return;
     }
-    Call c = new Call(kp, b, p, n, q, x, wt, out, outD, stat1, stat2, k, topIndex, topScore);
     int groups = (b + GROUP - 1) / GROUP;
     int chunks = Math.max(1, (p + CHUNK - 1) / CHUNK);
     long perQuery = (long) p * n * (c.output() ? 2 : 1);

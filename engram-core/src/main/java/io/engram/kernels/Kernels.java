@@ -294,20 +294,21 @@ public final class Kernels {
     }
     checkRetrieval(b, p, n, q, x, out, lse, k, topIndex, topScore);
     Attention.run(
-        Providers.forCall(),
-        b,
-        p,
-        n,
-        q,
-        x,
-        Attention.Weighting.softmax(beta),
-        out,
-        null,
-        lse,
-        null,
-        k,
-        topIndex,
-        topScore);
+        new Attention.Call(
+            Providers.forCall(),
+            b,
+            p,
+            n,
+            q,
+            x,
+            Attention.Weighting.softmax(beta),
+            out,
+            null,
+            lse,
+            null,
+            k,
+            topIndex,
+            topScore));
   }
 
   /**
@@ -357,20 +358,21 @@ public final class Kernels {
       throw new IllegalArgumentException("energy needs " + b + " values of its own");
     }
     Attention.run(
-        Providers.forCall(),
-        b,
-        p,
-        n,
-        q,
-        x,
-        Attention.Weighting.separation(degree, rectified),
-        null,
-        out,
-        diagonal,
-        energy,
-        k,
-        topIndex,
-        topScore);
+        new Attention.Call(
+            Providers.forCall(),
+            b,
+            p,
+            n,
+            q,
+            x,
+            Attention.Weighting.separation(degree, rectified),
+            null,
+            out,
+            diagonal,
+            energy,
+            k,
+            topIndex,
+            topScore));
   }
 
   private static void checkRetrieval(

@@ -130,7 +130,8 @@ class AttentionTest {
     int[] ti = new int[b * k];
     float[] ts = new float[b * k];
     Attention.run(
-        kp, b, p, n, q, x, Attention.Weighting.softmax(beta), out, null, lse, null, k, ti, ts);
+        new Attention.Call(
+            kp, b, p, n, q, x, Attention.Weighting.softmax(beta), out, null, lse, null, k, ti, ts));
     return new Result(out, lse, ti, ts);
   }
 
@@ -354,10 +355,14 @@ class AttentionTest {
     int[] ti = new int[b];
     float[] ts = new float[b];
     Attention.Weighting w = Attention.Weighting.softmax(0.5f);
-    Attention.run(ScalarKernels.INSTANCE, b, p, n, q, x, w, out, null, lse, null, 1, ti, ts);
+    Attention.run(
+        new Attention.Call(
+            ScalarKernels.INSTANCE, b, p, n, q, x, w, out, null, lse, null, 1, ti, ts));
     long[] ids = tm.getAllThreadIds();
     long before = java.util.Arrays.stream(tm.getThreadAllocatedBytes(ids)).filter(v -> v > 0).sum();
-    Attention.run(ScalarKernels.INSTANCE, b, p, n, q, x, w, out, null, lse, null, 1, ti, ts);
+    Attention.run(
+        new Attention.Call(
+            ScalarKernels.INSTANCE, b, p, n, q, x, w, out, null, lse, null, 1, ti, ts));
     long after = java.util.Arrays.stream(tm.getThreadAllocatedBytes(ids)).filter(v -> v > 0).sum();
     long scores = 4L * b * p;
     assertTrue(
@@ -403,20 +408,21 @@ class AttentionTest {
           double[] diag = new double[b];
           double[] energy = new double[b];
           Attention.run(
-              kp,
-              b,
-              p,
-              n,
-              q,
-              x,
-              Attention.Weighting.separation(degree, rect),
-              null,
-              out,
-              diag,
-              energy,
-              0,
-              null,
-              null);
+              new Attention.Call(
+                  kp,
+                  b,
+                  p,
+                  n,
+                  q,
+                  x,
+                  Attention.Weighting.separation(degree, rect),
+                  null,
+                  out,
+                  diag,
+                  energy,
+                  0,
+                  null,
+                  null));
           for (int c = 0; c < b; c++) {
             double[] ref = naiveField(q, c, x, p, n, degree, rect);
             double e = 0;
