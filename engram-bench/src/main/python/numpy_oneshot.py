@@ -12,13 +12,17 @@ import sys
 import numpy as np
 
 
-def main():
-    patterns, queries, out = sys.argv[1:4]
-    x = np.load(patterns).astype(np.float32, copy=False)
+def hebbian(x):
+    """Dense Hebbian weights of the patterns x (P x N): centred, divided by P, zero diagonal."""
     t = x - x.mean(dtype=np.float32)
     w = (t.T @ t) / np.float32(x.shape[0])
     np.fill_diagonal(w, 0)
-    s = np.load(queries).astype(np.float32).T.copy()
+    return w
+
+
+def recall(w, queries):
+    """Synchronous recall of the queries (B x N) up to 20 steps, each stopping at its fixed point."""
+    s = queries.astype(np.float32).T.copy()
     live = np.arange(s.shape[1])
     for _ in range(20):
         if live.size == 0:
@@ -27,7 +31,13 @@ def main():
         changed = np.any(new != s[:, live], axis=0)
         s[:, live] = new
         live = live[changed]
-    np.save(out, s.T.astype(np.float32))
+    return s.T.astype(np.float32)
+
+
+def main():
+    patterns, queries, out = sys.argv[1:4]
+    w = hebbian(np.load(patterns).astype(np.float32, copy=False))
+    np.save(out, recall(w, np.load(queries)))
 
 
 if __name__ == "__main__":

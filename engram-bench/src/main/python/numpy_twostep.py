@@ -12,34 +12,23 @@ import sys
 
 import numpy as np
 
+from numpy_oneshot import hebbian, recall
+
 
 def train(patterns, out):
-    x = np.load(patterns).astype(np.float32, copy=False)
-    t = x - x.mean(dtype=np.float32)
-    w = (t.T @ t) / np.float32(x.shape[0])
-    np.fill_diagonal(w, 0)
-    np.save(out, w)
+    np.save(out, hebbian(np.load(patterns).astype(np.float32, copy=False)))
 
 
-def recall(weights, queries, out):
+def recall_file(weights, queries, out):
     w = np.load(weights)
-    s = np.load(queries).astype(np.float32).T.copy()
-    live = np.arange(s.shape[1])
-    for _ in range(20):
-        if live.size == 0:
-            break
-        new = np.sign(w @ s[:, live])
-        changed = np.any(new != s[:, live], axis=0)
-        s[:, live] = new
-        live = live[changed]
-    np.save(out, s.T.astype(np.float32))
+    np.save(out, recall(w, np.load(queries)))
 
 
 def main():
     if len(sys.argv) == 4 and sys.argv[1] == "train":
         train(sys.argv[2], sys.argv[3])
     elif len(sys.argv) == 5 and sys.argv[1] == "recall":
-        recall(sys.argv[2], sys.argv[3], sys.argv[4])
+        recall_file(sys.argv[2], sys.argv[3], sys.argv[4])
     else:
         sys.exit(__doc__)
 
