@@ -101,6 +101,87 @@ final class PanamaKernels implements KernelProvider {
     return acc;
   }
 
+  @Override
+  public void dot2x2(
+      float[] a, int a0, int a1, float[] b, int b0, int b1, int n, float[] out, int off) {
+    // four vectorDot's side by side: the same accumulators, blocks and sums per pair, each row
+    // loaded once per block for both of its products
+    FloatVector p0 = FloatVector.zero(S);
+    FloatVector p1 = p0;
+    FloatVector p2 = p0;
+    FloatVector p3 = p0;
+    FloatVector q0 = p0;
+    FloatVector q1 = p0;
+    FloatVector q2 = p0;
+    FloatVector q3 = p0;
+    FloatVector r0 = p0;
+    FloatVector r1 = p0;
+    FloatVector r2 = p0;
+    FloatVector r3 = p0;
+    FloatVector t0 = p0;
+    FloatVector t1 = p0;
+    FloatVector t2 = p0;
+    FloatVector t3 = p0;
+    int j = 0;
+    int bound4 = n - 4 * L;
+    for (; j <= bound4; j += 4 * L) {
+      FloatVector u = FloatVector.fromArray(S, a, a0 + j);
+      FloatVector v = FloatVector.fromArray(S, a, a1 + j);
+      FloatVector c = FloatVector.fromArray(S, b, b0 + j);
+      FloatVector d = FloatVector.fromArray(S, b, b1 + j);
+      p0 = u.fma(c, p0);
+      q0 = u.fma(d, q0);
+      r0 = v.fma(c, r0);
+      t0 = v.fma(d, t0);
+      u = FloatVector.fromArray(S, a, a0 + j + L);
+      v = FloatVector.fromArray(S, a, a1 + j + L);
+      c = FloatVector.fromArray(S, b, b0 + j + L);
+      d = FloatVector.fromArray(S, b, b1 + j + L);
+      p1 = u.fma(c, p1);
+      q1 = u.fma(d, q1);
+      r1 = v.fma(c, r1);
+      t1 = v.fma(d, t1);
+      u = FloatVector.fromArray(S, a, a0 + j + 2 * L);
+      v = FloatVector.fromArray(S, a, a1 + j + 2 * L);
+      c = FloatVector.fromArray(S, b, b0 + j + 2 * L);
+      d = FloatVector.fromArray(S, b, b1 + j + 2 * L);
+      p2 = u.fma(c, p2);
+      q2 = u.fma(d, q2);
+      r2 = v.fma(c, r2);
+      t2 = v.fma(d, t2);
+      u = FloatVector.fromArray(S, a, a0 + j + 3 * L);
+      v = FloatVector.fromArray(S, a, a1 + j + 3 * L);
+      c = FloatVector.fromArray(S, b, b0 + j + 3 * L);
+      d = FloatVector.fromArray(S, b, b1 + j + 3 * L);
+      p3 = u.fma(c, p3);
+      q3 = u.fma(d, q3);
+      r3 = v.fma(c, r3);
+      t3 = v.fma(d, t3);
+    }
+    for (; j <= n - L; j += L) {
+      FloatVector u = FloatVector.fromArray(S, a, a0 + j);
+      FloatVector v = FloatVector.fromArray(S, a, a1 + j);
+      FloatVector c = FloatVector.fromArray(S, b, b0 + j);
+      FloatVector d = FloatVector.fromArray(S, b, b1 + j);
+      p0 = u.fma(c, p0);
+      q0 = u.fma(d, q0);
+      r0 = v.fma(c, r0);
+      t0 = v.fma(d, t0);
+    }
+    out[off] = tail(sumLanes(p0.add(p1).add(p2.add(p3))), a, a0, b, b0, j, n);
+    out[off + 1] = tail(sumLanes(q0.add(q1).add(q2.add(q3))), a, a0, b, b1, j, n);
+    out[off + 2] = tail(sumLanes(r0.add(r1).add(r2.add(r3))), a, a1, b, b0, j, n);
+    out[off + 3] = tail(sumLanes(t0.add(t1).add(t2.add(t3))), a, a1, b, b1, j, n);
+  }
+
+  /** A dot product's scalar tail: {@code acc} continued with {@code fma} over {@code j..n-1}. */
+  private static float tail(float acc, float[] a, int aOff, float[] b, int bOff, int j, int n) {
+    for (; j < n; j++) {
+      acc = Math.fma(a[aOff + j], b[bOff + j], acc);
+    }
+    return acc;
+  }
+
   /** Rotations by L/2, L/4, L/8, L/16 lanes (constants, so that the JIT emits plain permutes). */
   private static final VectorShuffle<Float> ROT1 = rotation(L / 2);
 
@@ -247,6 +328,81 @@ final class PanamaKernels implements KernelProvider {
     }
     for (; i < n; i++) {
       y[yOff + i] = Math.fma(a, x[xOff + i], b * y[yOff + i]);
+    }
+  }
+
+  @Override
+  public void axpyRows(
+      int rows,
+      float[] w,
+      int wOff,
+      int wStride,
+      float[] x,
+      int xOff,
+      int ldx,
+      float[] y,
+      int yOff,
+      int n) {
+    // y read and written once per four rows (then two, then one), the weights broadcast once
+    int r = 0;
+    for (; r + 4 <= rows; r += 4) {
+      axpy4(w, wOff + r * wStride, wStride, x, xOff + r * ldx, ldx, y, yOff, n);
+    }
+    if (r + 2 <= rows) {
+      axpy2(w, wOff + r * wStride, wStride, x, xOff + r * ldx, ldx, y, yOff, n);
+      r += 2;
+    }
+    if (r < rows) {
+      axpby(w[wOff + r * wStride], x, xOff + r * ldx, 1f, y, yOff, n);
+    }
+  }
+
+  private static void axpy4(
+      float[] w, int wOff, int ws, float[] x, int xOff, int ldx, float[] y, int yOff, int n) {
+    float w0 = w[wOff];
+    float w1 = w[wOff + ws];
+    float w2 = w[wOff + 2 * ws];
+    float w3 = w[wOff + 3 * ws];
+    FloatVector v0 = FloatVector.broadcast(S, w0);
+    FloatVector v1 = FloatVector.broadcast(S, w1);
+    FloatVector v2 = FloatVector.broadcast(S, w2);
+    FloatVector v3 = FloatVector.broadcast(S, w3);
+    int x1 = xOff + ldx;
+    int x2 = x1 + ldx;
+    int x3 = x2 + ldx;
+    int i = 0;
+    for (; i <= n - L; i += L) {
+      FloatVector acc = FloatVector.fromArray(S, y, yOff + i);
+      acc = FloatVector.fromArray(S, x, xOff + i).fma(v0, acc);
+      acc = FloatVector.fromArray(S, x, x1 + i).fma(v1, acc);
+      acc = FloatVector.fromArray(S, x, x2 + i).fma(v2, acc);
+      acc = FloatVector.fromArray(S, x, x3 + i).fma(v3, acc);
+      acc.intoArray(y, yOff + i);
+    }
+    for (; i < n; i++) {
+      float acc = Math.fma(w0, x[xOff + i], y[yOff + i]);
+      acc = Math.fma(w1, x[x1 + i], acc);
+      acc = Math.fma(w2, x[x2 + i], acc);
+      y[yOff + i] = Math.fma(w3, x[x3 + i], acc);
+    }
+  }
+
+  private static void axpy2(
+      float[] w, int wOff, int ws, float[] x, int xOff, int ldx, float[] y, int yOff, int n) {
+    float w0 = w[wOff];
+    float w1 = w[wOff + ws];
+    FloatVector v0 = FloatVector.broadcast(S, w0);
+    FloatVector v1 = FloatVector.broadcast(S, w1);
+    int x1 = xOff + ldx;
+    int i = 0;
+    for (; i <= n - L; i += L) {
+      FloatVector acc = FloatVector.fromArray(S, y, yOff + i);
+      acc = FloatVector.fromArray(S, x, xOff + i).fma(v0, acc);
+      acc = FloatVector.fromArray(S, x, x1 + i).fma(v1, acc);
+      acc.intoArray(y, yOff + i);
+    }
+    for (; i < n; i++) {
+      y[yOff + i] = Math.fma(w1, x[x1 + i], Math.fma(w0, x[xOff + i], y[yOff + i]));
     }
   }
 

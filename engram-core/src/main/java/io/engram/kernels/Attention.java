@@ -193,7 +193,7 @@ final class Attention {
       // columns, and a row length of a multiple of 1 KiB would put all of them in 4 of L1's 64 sets
       this.ld = g + 16;
       this.sc = new float[Math.min(BLOCK, c.p) * ld];
-      this.panel = c.out != null ? new float[BLOCK * NR] : null;
+      this.panel = c.out != null && c.p >= MR ? new float[BLOCK * NR] : null;
       this.wd = c.outD != null ? new double[Math.min(BLOCK, c.p) * g] : null;
       this.bmax = new float[g];
       this.bmin = new float[g];
@@ -270,25 +270,37 @@ final class Attention {
   /**
    * A block of fewer than 8 patterns (a small memory, or the end of a large one): each score one
    * dot product of a stored row with a query, read in place (a register tile would be mostly
-   * empty). Which path a block takes depends on its size only, never on the queries.
+   * empty), two rows by two queries per kernel call so that each row is read half as often; an odd
+   * row or query is paired with itself. Which path a block takes depends on its size only, never on
+   * the queries, and every score has the bits of {@code dot}.
    */
   private static void scoresByDots(Call c, Group gr, int b0, int pb) {
     int n = c.n;
-    for (int r = 0; r < pb; r++) {
-      for (int q = 0; q < gr.g; q++) {
-        gr.sc[r * gr.ld + q] = c.kp.dot(c.x, (b0 + r) * n, c.q, (gr.g0 + q) * n, n);
+    int g = gr.g;
+    float[] four = gr.tile;
+    for (int r = 0; r < pb; r += 2) {
+      int r1 = Math.min(r + 1, pb - 1);
+      for (int q = 0; q < g; q += 2) {
+        int q1 = Math.min(q + 1, g - 1);
+        c.kp.dot2x2(
+            c.x, (b0 + r) * n, (b0 + r1) * n, c.q, (gr.g0 + q) * n, (gr.g0 + q1) * n, n, four, 0);
+        gr.sc[r * gr.ld + q] = four[0];
+        gr.sc[r * gr.ld + q1] = four[1];
+        gr.sc[r1 * gr.ld + q] = four[2];
+        gr.sc[r1 * gr.ld + q1] = four[3];
       }
     }
   }
 
-  /** {@code o_q += Σ_r w[r][q] X[b0 + r]} row by row, for blocks of fewer than 8 patterns. */
+  /**
+   * {@code o_q += Σ_r w[r][q] X[b0 + r]} for blocks of fewer than 8 patterns: per query, the rows
+   * added in order with o read and written once.
+   */
   private static void accumulateByRows(
       Call c, float[] sc, int g, int ld, int b0, int pb, float[] o, int oOff) {
     int n = c.n;
     for (int q = 0; q < g; q++) {
-      for (int r = 0; r < pb; r++) {
-        c.kp.axpby(sc[r * ld + q], c.x, (b0 + r) * n, 1f, o, oOff + q * n, n);
-      }
+      c.kp.axpyRows(pb, sc, q, ld, c.x, b0 * n, n, o, oOff + q * n, n);
     }
   }
 

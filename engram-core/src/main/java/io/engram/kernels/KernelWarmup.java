@@ -243,6 +243,7 @@ public final class KernelWarmup {
     private final float[] x = Work.filled(1024, 6);
     private final float[] y = Work.filled(1024, 7);
     private final float[] out = new float[KernelProvider.MR * KernelProvider.NR];
+    private final float[] four = new float[4];
     private float sink;
 
     Trial(KernelProvider simd) {
@@ -298,17 +299,25 @@ public final class KernelWarmup {
       return t;
     }
 
+    /** A dot product, and two rows by two of them (a small memory's scores). */
     private long dot(KernelProvider kp) {
       long t0 = System.nanoTime();
       sink += kp.dot(x, 0, y, 0, x.length);
-      return System.nanoTime() - t0;
+      kp.dot2x2(x, 0, 512, y, 0, 512, 512, four, 0);
+      long t = System.nanoTime() - t0;
+      sink += four[3];
+      return t;
     }
 
-    /** Division by 1 and addition of zeros: the values stay as they are. */
+    /**
+     * Division by 1, addition of zeros and four rows added with weight zero (a small memory's
+     * output): the values stay as they are.
+     */
     private long elementwise(KernelProvider kp) {
       long t0 = System.nanoTime();
       kp.divide(x, 0, x.length, 1f);
       kp.add(Work.ZEROS, 0, y, 0, Work.ZEROS.length);
+      kp.axpyRows(4, Work.ZEROS, 0, 1, x, 0, 256, y, 0, 256);
       long t = System.nanoTime() - t0;
       sink += y[3];
       return t;

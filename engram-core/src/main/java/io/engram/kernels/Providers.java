@@ -120,6 +120,12 @@ final class Providers {
     }
 
     @Override
+    public void dot2x2(
+        float[] a, int a0, int a1, float[] b, int b0, int b1, int n, float[] out, int off) {
+      now(KernelWarmup.DOTS).dot2x2(a, a0, a1, b, b0, b1, n, out, off);
+    }
+
+    @Override
     public void divide(float[] v, int off, int n, float d) {
       now(KernelWarmup.ELEMENTWISE).divide(v, off, n, d);
     }
@@ -170,6 +176,21 @@ final class Providers {
     @Override
     public void axpby(float a, float[] x, int xOff, float b, float[] y, int yOff, int n) {
       now(KernelWarmup.ELEMENTWISE).axpby(a, x, xOff, b, y, yOff, n);
+    }
+
+    @Override
+    public void axpyRows(
+        int rows,
+        float[] w,
+        int wOff,
+        int wStride,
+        float[] x,
+        int xOff,
+        int ldx,
+        float[] y,
+        int yOff,
+        int n) {
+      now(KernelWarmup.ELEMENTWISE).axpyRows(rows, w, wOff, wStride, x, xOff, ldx, y, yOff, n);
     }
 
     @Override

@@ -70,6 +70,45 @@ class PanamaTwinTest {
     }
   }
 
+  /**
+   * Two rows by two: every product the bits of {@code dot} in each provider (SIMD, twin, plain
+   * Java), a row passed twice included; the rows added with weights, the bits of {@code axpby}
+   * called row by row, for 0 to 7 rows.
+   */
+  @Test
+  void smallMemoryKernelsGiveTheBitsOfTheirDefinitions() {
+    KernelProvider v = vector();
+    Random rnd = new Random(23);
+    for (KernelProvider kp : new KernelProvider[] {v, twinOf(v), ScalarKernels.INSTANCE}) {
+      for (int n : LENGTHS) {
+        float[] a = values(rnd, 2 * n + 3);
+        float[] b = values(rnd, 2 * n + 5);
+        for (int[] rows : new int[][] {{1, n + 2}, {n + 2, n + 2}}) {
+          float[] four = new float[6];
+          kp.dot2x2(a, rows[0], rows[1], b, 4, n + 1, n, four, 2);
+          String where = kp.name() + " n=" + n + " rows " + rows[0] + "," + rows[1];
+          assertSameBits(kp.dot(a, rows[0], b, 4, n), four[2], where);
+          assertSameBits(kp.dot(a, rows[0], b, n + 1, n), four[3], where);
+          assertSameBits(kp.dot(a, rows[1], b, 4, n), four[4], where);
+          assertSameBits(kp.dot(a, rows[1], b, n + 1, n), four[5], where);
+        }
+        for (int rows = 0; rows <= 7; rows++) {
+          float[] x = values(rnd, rows * n + 1);
+          float[] w = values(rnd, 3 * rows + 2);
+          float[] y = values(rnd, n + 2);
+          float[] expected = y.clone();
+          for (int r = 0; r < rows; r++) {
+            ScalarKernels.INSTANCE.axpby(w[1 + 3 * r], x, 1 + r * n, 1f, expected, 2, n);
+          }
+          kp.axpyRows(rows, w, 1, 3, x, 1, n, y, 2, n);
+          for (int i = 0; i < y.length; i++) {
+            assertSameBits(expected[i], y[i], kp.name() + " rows=" + rows + " n=" + n + " i=" + i);
+          }
+        }
+      }
+    }
+  }
+
   /** The dot product as PanamaKernels defines it, written out for any number of lanes. */
   private static float referenceDot(int lanes, float[] a, float[] b, int n) {
     float[][] s = new float[4][lanes];
