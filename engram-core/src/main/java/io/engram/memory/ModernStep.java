@@ -59,7 +59,22 @@ public final class ModernStep implements RetrievalStep {
       int[] topIndex,
       float[] topScore) {}
 
+  /**
+   * The most floats of each per-thread buffer that the core's own scan reuses from call to call
+   * (the queries' flat copy and the output sums; 1 MiB each): a fresh array of that size costs a
+   * small memory's step more than its arithmetic (memory never touched before, zeroed on the way).
+   */
+  private static final int SCRATCH_FLOATS = 1 << 18;
+
+  /** Per thread: the queries' buffer and the output buffer of the core's scan. */
+  private static final ThreadLocal<float[][]> SCRATCH =
+      ThreadLocal.withInitial(() -> new float[2][0]);
+
   private final Scan scan;
+
+  /** Whether the scan is the core's kernel scan, which keeps neither of its arrays. */
+  private final boolean ownScan;
+
   private final int p;
   private final int n;
   private final Separation separation;
@@ -68,8 +83,10 @@ public final class ModernStep implements RetrievalStep {
   /** Softmax: {@code β⁻¹ ln P + ½ M²}, the constant part of the energy. */
   private final double energyConstant;
 
-  private ModernStep(Scan scan, int p, int n, Separation separation, float beta, double maxNorm) {
+  private ModernStep(
+      Scan scan, boolean ownScan, int p, int n, Separation separation, float beta, double maxNorm) {
     this.scan = scan;
+    this.ownScan = ownScan;
     this.p = p;
     this.n = n;
     this.separation = separation;
@@ -81,7 +98,7 @@ public final class ModernStep implements RetrievalStep {
   /** The step over X held in one array (p x n row-major, never modified): the kernels' scan. */
   ModernStep(
       float[] x, int p, int n, Separation separation, float beta, int degree, double maxNorm) {
-    this(kernelScan(x, p, n, separation, beta, degree), p, n, separation, beta, maxNorm);
+    this(kernelScan(x, p, n, separation, beta, degree), true, p, n, separation, beta, maxNorm);
   }
 
   /**
@@ -105,7 +122,7 @@ public final class ModernStep implements RetrievalStep {
     if (p < 1 || n < 1) {
       throw new IllegalArgumentException("P = " + p + " and N = " + n + " must be at least 1");
     }
-    return new ModernStep(scan, p, n, separation, beta, maxNorm);
+    return new ModernStep(scan, false, p, n, separation, beta, maxNorm);
   }
 
   @Override
@@ -209,7 +226,7 @@ public final class ModernStep implements RetrievalStep {
       float[] ts = new float[count * k];
       return switch (separation) {
         case SOFTMAX, EXP -> {
-          float[] out = wantOut ? new float[count * n] : null;
+          float[] out = wantOut ? buffer(1, count * n) : null;
           Kernels.softmaxRetrieval(count, p, n, q, x, beta, out, stat, k, ti, ts);
           yield new ScanResult(out, null, stat, null, ti, ts);
         }
@@ -325,8 +342,24 @@ public final class ModernStep implements RetrievalStep {
     return (s0 + s1) + (s2 + s3);
   }
 
+  /**
+   * Buffer {@code which} of this thread, at least {@code floats} long (contents unspecified), or a
+   * fresh array when larger than {@link #SCRATCH_FLOATS}.
+   */
+  private static float[] buffer(int which, int floats) {
+    if (floats > SCRATCH_FLOATS) {
+      return new float[floats];
+    }
+    float[][] s = SCRATCH.get();
+    if (s[which].length < floats) {
+      s[which] = new float[floats];
+    }
+    return s[which];
+  }
+
+  /** The rows in one array: this thread's buffer for the core's scan, else a fresh array. */
   private float[] flatten(float[][] rows, int count) {
-    float[] q = new float[count * n];
+    float[] q = ownScan ? buffer(0, count * n) : new float[count * n];
     for (int c = 0; c < count; c++) {
       System.arraycopy(rows[c], 0, q, c * n, n);
     }
