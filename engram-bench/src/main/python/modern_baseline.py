@@ -21,15 +21,16 @@ except ImportError:  # pragma: no cover - the sibling script is missing
 
 
 def best(f, reps):
-    # the same warm-up as the Java side: at least 3 calls and 1 s, at most 50 calls
+    # the same rule as the Java side (ModernBench.best): warm-up at least 3 calls and 1 s, no cap
+    # on the calls; timed reps calls, and at least 200 of them when a call takes under 10 ms
     t_warm = time.perf_counter()
     i = 0
-    while i < 50 and (i < 3 or time.perf_counter() - t_warm < 1.0):
+    while i < 3 or time.perf_counter() - t_warm < 1.0:
         f()
         i += 1
     ts = []
     cs = []
-    for _ in range(reps):
+    while len(ts) < reps or (len(ts) < 200 and min(ts) < 0.01):
         c0 = time.process_time()
         t0 = time.perf_counter()
         f()

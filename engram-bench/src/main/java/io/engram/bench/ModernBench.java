@@ -232,20 +232,23 @@ public final class ModernBench {
    * {fastest wall seconds, least process CPU seconds} of {@code reps} calls, after the warm-up of
    * {@link Compare#best} (at least 3 calls and 1 s, at most 50 calls).
    */
+  /** Timed calls at least, for a call under 10 ms (both sides). */
+  static final int SHORT_CALLS = 200;
+
   static double[] best(int reps, java.util.function.Supplier<?> f) {
     com.sun.management.OperatingSystemMXBean os =
         (com.sun.management.OperatingSystemMXBean) ManagementFactory.getOperatingSystemMXBean();
     Object keep = null;
+    // warm-up: at least 3 calls and 1 s, with no cap on the calls (a call of microseconds needs
+    // thousands before C2 has compiled its kernels); the same rule as modern_baseline.py
     long warm = System.nanoTime();
-    for (int i = 0;
-        i < Compare.WARM_MAX
-            && (i < Compare.WARM_CALLS || System.nanoTime() - warm < Compare.WARM_NANOS);
-        i++) {
+    for (int i = 0; i < Compare.WARM_CALLS || System.nanoTime() - warm < Compare.WARM_NANOS; i++) {
       keep = f.get();
     }
+    // timed: reps calls, and at least SHORT_CALLS of them when a call takes under 10 ms
     double wall = Double.MAX_VALUE;
     double cpu = Double.MAX_VALUE;
-    for (int i = 0; i < reps; i++) {
+    for (int i = 0; i < reps || (i < SHORT_CALLS && wall < 0.01); i++) {
       long c0 = os.getProcessCpuTime();
       long t0 = System.nanoTime();
       keep = f.get();
