@@ -143,8 +143,9 @@ public final class RecallEngine {
       float[][] cur = new float[nq][];
       float[][] next = new float[nq][];
       for (int q = 0; q < nq; q++) {
-        cur[q] = cues[idx[q]].clone();
-        next[q] = new float[n];
+        // the cue itself until the first step replaces it (a step never writes its states; a
+        // result that is still the cue gets a copy): a one-step batch copies no cue
+        cur[q] = cues[idx[q]];
       }
       float[] prevEnergy = new float[nq];
       Arrays.fill(prevEnergy, Float.NaN);
@@ -165,6 +166,9 @@ public final class RecallEngine {
       while (nl > 0 && sweep < maxIt) {
         for (int c = 0; c < nl; c++) {
           int q = live[c];
+          if (next[q] == null) {
+            next[q] = new float[n];
+          }
           curL[c] = cur[q];
           nextL[c] = next[q];
           ids[c] = base + idx[q];
@@ -204,8 +208,9 @@ public final class RecallEngine {
           }
           float[] t = cur[q];
           cur[q] = next[q];
-          next[q] = t;
-          if (stateStop && maxChange(cur[q], next[q]) < o.stateTolerance()) {
+          boolean settles = stateStop && maxChange(cur[q], t) < o.stateTolerance();
+          next[q] = t == cues[idx[q]] ? null : t; // the cue is never written: a new array later
+          if (settles) {
             settled[ns++] = q;
             continue;
           }
@@ -309,6 +314,9 @@ public final class RecallEngine {
         boolean converged,
         float energy,
         RecallResult.Match[] m) {
+      if (state == cues[query]) {
+        state = state.clone(); // never the caller's own array
+      }
       RecallResult r =
           new RecallResult(state, steps, converged, energy, m == null ? List.of() : List.of(m));
       results[query] = r;

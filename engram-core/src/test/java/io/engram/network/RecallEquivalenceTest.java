@@ -86,6 +86,45 @@ class RecallEquivalenceTest {
     }
   }
 
+  /**
+   * The cues are read in place, never written, and no result is a cue array: with no step, a fixed
+   * point at the first step, one step, several steps with a state tolerance, synchronous and
+   * asynchronous, a cue passed twice included.
+   */
+  @Test
+  void resultsNeverShareOrChangeTheCues() {
+    Random rnd = new Random(16);
+    float[][] x = pm1(rnd, 4, 96);
+    float[][] cues = noisy(rnd, x, 6, 0.1);
+    cues[3] = x[1].clone(); // a stored pattern: a fixed point at once
+    cues[5] = cues[0]; // the same array twice
+    float[][] before = new float[cues.length][];
+    for (int q = 0; q < cues.length; q++) {
+      before[q] = cues[q].clone();
+    }
+    for (UpdateMode um : new UpdateMode[] {UpdateMode.synchronous(), UpdateMode.asynchronous(7L)}) {
+      AmariHopfieldNetwork net = net(WeightsMode.DENSE, x, um);
+      for (RecallOptions o :
+          new RecallOptions[] {
+            RecallOptions.defaults().withMaxIterations(0),
+            RecallOptions.defaults().withMaxIterations(1),
+            RecallOptions.defaults().withMaxIterations(5),
+            RecallOptions.defaults().withMaxIterations(5).withStateTolerance(0.5f)
+          }) {
+        List<RecallResult> rs = net.recallBatch(cues, o);
+        for (int q = 0; q < cues.length; q++) {
+          for (float[] c : cues) {
+            assertTrue(rs.get(q).state() != c, um + " " + o + ": query " + q + " returns a cue");
+          }
+          assertTrue(
+              java.util.Arrays.equals(before[q], cues[q]),
+              um + " " + o + ": cue " + q + " changed");
+        }
+        assertTrue(rs.get(0).state() != rs.get(5).state(), "two queries share one state array");
+      }
+    }
+  }
+
   @Test
   void asyncLowRankEqualsDense() {
     Random rnd = new Random(12);
