@@ -235,16 +235,24 @@ public final class ModernHopfieldMemory implements Memory {
    */
   public int store(float[][] patterns) {
     Objects.requireNonNull(patterns, "patterns");
-    float[] flat = new float[Math.multiplyExact(patterns.length, n)];
     for (int k = 0; k < patterns.length; k++) {
       float[] r = patterns[k];
       if (r == null || r.length != n) {
         throw new IllegalArgumentException(
             "pattern " + k + " has length " + (r == null ? "null" : r.length) + ", expected " + n);
       }
-      System.arraycopy(r, 0, flat, k * n, n);
     }
-    return storeRows(flat, patterns.length);
+    checkRoom(patterns.length);
+    double max = maxNormSq;
+    for (int k = 0; k < patterns.length; k++) {
+      max = Math.max(max, checkPattern(patterns[k], 0, k));
+    }
+    // straight into the grown array: one copy of each pattern
+    float[] grown = Arrays.copyOf(x, (p + patterns.length) * n);
+    for (int k = 0; k < patterns.length; k++) {
+      System.arraycopy(patterns[k], 0, grown, (p + k) * n, n);
+    }
+    return append(grown, patterns.length, max);
   }
 
   /**
@@ -257,6 +265,18 @@ public final class ModernHopfieldMemory implements Memory {
       throw new IllegalArgumentException(
           rows.length + " values are not " + count + " patterns of length " + n);
     }
+    checkRoom(count);
+    double max = maxNormSq;
+    for (int k = 0; k < count; k++) {
+      max = Math.max(max, checkPattern(rows, k * n, k));
+    }
+    float[] grown = Arrays.copyOf(x, (p + count) * n);
+    System.arraycopy(rows, 0, grown, p * n, count * n);
+    return append(grown, count, max);
+  }
+
+  /** P N stays within {@link #MAX_FLOATS} with {@code count} more patterns. */
+  private void checkRoom(int count) {
     if ((long) (p + count) * n > MAX_FLOATS) {
       throw new IllegalArgumentException(
           "storing "
@@ -269,31 +289,36 @@ public final class ModernHopfieldMemory implements Memory {
               + p
               + " stored)");
     }
-    double max = maxNormSq;
-    for (int k = 0; k < count; k++) {
-      double sq = ModernStep.squaredNorm(rows, k * n, n);
-      if (!Double.isFinite(sq)) {
-        // an infinite or NaN value: name the first
-        for (int i = 0; i < n; i++) {
-          float v = rows[k * n + i];
-          if (!Float.isFinite(v)) {
-            throw new IllegalArgumentException(
-                "pattern " + k + " has a non-finite value " + v + " at index " + i);
-          }
+  }
+
+  /**
+   * Checks pattern {@code k} at {@code v[off..off+N)} (finite values, a squared norm within the
+   * float32 range, ±1 for the binary separations) and returns its squared norm.
+   */
+  private double checkPattern(float[] v, int off, int k) {
+    double sq = ModernStep.squaredNorm(v, off, n);
+    if (!Double.isFinite(sq)) {
+      // an infinite or NaN value: name the first
+      for (int i = 0; i < n; i++) {
+        if (!Float.isFinite(v[off + i])) {
+          throw new IllegalArgumentException(
+              "pattern " + k + " has a non-finite value " + v[off + i] + " at index " + i);
         }
       }
-      if (!(sq <= Float.MAX_VALUE)) {
-        throw new IllegalArgumentException(
-            "pattern " + k + " has squared norm " + sq + ", beyond the float32 range");
-      }
-      if (separation.isBinary()) {
-        checkBinary(rows, k * n, n, "pattern " + k, separation);
-      }
-      max = Math.max(max, sq);
     }
+    if (!(sq <= Float.MAX_VALUE)) {
+      throw new IllegalArgumentException(
+          "pattern " + k + " has squared norm " + sq + ", beyond the float32 range");
+    }
+    if (separation.isBinary()) {
+      checkBinary(v, off, n, "pattern " + k, separation);
+    }
+    return sq;
+  }
+
+  /** Makes {@code grown} (the stored patterns and {@code count} new ones) X. */
+  private int append(float[] grown, int count, double max) {
     int first = p;
-    float[] grown = Arrays.copyOf(x, (p + count) * n);
-    System.arraycopy(rows, 0, grown, p * n, count * n);
     this.x = grown;
     this.p += count;
     this.maxNormSq = max;
