@@ -18,14 +18,16 @@ import java.util.Arrays;
  * <p>Patterns are taken in chunks of {@value #CHUNK}: every chunk starts its own partial result
  * (maximum, sum, output, top-k), and the partials are merged in chunk order. Chunks of one query
  * group run on several threads when there are fewer groups than threads (a few queries against many
- * patterns); otherwise groups run in parallel, each merging its chunks as it goes. Either way the
- * same operations run in the same order for every query, so a query's result does not depend on the
- * other queries of its batch, on the grouping or on the threads.
+ * patterns); otherwise groups run in parallel, each merging its chunks as it goes, and a thread
+ * with no group left takes chunks from the end of another's group (merged there in chunk order).
+ * Either way the same operations run in the same order for every query, so a query's result does
+ * not depend on the other queries of its batch, on the grouping or on the threads.
  *
  * <p>Memory beyond X and the outputs, per thread: one block of scores ({@value #BLOCK} x {@value
  * #GROUP} floats, 256 KiB), a packed copy of the group's queries, one partial output (g x n), one
  * 32-column panel of a block of X; plus, when chunks run in parallel, one partial output per chunk
- * (only when all of them together hold at most {@value #MAX_PARTIAL_FLOATS} floats).
+ * run apart from its group (only while all of them together hold at most {@value
+ * #MAX_PARTIAL_FLOATS} floats).
  */
 final class Attention {
 
@@ -109,9 +111,14 @@ final class Attention {
             && groups < Parallel.threads(work, items)
             && (long) items * gmax * n <= MAX_PARTIAL_FLOATS;
     if (!partials) {
+      int threads = Parallel.threads(work, groups);
+      if (threads > 1 && chunks > 1) {
+        new Shared(c, groups, chunks).run(threads);
+        return;
+      }
       Parallel.forEach(
           groups,
-          Parallel.threads(work, groups),
+          threads,
           (g, t) -> {
             Group gr = new Group(c, groupStart(b, groups, g), groupStart(b, groups, g + 1));
             AttentionPartial acc = null;
@@ -158,6 +165,189 @@ final class Attention {
       }
       AttentionPartial.finish(c, acc, gs[g].g0);
     }
+  }
+
+  /**
+   * Groups on several threads, with the end of the work shared: each thread takes a whole group and
+   * runs its chunks from the first; a thread that finds no group left takes chunks from the end of
+   * the group with the most chunks still to run, each into a partial result of its own, which that
+   * group's thread merges after its own chunks, in chunk order. So a thread that runs slower (a
+   * busy core; a virtual CPU its host shares) leaves no other thread idle for more than a chunk,
+   * and every query still gets the operations of its chunks merged in the same order: the same bits
+   * as on one thread. Stolen partials hold at most {@value #MAX_PARTIAL_FLOATS} floats together; a
+   * failure on any thread is the call's (its group's thread then gives up).
+   */
+  private static final class Shared {
+    /** Chunks run by a thread other than their group's, in this JVM (for tests). */
+    static final java.util.concurrent.atomic.AtomicLong STOLEN =
+        new java.util.concurrent.atomic.AtomicLong();
+
+    private final Call c;
+    private final int groups;
+    private final int chunks;
+    private final java.util.concurrent.atomic.AtomicInteger nextGroup =
+        new java.util.concurrent.atomic.AtomicInteger();
+
+    /** Per group: the next chunk its thread takes (high half) and the end of its chunks (low). */
+    private final java.util.concurrent.atomic.AtomicLongArray span;
+
+    /** Per group: its queries, published by its thread before any chunk of it can be stolen. */
+    private final java.util.concurrent.atomic.AtomicReferenceArray<Group> started;
+
+    /** Per chunk of each group: 0 while a stolen chunk runs, 1 done, 2 failed. */
+    private final java.util.concurrent.atomic.AtomicIntegerArray state;
+
+    private final AttentionPartial[] stolen;
+
+    /** Set when a thread failed: the call throws, the others take no more work. */
+    private volatile boolean failed;
+
+    private final java.util.concurrent.atomic.AtomicLong stolenFloats =
+        new java.util.concurrent.atomic.AtomicLong();
+
+    Shared(Call c, int groups, int chunks) {
+      this.c = c;
+      this.groups = groups;
+      this.chunks = chunks;
+      this.span = new java.util.concurrent.atomic.AtomicLongArray(groups);
+      for (int g = 0; g < groups; g++) {
+        span.set(g, chunks); // next 0, end chunks
+      }
+      this.started = new java.util.concurrent.atomic.AtomicReferenceArray<>(groups);
+      this.state = new java.util.concurrent.atomic.AtomicIntegerArray(groups * chunks);
+      this.stolen = new AttentionPartial[groups * chunks];
+    }
+
+    void run(int threads) {
+      Parallel.forEach(
+          threads,
+          threads,
+          (t, scratch) -> {
+            try {
+              for (int g = nextGroup.getAndIncrement();
+                  g < groups && !failed;
+                  g = nextGroup.getAndIncrement()) {
+                own(g);
+              }
+              while (!failed && stealOne()) {
+                // chunk by chunk, until no group has any left
+              }
+            } catch (RuntimeException | Error e) {
+              failed = true; // the others stop taking work
+              throw e;
+            }
+          });
+    }
+
+    /** Takes the next chunk of group g from the front: its index, or -1 when none is left. */
+    private int takeFront(int g) {
+      while (true) {
+        long v = span.get(g);
+        int next = (int) (v >>> 32);
+        int end = (int) v;
+        if (next >= end) {
+          return -1;
+        }
+        if (span.compareAndSet(g, v, ((long) (next + 1) << 32) | end)) {
+          return next;
+        }
+      }
+    }
+
+    /** Runs group g: its chunks from the front, then the stolen ones merged in order. */
+    private void own(int g) {
+      int b = c.b();
+      Group gr = new Group(c, groupStart(b, groups, g), groupStart(b, groups, g + 1));
+      started.set(g, gr);
+      AttentionPartial acc = null;
+      AttentionPartial part = null;
+      int ch;
+      while ((ch = takeFront(g)) >= 0) {
+        // the first chunk accumulates straight into the output rows of the group
+        part =
+            part == null ? new AttentionPartial(c, gr.g, acc == null ? gr.g0 : -1) : part.reset();
+        if (acc != null && part.top != null) {
+          part.top.raiseFloors(acc.top);
+        }
+        chunk(c, gr, part, ch * CHUNK, Math.min(c.p(), (ch + 1) * CHUNK));
+        if (acc == null) {
+          acc = part;
+          part = null;
+        } else {
+          AttentionPartial.merge(c, acc, part);
+        }
+      }
+      for (int s = (int) span.get(g); s < chunks; s++) {
+        int st;
+        while ((st = state.get(g * chunks + s)) == 0) {
+          java.util.concurrent.locks.LockSupport.parkNanos(20_000L);
+        }
+        if (st == 2) {
+          return; // the thread that ran it throws for the call
+        }
+        AttentionPartial sp = stolen[g * chunks + s];
+        stolen[g * chunks + s] = null;
+        if (acc == null) {
+          acc = sp;
+        } else {
+          AttentionPartial.merge(c, acc, sp);
+        }
+      }
+      AttentionPartial.finish(c, acc, gr.g0);
+    }
+
+    /**
+     * Takes the last chunk of the started group with the most chunks left and runs it into a
+     * partial of its own; false when there is none (or the stolen partials are at their limit).
+     */
+    private boolean stealOne() {
+      while (true) {
+        int best = -1;
+        int most = 0;
+        for (int g = 0; g < groups; g++) {
+          long v = span.get(g);
+          int left = (int) v - (int) (v >>> 32);
+          if (left > most && started.get(g) != null) {
+            best = g;
+            most = left;
+          }
+        }
+        if (best < 0) {
+          return false;
+        }
+        Group owner = started.get(best);
+        long floats = (long) owner.g * c.n();
+        if (stolenFloats.addAndGet(floats) > MAX_PARTIAL_FLOATS) {
+          stolenFloats.addAndGet(-floats);
+          return false;
+        }
+        long v = span.get(best);
+        int next = (int) (v >>> 32);
+        int end = (int) v;
+        if (next >= end || !span.compareAndSet(best, v, ((long) next << 32) | (end - 1))) {
+          stolenFloats.addAndGet(-floats);
+          continue; // taken meanwhile: look again
+        }
+        int ch = end - 1;
+        int item = best * chunks + ch;
+        try {
+          AttentionPartial part = new AttentionPartial(c, owner.g, -1);
+          chunk(c, owner.copy(c), part, ch * CHUNK, Math.min(c.p(), (ch + 1) * CHUNK));
+          stolen[item] = part;
+          state.set(item, 1);
+          STOLEN.incrementAndGet();
+        } catch (RuntimeException | Error e) {
+          state.set(item, 2);
+          throw e;
+        }
+        return true;
+      }
+    }
+  }
+
+  /** Chunks run by a thread other than their group's so far, in this JVM (for tests). */
+  static long stolenChunks() {
+    return Shared.STOLEN.get();
   }
 
   private static int groupStart(int b, int groups, int g) {

@@ -250,6 +250,16 @@ public final class Kernels {
   }
 
   /**
+   * Whether a retrieval call ({@link #softmaxRetrieval}, {@link #separationRetrieval}) over this
+   * many stored patterns balances a large batch over the threads by itself to the end: true when
+   * the patterns span several chunks, which a thread with no group of queries left can take from
+   * another's group. A caller with many queries then does best to hand them over in one call.
+   */
+  public static boolean retrievalBalancesBatches(int patterns) {
+    return patterns > Attention.CHUNK;
+  }
+
+  /**
    * Softmax retrieval (the attention of one modern Hopfield step, Ramsauer et al. 2020) for b
    * queries against p stored patterns, without forming the b x p score matrix: for each query
    * {@code ξ} (row of Q), scores {@code s = X ξ}, weights {@code w = softmax(β s)} (with the

@@ -135,6 +135,16 @@ public final class ModernStep implements RetrievalStep {
     return true;
   }
 
+  /**
+   * The core's own scan over more patterns than one chunk: its kernels share a batch's work over
+   * the threads to the end (a thread with nothing left takes chunks of the stored patterns from
+   * another's group of queries).
+   */
+  @Override
+  public boolean parallelInside() {
+    return ownScan && Kernels.retrievalBalancesBatches(p);
+  }
+
   @Override
   public boolean energyComesWithStep() {
     return true;

@@ -23,13 +23,17 @@ import java.util.concurrent.atomic.AtomicInteger;
  * <p>Batched steps run all live queries of a group in one call per step; a large batch is split
  * into groups of about {@value #GROUP} queries on separate threads, each with single-threaded
  * kernels, so that a group's states stay in cache; smaller batches are one group whose kernels use
- * every thread. Unbatched steps (asynchronous sweeps) run query by query over the threads. Results
- * do not depend on the grouping or the threads. Keeps all state per call: thread-safe.
+ * every thread. A step that is {@link RetrievalStep#parallelInside} gets whole batches instead.
+ * Unbatched steps (asynchronous sweeps) run query by query over the threads. Results do not depend
+ * on the grouping or the threads. Keeps all state per call: thread-safe.
  */
 public final class RecallEngine {
 
   /** Queries per group of a large batch. */
   static final int GROUP = 256;
+
+  /** The most values of state per call of a step that is {@link RetrievalStep#parallelInside}. */
+  static final long INSIDE_FLOATS = 1L << 22;
 
   /** Fewest queries per group when a batch is split only to use every thread. */
   static final int MIN_GROUP = 64;
@@ -68,6 +72,17 @@ public final class RecallEngine {
     long work = Math.max(1, step.cost()) * Math.max(1, options.maxIterations());
     if (!step.batched()) {
       Kernels.forEach(nq, work, q -> run.group(new int[] {q}));
+    } else if (step.parallelInside()) {
+      // whole batches of up to INSIDE_FLOATS values of state (but a group per thread at least),
+      // one after another
+      int per =
+          (int)
+              Math.max(
+                  (long) GROUP * Kernels.parallelism(),
+                  Math.min(nq, INSIDE_FLOATS / Math.max(1, step.size())));
+      for (int from = 0; from < nq; from += per) {
+        run.group(range(from, Math.min(nq, from + per)));
+      }
     } else {
       int groups = 1;
       if (nq >= 2 * MIN_GROUP) {

@@ -27,6 +27,15 @@ public interface RetrievalStep {
   boolean batched();
 
   /**
+   * Whether one {@link #step} over many states already spreads its work over every thread, and
+   * balances it, by itself: the engine then hands it whole batches (up to about 16 MiB of states
+   * per call) instead of splitting them over threads. False by default.
+   */
+  default boolean parallelInside() {
+    return false;
+  }
+
+  /**
    * Whether {@link #step} computes the energy of its input states at little extra cost (from a
    * product it needs anyway); when false the engine asks for energies only where it must.
    */

@@ -3,6 +3,7 @@ package io.engram.kernels;
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTimeoutPreemptively;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
@@ -233,6 +234,87 @@ class AttentionTest {
     } finally {
       Kernels.setParallelism(before);
     }
+  }
+
+  /**
+   * Three groups of queries on two threads: the thread that is done first runs chunks of the
+   * other's group (checked: some are), and every query gets exactly the bits of one thread, for
+   * softmax and separation weights, outputs, statistics and best matches. A chunk that overflows
+   * fails the call with its own message, whichever thread runs it, and nothing waits for ever.
+   */
+  @Test
+  void chunksSharedAtTheEndGiveTheBitsOfOneThread() {
+    Random rnd = new Random(17);
+    int b = 600;
+    int p = 6 * Attention.CHUNK + 50;
+    int n = 24;
+    float[] x = pm1(rnd, p * n);
+    float[] q = pm1(rnd, b * n);
+    KernelProvider kp = Providers.chosen();
+    int before = Kernels.parallelism();
+    try {
+      Kernels.setParallelism(1);
+      Result one = softmax(kp, b, p, n, q, x, 0.3f, 3);
+      double[][] sepOne = separation(kp, b, p, n, q, x);
+      Kernels.setParallelism(2);
+      long stolen = Attention.stolenChunks();
+      for (int run = 0; run < 20 && (run < 2 || Attention.stolenChunks() == stolen); run++) {
+        Result two = softmax(kp, b, p, n, q, x, 0.3f, 3);
+        assertArrayEquals(one.out, two.out, "run " + run);
+        assertArrayEquals(one.lse, two.lse, "run " + run);
+        assertArrayEquals(one.ti, two.ti, "run " + run);
+        assertArrayEquals(one.ts, two.ts, "run " + run);
+        double[][] sepTwo = separation(kp, b, p, n, q, x);
+        for (int i = 0; i < sepOne.length; i++) {
+          assertArrayEquals(sepOne[i], sepTwo[i], "separation run " + run + " part " + i);
+        }
+      }
+      assertTrue(Attention.stolenChunks() > stolen, "no chunk ran on another group's thread");
+      // a pattern whose scores overflow, in the last chunk (the one taken from the end first)
+      float[] bad = x.clone();
+      Arrays.fill(bad, (p - 1) * n, p * n, 3e37f);
+      IllegalArgumentException e =
+          assertThrows(
+              IllegalArgumentException.class,
+              () ->
+                  assertTimeoutPreemptively(
+                      java.time.Duration.ofSeconds(60),
+                      () -> softmax(kp, b, p, n, q, bad, 0.3f, 3)));
+      assertTrue(e.getMessage().contains("overflowed"), e.getMessage());
+    } finally {
+      Kernels.setParallelism(before);
+    }
+  }
+
+  /** Separation retrieval (degree 3): sums, diagonal, energy, 2 best. */
+  private static double[][] separation(
+      KernelProvider kp, int b, int p, int n, float[] q, float[] x) {
+    double[] sums = new double[b * n];
+    double[] diag = new double[b];
+    double[] energy = new double[b];
+    int[] ti = new int[b * 2];
+    float[] ts = new float[b * 2];
+    Attention.run(
+        new Attention.Call(
+            kp,
+            b,
+            p,
+            n,
+            q,
+            x,
+            Attention.Weighting.separation(3, false),
+            null,
+            sums,
+            diag,
+            energy,
+            2,
+            ti,
+            ts));
+    double[] tis = new double[ti.length];
+    for (int i = 0; i < ti.length; i++) {
+      tis[i] = ti[i] + 0.5 * ts[i];
+    }
+    return new double[][] {sums, diag, energy, tis};
   }
 
   /**
