@@ -1,6 +1,12 @@
 package io.engram.kernels;
 
 import java.util.Arrays;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.atomic.AtomicIntegerArray;
+import java.util.concurrent.atomic.AtomicLong;
+import java.util.concurrent.atomic.AtomicLongArray;
+import java.util.concurrent.atomic.AtomicReferenceArray;
+import java.util.concurrent.locks.LockSupport;
 
 /**
  * Retrieval from stored patterns in two matrix products, behind {@link Kernels#softmaxRetrieval}
@@ -179,42 +185,39 @@ final class Attention {
    */
   private static final class Shared {
     /** Chunks run by a thread other than their group's, in this JVM (for tests). */
-    static final java.util.concurrent.atomic.AtomicLong STOLEN =
-        new java.util.concurrent.atomic.AtomicLong();
+    static final AtomicLong STOLEN = new AtomicLong();
 
     private final Call c;
     private final int groups;
     private final int chunks;
-    private final java.util.concurrent.atomic.AtomicInteger nextGroup =
-        new java.util.concurrent.atomic.AtomicInteger();
+    private final AtomicInteger nextGroup = new AtomicInteger();
 
     /** Per group: the next chunk its thread takes (high half) and the end of its chunks (low). */
-    private final java.util.concurrent.atomic.AtomicLongArray span;
+    private final AtomicLongArray span;
 
     /** Per group: its queries, published by its thread before any chunk of it can be stolen. */
-    private final java.util.concurrent.atomic.AtomicReferenceArray<Group> started;
+    private final AtomicReferenceArray<Group> started;
 
     /** Per chunk of each group: 0 while a stolen chunk runs, 1 done, 2 failed. */
-    private final java.util.concurrent.atomic.AtomicIntegerArray state;
+    private final AtomicIntegerArray state;
 
     private final AttentionPartial[] stolen;
 
     /** Set when a thread failed: the call throws, the others take no more work. */
     private volatile boolean failed;
 
-    private final java.util.concurrent.atomic.AtomicLong stolenFloats =
-        new java.util.concurrent.atomic.AtomicLong();
+    private final AtomicLong stolenFloats = new AtomicLong();
 
     Shared(Call c, int groups, int chunks) {
       this.c = c;
       this.groups = groups;
       this.chunks = chunks;
-      this.span = new java.util.concurrent.atomic.AtomicLongArray(groups);
+      this.span = new AtomicLongArray(groups);
       for (int g = 0; g < groups; g++) {
         span.set(g, chunks); // next 0, end chunks
       }
-      this.started = new java.util.concurrent.atomic.AtomicReferenceArray<>(groups);
-      this.state = new java.util.concurrent.atomic.AtomicIntegerArray(groups * chunks);
+      this.started = new AtomicReferenceArray<>(groups);
+      this.state = new AtomicIntegerArray(groups * chunks);
       this.stolen = new AttentionPartial[groups * chunks];
     }
 
@@ -280,7 +283,7 @@ final class Attention {
       for (int s = (int) span.get(g); s < chunks; s++) {
         int st;
         while ((st = state.get(g * chunks + s)) == 0) {
-          java.util.concurrent.locks.LockSupport.parkNanos(20_000L);
+          LockSupport.parkNanos(20_000L);
         }
         if (st == 2) {
           return; // the thread that ran it throws for the call
@@ -316,7 +319,7 @@ final class Attention {
           return false;
         }
         Group owner = started.get(best);
-        long floats = (long) owner.g * c.n();
+        long floats = (long) owner.g * c.n() * (c.outD() != null ? 2 : 1); // float64 sums: 2
         if (stolenFloats.addAndGet(floats) > MAX_PARTIAL_FLOATS) {
           stolenFloats.addAndGet(-floats);
           return false;
