@@ -33,7 +33,7 @@ public final class RecallEngine {
   static final int GROUP = 256;
 
   /** The most values of state per call of a step that is {@link RetrievalStep#parallelInside}. */
-  static final long INSIDE_FLOATS = 1L << 22;
+  static final long INSIDE_FLOATS = 1L << 20;
 
   /** Fewest queries per group when a batch is split only to use every thread. */
   static final int MIN_GROUP = 64;

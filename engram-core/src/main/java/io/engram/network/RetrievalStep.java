@@ -28,8 +28,8 @@ public interface RetrievalStep {
 
   /**
    * Whether one {@link #step} over many states already spreads its work over every thread, and
-   * balances it, by itself: the engine then hands it whole batches (up to about 16 MiB of states
-   * per call) instead of splitting them over threads. False by default.
+   * balances it, by itself: the engine then hands it whole batches (up to about 4 MiB of states per
+   * call) instead of splitting them over threads. False by default.
    */
   default boolean parallelInside() {
     return false;
