@@ -117,37 +117,7 @@ final class Attention {
             && groups < Parallel.threads(work, items)
             && (long) items * gmax * n <= MAX_PARTIAL_FLOATS;
     if (!partials) {
-      int threads = Parallel.threads(work, groups);
-      if (threads > 1 && chunks > 1) {
-        new Shared(c, groups, chunks).run(threads);
-        return;
-      }
-      Parallel.forEach(
-          groups,
-          threads,
-          (g, t) -> {
-            Group gr = new Group(c, groupStart(b, groups, g), groupStart(b, groups, g + 1));
-            AttentionPartial acc = null;
-            AttentionPartial part = null;
-            for (int ch = 0; ch < chunks; ch++) {
-              // the first chunk accumulates straight into the output rows of the group
-              part =
-                  part == null
-                      ? new AttentionPartial(c, gr.g, acc == null ? gr.g0 : -1)
-                      : part.reset();
-              if (acc != null && part.top != null) {
-                part.top.raiseFloors(acc.top);
-              }
-              chunk(c, gr, part, ch * CHUNK, Math.min(p, (ch + 1) * CHUNK));
-              if (acc == null) {
-                acc = part;
-                part = null;
-              } else {
-                AttentionPartial.merge(c, acc, part);
-              }
-            }
-            AttentionPartial.finish(c, acc, gr.g0);
-          });
+      new Shared(c, groups, chunks).run(Parallel.threads(work, groups));
       return;
     }
     Group[] gs = new Group[groups];
@@ -174,11 +144,11 @@ final class Attention {
   }
 
   /**
-   * Groups on several threads, with the end of the work shared: each thread takes a whole group and
-   * runs its chunks from the first; a thread that finds no group left takes chunks from the end of
-   * the group with the most chunks still to run, each into a partial result of its own, which that
-   * group's thread merges after its own chunks, in chunk order. So a thread that runs slower (a
-   * busy core; a virtual CPU its host shares) leaves no other thread idle for more than a chunk,
+   * Groups on one or more threads, with the end of the work shared: each thread takes a whole group
+   * and runs its chunks from the first; a thread that finds no group left takes chunks from the end
+   * of the group with the most chunks still to run, each into a partial result of its own, which
+   * that group's thread merges after its own chunks, in chunk order. So a thread that runs slower
+   * (a busy core; a virtual CPU its host shares) leaves no other thread idle for more than a chunk,
    * and every query still gets the operations of its chunks merged in the same order: the same bits
    * as on one thread. Stolen partials hold at most {@value #MAX_PARTIAL_FLOATS} floats together; a
    * failure on any thread is the call's (its group's thread then gives up).
@@ -307,16 +277,23 @@ final class Attention {
       while (true) {
         int best = -1;
         int most = 0;
+        boolean unpublished = false;
         for (int g = 0; g < groups; g++) {
           long v = span.get(g);
           int left = (int) v - (int) (v >>> 32);
-          if (left > most && started.get(g) != null) {
+          if (left > 0 && started.get(g) == null) {
+            unpublished = true; // taken by its thread, its queries not packed yet
+          } else if (left > most) {
             best = g;
             most = left;
           }
         }
         if (best < 0) {
-          return false;
+          if (!unpublished || failed) {
+            return false;
+          }
+          LockSupport.parkNanos(20_000L);
+          continue;
         }
         Group owner = started.get(best);
         long floats = (long) owner.g * c.n() * (c.outD() != null ? 2 : 1); // float64 sums: 2
