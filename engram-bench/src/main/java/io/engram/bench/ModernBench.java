@@ -228,13 +228,14 @@ public final class ModernBench {
             cpu && numpyCpu != null ? String.format(Locale.ROOT, "%.2fx", numpyCpu / s[1]) : ""));
   }
 
-  /**
-   * {fastest wall seconds, least process CPU seconds} of {@code reps} calls, after the warm-up of
-   * {@link Compare#best} (at least 3 calls and 1 s, at most 50 calls).
-   */
   /** Timed calls at least, for a call under 10 ms (both sides). */
   static final int SHORT_CALLS = 200;
 
+  /**
+   * {fastest wall seconds, least process CPU seconds} of {@code reps} calls (and of at least {@link
+   * #SHORT_CALLS} when a call takes under 10 ms), after a warm-up of at least 3 calls and 1 s with
+   * no cap on the number of calls.
+   */
   static double[] best(int reps, java.util.function.Supplier<?> f) {
     com.sun.management.OperatingSystemMXBean os =
         (com.sun.management.OperatingSystemMXBean) ManagementFactory.getOperatingSystemMXBean();
