@@ -54,6 +54,7 @@ final class Attention {
 
   private static final int MR = KernelProvider.MR;
   private static final int NR = KernelProvider.NR;
+  private static final int TALL = KernelProvider.TALL;
 
   private Attention() {}
 
@@ -475,9 +476,10 @@ final class Attention {
   }
 
   /**
-   * The block of scores {@code sc[r*ld + q] = X[b0 + r] · Q[q]} for {@code r < pb}: tiles of 8
-   * stored rows (read in place) by one panel of queries, k-blocked for long patterns; each element
-   * is one fused multiply-add chain over the pattern in order.
+   * The block of scores {@code sc[r*ld + q] = X[b0 + r] · Q[q]} for {@code r < pb}: tiles of 12 or
+   * 8 stored rows (read in place) by one panel of queries, stored from the registers into the
+   * block, k-blocked for long patterns; each element is one fused multiply-add chain over the
+   * pattern in order.
    */
   private static void scores(
       Call c, float[] qT, int g, int ld, int b0, int pb, float[] sc, float[] tile) {
@@ -490,20 +492,33 @@ final class Attention {
         int c0 = jt * w;
         int nr = Math.min(w, g - c0);
         int bOff = (jt * n + k0) * w;
-        for (int r0 = 0; r0 < pb; r0 += MR) {
-          int mr = Math.min(MR, pb - r0);
-          if (add) {
-            for (int r = 0; r < mr; r++) {
-              System.arraycopy(sc, (r0 + r) * ld + c0, tile, r * NR, nr);
-            }
+        for (int r0 = 0, mr; r0 < pb; r0 += mr) {
+          int xOff = (b0 + r0) * n + k0;
+          if (!add) {
+            mr = tileRows(pb - r0);
+            c.kp.tileInto(mr, nr, kc, c.x, xOff, n, 1, qT, bOff, w, sc, r0 * ld + c0, ld, tile);
+            continue;
           }
-          c.kp.tile(mr, nr, kc, c.x, (b0 + r0) * n + k0, n, 1, qT, bOff, w, tile, add);
+          mr = Math.min(MR, pb - r0);
+          for (int r = 0; r < mr; r++) {
+            System.arraycopy(sc, (r0 + r) * ld + c0, tile, r * NR, nr);
+          }
+          c.kp.tile(mr, nr, kc, c.x, xOff, n, 1, qT, bOff, w, tile, true);
           for (int r = 0; r < mr; r++) {
             System.arraycopy(tile, r * NR, sc, (r0 + r) * ld + c0, nr);
           }
         }
       }
     }
+  }
+
+  /**
+   * The rows of the next tile stored or added into a block with {@code rest} rows left: {@value
+   * KernelProvider#TALL} (the SIMD kernels' tallest tile) while that leaves a multiple of 8 or at
+   * least 20 rows, else 8 (or what is left): 256 rows are 20 tiles of 12 and 2 of 8.
+   */
+  static int tileRows(int rest) {
+    return rest >= TALL && rest != 16 ? TALL : Math.min(MR, rest);
   }
 
   /** Scores must be finite, and so must {@code β s} for softmax. */
@@ -529,8 +544,9 @@ final class Attention {
   }
 
   /**
-   * {@code o += wᵀ X_block}: per 32-column panel of the block (copied contiguous), tiles of 8
-   * queries whose weights are read in place from the score block (transposed).
+   * {@code o += wᵀ X_block}: per 32-column panel of the block (copied contiguous), tiles of 12 or 8
+   * queries whose weights are read in place from the score block (transposed), each added into the
+   * output from the registers.
    */
   private static void accumulate(
       Call c,
@@ -549,12 +565,9 @@ final class Attention {
       for (int r = 0; r < pb; r++) {
         System.arraycopy(c.x, (b0 + r) * n + f0, panel, r * NR, nr);
       }
-      for (int q0 = 0; q0 < g; q0 += MR) {
-        int mr = Math.min(MR, g - q0);
-        c.kp.tile(mr, nr, pb, sc, q0, 1, ld, panel, 0, NR, tile, false);
-        for (int r = 0; r < mr; r++) {
-          c.kp.add(tile, r * NR, o, oOff + (q0 + r) * n + f0, nr);
-        }
+      for (int q0 = 0, mr; q0 < g; q0 += mr) {
+        mr = tileRows(g - q0);
+        c.kp.tileAddInto(mr, nr, pb, sc, q0, 1, ld, panel, 0, NR, o, oOff + q0 * n + f0, n, tile);
       }
     }
   }

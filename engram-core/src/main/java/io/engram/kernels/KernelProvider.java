@@ -17,6 +17,9 @@ interface KernelProvider {
   /** Columns of one register tile. */
   int NR = 32;
 
+  /** The most rows of one {@link #tileInto} or {@link #tileAddInto} call. */
+  int TALL = 12;
+
   /** A short name for logs and benchmarks, e.g. {@code scalar} or {@code panama-512}. */
   String name();
 
@@ -131,6 +134,66 @@ interface KernelProvider {
       int ldb,
       float[] out,
       boolean add);
+
+  /**
+   * {@link #tile} (from zero) written straight into C: {@code c[cOff + r*ldc + j] = Σ_{q<k} A(r,q)
+   * B(q,j)} for {@code r < mr <= TALL}, {@code j < nr}, nothing else of {@code c} written, the bits
+   * of {@code tile}. The SIMD kernels store a full tile from its registers; the others go through
+   * {@code scratch} ({@code MR x NR} floats), as the drivers used to.
+   */
+  default void tileInto(
+      int mr,
+      int nr,
+      int k,
+      float[] a,
+      int aOff,
+      int aRs,
+      int aCs,
+      float[] b,
+      int bOff,
+      int ldb,
+      float[] c,
+      int cOff,
+      int ldc,
+      float[] scratch) {
+    for (int r0 = 0; r0 < mr; r0 += MR) {
+      int rows = Math.min(MR, mr - r0);
+      tile(rows, nr, k, a, aOff + r0 * aRs, aRs, aCs, b, bOff, ldb, scratch, false);
+      for (int r = 0; r < rows; r++) {
+        System.arraycopy(scratch, r * NR, c, cOff + (r0 + r) * ldc, nr);
+      }
+    }
+  }
+
+  /**
+   * {@link #tile} (from zero) added into C: {@code c[cOff + r*ldc + j] += Σ_{q<k} A(r,q) B(q,j)}
+   * for {@code r < mr}, {@code j < nr}, the sum formed first and then added, as {@link #add} of the
+   * tile would (the same bits); nothing else of {@code c} written. {@code scratch} as in {@link
+   * #tileInto}.
+   */
+  default void tileAddInto(
+      int mr,
+      int nr,
+      int k,
+      float[] a,
+      int aOff,
+      int aRs,
+      int aCs,
+      float[] b,
+      int bOff,
+      int ldb,
+      float[] c,
+      int cOff,
+      int ldc,
+      float[] scratch) {
+    for (int r0 = 0; r0 < mr; r0 += MR) {
+      int rows = Math.min(MR, mr - r0);
+      tile(rows, nr, k, a, aOff + r0 * aRs, aRs, aCs, b, bOff, ldb, scratch, false);
+      for (int r = 0; r < rows; r++) {
+        add(scratch, r * NR, c, cOff + (r0 + r) * ldc, nr);
+      }
+    }
+  }
 
   /**
    * One row of the Storkey update ({@link Kernels#storkeyUpdate}), columns {@code j0 <= j < j1} of

@@ -238,11 +238,12 @@ public final class KernelWarmup {
 
     private final KernelProvider simd;
     private final KernelProvider twin;
-    private final float[] a = Work.filled(8 * 64, 4);
+    private final float[] a = Work.filled(12 * 64, 4);
     private final float[] b = Work.filled(64 * 32, 5);
     private final float[] x = Work.filled(1024, 6);
     private final float[] y = Work.filled(1024, 7);
     private final float[] out = new float[KernelProvider.MR * KernelProvider.NR];
+    private final float[] into = new float[KernelProvider.TALL * KernelProvider.NR];
     private final float[] four = new float[4];
     private float sink;
 
@@ -270,20 +271,26 @@ public final class KernelWarmup {
     }
 
     /**
-     * Full tiles, 8 x 32 and 8 x 16, W read in place, in 16 calls of each with k = 4 (the k = 64 of
-     * one call); nanoseconds. Short calls time the tiles as they are entered: a call with a long
-     * loop could switch mid-loop to code C2 compiled for that loop alone (on-stack replacement)
-     * while the method's own entry still ran the Vector API's fallback, and a dense recall once
-     * lost seconds in the 8 x 16 tile so handed back.
+     * Full tiles, 8 x 32 and 8 x 16, W read in place, and 8 x 32 stored and added into C as the
+     * retrieval's are, in 16 calls of each with k = 4 (the k = 64 of one call); nanoseconds. Short
+     * calls time the tiles as they are entered: a call with a long loop could switch mid-loop to
+     * code C2 compiled for that loop alone (on-stack replacement) while the method's own entry
+     * still ran the Vector API's fallback, and a dense recall once lost seconds in the 8 x 16 tile
+     * so handed back.
      */
     private long tiles(KernelProvider kp) {
       long t0 = System.nanoTime();
       for (int c = 0; c < 64; c += TILE_K) {
         kp.tile(8, 32, TILE_K, a, c, 64, 1, b, c * 32, 32, out, false);
         kp.tile(8, 16, TILE_K, a, c, 64, 1, b, c * 16, 16, out, true);
+        // the retrieval's tiles stored into their scores and added into their outputs
+        kp.tileInto(12, 32, TILE_K, a, c, 64, 1, b, c * 32, 32, into, 0, 32, out);
+        kp.tileAddInto(12, 32, TILE_K, a, c, 1, 64, b, c * 32, 32, into, 0, 32, out);
+        kp.tileInto(8, 32, TILE_K, a, c, 64, 1, b, c * 32, 32, into, 0, 32, out);
+        kp.tileAddInto(8, 32, TILE_K, a, c, 1, 64, b, c * 32, 32, into, 0, 32, out);
       }
       long t = System.nanoTime() - t0;
-      sink += out[7];
+      sink += out[7] + into[9];
       return t;
     }
 
@@ -364,6 +371,11 @@ public final class KernelWarmup {
       // the training update's tiles: packed patterns, A transposed in place (k = 8)
       kp.tile(8, 32, 8, t, 0, 1, 32, t, 0, 32, tile, odd);
       odd = !odd;
+      // the modern retrieval's tiles: stored into a block of scores, added into the output
+      kp.tileInto(12, 32, 8, a, 0, 8, 1, b, 0, 32, c, 0, 32, tile);
+      kp.tileAddInto(12, 32, 8, a, 0, 1, 12, b, 0, 32, c, 0, 32, tile);
+      kp.tileInto(8, 32, 8, a, 0, 8, 1, b, 0, 32, c, 0, 32, tile);
+      kp.tileAddInto(8, 32, 8, a, 0, 1, 8, b, 0, 32, c, 0, 32, tile);
       sink += Kernels.dot(a, 0, b, 0, 100) + c[5] + w[41] + tile[3];
     }
 

@@ -155,6 +155,46 @@ final class Providers {
       now(family).tile(mr, nr, k, a, aOff, aRs, aCs, b, bOff, ldb, out, add);
     }
 
+    @Override
+    public void tileInto(
+        int mr,
+        int nr,
+        int k,
+        float[] a,
+        int aOff,
+        int aRs,
+        int aCs,
+        float[] b,
+        int bOff,
+        int ldb,
+        float[] c,
+        int cOff,
+        int ldc,
+        float[] scratch) {
+      now((mr == MR || mr == TALL) && ldb == NR ? KernelWarmup.TILES : KernelWarmup.MASKED)
+          .tileInto(mr, nr, k, a, aOff, aRs, aCs, b, bOff, ldb, c, cOff, ldc, scratch);
+    }
+
+    @Override
+    public void tileAddInto(
+        int mr,
+        int nr,
+        int k,
+        float[] a,
+        int aOff,
+        int aRs,
+        int aCs,
+        float[] b,
+        int bOff,
+        int ldb,
+        float[] c,
+        int cOff,
+        int ldc,
+        float[] scratch) {
+      now((mr == MR || mr == TALL) && ldb == NR ? KernelWarmup.TILES : KernelWarmup.MASKED)
+          .tileAddInto(mr, nr, k, a, aOff, aRs, aCs, b, bOff, ldb, c, cOff, ldc, scratch);
+    }
+
     // the retrieval and Storkey kernels below give the same bits in every provider
 
     @Override

@@ -238,6 +238,83 @@ class PanamaTwinTest {
     }
   }
 
+  /**
+   * {@code tileInto} and {@code tileAddInto}, on the SIMD kernels (their 12- and 8-row register
+   * paths, and the default one for other shapes), the twin and the plain-Java kernels: each writes
+   * exactly the bits of its own {@code tile} then a copy or an {@code add} row by row, only inside
+   * its mr x nr block of C; the SIMD kernels and the twin agree bit for bit.
+   */
+  @Test
+  void tilesIntoCGiveTheBitsOfATileThenACopyOrAnAdd() {
+    KernelProvider v = vector();
+    KernelProvider[] kps = {v, twinOf(v), ScalarKernels.INSTANCE};
+    Random rnd = new Random(25);
+    int nrMax = KernelProvider.NR;
+    for (int k : new int[] {0, 1, 3, 17, 100}) {
+      for (int mr : new int[] {KernelProvider.TALL, 11, KernelProvider.MR, 5, 1}) {
+        for (int ldb : new int[] {nrMax, nrMax / 2, 37}) {
+          for (int nr : new int[] {Math.min(ldb, nrMax), 13, 1}) {
+            for (boolean transposed : new boolean[] {false, true}) {
+              for (int ldc : new int[] {nrMax, 45}) {
+                int aRs = transposed ? 1 : Math.max(k, 1);
+                int aCs = transposed ? mr : 1;
+                float[] a = values(rnd, 3 + mr * Math.max(k, 1) + 1);
+                float[] b = values(rnd, 2 + k * ldb + nrMax);
+                float[] c0 = values(rnd, 5 + mr * ldc + 7);
+                String where =
+                    "k="
+                        + k
+                        + " mr="
+                        + mr
+                        + " nr="
+                        + nr
+                        + " ldb="
+                        + ldb
+                        + " ldc="
+                        + ldc
+                        + " transposed="
+                        + transposed;
+                float[][] into = new float[kps.length][];
+                float[][] added = new float[kps.length][];
+                for (int i = 0; i < kps.length; i++) {
+                  KernelProvider kp = kps[i];
+                  into[i] = c0.clone();
+                  added[i] = c0.clone();
+                  float[] scratch = new float[KernelProvider.MR * nrMax];
+                  kp.tileInto(mr, nr, k, a, 3, aRs, aCs, b, 2, ldb, into[i], 5, ldc, scratch);
+                  kp.tileAddInto(mr, nr, k, a, 3, aRs, aCs, b, 2, ldb, added[i], 5, ldc, scratch);
+                  // the definition: tiles of at most 8 rows, then a copy or an add per row
+                  float[] copied = c0.clone();
+                  float[] summed = c0.clone();
+                  float[] t = new float[KernelProvider.MR * nrMax];
+                  for (int r0 = 0; r0 < mr; r0 += KernelProvider.MR) {
+                    int rows = Math.min(KernelProvider.MR, mr - r0);
+                    kp.tile(rows, nr, k, a, 3 + r0 * aRs, aRs, aCs, b, 2, ldb, t, false);
+                    for (int r = 0; r < rows; r++) {
+                      System.arraycopy(t, r * nrMax, copied, 5 + (r0 + r) * ldc, nr);
+                      for (int j = 0; j < nr; j++) {
+                        summed[5 + (r0 + r) * ldc + j] += t[r * nrMax + j];
+                      }
+                    }
+                  }
+                  for (int j = 0; j < c0.length; j++) {
+                    String at = where + " " + kp.name() + " [" + j + "]";
+                    assertSameBits(copied[j], into[i][j], "tileInto " + at);
+                    assertSameBits(summed[j], added[i][j], "tileAddInto " + at);
+                  }
+                }
+                for (int j = 0; j < c0.length; j++) {
+                  assertSameBits(into[1][j], into[0][j], "tileInto SIMD/twin " + where);
+                  assertSameBits(added[1][j], added[0][j], "tileAddInto SIMD/twin " + where);
+                }
+              }
+            }
+          }
+        }
+      }
+    }
+  }
+
   @Test
   void theDriversOnTheTwinGiveTheSimdBits() {
     KernelProvider v = vector();
