@@ -51,7 +51,10 @@ class AttentionTest {
     assertEquals(0f, Exp.exp(-88f));
     assertEquals(0f, Exp.exp(Float.NEGATIVE_INFINITY));
     assertEquals(0f, Exp.exp(-Float.MAX_VALUE));
-    assertTrue(Float.isNaN(Exp.exp(Float.NaN)));
+    // min(x, 0) on the bits: a NaN with its sign bit set stays NaN, one without gives e^0
+    assertTrue(Float.isNaN(Exp.exp(Float.intBitsToFloat(0xffc00000))));
+    assertEquals(1f, Exp.exp(Float.intBitsToFloat(0x7fc00000)));
+    assertEquals(Float.floatToRawIntBits(1f), Float.floatToRawIntBits(Exp.exp(-0f)));
     assertEquals(Math.exp((double) -87.3f), Exp.exp(-87.3f), 1e-44);
   }
 
@@ -63,6 +66,13 @@ class AttentionTest {
     for (int n : new int[] {1, 7, 16, 17, 33, 255, 1021}) {
       float[] row = random(rnd, n + 2, 200f);
       row[1] = Float.NEGATIVE_INFINITY;
+      if (n >= 5) {
+        // the signs of zero and of NaN, and +∞: min(x, 0) is taken on the bits in both
+        row[3] = Float.intBitsToFloat(0x7fc00000);
+        row[4] = Float.intBitsToFloat(0xffc00000);
+        row[5] = -0f;
+        row[6] = Float.POSITIVE_INFINITY;
+      }
       float[] shift = random(rnd, n, 100f);
       float[] sumS = random(rnd, n, 1f);
       float[] sumV = sumS.clone();
