@@ -6,6 +6,10 @@ side: B = 1024 queries against P = 100,000 patterns of N = 256, and the CANNs im
 (N = 16384, P = 4, 4 cues: one step; and "storing" the patterns, a copy). Prints one JSON object: best-of-reps seconds per
 workload, the least process CPU seconds (all threads) of those calls, and the OpenBLAS
 configuration actually loaded.
+
+With --serve, it sets up only the first workload, warms it up, prints "ready" and then times one
+call per line "run" read from stdin, printing "WALL CPU" seconds for each: ModernBench alternates
+those calls with its own, so that both sides of each pair of calls meet the same machine.
 """
 import json
 import sys
@@ -48,16 +52,35 @@ def retrieve(x, q, beta):
     return s @ x
 
 
-def main():
-    reps = int(sys.argv[1]) if len(sys.argv) > 1 else 5
-    rng = np.random.default_rng(1)
-    pm = np.array([-1.0, 1.0], dtype=np.float32)
+def attention_workload(rng, pm):
     b, p, n = 1024, 100_000, 256
     x = rng.choice(pm, size=(p, n))
     q = x[(np.arange(b) * p) // b].copy()
     q[rng.random(q.shape) < 0.2] *= -1
     beta = np.float32(1 / np.sqrt(n))
-    out = {"attention": best(lambda: retrieve(x, q, beta), reps)}
+    return lambda: retrieve(x, q, beta)
+
+
+def serve(f):
+    best(f, 1)  # the same warm-up as best(); one timed call
+    print("ready", flush=True)
+    for line in sys.stdin:
+        if line.strip() != "run":
+            break
+        c0 = time.process_time()
+        t0 = time.perf_counter()
+        f()
+        print(f"{time.perf_counter() - t0!r} {time.process_time() - c0!r}", flush=True)
+
+
+def main():
+    rng = np.random.default_rng(1)
+    pm = np.array([-1.0, 1.0], dtype=np.float32)
+    if len(sys.argv) > 1 and sys.argv[1] == "--serve":
+        serve(attention_workload(rng, pm))
+        return
+    reps = int(sys.argv[1]) if len(sys.argv) > 1 else 5
+    out = {"attention": best(attention_workload(rng, pm), reps)}
 
     cn, cp = 16384, 4
     xi = rng.choice(pm, size=(cp, cn))

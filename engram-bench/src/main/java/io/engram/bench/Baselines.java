@@ -30,6 +30,23 @@ final class Baselines {
   static Map<String, Object> numpy(
       String python, String scriptProperty, String defaultScript, String... args)
       throws IOException, InterruptedException {
+    ProcessBuilder pb = numpyProcess(python, scriptProperty, defaultScript, args);
+    pb.redirectError(ProcessBuilder.Redirect.INHERIT);
+    String out = output(pb.start(), "numpy baseline");
+    @SuppressWarnings("unchecked")
+    Map<String, Object> m = (Map<String, Object>) Json.parse(out.trim());
+    return m;
+  }
+
+  /**
+   * The process of a numpy script, as {@link #numpy} runs it (the script found the same way, the
+   * same environment), not started.
+   *
+   * @throws IOException if the script is missing
+   */
+  static ProcessBuilder numpyProcess(
+      String python, String scriptProperty, String defaultScript, String... args)
+      throws IOException {
     Path script = Path.of(System.getProperty(scriptProperty, defaultScript));
     if (!Files.exists(script)) {
       throw new IOException(
@@ -44,11 +61,7 @@ final class Baselines {
     ProcessBuilder pb = new ProcessBuilder(cmd);
     pb.environment().remove("OPENBLAS_CORETYPE");
     pb.environment().remove("OPENBLAS_L2_SIZE");
-    pb.redirectError(ProcessBuilder.Redirect.INHERIT);
-    String out = output(pb.start(), "numpy baseline");
-    @SuppressWarnings("unchecked")
-    Map<String, Object> m = (Map<String, Object>) Json.parse(out.trim());
-    return m;
+    return pb;
   }
 
   /**

@@ -20,8 +20,11 @@ import java.util.SplittableRandom;
  * src/main/c/fma_peak.c}), and the memory that retrieval allocates against the size of X and of the
  * B x P score matrix. Prints Markdown. Run it with {@code engram-bench/modern_compare.sh}.
  *
- * <p>Options: {@code --reps K} (best of K, default 5), {@code --no-numpy}, {@code --python CMD}.
- * Both sides warm up as {@link Compare} does (at least 3 calls and 1 s).
+ * <p>Options: {@code --reps K} (best of K, default 5), {@code --rounds R} (default 11), {@code
+ * --no-numpy}, {@code --python CMD}. Both sides warm up as {@link Compare} does (at least 3 calls
+ * and 1 s). The first workload is also timed in R rounds of one Engram call and one numpy call in
+ * turn (numpy kept running, the order swapped every round): the median of the per-round ratios is
+ * the figure that a machine shared with other work, whose speed drifts within seconds, moves least.
  */
 public final class ModernBench {
 
@@ -35,11 +38,13 @@ public final class ModernBench {
 
   public static void main(String[] args) throws Exception {
     int reps = 5;
+    int rounds = 11;
     boolean numpy = true;
     String python = "python3";
     for (int i = 0; i < args.length; i++) {
       switch (args[i]) {
         case "--reps" -> reps = Integer.parseInt(args[++i]);
+        case "--rounds" -> rounds = Integer.parseInt(args[++i]);
         case "--no-numpy" -> numpy = false;
         case "--python" -> python = args[++i];
         default -> throw new IllegalArgumentException("unknown option " + args[i]);
@@ -105,6 +110,10 @@ public final class ModernBench {
     for (int q = 0; q < B; q++) {
       right += rs.get(q).matches().get(0).index() == (int) ((long) q * P / B) ? 1 : 0;
     }
+    double[][] paired =
+        numpy && rounds > 0
+            ? alternated(python, rounds, () -> memory.retrieveAll(cues, one))
+            : null;
     long allocated = allocatedDuring(() -> memory.retrieveAll(cues, one));
     System.gc();
     long used = rt.totalMemory() - rt.freeMemory();
@@ -187,6 +196,34 @@ public final class ModernBench {
             + " match. GFLOP/s counts the two products, 4 B P N flops. Seconds: the fastest of the"
             + " timed calls; CPU seconds: the least process CPU time (all threads) of those calls,"
             + " which a machine shared with other work inflates less than the wall clock.");
+    if (paired != null) {
+      double[] ratio = new double[rounds];
+      double engramMin = Double.MAX_VALUE;
+      double numpyMin = Double.MAX_VALUE;
+      for (int r = 0; r < rounds; r++) {
+        ratio[r] = paired[1][r] / paired[0][r];
+        engramMin = Math.min(engramMin, paired[0][r]);
+        numpyMin = Math.min(numpyMin, paired[1][r]);
+      }
+      java.util.Arrays.sort(ratio);
+      say("");
+      say(
+          String.format(
+              Locale.ROOT,
+              "- workload 1 alternated, %d rounds of one Engram call and one numpy call in turn (the"
+                  + " order swapped every round): numpy / Engram per round **median %.2fx**"
+                  + " (quartiles %.2fx-%.2fx, all %.2fx-%.2fx); fastest calls: Engram %.4f s (%.0f%%"
+                  + " of peak), numpy %.4f s",
+              rounds,
+              ratio[rounds / 2],
+              ratio[rounds / 4],
+              ratio[(3 * rounds) / 4],
+              ratio[0],
+              ratio[rounds - 1],
+              engramMin,
+              100 * flops / engramMin / 1e9 / peak,
+              numpyMin));
+    }
     say("");
     double xBytes = 4.0 * P * N;
     say(
@@ -260,6 +297,57 @@ public final class ModernBench {
       throw new IllegalStateException();
     }
     return new double[] {wall, cpu};
+  }
+
+  /**
+   * {Engram seconds, numpy seconds} per round: numpy's side kept running ({@code modern_baseline.py
+   * --serve}, warmed up there), each round one call of each, Engram first in even rounds and numpy
+   * first in odd ones.
+   */
+  private static double[][] alternated(String python, int rounds, Runnable engram)
+      throws java.io.IOException, InterruptedException {
+    ProcessBuilder pb =
+        Baselines.numpyProcess(
+            python,
+            "engram.bench.modernScript",
+            "engram-bench/src/main/python/modern_baseline.py",
+            "--serve");
+    pb.redirectError(ProcessBuilder.Redirect.INHERIT);
+    Process proc = pb.start();
+    double[][] t = new double[2][rounds];
+    try (java.io.BufferedReader in =
+            new java.io.BufferedReader(
+                new java.io.InputStreamReader(
+                    proc.getInputStream(), java.nio.charset.StandardCharsets.UTF_8));
+        java.io.Writer out =
+            new java.io.OutputStreamWriter(
+                proc.getOutputStream(), java.nio.charset.StandardCharsets.UTF_8)) {
+      String ready = in.readLine();
+      if (!"ready".equals(ready)) {
+        throw new java.io.IOException("numpy baseline --serve answered " + ready);
+      }
+      for (int r = 0; r < rounds; r++) {
+        for (int side = 0; side < 2; side++) {
+          if ((side == 0) == (r % 2 == 0)) {
+            long t0 = System.nanoTime();
+            engram.run();
+            t[0][r] = (System.nanoTime() - t0) / 1e9;
+          } else {
+            out.write("run\n");
+            out.flush();
+            String line = in.readLine();
+            if (line == null) {
+              throw new java.io.IOException("numpy baseline --serve ended early");
+            }
+            t[1][r] = Double.parseDouble(line.trim().split(" ")[0]);
+          }
+        }
+      }
+    } finally {
+      proc.destroy();
+      proc.waitFor();
+    }
+    return t;
   }
 
   /** Bytes allocated by every thread of the JVM while {@code body} runs. */
