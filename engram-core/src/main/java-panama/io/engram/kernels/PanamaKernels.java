@@ -454,11 +454,17 @@ final class PanamaKernels implements KernelProvider {
       int cOff,
       int ldc,
       float[] scratch) {
-    if (fullInto(mr, nr, k, b, bOff, ldb, c, cOff, ldc)) {
+    // the tile stored into scratch, then added row by row: a tile method with the additions in
+    // its own epilogue (72 more Vector API calls) outgrew what C2 inlines into one compilation in
+    // some runs, and the calls it left out boxed every vector (580 MB per retrieval, measured)
+    if (fullInto(mr, nr, k, b, bOff, ldb, scratch, 0, NR)) {
       if (mr == TALL) {
-        tile12x32AddInto(k, a, aOff, aRs, aCs, b, bOff, c, cOff, ldc);
+        tile12x32Into(k, a, aOff, aRs, aCs, b, bOff, scratch, 0, NR);
       } else {
-        tile8x32AddInto(k, a, aOff, aRs, aCs, b, bOff, c, cOff, ldc);
+        tile8x32Into(k, a, aOff, aRs, aCs, b, bOff, scratch, 0, NR);
+      }
+      for (int r = 0; r < mr; r++) {
+        add(scratch, r * NR, c, cOff + r * ldc, NR);
       }
     } else {
       KernelProvider.super.tileAddInto(
@@ -717,124 +723,6 @@ final class PanamaKernels implements KernelProvider {
     c111.intoArray(c, o + 16);
   }
 
-  /** {@link #tile12x32Into} added into C: {@code c + tile}, as {@link #tile8x32AddInto}. */
-  private static void tile12x32AddInto(
-      int k,
-      float[] a_,
-      int aOff,
-      int aRs,
-      int aCs,
-      float[] b,
-      int bOff,
-      float[] c,
-      int cOff,
-      int ldc) {
-    FloatVector c000 = FloatVector.zero(S), c001 = FloatVector.zero(S);
-    FloatVector c010 = FloatVector.zero(S), c011 = FloatVector.zero(S);
-    FloatVector c020 = FloatVector.zero(S), c021 = FloatVector.zero(S);
-    FloatVector c030 = FloatVector.zero(S), c031 = FloatVector.zero(S);
-    FloatVector c040 = FloatVector.zero(S), c041 = FloatVector.zero(S);
-    FloatVector c050 = FloatVector.zero(S), c051 = FloatVector.zero(S);
-    FloatVector c060 = FloatVector.zero(S), c061 = FloatVector.zero(S);
-    FloatVector c070 = FloatVector.zero(S), c071 = FloatVector.zero(S);
-    FloatVector c080 = FloatVector.zero(S), c081 = FloatVector.zero(S);
-    FloatVector c090 = FloatVector.zero(S), c091 = FloatVector.zero(S);
-    FloatVector c100 = FloatVector.zero(S), c101 = FloatVector.zero(S);
-    FloatVector c110 = FloatVector.zero(S), c111 = FloatVector.zero(S);
-    final int o00 = aOff + 0 * aRs;
-    final int o01 = aOff + 1 * aRs;
-    final int o02 = aOff + 2 * aRs;
-    final int o03 = aOff + 3 * aRs;
-    final int o04 = aOff + 4 * aRs;
-    final int o05 = aOff + 5 * aRs;
-    final int o06 = aOff + 6 * aRs;
-    final int o07 = aOff + 7 * aRs;
-    final int o08 = aOff + 8 * aRs;
-    final int o09 = aOff + 9 * aRs;
-    final int o10 = aOff + 10 * aRs;
-    final int o11 = aOff + 11 * aRs;
-    int q = 0;
-    for (int step = 0; step < k; step++) {
-      int pb = bOff + step * NR;
-      FloatVector b0 = FloatVector.fromArray(S, b, pb);
-      FloatVector b1 = FloatVector.fromArray(S, b, pb + 16);
-      FloatVector a;
-      a = FloatVector.broadcast(S, a_[q + o00]);
-      c000 = a.fma(b0, c000);
-      c001 = a.fma(b1, c001);
-      a = FloatVector.broadcast(S, a_[q + o01]);
-      c010 = a.fma(b0, c010);
-      c011 = a.fma(b1, c011);
-      a = FloatVector.broadcast(S, a_[q + o02]);
-      c020 = a.fma(b0, c020);
-      c021 = a.fma(b1, c021);
-      a = FloatVector.broadcast(S, a_[q + o03]);
-      c030 = a.fma(b0, c030);
-      c031 = a.fma(b1, c031);
-      a = FloatVector.broadcast(S, a_[q + o04]);
-      c040 = a.fma(b0, c040);
-      c041 = a.fma(b1, c041);
-      a = FloatVector.broadcast(S, a_[q + o05]);
-      c050 = a.fma(b0, c050);
-      c051 = a.fma(b1, c051);
-      a = FloatVector.broadcast(S, a_[q + o06]);
-      c060 = a.fma(b0, c060);
-      c061 = a.fma(b1, c061);
-      a = FloatVector.broadcast(S, a_[q + o07]);
-      c070 = a.fma(b0, c070);
-      c071 = a.fma(b1, c071);
-      a = FloatVector.broadcast(S, a_[q + o08]);
-      c080 = a.fma(b0, c080);
-      c081 = a.fma(b1, c081);
-      a = FloatVector.broadcast(S, a_[q + o09]);
-      c090 = a.fma(b0, c090);
-      c091 = a.fma(b1, c091);
-      a = FloatVector.broadcast(S, a_[q + o10]);
-      c100 = a.fma(b0, c100);
-      c101 = a.fma(b1, c101);
-      a = FloatVector.broadcast(S, a_[q + o11]);
-      c110 = a.fma(b0, c110);
-      c111 = a.fma(b1, c111);
-      q += aCs;
-    }
-    int o = cOff;
-    FloatVector.fromArray(S, c, o).add(c000).intoArray(c, o);
-    FloatVector.fromArray(S, c, o + 16).add(c001).intoArray(c, o + 16);
-    o += ldc;
-    FloatVector.fromArray(S, c, o).add(c010).intoArray(c, o);
-    FloatVector.fromArray(S, c, o + 16).add(c011).intoArray(c, o + 16);
-    o += ldc;
-    FloatVector.fromArray(S, c, o).add(c020).intoArray(c, o);
-    FloatVector.fromArray(S, c, o + 16).add(c021).intoArray(c, o + 16);
-    o += ldc;
-    FloatVector.fromArray(S, c, o).add(c030).intoArray(c, o);
-    FloatVector.fromArray(S, c, o + 16).add(c031).intoArray(c, o + 16);
-    o += ldc;
-    FloatVector.fromArray(S, c, o).add(c040).intoArray(c, o);
-    FloatVector.fromArray(S, c, o + 16).add(c041).intoArray(c, o + 16);
-    o += ldc;
-    FloatVector.fromArray(S, c, o).add(c050).intoArray(c, o);
-    FloatVector.fromArray(S, c, o + 16).add(c051).intoArray(c, o + 16);
-    o += ldc;
-    FloatVector.fromArray(S, c, o).add(c060).intoArray(c, o);
-    FloatVector.fromArray(S, c, o + 16).add(c061).intoArray(c, o + 16);
-    o += ldc;
-    FloatVector.fromArray(S, c, o).add(c070).intoArray(c, o);
-    FloatVector.fromArray(S, c, o + 16).add(c071).intoArray(c, o + 16);
-    o += ldc;
-    FloatVector.fromArray(S, c, o).add(c080).intoArray(c, o);
-    FloatVector.fromArray(S, c, o + 16).add(c081).intoArray(c, o + 16);
-    o += ldc;
-    FloatVector.fromArray(S, c, o).add(c090).intoArray(c, o);
-    FloatVector.fromArray(S, c, o + 16).add(c091).intoArray(c, o + 16);
-    o += ldc;
-    FloatVector.fromArray(S, c, o).add(c100).intoArray(c, o);
-    FloatVector.fromArray(S, c, o + 16).add(c101).intoArray(c, o + 16);
-    o += ldc;
-    FloatVector.fromArray(S, c, o).add(c110).intoArray(c, o);
-    FloatVector.fromArray(S, c, o + 16).add(c111).intoArray(c, o + 16);
-  }
-
   /**
    * {@link #tile8x32} from zero, its rows stored straight into C ({@code ldc} apart) from the
    * registers. A method of its own: the same loop with a choice of stores after it (one method for
@@ -926,98 +814,6 @@ final class PanamaKernels implements KernelProvider {
     o += ldc;
     c70.intoArray(c, o);
     c71.intoArray(c, o + 16);
-  }
-
-  /**
-   * {@link #tile8x32} from zero, then added into C's rows ({@code ldc} apart) from the registers:
-   * {@code c + tile}, the bits of {@link #add} after {@link #tile}. Its own method, as {@link
-   * #tile8x32Into}.
-   */
-  private static void tile8x32AddInto(
-      int k,
-      float[] a_,
-      int aOff,
-      int aRs,
-      int aCs,
-      float[] b,
-      int bOff,
-      float[] c,
-      int cOff,
-      int ldc) {
-    FloatVector c00 = FloatVector.zero(S), c01 = FloatVector.zero(S);
-    FloatVector c10 = FloatVector.zero(S), c11 = FloatVector.zero(S);
-    FloatVector c20 = FloatVector.zero(S), c21 = FloatVector.zero(S);
-    FloatVector c30 = FloatVector.zero(S), c31 = FloatVector.zero(S);
-    FloatVector c40 = FloatVector.zero(S), c41 = FloatVector.zero(S);
-    FloatVector c50 = FloatVector.zero(S), c51 = FloatVector.zero(S);
-    FloatVector c60 = FloatVector.zero(S), c61 = FloatVector.zero(S);
-    FloatVector c70 = FloatVector.zero(S), c71 = FloatVector.zero(S);
-    final int o0 = aOff + 0 * aRs;
-    final int o1 = aOff + 1 * aRs;
-    final int o2 = aOff + 2 * aRs;
-    final int o3 = aOff + 3 * aRs;
-    final int o4 = aOff + 4 * aRs;
-    final int o5 = aOff + 5 * aRs;
-    final int o6 = aOff + 6 * aRs;
-    final int o7 = aOff + 7 * aRs;
-    int q = 0;
-    for (int step = 0; step < k; step++) {
-      // B's row from the step times the constant width (not a running sum of ldb): the JIT then
-      // proves every load of the loop in bounds before it, 5-10% faster measured
-      int pb = bOff + step * NR;
-      FloatVector b0 = FloatVector.fromArray(S, b, pb);
-      FloatVector b1 = FloatVector.fromArray(S, b, pb + 16);
-      FloatVector a;
-      a = FloatVector.broadcast(S, a_[q + o0]);
-      c00 = a.fma(b0, c00);
-      c01 = a.fma(b1, c01);
-      a = FloatVector.broadcast(S, a_[q + o1]);
-      c10 = a.fma(b0, c10);
-      c11 = a.fma(b1, c11);
-      a = FloatVector.broadcast(S, a_[q + o2]);
-      c20 = a.fma(b0, c20);
-      c21 = a.fma(b1, c21);
-      a = FloatVector.broadcast(S, a_[q + o3]);
-      c30 = a.fma(b0, c30);
-      c31 = a.fma(b1, c31);
-      a = FloatVector.broadcast(S, a_[q + o4]);
-      c40 = a.fma(b0, c40);
-      c41 = a.fma(b1, c41);
-      a = FloatVector.broadcast(S, a_[q + o5]);
-      c50 = a.fma(b0, c50);
-      c51 = a.fma(b1, c51);
-      a = FloatVector.broadcast(S, a_[q + o6]);
-      c60 = a.fma(b0, c60);
-      c61 = a.fma(b1, c61);
-      a = FloatVector.broadcast(S, a_[q + o7]);
-      c70 = a.fma(b0, c70);
-      c71 = a.fma(b1, c71);
-      q += aCs;
-    }
-    int o = cOff;
-    FloatVector.fromArray(S, c, o).add(c00).intoArray(c, o);
-    FloatVector.fromArray(S, c, o + 16).add(c01).intoArray(c, o + 16);
-    o += ldc;
-    FloatVector.fromArray(S, c, o).add(c10).intoArray(c, o);
-    FloatVector.fromArray(S, c, o + 16).add(c11).intoArray(c, o + 16);
-    o += ldc;
-    FloatVector.fromArray(S, c, o).add(c20).intoArray(c, o);
-    FloatVector.fromArray(S, c, o + 16).add(c21).intoArray(c, o + 16);
-    o += ldc;
-    FloatVector.fromArray(S, c, o).add(c30).intoArray(c, o);
-    FloatVector.fromArray(S, c, o + 16).add(c31).intoArray(c, o + 16);
-    o += ldc;
-    FloatVector.fromArray(S, c, o).add(c40).intoArray(c, o);
-    FloatVector.fromArray(S, c, o + 16).add(c41).intoArray(c, o + 16);
-    o += ldc;
-    FloatVector.fromArray(S, c, o).add(c50).intoArray(c, o);
-    FloatVector.fromArray(S, c, o + 16).add(c51).intoArray(c, o + 16);
-    o += ldc;
-    FloatVector.fromArray(S, c, o).add(c60).intoArray(c, o);
-    FloatVector.fromArray(S, c, o + 16).add(c61).intoArray(c, o + 16);
-    o += ldc;
-    FloatVector.fromArray(S, c, o).add(c70).intoArray(c, o);
-    FloatVector.fromArray(S, c, o + 16).add(c71).intoArray(c, o + 16);
   }
 
   /**

@@ -347,7 +347,7 @@ final class Attention {
     final int ld;
     final float[] panel;
     final double[] wd;
-    final float[] tile = new float[MR * NR];
+    final float[] tile = new float[TALL * NR];
     final float[] bmax;
     final float[] bmin;
     final float[] bsum;

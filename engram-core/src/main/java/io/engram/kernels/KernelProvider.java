@@ -139,7 +139,7 @@ interface KernelProvider {
    * {@link #tile} (from zero) written straight into C: {@code c[cOff + r*ldc + j] = Σ_{q<k} A(r,q)
    * B(q,j)} for {@code r < mr <= TALL}, {@code j < nr}, nothing else of {@code c} written, the bits
    * of {@code tile}. The SIMD kernels store a full tile from its registers; the others go through
-   * {@code scratch} ({@code MR x NR} floats), as the drivers used to.
+   * {@code scratch} ({@code TALL x NR} floats), as the drivers used to.
    */
   default void tileInto(
       int mr,
@@ -167,9 +167,9 @@ interface KernelProvider {
 
   /**
    * {@link #tile} (from zero) added into C: {@code c[cOff + r*ldc + j] += Σ_{q<k} A(r,q) B(q,j)}
-   * for {@code r < mr}, {@code j < nr}, the sum formed first and then added, as {@link #add} of the
-   * tile would (the same bits); nothing else of {@code c} written. {@code scratch} as in {@link
-   * #tileInto}.
+   * for {@code r < mr <= TALL}, {@code j < nr}, the sum formed first and then added, as {@link
+   * #add} of the tile would (the same bits); nothing else of {@code c} written. {@code scratch}
+   * ({@code TALL x NR} floats) holds the tile between the two.
    */
   default void tileAddInto(
       int mr,

@@ -242,7 +242,7 @@ public final class KernelWarmup {
     private final float[] b = Work.filled(64 * 32, 5);
     private final float[] x = Work.filled(1024, 6);
     private final float[] y = Work.filled(1024, 7);
-    private final float[] out = new float[KernelProvider.MR * KernelProvider.NR];
+    private final float[] out = new float[KernelProvider.TALL * KernelProvider.NR];
     private final float[] into = new float[KernelProvider.TALL * KernelProvider.NR];
     private final float[] four = new float[4];
     private float sink;
@@ -345,7 +345,7 @@ public final class KernelWarmup {
     private final float[] c = new float[16 * 32];
     private final float[] t = filled(8 * 40, 3);
     private final float[] w = new float[40 * 40];
-    private final float[] tile = new float[KernelProvider.MR * KernelProvider.NR];
+    private final float[] tile = new float[KernelProvider.TALL * KernelProvider.NR];
     private float sink;
     private boolean odd;
 

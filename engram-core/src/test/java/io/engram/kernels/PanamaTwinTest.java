@@ -240,7 +240,7 @@ class PanamaTwinTest {
 
   /**
    * {@code tileInto} and {@code tileAddInto}, on the SIMD kernels (their 12- and 8-row register
-   * paths, and the default one for other shapes), the twin and the plain-Java kernels: each writes
+   * tiles, and the default path for other shapes), the twin and the plain-Java kernels: each writes
    * exactly the bits of its own {@code tile} then a copy or an {@code add} row by row, only inside
    * its mr x nr block of C; the SIMD kernels and the twin agree bit for bit.
    */
@@ -280,7 +280,7 @@ class PanamaTwinTest {
                   KernelProvider kp = kps[i];
                   into[i] = c0.clone();
                   added[i] = c0.clone();
-                  float[] scratch = new float[KernelProvider.MR * nrMax];
+                  float[] scratch = new float[KernelProvider.TALL * nrMax];
                   kp.tileInto(mr, nr, k, a, 3, aRs, aCs, b, 2, ldb, into[i], 5, ldc, scratch);
                   kp.tileAddInto(mr, nr, k, a, 3, aRs, aCs, b, 2, ldb, added[i], 5, ldc, scratch);
                   // the definition: tiles of at most 8 rows, then a copy or an add per row
