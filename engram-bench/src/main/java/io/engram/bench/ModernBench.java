@@ -242,6 +242,12 @@ public final class ModernBench {
             allocated / 1e6,
             used / 1e6,
             rt.maxMemory() / 1e6));
+    if (allocated > 64e6) {
+      say(
+          "- **warning:** a retrieval call allocated more than 64 MB: some SIMD kernel ran"
+              + " uncompiled or with its vectors boxed (C2 left Vector API calls out of a"
+              + " compilation); its time above is not the kernels'");
+    }
     say("- load after: `" + Baselines.loadavg() + "`");
   }
 
