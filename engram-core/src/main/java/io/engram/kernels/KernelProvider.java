@@ -156,13 +156,7 @@ interface KernelProvider {
       int cOff,
       int ldc,
       float[] scratch) {
-    for (int r0 = 0; r0 < mr; r0 += MR) {
-      int rows = Math.min(MR, mr - r0);
-      tile(rows, nr, k, a, aOff + r0 * aRs, aRs, aCs, b, bOff, ldb, scratch, false);
-      for (int r = 0; r < rows; r++) {
-        System.arraycopy(scratch, r * NR, c, cOff + (r0 + r) * ldc, nr);
-      }
-    }
+    throughScratch(false, mr, nr, k, a, aOff, aRs, aCs, b, bOff, ldb, c, cOff, ldc, scratch);
   }
 
   /**
@@ -186,11 +180,38 @@ interface KernelProvider {
       int cOff,
       int ldc,
       float[] scratch) {
+    throughScratch(true, mr, nr, k, a, aOff, aRs, aCs, b, bOff, ldb, c, cOff, ldc, scratch);
+  }
+
+  /**
+   * {@link #tileInto} or, with {@code add}, {@link #tileAddInto} by {@link #tile}: at most {@link
+   * #MR} rows at a time into {@code scratch}, each row then copied or added into C.
+   */
+  private void throughScratch(
+      boolean add,
+      int mr,
+      int nr,
+      int k,
+      float[] a,
+      int aOff,
+      int aRs,
+      int aCs,
+      float[] b,
+      int bOff,
+      int ldb,
+      float[] c,
+      int cOff,
+      int ldc,
+      float[] scratch) {
     for (int r0 = 0; r0 < mr; r0 += MR) {
       int rows = Math.min(MR, mr - r0);
       tile(rows, nr, k, a, aOff + r0 * aRs, aRs, aCs, b, bOff, ldb, scratch, false);
       for (int r = 0; r < rows; r++) {
-        add(scratch, r * NR, c, cOff + (r0 + r) * ldc, nr);
+        if (add) {
+          add(scratch, r * NR, c, cOff + (r0 + r) * ldc, nr);
+        } else {
+          System.arraycopy(scratch, r * NR, c, cOff + (r0 + r) * ldc, nr);
+        }
       }
     }
   }
