@@ -24,12 +24,16 @@ except ImportError:  # pragma: no cover - the sibling script is missing
         return {"numpy": np.__version__}
 
 
+# seconds of warm-up per workload, as ModernBench.WARM_NANOS
+WARM_S = 5.0
+
+
 def best(f, reps):
-    # the same rule as the Java side (ModernBench.best): warm-up at least 3 calls and 1 s, no cap
-    # on the calls; timed reps calls, and at least 200 of them when a call takes under 10 ms
+    # the same rule as the Java side (ModernBench.best): warm-up at least 3 calls and WARM_S, no
+    # cap on the calls; timed reps calls, and at least 200 of them when a call takes under 10 ms
     t_warm = time.perf_counter()
     i = 0
-    while i < 3 or time.perf_counter() - t_warm < 1.0:
+    while i < 3 or time.perf_counter() - t_warm < WARM_S:
         f()
         i += 1
     ts = []

@@ -21,10 +21,11 @@ import java.util.SplittableRandom;
  * B x P score matrix. Prints Markdown. Run it with {@code engram-bench/modern_compare.sh}.
  *
  * <p>Options: {@code --reps K} (best of K, default 5), {@code --rounds R} (default 11), {@code
- * --no-numpy}, {@code --python CMD}. Both sides warm up as {@link Compare} does (at least 3 calls
- * and 1 s). The first workload is also timed in R rounds of one Engram call and one numpy call in
- * turn (numpy kept running, the order swapped every round): the median of the per-round ratios is
- * the figure that a machine shared with other work, whose speed drifts within seconds, moves least.
+ * --no-numpy}, {@code --python CMD}. Both sides warm up each workload for at least 3 calls and
+ * {@link #WARM_NANOS}. The first workload is also timed in R rounds of one Engram call and one
+ * numpy call in turn (numpy kept running, the order swapped every round): the median of the
+ * per-round ratios is the figure that a machine shared with other work, whose speed drifts within
+ * seconds, moves least.
  */
 public final class ModernBench {
 
@@ -271,22 +272,30 @@ public final class ModernBench {
             cpu && numpyCpu != null ? String.format(Locale.ROOT, "%.2fx", numpyCpu / s[1]) : ""));
   }
 
+  /**
+   * Warm-up time of each workload, both sides (modern_baseline.py's WARM_S): 5 s. C2 compiles the
+   * drivers of the big step (the loop over blocks of one chunk) only after some 10 calls of 0.35 s;
+   * with 1 s of warm-up the timed calls were the 4th to 8th, 5-10% slower than the later ones
+   * (measured: 0.375 s for the first calls, 0.335-0.345 s from the 10th).
+   */
+  static final long WARM_NANOS = 5_000_000_000L;
+
   /** Timed calls at least, for a call under 10 ms (both sides). */
   static final int SHORT_CALLS = 200;
 
   /**
    * {fastest wall seconds, least process CPU seconds} of {@code reps} calls (and of at least {@link
-   * #SHORT_CALLS} when a call takes under 10 ms), after a warm-up of at least 3 calls and 1 s with
-   * no cap on the number of calls.
+   * #SHORT_CALLS} when a call takes under 10 ms), after a warm-up of at least 3 calls and {@link
+   * #WARM_NANOS} with no cap on the number of calls.
    */
   static double[] best(int reps, java.util.function.Supplier<?> f) {
     com.sun.management.OperatingSystemMXBean os =
         (com.sun.management.OperatingSystemMXBean) ManagementFactory.getOperatingSystemMXBean();
     Object keep = null;
-    // warm-up: at least 3 calls and 1 s, with no cap on the calls (a call of microseconds needs
+    // warm-up: at least 3 calls and 5 s, with no cap on the calls (a call of microseconds needs
     // thousands before C2 has compiled its kernels); the same rule as modern_baseline.py
     long warm = System.nanoTime();
-    for (int i = 0; i < Compare.WARM_CALLS || System.nanoTime() - warm < Compare.WARM_NANOS; i++) {
+    for (int i = 0; i < Compare.WARM_CALLS || System.nanoTime() - warm < WARM_NANOS; i++) {
       keep = f.get();
     }
     // timed: reps calls, and at least SHORT_CALLS of them when a call takes under 10 ms
