@@ -361,6 +361,133 @@ final class PanamaKernels implements KernelProvider {
     }
   }
 
+  @Override
+  public void axpyRowsEach(
+      int m,
+      int rows,
+      float[] w,
+      int wOff,
+      int wStride,
+      float[] x,
+      int xOff,
+      int ldx,
+      float[] y,
+      int yOff,
+      int ldy,
+      int n) {
+    // four outputs at a time over four rows at a time, each output's rows in axpyRows' order (its
+    // four-row passes, then what is left of its rows as axpyRows takes them)
+    int j = 0;
+    for (; j + 4 <= m; j += 4) {
+      int r = 0;
+      for (; r + 4 <= rows; r += 4) {
+        axpy4x4(
+            w, wOff + j + r * wStride, wStride, x, xOff + r * ldx, ldx, y, yOff + j * ldy, ldy, n);
+      }
+      if (r < rows) {
+        for (int jj = j; jj < j + 4; jj++) {
+          axpyRows(
+              rows - r,
+              w,
+              wOff + jj + r * wStride,
+              wStride,
+              x,
+              xOff + r * ldx,
+              ldx,
+              y,
+              yOff + jj * ldy,
+              n);
+        }
+      }
+    }
+    for (; j < m; j++) {
+      axpyRows(rows, w, wOff + j, wStride, x, xOff, ldx, y, yOff + j * ldy, n);
+    }
+  }
+
+  /**
+   * {@link #axpy4} for four outputs (rows of y {@code ldy} apart, their weights the four
+   * consecutive values of each row of w): each vector of x loaded once for the four; every output
+   * element gets axpy4's operations in its order.
+   */
+  private static void axpy4x4(
+      float[] w,
+      int wOff,
+      int ws,
+      float[] x,
+      int xOff,
+      int ldx,
+      float[] y,
+      int yOff,
+      int ldy,
+      int n) {
+    FloatVector v00 = FloatVector.broadcast(S, w[wOff + 0 + 0 * ws]);
+    FloatVector v01 = FloatVector.broadcast(S, w[wOff + 0 + 1 * ws]);
+    FloatVector v02 = FloatVector.broadcast(S, w[wOff + 0 + 2 * ws]);
+    FloatVector v03 = FloatVector.broadcast(S, w[wOff + 0 + 3 * ws]);
+    FloatVector v10 = FloatVector.broadcast(S, w[wOff + 1 + 0 * ws]);
+    FloatVector v11 = FloatVector.broadcast(S, w[wOff + 1 + 1 * ws]);
+    FloatVector v12 = FloatVector.broadcast(S, w[wOff + 1 + 2 * ws]);
+    FloatVector v13 = FloatVector.broadcast(S, w[wOff + 1 + 3 * ws]);
+    FloatVector v20 = FloatVector.broadcast(S, w[wOff + 2 + 0 * ws]);
+    FloatVector v21 = FloatVector.broadcast(S, w[wOff + 2 + 1 * ws]);
+    FloatVector v22 = FloatVector.broadcast(S, w[wOff + 2 + 2 * ws]);
+    FloatVector v23 = FloatVector.broadcast(S, w[wOff + 2 + 3 * ws]);
+    FloatVector v30 = FloatVector.broadcast(S, w[wOff + 3 + 0 * ws]);
+    FloatVector v31 = FloatVector.broadcast(S, w[wOff + 3 + 1 * ws]);
+    FloatVector v32 = FloatVector.broadcast(S, w[wOff + 3 + 2 * ws]);
+    FloatVector v33 = FloatVector.broadcast(S, w[wOff + 3 + 3 * ws]);
+    int x1 = xOff + ldx;
+    int x2 = x1 + ldx;
+    int x3 = x2 + ldx;
+    int y1 = yOff + ldy;
+    int y2 = y1 + ldy;
+    int y3 = y2 + ldy;
+    int i = 0;
+    for (; i <= n - L; i += L) {
+      FloatVector a0 = FloatVector.fromArray(S, x, xOff + i);
+      FloatVector a1 = FloatVector.fromArray(S, x, x1 + i);
+      FloatVector a2 = FloatVector.fromArray(S, x, x2 + i);
+      FloatVector a3 = FloatVector.fromArray(S, x, x3 + i);
+      FloatVector acc0 = FloatVector.fromArray(S, y, yOff + i);
+      acc0 = a0.fma(v00, acc0);
+      acc0 = a1.fma(v01, acc0);
+      acc0 = a2.fma(v02, acc0);
+      acc0 = a3.fma(v03, acc0);
+      acc0.intoArray(y, yOff + i);
+      FloatVector acc1 = FloatVector.fromArray(S, y, y1 + i);
+      acc1 = a0.fma(v10, acc1);
+      acc1 = a1.fma(v11, acc1);
+      acc1 = a2.fma(v12, acc1);
+      acc1 = a3.fma(v13, acc1);
+      acc1.intoArray(y, y1 + i);
+      FloatVector acc2 = FloatVector.fromArray(S, y, y2 + i);
+      acc2 = a0.fma(v20, acc2);
+      acc2 = a1.fma(v21, acc2);
+      acc2 = a2.fma(v22, acc2);
+      acc2 = a3.fma(v23, acc2);
+      acc2.intoArray(y, y2 + i);
+      FloatVector acc3 = FloatVector.fromArray(S, y, y3 + i);
+      acc3 = a0.fma(v30, acc3);
+      acc3 = a1.fma(v31, acc3);
+      acc3 = a2.fma(v32, acc3);
+      acc3 = a3.fma(v33, acc3);
+      acc3.intoArray(y, y3 + i);
+    }
+    for (int q = 0, yq = yOff; q < 4; q++, yq += ldy) {
+      float w0 = w[wOff + q];
+      float w1 = w[wOff + q + ws];
+      float w2 = w[wOff + q + 2 * ws];
+      float w3 = w[wOff + q + 3 * ws];
+      for (int t = i; t < n; t++) {
+        float acc = Math.fma(w0, x[xOff + t], y[yq + t]);
+        acc = Math.fma(w1, x[x1 + t], acc);
+        acc = Math.fma(w2, x[x2 + t], acc);
+        y[yq + t] = Math.fma(w3, x[x3 + t], acc);
+      }
+    }
+  }
+
   private static void axpy4(
       float[] w, int wOff, int ws, float[] x, int xOff, int ldx, float[] y, int yOff, int n) {
     float w0 = w[wOff];

@@ -465,14 +465,13 @@ final class Attention {
 
   /**
    * {@code o_q += Σ_r w[r][q] X[b0 + r]} for blocks of fewer than 8 patterns: per query, the rows
-   * added in order with o read and written once.
+   * added in order with o read and written once per four rows, and (SIMD kernels) each row read
+   * once per four queries.
    */
   private static void accumulateByRows(
       Call c, float[] sc, int g, int ld, int b0, int pb, float[] o, int oOff) {
     int n = c.n;
-    for (int q = 0; q < g; q++) {
-      c.kp.axpyRows(pb, sc, q, ld, c.x, b0 * n, n, o, oOff + q * n, n);
-    }
+    c.kp.axpyRowsEach(g, pb, sc, 0, ld, c.x, b0 * n, n, o, oOff, n, n);
   }
 
   /**

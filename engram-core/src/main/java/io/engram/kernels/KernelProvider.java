@@ -61,6 +61,30 @@ interface KernelProvider {
     }
   }
 
+  /**
+   * {@link #axpyRows} for {@code m} outputs at once: for each {@code j < m}, {@code axpyRows(rows,
+   * w, wOff + j, wStride, x, xOff, ldx, y, yOff + j*ldy, n)} (output j's weight for row r is {@code
+   * w[wOff + j + r*wStride]}), with its bits. The SIMD kernels read each row of x once for four
+   * outputs instead of once for each. Outputs must not overlap each other, x or w.
+   */
+  default void axpyRowsEach(
+      int m,
+      int rows,
+      float[] w,
+      int wOff,
+      int wStride,
+      float[] x,
+      int xOff,
+      int ldx,
+      float[] y,
+      int yOff,
+      int ldy,
+      int n) {
+    for (int j = 0; j < m; j++) {
+      axpyRows(rows, w, wOff + j, wStride, x, xOff, ldx, y, yOff + j * ldy, n);
+    }
+  }
+
   /** {@code v[off+i] = v[off+i] / d} for {@code i < n} (IEEE division, as written). */
   void divide(float[] v, int off, int n, float d);
 

@@ -317,14 +317,15 @@ public final class KernelWarmup {
     }
 
     /**
-     * Division by 1, addition of zeros and four rows added with weight zero (a small memory's
-     * output): the values stay as they are.
+     * Division by 1, addition of zeros and four rows added with weight zero to one output and to
+     * four (a small memory's output): the values stay as they are.
      */
     private long elementwise(KernelProvider kp) {
       long t0 = System.nanoTime();
       kp.divide(x, 0, x.length, 1f);
       kp.add(Work.ZEROS, 0, y, 0, Work.ZEROS.length);
       kp.axpyRows(4, Work.ZEROS, 0, 1, x, 0, 256, y, 0, 256);
+      kp.axpyRowsEach(4, 4, Work.ZEROS, 0, 4, x, 0, 256, y, 0, 256, 256);
       long t = System.nanoTime() - t0;
       sink += y[3];
       return t;

@@ -234,6 +234,24 @@ final class Providers {
     }
 
     @Override
+    public void axpyRowsEach(
+        int m,
+        int rows,
+        float[] w,
+        int wOff,
+        int wStride,
+        float[] x,
+        int xOff,
+        int ldx,
+        float[] y,
+        int yOff,
+        int ldy,
+        int n) {
+      now(KernelWarmup.ELEMENTWISE)
+          .axpyRowsEach(m, rows, w, wOff, wStride, x, xOff, ldx, y, yOff, ldy, n);
+    }
+
+    @Override
     public void storkeyRow(
         float[] w,
         int off,

@@ -73,7 +73,8 @@ class PanamaTwinTest {
   /**
    * Two rows by two: every product the bits of {@code dot} in each provider (SIMD, twin, plain
    * Java), a row passed twice included; the rows added with weights, the bits of {@code axpby}
-   * called row by row, for 0 to 7 rows.
+   * called row by row, for 0 to 7 rows; and for several outputs at once ({@code axpyRowsEach}: 1 to
+   * 9 outputs, 0 to 9 rows, the SIMD kernels' four-by-four path and what is left around it).
    */
   @Test
   void smallMemoryKernelsGiveTheBitsOfTheirDefinitions() {
@@ -103,6 +104,29 @@ class PanamaTwinTest {
           kp.axpyRows(rows, w, 1, 3, x, 1, n, y, 2, n);
           for (int i = 0; i < y.length; i++) {
             assertSameBits(expected[i], y[i], kp.name() + " rows=" + rows + " n=" + n + " i=" + i);
+          }
+        }
+        // several outputs at once: output j's weights the j-th of each row of w (m + 1 apart)
+        for (int m : new int[] {1, 3, 4, 5, 9}) {
+          for (int rows : new int[] {0, 1, 3, 4, 6, 8, 9}) {
+            float[] x = values(rnd, rows * n + 1);
+            float[] w = values(rnd, (m + 1) * rows + 2);
+            int ldy = n + 3;
+            float[] y = values(rnd, m * ldy + 2);
+            float[] expected = y.clone();
+            for (int j = 0; j < m; j++) {
+              for (int r = 0; r < rows; r++) {
+                ScalarKernels.INSTANCE.axpby(
+                    w[1 + j + (m + 1) * r], x, 1 + r * n, 1f, expected, 2 + j * ldy, n);
+              }
+            }
+            kp.axpyRowsEach(m, rows, w, 1, m + 1, x, 1, n, y, 2, ldy, n);
+            for (int i = 0; i < y.length; i++) {
+              assertSameBits(
+                  expected[i],
+                  y[i],
+                  kp.name() + " each m=" + m + " rows=" + rows + " n=" + n + " i=" + i);
+            }
           }
         }
       }
