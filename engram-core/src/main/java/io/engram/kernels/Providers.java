@@ -33,6 +33,11 @@ final class Providers {
     return KernelWarmup.useTwin() ? Holder.SWITCHING : Holder.PROVIDER;
   }
 
+  /** The kernels that choose per call between the ones in use and their stand-in (for tests). */
+  static KernelProvider switching() {
+    return Holder.SWITCHING;
+  }
+
   private static final class Holder {
     static final KernelProvider VECTOR = loadVector();
     static final KernelProvider PROVIDER = choose();
@@ -171,7 +176,7 @@ final class Providers {
         int cOff,
         int ldc,
         float[] scratch) {
-      now((mr == MR || mr == TALL) && ldb == NR ? KernelWarmup.TILES : KernelWarmup.MASKED)
+      now(retrievalFamily(mr, ldb))
           .tileInto(mr, nr, k, a, aOff, aRs, aCs, b, bOff, ldb, c, cOff, ldc, scratch);
     }
 
@@ -191,8 +196,20 @@ final class Providers {
         int cOff,
         int ldc,
         float[] scratch) {
-      now((mr == MR || mr == TALL) && ldb == NR ? KernelWarmup.TILES : KernelWarmup.MASKED)
+      now(retrievalFamily(mr, ldb))
           .tileAddInto(mr, nr, k, a, aOff, aRs, aCs, b, bOff, ldb, c, cOff, ldc, scratch);
+    }
+
+    /**
+     * The warm-up family of a retrieval tile: its own for full ones (8 or 12 rows, B 32 wide, which
+     * asks the warm-up for them), else the masked tiles'.
+     */
+    private static int retrievalFamily(int mr, int ldb) {
+      if ((mr == MR || mr == TALL) && ldb == NR) {
+        KernelWarmup.wantRetrieval();
+        return KernelWarmup.RETRIEVAL;
+      }
+      return KernelWarmup.MASKED;
     }
 
     // the retrieval and Storkey kernels below give the same bits in every provider
