@@ -538,6 +538,11 @@ final class PanamaKernels implements KernelProvider {
   }
 
   @Override
+  public int tallRows() {
+    return WIDE ? TALL : MR; // the 12-row tiles are 512-bit only
+  }
+
+  @Override
   public void tileInto(
       int mr,
       int nr,

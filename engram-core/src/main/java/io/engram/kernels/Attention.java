@@ -484,6 +484,7 @@ final class Attention {
       Call c, float[] qT, int g, int ld, int b0, int pb, float[] sc, float[] tile) {
     int n = c.n;
     int w = panelWidth(g);
+    int tall = c.kp.tallRows();
     for (int k0 = 0; k0 < n; k0 += KC) {
       int kc = Math.min(KC, n - k0);
       boolean add = k0 > 0;
@@ -494,7 +495,7 @@ final class Attention {
         for (int r0 = 0, mr; r0 < pb; r0 += mr) {
           int xOff = (b0 + r0) * n + k0;
           if (!add) {
-            mr = tileRows(pb - r0);
+            mr = tileRows(pb - r0, tall);
             c.kp.tileInto(mr, nr, kc, c.x, xOff, n, 1, qT, bOff, w, sc, r0 * ld + c0, ld, tile);
             continue;
           }
@@ -512,12 +513,13 @@ final class Attention {
   }
 
   /**
-   * The rows of the next tile stored or added into a block with {@code rest} rows left: {@value
-   * KernelProvider#TALL} (the SIMD kernels' tallest tile) while that leaves a multiple of 8 or at
-   * least 20 rows, else 8 (or what is left): 256 rows are 20 tiles of 12 and 2 of 8.
+   * The rows of the next tile stored or added into a block with {@code rest} rows left: where the
+   * kernels run tiles of {@value KernelProvider#TALL} rows ({@code tall}, their {@link
+   * KernelProvider#tallRows}), 12 while that leaves a multiple of 8 or at least 20 rows, else 8 (or
+   * what is left): 256 rows are 20 tiles of 12 and 2 of 8.
    */
-  static int tileRows(int rest) {
-    return rest >= TALL && rest != 16 ? TALL : Math.min(MR, rest);
+  static int tileRows(int rest, int tall) {
+    return tall == TALL && rest >= TALL && rest != 16 ? TALL : Math.min(MR, rest);
   }
 
   /** Scores must be finite, and so must {@code β s} for softmax. */
@@ -559,13 +561,14 @@ final class Attention {
       float[] o,
       int oOff) {
     int n = c.n;
+    int tall = c.kp.tallRows();
     for (int f0 = 0; f0 < n; f0 += NR) {
       int nr = Math.min(NR, n - f0);
       for (int r = 0; r < pb; r++) {
         System.arraycopy(c.x, (b0 + r) * n + f0, panel, r * NR, nr);
       }
       for (int q0 = 0, mr; q0 < g; q0 += mr) {
-        mr = tileRows(g - q0);
+        mr = tileRows(g - q0, tall);
         c.kp.tileAddInto(mr, nr, pb, sc, q0, 1, ld, panel, 0, NR, o, oOff + q0 * n + f0, n, tile);
       }
     }

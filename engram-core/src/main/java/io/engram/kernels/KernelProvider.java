@@ -160,6 +160,15 @@ interface KernelProvider {
       boolean add);
 
   /**
+   * The most rows that {@link #tileInto} and {@link #tileAddInto} run as one register tile now:
+   * {@link #TALL} where these kernels have such a tile in use, else {@link #MR} (taller calls then
+   * go through tiles of 8 rows and a partial one, slower than tiles of 8 alone).
+   */
+  default int tallRows() {
+    return MR;
+  }
+
+  /**
    * {@link #tile} (from zero) written straight into C: {@code c[cOff + r*ldc + j] = Σ_{q<k} A(r,q)
    * B(q,j)} for {@code r < mr <= TALL}, {@code j < nr}, nothing else of {@code c} written, the bits
    * of {@code tile}. The SIMD kernels store a full tile from its registers; the others go through

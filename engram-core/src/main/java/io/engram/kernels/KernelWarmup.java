@@ -78,37 +78,16 @@ public final class KernelWarmup {
   static final int ELEMENTWISE = 4;
 
   /**
-   * The modern retrieval's register tiles (12 and 8 rows, stored or added into C): warmed only once
-   * a call has asked for them ({@link #wantRetrieval}), so that the commands of the classical
-   * network do not wait for C2 to compile two more large methods (a dense train took 0.4 s longer
-   * when they were part of {@link #TILES}, measured).
+   * The modern retrieval's own register tiles (12 and 8 rows stored or added into C), which the
+   * warm-up leaves alone: in a process that warms up, retrieval takes the tiles it warms instead
+   * (the 8-row tile, then a copy or an add: the same bits), for good. Warming these too made a
+   * command-line recall of a modern memory 20% slower and a classical dense train 0.4 s slower (two
+   * more large methods for C2 and more warm-up rounds on two cores, measured); a long-running
+   * program, which does not warm up, gets them compiled from their own calls.
    */
   static final int RETRIEVAL = 16;
 
-  private static final int ALL = TILES | DOTS | ELEMENTWISE | MASKED | RETRIEVAL;
-
-  /** The families the warm-up must win: all but {@link #RETRIEVAL} until it is wanted. */
-  private static int required() {
-    return retrievalWanted ? ALL : ALL & ~RETRIEVAL;
-  }
-
-  /** Whether a call has asked for the {@link #RETRIEVAL} family. */
-  private static volatile boolean retrievalWanted;
-
-  /**
-   * Called before each {@link #RETRIEVAL} kernel call: from the first, the warm-up (running or yet
-   * to start) gets that family compiled too.
-   */
-  static void wantRetrieval() {
-    if (!retrievalWanted) {
-      retrievalWanted = true;
-    }
-  }
-
-  /** Whether a call has asked for the {@link #RETRIEVAL} family (for tests). */
-  static boolean retrievalWanted() {
-    return retrievalWanted;
-  }
+  private static final int ALL = TILES | DOTS | ELEMENTWISE | MASKED;
 
   /**
    * The families whose SIMD kernels the warm-up has seen run compiled (a set of the bits above).
@@ -221,12 +200,11 @@ public final class KernelWarmup {
       long start = System.nanoTime();
       long limit = start + limitMs * 1_000_000L;
       long busy = start + BUSY_MS * 1_000_000L;
-      int[] fast = new int[5];
+      int[] fast = new int[4];
       long t0;
-      while ((ready & required()) != required() && (t0 = System.nanoTime()) - limit < 0) {
-        boolean retrieval = retrievalWanted;
-        w.round(retrieval);
-        int beat = trial.round(ready | (retrieval ? 0 : RETRIEVAL));
+      while ((ready & ALL) != ALL && (t0 = System.nanoTime()) - limit < 0) {
+        w.round();
+        int beat = trial.round(ready);
         rounds++;
         long took = System.nanoTime() - t0;
         if (t0 - busy > 0) {
@@ -248,11 +226,10 @@ public final class KernelWarmup {
       // a warm-up never fails its process: the real calls report any real problem
     } finally {
       if (ended && !handBack) {
-        // (before the thread is gone: no gap in which they are not); retrieval tiles not wanted
-        // by then run as they are, compiled by C2 as their calls come
-        twinsForGood = required() & ~ready;
+        // (before the thread is gone: no gap in which they are not)
+        twinsForGood = (ALL & ~ready) | RETRIEVAL;
       } else {
-        ready = ALL;
+        ready = ALL | RETRIEVAL;
       }
       warming = null;
     }
@@ -273,12 +250,11 @@ public final class KernelWarmup {
 
     private final KernelProvider simd;
     private final KernelProvider twin;
-    private final float[] a = Work.filled(12 * 64, 4);
+    private final float[] a = Work.filled(8 * 64, 4);
     private final float[] b = Work.filled(64 * 32, 5);
     private final float[] x = Work.filled(1024, 6);
     private final float[] y = Work.filled(1024, 7);
-    private final float[] out = new float[KernelProvider.TALL * KernelProvider.NR];
-    private final float[] into = new float[KernelProvider.TALL * KernelProvider.NR];
+    private final float[] out = new float[KernelProvider.MR * KernelProvider.NR];
     private final float[] four = new float[4];
     private float sink;
 
@@ -292,9 +268,6 @@ public final class KernelWarmup {
       int beat = 0;
       if ((skip & TILES) == 0 && FACTOR * tiles(simd) < tiles(twin)) {
         beat |= TILES;
-      }
-      if ((skip & RETRIEVAL) == 0 && FACTOR * retrievalTiles(simd) < retrievalTiles(twin)) {
-        beat |= RETRIEVAL;
       }
       if ((skip & MASKED) == 0 && masked(simd) <= masked(twin)) {
         beat |= MASKED;
@@ -323,23 +296,6 @@ public final class KernelWarmup {
       }
       long t = System.nanoTime() - t0;
       sink += out[7];
-      return t;
-    }
-
-    /**
-     * The modern retrieval's tiles, 12 and 8 rows, stored into their block of scores and added into
-     * their output, as {@link #tiles} times the others; nanoseconds.
-     */
-    private long retrievalTiles(KernelProvider kp) {
-      long t0 = System.nanoTime();
-      for (int c = 0; c < 64; c += TILE_K) {
-        kp.tileInto(12, 32, TILE_K, a, c, 64, 1, b, c * 32, 32, into, 0, 32, out);
-        kp.tileAddInto(12, 32, TILE_K, a, c, 1, 64, b, c * 32, 32, into, 0, 32, out);
-        kp.tileInto(8, 32, TILE_K, a, c, 64, 1, b, c * 32, 32, into, 0, 32, out);
-        kp.tileAddInto(8, 32, TILE_K, a, c, 1, 64, b, c * 32, 32, into, 0, 32, out);
-      }
-      long t = System.nanoTime() - t0;
-      sink += into[9];
       return t;
     }
 
@@ -395,16 +351,11 @@ public final class KernelWarmup {
     private final float[] c = new float[16 * 32];
     private final float[] t = filled(8 * 40, 3);
     private final float[] w = new float[40 * 40];
-    private final float[] tile = new float[KernelProvider.TALL * KernelProvider.NR];
+    private final float[] tile = new float[KernelProvider.MR * KernelProvider.NR];
     private float sink;
     private boolean odd;
 
     void round() {
-      round(true);
-    }
-
-    /** One round; the retrieval's tiles only with {@code retrieval}. */
-    void round(boolean retrieval) {
       // 8 x 32 and 8 x 16 tiles, W read in place (row-major A)
       Kernels.gemm(8, 32, 8, a, 0, 8, 1, b, 0, 32, c, 0, 32, false);
       Kernels.gemm(8, 16, 8, a, 0, 8, 1, b, 0, 16, c, 0, 16, false);
@@ -426,13 +377,6 @@ public final class KernelWarmup {
       // the training update's tiles: packed patterns, A transposed in place (k = 8)
       kp.tile(8, 32, 8, t, 0, 1, 32, t, 0, 32, tile, odd);
       odd = !odd;
-      if (retrieval) {
-        // the modern retrieval's tiles: stored into a block of scores, added into the output
-        kp.tileInto(12, 32, 8, a, 0, 8, 1, b, 0, 32, c, 0, 32, tile);
-        kp.tileAddInto(12, 32, 8, a, 0, 1, 12, b, 0, 32, c, 0, 32, tile);
-        kp.tileInto(8, 32, 8, a, 0, 8, 1, b, 0, 32, c, 0, 32, tile);
-        kp.tileAddInto(8, 32, 8, a, 0, 1, 8, b, 0, 32, c, 0, 32, tile);
-      }
       sink += Kernels.dot(a, 0, b, 0, 100) + c[5] + w[41] + tile[3];
     }
 

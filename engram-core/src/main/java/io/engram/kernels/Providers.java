@@ -33,11 +33,6 @@ final class Providers {
     return KernelWarmup.useTwin() ? Holder.SWITCHING : Holder.PROVIDER;
   }
 
-  /** The kernels that choose per call between the ones in use and their stand-in (for tests). */
-  static KernelProvider switching() {
-    return Holder.SWITCHING;
-  }
-
   private static final class Holder {
     static final KernelProvider VECTOR = loadVector();
     static final KernelProvider PROVIDER = choose();
@@ -161,6 +156,11 @@ final class Providers {
     }
 
     @Override
+    public int tallRows() {
+      return KernelWarmup.useTwin(KernelWarmup.RETRIEVAL) ? MR : kernels.tallRows();
+    }
+
+    @Override
     public void tileInto(
         int mr,
         int nr,
@@ -176,8 +176,17 @@ final class Providers {
         int cOff,
         int ldc,
         float[] scratch) {
-      now(retrievalFamily(mr, ldb))
-          .tileInto(mr, nr, k, a, aOff, aRs, aCs, b, bOff, ldb, c, cOff, ldc, scratch);
+      if (!fullRetrievalTile(mr, ldb)) {
+        now(KernelWarmup.MASKED)
+            .tileInto(mr, nr, k, a, aOff, aRs, aCs, b, bOff, ldb, c, cOff, ldc, scratch);
+      } else if (!KernelWarmup.useTwin(KernelWarmup.RETRIEVAL)) {
+        kernels.tileInto(mr, nr, k, a, aOff, aRs, aCs, b, bOff, ldb, c, cOff, ldc, scratch);
+      } else {
+        // the definition through this provider's own tiles (the SIMD 8 x 32 tile once its
+        // family is won, its twin before): the same bits
+        KernelProvider.super.tileInto(
+            mr, nr, k, a, aOff, aRs, aCs, b, bOff, ldb, c, cOff, ldc, scratch);
+      }
     }
 
     @Override
@@ -196,20 +205,20 @@ final class Providers {
         int cOff,
         int ldc,
         float[] scratch) {
-      now(retrievalFamily(mr, ldb))
-          .tileAddInto(mr, nr, k, a, aOff, aRs, aCs, b, bOff, ldb, c, cOff, ldc, scratch);
+      if (!fullRetrievalTile(mr, ldb)) {
+        now(KernelWarmup.MASKED)
+            .tileAddInto(mr, nr, k, a, aOff, aRs, aCs, b, bOff, ldb, c, cOff, ldc, scratch);
+      } else if (!KernelWarmup.useTwin(KernelWarmup.RETRIEVAL)) {
+        kernels.tileAddInto(mr, nr, k, a, aOff, aRs, aCs, b, bOff, ldb, c, cOff, ldc, scratch);
+      } else {
+        KernelProvider.super.tileAddInto(
+            mr, nr, k, a, aOff, aRs, aCs, b, bOff, ldb, c, cOff, ldc, scratch);
+      }
     }
 
-    /**
-     * The warm-up family of a retrieval tile: its own for full ones (8 or 12 rows, B 32 wide, which
-     * asks the warm-up for them), else the masked tiles'.
-     */
-    private static int retrievalFamily(int mr, int ldb) {
-      if ((mr == MR || mr == TALL) && ldb == NR) {
-        KernelWarmup.wantRetrieval();
-        return KernelWarmup.RETRIEVAL;
-      }
-      return KernelWarmup.MASKED;
+    /** A full retrieval tile: 8 or 12 rows on B 32 wide (the SIMD kernels' own methods). */
+    private static boolean fullRetrievalTile(int mr, int ldb) {
+      return (mr == MR || mr == TALL) && ldb == NR;
     }
 
     // the retrieval and Storkey kernels below give the same bits in every provider

@@ -3,7 +3,6 @@ package io.engram.kernels;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertSame;
-import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import org.junit.jupiter.api.Test;
 
@@ -41,28 +40,11 @@ class KernelWarmupTest {
   }
 
   @Test
-  void aFullRetrievalTileAsksTheWarmUpForItsFamily() {
-    KernelProvider kp = Providers.switching();
-    float[] a = new float[12 * 4];
-    float[] b = new float[4 * 32];
-    float[] c = new float[12 * 32];
-    float[] scratch = new float[KernelProvider.TALL * KernelProvider.NR];
-    // a partial tile is the masked tiles' family; a full one (12 or 8 rows, B 32 wide) its own
-    kp.tileInto(5, 32, 4, a, 0, 4, 1, b, 0, 32, c, 0, 32, scratch);
-    kp.tileAddInto(12, 32, 4, a, 0, 4, 1, b, 0, 32, c, 0, 32, scratch);
-    assertTrue(KernelWarmup.retrievalWanted() || kp == Providers.chosen(), "asked for");
-  }
-
-  @Test
   void aTrialTimesOnlyTheFamiliesAskedFor() {
     KernelProvider simd = Providers.chosen();
     KernelWarmup.Trial trial = new KernelWarmup.Trial(simd);
     int all =
-        KernelWarmup.TILES
-            | KernelWarmup.MASKED
-            | KernelWarmup.DOTS
-            | KernelWarmup.ELEMENTWISE
-            | KernelWarmup.RETRIEVAL;
+        KernelWarmup.TILES | KernelWarmup.MASKED | KernelWarmup.DOTS | KernelWarmup.ELEMENTWISE;
     assertEquals(0, trial.round(all));
     for (int i = 0; i < 3; i++) {
       assertEquals(0, trial.round(0) & ~all);
