@@ -474,17 +474,9 @@ final class PanamaKernels implements KernelProvider {
       acc3 = a3.fma(v33, acc3);
       acc3.intoArray(y, y3 + i);
     }
-    for (int q = 0, yq = yOff; q < 4; q++, yq += ldy) {
-      float w0 = w[wOff + q];
-      float w1 = w[wOff + q + ws];
-      float w2 = w[wOff + q + 2 * ws];
-      float w3 = w[wOff + q + 3 * ws];
-      for (int t = i; t < n; t++) {
-        float acc = Math.fma(w0, x[xOff + t], y[yq + t]);
-        acc = Math.fma(w1, x[x1 + t], acc);
-        acc = Math.fma(w2, x[x2 + t], acc);
-        y[yq + t] = Math.fma(w3, x[x3 + t], acc);
-      }
+    for (int q = 0; q < 4; q++) {
+      // each output's last n - i < L values: axpy4's scalar tail
+      axpy4(w, wOff + q, ws, x, xOff + i, ldx, y, yOff + q * ldy + i, n - i);
     }
   }
 
@@ -539,7 +531,8 @@ final class PanamaKernels implements KernelProvider {
 
   @Override
   public int tallRows() {
-    return WIDE ? TALL : MR; // the 12-row tiles are 512-bit only
+    // the 12-row tiles are 512-bit only, and not in a process that warms up (see fullInto)
+    return WIDE && !KernelWarmup.warmsUp() ? TALL : MR;
   }
 
   @Override
@@ -559,11 +552,7 @@ final class PanamaKernels implements KernelProvider {
       int ldc,
       float[] scratch) {
     if (fullInto(mr, nr, k, b, bOff, ldb, c, cOff, ldc)) {
-      if (mr == TALL) {
-        tile12x32Into(k, a, aOff, aRs, aCs, b, bOff, c, cOff, ldc);
-      } else {
-        tile8x32Into(k, a, aOff, aRs, aCs, b, bOff, c, cOff, ldc);
-      }
+      fullTileInto(mr, k, a, aOff, aRs, aCs, b, bOff, c, cOff, ldc);
     } else {
       KernelProvider.super.tileInto(
           mr, nr, k, a, aOff, aRs, aCs, b, bOff, ldb, c, cOff, ldc, scratch);
@@ -590,11 +579,7 @@ final class PanamaKernels implements KernelProvider {
     // its own epilogue (72 more Vector API calls) outgrew what C2 inlines into one compilation in
     // some runs, and the calls it left out boxed every vector (580 MB per retrieval, measured)
     if (fullInto(mr, nr, k, b, bOff, ldb, scratch, 0, NR)) {
-      if (mr == TALL) {
-        tile12x32Into(k, a, aOff, aRs, aCs, b, bOff, scratch, 0, NR);
-      } else {
-        tile8x32Into(k, a, aOff, aRs, aCs, b, bOff, scratch, 0, NR);
-      }
+      fullTileInto(mr, k, a, aOff, aRs, aCs, b, bOff, scratch, 0, NR);
       for (int r = 0; r < mr; r++) {
         add(scratch, r * NR, c, cOff + r * ldc, NR);
       }
@@ -604,14 +589,37 @@ final class PanamaKernels implements KernelProvider {
     }
   }
 
+  /** The full tile of {@code mr} rows (8 or {@value #TALL}) stored into C. */
+  private static void fullTileInto(
+      int mr,
+      int k,
+      float[] a,
+      int aOff,
+      int aRs,
+      int aCs,
+      float[] b,
+      int bOff,
+      float[] c,
+      int cOff,
+      int ldc) {
+    if (mr == TALL) {
+      tile12x32Into(k, a, aOff, aRs, aCs, b, bOff, c, cOff, ldc);
+    } else {
+      tile8x32Into(k, a, aOff, aRs, aCs, b, bOff, c, cOff, ldc);
+    }
+  }
+
   /**
    * Whether a tile into C is a full one (8 or {@value #TALL} rows, 32 columns) on B packed 32 wide,
-   * every row of C in bounds and apart; any other takes the default path (through the scratch
-   * tile).
+   * every row of C in bounds and apart, in a process that does not warm up; any other takes the
+   * default path (through the scratch tile and {@link #tile}). In a process that warms up ({@link
+   * KernelWarmup#warmsUp}) the warm-up compiles {@link #tile8x32} but not these tiles' own methods,
+   * which would run the Vector API's uncompiled fallback until C2 got to them.
    */
   private static boolean fullInto(
       int mr, int nr, int k, float[] b, int bOff, int ldb, float[] c, int cOff, int ldc) {
     return WIDE
+        && !KernelWarmup.warmsUp()
         && (mr == MR || mr == TALL)
         && nr == NR
         && ldb == NR

@@ -77,16 +77,6 @@ public final class KernelWarmup {
   /** Element-wise division and addition. */
   static final int ELEMENTWISE = 4;
 
-  /**
-   * The modern retrieval's own register tiles (12 and 8 rows stored or added into C), which the
-   * warm-up leaves alone: in a process that warms up, retrieval takes the tiles it warms instead
-   * (the 8-row tile, then a copy or an add: the same bits), for good. Warming these too made a
-   * command-line recall of a modern memory 20% slower and a classical dense train 0.4 s slower (two
-   * more large methods for C2 and more warm-up rounds on two cores, measured); a long-running
-   * program, which does not warm up, gets them compiled from their own calls.
-   */
-  static final int RETRIEVAL = 16;
-
   private static final int ALL = TILES | DOTS | ELEMENTWISE | MASKED;
 
   /**
@@ -106,7 +96,7 @@ public final class KernelWarmup {
   /** Multiply-adds done by the twin on demand (updated without locking: an estimate). */
   private static long twinWork;
 
-  private static boolean started;
+  private static volatile boolean started;
 
   private KernelWarmup() {}
 
@@ -143,6 +133,19 @@ public final class KernelWarmup {
   }
 
   /**
+   * Whether this process warms its kernels up ({@link #start} or {@link #startOnDemand} called):
+   * then the SIMD kernels keep to the methods the warm-up compiles, and the modern retrieval's own
+   * register tiles (12 and 8 rows stored or added into C) give way to the 8-row tile the warm-up
+   * compiles, then a copy or an add (the same bits). Warming those too made a command-line recall
+   * of a modern memory 20% slower and a classical dense train 0.4 s slower (two more large methods
+   * for C2, and longer warm-up rounds on two cores, measured); a long-running program, which does
+   * not warm up, gets them compiled from their own calls.
+   */
+  static boolean warmsUp() {
+    return started || onDemand;
+  }
+
+  /**
    * Whether the SIMD kernels may run their plain-Java twin on this thread: on demand, always; while
    * the warm-up runs, on every thread but the warm-up's own (which is what gets the SIMD code
    * compiled). Which kernels do is {@link #useTwin(int)}.
@@ -154,9 +157,8 @@ public final class KernelWarmup {
 
   /**
    * Whether the family {@code kernels} ({@link #TILES}, {@link #MASKED}, {@link #DOTS}, {@link
-   * #ELEMENTWISE}, {@link #RETRIEVAL}) of SIMD kernels should run their twin on this thread: as
-   * {@link #useTwin()}, until the warm-up has seen that family run compiled; for good if it ended
-   * without.
+   * #ELEMENTWISE}) of SIMD kernels should run their twin on this thread: as {@link #useTwin()},
+   * until the warm-up has seen that family run compiled; for good if it ended without.
    */
   static boolean useTwin(int kernels) {
     Thread w = warming;
@@ -202,7 +204,7 @@ public final class KernelWarmup {
       long busy = start + BUSY_MS * 1_000_000L;
       int[] fast = new int[4];
       long t0;
-      while ((ready & ALL) != ALL && (t0 = System.nanoTime()) - limit < 0) {
+      while (ready != ALL && (t0 = System.nanoTime()) - limit < 0) {
         w.round();
         int beat = trial.round(ready);
         rounds++;
@@ -226,10 +228,9 @@ public final class KernelWarmup {
       // a warm-up never fails its process: the real calls report any real problem
     } finally {
       if (ended && !handBack) {
-        // (before the thread is gone: no gap in which they are not)
-        twinsForGood = (ALL & ~ready) | RETRIEVAL;
+        twinsForGood = ALL & ~ready; // (before the thread is gone: no gap in which they are not)
       } else {
-        ready = ALL | RETRIEVAL;
+        ready = ALL;
       }
       warming = null;
     }

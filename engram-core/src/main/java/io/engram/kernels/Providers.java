@@ -155,71 +155,9 @@ final class Providers {
       now(family).tile(mr, nr, k, a, aOff, aRs, aCs, b, bOff, ldb, out, add);
     }
 
-    @Override
-    public int tallRows() {
-      return KernelWarmup.useTwin(KernelWarmup.RETRIEVAL) ? MR : kernels.tallRows();
-    }
-
-    @Override
-    public void tileInto(
-        int mr,
-        int nr,
-        int k,
-        float[] a,
-        int aOff,
-        int aRs,
-        int aCs,
-        float[] b,
-        int bOff,
-        int ldb,
-        float[] c,
-        int cOff,
-        int ldc,
-        float[] scratch) {
-      if (!fullRetrievalTile(mr, ldb)) {
-        now(KernelWarmup.MASKED)
-            .tileInto(mr, nr, k, a, aOff, aRs, aCs, b, bOff, ldb, c, cOff, ldc, scratch);
-      } else if (!KernelWarmup.useTwin(KernelWarmup.RETRIEVAL)) {
-        kernels.tileInto(mr, nr, k, a, aOff, aRs, aCs, b, bOff, ldb, c, cOff, ldc, scratch);
-      } else {
-        // the definition through this provider's own tiles (the SIMD 8 x 32 tile once its
-        // family is won, its twin before): the same bits
-        KernelProvider.super.tileInto(
-            mr, nr, k, a, aOff, aRs, aCs, b, bOff, ldb, c, cOff, ldc, scratch);
-      }
-    }
-
-    @Override
-    public void tileAddInto(
-        int mr,
-        int nr,
-        int k,
-        float[] a,
-        int aOff,
-        int aRs,
-        int aCs,
-        float[] b,
-        int bOff,
-        int ldb,
-        float[] c,
-        int cOff,
-        int ldc,
-        float[] scratch) {
-      if (!fullRetrievalTile(mr, ldb)) {
-        now(KernelWarmup.MASKED)
-            .tileAddInto(mr, nr, k, a, aOff, aRs, aCs, b, bOff, ldb, c, cOff, ldc, scratch);
-      } else if (!KernelWarmup.useTwin(KernelWarmup.RETRIEVAL)) {
-        kernels.tileAddInto(mr, nr, k, a, aOff, aRs, aCs, b, bOff, ldb, c, cOff, ldc, scratch);
-      } else {
-        KernelProvider.super.tileAddInto(
-            mr, nr, k, a, aOff, aRs, aCs, b, bOff, ldb, c, cOff, ldc, scratch);
-      }
-    }
-
-    /** A full retrieval tile: 8 or 12 rows on B 32 wide (the SIMD kernels' own methods). */
-    private static boolean fullRetrievalTile(int mr, int ldb) {
-      return (mr == MR || mr == TALL) && ldb == NR;
-    }
+    // tileInto and tileAddInto: the interface's definitions, through tile and add above (only a
+    // process that warms up calls these kernels, and there the SIMD kernels would take the same
+    // path: see KernelWarmup.warmsUp)
 
     // the retrieval and Storkey kernels below give the same bits in every provider
 

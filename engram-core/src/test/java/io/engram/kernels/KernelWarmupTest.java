@@ -28,11 +28,7 @@ class KernelWarmupTest {
     assertFalse(KernelWarmup.useTwin());
     for (int family :
         new int[] {
-          KernelWarmup.TILES,
-          KernelWarmup.MASKED,
-          KernelWarmup.DOTS,
-          KernelWarmup.ELEMENTWISE,
-          KernelWarmup.RETRIEVAL
+          KernelWarmup.TILES, KernelWarmup.MASKED, KernelWarmup.DOTS, KernelWarmup.ELEMENTWISE
         }) {
       assertFalse(KernelWarmup.useTwin(family), "family " + family);
     }
