@@ -33,21 +33,9 @@ public final class ModernBeforeAfter {
     int n = ModernBench.N;
     int p = ModernBench.P;
     int b = ModernBench.B;
-    SplittableRandom rnd = new SplittableRandom(1);
-    float[] x = new float[p * n];
-    for (int i = 0; i < x.length; i++) {
-      x[i] = rnd.nextBoolean() ? 1f : -1f;
-    }
-    float[][] cues = new float[b][];
-    for (int q = 0; q < b; q++) {
-      int k = (int) ((long) q * p / b);
-      cues[q] = Arrays.copyOfRange(x, k * n, (k + 1) * n);
-      for (int i = 0; i < n; i++) {
-        if (rnd.nextDouble() < 0.2) {
-          cues[q][i] = -cues[q][i];
-        }
-      }
-    }
+    SplittableRandom rnd = new SplittableRandom(1); // ModernBench's first workload
+    float[] x = ModernBench.storedPatterns(rnd);
+    float[][] cues = ModernBench.cuesOf(x, rnd);
     Build[] builds = {new Build(args[1], x, n, p), new Build(args[2], x, n, p)};
     x = null;
     String bits0 = builds[0].bits(cues);
@@ -118,8 +106,8 @@ public final class ModernBeforeAfter {
 
     /** The states' bits and the energies of the first 64 queries, as text. */
     String bits(float[][] cues) throws Exception {
-      Object energy = options.getClass().getMethod("withReportEnergy", boolean.class);
-      Object withEnergy = ((Method) energy).invoke(options, true);
+      Object withEnergy =
+          options.getClass().getMethod("withReportEnergy", boolean.class).invoke(options, true);
       StringBuilder sb = new StringBuilder();
       Object res = retrieveAll.invoke(memory, Arrays.copyOf(cues, 64), withEnergy);
       for (Object r : (Iterable<?>) res) {

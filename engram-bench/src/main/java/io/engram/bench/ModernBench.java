@@ -86,22 +86,11 @@ public final class ModernBench {
     // 1. B = 1024 queries, P = 100,000 patterns, N = 256, one step
     SplittableRandom rnd = new SplittableRandom(1);
     ModernHopfieldMemory memory = ModernHopfieldMemory.softmax(N); // β = 1/16
-    float[][] cues = new float[B][];
+    float[][] cues;
     {
-      float[] x = new float[P * N];
-      for (int i = 0; i < x.length; i++) {
-        x[i] = rnd.nextBoolean() ? 1f : -1f;
-      }
+      float[] x = storedPatterns(rnd);
       memory.storeRows(x, P);
-      for (int q = 0; q < B; q++) {
-        int k = (int) ((long) q * P / B);
-        cues[q] = java.util.Arrays.copyOfRange(x, k * N, (k + 1) * N);
-        for (int i = 0; i < N; i++) {
-          if (rnd.nextDouble() < 0.2) {
-            cues[q][i] = -cues[q][i];
-          }
-        }
-      }
+      cues = cuesOf(x, rnd);
     }
     System.gc();
     RecallOptions one = memory.defaultRecallOptions().withReportEnergy(false);
@@ -250,6 +239,32 @@ public final class ModernBench {
               + " compilation); its time above is not the kernels'");
     }
     say("- load after: `" + Baselines.loadavg() + "`");
+  }
+
+  /** The first workload's P x N stored patterns, ±1 (row-major). */
+  static float[] storedPatterns(SplittableRandom rnd) {
+    float[] x = new float[P * N];
+    for (int i = 0; i < x.length; i++) {
+      x[i] = rnd.nextBoolean() ? 1f : -1f;
+    }
+    return x;
+  }
+
+  /**
+   * The first workload's B cues: evenly spaced stored patterns with 20% of their values flipped.
+   */
+  static float[][] cuesOf(float[] x, SplittableRandom rnd) {
+    float[][] cues = new float[B][];
+    for (int q = 0; q < B; q++) {
+      int k = (int) ((long) q * P / B);
+      cues[q] = java.util.Arrays.copyOfRange(x, k * N, (k + 1) * N);
+      for (int i = 0; i < N; i++) {
+        if (rnd.nextDouble() < 0.2) {
+          cues[q][i] = -cues[q][i];
+        }
+      }
+    }
+    return cues;
   }
 
   private static void row(
