@@ -243,16 +243,12 @@ public final class ModernHopfieldMemory implements Memory {
       }
     }
     checkRoom(patterns.length);
-    double max = maxNormSq;
+    // one copy of each pattern, straight past the stored rows; the copies are what is checked
+    float[] dst = roomFor(patterns.length);
     for (int k = 0; k < patterns.length; k++) {
-      max = Math.max(max, checkPattern(patterns[k], 0, k));
+      System.arraycopy(patterns[k], 0, dst, (p + k) * n, n);
     }
-    // straight into the grown array: one copy of each pattern
-    float[] grown = Arrays.copyOf(x, (p + patterns.length) * n);
-    for (int k = 0; k < patterns.length; k++) {
-      System.arraycopy(patterns[k], 0, grown, (p + k) * n, n);
-    }
-    return append(grown, patterns.length, max);
+    return append(dst, patterns.length);
   }
 
   /**
@@ -266,13 +262,9 @@ public final class ModernHopfieldMemory implements Memory {
           rows.length + " values are not " + count + " patterns of length " + n);
     }
     checkRoom(count);
-    double max = maxNormSq;
-    for (int k = 0; k < count; k++) {
-      max = Math.max(max, checkPattern(rows, k * n, k));
-    }
-    float[] grown = Arrays.copyOf(x, (p + count) * n);
-    System.arraycopy(rows, 0, grown, p * n, count * n);
-    return append(grown, count, max);
+    float[] dst = roomFor(count);
+    System.arraycopy(rows, 0, dst, p * n, count * n);
+    return append(dst, count);
   }
 
   /** P N stays within {@link #MAX_FLOATS} with {@code count} more patterns. */
@@ -316,10 +308,35 @@ public final class ModernHopfieldMemory implements Memory {
     return sq;
   }
 
-  /** Makes {@code grown} (the stored patterns and {@code count} new ones) X. */
-  private int append(float[] grown, int count, double max) {
+  /**
+   * An array for X with room for {@code count} more patterns after the P stored ones: X itself
+   * while it has the room, else a copy of the stored rows in one half as long again as X (or just
+   * long enough; at most {@link #MAX_FLOATS}). So patterns stored one call at a time cost amortised
+   * O(N) each instead of a copy of all of X each (quadratic: 20,000 single stores of N = 256 took
+   * 13-16 s). Rows written past P in X are never read by a retrieval running meanwhile: it reads
+   * the P rows it started with.
+   */
+  private float[] roomFor(int count) {
+    long need = (long) (p + count) * n;
+    if (need <= x.length) {
+      return x;
+    }
+    long rows = x.length / n;
+    long grownRows = Math.max(p + count, Math.min(MAX_FLOATS / n, rows + (rows >> 1)));
+    return Arrays.copyOf(x, (int) (grownRows * n));
+  }
+
+  /**
+   * Checks the {@code count} new patterns at rows P.. of {@code dst} (from {@link #roomFor}) and
+   * makes them stored; when one is invalid, throws with P and X as they were.
+   */
+  private int append(float[] dst, int count) {
+    double max = maxNormSq;
+    for (int k = 0; k < count; k++) {
+      max = Math.max(max, checkPattern(dst, (p + k) * n, k));
+    }
     int first = p;
-    this.x = grown;
+    this.x = dst;
     this.p += count;
     this.maxNormSq = max;
     return first;
@@ -362,7 +379,12 @@ public final class ModernHopfieldMemory implements Memory {
 
   /** A copy of X, row-major P x N. */
   public float[] toArray() {
-    return x.clone();
+    return Arrays.copyOf(x, p * n);
+  }
+
+  /** The patterns X has room for now without growing (for tests). */
+  int capacity() {
+    return x.length / n;
   }
 
   /** One step by default ({@link RecallOptions#defaults()} with at most 1 iteration, top-1). */

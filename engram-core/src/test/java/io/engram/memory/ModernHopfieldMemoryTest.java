@@ -253,6 +253,92 @@ class ModernHopfieldMemoryTest {
   }
 
   @Test
+  void patternsStoredOneAtATimeGrowXByHalvesNotByOnes() {
+    // each store used to copy all of X: quadratic, 13-16 s for 20,000 single stores of N = 256
+    Random rnd = new Random(9);
+    int n = 8;
+    int total = 3000;
+    float[][] x = random(rnd, total, n, 2f);
+    ModernHopfieldMemory m = ModernHopfieldMemory.softmax(n, 4f);
+    int grows = 0;
+    int cap = m.capacity();
+    double maxSq = 0;
+    for (int k = 0; k < total; k++) {
+      assertEquals(k, k % 2 == 0 ? m.store(new float[][] {x[k]}) : m.storeRows(x[k], 1));
+      grows += m.capacity() != cap ? 1 : 0;
+      cap = m.capacity();
+      assertTrue(cap >= m.size() && cap <= Math.max(2, 3 * m.size() / 2 + 1), "capacity " + cap);
+      double sq = 0;
+      for (float v : x[k]) {
+        sq += (double) v * v;
+      }
+      maxSq = Math.max(maxSq, sq);
+    }
+    assertTrue(grows <= 25, grows + " times X grew for " + total + " single stores");
+    assertEquals(total, m.size());
+    assertEquals(Math.sqrt(maxSq), m.maxNorm(), 1e-9 * Math.sqrt(maxSq));
+    float[] flat = m.toArray();
+    assertEquals(total * n, flat.length, "toArray holds the stored patterns only");
+    for (int k = 0; k < total; k++) {
+      assertArrayEquals(x[k], java.util.Arrays.copyOfRange(flat, k * n, (k + 1) * n));
+    }
+    // the same bits as one call with all of them
+    ModernHopfieldMemory once = ModernHopfieldMemory.softmax(n, 4f);
+    once.store(x);
+    float[] cue = x[1234].clone();
+    cue[0] = -cue[0];
+    assertArrayEquals(once.retrieve(cue).state(), m.retrieve(cue).state());
+  }
+
+  @Test
+  void storesIntoTheRoomOfXChangeNothingThatIsStoredOrRunning() {
+    Random rnd = new Random(10);
+    int n = 16;
+    float[][] x = random(rnd, 40, n, 1f);
+    ModernHopfieldMemory m = ModernHopfieldMemory.softmax(n, 3f);
+    for (int k = 0; k < 30; k++) {
+      m.store(new float[][] {x[k]});
+    }
+    assertTrue(m.capacity() > m.size(), "X has room after single stores");
+    // a step taken now keeps the 30 patterns while later ones are written into the room past them
+    RetrievalStepHolder held = new RetrievalStepHolder(m.retrievalStep(null));
+    float[] before = m.toArray();
+    // a failed store into the room: nothing changes
+    float[] bad = x[30].clone();
+    bad[5] = Float.NaN;
+    assertThrows(IllegalArgumentException.class, () -> m.store(new float[][] {x[30], bad}));
+    assertThrows(IllegalArgumentException.class, () -> m.storeRows(bad, 1));
+    assertEquals(30, m.size());
+    assertArrayEquals(before, m.toArray());
+    for (int k = 30; k < 40; k++) {
+      m.store(new float[][] {x[k]});
+    }
+    assertEquals(40, m.size());
+    ModernHopfieldMemory first30 = ModernHopfieldMemory.softmax(n, 3f);
+    first30.store(java.util.Arrays.copyOf(x, 30));
+    float[][] cues = {x[3].clone(), x[35].clone(), x[29].clone()};
+    List<RecallResult> old = held.run(cues);
+    List<RecallResult> ref = first30.retrieveAll(cues, first30.defaultRecallOptions());
+    for (int q = 0; q < cues.length; q++) {
+      assertArrayEquals(ref.get(q).state(), old.get(q).state());
+      assertTrue(old.get(q).matches().get(0).index() < 30);
+    }
+    // removal after stores into the room
+    assertArrayEquals(x[35], m.remove(35));
+    assertEquals(39, m.size());
+    assertArrayEquals(x[36], m.pattern(35));
+    assertArrayEquals(x[39], m.pattern(38));
+  }
+
+  /** A retrieval step taken at one time and run later with the memory's default options. */
+  private record RetrievalStepHolder(io.engram.network.RetrievalStep step) {
+    List<RecallResult> run(float[][] cues) {
+      return io.engram.network.RecallEngine.run(
+          step, cues, RecallOptions.defaults().withMaxIterations(1));
+    }
+  }
+
+  @Test
   void maxNormFollowsStoreAndRemove() {
     ModernHopfieldMemory m = ModernHopfieldMemory.softmax(2, 1f);
     m.store(new float[][] {{3, 4}, {1, 0}});
