@@ -74,6 +74,9 @@ public final class ModernHopfieldMemory implements Memory {
   /** The most floats X may hold (a Java array). */
   static final long MAX_FLOATS = Integer.MAX_VALUE - 8L;
 
+  /** The most room X keeps for patterns not stored yet: 2^24 floats (64 MiB). */
+  static final long MAX_SLACK_FLOATS = 1L << 24;
+
   private final int n;
   private Separation separation;
   private float beta;
@@ -310,20 +313,26 @@ public final class ModernHopfieldMemory implements Memory {
 
   /**
    * An array for X with room for {@code count} more patterns after the P stored ones: X itself
-   * while it has the room, else a copy of the stored rows in one half as long again as X (or just
-   * long enough; at most {@link #MAX_FLOATS}). So patterns stored one call at a time cost amortised
-   * O(N) each instead of a copy of all of X each (quadratic: 20,000 single stores of N = 256 took
-   * 13-16 s). Rows written past P in X are never read by a retrieval running meanwhile: it reads
-   * the P rows it started with.
+   * while it has the room, else a copy of the stored rows in one half as long again as X, but at
+   * most {@link #MAX_SLACK_FLOATS} longer (or just long enough; at most {@link #MAX_FLOATS}). So
+   * patterns stored one call at a time cost amortised O(N) each instead of a copy of all of X each
+   * (quadratic: 20,000 single stores of N = 256 took 13-16 s), and a large memory loaded from a
+   * file and then given a few more patterns needs at most 64 MiB more than before. Rows written
+   * past P in X are never read by a retrieval running meanwhile: it reads the P rows it started
+   * with.
    */
   private float[] roomFor(int count) {
     long need = (long) (p + count) * n;
     if (need <= x.length) {
       return x;
     }
-    long rows = x.length / n;
-    long grownRows = Math.max(p + count, Math.min(MAX_FLOATS / n, rows + (rows >> 1)));
-    return Arrays.copyOf(x, (int) (grownRows * n));
+    return Arrays.copyOf(x, (int) (grownRows(x.length / n, p + count, n) * n));
+  }
+
+  /** The patterns X grown from room for {@code rows} holds, for {@code need} (more) patterns. */
+  static long grownRows(long rows, long need, int n) {
+    long slack = Math.min(rows >> 1, Math.max(1, MAX_SLACK_FLOATS / n));
+    return Math.max(need, Math.min(MAX_FLOATS / n, rows + slack));
   }
 
   /**

@@ -291,6 +291,18 @@ class ModernHopfieldMemoryTest {
   }
 
   @Test
+  void xGrowsByHalfItselfButAtMost64MiBAndNeverPastAJavaArray() {
+    assertEquals(5, ModernHopfieldMemory.grownRows(0, 5, 8));
+    assertEquals(15, ModernHopfieldMemory.grownRows(10, 11, 8));
+    assertEquals(110, ModernHopfieldMemory.grownRows(10, 110, 8)); // more than half at once
+    // rows of 2^20 floats: at most 16 rows (64 MiB) of room
+    assertEquals(1016, ModernHopfieldMemory.grownRows(1000, 1001, 1 << 20));
+    // never past MAX_FLOATS
+    long most = ModernHopfieldMemory.MAX_FLOATS / (1 << 20);
+    assertEquals(most, ModernHopfieldMemory.grownRows(most - 3, most - 2, 1 << 20));
+  }
+
+  @Test
   void storesIntoTheRoomOfXChangeNothingThatIsStoredOrRunning() {
     Random rnd = new Random(10);
     int n = 16;
