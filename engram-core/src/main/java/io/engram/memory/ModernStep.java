@@ -330,26 +330,11 @@ public final class ModernStep implements RetrievalStep {
   }
 
   /**
-   * {@code Σ v_i²} over {@code v[off..off+len)} in float64, four partial sums in a fixed order
-   * (infinite or NaN when a value is).
+   * {@code Σ v_i²} over {@code v[off..off+len)} in float64, in the kernels' fixed order (infinite
+   * or NaN when a value is): {@link Kernels#squaredNorm}.
    */
   static double squaredNorm(float[] v, int off, int len) {
-    double s0 = 0;
-    double s1 = 0;
-    double s2 = 0;
-    double s3 = 0;
-    int i = off;
-    int end = off + len;
-    for (; i + 4 <= end; i += 4) {
-      s0 += (double) v[i] * v[i];
-      s1 += (double) v[i + 1] * v[i + 1];
-      s2 += (double) v[i + 2] * v[i + 2];
-      s3 += (double) v[i + 3] * v[i + 3];
-    }
-    for (; i < end; i++) {
-      s0 += (double) v[i] * v[i];
-    }
-    return (s0 + s1) + (s2 + s3);
+    return Kernels.squaredNorm(v, off, len);
   }
 
   /**
