@@ -201,10 +201,11 @@ public final class ModernBench {
           String.format(
               Locale.ROOT,
               "- workload 1 alternated, %d rounds of one Engram call and one numpy call in turn (the"
-                  + " order swapped every round): numpy / Engram per round **median %.2fx**"
+                  + " order swapped every round, each call after a pause of %d ms): numpy / Engram per round **median %.2fx**"
                   + " (quartiles %.2fx-%.2fx, all %.2fx-%.2fx); fastest calls: Engram %.4f s (%.0f%%"
                   + " of peak), numpy %.4f s",
               rounds,
+              PAUSE_MILLIS,
               ratio[rounds / 2],
               ratio[rounds / 4],
               ratio[(3 * rounds) / 4],
@@ -330,9 +331,18 @@ public final class ModernBench {
   }
 
   /**
+   * A pause before each alternated call, so that it starts with the other side idle: after a numpy
+   * call returns, OpenBLAS keeps a worker thread spinning for its next call, 0.12-0.13 s of a full
+   * CPU (measured from {@code /proc} after each {@code --serve} call), which an Engram call started
+   * at once shares with its own two threads on this 2-CPU machine. Engram's worker threads park
+   * when a call ends.
+   */
+  static final long PAUSE_MILLIS = 300;
+
+  /**
    * {Engram seconds, numpy seconds} per round: numpy's side kept running ({@code modern_baseline.py
    * --serve}, warmed up there), each round one call of each, Engram first in even rounds and numpy
-   * first in odd ones.
+   * first in odd ones, each after {@link #PAUSE_MILLIS}.
    */
   private static double[][] alternated(String python, int rounds, Runnable engram)
       throws java.io.IOException, InterruptedException {
@@ -358,6 +368,7 @@ public final class ModernBench {
       }
       for (int r = 0; r < rounds; r++) {
         for (int side = 0; side < 2; side++) {
+          Thread.sleep(PAUSE_MILLIS);
           if ((side == 0) == (r % 2 == 0)) {
             long t0 = System.nanoTime();
             engram.run();
