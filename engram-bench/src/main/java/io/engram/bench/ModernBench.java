@@ -196,6 +196,10 @@ public final class ModernBench {
         numpyMin = Math.min(numpyMin, paired[1][r]);
       }
       java.util.Arrays.sort(ratio);
+      double[] engramSorted = paired[0].clone();
+      double[] numpySorted = paired[1].clone();
+      java.util.Arrays.sort(engramSorted);
+      java.util.Arrays.sort(numpySorted);
       say("");
       say(
           String.format(
@@ -203,7 +207,8 @@ public final class ModernBench {
               "- workload 1 alternated, %d rounds of one Engram call and one numpy call in turn (the"
                   + " order swapped every round, each call after a pause of %d ms): numpy / Engram per round **median %.2fx**"
                   + " (quartiles %.2fx-%.2fx, all %.2fx-%.2fx); fastest calls: Engram %.4f s (%.0f%%"
-                  + " of peak), numpy %.4f s",
+                  + " of peak), numpy %.4f s; median calls: Engram %.4f s, numpy %.4f s (numpy"
+                  + " quartiles %.4f-%.4f s)",
               rounds,
               PAUSE_MILLIS,
               ratio[rounds / 2],
@@ -213,7 +218,11 @@ public final class ModernBench {
               ratio[rounds - 1],
               engramMin,
               100 * flops / engramMin / 1e9 / peak,
-              numpyMin));
+              numpyMin,
+              engramSorted[rounds / 2],
+              numpySorted[rounds / 2],
+              numpySorted[rounds / 4],
+              numpySorted[(3 * rounds) / 4]));
     }
     say("");
     double xBytes = 4.0 * P * N;
