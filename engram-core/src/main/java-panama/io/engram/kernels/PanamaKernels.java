@@ -239,10 +239,15 @@ final class PanamaKernels implements KernelProvider {
     }
   }
 
-  /** Eight floats at a time, widened to the eight float64 lanes of {@link #SQ}. */
-  private static final VectorSpecies<Float> HALF = FloatVector.SPECIES_256;
-
-  private static final VectorSpecies<Double> SQ = DoubleVector.SPECIES_512;
+  /**
+   * The species of {@link #squaredNorm}: eight floats at a time, widened to eight float64 lanes. A
+   * class of its own, so that a command that never takes this path does not load the float64 vector
+   * classes.
+   */
+  private static final class Sq {
+    static final VectorSpecies<Float> HALF = FloatVector.SPECIES_256;
+    static final VectorSpecies<Double> LANES = DoubleVector.SPECIES_512;
+  }
 
   @Override
   public double squaredNorm(float[] v, int off, int n) {
@@ -252,16 +257,18 @@ final class PanamaKernels implements KernelProvider {
     if (!WIDE || KernelWarmup.warmsUp()) {
       return KernelProvider.super.squaredNorm(v, off, n);
     }
-    DoubleVector p0 = DoubleVector.zero(SQ);
+    DoubleVector p0 = DoubleVector.zero(Sq.LANES);
     DoubleVector p1 = p0;
     int i = 0;
     for (; i + 16 <= n; i += 16) {
       DoubleVector x0 =
           (DoubleVector)
-              FloatVector.fromArray(HALF, v, off + i).convertShape(VectorOperators.F2D, SQ, 0);
+              FloatVector.fromArray(Sq.HALF, v, off + i)
+                  .convertShape(VectorOperators.F2D, Sq.LANES, 0);
       DoubleVector x1 =
           (DoubleVector)
-              FloatVector.fromArray(HALF, v, off + i + 8).convertShape(VectorOperators.F2D, SQ, 0);
+              FloatVector.fromArray(Sq.HALF, v, off + i + 8)
+                  .convertShape(VectorOperators.F2D, Sq.LANES, 0);
       p0 = x0.fma(x0, p0);
       p1 = x1.fma(x1, p1);
     }
