@@ -420,6 +420,50 @@ final class PanamaKernels implements KernelProvider {
       int yOff,
       int ldy,
       int n) {
+    rowsEach(m, rows, w, wOff, wStride, x, xOff, ldx, y, yOff, ldy, n, false);
+  }
+
+  @Override
+  public void axpyRowsEachInto(
+      int m,
+      int rows,
+      float[] w,
+      int wOff,
+      int wStride,
+      float[] x,
+      int xOff,
+      int ldx,
+      float[] y,
+      int yOff,
+      int ldy,
+      int n) {
+    if (rows < 4 || m < 4) {
+      KernelProvider.super.axpyRowsEachInto(
+          m, rows, w, wOff, wStride, x, xOff, ldx, y, yOff, ldy, n);
+      return;
+    }
+    rowsEach(m, rows, w, wOff, wStride, x, xOff, ldx, y, yOff, ldy, n, true);
+  }
+
+  /**
+   * {@link #axpyRowsEach}, or with {@code fresh} {@link #axpyRowsEachInto}: the first four-row pass
+   * of every four outputs starts from zero in the registers instead of reading y (the same bits as
+   * y zeroed first: {@code fma(w, x, +0)}).
+   */
+  private void rowsEach(
+      int m,
+      int rows,
+      float[] w,
+      int wOff,
+      int wStride,
+      float[] x,
+      int xOff,
+      int ldx,
+      float[] y,
+      int yOff,
+      int ldy,
+      int n,
+      boolean fresh) {
     // four outputs at a time over four rows at a time, each output's rows in axpyRows' order (its
     // four-row passes, then what is left of its rows as axpyRows takes them)
     int j = 0;
@@ -427,7 +471,17 @@ final class PanamaKernels implements KernelProvider {
       int r = 0;
       for (; r + 4 <= rows; r += 4) {
         axpy4x4(
-            w, wOff + j + r * wStride, wStride, x, xOff + r * ldx, ldx, y, yOff + j * ldy, ldy, n);
+            w,
+            wOff + j + r * wStride,
+            wStride,
+            x,
+            xOff + r * ldx,
+            ldx,
+            y,
+            yOff + j * ldy,
+            ldy,
+            n,
+            fresh && r == 0);
       }
       if (r < rows) {
         for (int jj = j; jj < j + 4; jj++) {
@@ -446,6 +500,9 @@ final class PanamaKernels implements KernelProvider {
       }
     }
     for (; j < m; j++) {
+      if (fresh) {
+        java.util.Arrays.fill(y, yOff + j * ldy, yOff + j * ldy + n, 0f);
+      }
       axpyRows(rows, w, wOff + j, wStride, x, xOff, ldx, y, yOff + j * ldy, n);
     }
   }
@@ -465,7 +522,8 @@ final class PanamaKernels implements KernelProvider {
       float[] y,
       int yOff,
       int ldy,
-      int n) {
+      int n,
+      boolean fresh) {
     FloatVector v00 = FloatVector.broadcast(S, w[wOff + 0 + 0 * ws]);
     FloatVector v01 = FloatVector.broadcast(S, w[wOff + 0 + 1 * ws]);
     FloatVector v02 = FloatVector.broadcast(S, w[wOff + 0 + 2 * ws]);
@@ -488,31 +546,32 @@ final class PanamaKernels implements KernelProvider {
     int y1 = yOff + ldy;
     int y2 = y1 + ldy;
     int y3 = y2 + ldy;
+    FloatVector zero = FloatVector.zero(S);
     int i = 0;
     for (; i <= n - L; i += L) {
       FloatVector a0 = FloatVector.fromArray(S, x, xOff + i);
       FloatVector a1 = FloatVector.fromArray(S, x, x1 + i);
       FloatVector a2 = FloatVector.fromArray(S, x, x2 + i);
       FloatVector a3 = FloatVector.fromArray(S, x, x3 + i);
-      FloatVector acc0 = FloatVector.fromArray(S, y, yOff + i);
+      FloatVector acc0 = fresh ? zero : FloatVector.fromArray(S, y, yOff + i);
       acc0 = a0.fma(v00, acc0);
       acc0 = a1.fma(v01, acc0);
       acc0 = a2.fma(v02, acc0);
       acc0 = a3.fma(v03, acc0);
       acc0.intoArray(y, yOff + i);
-      FloatVector acc1 = FloatVector.fromArray(S, y, y1 + i);
+      FloatVector acc1 = fresh ? zero : FloatVector.fromArray(S, y, y1 + i);
       acc1 = a0.fma(v10, acc1);
       acc1 = a1.fma(v11, acc1);
       acc1 = a2.fma(v12, acc1);
       acc1 = a3.fma(v13, acc1);
       acc1.intoArray(y, y1 + i);
-      FloatVector acc2 = FloatVector.fromArray(S, y, y2 + i);
+      FloatVector acc2 = fresh ? zero : FloatVector.fromArray(S, y, y2 + i);
       acc2 = a0.fma(v20, acc2);
       acc2 = a1.fma(v21, acc2);
       acc2 = a2.fma(v22, acc2);
       acc2 = a3.fma(v23, acc2);
       acc2.intoArray(y, y2 + i);
-      FloatVector acc3 = FloatVector.fromArray(S, y, y3 + i);
+      FloatVector acc3 = fresh ? zero : FloatVector.fromArray(S, y, y3 + i);
       acc3 = a0.fma(v30, acc3);
       acc3 = a1.fma(v31, acc3);
       acc3 = a2.fma(v32, acc3);
@@ -521,6 +580,9 @@ final class PanamaKernels implements KernelProvider {
     }
     for (int q = 0; q < 4; q++) {
       // each output's last n - i < L values: axpy4's scalar tail
+      if (fresh) {
+        java.util.Arrays.fill(y, yOff + q * ldy + i, yOff + q * ldy + n, 0f);
+      }
       axpy4(w, wOff + q, ws, x, xOff + i, ldx, y, yOff + q * ldy + i, n - i);
     }
   }

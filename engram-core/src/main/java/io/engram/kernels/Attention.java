@@ -428,9 +428,9 @@ final class Attention {
       }
       if (c.out != null) {
         if (pb < MR) {
-          accumulateByRows(c, sc, g, gr.ld, b0, pb, part.o, part.oOff);
+          accumulateByRows(c, sc, g, gr.ld, b0, pb, part.o, part.oOff, part.firstOutput());
         } else {
-          accumulate(c, sc, g, gr.ld, b0, pb, gr.panel, gr.tile, part.o, part.oOff);
+          accumulate(c, sc, g, gr.ld, b0, pb, gr.panel, gr.tile, part.zeroedOutput(), part.oOff);
         }
       } else if (c.outD != null) {
         SeparationWeights.accumulate(c.x, c.n, gr.wd, g, b0, pb, part.od);
@@ -466,12 +466,17 @@ final class Attention {
   /**
    * {@code o_q += Σ_r w[r][q] X[b0 + r]} for blocks of fewer than 8 patterns: per query, the rows
    * added in order with o read and written once per four rows, and (SIMD kernels) each row read
-   * once per four queries.
+   * once per four queries; {@code first}: o starts at zero, whatever it holds (the bits of zeroing
+   * it first).
    */
   private static void accumulateByRows(
-      Call c, float[] sc, int g, int ld, int b0, int pb, float[] o, int oOff) {
+      Call c, float[] sc, int g, int ld, int b0, int pb, float[] o, int oOff, boolean first) {
     int n = c.n;
-    c.kp.axpyRowsEach(g, pb, sc, 0, ld, c.x, b0 * n, n, o, oOff, n, n);
+    if (first) {
+      c.kp.axpyRowsEachInto(g, pb, sc, 0, ld, c.x, b0 * n, n, o, oOff, n, n);
+    } else {
+      c.kp.axpyRowsEach(g, pb, sc, 0, ld, c.x, b0 * n, n, o, oOff, n, n);
+    }
   }
 
   /**

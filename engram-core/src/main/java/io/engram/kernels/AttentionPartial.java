@@ -21,8 +21,14 @@ final class AttentionPartial {
   final TopK top; // null when k = 0
 
   /**
+   * Whether {@code o} holds this result's output yet: until the first block is added, its rows hold
+   * anything (the first block stores into them, or zeroes them first: {@link #zeroedOutput}).
+   */
+  private boolean written;
+
+  /**
    * An empty partial result; with {@code outRow >= 0} its output is the call's own output rows from
-   * {@code outRow} (zeroed here), else an array of its own.
+   * {@code outRow} (not read before the first block writes them), else an array of its own.
    */
   AttentionPartial(Attention.Call c, int g, int outRow) {
     this.g = g;
@@ -30,7 +36,6 @@ final class AttentionPartial {
     if (c.out() != null && outRow >= 0) {
       this.o = c.out();
       this.oOff = outRow * c.n();
-      Arrays.fill(o, oOff, oOff + g * c.n(), 0f);
     } else {
       this.o = c.out() != null ? new float[g * c.n()] : null;
       this.oOff = 0;
@@ -43,11 +48,27 @@ final class AttentionPartial {
     Arrays.fill(max, Float.NEGATIVE_INFINITY);
   }
 
-  /** Back to the empty result, for the next chunk. */
-  AttentionPartial reset() {
-    if (o != null) {
+  /**
+   * Whether the next block is the first to reach the output (which it then stores rather than adds
+   * to); after this call the output counts as written.
+   */
+  boolean firstOutput() {
+    boolean first = !written;
+    written = true;
+    return first;
+  }
+
+  /** The output rows, zeroed when no block has reached them yet (to be added to). */
+  float[] zeroedOutput() {
+    if (firstOutput()) {
       Arrays.fill(o, oOff, oOff + g * n, 0f);
     }
+    return o;
+  }
+
+  /** Back to the empty result, for the next chunk. */
+  AttentionPartial reset() {
+    written = false;
     if (od != null) {
       Arrays.fill(od, 0);
     }

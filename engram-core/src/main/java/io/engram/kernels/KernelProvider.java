@@ -86,6 +86,31 @@ interface KernelProvider {
   }
 
   /**
+   * {@link #axpyRowsEach} into outputs that start at +0 whatever they hold: the bits of zeroing
+   * each output row ({@code y[yOff + j*ldy ..][0..n)}, nothing else) and then {@link
+   * #axpyRowsEach}. The SIMD kernels start the first pass from zero in the registers instead of
+   * zeroing y and reading it back.
+   */
+  default void axpyRowsEachInto(
+      int m,
+      int rows,
+      float[] w,
+      int wOff,
+      int wStride,
+      float[] x,
+      int xOff,
+      int ldx,
+      float[] y,
+      int yOff,
+      int ldy,
+      int n) {
+    for (int j = 0; j < m; j++) {
+      java.util.Arrays.fill(y, yOff + j * ldy, yOff + j * ldy + n, 0f);
+    }
+    axpyRowsEach(m, rows, w, wOff, wStride, x, xOff, ldx, y, yOff, ldy, n);
+  }
+
+  /**
    * {@code Σ_{i<n} v[off+i]²} in float64 (each square exact), in one order that every
    * implementation keeps: each whole block of 16 values added into 16 partial sums (value j of a
    * block into sum j), the sums combined as a tree (sum j plus sum j + 8, then + 4, + 2, + 1), then

@@ -255,6 +255,7 @@ public final class KernelWarmup {
     private final float[] b = Work.filled(64 * 32, 5);
     private final float[] x = Work.filled(1024, 6);
     private final float[] y = Work.filled(1024, 7);
+    private final float[] z = new float[1024];
     private final float[] out = new float[KernelProvider.MR * KernelProvider.NR];
     private final float[] four = new float[4];
     private float sink;
@@ -324,7 +325,8 @@ public final class KernelWarmup {
 
     /**
      * Division by 1, addition of zeros and four rows added with weight zero to one output and to
-     * four (a small memory's output): the values stay as they are.
+     * four (a small memory's output): the values stay as they are; and the same four rows into four
+     * outputs of their own from zero (a small memory's first block).
      */
     private long elementwise(KernelProvider kp) {
       long t0 = System.nanoTime();
@@ -332,6 +334,7 @@ public final class KernelWarmup {
       kp.add(Work.ZEROS, 0, y, 0, Work.ZEROS.length);
       kp.axpyRows(4, Work.ZEROS, 0, 1, x, 0, 256, y, 0, 256);
       kp.axpyRowsEach(4, 4, Work.ZEROS, 0, 4, x, 0, 256, y, 0, 256, 256);
+      kp.axpyRowsEachInto(4, 4, Work.ZEROS, 0, 4, x, 0, 256, z, 0, 256, 256);
       long t = System.nanoTime() - t0;
       sink += y[3];
       return t;

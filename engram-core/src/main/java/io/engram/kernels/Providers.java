@@ -216,6 +216,24 @@ final class Providers {
     }
 
     @Override
+    public void axpyRowsEachInto(
+        int m,
+        int rows,
+        float[] w,
+        int wOff,
+        int wStride,
+        float[] x,
+        int xOff,
+        int ldx,
+        float[] y,
+        int yOff,
+        int ldy,
+        int n) {
+      now(KernelWarmup.ELEMENTWISE)
+          .axpyRowsEachInto(m, rows, w, wOff, wStride, x, xOff, ldx, y, yOff, ldy, n);
+    }
+
+    @Override
     public void storkeyRow(
         float[] w,
         int off,

@@ -194,6 +194,23 @@ class PanamaTwinTest {
                   y[i],
                   kp.name() + " each m=" + m + " rows=" + rows + " n=" + n + " i=" + i);
             }
+            // into outputs that start at zero, whatever they hold: only their n values change
+            float[] into = values(rnd, m * ldy + 2);
+            float[] expectedInto = into.clone();
+            for (int j = 0; j < m; j++) {
+              java.util.Arrays.fill(expectedInto, 2 + j * ldy, 2 + j * ldy + n, 0f);
+              for (int r = 0; r < rows; r++) {
+                ScalarKernels.INSTANCE.axpby(
+                    w[1 + j + (m + 1) * r], x, 1 + r * n, 1f, expectedInto, 2 + j * ldy, n);
+              }
+            }
+            kp.axpyRowsEachInto(m, rows, w, 1, m + 1, x, 1, n, into, 2, ldy, n);
+            for (int i = 0; i < into.length; i++) {
+              assertSameBits(
+                  expectedInto[i],
+                  into[i],
+                  kp.name() + " each into m=" + m + " rows=" + rows + " n=" + n + " i=" + i);
+            }
           }
         }
       }
