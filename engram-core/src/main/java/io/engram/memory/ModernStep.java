@@ -3,6 +3,7 @@ package io.engram.memory;
 import io.engram.kernels.Kernels;
 import io.engram.network.RecallResult;
 import io.engram.network.RetrievalStep;
+import java.util.Arrays;
 
 /**
  * The retrieval step of a modern Hopfield memory: the live states are the queries of one scan over
@@ -145,6 +146,12 @@ public final class ModernStep implements RetrievalStep {
     return ownScan && Kernels.retrievalBalancesBatches(p);
   }
 
+  /** True: a softmax step copies its states out of the scan's buffer into new arrays. */
+  @Override
+  public boolean allocatesStates() {
+    return true;
+  }
+
   @Override
   public boolean energyComesWithStep() {
     return true;
@@ -176,23 +183,31 @@ public final class ModernStep implements RetrievalStep {
     for (int c = 0; c < count; c++) {
       float[] s = cur[c];
       float[] t = next[c];
-      if (separation == Separation.SOFTMAX) {
-        if (out != null) {
-          System.arraycopy(out, c * n, t, 0, n);
+      if (separation == Separation.SOFTMAX && out != null) {
+        if (t == null) {
+          // a new array copied from the scan's buffer, not zeroed first (allocatesStates)
+          t = next[c] = Arrays.copyOfRange(out, c * n, (c + 1) * n);
         } else {
+          System.arraycopy(out, c * n, t, 0, n);
+        }
+      } else {
+        if (t == null) {
+          t = next[c] = new float[n];
+        }
+        if (separation == Separation.SOFTMAX) {
           for (int i = 0, o = c * n; i < n; i++, o++) {
             t[i] = (float) sums[o];
           }
-        }
-      } else {
-        for (int i = 0, o = c * n; i < n; i++, o++) {
-          // the binary update: the sign of the field, a zero field keeps the value (the
-          // polynomial fields are exact integers in float64 for ±1 data below 2^53)
-          double field =
-              poly
-                  ? sums[o] + s[i] * stat[c]
-                  : (double) (out != null ? out[o] : (float) sums[o]) - (double) shrink * s[i];
-          t[i] = field > 0 ? 1f : field < 0 ? -1f : s[i];
+        } else {
+          for (int i = 0, o = c * n; i < n; i++, o++) {
+            // the binary update: the sign of the field, a zero field keeps the value (the
+            // polynomial fields are exact integers in float64 for ±1 data below 2^53)
+            double field =
+                poly
+                    ? sums[o] + s[i] * stat[c]
+                    : (double) (out != null ? out[o] : (float) sums[o]) - (double) shrink * s[i];
+            t[i] = field > 0 ? 1f : field < 0 ? -1f : s[i];
+          }
         }
       }
       changed[c] = !sameBits(s, t);

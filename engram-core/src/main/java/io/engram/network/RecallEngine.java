@@ -178,10 +178,11 @@ public final class RecallEngine {
       int[] settled = new int[nq];
       int sweep = 0;
       final int maxIt = o.maxIterations();
+      final boolean stepAllocates = step.allocatesStates();
       while (nl > 0 && sweep < maxIt) {
         for (int c = 0; c < nl; c++) {
           int q = live[c];
-          if (next[q] == null) {
+          if (next[q] == null && !stepAllocates) {
             next[q] = new float[n];
           }
           curL[c] = cur[q];
@@ -189,6 +190,17 @@ public final class RecallEngine {
           ids[c] = base + idx[q];
         }
         step.step(curL, nextL, nl, ids, sweep, changed, energies, matches, topK);
+        for (int c = 0; c < nl; c++) {
+          float[] made = nextL[c];
+          if (made == null || made.length != n || made == curL[c]) {
+            throw new IllegalStateException(
+                "the retrieval step left next state "
+                    + c
+                    + " without an array of its own of N = "
+                    + n);
+          }
+          next[live[c]] = made;
+        }
         int kept = 0;
         int ns = 0;
         for (int c = 0; c < nl; c++) {

@@ -36,6 +36,18 @@ public interface RetrievalStep {
   }
 
   /**
+   * Whether {@link #step} makes the arrays of the next states itself where it is given none: the
+   * engine then passes {@code null} in {@code next} for a state that has no array yet (its first
+   * step, or the step after one from its cue) instead of a new zeroed array, and the step sets that
+   * entry to a new array of length N of its own, which the engine keeps. A step that computes its
+   * states in a buffer of its own can then copy them out without the zeroing of a new array. False
+   * by default.
+   */
+  default boolean allocatesStates() {
+    return false;
+  }
+
+  /**
    * Whether {@link #step} computes the energy of its input states at little extra cost (from a
    * product it needs anyway); when false the engine asks for energies only where it must.
    */
@@ -45,7 +57,8 @@ public interface RetrievalStep {
    * One step for {@code count} states: {@code next[c] = step(cur[c])}. Must not modify {@code cur}.
    *
    * @param cur the states, each of length N (read only)
-   * @param next where the next states go, each of length N (overwritten; never aliases cur)
+   * @param next where the next states go, each of length N (overwritten; never aliases cur); with
+   *     {@link #allocatesStates()}, an entry may be null, which the step sets to a new array
    * @param count how many states (1 when not {@link #batched()})
    * @param queries the index of each state in its batch, for steps whose randomness depends on it
    *     (a seeded random order); read only
