@@ -866,18 +866,22 @@ final class PanamaKernels implements KernelProvider {
       float[] c,
       int cOff,
       int ldc) {
-    FloatVector c000 = FloatVector.zero(S), c001 = FloatVector.zero(S);
-    FloatVector c010 = FloatVector.zero(S), c011 = FloatVector.zero(S);
-    FloatVector c020 = FloatVector.zero(S), c021 = FloatVector.zero(S);
-    FloatVector c030 = FloatVector.zero(S), c031 = FloatVector.zero(S);
-    FloatVector c040 = FloatVector.zero(S), c041 = FloatVector.zero(S);
-    FloatVector c050 = FloatVector.zero(S), c051 = FloatVector.zero(S);
-    FloatVector c060 = FloatVector.zero(S), c061 = FloatVector.zero(S);
-    FloatVector c070 = FloatVector.zero(S), c071 = FloatVector.zero(S);
-    FloatVector c080 = FloatVector.zero(S), c081 = FloatVector.zero(S);
-    FloatVector c090 = FloatVector.zero(S), c091 = FloatVector.zero(S);
-    FloatVector c100 = FloatVector.zero(S), c101 = FloatVector.zero(S);
-    FloatVector c110 = FloatVector.zero(S), c111 = FloatVector.zero(S);
+    // one zero for every accumulator: each Vector API call site C2 inlines costs nodes, and a
+    // tile near C2's limits can leave calls out and box their vectors (one benchmark run allocated
+    // 620 MB per retrieval call)
+    final FloatVector z = FloatVector.zero(S);
+    FloatVector c000 = z, c001 = z;
+    FloatVector c010 = z, c011 = z;
+    FloatVector c020 = z, c021 = z;
+    FloatVector c030 = z, c031 = z;
+    FloatVector c040 = z, c041 = z;
+    FloatVector c050 = z, c051 = z;
+    FloatVector c060 = z, c061 = z;
+    FloatVector c070 = z, c071 = z;
+    FloatVector c080 = z, c081 = z;
+    FloatVector c090 = z, c091 = z;
+    FloatVector c100 = z, c101 = z;
+    FloatVector c110 = z, c111 = z;
     final int o00 = aOff + 0 * aRs;
     final int o01 = aOff + 1 * aRs;
     final int o02 = aOff + 2 * aRs;
@@ -988,18 +992,22 @@ final class PanamaKernels implements KernelProvider {
       float[] c,
       int cOff,
       int ldc) {
-    FloatVector c000 = FloatVector.zero(S), c001 = FloatVector.zero(S);
-    FloatVector c010 = FloatVector.zero(S), c011 = FloatVector.zero(S);
-    FloatVector c020 = FloatVector.zero(S), c021 = FloatVector.zero(S);
-    FloatVector c030 = FloatVector.zero(S), c031 = FloatVector.zero(S);
-    FloatVector c040 = FloatVector.zero(S), c041 = FloatVector.zero(S);
-    FloatVector c050 = FloatVector.zero(S), c051 = FloatVector.zero(S);
-    FloatVector c060 = FloatVector.zero(S), c061 = FloatVector.zero(S);
-    FloatVector c070 = FloatVector.zero(S), c071 = FloatVector.zero(S);
-    FloatVector c080 = FloatVector.zero(S), c081 = FloatVector.zero(S);
-    FloatVector c090 = FloatVector.zero(S), c091 = FloatVector.zero(S);
-    FloatVector c100 = FloatVector.zero(S), c101 = FloatVector.zero(S);
-    FloatVector c110 = FloatVector.zero(S), c111 = FloatVector.zero(S);
+    // one zero for every accumulator: each Vector API call site C2 inlines costs nodes, and a
+    // tile near C2's limits can leave calls out and box their vectors (one benchmark run allocated
+    // 620 MB per retrieval call)
+    final FloatVector z = FloatVector.zero(S);
+    FloatVector c000 = z, c001 = z;
+    FloatVector c010 = z, c011 = z;
+    FloatVector c020 = z, c021 = z;
+    FloatVector c030 = z, c031 = z;
+    FloatVector c040 = z, c041 = z;
+    FloatVector c050 = z, c051 = z;
+    FloatVector c060 = z, c061 = z;
+    FloatVector c070 = z, c071 = z;
+    FloatVector c080 = z, c081 = z;
+    FloatVector c090 = z, c091 = z;
+    FloatVector c100 = z, c101 = z;
+    FloatVector c110 = z, c111 = z;
     int q = aOff;
     for (int step = 0; step < k; step++) {
       int pb = bOff + step * NR;
@@ -1099,14 +1107,18 @@ final class PanamaKernels implements KernelProvider {
       float[] c,
       int cOff,
       int ldc) {
-    FloatVector c00 = FloatVector.zero(S), c01 = FloatVector.zero(S);
-    FloatVector c10 = FloatVector.zero(S), c11 = FloatVector.zero(S);
-    FloatVector c20 = FloatVector.zero(S), c21 = FloatVector.zero(S);
-    FloatVector c30 = FloatVector.zero(S), c31 = FloatVector.zero(S);
-    FloatVector c40 = FloatVector.zero(S), c41 = FloatVector.zero(S);
-    FloatVector c50 = FloatVector.zero(S), c51 = FloatVector.zero(S);
-    FloatVector c60 = FloatVector.zero(S), c61 = FloatVector.zero(S);
-    FloatVector c70 = FloatVector.zero(S), c71 = FloatVector.zero(S);
+    // one zero for every accumulator: each Vector API call site C2 inlines costs nodes, and a
+    // tile near C2's limits can leave calls out and box their vectors (one benchmark run allocated
+    // 620 MB per retrieval call)
+    final FloatVector z = FloatVector.zero(S);
+    FloatVector c00 = z, c01 = z;
+    FloatVector c10 = z, c11 = z;
+    FloatVector c20 = z, c21 = z;
+    FloatVector c30 = z, c31 = z;
+    FloatVector c40 = z, c41 = z;
+    FloatVector c50 = z, c51 = z;
+    FloatVector c60 = z, c61 = z;
+    FloatVector c70 = z, c71 = z;
     final int o0 = aOff + 0 * aRs;
     final int o1 = aOff + 1 * aRs;
     final int o2 = aOff + 2 * aRs;
