@@ -1,6 +1,5 @@
 package io.engram.kernels;
 
-import jdk.incubator.vector.DoubleVector;
 import jdk.incubator.vector.FloatVector;
 import jdk.incubator.vector.IntVector;
 import jdk.incubator.vector.VectorMask;
@@ -237,50 +236,6 @@ final class PanamaKernels implements KernelProvider {
     for (; i < n; i++) {
       dst[dOff + i] += src[sOff + i];
     }
-  }
-
-  /**
-   * The species of {@link #squaredNorm}: eight floats at a time, widened to eight float64 lanes. A
-   * class of its own, so that a command that never takes this path does not load the float64 vector
-   * classes.
-   */
-  private static final class Sq {
-    static final VectorSpecies<Float> HALF = FloatVector.SPECIES_256;
-    static final VectorSpecies<Double> LANES = DoubleVector.SPECIES_512;
-  }
-
-  @Override
-  public double squaredNorm(float[] v, int off, int n) {
-    // the interface's order with its 16 partial sums in two float64 vectors (a square of a float is
-    // exact in float64, so the fused multiply-add rounds as the sum does); a process that warms up
-    // its kernels keeps the plain-Java loop, which the warm-up needs no time for
-    if (!WIDE || KernelWarmup.warmsUp()) {
-      return KernelProvider.super.squaredNorm(v, off, n);
-    }
-    DoubleVector p0 = DoubleVector.zero(Sq.LANES);
-    DoubleVector p1 = p0;
-    int i = 0;
-    for (; i + 16 <= n; i += 16) {
-      DoubleVector x0 =
-          (DoubleVector)
-              FloatVector.fromArray(Sq.HALF, v, off + i)
-                  .convertShape(VectorOperators.F2D, Sq.LANES, 0);
-      DoubleVector x1 =
-          (DoubleVector)
-              FloatVector.fromArray(Sq.HALF, v, off + i + 8)
-                  .convertShape(VectorOperators.F2D, Sq.LANES, 0);
-      p0 = x0.fma(x0, p0);
-      p1 = x1.fma(x1, p1);
-    }
-    DoubleVector t = p0.add(p1);
-    double s =
-        ((t.lane(0) + t.lane(4)) + (t.lane(2) + t.lane(6)))
-            + ((t.lane(1) + t.lane(5)) + (t.lane(3) + t.lane(7)));
-    for (; i < n; i++) {
-      double x = v[off + i];
-      s += x * x;
-    }
-    return s;
   }
 
   @Override
