@@ -392,18 +392,13 @@ final class PanamaKernels implements KernelProvider {
       int yOff,
       int ldy,
       int n) {
-    if (rows < 4 || m < 4) {
-      KernelProvider.super.axpyRowsEachInto(
-          m, rows, w, wOff, wStride, x, xOff, ldx, y, yOff, ldy, n);
-      return;
-    }
     rowsEach(m, rows, w, wOff, wStride, x, xOff, ldx, y, yOff, ldy, n, true);
   }
 
   /**
    * {@link #axpyRowsEach}, or with {@code fresh} {@link #axpyRowsEachInto}: the first four-row pass
    * of every four outputs starts from zero in the registers instead of reading y (the same bits as
-   * y zeroed first: {@code fma(w, x, +0)}).
+   * y zeroed first: {@code fma(w, x, +0)}); outputs with no such pass are zeroed first.
    */
   private void rowsEach(
       int m,
@@ -437,6 +432,11 @@ final class PanamaKernels implements KernelProvider {
             ldy,
             n,
             fresh && r == 0);
+      }
+      if (fresh && r == 0) {
+        for (int jj = j; jj < j + 4; jj++) {
+          java.util.Arrays.fill(y, yOff + jj * ldy, yOff + jj * ldy + n, 0f);
+        }
       }
       if (r < rows) {
         for (int jj = j; jj < j + 4; jj++) {
@@ -665,7 +665,7 @@ final class PanamaKernels implements KernelProvider {
       int cOff,
       int ldc) {
     if (mr == TALL && aRs == 1) {
-      tile12x32ColsInto(k, a, aOff, aRs, aCs, b, bOff, c, cOff, ldc);
+      tile12x32ColsInto(k, a, aOff, aCs, b, bOff, c, cOff, ldc);
     } else if (mr == TALL) {
       tile12x32Into(k, a, aOff, aRs, aCs, b, bOff, c, cOff, ldc);
     } else {
@@ -937,16 +937,7 @@ final class PanamaKernels implements KernelProvider {
    * checks the first and the last instead of all 12. The same operations in the same order.
    */
   private static void tile12x32ColsInto(
-      int k,
-      float[] a_,
-      int aOff,
-      int aRs,
-      int aCs,
-      float[] b,
-      int bOff,
-      float[] c,
-      int cOff,
-      int ldc) {
+      int k, float[] a_, int aOff, int aCs, float[] b, int bOff, float[] c, int cOff, int ldc) {
     // one zero for every accumulator: each Vector API call site C2 inlines costs nodes, and a
     // tile near C2's limits can leave calls out and box their vectors (one benchmark run allocated
     // 620 MB per retrieval call)
