@@ -99,16 +99,6 @@ public final class Kernels {
   }
 
   /**
-   * {@code Σ_{i<n} v[off+i]²} in float64 (each square exact), in one summation order that every
-   * implementation keeps (see {@code KernelProvider.squaredNorm}): the same bits with or without
-   * the SIMD kernels.
-   */
-  public static double squaredNorm(float[] v, int off, int n) {
-    Bounds.checkRange("v", v, off, n);
-    return Providers.forCall().squaredNorm(v, off, n);
-  }
-
-  /**
    * {@code y[i] = Σ_j A[i][j] x[j]} for an m x n row-major A (leading dimension n); rows split over
    * threads for large products.
    */

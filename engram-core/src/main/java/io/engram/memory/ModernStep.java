@@ -345,11 +345,63 @@ public final class ModernStep implements RetrievalStep {
   }
 
   /**
-   * {@code Σ v_i²} over {@code v[off..off+len)} in float64, in the kernels' fixed order (infinite
-   * or NaN when a value is): {@link Kernels#squaredNorm}.
+   * {@code Σ v_i²} over {@code v[off..off+n)} in float64 (each square exact; infinite or NaN when a
+   * value is), in one fixed order: each whole block of 16 values added into 16 partial sums (value
+   * j of a block into sum j), the sums combined as a tree (sum j plus sum j + 8, then + 4, + 2, +
+   * 1), then the last {@code n mod 16} values added one by one. Plain Java on purpose: a SIMD
+   * version loading floats with a second vector species broke C2's compilation of the retrieval
+   * kernels (ARCHITECTURE.md).
    */
-  static double squaredNorm(float[] v, int off, int len) {
-    return Kernels.squaredNorm(v, off, len);
+  static double squaredNorm(float[] v, int off, int n) {
+    // sixteen sums in locals (in an array C2 kept them in memory: 1.5-2.5x as long, measured)
+    double p0 = 0, p1 = 0, p2 = 0, p3 = 0;
+    double p4 = 0, p5 = 0, p6 = 0, p7 = 0;
+    double p8 = 0, p9 = 0, p10 = 0, p11 = 0;
+    double p12 = 0, p13 = 0, p14 = 0, p15 = 0;
+    int i = 0;
+    for (; i + 16 <= n; i += 16) {
+      int o = off + i;
+      double x0 = v[o + 0];
+      p0 += x0 * x0;
+      double x1 = v[o + 1];
+      p1 += x1 * x1;
+      double x2 = v[o + 2];
+      p2 += x2 * x2;
+      double x3 = v[o + 3];
+      p3 += x3 * x3;
+      double x4 = v[o + 4];
+      p4 += x4 * x4;
+      double x5 = v[o + 5];
+      p5 += x5 * x5;
+      double x6 = v[o + 6];
+      p6 += x6 * x6;
+      double x7 = v[o + 7];
+      p7 += x7 * x7;
+      double x8 = v[o + 8];
+      p8 += x8 * x8;
+      double x9 = v[o + 9];
+      p9 += x9 * x9;
+      double x10 = v[o + 10];
+      p10 += x10 * x10;
+      double x11 = v[o + 11];
+      p11 += x11 * x11;
+      double x12 = v[o + 12];
+      p12 += x12 * x12;
+      double x13 = v[o + 13];
+      p13 += x13 * x13;
+      double x14 = v[o + 14];
+      p14 += x14 * x14;
+      double x15 = v[o + 15];
+      p15 += x15 * x15;
+    }
+    double s =
+        (((p0 + p8) + (p4 + p12)) + ((p2 + p10) + (p6 + p14)))
+            + (((p1 + p9) + (p5 + p13)) + ((p3 + p11) + (p7 + p15)));
+    for (; i < n; i++) {
+      double x = v[off + i];
+      s += x * x;
+    }
+    return s;
   }
 
   /**

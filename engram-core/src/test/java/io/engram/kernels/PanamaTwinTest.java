@@ -2,7 +2,6 @@ package io.engram.kernels;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
-import static org.junit.jupiter.api.Assertions.assertTrue;
 import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 import java.util.Random;
@@ -45,72 +44,6 @@ class PanamaTwinTest {
                   : (rnd.nextFloat() - 0.5f) * (float) Math.pow(2, rnd.nextInt(20) - 10);
     }
     return v;
-  }
-
-  /** The order of {@link KernelProvider#squaredNorm}, written out as its definition says. */
-  private static double squaredNormByDefinition(float[] v, int off, int n) {
-    double[] sums = new double[16];
-    int blocks = n / 16;
-    for (int b = 0; b < blocks; b++) {
-      for (int j = 0; j < 16; j++) {
-        double x = v[off + 16 * b + j];
-        sums[j] = sums[j] + x * x;
-      }
-    }
-    double[] t = new double[8];
-    for (int j = 0; j < 8; j++) {
-      t[j] = sums[j] + sums[j + 8];
-    }
-    double s = ((t[0] + t[4]) + (t[2] + t[6])) + ((t[1] + t[5]) + (t[3] + t[7]));
-    for (int i = 16 * blocks; i < n; i++) {
-      double x = v[off + i];
-      s = s + x * x;
-    }
-    return s;
-  }
-
-  @Test
-  void squaredNormsHaveTheBitsOfTheirDefinitionEverywhere() {
-    KernelProvider v = Providers.vector();
-    KernelProvider[] kps =
-        v == null
-            ? new KernelProvider[] {ScalarKernels.INSTANCE}
-            : new KernelProvider[] {v, twinOf(v), ScalarKernels.INSTANCE};
-    Random rnd = new Random(31);
-    for (int n : LENGTHS) {
-      for (int off : new int[] {0, 3}) {
-        float[] x = values(rnd, off + n + 2);
-        for (int i = 0; i < x.length; i++) {
-          x[i] *= 1e3f * (1 + rnd.nextFloat()); // squares that round when summed
-        }
-        double want = squaredNormByDefinition(x, off, n);
-        for (KernelProvider kp : kps) {
-          double got = kp.squaredNorm(x, off, n);
-          assertEquals(
-              Double.doubleToRawLongBits(want),
-              Double.doubleToRawLongBits(got),
-              kp.name() + " n=" + n + " off=" + off + ": " + want + " vs " + got);
-        }
-        assertEquals(want, Kernels.squaredNorm(x, off, n), 0.0, "facade n=" + n);
-      }
-    }
-    // ±1 values: exactly n; a non-finite value gives a non-finite sum
-    float[] pm = new float[16384 + 5];
-    for (int i = 0; i < pm.length; i++) {
-      pm[i] = (i % 3 == 0) ? -1f : 1f;
-    }
-    for (KernelProvider kp : kps) {
-      assertEquals((double) pm.length, kp.squaredNorm(pm, 0, pm.length), 0.0, kp.name());
-      float[] bad = pm.clone();
-      bad[4000] = Float.NaN;
-      assertTrue(Double.isNaN(kp.squaredNorm(bad, 0, bad.length)), kp.name());
-      bad[4000] = Float.NEGATIVE_INFINITY;
-      assertEquals(Double.POSITIVE_INFINITY, kp.squaredNorm(bad, 0, bad.length), kp.name());
-      bad[4000] = 3e38f; // finite, its square beyond float32 but not float64
-      assertEquals(
-          (double) 3e38f * 3e38f + pm.length - 1, kp.squaredNorm(bad, 0, bad.length), 1e63);
-    }
-    assertThrows(IllegalArgumentException.class, () -> Kernels.squaredNorm(pm, 10, pm.length));
   }
 
   private static void assertSameBits(float expected, float actual, String where) {
