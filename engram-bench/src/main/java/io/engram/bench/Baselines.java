@@ -39,6 +39,38 @@ final class Baselines {
   }
 
   /**
+   * The value after option {@code args[i]} of a benchmark's command line, as a whole number of at
+   * least {@code min}; otherwise one line on stderr naming the problem and exit status 2.
+   */
+  static int count(String tool, String[] args, int i, int min) {
+    String v = value(tool, args, i);
+    try {
+      int n = Integer.parseInt(v);
+      if (n >= min) {
+        return n;
+      }
+    } catch (NumberFormatException e) {
+      // named below
+    }
+    throw usage(tool, args[i] + " needs a whole number of at least " + min + ", got '" + v + "'");
+  }
+
+  /** The value after option {@code args[i]}; one line and exit status 2 when there is none. */
+  static String value(String tool, String[] args, int i) {
+    if (i + 1 >= args.length) {
+      throw usage(tool, args[i] + " needs a value");
+    }
+    return args[i + 1];
+  }
+
+  /** Says what is wrong with a benchmark's command line on stderr and exits with status 2. */
+  static IllegalStateException usage(String tool, String problem) {
+    System.err.println(tool + ": " + problem);
+    System.exit(2);
+    return new IllegalStateException(problem); // not reached
+  }
+
+  /**
    * The process of a numpy script, as {@link #numpy} runs it (the script found the same way, the
    * same environment), not started.
    *

@@ -50,12 +50,12 @@ public final class Compare {
     String python = "python3";
     for (int i = 0; i < args.length; i++) {
       switch (args[i]) {
-        case "--reps" -> reps = Integer.parseInt(args[++i]);
+        case "--reps" -> reps = Baselines.count("Compare", args, i++, 1);
         case "--no-numpy" -> numpy = false;
         case "--no-encog" -> encog = false;
         case "--no-scale" -> scale = false;
-        case "--python" -> python = args[++i];
-        default -> throw new IllegalArgumentException("unknown option " + args[i]);
+        case "--python" -> python = Baselines.value("Compare", args, i++);
+        default -> throw Baselines.usage("Compare", "unknown option " + args[i]);
       }
     }
     say("## Engram side-by-side comparison");

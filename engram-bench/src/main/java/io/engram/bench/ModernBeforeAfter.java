@@ -26,10 +26,10 @@ public final class ModernBeforeAfter {
 
   public static void main(String[] args) throws Exception {
     if (args.length != 3) {
-      throw new IllegalArgumentException(
-          "usage: ModernBeforeAfter ROUNDS BASE_CORE_JAR NEW_CORE_JAR");
+      throw Baselines.usage(
+          "ModernBeforeAfter", "usage: ModernBeforeAfter ROUNDS BASE_CORE_JAR NEW_CORE_JAR");
     }
-    int rounds = Integer.parseInt(args[0]);
+    int rounds = Baselines.count("ModernBeforeAfter", new String[] {"ROUNDS", args[0]}, 0, 1);
     int n = ModernBench.N;
     int p = ModernBench.P;
     int b = ModernBench.B;

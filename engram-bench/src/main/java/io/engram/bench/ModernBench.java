@@ -44,11 +44,11 @@ public final class ModernBench {
     String python = "python3";
     for (int i = 0; i < args.length; i++) {
       switch (args[i]) {
-        case "--reps" -> reps = Integer.parseInt(args[++i]);
-        case "--rounds" -> rounds = Integer.parseInt(args[++i]);
+        case "--reps" -> reps = Baselines.count("ModernBench", args, i++, 1);
+        case "--rounds" -> rounds = Baselines.count("ModernBench", args, i++, 0);
         case "--no-numpy" -> numpy = false;
-        case "--python" -> python = args[++i];
-        default -> throw new IllegalArgumentException("unknown option " + args[i]);
+        case "--python" -> python = Baselines.value("ModernBench", args, i++);
+        default -> throw Baselines.usage("ModernBench", "unknown option " + args[i]);
       }
     }
     say("## Modern Hopfield retrieval against numpy");

@@ -50,9 +50,9 @@ public final class RulesCompare {
     Set<String> wanted = new LinkedHashSet<>();
     for (int i = 0; i < args.length; i++) {
       switch (args[i]) {
-        case "--reps" -> reps = Integer.parseInt(args[++i]);
-        case "--rounds" -> rounds = Integer.parseInt(args[++i]);
-        case "--python" -> python = args[++i];
+        case "--reps" -> reps = Baselines.count("RulesCompare", args, i++, 1);
+        case "--rounds" -> rounds = Baselines.count("RulesCompare", args, i++, 1);
+        case "--python" -> python = Baselines.value("RulesCompare", args, i++);
         default -> wanted.add(args[i]);
       }
     }
