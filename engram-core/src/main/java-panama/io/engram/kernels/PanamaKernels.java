@@ -174,6 +174,92 @@ final class PanamaKernels implements KernelProvider {
     out[off + 3] = tail(sumLanes(t0.add(t1).add(t2.add(t3))), a, a1, b, b1, j, n);
   }
 
+  @Override
+  public float laneDot(float[] a, int aOff, float[] b, int bOff, int n) {
+    FloatVector acc = FloatVector.zero(S);
+    int j = 0;
+    for (; j <= n - L; j += L) {
+      acc = FloatVector.fromArray(S, a, aOff + j).fma(FloatVector.fromArray(S, b, bOff + j), acc);
+    }
+    return tail(sumLanes(acc), a, aOff, b, bOff, j, n);
+  }
+
+  @Override
+  public void dot4x4(float[] a, int[] aOff, float[][] b, int[] bOff, int n, float[] out) {
+    // one accumulator per product, all sixteen in registers: every row is read once
+    int r0 = aOff[0];
+    int r1 = aOff[1];
+    int r2 = aOff[2];
+    int r3 = aOff[3];
+    float[] q0 = b[0];
+    float[] q1 = b[1];
+    float[] q2 = b[2];
+    float[] q3 = b[3];
+    int o0 = bOff[0];
+    int o1 = bOff[1];
+    int o2 = bOff[2];
+    int o3 = bOff[3];
+    FloatVector c00 = FloatVector.zero(S);
+    FloatVector c01 = c00;
+    FloatVector c02 = c00;
+    FloatVector c03 = c00;
+    FloatVector c10 = c00;
+    FloatVector c11 = c00;
+    FloatVector c12 = c00;
+    FloatVector c13 = c00;
+    FloatVector c20 = c00;
+    FloatVector c21 = c00;
+    FloatVector c22 = c00;
+    FloatVector c23 = c00;
+    FloatVector c30 = c00;
+    FloatVector c31 = c00;
+    FloatVector c32 = c00;
+    FloatVector c33 = c00;
+    int j = 0;
+    for (; j <= n - L; j += L) {
+      FloatVector u0 = FloatVector.fromArray(S, a, r0 + j);
+      FloatVector u1 = FloatVector.fromArray(S, a, r1 + j);
+      FloatVector u2 = FloatVector.fromArray(S, a, r2 + j);
+      FloatVector u3 = FloatVector.fromArray(S, a, r3 + j);
+      FloatVector v = FloatVector.fromArray(S, q0, o0 + j);
+      c00 = u0.fma(v, c00);
+      c10 = u1.fma(v, c10);
+      c20 = u2.fma(v, c20);
+      c30 = u3.fma(v, c30);
+      v = FloatVector.fromArray(S, q1, o1 + j);
+      c01 = u0.fma(v, c01);
+      c11 = u1.fma(v, c11);
+      c21 = u2.fma(v, c21);
+      c31 = u3.fma(v, c31);
+      v = FloatVector.fromArray(S, q2, o2 + j);
+      c02 = u0.fma(v, c02);
+      c12 = u1.fma(v, c12);
+      c22 = u2.fma(v, c22);
+      c32 = u3.fma(v, c32);
+      v = FloatVector.fromArray(S, q3, o3 + j);
+      c03 = u0.fma(v, c03);
+      c13 = u1.fma(v, c13);
+      c23 = u2.fma(v, c23);
+      c33 = u3.fma(v, c33);
+    }
+    out[0] = tail(sumLanes(c00), a, r0, q0, o0, j, n);
+    out[1] = tail(sumLanes(c01), a, r0, q1, o1, j, n);
+    out[2] = tail(sumLanes(c02), a, r0, q2, o2, j, n);
+    out[3] = tail(sumLanes(c03), a, r0, q3, o3, j, n);
+    out[4] = tail(sumLanes(c10), a, r1, q0, o0, j, n);
+    out[5] = tail(sumLanes(c11), a, r1, q1, o1, j, n);
+    out[6] = tail(sumLanes(c12), a, r1, q2, o2, j, n);
+    out[7] = tail(sumLanes(c13), a, r1, q3, o3, j, n);
+    out[8] = tail(sumLanes(c20), a, r2, q0, o0, j, n);
+    out[9] = tail(sumLanes(c21), a, r2, q1, o1, j, n);
+    out[10] = tail(sumLanes(c22), a, r2, q2, o2, j, n);
+    out[11] = tail(sumLanes(c23), a, r2, q3, o3, j, n);
+    out[12] = tail(sumLanes(c30), a, r3, q0, o0, j, n);
+    out[13] = tail(sumLanes(c31), a, r3, q1, o1, j, n);
+    out[14] = tail(sumLanes(c32), a, r3, q2, o2, j, n);
+    out[15] = tail(sumLanes(c33), a, r3, q3, o3, j, n);
+  }
+
   /** A dot product's scalar tail: {@code acc} continued with {@code fma} over {@code j..n-1}. */
   private static float tail(float acc, float[] a, int aOff, float[] b, int bOff, int j, int n) {
     for (; j < n; j++) {
@@ -420,6 +506,7 @@ final class PanamaKernels implements KernelProvider {
     for (; j + 4 <= m; j += 4) {
       int r = 0;
       for (; r + 4 <= rows; r += 4) {
+        int o = yOff + j * ldy;
         axpy4x4(
             w,
             wOff + j + r * wStride,
@@ -428,8 +515,13 @@ final class PanamaKernels implements KernelProvider {
             xOff + r * ldx,
             ldx,
             y,
-            yOff + j * ldy,
-            ldy,
+            o,
+            y,
+            o + ldy,
+            y,
+            o + 2 * ldy,
+            y,
+            o + 3 * ldy,
             n,
             fresh && r == 0);
       }
@@ -462,8 +554,58 @@ final class PanamaKernels implements KernelProvider {
     }
   }
 
+  @Override
+  public void axpyRowsInto(
+      int m,
+      int rows,
+      float[] w,
+      int wOff,
+      int wStride,
+      float[] x,
+      int xOff,
+      int ldx,
+      float[][] y,
+      int n) {
+    if (m != 4) {
+      // fewer outputs than a four: each on its own
+      for (int j = 0; j < m; j++) {
+        rowsEach(1, rows, w, wOff + j, wStride, x, xOff, ldx, y[j], 0, n, n, true);
+      }
+      return;
+    }
+    // rowsEach's order for four outputs, each in an array of its own
+    int r = 0;
+    for (; r + 4 <= rows; r += 4) {
+      axpy4x4(
+          w,
+          wOff + r * wStride,
+          wStride,
+          x,
+          xOff + r * ldx,
+          ldx,
+          y[0],
+          0,
+          y[1],
+          0,
+          y[2],
+          0,
+          y[3],
+          0,
+          n,
+          r == 0);
+    }
+    for (int j = 0; j < 4; j++) {
+      if (r == 0) {
+        java.util.Arrays.fill(y[j], 0, n, 0f);
+      }
+      if (r < rows) {
+        axpyRows(rows - r, w, wOff + j + r * wStride, wStride, x, xOff + r * ldx, ldx, y[j], 0, n);
+      }
+    }
+  }
+
   /**
-   * {@link #axpy4} for four outputs (rows of y {@code ldy} apart, their weights the four
+   * {@link #axpy4} for four outputs (each its own array and offset; their weights the four
    * consecutive values of each row of w): each vector of x loaded once for the four; every output
    * element gets axpy4's operations in its order.
    */
@@ -474,9 +616,14 @@ final class PanamaKernels implements KernelProvider {
       float[] x,
       int xOff,
       int ldx,
-      float[] y,
-      int yOff,
-      int ldy,
+      float[] y0,
+      int o0,
+      float[] y1,
+      int o1,
+      float[] y2,
+      int o2,
+      float[] y3,
+      int o3,
       int n,
       boolean fresh) {
     FloatVector v00 = FloatVector.broadcast(S, w[wOff + 0 + 0 * ws]);
@@ -498,9 +645,6 @@ final class PanamaKernels implements KernelProvider {
     int x1 = xOff + ldx;
     int x2 = x1 + ldx;
     int x3 = x2 + ldx;
-    int y1 = yOff + ldy;
-    int y2 = y1 + ldy;
-    int y3 = y2 + ldy;
     FloatVector zero = FloatVector.zero(S);
     int i = 0;
     for (; i <= n - L; i += L) {
@@ -508,38 +652,55 @@ final class PanamaKernels implements KernelProvider {
       FloatVector a1 = FloatVector.fromArray(S, x, x1 + i);
       FloatVector a2 = FloatVector.fromArray(S, x, x2 + i);
       FloatVector a3 = FloatVector.fromArray(S, x, x3 + i);
-      FloatVector acc0 = fresh ? zero : FloatVector.fromArray(S, y, yOff + i);
+      FloatVector acc0 = fresh ? zero : FloatVector.fromArray(S, y0, o0 + i);
       acc0 = a0.fma(v00, acc0);
       acc0 = a1.fma(v01, acc0);
       acc0 = a2.fma(v02, acc0);
       acc0 = a3.fma(v03, acc0);
-      acc0.intoArray(y, yOff + i);
-      FloatVector acc1 = fresh ? zero : FloatVector.fromArray(S, y, y1 + i);
+      acc0.intoArray(y0, o0 + i);
+      FloatVector acc1 = fresh ? zero : FloatVector.fromArray(S, y1, o1 + i);
       acc1 = a0.fma(v10, acc1);
       acc1 = a1.fma(v11, acc1);
       acc1 = a2.fma(v12, acc1);
       acc1 = a3.fma(v13, acc1);
-      acc1.intoArray(y, y1 + i);
-      FloatVector acc2 = fresh ? zero : FloatVector.fromArray(S, y, y2 + i);
+      acc1.intoArray(y1, o1 + i);
+      FloatVector acc2 = fresh ? zero : FloatVector.fromArray(S, y2, o2 + i);
       acc2 = a0.fma(v20, acc2);
       acc2 = a1.fma(v21, acc2);
       acc2 = a2.fma(v22, acc2);
       acc2 = a3.fma(v23, acc2);
-      acc2.intoArray(y, y2 + i);
-      FloatVector acc3 = fresh ? zero : FloatVector.fromArray(S, y, y3 + i);
+      acc2.intoArray(y2, o2 + i);
+      FloatVector acc3 = fresh ? zero : FloatVector.fromArray(S, y3, o3 + i);
       acc3 = a0.fma(v30, acc3);
       acc3 = a1.fma(v31, acc3);
       acc3 = a2.fma(v32, acc3);
       acc3 = a3.fma(v33, acc3);
-      acc3.intoArray(y, y3 + i);
+      acc3.intoArray(y3, o3 + i);
     }
-    for (int q = 0; q < 4; q++) {
-      // each output's last n - i < L values: axpy4's scalar tail
-      if (fresh) {
-        java.util.Arrays.fill(y, yOff + q * ldy + i, yOff + q * ldy + n, 0f);
-      }
-      axpy4(w, wOff + q, ws, x, xOff + i, ldx, y, yOff + q * ldy + i, n - i);
+    // each output's last n - i < L values: axpy4's scalar tail
+    tail4(w, wOff, ws, x, xOff, ldx, y0, o0, i, n, fresh);
+    tail4(w, wOff + 1, ws, x, xOff, ldx, y1, o1, i, n, fresh);
+    tail4(w, wOff + 2, ws, x, xOff, ldx, y2, o2, i, n, fresh);
+    tail4(w, wOff + 3, ws, x, xOff, ldx, y3, o3, i, n, fresh);
+  }
+
+  /** {@link #axpy4x4}'s tail for one output: values {@code i..n-1}, from zero when fresh. */
+  private static void tail4(
+      float[] w,
+      int wOff,
+      int ws,
+      float[] x,
+      int xOff,
+      int ldx,
+      float[] y,
+      int yOff,
+      int i,
+      int n,
+      boolean fresh) {
+    if (fresh) {
+      java.util.Arrays.fill(y, yOff + i, yOff + n, 0f);
     }
+    axpy4(w, wOff, ws, x, xOff + i, ldx, y, yOff + i, n - i);
   }
 
   private static void axpy4(

@@ -29,6 +29,11 @@ import java.util.concurrent.locks.LockSupport;
  * Either way the same operations run in the same order for every query, so a query's result does
  * not depend on the other queries of its batch, on the grouping or on the threads.
  *
+ * <p>A memory of fewer than 8 patterns is one block whose scores are dot products ({@link
+ * KernelProvider#dot4x4}); its softmax weights are final once taken, so they are normalised before
+ * the output product instead of every output value being divided after it. {@link #smallRows} runs
+ * such a memory for queries and outputs held as rows of their own, with the same bits.
+ *
  * <p>Memory beyond X and the outputs, per thread: one block of scores ({@value #BLOCK} x {@value
  * #GROUP} floats, 256 KiB), a packed copy of the group's queries, one partial output (g x n), one
  * 32-column panel of a block of X; plus, when chunks run in parallel, one partial output per chunk
@@ -142,6 +147,97 @@ final class Attention {
       }
       AttentionPartial.finish(c, acc, gs[g].g0);
     }
+  }
+
+  /** Queries per pass of {@link #smallRows} (the four of {@link KernelProvider#dot4x4}). */
+  private static final int SMALL_GROUP = 4;
+
+  /**
+   * Softmax retrieval over a small memory (fewer than {@value KernelProvider#MR} patterns: one
+   * block, scored by dot products) for queries held as rows of their own, each output written
+   * straight into a row of its own: the operations {@link #run} performs for such a memory, in the
+   * same order, so the same bits; but with each query and each stored row read once for the scores
+   * ({@link KernelProvider#dot4x4}), and each output written once ({@link
+   * KernelProvider#axpyRowsInto}). Queries go four at a time (the last of a batch repeated to fill
+   * its four), groups of four over the threads.
+   *
+   * @param q b rows of n values (read only)
+   * @param out b rows of their own, at least n long, overwritten (not the queries, not X)
+   */
+  static void smallRows(
+      KernelProvider kp,
+      int b,
+      int p,
+      int n,
+      float[][] q,
+      float[] x,
+      float beta,
+      float[][] out,
+      double[] lse,
+      int k,
+      int[] topIndex,
+      float[] topScore) {
+    if (b == 0) {
+      return;
+    }
+    int groups = (b + SMALL_GROUP - 1) / SMALL_GROUP;
+    Weighting wt = Weighting.softmax(beta);
+    Parallel.forEach(
+        groups,
+        Parallel.threads(2L * b * p * n, groups),
+        (it, scratch) -> {
+          int q0 = it * SMALL_GROUP;
+          int g = Math.min(SMALL_GROUP, b - q0);
+          int ld = SMALL_GROUP;
+          float[] sc = new float[p * ld];
+          float[] sixteen = new float[16];
+          int[] aOff = new int[4];
+          float[][] rows = new float[4][];
+          for (int j = 0; j < 4; j++) {
+            rows[j] = q[q0 + Math.min(j, g - 1)];
+          }
+          int[] bOff = new int[4];
+          for (int r0 = 0; r0 < p; r0 += 4) {
+            int pr = Math.min(4, p - r0);
+            for (int i = 0; i < 4; i++) {
+              aOff[i] = (r0 + Math.min(i, pr - 1)) * n;
+            }
+            kp.dot4x4(x, aOff, rows, bOff, n, sixteen);
+            for (int i = 0; i < pr; i++) {
+              System.arraycopy(sixteen, 4 * i, sc, (r0 + i) * ld, g);
+            }
+          }
+          float[] bmax = new float[g];
+          float[] bmin = new float[g];
+          Arrays.fill(bmax, Float.NEGATIVE_INFINITY);
+          Arrays.fill(bmin, Float.POSITIVE_INFINITY);
+          kp.maxMin(sc, 0, ld, p, g, bmax, bmin);
+          checkFinite(wt, bmax, bmin, g);
+          if (k > 0) {
+            TopK top = new TopK(g, k);
+            top.offer(sc, ld, g, 0, p, bmax);
+            for (int j = 0; j < g; j++) {
+              top.copyOut(j, topIndex, topScore, q0 + j);
+            }
+          }
+          // the online softmax's one block: its maximum is the block's (the first raises it from
+          // -∞), its sum that of the block's weights (float) added to zero in float64
+          float[] max = new float[g];
+          for (int j = 0; j < g; j++) {
+            max[j] = Math.max(Float.NEGATIVE_INFINITY, beta * bmax[j]);
+          }
+          float[] bsum = new float[g];
+          kp.expShift(sc, 0, ld, p, g, beta, max, bsum);
+          double[] sum = new double[g];
+          float[][] o = new float[g][];
+          for (int j = 0; j < g; j++) {
+            sum[j] = 0.0 + bsum[j];
+            lse[q0 + j] = max[j] + StrictMath.log(sum[j]);
+            o[j] = out[q0 + j];
+          }
+          normalise(sc, ld, p, g, sum);
+          kp.axpyRowsInto(g, p, sc, 0, ld, x, 0, n, o, n);
+        });
   }
 
   /**
@@ -422,6 +518,9 @@ final class Attention {
       }
       if (c.wt.softmax()) {
         AttentionPartial.softmaxWeights(c, part, sc, g, gr.ld, pb, gr.bmax, gr.bsum);
+        if (normalisesWeights(c)) {
+          normalise(sc, gr.ld, pb, g, part.s1);
+        }
       } else {
         SeparationWeights.weights(
             sc, gr.ld, g, pb, c.wt.degree(), c.wt.rectified(), gr.wd, part.s1, part.s2);
@@ -439,26 +538,53 @@ final class Attention {
   }
 
   /**
-   * A block of fewer than 8 patterns (a small memory, or the end of a large one): each score one
-   * dot product of a stored row with a query, read in place (a register tile would be mostly
-   * empty), two rows by two queries per kernel call so that each row is read half as often; an odd
-   * row or query is paired with itself. Which path a block takes depends on its size only, never on
-   * the queries, and every score has the bits of {@code dot}.
+   * A block of fewer than 8 patterns (a small memory, or the end of a large one): each score a dot
+   * product of a stored row with a query, read in place (a register tile would be mostly empty),
+   * four rows by four queries per kernel call ({@link KernelProvider#dot4x4}) so that each row is
+   * read once per four; missing rows or queries of a four are filled by repeating the last. Which
+   * path a block takes depends on its size only, never on the queries, and every score has the bits
+   * of {@link KernelProvider#laneDot}.
    */
   private static void scoresByDots(Call c, Group gr, int b0, int pb) {
     int n = c.n;
     int g = gr.g;
-    float[] four = gr.tile;
-    for (int r = 0; r < pb; r += 2) {
-      int r1 = Math.min(r + 1, pb - 1);
-      for (int q = 0; q < g; q += 2) {
-        int q1 = Math.min(q + 1, g - 1);
-        c.kp.dot2x2(
-            c.x, (b0 + r) * n, (b0 + r1) * n, c.q, (gr.g0 + q) * n, (gr.g0 + q1) * n, n, four, 0);
-        gr.sc[r * gr.ld + q] = four[0];
-        gr.sc[r * gr.ld + q1] = four[1];
-        gr.sc[r1 * gr.ld + q] = four[2];
-        gr.sc[r1 * gr.ld + q1] = four[3];
+    float[] sixteen = new float[16];
+    int[] aOff = new int[4];
+    int[] bOff = new int[4];
+    float[][] rows = {c.q, c.q, c.q, c.q};
+    for (int r0 = 0; r0 < pb; r0 += 4) {
+      int pr = Math.min(4, pb - r0);
+      for (int i = 0; i < 4; i++) {
+        aOff[i] = (b0 + r0 + Math.min(i, pr - 1)) * n;
+      }
+      for (int q0 = 0; q0 < g; q0 += 4) {
+        int qg = Math.min(4, g - q0);
+        for (int j = 0; j < 4; j++) {
+          bOff[j] = (gr.g0 + q0 + Math.min(j, qg - 1)) * n;
+        }
+        c.kp.dot4x4(c.x, aOff, rows, bOff, n, sixteen);
+        for (int i = 0; i < pr; i++) {
+          System.arraycopy(sixteen, 4 * i, gr.sc, (r0 + i) * gr.ld + q0, qg);
+        }
+      }
+    }
+  }
+
+  /**
+   * Whether the call's softmax weights are normalised before the output product rather than the
+   * output divided after it: a memory of fewer than 8 patterns is one block, whose weights are
+   * final once taken, and dividing its few weights costs less than dividing every output value.
+   */
+  static boolean normalisesWeights(Call c) {
+    return c.wt().softmax() && c.p() < MR;
+  }
+
+  /** {@code w[r][q] = w[r][q] / (float) sum[q]} for the block's rows {@code r < pb}. */
+  private static void normalise(float[] sc, int ld, int pb, int g, double[] sum) {
+    for (int q = 0; q < g; q++) {
+      float d = (float) sum[q];
+      for (int r = 0; r < pb; r++) {
+        sc[r * ld + q] = sc[r * ld + q] / d;
       }
     }
   }
@@ -529,17 +655,21 @@ final class Attention {
 
   /** Scores must be finite, and so must {@code β s} for softmax. */
   private static void checkFinite(Call c, float[] bmax, float[] bmin, int g) {
+    checkFinite(c.wt(), bmax, bmin, g);
+  }
+
+  private static void checkFinite(Weighting wt, float[] bmax, float[] bmin, int g) {
     for (int q = 0; q < g; q++) {
       float hi = bmax[q];
       float lo = bmin[q];
       boolean ok = Float.isFinite(hi) && Float.isFinite(lo);
-      if (ok && c.wt.softmax()) {
-        ok = Float.isFinite(c.wt.beta() * hi) && Float.isFinite(c.wt.beta() * lo);
+      if (ok && wt.softmax()) {
+        ok = Float.isFinite(wt.beta() * hi) && Float.isFinite(wt.beta() * lo);
       }
       if (!ok) {
         throw new IllegalArgumentException(
             "retrieval overflowed float32: a score X·ξ"
-                + (c.wt.softmax() ? " times β = " + c.wt.beta() : "")
+                + (wt.softmax() ? " times β = " + wt.beta() : "")
                 + " is not a finite float (scores from "
                 + lo
                 + " to "

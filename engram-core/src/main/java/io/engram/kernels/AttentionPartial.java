@@ -150,7 +150,7 @@ final class AttentionPartial {
       int row = g0 + q;
       if (c.wt().softmax()) {
         c.stat1()[row] = a.max[q] + StrictMath.log(a.s1[q]);
-        if (a.o != null) {
+        if (a.o != null && !Attention.normalisesWeights(c)) {
           c.kp().divide(a.o, a.oOff + q * n, n, (float) a.s1[q]);
         }
       } else {

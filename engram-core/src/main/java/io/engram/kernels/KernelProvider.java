@@ -110,6 +110,60 @@ interface KernelProvider {
     axpyRowsEach(m, rows, w, wOff, wStride, x, xOff, ldx, y, yOff, ldy, n);
   }
 
+  /**
+   * Sixteen dot products of four rows of {@code a} (from the offsets {@code aOff[0..3]}) with four
+   * rows of their own arrays ({@code b[j]} from {@code bOff[j]}), over {@code n} values: {@code
+   * out[4*i + j] = a_i·b_j}, each summed in the order of {@link #laneDot} (a row may be passed more
+   * than once). The SIMD kernels keep the sixteen in registers and read every row once (a small
+   * memory's scores).
+   */
+  default void dot4x4(float[] a, int[] aOff, float[][] b, int[] bOff, int n, float[] out) {
+    for (int i = 0; i < 4; i++) {
+      for (int j = 0; j < 4; j++) {
+        out[4 * i + j] = laneDot(a, aOff[i], b[j], bOff[j], n);
+      }
+    }
+  }
+
+  /**
+   * A dot product in the order of one vector accumulator: in the SIMD kernels (and their twin), for
+   * vectors of L floats, lane l is the chain {@code acc = fma(a[j], b[j], acc)} over {@code j = l,
+   * l + L, ...} while whole vectors remain, the lanes are summed as those kernels sum them, and the
+   * last {@code n mod L} products are added one by one with {@code fma}; in the plain kernels, one
+   * chain over all n values.
+   */
+  default float laneDot(float[] a, int aOff, float[] b, int bOff, int n) {
+    float acc = 0f;
+    for (int j = 0; j < n; j++) {
+      acc = Math.fma(a[aOff + j], b[bOff + j], acc);
+    }
+    return acc;
+  }
+
+  /**
+   * For each output {@code j < m} (1 to 4), its own array {@code y[j]}: {@code y[j][i] = Σ_r w[wOff
+   * + j + r*wStride] x[xOff + r*ldx + i]} for {@code i < n}, a chain of fused multiply-adds over
+   * the rows in order from +0 (whatever y held): the bits of {@link #axpyRowsEachInto} (a small
+   * memory's output, written straight into the new states). The outputs must not overlap the inputs
+   * or each other.
+   */
+  default void axpyRowsInto(
+      int m,
+      int rows,
+      float[] w,
+      int wOff,
+      int wStride,
+      float[] x,
+      int xOff,
+      int ldx,
+      float[][] y,
+      int n) {
+    for (int j = 0; j < m; j++) {
+      java.util.Arrays.fill(y[j], 0, n, 0f);
+      axpyRows(rows, w, wOff + j, wStride, x, xOff, ldx, y[j], 0, n);
+    }
+  }
+
   /** {@code v[off+i] = v[off+i] / d} for {@code i < n} (IEEE division, as written). */
   void divide(float[] v, int off, int n, float d);
 

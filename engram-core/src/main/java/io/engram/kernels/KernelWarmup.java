@@ -258,6 +258,15 @@ public final class KernelWarmup {
     private final float[] z = new float[1024];
     private final float[] out = new float[KernelProvider.MR * KernelProvider.NR];
     private final float[] four = new float[4];
+    private final float[] sixteen = new float[16];
+    private final float[][] yRows = {y, y, y, y};
+    private final float[][] zRows = {
+      new float[256], new float[256], new float[256], new float[256]
+    };
+
+    /** Four rows of 256 values in an array of 1024. */
+    private static final int[] ROWS4 = {0, 256, 512, 768};
+
     private float sink;
 
     Trial(KernelProvider simd) {
@@ -313,13 +322,17 @@ public final class KernelWarmup {
       return t;
     }
 
-    /** A dot product, and two rows by two of them (a small memory's scores). */
+    /**
+     * A dot product, two rows by two of them, and four rows by four in one accumulator each (a
+     * small memory's scores, the queries as rows of their own).
+     */
     private long dot(KernelProvider kp) {
       long t0 = System.nanoTime();
       sink += kp.dot(x, 0, y, 0, x.length);
       kp.dot2x2(x, 0, 512, y, 0, 512, 512, four, 0);
+      kp.dot4x4(x, ROWS4, yRows, ROWS4, 256, sixteen);
       long t = System.nanoTime() - t0;
-      sink += four[3];
+      sink += four[3] + sixteen[15];
       return t;
     }
 
@@ -335,6 +348,7 @@ public final class KernelWarmup {
       kp.axpyRows(4, Work.ZEROS, 0, 1, x, 0, 256, y, 0, 256);
       kp.axpyRowsEach(4, 4, Work.ZEROS, 0, 4, x, 0, 256, y, 0, 256, 256);
       kp.axpyRowsEachInto(4, 4, Work.ZEROS, 0, 4, x, 0, 256, z, 0, 256, 256);
+      kp.axpyRowsInto(4, 4, Work.ZEROS, 0, 4, x, 0, 256, zRows, 256);
       long t = System.nanoTime() - t0;
       sink += y[3];
       return t;

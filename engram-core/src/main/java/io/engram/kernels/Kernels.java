@@ -322,6 +322,84 @@ public final class Kernels {
   }
 
   /**
+   * Whether {@link #softmaxRetrievalRows} takes its own path for this many stored patterns (fewer
+   * than a register tile's rows: the scores are dot products), where it reads each query and stored
+   * row once for the scores and writes each output once; for more, it copies the queries into one
+   * array, runs {@link #softmaxRetrieval} and copies the outputs out.
+   */
+  public static boolean retrievalByRows(int patterns) {
+    return patterns < KernelProvider.MR;
+  }
+
+  /**
+   * {@link #softmaxRetrieval} for queries held as rows of their own, each output written into a row
+   * of its own: the same results, bit for bit.
+   *
+   * @param q b queries, each at least n long (only the first n values are read)
+   * @param out b rows of their own, each at least n long (the first n values overwritten), none of
+   *     them a query, X or another output row; or null
+   * @throws IllegalArgumentException as {@link #softmaxRetrieval}, or for a null, short or shared
+   *     row
+   */
+  public static void softmaxRetrievalRows(
+      int b,
+      int p,
+      int n,
+      float[][] q,
+      float[] x,
+      float beta,
+      float[][] out,
+      double[] lse,
+      int k,
+      int[] topIndex,
+      float[] topScore) {
+    if (!(beta > 0) || !Float.isFinite(beta)) {
+      throw new IllegalArgumentException("beta must be finite and > 0, got " + beta);
+    }
+    if (q == null || q.length < b || (out != null && out.length < b)) {
+      throw new IllegalArgumentException("the queries and outputs need " + b + " rows each");
+    }
+    java.util.IdentityHashMap<float[], Boolean> seen = new java.util.IdentityHashMap<>();
+    for (int i = 0; i < b; i++) {
+      if (q[i] == null || q[i].length < n) {
+        throw new IllegalArgumentException("query " + i + " needs " + n + " values");
+      }
+      if (out != null) {
+        if (out[i] == null || out[i].length < n) {
+          throw new IllegalArgumentException("output row " + i + " needs " + n + " values");
+        }
+        if (out[i] == x || seen.put(out[i], Boolean.TRUE) != null) {
+          throw new IllegalArgumentException("output row " + i + " is X or another output row");
+        }
+      }
+    }
+    if (out != null) {
+      for (int i = 0; i < b; i++) {
+        if (seen.containsKey(q[i])) {
+          throw new IllegalArgumentException("query " + i + " is also an output row");
+        }
+      }
+    }
+    checkRetrieval(b, p, n, ROWS, x, null, lse, k, topIndex, topScore);
+    if (out != null && retrievalByRows(p)) {
+      Attention.smallRows(
+          Providers.forCall(), b, p, n, q, x, beta, out, lse, k, topIndex, topScore);
+      return;
+    }
+    float[] flat = new float[Math.multiplyExact(b, n)];
+    for (int i = 0; i < b; i++) {
+      System.arraycopy(q[i], 0, flat, i * n, n);
+    }
+    float[] o = out != null ? new float[flat.length] : null;
+    softmaxRetrieval(b, p, n, flat, x, beta, o, lse, k, topIndex, topScore);
+    if (out != null) {
+      for (int i = 0; i < b; i++) {
+        System.arraycopy(o, i * n, out[i], 0, n);
+      }
+    }
+  }
+
+  /**
    * The separation-function retrieval of dense associative memory (Krotov and Hopfield 2016) for ±1
    * patterns and ±1 queries, in the form of two matrix products: with overlaps {@code s_μ = x^μ·ξ}
    * and {@code G(a) = F(a+1) - F(a-1)}, the binary update {@code ξ_i <- sgn Σ_μ [F(x^μ_i + Σ_{j≠i}
@@ -385,6 +463,9 @@ public final class Kernels {
             topScore));
   }
 
+  /** Stands for queries held as rows in {@link #checkRetrieval} (which the caller checks). */
+  private static final float[] ROWS = new float[0];
+
   private static void checkRetrieval(
       int b,
       int p,
@@ -405,7 +486,9 @@ public final class Kernels {
               + " n="
               + n);
     }
-    Bounds.checkRange("Q", q, 0, (long) b * n);
+    if (q != ROWS) { // queries held as rows: checked by the caller
+      Bounds.checkRange("Q", q, 0, (long) b * n);
+    }
     Bounds.checkRange("X", x, 0, (long) p * n);
     if (out != null) {
       Bounds.checkRange("out", out, 0, (long) b * n);

@@ -59,6 +59,24 @@ final class PanamaTwin implements KernelProvider {
     return acc;
   }
 
+  @Override
+  public float laneDot(float[] a, int aOff, float[] b, int bOff, int n) {
+    KernelWarmup.twinWork(n);
+    final int l = lanes;
+    float[] s = new float[l];
+    int j = 0;
+    for (; j <= n - l; j += l) {
+      for (int i = 0; i < l; i++) {
+        s[i] = Math.fma(a[aOff + j + i], b[bOff + j + i], s[i]);
+      }
+    }
+    float acc = sumLanes(s);
+    for (; j < n; j++) {
+      acc = Math.fma(a[aOff + j], b[bOff + j], acc);
+    }
+    return acc;
+  }
+
   /** {@code PanamaKernels.sumLanes}: for 16 lanes v + rot(v, 8), + rot(4), + rot(2), + rot(1). */
   private float sumLanes(float[] v) {
     if (lanes == 16) {

@@ -126,6 +126,16 @@ final class Providers {
     }
 
     @Override
+    public void dot4x4(float[] a, int[] aOff, float[][] b, int[] bOff, int n, float[] out) {
+      now(KernelWarmup.DOTS).dot4x4(a, aOff, b, bOff, n, out);
+    }
+
+    @Override
+    public float laneDot(float[] a, int aOff, float[] b, int bOff, int n) {
+      return now(KernelWarmup.DOTS).laneDot(a, aOff, b, bOff, n);
+    }
+
+    @Override
     public void divide(float[] v, int off, int n, float d) {
       now(KernelWarmup.ELEMENTWISE).divide(v, off, n, d);
     }
@@ -231,6 +241,21 @@ final class Providers {
         int n) {
       now(KernelWarmup.ELEMENTWISE)
           .axpyRowsEachInto(m, rows, w, wOff, wStride, x, xOff, ldx, y, yOff, ldy, n);
+    }
+
+    @Override
+    public void axpyRowsInto(
+        int m,
+        int rows,
+        float[] w,
+        int wOff,
+        int wStride,
+        float[] x,
+        int xOff,
+        int ldx,
+        float[][] y,
+        int n) {
+      now(KernelWarmup.ELEMENTWISE).axpyRowsInto(m, rows, w, wOff, wStride, x, xOff, ldx, y, n);
     }
 
     @Override

@@ -76,6 +76,13 @@ public final class ModernStep implements RetrievalStep {
   /** Whether the scan is the core's kernel scan, which keeps neither of its arrays. */
   private final boolean ownScan;
 
+  /**
+   * X (p x n), when the scan is the core's and a softmax step over it reads the states where they
+   * are and writes the next states straight into their arrays ({@link
+   * Kernels#softmaxRetrievalRows}, for a small memory); else null.
+   */
+  private final float[] rowsX;
+
   private final int p;
   private final int n;
   private final Separation separation;
@@ -85,9 +92,18 @@ public final class ModernStep implements RetrievalStep {
   private final double energyConstant;
 
   private ModernStep(
-      Scan scan, boolean ownScan, int p, int n, Separation separation, float beta, double maxNorm) {
+      Scan scan,
+      boolean ownScan,
+      float[] x,
+      int p,
+      int n,
+      Separation separation,
+      float beta,
+      double maxNorm) {
     this.scan = scan;
     this.ownScan = ownScan;
+    this.rowsX =
+        ownScan && separation == Separation.SOFTMAX && Kernels.retrievalByRows(p) ? x : null;
     this.p = p;
     this.n = n;
     this.separation = separation;
@@ -99,7 +115,7 @@ public final class ModernStep implements RetrievalStep {
   /** The step over X held in one array (p x n row-major, never modified): the kernels' scan. */
   ModernStep(
       float[] x, int p, int n, Separation separation, float beta, int degree, double maxNorm) {
-    this(kernelScan(x, p, n, separation, beta, degree), true, p, n, separation, beta, maxNorm);
+    this(kernelScan(x, p, n, separation, beta, degree), true, x, p, n, separation, beta, maxNorm);
   }
 
   /**
@@ -123,7 +139,7 @@ public final class ModernStep implements RetrievalStep {
     if (p < 1 || n < 1) {
       throw new IllegalArgumentException("P = " + p + " and N = " + n + " must be at least 1");
     }
-    return new ModernStep(scan, false, p, n, separation, beta, maxNorm);
+    return new ModernStep(scan, false, null, p, n, separation, beta, maxNorm);
   }
 
   @Override
@@ -174,6 +190,10 @@ public final class ModernStep implements RetrievalStep {
       RecallResult.Match[][] matches,
       int topK) {
     int k = matches == null ? 0 : Math.min(topK, p);
+    if (rowsX != null) {
+      stepByRows(cur, next, count, changed, energies, matches, k);
+      return;
+    }
     ScanResult r = checked(scan.scan(flatten(cur, count), count, k, true), count, k, true);
     boolean poly = separation.usesDegree();
     float shrink = separation == Separation.EXP ? (float) Math.tanh(beta) : 0f;
@@ -220,6 +240,44 @@ public final class ModernStep implements RetrievalStep {
           m[j] =
               new RecallResult.Match(
                   r.topIndex()[c * k + j], weight(r.topScore()[c * k + j], stat[c]));
+        }
+        matches[c] = m;
+      }
+    }
+  }
+
+  /**
+   * The softmax step of a small memory over X in one array: the states read where they are, the
+   * next states written straight into their arrays (new ones where {@code next} has none); the same
+   * bits as the scan's path.
+   */
+  private void stepByRows(
+      float[][] cur,
+      float[][] next,
+      int count,
+      boolean[] changed,
+      float[] energies,
+      RecallResult.Match[][] matches,
+      int k) {
+    for (int c = 0; c < count; c++) {
+      if (next[c] == null) {
+        next[c] = new float[n];
+      }
+    }
+    double[] stat = new double[count];
+    int[] ti = new int[count * k];
+    float[] ts = new float[count * k];
+    Kernels.softmaxRetrievalRows(count, p, n, cur, rowsX, beta, next, stat, k, ti, ts);
+    ScanResult r = new ScanResult(null, null, stat, null, ti, ts);
+    for (int c = 0; c < count; c++) {
+      changed[c] = !sameBits(cur[c], next[c]);
+      if (energies != null) {
+        energies[c] = energy(cur[c], r, c);
+      }
+      if (k > 0) {
+        RecallResult.Match[] m = new RecallResult.Match[k];
+        for (int j = 0; j < k; j++) {
+          m[j] = new RecallResult.Match(ti[c * k + j], weight(ts[c * k + j], stat[c]));
         }
         matches[c] = m;
       }

@@ -572,4 +572,109 @@ class AttentionTest {
             Kernels.separationRetrieval(
                 2, 3, 4, q, x, 0, false, null, lse, new double[2], 0, null, null));
   }
+
+  /**
+   * Queries and outputs held as rows give the bits of the one-array call, top matches included:
+   * small memories (1 to 7 patterns, their own path) and larger ones (copied through the one-array
+   * call), batches not a multiple of four, lengths around a vector, on several threads.
+   */
+  @Test
+  void rowsGiveTheBitsOfTheOneArrayCall() {
+    Random rnd = new Random(77);
+    for (int t = 0; t < 400; t++) {
+      int p = 1 + rnd.nextInt(t % 5 == 0 ? 40 : 9);
+      int n = 1 + rnd.nextInt(t % 9 == 0 ? 3000 : 140);
+      int b = 1 + rnd.nextInt(t % 7 == 0 ? 70 : 9);
+      int k = rnd.nextInt(p + 1);
+      float beta = (float) Math.exp(rnd.nextDouble() * 8 - 5);
+      float[] x = new float[p * n];
+      for (int i = 0; i < x.length; i++) {
+        x[i] = (float) rnd.nextGaussian();
+      }
+      float[] q = new float[b * n];
+      float[][] rows = new float[b][];
+      for (int c = 0; c < b; c++) {
+        // rows longer than n: only the first n values count
+        rows[c] = new float[n + c % 3];
+        for (int i = 0; i < rows[c].length; i++) {
+          rows[c][i] = (float) rnd.nextGaussian();
+        }
+        System.arraycopy(rows[c], 0, q, c * n, n);
+      }
+      float[] out = new float[b * n];
+      double[] lse = new double[b];
+      int[] ti = new int[b * k];
+      float[] ts = new float[b * k];
+      Kernels.softmaxRetrieval(b, p, n, q, x, beta, out, lse, k, ti, ts);
+      float[][] outRows = new float[b][];
+      for (int c = 0; c < b; c++) {
+        outRows[c] = new float[n + 1];
+        outRows[c][n] = 42f;
+      }
+      double[] lse2 = new double[b];
+      int[] ti2 = new int[b * k];
+      float[] ts2 = new float[b * k];
+      Kernels.softmaxRetrievalRows(b, p, n, rows, x, beta, outRows, lse2, k, ti2, ts2);
+      String where = "p=" + p + " n=" + n + " b=" + b + " k=" + k + " beta=" + beta;
+      for (int c = 0; c < b; c++) {
+        assertArrayEquals(
+            Arrays.copyOfRange(out, c * n, (c + 1) * n),
+            Arrays.copyOf(outRows[c], n),
+            where + " query " + c);
+        assertEquals(42f, outRows[c][n], where + ": past n untouched");
+      }
+      assertArrayEquals(lse, lse2, where);
+      assertArrayEquals(ti, ti2, where);
+      assertArrayEquals(ts, ts2, where);
+    }
+  }
+
+  @Test
+  void rowsRejectBadArguments() {
+    float[] x = new float[12];
+    float[][] q = {new float[4], new float[4]};
+    double[] lse = new double[2];
+    assertThrows(
+        IllegalArgumentException.class,
+        () ->
+            Kernels.softmaxRetrievalRows(
+                2, 3, 4, q, x, 1f, new float[][] {new float[4], null}, lse, 0, null, null));
+    assertThrows(
+        IllegalArgumentException.class,
+        () ->
+            Kernels.softmaxRetrievalRows(
+                2, 3, 4, q, x, 1f, new float[][] {new float[4], new float[3]}, lse, 0, null, null));
+    float[] shared = new float[4];
+    assertThrows(
+        IllegalArgumentException.class,
+        () ->
+            Kernels.softmaxRetrievalRows(
+                2, 3, 4, q, x, 1f, new float[][] {shared, shared}, lse, 0, null, null));
+    assertThrows(
+        IllegalArgumentException.class,
+        () ->
+            Kernels.softmaxRetrievalRows(
+                2, 3, 4, q, x, 1f, new float[][] {q[1], new float[4]}, lse, 0, null, null));
+    assertThrows(
+        IllegalArgumentException.class,
+        () ->
+            Kernels.softmaxRetrievalRows(
+                2,
+                3,
+                4,
+                new float[][] {new float[4], new float[2]},
+                x,
+                1f,
+                null,
+                lse,
+                0,
+                null,
+                null));
+    assertThrows(
+        IllegalArgumentException.class,
+        () -> Kernels.softmaxRetrievalRows(2, 3, 4, q, x, 0f, null, lse, 0, null, null));
+    assertThrows(
+        IllegalArgumentException.class,
+        () -> Kernels.softmaxRetrievalRows(2, 4, 4, q, x, 1f, null, lse, 0, null, null));
+  }
 }

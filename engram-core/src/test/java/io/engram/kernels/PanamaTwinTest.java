@@ -4,6 +4,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
+import java.util.Arrays;
 import java.util.Random;
 import org.junit.jupiter.api.Test;
 
@@ -148,6 +149,114 @@ class PanamaTwinTest {
         }
       }
     }
+  }
+
+  /**
+   * A small memory's kernels for queries and outputs held as rows: one-accumulator dot products
+   * ({@code laneDot}) the same bits in the SIMD kernels and their twin, and as their definition
+   * written out; four rows by four ({@code dot4x4}), a row passed more than once included, each
+   * product the bits of {@code laneDot} in every provider; and the rows added into one to four
+   * outputs of their own ({@code axpyRowsInto}) the bits of {@code axpby} row by row from zero,
+   * with nothing past the first n values of an output touched.
+   */
+  @Test
+  void rowKernelsOfSmallMemoriesGiveTheBitsOfTheirDefinitions() {
+    KernelProvider v = vector();
+    PanamaTwin twin = twinOf(v);
+    int lanes = Integer.parseInt(v.name().substring("panama-".length())) / 32;
+    Random rnd = new Random(24);
+    for (int n : LENGTHS) {
+      float[] a = values(rnd, n + 3);
+      float[] b = values(rnd, n + 5);
+      float lane = v.laneDot(a, 3, b, 1, n);
+      assertSameBits(lane, twin.laneDot(a, 3, b, 1, n), "laneDot n=" + n);
+      assertSameBits(
+          referenceLaneDot(
+              lanes, Arrays.copyOfRange(a, 3, n + 3), Arrays.copyOfRange(b, 1, n + 1), n),
+          lane,
+          "laneDot as defined, n=" + n);
+    }
+    for (KernelProvider kp : new KernelProvider[] {v, twin, ScalarKernels.INSTANCE}) {
+      for (int n : LENGTHS) {
+        float[] x = values(rnd, 4 * n + 7);
+        float[][] rows = {values(rnd, n + 2), values(rnd, n), null, values(rnd, n + 9)};
+        rows[2] = rows[0];
+        int[] aOff = {7, 3 * n + 7, 7, n + 1};
+        int[] bOff = {2, 0, 1, 9};
+        float[] out = new float[16];
+        kp.dot4x4(x, aOff, rows, bOff, n, out);
+        for (int i = 0; i < 4; i++) {
+          for (int j = 0; j < 4; j++) {
+            assertSameBits(
+                kp.laneDot(x, aOff[i], rows[j], bOff[j], n),
+                out[4 * i + j],
+                kp.name() + " dot4x4 n=" + n + " " + i + "," + j);
+          }
+        }
+        for (int m = 1; m <= 4; m++) {
+          for (int r : new int[] {0, 1, 3, 4, 5, 7, 8, 9}) {
+            float[] xs = values(rnd, r * n + 1);
+            float[] w = values(rnd, 5 * r + 2);
+            float[][] y = new float[m][];
+            float[][] expected = new float[m][];
+            for (int j = 0; j < m; j++) {
+              y[j] = values(rnd, n + 3);
+              expected[j] = y[j].clone();
+              Arrays.fill(expected[j], 0, n, 0f);
+              for (int row = 0; row < r; row++) {
+                ScalarKernels.INSTANCE.axpby(
+                    w[1 + j + 5 * row], xs, 1 + row * n, 1f, expected[j], 0, n);
+              }
+            }
+            kp.axpyRowsInto(m, r, w, 1, 5, xs, 1, n, y, n);
+            for (int j = 0; j < m; j++) {
+              for (int i = 0; i < n + 3; i++) {
+                assertSameBits(
+                    expected[j][i],
+                    y[j][i],
+                    kp.name() + " into m=" + m + " rows=" + r + " n=" + n + " j=" + j + " i=" + i);
+              }
+            }
+          }
+        }
+      }
+    }
+  }
+
+  /** The one-accumulator dot product as PanamaKernels defines it, for any number of lanes. */
+  private static float referenceLaneDot(int lanes, float[] a, float[] b, int n) {
+    float[] s = new float[lanes];
+    int j = 0;
+    while (j + lanes <= n) {
+      for (int l = 0; l < lanes; l++, j++) {
+        s[l] = Math.fma(a[j], b[j], s[l]);
+      }
+    }
+    float acc = sumLanesAsATree(s);
+    for (; j < n; j++) {
+      acc = Math.fma(a[j], b[j], acc);
+    }
+    return acc;
+  }
+
+  /** PanamaKernels' lane sum: for 16 lanes a tree of rotations (by 8, 4, 2, 1), else in order. */
+  private static float sumLanesAsATree(float[] v) {
+    if (v.length != 16) {
+      float acc = 0f;
+      for (float f : v) {
+        acc += f;
+      }
+      return acc;
+    }
+    float[] t = v.clone();
+    for (int by = 8; by >= 1; by /= 2) {
+      float[] u = new float[16];
+      for (int l = 0; l < 16; l++) {
+        u[l] = t[l] + t[(l + by) & 15];
+      }
+      t = u;
+    }
+    return t[0];
   }
 
   /** The dot product as PanamaKernels defines it, written out for any number of lanes. */

@@ -457,4 +457,45 @@ class ModernHopfieldMemoryTest {
     assertEquals(Separation.SOFTMAX, m.separation());
     assertEquals("modern", m.kind());
   }
+
+  /**
+   * A small memory's softmax step reads the states where they are and writes the next ones into
+   * their arrays; over several steps (arrays reused from step to step), with energies and top
+   * matches, it gives the bits of the same step over the one-array scan ({@link ModernStep#over}).
+   */
+  @Test
+  void smallMemoryStepsByRowsGiveTheBitsOfTheScan() {
+    Random rnd = new Random(41);
+    for (int p = 1; p <= 9; p++) {
+      for (int n : new int[] {5, 64, 333}) {
+        ModernHopfieldMemory m = ModernHopfieldMemory.softmax(n, 4f / (float) Math.sqrt(n));
+        m.store(random(rnd, p, n, 1f));
+        float[] x = m.toArray();
+        float beta = m.beta();
+        int pp = p;
+        ModernStep.Scan scan =
+            (q, count, k, wantOut) -> {
+              float[] out = wantOut ? new float[count * n] : null;
+              double[] stat = new double[count];
+              int[] ti = new int[count * k];
+              float[] ts = new float[count * k];
+              io.engram.kernels.Kernels.softmaxRetrieval(
+                  count, pp, n, q, x, beta, out, stat, k, ti, ts);
+              return new ModernStep.ScanResult(out, null, stat, null, ti, ts);
+            };
+        ModernStep byScan = ModernStep.over(scan, p, n, Separation.SOFTMAX, beta, m.maxNorm());
+        float[][] cues = random(rnd, 6, n, 1f);
+        RecallOptions o = m.defaultRecallOptions().withMaxIterations(4).withTopK(Math.min(2, p));
+        List<RecallResult> a = m.retrieveAll(cues, o);
+        List<RecallResult> b = io.engram.network.RecallEngine.run(byScan, cues, o);
+        for (int c = 0; c < cues.length; c++) {
+          String where = "p=" + p + " n=" + n + " cue " + c;
+          assertArrayEquals(b.get(c).state(), a.get(c).state(), where);
+          assertEquals(b.get(c).steps(), a.get(c).steps(), where);
+          assertEquals(b.get(c).energy(), a.get(c).energy(), where);
+          assertEquals(b.get(c).matches(), a.get(c).matches(), where);
+        }
+      }
+    }
+  }
 }
