@@ -4,11 +4,16 @@
 # extracted with git archive into engram-bench/target/modern-base and built there, reactor builds,
 # nothing installed), then runs io.engram.bench.ModernBeforeAfter, which loads each core jar in a
 # class loader of its own and alternates their retrieveAll calls.
-# Usage: engram-bench/modern_before_after.sh [BASE_REV] [ROUNDS]
+# Usage: engram-bench/modern_before_after.sh [BASE_REV] [ROUNDS] [--canns]
+# (--canns: the CANNs image workload, N = 16384, P = 4, 4 cues, instead of the first workload)
 set -euo pipefail
 cd "$(dirname "$0")/.."
 base=${1:-$(git merge-base HEAD main)}
 rounds=${2:-20}
+mode=()
+if [ "${3:-}" = "--canns" ]; then
+  mode=(--canns)
+fi
 mvn -B -q -pl engram-bench -am package -DskipTests
 dir=engram-bench/target/modern-base
 rm -rf "$dir" && mkdir -p "$dir"
@@ -18,4 +23,4 @@ jar() { ls "$1"/engram-core/target/engram-core-*.jar | grep -v -e sources -e jav
 echo "base $(git rev-parse --short "$base"), new $(git rev-parse --short HEAD)$(git diff --quiet || echo ' + uncommitted')"
 java --add-modules jdk.incubator.vector -Xmx3g ${ENGRAM_BENCH_JAVA_OPTS:-} \
   -cp engram-bench/target/benchmarks.jar io.engram.bench.ModernBeforeAfter \
-  "$rounds" "$(jar "$dir")" "$(jar .)"
+  "${mode[@]}" "$rounds" "$(jar "$dir")" "$(jar .)"

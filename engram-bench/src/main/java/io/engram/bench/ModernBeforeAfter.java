@@ -17,34 +17,88 @@ import java.util.SplittableRandom;
  * (shared, or one CPU slowed by its host) that is the comparison that holds. Also checks that both
  * builds give the same bits (states and energies).
  *
- * <p>Usage: {@code ModernBeforeAfter ROUNDS BASE_CORE_JAR NEW_CORE_JAR}; run it with {@code
- * engram-bench/modern_before_after.sh}, which builds both jars.
+ * <p>With {@code --canns}, the CANNs image workload instead (N = 16384, P = 4 ±1 patterns, 4 cues
+ * with 30% of their values flipped, one step): each build first warmed up for {@value
+ * #CANNS_WARM_SECONDS} s, a round's time per build the fastest of {@value #CANNS_CALLS} calls (one
+ * call takes tens of microseconds), and the bits compared and reported but not required to be the
+ * same (the largest difference of a state value is printed).
+ *
+ * <p>Usage: {@code ModernBeforeAfter [--canns] ROUNDS BASE_CORE_JAR NEW_CORE_JAR}; run it with
+ * {@code engram-bench/modern_before_after.sh}, which builds both jars.
  */
 public final class ModernBeforeAfter {
+
+  /** CANNs mode: seconds of warm-up per build before the rounds. */
+  static final int CANNS_WARM_SECONDS = 3;
+
+  /** CANNs mode: calls per build per round, of which the fastest counts. */
+  static final int CANNS_CALLS = 2000;
 
   private ModernBeforeAfter() {}
 
   public static void main(String[] args) throws Exception {
+    boolean canns = args.length > 0 && args[0].equals("--canns");
+    if (canns) {
+      args = Arrays.copyOfRange(args, 1, args.length);
+    }
     if (args.length != 3) {
       throw Baselines.usage(
-          "ModernBeforeAfter", "usage: ModernBeforeAfter ROUNDS BASE_CORE_JAR NEW_CORE_JAR");
+          "ModernBeforeAfter",
+          "usage: ModernBeforeAfter [--canns] ROUNDS BASE_CORE_JAR NEW_CORE_JAR");
     }
     int rounds = Baselines.count("ModernBeforeAfter", new String[] {"ROUNDS", args[0]}, 0, 1);
-    int n = ModernBench.N;
-    int p = ModernBench.P;
-    int b = ModernBench.B;
+    int n = canns ? ModernBench.CANNS_N : ModernBench.N;
+    int p = canns ? ModernBench.CANNS_P : ModernBench.P;
     SplittableRandom rnd = new SplittableRandom(1); // ModernBench's first workload
-    float[] x = ModernBench.storedPatterns(rnd);
-    float[][] cues = ModernBench.cuesOf(x, rnd);
+    float[] x;
+    float[][] cues;
+    if (canns) {
+      x = new float[p * n];
+      for (int i = 0; i < x.length; i++) {
+        x[i] = rnd.nextBoolean() ? 1f : -1f;
+      }
+      cues = new float[p][];
+      for (int q = 0; q < p; q++) {
+        cues[q] = Arrays.copyOfRange(x, q * n, (q + 1) * n);
+        for (int i = 0; i < n; i++) {
+          if (rnd.nextDouble() < 0.3) {
+            cues[q][i] = -cues[q][i];
+          }
+        }
+      }
+    } else {
+      x = ModernBench.storedPatterns(rnd);
+      cues = ModernBench.cuesOf(x, rnd);
+    }
+    int b = cues.length;
     Build[] builds = {new Build(args[1], x, n, p), new Build(args[2], x, n, p)};
     x = null;
+    float[][] states0 = builds[0].states(cues);
+    float[][] states1 = builds[1].states(cues);
     String bits0 = builds[0].bits(cues);
     boolean same = bits0.equals(builds[1].bits(cues));
+    double largest = 0;
+    for (int q = 0; q < states0.length; q++) {
+      for (int i = 0; i < n; i++) {
+        largest = Math.max(largest, Math.abs((double) states0[q][i] - states1[q][i]));
+      }
+    }
+    if (canns) {
+      for (Build build : builds) {
+        long end = System.nanoTime() + CANNS_WARM_SECONDS * 1_000_000_000L;
+        while (System.nanoTime() < end) {
+          build.time(cues);
+        }
+      }
+    }
     double[][] t = new double[2][rounds];
     for (int r = -3; r < rounds; r++) { // three rounds of warm-up
       for (int j = 0; j < 2; j++) {
         int which = (r & 1) == 0 ? j : 1 - j;
-        double s = builds[which].time(cues);
+        double s = Double.MAX_VALUE;
+        for (int c = 0; c < (canns ? CANNS_CALLS : 1); c++) {
+          s = Math.min(s, builds[which].time(cues));
+        }
         if (r >= 0) {
           t[which][r] = s;
         }
@@ -61,12 +115,15 @@ public final class ModernBeforeAfter {
     Arrays.sort(now);
     System.out.printf(
         Locale.ROOT,
-        "B=%d P=%d N=%d, %d rounds: base %.4f s median (fastest %.4f), new %.4f s median (fastest"
-            + " %.4f); base / new per round: median %.3fx (quartiles %.3fx-%.3fx); same bits: %s%n",
+        "%sB=%d P=%d N=%d, %d rounds%s: base %.4g s median (fastest %.4g), new %.4g s median"
+            + " (fastest %.4g); base / new per round: median %.3fx (quartiles %.3fx-%.3fx); same"
+            + " bits: %s%s%n",
+        canns ? "CANNs image workload, " : "",
         b,
         p,
         n,
         rounds,
+        canns ? " (each the fastest of " + CANNS_CALLS + " calls per build)" : "",
         base[rounds / 2],
         base[0],
         now[rounds / 2],
@@ -74,8 +131,11 @@ public final class ModernBeforeAfter {
         ratio[rounds / 2],
         ratio[rounds / 4],
         ratio[(3 * rounds) / 4],
-        same);
-    if (!same) {
+        same,
+        same
+            ? ""
+            : String.format(Locale.ROOT, " (largest difference of a state value %.3g)", largest));
+    if (!same && !canns) {
       System.exit(1);
     }
   }
@@ -104,12 +164,24 @@ public final class ModernBeforeAfter {
       return (System.nanoTime() - t0) / 1e9;
     }
 
+    /** The states of the first 64 queries. */
+    float[][] states(float[][] cues) throws Exception {
+      Object res =
+          retrieveAll.invoke(memory, Arrays.copyOf(cues, Math.min(64, cues.length)), options);
+      java.util.List<float[]> out = new java.util.ArrayList<>();
+      for (Object r : (Iterable<?>) res) {
+        out.add((float[]) r.getClass().getMethod("state").invoke(r));
+      }
+      return out.toArray(new float[0][]);
+    }
+
     /** The states' bits and the energies of the first 64 queries, as text. */
     String bits(float[][] cues) throws Exception {
       Object withEnergy =
           options.getClass().getMethod("withReportEnergy", boolean.class).invoke(options, true);
       StringBuilder sb = new StringBuilder();
-      Object res = retrieveAll.invoke(memory, Arrays.copyOf(cues, 64), withEnergy);
+      Object res =
+          retrieveAll.invoke(memory, Arrays.copyOf(cues, Math.min(64, cues.length)), withEnergy);
       for (Object r : (Iterable<?>) res) {
         for (float f : (float[]) r.getClass().getMethod("state").invoke(r)) {
           sb.append(Integer.toHexString(Float.floatToRawIntBits(f))).append(',');
