@@ -242,22 +242,31 @@ final class PanamaKernels implements KernelProvider {
       c23 = u2.fma(v, c23);
       c33 = u3.fma(v, c33);
     }
-    out[0] = tail(sumLanes(c00), a, r0, q0, o0, j, n);
-    out[1] = tail(sumLanes(c01), a, r0, q1, o1, j, n);
-    out[2] = tail(sumLanes(c02), a, r0, q2, o2, j, n);
-    out[3] = tail(sumLanes(c03), a, r0, q3, o3, j, n);
-    out[4] = tail(sumLanes(c10), a, r1, q0, o0, j, n);
-    out[5] = tail(sumLanes(c11), a, r1, q1, o1, j, n);
-    out[6] = tail(sumLanes(c12), a, r1, q2, o2, j, n);
-    out[7] = tail(sumLanes(c13), a, r1, q3, o3, j, n);
-    out[8] = tail(sumLanes(c20), a, r2, q0, o0, j, n);
-    out[9] = tail(sumLanes(c21), a, r2, q1, o1, j, n);
-    out[10] = tail(sumLanes(c22), a, r2, q2, o2, j, n);
-    out[11] = tail(sumLanes(c23), a, r2, q3, o3, j, n);
-    out[12] = tail(sumLanes(c30), a, r3, q0, o0, j, n);
-    out[13] = tail(sumLanes(c31), a, r3, q1, o1, j, n);
-    out[14] = tail(sumLanes(c32), a, r3, q2, o2, j, n);
-    out[15] = tail(sumLanes(c33), a, r3, q3, o3, j, n);
+    // the lanes summed from an array, in sumLanes' order (a call of sumLanes per product, not
+    // inlined into a method this large, boxed each vector)
+    float[] acc = new float[16 * L];
+    c00.intoArray(acc, 0 * L);
+    c01.intoArray(acc, 1 * L);
+    c02.intoArray(acc, 2 * L);
+    c03.intoArray(acc, 3 * L);
+    c10.intoArray(acc, 4 * L);
+    c11.intoArray(acc, 5 * L);
+    c12.intoArray(acc, 6 * L);
+    c13.intoArray(acc, 7 * L);
+    c20.intoArray(acc, 8 * L);
+    c21.intoArray(acc, 9 * L);
+    c22.intoArray(acc, 10 * L);
+    c23.intoArray(acc, 11 * L);
+    c30.intoArray(acc, 12 * L);
+    c31.intoArray(acc, 13 * L);
+    c32.intoArray(acc, 14 * L);
+    c33.intoArray(acc, 15 * L);
+    int[] rowOff = {r0, r1, r2, r3};
+    for (int i = 0; i < 4; i++) {
+      for (int c = 0; c < 4; c++) {
+        out[4 * i + c] = tail(sumLanes(acc, (4 * i + c) * L), a, rowOff[i], b[c], bOff[c], j, n);
+      }
+    }
   }
 
   /** A dot product's scalar tail: {@code acc} continued with {@code fma} over {@code j..n-1}. */
@@ -296,6 +305,25 @@ final class PanamaKernels implements KernelProvider {
     float acc = 0f;
     for (int i = 0; i < L; i++) {
       acc += v.lane(i);
+    }
+    return acc;
+  }
+
+  /**
+   * {@link #sumLanes(FloatVector)} of the vector stored at {@code a[off..off+L)}, the same bits:
+   * for 16 lanes the tree of rotations written out for its lane 0 (lane l plus lane l + 8, then +
+   * 4, + 2, + 1), else the lanes in order from 0.
+   */
+  private static float sumLanes(float[] a, int off) {
+    if (WIDE) {
+      return (((a[off] + a[off + 8]) + (a[off + 4] + a[off + 12]))
+              + ((a[off + 2] + a[off + 10]) + (a[off + 6] + a[off + 14])))
+          + (((a[off + 1] + a[off + 9]) + (a[off + 5] + a[off + 13]))
+              + ((a[off + 3] + a[off + 11]) + (a[off + 7] + a[off + 15])));
+    }
+    float acc = 0f;
+    for (int i = 0; i < L; i++) {
+      acc += a[off + i];
     }
     return acc;
   }

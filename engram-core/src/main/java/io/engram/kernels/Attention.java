@@ -180,63 +180,66 @@ final class Attention {
     if (b == 0) {
       return;
     }
-    int groups = (b + SMALL_GROUP - 1) / SMALL_GROUP;
+    int items = (b + GROUP - 1) / GROUP;
     Weighting wt = Weighting.softmax(beta);
     Parallel.forEach(
-        groups,
-        Parallel.threads(2L * b * p * n, groups),
+        items,
+        Parallel.threads(2L * b * p * n, items),
         (it, scratch) -> {
-          int q0 = it * SMALL_GROUP;
-          int g = Math.min(SMALL_GROUP, b - q0);
+          // up to GROUP queries per item, four at a time, with one set of buffers
           int ld = SMALL_GROUP;
           float[] sc = new float[p * ld];
           float[] sixteen = new float[16];
           int[] aOff = new int[4];
-          float[][] rows = new float[4][];
-          for (int j = 0; j < 4; j++) {
-            rows[j] = q[q0 + Math.min(j, g - 1)];
-          }
           int[] bOff = new int[4];
-          for (int r0 = 0; r0 < p; r0 += 4) {
-            int pr = Math.min(4, p - r0);
-            for (int i = 0; i < 4; i++) {
-              aOff[i] = (r0 + Math.min(i, pr - 1)) * n;
+          float[][] rows = new float[4][];
+          float[] bmax = new float[4];
+          float[] bmin = new float[4];
+          float[] max = new float[4];
+          float[] bsum = new float[4];
+          double[] sum = new double[4];
+          TopK top = k > 0 ? new TopK(4, k) : null;
+          for (int q0 = it * GROUP, end = Math.min(b, q0 + GROUP); q0 < end; q0 += SMALL_GROUP) {
+            int g = Math.min(SMALL_GROUP, end - q0);
+            for (int j = 0; j < 4; j++) {
+              rows[j] = q[q0 + Math.min(j, g - 1)];
             }
-            kp.dot4x4(x, aOff, rows, bOff, n, sixteen);
-            for (int i = 0; i < pr; i++) {
-              System.arraycopy(sixteen, 4 * i, sc, (r0 + i) * ld, g);
+            for (int r0 = 0; r0 < p; r0 += 4) {
+              int pr = Math.min(4, p - r0);
+              for (int i = 0; i < 4; i++) {
+                aOff[i] = (r0 + Math.min(i, pr - 1)) * n;
+              }
+              kp.dot4x4(x, aOff, rows, bOff, n, sixteen);
+              for (int i = 0; i < pr; i++) {
+                System.arraycopy(sixteen, 4 * i, sc, (r0 + i) * ld, g);
+              }
             }
-          }
-          float[] bmax = new float[g];
-          float[] bmin = new float[g];
-          Arrays.fill(bmax, Float.NEGATIVE_INFINITY);
-          Arrays.fill(bmin, Float.POSITIVE_INFINITY);
-          kp.maxMin(sc, 0, ld, p, g, bmax, bmin);
-          checkFinite(wt, bmax, bmin, g);
-          if (k > 0) {
-            TopK top = new TopK(g, k);
-            top.offer(sc, ld, g, 0, p, bmax);
+            Arrays.fill(bmax, Float.NEGATIVE_INFINITY);
+            Arrays.fill(bmin, Float.POSITIVE_INFINITY);
+            kp.maxMin(sc, 0, ld, p, g, bmax, bmin);
+            checkFinite(wt, bmax, bmin, g);
+            if (top != null) {
+              top.reset();
+              top.offer(sc, ld, g, 0, p, bmax);
+              for (int j = 0; j < g; j++) {
+                top.copyOut(j, topIndex, topScore, q0 + j);
+              }
+            }
+            // the online softmax's one block: its maximum is the block's (the first raises it
+            // from -∞), its sum that of the block's weights (float) added to zero in float64
             for (int j = 0; j < g; j++) {
-              top.copyOut(j, topIndex, topScore, q0 + j);
+              max[j] = Math.max(Float.NEGATIVE_INFINITY, beta * bmax[j]);
             }
+            Arrays.fill(bsum, 0f);
+            kp.expShift(sc, 0, ld, p, g, beta, max, bsum);
+            for (int j = 0; j < g; j++) {
+              sum[j] = 0.0 + bsum[j];
+              lse[q0 + j] = max[j] + StrictMath.log(sum[j]);
+              rows[j] = out[q0 + j];
+            }
+            normalise(sc, ld, p, g, sum);
+            kp.axpyRowsInto(g, p, sc, 0, ld, x, 0, n, rows, n);
           }
-          // the online softmax's one block: its maximum is the block's (the first raises it from
-          // -∞), its sum that of the block's weights (float) added to zero in float64
-          float[] max = new float[g];
-          for (int j = 0; j < g; j++) {
-            max[j] = Math.max(Float.NEGATIVE_INFINITY, beta * bmax[j]);
-          }
-          float[] bsum = new float[g];
-          kp.expShift(sc, 0, ld, p, g, beta, max, bsum);
-          double[] sum = new double[g];
-          float[][] o = new float[g][];
-          for (int j = 0; j < g; j++) {
-            sum[j] = 0.0 + bsum[j];
-            lse[q0 + j] = max[j] + StrictMath.log(sum[j]);
-            o[j] = out[q0 + j];
-          }
-          normalise(sc, ld, p, g, sum);
-          kp.axpyRowsInto(g, p, sc, 0, ld, x, 0, n, o, n);
         });
   }
 

@@ -103,7 +103,7 @@ public final class ModernStep implements RetrievalStep {
     this.scan = scan;
     this.ownScan = ownScan;
     this.rowsX =
-        ownScan && separation == Separation.SOFTMAX && Kernels.retrievalByRows(p) ? x : null;
+        ownScan && separation == Separation.SOFTMAX && Kernels.retrievalByRows(p, n) ? x : null;
     this.p = p;
     this.n = n;
     this.separation = separation;

@@ -654,7 +654,12 @@ class AttentionTest {
         IllegalArgumentException.class,
         () ->
             Kernels.softmaxRetrievalRows(
-                2, 3, 4, q, x, 1f, new float[][] {q[1], new float[4]}, lse, 0, null, null));
+                2, 3, 4, q, x, 1f, new float[][] {new float[4], q[1]}, lse, 0, null, null));
+    assertThrows(
+        IllegalArgumentException.class,
+        () ->
+            Kernels.softmaxRetrievalRows(
+                2, 3, 4, q, x, 1f, new float[][] {new float[12], x}, lse, 0, null, null));
     assertThrows(
         IllegalArgumentException.class,
         () ->
