@@ -159,7 +159,7 @@ final class Attention {
    * same order, so the same bits; but with each query and each stored row read once for the scores
    * ({@link KernelProvider#dot4x4}), and each output written once ({@link
    * KernelProvider#axpyRowsInto}). Queries go four at a time (the last of a batch repeated to fill
-   * its four), groups of four over the threads.
+   * its four), items of up to {@value #GROUP} queries over the threads.
    *
    * @param q b rows of n values (read only)
    * @param out b rows of their own, at least n long, overwritten (not the queries, not X)

@@ -27,20 +27,6 @@ interface KernelProvider {
   float dot(float[] a, int aOff, float[] b, int bOff, int n);
 
   /**
-   * Four dot products of two rows of {@code a} with two rows of {@code b}, each with exactly the
-   * bits of {@link #dot}: {@code out[off] = a0·b0}, {@code out[off+1] = a0·b1}, {@code out[off+2] =
-   * a1·b0}, {@code out[off+3] = a1·b1}, over {@code n} values from the offsets given (a row may be
-   * passed twice). The SIMD kernels read each row once for two products.
-   */
-  default void dot2x2(
-      float[] a, int a0, int a1, float[] b, int b0, int b1, int n, float[] out, int off) {
-    out[off] = dot(a, a0, b, b0, n);
-    out[off + 1] = dot(a, a0, b, b1, n);
-    out[off + 2] = dot(a, a1, b, b0, n);
-    out[off + 3] = dot(a, a1, b, b1, n);
-  }
-
-  /**
    * {@code y[yOff+i] = fma(w_r, x[xOff + r*ldx + i], y[yOff+i])} for {@code r = 0..rows-1} in
    * order, {@code i < n}, with {@code w_r = w[wOff + r*wStride]}: the bits of {@link #axpby} with
    * {@code b = 1} called row by row, with y read and written once. The arrays must not overlap.

@@ -120,12 +120,6 @@ final class Providers {
     }
 
     @Override
-    public void dot2x2(
-        float[] a, int a0, int a1, float[] b, int b0, int b1, int n, float[] out, int off) {
-      now(KernelWarmup.DOTS).dot2x2(a, a0, a1, b, b0, b1, n, out, off);
-    }
-
-    @Override
     public void dot4x4(float[] a, int[] aOff, float[][] b, int[] bOff, int n, float[] out) {
       now(KernelWarmup.DOTS).dot4x4(a, aOff, b, bOff, n, out);
     }
