@@ -162,7 +162,8 @@ final class Attention {
    * its four), items of up to {@value #GROUP} queries over the threads.
    *
    * @param q b rows of n values (read only)
-   * @param out b rows of their own, at least n long, overwritten (not the queries, not X)
+   * @param out b rows of their own, at least n long, overwritten (not the queries, not X); or null
+   *     (the statistics and best matches only)
    */
   static void smallRows(
       KernelProvider kp,
@@ -235,10 +236,12 @@ final class Attention {
             for (int j = 0; j < g; j++) {
               sum[j] = 0.0 + bsum[j];
               lse[q0 + j] = max[j] + StrictMath.log(sum[j]);
-              rows[j] = out[q0 + j];
+              rows[j] = out != null ? out[q0 + j] : null;
             }
-            normalise(sc, ld, p, g, sum);
-            kp.axpyRowsInto(g, p, sc, 0, ld, x, 0, n, rows, n);
+            if (out != null) {
+              normalise(sc, ld, p, g, sum);
+              kp.axpyRowsInto(g, p, sc, 0, ld, x, 0, n, rows, n);
+            }
           }
         });
   }

@@ -379,7 +379,7 @@ public final class Kernels {
       }
     }
     checkRetrieval(b, p, n, ROWS, x, null, lse, k, topIndex, topScore);
-    if (out != null && retrievalByRows(p, n)) {
+    if (retrievalByRows(p, n)) {
       Attention.smallRows(
           Providers.forCall(), b, p, n, q, x, beta, out, lse, k, topIndex, topScore);
       return;

@@ -189,9 +189,29 @@ public final class ModernStep implements RetrievalStep {
       float[] energies,
       RecallResult.Match[][] matches,
       int topK) {
+    step(cur, next, count, queries, sweep, changed, energies, false, matches, topK);
+  }
+
+  /**
+   * With {@code fixedPointsOnly}, a state that the step changes gets NaN for its energy: its
+   * squared norm (a pass over N values in float64, as long as the rest of a small memory's step for
+   * N = 16384) is not computed.
+   */
+  @Override
+  public void step(
+      float[][] cur,
+      float[][] next,
+      int count,
+      int[] queries,
+      int sweep,
+      boolean[] changed,
+      float[] energies,
+      boolean fixedPointsOnly,
+      RecallResult.Match[][] matches,
+      int topK) {
     int k = matches == null ? 0 : Math.min(topK, p);
     if (rowsX != null) {
-      stepByRows(cur, next, count, changed, energies, matches, k);
+      stepByRows(cur, next, count, changed, energies, fixedPointsOnly, matches, k);
       return;
     }
     ScanResult r = checked(scan.scan(flatten(cur, count), count, k, true), count, k, true);
@@ -232,7 +252,7 @@ public final class ModernStep implements RetrievalStep {
       }
       changed[c] = !sameBits(s, t);
       if (energies != null) {
-        energies[c] = energy(s, r, c);
+        energies[c] = fixedPointsOnly && changed[c] ? Float.NaN : energy(s, r, c);
       }
       if (k > 0) {
         RecallResult.Match[] m = new RecallResult.Match[k];
@@ -257,6 +277,7 @@ public final class ModernStep implements RetrievalStep {
       int count,
       boolean[] changed,
       float[] energies,
+      boolean fixedPointsOnly,
       RecallResult.Match[][] matches,
       int k) {
     for (int c = 0; c < count; c++) {
@@ -272,7 +293,7 @@ public final class ModernStep implements RetrievalStep {
     for (int c = 0; c < count; c++) {
       changed[c] = !sameBits(cur[c], next[c]);
       if (energies != null) {
-        energies[c] = energy(cur[c], r, c);
+        energies[c] = fixedPointsOnly && changed[c] ? Float.NaN : energy(cur[c], r, c);
       }
       if (k > 0) {
         RecallResult.Match[] m = new RecallResult.Match[k];
@@ -286,6 +307,17 @@ public final class ModernStep implements RetrievalStep {
 
   @Override
   public void energies(float[][] states, int count, float[] out) {
+    if (rowsX != null) {
+      // a small memory's statistics from the states where they are
+      double[] stat = new double[count];
+      Kernels.softmaxRetrievalRows(
+          count, p, n, states, rowsX, beta, null, stat, 0, new int[0], new float[0]);
+      ScanResult r = new ScanResult(null, null, stat, null, new int[0], new float[0]);
+      for (int c = 0; c < count; c++) {
+        out[c] = energy(states[c], r, c);
+      }
+      return;
+    }
     ScanResult r = checked(scan.scan(flatten(states, count), count, 0, false), count, 0, false);
     for (int c = 0; c < count; c++) {
       out[c] = energy(states[c], r, c);

@@ -189,7 +189,8 @@ public final class RecallEngine {
           nextL[c] = next[q];
           ids[c] = base + idx[q];
         }
-        step.step(curL, nextL, nl, ids, sweep, changed, energies, matches, topK);
+        // without a step listener or an energy tolerance, only fixed points keep their energy
+        step.step(curL, nextL, nl, ids, sweep, changed, energies, !stepEnergy, matches, topK);
         for (int c = 0; c < nl; c++) {
           float[] made = nextL[c];
           if (made == null || made.length != n || made == curL[c]) {

@@ -83,6 +83,27 @@ public interface RetrievalStep {
       int topK);
 
   /**
+   * {@link #step}, told whether the energies of the input states are needed only where the step
+   * leaves a state unchanged: with {@code fixedPointsOnly} (the engine passes it when no step
+   * listener and no energy tolerance reads the energies of states that move on), a step may set the
+   * energy of a state it changes to NaN instead of computing it. By default every energy is
+   * computed, as {@link #step} does.
+   */
+  default void step(
+      float[][] cur,
+      float[][] next,
+      int count,
+      int[] queries,
+      int sweep,
+      boolean[] changed,
+      float[] energies,
+      boolean fixedPointsOnly,
+      RecallResult.Match[][] matches,
+      int topK) {
+    step(cur, next, count, queries, sweep, changed, energies, matches, topK);
+  }
+
+  /**
    * Multiply-adds one step costs per state (an estimate), used to decide whether a batch is worth
    * splitting over threads.
    */

@@ -498,4 +498,41 @@ class ModernHopfieldMemoryTest {
       }
     }
   }
+
+  /**
+   * Without a step listener the step skips the energies of states it changes; every result still
+   * reports the energy of its own state, converged or not, small memory (rows) or large (scan), and
+   * a listener still sees every step's energy.
+   */
+  @Test
+  void resultsReportTheEnergyOfTheirStateWhateverTheStepSkipped() {
+    Random rnd = new Random(43);
+    for (int p : new int[] {4, 40}) {
+      int n = 96;
+      ModernHopfieldMemory m = ModernHopfieldMemory.softmax(n, 0.5f);
+      float[][] x = pm1(rnd, p, n);
+      m.store(x);
+      float[][] cues = new float[8][];
+      for (int c = 0; c < cues.length; c++) {
+        // a stored pattern itself converges; a noisy one moves first
+        cues[c] = c % 2 == 0 ? x[c % p].clone() : flip(rnd, x[c % p], 30);
+      }
+      for (int it = 1; it <= 3; it++) {
+        List<RecallResult> rs = m.retrieveAll(cues, m.defaultRecallOptions().withMaxIterations(it));
+        for (int c = 0; c < cues.length; c++) {
+          RecallResult r = rs.get(c);
+          assertEquals(
+              m.energy(r.state()), r.energy(), "p=" + p + " iterations " + it + " cue " + c);
+        }
+      }
+      List<Float> seen = new ArrayList<>();
+      m.retrieveAll(
+          cues,
+          m.defaultRecallOptions()
+              .withMaxIterations(3)
+              .withStepListener((q, step, e, conv, change) -> seen.add(e)));
+      assertFalse(seen.isEmpty());
+      assertTrue(seen.stream().noneMatch(e -> e.isNaN()), "p=" + p + ": " + seen);
+    }
+  }
 }
