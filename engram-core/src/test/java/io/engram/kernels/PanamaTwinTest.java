@@ -335,7 +335,7 @@ class PanamaTwinTest {
     int mrMax = KernelProvider.MR;
     int nrMax = KernelProvider.NR;
     for (int k : new int[] {0, 1, 3, 17, 100}) {
-      for (int mr : new int[] {mrMax, 7, 5, 1}) {
+      for (int mr : new int[] {KernelProvider.TALL, mrMax, 7, 5, 4, 3, 1}) {
         for (int ldb : new int[] {nrMax, nrMax / 2, 20, 37}) {
           for (int nr : new int[] {Math.min(ldb, nrMax), Math.min(ldb, 13), 6, 1}) {
             for (boolean transposed : new boolean[] {false, true}) {
@@ -344,8 +344,11 @@ class PanamaTwinTest {
                 int aRs = transposed ? 1 : Math.max(k, 1);
                 int aCs = transposed ? mr : 1;
                 float[] a = values(rnd, 3 + mr * Math.max(k, 1) + 1);
-                float[] b = values(rnd, 2 + k * ldb + nrMax);
-                float[] start = values(rnd, mrMax * nrMax);
+                // B's last row padded to a whole tile (the SIMD kernels read rows whole, no
+                // masks) or not (the masked path), in turn
+                boolean padded = rnd.nextBoolean();
+                float[] b = values(rnd, 2 + Math.max(k - 1, 0) * ldb + (padded ? nrMax : nr));
+                float[] start = values(rnd, KernelProvider.TALL * nrMax);
                 float[] o1 = start.clone();
                 float[] o2 = start.clone();
                 v.tile(mr, nr, k, a, 3, aRs, aCs, b, 2, ldb, o1, add);
@@ -353,6 +356,7 @@ class PanamaTwinTest {
                 String where =
                     "k="
                         + k
+                        + (padded ? " padded" : "")
                         + " mr="
                         + mr
                         + " nr="
