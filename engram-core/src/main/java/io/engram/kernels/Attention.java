@@ -444,6 +444,7 @@ final class Attention {
   private static final class Group {
     final int g0;
     final int g;
+    final int n;
     final float[] qT; // null when every block is smaller than a tile (p < 8)
     final float[] sc; // scores of one block, row r (pattern) at r * ld
     final int ld;
@@ -461,12 +462,13 @@ final class Attention {
     private Group(Call c, int g0, int g, float[] qT) {
       this.g0 = g0;
       this.g = g;
+      this.n = c.n;
       this.qT = qT;
       // rows of the score block 16 floats longer than g: the second product reads it down its
       // columns, and a row length of a multiple of 1 KiB would put all of them in 4 of L1's 64 sets
       this.ld = g + 16;
       this.sc = new float[Math.min(BLOCK, c.p) * ld];
-      this.panel = c.out != null && c.p >= MR ? new float[BLOCK * NR] : null;
+      this.panel = c.out != null && c.p >= MR && g >= MR ? new float[BLOCK * NR] : null;
       this.wd = c.outD != null ? new double[Math.min(BLOCK, c.p) * g] : null;
       this.bmax = new float[g];
       this.bmin = new float[g];
@@ -476,6 +478,16 @@ final class Attention {
     /** The same queries with buffers of its own, for another thread. */
     Group copy(Call c) {
       return new Group(c, g0, g, qT);
+    }
+
+    private float[] few;
+
+    /** A block's output sums for a group of fewer than 8 queries (g x n), made on first use. */
+    float[] few() {
+      if (few == null) {
+        few = new float[g * n];
+      }
+      return few;
     }
   }
 
@@ -534,6 +546,8 @@ final class Attention {
       if (c.out != null) {
         if (pb < MR) {
           accumulateByRows(c, sc, g, gr.ld, b0, pb, part.o, part.oOff, part.firstOutput());
+        } else if (g < MR) {
+          accumulateFewQueries(c, sc, g, gr.ld, b0, pb, part, gr);
         } else {
           accumulate(c, sc, g, gr.ld, b0, pb, gr.panel, gr.tile, part.zeroedOutput(), part.oOff);
         }
@@ -612,6 +626,29 @@ final class Attention {
   }
 
   /**
+   * {@code o += wᵀ X_block} for a group of fewer than 8 queries (a register tile of queries would
+   * be mostly empty, and its 32-column panels of X copied for a query or two): the stored rows
+   * added with their weights in place, four outputs per pass over them ({@link
+   * KernelProvider#axpyRowsEachInto}), each output element one fused multiply-add chain over the
+   * block's rows from zero, then added into the output (the first block stores it): the bits of
+   * {@link #accumulate}'s tile then add, so a query's result does not depend on its group's size.
+   */
+  private static void accumulateFewQueries(
+      Call c, float[] sc, int g, int ld, int b0, int pb, AttentionPartial part, Group gr) {
+    int n = c.n;
+    if (part.firstOutput()) {
+      // a chain from +0 is never -0, so it has the bits of 0 + chain
+      c.kp.axpyRowsEachInto(g, pb, sc, 0, ld, c.x, b0 * n, n, part.o, part.oOff, n, n);
+      return;
+    }
+    float[] t = gr.few();
+    c.kp.axpyRowsEachInto(g, pb, sc, 0, ld, c.x, b0 * n, n, t, 0, n, n);
+    for (int q = 0; q < g; q++) {
+      c.kp.add(t, q * n, part.o, part.oOff + q * n, n);
+    }
+  }
+
+  /**
    * The block of scores {@code sc[r*ld + q] = X[b0 + r] · Q[q]} for {@code r < pb}: tiles of 12 or
    * 8 stored rows (read in place) by one panel of queries, stored from the registers into the
    * block, k-blocked for long patterns; each element is one fused multiply-add chain over the
@@ -632,7 +669,9 @@ final class Attention {
         for (int r0 = 0, mr; r0 < pb; r0 += mr) {
           int xOff = (b0 + r0) * n + k0;
           if (!add) {
-            mr = tileRows(pb - r0, tall);
+            // 12-row tiles only on a full panel of queries (their SIMD tile is 32 wide); a short
+            // panel takes 8-row tiles, eight accumulators on its padded width (the same bits)
+            mr = nr == NR ? tileRows(pb - r0, tall) : Math.min(MR, pb - r0);
             c.kp.tileInto(mr, nr, kc, c.x, xOff, n, 1, qT, bOff, w, sc, r0 * ld + c0, ld, tile);
             continue;
           }

@@ -218,9 +218,16 @@ class AttentionTest {
 
   @Test
   void aQueryGetsTheSameBitsInAnyBatchAndOnAnyNumberOfThreads() {
+    // several chunks (their partials merged, shared at the end); one block of 9 patterns with
+    // k-blocked scores; one block of 300 with a short last panel of X
+    int[][] shapes = {{2 * Attention.CHUNK + 300, 40}, {9, 1100}, {300, 77}};
+    for (int[] shape : shapes) {
+      aQueryGetsTheSameBits(shape[0], shape[1]);
+    }
+  }
+
+  private static void aQueryGetsTheSameBits(int p, int n) {
     Random rnd = new Random(12);
-    int p = 2 * Attention.CHUNK + 300;
-    int n = 40;
     float[] x = random(rnd, p * n, 1f);
     float[] q = random(rnd, 300 * n, 1f);
     KernelProvider kp = Providers.chosen();
@@ -236,7 +243,7 @@ class AttentionTest {
           assertArrayEquals(
               Arrays.copyOfRange(all.out, range[0] * n, range[1] * n),
               r.out,
-              "threads=" + threads + " queries " + range[0]);
+              "p=" + p + " n=" + n + " threads=" + threads + " queries " + range[0]);
           assertArrayEquals(Arrays.copyOfRange(all.lse, range[0], range[1]), r.lse);
           assertArrayEquals(Arrays.copyOfRange(all.ti, 2 * range[0], 2 * range[1]), r.ti);
         }
