@@ -4,8 +4,9 @@
 # extracted with git archive into engram-bench/target/modern-base and built there, reactor builds,
 # nothing installed), then runs io.engram.bench.ModernBeforeAfter, which loads each core jar in a
 # class loader of its own and alternates their retrieveAll calls.
-# Usage: engram-bench/modern_before_after.sh [BASE_REV] [ROUNDS] [--canns]
-# (--canns: the CANNs image workload, N = 16384, P = 4, 4 cues, instead of the first workload)
+# Usage: engram-bench/modern_before_after.sh [BASE_REV] [ROUNDS] [--canns | --shape B,P,N]
+# (--canns: the CANNs image workload, N = 16384, P = 4, 4 cues, instead of the first workload;
+# --shape: B queries against P patterns of N values)
 set -euo pipefail
 cd "$(dirname "$0")/.."
 base=${1:-$(git merge-base HEAD main)}
@@ -13,6 +14,8 @@ rounds=${2:-20}
 mode=()
 if [ "${3:-}" = "--canns" ]; then
   mode=(--canns)
+elif [ "${3:-}" = "--shape" ]; then
+  mode=(--shape "${4:-}")
 fi
 mvn -B -q -pl engram-bench -am package -DskipTests
 dir=engram-bench/target/modern-base

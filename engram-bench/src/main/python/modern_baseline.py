@@ -7,6 +7,8 @@ side: B = 1024 queries against P = 100,000 patterns of N = 256, and the CANNs im
 workload, the least process CPU seconds (all threads) of those calls, and the OpenBLAS
 configuration actually loaded.
 
+With --shape B,P,N [REPS], it times one step of that shape alone (best and median seconds).
+
 With --serve, it sets up only the first workload, warms it up, prints "ready" and then times one
 call per line "run" read from stdin, printing "WALL CPU" seconds for each: ModernBench alternates
 those calls with its own, so that both sides of each pair of calls meet the same machine.
@@ -77,11 +79,40 @@ def serve(f):
         print(f"{time.perf_counter() - t0!r} {time.process_time() - c0!r}", flush=True)
 
 
+def shape_workload(rng, pm, b, p, n):
+    # B queries against P +-1 patterns of N values, each query a stored pattern with 20% flipped
+    x = rng.choice(pm, size=(p, n))
+    q = x[(np.arange(b) * p) // b].copy()
+    q[rng.random(q.shape) < 0.2] *= -1
+    beta = np.float32(1 / np.sqrt(n))
+    return lambda: retrieve(x, q, beta)
+
+
 def main():
     rng = np.random.default_rng(1)
     pm = np.array([-1.0, 1.0], dtype=np.float32)
     if len(sys.argv) > 1 and sys.argv[1] == "--serve":
         serve(attention_workload(rng, pm))
+        return
+    if len(sys.argv) > 1 and sys.argv[1] == "--shape":
+        # --shape B,P,N [REPS]: one retrieval step of that shape, best of REPS (at least 200 when
+        # a call takes under 10 ms) after the usual warm-up; prints best and median seconds
+        try:
+            b, p, n = (int(v) for v in sys.argv[2].split(","))
+            reps = int(sys.argv[3]) if len(sys.argv) > 3 else 5
+        except (IndexError, ValueError):
+            print("modern_baseline.py: --shape needs B,P,N [REPS]", file=sys.stderr)
+            sys.exit(2)
+        f = shape_workload(rng, pm, b, p, n)
+        best(f, 1)
+        ts = []
+        while len(ts) < reps or (len(ts) < 200 and min(ts) < 0.01):
+            t0 = time.perf_counter()
+            f()
+            ts.append(time.perf_counter() - t0)
+        ts.sort()
+        print(json.dumps({"shape": [b, p, n], "best": ts[0], "median": ts[len(ts) // 2],
+                          "calls": len(ts), "openblas": openblas_info()}))
         return
     reps = int(sys.argv[1]) if len(sys.argv) > 1 else 5
     out = {"attention": best(attention_workload(rng, pm), reps)}

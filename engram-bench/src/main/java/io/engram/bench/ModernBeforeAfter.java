@@ -23,8 +23,12 @@ import java.util.SplittableRandom;
  * call takes tens of microseconds), and the bits compared and reported but not required to be the
  * same (the largest difference of a state value is printed).
  *
- * <p>Usage: {@code ModernBeforeAfter [--canns] ROUNDS BASE_CORE_JAR NEW_CORE_JAR}; run it with
- * {@code engram-bench/modern_before_after.sh}, which builds both jars.
+ * <p>With {@code --shape B,P,N}, B queries against P ±1 patterns of length N (each query a stored
+ * pattern with 20% of its values flipped), warmed up as the CANNs mode, a round's time per build
+ * the fastest of as many calls as fill about 50 ms; the bits are reported, not required.
+ *
+ * <p>Usage: {@code ModernBeforeAfter [--canns | --shape B,P,N] ROUNDS BASE_CORE_JAR NEW_CORE_JAR};
+ * run it with {@code engram-bench/modern_before_after.sh}, which builds both jars.
  */
 public final class ModernBeforeAfter {
 
@@ -38,21 +42,54 @@ public final class ModernBeforeAfter {
 
   public static void main(String[] args) throws Exception {
     boolean canns = args.length > 0 && args[0].equals("--canns");
+    int[] shape = null;
     if (canns) {
       args = Arrays.copyOfRange(args, 1, args.length);
+    } else if (args.length > 0 && args[0].equals("--shape")) {
+      if (args.length < 2) {
+        throw Baselines.usage("ModernBeforeAfter", "--shape needs B,P,N");
+      }
+      String[] f = args[1].split(",", -1);
+      if (f.length != 3) {
+        throw Baselines.usage("ModernBeforeAfter", "--shape needs B,P,N, got '" + args[1] + "'");
+      }
+      shape = new int[3];
+      for (int i = 0; i < 3; i++) {
+        shape[i] = Baselines.count("ModernBeforeAfter", new String[] {"--shape", f[i]}, 0, 1);
+      }
+      if ((long) shape[1] * shape[2] > 1L << 28 || (long) shape[0] * shape[2] > 1L << 28) {
+        throw Baselines.usage("ModernBeforeAfter", "--shape " + args[1] + " is too large");
+      }
+      args = Arrays.copyOfRange(args, 2, args.length);
     }
     if (args.length != 3) {
       throw Baselines.usage(
           "ModernBeforeAfter",
-          "usage: ModernBeforeAfter [--canns] ROUNDS BASE_CORE_JAR NEW_CORE_JAR");
+          "usage: ModernBeforeAfter [--canns | --shape B,P,N] ROUNDS BASE_CORE_JAR NEW_CORE_JAR");
     }
     int rounds = Baselines.count("ModernBeforeAfter", new String[] {"ROUNDS", args[0]}, 0, 1);
-    int n = canns ? ModernBench.CANNS_N : ModernBench.N;
-    int p = canns ? ModernBench.CANNS_P : ModernBench.P;
+    int n = canns ? ModernBench.CANNS_N : shape != null ? shape[2] : ModernBench.N;
+    int p = canns ? ModernBench.CANNS_P : shape != null ? shape[1] : ModernBench.P;
     SplittableRandom rnd = new SplittableRandom(1); // ModernBench's first workload
     float[] x;
     float[][] cues;
-    if (canns) {
+    if (shape != null) {
+      // ±1 patterns; each cue a stored pattern with 20% of its values flipped
+      x = new float[p * n];
+      for (int i = 0; i < x.length; i++) {
+        x[i] = rnd.nextBoolean() ? 1f : -1f;
+      }
+      cues = new float[shape[0]][];
+      for (int q = 0; q < cues.length; q++) {
+        int k = (int) ((long) q * p / cues.length);
+        cues[q] = Arrays.copyOfRange(x, k * n, (k + 1) * n);
+        for (int i = 0; i < n; i++) {
+          if (rnd.nextDouble() < 0.2) {
+            cues[q][i] = -cues[q][i];
+          }
+        }
+      }
+    } else if (canns) {
       x = new float[p * n];
       for (int i = 0; i < x.length; i++) {
         x[i] = rnd.nextBoolean() ? 1f : -1f;
@@ -83,20 +120,24 @@ public final class ModernBeforeAfter {
         largest = Math.max(largest, Math.abs((double) states0[q][i] - states1[q][i]));
       }
     }
-    if (canns) {
+    int calls = 1;
+    if (canns || shape != null) {
+      double fastest = Double.MAX_VALUE;
       for (Build build : builds) {
         long end = System.nanoTime() + CANNS_WARM_SECONDS * 1_000_000_000L;
         while (System.nanoTime() < end) {
-          build.time(cues);
+          fastest = Math.min(fastest, build.time(cues));
         }
       }
+      // a round's time per build: the fastest of its calls, as many as fill about 50 ms
+      calls = canns ? CANNS_CALLS : (int) Math.max(1, Math.min(CANNS_CALLS, 0.05 / fastest));
     }
     double[][] t = new double[2][rounds];
     for (int r = -3; r < rounds; r++) { // three rounds of warm-up
       for (int j = 0; j < 2; j++) {
         int which = (r & 1) == 0 ? j : 1 - j;
         double s = Double.MAX_VALUE;
-        for (int c = 0; c < (canns ? CANNS_CALLS : 1); c++) {
+        for (int c = 0; c < calls; c++) {
           s = Math.min(s, builds[which].time(cues));
         }
         if (r >= 0) {
@@ -123,7 +164,7 @@ public final class ModernBeforeAfter {
         p,
         n,
         rounds,
-        canns ? " (each the fastest of " + CANNS_CALLS + " calls per build)" : "",
+        calls > 1 ? " (each the fastest of " + calls + " calls per build)" : "",
         base[rounds / 2],
         base[0],
         now[rounds / 2],
@@ -135,7 +176,7 @@ public final class ModernBeforeAfter {
         same
             ? ""
             : String.format(Locale.ROOT, " (largest difference of a state value %.3g)", largest));
-    if (!same && !canns) {
+    if (!same && !canns && shape == null) {
       System.exit(1);
     }
   }
