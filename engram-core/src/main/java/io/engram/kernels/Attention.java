@@ -32,7 +32,10 @@ import java.util.concurrent.locks.LockSupport;
  * <p>A memory of fewer than 8 patterns is one block whose scores are dot products ({@link
  * KernelProvider#dot4x4}); its softmax weights are final once taken, so they are normalised before
  * the output product instead of every output value being divided after it. {@link #smallRows} runs
- * such a memory for queries and outputs held as rows of their own, with the same bits.
+ * such a memory for queries and outputs held as rows of their own, with the same bits. A group of
+ * fewer than 8 queries adds the stored rows into its output in place ({@link
+ * #accumulateFewQueries}) instead of copying 32-column panels of X for tiles that would be mostly
+ * empty, with the tiles' bits, so that a query's result still does not depend on its batch.
  *
  * <p>Memory beyond X and the outputs, per thread: one block of scores ({@value #BLOCK} x {@value
  * #GROUP} floats, 256 KiB), a packed copy of the group's queries, one partial output (g x n), one
