@@ -708,6 +708,11 @@ final class PanamaKernels implements KernelProvider {
   }
 
   @Override
+  public boolean fusedTiles() {
+    return true;
+  }
+
+  @Override
   public int tallRows() {
     // the 12-row tiles are 512-bit only, and not in a process that warms up (see fullInto)
     return WIDE && !KernelWarmup.warmsUp() ? TALL : MR;

@@ -35,7 +35,8 @@ import java.util.concurrent.locks.LockSupport;
  * such a memory for queries and outputs held as rows of their own, with the same bits. A group of
  * fewer than 8 queries adds the stored rows into its output in place ({@link
  * #accumulateFewQueries}) instead of copying 32-column panels of X for tiles that would be mostly
- * empty, with the tiles' bits, so that a query's result still does not depend on its batch.
+ * empty, with the tiles' bits (where the kernels' tiles fuse their multiply-adds, {@link
+ * KernelProvider#fusedTiles}), so that a query's result still does not depend on its batch.
  *
  * <p>Memory beyond X and the outputs, per thread: one block of scores ({@value #BLOCK} x {@value
  * #GROUP} floats, 256 KiB), a packed copy of the group's queries, one partial output (g x n), one
@@ -471,7 +472,10 @@ final class Attention {
       // columns, and a row length of a multiple of 1 KiB would put all of them in 4 of L1's 64 sets
       this.ld = g + 16;
       this.sc = new float[Math.min(BLOCK, c.p) * ld];
-      this.panel = c.out != null && c.p >= MR && g >= MR ? new float[BLOCK * NR] : null;
+      this.panel =
+          c.out != null && c.p >= MR && (g >= MR || !c.kp.fusedTiles())
+              ? new float[BLOCK * NR]
+              : null;
       this.wd = c.outD != null ? new double[Math.min(BLOCK, c.p) * g] : null;
       this.bmax = new float[g];
       this.bmin = new float[g];
@@ -549,7 +553,7 @@ final class Attention {
       if (c.out != null) {
         if (pb < MR) {
           accumulateByRows(c, sc, g, gr.ld, b0, pb, part.o, part.oOff, part.firstOutput());
-        } else if (g < MR) {
+        } else if (g < MR && c.kp.fusedTiles()) {
           accumulateFewQueries(c, sc, g, gr.ld, b0, pb, part, gr);
         } else {
           accumulate(c, sc, g, gr.ld, b0, pb, gr.panel, gr.tile, part.zeroedOutput(), part.oOff);

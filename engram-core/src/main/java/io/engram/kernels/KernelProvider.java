@@ -225,6 +225,16 @@ interface KernelProvider {
       boolean add);
 
   /**
+   * Whether {@link #tile} accumulates each element with fused multiply-adds, {@code acc = fma(A, B,
+   * acc)}, as {@link #axpby} does: then rows added one by one ({@link #axpyRows}) from zero give
+   * the bits of a tile over the same rows, and a driver may take either. False by default (the
+   * plain kernels' tiles multiply and add apart).
+   */
+  default boolean fusedTiles() {
+    return false;
+  }
+
+  /**
    * The most rows that {@link #tileInto} and {@link #tileAddInto} run as one register tile now:
    * {@link #TALL} where these kernels have such a tile in use, else {@link #MR} (taller calls then
    * go through tiles of 8 rows and a partial one, slower than tiles of 8 alone).

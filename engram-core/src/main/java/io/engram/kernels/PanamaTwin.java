@@ -59,6 +59,12 @@ final class PanamaTwin implements KernelProvider {
     return acc;
   }
 
+  /** True: a tile entry is {@code acc = fma(A, B, acc)}, as in the SIMD kernels. */
+  @Override
+  public boolean fusedTiles() {
+    return true;
+  }
+
   @Override
   public float laneDot(float[] a, int aOff, float[] b, int bOff, int n) {
     KernelWarmup.twinWork(n);

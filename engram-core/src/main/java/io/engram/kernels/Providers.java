@@ -115,6 +115,12 @@ final class Providers {
     }
 
     @Override
+    public boolean fusedTiles() {
+      // both the kernels and their stand-in (the same bits)
+      return kernels.fusedTiles() && standIn.fusedTiles();
+    }
+
+    @Override
     public float dot(float[] a, int aOff, float[] b, int bOff, int n) {
       return now(KernelWarmup.DOTS).dot(a, aOff, b, bOff, n);
     }
