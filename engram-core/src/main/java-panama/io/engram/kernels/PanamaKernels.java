@@ -836,21 +836,36 @@ final class PanamaKernels implements KernelProvider {
       tile8x32(k, a, aOff, aRs, aCs, b, bOff, out, add);
     } else if (whole && ldb == NR / 2) {
       tile8x16(k, a, aOff, aRs, aCs, b, bOff, out, add);
-    } else if (WIDE && mr <= TALL && readable(k, b, bOff, ldb, nr <= L ? L : NR)) {
-      // any other row count (a short batch, the rest of a block) or panel width, on B rows that
-      // can be read whole: four rows at a time, no masks (the masked loads of generic are not
-      // compiled to SIMD by Java 17's C2: every vector boxed, 7 GFLOP/s for one query against
-      // 10,000 patterns, measured)
+    } else if (mr <= TALL
+        && vectorsFor(nr) * L >= nr
+        && readable(k, b, bOff, ldb, vectorsFor(nr) * L)) {
+      // any other row count (a short batch, the rest of a block), panel width or vector size
+      // (every tile of the 256-bit kernels), on B rows that can be read whole: four rows at a
+      // time, no masks (the masked loads of generic are not compiled to SIMD by Java 17's C2:
+      // every vector boxed, 7 GFLOP/s for one query against 10,000 patterns, 22 GFLOP/s for the
+      // 256-bit kernels on a batch, measured)
+      int v = vectorsFor(nr);
       for (int r0 = 0; r0 < mr; r0 += 4) {
-        if (nr <= L) {
-          rows4x16(Math.min(4, mr - r0), k, a, aOff, aRs, aCs, b, bOff, ldb, out, r0, add);
+        int rows = Math.min(4, mr - r0);
+        if (v == 1) {
+          rows4v1(rows, k, a, aOff, aRs, aCs, b, bOff, ldb, out, r0, add);
+        } else if (v == 2) {
+          rows4v2(rows, k, a, aOff, aRs, aCs, b, bOff, ldb, out, r0, add);
         } else {
-          rows4x32(Math.min(4, mr - r0), k, a, aOff, aRs, aCs, b, bOff, ldb, out, r0, add);
+          rows4v4(rows, k, a, aOff, aRs, aCs, b, bOff, ldb, out, r0, add);
         }
       }
     } else {
       generic(mr, nr, k, a, aOff, aRs, aCs, b, bOff, ldb, out, add);
     }
+  }
+
+  /**
+   * Vectors per row for {@code nr} columns: 1, 2 or 4 (4 only for vectors under 16 lanes; with 4
+   * lanes they may not cover the 32 columns, which then take the masked loop).
+   */
+  private static int vectorsFor(int nr) {
+    return nr <= L ? 1 : nr <= 2 * L ? 2 : 4;
   }
 
   /**
@@ -861,11 +876,11 @@ final class PanamaKernels implements KernelProvider {
   }
 
   /**
-   * Rows {@code r0 .. r0+rows-1} (1 to 4) of a tile 32 columns wide, each B row read whole: every
-   * element one fused multiply-add chain over k, as {@link #generic} computes it; a row missing
-   * from the four repeats the last (computed, not stored).
+   * Rows {@code r0 .. r0+rows-1} (1 to 4) of a tile two vectors wide (32 columns of 16 lanes), each
+   * B row read whole: every element one fused multiply-add chain over k, as {@link #generic}
+   * computes it; a row missing from the four repeats the last (computed, not stored).
    */
-  private static void rows4x32(
+  private static void rows4v2(
       int rows,
       int k,
       float[] a,
@@ -925,8 +940,95 @@ final class PanamaKernels implements KernelProvider {
     }
   }
 
-  /** {@link #rows4x32} for a tile 16 columns wide. */
-  private static void rows4x16(
+  /** {@link #rows4v2} for a tile four vectors wide (32 columns of 8 lanes). */
+  private static void rows4v4(
+      int rows,
+      int k,
+      float[] a,
+      int aOff,
+      int aRs,
+      int aCs,
+      float[] b,
+      int bOff,
+      int ldb,
+      float[] out,
+      int r0,
+      boolean add) {
+    int r1 = r0 + Math.min(1, rows - 1);
+    int r2 = r0 + Math.min(2, rows - 1);
+    int r3 = r0 + Math.min(3, rows - 1);
+    int o0 = aOff + r0 * aRs;
+    int o1 = aOff + r1 * aRs;
+    int o2 = aOff + r2 * aRs;
+    int o3 = aOff + r3 * aRs;
+    FloatVector c00 = start(out, r0 * NR, add);
+    FloatVector c01 = start(out, r0 * NR + L, add);
+    FloatVector c02 = start(out, r0 * NR + 2 * L, add);
+    FloatVector c03 = start(out, r0 * NR + 3 * L, add);
+    FloatVector c10 = start(out, r1 * NR, add);
+    FloatVector c11 = start(out, r1 * NR + L, add);
+    FloatVector c12 = start(out, r1 * NR + 2 * L, add);
+    FloatVector c13 = start(out, r1 * NR + 3 * L, add);
+    FloatVector c20 = start(out, r2 * NR, add);
+    FloatVector c21 = start(out, r2 * NR + L, add);
+    FloatVector c22 = start(out, r2 * NR + 2 * L, add);
+    FloatVector c23 = start(out, r2 * NR + 3 * L, add);
+    FloatVector c30 = start(out, r3 * NR, add);
+    FloatVector c31 = start(out, r3 * NR + L, add);
+    FloatVector c32 = start(out, r3 * NR + 2 * L, add);
+    FloatVector c33 = start(out, r3 * NR + 3 * L, add);
+    for (int step = 0, pb = bOff, q = 0; step < k; step++, pb += ldb, q += aCs) {
+      FloatVector b0 = FloatVector.fromArray(S, b, pb);
+      FloatVector b1 = FloatVector.fromArray(S, b, pb + L);
+      FloatVector b2 = FloatVector.fromArray(S, b, pb + 2 * L);
+      FloatVector b3 = FloatVector.fromArray(S, b, pb + 3 * L);
+      FloatVector x = FloatVector.broadcast(S, a[q + o0]);
+      c00 = x.fma(b0, c00);
+      c01 = x.fma(b1, c01);
+      c02 = x.fma(b2, c02);
+      c03 = x.fma(b3, c03);
+      x = FloatVector.broadcast(S, a[q + o1]);
+      c10 = x.fma(b0, c10);
+      c11 = x.fma(b1, c11);
+      c12 = x.fma(b2, c12);
+      c13 = x.fma(b3, c13);
+      x = FloatVector.broadcast(S, a[q + o2]);
+      c20 = x.fma(b0, c20);
+      c21 = x.fma(b1, c21);
+      c22 = x.fma(b2, c22);
+      c23 = x.fma(b3, c23);
+      x = FloatVector.broadcast(S, a[q + o3]);
+      c30 = x.fma(b0, c30);
+      c31 = x.fma(b1, c31);
+      c32 = x.fma(b2, c32);
+      c33 = x.fma(b3, c33);
+    }
+    c00.intoArray(out, r0 * NR);
+    c01.intoArray(out, r0 * NR + L);
+    c02.intoArray(out, r0 * NR + 2 * L);
+    c03.intoArray(out, r0 * NR + 3 * L);
+    if (rows > 1) {
+      c10.intoArray(out, r1 * NR);
+      c11.intoArray(out, r1 * NR + L);
+      c12.intoArray(out, r1 * NR + 2 * L);
+      c13.intoArray(out, r1 * NR + 3 * L);
+    }
+    if (rows > 2) {
+      c20.intoArray(out, r2 * NR);
+      c21.intoArray(out, r2 * NR + L);
+      c22.intoArray(out, r2 * NR + 2 * L);
+      c23.intoArray(out, r2 * NR + 3 * L);
+    }
+    if (rows > 3) {
+      c30.intoArray(out, r3 * NR);
+      c31.intoArray(out, r3 * NR + L);
+      c32.intoArray(out, r3 * NR + 2 * L);
+      c33.intoArray(out, r3 * NR + 3 * L);
+    }
+  }
+
+  /** {@link #rows4v2} for a tile one vector wide. */
+  private static void rows4v1(
       int rows,
       int k,
       float[] a,
