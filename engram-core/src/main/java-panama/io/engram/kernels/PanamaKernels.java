@@ -459,47 +459,25 @@ final class PanamaKernels implements KernelProvider {
     // four-row passes, then what is left of its rows as axpyRows takes them)
     int j = 0;
     for (; j + 4 <= m; j += 4) {
-      int r = 0;
-      for (; r + 4 <= rows; r += 4) {
-        int o = yOff + j * ldy;
-        axpy4x4(
-            w,
-            wOff + j + r * wStride,
-            wStride,
-            x,
-            xOff + r * ldx,
-            ldx,
-            y,
-            o,
-            y,
-            o + ldy,
-            y,
-            o + 2 * ldy,
-            y,
-            o + 3 * ldy,
-            n,
-            fresh && r == 0);
-      }
-      if (fresh && r == 0) {
-        for (int jj = j; jj < j + 4; jj++) {
-          java.util.Arrays.fill(y, yOff + jj * ldy, yOff + jj * ldy + n, 0f);
-        }
-      }
-      if (r < rows) {
-        for (int jj = j; jj < j + 4; jj++) {
-          axpyRows(
-              rows - r,
-              w,
-              wOff + jj + r * wStride,
-              wStride,
-              x,
-              xOff + r * ldx,
-              ldx,
-              y,
-              yOff + jj * ldy,
-              n);
-        }
-      }
+      int o = yOff + j * ldy;
+      rowsEach4(
+          rows,
+          w,
+          wOff + j,
+          wStride,
+          x,
+          xOff,
+          ldx,
+          y,
+          o,
+          y,
+          o + ldy,
+          y,
+          o + 2 * ldy,
+          y,
+          o + 3 * ldy,
+          n,
+          fresh);
     }
     for (; j < m; j++) {
       if (fresh) {
@@ -521,14 +499,40 @@ final class PanamaKernels implements KernelProvider {
       int ldx,
       float[][] y,
       int n) {
-    if (m != 4) {
-      // fewer outputs than a four: each on its own
-      for (int j = 0; j < m; j++) {
-        rowsEach(1, rows, w, wOff + j, wStride, x, xOff, ldx, y[j], 0, n, n, true);
-      }
+    if (m == 4) {
+      rowsEach4(rows, w, wOff, wStride, x, xOff, ldx, y[0], 0, y[1], 0, y[2], 0, y[3], 0, n, true);
       return;
     }
-    // rowsEach's order for four outputs, each in an array of its own
+    // fewer outputs than a four: each on its own
+    for (int j = 0; j < m; j++) {
+      rowsEach(1, rows, w, wOff + j, wStride, x, xOff, ldx, y[j], 0, n, n, true);
+    }
+  }
+
+  /**
+   * Four outputs of {@link #rowsEach} (each its own array and offset; output j's weights the j-th
+   * of each row of w): their four-row passes over x ({@link #axpy4x4}, the first from zero when
+   * {@code fresh}), then what is left of the rows output by output as {@link #axpyRows} takes them
+   * (outputs with no four-row pass zeroed first when {@code fresh}).
+   */
+  private void rowsEach4(
+      int rows,
+      float[] w,
+      int wOff,
+      int wStride,
+      float[] x,
+      int xOff,
+      int ldx,
+      float[] y0,
+      int o0,
+      float[] y1,
+      int o1,
+      float[] y2,
+      int o2,
+      float[] y3,
+      int o3,
+      int n,
+      boolean fresh) {
     int r = 0;
     for (; r + 4 <= rows; r += 4) {
       axpy4x4(
@@ -538,23 +542,35 @@ final class PanamaKernels implements KernelProvider {
           x,
           xOff + r * ldx,
           ldx,
-          y[0],
-          0,
-          y[1],
-          0,
-          y[2],
-          0,
-          y[3],
-          0,
+          y0,
+          o0,
+          y1,
+          o1,
+          y2,
+          o2,
+          y3,
+          o3,
           n,
-          r == 0);
+          fresh && r == 0);
     }
-    for (int j = 0; j < 4; j++) {
-      if (r == 0) {
-        java.util.Arrays.fill(y[j], 0, n, 0f);
+    float[][] ys = {y0, y1, y2, y3};
+    int[] os = {o0, o1, o2, o3};
+    for (int jj = 0; jj < 4; jj++) {
+      if (fresh && r == 0) {
+        java.util.Arrays.fill(ys[jj], os[jj], os[jj] + n, 0f);
       }
       if (r < rows) {
-        axpyRows(rows - r, w, wOff + j + r * wStride, wStride, x, xOff + r * ldx, ldx, y[j], 0, n);
+        axpyRows(
+            rows - r,
+            w,
+            wOff + jj + r * wStride,
+            wStride,
+            x,
+            xOff + r * ldx,
+            ldx,
+            ys[jj],
+            os[jj],
+            n);
       }
     }
   }

@@ -209,16 +209,7 @@ final class Attention {
             for (int j = 0; j < 4; j++) {
               rows[j] = q[q0 + Math.min(j, g - 1)];
             }
-            for (int r0 = 0; r0 < p; r0 += 4) {
-              int pr = Math.min(4, p - r0);
-              for (int i = 0; i < 4; i++) {
-                aOff[i] = (r0 + Math.min(i, pr - 1)) * n;
-              }
-              kp.dot4x4(x, aOff, rows, bOff, n, sixteen);
-              for (int i = 0; i < pr; i++) {
-                System.arraycopy(sixteen, 4 * i, sc, (r0 + i) * ld, g);
-              }
-            }
+            dotsOfFour(kp, x, 0, p, n, rows, bOff, g, sc, ld, 0, aOff, sixteen);
             Arrays.fill(bmax, Float.NEGATIVE_INFINITY);
             Arrays.fill(bmin, Float.POSITIVE_INFINITY);
             kp.maxMin(sc, 0, ld, p, g, bmax, bmin);
@@ -579,20 +570,43 @@ final class Attention {
     int[] aOff = new int[4];
     int[] bOff = new int[4];
     float[][] rows = {c.q, c.q, c.q, c.q};
+    for (int q0 = 0; q0 < g; q0 += 4) {
+      int qg = Math.min(4, g - q0);
+      for (int j = 0; j < 4; j++) {
+        bOff[j] = (gr.g0 + q0 + Math.min(j, qg - 1)) * n;
+      }
+      dotsOfFour(c.kp, c.x, b0, pb, n, rows, bOff, qg, gr.sc, gr.ld, q0, aOff, sixteen);
+    }
+  }
+
+  /**
+   * The scores of stored rows {@code b0 .. b0+pb-1} against four queries ({@code rows[j]} from
+   * {@code bOff[j]}; only the first {@code qg} kept), four rows by four per {@link
+   * KernelProvider#dot4x4} call, into {@code sc[r*ld + col0 + j]} (r from 0): a row missing from a
+   * four repeats the last. {@code aOff} (4) and {@code sixteen} (16) are the caller's scratch.
+   */
+  private static void dotsOfFour(
+      KernelProvider kp,
+      float[] x,
+      int b0,
+      int pb,
+      int n,
+      float[][] rows,
+      int[] bOff,
+      int qg,
+      float[] sc,
+      int ld,
+      int col0,
+      int[] aOff,
+      float[] sixteen) {
     for (int r0 = 0; r0 < pb; r0 += 4) {
       int pr = Math.min(4, pb - r0);
       for (int i = 0; i < 4; i++) {
         aOff[i] = (b0 + r0 + Math.min(i, pr - 1)) * n;
       }
-      for (int q0 = 0; q0 < g; q0 += 4) {
-        int qg = Math.min(4, g - q0);
-        for (int j = 0; j < 4; j++) {
-          bOff[j] = (gr.g0 + q0 + Math.min(j, qg - 1)) * n;
-        }
-        c.kp.dot4x4(c.x, aOff, rows, bOff, n, sixteen);
-        for (int i = 0; i < pr; i++) {
-          System.arraycopy(sixteen, 4 * i, gr.sc, (r0 + i) * gr.ld + q0, qg);
-        }
+      kp.dot4x4(x, aOff, rows, bOff, n, sixteen);
+      for (int i = 0; i < pr; i++) {
+        System.arraycopy(sixteen, 4 * i, sc, (r0 + i) * ld + col0, qg);
       }
     }
   }

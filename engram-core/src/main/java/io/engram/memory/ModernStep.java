@@ -250,19 +250,36 @@ public final class ModernStep implements RetrievalStep {
           }
         }
       }
-      changed[c] = !sameBits(s, t);
-      if (energies != null) {
-        energies[c] = fixedPointsOnly && changed[c] ? Float.NaN : energy(s, r, c);
+      finish(c, s, t, r, changed, energies, fixedPointsOnly, matches, k);
+    }
+  }
+
+  /**
+   * State {@code c} of a step from {@code s} to {@code t}: whether it changed, the energy of {@code
+   * s} (NaN where it changed and only fixed points need theirs), its best matches.
+   */
+  private void finish(
+      int c,
+      float[] s,
+      float[] t,
+      ScanResult r,
+      boolean[] changed,
+      float[] energies,
+      boolean fixedPointsOnly,
+      RecallResult.Match[][] matches,
+      int k) {
+    changed[c] = !sameBits(s, t);
+    if (energies != null) {
+      energies[c] = fixedPointsOnly && changed[c] ? Float.NaN : energy(s, r, c);
+    }
+    if (k > 0) {
+      RecallResult.Match[] m = new RecallResult.Match[k];
+      for (int j = 0; j < k; j++) {
+        m[j] =
+            new RecallResult.Match(
+                r.topIndex()[c * k + j], weight(r.topScore()[c * k + j], r.stat()[c]));
       }
-      if (k > 0) {
-        RecallResult.Match[] m = new RecallResult.Match[k];
-        for (int j = 0; j < k; j++) {
-          m[j] =
-              new RecallResult.Match(
-                  r.topIndex()[c * k + j], weight(r.topScore()[c * k + j], stat[c]));
-        }
-        matches[c] = m;
-      }
+      matches[c] = m;
     }
   }
 
@@ -291,34 +308,22 @@ public final class ModernStep implements RetrievalStep {
     Kernels.softmaxRetrievalRows(count, p, n, cur, rowsX, beta, next, stat, k, ti, ts);
     ScanResult r = new ScanResult(null, null, stat, null, ti, ts);
     for (int c = 0; c < count; c++) {
-      changed[c] = !sameBits(cur[c], next[c]);
-      if (energies != null) {
-        energies[c] = fixedPointsOnly && changed[c] ? Float.NaN : energy(cur[c], r, c);
-      }
-      if (k > 0) {
-        RecallResult.Match[] m = new RecallResult.Match[k];
-        for (int j = 0; j < k; j++) {
-          m[j] = new RecallResult.Match(ti[c * k + j], weight(ts[c * k + j], stat[c]));
-        }
-        matches[c] = m;
-      }
+      finish(c, cur[c], next[c], r, changed, energies, fixedPointsOnly, matches, k);
     }
   }
 
   @Override
   public void energies(float[][] states, int count, float[] out) {
+    ScanResult r;
     if (rowsX != null) {
       // a small memory's statistics from the states where they are
       double[] stat = new double[count];
       Kernels.softmaxRetrievalRows(
           count, p, n, states, rowsX, beta, null, stat, 0, new int[0], new float[0]);
-      ScanResult r = new ScanResult(null, null, stat, null, new int[0], new float[0]);
-      for (int c = 0; c < count; c++) {
-        out[c] = energy(states[c], r, c);
-      }
-      return;
+      r = new ScanResult(null, null, stat, null, new int[0], new float[0]);
+    } else {
+      r = checked(scan.scan(flatten(states, count), count, 0, false), count, 0, false);
     }
-    ScanResult r = checked(scan.scan(flatten(states, count), count, 0, false), count, 0, false);
     for (int c = 0; c < count; c++) {
       out[c] = energy(states[c], r, c);
     }
