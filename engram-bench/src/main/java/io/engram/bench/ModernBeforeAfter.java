@@ -75,20 +75,8 @@ public final class ModernBeforeAfter {
     float[][] cues;
     if (shape != null) {
       // ±1 patterns; each cue a stored pattern with 20% of its values flipped
-      x = new float[p * n];
-      for (int i = 0; i < x.length; i++) {
-        x[i] = rnd.nextBoolean() ? 1f : -1f;
-      }
-      cues = new float[shape[0]][];
-      for (int q = 0; q < cues.length; q++) {
-        int k = (int) ((long) q * p / cues.length);
-        cues[q] = Arrays.copyOfRange(x, k * n, (k + 1) * n);
-        for (int i = 0; i < n; i++) {
-          if (rnd.nextDouble() < 0.2) {
-            cues[q][i] = -cues[q][i];
-          }
-        }
-      }
+      x = ModernBench.storedPatterns(rnd, p, n);
+      cues = ModernBench.cuesOf(x, rnd, shape[0], p, n);
     } else if (canns) {
       x = new float[p * n];
       for (int i = 0; i < x.length; i++) {

@@ -253,7 +253,12 @@ public final class ModernBench {
 
   /** The first workload's P x N stored patterns, ±1 (row-major). */
   static float[] storedPatterns(SplittableRandom rnd) {
-    float[] x = new float[P * N];
+    return storedPatterns(rnd, P, N);
+  }
+
+  /** p ±1 patterns of length n, row-major. */
+  static float[] storedPatterns(SplittableRandom rnd, int p, int n) {
+    float[] x = new float[p * n];
     for (int i = 0; i < x.length; i++) {
       x[i] = rnd.nextBoolean() ? 1f : -1f;
     }
@@ -264,11 +269,16 @@ public final class ModernBench {
    * The first workload's B cues: evenly spaced stored patterns with 20% of their values flipped.
    */
   static float[][] cuesOf(float[] x, SplittableRandom rnd) {
-    float[][] cues = new float[B][];
-    for (int q = 0; q < B; q++) {
-      int k = (int) ((long) q * P / B);
-      cues[q] = java.util.Arrays.copyOfRange(x, k * N, (k + 1) * N);
-      for (int i = 0; i < N; i++) {
+    return cuesOf(x, rnd, B, P, N);
+  }
+
+  /** b cues: evenly spaced patterns of the p in x (length n) with 20% of their values flipped. */
+  static float[][] cuesOf(float[] x, SplittableRandom rnd, int b, int p, int n) {
+    float[][] cues = new float[b][];
+    for (int q = 0; q < b; q++) {
+      int k = (int) ((long) q * p / b);
+      cues[q] = java.util.Arrays.copyOfRange(x, k * n, (k + 1) * n);
+      for (int i = 0; i < n; i++) {
         if (rnd.nextDouble() < 0.2) {
           cues[q][i] = -cues[q][i];
         }
