@@ -100,6 +100,8 @@ def main():
         try:
             b, p, n = (int(v) for v in sys.argv[2].split(","))
             reps = int(sys.argv[3]) if len(sys.argv) > 3 else 5
+            if min(b, p, n, reps) < 1:
+                raise ValueError("every value must be at least 1")
         except (IndexError, ValueError):
             print("modern_baseline.py: --shape needs B,P,N [REPS]", file=sys.stderr)
             sys.exit(2)

@@ -68,6 +68,11 @@ public final class ModernBeforeAfter {
           "usage: ModernBeforeAfter [--canns | --shape B,P,N] ROUNDS BASE_CORE_JAR NEW_CORE_JAR");
     }
     int rounds = Baselines.count("ModernBeforeAfter", new String[] {"ROUNDS", args[0]}, 0, 1);
+    for (int i = 1; i <= 2; i++) {
+      if (!new File(args[i]).isFile()) {
+        throw Baselines.usage("ModernBeforeAfter", "no core jar at " + args[i]);
+      }
+    }
     int n = canns ? ModernBench.CANNS_N : shape != null ? shape[2] : ModernBench.N;
     int p = canns ? ModernBench.CANNS_P : shape != null ? shape[1] : ModernBench.P;
     SplittableRandom rnd = new SplittableRandom(1); // ModernBench's first workload
