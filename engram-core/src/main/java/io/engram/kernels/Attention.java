@@ -21,13 +21,14 @@ import java.util.concurrent.locks.LockSupport;
  * are streamed (the online softmax): each query keeps the largest {@code β s} so far and the sum of
  * {@code e^(β s - max)}, and rescales its sum and partial output when the maximum grows.
  *
- * <p>Patterns are taken in chunks of {@value #CHUNK}: every chunk starts its own partial result
- * (maximum, sum, output, top-k), and the partials are merged in chunk order. Chunks of one query
- * group run on several threads when there are fewer groups than threads (a few queries against many
- * patterns); otherwise groups run in parallel, each merging its chunks as it goes, and a thread
- * with no group left takes chunks from the end of another's group (merged there in chunk order).
- * Either way the same operations run in the same order for every query, so a query's result does
- * not depend on the other queries of its batch, on the grouping or on the threads.
+ * <p>Patterns are taken in chunks of {@value #CHUNK} (fewer for patterns longer than 256 values,
+ * {@link #chunkRows}): every chunk starts its own partial result (maximum, sum, output, top-k), and
+ * the partials are merged in chunk order. Chunks of one query group run on several threads when
+ * there are fewer groups than threads (a few queries against many patterns); otherwise groups run
+ * in parallel, each merging its chunks as it goes, and a thread with no group left takes chunks
+ * from the end of another's group (merged there in chunk order). Either way the same operations run
+ * in the same order for every query, so a query's result does not depend on the other queries of
+ * its batch, on the grouping or on the threads.
  *
  * <p>A memory of fewer than 8 patterns is one block whose scores are dot products ({@link
  * KernelProvider#dot4x4}); its softmax weights are final once taken, so they are normalised before
@@ -49,8 +50,26 @@ final class Attention {
   /** Patterns per block of scores. */
   static final int BLOCK = 256;
 
-  /** Patterns per partial result (a multiple of {@link #BLOCK}). */
+  /** The most patterns per partial result (a multiple of {@link #BLOCK}). */
   static final int CHUNK = 16 * BLOCK;
+
+  /** Values of X per chunk (4 MiB of floats) that {@link #chunkRows} aims at. */
+  private static final int CHUNK_VALUES = CHUNK * 256;
+
+  /**
+   * Patterns per partial result for p patterns of n values: {@value #CHUNK}, or fewer for patterns
+   * longer than 256 values (about {@value #CHUNK_VALUES} values of X, in whole blocks) but not
+   * fewer than a quarter of the patterns (rounded up to whole blocks): a few queries against a few
+   * thousand long patterns then give the threads chunks to share (one chunk runs on one thread),
+   * while a batch pays for at most three more merges of its partial outputs, and memories of 16
+   * chunks or more keep chunks of {@value #CHUNK}. It depends on p and n only: a query's result
+   * never depends on its batch or on the threads.
+   */
+  static int chunkRows(int p, int n) {
+    int byValues = CHUNK_VALUES / Math.max(1, n) / BLOCK * BLOCK;
+    int quarter = (int) (((long) p + 4L * BLOCK - 1) / (4L * BLOCK)) * BLOCK;
+    return Math.max(BLOCK, Math.min(CHUNK, Math.max(byValues, quarter)));
+  }
 
   /** Most queries per group (one pass over the stored patterns). */
   static final int GROUP = 256;
@@ -116,10 +135,11 @@ final class Attention {
     if (b == 0) {
       return;
     }
-    int groups = (b + GROUP - 1) / GROUP;
-    int chunks = Math.max(1, (p + CHUNK - 1) / CHUNK);
+    int rows = chunkRows(p, n);
+    int chunks = Math.max(1, (p + rows - 1) / rows);
     long perQuery = (long) p * n * (c.output() ? 2 : 1);
     long work = perQuery * b;
+    int groups = (b + GROUP - 1) / GROUP;
     int gmax = (b + groups - 1) / groups;
     int items = groups * chunks;
     boolean partials =
@@ -127,7 +147,8 @@ final class Attention {
             && groups < Parallel.threads(work, items)
             && (long) items * gmax * n <= MAX_PARTIAL_FLOATS;
     if (!partials) {
-      new Shared(c, groups, chunks).run(Parallel.threads(work, groups));
+      // one thread per group, and more while there are chunks to take from a group's end
+      new Shared(c, groups, chunks).run(Parallel.threads(work, items));
       return;
     }
     Group[] gs = new Group[groups];
@@ -142,7 +163,7 @@ final class Attention {
           Group gr = gs[it / chunks].copy(c);
           int ch = it % chunks;
           parts[it] = new AttentionPartial(c, gr.g, ch == 0 ? gr.g0 : -1);
-          chunk(c, gr, parts[it], ch * CHUNK, Math.min(p, (ch + 1) * CHUNK));
+          chunk(c, gr, parts[it], ch * rows, Math.min(p, (ch + 1) * rows));
         });
     for (int g = 0; g < groups; g++) {
       AttentionPartial acc = parts[g * chunks];
@@ -258,6 +279,7 @@ final class Attention {
     private final Call c;
     private final int groups;
     private final int chunks;
+    private final int rows;
     private final AtomicInteger nextGroup = new AtomicInteger();
 
     /** Per group: the next chunk its thread takes (high half) and the end of its chunks (low). */
@@ -280,6 +302,7 @@ final class Attention {
       this.c = c;
       this.groups = groups;
       this.chunks = chunks;
+      this.rows = chunkRows(c.p(), c.n());
       this.span = new AtomicLongArray(groups);
       for (int g = 0; g < groups; g++) {
         span.set(g, chunks); // next 0, end chunks
@@ -340,7 +363,7 @@ final class Attention {
         if (acc != null && part.top != null) {
           part.top.raiseFloors(acc.top);
         }
-        chunk(c, gr, part, ch * CHUNK, Math.min(c.p(), (ch + 1) * CHUNK));
+        chunk(c, gr, part, ch * rows, Math.min(c.p(), (ch + 1) * rows));
         if (acc == null) {
           acc = part;
           part = null;
@@ -410,7 +433,7 @@ final class Attention {
         int item = best * chunks + ch;
         try {
           AttentionPartial part = new AttentionPartial(c, owner.g, -1);
-          chunk(c, owner.copy(c), part, ch * CHUNK, Math.min(c.p(), (ch + 1) * CHUNK));
+          chunk(c, owner.copy(c), part, ch * rows, Math.min(c.p(), (ch + 1) * rows));
           stolen[item] = part;
           state.set(item, 1);
           STOLEN.incrementAndGet();

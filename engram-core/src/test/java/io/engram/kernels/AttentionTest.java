@@ -219,11 +219,29 @@ class AttentionTest {
   @Test
   void aQueryGetsTheSameBitsInAnyBatchAndOnAnyNumberOfThreads() {
     // several chunks (their partials merged, shared at the end); one block of 9 patterns with
-    // k-blocked scores; one block of 300 with a short last panel of X
-    int[][] shapes = {{2 * Attention.CHUNK + 300, 40}, {9, 1100}, {300, 77}};
+    // k-blocked scores; one block of 300 with a short last panel of X; long patterns in chunks of
+    // two blocks and of one (a few queries then run on several threads)
+    int[][] shapes = {
+      {2 * Attention.CHUNK + 300, 40}, {9, 1100}, {300, 77}, {900, 1500}, {700, 5000}
+    };
     for (int[] shape : shapes) {
       aQueryGetsTheSameBits(shape[0], shape[1]);
     }
+  }
+
+  @Test
+  void longPatternsComeInSmallerChunksSoThatAFewQueriesShareTheThreads() {
+    assertEquals(Attention.CHUNK, Attention.chunkRows(100_000, 256));
+    assertEquals(Attention.CHUNK, Attention.chunkRows(1000, 16));
+    // about 4 MiB of X per chunk, in whole blocks, at least one
+    assertEquals(1024, Attention.chunkRows(4000, 1024));
+    assertEquals(Attention.BLOCK, Attention.chunkRows(1000, 16384));
+    assertEquals(Attention.BLOCK, Attention.chunkRows(10, 1 << 20));
+    // but never more than four chunks below CHUNK rows each
+    assertEquals(512, Attention.chunkRows(2000, 16384));
+    assertEquals(2560, Attention.chunkRows(10_000, 1024));
+    assertEquals(Attention.CHUNK, Attention.chunkRows(100_000, 1024));
+    assertEquals(Attention.CHUNK, Attention.chunkRows(Integer.MAX_VALUE, 16384));
   }
 
   private static void aQueryGetsTheSameBits(int p, int n) {
