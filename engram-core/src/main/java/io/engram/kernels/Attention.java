@@ -21,14 +21,14 @@ import java.util.concurrent.locks.LockSupport;
  * are streamed (the online softmax): each query keeps the largest {@code β s} so far and the sum of
  * {@code e^(β s - max)}, and rescales its sum and partial output when the maximum grows.
  *
- * <p>Patterns are taken in chunks of {@value #CHUNK} (fewer for patterns longer than 256 values,
- * {@link #chunkRows}): every chunk starts its own partial result (maximum, sum, output, top-k), and
- * the partials are merged in chunk order. Chunks of one query group run on several threads when
- * there are fewer groups than threads (a few queries against many patterns); otherwise groups run
- * in parallel, each merging its chunks as it goes, and a thread with no group left takes chunks
- * from the end of another's group (merged there in chunk order). Either way the same operations run
- * in the same order for every query, so a query's result does not depend on the other queries of
- * its batch, on the grouping or on the threads.
+ * <p>Patterns are taken in chunks of {@value #CHUNK} (fewer in a memory of fewer than four such
+ * chunks, {@link #chunkRows}): every chunk starts its own partial result (maximum, sum, output,
+ * top-k), and the partials are merged in chunk order. Chunks of one query group run on several
+ * threads when there are fewer groups than threads (a few queries against many patterns); otherwise
+ * groups run in parallel, each merging its chunks as it goes, and a thread with no group left takes
+ * chunks from the end of another's group (merged there in chunk order). Either way the same
+ * operations run in the same order for every query, so a query's result does not depend on the
+ * other queries of its batch, on the grouping or on the threads.
  *
  * <p>A memory of fewer than 8 patterns is one block whose scores are dot products ({@link
  * KernelProvider#dot4x4}); its softmax weights are final once taken, so they are normalised before
@@ -53,22 +53,17 @@ final class Attention {
   /** The most patterns per partial result (a multiple of {@link #BLOCK}). */
   static final int CHUNK = 16 * BLOCK;
 
-  /** Values of X per chunk (4 MiB of floats) that {@link #chunkRows} aims at. */
-  private static final int CHUNK_VALUES = CHUNK * 256;
-
   /**
-   * Patterns per partial result for p patterns of n values: {@value #CHUNK}, or fewer for patterns
-   * longer than 256 values (about {@value #CHUNK_VALUES} values of X, in whole blocks) but not
-   * fewer than a quarter of the patterns (rounded up to whole blocks): a few queries against a few
-   * thousand long patterns then give the threads chunks to share (one chunk runs on one thread),
-   * while a batch pays for at most three more merges of its partial outputs, and memories of 16
-   * chunks or more keep chunks of {@value #CHUNK}. It depends on p and n only: a query's result
-   * never depends on its batch or on the threads.
+   * Patterns per partial result for p patterns: a quarter of them (in whole blocks, at least one),
+   * at most {@value #CHUNK}. A few queries against a few thousand patterns then give the threads
+   * chunks to share (a memory of one chunk ran on one thread), while a batch pays for at most three
+   * merges of its partial outputs more; a memory of four times {@value #CHUNK} patterns or more
+   * keeps chunks of {@value #CHUNK}. It depends on p only: a query's result never depends on its
+   * batch or on the threads.
    */
-  static int chunkRows(int p, int n) {
-    int byValues = CHUNK_VALUES / Math.max(1, n) / BLOCK * BLOCK;
+  static int chunkRows(int p) {
     int quarter = (int) (((long) p + 4L * BLOCK - 1) / (4L * BLOCK)) * BLOCK;
-    return Math.max(BLOCK, Math.min(CHUNK, Math.max(byValues, quarter)));
+    return Math.max(BLOCK, Math.min(CHUNK, quarter));
   }
 
   /** Most queries per group (one pass over the stored patterns). */
@@ -135,7 +130,7 @@ final class Attention {
     if (b == 0) {
       return;
     }
-    int rows = chunkRows(p, n);
+    int rows = chunkRows(p);
     int chunks = Math.max(1, (p + rows - 1) / rows);
     long perQuery = (long) p * n * (c.output() ? 2 : 1);
     long work = perQuery * b;
@@ -302,7 +297,7 @@ final class Attention {
       this.c = c;
       this.groups = groups;
       this.chunks = chunks;
-      this.rows = chunkRows(c.p(), c.n());
+      this.rows = chunkRows(c.p());
       this.span = new AtomicLongArray(groups);
       for (int g = 0; g < groups; g++) {
         span.set(g, chunks); // next 0, end chunks

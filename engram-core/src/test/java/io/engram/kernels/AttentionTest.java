@@ -230,18 +230,15 @@ class AttentionTest {
   }
 
   @Test
-  void longPatternsComeInSmallerChunksSoThatAFewQueriesShareTheThreads() {
-    assertEquals(Attention.CHUNK, Attention.chunkRows(100_000, 256));
-    assertEquals(Attention.CHUNK, Attention.chunkRows(1000, 16));
-    // about 4 MiB of X per chunk, in whole blocks, at least one
-    assertEquals(1024, Attention.chunkRows(4000, 1024));
-    assertEquals(Attention.BLOCK, Attention.chunkRows(1000, 16384));
-    assertEquals(Attention.BLOCK, Attention.chunkRows(10, 1 << 20));
-    // but never more than four chunks below CHUNK rows each
-    assertEquals(512, Attention.chunkRows(2000, 16384));
-    assertEquals(2560, Attention.chunkRows(10_000, 1024));
-    assertEquals(Attention.CHUNK, Attention.chunkRows(100_000, 1024));
-    assertEquals(Attention.CHUNK, Attention.chunkRows(Integer.MAX_VALUE, 16384));
+  void aMemoryOfFewerThanSixteenChunksComesInFourSoThatAFewQueriesShareTheThreads() {
+    assertEquals(Attention.CHUNK, Attention.chunkRows(100_000));
+    assertEquals(Attention.CHUNK, Attention.chunkRows(4 * Attention.CHUNK));
+    assertEquals(Attention.CHUNK, Attention.chunkRows(Integer.MAX_VALUE));
+    // a quarter, in whole blocks, at least one
+    assertEquals(2560, Attention.chunkRows(10_000));
+    assertEquals(512, Attention.chunkRows(2000));
+    assertEquals(Attention.BLOCK, Attention.chunkRows(1000));
+    assertEquals(Attention.BLOCK, Attention.chunkRows(10));
   }
 
   private static void aQueryGetsTheSameBits(int p, int n) {
