@@ -263,6 +263,12 @@ public final class KernelWarmup {
       new float[256], new float[256], new float[256], new float[256]
     };
 
+    private final float[] scores = Work.filled(16 * 32, 8);
+    private final float[] colMax = new float[32];
+    private final float[] colMin = new float[32];
+    private final float[] shift = new float[32];
+    private final float[] colSum = new float[32];
+
     /** Four rows of 256 values in an array of 1024. */
     private static final int[] ROWS4 = {0, 256, 512, 768};
 
@@ -334,10 +340,19 @@ public final class KernelWarmup {
     /**
      * Division by 1, addition of zeros and four rows added with weight zero to one output and to
      * four (a small memory's output): the values stay as they are; and the same four rows into four
-     * outputs of their own from zero (a small memory's first block).
+     * outputs of their own from zero (a small memory's first block); and a modern retrieval's block
+     * kernels: the column maxima of a block of scores, its softmax weights in place (values in (0,
+     * 1] from the first round on), a rescaling by 1 and a merge that adds zeros. A retrieval once
+     * ran the Vector API's fallback in {@code maxMin} and {@code expShift} for seconds after this
+     * family was handed back without them.
      */
     private long elementwise(KernelProvider kp) {
+      java.util.Arrays.fill(colSum, 0f);
       long t0 = System.nanoTime();
+      kp.maxMin(scores, 0, 32, 16, 32, colMax, colMin);
+      kp.expShift(scores, 0, 32, 16, 32, 1f, shift, colSum);
+      kp.scale(x, 0, x.length, 1f);
+      kp.axpby(0f, Work.ZEROS, 0, 1f, y, 0, y.length);
       kp.divide(x, 0, x.length, 1f);
       kp.add(Work.ZEROS, 0, y, 0, Work.ZEROS.length);
       kp.axpyRows(4, Work.ZEROS, 0, 1, x, 0, 256, y, 0, 256);
