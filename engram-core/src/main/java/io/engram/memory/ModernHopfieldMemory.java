@@ -391,6 +391,32 @@ public final class ModernHopfieldMemory implements Memory {
     return Arrays.copyOf(x, p * n);
   }
 
+  /**
+   * Copies stored patterns {@code from .. from+count-1}, row-major, into {@code dst} from index 0
+   * (a block at a time, as a file writer streams X without a copy of all of it).
+   *
+   * @throws IllegalArgumentException if the rows are not in {@code 0..P-1} or {@code dst} is
+   *     shorter than {@code count * N}
+   */
+  public void copyRows(int from, int count, float[] dst) {
+    Objects.requireNonNull(dst, "dst");
+    if (from < 0 || count < 0 || from > p - count || (long) count * n > dst.length) {
+      throw new IllegalArgumentException(
+          "rows "
+              + from
+              + " + "
+              + count
+              + " of P = "
+              + p
+              + " into "
+              + dst.length
+              + " values (N = "
+              + n
+              + ")");
+    }
+    System.arraycopy(x, from * n, dst, 0, count * n);
+  }
+
   /** The patterns X has room for now without growing (for tests). */
   int capacity() {
     return x.length / n;

@@ -100,6 +100,23 @@ class ModernHopfieldMemoryTest {
   }
 
   @Test
+  void copyRowsGivesTheStoredRowsAndRefusesRowsBeyondP() {
+    ModernHopfieldMemory m = ModernHopfieldMemory.softmax(3);
+    m.storeRows(new float[] {1, 2, 3, 4, 5, 6, 7, 8, 9}, 3);
+    m.store(new float[][] {{10, 11, 12}}); // X grown past P: the room after P is not a row
+    float[] dst = new float[7];
+    m.copyRows(1, 2, dst);
+    assertArrayEquals(new float[] {4, 5, 6, 7, 8, 9, 0}, dst);
+    m.copyRows(3, 1, dst);
+    assertArrayEquals(new float[] {10, 11, 12}, java.util.Arrays.copyOf(dst, 3));
+    m.copyRows(4, 0, dst);
+    assertThrows(IllegalArgumentException.class, () -> m.copyRows(3, 2, new float[6]));
+    assertThrows(IllegalArgumentException.class, () -> m.copyRows(-1, 1, dst));
+    assertThrows(IllegalArgumentException.class, () -> m.copyRows(0, 3, new float[8]));
+    assertThrows(IllegalArgumentException.class, () -> m.copyRows(0, -1, dst));
+  }
+
+  @Test
   void oneStepIsTheAttentionFormula() {
     Random rnd = new Random(1);
     int n = 37;
