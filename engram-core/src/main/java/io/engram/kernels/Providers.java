@@ -109,6 +109,12 @@ final class Providers {
       return KernelWarmup.useTwin(family) ? standIn : kernels;
     }
 
+    /** {@link #now} for the retrieval family, which the warm-up warms once it is called. */
+    private KernelProvider retrieval() {
+      KernelWarmup.want(KernelWarmup.RETRIEVAL);
+      return now(KernelWarmup.RETRIEVAL);
+    }
+
     @Override
     public String name() {
       return kernels.name();
@@ -173,23 +179,23 @@ final class Providers {
 
     @Override
     public void maxMin(float[] v, int off, int ld, int rows, int n, float[] max, float[] min) {
-      now(KernelWarmup.ELEMENTWISE).maxMin(v, off, ld, rows, n, max, min);
+      retrieval().maxMin(v, off, ld, rows, n, max, min);
     }
 
     @Override
     public void expShift(
         float[] v, int off, int ld, int rows, int n, float beta, float[] shift, float[] sum) {
-      now(KernelWarmup.ELEMENTWISE).expShift(v, off, ld, rows, n, beta, shift, sum);
+      retrieval().expShift(v, off, ld, rows, n, beta, shift, sum);
     }
 
     @Override
     public void scale(float[] v, int off, int n, float f) {
-      now(KernelWarmup.ELEMENTWISE).scale(v, off, n, f);
+      retrieval().scale(v, off, n, f);
     }
 
     @Override
     public void axpby(float a, float[] x, int xOff, float b, float[] y, int yOff, int n) {
-      now(KernelWarmup.ELEMENTWISE).axpby(a, x, xOff, b, y, yOff, n);
+      retrieval().axpby(a, x, xOff, b, y, yOff, n);
     }
 
     @Override

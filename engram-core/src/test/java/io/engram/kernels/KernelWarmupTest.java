@@ -28,7 +28,11 @@ class KernelWarmupTest {
     assertFalse(KernelWarmup.useTwin());
     for (int family :
         new int[] {
-          KernelWarmup.TILES, KernelWarmup.MASKED, KernelWarmup.DOTS, KernelWarmup.ELEMENTWISE
+          KernelWarmup.TILES,
+          KernelWarmup.MASKED,
+          KernelWarmup.DOTS,
+          KernelWarmup.ELEMENTWISE,
+          KernelWarmup.RETRIEVAL
         }) {
       assertFalse(KernelWarmup.useTwin(family), "family " + family);
     }
@@ -42,7 +46,7 @@ class KernelWarmupTest {
    * expShift} that way).
    */
   @Test
-  void theElementWiseTrialTimesARetrievalsBlockKernels() {
+  void theTrialsTimeEveryKernelTheirFamiliesHandBack() {
     KernelProvider real = Providers.chosen();
     java.util.Set<String> called = new java.util.TreeSet<>();
     KernelProvider recording =
@@ -88,7 +92,11 @@ class KernelWarmupTest {
     KernelProvider simd = Providers.chosen();
     KernelWarmup.Trial trial = new KernelWarmup.Trial(simd);
     int all =
-        KernelWarmup.TILES | KernelWarmup.MASKED | KernelWarmup.DOTS | KernelWarmup.ELEMENTWISE;
+        KernelWarmup.TILES
+            | KernelWarmup.MASKED
+            | KernelWarmup.DOTS
+            | KernelWarmup.ELEMENTWISE
+            | KernelWarmup.RETRIEVAL;
     assertEquals(0, trial.round(all));
     for (int i = 0; i < 3; i++) {
       assertEquals(0, trial.round(0) & ~all);
