@@ -31,6 +31,21 @@ class StartupHintTest {
   }
 
   @Test
+  void storingInAModernMemoryRunsNoKernels() throws IOException {
+    String big = sized("big.npy", 8L << 20).toString();
+    assertFalse(
+        EngramCli.heavyKernelWork(
+            new String[] {"train", "--memory", "modern", "--patterns", big, "--out", "m"}));
+    assertFalse(
+        EngramCli.heavyKernelWork(new String[] {"train", "--patterns", big, "--memory=modern"}));
+    assertTrue(
+        EngramCli.heavyKernelWork(
+            new String[] {"train", "--memory", "classical", "--patterns", big, "--out", "m"}));
+    // a recall of a modern memory retrieves: its model's size still counts
+    assertTrue(EngramCli.heavyKernelWork(new String[] {"recall", "--model", big}));
+  }
+
+  @Test
   void aLargeModelOrPatternFileIsHeavy() throws IOException {
     String big = sized("big.npz", 8L << 20).toString();
     String small = sized("small.npz", (8L << 20) - 1).toString();
