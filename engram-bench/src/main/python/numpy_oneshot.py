@@ -5,7 +5,11 @@ recall synchronously (s <- sign(W s)) up to 20 steps, each cue stopping at its f
 save the states as float32. The same work, in one process, as the two engram commands (which also
 write the model to a file and read it back).
 
-usage: numpy_oneshot.py PATTERNS.npy QUERIES.npy OUT.npy
+With --modern, the counterpart of `engram train --memory modern` + `engram recall` instead: the
+patterns are the memory, and each cue takes one softmax step, softmax(beta * q X^T) X with beta =
+1/sqrt(N) (engram's defaults), in float32, the maximum subtracted.
+
+usage: numpy_oneshot.py PATTERNS.npy QUERIES.npy OUT.npy [--modern]
 """
 import sys
 
@@ -34,8 +38,25 @@ def recall(w, queries):
     return s.T.astype(np.float32)
 
 
+def modern_step(x, queries):
+    """One softmax step of every query (B x N) against the stored patterns x (P x N), float32."""
+    x = x.astype(np.float32, copy=False)
+    beta = np.float32(1.0 / np.sqrt(x.shape[1]))
+    s = beta * (queries.astype(np.float32, copy=False) @ x.T)
+    s -= s.max(axis=1, keepdims=True)
+    w = np.exp(s)
+    w /= w.sum(axis=1, keepdims=True)
+    return (w @ x).astype(np.float32, copy=False)
+
+
 def main():
-    patterns, queries, out = sys.argv[1:4]
+    args = [v for v in sys.argv[1:] if v != "--modern"]
+    if len(args) != 3:
+        sys.exit(__doc__)
+    patterns, queries, out = args
+    if "--modern" in sys.argv[1:]:
+        np.save(out, modern_step(np.load(patterns), np.load(queries)))
+        return
     w = hebbian(np.load(patterns).astype(np.float32, copy=False))
     np.save(out, recall(w, np.load(queries)))
 

@@ -5,30 +5,36 @@ engram's model file); `recall` loads W and the cues and recalls as numpy_oneshot
 arithmetic as the one-shot script, split where engram splits it: W goes through a file between
 the two.
 
-usage: numpy_twostep.py train PATTERNS.npy W.npy
-       numpy_twostep.py recall W.npy QUERIES.npy OUT.npy
+With --modern, the counterpart of a modern memory's two commands: `train` saves the patterns
+themselves (the memory is X), `recall` loads them and takes numpy_oneshot.py's softmax step.
+
+usage: numpy_twostep.py train PATTERNS.npy W.npy [--modern]
+       numpy_twostep.py recall W.npy QUERIES.npy OUT.npy [--modern]
 """
 import sys
 
 import numpy as np
 
-from numpy_oneshot import hebbian, recall
+from numpy_oneshot import hebbian, modern_step, recall
 
 
-def train(patterns, out):
-    np.save(out, hebbian(np.load(patterns).astype(np.float32, copy=False)))
+def train(patterns, out, modern):
+    x = np.load(patterns).astype(np.float32, copy=False)
+    np.save(out, x if modern else hebbian(x))
 
 
-def recall_file(weights, queries, out):
+def recall_file(weights, queries, out, modern):
     w = np.load(weights)
-    np.save(out, recall(w, np.load(queries)))
+    np.save(out, modern_step(w, np.load(queries)) if modern else recall(w, np.load(queries)))
 
 
 def main():
-    if len(sys.argv) == 4 and sys.argv[1] == "train":
-        train(sys.argv[2], sys.argv[3])
-    elif len(sys.argv) == 5 and sys.argv[1] == "recall":
-        recall_file(sys.argv[2], sys.argv[3], sys.argv[4])
+    modern = "--modern" in sys.argv[1:]
+    args = [v for v in sys.argv[1:] if v != "--modern"]
+    if len(args) == 3 and args[0] == "train":
+        train(args[1], args[2], modern)
+    elif len(args) == 4 and args[0] == "recall":
+        recall_file(args[1], args[2], args[3], modern)
     else:
         sys.exit(__doc__)
 
