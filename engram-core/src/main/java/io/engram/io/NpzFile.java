@@ -211,7 +211,7 @@ public final class NpzFile implements Closeable {
    * block at a time: the way to read arrays too large for one {@link NdArray} (more than 2 GiB)
    * without a second copy. The member must declare exactly the size its header and shape imply; no
    * more than that is ever inflated, and its CRC-32 is checked. Big-endian data is swapped; Fortran
-   * order is accepted for square matrices (transposed in place).
+   * order is converted (square matrices in place, others through one copy).
    *
    * @param dst at least {@code rows * cols} long; overwritten (partly, if this throws)
    * @throws EngramFormatException if the member is missing, not float32, of another shape,
@@ -260,9 +260,6 @@ public final class NpzFile implements Closeable {
                 + cols
                 + "]");
       }
-      if (h.fortran && rows != cols) {
-        throw new EngramFormatException(where + ": Fortran order is read for square arrays only");
-      }
       long needed = in.consumed() + dataBytes;
       if (needed > declared) {
         throw new EngramFormatException(
@@ -296,12 +293,21 @@ public final class NpzFile implements Closeable {
       if (e.getCrc() != -1 && in.crc() != e.getCrc()) {
         throw new EngramFormatException(file + ": member '" + name + "' fails its CRC-32 check");
       }
-      if (h.fortran) {
+      if (h.fortran && rows == cols) {
         for (int i = 0; i < rows; i++) {
           for (int j = i + 1; j < cols; j++) {
             float t = dst[i * cols + j];
             dst[i * cols + j] = dst[j * cols + i];
             dst[j * cols + i] = t;
+          }
+        }
+      } else if (h.fortran) {
+        // column-major rows x cols: element (i, j) at j * rows + i; one copy (numpy writes C order
+        // unless asked, so this is rare)
+        float[] f = java.util.Arrays.copyOf(dst, rows * cols);
+        for (int j = 0; j < cols; j++) {
+          for (int i = 0; i < rows; i++) {
+            dst[i * cols + j] = f[j * rows + i];
           }
         }
       }

@@ -154,6 +154,39 @@ class ModernModelFileTest {
         e.getMessage().contains(part), () -> "expected '" + part + "' in: " + e.getMessage());
   }
 
+  /** A float32 .npy of the given shape in Fortran (column-major) order, as numpy writes one. */
+  private static byte[] fortranNpy(float[] rowMajor, int rows, int cols) {
+    String dict =
+        "{'descr': '<f4', 'fortran_order': True, 'shape': (" + rows + ", " + cols + "), }";
+    int len = dict.length() + 1;
+    int padded = (10 + len + 63) / 64 * 64 - 10;
+    StringBuilder h = new StringBuilder(dict);
+    while (h.length() < padded - 1) {
+      h.append(' ');
+    }
+    h.append('\n');
+    java.nio.ByteBuffer b =
+        java.nio.ByteBuffer.allocate(10 + padded + 4 * rows * cols)
+            .order(java.nio.ByteOrder.LITTLE_ENDIAN);
+    b.put(new byte[] {(byte) 0x93, 'N', 'U', 'M', 'P', 'Y', 1, 0});
+    b.putShort((short) padded);
+    b.put(h.toString().getBytes(StandardCharsets.US_ASCII));
+    for (int j = 0; j < cols; j++) {
+      for (int i = 0; i < rows; i++) {
+        b.putFloat(rowMajor[i * cols + j]);
+      }
+    }
+    return b.array();
+  }
+
+  @Test
+  void xInFortranOrderIsReadAsNumpyReadsIt() throws IOException {
+    Path f = dir.resolve("fortran.npz");
+    Files.write(f, archive(validMeta(), "X.npy", fortranNpy(X, 2, 4)));
+    ModernHopfieldMemory m = (ModernHopfieldMemory) ModelFile.readMemory(f);
+    assertArrayEquals(X, m.toArray());
+  }
+
   @Test
   void hostileModernFilesGetClearErrors() throws IOException {
     NdArray x = NdArray.ofFloats(X, 2, 4);
