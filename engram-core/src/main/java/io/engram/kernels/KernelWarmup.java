@@ -184,7 +184,8 @@ public final class KernelWarmup {
 
   /**
    * A kernel of {@code family} is called: the warm-up (running, or started later) waits for it too;
-   * one that has already ended without it starts again for it alone. Cheap once wanted.
+   * one that has already ended without it starts again for it alone (one that is ending does so
+   * itself, under the same lock). Cheap once wanted.
    */
   static void want(int family) {
     if ((wanted & family) == family) {
@@ -193,10 +194,7 @@ public final class KernelWarmup {
     synchronized (KernelWarmup.class) {
       wanted |= family;
       if (started && warming == null && (ready & family) != family && !disabled()) {
-        Thread t = new Thread(KernelWarmup::run, "engram-kernel-warmup");
-        t.setDaemon(true);
-        warming = t; // before the thread runs: the family stays on its twin without a gap
-        t.start();
+        launch();
       }
     }
   }
@@ -226,6 +224,7 @@ public final class KernelWarmup {
    */
   static int run(long limitMs, boolean handBack) {
     boolean ended = false;
+    boolean timedOut = false;
     int rounds = 0;
     try {
       if (!Kernels.isVectorized()) {
@@ -238,7 +237,12 @@ public final class KernelWarmup {
       long busy = start + BUSY_MS * 1_000_000L;
       int[] fast = new int[FAMILIES];
       long t0;
-      while ((ready & wanted & ALL) != (wanted & ALL) && (t0 = System.nanoTime()) - limit < 0) {
+      int covered;
+      while (true) {
+        covered = wanted & ALL;
+        if ((ready & covered) == covered || (t0 = System.nanoTime()) - limit >= 0) {
+          break;
+        }
         w.round();
         int beat = trial.round(ready | ~wanted);
         rounds++;
@@ -255,20 +259,38 @@ public final class KernelWarmup {
           }
         }
       }
+      timedOut = (ready & covered) != covered;
       ended = true;
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();
     } catch (RuntimeException | Error e) {
       // a warm-up never fails its process: the real calls report any real problem
     } finally {
-      if (ended && !handBack) {
-        twinsForGood = ALL & ~ready; // (before the thread is gone: no gap in which they are not)
-      } else {
-        ready = ALL;
+      synchronized (KernelWarmup.class) {
+        boolean again = false;
+        if (ended && !handBack) {
+          twinsForGood = ALL & ~ready; // (before the thread is gone: no gap in which they are not)
+          // a family wanted after the last round looked (want saw this thread still running):
+          // warm it now, or it would stay on its twin for good
+          again = !timedOut && (ready & wanted & ALL) != (wanted & ALL);
+        } else {
+          ready = ALL;
+        }
+        warming = null;
+        if (again) {
+          launch();
+        }
       }
-      warming = null;
     }
     return rounds;
+  }
+
+  /** Starts a warm-up thread (the caller holds the class's lock). */
+  private static void launch() {
+    Thread t = new Thread(KernelWarmup::run, "engram-kernel-warmup");
+    t.setDaemon(true);
+    warming = t; // before the thread runs: the families not yet ready stay on their twins
+    t.start();
   }
 
   /**
