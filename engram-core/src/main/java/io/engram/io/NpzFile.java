@@ -1,5 +1,6 @@
 package io.engram.io;
 
+import io.engram.kernels.Kernels;
 import java.io.ByteArrayOutputStream;
 import java.io.Closeable;
 import java.io.EOFException;
@@ -302,14 +303,9 @@ public final class NpzFile implements Closeable {
           }
         }
       } else if (h.fortran) {
-        // column-major rows x cols: element (i, j) at j * rows + i; one copy (numpy writes C order
-        // unless asked, so this is rare)
-        float[] f = java.util.Arrays.copyOf(dst, rows * cols);
-        for (int j = 0; j < cols; j++) {
-          for (int i = 0; i < rows; i++) {
-            dst[i * cols + j] = f[j * rows + i];
-          }
-        }
+        // column-major rows x cols is row-major cols x rows: transposed through one copy (numpy
+        // writes C order unless asked, so this is rare)
+        Kernels.transpose(java.util.Arrays.copyOf(dst, rows * cols), cols, rows, dst);
       }
     } catch (EngramFormatException ex) {
       throw ex;
