@@ -127,11 +127,8 @@ public final class KernelWarmup {
       return;
     }
     started = true;
-    Thread t = new Thread(KernelWarmup::run, "engram-kernel-warmup");
-    t.setDaemon(true);
-    warming = t; // before onDemand is cleared: the twin stays in use without a gap
+    launch(); // the thread is the warming one before onDemand is cleared: the twin stays in use
     onDemand = false;
-    t.start();
   }
 
   /**
