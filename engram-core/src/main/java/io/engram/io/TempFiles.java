@@ -9,9 +9,9 @@ import java.nio.file.LinkOption;
 import java.nio.file.Path;
 import java.nio.file.attribute.BasicFileAttributes;
 import java.nio.file.attribute.FileTime;
-import java.security.SecureRandom;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ThreadLocalRandom;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
@@ -51,9 +51,13 @@ final class TempFiles {
   private static final Pattern TEMP =
       Pattern.compile("\\..*\\.engram-([0-9]{1,19})-[0-9a-z]+\\.tmp");
 
-  private static final SecureRandom RANDOM = new SecureRandom();
-
-  /** A temporary name in {@code dir}: {@code .NAME.engram-PID-RANDOM.tmp}, under 160 bytes. */
+  /**
+   * A temporary name in {@code dir}: {@code .NAME.engram-PID-RANDOM.tmp}, under 160 bytes. The
+   * random part needs no secret: the file is created only if no file or link of that name exists
+   * ({@link #createTemp}), so a name someone guessed and took costs a retry, never a write through
+   * their file. (A {@code SecureRandom} set up the JDK's security providers first: 20-50 ms of
+   * every command that writes, in a fresh JVM.)
+   */
   static Path tempName(Path dir, String targetName) {
     String part = targetName;
     if (part.codePointCount(0, part.length()) > NAME_PART) {
@@ -65,7 +69,7 @@ final class TempFiles {
             + ".engram-"
             + ProcessHandle.current().pid()
             + "-"
-            + Long.toUnsignedString(RANDOM.nextLong(), 36)
+            + Long.toUnsignedString(ThreadLocalRandom.current().nextLong(), 36)
             + ".tmp");
   }
 

@@ -101,6 +101,31 @@ class ModelFileTest {
   }
 
   @Test
+  void the_same_model_gives_the_same_bytes_in_any_time_zone() throws IOException {
+    java.util.TimeZone before = java.util.TimeZone.getDefault();
+    byte[][] bytes = new byte[2][];
+    String[] zones = {"UTC", "America/New_York"};
+    try {
+      for (int z = 0; z < zones.length; z++) {
+        java.util.TimeZone.setDefault(java.util.TimeZone.getTimeZone(zones[z]));
+        Path f = tmp.resolve("tz" + z + ".npz");
+        ModelFile.write(f, sample(UpdateMode.synchronous()));
+        bytes[z] = Files.readAllBytes(f);
+        try (java.util.zip.ZipFile zip = new java.util.zip.ZipFile(f.toFile())) {
+          for (ZipEntry e : java.util.Collections.list(zip.entries())) {
+            // no extended timestamp (a UTC time, which depends on the zone it was converted in)
+            assertEquals(null, e.getExtra(), e.getName());
+            assertEquals(java.time.LocalDateTime.of(1980, 1, 1, 0, 0, 2), e.getTimeLocal());
+          }
+        }
+      }
+    } finally {
+      java.util.TimeZone.setDefault(before);
+    }
+    assertArrayEquals(bytes[0], bytes[1]);
+  }
+
+  @Test
   void a_million_neuron_model_is_saved_without_a_dense_matrix() throws IOException {
     int n = 1_000_000;
     AmariHopfieldNetwork net = AmariHopfieldNetwork.create(n);
