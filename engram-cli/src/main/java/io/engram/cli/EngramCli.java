@@ -80,11 +80,6 @@ public final class EngramCli implements Runnable {
     }
   }
 
-  /** The library's logger, held strongly (java.util.logging keeps loggers only weakly). */
-  private static final class LibraryLog {
-    static final java.util.logging.Logger LOG = java.util.logging.Logger.getLogger("io.engram");
-  }
-
   /** The commands that compute with the kernels: their warm-up starts with the process. */
   private static final Set<String> KERNEL_COMMANDS = Set.of("train", "recall", "demo");
 
@@ -222,7 +217,7 @@ public final class EngramCli implements Runnable {
   /** What the process needs before a command runs (the version alone needs none of it). */
   static void setUp() {
     // the library's one-line notices (e.g. which kernels it uses) are not for the command line
-    LibraryLog.LOG.setLevel(java.util.logging.Level.WARNING);
+    LibraryLogging.install();
     System.setProperty("java.awt.headless", "true");
   }
 

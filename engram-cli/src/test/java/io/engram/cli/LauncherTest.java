@@ -104,6 +104,22 @@ final class LauncherTest {
   }
 
   @Test
+  void the_library_notices_stay_off_the_command_line() throws Exception {
+    // without the Vector API module the library announces its plain-Java kernels (INFO), and a
+    // user's logging configuration is theirs: a WARNING-level library logger is not forced on it
+    Run r =
+        run(
+            Map.of("ENGRAM_VECTOR", "off"),
+            "train",
+            "--patterns",
+            patterns().toString(),
+            "--out",
+            "m.npz");
+    assertEquals(0, r.status(), r.toString());
+    assertEquals("", r.err(), r.toString());
+  }
+
+  @Test
   void output_after_the_notices_passes_through_unchanged() throws Exception {
     String p = patterns().toString();
     Run r =
