@@ -353,8 +353,11 @@ class CapacityCommandTest {
     try (InputStream err = p.getErrorStream()) {
       int first = err.read();
       assertTrue(first >= 0, "the command drew a progress bar");
-      // Ctrl-C: SIGINT where the platform has kill, else the JVM's own termination
-      Process kill = new ProcessBuilder("kill", "-INT", Long.toString(p.pid())).start();
+      // Ctrl-C: SIGINT where the platform has kill, else the JVM's own termination. A test run
+      // started as a background job of a shell ignores SIGINT, and so does the JVM it starts (it
+      // installs no handler for an ignored signal): there SIGTERM, which stops it the same way.
+      String signal = sigintIgnored() ? "-TERM" : "-INT";
+      Process kill = new ProcessBuilder("kill", signal, Long.toString(p.pid())).start();
       if (!kill.waitFor(10, TimeUnit.SECONDS) || kill.exitValue() != 0) {
         p.destroy();
       }
@@ -365,6 +368,20 @@ class CapacityCommandTest {
     try (var files = Files.list(work)) {
       assertEquals(List.of(), files.toList(), "no file, half-written or temporary");
     }
+  }
+
+  /** Whether this process ignores SIGINT (Linux: the SigIgn mask of /proc/self/status). */
+  private static boolean sigintIgnored() {
+    try {
+      for (String line : Files.readAllLines(Path.of("/proc/self/status"))) {
+        if (line.startsWith("SigIgn:")) {
+          return (Long.parseUnsignedLong(line.substring(7).strip(), 16) & 2) != 0;
+        }
+      }
+    } catch (IOException | RuntimeException e) {
+      // no /proc: SIGINT as a terminal sends it
+    }
+    return false;
   }
 
   /** The command line of engram in a fresh JVM with this test run's class path. */
