@@ -361,7 +361,11 @@ class CapacityCommandTest {
       if (!kill.waitFor(10, TimeUnit.SECONDS) || kill.exitValue() != 0) {
         p.destroy();
       }
-      assertTrue(p.waitFor(60, TimeUnit.SECONDS), "the command stopped");
+      boolean stopped = p.waitFor(60, TimeUnit.SECONDS);
+      if (!stopped) {
+        p.destroyForcibly(); // a failed test leaves no sweep running for hours
+      }
+      assertTrue(stopped, "the command stopped");
       new String(err.readAllBytes(), StandardCharsets.UTF_8);
     }
     assertTrue(p.exitValue() != 0, "interrupted, not finished");
