@@ -78,6 +78,33 @@ final class LauncherTest {
   }
 
   @Test
+  void runs_through_a_chain_of_relative_symbolic_links_and_by_a_bare_name() throws Exception {
+    // tmp/e1 -> a/b/e2 -> (relative) bin/engram: the launcher finds its jar from where the last
+    // link points, as installing it into a bin folder on the PATH does
+    Path b = Files.createDirectories(tmp.resolve("a/b"));
+    Files.createSymbolicLink(b.resolve("e2"), b.relativize(launcher));
+    Path e1 = Files.createSymbolicLink(tmp.resolve("e1"), tmp.relativize(b.resolve("e2")));
+    String p = patterns().toString();
+    for (List<String> cmd :
+        List.of(
+            List.of("./e1"),
+            List.of(e1.toString()),
+            List.of("bash", "e1"),
+            List.of("sh", "-c", "cd a/b && ./e2 \"$@\"", "sh"))) {
+      List<String> all = new ArrayList<>(cmd);
+      all.addAll(List.of("train", "--patterns", p, "--out", "m.npz", "-q"));
+      ProcessBuilder pb = new ProcessBuilder(all).directory(tmp.toFile());
+      pb.environment().keySet().removeAll(JVM_ENVIRONMENT);
+      pb.redirectErrorStream(true);
+      Process proc = pb.start();
+      String out = new String(proc.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+      assertTrue(proc.waitFor(60, TimeUnit.SECONDS), cmd + ": did not finish");
+      assertEquals(0, proc.exitValue(), cmd + ": " + out);
+      assertTrue(Files.isRegularFile(tmp.resolve(cmd.get(0).equals("sh") ? "a/b/m.npz" : "m.npz")));
+    }
+  }
+
+  @Test
   void version_is_one_line_on_stdout_and_stderr_is_empty() throws Exception {
     Run r = run(Map.of(), "--version");
     assertEquals(0, r.status(), r.toString());
