@@ -343,11 +343,26 @@ final class InspectCommand implements Callable<Integer> {
       return b + " B";
     }
     if (b < 1024 * 1024) {
-      return String.format(Locale.ROOT, "%.1f KiB", b / 1024.0);
+      return scaled(b, 10, 10) + " KiB";
     }
     if (b < 1024L * 1024 * 1024) {
-      return String.format(Locale.ROOT, "%.1f MiB", b / (1024.0 * 1024));
+      return scaled(b, 20, 10) + " MiB";
     }
-    return String.format(Locale.ROOT, "%.2f GiB", b / (1024.0 * 1024 * 1024));
+    return scaled(b, 30, 100) + " GiB";
+  }
+
+  /**
+   * {@code b / 2^shift} with one ({@code scale} 10) or two (100) decimals, rounded half up: what
+   * {@code %.1f} and {@code %.2f} give for that quotient (exact in a double), without {@code
+   * String.format}, whose first use costs a fresh JVM 10-35 ms (the locale data), which every
+   * command that reads a file paid here for a line it shows only when out of memory.
+   */
+  static String scaled(long b, int shift, long scale) {
+    if (b > (Long.MAX_VALUE - (1L << shift)) / scale) {
+      return String.format(Locale.ROOT, scale == 10 ? "%.1f" : "%.2f", b / (double) (1L << shift));
+    }
+    long q = (b * scale + (1L << (shift - 1))) >> shift;
+    String frac = Long.toString(q % scale);
+    return (q / scale) + "." + (scale == 100 && frac.length() == 1 ? "0" + frac : frac);
   }
 }

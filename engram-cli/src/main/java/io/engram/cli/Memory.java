@@ -6,7 +6,6 @@ import java.lang.management.ManagementFactory;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
-import java.util.Locale;
 
 /**
  * What the command needs in memory, for the out-of-memory advice: commands say what they are about
@@ -88,21 +87,22 @@ final class Memory {
     long patterns = 3 * floats(p, n);
     if (dense) {
       need(
-          String.format(
-              Locale.ROOT,
-              "training dense weights of N = %d (N x N floats, %s%s)",
-              n,
-              bytes(floats(n, n)),
-              resized ? ", held twice while N changes" : ""),
+          "training dense weights of N = "
+              + n
+              + " (N x N floats, "
+              + bytes(floats(n, n))
+              + (resized ? ", held twice while N changes" : "")
+              + ")",
           (resized ? 2 : 1) * floats(n, n) + patterns);
     } else {
       need(
-          String.format(
-              Locale.ROOT,
-              "training low-rank weights of N = %d with %d patterns stored (%s)",
-              n,
-              rank + p,
-              bytes(floats(rank + p, n))),
+          "training low-rank weights of N = "
+              + n
+              + " with "
+              + (rank + p)
+              + " patterns stored ("
+              + bytes(floats(rank + p, n))
+              + ")",
           2 * floats(rank + p, n) + patterns);
     }
   }

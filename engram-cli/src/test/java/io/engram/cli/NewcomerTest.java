@@ -188,6 +188,44 @@ class NewcomerTest {
   }
 
   @Test
+  void sizesForPeopleRoundAsPrintfDoes() {
+    assertEquals("1023 B", InspectCommand.bytes(1023));
+    assertEquals("1.0 KiB", InspectCommand.bytes(1024));
+    assertEquals("1024.0 KiB", InspectCommand.bytes((1L << 20) - 1));
+    assertEquals("384.0 KiB", InspectCommand.bytes(393216));
+    assertEquals("1.00 GiB", InspectCommand.bytes(1L << 30));
+    assertEquals("8589934592.00 GiB", InspectCommand.bytes(Long.MAX_VALUE));
+    // halves, and every size near them, as %.1f / %.2f round the exact quotient (half up)
+    SplittableRandom r = new SplittableRandom(3);
+    List<Long> sizes = new ArrayList<>();
+    for (int shift : new int[] {10, 20, 30}) {
+      for (long k = 1; k < 2000; k++) {
+        long half = (k << shift) / (shift == 30 ? 200 : 20); // multiples of a half step
+        for (long d = -2; d <= 2; d++) {
+          sizes.add(half + d);
+        }
+      }
+    }
+    for (int i = 0; i < 20000; i++) {
+      sizes.add(r.nextLong(1L << (10 + r.nextInt(53))));
+    }
+    sizes.add(Long.MAX_VALUE / 100 - 1);
+    sizes.add(Long.MAX_VALUE / 10);
+    for (long b : sizes) {
+      if (b < 1024) {
+        continue;
+      }
+      String want =
+          b < 1 << 20
+              ? String.format(java.util.Locale.ROOT, "%.1f KiB", b / 1024.0)
+              : b < 1 << 30
+                  ? String.format(java.util.Locale.ROOT, "%.1f MiB", b / (1024.0 * 1024))
+                  : String.format(java.util.Locale.ROOT, "%.2f GiB", b / (1024.0 * 1024 * 1024));
+      assertEquals(want, InspectCommand.bytes(b), "size " + b);
+    }
+  }
+
+  @Test
   void numbersForPeople() {
     assertEquals("0.0416667", InspectCommand.number(0.0416666679084301));
     assertEquals("-0.048", InspectCommand.number((double) -0.048f));
