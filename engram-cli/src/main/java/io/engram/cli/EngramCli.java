@@ -242,7 +242,9 @@ public final class EngramCli implements Runnable {
     boolean alone =
         Commands.ALL.containsKey(first) && !first.equals("help") && !first.equals("completion");
     addSubcommands(cl, alone ? first : null);
-    HelpLayout.install(cl);
+    if (!alone || asksForHelp(args)) {
+      HelpLayout.install(cl);
+    }
     cl.setOut(out);
     cl.setErr(err);
     cl.setExitCodeExceptionMapper(e -> USAGE);
@@ -284,6 +286,26 @@ public final class EngramCli implements Runnable {
       err.flush();
       return 1;
     }
+  }
+
+  /**
+   * Whether a command's arguments may ask for its help ({@code --help}, or {@code -h} alone or in a
+   * cluster of short options), the only way a command run alone prints it: the help's layout (a
+   * dozen section renderers, lambdas that the class-data archive cannot hold because picocli's
+   * interfaces are too old a class file version for it) is set up only then.
+   */
+  static boolean asksForHelp(String[] args) {
+    for (String a : args) {
+      if (a.equals("--help")
+          || (a.length() > 1
+              && a.charAt(0) == '-'
+              && a.charAt(1) != '-'
+              && a.indexOf('h') > 0
+              && a.indexOf('=') < 0)) {
+        return true;
+      }
+    }
+    return false;
   }
 
   /** The command line with every subcommand (as the help and completion see it). */

@@ -32,6 +32,22 @@ class HelpTest {
   }
 
   @Test
+  void everyWayOfAskingGivesTheSameHelp() {
+    // a command run alone sets up the help's layout only when its arguments ask for help
+    for (String c : COMMANDS) {
+      String help = ToolRun.run(c, "--help").out();
+      assertEquals(help, ToolRun.run("help", c).out(), c);
+      assertEquals(help, ToolRun.run(c, "-h").out(), c);
+    }
+    assertEquals(ToolRun.run("train", "--help").out(), ToolRun.run("train", "-qh").out());
+    assertEquals(
+        ToolRun.run("recall", "--help").out(),
+        ToolRun.run("recall", "--model", "m.npz", "--help").out());
+    assertTrue(EngramCli.asksForHelp(new String[] {"train", "-qh"}));
+    assertFalse(EngramCli.asksForHelp(new String[] {"train", "--hebbian", "--out=h.npz", "-q"}));
+  }
+
+  @Test
   void everyHelpIsCleanAndFitsEightyColumns() {
     for (ToolRun.Result r : everyHelp()) {
       assertEquals(0, r.status(), r::toString);
