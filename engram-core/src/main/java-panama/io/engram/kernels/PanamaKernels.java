@@ -29,14 +29,11 @@ final class PanamaKernels implements KernelProvider {
    */
   private static VectorSpecies<Float> species() {
     VectorSpecies<Float> preferred = FloatVector.SPECIES_PREFERRED;
-    int bits = Integer.getInteger(Kernels.VECTOR_BITS_PROPERTY, preferred.vectorBitSize());
-    if (bits >= preferred.vectorBitSize()) {
+    int bits = Kernels.speciesBits(preferred.vectorBitSize());
+    if (bits == preferred.vectorBitSize()) {
       return preferred;
     }
-    if (bits >= 256) {
-      return FloatVector.SPECIES_256;
-    }
-    return FloatVector.SPECIES_128;
+    return bits == 256 ? FloatVector.SPECIES_256 : FloatVector.SPECIES_128;
   }
 
   /**

@@ -167,6 +167,14 @@ public final class KernelWarmup {
   }
 
   /**
+   * Whether every kernel call runs the twin, on every thread: on demand ({@link #startOnDemand}),
+   * before the warm-up starts. The SIMD kernels need not even be loaded then.
+   */
+  static boolean twinOnly() {
+    return onDemand && warming == null;
+  }
+
+  /**
    * Whether the family {@code kernels} ({@link #TILES}, {@link #MASKED}, {@link #DOTS}, {@link
    * #ELEMENTWISE}, {@link #RETRIEVAL}) of SIMD kernels should run their twin on this thread: as
    * {@link #useTwin()}, until the warm-up has seen that family run compiled; for good if it ended

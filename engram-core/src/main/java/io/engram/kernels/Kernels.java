@@ -34,6 +34,17 @@ public final class Kernels {
   private Kernels() {}
 
   /**
+   * The vector size in bits of the SIMD kernels on a machine whose preferred size is {@code
+   * preferredBits}: that, or the narrower one {@link #VECTOR_BITS_PROPERTY} asks for (256, else
+   * 128). The kernels choose their species by it, and their plain-Java twin its lanes, also when
+   * made before them ({@link Providers#forCall}).
+   */
+  static int speciesBits(int preferredBits) {
+    int bits = Integer.getInteger(VECTOR_BITS_PROPERTY, preferredBits);
+    return bits >= preferredBits ? preferredBits : bits >= 256 ? 256 : 128;
+  }
+
+  /**
    * Told how much of a long kernel pass is done. Calls come one at a time (never concurrently),
    * from whichever kernel thread finished the work, with {@code done} increasing up to {@code
    * total}; each long pass starts again from 0.

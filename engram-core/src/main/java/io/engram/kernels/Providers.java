@@ -30,7 +30,57 @@ final class Providers {
    * ends (a long call switches to the kernels in use as soon as it has, at its next kernel call).
    */
   static KernelProvider forCall() {
+    if (KernelWarmup.twinOnly()) {
+      KernelProvider twin = OnDemand.TWIN;
+      if (twin != null) {
+        return twin;
+      }
+    }
     return KernelWarmup.useTwin() ? Holder.SWITCHING : Holder.PROVIDER;
+  }
+
+  /** The twin {@link #forCall} returns while {@link KernelWarmup#twinOnly}, or null (for tests). */
+  static KernelProvider onDemandTwin() {
+    return OnDemand.TWIN;
+  }
+
+  /**
+   * The SIMD kernels' plain-Java twin, made without loading the kernels, for the calls of {@link
+   * KernelWarmup#twinOnly} (a command whose work may stay small): loading them initialises the
+   * Vector API's operators and their method handles, 30-70 ms of a fresh JVM on the project machine
+   * (an image recall 482 against 550 ms median without it), which such a command then never pays.
+   * Null where the SIMD kernels would not be the ones in use (plain Java chosen, or no Vector API
+   * module); {@link Holder} decides then, as for every call once the warm-up starts. The twin's
+   * lanes are the kernels' ({@link Kernels#speciesBits}), so a call gets the same bits either way.
+   */
+  private static final class OnDemand {
+    static final KernelProvider TWIN = twin();
+
+    private static KernelProvider twin() {
+      String mode =
+          System.getProperty(Kernels.VECTORIZATION_PROPERTY, "auto")
+              .trim()
+              .toLowerCase(Locale.ROOT);
+      Module vector = ModuleLayer.boot().findModule("jdk.incubator.vector").orElse(null);
+      if (vector == null || !(mode.equals("auto") || mode.equals("panama"))) {
+        return null;
+      }
+      try {
+        Providers.class.getModule().addReads(vector);
+        Object species =
+            Class.forName("jdk.incubator.vector.FloatVector")
+                .getField("SPECIES_PREFERRED")
+                .get(null);
+        int preferred =
+            (Integer)
+                Class.forName("jdk.incubator.vector.VectorSpecies")
+                    .getMethod("vectorBitSize")
+                    .invoke(species);
+        return new PanamaTwin(Kernels.speciesBits(preferred) / 32);
+      } catch (ReflectiveOperationException | LinkageError | RuntimeException e) {
+        return null;
+      }
+    }
   }
 
   private static final class Holder {

@@ -12,6 +12,23 @@ import org.junit.jupiter.api.Test;
  */
 class KernelWarmupTest {
 
+  /**
+   * A command whose work may stay small runs the twin made before the SIMD kernels are loaded: it
+   * must have their lanes (its sums of lanes follow them), also with a narrower species asked for
+   * (the 256-bit test run), and exist only where they are the kernels in use.
+   */
+  @Test
+  void theTwinMadeBeforeTheKernelsHasTheirLanes() {
+    KernelProvider chosen = Providers.chosen();
+    KernelProvider early = Providers.onDemandTwin();
+    if (chosen.standIn() == chosen) {
+      assertEquals(null, early, "no twin without the SIMD kernels");
+    } else {
+      assertEquals(chosen.standIn().name(), early.name());
+      assertEquals(chosen.fusedTiles(), early.fusedTiles());
+    }
+  }
+
   @Test
   void aRoundRunsEveryPathWithoutError() {
     KernelWarmup.Work w = new KernelWarmup.Work();
