@@ -5,7 +5,6 @@ import io.engram.learning.PatternBlock;
 import io.engram.memory.ModernHopfieldMemory;
 import io.engram.memory.Separation;
 import java.nio.file.Path;
-import java.util.Locale;
 
 /**
  * {@code engram train} for modern memory ({@code --memory modern}, or {@code --init} of a modern
@@ -95,16 +94,21 @@ final class ModernTraining {
       t.spec
           .commandLine()
           .getOut()
-          .printf(
-              Locale.ROOT,
-              "stored %d pattern%s of length %d in modern memory (%s); P = %d, N = %d; model written to %s%n",
-              block.count(),
-              block.count() == 1 ? "" : "s",
-              memory.numNeurons(),
-              settings(memory),
-              memory.size(),
-              memory.numNeurons(),
-              t.out);
+          .println(
+              "stored "
+                  + block.count()
+                  + " pattern"
+                  + (block.count() == 1 ? "" : "s")
+                  + " of length "
+                  + memory.numNeurons()
+                  + " in modern memory ("
+                  + settings(memory)
+                  + "); P = "
+                  + memory.size()
+                  + ", N = "
+                  + memory.numNeurons()
+                  + "; model written to "
+                  + t.out);
     }
     return 0;
   }
@@ -155,8 +159,8 @@ final class ModernTraining {
   static String settings(ModernHopfieldMemory m) {
     Separation s = m.separation();
     if (s.usesBeta()) {
-      return String.format(Locale.ROOT, "%s, β = %s", s.id(), m.beta());
+      return s.id() + ", β = " + m.beta();
     }
-    return String.format(Locale.ROOT, "%s, n = %d", s.id(), m.degree());
+    return s.id() + ", n = " + m.degree();
   }
 }
