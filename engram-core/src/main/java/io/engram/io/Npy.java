@@ -65,7 +65,7 @@ public final class Npy {
         }
       }
       buf.flip();
-      return parse(buf, file.toString());
+      return parse(buf, file.toString(), true);
     } catch (NoSuchFileException e) {
       throw new NoSuchFileException(file.toString(), null, "file not found");
     }
@@ -81,6 +81,16 @@ public final class Npy {
   }
 
   static NdArray parse(ByteBuffer in, String name) throws EngramFormatException {
+    return parse(in, name, false);
+  }
+
+  /**
+   * {@link #parse(ByteBuffer, String)}; when {@code owned} (a buffer {@link #read} made and nothing
+   * else holds), little-endian C-order data stays in it instead of being copied out: a copy of a
+   * large file cost a fresh JVM some 45 ms per 10 MB (each first touch of a page).
+   */
+  private static NdArray parse(ByteBuffer in, String name, boolean owned)
+      throws EngramFormatException {
     in = in.slice().order(ByteOrder.LITTLE_ENDIAN);
     int total = in.remaining();
     if (total < 10) {
@@ -160,16 +170,24 @@ public final class Npy {
     if (bytes > Integer.MAX_VALUE - 8) {
       throw new EngramFormatException(name + ": array of " + bytes + " bytes is too large");
     }
-    ByteBuffer data = ByteBuffer.allocate((int) bytes).order(ByteOrder.LITTLE_ENDIAN);
     in.position(dataStart);
     ByteBuffer src = in.slice();
     src.limit((int) bytes);
-    data.put(src);
-    data.flip();
-    if (h.bigEndian && h.dtype.size() > 1) {
+    boolean swapped = h.bigEndian && h.dtype.size() > 1;
+    boolean fortran = h.fortran && h.shape.length > 1;
+    ByteBuffer data;
+    if (owned && !swapped && !fortran) {
+      data = src.order(ByteOrder.LITTLE_ENDIAN);
+    } else {
+      // swap and fortranToC work on a whole array of the data alone
+      data = ByteBuffer.allocate((int) bytes).order(ByteOrder.LITTLE_ENDIAN);
+      data.put(src);
+      data.flip();
+    }
+    if (swapped) {
       swap(data, h.dtype.size());
     }
-    if (h.fortran && h.shape.length > 1) {
+    if (fortran) {
       data = fortranToC(data, h.shape, h.dtype.size());
     }
     if (h.dtype == DType.BOOL) {

@@ -29,6 +29,40 @@ class NpyRoundTripTest {
     return b.array();
   }
 
+  /**
+   * A file read from disk keeps little-endian C-order data in the buffer it read (no copy); every
+   * layout must give what parsing the same bytes gives (which copies): big-endian, Fortran order,
+   * bool, and the plain case, with the values read back element by element and as floats.
+   */
+  @Test
+  void files_read_from_disk_give_what_their_bytes_parse_to() throws IOException {
+    ByteBuffer le = ByteBuffer.allocate(24).order(ByteOrder.LITTLE_ENDIAN);
+    ByteBuffer be = ByteBuffer.allocate(24).order(ByteOrder.BIG_ENDIAN);
+    for (int i = 0; i < 6; i++) {
+      le.putFloat(i * 1.5f - 2f);
+      be.putFloat(i * 1.5f - 2f);
+    }
+    String[] headers = {
+      "{'descr': '<f4', 'fortran_order': False, 'shape': (2, 3), }",
+      "{'descr': '>f4', 'fortran_order': False, 'shape': (2, 3), }",
+      "{'descr': '<f4', 'fortran_order': True, 'shape': (2, 3), }",
+      "{'descr': '>f4', 'fortran_order': True, 'shape': (3, 2), }",
+      "{'descr': '|b1', 'fortran_order': False, 'shape': (4, 6), }",
+    };
+    byte[][] data = {le.array(), be.array(), le.array(), be.array(), new byte[24]};
+    data[4][5] = 1;
+    for (int c = 0; c < headers.length; c++) {
+      byte[] bytes = npy(headers[c], data[c]);
+      Path f = tmp.resolve("layout" + c + ".npy");
+      Files.write(f, bytes);
+      NdArray fromFile = Npy.read(f);
+      NdArray fromBytes = Npy.parse(bytes, "bytes");
+      assertArrayEquals(fromBytes.shape(), fromFile.shape(), headers[c]);
+      assertArrayEquals(fromBytes.toDoubleArray(), fromFile.toDoubleArray(), headers[c]);
+      assertArrayEquals(fromBytes.toFloatArray(), fromFile.toFloatArray(), headers[c]);
+    }
+  }
+
   @Test
   void floats_round_trip_with_numpy_layout() throws IOException {
     float[] v = {1f, -2.5f, 0f, Float.MIN_VALUE, 3e38f, -0f};
