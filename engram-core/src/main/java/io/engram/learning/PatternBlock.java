@@ -1,6 +1,7 @@
 package io.engram.learning;
 
 import io.engram.kernels.Kernels;
+import java.nio.FloatBuffer;
 import java.util.Arrays;
 import java.util.List;
 
@@ -105,6 +106,25 @@ public final class PatternBlock {
         k -> n,
         (k, d, off) -> System.arraycopy(data, k * n, d, off, n),
         (k, i) -> data[k * n + i]);
+  }
+
+  /**
+   * Patterns from a row-major P x N block held in a buffer: its values at the absolute indices 0 to
+   * {@code limit - 1} (copied; the buffer's position is not used or changed), e.g. the floats of a
+   * {@code .npy} file without a float array of their own first.
+   *
+   * @throws IllegalArgumentException if {@code data.limit() != p * n} or a value is not finite
+   */
+  public static PatternBlock ofRows(FloatBuffer data, int p, int n) {
+    if (data == null) {
+      throw new IllegalArgumentException("pattern data is null");
+    }
+    if (p < 0 || n < 0 || (long) p * n != data.limit()) {
+      throw new IllegalArgumentException(
+          "pattern block has " + data.limit() + " values, expected " + p + " x " + n);
+    }
+    return build(
+        p, k -> n, (k, d, off) -> data.get(k * n, d, off, n), (k, i) -> data.get(k * n + i));
   }
 
   /** The length of row k, or -1 for a null row. */

@@ -42,7 +42,11 @@ class PatternBlockTest {
         }
       }
       for (PatternBlock b :
-          List.of(PatternBlock.of(x), PatternBlock.ofRows(flat, 7, n), PatternBlock.of(asDouble))) {
+          List.of(
+              PatternBlock.of(x),
+              PatternBlock.ofRows(flat, 7, n),
+              PatternBlock.of(asDouble),
+              PatternBlock.ofRows(java.nio.FloatBuffer.wrap(flat), 7, n))) {
         assertEquals(sum, b.stats().sum(), 1e-9 * Math.max(1, Math.abs(sum)), "sum, n=" + n);
         assertEquals(min, b.stats().min(), 0f, "min, n=" + n);
         assertEquals(max, b.stats().max(), 0f, "max, n=" + n);
@@ -97,6 +101,25 @@ class PatternBlockTest {
     e = assertThrows(IllegalArgumentException.class, () -> PatternBlock.ofRows(flat, 2, 2));
     assertTrue(
         e.getMessage().contains("pattern 1") && e.getMessage().contains("index 1"), e.getMessage());
+    // the same from a buffer, whose position is neither used nor changed
+    java.nio.FloatBuffer buf = java.nio.FloatBuffer.wrap(flat);
+    buf.position(3);
+    e = assertThrows(IllegalArgumentException.class, () -> PatternBlock.ofRows(buf, 2, 2));
+    assertTrue(
+        e.getMessage().contains("pattern 1")
+            && e.getMessage().contains("index 1")
+            && e.getMessage().contains("Infinity"),
+        e.getMessage());
+    assertEquals(3, buf.position());
+    e =
+        assertThrows(
+            IllegalArgumentException.class,
+            () -> PatternBlock.ofRows(java.nio.FloatBuffer.wrap(flat), 3, 2));
+    assertTrue(e.getMessage().contains("4 values, expected 3 x 2"), e.getMessage());
+    java.nio.FloatBuffer fine = java.nio.FloatBuffer.wrap(new float[] {1, 2, 3, 4});
+    assertEquals(
+        java.util.Arrays.toString(PatternBlock.ofRows(new float[] {1, 2, 3, 4}, 2, 2).toArray()),
+        java.util.Arrays.toString(PatternBlock.ofRows(fine, 2, 2).toArray()));
   }
 
   @Test
