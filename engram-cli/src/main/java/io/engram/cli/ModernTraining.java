@@ -85,7 +85,7 @@ final class ModernTraining {
                 block.length(), s, beta(t, s, block.length(), null), degree(t, s, null));
       }
       bar.setTask("storing " + block.count() + " patterns");
-      memory.storeRows(block.toArray(), block.count());
+      memory.storeRows(block.rows(), block.count());
       bar.setTask("writing " + t.out);
       ModernHopfieldMemory stored = memory;
       files.add("--out", outFile, s -> ModelFile.builder(stored).writeTo(s)).write();

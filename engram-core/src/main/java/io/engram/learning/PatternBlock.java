@@ -254,6 +254,15 @@ public final class PatternBlock {
     return r;
   }
 
+  /**
+   * All values, row-major, as a read-only view without a copy (value i of pattern k at index k N +
+   * i): for handing a large block on (e.g. to {@code ModernHopfieldMemory.storeRows}) without an
+   * array of its own.
+   */
+  public FloatBuffer rows() {
+    return FloatBuffer.wrap(data).asReadOnlyBuffer();
+  }
+
   /** All values, row-major, a copy. */
   public float[] toArray() {
     return data.clone();

@@ -6,6 +6,7 @@ import io.engram.network.RecallEngine;
 import io.engram.network.RecallOptions;
 import io.engram.network.RecallResult;
 import io.engram.network.RetrievalStep;
+import java.nio.FloatBuffer;
 import java.util.Arrays;
 import java.util.List;
 import java.util.Objects;
@@ -267,6 +268,24 @@ public final class ModernHopfieldMemory implements Memory {
     checkRoom(count);
     float[] dst = roomFor(count);
     System.arraycopy(rows, 0, dst, p * n, count * n);
+    return append(dst, count);
+  }
+
+  /**
+   * Stores {@code count} patterns given row by row in a buffer, its values at the absolute indices
+   * 0 to {@code count x N - 1} (not modified; its position is not used); as {@link
+   * #storeRows(float[], int)}, without an array of the values first (e.g. a {@code PatternBlock}'s
+   * {@code rows()}).
+   */
+  public int storeRows(FloatBuffer rows, int count) {
+    Objects.requireNonNull(rows, "rows");
+    if (count < 0 || (long) count * n != rows.limit()) {
+      throw new IllegalArgumentException(
+          rows.limit() + " values are not " + count + " patterns of length " + n);
+    }
+    checkRoom(count);
+    float[] dst = roomFor(count);
+    rows.get(0, dst, p * n, count * n);
     return append(dst, count);
   }
 

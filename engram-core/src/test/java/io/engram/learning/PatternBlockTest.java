@@ -117,6 +117,10 @@ class PatternBlockTest {
             () -> PatternBlock.ofRows(java.nio.FloatBuffer.wrap(flat), 3, 2));
     assertTrue(e.getMessage().contains("4 values, expected 3 x 2"), e.getMessage());
     java.nio.FloatBuffer fine = java.nio.FloatBuffer.wrap(new float[] {1, 2, 3, 4});
+    java.nio.FloatBuffer view = PatternBlock.ofRows(fine, 2, 2).rows();
+    assertEquals(4, view.limit());
+    assertEquals(3f, view.get(2), 0f);
+    assertThrows(java.nio.ReadOnlyBufferException.class, () -> view.put(0, 5f));
     assertEquals(
         java.util.Arrays.toString(PatternBlock.ofRows(new float[] {1, 2, 3, 4}, 2, 2).toArray()),
         java.util.Arrays.toString(PatternBlock.ofRows(fine, 2, 2).toArray()));

@@ -100,6 +100,26 @@ class ModernHopfieldMemoryTest {
   }
 
   @Test
+  void rowsFromABufferAreStoredAsFromAnArray() {
+    float[] v = {1, 2, 3, 4, 5, 6, 7, 8, 9};
+    ModernHopfieldMemory a = ModernHopfieldMemory.softmax(3);
+    ModernHopfieldMemory b = ModernHopfieldMemory.softmax(3);
+    a.storeRows(v, 3);
+    java.nio.FloatBuffer buf = java.nio.FloatBuffer.wrap(v).asReadOnlyBuffer();
+    buf.position(2); // not used
+    assertEquals(0, b.storeRows(buf, 3));
+    assertEquals(2, buf.position());
+    assertArrayEquals(a.toArray(), b.toArray());
+    assertEquals(3, b.storeRows(java.nio.FloatBuffer.wrap(new float[] {0, 1, 0}), 1));
+    assertEquals(4, b.size());
+    IllegalArgumentException e =
+        assertThrows(IllegalArgumentException.class, () -> b.storeRows(buf, 2));
+    assertTrue(e.getMessage().contains("9 values are not 2 patterns of length 3"), e.getMessage());
+    assertThrows(NullPointerException.class, () -> b.storeRows((java.nio.FloatBuffer) null, 1));
+    assertEquals(4, b.size());
+  }
+
+  @Test
   void copyRowsGivesTheStoredRowsAndRefusesRowsBeyondP() {
     ModernHopfieldMemory m = ModernHopfieldMemory.softmax(3);
     m.storeRows(new float[] {1, 2, 3, 4, 5, 6, 7, 8, 9}, 3);
@@ -337,6 +357,8 @@ class ModernHopfieldMemoryTest {
     bad[5] = Float.NaN;
     assertThrows(IllegalArgumentException.class, () -> m.store(new float[][] {x[30], bad}));
     assertThrows(IllegalArgumentException.class, () -> m.storeRows(bad, 1));
+    assertThrows(
+        IllegalArgumentException.class, () -> m.storeRows(java.nio.FloatBuffer.wrap(bad), 1));
     assertEquals(30, m.size());
     assertArrayEquals(before, m.toArray());
     for (int k = 30; k < 40; k++) {
