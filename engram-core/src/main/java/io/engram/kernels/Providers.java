@@ -39,6 +39,25 @@ final class Providers {
     return KernelWarmup.useTwin() ? Holder.SWITCHING : Holder.PROVIDER;
   }
 
+  /** The kernels asked for by {@value Kernels#VECTORIZATION_PROPERTY}: auto, panama or scalar. */
+  private static String mode() {
+    return System.getProperty(Kernels.VECTORIZATION_PROPERTY, "auto")
+        .trim()
+        .toLowerCase(Locale.ROOT);
+  }
+
+  /**
+   * The Vector API module, read by this library from now on (as a named module it reads the
+   * incubator module only when asked to), or null when the JVM does not have it.
+   */
+  private static Module vectorModule() {
+    Module vector = ModuleLayer.boot().findModule("jdk.incubator.vector").orElse(null);
+    if (vector != null) {
+      Providers.class.getModule().addReads(vector);
+    }
+    return vector;
+  }
+
   /** The twin {@link #forCall} returns while {@link KernelWarmup#twinOnly}, or null (for tests). */
   static KernelProvider onDemandTwin() {
     return OnDemand.TWIN;
@@ -57,16 +76,11 @@ final class Providers {
     static final KernelProvider TWIN = twin();
 
     private static KernelProvider twin() {
-      String mode =
-          System.getProperty(Kernels.VECTORIZATION_PROPERTY, "auto")
-              .trim()
-              .toLowerCase(Locale.ROOT);
-      Module vector = ModuleLayer.boot().findModule("jdk.incubator.vector").orElse(null);
-      if (vector == null || !(mode.equals("auto") || mode.equals("panama"))) {
+      String mode = mode();
+      if (!(mode.equals("auto") || mode.equals("panama")) || vectorModule() == null) {
         return null;
       }
       try {
-        Providers.class.getModule().addReads(vector);
         Object species =
             Class.forName("jdk.incubator.vector.FloatVector")
                 .getField("SPECIES_PREFERRED")
@@ -90,13 +104,10 @@ final class Providers {
         PROVIDER.standIn() == PROVIDER ? PROVIDER : new Switching(PROVIDER);
 
     private static KernelProvider loadVector() {
-      Module vector = ModuleLayer.boot().findModule("jdk.incubator.vector").orElse(null);
-      if (vector == null) {
+      if (vectorModule() == null) {
         return null;
       }
       try {
-        // as a named module, this library reads the incubator module only when asked to
-        Providers.class.getModule().addReads(vector);
         Class<?> c = Class.forName("io.engram.kernels.PanamaKernels");
         return (KernelProvider) c.getDeclaredConstructor().newInstance();
       } catch (ReflectiveOperationException | LinkageError | RuntimeException e) {
@@ -105,10 +116,7 @@ final class Providers {
     }
 
     private static KernelProvider choose() {
-      String mode =
-          System.getProperty(Kernels.VECTORIZATION_PROPERTY, "auto")
-              .trim()
-              .toLowerCase(Locale.ROOT);
+      String mode = mode();
       switch (mode) {
         case "scalar":
           return ScalarKernels.INSTANCE;
