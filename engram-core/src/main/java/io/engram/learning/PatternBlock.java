@@ -97,15 +97,7 @@ public final class PatternBlock {
     if (data == null) {
       throw new IllegalArgumentException("pattern data is null");
     }
-    if (p < 0 || n < 0 || (long) p * n != data.length) {
-      throw new IllegalArgumentException(
-          "pattern block has " + data.length + " values, expected " + p + " x " + n);
-    }
-    return build(
-        p,
-        k -> n,
-        (k, d, off) -> System.arraycopy(data, k * n, d, off, n),
-        (k, i) -> data[k * n + i]);
+    return ofRows(FloatBuffer.wrap(data), p, n);
   }
 
   /**

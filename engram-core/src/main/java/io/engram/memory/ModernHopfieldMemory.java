@@ -261,14 +261,7 @@ public final class ModernHopfieldMemory implements Memory {
    */
   public int storeRows(float[] rows, int count) {
     Objects.requireNonNull(rows, "rows");
-    if (count < 0 || (long) count * n != rows.length) {
-      throw new IllegalArgumentException(
-          rows.length + " values are not " + count + " patterns of length " + n);
-    }
-    checkRoom(count);
-    float[] dst = roomFor(count);
-    System.arraycopy(rows, 0, dst, p * n, count * n);
-    return append(dst, count);
+    return storeRows(FloatBuffer.wrap(rows), count);
   }
 
   /**
