@@ -125,4 +125,26 @@ class CsvInputTest {
         "nothing.csv",
         new byte[] {(byte) 0xEF, (byte) 0xBB, (byte) 0xBF, '#', ' ', 'x', '\n', '\n'});
   }
+
+  /**
+   * Several pattern files are one block, in the order given; one file is its block as read (no copy
+   * of its rows in between), with the same values and statistics.
+   */
+  @Test
+  void patternFilesAreJoinedInTheOrderGiven() throws IOException {
+    Path npy = dir.resolve("a.npy");
+    Npy.writeFloats(npy, new float[] {1, -1, 1, -1, -1, 1}, 2, 3);
+    Path csv = Files.write(dir.resolve("b.csv"), "1,1,-1\n".getBytes(StandardCharsets.UTF_8));
+    io.engram.learning.PatternBlock both =
+        Inputs.read(java.util.List.of(csv, npy), null, Progress.none()).block();
+    assertEquals(3, both.count());
+    assertArrayEquals(new float[] {1, 1, -1, 1, -1, 1, -1, -1, 1}, both.toArray());
+    io.engram.learning.PatternBlock one =
+        Inputs.read(java.util.List.of(npy), null, Progress.none()).block();
+    io.engram.learning.PatternBlock direct = io.engram.io.Patterns.fromArray(Npy.read(npy));
+    assertArrayEquals(direct.toArray(), one.toArray());
+    assertEquals(direct.stats().toString(), one.stats().toString());
+    assertEquals(2, one.count());
+    assertEquals(3, one.length());
+  }
 }
