@@ -234,6 +234,7 @@ public final class EngramCli implements Runnable {
       out.flush();
       return 0;
     }
+    excludeUnusedConverters();
     CommandLine cl = new CommandLine(new EngramCli());
     // only the command that runs, when the first argument names one that never needs the others;
     // subcommands must be added before the layout and the settings below, which apply to those
@@ -285,6 +286,21 @@ public final class EngramCli implements Runnable {
       err.println("engram: " + Memory.advice());
       err.flush();
       return 1;
+    }
+  }
+
+  /** picocli's property naming the types whose built-in converters it does not set up. */
+  static final String CONVERTER_EXCLUDES = "picocli.converters.excludes";
+
+  /**
+   * Tells picocli not to set up its converters for {@code java.sql} and {@code java.time} types,
+   * unless the property is set already: it looks each of those classes up by reflection and
+   * initialises it (about 100 classes, {@code DateTimeFormatter}'s tables among them: some 8 ms of
+   * every command), and no option of ours has such a type ({@code CommandsTest} checks).
+   */
+  static void excludeUnusedConverters() {
+    if (System.getProperty(CONVERTER_EXCLUDES) == null) {
+      System.setProperty(CONVERTER_EXCLUDES, "java\\.(sql|time)\\..*");
     }
   }
 

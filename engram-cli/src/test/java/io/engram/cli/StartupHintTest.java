@@ -64,4 +64,33 @@ class StartupHintTest {
         EngramCli.heavyKernelWork(
             new String[] {"recall", "--model", tmp.resolve("none").toString()}));
   }
+
+  /**
+   * picocli is told not to set up its converters for java.sql and java.time types (a start-up
+   * cost): no option or parameter of any command may have such a type, or it would fail to parse.
+   */
+  @Test
+  void noOptionNeedsAConverterThatIsNotSetUp() {
+    java.util.regex.Pattern excluded = java.util.regex.Pattern.compile("java\\.(sql|time)\\..*");
+    EngramCli.excludeUnusedConverters();
+    assertTrue(
+        excluded.pattern().equals(System.getProperty(EngramCli.CONVERTER_EXCLUDES)),
+        "the property as run() sets it");
+    picocli.CommandLine all = EngramCli.withAllSubcommands();
+    int args = 0;
+    for (picocli.CommandLine c : all.getSubcommands().values()) {
+      for (picocli.CommandLine.Model.ArgSpec a : c.getCommandSpec().args()) {
+        args++;
+        java.util.List<Class<?>> types = new java.util.ArrayList<>();
+        types.add(a.type());
+        types.addAll(java.util.Arrays.asList(a.auxiliaryTypes()));
+        for (Class<?> t : types) {
+          assertFalse(
+              excluded.matcher(t.getName()).matches(),
+              c.getCommandName() + " " + a + " has type " + t.getName());
+        }
+      }
+    }
+    assertTrue(args > 50, "options seen: " + args);
+  }
 }
