@@ -23,13 +23,14 @@ import picocli.CommandLine.Spec;
     mixinStandardHelpOptions = true,
     sortOptions = false,
     description = {
-      "Measure how many patterns a memory holds: store P1 < P2 < ... patterns (random",
-      "+-1, or growing prefixes of your own data) and measure at each load the",
-      "one-step error, the share of stored patterns that are exact fixed points, the",
-      "share of noisy cues recalled exactly, the mean final overlap and the mean",
-      "number of steps, over seeded trials with 95%% intervals. Prints a table; writes",
-      "JSON, CSV and a plot with the theory beside it on request. The trials run in",
-      "parallel on all cores; nothing is written until the sweep has finished."
+      "Measure how many patterns a memory holds: store P1 < P2 < ... patterns (random +-1, or"
+          + " growing prefixes of your own data) and measure at each load the one-step error, the"
+          + " share of stored patterns that are exact fixed points, the share of noisy cues"
+          + " recalled exactly, the mean final overlap and the mean number of steps, over seeded"
+          + " trials with 95% intervals.",
+      "Prints a table; writes JSON, CSV and a plot with the theory beside it on request. The"
+          + " trials run in parallel on all cores; nothing is written until the sweep has"
+          + " finished."
     },
     footer = {
       "",

@@ -25,7 +25,9 @@ import picocli.CommandLine.Command;
     name = "engram",
     mixinStandardHelpOptions = true,
     versionProvider = EngramCli.Version.class,
-    description = "Hebbian associative memory: store patterns, recall them from noisy cues.",
+    description =
+        "Associative memory: store patterns in a classical (Hopfield) network or a modern (dense)"
+            + " memory, and recall them from noisy or partial cues.",
     footer = {
       "",
       "Examples:",

@@ -17,8 +17,19 @@ import picocli.CommandLine;
  */
 class HelpTest {
 
+  /** Every command but help itself (a command added later is covered without a change here). */
   static final List<String> COMMANDS =
-      List.of("train", "recall", "export", "inspect", "demo", "corrupt", "completion");
+      EngramCli.withAllSubcommands().getSubcommands().keySet().stream()
+          .filter(c -> !c.equals("help"))
+          .toList();
+
+  @Test
+  void everyCommandIsCovered() {
+    assertEquals(
+        List.of(
+            "train", "recall", "export", "inspect", "demo", "capacity", "corrupt", "completion"),
+        COMMANDS);
+  }
 
   private static List<ToolRun.Result> everyHelp() {
     List<ToolRun.Result> all = new ArrayList<>();
@@ -59,6 +70,35 @@ class HelpTest {
       }
     }
     assertTrue(ToolRun.run("demo", "--help").out().contains("corrupted (30%"));
+  }
+
+  /**
+   * A command's description is whole paragraphs: each one ends a sentence (a description given one
+   * line per element was printed as a paragraph per line, blank lines between).
+   */
+  @Test
+  void descriptionParagraphsEndSentences() {
+    for (String c : COMMANDS) {
+      List<String> lines = ToolRun.run(c, "--help").out().lines().toList();
+      int i = lines.indexOf("") + 1; // after the usage block
+      StringBuilder paragraph = new StringBuilder();
+      int paragraphs = 0;
+      for (; i < lines.size() && !lines.get(i).endsWith(":"); i++) {
+        String line = lines.get(i);
+        if (!line.isBlank()) {
+          paragraph.append(line.strip());
+        }
+        if ((line.isBlank() || i + 1 == lines.size()) && paragraph.length() > 0) {
+          String p = paragraph.toString();
+          assertTrue(
+              p.endsWith(".") || p.endsWith(".)") || p.endsWith(":"),
+              () -> c + ": a paragraph that ends mid-sentence: '" + p + "'");
+          paragraphs++;
+          paragraph.setLength(0);
+        }
+      }
+      assertTrue(paragraphs > 0, c + " has a description");
+    }
   }
 
   /** A wrapped paragraph never breaks a line early: the next word would not have fitted. */
