@@ -177,14 +177,15 @@ final class DemoCommand implements Callable<Integer> {
     w.printf(
         Locale.ROOT,
         "Engram demo: %d of %d images came back exactly from %.0f%%-noise cues (mean overlap %.3f -> %.3f;"
-            + " %d neurons); figure written to %s%n",
+            + " %d neurons); figure written to %s%s%n",
         exact,
         p,
         100 * noise,
         before,
         after,
         s.pixels(),
-        out);
+        out,
+        imagesWritten(p));
     w.flush();
     return 0;
   }
@@ -245,9 +246,16 @@ final class DemoCommand implements Callable<Integer> {
           p,
           c.meanOverlap());
     }
-    w.printf(Locale.ROOT, "figure written to %s%n", file);
+    w.printf(Locale.ROOT, "figure written to %s%s%n", file, imagesWritten(p));
     w.flush();
     return 0;
+  }
+
+  /** The closing line's note of the {@code count} images written with {@code --images}, if any. */
+  private String imagesWritten(int count) {
+    return images == null
+        ? ""
+        : "; " + count + " image" + (count == 1 ? "" : "s") + " written to " + images;
   }
 
   private int randomDemo(int n, int count) {

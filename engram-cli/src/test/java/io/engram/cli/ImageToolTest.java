@@ -273,6 +273,7 @@ class ImageToolTest {
     ToolRun.Result r = ToolRun.fresh(work, "demo", "--size", "32x32", "--images", "imgs/");
     assertEquals(0, r.status(), r::toString);
     assertTrue(r.out().startsWith("Engram demo: 4 of 4 images came back exactly"), r::toString);
+    assertTrue(r.out().strip().endsWith("; 4 images written to imgs/"), r::toString);
     assertEquals(1, r.out().lines().count());
     BufferedImage fig = ImageIO.read(work.resolve("engram-demo.png").toFile());
     Figures.GridLayout layout = Figures.GridLayout.of(3, 4, new Images.Size(32, 32), 0);
@@ -286,7 +287,18 @@ class ImageToolTest {
     assertEquals(0, r.status(), r::toString);
     assertTrue(r.out().startsWith("#!/usr/bin/env bash"), r::toString);
     for (String c :
-        List.of("train", "recall", "export", "inspect", "demo", "corrupt", "--grid", "--flip")) {
+        List.of(
+            "train",
+            "recall",
+            "export",
+            "inspect",
+            "demo",
+            "capacity",
+            "corrupt",
+            "--grid",
+            "--flip",
+            "--top-k",
+            "--correlation")) {
       assertTrue(r.out().contains(c), c);
     }
   }
