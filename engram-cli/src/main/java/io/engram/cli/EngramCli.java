@@ -13,6 +13,7 @@ import java.io.UncheckedIOException;
 import java.nio.file.AccessDeniedException;
 import java.nio.file.FileSystemException;
 import java.nio.file.NoSuchFileException;
+import java.nio.file.Path;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.Set;
@@ -245,6 +246,8 @@ public final class EngramCli implements Runnable {
     boolean alone =
         Commands.ALL.containsKey(first) && !first.equals("help") && !first.equals("completion");
     addSubcommands(cl, alone ? first : null);
+    // after the subcommands: a converter registered here applies to those present
+    cl.registerConverter(Path.class, EngramCli::nonEmptyPath);
     if (!alone || asksForHelp(args)) {
       HelpLayout.install(cl);
     }
@@ -289,6 +292,18 @@ public final class EngramCli implements Runnable {
       err.flush();
       return 1;
     }
+  }
+
+  /**
+   * A path option's value: never empty. {@code Path.of("")} is the working folder, so that {@code
+   * --patterns "$DATA"} with DATA unset trained on whatever images were in it, and an empty {@code
+   * --model} was named {@code ": not a regular file"}.
+   */
+  static Path nonEmptyPath(String value) {
+    if (value.isEmpty()) {
+      throw new CommandLine.TypeConversionException("the path is empty");
+    }
+    return Path.of(value);
   }
 
   /** picocli's property naming the types whose built-in converters it does not set up. */

@@ -50,10 +50,11 @@ final class Outputs {
 
   /**
    * Whether an output path names a folder of images: an existing folder, or a path ending in a
-   * separator ({@code out/}).
+   * separator ({@code out/}). Not an empty path ({@code Path.of("")} is the working folder, where
+   * an empty {@code --out} wrote its images): that one is refused as a file's.
    */
   static boolean isFolder(String path) {
-    return endsWithSeparator(path) || Files.isDirectory(Path.of(path));
+    return !path.isEmpty() && (endsWithSeparator(path) || Files.isDirectory(Path.of(path)));
   }
 
   private static boolean endsWithSeparator(String path) {
@@ -161,6 +162,10 @@ final class Outputs {
       Inputs.Data names,
       String prefix)
       throws IOException {
+    if (folder.isEmpty()) {
+      // Path.of("") is the working folder: an unset shell variable would write into it
+      throw new UserError(option + " is empty; give a folder path");
+    }
     Path dir = Path.of(folder);
     if (!Files.isDirectory(dir)) {
       Path parent = dir.toAbsolutePath().getParent();

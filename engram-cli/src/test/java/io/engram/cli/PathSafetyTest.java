@@ -77,6 +77,67 @@ class PathSafetyTest {
     return dir.resolve(name).toString();
   }
 
+  /**
+   * An empty path is refused with the option's name: {@code Path.of("")} is the working folder, so
+   * that an unset variable in {@code --patterns "$DATA"} trained on whatever images were there, and
+   * an empty {@code --out} wrote its images there.
+   */
+  @Test
+  void anEmptyPathIsAnError() throws Exception {
+    String r = path("r.npy");
+    fails("option '--patterns' (FILE): the path is empty", "train", "--patterns", "", "--out", m);
+    fails("option '--patterns' (FILE): the path is empty", "train", "--patterns=", "--out", m);
+    fails("option '--init': the path is empty", "train", "--patterns", p, "--init", "", "--out", m);
+    fails(
+        "option '--model': the path is empty", "recall", "--model", "", "--queries", q, "--out", r);
+    fails("'--queries': the path is empty", "recall", "--model", m, "--queries", "", "--out", r);
+    fails(
+        "'--stored': the path is empty",
+        "recall",
+        "--model",
+        m,
+        "--queries",
+        q,
+        "--stored",
+        "",
+        "--out",
+        r);
+    fails(
+        "'--order': the path is empty",
+        "recall",
+        "--model",
+        m,
+        "--queries",
+        q,
+        "--order",
+        "",
+        "--update",
+        "async",
+        "--out",
+        r);
+    fails("(MODEL): the path is empty", "inspect", "");
+    fails("'--patterns': the path is empty", "inspect", m, "--patterns", "");
+    fails("'--model': the path is empty", "export", "--model", "", "--weights", path("w.npy"));
+    fails("'--data': the path is empty", "capacity", "-q", "--data", "");
+    fails("'--json': the path is empty", "capacity", "-q", "--neurons", "16", "--json", "");
+    // outputs whose empty path named the working folder: run where images would have landed
+    Path work = Files.createDirectory(dir.resolve("work"));
+    Files.copy(Path.of(p), work.resolve("p.npy"));
+    Files.copy(Path.of(m), work.resolve("m.npz"));
+    Map<String, String> before = ToolRun.snapshot(work);
+    for (String[] args :
+        List.of(
+            new String[] {"recall", "--model", "m.npz", "--queries", "p.npy", "--out", ""},
+            new String[] {"corrupt", "--patterns", "p.npy", "--out", ""},
+            new String[] {"demo", "-q", "--size", "4x4", "--images", ""})) {
+      ToolRun.Result res = ToolRun.fresh(work, args);
+      assertEquals(2, res.status(), res::toString);
+      assertEquals(1, res.err().lines().count(), res::toString);
+      assertTrue(res.err().contains(" is empty; give a"), res::toString);
+      assertEquals(before, ToolRun.snapshot(work), () -> "files written by " + res);
+    }
+  }
+
   // F1: an output that names an input
 
   @Test
