@@ -131,6 +131,17 @@ final class LauncherTest {
   }
 
   @Test
+  void an_unknown_kernel_setting_is_a_user_error() throws Exception {
+    Run r = run(Map.of("ENGRAM_VECTOR", "maybe"), "--version");
+    assertEquals(2, r.status(), r.toString());
+    assertEquals(
+        List.of("engram: ENGRAM_VECTOR must be auto, on or off, got 'maybe'", ""), r.errLines());
+    for (String ok : List.of("auto", "on", "off")) {
+      assertEquals(0, run(Map.of("ENGRAM_VECTOR", ok), "--version").status(), ok);
+    }
+  }
+
+  @Test
   void the_library_notices_stay_off_the_command_line() throws Exception {
     // without the Vector API module the library announces its plain-Java kernels (INFO), and a
     // user's logging configuration is theirs: a WARNING-level library logger is not forced on it
