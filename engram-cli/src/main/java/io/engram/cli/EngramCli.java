@@ -262,6 +262,12 @@ public final class EngramCli implements Runnable {
               ex.getMessage() == null
                   ? "bad arguments"
                   : ex.getMessage().strip().replace('\n', ' ');
+          if (c.getParent() == null
+              && ex instanceof CommandLine.UnmatchedArgumentException
+              && a.length > 0
+              && !a[0].startsWith("-")) {
+            msg = unknownCommand(a[0], c.getSubcommands().keySet());
+          }
           c.getErr()
               .println(
                   "engram: " + msg + " (see '" + c.getCommandSpec().qualifiedName() + " --help')");
@@ -304,6 +310,49 @@ public final class EngramCli implements Runnable {
       throw new CommandLine.TypeConversionException("the path is empty");
     }
     return Path.of(value);
+  }
+
+  /**
+   * The message for a first argument that is not a command: the commands, and the one meant when it
+   * is a small typo of one (one letter wrong, missing, extra or swapped).
+   */
+  static String unknownCommand(String given, java.util.Collection<String> commands) {
+    String meant = null;
+    for (String c : commands) {
+      if (editDistance(given.toLowerCase(java.util.Locale.ROOT), c)
+          <= 1 + (c.length() > 6 ? 1 : 0)) {
+        meant = c;
+        break;
+      }
+    }
+    return "'"
+        + given
+        + "' is not a command"
+        + (meant == null ? "" : " (did you mean '" + meant + "'?)")
+        + "; the commands are "
+        + String.join(", ", commands);
+  }
+
+  /** Edits (insert, delete, replace, swap of neighbours) from {@code a} to {@code b}. */
+  private static int editDistance(String a, String b) {
+    int[][] d = new int[a.length() + 1][b.length() + 1];
+    for (int i = 0; i <= a.length(); i++) {
+      for (int j = 0; j <= b.length(); j++) {
+        if (i == 0 || j == 0) {
+          d[i][j] = i + j;
+          continue;
+        }
+        int cost = a.charAt(i - 1) == b.charAt(j - 1) ? 0 : 1;
+        d[i][j] = Math.min(Math.min(d[i - 1][j] + 1, d[i][j - 1] + 1), d[i - 1][j - 1] + cost);
+        if (i > 1
+            && j > 1
+            && a.charAt(i - 1) == b.charAt(j - 2)
+            && a.charAt(i - 2) == b.charAt(j - 1)) {
+          d[i][j] = Math.min(d[i][j], d[i - 2][j - 2] + 1);
+        }
+      }
+    }
+    return d[a.length()][b.length()];
   }
 
   /** picocli's property naming the types whose built-in converters it does not set up. */

@@ -320,7 +320,7 @@ class CliContractTest {
         queries.toString(),
         "--out",
         tmp.resolve("no/such/dir/o.npy").toString());
-    assertUserError("Unmatched argument", "frobnicate");
+    assertUserError("'frobnicate' is not a command", "frobnicate");
   }
 
   private Path orderFile(int n) throws IOException {

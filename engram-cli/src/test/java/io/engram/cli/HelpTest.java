@@ -211,4 +211,27 @@ class HelpTest {
     }
     assertTrue(examples > 40, "examples found: " + examples);
   }
+
+  /** A first argument that is not a command names the commands, and the one a typo meant. */
+  @Test
+  void anUnknownCommandNamesTheCommands() {
+    String all = String.join(", ", COMMANDS) + ", help";
+    ToolRun.Result r = ToolRun.run("trian", "--patterns", "p.npy");
+    assertEquals(2, r.status(), r::toString);
+    assertEquals(
+        "engram: 'trian' is not a command (did you mean 'train'?); the commands are "
+            + all
+            + " (see 'engram --help')",
+        r.err().strip());
+    r = ToolRun.run("frobnicate");
+    assertEquals(2, r.status(), r::toString);
+    assertEquals(
+        "engram: 'frobnicate' is not a command; the commands are " + all + " (see 'engram --help')",
+        r.err().strip());
+    assertTrue(EngramCli.unknownCommand("Capcity", COMMANDS).contains("did you mean 'capacity'"));
+    assertTrue(EngramCli.unknownCommand("exprot", COMMANDS).contains("did you mean 'export'"));
+    assertFalse(EngramCli.unknownCommand("xyz", COMMANDS).contains("did you mean"));
+    // an unknown option stays picocli's message
+    assertTrue(ToolRun.run("-x").err().contains("Unknown option: '-x'"));
+  }
 }
