@@ -222,6 +222,7 @@ public final class EngramCli implements Runnable {
     // the library's one-line notices (e.g. which kernels it uses) are not for the command line
     LibraryLogging.install();
     System.setProperty("java.awt.headless", "true");
+    excludeUnusedConverters();
   }
 
   /** Whether the arguments only ask for the version ({@code --version} or {@code -V}). */
@@ -237,7 +238,6 @@ public final class EngramCli implements Runnable {
       out.flush();
       return 0;
     }
-    excludeUnusedConverters();
     CommandLine cl = new CommandLine(new EngramCli());
     // only the command that runs, when the first argument names one that never needs the others;
     // subcommands must be added before the layout and the settings below, which apply to those
@@ -362,7 +362,9 @@ public final class EngramCli implements Runnable {
    * Tells picocli not to set up its converters for {@code java.sql} and {@code java.time} types,
    * unless the property is set already: it looks each of those classes up by reflection and
    * initialises it (about 100 classes, {@code DateTimeFormatter}'s tables among them: some 8 ms of
-   * every command), and no option of ours has such a type ({@code CommandsTest} checks).
+   * every command), and no option of ours has such a type ({@code StartupHintTest} checks). A
+   * system property, so only for the process that {@link #main} runs: a program that calls {@link
+   * #run} keeps picocli's defaults for its own command lines.
    */
   static void excludeUnusedConverters() {
     if (System.getProperty(CONVERTER_EXCLUDES) == null) {

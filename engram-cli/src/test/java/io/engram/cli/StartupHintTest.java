@@ -75,7 +75,7 @@ class StartupHintTest {
     EngramCli.excludeUnusedConverters();
     assertTrue(
         excluded.pattern().equals(System.getProperty(EngramCli.CONVERTER_EXCLUDES)),
-        "the property as run() sets it");
+        "the property as main() sets it");
     picocli.CommandLine all = EngramCli.withAllSubcommands();
     int args = 0;
     for (picocli.CommandLine c : all.getSubcommands().values()) {
