@@ -131,6 +131,37 @@ final class LauncherTest {
   }
 
   @Test
+  void a_deleted_working_folder_is_a_user_error() throws Exception {
+    // the JVM cannot start there (a stack trace, exit 1); bash itself warns first ("shell-init")
+    Path gone = Files.createDirectory(tmp.resolve("gone"));
+    Path model = tmp.resolve("m.npz");
+    Path err = tmp.resolve("stderr.txt");
+    Process p =
+        builder(Map.of())
+            .command(
+                "bash",
+                "-c",
+                "cd \"$1\" && rmdir \"$1\" && exec \"$2\" train --patterns \"$3\" --out \"$4\"",
+                "sh",
+                gone.toString(),
+                launcher.toString(),
+                patterns().toString(),
+                model.toString())
+            .redirectError(err.toFile())
+            .start();
+    assertTrue(p.waitFor(60, TimeUnit.SECONDS));
+    Run r = new Run(p.exitValue(), "", Files.readString(err));
+    assertEquals(2, r.status(), r.toString());
+    assertTrue(
+        r.err()
+            .strip()
+            .endsWith("engram: the working folder no longer exists; cd to one that does"),
+        r.toString());
+    assertFalse(r.err().contains("java.lang.Error"), r.toString());
+    assertFalse(Files.exists(model), r.toString());
+  }
+
+  @Test
   void an_unknown_kernel_setting_is_a_user_error() throws Exception {
     Run r = run(Map.of("ENGRAM_VECTOR", "maybe"), "--version");
     assertEquals(2, r.status(), r.toString());
