@@ -423,9 +423,7 @@ public final class EngramCli implements Runnable {
       return ex.getMessage();
     }
     if (ex instanceof NoSuchFileException n) {
-      return n.getReason() == null
-          ? "file not found: " + n.getFile()
-          : n.getFile() + ": " + n.getReason();
+      return n.getFile() + ": " + (n.getReason() == null ? "file not found" : n.getReason());
     }
     if (ex instanceof AccessDeniedException a) {
       return "permission denied: " + a.getFile();

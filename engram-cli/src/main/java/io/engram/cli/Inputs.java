@@ -14,7 +14,6 @@ import java.io.InputStreamReader;
 import java.nio.charset.CodingErrorAction;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
-import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
@@ -217,7 +216,7 @@ final class Inputs {
   /** Reads one pattern file as a block: .npy (1-D or 2-D) or .csv (one pattern per line). */
   static PatternBlock readPatterns(Path file) throws IOException {
     if (!Files.exists(file)) {
-      throw new NoSuchFileException(file.toString());
+      throw Npy.notFound(file);
     }
     if (Files.isDirectory(file)) {
       throw new UserError(file + ": is a folder; give a .npy or .csv file here");

@@ -125,7 +125,7 @@ final class LauncherTest {
       Run r = run(env, "train", "--patterns", "missing.npy", "--out", "m.npz");
       assertEquals(2, r.status(), env + ": " + r);
       assertEquals(
-          List.of("engram: file not found: missing.npy", ""), r.errLines(), env + ": " + r);
+          List.of("engram: missing.npy: file not found", ""), r.errLines(), env + ": " + r);
       assertFalse(Files.exists(tmp.resolve("m.npz")), env + ": " + r);
     }
   }

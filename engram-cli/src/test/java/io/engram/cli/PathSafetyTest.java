@@ -138,6 +138,42 @@ class PathSafetyTest {
     }
   }
 
+  /** A link that leads nowhere, or into a loop, is named as a link, input or output. */
+  @Test
+  void aBrokenLinkIsNamedAsOne() throws IOException {
+    Path dangling = Files.createSymbolicLink(dir.resolve("d.npz"), dir.resolve("none/x.npz"));
+    Path a = dir.resolve("a.npy");
+    Files.createSymbolicLink(a, dir.resolve("b.npy"));
+    Files.createSymbolicLink(dir.resolve("b.npy"), a);
+    String link = "a symbolic link to a file that does not exist (or links that loop)";
+    fails(
+        dangling + ": " + link,
+        "recall",
+        "--model",
+        dangling.toString(),
+        "--queries",
+        q,
+        "--out",
+        path("r.npy"));
+    fails(
+        a + ": " + link, "recall", "--model", m, "--queries", a.toString(), "--out", path("r.npy"));
+    fails(a + ": " + link, "train", "--patterns", a.toString(), "--out", path("m2.npz"));
+    fails(
+        "--out "
+            + dangling
+            + ": folder does not exist: "
+            + dir.resolve("none")
+            + " (where the symbolic link "
+            + dangling
+            + " leads)",
+        "train",
+        "--patterns",
+        p,
+        "--out",
+        dangling.toString());
+    fails("missing.npy: file not found", "train", "--patterns", path("missing.npy"), "--out", m);
+  }
+
   // F1: an output that names an input
 
   @Test

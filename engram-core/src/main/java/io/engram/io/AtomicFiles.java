@@ -126,8 +126,13 @@ public final class AtomicFiles {
       try {
         realParent = parent.toRealPath();
       } catch (NoSuchFileException e) {
+        // name the folder: through a link it is not the one the target's spelling shows
         throw new NoSuchFileException(
-            parent.toString(), null, "folder does not exist (writing " + target + ")");
+            parent.toString(),
+            null,
+            "folder does not exist: "
+                + parent
+                + (links > 0 ? " (where the symbolic link " + target + " leads)" : ""));
       }
       if (!Files.isDirectory(realParent)) {
         throw new FileSystemException(target.toString(), null, parent + " is not a folder");

@@ -7,6 +7,7 @@ import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
 import java.nio.channels.FileChannel;
 import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
@@ -67,8 +68,21 @@ public final class Npy {
       buf.flip();
       return parse(buf, file.toString(), true);
     } catch (NoSuchFileException e) {
-      throw new NoSuchFileException(file.toString(), null, "file not found");
+      throw notFound(file);
     }
+  }
+
+  /**
+   * The error for an input file that is not there (for every reader of input files), saying so when
+   * the path is a symbolic link (which leads nowhere, or into a loop of links).
+   */
+  public static NoSuchFileException notFound(Path file) {
+    return new NoSuchFileException(
+        file.toString(),
+        null,
+        Files.isSymbolicLink(file)
+            ? "a symbolic link to a file that does not exist (or links that loop)"
+            : "file not found");
   }
 
   /**

@@ -70,7 +70,7 @@ public final class NpzFile implements Closeable {
   public static NpzFile open(Path file) throws IOException {
     Objects.requireNonNull(file, "file");
     if (!Files.exists(file)) {
-      throw new NoSuchFileException(file.toString(), null, "file not found");
+      throw Npy.notFound(file);
     }
     if (!Files.isRegularFile(file)) {
       throw new EngramFormatException(file + ": not a regular file");
