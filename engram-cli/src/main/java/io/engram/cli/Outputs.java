@@ -251,6 +251,11 @@ final class Outputs {
     }
     switch (d.kind()) {
       case FOLDER -> throw new UserError(what + ": is a folder; give a file path");
+      case FILE -> {
+        if (!Files.isWritable(d.file())) {
+          throw new UserError(what + ": is read-only for this user; it is not replaced");
+        }
+      }
       case SPECIAL ->
           throw new UserError(
               what

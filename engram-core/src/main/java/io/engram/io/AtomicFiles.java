@@ -206,10 +206,15 @@ public final class AtomicFiles {
   }
 
   /** Why a destination cannot be replaced, as an exception naming it; null when it can. */
+  /** Why a read-only target is not replaced. */
+  static final String READ_ONLY = "is read-only for this user; it is not replaced";
+
   private static IOException notReplaceable(Destination d) {
     String what =
         switch (d.kind()) {
-          case ABSENT, FILE -> null;
+          case ABSENT -> null;
+          // a file its user may not write is not replaced either (the folder may allow it)
+          case FILE -> Files.isWritable(d.file()) ? null : READ_ONLY;
           case FOLDER -> "is a folder, expected a file path";
           case DEVICE -> "is a device, not a regular file; it is not replaced";
           case STREAM -> "is a pipe, not a regular file; it is not replaced";

@@ -1,6 +1,7 @@
 package io.engram.io;
 
 import java.io.IOException;
+import java.nio.file.AccessDeniedException;
 import java.nio.file.DirectoryStream;
 import java.nio.file.FileAlreadyExistsException;
 import java.nio.file.FileSystemException;
@@ -152,9 +153,11 @@ final class TempFiles {
         throw e;
       } catch (IOException e) {
         String why =
-            e instanceof FileSystemException f && f.getReason() != null
-                ? f.getReason()
-                : e.getClass().getSimpleName();
+            e instanceof AccessDeniedException
+                ? "permission denied"
+                : e instanceof FileSystemException f && f.getReason() != null
+                    ? f.getReason()
+                    : e.getClass().getSimpleName();
         throw new FileSystemException(
             target.given().toString(), null, "cannot write a file in " + dir + " (" + why + ")");
       }

@@ -241,4 +241,22 @@ class AtomicFilesTest {
     AtomicFiles.write(dir.resolve("b.bin"), out -> out.write(b));
     assertArrayEquals(b, Files.readAllBytes(dir.resolve("b.bin")));
   }
+
+  /**
+   * A file its user may not write is not replaced, although its folder would allow the rename (the
+   * temporary file took the target's read-only permissions and failed, naming itself). Root may
+   * write any file: there the case cannot arise, and the test does not run.
+   */
+  @Test
+  void aReadOnlyFileIsNotReplaced() throws IOException {
+    Path f = Files.writeString(dir.resolve("kept.txt"), "old");
+    assumeTrue(f.toFile().setWritable(false, false) && !Files.isWritable(f), "a read-only file");
+    FileSystemException e =
+        assertThrows(FileSystemException.class, () -> AtomicFiles.write(f, out -> out.write('x')));
+    assertEquals(f + ": " + AtomicFiles.READ_ONLY, e.getMessage());
+    assertEquals("old", Files.readString(f));
+    try (Stream<Path> s = Files.list(dir)) {
+      assertEquals(List.of(f), s.toList());
+    }
+  }
 }
