@@ -426,7 +426,7 @@ public final class EngramCli implements Runnable {
       return n.getFile() + ": " + (n.getReason() == null ? "file not found" : n.getReason());
     }
     if (ex instanceof AccessDeniedException a) {
-      return "permission denied: " + a.getFile();
+      return a.getFile() + ": permission denied";
     }
     if (ex instanceof AtomicFiles.CommitException c) {
       return c.getMessage();

@@ -247,7 +247,14 @@ final class Outputs {
     try {
       d = AtomicFiles.destination(o.path());
     } catch (FileSystemException e) {
-      throw new UserError(what + ": " + (e.getReason() != null ? e.getReason() : e.getMessage()));
+      throw new UserError(
+          what
+              + ": "
+              + (e.getReason() != null
+                  ? e.getReason()
+                  : e instanceof java.nio.file.AccessDeniedException
+                      ? "permission denied (on " + e.getFile() + ")"
+                      : e.getMessage()));
     }
     switch (d.kind()) {
       case FOLDER -> throw new UserError(what + ": is a folder; give a file path");

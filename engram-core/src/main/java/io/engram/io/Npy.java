@@ -82,7 +82,10 @@ public final class Npy {
         null,
         Files.isSymbolicLink(file)
             ? "a symbolic link to a file that does not exist (or links that loop)"
-            : "file not found");
+            : Files.notExists(file)
+                ? "file not found"
+                // neither there nor not: a folder on the way may not be searched
+                : "cannot be reached (permission denied on a folder above it?)");
   }
 
   /**

@@ -9,6 +9,7 @@ import java.io.InputStream;
 import java.io.OutputStream;
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
+import java.nio.file.AccessDeniedException;
 import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
@@ -74,6 +75,10 @@ public final class NpzFile implements Closeable {
     }
     if (!Files.isRegularFile(file)) {
       throw new EngramFormatException(file + ": not a regular file");
+    }
+    if (!Files.isReadable(file)) {
+      // (ZipFile would say "I/O error: FILE (Permission denied)")
+      throw new AccessDeniedException(file.toString());
     }
     ZipFile zip;
     try {
