@@ -174,6 +174,72 @@ class PathSafetyTest {
     fails("missing.npy: file not found", "train", "--patterns", path("missing.npy"), "--out", m);
   }
 
+  /**
+   * Files and folders this user may not read, search or write are named in one line and nothing
+   * changes. Root may do all of it: there the test does not run (checked by hand as nobody).
+   */
+  @Test
+  void permissionsAreNamed() throws IOException {
+    // beside dir, whose snapshot reads every file in it
+    Path other = Files.createTempDirectory("engram-permissions");
+    Path locked = Files.copy(Path.of(m), other.resolve("locked.npz"));
+    Path sealed = Files.createDirectory(other.resolve("sealed"));
+    Files.copy(Path.of(q), sealed.resolve("q.npy"));
+    Path readOnly = Files.copy(Path.of(m), dir.resolve("ro.npz"));
+    assumeTrue(
+        locked.toFile().setReadable(false, false)
+            && sealed.toFile().setExecutable(false, false)
+            && readOnly.toFile().setWritable(false, false)
+            && !Files.isReadable(locked),
+        "a user whom permissions bind");
+    try {
+      fails(
+          locked + ": permission denied",
+          "recall",
+          "--model",
+          locked.toString(),
+          "--queries",
+          q,
+          "--out",
+          path("r.npy"));
+      fails(locked + ": permission denied", "inspect", locked.toString());
+      fails(
+          "q.npy: cannot be reached (permission denied on a folder above it?)",
+          "recall",
+          "--model",
+          m,
+          "--queries",
+          sealed.resolve("q.npy").toString(),
+          "--out",
+          path("r.npy"));
+      fails(
+          "permission denied (on ",
+          "recall",
+          "--model",
+          m,
+          "--queries",
+          q,
+          "--out",
+          sealed.resolve("r.npy").toString());
+      fails(
+          "--out " + readOnly + ": is read-only for this user; it is not replaced",
+          "train",
+          "--patterns",
+          p,
+          "--out",
+          readOnly.toString());
+    } finally {
+      sealed.toFile().setExecutable(true, false);
+      locked.toFile().setReadable(true, false);
+      readOnly.toFile().setWritable(true, false);
+      try (Stream<Path> s = Files.walk(other)) {
+        for (Path x : s.sorted(java.util.Comparator.reverseOrder()).toList()) {
+          Files.delete(x);
+        }
+      }
+    }
+  }
+
   // F1: an output that names an input
 
   @Test
