@@ -5,6 +5,7 @@ import io.engram.analysis.CapacitySweep;
 import io.engram.analysis.PatternSource;
 import io.engram.learning.PatternBlock;
 import io.engram.weights.DenseWeights;
+import io.engram.weights.WeightsMode;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -212,6 +213,7 @@ final class CapacityCommand implements Callable<Integer> {
             .seed(seed)
             .maxIterations(iterations == null ? 0 : iterations)
             .build();
+    noteMemory(entry.name(), n, p[p.length - 1], Math.min(trials, io.engram.Engram.parallelism()));
     // every output checked before the sweep (not a folder, an input or another output)
     Outputs files =
         new Outputs()
@@ -254,6 +256,33 @@ final class CapacityCommand implements Callable<Integer> {
     spec.commandLine().getOut().print(CapacityReport.table(run));
     spec.commandLine().getOut().flush();
     return 0;
+  }
+
+  /**
+   * Notes the heap the sweep needs, for the out-of-memory advice: per trial running at once, its
+   * patterns, cues and their copies (about 7 P N floats at the largest load P) and the memory's
+   * weights (N x N for the rules that keep dense weights; the pseudo-inverse also a P x P Gram
+   * matrix; low-rank Hebbian weights and a modern memory about 2 P N).
+   */
+  static void noteMemory(String memory, int n, int maxP, int atOnce) {
+    long pn = Memory.floats(maxP, n);
+    long weights =
+        switch (memory) {
+          case "storkey" -> Memory.floats(n, n);
+          case "pseudo-inverse" -> Memory.floats(n, n) + Memory.floats(maxP, maxP);
+          case "modern" -> 2 * pn;
+          default -> WeightsMode.lowRankIsCheaper(n, maxP, 1) ? 2 * pn : Memory.floats(n, n);
+        };
+    Memory.need(
+        "a capacity sweep of N = "
+            + n
+            + " up to P = "
+            + maxP
+            + " ("
+            + atOnce
+            + (atOnce == 1 ? " trial" : " trials")
+            + " at a time)",
+        (long) atOnce * (7 * pn + weights));
   }
 
   /** The memory to measure, from --rule / --memory, and the options that apply to it. */

@@ -444,4 +444,30 @@ class CapacityCommandTest {
         "--out",
         "@y.png");
   }
+
+  /**
+   * Out of memory, a sweep says what it needs: about 7 P N floats per trial at once, and the
+   * weights. (Measured: the Storkey sweep below, N = 3000 up to P = 3000, two trials at once, ran
+   * out of a 400 MB heap and finished in 500 MB; the estimate is 549 MiB.)
+   */
+  @Test
+  void theOutOfMemoryAdviceKnowsWhatASweepNeeds() {
+    Memory.reset();
+    CapacityCommand.noteMemory("storkey", 3000, 3000, 2);
+    String a = Memory.advice();
+    assertTrue(
+        a.startsWith(
+            "out of memory: a capacity sweep of N = 3000 up to P = 3000 (2 trials at a time) needs"
+                + " about 549.3 MiB of heap"),
+        a);
+    Memory.reset();
+    // P near N: dense N x N weights (cheaper than low-rank there), 7 P N floats beside them
+    CapacityCommand.noteMemory("hebbian", 46340, 40000, 1);
+    assertTrue(Memory.advice().contains("needs about 56.34 GiB"), Memory.advice());
+    Memory.reset();
+    // P far below N: low-rank weights, 2 P N floats
+    CapacityCommand.noteMemory("hebbian", 10000, 100, 4);
+    assertTrue(Memory.advice().contains("needs about 137.3 MiB"), Memory.advice());
+    Memory.reset();
+  }
 }
