@@ -260,7 +260,7 @@ final class Outputs {
       case FOLDER -> throw new UserError(what + ": is a folder; give a file path");
       case FILE -> {
         if (!Files.isWritable(d.file())) {
-          throw new UserError(what + ": is read-only for this user; it is not replaced");
+          throw new UserError(what + ": " + AtomicFiles.READ_ONLY);
         }
       }
       case SPECIAL ->

@@ -206,8 +206,8 @@ public final class AtomicFiles {
   }
 
   /** Why a destination cannot be replaced, as an exception naming it; null when it can. */
-  /** Why a read-only target is not replaced. */
-  static final String READ_ONLY = "is read-only for this user; it is not replaced";
+  /** Why a target its user may not write is not replaced (after its path and ": "). */
+  public static final String READ_ONLY = "is read-only for this user; it is not replaced";
 
   private static IOException notReplaceable(Destination d) {
     String what =
@@ -230,7 +230,7 @@ public final class AtomicFiles {
    * {@code writer} writes.
    *
    * @throws IOException if writing or renaming fails (the target is then unchanged), or if the
-   *     target is a folder or a special file
+   *     target is a folder, a special file, or a file this user may not write
    */
   public static void write(Path target, Writer writer) throws IOException {
     writeAll(Map.of(target, writer));
@@ -243,7 +243,7 @@ public final class AtomicFiles {
    * @param files targets and their writers, in order
    * @throws CommitException if a rename failed (it says which files, if any, stay replaced)
    * @throws IOException if writing failed (no target changed), or a target is a folder, a special
-   *     file, or the same file as another
+   *     file, a file this user may not write, or the same file as another
    */
   public static void writeAll(Map<Path, Writer> files) throws IOException {
     try (Prepared p = prepare(files)) {
