@@ -6,6 +6,7 @@ import io.engram.analysis.PatternSource;
 import io.engram.learning.PatternBlock;
 import io.engram.weights.DenseWeights;
 import io.engram.weights.WeightsMode;
+import java.io.PrintWriter;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -143,16 +144,16 @@ final class CapacityCommand implements Callable<Integer> {
   String size;
 
   @Option(names = "--json", paramLabel = "FILE", description = "Write the results as JSON.")
-  Path json;
+  String json;
 
   @Option(names = "--csv", paramLabel = "FILE", description = "Write the results as CSV.")
-  Path csv;
+  String csv;
 
   @Option(
       names = "--plot",
       paramLabel = "FILE.png",
       description = "Draw the curves with the theory beside them (PNG).")
-  Path plot;
+  String plot;
 
   @Option(
       names = {"-q", "--quiet"},
@@ -214,13 +215,16 @@ final class CapacityCommand implements Callable<Integer> {
             .maxIterations(iterations == null ? 0 : iterations)
             .build();
     noteMemory(entry.name(), n, p[p.length - 1], Math.min(trials, io.engram.Engram.parallelism()));
+    Path jsonFile = json == null ? null : Outputs.file("--json", json);
+    Path csvFile = csv == null ? null : Outputs.file("--csv", csv);
+    Path plotFile = plot == null ? null : Outputs.file("--plot", plot);
     // every output checked before the sweep (not a folder, an input or another output)
     Outputs files =
         new Outputs()
             .input("--data", data)
-            .expect("--json", json)
-            .expect("--csv", csv)
-            .expect("--plot", plot);
+            .expect("--json", jsonFile)
+            .expect("--csv", csvFile)
+            .expect("--plot", plotFile);
     List<CapacityPoint> points;
     try (Progress bar =
         Progress.start(
@@ -243,18 +247,24 @@ final class CapacityCommand implements Callable<Integer> {
             points);
     if (json != null) {
       byte[] b = (CapacityReport.json(run) + "\n").getBytes(StandardCharsets.UTF_8);
-      files.add("--json", json, s -> s.write(b));
+      files.add("--json", jsonFile, s -> s.write(b));
     }
     if (csv != null) {
       byte[] b = CapacityReport.csv(run).getBytes(StandardCharsets.UTF_8);
-      files.add("--csv", csv, s -> s.write(b));
+      files.add("--csv", csvFile, s -> s.write(b));
     }
     if (plot != null) {
-      files.addPng("--plot", plot, CapacityChart.draw(run));
+      files.addPng("--plot", plotFile, CapacityChart.draw(run));
     }
     files.write();
-    spec.commandLine().getOut().print(CapacityReport.table(run));
-    spec.commandLine().getOut().flush();
+    // the table goes to stdout, unless an output took it (--json -): then to stderr, after it
+    boolean taken =
+        Outputs.STDOUT.equals(jsonFile)
+            || Outputs.STDOUT.equals(csvFile)
+            || Outputs.STDOUT.equals(plotFile);
+    PrintWriter table = taken ? spec.commandLine().getErr() : spec.commandLine().getOut();
+    table.print(CapacityReport.table(run));
+    table.flush();
     return 0;
   }
 

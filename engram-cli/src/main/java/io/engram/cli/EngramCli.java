@@ -301,15 +301,18 @@ public final class EngramCli implements Runnable {
   }
 
   /**
-   * A path option's value: never empty. {@code Path.of("")} is the working folder, so that {@code
-   * --patterns "$DATA"} with DATA unset trained on whatever images were in it, and an empty {@code
-   * --model} was named {@code ": not a regular file"}.
+   * A path option's value (every one names an input): never empty, and {@code -} is standard input.
+   * {@code Path.of("")} is the working folder, so that {@code --patterns "$DATA"} with DATA unset
+   * trained on whatever images were in it, and an empty {@code --model} was named {@code ": not a
+   * regular file"}.
    */
   static Path nonEmptyPath(String value) {
     if (value.isEmpty()) {
       throw new CommandLine.TypeConversionException("the path is empty");
     }
-    return Path.of(value);
+    // every Path option is an input: '-' is standard input, as for most tools (outputs are
+    // strings, where '-' is standard output: Outputs.file)
+    return value.equals(Outputs.STANDARD) ? Path.of("/dev/stdin") : Path.of(value);
   }
 
   /**

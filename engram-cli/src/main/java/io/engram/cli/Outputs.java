@@ -48,13 +48,21 @@ final class Outputs {
   private Map<Object, Input> inputKeys;
   private Path folderToCreate;
 
+  /** The path that names standard output for an output ({@code -}; standard input for an input). */
+  static final String STANDARD = "-";
+
+  /** Where an output named {@link #STANDARD} goes. */
+  static final Path STDOUT = Path.of("/dev/stdout");
+
   /**
    * Whether an output path names a folder of images: an existing folder, or a path ending in a
    * separator ({@code out/}). Not an empty path ({@code Path.of("")} is the working folder, where
    * an empty {@code --out} wrote its images): that one is refused as a file's.
    */
   static boolean isFolder(String path) {
-    return !path.isEmpty() && (endsWithSeparator(path) || Files.isDirectory(Path.of(path)));
+    return !path.isEmpty()
+        && !path.equals(STANDARD)
+        && (endsWithSeparator(path) || Files.isDirectory(Path.of(path)));
   }
 
   private static boolean endsWithSeparator(String path) {
@@ -69,6 +77,9 @@ final class Outputs {
   static Path file(String option, String value) {
     if (value.isEmpty()) {
       throw new UserError(option + " is empty; give a file path");
+    }
+    if (value.equals(STANDARD)) {
+      return STDOUT;
     }
     if (endsWithSeparator(value)) {
       throw new UserError(

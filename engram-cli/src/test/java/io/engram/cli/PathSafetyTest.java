@@ -119,7 +119,7 @@ class PathSafetyTest {
     fails("'--patterns': the path is empty", "inspect", m, "--patterns", "");
     fails("'--model': the path is empty", "export", "--model", "", "--weights", path("w.npy"));
     fails("'--data': the path is empty", "capacity", "-q", "--data", "");
-    fails("'--json': the path is empty", "capacity", "-q", "--neurons", "16", "--json", "");
+    fails("--json is empty; give a file path", "capacity", "-q", "--neurons", "16", "--json", "");
     // outputs whose empty path named the working folder: run where images would have landed
     Path work = Files.createDirectory(dir.resolve("work"));
     Files.copy(Path.of(p), work.resolve("p.npy"));
@@ -515,6 +515,73 @@ class PathSafetyTest {
     assertEquals(0, pr.exitValue());
     NdArray a = Npy.read(out);
     assertArrayEquals(new int[] {3, 16}, a.shape());
+  }
+
+  /** A process of the command line, with stdin from a file and stdout into one. */
+  private int piped(Path in, Path out, String... args) throws Exception {
+    List<String> cmd =
+        new java.util.ArrayList<>(
+            List.of(
+                Path.of(System.getProperty("java.home"), "bin", "java").toString(),
+                "-Xmx256m",
+                "-cp",
+                ToolRun.classPath(),
+                EngramCli.class.getName()));
+    cmd.addAll(List.of(args));
+    Process pr =
+        new ProcessBuilder(cmd)
+            .directory(dir.toFile())
+            .redirectInput(in.toFile())
+            .redirectOutput(out.toFile())
+            .redirectError(ProcessBuilder.Redirect.DISCARD)
+            .start();
+    assertTrue(pr.waitFor(60, TimeUnit.SECONDS));
+    return pr.exitValue();
+  }
+
+  /**
+   * {@code -} is standard input for an input and standard output for an output, as for most tools
+   * (it wrote a file named "-", and read one). With an output on stdout, capacity's table goes to
+   * stderr, so that stdout holds only that output.
+   */
+  @Test
+  void aDashIsStandardInputOrOutput() throws Exception {
+    assumeTrue(Files.exists(Path.of("/dev/stdin")) && Files.exists(Path.of("/dev/stdout")));
+    Path states = dir.resolve("states.npy");
+    assertEquals(
+        0, piped(Path.of(q), states, "recall", "-q", "--model", m, "--queries", "-", "--out", "-"));
+    assertArrayEquals(new int[] {3, 16}, Npy.read(states).shape());
+    Path json = dir.resolve("sweep.json");
+    assertEquals(
+        0,
+        piped(
+            Path.of(q),
+            json,
+            "capacity",
+            "-q",
+            "--neurons",
+            "16",
+            "--patterns",
+            "1,2",
+            "--trials",
+            "2",
+            "--json",
+            "-"));
+    Map<?, ?> sweep = (Map<?, ?>) io.engram.internal.Json.parse(Files.readString(json));
+    assertEquals(16L, ((Number) sweep.get("neurons")).longValue());
+    Path model = dir.resolve("from-stdin.npz");
+    assertEquals(
+        0,
+        piped(
+            Path.of(p),
+            dir.resolve("out.txt"),
+            "train",
+            "--patterns",
+            "-",
+            "--out",
+            model.toString()));
+    assertEquals(3, ModelFile.read(model).storedPatterns());
+    assertFalse(Files.exists(dir.resolve("-")), "no file named -");
   }
 
   // F7
