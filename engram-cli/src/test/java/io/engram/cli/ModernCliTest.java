@@ -70,6 +70,73 @@ class ModernCliTest {
     assertTrue(res.out().contains("modern memory (softmax, β = 0.5)"), res.out());
   }
 
+  /**
+   * A float32 .npy is stored straight from the file's bytes (no pattern block between): the same
+   * model as the block path gives (a CSV of the same values, and two files joined), and a bad
+   * pattern is named with its file.
+   */
+  @Test
+  void aFloat32FileIsStoredAsThroughTheBlock() throws IOException {
+    StringBuilder csv = new StringBuilder();
+    for (int k = 0; k < P; k++) {
+      for (int i = 0; i < N; i++) {
+        csv.append(i == 0 ? "" : ",").append((int) x[k * N + i]);
+      }
+      csv.append('\n');
+    }
+    Path text = Files.writeString(tmp.resolve("patterns.csv"), csv.toString());
+    Path viaBlock = tmp.resolve("block.npz");
+    ToolRun.Result r =
+        ToolRun.run(
+            "train",
+            "-q",
+            "--memory",
+            "modern",
+            "--beta",
+            "0.5",
+            "--patterns",
+            text.toString(),
+            "--out",
+            viaBlock.toString());
+    assertEquals(0, r.status(), r.toString());
+    assertArrayEquals(Files.readAllBytes(viaBlock), Files.readAllBytes(model));
+    // a second file: the block path, P patterns after P
+    Path twice = tmp.resolve("twice.npz");
+    r =
+        ToolRun.run(
+            "train",
+            "-q",
+            "--memory",
+            "modern",
+            "--patterns",
+            patterns.toString(),
+            "--patterns",
+            patterns.toString(),
+            "--out",
+            twice.toString());
+    assertEquals(0, r.status(), r.toString());
+    ModernHopfieldMemory m = (ModernHopfieldMemory) ModelFile.readMemory(twice);
+    assertEquals(2 * P, m.size());
+    assertArrayEquals(java.util.Arrays.copyOfRange(x, 0, N), m.pattern(P));
+    float[] big = x.clone();
+    big[2 * N] = 3e38f;
+    big[2 * N + 1] = 3e38f;
+    Path bad = tmp.resolve("big.npy");
+    Npy.write(bad, NdArray.ofFloats(big, P, N));
+    r =
+        ToolRun.run(
+            "train",
+            "--memory",
+            "modern",
+            "--patterns",
+            bad.toString(),
+            "--out",
+            tmp.resolve("no.npz").toString());
+    assertEquals(2, r.status(), r.toString());
+    assertTrue(r.err().startsWith("engram: " + bad + ": pattern 2 has squared norm"), r.err());
+    assertFalse(Files.exists(tmp.resolve("no.npz")));
+  }
+
   @SuppressWarnings("unchecked")
   private static Map<String, Object> json(Path f) throws IOException {
     return (Map<String, Object>) Json.parse(Files.readString(f));

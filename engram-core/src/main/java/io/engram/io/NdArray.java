@@ -88,6 +88,19 @@ public final class NdArray {
     return (int) n;
   }
 
+  /**
+   * The values of a float32 array, C order, as a read-only buffer over its bytes (no copy): for
+   * handing a large array on, e.g. to {@code ModernHopfieldMemory.storeRows}.
+   *
+   * @throws IllegalStateException if the array is not float32
+   */
+  public java.nio.FloatBuffer floats() {
+    if (dtype != DType.FLOAT32) {
+      throw new IllegalStateException("a " + dtype.code() + " array, not float32");
+    }
+    return buffer().asFloatBuffer().asReadOnlyBuffer();
+  }
+
   /** Raw element bytes, little-endian, C order (read-only view). */
   ByteBuffer buffer() {
     return data.duplicate().order(ByteOrder.LITTLE_ENDIAN);

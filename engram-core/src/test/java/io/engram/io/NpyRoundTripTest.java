@@ -182,4 +182,20 @@ class NpyRoundTripTest {
     assertTrue(
         ex.getMessage().contains(expected), "expected '" + expected + "' in: " + ex.getMessage());
   }
+
+  /** A float32 array's values as a read-only buffer without a copy; other types refuse. */
+  @Test
+  void aFloat32ArrayHandsItsValuesOnAsABuffer() throws IOException {
+    Path f = tmp.resolve("f.npy");
+    Npy.writeFloats(f, new float[] {1.5f, -2f, 0f, 3.25f, 7f, -0f}, 2, 3);
+    NdArray a = Npy.read(f);
+    java.nio.FloatBuffer b = a.floats();
+    assertTrue(b.isReadOnly());
+    assertEquals(6, b.limit());
+    float[] got = new float[6];
+    b.get(0, got);
+    assertArrayEquals(a.toFloatArray(), got);
+    assertArrayEquals(new float[] {1.5f, -2f, 0f, 3.25f, 7f, -0f}, got);
+    assertThrows(IllegalStateException.class, () -> NdArray.ofInts(new int[] {1, 2}, 2).floats());
+  }
 }
