@@ -114,16 +114,16 @@ final class ModernMemoryFile {
               + " separation, got "
               + meta.get("degree"));
     }
-    ModernHopfieldMemory m = ModernHopfieldMemory.of(n, sep, beta, degree);
+    // the settings checked before X is read
+    ModernHopfieldMemory.of(n, sep, beta, degree);
     // straight into one array, a block at a time (shape, dtype, size and CRC checked), instead of
-    // the member's bytes, then their floats: two fewer copies of X
+    // the member's bytes, then their floats; the memory keeps that array (no copy of X)
     float[] rows = new float[p * n];
     zip.readFloatRows(X, p, n, rows);
     try {
-      m.storeRows(rows, p);
+      return ModernHopfieldMemory.wrap(n, sep, beta, degree, rows, p);
     } catch (IllegalArgumentException e) {
       throw new EngramFormatException(file + ": " + X + ": " + e.getMessage(), e);
     }
-    return m;
   }
 }

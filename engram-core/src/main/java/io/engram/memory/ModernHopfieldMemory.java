@@ -137,6 +137,30 @@ public final class ModernHopfieldMemory implements Memory {
     return new ModernHopfieldMemory(numNeurons, separation, beta, degree);
   }
 
+  /**
+   * A memory of the given settings over {@code count} patterns in {@code rows} that the caller
+   * hands over (not copied: the memory takes ownership, and the caller must not use the array
+   * afterwards), checked as {@link #storeRows(float[], int)} checks them. For readers that fill X
+   * from a file: a copy of it cost a modern recall a second array of X's size (in a fresh process,
+   * memory touched for the first time). Later stores append as usual.
+   *
+   * @param rows {@code count x N} values, row-major; exactly that long
+   * @throws IllegalArgumentException as {@link #of} and {@link #storeRows(float[], int)}, or if
+   *     {@code rows} is not {@code count x N} long
+   */
+  public static ModernHopfieldMemory wrap(
+      int numNeurons, Separation separation, float beta, int degree, float[] rows, int count) {
+    ModernHopfieldMemory m = of(numNeurons, separation, beta, degree);
+    Objects.requireNonNull(rows, "rows");
+    if (count < 0 || (long) count * numNeurons != rows.length) {
+      throw new IllegalArgumentException(
+          rows.length + " values are not " + count + " patterns of length " + numNeurons);
+    }
+    m.checkRoom(count);
+    m.append(rows, count);
+    return m;
+  }
+
   /** {@code 1/√N} for softmax, 1 for exp, NaN for the polynomial separations. */
   public static float defaultBeta(Separation separation, int numNeurons) {
     return switch (separation) {

@@ -119,6 +119,39 @@ class ModernHopfieldMemoryTest {
     assertEquals(4, b.size());
   }
 
+  /** A memory over an array handed over: the same as one stored from it, checked the same. */
+  @Test
+  void aWrappedArrayIsTheMemorysOwn() {
+    float[] v = {1, 2, 3, 4, 5, 6, 7, 8, 9};
+    ModernHopfieldMemory stored = ModernHopfieldMemory.softmax(3, 0.5f);
+    stored.storeRows(v, 3);
+    ModernHopfieldMemory wrapped =
+        ModernHopfieldMemory.wrap(3, Separation.SOFTMAX, 0.5f, 0, v.clone(), 3);
+    assertEquals(3, wrapped.size());
+    assertArrayEquals(stored.toArray(), wrapped.toArray());
+    assertEquals(stored.maxNorm(), wrapped.maxNorm());
+    float[] cue = {1, 2, 2.5f};
+    assertArrayEquals(stored.retrieve(cue).state(), wrapped.retrieve(cue).state());
+    assertEquals(3, wrapped.store(new float[][] {{0, 1, 0}})); // appends as usual
+    assertEquals(4, wrapped.size());
+    IllegalArgumentException e =
+        assertThrows(
+            IllegalArgumentException.class,
+            () ->
+                ModernHopfieldMemory.wrap(
+                    3, Separation.SOFTMAX, 0.5f, 0, new float[] {1, Float.NaN, 3}, 1));
+    assertTrue(
+        e.getMessage().contains("pattern 0 has a non-finite value NaN at index 1"), e.getMessage());
+    assertThrows(
+        IllegalArgumentException.class,
+        () -> ModernHopfieldMemory.wrap(3, Separation.SOFTMAX, 0.5f, 0, new float[8], 3));
+    assertThrows(
+        IllegalArgumentException.class,
+        () -> ModernHopfieldMemory.wrap(3, Separation.SOFTMAX, -1f, 0, new float[3], 1));
+    assertEquals(
+        0, ModernHopfieldMemory.wrap(3, Separation.SOFTMAX, 0.5f, 0, new float[0], 0).size());
+  }
+
   @Test
   void copyRowsGivesTheStoredRowsAndRefusesRowsBeyondP() {
     ModernHopfieldMemory m = ModernHopfieldMemory.softmax(3);
