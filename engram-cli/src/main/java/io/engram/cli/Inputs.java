@@ -101,8 +101,15 @@ final class Inputs {
     boolean anyImages = false;
     int n = -1;
     Path first = null;
+    java.util.Set<Path> streams = new java.util.HashSet<>();
     for (Path f : files) {
       PatternBlock b;
+      if (Files.exists(f) && !Files.isRegularFile(f) && !Files.isDirectory(f) && !streams.add(f)) {
+        // a pipe is read once: a second read finds it empty, and its patterns would be missing
+        throw new UserError(
+            (f.equals(Path.of("/dev/stdin")) ? "- (standard input)" : f.toString())
+                + " is given twice; it is a pipe or device, which can be read only once");
+      }
       if (Files.isDirectory(f) || (Files.isRegularFile(f) && Images.isImage(f))) {
         List<Path> imgs = Files.isDirectory(f) ? Images.list(f) : List.of(f);
         progress.setTotal(imgs.size());

@@ -582,6 +582,33 @@ class PathSafetyTest {
             model.toString()));
     assertEquals(3, ModelFile.read(model).storedPatterns());
     assertFalse(Files.exists(dir.resolve("-")), "no file named -");
+    // standard input from a pipe, twice: its second read would be empty, its patterns missing
+    Path twice = dir.resolve("twice.npz");
+    Process pr =
+        new ProcessBuilder(
+                Path.of(System.getProperty("java.home"), "bin", "java").toString(),
+                "-Xmx256m",
+                "-cp",
+                ToolRun.classPath(),
+                EngramCli.class.getName(),
+                "train",
+                "--patterns",
+                "-",
+                "--patterns",
+                "-",
+                "--out",
+                twice.toString())
+            .redirectOutput(ProcessBuilder.Redirect.DISCARD)
+            .redirectErrorStream(false)
+            .start();
+    try (OutputStream in = pr.getOutputStream()) {
+      in.write(Files.readAllBytes(Path.of(p)));
+    }
+    String err = new String(pr.getErrorStream().readAllBytes(), StandardCharsets.UTF_8);
+    assertTrue(pr.waitFor(60, TimeUnit.SECONDS));
+    assertEquals(2, pr.exitValue(), err);
+    assertTrue(err.contains("- (standard input) is given twice"), err);
+    assertFalse(Files.exists(twice));
   }
 
   // F7
