@@ -62,7 +62,7 @@ final class RecallCommand implements Callable<Integer> {
       required = true,
       paramLabel = "FILE|DIR",
       description =
-          "Cues: .npy (B x N or 1-D), .csv, an image, or a folder of images, each of the model's length N.")
+          "Cues: .npy (B x N or 1-D), .csv, an image, or a folder of images, each of the model's length N; '-' reads standard input.")
   Path queries;
 
   @Option(
@@ -70,7 +70,7 @@ final class RecallCommand implements Callable<Integer> {
       required = true,
       paramLabel = "FILE|DIR/",
       description =
-          "Recalled states: float32 .npy (B x N) written at exactly this path (.csv when it ends in .csv); a folder (an existing one, or a path ending in /) gets one PNG per query.")
+          "Recalled states: float32 .npy (B x N) written at exactly this path (.csv when it ends in .csv; '-' writes .npy to standard output, with -q); a folder (an existing one, or a path ending in /) gets one PNG per query.")
   String out;
 
   @Option(
