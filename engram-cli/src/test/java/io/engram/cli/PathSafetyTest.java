@@ -494,20 +494,7 @@ class PathSafetyTest {
     assumeTrue(Files.exists(Path.of("/dev/stdout")), "a /dev/stdout");
     Path out = dir.resolve("captured.npy");
     Process pr =
-        new ProcessBuilder(
-                Path.of(System.getProperty("java.home"), "bin", "java").toString(),
-                "-Xmx256m",
-                "-cp",
-                ToolRun.classPath(),
-                EngramCli.class.getName(),
-                "recall",
-                "-q",
-                "--model",
-                m,
-                "--queries",
-                q,
-                "--out",
-                "/dev/stdout")
+        cli("recall", "-q", "--model", m, "--queries", q, "--out", "/dev/stdout")
             .redirectOutput(out.toFile())
             .redirectError(ProcessBuilder.Redirect.DISCARD)
             .start();
@@ -517,8 +504,8 @@ class PathSafetyTest {
     assertArrayEquals(new int[] {3, 16}, a.shape());
   }
 
-  /** A process of the command line, with stdin from a file and stdout into one. */
-  private int piped(Path in, Path out, String... args) throws Exception {
+  /** The command line in a JVM of its own (as a user runs it), in {@code dir}. */
+  private ProcessBuilder cli(String... args) {
     List<String> cmd =
         new java.util.ArrayList<>(
             List.of(
@@ -528,9 +515,13 @@ class PathSafetyTest {
                 ToolRun.classPath(),
                 EngramCli.class.getName()));
     cmd.addAll(List.of(args));
+    return new ProcessBuilder(cmd).directory(dir.toFile());
+  }
+
+  /** A process of the command line, with stdin from a file and stdout into one. */
+  private int piped(Path in, Path out, String... args) throws Exception {
     Process pr =
-        new ProcessBuilder(cmd)
-            .directory(dir.toFile())
+        cli(args)
             .redirectInput(in.toFile())
             .redirectOutput(out.toFile())
             .redirectError(ProcessBuilder.Redirect.DISCARD)
@@ -585,21 +576,8 @@ class PathSafetyTest {
     // standard input from a pipe, twice: its second read would be empty, its patterns missing
     Path twice = dir.resolve("twice.npz");
     Process pr =
-        new ProcessBuilder(
-                Path.of(System.getProperty("java.home"), "bin", "java").toString(),
-                "-Xmx256m",
-                "-cp",
-                ToolRun.classPath(),
-                EngramCli.class.getName(),
-                "train",
-                "--patterns",
-                "-",
-                "--patterns",
-                "-",
-                "--out",
-                twice.toString())
+        cli("train", "--patterns", "-", "--patterns", "-", "--out", twice.toString())
             .redirectOutput(ProcessBuilder.Redirect.DISCARD)
-            .redirectErrorStream(false)
             .start();
     try (OutputStream in = pr.getOutputStream()) {
       in.write(Files.readAllBytes(Path.of(p)));
