@@ -317,7 +317,8 @@ public final class EngramCli implements Runnable {
 
   /**
    * The message for a first argument that is not a command: the commands, and the one meant when it
-   * is a small typo of one (one letter wrong, missing, extra or swapped).
+   * is a small typo of one (one letter wrong, missing, extra or swapped). Not picocli's own
+   * suggestions: by the similarity of letter pairs, they offer 'recall' for 'frobnicate'.
    */
   static String unknownCommand(String given, java.util.Collection<String> commands) {
     String meant = null;

@@ -220,6 +220,15 @@ final class Inputs {
     }
   }
 
+  /** The patterns of an array read from {@code file}; a problem is named with the file. */
+  static PatternBlock patternsOf(Path file, NdArray a) {
+    try {
+      return Patterns.fromArray(a);
+    } catch (IllegalArgumentException e) {
+      throw new UserError(file + ": " + e.getMessage(), e);
+    }
+  }
+
   /** Reads one pattern file as a block: .npy (1-D or 2-D) or .csv (one pattern per line). */
   static PatternBlock readPatterns(Path file) throws IOException {
     if (!Files.exists(file)) {
@@ -233,7 +242,7 @@ final class Inputs {
     }
     try {
       if (isNpy(file)) {
-        return Patterns.fromArray(Npy.read(file));
+        return patternsOf(file, Npy.read(file));
       }
       if (file.getFileName().toString().toLowerCase(Locale.ROOT).endsWith(".csv")) {
         try (BufferedReader r = Files.newBufferedReader(file, StandardCharsets.UTF_8)) {

@@ -183,11 +183,11 @@ final class ModernTraining {
     }
 
     /**
-     * One {@code .npy} file of float32 values, little-endian, C order, one or more patterns: its
-     * values as read, without a {@link PatternBlock} between the file and the memory (a copy of the
-     * patterns and a scan of them that the memory does again: some 70 ms of a 10 MB store, 12% of
-     * the command). Null for anything else (images, CSV, several files, a pipe, other types or
-     * shapes), which {@link Inputs#read} reads, with its messages.
+     * One {@code .npy} file: float32 values (little-endian, C order once read) as read, without a
+     * {@link PatternBlock} between the file and the memory (a copy of the patterns and a scan of
+     * them that the memory does again: some 70 ms of a 10 MB store, 12% of the command); other
+     * types and shapes through the block, as any pattern file, from the array read once. Null for
+     * anything else (images, CSV, several files, a pipe), which {@link Inputs#read} reads.
      */
     static Rows direct(java.util.List<Path> files) throws java.io.IOException {
       if (files.size() != 1) {
@@ -197,19 +197,12 @@ final class ModernTraining {
       if (!Files.isRegularFile(f) || !Inputs.isNpy(f)) {
         return null;
       }
-      NdArray a;
-      try {
-        a = Npy.read(f);
-      } catch (IllegalArgumentException e) {
-        return null; // (Inputs.read names the problem with the file)
-      }
+      NdArray a = Npy.read(f);
       int rank = a.rank();
-      if (a.dtype() != DType.FLOAT32 || (rank != 1 && rank != 2) || a.size() == 0) {
-        return null;
+      if (a.dtype() == DType.FLOAT32 && (rank == 1 || rank == 2) && a.size() > 0) {
+        return new Rows(a.floats(), rank == 1 ? 1 : a.dim(0), a.dim(rank - 1), f);
       }
-      int n = a.dim(rank - 1);
-      int p = rank == 1 ? 1 : a.dim(0);
-      return new Rows(a.floats(), p, n, f);
+      return of(Inputs.patternsOf(f, a));
     }
 
     boolean isEmpty() {

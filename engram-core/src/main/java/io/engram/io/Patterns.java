@@ -62,7 +62,7 @@ public final class Patterns {
    */
   private static PatternBlock rows(NdArray a, int p, int n) {
     if (a.dtype() == DType.FLOAT32) {
-      return PatternBlock.ofRows(a.buffer().asFloatBuffer(), p, n);
+      return PatternBlock.ofRows(a.floats(), p, n);
     }
     return PatternBlock.ofRows(a.toFloatArray(), p, n);
   }
