@@ -31,8 +31,9 @@ import picocli.CommandLine.Spec;
           + " recalled exactly, the mean final overlap and the mean number of steps, over seeded"
           + " trials with 95% intervals.",
       "Prints a table; writes JSON, CSV and a plot with the theory beside it on request. The"
-          + " trials run in parallel on all cores; nothing is written until the sweep has"
-          + " finished."
+          + " trials run in parallel on all cores (fewer at a time where they would not fit the"
+          + " heap together, and a sweep far beyond the heap is refused before it starts);"
+          + " nothing is written until the sweep has finished."
     },
     footer = {
       "",
@@ -205,6 +206,34 @@ final class CapacityCommand implements Callable<Integer> {
                   : PatternSource.random();
     }
     int[] p = loads(entry, n, source.maxPatterns());
+    int maxP = p[p.length - 1];
+    int wanted = Math.min(trials, io.engram.Engram.parallelism());
+    long heap = Memory.maxHeap();
+    int atOnce = trialsAtOnce(entry.name(), n, maxP, wanted, heap);
+    if (atOnce == 0) {
+      // far beyond this JVM: say so now, not after the smaller loads have run for minutes
+      throw new UserError(
+          Memory.shortfall(
+              sweepWork(n, maxP, 1),
+              sweepBytes(entry.name(), n, maxP, 1),
+              heap,
+              Memory.physical()));
+    }
+    if (atOnce < wanted) {
+      PrintWriter err = spec.commandLine().getErr();
+      err.println(
+          "engram: running "
+              + atOnce
+              + " of the trials at a time, not "
+              + wanted
+              + ": "
+              + Memory.shortfall(
+                  sweepWork(n, maxP, wanted),
+                  sweepBytes(entry.name(), n, maxP, wanted),
+                  heap,
+                  Memory.physical()));
+      err.flush();
+    }
     CapacitySweep sweep =
         CapacitySweep.builder(entry.factory(), n)
             .source(source)
@@ -213,8 +242,9 @@ final class CapacityCommand implements Callable<Integer> {
             .flip(flip)
             .seed(seed)
             .maxIterations(iterations == null ? 0 : iterations)
+            .threads(atOnce)
             .build();
-    noteMemory(entry.name(), n, p[p.length - 1], Math.min(trials, io.engram.Engram.parallelism()));
+    noteMemory(entry.name(), n, maxP, atOnce);
     Path jsonFile = json == null ? null : Outputs.file("--json", json);
     Path csvFile = csv == null ? null : Outputs.file("--csv", csv);
     Path plotFile = plot == null ? null : Outputs.file("--plot", plot);
@@ -268,31 +298,68 @@ final class CapacityCommand implements Callable<Integer> {
     return 0;
   }
 
-  /**
-   * Notes the heap the sweep needs, for the out-of-memory advice: per trial running at once, its
-   * patterns, cues and their copies (about 7 P N floats at the largest load P) and the memory's
-   * weights (N x N for the rules that keep dense weights; the pseudo-inverse also a P x P Gram
-   * matrix; low-rank Hebbian weights and a modern memory about 2 P N).
-   */
+  /** Notes the heap the sweep needs ({@link #sweepBytes}), for the out-of-memory advice. */
   static void noteMemory(String memory, int n, int maxP, int atOnce) {
+    Memory.need(sweepWork(n, maxP, atOnce), sweepBytes(memory, n, maxP, atOnce));
+  }
+
+  private static String sweepWork(int n, int maxP, int atOnce) {
+    return "a capacity sweep of N = "
+        + n
+        + " up to P = "
+        + maxP
+        + " ("
+        + atOnce
+        + (atOnce == 1 ? " trial" : " trials")
+        + " at a time)";
+  }
+
+  /**
+   * The heap a sweep needs, about: per trial running at once, its patterns, cues and their copies
+   * (about 7 P N floats at the largest load P) and the memory's weights: N x N for the rules that
+   * keep dense weights, twice that for Storkey's (its update runs on a copy), N x N and some 6 P x
+   * P floats for the pseudo-inverse (the Gram matrix in float32 and float64, its factor in float64
+   * and float32), about 2 P N for low-rank Hebbian weights and a modern memory. Checked against the
+   * least {@code -Xmx} that ran (2026-11-30): Storkey N = 4000 up to 1000, one trial, 240 MB
+   * estimated, ran in 250 MB and not in 200; two trials 480 MB, ran in 500 and not in 400;
+   * pseudo-inverse N = 4000 up to 2000, 368 MB, ran in 370 and not in 320; N = 2000 up to 1900, 220
+   * MB, ran in 250 and not in 200; low-rank Hebbian N = 8000 up to 1000, two trials, 576 MB, ran in
+   * 600 and not in 450; modern N = 2000 up to 4000, two trials, 576 MB, ran in 450.
+   */
+  static long sweepBytes(String memory, int n, int maxP, int atOnce) {
     long pn = Memory.floats(maxP, n);
     long weights =
         switch (memory) {
-          case "storkey" -> Memory.floats(n, n);
-          case "pseudo-inverse" -> Memory.floats(n, n) + Memory.floats(maxP, maxP);
+          case "storkey" -> 2 * Memory.floats(n, n);
+          case "pseudo-inverse" -> Memory.floats(n, n) + 6 * Memory.floats(maxP, maxP);
           case "modern" -> 2 * pn;
           default -> WeightsMode.lowRankIsCheaper(n, maxP, 1) ? 2 * pn : Memory.floats(n, n);
         };
-    Memory.need(
-        "a capacity sweep of N = "
-            + n
-            + " up to P = "
-            + maxP
-            + " ("
-            + atOnce
-            + (atOnce == 1 ? " trial" : " trials")
-            + " at a time)",
-        (long) atOnce * (7 * pn + weights));
+    return (long) atOnce * (7 * pn + weights);
+  }
+
+  /**
+   * How many of the trials to run at once so that the sweep fits a heap of {@code heap} bytes:
+   * {@code wanted}, or fewer when their estimate ({@link #sweepBytes}, a quarter more for what it
+   * leaves out, and 64 MiB for the rest of the program) exceeds the heap (the results do not depend
+   * on it; a trial alone uses the threads in its kernels); at least 1; but 0 (refused before
+   * anything runs) when one trial's estimate alone is more than 1.5 times the heap (the estimates
+   * above are within about a fifth of what the sweeps needed).
+   */
+  static int trialsAtOnce(String memory, int n, int maxP, int wanted, long heap) {
+    long one = sweepBytes(memory, n, maxP, 1);
+    if (one > heap + heap / 2) {
+      return 0;
+    }
+    int k = Math.max(1, wanted);
+    while (k > 1) {
+      long b = sweepBytes(memory, n, maxP, k);
+      if (b + b / 4 + (64L << 20) <= heap) {
+        break;
+      }
+      k--;
+    }
+    return k;
   }
 
   /** The memory to measure, from --rule / --memory, and the options that apply to it. */

@@ -151,16 +151,25 @@ final class Memory {
    * heap} bytes on a machine of {@code machine} bytes (-1: unknown).
    */
   static String advice(String work, long needed, long heap, long machine) {
-    StringBuilder sb = new StringBuilder("out of memory");
+    return "out of memory" + (needed > 0 ? ": " : "; ") + shortfall(work, needed, heap, machine);
+  }
+
+  /**
+   * What work that needs {@code needed} bytes (0: unknown) lacks in a JVM that may use {@code heap}
+   * bytes on a machine of {@code machine} bytes (-1: unknown), and what to do: the {@code -Xmx}
+   * that would do, or, where the machine is too small, what to change instead.
+   */
+  static String shortfall(String work, long needed, long heap, long machine) {
+    StringBuilder sb = new StringBuilder();
     // a quarter more than the arrays, and 256 MiB for the rest of the program
     long suggest = needed + needed / 4 + (256L << 20);
     if (needed <= 0 || suggest <= heap) {
       suggest = 2 * heap; // unknown, or more than estimated: twice the present limit
     }
     if (needed > 0) {
-      sb.append(": ").append(work).append(" needs about ").append(bytes(needed)).append(" of heap");
+      sb.append(work).append(" needs about ").append(bytes(needed)).append(" of heap; ");
     }
-    sb.append("; this JVM may use ").append(bytes(heap));
+    sb.append("this JVM may use ").append(bytes(heap));
     if (machine > 0 && suggest > machine * 9 / 10) {
       sb.append(", and this machine has ")
           .append(bytes(machine))
@@ -169,7 +178,10 @@ final class Memory {
               work != null && work.startsWith("training dense")
                   ? "train with --weights low-rank (R x N floats for R patterns instead of N x N),"
                       + " or with fewer neurons"
-                  : "use fewer or smaller patterns, or a machine with more memory");
+                  : work != null && work.startsWith("a capacity sweep")
+                      ? "sweep fewer neurons or smaller loads (--neurons, --patterns), or use a"
+                          + " machine with more memory"
+                      : "use fewer or smaller patterns, or a machine with more memory");
     } else {
       sb.append("; give it more with ENGRAM_JAVA_OPTS=-Xmx").append(xmx(suggest));
       if (needed <= 0) {

@@ -453,13 +453,18 @@ class CapacityCommandTest {
   @Test
   void theOutOfMemoryAdviceKnowsWhatASweepNeeds() {
     Memory.reset();
+    // Storkey: 7 P N floats per trial and its weights twice (the update runs on a copy)
     CapacityCommand.noteMemory("storkey", 3000, 3000, 2);
     String a = Memory.advice();
     assertTrue(
         a.startsWith(
             "out of memory: a capacity sweep of N = 3000 up to P = 3000 (2 trials at a time) needs"
-                + " about 549.3 MiB of heap"),
+                + " about 618.0 MiB of heap"),
         a);
+    Memory.reset();
+    // the pseudo-inverse: N x N weights and some 6 P x P floats of Gram matrices and factors
+    CapacityCommand.noteMemory("pseudo-inverse", 4000, 2000, 1);
+    assertTrue(Memory.advice().contains("needs about 366.2 MiB"), Memory.advice());
     Memory.reset();
     // P near N: dense N x N weights (cheaper than low-rank there), 7 P N floats beside them
     CapacityCommand.noteMemory("hebbian", 46340, 40000, 1);
@@ -469,5 +474,54 @@ class CapacityCommandTest {
     CapacityCommand.noteMemory("hebbian", 10000, 100, 4);
     assertTrue(Memory.advice().contains("needs about 137.3 MiB"), Memory.advice());
     Memory.reset();
+  }
+
+  @Test
+  void trialsRunFewerAtATimeWhereTheyWouldNotFitTheHeap() {
+    long mib = 1L << 20;
+    // Storkey N = 4000 up to 1000: 240 MB per trial (weights twice, 7 P N floats)
+    assertEquals(240_000_000L, CapacityCommand.sweepBytes("storkey", 4000, 1000, 1));
+    assertEquals(2, CapacityCommand.trialsAtOnce("storkey", 4000, 1000, 2, 6000 * mib));
+    assertEquals(2, CapacityCommand.trialsAtOnce("storkey", 4000, 1000, 2, 700 * mib));
+    // two at once (480 MB, a quarter more and 64 MiB) do not fit 600 MiB: one at a time
+    assertEquals(1, CapacityCommand.trialsAtOnce("storkey", 4000, 1000, 2, 600 * mib));
+    assertEquals(3, CapacityCommand.trialsAtOnce("storkey", 4000, 1000, 8, 1100 * mib));
+    // one alone is tried while its estimate is within 1.5 times the heap (it may still fit) ...
+    assertEquals(1, CapacityCommand.trialsAtOnce("storkey", 4000, 1000, 2, 200 * mib));
+    // ... and refused beyond
+    assertEquals(0, CapacityCommand.trialsAtOnce("storkey", 4000, 1000, 2, 150 * mib));
+    assertEquals(1, CapacityCommand.trialsAtOnce("hebbian", 100, 10, 1, 16 * mib));
+  }
+
+  @Test
+  void aSweepFarBeyondTheHeapIsRefusedBeforeItRuns() {
+    // N = 46340 up to P = 40000: about 56 GiB for one trial
+    long one = CapacityCommand.sweepBytes("hebbian", 46340, 40000, 1);
+    org.junit.jupiter.api.Assumptions.assumeTrue(one > Memory.maxHeap() + Memory.maxHeap() / 2);
+    long t0 = System.nanoTime();
+    ToolRun.Result r =
+        ToolRun.run(
+            args(
+                "capacity",
+                "--neurons",
+                "46340",
+                "--patterns",
+                "40000",
+                "--trials",
+                "2",
+                "--json",
+                "@never.json",
+                "-q"));
+    assertEquals(2, r.status(), r::toString);
+    assertTrue(
+        r.err()
+            .startsWith(
+                "engram: a capacity sweep of N = 46340 up to P = 40000 (1 trial at a time) needs"
+                    + " about 56.34 GiB of heap; this JVM may use "),
+        r::toString);
+    assertEquals(1, r.err().lines().count(), r::toString);
+    assertFalse(Files.exists(dir.resolve("never.json")));
+    // refused at once, not after running the smaller loads
+    assertTrue(System.nanoTime() - t0 < TimeUnit.SECONDS.toNanos(20), r::toString);
   }
 }
