@@ -106,7 +106,7 @@ final class CorruptCommand implements Callable<Integer> {
               data.block().length(),
               noisy.length,
               seed,
-              out);
+              EngramCli.printable(String.valueOf(out)));
     }
     return 0;
   }

@@ -184,7 +184,7 @@ final class DemoCommand implements Callable<Integer> {
         before,
         after,
         s.pixels(),
-        out,
+        EngramCli.printable(String.valueOf(out)),
         imagesWritten(p));
     w.flush();
     return 0;
@@ -246,7 +246,11 @@ final class DemoCommand implements Callable<Integer> {
           p,
           c.meanOverlap());
     }
-    w.printf(Locale.ROOT, "figure written to %s%s%n", file, imagesWritten(p));
+    w.printf(
+        Locale.ROOT,
+        "figure written to %s%s%n",
+        EngramCli.printable(String.valueOf(file)),
+        imagesWritten(p));
     w.flush();
     return 0;
   }
@@ -255,7 +259,12 @@ final class DemoCommand implements Callable<Integer> {
   private String imagesWritten(int count) {
     return images == null
         ? ""
-        : "; " + count + " image" + (count == 1 ? "" : "s") + " written to " + images;
+        : "; "
+            + count
+            + " image"
+            + (count == 1 ? "" : "s")
+            + " written to "
+            + EngramCli.printable(String.valueOf(images));
   }
 
   private int randomDemo(int n, int count) {

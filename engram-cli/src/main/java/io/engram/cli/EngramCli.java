@@ -270,7 +270,11 @@ public final class EngramCli implements Runnable {
           }
           c.getErr()
               .println(
-                  "engram: " + msg + " (see '" + c.getCommandSpec().qualifiedName() + " --help')");
+                  "engram: "
+                      + printable(msg)
+                      + " (see '"
+                      + c.getCommandSpec().qualifiedName()
+                      + " --help')");
           c.getErr().flush();
           return USAGE;
         });
@@ -286,7 +290,7 @@ public final class EngramCli implements Runnable {
             code = 1;
             msg = "internal error: " + ex;
           }
-          e.println("engram: " + msg);
+          e.println("engram: " + printable(msg));
           e.flush();
           return code;
         });
@@ -313,6 +317,52 @@ public final class EngramCli implements Runnable {
     // every Path option is an input: '-' is standard input, as for most tools (outputs are
     // strings, where '-' is standard output: Outputs.file)
     return value.equals(Outputs.STANDARD) ? Path.of("/dev/stdin") : Path.of(value);
+  }
+
+  /**
+   * A message as one line a terminal shows as it is: control characters (a newline, a tab, an
+   * escape sequence's ESC, C1 controls, DEL) and the Unicode controls that reorder text on screen
+   * (bidirectional embeddings, overrides and isolates) written as escapes ({@code \\n}, {@code
+   * \\t}, {@code \\r}, {@code \\x1b}, {@code \\u202e}). A file name may hold any of them: printed
+   * as it is, a name with a newline split an error over two lines, and one with escape sequences
+   * recoloured or rewrote the user's terminal.
+   */
+  static String printable(String s) {
+    int i = 0;
+    while (i < s.length() && !unprintable(s.charAt(i))) {
+      i++;
+    }
+    if (i == s.length()) {
+      return s;
+    }
+    StringBuilder b = new StringBuilder(s.length() + 8).append(s, 0, i);
+    for (; i < s.length(); i++) {
+      char c = s.charAt(i);
+      if (!unprintable(c)) {
+        b.append(c);
+      } else if (c == '\n') {
+        b.append("\\n");
+      } else if (c == '\t') {
+        b.append("\\t");
+      } else if (c == '\r') {
+        b.append("\\r");
+      } else if (c < 0x100) {
+        b.append("\\x")
+            .append(Character.forDigit(c >> 4, 16))
+            .append(Character.forDigit(c & 15, 16));
+      } else {
+        b.append("\\u").append(Integer.toHexString(0x10000 | c), 1, 5);
+      }
+    }
+    return b.toString();
+  }
+
+  private static boolean unprintable(char c) {
+    return Character.isISOControl(c)
+        || c == '\u200e'
+        || c == '\u200f'
+        || (c >= '\u202a' && c <= '\u202e')
+        || (c >= '\u2066' && c <= '\u2069');
   }
 
   /**

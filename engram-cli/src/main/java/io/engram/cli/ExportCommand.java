@@ -54,7 +54,15 @@ final class ExportCommand implements Callable<Integer> {
     Memory.using(net, "exporting the N x N weights", Memory.floats(n, n));
     DenseWeights w = net.weights().asDense();
     files.add("--weights", file, s -> Npy.writeFloatRows(s, n, n, w::copyRows)).write();
-    spec.commandLine().getOut().println("wrote the " + n + " x " + n + " weights to " + weights);
+    spec.commandLine()
+        .getOut()
+        .println(
+            "wrote the "
+                + n
+                + " x "
+                + n
+                + " weights to "
+                + EngramCli.printable(String.valueOf(weights)));
     return 0;
   }
 }

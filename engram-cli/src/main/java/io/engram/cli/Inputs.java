@@ -40,7 +40,7 @@ final class Inputs {
     /** Prints the warnings, one line each. */
     void warn(java.io.PrintWriter err) {
       for (String w : warnings) {
-        err.println("engram: warning: " + w);
+        err.println("engram: warning: " + EngramCli.printable(w));
       }
       err.flush();
     }

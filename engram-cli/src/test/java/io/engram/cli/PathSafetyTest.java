@@ -78,6 +78,49 @@ class PathSafetyTest {
   }
 
   /**
+   * A file name with control characters (a newline, a terminal's escape sequences, text reordering
+   * marks) is named in one line, its controls written as escapes: printed as they were, a newline
+   * split the error over two lines, and an escape sequence reached the terminal.
+   */
+  @Test
+  void aNameWithControlCharactersIsNamedInOneLine() throws Exception {
+    String r = path("r.npy");
+    fails(
+        "a\\nb.npz: file not found",
+        "recall",
+        "--model",
+        path("a\nb.npz"),
+        "--queries",
+        q,
+        "--out",
+        r);
+    fails(
+        "m\\x1b[31mred\\u202e.npz: file not found",
+        "recall",
+        "--model",
+        path("m\u001b[31mred\u202e.npz"),
+        "--queries",
+        q,
+        "--out",
+        r);
+    fails(
+        "x\\ty/m.npz: folder does not exist",
+        "train",
+        "--patterns",
+        p,
+        "--out",
+        path("x\ty/m.npz"));
+    fails("'\\x01' is not a command", "\u0001");
+    assertEquals("plain, ü and 漢字 stay", EngramCli.printable("plain, ü and 漢字 stay"));
+    assertEquals("\\r\\x7f\\x85\\u2066", EngramCli.printable("\r\u007f\u0085\u2066"));
+    // a file written under such a name is named the same way in the closing line
+    ToolRun.Result ok = ToolRun.run("corrupt", "--patterns", p, "--out", path("c\t1.npy"));
+    assertEquals(0, ok.status(), ok::toString);
+    assertTrue(ok.out().contains("written to " + dir + "/c\\t1.npy\n"), ok::toString);
+    assertTrue(Files.exists(dir.resolve("c\t1.npy")));
+  }
+
+  /**
    * An empty path is refused with the option's name: {@code Path.of("")} is the working folder, so
    * that an unset variable in {@code --patterns "$DATA"} trained on whatever images were there, and
    * an empty {@code --out} wrote its images there.
