@@ -172,6 +172,39 @@ final class LauncherTest {
     }
   }
 
+  /**
+   * Under the C locale (LANG unset, as in containers and cron) the JVM decoded arguments and file
+   * names as ASCII: {@code ü.csv} arrived as {@code ??.csv}, neither opened nor named. The launcher
+   * gives the JVM that locale with UTF-8; a name is then read, written and named as it is.
+   */
+  @Test
+  void non_ascii_file_names_work_under_the_c_locale() throws Exception {
+    // this test's own JVM must be able to name the files
+    org.junit.jupiter.api.Assumptions.assumeTrue(
+        java.nio.charset.Charset.forName(System.getProperty("sun.jnu.encoding"))
+            .newEncoder()
+            .canEncode("üö"));
+    Files.move(patterns(), tmp.resolve("ü.csv"));
+    for (Map<String, String> locale :
+        List.of(Map.of("LC_ALL", "C"), Map.of("LANG", "POSIX"), Map.<String, String>of())) {
+      ProcessBuilder pb = builder(locale, "train", "-q", "--patterns", "ü.csv", "--out", "mü.npz");
+      for (String v : List.of("LANG", "LC_ALL", "LC_CTYPE")) {
+        if (!locale.containsKey(v)) {
+          pb.environment().remove(v);
+        }
+      }
+      Process p = pb.redirectErrorStream(true).start();
+      String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+      assertTrue(p.waitFor(60, TimeUnit.SECONDS), "bin/engram did not finish in 60 s");
+      assertEquals(0, p.exitValue(), locale + ": " + out);
+      assertTrue(Files.isRegularFile(tmp.resolve("mü.npz")), locale + ": " + out);
+      Files.delete(tmp.resolve("mü.npz"));
+    }
+    Run r = run(Map.of("LC_ALL", "C"), "inspect", "nö.npz");
+    assertEquals(2, r.status(), r.toString());
+    assertEquals(List.of("engram: nö.npz: file not found", ""), r.errLines());
+  }
+
   @Test
   void the_library_notices_stay_off_the_command_line() throws Exception {
     // without the Vector API module the library announces its plain-Java kernels (INFO), and a
