@@ -12,6 +12,8 @@ import java.io.PrintWriter;
 import java.io.UncheckedIOException;
 import java.nio.file.AccessDeniedException;
 import java.nio.file.FileSystemException;
+import java.nio.file.Files;
+import java.nio.file.LinkOption;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.util.LinkedHashMap;
@@ -316,7 +318,23 @@ public final class EngramCli implements Runnable {
     }
     // every Path option is an input: '-' is standard input, as for most tools (outputs are
     // strings, where '-' is standard output: Outputs.file)
-    return value.equals(Outputs.STANDARD) ? Path.of("/dev/stdin") : Path.of(value);
+    if (value.equals(Outputs.STANDARD)) {
+      return Path.of("/dev/stdin");
+    }
+    Path p = Path.of(value);
+    // bytes not valid in the locale's character set reach Java as U+FFFD: such a file cannot be
+    // opened by its name from Java (it would otherwise be reported as not found, though ls shows
+    // it)
+    if (value.indexOf('\uFFFD') >= 0 && !Files.exists(p, LinkOption.NOFOLLOW_LINKS)) {
+      throw new CommandLine.TypeConversionException(
+          "'"
+              + value
+              + "': no such file, and the name holds \uFFFD, which stands for bytes that are not"
+              + " valid "
+              + System.getProperty("sun.jnu.encoding", "in this locale")
+              + ": Java cannot open a file with such bytes in its name; rename it");
+    }
+    return p;
   }
 
   /**

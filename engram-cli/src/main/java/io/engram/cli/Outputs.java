@@ -11,6 +11,7 @@ import java.io.OutputStream;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.FileSystemException;
 import java.nio.file.Files;
+import java.nio.file.LinkOption;
 import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
 import java.nio.file.attribute.BasicFileAttributes;
@@ -85,7 +86,25 @@ final class Outputs {
       throw new UserError(
           option + " " + value + ": ends in " + File.separator + ", a folder; give a file path");
     }
-    return Path.of(value);
+    return Path.of(nameable(option, value));
+  }
+
+  /**
+   * An output name the JVM can write as given: a name with bytes that are not valid in the locale's
+   * character set reaches Java with U+FFFD in their place, and would be created under that other
+   * name (the bytes of U+FFFD), not the one the user typed.
+   */
+  static String nameable(String option, String value) {
+    if (value.indexOf('\uFFFD') >= 0 && !Files.exists(Path.of(value), LinkOption.NOFOLLOW_LINKS)) {
+      throw new UserError(
+          option
+              + " "
+              + value
+              + ": the name holds \uFFFD, which stands for bytes that are not valid "
+              + System.getProperty("sun.jnu.encoding", "in this locale")
+              + "; Java cannot write a name with such bytes: give another name");
+    }
+    return value;
   }
 
   /** Registers an input (a file or a folder; for a folder, the images in it are the inputs). */
@@ -177,7 +196,7 @@ final class Outputs {
       // Path.of("") is the working folder: an unset shell variable would write into it
       throw new UserError(option + " is empty; give a folder path");
     }
-    Path dir = Path.of(folder);
+    Path dir = Path.of(nameable(option, folder));
     if (!Files.isDirectory(dir)) {
       Path parent = dir.toAbsolutePath().getParent();
       if (parent != null && !Files.isDirectory(parent)) {

@@ -121,6 +121,42 @@ class PathSafetyTest {
   }
 
   /**
+   * Bytes of a name that are not valid in the locale's character set (a Latin-1 name on a UTF-8
+   * system) reach Java as U+FFFD: such an input was reported as not found, and an output was
+   * written under another name (the bytes of U+FFFD). Both now say what happened; a file whose name
+   * really holds U+FFFD is still read.
+   */
+  @Test
+  void aNameWithBytesJavaCannotHoldIsNamedAsSuch() throws Exception {
+    fails(
+        "no such file, and the name holds \uFFFD, which stands for bytes that are not valid",
+        "train",
+        "--patterns",
+        path("l\uFFFD.npy"),
+        "--out",
+        path("m2.npz"));
+    fails(
+        "the name holds \uFFFD, which stands for bytes that are not valid",
+        "train",
+        "--patterns",
+        p,
+        "--out",
+        path("o\uFFFD.npz"));
+    fails(
+        "the name holds \uFFFD",
+        "recall",
+        "--model",
+        m,
+        "--queries",
+        q,
+        "--out",
+        path("d\uFFFD") + "/");
+    Path real = Files.copy(Path.of(p), dir.resolve("x\uFFFD.npy"));
+    ToolRun.Result r = ToolRun.run("train", "-q", "--patterns", real.toString(), "--out", m);
+    assertEquals(0, r.status(), r::toString);
+  }
+
+  /**
    * An empty path is refused with the option's name: {@code Path.of("")} is the working folder, so
    * that an unset variable in {@code --patterns "$DATA"} trained on whatever images were there, and
    * an empty {@code --out} wrote its images there.
