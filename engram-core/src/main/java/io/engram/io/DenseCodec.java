@@ -57,10 +57,35 @@ final class DenseCodec implements WeightsCodec {
     if (!npz.contains(MEMBER)) {
       throw new EngramFormatException(file + ": model file lacks '" + MEMBER + "'");
     }
+    if (mapsModels()) {
+      // W mapped from the file, not read into an array of its own: no heap for it, no zeroed
+      // array (0.31 s of a dense recall of N = 4096 on the project machine, mapped 0.02 s; see
+      // BENCHMARKS.md); its first change copies it into the weights
+      NpzFile.MappedRows m = npz.mapFloatRows(MEMBER, n, n);
+      if (m != null) {
+        DenseWeights d = DenseWeights.overRows(n, m.rowsPerPart(), m.parts());
+        return withProjection(npz, meta, n, file, d);
+      }
+    }
     // straight into the weights' own array: one copy of W in memory, whatever N
     float[] w = new float[n * n];
     npz.readFloatRows(MEMBER, n, n, w);
     return withProjection(npz, meta, n, file, DenseWeights.wrap(n, w));
+  }
+
+  /**
+   * The system property that turns the mapping of dense models off ({@code false}): W is then read
+   * into an array of the weights' own. Off by default on Windows, where a file that is mapped
+   * cannot be replaced (a model written over the one it was read from).
+   */
+  static final String MAP_PROPERTY = "engram.mapModels";
+
+  private static boolean mapsModels() {
+    String v = System.getProperty(MAP_PROPERTY);
+    if (v != null) {
+      return !"false".equalsIgnoreCase(v.trim());
+    }
+    return !System.getProperty("os.name", "").startsWith("Windows");
   }
 
   /**

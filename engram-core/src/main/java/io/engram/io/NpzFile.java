@@ -319,6 +319,83 @@ public final class NpzFile implements Closeable {
     }
   }
 
+  /** The most bytes one mapped part of a member holds (a mapping is at most 2 GiB). */
+  static final long MAX_PART_BYTES = Integer.MAX_VALUE - 7L;
+
+  /**
+   * A float32 {@code rows x cols} member mapped from the file read-only instead of read: the
+   * buffers hold its rows in order, whole rows each ({@code rowsPerPart} per buffer, the last
+   * fewer). Only for a stored member whose {@code .npy} is little-endian float32 in C order of that
+   * shape, whose bytes all lie in the file and whose CRC-32 (computed over the mapped bytes) is the
+   * declared one; null otherwise, and the caller reads it with {@link #readFloatRows}, which names
+   * whatever is wrong. The mapping stays valid after this archive is closed and after the file is
+   * replaced by a rename (as Engram writes files); a file truncated in place by another program
+   * makes later reads of the buffers fail ({@code InternalError}).
+   */
+  public MappedRows mapFloatRows(String keyOrMember, int rows, int cols) throws IOException {
+    return mapFloatRows(keyOrMember, rows, cols, MAX_PART_BYTES);
+  }
+
+  /** {@link #mapFloatRows(String, int, int)} with parts of at most {@code maxPartBytes}. */
+  MappedRows mapFloatRows(String keyOrMember, int rows, int cols, long maxPartBytes)
+      throws IOException {
+    ZipEntry e = member(keyOrMember);
+    if (e == null || e.getMethod() != ZipEntry.STORED || rows < 1 || cols < 1) {
+      return null;
+    }
+    String where = file + "!" + e.getName();
+    long dataBytes = 4L * rows * cols;
+    long declared = e.getSize();
+    long headerBytes;
+    try (InputStream raw = zip.getInputStream(e);
+        StoredZip.BoundedCrc in = new StoredZip.BoundedCrc(raw, declared, where)) {
+      NpyHeader h = NpyHeader.read(in, where);
+      if (h.dtype != DType.FLOAT32
+          || h.bigEndian
+          || h.fortran
+          || h.shape.length != 2
+          || h.shape[0] != rows
+          || h.shape[1] != cols) {
+        return null;
+      }
+      headerBytes = in.consumed();
+    } catch (IOException | RuntimeException ex) {
+      return null;
+    }
+    if (headerBytes + dataBytes != declared) {
+      return null;
+    }
+    try (java.nio.channels.FileChannel ch = java.nio.channels.FileChannel.open(file)) {
+      long at = ZipLayout.storedData(ch, e.getName(), declared);
+      if (at < 0) {
+        return null;
+      }
+      CRC32 crc = new CRC32();
+      crc.update(ch.map(java.nio.channels.FileChannel.MapMode.READ_ONLY, at, headerBytes));
+      int rowsPerPart = (int) Math.max(1, Math.min(rows, maxPartBytes / (4L * cols)));
+      int partCount = (rows + rowsPerPart - 1) / rowsPerPart;
+      java.nio.FloatBuffer[] parts = new java.nio.FloatBuffer[partCount];
+      for (int k = 0; k < partCount; k++) {
+        long r0 = (long) k * rowsPerPart;
+        long bytes = 4L * cols * Math.min(rowsPerPart, rows - r0);
+        ByteBuffer b =
+            ch.map(
+                java.nio.channels.FileChannel.MapMode.READ_ONLY,
+                at + headerBytes + 4L * cols * r0,
+                bytes);
+        crc.update(b.duplicate());
+        parts[k] = b.order(ByteOrder.LITTLE_ENDIAN).asFloatBuffer();
+      }
+      if (e.getCrc() != -1 && crc.getValue() != e.getCrc()) {
+        return null; // read as a stream, whose check names it
+      }
+      return new MappedRows(rows, cols, rowsPerPart, parts);
+    }
+  }
+
+  /** The rows of a mapped float32 matrix ({@link #mapFloatRows}). */
+  public record MappedRows(int rows, int cols, int rowsPerPart, java.nio.FloatBuffer[] parts) {}
+
   /**
    * Reads and validates one array ({@link Npy#parse}).
    *

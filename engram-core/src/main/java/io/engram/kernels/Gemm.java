@@ -120,6 +120,120 @@ final class Gemm {
   }
 
   /**
+   * {@link #gemm} ({@code C = A B}, not accumulating) for an m x k row-major A that is not an array
+   * but copied block by block from a source (a mapped model file's rows): each row panel of A (8
+   * rows by a k-block) is copied into a small array of the thread's just before its tiles run, so A
+   * is read once per product and B packed once. The same tiles in the same order as {@link #gemm}
+   * on an array holding A, so the same bits; narrow products by the same dot products, row by row.
+   */
+  static void gemmRows(
+      KernelProvider kp,
+      int m,
+      int n,
+      int k,
+      Kernels.RowSource a,
+      float[] b,
+      int bOff,
+      int ldb,
+      float[] c,
+      int cOff,
+      int ldc) {
+    if (m < 0 || n < 0 || k < 1) {
+      throw new IllegalArgumentException("sizes m=" + m + " n=" + n + " k=" + k);
+    }
+    if (m == 0 || n == 0) {
+      return;
+    }
+    if (c == b) {
+      throw new IllegalArgumentException("C must not alias B");
+    }
+    Bounds.checkStrided("B", b, bOff, k, ldb, n, 1);
+    Bounds.checkStrided("C", c, cOff, m, ldc, n, 1);
+    if (n <= (kp == ScalarKernels.INSTANCE ? SMALL_N_SCALAR : SMALL_N) && k >= 64) {
+      float[] bt = new float[n * k];
+      for (int q = 0; q < k; q++) {
+        for (int x = 0; x < n; x++) {
+          bt[x * k + q] = b[bOff + q * ldb + x];
+        }
+      }
+      final int rowsPerItem = 16;
+      int items = (m + rowsPerItem - 1) / rowsPerItem;
+      Parallel.forEach(
+          items,
+          Parallel.threads((long) m * n * k, items),
+          (item, scratch) -> {
+            float[] row = new float[k];
+            int end = Math.min(m, (item + 1) * rowsPerItem);
+            for (int i = item * rowsPerItem; i < end; i++) {
+              a.copy(i, 1, 0, k, row);
+              for (int x = 0; x < n; x++) {
+                c[cOff + i * ldc + x] = kp.dot(row, 0, bt, x * k, k);
+              }
+            }
+          });
+      return;
+    }
+    // at most WIDE_N columns at a time (evenly split: every part stays wider than SMALL_N), each
+    // by row panels: the bits of the wide path too (every element's k-blocks in increasing order)
+    int parts = (n + WIDE_N - 1) / WIDE_N;
+    for (int part = 0; part < parts; part++) {
+      int j0 = (int) ((long) n * part / parts);
+      int j1 = (int) ((long) n * (part + 1) / parts);
+      rowPanels(kp, m, j1 - j0, k, a, b, bOff + j0, ldb, c, cOff + j0, ldc);
+    }
+  }
+
+  /**
+   * {@link #gemmRows} for at most {@link #WIDE_N} columns: the row-group order of {@link #gemm}.
+   */
+  private static void rowPanels(
+      KernelProvider kp,
+      int m,
+      int n,
+      int k,
+      Kernels.RowSource a,
+      float[] b,
+      int bOff,
+      int ldb,
+      float[] c,
+      int cOff,
+      int ldc) {
+    final int w = n <= NR / 2 ? NR / 2 : NR;
+    final int jtiles = (n + w - 1) / w;
+    final int chunk = Math.max(KC, PACK_FLOATS / (jtiles * w) / KC * KC);
+    final float[] bp = new float[Math.max(1, jtiles * w * Math.min(k, chunk))];
+    int panels = (m + MR - 1) / MR;
+    for (int k1 = 0; k1 < k; k1 += chunk) {
+      final int kch = Math.min(chunk, k - k1);
+      final int kFirst = k1;
+      packColumns(b, bOff + k1 * ldb, ldb, kch, n, w, bp);
+      int groups = (panels + GROUP - 1) / GROUP;
+      Parallel.forEach(
+          groups,
+          Parallel.threads((long) m * n * kch, groups),
+          (group, t) -> {
+            float[] ap = new float[MR * Math.min(KC, kch)];
+            int pEnd = Math.min(panels, (group + 1) * GROUP);
+            for (int k0 = 0; k0 < kch; k0 += KC) {
+              int kc = Math.min(KC, kch - k0);
+              boolean add = kFirst + k0 > 0;
+              for (int panel = group * GROUP; panel < pEnd; panel++) {
+                int i0 = panel * MR;
+                int mr = Math.min(MR, m - i0);
+                a.copy(i0, mr, kFirst + k0, kc, ap);
+                for (int jt = 0; jt < jtiles; jt++) {
+                  int j0 = jt * w;
+                  int nr = Math.min(w, n - j0);
+                  kp.tile(mr, nr, kc, ap, 0, kc, 1, bp, (jt * kch + k0) * w, w, t);
+                  store(kp, t, mr, nr, c, cOff + i0 * ldc + j0, ldc, add);
+                }
+              }
+            }
+          });
+    }
+  }
+
+  /**
    * Above this many columns of B a product splits its work over blocks of column panels instead of
    * groups of row panels: a k-block of packed B (KC x n) no longer fits L2, and a product with few
    * rows of A (the pseudo-inverse's row blocks of 128 x 16384) had a single work item.

@@ -167,6 +167,38 @@ public final class Kernels {
   }
 
   /**
+   * Rows of a matrix held elsewhere than in one array (a mapped model file), for {@link #gemmRows}:
+   * copies {@code A[row0 .. row0+rows)[col0 .. col0+cols)} into {@code dst}, row-major with rows
+   * {@code cols} apart. Called from several threads at once.
+   */
+  @FunctionalInterface
+  public interface RowSource {
+    void copy(int row0, int rows, int col0, int cols, float[] dst);
+  }
+
+  /**
+   * {@code C = A B} as {@link #gemm} with {@code aRs = k, aCs = 1}, for an A whose rows come from a
+   * {@link RowSource}, a small block at a time: the same bits as {@link #gemm} on an array holding
+   * A.
+   *
+   * @throws IllegalArgumentException on negative sizes, k below 1, ranges outside the arrays, or C
+   *     aliasing B
+   */
+  public static void gemmRows(
+      int m,
+      int n,
+      int k,
+      RowSource a,
+      float[] b,
+      int bOff,
+      int ldb,
+      float[] c,
+      int cOff,
+      int ldc) {
+    Gemm.gemmRows(Providers.forCall(), m, n, k, a, b, bOff, ldb, c, cOff, ldc);
+  }
+
+  /**
    * The symmetric rank-k update, in place on a dense n x n row-major W: for every {@code i <= j},
    * {@code acc = Σ_q (T[q][i] - shift)(T[q][j] - shift)} (float32, q increasing, the subtraction
    * done while T is packed: no centred copy), {@code u = acc / divisor} (skipped when {@code

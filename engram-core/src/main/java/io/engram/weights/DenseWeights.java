@@ -1,6 +1,7 @@
 package io.engram.weights;
 
 import io.engram.kernels.Kernels;
+import java.nio.FloatBuffer;
 import java.util.Arrays;
 
 /**
@@ -21,7 +22,12 @@ public final class DenseWeights implements Weights {
   public static final int MAX_SIZE = 46340;
 
   private final int n;
-  private final float[] w;
+
+  /** W row-major; null while the weights are read from {@link #rows} (until the first change). */
+  private float[] w;
+
+  /** W's rows in read-only buffers (a mapped model file), or null when W is in {@link #w}. */
+  private RowBuffers rows;
 
   /** Every entry is +0.0 (a new or cleared matrix); lets the first training write W unread. */
   private boolean zero;
@@ -43,6 +49,49 @@ public final class DenseWeights implements Weights {
     this.w = w;
     this.zero = zero;
     this.absBound = absBound;
+  }
+
+  /**
+   * Weights read from W's rows in read-only buffers, typically a model file mapped into memory (not
+   * copied): part k holds rows {@code k * rowsPerPart} onward, whole rows, every part but the last
+   * {@code rowsPerPart} of them. Recall reads the buffers a panel of rows at a time, so W needs no
+   * heap of its own; the first change (training, a zeroed diagonal) copies W into an array of the
+   * weights' own. The buffers must not change while the weights use them.
+   *
+   * @throws IllegalArgumentException if the parts do not hold N x N values in whole rows, or a
+   *     value is not finite
+   */
+  public static DenseWeights overRows(int n, int rowsPerPart, FloatBuffer[] parts) {
+    checkSize(n);
+    RowBuffers r = new RowBuffers(n, rowsPerPart, parts);
+    DenseWeights d = new DenseWeights(n, null, false, 0);
+    d.rows = r;
+    d.absBound = r.maxAbsFinite();
+    return d;
+  }
+
+  /** Whether W is read from buffers ({@link #overRows}) rather than held in an array. */
+  public boolean isOverBuffers() {
+    return w == null;
+  }
+
+  /** W as an array of these weights' own: copied out of the buffers the first time. */
+  private float[] own() {
+    if (w == null) {
+      float[] a = new float[n * n];
+      rows.copy(0, a, 0, a.length);
+      w = a;
+      rows = null;
+    }
+    return w;
+  }
+
+  /**
+   * Rows of W per panel when products read them from buffers: about 4 MiB of floats (the states are
+   * packed once per panel), at least 16.
+   */
+  private int panelRows() {
+    return Math.min(n, Math.max(16, (1 << 20) / n));
   }
 
   /**
@@ -140,7 +189,11 @@ public final class DenseWeights implements Weights {
       throw new IndexOutOfBoundsException(
           "rows " + from + ".." + (from + count - 1) + " of " + n + " into " + dst.length);
     }
-    System.arraycopy(w, from * n, dst, 0, count * n);
+    if (w == null) {
+      rows.copy((long) from * n, dst, 0, count * n);
+    } else {
+      System.arraycopy(w, from * n, dst, 0, count * n);
+    }
   }
 
   static void checkSize(int n) {
@@ -173,7 +226,7 @@ public final class DenseWeights implements Weights {
     if (i < 0 || i >= n || j < 0 || j >= n) {
       throw new IndexOutOfBoundsException("W[" + i + "][" + j + "] outside " + n + "x" + n);
     }
-    return w[i * n + j];
+    return w == null ? rows.get((long) i * n + j) : w[i * n + j];
   }
 
   @Override
@@ -183,23 +236,79 @@ public final class DenseWeights implements Weights {
     if (s == out) {
       throw new IllegalArgumentException("s and out must be different arrays");
     }
-    Kernels.gemv(n, n, w, s, out);
+    if (w != null) {
+      Kernels.gemv(n, n, w, s, out);
+      return;
+    }
+    // panel by panel: each row's product is a dot product of its own, the same bits
+    int pr = panelRows();
+    float[] panel = takePanel();
+    float[] y = new float[pr];
+    for (int r0 = 0; r0 < n; r0 += pr) {
+      int m = Math.min(pr, n - r0);
+      rows.copy((long) r0 * n, panel, 0, m * n);
+      Kernels.gemv(m, n, panel, s, y);
+      System.arraycopy(y, 0, out, r0, m);
+    }
+    spare.set(panel);
   }
 
   @Override
   public void multiplyColumns(float[] s, int l, float[] out) {
     Checks.columns(n, s, l, out);
-    Kernels.gemm(n, l, n, w, 0, n, 1, s, 0, l, out, 0, l, false);
+    if (w != null) {
+      Kernels.gemm(n, l, n, w, 0, n, 1, s, 0, l, out, 0, l, false);
+      return;
+    }
+    // W's rows copied a small block at a time just before the tiles use them: the bits of the
+    // product over an array holding W
+    Kernels.gemmRows(n, l, n, rows::copyBlock, s, 0, l, out, 0, l);
+  }
+
+  /**
+   * A panel's array, kept from call to call: a new one each call was a fresh 4 MiB (a humongous
+   * object in G1, on memory the process had not touched). Calls at the same time get one each.
+   */
+  private final java.util.concurrent.atomic.AtomicReference<float[]> spare =
+      new java.util.concurrent.atomic.AtomicReference<>();
+
+  private float[] takePanel() {
+    float[] p = spare.getAndSet(null);
+    return p != null ? p : new float[panelRows() * n];
   }
 
   @Override
   public float rowDot(int i, float[] s) {
     checkVector("s", s);
-    return dot(i * n, s);
+    if (w == null) {
+      if (i < 0 || i >= n) {
+        throw new IndexOutOfBoundsException("row " + i + " outside " + n + "x" + n);
+      }
+      float[] row = new float[n];
+      rows.copy((long) i * n, row, 0, n);
+      return Kernels.dot(row, 0, s, 0, n);
+    }
+    return Kernels.dot(w, i * n, s, 0, n);
   }
 
-  private float dot(int off, float[] s) {
-    return Kernels.dot(w, off, s, 0, n);
+  /** Over buffers: each field a dot product with its row copied into one array per tracker. */
+  @Override
+  public FieldTracker fieldTracker(float[] s) {
+    if (w != null) {
+      return Weights.super.fieldTracker(s);
+    }
+    checkVector("s", s);
+    float[] row = new float[n];
+    return new FieldTracker() {
+      @Override
+      public float field(int i) {
+        rows.copy((long) i * n, row, 0, n);
+        return Kernels.dot(row, 0, s, 0, n);
+      }
+
+      @Override
+      public void changed(int i, float before, float after) {}
+    };
   }
 
   private void checkVector(String name, float[] v) {
@@ -211,12 +320,17 @@ public final class DenseWeights implements Weights {
 
   @Override
   public float[] toDenseArray() {
+    if (w == null) {
+      float[] a = new float[n * n];
+      rows.copy(0, a, 0, a.length);
+      return a;
+    }
     return w.clone();
   }
 
   @Override
   public DenseWeights copy() {
-    DenseWeights c = new DenseWeights(n, w.clone(), zero, absBound);
+    DenseWeights c = new DenseWeights(n, toDenseArray(), zero, absBound);
     c.copyProjection(this, n);
     return c;
   }
@@ -250,7 +364,8 @@ public final class DenseWeights implements Weights {
   /** The kept bound; rescanned to the exact maximum once it gets large (it only ever grows). */
   @Override
   public double maxAbsBound() {
-    if (absBound > 1e30) {
+    if (absBound > 1e30 && w != null) {
+      // (over buffers the bound is the exact maximum already: nothing changed it)
       float max = 0f;
       for (float v : w) {
         max = Math.max(max, Math.abs(v));
@@ -267,7 +382,11 @@ public final class DenseWeights implements Weights {
     if (preserve) {
       int m = Math.min(n, newSize);
       for (int i = 0; i < m; i++) {
-        System.arraycopy(w, i * n, r, i * newSize, m);
+        if (w == null) {
+          rows.copy((long) i * n, r, i * newSize, m);
+        } else {
+          System.arraycopy(w, i * n, r, i * newSize, m);
+        }
       }
     }
     for (int i = 0; i < newSize; i++) {
@@ -287,6 +406,7 @@ public final class DenseWeights implements Weights {
       float[] x, int p, float shift, float divisor, boolean negate, TrainingListener listener) {
     Checks.patterns(x, p, n);
     Checks.scaling(shift, divisor);
+    own();
     boolean wasZero = zero;
     zero = false;
     projectionDiagonal = null;
@@ -317,9 +437,10 @@ public final class DenseWeights implements Weights {
    * @throws IllegalArgumentException if {@code sums} is not N x N
    */
   public void addSums(float[] sums, float divisor, boolean negate) {
-    if (sums == null || sums.length != w.length) {
+    if (sums == null || sums.length != n * n) {
       throw new IllegalArgumentException("sums are not an N x N matrix for N = " + n);
     }
+    float[] w = own();
     zero = false;
     projectionDiagonal = null;
     double max = 0;
@@ -339,6 +460,7 @@ public final class DenseWeights implements Weights {
 
   @Override
   public void zeroDiagonal() {
+    float[] w = own();
     for (int i = 0; i < n; i++) {
       w[i * n + i] = 0f;
     }
@@ -346,6 +468,7 @@ public final class DenseWeights implements Weights {
 
   /** Sets {@code W[i][i] = d[i]} (package-private: low-rank to dense conversion). */
   void setDiagonal(float[] d) {
+    float[] w = own();
     zero = false;
     projectionDiagonal = null;
     for (int i = 0; i < n; i++) {
@@ -435,6 +558,7 @@ public final class DenseWeights implements Weights {
     }
     float[] full = projectionDiagonal == null ? new float[n] : projectionDiagonal;
     boolean wasZero = zero && projectionDiagonal == null;
+    float[] w = own();
     for (int i = 0; i < n; i++) {
       w[i * n + i] = full[i];
     }
@@ -482,6 +606,7 @@ public final class DenseWeights implements Weights {
   public DenseWeights plusStorkey(
       float[] x, int p, boolean zeroDiagonal, TrainingListener listener) {
     Checks.patterns(x, p, n);
+    float[] w = own();
     zero = false;
     projectionDiagonal = null;
     Kernels.storkey(n, w, x, p, zeroDiagonal, listener == null ? null : listener::onProgress);
@@ -493,8 +618,11 @@ public final class DenseWeights implements Weights {
     return this;
   }
 
-  /** The backing array, for kernels in this library; callers must not modify it. */
+  /**
+   * The backing array, for kernels in this library (copied out of the buffers first, when the
+   * weights are over buffers); callers must not modify it.
+   */
   float[] array() {
-    return w;
+    return own();
   }
 }

@@ -138,7 +138,7 @@ class LargeDenseTest {
     }
   }
 
-  private static byte[] npy(String descr, boolean fortran, String shape, byte[] data) {
+  static byte[] npy(String descr, boolean fortran, String shape, byte[] data) {
     String dict =
         "{'descr': '"
             + descr

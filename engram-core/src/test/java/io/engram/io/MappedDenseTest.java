@@ -1,0 +1,343 @@
+package io.engram.io;
+
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertNotNull;
+import static org.junit.jupiter.api.Assertions.assertNull;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import io.engram.learning.HebbianTrainer;
+import io.engram.network.AmariHopfieldNetwork;
+import io.engram.network.Dynamics;
+import io.engram.network.RecallOptions;
+import io.engram.network.RecallResult;
+import io.engram.network.UpdateMode;
+import io.engram.weights.DenseWeights;
+import io.engram.weights.Weights;
+import io.engram.weights.WeightsMode;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.SplittableRandom;
+import java.util.zip.ZipEntry;
+import java.util.zip.ZipFile;
+import java.util.zip.ZipOutputStream;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * Dense models read by mapping W from the file ({@link NpzFile#mapFloatRows}, {@link
+ * DenseWeights#overRows}): the same weights, products and recalls, bit for bit, as W read into an
+ * array; the first change copies W in; what cannot be mapped (deflated, big-endian, Fortran order,
+ * a corrupt member) is read as before, with the same messages.
+ */
+class MappedDenseTest {
+
+  @TempDir Path tmp;
+
+  @AfterEach
+  void mapAgain() {
+    System.clearProperty(DenseCodec.MAP_PROPERTY);
+  }
+
+  private static float[][] patterns(int p, int n, long seed) {
+    SplittableRandom r = new SplittableRandom(seed);
+    float[][] x = new float[p][n];
+    for (float[] row : x) {
+      for (int i = 0; i < n; i++) {
+        row[i] = r.nextBoolean() ? 1f : -1f;
+      }
+    }
+    return x;
+  }
+
+  /** A dense Hebbian model of N neurons and P patterns, written to {@code name}. */
+  private Path model(String name, int n, int p) throws IOException {
+    AmariHopfieldNetwork net = AmariHopfieldNetwork.create(n, Dynamics.DEFAULT, WeightsMode.DENSE);
+    HebbianTrainer.create(net).train(patterns(p, n, 11));
+    Path f = tmp.resolve(name);
+    ModelFile.write(f, net);
+    return f;
+  }
+
+  private static AmariHopfieldNetwork read(Path f, boolean map) throws IOException {
+    System.setProperty(DenseCodec.MAP_PROPERTY, Boolean.toString(map));
+    try {
+      return ModelFile.read(f);
+    } finally {
+      System.clearProperty(DenseCodec.MAP_PROPERTY);
+    }
+  }
+
+  private static DenseWeights dense(AmariHopfieldNetwork net) {
+    Weights w = net.weights();
+    assertTrue(w instanceof DenseWeights, w.toString());
+    return (DenseWeights) w;
+  }
+
+  /** Every read operation of the two weights gives the same bits. */
+  private static void sameReads(Weights a, Weights b) {
+    int n = a.size();
+    assertEquals(n, b.size());
+    assertArrayEquals(a.toDenseArray(), b.toDenseArray());
+    assertEquals(a.maxAbsBound(), b.maxAbsBound());
+    SplittableRandom r = new SplittableRandom(5);
+    // l = 1..4 by dot products, 40 by tiles, 1100 (wider than one pass of tiles) in two parts
+    for (int l : new int[] {1, 3, 4, 5, 40, 1100}) {
+      float[] s = new float[n * l];
+      for (int i = 0; i < s.length; i++) {
+        s[i] = (float) r.nextGaussian();
+      }
+      float[] oa = new float[n * l];
+      float[] ob = new float[n * l];
+      a.multiplyColumns(s, l, oa);
+      b.multiplyColumns(s, l, ob);
+      assertArrayEquals(oa, ob, "l = " + l);
+    }
+    float[] s = new float[n];
+    for (int i = 0; i < n; i++) {
+      s[i] = r.nextBoolean() ? 1f : -1f;
+    }
+    float[] oa = new float[n];
+    float[] ob = new float[n];
+    a.multiply(s, oa);
+    b.multiply(s, ob);
+    assertArrayEquals(oa, ob);
+    Weights.FieldTracker ta = a.fieldTracker(s);
+    Weights.FieldTracker tb = b.fieldTracker(s);
+    for (int i : new int[] {0, 1, n / 2, n - 1}) {
+      assertEquals(a.rowDot(i, s), b.rowDot(i, s));
+      assertEquals(ta.field(i), tb.field(i));
+      assertEquals(a.get(i, n - 1 - i), b.get(i, n - 1 - i));
+    }
+    float[] ra = new float[3 * n];
+    float[] rb = new float[3 * n];
+    a.asDense().copyRows(n - 3, 3, ra);
+    b.asDense().copyRows(n - 3, 3, rb);
+    assertArrayEquals(ra, rb);
+    assertArrayEquals(a.resized(n + 7, true).toDenseArray(), b.resized(n + 7, true).toDenseArray());
+    assertArrayEquals(a.resized(n - 7, true).toDenseArray(), b.resized(n - 7, true).toDenseArray());
+    assertArrayEquals(a.copy().toDenseArray(), b.copy().toDenseArray());
+  }
+
+  @Test
+  void aMappedModelReadsAndRecallsAsOneReadIntoAnArray() throws IOException {
+    Path f = model("m.npz", 300, 30);
+    AmariHopfieldNetwork mapped = read(f, true);
+    AmariHopfieldNetwork held = read(f, false);
+    assertTrue(dense(mapped).isOverBuffers());
+    assertFalse(dense(held).isOverBuffers());
+    sameReads(mapped.weights(), held.weights());
+    float[][] cues = patterns(12, 300, 3);
+    for (UpdateMode mode :
+        new UpdateMode[] {UpdateMode.synchronous(), UpdateMode.asynchronous(7L)}) {
+      RecallOptions o =
+          mapped.defaultRecallOptions().withDynamics(mapped.dynamics().withUpdateMode(mode));
+      List<RecallResult> a = mapped.recallBatch(cues, o);
+      List<RecallResult> b = held.recallBatch(cues, o);
+      for (int q = 0; q < cues.length; q++) {
+        assertArrayEquals(b.get(q).state(), a.get(q).state(), mode + ", cue " + q);
+        assertEquals(b.get(q).steps(), a.get(q).steps());
+      }
+    }
+    // reading did not copy W: it is still over the file's bytes
+    assertTrue(dense(mapped).isOverBuffers());
+  }
+
+  @Test
+  void partsOfAMappingHoldWholeRows() throws IOException {
+    Path f = model("m.npz", 300, 30);
+    try (NpzFile npz = NpzFile.open(f)) {
+      // 7 rows per part: 43 parts, the last of 6 rows
+      NpzFile.MappedRows m = npz.mapFloatRows("W", 300, 300, 4L * 300 * 7);
+      assertNotNull(m);
+      assertEquals(7, m.rowsPerPart());
+      assertEquals(43, m.parts().length);
+      assertEquals(6 * 300, m.parts()[42].capacity());
+      DenseWeights parts = DenseWeights.overRows(300, m.rowsPerPart(), m.parts());
+      sameReads(parts, read(f, false).weights());
+      assertThrows(
+          IllegalArgumentException.class,
+          () -> DenseWeights.overRows(300, 8, m.parts()),
+          "parts that do not hold the rows said");
+    }
+  }
+
+  @Test
+  void theFirstChangeCopiesWIntoTheWeights() throws IOException {
+    Path f = model("m.npz", 200, 20);
+    byte[] before = Files.readAllBytes(f);
+    AmariHopfieldNetwork mapped = read(f, true);
+    AmariHopfieldNetwork held = read(f, false);
+    float[][] more = patterns(5, 200, 17);
+    HebbianTrainer.create(mapped).train(more);
+    HebbianTrainer.create(held).train(more);
+    assertFalse(dense(mapped).isOverBuffers());
+    assertArrayEquals(held.weightMatrix(), mapped.weightMatrix());
+    AmariHopfieldNetwork again = read(f, true);
+    again.weights().zeroDiagonal();
+    assertFalse(dense(again).isOverBuffers());
+    // the file is as it was, and so is a network read from it
+    assertArrayEquals(before, Files.readAllBytes(f));
+    assertArrayEquals(read(f, false).weightMatrix(), read(f, true).weightMatrix());
+  }
+
+  @Test
+  void aModelWrittenOverItsOwnMappedFileKeepsTheMappedBytes() throws IOException {
+    Path f = model("m.npz", 100, 10);
+    AmariHopfieldNetwork mapped = read(f, true);
+    float[] w = mapped.weightMatrix();
+    // a training run that replaces the same file (by rename, as every write here)
+    AmariHopfieldNetwork other =
+        AmariHopfieldNetwork.create(100, Dynamics.DEFAULT, WeightsMode.DENSE);
+    HebbianTrainer.create(other).train(patterns(10, 100, 99));
+    ModelFile.write(f, other);
+    assertArrayEquals(w, mapped.weightMatrix());
+    assertArrayEquals(other.weightMatrix(), read(f, true).weightMatrix());
+  }
+
+  /** The archive with its W.npy rewritten by {@code how} (the other members as they were). */
+  private Path rewritten(Path f, String name, boolean deflate, byte[] w) throws IOException {
+    Path out = tmp.resolve(name);
+    try (ZipFile z = new ZipFile(f.toFile());
+        ZipOutputStream zo = new ZipOutputStream(Files.newOutputStream(out))) {
+      for (ZipEntry e : java.util.Collections.list(z.entries())) {
+        byte[] b = e.getName().equals("W.npy") ? w : z.getInputStream(e).readAllBytes();
+        ZipEntry n = new ZipEntry(e.getName());
+        if (deflate && e.getName().equals("W.npy")) {
+          n.setMethod(ZipEntry.DEFLATED);
+        } else {
+          n.setMethod(ZipEntry.STORED);
+          n.setSize(b.length);
+          n.setCompressedSize(b.length);
+          java.util.zip.CRC32 crc = new java.util.zip.CRC32();
+          crc.update(b);
+          n.setCrc(crc.getValue());
+        }
+        zo.putNextEntry(n);
+        zo.write(b);
+        zo.closeEntry();
+      }
+    }
+    return out;
+  }
+
+  private static byte[] wBytes(Path f) throws IOException {
+    try (ZipFile z = new ZipFile(f.toFile())) {
+      return z.getInputStream(z.getEntry("W.npy")).readAllBytes();
+    }
+  }
+
+  @Test
+  void whatCannotBeMappedIsReadAsBefore() throws IOException {
+    Path f = model("m.npz", 50, 5);
+    float[] w = read(f, false).weightMatrix();
+    // deflated (np.savez_compressed)
+    Path deflated = rewritten(f, "deflated.npz", true, wBytes(f));
+    assertFalse(dense(read(deflated, true)).isOverBuffers());
+    assertArrayEquals(w, read(deflated, true).weightMatrix());
+    // big-endian, and Fortran order (W transposed in the file)
+    Path big = rewritten(f, "big.npz", false, npy(">f4", false, w));
+    assertFalse(dense(read(big, true)).isOverBuffers());
+    assertArrayEquals(w, read(big, true).weightMatrix());
+    float[] t = new float[w.length];
+    for (int i = 0; i < 50; i++) {
+      for (int j = 0; j < 50; j++) {
+        t[j * 50 + i] = w[i * 50 + j];
+      }
+    }
+    Path fortran = rewritten(f, "fortran.npz", false, npy("<f4", true, t));
+    assertFalse(dense(read(fortran, true)).isOverBuffers());
+    assertArrayEquals(w, read(fortran, true).weightMatrix());
+  }
+
+  @Test
+  void aCorruptOrNonFiniteMemberIsNamedAsBefore() throws IOException {
+    Path f = model("m.npz", 40, 4);
+    // one byte of W's data changed in the file: its CRC-32 no longer holds
+    byte[] b = Files.readAllBytes(f);
+    byte[] w = wBytes(f);
+    int at = indexOf(b, w) + w.length - 10;
+    b[at] ^= 0x40;
+    Path bad = Files.write(tmp.resolve("bad.npz"), b);
+    EngramFormatException e = assertThrows(EngramFormatException.class, () -> read(bad, true));
+    assertEquals(
+        assertThrows(EngramFormatException.class, () -> read(bad, false)).getMessage(),
+        e.getMessage());
+    assertTrue(e.getMessage().contains("fails its CRC-32 check"), e.getMessage());
+    // a NaN weight with a valid CRC: the same message mapped as read
+    float[] nan = read(f, false).weightMatrix();
+    nan[3 * 40 + 5] = Float.NaN;
+    Path nanFile = rewritten(f, "nan.npz", false, Npy.toBytes(NdArray.ofFloats(nan, 40, 40)));
+    String mapped =
+        assertThrows(EngramFormatException.class, () -> read(nanFile, true)).getMessage();
+    String held =
+        assertThrows(EngramFormatException.class, () -> read(nanFile, false)).getMessage();
+    assertEquals(held, mapped);
+    assertTrue(mapped.contains("W[3][5] is NaN"), mapped);
+  }
+
+  @Test
+  void aMemberIsFoundFromTheCentralDirectoryWhereverItIs() throws IOException {
+    Path f = model("m.npz", 30, 3);
+    // W.npy last, after members with extra fields and a comment
+    Path moved = tmp.resolve("moved.npz");
+    try (ZipFile z = new ZipFile(f.toFile());
+        ZipOutputStream zo = new ZipOutputStream(Files.newOutputStream(moved))) {
+      List<? extends ZipEntry> entries = java.util.Collections.list(z.entries());
+      entries.sort(
+          (x, y) -> Boolean.compare(x.getName().equals("W.npy"), y.getName().equals("W.npy")));
+      for (ZipEntry e : entries) {
+        byte[] b = z.getInputStream(e).readAllBytes();
+        ZipEntry n = new ZipEntry(e.getName());
+        n.setMethod(ZipEntry.STORED);
+        n.setSize(b.length);
+        n.setCompressedSize(b.length);
+        n.setCrc(e.getCrc());
+        n.setExtra(new byte[] {(byte) 0xfe, (byte) 0xca, 3, 0, 1, 2, 3});
+        n.setComment("member " + e.getName());
+        zo.putNextEntry(n);
+        zo.write(b);
+        zo.closeEntry();
+      }
+      zo.setComment("an archive comment");
+    }
+    try (NpzFile npz = NpzFile.open(moved)) {
+      assertNotNull(npz.mapFloatRows("W", 30, 30));
+      assertNull(npz.mapFloatRows("W", 30, 29), "another shape is not mapped");
+      assertNull(npz.mapFloatRows("state", 30, 30), "not a matrix");
+    }
+    assertArrayEquals(read(f, false).weightMatrix(), read(moved, true).weightMatrix());
+  }
+
+  /** A 50 x 50 float32 .npy of these values in the given byte order and layout. */
+  private static byte[] npy(String descr, boolean fortran, float[] v) {
+    java.nio.ByteBuffer data =
+        java.nio.ByteBuffer.allocate(4 * v.length)
+            .order(
+                descr.startsWith(">")
+                    ? java.nio.ByteOrder.BIG_ENDIAN
+                    : java.nio.ByteOrder.LITTLE_ENDIAN);
+    for (float x : v) {
+      data.putFloat(x);
+    }
+    return LargeDenseTest.npy(descr, fortran, "(50, 50)", data.array());
+  }
+
+  private static int indexOf(byte[] hay, byte[] needle) {
+    outer:
+    for (int i = 0; i + needle.length <= hay.length; i++) {
+      for (int j = 0; j < needle.length; j++) {
+        if (hay[i + j] != needle[j]) {
+          continue outer;
+        }
+      }
+      return i;
+    }
+    throw new AssertionError("not found");
+  }
+}
