@@ -52,8 +52,32 @@ final class Gemm {
     Bounds.checkStrided("A", a, aOff, m, aRs, k, aCs);
     Bounds.checkStrided("B", b, bOff, k, ldb, n, 1);
     Bounds.checkStrided("C", c, cOff, m, ldc, n, 1);
+    product(kp, m, n, k, a, aOff, aRs, aCs, null, b, bOff, ldb, c, cOff, ldc, accumulate);
+  }
+
+  /**
+   * The product of {@link #gemm}, A given as an array or (when {@code src} is not null, and B at
+   * most {@link #WIDE_N} columns wide) by a source whose row panels are copied as they are needed.
+   */
+  private static void product(
+      KernelProvider kp,
+      int m,
+      int n,
+      int k,
+      float[] a,
+      int aOff,
+      int aRs,
+      int aCs,
+      Kernels.RowSource src,
+      float[] b,
+      int bOff,
+      int ldb,
+      float[] c,
+      int cOff,
+      int ldc,
+      boolean accumulate) {
     if (n <= (kp == ScalarKernels.INSTANCE ? SMALL_N_SCALAR : SMALL_N) && aCs == 1 && k >= 64) {
-      gemmByDots(kp, m, n, k, a, aOff, aRs, b, bOff, ldb, c, cOff, ldc, accumulate);
+      gemmByDots(kp, m, n, k, a, aOff, aRs, src, b, bOff, ldb, c, cOff, ldc, accumulate);
       return;
     }
     // B packed into column panels of width w (NR, or NR/2 for narrow products), one chunk of
@@ -69,7 +93,7 @@ final class Gemm {
       final int kch = Math.min(chunk, k - k1);
       final int kFirst = k1;
       packColumns(b, bOff + k1 * ldb, ldb, kch, n, w, bp);
-      if (n > WIDE_N) {
+      if (n > WIDE_N && src == null) {
         // wide B (a k-block of it far larger than L2): work items are blocks of column panels,
         // each panel of packed B kept in L2 while every row panel of A passes it
         wide(
@@ -99,6 +123,8 @@ final class Gemm {
           groups,
           Parallel.threads((long) m * n * kch, groups),
           (group, t) -> {
+            // a row panel of A by k-block, copied from the source just before its tiles
+            float[] ap = src == null ? null : new float[MR * Math.max(1, Math.min(KC, kch))];
             int pEnd = Math.min(panels, (group + 1) * GROUP);
             for (int k0 = 0; k0 < kch || k0 == 0; k0 += KC) {
               int kc = Math.min(KC, kch - k0);
@@ -106,11 +132,21 @@ final class Gemm {
               for (int panel = group * GROUP; panel < pEnd; panel++) {
                 int i0 = panel * MR;
                 int mr = Math.min(MR, m - i0);
+                float[] pa = a;
                 int ao = aOff + i0 * aRs + (kFirst + k0) * aCs;
+                int rs = aRs;
+                int cs = aCs;
+                if (src != null) {
+                  src.copy(i0, mr, kFirst + k0, kc, ap);
+                  pa = ap;
+                  ao = 0;
+                  rs = kc;
+                  cs = 1;
+                }
                 for (int jt = 0; jt < jtiles; jt++) {
                   int j0 = jt * w;
                   int nr = Math.min(w, n - j0);
-                  kp.tile(mr, nr, kc, a, ao, aRs, aCs, bp, (jt * kch + k0) * w, w, t);
+                  kp.tile(mr, nr, kc, pa, ao, rs, cs, bp, (jt * kch + k0) * w, w, t);
                   store(kp, t, mr, nr, c, cOff + i0 * ldc + j0, ldc, add);
                 }
               }
@@ -149,87 +185,14 @@ final class Gemm {
     }
     Bounds.checkStrided("B", b, bOff, k, ldb, n, 1);
     Bounds.checkStrided("C", c, cOff, m, ldc, n, 1);
-    if (n <= (kp == ScalarKernels.INSTANCE ? SMALL_N_SCALAR : SMALL_N) && k >= 64) {
-      float[] bt = new float[n * k];
-      for (int q = 0; q < k; q++) {
-        for (int x = 0; x < n; x++) {
-          bt[x * k + q] = b[bOff + q * ldb + x];
-        }
-      }
-      final int rowsPerItem = 16;
-      int items = (m + rowsPerItem - 1) / rowsPerItem;
-      Parallel.forEach(
-          items,
-          Parallel.threads((long) m * n * k, items),
-          (item, scratch) -> {
-            float[] row = new float[k];
-            int end = Math.min(m, (item + 1) * rowsPerItem);
-            for (int i = item * rowsPerItem; i < end; i++) {
-              a.copy(i, 1, 0, k, row);
-              for (int x = 0; x < n; x++) {
-                c[cOff + i * ldc + x] = kp.dot(row, 0, bt, x * k, k);
-              }
-            }
-          });
-      return;
-    }
-    // at most WIDE_N columns at a time (evenly split: every part stays wider than SMALL_N), each
-    // by row panels: the bits of the wide path too (every element's k-blocks in increasing order)
+    // at most WIDE_N columns at a time (evenly split: every part stays wider than SMALL_N, so
+    // each takes the path the whole product takes), each by row panels: the bits of the wide
+    // path too (every element's k-blocks in increasing order)
     int parts = (n + WIDE_N - 1) / WIDE_N;
     for (int part = 0; part < parts; part++) {
       int j0 = (int) ((long) n * part / parts);
       int j1 = (int) ((long) n * (part + 1) / parts);
-      rowPanels(kp, m, j1 - j0, k, a, b, bOff + j0, ldb, c, cOff + j0, ldc);
-    }
-  }
-
-  /**
-   * {@link #gemmRows} for at most {@link #WIDE_N} columns: the row-group order of {@link #gemm}.
-   */
-  private static void rowPanels(
-      KernelProvider kp,
-      int m,
-      int n,
-      int k,
-      Kernels.RowSource a,
-      float[] b,
-      int bOff,
-      int ldb,
-      float[] c,
-      int cOff,
-      int ldc) {
-    final int w = n <= NR / 2 ? NR / 2 : NR;
-    final int jtiles = (n + w - 1) / w;
-    final int chunk = Math.max(KC, PACK_FLOATS / (jtiles * w) / KC * KC);
-    final float[] bp = new float[Math.max(1, jtiles * w * Math.min(k, chunk))];
-    int panels = (m + MR - 1) / MR;
-    for (int k1 = 0; k1 < k; k1 += chunk) {
-      final int kch = Math.min(chunk, k - k1);
-      final int kFirst = k1;
-      packColumns(b, bOff + k1 * ldb, ldb, kch, n, w, bp);
-      int groups = (panels + GROUP - 1) / GROUP;
-      Parallel.forEach(
-          groups,
-          Parallel.threads((long) m * n * kch, groups),
-          (group, t) -> {
-            float[] ap = new float[MR * Math.min(KC, kch)];
-            int pEnd = Math.min(panels, (group + 1) * GROUP);
-            for (int k0 = 0; k0 < kch; k0 += KC) {
-              int kc = Math.min(KC, kch - k0);
-              boolean add = kFirst + k0 > 0;
-              for (int panel = group * GROUP; panel < pEnd; panel++) {
-                int i0 = panel * MR;
-                int mr = Math.min(MR, m - i0);
-                a.copy(i0, mr, kFirst + k0, kc, ap);
-                for (int jt = 0; jt < jtiles; jt++) {
-                  int j0 = jt * w;
-                  int nr = Math.min(w, n - j0);
-                  kp.tile(mr, nr, kc, ap, 0, kc, 1, bp, (jt * kch + k0) * w, w, t);
-                  store(kp, t, mr, nr, c, cOff + i0 * ldc + j0, ldc, add);
-                }
-              }
-            }
-          });
+      product(kp, m, j1 - j0, k, null, 0, k, 1, a, b, bOff + j0, ldb, c, cOff + j0, ldc, false);
     }
   }
 
@@ -368,6 +331,7 @@ final class Gemm {
       float[] a,
       int aOff,
       int aRs,
+      Kernels.RowSource src,
       float[] b,
       int bOff,
       int ldb,
@@ -387,11 +351,19 @@ final class Gemm {
         items,
         Parallel.threads((long) m * n * k, items),
         (item, scratch) -> {
+          float[] row = src == null ? null : new float[k];
           int end = Math.min(m, (item + 1) * rowsPerItem);
           for (int i = item * rowsPerItem; i < end; i++) {
             int co = cOff + i * ldc;
+            float[] ra = a;
+            int ro = aOff + i * aRs;
+            if (src != null) {
+              src.copy(i, 1, 0, k, row);
+              ra = row;
+              ro = 0;
+            }
             for (int x = 0; x < n; x++) {
-              float v = kp.dot(a, aOff + i * aRs, bt, x * k, k);
+              float v = kp.dot(ra, ro, bt, x * k, k);
               c[co + x] = accumulate ? c[co + x] + v : v;
             }
           }

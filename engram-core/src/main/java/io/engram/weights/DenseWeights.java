@@ -6,7 +6,8 @@ import java.util.Arrays;
 
 /**
  * Dense N x N float32 weights, stored row-major in one array (N must satisfy {@code N*N <=
- * Integer.MAX_VALUE - 8}, i.e. N &le; 46340).
+ * Integer.MAX_VALUE - 8}, i.e. N &le; 46340), or read from W's rows in read-only buffers (a mapped
+ * model file, {@link #overRows}) until their first change copies them into that array.
  *
  * <p>Dense weights built by the pseudo-inverse rule also keep its state aside ({@link
  * #isProjection()}): the ridge, the effective rank and the diagonal of the full projection (which
