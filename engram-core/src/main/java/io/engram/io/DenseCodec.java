@@ -57,14 +57,13 @@ final class DenseCodec implements WeightsCodec {
     if (!npz.contains(MEMBER)) {
       throw new EngramFormatException(file + ": model file lacks '" + MEMBER + "'");
     }
-    if (mapsModels()) {
-      // W mapped from the file, not read into an array of its own: no heap for it, no zeroed
-      // array (0.31 s of a dense recall of N = 4096 on the project machine, mapped 0.02 s; see
-      // BENCHMARKS.md); its first change copies it into the weights
-      NpzFile.MappedRows m = npz.mapFloatRows(MEMBER, n, n);
-      if (m != null) {
-        DenseWeights d = DenseWeights.overRows(n, m.rowsPerPart(), m.parts());
-        return withProjection(npz, meta, n, file, d);
+    if (inPlace()) {
+      // W read where it lies in the file as recall needs it, not into an array of its own now:
+      // no heap for it, no zeroed array of N x N floats (0.3 s of a dense recall of N = 4096 on
+      // the project machine; see BENCHMARKS.md); its first change copies it into the weights
+      DenseWeights.Rows rows = npz.floatRowsInPlace(MEMBER, n, n);
+      if (rows != null) {
+        return withProjection(npz, meta, n, file, DenseWeights.overRows(n, rows));
       }
     }
     // straight into the weights' own array: one copy of W in memory, whatever N
@@ -74,18 +73,13 @@ final class DenseCodec implements WeightsCodec {
   }
 
   /**
-   * The system property that turns the mapping of dense models off ({@code false}): W is then read
-   * into an array of the weights' own. Off by default on Windows, where a file that is mapped
-   * cannot be replaced (a model written over the one it was read from).
+   * The system property that reads a dense model's W into an array when the model is read ({@code
+   * true}), instead of where it lies in the file as it is needed.
    */
-  static final String MAP_PROPERTY = "engram.mapModels";
+  static final String IN_HEAP_PROPERTY = "engram.denseInHeap";
 
-  private static boolean mapsModels() {
-    String v = System.getProperty(MAP_PROPERTY);
-    if (v != null) {
-      return !"false".equalsIgnoreCase(v.trim());
-    }
-    return !System.getProperty("os.name", "").startsWith("Windows");
+  private static boolean inPlace() {
+    return !"true".equalsIgnoreCase(String.valueOf(System.getProperty(IN_HEAP_PROPERTY)).trim());
   }
 
   /**

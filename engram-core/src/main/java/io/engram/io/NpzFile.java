@@ -1,6 +1,7 @@
 package io.engram.io;
 
 import io.engram.kernels.Kernels;
+import io.engram.weights.DenseWeights;
 import java.io.ByteArrayOutputStream;
 import java.io.Closeable;
 import java.io.EOFException;
@@ -319,25 +320,15 @@ public final class NpzFile implements Closeable {
     }
   }
 
-  /** The most bytes one mapped part of a member holds (a mapping is at most 2 GiB). */
-  static final long MAX_PART_BYTES = Integer.MAX_VALUE - 7L;
-
   /**
-   * A float32 {@code rows x cols} member mapped from the file read-only instead of read: the
-   * buffers hold its rows in order, whole rows each ({@code rowsPerPart} per buffer, the last
-   * fewer). Only for a stored member whose {@code .npy} is little-endian float32 in C order of that
-   * shape, whose bytes all lie in the file and whose CRC-32 (computed over the mapped bytes) is the
-   * declared one; null otherwise, and the caller reads it with {@link #readFloatRows}, which names
-   * whatever is wrong. The mapping stays valid after this archive is closed and after the file is
-   * replaced by a rename (as Engram writes files); a file truncated in place by another program
-   * makes later reads of the buffers fail ({@code InternalError}).
+   * A float32 {@code rows x cols} member to be read where it lies, as its values are needed ({@link
+   * FileRows}), instead of into an array now. Only for a stored member whose {@code .npy} is
+   * little-endian float32 in C order of that shape, whose bytes all lie in the file and whose
+   * CRC-32 (read through once, here) is the declared one; null otherwise, and the caller reads it
+   * with {@link #readFloatRows}, which names whatever is wrong. The returned rows keep the file
+   * open.
    */
-  public MappedRows mapFloatRows(String keyOrMember, int rows, int cols) throws IOException {
-    return mapFloatRows(keyOrMember, rows, cols, MAX_PART_BYTES);
-  }
-
-  /** {@link #mapFloatRows(String, int, int)} with parts of at most {@code maxPartBytes}. */
-  MappedRows mapFloatRows(String keyOrMember, int rows, int cols, long maxPartBytes)
+  public DenseWeights.Rows floatRowsInPlace(String keyOrMember, int rows, int cols)
       throws IOException {
     ZipEntry e = member(keyOrMember);
     if (e == null || e.getMethod() != ZipEntry.STORED || rows < 1 || cols < 1) {
@@ -365,36 +356,39 @@ public final class NpzFile implements Closeable {
     if (headerBytes + dataBytes != declared) {
       return null;
     }
-    try (java.nio.channels.FileChannel ch = java.nio.channels.FileChannel.open(file)) {
+    java.nio.file.attribute.BasicFileAttributes attrs =
+        Files.readAttributes(file, java.nio.file.attribute.BasicFileAttributes.class);
+    java.nio.channels.FileChannel ch = java.nio.channels.FileChannel.open(file);
+    boolean kept = false;
+    try {
       long at = ZipLayout.storedData(ch, e.getName(), declared);
       if (at < 0) {
         return null;
       }
       CRC32 crc = new CRC32();
-      crc.update(ch.map(java.nio.channels.FileChannel.MapMode.READ_ONLY, at, headerBytes));
-      int rowsPerPart = (int) Math.max(1, Math.min(rows, maxPartBytes / (4L * cols)));
-      int partCount = (rows + rowsPerPart - 1) / rowsPerPart;
-      java.nio.FloatBuffer[] parts = new java.nio.FloatBuffer[partCount];
-      for (int k = 0; k < partCount; k++) {
-        long r0 = (long) k * rowsPerPart;
-        long bytes = 4L * cols * Math.min(rowsPerPart, rows - r0);
-        ByteBuffer b =
-            ch.map(
-                java.nio.channels.FileChannel.MapMode.READ_ONLY,
-                at + headerBytes + 4L * cols * r0,
-                bytes);
-        crc.update(b.duplicate());
-        parts[k] = b.order(ByteOrder.LITTLE_ENDIAN).asFloatBuffer();
+      ByteBuffer b = ByteBuffer.allocateDirect(1 << 20);
+      for (long done = 0; done < declared; ) {
+        b.clear().limit((int) Math.min(b.capacity(), declared - done));
+        while (b.hasRemaining()) {
+          if (ch.read(b, at + done + b.position()) < 0) {
+            return null; // cut short meanwhile: the stream read names it
+          }
+        }
+        done += b.limit();
+        b.flip();
+        crc.update(b);
       }
       if (e.getCrc() != -1 && crc.getValue() != e.getCrc()) {
         return null; // read as a stream, whose check names it
       }
-      return new MappedRows(rows, cols, rowsPerPart, parts);
+      kept = true;
+      return new FileRows(file, ch, at + headerBytes, (long) rows * cols, attrs);
+    } finally {
+      if (!kept) {
+        ch.close();
+      }
     }
   }
-
-  /** The rows of a mapped float32 matrix ({@link #mapFloatRows}). */
-  public record MappedRows(int rows, int cols, int rowsPerPart, java.nio.FloatBuffer[] parts) {}
 
   /**
    * Reads and validates one array ({@link Npy#parse}).

@@ -9,10 +9,10 @@ import java.nio.charset.StandardCharsets;
 /**
  * Where a stored member's bytes start in a zip archive, which {@link java.util.zip.ZipFile} does
  * not say: the end-of-central-directory record (Zip64 where the archive needs it), the member's
- * central directory entry, then its local header. For mapping a member's data ({@link
- * NpzFile#mapFloatRows}); anything unexpected gives -1, and the caller reads the member as a stream
- * instead (whose checks then name any problem). Only the first entry of a name is looked for:
- * {@link NpzFile#open} refuses archives with duplicate names.
+ * central directory entry, then its local header. For reading a member's data in place ({@link
+ * NpzFile#floatRowsInPlace}); anything unexpected gives -1, and the caller reads the member as a
+ * stream instead (whose checks then name any problem). Only the first entry of a name is looked
+ * for: {@link NpzFile#open} refuses archives with duplicate names.
  */
 final class ZipLayout {
 

@@ -117,36 +117,42 @@ final class Gemm {
         continue;
       }
       // k-blocks outside the panels of a group: a k-block of packed B (KC x n) stays in L2
-      // while the group's panels stream past it (panels outside would stream all of B per panel)
-      int groups = (panels + GROUP - 1) / GROUP;
+      // while the group's panels stream past it (panels outside would stream all of B per panel).
+      // From a source, a group's rows of this chunk are copied in one call first (at most 1 Mi
+      // floats: fewer panels per group for long rows)
+      final int gp =
+          src == null ? GROUP : Math.max(1, Math.min(GROUP, (1 << 20) / (MR * Math.max(1, kch))));
+      int groups = (panels + gp - 1) / gp;
       Parallel.forEach(
           groups,
           Parallel.threads((long) m * n * kch, groups),
           (group, t) -> {
-            // a row panel of A by k-block, copied from the source just before its tiles
-            float[] ap = src == null ? null : new float[MR * Math.max(1, Math.min(KC, kch))];
-            int pEnd = Math.min(panels, (group + 1) * GROUP);
+            int pEnd = Math.min(panels, (group + 1) * gp);
+            float[] ga = a;
+            int gOff = aOff;
+            int gRs = aRs;
+            int gCs = aCs;
+            if (src != null) {
+              int r0 = group * gp * MR;
+              int rows = Math.min(m, pEnd * MR) - r0;
+              ga = sourceRows(rows * kch);
+              src.copy(r0, rows, kFirst, kch, ga);
+              // A(i, q) at (i - r0) * kch + (q - kFirst) in the copy
+              gOff = -r0 * kch - kFirst;
+              gRs = kch;
+              gCs = 1;
+            }
             for (int k0 = 0; k0 < kch || k0 == 0; k0 += KC) {
               int kc = Math.min(KC, kch - k0);
               boolean add = accumulate || kFirst + k0 > 0;
-              for (int panel = group * GROUP; panel < pEnd; panel++) {
+              for (int panel = group * gp; panel < pEnd; panel++) {
                 int i0 = panel * MR;
                 int mr = Math.min(MR, m - i0);
-                float[] pa = a;
-                int ao = aOff + i0 * aRs + (kFirst + k0) * aCs;
-                int rs = aRs;
-                int cs = aCs;
-                if (src != null) {
-                  src.copy(i0, mr, kFirst + k0, kc, ap);
-                  pa = ap;
-                  ao = 0;
-                  rs = kc;
-                  cs = 1;
-                }
+                int ao = gOff + i0 * gRs + (kFirst + k0) * gCs;
                 for (int jt = 0; jt < jtiles; jt++) {
                   int j0 = jt * w;
                   int nr = Math.min(w, n - j0);
-                  kp.tile(mr, nr, kc, pa, ao, rs, cs, bp, (jt * kch + k0) * w, w, t);
+                  kp.tile(mr, nr, kc, ga, ao, gRs, gCs, bp, (jt * kch + k0) * w, w, t);
                   store(kp, t, mr, nr, c, cOff + i0 * ldc + j0, ldc, add);
                 }
               }
@@ -156,11 +162,26 @@ final class Gemm {
   }
 
   /**
+   * Each thread's array for the rows a source copies (kept: a new one per work item was a fresh
+   * allocation of up to 4 MiB, on memory the process may never have touched).
+   */
+  private static final ThreadLocal<float[]> SOURCE_ROWS = new ThreadLocal<>();
+
+  private static float[] sourceRows(int floats) {
+    float[] r = SOURCE_ROWS.get();
+    if (r == null || r.length < floats) {
+      r = new float[floats];
+      SOURCE_ROWS.set(r);
+    }
+    return r;
+  }
+
+  /**
    * {@link #gemm} ({@code C = A B}, not accumulating) for an m x k row-major A that is not an array
-   * but copied block by block from a source (a mapped model file's rows): each row panel of A (8
-   * rows by a k-block) is copied into a small array of the thread's just before its tiles run, so A
-   * is read once per product and B packed once. The same tiles in the same order as {@link #gemm}
-   * on an array holding A, so the same bits; narrow products by the same dot products, row by row.
+   * but copied block by block from a source (a model file's rows): each work item's rows of A (at
+   * most 1 Mi floats) are copied into an array of the thread's just before their tiles run, so A is
+   * read once per product and B packed once. The same tiles in the same order as {@link #gemm} on
+   * an array holding A, so the same bits; narrow products by the same dot products, row by row.
    */
   static void gemmRows(
       KernelProvider kp,
@@ -351,17 +372,21 @@ final class Gemm {
         items,
         Parallel.threads((long) m * n * k, items),
         (item, scratch) -> {
-          float[] row = src == null ? null : new float[k];
+          int start = item * rowsPerItem;
           int end = Math.min(m, (item + 1) * rowsPerItem);
-          for (int i = item * rowsPerItem; i < end; i++) {
+          float[] ra = a;
+          int ra0 = aOff;
+          int rs = aRs;
+          if (src != null) {
+            // the item's rows in one call
+            ra = sourceRows((end - start) * k);
+            src.copy(start, end - start, 0, k, ra);
+            ra0 = -start * k;
+            rs = k;
+          }
+          for (int i = start; i < end; i++) {
             int co = cOff + i * ldc;
-            float[] ra = a;
-            int ro = aOff + i * aRs;
-            if (src != null) {
-              src.copy(i, 1, 0, k, row);
-              ra = row;
-              ro = 0;
-            }
+            int ro = ra0 + i * rs;
             for (int x = 0; x < n; x++) {
               float v = kp.dot(ra, ro, bt, x * k, k);
               c[co + x] = accumulate ? c[co + x] + v : v;

@@ -167,9 +167,9 @@ public final class Kernels {
   }
 
   /**
-   * Rows of a matrix held elsewhere than in one array (a mapped model file), for {@link #gemmRows}:
-   * copies {@code A[row0 .. row0+rows)[col0 .. col0+cols)} into {@code dst}, row-major with rows
-   * {@code cols} apart. Called from several threads at once.
+   * Rows of a matrix held elsewhere than in one array (a model file), for {@link #gemmRows}: copies
+   * {@code A[row0 .. row0+rows)[col0 .. col0+cols)} into {@code dst}, row-major with rows {@code
+   * cols} apart. Called from several threads at once.
    */
   @FunctionalInterface
   public interface RowSource {

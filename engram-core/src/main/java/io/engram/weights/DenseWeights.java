@@ -1,13 +1,12 @@
 package io.engram.weights;
 
 import io.engram.kernels.Kernels;
-import java.nio.FloatBuffer;
 import java.util.Arrays;
 
 /**
  * Dense N x N float32 weights, stored row-major in one array (N must satisfy {@code N*N <=
- * Integer.MAX_VALUE - 8}, i.e. N &le; 46340), or read from W's rows in read-only buffers (a mapped
- * model file, {@link #overRows}) until their first change copies them into that array.
+ * Integer.MAX_VALUE - 8}, i.e. N &le; 46340), or read as they are needed from where they are kept
+ * (a model file, {@link #overRows}) until their first change copies them into that array.
  *
  * <p>Dense weights built by the pseudo-inverse rule also keep its state aside ({@link
  * #isProjection()}): the ridge, the effective rank and the diagonal of the full projection (which
@@ -25,10 +24,10 @@ public final class DenseWeights implements Weights {
   private final int n;
 
   /** W row-major; null while the weights are read from {@link #rows} (until the first change). */
-  private float[] w;
+  private volatile float[] w;
 
-  /** W's rows in read-only buffers (a mapped model file), or null when W is in {@link #w}. */
-  private RowBuffers rows;
+  /** Where W is read from while it has no array (a model file), or null when W is in {@link #w}. */
+  private Rows rows;
 
   /** Every entry is +0.0 (a new or cleared matrix); lets the first training write W unread. */
   private boolean zero;
@@ -53,42 +52,112 @@ public final class DenseWeights implements Weights {
   }
 
   /**
-   * Weights read from W's rows in read-only buffers, typically a model file mapped into memory (not
-   * copied): part k holds rows {@code k * rowsPerPart} onward, whole rows, every part but the last
-   * {@code rowsPerPart} of them. Recall reads the buffers a panel of rows at a time, so W needs no
-   * heap of its own; the first change (training, a zeroed diagonal) copies W into an array of the
-   * weights' own. The buffers must not change while the weights use them.
-   *
-   * @throws IllegalArgumentException if the parts do not hold N x N values in whole rows, or a
-   *     value is not finite
+   * Where the values of W come from when the weights hold no array of them (a model file, read as
+   * they are needed): any number of threads may call both methods at once.
    */
-  public static DenseWeights overRows(int n, int rowsPerPart, FloatBuffer[] parts) {
-    checkSize(n);
-    RowBuffers r = new RowBuffers(n, rowsPerPart, parts);
-    DenseWeights d = new DenseWeights(n, null, false, 0);
-    d.rows = r;
-    d.absBound = r.maxAbsFinite();
-    return d;
-  }
+  public interface Rows {
+    /**
+     * Copies {@code len} values of W, row-major from index {@code from}, into {@code dst[off..]}.
+     *
+     * @throws java.io.UncheckedIOException if they cannot be read, or what they are read from has
+     *     changed since they were first read
+     */
+    void copy(long from, float[] dst, int off, int len);
 
-  /** Whether W is read from buffers ({@link #overRows}) rather than held in an array. */
-  public boolean isOverBuffers() {
-    return w == null;
-  }
-
-  /** W as an array of these weights' own: copied out of the buffers the first time. */
-  private float[] own() {
-    if (w == null) {
-      float[] a = new float[n * n];
-      rows.copy(0, a, 0, a.length);
-      w = a;
-      rows = null;
-    }
-    return w;
+    /**
+     * Throws {@link java.io.UncheckedIOException} if what the values are read from has changed
+     * since they were first read (a file written over in place), so that a result computed from
+     * them meanwhile is not returned.
+     */
+    void verify();
   }
 
   /**
-   * Rows of W per panel when products read them from buffers: about 4 MiB of floats (the states are
+   * Weights whose values are read from {@code rows} as they are needed (not copied): recall reads W
+   * a block of rows at a time, so W needs no heap of its own and no array of N x N floats is
+   * allocated; products end by {@link Rows#verify}. Reading a single entry ({@link #get}), or the
+   * first change (training, a zeroed diagonal), copies W into an array of the weights' own. The
+   * values are scanned once here.
+   *
+   * @throws IllegalArgumentException if a value is not finite
+   * @throws java.io.UncheckedIOException if the values cannot be read
+   */
+  public static DenseWeights overRows(int n, Rows rows) {
+    checkSize(n);
+    java.util.Objects.requireNonNull(rows, "rows");
+    DenseWeights d = new DenseWeights(n, null, false, 0);
+    d.rows = rows;
+    d.absBound = maxAbsFinite(rows, n);
+    return d;
+  }
+
+  /** Whether W is read from {@link Rows} ({@link #overRows}) rather than held in an array. */
+  public boolean isOverRows() {
+    return w == null;
+  }
+
+  /** W as an array of these weights' own: copied from the rows the first time. */
+  private synchronized float[] own() {
+    float[] a = w;
+    if (a == null) {
+      a = new float[n * n];
+      rows.copy(0, a, 0, a.length);
+      rows.verify();
+      w = a; // (the rows stay: a read that began before still uses them)
+    }
+    return a;
+  }
+
+  /**
+   * {@code max |W_ij|} read from rows, or an exception naming the first value that is not finite.
+   */
+  private static float maxAbsFinite(Rows rows, int n) {
+    float[] block = new float[1 << 16];
+    long total = (long) n * n;
+    int max = 0;
+    for (long at = 0; at < total; at += block.length) {
+      int len = (int) Math.min(block.length, total - at);
+      rows.copy(at, block, 0, len);
+      int m = 0;
+      for (int from = 0; from < len; from += SCAN_BLOCK) {
+        m = Math.max(m, maxAbsBits(block, from, Math.min(len, from + SCAN_BLOCK)));
+      }
+      if (m >= 0x7f800000) {
+        for (int i = 0; i < len; i++) {
+          if (!Float.isFinite(block[i])) {
+            long idx = at + i;
+            throw new IllegalArgumentException(
+                "weight W["
+                    + (idx / n)
+                    + "]["
+                    + (idx % n)
+                    + "] is "
+                    + block[i]
+                    + ", expected finite");
+          }
+        }
+      }
+      max = Math.max(max, m);
+    }
+    return Float.intBitsToFloat(max);
+  }
+
+  /**
+   * Copies {@code W[row0 .. row0+count)[col0 .. col0+cols)} from the rows, rows {@code cols} apart.
+   */
+  private void copyBlock(int row0, int count, int col0, int cols, float[] dst) {
+    Rows r = rows;
+    if (col0 == 0 && cols == n) {
+      r.copy((long) row0 * n, dst, 0, count * n);
+      return;
+    }
+    for (int i = 0; i < count; i++) {
+      r.copy((long) (row0 + i) * n + col0, dst, i * cols, cols);
+    }
+  }
+
+  /**
+   * Rows of W per panel when products read them from rows: about 4 MiB of floats (the states are
    * packed once per panel), at least 16.
    */
   private int panelRows() {
@@ -190,10 +259,13 @@ public final class DenseWeights implements Weights {
       throw new IndexOutOfBoundsException(
           "rows " + from + ".." + (from + count - 1) + " of " + n + " into " + dst.length);
     }
-    if (w == null) {
-      rows.copy((long) from * n, dst, 0, count * n);
+    float[] a = w;
+    if (a == null) {
+      Rows r = rows;
+      r.copy((long) from * n, dst, 0, count * n);
+      r.verify();
     } else {
-      System.arraycopy(w, from * n, dst, 0, count * n);
+      System.arraycopy(a, from * n, dst, 0, count * n);
     }
   }
 
@@ -227,7 +299,8 @@ public final class DenseWeights implements Weights {
     if (i < 0 || i >= n || j < 0 || j >= n) {
       throw new IndexOutOfBoundsException("W[" + i + "][" + j + "] outside " + n + "x" + n);
     }
-    return w == null ? rows.get((long) i * n + j) : w[i * n + j];
+    // entry by entry (analyses, figures): from an array of the weights' own
+    return own()[i * n + j];
   }
 
   @Override
@@ -237,33 +310,39 @@ public final class DenseWeights implements Weights {
     if (s == out) {
       throw new IllegalArgumentException("s and out must be different arrays");
     }
-    if (w != null) {
-      Kernels.gemv(n, n, w, s, out);
+    float[] a = w;
+    if (a != null) {
+      Kernels.gemv(n, n, a, s, out);
       return;
     }
     // panel by panel: each row's product is a dot product of its own, the same bits
+    Rows r = rows;
     int pr = panelRows();
     float[] panel = takePanel();
     float[] y = new float[pr];
     for (int r0 = 0; r0 < n; r0 += pr) {
       int m = Math.min(pr, n - r0);
-      rows.copy((long) r0 * n, panel, 0, m * n);
+      r.copy((long) r0 * n, panel, 0, m * n);
       Kernels.gemv(m, n, panel, s, y);
       System.arraycopy(y, 0, out, r0, m);
     }
     spare.set(panel);
+    r.verify();
   }
 
   @Override
   public void multiplyColumns(float[] s, int l, float[] out) {
     Checks.columns(n, s, l, out);
-    if (w != null) {
-      Kernels.gemm(n, l, n, w, 0, n, 1, s, 0, l, out, 0, l, false);
+    float[] a = w;
+    if (a != null) {
+      Kernels.gemm(n, l, n, a, 0, n, 1, s, 0, l, out, 0, l, false);
       return;
     }
-    // W's rows copied a small block at a time just before the tiles use them: the bits of the
-    // product over an array holding W
-    Kernels.gemmRows(n, l, n, rows::copyBlock, s, 0, l, out, 0, l);
+    // W's rows copied a block at a time just before the tiles use them: the bits of the product
+    // over an array holding W
+    Rows r = rows;
+    Kernels.gemmRows(n, l, n, this::copyBlock, s, 0, l, out, 0, l);
+    r.verify();
   }
 
   /**
@@ -281,29 +360,38 @@ public final class DenseWeights implements Weights {
   @Override
   public float rowDot(int i, float[] s) {
     checkVector("s", s);
-    if (w == null) {
+    float[] a = w;
+    if (a == null) {
       if (i < 0 || i >= n) {
         throw new IndexOutOfBoundsException("row " + i + " outside " + n + "x" + n);
       }
+      Rows r = rows;
       float[] row = new float[n];
-      rows.copy((long) i * n, row, 0, n);
+      r.copy((long) i * n, row, 0, n);
+      r.verify();
       return Kernels.dot(row, 0, s, 0, n);
     }
-    return Kernels.dot(w, i * n, s, 0, n);
+    return Kernels.dot(a, i * n, s, 0, n);
   }
 
-  /** Over buffers: each field a dot product with its row copied into one array per tracker. */
+  /** Over rows: each field a dot product with its row copied into one array per tracker. */
   @Override
   public FieldTracker fieldTracker(float[] s) {
     if (w != null) {
       return Weights.super.fieldTracker(s);
     }
     checkVector("s", s);
+    Rows r = rows;
     float[] row = new float[n];
     return new FieldTracker() {
+      private int read;
+
       @Override
       public float field(int i) {
-        rows.copy((long) i * n, row, 0, n);
+        r.copy((long) i * n, row, 0, n);
+        if (++read % n == 0) {
+          r.verify(); // once per N rows read: a sweep
+        }
         return Kernels.dot(row, 0, s, 0, n);
       }
 
@@ -321,12 +409,15 @@ public final class DenseWeights implements Weights {
 
   @Override
   public float[] toDenseArray() {
-    if (w == null) {
-      float[] a = new float[n * n];
-      rows.copy(0, a, 0, a.length);
-      return a;
+    float[] a = w;
+    if (a == null) {
+      Rows r = rows;
+      float[] all = new float[n * n];
+      r.copy(0, all, 0, all.length);
+      r.verify();
+      return all;
     }
-    return w.clone();
+    return a.clone();
   }
 
   @Override
@@ -365,10 +456,11 @@ public final class DenseWeights implements Weights {
   /** The kept bound; rescanned to the exact maximum once it gets large (it only ever grows). */
   @Override
   public double maxAbsBound() {
-    if (absBound > 1e30 && w != null) {
-      // (over buffers the bound is the exact maximum already: nothing changed it)
+    float[] a = w;
+    if (absBound > 1e30 && a != null) {
+      // (over rows the bound is the exact maximum already: nothing changed it)
       float max = 0f;
-      for (float v : w) {
+      for (float v : a) {
         max = Math.max(max, Math.abs(v));
       }
       absBound = max;
@@ -382,12 +474,16 @@ public final class DenseWeights implements Weights {
     float[] r = new float[newSize * newSize];
     if (preserve) {
       int m = Math.min(n, newSize);
+      float[] a = w;
       for (int i = 0; i < m; i++) {
-        if (w == null) {
+        if (a == null) {
           rows.copy((long) i * n, r, i * newSize, m);
         } else {
-          System.arraycopy(w, i * n, r, i * newSize, m);
+          System.arraycopy(a, i * n, r, i * newSize, m);
         }
+      }
+      if (a == null) {
+        rows.verify();
       }
     }
     for (int i = 0; i < newSize; i++) {
@@ -620,8 +716,8 @@ public final class DenseWeights implements Weights {
   }
 
   /**
-   * The backing array, for kernels in this library (copied out of the buffers first, when the
-   * weights are over buffers); callers must not modify it.
+   * The backing array, for kernels in this library (copied from the rows first, when the weights
+   * are over rows); callers must not modify it.
    */
   float[] array() {
     return own();

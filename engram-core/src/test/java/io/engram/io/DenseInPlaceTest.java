@@ -30,18 +30,19 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
- * Dense models read by mapping W from the file ({@link NpzFile#mapFloatRows}, {@link
- * DenseWeights#overRows}): the same weights, products and recalls, bit for bit, as W read into an
- * array; the first change copies W in; what cannot be mapped (deflated, big-endian, Fortran order,
- * a corrupt member) is read as before, with the same messages.
+ * Dense models whose W is read where it lies in the file as it is needed ({@link
+ * NpzFile#floatRowsInPlace}, {@link DenseWeights#overRows}): the same weights, products and
+ * recalls, bit for bit, as W read into an array; the first change copies W in; a file written over
+ * in place is an error, one replaced by a rename is not; what cannot be read in place (deflated,
+ * big-endian, Fortran order, a corrupt member) is read as before, with the same messages.
  */
-class MappedDenseTest {
+class DenseInPlaceTest {
 
   @TempDir Path tmp;
 
   @AfterEach
   void mapAgain() {
-    System.clearProperty(DenseCodec.MAP_PROPERTY);
+    System.clearProperty(DenseCodec.IN_HEAP_PROPERTY);
   }
 
   private static float[][] patterns(int p, int n, long seed) {
@@ -65,11 +66,11 @@ class MappedDenseTest {
   }
 
   private static AmariHopfieldNetwork read(Path f, boolean map) throws IOException {
-    System.setProperty(DenseCodec.MAP_PROPERTY, Boolean.toString(map));
+    System.setProperty(DenseCodec.IN_HEAP_PROPERTY, Boolean.toString(!map));
     try {
       return ModelFile.read(f);
     } finally {
-      System.clearProperty(DenseCodec.MAP_PROPERTY);
+      System.clearProperty(DenseCodec.IN_HEAP_PROPERTY);
     }
   }
 
@@ -125,13 +126,12 @@ class MappedDenseTest {
   }
 
   @Test
-  void aMappedModelReadsAndRecallsAsOneReadIntoAnArray() throws IOException {
+  void aModelReadInPlaceReadsAndRecallsAsOneReadIntoAnArray() throws IOException {
     Path f = model("m.npz", 300, 30);
     AmariHopfieldNetwork mapped = read(f, true);
     AmariHopfieldNetwork held = read(f, false);
-    assertTrue(dense(mapped).isOverBuffers());
-    assertFalse(dense(held).isOverBuffers());
-    sameReads(mapped.weights(), held.weights());
+    assertTrue(dense(mapped).isOverRows());
+    assertFalse(dense(held).isOverRows());
     float[][] cues = patterns(12, 300, 3);
     for (UpdateMode mode :
         new UpdateMode[] {UpdateMode.synchronous(), UpdateMode.asynchronous(7L)}) {
@@ -144,27 +144,46 @@ class MappedDenseTest {
         assertEquals(b.get(q).steps(), a.get(q).steps());
       }
     }
-    // reading did not copy W: it is still over the file's bytes
-    assertTrue(dense(mapped).isOverBuffers());
+    // recall did not copy W: it is still read from the file
+    assertTrue(dense(mapped).isOverRows());
+    sameReads(mapped.weights(), held.weights());
+    // reading entries one by one (analyses, figures) copied it in
+    assertFalse(dense(mapped).isOverRows());
   }
 
   @Test
-  void partsOfAMappingHoldWholeRows() throws IOException {
-    Path f = model("m.npz", 300, 30);
+  void valuesAreReadAcrossTheReadBuffers() throws IOException {
+    // 600 x 600 floats: 1.44 MB, more than one read of a thread's 1 MiB buffer
+    Path f = model("m.npz", 600, 30);
     try (NpzFile npz = NpzFile.open(f)) {
-      // 7 rows per part: 43 parts, the last of 6 rows
-      NpzFile.MappedRows m = npz.mapFloatRows("W", 300, 300, 4L * 300 * 7);
-      assertNotNull(m);
-      assertEquals(7, m.rowsPerPart());
-      assertEquals(43, m.parts().length);
-      assertEquals(6 * 300, m.parts()[42].capacity());
-      DenseWeights parts = DenseWeights.overRows(300, m.rowsPerPart(), m.parts());
-      sameReads(parts, read(f, false).weights());
-      assertThrows(
-          IllegalArgumentException.class,
-          () -> DenseWeights.overRows(300, 8, m.parts()),
-          "parts that do not hold the rows said");
+      assertNotNull(npz.floatRowsInPlace("W", 600, 600));
+      assertNull(npz.floatRowsInPlace("W", 600, 599), "another shape is read as a stream");
     }
+    sameReads(read(f, true).weights(), read(f, false).weights());
+  }
+
+  @Test
+  void aModelWrittenOverInPlaceWhileReadIsAnError() throws IOException {
+    Path f = model("m.npz", 100, 10);
+    AmariHopfieldNetwork inPlace = read(f, true);
+    float[] s = new float[100];
+    java.util.Arrays.fill(s, 1f);
+    float[] out = new float[100];
+    inPlace.weights().multiply(s, out);
+    // another model of the same size written into the same file (as cp does)
+    AmariHopfieldNetwork other =
+        AmariHopfieldNetwork.create(100, Dynamics.DEFAULT, WeightsMode.DENSE);
+    HebbianTrainer.create(other).train(patterns(10, 100, 99));
+    Path o = tmp.resolve("o.npz");
+    ModelFile.write(o, other);
+    Files.setLastModifiedTime(f, java.nio.file.attribute.FileTime.fromMillis(1_000_000L));
+    Files.write(f, Files.readAllBytes(o));
+    java.io.UncheckedIOException e =
+        assertThrows(java.io.UncheckedIOException.class, () -> inPlace.weights().multiply(s, out));
+    assertTrue(e.getMessage().contains("changed in place while it was read"), e.getMessage());
+    assertThrows(
+        java.io.UncheckedIOException.class,
+        () -> inPlace.recallBatch(patterns(2, 100, 5), inPlace.defaultRecallOptions()));
   }
 
   @Test
@@ -176,18 +195,18 @@ class MappedDenseTest {
     float[][] more = patterns(5, 200, 17);
     HebbianTrainer.create(mapped).train(more);
     HebbianTrainer.create(held).train(more);
-    assertFalse(dense(mapped).isOverBuffers());
+    assertFalse(dense(mapped).isOverRows());
     assertArrayEquals(held.weightMatrix(), mapped.weightMatrix());
     AmariHopfieldNetwork again = read(f, true);
     again.weights().zeroDiagonal();
-    assertFalse(dense(again).isOverBuffers());
+    assertFalse(dense(again).isOverRows());
     // the file is as it was, and so is a network read from it
     assertArrayEquals(before, Files.readAllBytes(f));
     assertArrayEquals(read(f, false).weightMatrix(), read(f, true).weightMatrix());
   }
 
   @Test
-  void aModelWrittenOverItsOwnMappedFileKeepsTheMappedBytes() throws IOException {
+  void aModelReplacedByARenameLeavesTheOpenOneAsItWas() throws IOException {
     Path f = model("m.npz", 100, 10);
     AmariHopfieldNetwork mapped = read(f, true);
     float[] w = mapped.weightMatrix();
@@ -238,11 +257,11 @@ class MappedDenseTest {
     float[] w = read(f, false).weightMatrix();
     // deflated (np.savez_compressed)
     Path deflated = rewritten(f, "deflated.npz", true, wBytes(f));
-    assertFalse(dense(read(deflated, true)).isOverBuffers());
+    assertFalse(dense(read(deflated, true)).isOverRows());
     assertArrayEquals(w, read(deflated, true).weightMatrix());
     // big-endian, and Fortran order (W transposed in the file)
     Path big = rewritten(f, "big.npz", false, npy(">f4", false, w));
-    assertFalse(dense(read(big, true)).isOverBuffers());
+    assertFalse(dense(read(big, true)).isOverRows());
     assertArrayEquals(w, read(big, true).weightMatrix());
     float[] t = new float[w.length];
     for (int i = 0; i < 50; i++) {
@@ -251,7 +270,7 @@ class MappedDenseTest {
       }
     }
     Path fortran = rewritten(f, "fortran.npz", false, npy("<f4", true, t));
-    assertFalse(dense(read(fortran, true)).isOverBuffers());
+    assertFalse(dense(read(fortran, true)).isOverRows());
     assertArrayEquals(w, read(fortran, true).weightMatrix());
   }
 
@@ -307,9 +326,9 @@ class MappedDenseTest {
       zo.setComment("an archive comment");
     }
     try (NpzFile npz = NpzFile.open(moved)) {
-      assertNotNull(npz.mapFloatRows("W", 30, 30));
-      assertNull(npz.mapFloatRows("W", 30, 29), "another shape is not mapped");
-      assertNull(npz.mapFloatRows("state", 30, 30), "not a matrix");
+      assertNotNull(npz.floatRowsInPlace("W", 30, 30));
+      assertNull(npz.floatRowsInPlace("W", 30, 29), "another shape is not read in place");
+      assertNull(npz.floatRowsInPlace("state", 30, 30), "not a matrix");
     }
     assertArrayEquals(read(f, false).weightMatrix(), read(moved, true).weightMatrix());
   }
