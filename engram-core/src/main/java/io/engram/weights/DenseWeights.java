@@ -156,10 +156,7 @@ public final class DenseWeights implements Weights {
     }
   }
 
-  /**
-   * Rows of W per panel when products read them from rows: about 4 MiB of floats (the states are
-   * packed once per panel), at least 16.
-   */
+  /** Rows of W per panel when {@link #multiply} reads them from rows: about 4 MiB, at least 16. */
   private int panelRows() {
     return Math.min(n, Math.max(16, (1 << 20) / n));
   }
