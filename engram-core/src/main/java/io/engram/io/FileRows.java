@@ -23,6 +23,11 @@ import java.util.Objects;
  * those it had when opened, so that a model written over in place while it is read gives an error
  * instead of a result from a mixture of two models; a file replaced by a rename (as Engram writes
  * files) leaves the open one, and its values, as they were.
+ *
+ * <p>At most {@value #MAX_OPEN} such files are open at once in a JVM (a program that reads many
+ * models would otherwise hold a descriptor for each until the weights are collected): the one used
+ * least recently is closed, and opened again by its name when it is next read, provided it is still
+ * the same file, unchanged (else the read is an error, as for a file written over).
  */
 final class FileRows implements DenseWeights.Rows {
 
@@ -33,8 +38,15 @@ final class FileRows implements DenseWeights.Rows {
       ThreadLocal.withInitial(
           () -> ByteBuffer.allocateDirect(BUFFER_BYTES).order(ByteOrder.LITTLE_ENDIAN));
 
+  /** The most files open at once for reads in place, in this JVM. */
+  static final int MAX_OPEN = 64;
+
+  /** The open ones, least recently used first. */
+  private static final java.util.LinkedHashMap<FileRows, Boolean> OPEN =
+      new java.util.LinkedHashMap<>(16, 0.75f, true);
+
   private final Path file;
-  private final FileChannel ch;
+  private FileChannel ch; // guarded by OPEN
   private final long data;
   private final long floats;
   private final Object key;
@@ -49,6 +61,10 @@ final class FileRows implements DenseWeights.Rows {
   FileRows(Path file, FileChannel ch, long data, long floats, BasicFileAttributes attrs) {
     this.file = file;
     this.ch = ch;
+    synchronized (OPEN) {
+      OPEN.put(this, Boolean.TRUE);
+      closeBeyondLimit();
+    }
     this.data = data;
     this.floats = floats;
     this.key = attrs.fileKey();
@@ -69,7 +85,15 @@ final class FileRows implements DenseWeights.Rows {
         b.clear().limit(4 * take);
         long at = data + 4 * from;
         while (b.hasRemaining()) {
-          if (ch.read(b, at + b.position()) < 0) {
+          int r;
+          try {
+            r = channel().read(b, at + b.position());
+          } catch (java.nio.channels.ClosedByInterruptException interrupted) {
+            throw interrupted; // (the JVM closed the file: the next read opens it again)
+          } catch (java.nio.channels.ClosedChannelException closed) {
+            continue; // closed for the limit meanwhile: opened again by channel()
+          }
+          if (r < 0) {
             throw changed();
           }
         }
@@ -97,6 +121,54 @@ final class FileRows implements DenseWeights.Rows {
     }
     if (now.size() != size || !now.lastModifiedTime().equals(modified)) {
       throw new UncheckedIOException(changed());
+    }
+  }
+
+  /**
+   * The open file: this one's channel, opened again (and checked) if it was closed for the limit.
+   */
+  private FileChannel channel() throws IOException {
+    synchronized (OPEN) {
+      if (ch == null || !ch.isOpen()) {
+        FileChannel c = FileChannel.open(file);
+        BasicFileAttributes a = Files.readAttributes(file, BasicFileAttributes.class);
+        if (!Objects.equals(a.fileKey(), key)
+            || a.size() != size
+            || !a.lastModifiedTime().equals(modified)) {
+          c.close();
+          throw new IOException(
+              file
+                  + ": the file was replaced or changed since it was first read (closed for the"
+                  + " limit of "
+                  + MAX_OPEN
+                  + " open model files, it cannot be read again)");
+        }
+        ch = c;
+      }
+      OPEN.put(this, Boolean.TRUE);
+      closeBeyondLimit();
+      return ch;
+    }
+  }
+
+  /** Closes the least recently used files beyond {@link #MAX_OPEN} (holding OPEN). */
+  private static void closeBeyondLimit() {
+    var it = OPEN.entrySet().iterator();
+    while (OPEN.size() > MAX_OPEN && it.hasNext()) {
+      FileRows old = it.next().getKey();
+      it.remove();
+      try {
+        old.ch.close();
+      } catch (IOException e) {
+        // closing a read-only file: nothing is lost
+      }
+    }
+  }
+
+  /** Files open for reads in place now (for tests). */
+  static int openCount() {
+    synchronized (OPEN) {
+      return OPEN.size();
     }
   }
 

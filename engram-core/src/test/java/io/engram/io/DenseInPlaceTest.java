@@ -219,6 +219,40 @@ class DenseInPlaceTest {
     assertArrayEquals(other.weightMatrix(), read(f, true).weightMatrix());
   }
 
+  @Test
+  void atMostSomeFilesStayOpenAndAClosedOneIsOpenedAgain() throws IOException {
+    int count = FileRows.MAX_OPEN + 20;
+    Path[] files = new Path[count];
+    AmariHopfieldNetwork[] nets = new AmariHopfieldNetwork[count];
+    for (int i = 0; i < count; i++) {
+      files[i] = model("m" + i + ".npz", 40, 3);
+      nets[i] = read(files[i], true);
+      assertTrue(FileRows.openCount() <= FileRows.MAX_OPEN);
+    }
+    // the first ones were closed for the limit: read again, they give the same products
+    float[] s = new float[40];
+    java.util.Arrays.fill(s, 1f);
+    for (int i = 0; i < count; i += 7) {
+      float[] a = new float[40];
+      float[] b = new float[40];
+      nets[i].weights().multiply(s, a);
+      read(files[i], false).weights().multiply(s, b);
+      assertArrayEquals(b, a, "model " + i);
+      assertTrue(dense(nets[i]).isOverRows());
+    }
+    // one closed for the limit and then replaced by a rename cannot be read again
+    for (int i = 0; i < FileRows.MAX_OPEN; i++) {
+      read(files[count - 1], true);
+    }
+    Path other = model("other.npz", 40, 5);
+    Files.move(other, files[1], java.nio.file.StandardCopyOption.REPLACE_EXISTING);
+    java.io.UncheckedIOException e =
+        assertThrows(
+            java.io.UncheckedIOException.class, () -> nets[1].weights().multiply(s, new float[40]));
+    assertTrue(
+        e.getMessage().contains("replaced or changed since it was first read"), e.getMessage());
+  }
+
   /** The archive with its W.npy rewritten by {@code how} (the other members as they were). */
   private Path rewritten(Path f, String name, boolean deflate, byte[] w) throws IOException {
     Path out = tmp.resolve(name);
