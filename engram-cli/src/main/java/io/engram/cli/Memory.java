@@ -107,9 +107,24 @@ final class Memory {
     }
   }
 
-  /** Notes holding a model and {@code extra} more bytes for {@code work}. */
+  /**
+   * Notes holding a model and {@code extra} more bytes for {@code work}: the weights' bytes, but
+   * none for dense weights read in place from their file ({@link #inPlace}).
+   */
   static void using(AmariHopfieldNetwork net, String work, long extra) {
-    need(work + " with a model of N = " + net.numNeurons(), net.weights().memoryBytes() + extra);
+    need(
+        work + " with a model of N = " + net.numNeurons(),
+        (inPlace(net) ? 0 : net.weights().memoryBytes()) + extra);
+  }
+
+  /**
+   * Whether a model's weights are dense weights read where they lie in the model file, which no
+   * heap holds (MODEL_FORMAT.md): its file's size says nothing of the heap then.
+   */
+  static boolean inPlace(io.engram.network.Memory model) {
+    return model instanceof AmariHopfieldNetwork net
+        && net.weights() instanceof io.engram.weights.DenseWeights d
+        && d.isOverRows();
   }
 
   /** Notes holding a memory of any kind and {@code extra} more bytes for {@code work}. */

@@ -163,6 +163,11 @@ final class RecallCommand implements Callable<Integer> {
             .expect("--energy-plot", energyFile);
     Memory.reading(java.util.Arrays.asList(model, queries, stored));
     io.engram.network.Memory net = Inputs.readMemory("--model", model);
+    if (Memory.inPlace(net)) {
+      // the model's W stays in its file: what is read into memory is the queries
+      Memory.reset();
+      Memory.reading(java.util.Arrays.asList(queries, stored));
+    }
     RecallOptions opts = recallOptions(net);
     int n = net.numNeurons();
     Inputs.Data data =

@@ -281,6 +281,29 @@ class NewcomerTest {
     assertEquals("1023m", Memory.xmx(1023L << 20));
   }
 
+  @Test
+  void aModelReadInPlaceCountsNoHeapForItsWeights() throws IOException {
+    // a dense model of N = 200: its W (160 KB) stays in the file; the recall's need is the queries
+    SplittableRandom rnd = new SplittableRandom(3);
+    float[] x = new float[20 * 200];
+    for (int i = 0; i < x.length; i++) {
+      x[i] = rnd.nextBoolean() ? 1f : -1f;
+    }
+    Path p = dir.resolve("dense-p.npy");
+    Files.write(p, Npy.toBytes(NdArray.ofFloats(x, 20, 200)));
+    Path m = dir.resolve("dense-m.npz");
+    ToolRun.Result r =
+        ToolRun.run(
+            "train", "-q", "--weights", "dense", "--patterns", p.toString(), "--out", m.toString());
+    assertEquals(0, r.status(), r::toString);
+    io.engram.network.Memory net = Inputs.readMemory("--model", m);
+    assertTrue(Memory.inPlace(net));
+    Memory.reset();
+    Memory.using(net, "recalling 2 queries", 1600);
+    assertTrue(Memory.advice().contains("needs about 1.6 KiB of heap"), Memory.advice());
+    Memory.reset();
+  }
+
   /** The three figures, drawn by fresh JVMs started with the given prefix and options. */
   private List<BufferedImage> figures(List<String> prefix, List<String> jvm) throws Exception {
     Path work = Files.createDirectories(dir.resolve("work" + prefix.size() + jvm.size()));
