@@ -381,6 +381,65 @@ class DenseInPlaceTest {
     return LargeDenseTest.npy(descr, fortran, "(50, 50)", data.array());
   }
 
+  /**
+   * The archive rewritten in its Zip64 form, as a writer does for archives over 4 GiB: the
+   * end-of-central-directory record points through a Zip64 locator and record, and W's central
+   * directory entry gives its local header's offset in a Zip64 extra field.
+   */
+  private static byte[] zip64(byte[] zip) {
+    java.nio.ByteBuffer in = java.nio.ByteBuffer.wrap(zip).order(java.nio.ByteOrder.LITTLE_ENDIAN);
+    int eocd = zip.length - 22;
+    assertEquals(0x06054b50, in.getInt(eocd));
+    int entries = in.getShort(eocd + 10) & 0xFFFF;
+    int cdSize = in.getInt(eocd + 12);
+    int cdOffset = in.getInt(eocd + 16);
+    java.io.ByteArrayOutputStream cd = new java.io.ByteArrayOutputStream();
+    for (int e = 0, at = cdOffset; e < entries; e++) {
+      int nameLen = in.getShort(at + 28) & 0xFFFF;
+      int extraLen = in.getShort(at + 30) & 0xFFFF;
+      int commentLen = in.getShort(at + 32) & 0xFFFF;
+      String name = new String(zip, at + 46, nameLen, java.nio.charset.StandardCharsets.UTF_8);
+      int len = 46 + nameLen + extraLen + commentLen;
+      byte[] entry = java.util.Arrays.copyOfRange(zip, at, at + len);
+      if (name.equals("W.npy")) {
+        java.nio.ByteBuffer x =
+            java.nio.ByteBuffer.allocate(len + 12).order(java.nio.ByteOrder.LITTLE_ENDIAN);
+        x.put(entry, 0, 46 + nameLen);
+        x.putShort((short) 0x0001).putShort((short) 8).putLong(in.getInt(at + 42) & 0xFFFFFFFFL);
+        x.put(entry, 46 + nameLen, extraLen + commentLen);
+        x.putShort(30, (short) (extraLen + 12));
+        x.putInt(42, 0xFFFFFFFF);
+        entry = x.array();
+      }
+      cd.writeBytes(entry);
+      at += len;
+    }
+    byte[] newCd = cd.toByteArray();
+    java.nio.ByteBuffer out =
+        java.nio.ByteBuffer.allocate(cdOffset + newCd.length + 56 + 20 + 22)
+            .order(java.nio.ByteOrder.LITTLE_ENDIAN);
+    out.put(zip, 0, cdOffset).put(newCd);
+    long z64 = out.position();
+    out.putInt(0x06064b50).putLong(44).putShort((short) 45).putShort((short) 45);
+    out.putInt(0).putInt(0).putLong(entries).putLong(entries);
+    out.putLong(newCd.length).putLong(cdOffset);
+    out.putInt(0x07064b50).putInt(0).putLong(z64).putInt(1);
+    out.putInt(0x06054b50).putShort((short) 0).putShort((short) 0);
+    out.putShort((short) 0xFFFF).putShort((short) 0xFFFF).putInt(0xFFFFFFFF).putInt(0xFFFFFFFF);
+    out.putShort((short) 0);
+    assertTrue(cdSize > 0);
+    return out.array();
+  }
+
+  @Test
+  void aZip64ArchiveIsReadInPlace() throws IOException {
+    Path f = model("m.npz", 64, 6);
+    Path z = Files.write(tmp.resolve("zip64.npz"), zip64(Files.readAllBytes(f)));
+    AmariHopfieldNetwork back = read(z, true);
+    assertTrue(dense(back).isOverRows());
+    sameReads(back.weights(), read(f, false).weights());
+  }
+
   private static int indexOf(byte[] hay, byte[] needle) {
     outer:
     for (int i = 0; i + needle.length <= hay.length; i++) {
