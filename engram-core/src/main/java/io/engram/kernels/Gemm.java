@@ -128,19 +128,15 @@ final class Gemm {
           Parallel.threads((long) m * n * kch, groups),
           (group, t) -> {
             int pEnd = Math.min(panels, (group + 1) * gp);
+            // A's panels: in the array, or in the copy of this group's rows of the chunk, where
+            // A(i, q) is at (i - r0) * kch + (q - kFirst) (offsets from the group's first row:
+            // a source may hold more than an int's worth of values)
+            int r0 = group * gp * MR;
             float[] ga = a;
-            int gOff = aOff;
-            int gRs = aRs;
-            int gCs = aCs;
             if (src != null) {
-              int r0 = group * gp * MR;
               int rows = Math.min(m, pEnd * MR) - r0;
               ga = sourceRows(rows * kch);
               src.copy(r0, rows, kFirst, kch, ga);
-              // A(i, q) at (i - r0) * kch + (q - kFirst) in the copy
-              gOff = -r0 * kch - kFirst;
-              gRs = kch;
-              gCs = 1;
             }
             for (int k0 = 0; k0 < kch || k0 == 0; k0 += KC) {
               int kc = Math.min(KC, kch - k0);
@@ -148,11 +144,13 @@ final class Gemm {
               for (int panel = group * gp; panel < pEnd; panel++) {
                 int i0 = panel * MR;
                 int mr = Math.min(MR, m - i0);
-                int ao = gOff + i0 * gRs + (kFirst + k0) * gCs;
+                int ao = src == null ? aOff + i0 * aRs + (kFirst + k0) * aCs : (i0 - r0) * kch + k0;
+                int rs = src == null ? aRs : kch;
+                int cs = src == null ? aCs : 1;
                 for (int jt = 0; jt < jtiles; jt++) {
                   int j0 = jt * w;
                   int nr = Math.min(w, n - j0);
-                  kp.tile(mr, nr, kc, ga, ao, gRs, gCs, bp, (jt * kch + k0) * w, w, t);
+                  kp.tile(mr, nr, kc, ga, ao, rs, cs, bp, (jt * kch + k0) * w, w, t);
                   store(kp, t, mr, nr, c, cOff + i0 * ldc + j0, ldc, add);
                 }
               }
@@ -375,18 +373,14 @@ final class Gemm {
           int start = item * rowsPerItem;
           int end = Math.min(m, (item + 1) * rowsPerItem);
           float[] ra = a;
-          int ra0 = aOff;
-          int rs = aRs;
           if (src != null) {
-            // the item's rows in one call
+            // the item's rows in one call; row i at (i - start) * k
             ra = sourceRows((end - start) * k);
             src.copy(start, end - start, 0, k, ra);
-            ra0 = -start * k;
-            rs = k;
           }
           for (int i = start; i < end; i++) {
             int co = cOff + i * ldc;
-            int ro = ra0 + i * rs;
+            int ro = src == null ? aOff + i * aRs : (i - start) * k;
             for (int x = 0; x < n; x++) {
               float v = kp.dot(ra, ro, bt, x * k, k);
               c[co + x] = accumulate ? c[co + x] + v : v;
