@@ -118,26 +118,7 @@ public final class DenseWeights implements Weights {
     for (long at = 0; at < total; at += block.length) {
       int len = (int) Math.min(block.length, total - at);
       rows.copy(at, block, 0, len);
-      int m = 0;
-      for (int from = 0; from < len; from += SCAN_BLOCK) {
-        m = Math.max(m, maxAbsBits(block, from, Math.min(len, from + SCAN_BLOCK)));
-      }
-      if (m >= 0x7f800000) {
-        for (int i = 0; i < len; i++) {
-          if (!Float.isFinite(block[i])) {
-            long idx = at + i;
-            throw new IllegalArgumentException(
-                "weight W["
-                    + (idx / n)
-                    + "]["
-                    + (idx % n)
-                    + "] is "
-                    + block[i]
-                    + ", expected finite");
-          }
-        }
-      }
-      max = Math.max(max, m);
+      max = Math.max(max, maxAbsBitsFinite(block, len, at, n));
     }
     return Float.intBitsToFloat(max);
   }
@@ -218,19 +199,29 @@ public final class DenseWeights implements Weights {
     // milliseconds, while one loop over all N x N values ran interpreted until its on-stack
     // compilation, which queued behind the start-up compilations (0.1-0.3 s of a dense recall's
     // main thread for N = 4096, in JFR samples).
+    return Float.intBitsToFloat(maxAbsBitsFinite(w, w.length, 0, n));
+  }
+
+  /**
+   * The largest bits of {@code |v[i]|}, {@code i < len} ({@link #maxAbsBits} block by block), or an
+   * exception naming the first value that is not finite as {@code W[(base + i) / n][(base + i) %
+   * n]}.
+   */
+  private static int maxAbsBitsFinite(float[] v, int len, long base, int n) {
     int max = 0;
-    for (int from = 0; from < w.length; from += SCAN_BLOCK) {
-      max = Math.max(max, maxAbsBits(w, from, Math.min(w.length, from + SCAN_BLOCK)));
+    for (int from = 0; from < len; from += SCAN_BLOCK) {
+      max = Math.max(max, maxAbsBits(v, from, Math.min(len, from + SCAN_BLOCK)));
     }
     if (max >= 0x7f800000) {
-      for (int i = 0; i < w.length; i++) {
-        if (!Float.isFinite(w[i])) {
+      for (int i = 0; i < len; i++) {
+        if (!Float.isFinite(v[i])) {
+          long idx = base + i;
           throw new IllegalArgumentException(
-              "weight W[" + (i / n) + "][" + (i % n) + "] is " + w[i] + ", expected finite");
+              "weight W[" + (idx / n) + "][" + (idx % n) + "] is " + v[i] + ", expected finite");
         }
       }
     }
-    return Float.intBitsToFloat(max);
+    return max;
   }
 
   /** Values per call of {@link #maxAbsBits}. */
