@@ -84,17 +84,17 @@ final class FileRows implements DenseWeights.Rows {
         int take = Math.min(len, BUFFER_BYTES / 4);
         b.clear().limit(4 * take);
         long at = data + 4 * from;
-        while (b.hasRemaining()) {
-          int r;
+        while (true) {
           try {
-            r = channel().read(b, at + b.position());
+            if (!ZipLayout.readFully(channel(), b, at)) {
+              throw changed();
+            }
+            break;
           } catch (java.nio.channels.ClosedByInterruptException interrupted) {
             throw interrupted; // (the JVM closed the file: the next read opens it again)
           } catch (java.nio.channels.ClosedChannelException closed) {
-            continue; // closed for the limit meanwhile: opened again by channel()
-          }
-          if (r < 0) {
-            throw changed();
+            // closed for the limit meanwhile: channel() opens it again, and the read goes on
+            // from where it was
           }
         }
         b.flip();

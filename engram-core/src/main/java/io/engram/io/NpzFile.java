@@ -369,10 +369,8 @@ public final class NpzFile implements Closeable {
       ByteBuffer b = ByteBuffer.allocateDirect(1 << 20);
       for (long done = 0; done < declared; ) {
         b.clear().limit((int) Math.min(b.capacity(), declared - done));
-        while (b.hasRemaining()) {
-          if (ch.read(b, at + done + b.position()) < 0) {
-            return null; // cut short meanwhile: the stream read names it
-          }
+        if (!ZipLayout.readFully(ch, b, at + done)) {
+          return null; // cut short meanwhile: the stream read names it
         }
         done += b.limit();
         b.flip();

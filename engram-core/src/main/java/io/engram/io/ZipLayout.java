@@ -151,11 +151,20 @@ final class ZipLayout {
       return null;
     }
     ByteBuffer b = ByteBuffer.allocate(len).order(ByteOrder.LITTLE_ENDIAN);
+    return readFully(ch, b, pos) ? b.flip() : null;
+  }
+
+  /**
+   * Fills {@code b} from its position to its limit with the file's bytes from {@code pos + }its
+   * position (positional reads: the channel's own position is not used); false when the file ends
+   * first (b then holds what was read).
+   */
+  static boolean readFully(FileChannel ch, ByteBuffer b, long pos) throws IOException {
     while (b.hasRemaining()) {
       if (ch.read(b, pos + b.position()) < 0) {
-        return null;
+        return false;
       }
     }
-    return b.flip();
+    return true;
   }
 }
