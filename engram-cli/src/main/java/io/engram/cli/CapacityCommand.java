@@ -212,12 +212,7 @@ final class CapacityCommand implements Callable<Integer> {
     int atOnce = trialsAtOnce(entry.name(), n, maxP, wanted, heap);
     if (atOnce == 0) {
       // far beyond this JVM: say so now, not after the smaller loads have run for minutes
-      throw new UserError(
-          Memory.shortfall(
-              sweepWork(n, maxP, 1),
-              sweepBytes(entry.name(), n, maxP, 1),
-              heap,
-              Memory.physical()));
+      throw new UserError(shortfall(entry.name(), n, maxP, 1, heap));
     }
     if (atOnce < wanted) {
       PrintWriter err = spec.commandLine().getErr();
@@ -227,11 +222,7 @@ final class CapacityCommand implements Callable<Integer> {
               + " of the trials at a time, not "
               + wanted
               + ": "
-              + Memory.shortfall(
-                  sweepWork(n, maxP, wanted),
-                  sweepBytes(entry.name(), n, maxP, wanted),
-                  heap,
-                  Memory.physical()));
+              + shortfall(entry.name(), n, maxP, wanted, heap));
       err.flush();
     }
     CapacitySweep sweep =
@@ -301,6 +292,12 @@ final class CapacityCommand implements Callable<Integer> {
   /** Notes the heap the sweep needs ({@link #sweepBytes}), for the out-of-memory advice. */
   static void noteMemory(String memory, int n, int maxP, int atOnce) {
     Memory.need(sweepWork(n, maxP, atOnce), sweepBytes(memory, n, maxP, atOnce));
+  }
+
+  /** What a sweep of {@code atOnce} trials at a time lacks in a heap of {@code heap} bytes. */
+  private static String shortfall(String memory, int n, int maxP, int atOnce, long heap) {
+    return Memory.shortfall(
+        sweepWork(n, maxP, atOnce), sweepBytes(memory, n, maxP, atOnce), heap, Memory.physical());
   }
 
   private static String sweepWork(int n, int maxP, int atOnce) {

@@ -12,8 +12,6 @@ import java.io.PrintWriter;
 import java.io.UncheckedIOException;
 import java.nio.file.AccessDeniedException;
 import java.nio.file.FileSystemException;
-import java.nio.file.Files;
-import java.nio.file.LinkOption;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.util.LinkedHashMap;
@@ -321,20 +319,16 @@ public final class EngramCli implements Runnable {
     if (value.equals(Outputs.STANDARD)) {
       return Path.of("/dev/stdin");
     }
-    Path p = Path.of(value);
-    // bytes not valid in the locale's character set reach Java as U+FFFD: such a file cannot be
-    // opened by its name from Java (it would otherwise be reported as not found, though ls shows
-    // it)
-    if (value.indexOf('\uFFFD') >= 0 && !Files.exists(p, LinkOption.NOFOLLOW_LINKS)) {
+    // (a name whose bytes Java lost would otherwise be reported as not found, though ls shows it)
+    if (Outputs.lostBytes(value)) {
       throw new CommandLine.TypeConversionException(
           "'"
               + value
-              + "': no such file, and the name holds \uFFFD, which stands for bytes that are not"
-              + " valid "
-              + System.getProperty("sun.jnu.encoding", "in this locale")
+              + "': no such file, and "
+              + Outputs.LOST_BYTES
               + ": Java cannot open a file with such bytes in its name; rename it");
     }
-    return p;
+    return Path.of(value);
   }
 
   /**

@@ -95,17 +95,31 @@ final class Outputs {
    * name (the bytes of U+FFFD), not the one the user typed.
    */
   static String nameable(String option, String value) {
-    if (value.indexOf('\uFFFD') >= 0 && !Files.exists(Path.of(value), LinkOption.NOFOLLOW_LINKS)) {
+    if (lostBytes(value)) {
       throw new UserError(
           option
               + " "
               + value
-              + ": the name holds \uFFFD, which stands for bytes that are not valid "
-              + System.getProperty("sun.jnu.encoding", "in this locale")
+              + ": "
+              + LOST_BYTES
               + "; Java cannot write a name with such bytes: give another name");
     }
     return value;
   }
+
+  /**
+   * Whether a path holds U+FFFD and names no file: bytes not valid in the locale's character set
+   * reach Java as U+FFFD, and such a name can be neither opened nor created as typed (inputs and
+   * outputs alike; a file whose name really holds U+FFFD exists, and passes).
+   */
+  static boolean lostBytes(String value) {
+    return value.indexOf('\uFFFD') >= 0 && !Files.exists(Path.of(value), LinkOption.NOFOLLOW_LINKS);
+  }
+
+  /** Why a name with U+FFFD ({@link #lostBytes}) is refused. */
+  static final String LOST_BYTES =
+      "the name holds \uFFFD, which stands for bytes that are not valid "
+          + System.getProperty("sun.jnu.encoding", "in this locale");
 
   /** Registers an input (a file or a folder; for a folder, the images in it are the inputs). */
   Outputs input(String option, Path path) {
