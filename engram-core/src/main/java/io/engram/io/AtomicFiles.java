@@ -205,10 +205,10 @@ public final class AtomicFiles {
     return Kind.SPECIAL;
   }
 
-  /** Why a destination cannot be replaced, as an exception naming it; null when it can. */
   /** Why a target its user may not write is not replaced (after its path and ": "). */
   public static final String READ_ONLY = "is read-only for this user; it is not replaced";
 
+  /** Why a destination cannot be replaced, as an exception naming it; null when it can. */
   private static IOException notReplaceable(Destination d) {
     String what =
         switch (d.kind()) {
