@@ -175,7 +175,9 @@ final class RecallCommand implements Callable<Integer> {
             queries, given != null ? given : Images.Size.squareOf(n), Progress.none());
     data.warn(spec.commandLine().getErr());
     float[][] q = Inputs.rows(data.block());
-    Memory.using(net, "recalling " + q.length + " queries", 4 * Memory.floats(q.length, n));
+    // the queries, each one's current, next and previous state (RecallEngine: the previous one to
+    // end a cycle of two states), and the output's bytes
+    Memory.using(net, "recalling " + q.length + " queries", 5 * Memory.floats(q.length, n));
     for (int i = 0; i < q.length; i++) {
       if (q[i].length != n) {
         throw new UserError(

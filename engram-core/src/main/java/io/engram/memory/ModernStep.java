@@ -162,6 +162,15 @@ public final class ModernStep implements RetrievalStep {
     return ownScan && Kernels.retrievalBalancesBatches(p);
   }
 
+  /**
+   * The core's own scan: a state's next state, energy and matches are the same bits in any batch
+   * and on any number of threads. (A scan given from elsewhere promises nothing of the kind.)
+   */
+  @Override
+  public boolean dependsOnStateAlone() {
+    return ownScan;
+  }
+
   /** True: a softmax step copies its states out of the scan's buffer into new arrays. */
   @Override
   public boolean allocatesStates() {

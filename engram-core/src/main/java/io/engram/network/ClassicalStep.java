@@ -39,6 +39,12 @@ final class ClassicalStep implements RetrievalStep {
     return batched();
   }
 
+  /** Synchronous updates: {@code act(W s - θ)} of the state alone, in any batch. */
+  @Override
+  public boolean dependsOnStateAlone() {
+    return batched();
+  }
+
   @Override
   public long cost() {
     long r = w.rank();

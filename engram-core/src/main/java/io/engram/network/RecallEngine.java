@@ -17,6 +17,12 @@ import java.util.concurrent.atomic.AtomicInteger;
  *       that of running every step.
  *   <li>Opt-in tolerance stops: the energy changed by less than {@code energyTolerance}, or no
  *       value of the state moved by {@code stateTolerance} or more; either counts as converged.
+ *   <li>A query caught in a cycle of two states (a step gave back, bit for bit, the state of two
+ *       steps before) under a step that {@link RetrievalStep#dependsOnStateAlone} ends at once with
+ *       the state, energy and matches it would have after {@code maxIterations} steps, not
+ *       converged (synchronous updates of a symmetric W end in a fixed point or such a cycle): the
+ *       same result without the steps. Not with a step listener or a tolerance stop, which see or
+ *       judge every step.
  *   <li>Step listeners get the energy after every step, query listeners each finished query.
  * </ul>
  *
@@ -155,6 +161,14 @@ public final class RecallEngine {
     void group(int[] idx) {
       final int n = step.size();
       final int nq = idx.length;
+      final int maxIt = o.maxIterations();
+      // cycles of two states: each live query keeps the state before its current one (one more
+      // array of N per query), to which every changed next state is compared
+      final boolean cycles = step.dependsOnStateAlone() && !stepEnergy && !stateStop && maxIt > 2;
+      float[][] before = cycles ? new float[nq][] : null;
+      RecallResult.Match[][] beforeMatches =
+          cycles && topK > 0 ? new RecallResult.Match[nq][] : null;
+      int[] cycled = cycles ? new int[nq] : null;
       float[][] cur = new float[nq][];
       float[][] next = new float[nq][];
       for (int q = 0; q < nq; q++) {
@@ -177,7 +191,6 @@ public final class RecallEngine {
       // queries that stopped by the state tolerance: their energy is computed after the step
       int[] settled = new int[nq];
       int sweep = 0;
-      final int maxIt = o.maxIterations();
       final boolean stepAllocates = step.allocatesStates();
       while (nl > 0 && sweep < maxIt) {
         for (int c = 0; c < nl; c++) {
@@ -204,6 +217,7 @@ public final class RecallEngine {
         }
         int kept = 0;
         int ns = 0;
+        int nc = 0;
         for (int c = 0; c < nl; c++) {
           int q = live[c];
           float e = energies != null ? energies[c] : Float.NaN;
@@ -214,6 +228,9 @@ public final class RecallEngine {
           }
           prevEnergy[q] = e;
           if (matches != null) {
+            if (beforeMatches != null) {
+              beforeMatches[q] = lastMatches[q];
+            }
             lastMatches[q] = matches[c];
           }
           if (!changed[c]) {
@@ -235,9 +252,29 @@ public final class RecallEngine {
             continue;
           }
           float[] t = cur[q];
-          cur[q] = next[q];
-          boolean settles = stateStop && maxChange(cur[q], t) < o.stateTolerance();
-          next[q] = t == cues[idx[q]] ? null : t; // the cue is never written: a new array later
+          float[] made = next[q];
+          if (cycles && before[q] != null && Arrays.equals(made, before[q])) {
+            // made is the state of two steps before (the same bits: Arrays.equals tells -0 from
+            // +0, and states hold no NaN): the states alternate t, made, t, ... from here, and
+            // after maxIt steps the state is made if maxIt - (sweep + 1) is even, else t
+            if (((maxIt - sweep - 1) & 1) == 0) {
+              cur[q] = made;
+            } else if (lastMatches != null) {
+              lastMatches[q] = beforeMatches[q]; // those of the step from made's twin
+            }
+            cycled[nc++] = q;
+            continue;
+          }
+          cur[q] = made;
+          boolean settles = stateStop && maxChange(made, t) < o.stateTolerance();
+          if (cycles) {
+            // three arrays in turn: the next state goes where the state before t was
+            float[] freed = before[q];
+            before[q] = t;
+            next[q] = freed == cues[idx[q]] ? null : freed;
+          } else {
+            next[q] = t == cues[idx[q]] ? null : t; // the cue is never written: a new array later
+          }
           if (settles) {
             settled[ns++] = q;
             continue;
@@ -249,33 +286,50 @@ public final class RecallEngine {
         if (ns > 0) {
           finishSettled(idx, cur, settled, ns, sweep, prevEnergy, lastMatches);
         }
+        if (nc > 0) {
+          // as if stepped on to the limit (no step energies or listener here)
+          finishAtLimit(idx, cur, cycled, nc, maxIt, prevEnergy, lastMatches);
+        }
       }
       if (nl > 0) {
-        // out of steps (or maxIterations == 0): not converged, unless the last step met the
-        // energy tolerance
-        boolean needEnergy = o.reportEnergy() || (stepEnergy && sweep > 0);
-        float[] e = new float[nl];
-        if (needEnergy) {
-          float[][] states = new float[nl][];
-          for (int c = 0; c < nl; c++) {
-            states[c] = cur[live[c]];
-          }
-          step.energies(states, nl, e);
-        } else {
-          Arrays.fill(e, Float.NaN);
+        finishAtLimit(idx, cur, live, nl, sweep, prevEnergy, lastMatches);
+      }
+    }
+
+    /**
+     * Finishes the queries {@code qs[0..count)} that are out of steps after {@code steps} (or
+     * maxIterations == 0): not converged, unless the last step met the energy tolerance.
+     */
+    private void finishAtLimit(
+        int[] idx,
+        float[][] cur,
+        int[] qs,
+        int count,
+        int steps,
+        float[] prevEnergy,
+        RecallResult.Match[][] lastMatches) {
+      boolean needEnergy = o.reportEnergy() || (stepEnergy && steps > 0);
+      float[] e = new float[count];
+      if (needEnergy) {
+        float[][] states = new float[count][];
+        for (int c = 0; c < count; c++) {
+          states[c] = cur[qs[c]];
         }
-        for (int c = 0; c < nl; c++) {
-          int q = live[c];
-          boolean converged =
-              stepEnergy && sweep > 0 && report(base + idx[q], sweep, e[c], prevEnergy[q]);
-          finish(
-              idx[q],
-              cur[q],
-              sweep,
-              converged,
-              o.reportEnergy() ? e[c] : Float.NaN,
-              match(lastMatches, q));
-        }
+        step.energies(states, count, e);
+      } else {
+        Arrays.fill(e, Float.NaN);
+      }
+      for (int c = 0; c < count; c++) {
+        int q = qs[c];
+        boolean converged =
+            stepEnergy && steps > 0 && report(base + idx[q], steps, e[c], prevEnergy[q]);
+        finish(
+            idx[q],
+            cur[q],
+            steps,
+            converged,
+            o.reportEnergy() ? e[c] : Float.NaN,
+            match(lastMatches, q));
       }
     }
 

@@ -54,6 +54,18 @@ public interface RetrievalStep {
   boolean energyComesWithStep();
 
   /**
+   * Whether the next state of a state, bit for bit, its energy and its matches depend on that state
+   * alone: not on the query, the sweep, the other states stepped with it or a random source (as for
+   * synchronous updates, not for a seeded random asynchronous order). The engine may then end a
+   * query caught in a cycle of two states ({@code a, b, a, b, ...}) without stepping it on to the
+   * iteration limit, since the state, energy and matches it would end with are known: the result is
+   * the same. False by default.
+   */
+  default boolean dependsOnStateAlone() {
+    return false;
+  }
+
+  /**
    * One step for {@code count} states: {@code next[c] = step(cur[c])}. Must not modify {@code cur}.
    *
    * @param cur the states, each of length N (read only)
