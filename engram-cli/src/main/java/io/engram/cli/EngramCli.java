@@ -106,6 +106,10 @@ public final class EngramCli implements Runnable {
       // compiles the SIMD kernels on a spare core while arguments are parsed and files read, at
       // once when the work will be heavy, else once it proves to be (after setUp: the kernels'
       // choice may log, and the command line keeps that quiet)
+      if (readsLargeModel(args)) {
+        // before the warm-up asks for its compilations: the scan of a model read in place
+        io.engram.weights.DenseWeights.prepareScan();
+      }
       Engram.startKernelWarmup(heavyKernelWork(args));
     }
     int status = run(args, new PrintWriter(System.out, true), new PrintWriter(System.err, true));
@@ -171,6 +175,32 @@ public final class EngramCli implements Runnable {
    * thread would only take a core from reading and checking the patterns (a 10 MB store measured
    * 1.24 s with it).
    */
+  /** Whether a {@code --model} or {@code --init} file is at least {@link #HEAVY_FILE_BYTES}. */
+  static boolean readsLargeModel(String[] args) {
+    for (int i = 1; i < args.length; i++) {
+      if (args[i].equals("--model") || args[i].equals("--init")) {
+        if (i + 1 < args.length && largeFile(args[i + 1])) {
+          return true;
+        }
+      } else if (args[i].startsWith("--model=") || args[i].startsWith("--init=")) {
+        if (largeFile(args[i].substring(args[i].indexOf('=') + 1))) {
+          return true;
+        }
+      }
+    }
+    return false;
+  }
+
+  /** Whether {@code name} is a file of at least {@link #HEAVY_FILE_BYTES}. */
+  private static boolean largeFile(String name) {
+    try {
+      File f = new File(name);
+      return f.isFile() && f.length() >= HEAVY_FILE_BYTES;
+    } catch (SecurityException e) {
+      return false; // not readable here: then the command reports it
+    }
+  }
+
   static boolean heavyKernelWork(String[] args) {
     if (args.length > 0 && args[0].equals("train") && modernMemory(args)) {
       return false;
@@ -192,15 +222,9 @@ public final class EngramCli implements Runnable {
       if (name.equals("--weights") && value.equals("dense")) {
         return true;
       }
-      if (name.equals("--model") || name.equals("--init") || name.equals("--patterns")) {
-        try {
-          File f = new File(value);
-          if (f.isFile() && f.length() >= HEAVY_FILE_BYTES) {
-            return true;
-          }
-        } catch (SecurityException e) {
-          // not readable here: then the command reports it
-        }
+      if ((name.equals("--model") || name.equals("--init") || name.equals("--patterns"))
+          && largeFile(value)) {
+        return true;
       }
     }
     return false;

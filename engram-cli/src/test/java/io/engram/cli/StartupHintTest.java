@@ -65,6 +65,21 @@ class StartupHintTest {
             new String[] {"recall", "--model", tmp.resolve("none").toString()}));
   }
 
+  /** A large model read by the command: its scan is compiled before the warm-up starts. */
+  @Test
+  void aLargeModelReadIsNoticed() throws IOException {
+    String big = sized("big.npz", 8L << 20).toString();
+    String small = sized("small.npz", (8L << 20) - 1).toString();
+    assertTrue(EngramCli.readsLargeModel(new String[] {"recall", "--model", big}));
+    assertTrue(EngramCli.readsLargeModel(new String[] {"recall", "--model=" + big}));
+    assertTrue(EngramCli.readsLargeModel(new String[] {"train", "--init", big, "--out", "m"}));
+    assertFalse(EngramCli.readsLargeModel(new String[] {"recall", "--model", small}));
+    assertFalse(EngramCli.readsLargeModel(new String[] {"train", "--patterns", big}));
+    assertFalse(EngramCli.readsLargeModel(new String[] {"recall", "--model"}));
+    assertFalse(EngramCli.readsLargeModel(new String[] {"recall", "--model", tmp.toString()}));
+    io.engram.weights.DenseWeights.prepareScan(); // (throws if the scan of zeros found other)
+  }
+
   /**
    * picocli is told not to set up its converters for java.sql and java.time types (a start-up
    * cost): no option or parameter of any command may have such a type, or it would fail to parse.

@@ -63,12 +63,32 @@ final class Checks {
    * rows: {@code P max|t|² / d}, with a relative margin for the float32 rounding of the sums.
    */
   static double gramBound(float[] x, int p, float shift, float divisor) {
-    float max = 0f;
-    for (float v : x) {
-      max = Math.max(max, Math.abs(v - shift));
+    // block by block, one call each: in a fresh process a method called some hundred times is
+    // compiled within milliseconds, where one loop over all P x N values runs interpreted until
+    // its on-stack compilation (as DenseWeights' scan)
+    int bits = 0;
+    for (int from = 0; from < x.length; from += BOUND_BLOCK) {
+      bits =
+          Math.max(bits, maxAbsShiftedBits(x, from, Math.min(x.length, from + BOUND_BLOCK), shift));
     }
+    float max = Float.intBitsToFloat(bits);
     double sq = (double) max * max;
     return sq * p / divisor * (1 + p * 0x1p-22);
+  }
+
+  /** Values per call of {@link #maxAbsShiftedBits}. */
+  private static final int BOUND_BLOCK = 4096;
+
+  /**
+   * The largest bits of {@code |x[i] - shift|}, {@code from <= i < to}, compared as integers (for
+   * floats of one sign their order is the values' order; the values are finite).
+   */
+  private static int maxAbsShiftedBits(float[] x, int from, int to, float shift) {
+    int max = 0;
+    for (int i = from; i < to; i++) {
+      max = Math.max(max, Float.floatToRawIntBits(x[i] - shift) & 0x7fffffff);
+    }
+    return max;
   }
 
   /** A new array {@code x - shift}, value by value in float32. */
