@@ -14,7 +14,9 @@ import java.nio.file.AccessDeniedException;
 import java.nio.file.FileSystemException;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
+import java.util.ArrayList;
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.function.Supplier;
@@ -98,6 +100,13 @@ public final class EngramCli implements Runnable {
    */
   static final String STDERR_FILTER_PROPERTY = "engram.stderrFilter";
 
+  static final long T0 = System.nanoTime();
+
+  static void mark(String tag) {
+    if (Boolean.getBoolean("tmp.t"))
+      System.err.println(tag + " " + (System.nanoTime() - T0) / 1000000);
+  }
+
   public static void main(String[] args) {
     if (!versionOnly(args)) {
       setUp();
@@ -166,15 +175,6 @@ public final class EngramCli implements Runnable {
     }
   }
 
-  /**
-   * Whether the arguments promise heavy kernel work, judged before they are parsed (a hint only:
-   * wrong either way, the work is just slower): dense training ({@code --weights dense}), or a
-   * model, {@code --init} model or pattern file of at least {@link #HEAVY_FILE_BYTES} (a dense
-   * model of some size; many patterns). A low-rank model is small however much it stores. Storing
-   * patterns in a modern memory ({@code train --memory modern}) runs no kernels at all: a warm-up
-   * thread would only take a core from reading and checking the patterns (a 10 MB store measured
-   * 1.24 s with it).
-   */
   /** Whether a {@code --model} or {@code --init} file is at least {@link #HEAVY_FILE_BYTES}. */
   static boolean readsLargeModel(String[] args) {
     for (int i = 1; i < args.length; i++) {
@@ -201,10 +201,28 @@ public final class EngramCli implements Runnable {
     }
   }
 
+  /**
+   * Multiply-adds of a modern memory's step below which a command warms its kernels up on demand
+   * rather than at once (see {@link #lightModernWork}).
+   */
+  static final long MODERN_HEAVY_WORK = 1L << 30;
+
+  /**
+   * Whether the arguments promise heavy kernel work, judged before they are parsed (a hint only:
+   * wrong either way, the work is just slower): dense training ({@code --weights dense}), or a
+   * model, {@code --init} model or pattern file of at least {@link #HEAVY_FILE_BYTES} (a dense
+   * model of some size; many patterns), unless that model is a modern memory whose step over the
+   * queries is light ({@link #lightModernWork}). A low-rank model is small however much it stores.
+   * Storing patterns in a modern memory ({@code train --memory modern}) runs no kernels at all: a
+   * warm-up thread would only take a core from reading and checking the patterns (a 10 MB store
+   * measured 1.24 s with it).
+   */
   static boolean heavyKernelWork(String[] args) {
     if (args.length > 0 && args[0].equals("train") && modernMemory(args)) {
       return false;
     }
+    String queries = null;
+    List<String> models = new ArrayList<>();
     for (int i = 1; i < args.length; i++) {
       String a = args[i];
       String value = null;
@@ -222,12 +240,85 @@ public final class EngramCli implements Runnable {
       if (name.equals("--weights") && value.equals("dense")) {
         return true;
       }
-      if ((name.equals("--model") || name.equals("--init") || name.equals("--patterns"))
-          && largeFile(value)) {
+      if (name.equals("--queries")) {
+        queries = value;
+      } else if ((name.equals("--model") || name.equals("--init")) && largeFile(value)) {
+        models.add(value);
+      } else if (name.equals("--patterns") && largeFile(value)) {
+        return true;
+      }
+    }
+    for (String m : models) {
+      if (!lightModernWork(args[0], m, queries)) {
         return true;
       }
     }
     return false;
+  }
+
+  /**
+   * Whether {@code model} is a modern memory's model (a zip archive with an {@code X.npy} of P x N)
+   * whose work in this command is light: none in {@code train} (it stores patterns), and in a
+   * recall fewer than {@link #MODERN_HEAVY_WORK} multiply-adds per product, B x P x N, with B N
+   * taken as a quarter of the {@code queries} file's size. The file's size says little of that
+   * work, and a light recall is done before a warm-up started at once has the kernels compiled,
+   * while its thread and compilations slow everything else: a recall of 64 queries from P = 10,000
+   * patterns of N = 256 took 0.32-0.34 s on demand against 0.47-0.60 s with the warm-up from the
+   * start; one of 1024 queries from P = 100,000 took 1.9 s with it and 6.0 s on demand (this
+   * project's machine, 2026-11-30). Unknown (not a modern model, queries not a file, anything
+   * unreadable): false, and the command reports what is wrong.
+   */
+  static boolean lightModernWork(String command, String model, String queries) {
+    long[] shape = modernShape(model);
+    if (shape == null) {
+      return false;
+    }
+    if (command.equals("train")) {
+      return true;
+    }
+    try {
+      File q = queries == null ? null : new File(queries);
+      if (q == null || !q.isFile()) {
+        return false;
+      }
+      // B x N values (at most; a text file's values take more than four bytes each), times P
+      double work = (double) (q.length() / 4) * shape[0];
+      return work < MODERN_HEAVY_WORK;
+    } catch (SecurityException e) {
+      return false;
+    }
+  }
+
+  /**
+   * {P, N} of a modern memory's model file (the shape in the header of its {@code X.npy}), or null
+   * when it is not one or cannot be read as one. Reads the archive's directory and at most 512
+   * bytes of that member.
+   */
+  static long[] modernShape(String model) {
+    try (java.util.zip.ZipFile z = new java.util.zip.ZipFile(model)) {
+      java.util.zip.ZipEntry x = z.getEntry("X.npy");
+      if (x == null) {
+        return null;
+      }
+      byte[] head;
+      try (java.io.InputStream in = z.getInputStream(x)) {
+        head = in.readNBytes(512);
+      }
+      String h = new String(head, java.nio.charset.StandardCharsets.ISO_8859_1);
+      int at = h.indexOf("'shape':");
+      int open = at < 0 ? -1 : h.indexOf('(', at);
+      int close = open < 0 ? -1 : h.indexOf(')', open);
+      if (close < 0) {
+        return null;
+      }
+      String[] dims = h.substring(open + 1, close).split(",");
+      if (dims.length != 2) {
+        return null;
+      }
+      return new long[] {Long.parseLong(dims[0].trim()), Long.parseLong(dims[1].trim())};
+    } catch (IOException | RuntimeException e) {
+      return null;
+    }
   }
 
   /** Whether the arguments ask for {@code --memory modern} (or {@code --memory=modern}). */

@@ -65,6 +65,45 @@ class StartupHintTest {
             new String[] {"recall", "--model", tmp.resolve("none").toString()}));
   }
 
+  /**
+   * A modern memory's model counts by the work of its step over the queries, B x P x N, not by its
+   * size: a light recall warms its kernels up on demand; an unknown one (queries that are not a
+   * file, a model that is not a modern one) by the size rule.
+   */
+  @Test
+  void aModernModelCountsByItsWorkOverTheQueries() throws IOException {
+    int p = 8300;
+    int n = 256; // X of 8.5 MB: a large file
+    io.engram.memory.ModernHopfieldMemory m = io.engram.memory.ModernHopfieldMemory.softmax(n);
+    m.storeRows(new float[p * n], p);
+    Path model = tmp.resolve("modern.npz");
+    io.engram.io.ModelFile.write(model, m);
+    String mf = model.toString();
+    assertTrue(new java.io.File(mf).length() >= 8L << 20);
+    org.junit.jupiter.api.Assertions.assertArrayEquals(
+        new long[] {p, n}, EngramCli.modernShape(mf));
+    // 64 queries: 64 x 8300 x 256 = 136 M multiply-adds; 1024: 2.2 G
+    String few = sized("few.npy", 64L * n * 4 + 128).toString();
+    String many = sized("many.npy", 1024L * n * 4 + 128).toString();
+    assertFalse(
+        EngramCli.heavyKernelWork(new String[] {"recall", "--model", mf, "--queries", few}));
+    assertFalse(
+        EngramCli.heavyKernelWork(new String[] {"recall", "--queries=" + few, "--model=" + mf}));
+    assertTrue(
+        EngramCli.heavyKernelWork(new String[] {"recall", "--model", mf, "--queries", many}));
+    assertTrue(
+        EngramCli.heavyKernelWork(
+            new String[] {"recall", "--model", mf, "--queries", tmp.toString()}));
+    assertTrue(EngramCli.heavyKernelWork(new String[] {"recall", "--model", mf}));
+    // storing more in it computes nothing
+    assertFalse(EngramCli.heavyKernelWork(new String[] {"train", "--init", mf, "--out", mf}));
+    // not a modern model, not a model at all
+    String big = sized("big.npz", 8L << 20).toString();
+    assertTrue(EngramCli.modernShape(big) == null);
+    assertTrue(
+        EngramCli.heavyKernelWork(new String[] {"recall", "--model", big, "--queries", few}));
+  }
+
   /** A large model read by the command: its scan is compiled before the warm-up starts. */
   @Test
   void aLargeModelReadIsNoticed() throws IOException {
