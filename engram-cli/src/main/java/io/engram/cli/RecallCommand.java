@@ -334,6 +334,11 @@ final class RecallCommand implements Callable<Integer> {
     if (stateTolerance != null) {
       opts = opts.withStateTolerance(stateTolerance);
     }
+    if (report == null && energyPlot == null) {
+      // no output shows the energies: a query stopped at its limit (every one of a modern memory's
+      // single step) would cost one more pass over the weights or the patterns for its energy
+      opts = opts.withReportEnergy(false);
+    }
     return opts;
   }
 

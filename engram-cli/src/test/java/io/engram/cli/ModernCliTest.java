@@ -177,7 +177,22 @@ class ModernCliTest {
       List<?> ms = (List<?>) e.get("matches");
       assertEquals(3, ms.size());
       assertEquals((long) k, ((Map<?, ?>) ms.get(0)).get("index"));
+      assertTrue(Double.isFinite(((Number) e.get("energy")).doubleValue()), e.toString());
     }
+    // without a report no energy is computed (no output shows one): the same states
+    Path bare = tmp.resolve("bare.npy");
+    assertEquals(
+        0,
+        ToolRun.run(
+                "recall",
+                "--model",
+                model.toString(),
+                "--queries",
+                queries.toString(),
+                "--out",
+                bare.toString())
+            .status());
+    assertArrayEquals(Files.readAllBytes(out), Files.readAllBytes(bare));
   }
 
   @Test
