@@ -76,8 +76,8 @@ final class Gemm {
       int cOff,
       int ldc,
       boolean accumulate) {
-    if (n <= (kp == ScalarKernels.INSTANCE ? SMALL_N_SCALAR : SMALL_N) && aCs == 1 && k >= 64) {
-      gemmByDots(kp, m, n, k, a, aOff, aRs, src, b, bOff, ldb, c, cOff, ldc, accumulate);
+    if (n == 1 && aCs == 1 && k >= 64) {
+      gemmByChains(kp, m, n, k, a, aOff, aRs, src, b, bOff, ldb, c, cOff, ldc, accumulate);
       return;
     }
     // B packed into column panels of width w (NR, or NR/2 for narrow products), one chunk of
@@ -204,7 +204,7 @@ final class Gemm {
     }
     Bounds.checkStrided("B", b, bOff, k, ldb, n, 1);
     Bounds.checkStrided("C", c, cOff, m, ldc, n, 1);
-    // at most WIDE_N columns at a time (evenly split: every part stays wider than SMALL_N, so
+    // at most WIDE_N columns at a time (evenly split: every part stays wider than one column, so
     // each takes the path the whole product takes), each by row panels: the bits of the wide
     // path too (every element's k-blocks in increasing order)
     int parts = (n + WIDE_N - 1) / WIDE_N;
@@ -331,18 +331,21 @@ final class Gemm {
     }
   }
 
-  /** Up to this many columns of B, a product runs as dot products along rows of A. */
-  private static final int SMALL_N = 4;
-
-  /** The same for the scalar kernels, whose tiles gain less over dot products (measured: 8). */
-  private static final int SMALL_N_SCALAR = 8;
-
   /**
-   * A product with few columns (a few live queries): memory-bound, so each row of A is read once
-   * and dotted with every column of B (transposed to be contiguous), instead of register tiles that
-   * would be mostly masked.
+   * A product with one column (a query alone; the last live one of a batch), which reading A
+   * bounds: each row of A read once, eight rows at a time, each element of C with exactly the bits
+   * the register tiles give it, so that a column of C does not depend on how many columns come with
+   * it (a query gets the same fields alone as in any batch, which RecallEngine's end of a cycle of
+   * two states relies on): per block of {@link #KC} values of k a chain from +0, {@code acc =
+   * fma(A(i,q), B(q,x), acc)} where the provider's tiles fuse their multiply-adds ({@link
+   * KernelProvider#fusedTiles}), {@code acc + A(i,q) * B(q,x)} where they do not, and the blocks'
+   * sums added into C in order, as {@link #store} adds the tiles of successive blocks. Dot products
+   * with vector accumulators, used before for up to four columns, summed in another order (a query
+   * alone could get other fields than in a batch); for N = 4096 they took 1.5 ms per product of one
+   * column against 2.3 ms for these chains, 2.8-3.6 ms for two to four columns against 3.8 ms for
+   * the tiles (one JVM, this project's machine, 2026-11-30).
    */
-  private static void gemmByDots(
+  private static void gemmByChains(
       KernelProvider kp,
       int m,
       int n,
@@ -358,6 +361,7 @@ final class Gemm {
       int cOff,
       int ldc,
       boolean accumulate) {
+    final boolean fused = kp.fusedTiles();
     float[] bt = new float[n * k];
     for (int q = 0; q < k; q++) {
       for (int x = 0; x < n; x++) {
@@ -373,19 +377,106 @@ final class Gemm {
           int start = item * rowsPerItem;
           int end = Math.min(m, (item + 1) * rowsPerItem);
           float[] ra = a;
+          int ro = aOff + start * aRs;
+          int rs = aRs;
           if (src != null) {
             // the item's rows in one call; row i at (i - start) * k
             ra = sourceRows((end - start) * k);
             src.copy(start, end - start, 0, k, ra);
+            ro = 0;
+            rs = k;
           }
-          for (int i = start; i < end; i++) {
-            int co = cOff + i * ldc;
-            int ro = src == null ? aOff + i * aRs : (i - start) * k;
+          for (int i0 = start; i0 < end; i0 += 8) {
+            int rows = Math.min(8, end - i0);
+            int ao = ro + (i0 - start) * rs;
             for (int x = 0; x < n; x++) {
-              float v = kp.dot(ra, ro, bt, x * k, k);
-              c[co + x] = accumulate ? c[co + x] + v : v;
+              chains(
+                  fused, ra, ao, rs, rows, bt, x * k, k, c, cOff + i0 * ldc + x, ldc, accumulate);
             }
           }
         });
+  }
+
+  /**
+   * {@code C(r, x)} for {@code r < rows} (at most 8; rows {@code rs} apart in {@code a} from {@code
+   * ao}, C's {@code ldc} apart from {@code co}) against one column of B ({@code b[bo..bo+k)}), as
+   * {@link #gemmByChains} says. Rows missing from the eight repeat the last (computed, not stored).
+   */
+  private static void chains(
+      boolean fused,
+      float[] a,
+      int ao,
+      int rs,
+      int rows,
+      float[] b,
+      int bo,
+      int k,
+      float[] c,
+      int co,
+      int ldc,
+      boolean accumulate) {
+    int o0 = ao;
+    int o1 = ao + Math.min(1, rows - 1) * rs;
+    int o2 = ao + Math.min(2, rows - 1) * rs;
+    int o3 = ao + Math.min(3, rows - 1) * rs;
+    int o4 = ao + Math.min(4, rows - 1) * rs;
+    int o5 = ao + Math.min(5, rows - 1) * rs;
+    int o6 = ao + Math.min(6, rows - 1) * rs;
+    int o7 = ao + Math.min(7, rows - 1) * rs;
+    // C's values first when accumulating, then each block's chains added, as store adds tiles
+    float[] t = new float[8];
+    if (accumulate) {
+      for (int r = 0; r < rows; r++) {
+        t[r] = c[co + r * ldc];
+      }
+    }
+    for (int k0 = 0; k0 < k; k0 += KC) {
+      int k1 = Math.min(k, k0 + KC);
+      float c0 = 0f;
+      float c1 = 0f;
+      float c2 = 0f;
+      float c3 = 0f;
+      float c4 = 0f;
+      float c5 = 0f;
+      float c6 = 0f;
+      float c7 = 0f;
+      if (fused) {
+        for (int q = k0; q < k1; q++) {
+          float v = b[bo + q];
+          c0 = Math.fma(a[o0 + q], v, c0);
+          c1 = Math.fma(a[o1 + q], v, c1);
+          c2 = Math.fma(a[o2 + q], v, c2);
+          c3 = Math.fma(a[o3 + q], v, c3);
+          c4 = Math.fma(a[o4 + q], v, c4);
+          c5 = Math.fma(a[o5 + q], v, c5);
+          c6 = Math.fma(a[o6 + q], v, c6);
+          c7 = Math.fma(a[o7 + q], v, c7);
+        }
+      } else {
+        for (int q = k0; q < k1; q++) {
+          float v = b[bo + q];
+          c0 += a[o0 + q] * v;
+          c1 += a[o1 + q] * v;
+          c2 += a[o2 + q] * v;
+          c3 += a[o3 + q] * v;
+          c4 += a[o4 + q] * v;
+          c5 += a[o5 + q] * v;
+          c6 += a[o6 + q] * v;
+          c7 += a[o7 + q] * v;
+        }
+      }
+      boolean add = accumulate || k0 > 0;
+      t[0] = add ? t[0] + c0 : c0;
+      t[1] = add ? t[1] + c1 : c1;
+      t[2] = add ? t[2] + c2 : c2;
+      t[3] = add ? t[3] + c3 : c3;
+      t[4] = add ? t[4] + c4 : c4;
+      t[5] = add ? t[5] + c5 : c5;
+      t[6] = add ? t[6] + c6 : c6;
+      t[7] = add ? t[7] + c7 : c7;
+    }
+    for (int r = 0; r < rows; r++) {
+      c[co + r * ldc] = t[r];
+    }
   }
 }

@@ -74,12 +74,15 @@ final class ClassicalStep implements RetrievalStep {
     }
   }
 
+  /**
+   * The energies of {@code count} states from one product {@code W S}, as a synchronous step has
+   * them: a state's energy is the same bits whichever states it is computed with (the product's
+   * columns do not depend on each other), so a query's final energy does not depend on which
+   * queries stop in the same step (a matrix-vector product for one state alone would round its
+   * fields otherwise).
+   */
   @Override
   public void energies(float[][] states, int count, float[] out) {
-    if (count == 1) {
-      out[0] = energy(states[0]);
-      return;
-    }
     float[] st = new float[n * count];
     float[] ft = new float[n * count];
     pack(states, count, st);

@@ -87,6 +87,36 @@ class RecallEquivalenceTest {
   }
 
   /**
+   * A query recalled alone gets the bits it gets in a batch: state, steps and energy, dense and
+   * low-rank weights (a product of one column has the tiles' bits, Gemm.gemmByChains), the energy
+   * exactly too (ClassicalStep.energies: one product whatever the number of states).
+   */
+  @Test
+  void aQueryAloneGetsTheBitsItGetsInABatch() {
+    Random rnd = new Random(13);
+    int n = 300;
+    float[][] x = pm1(rnd, 40, n); // overloaded: cycles and slow convergence
+    float[][] cues = noisy(rnd, x, 24, 0.3);
+    for (WeightsMode mode : new WeightsMode[] {WeightsMode.DENSE, WeightsMode.LOW_RANK}) {
+      AmariHopfieldNetwork net = net(mode, x, UpdateMode.synchronous());
+      for (int it : new int[] {1, 7, 20}) {
+        RecallOptions o = RecallOptions.defaults().withMaxIterations(it);
+        List<RecallResult> batch = net.recallBatch(cues, o);
+        for (int q = 0; q < cues.length; q++) {
+          RecallResult alone = net.recallBatch(new float[][] {cues[q]}, o).get(0);
+          RecallResult b = batch.get(q);
+          String what = mode + ", " + it + " steps, query " + q;
+          assertTrue(java.util.Arrays.equals(b.state(), alone.state()), what + ": state");
+          assertEquals(b.steps(), alone.steps(), what);
+          assertEquals(b.converged(), alone.converged(), what);
+          assertEquals(
+              Float.floatToRawIntBits(b.energy()), Float.floatToRawIntBits(alone.energy()), what);
+        }
+      }
+    }
+  }
+
+  /**
    * The cues are read in place, never written, and no result is a cue array: with no step, a fixed
    * point at the first step, one step, several steps with a state tolerance, synchronous and
    * asynchronous, a cue passed twice included.
