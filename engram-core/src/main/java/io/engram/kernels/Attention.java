@@ -718,37 +718,10 @@ final class Attention {
    */
   private static void chainScores(
       float[] x, int xOff, int n, int rows, float[] q, int qOff, float[] sc, int ld) {
+    float[] c = new float[8];
     for (int r0 = 0; r0 < rows; r0 += 8) {
       int m = Math.min(8, rows - r0);
-      // rows missing from the eight repeat the last (computed, not stored)
-      int o0 = xOff + r0 * n;
-      int o1 = xOff + (r0 + Math.min(1, m - 1)) * n;
-      int o2 = xOff + (r0 + Math.min(2, m - 1)) * n;
-      int o3 = xOff + (r0 + Math.min(3, m - 1)) * n;
-      int o4 = xOff + (r0 + Math.min(4, m - 1)) * n;
-      int o5 = xOff + (r0 + Math.min(5, m - 1)) * n;
-      int o6 = xOff + (r0 + Math.min(6, m - 1)) * n;
-      int o7 = xOff + (r0 + Math.min(7, m - 1)) * n;
-      float c0 = 0f;
-      float c1 = 0f;
-      float c2 = 0f;
-      float c3 = 0f;
-      float c4 = 0f;
-      float c5 = 0f;
-      float c6 = 0f;
-      float c7 = 0f;
-      for (int i = 0; i < n; i++) {
-        float v = q[qOff + i];
-        c0 = Math.fma(x[o0 + i], v, c0);
-        c1 = Math.fma(x[o1 + i], v, c1);
-        c2 = Math.fma(x[o2 + i], v, c2);
-        c3 = Math.fma(x[o3 + i], v, c3);
-        c4 = Math.fma(x[o4 + i], v, c4);
-        c5 = Math.fma(x[o5 + i], v, c5);
-        c6 = Math.fma(x[o6 + i], v, c6);
-        c7 = Math.fma(x[o7 + i], v, c7);
-      }
-      float[] c = {c0, c1, c2, c3, c4, c5, c6, c7};
+      Gemm.chains8(true, x, xOff + r0 * n, n, m, q, qOff, 0, n, c);
       for (int j = 0; j < m; j++) {
         sc[(r0 + j) * ld] = c[j];
       }

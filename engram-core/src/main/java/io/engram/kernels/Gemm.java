@@ -400,7 +400,8 @@ final class Gemm {
   /**
    * {@code C(r, x)} for {@code r < rows} (at most 8; rows {@code rs} apart in {@code a} from {@code
    * ao}, C's {@code ldc} apart from {@code co}) against one column of B ({@code b[bo..bo+k)}), as
-   * {@link #gemmByChains} says. Rows missing from the eight repeat the last (computed, not stored).
+   * {@link #gemmByChains} says: C's values first when accumulating, then each k-block's chains
+   * added, as {@link #store} adds the tiles of successive blocks.
    */
   private static void chains(
       boolean fused,
@@ -415,6 +416,44 @@ final class Gemm {
       int co,
       int ldc,
       boolean accumulate) {
+    float[] t = new float[8];
+    if (accumulate) {
+      for (int r = 0; r < rows; r++) {
+        t[r] = c[co + r * ldc];
+      }
+    }
+    float[] s = new float[8];
+    for (int k0 = 0; k0 < k; k0 += KC) {
+      chains8(fused, a, ao, rs, rows, b, bo, k0, Math.min(k, k0 + KC), s);
+      boolean add = accumulate || k0 > 0;
+      for (int r = 0; r < 8; r++) {
+        t[r] = add ? t[r] + s[r] : s[r];
+      }
+    }
+    for (int r = 0; r < rows; r++) {
+      c[co + r * ldc] = t[r];
+    }
+  }
+
+  /**
+   * Eight chains of multiply-adds in scalar registers: {@code out[r] = Σ a[o_r + q] b[bo + q]} for
+   * {@code q} from {@code from} to {@code to - 1} in order, from +0, one {@code fma} each where
+   * {@code fused} (the bits of a fused tile's element over those values), else a multiply then an
+   * add (the plain tiles'); row {@code r} at {@code o_r = ao + r rs}, rows past {@code rows}
+   * repeating the last (computed, not meant to be used). Also the scores of one query ({@code
+   * Attention.chainScores}).
+   */
+  static void chains8(
+      boolean fused,
+      float[] a,
+      int ao,
+      int rs,
+      int rows,
+      float[] b,
+      int bo,
+      int from,
+      int to,
+      float[] out) {
     int o0 = ao;
     int o1 = ao + Math.min(1, rows - 1) * rs;
     int o2 = ao + Math.min(2, rows - 1) * rs;
@@ -423,60 +462,46 @@ final class Gemm {
     int o5 = ao + Math.min(5, rows - 1) * rs;
     int o6 = ao + Math.min(6, rows - 1) * rs;
     int o7 = ao + Math.min(7, rows - 1) * rs;
-    // C's values first when accumulating, then each block's chains added, as store adds tiles
-    float[] t = new float[8];
-    if (accumulate) {
-      for (int r = 0; r < rows; r++) {
-        t[r] = c[co + r * ldc];
+    float c0 = 0f;
+    float c1 = 0f;
+    float c2 = 0f;
+    float c3 = 0f;
+    float c4 = 0f;
+    float c5 = 0f;
+    float c6 = 0f;
+    float c7 = 0f;
+    if (fused) {
+      for (int q = from; q < to; q++) {
+        float v = b[bo + q];
+        c0 = Math.fma(a[o0 + q], v, c0);
+        c1 = Math.fma(a[o1 + q], v, c1);
+        c2 = Math.fma(a[o2 + q], v, c2);
+        c3 = Math.fma(a[o3 + q], v, c3);
+        c4 = Math.fma(a[o4 + q], v, c4);
+        c5 = Math.fma(a[o5 + q], v, c5);
+        c6 = Math.fma(a[o6 + q], v, c6);
+        c7 = Math.fma(a[o7 + q], v, c7);
+      }
+    } else {
+      for (int q = from; q < to; q++) {
+        float v = b[bo + q];
+        c0 += a[o0 + q] * v;
+        c1 += a[o1 + q] * v;
+        c2 += a[o2 + q] * v;
+        c3 += a[o3 + q] * v;
+        c4 += a[o4 + q] * v;
+        c5 += a[o5 + q] * v;
+        c6 += a[o6 + q] * v;
+        c7 += a[o7 + q] * v;
       }
     }
-    for (int k0 = 0; k0 < k; k0 += KC) {
-      int k1 = Math.min(k, k0 + KC);
-      float c0 = 0f;
-      float c1 = 0f;
-      float c2 = 0f;
-      float c3 = 0f;
-      float c4 = 0f;
-      float c5 = 0f;
-      float c6 = 0f;
-      float c7 = 0f;
-      if (fused) {
-        for (int q = k0; q < k1; q++) {
-          float v = b[bo + q];
-          c0 = Math.fma(a[o0 + q], v, c0);
-          c1 = Math.fma(a[o1 + q], v, c1);
-          c2 = Math.fma(a[o2 + q], v, c2);
-          c3 = Math.fma(a[o3 + q], v, c3);
-          c4 = Math.fma(a[o4 + q], v, c4);
-          c5 = Math.fma(a[o5 + q], v, c5);
-          c6 = Math.fma(a[o6 + q], v, c6);
-          c7 = Math.fma(a[o7 + q], v, c7);
-        }
-      } else {
-        for (int q = k0; q < k1; q++) {
-          float v = b[bo + q];
-          c0 += a[o0 + q] * v;
-          c1 += a[o1 + q] * v;
-          c2 += a[o2 + q] * v;
-          c3 += a[o3 + q] * v;
-          c4 += a[o4 + q] * v;
-          c5 += a[o5 + q] * v;
-          c6 += a[o6 + q] * v;
-          c7 += a[o7 + q] * v;
-        }
-      }
-      boolean add = accumulate || k0 > 0;
-      t[0] = add ? t[0] + c0 : c0;
-      t[1] = add ? t[1] + c1 : c1;
-      t[2] = add ? t[2] + c2 : c2;
-      t[3] = add ? t[3] + c3 : c3;
-      t[4] = add ? t[4] + c4 : c4;
-      t[5] = add ? t[5] + c5 : c5;
-      t[6] = add ? t[6] + c6 : c6;
-      t[7] = add ? t[7] + c7 : c7;
-    }
-    for (int r = 0; r < rows; r++) {
-      c[co + r * ldc] = t[r];
-    }
+    out[0] = c0;
+    out[1] = c1;
+    out[2] = c2;
+    out[3] = c3;
+    out[4] = c4;
+    out[5] = c5;
+    out[6] = c6;
+    out[7] = c7;
   }
 }
