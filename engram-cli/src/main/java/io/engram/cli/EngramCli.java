@@ -100,13 +100,6 @@ public final class EngramCli implements Runnable {
    */
   static final String STDERR_FILTER_PROPERTY = "engram.stderrFilter";
 
-  static final long T0 = System.nanoTime();
-
-  static void mark(String tag) {
-    if (Boolean.getBoolean("tmp.t"))
-      System.err.println(tag + " " + (System.nanoTime() - T0) / 1000000);
-  }
-
   public static void main(String[] args) {
     if (!versionOnly(args)) {
       setUp();
