@@ -159,7 +159,7 @@ final class DemoCommand implements Callable<Integer> {
         new Figures.GridText(
             String.format(
                 Locale.ROOT,
-                "Engram demo: %d neurons, %.0f%% of each cue flipped (seed %d)",
+                "Engram demo: %d neurons, cues %.0f%% flipped (seed %d)",
                 s.pixels(),
                 100 * noise,
                 seed),

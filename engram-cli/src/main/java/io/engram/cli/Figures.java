@@ -226,11 +226,28 @@ final class Figures {
         RenderingHints.KEY_FRACTIONALMETRICS, RenderingHints.VALUE_FRACTIONALMETRICS_ON);
   }
 
-  /** The text, cut with an ellipsis in the middle to fit the width. */
+  /**
+   * The text, cut with an ellipsis in the middle to fit the width: whole words where it has several
+   * (a cut through a word could turn {@code 30%} into {@code 3…}), else characters (a file name).
+   */
   static String fit(Graphics2D g, String s, int width) {
     FontMetrics fm = g.getFontMetrics();
     if (fm.stringWidth(s) <= width) {
       return s;
+    }
+    String[] words = s.split(" ", -1);
+    for (int keep = words.length - 1; keep >= 2; keep--) {
+      int head = (keep + 1) / 2;
+      String t =
+          String.join(" ", java.util.Arrays.asList(words).subList(0, head))
+              + " \u2026 "
+              + String.join(
+                  " ",
+                  java.util.Arrays.asList(words)
+                      .subList(words.length - (keep - head), words.length));
+      if (fm.stringWidth(t) <= width) {
+        return t;
+      }
     }
     int keep = s.length();
     String t = s;
