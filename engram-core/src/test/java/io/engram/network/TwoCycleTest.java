@@ -21,10 +21,11 @@ import org.junit.jupiter.api.Test;
 class TwoCycleTest {
 
   /**
-   * A step on one-value states whose orbits are known: {@code v > 2} goes to {@code v - 1}, 2 and 1
-   * swap, 0 and below stay (fixed points), values of 10 and more go to {@code 20 - v} (a cycle of
-   * two values 10 apart, e.g. 12, 8, 12, ...: 8 goes to 7 though, so 12 is not one). Its matches
-   * name the state it stepped from, its energy is {@code -v}. Counts the states it steps.
+   * A step on one-value states whose orbits are known: values of 10 and more go to {@code 20 - v}
+   * (10 stays: a fixed point; 11 goes to 9, 15 to 5), other values above 2 to {@code v - 1}, 2 and
+   * 1 swap (the cycle every value above 0 ends in, after a transient as long as the value), 0 and
+   * below stay. Its matches name the state it stepped from, its energy is {@code -v}. Counts the
+   * states it steps.
    */
   static final class Orbits implements RetrievalStep {
     final boolean alone;
