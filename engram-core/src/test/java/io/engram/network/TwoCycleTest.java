@@ -227,7 +227,8 @@ class TwoCycleTest {
         }
         assertArrayEquals(new float[] {starts[0]}, cues[0]);
         if (maxIt >= 8) {
-          // the cycles from 1, 2, 10 and 11 (and 12, 15 after one step) end within a few steps
+          // the four cues that start in the cycle of 1 and 2 end after three steps (the others
+          // that reach it, later)
           assertTrue(
               shortcut.stepped.get() < every.stepped.get() - 4L * (maxIt - 6),
               maxIt
