@@ -77,7 +77,7 @@ final class Gemm {
       int ldc,
       boolean accumulate) {
     if (n == 1 && aCs == 1 && k >= 64) {
-      gemmByChains(kp, m, n, k, a, aOff, aRs, src, b, bOff, ldb, c, cOff, ldc, accumulate);
+      gemmByChains(kp, m, k, a, aOff, aRs, src, b, bOff, ldb, c, cOff, ldc, accumulate);
       return;
     }
     // B packed into column panels of width w (NR, or NR/2 for narrow products), one chunk of
@@ -179,7 +179,7 @@ final class Gemm {
    * but copied block by block from a source (a model file's rows): each work item's rows of A (at
    * most 1 Mi floats) are copied into an array of the thread's just before their tiles run, so A is
    * read once per product and B packed once. The same tiles in the same order as {@link #gemm} on
-   * an array holding A, so the same bits; narrow products by the same dot products, row by row.
+   * an array holding A, so the same bits; a product of one column by the same chains.
    */
   static void gemmRows(
       KernelProvider kp,
@@ -348,7 +348,6 @@ final class Gemm {
   private static void gemmByChains(
       KernelProvider kp,
       int m,
-      int n,
       int k,
       float[] a,
       int aOff,
@@ -362,17 +361,24 @@ final class Gemm {
       int ldc,
       boolean accumulate) {
     final boolean fused = kp.fusedTiles();
-    float[] bt = new float[n * k];
-    for (int q = 0; q < k; q++) {
-      for (int x = 0; x < n; x++) {
-        bt[x * k + q] = b[bOff + q * ldb + x];
+    // B's one column, contiguous: where it is, or gathered when its rows are apart
+    final float[] bc;
+    final int bo;
+    if (ldb == 1) {
+      bc = b;
+      bo = bOff;
+    } else {
+      bc = new float[k];
+      for (int q = 0; q < k; q++) {
+        bc[q] = b[bOff + q * ldb];
       }
+      bo = 0;
     }
     final int rowsPerItem = 16;
     int items = (m + rowsPerItem - 1) / rowsPerItem;
     Parallel.forEach(
         items,
-        Parallel.threads((long) m * n * k, items),
+        Parallel.threads((long) m * k, items),
         (item, scratch) -> {
           int start = item * rowsPerItem;
           int end = Math.min(m, (item + 1) * rowsPerItem);
@@ -388,11 +394,19 @@ final class Gemm {
           }
           for (int i0 = start; i0 < end; i0 += 8) {
             int rows = Math.min(8, end - i0);
-            int ao = ro + (i0 - start) * rs;
-            for (int x = 0; x < n; x++) {
-              chains(
-                  fused, ra, ao, rs, rows, bt, x * k, k, c, cOff + i0 * ldc + x, ldc, accumulate);
-            }
+            chains(
+                fused,
+                ra,
+                ro + (i0 - start) * rs,
+                rs,
+                rows,
+                bc,
+                bo,
+                k,
+                c,
+                cOff + i0 * ldc,
+                ldc,
+                accumulate);
           }
         });
   }
