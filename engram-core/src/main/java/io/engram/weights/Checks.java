@@ -63,30 +63,36 @@ final class Checks {
    * rows: {@code P max|t|² / d}, with a relative margin for the float32 rounding of the sums.
    */
   static double gramBound(float[] x, int p, float shift, float divisor) {
-    // block by block, one call each: in a fresh process a method called some hundred times is
-    // compiled within milliseconds, where one loop over all P x N values runs interpreted until
-    // its on-stack compilation (as DenseWeights' scan)
-    int bits = 0;
-    for (int from = 0; from < x.length; from += BOUND_BLOCK) {
-      bits =
-          Math.max(bits, maxAbsShiftedBits(x, from, Math.min(x.length, from + BOUND_BLOCK), shift));
-    }
+    int bits = maxAbsBits(x, x.length, shift);
     float max = Float.intBitsToFloat(bits);
     double sq = (double) max * max;
     return sq * p / divisor * (1 + p * 0x1p-22);
   }
 
-  /** Values per call of {@link #maxAbsShiftedBits}. */
-  private static final int BOUND_BLOCK = 4096;
-
   /**
-   * The largest bits of {@code |x[i] - shift|}, {@code from <= i < to}, compared as integers (for
-   * floats of one sign their order is the values' order; the values are finite).
+   * The largest bits of {@code |v[i] - shift|}, {@code i < len}, compared as integers: for floats
+   * of one sign their order is the values' order, and infinities and NaN lie above every finite
+   * value ({@code >= 0x7f800000}). Block by block, one call each: in a fresh process a method
+   * called some hundred times is compiled within milliseconds, where one loop over millions of
+   * values ran interpreted until its on-stack compilation, which queued behind the start-up
+   * compilations (0.1-0.3 s of a dense recall's main thread for N = 4096). Also the scan of dense
+   * weights ({@code DenseWeights}, shift 0).
    */
-  private static int maxAbsShiftedBits(float[] x, int from, int to, float shift) {
+  static int maxAbsBits(float[] v, int len, float shift) {
+    int max = 0;
+    for (int from = 0; from < len; from += SCAN_BLOCK) {
+      max = Math.max(max, maxAbsBits(v, from, Math.min(len, from + SCAN_BLOCK), shift));
+    }
+    return max;
+  }
+
+  /** Values per call of {@link #maxAbsBits(float[], int, int, float)}. */
+  private static final int SCAN_BLOCK = 4096;
+
+  private static int maxAbsBits(float[] v, int from, int to, float shift) {
     int max = 0;
     for (int i = from; i < to; i++) {
-      max = Math.max(max, Float.floatToRawIntBits(x[i] - shift) & 0x7fffffff);
+      max = Math.max(max, Float.floatToRawIntBits(v[i] - shift) & 0x7fffffff);
     }
     return max;
   }

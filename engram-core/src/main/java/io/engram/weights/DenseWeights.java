@@ -191,27 +191,19 @@ public final class DenseWeights implements Weights {
 
   /** {@code max |v|}, or an exception naming the first value that is not finite. */
   private static float maxAbsFinite(float[] w, int n) {
-    // the bits of |w| compared as integers: for floats of one sign their order is the values'
-    // order, infinities and NaNs above every finite value. (Math.max(float, float) has branches
-    // for NaN and -0 that C2 compiled as traps: a model's first read was deoptimised into the
-    // interpreter for the rest of its N x N values, some 0.2 s for N = 4096.) Scanned in blocks,
-    // one call each: in a fresh process the JIT compiles a method called some hundred times within
-    // milliseconds, while one loop over all N x N values ran interpreted until its on-stack
-    // compilation, which queued behind the start-up compilations (0.1-0.3 s of a dense recall's
-    // main thread for N = 4096, in JFR samples).
+    // the bits of |w| compared as integers, block by block (Checks.maxAbsBits): Math.max(float,
+    // float) has branches for NaN and -0 that C2 compiled as traps, and a model's first read was
+    // deoptimised into the interpreter for the rest of its N x N values (some 0.2 s, N = 4096)
     return Float.intBitsToFloat(maxAbsBitsFinite(w, w.length, 0, n));
   }
 
   /**
-   * The largest bits of {@code |v[i]|}, {@code i < len} ({@link #maxAbsBits} block by block), or an
-   * exception naming the first value that is not finite as {@code W[(base + i) / n][(base + i) %
-   * n]}.
+   * The largest bits of {@code |v[i]|}, {@code i < len} ({@link Checks#maxAbsBits} block by block),
+   * or an exception naming the first value that is not finite as {@code W[(base + i) / n][(base +
+   * i) % n]}.
    */
   private static int maxAbsBitsFinite(float[] v, int len, long base, int n) {
-    int max = 0;
-    for (int from = 0; from < len; from += SCAN_BLOCK) {
-      max = Math.max(max, maxAbsBits(v, from, Math.min(len, from + SCAN_BLOCK)));
-    }
+    int max = Checks.maxAbsBits(v, len, 0f);
     if (max >= 0x7f800000) {
       for (int i = 0; i < len; i++) {
         if (!Float.isFinite(v[i])) {
@@ -225,11 +217,12 @@ public final class DenseWeights implements Weights {
   }
 
   /**
-   * Runs the scan every read of dense weights makes ({@link #maxAbsBits}) a few hundred times on a
-   * small array (well under a millisecond), so that a fresh process has it compiled before it scans
-   * a large model: called before anything else asks for compilation, the JIT takes it first, where
-   * behind the kernels' warm-up it ran interpreted for much of the scan (a dense recall of N = 4096
-   * scanned W in 50-75 ms this way, against 70-700 ms). For command lines; harmless anywhere.
+   * Runs the scan every read of dense weights makes ({@link Checks#maxAbsBits}) a few hundred times
+   * on a small array (well under a millisecond), so that a fresh process has it compiled before it
+   * scans a large model: called before anything else asks for compilation, the JIT takes it first,
+   * where behind the kernels' warm-up it ran interpreted for much of the scan (a dense recall of N
+   * = 4096 scanned W in 50-75 ms this way, against 70-700 ms). For command lines; harmless
+   * anywhere.
    */
   public static void prepareScan() {
     float[] a = new float[128];
@@ -240,18 +233,6 @@ public final class DenseWeights implements Weights {
     if (m != 0) {
       throw new AssertionError("the scan of zeros found " + m);
     }
-  }
-
-  /** Values per call of {@link #maxAbsBits}. */
-  private static final int SCAN_BLOCK = 4096;
-
-  /** The largest of the bits of {@code |w[i]|}, {@code from <= i < to}, as integers. */
-  private static int maxAbsBits(float[] w, int from, int to) {
-    int max = 0;
-    for (int i = from; i < to; i++) {
-      max = Math.max(max, Float.floatToRawIntBits(w[i]) & 0x7fffffff);
-    }
-    return max;
   }
 
   /**
