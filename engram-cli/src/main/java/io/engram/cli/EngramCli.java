@@ -170,18 +170,36 @@ public final class EngramCli implements Runnable {
 
   /** Whether a {@code --model} or {@code --init} file is at least {@link #HEAVY_FILE_BYTES}. */
   static boolean readsLargeModel(String[] args) {
-    for (int i = 1; i < args.length; i++) {
-      if (args[i].equals("--model") || args[i].equals("--init")) {
-        if (i + 1 < args.length && largeFile(args[i + 1])) {
-          return true;
-        }
-      } else if (args[i].startsWith("--model=") || args[i].startsWith("--init=")) {
-        if (largeFile(args[i].substring(args[i].indexOf('=') + 1))) {
-          return true;
+    return !largeModels(args).isEmpty();
+  }
+
+  /** The {@code --model} and {@code --init} files of at least {@link #HEAVY_FILE_BYTES}. */
+  private static List<String> largeModels(String[] args) {
+    List<String> large = new ArrayList<>();
+    for (String option : new String[] {"--model", "--init"}) {
+      for (String f : optionValues(args, option)) {
+        if (largeFile(f)) {
+          large.add(f);
         }
       }
     }
-    return false;
+    return large;
+  }
+
+  /**
+   * The values the arguments give an option, as {@code --name V} or {@code --name=V}, in order:
+   * read before picocli parses them, for the start-up hints only.
+   */
+  private static List<String> optionValues(String[] args, String name) {
+    List<String> values = new ArrayList<>();
+    for (int i = 1; i < args.length; i++) {
+      if (args[i].equals(name) && i + 1 < args.length) {
+        values.add(args[i + 1]);
+      } else if (args[i].startsWith(name + "=")) {
+        values.add(args[i].substring(name.length() + 1));
+      }
+    }
+    return values;
   }
 
   /** Whether {@code name} is a file of at least {@link #HEAVY_FILE_BYTES}. */
@@ -214,35 +232,18 @@ public final class EngramCli implements Runnable {
     if (args.length > 0 && args[0].equals("train") && modernMemory(args)) {
       return false;
     }
-    String queries = null;
-    List<String> models = new ArrayList<>();
-    for (int i = 1; i < args.length; i++) {
-      String a = args[i];
-      String value = null;
-      String name = a;
-      int eq = a.indexOf('=');
-      if (a.startsWith("--") && eq > 0) {
-        name = a.substring(0, eq);
-        value = a.substring(eq + 1);
-      } else if (i + 1 < args.length) {
-        value = args[i + 1];
-      }
-      if (value == null) {
-        continue;
-      }
-      if (name.equals("--weights") && value.equals("dense")) {
-        return true;
-      }
-      if (name.equals("--queries")) {
-        queries = value;
-      } else if ((name.equals("--model") || name.equals("--init")) && largeFile(value)) {
-        models.add(value);
-      } else if (name.equals("--patterns") && largeFile(value)) {
+    if (optionValues(args, "--weights").contains("dense")) {
+      return true;
+    }
+    for (String p : optionValues(args, "--patterns")) {
+      if (largeFile(p)) {
         return true;
       }
     }
-    for (String m : models) {
-      if (!lightModernWork(args[0], m, queries)) {
+    List<String> queries = optionValues(args, "--queries");
+    String q = queries.isEmpty() ? null : queries.get(queries.size() - 1);
+    for (String m : largeModels(args)) {
+      if (!lightModernWork(args[0], m, q)) {
         return true;
       }
     }
@@ -262,7 +263,7 @@ public final class EngramCli implements Runnable {
    * unreadable): false, and the command reports what is wrong.
    */
   static boolean lightModernWork(String command, String model, String queries) {
-    long[] shape = modernShape(model);
+    int[] shape = modernShape(model);
     if (shape == null) {
       return false;
     }
@@ -284,31 +285,16 @@ public final class EngramCli implements Runnable {
 
   /**
    * {P, N} of a modern memory's model file (the shape in the header of its {@code X.npy}), or null
-   * when it is not one or cannot be read as one. Reads the archive's directory and at most 512
-   * bytes of that member.
+   * when it is not one or cannot be read as one. Reads the archive's directory and that member's
+   * header.
    */
-  static long[] modernShape(String model) {
-    try (java.util.zip.ZipFile z = new java.util.zip.ZipFile(model)) {
-      java.util.zip.ZipEntry x = z.getEntry("X.npy");
-      if (x == null) {
+  static int[] modernShape(String model) {
+    try (io.engram.io.NpzFile z = io.engram.io.NpzFile.open(Path.of(model))) {
+      if (!z.contains("X.npy")) {
         return null;
       }
-      byte[] head;
-      try (java.io.InputStream in = z.getInputStream(x)) {
-        head = in.readNBytes(512);
-      }
-      String h = new String(head, java.nio.charset.StandardCharsets.ISO_8859_1);
-      int at = h.indexOf("'shape':");
-      int open = at < 0 ? -1 : h.indexOf('(', at);
-      int close = open < 0 ? -1 : h.indexOf(')', open);
-      if (close < 0) {
-        return null;
-      }
-      String[] dims = h.substring(open + 1, close).split(",");
-      if (dims.length != 2) {
-        return null;
-      }
-      return new long[] {Long.parseLong(dims[0].trim()), Long.parseLong(dims[1].trim())};
+      int[] shape = z.shape("X.npy");
+      return shape.length == 2 ? shape : null;
     } catch (IOException | RuntimeException e) {
       return null;
     }
@@ -316,13 +302,7 @@ public final class EngramCli implements Runnable {
 
   /** Whether the arguments ask for {@code --memory modern} (or {@code --memory=modern}). */
   private static boolean modernMemory(String[] args) {
-    for (int i = 1; i < args.length; i++) {
-      if (args[i].equals("--memory=modern")
-          || (args[i].equals("--memory") && i + 1 < args.length && args[i + 1].equals("modern"))) {
-        return true;
-      }
-    }
-    return false;
+    return optionValues(args, "--memory").contains("modern");
   }
 
   /** What the process needs before a command runs (the version alone needs none of it). */

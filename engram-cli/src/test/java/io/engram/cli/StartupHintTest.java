@@ -80,8 +80,7 @@ class StartupHintTest {
     io.engram.io.ModelFile.write(model, m);
     String mf = model.toString();
     assertTrue(new java.io.File(mf).length() >= 8L << 20);
-    org.junit.jupiter.api.Assertions.assertArrayEquals(
-        new long[] {p, n}, EngramCli.modernShape(mf));
+    org.junit.jupiter.api.Assertions.assertArrayEquals(new int[] {p, n}, EngramCli.modernShape(mf));
     // 64 queries: 64 x 8300 x 256 = 136 M multiply-adds; 1024: 2.2 G
     String few = sized("few.npy", 64L * n * 4 + 128).toString();
     String many = sized("many.npy", 1024L * n * 4 + 128).toString();

@@ -149,6 +149,26 @@ public final class NpzFile implements Closeable {
   }
 
   /**
+   * The shape of an array member, from its .npy header alone (none of its data is read).
+   *
+   * @throws EngramFormatException if it is missing or its header is not a valid .npy header
+   */
+  public int[] shape(String keyOrMember) throws IOException {
+    ZipEntry e = member(keyOrMember);
+    if (e == null) {
+      throw new EngramFormatException(file + ": no member '" + keyOrMember + "'");
+    }
+    String where = file + "!" + e.getName();
+    try (InputStream in = zip.getInputStream(e)) {
+      return NpyHeader.read(in, where).shape.clone();
+    } catch (EngramFormatException ex) {
+      throw ex;
+    } catch (ZipException | EOFException | RuntimeException ex) {
+      throw new EngramFormatException(where + " is corrupt: " + why(ex), ex);
+    }
+  }
+
+  /**
    * Reads a member's bytes.
    *
    * @param maxBytes the largest size accepted

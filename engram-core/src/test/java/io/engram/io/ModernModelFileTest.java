@@ -41,6 +41,21 @@ class ModernModelFileTest {
     return m;
   }
 
+  /** A member's shape from its header alone; a missing member or a bad header is named. */
+  @Test
+  void aMembersShapeComesFromItsHeader() throws IOException {
+    Path f = dir.resolve("m.npz");
+    ModelFile.write(f, sample(Separation.SOFTMAX));
+    try (NpzFile z = NpzFile.open(f)) {
+      assertArrayEquals(new int[] {3, 6}, z.shape("X.npy"));
+      assertArrayEquals(new int[] {3, 6}, z.shape("X"));
+      EngramFormatException e = assertThrows(EngramFormatException.class, () -> z.shape("W"));
+      assertTrue(e.getMessage().contains("no member 'W'"), e.getMessage());
+      e = assertThrows(EngramFormatException.class, () -> z.shape("meta.json"));
+      assertTrue(e.getMessage().contains("meta.json"), e.getMessage());
+    }
+  }
+
   @Test
   void roundTripsEverySeparation() throws IOException {
     for (Separation s : Separation.values()) {
