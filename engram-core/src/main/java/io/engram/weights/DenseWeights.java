@@ -100,12 +100,19 @@ public final class DenseWeights implements Weights {
   private synchronized float[] own() {
     float[] a = w;
     if (a == null) {
-      a = new float[n * n];
-      rows.copy(0, a, 0, a.length);
-      rows.verify();
+      a = readAll();
       w = a; // (the rows stay: a read that began before still uses them)
     }
     return a;
+  }
+
+  /** All of W read from the rows into a new array, the rows checked unchanged after. */
+  private float[] readAll() {
+    Rows r = rows;
+    float[] all = new float[n * n];
+    r.copy(0, all, 0, all.length);
+    r.verify();
+    return all;
   }
 
   /**
@@ -397,14 +404,7 @@ public final class DenseWeights implements Weights {
   @Override
   public float[] toDenseArray() {
     float[] a = w;
-    if (a == null) {
-      Rows r = rows;
-      float[] all = new float[n * n];
-      r.copy(0, all, 0, all.length);
-      r.verify();
-      return all;
-    }
-    return a.clone();
+    return a == null ? readAll() : a.clone();
   }
 
   @Override
