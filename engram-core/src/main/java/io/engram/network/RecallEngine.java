@@ -308,17 +308,7 @@ public final class RecallEngine {
         int steps,
         float[] prevEnergy,
         RecallResult.Match[][] lastMatches) {
-      boolean needEnergy = o.reportEnergy() || (stepEnergy && steps > 0);
-      float[] e = new float[count];
-      if (needEnergy) {
-        float[][] states = new float[count][];
-        for (int c = 0; c < count; c++) {
-          states[c] = cur[qs[c]];
-        }
-        step.energies(states, count, e);
-      } else {
-        Arrays.fill(e, Float.NaN);
-      }
+      float[] e = energies(cur, qs, count, o.reportEnergy() || (stepEnergy && steps > 0));
       for (int c = 0; c < count; c++) {
         int q = qs[c];
         boolean converged =
@@ -334,6 +324,24 @@ public final class RecallEngine {
     }
 
     /**
+     * The energies of the states {@code cur[qs[0..count)]}, in one call of the step, or NaN each
+     * when not {@code needed}.
+     */
+    private float[] energies(float[][] cur, int[] qs, int count, boolean needed) {
+      float[] e = new float[count];
+      if (needed) {
+        float[][] states = new float[count][];
+        for (int c = 0; c < count; c++) {
+          states[c] = cur[qs[c]];
+        }
+        step.energies(states, count, e);
+      } else {
+        Arrays.fill(e, Float.NaN);
+      }
+      return e;
+    }
+
+    /**
      * Finishes the queries whose last step was a fixed point or met the state tolerance, once their
      * energy is known: one energy call for all of them.
      */
@@ -345,17 +353,7 @@ public final class RecallEngine {
         int steps,
         float[] prevEnergy,
         RecallResult.Match[][] lastMatches) {
-      float[][] states = new float[ns][];
-      for (int c = 0; c < ns; c++) {
-        states[c] = cur[settled[c]];
-      }
-      float[] e = new float[ns];
-      boolean needEnergy = o.reportEnergy() || stepEnergy;
-      if (needEnergy) {
-        step.energies(states, ns, e);
-      } else {
-        Arrays.fill(e, Float.NaN);
-      }
+      float[] e = energies(cur, settled, ns, o.reportEnergy() || stepEnergy);
       for (int c = 0; c < ns; c++) {
         int q = settled[c];
         if (stepEnergy && !Float.isNaN(prevEnergy[q]) && listener != null) {
@@ -363,7 +361,7 @@ public final class RecallEngine {
         }
         finish(
             idx[q],
-            states[c],
+            cur[q],
             steps,
             true,
             o.reportEnergy() ? e[c] : Float.NaN,
