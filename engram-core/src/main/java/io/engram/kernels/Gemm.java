@@ -76,6 +76,10 @@ final class Gemm {
       int cOff,
       int ldc,
       boolean accumulate) {
+    if (n == 1 && aRs == 1 && k > 0 && src == null && kp.fusedTiles()) {
+      gemmByLanes(kp, m, k, a, aOff, aCs, b, bOff, ldb, c, cOff, ldc, accumulate);
+      return;
+    }
     if (n == 1 && aCs == 1 && k >= 64) {
       gemmByChains(kp, m, k, a, aOff, aRs, src, b, bOff, ldb, c, cOff, ldc, accumulate);
       return;
@@ -407,6 +411,70 @@ final class Gemm {
                 cOff + i0 * ldc,
                 ldc,
                 accumulate);
+          }
+        });
+  }
+
+  /**
+   * The fewest rows of C per work item of {@link #gemmByLanes}: each column of A is read in runs of
+   * at least 4 KiB. Runs of 1-2 KiB (items of 256-512 rows) took 1.3-1.6x as long for W of N =
+   * 2048-4096, out of cache (one JVM, this project's machine, 2026-11-30).
+   */
+  private static final int LANE_ROWS = 1024;
+
+  /**
+   * A product with one column whose A is stored column by column ({@code aRs == 1}: A transposed in
+   * place, as a symmetric W or the low-rank {@code Tᵀ} are read), with the bits of the tiles and of
+   * {@link #gemmByChains}: per block of {@link #KC} values of k, each row's chain from +0 of fused
+   * multiply-adds in k order, and the blocks' sums added into C in order. Here the chains of many
+   * rows run side by side in the lanes of the SIMD registers: each link is one stored column of A,
+   * contiguous, times {@code B(q, 0)}, added to all of them ({@link KernelProvider#axpyRows},
+   * {@code fma(B(q,0), A(i,q), acc)}: the product commutes, the one rounding is the same). Scalar
+   * chains of eight rows ran at the FMA units' scalar rate, a sixteenth of this. For providers
+   * whose tiles fuse ({@link KernelProvider#fusedTiles}) only: {@code axpyRows} always fuses.
+   */
+  private static void gemmByLanes(
+      KernelProvider kp,
+      int m,
+      int k,
+      float[] a,
+      int aOff,
+      int aCs,
+      float[] b,
+      int bOff,
+      int ldb,
+      float[] c,
+      int cOff,
+      int ldc,
+      boolean accumulate) {
+    // an item per thread, each at least LANE_ROWS rows (a multiple of 16)
+    int threads = Parallel.threads((long) m * k, (m + LANE_ROWS - 1) / LANE_ROWS);
+    int per = Math.max(LANE_ROWS, ((m + threads - 1) / threads + 15) & ~15);
+    int items = (m + per - 1) / per;
+    Parallel.forEach(
+        items,
+        Math.min(threads, items),
+        (item, scratch) -> {
+          int start = item * per;
+          int len = Math.min(m - start, per);
+          float[] t = new float[len];
+          float[] s = new float[len];
+          if (accumulate) {
+            for (int r = 0; r < len; r++) {
+              t[r] = c[cOff + (start + r) * ldc];
+            }
+          }
+          for (int k0 = 0; k0 < k; k0 += KC) {
+            int kb = Math.min(KC, k - k0);
+            java.util.Arrays.fill(s, 0f);
+            kp.axpyRows(kb, b, bOff + k0 * ldb, ldb, a, aOff + start + k0 * aCs, aCs, s, 0, len);
+            boolean add = accumulate || k0 > 0;
+            for (int r = 0; r < len; r++) {
+              t[r] = add ? t[r] + s[r] : s[r];
+            }
+          }
+          for (int r = 0; r < len; r++) {
+            c[cOff + (start + r) * ldc] = t[r];
           }
         });
   }

@@ -66,6 +66,16 @@ public final class Kernels {
   }
 
   /**
+   * Whether {@link #gemm} runs a product of one column against an A stored column by column ({@code
+   * aRs = 1}) in the SIMD lanes, with the bits of A stored row by row: then a caller holding a
+   * symmetric A (W) does best to pass it that way. False for the plain-Java kernels, whose tiles do
+   * not fuse their multiply-adds (there the rows' own chains run).
+   */
+  public static boolean oneColumnByLanes() {
+    return Providers.chosen().fusedTiles();
+  }
+
+  /**
    * The most threads one kernel call uses (default: {@code engram.threads}, else all processors).
    */
   public static int parallelism() {

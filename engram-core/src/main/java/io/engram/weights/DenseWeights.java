@@ -44,11 +44,31 @@ public final class DenseWeights implements Weights {
   private double projectionRidge;
   private int projectionRank;
 
+  /** {@link #symmetry}: not looked at yet (weights handed over as an array or read from rows). */
+  private static final int UNKNOWN = 0;
+
+  /** {@link #symmetry}: W equals its transpose bit for bit. */
+  private static final int SYMMETRIC = 1;
+
+  /** {@link #symmetry}: some {@code W_ij} and {@code W_ji} differ. */
+  private static final int ASYMMETRIC = 2;
+
+  /**
+   * Whether W equals its transpose bit for bit, which lets a product of one column read W column by
+   * column ({@link #multiplyColumns}). All-zero weights are symmetric, and every update of these
+   * weights keeps a symmetric W symmetric bit for bit (each adds the same value to {@code W_ij} and
+   * {@code W_ji}, or changes the diagonal alone: {@code DenseSymmetryTest}); weights handed over as
+   * an array or read from rows are looked at once, by the first such product, and an update of
+   * weights not known to be symmetric makes them unknown again.
+   */
+  private volatile int symmetry;
+
   private DenseWeights(int n, float[] w, boolean zero, double absBound) {
     this.n = n;
     this.w = w;
     this.zero = zero;
     this.absBound = absBound;
+    this.symmetry = zero ? SYMMETRIC : UNKNOWN;
   }
 
   /**
@@ -242,6 +262,42 @@ public final class DenseWeights implements Weights {
     }
   }
 
+  /** Whether W (in {@code a}, its array) equals its transpose bit for bit; looked at once. */
+  private boolean symmetric(float[] a) {
+    int known = symmetry;
+    if (known == UNKNOWN) {
+      known = isSymmetric(a, n) ? SYMMETRIC : ASYMMETRIC;
+      symmetry = known;
+    }
+    return known == SYMMETRIC;
+  }
+
+  /** Whether {@code W_ij} and {@code W_ji} have the same bits for every pair, block by block. */
+  static boolean isSymmetric(float[] a, int n) {
+    final int b = 64;
+    for (int i0 = 0; i0 < n; i0 += b) {
+      int i1 = Math.min(n, i0 + b);
+      for (int j0 = i0; j0 < n; j0 += b) {
+        int j1 = Math.min(n, j0 + b);
+        for (int i = i0; i < i1; i++) {
+          for (int j = Math.max(j0, i + 1); j < j1; j++) {
+            if (Float.floatToRawIntBits(a[i * n + j]) != Float.floatToRawIntBits(a[j * n + i])) {
+              return false;
+            }
+          }
+        }
+      }
+    }
+    return true;
+  }
+
+  /** Before an update: a symmetric W stays symmetric, any other is not known after it. */
+  private void updating() {
+    if (symmetry != SYMMETRIC) {
+      symmetry = UNKNOWN;
+    }
+  }
+
   /**
    * Copies rows {@code from .. from+count-1} into {@code dst} (row-major, from index 0), for
    * writers that stream the matrix a block at a time.
@@ -329,6 +385,12 @@ public final class DenseWeights implements Weights {
     Checks.columns(n, s, l, out);
     float[] a = w;
     if (a != null) {
+      if (l == 1 && Kernels.oneColumnByLanes() && symmetric(a)) {
+        // W = Wᵀ: W read column by column is W, and a product of one column then runs its chains
+        // in the SIMD lanes (the same bits as row by row: Kernels.gemm)
+        Kernels.gemm(n, 1, n, a, 0, 1, n, s, 0, 1, out, 0, 1, false);
+        return;
+      }
       Kernels.gemm(n, l, n, a, 0, n, 1, s, 0, l, out, 0, l, false);
       return;
     }
@@ -411,6 +473,7 @@ public final class DenseWeights implements Weights {
   public DenseWeights copy() {
     DenseWeights c = new DenseWeights(n, toDenseArray(), zero, absBound);
     c.copyProjection(this, n);
+    c.symmetry = symmetry;
     return c;
   }
 
@@ -477,6 +540,9 @@ public final class DenseWeights implements Weights {
       r[i * newSize + i] = 0f;
     }
     DenseWeights d = new DenseWeights(newSize, r, zero || !preserve, preserve ? absBound : 0);
+    if (preserve && symmetry == SYMMETRIC) {
+      d.symmetry = SYMMETRIC; // a leading block of W, padded with zeros, its diagonal zeroed
+    }
     if (preserve && newSize > n) {
       // a projection padded with zeros is the projection onto the padded patterns
       d.copyProjection(this, newSize);
@@ -491,6 +557,7 @@ public final class DenseWeights implements Weights {
     Checks.patterns(x, p, n);
     Checks.scaling(shift, divisor);
     own();
+    updating();
     boolean wasZero = zero;
     zero = false;
     projectionDiagonal = null;
@@ -525,6 +592,7 @@ public final class DenseWeights implements Weights {
       throw new IllegalArgumentException("sums are not an N x N matrix for N = " + n);
     }
     float[] w = own();
+    updating();
     zero = false;
     projectionDiagonal = null;
     double max = 0;
@@ -545,6 +613,7 @@ public final class DenseWeights implements Weights {
   @Override
   public void zeroDiagonal() {
     float[] w = own();
+    updating();
     for (int i = 0; i < n; i++) {
       w[i * n + i] = 0f;
     }
@@ -553,6 +622,7 @@ public final class DenseWeights implements Weights {
   /** Sets {@code W[i][i] = d[i]} (package-private: low-rank to dense conversion). */
   void setDiagonal(float[] d) {
     float[] w = own();
+    updating();
     zero = false;
     projectionDiagonal = null;
     for (int i = 0; i < n; i++) {
@@ -643,6 +713,7 @@ public final class DenseWeights implements Weights {
     float[] full = projectionDiagonal == null ? new float[n] : projectionDiagonal;
     boolean wasZero = zero && projectionDiagonal == null;
     float[] w = own();
+    updating();
     for (int i = 0; i < n; i++) {
       w[i * n + i] = full[i];
     }
@@ -691,6 +762,7 @@ public final class DenseWeights implements Weights {
       float[] x, int p, boolean zeroDiagonal, TrainingListener listener) {
     Checks.patterns(x, p, n);
     float[] w = own();
+    updating();
     zero = false;
     projectionDiagonal = null;
     Kernels.storkey(n, w, x, p, zeroDiagonal, listener == null ? null : listener::onProgress);

@@ -160,7 +160,7 @@ public final class ProjectionWeights implements Weights {
   /**
    * {@code out = W S} for L column states (N x L row-major): {@code Y = V S} (r x L) and {@code Vᵀ
    * Y} as blocked matrix products, minus {@code diag(W_full)∘S} when the diagonal is zeroed. The
-   * first call builds and keeps Vᵀ (r·N floats).
+   * first call of more than one column builds and keeps Vᵀ (r·N floats).
    */
   @Override
   public void multiplyColumns(float[] s, int l, float[] out) {
@@ -171,9 +171,15 @@ public final class ProjectionWeights implements Weights {
     }
     float[] y = new float[r * l];
     Kernels.gemm(r, l, n, v, 0, n, 1, s, 0, l, y, 0, l, false);
-    // Vᵀ row-major (the cached transpose) streams through the kernel about twice as fast as V
-    // read with a column stride of N (measured at r = 1000, N = 16384, 64 columns)
-    Kernels.gemm(n, l, r, transposed(), 0, r, 1, y, 0, l, out, 0, l, false);
+    if (l == 1 && Kernels.oneColumnByLanes()) {
+      // one column: V's rows are the columns of Vᵀ, which the kernel then reads in its SIMD lanes
+      // (the bits of the transpose read row by row; no transpose built)
+      Kernels.gemm(n, 1, r, v, 0, 1, n, y, 0, 1, out, 0, 1, false);
+    } else {
+      // Vᵀ row-major (the cached transpose) streams through the kernel about twice as fast as V
+      // read with a column stride of N (measured at r = 1000, N = 16384, 64 columns)
+      Kernels.gemm(n, l, r, transposed(), 0, r, 1, y, 0, l, out, 0, l, false);
+    }
     if (diagonalZeroed) {
       for (int i = 0; i < n; i++) {
         float d = full[i];

@@ -4,7 +4,10 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.engram.learning.HebbianTrainer;
+import io.engram.learning.LearningRule;
 import io.engram.learning.PatternBlock;
+import io.engram.learning.PseudoInverseRule;
+import io.engram.learning.StorkeyRule;
 import io.engram.weights.WeightsMode;
 import java.util.ArrayList;
 import java.util.List;
@@ -88,8 +91,9 @@ class RecallEquivalenceTest {
 
   /**
    * A query recalled alone gets the bits it gets in a batch: state, steps and energy, dense and
-   * low-rank weights (a product of one column has the tiles' bits, Gemm.gemmByChains), the energy
-   * exactly too (ClassicalStep.energies: one product whatever the number of states).
+   * low-rank Hebbian weights, pseudo-inverse (dense and factored) and Storkey weights (a product of
+   * one column has the tiles' bits: Gemm.gemmByChains, Gemm.gemmByLanes), the energy exactly too
+   * (ClassicalStep.energies: one product whatever the number of states).
    */
   @Test
   void aQueryAloneGetsTheBitsItGetsInABatch() {
@@ -97,8 +101,27 @@ class RecallEquivalenceTest {
     int n = 300;
     float[][] x = pm1(rnd, 40, n); // overloaded: cycles and slow convergence
     float[][] cues = noisy(rnd, x, 24, 0.3);
+    List<AmariHopfieldNetwork> nets = new ArrayList<>();
+    List<String> names = new ArrayList<>();
     for (WeightsMode mode : new WeightsMode[] {WeightsMode.DENSE, WeightsMode.LOW_RANK}) {
-      AmariHopfieldNetwork net = net(mode, x, UpdateMode.synchronous());
+      nets.add(net(mode, x, UpdateMode.synchronous()));
+      names.add("Hebbian " + mode);
+      // the other rules: pseudo-inverse (dense, and factored: V), Storkey (dense)
+      for (LearningRule rule :
+          new LearningRule[] {PseudoInverseRule.create(), StorkeyRule.create()}) {
+        if (rule instanceof StorkeyRule && mode == WeightsMode.LOW_RANK) {
+          continue;
+        }
+        AmariHopfieldNetwork other = AmariHopfieldNetwork.create(n, Dynamics.DEFAULT, mode);
+        rule.train(other, PatternBlock.of(x), true, null);
+        nets.add(other);
+        names.add(
+            rule.getClass().getSimpleName() + " " + other.weights().getClass().getSimpleName());
+      }
+    }
+    for (int m = 0; m < nets.size(); m++) {
+      AmariHopfieldNetwork net = nets.get(m);
+      String mode = names.get(m);
       for (int it : new int[] {1, 7, 20}) {
         RecallOptions o = RecallOptions.defaults().withMaxIterations(it);
         List<RecallResult> batch = net.recallBatch(cues, o);
