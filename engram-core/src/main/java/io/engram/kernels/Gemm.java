@@ -423,6 +423,14 @@ final class Gemm {
   private static final int LANE_ROWS = 1024;
 
   /**
+   * The fewest floats of A for which {@link #gemmByLanes} splits its rows over the threads (16
+   * MiB): a smaller A, in cache, took as long or longer on two threads than on one (N = 1024 and
+   * 2048: 0.25 against 0.28 ms, 1.3 against 1.5 ms per predict; N = 4096: 7.0 against 7.6 ms; one
+   * JVM, this project's machine, 2026-11-30).
+   */
+  private static final long LANE_SPLIT = 1L << 22;
+
+  /**
    * A product with one column whose A is stored column by column ({@code aRs == 1}: A transposed in
    * place, as a symmetric W or the low-rank {@code Tᵀ} are read), with the bits of the tiles and of
    * {@link #gemmByChains}: per block of {@link #KC} values of k, each row's chain from +0 of fused
@@ -447,9 +455,10 @@ final class Gemm {
       int cOff,
       int ldc,
       boolean accumulate) {
-    // an item per thread, each at least LANE_ROWS rows (a multiple of 16)
-    int threads = Parallel.threads((long) m * k, (m + LANE_ROWS - 1) / LANE_ROWS);
-    int per = Math.max(LANE_ROWS, ((m + threads - 1) / threads + 15) & ~15);
+    // one item per thread (rows a multiple of 16) for a large A, else one item
+    long floats = (long) m * k;
+    int threads = floats >= LANE_SPLIT ? Parallel.threads(floats, (m + 15) / 16) : 1;
+    int per = ((m + threads - 1) / threads + 15) & ~15;
     int items = (m + per - 1) / per;
     Parallel.forEach(
         items,

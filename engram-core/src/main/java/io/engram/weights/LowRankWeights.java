@@ -297,7 +297,13 @@ public final class LowRankWeights implements Weights {
     float[] z = blocks.isEmpty() ? null : new float[n * l];
     boolean first = true;
     for (LowRankBlock b : blocks) {
-      Kernels.gemm(b.p, l, n, b.t, 0, n, 1, s, 0, l, y, 0, l, false);
+      if (l == 1 && LowRankBlock.columnsFirst(b.p, n, b.hasTransposed())) {
+        // T s from Tᵀ, whose columns are T's rows: the chains in the SIMD lanes, the same bits
+        Kernels.gemm(b.p, 1, n, b.transposed(n), 0, 1, b.p, s, 0, 1, y, 0, 1, false);
+      } else {
+        Kernels.gemm(b.p, l, n, b.t, 0, n, 1, s, 0, l, y, 0, l, false);
+      }
+      // Tᵀ Y: T stored row by row is Tᵀ stored column by column (one column: in the lanes)
       Kernels.gemm(n, l, b.p, b.t, 0, 1, n, y, 0, l, z, 0, l, false);
       for (int i = 0; i < n; i++) {
         float qi = b.q[i];

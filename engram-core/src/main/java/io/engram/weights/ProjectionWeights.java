@@ -34,7 +34,7 @@ public final class ProjectionWeights implements Weights {
   private int r;
   private float[] full; // Σ_k v[k][i]², float32 in row order: the diagonal of W_full
   private boolean diagonalZeroed;
-  private volatile float[] transposed; // n x r, for B Vᵀ and asynchronous updates
+  private volatile float[] transposed; // n x r, for B Vᵀ, asynchronous updates, products
 
   private ProjectionWeights(
       int n, double ridge, float[] v, int r, float[] full, boolean diagonalZeroed) {
@@ -160,7 +160,7 @@ public final class ProjectionWeights implements Weights {
   /**
    * {@code out = W S} for L column states (N x L row-major): {@code Y = V S} (r x L) and {@code Vᵀ
    * Y} as blocked matrix products, minus {@code diag(W_full)∘S} when the diagonal is zeroed. The
-   * first call of more than one column builds and keeps Vᵀ (r·N floats).
+   * first call builds and keeps Vᵀ (r·N floats; for one column only when it is at most 4 MiB).
    */
   @Override
   public void multiplyColumns(float[] s, int l, float[] out) {
@@ -170,7 +170,12 @@ public final class ProjectionWeights implements Weights {
       return;
     }
     float[] y = new float[r * l];
-    Kernels.gemm(r, l, n, v, 0, n, 1, s, 0, l, y, 0, l, false);
+    if (l == 1 && LowRankBlock.columnsFirst(r, n, transposed != null)) {
+      // V s from Vᵀ, whose columns are V's rows: the chains in the SIMD lanes, the same bits
+      Kernels.gemm(r, 1, n, transposed(), 0, 1, r, s, 0, 1, y, 0, 1, false);
+    } else {
+      Kernels.gemm(r, l, n, v, 0, n, 1, s, 0, l, y, 0, l, false);
+    }
     if (l == 1 && Kernels.oneColumnByLanes()) {
       // one column: V's rows are the columns of Vᵀ, which the kernel then reads in its SIMD lanes
       // (the bits of the transpose read row by row; no transpose built)
