@@ -1,8 +1,13 @@
 package io.engram.bench;
 
 import io.engram.kernels.Kernels;
+import io.engram.learning.HebbianTrainer;
+import io.engram.network.AmariHopfieldNetwork;
+import io.engram.network.Dynamics;
+import io.engram.network.RecallResult;
 import io.engram.weights.DenseWeights;
 import io.engram.weights.LowRankWeights;
+import io.engram.weights.WeightsMode;
 import java.util.SplittableRandom;
 import java.util.concurrent.TimeUnit;
 import org.openjdk.jmh.annotations.Benchmark;
@@ -148,7 +153,7 @@ public class KernelBenchmarks {
     @Param({"4097", "16385"})
     public int n;
 
-    @Param({"4", "400"})
+    @Param({"4", "100", "400"})
     public int p;
 
     @Param({"1", "64"})
@@ -173,5 +178,51 @@ public class KernelBenchmarks {
   public float[] lowRankMultiply(LowRankStep st) {
     st.w.multiplyColumns(st.s, st.b, st.out);
     return st.out;
+  }
+
+  /**
+   * One cue recalled alone to its fixed point, as a CANNs user's {@code trainer.predict(cue)} in a
+   * loop does: P = N/10 random patterns, Hebbian, the cue a stored pattern with 10% of its values
+   * flipped (a few synchronous steps, each a product of one column).
+   */
+  @State(Scope.Thread)
+  public static class PredictOne {
+    @Param({"scalar", "panama"})
+    public String impl;
+
+    @Param({"1024", "4096"})
+    public int n;
+
+    @Param({"DENSE", "LOW_RANK"})
+    public String mode;
+
+    HebbianTrainer trainer;
+    float[] cue;
+
+    @Setup
+    public void setup() {
+      force(impl);
+      SplittableRandom r = new SplittableRandom(5);
+      int p = n / 10;
+      float[][] x = new float[p][];
+      for (int k = 0; k < p; k++) {
+        x[k] = pm1(r, n);
+      }
+      AmariHopfieldNetwork net =
+          AmariHopfieldNetwork.create(n, Dynamics.DEFAULT, WeightsMode.valueOf(mode));
+      trainer = HebbianTrainer.create(net);
+      trainer.train(x);
+      cue = x[p / 2].clone();
+      for (int i = 0; i < n; i++) {
+        if (r.nextDouble() < 0.1) {
+          cue[i] = -cue[i];
+        }
+      }
+    }
+  }
+
+  @Benchmark
+  public RecallResult predictOne(PredictOne st) {
+    return st.trainer.predict(st.cue);
   }
 }
