@@ -305,21 +305,58 @@ public final class LowRankWeights implements Weights {
       }
       // Tᵀ Y: T stored row by row is Tᵀ stored column by column (one column: in the lanes)
       Kernels.gemm(n, l, b.p, b.t, 0, 1, n, y, 0, l, z, 0, l, false);
-      for (int i = 0; i < n; i++) {
-        float qi = b.q[i];
-        int o = i * l;
-        for (int c = 0; c < l; c++) {
-          float v = b.scale(z[o + c] - qi * s[o + c]);
-          out[o + c] = first ? v : out[o + c] + v;
+      addBlockTerm(b, z, s, l, out, first);
+      first = false;
+    }
+    if (l == 1) {
+      // one column: flat loops over the rows, which the JIT vectorises (a loop over the columns
+      // inside one over the rows ran as scalar code: 3/4 of a product for N = 16385, P = 4)
+      if (first) {
+        for (int i = 0; i < n; i++) {
+          out[i] = g[i] * s[i];
+        }
+      } else {
+        for (int i = 0; i < n; i++) {
+          out[i] = out[i] + g[i] * s[i];
         }
       }
-      first = false;
+      return;
     }
     for (int i = 0; i < n; i++) {
       float gi = g[i];
       int o = i * l;
       for (int c = 0; c < l; c++) {
         out[o + c] = first ? gi * s[o + c] : out[o + c] + gi * s[o + c];
+      }
+    }
+  }
+
+  /**
+   * {@code out = v} ({@code first}) or {@code out += v} with {@code v = ±(Z - q∘S)/d}, block b's
+   * term of {@code W S}; the division skipped where {@code d = 1}, as {@link Checks#scaled}.
+   */
+  private void addBlockTerm(
+      LowRankBlock b, float[] z, float[] s, int l, float[] out, boolean first) {
+    float[] q = b.q;
+    if (l == 1) {
+      // one column: flat loops with the block's constants outside (the same operations)
+      float d = b.divisor;
+      boolean divide = d != 1f;
+      boolean negate = b.negate;
+      for (int i = 0; i < n; i++) {
+        float v = z[i] - q[i] * s[i];
+        float u = divide ? v / d : v;
+        u = negate ? -u : u;
+        out[i] = first ? u : out[i] + u;
+      }
+      return;
+    }
+    for (int i = 0; i < n; i++) {
+      float qi = q[i];
+      int o = i * l;
+      for (int c = 0; c < l; c++) {
+        float v = b.scale(z[o + c] - qi * s[o + c]);
+        out[o + c] = first ? v : out[o + c] + v;
       }
     }
   }
