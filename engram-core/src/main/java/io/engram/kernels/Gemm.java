@@ -416,17 +416,12 @@ final class Gemm {
   }
 
   /**
-   * The fewest rows of C per work item of {@link #gemmByLanes}: each column of A is read in runs of
-   * at least 4 KiB. Runs of 1-2 KiB (items of 256-512 rows) took 1.3-1.6x as long for W of N =
-   * 2048-4096, out of cache (one JVM, this project's machine, 2026-11-30).
-   */
-  private static final int LANE_ROWS = 1024;
-
-  /**
    * The fewest floats of A for which {@link #gemmByLanes} splits its rows over the threads (16
-   * MiB): a smaller A, in cache, took as long or longer on two threads than on one (N = 1024 and
-   * 2048: 0.25 against 0.28 ms, 1.3 against 1.5 ms per predict; N = 4096: 7.0 against 7.6 ms; one
-   * JVM, this project's machine, 2026-11-30).
+   * MiB), one item per thread, so that each column of A is read in runs as long as they can be: a
+   * smaller A, in cache, took as long or longer on two threads than on one (N = 1024 and 2048: 0.25
+   * against 0.28 ms, 1.3 against 1.5 ms per predict; N = 4096: 7.0 against 7.6 ms), and items of
+   * 256-512 rows (runs of 1-2 KiB) took 1.3-1.6x as long as items of 1024-2048 for W of N =
+   * 2048-4096 (one JVM, this project's machine, 2026-11-30).
    */
   private static final long LANE_SPLIT = 1L << 22;
 
