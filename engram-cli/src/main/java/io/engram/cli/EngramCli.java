@@ -112,6 +112,10 @@ public final class EngramCli implements Runnable {
         // before the warm-up asks for its compilations: the scan of a model read in place
         io.engram.weights.DenseWeights.prepareScan();
       }
+      if (readsManyPatterns(args)) {
+        // likewise the scan of every block of patterns read
+        io.engram.learning.PatternBlock.prepareScan();
+      }
       Engram.startKernelWarmup(heavyKernelWork(args));
     }
     int status = run(args, new PrintWriter(System.out, true), new PrintWriter(System.err, true));
@@ -168,6 +172,21 @@ public final class EngramCli implements Runnable {
     }
   }
 
+  /** Pattern or query files from this size on have their scan compiled first ({@link #main}). */
+  static final long MANY_PATTERNS_BYTES = 1L << 20;
+
+  /** Whether a {@code --patterns} or {@code --queries} file is at least 1 MiB. */
+  static boolean readsManyPatterns(String[] args) {
+    for (String option : new String[] {"--patterns", "--queries"}) {
+      for (String f : optionValues(args, option)) {
+        if (sizeAtLeast(f, MANY_PATTERNS_BYTES)) {
+          return true;
+        }
+      }
+    }
+    return false;
+  }
+
   /** Whether a {@code --model} or {@code --init} file is at least {@link #HEAVY_FILE_BYTES}. */
   static boolean readsLargeModel(String[] args) {
     return !largeModels(args).isEmpty();
@@ -204,9 +223,14 @@ public final class EngramCli implements Runnable {
 
   /** Whether {@code name} is a file of at least {@link #HEAVY_FILE_BYTES}. */
   private static boolean largeFile(String name) {
+    return sizeAtLeast(name, HEAVY_FILE_BYTES);
+  }
+
+  /** Whether {@code name} is a file of at least {@code bytes}. */
+  private static boolean sizeAtLeast(String name, long bytes) {
     try {
       File f = new File(name);
-      return f.isFile() && f.length() >= HEAVY_FILE_BYTES;
+      return f.isFile() && f.length() >= bytes;
     } catch (SecurityException e) {
       return false; // not readable here: then the command reports it
     }

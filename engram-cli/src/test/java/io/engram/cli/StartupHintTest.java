@@ -118,6 +118,20 @@ class StartupHintTest {
     io.engram.weights.DenseWeights.prepareScan(); // (throws if the scan of zeros found other)
   }
 
+  @Test
+  void manyPatternsReadAreNoticed() throws IOException {
+    String big = sized("p.npy", 1L << 20).toString();
+    String small = sized("few.npy", (1L << 20) - 1).toString();
+    assertTrue(EngramCli.readsManyPatterns(new String[] {"train", "--patterns", big}));
+    assertTrue(EngramCli.readsManyPatterns(new String[] {"train", "--patterns=" + big}));
+    assertTrue(EngramCli.readsManyPatterns(new String[] {"recall", "--queries", big}));
+    assertFalse(EngramCli.readsManyPatterns(new String[] {"train", "--patterns", small}));
+    assertFalse(EngramCli.readsManyPatterns(new String[] {"recall", "--model", big}));
+    assertFalse(EngramCli.readsManyPatterns(new String[] {"train", "--patterns"}));
+    assertFalse(EngramCli.readsManyPatterns(new String[] {"train", "--patterns", tmp.toString()}));
+    io.engram.learning.PatternBlock.prepareScan(); // (throws if the scan of ones failed)
+  }
+
   /**
    * picocli is told not to set up its converters for java.sql and java.time types (a start-up
    * cost): no option or parameter of any command may have such a type, or it would fail to parse.
