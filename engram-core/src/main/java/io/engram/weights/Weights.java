@@ -28,7 +28,9 @@ public sealed interface Weights permits DenseWeights, LowRankWeights, Projection
 
   /**
    * {@code out = W s}. {@code s} and {@code out} must have length N and must not be the same array.
-   * Float32 arithmetic; the summation order is implementation-defined.
+   * Float32 arithmetic; the summation order is implementation-defined (this library's weights give
+   * the bits of {@link #multiplyColumns} for one column: a state's energy is the one its recall
+   * reports).
    *
    * @throws IllegalArgumentException on wrong lengths or aliased arrays
    */

@@ -134,6 +134,11 @@ class RecallEquivalenceTest {
           assertEquals(b.converged(), alone.converged(), what);
           assertEquals(
               Float.floatToRawIntBits(b.energy()), Float.floatToRawIntBits(alone.energy()), what);
+          // and the network's energy of that state is the one the recall reports
+          assertEquals(
+              Float.floatToRawIntBits(b.energy()),
+              Float.floatToRawIntBits(net.energy(b.state())),
+              what + ": energy(state)");
         }
       }
     }
