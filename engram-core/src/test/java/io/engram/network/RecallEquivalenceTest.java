@@ -145,6 +145,38 @@ class RecallEquivalenceTest {
   }
 
   /**
+   * The same for graded dynamics (tanh and sigmoid, a temperature and a threshold): a query alone
+   * steps through its own loop (ClassicalStep.synchronousOne), a batch through the columns' loop.
+   */
+  @Test
+  void aQueryAloneGetsTheBitsItGetsInABatchWithGradedDynamics() {
+    Random rnd = new Random(14);
+    int n = 200;
+    float[][] x = pm1(rnd, 12, n);
+    float[][] cues = noisy(rnd, x, 9, 0.25);
+    for (Activation act : new Activation[] {Activation.TANH, Activation.SIGMOID}) {
+      for (WeightsMode mode : new WeightsMode[] {WeightsMode.DENSE, WeightsMode.LOW_RANK}) {
+        Dynamics dyn = new Dynamics(act, 0.5f, 0.1f, UpdateMode.synchronous());
+        AmariHopfieldNetwork net = AmariHopfieldNetwork.create(n, dyn, mode);
+        HebbianTrainer.create(net).train(PatternBlock.of(x));
+        for (int it : new int[] {1, 5}) {
+          RecallOptions o = RecallOptions.defaults().withMaxIterations(it);
+          List<RecallResult> batch = net.recallBatch(cues, o);
+          for (int q = 0; q < cues.length; q++) {
+            RecallResult alone = net.recallBatch(new float[][] {cues[q]}, o).get(0);
+            RecallResult b = batch.get(q);
+            String what = act + " " + mode + ", " + it + " steps, query " + q;
+            assertTrue(java.util.Arrays.equals(b.state(), alone.state()), what + ": state");
+            assertEquals(b.steps(), alone.steps(), what);
+            assertEquals(
+                Float.floatToRawIntBits(b.energy()), Float.floatToRawIntBits(alone.energy()), what);
+          }
+        }
+      }
+    }
+  }
+
+  /**
    * The cues are read in place, never written, and no result is a cue array: with no step, a fixed
    * point at the first step, one step, several steps with a state tolerance, synchronous and
    * asynchronous, a cue passed twice included.
