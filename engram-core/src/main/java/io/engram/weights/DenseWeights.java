@@ -58,8 +58,8 @@ public final class DenseWeights implements Weights {
    * column ({@link #multiplyColumns}). All-zero weights are symmetric, and every update of these
    * weights keeps a symmetric W symmetric bit for bit (each adds the same value to {@code W_ij} and
    * {@code W_ji}, or changes the diagonal alone: {@code DenseSymmetryTest}); weights handed over as
-   * an array or read from rows are looked at once, by the first such product, and an update of
-   * weights not known to be symmetric makes them unknown again.
+   * an array or read from rows are looked at once, by the first such product (up to N = {@value
+   * #MAX_LOOKED_AT}), and an update of weights not known to be symmetric makes them unknown again.
    */
   private volatile int symmetry;
 
@@ -257,9 +257,22 @@ public final class DenseWeights implements Weights {
     }
   }
 
+  /**
+   * The largest N whose weights, handed over, are looked at for symmetry ({@link #symmetric}): the
+   * look costs some ten products of one column (N = 4096: 27-30 ms against 2-3 ms a product; N =
+   * 16384: 460 ms against 32-44 ms), which pay back where W is in cache and its columns read in the
+   * lanes take a quarter to a half of the time (N = 1024-2048), not where reading W from memory
+   * bounds both (this project's machine, 2026-11-30). Larger weights not known to be symmetric keep
+   * their rows' chains.
+   */
+  private static final int MAX_LOOKED_AT = 2048;
+
   /** Whether W (in {@code a}, its array) equals its transpose bit for bit; looked at once. */
   private boolean symmetric(float[] a) {
     int known = symmetry;
+    if (known == UNKNOWN && n > MAX_LOOKED_AT) {
+      return false;
+    }
     if (known == UNKNOWN) {
       known = isSymmetric(a, n) ? SYMMETRIC : ASYMMETRIC;
       symmetry = known;
