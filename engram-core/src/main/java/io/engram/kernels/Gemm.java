@@ -3,8 +3,10 @@ package io.engram.kernels;
 /**
  * The blocked matrix product behind {@link Kernels#gemm}: B packed into column panels one chunk of
  * rows at a time, k-blocks of the packed panels kept in L2 while groups of row panels of A stream
- * past them, register tiles from the {@link KernelProvider}, rows of C split over threads. Narrow
- * products (a few columns) run as dot products along the rows of A instead.
+ * past them, register tiles from the {@link KernelProvider}, rows of C split over threads. A
+ * product of one column runs the tiles' chains without the tiles: side by side in the SIMD lanes
+ * where A is stored column by column ({@link #gemmByLanes}), else along the rows of A ({@link
+ * #gemmByChains}).
  *
  * <p>Every element of C is accumulated over k in increasing order, so the result does not depend on
  * the blocking or on the number of threads. Stateless; thread-safe.
