@@ -2,8 +2,10 @@ package io.engram.bench;
 
 import io.engram.kernels.Kernels;
 import io.engram.learning.HebbianTrainer;
+import io.engram.memory.ModernHopfieldMemory;
 import io.engram.network.AmariHopfieldNetwork;
 import io.engram.network.Dynamics;
+import io.engram.network.RecallOptions;
 import io.engram.network.RecallResult;
 import io.engram.weights.DenseWeights;
 import io.engram.weights.LowRankWeights;
@@ -224,5 +226,42 @@ public class KernelBenchmarks {
   @Benchmark
   public RecallResult predictOne(PredictOne st) {
     return st.trainer.predict(st.cue);
+  }
+
+  /**
+   * One query retrieved from a modern memory (one softmax step, its best match named), as an
+   * embedding lookup one query at a time does: P random ±1 patterns of N = 256, the query a stored
+   * pattern with a fifth of its values flipped.
+   */
+  @State(Scope.Thread)
+  public static class ModernOne {
+    @Param({"scalar", "panama"})
+    public String impl;
+
+    @Param({"2000", "10000"})
+    public int p;
+
+    ModernHopfieldMemory memory;
+    float[] query;
+    RecallOptions options;
+
+    @Setup
+    public void setup() {
+      force(impl);
+      SplittableRandom r = new SplittableRandom(6);
+      int n = 256;
+      memory = ModernHopfieldMemory.softmax(n);
+      memory.storeRows(pm1(r, p * n), p);
+      query = memory.pattern(p / 2);
+      for (int i = 0; i < n; i += 5) {
+        query[i] = -query[i];
+      }
+      options = memory.defaultRecallOptions().withReportEnergy(false);
+    }
+  }
+
+  @Benchmark
+  public RecallResult modernOne(ModernOne st) {
+    return st.memory.retrieve(st.query, st.options);
   }
 }

@@ -116,7 +116,27 @@ final class Attention {
       double[] stat2,
       int k,
       int[] topIndex,
-      float[] topScore) {
+      float[] topScore,
+      float[] xT) {
+    /** A call without X's transposed copy. */
+    Call(
+        KernelProvider kp,
+        int b,
+        int p,
+        int n,
+        float[] q,
+        float[] x,
+        Weighting wt,
+        float[] out,
+        double[] outD,
+        double[] stat1,
+        double[] stat2,
+        int k,
+        int[] topIndex,
+        float[] topScore) {
+      this(kp, b, p, n, q, x, wt, out, outD, stat1, stat2, k, topIndex, topScore, null);
+    }
+
     boolean output() {
       return out != null || outD != null;
     }
@@ -473,7 +493,9 @@ final class Attention {
           c,
           g0,
           g1 - g0,
-          c.p >= MR && !chainsScores(c, g1 - g0) ? packQueries(c.q, c.n, g0, g1 - g0) : null);
+          c.p >= MR && !chainsScores(c, g1 - g0) && !lanesScores(c, g1 - g0)
+              ? packQueries(c.q, c.n, g0, g1 - g0)
+              : null);
     }
 
     private Group(Call c, int g0, int g, float[] qT) {
@@ -540,12 +562,19 @@ final class Attention {
   private static void chunk(Call c, Group gr, AttentionPartial part, int p0, int p1) {
     int g = gr.g;
     float[] sc = gr.sc;
+    // one query with X's transposed copy: the chunk's scores at once, each link of the chains a
+    // contiguous run of the copy's row (block by block, runs of 1 KiB 40 KiB apart took 1.5x)
+    float[] lanes = lanesScores(c, g) ? lanesScores(c, gr.g0, p0, p1 - p0) : null;
     for (int b0 = p0; b0 < p1; b0 += BLOCK) {
       int pb = Math.min(BLOCK, p1 - b0);
       if (pb < MR) {
         scoresByDots(c, gr, b0, pb);
       } else {
-        if (chainsScores(c, g)) {
+        if (lanes != null) {
+          for (int r = 0; r < pb; r++) {
+            sc[r * gr.ld] = lanes[b0 - p0 + r];
+          }
+        } else if (chainsScores(c, g)) {
           chainScores(c.x, b0 * c.n, c.n, pb, c.q, gr.g0 * c.n, sc, gr.ld);
         } else {
           scores(c, gr.qT, g, gr.ld, b0, pb, sc, gr.tile);
@@ -706,6 +735,28 @@ final class Attention {
    */
   private static boolean chainsScores(Call c, int g) {
     return g == 1 && c.n >= CHAIN_MIN_N && c.kp.fusedTiles();
+  }
+
+  /**
+   * Whether a group of g queries takes its scores from X's transposed copy ({@link #lanesScores}):
+   * one query, a copy given, and tiles that fuse their multiply-adds (the same bits).
+   */
+  private static boolean lanesScores(Call c, int g) {
+    return g == 1 && c.xT != null && c.kp.fusedTiles();
+  }
+
+  /**
+   * The scores of query {@code qi} against stored rows {@code b0 .. b0+pb-1}, {@code y[r] = X[b0+r]
+   * · q}, from X's transposed copy ({@code xT}, n x p row-major): the chains of the {@code pb} rows
+   * side by side in the SIMD lanes, each link one row of the copy (a column of X, read contiguous)
+   * times one value of the query ({@link KernelProvider#axpyRows}), the whole pattern in order from
+   * +0: per score the fused multiply-adds of a tile's element, so the same bits. A tile for one
+   * query broadcasts every value of X across a vector of which one lane is used.
+   */
+  private static float[] lanesScores(Call c, int qi, int b0, int pb) {
+    float[] y = new float[pb];
+    c.kp.axpyRows(c.n, c.q, qi * c.n, 1, c.xT, b0, c.p, y, 0, pb);
+    return y;
   }
 
   /**

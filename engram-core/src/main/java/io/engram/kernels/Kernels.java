@@ -355,7 +355,40 @@ public final class Kernels {
     if (!(beta > 0) || !Float.isFinite(beta)) {
       throw new IllegalArgumentException("beta must be finite and > 0, got " + beta);
     }
+    softmaxRetrieval(b, p, n, q, x, null, beta, out, lse, k, topIndex, topScore);
+  }
+
+  /**
+   * {@link #softmaxRetrieval(int, int, int, float[], float[], float, float[], double[], int, int[],
+   * float[])} with X's transposed copy at hand: a single query's scores then run in the SIMD lanes
+   * over the copy's rows (the same bits; several queries, or {@code xT} null, read X alone).
+   *
+   * @param xT n x p row-major, X transposed (not modified; not checked against X: a copy that is
+   *     not X's gives unspecified results), or null
+   */
+  public static void softmaxRetrieval(
+      int b,
+      int p,
+      int n,
+      float[] q,
+      float[] x,
+      float[] xT,
+      float beta,
+      float[] out,
+      double[] lse,
+      int k,
+      int[] topIndex,
+      float[] topScore) {
+    if (!(beta > 0) || !Float.isFinite(beta)) {
+      throw new IllegalArgumentException("beta must be finite and > 0, got " + beta);
+    }
     checkRetrieval(b, p, n, q, x, out, lse, k, topIndex, topScore);
+    if (xT != null) {
+      Bounds.checkRange("xT", xT, 0, (long) p * n);
+      if (xT == out) {
+        throw new IllegalArgumentException("out must not alias xT");
+      }
+    }
     Attention.run(
         new Attention.Call(
             Providers.forCall(),
@@ -371,7 +404,8 @@ public final class Kernels {
             null,
             k,
             topIndex,
-            topScore));
+            topScore,
+            xT));
   }
 
   /**

@@ -383,6 +383,7 @@ public final class ModernHopfieldMemory implements Memory {
     int first = p;
     this.x = dst;
     this.p += count;
+    this.transposed = null; // of the patterns before
     this.maxNormSq = max;
     return first;
   }
@@ -405,6 +406,7 @@ public final class ModernHopfieldMemory implements Memory {
     }
     this.x = shrunk;
     this.p -= 1;
+    this.transposed = null;
     this.maxNormSq = max;
     return removed;
   }
@@ -523,7 +525,70 @@ public final class ModernHopfieldMemory implements Memory {
     if (p == 0) {
       throw new IllegalArgumentException("the memory stores no patterns yet");
     }
-    return new ModernStep(x, p, n, separation, beta, degree, Math.sqrt(maxNormSq));
+    return new ModernStep(
+        x, p, n, separation, beta, degree, Math.sqrt(maxNormSq), transposedForSingleQueries());
+  }
+
+  /**
+   * The most floats of X (16 MiB) for which single-query softmax steps keep X's transposed copy: a
+   * tile for one query uses one lane of each vector, and the scores from the copy run in all of
+   * them (one query against P = 10,000 patterns of N = 256: 700 µs a step before). The copy costs
+   * as much memory again as X and some ten steps' time to make, so it is made at the {@value
+   * #COPY_AFTER_STEPS}th single-query step over the same patterns, and dropped when they change.
+   */
+  static final int MAX_COPIED_FLOATS = 1 << 22;
+
+  /** Single-query steps over the same patterns before X's transposed copy is made. */
+  static final int COPY_AFTER_STEPS = 4;
+
+  /** X's transposed copy for the patterns stored now, or null (see {@link #MAX_COPIED_FLOATS}). */
+  private volatile Transposed transposed;
+
+  private Transposed transposedForSingleQueries() {
+    if (separation != Separation.SOFTMAX || p < 16 || (long) p * n > MAX_COPIED_FLOATS) {
+      return null;
+    }
+    Transposed t = transposed;
+    if (t == null || t.x != x || t.p != p) {
+      t = new Transposed(x, p, n);
+      transposed = t;
+    }
+    return t;
+  }
+
+  /**
+   * X's transposed copy (n x p) for the P rows of {@code x} it was made for, made at the {@value
+   * #COPY_AFTER_STEPS}th ask (null before).
+   */
+  private static final class Transposed implements java.util.function.Supplier<float[]> {
+    final float[] x;
+    final int p;
+    final int n;
+    private final java.util.concurrent.atomic.AtomicInteger asks =
+        new java.util.concurrent.atomic.AtomicInteger();
+    private volatile float[] copy;
+
+    Transposed(float[] x, int p, int n) {
+      this.x = x;
+      this.p = p;
+      this.n = n;
+    }
+
+    @Override
+    public float[] get() {
+      float[] t = copy;
+      if (t != null || asks.incrementAndGet() < COPY_AFTER_STEPS) {
+        return t;
+      }
+      synchronized (this) {
+        if (copy == null) {
+          float[] c = new float[p * n];
+          io.engram.kernels.Kernels.transpose(x, p, n, c);
+          copy = c;
+        }
+        return copy;
+      }
+    }
   }
 
   /**

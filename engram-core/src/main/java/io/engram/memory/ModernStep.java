@@ -115,7 +115,31 @@ public final class ModernStep implements RetrievalStep {
   /** The step over X held in one array (p x n row-major, never modified): the kernels' scan. */
   ModernStep(
       float[] x, int p, int n, Separation separation, float beta, int degree, double maxNorm) {
-    this(kernelScan(x, p, n, separation, beta, degree), true, x, p, n, separation, beta, maxNorm);
+    this(x, p, n, separation, beta, degree, maxNorm, null);
+  }
+
+  /**
+   * As above, with X's transposed copy when {@code transposed} gives one (n x p; null: not now),
+   * asked for by each scan of a single softmax query, whose scores then run in the SIMD lanes.
+   */
+  ModernStep(
+      float[] x,
+      int p,
+      int n,
+      Separation separation,
+      float beta,
+      int degree,
+      double maxNorm,
+      java.util.function.Supplier<float[]> transposed) {
+    this(
+        kernelScan(x, p, n, separation, beta, degree, transposed),
+        true,
+        x,
+        p,
+        n,
+        separation,
+        beta,
+        maxNorm);
   }
 
   /**
@@ -343,7 +367,13 @@ public final class ModernStep implements RetrievalStep {
    * ({@code stat = Σ d}), after checking that the states are ±1 for the binary separations.
    */
   private static Scan kernelScan(
-      float[] x, int p, int n, Separation separation, float beta, int degree) {
+      float[] x,
+      int p,
+      int n,
+      Separation separation,
+      float beta,
+      int degree,
+      java.util.function.Supplier<float[]> transposed) {
     return (q, count, k, wantOut) -> {
       if (separation.isBinary()) {
         for (int c = 0; c < count; c++) {
@@ -356,7 +386,11 @@ public final class ModernStep implements RetrievalStep {
       return switch (separation) {
         case SOFTMAX, EXP -> {
           float[] out = wantOut ? buffer(1, count * n) : null;
-          Kernels.softmaxRetrieval(count, p, n, q, x, beta, out, stat, k, ti, ts);
+          float[] xT =
+              count == 1 && separation == Separation.SOFTMAX && transposed != null
+                  ? transposed.get()
+                  : null;
+          Kernels.softmaxRetrieval(count, p, n, q, x, xT, beta, out, stat, k, ti, ts);
           yield new ScanResult(out, null, stat, null, ti, ts);
         }
         case POLYNOMIAL, RECTIFIED -> {

@@ -706,4 +706,47 @@ class AttentionTest {
         IllegalArgumentException.class,
         () -> Kernels.softmaxRetrievalRows(2, 4, 4, q, x, 1f, null, lse, 0, null, null));
   }
+
+  /**
+   * One query with X's transposed copy at hand (its scores in the SIMD lanes over the copy's rows):
+   * every output bit as without, for memories of one block to several chunks and patterns past a
+   * k-block of the tiles.
+   */
+  @Test
+  void oneQueryOverTheTransposedCopyGivesTheSameBits() {
+    Random rnd = new Random(31);
+    for (int[] shape : new int[][] {{8, 16}, {300, 33}, {2600, 64}, {5000, 20}, {700, 1030}}) {
+      int p = shape[0];
+      int n = shape[1];
+      float[] x = new float[p * n];
+      for (int i = 0; i < x.length; i++) {
+        x[i] = (rnd.nextFloat() - 0.5f) * 2f;
+      }
+      float[] xT = new float[p * n];
+      Kernels.transpose(x, p, n, xT);
+      float[] q = new float[n];
+      for (int i = 0; i < n; i++) {
+        q[i] = rnd.nextFloat() - 0.5f;
+      }
+      int k = Math.min(3, p);
+      float[] o1 = new float[n];
+      float[] o2 = new float[n];
+      double[] l1 = new double[1];
+      double[] l2 = new double[1];
+      int[] i1 = new int[k];
+      int[] i2 = new int[k];
+      float[] s1 = new float[k];
+      float[] s2 = new float[k];
+      Kernels.softmaxRetrieval(1, p, n, q, x, 0.3f, o1, l1, k, i1, s1);
+      Kernels.softmaxRetrieval(1, p, n, q, x, xT, 0.3f, o2, l2, k, i2, s2);
+      String what = "P=" + p + " N=" + n;
+      for (int i = 0; i < n; i++) {
+        assertEquals(
+            Float.floatToRawIntBits(o1[i]), Float.floatToRawIntBits(o2[i]), what + " out " + i);
+      }
+      assertEquals(Double.doubleToRawLongBits(l1[0]), Double.doubleToRawLongBits(l2[0]), what);
+      assertArrayEquals(i1, i2, what);
+      assertArrayEquals(s1, s2, what);
+    }
+  }
 }

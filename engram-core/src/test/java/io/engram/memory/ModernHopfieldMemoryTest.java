@@ -478,6 +478,46 @@ class ModernHopfieldMemoryTest {
     }
   }
 
+  /**
+   * Queries retrieved one at a time, past the steps after which the memory keeps X's transposed
+   * copy for them (their scores then in the SIMD lanes): the bits of the same queries in a batch,
+   * for patterns short and longer than a k-block, and after a store or a removal the patterns
+   * stored then, never the copy of those before.
+   */
+  @Test
+  void queriesAloneReadTheTransposedCopyWithTheBatchBitsAndNeverAStaleOne() {
+    Random rnd = new Random(17);
+    for (int n : new int[] {30, 1030}) {
+      ModernHopfieldMemory m = ModernHopfieldMemory.softmax(n, 0.05f);
+      m.store(random(rnd, 700, n, 1f));
+      float[][] cues = random(rnd, 12, n, 1f);
+      RecallOptions o = m.defaultRecallOptions().withMaxIterations(2).withTopK(3);
+      List<RecallResult> batch = m.retrieveAll(cues, o);
+      for (int c = 0; c < cues.length; c++) {
+        RecallResult alone = m.retrieve(cues[c], o);
+        String what = "N=" + n + " query " + c;
+        assertArrayEquals(batch.get(c).state(), alone.state(), what);
+        assertEquals(
+            Float.floatToRawIntBits(batch.get(c).energy()),
+            Float.floatToRawIntBits(alone.energy()),
+            what);
+        assertEquals(batch.get(c).matches(), alone.matches(), what);
+      }
+      // a new pattern equal to a cue: the best match from now on
+      float[] cue = cues[4];
+      int added = m.store(new float[][] {cue.clone()});
+      RecallOptions one = m.defaultRecallOptions().withTopK(1);
+      for (int t = 0; t < ModernHopfieldMemory.COPY_AFTER_STEPS + 2; t++) {
+        assertEquals(added, m.retrieve(cue, one).matches().get(0).index(), "N=" + n + " stored");
+      }
+      m.remove(added);
+      RecallResult after = m.retrieve(cue, one);
+      assertTrue(after.matches().get(0).index() < added, "N=" + n + " removed");
+      assertEquals(
+          m.retrieveAll(new float[][] {cue, cues[0]}, one).get(0).matches(), after.matches());
+    }
+  }
+
   @Test
   void stateToleranceStopsContinuousRetrieval() {
     Random rnd = new Random(8);
