@@ -352,9 +352,6 @@ public final class Kernels {
       int k,
       int[] topIndex,
       float[] topScore) {
-    if (!(beta > 0) || !Float.isFinite(beta)) {
-      throw new IllegalArgumentException("beta must be finite and > 0, got " + beta);
-    }
     softmaxRetrieval(b, p, n, q, x, null, beta, out, lse, k, topIndex, topScore);
   }
 
