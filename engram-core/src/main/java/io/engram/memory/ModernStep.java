@@ -112,15 +112,11 @@ public final class ModernStep implements RetrievalStep {
         separation == Separation.SOFTMAX ? Math.log(p) / beta + 0.5 * maxNorm * maxNorm : 0;
   }
 
-  /** The step over X held in one array (p x n row-major, never modified): the kernels' scan. */
-  ModernStep(
-      float[] x, int p, int n, Separation separation, float beta, int degree, double maxNorm) {
-    this(x, p, n, separation, beta, degree, maxNorm, null);
-  }
-
   /**
-   * As above, with X's transposed copy when {@code transposed} gives one (n x p; null: not now),
-   * asked for by each scan of a single softmax query, whose scores then run in the SIMD lanes.
+   * The step over X held in one array (p x n row-major, never modified): the kernels' scan, with
+   * X's transposed copy when {@code transposed} gives one (n x p; null, or a supplier giving null:
+   * not now), asked for by each scan of a single softmax query, whose scores then run in the SIMD
+   * lanes.
    */
   ModernStep(
       float[] x,
