@@ -100,7 +100,8 @@ final class Attention {
    * The arguments of one call (checked by the facade). Softmax: {@code stat1 = ln Σ e^(β s)};
    * {@code out} the normalised weighted sum (float32). Separation: {@code stat1 = Σ d_μ}, {@code
    * stat2 = -Σ F(s)}; {@code outD} the weighted sum in float64 (exact while its integers stay below
-   * 2^53). The output may be null (scores, statistics and top-k only).
+   * 2^53). The output may be null (scores, statistics and top-k only). {@code xT}: X's transposed
+   * copy (n x p) for a single query's scores ({@link #lanesScores}), or null.
    */
   record Call(
       KernelProvider kp,
@@ -118,25 +119,6 @@ final class Attention {
       int[] topIndex,
       float[] topScore,
       float[] xT) {
-    /** A call without X's transposed copy. */
-    Call(
-        KernelProvider kp,
-        int b,
-        int p,
-        int n,
-        float[] q,
-        float[] x,
-        Weighting wt,
-        float[] out,
-        double[] outD,
-        double[] stat1,
-        double[] stat2,
-        int k,
-        int[] topIndex,
-        float[] topScore) {
-      this(kp, b, p, n, q, x, wt, out, outD, stat1, stat2, k, topIndex, topScore, null);
-    }
-
     boolean output() {
       return out != null || outD != null;
     }

@@ -542,7 +542,8 @@ public final class Kernels {
             energy,
             k,
             topIndex,
-            topScore));
+            topScore,
+            null));
   }
 
   /** Stands for queries held as rows in {@link #checkRetrieval} (which the caller checks). */

@@ -142,7 +142,21 @@ class AttentionTest {
     float[] ts = new float[b * k];
     Attention.run(
         new Attention.Call(
-            kp, b, p, n, q, x, Attention.Weighting.softmax(beta), out, null, lse, null, k, ti, ts));
+            kp,
+            b,
+            p,
+            n,
+            q,
+            x,
+            Attention.Weighting.softmax(beta),
+            out,
+            null,
+            lse,
+            null,
+            k,
+            ti,
+            ts,
+            null));
     return new Result(out, lse, ti, ts);
   }
 
@@ -343,7 +357,8 @@ class AttentionTest {
             energy,
             2,
             ti,
-            ts));
+            ts,
+            null));
     double[] tis = new double[ti.length];
     for (int i = 0; i < ti.length; i++) {
       tis[i] = ti[i] + 0.5 * ts[i];
@@ -473,12 +488,12 @@ class AttentionTest {
     Attention.Weighting w = Attention.Weighting.softmax(0.5f);
     Attention.run(
         new Attention.Call(
-            ScalarKernels.INSTANCE, b, p, n, q, x, w, out, null, lse, null, 1, ti, ts));
+            ScalarKernels.INSTANCE, b, p, n, q, x, w, out, null, lse, null, 1, ti, ts, null));
     long[] ids = tm.getAllThreadIds();
     long before = java.util.Arrays.stream(tm.getThreadAllocatedBytes(ids)).filter(v -> v > 0).sum();
     Attention.run(
         new Attention.Call(
-            ScalarKernels.INSTANCE, b, p, n, q, x, w, out, null, lse, null, 1, ti, ts));
+            ScalarKernels.INSTANCE, b, p, n, q, x, w, out, null, lse, null, 1, ti, ts, null));
     long after = java.util.Arrays.stream(tm.getThreadAllocatedBytes(ids)).filter(v -> v > 0).sum();
     long scores = 4L * b * p;
     assertTrue(
@@ -537,6 +552,7 @@ class AttentionTest {
                   diag,
                   energy,
                   0,
+                  null,
                   null,
                   null));
           for (int c = 0; c < b; c++) {
