@@ -371,10 +371,7 @@ public final class DenseWeights implements Weights {
   public void multiply(float[] s, float[] out) {
     checkVector("s", s);
     checkVector("out", out);
-    if (s == out) {
-      throw new IllegalArgumentException("s and out must be different arrays");
-    }
-    multiplyColumns(s, 1, out);
+    multiplyColumns(s, 1, out); // refuses s == out (Checks.columns)
   }
 
   @Override
