@@ -339,7 +339,8 @@ public final class LowRankWeights implements Weights {
       LowRankBlock b, float[] z, float[] s, int l, float[] out, boolean first) {
     float[] q = b.q;
     if (l == 1) {
-      // one column: flat loops with the block's constants outside (the same operations)
+      // one column: a flat loop with Checks.scaled's tests taken out of it (the same operations;
+      // calling b.scale per value took 62-67 against 42 us a product of N = 16385, P = 4)
       float d = b.divisor;
       boolean divide = d != 1f;
       boolean negate = b.negate;
