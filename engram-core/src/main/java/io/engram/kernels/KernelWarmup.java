@@ -13,14 +13,17 @@ package io.engram.kernels;
  * far faster than the uncompiled Vector API. Each family of kernels (full tiles, masked tiles, dot
  * products, element-wise) is handed back to the other threads as soon as the warm-up has timed it
  * faster than its twin a few rounds in a row ({@link Trial}); when all are, the thread ends and the
- * SIMD kernels run as usual. A family not seen to win stays on its twin: one C2 has not compiled
- * yet (a loaded machine starves the compiler thread; a JVM may have no C2), which would run many
- * times slower, or one whose SIMD code is no faster than the twin (with vectors narrower than 512
- * bits the twin's 4 x 4 tile is as fast as the masked SIMD tile). After {@value #BUSY_MS} ms the
- * warm-up goes on at a fifth of a core at most, and after {@value #LIMIT_MS} ms it ends, leaving
- * such families on their twins. The choice is made per kernel call, outside the SIMD kernels
- * ({@code Providers.forCall}), so that their profiles hold only their own paths. Results are the
- * same bits whichever ran; the warm-up computes on its own arrays and never prints.
+ * SIMD kernels run as usual. It waits from the start for the families every product calls (full
+ * tiles, element-wise) and for the others once a call wants them ({@link #FROM_START}): a family
+ * nobody calls would keep it timing on a core the work needs. A family not seen to win stays on its
+ * twin: one C2 has not compiled yet (a loaded machine starves the compiler thread; a JVM may have
+ * no C2), which would run many times slower, or one whose SIMD code is no faster than the twin
+ * (with vectors narrower than 512 bits the twin's 4 x 4 tile is as fast as the masked SIMD tile).
+ * After {@value #BUSY_MS} ms the warm-up goes on at a fifth of a core at most, and after {@value
+ * #LIMIT_MS} ms it ends, leaving such families on their twins. The choice is made per kernel call,
+ * outside the SIMD kernels ({@code Providers.forCall}), so that their profiles hold only their own
+ * paths. Results are the same bits whichever ran; the warm-up computes on its own arrays and never
+ * prints.
  *
  * <p>{@link #startOnDemand()} is for a process whose kernel work may be small (a low-rank model):
  * the twin runs every SIMD kernel call until it has done {@value #ON_DEMAND_WORK} multiply-adds
@@ -68,10 +71,20 @@ public final class KernelWarmup {
    */
   static final int TILES = 1;
 
-  /** Other tiles (fewer rows, B read in place): the SIMD kernels' masked path. */
+  /**
+   * Other tiles (fewer rows, B read in place): the SIMD kernels' masked path. Warmed only once a
+   * call wants it ({@link #want}), as {@link #RETRIEVAL}: the drivers' products of N a multiple of
+   * eight never call it, and its trial (a masked SIMD tile at most as slow as the twin's plain 4 x
+   * 4 tile, which C2 compiles well) is the one least often won: waited for from the start, it kept
+   * the warm-up thread timing on a core of two through a whole dense train or recall.
+   */
   static final int MASKED = 8;
 
-  /** Dot products. */
+  /**
+   * Dot products: a neuron's field (asynchronous updates), Storkey's local fields, a small modern
+   * memory's scores. Warmed only once a call wants them ({@link #want}): the products of a
+   * synchronous recall and of training never call them.
+   */
   static final int DOTS = 2;
 
   /** Element-wise division and addition. */
@@ -85,8 +98,14 @@ public final class KernelWarmup {
    */
   static final int RETRIEVAL = 16;
 
-  /** The families the warm-up waits for: all but {@link #RETRIEVAL} until a call wants it. */
-  private static volatile int wanted = ~RETRIEVAL;
+  /**
+   * The families the warm-up waits for from the start: the full tiles and the element-wise kernels,
+   * which every product calls; the others once a call wants them ({@link #want}).
+   */
+  static final int FROM_START = TILES | ELEMENTWISE;
+
+  /** The families the warm-up waits for: {@link #FROM_START} and those wanted since. */
+  private static volatile int wanted = FROM_START;
 
   private static final int ALL = TILES | DOTS | ELEMENTWISE | MASKED | RETRIEVAL;
 
@@ -202,6 +221,11 @@ public final class KernelWarmup {
         launch();
       }
     }
+  }
+
+  /** Whether the warm-up waits for {@code family} (from the start, or since a call wanted it). */
+  static boolean wants(int family) {
+    return (wanted & family) == family;
   }
 
   /** The twin did {@code work} multiply-adds: on demand, starts the warm-up after enough. */

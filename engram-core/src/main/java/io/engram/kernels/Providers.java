@@ -39,6 +39,15 @@ final class Providers {
     return KernelWarmup.useTwin() ? Holder.SWITCHING : Holder.PROVIDER;
   }
 
+  /**
+   * The kernels that choose per call between the SIMD kernels and their twin ({@link
+   * KernelWarmup#useTwin(int)}), as {@link #forCall} gives them while a warm-up runs; the chosen
+   * kernels themselves where they have no twin.
+   */
+  static KernelProvider switching() {
+    return Holder.SWITCHING;
+  }
+
   /** The kernels asked for by {@value Kernels#VECTORIZATION_PROPERTY}: auto, panama or scalar. */
   private static String mode() {
     return System.getProperty(Kernels.VECTORIZATION_PROPERTY, "auto")
@@ -167,6 +176,12 @@ final class Providers {
       return KernelWarmup.useTwin(family) ? standIn : kernels;
     }
 
+    /** {@link #now} for the dot products, which the warm-up warms once they are called. */
+    private KernelProvider dots() {
+      KernelWarmup.want(KernelWarmup.DOTS);
+      return now(KernelWarmup.DOTS);
+    }
+
     /** {@link #now} for the retrieval family, which the warm-up warms once it is called. */
     private KernelProvider retrieval() {
       KernelWarmup.want(KernelWarmup.RETRIEVAL);
@@ -186,17 +201,17 @@ final class Providers {
 
     @Override
     public float dot(float[] a, int aOff, float[] b, int bOff, int n) {
-      return now(KernelWarmup.DOTS).dot(a, aOff, b, bOff, n);
+      return dots().dot(a, aOff, b, bOff, n);
     }
 
     @Override
     public void dot4x4(float[] a, int[] aOff, float[][] b, int[] bOff, int n, float[] out) {
-      now(KernelWarmup.DOTS).dot4x4(a, aOff, b, bOff, n, out);
+      dots().dot4x4(a, aOff, b, bOff, n, out);
     }
 
     @Override
     public float laneDot(float[] a, int aOff, float[] b, int bOff, int n) {
-      return now(KernelWarmup.DOTS).laneDot(a, aOff, b, bOff, n);
+      return dots().laneDot(a, aOff, b, bOff, n);
     }
 
     @Override
@@ -224,8 +239,11 @@ final class Providers {
         float[] out,
         boolean add) {
       // the SIMD kernels' full tiles (8 rows, panels 32 or 16 wide) compile apart from the rest
-      int family =
-          mr == MR && (ldb == NR || ldb == NR / 2) ? KernelWarmup.TILES : KernelWarmup.MASKED;
+      int family = KernelWarmup.TILES;
+      if (mr != MR || (ldb != NR && ldb != NR / 2)) {
+        family = KernelWarmup.MASKED;
+        KernelWarmup.want(family); // (warmed only once called)
+      }
       now(family).tile(mr, nr, k, a, aOff, aRs, aCs, b, bOff, ldb, out, add);
     }
 
