@@ -279,6 +279,23 @@ final class LauncherTest {
   }
 
   @Test
+  void c2_leaves_the_vector_apis_own_methods_to_the_kernels_that_inline_them() throws Exception {
+    // the directives file reaches the JVM (which prints its stack when asked), the JVM's own
+    // output goes to stderr, never among a command's output on stdout, and the notice of the file
+    // read is dropped there (the other tests: stderr empty)
+    Run r =
+        run(Map.of("ENGRAM_JAVA_OPTS", "-Xmx256m -XX:+CompilerDirectivesPrint"), "train", "--help");
+    assertEquals(0, r.status(), r.toString());
+    assertTrue(
+        r.err().contains("matching: jdk/internal/vm/vector/*.*, jdk/incubator/vector/*.*"),
+        r.toString());
+    assertTrue(r.err().contains("Exclude:true"), r.toString());
+    assertFalse(r.err().contains("compiler directives added"), r.toString());
+    assertTrue(r.out().startsWith("Usage: engram train"), r.toString());
+    assertFalse(r.out().contains("Directive"), r.toString());
+  }
+
+  @Test
   void the_jvm_maps_the_class_data_archive_the_build_made() throws Exception {
     // (a command that runs: the version alone starts without the module, and so without it)
     Run r = run(Map.of("ENGRAM_JAVA_OPTS", "-Xmx256m -Xlog:class+load=info"), "inspect", "--help");
