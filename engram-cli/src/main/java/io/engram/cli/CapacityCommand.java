@@ -21,6 +21,7 @@ import picocli.CommandLine.Spec;
 
 /** {@code engram capacity}: the capacity lab. */
 @Command(
+    addMethodSubcommands = false,
     name = "capacity",
     mixinStandardHelpOptions = true,
     sortOptions = false,

@@ -9,6 +9,7 @@ import picocli.CommandLine.Spec;
 
 /** {@code engram completion}: prints a bash/zsh completion script. */
 @Command(
+    addMethodSubcommands = false,
     name = "completion",
     mixinStandardHelpOptions = true,
     description = {

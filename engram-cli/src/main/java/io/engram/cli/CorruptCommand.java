@@ -12,6 +12,7 @@ import picocli.CommandLine.Spec;
 
 /** {@code engram corrupt}: noisy cues, reproducibly. */
 @Command(
+    addMethodSubcommands = false,
     name = "corrupt",
     mixinStandardHelpOptions = true,
     sortOptions = false,

@@ -18,6 +18,7 @@ import picocli.CommandLine.Spec;
 
 /** {@code engram demo}: CANNs' image example end to end, no input needed. */
 @Command(
+    addMethodSubcommands = false,
     name = "demo",
     mixinStandardHelpOptions = true,
     sortOptions = false,

@@ -25,6 +25,7 @@ import picocli.CommandLine.Command;
 
 /** The {@code engram} command. */
 @Command(
+    addMethodSubcommands = false,
     name = "engram",
     mixinStandardHelpOptions = true,
     versionProvider = EngramCli.Version.class,

@@ -12,6 +12,7 @@ import picocli.CommandLine.Spec;
 
 /** {@code engram export}. */
 @Command(
+    addMethodSubcommands = false,
     name = "export",
     mixinStandardHelpOptions = true,
     description = {

@@ -24,6 +24,7 @@ import picocli.CommandLine.Spec;
 
 /** {@code engram inspect}. */
 @Command(
+    addMethodSubcommands = false,
     name = "inspect",
     mixinStandardHelpOptions = true,
     description =

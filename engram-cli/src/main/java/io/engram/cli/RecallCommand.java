@@ -21,6 +21,7 @@ import picocli.CommandLine.Spec;
 
 /** {@code engram recall}. */
 @Command(
+    addMethodSubcommands = false,
     name = "recall",
     mixinStandardHelpOptions = true,
     sortOptions = false,

@@ -24,6 +24,7 @@ import picocli.CommandLine.Spec;
 
 /** {@code engram train}. */
 @Command(
+    addMethodSubcommands = false,
     name = "train",
     mixinStandardHelpOptions = true,
     sortOptions = false,
