@@ -63,6 +63,27 @@ public final class DenseWeights implements Weights {
    */
   private volatile int symmetry;
 
+  /**
+   * W's transpose, row-major (W read column by column), for products of one column of weights known
+   * to be asymmetric ({@link #multiplyColumns}): made at the {@value #COPY_AT}th such product, up
+   * to N = {@value #MAX_LOOKED_AT} (at most 16 MiB more), dropped by every update. Null while there
+   * is none.
+   */
+  private volatile float[] transposed;
+
+  /**
+   * Products of one column of asymmetric weights (a count for {@link #transposed}; unsynchronised).
+   */
+  private int oneColumnProducts;
+
+  /**
+   * The product of one column at which asymmetric weights get their {@link #transposed} copy: the
+   * first pays for the look at symmetry (some ten products), a copy is about two more, and each
+   * product over it then takes a quarter to a half of the time (N = 512-2048: 63 -> 15, 251 -> 65,
+   * 522 -> 216 us on this project's machine, 2026-11-30), so a single product makes none.
+   */
+  static final int COPY_AT = 2;
+
   private DenseWeights(int n, float[] w, boolean zero, double absBound) {
     this.n = n;
     this.w = w;
@@ -280,6 +301,30 @@ public final class DenseWeights implements Weights {
     return known == SYMMETRIC;
   }
 
+  /**
+   * W's {@link #transposed} copy for a product of one column of asymmetric weights held in {@code
+   * a}: made here at the {@value #COPY_AT}th, up to N = {@value #MAX_LOOKED_AT}; null before, and
+   * for larger or not yet looked-at weights.
+   */
+  private float[] transposedFor(float[] a) {
+    float[] t = transposed;
+    if (t != null || symmetry != ASYMMETRIC || n > MAX_LOOKED_AT) {
+      return t;
+    }
+    if (++oneColumnProducts < COPY_AT) {
+      return null;
+    }
+    t = new float[n * n];
+    Kernels.transpose(a, n, n, t);
+    transposed = t;
+    return t;
+  }
+
+  /** Whether these weights hold a {@link #transposed} copy now (for tests). */
+  boolean hasTransposedCopy() {
+    return transposed != null;
+  }
+
   /** Whether {@code W_ij} and {@code W_ji} have the same bits for every pair, block by block. */
   static boolean isSymmetric(float[] a, int n) {
     final int b = 64;
@@ -299,8 +344,13 @@ public final class DenseWeights implements Weights {
     return true;
   }
 
-  /** Before an update: a symmetric W stays symmetric, any other is not known after it. */
+  /**
+   * Before an update: a symmetric W stays symmetric, any other is not known after it; a transposed
+   * copy is dropped.
+   */
   private void updating() {
+    transposed = null;
+    oneColumnProducts = 0;
     if (symmetry != SYMMETRIC) {
       symmetry = UNKNOWN;
     }
@@ -379,11 +429,15 @@ public final class DenseWeights implements Weights {
     Checks.columns(n, s, l, out);
     float[] a = w;
     if (a != null) {
-      if (l == 1 && Kernels.oneColumnByLanes() && symmetric(a)) {
-        // W = Wᵀ: W read column by column is W, and a product of one column then runs its chains
-        // in the SIMD lanes (the same bits as row by row: Kernels.gemm)
-        Kernels.gemm(n, 1, n, a, 0, 1, n, s, 0, 1, out, 0, 1, false);
-        return;
+      if (l == 1 && Kernels.oneColumnByLanes()) {
+        // W read column by column, and a product of one column then runs its chains in the SIMD
+        // lanes (the same bits as row by row: Kernels.gemm): W itself when W = Wᵀ, else its
+        // transposed copy once there is one
+        float[] columns = symmetric(a) ? a : transposedFor(a);
+        if (columns != null) {
+          Kernels.gemm(n, 1, n, columns, 0, 1, n, s, 0, 1, out, 0, 1, false);
+          return;
+        }
       }
       Kernels.gemm(n, l, n, a, 0, n, 1, s, 0, l, out, 0, l, false);
       return;

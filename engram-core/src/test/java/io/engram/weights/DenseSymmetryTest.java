@@ -146,4 +146,50 @@ class DenseSymmetryTest {
     fixed.setDiagonal(diag);
     assertAloneAsInABatch(fixed, rnd, "after the update");
   }
+
+  /**
+   * Weights found asymmetric read a transposed copy of W for products of one column from the
+   * {@value DenseWeights#COPY_AT}th on (the bits of the rows' chains), and an update drops it: the
+   * products after it are those of the new W, never of the copy.
+   */
+  @Test
+  void asymmetricWeightsReadTheirTransposedCopyWithTheRowsBitsAndNeverAStaleOne() {
+    Random rnd = new Random(7);
+    int n = 300;
+    DenseWeights d = DenseWeights.of(n, values(rnd, n * n));
+    assertFalse(d.hasTransposedCopy());
+    for (int k = 0; k < 3; k++) {
+      assertAloneAsInABatch(d, rnd, "asymmetric, round " + k);
+    }
+    assertEquals(
+        io.engram.kernels.Kernels.oneColumnByLanes(),
+        d.hasTransposedCopy(),
+        "a copy where one column runs in the lanes");
+    float[] diag = values(rnd, n);
+    d.setDiagonal(diag);
+    assertFalse(d.hasTransposedCopy(), "an update drops the copy");
+    float[] s = values(rnd, n);
+    DenseWeights fresh = DenseWeights.of(n, d.toDenseArray());
+    float[] expected = new float[n];
+    float[] two = new float[2 * n];
+    for (int i = 0; i < n; i++) {
+      two[2 * i] = s[i];
+      two[2 * i + 1] = s[i];
+    }
+    float[] both = new float[2 * n];
+    fresh.multiplyColumns(two, 2, both);
+    for (int i = 0; i < n; i++) {
+      expected[i] = both[2 * i];
+    }
+    for (int k = 0; k < 3; k++) {
+      float[] out = new float[n];
+      d.multiplyColumns(s, 1, out);
+      for (int i = 0; i < n; i++) {
+        assertEquals(
+            Float.floatToRawIntBits(expected[i]),
+            Float.floatToRawIntBits(out[i]),
+            "product " + k + " after the update, row " + i);
+      }
+    }
+  }
 }
