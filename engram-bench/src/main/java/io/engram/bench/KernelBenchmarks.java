@@ -117,6 +117,42 @@ public class KernelBenchmarks {
     return st.out;
   }
 
+  /**
+   * Dense weights handed over that are not symmetric (a sequence memory's W, say), one column: from
+   * the second product on, read from W's transposed copy.
+   */
+  @State(Scope.Thread)
+  public static class AsymmetricStep {
+    @Param({"panama"})
+    public String impl;
+
+    @Param({"509", "1021", "2045"})
+    public int n;
+
+    DenseWeights w;
+    float[] s;
+    float[] out;
+
+    @Setup
+    public void setup() {
+      force(impl);
+      SplittableRandom r = new SplittableRandom(5);
+      float[] a = new float[n * n];
+      for (int i = 0; i < a.length; i++) {
+        a[i] = (float) (r.nextDouble() - 0.5);
+      }
+      w = DenseWeights.of(n, a);
+      s = pm1(r, n);
+      out = new float[n];
+    }
+  }
+
+  @Benchmark
+  public float[] asymmetricMultiply(AsymmetricStep st) {
+    st.w.multiplyColumns(st.s, 1, st.out);
+    return st.out;
+  }
+
   /** Dense Hebbian training: the symmetric rank-P update. */
   @State(Scope.Thread)
   public static class Syrk {
