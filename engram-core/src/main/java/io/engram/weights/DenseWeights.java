@@ -79,8 +79,10 @@ public final class DenseWeights implements Weights {
   /**
    * The product of one column at which asymmetric weights get their {@link #transposed} copy: the
    * first pays for the look at symmetry (some ten products), a copy is about two more, and each
-   * product over it then takes a quarter to a half of the time (N = 512-2048: 63 -> 15, 251 -> 65,
-   * 522 -> 216 us on this project's machine, 2026-11-30), so a single product makes none.
+   * product over it then takes a quarter of the time where W and the copy share the cache ({@code
+   * KernelBenchmarks.asymmetricMultiply}, N = 509 and 1021: 62 -> 16, 251 -> 62 us; N = 2045:
+   * 555-587 -> 350-410 us; this project's machine, 2026-11-30), so a single product makes none.
+   * Threads that make one at once each make their own: the last stays (the same values).
    */
   static final int COPY_AT = 2;
 
