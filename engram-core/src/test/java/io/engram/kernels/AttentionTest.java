@@ -1,5 +1,6 @@
 package io.engram.kernels;
 
+import static io.engram.fixtures.RandomVectors.bipolar;
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
@@ -22,14 +23,6 @@ class AttentionTest {
     float[] v = new float[n];
     for (int i = 0; i < n; i++) {
       v[i] = (rnd.nextFloat() * 2f - 1f) * scale;
-    }
-    return v;
-  }
-
-  private static float[] pm1(Random rnd, int n) {
-    float[] v = new float[n];
-    for (int i = 0; i < n; i++) {
-      v[i] = rnd.nextBoolean() ? 1f : -1f;
     }
     return v;
   }
@@ -296,8 +289,8 @@ class AttentionTest {
     int b = 600;
     int p = 6 * Attention.CHUNK + 50;
     int n = 24;
-    float[] x = pm1(rnd, p * n);
-    float[] q = pm1(rnd, b * n);
+    float[] x = bipolar(rnd, p * n);
+    float[] q = bipolar(rnd, b * n);
     KernelProvider kp = Providers.chosen();
     int before = Kernels.parallelism();
     try {
@@ -377,7 +370,7 @@ class AttentionTest {
     int n = 32;
     int kinds = 7;
     int p = 3 * Attention.CHUNK + 100;
-    float[] base = pm1(rnd, kinds * n);
+    float[] base = bipolar(rnd, kinds * n);
     float[] x = new float[p * n];
     for (int mu = 0; mu < p; mu++) {
       // pattern mu repeats kind mu % 7, except the first 2 chunks' copies of kind 3 (so that
@@ -479,8 +472,8 @@ class AttentionTest {
     int b = 512;
     int p = 40_000;
     int n = 16;
-    float[] x = pm1(rnd, p * n);
-    float[] q = pm1(rnd, b * n);
+    float[] x = bipolar(rnd, p * n);
+    float[] q = bipolar(rnd, b * n);
     float[] out = new float[b * n];
     double[] lse = new double[b];
     int[] ti = new int[b];
@@ -532,8 +525,8 @@ class AttentionTest {
         int b = 5;
         int p = 37;
         int n = 23;
-        float[] x = pm1(rnd, p * n);
-        float[] q = pm1(rnd, b * n);
+        float[] x = bipolar(rnd, p * n);
+        float[] q = bipolar(rnd, b * n);
         for (KernelProvider kp : providers()) {
           double[] out = new double[b * n];
           double[] diag = new double[b];

@@ -1,5 +1,6 @@
 package io.engram.memory;
 
+import static io.engram.fixtures.RandomVectors.bipolar;
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
@@ -22,16 +23,6 @@ class ModernHopfieldMemoryTest {
     for (float[] r : x) {
       for (int i = 0; i < n; i++) {
         r[i] = (float) (rnd.nextGaussian() * scale);
-      }
-    }
-    return x;
-  }
-
-  static float[][] pm1(Random rnd, int rows, int n) {
-    float[][] x = new float[rows][n];
-    for (float[] r : x) {
-      for (int i = 0; i < n; i++) {
-        r[i] = rnd.nextBoolean() ? 1f : -1f;
       }
     }
     return x;
@@ -204,7 +195,7 @@ class ModernHopfieldMemoryTest {
   void smallBetaGivesTheMeanOfThePatterns() {
     Random rnd = new Random(2);
     int n = 64;
-    float[][] x = pm1(rnd, 40, n);
+    float[][] x = bipolar(rnd, 40, n);
     ModernHopfieldMemory m = ModernHopfieldMemory.softmax(n, 1e-6f);
     m.store(x);
     float[] cue = flip(rnd, x[5], 10);
@@ -222,7 +213,7 @@ class ModernHopfieldMemoryTest {
   void largeBetaGivesTheNearestPattern() {
     Random rnd = new Random(3);
     int n = 128;
-    float[][] x = pm1(rnd, 500, n);
+    float[][] x = bipolar(rnd, 500, n);
     ModernHopfieldMemory m = ModernHopfieldMemory.softmax(n, 50f);
     m.store(x);
     for (int k = 0; k < 20; k++) {
@@ -282,8 +273,8 @@ class ModernHopfieldMemoryTest {
   void storeAppendsAndRemoveForgets() {
     Random rnd = new Random(5);
     int n = 50;
-    float[][] a = pm1(rnd, 6, n);
-    float[][] b = pm1(rnd, 4, n);
+    float[][] a = bipolar(rnd, 6, n);
+    float[][] b = bipolar(rnd, 4, n);
     ModernHopfieldMemory m = ModernHopfieldMemory.softmax(n, 2f);
     assertEquals(0, m.store(a));
     assertEquals(6, m.store(b));
@@ -437,7 +428,7 @@ class ModernHopfieldMemoryTest {
   void extremeInverseTemperatureGivesNoNaN() {
     Random rnd = new Random(6);
     int n = 256;
-    float[][] x = pm1(rnd, 300, n);
+    float[][] x = bipolar(rnd, 300, n);
     for (float[] r : x) {
       for (int i = 0; i < n; i++) {
         r[i] *= 100f; // dot products up to 2.56e6; β times them up to 2.56e10
@@ -523,7 +514,7 @@ class ModernHopfieldMemoryTest {
     Random rnd = new Random(8);
     int n = 40;
     ModernHopfieldMemory m = ModernHopfieldMemory.softmax(n, 0.5f);
-    m.store(pm1(rnd, 10, n));
+    m.store(bipolar(rnd, 10, n));
     RecallResult r =
         m.retrieve(
             flip(rnd, m.pattern(2), 4),
@@ -622,7 +613,7 @@ class ModernHopfieldMemoryTest {
     for (int p : new int[] {4, 40}) {
       int n = 96;
       ModernHopfieldMemory m = ModernHopfieldMemory.softmax(n, 0.5f);
-      float[][] x = pm1(rnd, p, n);
+      float[][] x = bipolar(rnd, p, n);
       m.store(x);
       float[][] cues = new float[8][];
       for (int c = 0; c < cues.length; c++) {

@@ -1,7 +1,7 @@
 package io.engram.memory;
 
+import static io.engram.fixtures.RandomVectors.bipolar;
 import static io.engram.memory.ModernHopfieldMemoryTest.flip;
-import static io.engram.memory.ModernHopfieldMemoryTest.pm1;
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
@@ -55,7 +55,7 @@ class SeparationTest {
   void oneStepIsTheBinaryUpdateRule() {
     Random rnd = new Random(21);
     int n = 21;
-    float[][] x = pm1(rnd, 15, n);
+    float[][] x = bipolar(rnd, 15, n);
     ModernHopfieldMemory[] memories = {
       ModernHopfieldMemory.polynomial(n, 2),
       ModernHopfieldMemory.polynomial(n, 3),
@@ -77,7 +77,7 @@ class SeparationTest {
   void energiesAreTheSeparationEnergies() {
     Random rnd = new Random(22);
     int n = 30;
-    float[][] x = pm1(rnd, 12, n);
+    float[][] x = bipolar(rnd, 12, n);
     float[] xi = flip(rnd, x[3], 5);
     ModernHopfieldMemory poly = ModernHopfieldMemory.polynomial(n, 3);
     poly.store(x);
@@ -110,7 +110,7 @@ class SeparationTest {
     assertEquals(14, AmariHopfieldNetwork.storageCapacity(n));
     Random rnd = new Random(23);
     for (int p : new int[] {100, 200}) {
-      float[][] x = pm1(rnd, p, n);
+      float[][] x = bipolar(rnd, p, n);
       ModernHopfieldMemory m = ModernHopfieldMemory.polynomial(n, 3);
       m.store(x);
       float[][] noisy = new float[p][];
@@ -171,7 +171,7 @@ class SeparationTest {
     int n = 100;
     int p = 5000;
     Random rnd = new Random(24);
-    float[][] x = pm1(rnd, p, n);
+    float[][] x = bipolar(rnd, p, n);
     ModernHopfieldMemory m = ModernHopfieldMemory.exponential(n, 1f);
     m.store(x);
     float[][] noisy = new float[p][];

@@ -1,5 +1,6 @@
 package io.engram.network;
 
+import static io.engram.fixtures.RandomVectors.bipolar;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -22,16 +23,6 @@ import org.junit.jupiter.api.Test;
  * results.
  */
 class RecallEquivalenceTest {
-
-  private static float[][] pm1(Random rnd, int rows, int n) {
-    float[][] x = new float[rows][n];
-    for (float[] r : x) {
-      for (int i = 0; i < n; i++) {
-        r[i] = rnd.nextBoolean() ? 1f : -1f;
-      }
-    }
-    return x;
-  }
 
   private static float[][] noisy(Random rnd, float[][] x, int rows, double flip) {
     float[][] c = new float[rows][];
@@ -72,7 +63,7 @@ class RecallEquivalenceTest {
   void batchedSyncEqualsPerQueryInBothRepresentations() {
     Random rnd = new Random(11);
     int n = 300;
-    float[][] x = pm1(rnd, 12, n);
+    float[][] x = bipolar(rnd, 12, n);
     float[][] cues = noisy(rnd, x, 37, 0.2);
     AmariHopfieldNetwork dense = net(WeightsMode.DENSE, x, UpdateMode.synchronous());
     AmariHopfieldNetwork low = net(WeightsMode.LOW_RANK, x, UpdateMode.synchronous());
@@ -99,7 +90,7 @@ class RecallEquivalenceTest {
   void aQueryAloneGetsTheBitsItGetsInABatch() {
     Random rnd = new Random(13);
     int n = 300;
-    float[][] x = pm1(rnd, 40, n); // overloaded: cycles and slow convergence
+    float[][] x = bipolar(rnd, 40, n); // overloaded: cycles and slow convergence
     float[][] cues = noisy(rnd, x, 24, 0.3);
     List<AmariHopfieldNetwork> nets = new ArrayList<>();
     List<String> names = new ArrayList<>();
@@ -152,7 +143,7 @@ class RecallEquivalenceTest {
   void aQueryAloneGetsTheBitsItGetsInABatchWithGradedDynamics() {
     Random rnd = new Random(14);
     int n = 200;
-    float[][] x = pm1(rnd, 12, n);
+    float[][] x = bipolar(rnd, 12, n);
     float[][] cues = noisy(rnd, x, 9, 0.25);
     for (Activation act : new Activation[] {Activation.TANH, Activation.SIGMOID}) {
       for (WeightsMode mode : new WeightsMode[] {WeightsMode.DENSE, WeightsMode.LOW_RANK}) {
@@ -184,7 +175,7 @@ class RecallEquivalenceTest {
   @Test
   void resultsNeverShareOrChangeTheCues() {
     Random rnd = new Random(16);
-    float[][] x = pm1(rnd, 4, 96);
+    float[][] x = bipolar(rnd, 4, 96);
     float[][] cues = noisy(rnd, x, 6, 0.1);
     cues[3] = x[1].clone(); // a stored pattern: a fixed point at once
     cues[5] = cues[0]; // the same array twice
@@ -219,7 +210,7 @@ class RecallEquivalenceTest {
   void asyncLowRankEqualsDense() {
     Random rnd = new Random(12);
     int n = 200;
-    float[][] x = pm1(rnd, 8, n);
+    float[][] x = bipolar(rnd, 8, n);
     float[][] cues = noisy(rnd, x, 9, 0.25);
     UpdateMode um = UpdateMode.asynchronous(42L);
     AmariHopfieldNetwork dense = net(WeightsMode.DENSE, x, um);
@@ -234,7 +225,7 @@ class RecallEquivalenceTest {
     AmariHopfieldNetwork net = AmariHopfieldNetwork.create(40);
     assertEquals(WeightsMode.AUTO, net.weightsMode());
     HebbianTrainer t = HebbianTrainer.create(net);
-    t.train(PatternBlock.of(pm1(rnd, 4, 40)));
+    t.train(PatternBlock.of(bipolar(rnd, 4, 40)));
     assertEquals("low-rank", net.weights().representation().id());
     float[] before = net.weightMatrix();
     AmariHopfieldNetwork copy =
@@ -248,9 +239,9 @@ class RecallEquivalenceTest {
     net.setWeightsMode(WeightsMode.AUTO);
     AmariHopfieldNetwork auto = AmariHopfieldNetwork.create(40);
     HebbianTrainer ta = HebbianTrainer.create(auto);
-    ta.train(PatternBlock.of(pm1(rnd, 5, 40)));
+    ta.train(PatternBlock.of(bipolar(rnd, 5, 40)));
     assertEquals("low-rank", auto.weights().representation().id());
-    ta.train(PatternBlock.of(pm1(rnd, 30, 40)));
+    ta.train(PatternBlock.of(bipolar(rnd, 30, 40)));
     assertEquals("dense", auto.weights().representation().id());
     assertEquals(40, copy.numNeurons());
   }
@@ -259,7 +250,7 @@ class RecallEquivalenceTest {
   void largeLowRankNetworkNeedsNoDenseMatrix() {
     Random rnd = new Random(14);
     int n = 200_000; // a dense matrix would need 160 GB
-    float[][] x = pm1(rnd, 3, n);
+    float[][] x = bipolar(rnd, 3, n);
     AmariHopfieldNetwork net = net(WeightsMode.AUTO, x, UpdateMode.synchronous());
     assertEquals("low-rank", net.weights().representation().id());
     List<RecallResult> r = net.recallBatch(noisy(rnd, x, 2, 0.2), RecallOptions.defaults());
@@ -276,7 +267,7 @@ class RecallEquivalenceTest {
   void concurrentRecallEqualsSequential() throws Exception {
     Random rnd = new Random(15);
     int n = 256;
-    float[][] x = pm1(rnd, 10, n);
+    float[][] x = bipolar(rnd, 10, n);
     for (WeightsMode mode : new WeightsMode[] {WeightsMode.DENSE, WeightsMode.LOW_RANK}) {
       for (UpdateMode um :
           new UpdateMode[] {UpdateMode.synchronous(), UpdateMode.asynchronous(5L)}) {

@@ -1,5 +1,6 @@
 package io.engram.network;
 
+import static io.engram.fixtures.RandomVectors.bipolar;
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -256,16 +257,6 @@ class TwoCycleTest {
     }
   }
 
-  private static float[][] pm1(Random rnd, int rows, int n) {
-    float[][] x = new float[rows][n];
-    for (float[] r : x) {
-      for (int i = 0; i < n; i++) {
-        r[i] = rnd.nextBoolean() ? 1f : -1f;
-      }
-    }
-    return x;
-  }
-
   /**
    * A Hebbian network loaded beyond its capacity, random cues: synchronous recall falls into cycles
    * of two states, and ends them early with the results of every step (dense and low-rank weights,
@@ -275,8 +266,8 @@ class TwoCycleTest {
   void anOverloadedNetworkGivesTheSameResultsWithoutItsCycles() {
     Random rnd = new Random(5);
     int n = 120;
-    float[][] x = pm1(rnd, 40, n);
-    float[][] cues = pm1(rnd, 60, n);
+    float[][] x = bipolar(rnd, 40, n);
+    float[][] cues = bipolar(rnd, 60, n);
     for (WeightsMode mode : new WeightsMode[] {WeightsMode.DENSE, WeightsMode.LOW_RANK}) {
       AmariHopfieldNetwork net =
           AmariHopfieldNetwork.create(
@@ -323,8 +314,8 @@ class TwoCycleTest {
     Random rnd = new Random(8);
     int n = 64;
     ModernHopfieldMemory m = ModernHopfieldMemory.polynomial(n, 2);
-    m.store(pm1(rnd, 60, n));
-    float[][] cues = pm1(rnd, 80, n);
+    m.store(bipolar(rnd, 60, n));
+    float[][] cues = bipolar(rnd, 80, n);
     int cycling = 0;
     for (int maxIt : new int[] {5, 8, 33}) {
       RecallOptions o = m.defaultRecallOptions().withMaxIterations(maxIt).withTopK(2);

@@ -1,5 +1,6 @@
 package io.engram.weights;
 
+import static io.engram.fixtures.RandomVectors.bipolar;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -19,14 +20,6 @@ class DenseSymmetryTest {
     float[] v = new float[count];
     for (int i = 0; i < count; i++) {
       v[i] = (rnd.nextFloat() - 0.5f) * (float) Math.pow(2, rnd.nextInt(10) - 5);
-    }
-    return v;
-  }
-
-  private static float[] bipolar(Random rnd, int count) {
-    float[] v = new float[count];
-    for (int i = 0; i < count; i++) {
-      v[i] = rnd.nextBoolean() ? 1f : -1f;
     }
     return v;
   }

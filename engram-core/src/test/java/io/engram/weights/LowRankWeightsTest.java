@@ -1,5 +1,6 @@
 package io.engram.weights;
 
+import static io.engram.fixtures.RandomVectors.bipolar;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 
@@ -16,14 +17,6 @@ class LowRankWeightsTest {
       t[i] -= 0.03f; // centred by a rho
     }
     return t;
-  }
-
-  private static float[] state(Random rnd, int n) {
-    float[] s = new float[n];
-    for (int i = 0; i < n; i++) {
-      s[i] = rnd.nextBoolean() ? 1f : -1f;
-    }
-    return s;
   }
 
   /** The same calls on both: successive, mixed Hebbian / anti-Hebbian, with and without zeroing. */
@@ -67,7 +60,7 @@ class LowRankWeightsTest {
           assertEquals(d.get(i, j), l.get(i, j), 1e-5, "get " + i + "," + j);
         }
       }
-      float[] s = state(rnd, n);
+      float[] s = bipolar(rnd, n);
       float[] fd = new float[n];
       float[] fl = new float[n];
       d.multiply(s, fd);
@@ -94,7 +87,7 @@ class LowRankWeightsTest {
     Random rnd = new Random(8);
     int n = 50;
     Weights[] w = trained(rnd, n);
-    float[] s = state(rnd, n);
+    float[] s = bipolar(rnd, n);
     Weights.FieldTracker tr = w[1].fieldTracker(s);
     for (int r = 0; r < 200; r++) {
       int i = rnd.nextInt(n);

@@ -1,5 +1,6 @@
 package io.engram.weights;
 
+import static io.engram.fixtures.RandomVectors.bipolar;
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertInstanceOf;
@@ -18,14 +19,6 @@ class ProjectionWeightsTest {
       v[i] = (float) (rnd.nextGaussian() / Math.sqrt(n));
     }
     return v;
-  }
-
-  private static float[] state(Random rnd, int n) {
-    float[] s = new float[n];
-    for (int i = 0; i < n; i++) {
-      s[i] = rnd.nextBoolean() ? 1f : -1f;
-    }
-    return s;
   }
 
   /** VᵀV (minus its diagonal when zeroed), in float64. */
@@ -70,7 +63,7 @@ class ProjectionWeightsTest {
           assertEquals(want[i], pw.get(i / n, i % n), 1e-5, m + " get " + i);
           assertTrue(Math.abs(dense[i]) <= bound, m + " bound");
         }
-        float[] s = state(rnd, n);
+        float[] s = bipolar(rnd, n);
         float[] out = new float[n];
         pw.multiply(s, out);
         Weights.FieldTracker t = pw.fieldTracker(s.clone());
@@ -108,7 +101,7 @@ class ProjectionWeightsTest {
     Random rnd = new Random(4);
     int n = 40;
     ProjectionWeights pw = ProjectionWeights.empty(n, 0).plusRows(rows(rnd, 6, n), 6);
-    float[] s = state(rnd, n);
+    float[] s = bipolar(rnd, n);
     Weights.FieldTracker t = pw.fieldTracker(s);
     for (int step = 0; step < 20; step++) {
       int i = rnd.nextInt(n);
@@ -126,7 +119,7 @@ class ProjectionWeightsTest {
     int n = 20;
     float[] v = rows(rnd, 4, n);
     ProjectionWeights pw = ProjectionWeights.of(n, v, 4, 0, true);
-    float[] x = state(rnd, n);
+    float[] x = bipolar(rnd, n);
     Weights hebb = pw.plusGram(x, 1, 0f, 1f, false, null);
     assertInstanceOf(LowRankWeights.class, hebb);
     DenseWeights d = DenseWeights.of(n, pw.toDenseArray());
