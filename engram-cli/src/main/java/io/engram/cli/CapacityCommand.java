@@ -24,6 +24,7 @@ import picocli.CommandLine.Spec;
     addMethodSubcommands = false,
     name = "capacity",
     mixinStandardHelpOptions = true,
+    versionProvider = EngramCli.Version.class,
     sortOptions = false,
     description = {
       "Measure how many patterns a memory holds: store P1 < P2 < ... patterns (random +-1, or"

@@ -12,6 +12,7 @@ import picocli.CommandLine.Spec;
     addMethodSubcommands = false,
     name = "completion",
     mixinStandardHelpOptions = true,
+    versionProvider = EngramCli.Version.class,
     description = {
       "Print a completion script for bash (and zsh with bashcompinit) to standard output."
     },

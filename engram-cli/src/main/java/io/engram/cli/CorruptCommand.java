@@ -15,6 +15,7 @@ import picocli.CommandLine.Spec;
     addMethodSubcommands = false,
     name = "corrupt",
     mixinStandardHelpOptions = true,
+    versionProvider = EngramCli.Version.class,
     sortOptions = false,
     description = {
       "Make noisy cues: flip the sign of a fraction of each pattern's values.",

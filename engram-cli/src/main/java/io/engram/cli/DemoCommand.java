@@ -21,6 +21,7 @@ import picocli.CommandLine.Spec;
     addMethodSubcommands = false,
     name = "demo",
     mixinStandardHelpOptions = true,
+    versionProvider = EngramCli.Version.class,
     sortOptions = false,
     description = {
       "CANNs' image example end to end, with no download and no input.",

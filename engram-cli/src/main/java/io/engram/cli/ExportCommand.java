@@ -15,6 +15,7 @@ import picocli.CommandLine.Spec;
     addMethodSubcommands = false,
     name = "export",
     mixinStandardHelpOptions = true,
+    versionProvider = EngramCli.Version.class,
     description = {
       "Write a model's dense float32 N x N weight matrix as .npy.",
       "A modern memory has no weight matrix: its stored patterns are np.load(model)[\"X\"]."

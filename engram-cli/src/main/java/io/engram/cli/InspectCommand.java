@@ -27,6 +27,7 @@ import picocli.CommandLine.Spec;
     addMethodSubcommands = false,
     name = "inspect",
     mixinStandardHelpOptions = true,
+    versionProvider = EngramCli.Version.class,
     description =
         "Describe a model: neurons, stored patterns, weights, capacity, symmetry, dynamics; for modern memory its kind, separation, beta or n, P and N.",
     footer = {

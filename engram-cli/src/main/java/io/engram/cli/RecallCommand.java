@@ -24,6 +24,7 @@ import picocli.CommandLine.Spec;
     addMethodSubcommands = false,
     name = "recall",
     mixinStandardHelpOptions = true,
+    versionProvider = EngramCli.Version.class,
     sortOptions = false,
     description = {
       "Recall stored patterns from noisy or partial cues.",

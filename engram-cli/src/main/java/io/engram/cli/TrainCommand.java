@@ -27,6 +27,7 @@ import picocli.CommandLine.Spec;
     addMethodSubcommands = false,
     name = "train",
     mixinStandardHelpOptions = true,
+    versionProvider = EngramCli.Version.class,
     sortOptions = false,
     description = {
       "Store patterns in a network with a learning rule and save the model: hebbian (CANNs'"

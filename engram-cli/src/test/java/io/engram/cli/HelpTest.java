@@ -43,6 +43,21 @@ class HelpTest {
   }
 
   @Test
+  void everyCommandTellsTheVersion() {
+    // -V of a command printed nothing, with exit status 0 (picocli's mixin without a version)
+    ToolRun.Result top = ToolRun.run("--version");
+    assertEquals(0, top.status());
+    assertTrue(top.out().startsWith("engram "), top.out());
+    for (String c : COMMANDS) {
+      for (String flag : List.of("-V", "--version")) {
+        ToolRun.Result r = ToolRun.run(c, flag);
+        assertEquals(0, r.status(), c + " " + flag);
+        assertEquals(top.out(), r.out(), c + " " + flag);
+      }
+    }
+  }
+
+  @Test
   void everyWayOfAskingGivesTheSameHelp() {
     // a command run alone sets up the help's layout only when its arguments ask for help
     for (String c : COMMANDS) {
