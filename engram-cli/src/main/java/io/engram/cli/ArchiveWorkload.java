@@ -21,9 +21,9 @@ import java.util.stream.Stream;
  * loading them again from the jar.
  *
  * <p>It runs the commands people run most, in this JVM and on small inputs in a temporary folder
- * (deleted again): train (dense and low-rank, .npy and .csv), recall with a report, inspect,
- * export, and the help and version. Not part of the command line; prints nothing unless a command
- * fails (then the build shows why, and goes on: the archive is only a speed-up).
+ * (deleted again): train (dense and low-rank, .npy and .csv; a modern memory), recall with a
+ * report, inspect, export, and the help and version. Not part of the command line; prints nothing
+ * unless a command fails (then the build shows why, and goes on: the archive is only a speed-up).
  */
 public final class ArchiveWorkload {
 
@@ -31,7 +31,9 @@ public final class ArchiveWorkload {
 
   public static void main(String[] args) throws IOException {
     EngramCli.setUp();
-    Engram.startKernelWarmup(true);
+    // first as a command on small files starts (the plain-Java twin on demand), then as one on
+    // large files (the warm-up at once), so that the classes of both ways are in the archive
+    Engram.startKernelWarmup(false);
     Path dir = Files.createTempDirectory("engram-archive");
     try {
       run(dir);
@@ -59,10 +61,8 @@ public final class ArchiveWorkload {
     command("--help");
     command("train", "--help");
     command("recall", "--help");
-    command("train", "-q", "--weights", "dense", "--patterns", p, "--out", dense);
     command("train", "--patterns", p, "--out", low);
     command("train", "-q", "--patterns", csv.toString(), "--out", dir.resolve("c.npz").toString());
-    command("recall", "-q", "--model", dense, "--queries", q, "--out", dir + "/r.npy");
     command(
         "recall",
         "--model",
@@ -73,7 +73,57 @@ public final class ArchiveWorkload {
         dir + "/r2.npy",
         "--report",
         dir + "/r.json");
+    Engram.startKernelWarmup(true);
+    command("train", "-q", "--weights", "dense", "--patterns", p, "--out", dense);
+    command("recall", "-q", "--model", dense, "--queries", q, "--out", dir + "/r.npy");
     command("inspect", dense);
+    // a dense network large enough for the kernels' parallel products (1024 x 1024, 40 patterns),
+    // trained over an existing model (the output's owner and mode are kept)
+    int big = 1024;
+    Path bigPatterns = dir.resolve("big.npy");
+    Path bigQueries = dir.resolve("bigq.npy");
+    Npy.write(bigPatterns, NdArray.ofFloats(signs(rnd, 40 * big), 40, big));
+    Npy.write(bigQueries, NdArray.ofFloats(signs(rnd, 40 * big), 40, big));
+    String bigModel = dir.resolve("big.npz").toString();
+    for (int i = 0; i < 2; i++) {
+      command(
+          "train",
+          "-q",
+          "--weights",
+          "dense",
+          "--patterns",
+          bigPatterns.toString(),
+          "--out",
+          bigModel);
+    }
+    command(
+        "recall",
+        "-q",
+        "--model",
+        bigModel,
+        "--queries",
+        bigQueries.toString(),
+        "--out",
+        dir + "/r3.npy");
+    // a modern memory: stored, recalled with a report of the best matches, described
+    Path stored = dir.resolve("stored.npy");
+    Npy.write(stored, NdArray.ofFloats(signs(rnd, 2000 * n), 2000, n));
+    String modern = dir.resolve("modern.npz").toString();
+    command("train", "-q", "--memory", "modern", "--patterns", stored.toString(), "--out", modern);
+    command(
+        "recall",
+        "-q",
+        "--model",
+        modern,
+        "--queries",
+        q,
+        "--out",
+        dir + "/r4.npy",
+        "--report",
+        dir + "/r4.json",
+        "--top-k",
+        "3");
+    command("inspect", modern);
     // an error, as people make them (exit status 2, one line)
     command(2, "train", "--patterns", dir + "/missing.npy", "--out", dir + "/m.npz");
     command("export", "--model", low, "--weights", dir + "/w.npy");

@@ -82,7 +82,9 @@ public final class EngramCli implements Runnable {
       ALL.put("capacity", CapacityCommand::new);
       ALL.put("corrupt", CorruptCommand::new);
       ALL.put("completion", CompletionCommand::new);
-      ALL.put("help", CommandLine.HelpCommand::new);
+      // a lambda, not HelpCommand::new: resolving that constructor reference while the archive
+      // is written would link picocli's HelpCommand, which then stays out of it (see Errors)
+      ALL.put("help", () -> new CommandLine.HelpCommand());
     }
   }
 
@@ -338,6 +340,75 @@ public final class EngramCli implements Runnable {
     excludeUnusedConverters();
   }
 
+  /*
+   * The converter and handlers handed to picocli are named classes, not lambdas: picocli's
+   * interfaces are of class file version 49, and the class-data archive the build makes
+   * (engram-cli/pom.xml) leaves out such an interface when a lambda for it is made while the
+   * archive is written, and with it every class that implements it (some fifty of picocli's, its
+   * type converters among them), which each command then read and parsed from the jar.
+   */
+
+  /** Path options: {@link #nonEmptyPath}. */
+  static final class PathConverter implements CommandLine.ITypeConverter<Path> {
+    @Override
+    public Path convert(String value) {
+      return nonEmptyPath(value);
+    }
+  }
+
+  /** Every error as one line on stderr, with the exit status {@link #USAGE} or 1. */
+  static final class Errors
+      implements CommandLine.IExitCodeExceptionMapper,
+          CommandLine.IParameterExceptionHandler,
+          CommandLine.IExecutionExceptionHandler {
+
+    @Override
+    public int getExitCode(Throwable exception) {
+      return USAGE;
+    }
+
+    @Override
+    public int handleParseException(CommandLine.ParameterException ex, String[] a) {
+      CommandLine c = ex.getCommandLine();
+      // one line, as every user error: the message, then where the help is
+      String msg =
+          ex.getMessage() == null ? "bad arguments" : ex.getMessage().strip().replace('\n', ' ');
+      if (c.getParent() == null
+          && ex instanceof CommandLine.UnmatchedArgumentException
+          && a.length > 0
+          && !a[0].startsWith("-")) {
+        msg = unknownCommand(a[0], c.getSubcommands().keySet());
+      }
+      c.getErr()
+          .println(
+              "engram: "
+                  + printable(msg)
+                  + " (see '"
+                  + c.getCommandSpec().qualifiedName()
+                  + " --help')");
+      c.getErr().flush();
+      return USAGE;
+    }
+
+    @Override
+    public int handleExecutionException(
+        Exception ex, CommandLine c, CommandLine.ParseResult parseResult) {
+      PrintWriter e = c.getErr();
+      int code = USAGE;
+      String msg = describe(ex);
+      if (ex instanceof Fonts.Unavailable) {
+        code = 1;
+        msg = ex.getMessage();
+      } else if (msg == null) {
+        code = 1;
+        msg = "internal error: " + ex;
+      }
+      e.println("engram: " + printable(msg));
+      e.flush();
+      return code;
+    }
+  }
+
   /** Whether the arguments only ask for the version ({@code --version} or {@code -V}). */
   private static boolean versionOnly(String[] args) {
     return args.length == 1 && (args[0].equals("--version") || args[0].equals("-V"));
@@ -360,53 +431,16 @@ public final class EngramCli implements Runnable {
         Commands.ALL.containsKey(first) && !first.equals("help") && !first.equals("completion");
     addSubcommands(cl, alone ? first : null);
     // after the subcommands: a converter registered here applies to those present
-    cl.registerConverter(Path.class, EngramCli::nonEmptyPath);
+    cl.registerConverter(Path.class, new PathConverter());
     if (!alone || asksForHelp(args)) {
       HelpLayout.install(cl);
     }
     cl.setOut(out);
     cl.setErr(err);
-    cl.setExitCodeExceptionMapper(e -> USAGE);
-    cl.setParameterExceptionHandler(
-        (ex, a) -> {
-          CommandLine c = ex.getCommandLine();
-          // one line, as every user error: the message, then where the help is
-          String msg =
-              ex.getMessage() == null
-                  ? "bad arguments"
-                  : ex.getMessage().strip().replace('\n', ' ');
-          if (c.getParent() == null
-              && ex instanceof CommandLine.UnmatchedArgumentException
-              && a.length > 0
-              && !a[0].startsWith("-")) {
-            msg = unknownCommand(a[0], c.getSubcommands().keySet());
-          }
-          c.getErr()
-              .println(
-                  "engram: "
-                      + printable(msg)
-                      + " (see '"
-                      + c.getCommandSpec().qualifiedName()
-                      + " --help')");
-          c.getErr().flush();
-          return USAGE;
-        });
-    cl.setExecutionExceptionHandler(
-        (ex, c, parseResult) -> {
-          PrintWriter e = c.getErr();
-          int code = USAGE;
-          String msg = describe(ex);
-          if (ex instanceof Fonts.Unavailable) {
-            code = 1;
-            msg = ex.getMessage();
-          } else if (msg == null) {
-            code = 1;
-            msg = "internal error: " + ex;
-          }
-          e.println("engram: " + printable(msg));
-          e.flush();
-          return code;
-        });
+    Errors errors = new Errors();
+    cl.setExitCodeExceptionMapper(errors);
+    cl.setParameterExceptionHandler(errors);
+    cl.setExecutionExceptionHandler(errors);
     Memory.reset();
     try {
       return cl.execute(args);

@@ -5,6 +5,7 @@ import java.util.Comparator;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
+import java.util.function.Function;
 import picocli.CommandLine;
 import picocli.CommandLine.Help;
 import picocli.CommandLine.Model.ArgSpec;
@@ -32,21 +33,65 @@ final class HelpLayout {
   /** Installs the layout on a command and all its subcommands. */
   static void install(CommandLine cl) {
     Map<String, CommandLine.IHelpSectionRenderer> m = cl.getHelpSectionMap();
-    m.put(CommandLine.Model.UsageMessageSpec.SECTION_KEY_SYNOPSIS_HEADING, h -> "");
-    m.put(CommandLine.Model.UsageMessageSpec.SECTION_KEY_SYNOPSIS, HelpLayout::synopsis);
-    m.put(CommandLine.Model.UsageMessageSpec.SECTION_KEY_DESCRIPTION_HEADING, h -> "");
-    m.put(CommandLine.Model.UsageMessageSpec.SECTION_KEY_DESCRIPTION, HelpLayout::description);
-    m.put(CommandLine.Model.UsageMessageSpec.SECTION_KEY_PARAMETER_LIST_HEADING, h -> "");
-    m.put(CommandLine.Model.UsageMessageSpec.SECTION_KEY_PARAMETER_LIST, HelpLayout::parameters);
-    m.put(CommandLine.Model.UsageMessageSpec.SECTION_KEY_OPTION_LIST_HEADING, h -> "");
-    m.put(CommandLine.Model.UsageMessageSpec.SECTION_KEY_OPTION_LIST, HelpLayout::options);
-    m.put(CommandLine.Model.UsageMessageSpec.SECTION_KEY_COMMAND_LIST_HEADING, h -> "");
-    m.put(CommandLine.Model.UsageMessageSpec.SECTION_KEY_COMMAND_LIST, HelpLayout::commands);
-    m.put(CommandLine.Model.UsageMessageSpec.SECTION_KEY_FOOTER_HEADING, h -> "");
-    m.put(CommandLine.Model.UsageMessageSpec.SECTION_KEY_FOOTER, HelpLayout::footer);
+    m.put(
+        CommandLine.Model.UsageMessageSpec.SECTION_KEY_SYNOPSIS_HEADING,
+        new Section(HelpLayout::noHeading));
+    m.put(
+        CommandLine.Model.UsageMessageSpec.SECTION_KEY_SYNOPSIS, new Section(HelpLayout::synopsis));
+    m.put(
+        CommandLine.Model.UsageMessageSpec.SECTION_KEY_DESCRIPTION_HEADING,
+        new Section(HelpLayout::noHeading));
+    m.put(
+        CommandLine.Model.UsageMessageSpec.SECTION_KEY_DESCRIPTION,
+        new Section(HelpLayout::description));
+    m.put(
+        CommandLine.Model.UsageMessageSpec.SECTION_KEY_PARAMETER_LIST_HEADING,
+        new Section(HelpLayout::noHeading));
+    m.put(
+        CommandLine.Model.UsageMessageSpec.SECTION_KEY_PARAMETER_LIST,
+        new Section(HelpLayout::parameters));
+    m.put(
+        CommandLine.Model.UsageMessageSpec.SECTION_KEY_OPTION_LIST_HEADING,
+        new Section(HelpLayout::noHeading));
+    m.put(
+        CommandLine.Model.UsageMessageSpec.SECTION_KEY_OPTION_LIST,
+        new Section(HelpLayout::options));
+    m.put(
+        CommandLine.Model.UsageMessageSpec.SECTION_KEY_COMMAND_LIST_HEADING,
+        new Section(HelpLayout::noHeading));
+    m.put(
+        CommandLine.Model.UsageMessageSpec.SECTION_KEY_COMMAND_LIST,
+        new Section(HelpLayout::commands));
+    m.put(
+        CommandLine.Model.UsageMessageSpec.SECTION_KEY_FOOTER_HEADING,
+        new Section(HelpLayout::noHeading));
+    m.put(CommandLine.Model.UsageMessageSpec.SECTION_KEY_FOOTER, new Section(HelpLayout::footer));
     cl.setHelpSectionMap(m);
     for (CommandLine sub : cl.getSubcommands().values()) {
       install(sub);
+    }
+  }
+
+  /** A heading left out (each section writes its own). */
+  private static String noHeading(Help help) {
+    return "";
+  }
+
+  /**
+   * A section of the help, rendered by a function of picocli's help: a named class rather than a
+   * lambda for picocli's interface, which would keep that interface and every class implementing it
+   * out of the build's class-data archive (see {@code EngramCli.Errors}).
+   */
+  static final class Section implements CommandLine.IHelpSectionRenderer {
+    private final Function<Help, String> render;
+
+    Section(Function<Help, String> render) {
+      this.render = render;
+    }
+
+    @Override
+    public String render(Help help) {
+      return render.apply(help);
     }
   }
 

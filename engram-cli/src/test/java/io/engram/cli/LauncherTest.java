@@ -4,6 +4,8 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import io.engram.io.NdArray;
+import io.engram.io.Npy;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -11,6 +13,7 @@ import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.SplittableRandom;
 import java.util.concurrent.TimeUnit;
 import java.util.stream.Collectors;
 import org.junit.jupiter.api.BeforeAll;
@@ -308,5 +311,61 @@ final class LauncherTest {
         r.out().contains("io.engram.cli.EngramCli source: shared objects file"),
         "EngramCli was not loaded from engram-cli/target/engram.jsa: "
             + r.out().lines().filter(l -> l.contains("EngramCli ")).collect(Collectors.toList()));
+  }
+
+  @Test
+  void the_commands_people_run_load_every_class_of_ours_and_picocli_from_the_archive()
+      throws Exception {
+    // a lambda for one of picocli's interfaces (class file version 49), made while the archive
+    // was written, kept that interface and the 56 classes implementing it out of the archive
+    // (its type converters among them), and the modern memory's classes were not in it at all
+    SplittableRandom rnd = new SplittableRandom(3);
+    Npy.write(tmp.resolve("p.npy"), NdArray.ofFloats(signs(rnd, 12 * 256), 12, 256));
+    Npy.write(tmp.resolve("q.npy"), NdArray.ofFloats(signs(rnd, 40 * 256), 40, 256));
+    Npy.write(tmp.resolve("x.npy"), NdArray.ofFloats(signs(rnd, 2000 * 256), 2000, 256));
+    List<List<String>> commands =
+        List.of(
+            List.of("train", "--patterns", "p.npy", "--out", "low.npz"),
+            List.of("recall", "--model", "low.npz", "--queries", "q.npy", "--out", "r1.npy"),
+            List.of("train", "--weights", "dense", "--patterns", "p.npy", "--out", "d.npz"),
+            List.of("recall", "--model", "d.npz", "--queries", "q.npy", "--out", "r2.npy"),
+            List.of("train", "--memory", "modern", "--patterns", "x.npy", "--out", "m.npz"),
+            List.of(
+                "recall",
+                "--model",
+                "m.npz",
+                "--queries",
+                "q.npy",
+                "--out",
+                "r3.npy",
+                "--report",
+                "r3.json",
+                "--top-k",
+                "2"),
+            List.of("inspect", "m.npz"),
+            List.of("train", "--help"));
+    for (List<String> c : commands) {
+      Run r =
+          run(
+              Map.of("ENGRAM_JAVA_OPTS", "-Xmx256m -Xlog:class+load=info"),
+              c.toArray(String[]::new));
+      assertEquals(0, r.status(), c + ": " + r);
+      List<String> fromElsewhere =
+          r.out()
+              .lines()
+              .filter(
+                  l -> l.contains("[class,load] io.engram.") || l.contains("[class,load] picocli."))
+              .filter(l -> !l.endsWith("source: shared objects file"))
+              .collect(Collectors.toList());
+      assertEquals(List.of(), fromElsewhere, String.join(" ", c));
+    }
+  }
+
+  private static float[] signs(SplittableRandom rnd, int count) {
+    float[] v = new float[count];
+    for (int i = 0; i < count; i++) {
+      v[i] = rnd.nextBoolean() ? 1f : -1f;
+    }
+    return v;
   }
 }
