@@ -35,7 +35,7 @@ def add(name, arr):
     })
 
 
-for code in ["f4", "f8", "i1", "i2", "i4", "i8", "u1", "b1"]:
+for code in ["f2", "f4", "f8", "i1", "i2", "i4", "i8", "u1", "b1"]:
     for order in ["<", ">"]:
         if code in ("i1", "u1", "b1") and order == ">":
             continue  # one-byte types have no byte order ('|')
@@ -45,6 +45,12 @@ for code in ["f4", "f8", "i1", "i2", "i4", "i8", "u1", "b1"]:
         add(f"{code}_{tag}_2d.npy", a)
         add(f"{code}_{tag}_fortran.npy", np.asfortranarray(a))
         add(f"{code}_{tag}_1d.npy", values(dt, 5).astype(dt))
+# float16's special values: zeros, the smallest and largest subnormals, the smallest normal, the
+# largest finite value, infinities and NaN; expected as the float32 bits numpy's astype gives
+special = np.array([0.0, -0.0, 2.0**-24, -(2.0**-14 - 2.0**-24), 2.0**-14, 65504.0, -65504.0,
+                    np.inf, -np.inf, np.nan, 1.0 / 3.0, -2.5], dtype="<f2")
+np.save("f2_le_special.npy", special, allow_pickle=False)
+special_bits = [int(b) for b in special.astype(np.float32).view(np.uint32)]
 add("f4_le_empty_1d.npy", np.zeros((0,), dtype="<f4"))
 add("f4_le_empty_0x4.npy", np.zeros((0, 4), dtype="<f4"))
 add("f8_le_3d.npy", values("f8", 24).astype("<f8").reshape(2, 3, 4))
@@ -80,5 +86,6 @@ with zipfile.ZipFile("model_v1_dense.npz", "w", zipfile.ZIP_STORED) as z:
 
 with open("expected.json", "w") as f:
     json.dump({"numpy": np.__version__, "arrays": cases,
-               "model_v1_dense": {"W": [float(v) for v in W.ravel()]}}, f, indent=1)
+               "model_v1_dense": {"W": [float(v) for v in W.ravel()]},
+               "f2_le_special": special_bits}, f, indent=1)
     f.write("\n")

@@ -15,6 +15,8 @@ import io.engram.memory.ModernHopfieldMemory;
 import io.engram.memory.Separation;
 import java.io.File;
 import java.io.IOException;
+import java.nio.ByteBuffer;
+import java.nio.ByteOrder;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -68,6 +70,80 @@ class ModernCliTest {
             model.toString());
     assertEquals(0, res.status(), res.toString());
     assertTrue(res.out().contains("modern memory (softmax, β = 0.5)"), res.out());
+  }
+
+  /**
+   * Embeddings are often kept as float16 (numpy {@code <f2}): stored and recalled as their float32
+   * values (every half value is one), with the best match named.
+   */
+  @Test
+  void float16EmbeddingsAreStoredAndRecalled() throws IOException {
+    // halves of small integers over 8 (exact in float16), written as numpy writes them
+    SplittableRandom r = new SplittableRandom(11);
+    int p = 6;
+    int n = 32;
+    float[] v = new float[p * n];
+    ByteBuffer half = ByteBuffer.allocate(2 * v.length).order(ByteOrder.LITTLE_ENDIAN);
+    for (int i = 0; i < v.length; i++) {
+      int k = r.nextInt(-16, 17);
+      v[i] = k / 8f;
+      half.putShort(halfBits(k));
+    }
+    Path f16 = tmp.resolve("e16.npy");
+    String header = "{'descr': '<f2', 'fortran_order': False, 'shape': (" + p + ", " + n + "), }";
+    header = header + " ".repeat(63 - (10 + header.length()) % 64) + "\n";
+    byte[] head = header.getBytes(StandardCharsets.US_ASCII);
+    ByteBuffer file = ByteBuffer.allocate(10 + head.length + half.capacity());
+    file.order(ByteOrder.LITTLE_ENDIAN)
+        .put((byte) 0x93)
+        .put("NUMPY".getBytes(StandardCharsets.US_ASCII));
+    file.put((byte) 1).put((byte) 0).putShort((short) head.length).put(head).put(half.array());
+    Files.write(f16, file.array());
+    Path m = tmp.resolve("e.npz");
+    ToolRun.Result t =
+        ToolRun.run(
+            "train",
+            "--memory",
+            "modern",
+            "--beta",
+            "8",
+            "--patterns",
+            f16.toString(),
+            "--out",
+            m.toString());
+    assertEquals(0, t.status(), t.toString());
+    assertArrayEquals(v, ((ModernHopfieldMemory) ModelFile.readMemory(m)).toArray());
+    Path out = tmp.resolve("r.npy");
+    Path report = tmp.resolve("r.json");
+    ToolRun.Result q =
+        ToolRun.run(
+            "recall",
+            "--model",
+            m.toString(),
+            "--queries",
+            f16.toString(),
+            "--out",
+            out.toString(),
+            "--report",
+            report.toString());
+    assertEquals(0, q.status(), q.toString());
+    String json = Files.readString(report);
+    for (int k = 0; k < p; k++) {
+      assertTrue(json.contains("\"best\": " + k + ","), json);
+    }
+  }
+
+  /** The float16 bits of {@code k / 8} for an integer {@code -16 <= k <= 16}. */
+  private static short halfBits(int k) {
+    if (k == 0) {
+      return 0;
+    }
+    int sign = k < 0 ? 0x8000 : 0;
+    int m = Math.abs(k);
+    int e = 31 - Integer.numberOfLeadingZeros(m); // m = 2^e (1 + f)
+    int fraction = ((m << 10) >> e) & 0x3FF;
+    // value m / 8 = 2^(e - 3) (1 + f): biased exponent e - 3 + 15
+    return (short) (sign | ((e + 12) << 10) | fraction);
   }
 
   /**

@@ -14,6 +14,8 @@ public enum DType {
   UINT32('u', 4),
   INT64('i', 8),
   UINT64('u', 8),
+  /** IEEE 754 half precision (numpy {@code float16}): read, converted exactly to float32. */
+  FLOAT16('f', 2),
   FLOAT32('f', 4),
   FLOAT64('f', 8);
 

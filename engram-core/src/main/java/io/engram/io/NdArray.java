@@ -128,6 +128,8 @@ public final class NdArray {
       case UINT64:
         long v = data.getLong(off);
         return v >= 0 ? v : (v >>> 1) * 2.0 + (v & 1);
+      case FLOAT16:
+        return halfToFloat(data.getShort(off));
       case FLOAT32:
         return data.getFloat(off);
       case FLOAT64:
@@ -135,6 +137,27 @@ public final class NdArray {
       default:
         throw new AssertionError(dtype);
     }
+  }
+
+  /**
+   * The float32 value of IEEE 754 binary16 bits (numpy's float16), exactly: every half value is a
+   * float32 value (subnormals, infinities and NaN included).
+   */
+  static float halfToFloat(short bits) {
+    int h = bits & 0xFFFF;
+    int sign = (h & 0x8000) << 16;
+    int exponent = (h >>> 10) & 0x1F;
+    int mantissa = h & 0x3FF;
+    if (exponent == 0x1F) {
+      // infinity, or NaN with its payload kept in the high mantissa bits
+      return Float.intBitsToFloat(sign | 0x7F800000 | (mantissa << 13));
+    }
+    if (exponent != 0) {
+      return Float.intBitsToFloat(sign | ((exponent + 112) << 23) | (mantissa << 13));
+    }
+    // zero or subnormal: mantissa x 2^-24, exact in float32
+    float magnitude = mantissa * 0x1p-24f;
+    return sign == 0 ? magnitude : -magnitude;
   }
 
   /**

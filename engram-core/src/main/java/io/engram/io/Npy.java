@@ -19,9 +19,9 @@ import java.util.Arrays;
  * <p>Reading validates everything before allocating: the magic string, the version, the header
  * length (at most {@value #MAX_HEADER_BYTES} bytes), the header dictionary (exactly the keys {@code
  * descr}, {@code fortran_order}, {@code shape}; no code is ever evaluated), the dtype (bool,
- * int8..int64, uint8..uint64, float32, float64, either byte order), and the data size against the
- * bytes present (truncated files and trailing bytes are errors). Arrays of more than {@value
- * #MAX_ELEMENTS} elements are refused. Fortran-order arrays are converted to C order.
+ * int8..int64, uint8..uint64, float16, float32, float64, either byte order), and the data size
+ * against the bytes present (truncated files and trailing bytes are errors). Arrays of more than
+ * {@value #MAX_ELEMENTS} elements are refused. Fortran-order arrays are converted to C order.
  *
  * <p>Writing produces little-endian C-order version 1.0 files (2.0 when the header needs it) with
  * the header padded to 64 bytes, as numpy does, and replaces the target atomically.

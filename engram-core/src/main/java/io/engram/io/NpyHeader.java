@@ -91,7 +91,7 @@ final class NpyHeader {
     }
     char order = s.charAt(0);
     if (order != '<' && order != '>' && order != '|' && order != '=') {
-      throw p.error(
+      throw p.unsupported(
           "unsupported dtype '" + s + "' (structured or object arrays are not supported)");
     }
     char kind = s.charAt(1);
@@ -103,10 +103,10 @@ final class NpyHeader {
     }
     DType d = DType.of(kind, size);
     if (d == null) {
-      throw p.error(
+      throw p.unsupported(
           "unsupported dtype '"
               + s
-              + "' (expected bool, int8..int64, uint8..uint64, float32 or float64)");
+              + "' (expected bool, int8..int64, uint8..uint64, float16, float32 or float64)");
     }
     dtype = d;
     bigEndian = order == '>' || (order == '=' && ByteOrder.nativeOrder() == ByteOrder.BIG_ENDIAN);
@@ -221,6 +221,11 @@ final class NpyHeader {
 
     EngramFormatException error(String what) {
       return new EngramFormatException(name + ": malformed .npy header: " + what);
+    }
+
+    /** A well-formed header of an array Engram does not read (its element type). */
+    EngramFormatException unsupported(String what) {
+      return new EngramFormatException(name + ": " + what);
     }
 
     char peek() throws EngramFormatException {

@@ -2,6 +2,7 @@ package io.engram.io;
 
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.engram.internal.Json;
 import io.engram.network.AmariHopfieldNetwork;
@@ -55,7 +56,7 @@ class NpyGoldenTest {
   @SuppressWarnings("unchecked")
   void readsEveryGoldenArray() throws IOException {
     List<Object> cases = (List<Object>) expected().get("arrays");
-    assertEquals(42, cases.size());
+    assertEquals(48, cases.size());
     Set<String> kinds = new java.util.HashSet<>();
     for (Object o : cases) {
       Map<String, Object> c = (Map<String, Object>) o;
@@ -68,9 +69,25 @@ class NpyGoldenTest {
     }
     assertEquals(
         Set.of(
-            "f4<", "f4>", "f8<", "f8>", "i1<", "i2<", "i2>", "i4<", "i4>", "i8<", "i8>", "u1<",
-            "b1<"),
+            "f2<", "f2>", "f4<", "f4>", "f8<", "f8>", "i1<", "i2<", "i2>", "i4<", "i4>", "i8<",
+            "i8>", "u1<", "b1<"),
         kinds);
+  }
+
+  @Test
+  void readsFloat16AsNumpyConvertsItToFloat32() throws IOException {
+    // zeros, subnormals, the smallest normal, the largest finite values, infinities, NaN
+    int[] bits = ints(expected().get("f2_le_special"));
+    float[] got = Npy.read(golden().resolve("f2_le_special.npy")).toFloatArray();
+    assertEquals(bits.length, got.length);
+    for (int i = 0; i < bits.length; i++) {
+      float want = Float.intBitsToFloat(bits[i]);
+      if (Float.isNaN(want)) {
+        assertTrue(Float.isNaN(got[i]), "value " + i + ": " + got[i]);
+      } else {
+        assertEquals(bits[i], Float.floatToRawIntBits(got[i]), "value " + i + ": " + got[i]);
+      }
+    }
   }
 
   @Test
