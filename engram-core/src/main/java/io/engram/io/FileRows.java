@@ -52,14 +52,23 @@ final class FileRows implements DenseWeights.Rows {
   private final Object key;
   private final long size;
   private final FileTime modified;
+  private final int knownMaxAbsBits;
 
   /**
    * @param data the file offset of value 0
    * @param floats how many values there are
    * @param attrs the file's attributes when it was opened (read before its contents were checked)
+   * @param knownMaxAbsBits the largest bits of {@code |value|}, found when they were checked
    */
-  FileRows(Path file, FileChannel ch, long data, long floats, BasicFileAttributes attrs) {
+  FileRows(
+      Path file,
+      FileChannel ch,
+      long data,
+      long floats,
+      BasicFileAttributes attrs,
+      int knownMaxAbsBits) {
     this.file = file;
+    this.knownMaxAbsBits = knownMaxAbsBits;
     this.ch = ch;
     synchronized (OPEN) {
       OPEN.put(this, Boolean.TRUE);
@@ -106,6 +115,11 @@ final class FileRows implements DenseWeights.Rows {
     } catch (IOException e) {
       throw new UncheckedIOException(file + ": " + e.getMessage(), e);
     }
+  }
+
+  @Override
+  public int knownMaxAbsBits() {
+    return knownMaxAbsBits;
   }
 
   @Override

@@ -346,7 +346,8 @@ public final class NpzFile implements Closeable {
    * little-endian float32 in C order of that shape, whose bytes all lie in the file and whose
    * CRC-32 (read through once, here) is the declared one; null otherwise, and the caller reads it
    * with {@link #readFloatRows}, which names whatever is wrong. The returned rows keep the file
-   * open.
+   * open, and know the largest {@code |value|} from that pass ({@link
+   * DenseWeights.Rows#knownMaxAbsBits}).
    */
   public DenseWeights.Rows floatRowsInPlace(String keyOrMember, int rows, int cols)
       throws IOException {
@@ -385,22 +386,34 @@ public final class NpzFile implements Closeable {
       if (at < 0) {
         return null;
       }
+      // one pass over the member: its CRC-32, and on the way the scan the weights make of their
+      // values (a second pass over W was 10-15% of reading a dense model; N = 4096 on the project
+      // machine, BENCHMARKS.md)
       CRC32 crc = new CRC32();
       ByteBuffer b = ByteBuffer.allocateDirect(1 << 20);
+      float[] values = new float[b.capacity() / 4];
+      int maxBits = 0;
       for (long done = 0; done < declared; ) {
         b.clear().limit((int) Math.min(b.capacity(), declared - done));
         if (!ZipLayout.readFully(ch, b, at + done)) {
           return null; // cut short meanwhile: the stream read names it
         }
-        done += b.limit();
         b.flip();
+        // the values in this part (the header is a whole number of floats long: a multiple of 64)
+        int skip = (int) Math.max(0, Math.min(b.limit(), headerBytes - done));
+        int count = (b.limit() - skip) / 4;
+        b.position(skip);
+        b.slice().order(java.nio.ByteOrder.LITTLE_ENDIAN).asFloatBuffer().get(values, 0, count);
+        maxBits = Math.max(maxBits, DenseWeights.maxAbsBits(values, count));
+        b.position(0);
         crc.update(b);
+        done += b.limit();
       }
       if (e.getCrc() != -1 && crc.getValue() != e.getCrc()) {
         return null; // read as a stream, whose check names it
       }
       kept = true;
-      return new FileRows(file, ch, at + headerBytes, (long) rows * cols, attrs);
+      return new FileRows(file, ch, at + headerBytes, (long) rows * cols, attrs, maxBits);
     } finally {
       if (!kept) {
         ch.close();

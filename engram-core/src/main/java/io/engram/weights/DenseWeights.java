@@ -113,6 +113,25 @@ public final class DenseWeights implements Weights {
      * them meanwhile is not returned.
      */
     void verify();
+
+    /**
+     * The largest bits of {@code |w|} over all values ({@link #maxAbsBits}), when whoever opened
+     * the values found them on a pass it made anyway (a model file's CRC-32 check), or -1 when not
+     * known; {@link #overRows} then scans the values itself. It scans them also when the bits say a
+     * value is not finite, to name the first.
+     */
+    default int knownMaxAbsBits() {
+      return -1;
+    }
+  }
+
+  /**
+   * The largest bits of {@code |v[i]|}, {@code i < len}, the scan every read of dense weights
+   * makes: {@code >= 0x7f800000} when a value is not finite. For readers that pass over the values
+   * anyway ({@link Rows#knownMaxAbsBits}).
+   */
+  public static int maxAbsBits(float[] v, int len) {
+    return Checks.maxAbsBits(v, len, 0f);
   }
 
   /**
@@ -120,7 +139,8 @@ public final class DenseWeights implements Weights {
    * a block of rows at a time, so W needs no heap of its own and no array of N x N floats is
    * allocated; products end by {@link Rows#verify}. Reading a single entry ({@link #get}), or the
    * first change (training, a zeroed diagonal), copies W into an array of the weights' own. The
-   * values are scanned once here.
+   * values are scanned once here, unless {@code rows} knows the result ({@link
+   * Rows#knownMaxAbsBits}).
    *
    * @throws IllegalArgumentException if a value is not finite
    * @throws java.io.UncheckedIOException if the values cannot be read
@@ -130,7 +150,9 @@ public final class DenseWeights implements Weights {
     java.util.Objects.requireNonNull(rows, "rows");
     DenseWeights d = new DenseWeights(n, null, false, 0);
     d.rows = rows;
-    d.absBound = maxAbsFinite(rows, n);
+    int known = rows.knownMaxAbsBits();
+    d.absBound =
+        known >= 0 && known < 0x7f800000 ? Float.intBitsToFloat(known) : maxAbsFinite(rows, n);
     return d;
   }
 

@@ -163,6 +163,35 @@ class DenseInPlaceTest {
   }
 
   @Test
+  void theCrcPassFindsTheLargestWeightWhereverItLies() throws IOException {
+    // the pass that checks W's CRC-32 also finds max |W| (no second pass over the file): the
+    // largest value first, last, and on either side of a read buffer's end (1 MiB of the member,
+    // header included), as the scan of W read into an array finds it
+    int n = 600;
+    Path f = model("m.npz", n, 30);
+    float[] w = read(f, false).weightMatrix();
+    int header = Npy.toBytes(NdArray.ofFloats(w, n, n)).length - 4 * n * n;
+    int edge = ((1 << 20) - header) / 4;
+    for (int at : new int[] {0, edge - 1, edge, n * n - 1}) {
+      float[] v = w.clone();
+      v[at] = -7.5f;
+      Path g = rewritten(f, "max" + at + ".npz", false, Npy.toBytes(NdArray.ofFloats(v, n, n)));
+      try (NpzFile npz = NpzFile.open(g)) {
+        DenseWeights.Rows rows = npz.floatRowsInPlace("W", n, n);
+        assertEquals(Float.floatToIntBits(7.5f), rows.knownMaxAbsBits(), "max at " + at);
+      }
+      AmariHopfieldNetwork mapped = read(g, true);
+      assertTrue(dense(mapped).isOverRows());
+      assertEquals(dense(read(g, false)).maxAbsBound(), dense(mapped).maxAbsBound(), "at " + at);
+      // a value that is not finite there: the weights scan W themselves to name it
+      v[at] = Float.POSITIVE_INFINITY;
+      Path h = rewritten(f, "inf" + at + ".npz", false, Npy.toBytes(NdArray.ofFloats(v, n, n)));
+      String msg = assertThrows(EngramFormatException.class, () -> read(h, true)).getMessage();
+      assertTrue(msg.contains("W[" + at / n + "][" + at % n + "] is Infinity"), msg);
+    }
+  }
+
+  @Test
   void aModelWrittenOverInPlaceWhileReadIsAnError() throws IOException {
     Path f = model("m.npz", 100, 10);
     AmariHopfieldNetwork inPlace = read(f, true);
