@@ -85,7 +85,9 @@ final class ClassicalStep implements RetrievalStep {
   public void energies(float[][] states, int count, float[] out) {
     float[] st = new float[n * count];
     float[] ft = new float[n * count];
-    pack(states, count, st);
+    for (int i0 = 0; i0 < n; i0 += ROWS) {
+      pack(states, count, st, i0, Math.min(n, i0 + ROWS));
+    }
     w.multiplyColumns(st, count, ft);
     double[] quad = new double[count];
     double[] sum = new double[count];
@@ -139,17 +141,66 @@ final class ClassicalStep implements RetrievalStep {
     }
     float[] st = new float[n * count];
     float[] ft = new float[n * count];
-    pack(cur, count, st);
+    for (int i0 = 0; i0 < n; i0 += ROWS) {
+      pack(cur, count, st, i0, Math.min(n, i0 + ROWS));
+    }
     w.multiplyColumns(st, count, ft);
-    Activation act = d.activation();
-    boolean sign = act == Activation.SIGN;
-    float theta = d.threshold();
-    float temp = d.temperature();
     int[] diff = new int[count];
     double[] quad = energies != null ? new double[count] : null;
     double[] sum = energies != null ? new double[count] : null;
     boolean notFinite = false;
-    for (int i = 0, fi = 0; i < n; i++) {
+    for (int i0 = 0; i0 < n; i0 += ROWS) {
+      notFinite |= activate(ft, cur, next, count, i0, Math.min(n, i0 + ROWS), diff, quad, sum);
+    }
+    if (notFinite) {
+      throw overflow();
+    }
+    float theta = d.threshold();
+    for (int c = 0; c < count; c++) {
+      changed[c] = NONZERO[(diff[c] | -diff[c]) >>> 31];
+      if (energies != null) {
+        energies[c] = energy(quad[c], sum[c], theta);
+      }
+    }
+  }
+
+  /**
+   * Rows per call of {@link #activate} and {@link #pack}. A step over all N rows in one loop was
+   * compiled by C2 while its first call ran (on-stack replacement), when the loop had never ended
+   * and no state had yet stopped changing: the compiled code trapped back into the interpreter at
+   * the loop's end and at the first unchanged state, and was compiled again (four times in a dense
+   * recall of N = 4096 from the command line, the step interpreted or in C1's code meanwhile). In
+   * calls of a block of rows the loops end in every call.
+   */
+  private static final int ROWS = 64;
+
+  /**
+   * {@code NONZERO[(d | -d) >>> 31]} is {@code d != 0}, without a branch whose profile can flip.
+   */
+  private static final boolean[] NONZERO = {false, true};
+
+  /**
+   * {@code next = act(F - θ)} for rows {@code i0..i1} of F, the changes ({@code diff}), and the
+   * energies' sums when {@code quad} is not null, in the order of a loop over all rows.
+   *
+   * @return whether a field is NaN or infinite
+   */
+  private boolean activate(
+      float[] ft,
+      float[][] cur,
+      float[][] next,
+      int count,
+      int i0,
+      int i1,
+      int[] diff,
+      double[] quad,
+      double[] sum) {
+    Activation act = d.activation();
+    boolean sign = act == Activation.SIGN;
+    float theta = d.threshold();
+    float temp = d.temperature();
+    boolean notFinite = false;
+    for (int i = i0, fi = i0 * count; i < i1; i++) {
       for (int c = 0; c < count; c++, fi++) {
         float f = ft[fi];
         float x = f - theta;
@@ -164,15 +215,7 @@ final class ClassicalStep implements RetrievalStep {
         }
       }
     }
-    if (notFinite) {
-      throw overflow();
-    }
-    for (int c = 0; c < count; c++) {
-      changed[c] = diff[c] != 0;
-      if (energies != null) {
-        energies[c] = energy(quad[c], sum[c], theta);
-      }
-    }
+    return notFinite;
   }
 
   /**
@@ -258,9 +301,12 @@ final class ClassicalStep implements RetrievalStep {
             + " these weights)");
   }
 
-  /** {@code st[i*count + c] = s[c][i]}: the states as columns, written row by row. */
-  private void pack(float[][] s, int count, float[] st) {
-    for (int i = 0, fi = 0; i < n; i++) {
+  /**
+   * {@code st[i*count + c] = s[c][i]} for rows {@code i0..i1}: the states as columns, written row
+   * by row.
+   */
+  private static void pack(float[][] s, int count, float[] st, int i0, int i1) {
+    for (int i = i0, fi = i0 * count; i < i1; i++) {
       for (int c = 0; c < count; c++, fi++) {
         st[fi] = s[c][i];
       }
