@@ -12,6 +12,7 @@ import picocli.CommandLine.Model.ArgSpec;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Model.OptionSpec;
 import picocli.CommandLine.Model.PositionalParamSpec;
+import picocli.CommandLine.Model.UsageMessageSpec;
 
 /**
  * How help text is laid out, for every command: lines of at most {@link #WIDTH} columns, broken
@@ -33,39 +34,23 @@ final class HelpLayout {
   /** Installs the layout on a command and all its subcommands. */
   static void install(CommandLine cl) {
     Map<String, CommandLine.IHelpSectionRenderer> m = cl.getHelpSectionMap();
-    m.put(
-        CommandLine.Model.UsageMessageSpec.SECTION_KEY_SYNOPSIS_HEADING,
-        new Section(HelpLayout::noHeading));
-    m.put(
-        CommandLine.Model.UsageMessageSpec.SECTION_KEY_SYNOPSIS, new Section(HelpLayout::synopsis));
-    m.put(
-        CommandLine.Model.UsageMessageSpec.SECTION_KEY_DESCRIPTION_HEADING,
-        new Section(HelpLayout::noHeading));
-    m.put(
-        CommandLine.Model.UsageMessageSpec.SECTION_KEY_DESCRIPTION,
-        new Section(HelpLayout::description));
-    m.put(
-        CommandLine.Model.UsageMessageSpec.SECTION_KEY_PARAMETER_LIST_HEADING,
-        new Section(HelpLayout::noHeading));
-    m.put(
-        CommandLine.Model.UsageMessageSpec.SECTION_KEY_PARAMETER_LIST,
-        new Section(HelpLayout::parameters));
-    m.put(
-        CommandLine.Model.UsageMessageSpec.SECTION_KEY_OPTION_LIST_HEADING,
-        new Section(HelpLayout::noHeading));
-    m.put(
-        CommandLine.Model.UsageMessageSpec.SECTION_KEY_OPTION_LIST,
-        new Section(HelpLayout::options));
-    m.put(
-        CommandLine.Model.UsageMessageSpec.SECTION_KEY_COMMAND_LIST_HEADING,
-        new Section(HelpLayout::noHeading));
-    m.put(
-        CommandLine.Model.UsageMessageSpec.SECTION_KEY_COMMAND_LIST,
-        new Section(HelpLayout::commands));
-    m.put(
-        CommandLine.Model.UsageMessageSpec.SECTION_KEY_FOOTER_HEADING,
-        new Section(HelpLayout::noHeading));
-    m.put(CommandLine.Model.UsageMessageSpec.SECTION_KEY_FOOTER, new Section(HelpLayout::footer));
+    Section none = new Section(HelpLayout::noHeading);
+    for (String heading :
+        List.of(
+            UsageMessageSpec.SECTION_KEY_SYNOPSIS_HEADING,
+            UsageMessageSpec.SECTION_KEY_DESCRIPTION_HEADING,
+            UsageMessageSpec.SECTION_KEY_PARAMETER_LIST_HEADING,
+            UsageMessageSpec.SECTION_KEY_OPTION_LIST_HEADING,
+            UsageMessageSpec.SECTION_KEY_COMMAND_LIST_HEADING,
+            UsageMessageSpec.SECTION_KEY_FOOTER_HEADING)) {
+      m.put(heading, none);
+    }
+    m.put(UsageMessageSpec.SECTION_KEY_SYNOPSIS, new Section(HelpLayout::synopsis));
+    m.put(UsageMessageSpec.SECTION_KEY_DESCRIPTION, new Section(HelpLayout::description));
+    m.put(UsageMessageSpec.SECTION_KEY_PARAMETER_LIST, new Section(HelpLayout::parameters));
+    m.put(UsageMessageSpec.SECTION_KEY_OPTION_LIST, new Section(HelpLayout::options));
+    m.put(UsageMessageSpec.SECTION_KEY_COMMAND_LIST, new Section(HelpLayout::commands));
+    m.put(UsageMessageSpec.SECTION_KEY_FOOTER, new Section(HelpLayout::footer));
     cl.setHelpSectionMap(m);
     for (CommandLine sub : cl.getSubcommands().values()) {
       install(sub);
