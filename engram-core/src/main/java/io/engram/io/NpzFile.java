@@ -392,20 +392,25 @@ public final class NpzFile implements Closeable {
       CRC32 crc = new CRC32();
       ByteBuffer b = ByteBuffer.allocateDirect(1 << 20);
       float[] values = new float[b.capacity() / 4];
-      int maxBits = 0;
+      // (a header of a length that is not a whole number of floats, which numpy never writes,
+      // leaves the values unaligned with the reads: the weights then scan them themselves)
+      boolean scan = headerBytes % 4 == 0;
+      int maxBits = scan ? 0 : -1;
       for (long done = 0; done < declared; ) {
         b.clear().limit((int) Math.min(b.capacity(), declared - done));
         if (!ZipLayout.readFully(ch, b, at + done)) {
           return null; // cut short meanwhile: the stream read names it
         }
         b.flip();
-        // the values in this part (the header is a whole number of floats long: a multiple of 64)
-        int skip = (int) Math.max(0, Math.min(b.limit(), headerBytes - done));
-        int count = (b.limit() - skip) / 4;
-        b.position(skip);
-        b.slice().order(java.nio.ByteOrder.LITTLE_ENDIAN).asFloatBuffer().get(values, 0, count);
-        maxBits = Math.max(maxBits, DenseWeights.maxAbsBits(values, count));
-        b.position(0);
+        if (scan) {
+          // the values in this part (numpy's header is a multiple of 64 bytes long)
+          int skip = (int) Math.max(0, Math.min(b.limit(), headerBytes - done));
+          int count = (b.limit() - skip) / 4;
+          b.position(skip);
+          b.slice().order(java.nio.ByteOrder.LITTLE_ENDIAN).asFloatBuffer().get(values, 0, count);
+          maxBits = Math.max(maxBits, DenseWeights.maxAbsBits(values, count));
+          b.position(0);
+        }
         crc.update(b);
         done += b.limit();
       }

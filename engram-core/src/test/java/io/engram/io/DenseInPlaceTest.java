@@ -192,6 +192,35 @@ class DenseInPlaceTest {
   }
 
   @Test
+  void valuesAfterAHeaderOfAnOddLengthAreScannedAsTheyLie() throws IOException {
+    // numpy pads its header to a multiple of 64 bytes; another writer may not: a header of 4k + 2
+    // bytes leaves the values unaligned with the CRC pass's reads, and the weights scan them
+    int n = 600;
+    Path f = model("m.npz", n, 30);
+    float[] w = read(f, false).weightMatrix();
+    w[n * n - 1] = 9.25f;
+    String dict = "{'descr': '<f4', 'fortran_order': False, 'shape': (" + n + ", " + n + "), }";
+    String header = dict + " ".repeat(64 - (10 + dict.length() + 1) % 64 + 2) + "\n";
+    assertEquals(2, (10 + header.length()) % 4);
+    java.nio.ByteBuffer npy =
+        java.nio.ByteBuffer.allocate(10 + header.length() + 4 * n * n)
+            .order(java.nio.ByteOrder.LITTLE_ENDIAN);
+    npy.put((byte) 0x93).put("NUMPY".getBytes(java.nio.charset.StandardCharsets.US_ASCII));
+    npy.put((byte) 1).put((byte) 0).putShort((short) header.length());
+    npy.put(header.getBytes(java.nio.charset.StandardCharsets.US_ASCII));
+    npy.asFloatBuffer().put(w);
+    Path odd = rewritten(f, "odd.npz", false, npy.array());
+    try (NpzFile npz = NpzFile.open(odd)) {
+      DenseWeights.Rows rows = npz.floatRowsInPlace("W", n, n);
+      assertEquals(-1, rows.knownMaxAbsBits(), "not scanned in the CRC pass");
+    }
+    AmariHopfieldNetwork mapped = read(odd, true);
+    assertTrue(dense(mapped).isOverRows());
+    assertEquals(9.25, dense(mapped).maxAbsBound());
+    assertArrayEquals(w, read(odd, false).weightMatrix());
+  }
+
+  @Test
   void aModelWrittenOverInPlaceWhileReadIsAnError() throws IOException {
     Path f = model("m.npz", 100, 10);
     AmariHopfieldNetwork inPlace = read(f, true);
