@@ -283,7 +283,8 @@ class NewcomerTest {
 
   @Test
   void aModelReadInPlaceCountsNoHeapForItsWeights() throws IOException {
-    // a dense model of N = 200: its W (160 KB) stays in the file; the recall's need is the queries
+    // a dense model of N = 200 read in place (asked for: by default W of at most 64 MiB is read
+    // into an array): its W (160 KB) stays in the file; the recall's need is the queries
     SplittableRandom rnd = new SplittableRandom(3);
     float[] x = new float[20 * 200];
     for (int i = 0; i < x.length; i++) {
@@ -296,11 +297,23 @@ class NewcomerTest {
         ToolRun.run(
             "train", "-q", "--weights", "dense", "--patterns", p.toString(), "--out", m.toString());
     assertEquals(0, r.status(), r::toString);
-    io.engram.network.Memory net = Inputs.readMemory("--model", m);
+    io.engram.network.Memory held = Inputs.readMemory("--model", m);
+    assertFalse(Memory.inPlace(held));
+    io.engram.network.Memory net;
+    System.setProperty("engram.denseInHeap", "false");
+    try {
+      net = Inputs.readMemory("--model", m);
+    } finally {
+      System.clearProperty("engram.denseInHeap");
+    }
     assertTrue(Memory.inPlace(net));
     Memory.reset();
     Memory.using(net, "recalling 2 queries", 1600);
     assertTrue(Memory.advice().contains("needs about 1.6 KiB of heap"), Memory.advice());
+    Memory.reset();
+    // held in the heap, W counts
+    Memory.using(held, "recalling 2 queries", 1600);
+    assertTrue(Memory.advice().contains("needs about 157.8 KiB of heap"), Memory.advice());
     Memory.reset();
   }
 

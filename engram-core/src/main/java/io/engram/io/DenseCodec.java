@@ -57,10 +57,11 @@ final class DenseCodec implements WeightsCodec {
     if (!npz.contains(MEMBER)) {
       throw new EngramFormatException(file + ": model file lacks '" + MEMBER + "'");
     }
-    if (inPlace()) {
+    if (inPlace(n)) {
       // W read where it lies in the file as recall needs it, not into an array of its own now:
-      // no heap for it, no zeroed array of N x N floats (0.3 s of a dense recall of N = 4096 on
-      // the project machine; see BENCHMARKS.md); its first change copies it into the weights
+      // no heap for it, no zeroed array of N x N floats (a recall of N = 16384 took half the time
+      // this way on the project machine; see BENCHMARKS.md); its first change copies it into the
+      // weights
       DenseWeights.Rows rows = npz.floatRowsInPlace(MEMBER, n, n);
       if (rows != null) {
         return withProjection(npz, meta, n, file, DenseWeights.overRows(n, rows));
@@ -74,12 +75,26 @@ final class DenseCodec implements WeightsCodec {
 
   /**
    * The system property that reads a dense model's W into an array when the model is read ({@code
-   * true}), instead of where it lies in the file as it is needed.
+   * true}), or where it lies in the file as it is needed ({@code false}); unset, W of at most
+   * {@link #IN_HEAP_MAX_BYTES} is read into an array, larger ones in place.
    */
   static final String IN_HEAP_PROPERTY = "engram.denseInHeap";
 
-  private static boolean inPlace() {
-    return !"true".equalsIgnoreCase(String.valueOf(System.getProperty(IN_HEAP_PROPERTY)).trim());
+  /**
+   * The largest W (bytes) read into an array by default: 64 MiB, N = 4096. Below it the array costs
+   * less than reading W from the file at every step of a recall (N = 2048 and 4096: 1.05x and 1.06x
+   * by the median, 16 and 30 rounds of a 64-cue recall from the command line), at N = 8192 both
+   * took the same time, and at N = 16384 (1 GiB) the array took twice as long and needs that much
+   * heap (BENCHMARKS.md, Run W17).
+   */
+  static final long IN_HEAP_MAX_BYTES = 64L << 20;
+
+  static boolean inPlace(int n) {
+    String v = System.getProperty(IN_HEAP_PROPERTY);
+    if (v == null || v.isBlank()) {
+      return 4L * n * n > IN_HEAP_MAX_BYTES;
+    }
+    return !"true".equalsIgnoreCase(v.trim());
   }
 
   /**

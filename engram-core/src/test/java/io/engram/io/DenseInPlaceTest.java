@@ -221,6 +221,19 @@ class DenseInPlaceTest {
   }
 
   @Test
+  void byDefaultWOfAtMost64MiBIsReadIntoAnArrayAndLargerOnesInPlace() throws IOException {
+    System.clearProperty(DenseCodec.IN_HEAP_PROPERTY);
+    assertFalse(DenseCodec.inPlace(4096), "64 MiB: an array");
+    assertTrue(DenseCodec.inPlace(4097), "larger: in place");
+    assertTrue(DenseCodec.inPlace(46340));
+    assertFalse(dense(ModelFile.read(model("small.npz", 40, 4))).isOverRows());
+    System.setProperty(DenseCodec.IN_HEAP_PROPERTY, "false");
+    assertTrue(DenseCodec.inPlace(40), "asked for: in place");
+    System.setProperty(DenseCodec.IN_HEAP_PROPERTY, "true");
+    assertFalse(DenseCodec.inPlace(46340), "asked for: an array");
+  }
+
+  @Test
   void aModelWrittenOverInPlaceWhileReadIsAnError() throws IOException {
     Path f = model("m.npz", 100, 10);
     AmariHopfieldNetwork inPlace = read(f, true);
