@@ -28,6 +28,18 @@ public final class Kernels {
    */
   public static final String VECTOR_BITS_PROPERTY = "engram.vectorBits";
 
+  /**
+   * The system property ({@code true}) with which a JVM started without the Vector API module runs
+   * every kernel call on the SIMD kernels' plain-Java twin, at the width the SIMD kernels would
+   * have in this JVM: the same bits as the SIMD kernels, without the module's cost at start (Java
+   * 17 maps its archived module graph only without {@code --add-modules}: some 30 ms of every
+   * command). The width is read from {@code java.base}'s vector support, which must be exported to
+   * the caller ({@code bin/engram}'s jar does so in its manifest); where it cannot be, or the
+   * module is present, the property changes nothing. {@code bin/engram} sets it for commands whose
+   * work is small.
+   */
+  public static final String TWIN_PROPERTY = "engram.twinKernels";
+
   /** The system property that bounds the number of threads the kernels use. */
   public static final String THREADS_PROPERTY = "engram.threads";
 
@@ -60,9 +72,13 @@ public final class Kernels {
     return Providers.chosen().name();
   }
 
-  /** Whether the SIMD (Vector API) kernels are in use. */
+  /**
+   * Whether the SIMD (Vector API) kernels are in use (not their twin alone, {@link
+   * #TWIN_PROPERTY}).
+   */
   public static boolean isVectorized() {
-    return Providers.chosen() != ScalarKernels.INSTANCE;
+    KernelProvider chosen = Providers.chosen();
+    return chosen != null && chosen == Providers.vector();
   }
 
   /**

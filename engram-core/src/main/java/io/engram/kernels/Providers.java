@@ -106,6 +106,46 @@ final class Providers {
     }
   }
 
+  /**
+   * The SIMD kernels' twin at the width they would have in this JVM, for a JVM without the Vector
+   * API module that asks for it ({@link Kernels#TWIN_PROPERTY}); null otherwise, or where the width
+   * cannot be read.
+   */
+  private static KernelProvider twinWithoutModule() {
+    if (!Boolean.getBoolean(Kernels.TWIN_PROPERTY)) {
+      return null;
+    }
+    int bits = preferredBitsWithoutModule();
+    return bits > 0 ? new PanamaTwin(Kernels.speciesBits(bits) / 32) : null;
+  }
+
+  /**
+   * The bit size of the Vector API's preferred species in this JVM, read from {@code java.base}'s
+   * vector support without the incubator module: the smallest over the element types of their
+   * widest vector (at least 64 bits), as the Vector API reckons its preferred shape; -1 where the
+   * package is not exported to this code. {@code ProvidersTest} checks it against {@code
+   * FloatVector.SPECIES_PREFERRED} where the module is present.
+   */
+  static int preferredBitsWithoutModule() {
+    try {
+      java.lang.reflect.Method lanes =
+          Class.forName("jdk.internal.vm.vector.VectorSupport")
+              .getMethod("getMaxLaneCount", Class.class);
+      Class<?>[] types = {
+        byte.class, short.class, int.class, long.class, float.class, double.class
+      };
+      int[] sizes = {8, 16, 32, 64, 32, 64};
+      int bits = Integer.MAX_VALUE;
+      for (int t = 0; t < types.length; t++) {
+        int count = (Integer) lanes.invoke(null, types[t]);
+        bits = Math.min(bits, Math.max(count * sizes[t], 64));
+      }
+      return bits;
+    } catch (ReflectiveOperationException | LinkageError | RuntimeException e) {
+      return -1;
+    }
+  }
+
   private static final class Holder {
     static final KernelProvider VECTOR = loadVector();
     static final KernelProvider PROVIDER = choose();
@@ -139,6 +179,10 @@ final class Providers {
           return VECTOR;
         case "auto":
           if (VECTOR == null) {
+            KernelProvider twin = twinWithoutModule();
+            if (twin != null) {
+              return twin;
+            }
             System.getLogger(Kernels.class.getName())
                 .log(
                     Level.INFO,

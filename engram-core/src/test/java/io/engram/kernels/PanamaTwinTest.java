@@ -2,6 +2,7 @@ package io.engram.kernels;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 import java.util.Arrays;
@@ -52,6 +53,17 @@ class PanamaTwinTest {
         Float.floatToRawIntBits(expected),
         Float.floatToRawIntBits(actual),
         where + ": " + expected + " vs " + actual);
+  }
+
+  @Test
+  void theWidthReadWithoutTheModuleIsTheSimdKernelsWidth() {
+    // a JVM without the Vector API module (Kernels.TWIN_PROPERTY) runs the twin at the width read
+    // from java.base's vector support: it must be the SIMD kernels' (panama-512 here: 512 bits)
+    int bits = Providers.preferredBitsWithoutModule();
+    assertTrue(bits >= 64, "the width was not read: " + bits);
+    KernelProvider v = vector();
+    assertEquals(v.name(), "panama-" + Kernels.speciesBits(bits));
+    assertEquals(twinOf(v).name(), new PanamaTwin(Kernels.speciesBits(bits) / 32).name());
   }
 
   @Test
