@@ -103,7 +103,18 @@ public final class EngramCli implements Runnable {
    */
   static final String STDERR_FILTER_PROPERTY = "engram.stderrFilter";
 
-  public static void main(String[] args) {
+  /**
+   * Set by the build ({@code engram-cli/pom.xml}) to run {@link ArchiveWorkload} through the jar's
+   * own entry point ({@code java -jar}), so that the class list it records includes what the JVM
+   * loads to apply the jar's manifest (its {@code Add-Exports}), as every command's start does.
+   */
+  static final String ARCHIVE_WORKLOAD_PROPERTY = "engram.archiveWorkload";
+
+  public static void main(String[] args) throws java.io.IOException {
+    if (Boolean.getBoolean(ARCHIVE_WORKLOAD_PROPERTY)) {
+      ArchiveWorkload.main(args);
+      return;
+    }
     if (!versionOnly(args)) {
       setUp();
     }

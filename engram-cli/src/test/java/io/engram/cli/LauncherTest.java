@@ -1,5 +1,6 @@
 package io.engram.cli;
 
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -367,5 +368,82 @@ final class LauncherTest {
       v[i] = rnd.nextBoolean() ? 1f : -1f;
     }
     return v;
+  }
+
+  @Test
+  void small_work_starts_without_the_vector_api_and_writes_the_same_files() throws Exception {
+    // a low-rank train and recall of small files: bin/engram leaves the Vector API module out
+    // (the twin of the SIMD kernels for every call), ENGRAM_VECTOR=on keeps it; the same bytes
+    SplittableRandom rnd = new SplittableRandom(5);
+    int n = 4096;
+    float[] x = signs(rnd, 4 * n);
+    float[] q = x.clone();
+    for (int i = 0; i < q.length; i += 3) {
+      q[i] = -q[i];
+    }
+    Npy.write(tmp.resolve("p.npy"), NdArray.ofFloats(x, 4, n));
+    Npy.write(tmp.resolve("q.npy"), NdArray.ofFloats(q, 4, n));
+    Map<String, String> log = Map.of("ENGRAM_JAVA_OPTS", "-Xmx256m -Xlog:module+load=info");
+    Map<String, String> module =
+        Map.of("ENGRAM_JAVA_OPTS", "-Xmx256m -Xlog:module+load=info", "ENGRAM_VECTOR", "on");
+    for (Map<String, String> env : List.of(log, module)) {
+      String tag = env.containsKey("ENGRAM_VECTOR") ? "on" : "auto";
+      Run t = run(env, "train", "--patterns", "p.npy", "--out", "m-" + tag + ".npz");
+      Run r =
+          run(
+              env,
+              "recall",
+              "--model",
+              "m-auto.npz",
+              "--queries",
+              "q.npy",
+              "--out",
+              "r-" + tag + ".npy");
+      for (Run c : List.of(t, r)) {
+        assertEquals(0, c.status(), c.toString());
+        boolean vectorApi = c.out().contains("[module,load] jdk.incubator.vector ");
+        assertEquals(tag.equals("on"), vectorApi, tag + ": " + c.err());
+        assertFalse(c.out().contains("plain-Java kernels"), c.out());
+      }
+    }
+    assertArrayEquals(
+        Files.readAllBytes(tmp.resolve("m-on.npz")), Files.readAllBytes(tmp.resolve("m-auto.npz")));
+    assertArrayEquals(
+        Files.readAllBytes(tmp.resolve("r-on.npy")), Files.readAllBytes(tmp.resolve("r-auto.npy")));
+  }
+
+  @Test
+  void heavier_work_keeps_the_vector_api() throws Exception {
+    SplittableRandom rnd = new SplittableRandom(6);
+    Npy.write(tmp.resolve("small.npy"), NdArray.ofFloats(signs(rnd, 4 * 256), 4, 256));
+    // 600 KiB of patterns: more than bin/engram starts without the module for
+    Npy.write(tmp.resolve("large.npy"), NdArray.ofFloats(signs(rnd, 150 * 1024), 150, 1024));
+    Map<String, String> log = Map.of("ENGRAM_JAVA_OPTS", "-Xmx256m -Xlog:module+load=info");
+    for (List<String> c :
+        List.of(
+            List.of("train", "--weights", "dense", "--patterns", "small.npy", "--out", "a.npz"),
+            List.of("train", "--rule", "storkey", "--patterns", "small.npy", "--out", "b.npz"),
+            List.of("train", "--memory=modern", "--patterns", "small.npy", "--out", "c.npz"),
+            List.of("train", "--patterns", "large.npy", "--out", "d.npz"),
+            List.of("recall", "--model", "d.npz", "--queries", "large.npy", "--out", "r.npy"),
+            List.of("train", "--patterns", "small.npy", "--out", "e.npz"),
+            List.of(
+                "recall",
+                "--model",
+                "e.npz",
+                "--queries",
+                "small.npy",
+                "--out",
+                "s.npy",
+                "--iterations",
+                "50"))) {
+      Run r = run(log, c.toArray(String[]::new));
+      assertEquals(0, r.status(), c + ": " + r.err());
+      if (c.equals(List.of("train", "--patterns", "small.npy", "--out", "e.npz"))) {
+        assertFalse(r.out().contains("[module,load] jdk.incubator.vector "), "small: without");
+        continue;
+      }
+      assertTrue(r.out().contains("[module,load] jdk.incubator.vector "), String.join(" ", c));
+    }
   }
 }
