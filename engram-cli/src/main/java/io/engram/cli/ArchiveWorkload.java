@@ -22,8 +22,9 @@ import java.util.stream.Stream;
  *
  * <p>It runs the commands people run most, in this JVM and on small inputs in a temporary folder
  * (deleted again): train (dense and low-rank, .npy and .csv; a modern memory), recall with a
- * report, inspect, export, and the help and version. Not part of the command line; prints nothing
- * unless a command fails (then the build shows why, and goes on: the archive is only a speed-up).
+ * report, inspect, export, corrupt, the completion script, and the help and version. Not part of
+ * the command line; prints nothing unless a command fails (then the build shows why, and goes on:
+ * the archive is only a speed-up).
  */
 public final class ArchiveWorkload {
 
@@ -127,6 +128,8 @@ public final class ArchiveWorkload {
     // an error, as people make them (exit status 2, one line)
     command(2, "train", "--patterns", dir + "/missing.npy", "--out", dir + "/m.npz");
     command("export", "--model", low, "--weights", dir + "/w.npy");
+    command("corrupt", "-q", "--patterns", p, "--flip", "0.1", "--out", dir + "/c.npy");
+    command("completion");
   }
 
   private static void command(String... args) {

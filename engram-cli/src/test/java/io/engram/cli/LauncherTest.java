@@ -289,8 +289,13 @@ final class LauncherTest {
     // the directives file reaches the JVM (which prints its stack when asked), the JVM's own
     // output goes to stderr, never among a command's output on stdout, and the notice of the file
     // read is dropped there (the other tests: stderr empty)
+    // (with the Vector API module: help alone starts without it, and so without the directives)
     Run r =
-        run(Map.of("ENGRAM_JAVA_OPTS", "-Xmx256m -XX:+CompilerDirectivesPrint"), "train", "--help");
+        run(
+            Map.of(
+                "ENGRAM_JAVA_OPTS", "-Xmx256m -XX:+CompilerDirectivesPrint", "ENGRAM_VECTOR", "on"),
+            "train",
+            "--help");
     assertEquals(0, r.status(), r.toString());
     assertTrue(
         r.err().contains("matching: jdk/internal/vm/vector/*.*, jdk/incubator/vector/*.*"),
@@ -303,15 +308,22 @@ final class LauncherTest {
 
   @Test
   void the_jvm_maps_the_class_data_archive_the_build_made() throws Exception {
-    // (a command that runs: the version alone starts without the module, and so without it)
-    Run r = run(Map.of("ENGRAM_JAVA_OPTS", "-Xmx256m -Xlog:class+load=info"), "inspect", "--help");
-    assertEquals(0, r.status(), r.toString());
-    // (a static archive, which replaces the JDK's own: no class of this project is in the JDK's,
-    // so one of them from a shared objects file comes from the build's archive)
-    assertTrue(
-        r.out().contains("io.engram.cli.EngramCli source: shared objects file"),
-        "EngramCli was not loaded from engram-cli/target/engram.jsa: "
-            + r.out().lines().filter(l -> l.contains("EngramCli ")).collect(Collectors.toList()));
+    // with the Vector API module (engram.jsa) and without it (engram-light.jsa: help, inspect)
+    for (Map<String, String> vector :
+        List.of(Map.of("ENGRAM_VECTOR", "on"), Map.<String, String>of())) {
+      Map<String, String> env = new java.util.HashMap<>(vector);
+      env.put("ENGRAM_JAVA_OPTS", "-Xmx256m -Xlog:class+load=info");
+      Run r = run(env, "inspect", "--help");
+      assertEquals(0, r.status(), r.toString());
+      // (a static archive, which replaces the JDK's own: no class of this project is in the JDK's,
+      // so one of them from a shared objects file comes from the build's archive)
+      assertTrue(
+          r.out().contains("io.engram.cli.EngramCli source: shared objects file"),
+          "EngramCli was not loaded from the build's archive ("
+              + vector
+              + "): "
+              + r.out().lines().filter(l -> l.contains("EngramCli ")).collect(Collectors.toList()));
+    }
   }
 
   @Test
@@ -410,6 +422,17 @@ final class LauncherTest {
         Files.readAllBytes(tmp.resolve("m-on.npz")), Files.readAllBytes(tmp.resolve("m-auto.npz")));
     assertArrayEquals(
         Files.readAllBytes(tmp.resolve("r-on.npy")), Files.readAllBytes(tmp.resolve("r-auto.npy")));
+    // commands that run no kernel, and help, also start without it
+    for (List<String> c :
+        List.of(
+            List.of("inspect", "m-auto.npz"),
+            List.of("corrupt", "--patterns", "p.npy", "--flip", "0.1", "--out", "c.npy"),
+            List.of("train", "--help"),
+            List.of("completion"))) {
+      Run r = run(log, c.toArray(String[]::new));
+      assertEquals(0, r.status(), c + ": " + r.err());
+      assertFalse(r.out().contains("[module,load] jdk.incubator.vector "), String.join(" ", c));
+    }
   }
 
   @Test
