@@ -123,7 +123,7 @@ final class Providers {
    * The bit size of the Vector API's preferred species in this JVM, read from {@code java.base}'s
    * vector support without the incubator module: the smallest over the element types of their
    * widest vector (at least 64 bits), as the Vector API reckons its preferred shape; -1 where the
-   * package is not exported to this code. {@code ProvidersTest} checks it against {@code
+   * package is not exported to this code. {@code PanamaTwinTest} checks it against {@code
    * FloatVector.SPECIES_PREFERRED} where the module is present.
    */
   static int preferredBitsWithoutModule() {
