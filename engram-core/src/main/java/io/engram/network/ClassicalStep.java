@@ -85,9 +85,7 @@ final class ClassicalStep implements RetrievalStep {
   public void energies(float[][] states, int count, float[] out) {
     float[] st = new float[n * count];
     float[] ft = new float[n * count];
-    for (int i0 = 0; i0 < n; i0 += ROWS) {
-      pack(states, count, st, i0, Math.min(n, i0 + ROWS));
-    }
+    pack(states, count, st);
     w.multiplyColumns(st, count, ft);
     double[] quad = new double[count];
     double[] sum = new double[count];
@@ -141,9 +139,7 @@ final class ClassicalStep implements RetrievalStep {
     }
     float[] st = new float[n * count];
     float[] ft = new float[n * count];
-    for (int i0 = 0; i0 < n; i0 += ROWS) {
-      pack(cur, count, st, i0, Math.min(n, i0 + ROWS));
-    }
+    pack(cur, count, st);
     w.multiplyColumns(st, count, ft);
     int[] diff = new int[count];
     double[] quad = energies != null ? new double[count] : null;
@@ -165,12 +161,12 @@ final class ClassicalStep implements RetrievalStep {
   }
 
   /**
-   * Rows per call of {@link #activate} and {@link #pack}. A step over all N rows in one loop was
-   * compiled by C2 while its first call ran (on-stack replacement), when the loop had never ended
-   * and no state had yet stopped changing: the compiled code trapped back into the interpreter at
-   * the loop's end and at the first unchanged state, and was compiled again (four times in a dense
-   * recall of N = 4096 from the command line, the step interpreted or in C1's code meanwhile). In
-   * calls of a block of rows the loops end in every call.
+   * Rows per call of {@link #activate} and {@link #packRows}. A step over all N rows in one loop
+   * was compiled by C2 while its first call ran (on-stack replacement), when the loop had never
+   * ended and no state had yet stopped changing: the compiled code trapped back into the
+   * interpreter at the loop's end and at the first unchanged state, and was compiled again (four
+   * times in a dense recall of N = 4096 from the command line, the step interpreted or in C1's code
+   * meanwhile). In calls of a block of rows the loops end in every call.
    */
   private static final int ROWS = 64;
 
@@ -301,11 +297,15 @@ final class ClassicalStep implements RetrievalStep {
             + " these weights)");
   }
 
-  /**
-   * {@code st[i*count + c] = s[c][i]} for rows {@code i0..i1}: the states as columns, written row
-   * by row.
-   */
-  private static void pack(float[][] s, int count, float[] st, int i0, int i1) {
+  /** {@code st[i*count + c] = s[c][i]}: the states as columns, written row by row. */
+  private void pack(float[][] s, int count, float[] st) {
+    for (int i0 = 0; i0 < n; i0 += ROWS) {
+      packRows(s, count, st, i0, Math.min(n, i0 + ROWS));
+    }
+  }
+
+  /** {@link #pack} for rows {@code i0..i1}, in a call of its own ({@link #ROWS}). */
+  private static void packRows(float[][] s, int count, float[] st, int i0, int i1) {
     for (int i = i0, fi = i0 * count; i < i1; i++) {
       for (int c = 0; c < count; c++, fi++) {
         st[fi] = s[c][i];
