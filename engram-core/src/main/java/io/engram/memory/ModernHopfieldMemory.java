@@ -1,6 +1,7 @@
 package io.engram.memory;
 
 import io.engram.kernels.Kernels;
+import io.engram.kernels.TransposedCopy;
 import io.engram.network.Memory;
 import io.engram.network.RecallEngine;
 import io.engram.network.RecallOptions;
@@ -542,53 +543,18 @@ public final class ModernHopfieldMemory implements Memory {
   static final int COPY_AFTER_STEPS = 4;
 
   /** X's transposed copy for the patterns stored now, or null (see {@link #MAX_COPIED_FLOATS}). */
-  private volatile Transposed transposed;
+  private volatile TransposedCopy transposed;
 
-  private Transposed transposedForSingleQueries() {
+  private TransposedCopy transposedForSingleQueries() {
     if (separation != Separation.SOFTMAX || p < 16 || (long) p * n > MAX_COPIED_FLOATS) {
       return null;
     }
-    Transposed t = transposed;
-    if (t == null || t.x != x || t.p != p) {
-      t = new Transposed(x, p, n);
+    TransposedCopy t = transposed;
+    if (t == null || !t.isOf(x, p)) {
+      t = new TransposedCopy(x, p, n, COPY_AFTER_STEPS);
       transposed = t;
     }
     return t;
-  }
-
-  /**
-   * X's transposed copy (n x p) for the P rows of {@code x} it was made for, made at the {@value
-   * #COPY_AFTER_STEPS}th ask (null before).
-   */
-  private static final class Transposed implements java.util.function.Supplier<float[]> {
-    final float[] x;
-    final int p;
-    final int n;
-    private final java.util.concurrent.atomic.AtomicInteger asks =
-        new java.util.concurrent.atomic.AtomicInteger();
-    private volatile float[] copy;
-
-    Transposed(float[] x, int p, int n) {
-      this.x = x;
-      this.p = p;
-      this.n = n;
-    }
-
-    @Override
-    public float[] get() {
-      float[] t = copy;
-      if (t != null || asks.incrementAndGet() < COPY_AFTER_STEPS) {
-        return t;
-      }
-      synchronized (this) {
-        if (copy == null) {
-          float[] c = new float[p * n];
-          io.engram.kernels.Kernels.transpose(x, p, n, c);
-          copy = c;
-        }
-        return copy;
-      }
-    }
   }
 
   /**

@@ -1,6 +1,7 @@
 package io.engram.weights;
 
 import io.engram.kernels.Kernels;
+import io.engram.kernels.TransposedCopy;
 import java.util.Arrays;
 
 /**
@@ -66,15 +67,10 @@ public final class DenseWeights implements Weights {
   /**
    * W's transpose, row-major (W read column by column), for products of one column of weights known
    * to be asymmetric ({@link #multiplyColumns}): made at the {@value #COPY_AT}th such product, up
-   * to N = {@value #MAX_LOOKED_AT} (at most 16 MiB more), dropped by every update. Null while there
-   * is none.
+   * to N = {@value #MAX_LOOKED_AT} (at most 16 MiB more), dropped by every update. Null before the
+   * first such product.
    */
-  private volatile float[] transposed;
-
-  /**
-   * Products of one column of asymmetric weights (a count for {@link #transposed}; unsynchronised).
-   */
-  private int oneColumnProducts;
+  private volatile TransposedCopy transposed;
 
   /**
    * The product of one column at which asymmetric weights get their {@link #transposed} copy: the
@@ -82,7 +78,6 @@ public final class DenseWeights implements Weights {
    * product over it then takes a quarter of the time where W and the copy share the cache ({@code
    * KernelBenchmarks.asymmetricMultiply}, N = 509 and 1021: 62 -> 16, 251 -> 62 us; N = 2045:
    * 555-587 -> 350-410 us; this project's machine, 2026-11-30), so a single product makes none.
-   * Threads that make one at once each make their own: the last stays (the same values).
    */
   static final int COPY_AT = 2;
 
@@ -331,22 +326,21 @@ public final class DenseWeights implements Weights {
    * for larger or not yet looked-at weights.
    */
   private float[] transposedFor(float[] a) {
-    float[] t = transposed;
-    if (t != null || symmetry != ASYMMETRIC || n > MAX_LOOKED_AT) {
-      return t;
-    }
-    if (++oneColumnProducts < COPY_AT) {
+    if (symmetry != ASYMMETRIC || n > MAX_LOOKED_AT) {
       return null;
     }
-    t = new float[n * n];
-    Kernels.transpose(a, n, n, t);
-    transposed = t;
-    return t;
+    TransposedCopy t = transposed;
+    if (t == null || !t.isOf(a, n)) {
+      t = new TransposedCopy(a, n, n, COPY_AT);
+      transposed = t;
+    }
+    return t.get();
   }
 
   /** Whether these weights hold a {@link #transposed} copy now (for tests). */
   boolean hasTransposedCopy() {
-    return transposed != null;
+    TransposedCopy t = transposed;
+    return t != null && t.made();
   }
 
   /** Whether {@code W_ij} and {@code W_ji} have the same bits for every pair, block by block. */
@@ -374,7 +368,6 @@ public final class DenseWeights implements Weights {
    */
   private void updating() {
     transposed = null;
-    oneColumnProducts = 0;
     if (symmetry != SYMMETRIC) {
       symmetry = UNKNOWN;
     }
