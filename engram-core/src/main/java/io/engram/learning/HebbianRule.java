@@ -173,8 +173,9 @@ public final class HebbianRule implements LearningRule {
         if (mode == WeightsMode.AUTO && !w.isDense() && !w.lowRankCheaperWith(p)) {
           w = w.asDense(); // exact: the calls so far replayed through the dense kernel
         }
-        // centred by the weights (t = x - rho, float32), fused into the dense kernel's packing
-        w = w.plusGram(data, p, rho, divisor, anti, listener);
+        // centred by the weights (t = x - rho, float32), fused into the dense kernel's packing;
+        // the largest |x - rho| is known from the statistics (no second pass over the patterns)
+        w = w.plusGram(data, p, rho, divisor, anti, max, listener);
         if (options.zeroDiagonal()) {
           w.zeroDiagonal();
         }

@@ -63,9 +63,12 @@ final class Checks {
    * rows: {@code P max|t|² / d}, with a relative margin for the float32 rounding of the sums.
    */
   static double gramBound(float[] x, int p, float shift, float divisor) {
-    int bits = maxAbsBits(x, x.length, shift);
-    float max = Float.intBitsToFloat(bits);
-    double sq = (double) max * max;
+    return gramBound(Float.intBitsToFloat(maxAbsBits(x, x.length, shift)), p, divisor);
+  }
+
+  /** {@link #gramBound(float[], int, float, float)} from a known {@code max |t|}. */
+  static double gramBound(float maxAbs, int p, float divisor) {
+    double sq = (double) maxAbs * maxAbs;
     return sq * p / divisor * (1 + p * 0x1p-22);
   }
 

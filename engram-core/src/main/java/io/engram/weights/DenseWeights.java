@@ -607,14 +607,35 @@ public final class DenseWeights implements Weights {
   @Override
   public DenseWeights plusGram(
       float[] x, int p, float shift, float divisor, boolean negate, TrainingListener listener) {
+    return plusGram(x, p, shift, divisor, negate, Float.NaN, listener);
+  }
+
+  /** As above; a known {@code maxAbsCentred} spares the scan of the patterns for the bound. */
+  @Override
+  public DenseWeights plusGram(
+      float[] x,
+      int p,
+      float shift,
+      float divisor,
+      boolean negate,
+      float maxAbsCentred,
+      TrainingListener listener) {
     Checks.patterns(x, p, n);
     Checks.scaling(shift, divisor);
+    if (!(maxAbsCentred >= 0f) && !Float.isNaN(maxAbsCentred)) {
+      throw new IllegalArgumentException(
+          "the largest |x - shift| is " + maxAbsCentred + ", expected >= 0 or NaN (unknown)");
+    }
+    double bound =
+        Float.isNaN(maxAbsCentred)
+            ? Checks.gramBound(x, p, shift, divisor)
+            : Checks.gramBound(maxAbsCentred, p, divisor);
     own();
     updating();
     boolean wasZero = zero;
     zero = false;
     projectionDiagonal = null;
-    absBound += Checks.gramBound(x, p, shift, divisor);
+    absBound += bound;
     Kernels.syrkAdd(
         n,
         p,

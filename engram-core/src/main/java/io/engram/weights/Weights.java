@@ -134,6 +134,29 @@ public sealed interface Weights permits DenseWeights, LowRankWeights, Projection
       float[] x, int p, float shift, float divisor, boolean negate, TrainingListener listener);
 
   /**
+   * {@link #plusGram(float[], int, float, float, boolean, TrainingListener)} told the largest
+   * {@code |x - shift|} by a caller that knows it already (from the statistics it gathered while
+   * checking the patterns, {@code PatternStats.maxAbsDeviation}): dense weights then need no pass
+   * over the patterns of their own for the bound they keep ({@link #maxAbsBound}), which in a fresh
+   * process ran interpreted for longer than the update itself (N = 4096, P = 400: some 50 of a
+   * dense train's 500 ms). The same weights either way.
+   *
+   * @param maxAbsCentred {@code max |x[i] - shift|}, each difference in float32 (as {@code
+   *     PatternStats.maxAbsDeviation} gives it; never less than that: it bounds the entries the
+   *     overflow guard relies on), or NaN when not known (then scanned where needed)
+   */
+  default Weights plusGram(
+      float[] x,
+      int p,
+      float shift,
+      float divisor,
+      boolean negate,
+      float maxAbsCentred,
+      TrainingListener listener) {
+    return plusGram(x, p, shift, divisor, negate, listener);
+  }
+
+  /**
    * An upper bound on {@code max |W_ij|} (exact for dense weights after a scan; for low-rank
    * weights the Cauchy-Schwarz bound {@code Σ_b max_i q_b[i]/d_b + max |g_i|}). Used to guard
    * float32 overflow before an update.

@@ -1,8 +1,11 @@
 package io.engram.weights;
 
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import io.engram.learning.PatternStats;
 import java.util.Random;
 import org.junit.jupiter.api.Test;
 
@@ -35,6 +38,53 @@ class DenseWeightsTest {
           expected, (float) DenseWeights.wrap(n, w.clone()).maxAbsBound(), "trial " + trial);
     }
     assertEquals(0f, (float) DenseWeights.wrap(2, new float[] {-0f, 0f, -0f, 0f}).maxAbsBound());
+  }
+
+  /**
+   * The largest {@code |x - shift|} a rule knows from its statistics gives the same weights and the
+   * same bound as the scan of the patterns it spares, for shifts and values of either sign.
+   */
+  @Test
+  void aGramUpdateToldTheLargestCentredValueKeepsTheBoundItsScanGives() {
+    Random rnd = new Random(7);
+    for (int trial = 0; trial < 30; trial++) {
+      int n = 1 + rnd.nextInt(24);
+      int p = 1 + rnd.nextInt(9);
+      float[] x = new float[p * n];
+      PatternStats stats = new PatternStats();
+      for (int k = 0; k < p; k++) {
+        float[] row = new float[n];
+        for (int i = 0; i < n; i++) {
+          row[i] =
+              trial % 3 == 0
+                  ? (rnd.nextBoolean() ? 1f : -1f)
+                  : (rnd.nextFloat() - 0.3f) * (float) Math.pow(2, rnd.nextInt(20) - 10);
+        }
+        System.arraycopy(row, 0, x, k * n, n);
+        stats.add(row);
+      }
+      float shift = trial % 2 == 0 ? 0f : stats.mean();
+      float divisor = trial % 4 < 2 ? p : 1f;
+      boolean negate = trial % 5 == 0;
+      DenseWeights scanned = DenseWeights.zeros(n).plusGram(x, p, shift, divisor, negate, null);
+      DenseWeights told =
+          DenseWeights.zeros(n)
+              .plusGram(x, p, shift, divisor, negate, stats.maxAbsDeviation(shift), null);
+      assertArrayEquals(scanned.toDenseArray(), told.toDenseArray(), "trial " + trial);
+      assertEquals(scanned.maxAbsBound(), told.maxAbsBound(), "trial " + trial);
+      float[] w = scanned.toDenseArray();
+      float largest = 0f;
+      for (float v : w) {
+        largest = Math.max(largest, Math.abs(v));
+      }
+      assertTrue(told.maxAbsBound() >= largest, "trial " + trial);
+    }
+    float[] x = {1f, -1f};
+    IllegalArgumentException e =
+        assertThrows(
+            IllegalArgumentException.class,
+            () -> DenseWeights.zeros(2).plusGram(x, 1, 0f, 1f, false, -1f, null));
+    assertEquals("the largest |x - shift| is -1.0, expected >= 0 or NaN (unknown)", e.getMessage());
   }
 
   @Test
