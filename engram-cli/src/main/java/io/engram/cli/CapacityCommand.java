@@ -380,6 +380,7 @@ final class CapacityCommand implements Callable<Integer> {
   }
 
   private void check() {
+    checkLoadsAreNumbers();
     if (trials < 1 || trials > 100_000) {
       throw new UserError("--trials must be in 1..100000, got " + trials);
     }
@@ -428,6 +429,37 @@ final class CapacityCommand implements Callable<Integer> {
     }
   }
 
+  /**
+   * A --patterns value that is not a number; a file name there (as {@code engram train --patterns}
+   * takes one) gets told where a file goes.
+   */
+  private static UserError notALoad(String s) {
+    boolean file =
+        s.contains("/") || s.contains(java.io.File.separator) || s.matches(".*\\.\\p{Alpha}\\w*");
+    return new UserError(
+        "--patterns: '"
+            + s
+            + "' is not a whole number"
+            + (file
+                ? " (--patterns takes the loads, numbers of patterns such as 25,50,100; to"
+                    + " measure your own patterns give them with --data FILE)"
+                : ""));
+  }
+
+  /** A --patterns value that names a file, before anything else is asked of the command line. */
+  private void checkLoadsAreNumbers() {
+    if (loads != null) {
+      for (String part : loads.split(",", -1)) {
+        String s = part.trim();
+        try {
+          Integer.parseInt(s);
+        } catch (NumberFormatException e) {
+          throw notALoad(s);
+        }
+      }
+    }
+  }
+
   /** The loads: --patterns checked, or the default sweep of the memory (or of the data). */
   private int[] loads(LabMemories.Entry entry, int n, int available) {
     if (loads == null) {
@@ -442,7 +474,7 @@ final class CapacityCommand implements Callable<Integer> {
       try {
         p[i] = Integer.parseInt(s);
       } catch (NumberFormatException e) {
-        throw new UserError("--patterns: '" + s + "' is not a whole number");
+        throw notALoad(s);
       }
       if (p[i] < 1) {
         throw new UserError("--patterns must be >= 1, got " + p[i]);

@@ -254,6 +254,16 @@ class CapacityCommandTest {
     fails(
         "--patterns: '' is not a whole number",
         cat(out, "capacity", "--neurons", "100", "--patterns", ""));
+    // a file where the loads go (as train --patterns takes one), with or without --neurons
+    String told =
+        "--patterns: 'faces.npy' is not a whole number (--patterns takes the loads, numbers of"
+            + " patterns such as 25,50,100; to measure your own patterns give them with --data"
+            + " FILE)";
+    fails(told, cat(out, "capacity", "--patterns", "faces.npy"));
+    fails(told, cat(out, "capacity", "--neurons", "100", "--patterns", "faces.npy"));
+    fails(
+        "--patterns: 'img/' is not a whole number (--patterns takes the loads",
+        cat(out, "capacity", "--patterns", "10,img/"));
     fails(
         "--flip must be in [0, 1], got NaN",
         cat(out, "capacity", "--neurons", "9", "--flip", "NaN"));
