@@ -567,6 +567,40 @@ class PathSafetyTest {
         path("nowhere/rep.json"));
   }
 
+  /**
+   * {@code --out /dev/fd/N} on a regular file that is not standard output or error is exit 2 with
+   * the file named, and the file stays: such a descriptor may be one the JVM opened itself ({@code
+   * /dev/fd/3}, its {@code lib/modules}, was replaced by a recall). Here a shell opens descriptor 7
+   * on a file of the test's own before it starts the command, so a regression replaces only that.
+   */
+  @Test
+  void aDescriptorOnAFileOtherThanStandardOutputIsNotReplaced() throws Exception {
+    assumeTrue(Files.isDirectory(Path.of("/proc/self/fd")) && Files.exists(Path.of("/bin/sh")));
+    Path precious = dir.resolve("precious.bin");
+    Files.writeString(precious, "keep me");
+    List<String> java = cli("recall", "--model", m, "--queries", q, "--out", "/dev/fd/7").command();
+    StringBuilder line = new StringBuilder("exec");
+    for (String a : java) {
+      line.append(" '").append(a.replace("'", "'\\''")).append('\'');
+    }
+    line.append(" 7<precious.bin");
+    Process pr =
+        new ProcessBuilder("/bin/sh", "-c", line.toString())
+            .directory(dir.toFile())
+            .redirectOutput(ProcessBuilder.Redirect.DISCARD)
+            .start();
+    String err = new String(pr.getErrorStream().readAllBytes(), StandardCharsets.UTF_8);
+    assertTrue(pr.waitFor(60, TimeUnit.SECONDS));
+    assertEquals(2, pr.exitValue(), err);
+    assertEquals(
+        "engram: --out /dev/fd/7: is file descriptor 7 of this process, open on the file "
+            + precious.toRealPath()
+            + "; it is not replaced (write to a file by its name, to standard output, or to a"
+            + " pipe)",
+        err.strip());
+    assertEquals("keep me", Files.readString(precious));
+  }
+
   /** F2: {@code --out /dev/stdout} streams the file to standard output. */
   @Test
   void devStdoutStreams() throws Exception {

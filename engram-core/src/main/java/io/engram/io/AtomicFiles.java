@@ -145,8 +145,11 @@ public final class AtomicFiles {
         return new Destination(target, file, Kind.ABSENT);
       }
       if (a.isSymbolicLink()) {
-        if (isDescriptorFolder(realParent)) {
-          return descriptor(target, file);
+        if (realParent.startsWith(PROC)) {
+          // a link of /proc opens what a process has open; its text is no name to write to
+          return isDescriptorFolder(realParent)
+              ? descriptor(target, file, realParent)
+              : processLink(target, file);
         }
         p = realParent.resolve(Files.readSymbolicLink(file));
         continue;
@@ -161,31 +164,94 @@ public final class AtomicFiles {
     }
   }
 
+  /** The process file system, whose links are followed by what they open ({@link #descriptor}). */
+  private static final Path PROC = Path.of("/proc");
+
   /** Whether a folder holds a process's file descriptor links ({@code /proc/PID/fd}). */
   private static boolean isDescriptorFolder(Path realFolder) {
-    return realFolder.startsWith("/proc")
+    return realFolder.startsWith(PROC)
         && realFolder.getFileName() != null
         && realFolder.getFileName().toString().equals("fd");
   }
 
   /**
-   * A descriptor link: its text is not always a path ({@code pipe:[123]}), so it is classified by
-   * what it opens.
+   * A descriptor link ({@code /dev/stdout}, {@code /dev/fd/N}, {@code /proc/PID/fd/N}): its text is
+   * not always a path ({@code pipe:[123]}), so it is classified by what it opens. A pipe, socket or
+   * device is written directly. A regular file is replaced as a named one would be only when it is
+   * this process's standard output or error, which its caller opened for it ({@code --out
+   * /dev/stdout > r.npy}); any other descriptor may be one the JVM opened for itself (its {@code
+   * lib/modules}, the application's jar: {@code /dev/fd/3} and {@code /dev/fd/4} in a JVM started
+   * from a shell), or another process's file, and replacing that destroyed the Java installation
+   * ({@code recall --out /dev/fd/3}, found by the hostile-input sweep of 2026-12-01): it is an
+   * error naming the file.
    */
-  private static Destination descriptor(Path target, Path link) throws IOException {
+  private static Destination descriptor(Path target, Path link, Path realFolder)
+      throws IOException {
     BasicFileAttributes a;
     try {
       a = Files.readAttributes(link, BasicFileAttributes.class);
     } catch (NoSuchFileException e) {
       throw new NoSuchFileException(target.toString(), null, "names a closed file descriptor");
     }
-    if (a.isRegularFile()) {
-      return new Destination(target, link.toRealPath(), Kind.FILE);
+    if (!a.isRegularFile() && !a.isDirectory()) {
+      return new Destination(target, link, special(link, true));
+    }
+    Path real = link.toRealPath();
+    if (a.isDirectory()) {
+      return new Destination(target, real, Kind.FOLDER);
+    }
+    String fd = link.getFileName().toString();
+    boolean own = isOwnProcess(realFolder);
+    if (own && (fd.equals("1") || fd.equals("2"))) {
+      return new Destination(target, real, Kind.FILE);
+    }
+    throw new FileSystemException(
+        target.toString(),
+        null,
+        "is file descriptor "
+            + fd
+            + " of "
+            + (own ? "this process" : "another process")
+            + ", open on the file "
+            + real
+            + "; it is not replaced (write to a file by its name, to standard output, or to a"
+            + " pipe)");
+  }
+
+  /**
+   * Any other link of /proc ({@code /proc/self/exe}, {@code /proc/PID/map_files/...}, {@code
+   * /proc/PID/cwd}): a process's program, mapped library or folder, never an output to replace.
+   */
+  private static Destination processLink(Path target, Path link) throws IOException {
+    BasicFileAttributes a;
+    try {
+      a = Files.readAttributes(link, BasicFileAttributes.class);
+    } catch (NoSuchFileException | java.nio.file.AccessDeniedException e) {
+      throw new FileSystemException(
+          target.toString(), null, "is a link of /proc that this process cannot follow");
     }
     if (a.isDirectory()) {
       return new Destination(target, link.toRealPath(), Kind.FOLDER);
     }
-    return new Destination(target, link, special(link, true));
+    if (a.isRegularFile()) {
+      throw new FileSystemException(
+          target.toString(),
+          null,
+          "is a link of /proc to a file a process has open or runs ("
+              + link.toRealPath()
+              + "); it is not replaced (write to a file by its name)");
+    }
+    return new Destination(target, link, special(link, false));
+  }
+
+  /** Whether {@code /proc/PID/...fd} is this process's ({@code /proc/self}, or a task of it). */
+  private static boolean isOwnProcess(Path realFolder) {
+    try {
+      Path self = PROC.resolve("self").toRealPath();
+      return realFolder.getNameCount() >= 2 && realFolder.getName(1).equals(self.getFileName());
+    } catch (IOException e) {
+      return false;
+    }
   }
 
   private static Kind special(Path file, boolean descriptor) {

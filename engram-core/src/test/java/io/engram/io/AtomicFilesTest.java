@@ -259,4 +259,63 @@ class AtomicFilesTest {
       assertEquals(List.of(f), s.toList());
     }
   }
+
+  /**
+   * A descriptor link to a regular file other than this process's standard output or error (which
+   * the JVM itself may have opened: {@code recall --out /dev/fd/3} replaced the JDK's {@code
+   * lib/modules} in a JVM started from a shell), and any other link of /proc to a file ({@code
+   * /proc/self/exe}: the java binary), is an error that names the file; the file stays as it was.
+   * Here the descriptor is one this test opens on a file of its own, so a regression replaces only
+   * that file.
+   */
+  @Test
+  void aDescriptorOfThisProcessOnAFileIsNotReplaced() throws IOException {
+    Path fds = Path.of("/proc/self/fd");
+    assumeTrue(Files.isDirectory(fds), "a Linux /proc");
+    Path precious = dir.resolve("precious.bin");
+    Files.writeString(precious, "keep me");
+    try (java.nio.channels.FileChannel open = java.nio.channels.FileChannel.open(precious)) {
+      String fd = null;
+      try (Stream<Path> links = Files.list(fds)) {
+        for (Path l : (Iterable<Path>) links::iterator) {
+          try {
+            if (Files.readSymbolicLink(l).equals(precious.toRealPath())) {
+              fd = l.getFileName().toString();
+            }
+          } catch (IOException e) {
+            // a descriptor closed while listed
+          }
+        }
+      }
+      assumeTrue(fd != null && open.isOpen(), "the open file's descriptor is listed");
+      Path viaLink = Files.createSymbolicLink(dir.resolve("to-fd"), fds.resolve(fd));
+      for (Path target : List.of(fds.resolve(fd), Path.of("/dev/fd", fd), viaLink)) {
+        FileSystemException e =
+            assertThrows(FileSystemException.class, () -> AtomicFiles.destination(target));
+        assertEquals(
+            target
+                + ": is file descriptor "
+                + fd
+                + " of this process, open on the file "
+                + precious.toRealPath()
+                + "; it is not replaced (write to a file by its name, to standard output, or to a"
+                + " pipe)",
+            e.getMessage());
+        assertThrows(FileSystemException.class, () -> AtomicFiles.write(target, text("lost")));
+        assertEquals("keep me", Files.readString(precious));
+      }
+      Files.delete(viaLink);
+    }
+    FileSystemException e =
+        assertThrows(
+            FileSystemException.class, () -> AtomicFiles.destination(Path.of("/proc/self/exe")));
+    assertTrue(
+        e.getMessage().contains("is a link of /proc to a file a process has open or runs ("));
+    // a process's folder links are folders, as their real paths are
+    assertEquals(
+        AtomicFiles.Kind.FOLDER, AtomicFiles.destination(Path.of("/proc/self/cwd")).kind());
+    assertEquals(
+        AtomicFiles.Kind.ABSENT,
+        AtomicFiles.destination(Path.of("/proc/self/cwd").resolve(dir.resolve("new.npy"))).kind());
+  }
 }
