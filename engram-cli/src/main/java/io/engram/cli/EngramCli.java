@@ -132,9 +132,39 @@ public final class EngramCli implements Runnable {
       }
       Engram.startKernelWarmup(heavyKernelWork(args));
     }
-    int status = run(args, new PrintWriter(System.out, true), new PrintWriter(System.err, true));
+    PrintWriter out = new PrintWriter(System.out, true);
+    PrintWriter err = new PrintWriter(System.err, true);
+    int status = run(args, out, err);
+    if (out.checkError() && status == 0) {
+      status = standardOutputFailed(err);
+    }
     awaitStderrFilter();
     System.exit(status);
+  }
+
+  /** The exit status of a command whose reader left ({@code | head}): that of SIGPIPE's end. */
+  static final int BROKEN_PIPE_STATUS = 141;
+
+  /**
+   * After a command whose writes to standard output failed (the stream only keeps a flag): says so
+   * and returns 2, as a failed file output does ({@code inspect --json > /dev/full} reported
+   * nothing and exit 0; a closed or read-only standard output the same); a reader that left (a
+   * broken pipe) ends quietly with {@link #BROKEN_PIPE_STATUS}, as a tool killed by SIGPIPE does.
+   * The reason is what one more byte written to the descriptor gives.
+   */
+  private static int standardOutputFailed(PrintWriter err) {
+    String why = "write error";
+    try {
+      new java.io.FileOutputStream(FileDescriptor.out).write('\n');
+    } catch (IOException e) {
+      if ("Broken pipe".equals(e.getMessage())) {
+        return BROKEN_PIPE_STATUS;
+      }
+      why = e.getMessage() != null ? e.getMessage() : why;
+    }
+    err.println("engram: standard output: could not write (" + why + ")");
+    err.flush();
+    return 2;
   }
 
   /**

@@ -317,6 +317,7 @@ final class Outputs {
     if (d.kind() == AtomicFiles.Kind.DEVICE) {
       return d; // /dev/null twice, or as an input too, harms nothing
     }
+    // (standard output on a file: that file's identity, through the descriptor's link)
     Object key = d.exists() ? key(d.file()) : null;
     if (key != null) {
       Input in = inputKeys().get(key);
@@ -397,12 +398,19 @@ final class Outputs {
     }
   }
 
-  /** Writes to a device or a descriptor (appending, as a shell's {@code >>} would). */
+  /**
+   * Writes to a device or a descriptor (appending, as a shell's {@code >>} would); standard output
+   * and error through their descriptors as they are (a read-only or closed one is an error).
+   */
   private static void writeDirectly(Output o, AtomicFiles.Destination d, List<String> before)
       throws IOException {
+    int fd = AtomicFiles.standardDescriptor(d);
     try (OutputStream out =
         new BufferedOutputStream(
-            Files.newOutputStream(d.file(), StandardOpenOption.WRITE, StandardOpenOption.APPEND),
+            fd < 0
+                ? Files.newOutputStream(
+                    d.file(), StandardOpenOption.WRITE, StandardOpenOption.APPEND)
+                : new StandardStream(fd),
             1 << 16)) {
       o.writer().writeTo(out);
     } catch (IOException e) {
@@ -419,6 +427,41 @@ final class Outputs {
               + "); no file was changed"
               + (before.isEmpty() ? "" : ", but " + String.join(", ", before) + " were written"),
           e);
+    }
+  }
+
+  /**
+   * Standard output or error through its descriptor, flushed but never closed (the summary line and
+   * the error messages still go there). Writes go straight to the descriptor, not through {@code
+   * System.out}, whose {@code PrintStream} would swallow a failed write.
+   */
+  private static final class StandardStream extends OutputStream {
+    private final java.io.FileOutputStream out;
+
+    StandardStream(int fd) {
+      out =
+          new java.io.FileOutputStream(
+              fd == 2 ? java.io.FileDescriptor.err : java.io.FileDescriptor.out);
+      if (fd == 2) {
+        System.err.flush();
+      } else {
+        System.out.flush();
+      }
+    }
+
+    @Override
+    public void write(int b) throws IOException {
+      out.write(b);
+    }
+
+    @Override
+    public void write(byte[] b, int off, int len) throws IOException {
+      out.write(b, off, len);
+    }
+
+    @Override
+    public void close() {
+      // the descriptor stays open: FileOutputStream(FileDescriptor) would close it
     }
   }
 }

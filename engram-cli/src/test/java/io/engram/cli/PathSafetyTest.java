@@ -578,12 +578,64 @@ class PathSafetyTest {
     assumeTrue(Files.isDirectory(Path.of("/proc/self/fd")) && Files.exists(Path.of("/bin/sh")));
     Path precious = dir.resolve("precious.bin");
     Files.writeString(precious, "keep me");
-    List<String> java = cli("recall", "--model", m, "--queries", q, "--out", "/dev/fd/7").command();
+    String[] r =
+        shell("7<precious.bin", "recall", "--model", m, "--queries", q, "--out", "/dev/fd/7");
+    assertEquals("2", r[0], r[1]);
+    assertEquals(
+        "engram: --out /dev/fd/7: is file descriptor 7 of this process, open on the file "
+            + precious.toRealPath()
+            + "; it is not replaced (write to a file by its name, to standard output, or to a"
+            + " pipe)",
+        r[1].strip());
+    assertEquals("keep me", Files.readString(precious));
+  }
+
+  /**
+   * Standard output is written through its descriptor, never by opening {@code /dev/stdout} again:
+   * a file given read-only ({@code 1<f}) was overwritten, and with standard output closed ({@code
+   * >&-}) the JVM's own {@code lib/modules} was (that case is not run here: a regression would
+   * break the JDK running the tests). A failed write there is exit 2 with the reason, also for a
+   * command whose only output is standard output ({@code inspect --json > /dev/full} was exit 0).
+   */
+  @Test
+  void standardOutputIsWrittenThroughItsDescriptorAndItsFailuresAreErrors() throws Exception {
+    assumeTrue(Files.isDirectory(Path.of("/proc/self/fd")) && Files.exists(Path.of("/bin/sh")));
+    Path victim = dir.resolve("victim.npy");
+    Files.writeString(victim, "keep me");
+    for (String out : List.of("-", "/dev/stdout", "/dev/fd/1")) {
+      String[] r =
+          shell("1<victim.npy", "recall", "-q", "--model", m, "--queries", q, "--out", out);
+      assertEquals("2", r[0], r[1]);
+      assertEquals(
+          "engram: --out "
+              + (out.equals("-") ? "/dev/stdout" : out)
+              + ": could not write (Bad file descriptor); no file was changed",
+          r[1].strip());
+      assertEquals("keep me", Files.readString(victim));
+    }
+    assumeTrue(Files.exists(Path.of("/dev/full")), "a /dev/full");
+    for (String[] command :
+        List.of(
+            new String[] {"inspect", m, "--json"},
+            new String[] {"inspect", m},
+            new String[] {"completion"})) {
+      String[] r = shell(">/dev/full", command);
+      assertEquals("2", r[0], String.join(" ", command) + ": " + r[1]);
+      assertEquals(
+          "engram: standard output: could not write (No space left on device)", r[1].strip());
+    }
+  }
+
+  /**
+   * The command line in a JVM of its own started by a shell with the given redirections (for
+   * descriptors a ProcessBuilder cannot set up); returns the exit status and stderr.
+   */
+  private String[] shell(String redirections, String... args) throws Exception {
     StringBuilder line = new StringBuilder("exec");
-    for (String a : java) {
+    for (String a : cli(args).command()) {
       line.append(" '").append(a.replace("'", "'\\''")).append('\'');
     }
-    line.append(" 7<precious.bin");
+    line.append(' ').append(redirections);
     Process pr =
         new ProcessBuilder("/bin/sh", "-c", line.toString())
             .directory(dir.toFile())
@@ -591,14 +643,7 @@ class PathSafetyTest {
             .start();
     String err = new String(pr.getErrorStream().readAllBytes(), StandardCharsets.UTF_8);
     assertTrue(pr.waitFor(60, TimeUnit.SECONDS));
-    assertEquals(2, pr.exitValue(), err);
-    assertEquals(
-        "engram: --out /dev/fd/7: is file descriptor 7 of this process, open on the file "
-            + precious.toRealPath()
-            + "; it is not replaced (write to a file by its name, to standard output, or to a"
-            + " pipe)",
-        err.strip());
-    assertEquals("keep me", Files.readString(precious));
+    return new String[] {String.valueOf(pr.exitValue()), err};
   }
 
   /** F2: {@code --out /dev/stdout} streams the file to standard output. */

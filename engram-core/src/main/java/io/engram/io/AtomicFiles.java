@@ -76,7 +76,16 @@ public final class AtomicFiles {
      */
     STREAM,
     /** A named pipe (FIFO), a socket file, a block device or anything else. */
-    SPECIAL
+    SPECIAL,
+    /**
+     * This process's standard output or error ({@code /dev/stdout}, {@code /dev/fd/1}, {@code
+     * /dev/stderr}), whatever it opens: to be written through the descriptor itself ({@code
+     * FileDescriptor.out} or {@code err}), never by opening the path again, which opens the file
+     * anew for writing whatever the descriptor allows (a file given read-only as {@code 1<f} was
+     * overwritten) and, where the caller closed the descriptor ({@code >&-}), opens what the JVM
+     * itself holds at that number (its {@code lib/modules}). See {@link #standardDescriptor}.
+     */
+    STANDARD
   }
 
   /**
@@ -176,17 +185,21 @@ public final class AtomicFiles {
 
   /**
    * A descriptor link ({@code /dev/stdout}, {@code /dev/fd/N}, {@code /proc/PID/fd/N}): its text is
-   * not always a path ({@code pipe:[123]}), so it is classified by what it opens. A pipe, socket or
-   * device is written directly. A regular file is replaced as a named one would be only when it is
-   * this process's standard output or error, which its caller opened for it ({@code --out
-   * /dev/stdout > r.npy}); any other descriptor may be one the JVM opened for itself (its {@code
-   * lib/modules}, the application's jar: {@code /dev/fd/3} and {@code /dev/fd/4} in a JVM started
-   * from a shell), or another process's file, and replacing that destroyed the Java installation
-   * ({@code recall --out /dev/fd/3}, found by the hostile-input sweep of 2026-12-01): it is an
-   * error naming the file.
+   * not always a path ({@code pipe:[123]}), so it is classified by what it opens. This process's
+   * standard output and error are {@link Kind#STANDARD}, written through the descriptor. Another
+   * descriptor on a pipe, socket or device is written directly. On a regular file it is an error
+   * naming the file: it may be one the JVM opened for itself (its {@code lib/modules}, the
+   * application's jar: {@code /dev/fd/3} and {@code /dev/fd/4} in a JVM started from a shell), or
+   * another process's file, and replacing that destroyed the Java installation ({@code recall --out
+   * /dev/fd/3}, found by the hostile-input sweep of 2026-12-01).
    */
   private static Destination descriptor(Path target, Path link, Path realFolder)
       throws IOException {
+    String fd = link.getFileName().toString();
+    boolean own = isOwnProcess(realFolder);
+    if (own && (fd.equals("1") || fd.equals("2"))) {
+      return new Destination(target, link, Kind.STANDARD);
+    }
     BasicFileAttributes a;
     try {
       a = Files.readAttributes(link, BasicFileAttributes.class);
@@ -199,11 +212,6 @@ public final class AtomicFiles {
     Path real = link.toRealPath();
     if (a.isDirectory()) {
       return new Destination(target, real, Kind.FOLDER);
-    }
-    String fd = link.getFileName().toString();
-    boolean own = isOwnProcess(realFolder);
-    if (own && (fd.equals("1") || fd.equals("2"))) {
-      return new Destination(target, real, Kind.FILE);
     }
     throw new FileSystemException(
         target.toString(),
@@ -242,6 +250,17 @@ public final class AtomicFiles {
               + "); it is not replaced (write to a file by its name)");
     }
     return new Destination(target, link, special(link, false));
+  }
+
+  /**
+   * The descriptor a {@link Kind#STANDARD} destination writes to: 1 (standard output) or 2
+   * (standard error); -1 for any other destination.
+   */
+  public static int standardDescriptor(Destination d) {
+    if (d.kind() != Kind.STANDARD) {
+      return -1;
+    }
+    return d.file().getFileName().toString().equals("2") ? 2 : 1;
   }
 
   /** Whether {@code /proc/PID/...fd} is this process's ({@code /proc/self}, or a task of it). */
@@ -284,6 +303,7 @@ public final class AtomicFiles {
           case FOLDER -> "is a folder, expected a file path";
           case DEVICE -> "is a device, not a regular file; it is not replaced";
           case STREAM -> "is a pipe, not a regular file; it is not replaced";
+          case STANDARD -> "is standard output or error, not a regular file; it is not replaced";
           case SPECIAL ->
               "is a special file (FIFO, socket or block device), not a regular file;"
                   + " it is not replaced";

@@ -311,6 +311,17 @@ class AtomicFilesTest {
             FileSystemException.class, () -> AtomicFiles.destination(Path.of("/proc/self/exe")));
     assertTrue(
         e.getMessage().contains("is a link of /proc to a file a process has open or runs ("));
+    // this process's standard output and error, whatever they open, are written through them
+    for (String name : List.of("/dev/stdout", "/proc/self/fd/1", "/dev/fd/2", "/dev/stderr")) {
+      AtomicFiles.Destination d = AtomicFiles.destination(Path.of(name));
+      assertEquals(AtomicFiles.Kind.STANDARD, d.kind(), name);
+      assertEquals(
+          name.endsWith("2") || name.endsWith("err") ? 2 : 1,
+          AtomicFiles.standardDescriptor(d),
+          name);
+      assertFalse(d.isReplaceable(), name);
+    }
+    assertEquals(-1, AtomicFiles.standardDescriptor(AtomicFiles.destination(precious)));
     // a process's folder links are folders, as their real paths are
     assertEquals(
         AtomicFiles.Kind.FOLDER, AtomicFiles.destination(Path.of("/proc/self/cwd")).kind());
