@@ -502,6 +502,30 @@ final class LauncherTest {
     assertTrue(big.out().contains("[module,load] jdk.incubator.vector "), "1024 x 2000 x 256");
   }
 
+  /**
+   * The launcher's estimate of a modern recall's work reads --iterations as Java does: a leading
+   * zero is decimal ({@code 08} printed bash's "value too great for base" on a recall that
+   * succeeded).
+   */
+  @Test
+  void iterations_with_a_leading_zero_are_decimal_to_the_launcher_too() throws Exception {
+    SplittableRandom rnd = new SplittableRandom(8);
+    Npy.write(tmp.resolve("x.npy"), NdArray.ofFloats(signs(rnd, 20 * 64), 20, 64));
+    Run t =
+        run(Map.of(), "train", "-q", "--memory", "modern", "--patterns", "x.npy", "--out", "m.npz");
+    assertEquals(0, t.status(), t.toString());
+    for (String it : List.of("08", "--iterations=09", "010")) {
+      String[] option = it.startsWith("--") ? new String[] {it} : new String[] {"--iterations", it};
+      List<String> a =
+          new ArrayList<>(List.of("recall", "-q", "--model", "m.npz", "--queries", "x.npy"));
+      a.addAll(List.of(option));
+      a.addAll(List.of("--out", "r.npy"));
+      Run r = run(Map.of(), a.toArray(new String[0]));
+      assertEquals(0, r.status(), r.toString());
+      assertEquals("", r.err(), it);
+    }
+  }
+
   @Test
   void heavier_work_keeps_the_vector_api() throws Exception {
     SplittableRandom rnd = new SplittableRandom(6);
