@@ -11,6 +11,7 @@ import io.engram.learning.StorkeyRule;
 import io.engram.network.AmariHopfieldNetwork;
 import io.engram.network.Dynamics;
 import io.engram.network.TrainingRecord;
+import io.engram.network.UpdateMode;
 import io.engram.weights.WeightsMode;
 import java.nio.file.Path;
 import java.util.List;
@@ -222,16 +223,19 @@ final class TrainCommand implements Callable<Integer> {
     Outputs files = outputs(outFile);
     PatternBlock block;
     TrainingRecord rec;
-    AmariHopfieldNetwork net;
+    AmariHopfieldNetwork net = null; // (from --init, or made once N and the dynamics are known)
     try (Progress bar = Progress.start("train", -1, Progress.enabled(quiet), System.err)) {
       Inputs.Data data = Inputs.read(patterns, given, bar);
       data.warn(spec.commandLine().getErr());
       block = data.block();
+      Dynamics dyn;
+      int n; // N of the network as trained: of the patterns (or of --init without any)
       if (init != null) {
         net = Inputs.readModel("--init", init);
         Memory.training(
             net, block.count(), block.length(), mode != null ? mode : net.weightsMode());
-        net.setDynamics(dynamics.apply(net.dynamics()));
+        dyn = dynamics.apply(net.dynamics());
+        n = block.isEmpty() ? net.numNeurons() : block.length();
         if (mode != null) {
           net.setWeightsMode(mode);
         }
@@ -240,15 +244,32 @@ final class TrainCommand implements Callable<Integer> {
           throw new UserError("no patterns to train on, and no --init model to start from");
         }
         Memory.training(null, block.count(), block.length(), mode);
+        dyn = dynamics.apply(Dynamics.DEFAULT);
+        n = block.length();
+      }
+      if (dyn.updateMode() instanceof UpdateMode.FixedOrder f && f.length() != n) {
+        throw new UserError(
+            "--order "
+                + dynamics.order
+                + ": has "
+                + f.length()
+                + " entries, but the "
+                + (block.isEmpty() ? "--init model has" : "patterns have")
+                + " N = "
+                + n
+                + "; an order is a permutation of 0..N-1");
+      }
+      if (init == null) {
         net =
             AmariHopfieldNetwork.create(
-                block.length(),
-                dynamics.apply(Dynamics.DEFAULT),
-                mode == null ? WeightsMode.AUTO : mode);
+                block.length(), dyn, mode == null ? WeightsMode.AUTO : mode);
       }
       bar.setTask("storing " + block.count() + " patterns");
       // the dense update reports its progress (low-rank training is too quick to need it)
       rec = learning.train(net, block, preserveOnResize, bar::fraction);
+      if (init != null) {
+        net.setDynamics(dyn); // after training, which may have changed N
+      }
       bar.setTask("writing " + out);
       AmariHopfieldNetwork trained = net;
       files.add("--out", outFile, s -> ModelFile.builder(trained).writeTo(s)).write();

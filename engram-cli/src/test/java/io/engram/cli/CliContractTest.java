@@ -258,6 +258,34 @@ class CliContractTest {
         "--zero-diagonal",
         "maybe");
     assertUserError("Missing required option", "train", "--out", m);
+    // an order of another length than the patterns' N, with and without --init (it said "63
+    // values do not fill shape [64]", from the model writer)
+    Path o10 = orderFile(10);
+    String orderError =
+        "--order "
+            + o10
+            + ": has 10 entries, but the patterns have N = 64; an order is a"
+            + " permutation of 0..N-1";
+    assertUserError(
+        orderError,
+        "train",
+        "--patterns",
+        patterns.toString(),
+        "--order",
+        o10.toString(),
+        "--out",
+        tmp.resolve("new.npz").toString());
+    assertUserError(
+        orderError,
+        "train",
+        "--patterns",
+        patterns.toString(),
+        "--init",
+        m,
+        "--order",
+        o10.toString(),
+        "--out",
+        m);
     assertUserError(
         "query 0 has length 10, but the model has N = 64",
         "recall",

@@ -90,6 +90,8 @@ public final class ModelFile {
     b.putBytes(META, (Json.writePretty(meta) + "\n").getBytes(StandardCharsets.UTF_8));
     b.put("state", NdArray.ofFloats(network.state(), n));
     if (network.dynamics().updateMode() instanceof UpdateMode.FixedOrder f) {
+      // an order of another length than N (set, then N changed by training): named as such
+      network.dynamics().checkFits(n);
       b.put("order", NdArray.ofInts(f.order(), n));
     }
     return b;

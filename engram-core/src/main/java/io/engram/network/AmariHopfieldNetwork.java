@@ -76,11 +76,14 @@ public final class AmariHopfieldNetwork implements Memory {
    * N neurons, zero weights, state all ones, the given dynamics and weight representation.
    *
    * @throws IllegalArgumentException if N &lt; 1, or N &gt; {@link DenseWeights#MAX_SIZE} with
-   *     {@link WeightsMode#DENSE}
+   *     {@link WeightsMode#DENSE}, or the dynamics' asynchronous order is not of length N
    */
   public static AmariHopfieldNetwork create(int numNeurons, Dynamics dynamics, WeightsMode mode) {
     Objects.requireNonNull(dynamics, "dynamics");
     Objects.requireNonNull(mode, "mode");
+    if (numNeurons >= 1) {
+      dynamics.checkFits(numNeurons);
+    }
     Weights w =
         mode == WeightsMode.DENSE
             ? DenseWeights.zeros(numNeurons)
@@ -179,7 +182,8 @@ public final class AmariHopfieldNetwork implements Memory {
 
   /** Replaces the dynamics settings. */
   public void setDynamics(Dynamics dynamics) {
-    this.dynamics = Objects.requireNonNull(dynamics, "dynamics");
+    Objects.requireNonNull(dynamics, "dynamics").checkFits(numNeurons());
+    this.dynamics = dynamics;
   }
 
   /**

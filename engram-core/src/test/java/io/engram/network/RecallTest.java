@@ -37,6 +37,24 @@ class RecallTest {
     return c;
   }
 
+  /**
+   * An asynchronous order of another length than N is refused where the network gets it, naming
+   * both lengths (it reached the model writer, which said "63 values do not fill shape [64]").
+   */
+  @Test
+  void anOrderOfAnotherLengthThanNIsRefusedWhereTheNetworkGetsIt() {
+    Dynamics d = Dynamics.DEFAULT.withUpdateMode(UpdateMode.asynchronous(new int[] {2, 1, 0}));
+    IllegalArgumentException e =
+        assertThrows(IllegalArgumentException.class, () -> AmariHopfieldNetwork.create(4, d));
+    assertEquals("async order has length 3, expected N = 4", e.getMessage());
+    AmariHopfieldNetwork net = AmariHopfieldNetwork.create(4);
+    e = assertThrows(IllegalArgumentException.class, () -> net.setDynamics(d));
+    assertEquals("async order has length 3, expected N = 4", e.getMessage());
+    assertEquals(Dynamics.DEFAULT, net.dynamics());
+    AmariHopfieldNetwork three = AmariHopfieldNetwork.create(3, d);
+    assertEquals(d, three.dynamics());
+  }
+
   @Test
   void hand_computed_two_neuron_case() {
     // patterns [1,1] and [1,1] -> rho = 1 -> t = 0 -> W = 0 without centring: use no mean
