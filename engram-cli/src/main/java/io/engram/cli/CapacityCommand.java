@@ -391,8 +391,8 @@ final class CapacityCommand implements Callable<Integer> {
       throw new UserError("--iterations must be in 1..100000, got " + iterations);
     }
     // a float: the memory computes in float32
-    if (beta != null && !(beta > 0 && beta <= Float.MAX_VALUE)) {
-      throw new UserError("--beta must be a finite number > 0, got " + beta);
+    if (beta != null) {
+      ModernTraining.positiveFloat32("--beta", beta);
     }
     int sources = (bias != null ? 1 : 0) + (correlation != null ? 1 : 0) + (data != null ? 1 : 0);
     if (sources > 1) {

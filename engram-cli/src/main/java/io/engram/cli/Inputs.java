@@ -414,7 +414,14 @@ final class Inputs {
           }
           row[i] = Float.parseFloat(cell);
           if (!Float.isFinite(row[i])) {
-            throw new UserError(where + " is " + quote(cell) + ", expected a finite number");
+            // a finite number (the pattern above admits no other) beyond float32's range
+            throw new UserError(
+                where
+                    + " is "
+                    + quote(cell)
+                    + ", beyond the float32 range of pattern values (at most "
+                    + Float.MAX_VALUE
+                    + " in magnitude)");
           }
         }
         if (!rows.isEmpty() && row.length != rows.get(0).length) {

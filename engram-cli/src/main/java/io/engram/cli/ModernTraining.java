@@ -122,6 +122,28 @@ final class ModernTraining {
   }
 
   /** β for the separation: the given one, the current memory's, or the default. */
+  /**
+   * A number > 0 that the memory computes with in float32: a finite positive value outside that
+   * range ({@code 1e-300}, {@code 3.5e38}) is named as such, not as "not finite".
+   */
+  static float positiveFloat32(String option, double v) {
+    if (!(v > 0) || !Double.isFinite(v)) {
+      throw new UserError(option + " must be a finite number > 0, got " + v);
+    }
+    float f = (float) v;
+    if (!(f > 0) || !Float.isFinite(f)) {
+      throw new UserError(
+          option
+              + " "
+              + v
+              + " is outside float32, in which the memory computes: give a value from "
+              + Float.MIN_VALUE
+              + " to "
+              + Float.MAX_VALUE);
+    }
+    return f;
+  }
+
   private static float beta(TrainCommand t, Separation s, int n, ModernHopfieldMemory current) {
     if (!s.usesBeta()) {
       if (t.beta != null) {
@@ -130,11 +152,7 @@ final class ModernTraining {
       return Float.NaN;
     }
     if (t.beta != null) {
-      float b = t.beta.floatValue();
-      if (!(b > 0) || !Float.isFinite(b)) {
-        throw new UserError("--beta must be a finite number > 0, got " + t.beta);
-      }
-      return b;
+      return positiveFloat32("--beta", t.beta);
     }
     if (current != null && current.separation().usesBeta()) {
       return current.beta();

@@ -290,6 +290,10 @@ class CapacityCommandTest {
         "--beta must be a finite number > 0, got -1.0",
         cat(out, "capacity", "--neurons", "9", "--memory", "modern", "--beta", "-1"));
     fails(
+        "--beta 3.5E38 is outside float32, in which the memory computes: give a value from"
+            + " 1.4E-45 to 3.4028235E38",
+        cat(out, "capacity", "--neurons", "9", "--memory", "modern", "--beta", "3.5e38"));
+    fails(
         "--rule must be one of hebbian, anti-hebbian",
         cat(out, "capacity", "--neurons", "9", "--rule", "hopf"));
     fails(

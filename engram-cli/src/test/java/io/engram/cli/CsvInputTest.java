@@ -110,7 +110,16 @@ class CsvInputTest {
     fails("line 1, column 2 is 'nan', expected a finite number", "nan.csv", "1,nan,1\n");
     fails("is 'NaN', expected a finite number", "nan2.csv", "1,NaN,1\n");
     fails("is '-inf', expected a finite number", "inf.csv", "1,-inf,1\n");
-    fails("is '1e999', expected a finite number", "huge.csv", "1,1e999,1\n");
+    fails(
+        "is '1e999', beyond the float32 range of pattern values (at most 3.4028235E38 in"
+            + " magnitude)",
+        "huge.csv",
+        "1,1e999,1\n");
+    // finite, but not in float32 (it was called "not a finite number")
+    fails(
+        "line 1, column 2 is '-1e39', beyond the float32 range of pattern values",
+        "big.csv",
+        "1,-1e39,1\n");
     fails("'a' is not a number (a header line? start it with #)", "header.csv", "a,b,c\n1,2,3\n");
     fails("'1\\u0000' is not a number", "nul.csv", "1,1\u0000,1\n");
     fails("(10000 characters)", "long.csv", "1," + "9".repeat(9999) + "x,1\n");

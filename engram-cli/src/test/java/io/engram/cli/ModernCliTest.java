@@ -479,6 +479,28 @@ class ModernCliTest {
         "--out",
         o);
     assertUserError(
+        "--beta 1.0E-300 is outside float32, in which the memory computes: give a value from 1.4E-45 to 3.4028235E38",
+        "train",
+        "--memory",
+        "modern",
+        "--beta",
+        "1e-300",
+        "--patterns",
+        p,
+        "--out",
+        o);
+    assertUserError(
+        "--beta 3.5E38 is outside float32, in which the memory computes: give a value from 1.4E-45 to 3.4028235E38",
+        "train",
+        "--memory",
+        "modern",
+        "--beta",
+        "3.5e38",
+        "--patterns",
+        p,
+        "--out",
+        o);
+    assertUserError(
         "is a modern memory, but --memory classical was given",
         "train",
         "--memory",
