@@ -94,6 +94,7 @@ final class ModernTraining {
       }
       bar.setTask("storing " + block.count() + " patterns");
       block.storeIn(memory);
+      checkBetaFits(t, memory);
       bar.setTask("writing " + t.out);
       ModernHopfieldMemory stored = memory;
       files.add("--out", outFile, s -> ModelFile.builder(stored).writeTo(s)).write();
@@ -142,6 +143,28 @@ final class ModernTraining {
               + Float.MAX_VALUE);
     }
     return f;
+  }
+
+  /**
+   * Refuses a softmax memory whose β times the score of its largest stored pattern with itself
+   * ({@code M²}) overflows float32: no cue near a stored pattern could be recalled from it ({@code
+   * --beta 3e38} wrote a model whose recall of its own patterns failed).
+   */
+  private static void checkBetaFits(TrainCommand t, ModernHopfieldMemory memory) {
+    if (!memory.separation().usesBeta() || memory.size() == 0) {
+      return;
+    }
+    double m2 = memory.maxNorm() * memory.maxNorm();
+    if (memory.beta() * m2 <= Float.MAX_VALUE) {
+      return;
+    }
+    throw new UserError(
+        (t.beta != null ? "--beta " + memory.beta() : "β = " + memory.beta())
+            + " is too large for these patterns: times the score of the largest stored pattern"
+            + " with itself ("
+            + (float) m2
+            + ") it overflows float32, so no stored pattern could be recalled; give --beta below "
+            + (float) (Float.MAX_VALUE / m2));
   }
 
   private static float beta(TrainCommand t, Separation s, int n, ModernHopfieldMemory current) {

@@ -500,6 +500,19 @@ class ModernCliTest {
         p,
         "--out",
         o);
+    // in float32, but β times a stored pattern's score with itself is not: nothing could be
+    // recalled
+    assertUserError(
+        "--beta 3.0E38 is too large for these patterns: times the score of the largest stored pattern with itself",
+        "train",
+        "--memory",
+        "modern",
+        "--beta",
+        "3e38",
+        "--patterns",
+        p,
+        "--out",
+        o);
     assertUserError(
         "is a modern memory, but --memory classical was given",
         "train",

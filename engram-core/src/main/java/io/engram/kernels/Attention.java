@@ -825,6 +825,18 @@ final class Attention {
         ok = Float.isFinite(wt.beta() * hi) && Float.isFinite(wt.beta() * lo);
       }
       if (!ok) {
+        if (Float.isFinite(hi) && Float.isFinite(lo)) {
+          // the scores are fine: β is what overflows (β = 3e38 with scores of 44)
+          float largest = Math.max(Math.abs(hi), Math.abs(lo));
+          throw new IllegalArgumentException(
+              "retrieval overflowed float32: β = "
+                  + wt.beta()
+                  + " times a score X·ξ of "
+                  + (Math.abs(hi) >= Math.abs(lo) ? hi : lo)
+                  + " is not a finite float; β is too large for these patterns and cues (below "
+                  + (float) (Float.MAX_VALUE / (double) largest)
+                  + " here)");
+        }
         throw new IllegalArgumentException(
             "retrieval overflowed float32: a score X·ξ"
                 + (wt.softmax() ? " times β = " + wt.beta() : "")

@@ -90,6 +90,32 @@ class ModernHopfieldMemoryTest {
     return -(max + Math.log(sum)) / beta + half + Math.log(x.length) / beta + 0.5 * m2;
   }
 
+  /**
+   * Where β times a finite score overflows float32, the message names β (it blamed the cues, which
+   * were the stored patterns themselves), for a memory read by rows and one scanned in blocks.
+   */
+  @Test
+  void aBetaThatOverflowsIsNamedAsTheCause() {
+    for (int p : new int[] {2, 3000}) {
+      int n = 64;
+      float[] x = new float[p * n];
+      java.util.SplittableRandom rnd = new java.util.SplittableRandom(p);
+      for (int i = 0; i < x.length; i++) {
+        x[i] = rnd.nextBoolean() ? 1f : -1f;
+      }
+      ModernHopfieldMemory m = ModernHopfieldMemory.softmax(n, 3e38f);
+      m.storeRows(x, p);
+      float[] cue = java.util.Arrays.copyOf(x, n);
+      IllegalArgumentException e =
+          assertThrows(IllegalArgumentException.class, () -> m.retrieve(cue), "P = " + p);
+      assertTrue(
+          e.getMessage()
+              .startsWith(
+                  "retrieval overflowed float32: β = 3.0E38 times a score X·ξ of 64.0 is not a finite float; β is too large for these patterns and cues (below "),
+          e.getMessage());
+    }
+  }
+
   @Test
   void rowsFromABufferAreStoredAsFromAnArray() {
     float[] v = {1, 2, 3, 4, 5, 6, 7, 8, 9};
