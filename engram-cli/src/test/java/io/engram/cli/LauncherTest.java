@@ -4,6 +4,7 @@ import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
+import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 import io.engram.io.NdArray;
 import io.engram.io.Npy;
@@ -500,6 +501,26 @@ final class LauncherTest {
         run(log, "recall", "--model", "m-auto.npz", "--queries", "q1024.npy", "--out", "b.npy");
     assertEquals(0, big.status(), big.toString());
     assertTrue(big.out().contains("[module,load] jdk.incubator.vector "), "1024 x 2000 x 256");
+  }
+
+  /**
+   * With standard input closed ({@code <&-}), descriptor 0 would be the first file the JVM opens
+   * (its {@code lib/modules}), which {@code --patterns -} read as the user's data: the launcher
+   * gives the JVM an empty standard input instead.
+   */
+  @Test
+  void a_closed_standard_input_is_empty_not_a_file_of_the_jvm() throws Exception {
+    assumeTrue(Files.exists(Path.of("/bin/sh")));
+    ProcessBuilder pb = builder(Map.of(), "train", "-q", "--patterns", "-", "--out", "m.npz");
+    List<String> cmd = new ArrayList<>(List.of("/bin/sh", "-c", "exec \"$0\" \"$@\" <&-"));
+    cmd.addAll(pb.command());
+    Process p = pb.command(cmd).redirectOutput(ProcessBuilder.Redirect.DISCARD).start();
+    String err = new String(p.getErrorStream().readAllBytes(), StandardCharsets.UTF_8);
+    assertTrue(p.waitFor(60, TimeUnit.SECONDS));
+    assertEquals(2, p.exitValue(), err);
+    assertEquals(
+        "engram: /dev/stdin: is a device; give a file, or a pipe such as <(...)", err.strip());
+    assertFalse(Files.exists(tmp.resolve("m.npz")));
   }
 
   /**
