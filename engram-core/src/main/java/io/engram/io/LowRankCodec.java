@@ -29,10 +29,19 @@ final class LowRankCodec implements WeightsCodec {
 
   private LowRankCodec() {}
 
+  /**
+   * {@inheritDoc}
+   *
+   * @throws IllegalArgumentException if a call's factor is more than one member can hold ({@link
+   *     ModelFile#MAX_MEMBER_BYTES}), which {@link #read} would refuse; checked before any copy
+   */
   @Override
   public void write(NpzFile.Builder archive, Map<String, Object> meta, Weights w) {
     LowRankWeights lr = (LowRankWeights) w;
     int n = w.size();
+    for (int k = 0; k < lr.blockCount(); k++) {
+      ModelFile.checkMember("low-rank factor T" + k + ": ", lr.factorRows(k), n, "patterns");
+    }
     List<LowRankWeights.Factor> fs = lr.factors();
     List<Object> list = new ArrayList<>();
     for (int k = 0; k < fs.size(); k++) {
@@ -79,6 +88,10 @@ final class LowRankCodec implements WeightsCodec {
       Map<String, Object> f = (Map<String, Object>) list.get(k);
       int rows = Members.count(f, "rows");
       String member = "T" + k + ".npy";
+      String overflow = ModelFile.memberOverflow(rows, n, "patterns");
+      if (overflow != null) {
+        throw new EngramFormatException(file + ": " + member + ": " + overflow);
+      }
       if (!npz.contains(member)) {
         throw new EngramFormatException(file + ": low-rank model lacks '" + member + "'");
       }

@@ -57,6 +57,17 @@ public final class ModelFile {
   /** The format version this class writes (and the newest it reads). */
   public static final int VERSION = 1;
 
+  /**
+   * The most bytes of values one array member of a model file may hold: what a reader takes whole
+   * into one Java array of bytes ({@code Integer.MAX_VALUE - 8}), less the longest {@code .npy}
+   * header it accepts ({@link Npy#MAX_HEADER_BYTES} and the 16 bytes before and after it). A dense
+   * model's {@code W.npy}, streamed both ways, is not bound by it; every other member that can grow
+   * with P or N is ({@code X.npy} of a modern memory, a low-rank model's {@code T<k>.npy}, the
+   * pseudo-inverse factor {@code V.npy}). Readers refuse larger members, so the writers refuse them
+   * too, before a file is made ({@link #memberOverflow}).
+   */
+  public static final long MAX_MEMBER_BYTES = Integer.MAX_VALUE - 8L - Npy.MAX_HEADER_BYTES - 16;
+
   private static final long MAX_META_BYTES = 1 << 22;
   private static final String META = "meta.json";
   private static final Set<String> COMMON = Set.of(META, "state.npy", "order.npy");
@@ -95,6 +106,53 @@ public final class ModelFile {
       b.put("order", NdArray.ofInts(f.order(), n));
     }
     return b;
+  }
+
+  /**
+   * Why {@code rows} rows of {@code cols} float32 values cannot be one member of a model file
+   * ({@link #MAX_MEMBER_BYTES}), or null when they can: e.g. {@code 8193 patterns of length 65536
+   * (2147745792 bytes) are more than one model file member can hold (at most 2147418087 bytes:
+   * 32767 of this length)}. One wording for the writers, which refuse such a member before any work
+   * or file, and the readers, which refuse it in a file.
+   *
+   * @param noun what the rows are, plural ({@code patterns}, {@code rows})
+   */
+  public static String memberOverflow(long rows, long cols, String noun) {
+    if (rows <= 0 || cols <= 0) {
+      return null;
+    }
+    // compared by division: 4 * rows * cols may be beyond a long
+    long fit = cols > MAX_MEMBER_BYTES / 4 ? 0 : MAX_MEMBER_BYTES / (4L * cols);
+    if (rows <= fit) {
+      return null;
+    }
+    return rows
+        + " "
+        + noun
+        + " of length "
+        + cols
+        + " ("
+        + java.math.BigInteger.valueOf(rows)
+            .multiply(java.math.BigInteger.valueOf(cols))
+            .shiftLeft(2)
+        + " bytes) are more than one model file member can hold (at most "
+        + MAX_MEMBER_BYTES
+        + " bytes: "
+        + (fit == 0 ? "not one" : String.valueOf(fit))
+        + " of this length)";
+  }
+
+  /**
+   * Throws when {@code rows x cols} float32 values cannot be one member of a model file ({@link
+   * #memberOverflow}), the message prefixed by {@code what} (e.g. {@code low-rank factor T0: }).
+   *
+   * @throws IllegalArgumentException naming the sizes and the limit
+   */
+  static void checkMember(String what, long rows, long cols, String noun) {
+    String why = memberOverflow(rows, cols, noun);
+    if (why != null) {
+      throw new IllegalArgumentException(what + why);
+    }
   }
 
   private static Map<String, Object> dynamicsJson(Dynamics d) {

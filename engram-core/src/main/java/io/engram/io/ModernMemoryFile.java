@@ -29,9 +29,16 @@ final class ModernMemoryFile {
 
   private ModernMemoryFile() {}
 
+  /**
+   * The archive of a memory, not yet written.
+   *
+   * @throws IllegalArgumentException if X is more than one member can hold ({@link
+   *     ModelFile#MAX_MEMBER_BYTES}), which {@link #read} would refuse: no file is made then
+   */
   static NpzFile.Builder builder(ModernHopfieldMemory m) {
     int n = m.numNeurons();
     int p = m.size();
+    ModelFile.checkMember("", p, n, "patterns");
     Map<String, Object> meta = new LinkedHashMap<>();
     meta.put("format", ModelFile.FORMAT);
     meta.put("version", VERSION);
@@ -83,17 +90,9 @@ final class ModernMemoryFile {
     }
     int n = (int) nl;
     int p = Members.count(meta, "num_patterns");
-    long bytes = 4L * p * n;
-    if (bytes > Integer.MAX_VALUE - 8L - Npy.MAX_HEADER_BYTES - 16) {
-      throw new EngramFormatException(
-          file
-              + ": "
-              + p
-              + " patterns of length "
-              + n
-              + " ("
-              + bytes
-              + " bytes) are more than one model file member can hold");
+    String overflow = ModelFile.memberOverflow(p, n, "patterns");
+    if (overflow != null) {
+      throw new EngramFormatException(file + ": " + overflow);
     }
     Separation sep = Separation.parse(Members.string(meta, "separation"));
     float beta = Float.NaN;

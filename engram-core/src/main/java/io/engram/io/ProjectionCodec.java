@@ -20,10 +20,17 @@ final class ProjectionCodec implements WeightsCodec {
 
   private ProjectionCodec() {}
 
+  /**
+   * {@inheritDoc}
+   *
+   * @throws IllegalArgumentException if V is more than one member can hold ({@link
+   *     ModelFile#MAX_MEMBER_BYTES}), which {@link #read} would refuse; checked before any copy
+   */
   @Override
   public void write(NpzFile.Builder archive, Map<String, Object> meta, Weights w) {
     ProjectionWeights pw = (ProjectionWeights) w;
     int n = w.size();
+    ModelFile.checkMember("pseudo-inverse factor V: ", pw.rank(), n, "rows");
     archive.put("V", NdArray.ofFloats(pw.factor(), pw.rank(), n));
     Map<String, Object> m = new LinkedHashMap<>();
     m.put("rank", pw.rank());
@@ -46,6 +53,10 @@ final class ProjectionCodec implements WeightsCodec {
     }
     if (!npz.contains(MEMBER)) {
       throw new EngramFormatException(file + ": projection model lacks '" + MEMBER + "'");
+    }
+    String overflow = ModelFile.memberOverflow(rank, n, "rows");
+    if (overflow != null) {
+      throw new EngramFormatException(file + ": " + MEMBER + ": " + overflow);
     }
     NdArray v = npz.array(MEMBER, 4L * rank * n);
     Members.expectShape(v, file, MEMBER, rank, n);

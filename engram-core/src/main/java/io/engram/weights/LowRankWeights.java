@@ -229,6 +229,14 @@ public final class LowRankWeights implements Weights {
     return blocks.size();
   }
 
+  /**
+   * The rows of stored training call {@code k} (its patterns' count), without the copy of the
+   * patterns that {@link #factors} makes: what a writer checks before it copies anything.
+   */
+  public int factorRows(int k) {
+    return blocks.get(k).p;
+  }
+
   @Override
   public long memoryBytes() {
     long floats = n;
