@@ -92,6 +92,8 @@ final class ModernTraining {
             ModernHopfieldMemory.of(
                 block.length(), s, beta(t, s, block.length(), null), degree(t, s, null));
       }
+      // X.npy must be readable: refused before the patterns are stored, nothing written
+      ModelLimits.modern(t.out, memory.size(), block.count(), memory.numNeurons());
       bar.setTask("storing " + block.count() + " patterns");
       block.storeIn(memory);
       checkBetaFits(t, memory);

@@ -264,6 +264,8 @@ final class TrainCommand implements Callable<Integer> {
             AmariHopfieldNetwork.create(
                 block.length(), dyn, mode == null ? WeightsMode.AUTO : mode);
       }
+      // what the model file can hold, before the work (the library refuses it when saving too)
+      ModelLimits.classical(out, net, learning, block.count(), block.length());
       bar.setTask("storing " + block.count() + " patterns");
       // the dense update reports its progress (low-rank training is too quick to need it)
       rec = learning.train(net, block, preserveOnResize, bar::fraction);
