@@ -24,7 +24,7 @@ public final class NdArray {
 
   /** A float32 array of the given shape (data copied). */
   public static NdArray ofFloats(float[] values, int... shape) {
-    checkShape(values.length, shape);
+    checkShape(values.length, shape, DType.FLOAT32);
     ByteBuffer b = ByteBuffer.allocate(4 * values.length).order(ByteOrder.LITTLE_ENDIAN);
     b.asFloatBuffer().put(values);
     return new NdArray(DType.FLOAT32, shape, b);
@@ -32,7 +32,7 @@ public final class NdArray {
 
   /** A float64 array of the given shape (data copied). */
   public static NdArray ofDoubles(double[] values, int... shape) {
-    checkShape(values.length, shape);
+    checkShape(values.length, shape, DType.FLOAT64);
     ByteBuffer b = ByteBuffer.allocate(8 * values.length).order(ByteOrder.LITTLE_ENDIAN);
     b.asDoubleBuffer().put(values);
     return new NdArray(DType.FLOAT64, shape, b);
@@ -40,13 +40,19 @@ public final class NdArray {
 
   /** An int32 array of the given shape (data copied). */
   public static NdArray ofInts(int[] values, int... shape) {
-    checkShape(values.length, shape);
+    checkShape(values.length, shape, DType.INT32);
     ByteBuffer b = ByteBuffer.allocate(4 * values.length).order(ByteOrder.LITTLE_ENDIAN);
     b.asIntBuffer().put(values);
     return new NdArray(DType.INT32, shape, b);
   }
 
-  private static void checkShape(int length, int[] shape) {
+  /**
+   * Checks that the values fill the shape and that their bytes fit the one buffer an array holds
+   * them in: more than {@link Npy#MAX_ELEMENTS} bytes (e.g. 8200 x 65536 float32 values, 2.0 GiB)
+   * are refused by name, where {@code 4 * length} would overflow an int; such a matrix is written
+   * by streaming it ({@link Npy#writeFloatRows}).
+   */
+  private static void checkShape(int length, int[] shape, DType dtype) {
     long n = 1;
     for (int d : shape) {
       if (d < 0) {
@@ -57,6 +63,19 @@ public final class NdArray {
     if (n != length) {
       throw new IllegalArgumentException(
           length + " values do not fill shape " + Arrays.toString(shape));
+    }
+    long bytes = (long) dtype.size() * length;
+    if (bytes > Npy.MAX_ELEMENTS) {
+      throw new IllegalArgumentException(
+          "an array of shape "
+              + Arrays.toString(shape)
+              + " of "
+              + dtype.code()
+              + " ("
+              + bytes
+              + " bytes) is more than one array's buffer can hold (at most "
+              + Npy.MAX_ELEMENTS
+              + " bytes)");
     }
   }
 

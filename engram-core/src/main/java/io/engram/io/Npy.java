@@ -73,6 +73,26 @@ public final class Npy {
   }
 
   /**
+   * The number of elements of a {@code .npy} file, from its header alone (none of its data is
+   * read): what the array will be once read, e.g. as float32 patterns, whatever the dtype in the
+   * file (a bool file becomes four times its size).
+   *
+   * @throws EngramFormatException if the file does not start with a valid {@code .npy} header
+   * @throws IOException if it cannot be read
+   */
+  public static long elements(Path file) throws IOException {
+    try (java.io.InputStream in = Files.newInputStream(file)) {
+      long count = 1;
+      for (int d : NpyHeader.read(in, file.toString()).shape) {
+        count *= d;
+      }
+      return count;
+    } catch (NoSuchFileException e) {
+      throw notFound(file);
+    }
+  }
+
+  /**
    * The error for an input file that is not there (for every reader of input files), saying so when
    * the path is a symbolic link (which leads nowhere, or into a loop of links).
    */
@@ -290,7 +310,9 @@ public final class Npy {
   /**
    * Streams a float32 {@code rows x cols} matrix (little-endian, C order) from a row source: the
    * header, then the data a block of rows at a time, so a matrix of any size (8 GiB for N = 46340)
-   * is written without a second copy in memory.
+   * is written without a second copy in memory. The format has no size limit, nor has this: the
+   * whole matrix may be far more than 2 GiB (only a row must fit one array), and its bytes pass
+   * through a buffer of at most 1 MiB.
    *
    * @param source copies rows into the caller's buffer; called with increasing {@code from}
    */
@@ -300,17 +322,27 @@ public final class Npy {
       throw new IllegalArgumentException("negative shape " + rows + " x " + cols);
     }
     out.write(NpyHeader.encode(DType.FLOAT32, rows, cols));
-    int block = Math.max(1, Math.min(rows, (1 << 18) / Math.max(1, cols)));
+    // block * cols <= max(WRITE_PIECE, cols): an int, as are the counts below
+    int block = Math.max(1, Math.min(rows, WRITE_PIECE / Math.max(1, cols)));
     float[] f = new float[block * cols];
-    ByteBuffer b = ByteBuffer.allocate(f.length * 4).order(ByteOrder.LITTLE_ENDIAN);
+    ByteBuffer b =
+        ByteBuffer.allocate(4 * Math.min(f.length, WRITE_PIECE)).order(ByteOrder.LITTLE_ENDIAN);
+    int piece = b.capacity() / 4;
     for (int r = 0; r < rows; r += block) {
       int count = Math.min(block, rows - r);
       source.copyRows(r, count, f);
-      b.clear();
-      b.asFloatBuffer().put(f, 0, count * cols);
-      out.write(b.array(), 0, count * cols * 4);
+      int values = count * cols;
+      for (int at = 0; at < values; at += piece) {
+        int k = Math.min(piece, values - at);
+        b.clear();
+        b.asFloatBuffer().put(f, at, k);
+        out.write(b.array(), 0, 4 * k);
+      }
     }
   }
+
+  /** The most floats {@link #writeFloatRows} converts to bytes at a time (1 MiB of them). */
+  private static final int WRITE_PIECE = 1 << 18;
 
   /** Atomically writes a float32 matrix streamed from a row source at exactly {@code file}. */
   public static void writeFloatRows(Path file, int rows, int cols, RowSource source)
