@@ -91,7 +91,12 @@ final class CorruptCommand implements Callable<Integer> {
     if (data.block().isEmpty()) {
       throw new UserError("no patterns to corrupt");
     }
-    float[][] noisy = flip(Inputs.rows(data.block()), flip, seed);
+    int p = data.block().count();
+    int n = data.block().length();
+    // the block as read and the noisy rows; the .npy output is streamed from the rows
+    Memory.need("corrupting " + p + " patterns of length " + n, 2 * Memory.floats(p, n));
+    // the rows are copies already: flipped where they are, not copied again
+    float[][] noisy = flipInPlace(Inputs.rows(data.block()), flip, seed);
     if (folder) {
       files.addImages("--out", out, noisy, data.imageSize(given, "--size"), data, "noisy");
     } else {
@@ -123,11 +128,18 @@ final class CorruptCommand implements Callable<Integer> {
    * from a generator seeded with {@code seed} (rows in order).
    */
   static float[][] flip(float[][] rows, double fraction, long seed) {
-    SplittableRandom rnd = new SplittableRandom(seed);
     float[][] r = new float[rows.length][];
     for (int k = 0; k < rows.length; k++) {
-      int n = rows[k].length;
       r[k] = rows[k].clone();
+    }
+    return flipInPlace(r, fraction, seed);
+  }
+
+  /** {@link #flip} on the rows themselves (the same positions for the same seed); returns them. */
+  static float[][] flipInPlace(float[][] r, double fraction, long seed) {
+    SplittableRandom rnd = new SplittableRandom(seed);
+    for (int k = 0; k < r.length; k++) {
+      int n = r[k].length;
       // a partial Fisher-Yates shuffle picks the positions without repeats
       int[] idx = new int[n];
       for (int i = 0; i < n; i++) {

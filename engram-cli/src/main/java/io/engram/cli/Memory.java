@@ -42,21 +42,37 @@ final class Memory {
     }
   }
 
-  /** Notes the inputs about to be read: about 3 times their size in files. */
+  /**
+   * Notes the inputs about to be read: each file as read, and twice its values as floats (as a
+   * block, as results). For a .npy file the values are counted from its header, so that a narrow
+   * dtype is not underestimated (a bool file's floats are four times its size); for other files,
+   * about 3 times their size.
+   */
   static void reading(List<Path> files) {
     long total = 0;
+    long floats = 0;
     for (Path f : files) {
       try {
         if (f != null && Files.isRegularFile(f)) {
-          total += Files.size(f);
+          long size = Files.size(f);
+          total += size;
+          floats += Inputs.isNpy(f) ? 4 * io.engram.io.Npy.elements(f) : size;
         }
       } catch (java.io.IOException | RuntimeException e) {
         // unknown size: not counted
       }
     }
     if (total > 0) {
-      need("reading " + bytes(total) + " of input", 3 * total);
+      need(readingWork(total, floats), total + 2 * floats);
     }
+  }
+
+  /** E.g. {@code reading 512.5 MiB of input (2.00 GiB as floats)}. */
+  static String readingWork(long fileBytes, long floatBytes) {
+    return "reading "
+        + bytes(fileBytes)
+        + " of input"
+        + (floatBytes != fileBytes ? " (" + bytes(floatBytes) + " as floats)" : "");
   }
 
   /** The bytes of a float array of {@code a} x {@code b}. */

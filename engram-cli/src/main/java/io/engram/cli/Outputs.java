@@ -1,7 +1,6 @@
 package io.engram.cli;
 
 import io.engram.io.AtomicFiles;
-import io.engram.io.NdArray;
 import io.engram.io.Npy;
 import java.awt.image.BufferedImage;
 import java.io.BufferedOutputStream;
@@ -164,14 +163,27 @@ final class Outputs {
     return this;
   }
 
-  /** Adds a float32 .npy of the rows (B x N). */
+  /**
+   * Adds a float32 .npy of the rows (B x N), streamed from them ({@link #npyRows}): no flat copy of
+   * the rows and no array of all their bytes, so any size is written (the format has no limit; 8200
+   * x 65536 floats, 2.0 GiB, overflowed an int in one buffer of them).
+   */
   Outputs addRows(String option, Path file, float[][] rows, int n) {
-    float[] flat = new float[rows.length * n];
-    for (int i = 0; i < rows.length; i++) {
-      System.arraycopy(rows[i], 0, flat, i * n, n);
-    }
-    NdArray a = NdArray.ofFloats(flat, rows.length, n);
-    return add(option, file, s -> Npy.write(a, s));
+    return add(option, file, npyRows(rows, n));
+  }
+
+  /** The bytes of a float32 .npy of the rows (B x N), written a block of rows at a time. */
+  static AtomicFiles.Writer npyRows(float[][] rows, int n) {
+    return s ->
+        Npy.writeFloatRows(
+            s,
+            rows.length,
+            n,
+            (from, count, dst) -> {
+              for (int k = 0; k < count; k++) {
+                System.arraycopy(rows[from + k], 0, dst, k * n, n);
+              }
+            });
   }
 
   /** Adds rows as .csv (one per line) when the name ends in .csv, else as float32 .npy. */
@@ -179,16 +191,26 @@ final class Outputs {
     if (!file.getFileName().toString().toLowerCase(Locale.ROOT).endsWith(".csv")) {
       return addRows(option, file, rows, n);
     }
-    StringBuilder sb = new StringBuilder();
-    for (float[] r : rows) {
-      for (int i = 0; i < r.length; i++) {
-        sb.append(i == 0 ? "" : ",")
-            .append(r[i] == Math.rint(r[i]) ? String.valueOf((int) r[i]) : String.valueOf(r[i]));
+    return add(option, file, csvRows(rows));
+  }
+
+  /**
+   * The text of rows as .csv, one line per row, written a line at a time (one string of all of them
+   * is limited to 2^31 characters, which patterns of 2^29 values reach).
+   */
+  static AtomicFiles.Writer csvRows(float[][] rows) {
+    return s -> {
+      StringBuilder sb = new StringBuilder();
+      for (float[] r : rows) {
+        sb.setLength(0);
+        for (int i = 0; i < r.length; i++) {
+          sb.append(i == 0 ? "" : ",")
+              .append(r[i] == Math.rint(r[i]) ? String.valueOf((int) r[i]) : String.valueOf(r[i]));
+        }
+        sb.append('\n');
+        s.write(sb.toString().getBytes(StandardCharsets.UTF_8));
       }
-      sb.append('\n');
-    }
-    byte[] b = sb.toString().getBytes(StandardCharsets.UTF_8);
-    return add(option, file, s -> s.write(b));
+    };
   }
 
   /** Adds a PNG. */

@@ -1,8 +1,11 @@
 package io.engram.cli;
 
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import io.engram.io.Npy;
 import io.engram.learning.HebbianOptions;
 import io.engram.learning.HebbianRule;
 import io.engram.learning.PseudoInverseOptions;
@@ -11,7 +14,15 @@ import io.engram.learning.StorkeyRule;
 import io.engram.network.AmariHopfieldNetwork;
 import io.engram.network.Dynamics;
 import io.engram.weights.WeightsMode;
+import java.io.IOException;
+import java.io.OutputStream;
+import java.nio.ByteBuffer;
+import java.nio.ByteOrder;
+import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.Arrays;
+import java.util.List;
+import java.util.SplittableRandom;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -80,5 +91,87 @@ class SizeLimitsTest {
         AmariHopfieldNetwork.create(40000, Dynamics.DEFAULT, WeightsMode.LOW_RANK);
     refused(() -> ModelLimits.classical("c.npz", low, HEBB, 21000, 40000));
     ModelLimits.classical("c.npz", low, StorkeyRule.create(true), 21000, 40000);
+  }
+
+  /** Counts what is written; keeps nothing. */
+  private static final class Counting extends OutputStream {
+    long count;
+
+    @Override
+    public void write(int b) {
+      count++;
+    }
+
+    @Override
+    public void write(byte[] b, int off, int len) {
+      count += len;
+    }
+  }
+
+  /**
+   * The .npy of 8200 rows of 65536 floats (2.0 GiB: one buffer of its bytes overflowed an int,
+   * "capacity < 0") is streamed from the rows; here all rows are one array, so the test holds 256
+   * KiB.
+   */
+  @Test
+  void rowsOfMoreThan2GiBAreWrittenAsNpy() throws IOException {
+    float[] row = new float[65536];
+    Arrays.fill(row, -1f);
+    float[][] rows = new float[8200][];
+    Arrays.fill(rows, row);
+    Counting out = new Counting();
+    Outputs.npyRows(rows, 65536).writeTo(out);
+    assertEquals(128 + 4L * 8200 * 65536, out.count);
+    // small ones are read back as they were
+    float[][] small = {{1f, -2f, 3f}, {4f, 5f, -6f}};
+    Path f = dir.resolve("r.npy");
+    new Outputs().addRows("--out", f, small, 3).write();
+    assertArrayEquals(new float[] {1f, -2f, 3f, 4f, 5f, -6f}, Npy.read(f).toFloatArray());
+  }
+
+  @Test
+  void corruptFlipsTheRowsItCopiedAsFlipDoes() {
+    SplittableRandom r = new SplittableRandom(5);
+    float[][] rows = new float[7][33];
+    for (float[] x : rows) {
+      for (int i = 0; i < x.length; i++) {
+        x[i] = r.nextBoolean() ? 1f : -1f;
+      }
+    }
+    float[][] copies = CorruptCommand.flip(rows, 0.3, 42);
+    float[][] same = new float[7][];
+    for (int k = 0; k < 7; k++) {
+      same[k] = rows[k].clone();
+    }
+    assertArrayEquals(copies, CorruptCommand.flipInPlace(same, 0.3, 42));
+  }
+
+  /**
+   * A bool .npy of 1000 x 1000 (1 MB) becomes 4 MB of floats: reading it needs the file and twice
+   * its floats, not three times the file (the advice said 1.50 GiB for a bool file whose floats
+   * alone were 2.0 GiB).
+   */
+  @Test
+  void readingANarrowDtypeCountsItsFloats() throws IOException {
+    Path f = dir.resolve("b.npy");
+    String dict = "{'descr': '|b1', 'fortran_order': False, 'shape': (1000, 1000), }";
+    // padded with spaces and a newline to 128 bytes in all, as numpy writes it
+    String h = dict + " ".repeat(127 - 10 - dict.length()) + "\n";
+    ByteBuffer b = ByteBuffer.allocate(10 + h.length() + 1_000_000).order(ByteOrder.LITTLE_ENDIAN);
+    b.put(new byte[] {(byte) 0x93, 'N', 'U', 'M', 'P', 'Y', 1, 0});
+    b.putShort((short) h.length());
+    b.put(h.getBytes(java.nio.charset.StandardCharsets.ISO_8859_1));
+    Files.write(f, b.array());
+    assertEquals(1_000_000L, Npy.elements(f));
+    long size = Files.size(f);
+    Memory.reset();
+    try {
+      Memory.reading(List.of(f));
+      String a = Memory.advice();
+      assertTrue(a.contains("(" + Memory.bytes(4_000_000) + " as floats)"), a);
+      assertTrue(a.contains("needs about " + Memory.bytes(size + 8_000_000) + " of heap"), a);
+    } finally {
+      Memory.reset();
+    }
   }
 }
