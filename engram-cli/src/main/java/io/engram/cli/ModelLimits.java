@@ -28,11 +28,9 @@ final class ModelLimits {
   static void modern(String out, long stored, long added, int n) {
     String why = ModelFile.memberOverflow(stored + added, n, "patterns");
     if (why != null) {
-      throw new UserError(
-          "--out "
-              + out
-              + ": "
-              + why
+      throw refused(
+          out,
+          why
               + (stored > 0 ? "; the --init memory holds " + stored + " of them" : "")
               + "; a modern memory keeps all its patterns in one member (X.npy)");
     }
@@ -61,10 +59,9 @@ final class ModelLimits {
         long reach = Math.min(rank + p, n);
         String why = ModelFile.memberOverflow(reach, n, "rows");
         if (why != null) {
-          throw new UserError(
-              "--out "
-                  + out
-                  + ": the pseudo-inverse factor V (one member, V.npy) can reach rank "
+          throw refused(
+              out,
+              "the pseudo-inverse factor V (one member, V.npy) can reach rank "
                   + reach
                   + ": "
                   + why
@@ -79,14 +76,17 @@ final class ModelLimits {
             || (n == w.size() ? w.lowRankCheaperWith(p) : n > DenseWeights.MAX_SIZE);
     String why = lowRank ? ModelFile.memberOverflow(p, n, "patterns") : null;
     if (why != null) {
-      throw new UserError(
-          "--out "
-              + out
-              + ": "
-              + why
+      throw refused(
+          out,
+          why
               + "; low-rank weights keep each training call's patterns in one member (T<k>.npy):"
               + " train them in smaller calls (--init adds one)"
               + hint);
     }
+  }
+
+  /** The refusal of an --out model: its path, then why and what to do. */
+  private static UserError refused(String out, String whyAndAdvice) {
+    return new UserError("--out " + out + ": " + whyAndAdvice);
   }
 }
