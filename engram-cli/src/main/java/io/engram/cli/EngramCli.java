@@ -374,7 +374,16 @@ public final class EngramCli implements Runnable {
   }
 
   /** What the process needs before a command runs (the version alone needs none of it). */
+  /**
+   * Set when the JVM begins to shut down while a command runs (SIGTERM, SIGINT): the command's
+   * writes then fail as the shutdown removes its temporary files, and what that failure says ("I/O
+   * error: closed") is not the user's problem; the process ends with the signal's status, quietly.
+   */
+  private static volatile boolean interrupted;
+
   static void setUp() {
+    Runtime.getRuntime()
+        .addShutdownHook(new Thread(() -> interrupted = true, "engram-interrupted"));
     // the library's one-line notices (e.g. which kernels it uses) are not for the command line
     LibraryLogging.install();
     System.setProperty("java.awt.headless", "true");
@@ -444,8 +453,10 @@ public final class EngramCli implements Runnable {
         code = 1;
         msg = "internal error: " + ex;
       }
-      e.println("engram: " + printable(msg));
-      e.flush();
+      if (!interrupted) {
+        e.println("engram: " + printable(msg));
+        e.flush();
+      }
       return code;
     }
   }

@@ -27,6 +27,10 @@ final class Images {
 
   static {
     System.setProperty("java.awt.headless", "true");
+    // PNGs are encoded in memory: ImageIO's default cache is a file in java.io.tmpdir, outside the
+    // output folder, which a kill -9 left there, and whose shutdown hook printed a stack trace
+    // when SIGTERM came during a write
+    ImageIO.setUseCache(false);
   }
 
   private Images() {}

@@ -377,7 +377,8 @@ final class Outputs {
   void write() throws IOException {
     boolean created = false;
     if (folderToCreate != null && !Files.isDirectory(folderToCreate)) {
-      Files.createDirectory(folderToCreate);
+      // (removed by the shutdown of an interrupted command as well, once empty)
+      AtomicFiles.createFolder(folderToCreate);
       created = true;
     }
     try {
@@ -408,9 +409,13 @@ final class Outputs {
               ex.getMessage() + "; written directly before: " + String.join(", ", written), ex);
         }
       }
+      if (created) {
+        AtomicFiles.folderWritten(folderToCreate);
+      }
       created = false;
     } finally {
       if (created) {
+        AtomicFiles.folderWritten(folderToCreate); // (removed here when empty)
         try (var s = Files.list(folderToCreate)) {
           if (s.findAny().isEmpty()) {
             Files.deleteIfExists(folderToCreate);

@@ -646,6 +646,76 @@ class PathSafetyTest {
     return new String[] {String.valueOf(pr.exitValue()), err};
   }
 
+  /**
+   * A command writing a folder of images, ended by SIGTERM once its temporary files appear, leaves
+   * neither temporary files nor the folder it made (the shutdown removed the files it had listed
+   * while the command went on making new ones: hundreds were left); and PNGs are encoded without
+   * ImageIO's file cache (in java.io.tmpdir, outside the folder, left by a kill -9).
+   */
+  @Test
+  void aFolderOfImagesInterruptedLeavesNoTemporaryFileNorTheFolder() throws Exception {
+    assertTrue(Images.EXTENSIONS.contains(".png"));
+    assertFalse(javax.imageio.ImageIO.getUseCache(), "ImageIO's file cache is off");
+    SplittableRandomPatterns.write(dir.resolve("many.npy"), 6000, 64);
+    Path folder = dir.resolve("noisy");
+    for (int attempt = 0; attempt < 3; attempt++) {
+      Process pr =
+          cli("corrupt", "-q", "--patterns", "many.npy", "--out", "noisy/")
+              .redirectOutput(ProcessBuilder.Redirect.DISCARD)
+              .redirectError(ProcessBuilder.Redirect.DISCARD)
+              .start();
+      long seen = 0;
+      long deadline = System.nanoTime() + 60_000_000_000L;
+      while (pr.isAlive() && seen < 20 && System.nanoTime() < deadline) {
+        if (Files.isDirectory(folder)) {
+          try (Stream<Path> s = Files.list(folder)) {
+            seen = s.count();
+          } catch (IOException e) {
+            seen = 0; // removed meanwhile
+          }
+        }
+        Thread.sleep(2);
+      }
+      if (!pr.isAlive()) {
+        // finished before 20 temporary files were seen: nothing to interrupt; again, or skip
+        deleteTree(folder);
+        continue;
+      }
+      pr.destroy(); // SIGTERM
+      assertTrue(pr.waitFor(60, TimeUnit.SECONDS));
+      assertEquals(143, pr.exitValue());
+      assertFalse(Files.exists(folder), "the folder the command made is gone");
+      try (Stream<Path> s = Files.list(dir)) {
+        assertEquals(List.of(), s.filter(f -> f.toString().endsWith(".tmp")).toList());
+      }
+      return;
+    }
+    assumeTrue(false, "the command finished before it could be interrupted");
+  }
+
+  /** ±1 patterns for the interruption test. */
+  private static final class SplittableRandomPatterns {
+    static void write(Path file, int p, int n) throws IOException {
+      java.util.SplittableRandom r = new java.util.SplittableRandom(3);
+      float[] x = new float[p * n];
+      for (int i = 0; i < x.length; i++) {
+        x[i] = r.nextBoolean() ? 1f : -1f;
+      }
+      Npy.write(file, NdArray.ofFloats(x, p, n));
+    }
+  }
+
+  private static void deleteTree(Path d) throws IOException {
+    if (Files.isDirectory(d)) {
+      try (Stream<Path> s = Files.list(d)) {
+        for (Path f : s.toList()) {
+          Files.delete(f);
+        }
+      }
+      Files.delete(d);
+    }
+  }
+
   /** F2: {@code --out /dev/stdout} streams the file to standard output. */
   @Test
   void devStdoutStreams() throws Exception {

@@ -290,6 +290,24 @@ public final class AtomicFiles {
     return Kind.SPECIAL;
   }
 
+  /**
+   * Makes a folder for outputs to be written into ({@link #prepare} of files in it), which the
+   * shutdown that removes an interrupted command's temporary files removes too while it is still
+   * empty: an interrupted command leaves neither (call {@link #folderWritten} once its outputs are
+   * committed, or remove it when they fail).
+   *
+   * @throws IOException as {@link Files#createDirectory}
+   */
+  public static void createFolder(Path dir) throws IOException {
+    Files.createDirectory(dir);
+    TempFiles.folder(dir);
+  }
+
+  /** A folder of {@link #createFolder} whose outputs are written: it stays. */
+  public static void folderWritten(Path dir) {
+    TempFiles.folderDone(dir);
+  }
+
   /** Why a target its user may not write is not replaced (after its path and ": "). */
   public static final String READ_ONLY = "is read-only for this user; it is not replaced";
 

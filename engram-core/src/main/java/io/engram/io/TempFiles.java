@@ -115,15 +115,56 @@ final class TempFiles {
   /** Temporary files of this process not yet renamed or removed (for the shutdown hook). */
   private static final Set<Path> LIVE = ConcurrentHashMap.newKeySet();
 
+  /**
+   * Folders made for outputs not yet written ({@link AtomicFiles#createFolder}): removed at
+   * shutdown when empty (once their temporary files are gone).
+   */
+  private static final Set<Path> FOLDERS = ConcurrentHashMap.newKeySet();
+
+  /**
+   * Held while a temporary file is made and recorded, and while the shutdown hook takes its list: a
+   * file made after that is refused ({@link #closing}), so that none outlives an interrupted
+   * command (a folder of images went on getting new ones while the hook removed the old: hundreds
+   * were left after SIGTERM).
+   */
+  private static final Object LOCK = new Object();
+
+  /** Set by the shutdown hook: no temporary file is made after it. */
+  private static boolean closing;
+
+  /** Records a folder made for outputs (removed at shutdown when still empty). */
+  static void folder(Path dir) {
+    FOLDERS.add(dir);
+  }
+
+  /** Forgets a folder made for outputs: its outputs are written. */
+  static void folderDone(Path dir) {
+    FOLDERS.remove(dir);
+  }
+
   static {
     Thread hook =
         new Thread(
             () -> {
-              for (Path p : LIVE) {
+              Path[] files;
+              Path[] folders;
+              synchronized (LOCK) {
+                closing = true;
+                files = LIVE.toArray(new Path[0]);
+                folders = FOLDERS.toArray(new Path[0]);
+              }
+              for (Path p : files) {
                 try {
                   Files.deleteIfExists(p);
                 } catch (IOException | RuntimeException e) {
                   // shutting down: the next write into that folder removes it
+                }
+              }
+              for (Path d : folders) {
+                try {
+                  Files.deleteIfExists(d); // only when empty
+                } catch (IOException | RuntimeException e) {
+                  // not empty (a file renamed into it meanwhile), or not ours to remove
                 }
               }
             },
@@ -144,8 +185,14 @@ final class TempFiles {
     for (int attempt = 0; ; attempt++) {
       Path tmp = tempName(dir, target.file().getFileName().toString());
       try {
-        Files.createFile(tmp);
-        LIVE.add(tmp);
+        synchronized (LOCK) {
+          if (closing) {
+            throw new FileSystemException(
+                target.given().toString(), null, "not written: the process is shutting down");
+          }
+          Files.createFile(tmp);
+          LIVE.add(tmp);
+        }
       } catch (FileAlreadyExistsException e) {
         if (attempt < 16) {
           continue;
