@@ -182,7 +182,8 @@ final class LauncherTest {
   /**
    * Under the C locale (LANG unset, as in containers and cron) the JVM decoded arguments and file
    * names as ASCII: {@code ü.csv} arrived as {@code ??.csv}, neither opened nor named. The launcher
-   * gives the JVM that locale with UTF-8; a name is then read, written and named as it is.
+   * gives the JVM that locale with UTF-8; a name is then read, written and named as it is. So it
+   * does where a UTF-8 locale is named that the system lacks (glibc falls back to C).
    */
   @Test
   void non_ascii_file_names_work_under_the_c_locale() throws Exception {
@@ -193,7 +194,13 @@ final class LauncherTest {
             .canEncode("üö"));
     Files.move(patterns(), tmp.resolve("ü.csv"));
     for (Map<String, String> locale :
-        List.of(Map.of("LC_ALL", "C"), Map.of("LANG", "POSIX"), Map.<String, String>of())) {
+        List.of(
+            Map.of("LC_ALL", "C"),
+            Map.of("LANG", "POSIX"),
+            Map.<String, String>of(),
+            // UTF-8 locales this system lacks (as ssh forwards them): glibc made them C
+            Map.of("LANG", "xx_XX.UTF-8"),
+            Map.of("LC_ALL", "xx_XX.utf8"))) {
       ProcessBuilder pb = builder(locale, "train", "-q", "--patterns", "ü.csv", "--out", "mü.npz");
       for (String v : List.of("LANG", "LC_ALL", "LC_CTYPE")) {
         if (!locale.containsKey(v)) {
