@@ -48,7 +48,7 @@ import picocli.CommandLine.Command;
       "",
       "Outputs are written all or none, each atomically (through a symbolic link, to the file"
           + " it points to); an output must not be one of the inputs. /dev/stdout and devices"
-          + " such as /dev/null are written directly (add -q with /dev/stdout).",
+          + " such as /dev/null are written directly (the summary line then goes to stderr).",
       "",
       "Exit status: 0 success, 2 bad arguments or input, 1 internal error."
     })
@@ -132,14 +132,71 @@ public final class EngramCli implements Runnable {
       }
       Engram.startKernelWarmup(heavyKernelWork(args));
     }
-    PrintWriter out = new PrintWriter(System.out, true);
     PrintWriter err = new PrintWriter(System.err, true);
+    PrintWriter out = new SummaryOut(err);
     int status = run(args, out, err);
     if (out.checkError() && status == 0) {
       status = standardOutputFailed(err);
     }
     awaitStderrFilter();
     System.exit(status);
+  }
+
+  /**
+   * Standard output for what a command prints, which goes to standard error instead once the
+   * command has written an output's data to standard output ({@link Outputs#dataOnStandardOutput}):
+   * the summary line must not follow the data there. Its errors are System.out's ({@link
+   * PrintWriter#checkError}).
+   */
+  static final class SummaryOut extends PrintWriter {
+    private final PrintWriter err;
+
+    SummaryOut(PrintWriter err) {
+      super(System.out, true);
+      this.err = err;
+    }
+
+    @Override
+    public void write(int c) {
+      if (Outputs.dataOnStandardOutput) {
+        err.write(c);
+      } else {
+        super.write(c);
+      }
+    }
+
+    @Override
+    public void write(char[] buf, int off, int len) {
+      if (Outputs.dataOnStandardOutput) {
+        err.write(buf, off, len);
+      } else {
+        super.write(buf, off, len);
+      }
+    }
+
+    @Override
+    public void write(String s, int off, int len) {
+      if (Outputs.dataOnStandardOutput) {
+        err.write(s, off, len);
+      } else {
+        super.write(s, off, len);
+      }
+    }
+
+    @Override
+    public void println() {
+      if (Outputs.dataOnStandardOutput) {
+        err.println();
+      } else {
+        super.println();
+      }
+    }
+
+    @Override
+    public void flush() {
+      super.flush();
+      err.flush();
+    }
   }
 
   /** The exit status of a command whose reader left ({@code | head}): that of SIGPIPE's end. */

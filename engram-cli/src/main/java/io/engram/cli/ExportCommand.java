@@ -39,6 +39,11 @@ final class ExportCommand implements Callable<Integer> {
       description = "Where to write the weights (exactly this path).")
   String weights;
 
+  @Option(
+      names = {"-q", "--quiet"},
+      description = "No summary line.")
+  boolean quiet;
+
   @Override
   public Integer call() throws Exception {
     Path file = Outputs.file("--weights", weights);
@@ -56,6 +61,9 @@ final class ExportCommand implements Callable<Integer> {
     Memory.using(net, "exporting the N x N weights", Memory.floats(n, n));
     DenseWeights w = net.weights().asDense();
     files.add("--weights", file, s -> Npy.writeFloatRows(s, n, n, w::copyRows)).write();
+    if (quiet) {
+      return 0;
+    }
     spec.commandLine()
         .getOut()
         .println(

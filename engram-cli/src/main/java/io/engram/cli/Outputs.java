@@ -48,6 +48,13 @@ final class Outputs {
   private Map<Object, Input> inputKeys;
   private Path folderToCreate;
 
+  /**
+   * Set once a command writes an output's data to standard output: its summary line then goes to
+   * standard error ({@link EngramCli#main}), so that standard output holds exactly the file ({@code
+   * export --weights - > W.npy} had "wrote the 64 x 64 weights to -" after the .npy).
+   */
+  static volatile boolean dataOnStandardOutput;
+
   /** The path that names standard output for an output ({@code -}; standard input for an input). */
   static final String STANDARD = "-";
 
@@ -432,6 +439,9 @@ final class Outputs {
   private static void writeDirectly(Output o, AtomicFiles.Destination d, List<String> before)
       throws IOException {
     int fd = AtomicFiles.standardDescriptor(d);
+    if (fd == 1) {
+      dataOnStandardOutput = true; // before the data: the summary line must not follow it there
+    }
     try (OutputStream out =
         new BufferedOutputStream(
             fd < 0

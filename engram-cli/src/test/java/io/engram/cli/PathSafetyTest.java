@@ -716,6 +716,46 @@ class PathSafetyTest {
     }
   }
 
+  /**
+   * With an output's data on standard output, the summary line goes to standard error: standard
+   * output holds exactly the file ({@code export --weights - > W.npy} and {@code recall --out -}
+   * had the summary after the .npy; export had no -q either).
+   */
+  @Test
+  void theSummaryLineDoesNotFollowDataOnStandardOutput() throws Exception {
+    assumeTrue(Files.exists(Path.of("/dev/stdout")), "a /dev/stdout");
+    String[][] commands = {
+      {"export", "--model", m, "--weights", "-"},
+      {"recall", "--model", m, "--queries", q, "--out", "-"},
+      {"export", "-q", "--model", m, "--weights", "-"}
+    };
+    String[][] toFile = {
+      {"export", "-q", "--model", m, "--weights", "ref.npy"},
+      {"recall", "-q", "--model", m, "--queries", q, "--out", "ref.npy"},
+      {"export", "-q", "--model", m, "--weights", "ref.npy"}
+    };
+    for (int i = 0; i < commands.length; i++) {
+      Path captured = dir.resolve("captured.npy");
+      Path err = dir.resolve("err.txt");
+      Process pr =
+          cli(commands[i]).redirectOutput(captured.toFile()).redirectError(err.toFile()).start();
+      assertTrue(pr.waitFor(60, TimeUnit.SECONDS));
+      assertEquals(0, pr.exitValue(), Files.readString(err));
+      Process ref = cli(toFile[i]).start();
+      assertTrue(ref.waitFor(60, TimeUnit.SECONDS));
+      assertEquals(0, ref.exitValue());
+      assertArrayEquals(
+          Files.readAllBytes(dir.resolve("ref.npy")),
+          Files.readAllBytes(captured),
+          String.join(" ", commands[i]));
+      String summary = Files.readString(err);
+      assertEquals(
+          commands[i][1].equals("-q") ? "" : "1 line",
+          summary.isEmpty() ? "" : summary.strip().lines().count() + " line",
+          summary);
+    }
+  }
+
   /** F2: {@code --out /dev/stdout} streams the file to standard output. */
   @Test
   void devStdoutStreams() throws Exception {
