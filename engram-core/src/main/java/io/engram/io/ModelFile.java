@@ -381,12 +381,19 @@ public final class ModelFile {
     NdArray s = zip.array("state.npy", 4L * n);
     Members.expectShape(s, file, "state.npy", n);
     Members.expectDType(s, file, "state.npy", DType.FLOAT32);
+    float[] state = s.toFloatArray();
+    for (int i = 0; i < state.length; i++) {
+      if (!Float.isFinite(state[i])) {
+        // named here: the network's own check calls a state "query 0"
+        throw new EngramFormatException(
+            file + ": state.npy has a non-finite value " + state[i] + " at index " + i);
+      }
+    }
     WeightsMode mode =
         meta.containsKey("weights_mode")
             ? WeightsMode.parse(Members.string(meta, "weights_mode"))
             : weights.isDense() ? WeightsMode.DENSE : WeightsMode.AUTO;
-    return AmariHopfieldNetwork.restore(
-        weights, mode, dynamics, s.toFloatArray(), history(meta, file));
+    return AmariHopfieldNetwork.restore(weights, mode, dynamics, state, history(meta, file));
   }
 
   private static Dynamics dynamics(NpzFile zip, Map<String, Object> dyn, int n, Path file)

@@ -227,6 +227,11 @@ class HostileFilesTest {
         "unexpected member", zip(false, "meta.json", meta, "W.npy", w, "state.npy", s, "x.pkl", w));
     assertMessage("lacks 'W.npy'", zip(false, "meta.json", meta, "state.npy", s));
     assertMessage("W.npy has shape [6]", zip(false, "meta.json", meta, "W.npy", s, "state.npy", s));
+    // a state that is not finite is named as the model's state (it was called "query 0")
+    byte[] nanState = Npy.toBytes(NdArray.ofFloats(new float[] {1, 1, Float.NaN, 1, 1, 1}, 6));
+    assertMessage(
+        "state.npy has a non-finite value NaN at index 2",
+        zip(false, "meta.json", meta, "W.npy", w, "state.npy", nanState));
     // a zip bomb: 64 MiB of zeros deflate to about 64 KiB; its declared size is refused up front
     byte[] bomb = new byte[64 << 20];
     assertMessage("declares", zip(true, "meta.json", meta, "W.npy", bomb, "state.npy", s));
