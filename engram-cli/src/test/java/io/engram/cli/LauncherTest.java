@@ -120,6 +120,61 @@ final class LauncherTest {
     assertEquals("", r.err(), r.toString());
   }
 
+  /**
+   * Mistakes in the environment are one line: a word of ENGRAM_JAVA_OPTS that is no option (a value
+   * with a blank: the JVM took it for the class to run) and no java to run are exit 2; an option
+   * the JVM refuses is one line (the JVM's own status, 1, stays: the launcher has become the JVM).
+   * ENGRAM_JAVA_OPTS is not globbed ({@code -Dx=*}).
+   */
+  private static final java.nio.file.LinkOption NOFOLLOW = java.nio.file.LinkOption.NOFOLLOW_LINKS;
+
+  @Test
+  void mistakes_in_the_environment_are_one_line() throws Exception {
+    Run r = run(Map.of("ENGRAM_JAVA_OPTS", "-Dname=a b"), "inspect", "m.npz");
+    assertEquals(2, r.status(), r.toString());
+    assertEquals(
+        List.of(
+            "engram: ENGRAM_JAVA_OPTS: 'b' is not a JVM option (the options are separated by"
+                + " blanks, and each starts with -; a value cannot hold a blank)",
+            ""),
+        r.errLines());
+    r = run(Map.of("ENGRAM_JAVA_OPTS", "--garbage"), "inspect", "m.npz");
+    assertEquals(1, r.status(), r.toString());
+    assertEquals(
+        List.of(
+            "engram: the JVM refused an option of ENGRAM_JAVA_OPTS or JAVA_TOOL_OPTIONS:"
+                + " Unrecognized option: --garbage",
+            ""),
+        r.errLines());
+    Files.createFile(tmp.resolve("x.npy"));
+    r = run(Map.of("ENGRAM_JAVA_OPTS", "-Xmx256m -Dengram.glob=*"), "inspect", "x.npy");
+    assertEquals(2, r.status(), r.toString());
+    assertEquals(1, r.errLines().size() - 1, r.toString());
+    // a PATH with every program of /usr/bin and /bin but java
+    Path bin = Files.createDirectory(tmp.resolve("bin-without-java"));
+    for (String dir : List.of("/usr/bin", "/bin")) {
+      if (Files.isDirectory(Path.of(dir))) {
+        try (var list = Files.list(Path.of(dir))) {
+          for (Path f : list.toList()) {
+            Path link = bin.resolve(f.getFileName().toString());
+            if (!f.getFileName().toString().equals("java") && !Files.exists(link, NOFOLLOW)) {
+              Files.createSymbolicLink(link, f);
+            }
+          }
+        }
+      }
+    }
+    ProcessBuilder pb = builder(Map.of("PATH", bin.toString()), "--version");
+    pb.environment().remove("JAVA_HOME");
+    Process p = pb.start();
+    String err = new String(p.getErrorStream().readAllBytes(), StandardCharsets.UTF_8);
+    assertTrue(p.waitFor(60, TimeUnit.SECONDS));
+    assertEquals(2, p.exitValue(), err);
+    assertEquals(
+        "engram: java not found on PATH; install Java 17 or later, or set JAVA_HOME to one",
+        err.strip());
+  }
+
   @Test
   void a_user_error_is_one_line_also_when_the_jvm_announces_options_from_the_environment()
       throws Exception {
