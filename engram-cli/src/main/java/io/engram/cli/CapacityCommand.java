@@ -224,7 +224,11 @@ final class CapacityCommand implements Callable<Integer> {
               + " of the trials at a time, not "
               + wanted
               + ": "
-              + shortfall(entry.name(), n, maxP, wanted, heap));
+              + Memory.shortfall(
+                  sweepWork(n, maxP, wanted),
+                  withMargin(sweepBytes(entry.name(), n, maxP, wanted)),
+                  heap,
+                  Memory.physical()));
       err.flush();
     }
     CapacitySweep sweep =
@@ -352,13 +356,21 @@ final class CapacityCommand implements Callable<Integer> {
     }
     int k = Math.max(1, wanted);
     while (k > 1) {
-      long b = sweepBytes(memory, n, maxP, k);
-      if (b + b / 4 + (64L << 20) <= heap) {
+      if (withMargin(sweepBytes(memory, n, maxP, k)) <= heap) {
         break;
       }
       k--;
     }
     return k;
+  }
+
+  /**
+   * The heap that trials needing {@code b} bytes are run in together only if it has: a quarter
+   * more, and 64 MiB for the rest (and what the message names: "2 trials need 5.22 GiB; this JVM
+   * may use 5.89 GiB" read as though they fitted).
+   */
+  static long withMargin(long b) {
+    return b + b / 4 + (64L << 20);
   }
 
   /** The memory to measure, from --rule / --memory, and the options that apply to it. */

@@ -505,6 +505,12 @@ class CapacityCommandTest {
     // ... and refused beyond
     assertEquals(0, CapacityCommand.trialsAtOnce("storkey", 4000, 1000, 2, 150 * mib));
     assertEquals(1, CapacityCommand.trialsAtOnce("hebbian", 100, 10, 1, 16 * mib));
+    // what the message names is what was compared with the heap, margin included (it said "2
+    // trials need 5.22 GiB; this JVM may use 5.89 GiB", as though they fitted)
+    long two = CapacityCommand.withMargin(CapacityCommand.sweepBytes("storkey", 4000, 1000, 2));
+    assertEquals(480_000_000L + 120_000_000L + 64 * mib, two);
+    assertEquals(2, CapacityCommand.trialsAtOnce("storkey", 4000, 1000, 2, two));
+    assertEquals(1, CapacityCommand.trialsAtOnce("storkey", 4000, 1000, 2, two - 1));
   }
 
   @Test
