@@ -551,6 +551,7 @@ public final class EngramCli implements Runnable {
     cl.setParameterExceptionHandler(errors);
     cl.setExecutionExceptionHandler(errors);
     Memory.reset();
+    Outputs.dataOnStandardOutput = false; // (a run in the same JVM before this one)
     try {
       return cl.execute(args);
     } catch (OutOfMemoryError e) {
