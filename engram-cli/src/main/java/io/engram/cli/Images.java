@@ -37,13 +37,13 @@ final class Images {
    * some 35 ms slower.
    */
   private static void memoryCache() {
-    if (!memoryCache) {
+    if (!cacheOff) {
       ImageIO.setUseCache(false);
-      memoryCache = true;
+      cacheOff = true;
     }
   }
 
-  private static volatile boolean memoryCache;
+  private static volatile boolean cacheOff;
 
   private Images() {}
 
