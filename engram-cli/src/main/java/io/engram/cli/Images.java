@@ -109,11 +109,29 @@ final class Images {
     return files;
   }
 
-  /** The image files of a folder, sorted by name; possibly none. */
+  /**
+   * The image files of a folder, sorted by name; possibly none. An entry with an image's name that
+   * is no regular file (a folder, a FIFO, a link to nothing or a loop of links) is an error naming
+   * it: it was skipped without a word, while a corrupt image is an error.
+   */
   static List<Path> listAll(Path dir) throws IOException {
+    List<Path> named;
     try (Stream<Path> s = Files.list(dir)) {
-      return s.filter(p -> Files.isRegularFile(p) && isImage(p)).sorted().toList();
+      named = s.filter(Images::isImage).sorted().toList();
     }
+    for (Path p : named) {
+      if (!Files.isRegularFile(p)) {
+        String what =
+            Files.isDirectory(p)
+                ? "a folder"
+                : Files.exists(p)
+                    ? "a FIFO, socket or device"
+                    : "a symbolic link to nothing, or a loop of links";
+        throw new UserError(
+            p + ": has an image's name but is " + what + "; an image folder holds image files");
+      }
+    }
+    return named;
   }
 
   /** Whether bytes start like a PNG, JPEG, GIF or BMP image. */

@@ -2,6 +2,7 @@ package io.engram.cli;
 
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.engram.analysis.HopfieldAnalyzer;
@@ -241,6 +242,40 @@ class ImageToolTest {
       }
     }
     return s.size();
+  }
+
+  /**
+   * An entry of an image folder with an image's name that is no image file (a folder, a link to
+   * nothing) is an error naming it; it was skipped without a word.
+   */
+  @Test
+  void anEntryWithAnImagesNameThatIsNoFileIsNamed() throws Exception {
+    Path odd = Files.createDirectory(dir.resolve("odd"));
+    for (Path f : Images.listAll(images)) {
+      Files.copy(f, odd.resolve(f.getFileName()));
+    }
+    Path out = dir.resolve("odd.npz");
+    assertEquals(
+        0,
+        ToolRun.run("train", "-q", "--patterns", odd.toString(), "--out", out.toString()).status());
+    Files.delete(out);
+    Path folder = Files.createDirectory(odd.resolve("9-folder.png"));
+    ToolRun.Result r =
+        ToolRun.run("train", "-q", "--patterns", odd.toString(), "--out", out.toString());
+    assertEquals(2, r.status(), r.toString());
+    assertEquals(
+        "engram: "
+            + folder
+            + ": has an image's name but is a folder; an image folder holds image"
+            + " files",
+        r.err().strip());
+    Files.delete(folder);
+    Path link = Files.createSymbolicLink(odd.resolve("9-link.png"), odd.resolve("nowhere"));
+    r = ToolRun.run("train", "-q", "--patterns", odd.toString(), "--out", out.toString());
+    assertEquals(2, r.status(), r.toString());
+    assertTrue(r.err().contains("is a symbolic link to nothing, or a loop of links"), r.toString());
+    assertFalse(Files.exists(out));
+    Files.delete(link);
   }
 
   @Test
