@@ -317,24 +317,13 @@ final class Figures {
     int cells = Math.min(n, HEATMAP_CELLS);
     double[] xs = new double[cells * cells];
     double[] ys = new double[cells * cells];
-    double[] zs = new double[cells * cells];
+    double[] zs = blockMeans(w, cells);
     double max = 0;
     for (int a = 0; a < cells; a++) {
-      int i0 = (int) ((long) a * n / cells);
-      int i1 = (int) ((long) (a + 1) * n / cells);
       for (int b = 0; b < cells; b++) {
-        int j0 = (int) ((long) b * n / cells);
-        int j1 = (int) ((long) (b + 1) * n / cells);
-        double sum = 0;
-        for (int i = i0; i < i1; i++) {
-          for (int j = j0; j < j1; j++) {
-            sum += w.get(i, j);
-          }
-        }
         int k = a * cells + b;
-        xs[k] = j0;
-        ys[k] = i0;
-        zs[k] = sum / ((double) (i1 - i0) * (j1 - j0));
+        xs[k] = (int) ((long) b * n / cells);
+        ys[k] = (int) ((long) a * n / cells);
         max = Math.max(max, Math.abs(zs[k]));
       }
     }
@@ -381,6 +370,63 @@ final class Figures {
     plot.setRangeGridlinesVisible(false);
     chart.setBackgroundPaint(Color.WHITE);
     return chart.createBufferedImage(720, 640);
+  }
+
+  /**
+   * The means of W over {@code cells x cells} blocks (row-major; block a spans rows {@code a N /
+   * cells} to {@code (a+1) N / cells}, likewise the columns). Dense weights are summed entry by
+   * entry; other weights through products with the blocks' indicator columns, {@code W S} a few
+   * columns at a time, whose cost is that of the weights' product (R N per column for low-rank
+   * weights): entry by entry, each of a low-rank W's N² entries cost R, and a heat map of N = 65536
+   * took 48 s. The products sum in float32, the blocks in float64: the same means to float32's
+   * precision.
+   */
+  static double[] blockMeans(Weights w, int cells) {
+    int n = w.size();
+    double[] z = new double[cells * cells];
+    int[] start = new int[cells + 1];
+    for (int a = 0; a <= cells; a++) {
+      start[a] = (int) ((long) a * n / cells);
+    }
+    if (w.isDense() || n <= cells) {
+      for (int a = 0; a < cells; a++) {
+        for (int b = 0; b < cells; b++) {
+          double sum = 0;
+          for (int i = start[a]; i < start[a + 1]; i++) {
+            for (int j = start[b]; j < start[b + 1]; j++) {
+              sum += w.get(i, j);
+            }
+          }
+          z[a * cells + b] = sum;
+        }
+      }
+    } else {
+      int chunk = Math.max(1, Math.min(cells, (int) ((32L << 20) / 4 / 2 / n)));
+      for (int b0 = 0; b0 < cells; b0 += chunk) {
+        int l = Math.min(chunk, cells - b0);
+        float[] s = new float[n * l];
+        for (int c = 0; c < l; c++) {
+          for (int j = start[b0 + c]; j < start[b0 + c + 1]; j++) {
+            s[j * l + c] = 1f;
+          }
+        }
+        float[] out = new float[n * l];
+        w.multiplyColumns(s, l, out);
+        for (int a = 0; a < cells; a++) {
+          for (int i = start[a]; i < start[a + 1]; i++) {
+            for (int c = 0; c < l; c++) {
+              z[a * cells + b0 + c] += out[i * l + c];
+            }
+          }
+        }
+      }
+    }
+    for (int a = 0; a < cells; a++) {
+      for (int b = 0; b < cells; b++) {
+        z[a * cells + b] /= (double) (start[a + 1] - start[a]) * (start[b + 1] - start[b]);
+      }
+    }
+    return z;
   }
 
   private static Color mix(Color a, Color b, double t) {
