@@ -248,12 +248,19 @@ public final class AmariHopfieldNetwork implements Memory {
   /**
    * {@code E = -1/2 sᵀ W s + θ Σ s} of any state, in float32, with this network's threshold.
    *
-   * @throws IllegalArgumentException on a wrong length
+   * @throws IllegalArgumentException on a wrong length or a value that is not finite (the energy of
+   *     such a state is NaN, not a number recall would report)
    */
   public float energy(float[] s) {
     if (s == null || s.length != numNeurons()) {
       throw new IllegalArgumentException(
           "state has length " + (s == null ? "null" : s.length) + ", expected " + numNeurons());
+    }
+    for (int i = 0; i < s.length; i++) {
+      if (!Float.isFinite(s[i])) {
+        throw new IllegalArgumentException(
+            "state has a non-finite value " + s[i] + " at index " + i);
+      }
     }
     return new ClassicalStep(weights, dynamics).energy(s);
   }
@@ -430,7 +437,8 @@ public final class AmariHopfieldNetwork implements Memory {
    * changes nothing.
    *
    * @throws IllegalArgumentException for ragged, empty or non-finite cues, or an asynchronous order
-   *     that does not fit the cues; nothing changes then
+   *     that does not fit the cues; nothing changes then (nor when the recall itself throws, e.g.
+   *     through a step listener)
    */
   public List<RecallResult> predictBatch(
       float[][] cues, RecallOptions options, boolean preserveOnResize) {
@@ -450,8 +458,19 @@ public final class AmariHopfieldNetwork implements Memory {
     }
     // checked before resizing, so that a bad call changes nothing
     effective(options).checkFits(n);
+    Weights before = weights;
+    float[] stateBefore = state;
     resize(n, preserveOnResize);
-    List<RecallResult> results = recallBatch(cues, options);
+    List<RecallResult> results;
+    try {
+      results = recallBatch(cues, options);
+    } catch (RuntimeException | Error e) {
+      // a recall that throws (a step listener's exception aborts it) leaves N, W and the state as
+      // they were: the resize was only for this call
+      this.weights = before;
+      this.state = stateBefore;
+      throw e;
+    }
     this.state = results.get(results.size() - 1).state().clone();
     return results;
   }

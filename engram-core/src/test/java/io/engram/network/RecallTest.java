@@ -38,6 +38,37 @@ class RecallTest {
   }
 
   /**
+   * A predict whose recall throws (a step listener's exception aborts it) after the network was
+   * resized for its cues leaves N, W and the state as they were; and the energy of a state that is
+   * not finite is refused (it was NaN).
+   */
+  @Test
+  void aPredictThatThrowsLeavesTheNetworkAsItWas() {
+    AmariHopfieldNetwork net = AmariHopfieldNetwork.create(4);
+    HebbianTrainer.create(net).train(new float[][] {{1, -1, 1, -1}, {1, 1, -1, -1}});
+    float[] w = net.weights().toDenseArray();
+    float[] state = net.state().clone();
+    RecallOptions failing =
+        RecallOptions.defaults()
+            .withStepListener(
+                (q, it, e, c, d) -> {
+                  throw new IllegalStateException("stop");
+                });
+    IllegalStateException e =
+        assertThrows(
+            IllegalStateException.class,
+            () -> net.predictBatch(new float[][] {{1, -1, 1}}, failing, true));
+    assertEquals("stop", e.getMessage());
+    assertEquals(4, net.numNeurons());
+    assertArrayEquals(w, net.weights().toDenseArray());
+    assertArrayEquals(state, net.state());
+    IllegalArgumentException nan =
+        assertThrows(
+            IllegalArgumentException.class, () -> net.energy(new float[] {1, Float.NaN, 1, 1}));
+    assertEquals("state has a non-finite value NaN at index 1", nan.getMessage());
+  }
+
+  /**
    * An asynchronous order of another length than N is refused where the network gets it, naming
    * both lengths (it reached the model writer, which said "63 values do not fill shape [64]").
    */
