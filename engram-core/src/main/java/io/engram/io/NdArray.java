@@ -53,13 +53,13 @@ public final class NdArray {
    * by streaming it ({@link Npy#writeFloatRows}).
    */
   private static void checkShape(int length, int[] shape, DType dtype) {
-    long n = 1;
     for (int d : shape) {
       if (d < 0) {
         throw new IllegalArgumentException("negative dimension in shape " + Arrays.toString(shape));
       }
-      n *= d;
     }
+    // (a product that does not overflow: 2^16 four times is not 0 elements)
+    long n = Npy.elementCount(shape);
     if (n != length) {
       throw new IllegalArgumentException(
           length + " values do not fill shape " + Arrays.toString(shape));

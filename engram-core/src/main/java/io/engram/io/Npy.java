@@ -82,14 +82,32 @@ public final class Npy {
    */
   public static long elements(Path file) throws IOException {
     try (java.io.InputStream in = Files.newInputStream(file)) {
-      long count = 1;
-      for (int d : NpyHeader.read(in, file.toString()).shape) {
-        count *= d;
-      }
-      return count;
+      return elementCount(NpyHeader.read(in, file.toString()).shape);
     } catch (NoSuchFileException e) {
       throw notFound(file);
     }
+  }
+
+  /**
+   * The number of elements of a shape: 0 when a dimension is 0, whatever the others (shape [65536,
+   * 65536, 0] is an empty array, which numpy reads and this library writes; a running product
+   * refused it on passing the limit before the 0), and above {@link #MAX_ELEMENTS} (not exact,
+   * never overflowing) when the product is.
+   */
+  static long elementCount(int[] shape) {
+    for (int d : shape) {
+      if (d == 0) {
+        return 0;
+      }
+    }
+    long count = 1;
+    for (int d : shape) {
+      count *= d;
+      if (count > MAX_ELEMENTS) {
+        return MAX_ELEMENTS + 1L;
+      }
+    }
+    return count;
   }
 
   /**
@@ -173,18 +191,15 @@ public final class Npy {
         new String(hb, major == 3 ? StandardCharsets.UTF_8 : StandardCharsets.ISO_8859_1);
     NpyHeader h = NpyHeader.parse(header, name);
     int dataStart = pos + (int) headerLen;
-    long count = 1;
-    for (int d : h.shape) {
-      count *= d;
-      if (count > MAX_ELEMENTS) {
-        throw new EngramFormatException(
-            name
-                + ": shape "
-                + Arrays.toString(h.shape)
-                + " has more than "
-                + MAX_ELEMENTS
-                + " elements");
-      }
+    long count = elementCount(h.shape);
+    if (count > MAX_ELEMENTS) {
+      throw new EngramFormatException(
+          name
+              + ": shape "
+              + Arrays.toString(h.shape)
+              + " has more than "
+              + MAX_ELEMENTS
+              + " elements");
     }
     long bytes = count * h.dtype.size();
     long present = total - dataStart;

@@ -227,4 +227,24 @@ class NpyRoundTripTest {
     assertArrayEquals(new float[] {1.5f, -2f, 0f, 3.25f, 7f, -0f}, got);
     assertThrows(IllegalStateException.class, () -> NdArray.ofInts(new int[] {1, 2}, 2).floats());
   }
+
+  /**
+   * An empty array whose other dimensions multiply past the element limit is read back, as numpy
+   * reads it (the running product refused it before reaching the 0); a shape whose product
+   * overflows a long is not taken for an empty one.
+   */
+  @Test
+  void anEmptyShapeWithLargeDimensionsIsReadBack() throws IOException {
+    Path f = tmp.resolve("empty.npy");
+    Npy.writeFloats(f, new float[0], 65536, 65536, 0);
+    NdArray a = Npy.read(f);
+    assertArrayEquals(new int[] {65536, 65536, 0}, a.shape());
+    assertEquals(0, a.size());
+    assertEquals(0, Npy.elements(f));
+    IllegalArgumentException e =
+        assertThrows(
+            IllegalArgumentException.class,
+            () -> NdArray.ofFloats(new float[0], 65536, 65536, 65536, 65536));
+    assertTrue(e.getMessage().contains("do not fill shape"), e.getMessage());
+  }
 }
