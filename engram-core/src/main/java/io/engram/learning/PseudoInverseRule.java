@@ -214,13 +214,24 @@ public final class PseudoInverseRule implements LearningRule {
         c = ridge == 0 ? gram(u, p, n) : crossGram(b, u, p, n, ridge);
       }
       double scale = 0;
+      double largest = 0;
       for (int k = 0; k < p; k++) {
         double s = 0;
         for (int i = 0; i < n; i++) {
           double x = b[k * n + i];
           s += x * x;
+          largest = Math.max(largest, Math.abs(x));
         }
         scale = Math.max(scale, s);
+      }
+      if (largest > 0 && largest * largest < Float.MIN_NORMAL) {
+        // the float32 products underflow: ±1e-25 stored nothing (rank 0, W all zeros), silently
+        throw new IllegalArgumentException(
+            "pattern values of at most "
+                + (float) largest
+                + " in magnitude are too small for the pseudo-inverse's float32 products (their"
+                + " squares fall below float32's normal range); scale the patterns up: the"
+                + " projection does not depend on their scale");
       }
       GramSolver.Factor f = GramSolver.factor(c, p, rcond * rcond * scale);
       pl.k = f.rank();

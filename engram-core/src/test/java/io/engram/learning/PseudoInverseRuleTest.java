@@ -113,6 +113,34 @@ class PseudoInverseRuleTest {
     assertTrue(checked > 90, "sets checked: " + checked);
   }
 
+  /**
+   * Patterns so small that their float32 squares leave the normal range (±1e-25) are refused by
+   * name: the Gram matrix underflowed and the call stored nothing (rank 0, W all zeros), silently.
+   * The same patterns at a workable scale are stored.
+   */
+  @Test
+  void patternsTooSmallForFloat32ProductsAreRefused() {
+    float[][] x = {{1, -1, 1, -1, 1, 1}, {1, 1, -1, -1, 1, -1}};
+    for (float scale : new float[] {1e-25f, 1e-20f}) {
+      float[][] tiny = new float[x.length][];
+      for (int k = 0; k < x.length; k++) {
+        tiny[k] = x[k].clone();
+        for (int i = 0; i < tiny[k].length; i++) {
+          tiny[k][i] *= scale;
+        }
+      }
+      AmariHopfieldNetwork net = AmariHopfieldNetwork.create(6, Dynamics.DEFAULT, WeightsMode.AUTO);
+      IllegalArgumentException e =
+          assertThrows(
+              IllegalArgumentException.class,
+              () -> PseudoInverseRule.create().train(net, PatternBlock.of(tiny), true, null));
+      assertTrue(e.getMessage().startsWith("pattern values of at most "), e.getMessage());
+      assertEquals(0, net.history().size(), "nothing stored");
+    }
+    AmariHopfieldNetwork ok = train(x, WeightsMode.AUTO, PseudoInverseOptions.DEFAULTS);
+    assertEquals(2, ok.weights().rank());
+  }
+
   @Test
   void storedPatternsRecallInOneStepWithEitherUpdateMode() {
     SplittableRandom r = new SplittableRandom(8);
