@@ -430,7 +430,6 @@ public final class EngramCli implements Runnable {
     return optionValues(args, "--memory").contains("modern");
   }
 
-  /** What the process needs before a command runs (the version alone needs none of it). */
   /**
    * Set when the JVM begins to shut down while a command runs (SIGTERM, SIGINT): the command's
    * writes then fail as the shutdown removes its temporary files, and what that failure says ("I/O
@@ -438,6 +437,7 @@ public final class EngramCli implements Runnable {
    */
   private static volatile boolean interrupted;
 
+  /** What the process needs before a command runs (the version alone needs none of it). */
   static void setUp() {
     Runtime.getRuntime()
         .addShutdownHook(new Thread(() -> interrupted = true, "engram-interrupted"));

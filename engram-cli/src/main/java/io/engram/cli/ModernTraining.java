@@ -124,7 +124,6 @@ final class ModernTraining {
     return 0;
   }
 
-  /** β for the separation: the given one, the current memory's, or the default. */
   /**
    * A number > 0 that the memory computes with in float32: a finite positive value outside that
    * range ({@code 1e-300}, {@code 3.5e38}) is named as such, not as "not finite".
@@ -169,6 +168,7 @@ final class ModernTraining {
             + (float) (Float.MAX_VALUE / m2));
   }
 
+  /** β for the separation: the given one, the current memory's, or the default. */
   private static float beta(TrainCommand t, Separation s, int n, ModernHopfieldMemory current) {
     if (!s.usesBeta()) {
       if (t.beta != null) {
