@@ -88,10 +88,7 @@ final class LowRankCodec implements WeightsCodec {
       Map<String, Object> f = (Map<String, Object>) list.get(k);
       int rows = Members.count(f, "rows");
       String member = "T" + k + ".npy";
-      String overflow = ModelFile.memberOverflow(rows, n, "patterns");
-      if (overflow != null) {
-        throw new EngramFormatException(file + ": " + member + ": " + overflow);
-      }
+      ModelFile.checkStoredMember(file, member + ": ", rows, n, "patterns");
       if (!npz.contains(member)) {
         throw new EngramFormatException(file + ": low-rank model lacks '" + member + "'");
       }

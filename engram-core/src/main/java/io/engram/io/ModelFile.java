@@ -155,6 +155,20 @@ public final class ModelFile {
     }
   }
 
+  /**
+   * {@link #checkMember} for a reader: a file whose member would be {@code rows x cols} float32
+   * values more than one member can hold is refused as a format error, {@code file: what why}.
+   *
+   * @throws EngramFormatException naming the file, the sizes and the limit
+   */
+  static void checkStoredMember(Path file, String what, long rows, long cols, String noun)
+      throws EngramFormatException {
+    String why = memberOverflow(rows, cols, noun);
+    if (why != null) {
+      throw new EngramFormatException(file + ": " + what + why);
+    }
+  }
+
   private static Map<String, Object> dynamicsJson(Dynamics d) {
     Map<String, Object> dyn = new LinkedHashMap<>();
     dyn.put("activation", d.activation().id());

@@ -90,10 +90,7 @@ final class ModernMemoryFile {
     }
     int n = (int) nl;
     int p = Members.count(meta, "num_patterns");
-    String overflow = ModelFile.memberOverflow(p, n, "patterns");
-    if (overflow != null) {
-      throw new EngramFormatException(file + ": " + overflow);
-    }
+    ModelFile.checkStoredMember(file, "", p, n, "patterns");
     Separation sep = Separation.parse(Members.string(meta, "separation"));
     float beta = Float.NaN;
     int degree = 0;

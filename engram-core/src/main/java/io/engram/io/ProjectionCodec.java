@@ -54,10 +54,7 @@ final class ProjectionCodec implements WeightsCodec {
     if (!npz.contains(MEMBER)) {
       throw new EngramFormatException(file + ": projection model lacks '" + MEMBER + "'");
     }
-    String overflow = ModelFile.memberOverflow(rank, n, "rows");
-    if (overflow != null) {
-      throw new EngramFormatException(file + ": " + MEMBER + ": " + overflow);
-    }
+    ModelFile.checkStoredMember(file, MEMBER + ": ", rank, n, "rows");
     NdArray v = npz.array(MEMBER, 4L * rank * n);
     Members.expectShape(v, file, MEMBER, rank, n);
     Members.expectDType(v, file, MEMBER, DType.FLOAT32);
