@@ -392,7 +392,7 @@ final class CapacityCommand implements Callable<Integer> {
   }
 
   private void check() {
-    checkLoadsAreNumbers();
+    givenLoads(); // (parsed again by loads(): a file name given there is named first)
     if (trials < 1 || trials > 100_000) {
       throw new UserError("--trials must be in 1..100000, got " + trials);
     }
@@ -458,26 +458,14 @@ final class CapacityCommand implements Callable<Integer> {
                 : ""));
   }
 
-  /** A --patterns value that names a file, before anything else is asked of the command line. */
-  private void checkLoadsAreNumbers() {
-    if (loads != null) {
-      for (String part : loads.split(",", -1)) {
-        String s = part.trim();
-        try {
-          Integer.parseInt(s);
-        } catch (NumberFormatException e) {
-          throw notALoad(s);
-        }
-      }
-    }
-  }
-
-  /** The loads: --patterns checked, or the default sweep of the memory (or of the data). */
-  private int[] loads(LabMemories.Entry entry, int n, int available) {
+  /**
+   * The --patterns values as numbers (null when not given), each part a whole number, else {@link
+   * #notALoad}; before anything else is asked of the command line ({@link #check}), so that a file
+   * name there is named first.
+   */
+  private int[] givenLoads() {
     if (loads == null) {
-      return available < Integer.MAX_VALUE
-          ? spread(available)
-          : defaultLoads(entry.defaultLoads(), n);
+      return null;
     }
     String[] parts = loads.split(",", -1);
     int[] p = new int[parts.length];
@@ -488,6 +476,19 @@ final class CapacityCommand implements Callable<Integer> {
       } catch (NumberFormatException e) {
         throw notALoad(s);
       }
+    }
+    return p;
+  }
+
+  /** The loads: --patterns checked, or the default sweep of the memory (or of the data). */
+  private int[] loads(LabMemories.Entry entry, int n, int available) {
+    if (loads == null) {
+      return available < Integer.MAX_VALUE
+          ? spread(available)
+          : defaultLoads(entry.defaultLoads(), n);
+    }
+    int[] p = givenLoads();
+    for (int i = 0; i < p.length; i++) {
       if (p[i] < 1) {
         throw new UserError("--patterns must be >= 1, got " + p[i]);
       }
