@@ -13,9 +13,10 @@ import io.engram.weights.WeightsMode;
  * What one member of a model file can hold ({@link ModelFile#MAX_MEMBER_BYTES}), checked by {@code
  * engram train} once it knows P and N and before it stores anything: a modern memory's {@code
  * X.npy} (all its patterns), a low-rank call's {@code T<k>.npy} (that call's patterns) and the
- * pseudo-inverse factor {@code V.npy} (its rank's rows) are each one member, which readers take
- * whole and refuse beyond that size. The library refuses to write such a member too (when the model
- * is saved, before a file is made); here it is exit 2 before the work, with what to do instead.
+ * pseudo-inverse factor {@code V.npy} (its rank's rows) are each one member, which readers read
+ * into one array and refuse beyond that size. The library refuses to write such a member too (when
+ * the model is saved, before a file is made); here it is exit 2 before the work, with what to do
+ * instead.
  */
 final class ModelLimits {
 

@@ -27,10 +27,10 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
- * Outputs of more than 2 GiB, with the numbers of the findings and without gigabytes: {@code train}
- * refuses up front a model whose one member no reader takes (8193 x 65536 modern patterns, a
- * low-rank call of 8200 x 65536), naming the limit; {@code corrupt} and {@code recall} stream a
- * .npy of any size; the out-of-memory estimate of reading a narrow dtype counts its floats.
+ * Outputs of more than 2 GiB, without gigabytes: {@code train} refuses up front a model whose one
+ * member no reader takes (more floats than one Java array holds: 32768 x 65536 modern patterns, a
+ * low-rank call of as many), naming the limit; {@code corrupt} and {@code recall} stream a .npy of
+ * any size; the out-of-memory estimate of reading a narrow dtype counts its floats.
  */
 class SizeLimitsTest {
 
@@ -44,53 +44,57 @@ class SizeLimitsTest {
 
   @Test
   void aModernMemoryNoReaderTakesIsRefusedBeforeItIsStored() {
-    String m = refused(() -> ModelLimits.modern("m.npz", 0, 8193, 65536));
+    String m = refused(() -> ModelLimits.modern("m.npz", 0, 32768, 65536));
     // the reader's own words, and what would fit
     assertTrue(
         m.startsWith(
-            "--out m.npz: 8193 patterns of length 65536 (2147745792 bytes) are more than one model"
-                + " file member can hold (at most 2147418087 bytes: 8191 of this length)"),
+            "--out m.npz: 32768 patterns of length 65536 (8589934592 bytes) are more than one model"
+                + " file member can hold (at most 8589934556 bytes: 32767 of this length)"),
         m);
-    ModelLimits.modern("m.npz", 0, 8191, 65536);
+    ModelLimits.modern("m.npz", 0, 32767, 65536);
+    // the 2.0 GiB memory of an earlier finding (8193 x 65536, once refused by every reader)
+    ModelLimits.modern("m.npz", 0, 8193, 65536);
     // appending to an --init memory grows X
-    String grown = refused(() -> ModelLimits.modern("m.npz", 8000, 193, 65536));
-    assertTrue(grown.contains("8193 patterns of length 65536"), grown);
-    assertTrue(grown.contains("the --init memory holds 8000 of them"), grown);
+    String grown = refused(() -> ModelLimits.modern("m.npz", 32000, 768, 65536));
+    assertTrue(grown.contains("32768 patterns of length 65536"), grown);
+    assertTrue(grown.contains("the --init memory holds 32000 of them"), grown);
   }
 
   @Test
   void aLowRankCallNoReaderTakesIsRefusedBeforeTheWork() {
     // N = 65536 is low-rank in every mode (dense holds at most N = 46340)
     AmariHopfieldNetwork big = AmariHopfieldNetwork.create(65536, Dynamics.DEFAULT);
-    String m = refused(() -> ModelLimits.classical("c.npz", big, HEBB, 8200, 65536));
+    String m = refused(() -> ModelLimits.classical("c.npz", big, HEBB, 32768, 65536));
     assertTrue(
         m.startsWith(
-            "--out c.npz: 8200 patterns of length 65536 (2149580800 bytes) are more than one model"
+            "--out c.npz: 32768 patterns of length 65536 (8589934592 bytes) are more than one model"
                 + " file member can hold"),
         m);
     assertTrue(m.contains("train them in smaller calls (--init adds one)"), m);
     assertTrue(!m.contains("--weights dense"), m);
-    ModelLimits.classical("c.npz", big, HEBB, 8191, 65536);
+    ModelLimits.classical("c.npz", big, HEBB, 32767, 65536);
+    ModelLimits.classical("c.npz", big, HEBB, 8200, 65536);
     // the factored pseudo-inverse: V can reach rank P
     PseudoInverseRule pinv = PseudoInverseRule.create(PseudoInverseOptions.DEFAULTS);
-    String v = refused(() -> ModelLimits.classical("p.npz", big, pinv, 8200, 65536));
+    String v = refused(() -> ModelLimits.classical("p.npz", big, pinv, 32768, 65536));
     assertTrue(
-        v.contains("the pseudo-inverse factor V (one member, V.npy) can reach rank 8200"), v);
+        v.contains("the pseudo-inverse factor V (one member, V.npy) can reach rank 32768"), v);
+    ModelLimits.classical("p.npz", big, pinv, 8200, 65536);
   }
 
   @Test
   void theRepresentationIsTheOneTheCallWillMake() {
-    // auto at N = 40000: low-rank while 4 R + 3 < 2 N, so 15000 patterns stay low-rank (and do not
-    // fit one member), 21000 go dense (W.npy is streamed: any size)
+    // auto at N = 40000: low-rank while 4 R + 3 < 2 N (15000 patterns: one member of 2.2 GiB),
+    // dense beyond (60000 patterns: W.npy, N² floats); explicitly low-rank, 60000 patterns are
+    // more than one member holds; Storkey's weights (dense only) never are
     AmariHopfieldNetwork auto = AmariHopfieldNetwork.create(40000, Dynamics.DEFAULT);
-    String m = refused(() -> ModelLimits.classical("c.npz", auto, HEBB, 15000, 40000));
-    assertTrue(m.endsWith(", or use --weights dense"), m);
-    ModelLimits.classical("c.npz", auto, HEBB, 21000, 40000);
-    // explicitly low-rank: refused either way; dense, or Storkey (dense only): never
+    ModelLimits.classical("c.npz", auto, HEBB, 15000, 40000);
+    ModelLimits.classical("c.npz", auto, HEBB, 60000, 40000);
     AmariHopfieldNetwork low =
         AmariHopfieldNetwork.create(40000, Dynamics.DEFAULT, WeightsMode.LOW_RANK);
-    refused(() -> ModelLimits.classical("c.npz", low, HEBB, 21000, 40000));
-    ModelLimits.classical("c.npz", low, StorkeyRule.create(true), 21000, 40000);
+    String m = refused(() -> ModelLimits.classical("c.npz", low, HEBB, 60000, 40000));
+    assertTrue(m.endsWith(", or use --weights dense"), m);
+    ModelLimits.classical("c.npz", low, StorkeyRule.create(true), 60000, 40000);
   }
 
   /** Counts what is written; keeps nothing. */

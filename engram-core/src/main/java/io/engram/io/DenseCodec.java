@@ -68,6 +68,7 @@ final class DenseCodec implements WeightsCodec {
       }
     }
     // straight into the weights' own array: one copy of W in memory, whatever N
+    npz.checkFloatRows(MEMBER, n, n);
     float[] w = new float[n * n];
     npz.readFloatRows(MEMBER, n, n, w);
     return withProjection(npz, meta, n, file, DenseWeights.wrap(n, w));

@@ -42,16 +42,20 @@ final class LowRankCodec implements WeightsCodec {
     for (int k = 0; k < lr.blockCount(); k++) {
       ModelFile.checkMember("low-rank factor T" + k + ": ", lr.factorRows(k), n, "patterns");
     }
-    List<LowRankWeights.Factor> fs = lr.factors();
     List<Object> list = new ArrayList<>();
-    for (int k = 0; k < fs.size(); k++) {
-      LowRankWeights.Factor f = fs.get(k);
-      archive.put("T" + k, NdArray.ofFloats(f.patterns(), f.rows(), n));
+    for (int k = 0; k < lr.blockCount(); k++) {
+      int call = k;
+      // streamed from the weights a block at a time: no copy of the call's patterns
+      archive.putFloatRows(
+          "T" + k,
+          lr.factorRows(k),
+          n,
+          (from, count, dst) -> lr.copyFactorRows(call, from, count, dst));
       Map<String, Object> e = new LinkedHashMap<>();
-      e.put("rows", f.rows());
-      e.put("divisor", (double) f.divisor());
-      e.put("negate", f.negate());
-      e.put("zero_diagonal_after", f.zeroDiagonalAfter());
+      e.put("rows", lr.factorRows(k));
+      e.put("divisor", (double) lr.factorDivisor(k));
+      e.put("negate", lr.factorNegated(k));
+      e.put("zero_diagonal_after", lr.zeroesDiagonalAfter(k));
       list.add(e);
     }
     archive.put("base_diagonal", NdArray.ofFloats(lr.baseDiagonal(), n));
@@ -92,12 +96,11 @@ final class LowRankCodec implements WeightsCodec {
       if (!npz.contains(member)) {
         throw new EngramFormatException(file + ": low-rank model lacks '" + member + "'");
       }
-      NdArray t = npz.array(member, 4L * rows * n);
-      Members.expectShape(t, file, member, rows, n);
-      Members.expectDType(t, file, member, DType.FLOAT32);
+      // straight into the factor's array, a block at a time (no byte copy of the member first)
+      float[] t = npz.floatRows(member, rows, n);
       factors.add(
           new LowRankWeights.Factor(
-              t.toFloatArray(),
+              t,
               rows,
               (float) Members.number(f, "divisor"),
               Members.bool(f, "negate"),

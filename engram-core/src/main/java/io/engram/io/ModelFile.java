@@ -58,15 +58,15 @@ public final class ModelFile {
   public static final int VERSION = 1;
 
   /**
-   * The most bytes of values one array member of a model file may hold: what a reader takes whole
-   * into one Java array of bytes ({@code Integer.MAX_VALUE - 8}), less the longest {@code .npy}
-   * header it accepts ({@link Npy#MAX_HEADER_BYTES} and the 16 bytes before and after it). A dense
-   * model's {@code W.npy}, streamed both ways, is not bound by it; every other member that can grow
-   * with P or N is ({@code X.npy} of a modern memory, a low-rank model's {@code T<k>.npy}, the
-   * pseudo-inverse factor {@code V.npy}). Readers refuse larger members, so the writers refuse them
+   * The most bytes of values one array member of a model file may hold: the float32 values of one
+   * Java array ({@link Npy#MAX_ELEMENTS}, 2³¹ − 9 floats, some 8 GiB), which is what a reader reads
+   * the member into, a block at a time, and what the memory that writes it can hold. The members
+   * that grow with P or N are bound by it ({@code X.npy} of a modern memory, a low-rank model's
+   * {@code T<k>.npy}, the pseudo-inverse factor {@code V.npy}; a dense model's {@code W.npy} is N²
+   * floats of at most 46340², within it). Readers refuse larger members, so the writers refuse them
    * too, before a file is made ({@link #memberOverflow}).
    */
-  public static final long MAX_MEMBER_BYTES = Integer.MAX_VALUE - 8L - Npy.MAX_HEADER_BYTES - 16;
+  public static final long MAX_MEMBER_BYTES = 4L * Npy.MAX_ELEMENTS;
 
   private static final long MAX_META_BYTES = 1 << 22;
   private static final String META = "meta.json";
@@ -110,8 +110,8 @@ public final class ModelFile {
 
   /**
    * Why {@code rows} rows of {@code cols} float32 values cannot be one member of a model file
-   * ({@link #MAX_MEMBER_BYTES}), or null when they can: e.g. {@code 8193 patterns of length 65536
-   * (2147745792 bytes) are more than one model file member can hold (at most 2147418087 bytes:
+   * ({@link #MAX_MEMBER_BYTES}), or null when they can: e.g. {@code 32768 patterns of length 65536
+   * (8589934592 bytes) are more than one model file member can hold (at most 8589934556 bytes:
    * 32767 of this length)}. One wording for the writers, which refuse such a member before any work
    * or file, and the readers, which refuse it in a file.
    *

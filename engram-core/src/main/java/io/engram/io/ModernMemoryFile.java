@@ -112,10 +112,10 @@ final class ModernMemoryFile {
     }
     // the settings checked before X is read
     ModernHopfieldMemory.of(n, sep, beta, degree);
-    // straight into one array, a block at a time (shape, dtype, size and CRC checked), instead of
-    // the member's bytes, then their floats; the memory keeps that array (no copy of X)
-    float[] rows = new float[p * n];
-    zip.readFloatRows(X, p, n, rows);
+    // straight into one array, a block at a time (shape, dtype, size and CRC checked), once the
+    // member's size shows it holds X, instead of the member's bytes, then their floats; the memory
+    // keeps that array (no copy of X)
+    float[] rows = zip.floatRows(X, p, n);
     try {
       return ModernHopfieldMemory.wrap(n, sep, beta, degree, rows, p);
     } catch (IllegalArgumentException e) {

@@ -56,10 +56,14 @@ public final class NpzFile implements Closeable {
   private final ZipFile zip;
   private final Map<String, ZipEntry> members;
 
-  private NpzFile(Path file, ZipFile zip, Map<String, ZipEntry> members) {
+  /** The archive's size in bytes when it was opened. */
+  private final long fileBytes;
+
+  private NpzFile(Path file, ZipFile zip, Map<String, ZipEntry> members, long fileBytes) {
     this.file = file;
     this.zip = zip;
     this.members = members;
+    this.fileBytes = fileBytes;
   }
 
   /**
@@ -81,6 +85,7 @@ public final class NpzFile implements Closeable {
       // (ZipFile would say "I/O error: FILE (Permission denied)")
       throw new AccessDeniedException(file.toString());
     }
+    long fileBytes = Files.size(file);
     ZipFile zip;
     try {
       zip = new ZipFile(file.toFile());
@@ -111,7 +116,7 @@ public final class NpzFile implements Closeable {
           throw new EngramFormatException(file + ": duplicate member '" + name + "'");
         }
       }
-      return new NpzFile(file, zip, Collections.unmodifiableMap(members));
+      return new NpzFile(file, zip, Collections.unmodifiableMap(members), fileBytes);
     } catch (EngramFormatException e) {
       zip.close();
       throw e;
@@ -233,6 +238,122 @@ public final class NpzFile implements Closeable {
     return out.toByteArray();
   }
 
+  /** Throws unless the header is that of a float32 {@code rows x cols} array. */
+  private static void expectFloatRows(NpyHeader h, String where, int rows, int cols)
+      throws EngramFormatException {
+    if (h.dtype != DType.FLOAT32) {
+      throw new EngramFormatException(
+          where + " has dtype " + h.dtype.code() + ", expected " + DType.FLOAT32.code());
+    }
+    if (h.shape.length != 2 || h.shape[0] != rows || h.shape[1] != cols) {
+      throw new EngramFormatException(
+          where
+              + " has shape "
+              + java.util.Arrays.toString(h.shape)
+              + ", expected ["
+              + rows
+              + ", "
+              + cols
+              + "]");
+    }
+  }
+
+  /**
+   * A float32 {@code rows x cols} member read into a new array ({@link #readFloatRows}), allocated
+   * only once the member's declared size shows it can hold that many values ({@link
+   * #checkFloatRows}): a small file whose {@code meta.json} claims billions of values is refused
+   * without an array of that size.
+   *
+   * @throws EngramFormatException as {@link #readFloatRows}
+   * @throws IllegalArgumentException if {@code rows x cols} is more than one Java array holds
+   */
+  public float[] floatRows(String keyOrMember, int rows, int cols) throws IOException {
+    if (rows < 0 || cols < 0 || (long) rows * cols > Npy.MAX_ELEMENTS) {
+      throw new IllegalArgumentException(
+          rows + " x " + cols + " floats are more than one array holds");
+    }
+    checkFloatRows(keyOrMember, rows, cols);
+    float[] dst = new float[rows * cols];
+    readFloatRows(keyOrMember, rows, cols, dst);
+    return dst;
+  }
+
+  /**
+   * The most bytes one deflated byte can expand to (deflate's limit is about 1032 to 1): a member
+   * that declares more than this many times its compressed size cannot hold what it declares.
+   */
+  static final long MAX_DEFLATE_RATIO = 1032;
+
+  /**
+   * Checks, before anything is read or allocated for it, that a member can be a float32 {@code rows
+   * x cols} array: it is there, and the size it declares is that of such an array with a {@code
+   * .npy} header, and is possible for its bytes in the file (a stored member's size is its size in
+   * the file; a deflated member expands at most {@value #MAX_DEFLATE_RATIO} times). Its header,
+   * values and CRC are checked as it is read.
+   *
+   * @throws EngramFormatException if the member is missing or its sizes cannot hold such an array
+   */
+  public void checkFloatRows(String keyOrMember, int rows, int cols) throws EngramFormatException {
+    floatRowsMember(keyOrMember, rows, cols);
+  }
+
+  private ZipEntry floatRowsMember(String keyOrMember, int rows, int cols)
+      throws EngramFormatException {
+    ZipEntry e = member(keyOrMember);
+    if (e == null) {
+      throw new EngramFormatException(file + ": no member '" + keyOrMember + "'");
+    }
+    String name = e.getName();
+    long dataBytes = 4L * rows * cols;
+    long declared = e.getSize();
+    // the shortest .npy header: magic, version, length and at least one byte of its text
+    if (declared < dataBytes + 11 || declared > dataBytes + Npy.MAX_HEADER_BYTES + 16) {
+      // a header of another dtype or shape is the clearer message, where it can be read
+      String where = file + "!" + name;
+      NpyHeader h = null;
+      try (InputStream in = zip.getInputStream(e)) {
+        h = NpyHeader.read(in, where);
+      } catch (IOException | RuntimeException ex) {
+        // no readable header: the sizes say what is wrong
+      }
+      if (h != null) {
+        expectFloatRows(h, where, rows, cols);
+      }
+      throw new EngramFormatException(
+          file
+              + ": member '"
+              + name
+              + "' declares "
+              + declared
+              + " bytes, expected a "
+              + rows
+              + " x "
+              + cols
+              + " float32 array ("
+              + dataBytes
+              + " bytes of data and a .npy header)");
+    }
+    long packed = e.getCompressedSize();
+    boolean possible =
+        packed <= fileBytes
+            && (e.getMethod() == ZipEntry.STORED
+                ? packed == declared
+                : declared <= Math.max(packed, 1) * MAX_DEFLATE_RATIO);
+    if (!possible) {
+      throw new EngramFormatException(
+          file
+              + ": member '"
+              + name
+              + "' declares "
+              + declared
+              + " bytes but holds "
+              + packed
+              + (e.getMethod() == ZipEntry.STORED ? "" : " compressed")
+              + " bytes in the file");
+    }
+    return e;
+  }
+
   /**
    * Reads a float32 {@code rows x cols} matrix member straight into {@code dst} (row-major), a
    * block at a time: the way to read arrays too large for one {@link NdArray} (more than 2 GiB)
@@ -246,47 +367,15 @@ public final class NpzFile implements Closeable {
    */
   public void readFloatRows(String keyOrMember, int rows, int cols, float[] dst)
       throws IOException {
-    ZipEntry e = member(keyOrMember);
-    if (e == null) {
-      throw new EngramFormatException(file + ": no member '" + keyOrMember + "'");
-    }
+    ZipEntry e = floatRowsMember(keyOrMember, rows, cols);
     String name = e.getName();
     String where = file + "!" + name;
     long dataBytes = 4L * rows * cols;
     long declared = e.getSize();
-    if (declared < 0 || declared > dataBytes + Npy.MAX_HEADER_BYTES + 16) {
-      throw new EngramFormatException(
-          file
-              + ": member '"
-              + name
-              + "' declares "
-              + declared
-              + " bytes, expected a "
-              + rows
-              + " x "
-              + cols
-              + " float32 array ("
-              + dataBytes
-              + " bytes of data)");
-    }
     try (InputStream raw = zip.getInputStream(e);
         StoredZip.BoundedCrc in = new StoredZip.BoundedCrc(raw, declared, where)) {
       NpyHeader h = NpyHeader.read(in, where);
-      if (h.dtype != DType.FLOAT32) {
-        throw new EngramFormatException(
-            where + " has dtype " + h.dtype.code() + ", expected " + DType.FLOAT32.code());
-      }
-      if (h.shape.length != 2 || h.shape[0] != rows || h.shape[1] != cols) {
-        throw new EngramFormatException(
-            where
-                + " has shape "
-                + java.util.Arrays.toString(h.shape)
-                + ", expected ["
-                + rows
-                + ", "
-                + cols
-                + "]");
-      }
+      expectFloatRows(h, where, rows, cols);
       long needed = in.consumed() + dataBytes;
       if (needed > declared) {
         throw new EngramFormatException(

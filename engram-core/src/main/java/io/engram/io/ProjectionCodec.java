@@ -31,7 +31,8 @@ final class ProjectionCodec implements WeightsCodec {
     ProjectionWeights pw = (ProjectionWeights) w;
     int n = w.size();
     ModelFile.checkMember("pseudo-inverse factor V: ", pw.rank(), n, "rows");
-    archive.put("V", NdArray.ofFloats(pw.factor(), pw.rank(), n));
+    // streamed from the weights a block at a time: no copy of V
+    archive.putFloatRows("V", pw.rank(), n, pw::copyFactorRows);
     Map<String, Object> m = new LinkedHashMap<>();
     m.put("rank", pw.rank());
     m.put("ridge", pw.ridge());
@@ -55,11 +56,9 @@ final class ProjectionCodec implements WeightsCodec {
       throw new EngramFormatException(file + ": projection model lacks '" + MEMBER + "'");
     }
     ModelFile.checkStoredMember(file, MEMBER + ": ", rank, n, "rows");
-    NdArray v = npz.array(MEMBER, 4L * rank * n);
-    Members.expectShape(v, file, MEMBER, rank, n);
-    Members.expectDType(v, file, MEMBER, DType.FLOAT32);
+    float[] v = npz.floatRows(MEMBER, rank, n);
     return ProjectionWeights.of(
-        n, v.toFloatArray(), rank, Members.number(m, "ridge"), Members.bool(m, "diagonal_zeroed"));
+        n, v, rank, Members.number(m, "ridge"), Members.bool(m, "diagonal_zeroed"));
   }
 
   @Override

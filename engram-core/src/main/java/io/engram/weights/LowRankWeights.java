@@ -237,6 +237,40 @@ public final class LowRankWeights implements Weights {
     return blocks.get(k).p;
   }
 
+  /** Stored training call {@code k}'s divisor ({@link Factor#divisor}). */
+  public float factorDivisor(int k) {
+    return blocks.get(k).divisor;
+  }
+
+  /** Whether stored training call {@code k} was anti-Hebbian ({@link Factor#negate}). */
+  public boolean factorNegated(int k) {
+    return blocks.get(k).negate;
+  }
+
+  /**
+   * Whether W's diagonal was zeroed right after call {@code k} ({@link Factor#zeroDiagonalAfter}).
+   */
+  public boolean zeroesDiagonalAfter(int k) {
+    return zeroAfter.get(k);
+  }
+
+  /**
+   * Copies rows {@code from .. from+count-1} of stored training call {@code k}'s patterns,
+   * row-major, into {@code dst} from index 0, without the copy of all the patterns that {@link
+   * #factors} makes (a file writer streams them a block at a time).
+   *
+   * @throws IllegalArgumentException if the rows are not in {@code 0..rows-1} of that call or
+   *     {@code dst} is shorter than {@code count * N}
+   */
+  public void copyFactorRows(int k, int from, int count, float[] dst) {
+    LowRankBlock b = blocks.get(k);
+    if (from < 0 || count < 0 || from > b.p - count || (long) count * n > dst.length) {
+      throw new IllegalArgumentException(
+          "rows " + from + " + " + count + " of " + b.p + " into " + dst.length + " values");
+    }
+    System.arraycopy(b.t, from * n, dst, 0, count * n);
+  }
+
   @Override
   public long memoryBytes() {
     long floats = n;

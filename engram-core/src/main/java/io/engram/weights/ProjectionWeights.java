@@ -125,6 +125,22 @@ public final class ProjectionWeights implements Weights {
     return Arrays.copyOf(v, r * n);
   }
 
+  /**
+   * Copies rows {@code from .. from+count-1} of V, row-major, into {@code dst} from index 0,
+   * without the copy of all of V that {@link #factor} makes (a file writer streams V a block at a
+   * time).
+   *
+   * @throws IllegalArgumentException if the rows are not in {@code 0..r-1} or {@code dst} is
+   *     shorter than {@code count * N}
+   */
+  public void copyFactorRows(int from, int count, float[] dst) {
+    if (from < 0 || count < 0 || from > r - count || (long) count * n > dst.length) {
+      throw new IllegalArgumentException(
+          "rows " + from + " + " + count + " of rank " + r + " into " + dst.length + " values");
+    }
+    System.arraycopy(v, from * n, dst, 0, count * n);
+  }
+
   /** The diagonal of the full projection {@code VᵀV} (a copy). */
   public float[] fullDiagonal() {
     return full.clone();

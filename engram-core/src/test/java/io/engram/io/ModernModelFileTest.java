@@ -220,9 +220,18 @@ class ModernModelFileTest {
     float[] huge = X.clone();
     huge[0] = 3e38f;
     assertRefused("squared norm", archive(validMeta(), "X", NdArray.ofFloats(huge, 2, 4)));
-    // X larger than the meta says: refused by its declared size before it is read
+    // X larger than the meta says: refused by its header, before its values are read
     assertRefused(
-        "declares", archive(validMeta(), "X", NdArray.ofFloats(new float[400_000], 100_000, 4)));
+        "X.npy has shape [100000, 4], expected [2, 4]",
+        archive(validMeta(), "X", NdArray.ofFloats(new float[400_000], 100_000, 4)));
+    // a meta that claims 2 x 10^9 values (8 GB) beside an X of 8: refused by X's size before an
+    // array for the claim is made (the test JVM's heap could not hold one)
+    assertRefused(
+        "X.npy has shape [2, 4], expected [500000000, 4]",
+        archive(
+            validMeta().replace("\"num_patterns\": 2", "\"num_patterns\": 500000000"),
+            "X",
+            NdArray.ofFloats(X, 2, 4)));
     String[][] cases = {
       {"\"version\": 2", "\"version\": 1", "format version 1 is not supported"},
       {"\"version\": 2", "\"version\": 3", "format version 3 is not supported"},
