@@ -242,7 +242,10 @@ final class Inputs {
     }
     try {
       if (isNpy(file)) {
-        return patternsOf(file, Npy.read(file));
+        // more than 2 GiB of data: straight from the file into the patterns' floats
+        return Patterns.beyondOneBuffer(file)
+            ? Patterns.readNpy(file)
+            : patternsOf(file, Npy.read(file));
       }
       if (file.getFileName().toString().toLowerCase(Locale.ROOT).endsWith(".csv")) {
         try (BufferedReader r = Files.newBufferedReader(file, StandardCharsets.UTF_8)) {

@@ -4,6 +4,7 @@ import io.engram.io.DType;
 import io.engram.io.ModelFile;
 import io.engram.io.NdArray;
 import io.engram.io.Npy;
+import io.engram.io.Patterns;
 import io.engram.learning.PatternBlock;
 import io.engram.memory.ModernHopfieldMemory;
 import io.engram.memory.Separation;
@@ -239,6 +240,11 @@ final class ModernTraining {
       Path f = files.get(0);
       if (!Files.isRegularFile(f) || !Inputs.isNpy(f)) {
         return null;
+      }
+      if (Patterns.beyondOneBuffer(f)) {
+        // more than 2 GiB of data: straight from the file into one array of floats
+        Patterns.FloatRows r = Patterns.readFloatRows(f);
+        return new Rows(FloatBuffer.wrap(r.values()), r.rows(), r.cols(), f);
       }
       NdArray a = Npy.read(f);
       int rank = a.rank();

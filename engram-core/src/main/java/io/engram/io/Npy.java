@@ -253,7 +253,7 @@ public final class Npy {
     return new NdArray(h.dtype, h.shape, data);
   }
 
-  private static void swap(ByteBuffer b, int size) {
+  static void swap(ByteBuffer b, int size) {
     byte[] a = b.array();
     for (int i = 0; i + size <= a.length; i += size) {
       for (int l = i, r = i + size - 1; l < r; l++, r--) {

@@ -2,7 +2,15 @@ package io.engram.io;
 
 import io.engram.learning.PatternBlock;
 import java.io.IOException;
+import java.io.InputStream;
+import java.nio.ByteBuffer;
+import java.nio.ByteOrder;
+import java.nio.channels.Channels;
+import java.nio.channels.FileChannel;
+import java.nio.file.Files;
+import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
+import java.nio.file.StandardOpenOption;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
@@ -88,13 +96,165 @@ public final class Patterns {
     }
   }
 
-  /** Reads patterns from a {@code .npy} file. */
+  /**
+   * Reads patterns from a {@code .npy} file: of any size up to 2³¹ − 9 values (one whose data is
+   * more than one buffer of bytes holds is read with {@link #readFloatRows}).
+   */
   public static PatternBlock readNpy(Path file) throws IOException {
+    if (beyondOneBuffer(file)) {
+      FloatRows r = readFloatRows(file);
+      try {
+        return PatternBlock.ofRows(r.values(), r.rows(), r.cols());
+      } catch (IllegalArgumentException e) {
+        throw new EngramFormatException(file + ": " + e.getMessage(), e);
+      }
+    }
     NdArray a = Npy.read(file);
     try {
       return fromArray(a);
     } catch (IllegalArgumentException e) {
       throw new EngramFormatException(file + ": " + e.getMessage(), e);
+    }
+  }
+
+  /** The values of a pattern file as float32 rows: {@code rows x cols}, row-major. */
+  public record FloatRows(float[] values, int rows, int cols) {}
+
+  /** The most bytes of data {@link Npy#read} takes into its one buffer. */
+  private static final long ONE_BUFFER = Integer.MAX_VALUE - 8L;
+
+  /**
+   * Bytes of the file read at a time by {@link #readFloatRows} (a multiple of every dtype's size).
+   */
+  private static final int PIECE = 1 << 20;
+
+  /**
+   * Whether a {@code .npy} file's data, by its header, is more than the one buffer of bytes {@link
+   * Npy#read} holds (2³¹ − 9 bytes: more than 536,870,909 float32 values), so that it is read with
+   * {@link #readFloatRows} instead.
+   *
+   * @throws EngramFormatException if the file does not start with a valid {@code .npy} header
+   */
+  public static boolean beyondOneBuffer(Path file) throws IOException {
+    try (InputStream in = Files.newInputStream(file)) {
+      NpyHeader h = NpyHeader.read(in, file.toString());
+      long count = Npy.elementCount(h.shape);
+      return count <= Npy.MAX_ELEMENTS && count * h.dtype.size() > ONE_BUFFER;
+    } catch (NoSuchFileException e) {
+      throw Npy.notFound(file);
+    }
+  }
+
+  /**
+   * Reads the patterns of a 1-D (one pattern) or 2-D (P x N) {@code .npy} file as float32, a block
+   * of the file at a time straight into one array: no buffer of the file's bytes, so the file may
+   * hold more than 2 GiB (up to 2³¹ − 9 values: e.g. 8200 x 65536 float32, or float64 values
+   * converted). Values are converted as {@link Npy#read} and {@link #fromArray} convert them (a
+   * float64 value beyond the float32 range is named with its pattern and index); they are not
+   * checked for being finite (a {@link PatternBlock} or a memory checks them). C order only: a
+   * Fortran-order 2-D file is refused, saying how to rewrite it.
+   *
+   * @throws EngramFormatException naming the file and what is wrong with it
+   */
+  public static FloatRows readFloatRows(Path file) throws IOException {
+    String name = file.toString();
+    try (FileChannel ch = FileChannel.open(file, StandardOpenOption.READ)) {
+      NpyHeader h = NpyHeader.read(Channels.newInputStream(ch), name);
+      long dataStart = ch.position();
+      long count = Npy.elementCount(h.shape);
+      if (count > Npy.MAX_ELEMENTS) {
+        throw new EngramFormatException(
+            name
+                + ": shape "
+                + Arrays.toString(h.shape)
+                + " has more than "
+                + Npy.MAX_ELEMENTS
+                + " elements");
+      }
+      if (h.shape.length != 1 && h.shape.length != 2) {
+        throw new EngramFormatException(
+            name + ": patterns must be a 1-D or 2-D array, got shape " + Arrays.toString(h.shape));
+      }
+      int rows = h.shape.length == 1 ? 1 : h.shape[0];
+      int cols = h.shape[h.shape.length - 1];
+      if (h.fortran && h.shape.length == 2 && rows > 1 && cols > 1) {
+        throw new EngramFormatException(
+            name
+                + ": a Fortran-order (column-major) array of more than 2 GiB is not read; save it"
+                + " in C order, e.g. np.save(f, np.ascontiguousarray(x))");
+      }
+      int size = h.dtype.size();
+      long bytes = count * size;
+      long present = ch.size() - dataStart;
+      if (bytes > present) {
+        throw new EngramFormatException(
+            name
+                + ": truncated .npy data: shape "
+                + Arrays.toString(h.shape)
+                + " of "
+                + h.dtype.code()
+                + " needs "
+                + bytes
+                + " bytes, file has "
+                + present);
+      }
+      if (bytes < present) {
+        throw new EngramFormatException(
+            name + ": " + (present - bytes) + " unexpected bytes after the .npy data");
+      }
+      float[] values = new float[(int) count];
+      ByteBuffer piece = ByteBuffer.allocate(PIECE).order(ByteOrder.LITTLE_ENDIAN);
+      long at = 0; // elements read
+      while (at < count) {
+        int k = (int) Math.min(PIECE / size, count - at);
+        piece.clear().limit(k * size);
+        while (piece.hasRemaining()) {
+          if (ch.read(piece) < 0) {
+            throw new EngramFormatException(name + ": truncated .npy data (the file shrank)");
+          }
+        }
+        if (h.bigEndian && size > 1) {
+          Npy.swap(piece, size);
+        }
+        piece.flip();
+        NdArray block = new NdArray(h.dtype, new int[] {k}, piece);
+        if (h.dtype == DType.FLOAT32) {
+          block.floats().get(0, values, (int) at, k);
+        } else {
+          if (h.dtype == DType.BOOL) {
+            for (int i = 0; i < k; i++) {
+              byte b = piece.get(i);
+              if (b != 0 && b != 1) {
+                throw new EngramFormatException(
+                    name + ": bool element " + (at + i) + " has byte value " + b);
+              }
+            }
+          }
+          float[] f = block.toFloatArray();
+          if (h.dtype == DType.FLOAT64) {
+            for (int i = 0; i < k; i++) {
+              double d = piece.getDouble(i * 8);
+              if (Double.isFinite(d) && Math.abs(d) > Float.MAX_VALUE) {
+                long e = at + i;
+                throw new EngramFormatException(
+                    name
+                        + ": pattern "
+                        + e / cols
+                        + " has the value "
+                        + d
+                        + " at index "
+                        + e % cols
+                        + ", outside the float32 range (patterns are float32)");
+              }
+            }
+          }
+          System.arraycopy(f, 0, values, (int) at, k);
+        }
+        at += k;
+      }
+      return new FloatRows(values, count == 0 ? 0 : rows, cols);
+    } catch (NoSuchFileException e) {
+      throw Npy.notFound(file);
     }
   }
 }
