@@ -128,19 +128,35 @@ final class ModernInspect {
     if (r.get("capacity_estimate") != null) {
       out.printf(
           Locale.ROOT,
-          "capacity           about %.0f random patterns without error (N^(n-1) / (2 (2n-3)!! ln N))%n",
-          r.get("capacity_estimate"));
+          "capacity           about %s random patterns without error (N^(n-1) / (2 (2n-3)!! ln N))%n",
+          InspectCommand.number(r.get("capacity_estimate")));
     } else {
       out.printf(Locale.ROOT, "capacity           exponential in N%n");
     }
     if (r.containsKey("pattern_energies")) {
+      List<?> energies = (List<?>) r.get("pattern_energies");
+      long beyond = energies.stream().filter(e -> !Double.isFinite((Double) e)).count();
+      // a high degree's energies, -Σ F(overlap) with F = x^n or exp, leave float32 (x^30 of an
+      // overlap of 100 is 1e60): said so, not "mean -Infinity, std NaN"
+      String stats =
+          beyond > 0
+              ? String.format(
+                  Locale.ROOT,
+                  "%d of %d beyond the float32 range (below -3.4e38: %s of the overlaps)",
+                  beyond,
+                  energies.size(),
+                  "exp".equals(sep) ? "exp" : "the power n = " + r.get("degree"))
+              : String.format(
+                  Locale.ROOT,
+                  "mean %.6g, std %.6g",
+                  r.get("pattern_energy_mean"),
+                  r.get("pattern_energy_std"));
       out.printf(
           Locale.ROOT,
-          "pattern energies   mean %.6g, std %.6g; %d of %d patterns are fixed points of one step%n",
-          r.get("pattern_energy_mean"),
-          r.get("pattern_energy_std"),
+          "pattern energies   %s; %d of %d patterns are fixed points of one step%n",
+          stats,
           r.get("patterns_that_are_fixed_points"),
-          ((List<?>) r.get("pattern_energies")).size());
+          energies.size());
     }
   }
 }

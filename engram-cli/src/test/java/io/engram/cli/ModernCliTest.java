@@ -307,6 +307,38 @@ class ModernCliTest {
   }
 
   @Test
+  void inspectSaysWhenPatternEnergiesLeaveFloat32() throws IOException {
+    // F(x) = x^30 of an overlap of 64 is 1.5e54: the energies are -Infinity in float32
+    Path m = tmp.resolve("deg30.npz");
+    ToolRun.Result t =
+        ToolRun.run(
+            "train",
+            "--memory",
+            "modern",
+            "--separation",
+            "polynomial",
+            "--degree",
+            "30",
+            "--patterns",
+            patterns.toString(),
+            "--out",
+            m.toString(),
+            "-q");
+    assertEquals(0, t.status(), t.toString());
+    ToolRun.Result r = ToolRun.run("inspect", m.toString(), "--patterns", patterns.toString());
+    assertEquals(0, r.status(), r.toString());
+    assertTrue(
+        r.out()
+            .contains(
+                "pattern energies   30 of 30 beyond the float32 range (below -3.4e38: the power n ="
+                    + " 30 of the overlaps)"),
+        r.out());
+    assertFalse(r.out().contains("NaN") || r.out().contains("Infinity"), r.out());
+    // the theory's capacity as a whole number while it is one (N = 64, n = 30: 5.8e12)
+    assertTrue(r.out().contains("capacity           about 5813660216638 random"), r.out());
+  }
+
+  @Test
   void defaultsAndSeparations() throws IOException {
     Path m = tmp.resolve("d.npz");
     assertEquals(
