@@ -96,7 +96,7 @@ final class ModernTraining {
       // X.npy must be readable: refused before the patterns are stored, nothing written
       ModelLimits.modern(t.out, memory.size(), block.count(), memory.numNeurons());
       bar.setTask("storing " + block.count() + " patterns");
-      block.storeIn(memory);
+      memory = block.storeIn(memory);
       checkBetaFits(t, memory);
       bar.setTask("writing " + t.out);
       ModernHopfieldMemory stored = memory;
@@ -220,10 +220,10 @@ final class ModernTraining {
    * The patterns to store: P x N values row by row, and the file they came from when they were read
    * straight from it (for the messages of the memory's own checks).
    */
-  record Rows(FloatBuffer values, int count, int length, Path file) {
+  record Rows(FloatBuffer values, int count, int length, Path file, float[] owned) {
 
     static Rows of(PatternBlock b) {
-      return new Rows(b.rows(), b.count(), b.length(), null);
+      return new Rows(b.rows(), b.count(), b.length(), null, null);
     }
 
     /**
@@ -244,12 +244,12 @@ final class ModernTraining {
       if (Patterns.beyondOneBuffer(f)) {
         // more than 2 GiB of data: straight from the file into one array of floats
         Patterns.FloatRows r = Patterns.readFloatRows(f);
-        return new Rows(FloatBuffer.wrap(r.values()), r.rows(), r.cols(), f);
+        return new Rows(FloatBuffer.wrap(r.values()), r.rows(), r.cols(), f, r.values());
       }
       NdArray a = Npy.read(f);
       int rank = a.rank();
       if (a.dtype() == DType.FLOAT32 && (rank == 1 || rank == 2) && a.size() > 0) {
-        return new Rows(a.floats(), rank == 1 ? 1 : a.dim(0), a.dim(rank - 1), f);
+        return new Rows(a.floats(), rank == 1 ? 1 : a.dim(0), a.dim(rank - 1), f, null);
       }
       return of(Inputs.patternsOf(f, a));
     }
@@ -258,10 +258,25 @@ final class ModernTraining {
       return count == 0;
     }
 
-    /** Stores the rows in {@code memory}; a bad pattern is named with the file it is in. */
-    void storeIn(ModernHopfieldMemory memory) {
+    /**
+     * Stores the rows in {@code memory} and returns the memory holding them: {@code memory}, or,
+     * when it is empty and the rows are an array read for it alone, a memory of its settings that
+     * keeps that array as X (no second array of X's size: a 2 GiB file needed 4 GiB of heap). A bad
+     * pattern is named with the file it is in.
+     */
+    ModernHopfieldMemory storeIn(ModernHopfieldMemory memory) {
       try {
+        if (owned != null && memory.size() == 0) {
+          return ModernHopfieldMemory.wrap(
+              memory.numNeurons(),
+              memory.separation(),
+              memory.beta(),
+              memory.degree(),
+              owned,
+              count);
+        }
         memory.storeRows(values, count);
+        return memory;
       } catch (IllegalArgumentException e) {
         throw file == null ? e : new UserError(file + ": " + e.getMessage(), e);
       }

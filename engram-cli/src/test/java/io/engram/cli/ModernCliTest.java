@@ -3,6 +3,7 @@ package io.engram.cli;
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
@@ -304,6 +305,36 @@ class ModernCliTest {
     assertEquals("softmax", d.get("separation"));
     assertEquals(0.5, ((Number) d.get("beta")).doubleValue());
     assertEquals(P, ((List<?>) d.get("best_matches")).size());
+  }
+
+  @Test
+  void rowsReadForTheMemoryAloneBecomeItsPatternsWithoutACopy() {
+    // what train does with a pattern file of more than 2 GiB (read into an array of its own): the
+    // new memory keeps that array as X, so it needs one array of X's size, not two
+    float[] owned = x.clone();
+    ModernTraining.Rows rows =
+        new ModernTraining.Rows(java.nio.FloatBuffer.wrap(owned), P, N, patterns, owned);
+    ModernHopfieldMemory empty = ModernHopfieldMemory.of(N, Separation.SOFTMAX, 0.5f, 0);
+    ModernHopfieldMemory m = rows.storeIn(empty);
+    assertEquals(P, m.size());
+    assertEquals(0.5f, m.beta());
+    assertArrayEquals(java.util.Arrays.copyOf(x, N), m.pattern(0));
+    owned[0] = -owned[0]; // the memory's X is that array
+    assertEquals(owned[0], m.pattern(0)[0]);
+    // a memory that already holds patterns appends a copy, as before
+    ModernHopfieldMemory two = rows.storeIn(m);
+    assertEquals(2 * P, two.size());
+    // a bad pattern is named with its file
+    float[] bad = x.clone();
+    bad[N + 3] = Float.NaN;
+    UserError e =
+        assertThrows(
+            UserError.class,
+            () ->
+                new ModernTraining.Rows(java.nio.FloatBuffer.wrap(bad), P, N, patterns, bad)
+                    .storeIn(ModernHopfieldMemory.of(N, Separation.SOFTMAX, 0.5f, 0)));
+    assertTrue(
+        e.getMessage().startsWith(patterns + ": pattern 1 has a non-finite value"), e.getMessage());
   }
 
   @Test
