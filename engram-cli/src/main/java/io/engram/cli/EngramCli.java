@@ -115,6 +115,7 @@ public final class EngramCli implements Runnable {
       ArchiveWorkload.main(args);
       return;
     }
+    markStderrStart();
     if (!versionOnly(args)) {
       setUp();
     }
@@ -234,6 +235,29 @@ public final class EngramCli implements Runnable {
    * {@code ProcessHandle} wait costs a thread pool and some 45 classes: a tenth of a second on the
    * project machine.) Nothing is printed to stderr after this.
    */
+  /**
+   * The line by which {@code bin/engram}'s stderr filter knows that the JVM's start-up notices are
+   * over: it drops it and copies the rest unchanged, bytes and all. Without it the filter took the
+   * first line Engram wrote for the end of the notices, and that line passed through the shell's
+   * {@code read}, which drops NUL bytes: {@code recall --out /dev/stderr} wrote a {@code .npy} two
+   * bytes short, with exit 0.
+   */
+  static final byte[] STDERR_START = {0x1e, 'e', 'n', 'g', 'r', 'a', 'm', '\n'};
+
+  /** Writes {@link #STDERR_START} when the launcher's filter is there, before anything else. */
+  private static void markStderrStart() {
+    if (System.getProperty(STDERR_FILTER_PROPERTY) == null) {
+      return;
+    }
+    try {
+      // straight to the descriptor: System.err may not be set up for bytes, nor flushed yet
+      FileOutputStream err = new FileOutputStream(FileDescriptor.err);
+      err.write(STDERR_START);
+    } catch (java.io.IOException e) {
+      // a stderr that cannot be written: nothing of ours reaches it either
+    }
+  }
+
   private static void awaitStderrFilter() {
     String pid = System.getProperty(STDERR_FILTER_PROPERTY);
     if (pid == null || pid.isEmpty() || pid.length() > 10) {

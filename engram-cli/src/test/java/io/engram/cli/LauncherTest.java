@@ -313,6 +313,29 @@ final class LauncherTest {
   }
 
   @Test
+  void binary_data_sent_to_standard_error_passes_the_filter_unchanged() throws Exception {
+    // a .npy's header holds NUL bytes, which the filter's line reading dropped (two bytes short,
+    // exit 0); Engram's first line on stderr now tells the filter to copy the rest as it comes
+    String p = patterns().toString();
+    assertEquals(0, run(Map.of(), "train", "-q", "--patterns", p, "--out", "m.npz").status());
+    Run file = run(Map.of(), "recall", "-q", "--model", "m.npz", "--queries", p, "--out", "r.npy");
+    assertEquals(0, file.status(), file.toString());
+    Path err = tmp.resolve("err.npy");
+    for (Map<String, String> env :
+        List.of(Map.<String, String>of(), Map.of("JAVA_TOOL_OPTIONS", "-Xss2m"))) {
+      Process pr =
+          builder(env, "recall", "-q", "--model", "m.npz", "--queries", p, "--out", "/dev/stderr")
+              .redirectOutput(ProcessBuilder.Redirect.DISCARD)
+              .redirectError(err.toFile())
+              .start();
+      assertTrue(pr.waitFor(60, TimeUnit.SECONDS));
+      assertEquals(0, pr.exitValue());
+      assertArrayEquals(
+          Files.readAllBytes(tmp.resolve("r.npy")), Files.readAllBytes(err), env.toString());
+    }
+  }
+
+  @Test
   void the_started_process_is_the_jvm_so_a_signal_to_it_ends_the_jvm() throws Exception {
     // the JVM waits at start-up until this file is deleted, so it is caught while running
     Path pause = tmp.resolve("paused");
