@@ -203,6 +203,22 @@ final class Images {
       throw new UserError(name + ": image of " + w + "x" + h + " pixels is too large");
     }
     float[] g = new float[w * h];
+    java.awt.image.ColorModel cm = img.getColorModel();
+    if (!(cm instanceof java.awt.image.IndexColorModel)
+        && cm.getColorSpace().getType() == java.awt.color.ColorSpace.TYPE_GRAY) {
+      // a gray image (PNG of 1 to 16 bits, with or without alpha; grayscale JPEG): its own levels,
+      // as skimage reads them. getRGB would convert them from linear gray to sRGB first, which
+      // brightens the mid grays (50 of 255 becomes 124) and moves the threshold at the mean: the
+      // same picture saved as RGB gave other pixels.
+      java.awt.image.Raster raster = img.getRaster();
+      double max = (1L << cm.getComponentSize(0)) - 1;
+      for (int y = 0; y < h; y++) {
+        for (int x = 0; x < w; x++) {
+          g[y * w + x] = (float) (raster.getSample(x, y, 0) / max);
+        }
+      }
+      return new Gray(w, h, g);
+    }
     for (int y = 0; y < h; y++) {
       for (int x = 0; x < w; x++) {
         int argb = img.getRGB(x, y);

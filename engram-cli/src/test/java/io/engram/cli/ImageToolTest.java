@@ -278,6 +278,47 @@ class ImageToolTest {
     Files.delete(link);
   }
 
+  /**
+   * A gray image is read by its own gray levels: the same picture saved as 8-bit gray, 16-bit gray,
+   * gray with alpha, palette or RGB gives the same pattern (gray levels 0, 50, 60, 255: mean 91.25,
+   * so only the white pixel is above it). The gray ones were converted from linear gray to sRGB
+   * first, which made 50 and 60 about 124 and 134 and moved the threshold.
+   */
+  @Test
+  void aGrayImageGivesThePatternOfTheSamePictureInRgb() throws Exception {
+    Path gray = Files.createDirectory(dir.resolve("gray"));
+    int[] levels = {0, 50, 60, 255};
+    int[] types = {
+      BufferedImage.TYPE_BYTE_GRAY,
+      BufferedImage.TYPE_USHORT_GRAY,
+      BufferedImage.TYPE_INT_ARGB,
+      BufferedImage.TYPE_INT_RGB
+    };
+    for (int t = 0; t < types.length; t++) {
+      BufferedImage img = new BufferedImage(4, 1, types[t]);
+      for (int x = 0; x < 4; x++) {
+        int v = levels[x];
+        if (types[t] == BufferedImage.TYPE_BYTE_GRAY) {
+          img.getRaster().setSample(x, 0, 0, v);
+        } else if (types[t] == BufferedImage.TYPE_USHORT_GRAY) {
+          img.getRaster().setSample(x, 0, 0, v * 257);
+        } else {
+          img.setRGB(x, 0, 0xFF000000 | (v << 16) | (v << 8) | v);
+        }
+      }
+      assertTrue(ImageIO.write(img, "png", gray.resolve(t + ".png").toFile()));
+    }
+    Path out = dir.resolve("gray.npy");
+    ToolRun.Result r =
+        ToolRun.run(
+            "corrupt", "-q", "--patterns", gray.toString(), "--flip", "0", "--out", out.toString());
+    assertEquals(0, r.status(), r::toString);
+    float[][] rows = rows(out);
+    for (int t = 0; t < types.length; t++) {
+      assertArrayEquals(new float[] {-1, -1, -1, 1}, rows[t], "image type " + types[t]);
+    }
+  }
+
   @Test
   void aSavedModelLoadsInAFreshProcess() throws Exception {
     Path model = dir.resolve("fresh.npz");
