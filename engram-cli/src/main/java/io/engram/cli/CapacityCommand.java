@@ -426,9 +426,19 @@ final class CapacityCommand implements Callable<Integer> {
       throw new UserError("--data " + data + ": no such file or folder");
     }
     Images.Size given = size == null ? null : Images.Size.parse(size);
-    PatternBlock block = Inputs.read(List.of(data), given, Progress.none()).block();
+    Inputs.Data d = Inputs.read(List.of(data), given, Progress.none());
+    PatternBlock block = d.block();
     if (block.isEmpty()) {
       throw new UserError("--data " + data + ": holds no patterns");
+    }
+    if (given != null && d.size() == null) {
+      // an array's length is N: --size would resize nothing, and was ignored without a word
+      throw new UserError(
+          "--size applies to --data images only; "
+              + data
+              + " holds patterns of length "
+              + block.length()
+              + ", not images");
     }
     return block;
   }

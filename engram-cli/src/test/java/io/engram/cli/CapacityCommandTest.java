@@ -223,6 +223,28 @@ class CapacityCommandTest {
     assertFalse(((Map<?, ?>) points.get(0)).containsKey("theory_overlap"), "no theory for data");
   }
 
+  /**
+   * --size with array data (whose length is N) is an error, as it is without --data; it was ignored
+   * without a word.
+   */
+  @Test
+  void sizeIsForImageData() throws IOException {
+    fails(
+        "--size applies to --data images only; "
+            + dir
+            + "/pm.csv holds patterns of length 4,"
+            + " not images",
+        "capacity",
+        "--data",
+        "@pm.csv",
+        "--size",
+        "3x3",
+        "--trials",
+        "2",
+        "--json",
+        "@s.json");
+  }
+
   private static void fails(String expected, String... a) throws IOException {
     Map<String, String> before = ToolRun.snapshot(dir);
     ToolRun.Result r = ToolRun.run(args(a));
