@@ -440,6 +440,8 @@ final class CapacityCommand implements Callable<Integer> {
               + block.length()
               + ", not images");
     }
+    // images of mixed sizes: the warning line train and recall print
+    d.warn(spec.commandLine().getErr());
     return block;
   }
 

@@ -245,6 +245,32 @@ class CapacityCommandTest {
         "@s.json");
   }
 
+  /**
+   * Images of mixed sizes in --data get the warning line train and recall print (they were resized
+   * without a word); with --size, which asks for the resizing, nothing is printed.
+   */
+  @Test
+  void mixedImageSizesAreNamed() throws IOException {
+    Path mixed = Files.createDirectories(dir.resolve("mixed"));
+    for (int k = 0; k < 3; k++) {
+      int w = k == 2 ? 16 : 8;
+      BufferedImage img = new BufferedImage(w, 8, BufferedImage.TYPE_INT_RGB);
+      for (int i = 0; i < w * 8; i++) {
+        img.setRGB(i % w, i / w, (i * 7 + k) % 3 == 0 ? 0xFFFFFF : 0);
+      }
+      ImageIO.write(img, "png", mixed.resolve(k + ".png").toFile());
+    }
+    ToolRun.Result r = ToolRun.run(args("capacity", "--data", "@mixed", "--trials", "2", "-q"));
+    assertEquals(0, r.status(), r::toString);
+    assertTrue(
+        r.err().startsWith("engram: warning: 1 of 3 images are not 8x8 like the first"),
+        r::toString);
+    assertEquals(1, r.err().lines().count(), r::toString);
+    r = ToolRun.run(args("capacity", "--data", "@mixed", "--size", "8x8", "--trials", "2", "-q"));
+    assertEquals(0, r.status(), r::toString);
+    assertEquals("", r.err(), "--size asked for the resizing: " + r);
+  }
+
   private static void fails(String expected, String... a) throws IOException {
     Map<String, String> before = ToolRun.snapshot(dir);
     ToolRun.Result r = ToolRun.run(args(a));
