@@ -117,6 +117,21 @@ final class DemoCommand implements Callable<Integer> {
       return compareDemo();
     }
     if (neurons != null) {
+      // the random-pattern demo prints a table and writes nothing: these were ignored without a
+      // word (no images where --images asked for them)
+      var given = spec.commandLine().getParseResult();
+      for (String o : new String[] {"--out", "--images", "--size"}) {
+        if (given.hasMatchedOption(o)) {
+          throw new UserError(
+              o
+                  + " does not apply to --neurons: the random-pattern demo prints a table and"
+                  + " writes no files ("
+                  + (o.equals("--size")
+                      ? "its N is --neurons"
+                      : "the image demo, without --neurons, does")
+                  + ")");
+        }
+      }
       return randomDemo(neurons, patterns == null ? 6 : patterns);
     }
     int p = patterns == null ? DemoImages.NAMES.size() : patterns;

@@ -184,5 +184,16 @@ class BadInputTest {
     fails("the demo allows up to 16384", "demo", "--size", "256x256", "--out", "@d.png");
     fails("--noise must be in [0, 1]", "demo", "--noise", "2", "--out", "@d.png");
     fails("cut.npz", "inspect", "@cut.npz", "--heatmap", "@w.png");
+    // the random-pattern demo writes no files: options for files were ignored without a word
+    fails(
+        "--images does not apply to --neurons: the random-pattern demo prints a table and writes"
+            + " no files",
+        "demo",
+        "--neurons",
+        "30",
+        "--images",
+        "@imgs/");
+    fails("--out does not apply to --neurons", "demo", "--neurons", "30", "--out", "@d.png");
+    fails("--size does not apply to --neurons", "demo", "--neurons", "30", "--size", "8x8");
   }
 }
