@@ -171,6 +171,11 @@ final class RecallCommand implements Callable<Integer> {
       Memory.reading(java.util.Arrays.asList(queries, stored));
     }
     RecallOptions opts = recallOptions(net);
+    if (topK != null && report == null) {
+      // the matches are listed in the report only: without one, --top-k was ignored without a word
+      throw new UserError(
+          "--top-k lists the best matches in the report; give --report FILE.json too");
+    }
     int n = net.numNeurons();
     Inputs.Data data =
         Inputs.readQueries(

@@ -636,6 +636,18 @@ class ModernCliTest {
         tmp.resolve("r.npy").toString(),
         "--top-k",
         "2");
+    // the matches are in the report only: without one, --top-k changed nothing, without a word
+    assertUserError(
+        "--top-k lists the best matches in the report; give --report FILE.json too",
+        "recall",
+        "--model",
+        model.toString(),
+        "--queries",
+        queries.toString(),
+        "--out",
+        tmp.resolve("r.npy").toString(),
+        "--top-k",
+        "2");
   }
 
   private String writeRows(String name, float value) throws IOException {
