@@ -176,6 +176,13 @@ final class RecallCommand implements Callable<Integer> {
       throw new UserError(
           "--top-k lists the best matches in the report; give --report FILE.json too");
     }
+    if (stored != null && grid == null) {
+      // the stored patterns are the grid's first column and what its overlaps are against: without
+      // a grid, --stored was read and ignored without a word
+      throw new UserError(
+          "--stored gives the --grid figure its first column and overlaps; give --grid FILE.png"
+              + " too");
+    }
     int n = net.numNeurons();
     Inputs.Data data =
         Inputs.readQueries(

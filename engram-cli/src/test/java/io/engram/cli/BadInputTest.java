@@ -145,8 +145,22 @@ class BadInputTest {
         "@p.csv",
         "--out",
         "@r.npy",
+        "--grid",
+        "@g.png",
         "--stored",
         "@q5.csv");
+    // --stored is for the grid only: without one it was read and ignored without a word
+    fails(
+        "--stored gives the --grid figure its first column and overlaps; give --grid FILE.png too",
+        "recall",
+        "--model",
+        "@m.npz",
+        "--queries",
+        "@p.csv",
+        "--out",
+        "@r.npy",
+        "--stored",
+        "@p.csv");
     fails("cut.npz", "recall", "--model", "@cut.npz", "--queries", "@p.csv", "--out", "@r.npy");
     fails(
         "are not square images",
