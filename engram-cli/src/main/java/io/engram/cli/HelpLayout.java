@@ -45,6 +45,8 @@ final class HelpLayout {
             UsageMessageSpec.SECTION_KEY_FOOTER_HEADING)) {
       m.put(heading, none);
     }
+    // a header (picocli's help command has one; Engram's commands none) opens the description
+    m.put(UsageMessageSpec.SECTION_KEY_HEADER, none);
     m.put(UsageMessageSpec.SECTION_KEY_SYNOPSIS, new Section(HelpLayout::synopsis));
     m.put(UsageMessageSpec.SECTION_KEY_DESCRIPTION, new Section(HelpLayout::description));
     m.put(UsageMessageSpec.SECTION_KEY_PARAMETER_LIST, new Section(HelpLayout::parameters));
@@ -144,9 +146,23 @@ final class HelpLayout {
     return lines(out) + System.lineSeparator();
   }
 
-  /** Each description element is a paragraph; a blank line separates them. */
+  /**
+   * Each description element is a paragraph; a blank line separates them. A picocli line break
+   * ({@code %n}, which picocli's own help command uses: "%nWhen no COMMAND is given, ...") also
+   * separates paragraphs; it was printed as it is. A header, if any, is the first paragraph (it
+   * stood above the usage line, without a blank line).
+   */
   private static String description(Help help) {
-    String[] paragraphs = help.commandSpec().usageMessage().description();
+    List<String> given = new ArrayList<>();
+    UsageMessageSpec usage = help.commandSpec().usageMessage();
+    for (String d : concat(usage.header(), usage.description())) {
+      for (String part : d.split("%n", -1)) {
+        if (!part.isBlank()) {
+          given.add(part.strip());
+        }
+      }
+    }
+    String[] paragraphs = given.toArray(new String[0]);
     List<String> out = new ArrayList<>();
     for (int i = 0; i < paragraphs.length; i++) {
       if (i > 0) {
@@ -155,6 +171,12 @@ final class HelpLayout {
       out.addAll(wrap(paragraphs[i], 0, 0, WIDTH));
     }
     return paragraphs.length == 0 ? "" : lines(out) + System.lineSeparator();
+  }
+
+  private static List<String> concat(String[] a, String[] b) {
+    List<String> all = new ArrayList<>(List.of(a));
+    all.addAll(List.of(b));
+    return all;
   }
 
   private static String parameters(Help help) {

@@ -35,6 +35,9 @@ class HelpTest {
     List<ToolRun.Result> all = new ArrayList<>();
     all.add(ToolRun.run("--help"));
     all.add(ToolRun.run("help"));
+    // picocli's help command has "%n" in its description, which was printed as it is
+    all.add(ToolRun.run("help", "help"));
+    all.add(ToolRun.run("help", "--help"));
     for (String c : COMMANDS) {
       all.add(ToolRun.run(c, "--help"));
       all.add(ToolRun.run("help", c));
