@@ -267,6 +267,41 @@ final class Inputs {
     return d;
   }
 
+  /**
+   * Checks that every row is +1/-1 where the memory needs it (a modern memory with a polynomial,
+   * rectified or exp separation), naming the file and the row; the memory's own check named neither
+   * ("query 0 has the value 0.5", also for the patterns of engram inspect).
+   *
+   * @param what "query" or "pattern"
+   */
+  static void checkSigns(
+      io.engram.network.Memory memory, PatternBlock block, Path file, String what) {
+    if (!(memory instanceof io.engram.memory.ModernHopfieldMemory m)
+        || !m.separation().isBinary()) {
+      return;
+    }
+    for (int k = 0; k < block.count(); k++) {
+      float[] row = block.row(k);
+      for (int i = 0; i < row.length; i++) {
+        if (row[i] != 1f && row[i] != -1f) {
+          throw new UserError(
+              file
+                  + ": "
+                  + what
+                  + " "
+                  + k
+                  + " has the value "
+                  + row[i]
+                  + " at index "
+                  + i
+                  + "; "
+                  + m.separation().id()
+                  + " separation needs ±1 values");
+        }
+      }
+    }
+  }
+
   /** The rows of a block. */
   static float[][] rows(PatternBlock b) {
     float[][] q = new float[b.count()][];

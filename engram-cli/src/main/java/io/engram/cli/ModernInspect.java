@@ -40,6 +40,7 @@ final class ModernInspect {
               + ", but the model has N = "
               + m.numNeurons());
     }
+    Inputs.checkSigns(m, given, c.patterns, "pattern");
     Map<String, Object> r = describe(m, given);
     PrintWriter out = c.spec.commandLine().getOut();
     if (c.json) {

@@ -205,6 +205,7 @@ final class RecallCommand implements Callable<Integer> {
                 + " neurons");
       }
     }
+    Inputs.checkSigns(net, data.block(), queries, "query");
     float[][] storedRows = null;
     List<String> storedNames = null;
     if (stored != null) {

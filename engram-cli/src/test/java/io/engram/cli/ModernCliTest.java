@@ -648,6 +648,39 @@ class ModernCliTest {
         tmp.resolve("r.npy").toString(),
         "--top-k",
         "2");
+    // a polynomial memory's cue or pattern that is not +-1: the file and the row are named (the
+    // memory's message said "query 0" without the file, also for inspect's patterns)
+    Path poly = tmp.resolve("poly.npz");
+    assertEquals(
+        0,
+        ToolRun.run(
+                "train",
+                "-q",
+                "--memory",
+                "modern",
+                "--separation",
+                "polynomial",
+                "--patterns",
+                patterns.toString(),
+                "--out",
+                poly.toString())
+            .status());
+    String half = writeRows("halves.npy", 0.5f);
+    assertUserError(
+        half + ": query 0 has the value 0.5 at index 0; polynomial separation needs ±1 values",
+        "recall",
+        "--model",
+        poly.toString(),
+        "--queries",
+        half,
+        "--out",
+        tmp.resolve("r.npy").toString());
+    assertUserError(
+        half + ": pattern 0 has the value 0.5 at index 0; polynomial separation needs ±1 values",
+        "inspect",
+        poly.toString(),
+        "--patterns",
+        half);
   }
 
   private String writeRows(String name, float value) throws IOException {
