@@ -486,6 +486,17 @@ final class CapacityCommand implements Callable<Integer> {
       try {
         p[i] = Integer.parseInt(s);
       } catch (NumberFormatException e) {
+        if (s.matches("[+-]?\\d+")) {
+          // a whole number out of int's range: it was called "not a whole number"
+          throw new UserError(
+              s.startsWith("-")
+                  ? "--patterns must be >= 1, got " + s
+                  : "--patterns "
+                      + s
+                      + " is too large (a load is at most "
+                      + Integer.MAX_VALUE
+                      + " patterns)");
+        }
         throw notALoad(s);
       }
     }

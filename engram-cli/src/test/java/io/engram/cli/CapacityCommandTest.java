@@ -299,6 +299,13 @@ class CapacityCommandTest {
     fails(
         "--patterns: 'x' is not a whole number",
         cat(out, "capacity", "--neurons", "100", "--patterns", "5,x"));
+    // a whole number too large for a load: it was called "not a whole number"
+    fails(
+        "--patterns 99999999999 is too large (a load is at most 2147483647 patterns)",
+        cat(out, "capacity", "--neurons", "100", "--patterns", "10,99999999999"));
+    fails(
+        "--patterns must be >= 1, got -99999999999",
+        cat(out, "capacity", "--neurons", "100", "--patterns", "-99999999999"));
     fails(
         "--patterns: '' is not a whole number",
         cat(out, "capacity", "--neurons", "100", "--patterns", ""));
