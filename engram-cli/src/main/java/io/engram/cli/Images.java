@@ -160,21 +160,82 @@ final class Images {
    * @return the image's own size and its W*H values, row by row
    */
   static Gray read(Path file) throws IOException {
+    return read(file, null);
+  }
+
+  /**
+   * Reads one image as grayscale values in [0, 1], its size checked from its header before it is
+   * decoded: against the largest image read, and against {@code images}' limits (the first image
+   * without --size gives N).
+   */
+  static Gray read(Path file, Collector images) throws IOException {
     memoryCache();
-    return gray(decode(file.toString(), () -> ImageIO.read(file.toFile())), file.toString());
+    String name = file.toString();
+    return gray(
+        decode(
+            name, () -> decodeChecked(ImageIO.createImageInputStream(file.toFile()), name, images)),
+        name);
   }
 
   /** Reads image bytes (from a pipe, say) as grayscale values in [0, 1]. */
   static Gray read(byte[] bytes, String name) throws IOException {
+    return read(bytes, name, null);
+  }
+
+  /**
+   * Reads image bytes (from a pipe, say), its size checked first as {@link #read(Path, Collector)}.
+   */
+  static Gray read(byte[] bytes, String name, Collector images) throws IOException {
     memoryCache();
     return gray(
         decode(
             name,
             () ->
-                ImageIO.read(
+                decodeChecked(
                     new javax.imageio.stream.MemoryCacheImageInputStream(
-                        new java.io.ByteArrayInputStream(bytes)))),
+                        new java.io.ByteArrayInputStream(bytes)),
+                    name,
+                    images)),
         name);
+  }
+
+  /**
+   * Decodes the first image of a stream as {@code ImageIO.read} does, after checking the size its
+   * header gives: a small file can declare an image far too large (a 1 MB PNG of 12000 x 12000
+   * pixels took 20 s and a gigabyte of heap to decode before it was refused); null when no reader
+   * takes the stream.
+   */
+  private static BufferedImage decodeChecked(
+      javax.imageio.stream.ImageInputStream in, String name, Collector images) throws IOException {
+    if (in == null) {
+      return null;
+    }
+    try (in) {
+      java.util.Iterator<javax.imageio.ImageReader> readers = ImageIO.getImageReaders(in);
+      if (!readers.hasNext()) {
+        return null;
+      }
+      javax.imageio.ImageReader reader = readers.next();
+      try {
+        reader.setInput(in, true, true);
+        int w = reader.getWidth(0);
+        int h = reader.getHeight(0);
+        tooLarge(name, w, h);
+        if (images != null) {
+          images.check(name, w, h);
+        }
+        return reader.read(0, reader.getDefaultReadParam());
+      } finally {
+        reader.dispose();
+      }
+    }
+  }
+
+  /** Refuses an image larger than any that is read (also when resized by --size). */
+  private static void tooLarge(String name, int w, int h) {
+    if ((long) w * h > 64L * MAX_PIXELS) {
+      throw new UserError(name + ": image of " + w + "x" + h + " pixels is too large");
+    }
   }
 
   /** Reads an image. */
@@ -187,6 +248,8 @@ final class Images {
     BufferedImage img;
     try {
       img = d.decode();
+    } catch (UserError e) {
+      throw e;
     } catch (IOException | RuntimeException e) {
       throw new UserError(name + ": not a readable image (" + e.getMessage() + ")", e);
     }
@@ -199,9 +262,7 @@ final class Images {
   private static Gray gray(BufferedImage img, String name) {
     int w = img.getWidth();
     int h = img.getHeight();
-    if ((long) w * h > 64L * MAX_PIXELS) {
-      throw new UserError(name + ": image of " + w + "x" + h + " pixels is too large");
-    }
+    tooLarge(name, w, h);
     float[] g = new float[w * h];
     java.awt.image.ColorModel cm = img.getColorModel();
     if (!(cm instanceof java.awt.image.IndexColorModel)
@@ -305,18 +366,21 @@ final class Images {
       this.sizeGiven = size != null;
     }
 
+    /**
+     * Refuses an image of {@code w x h} pixels that would be the first one without a size given,
+     * and is too large to be N (before it is decoded: {@link #read(Path, Collector)}).
+     */
+    void check(String name, int w, int h) {
+      if (target == null && (long) w * h > MAX_PIXELS) {
+        throw new UserError(
+            name + ": " + w + "x" + h + " pixels is too many neurons; give a smaller --size");
+      }
+    }
+
     /** Adds an image; returns its pattern. */
     float[] add(String name, Gray g) {
       if (target == null) {
-        if ((long) g.width() * g.height() > MAX_PIXELS) {
-          throw new UserError(
-              name
-                  + ": "
-                  + g.width()
-                  + "x"
-                  + g.height()
-                  + " pixels is too many neurons; give a smaller --size");
-        }
+        check(name, g.width(), g.height());
         target = new Size(g.width(), g.height());
         first = name;
       } else if (!sizeGiven && (g.width() != target.width() || g.height() != target.height())) {

@@ -115,7 +115,7 @@ final class Inputs {
         progress.setTotal(imgs.size());
         List<float[]> these = new ArrayList<>();
         for (Path i : imgs) {
-          these.add(images.add(i.toString(), Images.read(i)));
+          these.add(images.add(i.toString(), Images.read(i, images)));
           progress.step();
           names.add(i.getFileName().toString());
         }
@@ -124,7 +124,9 @@ final class Inputs {
       } else if (Files.exists(f) && !Files.isRegularFile(f)) {
         byte[] bytes = readOnce(f);
         if (Images.looksLikeImage(bytes)) {
-          b = PatternBlock.of(List.of(images.add(f.toString(), Images.read(bytes, f.toString()))));
+          b =
+              PatternBlock.of(
+                  List.of(images.add(f.toString(), Images.read(bytes, f.toString(), images))));
           names.add(f.getFileName() == null ? f.toString() : f.getFileName().toString());
           anyImages = true;
         } else {

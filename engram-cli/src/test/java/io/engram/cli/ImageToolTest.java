@@ -319,6 +319,63 @@ class ImageToolTest {
     }
   }
 
+  /**
+   * A small file can declare a huge image: its size is checked from its header, before it is
+   * decoded. A 6000 x 6000 gray PNG (a few kilobytes) as the first image without --size is refused
+   * as too many neurons in a heap of 48 MiB; it was decoded first (36 MB of pixels and 144 MB of
+   * floats: out of memory there; a 1 MB PNG of 12000 x 12000 RGBA took 20 s before the same error).
+   */
+  @Test
+  void aHugeImageIsRefusedFromItsHeaderBeforeItIsDecoded() throws Exception {
+    int side = 6000;
+    java.io.ByteArrayOutputStream idat = new java.io.ByteArrayOutputStream();
+    try (var z =
+        new java.util.zip.DeflaterOutputStream(
+            idat, new java.util.zip.Deflater(java.util.zip.Deflater.BEST_SPEED))) {
+      byte[] row = new byte[side + 1]; // filter byte 0, then black pixels
+      for (int y = 0; y < side; y++) {
+        z.write(row);
+      }
+    }
+    java.nio.ByteBuffer ihdr = java.nio.ByteBuffer.allocate(13);
+    ihdr.putInt(side).putInt(side).put((byte) 8).put((byte) 0).put((byte) 0).put((byte) 0);
+    ihdr.put((byte) 0);
+    java.io.ByteArrayOutputStream png = new java.io.ByteArrayOutputStream();
+    png.write(new byte[] {(byte) 0x89, 'P', 'N', 'G', '\r', '\n', 0x1a, '\n'});
+    chunk(png, "IHDR", ihdr.array());
+    chunk(png, "IDAT", idat.toByteArray());
+    chunk(png, "IEND", new byte[0]);
+    Path huge = dir.resolve("huge.png");
+    Files.write(huge, png.toByteArray());
+    Path out = dir.resolve("huge.npz");
+    ToolRun.Result r =
+        ToolRun.fresh(
+            dir,
+            List.of(),
+            List.of("-Xmx48m"),
+            "train",
+            "-q",
+            "--patterns",
+            huge.toString(),
+            "--out",
+            out.toString());
+    assertEquals(2, r.status(), r::toString);
+    assertEquals(
+        "engram: " + huge + ": 6000x6000 pixels is too many neurons; give a smaller --size",
+        r.err().strip());
+    assertFalse(Files.exists(out));
+  }
+
+  private static void chunk(java.io.ByteArrayOutputStream png, String type, byte[] data)
+      throws IOException {
+    java.nio.ByteBuffer b = java.nio.ByteBuffer.allocate(12 + data.length);
+    b.putInt(data.length).put(type.getBytes(java.nio.charset.StandardCharsets.US_ASCII)).put(data);
+    java.util.zip.CRC32 crc = new java.util.zip.CRC32();
+    crc.update(b.array(), 4, 4 + data.length);
+    b.putInt((int) crc.getValue());
+    png.write(b.array());
+  }
+
   @Test
   void aSavedModelLoadsInAFreshProcess() throws Exception {
     Path model = dir.resolve("fresh.npz");
