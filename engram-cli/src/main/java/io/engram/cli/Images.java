@@ -217,14 +217,21 @@ final class Images {
       }
       javax.imageio.ImageReader reader = readers.next();
       try {
-        reader.setInput(in, true, true);
+        // a GIF may be animated: its frames are counted after the first is read, which needs
+        // the stream's start again (a file, or bytes already in memory)
+        boolean gif = "gif".equalsIgnoreCase(reader.getFormatName());
+        reader.setInput(in, !gif, true);
         int w = reader.getWidth(0);
         int h = reader.getHeight(0);
         tooLarge(name, w, h);
         if (images != null) {
           images.check(name, w, h);
         }
-        return reader.read(0, reader.getDefaultReadParam());
+        BufferedImage img = reader.read(0, reader.getDefaultReadParam());
+        if (gif && images != null) {
+          images.frames(name, reader.getNumImages(true));
+        }
+        return img;
       } finally {
         reader.dispose();
       }
@@ -359,6 +366,8 @@ final class Images {
     private int resized;
     private String example;
     private boolean reshaped;
+    private int animated;
+    private String animatedExample;
 
     /** Patterns of the given size, or (null) of the first image's size. */
     Collector(Size size) {
@@ -375,6 +384,29 @@ final class Images {
         throw new UserError(
             name + ": " + w + "x" + h + " pixels is too many neurons; give a smaller --size");
       }
+    }
+
+    /** Notes an image's frame count: only the first frame of an animated GIF is read. */
+    void frames(String name, int count) {
+      if (count > 1) {
+        animated++;
+        if (animatedExample == null) {
+          animatedExample = name + " has " + count + " frames";
+        }
+      }
+    }
+
+    /** A line saying which images had more frames than the one read, or null when none had. */
+    String framesWarning() {
+      if (animated == 0) {
+        return null;
+      }
+      return animated == 1
+          ? animatedExample + " (an animated GIF); only the first was read"
+          : animated
+              + " images have more than one frame ("
+              + animatedExample
+              + "); only the first frame of each was read";
     }
 
     /** Adds an image; returns its pattern. */

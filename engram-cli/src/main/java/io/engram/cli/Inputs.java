@@ -151,6 +151,9 @@ final class Inputs {
     if (anyImages && images.warning() != null) {
       warnings.add(images.warning());
     }
+    if (anyImages && images.framesWarning() != null) {
+      warnings.add(images.framesWarning());
+    }
     return new Data(
         joined(blocks),
         allImages ? images.size() : null,

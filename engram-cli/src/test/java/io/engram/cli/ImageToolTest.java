@@ -376,6 +376,43 @@ class ImageToolTest {
     png.write(b.array());
   }
 
+  /**
+   * An animated GIF is read by its first frame, and a warning line says so (the other frames were
+   * dropped without a word).
+   */
+  @Test
+  void anAnimatedGifIsNamedInAWarning() throws Exception {
+    Path gif = dir.resolve("anim.gif");
+    javax.imageio.ImageWriter w = ImageIO.getImageWritersByFormatName("gif").next();
+    try (var os = ImageIO.createImageOutputStream(gif.toFile())) {
+      w.setOutput(os);
+      w.prepareWriteSequence(null);
+      for (int k = 0; k < 3; k++) {
+        BufferedImage frame = new BufferedImage(8, 8, BufferedImage.TYPE_BYTE_INDEXED);
+        frame.setRGB(k, k, 0xFFFFFFFF);
+        w.writeToSequence(new javax.imageio.IIOImage(frame, null, null), null);
+      }
+      w.endWriteSequence();
+    } finally {
+      w.dispose();
+    }
+    Path out = dir.resolve("anim.npz");
+    ToolRun.Result r =
+        ToolRun.run("train", "-q", "--patterns", gif.toString(), "--out", out.toString());
+    assertEquals(0, r.status(), r::toString);
+    assertEquals(
+        "engram: warning: " + gif + " has 3 frames (an animated GIF); only the first was read",
+        r.err().strip());
+    assertEquals(64, ModelFile.read(out).numNeurons());
+    // a GIF of one frame: no warning
+    Path one = dir.resolve("one.gif");
+    assertTrue(
+        ImageIO.write(new BufferedImage(8, 8, BufferedImage.TYPE_BYTE_GRAY), "gif", one.toFile()));
+    r = ToolRun.run("train", "-q", "--patterns", one.toString(), "--out", out.toString());
+    assertEquals(0, r.status(), r::toString);
+    assertEquals("", r.err(), r::toString);
+  }
+
   @Test
   void aSavedModelLoadsInAFreshProcess() throws Exception {
     Path model = dir.resolve("fresh.npz");
