@@ -68,7 +68,7 @@ final class CapacityChart {
             "Capacity of %s: N = %d, %s, %d trials, %s flipped in cues",
             run.memoryKind().equals(MemoryKinds.CLASSICAL)
                 ? "the " + run.entry().name() + " rule"
-                : run.memoryKind() + " memory",
+                : run.memoryKind() + " memory" + CapacityReport.beta(run),
             run.neurons(),
             run.source(),
             run.trials(),

@@ -168,6 +168,21 @@ final class CapacityReport {
     return Double.isFinite(v) ? Double.toString(v) : "";
   }
 
+  /**
+   * A modern memory's inverse temperature, for the table's header and the plot's title: " (beta
+   * 2)", or " (beta 1/sqrt N = 0.0447)" for its default (two sweeps with other betas had the same
+   * header); empty for the classical network.
+   */
+  static String beta(CapacityCommand.Run run) {
+    if (run.memoryKind().equals(MemoryKinds.CLASSICAL)) {
+      return "";
+    }
+    return run.beta() != null
+        ? " (beta " + java.math.BigDecimal.valueOf(run.beta()).stripTrailingZeros() + ")"
+        : String.format(
+            Locale.ROOT, " (beta 1/sqrt N = %.3g)", (float) (1 / Math.sqrt(run.neurons())));
+  }
+
   /** The table for stdout, with a header line and a summary. */
   static String table(CapacityCommand.Run run) {
     StringBuilder sb = new StringBuilder();
@@ -179,7 +194,7 @@ final class CapacityReport {
                         || run.entry().name().equals("anti-hebbian")
                     ? " (subtract-mean " + (run.subtractMean() == null || run.subtractMean()) + ")"
                     : "")
-            : run.memoryKind() + " memory";
+            : run.memoryKind() + " memory" + beta(run);
     sb.append(
         String.format(
             Locale.ROOT,

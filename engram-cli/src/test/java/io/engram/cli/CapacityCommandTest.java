@@ -271,6 +271,26 @@ class CapacityCommandTest {
     assertEquals("", r.err(), "--size asked for the resizing: " + r);
   }
 
+  /**
+   * A modern memory's sweep names its beta in the table's header (sweeps with other betas had the
+   * same header, and the plot the same title).
+   */
+  @Test
+  void aModernSweepNamesItsBeta() {
+    String[] common = {
+      "capacity", "--memory", "modern", "--neurons", "100", "--patterns", "3", "--trials", "1", "-q"
+    };
+    ToolRun.Result r = ToolRun.run(common);
+    assertEquals(0, r.status(), r::toString);
+    assertTrue(
+        r.out().startsWith("engram capacity: modern memory (beta 1/sqrt N = 0.100), N = 100,"),
+        r::toString);
+    r = ToolRun.run(cat(new String[] {"--beta", "2.5"}, common));
+    assertEquals(0, r.status(), r::toString);
+    assertTrue(
+        r.out().startsWith("engram capacity: modern memory (beta 2.5), N = 100,"), r::toString);
+  }
+
   private static void fails(String expected, String... a) throws IOException {
     Map<String, String> before = ToolRun.snapshot(dir);
     ToolRun.Result r = ToolRun.run(args(a));
