@@ -121,11 +121,16 @@ final class ModernInspect {
         InspectCommand.bytes(((Number) r.get("patterns_bytes")).longValue()));
     String sep = (String) r.get("separation");
     if (r.get("beta") != null) {
-      out.printf(Locale.ROOT, "separation         %s, beta = %s%n", sep, r.get("beta"));
+      out.printf(
+          Locale.ROOT,
+          "separation         %s, beta = %s%n",
+          sep,
+          InspectCommand.number(r.get("beta")));
     } else {
       out.printf(Locale.ROOT, "separation         %s, degree n = %s%n", sep, r.get("degree"));
     }
-    out.printf(Locale.ROOT, "largest norm M     %.6g%n", r.get("max_pattern_norm"));
+    out.printf(
+        Locale.ROOT, "largest norm M     %s%n", InspectCommand.number(r.get("max_pattern_norm")));
     if (r.get("capacity_estimate") != null) {
       out.printf(
           Locale.ROOT,
@@ -147,11 +152,10 @@ final class ModernInspect {
                   beyond,
                   energies.size(),
                   "exp".equals(sep) ? "exp" : "the power n = " + r.get("degree"))
-              : String.format(
-                  Locale.ROOT,
-                  "mean %.6g, std %.6g",
-                  r.get("pattern_energy_mean"),
-                  r.get("pattern_energy_std"));
+              : "mean "
+                  + InspectCommand.number(r.get("pattern_energy_mean"))
+                  + ", std "
+                  + InspectCommand.number(r.get("pattern_energy_std"));
       out.printf(
           Locale.ROOT,
           "pattern energies   %s; %d of %d patterns are fixed points of one step%n",

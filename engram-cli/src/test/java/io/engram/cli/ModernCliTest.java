@@ -293,6 +293,25 @@ class ModernCliTest {
     assertEquals(0, text.status(), text.toString());
     assertTrue(text.out().contains("modern"), text.out());
     assertTrue(text.out().contains("softmax, beta = 0.5"), text.out());
+    // numbers to 6 significant digits, as for the classical network: beta 0.1 is the float
+    // 0.10000000149011612, which was printed so
+    Path tenth = tmp.resolve("tenth.npz");
+    assertEquals(
+        0,
+        ToolRun.run(
+                "train",
+                "-q",
+                "--memory",
+                "modern",
+                "--beta",
+                "0.1",
+                "--patterns",
+                patterns.toString(),
+                "--out",
+                tenth.toString())
+            .status());
+    String t = ToolRun.run("inspect", tenth.toString()).out();
+    assertTrue(t.contains("softmax, beta = 0.1" + System.lineSeparator()), t);
     assertTrue(text.out().contains("stored patterns    60"), text.out());
     ToolRun.Result js =
         ToolRun.run("inspect", model.toString(), "--json", "--patterns", patterns.toString());
