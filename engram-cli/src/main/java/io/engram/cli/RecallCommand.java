@@ -184,6 +184,18 @@ final class RecallCommand implements Callable<Integer> {
               + " too");
     }
     int n = net.numNeurons();
+    if (given != null && given.pixels() != n) {
+      // checked only for image outputs and the grid: with a .npy --out a wrong size passed
+      // without a word (and image cues were resized to it, then refused for their length)
+      throw new UserError(
+          "--size "
+              + given
+              + " has "
+              + given.pixels()
+              + " pixels, but the model has N = "
+              + n
+              + " neurons");
+    }
     Inputs.Data data =
         Inputs.readQueries(
             queries, given != null ? given : Images.Size.squareOf(n), Progress.none());

@@ -149,6 +149,18 @@ class BadInputTest {
         "@g.png",
         "--stored",
         "@q5.csv");
+    // a --size that is not the model's N: it was ignored without a word for a .npy --out
+    fails(
+        "--size 2x2 has 4 pixels, but the model has N = 6 neurons",
+        "recall",
+        "--model",
+        "@m.npz",
+        "--queries",
+        "@p.csv",
+        "--out",
+        "@r.npy",
+        "--size",
+        "2x2");
     // --stored is for the grid only: without one it was read and ignored without a word
     fails(
         "--stored gives the --grid figure its first column and overlaps; give --grid FILE.png too",
