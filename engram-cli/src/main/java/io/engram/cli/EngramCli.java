@@ -509,6 +509,9 @@ public final class EngramCli implements Runnable {
           && a.length > 0
           && !a[0].startsWith("-")) {
         msg = unknownCommand(a[0], c.getSubcommands().keySet());
+      } else if (ex instanceof CommandLine.UnmatchedArgumentException u) {
+        String option = unknownOption(u.getUnmatched(), c.getCommandSpec().optionsMap().keySet());
+        msg = option != null ? option : msg;
       }
       c.getErr()
           .println(
@@ -678,6 +681,32 @@ public final class EngramCli implements Runnable {
         + (meant == null ? "" : " (did you mean '" + meant + "'?)")
         + "; the commands are "
         + String.join(", ", commands);
+  }
+
+  /**
+   * The message for an unknown option that is a small typo of one of the command's (as {@link
+   * #unknownCommand}): "Unknown option: '--nuerons' (did you mean '--neurons'?)"; null when none is
+   * near. Picocli's own line named the option's value too ("Unknown options: '--nuerons', '30'"),
+   * as though it were another option.
+   */
+  static String unknownOption(
+      java.util.List<String> unmatched, java.util.Collection<String> names) {
+    for (String arg : unmatched) {
+      if (!arg.startsWith("--") || arg.length() < 4) {
+        continue;
+      }
+      int eq = arg.indexOf('=');
+      String given = eq < 0 ? arg : arg.substring(0, eq);
+      for (String name : names) {
+        if (name.startsWith("--")
+            && editDistance(given.toLowerCase(java.util.Locale.ROOT), name)
+                <= 1 + (name.length() > 8 ? 1 : 0)) {
+          return "Unknown option: '" + given + "' (did you mean '" + name + "'?)";
+        }
+      }
+      return null;
+    }
+    return null;
   }
 
   /** Edits (insert, delete, replace, swap of neighbours) from {@code a} to {@code b}. */

@@ -252,4 +252,27 @@ class HelpTest {
     // an unknown option stays picocli's message
     assertTrue(ToolRun.run("-x").err().contains("Unknown option: '-x'"));
   }
+
+  /**
+   * A command's option with a typo is named with the option meant, and without its value (picocli's
+   * line was "Unknown options: '--nuerons', '30'", the value read as another option).
+   */
+  @Test
+  void anOptionWithATypoNamesTheOptionMeant() {
+    ToolRun.Result r = ToolRun.run("capacity", "--nuerons", "30");
+    assertEquals(2, r.status(), r::toString);
+    assertEquals(
+        "engram: Unknown option: '--nuerons' (did you mean '--neurons'?) (see 'engram capacity"
+            + " --help')",
+        r.err().strip());
+    r = ToolRun.run("recall", "--model=m.npz", "--queries=q.npy", "--out=o.npy", "--iteration=3");
+    assertEquals(2, r.status(), r::toString);
+    assertTrue(
+        r.err().contains("Unknown option: '--iteration' (did you mean '--iterations'?)"),
+        r::toString);
+    // nothing near: picocli's message
+    r = ToolRun.run("capacity", "--frobnicate", "3");
+    assertEquals(2, r.status(), r::toString);
+    assertTrue(r.err().contains("Unknown options: '--frobnicate', '3'"), r::toString);
+  }
 }
