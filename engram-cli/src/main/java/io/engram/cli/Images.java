@@ -359,7 +359,8 @@ final class Images {
 
   /** Turns images into patterns one by one, all at one size. */
   static final class Collector {
-    private final boolean sizeGiven;
+    private boolean sizeGiven;
+    private final int neurons;
     private final List<float[]> rows = new ArrayList<>();
     private Size target;
     private String first;
@@ -371,8 +372,24 @@ final class Images {
 
     /** Patterns of the given size, or (null) of the first image's size. */
     Collector(Size size) {
+      this(size, 0);
+    }
+
+    /**
+     * Patterns of the given size, or (null) for a model of {@code neurons} neurons (0: none): the
+     * first image's size when it has that many pixels (a 16x4 image for N = 64), else the square of
+     * N where there is one (images of another resolution resized to it, as asked), else the first
+     * image's size.
+     */
+    Collector(Size size, int neurons) {
       this.target = size;
       this.sizeGiven = size != null;
+      this.neurons = neurons;
+    }
+
+    /** The square of N that images of another pixel count are resized to, or null. */
+    private Size square(int w, int h) {
+      return neurons > 0 && (long) w * h != neurons ? Size.squareOf(neurons) : null;
     }
 
     /**
@@ -380,7 +397,7 @@ final class Images {
      * and is too large to be N (before it is decoded: {@link #read(Path, Collector)}).
      */
     void check(String name, int w, int h) {
-      if (target == null && (long) w * h > MAX_PIXELS) {
+      if (target == null && square(w, h) == null && (long) w * h > MAX_PIXELS) {
         throw new UserError(
             name + ": " + w + "x" + h + " pixels is too many neurons; give a smaller --size");
       }
@@ -413,7 +430,11 @@ final class Images {
     float[] add(String name, Gray g) {
       if (target == null) {
         check(name, g.width(), g.height());
-        target = new Size(g.width(), g.height());
+        Size square = square(g.width(), g.height());
+        // the model's square was the size of every image before, whatever their shape: a 16x4
+        // cue of a model of 16x4 images was squeezed into 8x8, and recalled as noise
+        sizeGiven = square != null;
+        target = square != null ? square : new Size(g.width(), g.height());
         first = name;
       } else if (!sizeGiven && (g.width() != target.width() || g.height() != target.height())) {
         resized++;

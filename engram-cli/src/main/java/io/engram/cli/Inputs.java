@@ -93,11 +93,21 @@ final class Inputs {
    * and its format is told by its first bytes (.npy, an image, else CSV text).
    */
   static Data read(List<Path> files, Images.Size size, Progress progress) throws IOException {
+    return read(files, size, 0, progress);
+  }
+
+  /**
+   * Reads patterns for a model of {@code neurons} neurons: as {@link #read(List, Images.Size,
+   * Progress)}, images without a size given at their own size when it has N pixels, else resized to
+   * the square of N ({@link Images.Collector#Collector(Images.Size, int)}).
+   */
+  static Data read(List<Path> files, Images.Size size, int neurons, Progress progress)
+      throws IOException {
     List<PatternBlock> blocks = new ArrayList<>();
     List<String> names = new ArrayList<>();
     List<String> warnings = new ArrayList<>();
     boolean allImages = true;
-    Images.Collector images = new Images.Collector(size);
+    Images.Collector images = new Images.Collector(size, neurons);
     boolean anyImages = false;
     int n = -1;
     Path first = null;
@@ -264,8 +274,9 @@ final class Inputs {
   }
 
   /** Reads queries (B x N, at least one) from a file, an image or a folder of images. */
-  static Data readQueries(Path file, Images.Size size, Progress progress) throws IOException {
-    Data d = read(List.of(file), size, progress);
+  static Data readQueries(Path file, Images.Size size, int neurons, Progress progress)
+      throws IOException {
+    Data d = read(List.of(file), size, neurons, progress);
     if (d.block().isEmpty()) {
       throw new UserError(file + ": holds no queries");
     }

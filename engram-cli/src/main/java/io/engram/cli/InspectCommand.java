@@ -82,8 +82,7 @@ final class InspectCommand implements Callable<Integer> {
             : 0);
     PatternBlock stored = PatternBlock.empty();
     if (patterns != null) {
-      Inputs.Data data =
-          Inputs.read(List.of(patterns), Images.Size.squareOf(net.numNeurons()), Progress.none());
+      Inputs.Data data = Inputs.read(List.of(patterns), null, net.numNeurons(), Progress.none());
       data.warn(spec.commandLine().getErr());
       stored = data.block();
     }

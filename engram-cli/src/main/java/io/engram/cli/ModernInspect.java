@@ -27,8 +27,7 @@ final class ModernInspect {
     ModernHopfieldMemory m = (ModernHopfieldMemory) Inputs.readMemory("MODEL", c.model);
     PatternBlock given = PatternBlock.empty();
     if (c.patterns != null) {
-      Inputs.Data data =
-          Inputs.read(List.of(c.patterns), Images.Size.squareOf(m.numNeurons()), Progress.none());
+      Inputs.Data data = Inputs.read(List.of(c.patterns), null, m.numNeurons(), Progress.none());
       data.warn(c.spec.commandLine().getErr());
       given = data.block();
     }

@@ -196,9 +196,7 @@ final class RecallCommand implements Callable<Integer> {
               + n
               + " neurons");
     }
-    Inputs.Data data =
-        Inputs.readQueries(
-            queries, given != null ? given : Images.Size.squareOf(n), Progress.none());
+    Inputs.Data data = Inputs.readQueries(queries, given, n, Progress.none());
     data.warn(spec.commandLine().getErr());
     float[][] q = Inputs.rows(data.block());
     // the queries, each one's current, next and previous state (RecallEngine: the previous one to

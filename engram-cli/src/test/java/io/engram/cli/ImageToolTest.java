@@ -413,6 +413,53 @@ class ImageToolTest {
     assertEquals("", r.err(), r::toString);
   }
 
+  /**
+   * Cue images of the model's own shape are read at that shape, also when N is a square: 16 x 4
+   * images (N = 64) were squeezed into 8 x 8, so that the stored images themselves came back as
+   * noise (0 of 3) and inspect found none of them a fixed point.
+   */
+  @Test
+  void cueImagesOfANonSquareShapeKeepIt() throws Exception {
+    Path wide = Files.createDirectory(dir.resolve("wide"));
+    java.util.Random rnd = new java.util.Random(5);
+    for (int k = 0; k < 3; k++) {
+      BufferedImage img = new BufferedImage(16, 4, BufferedImage.TYPE_INT_RGB);
+      for (int i = 0; i < 64; i++) {
+        img.setRGB(i % 16, i / 16, rnd.nextBoolean() ? 0xFFFFFF : 0);
+      }
+      assertTrue(ImageIO.write(img, "png", wide.resolve("w" + k + ".png").toFile()));
+    }
+    Path model = dir.resolve("wide.npz");
+    Path clean = dir.resolve("wide-clean.npy");
+    Path out = dir.resolve("wide-out.npy");
+    String w = wide.toString();
+    assertEquals(
+        0,
+        ToolRun.run("train", "-q", "--rule", "pseudo-inverse", "--patterns", w, "--out", "" + model)
+            .status());
+    assertEquals(
+        0,
+        ToolRun.run("corrupt", "-q", "--patterns", w, "--flip", "0", "--out", clean.toString())
+            .status());
+    ToolRun.Result r =
+        ToolRun.run("recall", "-q", "--model", "" + model, "--queries", w, "--out", out.toString());
+    assertEquals(0, r.status(), r::toString);
+    assertEquals("", r.err(), r::toString);
+    float[][] stored = rows(clean);
+    float[][] recalled = rows(out);
+    for (int k = 0; k < 3; k++) {
+      assertArrayEquals(stored[k], recalled[k], "stored image " + k + " recalled as itself");
+    }
+    r = ToolRun.run("inspect", "" + model, "--patterns", w);
+    assertTrue(r.out().contains("3 of 3 patterns are fixed points"), r::toString);
+    Path pngs = dir.resolve("wide-out");
+    r = ToolRun.run("recall", "-q", "--model", "" + model, "--queries", w, "--out", pngs + "/");
+    assertEquals(0, r.status(), r::toString);
+    BufferedImage back = ImageIO.read(pngs.resolve("w0.png").toFile());
+    assertEquals(16, back.getWidth());
+    assertEquals(4, back.getHeight());
+  }
+
   @Test
   void aSavedModelLoadsInAFreshProcess() throws Exception {
     Path model = dir.resolve("fresh.npz");
