@@ -171,6 +171,11 @@ final class Images {
   static Gray read(Path file, Collector images) throws IOException {
     memoryCache();
     String name = file.toString();
+    if (!Files.isReadable(file)) {
+      // as for any other input this user may not read (ImageIO's stream would be null, and the
+      // message that of a file that is no image)
+      throw new UserError(name + ": permission denied");
+    }
     return gray(
         decode(
             name, () -> decodeChecked(ImageIO.createImageInputStream(file.toFile()), name, images)),

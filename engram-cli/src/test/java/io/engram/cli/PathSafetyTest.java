@@ -265,8 +265,14 @@ class PathSafetyTest {
     Path sealed = Files.createDirectory(other.resolve("sealed"));
     Files.copy(Path.of(q), sealed.resolve("q.npy"));
     Path readOnly = Files.copy(Path.of(m), dir.resolve("ro.npz"));
+    Path lockedImage = other.resolve("locked.png");
+    javax.imageio.ImageIO.write(
+        new java.awt.image.BufferedImage(4, 4, java.awt.image.BufferedImage.TYPE_BYTE_GRAY),
+        "png",
+        lockedImage.toFile());
     assumeTrue(
-        locked.toFile().setReadable(false, false)
+        lockedImage.toFile().setReadable(false, false)
+            && locked.toFile().setReadable(false, false)
             && sealed.toFile().setExecutable(false, false)
             && readOnly.toFile().setWritable(false, false)
             && !Files.isReadable(locked),
@@ -282,6 +288,14 @@ class PathSafetyTest {
           "--out",
           path("r.npy"));
       fails(locked + ": permission denied", "inspect", locked.toString());
+      // an image: it was "not a readable image (Can't read input file!)"
+      fails(
+          lockedImage + ": permission denied",
+          "train",
+          "--patterns",
+          lockedImage.toString(),
+          "--out",
+          path("li.npz"));
       fails(
           "q.npy: cannot be reached (permission denied on a folder above it?)",
           "recall",
@@ -310,6 +324,7 @@ class PathSafetyTest {
     } finally {
       sealed.toFile().setExecutable(true, false);
       locked.toFile().setReadable(true, false);
+      lockedImage.toFile().setReadable(true, false);
       readOnly.toFile().setWritable(true, false);
       try (Stream<Path> s = Files.walk(other)) {
         for (Path x : s.sorted(java.util.Comparator.reverseOrder()).toList()) {
