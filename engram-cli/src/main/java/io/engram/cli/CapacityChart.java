@@ -60,6 +60,25 @@ final class CapacityChart {
   /** One measured curve: a memory's name and its points. */
   record Curve(String name, List<CapacityPoint> points) {}
 
+  /**
+   * The top of the one-step error axis: 0.5, or above the largest error measured (its interval's
+   * top) where that is more. The axis stopped at 0.5, so that errors up to 1 (the anti-Hebbian rule
+   * flips every bit of a stored pattern) were not drawn: an empty panel beside a table of 1.00000.
+   */
+  static double errorTop(List<Curve> curves) {
+    double top = 0.5;
+    for (Curve c : curves) {
+      for (CapacityPoint p : c.points()) {
+        Estimate e = p.oneStepError();
+        double hi = Double.isNaN(e.high()) ? e.mean() : e.high();
+        if (hi * 1.3 > top) {
+          top = Math.min(1.5, hi * 1.3);
+        }
+      }
+    }
+    return top;
+  }
+
   /** The figure of one run. */
   static BufferedImage draw(CapacityCommand.Run run) {
     String title =
@@ -157,7 +176,7 @@ final class CapacityChart {
     }
 
     LogAxis errorAxis = new LogAxis("one-step error (bits flipped)");
-    errorAxis.setRange(MIN_ERROR, 0.5);
+    errorAxis.setRange(MIN_ERROR, errorTop(curves));
     errorAxis.setBase(10);
     errorAxis.setTickUnit(new NumberTickUnit(1)); // one tick per decade
     errorAxis.setNumberFormatOverride(new java.text.DecimalFormat("0.#####"));

@@ -291,6 +291,41 @@ class CapacityCommandTest {
         r.out().startsWith("engram capacity: modern memory (beta 2.5), N = 100,"), r::toString);
   }
 
+  /**
+   * A one-step error above 0.5 is drawn: the anti-Hebbian rule flips every bit of a stored pattern
+   * (error 1), which lay above the error axis (it stopped at 0.5), leaving its panel empty.
+   */
+  @Test
+  void aOneStepErrorAboveOneHalfIsDrawn() throws IOException {
+    Path png = dir.resolve("anti.png");
+    ToolRun.Result r =
+        ToolRun.run(
+            args(
+                "capacity",
+                "--rule",
+                "anti-hebbian",
+                "--neurons",
+                "50",
+                "--patterns",
+                "3,5",
+                "--trials",
+                "2",
+                "-q",
+                "--plot",
+                "@anti.png"));
+    assertEquals(0, r.status(), r::toString);
+    assertTrue(r.out().contains("1.00000"), r::toString);
+    BufferedImage img = ImageIO.read(png.toFile());
+    // the error panel is the middle third; its curve is the third colour (0, 158, 115)
+    int green = 0;
+    for (int y = img.getHeight() * 325 / 1000; y < img.getHeight() * 62 / 100; y++) {
+      for (int x = img.getWidth() / 10; x < img.getWidth(); x++) {
+        green += (img.getRGB(x, y) & 0xFFFFFF) == 0x009E73 ? 1 : 0;
+      }
+    }
+    assertTrue(green > 20, "the error curve drawn in its panel: " + green + " pixels");
+  }
+
   private static void fails(String expected, String... a) throws IOException {
     Map<String, String> before = ToolRun.snapshot(dir);
     ToolRun.Result r = ToolRun.run(args(a));
