@@ -88,6 +88,8 @@ final class CorruptCommand implements Callable<Integer> {
     Memory.reading(patterns);
     Inputs.Data data = Inputs.read(patterns, given, Progress.none());
     data.warn(spec.commandLine().getErr());
+    // --size resizes image patterns, or shapes the images of a folder --out
+    Inputs.sizeApplies(given, data.size() != null || folder, "--patterns and --out");
     if (data.block().isEmpty()) {
       throw new UserError("no patterns to corrupt");
     }

@@ -244,6 +244,23 @@ final class Inputs {
     }
   }
 
+  /**
+   * Exit 2 when {@code --size} was given but has nothing to resize or shape: the command's {@code
+   * what} are arrays (.npy, .csv), not images ({@code train --patterns p.npy --size 4x4} passed
+   * without a word, whatever N was).
+   */
+  static void sizeApplies(Images.Size given, boolean images, String what) {
+    if (given != null && !images) {
+      throw new UserError(
+          "--size "
+              + given
+              + " resizes images, but "
+              + what
+              + (what.contains(" and ") ? " are arrays" : " holds arrays")
+              + " (.npy, .csv); leave --size out");
+    }
+  }
+
   /** Reads one pattern file as a block: .npy (1-D or 2-D) or .csv (one pattern per line). */
   static PatternBlock readPatterns(Path file) throws IOException {
     if (!Files.exists(file)) {

@@ -69,6 +69,9 @@ final class ModernTraining {
         Inputs.Data data = Inputs.read(t.patterns, size, bar);
         data.warn(t.spec.commandLine().getErr());
         block = Rows.of(data.block());
+        Inputs.sizeApplies(size, data.size() != null, "--patterns");
+      } else {
+        Inputs.sizeApplies(size, false, "--patterns");
       }
       if (t.init != null) {
         memory = (ModernHopfieldMemory) Inputs.readMemory("--init", t.init);

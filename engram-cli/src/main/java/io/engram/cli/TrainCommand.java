@@ -228,6 +228,7 @@ final class TrainCommand implements Callable<Integer> {
       Inputs.Data data = Inputs.read(patterns, given, bar);
       data.warn(spec.commandLine().getErr());
       block = data.block();
+      Inputs.sizeApplies(given, data.size() != null, "--patterns");
       Dynamics dyn;
       int n; // N of the network as trained: of the patterns (or of --init without any)
       if (init != null) {

@@ -149,6 +149,36 @@ class BadInputTest {
         "@g.png",
         "--stored",
         "@q5.csv");
+    // --size with nothing to resize or shape: train and corrupt ignored it without a word
+    fails(
+        "--size 2x3 resizes images, but --patterns holds arrays (.npy, .csv); leave --size out",
+        "train",
+        "--patterns",
+        "@p.csv",
+        "--out",
+        "@t.npz",
+        "--size",
+        "2x3");
+    fails(
+        "--size 2x3 resizes images, but --patterns holds arrays (.npy, .csv); leave --size out",
+        "train",
+        "--memory",
+        "modern",
+        "--patterns",
+        "@p.csv",
+        "--out",
+        "@t.npz",
+        "--size",
+        "2x3");
+    fails(
+        "--size 2x3 resizes images, but --patterns and --out are arrays (.npy, .csv)",
+        "corrupt",
+        "--patterns",
+        "@p.csv",
+        "--out",
+        "@c.npy",
+        "--size",
+        "2x3");
     // a --size that is not the model's N: it was ignored without a word for a .npy --out
     fails(
         "--size 2x2 has 4 pixels, but the model has N = 6 neurons",
