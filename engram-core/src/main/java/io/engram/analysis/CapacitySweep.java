@@ -55,7 +55,26 @@ public final class CapacitySweep {
      * @param total the work of the whole sweep in the same unit
      */
     void progress(long done, long total);
+
+    /**
+     * Called with {@link #progress}, the same progress in multiply-adds as {@link #work()} counts
+     * them: what a time estimate should be drawn from (the work of a load grows faster than its P).
+     * Does nothing unless overridden.
+     *
+     * @param done the modelled work of the finished loads of all trials
+     * @param total {@code work().total()}
+     */
+    default void progressWork(double done, double total) {}
   }
+
+  /**
+   * A measured pace of a sweep's own work ({@link #calibrate}): that of the largest copy timed.
+   *
+   * @param perSecond multiply-adds (as {@link #work()} counts them) per second of wall time
+   * @param neurons the N of the copy
+   * @param spentNanos the wall time of the whole calibration
+   */
+  public record Pace(double perSecond, int neurons, long spentNanos) {}
 
   private final MemoryFactory factory;
   private final PatternSource source;
@@ -65,6 +84,12 @@ public final class CapacitySweep {
   private final double flip;
   private final long seed;
   private final int maxIterations;
+
+  /**
+   * The most stored patterns and cues recalled per load: all but in {@link #calibrate}'s copies.
+   */
+  private final int maxQueries;
+
   private final int threads;
 
   private CapacitySweep(Builder b) {
@@ -76,6 +101,7 @@ public final class CapacitySweep {
     this.flip = b.flip;
     this.seed = b.seed;
     this.maxIterations = b.maxIterations;
+    this.maxQueries = b.maxQueries;
     this.threads = b.threads;
   }
 
@@ -129,6 +155,176 @@ public final class CapacitySweep {
     return s * trials;
   }
 
+  /**
+   * The work of the whole sweep in multiply-adds, counted from its sizes before it runs, by the
+   * factory's {@link MemoryFactory#work() cost model}: for each load P and each trial, building the
+   * memory ({@link WorkModel#training}) and recall ({@link WorkModel#step} for each of the P stored
+   * patterns once, and for each of the P cues as many times as the iteration bound allows), plus a
+   * few passes of P N over the patterns and cues. Cheap: no memory is built.
+   */
+  public SweepWork work() {
+    WorkModel m = factory.work();
+    int k = maxIterations > 0 ? maxIterations : m.defaultIterations();
+    double[] training = new double[loads.length];
+    double[] recall = new double[loads.length];
+    for (int l = 0; l < loads.length; l++) {
+      int p = loads[l];
+      int q = Math.min(p, maxQueries);
+      training[l] = (double) trials * m.training(p, neurons);
+      recall[l] =
+          (double) trials
+              * ((double) q * (1 + k) * (m.step(p, neurons) + STEP_PASSES * neurons)
+                  + PASSES * p * neurons);
+    }
+    return new SweepWork(m.name(), loads, trials, k, training, recall);
+  }
+
+  /**
+   * Passes of P N per load and trial that {@link #work()} counts for the sweep itself: drawing the
+   * patterns and cues, copying them, comparing the results.
+   */
+  static final int PASSES = 6;
+
+  /**
+   * Passes of N per query and step that {@link #work()} counts beside the memory's step: the
+   * activation, the comparison with the previous states, the copy.
+   */
+  static final int STEP_PASSES = 4;
+
+  /** The N of the first, smaller copy {@link #calibrate} times. */
+  static final int CALIBRATION_START = 128;
+
+  /** The N of the second, larger copy {@link #calibrate} times. */
+  static final int CALIBRATION_END = 512;
+
+  /**
+   * The most multiply-adds of the first copy (its loads or queries cut where they would be more):
+   * some milliseconds here, once the code is compiled.
+   */
+  static final double FIRST_COPY_WORK = 2e8;
+
+  /** The most rounds {@link #calibrate} runs one copy. */
+  static final int SETTLE_ROUNDS = 8;
+
+  /**
+   * Measures the pace of this sweep's work on this machine, now: runs smaller copies of it ({@link
+   * #scaledTo}: the same memory, iteration bound, flip and seed, the largest quarter of the loads
+   * at the same fractions of N, as many trials as run at once; random patterns where the sweep's
+   * are data), first at N = 128 (its work cut to {@value #FIRST_COPY_WORK} multiply-adds) again and
+   * again until its time settles, for up to half the budget (the JIT compiles the code the sweep
+   * runs: seconds for a modern memory, cold), then at N = 512 (at most this sweep's N) as large as
+   * the rest of the budget allows, until its time settles too. Returns the pace of the larger: its
+   * modelled work ({@link #work()}) over its best wall time. At a given load fraction every part of
+   * the work grows as N³, so a copy is a small model of the sweep whose recall stops early as the
+   * sweep's does; what differs is the pace of the kernels at a larger N, which is not extrapolated:
+   * it grows with N (longer vectors), so for N well above 512 the estimate errs on the long side.
+   *
+   * @param budgetNanos the wall time to spend, about (the warm-up and the first copy always run)
+   * @param cancelled polled as by {@link #run}; null: never
+   * @throws CancellationException if cancelled or interrupted
+   * @throws RuntimeException whatever the sweep would throw on the smaller copy
+   */
+  public Pace calibrate(long budgetNanos, BooleanSupplier cancelled) {
+    long start = System.nanoTime();
+    long deadline = start + budgetNanos;
+    // a small copy until its time settles: the JIT compiles the code the sweep runs
+    CapacitySweep first = scaledTo(Math.min(neurons, CALIBRATION_START), FIRST_COPY_WORK);
+    double pace = timeSettled(first, start + budgetNanos / 2, cancelled);
+    int paceN = first.neurons;
+    int nc = Math.min(neurons, CALIBRATION_END);
+    if (nc > paceN) {
+      // a larger copy: as much as half of what is left holds at the pace so far, grown as N (as it
+      // grows at these sizes)
+      double left = (deadline - System.nanoTime()) / 1e9;
+      double fits = pace * left / 2 * nc / paceN;
+      CapacitySweep second = scaledTo(nc, fits);
+      if (second.work().total() <= fits) {
+        pace = timeSettled(second, deadline, cancelled);
+        paceN = nc;
+      }
+    }
+    return new Pace(pace, paceN, System.nanoTime() - start);
+  }
+
+  /**
+   * Runs the copy again and again until two rounds take the same time within a quarter, {@value
+   * #SETTLE_ROUNDS} rounds, or the deadline has passed, at least once; returns its best pace
+   * (modelled work a second).
+   */
+  private static double timeSettled(CapacitySweep copy, long deadline, BooleanSupplier cancelled) {
+    double work = copy.work().total();
+    long best = Long.MAX_VALUE;
+    long previous = Long.MAX_VALUE;
+    for (int round = 1; round <= SETTLE_ROUNDS; round++) {
+      long t0 = System.nanoTime();
+      copy.run(null, cancelled);
+      long t1 = System.nanoTime();
+      long dt = Math.max(1, t1 - t0);
+      best = Math.min(best, dt);
+      boolean settled = round > 1 && dt * 4 <= previous * 5 && previous * 4 <= dt * 5;
+      previous = dt;
+      if (settled || t1 > deadline) {
+        break;
+      }
+    }
+    return work / (best / 1e9);
+  }
+
+  /**
+   * A copy of this sweep at N = {@code nc} for {@link #calibrate}: the largest quarter of the loads
+   * (where most of the work is), each {@code round(P nc / N)}, at least 1, repeats dropped; trials:
+   * as many as run at once. While the copy's work is over {@code maxWork} (enormous load
+   * fractions), it recalls only the first 1024, 256 or 64 of each load's patterns and cues, and
+   * then has its loads halved again and again.
+   */
+  CapacitySweep scaledTo(int nc, double maxWork) {
+    int from = loads.length - Math.max(1, (loads.length + 3) / 4);
+    int[] scaled = new int[loads.length - from];
+    for (int shrink = 1; ; shrink *= 2) {
+      int count = 0;
+      for (int l = from; l < loads.length; l++) {
+        int q = (int) Math.max(1, Math.round((double) loads[l] * nc / neurons / shrink));
+        if (count == 0 || q > scaled[count - 1]) {
+          scaled[count++] = q;
+        }
+      }
+      int[] these = Arrays.copyOf(scaled, count);
+      // fewer queries first (the memory's work stays that of its P), then smaller loads
+      for (int queries : COPY_QUERIES) {
+        CapacitySweep copy = copy(nc, these, queries);
+        if (copy.work().total() <= maxWork
+            || queries == MIN_COPY_QUERIES && these[count - 1] == 1) {
+          return copy;
+        }
+      }
+    }
+  }
+
+  /**
+   * The caps on the queries per load that {@link #scaledTo} tries, in order: a batch of 256 is a
+   * full group of recall's, so the kernels run at the sweep's width down to there.
+   */
+  private static final int[] COPY_QUERIES = {Integer.MAX_VALUE, 1024, 256, 64, 16};
+
+  private static final int MIN_COPY_QUERIES = 16;
+
+  /** The copy of {@link #scaledTo} with these loads and at most so many queries per load. */
+  private CapacitySweep copy(int nc, int[] scaled, int queries) {
+    Builder b =
+        builder(factory, nc)
+            .loads(scaled)
+            .trials(Math.min(trials, threads))
+            .flip(flip)
+            .seed(seed)
+            .maxIterations(maxIterations)
+            .threads(threads);
+    if (source.length() < 0) {
+      b.source(source);
+    }
+    b.maxQueries = queries;
+    return b.build();
+  }
+
   /** Runs the sweep without progress reports and without a cancel flag. */
   public List<CapacityPoint> run() {
     return run(null, null);
@@ -161,7 +357,12 @@ public final class CapacitySweep {
             stop.get()
                 || Thread.currentThread().isInterrupted()
                 || (cancelled != null && cancelled.getAsBoolean());
-    Reporter reporter = new Reporter(listener, totalWork());
+    SweepWork work = work();
+    double[] perTrial = new double[nl];
+    for (int l = 0; l < nl; l++) {
+      perTrial[l] = (work.training()[l] + work.recall()[l]) / trials;
+    }
+    Reporter reporter = new Reporter(listener, totalWork(), perTrial, work.total());
     int workers = Math.min(threads, trials);
     if (workers <= 1) {
       for (int t = 0; t < trials; t++) {
@@ -292,11 +493,12 @@ public final class CapacitySweep {
       if (maxIterations > 0) {
         options = options.withMaxIterations(maxIterations);
       }
-      float[][] patterns = Arrays.copyOf(stored, p);
+      int q = Math.min(p, maxQueries); // every stored pattern, but in a calibration copy
+      float[][] patterns = Arrays.copyOf(stored, q);
       List<RecallResult> one = memory.recallBatch(patterns, options.withMaxIterations(1));
       long wrongBits = 0;
       int stable = 0;
-      for (int k = 0; k < p; k++) {
+      for (int k = 0; k < q; k++) {
         int wrong = n - (int) agreement(one.get(k).state(), stored[k]);
         wrongBits += wrong;
         stable += wrong == 0 ? 1 : 0;
@@ -304,11 +506,11 @@ public final class CapacitySweep {
       if (stop.getAsBoolean()) {
         return;
       }
-      List<RecallResult> rec = memory.recallBatch(Arrays.copyOf(cues, p), options);
+      List<RecallResult> rec = memory.recallBatch(Arrays.copyOf(cues, q), options);
       int exact = 0;
       double overlap = 0;
       double steps = 0;
-      for (int k = 0; k < p; k++) {
+      for (int k = 0; k < q; k++) {
         RecallResult r = rec.get(k);
         long a = agreement(r.state(), stored[k]);
         int agree = (int) a;
@@ -318,12 +520,12 @@ public final class CapacitySweep {
         exact += agree == n ? 1 : 0;
         steps += r.steps();
       }
-      values[0][l][t] = (double) wrongBits / ((long) p * n);
-      values[1][l][t] = (double) stable / p;
-      values[2][l][t] = (double) exact / p;
-      values[3][l][t] = overlap / p;
-      values[4][l][t] = steps / p;
-      reporter.done(p);
+      values[0][l][t] = (double) wrongBits / ((long) q * n);
+      values[1][l][t] = (double) stable / q;
+      values[2][l][t] = (double) exact / q;
+      values[3][l][t] = overlap / q;
+      values[4][l][t] = steps / q;
+      reporter.done(p, l);
     }
   }
 
@@ -346,17 +548,25 @@ public final class CapacitySweep {
   private static final class Reporter {
     private final Listener listener;
     private final long total;
+    private final double[] loadWork;
+    private final double totalWork;
     private long done;
+    private double doneWork;
 
-    Reporter(Listener listener, long total) {
+    Reporter(Listener listener, long total, double[] loadWork, double totalWork) {
       this.listener = listener;
       this.total = total;
+      this.loadWork = loadWork;
+      this.totalWork = totalWork;
     }
 
-    synchronized void done(long work) {
-      done += work;
+    /** Load number {@code l}, of P = {@code patterns}, of one trial is done. */
+    synchronized void done(long patterns, int l) {
+      done += patterns;
+      doneWork += loadWork[l];
       if (listener != null) {
         listener.progress(done, total);
+        listener.progressWork(Math.min(doneWork, totalWork), totalWork);
       }
     }
   }
@@ -371,6 +581,7 @@ public final class CapacitySweep {
     private double flip = 0.1;
     private long seed = 42;
     private int maxIterations;
+    private int maxQueries = Integer.MAX_VALUE;
     private int threads = Kernels.parallelism();
 
     private Builder(MemoryFactory factory, int neurons) {

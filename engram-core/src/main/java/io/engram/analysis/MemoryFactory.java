@@ -13,7 +13,9 @@ import java.util.Objects;
  * state between calls.
  *
  * <p>A classical network trained by a learning rule is {@link #classical(LearningRule)}; another
- * memory kind is a lambda, e.g. {@code patterns -> SomeMemory.of(patterns, beta)}.
+ * memory kind is a lambda, e.g. {@code patterns -> SomeMemory.of(patterns, beta)}, with {@link
+ * #withWork} telling what it costs ({@link WorkModel}), so that a sweep's work can be told before
+ * it runs.
  */
 @FunctionalInterface
 public interface MemoryFactory {
@@ -27,17 +29,46 @@ public interface MemoryFactory {
   Memory build(PatternBlock patterns);
 
   /**
+   * What the memories this factory builds cost, for {@link CapacitySweep#work()}. The default, for
+   * a factory that does not say, is the cost of a classical network with dense weights ({@link
+   * WorkModel#of} for a rule it does not know).
+   */
+  default WorkModel work() {
+    return WorkModel.Model.UNKNOWN;
+  }
+
+  /** This factory, saying that its memories cost what {@code work} counts. */
+  default MemoryFactory withWork(WorkModel work) {
+    Objects.requireNonNull(work, "work");
+    MemoryFactory self = this;
+    return new MemoryFactory() {
+      @Override
+      public Memory build(PatternBlock patterns) {
+        return self.build(patterns);
+      }
+
+      @Override
+      public WorkModel work() {
+        return work;
+      }
+    };
+  }
+
+  /**
    * A classical network of N neurons with the default dynamics (sign, synchronous, no threshold)
-   * trained on all patterns in one call of the rule.
+   * trained on all patterns in one call of the rule; its {@link #work()} is {@link
+   * WorkModel#of(LearningRule) the rule's}.
    *
    * @param rule the learning rule (immutable, so shared between threads)
    */
   static MemoryFactory classical(LearningRule rule) {
     Objects.requireNonNull(rule, "rule");
-    return patterns -> {
-      AmariHopfieldNetwork net = AmariHopfieldNetwork.create(patterns.length());
-      rule.train(net, patterns, true, null);
-      return net;
-    };
+    MemoryFactory f =
+        patterns -> {
+          AmariHopfieldNetwork net = AmariHopfieldNetwork.create(patterns.length());
+          rule.train(net, patterns, true, null);
+          return net;
+        };
+    return f.withWork(WorkModel.of(rule));
   }
 }

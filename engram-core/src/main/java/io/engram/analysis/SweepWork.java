@@ -1,0 +1,135 @@
+package io.engram.analysis;
+
+import java.util.Objects;
+
+/**
+ * The work of a capacity sweep in multiply-adds, counted from its sizes before it runs ({@link
+ * CapacitySweep#work()}), per load and summed over the trials: building the memory ({@code
+ * training}) and recalling from it ({@code recall}: the one-step test from every stored pattern and
+ * up to the iteration bound from every cue, as though no recall stopped early, plus the sweep's own
+ * passes over the patterns). Recall that stops early at a fixed point or a cycle makes the real
+ * arithmetic smaller; a measured pace ({@link CapacitySweep#calibrate}) takes that into account.
+ *
+ * @param memory the memory's name ({@link WorkModel#name()})
+ * @param loads the loads, in order
+ * @param trials trials per load
+ * @param iterations the bound on the steps of one recall from a cue
+ * @param training multiply-adds of training at each load, all trials
+ * @param recall multiply-adds of recall at each load, all trials
+ */
+public record SweepWork(
+    String memory, int[] loads, int trials, int iterations, double[] training, double[] recall) {
+
+  /** Checks and copies the arrays. */
+  public SweepWork {
+    Objects.requireNonNull(memory, "memory");
+    loads = loads.clone();
+    training = training.clone();
+    recall = recall.clone();
+    if (training.length != loads.length || recall.length != loads.length) {
+      throw new IllegalArgumentException("one training and one recall count per load");
+    }
+  }
+
+  /** The loads (a copy). */
+  @Override
+  public int[] loads() {
+    return loads.clone();
+  }
+
+  /** Training work per load (a copy). */
+  @Override
+  public double[] training() {
+    return training.clone();
+  }
+
+  /** Recall work per load (a copy). */
+  @Override
+  public double[] recall() {
+    return recall.clone();
+  }
+
+  /** All of it: training and recall at every load. */
+  public double total() {
+    double s = 0;
+    for (int l = 0; l < loads.length; l++) {
+      s += training[l] + recall[l];
+    }
+    return s;
+  }
+
+  /** The training work of every load together. */
+  public double totalTraining() {
+    double s = 0;
+    for (double t : training) {
+      s += t;
+    }
+    return s;
+  }
+
+  /** The index of the load with the most work (the first of equals). */
+  public int largestLoad() {
+    int best = 0;
+    for (int l = 1; l < loads.length; l++) {
+      if (training[l] + recall[l] > training[best] + recall[best]) {
+        best = l;
+      }
+    }
+    return best;
+  }
+
+  /** The share of the whole work done at load {@code l}, in [0, 1]. */
+  public double share(int l) {
+    double t = total();
+    return t > 0 ? (training[l] + recall[l]) / t : 0;
+  }
+
+  /**
+   * The seconds this work takes at a pace of {@code perSecond} multiply-adds a second.
+   *
+   * @throws IllegalArgumentException if the pace is not positive
+   */
+  public double seconds(double perSecond) {
+    if (!(perSecond > 0)) {
+      throw new IllegalArgumentException("pace must be > 0, got " + perSecond);
+    }
+    return total() / perSecond;
+  }
+
+  @Override
+  public boolean equals(Object o) {
+    return o instanceof SweepWork w
+        && memory.equals(w.memory)
+        && trials == w.trials
+        && iterations == w.iterations
+        && java.util.Arrays.equals(loads, w.loads)
+        && java.util.Arrays.equals(training, w.training)
+        && java.util.Arrays.equals(recall, w.recall);
+  }
+
+  @Override
+  public int hashCode() {
+    return Objects.hash(
+        memory,
+        trials,
+        iterations,
+        java.util.Arrays.hashCode(loads),
+        java.util.Arrays.hashCode(training),
+        java.util.Arrays.hashCode(recall));
+  }
+
+  @Override
+  public String toString() {
+    return String.format(
+        java.util.Locale.ROOT,
+        "SweepWork[%s, %d loads up to P = %d, %d trials, %d iterations: %.3g multiply-adds"
+            + " (training %.3g)]",
+        memory,
+        loads.length,
+        loads.length == 0 ? 0 : loads[loads.length - 1],
+        trials,
+        iterations,
+        total(),
+        totalTraining());
+  }
+}
