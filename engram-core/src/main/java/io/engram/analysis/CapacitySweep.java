@@ -68,13 +68,32 @@ public final class CapacitySweep {
   }
 
   /**
-   * A measured pace of a sweep's own work ({@link #calibrate}): that of the largest copy timed.
+   * A measured pace of a sweep's own work ({@link #calibrate}): that of the largest copy timed, and
+   * how it grew with N between the two copies.
    *
-   * @param perSecond multiply-adds (as {@link #work()} counts them) per second of wall time
-   * @param neurons the N of the copy
+   * @param perSecond multiply-adds (as {@link #work()} counts them) per second of wall time, in the
+   *     largest copy timed
+   * @param neurons that copy's N
+   * @param growth the exponent g of pace ∝ N^g between the two copies, in [0, 1]; 0 where only one
+   *     ran, or where either recalled fewer queries or smaller loads than the sweep's (no like for
+   *     like)
    * @param spentNanos the wall time of the whole calibration
    */
-  public record Pace(double perSecond, int neurons, long spentNanos) {}
+  public record Pace(double perSecond, int neurons, double growth, long spentNanos) {
+
+    /**
+     * The pace expected at N: {@link #perSecond} grown as N^{@link #growth} from the copy's N up to
+     * N, but not past {@value CapacitySweep#PACE_SATURATION} (where the kernels' products are long
+     * enough to run at full width, and beyond which no growth was measured).
+     */
+    public double perSecondAt(int n) {
+      int upTo = Math.min(n, PACE_SATURATION);
+      return upTo <= neurons ? perSecond : perSecond * Math.pow((double) upTo / neurons, growth);
+    }
+  }
+
+  /** The N above which {@link Pace#perSecondAt} grows the pace no further. */
+  static final int PACE_SATURATION = 1024;
 
   private final MemoryFactory factory;
   private final PatternSource source;
@@ -214,10 +233,11 @@ public final class CapacitySweep {
    * again until its time settles, for up to half the budget (the JIT compiles the code the sweep
    * runs: seconds for a modern memory, cold), then at N = 512 (at most this sweep's N) as large as
    * the rest of the budget allows, until its time settles too. Returns the pace of the larger: its
-   * modelled work ({@link #work()}) over its best wall time. At a given load fraction every part of
-   * the work grows as N³, so a copy is a small model of the sweep whose recall stops early as the
-   * sweep's does; what differs is the pace of the kernels at a larger N, which is not extrapolated:
-   * it grows with N (longer vectors), so for N well above 512 the estimate errs on the long side.
+   * modelled work ({@link #work()}) over its best wall time, with the growth of the pace between
+   * the two (where both are whole copies). At a given load fraction every part of the work grows as
+   * N³, so a copy is a small model of the sweep whose recall stops early as the sweep's does; what
+   * differs is the pace of the kernels at a larger N, which is not extrapolated: it grows with N
+   * (longer vectors), so for N well above 512 the estimate errs on the long side.
    *
    * @param budgetNanos the wall time to spend, about (the warm-up and the first copy always run)
    * @param cancelled polled as by {@link #run}; null: never
@@ -231,6 +251,7 @@ public final class CapacitySweep {
     CapacitySweep first = scaledTo(Math.min(neurons, CALIBRATION_START), FIRST_COPY_WORK);
     double pace = timeSettled(first, start + budgetNanos / 2, cancelled);
     int paceN = first.neurons;
+    double growth = 0;
     int nc = Math.min(neurons, CALIBRATION_END);
     if (nc > paceN) {
       // a larger copy: as much as half of what is left holds at the pace so far, grown as N (as it
@@ -239,11 +260,21 @@ public final class CapacitySweep {
       double fits = pace * left / 2 * nc / paceN;
       CapacitySweep second = scaledTo(nc, fits);
       if (second.work().total() <= fits) {
-        pace = timeSettled(second, deadline, cancelled);
+        double p2 = timeSettled(second, deadline, cancelled);
+        if (whole(first) && whole(second)) {
+          growth = Math.max(0, Math.min(1, Math.log(p2 / pace) / Math.log((double) nc / paceN)));
+        }
+        pace = p2;
         paceN = nc;
       }
     }
-    return new Pace(pace, paceN, System.nanoTime() - start);
+    return new Pace(pace, paceN, growth, System.nanoTime() - start);
+  }
+
+  /** Whether a copy of {@link #scaledTo} recalls every query of the loads at its N, uncut. */
+  private boolean whole(CapacitySweep copy) {
+    return copy.maxQueries == Integer.MAX_VALUE
+        && Arrays.equals(copy.loads, scaledTo(copy.neurons, Double.POSITIVE_INFINITY).loads);
   }
 
   /**

@@ -178,6 +178,13 @@ class SweepWorkTest {
     // the budget is kept, give or take the last copy (machines are busy: generous)
     assertTrue(spent < 5_000_000_000L, "calibration took " + spent / 1e6 + " ms");
     assertTrue(pace.spentNanos() <= spent, pace::toString);
+    assertTrue(pace.growth() >= 0 && pace.growth() <= 1, pace::toString);
+    // the pace grows with N as measured, up to the saturation, not beyond
+    CapacitySweep.Pace p = new CapacitySweep.Pace(1e9, 256, 1, 0);
+    assertEquals(1e9, p.perSecondAt(100));
+    assertEquals(2e9, p.perSecondAt(512), 1);
+    assertEquals(p.perSecondAt(CapacitySweep.PACE_SATURATION), p.perSecondAt(40000));
+    assertEquals(1e9, new CapacitySweep.Pace(1e9, 256, 0, 0).perSecondAt(4096));
     // a copy keeps the largest loads at the same fractions of N, and the trials that run at once
     CapacitySweep copy = sweep.scaledTo(200, Double.POSITIVE_INFINITY);
     assertEquals(200, copy.neurons());
