@@ -3,6 +3,7 @@ package io.engram.cli;
 import io.engram.analysis.CapacityPoint;
 import io.engram.analysis.CapacitySweep;
 import io.engram.analysis.PatternSource;
+import io.engram.analysis.SweepWork;
 import io.engram.learning.PatternBlock;
 import io.engram.weights.DenseWeights;
 import io.engram.weights.WeightsMode;
@@ -159,9 +160,39 @@ final class CapacityCommand implements Callable<Integer> {
   String plot;
 
   @Option(
+      names = "--time-limit",
+      paramLabel = "DURATION",
+      description =
+          "Refuse a sweep estimated to take longer than this (default: 1h), e.g. 90s, 30m, 6h,"
+              + " 2d, or none. The estimate is printed for a sweep of more than 10 s.")
+  String timeLimit;
+
+  @Option(
       names = {"-q", "--quiet"},
-      description = "No progress bar.")
+      description = "No progress bar and no time estimate (a sweep over the limit is refused).")
   boolean quiet;
+
+  /** The default of {@code --time-limit}: a sweep estimated at more is refused up front. */
+  static final long DEFAULT_LIMIT_SECONDS = 3600;
+
+  /** Sweeps estimated at more than this many seconds have their estimate printed on stderr. */
+  static final double SAY_ESTIMATE_SECONDS = 10;
+
+  /**
+   * The wall time the calibration may take ({@link CapacitySweep#calibrate}), about; it also
+   * compiles the code the sweep then runs.
+   */
+  static final long CALIBRATION_NANOS = 4_000_000_000L;
+
+  /**
+   * Modelled work below which a sweep is not timed under the default limit: a few seconds at the
+   * pace of sweeps of N = 512 and more on the project's machine, and under the default hour even at
+   * the slowest pace measured there (5e7 a second, a small copy in a cold JVM).
+   */
+  static final double QUICK_WORK = 5e10;
+
+  /** Modelled work below which a sweep is not timed even under a limit given with --time-limit. */
+  static final double TINY_WORK = 1e7;
 
   /** What a run was: the settings and the memory's entry, for the reports. */
   record Run(
@@ -242,6 +273,7 @@ final class CapacityCommand implements Callable<Integer> {
             .threads(atOnce)
             .build();
     noteMemory(entry.name(), n, maxP, atOnce);
+    estimateTime(sweep, timeLimitSeconds());
     Path jsonFile = json == null ? null : Outputs.file("--json", json);
     Path csvFile = csv == null ? null : Outputs.file("--csv", csv);
     Path plotFile = plot == null ? null : Outputs.file("--plot", plot);
@@ -256,7 +288,19 @@ final class CapacityCommand implements Callable<Integer> {
     try (Progress bar =
         Progress.start(
             "capacity " + entry.name(), sweep.totalWork(), Progress.enabled(quiet), System.err)) {
-      points = sweep.run((done, total) -> bar.fraction(done, total), null);
+      points =
+          sweep.run(
+              new CapacitySweep.Listener() {
+                @Override
+                public void progress(long done, long total) {}
+
+                // the bar in modelled work, so that its time estimate holds from the first load
+                @Override
+                public void progressWork(double done, double total) {
+                  bar.fraction((long) (1e6 * done / total), 1_000_000L);
+                }
+              },
+              null);
     }
     Run run =
         new Run(
@@ -293,6 +337,179 @@ final class CapacityCommand implements Callable<Integer> {
     table.print(CapacityReport.table(run));
     table.flush();
     return 0;
+  }
+
+  /**
+   * Tells the sweep's time before it starts, from its work ({@link CapacitySweep#work()}) and a
+   * measured pace ({@link CapacitySweep#calibrate}): one line on stderr when it is over {@link
+   * #SAY_ESTIMATE_SECONDS} (not with {@code -q}), and refused (exit 2, one line) when it is over
+   * the limit. A sweep too small to matter is not timed; a calibration that fails leaves the sweep
+   * to fail (or not) on its own.
+   */
+  private void estimateTime(CapacitySweep sweep, double limitSeconds) {
+    SweepWork work = sweep.work();
+    if (work.total() < (timeLimit == null ? QUICK_WORK : TINY_WORK)
+        || limitSeconds == Double.POSITIVE_INFINITY && quiet) {
+      return;
+    }
+    CapacitySweep.Pace pace;
+    try {
+      pace = sweep.calibrate(CALIBRATION_NANOS, null);
+    } catch (java.util.concurrent.CancellationException e) {
+      throw e;
+    } catch (RuntimeException e) {
+      return;
+    }
+    double seconds = work.seconds(pace.perSecondAt(sweep.neurons()));
+    if (seconds > limitSeconds) {
+      throw new UserError(refusal(work, sweep.neurons(), seconds, limitSeconds));
+    }
+    if (seconds > SAY_ESTIMATE_SECONDS && !quiet) {
+      PrintWriter err = spec.commandLine().getErr();
+      err.println(
+          "engram: "
+              + describe(work, sweep.neurons())
+              + " should take about "
+              + duration(seconds)
+              + " (from timed copies of it, the largest at N = "
+              + pace.neurons()
+              + ")");
+      err.flush();
+    }
+  }
+
+  /** {@code storkey, N = 4000, 11 loads up to P = 2400, 10 trials}. */
+  static String describe(SweepWork work, int n) {
+    int[] p = work.loads();
+    return "this capacity sweep ("
+        + work.memory()
+        + ", N = "
+        + n
+        + ", "
+        + (p.length == 1 ? "P = " + p[0] : p.length + " loads up to P = " + p[p.length - 1])
+        + ", "
+        + work.trials()
+        + (work.trials() == 1 ? " trial" : " trials")
+        + ")";
+  }
+
+  /** The one line of a sweep over the limit: the estimate, where it goes, what to do. */
+  static String refusal(SweepWork work, int n, double seconds, double limitSeconds) {
+    int l = work.largestLoad();
+    double training = work.training()[l];
+    double recall = work.recall()[l];
+    String part =
+        training > 2 * recall
+            ? "training"
+            : recall > 2 * training ? "recall" : "training and recall";
+    return describe(work, n)
+        + " would take about "
+        + duration(seconds)
+        + ", more than the limit of "
+        + duration(limitSeconds)
+        + "; "
+        + Math.round(100 * work.share(l))
+        + "% of it is the "
+        + part
+        + " at P = "
+        + work.loads()[l]
+        + ". Sweep fewer neurons, loads or trials (--neurons, --patterns, --trials), or give"
+        + " --time-limit "
+        + suggestedLimit(seconds)
+        + " to run it";
+  }
+
+  /** A limit above the estimate, by half of it, in whole units ({@code 90m}, {@code 4d}). */
+  static String suggestedLimit(double seconds) {
+    double s = seconds * 1.5;
+    if (s < 3600) {
+      return (long) Math.ceil(s / 60) + "m";
+    }
+    if (s < 2 * 86400) {
+      return (long) Math.ceil(s / 3600) + "h";
+    }
+    return (long) Math.ceil(s / 86400) + "d";
+  }
+
+  /**
+   * {@code 0.4 s}, {@code 40 s}, {@code 12 min}, {@code 3.5 hours}, {@code 2.1 days}, {@code 3
+   * years}.
+   */
+  static String duration(double seconds) {
+    if (seconds < 1) {
+      return Math.max(1, Math.round(seconds * 1000)) + " ms";
+    }
+    if (seconds >= 3600 && seconds < 48 * 3600 && seconds % 3600 == 0) {
+      long h = (long) (seconds / 3600);
+      return h + (h == 1 ? " hour" : " hours");
+    }
+    if (seconds < 90) {
+      return oneDecimal(seconds) + " s";
+    }
+    if (seconds < 90 * 60) {
+      return Math.round(seconds / 60) + " min";
+    }
+    if (seconds < 48 * 3600) {
+      return oneDecimal(seconds / 3600) + " hours";
+    }
+    if (seconds < 730 * 86400) {
+      return oneDecimal(seconds / 86400) + " days";
+    }
+    return oneDecimal(seconds / (365.25 * 86400)) + " years";
+  }
+
+  private static String oneDecimal(double v) {
+    return v < 10 ? String.format(Locale.ROOT, "%.1f", v) : Long.toString(Math.round(v));
+  }
+
+  /**
+   * {@code --time-limit} in seconds: the default hour, a duration ({@code 90s}, {@code 30m}, {@code
+   * 1.5h}, {@code 2d}, {@code 500ms}, or ISO-8601 {@code PT2H}), or {@code none} (infinity).
+   */
+  double timeLimitSeconds() {
+    if (timeLimit == null) {
+      return DEFAULT_LIMIT_SECONDS;
+    }
+    return parseLimit(timeLimit);
+  }
+
+  static double parseLimit(String given) {
+    String t = given.trim().toLowerCase(Locale.ROOT);
+    if (t.equals("none") || t.equals("unlimited")) {
+      return Double.POSITIVE_INFINITY;
+    }
+    UserError bad =
+        new UserError(
+            "--time-limit must be a duration such as 90s, 30m, 6h or 2d, or none; got '"
+                + given
+                + "'");
+    double seconds;
+    if (t.startsWith("p")) { // ISO-8601, PT2H
+      try {
+        seconds = java.time.Duration.parse(t).toMillis() / 1000.0;
+      } catch (java.time.format.DateTimeParseException | ArithmeticException e) {
+        throw bad;
+      }
+    } else {
+      java.util.regex.Matcher m =
+          java.util.regex.Pattern.compile("(\\d+(?:\\.\\d+)?)\\s*(ms|s|sec|m|min|h|d)").matcher(t);
+      if (!m.matches()) {
+        throw bad;
+      }
+      double v = Double.parseDouble(m.group(1));
+      seconds =
+          switch (m.group(2)) {
+            case "ms" -> v / 1000;
+            case "s", "sec" -> v;
+            case "m", "min" -> v * 60;
+            case "h" -> v * 3600;
+            default -> v * 86400;
+          };
+    }
+    if (!(seconds > 0) || seconds > 1e12) {
+      throw bad;
+    }
+    return seconds;
   }
 
   /** Notes the heap the sweep needs ({@link #sweepBytes}), for the out-of-memory advice. */
@@ -393,6 +610,7 @@ final class CapacityCommand implements Callable<Integer> {
 
   private void check() {
     givenLoads(); // (parsed again by loads(): a file name given there is named first)
+    timeLimitSeconds();
     if (trials < 1 || trials > 100_000) {
       throw new UserError("--trials must be in 1..100000, got " + trials);
     }

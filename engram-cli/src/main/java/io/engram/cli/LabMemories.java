@@ -1,6 +1,7 @@
 package io.engram.cli;
 
 import io.engram.analysis.MemoryFactory;
+import io.engram.analysis.WorkModel;
 import io.engram.learning.HebbianOptions;
 import io.engram.learning.HebbianRule;
 import io.engram.learning.PseudoInverseRule;
@@ -128,8 +129,7 @@ final class LabMemories {
   static Entry memory(String kind, Double beta) {
     String k = kind.trim().toLowerCase(Locale.ROOT);
     if (k.equals("modern")) {
-      return new Entry(
-          "modern",
+      MemoryFactory modern =
           patterns -> {
             int n = patterns.length();
             ModernHopfieldMemory m =
@@ -138,9 +138,8 @@ final class LabMemories {
                     : ModernHopfieldMemory.softmax(n, beta.floatValue());
             m.storeRows(patterns.toArray(), patterns.count());
             return m;
-          },
-          Theory.NONE,
-          MODERN_LOADS);
+          };
+      return new Entry("modern", modern.withWork(WorkModel.modern()), Theory.NONE, MODERN_LOADS);
     }
     throw new UserError("--memory must be classical or modern, got '" + kind + "'");
   }

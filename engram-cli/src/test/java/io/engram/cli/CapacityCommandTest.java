@@ -463,6 +463,8 @@ class CapacityCommandTest {
             "800",
             "--trials",
             "2000",
+            "--time-limit",
+            "none", // the sweep must run, not be refused, to be interrupted
             "--json",
             "c.json",
             "--csv",

@@ -1,0 +1,148 @@
+package io.engram.cli;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * {@code engram capacity} tells a sweep's time before it starts and refuses one beyond {@code
+ * --time-limit} (default an hour): quickly, with one line naming the estimate, where the work is
+ * and what to do, writing nothing; the option accepts a longer sweep; the documented examples still
+ * run without it.
+ */
+class CapacityTimeLimitTest {
+
+  @TempDir Path dir;
+
+  @Test
+  void aSweepOfDaysIsRefusedAtOnceWritingNothing() throws Exception {
+    long t0 = System.nanoTime();
+    // N = 2000, 100,000 trials: some 6e16 multiply-adds, weeks on two cores
+    ToolRun.Result r =
+        ToolRun.fresh(
+            dir,
+            "capacity",
+            "--neurons",
+            "2000",
+            "--trials",
+            "100000",
+            "--json",
+            "c.json",
+            "--plot",
+            "c.png");
+    long ms = TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - t0);
+    assertEquals(2, r.status(), r::toString);
+    assertEquals(1, r.err().strip().lines().count(), r::toString);
+    String e = r.err().strip();
+    assertTrue(
+        e.startsWith(
+            "engram: this capacity sweep (hebbian, N = 2000, 14 loads up to P = 1220, 100000"
+                + " trials) would take about "),
+        e);
+    assertTrue(e.contains("more than the limit of 1 hour; "), e);
+    assertTrue(e.contains("% of it is the recall at P = 1220."), e);
+    assertTrue(e.contains("(--neurons, --patterns, --trials), or give --time-limit "), e);
+    assertTrue(e.matches(".* (days|years), .*"), e);
+    assertEquals("", r.out());
+    try (var files = Files.list(dir)) {
+      assertEquals(0, files.count(), "nothing written");
+    }
+    // a JVM's start and a calibration of at most a few seconds, not the sweep
+    assertTrue(ms < 20_000, "refused after " + ms + " ms");
+  }
+
+  @Test
+  void theLimitIsAnOptionThatAcceptsALongerSweep() throws Exception {
+    String[] sweep = {
+      "capacity", "--neurons", "300", "--patterns", "30,60", "--trials", "2", "--json"
+    };
+    // a limit far below the sweep's time: refused, nothing written
+    Path json = dir.resolve("c.json");
+    ToolRun.Result refused = ToolRun.run(cat(sweep, json.toString(), "--time-limit", "1ms"));
+    assertEquals(2, refused.status(), refused::toString);
+    assertTrue(refused.err().contains("more than the limit of 1 ms; "), refused::toString);
+    assertTrue(refused.err().contains("or give --time-limit "), refused::toString);
+    assertEquals(1, refused.err().strip().lines().count(), refused::toString);
+    assertFalse(Files.exists(json));
+    // the same sweep with a limit it fits in, or none: it runs
+    for (String limit : new String[] {"10m", "none", "PT1H", "1.5h"}) {
+      ToolRun.Result ran = ToolRun.run(cat(sweep, json.toString(), "--time-limit", limit, "-q"));
+      assertEquals(0, ran.status(), ran::toString);
+      assertEquals("", ran.err(), ran::toString);
+      assertTrue(Files.exists(json));
+      Files.delete(json);
+    }
+  }
+
+  @Test
+  void aLimitThatIsNoDurationIsRefused() {
+    for (String bad : new String[] {"5", "-1h", "0s", "soon", "3 weeks", ""}) {
+      ToolRun.Result r = ToolRun.run("capacity", "--neurons", "50", "--time-limit", bad);
+      assertEquals(2, r.status(), bad + ": " + r);
+      assertEquals(
+          "engram: --time-limit must be a duration such as 90s, 30m, 6h or 2d, or none; got '"
+              + bad
+              + "'",
+          r.err().strip(),
+          bad);
+    }
+  }
+
+  @Test
+  void theDocumentedExamplesRunWithoutTheOption() {
+    // docs/CLI.md and --help: the default sweep and a custom one, as they are
+    ToolRun.Result d = ToolRun.run("capacity", "--rule", "hebbian", "--neurons", "1000", "-q");
+    assertEquals(0, d.status(), d::toString);
+    assertTrue(d.out().contains("N = 1000"), d::toString);
+    ToolRun.Result c =
+        ToolRun.run(
+            "capacity",
+            "--neurons",
+            "500",
+            "--patterns",
+            "25,50,75,100",
+            "--trials",
+            "20",
+            "--flip",
+            "0.2");
+    assertEquals(0, c.status(), c::toString);
+    assertFalse(c.err().contains("would take"), c::toString);
+  }
+
+  @Test
+  void durationsReadAsAUserWritesThem() {
+    assertEquals(3600, CapacityCommand.parseLimit("1h"));
+    assertEquals(5400, CapacityCommand.parseLimit("1.5h"));
+    assertEquals(90, CapacityCommand.parseLimit("90s"));
+    assertEquals(1800, CapacityCommand.parseLimit("30m"));
+    assertEquals(1800, CapacityCommand.parseLimit("30min"));
+    assertEquals(2 * 86400, CapacityCommand.parseLimit("2d"));
+    assertEquals(0.25, CapacityCommand.parseLimit("250ms"));
+    assertEquals(7200, CapacityCommand.parseLimit("PT2H"));
+    assertEquals(Double.POSITIVE_INFINITY, CapacityCommand.parseLimit("none"));
+    assertEquals("5 ms", CapacityCommand.duration(0.005));
+    assertEquals("4.2 s", CapacityCommand.duration(4.2));
+    assertEquals("40 s", CapacityCommand.duration(40));
+    assertEquals("12 min", CapacityCommand.duration(720));
+    assertEquals("1 hour", CapacityCommand.duration(3600));
+    assertEquals("3.5 hours", CapacityCommand.duration(3.5 * 3600));
+    assertEquals("4.0 days", CapacityCommand.duration(4 * 86400));
+    assertEquals("45m", CapacityCommand.suggestedLimit(1800));
+    assertEquals("2h", CapacityCommand.suggestedLimit(3000));
+    assertEquals("4h", CapacityCommand.suggestedLimit(2.5 * 3600));
+    assertEquals("5d", CapacityCommand.suggestedLimit(3 * 86400));
+  }
+
+  private static String[] cat(String[] head, String... tail) {
+    String[] all = new String[head.length + tail.length];
+    System.arraycopy(head, 0, all, 0, head.length);
+    System.arraycopy(tail, 0, all, head.length, tail.length);
+    return all;
+  }
+}
