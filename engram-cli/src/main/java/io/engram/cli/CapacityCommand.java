@@ -273,7 +273,7 @@ final class CapacityCommand implements Callable<Integer> {
             .threads(atOnce)
             .build();
     noteMemory(entry.name(), n, maxP, atOnce);
-    estimateTime(sweep, timeLimitSeconds());
+    estimateTime(entry.name(), sweep, timeLimitSeconds());
     Path jsonFile = json == null ? null : Outputs.file("--json", json);
     Path csvFile = csv == null ? null : Outputs.file("--csv", csv);
     Path plotFile = plot == null ? null : Outputs.file("--plot", plot);
@@ -346,7 +346,7 @@ final class CapacityCommand implements Callable<Integer> {
    * the limit. A sweep too small to matter is not timed; a calibration that fails leaves the sweep
    * to fail (or not) on its own.
    */
-  private void estimateTime(CapacitySweep sweep, double limitSeconds) {
+  private void estimateTime(String memoryName, CapacitySweep sweep, double limitSeconds) {
     SweepWork work = sweep.work();
     if (work.total() < (timeLimit == null ? QUICK_WORK : TINY_WORK)
         || limitSeconds == Double.POSITIVE_INFINITY && quiet) {
@@ -362,13 +362,13 @@ final class CapacityCommand implements Callable<Integer> {
     }
     double seconds = work.seconds(pace.perSecondAt(sweep.neurons()));
     if (seconds > limitSeconds) {
-      throw new UserError(refusal(work, sweep.neurons(), seconds, limitSeconds));
+      throw new UserError(refusal(memoryName, work, sweep.neurons(), seconds, limitSeconds));
     }
     if (seconds > SAY_ESTIMATE_SECONDS && !quiet) {
       PrintWriter err = spec.commandLine().getErr();
       err.println(
           "engram: "
-              + describe(work, sweep.neurons())
+              + describe(memoryName, work, sweep.neurons())
               + " should take about "
               + duration(seconds)
               + " (from timed copies of it, the largest at N = "
@@ -379,10 +379,10 @@ final class CapacityCommand implements Callable<Integer> {
   }
 
   /** {@code storkey, N = 4000, 11 loads up to P = 2400, 10 trials}. */
-  static String describe(SweepWork work, int n) {
+  static String describe(String memory, SweepWork work, int n) {
     int[] p = work.loads();
     return "this capacity sweep ("
-        + work.memory()
+        + memory
         + ", N = "
         + n
         + ", "
@@ -394,7 +394,7 @@ final class CapacityCommand implements Callable<Integer> {
   }
 
   /** The one line of a sweep over the limit: the estimate, where it goes, what to do. */
-  static String refusal(SweepWork work, int n, double seconds, double limitSeconds) {
+  static String refusal(String memory, SweepWork work, int n, double seconds, double limitSeconds) {
     int l = work.largestLoad();
     double training = work.training()[l];
     double recall = work.recall()[l];
@@ -402,7 +402,7 @@ final class CapacityCommand implements Callable<Integer> {
         training > 2 * recall
             ? "training"
             : recall > 2 * training ? "recall" : "training and recall";
-    return describe(work, n)
+    return describe(memory, work, n)
         + " would take about "
         + duration(seconds)
         + ", more than the limit of "

@@ -66,9 +66,12 @@ public interface WorkModel {
     return new Model("pseudo-inverse", Kind.PSEUDO_INVERSE, 20);
   }
 
-  /** A modern (dense associative) memory with softmax retrieval. */
+  /**
+   * A modern (dense associative) memory with softmax retrieval; named {@code softmax retrieval}
+   * (the memory kinds' names belong to their classes).
+   */
   static WorkModel modern() {
-    return new Model("modern", Kind.MODERN, 1);
+    return new Model("softmax retrieval", Kind.MODERN, 1);
   }
 
   /**
