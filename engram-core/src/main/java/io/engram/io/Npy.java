@@ -191,34 +191,7 @@ public final class Npy {
         new String(hb, major == 3 ? StandardCharsets.UTF_8 : StandardCharsets.ISO_8859_1);
     NpyHeader h = NpyHeader.parse(header, name);
     int dataStart = pos + (int) headerLen;
-    long count = elementCount(h.shape);
-    if (count > MAX_ELEMENTS) {
-      throw new EngramFormatException(
-          name
-              + ": shape "
-              + Arrays.toString(h.shape)
-              + " has more than "
-              + MAX_ELEMENTS
-              + " elements");
-    }
-    long bytes = count * h.dtype.size();
-    long present = total - dataStart;
-    if (bytes > present) {
-      throw new EngramFormatException(
-          name
-              + ": truncated .npy data: shape "
-              + Arrays.toString(h.shape)
-              + " of "
-              + h.dtype.code()
-              + " needs "
-              + bytes
-              + " bytes, file has "
-              + present);
-    }
-    if (bytes < present) {
-      throw new EngramFormatException(
-          name + ": " + (present - bytes) + " unexpected bytes after the .npy data");
-    }
+    long bytes = dataBytes(h, name, total - dataStart);
     if (bytes > Integer.MAX_VALUE - 8) {
       throw new EngramFormatException(name + ": array of " + bytes + " bytes is too large");
     }
@@ -251,6 +224,43 @@ public final class Npy {
       }
     }
     return new NdArray(h.dtype, h.shape, data);
+  }
+
+  /**
+   * The bytes of data a header's array takes, checked against the {@code present} bytes after the
+   * header: at most {@link #MAX_ELEMENTS} elements, and neither more nor fewer bytes than present.
+   *
+   * @throws EngramFormatException naming {@code name} and what is wrong
+   */
+  static long dataBytes(NpyHeader h, String name, long present) throws EngramFormatException {
+    long count = elementCount(h.shape);
+    if (count > MAX_ELEMENTS) {
+      throw new EngramFormatException(
+          name
+              + ": shape "
+              + Arrays.toString(h.shape)
+              + " has more than "
+              + MAX_ELEMENTS
+              + " elements");
+    }
+    long bytes = count * h.dtype.size();
+    if (bytes > present) {
+      throw new EngramFormatException(
+          name
+              + ": truncated .npy data: shape "
+              + Arrays.toString(h.shape)
+              + " of "
+              + h.dtype.code()
+              + " needs "
+              + bytes
+              + " bytes, file has "
+              + present);
+    }
+    if (bytes < present) {
+      throw new EngramFormatException(
+          name + ": " + (present - bytes) + " unexpected bytes after the .npy data");
+    }
+    return bytes;
   }
 
   static void swap(ByteBuffer b, int size) {

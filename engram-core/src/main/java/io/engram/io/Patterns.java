@@ -161,16 +161,7 @@ public final class Patterns {
     try (FileChannel ch = FileChannel.open(file, StandardOpenOption.READ)) {
       NpyHeader h = NpyHeader.read(Channels.newInputStream(ch), name);
       long dataStart = ch.position();
-      long count = Npy.elementCount(h.shape);
-      if (count > Npy.MAX_ELEMENTS) {
-        throw new EngramFormatException(
-            name
-                + ": shape "
-                + Arrays.toString(h.shape)
-                + " has more than "
-                + Npy.MAX_ELEMENTS
-                + " elements");
-      }
+      long count = Npy.dataBytes(h, name, ch.size() - dataStart) / h.dtype.size();
       if (h.shape.length != 1 && h.shape.length != 2) {
         throw new EngramFormatException(
             name + ": patterns must be a 1-D or 2-D array, got shape " + Arrays.toString(h.shape));
@@ -184,24 +175,6 @@ public final class Patterns {
                 + " in C order, e.g. np.save(f, np.ascontiguousarray(x))");
       }
       int size = h.dtype.size();
-      long bytes = count * size;
-      long present = ch.size() - dataStart;
-      if (bytes > present) {
-        throw new EngramFormatException(
-            name
-                + ": truncated .npy data: shape "
-                + Arrays.toString(h.shape)
-                + " of "
-                + h.dtype.code()
-                + " needs "
-                + bytes
-                + " bytes, file has "
-                + present);
-      }
-      if (bytes < present) {
-        throw new EngramFormatException(
-            name + ": " + (present - bytes) + " unexpected bytes after the .npy data");
-      }
       float[] values = new float[(int) count];
       ByteBuffer piece = ByteBuffer.allocate(PIECE).order(ByteOrder.LITTLE_ENDIAN);
       long at = 0; // elements read
