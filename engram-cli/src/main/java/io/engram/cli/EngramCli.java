@@ -226,16 +226,6 @@ public final class EngramCli implements Runnable {
   }
 
   /**
-   * When {@code bin/engram} filters stderr (a process that copies it), lets that process finish
-   * before the JVM exits, so that every line has reached the real stderr when the caller sees the
-   * exit status: stderr is closed here (the JDK points it at /dev/null), the filter then reads the
-   * rest and exits, and this waits for it, at most 2 s. The filter is this JVM's child (the shell
-   * that started it became the JVM), and this JVM never reaps it: it is done when its {@code
-   * /proc/PID/stat} shows a zombie ({@code Z}). Where there is no /proc, it does not wait. (A
-   * {@code ProcessHandle} wait costs a thread pool and some 45 classes: a tenth of a second on the
-   * project machine.) Nothing is printed to stderr after this.
-   */
-  /**
    * The line by which {@code bin/engram}'s stderr filter knows that the JVM's start-up notices are
    * over: it drops it and copies the rest unchanged, bytes and all. Without it the filter took the
    * first line Engram wrote for the end of the notices, and that line passed through the shell's
@@ -258,6 +248,16 @@ public final class EngramCli implements Runnable {
     }
   }
 
+  /**
+   * When {@code bin/engram} filters stderr (a process that copies it), lets that process finish
+   * before the JVM exits, so that every line has reached the real stderr when the caller sees the
+   * exit status: stderr is closed here (the JDK points it at /dev/null), the filter then reads the
+   * rest and exits, and this waits for it, at most 2 s. The filter is this JVM's child (the shell
+   * that started it became the JVM), and this JVM never reaps it: it is done when its {@code
+   * /proc/PID/stat} shows a zombie ({@code Z}). Where there is no /proc, it does not wait. (A
+   * {@code ProcessHandle} wait costs a thread pool and some 45 classes: a tenth of a second on the
+   * project machine.) Nothing is printed to stderr after this.
+   */
   private static void awaitStderrFilter() {
     String pid = System.getProperty(STDERR_FILTER_PROPERTY);
     if (pid == null || pid.isEmpty() || pid.length() > 10) {
