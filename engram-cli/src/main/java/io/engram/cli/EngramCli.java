@@ -512,6 +512,19 @@ public final class EngramCli implements Runnable {
       } else if (ex instanceof CommandLine.UnmatchedArgumentException u) {
         String option = unknownOption(u.getUnmatched(), c.getCommandSpec().optionsMap().keySet());
         msg = option != null ? option : msg;
+      } else if (ex instanceof CommandLine.MissingParameterException) {
+        // picocli checks required options before unknown ones: 'train --patern p.npy' said only
+        // that --patterns is missing; a typo of an option is the cause to name
+        java.util.Set<String> names = c.getCommandSpec().optionsMap().keySet();
+        java.util.List<String> unknown = new java.util.ArrayList<>();
+        for (String arg : a) {
+          int eq = arg.indexOf('=');
+          if (arg.startsWith("--") && !names.contains(eq < 0 ? arg : arg.substring(0, eq))) {
+            unknown.add(arg);
+          }
+        }
+        String option = unknownOption(unknown, names);
+        msg = option != null ? option : msg;
       }
       c.getErr()
           .println(

@@ -265,6 +265,15 @@ class HelpTest {
         "engram: Unknown option: '--nuerons' (did you mean '--neurons'?) (see 'engram capacity"
             + " --help')",
         r.err().strip());
+    // a typo of a required option: picocli named only the missing option
+    r = ToolRun.run("train", "--patern", "p.npy", "--out", "m.npz");
+    assertEquals(2, r.status(), r::toString);
+    assertEquals(
+        "engram: Unknown option: '--patern' (did you mean '--patterns'?) (see 'engram train"
+            + " --help')",
+        r.err().strip());
+    r = ToolRun.run("train", "--out", "m.npz");
+    assertTrue(r.err().contains("Missing required option: '--patterns=FILE'"), r::toString);
     r = ToolRun.run("recall", "--model=m.npz", "--queries=q.npy", "--out=o.npy", "--iteration=3");
     assertEquals(2, r.status(), r::toString);
     assertTrue(
