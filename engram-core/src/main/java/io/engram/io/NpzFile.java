@@ -37,7 +37,8 @@ import java.util.zip.ZipOutputStream;
  *
  * <p>Reading is defensive and never executes anything (no pickle, no object arrays): the zip
  * directory is checked when the file is opened (no duplicate or directory members, at most {@value
- * #MAX_MEMBERS} members, only stored or deflated members); a member is read only when its declared
+ * #MAX_MEMBERS} members, only stored or deflated members, and no more bytes in the members together
+ * than in the file, so that no two members share bytes); a member is read only when its declared
  * size is within the caller's limit, no more than the declared number of bytes is ever inflated (a
  * zip bomb or a lying size is an error, not an out-of-memory), and the CRC-32 of every member is
  * verified. Every problem is an {@link EngramFormatException} naming the file and the member.
@@ -71,7 +72,8 @@ public final class NpzFile implements Closeable {
    *
    * @throws NoSuchFileException if the file does not exist
    * @throws EngramFormatException if it is not a valid zip archive, has duplicate or directory
-   *     members, too many members, or members neither stored nor deflated
+   *     members, too many members, members neither stored nor deflated, or members whose bytes
+   *     together are more than the file's (members that overlap)
    */
   public static NpzFile open(Path file) throws IOException {
     Objects.requireNonNull(file, "file");
@@ -94,6 +96,7 @@ public final class NpzFile implements Closeable {
     }
     try {
       Map<String, ZipEntry> members = new LinkedHashMap<>();
+      long stored = 0; // the members' bytes in the file, together
       Enumeration<? extends ZipEntry> en = zip.entries();
       while (en.hasMoreElements()) {
         ZipEntry e = en.nextElement();
@@ -115,6 +118,21 @@ public final class NpzFile implements Closeable {
         if (members.put(name, e) != null) {
           throw new EngramFormatException(file + ": duplicate member '" + name + "'");
         }
+        long packed = e.getCompressedSize();
+        if (packed >= 0) {
+          stored += packed;
+        }
+      }
+      if (stored > fileBytes) {
+        // each member's bytes lie apart from the others' in a zip: more than the file holds is
+        // members that share bytes, a way to make each of many names read the same large data
+        throw new EngramFormatException(
+            file
+                + ": its members claim "
+                + stored
+                + " bytes in the file, more than its "
+                + fileBytes
+                + " (members that overlap)");
       }
       return new NpzFile(file, zip, Collections.unmodifiableMap(members), fileBytes);
     } catch (EngramFormatException e) {

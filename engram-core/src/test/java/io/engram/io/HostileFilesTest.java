@@ -321,6 +321,51 @@ class HostileFilesTest {
             && Arrays.equals(f.order(), new int[] {5, 4, 3, 2, 1, 0}));
   }
 
+  /**
+   * A stored zip whose {@code copies} directory entries ({@code T0.npy}, {@code T1.npy}, ...) all
+   * point at the bytes of one member: each name reads the same data, so a file of one member's size
+   * made a reader allocate {@code copies} times that (with 4096 names and deflated data, an
+   * out-of-memory from a small file).
+   */
+  static byte[] overlappingMembers(byte[] data, int copies) {
+    CRC32 c = new CRC32();
+    c.update(data);
+    int crc = (int) c.getValue();
+    ByteBuffer b =
+        ByteBuffer.allocate(36 + data.length + copies * 52 + 22).order(ByteOrder.LITTLE_ENDIAN);
+    b.putInt(0x04034b50).putShort((short) 20).putShort((short) 0).putShort((short) 0).putInt(0);
+    b.putInt(crc).putInt(data.length).putInt(data.length).putShort((short) 6).putShort((short) 0);
+    b.put("T0.npy".getBytes(StandardCharsets.US_ASCII)).put(data);
+    int cd = b.position();
+    for (int k = 0; k < copies; k++) {
+      b.putInt(0x02014b50).putShort((short) 20).putShort((short) 20).putShort((short) 0);
+      b.putShort((short) 0).putInt(0).putInt(crc).putInt(data.length).putInt(data.length);
+      b.putShort((short) 6).putShort((short) 0).putShort((short) 0).putShort((short) 0);
+      b.putShort((short) 0).putInt(0).putInt(0);
+      b.put(("T" + k + ".npy").getBytes(StandardCharsets.US_ASCII));
+    }
+    int cdSize = b.position() - cd;
+    b.putInt(0x06054b50).putShort((short) 0).putShort((short) 0);
+    b.putShort((short) copies).putShort((short) copies).putInt(cdSize).putInt(cd);
+    b.putShort((short) 0);
+    return b.array();
+  }
+
+  /** Members that share bytes are refused when the archive is opened, before anything is read. */
+  @Test
+  void membersThatShareBytesAreRefused() throws IOException {
+    byte[] npy = Npy.toBytes(NdArray.ofFloats(new float[64 * 32], 64, 32));
+    // one entry of the same layout is an ordinary archive, read as such
+    Path one = dir.resolve("one.npz");
+    Files.write(one, overlappingMembers(npy, 1));
+    try (NpzFile z = NpzFile.open(one)) {
+      assertEquals(64 * 32, z.floatRows("T0", 64, 32).length);
+    }
+    IOException e = read(overlappingMembers(npy, 10), "overlap.npz", f -> NpzFile.open(f).close());
+    assertTrue(e instanceof EngramFormatException, String.valueOf(e));
+    assertTrue(e.getMessage().contains("members that overlap"), e.getMessage());
+  }
+
   private void assertMessage(String part, byte[] bytes) throws IOException {
     IOException e = readModel(bytes, "case.npz");
     assertTrue(e != null, "accepted a file that should fail with '" + part + "'");
