@@ -46,6 +46,7 @@ public final class Npy {
    * @throws IOException if it cannot be read
    */
   public static NdArray read(Path file) throws IOException {
+    checkRegular(file);
     try (FileChannel ch = FileChannel.open(file, StandardOpenOption.READ)) {
       long size = ch.size();
       if (size > (long) MAX_ELEMENTS + MAX_HEADER_BYTES + 16) {
@@ -81,6 +82,7 @@ public final class Npy {
    * @throws IOException if it cannot be read
    */
   public static long elements(Path file) throws IOException {
+    checkRegular(file);
     try (java.io.InputStream in = Files.newInputStream(file)) {
       return elementCount(NpyHeader.read(in, file.toString()).shape);
     } catch (NoSuchFileException e) {
@@ -108,6 +110,32 @@ public final class Npy {
       }
     }
     return count;
+  }
+
+  /**
+   * Refuses a path that is there but is not a regular file, before it is opened: a folder ({@code
+   * FILE: is a folder, not a .npy file}; opening it said only {@code Is a directory}, without the
+   * name) or a named pipe, socket or device (opening a pipe that no program writes waits forever;
+   * these readers read a file by its size). A path that is not there is left to the open, whose
+   * error says so ({@link #notFound}).
+   *
+   * @throws EngramFormatException naming the file and what it is
+   */
+  static void checkRegular(Path file) throws EngramFormatException {
+    java.nio.file.attribute.BasicFileAttributes a;
+    try {
+      a = Files.readAttributes(file, java.nio.file.attribute.BasicFileAttributes.class);
+    } catch (IOException e) {
+      return; // not there, or not to be looked at: the open names it
+    }
+    if (a.isDirectory()) {
+      throw new EngramFormatException(file + ": is a folder, not a .npy file");
+    }
+    if (!a.isRegularFile()) {
+      throw new EngramFormatException(
+          file
+              + ": not a regular file (a pipe, socket or device); a .npy file is read by its size");
+    }
   }
 
   /**

@@ -133,9 +133,11 @@ public final class Patterns {
    * Npy#read} holds (2³¹ − 9 bytes: more than 536,870,909 float32 values), so that it is read with
    * {@link #readFloatRows} instead.
    *
-   * @throws EngramFormatException if the file does not start with a valid {@code .npy} header
+   * @throws EngramFormatException if the file does not start with a valid {@code .npy} header, or
+   *     is a folder, pipe or device
    */
   public static boolean beyondOneBuffer(Path file) throws IOException {
+    Npy.checkRegular(file);
     try (InputStream in = Files.newInputStream(file)) {
       NpyHeader h = NpyHeader.read(in, file.toString());
       long count = Npy.elementCount(h.shape);
@@ -158,6 +160,7 @@ public final class Patterns {
    */
   public static FloatRows readFloatRows(Path file) throws IOException {
     String name = file.toString();
+    Npy.checkRegular(file);
     try (FileChannel ch = FileChannel.open(file, StandardOpenOption.READ)) {
       NpyHeader h = NpyHeader.read(Channels.newInputStream(ch), name);
       long dataStart = ch.position();

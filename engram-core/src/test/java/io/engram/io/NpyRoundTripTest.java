@@ -247,4 +247,37 @@ class NpyRoundTripTest {
             () -> NdArray.ofFloats(new float[0], 65536, 65536, 65536, 65536));
     assertTrue(e.getMessage().contains("do not fill shape"), e.getMessage());
   }
+
+  /**
+   * A folder, or a named pipe that no program writes, given to the .npy readers is an error naming
+   * it: a folder said only "Is a directory", and a pipe made every reader wait forever.
+   */
+  @Test
+  void aFolderOrPipeIsRefusedByName() throws Exception {
+    Path fifo = tmp.resolve("pipe.npy");
+    boolean made;
+    try {
+      made = new ProcessBuilder("mkfifo", fifo.toString()).start().waitFor() == 0;
+    } catch (IOException e) {
+      made = false; // no mkfifo here: the folder alone
+    }
+    java.util.List<Path> paths = made ? java.util.List.of(tmp, fifo) : java.util.List.of(tmp);
+    for (Path p : paths) {
+      String what = p.equals(tmp) ? "is a folder" : "not a regular file";
+      java.util.List<org.junit.jupiter.api.function.Executable> readers =
+          java.util.List.of(
+              () -> Npy.read(p),
+              () -> Npy.elements(p),
+              () -> Patterns.readNpy(p),
+              () -> Patterns.beyondOneBuffer(p),
+              () -> Patterns.readFloatRows(p));
+      for (org.junit.jupiter.api.function.Executable r : readers) {
+        EngramFormatException e =
+            org.junit.jupiter.api.Assertions.assertTimeoutPreemptively(
+                java.time.Duration.ofSeconds(20),
+                () -> assertThrows(EngramFormatException.class, r));
+        assertTrue(e.getMessage().startsWith(p + ": " + what), e.getMessage());
+      }
+    }
+  }
 }
