@@ -224,6 +224,28 @@ public final class LowRankWeights implements Weights {
     return r;
   }
 
+  /**
+   * Stored training call {@code k}, for the factor accessors: one error for every one of them when
+   * {@code k} is not a stored call ({@link #zeroesDiagonalAfter} said {@code false} for any {@code
+   * k} past the last, and the others gave the list's own {@code Index 7 out of bounds for length
+   * 0}).
+   *
+   * @throws IndexOutOfBoundsException if {@code k} is not in {@code 0..blockCount()-1}
+   */
+  private LowRankBlock block(int k) {
+    if (k < 0 || k >= blocks.size()) {
+      throw new IndexOutOfBoundsException(
+          "factor "
+              + k
+              + " is not in 0.."
+              + (blocks.size() - 1)
+              + " ("
+              + blocks.size()
+              + " training calls stored)");
+    }
+    return blocks.get(k);
+  }
+
   /** The number of training calls stored (blocks). */
   public int blockCount() {
     return blocks.size();
@@ -232,25 +254,29 @@ public final class LowRankWeights implements Weights {
   /**
    * The rows of stored training call {@code k} (its patterns' count), without the copy of the
    * patterns that {@link #factors} makes: what a writer checks before it copies anything.
+   *
+   * @throws IndexOutOfBoundsException if {@code k} is not in {@code 0..blockCount()-1}, as for the
+   *     other factor accessors
    */
   public int factorRows(int k) {
-    return blocks.get(k).p;
+    return block(k).p;
   }
 
   /** Stored training call {@code k}'s divisor ({@link Factor#divisor}). */
   public float factorDivisor(int k) {
-    return blocks.get(k).divisor;
+    return block(k).divisor;
   }
 
   /** Whether stored training call {@code k} was anti-Hebbian ({@link Factor#negate}). */
   public boolean factorNegated(int k) {
-    return blocks.get(k).negate;
+    return block(k).negate;
   }
 
   /**
    * Whether W's diagonal was zeroed right after call {@code k} ({@link Factor#zeroDiagonalAfter}).
    */
   public boolean zeroesDiagonalAfter(int k) {
+    block(k);
     return zeroAfter.get(k);
   }
 
@@ -259,11 +285,12 @@ public final class LowRankWeights implements Weights {
    * row-major, into {@code dst} from index 0, without the copy of all the patterns that {@link
    * #factors} makes (a file writer streams them a block at a time).
    *
+   * @throws IndexOutOfBoundsException if {@code k} is not in {@code 0..blockCount()-1}
    * @throws IllegalArgumentException if the rows are not in {@code 0..rows-1} of that call or
    *     {@code dst} is shorter than {@code count * N}
    */
   public void copyFactorRows(int k, int from, int count, float[] dst) {
-    LowRankBlock b = blocks.get(k);
+    LowRankBlock b = block(k);
     if (from < 0 || count < 0 || from > b.p - count || (long) count * n > dst.length) {
       throw new IllegalArgumentException(
           "rows " + from + " + " + count + " of " + b.p + " into " + dst.length + " values");

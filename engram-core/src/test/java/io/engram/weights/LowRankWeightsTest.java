@@ -113,6 +113,39 @@ class LowRankWeightsTest {
     }
   }
 
+  /** Every factor accessor refuses a call that is not stored, naming it, and none says false. */
+  @Test
+  void factorAccessorsRefuseACallThatIsNotStored() {
+    LowRankWeights none = LowRankWeights.zeros(4);
+    LowRankWeights one = none.plusGram(new float[] {1, -1, 1, -1}, 1, 0f, 1f, false, null);
+    one.zeroDiagonal();
+    assertEquals(true, one.zeroesDiagonalAfter(0));
+    for (LowRankWeights w : new LowRankWeights[] {none, one}) {
+      int calls = w.blockCount();
+      for (int k : new int[] {-1, calls, calls + 6}) {
+        java.util.List<org.junit.jupiter.api.function.Executable> accessors =
+            java.util.List.of(
+                () -> w.factorRows(k),
+                () -> w.factorDivisor(k),
+                () -> w.factorNegated(k),
+                () -> w.zeroesDiagonalAfter(k),
+                () -> w.copyFactorRows(k, 0, 0, new float[0]));
+        for (org.junit.jupiter.api.function.Executable a : accessors) {
+          IndexOutOfBoundsException e = assertThrows(IndexOutOfBoundsException.class, a);
+          assertEquals(
+              "factor "
+                  + k
+                  + " is not in 0.."
+                  + (calls - 1)
+                  + " ("
+                  + calls
+                  + " training calls stored)",
+              e.getMessage());
+        }
+      }
+    }
+  }
+
   @Test
   void conversionsAndModes() {
     Random rnd = new Random(10);
