@@ -444,10 +444,18 @@ public final class CapacitySweep {
                 () ->
                     Kernels.sequentially(
                         () -> {
-                          for (int t = next.getAndIncrement();
-                              t < trials;
-                              t = next.getAndIncrement()) {
-                            trial(t, trialSeeds[t], values, reporter, stopNow);
+                          try {
+                            for (int t = next.getAndIncrement();
+                                t < trials;
+                                t = next.getAndIncrement()) {
+                              trial(t, trialSeeds[t], values, reporter, stopNow);
+                            }
+                          } catch (Throwable e) {
+                            // the other workers stop now, not once this one's future is waited
+                            // for (after all of theirs before it: a listener that threw at the
+                            // start let the whole sweep run before its exception came out)
+                            stop.set(true);
+                            throw e;
                           }
                           return null;
                         })));
