@@ -678,8 +678,9 @@ public final class CapacitySweep {
      *
      * @throws IllegalArgumentException naming the setting and its value: N below 1, data of another
      *     length than N, no loads, a load below 1, loads not increasing (or repeated), more
-     *     patterns than the data hold or than one array holds, trials or threads below 1, a flip
-     *     outside [0, 1] or NaN, negative maxIterations
+     *     patterns than the data hold or than one array holds, trials or threads below 1, more
+     *     trials times stored patterns than a long counts ({@link #totalWork}), a flip outside [0,
+     *     1] or NaN, negative maxIterations
      */
     public CapacitySweep build() {
       if (neurons < 1) {
@@ -716,6 +717,18 @@ public final class CapacitySweep {
       }
       if (trials < 1) {
         throw new IllegalArgumentException("trials must be >= 1, got " + trials);
+      }
+      long patterns = 0; // the sum of the loads: below 2^62 (distinct ints)
+      for (int p : loads) {
+        patterns += p;
+      }
+      if (patterns > Long.MAX_VALUE / trials) {
+        // totalWork() and the progress counts are longs: they went negative
+        throw new IllegalArgumentException(
+            trials
+                + " trials of "
+                + patterns
+                + " stored patterns (the loads together) are more than a long counts");
       }
       if (!(flip >= 0 && flip <= 1)) {
         throw new IllegalArgumentException("flip must be in [0, 1], got " + flip);

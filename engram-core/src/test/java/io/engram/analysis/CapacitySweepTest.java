@@ -338,6 +338,21 @@ class CapacitySweepTest {
     assertMessage(
         "P = 100000 patterns of N = 100000 do not fit in one array",
         CapacitySweep.builder(CANNS, 100_000).loads(100_000));
+    // N = 1: loads up to 2^31 - 9; trials x their sum went past a long, totalWork() < 0
+    MemoryFactory none = p -> null;
+    assertMessage(
+        "2147483647 trials of 4831838197 stored patterns (the loads together) are more than a long"
+            + " counts",
+        CapacitySweep.builder(none, 1)
+            .loads(1 << 30, 3 << 29, Integer.MAX_VALUE - 10)
+            .trials(Integer.MAX_VALUE));
+    assertEquals(
+        4831838197L * (Long.MAX_VALUE / 4831838197L),
+        CapacitySweep.builder(none, 1)
+            .loads(1 << 30, 3 << 29, Integer.MAX_VALUE - 10)
+            .trials((int) (Long.MAX_VALUE / 4831838197L))
+            .build()
+            .totalWork());
     assertThrows(IllegalArgumentException.class, () -> PatternSource.biased(1));
     assertThrows(IllegalArgumentException.class, () -> PatternSource.correlated(-0.1));
     assertThrows(IllegalArgumentException.class, () -> PatternSource.correlated(Double.NaN));
