@@ -82,6 +82,27 @@ public final class CapacitySweep {
   public record Pace(double perSecond, int neurons, double growth, long spentNanos) {
 
     /**
+     * Checks the fields.
+     *
+     * @throws IllegalArgumentException if the pace is not a finite number > 0, N is below 1, the
+     *     growth is outside [0, 1] or NaN, or the time spent is negative
+     */
+    public Pace {
+      if (!(perSecond > 0) || perSecond == Double.POSITIVE_INFINITY) {
+        throw new IllegalArgumentException("pace must be a finite number > 0, got " + perSecond);
+      }
+      if (neurons < 1) {
+        throw new IllegalArgumentException("the copy's N must be >= 1, got " + neurons);
+      }
+      if (!(growth >= 0 && growth <= 1)) {
+        throw new IllegalArgumentException("growth must be in [0, 1], got " + growth);
+      }
+      if (spentNanos < 0) {
+        throw new IllegalArgumentException("spentNanos must be >= 0, got " + spentNanos);
+      }
+    }
+
+    /**
      * The pace expected at N: {@link #perSecond} grown as N^{@link #growth} from the copy's N up to
      * N, but not past {@value CapacitySweep#PACE_SATURATION} (where the kernels' products are long
      * enough to run at full width, and beyond which no growth was measured).

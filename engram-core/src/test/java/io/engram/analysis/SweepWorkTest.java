@@ -185,6 +185,24 @@ class SweepWorkTest {
     assertEquals(2e9, p.perSecondAt(512), 1);
     assertEquals(p.perSecondAt(CapacitySweep.PACE_SATURATION), p.perSecondAt(40000));
     assertEquals(1e9, new CapacitySweep.Pace(1e9, 256, 0, 0).perSecondAt(4096));
+    // a pace that no calibration makes is refused, not turned into -Infinity by perSecondAt
+    for (double[] bad :
+        new double[][] {
+          {-1, 256, 0, 0},
+          {0, 256, 0, 0},
+          {Double.NaN, 256, 0, 0},
+          {Double.POSITIVE_INFINITY, 256, 0, 0},
+          {1e9, 0, 0, 0},
+          {1e9, 256, -0.5, 0},
+          {1e9, 256, 7, 0},
+          {1e9, 256, Double.NaN, 0},
+          {1e9, 256, 0, -5}
+        }) {
+      org.junit.jupiter.api.Assertions.assertThrows(
+          IllegalArgumentException.class,
+          () -> new CapacitySweep.Pace(bad[0], (int) bad[1], bad[2], (long) bad[3]),
+          java.util.Arrays.toString(bad));
+    }
     // a copy keeps the largest loads at the same fractions of N, and the trials that run at once
     CapacitySweep copy = sweep.scaledTo(200, Double.POSITIVE_INFINITY);
     assertEquals(200, copy.neurons());
