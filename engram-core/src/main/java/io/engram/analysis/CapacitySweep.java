@@ -260,17 +260,21 @@ public final class CapacitySweep {
    * differs is the pace of the kernels at a larger N, which is not extrapolated: it grows with N
    * (longer vectors), so for N well above 512 the estimate errs on the long side.
    *
-   * @param budgetNanos the wall time to spend, about (the warm-up and the first copy always run)
+   * @param budgetNanos the wall time to spend, about (the warm-up and the first copy always run; a
+   *     negative budget is 0, one above {@code Long.MAX_VALUE / 4} is that)
    * @param cancelled polled as by {@link #run}; null: never
    * @throws CancellationException if cancelled or interrupted
    * @throws RuntimeException whatever the sweep would throw on the smaller copy
    */
   public Pace calibrate(long budgetNanos, BooleanSupplier cancelled) {
     long start = System.nanoTime();
-    long deadline = start + budgetNanos;
+    // at most some 73 years: start + budget stays a deadline that nanoTime differences compare
+    // with (Long.MAX_VALUE wrapped it into the past, and the calibration was the shortest there is)
+    long budget = Math.max(0, Math.min(budgetNanos, Long.MAX_VALUE / 4));
+    long deadline = start + budget;
     // a small copy until its time settles: the JIT compiles the code the sweep runs
     CapacitySweep first = scaledTo(Math.min(neurons, CALIBRATION_START), FIRST_COPY_WORK);
-    double pace = timeSettled(first, start + budgetNanos / 2, cancelled);
+    double pace = timeSettled(first, start + budget / 2, cancelled);
     int paceN = first.neurons;
     double growth = 0;
     int nc = Math.min(neurons, CALIBRATION_END);
@@ -315,7 +319,7 @@ public final class CapacitySweep {
       best = Math.min(best, dt);
       boolean settled = round > 1 && dt * 4 <= previous * 5 && previous * 4 <= dt * 5;
       previous = dt;
-      if (settled || t1 > deadline) {
+      if (settled || t1 - deadline > 0) {
         break;
       }
     }

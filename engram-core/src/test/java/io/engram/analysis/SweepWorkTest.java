@@ -166,6 +166,36 @@ class SweepWorkTest {
     assertEquals(last.get()[1], last.get()[0], 1e-9 * last.get()[1]);
   }
 
+  /**
+   * The largest budget times the larger copy until its time settles, as a smaller budget does:
+   * start + Long.MAX_VALUE wrapped into the past, so that copy ran once, cold (its first round,
+   * whose time the JIT's compiling is part of, was taken for the pace).
+   */
+  @Test
+  void theLargestBudgetSettlesTheLargerCopyToo() {
+    java.util.Map<Integer, Integer> builds = new java.util.concurrent.ConcurrentHashMap<>();
+    MemoryFactory counting = HEBBIAN;
+    MemoryFactory seen =
+        new MemoryFactory() {
+          @Override
+          public io.engram.network.Memory build(io.engram.learning.PatternBlock p) {
+            builds.merge(p.length(), 1, Integer::sum);
+            return counting.build(p);
+          }
+
+          @Override
+          public WorkModel work() {
+            return counting.work();
+          }
+        };
+    CapacitySweep sweep = CapacitySweep.builder(seen, 256).loads(2, 4).trials(1).threads(1).build();
+    CapacitySweep.Pace pace = sweep.calibrate(Long.MAX_VALUE, null);
+    assertEquals(java.util.Set.of(128, 256), builds.keySet());
+    // one load a round: at least two rounds, as settling needs two times to compare
+    assertTrue(builds.get(256) >= 2, builds::toString);
+    assertEquals(256, pace.neurons(), pace::toString);
+  }
+
   @Test
   void calibrationIsShortAndGivesAPace() {
     CapacitySweep sweep =
