@@ -117,7 +117,10 @@ public final class Patterns {
     }
   }
 
-  /** The values of a pattern file as float32 rows: {@code rows x cols}, row-major. */
+  /**
+   * The values of a pattern file as float32 rows: {@code rows x cols}, row-major; the file's shape
+   * ({@code 1 x length} for a 1-D file), also when either is 0.
+   */
   public record FloatRows(float[] values, int rows, int cols) {}
 
   /** The most bytes of data {@link Npy#read} takes into its one buffer. */
@@ -228,7 +231,9 @@ public final class Patterns {
         }
         at += k;
       }
-      return new FloatRows(values, count == 0 ? 0 : rows, cols);
+      // the file's own shape, also where it holds no values: a 5 x 0 file was 0 x 0 rows, as
+      // though it had no patterns, where readNpy refuses its patterns of length 0
+      return new FloatRows(values, rows, cols);
     } catch (NoSuchFileException e) {
       throw Npy.notFound(file);
     }

@@ -280,4 +280,26 @@ class NpyRoundTripTest {
       }
     }
   }
+
+  /**
+   * {@link Patterns#readFloatRows} gives a file's own shape also when it holds no values: a 5 x 0
+   * file was 0 x 0 rows (no patterns), a (0,) one too, where readNpy refuses their length 0.
+   */
+  @Test
+  void emptyPatternFilesKeepTheirShape() throws IOException {
+    int[][] shapes = {{5, 0}, {0}, {0, 5}, {3}};
+    int[][] read = {{5, 0}, {1, 0}, {0, 5}, {1, 3}};
+    for (int k = 0; k < shapes.length; k++) {
+      int count = 1;
+      for (int d : shapes[k]) {
+        count *= d;
+      }
+      Path f = tmp.resolve("empty" + k + ".npy");
+      Npy.writeFloats(f, new float[count], shapes[k]);
+      Patterns.FloatRows r = Patterns.readFloatRows(f);
+      assertArrayEquals(
+          read[k], new int[] {r.rows(), r.cols()}, java.util.Arrays.toString(shapes[k]));
+      assertEquals(count, r.values().length);
+    }
+  }
 }
