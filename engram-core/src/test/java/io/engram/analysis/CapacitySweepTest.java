@@ -227,17 +227,22 @@ class CapacitySweepTest {
   void aThrowingListenerStopsEveryWorker() throws Exception {
     java.util.concurrent.CyclicBarrier bothStarted = new java.util.concurrent.CyclicBarrier(2);
     java.util.Set<Long> started = java.util.concurrent.ConcurrentHashMap.newKeySet();
+    java.util.concurrent.CountDownLatch thrown = new java.util.concurrent.CountDownLatch(1);
     java.util.concurrent.atomic.AtomicInteger builds =
         new java.util.concurrent.atomic.AtomicInteger();
     MemoryFactory factory =
         p -> {
           builds.incrementAndGet();
-          if (started.add(Thread.currentThread().getId())) {
-            try { // both workers at work before either reports
+          long me = Thread.currentThread().getId();
+          try {
+            if (started.add(me)) { // both workers at work before either reports
               bothStarted.await(30, java.util.concurrent.TimeUnit.SECONDS);
-            } catch (Exception e) {
-              throw new IllegalStateException(e);
+            } else if (me == java.util.Collections.min(started)) {
+              // the worker waited for first goes on only once the other's listener has thrown
+              thrown.await(30, java.util.concurrent.TimeUnit.SECONDS);
             }
+          } catch (Exception e) {
+            throw new IllegalStateException(e);
           }
           return TEXTBOOK.build(p);
         };
@@ -247,6 +252,7 @@ class CapacitySweepTest {
           // the worker started second throws: the first, whose result is waited for first, ran on
           long me = Thread.currentThread().getId();
           if (started.size() == 2 && me == java.util.Collections.max(started)) {
+            thrown.countDown();
             throw boom;
           }
         };
