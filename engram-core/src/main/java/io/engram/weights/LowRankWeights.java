@@ -241,7 +241,7 @@ public final class LowRankWeights implements Weights {
               + (blocks.size() - 1)
               + " ("
               + blocks.size()
-              + " training calls stored)");
+              + (blocks.size() == 1 ? " training call stored)" : " training calls stored)"));
     }
     return blocks.get(k);
   }

@@ -139,7 +139,7 @@ class LowRankWeightsTest {
                   + (calls - 1)
                   + " ("
                   + calls
-                  + " training calls stored)",
+                  + (calls == 1 ? " training call stored)" : " training calls stored)"),
               e.getMessage());
         }
       }
