@@ -360,7 +360,7 @@ final class CapacityCommand implements Callable<Integer> {
     } catch (RuntimeException e) {
       return;
     }
-    double seconds = work.seconds(pace.perSecondAt(sweep.neurons()));
+    double seconds = sweep.seconds(pace);
     if (seconds > limitSeconds) {
       throw new UserError(refusal(memoryName, work, sweep.neurons(), seconds, limitSeconds));
     }

@@ -17,6 +17,7 @@ import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.atomic.AtomicLongArray;
 import java.util.function.BooleanSupplier;
 
 /**
@@ -68,28 +69,42 @@ public final class CapacitySweep {
   }
 
   /**
-   * A measured pace of a sweep's own work ({@link #calibrate}): that of the largest copy timed, and
-   * how it grew with N between the two copies.
+   * A measured pace of a sweep's own work ({@link #calibrate}): that of the largest copy timed, in
+   * two parts, and how it grew with N between the two copies. The parts are timed apart because
+   * they run at very different paces per multiply-add counted: the recall runs the memory's
+   * kernels, while drawing the patterns and cues and building a memory are element-wise passes (for
+   * a modern memory, copies of X: some hundred times slower per value than a kernel's
+   * multiply-add). A copy that recalls fewer cues than its loads hold (enormous loads) spends most
+   * of its time on the latter, which the sweep does not; one pace for both put such sweeps at 2 to
+   * 20 times their time.
    *
-   * @param perSecond multiply-adds (as {@link #work()} counts them) per second of wall time, in the
-   *     largest copy timed
+   * @param perSecond the recall (the memory's steps from the stored patterns and the cues, with
+   *     their passes over the states): its multiply-adds, as {@link #work()} counts them, per
+   *     second of wall time in the largest copy timed
+   * @param setupPerSecond the rest (training, drawing and comparing patterns and cues): its
+   *     multiply-adds per second in the same copy
    * @param neurons that copy's N
    * @param growth the exponent g of pace ∝ N^g between the two copies, in [0, 1]; 0 where only one
    *     ran, or where either recalled fewer queries or smaller loads than the sweep's (no like for
    *     like)
    * @param spentNanos the wall time of the whole calibration
    */
-  public record Pace(double perSecond, int neurons, double growth, long spentNanos) {
+  public record Pace(
+      double perSecond, double setupPerSecond, int neurons, double growth, long spentNanos) {
 
     /**
      * Checks the fields.
      *
-     * @throws IllegalArgumentException if the pace is not a finite number > 0, N is below 1, the
+     * @throws IllegalArgumentException if a pace is not a finite number > 0, N is below 1, the
      *     growth is outside [0, 1] or NaN, or the time spent is negative
      */
     public Pace {
       if (!(perSecond > 0) || perSecond == Double.POSITIVE_INFINITY) {
         throw new IllegalArgumentException("pace must be a finite number > 0, got " + perSecond);
+      }
+      if (!(setupPerSecond > 0) || setupPerSecond == Double.POSITIVE_INFINITY) {
+        throw new IllegalArgumentException(
+            "setup pace must be a finite number > 0, got " + setupPerSecond);
       }
       if (neurons < 1) {
         throw new IllegalArgumentException("the copy's N must be >= 1, got " + neurons);
@@ -103,13 +118,24 @@ public final class CapacitySweep {
     }
 
     /**
-     * The pace expected at N: {@link #perSecond} grown as N^{@link #growth} from the copy's N up to
-     * N, but not past {@value CapacitySweep#PACE_SATURATION} (where the kernels' products are long
-     * enough to run at full width, and beyond which no growth was measured).
+     * The recall's pace expected at N: {@link #perSecond} grown as N^{@link #growth} from the
+     * copy's N up to N, but not past {@value CapacitySweep#PACE_SATURATION} (where the kernels'
+     * products are long enough to run at full width, and beyond which no growth was measured).
      */
     public double perSecondAt(int n) {
+      return perSecond * grownTo(n);
+    }
+
+    /**
+     * The pace of the rest expected at N: {@link #setupPerSecond} grown as {@link #perSecondAt}.
+     */
+    public double setupPerSecondAt(int n) {
+      return setupPerSecond * grownTo(n);
+    }
+
+    private double grownTo(int n) {
       int upTo = Math.min(n, PACE_SATURATION);
-      return upTo <= neurons ? perSecond : perSecond * Math.pow((double) upTo / neurons, growth);
+      return upTo <= neurons ? 1 : Math.pow((double) upTo / neurons, growth);
     }
   }
 
@@ -220,6 +246,40 @@ public final class CapacitySweep {
   }
 
   /**
+   * The part of {@link #work()} that is the recall's steps (with their {@link #STEP_PASSES} passes
+   * over the states): what {@link Pace#perSecond} times. The rest, training and the {@link #PASSES}
+   * passes of each load, is what {@link Pace#setupPerSecond} times.
+   */
+  double stepWork() {
+    WorkModel m = factory.work();
+    int k = maxIterations > 0 ? maxIterations : m.defaultIterations();
+    double s = 0;
+    for (int p : loads) {
+      int q = Math.min(p, maxQueries);
+      s += (double) q * (1 + k) * (m.step(p, neurons) + STEP_PASSES * neurons);
+    }
+    return s * trials;
+  }
+
+  /**
+   * The wall time this sweep should take, in seconds, at a pace {@link #calibrate} measured (on a
+   * sweep of the same memory): its recall's work ({@link #work()}) at the recall's pace, the rest
+   * at the pace of the rest, each as expected at this sweep's N.
+   *
+   * @throws IllegalArgumentException if a pace is not positive
+   */
+  public double seconds(Pace pace) {
+    double steps = stepWork();
+    double setup = Math.max(0, work().total() - steps);
+    double ps = pace.perSecondAt(neurons);
+    double pl = pace.setupPerSecondAt(neurons);
+    if (!(ps > 0) || !(pl > 0)) {
+      throw new IllegalArgumentException("pace must be > 0, got " + pace);
+    }
+    return steps / ps + setup / pl;
+  }
+
+  /**
    * Passes of P N per load and trial that {@link #work()} counts for the sweep itself: drawing the
    * patterns and cues, copying them, comparing the results.
    */
@@ -274,26 +334,38 @@ public final class CapacitySweep {
     long deadline = start + budget;
     // a small copy until its time settles: the JIT compiles the code the sweep runs
     CapacitySweep first = scaledTo(Math.min(neurons, CALIBRATION_START), FIRST_COPY_WORK);
-    double pace = timeSettled(first, start + budget / 2, cancelled);
+    double[] pace = timeSettled(first, start + budget / 2, cancelled);
     int paceN = first.neurons;
     double growth = 0;
     int nc = Math.min(neurons, CALIBRATION_END);
     if (nc > paceN) {
-      // a larger copy: as much as half of what is left holds at the pace so far, grown as N (as it
-      // grows at these sizes)
+      // a larger copy: as much as half of what is left holds at the paces so far, grown as N (as
+      // they grow at these sizes); counted in the recall's multiply-adds, the rest weighing as
+      // much more as it runs slower
       double left = (deadline - System.nanoTime()) / 1e9;
-      double fits = pace * left / 2 * nc / paceN;
-      CapacitySweep second = scaledTo(nc, fits);
-      if (second.work().total() <= fits) {
-        double p2 = timeSettled(second, deadline, cancelled);
+      double fits = pace[0] * left / 2 * nc / paceN;
+      double weight = pace[0] / pace[1];
+      CapacitySweep second = scaledTo(nc, fits, weight);
+      if (second.weighted(weight) <= fits) {
+        double[] p2 = timeSettled(second, deadline, cancelled);
         if (whole(first) && whole(second)) {
-          growth = Math.max(0, Math.min(1, Math.log(p2 / pace) / Math.log((double) nc / paceN)));
+          growth =
+              Math.max(0, Math.min(1, Math.log(p2[2] / pace[2]) / Math.log((double) nc / paceN)));
         }
         pace = p2;
         paceN = nc;
       }
     }
-    return new Pace(pace, paceN, growth, System.nanoTime() - start);
+    return new Pace(pace[0], pace[1], paceN, growth, System.nanoTime() - start);
+  }
+
+  /**
+   * The work of this sweep with the part that is not the recall's steps counted {@code weight}
+   * times: its time at the recall's pace, where the rest runs {@code weight} times slower.
+   */
+  private double weighted(double weight) {
+    double steps = stepWork();
+    return steps + weight * Math.max(0, work().total() - steps);
   }
 
   /** Whether a copy of {@link #scaledTo} recalls every query of the loads at its N, uncut. */
@@ -304,26 +376,42 @@ public final class CapacitySweep {
 
   /**
    * Runs the copy again and again until two rounds take the same time within a quarter, {@value
-   * #SETTLE_ROUNDS} rounds, or the deadline has passed, at least once; returns its best pace
-   * (modelled work a second).
+   * #SETTLE_ROUNDS} rounds, or the deadline has passed, at least once; returns its best paces
+   * (modelled work a second): of the recall's steps, of the rest, and of the whole. Each round's
+   * wall time is shared between the two parts as its threads' time was.
    */
-  private static double timeSettled(CapacitySweep copy, long deadline, BooleanSupplier cancelled) {
+  private static double[] timeSettled(
+      CapacitySweep copy, long deadline, BooleanSupplier cancelled) {
     double work = copy.work().total();
+    double steps = copy.stepWork();
     long best = Long.MAX_VALUE;
+    double bestSteps = Double.POSITIVE_INFINITY;
+    double bestSetup = Double.POSITIVE_INFINITY;
     long previous = Long.MAX_VALUE;
     for (int round = 1; round <= SETTLE_ROUNDS; round++) {
+      AtomicLongArray phases = new AtomicLongArray(2);
       long t0 = System.nanoTime();
-      copy.run(null, cancelled);
+      copy.run(null, cancelled, phases);
       long t1 = System.nanoTime();
       long dt = Math.max(1, t1 - t0);
       best = Math.min(best, dt);
+      long setup = phases.get(0);
+      long recall = phases.get(1);
+      double share = setup + recall > 0 ? (double) recall / (setup + recall) : 0.5;
+      bestSteps = Math.min(bestSteps, Math.max(1, dt * share));
+      bestSetup = Math.min(bestSetup, Math.max(1, dt * (1 - share)));
       boolean settled = round > 1 && dt * 4 <= previous * 5 && previous * 4 <= dt * 5;
       previous = dt;
       if (settled || t1 - deadline > 0) {
         break;
       }
     }
-    return work / (best / 1e9);
+    return new double[] {
+      // (at least one unit of work each: a pace of 0 is no pace, and Pace refuses it)
+      Math.max(1, steps) / (bestSteps / 1e9),
+      Math.max(1, work - steps) / (bestSetup / 1e9),
+      Math.max(1, work) / (best / 1e9)
+    };
   }
 
   /**
@@ -334,6 +422,14 @@ public final class CapacitySweep {
    * then has its loads halved again and again.
    */
   CapacitySweep scaledTo(int nc, double maxWork) {
+    return scaledTo(nc, maxWork, 1);
+  }
+
+  /**
+   * {@link #scaledTo(int, double)} with the work that is not the recall's steps counted {@code
+   * weight} times ({@link #weighted}).
+   */
+  private CapacitySweep scaledTo(int nc, double maxWork, double weight) {
     int from = loads.length - Math.max(1, (loads.length + 3) / 4);
     int[] scaled = new int[loads.length - from];
     for (int shrink = 1; ; shrink *= 2) {
@@ -348,7 +444,7 @@ public final class CapacitySweep {
       // fewer queries first (the memory's work stays that of its P), then smaller loads
       for (int queries : COPY_QUERIES) {
         CapacitySweep copy = copy(nc, these, queries);
-        if (copy.work().total() <= maxWork
+        if (copy.weighted(weight) <= maxWork
             || queries == MIN_COPY_QUERIES && these[count - 1] == 1) {
           return copy;
         }
@@ -400,6 +496,16 @@ public final class CapacitySweep {
    * @throws RuntimeException whatever the factory or a memory throws, as thrown
    */
   public List<CapacityPoint> run(Listener listener, BooleanSupplier cancelled) {
+    return run(listener, cancelled, null);
+  }
+
+  /**
+   * {@link #run(Listener, BooleanSupplier)}, adding the nanoseconds its threads spent drawing
+   * patterns and building memories to {@code phases[0]} and recalling to {@code phases[1]} (null:
+   * not timed).
+   */
+  private List<CapacityPoint> run(
+      Listener listener, BooleanSupplier cancelled, AtomicLongArray phases) {
     int nl = loads.length;
     double[][][] values = new double[5][nl][trials];
     long[] trialSeeds = new long[trials];
@@ -422,10 +528,10 @@ public final class CapacitySweep {
     int workers = Math.min(threads, trials);
     if (workers <= 1) {
       for (int t = 0; t < trials; t++) {
-        trial(t, trialSeeds[t], values, reporter, stopNow);
+        trial(t, trialSeeds[t], values, reporter, stopNow, phases);
       }
     } else {
-      runParallel(workers, trialSeeds, values, reporter, stop, stopNow);
+      runParallel(workers, trialSeeds, values, reporter, stop, stopNow, phases);
     }
     if (stopNow.getAsBoolean()) {
       throw new CancellationException("capacity sweep cancelled");
@@ -451,7 +557,8 @@ public final class CapacitySweep {
       double[][][] values,
       Reporter reporter,
       AtomicBoolean stop,
-      BooleanSupplier stopNow) {
+      BooleanSupplier stopNow,
+      AtomicLongArray phases) {
     AtomicInteger next = new AtomicInteger();
     ExecutorService pool =
         Executors.newFixedThreadPool(
@@ -473,7 +580,7 @@ public final class CapacitySweep {
                             for (int t = next.getAndIncrement();
                                 t < trials;
                                 t = next.getAndIncrement()) {
-                              trial(t, trialSeeds[t], values, reporter, stopNow);
+                              trial(t, trialSeeds[t], values, reporter, stopNow, phases);
                             }
                           } catch (Throwable e) {
                             // the other workers stop now, not once this one's future is waited
@@ -514,9 +621,18 @@ public final class CapacitySweep {
     }
   }
 
-  /** One trial: every load, values written to {@code values[metric][load][t]}. */
+  /**
+   * One trial: every load, values written to {@code values[metric][load][t]}; its time drawing and
+   * building, and recalling, added to {@code phases} (null: not timed).
+   */
   private void trial(
-      int t, long trialSeed, double[][][] values, Reporter reporter, BooleanSupplier stop) {
+      int t,
+      long trialSeed,
+      double[][][] values,
+      Reporter reporter,
+      BooleanSupplier stop,
+      AtomicLongArray phases) {
+    long mark = System.nanoTime();
     int n = neurons;
     int maxP = loads[loads.length - 1];
     SplittableRandom rnd = new SplittableRandom(trialSeed);
@@ -552,6 +668,11 @@ public final class CapacitySweep {
                 + memory.numNeurons()
                 + " from patterns of length "
                 + n);
+      }
+      if (phases != null) {
+        long now = System.nanoTime();
+        phases.addAndGet(0, now - mark);
+        mark = now;
       }
       RecallOptions options = memory.defaultRecallOptions().withReportEnergy(false);
       if (maxIterations > 0) {
@@ -589,6 +710,11 @@ public final class CapacitySweep {
       values[2][l][t] = (double) exact / q;
       values[3][l][t] = overlap / q;
       values[4][l][t] = steps / q;
+      if (phases != null) {
+        long now = System.nanoTime();
+        phases.addAndGet(1, now - mark);
+        mark = now;
+      }
       reporter.done(p, l);
     }
   }

@@ -204,33 +204,37 @@ class SweepWorkTest {
     CapacitySweep.Pace pace = sweep.calibrate(300_000_000L, null);
     long spent = System.nanoTime() - t0;
     assertTrue(pace.perSecond() > 0, pace::toString);
+    assertTrue(pace.setupPerSecond() > 0, pace::toString);
     assertTrue(pace.neurons() == 128 || pace.neurons() == 512, pace::toString);
     // the budget is kept, give or take the last copy (machines are busy: generous)
     assertTrue(spent < 5_000_000_000L, "calibration took " + spent / 1e6 + " ms");
     assertTrue(pace.spentNanos() <= spent, pace::toString);
     assertTrue(pace.growth() >= 0 && pace.growth() <= 1, pace::toString);
     // the pace grows with N as measured, up to the saturation, not beyond
-    CapacitySweep.Pace p = new CapacitySweep.Pace(1e9, 256, 1, 0);
+    CapacitySweep.Pace p = new CapacitySweep.Pace(1e9, 1e8, 256, 1, 0);
     assertEquals(1e9, p.perSecondAt(100));
     assertEquals(2e9, p.perSecondAt(512), 1);
     assertEquals(p.perSecondAt(CapacitySweep.PACE_SATURATION), p.perSecondAt(40000));
-    assertEquals(1e9, new CapacitySweep.Pace(1e9, 256, 0, 0).perSecondAt(4096));
+    assertEquals(1e9, new CapacitySweep.Pace(1e9, 1e8, 256, 0, 0).perSecondAt(4096));
+    assertEquals(2e8, p.setupPerSecondAt(512), 1);
     // a pace that no calibration makes is refused, not turned into -Infinity by perSecondAt
     for (double[] bad :
         new double[][] {
-          {-1, 256, 0, 0},
-          {0, 256, 0, 0},
-          {Double.NaN, 256, 0, 0},
-          {Double.POSITIVE_INFINITY, 256, 0, 0},
-          {1e9, 0, 0, 0},
-          {1e9, 256, -0.5, 0},
-          {1e9, 256, 7, 0},
-          {1e9, 256, Double.NaN, 0},
-          {1e9, 256, 0, -5}
+          {-1, 1e8, 256, 0, 0},
+          {0, 1e8, 256, 0, 0},
+          {Double.NaN, 1e8, 256, 0, 0},
+          {Double.POSITIVE_INFINITY, 1e8, 256, 0, 0},
+          {1e9, 0, 256, 0, 0},
+          {1e9, Double.NaN, 256, 0, 0},
+          {1e9, 1e8, 0, 0, 0},
+          {1e9, 1e8, 256, -0.5, 0},
+          {1e9, 1e8, 256, 7, 0},
+          {1e9, 1e8, 256, Double.NaN, 0},
+          {1e9, 1e8, 256, 0, -5}
         }) {
       org.junit.jupiter.api.Assertions.assertThrows(
           IllegalArgumentException.class,
-          () -> new CapacitySweep.Pace(bad[0], (int) bad[1], bad[2], (long) bad[3]),
+          () -> new CapacitySweep.Pace(bad[0], bad[1], (int) bad[2], bad[3], (long) bad[4]),
           java.util.Arrays.toString(bad));
     }
     // a copy keeps the largest loads at the same fractions of N, and the trials that run at once
@@ -246,5 +250,27 @@ class SweepWorkTest {
     CapacitySweep smaller = huge.scaledTo(64, 1e9);
     assertTrue(smaller.loads()[0] < 200000 && smaller.loads()[0] >= 25000, smaller::toString);
     assertTrue(smaller.work().total() <= 1e9);
+  }
+
+  @Test
+  void theRecallAndTheRestHaveTheirOwnPace() {
+    // the recall's steps and the rest (building, drawing) add up to the work; a copy that recalls
+    // fewer cues keeps all of the rest and loses steps
+    CapacitySweep sweep = CapacitySweep.builder(MODERN, 64).loads(20000).trials(2).build();
+    SweepWork w = sweep.work();
+    double steps = sweep.stepWork();
+    double rest = w.total() - steps;
+    assertTrue(steps > 0.99 * w.total() && rest > 0, w::toString);
+    CapacitySweep fewer = sweep.scaledTo(64, 1e9);
+    assertArrayEquals(new int[] {20000}, fewer.loads());
+    double fewerRest = fewer.work().total() - fewer.stepWork();
+    assertEquals(rest, fewerRest, 1e-9 * rest);
+    assertTrue(fewerRest > 0.01 * fewer.work().total(), "the rest weighs in the copy");
+    // the time at a pace: the steps at theirs, the rest at its own
+    CapacitySweep.Pace pace = new CapacitySweep.Pace(1e10, 1e8, 64, 0, 0);
+    assertEquals(steps / 1e10 + rest / 1e8, sweep.seconds(pace), 1e-9 * sweep.seconds(pace));
+    assertThrows(
+        IllegalArgumentException.class,
+        () -> sweep.seconds(new CapacitySweep.Pace(1e10, 0, 64, 0, 0)));
   }
 }
