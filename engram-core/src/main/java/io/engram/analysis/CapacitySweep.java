@@ -313,12 +313,14 @@ public final class CapacitySweep {
    * are data), first at N = 128 (its work cut to {@value #FIRST_COPY_WORK} multiply-adds) again and
    * again until its time settles, for up to half the budget (the JIT compiles the code the sweep
    * runs: seconds for a modern memory, cold), then at N = 512 (at most this sweep's N) as large as
-   * the rest of the budget allows, until its time settles too. Returns the pace of the larger: its
-   * modelled work ({@link #work()}) over its best wall time, with the growth of the pace between
-   * the two (where both are whole copies). At a given load fraction every part of the work grows as
-   * N³, so a copy is a small model of the sweep whose recall stops early as the sweep's does; what
-   * differs is the pace of the kernels at a larger N, which is not extrapolated: it grows with N
-   * (longer vectors), so for N well above 512 the estimate errs on the long side.
+   * the rest of the budget allows, until its time settles too. Returns the paces of the larger: the
+   * modelled work ({@link #work()}) of its recall's steps, and of the rest, over their best wall
+   * times (each round's shared as its threads' time was; {@link #seconds(Pace)}), with the growth
+   * of the pace between the two (where both are whole copies). At a given load fraction every part
+   * of the work grows as N³, so a copy is a small model of the sweep whose recall stops early as
+   * the sweep's does; what differs is the pace of the kernels at a larger N, which is not
+   * extrapolated: it grows with N (longer vectors), so for N well above 512 the estimate errs on
+   * the long side.
    *
    * @param budgetNanos the wall time to spend, about (the warm-up and the first copy always run; a
    *     negative budget is 0, one above {@code Long.MAX_VALUE / 4} is that)
