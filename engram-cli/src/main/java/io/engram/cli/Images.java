@@ -372,6 +372,10 @@ final class Images {
     private int resized;
     private String example;
     private boolean reshaped;
+
+    /** The size is the square of the model's N, not the user's --size: resizing is said. */
+    private boolean fitted;
+
     private int animated;
     private String animatedExample;
 
@@ -439,18 +443,27 @@ final class Images {
         // the model's square was the size of every image before, whatever their shape: a 16x4
         // cue of a model of 16x4 images was squeezed into 8x8, and recalled as noise
         sizeGiven = square != null;
+        fitted = square != null;
         target = square != null ? square : new Size(g.width(), g.height());
         first = name;
-      } else if (!sizeGiven && (g.width() != target.width() || g.height() != target.height())) {
-        resized++;
-        if (example == null) {
-          example = name + " is " + g.width() + "x" + g.height();
+        if (fitted) {
+          resizedOne(name, g);
         }
-        reshaped |= (long) g.width() * target.height() != (long) g.height() * target.width();
+      } else if ((fitted || !sizeGiven)
+          && (g.width() != target.width() || g.height() != target.height())) {
+        resizedOne(name, g);
       }
       float[] row = thresholdAtMean(resize(g.values(), g.width(), g.height(), target));
       rows.add(row);
       return row;
+    }
+
+    private void resizedOne(String name, Gray g) {
+      resized++;
+      if (example == null) {
+        example = name + " is " + g.width() + "x" + g.height();
+      }
+      reshaped |= (long) g.width() * target.height() != (long) g.height() * target.width();
     }
 
     /** The common size (null before the first image, when none was given). */
@@ -461,7 +474,20 @@ final class Images {
     /** A line saying which images were resized, or null when none was. */
     String warning() {
       String warning = null;
-      if (resized > 0) {
+      if (resized > 0 && fitted) {
+        // cues of another resolution than the model's images: resized to N's square, as before,
+        // but no longer without a word
+        warning =
+            (resized == 1 ? example : resized + " of " + rows.size() + " images, e.g. " + example)
+                + ", not "
+                + target
+                + " (the model's N = "
+                + neurons
+                + "); resized to "
+                + target
+                + (reshaped ? ", distorting its shape" : "")
+                + " (--size WxH gives another shape of N pixels)";
+      } else if (resized > 0) {
         warning =
             resized
                 + " of "

@@ -460,6 +460,52 @@ class ImageToolTest {
     assertEquals(4, back.getHeight());
   }
 
+  /**
+   * A cue image of another pixel count than N is resized to N's square, as before, but with a
+   * warning line (it was resized without a word): a 32x8 photo of a model of 64 neurons.
+   */
+  @Test
+  void aCueImageResizedToTheModelIsNamedInAWarning() throws Exception {
+    Path wide = Files.createDirectories(dir.resolve("cue-size"));
+    java.util.Random rnd = new java.util.Random(6);
+    for (int k = 0; k < 2; k++) {
+      BufferedImage img = new BufferedImage(8, 8, BufferedImage.TYPE_INT_RGB);
+      for (int i = 0; i < 64; i++) {
+        img.setRGB(i % 8, i / 8, rnd.nextBoolean() ? 0xFFFFFF : 0);
+      }
+      assertTrue(ImageIO.write(img, "png", wide.resolve("s" + k + ".png").toFile()));
+    }
+    BufferedImage big = new BufferedImage(32, 8, BufferedImage.TYPE_INT_RGB);
+    Path cue = dir.resolve("big-cue.png");
+    assertTrue(ImageIO.write(big, "png", cue.toFile()));
+    Path model = dir.resolve("cue-size.npz");
+    assertEquals(
+        0, ToolRun.run("train", "-q", "--patterns", wide.toString(), "--out", "" + model).status());
+    Path out = dir.resolve("cue-size-out.npy");
+    ToolRun.Result r =
+        ToolRun.run(
+            "recall", "-q", "--model", "" + model, "--queries", "" + cue, "--out", "" + out);
+    assertEquals(0, r.status(), r::toString);
+    assertEquals(
+        "engram: warning: "
+            + cue
+            + " is 32x8, not 8x8 (the model's N = 64); resized to 8x8, distorting its shape"
+            + " (--size WxH gives another shape of N pixels)",
+        r.err().strip());
+    // the model's own size: nothing to say
+    r =
+        ToolRun.run(
+            "recall",
+            "-q",
+            "--model",
+            "" + model,
+            "--queries",
+            "" + wide.resolve("s0.png"),
+            "--out",
+            "" + out);
+    assertEquals("", r.err(), r::toString);
+  }
+
   @Test
   void aSavedModelLoadsInAFreshProcess() throws Exception {
     Path model = dir.resolve("fresh.npz");
