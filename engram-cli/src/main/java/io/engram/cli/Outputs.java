@@ -362,6 +362,18 @@ final class Outputs {
     }
     for (Object id : key == null ? List.of(d.file()) : List.of(d.file(), key)) {
       Output other = seen.putIfAbsent(id, o);
+      int fd = AtomicFiles.standardDescriptor(d);
+      if (other != null && other != o && fd > 0) {
+        // '--csv - --json -' was "--csv /dev/stdout is given twice", a path the user never typed
+        // ("-" is /dev/stdout by the time it is here)
+        throw new UserError(
+            other.option()
+                + " and "
+                + o.option()
+                + " both write to standard "
+                + (fd == 2 ? "error" : "output")
+                + "; give one of them a file");
+      }
       if (other != null && other != o) {
         throw new UserError(
             what

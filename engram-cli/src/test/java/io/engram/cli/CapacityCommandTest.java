@@ -438,6 +438,16 @@ class CapacityCommandTest {
         "@same",
         "--csv",
         "@same");
+    // both to standard output: said so, not "--csv /dev/stdout is given twice" ("-" typed)
+    fails(
+        "--json and --csv both write to standard output; give one of them a file",
+        "capacity",
+        "--neurons",
+        "9",
+        "--json",
+        "-",
+        "--csv",
+        "-");
     fails(
         "--size applies to --data images only",
         cat(out, "capacity", "--neurons", "9", "--size", "3x3"));
