@@ -238,8 +238,11 @@ class CapacitySweepTest {
             if (started.add(me)) { // both workers at work before either reports
               bothStarted.await(30, java.util.concurrent.TimeUnit.SECONDS);
             } else if (me == java.util.Collections.min(started)) {
-              // the worker waited for first goes on only once the other's listener has thrown
+              // the worker waited for first goes on only once the other's listener has thrown,
+              // and then slowly (5 ms a load), so that the thrower, however late a busy machine
+              // lets it reach its catch, stops it long before it would have built the rest
               thrown.await(30, java.util.concurrent.TimeUnit.SECONDS);
+              Thread.sleep(5);
             }
           } catch (Exception e) {
             throw new IllegalStateException(e);
