@@ -34,6 +34,12 @@ public final class Npy {
   /** The most elements one array may hold (one Java array). */
   public static final int MAX_ELEMENTS = Integer.MAX_VALUE - 8;
 
+  /**
+   * The most bytes of data {@link #read} holds, in its one buffer (one Java array of bytes); a file
+   * of more is read by {@link Patterns#readFloatRows}.
+   */
+  static final long MAX_DATA_BYTES = Integer.MAX_VALUE - 8L;
+
   private Npy() {}
 
   /** Bytes per read of {@link #read(Path)}. */
@@ -220,7 +226,7 @@ public final class Npy {
     NpyHeader h = NpyHeader.parse(header, name);
     int dataStart = pos + (int) headerLen;
     long bytes = dataBytes(h, name, total - dataStart);
-    if (bytes > Integer.MAX_VALUE - 8) {
+    if (bytes > MAX_DATA_BYTES) {
       throw new EngramFormatException(name + ": array of " + bytes + " bytes is too large");
     }
     in.position(dataStart);

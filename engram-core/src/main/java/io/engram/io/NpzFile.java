@@ -290,9 +290,9 @@ public final class NpzFile implements Closeable {
       throw new IllegalArgumentException(
           rows + " x " + cols + " floats are more than one array holds");
     }
-    checkFloatRows(keyOrMember, rows, cols);
+    ZipEntry e = floatRowsMember(keyOrMember, rows, cols);
     float[] dst = new float[rows * cols];
-    readFloatRows(keyOrMember, rows, cols, dst);
+    readFloatRows(e, rows, cols, dst);
     return dst;
   }
 
@@ -385,7 +385,13 @@ public final class NpzFile implements Closeable {
    */
   public void readFloatRows(String keyOrMember, int rows, int cols, float[] dst)
       throws IOException {
-    ZipEntry e = floatRowsMember(keyOrMember, rows, cols);
+    readFloatRows(floatRowsMember(keyOrMember, rows, cols), rows, cols, dst);
+  }
+
+  /**
+   * {@link #readFloatRows(String, int, int, float[])} of a member {@link #floatRowsMember} took.
+   */
+  private void readFloatRows(ZipEntry e, int rows, int cols, float[] dst) throws IOException {
     String name = e.getName();
     String where = file + "!" + name;
     long dataBytes = 4L * rows * cols;

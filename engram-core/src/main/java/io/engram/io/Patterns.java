@@ -123,9 +123,6 @@ public final class Patterns {
    */
   public record FloatRows(float[] values, int rows, int cols) {}
 
-  /** The most bytes of data {@link Npy#read} takes into its one buffer. */
-  private static final long ONE_BUFFER = Integer.MAX_VALUE - 8L;
-
   /**
    * Bytes of the file read at a time by {@link #readFloatRows} (a multiple of every dtype's size).
    */
@@ -144,7 +141,7 @@ public final class Patterns {
     try (InputStream in = Files.newInputStream(file)) {
       NpyHeader h = NpyHeader.read(in, file.toString());
       long count = Npy.elementCount(h.shape);
-      return count <= Npy.MAX_ELEMENTS && count * h.dtype.size() > ONE_BUFFER;
+      return count <= Npy.MAX_ELEMENTS && count * h.dtype.size() > Npy.MAX_DATA_BYTES;
     } catch (NoSuchFileException e) {
       throw Npy.notFound(file);
     }
