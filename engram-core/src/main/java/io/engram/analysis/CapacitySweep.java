@@ -230,19 +230,26 @@ public final class CapacitySweep {
    */
   public SweepWork work() {
     WorkModel m = factory.work();
-    int k = maxIterations > 0 ? maxIterations : m.defaultIterations();
+    int k = iterations(m);
     double[] training = new double[loads.length];
     double[] recall = new double[loads.length];
     for (int l = 0; l < loads.length; l++) {
       int p = loads[l];
-      int q = Math.min(p, maxQueries);
       training[l] = (double) trials * m.training(p, neurons);
-      recall[l] =
-          (double) trials
-              * ((double) q * (1 + k) * (m.step(p, neurons) + STEP_PASSES * neurons)
-                  + PASSES * p * neurons);
+      recall[l] = (double) trials * (steps(m, k, p) + PASSES * p * neurons);
     }
     return new SweepWork(m.name(), loads, trials, k, training, recall);
+  }
+
+  /** The recall's step bound the work is counted with: the sweep's, or the memory's default. */
+  private int iterations(WorkModel m) {
+    return maxIterations > 0 ? maxIterations : m.defaultIterations();
+  }
+
+  /** One trial's recall steps at load P: each query's 1 + K steps, with their passes. */
+  private double steps(WorkModel m, int k, int p) {
+    int q = Math.min(p, maxQueries);
+    return (double) q * (1 + k) * (m.step(p, neurons) + STEP_PASSES * neurons);
   }
 
   /**
@@ -252,11 +259,10 @@ public final class CapacitySweep {
    */
   double stepWork() {
     WorkModel m = factory.work();
-    int k = maxIterations > 0 ? maxIterations : m.defaultIterations();
+    int k = iterations(m);
     double s = 0;
     for (int p : loads) {
-      int q = Math.min(p, maxQueries);
-      s += (double) q * (1 + k) * (m.step(p, neurons) + STEP_PASSES * neurons);
+      s += steps(m, k, p);
     }
     return s * trials;
   }
