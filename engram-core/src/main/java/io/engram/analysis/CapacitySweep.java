@@ -236,7 +236,7 @@ public final class CapacitySweep {
     for (int l = 0; l < loads.length; l++) {
       int p = loads[l];
       training[l] = (double) trials * m.training(p, neurons);
-      recall[l] = (double) trials * (steps(m, k, p) + PASSES * p * neurons);
+      recall[l] = (double) trials * (steps(m, k, p) + (double) PASSES * p * neurons);
     }
     return new SweepWork(m.name(), loads, trials, k, training, recall);
   }

@@ -43,6 +43,19 @@ class SweepWorkTest {
         .work();
   }
 
+  /**
+   * The passes of a load (drawing and comparing its patterns, 6 P N) are counted in a long range:
+   * as an int product they wrapped for P N over 358 million (N = 30000, P = 20000 counted
+   * -694967296 of its 3.6 billion).
+   */
+  @Test
+  void aLoadsPassesDoNotWrapAtLargePN() {
+    CapacitySweep sweep = CapacitySweep.builder(MODERN, 30000).loads(20000).trials(1).build();
+    double recall = sweep.work().recall()[0];
+    // the recall of a load: its steps, then its passes
+    assertEquals((double) CapacitySweep.PASSES * 20000 * 30000, recall - sweep.stepWork(), 1e3);
+  }
+
   @Test
   void theRulesCountTheirKernels() {
     int n = 1000;
