@@ -270,12 +270,12 @@ final class Figures {
    *
    * @param energies per query, the energy after each step, starting with the cue's
    */
-  static BufferedImage energyPlot(List<float[]> energies) {
+  static BufferedImage energyPlot(List<double[]> energies, String formula) {
     XYSeriesCollection data = new XYSeriesCollection();
     int shown = Math.min(energies.size(), MAX_ROWS);
     for (int q = 0; q < shown; q++) {
       XYSeries s = new XYSeries("query " + (q + 1), false, true);
-      float[] e = energies.get(q);
+      double[] e = energies.get(q);
       for (int t = 0; t < e.length; t++) {
         s.add(t, e[t]);
       }
@@ -287,7 +287,7 @@ final class Figures {
         ChartFactory.createXYLineChart(
             title,
             "step",
-            "energy E = -\u00bd s\u1d40Ws + \u03b8\u03a3s",
+            "energy " + formula,
             data,
             PlotOrientation.VERTICAL,
             shown <= 12,

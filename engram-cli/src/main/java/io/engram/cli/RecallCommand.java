@@ -261,7 +261,7 @@ final class RecallCommand implements Callable<Integer> {
       Map<String, Object> e = new LinkedHashMap<>();
       e.put("steps", r.steps());
       e.put("converged", r.converged());
-      e.put("energy", (double) r.energy());
+      e.put("energy", r.energy());
       if (!r.matches().isEmpty()) {
         e.put("best", r.matches().get(0).index());
         e.put("weight", (double) r.matches().get(0).weight());
@@ -304,7 +304,10 @@ final class RecallCommand implements Callable<Integer> {
       files.addPng("--grid", gridFile, Figures.recallGrid(storedRows, q, states, shape, text));
     }
     if (trace != null) {
-      files.addPng("--energy-plot", energyFile, Figures.energyPlot(trace.energies(results)));
+      files.addPng(
+          "--energy-plot",
+          energyFile,
+          Figures.energyPlot(trace.energies(results), energyFormula(net)));
     }
     files.write();
     if (!quiet) {
@@ -367,9 +370,23 @@ final class RecallCommand implements Callable<Integer> {
     return opts;
   }
 
+  /** The energy the plot of {@code net} shows, as a formula for its axis. */
+  static String energyFormula(io.engram.network.Memory net) {
+    if (net instanceof ModernHopfieldMemory m) {
+      return switch (m.separation()) {
+        case SOFTMAX ->
+            "E = -lse(\u03b2, X\u03be) + \u00bd\u03be\u1d40\u03be + \u03b2\u207b\u00b9ln P + \u00bdM\u00b2";
+        case EXP -> "E = -\u03b2\u207b\u00b9 ln \u03a3_\u03bc exp(\u03b2 x_\u03bc\u00b7\u03be)";
+        case POLYNOMIAL -> "E = -\u03a3_\u03bc (x_\u03bc\u00b7\u03be)\u207f";
+        case RECTIFIED -> "E = -\u03a3_\u03bc max(x_\u03bc\u00b7\u03be, 0)\u207f";
+      };
+    }
+    return "E = -\u00bd s\u1d40Ws + \u03b8\u03a3s";
+  }
+
   /** Collects the energy after every step of every query (thread-safe). */
   static final class EnergyTrace implements StepListener {
-    private final List<List<Float>> perQuery = new ArrayList<>();
+    private final List<List<Double>> perQuery = new ArrayList<>();
 
     EnergyTrace(int queries) {
       for (int i = 0; i < queries; i++) {
@@ -379,8 +396,8 @@ final class RecallCommand implements Callable<Integer> {
 
     @Override
     public synchronized void onStep(
-        int query, int iteration, float energy, boolean converged, float change) {
-      List<Float> l = perQuery.get(query);
+        int query, int iteration, double energy, boolean converged, double change) {
+      List<Double> l = perQuery.get(query);
       if (iteration == 1) {
         l.add(energy - change); // the cue's energy
       }
@@ -391,11 +408,11 @@ final class RecallCommand implements Callable<Integer> {
      * Per query: the cue's energy, then the energy after each step (a query of no steps: its final
      * energy).
      */
-    synchronized List<float[]> energies(List<RecallResult> results) {
-      List<float[]> r = new ArrayList<>();
+    synchronized List<double[]> energies(List<RecallResult> results) {
+      List<double[]> r = new ArrayList<>();
       for (int q = 0; q < perQuery.size(); q++) {
-        List<Float> l = perQuery.get(q);
-        float[] e = new float[Math.max(1, l.size())];
+        List<Double> l = perQuery.get(q);
+        double[] e = new double[Math.max(1, l.size())];
         if (l.isEmpty()) {
           e[0] = results.get(q).energy();
         }

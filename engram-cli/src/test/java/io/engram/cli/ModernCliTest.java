@@ -357,8 +357,8 @@ class ModernCliTest {
   }
 
   @Test
-  void inspectSaysWhenPatternEnergiesLeaveFloat32() throws IOException {
-    // F(x) = x^30 of an overlap of 64 is 1.5e54: the energies are -Infinity in float32
+  void patternEnergiesBeyondFloat32AreNumbers() throws IOException {
+    // F(x) = x^30 of an overlap of 64 is 1.5e54, beyond float32: energies in float64
     Path m = tmp.resolve("deg30.npz");
     ToolRun.Result t =
         ToolRun.run(
@@ -377,13 +377,27 @@ class ModernCliTest {
     assertEquals(0, t.status(), t.toString());
     ToolRun.Result r = ToolRun.run("inspect", m.toString(), "--patterns", patterns.toString());
     assertEquals(0, r.status(), r.toString());
-    assertTrue(
-        r.out()
-            .contains(
-                "pattern energies   30 of 30 beyond the float32 range (below -3.4e38: the power n ="
-                    + " 30 of the overlaps)"),
-        r.out());
+    // a stored pattern's energy: -(64^30 + the others' overlaps^30), 64^30 = 1.5325e54
+    assertTrue(r.out().contains("pattern energies   mean -1.5325e+54, std "), r.out());
     assertFalse(r.out().contains("NaN") || r.out().contains("Infinity"), r.out());
+    // and recall reports them: a number, not null (a float32 energy was -Infinity)
+    Path report = tmp.resolve("deg30.json");
+    ToolRun.Result rc =
+        ToolRun.run(
+            "recall",
+            "--model",
+            m.toString(),
+            "--queries",
+            patterns.toString(),
+            "--out",
+            tmp.resolve("deg30.npy").toString(),
+            "--report",
+            report.toString(),
+            "-q");
+    assertEquals(0, rc.status(), rc.toString());
+    String json = Files.readString(report);
+    assertFalse(json.contains("\"energy\": null"), json);
+    assertTrue(json.contains("\"energy\": -1.53"), json);
     // the theory's capacity as a whole number while it is one (N = 64, n = 30: 5.8e12)
     assertTrue(r.out().contains("capacity           about 5813660216638 random"), r.out());
   }

@@ -558,14 +558,16 @@ public final class ModernHopfieldMemory implements Memory {
   }
 
   /**
-   * The energy of a state (see the class comment), in float32.
+   * The energy of a state (see the class comment): rounded to float32 for softmax and exp, in
+   * float64 for the polynomial separations (whose energies leave the float32 range from {@code N^n
+   * = 2^128}, e.g. N = 100 and n = 20).
    *
    * @throws IllegalArgumentException as {@link #retrieve(float[], RecallOptions)}
    */
-  public float energy(float[] state) {
+  public double energy(float[] state) {
     RetrievalStep step = retrievalStep(null);
     checkCue(state, 0);
-    float[] e = new float[1];
+    double[] e = new double[1];
     step.energies(new float[][] {state}, 1, e);
     return e[0];
   }

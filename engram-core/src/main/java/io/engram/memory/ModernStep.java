@@ -215,7 +215,7 @@ public final class ModernStep implements RetrievalStep {
       int[] queries,
       int sweep,
       boolean[] changed,
-      float[] energies,
+      double[] energies,
       RecallResult.Match[][] matches,
       int topK) {
     step(cur, next, count, queries, sweep, changed, energies, false, matches, topK);
@@ -234,7 +234,7 @@ public final class ModernStep implements RetrievalStep {
       int[] queries,
       int sweep,
       boolean[] changed,
-      float[] energies,
+      double[] energies,
       boolean fixedPointsOnly,
       RecallResult.Match[][] matches,
       int topK) {
@@ -293,13 +293,13 @@ public final class ModernStep implements RetrievalStep {
       float[] t,
       ScanResult r,
       boolean[] changed,
-      float[] energies,
+      double[] energies,
       boolean fixedPointsOnly,
       RecallResult.Match[][] matches,
       int k) {
     changed[c] = !sameBits(s, t);
     if (energies != null) {
-      energies[c] = fixedPointsOnly && changed[c] ? Float.NaN : energy(s, r, c);
+      energies[c] = fixedPointsOnly && changed[c] ? Double.NaN : energy(s, r, c);
     }
     if (k > 0) {
       RecallResult.Match[] m = new RecallResult.Match[k];
@@ -322,7 +322,7 @@ public final class ModernStep implements RetrievalStep {
       float[][] next,
       int count,
       boolean[] changed,
-      float[] energies,
+      double[] energies,
       boolean fixedPointsOnly,
       RecallResult.Match[][] matches,
       int k) {
@@ -342,7 +342,7 @@ public final class ModernStep implements RetrievalStep {
   }
 
   @Override
-  public void energies(float[][] states, int count, float[] out) {
+  public void energies(float[][] states, int count, double[] out) {
     ScanResult r;
     if (rowsX != null) {
       // a small memory's statistics from the states where they are
@@ -454,12 +454,13 @@ public final class ModernStep implements RetrievalStep {
   }
 
   /** The energy of state {@code s}, query {@code c} of the scan (see the memory's comment). */
-  private float energy(float[] s, ScanResult r, int c) {
+  private double energy(float[] s, ScanResult r, int c) {
     return switch (separation) {
       case SOFTMAX ->
           (float) (-r.stat()[c] / beta + 0.5 * squaredNorm(s, 0, s.length) + energyConstant);
       case EXP -> (float) (-r.stat()[c] / beta);
-      default -> (float) r.energy()[c];
+      // float64: -Σ F(s) reaches N^n P (below 2^961 for n <= 30), beyond float32 from N^n = 2^128
+      default -> r.energy()[c];
     };
   }
 

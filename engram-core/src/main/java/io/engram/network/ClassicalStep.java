@@ -59,7 +59,7 @@ final class ClassicalStep implements RetrievalStep {
       int[] queries,
       int sweep,
       boolean[] changed,
-      float[] energies,
+      double[] energies,
       RecallResult.Match[][] matches,
       int topK) {
     if (batched()) {
@@ -82,7 +82,7 @@ final class ClassicalStep implements RetrievalStep {
    * fields otherwise).
    */
   @Override
-  public void energies(float[][] states, int count, float[] out) {
+  public void energies(float[][] states, int count, double[] out) {
     float[] st = new float[n * count];
     float[] ft = new float[n * count];
     pack(states, count, st);
@@ -132,7 +132,7 @@ final class ClassicalStep implements RetrievalStep {
    * {@code next = act(F - θ)} read row by row of F, with the changes and energies noted.
    */
   private void synchronous(
-      float[][] cur, float[][] next, int count, boolean[] changed, float[] energies) {
+      float[][] cur, float[][] next, int count, boolean[] changed, double[] energies) {
     if (count == 1) {
       synchronousOne(cur[0], next[0], changed, energies);
       return;
@@ -220,7 +220,7 @@ final class ClassicalStep implements RetrievalStep {
    * the neurons ran as scalar code with the sums in memory, 3/4 of a low-rank step of N = 16384, P
    * = 4 (a query alone: {@code predict}).
    */
-  private void synchronousOne(float[] s0, float[] out, boolean[] changed, float[] energies) {
+  private void synchronousOne(float[] s0, float[] out, boolean[] changed, double[] energies) {
     float[] ft = new float[n];
     w.multiplyColumns(s0, 1, ft);
     Activation act = d.activation();

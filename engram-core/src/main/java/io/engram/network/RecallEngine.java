@@ -176,8 +176,8 @@ public final class RecallEngine {
         // result that is still the cue gets a copy): a one-step batch copies no cue
         cur[q] = cues[idx[q]];
       }
-      float[] prevEnergy = new float[nq];
-      Arrays.fill(prevEnergy, Float.NaN);
+      double[] prevEnergy = new double[nq];
+      Arrays.fill(prevEnergy, Double.NaN);
       RecallResult.Match[][] lastMatches = topK > 0 ? new RecallResult.Match[nq][] : null;
       int[] live = range(0, nq);
       int nl = nq;
@@ -186,7 +186,7 @@ public final class RecallEngine {
       float[][] nextL = new float[nq][];
       int[] ids = new int[nq];
       boolean[] changed = new boolean[nq];
-      float[] energies = energyEachStep ? new float[nq] : null;
+      double[] energies = energyEachStep ? new double[nq] : null;
       RecallResult.Match[][] matches = topK > 0 ? new RecallResult.Match[nq][] : null;
       // queries that stopped by the state tolerance: their energy is computed after the step
       int[] settled = new int[nq];
@@ -220,7 +220,7 @@ public final class RecallEngine {
         int nc = 0;
         for (int c = 0; c < nl; c++) {
           int q = live[c];
-          float e = energies != null ? energies[c] : Float.NaN;
+          double e = energies != null ? energies[c] : Double.NaN;
           if (stepEnergy && sweep > 0 && report(base + idx[q], sweep, e, prevEnergy[q])) {
             // the energy tolerance was met by the previous step: stop at its state
             finish(idx[q], cur[q], sweep, true, e, lastMatches == null ? null : lastMatches[q]);
@@ -236,7 +236,7 @@ public final class RecallEngine {
           if (!changed[c]) {
             // a fixed point, confirmed by step sweep + 1
             if (listener != null) {
-              listener.onStep(base + idx[q], sweep + 1, e, true, 0f);
+              listener.onStep(base + idx[q], sweep + 1, e, true, 0.0);
             }
             if (o.reportEnergy() && energies == null) {
               settled[ns++] = q; // its energy is still to compute
@@ -246,7 +246,7 @@ public final class RecallEngine {
                   cur[q],
                   sweep + 1,
                   true,
-                  o.reportEnergy() ? e : Float.NaN,
+                  o.reportEnergy() ? e : Double.NaN,
                   match(lastMatches, q));
             }
             continue;
@@ -306,9 +306,9 @@ public final class RecallEngine {
         int[] qs,
         int count,
         int steps,
-        float[] prevEnergy,
+        double[] prevEnergy,
         RecallResult.Match[][] lastMatches) {
-      float[] e = energies(cur, qs, count, o.reportEnergy() || (stepEnergy && steps > 0));
+      double[] e = energies(cur, qs, count, o.reportEnergy() || (stepEnergy && steps > 0));
       for (int c = 0; c < count; c++) {
         int q = qs[c];
         boolean converged =
@@ -318,7 +318,7 @@ public final class RecallEngine {
             cur[q],
             steps,
             converged,
-            o.reportEnergy() ? e[c] : Float.NaN,
+            o.reportEnergy() ? e[c] : Double.NaN,
             match(lastMatches, q));
       }
     }
@@ -327,8 +327,8 @@ public final class RecallEngine {
      * The energies of the states {@code cur[qs[0..count)]}, in one call of the step, or NaN each
      * when not {@code needed}.
      */
-    private float[] energies(float[][] cur, int[] qs, int count, boolean needed) {
-      float[] e = new float[count];
+    private double[] energies(float[][] cur, int[] qs, int count, boolean needed) {
+      double[] e = new double[count];
       if (needed) {
         float[][] states = new float[count][];
         for (int c = 0; c < count; c++) {
@@ -336,7 +336,7 @@ public final class RecallEngine {
         }
         step.energies(states, count, e);
       } else {
-        Arrays.fill(e, Float.NaN);
+        Arrays.fill(e, Double.NaN);
       }
       return e;
     }
@@ -351,12 +351,12 @@ public final class RecallEngine {
         int[] settled,
         int ns,
         int steps,
-        float[] prevEnergy,
+        double[] prevEnergy,
         RecallResult.Match[][] lastMatches) {
-      float[] e = energies(cur, settled, ns, o.reportEnergy() || stepEnergy);
+      double[] e = energies(cur, settled, ns, o.reportEnergy() || stepEnergy);
       for (int c = 0; c < ns; c++) {
         int q = settled[c];
-        if (stepEnergy && !Float.isNaN(prevEnergy[q]) && listener != null) {
+        if (stepEnergy && !Double.isNaN(prevEnergy[q]) && listener != null) {
           listener.onStep(base + idx[q], steps, e[c], true, e[c] - prevEnergy[q]);
         }
         finish(
@@ -364,7 +364,7 @@ public final class RecallEngine {
             cur[q],
             steps,
             true,
-            o.reportEnergy() ? e[c] : Float.NaN,
+            o.reportEnergy() ? e[c] : Double.NaN,
             match(lastMatches, q));
       }
     }
@@ -373,8 +373,8 @@ public final class RecallEngine {
      * Reports step {@code steps} (energy {@code e} after it, {@code before} before it) and says
      * whether it met the energy tolerance.
      */
-    private boolean report(int query, int steps, float e, float before) {
-      float change = e - before;
+    private boolean report(int query, int steps, double e, double before) {
+      double change = e - before;
       boolean stop = energyStop && Math.abs(change) < o.energyTolerance();
       if (listener != null) {
         listener.onStep(query, steps, e, stop, change);
@@ -392,7 +392,7 @@ public final class RecallEngine {
         float[] state,
         int steps,
         boolean converged,
-        float energy,
+        double energy,
         RecallResult.Match[] m) {
       if (state == cues[query]) {
         state = state.clone(); // never the caller's own array

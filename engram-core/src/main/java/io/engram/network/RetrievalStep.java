@@ -90,7 +90,7 @@ public interface RetrievalStep {
       int[] queries,
       int sweep,
       boolean[] changed,
-      float[] energies,
+      double[] energies,
       RecallResult.Match[][] matches,
       int topK);
 
@@ -108,7 +108,7 @@ public interface RetrievalStep {
       int[] queries,
       int sweep,
       boolean[] changed,
-      float[] energies,
+      double[] energies,
       boolean fixedPointsOnly,
       RecallResult.Match[][] matches,
       int topK) {
@@ -127,5 +127,5 @@ public interface RetrievalStep {
    * @param states each of length N (read only)
    * @param out set to the energy of each state
    */
-  void energies(float[][] states, int count, float[] out);
+  void energies(float[][] states, int count, double[] out);
 }

@@ -18,5 +18,5 @@ public interface StepListener {
    * @param converged whether this step reached a fixed point (or met the energy tolerance)
    * @param energyChange energy after minus energy before this step
    */
-  void onStep(int query, int iteration, float energy, boolean converged, float energyChange);
+  void onStep(int query, int iteration, double energy, boolean converged, double energyChange);
 }

@@ -259,7 +259,7 @@ class ModernHopfieldMemoryTest {
     for (float beta : new float[] {0.05f, 0.3f, 1f, 4f}) {
       ModernHopfieldMemory m = ModernHopfieldMemory.softmax(n, beta);
       m.store(x);
-      List<List<Float>> trace = new ArrayList<>();
+      List<List<Double>> trace = new ArrayList<>();
       float[][] cues = random(rnd, 12, n, 2f);
       for (int c = 0; c < cues.length; c++) {
         trace.add(new ArrayList<>());
@@ -278,13 +278,13 @@ class ModernHopfieldMemoryTest {
                   });
       m.retrieveAll(cues, o);
       for (int c = 0; c < cues.length; c++) {
-        List<Float> es = trace.get(c);
+        List<Double> es = trace.get(c);
         assertTrue(es.size() >= 2);
         // the cue's energy is the float64 formula's
         assertEquals(energy(x, cues[c], beta), es.get(0), 1e-4 * (1 + Math.abs(es.get(0))));
         for (int t = 1; t < es.size(); t++) {
-          float before = es.get(t - 1);
-          float after = es.get(t);
+          double before = es.get(t - 1);
+          double after = es.get(t);
           // float32 rounding of E (about 1e-7 of its size) is the only allowed rise
           assertTrue(
               after <= before + 2e-6f * (1 + Math.abs(before)),
@@ -466,7 +466,7 @@ class ModernHopfieldMemoryTest {
       int target = rnd.nextInt(x.length);
       RecallResult r = m.retrieve(flip(rnd, x[target], 60), m.defaultRecallOptions().withTopK(2));
       assertArrayEquals(x[target], r.state());
-      assertTrue(Float.isFinite(r.energy()), "energy " + r.energy());
+      assertTrue(Double.isFinite(r.energy()), "energy " + r.energy());
       assertEquals(1f, r.matches().get(0).weight());
       assertEquals(0f, r.matches().get(1).weight());
     }
@@ -515,8 +515,8 @@ class ModernHopfieldMemoryTest {
         String what = "N=" + n + " query " + c;
         assertArrayEquals(batch.get(c).state(), alone.state(), what);
         assertEquals(
-            Float.floatToRawIntBits(batch.get(c).energy()),
-            Float.floatToRawIntBits(alone.energy()),
+            Double.doubleToRawLongBits(batch.get(c).energy()),
+            Double.doubleToRawLongBits(alone.energy()),
             what);
         assertEquals(batch.get(c).matches(), alone.matches(), what);
       }
@@ -654,7 +654,7 @@ class ModernHopfieldMemoryTest {
               m.energy(r.state()), r.energy(), "p=" + p + " iterations " + it + " cue " + c);
         }
       }
-      List<Float> seen = new ArrayList<>();
+      List<Double> seen = new ArrayList<>();
       m.retrieveAll(
           cues,
           m.defaultRecallOptions()

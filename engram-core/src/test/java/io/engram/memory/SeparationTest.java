@@ -98,6 +98,52 @@ class SeparationTest {
   }
 
   /**
+   * The degrees of Krotov and Hopfield's experiments (n = 20, 30) on N = 100: a stored pattern's
+   * energy {@code -Σ_μ (x^μ·ξ)ⁿ} is about {@code -100^30 = -1e60}, far beyond float32 (3.4e38); the
+   * memory, the recall results and the step listener report it in float64, not -Infinity.
+   */
+  @Test
+  void highDegreeEnergiesAreFiniteBeyondTheFloat32Range() {
+    Random rnd = new Random(23);
+    int n = 100;
+    float[][] x = bipolar(rnd, 20, n);
+    for (Separation s : new Separation[] {Separation.POLYNOMIAL, Separation.RECTIFIED}) {
+      for (int degree : new int[] {20, 30}) {
+        ModernHopfieldMemory m =
+            s == Separation.RECTIFIED
+                ? ModernHopfieldMemory.rectified(n, degree)
+                : ModernHopfieldMemory.polynomial(n, degree);
+        m.store(x);
+        String what = s.id() + " n=" + degree;
+        float[] cue = flip(rnd, x[7], 4); // overlap 92: 92^20 = 1.9e39
+        double expected = 0;
+        for (float[] pat : x) {
+          double o = 0;
+          for (int i = 0; i < n; i++) {
+            o += pat[i] * cue[i];
+          }
+          expected -= s == Separation.RECTIFIED && o <= 0 ? 0 : Math.pow(o, degree);
+        }
+        assertTrue(expected < -Float.MAX_VALUE, what + ": " + expected);
+        assertEquals(expected, m.energy(cue), 1e-12 * -expected, what);
+        List<Double> seen = new java.util.ArrayList<>();
+        RecallResult r =
+            m.retrieve(
+                cue,
+                m.defaultRecallOptions()
+                    .withMaxIterations(3)
+                    .withStepListener((q, it, e, conv, change) -> seen.add(e)));
+        assertArrayEquals(x[7], r.state(), what);
+        // the stored pattern's own energy: -(100^n + the other overlaps^n)
+        assertTrue(r.energy() <= -Math.pow(n, degree), what + ": " + r.energy());
+        assertTrue(Double.isFinite(r.energy()), what);
+        assertTrue(seen.stream().allMatch(Double::isFinite), what + ": " + seen);
+        assertEquals(r.energy(), seen.get(seen.size() - 1), what);
+      }
+    }
+  }
+
+  /**
    * N = 100, F = x³: the error-free capacity N^(n-1) / (2 (2n-3)!! ln N) is 362 patterns, against
    * 14 (0.14 N) for the classical network. At P = 100 every stored pattern is a fixed point and is
    * recalled in one step from 10 flipped bits, where Hebbian weights keep none; at P = 200 (14

@@ -53,7 +53,7 @@ class AllocatingStepTest {
         int[] queries,
         int sweep,
         boolean[] changed,
-        float[] energies,
+        double[] energies,
         RecallResult.Match[][] matches,
         int topK) {
       for (int c = 0; c < count; c++) {
@@ -79,7 +79,7 @@ class AllocatingStepTest {
     }
 
     @Override
-    public void energies(float[][] states, int count, float[] out) {
+    public void energies(float[][] states, int count, double[] out) {
       for (int c = 0; c < count; c++) {
         out[c] = 0f;
       }

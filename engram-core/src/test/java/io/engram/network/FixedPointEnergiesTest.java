@@ -45,7 +45,7 @@ class FixedPointEnergiesTest {
         int[] queries,
         int sweep,
         boolean[] changed,
-        float[] energies,
+        double[] energies,
         RecallResult.Match[][] matches,
         int topK) {
       step(cur, next, count, queries, sweep, changed, energies, false, matches, topK);
@@ -59,7 +59,7 @@ class FixedPointEnergiesTest {
         int[] queries,
         int sweep,
         boolean[] changed,
-        float[] energies,
+        double[] energies,
         boolean fixedPointsOnly,
         RecallResult.Match[][] matches,
         int topK) {
@@ -80,7 +80,7 @@ class FixedPointEnergiesTest {
     }
 
     @Override
-    public void energies(float[][] states, int count, float[] out) {
+    public void energies(float[][] states, int count, double[] out) {
       for (int c = 0; c < count; c++) {
         out[c] = states[c][0];
       }
@@ -115,7 +115,7 @@ class FixedPointEnergiesTest {
   @Test
   void aStepListenerOrAnEnergyToleranceGetsEveryEnergy() {
     Halve listened = new Halve();
-    List<Float> seen = new ArrayList<>();
+    List<Double> seen = new ArrayList<>();
     RecallEngine.run(
         listened,
         CUES,

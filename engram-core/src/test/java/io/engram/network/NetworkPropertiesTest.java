@@ -65,7 +65,7 @@ class NetworkPropertiesTest {
     }
     float[] cue = randomPm1(r, 1, n)[0];
     // one neuron at a time, through the library's own sweep with the energy listener
-    List<Float> energies = new ArrayList<>();
+    List<Double> energies = new ArrayList<>();
     net.recall(
         cue,
         RecallOptions.defaults()
@@ -73,8 +73,8 @@ class NetworkPropertiesTest {
             .withDynamics(net.dynamics().withUpdateMode(UpdateMode.asynchronous(seed)))
             .withStepListener((q, it, e, conv, de) -> energies.add(e)));
     float start = net.energy(cue);
-    float prev = start;
-    for (float e : energies) {
+    double prev = start;
+    for (double e : energies) {
       assertTrue(
           e <= prev + 1e-4f * Math.max(1f, Math.abs(prev)),
           "energy rose from " + prev + " to " + e);

@@ -124,11 +124,13 @@ class RecallEquivalenceTest {
           assertEquals(b.steps(), alone.steps(), what);
           assertEquals(b.converged(), alone.converged(), what);
           assertEquals(
-              Float.floatToRawIntBits(b.energy()), Float.floatToRawIntBits(alone.energy()), what);
+              Double.doubleToRawLongBits(b.energy()),
+              Double.doubleToRawLongBits(alone.energy()),
+              what);
           // and the network's energy of that state is the one the recall reports
           assertEquals(
-              Float.floatToRawIntBits(b.energy()),
-              Float.floatToRawIntBits(net.energy(b.state())),
+              Double.doubleToRawLongBits(b.energy()),
+              Double.doubleToRawLongBits(net.energy(b.state())),
               what + ": energy(state)");
         }
       }
@@ -160,7 +162,9 @@ class RecallEquivalenceTest {
             assertTrue(java.util.Arrays.equals(b.state(), alone.state()), what + ": state");
             assertEquals(b.steps(), alone.steps(), what);
             assertEquals(
-                Float.floatToRawIntBits(b.energy()), Float.floatToRawIntBits(alone.energy()), what);
+                Double.doubleToRawLongBits(b.energy()),
+                Double.doubleToRawLongBits(alone.energy()),
+                what);
           }
         }
       }

@@ -123,17 +123,17 @@ class RecallTest {
     AmariHopfieldNetwork net = trained(200, 5, 3);
     float[] cue =
         noisy(randomPm1(new SplittableRandom(3), 5, 200)[0], 0.3, new SplittableRandom(4));
-    List<float[]> calls = new ArrayList<>();
+    List<double[]> calls = new ArrayList<>();
     RecallResult r =
         net.recall(
             cue,
             RecallOptions.defaults()
                 .withStepListener(
-                    (q, it, e, conv, de) -> calls.add(new float[] {q, it, e, conv ? 1 : 0, de})));
+                    (q, it, e, conv, de) -> calls.add(new double[] {q, it, e, conv ? 1 : 0, de})));
     assertEquals(r.steps(), calls.size());
-    float prev = net.energy(cue);
+    double prev = net.energy(cue);
     for (int i = 0; i < calls.size(); i++) {
-      float[] c = calls.get(i);
+      double[] c = calls.get(i);
       assertEquals(0, c[0]);
       assertEquals(i + 1, c[1]);
       assertEquals(c[2] - prev, c[4], 1e-3f);

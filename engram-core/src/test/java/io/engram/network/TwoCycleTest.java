@@ -74,7 +74,7 @@ class TwoCycleTest {
         int[] queries,
         int sweep,
         boolean[] changed,
-        float[] energies,
+        double[] energies,
         RecallResult.Match[][] matches,
         int topK) {
       stepped.addAndGet(count);
@@ -96,7 +96,7 @@ class TwoCycleTest {
     }
 
     @Override
-    public void energies(float[][] states, int count, float[] out) {
+    public void energies(float[][] states, int count, double[] out) {
       for (int c = 0; c < count; c++) {
         out[c] = -states[c][0];
       }
@@ -147,7 +147,7 @@ class TwoCycleTest {
         int[] queries,
         int sweep,
         boolean[] changed,
-        float[] energies,
+        double[] energies,
         RecallResult.Match[][] matches,
         int topK) {
       stepped.addAndGet(count);
@@ -162,7 +162,7 @@ class TwoCycleTest {
         int[] queries,
         int sweep,
         boolean[] changed,
-        float[] energies,
+        double[] energies,
         boolean fixedPointsOnly,
         RecallResult.Match[][] matches,
         int topK) {
@@ -177,7 +177,7 @@ class TwoCycleTest {
     }
 
     @Override
-    public void energies(float[][] states, int count, float[] out) {
+    public void energies(float[][] states, int count, double[] out) {
       step.energies(states, count, out);
     }
   }

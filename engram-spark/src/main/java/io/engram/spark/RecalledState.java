@@ -10,9 +10,10 @@ import java.io.Serializable;
  * @param state the final state (length N)
  * @param steps update steps executed, including the one that confirmed a fixed point
  * @param converged whether an exact fixed point (or the energy tolerance) stopped recall
- * @param energy {@code E = -1/2 sᵀWs + θ Σ s} of the final state; NaN when not reported
+ * @param energy the energy of the final state, as {@link io.engram.network.RecallResult#energy()};
+ *     NaN when not reported
  */
-public record RecalledState(long id, float[] state, int steps, boolean converged, float energy)
+public record RecalledState(long id, float[] state, int steps, boolean converged, double energy)
     implements Serializable {
   private static final long serialVersionUID = 1L;
 }

@@ -138,7 +138,7 @@ final class RowRecall implements MapPartitionsFunction<Row, Row> {
       v[w++] = r.converged();
     }
     if (energy) {
-      v[w++] = (double) r.energy();
+      v[w++] = r.energy();
     }
     RecallResult.Match m = r.matches().isEmpty() ? null : r.matches().get(0);
     if (best) {

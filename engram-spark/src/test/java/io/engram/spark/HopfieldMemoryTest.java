@@ -61,7 +61,7 @@ class HopfieldMemoryTest {
       assertEquals(w.steps(), g.<Integer>getAs("steps"), "query " + q);
       assertEquals(w.converged(), g.<Boolean>getAs("converged"), "query " + q);
       if (energy) {
-        assertEquals((double) w.energy(), g.<Double>getAs("energy"), "query " + q);
+        assertEquals(w.energy(), g.<Double>getAs("energy"), "query " + q);
       }
     }
   }

@@ -77,7 +77,7 @@ class ModernMemoryTest {
       int n = state.length;
       if (tol == 0) {
         assertArrayEquals(w.state(), state, at);
-        assertEquals((double) w.energy(), g.<Double>getAs("energy"), at);
+        assertEquals(w.energy(), g.<Double>getAs("energy"), at);
         assertEquals((double) w.matches().get(0).weight(), g.<Double>getAs("weight"), at);
       } else {
         for (int i = 0; i < n; i++) {
