@@ -5,6 +5,7 @@ import java.util.concurrent.ForkJoinPool;
 import java.util.concurrent.ForkJoinTask;
 import java.util.concurrent.ForkJoinWorkerThread;
 import java.util.concurrent.Future;
+import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
 
 /**
@@ -90,7 +91,9 @@ final class Parallel {
 
   /**
    * Runs {@code body} for items {@code 0..items-1} on {@code threads} threads; returns when all are
-   * done.
+   * done. The calling thread works too; a helper that has not started by the time the caller runs
+   * out of items is called off instead of waited for (a pool thread woken late, on a busy machine,
+   * made a call of two 14 µs items take 39 µs by the median where one thread took 29 µs).
    */
   static void forEach(int items, int threads, Body body) {
     AtomicInteger next = new AtomicInteger();
@@ -105,9 +108,17 @@ final class Parallel {
       worker.run();
       return;
     }
+    AtomicBoolean[] started = new AtomicBoolean[threads - 1];
     Future<?>[] helpers = new Future<?>[threads - 1];
     for (int t = 0; t < helpers.length; t++) {
-      helpers[t] = POOL.submit(worker);
+      AtomicBoolean claim = started[t] = new AtomicBoolean();
+      helpers[t] =
+          POOL.submit(
+              () -> {
+                if (claim.compareAndSet(false, true)) {
+                  worker.run();
+                }
+              });
     }
     Throwable failure = null;
     try {
@@ -116,7 +127,13 @@ final class Parallel {
       failure = e;
       next.set(items); // stop the helpers early
     }
-    for (Future<?> f : helpers) {
+    for (int t = 0; t < helpers.length; t++) {
+      Future<?> f = helpers[t];
+      if (started[t].compareAndSet(false, true)) {
+        // never started: it returns at once whenever a pool thread takes it
+        f.cancel(false);
+        continue;
+      }
       try {
         f.get();
       } catch (ExecutionException e) {
