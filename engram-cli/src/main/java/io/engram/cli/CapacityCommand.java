@@ -283,7 +283,7 @@ final class CapacityCommand implements Callable<Integer> {
             .input("--data", data)
             .expect("--json", jsonFile)
             .expect("--csv", csvFile)
-            .expect("--plot", plotFile);
+            .expectPng("--plot", plotFile);
     List<CapacityPoint> points;
     try (Progress bar =
         Progress.start(

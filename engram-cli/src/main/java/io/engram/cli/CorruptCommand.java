@@ -84,7 +84,11 @@ final class CorruptCommand implements Callable<Integer> {
     Outputs files =
         new Outputs()
             .inputs("--patterns", patterns)
-            .expect("--out", folder ? null : Outputs.file("--out", out));
+            .expectData(
+                "--out",
+                folder ? null : Outputs.file("--out", out),
+                "a file gets the noisy patterns as .npy (as .csv when its name ends in .csv)",
+                "for images give a folder, --out DIR/ (one PNG per pattern)");
     Memory.reading(patterns);
     Inputs.Data data = Inputs.read(patterns, given, Progress.none());
     data.warn(spec.commandLine().getErr());

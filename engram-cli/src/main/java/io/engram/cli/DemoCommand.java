@@ -145,7 +145,7 @@ final class DemoCommand implements Callable<Integer> {
           "--size " + s + " is " + s.pixels() + " neurons; the demo allows up to 16384 (128x128)");
     }
     Path outFile = Outputs.file("--out", out);
-    Outputs files = new Outputs().expect("--out", outFile);
+    Outputs files = new Outputs().expectPng("--out", outFile);
     float[][] stored;
     float[][] cues;
     List<RecallResult> results;
@@ -225,7 +225,7 @@ final class DemoCommand implements Callable<Integer> {
     }
     double f = given.hasMatchedOption("--noise") ? noise : 0.2;
     Path file = Outputs.file("--out", given.hasMatchedOption("--out") ? out : "engram-compare.png");
-    Outputs files = new Outputs().expect("--out", file);
+    Outputs files = new Outputs().expectPng("--out", file);
     List<LabMemories.Entry> memories = LabMemories.compareColumns();
     float[][] stored = DemoLetters.patterns(p, s);
     float[][] cues = CorruptCommand.flip(stored, f, seed);

@@ -47,7 +47,14 @@ final class ExportCommand implements Callable<Integer> {
   @Override
   public Integer call() throws Exception {
     Path file = Outputs.file("--weights", weights);
-    Outputs files = new Outputs().input("--model", model).expect("--weights", file);
+    Outputs files =
+        new Outputs()
+            .input("--model", model)
+            .expectData(
+                "--weights",
+                file,
+                "the weights are written as a float32 .npy array",
+                "for a picture of them give inspect --heatmap W.png");
     if (MemoryKinds.MODERN.equals(MemoryKinds.of("--model", model))) {
       throw new UserError(
           model

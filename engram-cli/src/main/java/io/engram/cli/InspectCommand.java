@@ -71,7 +71,7 @@ final class InspectCommand implements Callable<Integer> {
         new Outputs()
             .input("MODEL", model)
             .input("--patterns", patterns)
-            .expect("--heatmap", heatmapFile);
+            .expectPng("--heatmap", heatmapFile);
     Memory.reading(java.util.Arrays.asList(model, patterns));
     AmariHopfieldNetwork net = Inputs.readModel("MODEL", model);
     Memory.using(

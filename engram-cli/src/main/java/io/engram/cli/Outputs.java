@@ -95,6 +95,24 @@ final class Outputs {
     return Path.of(nameable(option, value));
   }
 
+  /** Names of image files, which a data output would only pretend to be. */
+  private static final List<String> IMAGE_ENDINGS =
+      List.of(".png", ".jpg", ".jpeg", ".gif", ".bmp", ".tif", ".tiff", ".webp");
+
+  /** Names of data files, which a drawn figure would only pretend to be. */
+  private static final List<String> DATA_ENDINGS = List.of(".npy", ".npz", ".csv", ".json");
+
+  /** The ending of {@code value} among {@code endings} (case ignored), as typed; or null. */
+  private static String ending(String value, List<String> endings) {
+    String lower = value.toLowerCase(Locale.ROOT);
+    for (String e : endings) {
+      if (lower.endsWith(e)) {
+        return value.substring(value.length() - e.length());
+      }
+    }
+    return null;
+  }
+
   /**
    * An output name the JVM can write as given: a name with bytes that are not valid in the locale's
    * character set reaches Java with U+FFFD in their place, and would be created under that other
@@ -160,6 +178,43 @@ final class Outputs {
   Outputs expect(String option, Path path) throws IOException {
     if (path != null) {
       check(new Output(option, path, null), new HashMap<>());
+    }
+    return this;
+  }
+
+  /**
+   * {@link #expect}, for an output that gets data, not a picture: a name ending in an image's
+   * extension ({@code recall --out r.png}, which wrote a .npy under that name) is an error saying
+   * what the file would hold ({@code holds}) and what to give instead ({@code instead}); checked
+   * after the paths, so that an output that is an input is named as such first.
+   */
+  Outputs expectData(String option, Path path, String holds, String instead) throws IOException {
+    expect(option, path);
+    String e = path == null || path == STDOUT ? null : ending(path.toString(), IMAGE_ENDINGS);
+    if (e != null) {
+      throw new UserError(
+          option + " " + path + " names a " + e + " image, but " + holds + "; " + instead);
+    }
+    return this;
+  }
+
+  /**
+   * {@link #expect}, for a drawn figure (always PNG): a name ending in a data file's extension
+   * ({@code --grid g.npy}) is an error.
+   */
+  Outputs expectPng(String option, Path path) throws IOException {
+    expect(option, path);
+    String e = path == null || path == STDOUT ? null : ending(path.toString(), DATA_ENDINGS);
+    if (e != null) {
+      throw new UserError(
+          option
+              + " "
+              + path
+              + " names a "
+              + e
+              + " file, but "
+              + option
+              + " draws a PNG image; give a name ending in .png");
     }
     return this;
   }

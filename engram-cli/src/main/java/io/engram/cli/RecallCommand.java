@@ -159,10 +159,14 @@ final class RecallCommand implements Callable<Integer> {
             .input("--queries", queries)
             .input("--stored", stored)
             .input("--order", dynamics.order)
-            .expect("--out", outFile)
+            .expectData(
+                "--out",
+                outFile,
+                "a file gets the recalled states as .npy (as .csv when its name ends in .csv)",
+                "for images give a folder, --out DIR/ (one PNG per query)")
             .expect("--report", reportFile)
-            .expect("--grid", gridFile)
-            .expect("--energy-plot", energyFile);
+            .expectPng("--grid", gridFile)
+            .expectPng("--energy-plot", energyFile);
     Memory.reading(java.util.Arrays.asList(model, queries, stored));
     io.engram.network.Memory net = Inputs.readMemory("--model", model);
     if (Memory.inPlace(net)) {

@@ -206,7 +206,7 @@ final class TrainCommand implements Callable<Integer> {
         .input("--init", init)
         .input("--order", dynamics.order)
         .allowSame("--out", "--init")
-        .expect("--out", outFile);
+        .expectData("--out", outFile, "the model is an .npz archive", "give a name ending in .npz");
   }
 
   @Override

@@ -252,4 +252,89 @@ class BadInputTest {
     fails("--out does not apply to --neurons", "demo", "--neurons", "30", "--out", "@d.png");
     fails("--size does not apply to --neurons", "demo", "--neurons", "30", "--size", "8x8");
   }
+
+  /**
+   * An output whose name says image but which would get data, or the other way round: refused
+   * before anything runs ({@code recall --out r.png} wrote a .npy named r.png, {@code --grid g.npy}
+   * a PNG named g.npy).
+   */
+  @Test
+  void outputNamesThatPromiseAnotherKindOfFile() throws IOException {
+    fails(
+        "/r.png names a .png image, but a file gets the recalled states as .npy (as .csv when"
+            + " its name ends in .csv); for images give a folder, --out DIR/",
+        "recall",
+        "--model",
+        "@m.npz",
+        "--queries",
+        "@p.csv",
+        "--out",
+        "@r.png");
+    fails(
+        "/n.JPG names a .JPG image, but a file gets the noisy patterns",
+        "corrupt",
+        "--patterns",
+        "@p.csv",
+        "--flip",
+        "0.1",
+        "--out",
+        "@n.JPG");
+    fails(
+        "/m2.png names a .png image, but the model is an .npz archive",
+        "train",
+        "--patterns",
+        "@p.csv",
+        "--out",
+        "@m2.png");
+    fails(
+        "/m2.gif names a .gif image, but the model is an .npz archive",
+        "train",
+        "--memory",
+        "modern",
+        "--patterns",
+        "@p.csv",
+        "--out",
+        "@m2.gif");
+    fails(
+        "/W.png names a .png image, but the weights are written as a float32 .npy array;"
+            + " for a picture of them give inspect --heatmap W.png",
+        "export",
+        "--model",
+        "@m.npz",
+        "--weights",
+        "@W.png");
+    fails(
+        "/g.npy names a .npy file, but --grid draws a PNG image; give a name ending in .png",
+        "recall",
+        "--model",
+        "@m.npz",
+        "--queries",
+        "@p.csv",
+        "--out",
+        "@r.npy",
+        "--grid",
+        "@g.npy");
+    fails(
+        "/e.json names a .json file, but --energy-plot draws a PNG image",
+        "recall",
+        "--model",
+        "@m.npz",
+        "--queries",
+        "@p.csv",
+        "--out",
+        "@r.npy",
+        "--energy-plot",
+        "@e.json");
+    fails("/h.npz names a .npz file", "inspect", "@m.npz", "--heatmap", "@h.npz");
+    fails("/d.csv names a .csv file", "demo", "--out", "@d.csv");
+    fails(
+        "/c.csv names a .csv file",
+        "capacity",
+        "--neurons",
+        "16",
+        "--patterns",
+        "1,2",
+        "--plot",
+        "@c.csv");
+  }
 }
