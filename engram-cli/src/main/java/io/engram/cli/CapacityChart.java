@@ -84,13 +84,13 @@ final class CapacityChart {
     String title =
         String.format(
             Locale.ROOT,
-            "Capacity of %s: N = %d, %s, %d trials, %s flipped in cues",
+            "Capacity of %s: N = %d, %s, %s, %s flipped in cues",
             run.memoryKind().equals(MemoryKinds.CLASSICAL)
                 ? "the " + run.entry().name() + " rule"
                 : run.memoryKind() + " memory" + CapacityReport.beta(run),
             run.neurons(),
             run.source(),
-            run.trials(),
+            Words.count(run.trials(), "trial"),
             String.format(Locale.ROOT, "%.3g%%", 100 * run.flip()));
     return draw(
         title,

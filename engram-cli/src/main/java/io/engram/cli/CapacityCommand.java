@@ -741,7 +741,11 @@ final class CapacityCommand implements Callable<Integer> {
     int max = p[p.length - 1];
     if (max > available) {
       throw new UserError(
-          "--patterns " + max + " is more than the " + available + " patterns in --data");
+          "--patterns "
+              + max
+              + " is more than the "
+              + Words.count(available, "pattern")
+              + " in --data");
     }
     if ((long) max * n > Integer.MAX_VALUE - 8) {
       throw new UserError(

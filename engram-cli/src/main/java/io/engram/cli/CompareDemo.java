@@ -107,7 +107,7 @@ final class CompareDemo {
         String top = c == 0 ? "stored" : c == 1 ? "cue" : columns.get(c - 2).name();
         String bottom =
             c == 0
-                ? rows + " images"
+                ? Words.count(rows, "image")
                 : c == 1
                     ? String.format(Locale.ROOT, "%.0f%% flipped", 100 * noise)
                     : columns.get(c - 2).exact() + " of " + rows + " exact";

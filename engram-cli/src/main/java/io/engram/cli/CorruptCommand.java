@@ -100,7 +100,8 @@ final class CorruptCommand implements Callable<Integer> {
     int p = data.block().count();
     int n = data.block().length();
     // the block as read and the noisy rows; the .npy output is streamed from the rows
-    Memory.need("corrupting " + p + " patterns of length " + n, 2 * Memory.floats(p, n));
+    Memory.need(
+        "corrupting " + Words.count(p, "pattern") + " of length " + n, 2 * Memory.floats(p, n));
     // the rows are copies already: flipped where they are, not copied again
     float[][] noisy = flipInPlace(Inputs.rows(data.block()), flip, seed);
     if (folder) {
@@ -114,10 +115,10 @@ final class CorruptCommand implements Callable<Integer> {
           .getOut()
           .printf(
               Locale.ROOT,
-              "flipped %d of %d values in each of %d patterns (seed %d); written to %s%n",
+              "flipped %d of %s in %s (seed %d); written to %s%n",
               flips(flip, data.block().length()),
-              data.block().length(),
-              noisy.length,
+              Words.count(data.block().length(), "value"),
+              noisy.length == 1 ? "the 1 pattern" : "each of " + noisy.length + " patterns",
               seed,
               EngramCli.printable(String.valueOf(out)));
     }

@@ -193,10 +193,10 @@ final class DemoCommand implements Callable<Integer> {
     PrintWriter w = spec.commandLine().getOut();
     w.printf(
         Locale.ROOT,
-        "Engram demo: %d of %d images came back exactly from %.0f%%-noise cues (mean overlap %.3f -> %.3f;"
+        "Engram demo: %d of %s came back exactly from %.0f%%-noise cues (mean overlap %.3f -> %.3f;"
             + " %d neurons); figure written to %s%s%n",
         exact,
-        p,
+        Words.count(p, "image"),
         100 * noise,
         before,
         after,
@@ -248,9 +248,9 @@ final class DemoCommand implements Callable<Integer> {
     PrintWriter w = spec.commandLine().getOut();
     w.printf(
         Locale.ROOT,
-        "Engram demo --compare: %d letters of %s (%d neurons), cues with %.0f%% of the pixels"
+        "Engram demo --compare: %s of %s (%d neurons), cues with %.0f%% of the pixels"
             + " flipped:%n",
-        p,
+        Words.count(p, "letter"),
         s,
         s.pixels(),
         100 * f);
@@ -306,15 +306,15 @@ final class DemoCommand implements Callable<Integer> {
     PrintWriter out = spec.commandLine().getOut();
     out.printf(
         Locale.ROOT,
-        "Engram demo: %d random +-1 patterns stored in a Hopfield network of %d neurons (capacity about %d)%n",
-        count,
-        n,
+        "Engram demo: %s stored in a Hopfield network of %s (capacity about %d)%n",
+        Words.count(count, "random +-1 pattern"),
+        Words.count(n, "neuron"),
         net.storageCapacity());
     out.printf(
         Locale.ROOT,
-        "each cue has %d of %d bits flipped (%.0f%% noise)%n%n",
+        "each cue has %d of %s flipped (%.0f%% noise)%n%n",
         CorruptCommand.flips(noise, n),
-        n,
+        Words.count(n, "bit"),
         100 * noise);
     out.println("pattern  cue overlap  recalled overlap  steps  converged");
     int exact = 0;
@@ -336,9 +336,9 @@ final class DemoCommand implements Callable<Integer> {
     }
     out.printf(
         Locale.ROOT,
-        "%n%d of %d patterns came back exactly; mean overlap %.3f (1.0 = perfect recall)%n",
+        "%n%d of %s came back exactly; mean overlap %.3f (1.0 = perfect recall)%n",
         exact,
-        count,
+        Words.count(count, "pattern"),
         sum / count);
     out.flush();
     return 0;

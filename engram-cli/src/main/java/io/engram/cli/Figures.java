@@ -282,7 +282,8 @@ final class Figures {
       data.addSeries(s);
     }
     String title =
-        "Energy during recall" + (shown < energies.size() ? " (first " + shown + " queries)" : "");
+        "Energy during recall"
+            + (shown < energies.size() ? " (first " + Words.count(shown, "query") + ")" : "");
     JFreeChart chart =
         ChartFactory.createXYLineChart(
             title,

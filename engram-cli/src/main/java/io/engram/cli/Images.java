@@ -492,15 +492,19 @@ final class Images {
             resized
                 + " of "
                 + rows.size()
-                + " images are not "
+                + (resized == 1 ? " images is not " : " images are not ")
                 + target
                 + " like the first, "
                 + first
                 + " ("
                 + example
-                + "); they were resized to "
+                + (resized == 1 ? "); it was resized to " : "); they were resized to ")
                 + target
-                + (reshaped ? ", distorting those of another shape" : "")
+                + (reshaped
+                    ? resized == 1
+                        ? ", distorting its shape"
+                        : ", distorting those of another shape"
+                    : "")
                 + ". Give --size WxH to choose the size";
       }
       return warning;

@@ -203,9 +203,9 @@ final class InspectCommand implements Callable<Integer> {
     out.printf(Locale.ROOT, "neurons            %d%n", r.get("num_neurons"));
     out.printf(
         Locale.ROOT,
-        "stored patterns    %d in %d training call(s)%n",
+        "stored patterns    %d in %s%n",
         r.get("stored_patterns"),
-        r.get("training_calls"));
+        Words.count(((Number) r.get("training_calls")).longValue(), "training call"));
     out.printf(
         Locale.ROOT,
         "weights            %s, %s%n",
@@ -213,8 +213,8 @@ final class InspectCommand implements Callable<Integer> {
         bytes(((Number) r.get("weights_bytes")).longValue()));
     out.printf(
         Locale.ROOT,
-        "capacity           about %d patterns (%s); usage %.0f%%%n",
-        r.get("capacity_estimate"),
+        "capacity           about %s (%s); usage %.0f%%%n",
+        Words.count(((Number) r.get("capacity_estimate")).longValue(), "pattern"),
         r.get("capacity_basis"),
         100 * ((Number) r.get("capacity_usage")).doubleValue());
     Object sym = r.get("symmetry_error");
@@ -267,12 +267,21 @@ final class InspectCommand implements Callable<Integer> {
     if (r.containsKey("pattern_energies")) {
       out.printf(
           Locale.ROOT,
-          "pattern energies   mean %s, std %s; %d of %d patterns are fixed points%n",
+          "pattern energies   mean %s, std %s; %s%n",
           number(r.get("pattern_energy_mean")),
           number(r.get("pattern_energy_std")),
-          r.get("patterns_that_are_fixed_points"),
-          ((List<?>) r.get("pattern_energies")).size());
+          fixedPoints(
+              ((Number) r.get("patterns_that_are_fixed_points")).longValue(),
+              ((List<?>) r.get("pattern_energies")).size()));
     }
+  }
+
+  /** {@code 2 of 3 patterns are fixed points}, {@code 1 of 1 pattern is a fixed point}. */
+  static String fixedPoints(long fixed, long of) {
+    return fixed
+        + " of "
+        + Words.count(of, "pattern")
+        + (fixed == 1 ? " is a fixed point" : " are fixed points");
   }
 
   /**

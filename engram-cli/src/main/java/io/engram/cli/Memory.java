@@ -115,8 +115,8 @@ final class Memory {
           "training low-rank weights of N = "
               + n
               + " with "
-              + (rank + p)
-              + " patterns stored ("
+              + Words.count(rank + p, "pattern")
+              + " stored ("
               + bytes(floats(rank + p, n))
               + ")",
           2 * floats(rank + p, n) + patterns);

@@ -149,10 +149,10 @@ final class ModernInspect {
               + InspectCommand.number(r.get("pattern_energy_std"));
       out.printf(
           Locale.ROOT,
-          "pattern energies   %s; %d of %d patterns are fixed points of one step%n",
+          "pattern energies   %s; %s of one step%n",
           stats,
-          r.get("patterns_that_are_fixed_points"),
-          energies.size());
+          InspectCommand.fixedPoints(
+              ((Number) r.get("patterns_that_are_fixed_points")).longValue(), energies.size()));
     }
   }
 }

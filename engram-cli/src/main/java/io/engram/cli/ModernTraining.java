@@ -98,7 +98,7 @@ final class ModernTraining {
       }
       // X.npy must be readable: refused before the patterns are stored, nothing written
       ModelLimits.modern(t.out, memory.size(), block.count(), memory.numNeurons());
-      bar.setTask("storing " + block.count() + " patterns");
+      bar.setTask("storing " + Words.count(block.count(), "pattern"));
       memory = block.storeIn(memory);
       checkBetaFits(t, memory);
       bar.setTask("writing " + t.out);

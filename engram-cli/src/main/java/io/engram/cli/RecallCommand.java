@@ -197,15 +197,15 @@ final class RecallCommand implements Callable<Integer> {
               + " has "
               + given.pixels()
               + " pixels, but the model has N = "
-              + n
-              + " neurons");
+              + Words.count(n, "neuron"));
     }
     Inputs.Data data = Inputs.readQueries(queries, given, n, Progress.none());
     data.warn(spec.commandLine().getErr());
     float[][] q = Inputs.rows(data.block());
     // the queries, each one's current, next and previous state (RecallEngine: the previous one to
     // end a cycle of two states), and the output's bytes
-    Memory.using(net, "recalling " + q.length + " queries", 5 * Memory.floats(q.length, n));
+    Memory.using(
+        net, "recalling " + Words.count(q.length, "query"), 5 * Memory.floats(q.length, n));
     for (int i = 0; i < q.length; i++) {
       if (q[i].length != n) {
         throw new UserError(
@@ -215,8 +215,7 @@ final class RecallCommand implements Callable<Integer> {
                 + " has length "
                 + q[i].length
                 + ", but the model has N = "
-                + n
-                + " neurons");
+                + Words.count(n, "neuron"));
       }
     }
     Inputs.checkSigns(net, data.block(), queries, "query");

@@ -267,7 +267,7 @@ final class TrainCommand implements Callable<Integer> {
       }
       // what the model file can hold, before the work (the library refuses it when saving too)
       ModelLimits.classical(out, net, learning, block.count(), block.length());
-      bar.setTask("storing " + block.count() + " patterns");
+      bar.setTask("storing " + Words.count(block.count(), "pattern"));
       // the dense update reports its progress (low-rank training is too quick to need it)
       rec = learning.train(net, block, preserveOnResize, bar::fraction);
       if (init != null) {

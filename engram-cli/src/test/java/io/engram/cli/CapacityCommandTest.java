@@ -263,7 +263,7 @@ class CapacityCommandTest {
     ToolRun.Result r = ToolRun.run(args("capacity", "--data", "@mixed", "--trials", "2", "-q"));
     assertEquals(0, r.status(), r::toString);
     assertTrue(
-        r.err().startsWith("engram: warning: 1 of 3 images are not 8x8 like the first"),
+        r.err().startsWith("engram: warning: 1 of 3 images is not 8x8 like the first"),
         r::toString);
     assertEquals(1, r.err().lines().count(), r::toString);
     r = ToolRun.run(args("capacity", "--data", "@mixed", "--size", "8x8", "--trials", "2", "-q"));

@@ -125,7 +125,7 @@ class NewcomerTest {
             images.toString(),
             "--out",
             dir.resolve("m.npz").toString());
-    assertTrue(r.err().contains("1 of 2 images are not 8x8"), r::toString);
+    assertTrue(r.err().contains("1 of 2 images is not 8x8"), r::toString);
     assertFalse(r.err().contains("distorting"), r::toString);
     // a size given: resizing is what was asked for
     r =

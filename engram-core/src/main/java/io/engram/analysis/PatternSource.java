@@ -171,7 +171,7 @@ public final class PatternSource {
       case RANDOM -> "random +-1 patterns";
       case BIASED -> "random +-1 patterns of mean activity " + parameter;
       case CORRELATED -> "random +-1 patterns with mean overlap " + parameter;
-      case DATA -> data.count() + " given patterns";
+      case DATA -> data.count() + (data.count() == 1 ? " given pattern" : " given patterns");
     };
   }
 }
