@@ -637,6 +637,11 @@ final class CapacityCommand implements Callable<Integer> {
     if (size != null && data == null) {
       throw new UserError("--size applies to --data images only");
     }
+    // -0.0 passes the checks above and is zero, but printed as "-0%" and "-0.0" (the header, the
+    // plot's title, the JSON): from here on it is 0.0
+    flip += 0.0;
+    bias = bias == null ? null : bias + 0.0;
+    correlation = correlation == null ? null : correlation + 0.0;
   }
 
   private PatternBlock readData() throws java.io.IOException {

@@ -113,6 +113,7 @@ final class DemoCommand implements Callable<Integer> {
     if (!(noise >= 0 && noise <= 1)) {
       throw new UserError("--noise must be in [0, 1], got " + noise);
     }
+    noise += 0.0; // -0.0 is 0.0, not "-0% noise"
     if (compare) {
       return compareDemo();
     }

@@ -196,6 +196,37 @@ class CapacityCommandTest {
     }
   }
 
+  /** {@code --flip -0.0} is zero: "0%" in the header and the plot's title, 0.0 in the JSON. */
+  @Test
+  void aNegativeZeroFlipIsPrintedAsZero() throws IOException {
+    ToolRun.Result r =
+        ToolRun.run(
+            args(
+                "capacity",
+                "--neurons",
+                "12",
+                "--patterns",
+                "1",
+                "--trials",
+                "1",
+                "--flip",
+                "-0.0",
+                "--bias",
+                "-0.0",
+                "--json",
+                "@zero.json",
+                "-q"));
+    assertEquals(0, r.status(), r::toString);
+    assertTrue(r.out().contains("cues with 0% of their bits flipped"), r::toString);
+    assertTrue(r.out().contains("mean activity 0.0,"), r::toString);
+    assertFalse(r.out().contains("-0"), r::toString);
+    String json = Files.readString(dir.resolve("zero.json"));
+    assertTrue(json.contains("\"flip\": 0.0,"), json);
+    r = ToolRun.run("demo", "--neurons", "20", "--patterns", "1", "--noise", "-0.0");
+    assertEquals(0, r.status(), r::toString);
+    assertTrue(r.out().contains("(0% noise)"), r::toString);
+  }
+
   @Test
   void defaultLoadsFollowN() {
     assertArrayEquals(
