@@ -84,14 +84,14 @@ final class CapacityChart {
     String title =
         String.format(
             Locale.ROOT,
-            "Capacity of %s: N = %d, %s, %s, %s flipped in cues",
+            "Capacity of %s: N = %d, %s, %s, cues with %s",
             run.memoryKind().equals(MemoryKinds.CLASSICAL)
                 ? "the " + run.entry().name() + " rule"
                 : run.memoryKind() + " memory" + CapacityReport.beta(run),
             run.neurons(),
             run.source(),
             Words.count(run.trials(), "trial"),
-            String.format(Locale.ROOT, "%.3g%%", 100 * run.flip()));
+            CapacityReport.flipped(run));
     return draw(
         title,
         run.neurons(),

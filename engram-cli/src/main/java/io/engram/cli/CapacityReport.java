@@ -104,6 +104,7 @@ final class CapacityReport {
     root.put("neurons", (long) run.neurons());
     root.put("trials", (long) run.trials());
     root.put("flip", run.flip());
+    root.put("flipped_bits", (long) flips(run));
     root.put("seed", run.seed());
     root.put("iterations", run.iterations() == null ? null : (long) run.iterations());
     root.put("source", run.source().kind());
@@ -198,14 +199,13 @@ final class CapacityReport {
     sb.append(
         String.format(
             Locale.ROOT,
-            "engram capacity: %s, N = %d, %s, %d trial%s per load, cues with %s of their bits"
-                + " flipped, seed %d%n",
+            "engram capacity: %s, N = %d, %s, %d trial%s per load, cues with %s, seed %d%n",
             rule,
             run.neurons(),
             run.source(),
             run.trials(),
             run.trials() == 1 ? "" : "s",
-            percent(run.flip()),
+            flipped(run),
             run.seed()));
     sb.append("(mean over trials ± half width of the 95% interval)\n\n");
     boolean theory = hebbianTheory(run);
@@ -286,6 +286,32 @@ final class CapacityReport {
       case "pseudo_inverse" -> new String[] {"pseudo-inverse exact for P < N =", "P = N"};
       default -> new String[] {key + " =", key};
     };
+  }
+
+  /**
+   * The bits each cue has flipped: round(F N), as the sweep flips them (CapacitySweep), which
+   * differs from F N at small N (N = 12, F = 0.1: 1 bit).
+   */
+  static int flips(CapacityCommand.Run run) {
+    return (int) Math.round(run.flip() * run.neurons());
+  }
+
+  /**
+   * {@code 10% of their bits flipped} where round(F N) is F N; else what is flipped and what was
+   * asked: {@code 1 of their 12 bits flipped (10% asked)}.
+   */
+  static String flipped(CapacityCommand.Run run) {
+    int k = flips(run);
+    double asked = run.flip() * run.neurons();
+    if (Math.abs(k - asked) <= 1e-9 * Math.max(1, asked)) {
+      return percent(run.flip()) + " of their bits flipped";
+    }
+    return k
+        + " of their "
+        + Words.count(run.neurons(), "bit")
+        + " flipped ("
+        + percent(run.flip())
+        + " asked)";
   }
 
   private static String percent(double f) {

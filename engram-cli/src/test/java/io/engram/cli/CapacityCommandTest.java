@@ -227,6 +227,39 @@ class CapacityCommandTest {
     assertTrue(r.out().contains("(0% noise)"), r::toString);
   }
 
+  /**
+   * A cue flips round(F N) bits: at N = 12, --flip 0.1 flips 1 (8.3%), and the header, the plot's
+   * title and the JSON say so instead of "10%"; where F N is whole the header stays "10%".
+   */
+  @Test
+  void theFlipsACueReallyHasAreReported() throws IOException {
+    ToolRun.Result r =
+        ToolRun.run(
+            args(
+                "capacity",
+                "--neurons",
+                "12",
+                "--patterns",
+                "1",
+                "--trials",
+                "1",
+                "--flip",
+                "0.1",
+                "--json",
+                "@flips.json",
+                "-q"));
+    assertEquals(0, r.status(), r::toString);
+    assertTrue(
+        r.out().contains(", cues with 1 of their 12 bits flipped (10% asked), seed 42"),
+        r::toString);
+    Map<?, ?> root = (Map<?, ?>) Json.parse(Files.readString(dir.resolve("flips.json")));
+    assertEquals(0.1, root.get("flip"));
+    assertEquals(1L, root.get("flipped_bits"));
+    r = ToolRun.run(args("capacity", "--neurons", "20", "--patterns", "1", "--trials", "1", "-q"));
+    assertEquals(0, r.status(), r::toString);
+    assertTrue(r.out().contains(", cues with 10% of their bits flipped, seed 42"), r::toString);
+  }
+
   @Test
   void defaultLoadsFollowN() {
     assertArrayEquals(
