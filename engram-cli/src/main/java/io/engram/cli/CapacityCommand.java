@@ -52,6 +52,7 @@ final class CapacityCommand implements Callable<Integer> {
 
   @Option(
       names = "--rule",
+      completionCandidates = Candidates.Rules.class,
       paramLabel = "R",
       description =
           "Learning rule of the classical network: hebbian (default), anti-hebbian, storkey or"
@@ -60,6 +61,7 @@ final class CapacityCommand implements Callable<Integer> {
 
   @Option(
       names = "--memory",
+      completionCandidates = Candidates.Kinds.class,
       paramLabel = "KIND",
       description = "classical (default: the network trained with --rule) or modern.")
   String memory;

@@ -12,6 +12,7 @@ final class DynamicsOptions {
 
   @Option(
       names = "--activation",
+      completionCandidates = Candidates.Activations.class,
       paramLabel = "sign|tanh|sigmoid",
       description = "Neuron activation (default: sign, or the model's).")
   String activation;
@@ -31,6 +32,7 @@ final class DynamicsOptions {
 
   @Option(
       names = "--update",
+      completionCandidates = Candidates.Updates.class,
       paramLabel = "sync|async",
       description =
           "Synchronous or asynchronous (one neuron at a time) updates (default: sync, or the model's).")

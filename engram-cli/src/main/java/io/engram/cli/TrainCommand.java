@@ -85,6 +85,7 @@ final class TrainCommand implements Callable<Integer> {
 
   @Option(
       names = "--rule",
+      completionCandidates = Candidates.Rules.class,
       defaultValue = "hebbian",
       paramLabel = "hebbian|anti-hebbian|pseudo-inverse|storkey",
       description =
@@ -148,6 +149,7 @@ final class TrainCommand implements Callable<Integer> {
 
   @Option(
       names = "--weights",
+      completionCandidates = Candidates.WeightModes.class,
       paramLabel = "auto|dense|low-rank",
       description =
           "Weight representation: auto (low-rank while the stored rank is well below N, then dense), dense (N x N), or low-rank (the centred patterns of each call; any N). Default: auto for a new model, the --init model's own setting otherwise.")
@@ -166,6 +168,7 @@ final class TrainCommand implements Callable<Integer> {
 
   @Option(
       names = "--memory",
+      completionCandidates = Candidates.Kinds.class,
       paramLabel = "classical|modern",
       description =
           "Memory kind: classical (a Hebbian network of N x N weights; the default) or modern (stores the patterns themselves, retrieves by softmax or a separation function; see --separation). Default: the --init model's kind.")
@@ -173,6 +176,7 @@ final class TrainCommand implements Callable<Integer> {
 
   @Option(
       names = "--separation",
+      completionCandidates = Candidates.Separations.class,
       paramLabel = "softmax|polynomial|rectified|exp",
       description =
           "Modern memory: softmax retrieval (any real patterns; the default), or the binary update of dense associative memory for +1/-1 patterns with F(x) = x^n, max(x,0)^n or exp(beta x).")
