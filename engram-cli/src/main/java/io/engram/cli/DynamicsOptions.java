@@ -21,7 +21,9 @@ final class DynamicsOptions {
       names = "--temperature",
       paramLabel = "T",
       description =
-          "Temperature T > 0 for tanh(x/T) and sigmoid(x/T) (default: 1, or the model's).")
+          "Temperature T > 0 for tanh(x/T) and sigmoid(x/T) (default: 1, or the model's). The sign"
+              + " activation has none: train keeps T in the model (for a recall with --activation"
+              + " tanh or sigmoid), recall refuses it.")
   Double temperature;
 
   @Option(
@@ -51,6 +53,25 @@ final class DynamicsOptions {
       description =
           "Asynchronous updates in a random order per sweep, reproducible from this seed (implies --update async).")
   Long seed;
+
+  /**
+   * Refuses {@code --temperature} where the dynamics a recall runs have the sign activation, which
+   * has no temperature: the flag would change nothing (recall stores no setting; train keeps T in
+   * the model, for a later recall with tanh or sigmoid, and does not call this).
+   *
+   * @param used the dynamics the recall runs, every flag applied
+   */
+  void temperatureApplies(Dynamics used) {
+    if (temperature != null && used.activation() == Activation.SIGN) {
+      throw new UserError(
+          activation != null
+              ? "--temperature does not apply to --activation sign (only tanh(x/T) and"
+                  + " sigmoid(x/T) use T); leave --temperature out"
+              : "--temperature does not apply to the model's sign activation (only tanh(x/T) and"
+                  + " sigmoid(x/T) use T); give --activation tanh or sigmoid too, or leave"
+                  + " --temperature out");
+    }
+  }
 
   /** The base dynamics with every flag given applied. */
   Dynamics apply(Dynamics base) throws IOException {

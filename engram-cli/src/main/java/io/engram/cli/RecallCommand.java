@@ -346,6 +346,7 @@ final class RecallCommand implements Callable<Integer> {
     if (memory instanceof AmariHopfieldNetwork classical) {
       MemoryKinds.reject(spec, "a classical network (it applies to modern memory)", "--top-k");
       opts = opts.withDynamics(dynamics.apply(classical.dynamics()));
+      dynamics.temperatureApplies(opts.dynamics());
     } else {
       MemoryKinds.reject(spec, "modern memory", MemoryKinds.DYNAMICS);
       if (topK != null) {

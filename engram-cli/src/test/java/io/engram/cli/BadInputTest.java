@@ -56,6 +56,86 @@ class BadInputTest {
         before, ToolRun.snapshot(dir), "nothing written or changed by " + String.join(" ", args));
   }
 
+  /**
+   * recall --temperature with the sign activation (the model's, or --activation sign) changes
+   * nothing: exit 2 naming why. With tanh it applies; train keeps T in the model, where a recall
+   * with --activation tanh uses it.
+   */
+  @Test
+  void temperatureWithTheSignActivation() throws IOException {
+    fails(
+        "--temperature does not apply to the model's sign activation (only tanh(x/T) and"
+            + " sigmoid(x/T) use T); give --activation tanh or sigmoid too, or leave --temperature"
+            + " out",
+        "recall",
+        "--model",
+        "@m.npz",
+        "--queries",
+        "@p.csv",
+        "--temperature",
+        "2",
+        "--out",
+        "@r.npy");
+    fails(
+        "--temperature does not apply to --activation sign",
+        "recall",
+        "--model",
+        "@m.npz",
+        "--queries",
+        "@p.csv",
+        "--activation",
+        "sign",
+        "--temperature",
+        "2",
+        "--out",
+        "@r.npy");
+    Path work = Files.createTempDirectory(dir, "temperature");
+    String tanh = work.resolve("tanh.npz").toString();
+    String p = dir.resolve("p.csv").toString();
+    String[][] fine = {
+      {
+        "recall",
+        "--model",
+        dir.resolve("m.npz").toString(),
+        "--queries",
+        p,
+        "--activation",
+        "tanh",
+        "--temperature",
+        "2",
+        "--out",
+        work.resolve("r1.npy").toString()
+      },
+      {"train", "--patterns", p, "--activation", "tanh", "--temperature", "2", "--out", tanh},
+      {
+        "recall",
+        "--model",
+        tanh,
+        "--queries",
+        p,
+        "--temperature",
+        "0.5",
+        "--out",
+        work.resolve("r2.npy").toString()
+      },
+      {
+        "train",
+        "--patterns",
+        p,
+        "--activation",
+        "sign",
+        "--temperature",
+        "2",
+        "--out",
+        work.resolve("sign.npz").toString()
+      }
+    };
+    for (String[] args : fine) {
+      ToolRun.Result r = ToolRun.run(args);
+      assertEquals(0, r.status(), () -> String.join(" ", args) + ": " + r);
+    }
+  }
+
   @Test
   void images() throws IOException {
     fails("no images in this folder", "train", "--patterns", "@empty", "--out", "@new.npz");
