@@ -111,7 +111,11 @@ final class RecallCommand implements Callable<Integer> {
       names = "--iterations",
       paramLabel = "K",
       description =
-          "At most K update steps per query (default: 20 for a classical network, 1 for modern memory).")
+          "At most K update steps per query (default: 20 for a classical network, 1 for modern"
+              + " memory); 0 returns the cues as they are. No cap and no run-until-converged: a"
+              + " query that meets no stop by step K ends there, reported \"converged\": false; one"
+              + " caught between two states ends at once, reported as after K steps (not with"
+              + " --energy-plot or a tolerance, which follow every step).")
   Integer iterations;
 
   @Option(

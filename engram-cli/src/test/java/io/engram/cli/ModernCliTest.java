@@ -74,6 +74,82 @@ class ModernCliTest {
   }
 
   /**
+   * A softmax memory of N = 4 whose cues end in a cycle of two states (the last bits of the floats
+   * flip back and forth): with a huge --iterations each such query ends at once, reported as after
+   * K steps and not converged; 0 steps return the cues. (Pins the behaviour recall --help
+   * describes: no cap, no run-until-converged.)
+   */
+  @Test
+  @org.junit.jupiter.api.Timeout(120)
+  void aCyclingCueOfATinyMemoryEndsAtOnceNotConverged() throws IOException {
+    // three +-1 patterns and eight cues (numpy's RandomState(5)) that all end in such a cycle
+    float[] xs = {1, -1, 1, -1, 1, 1, -1, -1, 1, -1, -1, -1};
+    float[] qs = {
+      -0.35882896184921265f, 0.603471577167511f, -1.6647884845733643f, -0.7001790404319763f,
+      1.1513910293579102f, 1.8573310375213623f, -1.5111795663833618f, 0.6448475122451782f,
+      -0.9806078672409058f, -0.8568531274795532f, -0.8718791604042053f, -0.4225079417228699f,
+      0.9964398145675659f, 0.7124212980270386f, 0.059144243597984314f, -0.36331087350845337f,
+      0.003288842970505357f, -0.10593044012784958f, 0.7930533289909363f, -0.6315716505050659f,
+      -0.0061949086375534534f, -0.10106761008501053f, -0.05230814963579178f, 0.2492176592350006f,
+      0.19766008853912354f, 1.3348485231399536f, -0.08687560260295868f, 1.5615322589874268f,
+      -0.305853009223938f, -0.4777314066886902f, 0.10073819011449814f, 0.3554384708404541f,
+    };
+    Path x = tmp.resolve("x4.npy");
+    Path q = tmp.resolve("q4.npy");
+    Npy.write(x, NdArray.ofFloats(xs, 3, 4));
+    Npy.write(q, NdArray.ofFloats(qs, 8, 4));
+    Path m = tmp.resolve("m4.npz");
+    ToolRun.Result res =
+        ToolRun.run(
+            "train", "-q", "--memory", "modern", "--patterns", x.toString(), "--out", m.toString());
+    assertEquals(0, res.status(), res::toString);
+    Path rep = tmp.resolve("r4.json");
+    int cycled = 0;
+    int k = 50_000_000; // at some 10^6 steps a second, minutes if each query stepped them all
+    res =
+        ToolRun.run(
+            "recall",
+            "-q",
+            "--model",
+            m.toString(),
+            "--queries",
+            q.toString(),
+            "--out",
+            tmp.resolve("o4.npy").toString(),
+            "--iterations",
+            String.valueOf(k),
+            "--report",
+            rep.toString());
+    assertEquals(0, res.status(), res::toString);
+    for (Object o : (List<?>) json(rep).get("queries")) {
+      Map<?, ?> e = (Map<?, ?>) o;
+      long steps = ((Number) e.get("steps")).longValue();
+      assertTrue(Boolean.TRUE.equals(e.get("converged")) || steps == k, e::toString);
+      cycled += steps == k ? 1 : 0;
+    }
+    assertTrue(cycled > 0, "no query ended in a cycle: the test lost its point");
+    res =
+        ToolRun.run(
+            "recall",
+            "-q",
+            "--model",
+            m.toString(),
+            "--queries",
+            q.toString(),
+            "--out",
+            tmp.resolve("o0.npy").toString(),
+            "--iterations",
+            "0",
+            "--report",
+            rep.toString());
+    assertEquals(0, res.status(), res::toString);
+    assertArrayEquals(qs, Npy.read(tmp.resolve("o0.npy")).toFloatArray());
+    for (Object o : (List<?>) json(rep).get("queries")) {
+      assertEquals(0L, ((Number) ((Map<?, ?>) o).get("steps")).longValue());
+    }
+  }
+
+  /**
    * Embeddings are often kept as float16 (numpy {@code <f2}): stored and recalled as their float32
    * values (every half value is one), with the best match named.
    */
