@@ -6,6 +6,7 @@ import org.apache.spark.ml.util.DefaultParamsReadable;
 import org.apache.spark.ml.util.DefaultParamsWritable;
 import org.apache.spark.ml.util.Identifiable;
 import org.apache.spark.ml.util.MLReader;
+import org.apache.spark.ml.util.MLWriter;
 import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.types.StructType;
 
@@ -89,6 +90,15 @@ public final class HopfieldMemory extends HopfieldMemoryBase implements DefaultP
   }
 
   // ---- persistence ----
+
+  /**
+   * A writer of the parameters (Spark's {@code metadata/}); saving to the {@code initModel}, or a
+   * folder that holds it, is an {@link IllegalArgumentException} (an overwrite would delete it).
+   */
+  @Override
+  public MLWriter write() {
+    return new ModelPersistence.EstimatorWriter(this);
+  }
 
   /** A reader for estimators that {@code write().save(path)} saved. */
   public static MLReader<HopfieldMemory> read() {

@@ -37,6 +37,42 @@ final class ModelFiles {
     }
   }
 
+  /**
+   * Whether {@code outer} names {@code inner} or a folder above it (so that replacing {@code outer}
+   * would delete {@code inner}): compared as qualified paths, and on the local file system also
+   * through symbolic links.
+   */
+  static boolean contains(Configuration conf, String outer, String inner) {
+    Path o = new Path(outer);
+    Path i = new Path(inner);
+    try {
+      FileSystem ofs = o.getFileSystem(conf);
+      FileSystem ifs = i.getFileSystem(conf);
+      o = ofs.makeQualified(o);
+      for (Path p = ifs.makeQualified(i); p != null; p = p.getParent()) {
+        if (p.equals(o)) {
+          return true;
+        }
+      }
+      if (ofs instanceof LocalFileSystem lo && ifs instanceof LocalFileSystem li) {
+        java.nio.file.Path ro = realPath(lo.pathToFile(o).toPath());
+        java.nio.file.Path ri = realPath(li.pathToFile(i).toPath());
+        return ro != null && ri != null && ri.startsWith(ro);
+      }
+      return false;
+    } catch (IOException e) {
+      throw new UncheckedIOException("reading " + o + ": " + e.getMessage(), e);
+    }
+  }
+
+  private static java.nio.file.Path realPath(java.nio.file.Path p) {
+    try {
+      return p.toRealPath();
+    } catch (IOException e) {
+      return null; // not there (or a link that loops): nothing to compare
+    }
+  }
+
   /** Whether {@code path} is a directory (a saved model) rather than a bare model file. */
   static boolean isDirectory(Configuration conf, String path) {
     Path p = new Path(path);

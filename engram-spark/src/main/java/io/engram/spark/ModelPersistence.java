@@ -1,6 +1,7 @@
 package io.engram.spark;
 
 import io.engram.network.Memory;
+import java.io.IOException;
 import org.apache.hadoop.conf.Configuration;
 import org.apache.spark.ml.util.DefaultParamsReader;
 import org.apache.spark.ml.util.DefaultParamsWriter;
@@ -29,6 +30,38 @@ final class ModelPersistence {
     public void saveImpl(String path) {
       DefaultParamsWriter.saveMetadata(model, path, sparkSession());
       ModelFiles.write(sc().hadoopConfiguration(), path, model.modelMemory().driverMemory());
+    }
+  }
+
+  /**
+   * The estimator's writer: Spark's parameters, refused where replacing the path would delete the
+   * estimator's {@code initModel} (an overwrite deletes the path before it writes).
+   */
+  static final class EstimatorWriter extends DefaultParamsWriter {
+    private final HopfieldMemory est;
+
+    EstimatorWriter(HopfieldMemory est) {
+      super(est);
+      this.est = est;
+    }
+
+    /**
+     * @throws IllegalArgumentException if {@code path} is the {@code initModel} or a folder that
+     *     holds it
+     */
+    @Override
+    public void save(String path) throws IOException {
+      String init = est.getInitModel();
+      if (!init.isEmpty() && ModelFiles.contains(sc().hadoopConfiguration(), path, init)) {
+        throw new IllegalArgumentException(
+            est.uid()
+                + ": cannot save to "
+                + path
+                + ": it holds the initModel "
+                + init
+                + ", which saving there would delete");
+      }
+      super.save(path);
     }
   }
 
