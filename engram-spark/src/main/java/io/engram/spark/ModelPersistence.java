@@ -2,7 +2,10 @@ package io.engram.spark;
 
 import io.engram.network.Memory;
 import java.io.IOException;
+import java.util.UUID;
 import org.apache.hadoop.conf.Configuration;
+import org.apache.hadoop.fs.FileSystem;
+import org.apache.hadoop.fs.Path;
 import org.apache.spark.ml.util.DefaultParamsReader;
 import org.apache.spark.ml.util.DefaultParamsWriter;
 import org.apache.spark.ml.util.Identifiable;
@@ -24,6 +27,40 @@ final class ModelPersistence {
 
     Writer(HopfieldMemoryModel model) {
       this.model = model;
+    }
+
+    /**
+     * Spark's save, except that an overwrite writes the new model beside the old one first and
+     * replaces it only once the whole model is written: a save that fails (patterns that cannot be
+     * collected, a full disk) leaves the previous directory as it was, and a model saved over the
+     * directory it was read from (or over its training data) has nothing deleted before it is
+     * written.
+     */
+    @Override
+    public void save(String path) throws IOException {
+      Path target = new Path(path);
+      FileSystem fs = target.getFileSystem(sc().hadoopConfiguration());
+      Path parent = fs.makeQualified(target).getParent();
+      if (!shouldOverwrite() || parent == null || !fs.exists(target)) {
+        super.save(path);
+        return;
+      }
+      String tag = "." + target.getName() + ".engram-" + UUID.randomUUID();
+      Path fresh = new Path(parent, tag + ".new");
+      Path old = new Path(parent, tag + ".old");
+      try {
+        saveImpl(fresh.toString());
+        if (!fs.rename(target, old)) {
+          throw new IOException("could not move " + target + " aside to replace it");
+        }
+        if (!fs.rename(fresh, target)) {
+          fs.rename(old, target);
+          throw new IOException("could not move the saved model to " + target);
+        }
+      } finally {
+        fs.delete(fresh, true);
+      }
+      fs.delete(old, true);
     }
 
     @Override
@@ -76,8 +113,7 @@ final class ModelPersistence {
       DefaultParamsReader.Metadata meta =
           DefaultParamsReader.loadMetadata(
               path, sparkSession(), HopfieldMemoryModel.class.getName());
-      Memory net =
-          ModelFiles.read(conf, new org.apache.hadoop.fs.Path(path, ModelFiles.MODEL).toString());
+      Memory net = ModelFiles.read(conf, new Path(path, ModelFiles.MODEL).toString());
       HopfieldMemoryModel model = new HopfieldMemoryModel(meta.uid(), net, null);
       meta.getAndSetParams(model, Option.empty());
       return model;

@@ -9,6 +9,7 @@ import io.engram.spark.LocalSpark.Column;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.List;
 import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.Row;
 import org.junit.jupiter.api.BeforeAll;
@@ -56,5 +57,45 @@ class HostileSparkTest {
     // elsewhere it saves, and fits from the model it names
     est.write().overwrite().save(dir(tmp.resolve("est")));
     assertEquals(16, HopfieldMemory.load(dir(tmp.resolve("est"))).fit(patterns).numNeurons());
+  }
+
+  @Test
+  void aFailedOverwriteLeavesThePreviousModelAsItWas() throws IOException {
+    Path old = tmp.resolve("old");
+    model.write().save(dir(old));
+    byte[] before = Files.readAllBytes(old.resolve(ModelFiles.MODEL));
+    // a sharded memory whose patterns are neither cached nor readable any more: collecting them to
+    // save fails (as it does when executors are lost and the source has gone)
+    Path source = tmp.resolve("patterns.parquet");
+    patterns.write().parquet(dir(source));
+    HopfieldMemoryModel sharded =
+        new HopfieldMemory()
+            .setMemory("modern")
+            .setBroadcastLimit(0)
+            .fit(LocalSpark.session().read().parquet(dir(source)));
+    sharded.modelMemory().sharded().unpersist();
+    deleteTree(source);
+    assertThrows(Exception.class, () -> sharded.write().overwrite().save(dir(old)));
+    assertArrayEquals(before, Files.readAllBytes(old.resolve(ModelFiles.MODEL)));
+    assertEquals(16, HopfieldMemoryModel.load(dir(old)).numNeurons());
+    try (var names = Files.list(tmp)) {
+      assertEquals(List.of("old"), names.map(p -> p.getFileName().toString()).toList());
+    }
+    // a model saved over the directory it was read from
+    HopfieldMemoryModel back = HopfieldMemoryModel.load(dir(old));
+    back.setMaxIter(7).write().overwrite().save(dir(old));
+    assertEquals(7, HopfieldMemoryModel.load(dir(old)).getMaxIter());
+    assertArrayEquals(before, Files.readAllBytes(old.resolve(ModelFiles.MODEL)));
+    try (var names = Files.list(tmp)) {
+      assertEquals(List.of("old"), names.map(p -> p.getFileName().toString()).toList());
+    }
+  }
+
+  private static void deleteTree(Path top) throws IOException {
+    try (var all = Files.walk(top)) {
+      for (Path p : all.sorted(java.util.Comparator.reverseOrder()).toList()) {
+        Files.delete(p);
+      }
+    }
   }
 }
