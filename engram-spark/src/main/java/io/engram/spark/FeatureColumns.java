@@ -78,12 +78,14 @@ final class FeatureColumns {
   }
 
   /**
-   * The schema after transform: {@code schema} plus the output columns that are not empty.
+   * The schema after transform: {@code schema} plus the output columns that are not empty ({@code
+   * best} and {@code weight} for a {@code modern} memory).
    *
    * @throws IllegalArgumentException if an output column exists already, two output columns have
    *     the same name, or the prediction column is empty
    */
-  static StructType outputSchema(StructType schema, HopfieldMemoryParams p, Kind kind) {
+  static StructType outputSchema(
+      StructType schema, HopfieldMemoryParams p, Kind kind, boolean modern) {
     if (p.getPredictionCol().isEmpty()) {
       throw new IllegalArgumentException(p.uid() + ": predictionCol must not be empty");
     }
@@ -96,7 +98,7 @@ final class FeatureColumns {
     out = add(out, taken, p.getStepsCol(), DataTypes.IntegerType);
     out = add(out, taken, p.getConvergedCol(), DataTypes.BooleanType);
     out = add(out, taken, p.getEnergyCol(), DataTypes.DoubleType);
-    if ("modern".equals(p.getMemory())) {
+    if (modern) {
       out = add(out, taken, p.getBestCol(), DataTypes.IntegerType);
       out = add(out, taken, p.getWeightCol(), DataTypes.DoubleType);
     }

@@ -36,7 +36,7 @@ final class Fitting {
       trainingStrategy(est);
     }
     FeatureColumns.Kind kind = FeatureColumns.kindOf(schema, est.getFeaturesCol());
-    return FeatureColumns.outputSchema(schema, est, kind);
+    return FeatureColumns.outputSchema(schema, est, kind, "modern".equals(est.getMemory()));
   }
 
   /**

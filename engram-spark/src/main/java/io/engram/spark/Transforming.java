@@ -46,7 +46,9 @@ final class Transforming {
       }
     }
     FeatureColumns.Kind kind = FeatureColumns.kindOf(schema, model.getFeaturesCol());
-    return FeatureColumns.outputSchema(schema, model, kind);
+    // the memory the model holds decides its columns, not its memory parameter (for reference)
+    boolean modern = model.modelMemory().network() == null;
+    return FeatureColumns.outputSchema(schema, model, kind, modern);
   }
 
   /** Recalls every row of {@code dataset} with {@code model}. */

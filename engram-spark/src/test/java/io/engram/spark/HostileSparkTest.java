@@ -10,6 +10,7 @@ import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
+import org.apache.spark.ml.param.ParamMap;
 import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.Row;
 import org.junit.jupiter.api.BeforeAll;
@@ -97,5 +98,23 @@ class HostileSparkTest {
         Files.delete(p);
       }
     }
+  }
+
+  @Test
+  void theMemoryAModelHoldsDecidesItsColumnsNotItsMemoryParameter() {
+    // a memory parameter that contradicts the model (copy, or a tampered metadata file)
+    HopfieldMemoryModel classical = model.copy(new ParamMap().put(model.memory(), "modern"));
+    Dataset<Row> out = classical.transform(patterns);
+    assertEquals(
+        List.of("id", "features", "prediction", "steps", "converged", "energy"),
+        List.of(out.columns()));
+    assertEquals(model.transform(patterns).collectAsList(), out.collectAsList());
+    HopfieldMemoryModel modern = new HopfieldMemory().setMemory("modern").fit(patterns);
+    HopfieldMemoryModel other = modern.copy(new ParamMap().put(modern.memory(), "classical"));
+    assertEquals(
+        modern.transform(patterns).collectAsList(), other.transform(patterns).collectAsList());
+    assertEquals(
+        List.of(modern.transform(patterns).columns()),
+        List.of(other.transform(patterns).columns()));
   }
 }
