@@ -153,7 +153,7 @@ public final class HopfieldMemory extends HopfieldMemoryBase implements DefaultP
 
   /** Sets {@link #separation()}. */
   public HopfieldMemory setSeparation(String v) {
-    set(separation(), v);
+    set(separation(), MemoryParams.text(this, separation(), v));
     return this;
   }
 
@@ -165,13 +165,13 @@ public final class HopfieldMemory extends HopfieldMemoryBase implements DefaultP
 
   /** Sets {@link #bestCol()}. */
   public HopfieldMemory setBestCol(String v) {
-    set(bestCol(), v);
+    set(bestCol(), MemoryParams.text(this, bestCol(), v));
     return this;
   }
 
   /** Sets {@link #weightCol()}. */
   public HopfieldMemory setWeightCol(String v) {
-    set(weightCol(), v);
+    set(weightCol(), MemoryParams.text(this, weightCol(), v));
     return this;
   }
 
@@ -183,31 +183,31 @@ public final class HopfieldMemory extends HopfieldMemoryBase implements DefaultP
 
   /** Sets {@link #featuresCol()}. */
   public HopfieldMemory setFeaturesCol(String v) {
-    set(featuresCol(), v);
+    set(featuresCol(), MemoryParams.text(this, featuresCol(), v));
     return this;
   }
 
   /** Sets {@link #predictionCol()}. */
   public HopfieldMemory setPredictionCol(String v) {
-    set(predictionCol(), v);
+    set(predictionCol(), MemoryParams.text(this, predictionCol(), v));
     return this;
   }
 
   /** Sets {@link #stepsCol()}. */
   public HopfieldMemory setStepsCol(String v) {
-    set(stepsCol(), v);
+    set(stepsCol(), MemoryParams.text(this, stepsCol(), v));
     return this;
   }
 
   /** Sets {@link #convergedCol()}. */
   public HopfieldMemory setConvergedCol(String v) {
-    set(convergedCol(), v);
+    set(convergedCol(), MemoryParams.text(this, convergedCol(), v));
     return this;
   }
 
   /** Sets {@link #energyCol()}. */
   public HopfieldMemory setEnergyCol(String v) {
-    set(energyCol(), v);
+    set(energyCol(), MemoryParams.text(this, energyCol(), v));
     return this;
   }
 
@@ -225,13 +225,13 @@ public final class HopfieldMemory extends HopfieldMemoryBase implements DefaultP
 
   /** Sets {@link #memory()}. */
   public HopfieldMemory setMemory(String v) {
-    set(memory(), v);
+    set(memory(), MemoryParams.text(this, memory(), v));
     return this;
   }
 
   /** Sets {@link #rule()}. */
   public HopfieldMemory setRule(String v) {
-    set(rule(), v);
+    set(rule(), MemoryParams.text(this, rule(), v));
     return this;
   }
 
@@ -261,13 +261,13 @@ public final class HopfieldMemory extends HopfieldMemoryBase implements DefaultP
 
   /** Sets {@link #weights()}. */
   public HopfieldMemory setWeights(String v) {
-    set(weights(), v);
+    set(weights(), MemoryParams.text(this, weights(), v));
     return this;
   }
 
   /** Sets {@link #activation()}. */
   public HopfieldMemory setActivation(String v) {
-    set(activation(), v);
+    set(activation(), MemoryParams.text(this, activation(), v));
     return this;
   }
 
@@ -285,7 +285,7 @@ public final class HopfieldMemory extends HopfieldMemoryBase implements DefaultP
 
   /** Sets {@link #update()}. */
   public HopfieldMemory setUpdate(String v) {
-    set(update(), v);
+    set(update(), MemoryParams.text(this, update(), v));
     return this;
   }
 
@@ -297,13 +297,13 @@ public final class HopfieldMemory extends HopfieldMemoryBase implements DefaultP
 
   /** Sets {@link #initModel()}. */
   public HopfieldMemory setInitModel(String v) {
-    set(initModel(), v);
+    set(initModel(), MemoryParams.text(this, initModel(), v));
     return this;
   }
 
   /** Sets {@link #strategy()}. */
   public HopfieldMemory setStrategy(String v) {
-    set(strategy(), v);
+    set(strategy(), MemoryParams.text(this, strategy(), v));
     return this;
   }
 }

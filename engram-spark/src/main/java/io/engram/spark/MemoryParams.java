@@ -318,6 +318,19 @@ final class MemoryParams {
     p.setDefault(p.collectLimit(), SparkRules.DEFAULT_COLLECT_LIMIT);
   }
 
+  /**
+   * {@code v}, the value a setter gives string parameter {@code param} of {@code o}.
+   *
+   * @throws IllegalArgumentException for null (Spark's own validation would fail with a
+   *     NullPointerException, or take it for the schema checks to meet as one)
+   */
+  static String text(Identifiable o, Param<String> param, String v) {
+    if (v == null) {
+      throw new IllegalArgumentException(o.uid() + ": " + param.name() + " must not be null");
+    }
+    return v;
+  }
+
   /** A validator from a Java predicate (serialisable, as Spark's stages are). */
   static final class Valid extends scala.runtime.AbstractFunction1<Object, Object>
       implements java.io.Serializable {

@@ -117,4 +117,36 @@ class HostileSparkTest {
         List.of(modern.transform(patterns).columns()),
         List.of(other.transform(patterns).columns()));
   }
+
+  @Test
+  void aNullStringParameterIsRefusedWhenSet() {
+    HopfieldMemory est = new HopfieldMemory();
+    HopfieldMemoryModel m = model.copy(ParamMap.empty());
+    List<org.junit.jupiter.api.function.Executable> sets =
+        List.of(
+            () -> est.setFeaturesCol(null),
+            () -> est.setPredictionCol(null),
+            () -> est.setStepsCol(null),
+            () -> est.setConvergedCol(null),
+            () -> est.setEnergyCol(null),
+            () -> est.setBestCol(null),
+            () -> est.setWeightCol(null),
+            () -> est.setInitModel(null),
+            () -> est.setRule(null),
+            () -> est.setMemory(null),
+            () -> est.setStrategy(null),
+            () -> est.setWeights(null),
+            () -> est.setActivation(null),
+            () -> est.setUpdate(null),
+            () -> est.setSeparation(null),
+            () -> m.setPredictionCol(null),
+            () -> m.setEnergyCol(null),
+            () -> m.setActivation(null));
+    for (org.junit.jupiter.api.function.Executable set : sets) {
+      IllegalArgumentException e = assertThrows(IllegalArgumentException.class, set);
+      assertTrue(e.getMessage().contains("must not be null"), e.getMessage());
+    }
+    assertEquals(model.transform(patterns).collectAsList(), m.transform(patterns).collectAsList());
+    assertEquals(16, est.fit(patterns).numNeurons());
+  }
 }
