@@ -2,7 +2,6 @@ package io.engram.spark;
 
 import org.apache.spark.ml.Estimator;
 import org.apache.spark.ml.param.ParamMap;
-import org.apache.spark.ml.util.DefaultParamsReadable;
 import org.apache.spark.ml.util.DefaultParamsWritable;
 import org.apache.spark.ml.util.Identifiable;
 import org.apache.spark.ml.util.MLReader;
@@ -102,10 +101,16 @@ public final class HopfieldMemory extends HopfieldMemoryBase implements DefaultP
 
   /** A reader for estimators that {@code write().save(path)} saved. */
   public static MLReader<HopfieldMemory> read() {
-    return new DefaultParamsReadable<HopfieldMemory>() {}.read();
+    return new ModelPersistence.EstimatorReader();
   }
 
-  /** Reads an estimator that {@code write().save(path)} saved (its parameters). */
+  /**
+   * Reads an estimator that {@code write().save(path)} saved (its parameters).
+   *
+   * @throws java.io.UncheckedIOException naming the directory, if its metadata cannot be read, was
+   *     written for another class, or holds a parameter the estimator lacks or a value it cannot
+   *     hold
+   */
   public static HopfieldMemory load(String path) {
     return read().load(path);
   }

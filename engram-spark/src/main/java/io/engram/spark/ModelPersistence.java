@@ -2,16 +2,24 @@ package io.engram.spark;
 
 import io.engram.network.Memory;
 import java.io.IOException;
+import java.io.UncheckedIOException;
 import java.util.UUID;
 import org.apache.hadoop.conf.Configuration;
 import org.apache.hadoop.fs.FileSystem;
 import org.apache.hadoop.fs.Path;
+import org.apache.spark.ml.param.Param;
+import org.apache.spark.ml.param.Params;
 import org.apache.spark.ml.util.DefaultParamsReader;
 import org.apache.spark.ml.util.DefaultParamsWriter;
 import org.apache.spark.ml.util.Identifiable;
 import org.apache.spark.ml.util.MLReader;
 import org.apache.spark.ml.util.MLWriter;
+import org.json4s.JNothing$;
+import org.json4s.JObject;
+import org.json4s.JValue;
+import org.json4s.jackson.JsonMethods$;
 import scala.Option;
+import scala.Tuple2;
 
 /**
  * How {@link HopfieldMemoryModel} is saved and read: Spark's {@code metadata/} (the parameters)
@@ -110,13 +118,102 @@ final class ModelPersistence {
         return new HopfieldMemoryModel(
             Identifiable.randomUID("HopfieldMemoryModel"), ModelFiles.read(conf, path), null);
       }
-      DefaultParamsReader.Metadata meta =
-          DefaultParamsReader.loadMetadata(
-              path, sparkSession(), HopfieldMemoryModel.class.getName());
+      DefaultParamsReader.Metadata meta = metadata(this, path, HopfieldMemoryModel.class);
       Memory net = ModelFiles.read(conf, new Path(path, ModelFiles.MODEL).toString());
-      HopfieldMemoryModel model = new HopfieldMemoryModel(meta.uid(), net, null);
-      meta.getAndSetParams(model, Option.empty());
-      return model;
+      return setParams(meta, path, new HopfieldMemoryModel(meta.uid(), net, null));
     }
+  }
+
+  /** The estimator's reader: its parameters, checked as the model's are. */
+  static final class EstimatorReader extends MLReader<HopfieldMemory> {
+    @Override
+    public HopfieldMemory load(String path) {
+      DefaultParamsReader.Metadata meta = metadata(this, path, HopfieldMemory.class);
+      return setParams(meta, path, new HopfieldMemory(meta.uid()));
+    }
+  }
+
+  /**
+   * Spark's {@code metadata/} of the directory {@code path}, written for a stage of class {@code
+   * type}.
+   *
+   * @throws UncheckedIOException naming the directory, if the metadata is missing, empty, not JSON,
+   *     lacks a field or was written for another class
+   */
+  private static DefaultParamsReader.Metadata metadata(
+      MLReader<?> reader, String path, Class<?> type) {
+    try {
+      return DefaultParamsReader.loadMetadata(path, reader.sparkSession(), type.getName());
+    } catch (Exception e) { // Spark and json4s throw checked exceptions unannounced
+      throw bad(
+          path,
+          "metadata/ is not that of a "
+              + type.getSimpleName()
+              + " (one JSON object with class, uid, timestamp, sparkVersion and paramMap): "
+              + e.getMessage(),
+          e);
+    }
+  }
+
+  /**
+   * Sets the parameters the metadata holds on {@code stage}, each checked first: a parameter the
+   * stage does not have, a value that does not decode to the parameter's type, or one that does not
+   * read back as written (an int param of 4294967297 or 3.7, which Spark would take as 1 or 3) is
+   * refused rather than set.
+   *
+   * @throws UncheckedIOException naming the directory and the parameter
+   */
+  private static <T extends Params> T setParams(
+      DefaultParamsReader.Metadata meta, String path, T stage) {
+    checkParams(meta.params(), "paramMap", path, stage);
+    checkParams(meta.defaultParams(), "defaultParamMap", path, stage);
+    try {
+      meta.getAndSetParams(stage, Option.empty());
+    } catch (RuntimeException e) { // a validator's refusal
+      throw bad(path, e.getMessage(), e);
+    }
+    return stage;
+  }
+
+  private static void checkParams(JValue params, String field, String path, Params stage) {
+    if (params instanceof JNothing$ && "defaultParamMap".equals(field)) {
+      return; // metadata of Spark before 2.4
+    }
+    if (!(params instanceof JObject obj)) {
+      throw bad(path, "the metadata's " + field + " is missing or not a JSON object", null);
+    }
+    scala.collection.Iterator<Tuple2<String, JValue>> it = obj.obj().iterator();
+    while (it.hasNext()) {
+      Tuple2<String, JValue> entry = it.next();
+      String name = entry._1();
+      if (!stage.hasParam(name)) {
+        throw bad(path, "unknown parameter " + name, null);
+      }
+      Param<Object> param = stage.getParam(name);
+      String written = JsonMethods$.MODULE$.compact(entry._2());
+      String back;
+      try {
+        back = param.jsonEncode(param.jsonDecode(written));
+      } catch (Exception e) { // json4s throws its checked MappingException unannounced
+        throw bad(path, "parameter " + name + " has a value of the wrong type: " + written, e);
+      }
+      if (!back.equals(written)) {
+        throw bad(
+            path,
+            "parameter "
+                + name
+                + " is "
+                + written
+                + ", which is not a value it holds (read as "
+                + back
+                + ")",
+            null);
+      }
+    }
+  }
+
+  private static UncheckedIOException bad(String path, String problem, Throwable cause) {
+    String message = "reading " + path + ": " + problem;
+    return new UncheckedIOException(message, new IOException(message, cause));
   }
 }

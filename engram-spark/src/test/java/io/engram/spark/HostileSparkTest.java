@@ -7,9 +7,11 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.engram.spark.LocalSpark.Column;
 import java.io.IOException;
+import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
+import java.util.function.UnaryOperator;
 import org.apache.spark.ml.param.ParamMap;
 import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.Row;
@@ -148,5 +150,68 @@ class HostileSparkTest {
     }
     assertEquals(model.transform(patterns).collectAsList(), m.transform(patterns).collectAsList());
     assertEquals(16, est.fit(patterns).numNeurons());
+  }
+
+  /** A copy of the saved model {@code saved} whose metadata {@code edit} rewrites. */
+  private Path tampered(Path saved, String name, UnaryOperator<String> edit) throws IOException {
+    Path copy = tmp.resolve(name);
+    try (var all = Files.walk(saved)) {
+      for (Path p : all.toList()) {
+        Path to = copy.resolve(saved.relativize(p).toString());
+        if (Files.isDirectory(p)) {
+          Files.createDirectories(to);
+        } else if (!p.getFileName().toString().endsWith(".crc")) {
+          Files.copy(p, to);
+        }
+      }
+    }
+    try (var parts = Files.list(copy.resolve("metadata"))) {
+      Path part =
+          parts.filter(p -> p.getFileName().toString().startsWith("part-")).findFirst().get();
+      Files.writeString(part, edit.apply(Files.readString(part)));
+    }
+    return copy;
+  }
+
+  @Test
+  void aTamperedMetadataFileIsAClearErrorNamingTheDirectoryAndTheProblem() throws IOException {
+    Path saved = tmp.resolve("saved");
+    model.write().save(dir(saved));
+    String[][] cases = {
+      {"maxIter", "\"maxIter\":20", "\"maxIter\":4294967297"}, // Spark read it as 1
+      {"maxIter", "\"maxIter\":20", "\"maxIter\":3.7"}, // read as 3
+      {"broadcastLimit", "\"broadcastLimit\":268435456", "\"broadcastLimit\":1e30"},
+      {"featuresCol", "\"featuresCol\":\"features\"", "\"featuresCol\":5"},
+      {"maxIter", "\"maxIter\":20", "\"maxIter\":\"abc\""},
+      {"bogus", "\"maxIter\":20", "\"maxIter\":20,\"bogus\":1"},
+      {
+        "HopfieldMemoryModel",
+        "io.engram.spark.HopfieldMemoryModel",
+        "io.engram.spark.HopfieldMemory"
+      },
+      {"uid", "\"uid\":", "\"uidx\":"},
+      {"metadata", "", null}, // empty
+      {"metadata", "", "{not json"},
+    };
+    int k = 0;
+    for (String[] c : cases) {
+      Path bad =
+          tampered(
+              saved,
+              "bad" + k++,
+              m -> c[2] == null ? "" : c[1].isEmpty() ? c[2] : m.replace(c[1], c[2]));
+      UncheckedIOException e =
+          assertThrows(UncheckedIOException.class, () -> HopfieldMemoryModel.load(dir(bad)));
+      assertTrue(e.getMessage().contains(dir(bad)), e.getMessage());
+      assertTrue(e.getMessage().contains(c[0]), e.getMessage());
+    }
+    // the estimator's parameters too
+    Path est = tmp.resolve("est");
+    new HopfieldMemory().setMaxIter(20).write().save(dir(est));
+    Path badEst =
+        tampered(est, "bad-est", m -> m.replace("\"maxIter\":20", "\"maxIter\":4294967297"));
+    assertThrows(UncheckedIOException.class, () -> HopfieldMemory.load(dir(badEst)));
+    assertEquals(20, HopfieldMemory.load(dir(est)).getMaxIter());
+    assertEquals(model.getMaxIter(), HopfieldMemoryModel.load(dir(saved)).getMaxIter());
   }
 }
