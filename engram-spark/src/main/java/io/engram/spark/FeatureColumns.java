@@ -123,11 +123,27 @@ final class FeatureColumns {
    * @throws IllegalArgumentException for a null element of an array
    */
   static float[] toFloats(Row row, int i, Kind kind) {
+    return toFloats(row, i, kind, -1);
+  }
+
+  /**
+   * {@link #toFloats(Row, int, Kind)} for values of length {@code n} (or any length for {@code n <
+   * 0}): a vector of another size is refused before it is expanded (a sparse vector may declare
+   * billions of entries in a few bytes).
+   *
+   * @throws IllegalArgumentException for a null element of an array, or a vector whose size is not
+   *     {@code n}
+   */
+  static float[] toFloats(Row row, int i, Kind kind, int n) {
     if (row.isNullAt(i)) {
       return null;
     }
     Object v = row.get(i);
     if (kind == Kind.VECTOR) {
+      int size = ((Vector) v).size();
+      if (n >= 0 && size != n) {
+        throw new IllegalArgumentException("length " + size + ", expected N = " + n);
+      }
       double[] d = ((Vector) v).toArray();
       float[] f = new float[d.length];
       for (int k = 0; k < d.length; k++) {

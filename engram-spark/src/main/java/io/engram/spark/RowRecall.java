@@ -96,7 +96,7 @@ final class RowRecall implements MapPartitionsFunction<Row, Row> {
     String where = "row " + index + partition + ": column " + columnName;
     float[] c;
     try {
-      c = FeatureColumns.toFloats(row, column, kind);
+      c = FeatureColumns.toFloats(row, column, kind, n);
     } catch (IllegalArgumentException e) {
       throw new IllegalArgumentException(where + " has " + e.getMessage(), e);
     }

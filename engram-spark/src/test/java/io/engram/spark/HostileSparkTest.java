@@ -12,9 +12,13 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.function.UnaryOperator;
+import org.apache.spark.ml.linalg.SQLDataTypes;
+import org.apache.spark.ml.linalg.Vectors;
 import org.apache.spark.ml.param.ParamMap;
 import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.Row;
+import org.apache.spark.sql.RowFactory;
+import org.apache.spark.sql.types.StructType;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -213,5 +217,19 @@ class HostileSparkTest {
     assertThrows(UncheckedIOException.class, () -> HopfieldMemory.load(dir(badEst)));
     assertEquals(20, HopfieldMemory.load(dir(est)).getMaxIter());
     assertEquals(model.getMaxIter(), HopfieldMemoryModel.load(dir(saved)).getMaxIter());
+  }
+
+  @Test
+  void aSparseCueOfAHugeDeclaredSizeIsRefusedBeforeItIsExpanded() {
+    StructType schema = new StructType().add("features", SQLDataTypes.VectorType(), false);
+    List<Row> rows =
+        List.of(
+            RowFactory.create(
+                Vectors.sparse(Integer.MAX_VALUE - 8, new int[] {0}, new double[] {1})));
+    Dataset<Row> cues = LocalSpark.session().createDataFrame(rows, schema);
+    Exception e = assertThrows(Exception.class, () -> model.transform(cues).collectAsList());
+    assertTrue(
+        e.getMessage().contains("column features has length 2147483639, expected N = 16"),
+        e.getMessage());
   }
 }
