@@ -1,5 +1,6 @@
 package io.engram.spark;
 
+import io.engram.io.BlockedWeights;
 import io.engram.learning.HebbianOptions;
 import io.engram.learning.HebbianRule;
 import io.engram.learning.PatternBlock;
@@ -98,7 +99,7 @@ final class PartialSums {
    */
   static Iterator<scala.Tuple2<Long, float[]>> blocks(
       Iterator<float[]> it, int n, int blockSize, float rho, boolean centre) {
-    int g = (n + blockSize - 1) / blockSize;
+    int g = BlockedWeights.gridSize(n, blockSize); // in long: n + blockSize - 1 may pass 2^31
     int chunk = chunkRows(n);
     return new Iterator<>() {
       private final float[] buf = new float[chunk * n];

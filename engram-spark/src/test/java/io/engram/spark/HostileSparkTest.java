@@ -5,6 +5,9 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import io.engram.io.BlockedWeights;
+import io.engram.learning.HebbianOptions;
+import io.engram.learning.HebbianRule;
 import io.engram.spark.LocalSpark.Column;
 import java.io.IOException;
 import java.io.UncheckedIOException;
@@ -231,5 +234,14 @@ class HostileSparkTest {
     assertTrue(
         e.getMessage().contains("column features has length 2147483639, expected N = 16"),
         e.getMessage());
+  }
+
+  @Test
+  void aBlockLargerThanAnyNetworkIsOneBlock() throws IOException {
+    HebbianRule rule = HebbianRule.hebbian(HebbianOptions.DEFAULTS);
+    Path out = Files.createDirectory(tmp.resolve("blocks"));
+    SparkHebbian.trainBlocked(
+        rule, LocalSpark.context().parallelize(List.of(stored), 2), Integer.MAX_VALUE, out);
+    assertArrayEquals(model.network().weightMatrix(), BlockedWeights.read(out).toDenseArray());
   }
 }
