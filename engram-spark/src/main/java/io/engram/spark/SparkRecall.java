@@ -26,8 +26,8 @@ import scala.Tuple2;
  * the id as the query index, so ids must then lie in {@code 0..2^31-1}.
  *
  * <p>A query of the wrong length or with a non-finite value fails its task, and so the job, with an
- * {@link IllegalArgumentException} naming the query's id as the cause. Stateless; safe to call from
- * several driver threads (while nothing trains the network).
+ * {@link IllegalArgumentException} naming the query's id as the cause; so does a null id.
+ * Stateless; safe to call from several driver threads (while nothing trains the network).
  *
  * <p>For DataFrames and ML pipelines, see {@link HopfieldMemoryModel}.
  */
@@ -65,8 +65,8 @@ public final class SparkRecall {
                 net.network(),
                 spec,
                 it,
-                Tuple2::_2,
-                Tuple2::_1,
+                q -> queryOf(q)._2(),
+                q -> queryOf(q)._1(),
                 (q, r) ->
                     new RecalledState(q._1(), r.state(), r.steps(), r.converged(), r.energy())),
         true);
@@ -80,6 +80,22 @@ public final class SparkRecall {
       AmariHopfieldNetwork network, JavaRDD<float[]> queries, RecallOptions options) {
     Objects.requireNonNull(queries, "queries");
     return recall(network, queries.zipWithIndex().mapToPair(Tuple2::swap), options);
+  }
+
+  /**
+   * {@code q}, checked to have an id.
+   *
+   * @throws IllegalArgumentException for a null pair or a null id (which would fail the task with a
+   *     NullPointerException)
+   */
+  private static Tuple2<Long, float[]> queryOf(Tuple2<Long, float[]> q) {
+    if (q == null) {
+      throw new IllegalArgumentException("a query is null, not an (id, cue) pair");
+    }
+    if (q._1() == null) {
+      throw new IllegalArgumentException("a query's id is null; ids must be numbers");
+    }
+    return q;
   }
 
   /**

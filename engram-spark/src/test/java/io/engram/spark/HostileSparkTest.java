@@ -8,6 +8,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import io.engram.io.BlockedWeights;
 import io.engram.learning.HebbianOptions;
 import io.engram.learning.HebbianRule;
+import io.engram.network.RecallOptions;
 import io.engram.spark.LocalSpark.Column;
 import java.io.IOException;
 import java.io.UncheckedIOException;
@@ -25,6 +26,7 @@ import org.apache.spark.sql.types.StructType;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+import scala.Tuple2;
 
 /**
  * A hostile user of the Spark API: saves that would destroy their own inputs, tampered model
@@ -243,5 +245,23 @@ class HostileSparkTest {
     SparkHebbian.trainBlocked(
         rule, LocalSpark.context().parallelize(List.of(stored), 2), Integer.MAX_VALUE, out);
     assertArrayEquals(model.network().weightMatrix(), BlockedWeights.read(out).toDenseArray());
+  }
+
+  @Test
+  void aQueryWithoutAnIdIsNamedAsSuch() {
+    List<Tuple2<Long, float[]>> queries = new java.util.ArrayList<>();
+    queries.add(new Tuple2<>(0L, stored[0]));
+    queries.add(new Tuple2<>(null, stored[1]));
+    Exception e =
+        assertThrows(
+            Exception.class,
+            () ->
+                SparkRecall.recall(
+                        model.network(),
+                        LocalSpark.context().parallelizePairs(queries, 1),
+                        RecallOptions.defaults())
+                    .collect());
+    assertTrue(
+        e.getMessage().contains("IllegalArgumentException: a query's id is null"), e.getMessage());
   }
 }
