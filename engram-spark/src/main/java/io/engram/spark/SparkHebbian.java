@@ -10,11 +10,17 @@ import io.engram.network.AmariHopfieldNetwork;
 import io.engram.network.TrainingRecord;
 import java.io.IOException;
 import java.io.UncheckedIOException;
+import java.nio.file.FileSystemException;
+import java.nio.file.Files;
+import java.nio.file.LinkOption;
+import java.nio.file.NotDirectoryException;
 import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
 import java.util.Iterator;
 import java.util.List;
 import java.util.Objects;
 import java.util.function.IntFunction;
+import java.util.stream.Stream;
 import org.apache.spark.api.java.JavaRDD;
 import scala.Tuple2;
 
@@ -143,11 +149,14 @@ public final class SparkHebbian {
    * them to disk when needed); driver memory: one partition of finished blocks.
    *
    * @param dir an existing folder on the driver's file system; its blocks and manifest are replaced
+   *     once every block is written (they are written to a hidden folder inside it first)
    * @param blockSize B, the side of a block (N need not be a multiple)
    * @return the record of the call (also in the manifest), or null for an empty RDD (nothing is
    *     written)
    * @throws IllegalArgumentException as {@link #train}, or for a block size below 1
-   * @throws UncheckedIOException if writing fails (earlier blocks may remain, without a manifest)
+   * @throws UncheckedIOException if {@code dir} is not a folder, or writing fails: before the
+   *     blocks are complete, or where a file to replace is not a regular file, {@code dir} is left
+   *     as it was; while they are moved into place, without a manifest
    */
   public static TrainingRecord trainBlocked(
       HebbianRule rule, JavaRDD<float[]> patterns, int blockSize, Path dir) {
@@ -160,6 +169,10 @@ public final class SparkHebbian {
     PatternStats stats = stats(patterns, o);
     if (stats.count() == 0) {
       return null;
+    }
+    if (!Files.isDirectory(dir)) {
+      throw new UncheckedIOException(
+          new NotDirectoryException(dir + ": not an existing folder, where blocks are written"));
     }
     int p = (int) stats.count();
     int n = stats.length();
@@ -181,18 +194,67 @@ public final class SparkHebbian {
         new TrainingRecord(
             rule.name(), rule.options(), p, n, centre ? rho : Float.NaN, !rule.isAnti());
     try {
-      while (finished.hasNext()) {
-        Tuple2<Long, float[]> kv = finished.next();
-        int bi = (int) (kv._1() / g);
-        int bj = (int) (kv._1() % g);
-        BlockedWeights.writeBlock(dir, n, blockSize, bi, bj, kv._2());
+      Path stage = Files.createTempDirectory(dir, ".engram-blocks-");
+      try {
+        while (finished.hasNext()) {
+          Tuple2<Long, float[]> kv = finished.next();
+          int bi = (int) (kv._1() / g);
+          int bj = (int) (kv._1() % g);
+          BlockedWeights.writeBlock(stage, n, blockSize, bi, bj, kv._2());
+        }
+        replaceBlocks(stage, dir, n, blockSize, rec);
+      } finally {
+        deleteStage(stage);
       }
-      BlockedWeights.writeManifest(dir, n, blockSize, rec);
     } catch (IOException e) {
       throw new UncheckedIOException(
           "writing blocked weights to " + dir + ": " + e.getMessage(), e);
     }
     return rec;
+  }
+
+  /**
+   * Moves the blocks written to {@code stage} into {@code dir} and writes the manifest: first
+   * checks that every file to replace is a regular file (nothing is changed otherwise), then
+   * removes the old manifest, so that a folder with a manifest always holds one complete call.
+   */
+  private static void replaceBlocks(Path stage, Path dir, int n, int blockSize, TrainingRecord rec)
+      throws IOException {
+    List<Path> blocks;
+    try (Stream<Path> s = Files.list(stage)) {
+      blocks = s.toList();
+    }
+    for (Path b : blocks) {
+      checkReplaceable(dir.resolve(b.getFileName().toString()));
+    }
+    Path manifest = dir.resolve(BlockedWeights.MANIFEST);
+    checkReplaceable(manifest);
+    Files.deleteIfExists(manifest);
+    for (Path b : blocks) {
+      Files.move(
+          b,
+          dir.resolve(b.getFileName().toString()),
+          StandardCopyOption.REPLACE_EXISTING,
+          StandardCopyOption.ATOMIC_MOVE);
+    }
+    BlockedWeights.writeManifest(dir, n, blockSize, rec);
+  }
+
+  private static void checkReplaceable(Path target) throws IOException {
+    if (Files.exists(target, LinkOption.NOFOLLOW_LINKS)
+        && !Files.isRegularFile(target, LinkOption.NOFOLLOW_LINKS)) {
+      throw new FileSystemException(
+          target.toString(), null, "not a regular file; it is not replaced (nothing was)");
+    }
+  }
+
+  private static void deleteStage(Path stage) throws IOException {
+    try (Stream<Path> s = Files.list(stage)) {
+      for (Path f : s.toList()) {
+        Files.deleteIfExists(f);
+      }
+    }
+    Files.deleteIfExists(stage);
   }
 
   /**

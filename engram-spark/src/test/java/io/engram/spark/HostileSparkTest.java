@@ -8,6 +8,8 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import io.engram.io.BlockedWeights;
 import io.engram.learning.HebbianOptions;
 import io.engram.learning.HebbianRule;
+import io.engram.learning.PatternBlock;
+import io.engram.network.AmariHopfieldNetwork;
 import io.engram.network.RecallOptions;
 import io.engram.spark.LocalSpark.Column;
 import java.io.IOException;
@@ -263,5 +265,34 @@ class HostileSparkTest {
                     .collect());
     assertTrue(
         e.getMessage().contains("IllegalArgumentException: a query's id is null"), e.getMessage());
+  }
+
+  @Test
+  void aFailedBlockedTrainingLeavesThePreviousBlocksAsTheyWere() throws IOException {
+    HebbianRule rule = HebbianRule.hebbian(HebbianOptions.DEFAULTS);
+    Path out = Files.createDirectory(tmp.resolve("blocks"));
+    SparkHebbian.trainBlocked(rule, LocalSpark.context().parallelize(List.of(stored), 2), 8, out);
+    float[] before = BlockedWeights.read(out).toDenseArray();
+    // another call, in blocks of 4, one of which cannot be written
+    Files.createDirectories(out.resolve(BlockedWeights.blockFileName(2, 3)).resolve("x"));
+    float[][] other = LocalSpark.patterns(3, 16, true, 42);
+    assertThrows(
+        UncheckedIOException.class,
+        () ->
+            SparkHebbian.trainBlocked(
+                rule, LocalSpark.context().parallelize(List.of(other), 2), 4, out));
+    assertArrayEquals(before, BlockedWeights.read(out).toDenseArray());
+    try (var names = Files.list(out)) {
+      assertTrue(names.noneMatch(p -> p.getFileName().toString().startsWith(".")));
+    }
+    // once the way is clear, the call replaces them
+    deleteTree(out.resolve(BlockedWeights.blockFileName(2, 3)));
+    SparkHebbian.trainBlocked(rule, LocalSpark.context().parallelize(List.of(other), 2), 4, out);
+    AmariHopfieldNetwork want = HopfieldMemoryModel.of(AmariHopfieldNetwork.create(16)).network();
+    rule.train(want, PatternBlock.of(List.of(other)), true, null);
+    float[] got = BlockedWeights.read(out).toDenseArray();
+    for (int i = 0; i < got.length; i++) {
+      assertEquals(want.weightMatrix()[i], got[i], 1e-6f);
+    }
   }
 }
