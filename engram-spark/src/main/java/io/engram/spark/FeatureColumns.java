@@ -169,6 +169,44 @@ final class FeatureColumns {
     return f;
   }
 
+  /**
+   * The float32 values of one partition's rows (field 0 each, null for a null value), converted as
+   * they are read.
+   *
+   * @throws IllegalArgumentException naming the row and partition, for a null element of an array
+   */
+  static java.util.Iterator<float[]> patterns(
+      int partition, java.util.Iterator<Row> rows, Kind kind, String column) {
+    return new java.util.Iterator<>() {
+      private long row;
+
+      @Override
+      public boolean hasNext() {
+        return rows.hasNext();
+      }
+
+      @Override
+      public float[] next() {
+        Row r = rows.next();
+        long k = row++;
+        try {
+          return toFloats(r, 0, kind);
+        } catch (IllegalArgumentException e) {
+          throw new IllegalArgumentException(
+              "pattern "
+                  + k
+                  + " of partition "
+                  + partition
+                  + ": column "
+                  + column
+                  + " has "
+                  + e.getMessage(),
+              e);
+        }
+      }
+    };
+  }
+
   /** The state as a value of the output column's type. */
   static Object toOutput(float[] state, Kind kind) {
     if (kind == Kind.FLOAT_ARRAY || kind == Kind.NUMERIC_ARRAY) {

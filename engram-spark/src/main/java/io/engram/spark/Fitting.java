@@ -50,7 +50,8 @@ final class Fitting {
         dataset
             .select(functions.col("`" + col.replace("`", "``") + "`"))
             .javaRDD()
-            .map(r -> FeatureColumns.toFloats(r, 0, kind));
+            .mapPartitionsWithIndex(
+                (part, it) -> FeatureColumns.patterns(part, it, kind, col), true);
     Memory init =
         est.getInitModel().isEmpty()
             ? null
@@ -115,6 +116,10 @@ final class Fitting {
                 est.getCollectLimit());
         default -> SparkHebbian.train(target, ParamRules.learningRule(est), patterns, how);
       }
+    } catch (IllegalArgumentException | java.io.UncheckedIOException e) {
+      throw e;
+    } catch (Exception e) { // a row refused while the persisted features were converted
+      throw ShardedMemory.unwrapped(e);
     } finally {
       if (persist) {
         patterns.unpersist(false);
@@ -166,7 +171,12 @@ final class Fitting {
       }
       model = new HopfieldMemoryModel(est.uid(), m, null);
     } else {
-      List<float[]> first = patterns.take(1);
+      List<float[]> first;
+      try {
+        first = patterns.take(1);
+      } catch (Exception e) { // a task's IllegalArgumentException, as ShardedMemory's
+        throw ShardedMemory.unwrapped(e);
+      }
       if (first.isEmpty()) {
         throw new IllegalArgumentException(
             est.uid()

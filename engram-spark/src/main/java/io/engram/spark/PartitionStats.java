@@ -21,7 +21,13 @@ final class PartitionStats implements Serializable {
     PartitionStats s = new PartitionStats();
     long row = 0;
     while (it.hasNext() && s.error == null) {
-      float[] x = it.next();
+      float[] x;
+      try {
+        x = it.next(); // may convert, and refuse, a row (the DataFrame's features)
+      } catch (IllegalArgumentException e) {
+        s.error = e.getMessage();
+        break;
+      }
       try {
         s.stats.add(x);
       } catch (IllegalArgumentException e) {

@@ -24,6 +24,7 @@ import org.apache.spark.ml.param.ParamMap;
 import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.Row;
 import org.apache.spark.sql.RowFactory;
+import org.apache.spark.sql.types.DataTypes;
 import org.apache.spark.sql.types.StructType;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -294,5 +295,36 @@ class HostileSparkTest {
     for (int i = 0; i < got.length; i++) {
       assertEquals(want.weightMatrix()[i], got[i], 1e-6f);
     }
+  }
+
+  @Test
+  void aNullElementInFitIsNamedByPartitionAndRow() {
+    StructType schema =
+        new StructType()
+            .add("features", DataTypes.createArrayType(DataTypes.FloatType, true), false);
+    Float[] holed = new Float[16];
+    java.util.Arrays.fill(holed, 1f);
+    holed[3] = null;
+    List<Row> rows =
+        List.of(RowFactory.create((Object) stored[0]), RowFactory.create((Object) holed));
+    Dataset<Row> df = LocalSpark.session().createDataFrame(rows, schema).coalesce(1);
+    for (HopfieldMemory est :
+        List.of(
+            new HopfieldMemory(),
+            new HopfieldMemory().setRule("storkey"),
+            new HopfieldMemory().setMemory("modern"))) {
+      IllegalArgumentException e = assertThrows(IllegalArgumentException.class, () -> est.fit(df));
+      assertTrue(
+          e.getMessage().contains("pattern 1 of partition 0: column features has null at index 3"),
+          e.getMessage());
+    }
+    Float[] first = holed.clone();
+    List<Row> firstBad = List.of(RowFactory.create((Object) first));
+    Dataset<Row> df1 = LocalSpark.session().createDataFrame(firstBad, schema).coalesce(1);
+    IllegalArgumentException e =
+        assertThrows(
+            IllegalArgumentException.class,
+            () -> new HopfieldMemory().setMemory("modern").fit(df1));
+    assertTrue(e.getMessage().contains("pattern 0 of partition 0"), e.getMessage());
   }
 }
