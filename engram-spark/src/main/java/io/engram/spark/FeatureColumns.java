@@ -147,7 +147,7 @@ final class FeatureColumns {
       double[] d = ((Vector) v).toArray();
       float[] f = new float[d.length];
       for (int k = 0; k < d.length; k++) {
-        f[k] = (float) d[k];
+        f[k] = toFloat(d[k], k);
       }
       return f;
     }
@@ -164,7 +164,23 @@ final class FeatureColumns {
       if (e == null) {
         throw new IllegalArgumentException("null at index " + k + " of an array");
       }
-      f[k++] = ((Number) e).floatValue();
+      f[k] = e instanceof Float x ? x : toFloat(((Number) e).doubleValue(), k);
+      k++;
+    }
+    return f;
+  }
+
+  /**
+   * {@code d} rounded to float32.
+   *
+   * @throws IllegalArgumentException for a finite value beyond float32's range (it would round to
+   *     an infinity, and be refused as one the user never gave)
+   */
+  private static float toFloat(double d, int index) {
+    float f = (float) d;
+    if (Float.isInfinite(f) && Double.isFinite(d)) {
+      throw new IllegalArgumentException(
+          "value " + d + " at index " + index + ", beyond float32's range (about ±3.4e38)");
     }
     return f;
   }

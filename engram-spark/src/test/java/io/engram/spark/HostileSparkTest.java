@@ -327,4 +327,27 @@ class HostileSparkTest {
             () -> new HopfieldMemory().setMemory("modern").fit(df1));
     assertTrue(e.getMessage().contains("pattern 0 of partition 0"), e.getMessage());
   }
+
+  @Test
+  void aDoubleBeyondFloat32IsNamedAsSuchNotAsInfinity() {
+    double[] big = new double[16];
+    java.util.Arrays.fill(big, 1);
+    big[2] = 1e300;
+    StructType arrays =
+        new StructType().add("features", DataTypes.createArrayType(DataTypes.DoubleType), false);
+    StructType vectors = new StructType().add("features", SQLDataTypes.VectorType(), false);
+    String want = "column features has value 1.0E300 at index 2, beyond float32's range";
+    for (Dataset<Row> df :
+        List.of(
+            LocalSpark.session().createDataFrame(List.of(RowFactory.create((Object) big)), arrays),
+            LocalSpark.session()
+                .createDataFrame(List.of(RowFactory.create(Vectors.dense(big))), vectors))) {
+      Exception fit =
+          assertThrows(IllegalArgumentException.class, () -> new HopfieldMemory().fit(df));
+      assertTrue(fit.getMessage().contains("pattern 0 of partition 0: " + want), fit.getMessage());
+      Exception recall = assertThrows(Exception.class, () -> model.transform(df).collectAsList());
+      assertTrue(
+          recall.getMessage().contains("row 0 of partition 0: " + want), recall.getMessage());
+    }
+  }
 }
