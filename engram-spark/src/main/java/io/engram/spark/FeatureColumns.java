@@ -48,7 +48,8 @@ final class FeatureColumns {
   /**
    * The kind of the column {@code name} of {@code schema}.
    *
-   * @throws IllegalArgumentException if there is no such column, or its type is not accepted
+   * @throws IllegalArgumentException if there is no such column or more than one, or its type is
+   *     not accepted
    */
   static Kind kindOf(StructType schema, String name) {
     if (!Arrays.asList(schema.fieldNames()).contains(name)) {
@@ -57,6 +58,11 @@ final class FeatureColumns {
               + name
               + " does not exist; the columns are: "
               + String.join(", ", schema.fieldNames()));
+    }
+    long same = Arrays.stream(schema.fieldNames()).filter(name::equals).count();
+    if (same > 1) {
+      throw new IllegalArgumentException(
+          "Column " + name + " is ambiguous: the dataset has " + same + " columns of that name");
     }
     DataType t = schema.apply(name).dataType();
     if (t.equals(SQLDataTypes.VectorType())) {

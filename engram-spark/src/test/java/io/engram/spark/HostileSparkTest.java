@@ -24,6 +24,7 @@ import org.apache.spark.ml.param.ParamMap;
 import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.Row;
 import org.apache.spark.sql.RowFactory;
+import org.apache.spark.sql.functions;
 import org.apache.spark.sql.types.DataTypes;
 import org.apache.spark.sql.types.StructType;
 import org.junit.jupiter.api.BeforeAll;
@@ -349,5 +350,16 @@ class HostileSparkTest {
       assertTrue(
           recall.getMessage().contains("row 0 of partition 0: " + want), recall.getMessage());
     }
+  }
+
+  @Test
+  void aFeaturesColumnNamedTwiceIsAmbiguous() {
+    Dataset<Row> twice =
+        patterns.select(
+            patterns.col("features"), functions.reverse(patterns.col("features")).as("features"));
+    IllegalArgumentException e =
+        assertThrows(IllegalArgumentException.class, () -> model.transform(twice));
+    assertTrue(e.getMessage().contains("Column features is ambiguous"), e.getMessage());
+    assertThrows(IllegalArgumentException.class, () -> new HopfieldMemory().fit(twice));
   }
 }
