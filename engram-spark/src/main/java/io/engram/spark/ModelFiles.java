@@ -65,6 +65,34 @@ final class ModelFiles {
     }
   }
 
+  /**
+   * Refuses a save to a special file (a pipe, socket or device) on the local file system, which an
+   * overwrite would otherwise delete and replace with a model directory.
+   *
+   * @throws IllegalArgumentException naming the path
+   */
+  static void checkSaveTarget(Configuration conf, String path) {
+    Path p = new Path(path);
+    try {
+      if (p.getFileSystem(conf) instanceof LocalFileSystem local) {
+        java.nio.file.Path f = local.pathToFile(p).toPath();
+        if (Files.exists(f, java.nio.file.LinkOption.NOFOLLOW_LINKS)
+            && Files.readAttributes(
+                    f,
+                    java.nio.file.attribute.BasicFileAttributes.class,
+                    java.nio.file.LinkOption.NOFOLLOW_LINKS)
+                .isOther()) {
+          throw new IllegalArgumentException(
+              path
+                  + " is a special file (a pipe, socket or device), not a place to save; it is"
+                  + " not replaced");
+        }
+      }
+    } catch (IOException e) {
+      throw new UncheckedIOException("reading " + p + ": " + e.getMessage(), e);
+    }
+  }
+
   private static java.nio.file.Path realPath(java.nio.file.Path p) {
     try {
       return p.toRealPath();

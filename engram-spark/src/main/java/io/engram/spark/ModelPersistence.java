@@ -46,6 +46,7 @@ final class ModelPersistence {
      */
     @Override
     public void save(String path) throws IOException {
+      ModelFiles.checkSaveTarget(sc().hadoopConfiguration(), path);
       Path target = new Path(path);
       FileSystem fs = target.getFileSystem(sc().hadoopConfiguration());
       Path parent = fs.makeQualified(target).getParent();
@@ -92,10 +93,11 @@ final class ModelPersistence {
 
     /**
      * @throws IllegalArgumentException if {@code path} is the {@code initModel} or a folder that
-     *     holds it
+     *     holds it, or a special file
      */
     @Override
     public void save(String path) throws IOException {
+      ModelFiles.checkSaveTarget(sc().hadoopConfiguration(), path);
       String init = est.getInitModel();
       if (!init.isEmpty() && ModelFiles.contains(sc().hadoopConfiguration(), path, init)) {
         throw new IllegalArgumentException(

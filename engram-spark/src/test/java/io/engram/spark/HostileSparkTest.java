@@ -362,4 +362,28 @@ class HostileSparkTest {
     assertTrue(e.getMessage().contains("Column features is ambiguous"), e.getMessage());
     assertThrows(IllegalArgumentException.class, () -> new HopfieldMemory().fit(twice));
   }
+
+  @Test
+  void aSpecialFileIsNotReplacedByASave() throws Exception {
+    Path fifo = tmp.resolve("pipe");
+    boolean made;
+    try {
+      made = new ProcessBuilder("mkfifo", fifo.toString()).start().waitFor() == 0;
+    } catch (IOException e) {
+      made = false; // no mkfifo here
+    }
+    org.junit.jupiter.api.Assumptions.assumeTrue(made, "mkfifo");
+    for (org.apache.spark.ml.util.MLWriter w :
+        List.of(model.write(), new HopfieldMemory().write())) {
+      IllegalArgumentException e =
+          assertThrows(IllegalArgumentException.class, () -> w.overwrite().save(dir(fifo)));
+      assertTrue(e.getMessage().contains("special file"), e.getMessage());
+      assertTrue(
+          Files.readAttributes(
+                  fifo,
+                  java.nio.file.attribute.BasicFileAttributes.class,
+                  java.nio.file.LinkOption.NOFOLLOW_LINKS)
+              .isOther());
+    }
+  }
 }
