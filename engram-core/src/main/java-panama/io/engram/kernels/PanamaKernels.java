@@ -2,6 +2,7 @@ package io.engram.kernels;
 
 import jdk.incubator.vector.FloatVector;
 import jdk.incubator.vector.IntVector;
+import jdk.incubator.vector.Vector;
 import jdk.incubator.vector.VectorMask;
 import jdk.incubator.vector.VectorOperators;
 import jdk.incubator.vector.VectorShuffle;
@@ -322,12 +323,22 @@ final class PanamaKernels implements KernelProvider {
 
   private static final FloatVector EXP_LOW = FloatVector.broadcast(S, Exp.LOW);
 
+  /**
+   * The bits of {@code v} as ints. Java 17's {@code reinterpretAsInts} is declared to return a
+   * {@code Vector<Integer>}, later JDKs' an {@code IntVector}: through a variable of the wider type
+   * the cast compiles without a warning on both (a redundant cast broke the build on Java 25).
+   */
+  private static IntVector ints(FloatVector v) {
+    Vector<Integer> bits = v.reinterpretAsInts();
+    return (IntVector) bits;
+  }
+
   /** {@link Exp#exp} lane by lane, the same operations in the same order. */
   private static FloatVector exp(FloatVector x) {
     // min(x, 0) on the bits, as Exp.exp does: a positive x becomes +0 (its sign, spread by the
     // arithmetic shift, masks it out), any other stays; Java's min (NaN and -0 handled) made this
     // kernel 1.4x as long, measured
-    IntVector bits = (IntVector) x.reinterpretAsInts();
+    IntVector bits = ints(x);
     x = bits.and(bits.lanewise(VectorOperators.ASHR, 31)).reinterpretAsFloats();
     FloatVector t = x.fma(Exp.LOG2E, Exp.ROUND);
     FloatVector kf = t.sub(Exp.ROUND);
@@ -341,10 +352,7 @@ final class PanamaKernels implements KernelProvider {
     p = p.fma(r, FloatVector.broadcast(S, 1f));
     p = p.fma(r, FloatVector.broadcast(S, 1f));
     FloatVector scale =
-        ((IntVector) t.reinterpretAsInts())
-            .add(Exp.EXPONENT_BIAS)
-            .lanewise(VectorOperators.LSHL, 23)
-            .reinterpretAsFloats();
+        ints(t).add(Exp.EXPONENT_BIAS).lanewise(VectorOperators.LSHL, 23).reinterpretAsFloats();
     return p.mul(scale).blend(EXP_ZERO, x.compare(VectorOperators.LT, EXP_LOW));
   }
 

@@ -51,7 +51,12 @@ public abstract class HopfieldMemoryBase extends Estimator<HopfieldMemoryModel>
   private final Param<String> strategy;
   private final LongParam collectLimit;
 
-  /** The parameters of an estimator with this uid (defaults are set by the estimator). */
+  /**
+   * The parameters of an estimator with this uid (defaults are set by the estimator). Each
+   * parameter names this object as its parent, as Spark's own stages' do (so {@code this} escapes
+   * by design: javac 21+ warns of it).
+   */
+  @SuppressWarnings("this-escape")
   protected HopfieldMemoryBase(String uid) {
     this.uid = Objects.requireNonNull(uid, "uid");
     featuresCol = MemoryParams.featuresCol(this);
