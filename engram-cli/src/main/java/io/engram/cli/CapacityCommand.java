@@ -408,7 +408,7 @@ final class CapacityCommand implements Callable<Integer> {
         + " would take about "
         + duration(seconds)
         + ", more than the limit of "
-        + duration(limitSeconds)
+        + limit(limitSeconds)
         + "; "
         + Math.round(100 * work.share(l))
         + "% of it is the "
@@ -431,6 +431,27 @@ final class CapacityCommand implements Callable<Integer> {
       return (long) Math.ceil(s / 3600) + "h";
     }
     return (long) Math.ceil(s / 86400) + "d";
+  }
+
+  /**
+   * A {@code --time-limit} as the user gave it, exactly: {@code 90 s}, {@code 30 min}, {@code 1
+   * hour}, {@code 2 days}, {@code 500 ms}, in the largest unit that holds it in whole numbers.
+   * ({@link #duration} rounds an estimate: a limit of 90 s read "the limit of 2 min", and an
+   * estimate of 100 s "about 2 min, more than the limit of 2 min".) A limit no unit holds whole
+   * falls back to {@link #duration}.
+   */
+  static String limit(double seconds) {
+    String[] units = {" day", " hour", " min", " s", " ms"};
+    double[] sizes = {86400, 3600, 60, 1, 0.001};
+    for (int u = 0; u < units.length; u++) {
+      double v = seconds / sizes[u];
+      if (v >= 1 && v < 1e12 && Math.abs(v - Math.rint(v)) < 1e-9 * v) {
+        long whole = Math.round(v);
+        boolean plural = whole != 1 && (u == 0 || u == 1);
+        return whole + units[u] + (plural ? "s" : "");
+      }
+    }
+    return duration(seconds);
   }
 
   /**

@@ -133,10 +133,31 @@ class CapacityTimeLimitTest {
     assertEquals("1 hour", CapacityCommand.duration(3600));
     assertEquals("3.5 hours", CapacityCommand.duration(3.5 * 3600));
     assertEquals("4.0 days", CapacityCommand.duration(4 * 86400));
+    // a limit is said as it was given, not rounded as an estimate is ("the limit of 2 min" for 90s)
+    assertEquals("90 s", CapacityCommand.limit(CapacityCommand.parseLimit("90s")));
+    assertEquals("100 s", CapacityCommand.limit(CapacityCommand.parseLimit("100s")));
+    assertEquals("90 min", CapacityCommand.limit(CapacityCommand.parseLimit("1.5h")));
+    assertEquals("30 min", CapacityCommand.limit(CapacityCommand.parseLimit("30min")));
+    assertEquals("1 hour", CapacityCommand.limit(CapacityCommand.parseLimit("PT1H")));
+    assertEquals("6 hours", CapacityCommand.limit(CapacityCommand.parseLimit("6h")));
+    assertEquals("2 days", CapacityCommand.limit(CapacityCommand.parseLimit("2d")));
+    assertEquals("250 ms", CapacityCommand.limit(CapacityCommand.parseLimit("250ms")));
+    assertEquals("1 ms", CapacityCommand.limit(CapacityCommand.parseLimit("1ms")));
     assertEquals("45m", CapacityCommand.suggestedLimit(1800));
     assertEquals("2h", CapacityCommand.suggestedLimit(3000));
     assertEquals("4h", CapacityCommand.suggestedLimit(2.5 * 3600));
     assertEquals("5d", CapacityCommand.suggestedLimit(3 * 86400));
+  }
+
+  @Test
+  void theRefusalNamesTheLimitAsGiven() {
+    var work =
+        new io.engram.analysis.SweepWork(
+            "hebbian", new int[] {100}, 10, 20, new double[] {1e9}, new double[] {4e9});
+    // an estimate of 100 s against --time-limit 90s: both read "2 min" before
+    String line =
+        CapacityCommand.refusal("hebbian", work, 1000, 100, CapacityCommand.parseLimit("90s"));
+    assertTrue(line.contains("would take about 2 min, more than the limit of 90 s; "), line);
   }
 
   private static String[] cat(String[] head, String... tail) {
