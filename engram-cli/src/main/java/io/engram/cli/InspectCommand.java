@@ -35,6 +35,7 @@ import picocli.CommandLine.Spec;
       "Examples:",
       "  engram inspect model.npz",
       "  engram inspect model.npz --patterns memories.npy   # adds pattern energies and overlaps",
+      "  engram inspect model.npz --patterns images/ --size 64x64",
       "  engram inspect model.npz --json",
       "  engram inspect model.npz --heatmap W.png"
     })
@@ -52,6 +53,13 @@ final class InspectCommand implements Callable<Integer> {
           "The stored patterns (.npy/.csv/images), to report their energies and whether they are fixed points.")
   Path patterns;
 
+  @Option(
+      names = "--size",
+      paramLabel = "WxH",
+      description =
+          "The shape --patterns images are resized to, of N pixels (default: their own size when it has N pixels, else the square of N).")
+  String size;
+
   @Option(names = "--json", description = "Print JSON for scripts instead of text.")
   boolean json;
 
@@ -66,6 +74,7 @@ final class InspectCommand implements Callable<Integer> {
     if (MemoryKinds.MODERN.equals(MemoryKinds.of("MODEL", model))) {
       return ModernInspect.run(this);
     }
+    sizeFor(-1);
     Path heatmapFile = heatmap == null ? null : Outputs.file("--heatmap", heatmap);
     Outputs files =
         new Outputs()
@@ -82,9 +91,7 @@ final class InspectCommand implements Callable<Integer> {
             : 0);
     PatternBlock stored = PatternBlock.empty();
     if (patterns != null) {
-      Inputs.Data data = Inputs.read(List.of(patterns), null, net.numNeurons(), Progress.none());
-      data.warn(spec.commandLine().getErr());
-      stored = data.block();
+      stored = readPatterns(net.numNeurons()).block();
     }
     if (!stored.isEmpty() && stored.length() != net.numNeurons()) {
       throw new UserError(
@@ -274,6 +281,41 @@ final class InspectCommand implements Callable<Integer> {
               ((Number) r.get("patterns_that_are_fixed_points")).longValue(),
               ((List<?>) r.get("pattern_energies")).size()));
     }
+  }
+
+  /**
+   * {@code --size}, checked: it resizes {@code --patterns} images, so it needs them, and it has the
+   * model's N pixels ({@code n}; -1 before the model is read). The warning of cue images of another
+   * size names it, and inspect had none: the step-by-step example of docs/CLI.md warned on its last
+   * line and left no way to choose the shape.
+   */
+  Images.Size sizeFor(int n) {
+    if (size == null) {
+      return null;
+    }
+    Images.Size given = Images.Size.parse(size);
+    if (patterns == null) {
+      throw new UserError("--size resizes the --patterns images; give --patterns too");
+    }
+    if (n >= 0 && given.pixels() != n) {
+      throw new UserError(
+          "--size "
+              + given
+              + " has "
+              + given.pixels()
+              + " pixels, but the model has N = "
+              + Words.count(n, "neuron"));
+    }
+    return given;
+  }
+
+  /** The {@code --patterns} of a model of {@code n} neurons, their warnings written. */
+  Inputs.Data readPatterns(int n) throws java.io.IOException {
+    Images.Size given = sizeFor(n);
+    Inputs.Data data = Inputs.read(List.of(patterns), given, n, Progress.none());
+    Inputs.sizeApplies(given, data.size() != null, "--patterns");
+    data.warn(spec.commandLine().getErr());
+    return data;
   }
 
   /** {@code 2 of 3 patterns are fixed points}, {@code 1 of 1 pattern is a fixed point}. */

@@ -23,13 +23,12 @@ final class ModernInspect {
           "--heatmap draws a weight matrix, and a modern memory has none (it stores its patterns"
               + " themselves: np.load(model)[\"X\"])");
     }
+    c.sizeFor(-1);
     Memory.reading(java.util.Arrays.asList(c.model, c.patterns));
     ModernHopfieldMemory m = (ModernHopfieldMemory) Inputs.readMemory("MODEL", c.model);
     PatternBlock given = PatternBlock.empty();
     if (c.patterns != null) {
-      Inputs.Data data = Inputs.read(List.of(c.patterns), null, m.numNeurons(), Progress.none());
-      data.warn(c.spec.commandLine().getErr());
-      given = data.block();
+      given = c.readPatterns(m.numNeurons()).block();
     }
     if (!given.isEmpty() && given.length() != m.numNeurons()) {
       throw new UserError(

@@ -506,6 +506,67 @@ class ImageToolTest {
     assertEquals("", r.err(), r::toString);
   }
 
+  /**
+   * {@code inspect --patterns} reads images as recall reads cues, and its warning of an image of
+   * another pixel count names {@code --size}: inspect has it too (it had none, so the warning's
+   * advice and docs/CLI.md's step-by-step example, 128x128 images for a model of 64x64, could not
+   * be followed).
+   */
+  @Test
+  void inspectTakesTheSizeItsWarningNames() throws Exception {
+    Path imgs = Files.createDirectories(dir.resolve("inspect-size"));
+    java.util.Random rnd = new java.util.Random(8);
+    for (int k = 0; k < 2; k++) {
+      BufferedImage img = new BufferedImage(32, 32, BufferedImage.TYPE_INT_RGB);
+      for (int i = 0; i < 32 * 32; i++) {
+        img.setRGB(i % 32, i / 32, rnd.nextBoolean() ? 0xFFFFFF : 0);
+      }
+      assertTrue(ImageIO.write(img, "png", imgs.resolve("s" + k + ".png").toFile()));
+    }
+    Path model = dir.resolve("inspect-size.npz");
+    ToolRun.Result r =
+        ToolRun.run("train", "-q", "--patterns", "" + imgs, "--size", "16x4", "--out", "" + model);
+    assertEquals(0, r.status(), r::toString);
+    // without --size: the square of N, with the warning that names --size
+    r = ToolRun.run("inspect", "" + model, "--patterns", "" + imgs);
+    assertEquals(0, r.status(), r::toString);
+    assertTrue(r.err().contains("resized to 8x8"), r::toString);
+    assertTrue(r.err().contains("(--size WxH gives another shape of N pixels)"), r::toString);
+    // with the training's shape: what was stored, quietly
+    r = ToolRun.run("inspect", "" + model, "--patterns", "" + imgs, "--size", "16x4");
+    assertEquals(0, r.status(), r::toString);
+    assertEquals("", r.err(), r::toString);
+    assertTrue(r.out().contains("2 of 2 patterns are fixed points"), r::toString);
+    // a size of another N, or with nothing to resize: exit 2, one line
+    r = ToolRun.run("inspect", "" + model, "--patterns", "" + imgs, "--size", "3x3");
+    assertEquals(2, r.status(), r::toString);
+    assertEquals(
+        "engram: --size 3x3 has 9 pixels, but the model has N = 64 neurons", r.err().strip());
+    r = ToolRun.run("inspect", "" + model, "--size", "16x4");
+    assertEquals(2, r.status(), r::toString);
+    assertEquals(
+        "engram: --size resizes the --patterns images; give --patterns too", r.err().strip());
+    Path npy = dir.resolve("inspect-size.npy");
+    assertEquals(
+        0,
+        ToolRun.run(
+                "corrupt",
+                "-q",
+                "--patterns",
+                "" + imgs,
+                "--size",
+                "16x4",
+                "--flip",
+                "0",
+                "--out",
+                "" + npy)
+            .status());
+    r = ToolRun.run("inspect", "" + model, "--patterns", "" + npy, "--size", "16x4");
+    assertEquals(2, r.status(), r::toString);
+    assertTrue(
+        r.err().contains("--size 16x4 resizes images, but --patterns holds arrays"), r::toString);
+  }
+
   @Test
   void aSavedModelLoadsInAFreshProcess() throws Exception {
     Path model = dir.resolve("fresh.npz");
