@@ -30,6 +30,9 @@ final class ModelPersistence {
 
   private ModelPersistence() {}
 
+  /** How old a staging folder of a save must be to count as left by a JVM that died: a day. */
+  static final long STALE_AFTER_MILLIS = 24L * 3600 * 1000;
+
   static final class Writer extends MLWriter {
     private final HopfieldMemoryModel model;
 
@@ -54,6 +57,7 @@ final class ModelPersistence {
         super.save(path);
         return;
       }
+      removeStale(fs, parent, target.getName());
       String tag = "." + target.getName() + ".engram-" + UUID.randomUUID();
       Path fresh = new Path(parent, tag + ".new");
       Path old = new Path(parent, tag + ".old");
@@ -70,6 +74,30 @@ final class ModelPersistence {
         fs.delete(fresh, true);
       }
       fs.delete(old, true);
+    }
+
+    /**
+     * Removes the folders that saves of {@code name} left beside it when their JVM died between
+     * writing and swapping ({@code .NAME.engram-UUID.new} or {@code .old}), once a day old: a save
+     * running now (this one or another job's) is never that old.
+     */
+    static void removeStale(FileSystem fs, Path parent, String name) throws IOException {
+      String prefix = "." + name + ".engram-";
+      long before = System.currentTimeMillis() - STALE_AFTER_MILLIS;
+      org.apache.hadoop.fs.FileStatus[] listed;
+      try {
+        listed = fs.listStatus(parent, p -> p.getName().startsWith(prefix));
+      } catch (java.io.FileNotFoundException e) {
+        return;
+      }
+      for (org.apache.hadoop.fs.FileStatus st : listed) {
+        String rest = st.getPath().getName().substring(prefix.length());
+        if (rest.matches("[0-9a-f-]{36}\\.(new|old)")
+            && st.isDirectory()
+            && st.getModificationTime() < before) {
+          fs.delete(st.getPath(), true);
+        }
+      }
     }
 
     @Override

@@ -194,6 +194,7 @@ public final class SparkHebbian {
         new TrainingRecord(
             rule.name(), rule.options(), p, n, centre ? rho : Float.NaN, !rule.isAnti());
     try {
+      removeStaleStages(dir);
       Path stage = Files.createTempDirectory(dir, ".engram-blocks-");
       try {
         while (finished.hasNext()) {
@@ -245,6 +246,27 @@ public final class SparkHebbian {
         && !Files.isRegularFile(target, LinkOption.NOFOLLOW_LINKS)) {
       throw new FileSystemException(
           target.toString(), null, "not a regular file; it is not replaced (nothing was)");
+    }
+  }
+
+  /**
+   * Removes the staging folders ({@code .engram-blocks-*}) that calls whose JVM died left in {@code
+   * dir}, once a day old (a call running now is never that old); best effort.
+   */
+  static void removeStaleStages(Path dir) throws IOException {
+    long before = System.currentTimeMillis() - ModelPersistence.STALE_AFTER_MILLIS;
+    try (java.nio.file.DirectoryStream<Path> s =
+        Files.newDirectoryStream(dir, ".engram-blocks-*")) {
+      for (Path stage : s) {
+        if (Files.isDirectory(stage, LinkOption.NOFOLLOW_LINKS)
+            && Files.getLastModifiedTime(stage, LinkOption.NOFOLLOW_LINKS).toMillis() < before) {
+          try {
+            deleteStage(stage);
+          } catch (IOException e) {
+            // someone else's, or not ours to remove after all: left
+          }
+        }
+      }
     }
   }
 

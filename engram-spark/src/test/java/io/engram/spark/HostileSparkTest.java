@@ -107,6 +107,42 @@ class HostileSparkTest {
     }
   }
 
+  /**
+   * What saves whose JVM died left behind (a model's staging folders beside it, blocked training's
+   * inside its folder) is removed by the next save there once a day old; a younger one may be a
+   * save running now and stays.
+   */
+  @Test
+  void stagingFoldersThatADeadSaveLeftAreRemovedOnceADayOld() throws IOException {
+    Path m = tmp.resolve("m");
+    model.write().save(dir(m));
+    java.nio.file.attribute.FileTime twoDaysAgo =
+        java.nio.file.attribute.FileTime.fromMillis(System.currentTimeMillis() - 2 * 86_400_000L);
+    Path stale =
+        Files.createDirectory(tmp.resolve(".m.engram-" + java.util.UUID.randomUUID() + ".new"));
+    Files.writeString(Files.createDirectory(stale.resolve("data")).resolve("model.npz"), "half");
+    Files.setLastModifiedTime(stale, twoDaysAgo);
+    Path young =
+        Files.createDirectory(tmp.resolve(".m.engram-" + java.util.UUID.randomUUID() + ".old"));
+    Path otherName =
+        Files.createDirectory(tmp.resolve(".mm.engram-" + java.util.UUID.randomUUID() + ".new"));
+    Files.setLastModifiedTime(otherName, twoDaysAgo);
+    model.write().overwrite().save(dir(m));
+    assertTrue(!Files.exists(stale), "the stale staging folder is still there");
+    assertTrue(Files.isDirectory(young), "a young staging folder was removed");
+    assertTrue(Files.isDirectory(otherName), "another target's staging folder was removed");
+
+    HebbianRule rule = HebbianRule.hebbian(HebbianOptions.DEFAULTS);
+    Path out = Files.createDirectory(tmp.resolve("blocks"));
+    Path staleBlocks = Files.createDirectory(out.resolve(".engram-blocks-123"));
+    Files.writeString(staleBlocks.resolve("block-0-0.npy"), "half");
+    Files.setLastModifiedTime(staleBlocks, twoDaysAgo);
+    Path youngBlocks = Files.createDirectory(out.resolve(".engram-blocks-456"));
+    SparkHebbian.trainBlocked(rule, LocalSpark.context().parallelize(List.of(stored), 2), 8, out);
+    assertTrue(!Files.exists(staleBlocks), "the stale blocks' stage is still there");
+    assertTrue(Files.isDirectory(youngBlocks), "a young stage was removed");
+  }
+
   private static void deleteTree(Path top) throws IOException {
     try (var all = Files.walk(top)) {
       for (Path p : all.sorted(java.util.Comparator.reverseOrder()).toList()) {
