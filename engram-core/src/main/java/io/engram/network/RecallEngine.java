@@ -163,8 +163,10 @@ public final class RecallEngine {
       final int nq = idx.length;
       final int maxIt = o.maxIterations();
       // cycles of two states: each live query keeps the state before its current one (one more
-      // array of N per query), to which every changed next state is compared
-      final boolean cycles = step.dependsOnStateAlone() && !stepEnergy && !stateStop && maxIt > 2;
+      // array of N per query), to which every changed next state is compared; with a step
+      // listener or an energy tolerance, the steps left are reported without being run (their
+      // energies alternate between the two states' own)
+      final boolean cycles = step.dependsOnStateAlone() && !stateStop && maxIt > 2;
       float[][] before = cycles ? new float[nq][] : null;
       RecallResult.Match[][] beforeMatches =
           cycles && topK > 0 ? new RecallResult.Match[nq][] : null;
@@ -226,6 +228,7 @@ public final class RecallEngine {
             finish(idx[q], cur[q], sweep, true, e, lastMatches == null ? null : lastMatches[q]);
             continue;
           }
+          double energyBefore = prevEnergy[q]; // of the state before cur (a cycle's other state)
           prevEnergy[q] = e;
           if (matches != null) {
             if (beforeMatches != null) {
@@ -257,6 +260,21 @@ public final class RecallEngine {
             // made is the state of two steps before (the same bits: Arrays.equals tells -0 from
             // +0, and states hold no NaN): the states alternate t, made, t, ... from here, and
             // after maxIt steps the state is made if maxIt - (sweep + 1) is even, else t
+            if (stepEnergy) {
+              // steps sweep + 1 .. maxIt - 1 reported as running them would report them (after k
+              // steps the state is made for k - sweep odd, t for even; finishAtLimit reports step
+              // maxIt). Each changes the energy by as much as step sweep did, which the energy
+              // tolerance has just found too much: none of them stops.
+              double last = e;
+              for (int k = sweep + 1; k < maxIt; k++) {
+                double ek = ((k - sweep) & 1) == 1 ? energyBefore : e;
+                if (listener != null) {
+                  listener.onStep(base + idx[q], k, ek, false, ek - last);
+                }
+                last = ek;
+              }
+              prevEnergy[q] = last;
+            }
             if (((maxIt - sweep - 1) & 1) == 0) {
               cur[q] = made;
             } else if (lastMatches != null) {

@@ -242,19 +242,73 @@ class TwoCycleTest {
     }
   }
 
+  /**
+   * A step listener or an energy tolerance sees every step of a cycle, in the same calls as when
+   * every step runs, but the steps after the cycle is found are reported, not run; a state
+   * tolerance runs every step.
+   */
   @Test
-  void aStepListenerOrAToleranceSeesEveryStep() {
-    float[][] cues = {{1}, {11}};
-    for (RecallOptions o :
-        new RecallOptions[] {
-          RecallOptions.defaults().withStepListener((q, s, e, c, d) -> {}),
-          RecallOptions.defaults().withStateTolerance(0.5f),
-          RecallOptions.defaults().withEnergyTolerance(0.5f)
-        }) {
-      Orbits step = new Orbits(true);
-      RecallEngine.run(step, cues, o.withMaxIterations(30));
-      assertEquals(60, step.stepped.get(), o.toString());
+  void aStepListenerOrAnEnergyToleranceSeesEveryStepOfACycleWithoutItsSteps() {
+    float[] starts = {1, 11, 2, 15, 7, 0, 12};
+    float[][] cues = new float[starts.length][];
+    for (int q = 0; q < starts.length; q++) {
+      cues[q] = new float[] {starts[q]};
     }
+    for (int maxIt = 0; maxIt <= 23; maxIt++) {
+      for (double tolerance : new double[] {Double.NaN, 0.5, 1.5}) {
+        for (int topK : new int[] {0, 1}) {
+          String what = maxIt + " steps, energy tolerance " + tolerance + ", top " + topK;
+          List<List<String>> seenShort = calls(starts.length);
+          List<List<String>> seenAll = calls(starts.length);
+          Orbits shortcut = new Orbits(true);
+          List<RecallResult> got =
+              RecallEngine.run(shortcut, cues, options(maxIt, tolerance, topK, seenShort));
+          Orbits every = new Orbits(false);
+          List<RecallResult> all =
+              RecallEngine.run(every, cues, options(maxIt, tolerance, topK, seenAll));
+          for (int q = 0; q < cues.length; q++) {
+            String wq = what + ", start " + starts[q];
+            assertEquals(seenAll.get(q), seenShort.get(q), wq + ": the listener's calls");
+            RecallResult a = all.get(q);
+            RecallResult b = got.get(q);
+            assertArrayEquals(a.state(), b.state(), wq);
+            assertEquals(a.steps(), b.steps(), wq);
+            assertEquals(a.converged(), b.converged(), wq);
+            assertEquals(a.energy(), b.energy(), wq);
+            assertEquals(a.matches(), b.matches(), wq);
+          }
+          if (maxIt >= 8 && Double.isNaN(tolerance)) {
+            assertTrue(
+                shortcut.stepped.get() < every.stepped.get() - 3L * (maxIt - 6),
+                what + ": " + shortcut.stepped + " states stepped, all steps " + every.stepped);
+          }
+        }
+      }
+    }
+    Orbits step = new Orbits(true);
+    RecallEngine.run(
+        step,
+        new float[][] {{1}, {11}},
+        RecallOptions.defaults().withStateTolerance(0.5f).withMaxIterations(30));
+    assertEquals(60, step.stepped.get(), "a state tolerance runs every step");
+  }
+
+  private static List<List<String>> calls(int queries) {
+    List<List<String>> l = new java.util.ArrayList<>();
+    for (int q = 0; q < queries; q++) {
+      l.add(java.util.Collections.synchronizedList(new java.util.ArrayList<>()));
+    }
+    return l;
+  }
+
+  private static RecallOptions options(
+      int maxIt, double tolerance, int topK, List<List<String>> seen) {
+    RecallOptions o =
+        RecallOptions.defaults()
+            .withMaxIterations(maxIt)
+            .withTopK(topK)
+            .withStepListener((q, s, e, c, d) -> seen.get(q).add(s + ":" + e + ":" + c + ":" + d));
+    return Double.isNaN(tolerance) ? o : o.withEnergyTolerance(tolerance);
   }
 
   /**
