@@ -5,6 +5,44 @@ final class Checks {
 
   private Checks() {}
 
+  /** The most values a Java array holds: {@code 2^31 - 9}. */
+  static final long MAX_ARRAY = Integer.MAX_VALUE - 8L;
+
+  /**
+   * N for weights that keep N-vectors (and the network its state): 1 to {@link #MAX_ARRAY}, so that
+   * an N no array can hold is named, not an OutOfMemoryError ("Requested array size exceeds VM
+   * limit").
+   */
+  static void size(int n) {
+    if (n < 1) {
+      throw new IllegalArgumentException("a network needs at least one neuron, got N = " + n);
+    }
+    if (n > MAX_ARRAY) {
+      throw new IllegalArgumentException(
+          "N = " + n + " is more than a Java array holds (" + MAX_ARRAY + " values)");
+    }
+  }
+
+  /**
+   * {@code rows x n} values of a factor fit one array (resizing keeps each stored row at the new
+   * N), checked in long: their int product wrapped to a negative array size or a short array.
+   */
+  static void factor(long rows, int n, String what) {
+    if (rows * n > MAX_ARRAY) {
+      throw new IllegalArgumentException(
+          what
+              + " of "
+              + rows
+              + " rows at N = "
+              + n
+              + " would be "
+              + rows * n
+              + " values, more than a Java array holds ("
+              + MAX_ARRAY
+              + ")");
+    }
+  }
+
   /** {@code s} and {@code out}: distinct N x L arrays, L >= 1. */
   static void columns(int n, float[] s, int l, float[] out) {
     if (l < 1 || s == null || out == null || s.length != (long) n * l || out.length != s.length) {

@@ -54,12 +54,10 @@ public final class LowRankWeights implements Weights {
   /**
    * All-zero weights of N neurons (rank 0).
    *
-   * @throws IllegalArgumentException if N &lt; 1
+   * @throws IllegalArgumentException if N &lt; 1 or more than a Java array holds (2^31 - 9)
    */
   public static LowRankWeights zeros(int n) {
-    if (n < 1) {
-      throw new IllegalArgumentException("a network needs at least one neuron, got N = " + n);
-    }
+    Checks.size(n);
     return new LowRankWeights(n, new ArrayList<>(), new float[n]);
   }
 
@@ -487,11 +485,12 @@ public final class LowRankWeights implements Weights {
    */
   @Override
   public LowRankWeights resized(int newSize, boolean preserve) {
-    if (newSize < 1) {
-      throw new IllegalArgumentException("a network needs at least one neuron, got N = " + newSize);
-    }
+    Checks.size(newSize);
     List<LowRankBlock> nbs = new ArrayList<>();
     if (preserve) {
+      for (LowRankBlock b : blocks) {
+        Checks.factor(b.p, newSize, "a stored block");
+      }
       int m = Math.min(n, newSize);
       for (LowRankBlock b : blocks) {
         float[] t = new float[b.p * newSize];

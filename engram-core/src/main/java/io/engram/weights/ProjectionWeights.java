@@ -53,9 +53,7 @@ public final class ProjectionWeights implements Weights {
    * @throws IllegalArgumentException if {@code N < 1} or the ridge is negative or not finite
    */
   public static ProjectionWeights empty(int n, double ridge) {
-    if (n < 1) {
-      throw new IllegalArgumentException("a network needs at least one neuron, got N = " + n);
-    }
+    Checks.size(n);
     Projection.checkRidge(ridge);
     return new ProjectionWeights(n, ridge, new float[0], 0, new float[n], true);
   }
@@ -350,12 +348,11 @@ public final class ProjectionWeights implements Weights {
    */
   @Override
   public Weights resized(int newSize, boolean preserve) {
-    if (newSize < 1) {
-      throw new IllegalArgumentException("a network needs at least one neuron, got N = " + newSize);
-    }
+    Checks.size(newSize);
     if (!preserve || r == 0) {
       return empty(newSize, ridge);
     }
+    Checks.factor(r, newSize, "the projection's V");
     int m = Math.min(n, newSize);
     float[] t = new float[r * newSize];
     for (int k = 0; k < r; k++) {

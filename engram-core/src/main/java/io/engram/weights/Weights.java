@@ -110,6 +110,9 @@ public sealed interface Weights permits DenseWeights, LowRankWeights, Projection
   /**
    * A new N' x N' matrix: the top-left {@code min(N, N')} block of this one when {@code preserve}
    * (else all zeros), with its diagonal set to zero. This matrix is left unchanged.
+   *
+   * @throws IllegalArgumentException if N' &lt; 1, or N' or a kept factor of rows x N' is more than
+   *     a Java array holds
    */
   Weights resized(int newSize, boolean preserve);
 

@@ -1,0 +1,54 @@
+package io.engram.network;
+
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertSame;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import io.engram.learning.HebbianTrainer;
+import io.engram.learning.PseudoInverseRule;
+import io.engram.learning.Trainer;
+import io.engram.weights.ProjectionWeights;
+import io.engram.weights.Weights;
+import org.junit.jupiter.api.Test;
+
+/** Bad arguments to the network's public API: named by an IllegalArgumentException, no change. */
+class HostileApiTest {
+
+  private static final float[] A = {1, -1, 1, -1, 1, 1};
+  private static final float[] B = {-1, -1, 1, 1, -1, 1};
+
+  private static void assertRefusedUnchanged(AmariHopfieldNetwork net, int n, boolean preserve) {
+    Weights before = net.weights();
+    float[] w = net.weightMatrix();
+    float[] state = net.state();
+    IllegalArgumentException e =
+        assertThrows(IllegalArgumentException.class, () -> net.resize(n, preserve));
+    assertTrue(e.getMessage().contains("more than a Java array holds"), e.getMessage());
+    assertSame(before, net.weights());
+    assertArrayEquals(w, net.weightMatrix());
+    assertArrayEquals(state, net.state());
+  }
+
+  @Test
+  void sizesNoArrayHoldsAreNamedNotNegativeArraySizesOrOutOfMemory() {
+    // N = 2^31 - 1: one float vector of it exceeds the VM's array limit
+    IllegalArgumentException e =
+        assertThrows(
+            IllegalArgumentException.class, () -> AmariHopfieldNetwork.create(Integer.MAX_VALUE));
+    assertTrue(e.getMessage().contains("N = 2147483647"), e.getMessage());
+
+    AmariHopfieldNetwork lowRank = AmariHopfieldNetwork.create(6);
+    HebbianTrainer.create(lowRank).train(A, B);
+    assertRefusedUnchanged(lowRank, Integer.MAX_VALUE, false);
+    // 2 stored rows kept at N = 2^30: 2^31 values, whose int product wrapped negative
+    assertRefusedUnchanged(lowRank, 1 << 30, true);
+
+    AmariHopfieldNetwork projection = AmariHopfieldNetwork.create(6);
+    Trainer.of(projection, PseudoInverseRule.create(), true).train(A, B);
+    assertTrue(projection.weights() instanceof ProjectionWeights);
+    assertRefusedUnchanged(projection, 1 << 30, true);
+    assertEquals(6, projection.numNeurons());
+  }
+}
