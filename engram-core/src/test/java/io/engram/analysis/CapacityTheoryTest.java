@@ -2,8 +2,10 @@ package io.engram.analysis;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTimeoutPreemptively;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import java.time.Duration;
 import org.junit.jupiter.api.Test;
 
 /** The theory curves against the published numbers they come from. */
@@ -28,6 +30,28 @@ class CapacityTheoryTest {
     assertEquals(
         0.5 * SpecialFunctions.erfc(Math.sqrt(1000 / 274.0)),
         CapacityTheory.oneStepError(1000, 137));
+  }
+
+  @Test
+  void exactTailKeepsItsPrecisionAtLargeNAndRefusesSumsItCannotFinish() {
+    // scipy.stats.binom.sf(k - 1, M, 0.5) with M = (P - 1)(N - 1), k = ceil((M + N - 1) / 2);
+    // the first term from log-gamma was 0.0037237 here (M = 1.4e13: ln M! near 4e14), and
+    // 1.5e-180 at N = 10^9
+    assertEquals(
+        0.003552204844469193,
+        CapacityTheory.oneStepErrorExact(10_000_000, 1_380_000),
+        0.003552204844469193 * 1e-7);
+    // about 7.5e9 terms: it summed for minutes, now it says what to use instead
+    IllegalArgumentException e =
+        assertTimeoutPreemptively(
+            Duration.ofSeconds(5),
+            () ->
+                assertThrows(
+                    IllegalArgumentException.class,
+                    () -> CapacityTheory.oneStepErrorExact(Integer.MAX_VALUE, Integer.MAX_VALUE)));
+    assertTrue(e.getMessage().contains("oneStepError(N, P)"), e.getMessage());
+    // a deep tail is few terms at any N
+    assertEquals(0, CapacityTheory.oneStepErrorExact(Integer.MAX_VALUE, 2));
   }
 
   @Test
