@@ -29,9 +29,13 @@ public final class HopfieldAnalyzer {
   /**
    * An analyzer for the network and the patterns stored in it (may be empty).
    *
-   * @throws IllegalArgumentException if the pattern length differs from N
+   * @throws IllegalArgumentException if either is null or the pattern length differs from N
    */
   public static HopfieldAnalyzer of(AmariHopfieldNetwork network, PatternBlock storedPatterns) {
+    if (network == null || storedPatterns == null) {
+      throw new IllegalArgumentException(
+          (network == null ? "network" : "storedPatterns") + " is null");
+    }
     if (!storedPatterns.isEmpty() && storedPatterns.length() != network.numNeurons()) {
       throw new IllegalArgumentException(
           "stored patterns have length "
@@ -42,8 +46,16 @@ public final class HopfieldAnalyzer {
     return new HopfieldAnalyzer(network, storedPatterns);
   }
 
-  /** {@code a·b / N}. */
+  /**
+   * {@code a·b / N}.
+   *
+   * @throws IllegalArgumentException if a vector is null or empty, the lengths differ, or a value
+   *     is not finite (the overlap would be NaN or infinite)
+   */
   public static double overlap(float[] a, float[] b) {
+    if (a == null || b == null) {
+      throw new IllegalArgumentException("overlap of a null vector");
+    }
     if (a.length != b.length) {
       throw new IllegalArgumentException("overlap of lengths " + a.length + " and " + b.length);
     }
@@ -53,6 +65,16 @@ public final class HopfieldAnalyzer {
     double s = 0;
     for (int i = 0; i < a.length; i++) {
       s += (double) a[i] * b[i];
+    }
+    if (!Double.isFinite(s)) {
+      // float products never overflow a double sum: a value is infinite or NaN
+      for (int i = 0; i < a.length; i++) {
+        float bad = !Float.isFinite(a[i]) ? a[i] : b[i];
+        if (!Float.isFinite(bad)) {
+          throw new IllegalArgumentException(
+              "overlap of a vector with a non-finite value " + bad + " at index " + i);
+        }
+      }
     }
     return s / a.length;
   }
@@ -71,10 +93,6 @@ public final class HopfieldAnalyzer {
    * summed in float64 and rounded to float32 once).
    */
   public double energy(float[] s) {
-    if (s.length != network.numNeurons()) {
-      throw new IllegalArgumentException(
-          "state has length " + s.length + ", expected " + network.numNeurons());
-    }
     return network.energy(s);
   }
 

@@ -1,0 +1,50 @@
+package io.engram.analysis;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import io.engram.learning.HebbianTrainer;
+import io.engram.learning.PatternBlock;
+import io.engram.network.AmariHopfieldNetwork;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.function.Executable;
+
+/** Bad arguments to the analysis API: named by an IllegalArgumentException. */
+class HostileApiTest {
+
+  private static final float[] A = {1, -1, 1, -1, 1, 1};
+  private static final float[] B = {-1, -1, 1, 1, -1, 1};
+
+  private static void refused(String expected, Executable call) {
+    IllegalArgumentException e = assertThrows(IllegalArgumentException.class, call);
+    assertTrue(e.getMessage().contains(expected), e.getMessage());
+  }
+
+  @Test
+  void analyzerNamesNullsAndNonFiniteStatesInsteadOfNpesOrNaNOverlaps() {
+    AmariHopfieldNetwork net = AmariHopfieldNetwork.create(6);
+    HebbianTrainer.create(net).train(A, B);
+    PatternBlock stored = PatternBlock.of(A, B);
+    // of(null, ...) was taken (a NullPointerException at the first use), of(net, null) was one
+    refused("network is null", () -> HopfieldAnalyzer.of(null, stored));
+    refused("storedPatterns is null", () -> HopfieldAnalyzer.of(net, null));
+    HopfieldAnalyzer analyzer = HopfieldAnalyzer.of(net, stored);
+    refused("null vector", () -> HopfieldAnalyzer.overlap(null, A));
+    refused("null vector", () -> analyzer.overlaps(null));
+    refused("null vector", () -> analyzer.analyzeRecall(null, A));
+    refused("state has length null", () -> analyzer.energy(null));
+    // a NaN state matched pattern 0 with overlap NaN, silently
+    float[] nan = A.clone();
+    nan[3] = Float.NaN;
+    refused("non-finite value NaN at index 3", () -> analyzer.bestMatch(nan));
+    refused("non-finite value Infinity at index 0", () -> HopfieldAnalyzer.overlap(B, inf()));
+    assertEquals(1.0, analyzer.bestMatch(A).overlap());
+  }
+
+  private static float[] inf() {
+    float[] v = A.clone();
+    v[0] = Float.POSITIVE_INFINITY;
+    return v;
+  }
+}
