@@ -164,6 +164,9 @@ public final class NpzFile implements Closeable {
   }
 
   private ZipEntry member(String keyOrMember) {
+    if (keyOrMember == null) {
+      throw new IllegalArgumentException("the member's key is null");
+    }
     ZipEntry e = members.get(keyOrMember);
     if (e == null && !keyOrMember.endsWith(".npy")) {
       e = members.get(keyOrMember + ".npy");
@@ -593,10 +596,11 @@ public final class NpzFile implements Closeable {
     /**
      * Adds an array under {@code key} (member {@code key.npy}).
      *
-     * @throws IllegalArgumentException if the key is empty or already used
+     * @throws IllegalArgumentException if the key is null, empty or already used
      */
     public Builder put(String key, NdArray array) {
       Objects.requireNonNull(array, "array");
+      checkKey(key);
       add(key + ".npy", (StoredZip.Content) out -> Npy.write(array, out));
       return this;
     }
@@ -606,11 +610,12 @@ public final class NpzFile implements Closeable {
      * the archive is written (twice: once for the CRC a stored member declares first, once for the
      * data), so that no copy of the matrix is made.
      *
-     * @throws IllegalArgumentException if the key is empty or already used, or the shape is
+     * @throws IllegalArgumentException if the key is null, empty or already used, or the shape is
      *     negative
      */
     public Builder putFloatRows(String key, int rows, int cols, RowSource source) {
       Objects.requireNonNull(source, "source");
+      checkKey(key);
       if (rows < 0 || cols < 0) {
         throw new IllegalArgumentException("negative shape " + rows + " x " + cols);
       }
@@ -628,6 +633,13 @@ public final class NpzFile implements Closeable {
       byte[] copy = bytes.clone();
       add(member, (StoredZip.Content) out -> out.write(copy));
       return this;
+    }
+
+    /** A null key would be the member {@code null.npy}. */
+    private static void checkKey(String key) {
+      if (key == null) {
+        throw new IllegalArgumentException("the member's key is null");
+      }
     }
 
     private void add(String member, StoredZip.Content value) {

@@ -1,0 +1,45 @@
+package io.engram.io;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.Set;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.function.Executable;
+import org.junit.jupiter.api.io.TempDir;
+
+/** Bad arguments to the file API: named by an IllegalArgumentException, no file changed. */
+class HostileApiTest {
+
+  @TempDir Path dir;
+
+  private static void refused(Executable call) {
+    IllegalArgumentException e = assertThrows(IllegalArgumentException.class, call);
+    assertTrue(e.getMessage().contains("key is null"), e.getMessage());
+  }
+
+  @Test
+  void npzNullKeysAreRefusedNotWrittenAsNullNpy() throws IOException {
+    NdArray a = NdArray.ofFloats(new float[] {1, 2}, 2);
+    // put(null, a) was taken and wrote a member named "null.npy"
+    refused(() -> NpzFile.builder().put(null, a));
+    refused(() -> NpzFile.builder().putFloatRows(null, 1, 2, (from, count, dst) -> {}));
+    Path f = dir.resolve("ok.npz");
+    NpzFile.builder().put("a", a).write(f);
+    try (NpzFile z = NpzFile.open(f)) {
+      assertEquals(Set.of("a.npy"), z.memberNames());
+      // contains, shape and array of null were NullPointerExceptions from String.endsWith
+      refused(() -> z.contains(null));
+      refused(() -> z.shape(null));
+      refused(() -> z.array(null, 1024));
+      refused(() -> z.floatRows(null, 1, 2));
+      assertFalse(z.contains("null"));
+    }
+    assertTrue(Files.isRegularFile(f));
+  }
+}
