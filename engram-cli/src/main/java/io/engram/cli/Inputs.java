@@ -28,6 +28,23 @@ final class Inputs {
   private Inputs() {}
 
   /**
+   * Checks that a {@code --size} has the model's N pixels.
+   *
+   * @throws UserError naming both otherwise
+   */
+  static void sizeFitsModel(Images.Size given, int n) {
+    if (given.pixels() != n) {
+      throw new UserError(
+          "--size "
+              + given
+              + " has "
+              + given.pixels()
+              + " pixels, but the model has N = "
+              + Words.count(n, "neuron"));
+    }
+  }
+
+  /**
    * Patterns with what is known about them: the image size when they came from images (else null)
    * and a name per pattern (file names for images, else null).
    */

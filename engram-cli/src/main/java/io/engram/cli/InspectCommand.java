@@ -297,14 +297,8 @@ final class InspectCommand implements Callable<Integer> {
     if (patterns == null) {
       throw new UserError("--size resizes the --patterns images; give --patterns too");
     }
-    if (n >= 0 && given.pixels() != n) {
-      throw new UserError(
-          "--size "
-              + given
-              + " has "
-              + given.pixels()
-              + " pixels, but the model has N = "
-              + Words.count(n, "neuron"));
+    if (n >= 0) {
+      Inputs.sizeFitsModel(given, n);
     }
     return given;
   }

@@ -192,16 +192,10 @@ final class RecallCommand implements Callable<Integer> {
               + " too");
     }
     int n = net.numNeurons();
-    if (given != null && given.pixels() != n) {
+    if (given != null) {
       // checked only for image outputs and the grid: with a .npy --out a wrong size passed
       // without a word (and image cues were resized to it, then refused for their length)
-      throw new UserError(
-          "--size "
-              + given
-              + " has "
-              + given.pixels()
-              + " pixels, but the model has N = "
-              + Words.count(n, "neuron"));
+      Inputs.sizeFitsModel(given, n);
     }
     Inputs.Data data = Inputs.readQueries(queries, given, n, Progress.none());
     data.warn(spec.commandLine().getErr());
