@@ -162,8 +162,16 @@ public final class ModernHopfieldMemory implements Memory {
     return m;
   }
 
-  /** {@code 1/√N} for softmax, 1 for exp, NaN for the polynomial separations. */
+  /**
+   * {@code 1/√N} for softmax, 1 for exp, NaN for the polynomial separations.
+   *
+   * @throws IllegalArgumentException if N is below 1 (softmax's β was then infinite or NaN)
+   */
   public static float defaultBeta(Separation separation, int numNeurons) {
+    Objects.requireNonNull(separation, "separation");
+    if (numNeurons < 1) {
+      throw new IllegalArgumentException("a memory needs N >= 1, got " + numNeurons);
+    }
     return switch (separation) {
       case SOFTMAX -> (float) (1 / Math.sqrt(numNeurons));
       case EXP -> 1f;

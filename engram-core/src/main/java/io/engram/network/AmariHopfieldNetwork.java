@@ -249,7 +249,8 @@ public final class AmariHopfieldNetwork implements Memory {
    * {@code E = -1/2 sᵀ W s + θ Σ s} of any state, in float32, with this network's threshold.
    *
    * @throws IllegalArgumentException on a wrong length or a value that is not finite (the energy of
-   *     such a state is NaN, not a number recall would report)
+   *     such a state is NaN, not a number recall would report), or a state whose fields or energy
+   *     overflow float32 (recall refuses such a state too)
    */
   public float energy(float[] s) {
     if (s == null || s.length != numNeurons()) {
@@ -262,7 +263,24 @@ public final class AmariHopfieldNetwork implements Memory {
             "state has a non-finite value " + s[i] + " at index " + i);
       }
     }
-    return new ClassicalStep(weights, dynamics).energy(s);
+    float e = new ClassicalStep(weights, dynamics).energy(s);
+    if (!Float.isFinite(e)) {
+      throw new IllegalArgumentException(
+          "the energy of this state is "
+              + e
+              + ": its fields W s or the energy overflow float32 (values up to "
+              + maxAbs(s)
+              + " in the state)");
+    }
+    return e;
+  }
+
+  private static float maxAbs(float[] s) {
+    float m = 0;
+    for (float v : s) {
+      m = Math.max(m, Math.abs(v));
+    }
+    return m;
   }
 
   /**

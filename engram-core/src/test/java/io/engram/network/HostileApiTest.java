@@ -51,4 +51,31 @@ class HostileApiTest {
     assertRefusedUnchanged(projection, 1 << 30, true);
     assertEquals(6, projection.numNeurons());
   }
+
+  /**
+   * The energy of a finite state whose fields overflow float32 is refused, as recall refuses the
+   * state, not returned as NaN; a default β for N below 1 is refused, not returned as infinite.
+   */
+  @Test
+  void anEnergyThatOverflowsAndADefaultBetaForNoNeuronsAreRefused() {
+    AmariHopfieldNetwork net = AmariHopfieldNetwork.create(4);
+    HebbianTrainer.create(net).train(new float[][] {{1, -1, 1, -1}, {1, 1, -1, -1}});
+    float[] huge = {3e38f, -3e38f, 3e38f, -3e38f};
+    IllegalArgumentException e =
+        assertThrows(IllegalArgumentException.class, () -> net.energy(huge));
+    assertTrue(e.getMessage().contains("overflow float32"), e.getMessage());
+    assertTrue(Float.isFinite(net.energy(new float[] {1, -1, 1, -1})));
+    for (int n : new int[] {0, -1}) {
+      IllegalArgumentException b =
+          assertThrows(
+              IllegalArgumentException.class,
+              () ->
+                  io.engram.memory.ModernHopfieldMemory.defaultBeta(
+                      io.engram.memory.Separation.SOFTMAX, n));
+      assertTrue(b.getMessage().contains("N >= 1"), b.getMessage());
+    }
+    assertEquals(
+        0.5f,
+        io.engram.memory.ModernHopfieldMemory.defaultBeta(io.engram.memory.Separation.SOFTMAX, 4));
+  }
 }
