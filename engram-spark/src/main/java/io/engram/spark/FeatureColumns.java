@@ -52,14 +52,14 @@ final class FeatureColumns {
    *     not accepted
    */
   static Kind kindOf(StructType schema, String name) {
-    if (!Arrays.asList(schema.fieldNames()).contains(name)) {
+    long same = Arrays.stream(schema.fieldNames()).filter(name::equals).count();
+    if (same == 0) {
       throw new IllegalArgumentException(
           "Column "
               + name
               + " does not exist; the columns are: "
               + String.join(", ", schema.fieldNames()));
     }
-    long same = Arrays.stream(schema.fieldNames()).filter(name::equals).count();
     if (same > 1) {
       throw new IllegalArgumentException(
           "Column " + name + " is ambiguous: the dataset has " + same + " columns of that name");
