@@ -56,6 +56,10 @@ public final class CannsStepParts {
     System.out.println("| part | best µs | p10 µs | median µs |");
     System.out.println("| --- | ---: | ---: | ---: |");
     time("retrieveAll (what a user runs)", () -> memory.retrieveAll(cues, one));
+    float[][] rows = new float[p][n];
+    time(
+        "retrieveAll into 4 rows the caller reuses",
+        () -> memory.retrieveAll(cues, one, rows));
     time(
         "kernel into 4 reused rows",
         () -> {

@@ -129,6 +129,9 @@ public final class ModernBench {
     small.store(xi);
     RecallOptions smallOne = small.defaultRecallOptions().withReportEnergy(false);
     double[] canns = best(reps, () -> small.retrieveAll(ci, smallOne));
+    // the same step into the caller's rows, reused from call to call (numpy's out=)
+    float[][] rows = new float[CANNS_P][CANNS_N];
+    double[] cannsInto = best(reps, () -> small.retrieveAll(ci, smallOne, rows));
     double[] cannsStore =
         best(
             reps,
@@ -169,6 +172,13 @@ public final class ModernBench {
     row(
         "2. CANNs image N=16384 P=4: one step, 4 cues",
         canns,
+        np.get("canns"),
+        npCpu.get("canns"),
+        0,
+        peak);
+    row(
+        "2, into 4 rows the caller reuses (`retrieveAll(cues, options, states)`)",
+        cannsInto,
         np.get("canns"),
         npCpu.get("canns"),
         0,

@@ -502,15 +502,71 @@ public final class ModernHopfieldMemory implements Memory {
    * @throws IllegalArgumentException as {@link #retrieve(float[], RecallOptions)}; nothing runs
    */
   public List<RecallResult> retrieveAll(float[][] cues, RecallOptions options) {
+    return retrieveChecked(cues, options, null);
+  }
+
+  /**
+   * {@link #retrieveAll(float[][], RecallOptions)} with each query's final state written into the
+   * caller's row {@code states[q]} (as numpy's {@code out=}), which its result then holds, not a
+   * copy. A loop of retrievals that reuses its rows allocates no state arrays for them: the rows
+   * stay in the processor's cache from call to call, where new arrays come from memory (Java zeroes
+   * each). One step (the default) writes straight into the rows; with more, each query has one
+   * array of its own for the steps between. The results are those of {@code retrieveAll}, bit for
+   * bit.
+   *
+   * @param states one row of exactly N values per cue, each an array of its own: not a cue, not
+   *     another row (overwritten; a row's contents before the call are not read)
+   * @throws IllegalArgumentException as {@link #retrieve(float[], RecallOptions)}, or for a null,
+   *     short or shared row; no row is written, except where a cue holds a value that is not finite
+   *     or scores overflow: softmax steps find those as they run, and rows of other cues may then
+   *     hold their states
+   */
+  public List<RecallResult> retrieveAll(float[][] cues, RecallOptions options, float[][] states) {
+    if (states == null) {
+      throw new IllegalArgumentException("states is null");
+    }
+    return retrieveChecked(cues, options, states);
+  }
+
+  private List<RecallResult> retrieveChecked(
+      float[][] cues, RecallOptions options, float[][] states) {
     Objects.requireNonNull(options, "options");
     if (cues == null) {
       throw new IllegalArgumentException("cues is null");
     }
     RetrievalStep step = retrievalStep(options);
+    // A softmax step finds a value that is not finite in a cue itself: every score of that cue
+    // is then NaN or infinite, which the kernels refuse before they write the cue's output. So the
+    // cues' own pass over their values (a tenth of a small memory's step) is left to the step when
+    // no listener can see a step of the other cues before the refusal, and made only to name the
+    // value when the step refuses.
+    boolean stepFindsNonFinite =
+        separation == Separation.SOFTMAX
+            && options.maxIterations() > 0
+            && options.stepListener() == null
+            && options.queryListener() == null;
     for (int q = 0; q < cues.length; q++) {
-      checkCue(cues[q], q);
+      checkCue(cues[q], q, !stepFindsNonFinite);
     }
-    return RecallEngine.run(step, cues, options);
+    if (states != null) {
+      RecallEngine.checkStateRows(states, cues, n);
+    }
+    try {
+      return RecallEngine.run(step, cues, 0, options, states);
+    } catch (IllegalArgumentException e) {
+      if (stepFindsNonFinite) {
+        for (int q = 0; q < cues.length; q++) {
+          checkCue(cues[q], q, true); // names the value, if a cue has one
+        }
+      }
+      throw e;
+    }
+  }
+
+  /** {@link #retrieveAll(float[][], RecallOptions, float[][])}. */
+  @Override
+  public List<RecallResult> recallBatch(float[][] cues, RecallOptions options, float[][] states) {
+    return retrieveAll(cues, options, states);
   }
 
   /** {@link #retrieveAll(float[][], RecallOptions)}. */
@@ -600,6 +656,11 @@ public final class ModernHopfieldMemory implements Memory {
   }
 
   private void checkCue(float[] cue, int index) {
+    checkCue(cue, index, true);
+  }
+
+  /** Checks a cue's length and ±1 values, and that its values are finite if {@code finite}. */
+  private void checkCue(float[] cue, int index, boolean finite) {
     if (cue == null) {
       throw new IllegalArgumentException("query " + index + " is null");
     }
@@ -609,7 +670,7 @@ public final class ModernHopfieldMemory implements Memory {
     }
     // one SIMD pass: Σ v² is finite unless a value is infinite or NaN (or the sum overflows,
     // which the scan below then finds innocent)
-    if (!Float.isFinite(Kernels.dot(cue, 0, cue, 0, n))) {
+    if (finite && !Float.isFinite(Kernels.dot(cue, 0, cue, 0, n))) {
       for (int i = 0; i < n; i++) {
         if (!Float.isFinite(cue[i])) {
           throw new IllegalArgumentException(

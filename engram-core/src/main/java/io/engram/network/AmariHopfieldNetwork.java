@@ -449,6 +449,21 @@ public final class AmariHopfieldNetwork implements Memory {
   }
 
   /**
+   * {@link #recallBatch(float[][], RecallOptions)} into the caller's rows: each query's steps write
+   * into its row and one array of its own, and its final state ends in the row, which its result
+   * holds (see {@link Memory#recallBatch(float[][], RecallOptions, float[][])}).
+   *
+   * @throws IllegalArgumentException if any cue or row is invalid; nothing runs then
+   */
+  @Override
+  public List<RecallResult> recallBatch(float[][] cues, RecallOptions options, float[][] states) {
+    Objects.requireNonNull(options, "options");
+    Cues.checkAll(cues, numNeurons());
+    RecallEngine.checkStateRows(states, cues, numNeurons());
+    return RecallEngine.run(retrievalStep(effective(options)), cues, 0, options, states);
+  }
+
+  /**
    * CANNs' {@code predict_batch}: recalls each cue from its own input and leaves the network's
    * state at the last output. All cues must have one length; if it differs from N the network is
    * resized first (keeping the top-left block of W when {@code preserveOnResize}). An empty batch

@@ -32,6 +32,33 @@ public interface Memory {
   List<RecallResult> recallBatch(float[][] cues, RecallOptions options);
 
   /**
+   * {@link #recallBatch(float[][], RecallOptions)} with each query's final state written into the
+   * caller's row {@code states[q]} (as numpy's {@code out=}), which its result then holds, not a
+   * copy: a loop of recalls that reuses its rows allocates no arrays for the states it returns. The
+   * same results, bit for bit. This default recalls, then copies; the memories of this library
+   * write into the rows as they step.
+   *
+   * @param states one row of exactly N values per cue, each an array of its own: not a cue, not
+   *     another row (overwritten; what a row held before is not read)
+   * @throws IllegalArgumentException as {@link #recallBatch(float[][], RecallOptions)}, or for a
+   *     null, short or shared row
+   */
+  default List<RecallResult> recallBatch(float[][] cues, RecallOptions options, float[][] states) {
+    if (cues == null) {
+      throw new IllegalArgumentException("cues is null");
+    }
+    RecallEngine.checkStateRows(states, cues, numNeurons());
+    List<RecallResult> results = recallBatch(cues, options);
+    List<RecallResult> out = new java.util.ArrayList<>(results.size());
+    for (int q = 0; q < results.size(); q++) {
+      RecallResult r = results.get(q);
+      System.arraycopy(r.state(), 0, states[q], 0, states[q].length);
+      out.add(new RecallResult(states[q], r.steps(), r.converged(), r.energy(), r.matches()));
+    }
+    return out;
+  }
+
+  /**
    * The retrieval step this memory recalls with (for custom loops, tools that step a memory, and
    * distributed recall), under the given options' overrides.
    *

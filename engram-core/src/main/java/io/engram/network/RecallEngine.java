@@ -3,6 +3,7 @@ package io.engram.network;
 import io.engram.kernels.Kernels;
 import java.util.ArrayList;
 import java.util.Arrays;
+import java.util.IdentityHashMap;
 import java.util.List;
 import java.util.concurrent.atomic.AtomicInteger;
 
@@ -69,12 +70,28 @@ public final class RecallEngine {
    */
   public static List<RecallResult> run(
       RetrievalStep step, float[][] cues, int firstQuery, RecallOptions options) {
+    return run(step, cues, firstQuery, options, null);
+  }
+
+  /**
+   * {@link #run(RetrievalStep, float[][], int, RecallOptions)} with each query's final state
+   * written into the caller's row {@code states[q]}, which its result then holds (not a copy): a
+   * loop of recalls that reuses its rows allocates no state arrays for their results, and a
+   * one-step recall none at all (the step writes into the rows; with more steps each query has one
+   * array of its own for the steps between). The rows are the caller's to keep apart from the cues
+   * and from each other ({@link #checkStateRows} does).
+   *
+   * @param states null (new arrays), or one row of at least {@code step.size()} values per cue
+   * @throws IllegalArgumentException if {@code firstQuery < 0}
+   */
+  public static List<RecallResult> run(
+      RetrievalStep step, float[][] cues, int firstQuery, RecallOptions options, float[][] states) {
     if (firstQuery < 0) {
       throw new IllegalArgumentException("first query index must be >= 0, got " + firstQuery);
     }
     int nq = cues.length;
     RecallResult[] out = new RecallResult[nq];
-    Run run = new Run(step, cues, firstQuery, options, out);
+    Run run = new Run(step, cues, firstQuery, options, out, states);
     long work = Math.max(1, step.cost()) * Math.max(1, options.maxIterations());
     if (!step.batched()) {
       Kernels.forEach(nq, work, q -> run.group(new int[] {q}));
@@ -115,6 +132,47 @@ public final class RecallEngine {
     return new ArrayList<>(Arrays.asList(out));
   }
 
+  /**
+   * Checks the rows a recall is to write its final states into: one per cue, each of exactly {@code
+   * n} values, none of them a cue or another row (compared by identity).
+   *
+   * @throws IllegalArgumentException naming the first row that is not fit
+   */
+  public static void checkStateRows(float[][] states, float[][] cues, int n) {
+    if (states == null) {
+      throw new IllegalArgumentException("states is null");
+    }
+    if (states.length != cues.length) {
+      throw new IllegalArgumentException(
+          "states has " + states.length + " rows for " + cues.length + " cues; need one per cue");
+    }
+    IdentityHashMap<float[], Integer> seen = new IdentityHashMap<>(2 * cues.length);
+    for (int q = 0; q < cues.length; q++) {
+      if (cues[q] != null) {
+        seen.putIfAbsent(cues[q], -1 - q);
+      }
+    }
+    for (int q = 0; q < states.length; q++) {
+      float[] r = states[q];
+      if (r == null) {
+        throw new IllegalArgumentException("states row " + q + " is null");
+      }
+      if (r.length != n) {
+        throw new IllegalArgumentException(
+            "states row " + q + " has length " + r.length + ", expected " + n);
+      }
+      Integer was = seen.putIfAbsent(r, q);
+      if (was != null) {
+        throw new IllegalArgumentException(
+            "states row "
+                + q
+                + " is the same array as "
+                + (was < 0 ? "cue " + (-1 - was) : "states row " + was)
+                + "; each row must be an array of its own");
+      }
+    }
+  }
+
   private static int[] range(int from, int to) {
     int[] r = new int[to - from];
     for (int i = 0; i < r.length; i++) {
@@ -143,9 +201,19 @@ public final class RecallEngine {
 
     final int topK;
 
-    Run(RetrievalStep step, float[][] cues, int base, RecallOptions o, RecallResult[] results) {
+    /** The caller's rows for the final states, or null. */
+    final float[][] into;
+
+    Run(
+        RetrievalStep step,
+        float[][] cues,
+        int base,
+        RecallOptions o,
+        RecallResult[] results,
+        float[][] into) {
       this.step = step;
       this.cues = cues;
+      this.into = into;
       this.base = base;
       this.o = o;
       this.results = results;
@@ -177,6 +245,9 @@ public final class RecallEngine {
         // the cue itself until the first step replaces it (a step never writes its states; a
         // result that is still the cue gets a copy): a one-step batch copies no cue
         cur[q] = cues[idx[q]];
+        if (into != null) {
+          next[q] = into[idx[q]]; // the first step writes into the caller's row
+        }
       }
       double[] prevEnergy = new double[nq];
       Arrays.fill(prevEnergy, Double.NaN);
@@ -412,7 +483,12 @@ public final class RecallEngine {
         boolean converged,
         double energy,
         RecallResult.Match[] m) {
-      if (state == cues[query]) {
+      if (into != null) {
+        if (state != into[query]) {
+          System.arraycopy(state, 0, into[query], 0, state.length);
+          state = into[query];
+        }
+      } else if (state == cues[query]) {
         state = state.clone(); // never the caller's own array
       }
       RecallResult r =
