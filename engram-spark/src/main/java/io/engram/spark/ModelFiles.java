@@ -93,6 +93,29 @@ final class ModelFiles {
     }
   }
 
+  /**
+   * The folder a local symbolic link {@code path} names, its links resolved, as a path to save to;
+   * {@code path} itself when it is not a local link, or a link to nothing (Spark then creates what
+   * it names, or fails as it does).
+   */
+  static String throughLink(Configuration conf, String path) {
+    Path p = new Path(path);
+    try {
+      if (p.getFileSystem(conf) instanceof LocalFileSystem local) {
+        java.nio.file.Path f = local.pathToFile(p).toPath();
+        if (Files.isSymbolicLink(f)) {
+          java.nio.file.Path real = realPath(f);
+          if (real != null) {
+            return real.toUri().toString();
+          }
+        }
+      }
+    } catch (IOException e) {
+      throw new UncheckedIOException("reading " + p + ": " + e.getMessage(), e);
+    }
+    return path;
+  }
+
   private static java.nio.file.Path realPath(java.nio.file.Path p) {
     try {
       return p.toRealPath();

@@ -50,6 +50,9 @@ final class ModelPersistence {
     @Override
     public void save(String path) throws IOException {
       ModelFiles.checkSaveTarget(sc().hadoopConfiguration(), path);
+      // a symbolic link is written through, as the command line writes through one: the folder
+      // it names is replaced, the link stays
+      path = ModelFiles.throughLink(sc().hadoopConfiguration(), path);
       Path target = new Path(path);
       FileSystem fs = target.getFileSystem(sc().hadoopConfiguration());
       Path parent = fs.makeQualified(target).getParent();
@@ -126,6 +129,7 @@ final class ModelPersistence {
     @Override
     public void save(String path) throws IOException {
       ModelFiles.checkSaveTarget(sc().hadoopConfiguration(), path);
+      path = ModelFiles.throughLink(sc().hadoopConfiguration(), path); // as the model's writer
       String init = est.getInitModel();
       if (!init.isEmpty() && ModelFiles.contains(sc().hadoopConfiguration(), path, init)) {
         throw new IllegalArgumentException(

@@ -107,6 +107,30 @@ class HostileSparkTest {
     }
   }
 
+  /** An overwrite through a symbolic link replaces the folder it names and keeps the link. */
+  @Test
+  void aSaveOverASymbolicLinkWritesThroughIt() throws IOException {
+    Path real = tmp.resolve("real");
+    model.write().save(dir(real));
+    Path link = Files.createSymbolicLink(tmp.resolve("link"), real);
+    HopfieldMemoryModel.load(dir(link)).setMaxIter(9).write().overwrite().save(dir(link));
+    assertTrue(Files.isSymbolicLink(link), "the link stays a link");
+    assertEquals(real, Files.readSymbolicLink(link));
+    assertEquals(9, HopfieldMemoryModel.load(dir(real)).getMaxIter());
+    // the estimator's parameters alike
+    Path estReal = tmp.resolve("est");
+    new HopfieldMemory().write().save(dir(estReal));
+    Path estLink = Files.createSymbolicLink(tmp.resolve("est-link"), estReal);
+    new HopfieldMemory().setMaxIter(5).write().overwrite().save(dir(estLink));
+    assertTrue(Files.isSymbolicLink(estLink));
+    assertEquals(5, HopfieldMemory.load(dir(estReal)).getMaxIter());
+    try (var names = Files.list(tmp)) {
+      assertEquals(
+          List.of("est", "est-link", "link", "real"),
+          names.map(p -> p.getFileName().toString()).sorted().toList());
+    }
+  }
+
   /**
    * What saves whose JVM died left behind (a model's staging folders beside it, blocked training's
    * inside its folder) is removed by the next save there once a day old; a younger one may be a
