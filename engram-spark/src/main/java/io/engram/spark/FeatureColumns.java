@@ -150,6 +150,28 @@ final class FeatureColumns {
       if (n >= 0 && size != n) {
         throw new IllegalArgumentException("length " + size + ", expected N = " + n);
       }
+      if (v instanceof org.apache.spark.ml.linalg.SparseVector sv) {
+        // expanded into the float32 values alone, after checking that they fit this JVM's heap
+        long bytes = 4L * size;
+        long heap = Runtime.getRuntime().maxMemory();
+        if (bytes > heap / 2) {
+          throw new IllegalArgumentException(
+              "length "
+                  + size
+                  + " (a sparse vector), which expanded takes "
+                  + (bytes >> 20)
+                  + " MiB, more than half of this JVM's heap ("
+                  + (heap >> 20)
+                  + " MiB)");
+        }
+        float[] f = new float[size];
+        int[] idx = sv.indices();
+        double[] val = sv.values();
+        for (int k = 0; k < idx.length; k++) {
+          f[idx[k]] = toFloat(val[k], idx[k]);
+        }
+        return f;
+      }
       double[] d = ((Vector) v).toArray();
       float[] f = new float[d.length];
       for (int k = 0; k < d.length; k++) {

@@ -302,6 +302,32 @@ class HostileSparkTest {
         e.getMessage());
   }
 
+  /** In fit, where N is not known yet: refused for the heap before it is expanded. */
+  @Test
+  void aSparsePatternOfAHugeDeclaredSizeIsRefusedBeforeItIsExpanded() {
+    StructType schema = new StructType().add("features", SQLDataTypes.VectorType(), false);
+    List<Row> rows =
+        List.of(
+            RowFactory.create(
+                Vectors.sparse(Integer.MAX_VALUE - 8, new int[] {0}, new double[] {1})));
+    Dataset<Row> huge = LocalSpark.session().createDataFrame(rows, schema);
+    Exception e = assertThrows(Exception.class, () -> new HopfieldMemory().fit(huge));
+    assertTrue(
+        e.getMessage()
+            .contains(
+                "column features has length 2147483639 (a sparse vector), which expanded takes"
+                    + " 8191 MiB, more than half of this JVM's heap"),
+        e.getMessage());
+    // a sparse pattern that fits is expanded as a dense one would be
+    List<Row> small =
+        List.of(
+            RowFactory.create(Vectors.sparse(4, new int[] {1, 3}, new double[] {1, -1})),
+            RowFactory.create(Vectors.dense(-1, 1, -1, 1)));
+    HopfieldMemoryModel m =
+        new HopfieldMemory().fit(LocalSpark.session().createDataFrame(small, schema));
+    assertEquals(4, m.numNeurons());
+  }
+
   @Test
   void aBlockLargerThanAnyNetworkIsOneBlock() throws IOException {
     HebbianRule rule = HebbianRule.hebbian(HebbianOptions.DEFAULTS);
