@@ -3,6 +3,7 @@ package io.engram.io;
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
 import java.util.Arrays;
+import java.util.Objects;
 
 /**
  * An n-dimensional array as read from a {@code .npy} file: a dtype, a shape and the elements in C
@@ -24,6 +25,7 @@ public final class NdArray {
 
   /** A float32 array of the given shape (data copied). */
   public static NdArray ofFloats(float[] values, int... shape) {
+    Objects.requireNonNull(values, "values");
     checkShape(values.length, shape, DType.FLOAT32);
     ByteBuffer b = ByteBuffer.allocate(4 * values.length).order(ByteOrder.LITTLE_ENDIAN);
     b.asFloatBuffer().put(values);
@@ -32,6 +34,7 @@ public final class NdArray {
 
   /** A float64 array of the given shape (data copied). */
   public static NdArray ofDoubles(double[] values, int... shape) {
+    Objects.requireNonNull(values, "values");
     checkShape(values.length, shape, DType.FLOAT64);
     ByteBuffer b = ByteBuffer.allocate(8 * values.length).order(ByteOrder.LITTLE_ENDIAN);
     b.asDoubleBuffer().put(values);
@@ -40,6 +43,7 @@ public final class NdArray {
 
   /** An int32 array of the given shape (data copied). */
   public static NdArray ofInts(int[] values, int... shape) {
+    Objects.requireNonNull(values, "values");
     checkShape(values.length, shape, DType.INT32);
     ByteBuffer b = ByteBuffer.allocate(4 * values.length).order(ByteOrder.LITTLE_ENDIAN);
     b.asIntBuffer().put(values);
@@ -53,6 +57,7 @@ public final class NdArray {
    * by streaming it ({@link Npy#writeFloatRows}).
    */
   private static void checkShape(int length, int[] shape, DType dtype) {
+    Objects.requireNonNull(shape, "shape");
     for (int d : shape) {
       if (d < 0) {
         throw new IllegalArgumentException("negative dimension in shape " + Arrays.toString(shape));

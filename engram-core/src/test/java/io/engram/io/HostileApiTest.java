@@ -42,4 +42,18 @@ class HostileApiTest {
     }
     assertTrue(Files.isRegularFile(f));
   }
+
+  private static void named(String parameter, Executable call) {
+    NullPointerException e = assertThrows(NullPointerException.class, call);
+    assertEquals(parameter, e.getMessage());
+  }
+
+  @Test
+  void ndArrayNamesANullArgument() {
+    // NullPointerExceptions from values.length and the shape loop, naming no parameter
+    named("values", () -> NdArray.ofFloats(null, 2));
+    named("values", () -> NdArray.ofDoubles(null, 2));
+    named("values", () -> NdArray.ofInts(null, 2));
+    named("shape", () -> NdArray.ofFloats(new float[] {1, 2}, (int[]) null));
+  }
 }
