@@ -98,8 +98,23 @@ public final class NdArray {
     return shape.length;
   }
 
-  /** Dimension i. */
+  /**
+   * Dimension i.
+   *
+   * @throws IndexOutOfBoundsException unless {@code 0 <= i < rank()}, naming the rank and shape
+   */
   public int dim(int i) {
+    if (i < 0 || i >= shape.length) {
+      throw new IndexOutOfBoundsException(
+          "dimension "
+              + i
+              + " of an array of "
+              + shape.length
+              + (shape.length == 1 ? " dimension" : " dimensions")
+              + " (shape "
+              + Arrays.toString(shape)
+              + ")");
+    }
     return shape[i];
   }
 

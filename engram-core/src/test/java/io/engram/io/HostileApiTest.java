@@ -56,4 +56,20 @@ class HostileApiTest {
     named("values", () -> NdArray.ofInts(null, 2));
     named("shape", () -> NdArray.ofFloats(new float[] {1, 2}, (int[]) null));
   }
+
+  @Test
+  void aDimensionAnArrayHasNotIsNamedWithTheRank() {
+    NdArray a = NdArray.ofFloats(new float[] {1, 2, 3, 4, 5, 6}, 2, 3);
+    assertEquals(3, a.dim(1));
+    // was an ArrayIndexOutOfBoundsException "Index 2 out of bounds for length 2"
+    for (int i : new int[] {2, -1}) {
+      IndexOutOfBoundsException e = assertThrows(IndexOutOfBoundsException.class, () -> a.dim(i));
+      assertEquals(
+          "dimension " + i + " of an array of 2 dimensions (shape [2, 3])", e.getMessage());
+    }
+    IndexOutOfBoundsException e =
+        assertThrows(
+            IndexOutOfBoundsException.class, () -> NdArray.ofFloats(new float[] {1}).dim(0));
+    assertEquals("dimension 0 of an array of 0 dimensions (shape [])", e.getMessage());
+  }
 }
