@@ -12,6 +12,7 @@ import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
 import java.util.Arrays;
+import java.util.Objects;
 
 /**
  * Reads and writes numpy's {@code .npy} format (versions 1.0, 2.0 and 3.0).
@@ -128,6 +129,7 @@ public final class Npy {
    * @throws EngramFormatException naming the file and what it is
    */
   static void checkRegular(Path file) throws EngramFormatException {
+    Objects.requireNonNull(file, "file");
     java.nio.file.attribute.BasicFileAttributes a;
     try {
       a = Files.readAttributes(file, java.nio.file.attribute.BasicFileAttributes.class);
@@ -149,6 +151,7 @@ public final class Npy {
    * the path is a symbolic link (which leads nowhere, or into a loop of links).
    */
   public static NoSuchFileException notFound(Path file) {
+    Objects.requireNonNull(file, "file");
     return new NoSuchFileException(
         file.toString(),
         null,
@@ -166,6 +169,7 @@ public final class Npy {
    * @param name used in error messages
    */
   public static NdArray parse(byte[] bytes, String name) throws EngramFormatException {
+    Objects.requireNonNull(bytes, "bytes");
     return parse(ByteBuffer.wrap(bytes), name);
   }
 
@@ -339,6 +343,7 @@ public final class Npy {
 
   /** The bytes of a {@code .npy} file for the array (little-endian, C order). */
   public static byte[] toBytes(NdArray array) {
+    Objects.requireNonNull(array, "array");
     ByteArrayOutputStream out =
         new ByteArrayOutputStream(array.size() * array.dtype().size() + 128);
     try {
@@ -351,6 +356,8 @@ public final class Npy {
 
   /** Writes the {@code .npy} bytes of the array to a stream. */
   public static void write(NdArray array, OutputStream out) throws IOException {
+    Objects.requireNonNull(array, "array");
+    Objects.requireNonNull(out, "out");
     int[] shape = array.shape();
     long[] dims = new long[shape.length];
     for (int i = 0; i < shape.length; i++) {

@@ -14,6 +14,7 @@ import java.nio.file.StandardOpenOption;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
+import java.util.Objects;
 
 /**
  * Turns numpy arrays into validated pattern blocks: a 2-D (P x N) array is P patterns, a 1-D array
@@ -29,6 +30,7 @@ public final class Patterns {
    * @throws IllegalArgumentException for other ranks, non-finite values or zero-length patterns
    */
   public static PatternBlock fromArray(NdArray a) {
+    Objects.requireNonNull(a, "array");
     checkFloat32Range(a, 0);
     if (a.rank() == 1) {
       return rows(a, 1, a.dim(0));
@@ -46,13 +48,18 @@ public final class Patterns {
   /**
    * Patterns from a list of arrays, one pattern each (CANNs' list of 1-D patterns).
    *
-   * @throws IllegalArgumentException if an array is not 1-D ("pattern 2 is not 1-D: shape [3, 4]"),
-   *     lengths differ, or values are not finite
+   * @throws IllegalArgumentException if an array is null ("pattern 2 is null", as {@link
+   *     PatternBlock#of(List)} says) or not 1-D ("pattern 2 is not 1-D: shape [3, 4]"), lengths
+   *     differ, or values are not finite
    */
   public static PatternBlock fromArrays(List<NdArray> arrays) {
+    Objects.requireNonNull(arrays, "arrays");
     List<float[]> rows = new ArrayList<>(arrays.size());
     for (int k = 0; k < arrays.size(); k++) {
       NdArray a = arrays.get(k);
+      if (a == null) {
+        throw new IllegalArgumentException("pattern " + k + " is null");
+      }
       if (a.rank() != 1) {
         throw new IllegalArgumentException(
             "pattern " + k + " is not 1-D: shape " + Arrays.toString(a.shape()));
@@ -159,8 +166,8 @@ public final class Patterns {
    * @throws EngramFormatException naming the file and what is wrong with it
    */
   public static FloatRows readFloatRows(Path file) throws IOException {
-    String name = file.toString();
     Npy.checkRegular(file);
+    String name = file.toString();
     try (FileChannel ch = FileChannel.open(file, StandardOpenOption.READ)) {
       NpyHeader h = NpyHeader.read(Channels.newInputStream(ch), name);
       long dataStart = ch.position();

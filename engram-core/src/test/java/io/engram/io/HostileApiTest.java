@@ -8,6 +8,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.List;
 import java.util.Set;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.function.Executable;
@@ -71,5 +72,29 @@ class HostileApiTest {
         assertThrows(
             IndexOutOfBoundsException.class, () -> NdArray.ofFloats(new float[] {1}).dim(0));
     assertEquals("dimension 0 of an array of 0 dimensions (shape [])", e.getMessage());
+  }
+
+  @Test
+  void readersAndPatternsNameANullArgument() throws IOException {
+    // each was a NullPointerException from inside (Path.getFileSystem, array.length, a.rank())
+    named("file", () -> Npy.read(null));
+    named("file", () -> Npy.elements(null));
+    named("file", () -> Npy.notFound(null));
+    named("bytes", () -> Npy.parse((byte[]) null, "x.npy"));
+    named("array", () -> Npy.toBytes(null));
+    named("array", () -> Npy.write(null, new java.io.ByteArrayOutputStream()));
+    named("out", () -> Npy.write(NdArray.ofFloats(new float[] {1}, 1), null));
+    named("file", () -> Patterns.readNpy(null));
+    named("file", () -> Patterns.readFloatRows(null));
+    named("file", () -> Patterns.beyondOneBuffer(null));
+    named("array", () -> Patterns.fromArray(null));
+    named("arrays", () -> Patterns.fromArrays(null));
+    NdArray a = NdArray.ofFloats(new float[] {1, -1}, 2);
+    IllegalArgumentException e =
+        assertThrows(
+            IllegalArgumentException.class,
+            () -> Patterns.fromArrays(java.util.Arrays.asList(a, null)));
+    assertEquals("pattern 1 is null", e.getMessage());
+    assertEquals(2, Patterns.fromArrays(List.of(a, a)).count());
   }
 }
