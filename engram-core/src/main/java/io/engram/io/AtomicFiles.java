@@ -337,6 +337,8 @@ public final class AtomicFiles {
    *     target is a folder, a special file, or a file this user may not write
    */
   public static void write(Path target, Writer writer) throws IOException {
+    Objects.requireNonNull(target, "target");
+    Objects.requireNonNull(writer, "writer");
     writeAll(Map.of(target, writer));
   }
 
@@ -362,6 +364,12 @@ public final class AtomicFiles {
    * @throws IOException as {@link #writeAll}; temporary files already written are removed
    */
   public static Prepared prepare(Map<Path, Writer> files) throws IOException {
+    // before any temporary file is made
+    Objects.requireNonNull(files, "files");
+    for (Map.Entry<Path, Writer> e : files.entrySet()) {
+      Objects.requireNonNull(e.getKey(), "target");
+      Objects.requireNonNull(e.getValue(), "writer");
+    }
     Prepared p = new Prepared();
     boolean ok = false;
     try {

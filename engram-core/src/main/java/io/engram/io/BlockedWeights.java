@@ -12,6 +12,7 @@ import java.nio.file.Path;
 import java.util.Arrays;
 import java.util.LinkedHashMap;
 import java.util.Map;
+import java.util.Objects;
 
 /**
  * A symmetric weight matrix stored as a folder of square blocks, for matrices written piece by
@@ -62,6 +63,7 @@ public final class BlockedWeights {
    */
   public static void writeBlock(Path dir, int n, int blockSize, int bi, int bj, float[] block)
       throws IOException {
+    Objects.requireNonNull(dir, "dir");
     int g = gridSize(n, blockSize);
     if (bi < 0 || bj < bi || bj >= g) {
       throw new IllegalArgumentException(
@@ -92,6 +94,7 @@ public final class BlockedWeights {
    */
   public static void writeManifest(Path dir, int n, int blockSize, TrainingRecord training)
       throws IOException {
+    Objects.requireNonNull(dir, "dir");
     checkGeometry(n, blockSize);
     Map<String, Object> m = new LinkedHashMap<>();
     m.put("format", FORMAT);
@@ -117,6 +120,8 @@ public final class BlockedWeights {
    */
   public static void write(Path dir, Weights weights, int blockSize, TrainingRecord training)
       throws IOException {
+    Objects.requireNonNull(dir, "dir");
+    Objects.requireNonNull(weights, "weights");
     int n = weights.size();
     int g = gridSize(n, blockSize);
     float[] w = weights.toDenseArray();
@@ -145,6 +150,7 @@ public final class BlockedWeights {
    * @throws IOException if reading fails
    */
   public static DenseWeights read(Path dir) throws IOException {
+    Objects.requireNonNull(dir, "dir");
     Path mf = dir.resolve(MANIFEST);
     String text;
     try {

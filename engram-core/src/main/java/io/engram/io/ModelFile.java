@@ -19,6 +19,7 @@ import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Objects;
 import java.util.Set;
 
 /**
@@ -76,6 +77,7 @@ public final class ModelFile {
 
   /** Atomically writes the network to {@code file} (exactly that path). */
   public static void write(Path file, AmariHopfieldNetwork network) throws IOException {
+    Objects.requireNonNull(file, "file");
     builder(network).write(file);
   }
 
@@ -84,6 +86,7 @@ public final class ModelFile {
    * file ({@link NpzFile.Builder#writeTo}).
    */
   public static NpzFile.Builder builder(AmariHopfieldNetwork network) {
+    Objects.requireNonNull(network, "network");
     int n = network.numNeurons();
     NpzFile.Builder b = NpzFile.builder();
     Map<String, Object> meta = new LinkedHashMap<>();
@@ -193,6 +196,7 @@ public final class ModelFile {
    * calls that do not store their patterns (unlearning), {@code "stores": false}.
    */
   public static List<Object> historyJson(List<TrainingRecord> history) {
+    Objects.requireNonNull(history, "history");
     List<Object> hist = new ArrayList<>();
     for (TrainingRecord r : history) {
       Map<String, Object> h = new LinkedHashMap<>();
@@ -214,6 +218,7 @@ public final class ModelFile {
    * low-rank weights), from their representation's codec.
    */
   public static Map<String, Object> describeWeights(Weights w) {
+    Objects.requireNonNull(w, "weights");
     return WeightsCodec.of(w.representation()).describe(w);
   }
 
@@ -253,6 +258,7 @@ public final class ModelFile {
    * @throws IllegalArgumentException for a memory kind without a file format
    */
   public static void write(Path file, Memory memory) throws IOException {
+    Objects.requireNonNull(file, "file");
     builder(memory).write(file);
   }
 
@@ -262,6 +268,7 @@ public final class ModelFile {
    * @throws IllegalArgumentException for a memory kind without a file format
    */
   public static NpzFile.Builder builder(Memory memory) {
+    Objects.requireNonNull(memory, "memory");
     if (memory instanceof AmariHopfieldNetwork net) {
       return builder(net);
     }

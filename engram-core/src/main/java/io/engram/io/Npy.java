@@ -384,6 +384,8 @@ public final class Npy {
    */
   public static void writeFloatRows(OutputStream out, int rows, int cols, RowSource source)
       throws IOException {
+    Objects.requireNonNull(out, "out");
+    Objects.requireNonNull(source, "source");
     if (rows < 0 || cols < 0) {
       throw new IllegalArgumentException("negative shape " + rows + " x " + cols);
     }
@@ -413,16 +415,21 @@ public final class Npy {
   /** Atomically writes a float32 matrix streamed from a row source at exactly {@code file}. */
   public static void writeFloatRows(Path file, int rows, int cols, RowSource source)
       throws IOException {
+    Objects.requireNonNull(file, "file");
+    Objects.requireNonNull(source, "source");
     AtomicFiles.write(file, out -> writeFloatRows(out, rows, cols, source));
   }
 
   /** Atomically writes the array to a {@code .npy} file at exactly {@code file}. */
   public static void write(Path file, NdArray array) throws IOException {
+    Objects.requireNonNull(file, "file");
+    Objects.requireNonNull(array, "array");
     AtomicFiles.write(file, out -> write(array, out));
   }
 
   /** Atomically writes a float32 array of the given shape. */
   public static void writeFloats(Path file, float[] values, int... shape) throws IOException {
+    Objects.requireNonNull(file, "file");
     write(file, NdArray.ofFloats(values, shape));
   }
 }

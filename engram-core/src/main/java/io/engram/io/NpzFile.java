@@ -655,11 +655,13 @@ public final class NpzFile implements Closeable {
 
     /** Atomically writes the archive at exactly {@code file}. */
     public void write(Path file) throws IOException {
+      Objects.requireNonNull(file, "file");
       AtomicFiles.write(file, this::writeTo);
     }
 
     /** Writes the archive to a stream (not closed). */
     public void writeTo(OutputStream out) throws IOException {
+      Objects.requireNonNull(out, "out");
       ZipOutputStream zip = new ZipOutputStream(out);
       for (Map.Entry<String, StoredZip.Content> m : members.entrySet()) {
         StoredZip.store(zip, m.getKey(), m.getValue());

@@ -5,11 +5,19 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import io.engram.network.AmariHopfieldNetwork;
+import io.engram.network.Memory;
+import io.engram.weights.DenseWeights;
+import java.io.ByteArrayOutputStream;
 import java.io.IOException;
+import java.io.OutputStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.HashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.Set;
+import java.util.stream.Stream;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.function.Executable;
 import org.junit.jupiter.api.io.TempDir;
@@ -96,5 +104,49 @@ class HostileApiTest {
             () -> Patterns.fromArrays(java.util.Arrays.asList(a, null)));
     assertEquals("pattern 1 is null", e.getMessage());
     assertEquals(2, Patterns.fromArrays(List.of(a, a)).count());
+  }
+
+  @Test
+  void writersNameANullArgumentAndMakeNoFile() throws IOException {
+    AmariHopfieldNetwork net = AmariHopfieldNetwork.create(4);
+    NdArray a = NdArray.ofFloats(new float[] {1, -1}, 2);
+    Path out = dir.resolve("out");
+    Files.createDirectory(out);
+    Path f = out.resolve("x.npz");
+    RowSource rows = (from, count, dst) -> {};
+    // NullPointerExceptions from inside (network.numNeurons(), memory.kind(), Map.of with no
+    // message at all, source.copyRows after the header was written)
+    named("network", () -> ModelFile.write(f, (AmariHopfieldNetwork) null));
+    named("memory", () -> ModelFile.write(f, (Memory) null));
+    named("file", () -> ModelFile.write(null, net));
+    named("file", () -> ModelFile.write(null, (Memory) net));
+    named("network", () -> ModelFile.builder((AmariHopfieldNetwork) null));
+    named("history", () -> ModelFile.historyJson(null));
+    named("weights", () -> ModelFile.describeWeights(null));
+    named("file", () -> Npy.write(null, a));
+    named("array", () -> Npy.write(f, (NdArray) null));
+    named("file", () -> Npy.writeFloats(null, new float[] {1}, 1));
+    named("values", () -> Npy.writeFloats(f, null, 1));
+    named("source", () -> Npy.writeFloatRows(f, 1, 2, null));
+    named("file", () -> Npy.writeFloatRows((Path) null, 1, 2, rows));
+    named("source", () -> Npy.writeFloatRows(new ByteArrayOutputStream(), 1, 2, null));
+    named("out", () -> Npy.writeFloatRows((OutputStream) null, 1, 2, rows));
+    named("file", () -> NpzFile.builder().put("a", a).write(null));
+    named("out", () -> NpzFile.builder().put("a", a).writeTo(null));
+    named("target", () -> AtomicFiles.write(null, o -> o.write(1)));
+    named("writer", () -> AtomicFiles.write(f, null));
+    named("files", () -> AtomicFiles.writeAll(null));
+    Map<Path, AtomicFiles.Writer> nullWriter = new HashMap<>();
+    nullWriter.put(f, null);
+    named("writer", () -> AtomicFiles.writeAll(nullWriter));
+    named("dir", () -> BlockedWeights.writeBlock(null, 2, 2, 0, 0, new float[4]));
+    named("dir", () -> BlockedWeights.writeManifest(null, 2, 2, null));
+    named("dir", () -> BlockedWeights.write(null, DenseWeights.zeros(2), 2, null));
+    named("weights", () -> BlockedWeights.write(out, null, 2, null));
+    named("dir", () -> BlockedWeights.read(null));
+    // nothing made, not even a temporary file
+    try (Stream<Path> left = Files.list(out)) {
+      assertEquals(List.of(), left.toList());
+    }
   }
 }
