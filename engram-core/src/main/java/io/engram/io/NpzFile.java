@@ -36,12 +36,14 @@ import java.util.zip.ZipOutputStream;
  * take a key also accept the member name.
  *
  * <p>Reading is defensive and never executes anything (no pickle, no object arrays): the zip
- * directory is checked when the file is opened (no duplicate or directory members, at most {@value
- * #MAX_MEMBERS} members, only stored or deflated members, and no more bytes in the members together
- * than in the file, so that no two members share bytes); a member is read only when its declared
- * size is within the caller's limit, no more than the declared number of bytes is ever inflated (a
- * zip bomb or a lying size is an error, not an out-of-memory), and the CRC-32 of every member is
- * verified. Every problem is an {@link EngramFormatException} naming the file and the member.
+ * directory is checked when the file is opened (no duplicate or directory members, no member name
+ * but a plain relative one: none empty, absolute, with an empty, {@code .} or {@code ..} path
+ * segment, a backslash or a control character), at most {@value #MAX_MEMBERS} members, only stored
+ * or deflated members, and no more bytes in the members together than in the file, so that no two
+ * members share bytes); a member is read only when its declared size is within the caller's limit,
+ * no more than the declared number of bytes is ever inflated (a zip bomb or a lying size is an
+ * error, not an out-of-memory), and the CRC-32 of every member is verified. Every problem is an
+ * {@link EngramFormatException} naming the file and the member.
  *
  * <p>Writing produces stored (uncompressed) members, as {@code np.savez} does, and replaces the
  * target atomically ({@link AtomicFiles}).
@@ -72,8 +74,10 @@ public final class NpzFile implements Closeable {
    *
    * @throws NoSuchFileException if the file does not exist
    * @throws EngramFormatException if it is not a valid zip archive, has duplicate or directory
-   *     members, too many members, members neither stored nor deflated, or members whose bytes
-   *     together are more than the file's (members that overlap)
+   *     members, a member name that is empty, absolute, holds a {@code ..} (or {@code .} or empty)
+   *     path segment, a backslash or a control character, too many members, members neither stored
+   *     nor deflated, or members whose bytes together are more than the file's (members that
+   *     overlap)
    */
   public static NpzFile open(Path file) throws IOException {
     Objects.requireNonNull(file, "file");
@@ -105,7 +109,18 @@ public final class NpzFile implements Closeable {
           throw new EngramFormatException(file + ": more than " + MAX_MEMBERS + " members");
         }
         if (e.isDirectory()) {
-          throw new EngramFormatException(file + ": unexpected folder member '" + name + "'");
+          throw new EngramFormatException(
+              file + ": unexpected folder member '" + shown(name) + "'");
+        }
+        String problem = nameProblem(name);
+        if (problem != null) {
+          throw new EngramFormatException(
+              file
+                  + ": member name '"
+                  + shown(name)
+                  + "' "
+                  + problem
+                  + "; not a valid .npz member");
         }
         if (e.getMethod() != ZipEntry.STORED && e.getMethod() != ZipEntry.DEFLATED) {
           throw new EngramFormatException(
@@ -142,6 +157,53 @@ public final class NpzFile implements Closeable {
       zip.close();
       throw new EngramFormatException(file + ": corrupt .npz (zip) directory: " + why(e), e);
     }
+  }
+
+  /**
+   * Why a member name is not a plain relative name, or null when it is one: refused are an empty
+   * name, an absolute one ({@code /x}), a path segment that is empty, {@code .} or {@code ..}
+   * ({@code a//b}, {@code ../x}), a backslash (a folder separator to some tools) and a control
+   * character (NUL, escape sequences: names are shown to users). Names such as numpy's {@code
+   * W.npy}, {@code meta.json} or {@code a/b.npy} (numpy's key {@code a/b}) are fine. Engram never
+   * extracts members to files; this keeps a hostile archive's names from reaching users or tools
+   * that do.
+   */
+  static String nameProblem(String name) {
+    if (name.isEmpty()) {
+      return "is empty";
+    }
+    for (int i = 0; i < name.length(); i++) {
+      char c = name.charAt(i);
+      if (Character.isISOControl(c)) {
+        return String.format("holds the control character U+%04X", (int) c);
+      }
+      if (c == '\\') {
+        return "holds a backslash";
+      }
+    }
+    if (name.startsWith("/")) {
+      return "is an absolute path";
+    }
+    for (String segment : name.split("/", -1)) {
+      if (segment.isEmpty() || segment.equals(".") || segment.equals("..")) {
+        return "has " + (segment.isEmpty() ? "an empty" : "a '" + segment + "'") + " path segment";
+      }
+    }
+    return null;
+  }
+
+  /** A member name for a message, its control characters escaped as in Java strings. */
+  static String shown(String name) {
+    StringBuilder b = new StringBuilder(name.length());
+    for (int i = 0; i < name.length(); i++) {
+      char c = name.charAt(i);
+      if (Character.isISOControl(c)) {
+        b.append(String.format("\\u%04x", (int) c));
+      } else {
+        b.append(c);
+      }
+    }
+    return b.toString();
   }
 
   private static String why(Exception e) {
@@ -644,8 +706,13 @@ public final class NpzFile implements Closeable {
 
     private void add(String member, StoredZip.Content value) {
       Objects.requireNonNull(member, "member");
-      if (member.isEmpty() || member.equals(".npy") || member.endsWith("/")) {
-        throw new IllegalArgumentException("bad member name '" + member + "'");
+      String problem = nameProblem(member);
+      if (problem != null || member.equals(".npy")) {
+        throw new IllegalArgumentException(
+            "bad member name '"
+                + shown(member)
+                + "': "
+                + (problem == null ? "its key is empty" : "it " + problem));
       }
       if (members.containsKey(member)) {
         throw new IllegalArgumentException("member '" + member + "' added twice");

@@ -149,4 +149,46 @@ class HostileApiTest {
       assertEquals(List.of(), left.toList());
     }
   }
+
+  @Test
+  void npzMemberNamesThatAreNotPlainRelativeNamesAreRefusedOnWrite() throws IOException {
+    NdArray a = NdArray.ofFloats(new float[] {1, 2}, 2);
+    String[][] cases = {
+      {"../x", "bad member name '../x.npy': it has a '..' path segment"},
+      {"a/../../x", "bad member name 'a/../../x.npy': it has a '..' path segment"},
+      {"/abs", "bad member name '/abs.npy': it is an absolute path"},
+      {"a\\b", "bad member name 'a\\b.npy': it holds a backslash"},
+      {"a\0b", "bad member name 'a\\u0000b.npy': it holds the control character U+0000"},
+      {"x\033[2J", "bad member name 'x\\u001b[2J.npy': it holds the control character U+001B"},
+      {"./x", "bad member name './x.npy': it has a '.' path segment"},
+      {"a//b", "bad member name 'a//b.npy': it has an empty path segment"},
+      {"", "bad member name '.npy': its key is empty"},
+    };
+    for (String[] c : cases) {
+      // each but the empty key was taken, and written into the archive under that name
+      IllegalArgumentException e =
+          assertThrows(IllegalArgumentException.class, () -> NpzFile.builder().put(c[0], a));
+      assertEquals(c[1], e.getMessage());
+      IllegalArgumentException raw =
+          assertThrows(
+              IllegalArgumentException.class,
+              () -> NpzFile.builder().putBytes(c[0] + ".npy", new byte[1]));
+      assertEquals(c[1], raw.getMessage());
+    }
+    IllegalArgumentException e =
+        assertThrows(
+            IllegalArgumentException.class, () -> NpzFile.builder().putBytes("", new byte[1]));
+    assertEquals("bad member name '': it is empty", e.getMessage());
+    // numpy's names, a folder-like key (np.savez(f, **{"a/b": x}) writes a/b.npy) and non-ASCII
+    Path f = dir.resolve("names.npz");
+    NpzFile.builder()
+        .put("W", a)
+        .put("a/b", a)
+        .put("é", a)
+        .putBytes("meta.json", new byte[] {'{', '}'})
+        .write(f);
+    try (NpzFile z = NpzFile.open(f)) {
+      assertEquals(List.of("W.npy", "a/b.npy", "é.npy", "meta.json"), List.copyOf(z.memberNames()));
+    }
+  }
 }

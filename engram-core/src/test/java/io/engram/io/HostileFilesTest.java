@@ -15,6 +15,7 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Arrays;
+import java.util.List;
 import java.util.SplittableRandom;
 import java.util.zip.CRC32;
 import java.util.zip.ZipEntry;
@@ -372,5 +373,47 @@ class HostileFilesTest {
     assertTrue(e instanceof EngramFormatException, e::toString);
     assertTrue(
         e.getMessage().contains(part), () -> "expected '" + part + "' in: " + e.getMessage());
+  }
+
+  /**
+   * Member names that are not plain relative names are refused when the archive is opened, named
+   * with their control characters escaped; numpy's names and a folder-like key are read.
+   */
+  @Test
+  void memberNamesThatAreNotPlainRelativeNamesAreRefused() throws IOException {
+    byte[] npy = Npy.toBytes(NdArray.ofFloats(new float[] {1, -1}, 2));
+    String[][] cases = {
+      {"../x.npy", "'../x.npy' has a '..' path segment"},
+      {"a/../../../etc/x.npy", "'a/../../../etc/x.npy' has a '..' path segment"},
+      {"/abs.npy", "'/abs.npy' is an absolute path"},
+      {"..\\x.npy", "'..\\x.npy' holds a backslash"},
+      {"a\0b.npy", "'a\\u0000b.npy' holds the control character U+0000"},
+      {"x\033]0;owned\007.npy", "'x\\u001b]0;owned\\u0007.npy' holds the control character U+001B"},
+      {"\u0085.npy", "'\\u0085.npy' holds the control character U+0085"},
+      {"", "'' is empty"},
+      {"./x.npy", "'./x.npy' has a '.' path segment"},
+      {"a//x.npy", "'a//x.npy' has an empty path segment"},
+    };
+    for (String[] c : cases) {
+      byte[] archive = zip(false, "ok.npy", npy, c[0], npy);
+      for (Reader reader :
+          new Reader[] {
+            f -> NpzFile.open(f).close(), ModelFile::read, f -> NpzFile.readAll(f, 1 << 20)
+          }) {
+        // each was opened, and readAll gave the array under a key such as "../x"
+        IOException e = read(archive, "names.npz", reader);
+        assertTrue(e instanceof EngramFormatException, () -> c[0] + ": " + e);
+        assertTrue(
+            e.getMessage().contains(": member name " + c[1] + "; not a valid .npz member"),
+            e.getMessage());
+        assertTrue(e.getMessage().chars().noneMatch(Character::isISOControl), e.getMessage());
+      }
+    }
+    byte[] fine = zip(false, "W.npy", npy, "a/b.npy", npy, "é.npy", npy, "meta.json", npy);
+    assertEquals(null, read(fine, "fine.npz", f -> NpzFile.open(f).close()));
+    Files.write(dir.resolve("fine.npz"), fine);
+    assertEquals(
+        List.of("W", "a/b", "é"),
+        List.copyOf(NpzFile.readAll(dir.resolve("fine.npz"), 1 << 20).keySet()));
   }
 }
