@@ -206,6 +206,23 @@ public final class NpzFile implements Closeable {
     return b.toString();
   }
 
+  /**
+   * A shape the caller asks for is not negative: the caller's mistake, named as such, where it went
+   * on to be a member "of shape [2, 3], expected [-2, -3]" (a fault of the file) or was accepted.
+   */
+  private static void checkShape(int rows, int cols) {
+    if (rows < 0 || cols < 0) {
+      throw new IllegalArgumentException("negative shape " + rows + " x " + cols);
+    }
+  }
+
+  /** A size limit the caller gives is not negative. */
+  private static void checkLimit(long limit, String name) {
+    if (limit < 0) {
+      throw new IllegalArgumentException(name + " must be >= 0, got " + limit);
+    }
+  }
+
   private static String why(Exception e) {
     return e.getMessage() != null ? e.getMessage() : e.getClass().getSimpleName();
   }
@@ -259,11 +276,13 @@ public final class NpzFile implements Closeable {
   /**
    * Reads a member's bytes.
    *
-   * @param maxBytes the largest size accepted
+   * @param maxBytes the largest size accepted, at least 0
    * @throws EngramFormatException if it is missing, larger than {@code maxBytes} (declared or
    *     actual), shorter than declared, or fails its CRC check
+   * @throws IllegalArgumentException if {@code maxBytes} is negative
    */
   public byte[] bytes(String keyOrMember, long maxBytes) throws IOException {
+    checkLimit(maxBytes, "maxBytes");
     ZipEntry e = member(keyOrMember);
     if (e == null) {
       throw new EngramFormatException(file + ": no member '" + keyOrMember + "'");
@@ -348,10 +367,12 @@ public final class NpzFile implements Closeable {
    * without an array of that size.
    *
    * @throws EngramFormatException as {@link #readFloatRows}
-   * @throws IllegalArgumentException if {@code rows x cols} is more than one Java array holds
+   * @throws IllegalArgumentException if {@code rows} or {@code cols} is negative, or {@code rows x
+   *     cols} is more than one Java array holds
    */
   public float[] floatRows(String keyOrMember, int rows, int cols) throws IOException {
-    if (rows < 0 || cols < 0 || (long) rows * cols > Npy.MAX_ELEMENTS) {
+    checkShape(rows, cols);
+    if ((long) rows * cols > Npy.MAX_ELEMENTS) {
       throw new IllegalArgumentException(
           rows + " x " + cols + " floats are more than one array holds");
     }
@@ -382,6 +403,7 @@ public final class NpzFile implements Closeable {
 
   private ZipEntry floatRowsMember(String keyOrMember, int rows, int cols)
       throws EngramFormatException {
+    checkShape(rows, cols);
     ZipEntry e = member(keyOrMember);
     if (e == null) {
       throw new EngramFormatException(file + ": no member '" + keyOrMember + "'");
@@ -447,9 +469,25 @@ public final class NpzFile implements Closeable {
    * @param dst at least {@code rows * cols} long; overwritten (partly, if this throws)
    * @throws EngramFormatException if the member is missing, not float32, of another shape,
    *     truncated, longer than declared, or fails its CRC check
+   * @throws IllegalArgumentException if {@code rows} or {@code cols} is negative or {@code dst} is
+   *     shorter than {@code rows * cols} (before anything is read)
    */
   public void readFloatRows(String keyOrMember, int rows, int cols, float[] dst)
       throws IOException {
+    Objects.requireNonNull(dst, "dst");
+    checkShape(rows, cols);
+    if (dst.length < (long) rows * cols) {
+      // was found on reading, as "member 'W.npy' is corrupt: Range [0, 0 + 6) out of bounds"
+      throw new IllegalArgumentException(
+          "dst has "
+              + dst.length
+              + " values, fewer than "
+              + rows
+              + " x "
+              + cols
+              + " = "
+              + (long) rows * cols);
+    }
     readFloatRows(floatRowsMember(keyOrMember, rows, cols), rows, cols, dst);
   }
 
@@ -608,12 +646,17 @@ public final class NpzFile implements Closeable {
    * Reads and validates one array ({@link Npy#parse}).
    *
    * @param key the key ({@code W}) or member name ({@code W.npy})
-   * @param maxDataBytes the largest element data accepted, in bytes (the header comes on top)
+   * @param maxDataBytes the largest element data accepted, in bytes (the header comes on top), at
+   *     least 0
+   * @throws IllegalArgumentException if {@code maxDataBytes} is negative
    */
   public NdArray array(String key, long maxDataBytes) throws IOException {
+    checkLimit(maxDataBytes, "maxDataBytes");
     ZipEntry e = member(key);
     String name = e == null ? key : e.getName();
-    byte[] b = bytes(key, maxDataBytes + Npy.MAX_HEADER_BYTES + 16);
+    // (Long.MAX_VALUE plus the header wrapped to a negative limit, which refused every member)
+    long limit = Math.min(maxDataBytes, Long.MAX_VALUE - Npy.MAX_HEADER_BYTES - 16);
+    byte[] b = bytes(key, limit + Npy.MAX_HEADER_BYTES + 16);
     return Npy.parse(b, file + "!" + name);
   }
 
@@ -621,9 +664,11 @@ public final class NpzFile implements Closeable {
    * Reads every {@code .npy} member of an archive, keyed as numpy does ({@code W.npy} becomes
    * {@code W}); other members are skipped.
    *
-   * @param maxTotalBytes the largest total size of the arrays accepted
+   * @param maxTotalBytes the largest total size of the arrays accepted, at least 0
+   * @throws IllegalArgumentException if {@code maxTotalBytes} is negative
    */
   public static Map<String, NdArray> readAll(Path file, long maxTotalBytes) throws IOException {
+    checkLimit(maxTotalBytes, "maxTotalBytes");
     try (NpzFile npz = open(file)) {
       Map<String, NdArray> out = new LinkedHashMap<>();
       long left = maxTotalBytes;

@@ -191,4 +191,49 @@ class HostileApiTest {
       assertEquals(List.of("W.npy", "a/b.npy", "é.npy", "meta.json"), List.copyOf(z.memberNames()));
     }
   }
+
+  /**
+   * A read's own bad arguments are the caller's IllegalArgumentException, never a fault of the file
+   * (EngramFormatException) nor accepted.
+   */
+  @Test
+  void npzReadsNameTheCallersBadShapeBufferOrLimit() throws IOException {
+    Path f = dir.resolve("m.npz");
+    NpzFile.builder().put("m", NdArray.ofFloats(new float[] {1, 2, 3, 4, 5, 6}, 2, 3)).write(f);
+    try (NpzFile z = NpzFile.open(f)) {
+      // a null or short dst was "member 'm.npy' is corrupt: ... because "dst" is null"
+      named("dst", () -> z.readFloatRows("m", 2, 3, null));
+      IllegalArgumentException e =
+          assertThrows(
+              IllegalArgumentException.class, () -> z.readFloatRows("m", 2, 3, new float[5]));
+      assertEquals("dst has 5 values, fewer than 2 x 3 = 6", e.getMessage());
+      // a negative shape was "m.npy has shape [2, 3], expected [-2, -3]", or accepted by
+      // checkFloatRows (4 x (-2) x (-3) bytes is the member's size), or "more than one array holds"
+      for (Executable call :
+          new Executable[] {
+            () -> z.readFloatRows("m", -2, -3, new float[6]),
+            () -> z.checkFloatRows("m", -2, -3),
+            () -> z.floatRows("m", -2, -3),
+            () -> z.floatRows("m", 2, -3)
+          }) {
+        IllegalArgumentException n = assertThrows(IllegalArgumentException.class, call);
+        assertTrue(n.getMessage().startsWith("negative shape "), n.getMessage());
+      }
+      // a negative limit was "declares 152 bytes, more than the -1 expected", or taken by array
+      // (the header's bytes on top made it positive)
+      for (Executable call :
+          new Executable[] {
+            () -> z.bytes("m", -1), () -> z.array("m", -1), () -> NpzFile.readAll(f, -1)
+          }) {
+        IllegalArgumentException n = assertThrows(IllegalArgumentException.class, call);
+        assertTrue(n.getMessage().endsWith(" must be >= 0, got -1"), n.getMessage());
+      }
+      // Long.MAX_VALUE plus the header wrapped to a negative limit that refused every member
+      assertEquals(6, z.array("m", Long.MAX_VALUE).size());
+      float[] dst = new float[7];
+      z.readFloatRows("m", 2, 3, dst);
+      assertEquals(6f, dst[5]);
+    }
+    assertEquals(Set.of("m"), NpzFile.readAll(f, Long.MAX_VALUE).keySet());
+  }
 }
