@@ -381,14 +381,14 @@ public final class Npy {
    * through a buffer of at most 1 MiB.
    *
    * @param source copies rows into the caller's buffer; called with increasing {@code from}
+   * @throws IllegalArgumentException if the shape is negative or a row is more than one Java array
+   *     holds (before anything is written)
    */
   public static void writeFloatRows(OutputStream out, int rows, int cols, RowSource source)
       throws IOException {
     Objects.requireNonNull(out, "out");
     Objects.requireNonNull(source, "source");
-    if (rows < 0 || cols < 0) {
-      throw new IllegalArgumentException("negative shape " + rows + " x " + cols);
-    }
+    checkFloatRows(rows, cols);
     out.write(NpyHeader.encode(DType.FLOAT32, rows, cols));
     // block * cols <= max(WRITE_PIECE, cols): an int, as are the counts below
     int block = Math.max(1, Math.min(rows, WRITE_PIECE / Math.max(1, cols)));
@@ -406,6 +406,25 @@ public final class Npy {
         b.asFloatBuffer().put(f, at, k);
         out.write(b.array(), 0, 4 * k);
       }
+    }
+  }
+
+  /**
+   * A shape {@link #writeFloatRows} can stream: not negative, and a row fits the one array it is
+   * copied into (a row of 2³¹ − 1 values was an OutOfMemoryError, "Requested array size exceeds VM
+   * limit").
+   */
+  static void checkFloatRows(int rows, int cols) {
+    if (rows < 0 || cols < 0) {
+      throw new IllegalArgumentException("negative shape " + rows + " x " + cols);
+    }
+    if (cols > MAX_ELEMENTS) {
+      throw new IllegalArgumentException(
+          "a row of "
+              + cols
+              + " float32 values is more than one Java array holds (at most "
+              + MAX_ELEMENTS
+              + ")");
     }
   }
 

@@ -718,14 +718,12 @@ public final class NpzFile implements Closeable {
      * data), so that no copy of the matrix is made.
      *
      * @throws IllegalArgumentException if the key is null, empty or already used, or the shape is
-     *     negative
+     *     negative or has rows longer than one Java array holds
      */
     public Builder putFloatRows(String key, int rows, int cols, RowSource source) {
       Objects.requireNonNull(source, "source");
       checkKey(key);
-      if (rows < 0 || cols < 0) {
-        throw new IllegalArgumentException("negative shape " + rows + " x " + cols);
-      }
+      Npy.checkFloatRows(rows, cols);
       add(key + ".npy", (StoredZip.Content) out -> Npy.writeFloatRows(out, rows, cols, source));
       return this;
     }

@@ -236,4 +236,23 @@ class HostileApiTest {
     }
     assertEquals(Set.of("m"), NpzFile.readAll(f, Long.MAX_VALUE).keySet());
   }
+
+  @Test
+  void aRowNoArrayHoldsIsRefusedBeforeWritingNotAnOutOfMemoryError() {
+    RowSource rows = (from, count, dst) -> {};
+    ByteArrayOutputStream out = new ByteArrayOutputStream();
+    // was "OutOfMemoryError: Requested array size exceeds VM limit" after the header was written
+    IllegalArgumentException e =
+        assertThrows(
+            IllegalArgumentException.class,
+            () -> Npy.writeFloatRows(out, 1, Integer.MAX_VALUE, rows));
+    assertEquals(
+        "a row of 2147483647 float32 values is more than one Java array holds (at most 2147483639)",
+        e.getMessage());
+    assertEquals(0, out.size());
+    // refused when added, not when the archive is written
+    assertThrows(
+        IllegalArgumentException.class,
+        () -> NpzFile.builder().putFloatRows("x", 1, Integer.MAX_VALUE, rows));
+  }
 }
