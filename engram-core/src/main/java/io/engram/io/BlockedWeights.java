@@ -49,8 +49,16 @@ public final class BlockedWeights {
     return (int) (((long) n + blockSize - 1) / blockSize);
   }
 
-  /** The file name of block (I, J): {@code block-I-J.npy}. */
+  /**
+   * The file name of block (I, J): {@code block-I-J.npy}.
+   *
+   * @throws IllegalArgumentException if I or J is negative (a name such as {@code block--1-0.npy}
+   *     that no grid has)
+   */
   public static String blockFileName(int bi, int bj) {
+    if (bi < 0 || bj < 0) {
+      throw new IllegalArgumentException("block (" + bi + ", " + bj + ") has a negative index");
+    }
     return "block-" + bi + "-" + bj + ".npy";
   }
 

@@ -255,4 +255,13 @@ class HostileApiTest {
         IllegalArgumentException.class,
         () -> NpzFile.builder().putFloatRows("x", 1, Integer.MAX_VALUE, rows));
   }
+
+  @Test
+  void aNegativeBlockIndexHasNoFileName() {
+    assertEquals("block-0-3.npy", BlockedWeights.blockFileName(0, 3));
+    // was "block--1--1.npy"
+    IllegalArgumentException e =
+        assertThrows(IllegalArgumentException.class, () -> BlockedWeights.blockFileName(-1, -1));
+    assertEquals("block (-1, -1) has a negative index", e.getMessage());
+  }
 }
