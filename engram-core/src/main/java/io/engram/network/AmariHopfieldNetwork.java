@@ -108,8 +108,8 @@ public final class AmariHopfieldNetwork implements Memory {
    * mode, dynamics, state and training history.
    *
    * @throws IllegalArgumentException if the state does not fit N or is not finite, the dynamics'
-   *     asynchronous order does not fit N, or the mode contradicts the weights (dense mode with
-   *     weights in another form, low-rank mode with dense weights)
+   *     asynchronous order does not fit N, the mode contradicts the weights (dense mode with
+   *     weights in another form, low-rank mode with dense weights), or a history entry is null
    */
   public static AmariHopfieldNetwork restore(
       Weights weights,
@@ -121,6 +121,12 @@ public final class AmariHopfieldNetwork implements Memory {
     Objects.requireNonNull(mode, "mode");
     Objects.requireNonNull(dynamics, "dynamics");
     Objects.requireNonNull(history, "history");
+    for (int k = 0; k < history.size(); k++) {
+      if (history.get(k) == null) {
+        // (was taken, and a NullPointerException in storedPatterns() or on saving)
+        throw new IllegalArgumentException("history entry " + k + " is null");
+      }
+    }
     int n = weights.size();
     Cues.check(state, 0, n);
     dynamics.checkFits(n);

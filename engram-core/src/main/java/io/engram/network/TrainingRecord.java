@@ -29,8 +29,36 @@ public record TrainingRecord(
     this(rule, options, patterns, neurons, rho, true);
   }
 
-  /** Copies the options (unmodifiable, in their order). */
+  /**
+   * Validates what a model file must be able to hold, and copies the options (unmodifiable, in
+   * their order).
+   *
+   * @throws IllegalArgumentException if the rule, the options or an option's key or value is null,
+   *     P or N is negative, or rho is infinite: a model file wrote such a record and then refused
+   *     to read it back ({@code missing 'rule'}, {@code 'patterns' is -1}), or read it back changed
+   *     (a null option as the text {@code null}, an infinite rho as NaN)
+   */
   public TrainingRecord {
+    if (rule == null) {
+      throw new IllegalArgumentException("rule is null");
+    }
+    if (options == null) {
+      throw new IllegalArgumentException("options is null");
+    }
+    for (Map.Entry<String, String> e : options.entrySet()) {
+      if (e.getKey() == null || e.getValue() == null) {
+        throw new IllegalArgumentException(
+            "option "
+                + (e.getKey() == null ? "key is null" : "'" + e.getKey() + "' has a null value"));
+      }
+    }
+    if (patterns < 0 || neurons < 0) {
+      throw new IllegalArgumentException(
+          "patterns and neurons must be >= 0, got P = " + patterns + ", N = " + neurons);
+    }
+    if (Float.isInfinite(rho)) {
+      throw new IllegalArgumentException("rho must be finite (or NaN for none), got " + rho);
+    }
     options = Collections.unmodifiableMap(new LinkedHashMap<>(options));
   }
 }

@@ -11,7 +11,11 @@ import io.engram.learning.PseudoInverseRule;
 import io.engram.learning.Trainer;
 import io.engram.weights.ProjectionWeights;
 import io.engram.weights.Weights;
+import java.util.Arrays;
+import java.util.HashMap;
+import java.util.Map;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.function.Executable;
 
 /** Bad arguments to the network's public API: named by an IllegalArgumentException, no change. */
 class HostileApiTest {
@@ -77,5 +81,55 @@ class HostileApiTest {
     assertEquals(
         0.5f,
         io.engram.memory.ModernHopfieldMemory.defaultBeta(io.engram.memory.Separation.SOFTMAX, 4));
+  }
+
+  /**
+   * A training record a model file could not hold is refused when made: saved, it made a file that
+   * refused to load ("missing 'rule'", "'patterns' is -1") or loaded changed.
+   */
+  @Test
+  void aTrainingRecordAModelFileCannotHoldIsRefused() {
+    Map<String, String> nullValue = new HashMap<>();
+    nullValue.put("k", null);
+    Map<String, String> nullKey = new HashMap<>();
+    nullKey.put(null, "v");
+    Object[][] cases = {
+      {"rule is null", (Executable) () -> new TrainingRecord(null, Map.of(), 1, 6, Float.NaN)},
+      {"options is null", (Executable) () -> new TrainingRecord("x", null, 1, 6, Float.NaN)},
+      {
+        "option 'k' has a null value",
+        (Executable) () -> new TrainingRecord("x", nullValue, 1, 6, 0)
+      },
+      {"option key is null", (Executable) () -> new TrainingRecord("x", nullKey, 1, 6, 0)},
+      {
+        "patterns and neurons must be >= 0, got P = -1, N = 6",
+        (Executable) () -> new TrainingRecord("x", Map.of(), -1, 6, 0)
+      },
+      {
+        "patterns and neurons must be >= 0, got P = 1, N = -6",
+        (Executable) () -> new TrainingRecord("x", Map.of(), 1, -6, 0)
+      },
+      {
+        "rho must be finite (or NaN for none), got Infinity",
+        (Executable) () -> new TrainingRecord("x", Map.of(), 1, 6, Float.POSITIVE_INFINITY)
+      },
+    };
+    for (Object[] c : cases) {
+      IllegalArgumentException e = assertThrows(IllegalArgumentException.class, (Executable) c[1]);
+      assertEquals(c[0], e.getMessage());
+    }
+    assertEquals(0, new TrainingRecord("x", Map.of(), 0, 0, Float.NaN).patterns());
+    // a null entry was taken, and a NullPointerException in storedPatterns() and on saving
+    IllegalArgumentException e =
+        assertThrows(
+            IllegalArgumentException.class,
+            () ->
+                AmariHopfieldNetwork.restore(
+                    io.engram.weights.DenseWeights.zeros(2),
+                    io.engram.weights.WeightsMode.AUTO,
+                    Dynamics.DEFAULT,
+                    new float[2],
+                    Arrays.asList(new TrainingRecord("x", Map.of(), 1, 2, 0), null)));
+    assertEquals("history entry 1 is null", e.getMessage());
   }
 }
