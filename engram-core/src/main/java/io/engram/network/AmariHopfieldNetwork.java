@@ -386,10 +386,13 @@ public final class AmariHopfieldNetwork implements Memory {
     return RecallOptions.defaults();
   }
 
-  /** The retrieval step with the options' dynamics (the network's own when they set none). */
+  /**
+   * The retrieval step with the options' dynamics (the network's own when they set none, or when
+   * {@code options} is null, as for modern memory).
+   */
   @Override
   public RetrievalStep retrievalStep(RecallOptions options) {
-    return retrievalStep(effective(options));
+    return retrievalStep(effective(options == null ? RecallOptions.defaults() : options));
   }
 
   /**
@@ -398,6 +401,7 @@ public final class AmariHopfieldNetwork implements Memory {
    * @throws IllegalArgumentException if the dynamics' asynchronous order does not fit N
    */
   public RetrievalStep retrievalStep(Dynamics d) {
+    Objects.requireNonNull(d, "dynamics");
     d.checkFits(numNeurons());
     return new ClassicalStep(weights, d);
   }

@@ -60,7 +60,7 @@ public interface Memory {
 
   /**
    * The retrieval step this memory recalls with (for custom loops, tools that step a memory, and
-   * distributed recall), under the given options' overrides.
+   * distributed recall), under the given options' overrides (none when {@code options} is null).
    *
    * @throws IllegalArgumentException if the options do not fit this memory
    */

@@ -5,6 +5,7 @@ import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.IdentityHashMap;
 import java.util.List;
+import java.util.Objects;
 import java.util.concurrent.atomic.AtomicInteger;
 
 /**
@@ -51,10 +52,11 @@ public final class RecallEngine {
    * Recalls each cue with the step.
    *
    * @param step the memory's retrieval step
-   * @param cues the cues, each of length {@code step.size()} with finite values (checked by the
-   *     caller; not modified)
+   * @param cues the cues, each of length {@code step.size()} (checked here) with finite values
+   *     (checked by the caller, e.g. with {@link Cues#checkAll}); not modified
    * @param options iteration limit, stops, listeners
    * @return one result per cue, in order
+   * @throws IllegalArgumentException if {@code cues}, or a cue, is null or of another length
    */
   public static List<RecallResult> run(RetrievalStep step, float[][] cues, RecallOptions options) {
     return run(step, cues, 0, options);
@@ -88,6 +90,22 @@ public final class RecallEngine {
       RetrievalStep step, float[][] cues, int firstQuery, RecallOptions options, float[][] states) {
     if (firstQuery < 0) {
       throw new IllegalArgumentException("first query index must be >= 0, got " + firstQuery);
+    }
+    Objects.requireNonNull(step, "step");
+    Objects.requireNonNull(options, "options");
+    if (cues == null) {
+      throw new IllegalArgumentException("cues is null");
+    }
+    for (int q = 0; q < cues.length; q++) {
+      // (a cue of another length was "states must be N x L = 6 x 1 arrays, got lengths 2 and 6")
+      if (cues[q] == null || cues[q].length != step.size()) {
+        throw new IllegalArgumentException(
+            "query "
+                + (firstQuery + q)
+                + (cues[q] == null
+                    ? " is null"
+                    : " has length " + cues[q].length + ", expected " + step.size()));
+      }
     }
     int nq = cues.length;
     RecallResult[] out = new RecallResult[nq];

@@ -132,4 +132,44 @@ class HostileApiTest {
                     Arrays.asList(new TrainingRecord("x", Map.of(), 1, 2, 0), null)));
     assertEquals("history entry 1 is null", e.getMessage());
   }
+
+  /** The recall engine and the network's retrieval steps name a null or misfit argument. */
+  @Test
+  void recallEngineAndRetrievalStepsNameNullsAndMisfitCues() {
+    AmariHopfieldNetwork net = AmariHopfieldNetwork.create(6);
+    HebbianTrainer.create(net).train(A, B);
+    RecallOptions o = RecallOptions.defaults();
+    RetrievalStep step = net.retrievalStep(o);
+    // each was a NullPointerException from inside the engine
+    NullPointerException n =
+        assertThrows(
+            NullPointerException.class, () -> RecallEngine.run(null, new float[][] {A}, o));
+    assertEquals("step", n.getMessage());
+    n =
+        assertThrows(
+            NullPointerException.class, () -> RecallEngine.run(step, new float[][] {A}, null));
+    assertEquals("options", n.getMessage());
+    n = assertThrows(NullPointerException.class, () -> net.retrievalStep((Dynamics) null));
+    assertEquals("dynamics", n.getMessage());
+    IllegalArgumentException e =
+        assertThrows(IllegalArgumentException.class, () -> RecallEngine.run(step, null, o));
+    assertEquals("cues is null", e.getMessage());
+    // these were the weights' "states must be N x L = 6 x 1 arrays, got lengths null and 6"
+    e =
+        assertThrows(
+            IllegalArgumentException.class,
+            () -> RecallEngine.run(step, new float[][] {A, null}, o));
+    assertEquals("query 1 is null", e.getMessage());
+    e =
+        assertThrows(
+            IllegalArgumentException.class,
+            () -> RecallEngine.run(step, new float[][] {new float[2]}, 4, o));
+    assertEquals("query 4 has length 2, expected 6", e.getMessage());
+    // null options: no overrides, as modern memory's retrievalStep(null) (was a
+    // NullPointerException from options.dynamics())
+    RetrievalStep own = net.retrievalStep((RecallOptions) null);
+    assertArrayEquals(
+        RecallEngine.run(step, new float[][] {A}, o).get(0).state(),
+        RecallEngine.run(own, new float[][] {A}, o).get(0).state());
+  }
 }
