@@ -84,6 +84,7 @@ public final class HebbianRule implements LearningRule {
 
   /** The float32 mean of all values ({@link PatternStats#mean()}), or 0 when not subtracting. */
   public float rho(PatternStats stats) {
+    Objects.requireNonNull(stats, "stats");
     return options.subtractMean() ? stats.mean() : 0f;
   }
 
@@ -92,10 +93,15 @@ public final class HebbianRule implements LearningRule {
    * a cluster): rejects {@code max² · P > Float.MAX_VALUE / 4}.
    *
    * @param maxAbsCentred {@code max |x - rho|} over all values, computed in float32
-   * @param p the number of patterns of the call
-   * @throws IllegalArgumentException if the summed outer products could overflow float32
+   * @param p the number of patterns of the call, at least 0
+   * @throws IllegalArgumentException if the summed outer products could overflow float32, or p is
+   *     negative
    */
   public static void checkMagnitude(float maxAbsCentred, long p) {
+    if (p < 0) {
+      // (a negative bound passed every magnitude)
+      throw new IllegalArgumentException("the number of patterns must be >= 0, got " + p);
+    }
     double bound = (double) maxAbsCentred * maxAbsCentred * p;
     if (!Float.isFinite(maxAbsCentred) || bound > Float.MAX_VALUE / 4) {
       throw new IllegalArgumentException(
@@ -118,6 +124,7 @@ public final class HebbianRule implements LearningRule {
 
   @Override
   public WeightUpdate prepare(PatternBlock patterns) {
+    Objects.requireNonNull(patterns, "patterns");
     if (patterns.isEmpty()) {
       throw new IllegalArgumentException("no patterns to train on");
     }

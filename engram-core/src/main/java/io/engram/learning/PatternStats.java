@@ -1,6 +1,7 @@
 package io.engram.learning;
 
 import java.io.Serializable;
+import java.util.Objects;
 
 /**
  * Statistics of a pattern set gathered in parts and combined: the number of patterns P, their
@@ -115,6 +116,7 @@ public final class PatternStats implements Serializable {
    * @throws IllegalArgumentException if both parts hold patterns of different lengths
    */
   public PatternStats combine(PatternStats other) {
+    Objects.requireNonNull(other, "other");
     if (other.count == 0) {
       return this;
     }

@@ -94,6 +94,7 @@ public final class PseudoInverseRule implements LearningRule {
 
   @Override
   public WeightUpdate prepare(PatternBlock patterns) {
+    Objects.requireNonNull(patterns, "patterns");
     if (patterns.isEmpty()) {
       throw new IllegalArgumentException("no patterns to train on");
     }
@@ -112,6 +113,7 @@ public final class PseudoInverseRule implements LearningRule {
    *     update is applied, for weights that already store patterns (their effective rank is not 0)
    */
   public WeightUpdate prepare(PatternBlock patterns, double[] gram) {
+    Objects.requireNonNull(patterns, "patterns");
     Objects.requireNonNull(gram, "gram");
     if (patterns.isEmpty()) {
       throw new IllegalArgumentException("no patterns to train on");

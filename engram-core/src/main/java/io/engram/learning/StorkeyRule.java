@@ -73,6 +73,7 @@ public final class StorkeyRule implements LearningRule {
 
   @Override
   public WeightUpdate prepare(PatternBlock patterns) {
+    Objects.requireNonNull(patterns, "patterns");
     return prepare(patterns, null);
   }
 
