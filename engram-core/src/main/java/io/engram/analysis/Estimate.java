@@ -21,10 +21,20 @@ public record Estimate(double mean, double halfWidth, double low, double high, i
    *
    * @param values one value per trial, at least one, all finite; not modified
    * @param min the smallest value the quantity can take (the interval is clipped to it)
-   * @param max the largest value the quantity can take
-   * @throws IllegalArgumentException if there are no values or one is not finite
+   * @param max the largest value the quantity can take, at least {@code min} (either may be
+   *     infinite)
+   * @throws IllegalArgumentException if there are no values (or null), one is not finite, or min
+   *     and max are NaN or the wrong way round
    */
   public static Estimate of(double[] values, double min, double max) {
+    if (values == null) {
+      throw new IllegalArgumentException("values is null");
+    }
+    if (!(min <= max)) {
+      // (the interval was clipped to NaN, or to low > high)
+      throw new IllegalArgumentException(
+          "the range of the quantity must have min <= max, got [" + min + ", " + max + "]");
+    }
     int t = values.length;
     if (t == 0) {
       throw new IllegalArgumentException("an estimate needs at least one value");

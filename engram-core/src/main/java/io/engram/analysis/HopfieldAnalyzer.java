@@ -180,6 +180,9 @@ public final class HopfieldAnalyzer {
    * when they hold nothing. Dense weights are scanned in O(N²).
    */
   public static double symmetryError(Weights w) {
+    if (w == null) {
+      throw new IllegalArgumentException("weights is null");
+    }
     int n = w.size();
     if (!w.isDense()) {
       boolean zero = w.rank() == 0;

@@ -47,4 +47,19 @@ class HostileApiTest {
     v[0] = Float.POSITIVE_INFINITY;
     return v;
   }
+
+  @Test
+  void estimateAndSymmetryErrorNameNullsAndABadRange() {
+    // NullPointerExceptions from values.length and w.size()
+    refused("values is null", () -> Estimate.of(null, 0, 1));
+    refused("weights is null", () -> HopfieldAnalyzer.symmetryError(null));
+    // a NaN bound made the interval NaN, a reversed range made low > high
+    refused(
+        "must have min <= max, got [NaN, 1.0]",
+        () -> Estimate.of(new double[] {1, 2}, Double.NaN, 1));
+    refused("must have min <= max, got [1.0, 0.0]", () -> Estimate.of(new double[] {1, 2}, 1, 0));
+    Estimate e = Estimate.of(new double[] {1, 2}, 0, Double.POSITIVE_INFINITY);
+    assertEquals(1.5, e.mean());
+    assertTrue(e.low() >= 0 && e.high() > 2, e::toString);
+  }
 }
