@@ -275,6 +275,7 @@ public final class CapacitySweep {
    * @throws IllegalArgumentException if a pace is not positive
    */
   public double seconds(Pace pace) {
+    Objects.requireNonNull(pace, "pace");
     double steps = stepWork();
     double setup = Math.max(0, work().total() - steps);
     double ps = pace.perSecondAt(neurons);

@@ -20,14 +20,42 @@ import java.util.Objects;
 public record SweepWork(
     String memory, int[] loads, int trials, int iterations, double[] training, double[] recall) {
 
-  /** Checks and copies the arrays. */
+  /**
+   * Checks and copies the arrays.
+   *
+   * @throws IllegalArgumentException if the arrays' lengths differ, trials is below 1, iterations
+   *     is negative, or a count of work is NaN, infinite or negative (e.g. from a {@link WorkModel}
+   *     of the caller's: a sweep's time came out NaN)
+   */
   public SweepWork {
     Objects.requireNonNull(memory, "memory");
-    loads = loads.clone();
-    training = training.clone();
-    recall = recall.clone();
+    loads = Objects.requireNonNull(loads, "loads").clone();
+    training = Objects.requireNonNull(training, "training").clone();
+    recall = Objects.requireNonNull(recall, "recall").clone();
     if (training.length != loads.length || recall.length != loads.length) {
       throw new IllegalArgumentException("one training and one recall count per load");
+    }
+    if (trials < 1 || iterations < 0) {
+      throw new IllegalArgumentException(
+          "need trials >= 1 and iterations >= 0, got " + trials + " and " + iterations);
+    }
+    for (int l = 0; l < loads.length; l++) {
+      checkCount(memory, "training", loads[l], training[l]);
+      checkCount(memory, "recall", loads[l], recall[l]);
+    }
+  }
+
+  private static void checkCount(String memory, String part, int load, double count) {
+    if (!(count >= 0) || count == Double.POSITIVE_INFINITY) {
+      throw new IllegalArgumentException(
+          part
+              + " work of "
+              + memory
+              + " at load P = "
+              + load
+              + " is "
+              + count
+              + ", expected a finite number >= 0");
     }
   }
 

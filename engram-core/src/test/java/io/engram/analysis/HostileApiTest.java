@@ -62,4 +62,62 @@ class HostileApiTest {
     assertEquals(1.5, e.mean());
     assertTrue(e.low() >= 0 && e.high() > 2, e::toString);
   }
+
+  @Test
+  void sweepWorkRefusesNullsBadCountsAndWorkThatIsNoNumber() {
+    int[] loads = {1, 2};
+    double[] ok = {1, 2};
+    // NullPointerExceptions from loads.clone(), pace.perSecondAt
+    NullPointerException n =
+        assertThrows(NullPointerException.class, () -> new SweepWork("m", null, 1, 1, ok, ok));
+    assertEquals("loads", n.getMessage());
+    n = assertThrows(NullPointerException.class, () -> new SweepWork("m", loads, 1, 1, null, ok));
+    assertEquals("training", n.getMessage());
+    CapacitySweep sweep =
+        CapacitySweep.builder(
+                MemoryFactory.classical(io.engram.learning.PseudoInverseRule.create()), 8)
+            .loads(1, 2)
+            .build();
+    n = assertThrows(NullPointerException.class, () -> sweep.seconds(null));
+    assertEquals("pace", n.getMessage());
+    // these were taken: -1 trials, and a NaN (from a WorkModel of the caller's) that made every
+    // time of the sweep NaN
+    refused(
+        "need trials >= 1 and iterations >= 0, got -1 and 1",
+        () -> new SweepWork("m", loads, -1, 1, ok, ok));
+    refused(
+        "recall work of m at load P = 2 is NaN, expected a finite number >= 0",
+        () -> new SweepWork("m", loads, 1, 1, ok, new double[] {1, Double.NaN}));
+    refused(
+        "training work of m at load P = 1 is -1.0",
+        () -> new SweepWork("m", loads, 1, 1, new double[] {-1, 1}, ok));
+    MemoryFactory nan =
+        MemoryFactory.classical(io.engram.learning.PseudoInverseRule.create())
+            .withWork(
+                new WorkModel() {
+                  @Override
+                  public String name() {
+                    return "mine";
+                  }
+
+                  @Override
+                  public double training(int p, int n) {
+                    return Double.NaN;
+                  }
+
+                  @Override
+                  public double step(int p, int n) {
+                    return 1;
+                  }
+
+                  @Override
+                  public int defaultIterations() {
+                    return 1;
+                  }
+                });
+    refused(
+        "training work of mine at load P = 1 is NaN",
+        () -> CapacitySweep.builder(nan, 8).loads(1, 2).build().work());
+    assertEquals(2, sweep.work().loads().length);
+  }
 }
