@@ -66,9 +66,13 @@ public final class LowRankWeights implements Weights {
    * diagonal kept); low-rank weights are copied.
    *
    * @throws IllegalArgumentException if an off-diagonal entry is nonzero: a general dense matrix
-   *     has no exact low-rank form without its training patterns (retrain in low-rank mode)
+   *     has no exact low-rank form without its training patterns (retrain in low-rank mode); or if
+   *     {@code w} is null
    */
   public static LowRankWeights from(Weights w) {
+    if (w == null) {
+      throw new IllegalArgumentException("weights is null");
+    }
     if (w instanceof LowRankWeights lr) {
       return lr.copy();
     }
@@ -131,11 +135,14 @@ public final class LowRankWeights implements Weights {
    * baseDiagonal}, add each call, zero the diagonal where a factor says so. The result equals the
    * weights the factors were taken from, bit for bit.
    *
-   * @throws IllegalArgumentException on wrong lengths, non-finite values, or a divisor that is not
-   *     a finite number > 0
+   * @throws IllegalArgumentException on wrong lengths, non-finite values, a divisor that is not a
+   *     finite number > 0, or a null list or factor
    */
   public static LowRankWeights of(int n, List<Factor> factors, float[] baseDiagonal) {
     LowRankWeights w = zeros(n);
+    if (factors == null) {
+      throw new IllegalArgumentException("factors is null");
+    }
     if (baseDiagonal == null || baseDiagonal.length != n) {
       throw new IllegalArgumentException(
           "base diagonal has length "
@@ -152,6 +159,9 @@ public final class LowRankWeights implements Weights {
     System.arraycopy(baseDiagonal, 0, w.base, 0, n);
     int k = 0;
     for (Factor f : factors) {
+      if (f == null) {
+        throw new IllegalArgumentException("factor " + k + " is null");
+      }
       if (f.rows() < 1 || f.patterns() == null || f.patterns().length != (long) f.rows() * n) {
         throw new IllegalArgumentException(
             "factor "

@@ -166,4 +166,23 @@ class LowRankWeightsTest {
     assertEquals(false, WeightsMode.lowRankIsCheaper(100, 60, 1));
     assertEquals(true, WeightsMode.lowRankIsCheaper(1_000_000, 900_000, 1));
   }
+
+  /** Null arguments are named (they were NullPointerExceptions from w.size() and the loop). */
+  @Test
+  void nullWeightsFactorsAndFactorAreNamed() {
+    IllegalArgumentException e =
+        assertThrows(IllegalArgumentException.class, () -> LowRankWeights.from(null));
+    assertEquals("weights is null", e.getMessage());
+    e =
+        assertThrows(
+            IllegalArgumentException.class, () -> LowRankWeights.of(2, null, new float[2]));
+    assertEquals("factors is null", e.getMessage());
+    LowRankWeights.Factor ok = new LowRankWeights.Factor(new float[] {1, -1}, 1, 1f, false, true);
+    e =
+        assertThrows(
+            IllegalArgumentException.class,
+            () -> LowRankWeights.of(2, java.util.Arrays.asList(ok, null), new float[2]));
+    assertEquals("factor 1 is null", e.getMessage());
+    assertEquals(1, LowRankWeights.of(2, java.util.List.of(ok), new float[2]).rank());
+  }
 }
