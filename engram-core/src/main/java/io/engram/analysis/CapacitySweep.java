@@ -501,7 +501,7 @@ public final class CapacitySweep {
    * @return one point per load, in the order of the loads
    * @throws CancellationException if cancelled or interrupted (the thread's interrupt flag is then
    *     set again); no partial result is returned
-   * @throws IllegalStateException if the factory builds a memory of the wrong size
+   * @throws IllegalStateException if the factory builds a memory of the wrong size, or none (null)
    * @throws RuntimeException whatever the factory or a memory throws, as thrown
    */
   public List<CapacityPoint> run(Listener listener, BooleanSupplier cancelled) {
@@ -671,6 +671,10 @@ public final class CapacitySweep {
       }
       int p = loads[l];
       Memory memory = factory.build(PatternBlock.ofRows(Arrays.copyOf(x, p * n), p, n));
+      if (memory == null) {
+        throw new IllegalStateException(
+            "the memory factory built no memory (null) at load P = " + p + ", N = " + n);
+      }
       if (memory.numNeurons() != n) {
         throw new IllegalStateException(
             "the memory factory built a memory of N = "

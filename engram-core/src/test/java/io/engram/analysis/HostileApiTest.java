@@ -120,4 +120,13 @@ class HostileApiTest {
         () -> CapacitySweep.builder(nan, 8).loads(1, 2).build().work());
     assertEquals(2, sweep.work().loads().length);
   }
+
+  @Test
+  void aFactoryThatBuildsNoMemoryIsNamed() {
+    MemoryFactory none = patterns -> null;
+    CapacitySweep sweep = CapacitySweep.builder(none, 8).loads(1, 2).trials(2).threads(1).build();
+    // was a NullPointerException from memory.numNeurons()
+    IllegalStateException e = assertThrows(IllegalStateException.class, sweep::run);
+    assertEquals("the memory factory built no memory (null) at load P = 1, N = 8", e.getMessage());
+  }
 }
