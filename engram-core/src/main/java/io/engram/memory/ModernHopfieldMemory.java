@@ -548,9 +548,6 @@ public final class ModernHopfieldMemory implements Memory {
     for (int q = 0; q < cues.length; q++) {
       checkCue(cues[q], q, !stepFindsNonFinite);
     }
-    if (states != null) {
-      RecallEngine.checkStateRows(states, cues, n);
-    }
     try {
       return RecallEngine.run(step, cues, 0, options, states);
     } catch (IllegalArgumentException e) {

@@ -469,7 +469,9 @@ public final class AmariHopfieldNetwork implements Memory {
   public List<RecallResult> recallBatch(float[][] cues, RecallOptions options, float[][] states) {
     Objects.requireNonNull(options, "options");
     Cues.checkAll(cues, numNeurons());
-    RecallEngine.checkStateRows(states, cues, numNeurons());
+    if (states == null) {
+      throw new IllegalArgumentException("states is null");
+    }
     return RecallEngine.run(retrievalStep(effective(options)), cues, 0, options, states);
   }
 

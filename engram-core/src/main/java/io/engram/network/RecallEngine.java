@@ -83,8 +83,9 @@ public final class RecallEngine {
    * array of its own for the steps between). The rows are the caller's to keep apart from the cues
    * and from each other ({@link #checkStateRows} does).
    *
-   * @param states null (new arrays), or one row of at least {@code step.size()} values per cue
-   * @throws IllegalArgumentException if {@code firstQuery < 0}
+   * @param states null (new arrays), or one row of exactly {@code step.size()} values per cue
+   * @throws IllegalArgumentException if {@code firstQuery < 0}, as {@link #run(RetrievalStep,
+   *     float[][], RecallOptions)}, or for rows that {@link #checkStateRows} refuses
    */
   public static List<RecallResult> run(
       RetrievalStep step, float[][] cues, int firstQuery, RecallOptions options, float[][] states) {
@@ -106,6 +107,9 @@ public final class RecallEngine {
                     ? " is null"
                     : " has length " + cues[q].length + ", expected " + step.size()));
       }
+    }
+    if (states != null) {
+      checkStateRows(states, cues, step.size());
     }
     int nq = cues.length;
     RecallResult[] out = new RecallResult[nq];
