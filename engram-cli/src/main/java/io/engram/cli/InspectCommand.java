@@ -148,7 +148,8 @@ final class InspectCommand implements Callable<Integer> {
     double sym = HopfieldAnalyzer.symmetryError(net.weights());
     r.put("symmetry_error", Double.isNaN(sym) ? null : (Object) sym);
     Weights w = net.weights();
-    double diag = 0;
+    // the weights' own float32 values (as Float: JSON writes the shortest decimal of the float)
+    float diag = 0;
     for (int i = 0; i < n; i++) {
       diag = Math.max(diag, Math.abs(w.get(i, i)));
     }
@@ -157,11 +158,11 @@ final class InspectCommand implements Callable<Integer> {
     // kernel for low-rank ones up to N = 8192 (256 MiB); beyond that it is not reported
     float[] entries = !w.isDense() && n <= MAX_LOW_RANK_SCAN ? w.toDenseArray() : null;
     if (entries != null || w.isDense()) {
-      double min = Double.POSITIVE_INFINITY;
-      double max = Double.NEGATIVE_INFINITY;
+      float min = Float.POSITIVE_INFINITY;
+      float max = Float.NEGATIVE_INFINITY;
       for (int i = 0; i < n; i++) {
         for (int j = 0; j < n; j++) {
-          double v = entries != null ? entries[i * n + j] : w.get(i, j);
+          float v = entries != null ? entries[i * n + j] : w.get(i, j);
           min = Math.min(min, v);
           max = Math.max(max, v);
         }
@@ -179,8 +180,8 @@ final class InspectCommand implements Callable<Integer> {
     Dynamics d = net.dynamics();
     Map<String, Object> dyn = new LinkedHashMap<>();
     dyn.put("activation", d.activation().id());
-    dyn.put("temperature", (double) d.temperature());
-    dyn.put("threshold", (double) d.threshold());
+    dyn.put("temperature", d.temperature());
+    dyn.put("threshold", d.threshold());
     dyn.put("update", d.updateMode().toString());
     r.put("dynamics", dyn);
     r.put("history", ModelFile.historyJson(net.history()));
@@ -189,7 +190,7 @@ final class InspectCommand implements Callable<Integer> {
       HopfieldAnalyzer.Statistics st = a.statistics();
       List<Object> energies = new ArrayList<>();
       for (double e : a.patternEnergies()) {
-        energies.add(e);
+        energies.add((float) e); // the network's energy is float32 (exact in the double)
       }
       r.put("pattern_energies", energies);
       r.put("pattern_energy_mean", st.meanEnergy());

@@ -57,7 +57,7 @@ final class ModernInspect {
     r.put("num_neurons", m.numNeurons());
     r.put("stored_patterns", m.size());
     r.put("separation", s.id());
-    r.put("beta", s.usesBeta() ? (Object) (double) m.beta() : null);
+    r.put("beta", s.usesBeta() ? (Object) m.beta() : null);
     r.put("degree", s.usesDegree() ? (Object) m.degree() : null);
     r.put("patterns_bytes", m.memoryBytes());
     r.put("max_pattern_norm", m.maxNorm());
@@ -70,21 +70,22 @@ final class ModernInspect {
     if (!given.isEmpty() && m.size() > 0) {
       float[][] rows = Inputs.rows(given);
       List<RecallResult> rs = m.retrieveAll(rows);
+      double[] e = new double[rows.length];
       List<Object> energies = new ArrayList<>();
       List<Object> best = new ArrayList<>();
       double sum = 0;
       int fixed = 0;
       for (int k = 0; k < rows.length; k++) {
-        double e = m.energy(rows[k]);
-        energies.add(e);
-        sum += e;
+        e[k] = m.energy(rows[k]);
+        energies.add(RecallCommand.energyValue(m, e[k]));
+        sum += e[k];
         best.add(rs.get(k).matches().get(0).index());
         fixed += nearlyEqual(rs.get(k).state(), rows[k]) ? 1 : 0;
       }
       double mean = sum / rows.length;
       double var = 0;
-      for (Object e : energies) {
-        var += ((Double) e - mean) * ((Double) e - mean);
+      for (double ek : e) {
+        var += (ek - mean) * (ek - mean);
       }
       r.put("pattern_energies", energies);
       r.put("pattern_energy_mean", mean);

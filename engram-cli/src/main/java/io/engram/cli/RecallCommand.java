@@ -262,16 +262,16 @@ final class RecallCommand implements Callable<Integer> {
       Map<String, Object> e = new LinkedHashMap<>();
       e.put("steps", r.steps());
       e.put("converged", r.converged());
-      e.put("energy", r.energy());
+      e.put("energy", energyValue(net, r.energy()));
       if (!r.matches().isEmpty()) {
         e.put("best", r.matches().get(0).index());
-        e.put("weight", (double) r.matches().get(0).weight());
+        e.put("weight", r.matches().get(0).weight());
         if (topK != null) {
           List<Object> ms = new ArrayList<>();
           for (RecallResult.Match m : r.matches()) {
             Map<String, Object> mm = new LinkedHashMap<>();
             mm.put("index", m.index());
-            mm.put("weight", (double) m.weight());
+            mm.put("weight", m.weight());
             ms.add(mm);
           }
           e.put("matches", ms);
@@ -370,6 +370,18 @@ final class RecallCommand implements Callable<Integer> {
       opts = opts.withReportEnergy(false);
     }
     return opts;
+  }
+
+  /**
+   * An energy of {@code memory} as a report holds it: a Float where the memory computes its
+   * energies in float32 (the classical network; modern memory with softmax and exp), so that JSON
+   * writes the shortest decimal that reads back as that float ({@code -38.079723}, not the widened
+   * {@code -38.0797233581543}); a Double where they are float64 (the polynomial separations, whose
+   * energies leave the float32 range).
+   */
+  static Object energyValue(io.engram.network.Memory memory, double energy) {
+    boolean float64 = memory instanceof ModernHopfieldMemory m && !m.separation().usesBeta();
+    return float64 ? (Object) energy : (Object) (float) energy;
   }
 
   /** The energy the plot of {@code net} shows, as a formula for its axis. */

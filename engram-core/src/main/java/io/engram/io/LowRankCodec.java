@@ -53,7 +53,7 @@ final class LowRankCodec implements WeightsCodec {
           (from, count, dst) -> lr.copyFactorRows(call, from, count, dst));
       Map<String, Object> e = new LinkedHashMap<>();
       e.put("rows", lr.factorRows(k));
-      e.put("divisor", (double) lr.factorDivisor(k));
+      e.put("divisor", lr.factorDivisor(k));
       e.put("negate", lr.factorNegated(k));
       e.put("zero_diagonal_after", lr.zeroesDiagonalAfter(k));
       list.add(e);

@@ -175,8 +175,10 @@ public final class ModelFile {
   private static Map<String, Object> dynamicsJson(Dynamics d) {
     Map<String, Object> dyn = new LinkedHashMap<>();
     dyn.put("activation", d.activation().id());
-    dyn.put("temperature", (double) d.temperature());
-    dyn.put("threshold", (double) d.threshold());
+    // float32 values as Float: written as the shortest decimal of the float (0.8, not the
+    // widened 0.800000011920929), which reads back to the same float
+    dyn.put("temperature", d.temperature());
+    dyn.put("threshold", d.threshold());
     UpdateMode mode = d.updateMode();
     if (mode instanceof UpdateMode.RandomOrder r) {
       dyn.put("update", "async");
@@ -204,7 +206,7 @@ public final class ModelFile {
       h.put("options", new LinkedHashMap<>(r.options()));
       h.put("patterns", r.patterns());
       h.put("neurons", r.neurons());
-      h.put("rho", Float.isNaN(r.rho()) ? null : (Object) (double) r.rho());
+      h.put("rho", Float.isNaN(r.rho()) ? null : (Object) r.rho());
       if (!r.stores()) {
         h.put("stores", false);
       }

@@ -46,7 +46,7 @@ final class ModernMemoryFile {
     meta.put("num_neurons", n);
     meta.put("num_patterns", p);
     meta.put("separation", m.separation().id());
-    meta.put("beta", m.separation().usesBeta() ? (Object) (double) m.beta() : null);
+    meta.put("beta", m.separation().usesBeta() ? (Object) m.beta() : null);
     meta.put("degree", m.separation().usesDegree() ? (Object) m.degree() : null);
     NpzFile.Builder b = NpzFile.builder();
     b.putBytes("meta.json", (Json.writePretty(meta) + "\n").getBytes(StandardCharsets.UTF_8));

@@ -58,6 +58,49 @@ class ModelFileTest {
     }
   }
 
+  /**
+   * The float32 values of the metadata (temperature, threshold, rho, a factor's divisor, beta) are
+   * written as the shortest decimal of the float ({@code 0.8}), not widened to a double ({@code
+   * 0.800000011920929}), and read back as the same float.
+   */
+  @Test
+  void float32_metadata_is_written_as_the_shortest_decimal_of_the_float() throws IOException {
+    AmariHopfieldNetwork net =
+        AmariHopfieldNetwork.create(
+            3, new Dynamics(Activation.TANH, 0.8f, 0.1f, UpdateMode.synchronous()));
+    // rho, the mean of all entries: (1 + 1 - 1 + 1 + 1 + 1) / 6 = 2/3, a float with no short
+    // decimal
+    HebbianTrainer.create(net).train(new float[] {1, 1, -1}, new float[] {1, 1, 1});
+    Path f = tmp.resolve("m.npz");
+    ModelFile.write(f, net);
+    String meta;
+    try (java.util.zip.ZipFile z = new java.util.zip.ZipFile(f.toFile())) {
+      meta =
+          new String(
+              z.getInputStream(z.getEntry("meta.json")).readAllBytes(), StandardCharsets.UTF_8);
+    }
+    assertTrue(meta.contains("\"temperature\": 0.8,"), meta);
+    assertTrue(meta.contains("\"threshold\": 0.1,"), meta);
+    assertTrue(meta.contains("\"rho\": " + (2f / 3f) + "\n"), meta);
+    assertFalse(meta.contains("0.800000011920929"), meta);
+    AmariHopfieldNetwork back = ModelFile.read(f);
+    assertEquals(net.dynamics(), back.dynamics());
+    assertEquals(net.history(), back.history());
+
+    io.engram.memory.ModernHopfieldMemory m =
+        io.engram.memory.ModernHopfieldMemory.softmax(3, 0.3f);
+    m.store(new float[][] {{1, -1, 1}});
+    Path mf = tmp.resolve("mm.npz");
+    ModelFile.write(mf, m);
+    try (java.util.zip.ZipFile z = new java.util.zip.ZipFile(mf.toFile())) {
+      meta =
+          new String(
+              z.getInputStream(z.getEntry("meta.json")).readAllBytes(), StandardCharsets.UTF_8);
+    }
+    assertTrue(meta.contains("\"beta\": 0.3,"), meta);
+    assertEquals(0.3f, ((io.engram.memory.ModernHopfieldMemory) ModelFile.readMemory(mf)).beta());
+  }
+
   @Test
   void low_rank_models_round_trip_exactly_and_stay_low_rank() throws IOException {
     java.util.SplittableRandom r = new java.util.SplittableRandom(21);
