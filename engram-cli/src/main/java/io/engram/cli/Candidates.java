@@ -12,8 +12,9 @@ import java.util.List;
  * engram completion}; picocli's {@code completionCandidates}). Each list comes from the names the
  * option's parser accepts, so that a new rule or separation is offered without a second list.
  *
- * <p>Not the {@code true|false} options ({@code --subtract-mean} and the like): picocli 4.7's
- * script completes every boolean option as a flag, whatever its arity.
+ * <p>The {@code true|false} options ({@code --subtract-mean} and the like) and the options that
+ * take a path get theirs from {@link CompletionCommand#completionModel}: picocli 4.7's script
+ * completes every boolean option as a flag, whatever its arity, and a string as anything.
  */
 final class Candidates {
 
