@@ -116,6 +116,7 @@ final class CapacityCommand implements Callable<Integer> {
   @Option(
       names = "--subtract-mean",
       arity = "1",
+      preprocessor = EngramCli.TrueOrFalse.class,
       paramLabel = "true|false",
       description =
           "Hebbian rules: centre the patterns by their mean, as engram train does (default: true;"

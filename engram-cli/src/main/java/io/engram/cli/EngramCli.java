@@ -480,6 +480,38 @@ public final class EngramCli implements Runnable {
    */
 
   /** Path options: {@link #nonEmptyPath}. */
+  /**
+   * The value of a boolean option that takes one ({@code --subtract-mean true|false}, each such
+   * option's {@code preprocessor}): {@code true} or {@code false}, in any case, as picocli takes
+   * them. picocli took an empty value ({@code --subtract-mean "$UNSET"}), {@code null} and {@code
+   * Optional.empty} as false, silently, without asking the option's converter; they are an error
+   * here. A value that looks like an option is left to picocli, which names it as a missing value.
+   */
+  static final class TrueOrFalse implements CommandLine.IParameterPreprocessor {
+    @Override
+    public boolean preprocess(
+        java.util.Stack<String> args,
+        CommandLine.Model.CommandSpec command,
+        CommandLine.Model.ArgSpec arg,
+        Map<String, Object> info) {
+      if (!args.isEmpty()) {
+        String v = args.peek();
+        if (!v.equalsIgnoreCase("true") && !v.equalsIgnoreCase("false") && !v.startsWith("-")) {
+          throw new CommandLine.ParameterException(
+              command.commandLine(),
+              "Invalid value for option '"
+                  + ((CommandLine.Model.OptionSpec) arg).longestName()
+                  + "': '"
+                  + v
+                  + "' is not true or false",
+              arg,
+              v);
+        }
+      }
+      return false; // picocli goes on to read the value
+    }
+  }
+
   static final class PathConverter implements CommandLine.ITypeConverter<Path> {
     @Override
     public Path convert(String value) {

@@ -115,6 +115,7 @@ final class TrainCommand implements Callable<Integer> {
   @Option(
       names = "--subtract-mean",
       arity = "1",
+      preprocessor = EngramCli.TrueOrFalse.class,
       defaultValue = "true",
       paramLabel = "true|false",
       description =
@@ -124,6 +125,7 @@ final class TrainCommand implements Callable<Integer> {
   @Option(
       names = "--zero-diagonal",
       arity = "1",
+      preprocessor = EngramCli.TrueOrFalse.class,
       defaultValue = "true",
       paramLabel = "true|false",
       description = "Set the diagonal of W to 0 after the update (default: ${DEFAULT-VALUE}).")
@@ -132,6 +134,7 @@ final class TrainCommand implements Callable<Integer> {
   @Option(
       names = "--normalize",
       arity = "1",
+      preprocessor = EngramCli.TrueOrFalse.class,
       defaultValue = "true",
       paramLabel = "true|false",
       description =
@@ -141,6 +144,7 @@ final class TrainCommand implements Callable<Integer> {
   @Option(
       names = "--preserve-on-resize",
       arity = "1",
+      preprocessor = EngramCli.TrueOrFalse.class,
       defaultValue = "true",
       paramLabel = "true|false",
       description =

@@ -417,4 +417,79 @@ class BadInputTest {
         "--plot",
         "@c.csv");
   }
+
+  /**
+   * A boolean option that takes a value takes true or false (any case); picocli took an empty value
+   * (an unset variable), {@code null} and {@code Optional.empty} as false, silently.
+   */
+  @Test
+  void booleanValuesAreTrueOrFalse() throws IOException {
+    for (String option :
+        new String[] {
+          "--subtract-mean", "--zero-diagonal", "--normalize", "--preserve-on-resize"
+        }) {
+      for (String value : new String[] {"", " ", "null", "Optional.empty", "yes"}) {
+        fails(
+            "Invalid value for option '" + option + "': '" + value + "' is not true or false",
+            "train",
+            "--patterns",
+            "@p.csv",
+            "--out",
+            "@new.npz",
+            option,
+            value);
+      }
+    }
+    fails(
+        "Invalid value for option '--subtract-mean': '' is not true or false",
+        "train",
+        "--patterns",
+        "@p.csv",
+        "--out",
+        "@new.npz",
+        "--subtract-mean=");
+    fails(
+        "Invalid value for option '--subtract-mean': '' is not true or false",
+        "capacity",
+        "--neurons",
+        "16",
+        "--patterns",
+        "1,2",
+        "--subtract-mean",
+        "");
+    fails(
+        "Expected parameter for option '--normalize' but found '--out'",
+        "train",
+        "--patterns",
+        "@p.csv",
+        "--normalize",
+        "--out",
+        "@new.npz");
+    // every boolean option that takes a value, of every command, checks it so
+    for (picocli.CommandLine c : EngramCli.withAllSubcommands().getSubcommands().values()) {
+      for (picocli.CommandLine.Model.OptionSpec o : c.getCommandSpec().options()) {
+        if ((o.type() == boolean.class || o.type() == Boolean.class) && o.arity().max() > 0) {
+          assertTrue(
+              o.preprocessor() instanceof EngramCli.TrueOrFalse,
+              c.getCommandName() + " " + o.longestName());
+        }
+      }
+    }
+    Path out = dir.resolve("upper.npz");
+    try {
+      ToolRun.Result r =
+          ToolRun.run(
+              "train",
+              "--patterns",
+              dir.resolve("p.csv").toString(),
+              "--out",
+              out.toString(),
+              "--subtract-mean",
+              "FALSE",
+              "--normalize=True");
+      assertEquals(0, r.status(), r::toString);
+    } finally {
+      Files.deleteIfExists(out);
+    }
+  }
 }
