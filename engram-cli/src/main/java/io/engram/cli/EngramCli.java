@@ -643,6 +643,11 @@ public final class EngramCli implements Runnable {
     if (value.isEmpty()) {
       throw new CommandLine.TypeConversionException("the path is empty");
     }
+    if (value.isBlank()) {
+      // (it was "engram:  : file not found", the name invisible)
+      throw new CommandLine.TypeConversionException(
+          "the path '" + value + "' is only blanks (spaces, tabs)");
+    }
     // every Path option is an input: '-' is standard input, as for most tools (outputs are
     // strings, where '-' is standard output: Outputs.file)
     if (value.equals(Outputs.STANDARD)) {

@@ -119,6 +119,13 @@ final class Outputs {
    * name (the bytes of U+FFFD), not the one the user typed.
    */
   static String nameable(String option, String value) {
+    Path name = value.isBlank() ? null : Path.of(value).getFileName();
+    if (value.isBlank() || (name != null && name.toString().isBlank())) {
+      // (an output named ' ' was written as a file of that name: a variable of blanks, or a
+      // quoted space, where a name was meant)
+      throw new UserError(
+          option + " '" + value + "': the name is only blanks (spaces, tabs); give a name");
+    }
     if (lostBytes(value)) {
       throw new UserError(
           option

@@ -492,4 +492,62 @@ class BadInputTest {
       Files.deleteIfExists(out);
     }
   }
+
+  /**
+   * A name of only blanks (a quoted space, a variable of spaces) is no name: an output of that name
+   * was written (a file or folder called ' '), an input was "engram: : file not found".
+   */
+  @Test
+  void namesOfOnlyBlanks() throws IOException {
+    // every output in the test's folder ('@'), so that a name taken again is written there
+    String blank = "': the name is only blanks (spaces, tabs); give a name";
+    fails("/ " + blank, "train", "--patterns", "@p.csv", "--out", "@ ");
+    fails("/\\t" + blank, "train", "--patterns", "@p.csv", "--out", "@\t");
+    fails(
+        "/ /" + blank,
+        "recall",
+        "--model",
+        "@m.npz",
+        "--queries",
+        "@p.csv",
+        "--size",
+        "3x2",
+        "--out",
+        "@ /");
+    fails(
+        "--report '" + dir + "/ " + blank,
+        "recall",
+        "--model",
+        "@m.npz",
+        "--queries",
+        "@p.csv",
+        "--out",
+        "@r.npy",
+        "--report",
+        "@ ");
+    fails(
+        "/empty/ " + blank,
+        "recall",
+        "--model",
+        "@m.npz",
+        "--queries",
+        "@p.csv",
+        "--out",
+        "@r.npy",
+        "--report",
+        "@empty/ ");
+    fails("/  " + blank, "export", "--model", "@m.npz", "--weights", "@  ");
+    fails("/ " + blank, "capacity", "--neurons", "16", "--patterns", "1,2", "--json", "@ ");
+    fails(
+        "Invalid value for option '--patterns' (FILE): the path ' ' is only blanks (spaces, tabs)",
+        "train",
+        "--patterns",
+        " ",
+        "--out",
+        "@new.npz");
+    fails(
+        "Invalid value for positional parameter at index 0 (MODEL): the path '\\t' is only blanks",
+        "inspect",
+        "\t");
+  }
 }
