@@ -304,10 +304,17 @@ final class InspectCommand implements Callable<Integer> {
     return given;
   }
 
-  /** The {@code --patterns} of a model of {@code n} neurons, their warnings written. */
+  /**
+   * The {@code --patterns} of a model of {@code n} neurons, their warnings written; a file that
+   * holds none is an error.
+   */
   Inputs.Data readPatterns(int n) throws java.io.IOException {
     Images.Size given = sizeFor(n);
     Inputs.Data data = Inputs.read(List.of(patterns), given, n, Progress.none());
+    if (data.block().isEmpty()) {
+      // (an empty file was taken, and the report left its pattern lines out without a word)
+      throw new UserError(patterns + ": holds no patterns");
+    }
     Inputs.sizeApplies(given, data.size() != null, "--patterns");
     data.warn(spec.commandLine().getErr());
     return data;

@@ -550,4 +550,37 @@ class BadInputTest {
         "inspect",
         "\t");
   }
+
+  /**
+   * inspect --patterns of a file without patterns (an empty CSV, a 0 x N array): the report was
+   * printed without its pattern lines, exit 0, as if --patterns had not been given.
+   */
+  @Test
+  void inspectPatternsThatHoldNone() throws IOException {
+    Files.writeString(dir.resolve("none.csv"), "");
+    io.engram.io.Npy.write(
+        dir.resolve("none.npy"), io.engram.io.NdArray.ofFloats(new float[0], 0, 6));
+    Path modern = dir.resolve("modern.npz");
+    assertEquals(
+        0,
+        ToolRun.run(
+                "train",
+                "--memory",
+                "modern",
+                "--patterns",
+                dir.resolve("p.csv").toString(),
+                "--out",
+                modern.toString())
+            .status());
+    try {
+      fails("/none.csv: holds no patterns", "inspect", "@m.npz", "--patterns", "@none.csv");
+      fails(
+          "/none.npy: holds no patterns", "inspect", "@m.npz", "--json", "--patterns", "@none.npy");
+      fails("/none.csv: holds no patterns", "inspect", "@modern.npz", "--patterns", "@none.csv");
+    } finally {
+      Files.delete(modern);
+      Files.delete(dir.resolve("none.csv"));
+      Files.delete(dir.resolve("none.npy"));
+    }
+  }
 }
