@@ -331,6 +331,11 @@ final class TrainCommand implements Callable<Integer> {
         } catch (IllegalArgumentException e) {
           throw new UserError("--ridge: " + e.getMessage());
         }
+        if (tolerance != null && !(tolerance >= 0 && tolerance < 1)) {
+          // checked here: the library reads NaN as "the default" (typed, it was taken, exit 0),
+          // and its message offers NaN so
+          throw new UserError("--tolerance must be a number in [0, 1), got " + tolerance);
+        }
         try {
           o = tolerance == null ? o : o.withTolerance(tolerance);
         } catch (IllegalArgumentException e) {

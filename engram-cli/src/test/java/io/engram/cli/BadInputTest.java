@@ -583,4 +583,26 @@ class BadInputTest {
       Files.delete(dir.resolve("none.npy"));
     }
   }
+
+  /**
+   * train --tolerance NaN: the library reads NaN as "the default tolerance", so a typed NaN was
+   * taken (exit 0); it is refused as every other option's NaN is, and the message of an
+   * out-of-range value no longer offers NaN.
+   */
+  @Test
+  void pseudoInverseToleranceIsANumber() throws IOException {
+    for (String v : new String[] {"NaN", "-Infinity", "1", "-0.5"}) {
+      fails(
+          "--tolerance must be a number in [0, 1), got " + Double.parseDouble(v),
+          "train",
+          "--patterns",
+          "@p.csv",
+          "--out",
+          "@new.npz",
+          "--rule",
+          "pseudo-inverse",
+          "--tolerance",
+          v);
+    }
+  }
 }

@@ -278,7 +278,7 @@ class TrainRulesTest {
         "--out",
         out);
     rejected(
-        "--tolerance: tolerance is 2.0",
+        "--tolerance must be a number in [0, 1), got 2.0",
         "train",
         "--patterns",
         p,
