@@ -670,7 +670,12 @@ final class CapacityCommand implements Callable<Integer> {
 
   private PatternBlock readData() throws java.io.IOException {
     if (!Files.exists(data)) {
-      throw new UserError("--data " + data + ": no such file or folder");
+      // (a name too long for the system was "no such file or folder" too)
+      String why =
+          Files.notExists(data) && !Files.isSymbolicLink(data)
+              ? "no such file or folder"
+              : io.engram.io.Npy.notFound(data).getReason();
+      throw new UserError("--data " + data + ": " + why);
     }
     Images.Size given = size == null ? null : Images.Size.parse(size);
     Inputs.Data d = Inputs.read(List.of(data), given, Progress.none());

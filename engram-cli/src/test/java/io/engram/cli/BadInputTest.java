@@ -605,4 +605,37 @@ class BadInputTest {
           v);
     }
   }
+
+  /**
+   * An input whose name is longer than the system takes (255 bytes): the system says so, and the
+   * message does too; it said the file "cannot be reached (permission denied on a folder above
+   * it?)", and capacity --data "no such file or folder".
+   */
+  @Test
+  void inputNamesTooLongForTheSystem() throws IOException {
+    String name = "a".repeat(300);
+    fails(
+        name + ".npy: cannot be reached: File name too long",
+        "train",
+        "--patterns",
+        "@" + name + ".npy",
+        "--out",
+        "@new.npz");
+    fails(
+        name + ".npz: cannot be reached: File name too long",
+        "recall",
+        "--model",
+        "@" + name + ".npz",
+        "--queries",
+        "@p.csv",
+        "--out",
+        "@r.npy");
+    fails(
+        name + ".npy: cannot be reached: File name too long",
+        "capacity",
+        "--data",
+        "@" + name + ".npy",
+        "--patterns",
+        "1");
+  }
 }

@@ -159,8 +159,30 @@ public final class Npy {
             ? "a symbolic link to a file that does not exist (or links that loop)"
             : Files.notExists(file)
                 ? "file not found"
-                // neither there nor not: a folder on the way may not be searched
-                : "cannot be reached (permission denied on a folder above it?)");
+                // neither there nor not: a folder on the way may not be searched, or the name
+                // is more than the system takes
+                : unreachable(file));
+  }
+
+  /**
+   * Why a path that is neither there nor not cannot be looked at: the system's reason where it
+   * gives one other than a permission ({@code File name too long}: a name of 300 characters was
+   * said to be behind a folder without permission), else a folder on the way that may not be
+   * searched.
+   */
+  private static String unreachable(Path file) {
+    try {
+      Files.readAttributes(file, java.nio.file.attribute.BasicFileAttributes.class);
+    } catch (java.nio.file.AccessDeniedException e) {
+      // the default below
+    } catch (java.nio.file.FileSystemException e) {
+      if (e.getReason() != null) {
+        return "cannot be reached: " + e.getReason();
+      }
+    } catch (IOException e) {
+      // the default below
+    }
+    return "cannot be reached (permission denied on a folder above it?)";
   }
 
   /**
