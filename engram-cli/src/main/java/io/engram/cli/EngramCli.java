@@ -735,9 +735,9 @@ public final class EngramCli implements Runnable {
 
   /**
    * The message for an unknown option that is a small typo of one of the command's (as {@link
-   * #unknownCommand}): "Unknown option: '--nuerons' (did you mean '--neurons'?)"; null when none is
-   * near. Picocli's own line named the option's value too ("Unknown options: '--nuerons', '30'"),
-   * as though it were another option.
+   * #unknownCommand}), or the start of one option's name: "Unknown option: '--nuerons' (did you
+   * mean '--neurons'?)"; null when none is near. Picocli's own line named the option's value too
+   * ("Unknown options: '--nuerons', '30'"), as though it were another option.
    */
   static String unknownOption(
       java.util.List<String> unmatched, java.util.Collection<String> names) {
@@ -753,6 +753,24 @@ public final class EngramCli implements Runnable {
                 <= 1 + (name.length() > 8 ? 1 : 0)) {
           return "Unknown option: '" + given + "' (did you mean '" + name + "'?)";
         }
+      }
+      // the start of one option's name ('--pat' for --patterns, which picocli does not
+      // abbreviate): named, where 'train --pat p.npy' said only that --patterns was missing
+      String only = null;
+      for (String name : names) {
+        if (name.startsWith("--") && name.startsWith(given) && !name.equals(given)) {
+          if (only != null) {
+            return null;
+          }
+          only = name;
+        }
+      }
+      if (only != null) {
+        return "Unknown option: '"
+            + given
+            + "' (did you mean '"
+            + only
+            + "'? option names are not abbreviated)";
       }
       return null;
     }

@@ -284,4 +284,28 @@ class HelpTest {
     assertEquals(2, r.status(), r::toString);
     assertTrue(r.err().contains("Unknown options: '--frobnicate', '3'"), r::toString);
   }
+
+  /**
+   * The start of one option's name: picocli does not abbreviate, and 'train --pat p.npy' said only
+   * that --patterns was missing; an option that is not missing was 'Unknown options: '--temp',
+   * '2''. A start shared by several options names none.
+   */
+  @Test
+  void theStartOfAnOptionsNameNamesTheOption() {
+    ToolRun.Result r = ToolRun.run("train", "--pat", "p.npy", "--out", "m.npz");
+    assertEquals(2, r.status(), r::toString);
+    assertEquals(
+        "engram: Unknown option: '--pat' (did you mean '--patterns'? option names are not"
+            + " abbreviated) (see 'engram train --help')",
+        r.err().strip());
+    r = ToolRun.run("recall", "--mod", "m.npz", "--queries", "q.npy", "--out", "o.npy");
+    assertTrue(r.err().contains("Unknown option: '--mod' (did you mean '--model'?"), r::toString);
+    r = ToolRun.run("capacity", "--neur", "30");
+    assertTrue(
+        r.err().contains("Unknown option: '--neur' (did you mean '--neurons'?"), r::toString);
+    // --st: --state-tolerance and --stored
+    r = ToolRun.run("recall", "--model", "m.npz", "--queries", "q.npy", "--out", "o.npy", "--st");
+    assertEquals(2, r.status(), r::toString);
+    assertFalse(r.err().contains("did you mean"), r::toString);
+  }
 }
