@@ -57,9 +57,7 @@ public final class CannsStepParts {
     System.out.println("| --- | ---: | ---: | ---: |");
     time("retrieveAll (what a user runs)", () -> memory.retrieveAll(cues, one));
     float[][] rows = new float[p][n];
-    time(
-        "retrieveAll into 4 rows the caller reuses",
-        () -> memory.retrieveAll(cues, one, rows));
+    time("retrieveAll into 4 rows the caller reuses", () -> memory.retrieveAll(cues, one, rows));
     time(
         "kernel into 4 reused rows",
         () -> {
