@@ -118,7 +118,28 @@ final class Attention {
       int k,
       int[] topIndex,
       float[] topScore,
-      float[] xT) {
+      float[] xT,
+      BinaryRows xb) {
+    /** A call without X's packed bits. */
+    Call(
+        KernelProvider kp,
+        int b,
+        int p,
+        int n,
+        float[] q,
+        float[] x,
+        Weighting wt,
+        float[] out,
+        double[] outD,
+        double[] stat1,
+        double[] stat2,
+        int k,
+        int[] topIndex,
+        float[] topScore,
+        float[] xT) {
+      this(kp, b, p, n, q, x, wt, out, outD, stat1, stat2, k, topIndex, topScore, xT, null);
+    }
+
     boolean output() {
       return out != null || outD != null;
     }
@@ -460,7 +481,15 @@ final class Attention {
     final int g0;
     final int g;
     final int n;
-    final float[] qT; // null when every block is smaller than a tile (p < 8)
+    final float[] qT; // null when every block is smaller than a tile (p < 8), or with qBits
+
+    /**
+     * The group's queries packed one bit per value ({@link BinaryRows}), when X's bits are given
+     * and every value of these queries is ±1: their blocks' scores are counted, not multiplied out
+     * (the same bits); else null.
+     */
+    final long[] qBits;
+
     final float[] sc; // scores of one block, row r (pattern) at r * ld
     final int ld;
     final float[] panel;
@@ -471,20 +500,24 @@ final class Attention {
     final float[] bsum;
 
     Group(Call c, int g0, int g1) {
-      this(
-          c,
-          g0,
-          g1 - g0,
-          c.p >= MR && !chainsScores(c, g1 - g0) && !lanesScores(c, g1 - g0)
-              ? packQueries(c.q, c.n, g0, g1 - g0)
-              : null);
+      this(c, g0, g1 - g0, tiles(c, g1 - g0) ? binaryQueries(c, g0, g1 - g0) : null);
     }
 
-    private Group(Call c, int g0, int g, float[] qT) {
+    private Group(Call c, int g0, int g, long[] qBits) {
+      this(c, g0, g, tiles(c, g) && qBits == null ? packQueries(c.q, c.n, g0, g) : null, qBits);
+    }
+
+    /** Whether a group of g queries takes its blocks' scores from tiles (or counted bits). */
+    private static boolean tiles(Call c, int g) {
+      return c.p >= MR && !chainsScores(c, g) && !lanesScores(c, g);
+    }
+
+    private Group(Call c, int g0, int g, float[] qT, long[] qBits) {
       this.g0 = g0;
       this.g = g;
       this.n = c.n;
       this.qT = qT;
+      this.qBits = qBits;
       // rows of the score block 16 floats longer than g: the second product reads it down its
       // columns, and a row length of a multiple of 1 KiB would put all of them in 4 of L1's 64 sets
       this.ld = g + 16;
@@ -501,7 +534,7 @@ final class Attention {
 
     /** The same queries with buffers of its own, for another thread. */
     Group copy(Call c) {
-      return new Group(c, g0, g, qT);
+      return new Group(c, g0, g, qT, qBits);
     }
 
     private float[] few;
@@ -513,6 +546,11 @@ final class Attention {
       }
       return few;
     }
+  }
+
+  /** Queries {@code g0..g0+g-1} packed, when X's bits are given and they are all ±1; else null. */
+  private static long[] binaryQueries(Call c, int g0, int g) {
+    return c.xb != null ? BinaryRows.pack(c.q, g0, g, c.n) : null;
   }
 
   /** The width of the query panels: 16 for up to 16 queries, else 32. */
@@ -558,6 +596,8 @@ final class Attention {
           }
         } else if (chainsScores(c, g)) {
           chainScores(c.x, b0 * c.n, c.n, pb, c.q, gr.g0 * c.n, sc, gr.ld);
+        } else if (gr.qBits != null) {
+          c.xb.scores(gr.qBits, g, b0, pb, sc, gr.ld);
         } else {
           scores(c, gr.qT, g, gr.ld, b0, pb, sc, gr.tile);
         }

@@ -392,10 +392,36 @@ public final class Kernels {
       int k,
       int[] topIndex,
       float[] topScore) {
+    softmaxRetrieval(b, p, n, q, x, xT, null, beta, out, lse, k, topIndex, topScore);
+  }
+
+  /**
+   * {@link #softmaxRetrieval(int, int, int, float[], float[], float[], float, float[], double[],
+   * int, int[], float[])} with X's values packed as bits when they are all ±1: a group of queries
+   * that are ±1 too then counts its scores instead of multiplying them out (the same bits).
+   *
+   * @param xb {@link BinaryRows#of} this X (at least its first p rows), or null
+   * @throws IllegalArgumentException as there, or if {@code xb} was made from another X
+   */
+  public static void softmaxRetrieval(
+      int b,
+      int p,
+      int n,
+      float[] q,
+      float[] x,
+      float[] xT,
+      BinaryRows xb,
+      float beta,
+      float[] out,
+      double[] lse,
+      int k,
+      int[] topIndex,
+      float[] topScore) {
     if (!(beta > 0) || !Float.isFinite(beta)) {
       throw new IllegalArgumentException("beta must be finite and > 0, got " + beta);
     }
     checkRetrieval(b, p, n, q, x, out, lse, k, topIndex, topScore);
+    checkBits(xb, x, p, n);
     if (xT != null) {
       Bounds.checkRange("xT", xT, 0, (long) p * n);
       if (xT == out) {
@@ -418,7 +444,14 @@ public final class Kernels {
             k,
             topIndex,
             topScore,
-            xT));
+            xT,
+            xb));
+  }
+
+  private static void checkBits(BinaryRows xb, float[] x, int p, int n) {
+    if (xb != null && !xb.fits(x, p, n)) {
+      throw new IllegalArgumentException("the packed bits are not those of this X");
+    }
   }
 
   /**
@@ -533,6 +566,31 @@ public final class Kernels {
       int k,
       int[] topIndex,
       float[] topScore) {
+    separationRetrieval(
+        b, p, n, q, x, null, degree, rectified, out, diagonal, energy, k, topIndex, topScore);
+  }
+
+  /**
+   * {@link #separationRetrieval(int, int, int, float[], float[], int, boolean, double[], double[],
+   * double[], int, int[], float[])} with X's packed bits ({@link BinaryRows#of}; or null): the
+   * overlaps of ±1 queries counted, not multiplied out (the same bits).
+   */
+  public static void separationRetrieval(
+      int b,
+      int p,
+      int n,
+      float[] q,
+      float[] x,
+      BinaryRows xb,
+      int degree,
+      boolean rectified,
+      double[] out,
+      double[] diagonal,
+      double[] energy,
+      int k,
+      int[] topIndex,
+      float[] topScore) {
+    checkBits(xb, x, p, n);
     if (degree < 1) {
       throw new IllegalArgumentException("degree must be >= 1, got " + degree);
     }
@@ -559,7 +617,8 @@ public final class Kernels {
             k,
             topIndex,
             topScore,
-            null));
+            null,
+            xb));
   }
 
   /** Stands for queries held as rows in {@link #checkRetrieval} (which the caller checks). */

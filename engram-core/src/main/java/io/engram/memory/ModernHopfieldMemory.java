@@ -1,5 +1,6 @@
 package io.engram.memory;
 
+import io.engram.kernels.BinaryRows;
 import io.engram.kernels.Kernels;
 import io.engram.kernels.TransposedCopy;
 import io.engram.network.Memory;
@@ -393,6 +394,7 @@ public final class ModernHopfieldMemory implements Memory {
     this.x = dst;
     this.p += count;
     this.transposed = null; // of the patterns before
+    this.binary = null;
     this.maxNormSq = max;
     return first;
   }
@@ -416,6 +418,7 @@ public final class ModernHopfieldMemory implements Memory {
     this.x = shrunk;
     this.p -= 1;
     this.transposed = null;
+    this.binary = null;
     this.maxNormSq = max;
     return removed;
   }
@@ -588,7 +591,15 @@ public final class ModernHopfieldMemory implements Memory {
       throw new IllegalArgumentException("the memory stores no patterns yet");
     }
     return new ModernStep(
-        x, p, n, separation, beta, degree, Math.sqrt(maxNormSq), transposedForSingleQueries());
+        x,
+        p,
+        n,
+        separation,
+        beta,
+        degree,
+        Math.sqrt(maxNormSq),
+        transposedForSingleQueries(),
+        binaryForBatches());
   }
 
   /**
@@ -602,6 +613,84 @@ public final class ModernHopfieldMemory implements Memory {
 
   /** Single-query steps over the same patterns before X's transposed copy is made. */
   static final int COPY_AFTER_STEPS = 4;
+
+  /**
+   * The work of a step's first product (queries x P x N multiply-adds) from which X's values are
+   * packed as bits at once when they are all ±1 ({@link BinaryRows}): 2^28, against a pass over X
+   * to pack it; below it they are packed at the {@value #BITS_AFTER_STEPS}th batch over the same
+   * patterns, so that a one-off retrieval of a few queries never pays for the pass.
+   */
+  static final long BITS_AT_WORK = 1L << 28;
+
+  /** Batches over the same patterns before X's bits are packed whatever their size. */
+  static final int BITS_AFTER_STEPS = 4;
+
+  /**
+   * X's values packed as bits, for the patterns stored now (made on demand; its rows null when a
+   * value is not ±1), or null.
+   */
+  private volatile Bits binary;
+
+  /** X's bits if they have been made for the patterns stored now and X is ±1; else null. */
+  BinaryRows binaryRowsMade() {
+    Bits b = binary;
+    return b != null && b.isOf(x, p) && b.made ? b.rows : null;
+  }
+
+  /** X's bits for the steps over the patterns stored now, when a block path can use them. */
+  private Bits binaryForBatches() {
+    if (p < BinaryRows.MIN_ROWS || n > BinaryRows.MAX_N) {
+      return null;
+    }
+    Bits b = binary;
+    if (b == null || !b.isOf(x, p)) {
+      b = new Bits(x, p, n);
+      binary = b;
+    }
+    return b;
+  }
+
+  /**
+   * X's bits, made when a batch's first product is large enough ({@link #BITS_AT_WORK}) or at the
+   * {@value #BITS_AFTER_STEPS}th batch; thread-safe, made at most once.
+   */
+  static final class Bits implements java.util.function.IntFunction<BinaryRows> {
+    private final float[] x;
+    private final int p;
+    private final int n;
+    private final java.util.concurrent.atomic.AtomicInteger asks =
+        new java.util.concurrent.atomic.AtomicInteger();
+    private volatile boolean made;
+    private volatile BinaryRows rows;
+
+    Bits(float[] x, int p, int n) {
+      this.x = x;
+      this.p = p;
+      this.n = n;
+    }
+
+    boolean isOf(float[] x, int p) {
+      return this.x == x && this.p == p;
+    }
+
+    /** The bits for a batch of {@code queries} queries, or null (not now, or X is not ±1). */
+    @Override
+    public BinaryRows apply(int queries) {
+      if (made) {
+        return rows;
+      }
+      if ((long) queries * p * n < BITS_AT_WORK && asks.incrementAndGet() < BITS_AFTER_STEPS) {
+        return null;
+      }
+      synchronized (this) {
+        if (!made) {
+          rows = BinaryRows.of(x, p, n);
+          made = true;
+        }
+        return rows;
+      }
+    }
+  }
 
   /** X's transposed copy for the patterns stored now, or null (see {@link #MAX_COPIED_FLOATS}). */
   private volatile TransposedCopy transposed;

@@ -1,5 +1,6 @@
 package io.engram.memory;
 
+import io.engram.kernels.BinaryRows;
 import io.engram.kernels.Kernels;
 import io.engram.network.RecallResult;
 import io.engram.network.RetrievalStep;
@@ -126,9 +127,10 @@ public final class ModernStep implements RetrievalStep {
       float beta,
       int degree,
       double maxNorm,
-      java.util.function.Supplier<float[]> transposed) {
+      java.util.function.Supplier<float[]> transposed,
+      java.util.function.IntFunction<BinaryRows> bits) {
     this(
-        kernelScan(x, p, n, separation, beta, degree, transposed),
+        kernelScan(x, p, n, separation, beta, degree, transposed, bits),
         true,
         x,
         p,
@@ -369,8 +371,11 @@ public final class ModernStep implements RetrievalStep {
       Separation separation,
       float beta,
       int degree,
-      java.util.function.Supplier<float[]> transposed) {
+      java.util.function.Supplier<float[]> transposed,
+      java.util.function.IntFunction<BinaryRows> bits) {
     return (q, count, k, wantOut) -> {
+      // X's bits for a batch whose groups take their scores from blocks (not single queries)
+      BinaryRows xb = count > 1 && bits != null ? bits.apply(count) : null;
       if (separation.isBinary()) {
         for (int c = 0; c < count; c++) {
           ModernHopfieldMemory.checkBinary(q, c * n, n, "state " + c, separation);
@@ -386,7 +391,7 @@ public final class ModernStep implements RetrievalStep {
               count == 1 && separation == Separation.SOFTMAX && transposed != null
                   ? transposed.get()
                   : null;
-          Kernels.softmaxRetrieval(count, p, n, q, x, xT, beta, out, stat, k, ti, ts);
+          Kernels.softmaxRetrieval(count, p, n, q, x, xT, xb, beta, out, stat, k, ti, ts);
           yield new ScanResult(out, null, stat, null, ti, ts);
         }
         case POLYNOMIAL, RECTIFIED -> {
@@ -398,6 +403,7 @@ public final class ModernStep implements RetrievalStep {
               n,
               q,
               x,
+              xb,
               degree,
               separation == Separation.RECTIFIED,
               sums,
