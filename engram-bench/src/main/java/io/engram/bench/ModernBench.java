@@ -195,7 +195,11 @@ public final class ModernBench {
         "Both sides: one step, no energy (numpy computes none); Engram also names each query's best"
             + " match. GFLOP/s counts the two products, 4 B P N flops. Seconds: the fastest of the"
             + " timed calls; CPU seconds: the least process CPU time (all threads) of those calls,"
-            + " which a machine shared with other work inflates less than the wall clock.");
+            + " which a machine shared with other work inflates less than the wall clock."
+            + " Workload 1's patterns and queries are ±1: Engram counts their scores from packed"
+            + " bits (BinaryRows, the same bits as multiplied out), so its GFLOP/s and % of peak"
+            + " count work it no longer multiplies out and can pass the peak; the second product"
+            + " (2 B P N flops) is all multiply-adds.");
     if (paired != null) {
       double[] ratio = new double[rounds];
       double engramMin = Double.MAX_VALUE;
