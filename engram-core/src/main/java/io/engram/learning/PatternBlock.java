@@ -4,6 +4,7 @@ import io.engram.kernels.Kernels;
 import java.nio.FloatBuffer;
 import java.util.Arrays;
 import java.util.List;
+import java.util.Objects;
 
 /**
  * A validated set of P patterns of length N, stored as one row-major float32 block.
@@ -11,7 +12,9 @@ import java.util.List;
  * <p>Every factory checks, before anything else happens, that all patterns have the same length and
  * that every value is finite; the messages name the offending pattern and index. An empty set (P =
  * 0) is allowed (training on it is a no-op); a non-empty set of zero-length patterns is not. Values
- * are converted to float32 as CANNs does ({@code jnp.asarray(p, dtype=float32)}).
+ * are converted to float32 as CANNs does ({@code jnp.asarray(p, dtype=float32)}). A null argument
+ * is a {@link NullPointerException} naming the parameter, as everywhere in this package; a null row
+ * inside it is bad data, an {@link IllegalArgumentException} naming the row.
  *
  * <p>Immutable: factories copy their input. Thread-safe.
  */
@@ -51,17 +54,13 @@ public final class PatternBlock {
 
   /** Patterns from rows (copied). */
   public static PatternBlock of(float[]... patterns) {
-    if (patterns == null) {
-      throw new IllegalArgumentException("patterns is null");
-    }
+    Objects.requireNonNull(patterns, "patterns");
     return of(Arrays.asList(patterns)); // not List.of: a null row gets our message, not an NPE
   }
 
   /** Patterns from a list of rows (copied). */
   public static PatternBlock of(List<float[]> patterns) {
-    if (patterns == null) {
-      throw new IllegalArgumentException("patterns is null");
-    }
+    Objects.requireNonNull(patterns, "patterns");
     float[][] rows = patterns.toArray(new float[0][]);
     return build(
         rows.length,
@@ -72,9 +71,7 @@ public final class PatternBlock {
 
   /** Patterns from double rows, converted to float32. */
   public static PatternBlock of(double[][] patterns) {
-    if (patterns == null) {
-      throw new IllegalArgumentException("patterns is null");
-    }
+    Objects.requireNonNull(patterns, "patterns");
     double[][] rows = patterns.clone();
     return build(
         rows.length,
@@ -94,9 +91,7 @@ public final class PatternBlock {
    * @throws IllegalArgumentException if {@code data.length != p * n} or a value is not finite
    */
   public static PatternBlock ofRows(float[] data, int p, int n) {
-    if (data == null) {
-      throw new IllegalArgumentException("pattern data is null");
-    }
+    Objects.requireNonNull(data, "data");
     return ofRows(FloatBuffer.wrap(data), p, n);
   }
 
@@ -108,9 +103,7 @@ public final class PatternBlock {
    * @throws IllegalArgumentException if {@code data.limit() != p * n} or a value is not finite
    */
   public static PatternBlock ofRows(FloatBuffer data, int p, int n) {
-    if (data == null) {
-      throw new IllegalArgumentException("pattern data is null");
-    }
+    Objects.requireNonNull(data, "data");
     if (p < 0 || n < 0 || (long) p * n != data.limit()) {
       throw new IllegalArgumentException(
           "pattern block has " + data.limit() + " values, expected " + p + " x " + n);

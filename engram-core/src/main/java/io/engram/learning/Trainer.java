@@ -64,8 +64,10 @@ public abstract class Trainer {
    * network first.
    *
    * @throws IllegalArgumentException naming the bad pattern; the network is then unchanged
+   * @throws NullPointerException "patterns" when {@code patterns} is null (every overload)
    */
   public final TrainingRecord train(PatternBlock patterns) {
+    Objects.requireNonNull(patterns, "patterns");
     return rule().train(network, patterns, preserveOnResize, null);
   }
 
@@ -74,6 +76,7 @@ public abstract class Trainer {
    * listener}.
    */
   public final TrainingRecord train(PatternBlock patterns, TrainingListener listener) {
+    Objects.requireNonNull(patterns, "patterns");
     return rule().train(network, patterns, preserveOnResize, listener);
   }
 

@@ -37,6 +37,27 @@ class HostileApiTest {
   }
 
   @Test
+  void everyTrainOverloadNamesANullPatternsAlike() {
+    Trainer t = HebbianTrainer.create(io.engram.network.AmariHopfieldNetwork.create(6));
+    // train((float[][]) null) was an IllegalArgumentException "patterns is null", the others a
+    // NullPointerException "patterns"
+    named("patterns", () -> t.train((PatternBlock) null));
+    named("patterns", () -> t.train((PatternBlock) null, null));
+    named("patterns", () -> t.train((float[][]) null));
+    named("patterns", () -> t.train((java.util.List<float[]>) null));
+    named("patterns", () -> PatternBlock.of((float[][]) null));
+    named("patterns", () -> PatternBlock.of((java.util.List<float[]>) null));
+    named("patterns", () -> PatternBlock.of((double[][]) null));
+    named("data", () -> PatternBlock.ofRows((float[]) null, 0, 0));
+    named("data", () -> PatternBlock.ofRows((java.nio.FloatBuffer) null, 0, 0));
+    // a null row is bad data, named by its index
+    IllegalArgumentException e =
+        assertThrows(IllegalArgumentException.class, () -> t.train(A, null));
+    assertEquals("pattern 1 is null", e.getMessage());
+    assertEquals(0, t.network().storedPatterns());
+  }
+
+  @Test
   void aNegativePatternCountPassesNoMagnitudeCheck() {
     HebbianRule.checkMagnitude(1e18f, 1);
     // a negative bound passed every magnitude, however large
