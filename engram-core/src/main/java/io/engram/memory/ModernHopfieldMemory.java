@@ -95,7 +95,9 @@ public final class ModernHopfieldMemory implements Memory {
     this.degree = degree;
   }
 
-  /** An empty softmax memory for patterns of length N, {@code β = 1/√N}. */
+  /**
+   * An empty softmax memory for patterns of length N (1 to {@link #MAX_FLOATS}), {@code β = 1/√N}.
+   */
   public static ModernHopfieldMemory softmax(int numNeurons) {
     return of(numNeurons, Separation.SOFTMAX, defaultBeta(Separation.SOFTMAX, numNeurons), 0);
   }
@@ -127,13 +129,24 @@ public final class ModernHopfieldMemory implements Memory {
    *
    * @param beta finite and > 0 for softmax and exp; NaN for the others
    * @param degree 2..{@value #MAX_DEGREE} for polynomial and rectified; 0 for the others
-   * @throws IllegalArgumentException if {@code N < 1} or a parameter is out of range or does not
-   *     apply
+   * @throws IllegalArgumentException if {@code N < 1}, or N is more than one stored pattern can
+   *     hold ({@link #MAX_FLOATS}, 2³¹ − 9: the patterns are kept in one Java array), or a
+   *     parameter is out of range or does not apply
    */
   public static ModernHopfieldMemory of(
       int numNeurons, Separation separation, float beta, int degree) {
     if (numNeurons < 1) {
       throw new IllegalArgumentException("a memory needs N >= 1, got " + numNeurons);
+    }
+    if (numNeurons > MAX_FLOATS) {
+      // such a memory was made, and refused every pattern it was given
+      throw new IllegalArgumentException(
+          "N = "
+              + numNeurons
+              + " is more than one stored pattern can hold: a memory keeps its patterns in one"
+              + " array of at most "
+              + MAX_FLOATS
+              + " floats");
     }
     checkSettings(separation, beta, degree);
     return new ModernHopfieldMemory(numNeurons, separation, beta, degree);

@@ -664,4 +664,28 @@ class ModernHopfieldMemoryTest {
       assertTrue(seen.stream().noneMatch(e -> e.isNaN()), "p=" + p + ": " + seen);
     }
   }
+
+  @Test
+  void everyFactoryRefusesAnNThatNoStoredPatternFits() {
+    // each made a memory that refused every pattern it was given
+    int n = (int) ModernHopfieldMemory.MAX_FLOATS + 1;
+    List<org.junit.jupiter.api.function.Executable> calls =
+        List.of(
+            () -> ModernHopfieldMemory.softmax(Integer.MAX_VALUE),
+            () -> ModernHopfieldMemory.softmax(n),
+            () -> ModernHopfieldMemory.softmax(n, 1f),
+            () -> ModernHopfieldMemory.polynomial(n, 3),
+            () -> ModernHopfieldMemory.rectified(n, 3),
+            () -> ModernHopfieldMemory.exponential(n, 1f),
+            () -> ModernHopfieldMemory.of(n, Separation.SOFTMAX, 1f, 0),
+            () -> ModernHopfieldMemory.wrap(n, Separation.SOFTMAX, 1f, 0, new float[0], 0));
+    for (org.junit.jupiter.api.function.Executable call : calls) {
+      IllegalArgumentException e = assertThrows(IllegalArgumentException.class, call);
+      assertTrue(
+          e.getMessage().contains("is more than one stored pattern can hold"), e.getMessage());
+      assertTrue(e.getMessage().contains("at most 2147483639 floats"), e.getMessage());
+    }
+    // the largest N is still made (its patterns are stored one at a time, in one array)
+    assertEquals(n - 1, ModernHopfieldMemory.softmax(n - 1).numNeurons());
+  }
 }
