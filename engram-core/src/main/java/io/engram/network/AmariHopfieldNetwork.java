@@ -241,8 +241,17 @@ public final class AmariHopfieldNetwork implements Memory {
     return storageCapacity(numNeurons());
   }
 
-  /** {@code max(1, floor(0.14 n))}. */
+  /**
+   * {@code max(1, floor(0.14 n))} for a network of n neurons, as CANNs' {@code storage_capacity} (a
+   * property of a network, so of n >= 1 only).
+   *
+   * @throws IllegalArgumentException if {@code n < 1}: no network has that many neurons, and the
+   *     formula's 1 for it meant nothing
+   */
   public static int storageCapacity(int n) {
+    if (n < 1) {
+      throw new IllegalArgumentException("storage capacity needs N >= 1 neurons, got " + n);
+    }
     return Math.max(1, (int) Math.floor(0.14 * n));
   }
 

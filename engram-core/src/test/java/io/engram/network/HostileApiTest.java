@@ -172,4 +172,18 @@ class HostileApiTest {
         RecallEngine.run(step, new float[][] {A}, o).get(0).state(),
         RecallEngine.run(own, new float[][] {A}, o).get(0).state());
   }
+
+  @Test
+  void storageCapacityIsForNetworksOfOneNeuronOrMore() {
+    // CANNs' storage_capacity is a network's (N >= 1); for 0 or -5 neurons the formula said 1
+    for (int n : new int[] {0, -5, Integer.MIN_VALUE}) {
+      IllegalArgumentException e =
+          assertThrows(
+              IllegalArgumentException.class, () -> AmariHopfieldNetwork.storageCapacity(n));
+      assertEquals("storage capacity needs N >= 1 neurons, got " + n, e.getMessage());
+    }
+    assertEquals(1, AmariHopfieldNetwork.storageCapacity(1));
+    assertEquals(14, AmariHopfieldNetwork.storageCapacity(100));
+    assertEquals(300647710, AmariHopfieldNetwork.storageCapacity(Integer.MAX_VALUE));
+  }
 }
