@@ -49,8 +49,16 @@ public record PseudoInverseOptions(boolean zeroDiagonal, double ridge, double to
     return new PseudoInverseOptions(zeroDiagonal, ridge, v);
   }
 
-  /** The tolerance for a call of P patterns of length N: {@link #tolerance} or the default. */
+  /**
+   * The tolerance for a call of P patterns of length N: {@link #tolerance} or the default.
+   *
+   * @throws IllegalArgumentException if P or N is negative (the default was then negative)
+   */
   public double toleranceFor(int p, int n) {
+    if (p < 0 || n < 0) {
+      throw new IllegalArgumentException(
+          "the number of patterns and their length must be >= 0, got P = " + p + ", N = " + n);
+    }
     return Double.isNaN(tolerance) ? Math.max(p, n) * 0x1p-23 : tolerance;
   }
 }

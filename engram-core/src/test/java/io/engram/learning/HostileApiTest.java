@@ -65,4 +65,24 @@ class HostileApiTest {
         assertThrows(IllegalArgumentException.class, () -> HebbianRule.checkMagnitude(1e30f, -1));
     assertEquals("the number of patterns must be >= 0, got -1", e.getMessage());
   }
+
+  @Test
+  void aDefaultToleranceForNegativeSizesIsRefused() {
+    // toleranceFor(-1, -1) was -2^-23, a tolerance no option may have
+    for (int[] pn : new int[][] {{-1, -1}, {-1, 4}, {4, -1}}) {
+      IllegalArgumentException e =
+          assertThrows(
+              IllegalArgumentException.class,
+              () -> PseudoInverseOptions.DEFAULTS.toleranceFor(pn[0], pn[1]));
+      assertEquals(
+          "the number of patterns and their length must be >= 0, got P = "
+              + pn[0]
+              + ", N = "
+              + pn[1],
+          e.getMessage());
+    }
+    assertEquals(0.0, PseudoInverseOptions.DEFAULTS.toleranceFor(0, 0));
+    assertEquals(100 * 0x1p-23, PseudoInverseOptions.DEFAULTS.toleranceFor(3, 100));
+    assertEquals(0.25, PseudoInverseOptions.DEFAULTS.withTolerance(0.25).toleranceFor(3, 100));
+  }
 }
