@@ -121,6 +121,8 @@ public final class CapacitySweep {
      * The recall's pace expected at N: {@link #perSecond} grown as N^{@link #growth} from the
      * copy's N up to N, but not past {@value CapacitySweep#PACE_SATURATION} (where the kernels'
      * products are long enough to run at full width, and beyond which no growth was measured).
+     *
+     * @throws IllegalArgumentException if N is below 1
      */
     public double perSecondAt(int n) {
       return perSecond * grownTo(n);
@@ -128,12 +130,18 @@ public final class CapacitySweep {
 
     /**
      * The pace of the rest expected at N: {@link #setupPerSecond} grown as {@link #perSecondAt}.
+     *
+     * @throws IllegalArgumentException if N is below 1
      */
     public double setupPerSecondAt(int n) {
       return setupPerSecond * grownTo(n);
     }
 
     private double grownTo(int n) {
+      if (n < 1) {
+        // a pace for no neurons, or fewer, was the copy's own
+        throw new IllegalArgumentException("N must be >= 1, got " + n);
+      }
       int upTo = Math.min(n, PACE_SATURATION);
       return upTo <= neurons ? 1 : Math.pow((double) upTo / neurons, growth);
     }

@@ -129,4 +129,15 @@ class HostileApiTest {
     IllegalStateException e = assertThrows(IllegalStateException.class, sweep::run);
     assertEquals("the memory factory built no memory (null) at load P = 1, N = 8", e.getMessage());
   }
+
+  @Test
+  void aPaceAtNoNeuronsIsRefused() {
+    CapacitySweep.Pace pace = new CapacitySweep.Pace(1e9, 1e8, 128, 0.5, 0);
+    // both were the copy's own pace, as if N = 0 or -3 were a network
+    refused("N must be >= 1, got 0", () -> pace.perSecondAt(0));
+    refused("N must be >= 1, got -3", () -> pace.setupPerSecondAt(-3));
+    assertEquals(1e9, pace.perSecondAt(1));
+    assertEquals(2e9, pace.perSecondAt(512), 1e-3);
+    assertEquals(1e8 * Math.sqrt(8), pace.setupPerSecondAt(4096), 1e-3); // grown up to N = 1024
+  }
 }
