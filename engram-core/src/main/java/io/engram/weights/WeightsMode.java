@@ -55,11 +55,24 @@ public enum WeightsMode {
    * terms) and holds {@code RN} floats; dense costs {@code 2N²} flops and holds {@code N²} floats.
    * Low-rank is chosen when {@code 4R + 3B < 2N}, i.e. while R is below about N/2; it is the only
    * choice when N exceeds {@link DenseWeights#MAX_SIZE}.
+   *
+   * @throws IllegalArgumentException if N, R or B is negative
    */
   public static boolean lowRankIsCheaper(int n, long rank, long blocks) {
+    if (n < 0 || rank < 0 || blocks < 0) {
+      // a negative rank or count of calls made low-rank look cheaper than any dense matrix
+      throw new IllegalArgumentException(
+          "N, rank and blocks must be >= 0, got N = "
+              + n
+              + ", rank "
+              + rank
+              + ", blocks "
+              + blocks);
+    }
     if (n > DenseWeights.MAX_SIZE) {
       return true;
     }
-    return 4 * rank + 3 * blocks < 2L * n;
+    // R or B >= N is never cheaper (4R + 3B >= 4N); checked first so that 4R + 3B cannot overflow
+    return rank < n && blocks < n && 4 * rank + 3 * blocks < 2L * n;
   }
 }

@@ -185,4 +185,29 @@ class LowRankWeightsTest {
     assertEquals("factor 1 is null", e.getMessage());
     assertEquals(1, LowRankWeights.of(2, java.util.List.of(ok), new float[2]).rank());
   }
+
+  @Test
+  void theCostModelRefusesNegativeCounts() {
+    // a negative rank or count of calls said low-rank was cheaper
+    for (long[] c : new long[][] {{100, -60, 1}, {100, 10, -1}, {-1, 0, 0}}) {
+      IllegalArgumentException e =
+          assertThrows(
+              IllegalArgumentException.class,
+              () -> WeightsMode.lowRankIsCheaper((int) c[0], c[1], c[2]));
+      assertEquals(
+          "N, rank and blocks must be >= 0, got N = "
+              + c[0]
+              + ", rank "
+              + c[1]
+              + ", blocks "
+              + c[2],
+          e.getMessage());
+    }
+    // counts past any N are dense, without 4R + 3B wrapping around to a negative number
+    assertEquals(false, WeightsMode.lowRankIsCheaper(100, Long.MAX_VALUE / 2, 1));
+    assertEquals(false, WeightsMode.lowRankIsCheaper(100, 1, Long.MAX_VALUE / 2));
+    assertEquals(false, WeightsMode.lowRankIsCheaper(0, 0, 0));
+    assertEquals(true, WeightsMode.lowRankIsCheaper(100, 49, 1));
+    assertEquals(false, WeightsMode.lowRankIsCheaper(100, 50, 1));
+  }
 }
