@@ -119,9 +119,16 @@ public final class ModelFile {
    * or file, and the readers, which refuse it in a file.
    *
    * @param noun what the rows are, plural ({@code patterns}, {@code rows})
+   * @throws IllegalArgumentException if {@code rows} or {@code cols} is negative
+   * @throws NullPointerException if {@code noun} is null
    */
   public static String memberOverflow(long rows, long cols, String noun) {
-    if (rows <= 0 || cols <= 0) {
+    Objects.requireNonNull(noun, "noun"); // was written into the message as "null"
+    if (rows < 0 || cols < 0) {
+      throw new IllegalArgumentException(
+          "rows and cols must be >= 0, got " + rows + " rows of length " + cols);
+    }
+    if (rows == 0 || cols == 0) {
       return null;
     }
     // compared by division: 4 * rows * cols may be beyond a long

@@ -114,4 +114,21 @@ class MemberLimitTest {
     }
     assertEquals(expected.getValue(), out.crc.getValue());
   }
+
+  @Test
+  void aNullNounOrNegativeSizesAreRefused() {
+    // a null noun was written into the message: "32768 null of length 65536 ..."
+    NullPointerException npe =
+        assertThrows(
+            NullPointerException.class, () -> ModelFile.memberOverflow(32768, 65536, null));
+    assertEquals("noun", npe.getMessage());
+    assertThrows(NullPointerException.class, () -> ModelFile.memberOverflow(1, 1, null));
+    // negative sizes were members that fit (null)
+    IllegalArgumentException e =
+        assertThrows(
+            IllegalArgumentException.class, () -> ModelFile.memberOverflow(-1, 65536, "rows"));
+    assertEquals("rows and cols must be >= 0, got -1 rows of length 65536", e.getMessage());
+    assertThrows(IllegalArgumentException.class, () -> ModelFile.memberOverflow(3, -2, "rows"));
+    assertNull(ModelFile.memberOverflow(0, 0, "rows"));
+  }
 }
