@@ -38,12 +38,13 @@ import java.util.zip.ZipOutputStream;
  * <p>Reading is defensive and never executes anything (no pickle, no object arrays): the zip
  * directory is checked when the file is opened (no duplicate or directory members, no member name
  * but a plain relative one: none empty, absolute, with an empty, {@code .} or {@code ..} path
- * segment, a backslash or a control character), at most {@value #MAX_MEMBERS} members, only stored
- * or deflated members, and no more bytes in the members together than in the file, so that no two
- * members share bytes); a member is read only when its declared size is within the caller's limit,
- * no more than the declared number of bytes is ever inflated (a zip bomb or a lying size is an
- * error, not an out-of-memory), and the CRC-32 of every member is verified. Every problem is an
- * {@link EngramFormatException} naming the file and the member.
+ * segment, a backslash, a control character or a Unicode format character such as a bidirectional
+ * override), at most {@value #MAX_MEMBERS} members, only stored or deflated members, and no more
+ * bytes in the members together than in the file, so that no two members share bytes); a member is
+ * read only when its declared size is within the caller's limit, no more than the declared number
+ * of bytes is ever inflated (a zip bomb or a lying size is an error, not an out-of-memory), and the
+ * CRC-32 of every member is verified. Every problem is an {@link EngramFormatException} naming the
+ * file and the member.
  *
  * <p>Writing produces stored (uncompressed) members, as {@code np.savez} does, and replaces the
  * target atomically ({@link AtomicFiles}).
@@ -75,9 +76,9 @@ public final class NpzFile implements Closeable {
    * @throws NoSuchFileException if the file does not exist
    * @throws EngramFormatException if it is not a valid zip archive, has duplicate or directory
    *     members, a member name that is empty, absolute, holds a {@code ..} (or {@code .} or empty)
-   *     path segment, a backslash or a control character, too many members, members neither stored
-   *     nor deflated, or members whose bytes together are more than the file's (members that
-   *     overlap)
+   *     path segment, a backslash, a control or a format character, too many members, members
+   *     neither stored nor deflated, or members whose bytes together are more than the file's
+   *     (members that overlap)
    */
   public static NpzFile open(Path file) throws IOException {
     Objects.requireNonNull(file, "file");
@@ -162,24 +163,30 @@ public final class NpzFile implements Closeable {
   /**
    * Why a member name is not a plain relative name, or null when it is one: refused are an empty
    * name, an absolute one ({@code /x}), a path segment that is empty, {@code .} or {@code ..}
-   * ({@code a//b}, {@code ../x}), a backslash (a folder separator to some tools) and a control
-   * character (NUL, escape sequences: names are shown to users). Names such as numpy's {@code
-   * W.npy}, {@code meta.json} or {@code a/b.npy} (numpy's key {@code a/b}) are fine. Engram never
-   * extracts members to files; this keeps a hostile archive's names from reaching users or tools
-   * that do.
+   * ({@code a//b}, {@code ../x}), a backslash (a folder separator to some tools), a control
+   * character (NUL, escape sequences: names are shown to users) and a Unicode format character
+   * (category Cf: the bidirectional marks, embeddings, overrides and isolates U+200E, U+202A to
+   * U+202E, U+2066 to U+2069, which make a name read differently on screen, and the invisible ones
+   * such as U+200B or U+FEFF). Names such as numpy's {@code W.npy}, {@code meta.json}, {@code
+   * a/b.npy} (numpy's key {@code a/b}) or {@code é.npy} are fine. Engram never extracts members to
+   * files; this keeps a hostile archive's names from reaching users or tools that do.
    */
   static String nameProblem(String name) {
     if (name.isEmpty()) {
       return "is empty";
     }
-    for (int i = 0; i < name.length(); i++) {
-      char c = name.charAt(i);
+    for (int i = 0; i < name.length(); ) {
+      int c = name.codePointAt(i);
       if (Character.isISOControl(c)) {
-        return String.format("holds the control character U+%04X", (int) c);
+        return String.format("holds the control character U+%04X", c);
+      }
+      if (Character.getType(c) == Character.FORMAT) {
+        return String.format("holds the format character U+%04X", c);
       }
       if (c == '\\') {
         return "holds a backslash";
       }
+      i += Character.charCount(c);
     }
     if (name.startsWith("/")) {
       return "is an absolute path";
@@ -192,16 +199,22 @@ public final class NpzFile implements Closeable {
     return null;
   }
 
-  /** A member name for a message, its control characters escaped as in Java strings. */
+  /**
+   * A member name for a message, its control and format characters escaped as in Java strings
+   * ({@code \\u202e}; one beyond U+FFFF as its two UTF-16 units).
+   */
   static String shown(String name) {
     StringBuilder b = new StringBuilder(name.length());
-    for (int i = 0; i < name.length(); i++) {
-      char c = name.charAt(i);
-      if (Character.isISOControl(c)) {
-        b.append(String.format("\\u%04x", (int) c));
+    for (int i = 0; i < name.length(); ) {
+      int c = name.codePointAt(i);
+      if (Character.isISOControl(c) || Character.getType(c) == Character.FORMAT) {
+        for (char u : Character.toChars(c)) {
+          b.append(String.format("\\u%04x", (int) u));
+        }
       } else {
-        b.append(c);
+        b.appendCodePoint(c);
       }
+      i += Character.charCount(c);
     }
     return b.toString();
   }

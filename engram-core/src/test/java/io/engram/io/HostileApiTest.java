@@ -160,6 +160,20 @@ class HostileApiTest {
       {"a\\b", "bad member name 'a\\b.npy': it holds a backslash"},
       {"a\0b", "bad member name 'a\\u0000b.npy': it holds the control character U+0000"},
       {"x\033[2J", "bad member name 'x\\u001b[2J.npy': it holds the control character U+001B"},
+      // format characters (Cf) reorder or hide text: 'W\u202eypn.' was shown as 'W.npy'
+      {"W\u202eypn.", "bad member name 'W\\u202eypn..npy': it holds the format character U+202E"},
+      {"a\u200eb", "bad member name 'a\\u200eb.npy': it holds the format character U+200E"},
+      {
+        "\u2066x\u2069",
+        "bad member name '\\u2066x\\u2069.npy': it holds the format character U+2066"
+      },
+      {"x\u2069", "bad member name 'x\\u2069.npy': it holds the format character U+2069"},
+      {"W\u200b", "bad member name 'W\\u200b.npy': it holds the format character U+200B"},
+      {"\ufeffW", "bad member name '\\ufeffW.npy': it holds the format character U+FEFF"},
+      {
+        "W\udb40\udc01",
+        "bad member name 'W\\udb40\\udc01.npy': it holds the format character U+E0001"
+      },
       {"./x", "bad member name './x.npy': it has a '.' path segment"},
       {"a//b", "bad member name 'a//b.npy': it has an empty path segment"},
       {"", "bad member name '.npy': its key is empty"},
@@ -185,10 +199,14 @@ class HostileApiTest {
         .put("W", a)
         .put("a/b", a)
         .put("é", a)
+        .put("名前", a)
+        .put("αβ", a)
         .putBytes("meta.json", new byte[] {'{', '}'})
         .write(f);
     try (NpzFile z = NpzFile.open(f)) {
-      assertEquals(List.of("W.npy", "a/b.npy", "é.npy", "meta.json"), List.copyOf(z.memberNames()));
+      assertEquals(
+          List.of("W.npy", "a/b.npy", "é.npy", "名前.npy", "αβ.npy", "meta.json"),
+          List.copyOf(z.memberNames()));
     }
   }
 

@@ -390,6 +390,12 @@ class HostileFilesTest {
       {"a\0b.npy", "'a\\u0000b.npy' holds the control character U+0000"},
       {"x\033]0;owned\007.npy", "'x\\u001b]0;owned\\u0007.npy' holds the control character U+001B"},
       {"\u0085.npy", "'\\u0085.npy' holds the control character U+0085"},
+      // format characters (Cf): shown as they were, 'W\u202eypn..npy' read as 'W.npy.npy'
+      {"W\u202eypn..npy", "'W\\u202eypn..npy' holds the format character U+202E"},
+      {"a\u200e.npy", "'a\\u200e.npy' holds the format character U+200E"},
+      {"\u2067x\u2069.npy", "'\\u2067x\\u2069.npy' holds the format character U+2067"},
+      {"\ufeffW.npy", "'\\ufeffW.npy' holds the format character U+FEFF"},
+      {"W\udb40\udc01.npy", "'W\\udb40\\udc01.npy' holds the format character U+E0001"},
       {"", "'' is empty"},
       {"./x.npy", "'./x.npy' has a '.' path segment"},
       {"a//x.npy", "'a//x.npy' has an empty path segment"},
@@ -407,13 +413,17 @@ class HostileFilesTest {
             e.getMessage().contains(": member name " + c[1] + "; not a valid .npz member"),
             e.getMessage());
         assertTrue(e.getMessage().chars().noneMatch(Character::isISOControl), e.getMessage());
+        assertTrue(
+            e.getMessage().codePoints().noneMatch(ch -> Character.getType(ch) == Character.FORMAT),
+            e.getMessage());
       }
     }
-    byte[] fine = zip(false, "W.npy", npy, "a/b.npy", npy, "é.npy", npy, "meta.json", npy);
+    byte[] fine =
+        zip(false, "W.npy", npy, "a/b.npy", npy, "é.npy", npy, "名前.npy", npy, "meta.json", npy);
     assertEquals(null, read(fine, "fine.npz", f -> NpzFile.open(f).close()));
     Files.write(dir.resolve("fine.npz"), fine);
     assertEquals(
-        List.of("W", "a/b", "é"),
+        List.of("W", "a/b", "é", "名前"),
         List.copyOf(NpzFile.readAll(dir.resolve("fine.npz"), 1 << 20).keySet()));
   }
 }
