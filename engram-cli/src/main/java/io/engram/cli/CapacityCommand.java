@@ -716,6 +716,7 @@ final class CapacityCommand implements Callable<Integer> {
         "--patterns: '"
             + s
             + "' is not a whole number"
+            + EngramCli.asciiDigitsHint(s)
             + (file
                 ? " (--patterns takes the loads, numbers of patterns such as 25,50,100; to"
                     + " measure your own patterns give them with --data FILE)"
@@ -736,9 +737,9 @@ final class CapacityCommand implements Callable<Integer> {
     for (int i = 0; i < p.length; i++) {
       String s = parts[i].trim();
       try {
-        p[i] = Integer.parseInt(s);
+        p[i] = (int) EngramCli.wholeNumber(s, Integer.MIN_VALUE, Integer.MAX_VALUE);
       } catch (NumberFormatException e) {
-        if (s.matches("[+-]?\\d+")) {
+        if (s.matches("[+-]?[0-9]+")) {
           // a whole number out of int's range: it was called "not a whole number"
           throw new UserError(
               s.startsWith("-")

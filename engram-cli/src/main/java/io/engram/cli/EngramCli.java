@@ -519,6 +519,70 @@ public final class EngramCli implements Runnable {
     }
   }
 
+  /** Whole-number options of type int: {@link #wholeNumber}. */
+  static final class IntConverter implements CommandLine.ITypeConverter<Integer> {
+    @Override
+    public Integer convert(String value) {
+      try {
+        return (int) wholeNumber(value, Integer.MIN_VALUE, Integer.MAX_VALUE);
+      } catch (NumberFormatException e) {
+        throw new CommandLine.TypeConversionException(
+            "'" + value + "' is not an int" + asciiDigitsHint(value));
+      }
+    }
+  }
+
+  /** Whole-number options of type long: {@link #wholeNumber}. */
+  static final class LongConverter implements CommandLine.ITypeConverter<Long> {
+    @Override
+    public Long convert(String value) {
+      try {
+        return wholeNumber(value, Long.MIN_VALUE, Long.MAX_VALUE);
+      } catch (NumberFormatException e) {
+        throw new CommandLine.TypeConversionException(
+            "'" + value + "' is not a long" + asciiDigitsHint(value));
+      }
+    }
+  }
+
+  /**
+   * The one rule for every whole number on the command line (the int and long options, {@code
+   * --size WxH}, capacity's loads): an optional sign and ASCII digits 0-9, within {@code [min,
+   * max]}. Java's {@code Integer.parseInt}, which picocli used, also takes the digits of other
+   * scripts, so that {@code --iterations ١٢} ran 12 steps and {@code --size ４x４} made 4x4 images,
+   * where every decimal option refused them.
+   *
+   * @throws NumberFormatException for anything else (no digits, another character, a digit of
+   *     another script, a number out of range)
+   */
+  static long wholeNumber(String s, long min, long max) {
+    int start = !s.isEmpty() && (s.charAt(0) == '-' || s.charAt(0) == '+') ? 1 : 0;
+    if (start == s.length()) {
+      throw new NumberFormatException("no digits: '" + s + "'");
+    }
+    for (int i = start; i < s.length(); i++) {
+      char c = s.charAt(i);
+      if (c < '0' || c > '9') {
+        throw new NumberFormatException("not an ASCII digit in '" + s + "'");
+      }
+    }
+    long v = Long.parseLong(s);
+    if (v < min || v > max) {
+      throw new NumberFormatException("out of range: '" + s + "'");
+    }
+    return v;
+  }
+
+  /**
+   * " (digits 0-9 only)" when {@code s} holds a digit of another script (Arabic-Indic, fullwidth,
+   * Devanagari ...), which looks like a number but is not one here; else "".
+   */
+  static String asciiDigitsHint(String s) {
+    return s.codePoints().anyMatch(c -> Character.isDigit(c) && (c < '0' || c > '9'))
+        ? " (digits 0-9 only)"
+        : "";
+  }
+
   /** Every error as one line on stderr, with the exit status {@link #USAGE} or 1. */
   static final class Errors
       implements CommandLine.IExitCodeExceptionMapper,
@@ -613,6 +677,12 @@ public final class EngramCli implements Runnable {
     addSubcommands(cl, alone ? first : null);
     // after the subcommands: a converter registered here applies to those present
     cl.registerConverter(Path.class, new PathConverter());
+    IntConverter ints = new IntConverter();
+    LongConverter longs = new LongConverter();
+    cl.registerConverter(Integer.class, ints);
+    cl.registerConverter(int.class, ints);
+    cl.registerConverter(Long.class, longs);
+    cl.registerConverter(long.class, longs);
     if (!alone || asksForHelp(args)) {
       HelpLayout.install(cl);
     }

@@ -66,19 +66,24 @@ final class Images {
       return width * height;
     }
 
-    /** Parses {@code WxH} (or a single number for a square). */
+    /** Parses {@code WxH} (or a single number for a square), ASCII digits only. */
     static Size parse(String s) {
       String t = s.trim().toLowerCase(Locale.ROOT);
       try {
         int x = t.indexOf('x');
         if (x < 0) {
-          int v = Integer.parseInt(t);
+          int v = whole(t);
           return new Size(v, v);
         }
-        return new Size(Integer.parseInt(t.substring(0, x)), Integer.parseInt(t.substring(x + 1)));
+        return new Size(whole(t.substring(0, x)), whole(t.substring(x + 1)));
       } catch (NumberFormatException e) {
-        throw new UserError("--size must be WxH, e.g. 64x64, got '" + s + "'");
+        throw new UserError(
+            "--size must be WxH, e.g. 64x64, got '" + s + "'" + EngramCli.asciiDigitsHint(s));
       }
+    }
+
+    private static int whole(String s) {
+      return (int) EngramCli.wholeNumber(s, Integer.MIN_VALUE, Integer.MAX_VALUE);
     }
 
     /** The square size for N pixels, or null when N is not a square. */

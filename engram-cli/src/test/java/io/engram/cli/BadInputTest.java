@@ -494,6 +494,102 @@ class BadInputTest {
   }
 
   /**
+   * A whole number on the command line is an optional sign and ASCII digits, in every option that
+   * takes one: picocli's int and long options read the digits of any script ({@code --iterations
+   * ١٢} ran 12 steps, {@code --seed １} seeded with 1), and so did {@code --size ４x４} and capacity's
+   * loads, where every decimal option refused them.
+   */
+  @Test
+  void wholeNumbersAreAsciiDigitsInEveryOption() throws IOException {
+    String[] foreign = {"١٢", "１２", "१२", "-١", "1٢"};
+    int checked = 0;
+    for (picocli.CommandLine c : EngramCli.withAllSubcommands().getSubcommands().values()) {
+      for (picocli.CommandLine.Model.OptionSpec o : c.getCommandSpec().options()) {
+        Class<?> t = o.type();
+        String kind =
+            t == int.class || t == Integer.class
+                ? "an int"
+                : t == long.class || t == Long.class ? "a long" : null;
+        if (kind == null) {
+          continue;
+        }
+        for (String v : foreign) {
+          fails(
+              "Invalid value for option '"
+                  + o.longestName()
+                  + "': '"
+                  + v
+                  + "' is not "
+                  + kind
+                  + " (digits 0-9 only)",
+              c.getCommandName(),
+              o.longestName(),
+              v);
+        }
+        checked++;
+      }
+    }
+    // train --degree --seed, recall --iterations --top-k --seed, demo --patterns --seed --neurons,
+    // capacity --neurons --trials --seed --iterations, corrupt --seed
+    assertTrue(checked >= 13, "whole-number options found: " + checked);
+    // --size WxH, in every command that takes it
+    String[][] sized = {
+      {"train", "--patterns", "@p.csv", "--out", "@new.npz"},
+      {"recall", "--model", "@m.npz", "--queries", "@p.csv", "--out", "@r.npy"},
+      {"inspect", "@m.npz"},
+      {"demo", "--out", "@demo.png"},
+      {"capacity", "--data", "@p.csv", "--patterns", "1,2"},
+      {"corrupt", "--patterns", "@p.csv", "--out", "@c.csv"},
+    };
+    for (String[] command : sized) {
+      for (String size : new String[] {"４x４", "٤", "2x٣"}) {
+        String[] args = java.util.Arrays.copyOf(command, command.length + 2);
+        args[command.length] = "--size";
+        args[command.length + 1] = size;
+        fails("--size must be WxH, e.g. 64x64, got '" + size + "' (digits 0-9 only)", args);
+      }
+    }
+    // capacity's loads
+    fails(
+        "--patterns: '٢' is not a whole number (digits 0-9 only)",
+        "capacity",
+        "--neurons",
+        "16",
+        "--patterns",
+        "1,٢");
+    fails(
+        "--patterns: '１０' is not a whole number (digits 0-9 only)",
+        "capacity",
+        "--neurons",
+        "16",
+        "--patterns",
+        "１０");
+    // ASCII is read as before: a sign, the range of the type, nothing else
+    assertEquals(-5, EngramCli.wholeNumber("-5", Integer.MIN_VALUE, Integer.MAX_VALUE));
+    assertEquals(7, EngramCli.wholeNumber("+7", Integer.MIN_VALUE, Integer.MAX_VALUE));
+    assertEquals(
+        Long.MIN_VALUE, EngramCli.wholeNumber("" + Long.MIN_VALUE, Long.MIN_VALUE, Long.MAX_VALUE));
+    for (String bad :
+        new String[] {"", "-", "+", " 1", "1 ", "0x10", "1_000", "2147483648", "1e3"}) {
+      org.junit.jupiter.api.Assertions.assertThrows(
+          NumberFormatException.class,
+          () -> EngramCli.wholeNumber(bad, Integer.MIN_VALUE, Integer.MAX_VALUE),
+          bad);
+    }
+    fails(
+        "Invalid value for option '--iterations': '12x' is not an int (see",
+        "recall",
+        "--model",
+        "@m.npz",
+        "--queries",
+        "@p.csv",
+        "--out",
+        "@r.npy",
+        "--iterations",
+        "12x");
+  }
+
+  /**
    * A name of only blanks (a quoted space, a variable of spaces) is no name: an output of that name
    * was written (a file or folder called ' '), an input was "engram: : file not found".
    */
