@@ -497,6 +497,9 @@ final class CapacityCommand implements Callable<Integer> {
     return parseLimit(timeLimit);
   }
 
+  /** The longest {@code --time-limit}: 10^12 seconds (some 31,700 years). */
+  static final double MAX_LIMIT_SECONDS = 1e12;
+
   static double parseLimit(String given) {
     String t = given.trim().toLowerCase(Locale.ROOT);
     if (t.equals("none") || t.equals("unlimited")) {
@@ -507,10 +510,16 @@ final class CapacityCommand implements Callable<Integer> {
             "--time-limit must be a duration such as 90s, 30m, 6h or 2d, or none; got '"
                 + given
                 + "'");
+    boolean negative = t.startsWith("-");
+    if (negative) {
+      t = t.substring(1).strip(); // '-1h', '-PT1H': a duration, but below 0 (named so below)
+    }
     double seconds;
     if (t.startsWith("p")) { // ISO-8601, PT2H
       try {
-        seconds = java.time.Duration.parse(t).toMillis() / 1000.0;
+        java.time.Duration d = java.time.Duration.parse(t);
+        // not toMillis: PT0.0001S was 0 ms, and so no time at all
+        seconds = d.getSeconds() + d.getNano() / 1e9;
       } catch (java.time.format.DateTimeParseException | ArithmeticException e) {
         throw bad;
       }
@@ -530,8 +539,20 @@ final class CapacityCommand implements Callable<Integer> {
             default -> v * 86400;
           };
     }
-    if (!(seconds > 0) || seconds > 1e12) {
-      throw bad;
+    if (negative) {
+      seconds = -seconds;
+    }
+    if (!(seconds > 0)) {
+      // '0s' was told it "must be a duration", which it is
+      throw new UserError(
+          "--time-limit must be more than 0 (or none for no limit); got '" + given + "'");
+    }
+    if (seconds > MAX_LIMIT_SECONDS) {
+      throw new UserError(
+          "--time-limit must be at most 10^12 seconds (some 31,700 years; or none for no limit);"
+              + " got '"
+              + given
+              + "'");
     }
     return seconds;
   }

@@ -82,7 +82,7 @@ class CapacityTimeLimitTest {
 
   @Test
   void aLimitThatIsNoDurationIsRefused() {
-    for (String bad : new String[] {"5", "-1h", "0s", "soon", "3 weeks", ""}) {
+    for (String bad : new String[] {"5", "soon", "3 weeks", "", "-none", "--1h"}) {
       ToolRun.Result r = ToolRun.run("capacity", "--neurons", "50", "--time-limit", bad);
       assertEquals(2, r.status(), bad + ": " + r);
       assertEquals(
@@ -92,6 +92,36 @@ class CapacityTimeLimitTest {
           r.err().strip(),
           bad);
     }
+  }
+
+  /**
+   * A duration of 0 or less, or beyond 10^12 seconds, is a duration: named for what is wrong with
+   * it ('0s' was told it "must be a duration such as 90s").
+   */
+  @Test
+  void aLimitOfZeroOrLessOrTooLongSaysWhatIsWrong() {
+    for (String bad : new String[] {"0s", "0ms", "0.0h", "PT0S", "-1h", "- 5m", "-PT1H", "-0s"}) {
+      ToolRun.Result r = ToolRun.run("capacity", "--neurons", "50", "--time-limit", bad);
+      assertEquals(2, r.status(), bad + ": " + r);
+      assertEquals(
+          "engram: --time-limit must be more than 0 (or none for no limit); got '" + bad + "'",
+          r.err().strip(),
+          bad);
+    }
+    for (String bad : new String[] {"99999999999999d", "1000000000001s"}) {
+      ToolRun.Result r = ToolRun.run("capacity", "--neurons", "50", "--time-limit", bad);
+      assertEquals(2, r.status(), bad + ": " + r);
+      assertEquals(
+          "engram: --time-limit must be at most 10^12 seconds (some 31,700 years; or none for no"
+              + " limit); got '"
+              + bad
+              + "'",
+          r.err().strip(),
+          bad);
+    }
+    assertEquals(1e12, CapacityCommand.parseLimit("1000000000000s"));
+    assertEquals(0.001, CapacityCommand.parseLimit("1ms"));
+    assertEquals(1e-4, CapacityCommand.parseLimit("PT0.0001S")); // less than a millisecond
   }
 
   @Test
