@@ -37,7 +37,8 @@ final class CorruptCommand implements Callable<Integer> {
       names = "--patterns",
       required = true,
       paramLabel = "FILE|DIR",
-      description = "Patterns: .npy, .csv, an image or a folder of images. Repeatable.")
+      description =
+          "Patterns: .npy, .csv, an image or a folder of images. Repeatable, each file once.")
   List<Path> patterns;
 
   @Option(

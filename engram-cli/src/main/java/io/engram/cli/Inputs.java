@@ -107,7 +107,9 @@ final class Inputs {
    * Reads patterns from files and folders: .npy, .csv, an image, or a folder of images (resized to
    * {@code size}, default the first image's size). All must agree on the pattern length. A file
    * that is not a regular file (a pipe such as {@code <(...)}, {@code /dev/stdin}) is read once,
-   * and its format is told by its first bytes (.npy, an image, else CSV text).
+   * and its format is told by its first bytes (.npy, an image, else CSV text). Each file is read
+   * once: one given twice (also under another name, through a link, or as an image of a folder
+   * given too) is an error ({@link #onlyOnce}).
    */
   static Data read(List<Path> files, Images.Size size, Progress progress) throws IOException {
     return read(files, size, 0, progress);
@@ -129,6 +131,7 @@ final class Inputs {
     int n = -1;
     Path first = null;
     java.util.Set<Path> streams = new java.util.HashSet<>();
+    java.util.Map<Object, Path[]> seen = new java.util.HashMap<>();
     for (Path f : files) {
       PatternBlock b;
       if (Files.exists(f) && !Files.isRegularFile(f) && !Files.isDirectory(f) && !streams.add(f)) {
@@ -137,8 +140,16 @@ final class Inputs {
             (f.equals(Path.of("/dev/stdin")) ? "- (standard input)" : f.toString())
                 + " is given twice; it is a pipe or device, which can be read only once");
       }
+      if (Files.isRegularFile(f) || Files.isDirectory(f)) {
+        onlyOnce(seen, f, f);
+      }
       if (Files.isDirectory(f) || (Files.isRegularFile(f) && Images.isImage(f))) {
         List<Path> imgs = Files.isDirectory(f) ? Images.list(f) : List.of(f);
+        if (Files.isDirectory(f)) {
+          for (Path i : imgs) {
+            onlyOnce(seen, i, f);
+          }
+        }
         progress.setTotal(imgs.size());
         List<float[]> these = new ArrayList<>();
         for (Path i : imgs) {
@@ -186,6 +197,41 @@ final class Inputs {
         allImages ? images.size() : null,
         allImages ? List.copyOf(names) : null,
         List.copyOf(warnings));
+  }
+
+  /**
+   * Exit 2 when {@code file} (given as {@code given}: itself, or a folder it is in) is a file read
+   * before in this call; else notes it in {@code seen}. The same file given twice was read twice
+   * without a word, its patterns stored twice: most likely a slip (a name repeated where another
+   * was meant, a folder and an image in it), and one a model cannot undo (a modern memory, Storkey
+   * and the stored-pattern count change). A file is known by its identity on disk (device and inode
+   * where the system has them, else its real path), so that {@code p.npy}, {@code ./p.npy} and a
+   * link to it are one file.
+   */
+  private static void onlyOnce(java.util.Map<Object, Path[]> seen, Path file, Path given)
+      throws IOException {
+    Object key =
+        Files.readAttributes(file, java.nio.file.attribute.BasicFileAttributes.class).fileKey();
+    if (key == null) {
+      key = file.toRealPath();
+    }
+    Path[] before = seen.putIfAbsent(key, new Path[] {file, given});
+    if (before == null) {
+      return;
+    }
+    String where;
+    if (before[0].equals(file) && before[1].equals(given)) {
+      where = file + " is given twice";
+    } else if (!before[1].equals(before[0])) {
+      where = file + " is read twice: it is also in the folder " + before[1] + ", given before";
+    } else if (!given.equals(file)) {
+      where =
+          file + " (in the folder " + given + ") is read twice: it is given before as " + before[0];
+    } else {
+      where = file + " is read twice: it is the same file as " + before[0] + ", given before";
+    }
+    throw new UserError(
+        where + "; give each file once (to repeat patterns, repeat their rows in one file)");
   }
 
   /**

@@ -66,7 +66,7 @@ final class TrainCommand implements Callable<Integer> {
       required = true,
       paramLabel = "FILE",
       description =
-          "Patterns: .npy (P x N or 1-D, any numeric dtype), .csv (one pattern per line), an image, or a folder of images; '-' reads standard input. Repeatable.")
+          "Patterns: .npy (P x N or 1-D, any numeric dtype), .csv (one pattern per line), an image, or a folder of images; '-' reads standard input. Repeatable, each file once.")
   List<Path> patterns;
 
   @Option(

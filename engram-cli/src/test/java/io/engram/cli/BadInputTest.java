@@ -590,6 +590,125 @@ class BadInputTest {
   }
 
   /**
+   * One file given twice to {@code --patterns} (train, corrupt) was read twice without a word, its
+   * patterns stored twice: refused, naming the file, also under another name (./p.csv, a link, an
+   * absolute path) and as an image of a folder given too. Two files with the same content are two
+   * files.
+   */
+  @Test
+  void theSameFileGivenTwiceIsRefused() throws IOException {
+    Path twice = dir.resolve("twice");
+    Files.createDirectories(twice.resolve("imgs"));
+    Files.writeString(twice.resolve("p.csv"), "1,-1,1,-1\n1,1,-1,-1\n");
+    Files.writeString(twice.resolve("copy.csv"), "1,-1,1,-1\n1,1,-1,-1\n");
+    Files.createSymbolicLink(twice.resolve("link.csv"), Path.of("p.csv"));
+    for (int k = 0; k < 2; k++) {
+      java.awt.image.BufferedImage img =
+          new java.awt.image.BufferedImage(4, 4, java.awt.image.BufferedImage.TYPE_BYTE_GRAY);
+      img.getRaster().setSample(k, k, 0, 255);
+      assertTrue(
+          javax.imageio.ImageIO.write(img, "png", twice.resolve("imgs/i" + k + ".png").toFile()));
+    }
+    String give = "; give each file once (to repeat patterns, repeat their rows in one file)";
+    String p = "@twice/p.csv";
+    String pShown = dir + "/twice/p.csv";
+    for (String command : new String[] {"train", "corrupt"}) {
+      String out = command.equals("train") ? "@twice/m.npz" : "@twice/c.csv";
+      fails(
+          pShown + " is given twice" + give,
+          command,
+          "--patterns",
+          p,
+          "--patterns",
+          p,
+          "--out",
+          out);
+      fails(
+          dir
+              + "/twice/./p.csv is read twice: it is the same file as "
+              + pShown
+              + ", given before"
+              + give,
+          command,
+          "--patterns",
+          p,
+          "--patterns",
+          "@twice/./p.csv",
+          "--out",
+          out);
+      fails(
+          dir
+              + "/twice/link.csv is read twice: it is the same file as "
+              + pShown
+              + ", given before",
+          command,
+          "--patterns",
+          p,
+          "--patterns",
+          "@twice/link.csv",
+          "--out",
+          out);
+      // a third file between them changes nothing
+      fails(
+          pShown + " is given twice",
+          command,
+          "--patterns",
+          p,
+          "--patterns",
+          "@twice/copy.csv",
+          "--patterns",
+          p,
+          "--out",
+          out);
+    }
+    String img = dir + "/twice/imgs/i1.png";
+    fails(
+        img
+            + " is read twice: it is also in the folder "
+            + dir
+            + "/twice/imgs, given before"
+            + give,
+        "train",
+        "--patterns",
+        "@twice/imgs",
+        "--patterns",
+        "@twice/imgs/i1.png",
+        "--out",
+        "@twice/m.npz");
+    fails(
+        img + " (in the folder " + dir + "/twice/imgs) is read twice: it is given before as " + img,
+        "train",
+        "--patterns",
+        "@twice/imgs/i1.png",
+        "--patterns",
+        "@twice/imgs",
+        "--out",
+        "@twice/m.npz");
+    fails(
+        dir + "/twice/imgs is given twice",
+        "corrupt",
+        "--patterns",
+        "@twice/imgs",
+        "--patterns",
+        "@twice/imgs",
+        "--out",
+        "@twice/c/");
+    // two files that hold the same patterns are two files: both read
+    ToolRun.Result r =
+        ToolRun.run(
+            "train",
+            "--patterns",
+            twice.resolve("p.csv").toString(),
+            "--patterns",
+            twice.resolve("copy.csv").toString(),
+            "--out",
+            twice.resolve("m.npz").toString());
+    assertEquals(0, r.status(), r::toString);
+    assertEquals(4, io.engram.io.ModelFile.read(twice.resolve("m.npz")).storedPatterns());
+    Files.delete(twice.resolve("m.npz"));
+  }
+
+  /**
    * A name of only blanks (a quoted space, a variable of spaces) is no name: an output of that name
    * was written (a file or folder called ' '), an input was "engram: : file not found".
    */

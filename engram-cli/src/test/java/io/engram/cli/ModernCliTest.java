@@ -253,8 +253,9 @@ class ModernCliTest {
             viaBlock.toString());
     assertEquals(0, r.status(), r.toString());
     assertArrayEquals(Files.readAllBytes(viaBlock), Files.readAllBytes(model));
-    // a second file: the block path, P patterns after P
+    // a second file: the block path, P patterns after P (a copy: one file given twice is refused)
     Path twice = tmp.resolve("twice.npz");
+    Path copy = Files.copy(patterns, tmp.resolve("copy.npy"));
     r =
         ToolRun.run(
             "train",
@@ -264,7 +265,7 @@ class ModernCliTest {
             "--patterns",
             patterns.toString(),
             "--patterns",
-            patterns.toString(),
+            copy.toString(),
             "--out",
             twice.toString());
     assertEquals(0, r.status(), r.toString());
