@@ -479,7 +479,6 @@ public final class EngramCli implements Runnable {
    * type converters among them), which each command then read and parsed from the jar.
    */
 
-  /** Path options: {@link #nonEmptyPath}. */
   /**
    * The value of a boolean option that takes one ({@code --subtract-mean true|false}, each such
    * option's {@code preprocessor}): {@code true} or {@code false}, in any case, as picocli takes
@@ -512,6 +511,7 @@ public final class EngramCli implements Runnable {
     }
   }
 
+  /** Path options: {@link #nonEmptyPath}. */
   static final class PathConverter implements CommandLine.ITypeConverter<Path> {
     @Override
     public Path convert(String value) {
