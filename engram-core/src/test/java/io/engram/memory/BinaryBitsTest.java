@@ -52,6 +52,15 @@ class BinaryBitsTest {
         }
       }
       assertNotNull(made(m), "the bits were made by the fourth batch");
+      // a cue that is not ±1 (or not finite) takes the multiplied path, and is refused as before
+      float[][] bad = cues.clone();
+      bad[7] = cues[7].clone();
+      bad[7][3] = s == Separation.SOFTMAX ? Float.NaN : 0.5f;
+      IllegalArgumentException e =
+          org.junit.jupiter.api.Assertions.assertThrows(
+              IllegalArgumentException.class, () -> m.retrieveAll(bad, o));
+      org.junit.jupiter.api.Assertions.assertTrue(
+          e.getMessage().startsWith("query 7 has"), e.getMessage());
       m.remove(0);
       assertNull(made(m), "dropped with the patterns they were of");
     }
