@@ -1,5 +1,6 @@
 package io.engram.spark;
 
+import io.engram.kernels.BinaryRows;
 import io.engram.kernels.Kernels;
 import io.engram.memory.ModernHopfieldMemory;
 import io.engram.memory.Separation;
@@ -29,6 +30,46 @@ final class PatternShard implements Serializable {
     this.n = n;
     this.rows = rows;
     this.maxNorm = maxNorm;
+  }
+
+  /**
+   * The rows packed as bits when they are all ±1 ({@link BinaryRows}: ±1 queries' scores counted,
+   * the same bits), made on the executor once a batch's first product reaches {@link #BITS_AT_WORK}
+   * multiply-adds or at the {@value #BITS_AFTER_BATCHES}th batch over this shard object; not
+   * serialised (a shard read again packs again).
+   */
+  private transient volatile BinaryRows bits;
+
+  private transient volatile boolean packed;
+
+  private transient java.util.concurrent.atomic.AtomicInteger asks;
+
+  /** As the core memory's threshold: 2^28 multiply-adds. */
+  static final long BITS_AT_WORK = 1L << 28;
+
+  static final int BITS_AFTER_BATCHES = 4;
+
+  /** The bits for a batch of {@code b} states, or null (not now, too few rows, or not ±1). */
+  BinaryRows bitsFor(int b) {
+    if (packed) {
+      return bits;
+    }
+    if (count < BinaryRows.MIN_ROWS || b < 2) {
+      return null;
+    }
+    synchronized (this) {
+      if (!packed) {
+        if (asks == null) {
+          asks = new java.util.concurrent.atomic.AtomicInteger();
+        }
+        if ((long) b * count * n < BITS_AT_WORK && asks.incrementAndGet() < BITS_AFTER_BATCHES) {
+          return null;
+        }
+        bits = BinaryRows.of(rows, count, n);
+        packed = true;
+      }
+      return bits;
+    }
   }
 
   /** Rows per shard for patterns of length N. */
@@ -67,12 +108,13 @@ final class PatternShard implements Serializable {
     int[] ti = new int[b * kk];
     float[] ts = new float[b * kk];
     ShardPartial r;
+    BinaryRows xb = bitsFor(b);
     if (separation.usesBeta()) {
       float[] out = wantOut ? new float[b * n] : null;
       double[] lse = new double[b];
       OnTaskThread.run(
           () -> {
-            Kernels.softmaxRetrieval(b, count, n, q, rows, beta, out, lse, kk, ti, ts);
+            Kernels.softmaxRetrieval(b, count, n, q, rows, null, xb, beta, out, lse, kk, ti, ts);
             return null;
           });
       double[] outD = null;
@@ -91,7 +133,7 @@ final class PatternShard implements Serializable {
       OnTaskThread.run(
           () -> {
             Kernels.separationRetrieval(
-                b, count, n, q, rows, degree, rectified, outD, diagonal, energy, kk, ti, ts);
+                b, count, n, q, rows, xb, degree, rectified, outD, diagonal, energy, kk, ti, ts);
             return null;
           });
       r = ShardPartial.separation(b, n, outD, diagonal, energy);
