@@ -167,9 +167,10 @@ public final class NpzFile implements Closeable {
    * character (NUL, escape sequences: names are shown to users) and a Unicode format character
    * (category Cf: the bidirectional marks, embeddings, overrides and isolates U+200E, U+202A to
    * U+202E, U+2066 to U+2069, which make a name read differently on screen, and the invisible ones
-   * such as U+200B or U+FEFF). Names such as numpy's {@code W.npy}, {@code meta.json}, {@code
-   * a/b.npy} (numpy's key {@code a/b}) or {@code é.npy} are fine. Engram never extracts members to
-   * files; this keeps a hostile archive's names from reaching users or tools that do.
+   * such as U+200B or U+FEFF), except the zero-width non-joiner and joiner that Persian and Indic
+   * words and emoji need. Names such as numpy's {@code W.npy}, {@code meta.json}, {@code a/b.npy}
+   * (numpy's key {@code a/b}) or {@code é.npy} are fine. Engram never extracts members to files;
+   * this keeps a hostile archive's names from reaching users or tools that do.
    */
   static String nameProblem(String name) {
     if (name.isEmpty()) {
@@ -180,7 +181,7 @@ public final class NpzFile implements Closeable {
       if (Character.isISOControl(c)) {
         return String.format("holds the control character U+%04X", c);
       }
-      if (Character.getType(c) == Character.FORMAT) {
+      if (Character.getType(c) == Character.FORMAT && !joiner(c)) {
         return String.format("holds the format character U+%04X", c);
       }
       if (c == '\\') {
@@ -197,6 +198,14 @@ public final class NpzFile implements Closeable {
       }
     }
     return null;
+  }
+
+  /**
+   * The zero-width non-joiner and joiner (U+200C, U+200D): format characters that words of Persian
+   * and of Indic scripts, and emoji sequences, need; they change no order on screen.
+   */
+  private static boolean joiner(int c) {
+    return c == 0x200C || c == 0x200D;
   }
 
   /**
