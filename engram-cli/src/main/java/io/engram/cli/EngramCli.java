@@ -738,10 +738,11 @@ public final class EngramCli implements Runnable {
   /**
    * A message as one line a terminal shows as it is: control characters (a newline, a tab, an
    * escape sequence's ESC, C1 controls, DEL) and the Unicode controls that reorder text on screen
-   * (bidirectional embeddings, overrides and isolates) written as escapes ({@code \\n}, {@code
-   * \\t}, {@code \\r}, {@code \\x1b}, {@code \\u202e}). A file name may hold any of them: printed
-   * as it is, a name with a newline split an error over two lines, and one with escape sequences
-   * recoloured or rewrote the user's terminal.
+   * (bidirectional marks, embeddings, overrides and isolates) or hide it (U+200B, U+FEFF: every
+   * format character but the zero-width non-joiner and joiner) written as escapes ({@code \\n},
+   * {@code \\t}, {@code \\r}, {@code \\x1b}, {@code \\u202e}). A file name may hold any of them:
+   * printed as it is, a name with a newline split an error over two lines, and one with escape
+   * sequences recoloured or rewrote the user's terminal.
    */
   static String printable(String s) {
     int i = 0;
@@ -774,11 +775,10 @@ public final class EngramCli implements Runnable {
   }
 
   private static boolean unprintable(char c) {
+    // the format characters (Cf) as the model files' member names refuse them: all but the
+    // zero-width non-joiner and joiner, which words of Persian and Indic scripts need
     return Character.isISOControl(c)
-        || c == '\u200e'
-        || c == '\u200f'
-        || (c >= '\u202a' && c <= '\u202e')
-        || (c >= '\u2066' && c <= '\u2069');
+        || (Character.getType(c) == Character.FORMAT && c != '\u200c' && c != '\u200d');
   }
 
   /**

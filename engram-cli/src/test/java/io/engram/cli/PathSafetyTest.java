@@ -113,6 +113,9 @@ class PathSafetyTest {
     fails("'\\x01' is not a command", "\u0001");
     assertEquals("plain, ü and 漢字 stay", EngramCli.printable("plain, ü and 漢字 stay"));
     assertEquals("\\r\\x7f\\x85\\u2066", EngramCli.printable("\r\u007f\u0085\u2066"));
+    // the invisible format characters too, as the model files' member names; not the joiners
+    assertEquals("a\\u200bb\\ufeffc\\u061c", EngramCli.printable("a\u200bb\ufeffc\u061c"));
+    assertEquals("می\u200cخواهم", EngramCli.printable("می\u200cخواهم"));
     // a file written under such a name is named the same way in the closing line
     ToolRun.Result ok = ToolRun.run("corrupt", "--patterns", p, "--out", path("c\t1.npy"));
     assertEquals(0, ok.status(), ok::toString);
