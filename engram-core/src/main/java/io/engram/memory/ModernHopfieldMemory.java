@@ -665,7 +665,9 @@ public final class ModernHopfieldMemory implements Memory {
 
   /**
    * X's bits, made when a batch's first product is large enough ({@link #BITS_AT_WORK}) or at the
-   * {@value #BITS_AFTER_STEPS}th batch; thread-safe, made at most once.
+   * {@value #BITS_AFTER_STEPS}th batch, unless they would take more than a quarter of the heap left
+   * then (1/32 of X's size: they are a shortcut, never a reason to run out of memory); thread-safe,
+   * made at most once.
    */
   static final class Bits implements java.util.function.IntFunction<BinaryRows> {
     private final float[] x;
@@ -697,7 +699,11 @@ public final class ModernHopfieldMemory implements Memory {
       }
       synchronized (this) {
         if (!made) {
-          rows = BinaryRows.of(x, p, n);
+          // an optional copy: never where it would take more than a quarter of the heap left
+          Runtime rt = Runtime.getRuntime();
+          long room = rt.maxMemory() - (rt.totalMemory() - rt.freeMemory());
+          long bytes = 8L * p * ((n + 63) / 64);
+          rows = bytes <= room / 4 ? BinaryRows.of(x, p, n) : null;
           made = true;
         }
         return rows;
