@@ -256,6 +256,76 @@ public final class Kernels {
   }
 
   /**
+   * The patterns of a {@link #syrkAdd} packed once for the kernels, so that the update can be
+   * computed later: added to a W ({@link #addTo}, the bits of {@link #syrkAdd}), or a block of rows
+   * at a time without any W ({@link #rows}, the bits it writes over an all-zero W). Holds {@code P
+   * x ceil(N/32)*32} floats. Immutable; thread-safe.
+   */
+  public static final class PackedGram {
+    private final int n;
+    private final int p;
+    private final float[] tp;
+    private final float divisor;
+    private final boolean negate;
+
+    private PackedGram(int n, int p, float[] tp, float divisor, boolean negate) {
+      this.n = n;
+      this.p = p;
+      this.tp = tp;
+      this.divisor = divisor;
+      this.negate = negate;
+    }
+
+    /** N, the size of the update. */
+    public int size() {
+      return n;
+    }
+
+    /** The floats this object holds. */
+    public long packedFloats() {
+      return tp.length;
+    }
+
+    /**
+     * {@link #syrkAdd} of these patterns into W: the same bits.
+     *
+     * @throws IllegalArgumentException if W is short
+     */
+    public void addTo(float[] w, boolean wIsZero, WorkListener listener) {
+      Syrk.addPacked(Providers.forCall(), n, p, tp, w, divisor, negate, wIsZero, listener);
+    }
+
+    /**
+     * Rows {@code row0 .. row0+count-1} of the update, all N columns, into {@code dst} row-major
+     * from index 0: each value the bits {@link #syrkAdd} writes there over an all-zero W. Computes
+     * whole rows (twice the multiply-adds of the symmetric update, spread over them).
+     *
+     * @throws IllegalArgumentException if the rows are outside the matrix or {@code dst} is short
+     */
+    public void rows(int row0, int count, float[] dst) {
+      Syrk.rows(Providers.forCall(), n, p, tp, divisor, negate, row0, count, dst);
+    }
+  }
+
+  /**
+   * Packs the patterns of {@link #syrkAdd}{@code (n, p, t, shift, W, divisor, negate, ...)} for a
+   * later update ({@link PackedGram}); T is not referenced afterwards.
+   *
+   * @throws IllegalArgumentException on bad sizes, a short T or a non-finite shift
+   */
+  public static PackedGram packGram(
+      int n, int p, float[] t, float shift, float divisor, boolean negate) {
+    if (n < 1 || p < 0) {
+      throw new IllegalArgumentException("bad sizes n=" + n + " p=" + p);
+    }
+    Bounds.checkRange("T", t, 0, (long) p * n);
+    if (!Float.isFinite(shift)) {
+      throw new IllegalArgumentException("shift is " + shift + ", expected finite");
+    }
+    return new PackedGram(n, p, Syrk.pack(n, p, t, shift), divisor, negate);
+  }
+
+  /**
    * One pattern of the Storkey learning rule (Storkey 1997; Storkey &amp; Valabregue 1999), in
    * place on a dense symmetric n x n row-major W. With {@code h = W x} (given, computed with W
    * before the update), for {@code i != j}:

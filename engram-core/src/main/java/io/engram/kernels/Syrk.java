@@ -37,23 +37,26 @@ final class Syrk {
     if (!Float.isFinite(shift)) {
       throw new IllegalArgumentException("shift is " + shift + ", expected finite");
     }
-    // Pack T into column tiles of NR: tp[tile][q][c] = T[q][tile*NR + c] - shift (zero padded).
-    // Rows of T
-    // are n floats apart, which for n a multiple of 1024 maps all of a tile's rows to one L1 set;
-    // packed, both the broadcast operand (8 adjacent columns) and the vector operand are dense.
+    addPacked(kp, n, p, pack(n, p, t, shift), w, divisor, negate, wIsZero, listener);
+  }
+
+  /**
+   * {@link #syrkAdd} of T packed by {@link #pack} (sizes checked by the caller; W not aliasing T):
+   * the same bits.
+   */
+  static void addPacked(
+      KernelProvider kp,
+      int n,
+      int p,
+      float[] tp,
+      float[] w,
+      float divisor,
+      boolean negate,
+      boolean wIsZero,
+      Kernels.WorkListener listener) {
     int tiles = (n + NR - 1) / NR;
     int tileSize = p * NR;
-    float[] tp = new float[tiles * tileSize];
-    // in blocks of rows of T over the threads (serial, the copy of T took about 0.08 s at P =
-    // 16384 and N = 8192, 3% of the 2-thread update)
-    final int packRows = 256;
-    int packItems = (p + packRows - 1) / packRows;
-    Parallel.forEach(
-        packItems,
-        Parallel.threads((long) p * n * 4, packItems),
-        (it, scratch) ->
-            Gemm.packColumns(
-                t, 0, n, p, it * packRows, Math.min(p, (it + 1) * packRows), n, NR, shift, tp));
+    Bounds.checkRange("W", w, 0, (long) n * n);
     // One work item per block of SYRK_ROWS rows (MR-row panels inside), k-blocked over the
     // patterns: for each k-block of SYRK_KC rows of T, for each 32-column tile right of the
     // diagonal, the block's panels run over that k-block of the tile (kept in L1/L2 while they
@@ -147,6 +150,122 @@ final class Syrk {
           }
         });
   }
+
+  /**
+   * T packed for the tiles: {@code tp[tile][q][c] = T[q][tile*NR + c] - shift}, zero padded to
+   * whole tiles of NR columns.
+   */
+  static float[] pack(int n, int p, float[] t, float shift) {
+    // Rows of T are n floats apart, which for n a multiple of 1024 maps all of a tile's rows to one
+    // L1 set;
+    // packed, both the broadcast operand (8 adjacent columns) and the vector operand are dense.
+    int tiles = (n + NR - 1) / NR;
+    int tileSize = p * NR;
+    float[] tp = new float[tiles * tileSize];
+    // in blocks of rows of T over the threads (serial, the copy of T took about 0.08 s at P =
+    // 16384 and N = 8192, 3% of the 2-thread update)
+    final int packRows = 256;
+    int packItems = (p + packRows - 1) / packRows;
+    Parallel.forEach(
+        packItems,
+        Parallel.threads((long) p * n * 4, packItems),
+        (it, scratch) ->
+            Gemm.packColumns(
+                t, 0, n, p, it * packRows, Math.min(p, (it + 1) * packRows), n, NR, shift, tp));
+    return tp;
+  }
+
+  /**
+   * Rows {@code row0 .. row0+count-1} of the update {@code U = TᵀT / ±divisor}, every column, into
+   * {@code dst} (row-major, from index 0), from T packed by {@link #pack}: each entry has the bits
+   * {@link #syrkAdd} writes over an all-zero W ({@code U_ij} and {@code U_ji} alike: the same chain
+   * of products in pattern order, each product the same either way round). For writers that stream
+   * W a block of rows at a time without holding it; twice the multiply-adds of the update, as the
+   * rows are computed whole (below the diagonal as well).
+   */
+  static void rows(
+      KernelProvider kp,
+      int n,
+      int p,
+      float[] tp,
+      float divisor,
+      boolean negate,
+      int row0,
+      int count,
+      float[] dst) {
+    if (n < 1 || p < 0 || row0 < 0 || count < 0 || row0 + count > n) {
+      throw new IllegalArgumentException(
+          "rows " + row0 + ".." + (row0 + count - 1) + " of n=" + n + " (p=" + p + ")");
+    }
+    int tiles = (n + NR - 1) / NR;
+    int tileSize = p * NR;
+    Bounds.checkRange("packed T", tp, 0, (long) tiles * tileSize);
+    Bounds.checkRange("rows", dst, 0, (long) count * n);
+    if (count == 0) {
+      return;
+    }
+    final boolean scale = divisor != 1f || negate;
+    final float d = negate ? -divisor : divisor;
+    final int kBlocks = Math.max(1, (p + SYRK_KC - 1) / SYRK_KC);
+    final int first = row0 / MR * MR; // panels start on MR-row boundaries of the packed tiles
+    final int end = row0 + count;
+    final int panels = (end - first + MR - 1) / MR;
+    // one work item per group of column tiles: each item runs every panel of the rows over its
+    // tiles, so a tile's k-block is reused by all the panels while it is in L1/L2
+    final int group = ROWS_GROUP;
+    final int items = (tiles + group - 1) / group;
+    Parallel.forEach(
+        items,
+        Parallel.threads((long) count * n * p, items),
+        (it, tile) -> {
+          int jt0 = it * group;
+          int jtEnd = Math.min(tiles, jt0 + group);
+          float[] sums = kBlocks > 1 ? new float[panels * (jtEnd - jt0) * MR * NR] : null;
+          for (int kb = 0; kb < kBlocks; kb++) {
+            int k0 = kb * SYRK_KC;
+            int kc = Math.min(SYRK_KC, p - k0);
+            boolean last = kb == kBlocks - 1;
+            for (int jt = jt0; jt < jtEnd; jt++) {
+              int j0 = jt * NR;
+              int nr = Math.min(NR, n - j0);
+              int bo = jt * tileSize + k0 * NR;
+              for (int pi = 0; pi < panels; pi++) {
+                int i0 = first + pi * MR;
+                int mr = Math.min(MR, n - i0);
+                int ao = (i0 / NR) * tileSize + k0 * NR + i0 % NR;
+                int slot = (pi * (jtEnd - jt0) + jt - jt0) * MR * NR;
+                if (kb == 0) {
+                  kp.tile(mr, nr, kc, tp, ao, 1, NR, tp, bo, NR, tile);
+                } else {
+                  System.arraycopy(sums, slot, tile, 0, MR * NR);
+                  kp.tile(mr, nr, kc, tp, ao, 1, NR, tp, bo, NR, tile, true);
+                }
+                if (!last) {
+                  System.arraycopy(tile, 0, sums, slot, MR * NR);
+                  continue;
+                }
+                if (scale) {
+                  kp.divide(tile, 0, mr * NR, d);
+                }
+                if (negate) {
+                  kp.add(ZERO_TILE, 0, tile, 0, MR * NR); // over zeros: 0 + u, never -0
+                }
+                int from = Math.max(i0, row0);
+                int to = Math.min(i0 + mr, end);
+                for (int i = from; i < to; i++) {
+                  System.arraycopy(tile, (i - i0) * NR, dst, (i - row0) * n + j0, nr);
+                }
+              }
+            }
+          }
+        });
+  }
+
+  /**
+   * Column tiles per work item of {@link #rows}: 8 tiles, 256 columns, so that the rows a writer
+   * asks for at a time (64 of N = 4096) make 16 items for the threads.
+   */
+  static final int ROWS_GROUP = 8;
 
   /**
    * The additions of finished column blocks of {@link #syrkAdd} to W, done a few runs at a time
