@@ -1,5 +1,6 @@
 package io.engram.cli;
 
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -246,8 +247,18 @@ class NewcomerTest {
       x[i] = rnd.nextBoolean() ? 1 : -1;
     }
     Path p = Files.write(dir.resolve("p.npy"), Npy.toBytes(NdArray.ofFloats(x, 5, 3000)));
+    // the Storkey rule updates W itself, pattern by pattern
     String[] args = {
-      "train", "-q", "--weights", "dense", "--patterns", p.toString(), "--out", "m.npz"
+      "train",
+      "-q",
+      "--weights",
+      "dense",
+      "--rule",
+      "storkey",
+      "--patterns",
+      p.toString(),
+      "--out",
+      "m.npz"
     };
     ToolRun.Result r = ToolRun.fresh(dir, List.of(), List.of("-Xmx32m"), args);
     assertEquals(1, r.status(), r::toString);
@@ -261,6 +272,18 @@ class NewcomerTest {
     r = ToolRun.fresh(dir, List.of(), List.of(xmx.group(1)), args);
     assertEquals(0, r.status(), r::toString);
     assertTrue(Files.exists(dir.resolve("m.npz")));
+    // the Hebbian rule's W of few patterns is written as its rows are computed: no N x N array,
+    // the model of a JVM with room for W
+    String[] hebb = {
+      "train", "-q", "--weights", "dense", "--patterns", p.toString(), "--out", "h32.npz"
+    };
+    r = ToolRun.fresh(dir, List.of(), List.of("-Xmx32m"), hebb);
+    assertEquals(0, r.status(), r::toString);
+    hebb[hebb.length - 1] = "h.npz";
+    r = ToolRun.fresh(dir, List.of(), List.of(xmx.group(1)), hebb);
+    assertEquals(0, r.status(), r::toString);
+    assertArrayEquals(
+        Files.readAllBytes(dir.resolve("h.npz")), Files.readAllBytes(dir.resolve("h32.npz")));
   }
 
   @Test

@@ -30,6 +30,17 @@ public final class DenseWeights implements Weights {
   /** Where W is read from while it has no array (a model file), or null when W is in {@link #w}. */
   private Rows rows;
 
+  /**
+   * W = a Hebbian update of all-zero weights not computed yet ({@link #plusGram} of new weights),
+   * or null: its rows are computed as a writer asks for them ({@link #copyRows}), and the whole
+   * matrix the first time anything else reads or changes W. Set only while {@link #w} and {@link
+   * #rows} are null.
+   */
+  private volatile Deferred deferred;
+
+  /** The patterns of a deferred update, and whether the diagonal was zeroed after it. */
+  private record Deferred(Kernels.PackedGram gram, boolean zeroDiagonal) {}
+
   /** Every entry is +0.0 (a new or cleared matrix); lets the first training write W unread. */
   private boolean zero;
 
@@ -153,17 +164,53 @@ public final class DenseWeights implements Weights {
 
   /** Whether W is read from {@link Rows} ({@link #overRows}) rather than held in an array. */
   public boolean isOverRows() {
-    return w == null;
+    return w == null && rows != null;
   }
 
-  /** W as an array of these weights' own: copied from the rows the first time. */
+  /**
+   * Whether W is an update of new weights that has not been computed yet (a model writer computes
+   * it a block of rows at a time, {@link #copyRows}; anything else computes it whole first).
+   */
+  public boolean isDeferred() {
+    return w == null && deferred != null;
+  }
+
+  /**
+   * W as an array of these weights' own: copied from the rows, or computed (zeros, or the deferred
+   * update), the first time.
+   */
   private synchronized float[] own() {
     float[] a = w;
     if (a == null) {
-      a = readAll();
+      a = rows != null ? readAll() : computeAll();
       w = a; // (the rows stay: a read that began before still uses them)
+      deferred = null;
     }
     return a;
+  }
+
+  /** W of weights that hold no array and read no rows: zeros, or the deferred update over them. */
+  private float[] computeAll() {
+    float[] a = new float[n * n];
+    Deferred d = deferred;
+    if (d != null) {
+      d.gram().addTo(a, true, null);
+      if (d.zeroDiagonal()) {
+        for (int i = 0; i < n; i++) {
+          a[i * n + i] = 0f;
+        }
+      }
+    }
+    return a;
+  }
+
+  /**
+   * W's array, made first ({@link #own}) when W is not held yet and not read from rows; null while
+   * W is read from {@link #rows}.
+   */
+  private float[] held() {
+    float[] a = w;
+    return a != null || rows != null ? a : own();
   }
 
   /** All of W read from the rows into a new array, the rows checked unchanged after. */
@@ -211,7 +258,9 @@ public final class DenseWeights implements Weights {
    */
   public static DenseWeights zeros(int n) {
     checkSize(n);
-    return new DenseWeights(n, new float[n * n], true, 0);
+    // the array is made when it is first needed: weights trained once and written (a model file
+    // of dense weights) need none, and a fresh array of N x N floats is slow to allocate
+    return new DenseWeights(n, null, true, 0);
   }
 
   /**
@@ -384,7 +433,18 @@ public final class DenseWeights implements Weights {
       throw new IndexOutOfBoundsException(
           "rows " + from + ".." + (from + count - 1) + " of " + n + " into " + dst.length);
     }
-    float[] a = w;
+    Deferred d = deferred;
+    if (w == null && d != null) {
+      // computed as they are asked for (the bits of the whole update: Kernels.PackedGram.rows)
+      d.gram().rows(from, count, dst);
+      if (d.zeroDiagonal()) {
+        for (int i = from; i < from + count; i++) {
+          dst[(i - from) * n + i] = 0f;
+        }
+      }
+      return;
+    }
+    float[] a = held();
     if (a == null) {
       Rows r = rows;
       r.copy((long) from * n, dst, 0, count * n);
@@ -444,7 +504,7 @@ public final class DenseWeights implements Weights {
   @Override
   public void multiplyColumns(float[] s, int l, float[] out) {
     Checks.columns(n, s, l, out);
-    float[] a = w;
+    float[] a = held();
     if (a != null) {
       if (l == 1 && Kernels.oneColumnByLanes()) {
         // W read column by column, and a product of one column then runs its chains in the SIMD
@@ -469,7 +529,7 @@ public final class DenseWeights implements Weights {
   @Override
   public float rowDot(int i, float[] s) {
     checkVector("s", s);
-    float[] a = w;
+    float[] a = held();
     if (a == null) {
       if (i < 0 || i >= n) {
         throw new IndexOutOfBoundsException("row " + i + " outside " + n + "x" + n);
@@ -486,7 +546,7 @@ public final class DenseWeights implements Weights {
   /** Over rows: each field a dot product with its row copied into one array per tracker. */
   @Override
   public FieldTracker fieldTracker(float[] s) {
-    if (w != null) {
+    if (held() != null) {
       return Weights.super.fieldTracker(s);
     }
     checkVector("s", s);
@@ -518,12 +578,20 @@ public final class DenseWeights implements Weights {
 
   @Override
   public float[] toDenseArray() {
-    float[] a = w;
+    float[] a = held();
     return a == null ? readAll() : a.clone();
   }
 
   @Override
   public DenseWeights copy() {
+    Deferred d = deferred;
+    if (w == null && d != null) {
+      // the same deferred update (its packed patterns are never changed): computed when needed
+      DenseWeights c = new DenseWeights(n, null, false, absBound);
+      c.deferred = d;
+      c.symmetry = symmetry;
+      return c;
+    }
     DenseWeights c = new DenseWeights(n, toDenseArray(), zero, absBound);
     c.copyProjection(this, n);
     c.symmetry = symmetry;
@@ -577,7 +645,7 @@ public final class DenseWeights implements Weights {
     float[] r = new float[newSize * newSize];
     if (preserve) {
       int m = Math.min(n, newSize);
-      float[] a = w;
+      float[] a = held();
       for (int i = 0; i < m; i++) {
         if (a == null) {
           rows.copy((long) i * n, r, i * newSize, m);
@@ -602,6 +670,22 @@ public final class DenseWeights implements Weights {
     }
     return d;
   }
+
+  /**
+   * Whether an update of P patterns of new weights is deferred ({@link #isDeferred}): when its
+   * packed patterns take at most a quarter of W's floats and the update at most {@value
+   * #DEFER_MAX_WORK} multiply-adds. Written out, a deferred W costs twice the multiply-adds of the
+   * update (the rows are computed whole) and no N x N array: on this project's machine a fresh
+   * array of N = 4096 took 0.25-0.5 s to allocate in a new process, against some 0.03 s for the
+   * extra arithmetic of P = 400 (BENCHMARKS.md, "A dense model trained and written without W").
+   */
+  static boolean defers(int n, int p) {
+    long padded = (n + 31L) / 32 * 32;
+    return p > 0 && (long) p * padded <= (long) n * n / 4 && (long) p * n * n <= DEFER_MAX_WORK;
+  }
+
+  /** The largest update ({@code P·N²} multiply-adds) {@link #defers} defers: 2^36. */
+  static final long DEFER_MAX_WORK = 1L << 36;
 
   /** Centres while packing the rows for the kernel: no centred copy is made. */
   @Override
@@ -630,6 +714,21 @@ public final class DenseWeights implements Weights {
         Float.isNaN(maxAbsCentred)
             ? Checks.gramBound(x, p, shift, divisor)
             : Checks.gramBound(maxAbsCentred, p, divisor);
+    if (w == null && rows == null && deferred == null && zero && defers(n, p)) {
+      // new weights: the update is computed when W is first needed, and a writer of the weights
+      // gets it a block of rows at a time (no array of N x N floats to allocate and fill)
+      Kernels.PackedGram g = Kernels.packGram(n, p, x, shift, divisor, negate);
+      updating();
+      zero = false;
+      projectionDiagonal = null;
+      absBound += bound;
+      deferred = new Deferred(g, false);
+      if (listener != null) {
+        long work = (long) p * n * (n + 1) / 2;
+        listener.onProgress(work, work);
+      }
+      return this;
+    }
     own();
     updating();
     boolean wasZero = zero;
@@ -686,6 +785,13 @@ public final class DenseWeights implements Weights {
 
   @Override
   public void zeroDiagonal() {
+    Deferred d = deferred;
+    if (this.w == null && rows == null) {
+      if (d != null) {
+        deferred = new Deferred(d.gram(), true);
+      }
+      return; // (all zeros have a zero diagonal)
+    }
     float[] w = own();
     updating();
     for (int i = 0; i < n; i++) {

@@ -8,6 +8,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import io.engram.kernels.Kernels;
 import io.engram.network.AmariHopfieldNetwork;
 import io.engram.network.Dynamics;
+import io.engram.weights.DenseWeights;
 import io.engram.weights.WeightsMode;
 import java.util.ArrayList;
 import java.util.List;
@@ -59,6 +60,8 @@ class TrainingListenerTest {
     AtomicBoolean inside = new AtomicBoolean();
     AtomicBoolean overlapped = new AtomicBoolean();
     AmariHopfieldNetwork net = dense();
+    // W made first (an entry read): the update runs now, not deferred to the first use of W
+    net.weights().get(0, 0);
     HebbianTrainer.create(net)
         .train(
             patterns(1),
@@ -107,6 +110,21 @@ class TrainingListenerTest {
     assertEquals(1, thrown.get(), "a listener that threw is not called again");
     assertArrayEquals(quiet.weights().toDenseArray(), heard.weights().toDenseArray());
     assertEquals(2, heard.history().size(), "the failing listener did not stop the call");
+  }
+
+  /**
+   * New dense weights trained once with few patterns keep the update's patterns; its work is done
+   * where W is first used (a writer of the model, a recall), so the call reports it done at once.
+   */
+  @Test
+  void aDeferredDenseUpdateReportsItsWorkDoneOnce() {
+    List<long[]> calls = new ArrayList<>();
+    AmariHopfieldNetwork net = dense();
+    HebbianTrainer.create(net).train(patterns(7), (d, t) -> calls.add(new long[] {d, t}));
+    assertTrue(((DenseWeights) net.weights()).isDeferred());
+    long total = (long) P * N * (N + 1) / 2;
+    assertEquals(1, calls.size());
+    assertArrayEquals(new long[] {total, total}, calls.get(0));
   }
 
   @Test
