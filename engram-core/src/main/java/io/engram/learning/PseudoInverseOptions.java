@@ -10,8 +10,10 @@ package io.engram.learning;
  * @param tolerance the relative tolerance {@code rcond} for linear dependence: a new direction
  *     counts when its singular value exceeds {@code rcond} times the norm of the largest new
  *     pattern (an eigenvalue of the Gram matrix above {@code rcond²·max_k ‖x_k‖²}); NaN (the
- *     default) means {@code max(P, N)·2⁻²³}, numpy's {@code matrix_rank} default for float32 data;
- *     otherwise a number in [0, 1)
+ *     default) means {@code max(P, N)·2⁻²³}, numpy's {@code matrix_rank} default for float32 data,
+ *     at most {@value #MAX_DEFAULT_TOLERANCE} (reached at {@code max(P, N) = 2¹⁹}: numpy's formula
+ *     reaches 1 at 2²³ values, where it drops every direction, however independent); otherwise a
+ *     number in [0, 1)
  */
 public record PseudoInverseOptions(boolean zeroDiagonal, double ridge, double tolerance) {
 
@@ -59,6 +61,14 @@ public record PseudoInverseOptions(boolean zeroDiagonal, double ridge, double to
       throw new IllegalArgumentException(
           "the number of patterns and their length must be >= 0, got P = " + p + ", N = " + n);
     }
-    return Double.isNaN(tolerance) ? Math.max(p, n) * 0x1p-23 : tolerance;
+    return Double.isNaN(tolerance)
+        ? Math.min(Math.max(p, n) * 0x1p-23, MAX_DEFAULT_TOLERANCE)
+        : tolerance;
   }
+
+  /**
+   * The largest default tolerance, 1/16: a direction then counts when its singular value exceeds a
+   * sixteenth of the largest new pattern's norm.
+   */
+  public static final double MAX_DEFAULT_TOLERANCE = 0x1p-4;
 }

@@ -320,6 +320,29 @@ class PseudoInverseRuleTest {
         () -> PseudoInverseRule.create().train(net, PatternBlock.of(x[0]), true, null));
   }
 
+  /**
+   * The default tolerance stops growing at 1/16 (N = 2^19): at N = 2^23, {@code N·2⁻²³} is 1, which
+   * dropped every pattern (effective rank 0, W = 0) however orthogonal the patterns were.
+   */
+  @Test
+  void theDefaultToleranceOfLongPatternsStaysBelowOne() {
+    assertEquals(0x1p-5, PseudoInverseOptions.DEFAULTS.toleranceFor(3, 1 << 18));
+    assertEquals(0x1p-4, PseudoInverseOptions.DEFAULTS.toleranceFor(3, 1 << 19));
+    assertEquals(0x1p-4, PseudoInverseOptions.DEFAULTS.toleranceFor(1 << 30, 1 << 23));
+    assertEquals(0x1p-4, PseudoInverseOptions.DEFAULTS.toleranceFor(3, Integer.MAX_VALUE));
+    int n = 1 << 23;
+    float[][] x = new float[2][n];
+    for (int i = 0; i < n; i++) {
+      x[0][i] = 1f;
+      x[1][i] = (i & 1) == 0 ? 1f : -1f; // orthogonal to the first
+    }
+    TrainingRecord rec =
+        train(x, WeightsMode.LOW_RANK, PseudoInverseOptions.DEFAULTS).history().get(0);
+    assertEquals(2, rank(rec));
+    assertEquals(
+        String.format(java.util.Locale.ROOT, "%.6g", 0x1p-4), rec.options().get("tolerance"));
+  }
+
   @Test
   void theRecordNamesRuleOptionsAndRank() {
     float[][] x = bipolar(new SplittableRandom(15), 3, 20);
