@@ -776,9 +776,12 @@ public final class EngramCli implements Runnable {
 
   private static boolean unprintable(char c) {
     // the format characters (Cf) as the model files' member names refuse them: all but the
-    // zero-width non-joiner and joiner, which words of Persian and Indic scripts need
+    // zero-width non-joiner and joiner, which words of Persian and Indic scripts need; and the
+    // line and paragraph separators, line breaks where the output is shown
     return Character.isISOControl(c)
-        || (Character.getType(c) == Character.FORMAT && c != '\u200c' && c != '\u200d');
+        || (Character.getType(c) == Character.FORMAT && c != '\u200c' && c != '\u200d')
+        || c == '\u2028'
+        || c == '\u2029';
   }
 
   /**

@@ -116,6 +116,8 @@ class PathSafetyTest {
     // the invisible format characters too, as the model files' member names; not the joiners
     assertEquals("a\\u200bb\\ufeffc\\u061c", EngramCli.printable("a\u200bb\ufeffc\u061c"));
     assertEquals("می\u200cخواهم", EngramCli.printable("می\u200cخواهم"));
+    // line and paragraph separators: line breaks where a message is shown
+    assertEquals("a\\u2028b\\u2029c", EngramCli.printable("a\u2028b\u2029c"));
     // a file written under such a name is named the same way in the closing line
     ToolRun.Result ok = ToolRun.run("corrupt", "--patterns", p, "--out", path("c\t1.npy"));
     assertEquals(0, ok.status(), ok::toString);

@@ -184,6 +184,9 @@ public final class NpzFile implements Closeable {
       if (Character.getType(c) == Character.FORMAT && !joiner(c)) {
         return String.format("holds the format character U+%04X", c);
       }
+      if (lineBreak(c)) {
+        return String.format("holds the line or paragraph separator U+%04X", c);
+      }
       if (c == '\\') {
         return "holds a backslash";
       }
@@ -209,14 +212,23 @@ public final class NpzFile implements Closeable {
   }
 
   /**
-   * A member name for a message, its control and format characters escaped as in Java strings
-   * ({@code \\u202e}; one beyond U+FFFF as its two UTF-16 units).
+   * The line and paragraph separators (U+2028, U+2029): line breaks where a name is shown (a
+   * terminal, JSON, a web page), which would let a name forge lines of a listing.
+   */
+  private static boolean lineBreak(int c) {
+    int t = Character.getType(c);
+    return t == Character.LINE_SEPARATOR || t == Character.PARAGRAPH_SEPARATOR;
+  }
+
+  /**
+   * A member name for a message, its control and format characters and line separators escaped as
+   * in Java strings ({@code \\u202e}; one beyond U+FFFF as its two UTF-16 units).
    */
   static String shown(String name) {
     StringBuilder b = new StringBuilder(name.length());
     for (int i = 0; i < name.length(); ) {
       int c = name.codePointAt(i);
-      if (Character.isISOControl(c) || Character.getType(c) == Character.FORMAT) {
+      if (Character.isISOControl(c) || Character.getType(c) == Character.FORMAT || lineBreak(c)) {
         for (char u : Character.toChars(c)) {
           b.append(String.format("\\u%04x", (int) u));
         }

@@ -174,6 +174,15 @@ class HostileApiTest {
         "W\udb40\udc01",
         "bad member name 'W\\udb40\\udc01.npy': it holds the format character U+E0001"
       },
+      // the line and paragraph separators (Zl, Zp) break a listing's lines where names are shown
+      {
+        "a\u2028b",
+        "bad member name 'a\\u2028b.npy': it holds the line or paragraph separator U+2028"
+      },
+      {
+        "a\u2029b",
+        "bad member name 'a\\u2029b.npy': it holds the line or paragraph separator U+2029"
+      },
       {"./x", "bad member name './x.npy': it has a '.' path segment"},
       {"a//b", "bad member name 'a//b.npy': it has an empty path segment"},
       {"", "bad member name '.npy': its key is empty"},

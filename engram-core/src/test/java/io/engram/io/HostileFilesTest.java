@@ -396,6 +396,7 @@ class HostileFilesTest {
       {"\u2067x\u2069.npy", "'\\u2067x\\u2069.npy' holds the format character U+2067"},
       {"\ufeffW.npy", "'\\ufeffW.npy' holds the format character U+FEFF"},
       {"W\udb40\udc01.npy", "'W\\udb40\\udc01.npy' holds the format character U+E0001"},
+      {"W\u2028.npy", "'W\\u2028.npy' holds the line or paragraph separator U+2028"},
       {"", "'' is empty"},
       {"./x.npy", "'./x.npy' has a '.' path segment"},
       {"a//x.npy", "'a//x.npy' has an empty path segment"},
