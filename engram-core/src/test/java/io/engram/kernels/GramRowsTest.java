@@ -132,14 +132,6 @@ class GramRowsTest {
   }
 
   private static void assertBits(float[] ref, float[] got, int n, String where) {
-    for (int i = 0; i < ref.length; i++) {
-      if (Float.floatToRawIntBits(ref[i]) != Float.floatToRawIntBits(got[i])) {
-        assertEquals(ref[i], got[i], 0f, where + " element (" + i / n + "," + i % n + ")");
-        assertEquals(
-            Float.floatToRawIntBits(ref[i]),
-            Float.floatToRawIntBits(got[i]),
-            where + " sign of zero, element (" + i / n + "," + i % n + ")");
-      }
-    }
+    SyrkBitExactTest.assertBits(ref, got, n, where);
   }
 }

@@ -130,7 +130,7 @@ class SyrkBitExactTest {
   }
 
   /** Bit for bit; the messages say whether a value or only the sign of a zero differs. */
-  private static void assertBits(float[] ref, float[] got, int n, String where) {
+  static void assertBits(float[] ref, float[] got, int n, String where) {
     for (int i = 0; i < ref.length; i++) {
       if (Float.floatToRawIntBits(ref[i]) != Float.floatToRawIntBits(got[i])) {
         assertEquals(ref[i], got[i], 0f, where + " element (" + i / n + "," + i % n + ")");
