@@ -359,6 +359,12 @@ public final class Compare {
   static AmariHopfieldNetwork trained(int n, float[][] x, WeightsMode mode) {
     AmariHopfieldNetwork net = AmariHopfieldNetwork.create(n, Dynamics.DEFAULT, mode);
     HebbianTrainer.create(net).train(PatternBlock.of(x));
+    if (net.weights().isDense()) {
+      // W made now, as numpy's training makes it: new dense weights trained once with few
+      // patterns keep them until W is first used (DenseWeights.isDeferred), which would time the
+      // packing alone here and the update in whatever used W next
+      net.weights().get(0, 0);
+    }
     return net;
   }
 

@@ -105,6 +105,7 @@ public class KernelBenchmarks {
       force(impl);
       SplittableRandom r = new SplittableRandom(2);
       w = DenseWeights.zeros(n);
+      w.get(0, 0); // W made first: the update runs here, not deferred to the first product
       w.plusGram(pm1(r, 20 * n), 20, 0f, 20f, false, null);
       s = pm1(r, n * b);
       out = new float[n * b];
@@ -250,6 +251,7 @@ public class KernelBenchmarks {
           AmariHopfieldNetwork.create(n, Dynamics.DEFAULT, WeightsMode.valueOf(mode));
       trainer = HebbianTrainer.create(net);
       trainer.train(x);
+      net.weights().get(0, 0); // dense W made now, not by the first measured call (isDeferred)
       cue = x[p / 2].clone();
       for (int i = 0; i < n; i++) {
         if (r.nextDouble() < 0.1) {
