@@ -94,6 +94,36 @@ final class ModelFiles {
   }
 
   /**
+   * Refuses a save to a path that is a file (or a local link to one): a saved stage is a folder, so
+   * an overwrite would delete the file (a bare model file of {@code engram train}, say, or the
+   * patterns a model was fitted on) and put a folder in its place.
+   *
+   * @param path the path to save to, its local links resolved ({@link #throughLink})
+   * @param given the path as the caller gave it, for the message
+   * @throws IllegalArgumentException naming the path
+   */
+  static void checkNotAFile(Configuration conf, String path, String given) {
+    Path p = new Path(path);
+    try {
+      org.apache.hadoop.fs.FileStatus st;
+      try {
+        st = p.getFileSystem(conf).getFileStatus(p);
+      } catch (java.io.FileNotFoundException e) {
+        return; // nothing there: the save creates it
+      }
+      if (st.isFile()) {
+        throw new IllegalArgumentException(
+            given
+                + " is a file ("
+                + st.getLen()
+                + " bytes), not a folder to save a stage in; it is not replaced");
+      }
+    } catch (IOException e) {
+      throw new UncheckedIOException("reading " + p + ": " + e.getMessage(), e);
+    }
+  }
+
+  /**
    * The folder a local symbolic link {@code path} names, its links resolved, as a path to save to;
    * {@code path} itself when it is not a local link, or a link to nothing (Spark then creates what
    * it names, or fails as it does).

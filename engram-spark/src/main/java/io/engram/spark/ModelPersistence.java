@@ -50,9 +50,11 @@ final class ModelPersistence {
     @Override
     public void save(String path) throws IOException {
       ModelFiles.checkSaveTarget(sc().hadoopConfiguration(), path);
+      String given = path;
       // a symbolic link is written through, as the command line writes through one: the folder
       // it names is replaced, the link stays
       path = ModelFiles.throughLink(sc().hadoopConfiguration(), path);
+      ModelFiles.checkNotAFile(sc().hadoopConfiguration(), path, given);
       Path target = new Path(path);
       FileSystem fs = target.getFileSystem(sc().hadoopConfiguration());
       Path parent = fs.makeQualified(target).getParent();
@@ -124,12 +126,14 @@ final class ModelPersistence {
 
     /**
      * @throws IllegalArgumentException if {@code path} is the {@code initModel} or a folder that
-     *     holds it, or a special file
+     *     holds it, a file, or a special file
      */
     @Override
     public void save(String path) throws IOException {
       ModelFiles.checkSaveTarget(sc().hadoopConfiguration(), path);
+      String given = path;
       path = ModelFiles.throughLink(sc().hadoopConfiguration(), path); // as the model's writer
+      ModelFiles.checkNotAFile(sc().hadoopConfiguration(), path, given);
       String init = est.getInitModel();
       if (!init.isEmpty() && ModelFiles.contains(sc().hadoopConfiguration(), path, init)) {
         throw new IllegalArgumentException(

@@ -132,6 +132,41 @@ class HostileSparkTest {
   }
 
   /**
+   * A saved stage is a folder: a save to a path that is a file (a bare model file, the patterns),
+   * or a link to one, is refused and the file stays; an overwrite used to delete it for a folder.
+   */
+  @Test
+  void aSaveOverAFileIsRefusedAndTheFileStays() throws IOException {
+    Path npz = tmp.resolve("model.npz");
+    model.write().save(dir(tmp.resolve("m")));
+    Files.copy(tmp.resolve("m").resolve(ModelFiles.MODEL), npz);
+    byte[] before = Files.readAllBytes(npz);
+    Path link = Files.createSymbolicLink(tmp.resolve("link"), npz);
+    for (Path target : List.of(npz, link)) {
+      for (org.apache.spark.ml.util.MLWriter w :
+          List.of(
+              HopfieldMemoryModel.load(dir(npz)).write(),
+              HopfieldMemoryModel.load(dir(npz)).write().overwrite(),
+              new HopfieldMemory().write(),
+              new HopfieldMemory().write().overwrite())) {
+        IllegalArgumentException e =
+            assertThrows(IllegalArgumentException.class, () -> w.save(dir(target)));
+        assertTrue(
+            e.getMessage().contains(dir(target) + " is a file (" + before.length + " bytes)"),
+            e.getMessage());
+      }
+    }
+    assertTrue(Files.isRegularFile(npz, java.nio.file.LinkOption.NOFOLLOW_LINKS));
+    assertArrayEquals(before, Files.readAllBytes(npz));
+    assertEquals(npz, Files.readSymbolicLink(link));
+    try (var names = Files.list(tmp)) {
+      assertEquals(
+          List.of("link", "m", "model.npz"),
+          names.map(p -> p.getFileName().toString()).sorted().toList());
+    }
+  }
+
+  /**
    * What saves whose JVM died left behind (a model's staging folders beside it, blocked training's
    * inside its folder) is removed by the next save there once a day old; a younger one may be a
    * save running now and stays.
