@@ -68,6 +68,7 @@ final class PartialSums {
     if (!it.hasNext()) {
       return Collections.emptyIterator();
     }
+    checkDenseFits(n, "in each task");
     int chunk = chunkRows(n);
     float[] buf = new float[chunk * n];
     AmariHopfieldNetwork acc = AmariHopfieldNetwork.create(n, Dynamics.DEFAULT, WeightsMode.DENSE);
@@ -78,6 +79,41 @@ final class PartialSums {
       OnTaskThread.run(() -> RAW_SUM.train(acc, PatternBlock.ofRows(t, rows, n), false, null));
     }
     return List.of(acc.weightMatrix()).iterator();
+  }
+
+  /**
+   * The dense N x N float arrays a reduce holds at once, in a task (the partial, the copy it
+   * returns, its serialised bytes) and on the driver (the sum, a partial arriving, the network's
+   * weights).
+   */
+  static final int DENSE_COPIES = 3;
+
+  /**
+   * Fails, naming the sizes, where {@value #DENSE_COPIES} dense N x N float arrays do not fit this
+   * JVM's heap: an {@link OutOfMemoryError} in a Spark task stops the executor's JVM, in local mode
+   * the application's own.
+   *
+   * @param where "on the driver", "in each task"
+   * @throws IllegalArgumentException naming N, the sizes and the heap
+   */
+  static void checkDenseFits(int n, String where) {
+    long one = 4L * n * n;
+    long heap = Runtime.getRuntime().maxMemory();
+    if (DENSE_COPIES * one > heap) {
+      throw new IllegalArgumentException(
+          "strategy reduce sums dense N x N partials: N = "
+              + n
+              + " needs "
+              + DENSE_COPIES
+              + " x "
+              + (one >> 20)
+              + " MiB "
+              + where
+              + ", more than this JVM's heap ("
+              + (heap >> 20)
+              + " MiB); collect the patterns into low-rank weights, or use"
+              + " SparkHebbian.trainBlocked");
+    }
   }
 
   /** {@code W <- W + Σ x xᵀ}: the Hebbian rule with every option off. */

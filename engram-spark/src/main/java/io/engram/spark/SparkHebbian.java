@@ -91,8 +91,9 @@ public final class SparkHebbian {
    * @param rule the Hebbian or anti-Hebbian rule and its options
    * @param patterns the patterns, each of the same length N, finite values
    * @return the record appended to the network's history, or null for an empty RDD
-   * @throws IllegalArgumentException for a ragged, empty-length, null or non-finite pattern, or
-   *     values that would overflow float32 weights; the network is then unchanged
+   * @throws IllegalArgumentException for a ragged, empty-length, null or non-finite pattern, values
+   *     that would overflow float32 weights, or ({@code REDUCE}) dense N x N sums that do not fit
+   *     the heap three times; the network is then unchanged
    */
   public static TrainingRecord train(
       AmariHopfieldNetwork network,
@@ -122,9 +123,15 @@ public final class SparkHebbian {
     }
     int p = (int) stats.count();
     int n = stats.length();
+    boolean collect =
+        strategy == Strategy.COLLECT
+            || strategy == Strategy.AUTO && 2L * p <= n && (long) p * n <= AUTO_COLLECT_MAX_VALUES;
+    if (!collect) {
+      // before the job: a task that runs out of heap stops its JVM, here perhaps the application's
+      PartialSums.checkDenseFits(n, "on the driver");
+    }
     AmariHopfieldNetwork net = network.apply(n);
-    if (strategy == Strategy.COLLECT
-        || strategy == Strategy.AUTO && 2L * p <= n && (long) p * n <= AUTO_COLLECT_MAX_VALUES) {
+    if (collect) {
       List<float[]> rows = patterns.collect();
       return rule.train(net, PatternBlock.of(rows), o.preserveOnResize(), null);
     }

@@ -372,6 +372,42 @@ class HostileSparkTest {
     assertArrayEquals(model.network().weightMatrix(), BlockedWeights.read(out).toDenseArray());
   }
 
+  /**
+   * Dense N x N partial sums that the heap cannot hold are refused before the job: a task's
+   * OutOfMemoryError stopped the JVM (in local mode the application's own, so the caller saw
+   * "SparkContext was shut down", if anything).
+   */
+  @Test
+  void reducedSumsTooLargeForTheHeapAreRefusedBeforeTheJob() {
+    long heap = Runtime.getRuntime().maxMemory();
+    int n =
+        (int) Math.ceil(Math.sqrt(heap / 4.0)) + 1; // one N x N float array is more than the heap
+    org.junit.jupiter.api.Assumptions.assumeTrue(n <= 46_340, "a heap this large");
+    float[][] two = LocalSpark.patterns(2, n, true, 43);
+    Dataset<Row> df = LocalSpark.frame(two, Column.FLOATS, 2);
+    String want = "strategy reduce sums dense N x N partials: N = " + n + " needs 3 x ";
+    IllegalArgumentException e =
+        assertThrows(
+            IllegalArgumentException.class,
+            () -> new HopfieldMemory().setStrategy("reduce").fit(df));
+    assertTrue(e.getMessage().contains(want), e.getMessage());
+    assertTrue(e.getMessage().contains("more than this JVM's heap"), e.getMessage());
+    AmariHopfieldNetwork net = HopfieldMemoryModel.of(AmariHopfieldNetwork.create(n)).network();
+    e =
+        assertThrows(
+            IllegalArgumentException.class,
+            () ->
+                SparkHebbian.train(
+                    net,
+                    HebbianRule.hebbian(HebbianOptions.DEFAULTS),
+                    LocalSpark.context().parallelize(List.of(two), 2),
+                    SparkHebbian.Strategy.REDUCE));
+    assertTrue(e.getMessage().contains(want + (4L * n * n >> 20) + " MiB on the driver"));
+    assertEquals(0, net.storedPatterns());
+    // the session lives on
+    assertEquals(16, new HopfieldMemory().setStrategy("reduce").fit(patterns).numNeurons());
+  }
+
   @Test
   void aQueryWithoutAnIdIsNamedAsSuch() {
     List<Tuple2<Long, float[]>> queries = new java.util.ArrayList<>();
