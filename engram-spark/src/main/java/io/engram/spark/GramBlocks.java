@@ -77,6 +77,7 @@ final class GramBlocks {
 
   /** {@code X_c X_cᵀ} of one column block, P x P float32 (both triangles). */
   private static float[] blockGram(Iterable<Slice> slices, int p, int n, int b) {
+    SparkRules.checkGram(p, n, 2 * 4L * p * p, "2 float32 P x P matrices", "in each task");
     int w = -1;
     float[] t = null; // w x P: the block transposed
     for (Slice s : slices) {

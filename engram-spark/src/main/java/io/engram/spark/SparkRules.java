@@ -45,7 +45,8 @@ public final class SparkRules {
    *
    * @return the record of the call, or null for an empty RDD (the network is unchanged)
    * @throws IllegalArgumentException for invalid patterns, patterns over {@code collectLimit}
-   *     bytes, or what the core's rule refuses
+   *     bytes, P x P matrices the heap cannot hold (three float64 ones on the driver), or what the
+   *     core's rule refuses
    */
   public static TrainingRecord trainPseudoInverse(
       AmariHopfieldNetwork network,
@@ -77,6 +78,7 @@ public final class SparkRules {
     }
     int p = (int) stats.count();
     int n = stats.length();
+    checkGram(p, n, 3 * 8L * p * p, "3 float64 P x P matrices", "on the driver");
     AmariHopfieldNetwork net = network.apply(n);
     if (!reduceGram || net.storedPatterns() != 0 || n != net.numNeurons()) {
       List<float[]> rows = patterns.collect();
@@ -118,6 +120,47 @@ public final class SparkRules {
     }
     AmariHopfieldNetwork net = network.apply(stats.length());
     return rule.train(net, PatternBlock.of(patterns.collect()), preserveOnResize, null);
+  }
+
+  /**
+   * Fails, naming P, where a pseudo-inverse call's P x P matrices cannot be held: past what a Java
+   * array holds, or {@code bytes} past this JVM's heap (an {@link OutOfMemoryError} in a Spark task
+   * stops the executor's JVM, in local mode the application's own).
+   *
+   * @param what the matrices {@code bytes} counts, for the message
+   * @param where "on the driver", "in each task"
+   * @throws IllegalArgumentException naming P, N, the sizes and the heap
+   */
+  static void checkGram(long p, int n, long bytes, String what, String where) {
+    long heap = Runtime.getRuntime().maxMemory();
+    String dependent =
+        p > n
+            ? "; patterns beyond N = " + n + " are linearly dependent (at most N are stored)"
+            : "";
+    if (p * p > Integer.MAX_VALUE - 8) {
+      throw new IllegalArgumentException(
+          "pseudo-inverse forms a P x P Gram matrix: P = "
+              + p
+              + " patterns make "
+              + p * p
+              + " values, more than a Java array holds"
+              + dependent);
+    }
+    if (bytes > heap) {
+      throw new IllegalArgumentException(
+          "pseudo-inverse forms a P x P Gram matrix: P = "
+              + p
+              + " patterns need "
+              + what
+              + " ("
+              + (bytes >> 20)
+              + " MiB) "
+              + where
+              + ", more than this JVM's heap ("
+              + (heap >> 20)
+              + " MiB)"
+              + dependent);
+    }
   }
 
   /**

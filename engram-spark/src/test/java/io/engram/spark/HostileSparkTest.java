@@ -408,6 +408,37 @@ class HostileSparkTest {
     assertEquals(16, new HopfieldMemory().setStrategy("reduce").fit(patterns).numNeurons());
   }
 
+  /**
+   * A pseudo-inverse call whose P x P Gram matrix the heap cannot hold (many short patterns, of
+   * which at most N are independent anyway) is refused before the job: a task's OutOfMemoryError
+   * stopped the JVM.
+   */
+  @Test
+  void aGramMatrixTooLargeForTheHeapIsRefusedBeforeTheJob() {
+    long heap = Runtime.getRuntime().maxMemory();
+    int p =
+        (int) Math.ceil(Math.sqrt(heap / 4.0)) + 1; // one P x P float array is more than the heap
+    org.junit.jupiter.api.Assumptions.assumeTrue(p <= 46_340, "a heap this large");
+    Dataset<Row> many = LocalSpark.frame(LocalSpark.patterns(p, 2, true, 44), Column.FLOATS, 2);
+    for (String strategy : List.of("auto", "collect")) {
+      IllegalArgumentException e =
+          assertThrows(
+              IllegalArgumentException.class,
+              () -> new HopfieldMemory().setRule("pseudo-inverse").setStrategy(strategy).fit(many));
+      assertTrue(
+          e.getMessage()
+              .contains(
+                  "pseudo-inverse forms a P x P Gram matrix: P = "
+                      + p
+                      + " patterns need 3 float64 P x P matrices"),
+          e.getMessage());
+      assertTrue(
+          e.getMessage().contains("patterns beyond N = 2 are linearly dependent"), e.getMessage());
+    }
+    // the session lives on
+    assertEquals(16, new HopfieldMemory().setRule("pseudo-inverse").fit(patterns).numNeurons());
+  }
+
   @Test
   void aQueryWithoutAnIdIsNamedAsSuch() {
     List<Tuple2<Long, float[]>> queries = new java.util.ArrayList<>();
