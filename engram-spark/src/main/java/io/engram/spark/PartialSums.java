@@ -116,6 +116,34 @@ final class PartialSums {
     }
   }
 
+  /**
+   * {@link #checkDenseFits} for the blocks of blocked training: {@value #DENSE_COPIES} blocks of
+   * {@code min(B, N)²} floats (one being summed, one arriving, one in transit).
+   *
+   * @throws IllegalArgumentException naming N, B, the sizes and the heap
+   */
+  static void checkBlockFits(int n, int blockSize, String where) {
+    long side = Math.min(blockSize, n);
+    long one = 4L * side * side;
+    long heap = Runtime.getRuntime().maxMemory();
+    if (DENSE_COPIES * one > heap) {
+      throw new IllegalArgumentException(
+          "blocked training sums blocks of min(B, N) x min(B, N) floats: B = "
+              + blockSize
+              + " and N = "
+              + n
+              + " need "
+              + DENSE_COPIES
+              + " x "
+              + (one >> 20)
+              + " MiB "
+              + where
+              + ", more than this JVM's heap ("
+              + (heap >> 20)
+              + " MiB); use a smaller block size");
+    }
+  }
+
   /** {@code W <- W + Σ x xᵀ}: the Hebbian rule with every option off. */
   private static final HebbianRule RAW_SUM =
       HebbianRule.hebbian(new HebbianOptions(false, false, false, false));
@@ -135,6 +163,7 @@ final class PartialSums {
    */
   static Iterator<scala.Tuple2<Long, float[]>> blocks(
       Iterator<float[]> it, int n, int blockSize, float rho, boolean centre) {
+    checkBlockFits(n, blockSize, "in each task");
     int g = BlockedWeights.gridSize(n, blockSize); // in long: n + blockSize - 1 may pass 2^31
     int chunk = chunkRows(n);
     return new Iterator<>() {

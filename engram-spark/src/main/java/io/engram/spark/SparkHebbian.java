@@ -160,7 +160,8 @@ public final class SparkHebbian {
    * @param blockSize B, the side of a block (N need not be a multiple)
    * @return the record of the call (also in the manifest), or null for an empty RDD (nothing is
    *     written)
-   * @throws IllegalArgumentException as {@link #train}, or for a block size below 1
+   * @throws IllegalArgumentException as {@link #train}, for a block size below 1, or blocks of
+   *     {@code min(B, N)²} floats that do not fit the heap three times
    * @throws UncheckedIOException if {@code dir} is not a folder, or writing fails: before the
    *     blocks are complete, or where a file to replace is not a regular file, {@code dir} is left
    *     as it was; while they are moved into place, without a manifest
@@ -183,6 +184,7 @@ public final class SparkHebbian {
     }
     int p = (int) stats.count();
     int n = stats.length();
+    PartialSums.checkBlockFits(n, blockSize, "on the driver");
     float rho = o.subtractMean() ? stats.mean() : 0f;
     boolean centre = o.subtractMean();
     int g = BlockedWeights.gridSize(n, blockSize);

@@ -408,6 +408,35 @@ class HostileSparkTest {
     assertEquals(16, new HopfieldMemory().setStrategy("reduce").fit(patterns).numNeurons());
   }
 
+  /** Blocked training alike, for a block size past what the heap holds (one block of N x N). */
+  @Test
+  void blocksTooLargeForTheHeapAreRefusedBeforeTheJob() throws IOException {
+    long heap = Runtime.getRuntime().maxMemory();
+    int n = (int) Math.ceil(Math.sqrt(heap / 4.0)) + 1;
+    org.junit.jupiter.api.Assumptions.assumeTrue(n <= 46_340, "a heap this large");
+    HebbianRule rule = HebbianRule.hebbian(HebbianOptions.DEFAULTS);
+    Path out = Files.createDirectory(tmp.resolve("blocks"));
+    SparkHebbian.trainBlocked(rule, LocalSpark.context().parallelize(List.of(stored), 2), 8, out);
+    float[] before = BlockedWeights.read(out).toDenseArray();
+    List<float[]> two = List.of(LocalSpark.patterns(2, n, true, 45));
+    IllegalArgumentException e =
+        assertThrows(
+            IllegalArgumentException.class,
+            () ->
+                SparkHebbian.trainBlocked(
+                    rule, LocalSpark.context().parallelize(two, 2), Integer.MAX_VALUE, out));
+    assertTrue(
+        e.getMessage()
+            .contains(
+                "blocked training sums blocks of min(B, N) x min(B, N) floats: B = "
+                    + Integer.MAX_VALUE
+                    + " and N = "
+                    + n
+                    + " need 3 x "),
+        e.getMessage());
+    assertArrayEquals(before, BlockedWeights.read(out).toDenseArray());
+  }
+
   /**
    * A pseudo-inverse call whose P x P Gram matrix the heap cannot hold (many short patterns, of
    * which at most N are independent anyway) is refused before the job: a task's OutOfMemoryError
