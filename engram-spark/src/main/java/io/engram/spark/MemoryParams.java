@@ -174,16 +174,17 @@ final class MemoryParams {
     return new DoubleParam(
         o,
         "temperature",
-        "temperature T > 0 of tanh(x/T) and sigmoid(x/T) (engram --temperature)",
-        ParamValidators.inRange(0, Double.MAX_VALUE, false, true));
+        "temperature T > 0 of tanh(x/T) and sigmoid(x/T), a float32 value (not one that rounds to"
+            + " 0) (engram --temperature)",
+        new Valid(v -> (float) v > 0 && v <= Float.MAX_VALUE));
   }
 
   static DoubleParam threshold(Identifiable o) {
     return new DoubleParam(
         o,
         "threshold",
-        "threshold theta in act(W s - theta), finite (engram --threshold)",
-        ParamValidators.inRange(-Double.MAX_VALUE, Double.MAX_VALUE, true, true));
+        "threshold theta in act(W s - theta), a finite float32 value (engram --threshold)",
+        new Valid(v -> Math.abs(v) <= Float.MAX_VALUE));
   }
 
   static Param<String> update(Identifiable o) {
@@ -226,10 +227,10 @@ final class MemoryParams {
     return new DoubleParam(
         o,
         "beta",
-        "modern memory: inverse temperature beta > 0 of softmax and exp separation; NaN (the"
-            + " default) for the core's default, 1/sqrt(N) for softmax and 1 for exp (engram train"
-            + " --beta)",
-        new Valid(v -> Double.isNaN(v) || v > 0 && v <= Float.MAX_VALUE));
+        "modern memory: inverse temperature beta > 0 of softmax and exp separation, a float32"
+            + " value (not one that rounds to 0); NaN (the default) for the core's default,"
+            + " 1/sqrt(N) for softmax and 1 for exp (engram train --beta)",
+        new Valid(v -> Double.isNaN(v) || (float) v > 0 && v <= Float.MAX_VALUE));
   }
 
   static Param<String> separation(Identifiable o) {

@@ -260,6 +260,38 @@ class HostileSparkTest {
     assertEquals(16, est.fit(patterns).numNeurons());
   }
 
+  /**
+   * β, the temperature and the threshold are float32 in the core: a value float32 rounds to 0 or to
+   * an infinity is refused by the setter, as other invalid values are (β = 1e-50 reached fit and
+   * failed there as "beta must be a finite number > 0 ..., got 0.0", a value never given).
+   */
+  @Test
+  void aValueFloat32CannotHoldIsRefusedBySetter() {
+    HopfieldMemory est = new HopfieldMemory();
+    HopfieldMemoryModel m = model.copy(ParamMap.empty());
+    List<org.junit.jupiter.api.function.Executable> sets =
+        List.of(
+            () -> est.setBeta(1e-50),
+            () -> est.setBeta(4e38),
+            () -> est.setTemperature(1e-300),
+            () -> est.setTemperature(1e300),
+            () -> est.setThreshold(1e300),
+            () -> est.setThreshold(-4e38),
+            () -> m.setTemperature(1e-46),
+            () -> m.setThreshold(1e39));
+    for (org.junit.jupiter.api.function.Executable set : sets) {
+      IllegalArgumentException e = assertThrows(IllegalArgumentException.class, set);
+      assertTrue(e.getMessage().contains("given invalid value"), e.getMessage());
+    }
+    assertTrue(!est.isSet(est.beta()) && !est.isSet(est.temperature()));
+    assertTrue(!est.isSet(est.threshold()) && !m.isSet(m.temperature()));
+    // the smallest and largest float32 values are accepted
+    assertEquals(1.4e-45, est.setBeta(1.4e-45).getBeta());
+    assertEquals(Float.MAX_VALUE, est.setTemperature(Float.MAX_VALUE).getTemperature());
+    assertEquals(-Float.MAX_VALUE, est.setThreshold(-Float.MAX_VALUE).getThreshold());
+    assertEquals(1e-300, est.setThreshold(1e-300).getThreshold()); // rounds to 0, a threshold
+  }
+
   /** A copy of the saved model {@code saved} whose metadata {@code edit} rewrites. */
   private Path tampered(Path saved, String name, UnaryOperator<String> edit) throws IOException {
     Path copy = tmp.resolve(name);
