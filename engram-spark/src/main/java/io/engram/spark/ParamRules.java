@@ -47,6 +47,10 @@ final class ParamRules {
     refuse(p, p.separation(), !modern, what);
     refuse(p, p.beta(), !modern, what);
     refuse(p, p.degree(), !modern, what);
+    for (org.apache.spark.ml.param.Param<?> q :
+        List.of(p.bestCol(), p.weightCol(), p.broadcastLimit())) {
+      refuse(p, q, !modern, what);
+    }
     for (org.apache.spark.ml.param.Param<?> d :
         List.of(p.activation(), p.temperature(), p.threshold(), p.update(), p.seed())) {
       refuse(p, d, modern, what);

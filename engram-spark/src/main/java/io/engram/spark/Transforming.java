@@ -34,15 +34,26 @@ final class Transforming {
    */
   static StructType schema(HopfieldMemoryModel model, StructType schema) {
     ParamRules.checkDynamics(model);
-    if (model.modelMemory().network() == null) {
-      for (Param<?> d :
-          new Param<?>[] {
-            model.activation(), model.temperature(), model.threshold(), model.update(), model.seed()
-          }) {
-        if (model.isSet(d)) {
-          throw new IllegalArgumentException(
-              model.uid() + ": " + d.name() + " does not apply to a modern memory (it is set)");
-        }
+    boolean held = model.modelMemory().network() == null;
+    Param<?>[] others =
+        held
+            ? new Param<?>[] {
+              model.activation(),
+              model.temperature(),
+              model.threshold(),
+              model.update(),
+              model.seed()
+            }
+            : new Param<?>[] {model.bestCol(), model.weightCol(), model.broadcastLimit()};
+    for (Param<?> d : others) {
+      if (model.isSet(d)) {
+        throw new IllegalArgumentException(
+            model.uid()
+                + ": "
+                + d.name()
+                + " does not apply to a "
+                + (held ? "modern memory" : "classical network")
+                + " (it is set)");
       }
     }
     FeatureColumns.Kind kind = FeatureColumns.kindOf(schema, model.getFeaturesCol());

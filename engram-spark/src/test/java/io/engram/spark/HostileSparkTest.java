@@ -228,6 +228,48 @@ class HostileSparkTest {
         List.of(other.transform(patterns).columns()));
   }
 
+  /**
+   * The modern memory's own parameters set for a classical one are refused by name, as beta is (a
+   * bestCol set on a network's model gave no such column, silently).
+   */
+  @Test
+  void aModernMemorysParameterSetForAClassicalOneIsRefused() {
+    StructType schema = patterns.schema();
+    List<HopfieldMemory> ests =
+        List.of(
+            new HopfieldMemory().setBestCol("b"),
+            new HopfieldMemory().setWeightCol(""),
+            new HopfieldMemory().setRule("storkey").setBroadcastLimit(0));
+    List<String> names = List.of("bestCol", "weightCol", "broadcastLimit");
+    for (int i = 0; i < ests.size(); i++) {
+      HopfieldMemory est = ests.get(i);
+      IllegalArgumentException e =
+          assertThrows(IllegalArgumentException.class, () -> est.transformSchema(schema));
+      assertTrue(
+          e.getMessage().contains(names.get(i) + " does not apply to rule "), e.getMessage());
+      assertThrows(IllegalArgumentException.class, () -> est.fit(patterns));
+    }
+    List<HopfieldMemoryModel> models =
+        List.of(
+            model.copy(ParamMap.empty()).setBestCol("b"),
+            model.copy(ParamMap.empty()).setWeightCol("w"),
+            model.copy(ParamMap.empty()).setBroadcastLimit(1));
+    for (int i = 0; i < models.size(); i++) {
+      HopfieldMemoryModel m = models.get(i);
+      IllegalArgumentException e =
+          assertThrows(IllegalArgumentException.class, () -> m.transform(patterns));
+      assertTrue(
+          e.getMessage().contains(names.get(i) + " does not apply to a classical network"),
+          e.getMessage());
+    }
+    // a modern memory takes them
+    HopfieldMemoryModel modern =
+        new HopfieldMemory().setMemory("modern").setBestCol("b").setWeightCol("").fit(patterns);
+    assertEquals(
+        List.of("id", "features", "prediction", "steps", "converged", "energy", "b"),
+        List.of(modern.transform(patterns).columns()));
+  }
+
   @Test
   void aNullStringParameterIsRefusedWhenSet() {
     HopfieldMemory est = new HopfieldMemory();
