@@ -123,10 +123,15 @@ final class ModelFiles {
     }
   }
 
+  /** The longest chain of symbolic links followed (as Linux's own limit). */
+  private static final int MAX_LINKS = 40;
+
   /**
-   * The folder a local symbolic link {@code path} names, its links resolved, as a path to save to;
-   * {@code path} itself when it is not a local link, or a link to nothing (Spark then creates what
-   * it names, or fails as it does).
+   * The folder a local symbolic link {@code path} names, its links resolved, as a path to save to
+   * (for a link to nothing, the path its chain of links ends at, which the save makes); {@code
+   * path} itself when it is not a local link.
+   *
+   * @throws IllegalArgumentException for a link that loops
    */
   static String throughLink(Configuration conf, String path) {
     Path p = new Path(path);
@@ -138,6 +143,17 @@ final class ModelFiles {
           if (real != null) {
             return real.toUri().toString();
           }
+          // a link to nothing: the path its chain of links ends at, which the save then makes
+          java.nio.file.Path at = f;
+          for (int hops = 0; Files.isSymbolicLink(at); hops++) {
+            if (hops == MAX_LINKS) {
+              throw new IllegalArgumentException(
+                  path
+                      + " is a symbolic link that loops (or a chain of over 40); not a place to save");
+            }
+            at = at.resolveSibling(Files.readSymbolicLink(at));
+          }
+          return at.toAbsolutePath().normalize().toUri().toString();
         }
       }
     } catch (IOException e) {

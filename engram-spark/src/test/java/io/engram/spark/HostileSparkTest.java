@@ -132,6 +132,41 @@ class HostileSparkTest {
   }
 
   /**
+   * A link to nothing: a dangling one is written through (the folder it names is made, as the
+   * command line makes the file), one that loops is refused by name. Both failed the save's job
+   * with Hadoop's "Mkdirs failed to create .../metadata/_temporary/...".
+   */
+  @Test
+  void aSaveOverALinkToNothingWritesThroughItOrNamesTheLoop() throws IOException {
+    Path dangling = Files.createSymbolicLink(tmp.resolve("dangling"), Path.of("real"));
+    Path chained = Files.createSymbolicLink(tmp.resolve("chained"), tmp.resolve("dangling2"));
+    Files.createSymbolicLink(tmp.resolve("dangling2"), tmp.resolve("sub").resolve("est"));
+    model.write().save(dir(dangling));
+    new HopfieldMemory().setMaxIter(4).write().overwrite().save(dir(chained));
+    assertEquals(
+        model.getMaxIter(), HopfieldMemoryModel.load(dir(tmp.resolve("real"))).getMaxIter());
+    assertEquals(4, HopfieldMemory.load(dir(tmp.resolve("sub").resolve("est"))).getMaxIter());
+    assertTrue(Files.isSymbolicLink(dangling) && Files.isSymbolicLink(chained));
+    assertEquals(16, HopfieldMemoryModel.load(dir(dangling)).numNeurons());
+
+    Path loop = Files.createSymbolicLink(tmp.resolve("loop"), tmp.resolve("loop2"));
+    Files.createSymbolicLink(tmp.resolve("loop2"), loop);
+    for (org.apache.spark.ml.util.MLWriter w :
+        List.of(model.write(), model.write().overwrite(), new HopfieldMemory().write())) {
+      IllegalArgumentException e =
+          assertThrows(IllegalArgumentException.class, () -> w.save(dir(loop)));
+      assertTrue(
+          e.getMessage().contains(dir(loop) + " is a symbolic link that loops"), e.getMessage());
+    }
+    assertEquals(tmp.resolve("loop2"), Files.readSymbolicLink(loop));
+    try (var names = Files.list(tmp)) {
+      assertEquals(
+          List.of("chained", "dangling", "dangling2", "loop", "loop2", "real", "sub"),
+          names.map(p -> p.getFileName().toString()).sorted().toList());
+    }
+  }
+
+  /**
    * A saved stage is a folder: a save to a path that is a file (a bare model file, the patterns),
    * or a link to one, is refused and the file stays; an overwrite used to delete it for a folder.
    */
