@@ -74,13 +74,23 @@ final class FeatureColumns {
       }
       return e.equals(DataTypes.DoubleType) ? Kind.DOUBLE_ARRAY : Kind.NUMERIC_ARRAY;
     }
+    String actual =
+        t instanceof org.apache.spark.sql.types.UserDefinedType<?> u
+            ? u.getClass().getName() + " (" + t.catalogString() + ")"
+            : t.catalogString();
+    String hint =
+        t.getClass().getName().equals("org.apache.spark.mllib.linalg.VectorUDT")
+            ? " An org.apache.spark.mllib vector (the RDD API's) converts with"
+                + " MLUtils.convertVectorColumnsToML."
+            : "";
     throw new IllegalArgumentException(
         "Column "
             + name
             + " must be of type array<float>, array<double> (or another numeric array) or vector,"
             + " but was actually of type "
-            + t.catalogString()
-            + ".");
+            + actual
+            + "."
+            + hint);
   }
 
   /**

@@ -689,6 +689,37 @@ class HostileSparkTest {
     assertThrows(IllegalArgumentException.class, () -> new HopfieldMemory().fit(twice));
   }
 
+  /**
+   * A column of the RDD API's vectors (org.apache.spark.mllib) is named as such, with the way to
+   * convert it: it was "actually of type struct<type:tinyint,size:int,...>".
+   */
+  @Test
+  void anOldMllibVectorColumnIsNamedAsSuch() {
+    StructType old =
+        new StructType().add("features", new org.apache.spark.mllib.linalg.VectorUDT(), false);
+    Dataset<Row> df =
+        LocalSpark.session()
+            .createDataFrame(
+                List.of(
+                    RowFactory.create(org.apache.spark.mllib.linalg.Vectors.dense(1, -1, 1, -1))),
+                old);
+    for (org.junit.jupiter.api.function.Executable call :
+        List.<org.junit.jupiter.api.function.Executable>of(
+            () -> new HopfieldMemory().fit(df), () -> model.transform(df))) {
+      IllegalArgumentException e = assertThrows(IllegalArgumentException.class, call);
+      assertTrue(
+          e.getMessage()
+              .contains("but was actually of type org.apache.spark.mllib.linalg.VectorUDT ("),
+          e.getMessage());
+      assertTrue(e.getMessage().contains("MLUtils.convertVectorColumnsToML"), e.getMessage());
+    }
+    assertEquals(
+        4,
+        new HopfieldMemory()
+            .fit(org.apache.spark.mllib.util.MLUtils.convertVectorColumnsToML(df))
+            .numNeurons());
+  }
+
   @Test
   void aSpecialFileIsNotReplacedByASave() throws Exception {
     Path fifo = tmp.resolve("pipe");
