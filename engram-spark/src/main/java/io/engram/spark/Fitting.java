@@ -46,9 +46,17 @@ final class Fitting {
   static HopfieldMemoryModel fit(HopfieldMemory est, Dataset<?> dataset) {
     String col = est.getFeaturesCol();
     FeatureColumns.Kind kind = FeatureColumns.kindOf(dataset.schema(), col);
+    // the column by its position, under a name no other column has: Spark resolves names without
+    // case, and a dataset may hold "features" and "Features" (the projection keeps column pruning)
+    Dataset<org.apache.spark.sql.Row> df = dataset.toDF();
+    int at = df.schema().fieldIndex(col);
+    String[] names = new String[df.columns().length];
+    for (int i = 0; i < names.length; i++) {
+      names[i] = "c" + i;
+    }
     JavaRDD<float[]> patterns =
-        dataset
-            .select(functions.col("`" + col.replace("`", "``") + "`"))
+        df.toDF(names)
+            .select(functions.col(names[at]))
             .javaRDD()
             .mapPartitionsWithIndex(
                 (part, it) -> FeatureColumns.patterns(part, it, kind, col), true);

@@ -720,6 +720,26 @@ class HostileSparkTest {
             .numNeurons());
   }
 
+  /**
+   * Columns whose names differ only in case (a join, say): fit uses the one featuresCol names, as
+   * transform does; it failed with Spark's "Reference `features` is ambiguous", after
+   * transformSchema had passed.
+   */
+  @Test
+  void aFeaturesColumnWhoseNameDiffersOnlyInCaseIsNotAmbiguous() {
+    Dataset<Row> both =
+        patterns.select(
+            patterns.col("features"), functions.reverse(patterns.col("features")).as("Features"));
+    HopfieldMemoryModel lower = new HopfieldMemory().fit(both);
+    assertArrayEquals(model.network().weightMatrix(), lower.network().weightMatrix());
+    HopfieldMemoryModel upper = new HopfieldMemory().setFeaturesCol("Features").fit(both);
+    HopfieldMemoryModel reversed =
+        new HopfieldMemory()
+            .fit(patterns.select(functions.reverse(patterns.col("features")).as("features")));
+    assertArrayEquals(reversed.network().weightMatrix(), upper.network().weightMatrix());
+    assertEquals(4, new HopfieldMemory().setMemory("modern").fit(both).transform(both).count());
+  }
+
   @Test
   void aSpecialFileIsNotReplacedByASave() throws Exception {
     Path fifo = tmp.resolve("pipe");
