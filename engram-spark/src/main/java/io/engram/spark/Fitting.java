@@ -44,6 +44,12 @@ final class Fitting {
    * checked ({@link HopfieldMemory#transformSchema}).
    */
   static HopfieldMemoryModel fit(HopfieldMemory est, Dataset<?> dataset) {
+    if (dataset.isStreaming()) {
+      throw new IllegalArgumentException(
+          est.uid()
+              + ": fit needs a batch dataset (it reads the features column twice); this one is"
+              + " streaming");
+    }
     String col = est.getFeaturesCol();
     FeatureColumns.Kind kind = FeatureColumns.kindOf(dataset.schema(), col);
     // the column by its position, under a name no other column has: Spark resolves names without

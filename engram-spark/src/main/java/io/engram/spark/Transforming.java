@@ -74,6 +74,12 @@ final class Transforming {
     Dynamics d = ParamRules.dynamics(model, network.dynamics());
     SparkRecall.checkOrder(d, network.numNeurons());
     RecallSpec spec = ParamRules.recallSpec(model, d);
+    if (spec.randomOrder() && df.isStreaming()) {
+      throw new IllegalArgumentException(
+          model.uid()
+              + ": a seeded random asynchronous order needs each row's index in the dataset, which"
+              + " a streaming dataset does not have; recall a stream with update = sync");
+    }
     JavaSparkContext sc = JavaSparkContext.fromSparkContext(df.sparkSession().sparkContext());
     RowRecall f =
         rowRecall(model, df, kind, BroadcastNetwork.of(sc, network, d), spec, false, false);
@@ -127,6 +133,16 @@ final class Transforming {
     if (local != null && local.memoryBytes() <= model.getBroadcastLimit()) {
       RowRecall g = f.with(BroadcastNetwork.ofMemory(sc, local));
       return df.mapPartitions(g, Encoders.row(out));
+    }
+    if (df.isStreaming()) {
+      throw new IllegalArgumentException(
+          model.uid()
+              + ": a sharded modern memory retrieves on the driver, the rows passing through it,"
+              + " which a streaming dataset cannot; "
+              + (local != null
+                  ? "a broadcastLimit of at least " + local.memoryBytes() + " bytes broadcasts it"
+                  : "HopfieldMemoryModel.of(model.storedMemory()) holds its patterns on the driver,"
+                      + " to broadcast them"));
     }
     ShardedMemory shards = model.modelMemory().shards(sc);
     RecallOptions options = spec.toOptions();

@@ -740,6 +740,42 @@ class HostileSparkTest {
     assertEquals(4, new HopfieldMemory().setMemory("modern").fit(both).transform(both).count());
   }
 
+  /**
+   * A streaming dataset: what needs the whole dataset (fit, a seeded order's row indices, rows that
+   * pass through the driver) is refused saying why, where it was Spark's "Queries with streaming
+   * sources must be executed with writeStream.start()"; the rest recalls the stream.
+   */
+  @Test
+  void aStreamingDatasetIsRefusedWhereTheWholeDatasetIsNeeded() {
+    org.apache.spark.sql.Column[] values = new org.apache.spark.sql.Column[16];
+    java.util.Arrays.fill(values, functions.col("value").cast("float"));
+    Dataset<Row> stream =
+        LocalSpark.session()
+            .readStream()
+            .format("rate")
+            .load()
+            .select(functions.array(values).as("features"));
+    HopfieldMemoryModel modern = new HopfieldMemory().setMemory("modern").fit(patterns);
+    List<org.junit.jupiter.api.function.Executable> calls =
+        List.of(
+            () -> new HopfieldMemory().fit(stream),
+            () -> new HopfieldMemory().setMemory("modern").fit(stream),
+            () -> model.copy(ParamMap.empty()).setSeed(3).transform(stream),
+            () -> modern.copy(ParamMap.empty()).setBroadcastLimit(0).transform(stream));
+    List<String> said =
+        List.of(
+            "fit needs a batch dataset",
+            "fit needs a batch dataset",
+            "a seeded random asynchronous order needs each row's index",
+            "a broadcastLimit of at least 256 bytes broadcasts it");
+    for (int i = 0; i < calls.size(); i++) {
+      IllegalArgumentException e = assertThrows(IllegalArgumentException.class, calls.get(i));
+      assertTrue(e.getMessage().contains(said.get(i)), e.getMessage());
+    }
+    assertTrue(model.transform(stream).isStreaming());
+    assertTrue(modern.transform(stream).isStreaming());
+  }
+
   @Test
   void aSpecialFileIsNotReplacedByASave() throws Exception {
     Path fifo = tmp.resolve("pipe");
