@@ -284,8 +284,16 @@ final class CapacityCommand implements Callable<Integer> {
     Outputs files =
         new Outputs()
             .input("--data", data)
-            .expect("--json", jsonFile)
-            .expect("--csv", csvFile)
+            .expectData(
+                "--json",
+                jsonFile,
+                "--json is written as JSON",
+                "give a name ending in .json (for a picture of the curves give --plot FILE.png)")
+            .expectData(
+                "--csv",
+                csvFile,
+                "--csv is written as CSV text",
+                "give a name ending in .csv (for a picture of the curves give --plot FILE.png)")
             .expectPng("--plot", plotFile);
     List<CapacityPoint> points;
     try (Progress bar =

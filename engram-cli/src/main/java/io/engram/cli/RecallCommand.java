@@ -168,7 +168,8 @@ final class RecallCommand implements Callable<Integer> {
                 outFile,
                 "a file gets the recalled states as .npy (as .csv when its name ends in .csv)",
                 "for images give a folder, --out DIR/ (one PNG per query)")
-            .expect("--report", reportFile)
+            .expectData(
+                "--report", reportFile, "--report is written as JSON", "give a name ending in .json")
             .expectPng("--grid", gridFile)
             .expectPng("--energy-plot", energyFile);
     Memory.reading(java.util.Arrays.asList(model, queries, stored));

@@ -416,6 +416,39 @@ class BadInputTest {
         "1,2",
         "--plot",
         "@c.csv");
+    // the text outputs: recall --report r.png, capacity --json c.png and --csv c.PNG wrote JSON or
+    // CSV text under an image's name
+    fails(
+        "/r.png names a .png image, but --report is written as JSON; give a name ending in .json",
+        "recall",
+        "--model",
+        "@m.npz",
+        "--queries",
+        "@p.csv",
+        "--out",
+        "@r.npy",
+        "--report",
+        "@r.png");
+    fails(
+        "/c.png names a .png image, but --json is written as JSON; give a name ending in .json"
+            + " (for a picture of the curves give --plot FILE.png)",
+        "capacity",
+        "--neurons",
+        "16",
+        "--patterns",
+        "1,2",
+        "--json",
+        "@c.png");
+    fails(
+        "/c.PNG names a .PNG image, but --csv is written as CSV text; give a name ending in .csv"
+            + " (for a picture of the curves give --plot FILE.png)",
+        "capacity",
+        "--neurons",
+        "16",
+        "--patterns",
+        "1,2",
+        "--csv",
+        "@c.PNG");
   }
 
   /**
