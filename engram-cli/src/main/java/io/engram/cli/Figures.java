@@ -266,19 +266,37 @@ final class Figures {
   }
 
   /**
+   * A query's energies as the plot gets them: the steps in increasing order (step 0 is the cue) and
+   * the energy after each. Every step of a short recall; of a long one, what {@link
+   * RecallCommand.EnergyTrace} kept (the first and last step and the envelope between them).
+   */
+  record Trace(int[] steps, double[] energies) {
+
+    /** Every step of a recall: the energy after step t at index t. */
+    static Trace whole(double[] energies) {
+      int[] steps = new int[energies.length];
+      for (int t = 0; t < steps.length; t++) {
+        steps[t] = t;
+      }
+      return new Trace(steps, energies);
+    }
+  }
+
+  /**
    * Energy per step, one line per query (step 0 is the cue), at most {@link #MAX_ROWS} queries.
    *
    * @param energies per query, the energy after each step, starting with the cue's
    */
-  static BufferedImage energyPlot(List<double[]> energies, String formula) {
+  static BufferedImage energyPlot(List<Trace> energies, String formula) {
     XYSeriesCollection data = new XYSeriesCollection();
     int shown = Math.min(energies.size(), MAX_ROWS);
-    int longest = 0;
+    long longest = 0;
     for (int q = 0; q < shown; q++) {
       XYSeries s = new XYSeries("query " + (q + 1), false, true);
-      double[] e = energies.get(q);
-      longest = Math.max(longest, e.length);
-      addThinned(s, e);
+      Trace e = energies.get(q);
+      int n = e.steps().length;
+      longest = Math.max(longest, n == 0 ? 0 : e.steps()[n - 1] + 1L);
+      addThinned(s, e.steps(), e.energies(), n);
       data.addSeries(s);
     }
     String title =
@@ -320,35 +338,75 @@ final class Figures {
    * alternating for 40,000 steps drew 40,000 marks per query, 10 s for 50 queries).
    */
   static void addThinned(XYSeries s, double[] e) {
-    if (e.length <= ENERGY_POINTS) {
-      for (int t = 0; t < e.length; t++) {
-        s.add(t, e[t]);
+    Trace t = Trace.whole(e);
+    addThinned(s, t.steps(), e, e.length);
+  }
+
+  /**
+   * {@link #addThinned(XYSeries, double[])} for the first {@code n} energies {@code e} after the
+   * steps {@code steps} (increasing): the runs are of steps, from the first to the last.
+   */
+  static void addThinned(XYSeries s, int[] steps, double[] e, int n) {
+    if (n <= ENERGY_POINTS) {
+      for (int i = 0; i < n; i++) {
+        s.add(steps[i], e[i]);
       }
       return;
     }
-    int buckets = ENERGY_POINTS / 2;
-    for (int b = 0; b < buckets; b++) {
-      int from = (int) ((long) e.length * b / buckets);
-      int to = (int) ((long) e.length * (b + 1) / buckets);
-      int lo = from;
-      int hi = from;
-      for (int t = from + 1; t < to; t++) {
-        if (e[t] < e[lo]) {
-          lo = t;
-        }
-        if (e[t] > e[hi]) {
-          hi = t;
-        }
-      }
-      s.add(Math.min(lo, hi), e[Math.min(lo, hi)]);
-      if (lo != hi) {
-        s.add(Math.max(lo, hi), e[Math.max(lo, hi)]);
-      }
-    }
+    int kept = envelope(steps, e, n, 0, ENERGY_POINTS / 2, (step, energy) -> s.add(step, energy));
     // the last step always, where the recall ended
-    if (s.getX(s.getItemCount() - 1).intValue() != e.length - 1) {
-      s.add(e.length - 1, e[e.length - 1]);
+    if (kept == 0 || s.getX(s.getItemCount() - 1).intValue() != steps[n - 1]) {
+      s.add(steps[n - 1], e[n - 1]);
     }
+  }
+
+  /** Where {@link #envelope} puts the points it keeps, in step order. */
+  interface PointSink {
+    void add(int step, double energy);
+  }
+
+  /**
+   * The points {@code from..n-1} of the energies {@code e} after the steps {@code steps}
+   * (increasing), as {@code buckets} runs of steps of equal length from {@code steps[from]} to
+   * {@code steps[n - 1]}: of each run its lowest and its highest energy (one point where they are
+   * the same), in step order, given to {@code sink}; returns how many. The sink may write into
+   * {@code steps} and {@code e} at the index of the point it gets and below (a run's points are
+   * read before any of them is given).
+   */
+  static int envelope(int[] steps, double[] e, int n, int from, int buckets, PointSink sink) {
+    long first = steps[from];
+    long span = (long) steps[n - 1] + 1 - first;
+    int kept = 0;
+    int i = from;
+    for (int b = 0; b < buckets && i < n; b++) {
+      long to = first + span * (b + 1) / buckets; // steps of this run: below `to`
+      if (steps[i] >= to) {
+        continue; // no point in this run
+      }
+      int lo = i;
+      int hi = i;
+      for (i++; i < n && steps[i] < to; i++) {
+        if (e[i] < e[lo]) {
+          lo = i;
+        }
+        if (e[i] > e[hi]) {
+          hi = i;
+        }
+      }
+      int a = Math.min(lo, hi);
+      int z = Math.max(lo, hi);
+      int stepA = steps[a];
+      double energyA = e[a];
+      int stepZ = steps[z];
+      double energyZ = e[z];
+      sink.add(stepA, energyA);
+      kept++;
+      if (a != z) {
+        sink.add(stepZ, energyZ);
+        kept++;
+      }
+    }
+    return kept;
   }
 
   /** The largest heat map drawn cell for cell; larger N are shown as block means. */

@@ -169,7 +169,10 @@ final class RecallCommand implements Callable<Integer> {
                 "a file gets the recalled states as .npy (as .csv when its name ends in .csv)",
                 "for images give a folder, --out DIR/ (one PNG per query)")
             .expectData(
-                "--report", reportFile, "--report is written as JSON", "give a name ending in .json")
+                "--report",
+                reportFile,
+                "--report is written as JSON",
+                "give a name ending in .json")
             .expectPng("--grid", gridFile)
             .expectPng("--energy-plot", energyFile);
     Memory.reading(java.util.Arrays.asList(model, queries, stored));
@@ -399,19 +402,29 @@ final class RecallCommand implements Callable<Integer> {
     return "E = -\u00bd s\u1d40Ws + \u03b8\u03a3s";
   }
 
-  /** Collects the energy after every step of every query (thread-safe). */
+  /**
+   * Collects the energy after every step of every query the plot draws (thread-safe), in a bounded
+   * space: every step up to {@link #KEPT} of them; beyond, the first and the last step and, between
+   * them, the lowest and the highest energy of each of {@code KEPT / 4} runs of steps (what the
+   * plot draws of a long recall, {@link Figures#addThinned}), made again as more steps come. A
+   * cycle recalled for {@code --iterations 20000000} kept all 20 million energies of each query
+   * (160 MB a query) and ran out of memory, with advice that named the reading of the input.
+   */
   static final class EnergyTrace implements StepListener {
-    /**
-     * Per query the plot draws (the first {@link Figures#MAX_ROWS}): its energies so far, in a
-     * growing array (a list of boxed values for 200 queries of 40,000 steps held 8 million, some
-     * 200 MB, of which the plot drew a quarter).
-     */
+
+    /** The most points a query's trace holds before it is thinned to its envelope. */
+    static final int KEPT = 4 * Figures.ENERGY_POINTS;
+
+    /** Per query the plot draws (the first {@link Figures#MAX_ROWS}): its steps and energies. */
+    private final int[][] steps;
+
     private final double[][] perQuery;
 
     private final int[] counts;
 
     EnergyTrace(int queries) {
       int drawn = Math.min(queries, Figures.MAX_ROWS);
+      steps = new int[drawn][16];
       perQuery = new double[drawn][16];
       counts = new int[drawn];
     }
@@ -423,33 +436,65 @@ final class RecallCommand implements Callable<Integer> {
         return; // not drawn
       }
       if (iteration == 1) {
-        add(query, energy - change); // the cue's energy
+        add(query, 0, energy - change); // the cue's energy
       }
-      add(query, energy);
+      add(query, iteration, energy);
     }
 
-    private void add(int query, double e) {
-      double[] a = perQuery[query];
+    private void add(int query, int step, double e) {
       int c = counts[query];
-      if (c == a.length) {
-        a = perQuery[query] = java.util.Arrays.copyOf(a, c + (c >> 1));
+      if (c == perQuery[query].length) {
+        if (c < KEPT) {
+          int grown = Math.min(KEPT, c + (c >> 1));
+          perQuery[query] = java.util.Arrays.copyOf(perQuery[query], grown);
+          steps[query] = java.util.Arrays.copyOf(steps[query], grown);
+        } else {
+          c = thin(query);
+        }
       }
-      a[c] = e;
+      steps[query][c] = step;
+      perQuery[query][c] = e;
       counts[query] = c + 1;
     }
 
     /**
-     * Per query: the cue's energy, then the energy after each step (a query of no steps: its final
-     * energy).
+     * Thins a full trace in place to its first and last point and the envelope between them (at
+     * most {@code KEPT / 2 + 2} points); returns how many it keeps.
      */
-    synchronized List<double[]> energies(List<RecallResult> results) {
-      List<double[]> r = new ArrayList<>();
+    private int thin(int query) {
+      int[] st = steps[query];
+      double[] v = perQuery[query];
+      int n = counts[query];
+      int[] out = {1}; // the first point stays where it is
+      Figures.envelope(
+          st,
+          v,
+          n - 1,
+          1,
+          KEPT / 4,
+          (step, energy) -> {
+            st[out[0]] = step;
+            v[out[0]] = energy;
+            out[0]++;
+          });
+      st[out[0]] = st[n - 1];
+      v[out[0]] = v[n - 1];
+      return out[0] + 1;
+    }
+
+    /**
+     * Per query: the cue's energy, then the energy after each step (all of them, or of a long
+     * recall what {@link #thin} kept); a query of no steps: its final energy.
+     */
+    synchronized List<Figures.Trace> energies(List<RecallResult> results) {
+      List<Figures.Trace> r = new ArrayList<>();
       for (int q = 0; q < results.size(); q++) {
         int c = q < counts.length ? counts[q] : 0;
         r.add(
             c == 0
-                ? new double[] {results.get(q).energy()}
-                : java.util.Arrays.copyOf(perQuery[q], c));
+                ? Figures.Trace.whole(new double[] {results.get(q).energy()})
+                : new Figures.Trace(
+                    java.util.Arrays.copyOf(steps[q], c), java.util.Arrays.copyOf(perQuery[q], c)));
       }
       return r;
     }

@@ -25,7 +25,7 @@ class EnergyTraceTest {
       }
       results.add(new RecallResult(new float[1], steps, true, -(q + steps)));
     }
-    List<double[]> e = trace.energies(results);
+    List<Figures.Trace> e = trace.energies(results);
     assertEquals(queries, e.size());
     for (int q = 0; q < queries; q++) {
       if (q < Figures.MAX_ROWS) {
@@ -33,9 +33,10 @@ class EnergyTraceTest {
         for (int t = 0; t <= steps; t++) {
           want[t] = -(q + t);
         }
-        assertArrayEquals(want, e.get(q), "query " + q);
+        assertArrayEquals(want, e.get(q).energies(), "query " + q);
+        assertArrayEquals(Figures.Trace.whole(want).steps(), e.get(q).steps(), "query " + q);
       } else {
-        assertArrayEquals(new double[] {-(q + steps)}, e.get(q), "query " + q);
+        assertArrayEquals(new double[] {-(q + steps)}, e.get(q).energies(), "query " + q);
       }
     }
   }
@@ -74,9 +75,9 @@ class EnergyTraceTest {
     Figures.addThinned(whole, new double[] {3, 2, 1});
     assertEquals(3, whole.getItemCount());
     // and the plot of 50 such traces is drawn
-    List<double[]> many = new ArrayList<>();
+    List<Figures.Trace> many = new ArrayList<>();
     for (int q = 0; q < 60; q++) {
-      many.add(e);
+      many.add(Figures.Trace.whole(e));
     }
     assertEquals(800, Figures.energyPlot(many, "E").getWidth());
   }
@@ -85,12 +86,71 @@ class EnergyTraceTest {
   void aQueryOfNoStepsHasItsFinalEnergy() {
     RecallCommand.EnergyTrace trace = new RecallCommand.EnergyTrace(2);
     trace.onStep(1, 1, -5, true, -2);
-    List<double[]> e =
+    List<Figures.Trace> e =
         trace.energies(
             List.of(
                 new RecallResult(new float[1], 0, false, -7),
                 new RecallResult(new float[1], 1, true, -5)));
-    assertArrayEquals(new double[] {-7}, e.get(0));
-    assertArrayEquals(new double[] {-3, -5}, e.get(1));
+    assertArrayEquals(new double[] {-7}, e.get(0).energies());
+    assertArrayEquals(new double[] {-3, -5}, e.get(1).energies());
+    assertArrayEquals(new int[] {0, 1}, e.get(1).steps());
+  }
+
+  /**
+   * A recall of millions of steps (a cycle of two states with --energy-plot, which follows every
+   * step) kept every energy of every drawn query: 8 bytes a step, so that {@code --iterations
+   * 20000000} ran out of memory in a heap of 300 MB, and the advice named the reading of the input.
+   * The trace keeps at most {@link RecallCommand.EnergyTrace#KEPT} points a query: the first and
+   * the last step, and the lowest and highest energy of each run of steps between them.
+   */
+  @Test
+  void aTraceOfMillionsOfStepsKeepsItsEnvelopeInBoundedSpace() {
+    int steps = 3_000_000;
+    RecallCommand.EnergyTrace trace = new RecallCommand.EnergyTrace(2);
+    for (int it = 1; it <= steps; it++) {
+      // a transient, then a cycle of two energies, with one dip and one peak
+      double e =
+          it == 1_234_567
+              ? -9
+              : it == 2_345_678 ? 7 : it < 10 ? 10 - it : (it & 1) == 0 ? 0.5 : 0.25;
+      trace.onStep(0, it, e, false, it == 1 ? -1 : 0);
+    }
+    trace.onStep(1, 1, -5, true, -2);
+    List<Figures.Trace> e =
+        trace.energies(
+            List.of(
+                new RecallResult(new float[1], steps, false, 0.5),
+                new RecallResult(new float[1], 1, true, -5)));
+    int[] st = e.get(0).steps();
+    double[] en = e.get(0).energies();
+    assertTrue(st.length <= RecallCommand.EnergyTrace.KEPT, "points kept: " + st.length);
+    assertTrue(st.length > Figures.ENERGY_POINTS, "points kept: " + st.length);
+    assertEquals(0, st[0]);
+    assertEquals(10, en[0]); // the cue: the first step's energy 9 less its change -1
+    assertEquals(steps, st[st.length - 1]);
+    assertEquals(0.5, en[en.length - 1]);
+    double min = Double.MAX_VALUE;
+    double max = -Double.MAX_VALUE;
+    for (int i = 0; i < st.length; i++) {
+      if (i > 0) {
+        assertTrue(st[i] > st[i - 1], "steps in order at " + i);
+      }
+      min = Math.min(min, en[i]);
+      max = Math.max(max, en[i]);
+      if (st[i] == 1_234_567) {
+        assertEquals(-9, en[i]);
+      }
+    }
+    assertEquals(-9, min);
+    assertEquals(10, max);
+    assertTrue(java.util.Arrays.stream(st).anyMatch(t -> t == 2_345_678), "the peak is kept");
+    // the other query, short, is whole
+    assertArrayEquals(new double[] {-3, -5}, e.get(1).energies());
+    // and the plot draws it, its last step where the recall ended
+    org.jfree.data.xy.XYSeries s = new org.jfree.data.xy.XYSeries("q", false, true);
+    Figures.addThinned(s, st, en, st.length);
+    assertTrue(s.getItemCount() <= Figures.ENERGY_POINTS + 1, "points: " + s.getItemCount());
+    assertEquals(steps, s.getX(s.getItemCount() - 1).intValue());
+    assertEquals(800, Figures.energyPlot(e, "E").getWidth());
   }
 }
