@@ -877,13 +877,15 @@ final class Attention {
                   + (float) (Float.MAX_VALUE / (double) largest)
                   + " here)");
         }
+        // a NaN score is a sum whose terms overflowed to infinities of both signs: "scores from
+        // NaN to NaN" named no range
         throw new IllegalArgumentException(
             "retrieval overflowed float32: a score X·ξ"
                 + (wt.softmax() ? " times β = " + wt.beta() : "")
-                + " is not a finite float (scores from "
-                + lo
-                + " to "
-                + hi
+                + " is not a finite float ("
+                + (Float.isNaN(hi) || Float.isNaN(lo)
+                    ? "a score is NaN: its terms overflowed to infinities of both signs"
+                    : "scores from " + lo + " to " + hi)
                 + "); the cues are too large for these patterns");
       }
     }

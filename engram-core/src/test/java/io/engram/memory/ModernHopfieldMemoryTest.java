@@ -116,6 +116,32 @@ class ModernHopfieldMemoryTest {
     }
   }
 
+  /**
+   * A cue whose scores overflow to infinities of both signs has NaN scores: the message said
+   * "scores from NaN to NaN", a range of nothing; it says what a NaN score is.
+   */
+  @Test
+  void aNaNScoreIsNamedAsAnOverflowNotARange() {
+    int n = 16;
+    float[] x = new float[2 * n];
+    // terms 2 * 3e38 and -2 * 3e38: +Infinity and -Infinity, whatever order a kernel adds them in
+    x[0] = 2;
+    x[1] = -2;
+    x[n] = -2;
+    x[n + 1] = 2;
+    ModernHopfieldMemory m = ModernHopfieldMemory.softmax(n, 0.25f);
+    m.storeRows(x, 2);
+    float[] cue = new float[n];
+    java.util.Arrays.fill(cue, 3e38f);
+    IllegalArgumentException e =
+        assertThrows(IllegalArgumentException.class, () -> m.retrieve(cue));
+    assertEquals(
+        "retrieval overflowed float32: a score X·ξ times β = 0.25 is not a finite float (a score"
+            + " is NaN: its terms overflowed to infinities of both signs); the cues are too large"
+            + " for these patterns",
+        e.getMessage());
+  }
+
   @Test
   void rowsFromABufferAreStoredAsFromAnArray() {
     float[] v = {1, 2, 3, 4, 5, 6, 7, 8, 9};
