@@ -27,6 +27,13 @@ final class ModernInspect {
     Memory.reading(java.util.Arrays.asList(c.model, c.patterns));
     ModernHopfieldMemory m = (ModernHopfieldMemory) Inputs.readMemory("MODEL", c.model);
     PatternBlock given = PatternBlock.empty();
+    if (c.patterns != null && m.size() == 0) {
+      // (the report was printed without the pattern lines, exit 0, as if --patterns was not given)
+      throw new UserError(
+          c.model
+              + ": the modern memory stores no patterns, so there is nothing to compare --patterns"
+              + " with; store some first (train --memory modern --init)");
+    }
     if (c.patterns != null) {
       given = c.readPatterns(m.numNeurons()).block();
     }

@@ -177,6 +177,13 @@ final class RecallCommand implements Callable<Integer> {
             .expectPng("--energy-plot", energyFile);
     Memory.reading(java.util.Arrays.asList(model, queries, stored));
     io.engram.network.Memory net = Inputs.readMemory("--model", model);
+    if (net instanceof ModernHopfieldMemory m && m.size() == 0) {
+      // (the library's "the memory stores no patterns yet" named no file)
+      throw new UserError(
+          model
+              + ": the modern memory stores no patterns, so there is nothing to recall; store some"
+              + " first (train --memory modern --init)");
+    }
     if (Memory.inPlace(net)) {
       // the model's W stays in its file: what is read into memory is the queries
       Memory.reset();

@@ -833,6 +833,44 @@ class BadInputTest {
   }
 
   /**
+   * A modern memory of no patterns (train --memory modern --init EMPTY with an empty file writes
+   * one): inspect --patterns printed the report without its pattern lines, exit 0, as if --patterns
+   * had not been given; recall said "the memory stores no patterns yet", naming no file.
+   */
+  @Test
+  void aModernMemoryOfNoPatterns() throws IOException {
+    Path work = Files.createTempDirectory(dir, "nopatterns");
+    Path empty = work.resolve("empty.npz");
+    try {
+      io.engram.io.ModelFile.write(empty, io.engram.memory.ModernHopfieldMemory.softmax(6));
+      fails(
+          "/empty.npz: the modern memory stores no patterns, so there is nothing to compare"
+              + " --patterns with; store some first (train --memory modern --init)",
+          "inspect",
+          "@" + dir.relativize(empty),
+          "--patterns",
+          "@p.csv");
+      fails(
+          "/empty.npz: the modern memory stores no patterns, so there is nothing to recall;"
+              + " store some first (train --memory modern --init)",
+          "recall",
+          "--model",
+          "@" + dir.relativize(empty),
+          "--queries",
+          "@p.csv",
+          "--out",
+          "@r.npy");
+      // inspect alone describes it
+      ToolRun.Result r = ToolRun.run("inspect", empty.toString());
+      assertEquals(0, r.status(), r::toString);
+      assertTrue(r.out().contains("stored patterns    0"), r::toString);
+    } finally {
+      Files.deleteIfExists(empty);
+      Files.delete(work);
+    }
+  }
+
+  /**
    * train --tolerance NaN: the library reads NaN as "the default tolerance", so a typed NaN was
    * taken (exit 0); it is refused as every other option's NaN is, and the message of an
    * out-of-range value no longer offers NaN.
