@@ -48,6 +48,11 @@ final class Outputs {
   private Map<Object, Input> inputKeys;
   private Path folderToCreate;
 
+  /** The option that names {@link #folderToCreate}, and the folder as given. */
+  private String folderOption;
+
+  private String folderGiven;
+
   /**
    * Set once a command writes an output's data to standard output: its summary line then goes to
    * standard error ({@link EngramCli#main}), so that standard output holds exactly the file ({@code
@@ -305,12 +310,31 @@ final class Outputs {
     if (!Files.isDirectory(dir)) {
       Path parent = dir.toAbsolutePath().getParent();
       if (parent != null && !Files.isDirectory(parent)) {
+        if (Files.exists(parent)) {
+          // (it was "its parent folder does not exist", of a parent that is a file)
+          throw new UserError(option + " " + folder + ": " + parent + " is not a folder");
+        }
         throw new UserError(folder + ": its parent folder does not exist");
+      }
+      if (Files.isSymbolicLink(dir) && !Files.exists(dir)) {
+        // (a link to nothing was "exists and is not a folder")
+        Path target = Files.readSymbolicLink(dir);
+        throw new UserError(
+            option
+                + " "
+                + folder
+                + ": is a symbolic link to "
+                + target
+                + ", which does not exist"
+                + (Files.isSymbolicLink(dir.resolveSibling(target)) ? " (or links that loop)" : "")
+                + "; give a folder");
       }
       if (Files.exists(dir, java.nio.file.LinkOption.NOFOLLOW_LINKS)) {
         throw new UserError(option + " " + folder + ": exists and is not a folder");
       }
       folderToCreate = dir;
+      folderOption = option;
+      folderGiven = folder;
     }
     Map<String, Integer> taken = new HashMap<>();
     for (int k = 0; k < rows.length; k++) {
@@ -457,6 +481,24 @@ final class Outputs {
   /** Writes everything, or (as far as files allow) nothing. */
   void write() throws IOException {
     boolean created = false;
+    if (folderToCreate != null) {
+      // a file of the folder's own name: it was "--out x: is a folder", the folder this command
+      // had just made for its images (demo --out x --images x/)
+      Path f = folderToCreate.toAbsolutePath().normalize();
+      for (Output o : files) {
+        if (o.path() != STDOUT && o.path().toAbsolutePath().normalize().equals(f)) {
+          throw new UserError(
+              folderOption
+                  + " "
+                  + folderGiven
+                  + ": its name is also that of the "
+                  + o.option()
+                  + " file "
+                  + o.path()
+                  + "; each output must be a path of its own");
+        }
+      }
+    }
     if (folderToCreate != null && !Files.isDirectory(folderToCreate)) {
       // (removed by the shutdown of an interrupted command as well, once empty)
       AtomicFiles.createFolder(folderToCreate);

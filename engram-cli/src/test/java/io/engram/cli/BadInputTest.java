@@ -205,6 +205,77 @@ class BadInputTest {
     fails("file not found", "corrupt", "--patterns", "@absent.npy", "--out", "@n.npy");
   }
 
+  /**
+   * An image folder output (--out DIR/, demo --images) that cannot be made: under a file it was
+   * "its parent folder does not exist", though the parent existed; a link to nothing was "exists
+   * and is not a folder". A file output of the folder's own name (demo --out x --images x/, recall
+   * --out d/ --report d) was "--out x: is a folder", a folder the command itself had made.
+   */
+  @Test
+  void imageFolderOutputsThatCannotBeMade() throws IOException {
+    Path work = Files.createTempDirectory(dir, "folders");
+    String w = "@" + dir.relativize(work) + "/";
+    Files.createSymbolicLink(work.resolve("gone"), Path.of("nowhere"));
+    try {
+      fails(
+          "--out " + dir + "/p.csv/x/: " + dir + "/p.csv is not a folder",
+          "corrupt",
+          "--patterns",
+          "@p.csv",
+          "--size",
+          "2x3",
+          "--out",
+          "@p.csv/x/");
+      fails(
+          "--out "
+              + work
+              + "/gone/: is a symbolic link to nowhere, which does not exist; give a"
+              + " folder",
+          "corrupt",
+          "--patterns",
+          "@p.csv",
+          "--size",
+          "2x3",
+          "--out",
+          w + "gone/");
+      fails(
+          "--images "
+              + work
+              + "/x/: its name is also that of the --out file "
+              + work
+              + "/x; each"
+              + " output must be a path of its own",
+          "demo",
+          "--size",
+          "4x4",
+          "--out",
+          w + "x",
+          "--images",
+          w + "x/");
+      fails(
+          "--out "
+              + work
+              + "/d/: its name is also that of the --report file "
+              + work
+              + "/d; each"
+              + " output must be a path of its own",
+          "recall",
+          "--model",
+          "@m.npz",
+          "--queries",
+          "@p.csv",
+          "--size",
+          "2x3",
+          "--out",
+          w + "d/",
+          "--report",
+          w + "d");
+    } finally {
+      Files.delete(work.resolve("gone"));
+      Files.delete(work);
+    }
+  }
+
   @Test
   void recall() throws IOException {
     fails(
