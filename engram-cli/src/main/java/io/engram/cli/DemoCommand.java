@@ -195,13 +195,13 @@ final class DemoCommand implements Callable<Integer> {
     w.printf(
         Locale.ROOT,
         "Engram demo: %d of %s came back exactly from %.0f%%-noise cues (mean overlap %.3f -> %.3f;"
-            + " %d neurons); figure written to %s%s%n",
+            + " %s); figure written to %s%s%n",
         exact,
         Words.count(p, "image"),
         100 * noise,
         before,
         after,
-        s.pixels(),
+        Words.count(s.pixels(), "neuron"),
         EngramCli.printable(String.valueOf(out)),
         imagesWritten(p));
     w.flush();

@@ -227,6 +227,17 @@ class CapacityCommandTest {
     assertTrue(r.out().contains("(0% noise)"), r::toString);
   }
 
+  /** The image demo of one pixel counts "1 neuron" (it said "1 neurons"). */
+  @Test
+  void theImageDemoCountsItsNeurons() throws IOException {
+    ToolRun.Result r = ToolRun.run(args("demo", "--size", "1x1", "--out", "@one.png"));
+    assertEquals(0, r.status(), r::toString);
+    assertTrue(r.out().contains("; 1 neuron); figure written to"), r::toString);
+    r = ToolRun.run(args("demo", "--size", "2x1", "--out", "@two.png"));
+    assertEquals(0, r.status(), r::toString);
+    assertTrue(r.out().contains("; 2 neurons); figure written to"), r::toString);
+  }
+
   /**
    * A cue flips round(F N) bits: at N = 12, --flip 0.1 flips 1 (8.3%), and the header, the plot's
    * title and the JSON say so instead of "10%"; where F N is whole the header stays "10%".
