@@ -133,7 +133,8 @@ final class InspectCommand implements Callable<Integer> {
     long capacity =
         switch (rule) {
           case "pseudo-inverse" -> n;
-          case "storkey" -> Math.round(CapacityTheory.storkey(n));
+          // N / sqrt(2 ln N) has no value at N = 1 (ln 1 = 0): inspect of such a model failed
+          case "storkey" -> n < 2 ? 1 : Math.round(CapacityTheory.storkey(n));
           default -> net.storageCapacity();
         };
     r.put("capacity_estimate", capacity);
@@ -141,7 +142,10 @@ final class InspectCommand implements Callable<Integer> {
         "capacity_basis",
         switch (rule) {
           case "pseudo-inverse" -> "N: every linearly independent pattern is a fixed point";
-          case "storkey" -> "N / sqrt(2 ln N) (Storkey)";
+          case "storkey" ->
+              n < 2
+                  ? "1: one neuron holds one pattern (Storkey's N / sqrt(2 ln N) from N = 2)"
+                  : "N / sqrt(2 ln N) (Storkey)";
           default -> "0.14 N, the Hebbian rule on random patterns";
         });
     r.put("capacity_usage", capacity == 0 ? 0.0 : (double) net.storedPatterns() / capacity);

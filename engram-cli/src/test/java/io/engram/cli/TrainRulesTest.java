@@ -203,6 +203,34 @@ class TrainRulesTest {
     assertEquals(2, ModelFile.read(twice).history().size());
   }
 
+  /**
+   * A Storkey network of one neuron: inspect failed (exit 2, "N must be >= 2 for a capacity in ln
+   * N, got 1"), as Storkey's capacity N / sqrt(2 ln N) has no value at N = 1; one neuron holds one
+   * pattern, as train's line and the Hebbian estimate say.
+   */
+  @Test
+  void aStorkeyNetworkOfOneNeuronIsInspected() throws IOException {
+    Path one = tmp.resolve("one.csv");
+    Files.writeString(one, "1\n-1\n");
+    Path m = tmp.resolve("one.npz");
+    ok("train", "--patterns", one.toString(), "--rule", "storkey", "--out", m.toString(), "-q");
+    ToolRun.Result r = ToolRun.run("inspect", m.toString(), "--patterns", one.toString());
+    assertEquals(0, r.status(), r::toString);
+    assertTrue(r.out().contains("neurons            1"), r::toString);
+    r = ToolRun.run("inspect", m.toString(), "--json");
+    assertEquals(0, r.status(), r::toString);
+    Map<?, ?> json = (Map<?, ?>) Json.parse(r.out());
+    assertEquals(1L, json.get("capacity_estimate"));
+    // N = 2 keeps the formula: 2 / sqrt(2 ln 2) = 1.70, about 2
+    Path two = tmp.resolve("two.csv");
+    Files.writeString(two, "1,-1\n");
+    Path m2 = tmp.resolve("two.npz");
+    ok("train", "--patterns", two.toString(), "--rule", "storkey", "--out", m2.toString(), "-q");
+    r = ToolRun.run("inspect", m2.toString(), "--json");
+    assertEquals(0, r.status(), r::toString);
+    assertEquals(2L, ((Map<?, ?>) Json.parse(r.out())).get("capacity_estimate"));
+  }
+
   /** Exit 2, one line naming {@code expected}, and no file created or changed. */
   private void rejected(String expected, String... args) throws IOException {
     Map<String, String> before = ToolRun.snapshot(tmp);
