@@ -352,12 +352,18 @@ public final class AmariHopfieldNetwork implements Memory {
     update.check(target, weightsMode);
     double bound = update.maxAbsAfter(target);
     if (!(bound <= MAX_WEIGHT)) {
+      // a bound that is NaN or beyond float32 (Storkey's, taken from weights computed in float32
+      // that overflowed) was printed as "entries could reach NaN in magnitude"
+      String entries =
+          bound <= Float.MAX_VALUE
+              ? "could reach " + (float) bound + " in magnitude (the limit is " + (float) MAX_WEIGHT
+              : "would become NaN or infinite (the limit is "
+                  + (float) MAX_WEIGHT
+                  + " in magnitude";
       throw new IllegalArgumentException(
           rec.rule()
-              + " would overflow float32 weights: entries could reach "
-              + (float) bound
-              + " in magnitude (the limit is "
-              + (float) MAX_WEIGHT
+              + " would overflow float32 weights: entries "
+              + entries
               + "); the patterns or the accumulated weights are too large");
     }
     Weights result = update.apply(target, weightsMode, listener);

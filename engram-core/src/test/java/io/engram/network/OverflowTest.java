@@ -69,6 +69,30 @@ class OverflowTest {
     }
   }
 
+  /**
+   * Storkey's update computed on patterns of 1e19 overflows to NaN weights, whose bound is NaN: the
+   * refusal said "entries could reach NaN in magnitude", a magnitude of nothing.
+   */
+  @Test
+  void weightsThatOverflowToNaNAreNamedAsOverflowingNotAsAMagnitude() {
+    AmariHopfieldNetwork net = AmariHopfieldNetwork.create(8);
+    float[][] x = new float[2][8];
+    java.util.Arrays.fill(x[0], 1e19f);
+    java.util.Arrays.fill(x[1], 1e19f);
+    IllegalArgumentException e =
+        assertThrows(
+            IllegalArgumentException.class,
+            () ->
+                io.engram.learning.StorkeyRule.create().train(net, PatternBlock.of(x), true, null));
+    assertEquals(
+        "storkey would overflow float32 weights: entries would become NaN or infinite (the limit"
+            + " is "
+            + (float) AmariHopfieldNetwork.MAX_WEIGHT
+            + " in magnitude); the patterns or the accumulated weights are too large",
+        e.getMessage());
+    assertEquals(0, net.history().size());
+  }
+
   @Test
   void aLowRankModelWhoseFactorsOverflowWhenCombinedIsRefused(@TempDir Path dir)
       throws IOException {
