@@ -235,6 +235,16 @@ public final class PseudoInverseRule implements LearningRule {
                 + " squares fall below float32's normal range); scale the patterns up: the"
                 + " projection does not depend on their scale");
       }
+      if (gram == null && !allFinite(c)) {
+        // (it was "the Gram matrix has a non-finite value Infinity", naming neither the patterns
+        // nor what to do)
+        throw new IllegalArgumentException(
+            "pattern values up to "
+                + (float) largest
+                + " in magnitude are too large for the pseudo-inverse's float32 products (their"
+                + " Gram matrix X Xᵀ overflows float32); scale the patterns down: the projection"
+                + " does not depend on their scale");
+      }
       GramSolver.Factor f = GramSolver.factor(c, p, rcond * rcond * scale);
       pl.k = f.rank();
       pl.method = f.method();
@@ -315,5 +325,14 @@ public final class PseudoInverseRule implements LearningRule {
     float[] t = new float[a.length];
     Kernels.transpose(a, rows, cols, t);
     return t;
+  }
+
+  private static boolean allFinite(double[] v) {
+    for (double x : v) {
+      if (!Double.isFinite(x)) {
+        return false;
+      }
+    }
+    return true;
   }
 }

@@ -141,6 +141,38 @@ class PseudoInverseRuleTest {
     assertEquals(2, ok.weights().rank());
   }
 
+  /**
+   * Patterns so large that their float32 Gram matrix overflows (±1e19: squared norms of 6e38) are
+   * refused by name, as too small ones are: the message was "the Gram matrix has a non-finite value
+   * Infinity", which named neither the patterns nor what to do.
+   */
+  @Test
+  void patternsTooLargeForFloat32ProductsAreRefused() {
+    float[][] x = {{1, -1, 1, -1, 1, 1}, {1, 1, -1, -1, 1, -1}};
+    for (float scale : new float[] {1e19f, 3e38f}) {
+      float[][] big = new float[x.length][];
+      for (int k = 0; k < x.length; k++) {
+        big[k] = x[k].clone();
+        for (int i = 0; i < big[k].length; i++) {
+          big[k][i] *= scale;
+        }
+      }
+      AmariHopfieldNetwork net = AmariHopfieldNetwork.create(6, Dynamics.DEFAULT, WeightsMode.AUTO);
+      IllegalArgumentException e =
+          assertThrows(
+              IllegalArgumentException.class,
+              () -> PseudoInverseRule.create().train(net, PatternBlock.of(big), true, null));
+      assertEquals(
+          "pattern values up to "
+              + scale
+              + " in magnitude are too large for the pseudo-inverse's float32 products (their"
+              + " Gram matrix X Xᵀ overflows float32); scale the patterns down: the projection"
+              + " does not depend on their scale",
+          e.getMessage());
+      assertEquals(0, net.history().size(), "nothing stored");
+    }
+  }
+
   @Test
   void storedPatternsRecallInOneStepWithEitherUpdateMode() {
     SplittableRandom r = new SplittableRandom(8);
