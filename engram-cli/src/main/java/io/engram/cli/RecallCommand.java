@@ -362,6 +362,12 @@ final class RecallCommand implements Callable<Integer> {
         if (topK < 1) {
           throw new UserError("--top-k must be >= 1, got " + topK);
         }
+        if (iterations != null && iterations == 0) {
+          // no step, no matches: the report listed none, --top-k ignored without a word
+          throw new UserError(
+              "--top-k lists the stored patterns that best match a retrieval step, and"
+                  + " --iterations 0 runs none; leave --top-k out, or give --iterations 1 or more");
+        }
         ModernHopfieldMemory m = (ModernHopfieldMemory) memory;
         opts = opts.withTopK(Math.min(topK, Math.max(1, m.size())));
       }

@@ -758,6 +758,24 @@ class ModernCliTest {
         tmp.resolve("r.npy").toString(),
         "--top-k",
         "2");
+    // --iterations 0 runs no retrieval, so there are no matches to list: the report had neither
+    // "matches" nor "best", --top-k ignored without a word (exit 0)
+    assertUserError(
+        "--top-k lists the stored patterns that best match a retrieval step, and --iterations 0"
+            + " runs none; leave --top-k out, or give --iterations 1 or more",
+        "recall",
+        "--model",
+        model.toString(),
+        "--queries",
+        queries.toString(),
+        "--out",
+        tmp.resolve("r.npy").toString(),
+        "--report",
+        tmp.resolve("r.json").toString(),
+        "--iterations",
+        "0",
+        "--top-k",
+        "2");
     // a polynomial memory's cue or pattern that is not +-1: the file and the row are named (the
     // memory's message said "query 0" without the file, also for inspect's patterns)
     Path poly = tmp.resolve("poly.npz");
