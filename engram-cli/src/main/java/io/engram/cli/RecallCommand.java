@@ -263,6 +263,26 @@ final class RecallCommand implements Callable<Integer> {
       results = net.recallBatch(q, opts.withQueryListener((i, done, total, r) -> bar.step()));
     }
 
+    if (report != null || trace != null) {
+      for (int i = 0; i < results.size(); i++) {
+        double e = results.get(i).energy();
+        if (!Double.isFinite(e)) {
+          // (the report wrote "energy": null for it, exit 0, where inspect --patterns refuses it)
+          throw new UserError(
+              queries
+                  + ": the energy of query "
+                  + i
+                  + " is "
+                  + e
+                  + ", beyond float32 ("
+                  + (net instanceof ModernHopfieldMemory
+                      ? "the stored patterns are too large for an energy of these cues"
+                      : "the model's weights are too large for an energy -1/2 s\u1d40Ws of these"
+                          + " states")
+                  + "); leave --report and --energy-plot out to recall without energies");
+        }
+      }
+    }
     float[][] states = new float[q.length][];
     int converged = 0;
     List<Object> entries = new ArrayList<>();

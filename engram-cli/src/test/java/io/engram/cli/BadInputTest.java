@@ -942,6 +942,69 @@ class BadInputTest {
   }
 
   /**
+   * A classical model whose weights are near the float32 limit (one pattern of 4.5e18, not
+   * normalised): a ±1 state's energy -1/2 sᵀWs is beyond float32. inspect --patterns refused it,
+   * but recall --report wrote "energy": null for it, exit 0, without a word.
+   */
+  @Test
+  void anEnergyBeyondFloat32IsRefusedNotReportedAsNull() throws IOException {
+    Path work = Files.createTempDirectory(dir, "energy");
+    Path big = work.resolve("big.csv");
+    Path ones = work.resolve("ones.csv");
+    Path model = work.resolve("big.npz");
+    Files.writeString(big, String.join(",", java.util.Collections.nCopies(16, "4.5e18")) + "\n");
+    Files.writeString(ones, String.join(",", java.util.Collections.nCopies(16, "1")) + "\n");
+    try {
+      ToolRun.Result r =
+          ToolRun.run(
+              "train",
+              "--patterns",
+              big.toString(),
+              "--normalize",
+              "false",
+              "--subtract-mean",
+              "false",
+              "--out",
+              model.toString());
+      assertEquals(0, r.status(), r::toString);
+      String w = "@" + dir.relativize(work) + "/";
+      for (String option : new String[] {"--report", "--energy-plot"}) {
+        fails(
+            "/ones.csv: the energy of query 0 is -Infinity, beyond float32 (the model's weights are"
+                + " too large for an energy -1/2 sᵀWs of these states); leave --report and"
+                + " --energy-plot out to recall without energies",
+            "recall",
+            "--model",
+            w + "big.npz",
+            "--queries",
+            w + "ones.csv",
+            "--out",
+            w + "r.npy",
+            option,
+            w + (option.equals("--report") ? "r.json" : "e.png"));
+      }
+      // without them the states are recalled
+      r =
+          ToolRun.run(
+              "recall",
+              "--model",
+              model.toString(),
+              "--queries",
+              ones.toString(),
+              "--out",
+              work.resolve("r.npy").toString());
+      assertEquals(0, r.status(), r::toString);
+    } finally {
+      try (var s = Files.list(work)) {
+        for (Path f : s.toList()) {
+          Files.delete(f);
+        }
+      }
+      Files.delete(work);
+    }
+  }
+
+  /**
    * train --tolerance NaN: the library reads NaN as "the default tolerance", so a typed NaN was
    * taken (exit 0); it is refused as every other option's NaN is, and the message of an
    * out-of-range value no longer offers NaN.
