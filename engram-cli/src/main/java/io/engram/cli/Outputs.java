@@ -501,7 +501,19 @@ final class Outputs {
     }
     if (folderToCreate != null && !Files.isDirectory(folderToCreate)) {
       // (removed by the shutdown of an interrupted command as well, once empty)
-      AtomicFiles.createFolder(folderToCreate);
+      try {
+        AtomicFiles.createFolder(folderToCreate);
+      } catch (FileSystemException e) {
+        // (a name too long for the system was "NAME: File name too long", the option not named as
+        // for every other output)
+        throw new UserError(
+            folderOption
+                + " "
+                + folderGiven
+                + ": "
+                + (e.getReason() != null ? e.getReason() : e.getMessage()),
+            e);
+      }
       created = true;
     }
     try {

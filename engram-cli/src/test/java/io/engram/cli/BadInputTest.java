@@ -238,6 +238,16 @@ class BadInputTest {
           "2x3",
           "--out",
           w + "gone/");
+      String tooLong = "a".repeat(300);
+      fails(
+          "--out " + work + "/" + tooLong + "/: File name too long",
+          "corrupt",
+          "--patterns",
+          "@p.csv",
+          "--size",
+          "2x3",
+          "--out",
+          w + tooLong + "/");
       fails(
           "--images "
               + work
