@@ -675,17 +675,22 @@ public final class DenseWeights implements Weights {
    * Whether an update of P patterns of new weights is deferred ({@link #isDeferred}): when its
    * packed patterns take at most a quarter of W's floats and the update at most {@value
    * #DEFER_MAX_WORK} multiply-adds. Written out, a deferred W costs twice the multiply-adds of the
-   * update (the rows are computed whole) and no N x N array: on this project's machine a fresh
-   * array of N = 4096 took 0.25-0.5 s to allocate in a new process, against some 0.03 s for the
-   * extra arithmetic of P = 400 (BENCHMARKS.md, "A dense model trained and written without W").
+   * update (the rows are computed whole) and no N x N array. On this project's machine a fresh
+   * array of N = 4096 took 0.28 s to allocate in a new process, and a dense {@code engram train} of
+   * N = 4096 took the same time either way at P = 400 (0.985x-1.26x in three runs) but 0.94x at P =
+   * 1024, where the extra arithmetic outweighs the array (BENCHMARKS.md, "A dense model trained and
+   * written without W"): the deferral is for memory (no W in the heap), within that bound of work.
    */
   static boolean defers(int n, int p) {
     long padded = (n + 31L) / 32 * 32;
     return p > 0 && (long) p * padded <= (long) n * n / 4 && (long) p * n * n <= DEFER_MAX_WORK;
   }
 
-  /** The largest update ({@code P·N²} multiply-adds) {@link #defers} defers: 2^36. */
-  static final long DEFER_MAX_WORK = 1L << 36;
+  /**
+   * The largest update ({@code P·N²} multiply-adds) {@link #defers} defers: 2^33 (N = 4096 with up
+   * to 512 patterns).
+   */
+  static final long DEFER_MAX_WORK = 1L << 33;
 
   /** Centres while packing the rows for the kernel: no centred copy is made. */
   @Override
