@@ -104,7 +104,22 @@ final class CorruptCommand implements Callable<Integer> {
     Memory.need(
         "corrupting " + Words.count(p, "pattern") + " of length " + n, 2 * Memory.floats(p, n));
     // the rows are copies already: flipped where they are, not copied again
-    float[][] noisy = flipInPlace(Inputs.rows(data.block()), flip, seed);
+    float[][] noisy = Inputs.rows(data.block());
+    long zeros = flipCounting(noisy, flip, seed);
+    if (zeros > 0) {
+      // a sign flip leaves 0 as it was: 0/1 data (a thresholded image saved as 0/1) came out
+      // unchanged where it was 0, and the summary would count those as flipped
+      spec.commandLine()
+          .getErr()
+          .println(
+              "engram: warning: "
+                  + zeros
+                  + " of the "
+                  + (long) flips(flip, n) * p
+                  + " values flipped were 0, which a sign flip leaves 0 (corrupt negates values,"
+                  + " as for +1/-1 patterns; for 0/1 data, map it to +1/-1 first: 2x - 1)");
+      spec.commandLine().getErr().flush();
+    }
     if (folder) {
       files.addImages("--out", out, noisy, data.imageSize(given, "--size"), data, "noisy");
     } else {
@@ -145,6 +160,16 @@ final class CorruptCommand implements Callable<Integer> {
 
   /** {@link #flip} on the rows themselves (the same positions for the same seed); returns them. */
   static float[][] flipInPlace(float[][] r, double fraction, long seed) {
+    flipCounting(r, fraction, seed);
+    return r;
+  }
+
+  /**
+   * {@link #flipInPlace}, returning how many of the values flipped were zero (which a sign flip
+   * leaves zero).
+   */
+  static long flipCounting(float[][] r, double fraction, long seed) {
+    long zeros = 0;
     SplittableRandom rnd = new SplittableRandom(seed);
     for (int k = 0; k < r.length; k++) {
       int n = r[k].length;
@@ -159,9 +184,11 @@ final class CorruptCommand implements Callable<Integer> {
         int t = idx[i];
         idx[i] = idx[j];
         idx[j] = t;
-        r[k][idx[i]] = -r[k][idx[i]];
+        float v = r[k][idx[i]];
+        zeros += v == 0f ? 1 : 0;
+        r[k][idx[i]] = -v;
       }
     }
-    return r;
+    return zeros;
   }
 }

@@ -65,6 +65,43 @@ class CsvInputTest {
 
   private static final float[][] EXPECTED = {{1, -1, 1, -1}, {-1, 1, -1, 1}};
 
+  /**
+   * corrupt negates values: on 0/1 data a flipped 0 stays 0 (-0.0), which the summary counted as
+   * flipped without a word; it says so now, and the values are still negated as asked.
+   */
+  @Test
+  void flippingZerosOf01DataIsToldNotHidden() throws IOException {
+    Path f = Files.writeString(dir.resolve("bits.csv"), "0,1,0,1,0,1,0,1\n1,1,0,0,1,1,0,0\n");
+    Path out = dir.resolve("bits-noisy.npy");
+    ToolRun.Result r =
+        ToolRun.run(
+            "corrupt", "-q", "--flip", "1", "--patterns", f.toString(), "--out", out.toString());
+    assertEquals(0, r.status(), r::toString);
+    assertEquals(
+        "engram: warning: 8 of the 16 values flipped were 0, which a sign flip leaves 0 (corrupt"
+            + " negates values, as for +1/-1 patterns; for 0/1 data, map it to +1/-1 first: 2x -"
+            + " 1)",
+        r.err().strip(),
+        r::toString);
+    float[] v = Npy.read(out).toFloatArray();
+    assertEquals(-1f, v[1]);
+    assertEquals(-0f, v[0]); // negated, as asked: -0.0
+    // +1/-1 data says nothing
+    Path pm = Files.writeString(dir.resolve("pm.csv"), "1,-1,1,-1\n-1,1,-1,1\n");
+    ToolRun.Result q =
+        ToolRun.run(
+            "corrupt",
+            "-q",
+            "--flip",
+            "1",
+            "--patterns",
+            pm.toString(),
+            "--out",
+            dir.resolve("pm-noisy.npy").toString());
+    assertEquals(0, q.status(), q::toString);
+    assertEquals("", q.err(), q::toString);
+  }
+
   @Test
   void emptyCellsAreErrorsNamingLineAndColumn() throws IOException {
     // was: the empty column vanished and N became 3
