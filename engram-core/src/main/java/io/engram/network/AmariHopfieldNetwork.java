@@ -285,7 +285,9 @@ public final class AmariHopfieldNetwork implements Memory {
               + e
               + ": its fields W s or the energy overflow float32 (values up to "
               + maxAbs(s)
-              + " in the state)");
+              + " in the state, weights up to "
+              + (float) weights.maxAbsBound()
+              + " in magnitude)");
     }
     return e;
   }

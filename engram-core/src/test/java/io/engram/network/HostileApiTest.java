@@ -35,6 +35,23 @@ class HostileApiTest {
     assertArrayEquals(state, net.state());
   }
 
+  /**
+   * An energy that overflows names the weights' magnitude too: it blamed "values up to 1.0 in the
+   * state" alone, where the weights were what was too large.
+   */
+  @Test
+  void anOverflowingEnergyNamesTheWeightsToo() {
+    float[] w = {3e38f, 3e38f, 3e38f, 3e38f}; // each field 6e38: past float32
+    AmariHopfieldNetwork net =
+        AmariHopfieldNetwork.of(io.engram.weights.DenseWeights.of(2, w), Dynamics.DEFAULT);
+    IllegalArgumentException e =
+        assertThrows(IllegalArgumentException.class, () -> net.energy(new float[] {1, 1}));
+    assertTrue(
+        e.getMessage()
+            .endsWith("(values up to 1.0 in the state, weights up to 3.0E38 in magnitude)"),
+        e.getMessage());
+  }
+
   @Test
   void sizesNoArrayHoldsAreNamedNotNegativeArraySizesOrOutOfMemory() {
     // N = 2^31 - 1: one float vector of it exceeds the VM's array limit
