@@ -315,13 +315,7 @@ public final class Kernels {
    */
   public static PackedGram packGram(
       int n, int p, float[] t, float shift, float divisor, boolean negate) {
-    if (n < 1 || p < 0) {
-      throw new IllegalArgumentException("bad sizes n=" + n + " p=" + p);
-    }
-    Bounds.checkRange("T", t, 0, (long) p * n);
-    if (!Float.isFinite(shift)) {
-      throw new IllegalArgumentException("shift is " + shift + ", expected finite");
-    }
+    Syrk.checkPatterns(n, p, t, shift);
     return new PackedGram(n, p, Syrk.pack(n, p, t, shift), divisor, negate);
   }
 

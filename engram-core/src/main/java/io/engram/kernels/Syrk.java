@@ -26,18 +26,23 @@ final class Syrk {
       boolean negate,
       boolean wIsZero,
       Kernels.WorkListener listener) {
-    if (n < 1 || p < 0) {
-      throw new IllegalArgumentException("bad sizes n=" + n + " p=" + p);
-    }
-    Bounds.checkRange("T", t, 0, (long) p * n);
+    checkPatterns(n, p, t, shift);
     Bounds.checkRange("W", w, 0, (long) n * n);
     if (t == w) {
       throw new IllegalArgumentException("W must not alias T");
     }
+    addPacked(kp, n, p, pack(n, p, t, shift), w, divisor, negate, wIsZero, listener);
+  }
+
+  /** The sizes, T's length and the shift of an update, checked before T is packed. */
+  static void checkPatterns(int n, int p, float[] t, float shift) {
+    if (n < 1 || p < 0) {
+      throw new IllegalArgumentException("bad sizes n=" + n + " p=" + p);
+    }
+    Bounds.checkRange("T", t, 0, (long) p * n);
     if (!Float.isFinite(shift)) {
       throw new IllegalArgumentException("shift is " + shift + ", expected finite");
     }
-    addPacked(kp, n, p, pack(n, p, t, shift), w, divisor, negate, wIsZero, listener);
   }
 
   /**
@@ -157,8 +162,8 @@ final class Syrk {
    */
   static float[] pack(int n, int p, float[] t, float shift) {
     // Rows of T are n floats apart, which for n a multiple of 1024 maps all of a tile's rows to one
-    // L1 set;
-    // packed, both the broadcast operand (8 adjacent columns) and the vector operand are dense.
+    // L1 set; packed, both the broadcast operand (8 adjacent columns) and the vector operand are
+    // dense.
     int tiles = (n + NR - 1) / NR;
     int tileSize = p * NR;
     float[] tp = new float[tiles * tileSize];

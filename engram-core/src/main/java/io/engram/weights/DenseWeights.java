@@ -196,9 +196,7 @@ public final class DenseWeights implements Weights {
     if (d != null) {
       d.gram().addTo(a, true, null);
       if (d.zeroDiagonal()) {
-        for (int i = 0; i < n; i++) {
-          a[i * n + i] = 0f;
-        }
+        zeroDiagonalOf(a, 0, n);
       }
     }
     return a;
@@ -438,9 +436,7 @@ public final class DenseWeights implements Weights {
       // computed as they are asked for (the bits of the whole update: Kernels.PackedGram.rows)
       d.gram().rows(from, count, dst);
       if (d.zeroDiagonal()) {
-        for (int i = from; i < from + count; i++) {
-          dst[(i - from) * n + i] = 0f;
-        }
+        zeroDiagonalOf(dst, from, count);
       }
       return;
     }
@@ -799,8 +795,16 @@ public final class DenseWeights implements Weights {
     }
     float[] w = own();
     updating();
-    for (int i = 0; i < n; i++) {
-      w[i * n + i] = 0f;
+    zeroDiagonalOf(w, 0, n);
+  }
+
+  /**
+   * Sets {@code W[i][i] = 0} in {@code block}, which holds rows {@code from .. from+count-1} of W
+   * row-major from index 0.
+   */
+  private void zeroDiagonalOf(float[] block, int from, int count) {
+    for (int i = from; i < from + count; i++) {
+      block[(i - from) * n + i] = 0f;
     }
   }
 
