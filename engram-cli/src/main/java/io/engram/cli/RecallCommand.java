@@ -262,6 +262,19 @@ final class RecallCommand implements Callable<Integer> {
     try (Progress bar = Progress.start("recall", q.length, Progress.enabled(quiet), System.err)) {
       results = net.recallBatch(q, opts.withQueryListener((i, done, total, r) -> bar.step()));
     }
+    List<RecallResult> weighed = results;
+    if (report != null && net instanceof ModernHopfieldMemory && opts.maxIterations() == 0) {
+      // no step ran, so no stored pattern was weighed: the report's "best" and "weight" (and
+      // --top-k's list) are the cue's own, the weights a first step would use; the states stay
+      // the cues (the report listed no match for any query before)
+      weighed =
+          net.recallBatch(
+              q,
+              opts.withMaxIterations(1)
+                  .withStepListener(null)
+                  .withReportEnergy(false)
+                  .withoutEnergyTolerance());
+    }
 
     if (report != null || trace != null) {
       for (int i = 0; i < results.size(); i++) {
@@ -294,12 +307,13 @@ final class RecallCommand implements Callable<Integer> {
       e.put("steps", r.steps());
       e.put("converged", r.converged());
       e.put("energy", energyValue(net, r.energy()));
-      if (!r.matches().isEmpty()) {
-        e.put("best", r.matches().get(0).index());
-        e.put("weight", r.matches().get(0).weight());
+      List<RecallResult.Match> matches = weighed.get(i).matches();
+      if (!matches.isEmpty()) {
+        e.put("best", matches.get(0).index());
+        e.put("weight", matches.get(0).weight());
         if (topK != null) {
           List<Object> ms = new ArrayList<>();
-          for (RecallResult.Match m : r.matches()) {
+          for (RecallResult.Match m : matches) {
             Map<String, Object> mm = new LinkedHashMap<>();
             mm.put("index", m.index());
             mm.put("weight", m.weight());
@@ -381,12 +395,6 @@ final class RecallCommand implements Callable<Integer> {
       if (topK != null) {
         if (topK < 1) {
           throw new UserError("--top-k must be >= 1, got " + topK);
-        }
-        if (iterations != null && iterations == 0) {
-          // no step, no matches: the report listed none, --top-k ignored without a word
-          throw new UserError(
-              "--top-k lists the stored patterns that best match a retrieval step, and"
-                  + " --iterations 0 runs none; leave --top-k out, or give --iterations 1 or more");
         }
         ModernHopfieldMemory m = (ModernHopfieldMemory) memory;
         opts = opts.withTopK(Math.min(topK, Math.max(1, m.size())));

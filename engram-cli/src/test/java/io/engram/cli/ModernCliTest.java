@@ -297,6 +297,51 @@ class ModernCliTest {
   }
 
   @Test
+  void recallWithoutStepsReportsTheCuesOwnBestMatches() throws IOException {
+    // --iterations 0 returns the cues as they are; the report had neither "best" nor "weight"
+    // (DESIGN: per query) and --top-k was refused: now they are the cue's own weights, those of
+    // the step that --iterations 1 runs from it
+    Path zero = tmp.resolve("zero.json");
+    Path one = tmp.resolve("one.json");
+    Path out = tmp.resolve("z.npy");
+    for (String[] run :
+        new String[][] {{"0", zero.toString(), out.toString()}, {"1", one.toString(), "o.npy"}}) {
+      ToolRun.Result r =
+          ToolRun.run(
+              "recall",
+              "-q",
+              "--model",
+              model.toString(),
+              "--queries",
+              queries.toString(),
+              "--out",
+              tmp.resolve(run[2]).toString(),
+              "--report",
+              run[1],
+              "--iterations",
+              run[0],
+              "--top-k",
+              "2");
+      assertEquals(0, r.status(), r.toString());
+    }
+    assertArrayEquals(
+        Npy.read(queries).toFloatArray(), Npy.read(out).toFloatArray(), "the cues, unchanged");
+    List<?> zq = (List<?>) json(zero).get("queries");
+    List<?> oq = (List<?>) json(one).get("queries");
+    assertEquals(P, zq.size());
+    for (int k = 0; k < P; k++) {
+      Map<?, ?> z = (Map<?, ?>) zq.get(k);
+      Map<?, ?> o = (Map<?, ?>) oq.get(k);
+      assertEquals(0L, z.get("steps"), z.toString());
+      assertEquals((long) k, z.get("best"), z.toString());
+      assertEquals(o.get("best"), z.get("best"));
+      assertEquals(o.get("weight"), z.get("weight"));
+      assertEquals(o.get("matches"), z.get("matches"));
+      assertEquals(2, ((List<?>) z.get("matches")).size(), z.toString());
+    }
+  }
+
+  @Test
   void recallRetrievesInOneStepAndReportsTheBestMatch() throws IOException {
     Path out = tmp.resolve("r.npy");
     Path report = tmp.resolve("r.json");
@@ -756,24 +801,6 @@ class ModernCliTest {
         queries.toString(),
         "--out",
         tmp.resolve("r.npy").toString(),
-        "--top-k",
-        "2");
-    // --iterations 0 runs no retrieval, so there are no matches to list: the report had neither
-    // "matches" nor "best", --top-k ignored without a word (exit 0)
-    assertUserError(
-        "--top-k lists the stored patterns that best match a retrieval step, and --iterations 0"
-            + " runs none; leave --top-k out, or give --iterations 1 or more",
-        "recall",
-        "--model",
-        model.toString(),
-        "--queries",
-        queries.toString(),
-        "--out",
-        tmp.resolve("r.npy").toString(),
-        "--report",
-        tmp.resolve("r.json").toString(),
-        "--iterations",
-        "0",
         "--top-k",
         "2");
     // a polynomial memory's cue or pattern that is not +-1: the file and the row are named (the
