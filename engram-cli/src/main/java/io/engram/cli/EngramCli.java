@@ -545,6 +545,56 @@ public final class EngramCli implements Runnable {
     }
   }
 
+  /** Decimal options of type double: {@link #decimal}. */
+  static final class DoubleConverter implements CommandLine.ITypeConverter<Double> {
+    @Override
+    public Double convert(String value) {
+      return decimal(value, "a double");
+    }
+  }
+
+  /** Decimal options of type float: {@link #decimal}, then rounded to float32. */
+  static final class FloatConverter implements CommandLine.ITypeConverter<Float> {
+    @Override
+    public Float convert(String value) {
+      return decimal(value, "a float").floatValue();
+    }
+  }
+
+  /** A decimal number as a person or numpy writes it: optional sign, digits, '.', exponent. */
+  private static final java.util.regex.Pattern DECIMAL =
+      java.util.regex.Pattern.compile("[+-]?(?:[0-9]+\\.?[0-9]*|\\.[0-9]+)(?:[eE][+-]?[0-9]+)?");
+
+  /** Not-a-number and the infinities, as Java and numpy write them (any case). */
+  private static final java.util.regex.Pattern NOT_FINITE =
+      java.util.regex.Pattern.compile("([+-]?)(?i:(nan)|inf|infinity)");
+
+  /**
+   * The one rule for every decimal option ({@code --beta}, {@code --rho}, tolerances, ...): an
+   * optional sign, ASCII digits with an optional '.', an optional exponent; or NaN / Infinity in
+   * any case (numpy's {@code nan}, {@code inf} too), passed on for the option's own check to name.
+   * Java's {@code Double.valueOf}, which picocli used, also took {@code 0.1f}, {@code 1d}, hex
+   * floats ({@code 0x1p-3}) and surrounding blanks, which no whole-number option or CSV cell takes.
+   */
+  static Double decimal(String s, String type) {
+    java.util.regex.Matcher m = NOT_FINITE.matcher(s);
+    if (m.matches()) {
+      return m.group(2) != null
+          ? Double.NaN
+          : m.group(1).equals("-") ? Double.NEGATIVE_INFINITY : Double.POSITIVE_INFINITY;
+    }
+    if (!DECIMAL.matcher(s).matches()) {
+      throw new CommandLine.TypeConversionException(
+          "'"
+              + s
+              + "' is not "
+              + type
+              + " (a decimal number such as 0.5, -2 or 1e-3)"
+              + asciiDigitsHint(s));
+    }
+    return Double.valueOf(s);
+  }
+
   /**
    * The one rule for every whole number on the command line (the int and long options, {@code
    * --size WxH}, capacity's loads): an optional sign and ASCII digits 0-9, within {@code [min,
@@ -683,6 +733,12 @@ public final class EngramCli implements Runnable {
     cl.registerConverter(int.class, ints);
     cl.registerConverter(Long.class, longs);
     cl.registerConverter(long.class, longs);
+    DoubleConverter doubles = new DoubleConverter();
+    FloatConverter floats = new FloatConverter();
+    cl.registerConverter(Double.class, doubles);
+    cl.registerConverter(double.class, doubles);
+    cl.registerConverter(Float.class, floats);
+    cl.registerConverter(float.class, floats);
     if (!alone || asksForHelp(args)) {
       HelpLayout.install(cl);
     }

@@ -704,6 +704,75 @@ class BadInputTest {
   }
 
   /**
+   * A decimal number on the command line is what a person or numpy writes, in every option that
+   * takes one: Java's {@code Double.valueOf}, which picocli used, also read {@code 0.1f}, {@code
+   * 1d}, hex floats and blanks around the number, which no whole-number option or CSV cell takes.
+   * NaN and the infinities still reach each option's own check, which names them.
+   */
+  @Test
+  void decimalsAreWrittenAsDecimalsInEveryOption() throws IOException {
+    String[] javaOnly = {"0.1f", "1d", "0x1p-3", " 1", "1 ", "1_0", "٠.٥", "1.0e", ".", "e3"};
+    int checked = 0;
+    for (picocli.CommandLine c : EngramCli.withAllSubcommands().getSubcommands().values()) {
+      for (picocli.CommandLine.Model.OptionSpec o : c.getCommandSpec().options()) {
+        Class<?> t = o.type();
+        String kind =
+            t == double.class || t == Double.class
+                ? "a double"
+                : t == float.class || t == Float.class ? "a float" : null;
+        if (kind == null) {
+          continue;
+        }
+        for (String v : javaOnly) {
+          fails(
+              "Invalid value for option '"
+                  + o.longestName()
+                  + "': '"
+                  + v
+                  + "' is not "
+                  + kind
+                  + " (a decimal number such as 0.5, -2 or 1e-3)",
+              c.getCommandName(),
+              o.longestName() + "=" + v);
+        }
+        checked++;
+      }
+    }
+    // train --beta --rho --temperature --threshold ..., recall's tolerances and dynamics, corrupt's
+    // noise, capacity's noise and tolerances
+    assertTrue(checked >= 8, "decimal options found: " + checked);
+    // what is read: a sign, digits, '.', an exponent; NaN and infinities in any case
+    for (String[] ok :
+        new String[][] {
+          {"0.5", "0.5"},
+          {"-2", "-2.0"},
+          {"+.5", "0.5"},
+          {"5.", "5.0"},
+          {"1e-3", "0.001"},
+          {"1E+3", "1000.0"},
+          {"nan", "NaN"},
+          {"NaN", "NaN"},
+          {"-inf", "-Infinity"},
+          {"Infinity", "Infinity"},
+          {"+INF", "Infinity"}
+        }) {
+      assertEquals(ok[1], EngramCli.decimal(ok[0], "a double").toString(), ok[0]);
+    }
+    // and each option names what is not finite itself
+    fails(
+        "--beta must be a finite number > 0, got NaN",
+        "train",
+        "--memory",
+        "modern",
+        "--beta",
+        "nan",
+        "--patterns",
+        "@p.csv",
+        "--out",
+        "@new.npz");
+  }
+
+  /**
    * One file given twice to {@code --patterns} (train, corrupt) was read twice without a word, its
    * patterns stored twice: refused, naming the file, also under another name (./p.csv, a link, an
    * absolute path) and as an image of a folder given too. Two files with the same content are two
