@@ -68,7 +68,9 @@ final class Images {
 
     /** Parses {@code WxH} (or a single number for a square), ASCII digits only. */
     static Size parse(String s) {
-      String t = s.trim().toLowerCase(Locale.ROOT);
+      // no blanks, as every other number on the command line (" 4x4 " was trimmed where
+      // --iterations " 12" is refused)
+      String t = s.toLowerCase(Locale.ROOT);
       try {
         int x = t.indexOf('x');
         if (x < 0) {

@@ -656,6 +656,12 @@ class BadInputTest {
       {"corrupt", "--patterns", "@p.csv", "--out", "@c.csv"},
     };
     for (String[] command : sized) {
+      for (String size : new String[] {" 4x4 ", "4x 4"}) {
+        String[] args = java.util.Arrays.copyOf(command, command.length + 2);
+        args[command.length] = "--size";
+        args[command.length + 1] = size;
+        fails("--size must be WxH, e.g. 64x64, got '" + size + "'", args);
+      }
       for (String size : new String[] {"４x４", "٤", "2x٣"}) {
         String[] args = java.util.Arrays.copyOf(command, command.length + 2);
         args[command.length] = "--size";
