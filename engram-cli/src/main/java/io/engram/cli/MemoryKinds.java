@@ -33,7 +33,7 @@ final class MemoryKinds {
   };
 
   /** The options of modern memory (train). */
-  static final String[] MODERN_TRAINING = {"--beta", "--separation", "--degree"};
+  static final String[] MODERN_TRAINING = {"--beta", "--separation", "--degree", "--remove"};
 
   private MemoryKinds() {}
 

@@ -44,6 +44,13 @@ final class ModernTraining {
       kind = initKind;
     }
     if (kind == null || kind.equals(MemoryKinds.CLASSICAL)) {
+      if (t.remove != null) {
+        throw new UserError(
+            "--remove forgets stored patterns of a modern memory; "
+                + t.init
+                + " is a classical network, which keeps no patterns to remove: unlearn one by"
+                + " training it with --rule anti-hebbian");
+      }
       MemoryKinds.reject(
           t.spec, "the classical network (--memory modern)", MemoryKinds.MODERN_TRAINING);
       return null;
@@ -63,8 +70,9 @@ final class ModernTraining {
     Outputs files = t.outputs(outFile);
     ModernHopfieldMemory memory;
     Rows block;
+    int removed = 0;
     try (Progress bar = Progress.start("train", -1, Progress.enabled(t.quiet), System.err)) {
-      block = Rows.direct(t.patterns);
+      block = t.patterns.isEmpty() ? Rows.NONE : Rows.direct(t.patterns);
       if (block == null) {
         Inputs.Data data = Inputs.read(t.patterns, size, bar);
         data.warn(t.spec.commandLine().getErr());
@@ -87,6 +95,9 @@ final class ModernTraining {
           Separation s = sep != null ? sep : memory.separation();
           memory.setSeparation(s, beta(t, s, memory.numNeurons(), memory), degree(t, s, memory));
         }
+        if (t.remove != null) {
+          removed = remove(memory, t.remove, t.init);
+        }
       } else {
         if (block.isEmpty()) {
           throw new UserError("no patterns to store, and no --init memory to start from");
@@ -98,7 +109,9 @@ final class ModernTraining {
       }
       // X.npy must be readable: refused before the patterns are stored, nothing written
       ModelLimits.modern(t.out, memory.size(), block.count(), memory.numNeurons());
-      bar.setTask("storing " + Words.count(block.count(), "pattern"));
+      if (!block.isEmpty()) {
+        bar.setTask("storing " + Words.count(block.count(), "pattern"));
+      }
       memory = block.storeIn(memory);
       checkBetaFits(t, memory);
       bar.setTask("writing " + t.out);
@@ -110,13 +123,16 @@ final class ModernTraining {
           .commandLine()
           .getOut()
           .println(
-              "stored "
-                  + block.count()
-                  + " pattern"
-                  + (block.count() == 1 ? "" : "s")
-                  + " of length "
-                  + memory.numNeurons()
-                  + " in modern memory ("
+              (removed > 0 ? "removed " + Words.count(removed, "pattern") : "")
+                  + (removed > 0 && !block.isEmpty() ? ", " : "")
+                  + (removed == 0 || !block.isEmpty()
+                      ? "stored "
+                          + Words.count(block.count(), "pattern")
+                          + " of length "
+                          + memory.numNeurons()
+                      : "")
+                  + (removed > 0 && block.isEmpty() ? " from" : " in")
+                  + " modern memory ("
                   + settings(memory)
                   + "); P = "
                   + memory.size()
@@ -126,6 +142,38 @@ final class ModernTraining {
                   + t.out);
     }
     return 0;
+  }
+
+  /**
+   * Removes the stored patterns at {@code indices} from {@code memory} (all or none) and returns
+   * how many.
+   *
+   * @throws UserError for an index that is not a stored pattern's, or one given twice
+   */
+  private static int remove(
+      ModernHopfieldMemory memory, java.util.List<Integer> indices, Path init) {
+    int p = memory.size();
+    int[] at = new int[indices.size()];
+    java.util.Set<Integer> seen = new java.util.HashSet<>();
+    for (int j = 0; j < at.length; j++) {
+      Integer index = indices.get(j);
+      if (index == null || index < 0 || index >= p) {
+        throw new UserError(
+            "--remove "
+                + index
+                + ": "
+                + init
+                + (p == 0
+                    ? " stores no patterns"
+                    : " stores " + Words.count(p, "pattern") + ", numbered 0 to " + (p - 1)));
+      }
+      if (!seen.add(index)) {
+        throw new UserError("--remove " + index + " is given twice");
+      }
+      at[j] = index;
+    }
+    memory.remove(at);
+    return at.length;
   }
 
   /**
@@ -224,6 +272,9 @@ final class ModernTraining {
    * straight from it (for the messages of the memory's own checks).
    */
   record Rows(FloatBuffer values, int count, int length, Path file, float[] owned) {
+
+    /** No patterns (--remove alone). */
+    static final Rows NONE = new Rows(FloatBuffer.allocate(0), 0, 0, null, null);
 
     static Rows of(PatternBlock b) {
       return new Rows(b.rows(), b.count(), b.length(), null, null);

@@ -55,7 +55,8 @@ import picocli.CommandLine.Spec;
       "  engram train --patterns p.csv --zero-diagonal false --activation tanh --temperature 0.5 --out m.npz",
       "  engram train --patterns images/ --size 64x64 --out model.npz",
       "  engram train --memory modern --patterns memories.npy --out modern.npz",
-      "  engram train --memory modern --separation polynomial --degree 3 --patterns pm1.npy --out m.npz"
+      "  engram train --memory modern --separation polynomial --degree 3 --patterns pm1.npy --out m.npz",
+      "  engram train --init modern.npz --remove 3,7 --out modern.npz"
     })
 final class TrainCommand implements Callable<Integer> {
 
@@ -63,11 +64,18 @@ final class TrainCommand implements Callable<Integer> {
 
   @Option(
       names = "--patterns",
-      required = true,
       paramLabel = "FILE",
       description =
-          "Patterns: .npy (P x N or 1-D, any numeric dtype), .csv (one pattern per line), an image, or a folder of images; '-' reads standard input. Repeatable, each file once.")
+          "Patterns: .npy (P x N or 1-D, any numeric dtype), .csv (one pattern per line), an image, or a folder of images; '-' reads standard input. Repeatable, each file once. Required, except with --remove alone.")
   List<Path> patterns;
+
+  @Option(
+      names = "--remove",
+      split = ",",
+      paramLabel = "INDEX",
+      description =
+          "Modern memory with --init: forget the stored patterns at these indices (0-based, as inspect --patterns numbers them; comma-separated or repeated) before any --patterns are stored; the later ones move up. The classical network unlearns with --rule anti-hebbian instead.")
+  List<Integer> remove;
 
   @Option(
       names = "--out",
@@ -219,6 +227,20 @@ final class TrainCommand implements Callable<Integer> {
 
   @Override
   public Integer call() throws Exception {
+    if (patterns == null) {
+      if (remove == null) {
+        // (picocli's own check while --patterns was required; --remove alone needs none)
+        throw new UserError(
+            "Missing required option: '--patterns=FILE' (only a modern memory's --remove goes"
+                + " without it)");
+      }
+      patterns = List.of();
+    }
+    if (remove != null && init == null) {
+      throw new UserError(
+          "--remove forgets patterns stored in a model; give it with --init MODEL (and --out for"
+              + " the result, which may be the same file)");
+    }
     Integer modern = ModernTraining.runIfModern(this);
     if (modern != null) {
       return modern;

@@ -79,6 +79,7 @@ class CompletionTest {
     }
     assertEquals(
         List.of(
+            "train --remove",
             "train --ridge",
             "train --tolerance",
             "train --size",

@@ -296,6 +296,165 @@ class ModernCliTest {
     return (Map<String, Object>) Json.parse(Files.readString(f));
   }
 
+  /** Patterns {@code rows} of X, row-major. */
+  private float[] rowsOf(int... rows) {
+    float[] out = new float[rows.length * N];
+    for (int j = 0; j < rows.length; j++) {
+      System.arraycopy(x, rows[j] * N, out, j * N, N);
+    }
+    return out;
+  }
+
+  @Test
+  void trainRemovesStoredPatternsByIndex() throws IOException {
+    // the modern counterpart of unlearning, from the command line: --remove with --init, alone or
+    // before new patterns are stored (the library's remove had no command)
+    Path less = tmp.resolve("less.npz");
+    ToolRun.Result r =
+        ToolRun.run(
+            "train",
+            "--init",
+            model.toString(),
+            "--remove",
+            "3,0",
+            "--remove",
+            "29",
+            "--out",
+            less.toString());
+    assertEquals(0, r.status(), r.toString());
+    assertTrue(
+        r.out().startsWith("removed 3 patterns from modern memory (softmax, β = 0.5); P = 27"),
+        r.out());
+    int[] kept = new int[P - 3];
+    for (int k = 0, j = 0; k < P; k++) {
+      if (k != 0 && k != 3 && k != 29) {
+        kept[j++] = k;
+      }
+    }
+    ModernHopfieldMemory m = (ModernHopfieldMemory) ModelFile.readMemory(less);
+    assertArrayEquals(rowsOf(kept), m.toArray(), "the patterns kept, in order");
+    assertEquals(0.5f, m.beta());
+    // a cue of a removed pattern no longer finds it; a kept one still does, under its new index
+    Path cues = tmp.resolve("cues.npy");
+    Npy.write(cues, NdArray.ofFloats(rowsOf(3, 4), 2, N));
+    Path report = tmp.resolve("rm.json");
+    assertEquals(
+        0,
+        ToolRun.run(
+                "recall",
+                "-q",
+                "--model",
+                less.toString(),
+                "--queries",
+                cues.toString(),
+                "--out",
+                tmp.resolve("rm.npy").toString(),
+                "--report",
+                report.toString())
+            .status());
+    List<?> qs = (List<?>) json(report).get("queries");
+    assertEquals(2L, ((Map<?, ?>) qs.get(1)).get("best"), "pattern 4 is now pattern 2");
+    float[] states = Npy.read(tmp.resolve("rm.npy")).toFloatArray();
+    assertFalse(
+        java.util.Arrays.equals(rowsOf(3), java.util.Arrays.copyOf(states, N)),
+        "the removed pattern is not recalled");
+
+    // removed first, then the new patterns appended, in one call written over its --init
+    Path more = tmp.resolve("more.npy");
+    Npy.write(more, NdArray.ofFloats(rowsOf(0, 3), 2, N));
+    r =
+        ToolRun.run(
+            "train",
+            "--init",
+            less.toString(),
+            "--remove",
+            "26",
+            "--patterns",
+            more.toString(),
+            "--out",
+            less.toString());
+    assertEquals(0, r.status(), r.toString());
+    assertTrue(r.out().startsWith("removed 1 pattern, stored 2 patterns of length"), r.out());
+    int[] again = java.util.Arrays.copyOf(kept, kept.length + 1);
+    again[kept.length - 1] = 0;
+    again[kept.length] = 3;
+    assertArrayEquals(rowsOf(again), ((ModernHopfieldMemory) ModelFile.readMemory(less)).toArray());
+
+    // refused, nothing written or changed (the --init model given as --out too)
+    String lessName = less.toString();
+    assertUserError(
+        "--remove 28: " + lessName + " stores 28 patterns, numbered 0 to 27",
+        "train",
+        "--init",
+        lessName,
+        "--remove",
+        "1,28",
+        "--out",
+        lessName);
+    assertUserError(
+        "--remove -1: " + lessName + " stores 28 patterns",
+        "train",
+        "--init",
+        lessName,
+        "--remove",
+        "-1",
+        "--out",
+        lessName);
+    assertUserError(
+        "--remove 2 is given twice",
+        "train",
+        "--init",
+        lessName,
+        "--remove",
+        "2,5,2",
+        "--out",
+        lessName);
+    assertUserError(
+        "--remove forgets patterns stored in a model; give it with --init MODEL",
+        "train",
+        "--memory",
+        "modern",
+        "--patterns",
+        patterns.toString(),
+        "--remove",
+        "1",
+        "--out",
+        tmp.resolve("new.npz").toString());
+    Path classical = tmp.resolve("classical.npz");
+    assertEquals(
+        0,
+        ToolRun.run("train", "-q", "--patterns", patterns.toString(), "--out", classical.toString())
+            .status());
+    assertUserError(
+        "--remove forgets stored patterns of a modern memory; "
+            + classical
+            + " is a classical network, which keeps no patterns to remove: unlearn one by"
+            + " training it with --rule anti-hebbian",
+        "train",
+        "--init",
+        classical.toString(),
+        "--remove",
+        "1",
+        "--out",
+        classical.toString());
+    assertUserError(
+        "Missing required option: '--patterns=FILE'",
+        "train",
+        "--init",
+        lessName,
+        "--out",
+        lessName);
+    assertUserError(
+        "Invalid value for option '--remove'",
+        "train",
+        "--init",
+        lessName,
+        "--remove",
+        "1,x",
+        "--out",
+        lessName);
+  }
+
   @Test
   void recallWithoutStepsReportsTheCuesOwnBestMatches() throws IOException {
     // --iterations 0 returns the cues as they are; the report had neither "best" nor "weight"

@@ -420,16 +420,44 @@ public final class ModernHopfieldMemory implements Memory {
    * @throws IllegalArgumentException if {@code index} is not in {@code 0..P-1}
    */
   public float[] remove(int index) {
-    float[] removed = pattern(index);
-    float[] shrunk = new float[(p - 1) * n];
-    System.arraycopy(x, 0, shrunk, 0, index * n);
-    System.arraycopy(x, (index + 1) * n, shrunk, index * n, (p - 1 - index) * n);
+    return remove(new int[] {index})[0];
+  }
+
+  /**
+   * Removes the stored patterns at {@code indices} (any order) in one pass over X; the patterns
+   * kept keep their order and move up (removing k patterns one call at a time would copy X k
+   * times).
+   *
+   * @return the removed patterns, in the order of {@code indices}
+   * @throws IllegalArgumentException if an index is not in {@code 0..P-1} or is given twice;
+   *     nothing is removed then
+   */
+  public float[][] remove(int[] indices) {
+    Objects.requireNonNull(indices, "indices");
+    boolean[] gone = new boolean[p];
+    float[][] removed = new float[indices.length][];
+    for (int j = 0; j < indices.length; j++) {
+      int index = indices[j];
+      removed[j] = pattern(index); // checks the range
+      if (gone[index]) {
+        throw new IllegalArgumentException(
+            "pattern index " + index + " is given twice (P = " + p + ")");
+      }
+      gone[index] = true;
+    }
+    int kept = p - indices.length;
+    float[] shrunk = new float[kept * n];
     double max = 0;
-    for (int k = 0; k < p - 1; k++) {
-      max = Math.max(max, ModernStep.squaredNorm(shrunk, k * n, n));
+    int row = 0;
+    for (int k = 0; k < p; k++) {
+      if (!gone[k]) {
+        System.arraycopy(x, k * n, shrunk, row * n, n);
+        max = Math.max(max, ModernStep.squaredNorm(shrunk, row * n, n));
+        row++;
+      }
     }
     this.x = shrunk;
-    this.p -= 1;
+    this.p = kept;
     this.transposed = null;
     this.binary = null;
     this.maxNormSq = max;

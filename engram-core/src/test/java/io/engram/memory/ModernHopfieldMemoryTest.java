@@ -13,6 +13,7 @@ import io.engram.network.RecallResult;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Random;
+import java.util.SplittableRandom;
 import org.junit.jupiter.api.Test;
 
 /** Softmax retrieval: the formula, its limits in β, its energy, storing, removing, extremes. */
@@ -367,6 +368,51 @@ class ModernHopfieldMemoryTest {
     IllegalArgumentException e =
         assertThrows(IllegalArgumentException.class, () -> m.retrieve(cue));
     assertTrue(e.getMessage().contains("no patterns"), e.getMessage());
+  }
+
+  @Test
+  void severalPatternsAreRemovedInOneCallAsOneAtATime() {
+    int n = 40;
+    SplittableRandom rnd = new SplittableRandom(17);
+    float[][] a = new float[12][n];
+    for (int k = 0; k < a.length; k++) {
+      for (int i = 0; i < n; i++) {
+        a[k][i] = (float) rnd.nextGaussian() * (k == 5 ? 9 : 1); // pattern 5 the largest
+      }
+    }
+    ModernHopfieldMemory bulk = ModernHopfieldMemory.softmax(n, 0.5f);
+    bulk.store(a);
+    ModernHopfieldMemory single = ModernHopfieldMemory.softmax(n, 0.5f);
+    single.store(a);
+    double largest = bulk.maxNorm();
+    // refused as a whole: an index out of range or given twice removes nothing
+    for (int[] bad : new int[][] {{1, 12}, {3, -1}, {4, 2, 4}}) {
+      IllegalArgumentException e =
+          assertThrows(IllegalArgumentException.class, () -> bulk.remove(bad));
+      assertTrue(
+          e.getMessage().contains("is not in 0..11") || e.getMessage().contains("given twice"),
+          e.getMessage());
+      assertEquals(12, bulk.size());
+      assertArrayEquals(single.toArray(), bulk.toArray());
+      assertEquals(largest, bulk.maxNorm());
+    }
+    float[][] removed = bulk.remove(new int[] {9, 0, 5, 11});
+    assertArrayEquals(a[9], removed[0]);
+    assertArrayEquals(a[0], removed[1]);
+    assertArrayEquals(a[5], removed[2]);
+    assertArrayEquals(a[11], removed[3]);
+    for (int index : new int[] {11, 9, 5, 0}) {
+      single.remove(index);
+    }
+    assertEquals(8, bulk.size());
+    assertArrayEquals(single.toArray(), bulk.toArray());
+    assertArrayEquals(a[1], bulk.pattern(0));
+    assertEquals(single.maxNorm(), bulk.maxNorm());
+    assertTrue(bulk.maxNorm() < largest / 3, "M is the largest norm of the patterns kept");
+    float[] cue = a[7].clone();
+    assertArrayEquals(single.retrieve(cue).state(), bulk.retrieve(cue).state());
+    assertEquals(0, bulk.remove(new int[0]).length);
+    assertEquals(8, bulk.size());
   }
 
   @Test
