@@ -74,7 +74,7 @@ final class TrainCommand implements Callable<Integer> {
       split = ",",
       paramLabel = "INDEX",
       description =
-          "Modern memory with --init: forget the stored patterns at these indices (0-based, as inspect --patterns numbers them; comma-separated or repeated) before any --patterns are stored; the later ones move up. The classical network unlearns with --rule anti-hebbian instead.")
+          "Modern memory with --init: forget the stored patterns at these indices (0-based rows of the model's X, the index recall --report names \"best\"; comma-separated or repeated) before any --patterns are stored; the later ones move up. The classical network unlearns with --rule anti-hebbian instead.")
   List<Integer> remove;
 
   @Option(
