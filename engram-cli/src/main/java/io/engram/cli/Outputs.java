@@ -314,7 +314,7 @@ final class Outputs {
           // (it was "its parent folder does not exist", of a parent that is a file)
           throw new UserError(option + " " + folder + ": " + parent + " is not a folder");
         }
-        throw new UserError(folder + ": its parent folder does not exist");
+        throw new UserError(option + " " + folder + ": its parent folder does not exist");
       }
       if (Files.isSymbolicLink(dir) && !Files.exists(dir)) {
         // (a link to nothing was "exists and is not a folder")

@@ -194,7 +194,7 @@ class BadInputTest {
         "--out",
         "@noisy/");
     fails(
-        "its parent folder does not exist",
+        "--out " + dir + "/no/such/: its parent folder does not exist",
         "corrupt",
         "--patterns",
         "@p.csv",
