@@ -52,11 +52,13 @@ final class Figures {
       List<String> storedNames,
       List<String> cueNames) {
 
-    /** Names "row 1", "row 2", ... or the file names when there are enough of them. */
+    /** Names "row 0", "row 1", ... or the file names when there are enough of them. */
     static List<String> names(List<String> files, int count) {
       List<String> r = new ArrayList<>();
       for (int k = 0; k < count; k++) {
-        r.add(files != null && k < files.size() ? files.get(k) : "row " + (k + 1));
+        // 0-based, as numpy indexes an array and as the report ("best"), train --remove and
+        // the messages name rows (it said "row 1" for the report's pattern 0)
+        r.add(files != null && k < files.size() ? files.get(k) : "row " + k);
       }
       return r;
     }

@@ -41,13 +41,14 @@ class NewcomerTest {
             "cue: noisy",
             Figures.GridText.names(List.of("letter.png", "ring.png"), 2),
             Figures.GridText.names(null, 2));
-    assertEquals(List.of("row 1", "row 2"), t.cueNames());
+    // 0-based, as numpy, the report's "best" and train --remove index rows
+    assertEquals(List.of("row 0", "row 1"), t.cueNames());
     String[] with = t.labels(1, 0.4, 1.0, true);
     assertEquals("ring.png", with[0]);
     assertEquals("overlap with stored 0.400", with[1]);
     assertEquals("overlap with stored 1.000", with[2]);
     String[] without = t.labels(0, 1, 0.875, false);
-    assertEquals("row 1", without[0]);
+    assertEquals("row 0", without[0]);
     assertEquals("overlap with cue 0.875", without[1]);
   }
 
