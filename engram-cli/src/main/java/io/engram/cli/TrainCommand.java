@@ -236,6 +236,10 @@ final class TrainCommand implements Callable<Integer> {
       }
       patterns = List.of();
     }
+    if (remove != null && remove.isEmpty()) {
+      // (--remove , wrote the --init model again, unchanged, exit 0)
+      throw new UserError("--remove names no pattern index; give e.g. --remove 3 or --remove 3,7");
+    }
     if (remove != null && init == null) {
       throw new UserError(
           "--remove forgets patterns stored in a model; give it with --init MODEL (and --out for"

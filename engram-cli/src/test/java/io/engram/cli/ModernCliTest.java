@@ -445,6 +445,15 @@ class ModernCliTest {
         "--out",
         lessName);
     assertUserError(
+        "--remove names no pattern index",
+        "train",
+        "--init",
+        lessName,
+        "--remove",
+        ",",
+        "--out",
+        lessName);
+    assertUserError(
         "Invalid value for option '--remove'",
         "train",
         "--init",
