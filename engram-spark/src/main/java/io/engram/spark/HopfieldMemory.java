@@ -91,8 +91,10 @@ public final class HopfieldMemory extends HopfieldMemoryBase implements DefaultP
   // ---- persistence ----
 
   /**
-   * A writer of the parameters (Spark's {@code metadata/}); saving to the {@code initModel}, or a
-   * folder that holds it, is an {@link IllegalArgumentException} (an overwrite would delete it).
+   * A writer of the parameters (Spark's {@code metadata/}); an overwrite writes them beside the
+   * path and swaps them in once written, as the model's writer does, so a save that fails leaves
+   * the previous folder as it was. Saving to the {@code initModel}, or a folder that holds it, is
+   * an {@link IllegalArgumentException} (an overwrite would replace it).
    */
   @Override
   public MLWriter write() {

@@ -33,6 +33,92 @@ final class ModelPersistence {
   /** How old a staging folder of a save must be to count as left by a JVM that died: a day. */
   static final long STALE_AFTER_MILLIS = 24L * 3600 * 1000;
 
+  /** Writes a stage into a folder that does not exist yet. */
+  @FunctionalInterface
+  interface StageWrite {
+    void to(String path) throws IOException;
+  }
+
+  /**
+   * The folder a stage is saved to, checked: {@code path} itself, or the folder a local symbolic
+   * link names (written through, as the command line writes through one: the folder it names is
+   * replaced, the link stays).
+   *
+   * @throws IllegalArgumentException for a special file, a file (or a link to one) or a link that
+   *     loops
+   */
+  static String saveTarget(Configuration conf, String path) {
+    ModelFiles.checkSaveTarget(conf, path);
+    String real = ModelFiles.throughLink(conf, path);
+    ModelFiles.checkNotAFile(conf, real, path);
+    return real;
+  }
+
+  /**
+   * Spark's save, except that an overwrite writes the new stage beside the old one first and
+   * replaces it only once the whole stage is written: a save that fails (patterns that cannot be
+   * collected, a parameter that cannot be written, a full disk) leaves the previous directory as it
+   * was, and a stage saved over the directory it was read from (or over its training data) has
+   * nothing deleted before it is written.
+   *
+   * @param path the folder to save to, from {@link #saveTarget}
+   * @param overwrite whether the writer was asked to overwrite
+   * @param plain Spark's own save (where nothing is replaced)
+   * @param write writes the stage into a new folder ({@code saveImpl})
+   */
+  static void save(
+      Configuration conf, String path, boolean overwrite, StageWrite plain, StageWrite write)
+      throws IOException {
+    Path target = new Path(path);
+    FileSystem fs = target.getFileSystem(conf);
+    Path parent = fs.makeQualified(target).getParent();
+    if (!overwrite || parent == null || !fs.exists(target)) {
+      plain.to(path);
+      return;
+    }
+    removeStale(fs, parent, target.getName());
+    String tag = "." + target.getName() + ".engram-" + UUID.randomUUID();
+    Path fresh = new Path(parent, tag + ".new");
+    Path old = new Path(parent, tag + ".old");
+    try {
+      write.to(fresh.toString());
+      if (!fs.rename(target, old)) {
+        throw new IOException("could not move " + target + " aside to replace it");
+      }
+      if (!fs.rename(fresh, target)) {
+        fs.rename(old, target);
+        throw new IOException("could not move the saved stage to " + target);
+      }
+    } finally {
+      fs.delete(fresh, true);
+    }
+    fs.delete(old, true);
+  }
+
+  /**
+   * Removes the folders that saves of {@code name} left beside it when their JVM died between
+   * writing and swapping ({@code .NAME.engram-UUID.new} or {@code .old}), once a day old: a save
+   * running now (this one or another job's) is never that old.
+   */
+  static void removeStale(FileSystem fs, Path parent, String name) throws IOException {
+    String prefix = "." + name + ".engram-";
+    long before = System.currentTimeMillis() - STALE_AFTER_MILLIS;
+    org.apache.hadoop.fs.FileStatus[] listed;
+    try {
+      listed = fs.listStatus(parent, p -> p.getName().startsWith(prefix));
+    } catch (java.io.FileNotFoundException e) {
+      return;
+    }
+    for (org.apache.hadoop.fs.FileStatus st : listed) {
+      String rest = st.getPath().getName().substring(prefix.length());
+      if (rest.matches("[0-9a-f-]{36}\\.(new|old)")
+          && st.isDirectory()
+          && st.getModificationTime() < before) {
+        fs.delete(st.getPath(), true);
+      }
+    }
+  }
+
   static final class Writer extends MLWriter {
     private final HopfieldMemoryModel model;
 
@@ -40,69 +126,12 @@ final class ModelPersistence {
       this.model = model;
     }
 
-    /**
-     * Spark's save, except that an overwrite writes the new model beside the old one first and
-     * replaces it only once the whole model is written: a save that fails (patterns that cannot be
-     * collected, a full disk) leaves the previous directory as it was, and a model saved over the
-     * directory it was read from (or over its training data) has nothing deleted before it is
-     * written.
-     */
+    /** Spark's save, an overwrite staged ({@link ModelPersistence#save}). */
     @Override
     public void save(String path) throws IOException {
-      ModelFiles.checkSaveTarget(sc().hadoopConfiguration(), path);
-      String given = path;
-      // a symbolic link is written through, as the command line writes through one: the folder
-      // it names is replaced, the link stays
-      path = ModelFiles.throughLink(sc().hadoopConfiguration(), path);
-      ModelFiles.checkNotAFile(sc().hadoopConfiguration(), path, given);
-      Path target = new Path(path);
-      FileSystem fs = target.getFileSystem(sc().hadoopConfiguration());
-      Path parent = fs.makeQualified(target).getParent();
-      if (!shouldOverwrite() || parent == null || !fs.exists(target)) {
-        super.save(path);
-        return;
-      }
-      removeStale(fs, parent, target.getName());
-      String tag = "." + target.getName() + ".engram-" + UUID.randomUUID();
-      Path fresh = new Path(parent, tag + ".new");
-      Path old = new Path(parent, tag + ".old");
-      try {
-        saveImpl(fresh.toString());
-        if (!fs.rename(target, old)) {
-          throw new IOException("could not move " + target + " aside to replace it");
-        }
-        if (!fs.rename(fresh, target)) {
-          fs.rename(old, target);
-          throw new IOException("could not move the saved model to " + target);
-        }
-      } finally {
-        fs.delete(fresh, true);
-      }
-      fs.delete(old, true);
-    }
-
-    /**
-     * Removes the folders that saves of {@code name} left beside it when their JVM died between
-     * writing and swapping ({@code .NAME.engram-UUID.new} or {@code .old}), once a day old: a save
-     * running now (this one or another job's) is never that old.
-     */
-    static void removeStale(FileSystem fs, Path parent, String name) throws IOException {
-      String prefix = "." + name + ".engram-";
-      long before = System.currentTimeMillis() - STALE_AFTER_MILLIS;
-      org.apache.hadoop.fs.FileStatus[] listed;
-      try {
-        listed = fs.listStatus(parent, p -> p.getName().startsWith(prefix));
-      } catch (java.io.FileNotFoundException e) {
-        return;
-      }
-      for (org.apache.hadoop.fs.FileStatus st : listed) {
-        String rest = st.getPath().getName().substring(prefix.length());
-        if (rest.matches("[0-9a-f-]{36}\\.(new|old)")
-            && st.isDirectory()
-            && st.getModificationTime() < before) {
-          fs.delete(st.getPath(), true);
-        }
-      }
+      Configuration conf = sc().hadoopConfiguration();
+      String target = saveTarget(conf, path);
+      ModelPersistence.save(conf, target, shouldOverwrite(), super::save, this::saveImpl);
     }
 
     @Override
@@ -113,8 +142,8 @@ final class ModelPersistence {
   }
 
   /**
-   * The estimator's writer: Spark's parameters, refused where replacing the path would delete the
-   * estimator's {@code initModel} (an overwrite deletes the path before it writes).
+   * The estimator's writer: Spark's parameters, an overwrite staged as the model's, refused where
+   * replacing the path would delete the estimator's {@code initModel}.
    */
   static final class EstimatorWriter extends DefaultParamsWriter {
     private final HopfieldMemory est;
@@ -125,26 +154,26 @@ final class ModelPersistence {
     }
 
     /**
+     * Spark's save, an overwrite staged ({@link ModelPersistence#save}).
+     *
      * @throws IllegalArgumentException if {@code path} is the {@code initModel} or a folder that
      *     holds it, a file, or a special file
      */
     @Override
     public void save(String path) throws IOException {
-      ModelFiles.checkSaveTarget(sc().hadoopConfiguration(), path);
-      String given = path;
-      path = ModelFiles.throughLink(sc().hadoopConfiguration(), path); // as the model's writer
-      ModelFiles.checkNotAFile(sc().hadoopConfiguration(), path, given);
+      Configuration conf = sc().hadoopConfiguration();
+      String target = saveTarget(conf, path);
       String init = est.getInitModel();
-      if (!init.isEmpty() && ModelFiles.contains(sc().hadoopConfiguration(), path, init)) {
+      if (!init.isEmpty() && ModelFiles.contains(conf, target, init)) {
         throw new IllegalArgumentException(
             est.uid()
                 + ": cannot save to "
-                + path
+                + target
                 + ": it holds the initModel "
                 + init
                 + ", which saving there would delete");
       }
-      super.save(path);
+      ModelPersistence.save(conf, target, shouldOverwrite(), super::save, this::saveImpl);
     }
   }
 
