@@ -128,7 +128,9 @@ final class Fitting {
                 patterns,
                 preserve,
                 est.getCollectLimit());
-        default -> SparkHebbian.train(target, ParamRules.learningRule(est), patterns, how);
+        default ->
+            SparkHebbian.train(
+                target, ParamRules.learningRule(est), patterns, how, est.getCollectLimit());
       }
     } catch (IllegalArgumentException | java.io.UncheckedIOException e) {
       throw e;

@@ -25,8 +25,9 @@ import org.apache.spark.sql.types.StructType;
  * }</pre>
  *
  * <p>Training equals the core's: bit for bit when the patterns are collected to the driver ({@code
- * strategy = collect}, and {@code auto} while {@code 2P <= N} and P·N is at most 2^26 values), up
- * to float32 rounding of the sum's association when the partial sums are reduced ({@code reduce};
+ * strategy = collect}, and {@code auto} while {@code 2P <= N}, P·N is at most 2^26 values and 4·P·N
+ * at most {@code collectLimit} bytes; past it {@code collect} fails before collecting), up to
+ * float32 rounding of the sum's association when the partial sums are reduced ({@code reduce};
  * exact for ±1 patterns without centring); see {@link SparkHebbian}. The features column is read
  * twice (statistics, then sums): an uncached dataset is persisted ({@code MEMORY_AND_DISK}) for the
  * duration of {@code fit}.

@@ -111,7 +111,8 @@ public abstract class HopfieldMemoryBase extends Estimator<HopfieldMemoryModel>
 
   /**
    * The most bytes of patterns ({@code 4 P N}) that fit collects to the driver (storkey,
-   * pseudo-inverse, modern memory with an initModel). Default 2^30.
+   * pseudo-inverse, modern memory with an initModel, the Hebbian rules with strategy collect or
+   * low-rank weights; strategy auto reduces rather than collect more). Default 2^30.
    */
   public LongParam collectLimit() {
     return collectLimit;

@@ -307,8 +307,10 @@ final class MemoryParams {
         o,
         "collectLimit",
         "the most bytes of patterns (4 P N) that fit collects to the driver: storkey and"
-            + " pseudo-inverse always collect them, modern memory with an initModel too; past"
-            + " it fit fails before collecting. Default 2^30 (1 GiB)",
+            + " pseudo-inverse always collect them, modern memory with an initModel too, and the"
+            + " Hebbian rules with strategy collect or low-rank weights (strategy auto sums on"
+            + " the cluster rather than collect more); past it fit fails before collecting."
+            + " Default 2^30 (1 GiB)",
         ParamValidators.gtEq(0));
   }
 

@@ -37,13 +37,14 @@ import scala.Tuple2;
  *
  * <p>Strategies ({@link Strategy}): {@code COLLECT} brings the patterns to the driver and trains
  * there with the core (bit-identical to the core; the right choice for low-rank networks, whose
- * memory is P·N rather than N²); {@code REDUCE} computes one dense partial {@code S} per partition
- * ({@code mapPartitions}, in pattern order with the core's kernel) and sums the partials with a
- * tree reduction ({@code treeReduce}: no N x N zero value is shipped with the tasks). {@code
- * REDUCE} equals the core up to float32 rounding of the sum's association (exactly whenever every
- * partial sum is exact, e.g. ±1 patterns without centring; bit for bit with one partition). For N
- * too large for one machine, {@link #trainBlocked} reduces by block and writes the weights block by
- * block.
+ * memory is P·N rather than N²), at most {@code collectLimit} bytes of them ({@code 4 P N}; {@link
+ * SparkRules#DEFAULT_COLLECT_LIMIT} by default), refused past it before anything is collected;
+ * {@code REDUCE} computes one dense partial {@code S} per partition ({@code mapPartitions}, in
+ * pattern order with the core's kernel) and sums the partials with a tree reduction ({@code
+ * treeReduce}: no N x N zero value is shipped with the tasks). {@code REDUCE} equals the core up to
+ * float32 rounding of the sum's association (exactly whenever every partial sum is exact, e.g. ±1
+ * patterns without centring; bit for bit with one partition). For N too large for one machine,
+ * {@link #trainBlocked} reduces by block and writes the weights block by block.
  *
  * <p>The RDD is read twice (statistics, then sums): persist it if it is expensive to compute.
  * Validation matches the core (same length, finite values, overflow guard), with the problem named
@@ -56,7 +57,8 @@ public final class SparkHebbian {
   public enum Strategy {
     /**
      * {@link #COLLECT} while {@code 2P <= N} (where low-rank weights pay) and the patterns are at
-     * most {@link #AUTO_COLLECT_MAX_VALUES} values; else {@link #REDUCE}.
+     * most {@link #AUTO_COLLECT_MAX_VALUES} values and {@code collectLimit} bytes; else {@link
+     * #REDUCE}.
      */
     AUTO,
     /** Collect the patterns to the driver and train there with the core. */
@@ -74,8 +76,9 @@ public final class SparkHebbian {
   private SparkHebbian() {}
 
   /**
-   * One training call with {@link Strategy#AUTO}, resizing as the rule's {@link
-   * HebbianOptions#preserveOnResize()} says (as {@code HebbianTrainer} does).
+   * One training call with {@link Strategy#AUTO} (at most {@link SparkRules#DEFAULT_COLLECT_LIMIT}
+   * bytes collected), resizing as the rule's {@link HebbianOptions#preserveOnResize()} says (as
+   * {@code HebbianTrainer} does).
    *
    * @return the record appended to the network's history, or null for an empty RDD
    */
@@ -85,37 +88,57 @@ public final class SparkHebbian {
   }
 
   /**
-   * One training call with a chosen strategy.
+   * One training call with a chosen strategy, at most {@link SparkRules#DEFAULT_COLLECT_LIMIT}
+   * bytes of patterns collected.
    *
-   * @param network the network to train (the driver's copy; mutated)
-   * @param rule the Hebbian or anti-Hebbian rule and its options
-   * @param patterns the patterns, each of the same length N, finite values
-   * @return the record appended to the network's history, or null for an empty RDD
-   * @throws IllegalArgumentException for a ragged, empty-length, null or non-finite pattern, values
-   *     that would overflow float32 weights, or ({@code REDUCE}) dense N x N sums that do not fit
-   *     the heap three times; the network is then unchanged
+   * @see #train(AmariHopfieldNetwork, HebbianRule, JavaRDD, Strategy, long)
    */
   public static TrainingRecord train(
       AmariHopfieldNetwork network,
       HebbianRule rule,
       JavaRDD<float[]> patterns,
       Strategy strategy) {
-    Objects.requireNonNull(network, "network");
-    return train(n -> network, rule, patterns, strategy);
+    return train(network, rule, patterns, strategy, SparkRules.DEFAULT_COLLECT_LIMIT);
   }
 
   /**
-   * {@link #train(AmariHopfieldNetwork, HebbianRule, JavaRDD, Strategy)} on the network that {@code
-   * network} gives for the pattern length N, asked once the statistics pass has found N (never for
-   * an empty RDD or invalid patterns).
+   * One training call with a chosen strategy.
+   *
+   * @param network the network to train (the driver's copy; mutated)
+   * @param rule the Hebbian or anti-Hebbian rule and its options
+   * @param patterns the patterns, each of the same length N, finite values
+   * @param collectLimit the most bytes of patterns ({@code 4 P N}) collected to the driver: past it
+   *     {@code COLLECT} fails before collecting, and {@code AUTO} reduces
+   * @return the record appended to the network's history, or null for an empty RDD
+   * @throws IllegalArgumentException for a ragged, empty-length, null or non-finite pattern, values
+   *     that would overflow float32 weights, ({@code COLLECT}) patterns over {@code collectLimit}
+   *     bytes or a negative {@code collectLimit}, or ({@code REDUCE}) dense N x N sums that do not
+   *     fit the heap three times; the network is then unchanged
+   */
+  public static TrainingRecord train(
+      AmariHopfieldNetwork network,
+      HebbianRule rule,
+      JavaRDD<float[]> patterns,
+      Strategy strategy,
+      long collectLimit) {
+    Objects.requireNonNull(network, "network");
+    return train(n -> network, rule, patterns, strategy, collectLimit);
+  }
+
+  /**
+   * {@link #train(AmariHopfieldNetwork, HebbianRule, JavaRDD, Strategy, long)} on the network that
+   * {@code network} gives for the pattern length N, asked once the statistics pass has found N
+   * (never for an empty RDD, invalid patterns or patterns over the limit).
    */
   static TrainingRecord train(
       IntFunction<AmariHopfieldNetwork> network,
       HebbianRule rule,
       JavaRDD<float[]> patterns,
-      Strategy strategy) {
+      Strategy strategy,
+      long collectLimit) {
     Objects.requireNonNull(rule, "rule");
     Objects.requireNonNull(strategy, "strategy");
+    SparkRules.checkCollectLimit(collectLimit);
     HebbianOptions o = rule.hebbianOptions();
     PatternStats stats = stats(patterns, o);
     if (stats.count() == 0) {
@@ -125,8 +148,18 @@ public final class SparkHebbian {
     int n = stats.length();
     boolean collect =
         strategy == Strategy.COLLECT
-            || strategy == Strategy.AUTO && 2L * p <= n && (long) p * n <= AUTO_COLLECT_MAX_VALUES;
-    if (!collect) {
+            || strategy == Strategy.AUTO
+                && 2L * p <= n
+                && (long) p * n <= AUTO_COLLECT_MAX_VALUES
+                && 4L * p * n <= collectLimit;
+    if (collect) {
+      // before the job: the driver holds every pattern
+      SparkRules.checkCollect(
+          stats,
+          rule.name() + " (strategy collect, or low-rank weights)",
+          collectLimit,
+          "; raise collectLimit, or sum them on the cluster with strategy reduce (dense weights)");
+    } else {
       // before the job: a task that runs out of heap stops its JVM, here perhaps the application's
       PartialSums.checkDenseFits(n, "on the driver");
     }

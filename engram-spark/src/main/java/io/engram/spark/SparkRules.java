@@ -169,10 +169,30 @@ public final class SparkRules {
    * @throws IllegalArgumentException for invalid patterns or {@code 4 P N > collectLimit}
    */
   static PatternStats checked(JavaRDD<float[]> patterns, String rule, long collectLimit) {
+    checkCollectLimit(collectLimit);
+    PatternStats s = SparkHebbian.validated(patterns);
+    checkCollect(s, rule, collectLimit, "");
+    return s;
+  }
+
+  /**
+   * @throws IllegalArgumentException for a negative {@code collectLimit}
+   */
+  static void checkCollectLimit(long collectLimit) {
     if (collectLimit < 0) {
       throw new IllegalArgumentException("collectLimit must be >= 0, got " + collectLimit);
     }
-    PatternStats s = SparkHebbian.validated(patterns);
+  }
+
+  /**
+   * Fails, before anything is collected, where the patterns {@code s} counts are more than {@code
+   * collectLimit} bytes ({@code 4 P N}).
+   *
+   * @param rule who collects them, for the message
+   * @param advice appended to the message: what else the caller may do ("" for nothing)
+   * @throws IllegalArgumentException naming P, N, the bytes and collectLimit
+   */
+  static void checkCollect(PatternStats s, String rule, long collectLimit, String advice) {
     long bytes = 4L * s.count() * s.length();
     if (bytes > collectLimit) {
       throw new IllegalArgumentException(
@@ -185,8 +205,8 @@ public final class SparkRules {
               + bytes
               + " bytes, more than collectLimit = "
               + collectLimit
-              + " bytes");
+              + " bytes"
+              + advice);
     }
-    return s;
   }
 }

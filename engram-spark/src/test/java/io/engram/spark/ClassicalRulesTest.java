@@ -14,17 +14,22 @@ import io.engram.network.Dynamics;
 import io.engram.network.RecallOptions;
 import io.engram.network.TrainingRecord;
 import io.engram.spark.LocalSpark.Column;
+import io.engram.weights.Representation;
 import io.engram.weights.WeightsMode;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.List;
 import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.Row;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
-/** The pseudo-inverse and Storkey rules through the estimator, against the core. */
+/**
+ * The pseudo-inverse and Storkey rules through the estimator, against the core, and collectLimit on
+ * every rule that collects the patterns.
+ */
 class ClassicalRulesTest {
 
   private static final int N = 48;
@@ -151,5 +156,35 @@ class ClassicalRulesTest {
       assertTrue(e.getMessage().contains("collectLimit = " + (bytes - 1)), e.getMessage());
       est.setCollectLimit(bytes).fit(data); // at the limit: fine
     }
+  }
+
+  /**
+   * The Hebbian rules collect the patterns with strategy collect and with low-rank weights:
+   * collectLimit bounds them as it does Storkey's (they were collected whatever their size), and
+   * strategy auto sums them on the cluster rather than collect past it.
+   */
+  @Test
+  void hebbianCollectingPastTheLimitFailsBeforeCollectingAndAutoReduces() {
+    Dataset<Row> data = LocalSpark.frame(bipolar, Column.FLOATS, 2);
+    long bytes = 4L * bipolar.length * N;
+    for (HopfieldMemory est :
+        List.of(
+            new HopfieldMemory().setStrategy("collect"),
+            new HopfieldMemory().setRule("anti-hebbian").setWeights("low-rank"))) {
+      est.setCollectLimit(bytes - 1);
+      IllegalArgumentException e =
+          assertThrows(IllegalArgumentException.class, () -> est.fit(data));
+      assertTrue(e.getMessage().contains(bytes + " bytes"), e.getMessage());
+      assertTrue(e.getMessage().contains("collectLimit = " + (bytes - 1)), e.getMessage());
+      assertTrue(e.getMessage().contains("raise collectLimit"), e.getMessage());
+      est.setCollectLimit(bytes).fit(data); // at the limit: fine
+    }
+    // auto collects these (2P <= N) into low-rank weights; past the limit it reduces: dense
+    HopfieldMemory auto = new HopfieldMemory().setSubtractMean(false);
+    AmariHopfieldNetwork collected = auto.setCollectLimit(bytes).fit(data).network();
+    AmariHopfieldNetwork reduced = auto.setCollectLimit(bytes - 1).fit(data).network();
+    assertEquals(Representation.LOW_RANK, collected.weights().representation());
+    assertEquals(Representation.DENSE, reduced.weights().representation());
+    assertEquals(0.0, weightDiff(collected, reduced)[0]); // ±1 without centring: exact
   }
 }

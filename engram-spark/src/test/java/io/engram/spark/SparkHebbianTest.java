@@ -13,6 +13,7 @@ import io.engram.learning.PatternBlock;
 import io.engram.network.AmariHopfieldNetwork;
 import io.engram.network.TrainingRecord;
 import io.engram.spark.SparkHebbian.Strategy;
+import io.engram.weights.Representation;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Arrays;
@@ -122,6 +123,49 @@ class SparkHebbianTest {
       assertArrayEquals(want.weightMatrix(), got.weightMatrix());
       assertSameHistory(want, got);
     }
+  }
+
+  /**
+   * {@code COLLECT} refuses patterns past collectLimit after the statistics pass and before the job
+   * that collects them (the rows are read once), leaving the network as it was; {@code AUTO}
+   * reduces instead.
+   */
+  @Test
+  void collectPastTheLimitFailsBeforeCollectingAndAutoReduces() {
+    float[][] x = LocalSpark.patterns(7, 30, true, 9);
+    long bytes = 4L * 7 * 30;
+    HebbianRule rule = HebbianRule.hebbian(HebbianOptions.DEFAULTS.withSubtractMean(false));
+    org.apache.spark.util.LongAccumulator reads = sc.sc().longAccumulator();
+    JavaRDD<float[]> counted =
+        rdd(x, 3)
+            .map(
+                r -> {
+                  reads.add(1);
+                  return r;
+                });
+    AmariHopfieldNetwork net = AmariHopfieldNetwork.create(30);
+    IllegalArgumentException e =
+        assertThrows(
+            IllegalArgumentException.class,
+            () -> SparkHebbian.train(net, rule, counted, Strategy.COLLECT, bytes - 1));
+    assertTrue(
+        e.getMessage().contains(bytes + " bytes, more than collectLimit = " + (bytes - 1)),
+        e.getMessage());
+    assertEquals(7, reads.value()); // the statistics pass only
+    assertEquals(0, net.history().size());
+    assertArrayEquals(new float[30 * 30], net.weightMatrix());
+    assertThrows(
+        IllegalArgumentException.class,
+        () -> SparkHebbian.train(net, rule, counted, Strategy.COLLECT, -1));
+    AmariHopfieldNetwork want = core(30, rule, x);
+    SparkHebbian.train(net, rule, counted, Strategy.COLLECT, bytes); // at the limit: fine
+    assertArrayEquals(want.weightMatrix(), net.weightMatrix());
+    // auto collects these (2P <= N) into low-rank weights; past the limit it reduces: dense
+    assertEquals(Representation.LOW_RANK, net.weights().representation());
+    AmariHopfieldNetwork reduced = AmariHopfieldNetwork.create(30);
+    SparkHebbian.train(reduced, rule, counted, Strategy.AUTO, bytes - 1);
+    assertEquals(Representation.DENSE, reduced.weights().representation());
+    assertArrayEquals(want.weightMatrix(), reduced.weightMatrix()); // ±1 without centring: exact
   }
 
   @Test
