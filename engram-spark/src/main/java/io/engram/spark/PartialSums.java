@@ -97,23 +97,11 @@ final class PartialSums {
    * @throws IllegalArgumentException naming N, the sizes and the heap
    */
   static void checkDenseFits(int n, String where) {
-    long one = 4L * n * n;
-    long heap = Runtime.getRuntime().maxMemory();
-    if (DENSE_COPIES * one > heap) {
-      throw new IllegalArgumentException(
-          "strategy reduce sums dense N x N partials: N = "
-              + n
-              + " needs "
-              + DENSE_COPIES
-              + " x "
-              + (one >> 20)
-              + " MiB "
-              + where
-              + ", more than this JVM's heap ("
-              + (heap >> 20)
-              + " MiB); collect the patterns into low-rank weights, or use"
-              + " SparkHebbian.trainBlocked");
-    }
+    checkFits(
+        n,
+        "strategy reduce sums dense N x N partials: N = " + n + " needs",
+        where,
+        "collect the patterns into low-rank weights, or use SparkHebbian.trainBlocked");
   }
 
   /**
@@ -123,16 +111,31 @@ final class PartialSums {
    * @throws IllegalArgumentException naming N, B, the sizes and the heap
    */
   static void checkBlockFits(int n, int blockSize, String where) {
-    long side = Math.min(blockSize, n);
+    checkFits(
+        Math.min(blockSize, n),
+        "blocked training sums blocks of min(B, N) x min(B, N) floats: B = "
+            + blockSize
+            + " and N = "
+            + n
+            + " need",
+        where,
+        "use a smaller block size");
+  }
+
+  /**
+   * Fails where {@value #DENSE_COPIES} float arrays of {@code side x side} do not fit this JVM's
+   * heap, with the message "{@code what} 3 x S MiB {@code where}, more than this JVM's heap (H
+   * MiB); {@code instead}".
+   *
+   * @throws IllegalArgumentException naming the sizes and the heap
+   */
+  private static void checkFits(long side, String what, String where, String instead) {
     long one = 4L * side * side;
     long heap = Runtime.getRuntime().maxMemory();
     if (DENSE_COPIES * one > heap) {
       throw new IllegalArgumentException(
-          "blocked training sums blocks of min(B, N) x min(B, N) floats: B = "
-              + blockSize
-              + " and N = "
-              + n
-              + " need "
+          what
+              + " "
               + DENSE_COPIES
               + " x "
               + (one >> 20)
@@ -140,7 +143,8 @@ final class PartialSums {
               + where
               + ", more than this JVM's heap ("
               + (heap >> 20)
-              + " MiB); use a smaller block size");
+              + " MiB); "
+              + instead);
     }
   }
 

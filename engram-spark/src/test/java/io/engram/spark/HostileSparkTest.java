@@ -596,6 +596,49 @@ class HostileSparkTest {
   }
 
   /**
+   * The heap checks of the dense partials and of the blocks, word for word (one helper writes
+   * both), and no refusal within the heap: a block's side is min(B, N).
+   */
+  @Test
+  void theHeapChecksOfTheSumsNameTheirSizesWordForWord() {
+    long heap = Runtime.getRuntime().maxMemory();
+    int n = (int) Math.ceil(Math.sqrt(heap / 4.0)) + 1;
+    org.junit.jupiter.api.Assumptions.assumeTrue(n <= 46_340, "a heap this large");
+    String sizes = " 3 x " + (4L * n * n >> 20) + " MiB ";
+    String past = ", more than this JVM's heap (" + (heap >> 20) + " MiB); ";
+    IllegalArgumentException e =
+        assertThrows(
+            IllegalArgumentException.class, () -> PartialSums.checkDenseFits(n, "in each task"));
+    assertEquals(
+        "strategy reduce sums dense N x N partials: N = "
+            + n
+            + " needs"
+            + sizes
+            + "in each task"
+            + past
+            + "collect the patterns into low-rank weights, or use SparkHebbian.trainBlocked",
+        e.getMessage());
+    e =
+        assertThrows(
+            IllegalArgumentException.class,
+            () -> PartialSums.checkBlockFits(n + 5, n, "on the driver"));
+    assertEquals(
+        "blocked training sums blocks of min(B, N) x min(B, N) floats: B = "
+            + n
+            + " and N = "
+            + (n + 5)
+            + " need"
+            + sizes
+            + "on the driver"
+            + past
+            + "use a smaller block size",
+        e.getMessage());
+    PartialSums.checkDenseFits(16, "on the driver");
+    PartialSums.checkBlockFits(n, 16, "in each task");
+    PartialSums.checkBlockFits(16, n, "in each task");
+  }
+
+  /**
    * A pseudo-inverse call whose P x P Gram matrix the heap cannot hold (many short patterns, of
    * which at most N are independent anyway) is refused before the job: a task's OutOfMemoryError
    * stopped the JVM.
