@@ -608,6 +608,39 @@ class BadInputTest {
   }
 
   /**
+   * Gives each value to every option of every command whose type {@code kinds} names, checks that
+   * each is refused as not of that kind, with {@code why}, and returns how many options it tried.
+   */
+  private static int refusedByEveryOption(
+      java.util.Map<Class<?>, String> kinds, String[] values, String why) throws IOException {
+    int checked = 0;
+    for (picocli.CommandLine c : EngramCli.withAllSubcommands().getSubcommands().values()) {
+      for (picocli.CommandLine.Model.OptionSpec o : c.getCommandSpec().options()) {
+        String kind = kinds.get(o.type());
+        if (kind == null) {
+          continue;
+        }
+        for (String v : values) {
+          fails(
+              "Invalid value for option '"
+                  + o.longestName()
+                  + "': '"
+                  + v
+                  + "' is not "
+                  + kind
+                  + " ("
+                  + why
+                  + ")",
+              c.getCommandName(),
+              o.longestName() + "=" + v);
+        }
+        checked++;
+      }
+    }
+    return checked;
+  }
+
+  /**
    * A whole number on the command line is an optional sign and ASCII digits, in every option that
    * takes one: picocli's int and long options read the digits of any script ({@code --iterations
    * ١٢} ran 12 steps, {@code --seed １} seeded with 1), and so did {@code --size ４x４} and capacity's
@@ -616,33 +649,17 @@ class BadInputTest {
   @Test
   void wholeNumbersAreAsciiDigitsInEveryOption() throws IOException {
     String[] foreign = {"١٢", "１２", "१२", "-١", "1٢"};
-    int checked = 0;
-    for (picocli.CommandLine c : EngramCli.withAllSubcommands().getSubcommands().values()) {
-      for (picocli.CommandLine.Model.OptionSpec o : c.getCommandSpec().options()) {
-        Class<?> t = o.type();
-        String kind =
-            t == int.class || t == Integer.class
-                ? "an int"
-                : t == long.class || t == Long.class ? "a long" : null;
-        if (kind == null) {
-          continue;
-        }
-        for (String v : foreign) {
-          fails(
-              "Invalid value for option '"
-                  + o.longestName()
-                  + "': '"
-                  + v
-                  + "' is not "
-                  + kind
-                  + " (digits 0-9 only)",
-              c.getCommandName(),
-              o.longestName(),
-              v);
-        }
-        checked++;
-      }
-    }
+    java.util.Map<Class<?>, String> kinds =
+        java.util.Map.of(
+            int.class,
+            "an int",
+            Integer.class,
+            "an int",
+            long.class,
+            "a long",
+            Long.class,
+            "a long");
+    int checked = refusedByEveryOption(kinds, foreign, "digits 0-9 only");
     // train --degree --seed, recall --iterations --top-k --seed, demo --patterns --seed --neurons,
     // capacity --neurons --trials --seed --iterations, corrupt --seed
     assertTrue(checked >= 13, "whole-number options found: " + checked);
@@ -718,32 +735,17 @@ class BadInputTest {
   @Test
   void decimalsAreWrittenAsDecimalsInEveryOption() throws IOException {
     String[] javaOnly = {"0.1f", "1d", "0x1p-3", " 1", "1 ", "1_0", "٠.٥", "1.0e", ".", "e3"};
-    int checked = 0;
-    for (picocli.CommandLine c : EngramCli.withAllSubcommands().getSubcommands().values()) {
-      for (picocli.CommandLine.Model.OptionSpec o : c.getCommandSpec().options()) {
-        Class<?> t = o.type();
-        String kind =
-            t == double.class || t == Double.class
-                ? "a double"
-                : t == float.class || t == Float.class ? "a float" : null;
-        if (kind == null) {
-          continue;
-        }
-        for (String v : javaOnly) {
-          fails(
-              "Invalid value for option '"
-                  + o.longestName()
-                  + "': '"
-                  + v
-                  + "' is not "
-                  + kind
-                  + " (a decimal number such as 0.5, -2 or 1e-3)",
-              c.getCommandName(),
-              o.longestName() + "=" + v);
-        }
-        checked++;
-      }
-    }
+    java.util.Map<Class<?>, String> kinds =
+        java.util.Map.of(
+            double.class,
+            "a double",
+            Double.class,
+            "a double",
+            float.class,
+            "a float",
+            Float.class,
+            "a float");
+    int checked = refusedByEveryOption(kinds, javaOnly, "a decimal number such as 0.5, -2 or 1e-3");
     // train --beta --rho --temperature --threshold ..., recall's tolerances and dynamics, corrupt's
     // noise, capacity's noise and tolerances
     assertTrue(checked >= 8, "decimal options found: " + checked);
