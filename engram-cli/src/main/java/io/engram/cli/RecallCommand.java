@@ -369,15 +369,28 @@ final class RecallCommand implements Callable<Integer> {
                   + " of N = "
                   + n
                   + ": "
-                  + converged
-                  + " converged within "
-                  + opts.maxIterations()
-                  + " step"
-                  + (opts.maxIterations() == 1 ? "" : "s")
+                  + steps(net, opts.maxIterations(), converged)
                   + "; states written to "
                   + out);
     }
     return 0;
+  }
+
+  /**
+   * What the recall did, for the summary line: "0 converged within 1 step" said nothing of a modern
+   * memory's one-step retrieval (a step that changes the cue is no fixed point, and is the
+   * retrieval), nor of --iterations 0.
+   */
+  private static String steps(io.engram.network.Memory net, int iterations, int converged) {
+    if (iterations == 0) {
+      return "no step (--iterations 0): the cues as they are";
+    }
+    if (net instanceof ModernHopfieldMemory && iterations == 1) {
+      return "one retrieval step each";
+    }
+    return converged
+        + " converged (reached a fixed point) within "
+        + Words.count(iterations, "step");
   }
 
   /**

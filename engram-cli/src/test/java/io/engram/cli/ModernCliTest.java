@@ -465,6 +465,51 @@ class ModernCliTest {
   }
 
   @Test
+  void theSummarySaysWhatTheRecallDid() throws IOException {
+    // "0 converged within 1 step" was the summary of every successful one-step retrieval
+    String[][] cases = {
+      {"1", "recalled 30 queries of N = 64: one retrieval step each; states written to "},
+      {"0", "recalled 30 queries of N = 64: no step (--iterations 0): the cues as they are;"},
+      {"3", " converged (reached a fixed point) within 3 steps; states written to "},
+    };
+    for (String[] c : cases) {
+      ToolRun.Result r =
+          ToolRun.run(
+              "recall",
+              "--model",
+              model.toString(),
+              "--queries",
+              queries.toString(),
+              "--out",
+              tmp.resolve("s.npy").toString(),
+              "--iterations",
+              c[0]);
+      assertEquals(0, r.status(), r.toString());
+      assertTrue(r.out().contains(c[1]), r.out());
+    }
+    Path classical = tmp.resolve("c.npz");
+    assertEquals(
+        0,
+        ToolRun.run("train", "-q", "--patterns", patterns.toString(), "--out", classical.toString())
+            .status());
+    ToolRun.Result r =
+        ToolRun.run(
+            "recall",
+            "--model",
+            classical.toString(),
+            "--queries",
+            queries.toString(),
+            "--out",
+            tmp.resolve("s.npy").toString());
+    assertTrue(
+        r.out()
+            .matches(
+                "(?s)recalled 30 queries of N = 64: \\d+ converged \\(reached a fixed point\\)"
+                    + " within 20 steps; states written to .*"),
+        r.out());
+  }
+
+  @Test
   void recallWithoutStepsReportsTheCuesOwnBestMatches() throws IOException {
     // --iterations 0 returns the cues as they are; the report had neither "best" nor "weight"
     // (DESIGN: per query) and --top-k was refused: now they are the cue's own weights, those of
