@@ -32,6 +32,92 @@ class NewcomerTest {
 
   @TempDir Path dir;
 
+  /**
+   * inspect --patterns of a Hebbian model of correlated pictures said "capacity about 143 patterns"
+   * and "0 of 20 patterns are fixed points" with no word on why or what to do: it now gives the
+   * patterns' mean overlap beside random patterns' and, where the rule blends them, names the rule
+   * and the memory that store such data; never for random patterns it holds, nor for the
+   * pseudo-inverse rule.
+   */
+  @Test
+  void inspectSaysWhenCorrelatedPatternsAreBeyondTheRule() throws IOException {
+    int p = 20;
+    float[] drawn = new float[p * 1024];
+    for (int k = 0; k < p; k++) {
+      System.arraycopy(io.engram.fixtures.DrawnImages.pattern(k, 32), 0, drawn, k * 1024, 1024);
+    }
+    Path pictures = dir.resolve("drawn.npy");
+    Npy.write(pictures, NdArray.ofFloats(drawn, p, 1024));
+    SplittableRandom rnd = new SplittableRandom(5);
+    float[] random = new float[p * 1024];
+    for (int i = 0; i < random.length; i++) {
+      random[i] = rnd.nextBoolean() ? 1 : -1;
+    }
+    Path noise = dir.resolve("random.npy");
+    Npy.write(noise, NdArray.ofFloats(random, p, 1024));
+    String[][] cases = { // patterns, rule, whether the hint is expected
+      {"drawn.npy", "hebbian", "yes"},
+      {"drawn.npy", "storkey", "yes"},
+      {"drawn.npy", "pseudo-inverse", "no"},
+      {"random.npy", "hebbian", "no"},
+    };
+    for (String[] c : cases) {
+      Path model = dir.resolve(c[1] + "-" + c[0] + ".npz");
+      Path data = dir.resolve(c[0]);
+      assertEquals(
+          0,
+          ToolRun.run(
+                  "train",
+                  "-q",
+                  "--rule",
+                  c[1],
+                  "--patterns",
+                  data.toString(),
+                  "--out",
+                  model.toString())
+              .status());
+      ToolRun.Result r = ToolRun.run("inspect", model.toString(), "--patterns", data.toString());
+      assertEquals(0, r.status(), r.toString());
+      Matcher m =
+          Pattern.compile(
+                  "pattern overlap    (\\d\\.\\d{3}), the mean \\|x\\.y\\|/N of two"
+                      + " \\(random \\+/-1: 0\\.025\\)")
+              .matcher(r.out());
+      assertTrue(m.find(), r.out());
+      double overlap = Double.parseDouble(m.group(1));
+      assertTrue(c[0].equals("drawn.npy") ? overlap > 0.3 : overlap < 0.05, r.out());
+      boolean hint =
+          r.out()
+              .contains(
+                  "hint               the patterns are correlated, and the " + c[1] + " rule\n");
+      assertEquals(c[2].equals("yes"), hint, c[1] + " " + c[0] + ": " + r.out());
+      if (hint) {
+        assertTrue(
+            r.out()
+                .contains(
+                    "(train --rule pseudo-inverse) or\n"
+                        + "                   modern memory (train --memory modern) stores them"),
+            r.out());
+        assertFalse(r.out().contains(" 20 of 20 patterns are fixed points"), r.out());
+      }
+      // the new lines fit 80 columns (they come last)
+      for (String line : r.out().substring(r.out().indexOf("pattern overlap")).split("\n")) {
+        assertTrue(line.length() <= 80, "a line of more than 80 columns: " + line);
+      }
+      Map<?, ?> json =
+          (Map<?, ?>)
+              Json.parse(
+                  ToolRun.run("inspect", "--json", model.toString(), "--patterns", data.toString())
+                      .out());
+      assertEquals(overlap, ((Number) json.get("pattern_mean_overlap")).doubleValue(), 5e-4);
+      assertEquals(20L, json.get("pattern_mean_overlap_of"));
+    }
+    // long patterns: the mean is taken over the first few, within a bound of work
+    assertEquals(182, InspectCommand.overlapSample(1000, 4096));
+    assertEquals(12, InspectCommand.overlapSample(1000, 1_000_000));
+    assertEquals(2, InspectCommand.overlapSample(2, 1 << 30));
+  }
+
   @Test
   void theGridNamesItsPatternsAndWhatEachOverlapIsAgainst() {
     Figures.GridText t =
