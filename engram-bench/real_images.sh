@@ -3,7 +3,8 @@
 # (`engram capacity --data`) on photographs and on faces that Debian's python3-skimage package
 # ships (scikit-image's sample data: 20 photographs, and the first 100 images of its Labeled Faces
 # in the Wild subset, the faces, 25 x 25), for the Hebbian, Storkey and pseudo-inverse rules and
-# modern memory, each cue with 20% of its pixels flipped. Also a recall grid of faces (Hebbian
+# modern memory side by side (`engram capacity --compare`), each cue with 20% of its pixels
+# flipped. Also a recall grid of faces (Hebbian
 # against modern memory).
 #
 # The package's data folder is used where the package is installed; otherwise the package file
@@ -60,23 +61,15 @@ for c in cues:
 np.save(sys.argv[2] + "/face_cues.npy", cues)
 EOF
 engram=bin/engram
-run() { # name, data args..., then -- memory args
-  local name=$1
-  shift
-  echo "== $name"
-  "$engram" capacity "$@" --flip 0.2 --trials "$trials" -q \
-    --json "$out/$name.json" --plot "$out/$name.png"
-}
-for m in "hebbian:--rule hebbian" "storkey:--rule storkey" "pinv:--rule pseudo-inverse" \
-  "modern:--memory modern"; do
-  read -r -a memory <<<"${m#*:}"
-  run "photos-${m%%:*}" --data "$out/photos" --size 64x64 --patterns 2,5,10,15,20 "${memory[@]}"
-done
-for m in "hebbian:--rule hebbian" "storkey:--rule storkey" "pinv:--rule pseudo-inverse" \
-  "modern:--memory modern"; do
-  read -r -a memory <<<"${m#*:}"
-  run "faces-${m%%:*}" --data "$out/faces.npy" --patterns 5,10,20,50,100 "${memory[@]}"
-done
+# every memory on the same patterns, loads and cues (capacity --compare)
+echo "== photographs (64 x 64)"
+"$engram" capacity --compare --data "$out/photos" --size 64x64 --patterns 2,5,10,15,20 \
+  --flip 0.2 --trials "$trials" -q --json "$out/photos.json" --csv "$out/photos.csv" \
+  --plot "$out/photos.png"
+echo "== faces (25 x 25)"
+"$engram" capacity --compare --data "$out/faces.npy" --patterns 5,10,20,50,100 \
+  --flip 0.2 --trials "$trials" -q --json "$out/faces.json" --csv "$out/faces.csv" \
+  --plot "$out/faces.png"
 # a recall grid of 8 faces from 20%-noise cues, all 100 faces stored
 "$engram" train -q --patterns "$out/faces.npy" --out "$out/faces-hebbian.npz"
 "$engram" train -q --memory modern --patterns "$out/faces.npy" --out "$out/faces-modern.npz"

@@ -101,6 +101,25 @@ final class CapacityChart {
         run.source().kind().equals("data"));
   }
 
+  /** The figure of {@code capacity --compare}: one curve per memory, the same N, loads and cues. */
+  static BufferedImage drawCompared(List<CapacityCommand.Run> runs) {
+    CapacityCommand.Run first = runs.get(0);
+    String title =
+        String.format(
+            Locale.ROOT,
+            "Which memory holds the most: N = %d, %s, %s, cues with %s",
+            first.neurons(),
+            first.source(),
+            Words.count(first.trials(), "trial"),
+            CapacityReport.flipped(first));
+    List<Curve> curves = new ArrayList<>();
+    for (CapacityCommand.Run run : runs) {
+      curves.add(new Curve(run.entry().name(), run.points()));
+    }
+    return draw(
+        title, first.neurons(), curves, false, Map.of(), first.source().kind().equals("data"));
+  }
+
   /**
    * The figure of several measured curves over the same N.
    *

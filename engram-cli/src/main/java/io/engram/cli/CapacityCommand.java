@@ -44,7 +44,8 @@ import picocli.CommandLine.Spec;
       "  engram capacity --rule hebbian --neurons 1000",
       "  engram capacity --neurons 500 --patterns 25,50,75,100 --plot c.png",
       "  engram capacity --neurons 400 --bias 0.3 --subtract-mean false",
-      "  engram capacity --data images/ --size 32x32 --json mine.json"
+      "  engram capacity --data images/ --size 32x32 --json mine.json",
+      "  engram capacity --compare --data faces.npy --patterns 5,10,20,50 --plot which.png"
     })
 final class CapacityCommand implements Callable<Integer> {
 
@@ -58,6 +59,14 @@ final class CapacityCommand implements Callable<Integer> {
           "Learning rule of the classical network: hebbian (default), anti-hebbian, storkey or"
               + " pseudo-inverse.")
   String rule;
+
+  @Option(
+      names = "--compare",
+      description =
+          "Sweep every memory on the same patterns, loads and cues: the hebbian, storkey and"
+              + " pseudo-inverse rules and modern memory (default beta), and say which holds the"
+              + " most (--json, --csv and --plot then hold all four).")
+  boolean compare;
 
   @Option(
       names = "--memory",
@@ -214,7 +223,7 @@ final class CapacityCommand implements Callable<Integer> {
 
   @Override
   public Integer call() throws Exception {
-    LabMemories.Entry entry = entry();
+    List<LabMemories.Entry> entries = entries();
     check();
     PatternSource source;
     int n;
@@ -241,42 +250,54 @@ final class CapacityCommand implements Callable<Integer> {
                   ? PatternSource.correlated(correlation)
                   : PatternSource.random();
     }
-    int[] p = loads(entry, n, source.maxPatterns());
+    // with --compare, every memory at the first one's loads (the Hebbian rule's by default)
+    int[] p = loads(entries.get(0), n, source.maxPatterns());
     int maxP = p[p.length - 1];
     int wanted = Math.min(trials, io.engram.Engram.parallelism());
     long heap = Memory.maxHeap();
-    int atOnce = trialsAtOnce(entry.name(), n, maxP, wanted, heap);
-    if (atOnce == 0) {
-      // far beyond this JVM: say so now, not after the smaller loads have run for minutes
-      throw new UserError(shortfall(entry.name(), n, maxP, 1, heap));
+    List<CapacitySweep> sweeps = new ArrayList<>();
+    double limitSeconds = timeLimitSeconds();
+    double seconds = 0;
+    for (LabMemories.Entry entry : entries) {
+      int atOnce = trialsAtOnce(entry.name(), n, maxP, wanted, heap);
+      if (atOnce == 0) {
+        // far beyond this JVM: say so now, not after the smaller loads have run for minutes
+        throw new UserError(shortfall(entry.name(), n, maxP, 1, heap));
+      }
+      if (atOnce < wanted) {
+        PrintWriter err = spec.commandLine().getErr();
+        err.println(
+            "engram: running "
+                + atOnce
+                + " of the "
+                + (compare ? entry.name() + " " : "")
+                + "trials at a time, not "
+                + wanted
+                + ": "
+                + Memory.shortfall(
+                    sweepWork(n, maxP, wanted),
+                    withMargin(sweepBytes(entry.name(), n, maxP, wanted)),
+                    heap,
+                    Memory.physical()));
+        err.flush();
+      }
+      CapacitySweep sweep =
+          CapacitySweep.builder(entry.factory(), n)
+              .source(source)
+              .loads(p)
+              .trials(trials)
+              .flip(flip)
+              .seed(seed)
+              .maxIterations(iterations == null ? 0 : iterations)
+              .threads(atOnce)
+              .build();
+      noteMemory(entry.name(), n, maxP, atOnce);
+      seconds += estimateTime(entry.name(), sweep, limitSeconds, !compare);
+      sweeps.add(sweep);
     }
-    if (atOnce < wanted) {
-      PrintWriter err = spec.commandLine().getErr();
-      err.println(
-          "engram: running "
-              + atOnce
-              + " of the trials at a time, not "
-              + wanted
-              + ": "
-              + Memory.shortfall(
-                  sweepWork(n, maxP, wanted),
-                  withMargin(sweepBytes(entry.name(), n, maxP, wanted)),
-                  heap,
-                  Memory.physical()));
-      err.flush();
+    if (compare) {
+      tellTotal(entries.size(), n, p, seconds, limitSeconds);
     }
-    CapacitySweep sweep =
-        CapacitySweep.builder(entry.factory(), n)
-            .source(source)
-            .loads(p)
-            .trials(trials)
-            .flip(flip)
-            .seed(seed)
-            .maxIterations(iterations == null ? 0 : iterations)
-            .threads(atOnce)
-            .build();
-    noteMemory(entry.name(), n, maxP, atOnce);
-    estimateTime(entry.name(), sweep, timeLimitSeconds());
     Path jsonFile = json == null ? null : Outputs.file("--json", json);
     Path csvFile = csv == null ? null : Outputs.file("--csv", csv);
     Path plotFile = plot == null ? null : Outputs.file("--plot", plot);
@@ -295,48 +316,63 @@ final class CapacityCommand implements Callable<Integer> {
                 "--csv is written as CSV text",
                 "give a name ending in .csv (for a picture of the curves give --plot FILE.png)")
             .expectPng("--plot", plotFile);
-    List<CapacityPoint> points;
-    try (Progress bar =
-        Progress.start(
-            "capacity " + entry.name(), sweep.totalWork(), Progress.enabled(quiet), System.err)) {
-      points =
-          sweep.run(
-              new CapacitySweep.Listener() {
-                @Override
-                public void progress(long done, long total) {}
+    List<Run> runs = new ArrayList<>();
+    for (int k = 0; k < entries.size(); k++) {
+      LabMemories.Entry entry = entries.get(k);
+      CapacitySweep sweep = sweeps.get(k);
+      List<CapacityPoint> points;
+      try (Progress bar =
+          Progress.start(
+              "capacity " + entry.name(), sweep.totalWork(), Progress.enabled(quiet), System.err)) {
+        points =
+            sweep.run(
+                new CapacitySweep.Listener() {
+                  @Override
+                  public void progress(long done, long total) {}
 
-                // the bar in modelled work, so that its time estimate holds from the first load
-                @Override
-                public void progressWork(double done, double total) {
-                  bar.fraction((long) (1e6 * done / total), 1_000_000L);
-                }
-              },
-              null);
+                  // the bar in modelled work, so that its time estimate holds from the first load
+                  @Override
+                  public void progressWork(double done, double total) {
+                    bar.fraction((long) (1e6 * done / total), 1_000_000L);
+                  }
+                },
+                null);
+      }
+      boolean modern = entry.name().equals(MemoryKinds.MODERN);
+      runs.add(
+          new Run(
+              entry,
+              compare
+                  ? (modern ? MemoryKinds.MODERN : MemoryKinds.CLASSICAL)
+                  : memory == null ? MemoryKinds.CLASSICAL : memory.trim().toLowerCase(Locale.ROOT),
+              compare ? null : subtractMean,
+              compare ? null : beta,
+              n,
+              trials,
+              flip,
+              seed,
+              iterations,
+              source,
+              data,
+              points));
     }
-    Run run =
-        new Run(
-            entry,
-            memory == null ? MemoryKinds.CLASSICAL : memory.trim().toLowerCase(Locale.ROOT),
-            subtractMean,
-            beta,
-            n,
-            trials,
-            flip,
-            seed,
-            iterations,
-            source,
-            data,
-            points);
     if (json != null) {
-      byte[] b = (CapacityReport.json(run) + "\n").getBytes(StandardCharsets.UTF_8);
+      byte[] b =
+          ((compare ? CapacityReport.compareJson(runs) : CapacityReport.json(runs.get(0))) + "\n")
+              .getBytes(StandardCharsets.UTF_8);
       files.add("--json", jsonFile, s -> s.write(b));
     }
     if (csv != null) {
-      byte[] b = CapacityReport.csv(run).getBytes(StandardCharsets.UTF_8);
+      byte[] b =
+          (compare ? CapacityReport.compareCsv(runs) : CapacityReport.csv(runs.get(0)))
+              .getBytes(StandardCharsets.UTF_8);
       files.add("--csv", csvFile, s -> s.write(b));
     }
     if (plot != null) {
-      files.addPng("--plot", plotFile, CapacityChart.draw(run));
+      files.addPng(
+          "--plot",
+          plotFile,
+          compare ? CapacityChart.drawCompared(runs) : CapacityChart.draw(runs.get(0)));
     }
     files.write();
     // the table goes to stdout, unless an output took it (--json -): then to stderr, after it
@@ -345,9 +381,51 @@ final class CapacityCommand implements Callable<Integer> {
             || Outputs.STDOUT.equals(csvFile)
             || Outputs.STDOUT.equals(plotFile);
     PrintWriter table = taken ? spec.commandLine().getErr() : spec.commandLine().getOut();
-    table.print(CapacityReport.table(run));
+    for (Run run : runs) {
+      table.print(CapacityReport.table(run));
+      if (compare) {
+        table.println();
+      }
+    }
+    if (compare) {
+      table.print(CapacityReport.compareTable(runs));
+    }
     table.flush();
     return 0;
+  }
+
+  /**
+   * With --compare: the sweeps' time together, said when it is over {@link #SAY_ESTIMATE_SECONDS}
+   * and refused over the limit (each was checked alone by {@link #estimateTime}).
+   */
+  private void tellTotal(int memories, int n, int[] p, double seconds, double limitSeconds) {
+    String what =
+        "these "
+            + memories
+            + " capacity sweeps (N = "
+            + n
+            + ", "
+            + (p.length == 1 ? "P = " + p[0] : p.length + " loads up to P = " + p[p.length - 1])
+            + ", "
+            + Words.count(trials, "trial")
+            + " each)";
+    if (seconds > limitSeconds) {
+      throw new UserError(
+          what
+              + " would take about "
+              + duration(seconds)
+              + " in all, more than the limit of "
+              + limit(limitSeconds)
+              + ". Sweep fewer neurons, loads or trials (--neurons, --patterns, --trials), or give"
+              + " --time-limit "
+              + suggestedLimit(seconds)
+              + " to run them");
+    }
+    if (seconds > SAY_ESTIMATE_SECONDS && !quiet) {
+      PrintWriter err = spec.commandLine().getErr();
+      err.println("engram: " + what + " should take about " + duration(seconds) + " in all");
+      err.flush();
+    }
   }
 
   /**
@@ -357,11 +435,12 @@ final class CapacityCommand implements Callable<Integer> {
    * the limit. A sweep too small to matter is not timed; a calibration that fails leaves the sweep
    * to fail (or not) on its own.
    */
-  private void estimateTime(String memoryName, CapacitySweep sweep, double limitSeconds) {
+  private double estimateTime(
+      String memoryName, CapacitySweep sweep, double limitSeconds, boolean say) {
     SweepWork work = sweep.work();
     if (work.total() < (timeLimit == null ? QUICK_WORK : TINY_WORK)
         || limitSeconds == Double.POSITIVE_INFINITY && quiet) {
-      return;
+      return 0;
     }
     CapacitySweep.Pace pace;
     try {
@@ -369,13 +448,13 @@ final class CapacityCommand implements Callable<Integer> {
     } catch (java.util.concurrent.CancellationException e) {
       throw e;
     } catch (RuntimeException e) {
-      return;
+      return 0;
     }
     double seconds = sweep.seconds(pace);
     if (seconds > limitSeconds) {
       throw new UserError(refusal(memoryName, work, sweep.neurons(), seconds, limitSeconds));
     }
-    if (seconds > SAY_ESTIMATE_SECONDS && !quiet) {
+    if (say && seconds > SAY_ESTIMATE_SECONDS && !quiet) {
       PrintWriter err = spec.commandLine().getErr();
       err.println(
           "engram: "
@@ -387,6 +466,7 @@ final class CapacityCommand implements Callable<Integer> {
               + ")");
       err.flush();
     }
+    return seconds;
   }
 
   /** {@code storkey, N = 4000, 11 loads up to P = 2400, 10 trials}. */
@@ -644,6 +724,26 @@ final class CapacityCommand implements Callable<Integer> {
   }
 
   /** The memory to measure, from --rule / --memory, and the options that apply to it. */
+  /** The memories to sweep: the one asked for, or with --compare the four. */
+  private List<LabMemories.Entry> entries() {
+    if (!compare) {
+      return List.of(entry());
+    }
+    for (String o : new String[] {"--rule", "--memory", "--beta", "--subtract-mean"}) {
+      if (MemoryKinds.given(spec, o)) {
+        throw new UserError(
+            o
+                + " chooses one memory, and --compare sweeps all of them (hebbian, storkey,"
+                + " pseudo-inverse, modern) with their defaults; leave one of the two out");
+      }
+    }
+    return List.of(
+        LabMemories.rule("hebbian", null),
+        LabMemories.rule("storkey", null),
+        LabMemories.rule("pseudo-inverse", null),
+        LabMemories.memory(MemoryKinds.MODERN, null));
+  }
+
   private LabMemories.Entry entry() {
     boolean modern = memory != null && !memory.trim().equalsIgnoreCase(MemoryKinds.CLASSICAL);
     if (modern) {

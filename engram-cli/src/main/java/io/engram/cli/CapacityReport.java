@@ -92,6 +92,40 @@ final class CapacityReport {
 
   /** The JSON document: the settings, the theory, and {@code "points"} (the contract). */
   static String json(CapacityCommand.Run run) {
+    return Json.writePretty(jsonOf(run));
+  }
+
+  /**
+   * {@code --compare}: {@code {"compare": [...], "holds_most": [...]}}, each run's object as {@link
+   * #json} writes it alone, and the names of the memories that hold the most.
+   */
+  static String compareJson(List<CapacityCommand.Run> runs) {
+    Map<String, Object> root = new LinkedHashMap<>();
+    List<Object> each = new ArrayList<>();
+    for (CapacityCommand.Run run : runs) {
+      each.add(jsonOf(run));
+    }
+    root.put("compare", each);
+    root.put("holds_most", new ArrayList<Object>(holdsMost(runs)));
+    return Json.writePretty(root);
+  }
+
+  /** The names of the runs whose {@link #holds} is the largest (none where every one holds 0). */
+  static List<String> holdsMost(List<CapacityCommand.Run> runs) {
+    int best = 0;
+    for (CapacityCommand.Run run : runs) {
+      best = Math.max(best, holds(run.points()));
+    }
+    List<String> names = new ArrayList<>();
+    for (CapacityCommand.Run run : runs) {
+      if (best > 0 && holds(run.points()) == best) {
+        names.add(run.entry().name());
+      }
+    }
+    return names;
+  }
+
+  private static Map<String, Object> jsonOf(CapacityCommand.Run run) {
     Map<String, Object> root = new LinkedHashMap<>();
     root.put("memory", run.memoryKind());
     root.put("rule", run.memoryKind().equals(MemoryKinds.CLASSICAL) ? run.entry().name() : null);
@@ -133,7 +167,96 @@ final class CapacityReport {
       pts.add(m);
     }
     root.put("points", pts);
-    return Json.writePretty(root);
+    return root;
+  }
+
+  /**
+   * {@code --compare}: one row per memory and load, its name first, then the measured columns of
+   * {@link #csv} (the theory columns, which only the Hebbian rule on random patterns has, left
+   * out).
+   */
+  static String compareCsv(List<CapacityCommand.Run> runs) {
+    List<String> head = new ArrayList<>(List.of("memory", "patterns", "load", "trials"));
+    for (String q : QUANTITIES) {
+      head.addAll(List.of(q, q + "_low", q + "_high"));
+    }
+    StringBuilder sb = new StringBuilder(String.join(",", head)).append('\n');
+    for (CapacityCommand.Run run : runs) {
+      for (CapacityPoint p : run.points()) {
+        List<String> cells = new ArrayList<>();
+        cells.add(run.entry().name());
+        cells.add(Integer.toString(p.patterns()));
+        cells.add(number(p.load()));
+        cells.add(Integer.toString(p.trials()));
+        for (int q = 0; q < QUANTITIES.length; q++) {
+          Estimate e = quantity(p, q);
+          cells.addAll(List.of(number(e.mean()), number(e.low()), number(e.high())));
+        }
+        sb.append(String.join(",", cells)).append('\n');
+      }
+    }
+    return sb.toString();
+  }
+
+  /**
+   * {@code --compare}: the share of cues recalled exactly by each memory at each load side by side,
+   * what each holds, and which holds the most.
+   */
+  static String compareTable(List<CapacityCommand.Run> runs) {
+    StringBuilder sb = new StringBuilder("Compared: the share of cues recalled exactly\n\n");
+    sb.append(String.format(Locale.ROOT, "%6s %6s", "P", "P/N"));
+    for (CapacityCommand.Run run : runs) {
+      sb.append(String.format(Locale.ROOT, "  %14s", run.entry().name()));
+    }
+    sb.append('\n');
+    List<CapacityPoint> first = runs.get(0).points();
+    for (int i = 0; i < first.size(); i++) {
+      sb.append(
+          String.format(Locale.ROOT, "%6d %6.3f", first.get(i).patterns(), first.get(i).load()));
+      for (CapacityCommand.Run run : runs) {
+        sb.append(
+            String.format(Locale.ROOT, "  %14.3f", run.points().get(i).recalledFraction().mean()));
+      }
+      sb.append('\n');
+    }
+    sb.append('\n');
+    List<String> parts = new ArrayList<>();
+    for (CapacityCommand.Run run : runs) {
+      parts.add(run.entry().name() + " " + holds(run.points()));
+    }
+    sb.append(
+        String.format(
+            Locale.ROOT,
+            "Holds (the most patterns with %.0f%% of cues back exactly, up to that load):%n"
+                + "  %s.%n",
+            100 * HOLDS,
+            String.join(", ", parts)));
+    List<String> most = holdsMost(runs);
+    int largest = first.get(first.size() - 1).patterns();
+    boolean all = !most.isEmpty() && holds(byName(runs, most.get(0)).points()) == largest;
+    sb.append(
+        most.isEmpty()
+            ? "None holds the first load; try fewer patterns or less noise\n  (--patterns, --flip).\n"
+            : "Holds the most: "
+                + (most.size() == 1
+                    ? most.get(0)
+                    : String.join(", ", most.subList(0, most.size() - 1))
+                        + " and "
+                        + most.get(most.size() - 1))
+                + (all
+                    ? " (every load measured;\n  give larger loads with --patterns to tell them"
+                        + " apart).\n"
+                    : ".\n"));
+    return sb.toString();
+  }
+
+  private static CapacityCommand.Run byName(List<CapacityCommand.Run> runs, String name) {
+    for (CapacityCommand.Run run : runs) {
+      if (run.entry().name().equals(name)) {
+        return run;
+      }
+    }
+    throw new IllegalArgumentException(name);
   }
 
   /** One row per load; the columns of the JSON points; empty cells where there is no value. */

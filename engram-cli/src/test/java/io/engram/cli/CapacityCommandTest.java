@@ -135,6 +135,124 @@ class CapacityCommandTest {
     assertTrue(r.out().contains("N/(4 ln N) = 9.4"), r.out());
   }
 
+  /**
+   * {@code --compare}: the four memories on the same patterns, loads and cues, each run exactly as
+   * alone, side by side, with the one that holds the most named; the outputs hold all four.
+   */
+  @Test
+  void compareSweepsEveryMemoryOnTheSamePatternsAndNamesTheOneThatHoldsTheMost()
+      throws IOException {
+    ToolRun.Result r =
+        ToolRun.run(
+            args(
+                "capacity",
+                "--compare",
+                "--neurons",
+                "100",
+                "--patterns",
+                "5,15,40",
+                "--trials",
+                "2",
+                "--flip",
+                "0.1",
+                "--seed",
+                "3",
+                "--json",
+                "@cmp.json",
+                "--csv",
+                "@cmp.csv",
+                "--plot",
+                "@cmp.png",
+                "-q"));
+    assertEquals(0, r.status(), r::toString);
+    assertEquals("", r.err());
+    String[] memories = {"hebbian", "storkey", "pseudo-inverse", "modern"};
+    @SuppressWarnings("unchecked")
+    Map<String, Object> json =
+        (Map<String, Object>) Json.parse(Files.readString(dir.resolve("cmp.json")));
+    List<?> runs = (List<?>) json.get("compare");
+    assertEquals(4, runs.size());
+    for (int k = 0; k < 4; k++) {
+      Map<?, ?> run = (Map<?, ?>) runs.get(k);
+      assertEquals(k == 3 ? "modern" : "classical", run.get("memory"));
+      assertEquals(k == 3 ? null : memories[k], run.get("rule"));
+      // the run is the one the memory makes alone with the same settings: the same numbers
+      String[] alone =
+          k == 3 ? new String[] {"--memory", "modern"} : new String[] {"--rule", memories[k]};
+      List<String> a = new ArrayList<>(List.of("capacity"));
+      a.addAll(List.of(alone));
+      a.addAll(
+          List.of(
+              "--neurons",
+              "100",
+              "--patterns",
+              "5,15,40",
+              "--trials",
+              "2",
+              "--flip",
+              "0.1",
+              "--seed",
+              "3",
+              "--json",
+              "@alone.json",
+              "-q"));
+      assertEquals(0, ToolRun.run(args(a.toArray(new String[0]))).status());
+      Map<?, ?> single = (Map<?, ?>) Json.parse(Files.readString(dir.resolve("alone.json")));
+      assertEquals(single.get("points"), run.get("points"), memories[k]);
+      assertEquals(single.get("holds_99"), run.get("holds_99"), memories[k]);
+    }
+    // Hebb holds 5 of N = 100 random patterns and not 40 (0.14 N); the pseudo-inverse and modern
+    // memory all three loads
+    long hebbian = (Long) ((Map<?, ?>) runs.get(0)).get("holds_99");
+    assertTrue(hebbian < 40, "hebbian holds " + hebbian);
+    assertEquals(List.of("pseudo-inverse", "modern"), json.get("holds_most"));
+
+    List<String> csv = Files.readAllLines(dir.resolve("cmp.csv"));
+    assertEquals(1 + 4 * 3, csv.size());
+    assertTrue(csv.get(0).startsWith("memory,patterns,load,trials,one_step_error,"), csv.get(0));
+    assertTrue(csv.get(1).startsWith("hebbian,5,0.05,2,"), csv.get(1));
+    assertTrue(csv.get(12).startsWith("modern,40,0.4,2,"), csv.get(12));
+    assertEquals(900, ImageIO.read(dir.resolve("cmp.png").toFile()).getWidth());
+
+    // the table: each memory's own, then the comparison
+    for (String m :
+        new String[] {"hebbian rule", "storkey rule", "pseudo-inverse rule", "modern"}) {
+      assertTrue(r.out().contains("engram capacity: " + m), m + ": " + r.out());
+    }
+    assertTrue(
+        r.out()
+            .contains(
+                "     P    P/N         hebbian         storkey  pseudo-inverse          modern\n"
+                    + "     5  0.050  "),
+        r.out());
+    assertTrue(r.out().contains("Holds the most: pseudo-inverse and modern (every load"), r.out());
+    for (String line : r.out().substring(r.out().indexOf("Compared:")).split("\n")) {
+      assertTrue(line.length() <= 80, "a line of more than 80 columns: " + line);
+    }
+
+    // one memory or all: --rule, --memory, --beta, --subtract-mean name one
+    for (String[] one :
+        new String[][] {
+          {"--rule", "storkey"},
+          {"--memory", "modern"},
+          {"--beta", "0.5"},
+          {"--subtract-mean", "false"}
+        }) {
+      ToolRun.Result bad =
+          ToolRun.run(
+              args(
+                  "capacity", "--compare", one[0], one[1], "--neurons", "50", "--json", "@x.json"));
+      assertEquals(2, bad.status(), bad::toString);
+      assertEquals(
+          "engram: "
+              + one[0]
+              + " chooses one memory, and --compare sweeps all of them (hebbian, storkey,"
+              + " pseudo-inverse, modern) with their defaults; leave one of the two out",
+          bad.err().strip());
+      assertFalse(Files.exists(dir.resolve("x.json")));
+    }
+  }
+
   @Test
   void storkeyAndPseudoInverseAreMeasuredWithTheirCapacities() throws IOException {
     // Storkey at N = 100: about 1.00 stable at P = 20, 0.35 at P = 60 (issue 11's figures)
