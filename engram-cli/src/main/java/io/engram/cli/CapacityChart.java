@@ -292,7 +292,11 @@ final class CapacityChart {
     YIntervalSeriesCollection data = new YIntervalSeriesCollection();
     List<Paint> paints = new ArrayList<>();
     List<java.awt.Shape> shapes = new ArrayList<>();
+    List<Float> strokes = new ArrayList<>();
     for (int c = 0; c < curves.size(); c++) {
+      // several memories: each drawn over the one before it, a size smaller, so that curves that
+      // coincide (the pseudo-inverse rule and modern memory at 1.0) show as rings, not one colour
+      int larger = curves.size() - 1 - c;
       for (int q = 0; q < quantities.size(); q++) {
         Curve curve = curves.get(c);
         String name =
@@ -316,10 +320,12 @@ final class CapacityChart {
         // one memory: a colour per quantity; several: a colour per memory, a shape per quantity
         paints.add(COLOURS[(curves.size() == 1 ? firstQuantity + q : c) % COLOURS.length]);
         // a smaller square drawn over a larger circle: both stay visible where they coincide
+        double d = (q == 0 ? 9 : 5) + 2.5 * larger;
         shapes.add(
             q == 0
-                ? new java.awt.geom.Ellipse2D.Double(-4.5, -4.5, 9, 9)
-                : new java.awt.geom.Rectangle2D.Double(-2.5, -2.5, 5, 5));
+                ? new java.awt.geom.Ellipse2D.Double(-d / 2, -d / 2, d, d)
+                : new java.awt.geom.Rectangle2D.Double(-d / 2, -d / 2, d, d));
+        strokes.add(1.6f + 0.7f * larger);
       }
     }
     XYErrorRenderer r = new XYErrorRenderer();
@@ -330,7 +336,7 @@ final class CapacityChart {
     for (int i = 0; i < paints.size(); i++) {
       r.setSeriesPaint(i, paints.get(i));
       r.setSeriesShape(i, shapes.get(i));
-      r.setSeriesStroke(i, new BasicStroke(1.6f));
+      r.setSeriesStroke(i, new BasicStroke(strokes.get(i)));
     }
     XYPlot p = new XYPlot(data, null, axis, r);
     p.setSeriesRenderingOrder(org.jfree.chart.plot.SeriesRenderingOrder.FORWARD);
