@@ -109,6 +109,18 @@ final class LauncherTest {
     }
   }
 
+  /**
+   * bin/engram started from a folder outside the project (the test's own temporary folder) finds
+   * its jar and runs a demo to the end. It was in CliContractTest, which runs before the package
+   * phase: without a jar left by an earlier build it was skipped, and with one it ran that jar.
+   */
+  @Test
+  void the_launcher_runs_from_any_folder() throws Exception {
+    Run r = run(Map.of(), "demo", "--neurons", "100", "--patterns", "3");
+    assertEquals(0, r.status(), r.toString());
+    assertTrue(r.out().contains("patterns came back exactly"), r.toString());
+  }
+
   @Test
   void version_is_one_line_on_stdout_and_stderr_is_empty() throws Exception {
     Run r = run(Map.of(), "--version");
