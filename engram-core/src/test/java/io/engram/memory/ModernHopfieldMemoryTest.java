@@ -617,12 +617,60 @@ class ModernHopfieldMemoryTest {
     int n = 40;
     ModernHopfieldMemory m = ModernHopfieldMemory.softmax(n, 0.5f);
     m.store(bipolar(rnd, 10, n));
-    RecallResult r =
-        m.retrieve(
-            flip(rnd, m.pattern(2), 4),
-            m.defaultRecallOptions().withMaxIterations(100).withStateTolerance(1e-4));
+    float[] cue = flip(rnd, m.pattern(2), 4);
+    RecallOptions plain = m.defaultRecallOptions().withMaxIterations(100);
+    RecallResult r = m.retrieve(cue, plain.withStateTolerance(1e-4));
     assertTrue(r.converged());
     assertTrue(r.steps() < 100, "steps " + r.steps());
+    // the tolerance is what stopped it: without it the same retrieval runs on to its exact fixed
+    // point; with it, it stops at the first step that moves no value by the tolerance
+    RecallResult exact = m.retrieve(cue, plain);
+    assertTrue(r.steps() < exact.steps(), r.steps() + " steps, " + exact.steps() + " without");
+    assertStopsAtTheFirstStepWithin(m, cue, plain, 1e-4f, r);
+    // a smaller beta mixes the patterns: the state creeps and meets no exact fixed point in 100
+    // steps, and each tolerance ends it where its own moves fall below it
+    ModernHopfieldMemory slow = ModernHopfieldMemory.softmax(n, 0.1f);
+    slow.store(bipolar(rnd, 10, n));
+    float[] slowCue = flip(rnd, slow.pattern(2), 4);
+    RecallResult creeping = slow.retrieve(slowCue, plain);
+    for (float tol : new float[] {1e-2f, 1e-4f, 1e-6f}) {
+      RecallResult stopped = slow.retrieve(slowCue, plain.withStateTolerance(tol));
+      assertTrue(stopped.converged(), "tolerance " + tol);
+      assertTrue(
+          stopped.steps() < creeping.steps(),
+          stopped.steps() + " steps, " + creeping.steps() + " without");
+      assertStopsAtTheFirstStepWithin(slow, slowCue, plain, tol, stopped);
+    }
+  }
+
+  /**
+   * {@code r}, retrieved with state tolerance {@code tol}, ended at the first step that moved no
+   * value by {@code tol} or more, with the state that many steps without the tolerance give.
+   */
+  private static void assertStopsAtTheFirstStepWithin(
+      ModernHopfieldMemory m, float[] cue, RecallOptions plain, float tol, RecallResult r) {
+    int k = r.steps();
+    float[] last = m.retrieve(cue, plain.withMaxIterations(k)).state();
+    assertArrayEquals(last, r.state(), "tolerance " + tol);
+    float[] before = k > 1 ? m.retrieve(cue, plain.withMaxIterations(k - 1)).state() : cue;
+    assertTrue(
+        maxChange(before, last) < tol,
+        "step " + k + " moved " + maxChange(before, last) + " >= " + tol);
+    if (k > 1) {
+      float[] earlier = k > 2 ? m.retrieve(cue, plain.withMaxIterations(k - 2)).state() : cue;
+      assertTrue(
+          maxChange(earlier, before) >= tol,
+          "step " + (k - 1) + " moved only " + maxChange(earlier, before) + " < " + tol);
+    }
+  }
+
+  /** The largest move of a value, in float32 as the tolerance is documented. */
+  private static float maxChange(float[] a, float[] b) {
+    float m = 0f;
+    for (int i = 0; i < a.length; i++) {
+      m = Math.max(m, Math.abs(a[i] - b[i]));
+    }
+    return m;
   }
 
   @Test
