@@ -142,7 +142,24 @@ class SizeLimitsTest {
         x[i] = r.nextBoolean() ? 1f : -1f;
       }
     }
+    float[][] original = new float[7][];
+    for (int k = 0; k < 7; k++) {
+      original[k] = rows[k].clone();
+    }
     float[][] copies = CorruptCommand.flip(rows, 0.3, 42);
+    // the rows given are left as they were (demo flips its stored patterns into cues)
+    assertArrayEquals(original, rows);
+    // each copy has round(0.3 * 33) = 10 of its values negated, the others as they were
+    for (int k = 0; k < 7; k++) {
+      int negated = 0;
+      for (int i = 0; i < 33; i++) {
+        if (copies[k][i] != rows[k][i]) {
+          assertEquals(-rows[k][i], copies[k][i], "row " + k + ", value " + i);
+          negated++;
+        }
+      }
+      assertEquals(10, negated, "row " + k);
+    }
     float[][] same = new float[7][];
     for (int k = 0; k < 7; k++) {
       same[k] = rows[k].clone();
