@@ -35,6 +35,14 @@ class ProgressTest {
     }
     String s = b.toString(StandardCharsets.UTF_8);
     assertTrue(s.contains("recall"), s);
+    // a bar of 4 steps: the step done before it appeared, then the second (close draws the bar
+    // once more before it clears it)
+    int first = s.indexOf("1/4");
+    assertTrue(first >= 0 && s.indexOf("2/4", first) > first, s);
+    assertTrue(s.contains("25%") && s.contains("50%"), s);
+    // removed when the work ends: the last line drawn is blank
+    String[] lines = s.split("\r");
+    assertTrue(lines[lines.length - 1].isBlank(), s);
   }
 
   /** Waits up to 10 s for the condition. */
