@@ -170,28 +170,41 @@ final class CapacityReport {
     return root;
   }
 
+  /** The CSV columns of a point's measurements: load, trials, each quantity with its interval. */
+  private static List<String> measuredHead() {
+    List<String> head = new ArrayList<>(List.of("patterns", "load", "trials"));
+    for (String q : QUANTITIES) {
+      head.addAll(List.of(q, q + "_low", q + "_high"));
+    }
+    return head;
+  }
+
+  /** A point's cells under {@link #measuredHead}. */
+  private static List<String> measuredCells(CapacityPoint p) {
+    List<String> cells = new ArrayList<>();
+    cells.add(Integer.toString(p.patterns()));
+    cells.add(number(p.load()));
+    cells.add(Integer.toString(p.trials()));
+    for (int q = 0; q < QUANTITIES.length; q++) {
+      Estimate e = quantity(p, q);
+      cells.addAll(List.of(number(e.mean()), number(e.low()), number(e.high())));
+    }
+    return cells;
+  }
+
   /**
    * {@code --compare}: one row per memory and load, its name first, then the measured columns of
    * {@link #csv} (the theory columns, which only the Hebbian rule on random patterns has, left
    * out).
    */
   static String compareCsv(List<CapacityCommand.Run> runs) {
-    List<String> head = new ArrayList<>(List.of("memory", "patterns", "load", "trials"));
-    for (String q : QUANTITIES) {
-      head.addAll(List.of(q, q + "_low", q + "_high"));
-    }
+    List<String> head = new ArrayList<>(List.of("memory"));
+    head.addAll(measuredHead());
     StringBuilder sb = new StringBuilder(String.join(",", head)).append('\n');
     for (CapacityCommand.Run run : runs) {
       for (CapacityPoint p : run.points()) {
-        List<String> cells = new ArrayList<>();
-        cells.add(run.entry().name());
-        cells.add(Integer.toString(p.patterns()));
-        cells.add(number(p.load()));
-        cells.add(Integer.toString(p.trials()));
-        for (int q = 0; q < QUANTITIES.length; q++) {
-          Estimate e = quantity(p, q);
-          cells.addAll(List.of(number(e.mean()), number(e.low()), number(e.high())));
-        }
+        List<String> cells = new ArrayList<>(List.of(run.entry().name()));
+        cells.addAll(measuredCells(p));
         sb.append(String.join(",", cells)).append('\n');
       }
     }
@@ -261,10 +274,7 @@ final class CapacityReport {
 
   /** One row per load; the columns of the JSON points; empty cells where there is no value. */
   static String csv(CapacityCommand.Run run) {
-    List<String> head = new ArrayList<>(List.of("patterns", "load", "trials"));
-    for (String q : QUANTITIES) {
-      head.addAll(List.of(q, q + "_low", q + "_high"));
-    }
+    List<String> head = measuredHead();
     boolean theory = hebbianTheory(run);
     if (theory) {
       head.addAll(
@@ -272,14 +282,7 @@ final class CapacityReport {
     }
     StringBuilder sb = new StringBuilder(String.join(",", head)).append('\n');
     for (CapacityPoint p : run.points()) {
-      List<String> cells = new ArrayList<>();
-      cells.add(Integer.toString(p.patterns()));
-      cells.add(number(p.load()));
-      cells.add(Integer.toString(p.trials()));
-      for (int q = 0; q < QUANTITIES.length; q++) {
-        Estimate e = quantity(p, q);
-        cells.addAll(List.of(number(e.mean()), number(e.low()), number(e.high())));
-      }
+      List<String> cells = measuredCells(p);
       for (double v : theoryAt(run, p.patterns()).values()) {
         cells.add(number(v));
       }
