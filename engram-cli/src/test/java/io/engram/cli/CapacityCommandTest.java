@@ -142,28 +142,24 @@ class CapacityCommandTest {
   @Test
   void compareSweepsEveryMemoryOnTheSamePatternsAndNamesTheOneThatHoldsTheMost()
       throws IOException {
-    ToolRun.Result r =
-        ToolRun.run(
-            args(
-                "capacity",
-                "--compare",
-                "--neurons",
-                "100",
-                "--patterns",
-                "5,15,40",
-                "--trials",
-                "2",
-                "--flip",
-                "0.1",
-                "--seed",
-                "3",
-                "--json",
-                "@cmp.json",
-                "--csv",
-                "@cmp.csv",
-                "--plot",
-                "@cmp.png",
-                "-q"));
+    // the sweep, the same for --compare and for each memory alone
+    List<String> sweep =
+        List.of(
+            "--neurons",
+            "100",
+            "--patterns",
+            "5,15,40",
+            "--trials",
+            "2",
+            "--flip",
+            "0.1",
+            "--seed",
+            "3",
+            "-q");
+    List<String> all = new ArrayList<>(List.of("capacity", "--compare"));
+    all.addAll(sweep);
+    all.addAll(List.of("--json", "@cmp.json", "--csv", "@cmp.csv", "--plot", "@cmp.png"));
+    ToolRun.Result r = ToolRun.run(args(all.toArray(new String[0])));
     assertEquals(0, r.status(), r::toString);
     assertEquals("", r.err());
     String[] memories = {"hebbian", "storkey", "pseudo-inverse", "modern"};
@@ -181,21 +177,8 @@ class CapacityCommandTest {
           k == 3 ? new String[] {"--memory", "modern"} : new String[] {"--rule", memories[k]};
       List<String> a = new ArrayList<>(List.of("capacity"));
       a.addAll(List.of(alone));
-      a.addAll(
-          List.of(
-              "--neurons",
-              "100",
-              "--patterns",
-              "5,15,40",
-              "--trials",
-              "2",
-              "--flip",
-              "0.1",
-              "--seed",
-              "3",
-              "--json",
-              "@alone.json",
-              "-q"));
+      a.addAll(sweep);
+      a.addAll(List.of("--json", "@alone.json"));
       assertEquals(0, ToolRun.run(args(a.toArray(new String[0]))).status());
       Map<?, ?> single = (Map<?, ?>) Json.parse(Files.readString(dir.resolve("alone.json")));
       assertEquals(single.get("points"), run.get("points"), memories[k]);
