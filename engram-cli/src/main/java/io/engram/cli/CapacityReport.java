@@ -256,10 +256,17 @@ final class CapacityReport {
                     : String.join(", ", most.subList(0, most.size() - 1))
                         + " and "
                         + most.get(most.size() - 1))
-                + (all
-                    ? " (every load measured;\n  give larger loads with --patterns to tell them"
-                        + " apart).\n"
-                    : ".\n"));
+                + (!all
+                    ? ".\n"
+                    : first.size() > 0
+                            && runs.get(0).source().kind().equals("data")
+                            && largest >= runs.get(0).source().maxPatterns()
+                        ? " (all "
+                            + largest
+                            + " of the given patterns;\n  more noise with --flip would tell"
+                            + " them apart).\n"
+                        : " (every load measured;\n  give larger loads with --patterns to tell"
+                            + " them apart).\n"));
     return sb.toString();
   }
 

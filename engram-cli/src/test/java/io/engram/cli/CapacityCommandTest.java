@@ -213,6 +213,16 @@ class CapacityCommandTest {
       assertTrue(line.length() <= 80, "a line of more than 80 columns: " + line);
     }
 
+    // given data, all of it held: more loads cannot tell the memories apart, more noise can
+    ToolRun.Result data = ToolRun.run(args("capacity", "--compare", "--data", "@pm.csv", "-q"));
+    assertEquals(0, data.status(), data::toString);
+    assertTrue(
+        data.out()
+            .endsWith(
+                "Holds the most: pseudo-inverse and modern (all 3 of the given patterns;\n"
+                    + "  more noise with --flip would tell them apart).\n"),
+        data.out());
+
     // one memory or all: --rule, --memory, --beta, --subtract-mean name one
     for (String[] one :
         new String[][] {
