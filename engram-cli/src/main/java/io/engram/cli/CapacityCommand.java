@@ -723,7 +723,6 @@ final class CapacityCommand implements Callable<Integer> {
     return b + b / 4 + (64L << 20);
   }
 
-  /** The memory to measure, from --rule / --memory, and the options that apply to it. */
   /** The memories to sweep: the one asked for, or with --compare the four. */
   private List<LabMemories.Entry> entries() {
     if (!compare) {
@@ -744,6 +743,7 @@ final class CapacityCommand implements Callable<Integer> {
         LabMemories.memory(MemoryKinds.MODERN, null));
   }
 
+  /** The memory to measure, from --rule / --memory, and the options that apply to it. */
   private LabMemories.Entry entry() {
     boolean modern = memory != null && !memory.trim().equalsIgnoreCase(MemoryKinds.CLASSICAL);
     if (modern) {
