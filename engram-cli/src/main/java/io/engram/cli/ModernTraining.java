@@ -78,6 +78,10 @@ final class ModernTraining {
         data.warn(t.spec.commandLine().getErr());
         block = Rows.of(data.block());
         Inputs.sizeApplies(size, data.size() != null, "--patterns");
+      } else if (t.patterns.isEmpty() && size != null) {
+        // (--remove alone: the message said "--patterns holds arrays" of no --patterns at all)
+        throw new UserError(
+            "--size " + size + " resizes --patterns images, but none are given; leave --size out");
       } else {
         Inputs.sizeApplies(size, false, "--patterns");
       }

@@ -462,6 +462,18 @@ class ModernCliTest {
         "1,x",
         "--out",
         lessName);
+    // --remove alone reads no patterns: --size is named as resizing none, not "arrays"
+    assertUserError(
+        "--size 2x4 resizes --patterns images, but none are given; leave --size out",
+        "train",
+        "--init",
+        lessName,
+        "--remove",
+        "1",
+        "--size",
+        "2x4",
+        "--out",
+        lessName);
   }
 
   @Test
