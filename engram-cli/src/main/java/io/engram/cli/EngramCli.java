@@ -557,7 +557,7 @@ public final class EngramCli implements Runnable {
   static final class FloatConverter implements CommandLine.ITypeConverter<Float> {
     @Override
     public Float convert(String value) {
-      return decimal(value, "a float").floatValue();
+      return inRange(value, decimal(value, "a float").floatValue(), "a float");
     }
   }
 
@@ -592,7 +592,41 @@ public final class EngramCli implements Runnable {
               + " (a decimal number such as 0.5, -2 or 1e-3)"
               + asciiDigitsHint(s));
     }
-    return Double.valueOf(s);
+    return inRange(s, Double.valueOf(s), type);
+  }
+
+  /**
+   * {@code v}, the value of the decimal {@code s} in the option's type, unless rounding to that
+   * type lost it: a finite number beyond its range ({@code 1e309} became Infinity) or one too close
+   * to 0 ({@code 1e-400} became 0), which the option's own check then named as a value that was not
+   * given ("--beta must be a finite number > 0, got 0.0") or took without a word ({@code --ridge
+   * 1e-400} as 0).
+   */
+  static <T extends Number> T inRange(String s, T v, String type) {
+    double d = v.doubleValue();
+    boolean isFloat = v instanceof Float;
+    if (Double.isInfinite(d) && DECIMAL.matcher(s).matches()) {
+      throw new CommandLine.TypeConversionException(
+          "'"
+              + s
+              + "' is not "
+              + type
+              + " (beyond its range: at most "
+              + (isFloat ? Float.MAX_VALUE : Double.MAX_VALUE)
+              + " in magnitude)");
+    }
+    String mantissa = s.split("[eE]", 2)[0];
+    if (d == 0 && mantissa.chars().anyMatch(c -> c >= '1' && c <= '9')) {
+      throw new CommandLine.TypeConversionException(
+          "'"
+              + s
+              + "' is not "
+              + type
+              + " (too close to 0: it would be read as 0, the smallest is "
+              + (isFloat ? Float.MIN_VALUE : Double.MIN_VALUE)
+              + "; give 0 if 0 is meant)");
+    }
+    return v;
   }
 
   /**

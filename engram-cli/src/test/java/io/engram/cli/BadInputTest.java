@@ -766,6 +766,45 @@ class BadInputTest {
         }) {
       assertEquals(ok[1], EngramCli.decimal(ok[0], "a double").toString(), ok[0]);
     }
+    // a finite decimal beyond the type's range, or too close to 0, is not read as Infinity or 0
+    // (--beta 1e-400 was refused as "got 0.0", --ridge 1e-400 taken as 0, --beta 1e309 named as
+    // "got Infinity")
+    refusedByEveryOption(
+        kinds,
+        new String[] {"1e309", "-1e309"},
+        "beyond its range: at most 1.7976931348623157E308 in magnitude");
+    refusedByEveryOption(
+        kinds,
+        new String[] {"1e-400", "4.9e-325", "-1e-400"},
+        "too close to 0: it would be read as 0, the smallest is 4.9E-324; give 0 if 0 is meant");
+    fails(
+        "Invalid value for option '--beta': '1e-400' is not a double (too close to 0: it would be"
+            + " read as 0, the smallest is 4.9E-324; give 0 if 0 is meant) (see 'engram train",
+        "train",
+        "--memory",
+        "modern",
+        "--beta",
+        "1e-400",
+        "--patterns",
+        "@p.csv",
+        "--out",
+        "@new.npz");
+    for (String[] ok :
+        new String[][] {
+          {"-0", "-0.0"}, {"0e-400", "0.0"}, {"4.9e-324", "4.9E-324"}, {"1e308", "1.0E308"}
+        }) {
+      assertEquals(ok[1], EngramCli.decimal(ok[0], "a double").toString(), ok[0]);
+    }
+    assertEquals(
+        Float.MAX_VALUE,
+        new EngramCli.FloatConverter().convert("3.4028235e38").floatValue(),
+        "the largest float");
+    org.junit.jupiter.api.Assertions.assertThrows(
+        picocli.CommandLine.TypeConversionException.class,
+        () -> new EngramCli.FloatConverter().convert("1e39"));
+    org.junit.jupiter.api.Assertions.assertThrows(
+        picocli.CommandLine.TypeConversionException.class,
+        () -> new EngramCli.FloatConverter().convert("1e-46"));
     // and each option names what is not finite itself
     fails(
         "--beta must be a finite number > 0, got NaN",
