@@ -109,7 +109,7 @@ final class InspectCommand implements Callable<Integer> {
     if (json) {
       out.println(Json.writePretty(r));
     } else {
-      printText(out, r);
+      printText(out, r, plusMinusOne(stored));
     }
     out.flush();
     return 0;
@@ -243,7 +243,23 @@ final class InspectCommand implements Callable<Integer> {
     return sum / ((double) m * (m - 1) / 2);
   }
 
-  private static void printText(PrintWriter out, Map<String, Object> r) {
+  /** Whether every value of the patterns is +1 or -1. */
+  static boolean plusMinusOne(PatternBlock stored) {
+    for (int k = 0; k < stored.count(); k++) {
+      for (float v : stored.row(k)) {
+        if (v != 1 && v != -1) {
+          return false;
+        }
+      }
+    }
+    return true;
+  }
+
+  /**
+   * The report as text; {@code pm1}: whether the --patterns are +-1 values, the only ones whose
+   * overlap the hint may compare with random +-1 patterns'.
+   */
+  private static void printText(PrintWriter out, Map<String, Object> r, boolean pm1) {
     out.printf(Locale.ROOT, "neurons            %d%n", r.get("num_neurons"));
     out.printf(
         Locale.ROOT,
@@ -331,7 +347,14 @@ final class InspectCommand implements Callable<Integer> {
             random);
         // the capacity line speaks of random patterns: correlated data (images) that the rule
         // blends were left without a word on what to do
-        if (loose > 0 && !"pseudo-inverse".equals(r.get("last_rule")) && mean > 3 * random) {
+        // only for +-1 patterns (|x.y|/N of real values grows with their scale: independent
+        // values of 100 were called correlated) and a rule that stores them (anti-hebbian
+        // unlearns them, so that they are not fixed points)
+        Object last = r.get("last_rule");
+        if (loose > 0
+            && pm1
+            && ("hebbian".equals(last) || "storkey".equals(last))
+            && mean > 3 * random) {
           out.printf(
               Locale.ROOT,
               "hint               the patterns are correlated, and the %s rule%n"

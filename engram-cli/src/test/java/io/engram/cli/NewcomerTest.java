@@ -112,6 +112,41 @@ class NewcomerTest {
       assertEquals(overlap, ((Number) json.get("pattern_mean_overlap")).doubleValue(), 5e-4);
       assertEquals(20L, json.get("pattern_mean_overlap_of"));
     }
+    // no hint where it does not hold: after unlearning them (anti-hebbian, whose aim is that
+    // they are not fixed points), nor for real values, whose |x.y|/N grows with their scale
+    // (independent values of about 100 were called correlated)
+    Path unlearned = dir.resolve("unlearned.npz");
+    assertEquals(
+        0,
+        ToolRun.run(
+                "train",
+                "-q",
+                "--rule",
+                "anti-hebbian",
+                "--init",
+                dir.resolve("hebbian-drawn.npy.npz").toString(),
+                "--patterns",
+                pictures.toString(),
+                "--out",
+                unlearned.toString())
+            .status());
+    float[] real = new float[p * 1024];
+    for (int i = 0; i < real.length; i++) {
+      real[i] = (float) (100 * (rnd.nextDouble() - 0.5));
+    }
+    Path scaled = dir.resolve("real.npy");
+    Npy.write(scaled, NdArray.ofFloats(real, p, 1024));
+    Path realModel = dir.resolve("real.npz");
+    assertEquals(
+        0,
+        ToolRun.run("train", "-q", "--patterns", scaled.toString(), "--out", realModel.toString())
+            .status());
+    for (Path[] c : new Path[][] {{unlearned, pictures}, {realModel, scaled}}) {
+      ToolRun.Result r = ToolRun.run("inspect", c[0].toString(), "--patterns", c[1].toString());
+      assertEquals(0, r.status(), r.toString());
+      assertTrue(r.out().contains("pattern overlap    "), r.out());
+      assertFalse(r.out().contains("hint "), c[0] + ": " + r.out());
+    }
     // long patterns: the mean is taken over the first few, within a bound of work
     assertEquals(182, InspectCommand.overlapSample(1000, 4096));
     assertEquals(12, InspectCommand.overlapSample(1000, 1_000_000));
