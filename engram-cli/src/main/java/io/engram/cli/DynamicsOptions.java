@@ -79,11 +79,21 @@ final class DynamicsOptions {
     if (activation != null) {
       d = d.withActivation(Activation.parse(activation));
     }
-    if (temperature != null) {
-      d = d.withTemperature(temperature);
+    // the library's messages name "temperature", not the option (--temperature 1e39 said
+    // "temperature must be a finite float32 value, got 1.0E39")
+    try {
+      if (temperature != null) {
+        d = d.withTemperature(temperature);
+      }
+    } catch (IllegalArgumentException e) {
+      throw new UserError("--temperature: " + e.getMessage(), e);
     }
-    if (threshold != null) {
-      d = d.withThreshold(threshold);
+    try {
+      if (threshold != null) {
+        d = d.withThreshold(threshold);
+      }
+    } catch (IllegalArgumentException e) {
+      throw new UserError("--threshold: " + e.getMessage(), e);
     }
     if (order != null && seed != null) {
       throw new UserError("--order and --seed are alternatives; give one");

@@ -416,11 +416,20 @@ final class RecallCommand implements Callable<Integer> {
     if (iterations != null) {
       opts = opts.withMaxIterations(iterations);
     }
-    if (energyTolerance != null) {
-      opts = opts.withEnergyTolerance(energyTolerance);
+    // (the library's messages name "energy tolerance", not the option)
+    try {
+      if (energyTolerance != null) {
+        opts = opts.withEnergyTolerance(energyTolerance);
+      }
+    } catch (IllegalArgumentException e) {
+      throw new UserError("--energy-tolerance: " + e.getMessage(), e);
     }
-    if (stateTolerance != null) {
-      opts = opts.withStateTolerance(stateTolerance);
+    try {
+      if (stateTolerance != null) {
+        opts = opts.withStateTolerance(stateTolerance);
+      }
+    } catch (IllegalArgumentException e) {
+      throw new UserError("--state-tolerance: " + e.getMessage(), e);
     }
     if (report == null && energyPlot == null) {
       // no output shows the energies: a query stopped at its limit (every one of a modern memory's

@@ -820,6 +820,56 @@ class BadInputTest {
   }
 
   /**
+   * The dynamics and tolerance options out of their range are named as options: the library's
+   * messages said "temperature must be a finite float32 value, got 1.0E39" and "state tolerance
+   * must be a finite number > 0, got -0.0", naming no option.
+   */
+  @Test
+  void dynamicsAndToleranceMessagesNameTheOption() throws IOException {
+    String[] recall = {"recall", "--model", "@m.npz", "--queries", "@p.csv", "--out", "@r.npy"};
+    String[][] cases = {
+      {
+        "--temperature: temperature must be a finite float32 value, got 1.0E39",
+        "--activation",
+        "tanh",
+        "--temperature",
+        "1e39"
+      },
+      {
+        "--threshold: threshold must be a finite float32 value, got -1.0E39", "--threshold", "-1e39"
+      },
+      {
+        "--state-tolerance: state tolerance must be a finite number > 0, got -0.0",
+        "--state-tolerance",
+        "-0"
+      },
+      {
+        "--energy-tolerance: energy tolerance must be a finite number > 0, got 0.0",
+        "--activation",
+        "tanh",
+        "--energy-tolerance",
+        "0"
+      },
+    };
+    for (String[] c : cases) {
+      String[] args = java.util.Arrays.copyOf(recall, recall.length + c.length - 1);
+      System.arraycopy(c, 1, args, recall.length, c.length - 1);
+      fails(c[0], args);
+    }
+    fails(
+        "--temperature: temperature must be a finite number > 0, got -0.0",
+        "train",
+        "--patterns",
+        "@p.csv",
+        "--activation",
+        "tanh",
+        "--temperature",
+        "-0",
+        "--out",
+        "@new.npz");
+  }
+
+  /**
    * One file given twice to {@code --patterns} (train, corrupt) was read twice without a word, its
    * patterns stored twice: refused, naming the file, also under another name (./p.csv, a link, an
    * absolute path) and as an image of a folder given too. Two files with the same content are two
