@@ -81,19 +81,13 @@ final class DynamicsOptions {
     }
     // the library's messages name "temperature", not the option (--temperature 1e39 said
     // "temperature must be a finite float32 value, got 1.0E39")
-    try {
-      if (temperature != null) {
-        d = d.withTemperature(temperature);
-      }
-    } catch (IllegalArgumentException e) {
-      throw new UserError("--temperature: " + e.getMessage(), e);
+    Dynamics given = d;
+    if (temperature != null) {
+      d = UserError.naming("--temperature", () -> given.withTemperature(temperature));
     }
-    try {
-      if (threshold != null) {
-        d = d.withThreshold(threshold);
-      }
-    } catch (IllegalArgumentException e) {
-      throw new UserError("--threshold: " + e.getMessage(), e);
+    Dynamics tempered = d;
+    if (threshold != null) {
+      d = UserError.naming("--threshold", () -> tempered.withThreshold(threshold));
     }
     if (order != null && seed != null) {
       throw new UserError("--order and --seed are alternatives; give one");

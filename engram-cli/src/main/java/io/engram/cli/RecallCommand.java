@@ -417,19 +417,16 @@ final class RecallCommand implements Callable<Integer> {
       opts = opts.withMaxIterations(iterations);
     }
     // (the library's messages name "energy tolerance", not the option)
-    try {
-      if (energyTolerance != null) {
-        opts = opts.withEnergyTolerance(energyTolerance);
-      }
-    } catch (IllegalArgumentException e) {
-      throw new UserError("--energy-tolerance: " + e.getMessage(), e);
+    RecallOptions before = opts;
+    if (energyTolerance != null) {
+      opts =
+          UserError.naming("--energy-tolerance", () -> before.withEnergyTolerance(energyTolerance));
     }
-    try {
-      if (stateTolerance != null) {
-        opts = opts.withStateTolerance(stateTolerance);
-      }
-    } catch (IllegalArgumentException e) {
-      throw new UserError("--state-tolerance: " + e.getMessage(), e);
+    RecallOptions withEnergy = opts;
+    if (stateTolerance != null) {
+      opts =
+          UserError.naming(
+              "--state-tolerance", () -> withEnergy.withStateTolerance(stateTolerance));
     }
     if (report == null && energyPlot == null) {
       // no output shows the energies: a query stopped at its limit (every one of a modern memory's

@@ -11,4 +11,17 @@ final class UserError extends RuntimeException {
   UserError(String message, Throwable cause) {
     super(message, cause);
   }
+
+  /**
+   * {@code value.get()}, with a library's refusal of it ({@link IllegalArgumentException}) named by
+   * the option it came from: the library's messages name its own parameter ("temperature must be a
+   * finite float32 value, got 1.0E39"), not the option.
+   */
+  static <T> T naming(String option, java.util.function.Supplier<T> value) {
+    try {
+      return value.get();
+    } catch (IllegalArgumentException e) {
+      throw new UserError(option + ": " + e.getMessage(), e);
+    }
+  }
 }
