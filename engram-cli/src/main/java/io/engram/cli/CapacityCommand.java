@@ -732,8 +732,11 @@ final class CapacityCommand implements Callable<Integer> {
       if (MemoryKinds.given(spec, o)) {
         throw new UserError(
             o
-                + " chooses one memory, and --compare sweeps all of them (hebbian, storkey,"
-                + " pseudo-inverse, modern) with their defaults; leave one of the two out");
+                + (o.equals("--rule") || o.equals("--memory")
+                    ? " chooses one memory"
+                    : " sets an option of one memory")
+                + ", and --compare sweeps all of them (hebbian, storkey, pseudo-inverse, modern)"
+                + " with their defaults; leave one of the two out");
       }
     }
     return List.of(

@@ -239,8 +239,11 @@ class CapacityCommandTest {
       assertEquals(
           "engram: "
               + one[0]
-              + " chooses one memory, and --compare sweeps all of them (hebbian, storkey,"
-              + " pseudo-inverse, modern) with their defaults; leave one of the two out",
+              + (one[0].equals("--rule") || one[0].equals("--memory")
+                  ? " chooses one memory"
+                  : " sets an option of one memory")
+              + ", and --compare sweeps all of them (hebbian, storkey, pseudo-inverse, modern)"
+              + " with their defaults; leave one of the two out",
           bad.err().strip());
       assertFalse(Files.exists(dir.resolve("x.json")));
     }
