@@ -805,6 +805,28 @@ class BadInputTest {
     org.junit.jupiter.api.Assertions.assertThrows(
         picocli.CommandLine.TypeConversionException.class,
         () -> new EngramCli.FloatConverter().convert("1e-46"));
+    // the hand-written syntax check says what the regular expression it replaced said, for every
+    // string of up to 4 characters over the characters that matter
+    java.util.regex.Pattern decimalSyntax =
+        java.util.regex.Pattern.compile("[+-]?(?:[0-9]+\\.?[0-9]*|\\.[0-9]+)(?:[eE][+-]?[0-9]+)?");
+    String alphabet = "09.eE+-x ";
+    for (int len = 0; len <= 4; len++) {
+      int total = (int) Math.pow(alphabet.length(), len);
+      for (int k = 0; k < total; k++) {
+        StringBuilder sb = new StringBuilder();
+        for (int j = 0, v = k; j < len; j++, v /= alphabet.length()) {
+          sb.append(alphabet.charAt(v % alphabet.length()));
+        }
+        String t = sb.toString();
+        assertEquals(decimalSyntax.matcher(t).matches(), EngramCli.isDecimal(t), "'" + t + "'");
+      }
+    }
+    for (String t : new String[] {"nan", "-NaN", "+inf", "-Infinity", "INF"}) {
+      assertTrue(EngramCli.notFinite(t) != null, t);
+    }
+    for (String t : new String[] {"na", "infinit", "--inf", "inf ", " nan", "1nan"}) {
+      assertEquals(null, EngramCli.notFinite(t), t);
+    }
     // and each option names what is not finite itself
     fails(
         "--beta must be a finite number > 0, got NaN",
