@@ -562,66 +562,6 @@ public final class EngramCli implements Runnable {
   }
 
   /**
-   * Whether {@code s} is a decimal number as a person or numpy writes it: an optional sign, ASCII
-   * digits with at most one '.' and at least one digit, an optional exponent ({@code e} or {@code
-   * E}, an optional sign, digits). Read by hand: a regular expression in this class's static
-   * initialiser loaded some 70 classes (java.util.regex and the lambda machinery) into every
-   * command, {@code --version} included (0.035 -> 0.040 s).
-   */
-  static boolean isDecimal(String s) {
-    int i = 0;
-    int n = s.length();
-    if (i < n && (s.charAt(i) == '+' || s.charAt(i) == '-')) {
-      i++;
-    }
-    int digits = 0;
-    boolean point = false;
-    for (; i < n; i++) {
-      char c = s.charAt(i);
-      if (c >= '0' && c <= '9') {
-        digits++;
-      } else if (c == '.' && !point) {
-        point = true;
-      } else {
-        break;
-      }
-    }
-    if (digits == 0) {
-      return false;
-    }
-    if (i < n && (s.charAt(i) == 'e' || s.charAt(i) == 'E')) {
-      i++;
-      if (i < n && (s.charAt(i) == '+' || s.charAt(i) == '-')) {
-        i++;
-      }
-      int exponent = 0;
-      for (; i < n && s.charAt(i) >= '0' && s.charAt(i) <= '9'; i++) {
-        exponent++;
-      }
-      if (exponent == 0) {
-        return false;
-      }
-    }
-    return i == n;
-  }
-
-  /**
-   * Not-a-number or an infinity as Java and numpy write them ({@code nan}, {@code inf}, {@code
-   * infinity} in any case, with an optional sign), or null.
-   */
-  static Double notFinite(String s) {
-    boolean minus = s.startsWith("-");
-    String word = s.startsWith("+") || minus ? s.substring(1) : s;
-    if (word.equalsIgnoreCase("nan")) {
-      return Double.NaN;
-    }
-    if (word.equalsIgnoreCase("inf") || word.equalsIgnoreCase("infinity")) {
-      return minus ? Double.NEGATIVE_INFINITY : Double.POSITIVE_INFINITY;
-    }
-    return null;
-  }
-
-  /**
    * The one rule for every decimal option ({@code --beta}, {@code --rho}, tolerances, ...): an
    * optional sign, ASCII digits with an optional '.', an optional exponent; or NaN / Infinity in
    * any case (numpy's {@code nan}, {@code inf} too), passed on for the option's own check to name.
@@ -629,11 +569,11 @@ public final class EngramCli implements Runnable {
    * floats ({@code 0x1p-3}) and surrounding blanks, which no whole-number option or CSV cell takes.
    */
   static Double decimal(String s, String type) {
-    Double special = notFinite(s);
+    Double special = Decimals.notFinite(s);
     if (special != null) {
       return special;
     }
-    if (!isDecimal(s)) {
+    if (!Decimals.isDecimal(s)) {
       throw new CommandLine.TypeConversionException(
           "'"
               + s
@@ -655,7 +595,7 @@ public final class EngramCli implements Runnable {
   static <T extends Number> T inRange(String s, T v, String type) {
     double d = v.doubleValue();
     boolean isFloat = v instanceof Float;
-    if (Double.isInfinite(d) && isDecimal(s)) {
+    if (Double.isInfinite(d) && Decimals.isDecimal(s)) {
       throw new CommandLine.TypeConversionException(
           "'"
               + s

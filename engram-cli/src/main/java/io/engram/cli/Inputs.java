@@ -489,14 +489,6 @@ final class Inputs {
     return sb.toString();
   }
 
-  /** A number as CSV writes it: optional sign, digits with an optional point, an exponent. */
-  private static final java.util.regex.Pattern NUMBER =
-      java.util.regex.Pattern.compile("[+-]?(?:[0-9]+\\.?[0-9]*|\\.[0-9]+)(?:[eE][+-]?[0-9]+)?");
-
-  /** What numpy writes for values that are not finite. */
-  private static final java.util.regex.Pattern NOT_FINITE =
-      java.util.regex.Pattern.compile("[+-]?(?i:nan|inf|infinity)");
-
   /**
    * One pattern per line. The separator is that of the first pattern line: a comma, else a
    * semicolon, else white space (runs of spaces or tabs are one separator); spaces around a value
@@ -535,10 +527,10 @@ final class Inputs {
                     + " is empty; every cell must hold a number (a pattern has one value per"
                     + " neuron)");
           }
-          if (NOT_FINITE.matcher(cell).matches()) {
+          if (Decimals.notFinite(cell) != null) {
             throw new UserError(where + " is " + quote(cell) + ", expected a finite number");
           }
-          if (!NUMBER.matcher(cell).matches()) {
+          if (!Decimals.isDecimal(cell)) {
             throw new UserError(
                 where
                     + ": "

@@ -818,14 +818,14 @@ class BadInputTest {
           sb.append(alphabet.charAt(v % alphabet.length()));
         }
         String t = sb.toString();
-        assertEquals(decimalSyntax.matcher(t).matches(), EngramCli.isDecimal(t), "'" + t + "'");
+        assertEquals(decimalSyntax.matcher(t).matches(), Decimals.isDecimal(t), "'" + t + "'");
       }
     }
     for (String t : new String[] {"nan", "-NaN", "+inf", "-Infinity", "INF"}) {
-      assertTrue(EngramCli.notFinite(t) != null, t);
+      assertTrue(Decimals.notFinite(t) != null, t);
     }
     for (String t : new String[] {"na", "infinit", "--inf", "inf ", " nan", "1nan"}) {
-      assertEquals(null, EngramCli.notFinite(t), t);
+      assertEquals(null, Decimals.notFinite(t), t);
     }
     // and each option names what is not finite itself
     fails(
