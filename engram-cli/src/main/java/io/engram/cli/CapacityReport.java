@@ -3,6 +3,7 @@ package io.engram.cli;
 import io.engram.analysis.CapacityPoint;
 import io.engram.analysis.CapacityTheory;
 import io.engram.analysis.Estimate;
+import io.engram.analysis.PatternSource;
 import io.engram.internal.Json;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
@@ -234,8 +235,11 @@ final class CapacityReport {
     }
     sb.append('\n');
     List<String> parts = new ArrayList<>();
+    int best = 0;
     for (CapacityCommand.Run run : runs) {
-      parts.add(run.entry().name() + " " + holds(run.points()));
+      int held = holds(run.points());
+      parts.add(run.entry().name() + " " + held);
+      best = Math.max(best, held);
     }
     sb.append(
         String.format(
@@ -245,38 +249,31 @@ final class CapacityReport {
             100 * HOLDS,
             String.join(", ", parts)));
     List<String> most = holdsMost(runs);
-    int largest = first.get(first.size() - 1).patterns();
-    boolean all = !most.isEmpty() && holds(byName(runs, most.get(0)).points()) == largest;
-    sb.append(
-        most.isEmpty()
-            ? "None holds the first load; try fewer patterns or less noise\n  (--patterns, --flip).\n"
-            : "Holds the most: "
-                + (most.size() == 1
-                    ? most.get(0)
-                    : String.join(", ", most.subList(0, most.size() - 1))
-                        + " and "
-                        + most.get(most.size() - 1))
-                + (!all
-                    ? ".\n"
-                    : first.size() > 0
-                            && runs.get(0).source().kind().equals("data")
-                            && largest >= runs.get(0).source().maxPatterns()
-                        ? " (all "
-                            + largest
-                            + " of the given patterns;\n  more noise with --flip would tell"
-                            + " them apart).\n"
-                        : " (every load measured;\n  give larger loads with --patterns to tell"
-                            + " them apart).\n"));
-    return sb.toString();
-  }
-
-  private static CapacityCommand.Run byName(List<CapacityCommand.Run> runs, String name) {
-    for (CapacityCommand.Run run : runs) {
-      if (run.entry().name().equals(name)) {
-        return run;
-      }
+    if (most.isEmpty()) {
+      return sb.append(
+              "None holds the first load; try fewer patterns or less noise\n  (--patterns, --flip).\n")
+          .toString();
     }
-    throw new IllegalArgumentException(name);
+    sb.append("Holds the most: ")
+        .append(
+            most.size() == 1
+                ? most.get(0)
+                : String.join(", ", most.subList(0, most.size() - 1))
+                    + " and "
+                    + most.get(most.size() - 1));
+    int largest = first.get(first.size() - 1).patterns();
+    PatternSource source = runs.get(0).source();
+    if (best < largest) {
+      sb.append(".\n");
+    } else if (source.kind().equals("data") && largest >= source.maxPatterns()) {
+      sb.append(" (all ")
+          .append(largest)
+          .append(" of the given patterns;\n  more noise with --flip would tell them apart).\n");
+    } else {
+      sb.append(
+          " (every load measured;\n  give larger loads with --patterns to tell them apart).\n");
+    }
+    return sb.toString();
   }
 
   /** One row per load; the columns of the JSON points; empty cells where there is no value. */
