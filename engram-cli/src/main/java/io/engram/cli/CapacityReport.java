@@ -270,8 +270,9 @@ final class CapacityReport {
           .append(largest)
           .append(" of the given patterns;\n  more noise with --flip would tell them apart).\n");
     } else {
-      sb.append(
-          " (every load measured;\n  give larger loads with --patterns to tell them apart).\n");
+      sb.append(" (every load measured;\n  give larger loads with --patterns to ")
+          .append(most.size() == 1 ? "see how far it goes" : "tell them apart")
+          .append(").\n");
     }
     return sb.toString();
   }

@@ -213,6 +213,28 @@ class CapacityCommandTest {
       assertTrue(line.length() <= 80, "a line of more than 80 columns: " + line);
     }
 
+    // one memory holds every load: nothing to tell apart, only how far it goes
+    ToolRun.Result alone =
+        ToolRun.run(
+            args(
+                "capacity",
+                "--compare",
+                "--neurons",
+                "50",
+                "--patterns",
+                "2,5,40",
+                "--trials",
+                "2",
+                "-q"));
+    assertEquals(0, alone.status(), alone::toString);
+    assertTrue(
+        alone
+            .out()
+            .endsWith(
+                "Holds the most: modern (every load measured;\n"
+                    + "  give larger loads with --patterns to see how far it goes).\n"),
+        alone.out());
+
     // given data, all of it held: more loads cannot tell the memories apart, more noise can
     ToolRun.Result data = ToolRun.run(args("capacity", "--compare", "--data", "@pm.csv", "-q"));
     assertEquals(0, data.status(), data::toString);
