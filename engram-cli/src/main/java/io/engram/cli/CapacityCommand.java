@@ -309,12 +309,14 @@ final class CapacityCommand implements Callable<Integer> {
                 "--json",
                 jsonFile,
                 "--json is written as JSON",
-                "give a name ending in .json (for a picture of the curves give --plot FILE.png)")
+                "give a name ending in .json (for a picture of the curves give --plot FILE.png)",
+                ".json")
             .expectData(
                 "--csv",
                 csvFile,
                 "--csv is written as CSV text",
-                "give a name ending in .csv (for a picture of the curves give --plot FILE.png)")
+                "give a name ending in .csv (for a picture of the curves give --plot FILE.png)",
+                ".csv")
             .expectPng("--plot", plotFile);
     List<Run> runs = new ArrayList<>();
     for (int k = 0; k < entries.size(); k++) {

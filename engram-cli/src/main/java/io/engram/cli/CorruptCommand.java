@@ -89,7 +89,10 @@ final class CorruptCommand implements Callable<Integer> {
                 "--out",
                 folder ? null : Outputs.file("--out", out),
                 "a file gets the noisy patterns as .npy (as .csv when its name ends in .csv)",
-                "for images give a folder, --out DIR/ (one PNG per pattern)");
+                "for images give a folder, --out DIR/ (one PNG per pattern)",
+                ".npy",
+                ".npz",
+                ".csv");
     Memory.reading(patterns);
     Inputs.Data data = Inputs.read(patterns, given, Progress.none());
     data.warn(spec.commandLine().getErr());

@@ -54,7 +54,9 @@ final class ExportCommand implements Callable<Integer> {
                 "--weights",
                 file,
                 "the weights are written as a float32 .npy array",
-                "for a picture of them give inspect --heatmap W.png");
+                "for a picture of them give inspect --heatmap W.png",
+                ".npy",
+                ".npz");
     if (MemoryKinds.MODERN.equals(MemoryKinds.of("--model", model))) {
       throw new UserError(
           model

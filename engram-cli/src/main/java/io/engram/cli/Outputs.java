@@ -196,16 +196,38 @@ final class Outputs {
 
   /**
    * {@link #expect}, for an output that gets data, not a picture: a name ending in an image's
-   * extension ({@code recall --out r.png}, which wrote a .npy under that name) is an error saying
-   * what the file would hold ({@code holds}) and what to give instead ({@code instead}); checked
-   * after the paths, so that an output that is an input is named as such first.
+   * extension ({@code recall --out r.png}, which wrote a .npy under that name), or in the extension
+   * of another of the data files Engram reads and writes than those in {@code fits} ({@code train
+   * --out p.csv}, which wrote an .npz archive over a CSV of patterns), is an error saying what the
+   * file would hold ({@code holds}) and what to give instead ({@code instead} for an image's name,
+   * the endings that fit for a data file's); checked after the paths, so that an output that is an
+   * input is named as such first.
    */
-  Outputs expectData(String option, Path path, String holds, String instead) throws IOException {
+  Outputs expectData(String option, Path path, String holds, String instead, String... fits)
+      throws IOException {
     expect(option, path);
-    String e = path == null || path == STDOUT ? null : ending(path.toString(), IMAGE_ENDINGS);
+    if (path == null || path == STDOUT) {
+      return this;
+    }
+    String e = ending(path.toString(), IMAGE_ENDINGS);
     if (e != null) {
       throw new UserError(
           option + " " + path + " names a " + e + " image, but " + holds + "; " + instead);
+    }
+    List<String> others = new ArrayList<>(DATA_ENDINGS);
+    others.removeAll(List.of(fits));
+    e = ending(path.toString(), others);
+    if (e != null) {
+      throw new UserError(
+          option
+              + " "
+              + path
+              + " names a "
+              + e
+              + " file, but "
+              + holds
+              + "; give a name ending in "
+              + Words.alternatives(List.of(fits)));
     }
     return this;
   }

@@ -167,12 +167,16 @@ final class RecallCommand implements Callable<Integer> {
                 "--out",
                 outFile,
                 "a file gets the recalled states as .npy (as .csv when its name ends in .csv)",
-                "for images give a folder, --out DIR/ (one PNG per query)")
+                "for images give a folder, --out DIR/ (one PNG per query)",
+                ".npy",
+                ".npz",
+                ".csv")
             .expectData(
                 "--report",
                 reportFile,
                 "--report is written as JSON",
-                "give a name ending in .json")
+                "give a name ending in .json",
+                ".json")
             .expectPng("--grid", gridFile)
             .expectPng("--energy-plot", energyFile);
     Memory.reading(java.util.Arrays.asList(model, queries, stored));

@@ -69,12 +69,16 @@ final class TrainCommand implements Callable<Integer> {
           "Patterns: .npy (P x N or 1-D, any numeric dtype), .csv (one pattern per line), an image, or a folder of images; '-' reads standard input. Repeatable, each file once. Required, except with --remove alone.")
   List<Path> patterns;
 
+  // (split here, not by picocli, whose split dropped a trailing empty part: "--remove 1," was
+  // taken as "--remove 1" where "1,,2" was refused)
   @Option(
       names = "--remove",
-      split = ",",
       paramLabel = "INDEX",
       description =
           "Modern memory with --init: forget the stored patterns at these indices (0-based rows of the model's X, the index recall --report names \"best\"; comma-separated or repeated) before any --patterns are stored; the later ones move up. The classical network unlearns with --rule anti-hebbian instead.")
+  List<String> removeValues;
+
+  /** The indices of --remove ({@link #indices}), or null without it. */
   List<Integer> remove;
 
   @Option(
@@ -222,11 +226,19 @@ final class TrainCommand implements Callable<Integer> {
         .input("--init", init)
         .input("--order", dynamics.order)
         .allowSame("--out", "--init")
-        .expectData("--out", outFile, "the model is an .npz archive", "give a name ending in .npz");
+        .expectData(
+            "--out",
+            outFile,
+            "the model is an .npz archive",
+            "give a name ending in .npz",
+            // (np.load reads either name by its contents; a .csv or .json name would be text)
+            ".npz",
+            ".npy");
   }
 
   @Override
   public Integer call() throws Exception {
+    remove = removeValues == null ? null : indices(removeValues);
     if (patterns == null) {
       if (remove == null) {
         // (picocli's own check while --patterns was required; --remove alone needs none)
@@ -235,10 +247,6 @@ final class TrainCommand implements Callable<Integer> {
                 + " without it)");
       }
       patterns = List.of();
-    }
-    if (remove != null && remove.isEmpty()) {
-      // (--remove , wrote the --init model again, unchanged, exit 0)
-      throw new UserError("--remove names no pattern index; give e.g. --remove 3 or --remove 3,7");
     }
     if (remove != null && init == null) {
       throw new UserError(
@@ -395,5 +403,36 @@ final class TrainCommand implements Callable<Integer> {
                     : " (hebbian and anti-hebbian only)"));
       }
     }
+  }
+
+  /**
+   * The indices of {@code --remove}: each value comma-separated whole numbers, every part one
+   * ({@code 3,7}, repeated as {@code --remove 3 --remove 7}); an empty part anywhere ({@code 1,},
+   * {@code ,1}, {@code 1,,2}) or one that is not a whole number is an error. Whether each names a
+   * stored pattern is checked against the model ({@link ModernTraining}).
+   */
+  static List<Integer> indices(List<String> values) {
+    List<Integer> out = new java.util.ArrayList<>();
+    for (String v : values) {
+      if (v.chars().allMatch(c -> c == ',')) {
+        // (--remove , wrote the --init model again, unchanged, exit 0)
+        throw new UserError(
+            "--remove names no pattern index; give e.g. --remove 3 or --remove 3,7");
+      }
+      for (String part : v.split(",", -1)) {
+        try {
+          out.add((int) EngramCli.wholeNumber(part, Integer.MIN_VALUE, Integer.MAX_VALUE));
+        } catch (NumberFormatException e) {
+          throw new UserError(
+              "--remove "
+                  + v
+                  + ": '"
+                  + part
+                  + "' is not a pattern index; give whole numbers separated by commas, e.g."
+                  + " --remove 3,7");
+        }
+      }
+    }
+    return out;
   }
 }

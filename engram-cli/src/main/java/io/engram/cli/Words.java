@@ -30,4 +30,16 @@ final class Words {
     }
     return singular + "s";
   }
+
+  /** The words as alternatives: "a", "a or b", "a, b or c". */
+  static String alternatives(java.util.List<String> words) {
+    StringBuilder b = new StringBuilder();
+    for (int i = 0; i < words.size(); i++) {
+      if (i > 0) {
+        b.append(i == words.size() - 1 ? " or " : ", ");
+      }
+      b.append(words.get(i));
+    }
+    return b.toString();
+  }
 }

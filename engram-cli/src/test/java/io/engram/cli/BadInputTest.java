@@ -376,6 +376,7 @@ class BadInputTest {
         "@r.npy",
         "--grid",
         "@g.png");
+    // (a name without an ending: r.npy is refused as --report's name first, being no JSON name)
     fails(
         "is given twice as an output",
         "recall",
@@ -384,9 +385,9 @@ class BadInputTest {
         "--queries",
         "@p.csv",
         "--out",
-        "@r.npy",
+        "@r",
         "--report",
-        "@r.npy");
+        "@r");
   }
 
   @Test
@@ -530,6 +531,108 @@ class BadInputTest {
         "1,2",
         "--csv",
         "@c.PNG");
+  }
+
+  /**
+   * An output named as another of the data files Engram reads and writes: {@code train --out q.csv}
+   * wrote an .npz archive over a CSV of patterns (exit 0), {@code recall --report r.npy} JSON under
+   * a .npy name. A .npy and an .npz name stand for each other (np.load reads either by its
+   * contents): {@code train --out m.npy} still writes the model.
+   */
+  @Test
+  void outputNamesThatPromiseAnotherDataFile() throws IOException {
+    Path other = dir.resolve("q.csv");
+    Files.writeString(other, "1,-1,1,-1\n");
+    try {
+      fails(
+          "/q.csv names a .csv file, but the model is an .npz archive; give a name ending in"
+              + " .npz or .npy",
+          "train",
+          "--patterns",
+          "@p.csv",
+          "--out",
+          "@q.csv");
+      fails(
+          "/m.json names a .json file, but the model is an .npz archive",
+          "train",
+          "--memory",
+          "modern",
+          "--patterns",
+          "@p.csv",
+          "--out",
+          "@m.json");
+      fails(
+          "/r.json names a .json file, but a file gets the recalled states as .npy (as .csv when"
+              + " its name ends in .csv); give a name ending in .npy, .npz or .csv",
+          "recall",
+          "--model",
+          "@m.npz",
+          "--queries",
+          "@p.csv",
+          "--out",
+          "@r.json");
+      fails(
+          "/r.csv names a .csv file, but --report is written as JSON; give a name ending in .json",
+          "recall",
+          "--model",
+          "@m.npz",
+          "--queries",
+          "@p.csv",
+          "--out",
+          "@r.npy",
+          "--report",
+          "@r.csv");
+      fails(
+          "/W.csv names a .csv file, but the weights are written as a float32 .npy array; give a"
+              + " name ending in .npy or .npz",
+          "export",
+          "--model",
+          "@m.npz",
+          "--weights",
+          "@W.csv");
+      fails(
+          "/n.json names a .json file, but a file gets the noisy patterns",
+          "corrupt",
+          "--patterns",
+          "@p.csv",
+          "--flip",
+          "0.1",
+          "--out",
+          "@n.json");
+      fails(
+          "/c.npy names a .npy file, but --json is written as JSON; give a name ending in .json",
+          "capacity",
+          "--neurons",
+          "16",
+          "--patterns",
+          "1,2",
+          "--json",
+          "@c.npy");
+      fails(
+          "/c.json names a .json file, but --csv is written as CSV text; give a name ending in"
+              + " .csv",
+          "capacity",
+          "--neurons",
+          "16",
+          "--patterns",
+          "1,2",
+          "--csv",
+          "@c.json");
+      Path model = dir.resolve("m.npy");
+      ToolRun.Result r =
+          ToolRun.run(
+              "train",
+              "-q",
+              "--patterns",
+              dir.resolve("p.csv").toString(),
+              "--out",
+              model.toString());
+      assertEquals(0, r.status(), r::toString);
+      assertTrue(Files.size(model) > 0, r::toString);
+      Files.delete(model);
+    } finally {
+      Files.deleteIfExists(other);
+    }
   }
 
   /**

@@ -453,15 +453,19 @@ class ModernCliTest {
         ",",
         "--out",
         lessName);
-    assertUserError(
-        "Invalid value for option '--remove'",
-        "train",
-        "--init",
-        lessName,
-        "--remove",
-        "1,x",
-        "--out",
-        lessName);
+    // every part a whole number: an empty one at the end was dropped ("1," removed pattern 1)
+    String[][] parts = {{"1,x", "x"}, {"1,", ""}, {",1", ""}, {"1,,2", ""}, {"1, 2", " 2"}};
+    for (String[] c : parts) {
+      assertUserError(
+          "--remove " + c[0] + ": '" + c[1] + "' is not a pattern index; give whole numbers",
+          "train",
+          "--init",
+          lessName,
+          "--remove",
+          c[0],
+          "--out",
+          lessName);
+    }
     // --remove alone reads no patterns: --size is named as resizing none, not "arrays"
     assertUserError(
         "--size 2x4 resizes --patterns images, but none are given; leave --size out",
