@@ -258,6 +258,8 @@ final class CapacityCommand implements Callable<Integer> {
     List<CapacitySweep> sweeps = new ArrayList<>();
     double limitSeconds = timeLimitSeconds();
     double seconds = 0;
+    double slowest = -1;
+    String slowestName = null;
     for (LabMemories.Entry entry : entries) {
       int atOnce = trialsAtOnce(entry.name(), n, maxP, wanted, heap);
       if (atOnce == 0) {
@@ -292,11 +294,18 @@ final class CapacityCommand implements Callable<Integer> {
               .threads(atOnce)
               .build();
       noteMemory(entry.name(), n, maxP, atOnce);
-      seconds += estimateTime(entry.name(), sweep, limitSeconds, !compare);
+      // (with --compare a sweep over the limit is refused with the others' time, by tellTotal: a
+      // refusal of the first alone suggested a limit that the next one was refused under)
+      double alone = estimateTime(entry.name(), sweep, limitSeconds, !compare);
+      seconds += alone;
+      if (alone > slowest) {
+        slowest = alone;
+        slowestName = entry.name();
+      }
       sweeps.add(sweep);
     }
     if (compare) {
-      tellTotal(entries.size(), n, p, seconds, limitSeconds);
+      tellTotal(entries.size(), n, p, seconds, limitSeconds, slowestName, slowest);
     }
     Path jsonFile = json == null ? null : Outputs.file("--json", json);
     Path csvFile = csv == null ? null : Outputs.file("--csv", csv);
@@ -400,7 +409,14 @@ final class CapacityCommand implements Callable<Integer> {
    * With --compare: the sweeps' time together, said when it is over {@link #SAY_ESTIMATE_SECONDS}
    * and refused over the limit (each was checked alone by {@link #estimateTime}).
    */
-  private void tellTotal(int memories, int n, int[] p, double seconds, double limitSeconds) {
+  private void tellTotal(
+      int memories,
+      int n,
+      int[] p,
+      double seconds,
+      double limitSeconds,
+      String slowestName,
+      double slowest) {
     String what =
         "these "
             + memories
@@ -418,7 +434,11 @@ final class CapacityCommand implements Callable<Integer> {
               + duration(seconds)
               + " in all, more than the limit of "
               + limit(limitSeconds)
-              + ". Sweep fewer neurons, loads or trials (--neurons, --patterns, --trials), or give"
+              + "; "
+              + Math.round(100 * slowest / seconds)
+              + "% of it is the "
+              + slowestName
+              + " sweep. Sweep fewer neurons, loads or trials (--neurons, --patterns, --trials), or give"
               + " --time-limit "
               + suggestedLimit(seconds)
               + " to run them");
@@ -435,10 +455,11 @@ final class CapacityCommand implements Callable<Integer> {
    * measured pace ({@link CapacitySweep#calibrate}): one line on stderr when it is over {@link
    * #SAY_ESTIMATE_SECONDS} (not with {@code -q}), and refused (exit 2, one line) when it is over
    * the limit. A sweep too small to matter is not timed; a calibration that fails leaves the sweep
-   * to fail (or not) on its own.
+   * to fail (or not) on its own. With {@code alone} false (one of --compare's sweeps) it only
+   * returns the estimate: the sum is told or refused by {@link #tellTotal}.
    */
   private double estimateTime(
-      String memoryName, CapacitySweep sweep, double limitSeconds, boolean say) {
+      String memoryName, CapacitySweep sweep, double limitSeconds, boolean alone) {
     SweepWork work = sweep.work();
     if (work.total() < (timeLimit == null ? QUICK_WORK : TINY_WORK)
         || limitSeconds == Double.POSITIVE_INFINITY && quiet) {
@@ -453,10 +474,10 @@ final class CapacityCommand implements Callable<Integer> {
       return 0;
     }
     double seconds = sweep.seconds(pace);
-    if (seconds > limitSeconds) {
+    if (alone && seconds > limitSeconds) {
       throw new UserError(refusal(memoryName, work, sweep.neurons(), seconds, limitSeconds));
     }
-    if (say && seconds > SAY_ESTIMATE_SECONDS && !quiet) {
+    if (alone && seconds > SAY_ESTIMATE_SECONDS && !quiet) {
       PrintWriter err = spec.commandLine().getErr();
       err.println(
           "engram: "

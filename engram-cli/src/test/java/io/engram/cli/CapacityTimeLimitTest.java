@@ -58,6 +58,43 @@ class CapacityTimeLimitTest {
     assertTrue(ms < 20_000, "refused after " + ms + " ms");
   }
 
+  /**
+   * --compare over the limit: refused once, with the four sweeps' time in all and the one that
+   * takes most of it (the first sweep over the limit was refused alone, with a --time-limit
+   * suggestion under which the next was refused in turn).
+   */
+  @Test
+  void compareIsRefusedWithTheTimeOfAllItsSweeps() throws Exception {
+    Path json = dir.resolve("c.json");
+    ToolRun.Result r =
+        ToolRun.run(
+            "capacity",
+            "--compare",
+            "--neurons",
+            "300",
+            "--patterns",
+            "30,60",
+            "--trials",
+            "2",
+            "--json",
+            json.toString(),
+            "--time-limit",
+            "1ms");
+    assertEquals(2, r.status(), r::toString);
+    assertEquals(1, r.err().strip().lines().count(), r::toString);
+    String e = r.err().strip();
+    assertTrue(
+        e.startsWith(
+            "engram: these 4 capacity sweeps (N = 300, 2 loads up to P = 60, 2 trials each) would"
+                + " take about "),
+        e);
+    assertTrue(
+        e.matches(".* in all, more than the limit of 1 ms; \\d+% of it is the [a-z-]+ sweep\\. .*"),
+        e);
+    assertTrue(e.contains("or give --time-limit "), e);
+    assertFalse(Files.exists(json));
+  }
+
   @Test
   void theLimitIsAnOptionThatAcceptsALongerSweep() throws Exception {
     String[] sweep = {
