@@ -171,7 +171,12 @@ public final class SparkRules {
   static PatternStats checked(JavaRDD<float[]> patterns, String rule, long collectLimit) {
     checkCollectLimit(collectLimit);
     PatternStats s = SparkHebbian.validated(patterns);
-    checkCollect(s, rule, collectLimit, "");
+    checkCollect(
+        s,
+        rule,
+        collectLimit,
+        "; raise collectLimit where the driver's heap holds them (this rule learns from every"
+            + " pattern at once, in one place), or train on fewer patterns");
     return s;
   }
 

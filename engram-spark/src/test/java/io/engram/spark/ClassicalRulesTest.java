@@ -154,6 +154,9 @@ class ClassicalRulesTest {
           assertThrows(IllegalArgumentException.class, () -> est.fit(data));
       assertTrue(e.getMessage().contains(bytes + " bytes"), e.getMessage());
       assertTrue(e.getMessage().contains("collectLimit = " + (bytes - 1)), e.getMessage());
+      // what to do about it, as the Hebbian collect paths say
+      assertTrue(
+          e.getMessage().contains("; raise collectLimit where the driver's heap"), e.getMessage());
       est.setCollectLimit(bytes).fit(data); // at the limit: fine
     }
   }
