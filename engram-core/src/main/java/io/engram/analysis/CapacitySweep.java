@@ -29,7 +29,8 @@ import java.util.function.BooleanSupplier;
  *
  * <p>One trial: a generator seeded from the sweep's seed and the trial's number draws the trial's
  * patterns ({@link PatternSource}; as many as the largest load) and, for each of them, the
- * positions its cue flips ({@code round(flip · N)} distinct positions). At load P the memory holds
+ * positions its cue flips ({@code round(flip · N)} distinct positions), and erases or occludes
+ * where a {@link Corruption} of those also asks for it (partial cues). At load P the memory holds
  * the first P patterns (growing prefixes of one set), the one-step test starts one retrieval step
  * at each of them, and the recall test runs the memory's default recall (for the classical network
  * at most 20 synchronous steps, stopping at a fixed point) from their cues.
@@ -155,7 +156,7 @@ public final class CapacitySweep {
   private final int neurons;
   private final int[] loads;
   private final int trials;
-  private final double flip;
+  private final Corruption corruption;
   private final long seed;
   private final int maxIterations;
 
@@ -172,7 +173,7 @@ public final class CapacitySweep {
     this.neurons = b.neurons;
     this.loads = b.loads.clone();
     this.trials = b.trials;
-    this.flip = b.flip;
+    this.corruption = Corruption.of(b.flip, b.erase, b.occlude);
     this.seed = b.seed;
     this.maxIterations = b.maxIterations;
     this.maxQueries = b.maxQueries;
@@ -205,7 +206,12 @@ public final class CapacitySweep {
 
   /** The share of bits each cue flips. */
   public double flip() {
-    return flip;
+    return corruption.flip();
+  }
+
+  /** How each cue is made from its stored pattern: flipped, erased, occluded. */
+  public Corruption corruption() {
+    return corruption;
   }
 
   /** The seed the trials' generators come from. */
@@ -483,7 +489,9 @@ public final class CapacitySweep {
         builder(factory, nc)
             .loads(scaled)
             .trials(Math.min(trials, threads))
-            .flip(flip)
+            .flip(corruption.flip())
+            .erase(corruption.erase())
+            .occlude(corruption.occlude())
             .seed(seed)
             .maxIterations(maxIterations)
             .threads(threads);
@@ -657,21 +665,11 @@ public final class CapacitySweep {
     float[][] stored = new float[maxP][];
     float[][] cues = new float[maxP][];
     SplittableRandom noise = rnd.split();
-    int flips = (int) Math.round(flip * n);
     int[] idx = new int[n];
     for (int k = 0; k < maxP; k++) {
       stored[k] = Arrays.copyOfRange(x, k * n, (k + 1) * n);
       cues[k] = stored[k].clone();
-      for (int i = 0; i < n; i++) {
-        idx[i] = i;
-      }
-      for (int i = 0; i < flips; i++) { // a partial Fisher-Yates shuffle: distinct positions
-        int j = i + noise.nextInt(n - i);
-        int s = idx[i];
-        idx[i] = idx[j];
-        idx[j] = s;
-        cues[k][idx[i]] = -cues[k][idx[i]];
-      }
+      corruption.apply(cues[k], noise, idx);
     }
     for (int l = 0; l < loads.length; l++) {
       if (stop.getAsBoolean()) {
@@ -790,6 +788,8 @@ public final class CapacitySweep {
     private int[] loads = new int[0];
     private int trials = 10;
     private double flip = 0.1;
+    private double erase;
+    private double occlude;
     private long seed = 42;
     private int maxIterations;
     private int maxQueries = Integer.MAX_VALUE;
@@ -824,6 +824,24 @@ public final class CapacitySweep {
       return this;
     }
 
+    /**
+     * The share of bits each cue has set to 0 at random positions other than the flipped ones, in
+     * [0, 1] (default 0): partial cues ({@link Corruption}).
+     */
+    public Builder erase(double erase) {
+      this.erase = erase;
+      return this;
+    }
+
+    /**
+     * The share of bits at the end of each cue set to 0 (the bottom rows of an image), in [0, 1]
+     * (default 0): occluded cues ({@link Corruption}).
+     */
+    public Builder occlude(double occlude) {
+      this.occlude = occlude;
+      return this;
+    }
+
     /** The seed of the trials' generators (default 42). */
     public Builder seed(long seed) {
       this.seed = seed;
@@ -851,8 +869,9 @@ public final class CapacitySweep {
      * @throws IllegalArgumentException naming the setting and its value: N below 1, data of another
      *     length than N, no loads, a load below 1, loads not increasing (or repeated), more
      *     patterns than the data hold or than one array holds, trials or threads below 1, more
-     *     trials times stored patterns than a long counts ({@link #totalWork}), a flip outside [0,
-     *     1] or NaN, negative maxIterations
+     *     trials times stored patterns than a long counts ({@link #totalWork}), a flip, erase or
+     *     occlude share outside [0, 1] or NaN or shares that add up to more than 1, negative
+     *     maxIterations
      */
     public CapacitySweep build() {
       if (neurons < 1) {
@@ -902,9 +921,7 @@ public final class CapacitySweep {
                 + patterns
                 + " stored patterns (the loads together) are more than a long counts");
       }
-      if (!(flip >= 0 && flip <= 1)) {
-        throw new IllegalArgumentException("flip must be in [0, 1], got " + flip);
-      }
+      Corruption.of(flip, erase, occlude);
       if (maxIterations < 0) {
         throw new IllegalArgumentException("maxIterations must be >= 0, got " + maxIterations);
       }
