@@ -1,5 +1,6 @@
 package io.engram.cli;
 
+import io.engram.analysis.Corruption;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.Locale;
@@ -18,16 +19,19 @@ import picocli.CommandLine.Spec;
     versionProvider = EngramCli.Version.class,
     sortOptions = false,
     description = {
-      "Make noisy cues: flip the sign of a fraction of each pattern's values.",
+      "Make noisy or partial cues: flip the sign of a fraction of each pattern's values, erase"
+          + " a fraction to 0 (unknown), or occlude its end (the bottom rows of an image).",
       "The positions are chosen at random from --seed (the same seed gives the same cues)."
           + " Exactly round(flip * N) distinct positions are flipped per pattern, as CANNs'"
-          + " example does."
+          + " example does, and round(erase * N) others erased. A 0 adds nothing to a neuron's"
+          + " field: recall completes the pattern from the values left."
     },
     footer = {
       "",
       "Examples:",
       "  engram corrupt --patterns memories.npy --flip 0.3 --seed 42 --out noisy.npy",
-      "  engram corrupt --patterns images/ --size 64x64 --flip 0.3 --seed 42 --out noisy/"
+      "  engram corrupt --patterns images/ --size 64x64 --flip 0.3 --seed 42 --out noisy/",
+      "  engram corrupt --patterns images/ --size 64x64 --occlude 0.5 --out halves.npy"
     })
 final class CorruptCommand implements Callable<Integer> {
 
@@ -43,10 +47,27 @@ final class CorruptCommand implements Callable<Integer> {
 
   @Option(
       names = "--flip",
-      defaultValue = "0.3",
       paramLabel = "F",
-      description = "Fraction of values flipped per pattern, 0..1 (default: ${DEFAULT-VALUE}).")
-  double flip;
+      description =
+          "Fraction of values flipped per pattern, 0..1 (default: 0.3, or 0 with --erase or --occlude).")
+  Double flip;
+
+  @Option(
+      names = "--erase",
+      paramLabel = "F",
+      description =
+          "Fraction of values set to 0 per pattern, at random positions other than the flipped ones, 0..1 (default: 0).")
+  double erase;
+
+  @Option(
+      names = "--occlude",
+      paramLabel = "F",
+      description =
+          "Fraction of values at the end of each pattern set to 0: the bottom rows of an image, 0..1 (default: 0). --flip + --erase + --occlude is at most 1.")
+  double occlude;
+
+  /** --flip when neither --erase nor --occlude is given. */
+  static final double DEFAULT_FLIP = 0.3;
 
   @Option(
       names = "--seed",
@@ -77,9 +98,21 @@ final class CorruptCommand implements Callable<Integer> {
 
   @Override
   public Integer call() throws Exception {
-    if (!(flip >= 0 && flip <= 1)) {
-      throw new UserError("--flip must be in [0, 1], got " + flip);
+    double f = flip != null ? flip : erase == 0 && occlude == 0 ? DEFAULT_FLIP : 0;
+    share("--flip", f);
+    share("--erase", erase);
+    share("--occlude", occlude);
+    if (f + erase + occlude > 1 + 1e-9) {
+      throw new UserError(
+          "--flip + --erase + --occlude must be at most 1 (each value is corrupted at most once),"
+              + " got "
+              + f
+              + " + "
+              + erase
+              + " + "
+              + occlude);
     }
+    Corruption corruption = Corruption.of(f, erase, occlude);
     Images.Size given = size == null ? null : Images.Size.parse(size);
     boolean folder = Outputs.isFolder(out);
     Outputs files =
@@ -108,7 +141,7 @@ final class CorruptCommand implements Callable<Integer> {
         "corrupting " + Words.count(p, "pattern") + " of length " + n, 2 * Memory.floats(p, n));
     // the rows are copies already: flipped where they are, not copied again
     float[][] noisy = Inputs.rows(data.block());
-    long zeros = flipCounting(noisy, flip, seed);
+    long zeros = corruptCounting(noisy, corruption, seed);
     if (zeros > 0) {
       // a sign flip leaves 0 as it was: 0/1 data (a thresholded image saved as 0/1) came out
       // unchanged where it was 0, and the summary would count those as flipped
@@ -118,7 +151,7 @@ final class CorruptCommand implements Callable<Integer> {
               "engram: warning: "
                   + zeros
                   + " of the "
-                  + (long) flips(flip, n) * p
+                  + (long) corruption.flips(n) * p
                   + " values flipped were 0, which a sign flip leaves 0 (corrupt negates values,"
                   + " as for +1/-1 patterns; for 0/1 data, map it to +1/-1 first: 2x - 1)");
       spec.commandLine().getErr().flush();
@@ -129,14 +162,24 @@ final class CorruptCommand implements Callable<Integer> {
       files.addRowsByName("--out", Outputs.file("--out", out), noisy, data.block().length());
     }
     files.write();
+    if (folder && (corruption.erase() > 0 || corruption.occlude() > 0)) {
+      // (recall --queries halves/ read the gray as black or white: nothing was completed)
+      spec.commandLine()
+          .getErr()
+          .println(
+              "engram: note: the PNGs show erased and occluded values as gray; an image read as a"
+                  + " cue is thresholded to +1/-1, which loses them: recall partial cues from a .npy"
+                  + " or .csv of them (--out cues.npy)");
+      spec.commandLine().getErr().flush();
+    }
     if (!quiet) {
       spec.commandLine()
           .getOut()
           .printf(
               Locale.ROOT,
-              "flipped %d of %s in %s (seed %d); written to %s%n",
-              flips(flip, data.block().length()),
-              Words.count(data.block().length(), "value"),
+              "%s of %s in %s (seed %d); written to %s%n",
+              done(corruption, n),
+              Words.count(n, "value"),
               noisy.length == 1 ? "the 1 pattern" : "each of " + noisy.length + " patterns",
               seed,
               EngramCli.printable(String.valueOf(out)));
@@ -144,9 +187,37 @@ final class CorruptCommand implements Callable<Integer> {
     return 0;
   }
 
+  private static void share(String option, double v) {
+    if (!(v >= 0 && v <= 1)) {
+      throw new UserError(option + " must be in [0, 1], got " + v);
+    }
+  }
+
   /** round(fraction * n). */
   static int flips(double fraction, int n) {
-    return (int) Math.round(fraction * n);
+    return Corruption.flip(fraction).flips(n);
+  }
+
+  /**
+   * What the corruption does to a pattern of n values: {@code flipped 3}, {@code flipped 3, erased
+   * 2 and occluded 5}; {@code flipped 0} for none.
+   */
+  static String done(Corruption c, int n) {
+    List<String> parts = new java.util.ArrayList<>();
+    if (c.flip() > 0 || c.isNone()) {
+      parts.add("flipped " + c.flips(n));
+    }
+    if (c.erase() > 0) {
+      parts.add("erased " + c.erasures(n));
+    }
+    if (c.occlude() > 0) {
+      parts.add("occluded " + c.occluded(n));
+    }
+    return parts.size() == 1
+        ? parts.get(0)
+        : String.join(", ", parts.subList(0, parts.size() - 1))
+            + " and "
+            + parts.get(parts.size() - 1);
   }
 
   /**
@@ -172,25 +243,22 @@ final class CorruptCommand implements Callable<Integer> {
    * leaves zero).
    */
   static long flipCounting(float[][] r, double fraction, long seed) {
+    return corruptCounting(r, Corruption.flip(fraction), seed);
+  }
+
+  /**
+   * The rows corrupted in place, in order, by one generator seeded with {@code seed}; returns how
+   * many of the values flipped were zero.
+   */
+  static long corruptCounting(float[][] r, Corruption c, long seed) {
     long zeros = 0;
     SplittableRandom rnd = new SplittableRandom(seed);
-    for (int k = 0; k < r.length; k++) {
-      int n = r[k].length;
-      // a partial Fisher-Yates shuffle picks the positions without repeats
-      int[] idx = new int[n];
-      for (int i = 0; i < n; i++) {
-        idx[i] = i;
+    int[] positions = new int[r.length == 0 ? 0 : r[0].length];
+    for (float[] row : r) {
+      if (positions.length < row.length) {
+        positions = new int[row.length];
       }
-      int m = flips(fraction, n);
-      for (int i = 0; i < m; i++) {
-        int j = i + rnd.nextInt(n - i);
-        int t = idx[i];
-        idx[i] = idx[j];
-        idx[j] = t;
-        float v = r[k][idx[i]];
-        zeros += v == 0f ? 1 : 0;
-        r[k][idx[i]] = -v;
-      }
+      zeros += c.apply(row, rnd, positions);
     }
     return zeros;
   }

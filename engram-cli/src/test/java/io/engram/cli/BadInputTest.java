@@ -203,6 +203,125 @@ class BadInputTest {
         "--out",
         "@no/such/");
     fails("file not found", "corrupt", "--patterns", "@absent.npy", "--out", "@n.npy");
+    // partial cues: each share in [0, 1], the three together at most 1
+    fails(
+        "--erase must be in [0, 1], got -0.1",
+        "corrupt",
+        "--patterns",
+        "@p.csv",
+        "--erase",
+        "-0.1",
+        "--out",
+        "@n.npy");
+    fails(
+        "--occlude must be in [0, 1], got NaN",
+        "corrupt",
+        "--patterns",
+        "@p.csv",
+        "--occlude",
+        "nan",
+        "--out",
+        "@n.npy");
+    fails(
+        "--flip + --erase + --occlude must be at most 1 (each value is corrupted at most once),"
+            + " got 0.5 + 0.6 + 0.0",
+        "corrupt",
+        "--patterns",
+        "@p.csv",
+        "--flip",
+        "0.5",
+        "--erase",
+        "0.6",
+        "--out",
+        "@n.npy");
+    // without --flip, the default 0.3 is added to what is asked
+    fails(
+        "got 0.3 + 0.0 + 0.8",
+        "corrupt",
+        "--patterns",
+        "@p.csv",
+        "--flip",
+        "0.3",
+        "--occlude",
+        "0.8",
+        "--out",
+        "@n.npy");
+  }
+
+  /**
+   * {@code corrupt}: --flip is 0.3 unless --erase or --occlude is given, then 0 unless given; the
+   * summary says what was done; erased and occluded values are 0 in the .npy, and a folder of PNGs
+   * of them comes with a note that images read as cues lose them.
+   */
+  @Test
+  void corruptMakesPartialCues() throws IOException {
+    Path n = dir.resolve("partial.npy");
+    try {
+      ToolRun.Result r =
+          ToolRun.run(
+              "corrupt", "--patterns", dir.resolve("p.csv").toString(), "--out", n.toString());
+      assertEquals(0, r.status(), r::toString);
+      assertTrue(
+          r.out().startsWith("flipped 2 of 6 values in each of 2 patterns (seed 42)"), r::toString);
+      r =
+          ToolRun.run(
+              "corrupt",
+              "--patterns",
+              dir.resolve("p.csv").toString(),
+              "--erase",
+              "0.34",
+              "--occlude",
+              "0.5",
+              "--out",
+              n.toString());
+      assertEquals(0, r.status(), r::toString);
+      assertTrue(
+          r.out().startsWith("erased 2 and occluded 3 of 6 values in each of 2 patterns (seed 42)"),
+          r::toString);
+      float[] cues = io.engram.io.Npy.read(n).toFloatArray();
+      float[] p = {1, -1, 1, -1, 1, -1, 1, 1, -1, -1, 1, 1};
+      for (int k = 0; k < 2; k++) {
+        int zeros = 0;
+        for (int i = 0; i < 6; i++) {
+          float v = cues[6 * k + i];
+          assertTrue(
+              v == 0 || v == p[6 * k + i], "nothing flipped: " + java.util.Arrays.toString(cues));
+          zeros += v == 0 ? 1 : 0;
+          if (i >= 3) {
+            assertEquals(0f, v, "the last half occluded");
+          }
+        }
+        assertEquals(5, zeros);
+      }
+      r =
+          ToolRun.run(
+              "corrupt",
+              "--patterns",
+              dir.resolve("p.csv").toString(),
+              "--flip",
+              "0.2",
+              "--erase",
+              "0.5",
+              "--size",
+              "2x3",
+              "--out",
+              dir.resolve("partial/") + "/");
+      assertEquals(0, r.status(), r::toString);
+      assertTrue(r.out().startsWith("flipped 1 and erased 3 of 6 values"), r::toString);
+      assertTrue(
+          r.err().startsWith("engram: note: the PNGs show erased and occluded values as gray;"),
+          r::toString);
+    } finally {
+      Files.deleteIfExists(n);
+      if (Files.isDirectory(dir.resolve("partial"))) {
+        try (var files = Files.list(dir.resolve("partial"))) {
+          for (Path f : files.toList()) {
+            Files.delete(f);
+          }
+        }
+        Files.delete(dir.resolve("partial"));
+      }
+    }
   }
 
   /**
