@@ -104,10 +104,27 @@ final class CapacityCommand implements Callable<Integer> {
 
   @Option(
       names = "--flip",
-      defaultValue = "0.1",
       paramLabel = "F",
-      description = "Share of each cue's bits flipped (default: ${DEFAULT-VALUE}).")
-  double flip;
+      description =
+          "Share of each cue's bits flipped (default: 0.1, or 0 with --erase or --occlude).")
+  Double flip;
+
+  @Option(
+      names = "--erase",
+      paramLabel = "F",
+      description =
+          "Share of each cue's bits set to 0 (unknown) at random positions other than the flipped ones: partial cues (default: 0).")
+  double erase;
+
+  @Option(
+      names = "--occlude",
+      paramLabel = "F",
+      description =
+          "Share of each cue's bits at its end set to 0 (the bottom rows of an image): occluded cues (default: 0). --flip + --erase + --occlude is at most 1.")
+  double occlude;
+
+  /** --flip when neither --erase nor --occlude is given. */
+  static final double DEFAULT_FLIP = 0.1;
 
   @Option(
       names = "--seed",
@@ -215,6 +232,8 @@ final class CapacityCommand implements Callable<Integer> {
       int neurons,
       int trials,
       double flip,
+      double erase,
+      double occlude,
       long seed,
       Integer iterations,
       PatternSource source,
@@ -289,6 +308,8 @@ final class CapacityCommand implements Callable<Integer> {
               .loads(p)
               .trials(trials)
               .flip(flip)
+              .erase(erase)
+              .occlude(occlude)
               .seed(seed)
               .maxIterations(iterations == null ? 0 : iterations)
               .threads(atOnce)
@@ -361,6 +382,8 @@ final class CapacityCommand implements Callable<Integer> {
               n,
               trials,
               flip,
+              erase,
+              occlude,
               seed,
               iterations,
               source,
@@ -787,14 +810,33 @@ final class CapacityCommand implements Callable<Integer> {
     return LabMemories.rule(rule == null ? "hebbian" : rule, subtractMean);
   }
 
+  private static void share(String option, double v) {
+    if (!(v >= 0 && v <= 1)) {
+      throw new UserError(option + " must be in [0, 1], got " + v);
+    }
+  }
+
   private void check() {
     givenLoads(); // (parsed again by loads(): a file name given there is named first)
     timeLimitSeconds();
     if (trials < 1 || trials > 100_000) {
       throw new UserError("--trials must be in 1..100000, got " + trials);
     }
-    if (!(flip >= 0 && flip <= 1)) {
-      throw new UserError("--flip must be in [0, 1], got " + flip);
+    if (flip == null) {
+      flip = erase == 0 && occlude == 0 ? DEFAULT_FLIP : 0;
+    }
+    share("--flip", flip);
+    share("--erase", erase);
+    share("--occlude", occlude);
+    if (flip + erase + occlude > 1 + 1e-9) {
+      throw new UserError(
+          "--flip + --erase + --occlude must be at most 1 (each bit of a cue is corrupted at most"
+              + " once), got "
+              + flip
+              + " + "
+              + erase
+              + " + "
+              + occlude);
     }
     if (iterations != null && (iterations < 1 || iterations > 100_000)) {
       throw new UserError("--iterations must be in 1..100000, got " + iterations);
@@ -819,6 +861,8 @@ final class CapacityCommand implements Callable<Integer> {
     // -0.0 passes the checks above and is zero, but printed as "-0%" and "-0.0" (the header, the
     // plot's title, the JSON): from here on it is 0.0
     flip += 0.0;
+    erase += 0.0;
+    occlude += 0.0;
     bias = bias == null ? null : bias + 0.0;
     correlation = correlation == null ? null : correlation + 0.0;
   }

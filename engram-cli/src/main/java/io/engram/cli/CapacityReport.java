@@ -2,6 +2,7 @@ package io.engram.cli;
 
 import io.engram.analysis.CapacityPoint;
 import io.engram.analysis.CapacityTheory;
+import io.engram.analysis.Corruption;
 import io.engram.analysis.Estimate;
 import io.engram.analysis.PatternSource;
 import io.engram.internal.Json;
@@ -140,6 +141,10 @@ final class CapacityReport {
     root.put("trials", (long) run.trials());
     root.put("flip", run.flip());
     root.put("flipped_bits", (long) flips(run));
+    root.put("erase", run.erase());
+    root.put("erased_bits", (long) corruption(run).erasures(run.neurons()));
+    root.put("occlude", run.occlude());
+    root.put("occluded_bits", (long) corruption(run).occluded(run.neurons()));
     root.put("seed", run.seed());
     root.put("iterations", run.iterations() == null ? null : (long) run.iterations());
     root.put("source", run.source().kind());
@@ -424,24 +429,52 @@ final class CapacityReport {
    * differs from F N at small N (N = 12, F = 0.1: 1 bit).
    */
   static int flips(CapacityCommand.Run run) {
-    return (int) Math.round(run.flip() * run.neurons());
+    return corruption(run).flips(run.neurons());
+  }
+
+  /** How the run's cues were made. */
+  static Corruption corruption(CapacityCommand.Run run) {
+    return Corruption.of(run.flip(), run.erase(), run.occlude());
   }
 
   /**
    * {@code 10% of their bits flipped} where round(F N) is F N; else what is flipped and what was
-   * asked: {@code 1 of their 12 bits flipped (10% asked)}.
+   * asked: {@code 1 of their 12 bits flipped (10% asked)}; then what was erased and occluded, if
+   * anything ({@code 10% of their bits flipped, 20% erased, the last 50% occluded}).
    */
   static String flipped(CapacityCommand.Run run) {
-    int k = flips(run);
-    double asked = run.flip() * run.neurons();
-    if (Math.abs(k - asked) <= 1e-9 * Math.max(1, asked)) {
-      return percent(run.flip()) + " of their bits flipped";
+    Corruption c = corruption(run);
+    int n = run.neurons();
+    List<String> parts = new ArrayList<>();
+    if (c.flip() > 0 || c.isNone()) {
+      parts.add(part("", c.flips(n), c.flip(), n, "flipped", parts.isEmpty()));
     }
-    return k
+    if (c.erase() > 0) {
+      parts.add(part("", c.erasures(n), c.erase(), n, "erased", parts.isEmpty()));
+    }
+    if (c.occlude() > 0) {
+      parts.add(part("the last ", c.occluded(n), c.occlude(), n, "occluded", parts.isEmpty()));
+    }
+    return String.join(", ", parts);
+  }
+
+  /**
+   * {@code 10% of their bits flipped} ({@code 10% flipped} after the first) where round(F N) is F
+   * N; else {@code 1 of their 12 bits flipped (10% asked)}.
+   */
+  private static String part(String prefix, int k, double f, int n, String verb, boolean first) {
+    double asked = f * n;
+    if (Math.abs(k - asked) <= 1e-9 * Math.max(1, asked)) {
+      return prefix + percent(f) + (first ? " of their bits " : " ") + verb;
+    }
+    return prefix
+        + k
         + " of their "
-        + Words.count(run.neurons(), "bit")
-        + " flipped ("
-        + percent(run.flip())
+        + Words.count(n, "bit")
+        + " "
+        + verb
+        + " ("
+        + percent(f)
         + " asked)";
   }
 

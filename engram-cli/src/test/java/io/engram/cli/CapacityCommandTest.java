@@ -407,6 +407,99 @@ class CapacityCommandTest {
     assertTrue(r.out().contains(", cues with 10% of their bits flipped, seed 42"), r::toString);
   }
 
+  /**
+   * Partial cues in the lab: --erase and --occlude (--flip then 0 unless given), said in the header
+   * and the JSON with the bits they set to 0; a Hebbian network at a low load completes half
+   * patterns, and none with every bit erased; the three shares together at most 1.
+   */
+  @Test
+  void partialCuesAreMeasuredAndReported() throws IOException {
+    ToolRun.Result r =
+        ToolRun.run(
+            args(
+                "capacity",
+                "--neurons",
+                "200",
+                "--patterns",
+                "2,4",
+                "--trials",
+                "2",
+                "--occlude",
+                "0.5",
+                "--erase",
+                "0.1",
+                "--json",
+                "@partial.json",
+                "-q"));
+    assertEquals(0, r.status(), r::toString);
+    assertTrue(
+        r.out().contains(", cues with 10% of their bits erased, the last 50% occluded, seed 42"),
+        r::toString);
+    Map<?, ?> root = (Map<?, ?>) Json.parse(Files.readString(dir.resolve("partial.json")));
+    assertEquals(0.0, root.get("flip"));
+    assertEquals(0L, root.get("flipped_bits"));
+    assertEquals(0.1, root.get("erase"));
+    assertEquals(20L, root.get("erased_bits"));
+    assertEquals(0.5, root.get("occlude"));
+    assertEquals(100L, root.get("occluded_bits"));
+    for (Object point : (List<?>) root.get("points")) {
+      assertEquals(1.0, ((Map<?, ?>) point).get("recalled_fraction"), point::toString);
+    }
+    r =
+        ToolRun.run(
+            args(
+                "capacity",
+                "--neurons",
+                "20",
+                "--patterns",
+                "1",
+                "--trials",
+                "1",
+                "--flip",
+                "0.2",
+                "--occlude",
+                "0.3",
+                "-q"));
+    assertEquals(0, r.status(), r::toString);
+    assertTrue(
+        r.out().contains(", cues with 20% of their bits flipped, the last 30% occluded, seed 42"),
+        r::toString);
+    r =
+        ToolRun.run(
+            args(
+                "capacity",
+                "--neurons",
+                "20",
+                "--patterns",
+                "1,2",
+                "--trials",
+                "1",
+                "--erase",
+                "1",
+                "--json",
+                "@blank.json",
+                "-q"));
+    assertEquals(0, r.status(), r::toString);
+    root = (Map<?, ?>) Json.parse(Files.readString(dir.resolve("blank.json")));
+    for (Object point : (List<?>) root.get("points")) {
+      assertEquals(0.0, ((Map<?, ?>) point).get("recalled_fraction"), point::toString);
+    }
+    fails(
+        "--flip + --erase + --occlude must be at most 1 (each bit of a cue is corrupted at most"
+            + " once), got 0.1 + 0.5 + 0.5",
+        "capacity",
+        "--neurons",
+        "20",
+        "--flip",
+        "0.1",
+        "--erase",
+        "0.5",
+        "--occlude",
+        "0.5");
+    fails("--erase must be in [0, 1], got -1.0", "capacity", "--neurons", "20", "--erase", "-1");
+    fails("--occlude must be in [0, 1], got 2.0", "capacity", "--neurons", "20", "--occlude", "2");
+  }
+
   @Test
   void defaultLoadsFollowN() {
     assertArrayEquals(

@@ -107,6 +107,8 @@ class CompletionTest {
             "capacity --patterns",
             "capacity --trials",
             "capacity --flip",
+            "capacity --erase",
+            "capacity --occlude",
             "capacity --seed",
             "capacity --iterations",
             "capacity --bias",
@@ -114,6 +116,8 @@ class CompletionTest {
             "capacity --size",
             "capacity --time-limit",
             "corrupt --flip",
+            "corrupt --erase",
+            "corrupt --occlude",
             "corrupt --seed",
             "corrupt --size"),
         free);
