@@ -4,8 +4,8 @@
 # ships (scikit-image's sample data: 20 photographs, and the first 100 images of its Labeled Faces
 # in the Wild subset, the faces, 25 x 25), for the Hebbian, Storkey and pseudo-inverse rules and
 # modern memory side by side (`engram capacity --compare`), each cue with 20% of its pixels
-# flipped. Also a recall grid of faces (Hebbian
-# against modern memory).
+# flipped, then with the bottom half of each cue occluded (partial cues). Also recall grids of
+# faces from noisy cues and from top halves (Hebbian against modern memory).
 #
 # The package's data folder is used where the package is installed; otherwise the package file
 # is fetched with `apt-get download` (Debian's archive; no root needed) and unpacked with
@@ -79,5 +79,21 @@ for k in hebbian modern; do
   "$engram" recall -q --model "$out/faces-$k.npz" --queries "$out/face_cues.npy" \
     --out "$out/recalled-$k.npy" --stored "$out/faces8.npy" --size 25x25 \
     --grid "$out/faces-grid-$k.png"
+done
+# partial cues: the bottom half of every image occluded (set to 0, unknown), the same sweeps
+echo "== photographs (64 x 64), bottom half occluded"
+"$engram" capacity --compare --data "$out/photos" --size 64x64 --patterns 2,5,10,15,20 \
+  --occlude 0.5 --trials "$trials" -q --json "$out/photos-half.json" --csv "$out/photos-half.csv" \
+  --plot "$out/photos-half.png"
+echo "== faces (25 x 25), bottom half occluded"
+"$engram" capacity --compare --data "$out/faces.npy" --patterns 5,10,20,50,100 \
+  --occlude 0.5 --trials "$trials" -q --json "$out/faces-half.json" --csv "$out/faces-half.csv" \
+  --plot "$out/faces-half.png"
+# a recall grid of the same 8 faces from their top halves
+"$engram" corrupt -q --patterns "$out/faces8.npy" --occlude 0.5 --out "$out/face_halves.npy"
+for k in hebbian modern; do
+  "$engram" recall -q --model "$out/faces-$k.npz" --queries "$out/face_halves.npy" \
+    --out "$out/recalled-half-$k.npy" --stored "$out/faces8.npy" --size 25x25 \
+    --grid "$out/faces-half-grid-$k.png"
 done
 echo "written: $out"

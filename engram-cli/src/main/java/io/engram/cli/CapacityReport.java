@@ -273,7 +273,14 @@ final class CapacityReport {
     } else if (source.kind().equals("data") && largest >= source.maxPatterns()) {
       sb.append(" (all ")
           .append(largest)
-          .append(" of the given patterns;\n  more noise with --flip would tell them apart).\n");
+          .append(" of the given patterns;\n  ")
+          .append(
+              runs.get(0).erase() > 0 || runs.get(0).occlude() > 0
+                  ? "more of each cue hidden (--erase, --occlude) or noise (--flip)"
+                  : "more noise with --flip")
+          .append(
+              most.size() == 1 ? " would show how much it withstands" : " would tell them apart")
+          .append(").\n");
     } else {
       sb.append(" (every load measured;\n  give larger loads with --patterns to ")
           .append(most.size() == 1 ? "see how far it goes" : "tell them apart")

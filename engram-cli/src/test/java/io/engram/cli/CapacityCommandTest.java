@@ -244,6 +244,17 @@ class CapacityCommandTest {
                 "Holds the most: pseudo-inverse and modern (all 3 of the given patterns;\n"
                     + "  more noise with --flip would tell them apart).\n"),
         data.out());
+    // partial cues: the advice names what hides them; one memory alone holds all three
+    data =
+        ToolRun.run(args("capacity", "--compare", "--data", "@pm.csv", "--occlude", "0.25", "-q"));
+    assertEquals(0, data.status(), data::toString);
+    assertTrue(
+        data.out()
+            .endsWith(
+                "Holds the most: modern (all 3 of the given patterns;\n"
+                    + "  more of each cue hidden (--erase, --occlude) or noise (--flip) would show"
+                    + " how much it withstands).\n"),
+        data.out());
 
     // one memory or all: --rule, --memory, --beta, --subtract-mean name one
     for (String[] one :
