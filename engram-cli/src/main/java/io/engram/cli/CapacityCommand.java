@@ -269,6 +269,17 @@ final class CapacityCommand implements Callable<Integer> {
                   ? PatternSource.correlated(correlation)
                   : PatternSource.random();
     }
+    if (data != null && flip == 0 && erase == 0 && trials > 1) {
+      // (a trial draws nothing here: its patterns are the data in file order, its cues have no
+      // random positions; 10 trials ran the same sweep 10 times, with intervals of 0)
+      PrintWriter err = spec.commandLine().getErr();
+      err.println(
+          "engram: note: with --data and cues without random positions (no --flip or --erase),"
+              + " every trial is the same; running 1 trial, not "
+              + trials);
+      err.flush();
+      trials = 1;
+    }
     // with --compare, every memory at the first one's loads (the Hebbian rule's by default)
     int[] p = loads(entries.get(0), n, source.maxPatterns());
     int maxP = p[p.length - 1];

@@ -507,6 +507,45 @@ class CapacityCommandTest {
         "0.5",
         "--occlude",
         "0.5");
+    // given data and no random positions, every trial is the same: one is run, and said so
+    r =
+        ToolRun.run(
+            args(
+                "capacity",
+                "--data",
+                "@pm.csv",
+                "--occlude",
+                "0.25",
+                "--trials",
+                "4",
+                "--json",
+                "@once.json",
+                "-q"));
+    assertEquals(0, r.status(), r::toString);
+    assertEquals(
+        "engram: note: with --data and cues without random positions (no --flip or --erase),"
+            + " every trial is the same; running 1 trial, not 4",
+        r.err().strip(),
+        r::toString);
+    root = (Map<?, ?>) Json.parse(Files.readString(dir.resolve("once.json")));
+    assertEquals(1L, root.get("trials"));
+    r =
+        ToolRun.run(
+            args(
+                "capacity",
+                "--data",
+                "@pm.csv",
+                "--occlude",
+                "0.25",
+                "--erase",
+                "0.25",
+                "--trials",
+                "4",
+                "--json",
+                "@twice.json",
+                "-q"));
+    assertEquals(0, r.status(), r::toString);
+    assertEquals("", r.err(), r::toString);
     fails("--erase must be in [0, 1], got -1.0", "capacity", "--neurons", "20", "--erase", "-1");
     fails("--occlude must be in [0, 1], got 2.0", "capacity", "--neurons", "20", "--occlude", "2");
   }
