@@ -143,7 +143,7 @@ final class ModernTraining {
                   + ", N = "
                   + memory.numNeurons()
                   + "; model written to "
-                  + t.out);
+                  + EngramCli.printable(t.out));
     }
     return 0;
   }

@@ -375,7 +375,7 @@ final class RecallCommand implements Callable<Integer> {
                   + ": "
                   + steps(net, opts.maxIterations(), converged)
                   + "; states written to "
-                  + out);
+                  + EngramCli.printable(out));
     }
     return 0;
   }

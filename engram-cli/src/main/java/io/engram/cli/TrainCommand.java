@@ -343,7 +343,7 @@ final class TrainCommand implements Callable<Integer> {
                     ? "effective rank " + rec.options().get("effective_rank") + " (at most N)"
                     : "capacity about " + net.storageCapacity())
                 + "; model written to "
-                + out);
+                + EngramCli.printable(out));
     return 0;
   }
 

@@ -126,6 +126,28 @@ class PathSafetyTest {
   }
 
   /**
+   * The closing lines of train (either memory kind) and recall name their output with its controls
+   * written as escapes, as corrupt's, export's and demo's do: they printed the name as it was, so
+   * that a newline split the line and an escape sequence reached the terminal.
+   */
+  @Test
+  void theClosingLinesOfTrainAndRecallEscapeTheirOutputsName() {
+    String model = path("m\u001b[31m.npz");
+    ToolRun.Result t = ToolRun.run("train", "--patterns", p, "--out", model);
+    assertEquals(0, t.status(), t::toString);
+    assertTrue(t.out().endsWith("model written to " + dir + "/m\\x1b[31m.npz\n"), t::toString);
+    ToolRun.Result modern =
+        ToolRun.run("train", "--memory", "modern", "--patterns", p, "--out", path("x\ny.npz"));
+    assertEquals(0, modern.status(), modern::toString);
+    assertTrue(modern.out().endsWith("model written to " + dir + "/x\\ny.npz\n"), modern::toString);
+    ToolRun.Result r =
+        ToolRun.run("recall", "--model", model, "--queries", q, "--out", path("r\tq.npy"));
+    assertEquals(0, r.status(), r::toString);
+    assertTrue(r.out().endsWith("states written to " + dir + "/r\\tq.npy\n"), r::toString);
+    assertEquals(1, r.out().lines().count(), r::toString);
+  }
+
+  /**
    * Bytes of a name that are not valid in the locale's character set (a Latin-1 name on a UTF-8
    * system) reach Java as U+FFFD: such an input was reported as not found, and an output was
    * written under another name (the bytes of U+FFFD). Both now say what happened; a file whose name
