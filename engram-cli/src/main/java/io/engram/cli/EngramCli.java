@@ -711,6 +711,9 @@ public final class EngramCli implements Runnable {
     @Override
     public int handleExecutionException(
         Exception ex, CommandLine c, CommandLine.ParseResult parseResult) {
+      if (ex instanceof Outputs.ReaderLeft) {
+        return BROKEN_PIPE_STATUS;
+      }
       PrintWriter e = c.getErr();
       int code = USAGE;
       String msg = describe(ex);

@@ -601,6 +601,9 @@ final class Outputs {
             1 << 16)) {
       o.writer().writeTo(out);
     } catch (IOException e) {
+      if (fd == 1 && "Broken pipe".equals(e.getMessage())) {
+        throw new ReaderLeft(e);
+      }
       String why =
           e instanceof FileSystemException f && f.getReason() != null
               ? f.getReason()
@@ -614,6 +617,19 @@ final class Outputs {
               + "); no file was changed"
               + (before.isEmpty() ? "" : ", but " + String.join(", ", before) + " were written"),
           e);
+    }
+  }
+
+  /**
+   * The reader of standard output left before an output's data were all written there ({@code --out
+   * - | head -c 1}): the command ends quietly with {@link EngramCli#BROKEN_PIPE_STATUS}, as one
+   * whose printed text met a broken pipe does, not with an error (no file is changed).
+   */
+  static final class ReaderLeft extends RuntimeException {
+    private static final long serialVersionUID = 1L;
+
+    ReaderLeft(IOException cause) {
+      super(cause.getMessage(), cause);
     }
   }
 

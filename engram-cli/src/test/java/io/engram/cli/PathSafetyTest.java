@@ -670,6 +670,31 @@ class PathSafetyTest {
   }
 
   /**
+   * A reader of standard output that leaves before the data are all written ({@code recall --out -
+   * | head -c 1}) ends the command quietly with 141, as a tool killed by SIGPIPE ends, and as the
+   * text of inspect or capacity does: an output's data there was reported as "could not write
+   * (Broken pipe)", exit 2.
+   */
+  @Test
+  void aReaderThatLeavesEndsAnOutputOnStandardOutputQuietly() throws Exception {
+    assumeTrue(Files.isExecutable(Path.of("/bin/bash")), "bash, for the pipe's exit statuses");
+    SplittableRandomPatterns.write(dir.resolve("many.npy"), 4000, 16); // 256 KB: over a pipe's
+    ProcessBuilder engram =
+        cli("recall", "-q", "--model", m, "--queries", "many.npy", "--out", "-");
+    List<String> cmd = new java.util.ArrayList<>(List.of("/bin/bash", "-c"));
+    cmd.add("\"$@\" | head -c 1 > /dev/null; exit \"${PIPESTATUS[0]}\"");
+    cmd.add("bash");
+    cmd.addAll(engram.command());
+    Map<String, String> before = ToolRun.snapshot(dir);
+    Process pr = new ProcessBuilder(cmd).directory(dir.toFile()).start();
+    String err = new String(pr.getErrorStream().readAllBytes(), StandardCharsets.UTF_8);
+    assertTrue(pr.waitFor(60, TimeUnit.SECONDS));
+    assertEquals("", err);
+    assertEquals(141, pr.exitValue());
+    assertEquals(before, ToolRun.snapshot(dir));
+  }
+
+  /**
    * The command line in a JVM of its own started by a shell with the given redirections (for
    * descriptors a ProcessBuilder cannot set up); returns the exit status and stderr.
    */
