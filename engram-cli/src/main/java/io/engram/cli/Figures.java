@@ -290,16 +290,12 @@ final class Figures {
    * @param energies per query, the energy after each step, starting with the cue's
    */
   static BufferedImage energyPlot(List<Trace> energies, String formula) {
-    XYSeriesCollection data = new XYSeriesCollection();
-    int shown = Math.min(energies.size(), MAX_ROWS);
+    XYSeriesCollection data = energySeries(energies);
+    int shown = data.getSeriesCount();
     long longest = 0;
     for (int q = 0; q < shown; q++) {
-      XYSeries s = new XYSeries("query " + (q + 1), false, true);
-      Trace e = energies.get(q);
-      int n = e.steps().length;
-      longest = Math.max(longest, n == 0 ? 0 : e.steps()[n - 1] + 1L);
-      addThinned(s, e.steps(), e.energies(), n);
-      data.addSeries(s);
+      int n = energies.get(q).steps().length;
+      longest = Math.max(longest, n == 0 ? 0 : energies.get(q).steps()[n - 1] + 1L);
     }
     String title =
         "Energy during recall"
@@ -325,6 +321,22 @@ final class Figures {
     ((NumberAxis) plot.getDomainAxis()).setStandardTickUnits(NumberAxis.createIntegerTickUnits());
     ((NumberAxis) plot.getRangeAxis()).setAutoRangeIncludesZero(false);
     return chart.createBufferedImage(800, 500);
+  }
+
+  /**
+   * The energy plot's lines, at most {@link #MAX_ROWS}: "query 0", "query 1", ..., 0-based as the
+   * report, the messages and the grid's rows count queries (the legend said "query 1" for the
+   * report's query 0).
+   */
+  static XYSeriesCollection energySeries(List<Trace> energies) {
+    XYSeriesCollection data = new XYSeriesCollection();
+    for (int q = 0; q < Math.min(energies.size(), MAX_ROWS); q++) {
+      XYSeries s = new XYSeries("query " + q, false, true);
+      Trace e = energies.get(q);
+      addThinned(s, e.steps(), e.energies(), e.steps().length);
+      data.addSeries(s);
+    }
+    return data;
   }
 
   /** The most steps of a query the energy plot marks one by one (800 pixels wide). */

@@ -42,6 +42,25 @@ class EnergyTraceTest {
   }
 
   /**
+   * The plot's lines are named from "query 0", as the report, the messages ("query 0 has length 5")
+   * and the grid's rows count queries; the legend started at "query 1", so that its query 1 was the
+   * report's query 0.
+   */
+  @Test
+  void theLinesAreNamedFromQuery0AsTheReportCountsQueries() {
+    List<Figures.Trace> traces = new ArrayList<>();
+    for (int q = 0; q < Figures.MAX_ROWS + 3; q++) {
+      traces.add(Figures.Trace.whole(new double[] {-q, -q - 1}));
+    }
+    var data = Figures.energySeries(traces);
+    assertEquals(Figures.MAX_ROWS, data.getSeriesCount());
+    assertEquals("query 0", data.getSeriesKey(0));
+    assertEquals("query 1", data.getSeriesKey(1));
+    assertEquals(-1.0, data.getSeries(0).getY(1).doubleValue());
+    assertEquals("query " + (Figures.MAX_ROWS - 1), data.getSeriesKey(Figures.MAX_ROWS - 1));
+  }
+
+  /**
    * A long trace is drawn from the lowest and highest energy of each run of steps: at most {@link
    * Figures#ENERGY_POINTS} points, in step order, its envelope and its first and last step kept.
    */
