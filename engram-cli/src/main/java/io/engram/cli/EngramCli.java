@@ -776,6 +776,11 @@ public final class EngramCli implements Runnable {
     cl.setExitCodeExceptionMapper(errors);
     cl.setParameterExceptionHandler(errors);
     cl.setExecutionExceptionHandler(errors);
+    cl.setExecutionStrategy(
+        pr -> {
+          standardInputOnce(pr);
+          return new CommandLine.RunLast().execute(pr);
+        });
     Memory.reset();
     Outputs.dataOnStandardOutput = false; // (a run in the same JVM before this one)
     try {
@@ -784,6 +789,40 @@ public final class EngramCli implements Runnable {
       err.println("engram: " + Memory.advice());
       err.flush();
       return 1;
+    }
+  }
+
+  /**
+   * Refuses standard input ({@code -}) given to two of the command's input options (every {@code
+   * Path} option and parameter is an input), before anything reads it: the second read found a pipe
+   * empty, or a file redirected with {@code <} read again as data of another kind ({@code inspect -
+   * --patterns - < m.npz} said "/dev/stdin: not a .npy file"). One option given {@code -} twice is
+   * {@link Inputs#read}'s to refuse.
+   */
+  private static void standardInputOnce(CommandLine.ParseResult pr) {
+    while (pr.hasSubcommand()) {
+      pr = pr.subcommand();
+    }
+    if (pr.isUsageHelpRequested() || pr.isVersionHelpRequested()) {
+      return;
+    }
+    String first = null;
+    for (CommandLine.Model.ArgSpec arg : pr.matchedArgs()) {
+      boolean paths =
+          arg.type() == Path.class
+              || java.util.Arrays.asList(arg.auxiliaryTypes()).contains(Path.class);
+      if (!paths || !arg.originalStringValues().contains(Outputs.STANDARD)) {
+        continue;
+      }
+      String name =
+          arg.isOption() ? ((CommandLine.Model.OptionSpec) arg).longestName() : arg.paramLabel();
+      if (first != null && !first.equals(name)) {
+        UserError e =
+            new UserError(
+                first + " and " + name + " both read standard input; give one of them a file");
+        throw new CommandLine.ExecutionException(pr.commandSpec().commandLine(), e.getMessage(), e);
+      }
+      first = name;
     }
   }
 

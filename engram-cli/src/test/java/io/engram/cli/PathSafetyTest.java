@@ -925,6 +925,42 @@ class PathSafetyTest {
     assertFalse(Files.exists(twice));
   }
 
+  /**
+   * Standard input read by two options (a model and patterns, patterns and an order) is refused
+   * before either reads it: the second read found a pipe empty, or a file redirected with {@code <}
+   * read again as data of another kind ("/dev/stdin: not a .npy file" of {@code inspect -
+   * --patterns - < m.npz}, which named no problem).
+   */
+  @Test
+  void standardInputForTwoOptionsIsAnError() throws IOException {
+    fails(
+        "MODEL and --patterns both read standard input; give one of them a file",
+        "inspect",
+        "-",
+        "--patterns",
+        "-");
+    fails(
+        "--patterns and --init both read standard input",
+        "train",
+        "--patterns",
+        "-",
+        "--init",
+        "-",
+        "--out",
+        path("t.npz"));
+    fails(
+        "--queries and --order both read standard input",
+        "recall",
+        "--model",
+        m,
+        "--queries",
+        "-",
+        "--order",
+        "-",
+        "--out",
+        path("r.npy"));
+  }
+
   // F7
 
   @Test
