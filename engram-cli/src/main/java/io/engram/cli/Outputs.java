@@ -328,6 +328,11 @@ final class Outputs {
       // Path.of("") is the working folder: an unset shell variable would write into it
       throw new UserError(option + " is empty; give a folder path");
     }
+    if (folder.equals(STANDARD)) {
+      // (demo --images - made a folder named "-")
+      throw new UserError(
+          option + " -: standard output is one stream, not a folder of images; give a folder path");
+    }
     Path dir = Path.of(nameable(option, folder));
     if (!Files.isDirectory(dir)) {
       Path parent = dir.toAbsolutePath().getParent();

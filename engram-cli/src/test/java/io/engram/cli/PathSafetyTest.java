@@ -961,6 +961,29 @@ class PathSafetyTest {
         path("r.npy"));
   }
 
+  /**
+   * {@code -} for a folder of images is an error: standard output holds one stream, and {@code demo
+   * --images -} made a folder named "-" in the working folder (as {@code -} for a file once wrote a
+   * file of that name).
+   */
+  @Test
+  void aDashIsNoFolderOfImages() throws IOException {
+    try {
+      fails(
+          "--images -: standard output is one stream, not a folder of images; give a folder path",
+          "demo",
+          "-q",
+          "--size",
+          "4x4",
+          "--out",
+          path("d.png"),
+          "--images",
+          "-");
+    } finally {
+      assertFalse(Files.exists(Path.of("-")), "no folder named -");
+    }
+  }
+
   // F7
 
   @Test
