@@ -776,11 +776,7 @@ public final class EngramCli implements Runnable {
     cl.setExitCodeExceptionMapper(errors);
     cl.setParameterExceptionHandler(errors);
     cl.setExecutionExceptionHandler(errors);
-    cl.setExecutionStrategy(
-        pr -> {
-          standardInputOnce(pr);
-          return new CommandLine.RunLast().execute(pr);
-        });
+    cl.setExecutionStrategy(new StandardInputOnce());
     Memory.reset();
     Outputs.dataOnStandardOutput = false; // (a run in the same JVM before this one)
     try {
@@ -799,6 +795,16 @@ public final class EngramCli implements Runnable {
    * --patterns - < m.npz} said "/dev/stdin: not a .npy file"). One option given {@code -} twice is
    * {@link Inputs#read}'s to refuse.
    */
+  private static final class StandardInputOnce implements CommandLine.IExecutionStrategy {
+    // (a class, not a lambda: a lambda of a picocli interface, made while the class-data archive
+    // is written, keeps that interface and its classes out of the archive)
+    @Override
+    public int execute(CommandLine.ParseResult pr) {
+      standardInputOnce(pr);
+      return new CommandLine.RunLast().execute(pr);
+    }
+  }
+
   private static void standardInputOnce(CommandLine.ParseResult pr) {
     while (pr.hasSubcommand()) {
       pr = pr.subcommand();
