@@ -76,6 +76,15 @@ final class LauncherTest {
     return new Run(p.exitValue(), Files.readString(out), Files.readString(err));
   }
 
+  /** As {@link #run}, stderr read through a pipe to its end (its last writer gone). */
+  private Run runToEnd(Map<String, String> env, String... args) throws Exception {
+    Path out = tmp.resolve("stdout.txt");
+    Process p = builder(env, args).redirectOutput(out.toFile()).start();
+    String err = new String(p.getErrorStream().readAllBytes(), StandardCharsets.UTF_8);
+    assertTrue(p.waitFor(60, TimeUnit.SECONDS), "bin/engram did not finish in 60 s");
+    return new Run(p.exitValue(), Files.readString(out), err);
+  }
+
   private Path patterns() throws IOException {
     Path p = tmp.resolve("p.csv");
     Files.writeString(p, "1,-1,1,-1,1,1\n-1,-1,1,1,-1,1\n", StandardCharsets.UTF_8);
@@ -185,6 +194,52 @@ final class LauncherTest {
     assertEquals(
         "engram: java not found on PATH; install Java 17 or later, or set JAVA_HOME to one",
         err.strip());
+  }
+
+  /**
+   * The JVM's other ways of refusing an option are one line on stderr too: a heap too small ("Error
+   * occurred during initialization of VM" and the reason, written on stdout, where data goes, for a
+   * command started without the Vector API module), a value out of its range (the range, then the
+   * option), a stack too small (after a blank line); each was two to four lines, as HotSpot wrote
+   * them. A warning the JVM prints on an option it accepts stays, and the line that marks the start
+   * of Engram's own output (a control character) no longer follows it. ENGRAM_VECTOR with a newline
+   * in it is named in one line. (stderr is read to its end, as a pipe's reader does: a JVM that
+   * cannot start exits without waiting for the launcher's filter.)
+   */
+  @Test
+  void every_option_the_jvm_refuses_is_one_line_on_stderr() throws Exception {
+    String refused = "engram: the JVM refused an option of ENGRAM_JAVA_OPTS or JAVA_TOOL_OPTIONS: ";
+    Map<String, String> reasons =
+        Map.of(
+            "-Xmx1k",
+            "Too small maximum heap",
+            "-XX:MaxRAMPercentage=500",
+            "Improperly specified VM option 'MaxRAMPercentage=500'",
+            "-Xss1k",
+            "The Java thread stack size specified is too small");
+    for (var e : reasons.entrySet()) {
+      for (String[] args :
+          List.of(
+              new String[] {"inspect", "missing.npz"},
+              new String[] {
+                "train", "--patterns", "missing.npy", "--out", "m.npz", "--weights", "dense"
+              })) {
+        Run r = runToEnd(Map.of("ENGRAM_JAVA_OPTS", e.getKey()), args);
+        String what = e.getKey() + " " + String.join(" ", args) + ": " + r;
+        assertEquals(1, r.status(), what);
+        assertEquals("", r.out(), what);
+        assertEquals(1, r.errLines().size() - 1, what);
+        assertTrue(r.err().startsWith(refused), what);
+        assertTrue(r.err().contains(e.getValue()), what);
+      }
+    }
+    Run r = run(Map.of("ENGRAM_JAVA_OPTS", "-Xverify:none"), "inspect", "missing.npz");
+    assertEquals(2, r.status(), r.toString());
+    assertFalse(r.err().contains("\u001e"), r.toString());
+    assertEquals("engram: missing.npz: file not found", r.errLines().get(1), r.toString());
+    r = run(Map.of("ENGRAM_VECTOR", "on\nx"), "inspect", "missing.npz");
+    assertEquals(2, r.status(), r.toString());
+    assertEquals(1, r.errLines().size() - 1, r.toString());
   }
 
   @Test
