@@ -555,7 +555,7 @@ final class Outputs {
           direct.put(o, d);
         }
       }
-      try (AtomicFiles.Prepared prepared = AtomicFiles.prepare(atomic)) {
+      try (AtomicFiles.Prepared prepared = prepare(atomic)) {
         List<String> written = new ArrayList<>();
         for (Map.Entry<Output, AtomicFiles.Destination> e : direct.entrySet()) {
           writeDirectly(e.getKey(), e.getValue(), written);
@@ -584,6 +584,30 @@ final class Outputs {
           }
         }
       }
+    }
+  }
+
+  /**
+   * {@link AtomicFiles#prepare}, a write the disk refused (full, over a quota) named by its option,
+   * as {@link #writeDirectly} names one.
+   */
+  private AtomicFiles.Prepared prepare(Map<Path, AtomicFiles.Writer> atomic) throws IOException {
+    try {
+      return AtomicFiles.prepare(atomic);
+    } catch (AtomicFiles.WriteException e) {
+      for (Output o : files) {
+        if (o.path().toString().equals(e.getFile())) {
+          throw new UserError(
+              o.option()
+                  + " "
+                  + o.path()
+                  + ": could not write ("
+                  + e.getReason()
+                  + "); no file was changed",
+              e);
+        }
+      }
+      throw e;
     }
   }
 

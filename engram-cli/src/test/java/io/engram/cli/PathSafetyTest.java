@@ -18,6 +18,7 @@ import java.nio.file.Path;
 import java.nio.file.attribute.FileTime;
 import java.util.List;
 import java.util.Map;
+import java.util.SplittableRandom;
 import java.util.concurrent.TimeUnit;
 import java.util.stream.Stream;
 import org.junit.jupiter.api.BeforeEach;
@@ -959,6 +960,44 @@ class PathSafetyTest {
         "-",
         "--out",
         path("r.npy"));
+  }
+
+  /**
+   * A write that fails on the disk (full, over a quota, over the size limit of {@code ulimit -f},
+   * as here) names the output and says that nothing changed, as one to a device does: it was
+   * "engram: I/O error: No space left on device", of no file. The model it would have replaced is
+   * unchanged, and no temporary file is left.
+   */
+  @Test
+  void aWriteTheDiskRefusesNamesTheOutput() throws Exception {
+    assumeTrue(Files.isExecutable(Path.of("/bin/sh")));
+    SplittableRandom rnd = new SplittableRandom(5);
+    float[][] rows = new float[4][300];
+    for (float[] r : rows) {
+      for (int i = 0; i < r.length; i++) {
+        r[i] = rnd.nextBoolean() ? 1 : -1;
+      }
+    }
+    Path big = Files.write(dir.resolve("big.npy"), npy(rows));
+    Map<String, String> before = ToolRun.snapshot(dir);
+    ToolRun.Result r =
+        ToolRun.fresh(
+            dir,
+            List.of("/bin/sh", "-c", "ulimit -f 64 && exec \"$@\"", "sh"),
+            List.of("-Xmx256m"),
+            "train",
+            "--patterns",
+            big.toString(),
+            "--weights",
+            "dense",
+            "--out",
+            m);
+    assertEquals(2, r.status(), r::toString);
+    assertEquals(
+        "engram: --out " + m + ": could not write (File too large); no file was changed",
+        r.err().strip(),
+        r::toString);
+    assertEquals(before, ToolRun.snapshot(dir));
   }
 
   /**

@@ -404,6 +404,9 @@ public final class AtomicFiles {
           e.getValue().writeTo(out);
           out.flush();
           ch.force(true);
+        } catch (IOException ex) {
+          // (a full disk was "No space left on device", of no file)
+          throw new WriteException(e.getKey(), ex);
         }
       }
       ok = true;
@@ -531,6 +534,20 @@ public final class AtomicFiles {
           TempFiles.deleteQuietly(e.temp());
         }
       }
+    }
+  }
+
+  /**
+   * Writing a target's temporary file failed (a full disk, a quota, the size limit of {@code ulimit
+   * -f}, an I/O error): no target was changed. {@link #getFile} is the target as given, {@link
+   * #getReason} the failure's own message.
+   */
+  public static final class WriteException extends FileSystemException {
+    private static final long serialVersionUID = 1L;
+
+    WriteException(Path target, IOException cause) {
+      super(target.toString(), null, cause.getMessage());
+      initCause(cause);
     }
   }
 

@@ -195,8 +195,11 @@ class AtomicFilesTest {
         out -> {
           throw new IOException("no space left (simulated)");
         });
-    IOException e = assertThrows(IOException.class, () -> AtomicFiles.writeAll(files));
-    assertEquals("no space left (simulated)", e.getMessage());
+    // (named by its target: it was the writer's message alone, of no file)
+    AtomicFiles.WriteException e =
+        assertThrows(AtomicFiles.WriteException.class, () -> AtomicFiles.writeAll(files));
+    assertEquals(dir.resolve("b.txt").toString(), e.getFile());
+    assertEquals("no space left (simulated)", e.getReason());
     assertEquals("old", Files.readString(a));
     assertEquals(List.of(), hidden());
   }

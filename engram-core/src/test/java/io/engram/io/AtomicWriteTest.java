@@ -42,16 +42,17 @@ class AtomicWriteTest {
     Path f = dir.resolve("model.npz");
     ModelFile.write(f, model(8, 0.5f));
     byte[] before = Files.readAllBytes(f);
-    IOException e =
+    AtomicFiles.WriteException e =
         assertThrows(
-            IOException.class,
+            AtomicFiles.WriteException.class,
             () ->
                 AtomicFiles.write(
                     f,
                     out -> {
                       ModelFile.builder(model(8, 0.25f)).writeTo(new FailAfter(out, 500));
                     }));
-    assertEquals("disk full (simulated)", e.getMessage());
+    assertEquals(f.toString(), e.getFile());
+    assertEquals("disk full (simulated)", e.getReason());
     assertArrayEquals(before, Files.readAllBytes(f));
     try (Stream<Path> s = Files.list(dir)) {
       assertEquals(List.of(f), s.toList());
