@@ -57,8 +57,42 @@ final class ProjectionCodec implements WeightsCodec {
     }
     ModelFile.checkStoredMember(file, MEMBER + ": ", rank, n, "rows");
     float[] v = npz.floatRows(MEMBER, rank, n);
-    return ProjectionWeights.of(
-        n, v, rank, Members.number(m, "ridge"), Members.bool(m, "diagonal_zeroed"));
+    double ridge = Members.number(m, "ridge");
+    checkRowLengths(v, rank, n, ridge, file);
+    return ProjectionWeights.of(n, v, rank, ridge, Members.bool(m, "diagonal_zeroed"));
+  }
+
+  /** How far a row's squared length may stray from what the rule makes (float32 rounding). */
+  private static final double LENGTH_TOLERANCE = 1e-2;
+
+  /**
+   * Refuses a V whose rows the pseudo-inverse rule cannot have made: they are orthonormal, each of
+   * squared length 1 (with a ridge, at most 1: {@code VᵀV} shrinks every direction). A V edited to
+   * three times its length, or to zeros, was read, and training continued from it into weights that
+   * recalled none of the patterns. One pass over V; orthogonality itself (r² N) is not checked.
+   */
+  private static void checkRowLengths(float[] v, int rank, int n, double ridge, Path file)
+      throws EngramFormatException {
+    for (int k = 0; k < rank; k++) {
+      double sq = 0;
+      for (int i = k * n, end = i + n; i < end; i++) {
+        sq += (double) v[i] * v[i];
+      }
+      if (sq > 1 + LENGTH_TOLERANCE || (ridge == 0 && sq < 1 - LENGTH_TOLERANCE)) {
+        throw new EngramFormatException(
+            file
+                + ": invalid model: row "
+                + k
+                + " of "
+                + MEMBER
+                + " has squared length "
+                + (float) sq
+                + ", expected "
+                + (ridge == 0 ? "1" : "at most 1")
+                + " (the pseudo-inverse factor's rows are orthonormal"
+                + (ridge == 0 ? ")" : ", shorter with a ridge)"));
+      }
+    }
   }
 
   @Override

@@ -155,6 +155,39 @@ class ProjectionModelFileTest {
             "state.npy",
             s),
         "ridge is -1.0");
+    // V's rows are unit vectors (orthonormal; shorter with a ridge): a V edited by hand to three
+    // times its length, or to zeros, was read, and training continued from it into weights that
+    // recalled none of the patterns
+    byte[] v3 = Npy.toBytes(NdArray.ofFloats(new float[] {1.8f, 2.4f}, 1, 2));
+    byte[] v0 = Npy.toBytes(NdArray.ofFloats(new float[] {0, 0}, 1, 2));
+    check(
+        "long.npz",
+        Map.of("meta.json", meta(projectionMeta(ok)), "V.npy", v3, "state.npy", s),
+        "row 0 of V.npy has squared length 9.0");
+    check(
+        "long-ridge.npz",
+        Map.of(
+            "meta.json",
+            meta(projectionMeta(ok.replace("0.0", "0.5"))),
+            "V.npy",
+            v3,
+            "state.npy",
+            s),
+        "row 0 of V.npy has squared length 9.0");
+    check(
+        "zero.npz",
+        Map.of("meta.json", meta(projectionMeta(ok)), "V.npy", v0, "state.npy", s),
+        "row 0 of V.npy has squared length 0.0");
+    check(
+        "short-ridge.npz",
+        Map.of(
+            "meta.json",
+            meta(projectionMeta(ok.replace("0.0", "0.5"))),
+            "V.npy",
+            Npy.toBytes(NdArray.ofFloats(new float[] {0.3f, 0.4f}, 1, 2)),
+            "state.npy",
+            s),
+        null);
     check(
         "nov.npz", Map.of("meta.json", meta(projectionMeta(ok)), "state.npy", s), "lacks 'V.npy'");
     check(
