@@ -2,6 +2,7 @@ package io.engram.cli;
 
 import io.engram.analysis.CapacityPoint;
 import io.engram.analysis.CapacitySweep;
+import io.engram.analysis.Corruption;
 import io.engram.analysis.PatternSource;
 import io.engram.analysis.SweepWork;
 import io.engram.learning.PatternBlock;
@@ -821,34 +822,17 @@ final class CapacityCommand implements Callable<Integer> {
     return LabMemories.rule(rule == null ? "hebbian" : rule, subtractMean);
   }
 
-  private static void share(String option, double v) {
-    if (!(v >= 0 && v <= 1)) {
-      throw new UserError(option + " must be in [0, 1], got " + v);
-    }
-  }
-
   private void check() {
     givenLoads(); // (parsed again by loads(): a file name given there is named first)
     timeLimitSeconds();
     if (trials < 1 || trials > 100_000) {
       throw new UserError("--trials must be in 1..100000, got " + trials);
     }
-    if (flip == null) {
-      flip = erase == 0 && occlude == 0 ? DEFAULT_FLIP : 0;
-    }
-    share("--flip", flip);
-    share("--erase", erase);
-    share("--occlude", occlude);
-    if (flip + erase + occlude > 1 + 1e-9) {
-      throw new UserError(
-          "--flip + --erase + --occlude must be at most 1 (each bit of a cue is corrupted at most"
-              + " once), got "
-              + flip
-              + " + "
-              + erase
-              + " + "
-              + occlude);
-    }
+    // (-0.0 comes back as 0.0: it was printed as "-0%" and "-0.0" in the header, title and JSON)
+    Corruption cues = CorruptCommand.corruption(flip, erase, occlude, DEFAULT_FLIP);
+    flip = cues.flip();
+    erase = cues.erase();
+    occlude = cues.occlude();
     if (iterations != null && (iterations < 1 || iterations > 100_000)) {
       throw new UserError("--iterations must be in 1..100000, got " + iterations);
     }
@@ -871,9 +855,6 @@ final class CapacityCommand implements Callable<Integer> {
     }
     // -0.0 passes the checks above and is zero, but printed as "-0%" and "-0.0" (the header, the
     // plot's title, the JSON): from here on it is 0.0
-    flip += 0.0;
-    erase += 0.0;
-    occlude += 0.0;
     bias = bias == null ? null : bias + 0.0;
     correlation = correlation == null ? null : correlation + 0.0;
   }

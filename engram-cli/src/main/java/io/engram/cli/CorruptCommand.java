@@ -98,21 +98,7 @@ final class CorruptCommand implements Callable<Integer> {
 
   @Override
   public Integer call() throws Exception {
-    double f = flip != null ? flip : erase == 0 && occlude == 0 ? DEFAULT_FLIP : 0;
-    share("--flip", f);
-    share("--erase", erase);
-    share("--occlude", occlude);
-    if (f + erase + occlude > 1 + 1e-9) {
-      throw new UserError(
-          "--flip + --erase + --occlude must be at most 1 (each value is corrupted at most once),"
-              + " got "
-              + f
-              + " + "
-              + erase
-              + " + "
-              + occlude);
-    }
-    Corruption corruption = Corruption.of(f, erase, occlude);
+    Corruption corruption = corruption(flip, erase, occlude, DEFAULT_FLIP);
     Images.Size given = size == null ? null : Images.Size.parse(size);
     boolean folder = Outputs.isFolder(out);
     Outputs files =
@@ -187,9 +173,22 @@ final class CorruptCommand implements Callable<Integer> {
     return 0;
   }
 
-  private static void share(String option, double v) {
-    if (!(v >= 0 && v <= 1)) {
-      throw new UserError(option + " must be in [0, 1], got " + v);
+  /**
+   * The cues of --flip, --erase and --occlude (corrupt's and capacity's): --flip is {@code
+   * defaultFlip} where neither --erase nor --occlude is given, else 0 unless given. The library's
+   * refusals ({@link Corruption#of}) name the options.
+   */
+  static Corruption corruption(Double flip, double erase, double occlude, double defaultFlip) {
+    double f = flip != null ? flip : erase == 0 && occlude == 0 ? defaultFlip : 0;
+    try {
+      return Corruption.of(f, erase, occlude);
+    } catch (IllegalArgumentException e) {
+      // "erase must be in [0, 1], got -0.1", "flip + erase + occlude must be at most 1 ..."
+      throw new UserError(
+          e.getMessage()
+              .replace("flip", "--flip")
+              .replace("erase", "--erase")
+              .replace("occlude", "--occlude"));
     }
   }
 

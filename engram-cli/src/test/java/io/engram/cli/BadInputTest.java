@@ -223,8 +223,8 @@ class BadInputTest {
         "--out",
         "@n.npy");
     fails(
-        "--flip + --erase + --occlude must be at most 1 (each value is corrupted at most once),"
-            + " got 0.5 + 0.6 + 0.0",
+        "--flip + --erase + --occlude must be at most 1 (each position of a cue is corrupted at"
+            + " most once), got 0.5 + 0.6 + 0.0",
         "corrupt",
         "--patterns",
         "@p.csv",

@@ -496,8 +496,8 @@ class CapacityCommandTest {
       assertEquals(0.0, ((Map<?, ?>) point).get("recalled_fraction"), point::toString);
     }
     fails(
-        "--flip + --erase + --occlude must be at most 1 (each bit of a cue is corrupted at most"
-            + " once), got 0.1 + 0.5 + 0.5",
+        "--flip + --erase + --occlude must be at most 1 (each position of a cue is corrupted at"
+            + " most once), got 0.1 + 0.5 + 0.5",
         "capacity",
         "--neurons",
         "20",
