@@ -61,39 +61,34 @@ for c in cues:
 np.save(sys.argv[2] + "/face_cues.npy", cues)
 EOF
 engram=bin/engram
-# every memory on the same patterns, loads and cues (capacity --compare)
-echo "== photographs (64 x 64)"
-"$engram" capacity --compare --data "$out/photos" --size 64x64 --patterns 2,5,10,15,20 \
-  --flip 0.2 --trials "$trials" -q --json "$out/photos.json" --csv "$out/photos.csv" \
-  --plot "$out/photos.png"
-echo "== faces (25 x 25)"
-"$engram" capacity --compare --data "$out/faces.npy" --patterns 5,10,20,50,100 \
-  --flip 0.2 --trials "$trials" -q --json "$out/faces.json" --csv "$out/faces.csv" \
-  --plot "$out/faces.png"
-# a recall grid of 8 faces from 20%-noise cues, all 100 faces stored
+# every memory on the same patterns, loads and cues (capacity --compare): cues with 20% of their
+# pixels flipped, then partial cues, the bottom half of every image occluded (set to 0, unknown)
+sweeps() { # OUTPUT-SUFFIX CUE-OPTIONS...
+  local suffix=$1
+  shift
+  echo "== photographs (64 x 64), $*"
+  "$engram" capacity --compare --data "$out/photos" --size 64x64 --patterns 2,5,10,15,20 \
+    "$@" --trials "$trials" -q --json "$out/photos$suffix.json" --csv "$out/photos$suffix.csv" \
+    --plot "$out/photos$suffix.png"
+  echo "== faces (25 x 25), $*"
+  "$engram" capacity --compare --data "$out/faces.npy" --patterns 5,10,20,50,100 \
+    "$@" --trials "$trials" -q --json "$out/faces$suffix.json" --csv "$out/faces$suffix.csv" \
+    --plot "$out/faces$suffix.png"
+}
+sweeps "" --flip 0.2
+sweeps -half --occlude 0.5
+# 8 faces, all 100 stored
 "$engram" train -q --patterns "$out/faces.npy" --out "$out/faces-hebbian.npz"
 "$engram" train -q --memory modern --patterns "$out/faces.npy" --out "$out/faces-modern.npz"
 python3 -c "import numpy as np, sys; np.save(sys.argv[1], np.load(sys.argv[2])[:8])" \
   "$out/faces8.npy" "$out/faces.npy"
-for k in hebbian modern; do
-  "$engram" recall -q --model "$out/faces-$k.npz" --queries "$out/face_cues.npy" \
-    --out "$out/recalled-$k.npy" --stored "$out/faces8.npy" --size 25x25 \
-    --grid "$out/faces-grid-$k.png"
-done
-# partial cues: the bottom half of every image occluded (set to 0, unknown), the same sweeps
-echo "== photographs (64 x 64), bottom half occluded"
-"$engram" capacity --compare --data "$out/photos" --size 64x64 --patterns 2,5,10,15,20 \
-  --occlude 0.5 --trials "$trials" -q --json "$out/photos-half.json" --csv "$out/photos-half.csv" \
-  --plot "$out/photos-half.png"
-echo "== faces (25 x 25), bottom half occluded"
-"$engram" capacity --compare --data "$out/faces.npy" --patterns 5,10,20,50,100 \
-  --occlude 0.5 --trials "$trials" -q --json "$out/faces-half.json" --csv "$out/faces-half.csv" \
-  --plot "$out/faces-half.png"
-# a recall grid of the same 8 faces from their top halves
+# recall grids of them from 20%-noise cues and from their top halves
 "$engram" corrupt -q --patterns "$out/faces8.npy" --occlude 0.5 --out "$out/face_halves.npy"
-for k in hebbian modern; do
-  "$engram" recall -q --model "$out/faces-$k.npz" --queries "$out/face_halves.npy" \
-    --out "$out/recalled-half-$k.npy" --stored "$out/faces8.npy" --size 25x25 \
-    --grid "$out/faces-half-grid-$k.png"
+for cues in face_cues: face_halves:-half; do
+  for k in hebbian modern; do
+    "$engram" recall -q --model "$out/faces-$k.npz" --queries "$out/${cues%%:*}.npy" \
+      --out "$out/recalled${cues#*:}-$k.npy" --stored "$out/faces8.npy" --size 25x25 \
+      --grid "$out/faces${cues#*:}-grid-$k.png"
+  done
 done
 echo "written: $out"

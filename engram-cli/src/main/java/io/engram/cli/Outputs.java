@@ -218,18 +218,27 @@ final class Outputs {
     others.removeAll(List.of(fits));
     e = ending(path.toString(), others);
     if (e != null) {
-      throw new UserError(
-          option
-              + " "
-              + path
-              + " names a "
-              + e
-              + " file, but "
-              + holds
-              + "; give a name ending in "
-              + Words.alternatives(List.of(fits)));
+      throw misnamed(option, path, e, holds, Words.alternatives(List.of(fits)));
     }
     return this;
+  }
+
+  /**
+   * {@code --grid g.npy names a .npy file, but --grid draws a PNG image; give a name ending in
+   * .png}.
+   */
+  private static UserError misnamed(
+      String option, Path path, String ending, String holds, String endings) {
+    return new UserError(
+        option
+            + " "
+            + path
+            + " names a "
+            + ending
+            + " file, but "
+            + holds
+            + "; give a name ending in "
+            + endings);
   }
 
   /**
@@ -240,15 +249,7 @@ final class Outputs {
     expect(option, path);
     String e = path == null || path == STDOUT ? null : ending(path.toString(), DATA_ENDINGS);
     if (e != null) {
-      throw new UserError(
-          option
-              + " "
-              + path
-              + " names a "
-              + e
-              + " file, but "
-              + option
-              + " draws a PNG image; give a name ending in .png");
+      throw misnamed(option, path, e, option + " draws a PNG image", ".png");
     }
     return this;
   }
