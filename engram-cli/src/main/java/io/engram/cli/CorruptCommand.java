@@ -81,7 +81,7 @@ final class CorruptCommand implements Callable<Integer> {
       required = true,
       paramLabel = "FILE|DIR/",
       description =
-          "Noisy patterns: float32 .npy at exactly this path (.csv when it ends in .csv); a folder (existing, or ending in /) gets one PNG per pattern.")
+          "The cues: float32 .npy at exactly this path (.csv when it ends in .csv); a folder (existing, or ending in /) gets one PNG per pattern.")
   String out;
 
   @Option(
