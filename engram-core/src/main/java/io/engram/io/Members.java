@@ -34,6 +34,14 @@ final class Members {
     }
   }
 
+  /**
+   * A value of meta.json as it is written there: a string in quotes, so that {@code "3"} is not
+   * shown as the number 3 where a number is expected.
+   */
+  static String shown(Object v) {
+    return v instanceof String s ? '"' + NpzFile.shown(s) + '"' : String.valueOf(v);
+  }
+
   static Object field(Map<String, Object> m, String key) {
     if (!m.containsKey(key) || m.get(key) == null) {
       throw new IllegalArgumentException("missing '" + key + "'");
@@ -44,7 +52,7 @@ final class Members {
   static long integer(Map<String, Object> m, String key) {
     Object v = field(m, key);
     if (!(v instanceof Long)) {
-      throw new IllegalArgumentException("'" + key + "' is " + v + ", expected an integer");
+      throw new IllegalArgumentException("'" + key + "' is " + shown(v) + ", expected an integer");
     }
     return (Long) v;
   }
@@ -60,7 +68,8 @@ final class Members {
   static boolean bool(Map<String, Object> m, String key) {
     Object v = field(m, key);
     if (!(v instanceof Boolean)) {
-      throw new IllegalArgumentException("'" + key + "' is " + v + ", expected true or false");
+      throw new IllegalArgumentException(
+          "'" + key + "' is " + shown(v) + ", expected true or false");
     }
     return (Boolean) v;
   }
@@ -68,7 +77,7 @@ final class Members {
   static double number(Map<String, Object> m, String key) {
     Object v = field(m, key);
     if (!(v instanceof Number)) {
-      throw new IllegalArgumentException("'" + key + "' is " + v + ", expected a number");
+      throw new IllegalArgumentException("'" + key + "' is " + shown(v) + ", expected a number");
     }
     return ((Number) v).doubleValue();
   }
@@ -76,7 +85,7 @@ final class Members {
   static String string(Map<String, Object> m, String key) {
     Object v = field(m, key);
     if (!(v instanceof String)) {
-      throw new IllegalArgumentException("'" + key + "' is " + v + ", expected a string");
+      throw new IllegalArgumentException("'" + key + "' is " + shown(v) + ", expected a string");
     }
     return (String) v;
   }

@@ -98,7 +98,11 @@ final class ModernMemoryFile {
       beta = (float) Members.number(meta, "beta");
     } else if (meta.get("beta") != null) {
       throw new EngramFormatException(
-          file + ": beta must be null for " + sep.id() + " separation, got " + meta.get("beta"));
+          file
+              + ": beta must be null for "
+              + sep.id()
+              + " separation, got "
+              + Members.shown(meta.get("beta")));
     }
     if (sep.usesDegree()) {
       degree = Members.count(meta, "degree");
@@ -108,7 +112,7 @@ final class ModernMemoryFile {
               + ": degree must be null for "
               + sep.id()
               + " separation, got "
-              + meta.get("degree"));
+              + Members.shown(meta.get("degree")));
     }
     // the settings checked before X is read
     ModernHopfieldMemory.of(n, sep, beta, degree);

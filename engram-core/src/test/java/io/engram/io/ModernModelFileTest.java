@@ -235,7 +235,7 @@ class ModernModelFileTest {
     String[][] cases = {
       {"\"version\": 2", "\"version\": 1", "format version 1 is not supported"},
       {"\"version\": 2", "\"version\": 3", "format version 3 is not supported"},
-      {"\"version\": 2", "\"version\": \"2\"", "'version' is 2, expected an integer"},
+      {"\"version\": 2", "\"version\": \"2\"", "'version' is \"2\", expected an integer"},
       {"\"modern\"", "\"quantum\"", "unknown memory kind \"quantum\""},
       {"\"modern\"", "7", "unknown memory kind 7"},
       {"\"engram-model\"", "\"pickle\"", "not an Engram model"},
@@ -248,9 +248,14 @@ class ModernModelFileTest {
       {"\"beta\": 0.5", "\"beta\": -1", "beta must be a finite number > 0"},
       {"\"beta\": 0.5", "\"beta\": 0", "beta must be a finite number > 0"},
       {"\"beta\": 0.5", "\"beta\": 1e300", "beta must be a finite number > 0"},
-      {"\"beta\": 0.5", "\"beta\": \"hot\"", "'beta' is hot, expected a number"},
+      {"\"beta\": 0.5", "\"beta\": \"hot\"", "'beta' is \"hot\", expected a number"},
       {"\"beta\": 0.5", "\"beta\": null", "missing 'beta'"},
       {"\"degree\": null", "\"degree\": 3", "degree must be null for softmax"},
+      {
+        "\"degree\": null",
+        "\"degree\": \"3\"",
+        "degree must be null for softmax separation, got \"3\""
+      },
       {"\"separation\": \"softmax\"", "\"separation\": \"polynomial\"", "beta must be null"},
       {
         "\"separation\": \"softmax\", \"beta\": 0.5",
@@ -269,6 +274,10 @@ class ModernModelFileTest {
             .replace("\"degree\": null", "\"degree\": 3");
     assertEquals(null, readBytes(archive(poly, "X", x)));
     assertRefused("degree must be in 2..30", archive(poly.replace("\": 3", "\": 31"), "X", x));
+    // a string was shown as the number it spells: "'degree' is 3, expected an integer"
+    assertRefused(
+        "'degree' is \"3\", expected an integer",
+        archive(poly.replace("\"degree\": 3", "\"degree\": \"3\""), "X", x));
     float[] half = X.clone();
     half[2] = 0.5f;
     assertRefused("needs ±1 values", archive(poly, "X", NdArray.ofFloats(half, 2, 4)));
