@@ -104,8 +104,13 @@ public final class Corruption {
    * @param positions scratch of at least {@code row.length} ints (its contents are overwritten), so
    *     that many rows need one array
    * @return how many of the negated values were 0, which a negation leaves 0 (0/1 data, say)
+   * @throws IllegalArgumentException for a null row, generator or scratch, or scratch too short
    */
   public int apply(float[] row, SplittableRandom rnd, int[] positions) {
+    if (row == null || rnd == null || positions == null) {
+      throw new IllegalArgumentException(
+          (row == null ? "row" : rnd == null ? "rnd" : "positions") + " is null");
+    }
     int n = row.length;
     if (positions.length < n) {
       throw new IllegalArgumentException(
@@ -139,7 +144,7 @@ public final class Corruption {
 
   /** {@link #apply(float[], SplittableRandom, int[])} with scratch of its own. */
   public int apply(float[] row, SplittableRandom rnd) {
-    return apply(row, rnd, new int[row.length]);
+    return apply(row, rnd, new int[row == null ? 0 : row.length]);
   }
 
   @Override

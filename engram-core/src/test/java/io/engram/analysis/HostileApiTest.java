@@ -140,4 +140,34 @@ class HostileApiTest {
     assertEquals(2e9, pace.perSecondAt(512), 1e-3);
     assertEquals(1e8 * Math.sqrt(8), pace.setupPerSecondAt(4096), 1e-3); // grown up to N = 1024
   }
+
+  /**
+   * A cue made of nothing: a null row or scratch was a NullPointerException without a word (or, for
+   * the row, from its length); a null generator was taken where nothing is drawn and failed only
+   * where something is. Shares that are no number and -0.0 are the factory's to settle.
+   */
+  @Test
+  void aCorruptionNamesANullRowScratchOrGenerator() {
+    Corruption c = Corruption.of(0.25, 0.25, 0.25);
+    java.util.SplittableRandom rnd = new java.util.SplittableRandom(1);
+    refused("row is null", () -> c.apply(null, rnd, new int[4]));
+    refused("row is null", () -> c.apply(null, rnd));
+    refused("positions is null", () -> c.apply(new float[4], rnd, null));
+    refused("rnd is null", () -> c.apply(new float[4], null, new int[4]));
+    // nothing drawn (every value occluded, or none corrupted): still refused, not taken
+    refused("rnd is null", () -> Corruption.of(0, 0, 1).apply(new float[4], null));
+    refused("rnd is null", () -> Corruption.flip(0).apply(new float[0], null));
+    refused(
+        "positions has 3 ints, fewer than the row's 4",
+        () -> c.apply(new float[4], rnd, new int[3]));
+    refused("erase must be in [0, 1], got NaN", () -> Corruption.of(0, Double.NaN, 0));
+    refused(
+        "occlude must be in [0, 1], got NaN",
+        () ->
+            CapacitySweep.builder(CapacitySweepTest.CANNS, 8).loads(1).occlude(Double.NaN).build());
+    assertEquals(Corruption.of(0, 0, 0), Corruption.of(-0.0, -0.0, -0.0));
+    assertEquals("none", Corruption.of(-0.0, -0.0, -0.0).toString());
+    // an empty row: nothing to corrupt, nothing drawn
+    assertEquals(0, c.apply(new float[0], rnd, new int[0]));
+  }
 }
