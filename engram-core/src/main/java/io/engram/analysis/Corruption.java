@@ -93,6 +93,20 @@ public final class Corruption {
     return (int) Math.min(n - occluded(n) - flips(n), Math.round(erase * n));
   }
 
+  /**
+   * Whether the cues of a pattern of {@code n} values differ from one generator to another: some
+   * but not all of the values left after occlusion are chosen, or both flipped and erased ones
+   * (which of them is which varies). Not where the counts round to none, nor where every value left
+   * is flipped, or every one erased.
+   */
+  public boolean varies(int n) {
+    int open = n - occluded(n);
+    int flips = flips(n);
+    int erasures = erasures(n);
+    int chosen = flips + erasures;
+    return chosen > 0 && (chosen < open || (flips > 0 && erasures > 0));
+  }
+
   /** Whether a cue is the pattern itself (all three shares 0). */
   public boolean isNone() {
     return flip == 0 && erase == 0 && occlude == 0;

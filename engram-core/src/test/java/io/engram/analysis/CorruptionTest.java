@@ -2,6 +2,7 @@ package io.engram.analysis;
 
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -108,6 +109,37 @@ class CorruptionTest {
     float[] all = {1, -1, 1, -1};
     Corruption.of(0, 0, 1).apply(all, new SplittableRandom(1));
     assertArrayEquals(new float[4], all);
+  }
+
+  /**
+   * Whether a cue depends on the generator, from the counts and not the shares: a share that rounds
+   * to no value (1e-300 of N) or that takes every open value (all flipped, all erased) draws the
+   * same cue from every generator, as occlusion alone does (the capacity lab runs one trial of
+   * given data then, not several alike).
+   */
+  @Test
+  void aCueVariesOnlyWhereSomeButNotAllOpenValuesAreChosen() {
+    assertTrue(Corruption.of(0.1, 0, 0).varies(10));
+    assertTrue(Corruption.of(0, 0.3, 0.5).varies(10));
+    assertTrue(Corruption.of(0.5, 0.5, 0).varies(10)); // all chosen, but which are flipped varies
+    assertFalse(Corruption.of(0, 0, 0.5).varies(10));
+    assertFalse(Corruption.of(0, 0, 0).varies(10));
+    assertFalse(Corruption.of(1e-300, 1e-300, 0).varies(10));
+    assertFalse(Corruption.of(0.04, 0, 0).varies(10)); // round(0.4) = 0
+    assertFalse(Corruption.of(1, 0, 0).varies(10));
+    assertFalse(Corruption.of(0, 1, 0).varies(10));
+    assertFalse(Corruption.of(0, 0.5, 0.5).varies(10));
+    assertFalse(Corruption.of(0.5, 0.5, 0).varies(1)); // one value, flipped
+    assertFalse(Corruption.of(0.1, 0, 0).varies(0));
+    for (Corruption c :
+        List.of(Corruption.of(1e-300, 0, 0), Corruption.of(1, 0, 0), Corruption.of(0, 0.5, 0.5))) {
+      float[] x = plusMinus(10, 4);
+      float[] a = x.clone();
+      float[] b = x.clone();
+      c.apply(a, new SplittableRandom(1));
+      c.apply(b, new SplittableRandom(2));
+      assertArrayEquals(a, b, c.toString());
+    }
   }
 
   @Test
