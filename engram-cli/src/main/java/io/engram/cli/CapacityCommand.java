@@ -115,14 +115,14 @@ final class CapacityCommand implements Callable<Integer> {
       paramLabel = "F",
       description =
           "Share of each cue's bits set to 0 (unknown) at random positions other than the flipped ones: partial cues (default: 0).")
-  double erase;
+  Double erase;
 
   @Option(
       names = "--occlude",
       paramLabel = "F",
       description =
           "Share of each cue's bits at its end set to 0 (the bottom rows of an image): occluded cues (default: 0). --flip + --erase + --occlude is at most 1.")
-  double occlude;
+  Double occlude;
 
   /** --flip when neither --erase nor --occlude is given. */
   static final double DEFAULT_FLIP = 0.1;
@@ -270,15 +270,12 @@ final class CapacityCommand implements Callable<Integer> {
                   ? PatternSource.correlated(correlation)
                   : PatternSource.random();
     }
-    if (data != null && flip == 0 && erase == 0 && trials > 1) {
+    int trialsAsked = trials;
+    if (data != null && !Corruption.of(flip, erase, occlude).varies(n)) {
       // (a trial draws nothing here: its patterns are the data in file order, its cues have no
-      // random positions; 10 trials ran the same sweep 10 times, with intervals of 0)
-      PrintWriter err = spec.commandLine().getErr();
-      err.println(
-          "engram: note: with --data and cues without random positions (no --flip or --erase),"
-              + " every trial is the same; running 1 trial, not "
-              + trials);
-      err.flush();
+      // random positions; 10 trials ran the same sweep 10 times, with intervals of 0. Told by the
+      // counts: --erase 1e-300 erases no bit, --flip 1 flips every one, the same in every trial.
+      // Said once every check has passed: a refusal is one line)
       trials = 1;
     }
     // with --compare, every memory at the first one's loads (the Hebbian rule's by default)
@@ -360,6 +357,14 @@ final class CapacityCommand implements Callable<Integer> {
                 "give a name ending in .csv (for a picture of the curves give --plot FILE.png)",
                 ".csv")
             .expectPng("--plot", plotFile);
+    if (trials < trialsAsked) {
+      PrintWriter err = spec.commandLine().getErr();
+      err.println(
+          "engram: note: with --data and cues without random positions (no value flipped or"
+              + " erased, or all of them), every trial is the same; running 1 trial, not "
+              + trialsAsked);
+      err.flush();
+    }
     List<Run> runs = new ArrayList<>();
     for (int k = 0; k < entries.size(); k++) {
       LabMemories.Entry entry = entries.get(k);

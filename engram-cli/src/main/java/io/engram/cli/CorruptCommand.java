@@ -57,14 +57,14 @@ final class CorruptCommand implements Callable<Integer> {
       paramLabel = "F",
       description =
           "Fraction of values set to 0 per pattern, at random positions other than the flipped ones, 0..1 (default: 0).")
-  double erase;
+  Double erase;
 
   @Option(
       names = "--occlude",
       paramLabel = "F",
       description =
           "Fraction of values at the end of each pattern set to 0: the bottom rows of an image, 0..1 (default: 0). --flip + --erase + --occlude is at most 1.")
-  double occlude;
+  Double occlude;
 
   /** --flip when neither --erase nor --occlude is given. */
   static final double DEFAULT_FLIP = 0.3;
@@ -175,13 +175,14 @@ final class CorruptCommand implements Callable<Integer> {
 
   /**
    * The cues of --flip, --erase and --occlude (corrupt's and capacity's): --flip is {@code
-   * defaultFlip} where neither --erase nor --occlude is given, else 0 unless given. The library's
-   * refusals ({@link Corruption#of}) name the options.
+   * defaultFlip} where neither --erase nor --occlude is given, else 0 unless given (a series of
+   * --erase 0, 0.1, ... had the default flip in its first cues only); an option not given is 0. The
+   * library's refusals ({@link Corruption#of}) name the options.
    */
-  static Corruption corruption(Double flip, double erase, double occlude, double defaultFlip) {
-    double f = flip != null ? flip : erase == 0 && occlude == 0 ? defaultFlip : 0;
+  static Corruption corruption(Double flip, Double erase, Double occlude, double defaultFlip) {
+    double f = flip != null ? flip : erase == null && occlude == null ? defaultFlip : 0;
     try {
-      return Corruption.of(f, erase, occlude);
+      return Corruption.of(f, erase == null ? 0 : erase, occlude == null ? 0 : occlude);
     } catch (IllegalArgumentException e) {
       // "erase must be in [0, 1], got -0.1", "flip + erase + occlude must be at most 1 ..."
       throw new UserError(

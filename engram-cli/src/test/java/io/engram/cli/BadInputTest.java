@@ -1,11 +1,13 @@
 package io.engram.cli;
 
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -263,6 +265,27 @@ class BadInputTest {
       assertEquals(0, r.status(), r::toString);
       assertTrue(
           r.out().startsWith("flipped 2 of 6 values in each of 2 patterns (seed 42)"), r::toString);
+      // --erase 0 (or --occlude 0) given: --flip is 0, not the default 0.3 (a sweep of
+      // --erase 0, 0.1, 0.2 had 30% flipped at its first point only)
+      for (String zero : List.of("--erase", "--occlude")) {
+        r =
+            ToolRun.run(
+                "corrupt",
+                "--patterns",
+                dir.resolve("p.csv").toString(),
+                zero,
+                "0",
+                "--out",
+                n.toString());
+        assertEquals(0, r.status(), r::toString);
+        assertTrue(
+            r.out().startsWith("flipped 0 of 6 values in each of 2 patterns (seed 42)"),
+            r::toString);
+        assertArrayEquals(
+            new float[] {1, -1, 1, -1, 1, -1, 1, 1, -1, -1, 1, 1},
+            io.engram.io.Npy.read(n).toFloatArray(),
+            zero + " 0");
+      }
       r =
           ToolRun.run(
               "corrupt",

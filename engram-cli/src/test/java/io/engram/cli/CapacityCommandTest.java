@@ -523,8 +523,8 @@ class CapacityCommandTest {
                 "-q"));
     assertEquals(0, r.status(), r::toString);
     assertEquals(
-        "engram: note: with --data and cues without random positions (no --flip or --erase),"
-            + " every trial is the same; running 1 trial, not 4",
+        "engram: note: with --data and cues without random positions (no value flipped or"
+            + " erased, or all of them), every trial is the same; running 1 trial, not 4",
         r.err().strip(),
         r::toString);
     root = (Map<?, ?>) Json.parse(Files.readString(dir.resolve("once.json")));
@@ -548,6 +548,55 @@ class CapacityCommandTest {
     assertEquals("", r.err(), r::toString);
     fails("--erase must be in [0, 1], got -1.0", "capacity", "--neurons", "20", "--erase", "-1");
     fails("--occlude must be in [0, 1], got 2.0", "capacity", "--neurons", "20", "--occlude", "2");
+  }
+
+  /**
+   * Whether a trial of given data draws anything is told by the counts, not the shares: --erase
+   * 1e-300 (no bit of 4), --flip 1 (every bit) and --erase 1 made the same cues in every trial, and
+   * 4 trials ran alike, with intervals of 0; given --erase 0 or --occlude 0, --flip is 0 (as the
+   * help says: 0 with --erase or --occlude), not the default 0.1 added to it.
+   */
+  @Test
+  void trialsOfDataThatDrawNothingAreOneAndAGivenZeroShareLeavesFlipAtZero() throws IOException {
+    for (String[] cue :
+        List.of(
+            new String[] {"--erase", "1e-300"},
+            new String[] {"--flip", "1e-300"},
+            new String[] {"--flip", "1"},
+            new String[] {"--erase", "1"},
+            new String[] {"--flip", "0.5", "--occlude", "0.5"})) {
+      List<String> a =
+          new java.util.ArrayList<>(
+              List.of("capacity", "--data", "@pm.csv", "--trials", "4", "--json", "@same.json"));
+      a.addAll(List.of(cue));
+      a.add("-q");
+      ToolRun.Result r = ToolRun.run(args(a.toArray(new String[0])));
+      assertEquals(0, r.status(), r::toString);
+      assertTrue(r.err().contains("every trial is the same; running 1 trial, not 4"), r::toString);
+      Map<?, ?> root = (Map<?, ?>) Json.parse(Files.readString(dir.resolve("same.json")));
+      assertEquals(1L, root.get("trials"), List.of(cue)::toString);
+    }
+    for (String zero : List.of("--erase", "--occlude")) {
+      ToolRun.Result r =
+          ToolRun.run(
+              args(
+                  "capacity",
+                  "--neurons",
+                  "20",
+                  "--patterns",
+                  "1",
+                  "--trials",
+                  "1",
+                  zero,
+                  "0",
+                  "--json",
+                  "@zero.json",
+                  "-q"));
+      assertEquals(0, r.status(), r::toString);
+      Map<?, ?> root = (Map<?, ?>) Json.parse(Files.readString(dir.resolve("zero.json")));
+      assertEquals(0.0, root.get("flip"), zero + " 0: " + r);
+      assertEquals(0L, root.get("flipped_bits"), zero + " 0: " + r);
+    }
   }
 
   @Test
@@ -778,6 +827,21 @@ class CapacityCommandTest {
     fails(
         "--patterns 4 is more than the 3 patterns in --data",
         cat(out, "capacity", "--data", "@pm.csv", "--patterns", "2,4"));
+    // (the note that one trial is run, given data and cues without random positions, came before
+    // the refusal: two lines)
+    fails(
+        "--patterns 4 is more than the 3 patterns in --data",
+        cat(
+            out,
+            "capacity",
+            "--data",
+            "@pm.csv",
+            "--flip",
+            "0",
+            "--trials",
+            "3",
+            "--patterns",
+            "2,4"));
     fails(
         "--neurons 5 does not match the --data patterns of length 4",
         cat(out, "capacity", "--data", "@pm.csv", "--neurons", "5"));
