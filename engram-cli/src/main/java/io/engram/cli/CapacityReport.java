@@ -231,7 +231,8 @@ final class CapacityReport {
     List<CapacityPoint> first = runs.get(0).points();
     for (int i = 0; i < first.size(); i++) {
       sb.append(
-          String.format(Locale.ROOT, "%6d %6.3f", first.get(i).patterns(), first.get(i).load()));
+          String.format(
+              Locale.ROOT, "%6d %6s", first.get(i).patterns(), load(first.get(i).load())));
       for (CapacityCommand.Run run : runs) {
         sb.append(
             String.format(Locale.ROOT, "  %14.3f", run.points().get(i).recalledFraction().mean()));
@@ -371,9 +372,9 @@ final class CapacityReport {
       sb.append(
           String.format(
               Locale.ROOT,
-              "%6d %6.3f  %-18s %-15s %-15s %-15s %-12s",
+              "%6d %6s  %-18s %-15s %-15s %-15s %-12s",
               p.patterns(),
-              p.load(),
+              load(p.load()),
               pm(p.oneStepError(), "%.5f"),
               pm(p.stableFraction(), "%.3f"),
               pm(p.recalledFraction(), "%.3f"),
@@ -401,9 +402,9 @@ final class CapacityReport {
                 100 * HOLDS)
             : String.format(
                 Locale.ROOT,
-                "Holds: up to P = %d (%.3f N) at least %.0f%% of the cues came back exactly.%n",
+                "Holds: up to P = %d (%s N) at least %.0f%% of the cues came back exactly.%n",
                 held,
-                (double) held / run.neurons(),
+                load((double) held / run.neurons()),
                 100 * HOLDS));
     Map<String, Double> c = capacities(run);
     if (!c.isEmpty()) {
@@ -483,6 +484,18 @@ final class CapacityReport {
         + " ("
         + percent(f)
         + " asked)";
+  }
+
+  /**
+   * A load P/N for the table: {@code 0.040}, or below 0.001 (two patterns of N = 40000) with two
+   * significant digits, {@code 5.0e-5}, which "0.000" hid; at most 6 characters either way.
+   */
+  static String load(double v) {
+    if (v == 0 || v >= 0.001) {
+      return String.format(Locale.ROOT, "%.3f", v);
+    }
+    // "5.0e-05" -> "5.0e-5"
+    return String.format(Locale.ROOT, "%.1e", v).replaceFirst("e-0*", "e-");
   }
 
   private static String percent(double f) {

@@ -599,6 +599,35 @@ class CapacityCommandTest {
     }
   }
 
+  /**
+   * The load at large N: P = 2 of N = 40000 was "0.000" in the table's P/N column and "(0.000 N)"
+   * in the line of what holds, as if nothing were stored; it is shown with two significant digits.
+   */
+  @Test
+  void aSmallLoadOfALargeNetworkIsShownWithItsDigits() {
+    assertEquals("0.000", CapacityReport.load(0));
+    assertEquals("0.040", CapacityReport.load(0.04));
+    assertEquals("0.001", CapacityReport.load(0.001));
+    assertEquals("5.0e-4", CapacityReport.load(2.0 / 4000));
+    assertEquals("5.0e-5", CapacityReport.load(2.0 / 40000));
+    assertEquals("2.2e-9", CapacityReport.load(2.2e-9));
+    ToolRun.Result r =
+        ToolRun.run(
+            "capacity",
+            "--memory",
+            "modern",
+            "--neurons",
+            "40000",
+            "--patterns",
+            "1,2",
+            "--trials",
+            "1",
+            "-q");
+    assertEquals(0, r.status(), r::toString);
+    assertTrue(r.out().contains("\n     2 5.0e-5  "), r::toString);
+    assertTrue(r.out().contains("Holds: up to P = 2 (5.0e-5 N) at least 99%"), r::toString);
+  }
+
   @Test
   void defaultLoadsFollowN() {
     assertArrayEquals(
