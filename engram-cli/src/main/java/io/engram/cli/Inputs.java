@@ -137,8 +137,7 @@ final class Inputs {
       if (Files.exists(f) && !Files.isRegularFile(f) && !Files.isDirectory(f) && !streams.add(f)) {
         // a pipe is read once: a second read finds it empty, and its patterns would be missing
         throw new UserError(
-            (f.equals(Path.of("/dev/stdin")) ? "- (standard input)" : f.toString())
-                + " is given twice; it is a pipe or device, which can be read only once");
+            named(f) + " is given twice; it is a pipe or device, which can be read only once");
       }
       if (Files.isRegularFile(f) || Files.isDirectory(f)) {
         onlyOnce(seen, f, f);
@@ -199,6 +198,11 @@ final class Inputs {
         List.copyOf(warnings));
   }
 
+  /** A file as the user gave it: {@code - (standard input)} for /dev/stdin, which {@code -} is. */
+  private static String named(Path f) {
+    return f.equals(Path.of("/dev/stdin")) ? "- (standard input)" : f.toString();
+  }
+
   /**
    * Exit 2 when {@code file} (given as {@code given}: itself, or a folder it is in) is a file read
    * before in this call; else notes it in {@code seen}. The same file given twice was read twice
@@ -221,14 +225,25 @@ final class Inputs {
     }
     String where;
     if (before[0].equals(file) && before[1].equals(given)) {
-      where = file + " is given twice";
+      // (standard input from a file, < p.csv, is a regular file: "/dev/stdin is given twice" named
+      // a path the user never typed)
+      where = named(file) + " is given twice";
     } else if (!before[1].equals(before[0])) {
-      where = file + " is read twice: it is also in the folder " + before[1] + ", given before";
+      where =
+          named(file) + " is read twice: it is also in the folder " + before[1] + ", given before";
     } else if (!given.equals(file)) {
       where =
-          file + " (in the folder " + given + ") is read twice: it is given before as " + before[0];
+          file
+              + " (in the folder "
+              + given
+              + ") is read twice: it is given before as "
+              + named(before[0]);
     } else {
-      where = file + " is read twice: it is the same file as " + before[0] + ", given before";
+      where =
+          named(file)
+              + " is read twice: it is the same file as "
+              + named(before[0])
+              + ", given before";
     }
     throw new UserError(
         where + "; give each file once (to repeat patterns, repeat their rows in one file)");

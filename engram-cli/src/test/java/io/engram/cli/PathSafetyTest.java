@@ -924,6 +924,19 @@ class PathSafetyTest {
     assertEquals(2, pr.exitValue(), err);
     assertTrue(err.contains("- (standard input) is given twice"), err);
     assertFalse(Files.exists(twice));
+    // standard input from a file (< p.csv): the same, not "/dev/stdin is given twice", a path the
+    // user never typed
+    pr =
+        cli("train", "--patterns", "-", "--patterns", "-", "--out", twice.toString())
+            .redirectInput(Path.of(p).toFile())
+            .redirectOutput(ProcessBuilder.Redirect.DISCARD)
+            .start();
+    err = new String(pr.getErrorStream().readAllBytes(), StandardCharsets.UTF_8);
+    assertTrue(pr.waitFor(60, TimeUnit.SECONDS));
+    assertEquals(2, pr.exitValue(), err);
+    assertTrue(err.startsWith("engram: - (standard input) is given twice"), err);
+    assertFalse(err.contains("/dev/stdin"), err);
+    assertFalse(Files.exists(twice));
   }
 
   /**
