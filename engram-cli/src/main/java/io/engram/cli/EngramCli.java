@@ -116,6 +116,40 @@ public final class EngramCli implements Runnable {
       return;
     }
     markStderrStart();
+    int status;
+    try {
+      status = runMain(args);
+    } catch (OutOfMemoryError e) {
+      status = heapTooSmall();
+    }
+    try {
+      awaitStderrFilter();
+    } catch (OutOfMemoryError e) {
+      // (a heap too small even for the wait: the filter may finish after the exit)
+    }
+    System.exit(status);
+  }
+
+  /**
+   * The line for a heap too small for Engram itself ({@code ENGRAM_JAVA_OPTS=-Xmx2m}), made when
+   * the class is loaded: where the heap runs out that early, composing the advice ({@link
+   * Memory#advice()}) runs out too, and the JVM's own report was a blank line and "Exception:
+   * java.lang.OutOfMemoryError thrown from the UncaughtExceptionHandler", or a stack trace.
+   */
+  private static final byte[] HEAP_TOO_SMALL =
+      ("engram: out of memory: the heap this JVM may use is too small for Engram to run at all;"
+              + " give it more with ENGRAM_JAVA_OPTS=-Xmx256m (or leave -Xmx out)\n")
+          .getBytes(java.nio.charset.StandardCharsets.UTF_8);
+
+  /** Writes {@link #HEAP_TOO_SMALL} as it is, allocating nothing; returns exit status 1. */
+  private static int heapTooSmall() {
+    System.err.write(HEAP_TOO_SMALL, 0, HEAP_TOO_SMALL.length);
+    System.err.flush();
+    return 1;
+  }
+
+  /** {@link #main} after the start marker: the command's exit status. */
+  private static int runMain(String[] args) {
     if (!versionOnly(args)) {
       setUp();
     }
@@ -139,8 +173,7 @@ public final class EngramCli implements Runnable {
     if (out.checkError() && status == 0) {
       status = standardOutputFailed(err);
     }
-    awaitStderrFilter();
-    System.exit(status);
+    return status;
   }
 
   /**
@@ -782,8 +815,12 @@ public final class EngramCli implements Runnable {
     try {
       return cl.execute(args);
     } catch (OutOfMemoryError e) {
-      err.println("engram: " + Memory.advice());
-      err.flush();
+      try {
+        err.println("engram: " + Memory.advice());
+        err.flush();
+      } catch (OutOfMemoryError again) {
+        return heapTooSmall(); // (the advice itself ran out: the heap is far too small)
+      }
       return 1;
     }
   }

@@ -242,6 +242,39 @@ final class LauncherTest {
     assertEquals(1, r.errLines().size() - 1, r.toString());
   }
 
+  /**
+   * A heap the JVM starts with but too small for Engram (-Xmx2m) is one line naming the heap, exit
+   * 1, as running out of memory in a larger one is: it was a blank line and "Exception:
+   * java.lang.OutOfMemoryError thrown from the UncaughtExceptionHandler", or a stack trace of
+   * picocli or of the class loader, as the advice itself ran out of memory, or the work ran out
+   * before its handler.
+   */
+  @Test
+  void a_heap_too_small_for_engram_is_one_line() throws Exception {
+    Path p = patterns();
+    for (String[] args :
+        List.of(
+            new String[] {"train", "--patterns", p.toString(), "--out", "m.npz"},
+            new String[] {
+              "train", "--patterns", p.toString(), "--out", "m.npz", "--weights", "dense"
+            },
+            new String[] {"corrupt", "--patterns", p.toString(), "--out", "c.npy"},
+            new String[] {"capacity", "--neurons", "20", "--trials", "1"},
+            new String[] {"--help"})) {
+      Run r = runToEnd(Map.of("ENGRAM_JAVA_OPTS", "-Xmx2m"), args);
+      String what = String.join(" ", args) + ": " + r;
+      if (r.status() == 0) {
+        continue; // (a JVM whose start leaves enough of 2 MB)
+      }
+      assertEquals(1, r.status(), what);
+      assertEquals(1, r.errLines().size() - 1, what);
+      assertTrue(r.err().startsWith("engram: out of memory"), what);
+      assertTrue(r.err().contains("ENGRAM_JAVA_OPTS=-Xmx"), what);
+      assertFalse(Files.exists(tmp.resolve("m.npz")), what);
+      assertFalse(Files.exists(tmp.resolve("c.npy")), what);
+    }
+  }
+
   @Test
   void a_user_error_is_one_line_also_when_the_jvm_announces_options_from_the_environment()
       throws Exception {
