@@ -275,6 +275,37 @@ final class LauncherTest {
     }
   }
 
+  /**
+   * A JAVA_HOME without an executable bin/java is refused, naming it (exit 2), as Maven refuses
+   * one: it was passed over without a word for the java on the PATH, another Java than the one
+   * asked for.
+   */
+  @Test
+  void a_java_home_without_java_is_named() throws Exception {
+    Path empty = Files.createDirectory(tmp.resolve("no-jdk"));
+    for (String home : List.of(empty.toString(), tmp.resolve("absent").toString())) {
+      Run r = run(Map.of("JAVA_HOME", home), "--version");
+      assertEquals(2, r.status(), r.toString());
+      assertEquals("", r.out(), r.toString());
+      assertEquals(
+          List.of(
+              "engram: JAVA_HOME is "
+                  + home
+                  + ", which has no executable bin/java; set it to a Java 17 or later, or unset"
+                  + " it to use the java on the PATH",
+              ""),
+          r.errLines(),
+          r.toString());
+    }
+    // a newline in it is shown escaped, on one line
+    Run r = run(Map.of("JAVA_HOME", empty + "\nx"), "--version");
+    assertEquals(2, r.status(), r.toString());
+    assertEquals(2, r.errLines().size(), r.toString());
+    // an empty JAVA_HOME is no JAVA_HOME
+    r = run(Map.of("JAVA_HOME", ""), "--version");
+    assertEquals(0, r.status(), r.toString());
+  }
+
   @Test
   void a_user_error_is_one_line_also_when_the_jvm_announces_options_from_the_environment()
       throws Exception {
