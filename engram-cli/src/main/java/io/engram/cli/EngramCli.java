@@ -141,10 +141,20 @@ public final class EngramCli implements Runnable {
               + " give it more with ENGRAM_JAVA_OPTS=-Xmx256m (or leave -Xmx out)\n")
           .getBytes(java.nio.charset.StandardCharsets.UTF_8);
 
-  /** Writes {@link #HEAP_TOO_SMALL} as it is, allocating nothing; returns exit status 1. */
+  /** Whether {@link #HEAP_TOO_SMALL} was written (once: the line came twice, seen in CI). */
+  private static volatile boolean heapTooSmallSaid;
+
+  /**
+   * Writes {@link #HEAP_TOO_SMALL} as it is, allocating nothing, once (where the heap runs out
+   * again after the line, in the code that follows the command, it is not written again); returns
+   * exit status 1.
+   */
   private static int heapTooSmall() {
-    System.err.write(HEAP_TOO_SMALL, 0, HEAP_TOO_SMALL.length);
-    System.err.flush();
+    if (!heapTooSmallSaid) {
+      heapTooSmallSaid = true;
+      System.err.write(HEAP_TOO_SMALL, 0, HEAP_TOO_SMALL.length);
+      System.err.flush();
+    }
     return 1;
   }
 

@@ -270,8 +270,32 @@ final class LauncherTest {
       assertEquals(1, r.errLines().size() - 1, what);
       assertTrue(r.err().startsWith("engram: out of memory"), what);
       assertTrue(r.err().contains("ENGRAM_JAVA_OPTS=-Xmx"), what);
-      assertFalse(Files.exists(tmp.resolve("m.npz")), what);
-      assertFalse(Files.exists(tmp.resolve("c.npy")), what);
+      // nothing half-written: an output there is whole. Where the heap runs out after the output
+      // was committed (in the summary line, seen once for corrupt in CI) it cannot be taken back,
+      // and must be the complete file; where it runs out before, even the clean-up may fail for
+      // want of heap (a temporary file was left, seen for corrupt): it is one of Engram's, named
+      // for its dead process, which a later write to the folder removes once it is stale, as it
+      // removes those of a killed command
+      try (var files = Files.list(tmp)) {
+        for (Path f : files.filter(f -> f.toString().endsWith(".tmp")).toList()) {
+          assertTrue(
+              f.getFileName()
+                  .toString()
+                  .matches("\\.(c\\.npy|m\\.npz)\\.engram-[0-9]+-[0-9a-z]+\\.tmp"),
+              what + ": " + f);
+          Files.delete(f);
+        }
+      }
+      Path c = tmp.resolve("c.npy");
+      if (Files.exists(c)) {
+        assertEquals(12, Npy.read(c).size(), what); // the 2 x 6 patterns
+        Files.delete(c);
+      }
+      Path m = tmp.resolve("m.npz");
+      if (Files.exists(m)) {
+        assertEquals(6, io.engram.io.ModelFile.read(m).numNeurons(), what);
+        Files.delete(m);
+      }
     }
   }
 
