@@ -238,7 +238,13 @@ public final class BlockedWeights {
       return (int) (long) v;
     }
     throw new EngramFormatException(
-        mf + ": " + key + " is " + m.get(key) + ", expected an integer in 1.." + max);
+        mf
+            + ": "
+            + key
+            + " is "
+            + Members.shown(m.get(key))
+            + ", expected an integer in 1.."
+            + max);
   }
 
   private static int extent(int n, int blockSize, int block) {

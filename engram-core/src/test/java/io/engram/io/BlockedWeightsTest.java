@@ -80,6 +80,17 @@ class BlockedWeightsTest {
             + " \"block_size\": 4, \"layout\": \"upper\"}",
         StandardCharsets.UTF_8);
     assertThrows(EngramFormatException.class, () -> BlockedWeights.read(dir));
+    // a number written as a string is shown as the string it is, not as the number it spells
+    Files.writeString(
+        mf,
+        "{\"format\": \"engram-blocked-weights\", \"version\": 1, \"neurons\": \"10\","
+            + " \"block_size\": 4, \"layout\": \"upper\"}",
+        StandardCharsets.UTF_8);
+    EngramFormatException quoted =
+        assertThrows(EngramFormatException.class, () -> BlockedWeights.read(dir));
+    assertTrue(
+        quoted.getMessage().endsWith(": neurons is \"10\", expected an integer in 1..46340"),
+        quoted.getMessage());
     Files.writeString(mf, "{not json", StandardCharsets.UTF_8);
     assertThrows(EngramFormatException.class, () -> BlockedWeights.read(dir));
     Files.writeString(mf, "{\"format\": \"other\"}", StandardCharsets.UTF_8);
