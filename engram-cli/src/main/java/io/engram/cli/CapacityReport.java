@@ -472,7 +472,8 @@ final class CapacityReport {
    */
   private static String part(String prefix, int k, double f, int n, String verb, boolean first) {
     double asked = f * n;
-    if (Math.abs(k - asked) <= 1e-9 * Math.max(1, asked)) {
+    // (relative to what was asked: --erase 1e-300 erases no bit of 20, and was "0% ... erased")
+    if (Math.abs(k - asked) <= 1e-9 * asked) {
       return prefix + percent(f) + (first ? " of their bits " : " ") + verb;
     }
     return prefix
@@ -499,6 +500,10 @@ final class CapacityReport {
   }
 
   private static String percent(double f) {
+    if (f > 0 && 100 * f < 5e-5) {
+      // below what 4 decimals show: 1.0e-298%, not 0%
+      return String.format(Locale.ROOT, "%.1e%%", 100 * f);
+    }
     String s =
         String.format(Locale.ROOT, "%.4f", 100 * f).replaceAll("0+$", "").replaceAll("\\.$", "");
     return s + "%";

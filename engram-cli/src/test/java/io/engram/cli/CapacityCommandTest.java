@@ -416,6 +416,24 @@ class CapacityCommandTest {
     r = ToolRun.run(args("capacity", "--neurons", "20", "--patterns", "1", "--trials", "1", "-q"));
     assertEquals(0, r.status(), r::toString);
     assertTrue(r.out().contains(", cues with 10% of their bits flipped, seed 42"), r::toString);
+    // a share too small for one bit: what was done and what was asked, not "0% ... erased"
+    r =
+        ToolRun.run(
+            args(
+                "capacity",
+                "--neurons",
+                "20",
+                "--patterns",
+                "1",
+                "--trials",
+                "1",
+                "--erase",
+                "1e-300",
+                "-q"));
+    assertEquals(0, r.status(), r::toString);
+    assertTrue(
+        r.out().contains(", cues with 0 of their 20 bits erased (1.0e-298% asked), seed 42"),
+        r::toString);
   }
 
   /**
