@@ -295,8 +295,7 @@ final class CapacityCommand implements Callable<Integer> {
         throw new UserError(shortfall(entry.name(), n, maxP, 1, heap));
       }
       if (atOnce < wanted) {
-        PrintWriter err = spec.commandLine().getErr();
-        err.println(
+        tell(
             "engram: running "
                 + atOnce
                 + " of the "
@@ -309,7 +308,6 @@ final class CapacityCommand implements Callable<Integer> {
                     withMargin(sweepBytes(entry.name(), n, maxP, wanted)),
                     heap,
                     Memory.physical()));
-        err.flush();
       }
       CapacitySweep sweep =
           CapacitySweep.builder(entry.factory(), n)
@@ -358,13 +356,19 @@ final class CapacityCommand implements Callable<Integer> {
                 ".csv")
             .expectPng("--plot", plotFile);
     if (trials < trialsAsked) {
-      PrintWriter err = spec.commandLine().getErr();
-      err.println(
+      told.add(
+          0,
           "engram: note: with --data and cues without random positions (no value flipped or"
               + " erased, or all of them), every trial is the same; running 1 trial, not "
               + trialsAsked);
-      err.flush();
     }
+    // what the sweeps will be, once every check has passed: a refusal is one line (a line of
+    // trials run fewer at a time, or of the time a sweep takes, came before a later refusal)
+    PrintWriter err = spec.commandLine().getErr();
+    for (String line : told) {
+      err.println(line);
+    }
+    err.flush();
     List<Run> runs = new ArrayList<>();
     for (int k = 0; k < entries.size(); k++) {
       LabMemories.Entry entry = entries.get(k);
@@ -449,6 +453,13 @@ final class CapacityCommand implements Callable<Integer> {
    * With --compare: the sweeps' time together, said when it is over {@link #SAY_ESTIMATE_SECONDS}
    * and refused over the limit (each was checked alone by {@link #estimateTime}).
    */
+  /** Lines for stderr, written once every check has passed ({@link #call}). */
+  private final List<String> told = new ArrayList<>();
+
+  private void tell(String line) {
+    told.add(line);
+  }
+
   private void tellTotal(
       int memories,
       int n,
@@ -484,9 +495,7 @@ final class CapacityCommand implements Callable<Integer> {
               + " to run them");
     }
     if (seconds > SAY_ESTIMATE_SECONDS && !quiet) {
-      PrintWriter err = spec.commandLine().getErr();
-      err.println("engram: " + what + " should take about " + duration(seconds) + " in all");
-      err.flush();
+      tell("engram: " + what + " should take about " + duration(seconds) + " in all");
     }
   }
 
@@ -518,8 +527,7 @@ final class CapacityCommand implements Callable<Integer> {
       throw new UserError(refusal(memoryName, work, sweep.neurons(), seconds, limitSeconds));
     }
     if (alone && seconds > SAY_ESTIMATE_SECONDS && !quiet) {
-      PrintWriter err = spec.commandLine().getErr();
-      err.println(
+      tell(
           "engram: "
               + describe(memoryName, work, sweep.neurons())
               + " should take about "
@@ -527,7 +535,6 @@ final class CapacityCommand implements Callable<Integer> {
               + " (from timed copies of it, the largest at N = "
               + pace.neurons()
               + ")");
-      err.flush();
     }
     return seconds;
   }

@@ -188,6 +188,22 @@ class CapacityTimeLimitTest {
     assertFalse(c.err().contains("would take"), c::toString);
   }
 
+  /**
+   * A sweep long enough for its time to be told, refused for its output: the refusal alone, one
+   * line (the time it "should take" came first, and the command then refused to start).
+   */
+  @Test
+  void aRefusedSweepDoesNotTellItsTimeFirst() throws Exception {
+    Path folder = Files.createDirectories(dir.resolve("a-folder"));
+    ToolRun.Result r =
+        ToolRun.run("capacity", "--neurons", "1500", "--trials", "40", "--json", folder.toString());
+    assertEquals(2, r.status(), r::toString);
+    assertEquals(
+        "engram: --json " + folder + ": is a folder; give a file path",
+        r.err().strip(),
+        r::toString);
+  }
+
   @Test
   void durationsReadAsAUserWritesThem() {
     assertEquals(3600, CapacityCommand.parseLimit("1h"));
