@@ -84,7 +84,7 @@ final class CompareDemo {
    * tinted red.
    */
   static BufferedImage figure(
-      float[][] stored, float[][] cues, List<Column> columns, Images.Size size, double noise) {
+      float[][] stored, float[][] cues, List<Column> columns, Images.Size size, String cueLabel) {
     int scale = Math.max(1, 96 / Math.max(size.width(), size.height()));
     int w = size.width() * scale;
     int h = size.height() * scale;
@@ -108,9 +108,7 @@ final class CompareDemo {
         String bottom =
             c == 0
                 ? Words.count(rows, "image")
-                : c == 1
-                    ? String.format(Locale.ROOT, "%.0f%% flipped", 100 * noise)
-                    : columns.get(c - 2).exact() + " of " + rows + " exact";
+                : c == 1 ? cueLabel : columns.get(c - 2).exact() + " of " + rows + " exact";
         g.setColor(Color.BLACK);
         g.setFont(bold);
         centred(g, top, x, cell, 18);

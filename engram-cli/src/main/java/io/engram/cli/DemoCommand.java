@@ -1,5 +1,6 @@
 package io.engram.cli;
 
+import io.engram.analysis.Corruption;
 import io.engram.analysis.HopfieldAnalyzer;
 import io.engram.learning.HebbianTrainer;
 import io.engram.network.AmariHopfieldNetwork;
@@ -41,7 +42,8 @@ import picocli.CommandLine.Spec;
       "  engram demo --size 32x32 --noise 0.4 --seed 7 --out figure.png",
       "  engram demo --images demo-images/      # also save the built-in images, to train on",
       "  engram demo --neurons 1000 --patterns 20 --noise 0.3",
-      "  engram demo --compare                  # writes engram-compare.png"
+      "  engram demo --compare                  # writes engram-compare.png",
+      "  engram demo --compare --occlude 0.5    # from the top half of each letter"
     })
 final class DemoCommand implements Callable<Integer> {
 
@@ -68,6 +70,13 @@ final class DemoCommand implements Callable<Integer> {
       paramLabel = "F",
       description = "Fraction of each cue's pixels flipped (default: ${DEFAULT-VALUE}).")
   double noise;
+
+  @Option(
+      names = "--occlude",
+      paramLabel = "F",
+      description =
+          "Hide the bottom F of each cue (set to 0, unknown): the memory completes the image from the rest. --noise is then 0 unless given.")
+  Double occlude;
 
   @Option(
       names = "--seed",
@@ -121,7 +130,7 @@ final class DemoCommand implements Callable<Integer> {
       // the random-pattern demo prints a table and writes nothing: these were ignored without a
       // word (no images where --images asked for them)
       var given = spec.commandLine().getParseResult();
-      for (String o : new String[] {"--out", "--images", "--size"}) {
+      for (String o : new String[] {"--out", "--images", "--size", "--occlude"}) {
         if (given.hasMatchedOption(o)) {
           throw new UserError(
               o
@@ -147,12 +156,13 @@ final class DemoCommand implements Callable<Integer> {
     }
     Path outFile = Outputs.file("--out", out);
     Outputs files = new Outputs().expectPng("--out", outFile);
+    Corruption corruption = cues(noise);
     float[][] stored;
     float[][] cues;
     List<RecallResult> results;
     try (Progress bar = Progress.start("demo", 2L * p, Progress.enabled(quiet), System.err)) {
       stored = DemoImages.patterns(p, s);
-      cues = CorruptCommand.flip(stored, noise, seed);
+      cues = corrupted(stored, corruption);
       AmariHopfieldNetwork net = AmariHopfieldNetwork.create(s.pixels());
       HebbianTrainer.create(net).train(stored);
       for (int k = 0; k < p; k++) {
@@ -177,9 +187,16 @@ final class DemoCommand implements Callable<Integer> {
         new Figures.GridText(
             String.format(
                 Locale.ROOT,
-                "Engram demo: %d neurons, cues %.0f%% flipped (seed %d)",
-                s.pixels(),
-                100 * noise,
+                "Engram demo: %s (seed %d)",
+                // (the neurons left out where both are said: the title was cut short)
+                corruption.occlude() == 0
+                    ? s.pixels() + " neurons, cues " + described(corruption)
+                    : corruption.flip() == 0
+                        ? s.pixels()
+                            + " neurons, bottom "
+                            + percent(corruption.occlude())
+                            + " hidden"
+                        : described(corruption).replace("the bottom", "bottom"),
                 seed),
             "stored",
             "cue",
@@ -194,11 +211,11 @@ final class DemoCommand implements Callable<Integer> {
     PrintWriter w = spec.commandLine().getOut();
     w.printf(
         Locale.ROOT,
-        "Engram demo: %d of %s came back exactly from %.0f%%-noise cues (mean overlap %.3f -> %.3f;"
+        "Engram demo: %d of %s came back exactly from cues %s (mean overlap %.3f -> %.3f;"
             + " %s); figure written to %s%s%n",
         exact,
         Words.count(p, "image"),
-        100 * noise,
+        described(corruption),
         before,
         after,
         Words.count(s.pixels(), "neuron"),
@@ -224,18 +241,19 @@ final class DemoCommand implements Callable<Integer> {
       throw new UserError(
           "--size " + s + " is " + s.pixels() + " neurons; --compare allows up to 4096 (64x64)");
     }
-    double f = given.hasMatchedOption("--noise") ? noise : 0.2;
+    Corruption corruption = cues(given.hasMatchedOption("--noise") ? noise : 0.2);
     Path file = Outputs.file("--out", given.hasMatchedOption("--out") ? out : "engram-compare.png");
     Outputs files = new Outputs().expectPng("--out", file);
     List<LabMemories.Entry> memories = LabMemories.compareColumns();
     float[][] stored = DemoLetters.patterns(p, s);
-    float[][] cues = CorruptCommand.flip(stored, f, seed);
+    float[][] cues = corrupted(stored, corruption);
     List<CompareDemo.Column> columns;
     try (Progress bar =
         Progress.start("compare", memories.size(), Progress.enabled(quiet), System.err)) {
       columns = CompareDemo.run(stored, cues, memories, bar);
     }
-    files.addPng("--out", file, CompareDemo.figure(stored, cues, columns, s, f));
+    files.addPng(
+        "--out", file, CompareDemo.figure(stored, cues, columns, s, described(corruption)));
     if (images != null) {
       files.addImages(
           "--images",
@@ -249,12 +267,11 @@ final class DemoCommand implements Callable<Integer> {
     PrintWriter w = spec.commandLine().getOut();
     w.printf(
         Locale.ROOT,
-        "Engram demo --compare: %s of %s (%d neurons), cues with %.0f%% of the pixels"
-            + " flipped:%n",
+        "Engram demo --compare: %s of %s (%d neurons), cues %s:%n",
         Words.count(p, "letter"),
         s,
         s.pixels(),
-        100 * f);
+        described(corruption));
     for (CompareDemo.Column c : columns) {
       w.printf(
           Locale.ROOT,
@@ -271,6 +288,52 @@ final class DemoCommand implements Callable<Integer> {
         imagesWritten(p));
     w.flush();
     return 0;
+  }
+
+  /**
+   * The cues of the image and compare demos: {@code flip} of the pixels flipped (--noise, or its
+   * default), or with --occlude the bottom share hidden, --noise then 0 unless given.
+   */
+  private Corruption cues(double flip) {
+    if (occlude == null) {
+      return Corruption.flip(flip);
+    }
+    if (!(occlude >= 0 && occlude <= 1)) {
+      throw new UserError("--occlude must be in [0, 1], got " + occlude);
+    }
+    double f = spec.commandLine().getParseResult().hasMatchedOption("--noise") ? flip : 0;
+    if (f + occlude > 1 + 1e-9) {
+      throw new UserError(
+          "--noise + --occlude must be at most 1 (each pixel of a cue is changed at most once), got "
+              + f
+              + " + "
+              + occlude);
+    }
+    return Corruption.of(f, 0, occlude);
+  }
+
+  /** The stored patterns corrupted as {@code corrupt} does, from --seed. */
+  private float[][] corrupted(float[][] stored, Corruption c) {
+    float[][] r = new float[stored.length][];
+    for (int k = 0; k < r.length; k++) {
+      r[k] = stored[k].clone();
+    }
+    CorruptCommand.corruptCounting(r, c, seed);
+    return r;
+  }
+
+  private static String percent(double f) {
+    return String.format(Locale.ROOT, "%.0f%%", 100 * f);
+  }
+
+  /** {@code 30% flipped}, {@code with the bottom 50% hidden}, or both. */
+  static String described(Corruption c) {
+    String flipped = String.format(Locale.ROOT, "%.0f%% flipped", 100 * c.flip());
+    if (c.occlude() == 0) {
+      return flipped;
+    }
+    String hidden = String.format(Locale.ROOT, "the bottom %.0f%% hidden", 100 * c.occlude());
+    return c.flip() == 0 ? "with " + hidden : flipped + ", " + hidden;
   }
 
   /** The closing line's note of the {@code count} images written with {@code --images}, if any. */

@@ -386,6 +386,54 @@ class CapacityCommandTest {
   }
 
   /**
+   * The demos from partial cues: --occlude hides the bottom of each cue (--noise then 0 unless
+   * given); the image demo recalls its four images from their top halves, --compare names what the
+   * cues are; refusals name the options.
+   */
+  @Test
+  void theDemosCompleteOccludedCues() throws IOException {
+    ToolRun.Result r =
+        ToolRun.run(args("demo", "--size", "32x32", "--occlude", "0.5", "--out", "@half.png"));
+    assertEquals(0, r.status(), r::toString);
+    assertTrue(
+        r.out()
+            .startsWith(
+                "Engram demo: 4 of 4 images came back exactly from cues with the bottom 50% hidden"
+                    + " (mean overlap 0.500 -> 1.000;"),
+        r::toString);
+    r =
+        ToolRun.run(
+            args(
+                "demo",
+                "--compare",
+                "--occlude",
+                "0.5",
+                "--patterns",
+                "6",
+                "--out",
+                "@cmp-half.png",
+                "-q"));
+    assertEquals(0, r.status(), r::toString);
+    assertTrue(
+        r.out()
+            .startsWith(
+                "Engram demo --compare: 6 letters of 32x32 (1024 neurons), cues with the bottom 50% hidden:"),
+        r::toString);
+    fails("--occlude must be in [0, 1], got 1.5", "demo", "--occlude", "1.5", "--out", "@x.png");
+    fails(
+        "--noise + --occlude must be at most 1 (each pixel of a cue is changed at most once), got"
+            + " 0.6 + 0.5",
+        "demo",
+        "--noise",
+        "0.6",
+        "--occlude",
+        "0.5",
+        "--out",
+        "@x.png");
+    fails("--occlude does not apply to --neurons", "demo", "--neurons", "30", "--occlude", "0.5");
+  }
+
+  /**
    * A cue flips round(F N) bits: at N = 12, --flip 0.1 flips 1 (8.3%), and the header, the plot's
    * title and the JSON say so instead of "10%"; where F N is whole the header stays "10%".
    */

@@ -100,6 +100,7 @@ class CompletionTest {
             "demo --size",
             "demo --patterns",
             "demo --noise",
+            "demo --occlude",
             "demo --seed",
             "demo --neurons",
             "capacity --beta",
