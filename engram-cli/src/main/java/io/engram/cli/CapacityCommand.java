@@ -449,10 +449,6 @@ final class CapacityCommand implements Callable<Integer> {
     return 0;
   }
 
-  /**
-   * With --compare: the sweeps' time together, said when it is over {@link #SAY_ESTIMATE_SECONDS}
-   * and refused over the limit (each was checked alone by {@link #estimateTime}).
-   */
   /** Lines for stderr, written once every check has passed ({@link #call}). */
   private final List<String> told = new ArrayList<>();
 
@@ -460,6 +456,10 @@ final class CapacityCommand implements Callable<Integer> {
     told.add(line);
   }
 
+  /**
+   * With --compare: the sweeps' time together, said when it is over {@link #SAY_ESTIMATE_SECONDS}
+   * and refused over the limit (each was checked alone by {@link #estimateTime}).
+   */
   private void tellTotal(
       int memories,
       int n,
