@@ -106,10 +106,11 @@ final class Inputs {
   /**
    * Reads patterns from files and folders: .npy, .csv, an image, or a folder of images (resized to
    * {@code size}, default the first image's size). All must agree on the pattern length. A file
-   * that is not a regular file (a pipe such as {@code <(...)}, {@code /dev/stdin}) is read once,
-   * and its format is told by its first bytes (.npy, an image, else CSV text). Each file is read
-   * once: one given twice (also under another name, through a link, or as an image of a folder
-   * given too) is an error ({@link #onlyOnce}).
+   * that is not a regular file (a pipe such as {@code <(...)}, {@code /dev/stdin}), or standard
+   * input redirected from one that is not an .npy ({@link #redirected}), is read once, and its
+   * format is told by its first bytes (.npy, an image, else CSV text). Each file is read once: one
+   * given twice (also under another name, through a link, or as an image of a folder given too) is
+   * an error ({@link #onlyOnce}).
    */
   static Data read(List<Path> files, Images.Size size, Progress progress) throws IOException {
     return read(files, size, 0, progress);
@@ -158,7 +159,7 @@ final class Inputs {
         }
         anyImages = true;
         b = PatternBlock.of(these);
-      } else if (Files.exists(f) && !Files.isRegularFile(f)) {
+      } else if (Files.exists(f) && (!Files.isRegularFile(f) || redirected(f))) {
         byte[] bytes = readOnce(f);
         if (Images.looksLikeImage(bytes)) {
           b =
@@ -196,6 +197,16 @@ final class Inputs {
         allImages ? images.size() : null,
         allImages ? List.copyOf(names) : null,
         List.copyOf(warnings));
+  }
+
+  /**
+   * Standard input redirected from a file ({@code --patterns - < p.csv}) that is not an .npy: a
+   * regular file whose name ({@code /dev/stdin}) says nothing of its format, told by its first
+   * bytes as a pipe's is (an .npy is read as a file, as large as it may be). It was refused as
+   * "/dev/stdin: not a .npy file, and its name does not end in .csv".
+   */
+  private static boolean redirected(Path f) throws IOException {
+    return f.equals(Path.of("/dev/stdin")) && !isNpy(f);
   }
 
   /** A file as the user gave it: {@code - (standard input)} for /dev/stdin, which {@code -} is. */

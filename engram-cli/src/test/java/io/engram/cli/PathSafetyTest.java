@@ -940,6 +940,34 @@ class PathSafetyTest {
   }
 
   /**
+   * Standard input redirected from a CSV file ({@code --patterns - < p.csv}) has its format told by
+   * its first bytes, as a pipe's is (USER_GUIDE): it was refused as "/dev/stdin: not a .npy file,
+   * and its name does not end in .csv", a name the user never gave, while {@code cat p.csv |} was
+   * read.
+   */
+  @Test
+  void standardInputRedirectedFromACsvFileIsRead() throws Exception {
+    assumeTrue(Files.exists(Path.of("/dev/stdin")));
+    StringBuilder text = new StringBuilder();
+    for (float[] row : PATTERNS) {
+      for (int i = 0; i < row.length; i++) {
+        text.append(i == 0 ? "" : ",").append((int) row[i]);
+      }
+      text.append('\n');
+    }
+    Path csv = Files.writeString(dir.resolve("p.csv"), text);
+    Path model = dir.resolve("from-csv.npz");
+    assertEquals(
+        0,
+        piped(csv, dir.resolve("out.txt"), "train", "--patterns", "-", "--out", model.toString()));
+    assertEquals(3, ModelFile.read(model).storedPatterns());
+    Path cues = dir.resolve("cues.npy");
+    assertEquals(
+        0, piped(csv, cues, "corrupt", "-q", "--patterns", "-", "--erase", "0.5", "--out", "-"));
+    assertArrayEquals(new int[] {3, 16}, Npy.read(cues).shape());
+  }
+
+  /**
    * Standard input read by two options (a model and patterns, patterns and an order) is refused
    * before either reads it: the second read found a pipe empty, or a file redirected with {@code <}
    * read again as data of another kind ("/dev/stdin: not a .npy file" of {@code inspect -
