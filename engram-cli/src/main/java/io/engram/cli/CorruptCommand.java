@@ -107,7 +107,7 @@ final class CorruptCommand implements Callable<Integer> {
             .expectData(
                 "--out",
                 folder ? null : Outputs.file("--out", out),
-                "a file gets the noisy patterns as .npy (as .csv when its name ends in .csv)",
+                "a file gets the cues as .npy (as .csv when its name ends in .csv)",
                 "for images give a folder, --out DIR/ (one PNG per pattern)",
                 ".npy",
                 ".npz",

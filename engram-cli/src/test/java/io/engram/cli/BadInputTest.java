@@ -575,7 +575,7 @@ class BadInputTest {
         "--out",
         "@r.png");
     fails(
-        "/n.JPG names a .JPG image, but a file gets the noisy patterns",
+        "/n.JPG names a .JPG image, but a file gets the cues",
         "corrupt",
         "--patterns",
         "@p.csv",
@@ -733,12 +733,13 @@ class BadInputTest {
           "--weights",
           "@W.csv");
       fails(
-          "/n.json names a .json file, but a file gets the noisy patterns",
+          // (the cues, noisy or partial: "the noisy patterns" of --occlude's was wrong)
+          "/n.json names a .json file, but a file gets the cues as .npy",
           "corrupt",
           "--patterns",
           "@p.csv",
-          "--flip",
-          "0.1",
+          "--occlude",
+          "0.5",
           "--out",
           "@n.json");
       fails(
