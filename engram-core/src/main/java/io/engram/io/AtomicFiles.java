@@ -404,6 +404,9 @@ public final class AtomicFiles {
           e.getValue().writeTo(out);
           out.flush();
           ch.force(true);
+        } catch (EngramFormatException ex) {
+          // (what the writer read was bad, e.g. weights streamed from a model file: not a write)
+          throw ex;
         } catch (IOException ex) {
           // (a full disk was "No space left on device", of no file)
           throw new WriteException(e.getKey(), ex);
@@ -546,7 +549,11 @@ public final class AtomicFiles {
     private static final long serialVersionUID = 1L;
 
     WriteException(Path target, IOException cause) {
-      super(target.toString(), null, cause.getMessage());
+      // (an exception without a message, as an interrupted channel's, by its kind: not "null")
+      super(
+          target.toString(),
+          null,
+          cause.getMessage() != null ? cause.getMessage() : cause.getClass().getSimpleName());
       initCause(cause);
     }
   }

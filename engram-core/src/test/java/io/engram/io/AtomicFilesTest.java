@@ -202,6 +202,25 @@ class AtomicFilesTest {
     assertEquals("no space left (simulated)", e.getReason());
     assertEquals("old", Files.readString(a));
     assertEquals(List.of(), hidden());
+    // a failure without a message is named by its kind, not "null"
+    files.put(
+        dir.resolve("b.txt"),
+        out -> {
+          throw new java.nio.channels.ClosedByInterruptException();
+        });
+    e = assertThrows(AtomicFiles.WriteException.class, () -> AtomicFiles.writeAll(files));
+    assertEquals("ClosedByInterruptException", e.getReason());
+    // what the writer read was bad (a model streamed from its file): that, not a failed write
+    files.put(
+        dir.resolve("b.txt"),
+        out -> {
+          throw new EngramFormatException("m.npz: member 'W.npy' is corrupt (simulated)");
+        });
+    EngramFormatException bad =
+        assertThrows(EngramFormatException.class, () -> AtomicFiles.writeAll(files));
+    assertEquals("m.npz: member 'W.npy' is corrupt (simulated)", bad.getMessage());
+    assertEquals("old", Files.readString(a));
+    assertEquals(List.of(), hidden());
   }
 
   @Test
