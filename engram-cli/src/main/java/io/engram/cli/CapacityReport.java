@@ -499,7 +499,8 @@ final class CapacityReport {
     return String.format(Locale.ROOT, "%.1e", v).replaceFirst("e-0*", "e-");
   }
 
-  private static String percent(double f) {
+  /** {@code 10%}, {@code 0.4%}, {@code 1.0e-298%}: to 4 decimals, or 2 digits below them. */
+  static String percent(double f) {
     if (f > 0 && 100 * f < 5e-5) {
       // below what 4 decimals show: 1.0e-298%, not 0%
       return String.format(Locale.ROOT, "%.1e%%", 100 * f);

@@ -225,11 +225,17 @@ final class CorruptCommand implements Callable<Integer> {
    * from a generator seeded with {@code seed} (rows in order).
    */
   static float[][] flip(float[][] rows, double fraction, long seed) {
+    return corrupted(rows, Corruption.flip(fraction), seed);
+  }
+
+  /** Copies of the rows corrupted by {@code c} ({@link #corruptCounting}), rows in order. */
+  static float[][] corrupted(float[][] rows, Corruption c, long seed) {
     float[][] r = new float[rows.length][];
     for (int k = 0; k < rows.length; k++) {
       r[k] = rows[k].clone();
     }
-    return flipInPlace(r, fraction, seed);
+    corruptCounting(r, c, seed);
+    return r;
   }
 
   /** {@link #flip} on the rows themselves (the same positions for the same seed); returns them. */

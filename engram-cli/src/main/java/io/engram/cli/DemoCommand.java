@@ -162,7 +162,7 @@ final class DemoCommand implements Callable<Integer> {
     List<RecallResult> results;
     try (Progress bar = Progress.start("demo", 2L * p, Progress.enabled(quiet), System.err)) {
       stored = DemoImages.patterns(p, s);
-      cues = corrupted(stored, corruption);
+      cues = CorruptCommand.corrupted(stored, corruption, seed);
       AmariHopfieldNetwork net = AmariHopfieldNetwork.create(s.pixels());
       HebbianTrainer.create(net).train(stored);
       for (int k = 0; k < p; k++) {
@@ -194,7 +194,7 @@ final class DemoCommand implements Callable<Integer> {
                     : corruption.flip() == 0
                         ? s.pixels()
                             + " neurons, bottom "
-                            + percent(corruption.occlude())
+                            + CapacityReport.percent(corruption.occlude())
                             + " hidden"
                         : described(corruption).replace("the bottom", "bottom"),
                 seed),
@@ -246,7 +246,7 @@ final class DemoCommand implements Callable<Integer> {
     Outputs files = new Outputs().expectPng("--out", file);
     List<LabMemories.Entry> memories = LabMemories.compareColumns();
     float[][] stored = DemoLetters.patterns(p, s);
-    float[][] cues = corrupted(stored, corruption);
+    float[][] cues = CorruptCommand.corrupted(stored, corruption, seed);
     List<CompareDemo.Column> columns;
     try (Progress bar =
         Progress.start("compare", memories.size(), Progress.enabled(quiet), System.err)) {
@@ -312,27 +312,16 @@ final class DemoCommand implements Callable<Integer> {
     return Corruption.of(f, 0, occlude);
   }
 
-  /** The stored patterns corrupted as {@code corrupt} does, from --seed. */
-  private float[][] corrupted(float[][] stored, Corruption c) {
-    float[][] r = new float[stored.length][];
-    for (int k = 0; k < r.length; k++) {
-      r[k] = stored[k].clone();
-    }
-    CorruptCommand.corruptCounting(r, c, seed);
-    return r;
-  }
-
-  private static String percent(double f) {
-    return String.format(Locale.ROOT, "%.0f%%", 100 * f);
-  }
-
-  /** {@code 30% flipped}, {@code with the bottom 50% hidden}, or both. */
+  /**
+   * {@code 30% flipped}, {@code with the bottom 50% hidden}, or both; shares as the capacity lab
+   * writes them ({@code 0.4%}: "0%" was printed for 66 pixels hidden).
+   */
   static String described(Corruption c) {
-    String flipped = String.format(Locale.ROOT, "%.0f%% flipped", 100 * c.flip());
+    String flipped = CapacityReport.percent(c.flip()) + " flipped";
     if (c.occlude() == 0) {
       return flipped;
     }
-    String hidden = String.format(Locale.ROOT, "the bottom %.0f%% hidden", 100 * c.occlude());
+    String hidden = "the bottom " + CapacityReport.percent(c.occlude()) + " hidden";
     return c.flip() == 0 ? "with " + hidden : flipped + ", " + hidden;
   }
 

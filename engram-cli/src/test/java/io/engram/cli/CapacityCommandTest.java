@@ -419,6 +419,12 @@ class CapacityCommandTest {
             .startsWith(
                 "Engram demo --compare: 6 letters of 32x32 (1024 neurons), cues with the bottom 50% hidden:"),
         r::toString);
+    // a share below 1% is told as it is ("0%" was printed for 4 of 1024 pixels hidden)
+    r =
+        ToolRun.run(
+            args("demo", "--size", "32x32", "--occlude", "0.004", "--out", "@little.png", "-q"));
+    assertEquals(0, r.status(), r::toString);
+    assertTrue(r.out().contains("from cues with the bottom 0.4% hidden"), r::toString);
     fails("--occlude must be in [0, 1], got 1.5", "demo", "--occlude", "1.5", "--out", "@x.png");
     fails(
         "--noise + --occlude must be at most 1 (each pixel of a cue is changed at most once), got"

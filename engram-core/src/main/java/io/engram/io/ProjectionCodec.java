@@ -68,8 +68,9 @@ final class ProjectionCodec implements WeightsCodec {
   /**
    * Refuses a V whose rows the pseudo-inverse rule cannot have made: they are orthonormal, each of
    * squared length 1 (with a ridge, at most 1: {@code VᵀV} shrinks every direction). A V edited to
-   * three times its length, or to zeros, was read, and training continued from it into weights that
-   * recalled none of the patterns. One pass over V; orthogonality itself (r² N) is not checked.
+   * three times its length (any ridge), or to zeros (without a ridge; with one, shorter rows are
+   * what the rule makes), was read, and training continued from it into weights that recalled none
+   * of the patterns. One pass over V; orthogonality itself (r² N) is not checked.
    */
   private static void checkRowLengths(float[] v, int rank, int n, double ridge, Path file)
       throws EngramFormatException {
