@@ -307,11 +307,11 @@ final class Inputs {
   private static PatternBlock parsePatterns(Path file, byte[] bytes) throws IOException {
     try {
       if (isNpy(bytes)) {
-        return Patterns.fromArray(Npy.parse(bytes, file.toString()));
+        return Patterns.fromArray(Npy.parse(bytes, named(file)));
       }
       return PatternBlock.of(
           readCsv(
-              file.toString(),
+              named(file),
               new BufferedReader(
                   new InputStreamReader(
                       new ByteArrayInputStream(bytes),
@@ -320,7 +320,7 @@ final class Inputs {
                           .onMalformedInput(CodingErrorAction.REPORT)
                           .onUnmappableCharacter(CodingErrorAction.REPORT)))));
     } catch (IllegalArgumentException e) {
-      throw new UserError(file + ": " + e.getMessage(), e);
+      throw new UserError(named(file) + ": " + e.getMessage(), e);
     }
   }
 

@@ -965,6 +965,18 @@ class PathSafetyTest {
     assertEquals(
         0, piped(csv, cues, "corrupt", "-q", "--patterns", "-", "--erase", "0.5", "--out", "-"));
     assertArrayEquals(new int[] {3, 16}, Npy.read(cues).shape());
+    // a bad cell of standard input is named as the user gave it, not as /dev/stdin
+    Path bad = Files.writeString(dir.resolve("bad.csv"), "1,x\n");
+    Process pr =
+        cli("train", "--patterns", "-", "--out", dir.resolve("bad.npz").toString())
+            .redirectInput(bad.toFile())
+            .redirectOutput(ProcessBuilder.Redirect.DISCARD)
+            .start();
+    String err = new String(pr.getErrorStream().readAllBytes(), StandardCharsets.UTF_8);
+    assertTrue(pr.waitFor(60, TimeUnit.SECONDS));
+    assertEquals(2, pr.exitValue(), err);
+    assertEquals(
+        "engram: - (standard input): line 1, column 2: 'x' is not a number", err.strip(), err);
   }
 
   /**
