@@ -164,7 +164,12 @@ final class CorruptCommand implements Callable<Integer> {
           .printf(
               Locale.ROOT,
               "%s of %s in %s (seed %d); written to %s%n",
-              done(corruption, n),
+              done(
+                  corruption,
+                  n,
+                  flip != null
+                      ? null
+                      : erase != null ? "erased" : occlude != null ? "occluded" : null),
               Words.count(n, "value"),
               noisy.length == 1 ? "the 1 pattern" : "each of " + noisy.length + " patterns",
               seed,
@@ -200,10 +205,15 @@ final class CorruptCommand implements Callable<Integer> {
 
   /**
    * What the corruption does to a pattern of n values: {@code flipped 3}, {@code flipped 3, erased
-   * 2 and occluded 5}; {@code flipped 0} for none.
+   * 2 and occluded 5}; a cue left as it is names the option given, {@code given} ({@code --erase
+   * 0}: "erased 0", not "flipped 0"), or is {@code flipped 0} ({@code given} null: --flip, or
+   * none).
    */
-  static String done(Corruption c, int n) {
+  static String done(Corruption c, int n, String given) {
     List<String> parts = new java.util.ArrayList<>();
+    if (c.isNone() && given != null) {
+      return given + " 0";
+    }
     if (c.flip() > 0 || c.isNone()) {
       parts.add("flipped " + c.flips(n));
     }
