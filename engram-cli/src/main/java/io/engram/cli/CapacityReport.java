@@ -260,13 +260,7 @@ final class CapacityReport {
               "None holds the first load; try fewer patterns or less noise\n  (--patterns, --flip).\n")
           .toString();
     }
-    sb.append("Holds the most: ")
-        .append(
-            most.size() == 1
-                ? most.get(0)
-                : String.join(", ", most.subList(0, most.size() - 1))
-                    + " and "
-                    + most.get(most.size() - 1));
+    sb.append("Holds the most: ").append(Words.all(most));
     int largest = first.get(first.size() - 1).patterns();
     PatternSource source = runs.get(0).source();
     if (best < largest) {

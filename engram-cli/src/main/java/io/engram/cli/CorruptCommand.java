@@ -223,11 +223,7 @@ final class CorruptCommand implements Callable<Integer> {
     if (c.occlude() > 0) {
       parts.add("occluded " + c.occluded(n));
     }
-    return parts.size() == 1
-        ? parts.get(0)
-        : String.join(", ", parts.subList(0, parts.size() - 1))
-            + " and "
-            + parts.get(parts.size() - 1);
+    return Words.all(parts);
   }
 
   /**

@@ -190,13 +190,10 @@ final class DemoCommand implements Callable<Integer> {
                 "Engram demo: %s (seed %d)",
                 // (the neurons left out where both are said: the title was cut short)
                 corruption.occlude() == 0
-                    ? s.pixels() + " neurons, cues " + described(corruption)
+                    ? s.pixels() + " neurons, cues " + flipped(corruption)
                     : corruption.flip() == 0
-                        ? s.pixels()
-                            + " neurons, bottom "
-                            + CapacityReport.percent(corruption.occlude())
-                            + " hidden"
-                        : described(corruption).replace("the bottom", "bottom"),
+                        ? s.pixels() + " neurons, " + hidden(corruption)
+                        : flipped(corruption) + ", " + hidden(corruption),
                 seed),
             "stored",
             "cue",
@@ -317,12 +314,18 @@ final class DemoCommand implements Callable<Integer> {
    * writes them ({@code 0.4%}: "0%" was printed for 66 pixels hidden).
    */
   static String described(Corruption c) {
-    String flipped = CapacityReport.percent(c.flip()) + " flipped";
     if (c.occlude() == 0) {
-      return flipped;
+      return flipped(c);
     }
-    String hidden = "the bottom " + CapacityReport.percent(c.occlude()) + " hidden";
-    return c.flip() == 0 ? "with " + hidden : flipped + ", " + hidden;
+    return c.flip() == 0 ? "with the " + hidden(c) : flipped(c) + ", the " + hidden(c);
+  }
+
+  private static String flipped(Corruption c) {
+    return CapacityReport.percent(c.flip()) + " flipped";
+  }
+
+  private static String hidden(Corruption c) {
+    return "bottom " + CapacityReport.percent(c.occlude()) + " hidden";
   }
 
   /** The closing line's note of the {@code count} images written with {@code --images}, if any. */

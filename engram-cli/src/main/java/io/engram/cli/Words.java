@@ -33,10 +33,19 @@ final class Words {
 
   /** The words as alternatives: "a", "a or b", "a, b or c". */
   static String alternatives(java.util.List<String> words) {
+    return listed(words, " or ");
+  }
+
+  /** The words together: "a", "a and b", "a, b and c". */
+  static String all(java.util.List<String> words) {
+    return listed(words, " and ");
+  }
+
+  private static String listed(java.util.List<String> words, String last) {
     StringBuilder b = new StringBuilder();
     for (int i = 0; i < words.size(); i++) {
       if (i > 0) {
-        b.append(i == words.size() - 1 ? " or " : ", ");
+        b.append(i == words.size() - 1 ? last : ", ");
       }
       b.append(words.get(i));
     }
