@@ -124,6 +124,9 @@ final class CapacityCommand implements Callable<Integer> {
           "Share of each cue's bits at its end set to 0 (the bottom rows of an image): occluded cues (default: 0). --flip + --erase + --occlude is at most 1.")
   Double occlude;
 
+  /** The cues of --flip, --erase and --occlude, once checked ({@link #check}). */
+  private Corruption cues;
+
   /** --flip when neither --erase nor --occlude is given. */
   static final double DEFAULT_FLIP = 0.1;
 
@@ -232,9 +235,7 @@ final class CapacityCommand implements Callable<Integer> {
       Double beta,
       int neurons,
       int trials,
-      double flip,
-      double erase,
-      double occlude,
+      Corruption cues,
       long seed,
       Integer iterations,
       PatternSource source,
@@ -271,7 +272,7 @@ final class CapacityCommand implements Callable<Integer> {
                   : PatternSource.random();
     }
     int trialsAsked = trials;
-    if (data != null && !Corruption.of(flip, erase, occlude).varies(n)) {
+    if (data != null && !cues.varies(n)) {
       // (a trial draws nothing here: its patterns are the data in file order, its cues have no
       // random positions; 10 trials ran the same sweep 10 times, with intervals of 0. Told by the
       // counts: --erase 1e-300 erases no bit, --flip 1 flips every one, the same in every trial.
@@ -314,9 +315,9 @@ final class CapacityCommand implements Callable<Integer> {
               .source(source)
               .loads(p)
               .trials(trials)
-              .flip(flip)
-              .erase(erase)
-              .occlude(occlude)
+              .flip(cues.flip())
+              .erase(cues.erase())
+              .occlude(cues.occlude())
               .seed(seed)
               .maxIterations(iterations == null ? 0 : iterations)
               .threads(atOnce)
@@ -402,9 +403,7 @@ final class CapacityCommand implements Callable<Integer> {
               compare ? null : beta,
               n,
               trials,
-              flip,
-              erase,
-              occlude,
+              cues,
               seed,
               iterations,
               source,
@@ -841,10 +840,7 @@ final class CapacityCommand implements Callable<Integer> {
       throw new UserError("--trials must be in 1..100000, got " + trials);
     }
     // (-0.0 comes back as 0.0: it was printed as "-0%" and "-0.0" in the header, title and JSON)
-    Corruption cues = CorruptCommand.corruption(flip, erase, occlude, DEFAULT_FLIP);
-    flip = cues.flip();
-    erase = cues.erase();
-    occlude = cues.occlude();
+    cues = CorruptCommand.corruption(flip, erase, occlude, DEFAULT_FLIP);
     if (iterations != null && (iterations < 1 || iterations > 100_000)) {
       throw new UserError("--iterations must be in 1..100000, got " + iterations);
     }

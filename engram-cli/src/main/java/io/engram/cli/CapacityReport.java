@@ -139,12 +139,12 @@ final class CapacityReport {
     }
     root.put("neurons", (long) run.neurons());
     root.put("trials", (long) run.trials());
-    root.put("flip", run.flip());
+    root.put("flip", run.cues().flip());
     root.put("flipped_bits", (long) flips(run));
-    root.put("erase", run.erase());
-    root.put("erased_bits", (long) corruption(run).erasures(run.neurons()));
-    root.put("occlude", run.occlude());
-    root.put("occluded_bits", (long) corruption(run).occluded(run.neurons()));
+    root.put("erase", run.cues().erase());
+    root.put("erased_bits", (long) run.cues().erasures(run.neurons()));
+    root.put("occlude", run.cues().occlude());
+    root.put("occluded_bits", (long) run.cues().occluded(run.neurons()));
     root.put("seed", run.seed());
     root.put("iterations", run.iterations() == null ? null : (long) run.iterations());
     root.put("source", run.source().kind());
@@ -270,7 +270,7 @@ final class CapacityReport {
           .append(largest)
           .append(" of the given patterns;\n  ")
           .append(
-              runs.get(0).erase() > 0 || runs.get(0).occlude() > 0
+              runs.get(0).cues().erase() > 0 || runs.get(0).cues().occlude() > 0
                   ? "more of each cue hidden (--erase, --occlude) or noise (--flip)"
                   : "more noise with --flip")
           .append(
@@ -431,12 +431,7 @@ final class CapacityReport {
    * differs from F N at small N (N = 12, F = 0.1: 1 bit).
    */
   static int flips(CapacityCommand.Run run) {
-    return corruption(run).flips(run.neurons());
-  }
-
-  /** How the run's cues were made. */
-  static Corruption corruption(CapacityCommand.Run run) {
-    return Corruption.of(run.flip(), run.erase(), run.occlude());
+    return run.cues().flips(run.neurons());
   }
 
   /**
@@ -445,7 +440,7 @@ final class CapacityReport {
    * anything ({@code 10% of their bits flipped, 20% erased, the last 50% occluded}).
    */
   static String flipped(CapacityCommand.Run run) {
-    Corruption c = corruption(run);
+    Corruption c = run.cues();
     int n = run.neurons();
     List<String> parts = new ArrayList<>();
     if (c.flip() > 0 || c.isNone()) {
