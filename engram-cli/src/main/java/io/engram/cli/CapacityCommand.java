@@ -271,12 +271,15 @@ final class CapacityCommand implements Callable<Integer> {
                   ? PatternSource.correlated(correlation)
                   : PatternSource.random();
     }
-    int trialsAsked = trials;
-    if (data != null && !cues.varies(n)) {
+    if (data != null && !cues.varies(n) && trials > 1) {
       // (a trial draws nothing here: its patterns are the data in file order, its cues have no
       // random positions; 10 trials ran the same sweep 10 times, with intervals of 0. Told by the
       // counts: --erase 1e-300 erases no bit, --flip 1 flips every one, the same in every trial.
-      // Said once every check has passed: a refusal is one line)
+      // Said once every check has passed, as every note is: a refusal is one line)
+      tell(
+          "engram: note: with --data and cues without random positions (no value flipped or"
+              + " erased, or all of them), every trial is the same; running 1 trial, not "
+              + trials);
       trials = 1;
     }
     // with --compare, every memory at the first one's loads (the Hebbian rule's by default)
@@ -356,13 +359,6 @@ final class CapacityCommand implements Callable<Integer> {
                 "give a name ending in .csv (for a picture of the curves give --plot FILE.png)",
                 ".csv")
             .expectPng("--plot", plotFile);
-    if (trials < trialsAsked) {
-      told.add(
-          0,
-          "engram: note: with --data and cues without random positions (no value flipped or"
-              + " erased, or all of them), every trial is the same; running 1 trial, not "
-              + trialsAsked);
-    }
     // what the sweeps will be, once every check has passed: a refusal is one line (a line of
     // trials run fewer at a time, or of the time a sweep takes, came before a later refusal)
     PrintWriter err = spec.commandLine().getErr();
@@ -473,7 +469,7 @@ final class CapacityCommand implements Callable<Integer> {
             + " capacity sweeps (N = "
             + n
             + ", "
-            + (p.length == 1 ? "P = " + p[0] : p.length + " loads up to P = " + p[p.length - 1])
+            + loadsText(p)
             + ", "
             + Words.count(trials, "trial")
             + " each)";
@@ -546,11 +542,15 @@ final class CapacityCommand implements Callable<Integer> {
         + ", N = "
         + n
         + ", "
-        + (p.length == 1 ? "P = " + p[0] : p.length + " loads up to P = " + p[p.length - 1])
+        + loadsText(p)
         + ", "
-        + work.trials()
-        + (work.trials() == 1 ? " trial" : " trials")
+        + Words.count(work.trials(), "trial")
         + ")";
+  }
+
+  /** {@code P = 20}, or {@code 11 loads up to P = 2400}. */
+  private static String loadsText(int[] p) {
+    return p.length == 1 ? "P = " + p[0] : p.length + " loads up to P = " + p[p.length - 1];
   }
 
   /** The one line of a sweep over the limit: the estimate, where it goes, what to do. */
