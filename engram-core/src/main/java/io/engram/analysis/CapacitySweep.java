@@ -167,13 +167,13 @@ public final class CapacitySweep {
 
   private final int threads;
 
-  private CapacitySweep(Builder b) {
+  private CapacitySweep(Builder b, Corruption corruption) {
     this.factory = b.factory;
     this.source = b.source;
     this.neurons = b.neurons;
     this.loads = b.loads.clone();
     this.trials = b.trials;
-    this.corruption = Corruption.of(b.flip, b.erase, b.occlude);
+    this.corruption = corruption;
     this.seed = b.seed;
     this.maxIterations = b.maxIterations;
     this.maxQueries = b.maxQueries;
@@ -489,9 +489,7 @@ public final class CapacitySweep {
         builder(factory, nc)
             .loads(scaled)
             .trials(Math.min(trials, threads))
-            .flip(corruption.flip())
-            .erase(corruption.erase())
-            .occlude(corruption.occlude())
+            .corruption(corruption)
             .seed(seed)
             .maxIterations(maxIterations)
             .threads(threads);
@@ -842,6 +840,12 @@ public final class CapacitySweep {
       return this;
     }
 
+    /** The three shares of {@code c}: {@link #flip}, {@link #erase} and {@link #occlude}. */
+    public Builder corruption(Corruption c) {
+      Objects.requireNonNull(c, "corruption");
+      return flip(c.flip()).erase(c.erase()).occlude(c.occlude());
+    }
+
     /** The seed of the trials' generators (default 42). */
     public Builder seed(long seed) {
       this.seed = seed;
@@ -921,14 +925,14 @@ public final class CapacitySweep {
                 + patterns
                 + " stored patterns (the loads together) are more than a long counts");
       }
-      Corruption.of(flip, erase, occlude);
+      Corruption corruption = Corruption.of(flip, erase, occlude);
       if (maxIterations < 0) {
         throw new IllegalArgumentException("maxIterations must be >= 0, got " + maxIterations);
       }
       if (threads < 1) {
         throw new IllegalArgumentException("threads must be >= 1, got " + threads);
       }
-      return new CapacitySweep(this);
+      return new CapacitySweep(this, corruption);
     }
   }
 }

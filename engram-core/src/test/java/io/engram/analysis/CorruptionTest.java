@@ -193,6 +193,14 @@ class CorruptionTest {
             .seed(11)
             .build();
     assertEquals(Corruption.of(0, 0, 0.5), sweep.corruption());
+    // the same shares given as one
+    assertEquals(
+        Corruption.of(0.1, 0.2, 0.3),
+        CapacitySweep.builder(CapacitySweepTest.CANNS, 200)
+            .loads(3)
+            .corruption(Corruption.of(0.1, 0.2, 0.3))
+            .build()
+            .corruption());
     List<CapacityPoint> points = sweep.run();
     assertEquals(1.0, points.get(0).recalledFraction().mean(), 1e-12);
     // all of each cue erased: nothing to complete from, nothing recalled
