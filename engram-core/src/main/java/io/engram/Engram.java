@@ -2,6 +2,7 @@ package io.engram;
 
 import io.engram.kernels.KernelWarmup;
 import io.engram.kernels.Kernels;
+import io.engram.kernels.Settings;
 import java.util.Objects;
 import java.util.function.Supplier;
 
@@ -9,13 +10,39 @@ import java.util.function.Supplier;
  * The library's runtime settings: which kernels run and on how many threads.
  *
  * <p>The numerical kernels use the Vector API ({@code jdk.incubator.vector}, SIMD) when the JVM
- * runs with {@code --add-modules jdk.incubator.vector}, else plain Java; the system property {@code
- * engram.vectorization} ({@code auto}, {@code panama}, {@code scalar}) forces a choice, and {@code
- * engram.threads} bounds the threads (default: all processors). Thread-safe.
+ * runs with {@code --add-modules jdk.incubator.vector}, else plain Java. System properties:
+ *
+ * <ul>
+ *   <li>{@code engram.vectorization}: {@code auto} (the default), {@code panama} (the Vector API or
+ *       an error) or {@code scalar} (plain Java);
+ *   <li>{@code engram.threads}: the most threads one kernel call uses, a whole number from 1
+ *       (default: all processors);
+ *   <li>{@code engram.vectorBits}: {@code 128}, {@code 256} or {@code 512}, a narrower vector than
+ *       the machine's (for tests);
+ *   <li>{@code engram.warmup}: {@code false} turns {@link #startKernelWarmup} off;
+ *   <li>{@code engram.denseInHeap}: {@code true} reads every dense model's W into the heap, {@code
+ *       false} reads it where it lies in the file (default: by its size, see MODEL_FORMAT.md).
+ * </ul>
+ *
+ * <p>A property set to another value is an {@link IllegalStateException} naming it, at the first
+ * call that reads it ({@link #checkSettings} checks them all at once). Thread-safe.
  */
 public final class Engram {
 
   private Engram() {}
+
+  /**
+   * Checks the system properties above, for a program that would rather refuse a mistyped setting
+   * at its start than at the first call that reads it.
+   *
+   * @throws IllegalStateException naming the first property set to a value it cannot have, the
+   *     value and what it may be ({@code "the setting engram.threads is 'two', expected a whole
+   *     number of threads from 1, such as 2"})
+   */
+  public static void checkSettings() {
+    Settings.checkAll();
+    Kernels.requireValidSettings();
+  }
 
   /** The kernels in use, e.g. {@code panama-512} (the Vector API, 512-bit) or {@code scalar}. */
   public static String kernels() {

@@ -161,6 +161,12 @@ public final class EngramCli implements Runnable {
   /** {@link #main} after the start marker: the command's exit status. */
   private static int runMain(String[] args) {
     if (!versionOnly(args)) {
+      String bad = settingsProblem();
+      if (bad != null) {
+        // before the warm-up, which would meet the setting first
+        System.err.println(bad);
+        return 2;
+      }
       setUp();
     }
     if (args.length > 0 && KERNEL_COMMANDS.contains(args[0])) {
@@ -505,6 +511,24 @@ public final class EngramCli implements Runnable {
   private static volatile boolean interrupted;
 
   /** What the process needs before a command runs (the version alone needs none of it). */
+  /**
+   * The line for an Engram system property set to a value it cannot have ({@code
+   * ENGRAM_JAVA_OPTS=-Dengram.threads=two}), or null: refused before the command runs (a mistyped
+   * {@code engram.vectorization} was a stack trace of the kernels' holder, exit 1; a mistyped
+   * {@code engram.threads} or {@code engram.denseInHeap} was silently the default).
+   */
+  static String settingsProblem() {
+    try {
+      Engram.checkSettings();
+      Fonts.checkSetting();
+      return null;
+    } catch (IllegalStateException e) {
+      return "engram: "
+          + printable(e.getMessage())
+          + " (a -D option of the JVM, from ENGRAM_JAVA_OPTS or JAVA_TOOL_OPTIONS)";
+    }
+  }
+
   static void setUp() {
     Runtime.getRuntime()
         .addShutdownHook(new Thread(() -> interrupted = true, "engram-interrupted"));
@@ -787,6 +811,12 @@ public final class EngramCli implements Runnable {
       out.println(versionLine());
       out.flush();
       return 0;
+    }
+    String bad = settingsProblem();
+    if (bad != null) {
+      err.println(bad);
+      err.flush();
+      return 2;
     }
     CommandLine cl = new CommandLine(new EngramCli());
     // only the command that runs, when the first argument names one that never needs the others;

@@ -41,6 +41,33 @@ final class Fonts {
 
   private Fonts() {}
 
+  /** The system property that asks for the bundled font everywhere: {@code bundled}. */
+  static final String PROPERTY = "engram.fonts";
+
+  /** Whether {@link #PROPERTY} is {@code bundled}; unset or blank, the machine's fonts first. */
+  private static boolean bundledAsked() {
+    String v = System.getProperty(PROPERTY);
+    return v != null && v.trim().equalsIgnoreCase("bundled");
+  }
+
+  /**
+   * Checks {@link #PROPERTY}: unset, blank or {@code bundled} (it was compared with "bundled"
+   * alone, and any other value, a mistyped "Bundled" too, silently meant the machine's fonts).
+   *
+   * @throws IllegalStateException naming the value
+   */
+  static void checkSetting() {
+    String v = System.getProperty(PROPERTY);
+    if (v != null && !v.isBlank() && !v.trim().equalsIgnoreCase("bundled")) {
+      throw new IllegalStateException(
+          "the setting "
+              + PROPERTY
+              + " is "
+              + Inputs.quote(v)
+              + ", expected bundled (or unset: the machine's fonts, else the bundled one)");
+    }
+  }
+
   /**
    * Makes text drawable; returns whether the bundled font is used.
    *
@@ -51,7 +78,7 @@ final class Fonts {
       return bundled;
     }
     System.setProperty("java.awt.headless", "true");
-    if ("bundled".equals(System.getProperty("engram.fonts"))) {
+    if (bundledAsked()) {
       useBundled();
       probe();
       return bundled = true;

@@ -79,7 +79,7 @@ final class DenseCodec implements WeightsCodec {
    * true}), or where it lies in the file as it is needed ({@code false}); unset, W of at most
    * {@link #IN_HEAP_MAX_BYTES} is read into an array, larger ones in place.
    */
-  static final String IN_HEAP_PROPERTY = "engram.denseInHeap";
+  static final String IN_HEAP_PROPERTY = io.engram.kernels.Settings.DENSE_IN_HEAP;
 
   /**
    * The largest W (bytes) read into an array by default: 64 MiB, N = 4096. Below it the array costs
@@ -91,11 +91,10 @@ final class DenseCodec implements WeightsCodec {
   static final long IN_HEAP_MAX_BYTES = 64L << 20;
 
   static boolean inPlace(int n) {
-    String v = System.getProperty(IN_HEAP_PROPERTY);
-    if (v == null || v.isBlank()) {
+    if (!io.engram.kernels.Settings.isSet(IN_HEAP_PROPERTY)) {
       return 4L * n * n > IN_HEAP_MAX_BYTES;
     }
-    return !"true".equalsIgnoreCase(v.trim());
+    return !io.engram.kernels.Settings.flag(IN_HEAP_PROPERTY, true);
   }
 
   /**

@@ -39,7 +39,7 @@ public final class KernelWarmup {
    * The system property that turns the warm-up off ({@code false}); {@link #start()} and {@link
    * #startOnDemand()} then do nothing.
    */
-  public static final String PROPERTY = "engram.warmup";
+  public static final String PROPERTY = Settings.WARMUP;
 
   /**
    * Milliseconds of rounds back to back; after them, the warm-up pauses between rounds four times
@@ -134,7 +134,7 @@ public final class KernelWarmup {
   private KernelWarmup() {}
 
   private static boolean disabled() {
-    return "false".equalsIgnoreCase(System.getProperty(PROPERTY));
+    return !Settings.flag(PROPERTY, true);
   }
 
   /**
@@ -142,6 +142,8 @@ public final class KernelWarmup {
    * -Dengram.warmup=false}, do nothing. Returns at once.
    */
   public static synchronized void start() {
+    // the kernels' settings first: the warm-up thread must not be the one to find them wrong
+    Providers.requireValidSettings();
     if (started || disabled()) {
       return;
     }
@@ -156,6 +158,7 @@ public final class KernelWarmup {
    * -Dengram.warmup=false}. Returns at once.
    */
   public static synchronized void startOnDemand() {
+    Providers.requireValidSettings();
     if (started || disabled()) {
       return;
     }

@@ -20,13 +20,13 @@ public final class Kernels {
    * The system property that forces the implementation: {@code auto}, {@code panama}, {@code
    * scalar}.
    */
-  public static final String VECTORIZATION_PROPERTY = "engram.vectorization";
+  public static final String VECTORIZATION_PROPERTY = Settings.VECTORIZATION;
 
   /**
    * The system property that caps the Vector API's vector width in bits ({@code 256}; default: the
    * widest the machine has), so that the narrower paths are tested on wide machines too.
    */
-  public static final String VECTOR_BITS_PROPERTY = "engram.vectorBits";
+  public static final String VECTOR_BITS_PROPERTY = Settings.VECTOR_BITS;
 
   /**
    * The system property ({@code true}) with which a JVM started without the Vector API module runs
@@ -38,10 +38,10 @@ public final class Kernels {
    * module is present, the property changes nothing. {@code bin/engram} sets it for commands whose
    * work is small.
    */
-  public static final String TWIN_PROPERTY = "engram.twinKernels";
+  public static final String TWIN_PROPERTY = Settings.TWIN_KERNELS;
 
   /** The system property that bounds the number of threads the kernels use. */
-  public static final String THREADS_PROPERTY = "engram.threads";
+  public static final String THREADS_PROPERTY = Settings.THREADS;
 
   private Kernels() {}
 
@@ -52,8 +52,7 @@ public final class Kernels {
    * made before them ({@link Providers#forCall}).
    */
   static int speciesBits(int preferredBits) {
-    int bits = Integer.getInteger(VECTOR_BITS_PROPERTY, preferredBits);
-    return bits >= preferredBits ? preferredBits : bits >= 256 ? 256 : 128;
+    return Settings.vectorBits(preferredBits);
   }
 
   /**
@@ -65,6 +64,16 @@ public final class Kernels {
   public interface WorkListener {
     /** {@code done} of {@code total} units of work (multiply-adds) of the current pass finished. */
     void onWork(long done, long total);
+  }
+
+  /**
+   * Throws where the kernels' settings cannot be followed: a property set to a value it cannot
+   * have, or {@code panama} without the Vector API module.
+   *
+   * @throws IllegalStateException naming the setting
+   */
+  public static void requireValidSettings() {
+    Providers.requireValidSettings();
   }
 
   /** The kernels in use, e.g. {@code panama-512} or {@code scalar}. */

@@ -35,22 +35,26 @@ final class Parallel {
           null,
           false);
 
-  private static volatile int parallelism = defaultParallelism();
+  /** Threads per call: set, or read from the property at first use (0 until then). */
+  private static volatile int parallelism;
 
   private static final ThreadLocal<int[]> SEQUENTIAL_DEPTH =
       ThreadLocal.withInitial(() -> new int[1]);
 
   private Parallel() {}
 
-  private static int defaultParallelism() {
-    int cpus = Runtime.getRuntime().availableProcessors();
-    Integer p = Integer.getInteger(Kernels.THREADS_PROPERTY);
-    return p == null || p < 1 ? cpus : p;
-  }
-
-  /** See {@link Kernels#parallelism()}. */
+  /**
+   * See {@link Kernels#parallelism()}: {@link Kernels#setParallelism}'s, else the property's (read
+   * here, not in the class's initialisation: a value it cannot have is an IllegalStateException at
+   * each call, not a class that fails to load), else the number of processors.
+   */
   static int parallelism() {
-    return parallelism;
+    int p = parallelism;
+    if (p == 0) {
+      p = Settings.threads(Runtime.getRuntime().availableProcessors());
+      parallelism = p;
+    }
+    return p;
   }
 
   /** See {@link Kernels#setParallelism(int)}. */
@@ -86,7 +90,7 @@ final class Parallel {
         || SEQUENTIAL_DEPTH.get()[0] > 0) {
       return 1;
     }
-    return Math.min(parallelism, items);
+    return Math.min(parallelism(), items);
   }
 
   /**

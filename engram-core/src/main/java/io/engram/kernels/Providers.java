@@ -1,7 +1,6 @@
 package io.engram.kernels;
 
 import java.lang.System.Logger.Level;
-import java.util.Locale;
 
 /**
  * Chooses the {@link KernelProvider} once, on first use (holder idiom), from the system property
@@ -16,11 +15,13 @@ final class Providers {
 
   /** The Vector API kernels, or null when the module is absent. */
   static KernelProvider vector() {
+    requireValidSettings();
     return Holder.VECTOR;
   }
 
   /** The kernels in use. */
   static KernelProvider chosen() {
+    requireValidSettings();
     return Holder.PROVIDER;
   }
 
@@ -30,6 +31,7 @@ final class Providers {
    * ends (a long call switches to the kernels in use as soon as it has, at its next kernel call).
    */
   static KernelProvider forCall() {
+    requireValidSettings();
     if (KernelWarmup.twinOnly()) {
       KernelProvider twin = OnDemand.TWIN;
       if (twin != null) {
@@ -45,14 +47,48 @@ final class Providers {
    * kernels themselves where they have no twin.
    */
   static KernelProvider switching() {
+    requireValidSettings();
     return Holder.SWITCHING;
   }
 
   /** The kernels asked for by {@value Kernels#VECTORIZATION_PROPERTY}: auto, panama or scalar. */
   private static String mode() {
-    return System.getProperty(Kernels.VECTORIZATION_PROPERTY, "auto")
-        .trim()
-        .toLowerCase(Locale.ROOT);
+    return Settings.vectorization();
+  }
+
+  /**
+   * Throws where the kernels' settings cannot be followed (a value the property cannot have, or
+   * {@code panama} without the Vector API module): at every call that asks for kernels, never in a
+   * class's initialisation (which left the kernels' holder unusable, a NoClassDefFoundError at
+   * every later call, and the first error on the warm-up thread).
+   *
+   * @throws IllegalStateException naming the setting
+   */
+  static void requireValidSettings() {
+    String problem = Check.PROBLEM;
+    if (problem != null) {
+      throw new IllegalStateException(problem);
+    }
+  }
+
+  /** The kernels' settings checked once, before the holders read them: the problem, or null. */
+  private static final class Check {
+    static final String PROBLEM = problem();
+
+    private static String problem() {
+      try {
+        Settings.vectorBits(512);
+        Settings.flag(Kernels.TWIN_PROPERTY, false);
+        if (mode().equals("panama") && vectorModule() == null) {
+          return Kernels.VECTORIZATION_PROPERTY
+              + "=panama but the Vector API is not available: run java with --add-modules"
+              + " jdk.incubator.vector";
+        }
+        return null;
+      } catch (IllegalStateException e) {
+        return e.getMessage();
+      }
+    }
   }
 
   /**
@@ -69,6 +105,7 @@ final class Providers {
 
   /** The twin {@link #forCall} returns while {@link KernelWarmup#twinOnly}, or null (for tests). */
   static KernelProvider onDemandTwin() {
+    requireValidSettings();
     return OnDemand.TWIN;
   }
 
@@ -112,7 +149,7 @@ final class Providers {
    * cannot be read.
    */
   private static KernelProvider twinWithoutModule() {
-    if (!Boolean.getBoolean(Kernels.TWIN_PROPERTY)) {
+    if (!Settings.flag(Kernels.TWIN_PROPERTY, false)) {
       return null;
     }
     int bits = preferredBitsWithoutModule();
@@ -171,10 +208,10 @@ final class Providers {
           return ScalarKernels.INSTANCE;
         case "panama":
           if (VECTOR == null) {
+            // the module is there (Check), its kernels failed to load
             throw new IllegalStateException(
                 Kernels.VECTORIZATION_PROPERTY
-                    + "=panama but the Vector API is not available: run java with --add-modules"
-                    + " jdk.incubator.vector");
+                    + "=panama but the Vector API kernels could not be loaded");
           }
           return VECTOR;
         case "auto":
