@@ -510,7 +510,6 @@ public final class EngramCli implements Runnable {
    */
   private static volatile boolean interrupted;
 
-  /** What the process needs before a command runs (the version alone needs none of it). */
   /**
    * The line for an Engram system property set to a value it cannot have ({@code
    * ENGRAM_JAVA_OPTS=-Dengram.threads=two}), or null: refused before the command runs (a mistyped
@@ -529,6 +528,7 @@ public final class EngramCli implements Runnable {
     }
   }
 
+  /** What the process needs before a command runs (the version alone needs none of it). */
   static void setUp() {
     Runtime.getRuntime()
         .addShutdownHook(new Thread(() -> interrupted = true, "engram-interrupted"));
