@@ -8,6 +8,7 @@ import io.engram.learning.PatternBlock;
 import io.engram.learning.PatternStats;
 import io.engram.network.AmariHopfieldNetwork;
 import io.engram.network.TrainingRecord;
+import io.engram.weights.WeightsMode;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.file.FileSystemException;
@@ -57,8 +58,8 @@ public final class SparkHebbian {
   public enum Strategy {
     /**
      * {@link #COLLECT} while {@code 2P <= N} (where low-rank weights pay) and the patterns are at
-     * most {@link #AUTO_COLLECT_MAX_VALUES} values and {@code collectLimit} bytes; else {@link
-     * #REDUCE}.
+     * most {@link #AUTO_COLLECT_MAX_VALUES} values and {@code collectLimit} bytes, and always for a
+     * network in low-rank weights mode (which takes no dense sum); else {@link #REDUCE}.
      */
     AUTO,
     /** Collect the patterns to the driver and train there with the core. */
@@ -112,8 +113,9 @@ public final class SparkHebbian {
    * @return the record appended to the network's history, or null for an empty RDD
    * @throws IllegalArgumentException for a ragged, empty-length, null or non-finite pattern, values
    *     that would overflow float32 weights, ({@code COLLECT}) patterns over {@code collectLimit}
-   *     bytes or a negative {@code collectLimit}, or ({@code REDUCE}) dense N x N sums that do not
-   *     fit the heap three times; the network is then unchanged
+   *     bytes or a negative {@code collectLimit}, or ({@code REDUCE}) a network in low-rank weights
+   *     mode or dense N x N sums that do not fit the heap three times; the network is then
+   *     unchanged
    */
   public static TrainingRecord train(
       AmariHopfieldNetwork network,
@@ -128,7 +130,8 @@ public final class SparkHebbian {
   /**
    * {@link #train(AmariHopfieldNetwork, HebbianRule, JavaRDD, Strategy, long)} on the network that
    * {@code network} gives for the pattern length N, asked once the statistics pass has found N
-   * (never for an empty RDD, invalid patterns or patterns over the limit).
+   * (never for an empty RDD or invalid patterns), before the strategy is settled: its weights mode
+   * decides it where it is low-rank.
    */
   static TrainingRecord train(
       IntFunction<AmariHopfieldNetwork> network,
@@ -146,12 +149,21 @@ public final class SparkHebbian {
     }
     int p = (int) stats.count();
     int n = stats.length();
+    AmariHopfieldNetwork net = network.apply(n);
+    boolean lowRank = net.weightsMode() == WeightsMode.LOW_RANK;
+    if (lowRank && strategy == Strategy.REDUCE) {
+      // (the job ran, then the network refused the dense sum)
+      throw new IllegalArgumentException(
+          "a network in low-rank weights mode needs strategy COLLECT or AUTO (a reduced sum of"
+              + " outer products is dense), got REDUCE");
+    }
     boolean collect =
         strategy == Strategy.COLLECT
             || strategy == Strategy.AUTO
-                && 2L * p <= n
-                && (long) p * n <= AUTO_COLLECT_MAX_VALUES
-                && 4L * p * n <= collectLimit;
+                && (lowRank
+                    || 2L * p <= n
+                        && (long) p * n <= AUTO_COLLECT_MAX_VALUES
+                        && 4L * p * n <= collectLimit);
     if (collect) {
       // before the job: the driver holds every pattern
       SparkRules.checkCollect(
@@ -163,7 +175,6 @@ public final class SparkHebbian {
       // before the job: a task that runs out of heap stops its JVM, here perhaps the application's
       PartialSums.checkDenseFits(n, "on the driver");
     }
-    AmariHopfieldNetwork net = network.apply(n);
     if (collect) {
       List<float[]> rows = patterns.collect();
       return rule.train(net, PatternBlock.of(rows), o.preserveOnResize(), null);

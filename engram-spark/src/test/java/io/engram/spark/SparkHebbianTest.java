@@ -11,9 +11,11 @@ import io.engram.learning.HebbianOptions;
 import io.engram.learning.HebbianRule;
 import io.engram.learning.PatternBlock;
 import io.engram.network.AmariHopfieldNetwork;
+import io.engram.network.Dynamics;
 import io.engram.network.TrainingRecord;
 import io.engram.spark.SparkHebbian.Strategy;
 import io.engram.weights.Representation;
+import io.engram.weights.WeightsMode;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Arrays;
@@ -166,6 +168,44 @@ class SparkHebbianTest {
     SparkHebbian.train(reduced, rule, counted, Strategy.AUTO, bytes - 1);
     assertEquals(Representation.DENSE, reduced.weights().representation());
     assertArrayEquals(want.weightMatrix(), reduced.weightMatrix()); // ±1 without centring: exact
+  }
+
+  /**
+   * A network in low-rank weights mode takes no dense sum: {@code AUTO} collects its patterns (as
+   * the estimator does for {@code weights = low-rank}) however many there are, and {@code REDUCE}
+   * is refused after the statistics pass, before the job that would sum them (it failed after it).
+   */
+  @Test
+  void autoCollectsForALowRankNetworkAndReduceRefusesOne() {
+    float[][] x = LocalSpark.patterns(40, 64, true, 23); // 2P > N: AUTO reduced these
+    HebbianRule rule = HebbianRule.hebbian(HebbianOptions.DEFAULTS);
+    AmariHopfieldNetwork want =
+        AmariHopfieldNetwork.create(64, Dynamics.DEFAULT, WeightsMode.LOW_RANK);
+    rule.train(want, PatternBlock.of(x), true, null);
+    AmariHopfieldNetwork net =
+        AmariHopfieldNetwork.create(64, Dynamics.DEFAULT, WeightsMode.LOW_RANK);
+    SparkHebbian.train(net, rule, rdd(x, 3));
+    assertEquals(Representation.LOW_RANK, net.weights().representation());
+    assertArrayEquals(want.weightMatrix(), net.weightMatrix());
+    assertSameHistory(want, net);
+
+    org.apache.spark.util.LongAccumulator reads = sc.sc().longAccumulator();
+    JavaRDD<float[]> counted =
+        rdd(x, 3)
+            .map(
+                r -> {
+                  reads.add(1);
+                  return r;
+                });
+    AmariHopfieldNetwork other =
+        AmariHopfieldNetwork.create(64, Dynamics.DEFAULT, WeightsMode.LOW_RANK);
+    IllegalArgumentException e =
+        assertThrows(
+            IllegalArgumentException.class,
+            () -> SparkHebbian.train(other, rule, counted, Strategy.REDUCE));
+    assertTrue(e.getMessage().contains("low-rank"), e.getMessage());
+    assertEquals(40, reads.value()); // the statistics pass only
+    assertEquals(0, other.history().size());
   }
 
   @Test
