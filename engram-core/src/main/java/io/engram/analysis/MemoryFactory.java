@@ -13,9 +13,18 @@ import java.util.Objects;
  * state between calls.
  *
  * <p>A classical network trained by a learning rule is {@link #classical(LearningRule)}; another
- * memory kind is a lambda, e.g. {@code patterns -> SomeMemory.of(patterns, beta)}, with {@link
- * #withWork} telling what it costs ({@link WorkModel}), so that a sweep's work can be told before
- * it runs.
+ * memory kind is a lambda, with {@link #withWork} telling what it costs ({@link WorkModel}), so
+ * that a sweep's work can be told before it runs:
+ *
+ * <pre>{@code
+ * MemoryFactory modern =
+ *     patterns -> {
+ *       var m = ModernHopfieldMemory.softmax(patterns.length());
+ *       m.storeRows(patterns.rows(), patterns.count());
+ *       return m;
+ *     };
+ * CapacitySweep.builder(modern.withWork(WorkModel.modern()), n).loads(5, 50).build().run();
+ * }</pre>
  */
 @FunctionalInterface
 public interface MemoryFactory {
