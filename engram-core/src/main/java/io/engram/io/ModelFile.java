@@ -414,7 +414,7 @@ public final class ModelFile {
     float[] state = s.toFloatArray();
     for (int i = 0; i < state.length; i++) {
       if (!Float.isFinite(state[i])) {
-        // named here: the network's own check calls a state "query 0"
+        // named here, with the file and the member
         throw new EngramFormatException(
             file + ": state.npy has a non-finite value " + state[i] + " at index " + i);
       }

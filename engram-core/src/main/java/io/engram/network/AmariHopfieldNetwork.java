@@ -128,7 +128,7 @@ public final class AmariHopfieldNetwork implements Memory {
       }
     }
     int n = weights.size();
-    Cues.check(state, 0, n);
+    Cues.checkState(state, n);
     dynamics.checkFits(n);
     boolean dense = weights.isDense();
     if (mode == WeightsMode.DENSE && !dense || mode == WeightsMode.LOW_RANK && dense) {
@@ -216,7 +216,7 @@ public final class AmariHopfieldNetwork implements Memory {
    * @throws IllegalArgumentException if the length differs from N or a value is not finite
    */
   public void setState(float[] s) {
-    Cues.check(s, 0, numNeurons());
+    Cues.checkState(s, numNeurons());
     this.state = s.clone();
   }
 

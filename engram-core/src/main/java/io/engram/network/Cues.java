@@ -13,21 +13,34 @@ public final class Cues {
    * @throws IllegalArgumentException naming the problem
    */
   public static void check(float[] cue, int index, int expected) {
+    check(cue, "query " + index, expected);
+  }
+
+  /**
+   * Checks a network's state as {@link #check(float[], int, int)} checks a cue, naming it {@code
+   * state}.
+   *
+   * @throws IllegalArgumentException naming the problem
+   */
+  static void checkState(float[] state, int expected) {
+    check(state, "state", expected);
+  }
+
+  private static void check(float[] cue, String name, int expected) {
     if (cue == null) {
-      throw new IllegalArgumentException("query " + index + " is null");
+      throw new IllegalArgumentException(name + " is null");
     }
     if (cue.length != expected) {
       throw new IllegalArgumentException(
-          "query " + index + " has length " + cue.length + ", expected " + expected);
+          name + " has length " + cue.length + ", expected " + expected);
     }
     if (cue.length == 0) {
-      throw new IllegalArgumentException(
-          "query " + index + " is empty; a network needs at least one neuron");
+      throw new IllegalArgumentException(name + " is empty; a network needs at least one neuron");
     }
     for (int i = 0; i < cue.length; i++) {
       if (!Float.isFinite(cue[i])) {
         throw new IllegalArgumentException(
-            "query " + index + " has a non-finite value " + cue[i] + " at index " + i);
+            name + " has a non-finite value " + cue[i] + " at index " + i);
       }
     }
   }

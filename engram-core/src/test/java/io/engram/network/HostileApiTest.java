@@ -203,4 +203,25 @@ class HostileApiTest {
     assertEquals(14, AmariHopfieldNetwork.storageCapacity(100));
     assertEquals(300647710, AmariHopfieldNetwork.storageCapacity(Integer.MAX_VALUE));
   }
+
+  /**
+   * A bad state given to setState is named as the state, as energy(float[]) names it: it was "query
+   * 0 has length 3, expected 6", though no query was asked.
+   */
+  @Test
+  void aBadStateIsNamedAsTheState() {
+    AmariHopfieldNetwork net = AmariHopfieldNetwork.create(6);
+    assertEquals(
+        "state has length 3, expected 6",
+        assertThrows(IllegalArgumentException.class, () -> net.setState(new float[3]))
+            .getMessage());
+    float[] nan = {1, 1, Float.NaN, 1, 1, 1};
+    assertEquals(
+        "state has a non-finite value NaN at index 2",
+        assertThrows(IllegalArgumentException.class, () -> net.setState(nan)).getMessage());
+    assertEquals(
+        "state is null",
+        assertThrows(IllegalArgumentException.class, () -> net.setState(null)).getMessage());
+    assertArrayEquals(new float[] {1, 1, 1, 1, 1, 1}, net.state());
+  }
 }
