@@ -1,6 +1,7 @@
 package io.engram.spark;
 
 import io.engram.memory.ModernHopfieldMemory;
+import io.engram.network.Activation;
 import io.engram.network.AmariHopfieldNetwork;
 import io.engram.network.Dynamics;
 import io.engram.network.RecallOptions;
@@ -56,10 +57,36 @@ final class Transforming {
                 + " (it is set)");
       }
     }
+    if (!held && model.isSet(model.temperature())) {
+      temperatureApplies(model);
+    }
     FeatureColumns.Kind kind = FeatureColumns.kindOf(schema, model.getFeaturesCol());
     // the memory the model holds decides its columns, not its memory parameter (for reference)
     boolean modern = model.modelMemory().network() == null;
     return FeatureColumns.outputSchema(schema, model, kind, modern);
+  }
+
+  /**
+   * Refuses a temperature set for a recall whose activation is sign, which has no temperature (it
+   * would change nothing), as {@code engram recall --temperature} does; the estimator keeps one in
+   * the network, for a later recall with tanh or sigmoid, as {@code engram train} does.
+   */
+  private static void temperatureApplies(HopfieldMemoryModel model) {
+    boolean set = model.isSet(model.activation());
+    Activation a =
+        set
+            ? Activation.parse(model.getActivation())
+            : model.modelMemory().network().dynamics().activation();
+    if (a == Activation.SIGN) {
+      throw new IllegalArgumentException(
+          model.uid()
+              + (set
+                  ? ": temperature does not apply to activation sign (only tanh(x/T) and"
+                      + " sigmoid(x/T) use T); leave temperature unset"
+                  : ": temperature does not apply to the network's sign activation (only tanh(x/T)"
+                      + " and sigmoid(x/T) use T); set activation tanh or sigmoid too, or leave"
+                      + " temperature unset"));
+    }
   }
 
   /** Recalls every row of {@code dataset} with {@code model}. */

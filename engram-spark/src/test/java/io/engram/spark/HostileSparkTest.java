@@ -354,6 +354,43 @@ class HostileSparkTest {
         List.of(modern.transform(patterns).columns()));
   }
 
+  /**
+   * A temperature set for recall where the activation is sign (the network's, or set) is refused,
+   * as {@code engram recall --temperature} is: it changed nothing, silently. With tanh it is used.
+   */
+  @Test
+  void aTemperatureForTheSignActivationIsRefusedAtRecall() {
+    HopfieldMemoryModel m = model.copy(ParamMap.empty()).setTemperature(0.5);
+    IllegalArgumentException e =
+        assertThrows(IllegalArgumentException.class, () -> m.transform(patterns));
+    assertEquals(
+        m.uid()
+            + ": temperature does not apply to the network's sign activation (only tanh(x/T) and"
+            + " sigmoid(x/T) use T); set activation tanh or sigmoid too, or leave temperature"
+            + " unset",
+        e.getMessage());
+    HopfieldMemoryModel sign = model.copy(ParamMap.empty()).setActivation("sign").setTemperature(2);
+    e = assertThrows(IllegalArgumentException.class, () -> sign.transform(patterns));
+    assertTrue(
+        e.getMessage()
+            .endsWith(
+                ": temperature does not apply to activation sign (only"
+                    + " tanh(x/T) and sigmoid(x/T) use T); leave temperature unset"),
+        e.getMessage());
+    HopfieldMemoryModel tanh = model.copy(ParamMap.empty()).setActivation("tanh").setTemperature(2);
+    assertEquals(patterns.count(), tanh.transform(patterns).count());
+    // the estimator keeps it in the network, for a later recall with tanh
+    assertEquals(
+        2f,
+        new HopfieldMemory()
+            .setTemperature(2)
+            .fit(patterns)
+            .modelMemory()
+            .network()
+            .dynamics()
+            .temperature());
+  }
+
   @Test
   void aNullStringParameterIsRefusedWhenSet() {
     HopfieldMemory est = new HopfieldMemory();
