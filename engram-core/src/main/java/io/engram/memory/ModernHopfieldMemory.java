@@ -472,7 +472,9 @@ public final class ModernHopfieldMemory implements Memory {
   public float[] pattern(int index) {
     if (index < 0 || index >= p) {
       throw new IllegalArgumentException(
-          "pattern index " + index + " is not in 0.." + (p - 1) + " (P = " + p + ")");
+          p == 0
+              ? "pattern index " + index + ": the memory is empty (P = 0), it has no pattern"
+              : "pattern index " + index + " is not in 0.." + (p - 1) + " (P = " + p + ")");
     }
     return Arrays.copyOfRange(x, index * n, (index + 1) * n);
   }

@@ -241,6 +241,10 @@ public final class LowRankWeights implements Weights {
    * @throws IndexOutOfBoundsException if {@code k} is not in {@code 0..blockCount()-1}
    */
   private LowRankBlock block(int k) {
+    if (blocks.isEmpty()) {
+      throw new IndexOutOfBoundsException(
+          "factor " + k + ": the weights hold no factor (no training call stored)");
+    }
     if (k < 0 || k >= blocks.size()) {
       throw new IndexOutOfBoundsException(
           "factor "

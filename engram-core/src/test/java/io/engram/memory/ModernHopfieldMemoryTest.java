@@ -396,6 +396,11 @@ class ModernHopfieldMemoryTest {
       assertArrayEquals(single.toArray(), bulk.toArray());
       assertEquals(largest, bulk.maxNorm());
     }
+    // an empty memory is named as empty, not "not in 0..-1"
+    ModernHopfieldMemory empty = ModernHopfieldMemory.softmax(n, 0.5f);
+    IllegalArgumentException e =
+        assertThrows(IllegalArgumentException.class, () -> empty.remove(new int[] {0}));
+    assertEquals("pattern index 0: the memory is empty (P = 0), it has no pattern", e.getMessage());
     float[][] removed = bulk.remove(new int[] {9, 0, 5, 11});
     assertArrayEquals(a[9], removed[0]);
     assertArrayEquals(a[0], removed[1]);

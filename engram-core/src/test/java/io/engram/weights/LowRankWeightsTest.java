@@ -132,14 +132,17 @@ class LowRankWeightsTest {
                 () -> w.copyFactorRows(k, 0, 0, new float[0]));
         for (org.junit.jupiter.api.function.Executable a : accessors) {
           IndexOutOfBoundsException e = assertThrows(IndexOutOfBoundsException.class, a);
+          // (weights without factors: no range "0..-1" to name)
           assertEquals(
-              "factor "
-                  + k
-                  + " is not in 0.."
-                  + (calls - 1)
-                  + " ("
-                  + calls
-                  + (calls == 1 ? " training call stored)" : " training calls stored)"),
+              calls == 0
+                  ? "factor " + k + ": the weights hold no factor (no training call stored)"
+                  : "factor "
+                      + k
+                      + " is not in 0.."
+                      + (calls - 1)
+                      + " ("
+                      + calls
+                      + (calls == 1 ? " training call stored)" : " training calls stored)"),
               e.getMessage());
         }
       }
