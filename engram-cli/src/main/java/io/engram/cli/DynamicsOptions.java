@@ -73,11 +73,23 @@ final class DynamicsOptions {
     }
   }
 
+  /**
+   * The activation {@code --activation} names, refused as --update is (the library's "unknown
+   * activation 'x', expected one of ..." named no option).
+   */
+  static Activation activation(String given) {
+    try {
+      return Activation.parse(given);
+    } catch (IllegalArgumentException e) {
+      throw new UserError("--activation must be sign, tanh or sigmoid, got '" + given + "'", e);
+    }
+  }
+
   /** The base dynamics with every flag given applied. */
   Dynamics apply(Dynamics base) throws IOException {
     Dynamics d = base;
     if (activation != null) {
-      d = d.withActivation(Activation.parse(activation));
+      d = d.withActivation(activation(activation));
     }
     // the library's messages name "temperature", not the option (--temperature 1e39 said
     // "temperature must be a finite float32 value, got 1.0E39")

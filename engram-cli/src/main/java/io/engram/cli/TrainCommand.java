@@ -258,7 +258,7 @@ final class TrainCommand implements Callable<Integer> {
       return modern;
     }
     LearningRule learning = learningRule();
-    WeightsMode mode = weights == null ? null : WeightsMode.parse(weights);
+    WeightsMode mode = weights == null ? null : weightsMode(weights);
 
     Images.Size given = size == null ? null : Images.Size.parse(size);
     Path outFile = Outputs.file("--out", out);
@@ -386,6 +386,18 @@ final class TrainCommand implements Callable<Integer> {
               "--rule must be hebbian, anti-hebbian, pseudo-inverse or storkey, got '"
                   + rule
                   + "'");
+    }
+  }
+
+  /**
+   * The representation {@code --weights} names, refused as --rule and --memory are (the library's
+   * "unknown weights mode 'x', expected one of ..." named no option).
+   */
+  static WeightsMode weightsMode(String given) {
+    try {
+      return WeightsMode.parse(given);
+    } catch (IllegalArgumentException e) {
+      throw new UserError("--weights must be auto, dense or low-rank, got '" + given + "'", e);
     }
   }
 

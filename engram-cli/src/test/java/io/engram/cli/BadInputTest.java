@@ -1505,4 +1505,42 @@ class BadInputTest {
         "--patterns",
         "1");
   }
+
+  /**
+   * A value outside an option's fixed set names the option, as --rule, --memory and --update do:
+   * --weights and --activation passed on the library's words ("unknown weights mode 'Tanh',
+   * expected one of auto, dense, low-rank"), which named no option (found by OptionFuzzTest).
+   */
+  @Test
+  void choicesNameTheirOption() throws IOException {
+    fails(
+        "engram: --weights must be auto, dense or low-rank, got 'Tanh'\n",
+        "train",
+        "--patterns",
+        "@p.csv",
+        "--weights",
+        "Tanh",
+        "--out",
+        "@new.npz");
+    fails(
+        "engram: --activation must be sign, tanh or sigmoid, got 'x'\n",
+        "train",
+        "--patterns",
+        "@p.csv",
+        "--activation",
+        "x",
+        "--out",
+        "@new.npz");
+    fails(
+        "engram: --activation must be sign, tanh or sigmoid, got 'relu'\n",
+        "recall",
+        "--model",
+        "@m.npz",
+        "--queries",
+        "@p.csv",
+        "--activation",
+        "relu",
+        "--out",
+        "@r.npy");
+  }
 }
