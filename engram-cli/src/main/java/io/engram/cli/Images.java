@@ -71,21 +71,35 @@ final class Images {
       // no blanks, as every other number on the command line (" 4x4 " was trimmed where
       // --iterations " 12" is refused)
       String t = s.toLowerCase(Locale.ROOT);
+      long w;
+      long h;
       try {
         int x = t.indexOf('x');
-        if (x < 0) {
-          int v = whole(t);
-          return new Size(v, v);
-        }
-        return new Size(whole(t.substring(0, x)), whole(t.substring(x + 1)));
+        w = whole(x < 0 ? t : t.substring(0, x));
+        h = x < 0 ? w : whole(t.substring(x + 1));
       } catch (NumberFormatException e) {
         throw new UserError(
             "--size must be WxH, e.g. 64x64, got '" + s + "'" + EngramCli.asciiDigitsHint(s));
       }
+      // named as --size (it was "image size 0x5 out of range", no option named; a side beyond
+      // an int, 2147483648x1, was "--size must be WxH", which it is)
+      if (w < 1 || h < 1 || w > MAX_PIXELS || h > MAX_PIXELS || w * h > MAX_PIXELS) {
+        throw new UserError(
+            "--size " + s + " is out of range (1x1 up to " + MAX_PIXELS + " pixels)");
+      }
+      return new Size((int) w, (int) h);
     }
 
-    private static int whole(String s) {
-      return (int) EngramCli.wholeNumber(s, Integer.MIN_VALUE, Integer.MAX_VALUE);
+    /** A whole number; one of ASCII digits beyond a long's range as the long nearest it. */
+    private static long whole(String s) {
+      try {
+        return EngramCli.wholeNumber(s, Long.MIN_VALUE, Long.MAX_VALUE);
+      } catch (NumberFormatException e) {
+        if (s.matches("[+-]?[0-9]+")) {
+          return s.startsWith("-") ? Long.MIN_VALUE : Long.MAX_VALUE;
+        }
+        throw e;
+      }
     }
 
     /** The square size for N pixels, or null when N is not a square. */

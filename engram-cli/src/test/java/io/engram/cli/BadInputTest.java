@@ -158,7 +158,7 @@ class BadInputTest {
         "--out",
         "@new.npz");
     fails(
-        "image size 0x5 out of range",
+        "--size 0x5 is out of range (1x1 up to 4194304 pixels)",
         "train",
         "--patterns",
         "@p.csv",
@@ -1542,5 +1542,56 @@ class BadInputTest {
         "relu",
         "--out",
         "@r.npy");
+  }
+
+  /**
+   * A --size of 0 or too many pixels names --size, in every command that takes it: it was "image
+   * size 0x5 out of range (...)", no option named; and one beyond a whole number's range
+   * (2147483648x1) was "--size must be WxH", which it is (found by OptionFuzzTest).
+   */
+  @Test
+  void sizeOutOfRangeNamesTheOption() throws IOException {
+    fails(
+        "engram: --size 0x5 is out of range (1x1 up to 4194304 pixels)\n",
+        "train",
+        "--patterns",
+        "@p.csv",
+        "--size",
+        "0x5",
+        "--out",
+        "@new.npz");
+    fails(
+        "engram: --size 65536x65536 is out of range (1x1 up to 4194304 pixels)\n",
+        "inspect",
+        "@m.npz",
+        "--size",
+        "65536x65536");
+    fails(
+        "engram: --size 2147483648x1 is out of range (1x1 up to 4194304 pixels)\n",
+        "corrupt",
+        "--patterns",
+        "@p.csv",
+        "--size",
+        "2147483648x1",
+        "--out",
+        "@n/");
+    fails(
+        "engram: --size -4x-4 is out of range (1x1 up to 4194304 pixels)\n",
+        "recall",
+        "--model",
+        "@m.npz",
+        "--queries",
+        "@p.csv",
+        "--size",
+        "-4x-4",
+        "--out",
+        "@r/");
+    fails(
+        "engram: --size 4x0 is out of range (1x1 up to 4194304 pixels)\n",
+        "demo",
+        "--size",
+        "4x0",
+        "--out",
+        "@d.png");
   }
 }
