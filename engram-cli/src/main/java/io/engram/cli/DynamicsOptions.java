@@ -112,7 +112,9 @@ final class DynamicsOptions {
       throw new UserError("--order and --seed need --update async");
     }
     if (order != null) {
-      d = d.withUpdateMode(UpdateMode.asynchronous(Inputs.readOrder(order)));
+      // (the library's "async order entry 0 is 3, expected 0..2" named neither option nor file)
+      int[] o = Inputs.readOrder(order);
+      d = d.withUpdateMode(UserError.naming("--order " + order, () -> UpdateMode.asynchronous(o)));
     } else if (seed != null) {
       d = d.withUpdateMode(UpdateMode.asynchronous(seed));
     } else if ("sync".equals(u)) {

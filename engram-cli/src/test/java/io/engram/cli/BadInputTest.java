@@ -1594,4 +1594,38 @@ class BadInputTest {
         "--out",
         "@d.png");
   }
+
+  /**
+   * An --order that is no permutation names --order and its file: the library's "async order entry
+   * 0 is 3, expected 0..2" named neither (found by OptionFuzzTest).
+   */
+  @Test
+  void orderThatIsNoPermutationNamesTheOption() throws IOException {
+    io.engram.io.Npy.write(
+        dir.resolve("o3.npy"), io.engram.io.NdArray.ofInts(new int[] {3, 2, 1}, 3));
+    io.engram.io.Npy.write(
+        dir.resolve("o6twice.npy"), io.engram.io.NdArray.ofInts(new int[] {0, 0, 1, 2, 3, 4}, 6));
+    fails(
+        "engram: --order " + dir + "/o3.npy: async order entry 0 is 3, expected 0..2\n",
+        "train",
+        "--patterns",
+        "@p.csv",
+        "--order",
+        "@o3.npy",
+        "--out",
+        "@new.npz");
+    fails(
+        "engram: --order "
+            + dir
+            + "/o6twice.npy: async order is not a permutation: 0 appears twice\n",
+        "recall",
+        "--model",
+        "@m.npz",
+        "--queries",
+        "@p.csv",
+        "--order",
+        "@o6twice.npy",
+        "--out",
+        "@r.npy");
+  }
 }
