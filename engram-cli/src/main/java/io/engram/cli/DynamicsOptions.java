@@ -74,6 +74,28 @@ final class DynamicsOptions {
   }
 
   /**
+   * Refuses an {@code --order} of another length than N, naming the option and its file (recall
+   * passed on the library's "async order has length 2, expected N = 6").
+   *
+   * @param used the dynamics with every flag applied
+   * @param whose what has N, e.g. "the model has"
+   */
+  void orderFits(Dynamics used, int n, String whose) {
+    if (order != null && used.updateMode() instanceof UpdateMode.FixedOrder f && f.length() != n) {
+      throw new UserError(
+          "--order "
+              + order
+              + ": has "
+              + f.length()
+              + " entries, but "
+              + whose
+              + " N = "
+              + n
+              + "; an order is a permutation of 0..N-1");
+    }
+  }
+
+  /**
    * The activation {@code --activation} names, refused as --update is (the library's "unknown
    * activation 'x', expected one of ..." named no option).
    */

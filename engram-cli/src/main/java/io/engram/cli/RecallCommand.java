@@ -3,6 +3,7 @@ package io.engram.cli;
 import io.engram.internal.Json;
 import io.engram.memory.ModernHopfieldMemory;
 import io.engram.network.AmariHopfieldNetwork;
+import io.engram.network.Dynamics;
 import io.engram.network.RecallOptions;
 import io.engram.network.RecallResult;
 import io.engram.network.StepListener;
@@ -405,7 +406,9 @@ final class RecallCommand implements Callable<Integer> {
     RecallOptions opts = memory.defaultRecallOptions();
     if (memory instanceof AmariHopfieldNetwork classical) {
       MemoryKinds.reject(spec, "a classical network (it applies to modern memory)", "--top-k");
-      opts = opts.withDynamics(dynamics.apply(classical.dynamics()));
+      Dynamics used = dynamics.apply(classical.dynamics());
+      dynamics.orderFits(used, classical.numNeurons(), "the model has");
+      opts = opts.withDynamics(used);
       dynamics.temperatureApplies(opts.dynamics());
     } else {
       MemoryKinds.reject(spec, "modern memory", MemoryKinds.DYNAMICS);

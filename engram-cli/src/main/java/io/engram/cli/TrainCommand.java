@@ -11,7 +11,6 @@ import io.engram.learning.StorkeyRule;
 import io.engram.network.AmariHopfieldNetwork;
 import io.engram.network.Dynamics;
 import io.engram.network.TrainingRecord;
-import io.engram.network.UpdateMode;
 import io.engram.weights.WeightsMode;
 import java.nio.file.Path;
 import java.util.List;
@@ -290,18 +289,7 @@ final class TrainCommand implements Callable<Integer> {
         dyn = dynamics.apply(Dynamics.DEFAULT);
         n = block.length();
       }
-      if (dyn.updateMode() instanceof UpdateMode.FixedOrder f && f.length() != n) {
-        throw new UserError(
-            "--order "
-                + dynamics.order
-                + ": has "
-                + f.length()
-                + " entries, but the "
-                + (block.isEmpty() ? "--init model has" : "patterns have")
-                + " N = "
-                + n
-                + "; an order is a permutation of 0..N-1");
-      }
+      dynamics.orderFits(dyn, n, block.isEmpty() ? "the --init model has" : "the patterns have");
       if (init == null) {
         net =
             AmariHopfieldNetwork.create(

@@ -1628,4 +1628,27 @@ class BadInputTest {
         "--out",
         "@r.npy");
   }
+
+  /**
+   * recall: an --order of another length than the model's N names --order, as train does; it was
+   * the library's "async order has length 2, expected N = 6" (found by option fuzzing).
+   */
+  @Test
+  void recallOrderOfAnotherLengthNamesTheOption() throws IOException {
+    io.engram.io.Npy.write(dir.resolve("o2.npy"), io.engram.io.NdArray.ofInts(new int[] {1, 0}, 2));
+    fails(
+        "engram: --order "
+            + dir
+            + "/o2.npy: has 2 entries, but the model has N = 6; an order is a permutation of"
+            + " 0..N-1\n",
+        "recall",
+        "--model",
+        "@m.npz",
+        "--queries",
+        "@p.csv",
+        "--order",
+        "@o2.npy",
+        "--out",
+        "@r.npy");
+  }
 }

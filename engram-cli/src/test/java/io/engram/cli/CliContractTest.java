@@ -319,7 +319,7 @@ class CliContractTest {
         "--seed",
         "1");
     assertUserError(
-        "async order has length 10",
+        ": has 10 entries, but the model has N = 64; an order is a permutation of 0..N-1",
         "recall",
         "--model",
         m,
