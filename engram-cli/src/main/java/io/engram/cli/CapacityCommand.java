@@ -815,7 +815,9 @@ final class CapacityCommand implements Callable<Integer> {
 
   /** The memory to measure, from --rule / --memory, and the options that apply to it. */
   private LabMemories.Entry entry() {
-    boolean modern = memory != null && !memory.trim().equalsIgnoreCase(MemoryKinds.CLASSICAL);
+    // the kind first: an unknown one was taken for modern memory, and the options that depend on
+    // the kind were named instead ("--rule applies to the classical network, not to --memory foo")
+    boolean modern = memory != null && MemoryKinds.parse(memory).equals(MemoryKinds.MODERN);
     if (modern) {
       if (rule != null) {
         throw new UserError("--rule applies to the classical network, not to --memory " + memory);

@@ -1651,4 +1651,31 @@ class BadInputTest {
         "--out",
         "@r.npy");
   }
+
+  /**
+   * capacity: an unknown --memory is named before the options that depend on the kind: with --rule
+   * or --subtract-mean it was taken for modern memory ("--rule applies to the classical network,
+   * not to --memory foo"; "... not to --memory modern"), found while fuzzing the options.
+   */
+  @Test
+  void capacityNamesAnUnknownMemoryFirst() throws IOException {
+    fails(
+        "engram: --memory must be classical or modern, got 'foo'\n",
+        "capacity",
+        "--neurons",
+        "8",
+        "--memory",
+        "foo",
+        "--rule",
+        "storkey");
+    fails(
+        "engram: --memory must be classical or modern, got 'foo'\n",
+        "capacity",
+        "--neurons",
+        "8",
+        "--memory",
+        "foo",
+        "--subtract-mean",
+        "true");
+  }
 }
