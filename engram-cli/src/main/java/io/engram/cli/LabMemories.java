@@ -84,9 +84,9 @@ final class LabMemories {
    *     not apply to the rule
    */
   static Entry rule(String name, Boolean subtractMean) {
-    String r = name.trim().toLowerCase(Locale.ROOT).replace('_', '-');
+    String r = ruleName(name);
     switch (r) {
-      case "hebbian", "anti-hebbian", "antihebbian" -> {
+      case "hebbian", "anti-hebbian" -> {
         boolean anti = !r.equals("hebbian");
         HebbianOptions o =
             HebbianOptions.DEFAULTS.withSubtractMean(subtractMean == null || subtractMean);
@@ -105,7 +105,7 @@ final class LabMemories {
             Theory.STORKEY,
             STORKEY_LOADS);
       }
-      case "pseudo-inverse", "pseudoinverse" -> {
+      case "pseudo-inverse" -> {
         refuseSubtractMean("pseudo-inverse", subtractMean);
         return new Entry(
             "pseudo-inverse",
@@ -113,10 +113,30 @@ final class LabMemories {
             Theory.PSEUDO_INVERSE,
             PSEUDO_INVERSE_LOADS);
       }
+      default -> throw new IllegalStateException(r);
+    }
+  }
+
+  /**
+   * The rule {@code --rule} names, by its own name: in any case, with {@code _} for {@code -}, and
+   * the other names of two ({@code antihebbian}; {@code pseudoinverse}, {@code projection}). The
+   * one reading of --rule for train and capacity (capacity refused train's "projection", and each
+   * refused in its own words).
+   *
+   * @throws UserError for any other name
+   */
+  static String ruleName(String given) {
+    String r = given.trim().toLowerCase(Locale.ROOT).replace('_', '-');
+    return switch (r) {
+      case "hebbian", "storkey" -> r;
+      case "anti-hebbian", "antihebbian" -> "anti-hebbian";
+      case "pseudo-inverse", "pseudoinverse", "projection" -> "pseudo-inverse";
       default ->
           throw new UserError(
-              "--rule must be one of " + String.join(", ", RULES) + ", got '" + name + "'");
-    }
+              "--rule must be hebbian, anti-hebbian, pseudo-inverse or storkey, got '"
+                  + given
+                  + "'");
+    };
   }
 
   /**

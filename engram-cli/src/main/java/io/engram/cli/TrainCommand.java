@@ -14,7 +14,6 @@ import io.engram.network.TrainingRecord;
 import io.engram.weights.WeightsMode;
 import java.nio.file.Path;
 import java.util.List;
-import java.util.Locale;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
@@ -337,15 +336,15 @@ final class TrainCommand implements Callable<Integer> {
 
   /** The rule named by --rule, with its options; options of other rules are errors. */
   private LearningRule learningRule() {
-    String r = rule.trim().toLowerCase(Locale.ROOT).replace('_', '-');
+    String r = LabMemories.ruleName(rule);
     switch (r) {
-      case "hebbian", "anti-hebbian", "antihebbian" -> {
+      case "hebbian", "anti-hebbian" -> {
         rejectOptions(r, "--ridge", "--tolerance");
         HebbianOptions opts =
             new HebbianOptions(subtractMean, zeroDiagonal, normalize, preserveOnResize);
         return r.equals("hebbian") ? HebbianRule.hebbian(opts) : HebbianRule.antiHebbian(opts);
       }
-      case "pseudo-inverse", "pseudoinverse", "projection" -> {
+      case "pseudo-inverse" -> {
         rejectOptions("pseudo-inverse", "--subtract-mean", "--normalize");
         PseudoInverseOptions o = PseudoInverseOptions.DEFAULTS.withZeroDiagonal(zeroDiagonal);
         try {
@@ -369,11 +368,7 @@ final class TrainCommand implements Callable<Integer> {
         rejectOptions(r, "--subtract-mean", "--normalize", "--ridge", "--tolerance");
         return StorkeyRule.create(zeroDiagonal);
       }
-      default ->
-          throw new UserError(
-              "--rule must be hebbian, anti-hebbian, pseudo-inverse or storkey, got '"
-                  + rule
-                  + "'");
+      default -> throw new IllegalStateException(r);
     }
   }
 

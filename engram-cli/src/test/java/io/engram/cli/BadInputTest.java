@@ -1678,4 +1678,45 @@ class BadInputTest {
         "--subtract-mean",
         "true");
   }
+
+  /**
+   * train and capacity read --rule alike: the same names (capacity refused train's "projection")
+   * and the same refusal (capacity's was "--rule must be one of hebbian, anti-hebbian, storkey,
+   * pseudo-inverse, got 'oja'", train's "--rule must be hebbian, anti-hebbian, pseudo-inverse or
+   * storkey, got 'oja'"), found while fuzzing the options.
+   */
+  @Test
+  void trainAndCapacityReadTheRuleAlike() throws IOException {
+    String refusal =
+        "engram: --rule must be hebbian, anti-hebbian, pseudo-inverse or storkey, got 'oja'\n";
+    fails(refusal, "train", "--patterns", "@p.csv", "--rule", "oja", "--out", "@new.npz");
+    fails(refusal, "capacity", "--neurons", "8", "--rule", "oja");
+    for (String name : List.of("projection", "Pseudo_Inverse", " STORKEY ", "antihebbian")) {
+      ToolRun.Result r =
+          ToolRun.run(
+              "capacity",
+              "--neurons",
+              "8",
+              "--patterns",
+              "1,2",
+              "--trials",
+              "1",
+              "-q",
+              "--rule",
+              name);
+      assertEquals(0, r.status(), () -> name + ": " + r);
+      Path m = dir.resolve("rule.npz");
+      ToolRun.Result t =
+          ToolRun.run(
+              "train",
+              "--patterns",
+              dir.resolve("p.csv").toString(),
+              "--rule",
+              name,
+              "--out",
+              m.toString());
+      assertEquals(0, t.status(), () -> name + ": " + t);
+      Files.delete(m);
+    }
+  }
 }

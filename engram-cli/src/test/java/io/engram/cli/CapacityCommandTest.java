@@ -908,7 +908,7 @@ class CapacityCommandTest {
             + " 1.4E-45 to 3.4028235E38",
         cat(out, "capacity", "--neurons", "9", "--memory", "modern", "--beta", "3.5e38"));
     fails(
-        "--rule must be one of hebbian, anti-hebbian",
+        "--rule must be hebbian, anti-hebbian, pseudo-inverse or storkey, got 'hopf'",
         cat(out, "capacity", "--neurons", "9", "--rule", "hopf"));
     fails(
         "--beta applies to --memory modern only",
