@@ -819,17 +819,11 @@ final class CapacityCommand implements Callable<Integer> {
     // the kind were named instead ("--rule applies to the classical network, not to --memory foo")
     boolean modern = memory != null && MemoryKinds.parse(memory).equals(MemoryKinds.MODERN);
     if (modern) {
-      if (rule != null) {
-        throw new UserError("--rule applies to the classical network, not to --memory " + memory);
-      }
-      if (subtractMean != null) {
-        throw new UserError("--subtract-mean applies to the Hebbian rules, not to --memory modern");
-      }
+      // (in train's words: MemoryKinds.reject)
+      MemoryKinds.reject(spec, "modern memory", "--rule", "--subtract-mean");
       return LabMemories.memory(memory, beta);
     }
-    if (beta != null) {
-      throw new UserError("--beta applies to --memory modern only");
-    }
+    MemoryKinds.reject(spec, "the classical network (it applies to --memory modern)", "--beta");
     return LabMemories.rule(rule == null ? "hebbian" : rule, subtractMean);
   }
 

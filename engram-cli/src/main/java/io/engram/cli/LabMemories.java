@@ -184,7 +184,11 @@ final class LabMemories {
 
   private static void refuseSubtractMean(String rule, Boolean subtractMean) {
     if (subtractMean != null) {
-      throw new UserError("--subtract-mean applies to the Hebbian rules, not to --rule " + rule);
+      // (in train's words)
+      throw new UserError(
+          "--subtract-mean does not apply to the "
+              + rule
+              + " rule (hebbian and anti-hebbian only)");
     }
   }
 }

@@ -52,7 +52,9 @@ final class ModernTraining {
                 + " training it with --rule anti-hebbian");
       }
       MemoryKinds.reject(
-          t.spec, "the classical network (--memory modern)", MemoryKinds.MODERN_TRAINING);
+          t.spec,
+          "the classical network (it applies to --memory modern)",
+          MemoryKinds.MODERN_TRAINING);
       return null;
     }
     MemoryKinds.reject(t.spec, "modern memory", MemoryKinds.CLASSICAL_TRAINING);

@@ -1719,4 +1719,46 @@ class BadInputTest {
       Files.delete(m);
     }
   }
+
+  /**
+   * An option that does not apply to the chosen rule or memory is refused in the same words by
+   * train and capacity: capacity had its own ("--subtract-mean applies to the Hebbian rules, not to
+   * --rule storkey", "--beta applies to --memory modern only", "--rule applies to the classical
+   * network, not to --memory modern"), found while fuzzing the options.
+   */
+  @Test
+  void trainAndCapacityRefuseAnOptionThatDoesNotApplyAlike() throws IOException {
+    String[] train = {"train", "--patterns", "@p.csv", "--out", "@new.npz"};
+    String[] capacity = {"capacity", "--neurons", "8"};
+    for (String[] command : List.of(train, capacity)) {
+      fails(
+          "engram: --subtract-mean does not apply to the storkey rule (hebbian and anti-hebbian"
+              + " only)\n",
+          cat(command, "--rule", "storkey", "--subtract-mean", "false"));
+      fails(
+          "engram: --subtract-mean does not apply to the pseudo-inverse rule (hebbian and"
+              + " anti-hebbian only)\n",
+          cat(command, "--rule", "pseudo-inverse", "--subtract-mean", "true"));
+      fails(
+          "engram: --subtract-mean does not apply to modern memory\n",
+          cat(command, "--memory", "modern", "--subtract-mean", "true"));
+      fails(
+          "engram: --rule does not apply to modern memory\n",
+          cat(command, "--memory", "modern", "--rule", "storkey"));
+      fails(
+          "engram: --beta does not apply to the classical network (it applies to --memory"
+              + " modern)\n",
+          cat(command, "--beta", "2"));
+      fails(
+          "engram: --beta does not apply to the classical network (it applies to --memory"
+              + " modern)\n",
+          cat(command, "--memory", "classical", "--beta", "2"));
+    }
+  }
+
+  private static String[] cat(String[] a, String... b) {
+    String[] r = java.util.Arrays.copyOf(a, a.length + b.length);
+    System.arraycopy(b, 0, r, a.length, b.length);
+    return r;
+  }
 }

@@ -887,10 +887,10 @@ class CapacityCommandTest {
         "--trials must be in 1..100000, got 0",
         cat(out, "capacity", "--neurons", "9", "--trials", "0"));
     fails(
-        "--subtract-mean applies to the Hebbian rules, not to --rule storkey",
+        "--subtract-mean does not apply to the storkey rule (hebbian and anti-hebbian only)",
         cat(out, "capacity", "--neurons", "9", "--rule", "storkey", "--subtract-mean", "false"));
     fails(
-        "--subtract-mean applies to the Hebbian rules, not to --rule pseudo-inverse",
+        "--subtract-mean does not apply to the pseudo-inverse rule (hebbian and anti-hebbian only)",
         cat(
             out,
             "capacity",
@@ -911,10 +911,10 @@ class CapacityCommandTest {
         "--rule must be hebbian, anti-hebbian, pseudo-inverse or storkey, got 'hopf'",
         cat(out, "capacity", "--neurons", "9", "--rule", "hopf"));
     fails(
-        "--beta applies to --memory modern only",
+        "--beta does not apply to the classical network (it applies to --memory modern)",
         cat(out, "capacity", "--neurons", "9", "--beta", "2"));
     fails(
-        "--subtract-mean applies to the Hebbian rules",
+        "--subtract-mean does not apply to modern memory",
         cat(out, "capacity", "--neurons", "9", "--memory", "modern", "--subtract-mean", "false"));
     fails(
         "--bias must be in (-1, 1), got 1.0",
