@@ -1,0 +1,94 @@
+package io.engram.cli;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.TreeSet;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+import org.junit.jupiter.api.Test;
+import picocli.CommandLine;
+
+/**
+ * docs/CLI.md and each command's --help name the same options: every option a command takes (under
+ * one of its names, {@code -q} for {@code -q, --quiet}) is in that command's row of the commands
+ * table (for capacity, also its section; for demo, the paragraph on --compare), and every option
+ * the row names is one the command takes, or a named reference to another command's.
+ */
+class CliDocsOptionsTest {
+
+  /** Options a row names that belong to another command, which it refers to. */
+  static final Map<String, Set<String>> REFERENCES =
+      Map.of(
+          // "--queries as --patterns" (train's)
+          "recall", Set.of("--patterns"),
+          // "e.g. for engram capacity --data DIR/"
+          "demo", Set.of("--data"));
+
+  static Path cliDoc() {
+    Path base = Path.of(System.getProperty("basedir", System.getProperty("user.dir")));
+    Path doc = base.resolve("../docs/CLI.md").normalize();
+    return Files.exists(doc) ? doc : Path.of("docs/CLI.md");
+  }
+
+  /** The text CLI.md gives a command: its row, and for capacity and demo their sections. */
+  static String section(String doc, String command) {
+    Matcher m = Pattern.compile("(?m)^\\| `" + command + "` \\|(.*)$").matcher(doc);
+    assertTrue(m.find(), "CLI.md has no row for " + command);
+    String text = m.group(1);
+    if (command.equals("capacity")) {
+      text += doc.substring(doc.indexOf("## The capacity lab"), doc.indexOf("### How long"));
+    }
+    if (command.equals("demo")) {
+      text += doc.substring(doc.indexOf("`bin/engram demo --compare`"), doc.indexOf("## Images"));
+    }
+    return text;
+  }
+
+  @Test
+  void everyOptionOfEveryCommandIsInCliMdAndNoOther() throws IOException {
+    String doc = Files.readString(cliDoc());
+    CommandLine cl = EngramCli.withAllSubcommands();
+    List<String> problems = new ArrayList<>();
+    for (Map.Entry<String, CommandLine> c : cl.getSubcommands().entrySet()) {
+      String name = c.getKey();
+      if (name.equals("help")) {
+        continue;
+      }
+      String text = section(doc, name);
+      Set<String> taken = new TreeSet<>();
+      for (CommandLine.Model.OptionSpec o : c.getValue().getCommandSpec().options()) {
+        if (o.usageHelp() || o.versionHelp()) {
+          continue;
+        }
+        taken.addAll(List.of(o.names()));
+        boolean named = false;
+        for (String n : o.names()) {
+          named |=
+              Pattern.compile("(?<![\\w-])" + Pattern.quote(n) + "(?![\\w-])").matcher(text).find();
+        }
+        if (!named) {
+          problems.add(name + " " + o.longestName() + ": in --help, not in CLI.md");
+        }
+      }
+      if (name.equals("completion")) {
+        continue; // its row lists the options it completes, of the other commands
+      }
+      Matcher m = Pattern.compile("`(--[a-z][a-z-]*)").matcher(text);
+      while (m.find()) {
+        String o = m.group(1);
+        if (!taken.contains(o) && !REFERENCES.getOrDefault(name, Set.of()).contains(o)) {
+          problems.add(name + " " + o + ": in CLI.md, not an option of the command");
+        }
+      }
+    }
+    assertEquals(List.of(), problems);
+  }
+}
