@@ -257,6 +257,12 @@ final class TrainCommand implements Callable<Integer> {
     }
     LearningRule learning = learningRule();
     WeightsMode mode = weights == null ? null : weightsMode(weights);
+    if (mode == WeightsMode.LOW_RANK && learning instanceof StorkeyRule) {
+      // (the library's "storkey needs dense weights, but the network's weights mode is low-rank")
+      throw new UserError(
+          "--weights low-rank does not apply to the storkey rule, which keeps dense weights; give"
+              + " --weights dense or auto, or leave --weights out");
+    }
 
     Images.Size given = size == null ? null : Images.Size.parse(size);
     Path outFile = Outputs.file("--out", out);
@@ -278,7 +284,7 @@ final class TrainCommand implements Callable<Integer> {
         dyn = dynamics.apply(net.dynamics());
         n = block.isEmpty() ? net.numNeurons() : block.length();
         if (mode != null) {
-          net.setWeightsMode(mode);
+          setWeightsMode(net, mode);
         }
       } else {
         if (block.isEmpty()) {
@@ -369,6 +375,32 @@ final class TrainCommand implements Callable<Integer> {
         return StorkeyRule.create(zeroDiagonal);
       }
       default -> throw new IllegalStateException(r);
+    }
+  }
+
+  /**
+   * Gives the --init network the representation --weights names, refused where its weights have no
+   * low-rank form (a storkey or pseudo-inverse model): the library's words ("dense weights with
+   * nonzero off-diagonal entries ... have no exact low-rank form without their training patterns;
+   * train in low-rank mode instead") named no option.
+   */
+  private void setWeightsMode(AmariHopfieldNetwork net, WeightsMode mode) {
+    try {
+      net.setWeightsMode(mode);
+    } catch (IllegalArgumentException e) {
+      if (mode != WeightsMode.LOW_RANK) {
+        throw e;
+      }
+      throw new UserError(
+          "--weights "
+              + mode.id()
+              + " does not apply to --init "
+              + init
+              + ": its weights have no exact low-rank form without their training patterns; train"
+              + " a new model with --weights "
+              + mode.id()
+              + ", or leave --weights out",
+          e);
     }
   }
 

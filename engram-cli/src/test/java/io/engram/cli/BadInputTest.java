@@ -1761,4 +1761,59 @@ class BadInputTest {
     System.arraycopy(b, 0, r, a.length, b.length);
     return r;
   }
+
+  /**
+   * train --weights low-rank where no low-rank form can be: with the storkey rule (dense weights
+   * only), or continuing a model whose weights have none without their patterns (a storkey --init,
+   * dense weights). Named as the option now; it was the library's words, "storkey needs dense
+   * weights, but the network's weights mode is low-rank" and "dense weights with nonzero
+   * off-diagonal entries (W[0][3] = -0.75) have no exact low-rank form without their training
+   * patterns; train in low-rank mode instead" (found while fuzzing the options).
+   */
+  @Test
+  void lowRankWeightsWhereThereIsNoLowRankForm() throws IOException {
+    for (String rule : List.of("storkey")) {
+      assertEquals(
+          0,
+          ToolRun.run(
+                  "train",
+                  "--patterns",
+                  dir.resolve("p.csv").toString(),
+                  "--rule",
+                  rule,
+                  "--out",
+                  dir.resolve(rule + ".npz").toString())
+              .status());
+    }
+    fails(
+        "engram: --weights low-rank does not apply to the storkey rule, which keeps dense"
+            + " weights; give --weights dense or auto, or leave --weights out\n",
+        "train",
+        "--patterns",
+        "@p.csv",
+        "--rule",
+        "storkey",
+        "--weights",
+        "low-rank",
+        "--out",
+        "@new.npz");
+    for (String model : List.of("storkey.npz")) {
+      fails(
+          "engram: --weights low-rank does not apply to --init "
+              + dir
+              + "/"
+              + model
+              + ": its weights have no exact low-rank form without their training patterns;"
+              + " train a new model with --weights low-rank, or leave --weights out\n",
+          "train",
+          "--patterns",
+          "@p.csv",
+          "--init",
+          "@" + model,
+          "--weights",
+          "low-rank",
+          "--out",
+          "@new.npz");
+    }
+  }
 }

@@ -326,7 +326,8 @@ class TrainRulesTest {
         "--out",
         out);
     rejected(
-        "storkey needs dense weights, but the network's weights mode is low-rank",
+        "--weights low-rank does not apply to the storkey rule, which keeps dense weights; give"
+            + " --weights dense or auto, or leave --weights out",
         "train",
         "--patterns",
         p,
