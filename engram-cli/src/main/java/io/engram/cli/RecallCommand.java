@@ -214,6 +214,9 @@ final class RecallCommand implements Callable<Integer> {
       Inputs.sizeFitsModel(given, n);
     }
     Inputs.Data data = Inputs.readQueries(queries, given, n, Progress.none());
+    // --size resizes image queries, or shapes image outputs (--out DIR/, --grid): with none of
+    // them it did nothing, without a word
+    Inputs.sizeApplies(given, data.size() != null || folder || grid != null, "--queries and --out");
     data.warn(spec.commandLine().getErr());
     float[][] q = Inputs.rows(data.block());
     // the queries, each one's current, next and previous state (RecallEngine: the previous one to

@@ -1816,4 +1816,55 @@ class BadInputTest {
           "@new.npz");
     }
   }
+
+  /**
+   * recall --size with array queries, an array --out and no --grid: nothing to resize or shape,
+   * refused as train's and corrupt's are; it passed without a word (found while fuzzing the
+   * options). With an image output it shapes the images, as before.
+   */
+  @Test
+  void recallSizeWithNothingToShape() throws IOException {
+    fails(
+        "engram: --size 3x2 resizes images, but --queries and --out are arrays (.npy, .csv);"
+            + " leave --size out\n",
+        "recall",
+        "--model",
+        "@m.npz",
+        "--queries",
+        "@p.csv",
+        "--size",
+        "3x2",
+        "--out",
+        "@r.npy");
+    Path folder = dir.resolve("shaped");
+    ToolRun.Result r =
+        ToolRun.run(
+            "recall",
+            "--model",
+            dir.resolve("m.npz").toString(),
+            "--queries",
+            dir.resolve("p.csv").toString(),
+            "--size",
+            "3x2",
+            "--out",
+            folder + "/");
+    assertEquals(0, r.status(), r::toString);
+    try (var files = Files.list(folder)) {
+      assertEquals(2, files.count());
+    }
+    ToolRun.Result g =
+        ToolRun.run(
+            "recall",
+            "--model",
+            dir.resolve("m.npz").toString(),
+            "--queries",
+            dir.resolve("p.csv").toString(),
+            "--size",
+            "3x2",
+            "--out",
+            dir.resolve("shaped.npy").toString(),
+            "--grid",
+            dir.resolve("shaped.png").toString());
+    assertEquals(0, g.status(), g::toString);
+  }
 }
