@@ -742,7 +742,14 @@ public final class EngramCli implements Runnable {
       // one line, as every user error: the message, then where the help is
       String msg =
           ex.getMessage() == null ? "bad arguments" : ex.getMessage().strip().replace('\n', ' ');
-      if (c.getParent() == null
+      String late =
+          ex instanceof CommandLine.UnmatchedArgumentException
+                  || ex instanceof CommandLine.MissingParameterException
+              ? afterEndOfOptions(a, c.getCommandSpec().optionsMap().keySet())
+              : null;
+      if (late != null) {
+        msg = late;
+      } else if (c.getParent() == null
           && ex instanceof CommandLine.UnmatchedArgumentException
           && a.length > 0
           && !a[0].startsWith("-")) {
@@ -1052,6 +1059,27 @@ public final class EngramCli implements Runnable {
             + "'? option names are not abbreviated)";
       }
       return null;
+    }
+    return null;
+  }
+
+  /**
+   * The message for one of the command's options given after {@code --}, which ends the options
+   * (picocli then reads it as an argument), or null when none is: it was "Unknown option:
+   * '--occlude' (did you mean '--occlude'?)", or a required option named as missing though it was
+   * given.
+   */
+  static String afterEndOfOptions(String[] args, java.util.Collection<String> names) {
+    int end = java.util.Arrays.asList(args).indexOf("--");
+    for (int i = end + 1; end >= 0 && i < args.length; i++) {
+      int eq = args[i].indexOf('=');
+      String name = eq < 0 ? args[i] : args[i].substring(0, eq);
+      if (names.contains(name)) {
+        return "'"
+            + name
+            + "' comes after '--', which ends the options (what follows it is read as"
+            + " arguments); give the options before '--'";
+      }
     }
     return null;
   }

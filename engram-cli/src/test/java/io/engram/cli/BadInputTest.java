@@ -1867,4 +1867,54 @@ class BadInputTest {
             dir.resolve("shaped.png").toString());
     assertEquals(0, g.status(), g::toString);
   }
+
+  /**
+   * An option given after {@code --} (which ends the options: what follows is read as arguments) is
+   * named as such: it was "Unknown option: '--occlude' (did you mean '--occlude'?)", or a required
+   * option "missing" though given, or "Unknown option: '-q'" (found by OptionFuzzTest).
+   */
+  @Test
+  void anOptionAfterTheEndOfOptions() throws IOException {
+    fails(
+        "engram: '--occlude' comes after '--', which ends the options (what follows it is read as"
+            + " arguments); give the options before '--' (see 'engram demo --help')\n",
+        "demo",
+        "--",
+        "--occlude",
+        "1");
+    fails(
+        "engram: '--out' comes after '--', which ends the options (what follows it is read as"
+            + " arguments); give the options before '--' (see 'engram train --help')\n",
+        "train",
+        "--patterns",
+        "@p.csv",
+        "--",
+        "--out",
+        "@new.npz");
+    fails(
+        "engram: '--json' comes after '--', which ends the options (what follows it is read as"
+            + " arguments); give the options before '--' (see 'engram inspect --help')\n",
+        "inspect",
+        "--",
+        "@m.npz",
+        "--json");
+    fails(
+        "engram: '-q' comes after '--', which ends the options (what follows it is read as"
+            + " arguments); give the options before '--' (see 'engram corrupt --help')\n",
+        "corrupt",
+        "--patterns",
+        "@p.csv",
+        "--out",
+        "@n.npy",
+        "--",
+        "-q");
+    fails(
+        "engram: '--patterns' comes after '--', which ends the options (what follows it is read"
+            + " as arguments); give the options before '--' (see 'engram capacity --help')\n",
+        "capacity",
+        "--neurons",
+        "8",
+        "--",
+        "--patterns=1");
+  }
 }
