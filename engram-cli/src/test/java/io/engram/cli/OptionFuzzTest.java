@@ -44,7 +44,8 @@ import org.junit.jupiter.api.io.TempDir;
  * environment variable {@code ENGRAM_FUZZ_CASES}), another sequence with {@code
  * -Dengram.fuzz.seed=S} ({@code ENGRAM_FUZZ_SEED}). A failure names the case's seed and command
  * line, and every failure of the run is listed before the test fails; {@code
- * -Dengram.fuzz.case=SEED} runs that one case again.
+ * -Dengram.fuzz.case=SEED} runs that one case again, and {@code -Dengram.fuzz.messages=true} prints
+ * one refusal of each shape, to read them over.
  */
 class OptionFuzzTest {
 
@@ -630,10 +631,21 @@ class OptionFuzzTest {
     return m;
   }
 
+  /** The stderr of the last case checked ({@code -Dengram.fuzz.messages=true} lists them). */
+  static String lastError = "";
+
+  /** A refusal with its paths and numbers taken out: refusals of one kind have one shape. */
+  static String shape(String err) {
+    return err.replace(dir.toString(), "")
+        .replaceAll("'[^']*'", "'_'")
+        .replaceAll("[0-9]+(\\.[0-9]+)?(E-?[0-9]+)?", "#");
+  }
+
   /** The checks of one case; a problem is thrown as an AssertionError naming it. */
   static int check(List<String> args) throws Exception {
     Outcome first = runCase(args);
     ToolRun.Result res = first.result();
+    lastError = res.err();
     String err = res.err();
     if (err.contains("Exception") || err.contains("\tat ") || err.contains("java.")) {
       throw new AssertionError("Java exception text on stderr\n" + res);
@@ -646,6 +658,9 @@ class OptionFuzzTest {
           || !err.endsWith("\n")
           || err.indexOf('\n') != err.length() - 1) {
         throw new AssertionError("exit 2 needs exactly one line on stderr\n" + res);
+      }
+      if (err.matches("(?s).*'(-[-\\w]+)' \\(did you mean '\\1'.*")) {
+        throw new AssertionError("a refusal that offers the option given\n" + res);
       }
       if (!namesSomething(err, args)) {
         throw new AssertionError("the refusal names no option or input\n" + res);
@@ -679,7 +694,8 @@ class OptionFuzzTest {
   }
 
   private static boolean namesSomething(String err, List<String> args) {
-    for (String a : args.subList(1, args.size())) {
+    for (String given : args.subList(1, args.size())) {
+      String a = EngramCli.printable(given); // (as the message writes it: a tab as \t)
       // a value named as it was given ("true: file not found" for inspect --json true)
       if (a.length() > 1 && err.contains(a) || err.startsWith("engram: " + a + ":")) {
         return true;
@@ -811,13 +827,18 @@ class OptionFuzzTest {
     SplittableRandom r = new SplittableRandom(seed);
     Map<String, String> failures = new LinkedHashMap<>();
     Map<Integer, Integer> statuses = new java.util.TreeMap<>();
+    Map<String, String> refusals = new java.util.TreeMap<>();
     long start = System.nanoTime();
     String only = System.getProperty("engram.fuzz.case", "");
     for (int k = 0; k < (only.isEmpty() ? cases : 1); k++) {
       long caseSeed = only.isEmpty() ? r.nextLong() : Long.parseLong(only.strip());
       List<String> args = commandLine(new SplittableRandom(caseSeed));
       try {
-        statuses.merge(check(args), 1, Integer::sum);
+        int status = check(args);
+        statuses.merge(status, 1, Integer::sum);
+        if (status == 2 && Boolean.getBoolean("engram.fuzz.messages")) {
+          refusals.putIfAbsent(shape(lastError), show(args) + "\n    " + lastError.strip());
+        }
       } catch (AssertionError e) {
         String key = e.getMessage().lines().findFirst().orElse("");
         failures.putIfAbsent(
@@ -827,6 +848,9 @@ class OptionFuzzTest {
           break; // the runner's thread is still busy
         }
       }
+    }
+    for (String refusal : refusals.values()) {
+      System.out.println(refusal);
     }
     System.out.printf(
         "OptionFuzzTest: %d cases (seed %d) in %.1f s, exit statuses %s, %d kinds of failure%n",
