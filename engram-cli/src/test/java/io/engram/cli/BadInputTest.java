@@ -1100,22 +1100,16 @@ class BadInputTest {
     String[] recall = {"recall", "--model", "@m.npz", "--queries", "@p.csv", "--out", "@r.npy"};
     String[][] cases = {
       {
-        "--temperature: temperature must be a finite float32 value, got 1.0E39",
+        "--temperature must be a finite float32 value, got 1.0E39",
         "--activation",
         "tanh",
         "--temperature",
         "1e39"
       },
+      {"--threshold must be a finite float32 value, got -1.0E39", "--threshold", "-1e39"},
+      {"--state-tolerance must be a finite number > 0, got -0.0", "--state-tolerance", "-0"},
       {
-        "--threshold: threshold must be a finite float32 value, got -1.0E39", "--threshold", "-1e39"
-      },
-      {
-        "--state-tolerance: state tolerance must be a finite number > 0, got -0.0",
-        "--state-tolerance",
-        "-0"
-      },
-      {
-        "--energy-tolerance: energy tolerance must be a finite number > 0, got 0.0",
+        "--energy-tolerance must be a finite number > 0, got 0.0",
         "--activation",
         "tanh",
         "--energy-tolerance",
@@ -1128,7 +1122,7 @@ class BadInputTest {
       fails(c[0], args);
     }
     fails(
-        "--temperature: temperature must be a finite number > 0, got -0.0",
+        "--temperature must be a finite number > 0, got -0.0",
         "train",
         "--patterns",
         "@p.csv",
