@@ -246,6 +246,11 @@ final class CapacityCommand implements Callable<Integer> {
   public Integer call() throws Exception {
     List<LabMemories.Entry> entries = entries();
     check();
+    // the range first, with or without --data (before its file is read: "--neurons -1 does not
+    // match the --data patterns of length 64" told no range)
+    if (neurons != null && (neurons < 1 || neurons > DenseWeights.MAX_SIZE)) {
+      throw new UserError("--neurons must be in 1.." + DenseWeights.MAX_SIZE + ", got " + neurons);
+    }
     PatternSource source;
     int n;
     if (data != null) {
@@ -261,9 +266,6 @@ final class CapacityCommand implements Callable<Integer> {
         throw new UserError("--neurons N is required (or --data, which gives N)");
       }
       n = neurons;
-      if (n < 1 || n > DenseWeights.MAX_SIZE) {
-        throw new UserError("--neurons must be in 1.." + DenseWeights.MAX_SIZE + ", got " + n);
-      }
       source =
           bias != null
               ? PatternSource.biased(bias)

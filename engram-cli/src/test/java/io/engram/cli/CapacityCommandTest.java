@@ -946,6 +946,10 @@ class CapacityCommandTest {
     fails(
         "--neurons 5 does not match the --data patterns of length 4",
         cat(out, "capacity", "--data", "@pm.csv", "--neurons", "5"));
+    // out of range: the range, not "does not match" (nor the data read first)
+    fails(
+        "--neurons must be in 1..46340, got -1",
+        cat(out, "capacity", "--data", "@missing.npy", "--neurons", "-1"));
     fails("no such file or folder", cat(out, "capacity", "--data", "@missing.npy"));
     fails("is the --data input", "capacity", "--data", "@pm.csv", "--csv", "@pm.csv");
     fails(
