@@ -163,7 +163,7 @@ final class CorruptCommand implements Callable<Integer> {
           .getOut()
           .printf(
               Locale.ROOT,
-              "%s of %s in %s (seed %d); written to %s%n",
+              "%s of %s in %s%s; written to %s%n",
               done(
                   corruption,
                   n,
@@ -172,7 +172,9 @@ final class CorruptCommand implements Callable<Integer> {
                       : erase != null ? "erased" : occlude != null ? "occluded" : null),
               Words.count(n, "value"),
               noisy.length == 1 ? "the 1 pattern" : "each of " + noisy.length + " patterns",
-              seed,
+              // the seed where it chose something (occlusion alone draws nothing: any seed gives
+              // the same cues, and naming one said otherwise)
+              corruption.varies(n) ? " (seed " + seed + ")" : "",
               EngramCli.printable(String.valueOf(out)));
     }
     return 0;

@@ -282,7 +282,7 @@ class BadInputTest {
             r.out()
                 .startsWith(
                     (zero.equals("--erase") ? "erased" : "occluded")
-                        + " 0 of 6 values in each of 2 patterns (seed 42)"),
+                        + " 0 of 6 values in each of 2 patterns; written"),
             r::toString);
         assertArrayEquals(
             new float[] {1, -1, 1, -1, 1, -1, 1, 1, -1, -1, 1, 1},

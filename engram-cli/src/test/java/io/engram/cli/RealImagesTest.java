@@ -145,7 +145,7 @@ class RealImagesTest {
             half.toString());
     ok(made);
     assertTrue(
-        made.out().startsWith("occluded 512 of 1024 values in each of 26 patterns (seed 42)"),
+        made.out().startsWith("occluded 512 of 1024 values in each of 26 patterns; written"),
         made.out());
     float[] x = Npy.read(clean).toFloatArray();
     float[] h = Npy.read(half).toFloatArray();
