@@ -731,6 +731,13 @@ public final class EngramCli implements Runnable {
           CommandLine.IParameterExceptionHandler,
           CommandLine.IExecutionExceptionHandler {
 
+    /** The command's held warnings, dropped before a user error's one line. */
+    private final HeldWarnings held;
+
+    Errors(HeldWarnings held) {
+      this.held = held;
+    }
+
     @Override
     public int getExitCode(Throwable exception) {
       return USAGE;
@@ -771,6 +778,7 @@ public final class EngramCli implements Runnable {
         String option = unknownOption(unknown, names);
         msg = option != null ? option : msg;
       }
+      held.drop();
       c.getErr()
           .println(
               "engram: "
@@ -797,6 +805,9 @@ public final class EngramCli implements Runnable {
       } else if (msg == null) {
         code = 1;
         msg = "internal error: " + ex;
+      }
+      if (code == USAGE) {
+        held.drop();
       }
       if (!interrupted) {
         e.println("engram: " + printable(msg));
@@ -851,8 +862,10 @@ public final class EngramCli implements Runnable {
       HelpLayout.install(cl);
     }
     cl.setOut(out);
-    cl.setErr(err);
-    Errors errors = new Errors();
+    // warnings are held until the command goes on past its inputs, and dropped on exit 2
+    HeldWarnings held = new HeldWarnings(err);
+    cl.setErr(new PrintWriter(held, true));
+    Errors errors = new Errors(held);
     cl.setExitCodeExceptionMapper(errors);
     cl.setParameterExceptionHandler(errors);
     cl.setExecutionExceptionHandler(errors);
@@ -863,12 +876,15 @@ public final class EngramCli implements Runnable {
       return cl.execute(args);
     } catch (OutOfMemoryError e) {
       try {
+        held.end();
         err.println("engram: " + Memory.advice());
         err.flush();
       } catch (OutOfMemoryError again) {
         return heapTooSmall(); // (the advice itself ran out: the heap is far too small)
       }
       return 1;
+    } finally {
+      held.end();
     }
   }
 

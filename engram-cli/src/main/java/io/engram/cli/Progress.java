@@ -45,6 +45,8 @@ final class Progress implements AutoCloseable {
 
   /** A bar for {@code total} steps ({@code -1}: unknown), drawn on {@code out} if it is enabled. */
   static Progress start(String task, long total, boolean enabled, PrintStream out) {
+    // the work begins, past the inputs' checks: their warnings now, before any bar
+    HeldWarnings.releaseNow();
     if (!enabled) {
       return NONE;
     }

@@ -1911,4 +1911,61 @@ class BadInputTest {
         "--",
         "--patterns=1");
   }
-}
+
+  /**
+   * A warning about the inputs (images resized to the first one's size, flipped zeros) followed by
+   * the error that ends the command: only the error line is written, as for every exit 2; the
+   * warning came first and made the message two lines. On success the warning stays (ImageToolTest,
+   * NewcomerTest, CsvInputTest).
+   */
+  @Test
+  void aFailedCommandWritesItsErrorLineOnly() throws IOException {
+    Path imgs = Files.createDirectory(dir.resolve("mixed"));
+    for (int[] wh : new int[][] {{3, 3}, {3, 2}}) {
+      java.awt.image.BufferedImage img =
+          new java.awt.image.BufferedImage(
+              wh[0], wh[1], java.awt.image.BufferedImage.TYPE_BYTE_GRAY);
+      img.setRGB(0, 0, 0xFFFFFFFF);
+      javax.imageio.ImageIO.write(
+          img, "png", imgs.resolve((wh[1] == 3 ? "a" : "b") + ".png").toFile());
+    }
+    Files.writeString(dir.resolve("zeros.csv"), "0,1,0,1,0,1\n");
+    String[][] cases = {
+      {
+        "query 0 has length 9, but the model has N = 6",
+        "recall",
+        "--model",
+        "@m.npz",
+        "--queries",
+        "@mixed",
+        "--out",
+        "@r.npy"
+      },
+      {
+        "patterns have length 9, but the model has N = 6",
+        "inspect",
+        "@m.npz",
+        "--patterns",
+        "@mixed"
+      },
+      {
+        "patterns of length 6 are not square images",
+        "corrupt",
+        "--patterns",
+        "@zeros.csv",
+        "--flip",
+        "1",
+        "--out",
+        "@noisy/"
+      },
+    };
+    for (String[] c : cases) {
+      String[] args = java.util.Arrays.copyOfRange(c, 1, c.length);
+      fails(c[0], args);
+      for (int i = 0; i < args.length; i++) {
+        args[i] = args[i].replace("@", dir.toString() + "/");
+      }
+      ToolRun.Result r = ToolRun.run(args);
+      assertEquals(1, r.err().strip().lines().count(), () -> "one line: " + r);
+    }
+  }}
