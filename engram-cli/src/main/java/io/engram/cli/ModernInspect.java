@@ -46,7 +46,7 @@ final class ModernInspect {
               + m.numNeurons());
     }
     Inputs.checkSigns(m, given, c.patterns, "pattern");
-    Map<String, Object> r = describe(m, given);
+    Map<String, Object> r = describe(m, given, c.patterns);
     PrintWriter out = c.spec.commandLine().getOut();
     if (c.json) {
       out.println(Json.writePretty(r));
@@ -57,7 +57,8 @@ final class ModernInspect {
     return 0;
   }
 
-  static Map<String, Object> describe(ModernHopfieldMemory m, PatternBlock given) {
+  static Map<String, Object> describe(
+      ModernHopfieldMemory m, PatternBlock given, java.nio.file.Path patterns) {
     Map<String, Object> r = new LinkedHashMap<>();
     Separation s = m.separation();
     r.put("memory", m.kind());
@@ -84,7 +85,19 @@ final class ModernInspect {
       int fixed = 0;
       for (int k = 0; k < rows.length; k++) {
         e[k] = m.energy(rows[k]);
-        energies.add(RecallCommand.energyValue(m, e[k]));
+        Object written = RecallCommand.energyValue(m, e[k]);
+        if (!Double.isFinite(((Number) written).doubleValue())) {
+          // (it was printed as "mean Infinity, std NaN", JSON null, exit 0)
+          throw new UserError(
+              patterns
+                  + ": the energy of pattern "
+                  + k
+                  + " is "
+                  + written
+                  + ", beyond float32 (the stored patterns are too large for an energy of these"
+                  + " patterns)");
+        }
+        energies.add(written);
         sum += e[k];
         best.add(rs.get(k).matches().get(0).index());
         fixed += nearlyEqual(rs.get(k).state(), rows[k]) ? 1 : 0;

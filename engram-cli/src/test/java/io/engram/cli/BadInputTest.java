@@ -1968,4 +1968,36 @@ class BadInputTest {
       ToolRun.Result r = ToolRun.run(args);
       assertEquals(1, r.err().strip().lines().count(), () -> "one line: " + r);
     }
+  }
+
+  /**
+   * inspect --patterns of a modern memory with a pattern so large (1e20) that its energy is beyond
+   * float32: exit 2 naming the pattern, as recall's --report and a classical model's inspect do; it
+   * printed "mean Infinity, std NaN" (JSON: null), exit 0.
+   */
+  @Test
+  void inspectOfAModernMemoryWithAnEnergyBeyondFloat32() throws IOException {
+    Path modern = dir.resolve("modern-big.npz");
+    assertEquals(
+        0,
+        ToolRun.run(
+                "train",
+                "--memory",
+                "modern",
+                "--patterns",
+                dir.resolve("p.csv").toString(),
+                "--out",
+                modern.toString())
+            .status());
+    Files.writeString(dir.resolve("big.csv"), "1,-1,1,-1,1e20,-1\n1,1,-1,-1,1,1\n");
+    try {
+      String expected =
+          "/big.csv: the energy of pattern 0 is Infinity, beyond float32 (the stored patterns are"
+              + " too large for an energy of these patterns)";
+      fails(expected, "inspect", "@modern-big.npz", "--patterns", "@big.csv");
+      fails(expected, "inspect", "@modern-big.npz", "--json", "--patterns", "@big.csv");
+    } finally {
+      Files.delete(modern);
+      Files.delete(dir.resolve("big.csv"));
+    }
   }}
