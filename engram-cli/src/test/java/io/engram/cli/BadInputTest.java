@@ -2000,4 +2000,53 @@ class BadInputTest {
       Files.delete(modern);
       Files.delete(dir.resolve("big.csv"));
     }
+  }
+
+  /**
+   * train --rule pseudo-inverse of patterns too close to dependent for its float32 Gram matrix (a
+   * float32 file read as int32: offsets of 32831, differences of 128): exit 2 naming the cause and
+   * the cures, nothing written. It wrote a model, exit 0, that no command could read ("row 1 of
+   * V.npy has squared length 1.0322509, expected 1"); --tolerance 0.01 stores it.
+   */
+  @Test
+  void pseudoInverseOfPatternsTooCloseToDependentForFloat32() throws IOException {
+    Files.writeString(
+        dir.resolve("near.csv"),
+        "32831,32959,32831,32959,32831,32959\n"
+            + "32831,32831,32959,32959,32831,32831\n"
+            + "32959,32831,32831,32959,32959,32831\n");
+    try {
+      for (String weights : new String[] {"auto", "dense"}) {
+        fails(
+            "engram: the patterns are too close to dependent for the pseudo-inverse in float32:"
+                + " direction 1 of this call came out with squared length",
+            "train",
+            "--rule",
+            "pseudo-inverse",
+            "--weights",
+            weights,
+            "--patterns",
+            "@near.csv",
+            "--out",
+            "@near.npz");
+      }
+      Path near = dir.resolve("near.npz");
+      ToolRun.Result ok =
+          ToolRun.run(
+              "train",
+              "-q",
+              "--rule",
+              "pseudo-inverse",
+              "--tolerance",
+              "0.01",
+              "--patterns",
+              dir.resolve("near.csv").toString(),
+              "--out",
+              near.toString());
+      assertEquals(0, ok.status(), ok::toString);
+      assertEquals(0, ToolRun.run("inspect", near.toString()).status());
+      Files.delete(near);
+    } finally {
+      Files.delete(dir.resolve("near.csv"));
+    }
   }}

@@ -63,7 +63,7 @@ final class ProjectionCodec implements WeightsCodec {
   }
 
   /** How far a row's squared length may stray from what the rule makes (float32 rounding). */
-  private static final double LENGTH_TOLERANCE = 1e-2;
+  private static final double LENGTH_TOLERANCE = ProjectionWeights.ROW_LENGTH_TOLERANCE;
 
   /**
    * Refuses a V whose rows the pseudo-inverse rule cannot have made: they are orthonormal, each of

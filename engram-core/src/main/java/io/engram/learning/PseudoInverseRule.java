@@ -4,6 +4,7 @@ import io.engram.kernels.Kernels;
 import io.engram.network.TrainingRecord;
 import io.engram.network.WeightUpdate;
 import io.engram.weights.ProjectionTarget;
+import io.engram.weights.ProjectionWeights;
 import io.engram.weights.TrainingListener;
 import io.engram.weights.Weights;
 import io.engram.weights.WeightsMode;
@@ -274,8 +275,38 @@ public final class PseudoInverseRule implements LearningRule {
                   + " dependent); use a ridge");
         }
       }
+      checkRowLengths(pl.rows, pl.k, n, ridge);
       pl.bound = pl.target.maxAbsAfter(pl.rows, pl.k);
       return pl;
+    }
+  }
+
+  /**
+   * Refuses rows that are not what the rule makes: each of squared length 1 (at most 1 with a
+   * ridge), within {@link ProjectionWeights#ROW_LENGTH_TOLERANCE}, the bound the model file's
+   * reader holds V to. Patterns close to dependent at a large scale (equal offsets of 32831,
+   * differences of 128) have a float32 Gram matrix too inexact to orthonormalize them: their rows
+   * came out of squared length 1.03, were stored, and the model written was refused by its own
+   * reader.
+   */
+  private static void checkRowLengths(float[] rows, int k, int n, double ridge) {
+    double tol = ProjectionWeights.ROW_LENGTH_TOLERANCE;
+    for (int r = 0; r < k; r++) {
+      double sq = 0;
+      for (int i = r * n, end = i + n; i < end; i++) {
+        sq += (double) rows[i] * rows[i];
+      }
+      if (sq > 1 + tol || (ridge == 0 && sq < 1 - tol)) {
+        throw new IllegalArgumentException(
+            "the patterns are too close to dependent for the pseudo-inverse in float32: direction "
+                + r
+                + " of this call came out with squared length "
+                + (float) sq
+                + ", not "
+                + (ridge == 0 ? "1" : "at most 1")
+                + " (the float32 Gram matrix X Xᵀ is too inexact for it); drop such directions"
+                + " with a larger tolerance, or use a ridge");
+      }
     }
   }
 

@@ -28,6 +28,14 @@ import java.util.List;
  */
 public final class ProjectionWeights implements Weights {
 
+  /**
+   * How far a row of V's squared length may stray from what the pseudo-inverse rule makes (1, or at
+   * most 1 with a ridge): float32 rounding. The rule refuses a call whose rows stray further
+   * (patterns too close to dependent for its float32 Gram matrix), and the model file's reader a V
+   * whose rows do.
+   */
+  public static final double ROW_LENGTH_TOLERANCE = 1e-2;
+
   private final int n;
   private final double ridge;
   private float[] v; // r x n row-major

@@ -85,4 +85,40 @@ class HostileApiTest {
     assertEquals(100 * 0x1p-23, PseudoInverseOptions.DEFAULTS.toleranceFor(3, 100));
     assertEquals(0.25, PseudoInverseOptions.DEFAULTS.withTolerance(0.25).toleranceFor(3, 100));
   }
+
+  /**
+   * Patterns so close to dependent (large equal offsets, small differences: a float32 file read as
+   * int32) that the float32 Gram matrix cannot orthonormalize them: the call is refused, naming the
+   * cause and the cures. It stored rows of squared length 1.03 where the rule makes 1, and the
+   * model written from them was refused by its own reader ("row 1 of V.npy has squared length
+   * 1.0322509, expected 1"). A tolerance that drops those directions stores the rest.
+   */
+  @Test
+  void patternsTooCloseToDependentForFloat32AreRefused() {
+    float[][] x = {
+      {32831, 32959, 32831, 32959, 32831, 32959, 32831, 32831},
+      {32831, 32831, 32959, 32959, 32831, 32831, 32959, 32831},
+      {32959, 32831, 32831, 32959, 32959, 32831, 32831, 32831}
+    };
+    for (io.engram.weights.WeightsMode mode : io.engram.weights.WeightsMode.values()) {
+      io.engram.network.AmariHopfieldNetwork net = io.engram.network.AmariHopfieldNetwork.create(8);
+      net.setWeightsMode(mode);
+      IllegalArgumentException e =
+          assertThrows(
+              IllegalArgumentException.class,
+              () -> PseudoInverseRule.create().train(net, PatternBlock.of(x), true, null));
+      assertEquals(
+          "the patterns are too close to dependent for the pseudo-inverse in float32: direction 1"
+              + " of this call came out with squared length 1.0322509, not 1 (the float32 Gram"
+              + " matrix X Xᵀ is too inexact for it); drop such directions with a larger tolerance,"
+              + " or use a ridge",
+          e.getMessage(),
+          mode.id());
+      assertEquals(0, net.storedPatterns(), "nothing stored");
+    }
+    io.engram.network.AmariHopfieldNetwork net = io.engram.network.AmariHopfieldNetwork.create(8);
+    PseudoInverseRule.create(PseudoInverseOptions.DEFAULTS.withTolerance(0.01))
+        .train(net, PatternBlock.of(x), true, null);
+    assertEquals(3, net.storedPatterns());
+  }
 }
