@@ -462,6 +462,31 @@ public final class ModelFile {
     return new Dynamics(act, temperature, threshold, mode);
   }
 
+  /**
+   * An option's value as its text: a string (as Engram writes them), a boolean or a finite number.
+   * NaN, ±Infinity, null, objects and lists were read as the text "NaN", "null", "{a=1}", shown by
+   * inspect and written again by a later call.
+   */
+  private static String optionValue(Object v, Object key, int entry, Path file)
+      throws EngramFormatException {
+    if (v instanceof String || v instanceof Boolean) {
+      return v.toString();
+    }
+    if (v instanceof Number num && Double.isFinite(num.doubleValue())) {
+      return v.toString();
+    }
+    String what = v instanceof Map ? "an object" : v instanceof List ? "a list" : String.valueOf(v);
+    throw new EngramFormatException(
+        file
+            + ": history entry "
+            + entry
+            + ": option '"
+            + key
+            + "' is "
+            + what
+            + ", not a value (a string such as \"true\")");
+  }
+
   private static List<TrainingRecord> history(Map<String, Object> meta, Path file)
       throws EngramFormatException {
     List<TrainingRecord> history = new ArrayList<>();
@@ -472,6 +497,7 @@ public final class ModelFile {
     if (!(h instanceof List)) {
       throw new EngramFormatException(file + ": history is not a list");
     }
+    int index = 0;
     for (Object o : (List<?>) h) {
       if (!(o instanceof Map)) {
         throw new EngramFormatException(file + ": history entry is not an object");
@@ -482,9 +508,13 @@ public final class ModelFile {
       Object ro = r.get("options");
       if (ro instanceof Map<?, ?> om) {
         for (Map.Entry<?, ?> e : om.entrySet()) {
-          opts.put(String.valueOf(e.getKey()), String.valueOf(e.getValue()));
+          opts.put(String.valueOf(e.getKey()), optionValue(e.getValue(), e.getKey(), index, file));
         }
+      } else if (ro != null) {
+        throw new EngramFormatException(
+            file + ": history entry " + index + ": options is not an object");
       }
+      index++;
       Object rho = r.get("rho");
       String rule = Members.string(r, "rule");
       // files written before "stores" existed: only anti-Hebbian calls did not store

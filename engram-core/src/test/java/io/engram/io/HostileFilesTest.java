@@ -427,4 +427,49 @@ class HostileFilesTest {
         List.of("W", "a/b", "é", "名前"),
         List.copyOf(NpzFile.readAll(dir.resolve("fine.npz"), 1 << 20).keySet()));
   }
+
+  /**
+   * A training call's option values are strings (as written), booleans or finite numbers (read as
+   * their text); NaN, ±Infinity (1e999 in the JSON), null, objects and lists are refused naming the
+   * entry and the option. They were read as the text "-Infinity", "null", "{a=1}" and shown by
+   * inspect, and written again by a later training call.
+   */
+  @Test
+  void historyOptionValuesThatAreNoOptionAreRefused() throws IOException {
+    byte[] w = Npy.toBytes(NdArray.ofFloats(new float[36], 6, 6));
+    byte[] s = Npy.toBytes(NdArray.ofFloats(new float[] {1, 1, 1, 1, 1, 1}, 6));
+    String[][] cases = {
+      {"-1e999", "-Infinity"},
+      {"NaN", "NaN"},
+      {"Infinity", "Infinity"},
+      {"null", "null"},
+      {"{\"a\": 1}", "an object"},
+      {"[1, 2]", "a list"},
+    };
+    for (String[] c : cases) {
+      byte[] meta = historyMeta(c[0]);
+      assertMessage(
+          ": history entry 0: option 'zero_diagonal' is "
+              + c[1]
+              + ", not a value (a string such as \"true\")",
+          zip(false, "meta.json", meta, "W.npy", w, "state.npy", s));
+    }
+    for (String fine : new String[] {"\"true\"", "true", "3", "0.5"}) {
+      assertEquals(
+          null,
+          readModel(
+              zip(false, "meta.json", historyMeta(fine), "W.npy", w, "state.npy", s), "ok.npz"),
+          fine);
+    }
+  }
+
+  private static byte[] historyMeta(String optionValue) {
+    return ("{\"format\": \"engram-model\", \"version\": 1, \"num_neurons\": 6, \"weights\":"
+            + " \"dense\", \"dynamics\": {\"activation\": \"sign\", \"temperature\": 1.0,"
+            + " \"threshold\": 0.0, \"update\": \"sync\"}, \"history\": [{\"rule\": \"storkey\","
+            + " \"options\": {\"zero_diagonal\": "
+            + optionValue
+            + "}, \"patterns\": 1, \"neurons\": 6, \"rho\": null}]}")
+        .getBytes(StandardCharsets.UTF_8);
+  }
 }
