@@ -514,8 +514,17 @@ public final class ModelFile {
         throw new EngramFormatException(
             file + ": history entry " + index + ": options is not an object");
       }
-      index++;
       Object rho = r.get("rho");
+      if (rho != null && !(rho instanceof Number)) {
+        // (a ClassCastException's text was the message)
+        throw new EngramFormatException(
+            file
+                + ": history entry "
+                + index
+                + ": 'rho' is "
+                + Members.shown(rho)
+                + ", expected a number (or null for none)");
+      }
       String rule = Members.string(r, "rule");
       // files written before "stores" existed: only anti-Hebbian calls did not store
       boolean stores =
@@ -528,6 +537,7 @@ public final class ModelFile {
               Members.count(r, "neurons"),
               rho == null ? Float.NaN : (float) ((Number) rho).doubleValue(),
               stores));
+      index++;
     }
     return history;
   }

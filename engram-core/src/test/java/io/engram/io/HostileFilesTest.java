@@ -472,4 +472,24 @@ class HostileFilesTest {
             + "}, \"patterns\": 1, \"neurons\": 6, \"rho\": null}]}")
         .getBytes(StandardCharsets.UTF_8);
   }
+
+  /**
+   * A training call's rho that is not a number (nor null): refused naming the entry; it was a
+   * ClassCastException whose text ("class java.lang.String cannot be cast to class java.lang.Number
+   * (...)") was the message.
+   */
+  @Test
+  void aHistoryRhoThatIsNoNumberIsRefused() throws IOException {
+    byte[] w = Npy.toBytes(NdArray.ofFloats(new float[36], 6, 6));
+    byte[] s = Npy.toBytes(NdArray.ofFloats(new float[] {1, 1, 1, 1, 1, 1}, 6));
+    for (String[] c : new String[][] {{"\"x\"", "\"x\""}, {"true", "true"}, {"[]", "[]"}}) {
+      byte[] meta =
+          new String(historyMeta("\"true\""), StandardCharsets.UTF_8)
+              .replace("\"rho\": null", "\"rho\": " + c[0])
+              .getBytes(StandardCharsets.UTF_8);
+      assertMessage(
+          ": history entry 0: 'rho' is " + c[1] + ", expected a number (or null for none)",
+          zip(false, "meta.json", meta, "W.npy", w, "state.npy", s));
+    }
+  }
 }
