@@ -861,9 +861,10 @@ public final class EngramCli implements Runnable {
     if (!alone || asksForHelp(args)) {
       HelpLayout.install(cl);
     }
-    cl.setOut(out);
-    // warnings are held until the command goes on past its inputs, and dropped on exit 2
+    // warnings are held until the command goes on past its inputs (a progress bar, a line on
+    // standard output or standard error, its end), and dropped on exit 2
     HeldWarnings held = new HeldWarnings(err);
+    cl.setOut(HeldWarnings.releasingBefore(out));
     cl.setErr(new PrintWriter(held, true));
     Errors errors = new Errors(held);
     cl.setExitCodeExceptionMapper(errors);

@@ -39,6 +39,33 @@ final class HeldWarnings extends Writer {
     }
   }
 
+  /**
+   * Standard output that first writes the warnings held: a command's summary line or report comes
+   * once it is past its inputs, and its warnings belong before it (held to the end, they came after
+   * the summary line).
+   */
+  static PrintWriter releasingBefore(PrintWriter out) {
+    return new PrintWriter(
+        new Writer() {
+          @Override
+          public void write(char[] buf, int off, int len) {
+            releaseNow();
+            out.write(buf, off, len);
+          }
+
+          @Override
+          public void flush() {
+            out.flush();
+          }
+
+          @Override
+          public void close() {
+            out.flush();
+          }
+        },
+        true);
+  }
+
   /** Drops the warnings held: the command failed with a user error, its one line follows. */
   synchronized void drop() {
     held.clear();

@@ -2049,4 +2049,5 @@ class BadInputTest {
     } finally {
       Files.delete(dir.resolve("near.csv"));
     }
-  }}
+  }
+}
