@@ -3,6 +3,7 @@ package io.engram.cli;
 import io.engram.analysis.Corruption;
 import io.engram.analysis.HopfieldAnalyzer;
 import io.engram.learning.HebbianTrainer;
+import io.engram.learning.PatternBlock;
 import io.engram.network.AmariHopfieldNetwork;
 import io.engram.network.RecallOptions;
 import io.engram.network.RecallResult;
@@ -356,8 +357,18 @@ final class DemoCommand implements Callable<Integer> {
     }
     float[][] cues = CorruptCommand.flip(stored, noise, seed + 1);
     AmariHopfieldNetwork net = AmariHopfieldNetwork.create(n);
-    HebbianTrainer.create(net).train(stored);
-    List<RecallResult> results = net.recallBatch(cues, RecallOptions.defaults());
+    // bars, as every other command has: --neurons 20000 --patterns 10000 stores for tens of
+    // seconds and recalls for minutes, and printed nothing until its table
+    boolean bars = Progress.enabled(quiet);
+    try (Progress bar = Progress.start("storing", -1, bars, System.err)) {
+      HebbianTrainer.create(net).train(PatternBlock.of(stored), bar::fraction);
+    }
+    List<RecallResult> results;
+    try (Progress bar = Progress.start("recalling", count, bars, System.err)) {
+      results =
+          net.recallBatch(
+              cues, RecallOptions.defaults().withQueryListener((q, d, t, r) -> bar.step()));
+    }
 
     PrintWriter out = spec.commandLine().getOut();
     out.printf(

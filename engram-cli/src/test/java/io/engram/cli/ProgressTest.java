@@ -72,4 +72,38 @@ class ProgressTest {
         b.toString(StandardCharsets.UTF_8).contains("100/100"), b.toString(StandardCharsets.UTF_8));
     Progress.none().fraction(1, 2); // never drawn, never fails
   }
+
+  /**
+   * The random-pattern demo draws bars while it stores and recalls, as every other command's work
+   * does: --neurons 20000 --patterns 10000 ran for minutes and printed nothing until its table.
+   */
+  @Test
+  void theRandomPatternDemoShowsItsWork(@org.junit.jupiter.api.io.TempDir java.nio.file.Path dir)
+      throws java.io.IOException, InterruptedException {
+    ToolRun.Result r =
+        ToolRun.fresh(
+            dir,
+            java.util.List.of("env", "ENGRAM_PROGRESS=always"),
+            java.util.List.of("-Xmx512m", "--add-modules", "jdk.incubator.vector"),
+            "demo",
+            "--neurons",
+            "2000",
+            "--patterns",
+            "800");
+    assertEquals(0, r.status(), r::toString);
+    assertTrue(r.err().contains("recalling"), r::toString);
+    assertTrue(r.out().contains("of 800 patterns came back exactly"), r::toString);
+    ToolRun.Result quiet =
+        ToolRun.fresh(
+            dir,
+            java.util.List.of("env", "ENGRAM_PROGRESS=always"),
+            java.util.List.of("-Xmx512m"),
+            "demo",
+            "-q",
+            "--neurons",
+            "50",
+            "--patterns",
+            "3");
+    assertEquals("", quiet.err(), quiet::toString);
+  }
 }
