@@ -341,8 +341,10 @@ final class InspectCommand implements Callable<Integer> {
         long of = ((Number) r.get("pattern_mean_overlap_of")).longValue();
         out.printf(
             Locale.ROOT,
-            "pattern overlap    %.3f, the mean |x.y|/N of two%s (random +/-1: %.3f)%n",
-            mean,
+            "pattern overlap    %s, the mean |x.y|/N of two%s (random +/-1: %.3f)%n",
+            // three decimals as an overlap of +-1 patterns has them; real values can make it
+            // large: six significant digits then (it printed 38 digits and ".000")
+            Math.abs(mean) < 1000 ? String.format(Locale.ROOT, "%.3f", mean) : number(mean),
             of < count ? " of the first " + of : "",
             random);
         // the capacity line speaks of random patterns: correlated data (images) that the rule

@@ -147,6 +147,33 @@ class NewcomerTest {
       assertTrue(r.out().contains("pattern overlap    "), r.out());
       assertFalse(r.out().contains("hint "), c[0] + ": " + r.out());
     }
+    // values so large that the overlap has 36 digits before the point: six significant digits
+    // (it printed 250000000000000000000000000000000000.000)
+    float[] pm = new float[3 * 16];
+    float[] large = new float[pm.length];
+    for (int i = 0; i < pm.length; i++) {
+      pm[i] = rnd.nextBoolean() ? 1 : -1;
+      large[i] = 1e18f * pm[i];
+    }
+    Npy.write(dir.resolve("pm16.npy"), NdArray.ofFloats(pm, 3, 16));
+    Npy.write(dir.resolve("large16.npy"), NdArray.ofFloats(large, 3, 16));
+    Path pm16 = dir.resolve("pm16.npz");
+    assertEquals(
+        0,
+        ToolRun.run(
+                "train",
+                "-q",
+                "--patterns",
+                dir.resolve("pm16.npy").toString(),
+                "--out",
+                pm16.toString())
+            .status());
+    ToolRun.Result big =
+        ToolRun.run(
+            "inspect", pm16.toString(), "--patterns", dir.resolve("large16.npy").toString());
+    assertEquals(0, big.status(), big.toString());
+    assertTrue(
+        big.out().matches("(?s).*pattern overlap    [0-9.]+e\\+3[0-9], the mean .*"), big.out());
     // long patterns: the mean is taken over the first few, within a bound of work
     assertEquals(182, InspectCommand.overlapSample(1000, 4096));
     assertEquals(12, InspectCommand.overlapSample(1000, 1_000_000));
