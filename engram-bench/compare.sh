@@ -6,7 +6,9 @@
 #     probe is checked against the C reference inside the same run), then
 #  2. the whole-process comparison: bin/engram train + recall, one command at a time as a user
 #     runs them, against one numpy script doing the same work and against two numpy scripts that
-#     pass W through a .npy file as the two commands do, alternated; and bin/engram --version.
+#     pass W through a .npy file as the two commands do, alternated; the dense case also in one
+#     fresh JVM through the library (io.engram.bench.OneProcess: no model file between train and
+#     recall); and bin/engram --version.
 # Run from anywhere. Options: --reps K (both parts), --whole-process-only, --no-whole-process; the
 # rest go to Compare (--no-numpy, --no-encog, --no-scale).
 set -euo pipefail
@@ -43,7 +45,7 @@ if [ "$in_process" = 1 ]; then
 fi
 if [ "$whole_process" = 1 ]; then
   [ "$in_process" = 1 ] && echo
-  python3 engram-bench/src/main/python/whole_process.py "${whole_args[@]}"
+  python3 engram-bench/src/main/python/whole_process.py --one-process "${whole_args[@]}"
 fi
 # the learning rules against numpy (their own table)
 [ "$in_process" = 1 ] && ENGRAM_BENCH_NO_BUILD=1 engram-bench/rules_compare.sh

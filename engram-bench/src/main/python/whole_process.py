@@ -84,6 +84,10 @@ def main():
     ap.add_argument("--baseline", help="the bin/engram of another build, run in the same rounds")
     ap.add_argument("--python", default=sys.executable)
     ap.add_argument("--keep", action="store_true", help="keep the input and output files")
+    ap.add_argument("--one-process", action="store_true",
+                    help="also the dense case in one fresh JVM through the library (io.engram.bench."
+                         "OneProcess in engram-bench/target/benchmarks.jar, built by compare.sh): no "
+                         "model file, one JVM start")
     a = ap.parse_args()
 
     work = os.path.join(ROOT, "engram-bench", "target", "whole-process")
@@ -115,6 +119,20 @@ def main():
     train_t = {name: [[] for _ in CASES] for name, _ in launchers}
     recall_t = {name: [[] for _ in CASES] for name, _ in launchers}
     version_t = {name: [] for name, _ in launchers}
+    one_t = []
+    bench_jar = os.path.join(ROOT, "engram-bench", "target", "benchmarks.jar")
+    if a.one_process and not os.path.isfile(bench_jar):
+        sys.exit("--one-process needs %s: build it with engram-bench/compare.sh or "
+                 "mvn -B -q -pl engram-bench -am package -DskipTests" % bench_jar)
+    # the launcher's JIT settings, without its class-data archive (made for the command line's
+    # classes, not the benchmark jar's)
+    one_cmd = ["java", "-Djava.awt.headless=true", "--add-modules", "jdk.incubator.vector",
+               "-XX:CompileCommand=quiet",
+               "-XX:CompileCommand=CompileThresholdScaling,io.engram.kernels.PanamaKernels::*,0.05",
+               "-XX:+UnlockDiagnosticVMOptions",
+               "-XX:CompilerDirectivesFile=" + os.path.join(ROOT, "engram-cli", "src", "main", "jvm",
+                                                            "compiler-directives.json"),
+               "-cp", bench_jar, "io.engram.bench.OneProcess"]
     for r in range(a.reps):
         for i, (_, n, p, b, flip, opts, npopts) in enumerate(CASES):
             pf, qf = files[i]
@@ -127,6 +145,9 @@ def main():
 
             runs = [lambda: numpy_t[i].append(timed([a.python, script, pf, qf, out_n] + npopts, env=np_env)),
                     run_numpy2]
+            if a.one_process and i == 0:
+                runs.append(lambda: one_t.append(
+                    timed(one_cmd + [pf, qf, os.path.join(work, "r0-one.npy")])))
             for name, exe in launchers:
                 def run_engram(name=name, exe=exe):
                     model = os.path.join(work, "m%d-%s.npz" % (i, name))
@@ -162,6 +183,13 @@ def main():
             name, min(numpy_t[i]), nm, min(numpy2_t[i]), n2m, min(pair), em, statistics.median(train_t["engram"][i]),
             statistics.median(recall_t["engram"][i]), nm / em, min(numpy_t[i]) / min(pair), n2m / em,
             min(numpy2_t[i]) / min(pair), label))
+    if one_t:
+        om, nm0 = statistics.median(one_t), statistics.median(numpy_t[0])
+        ok, label = same_states(np.load(os.path.join(work, "r0-one.npy")),
+                                np.load(os.path.join(work, "rn0.npy")), False)
+        print("| %s, one JVM through the library (OneProcess, no model file) | %.3f, %.3f | | %.3f, %.3f "
+              "| | **%.2fx**; %.2fx | | %s |" % (CASES[0][0], min(numpy_t[0]), nm0, min(one_t), om, nm0 / om,
+                                                 min(numpy_t[0]) / min(one_t), label))
     v = version_t["engram"]
     print("| `engram --version` | | | %.3f, %.3f | | | | |" % (min(v), statistics.median(v)))
     if a.baseline:
