@@ -809,7 +809,10 @@ public final class EngramCli implements Runnable {
       if (code == USAGE) {
         held.drop();
       }
-      if (!interrupted) {
+      // (the hook that sets interrupted may run after the one that removes temporary files, whose
+      // removal made the command fail: "cannot write a file in DIR (not written: the process is
+      // shutting down)" was printed after SIGTERM, now and then)
+      if (!interrupted && !io.engram.io.AtomicFiles.shuttingDown()) {
         e.println("engram: " + printable(msg));
         e.flush();
       }

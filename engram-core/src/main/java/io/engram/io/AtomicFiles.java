@@ -308,6 +308,15 @@ public final class AtomicFiles {
     TempFiles.folderDone(dir);
   }
 
+  /**
+   * Whether this process has begun to shut down (a signal such as SIGINT or SIGTERM, or an exit
+   * from another thread): its temporary files are being removed, and a write or commit that fails
+   * now fails for that reason (nothing is changed; no need to say so).
+   */
+  public static boolean shuttingDown() {
+    return TempFiles.stopping();
+  }
+
   /** Why a target its user may not write is not replaced (after its path and ": "). */
   public static final String READ_ONLY = "is read-only for this user; it is not replaced";
 
@@ -453,27 +462,37 @@ public final class AtomicFiles {
       Map<Path, Path> backups = new LinkedHashMap<>();
       List<Entry> done = new ArrayList<>();
       try {
-        for (Entry e : entries) {
-          Path f = e.target().file();
-          if (Files.exists(f, LinkOption.NOFOLLOW_LINKS)) {
-            Path b = TempFiles.tempName(f.getParent(), f.getFileName().toString());
-            try {
-              Files.createLink(b, f);
-              TempFiles.live(b);
-              backups.put(f, b);
-            } catch (IOException | UnsupportedOperationException ex) {
-              // no hard links here (or not allowed): this one cannot be put back
+        // The renames hold the lock of the shutdown hook that removes temporary files: a signal
+        // (SIGINT, SIGTERM) during them no longer removed the temporary files not yet renamed, so
+        // that some targets were new and the rest old. The hook waits; the commit sees that the
+        // process is stopping and puts back what it replaced, from backups the hook has not
+        // removed yet: an interrupted command changes no file.
+        synchronized (TempFiles.LOCK) {
+          for (Entry e : entries) {
+            Path f = e.target().file();
+            if (Files.exists(f, LinkOption.NOFOLLOW_LINKS)) {
+              Path b = TempFiles.tempName(f.getParent(), f.getFileName().toString());
+              try {
+                Files.createLink(b, f);
+                TempFiles.live(b);
+                backups.put(f, b);
+              } catch (IOException | UnsupportedOperationException ex) {
+                // no hard links here (or not allowed): this one cannot be put back
+              }
             }
           }
-        }
-        for (Entry e : entries) {
-          try {
-            move(e.temp(), e.target().file());
-            TempFiles.done(e.temp());
-          } catch (IOException ex) {
-            throw rollback(e, ex, done, backups);
+          for (Entry e : entries) {
+            try {
+              if (TempFiles.stopping()) {
+                throw new FileSystemException(e.target().given().toString(), null, SHUTTING_DOWN);
+              }
+              move(e.temp(), e.target().file());
+              TempFiles.done(e.temp());
+            } catch (IOException ex) {
+              throw rollback(e, ex, done, backups);
+            }
+            done.add(e);
           }
-          done.add(e);
         }
         Set<Path> folders = new HashSet<>();
         for (Entry e : entries) {
@@ -491,6 +510,9 @@ public final class AtomicFiles {
         }
       }
     }
+
+    /** Why a commit stopped when the process began to shut down (a signal): nothing changed. */
+    static final String SHUTTING_DOWN = "not replaced: the process is shutting down";
 
     private static CommitException rollback(
         Entry failed, IOException cause, List<Entry> done, Map<Path, Path> backups) {

@@ -127,10 +127,21 @@ final class TempFiles {
    * command (a folder of images went on getting new ones while the hook removed the old: hundreds
    * were left after SIGTERM).
    */
-  private static final Object LOCK = new Object();
+  static final Object LOCK = new Object();
 
   /** Set by the shutdown hook: no temporary file is made after it. */
   private static boolean closing;
+
+  /**
+   * Set by the shutdown hook first of all, before it waits for {@link #LOCK}: a commit that holds
+   * the lock sees it and puts back what it replaced ({@link AtomicFiles.Prepared#commit}).
+   */
+  private static volatile boolean stopping;
+
+  /** Whether the process has begun to shut down (a signal, an exit) and removes its temporaries. */
+  static boolean stopping() {
+    return stopping;
+  }
 
   /** Records a folder made for outputs (removed at shutdown when still empty). */
   static void folder(Path dir) {
@@ -148,6 +159,8 @@ final class TempFiles {
             () -> {
               Path[] files;
               Path[] folders;
+              stopping = true;
+              // (waits for a commit under way, which then puts back what it replaced)
               synchronized (LOCK) {
                 closing = true;
                 files = LIVE.toArray(new Path[0]);

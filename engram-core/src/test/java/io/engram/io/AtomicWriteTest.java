@@ -194,4 +194,77 @@ class AtomicWriteTest {
     assertArrayEquals(before, Files.readAllBytes(f));
     assertEquals(List.of(), temporaries());
   }
+
+  /**
+   * Run in a child JVM: writes "new" over the files args[1..] (which hold "old") all together, and
+   * exits with args[0] (as a signal ends the JVM: the shutdown hooks run while the commit goes on)
+   * as soon as the first of them is replaced.
+   */
+  public static final class ExitMidCommit {
+    public static void main(String[] args) throws Exception {
+      int status = Integer.parseInt(args[0]);
+      java.util.Map<Path, AtomicFiles.Writer> files = new java.util.LinkedHashMap<>();
+      for (int i = 1; i < args.length; i++) {
+        files.put(Path.of(args[i]), out -> out.write("new".getBytes(StandardCharsets.UTF_8)));
+      }
+      Path first = Path.of(args[1]);
+      Object before =
+          Files.readAttributes(first, java.nio.file.attribute.BasicFileAttributes.class).fileKey();
+      try (AtomicFiles.Prepared p = AtomicFiles.prepare(files)) {
+        Thread exit =
+            new Thread(
+                () -> {
+                  try {
+                    while (Files.readAttributes(
+                            first, java.nio.file.attribute.BasicFileAttributes.class)
+                        .fileKey()
+                        .equals(before)) {
+                      Thread.onSpinWait();
+                    }
+                  } catch (IOException e) {
+                    // (renamed over at that very moment: replaced)
+                  }
+                  System.exit(status);
+                });
+        exit.setDaemon(true);
+        exit.start();
+        p.commit();
+        // the exit began during the commit: it ends the JVM (this waits for it)
+        exit.join();
+        Thread.sleep(60_000);
+      }
+    }
+  }
+
+  @Test
+  void aSignalDuringTheCommitOfSeveralFilesReplacesAllOrNone() throws Exception {
+    // SIGTERM while many outputs were being renamed into place (corrupt --out DIR/ of 5000
+    // images): the shutdown hook removed the temporary files not yet renamed, so that some
+    // hundred images were new and the rest old, exit 143
+    int count = 1000;
+    List<String> command =
+        new java.util.ArrayList<>(
+            List.of(
+                Path.of(System.getProperty("java.home"), "bin", "java").toString(),
+                "-Xmx64m",
+                "-cp",
+                classPath(),
+                ExitMidCommit.class.getName(),
+                "143"));
+    for (int i = 0; i < count; i++) {
+      Path f = dir.resolve(String.format("f%04d.txt", i));
+      Files.writeString(f, "old");
+      command.add(f.toString());
+    }
+    Process p = new ProcessBuilder(command).redirectErrorStream(true).start();
+    assertTrue(p.waitFor(60, TimeUnit.SECONDS));
+    String said = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+    assertEquals(143, p.exitValue(), said);
+    java.util.Map<String, Integer> contents = new java.util.TreeMap<>();
+    for (int i = 0; i < count; i++) {
+      contents.merge(Files.readString(dir.resolve(String.format("f%04d.txt", i))), 1, Integer::sum);
+    }
+    assertEquals(1, contents.size(), "all old or all new, got " + contents);
+    assertEquals(List.of(), temporaries());
+  }
 }
