@@ -29,6 +29,7 @@ final class Progress implements AutoCloseable {
   private long total;
   private long done;
   private ProgressBar bar;
+  private Consumer consumer;
   private boolean closed;
 
   private Progress(String task, PrintStream out, long total, ScheduledExecutorService timer) {
@@ -96,12 +97,16 @@ final class Progress implements AutoCloseable {
     if (closed || bar != null) {
       return;
     }
+    consumer = new Consumer(out);
+    if (!Consumer.watch(consumer)) {
+      return; // shutting down already: no bar
+    }
     bar =
         new ProgressBarBuilder()
             .setTaskName(task)
             .setInitialMax(total)
             .setStyle(ProgressBarStyle.COLORFUL_UNICODE_BLOCK)
-            .setConsumer(new ConsoleProgressBarConsumer(out, 100))
+            .setConsumer(consumer)
             .setUpdateIntervalMillis(200)
             // redraw every interval, not only when the count grows: the elapsed time and the
             // estimate stay current while one long step runs, and a redraw that raced with
@@ -167,6 +172,82 @@ final class Progress implements AutoCloseable {
     timer.shutdownNow();
     if (bar != null) {
       bar.close();
+      Consumer.forget(consumer);
+    }
+  }
+
+  /**
+   * Draws the bar, until the process is interrupted (SIGINT, SIGTERM, SIGHUP): then a bar on the
+   * screen is ended with a newline and never drawn again. A bar cut short was left without one, so
+   * that the shell's prompt (or its "Terminated") came after the bar, on the same line.
+   */
+  private static final class Consumer extends ConsoleProgressBarConsumer {
+    /** Bars drawn and not closed. */
+    private static final java.util.Set<Consumer> OPEN =
+        java.util.concurrent.ConcurrentHashMap.newKeySet();
+
+    private static boolean hooked;
+
+    private final PrintStream out;
+    private boolean drawn;
+    private boolean cut;
+
+    Consumer(PrintStream out) {
+      super(out, 100);
+      this.out = out;
+    }
+
+    /** Records a bar about to be drawn; false when the process is shutting down already. */
+    static synchronized boolean watch(Consumer c) {
+      if (!hooked) {
+        try {
+          Runtime.getRuntime()
+              .addShutdownHook(
+                  new Thread(
+                      () -> {
+                        for (Consumer open : OPEN) {
+                          open.cut();
+                        }
+                      },
+                      "engram-progress-cut"));
+        } catch (IllegalStateException e) {
+          return false;
+        }
+        hooked = true;
+      }
+      OPEN.add(c);
+      return true;
+    }
+
+    static void forget(Consumer c) {
+      OPEN.remove(c);
+    }
+
+    @Override
+    public synchronized void accept(String rendered) {
+      if (!cut) {
+        super.accept(rendered);
+        drawn = true;
+      }
+    }
+
+    @Override
+    public synchronized void close() {
+      if (!cut) {
+        super.close();
+        drawn = false;
+      }
+    }
+
+    /** Ends the line of a bar on the screen; nothing is drawn after. */
+    synchronized void cut() {
+      if (!cut) {
+        cut = true;
+        if (drawn) {
+          out.print('\n');
+          out.flush();
+        }
+      }
     }
   }
 }

@@ -1010,8 +1010,12 @@ class CapacityCommandTest {
     p.getOutputStream().close();
     // the progress bar on stderr shows that the sweep is running
     try (InputStream err = p.getErrorStream()) {
-      int first = err.read();
-      assertTrue(first >= 0, "the command drew a progress bar");
+      // (after the line of the time estimate: the bar itself, drawn with a carriage return)
+      StringBuilder drawn = new StringBuilder();
+      for (int c = err.read(); c >= 0 && c != '\r'; c = err.read()) {
+        drawn.append((char) c);
+      }
+      assertTrue(p.isAlive(), "the command drew a progress bar: " + drawn);
       // Ctrl-C: SIGINT where the platform has kill, else the JVM's own termination. A test run
       // started as a background job of a shell ignores SIGINT, and so does the JVM it starts (it
       // installs no handler for an ignored signal): there SIGTERM, which stops it the same way.
@@ -1025,7 +1029,10 @@ class CapacityCommandTest {
         p.destroyForcibly(); // a failed test leaves no sweep running for hours
       }
       assertTrue(stopped, "the command stopped");
-      new String(err.readAllBytes(), StandardCharsets.UTF_8);
+      String bar = new String(err.readAllBytes(), StandardCharsets.UTF_8);
+      // a bar cut short ends its line: the shell's prompt (or its "Terminated") came after the
+      // bar, on the same line
+      assertTrue(bar.endsWith("\n"), "a newline after the bar cut short: " + bar);
     }
     assertTrue(p.exitValue() != 0, "interrupted, not finished");
     try (var files = Files.list(work)) {
