@@ -856,4 +856,49 @@ final class LauncherTest {
       assertTrue(r.out().contains("[module,load] jdk.incubator.vector "), String.join(" ", c));
     }
   }
+
+  @Test
+  void a_signal_to_the_whole_job_still_ends_the_progress_bar_with_a_newline() throws Exception {
+    // Ctrl-C at a terminal, or kill of a job, signals the process group: the launcher's stderr
+    // filter died with the JVM's other processes, and the newline the JVM writes after a bar cut
+    // short was lost, the shell's prompt coming after the bar on its line
+    Path setsid = Path.of("/usr/bin/setsid");
+    assumeTrue(Files.isExecutable(setsid), "setsid makes the command a process group of its own");
+    List<String> cmd = new ArrayList<>(List.of(setsid.toString(), launcher.toString()));
+    cmd.addAll(
+        List.of(
+            "capacity",
+            "--neurons",
+            "800",
+            "--trials",
+            "2000",
+            "--time-limit",
+            "none",
+            "--json",
+            "c.json"));
+    ProcessBuilder pb = new ProcessBuilder(cmd).directory(tmp.toFile());
+    pb.environment().keySet().removeAll(JVM_ENVIRONMENT);
+    pb.environment().put("ENGRAM_JAVA_OPTS", "-Xmx256m");
+    pb.environment().put("ENGRAM_PROGRESS", "always");
+    pb.redirectOutput(ProcessBuilder.Redirect.DISCARD);
+    Process p = pb.start();
+    try (java.io.InputStream err = p.getErrorStream()) {
+      StringBuilder drawn = new StringBuilder();
+      for (int c = err.read(); c >= 0 && c != '\r'; c = err.read()) {
+        drawn.append((char) c); // the line of the time estimate, before the bar
+      }
+      assertTrue(p.isAlive(), "the command drew a progress bar: " + drawn);
+      // (setsid ran in the started process: its id is the group's)
+      Process kill = new ProcessBuilder("kill", "-TERM", "--", "-" + p.pid()).start();
+      assertTrue(kill.waitFor(10, TimeUnit.SECONDS));
+      assertEquals(0, kill.exitValue());
+      String bar = new String(err.readAllBytes(), StandardCharsets.UTF_8);
+      assertTrue(p.waitFor(30, TimeUnit.SECONDS), "the command stopped");
+      assertEquals(143, p.exitValue(), bar);
+      assertTrue(bar.endsWith("\n"), "a newline after the bar cut short: " + bar);
+    } finally {
+      p.destroyForcibly();
+    }
+    assertFalse(Files.exists(tmp.resolve("c.json")));
+  }
 }
