@@ -901,4 +901,67 @@ final class LauncherTest {
     }
     assertFalse(Files.exists(tmp.resolve("c.json")));
   }
+
+  @Test
+  void a_limit_on_the_address_space_leaves_the_jvm_room_to_start() throws Exception {
+    // ulimit -v 1.5 GB (shared login machines set such limits): the JVM reserved a gigabyte of
+    // class space, half the limit for its heap and 64 MB of malloc arena per thread, and could not
+    // start ("the JVM refused an option of ENGRAM_JAVA_OPTS or JAVA_TOOL_OPTIONS: Could not
+    // allocate compressed class space", no option given); under 4 GB it crashed, leaving its
+    // report hs_err_pid*.log in the working folder
+    Path bash = Path.of("/bin/bash");
+    assumeTrue(Files.isExecutable(bash));
+    String p = patterns().toString();
+    for (String limit : List.of("1500000", "3000000")) {
+      Path out = tmp.resolve("out.txt");
+      Path err = tmp.resolve("err.txt");
+      List<String> cmd =
+          List.of(
+              bash.toString(),
+              "-c",
+              "ulimit -v " + limit + " && exec \"$0\" \"$@\"",
+              launcher.toString(),
+              "train",
+              "--patterns",
+              p,
+              "--out",
+              "m.npz");
+      ProcessBuilder pb = new ProcessBuilder(cmd).directory(tmp.toFile());
+      pb.environment().keySet().removeAll(JVM_ENVIRONMENT);
+      pb.environment().remove("ENGRAM_JAVA_OPTS");
+      Process pr = pb.redirectOutput(out.toFile()).redirectError(err.toFile()).start();
+      assertTrue(pr.waitFor(60, TimeUnit.SECONDS));
+      String what = "ulimit -v " + limit + ": " + Files.readString(err) + Files.readString(out);
+      assertEquals(0, pr.exitValue(), what);
+      assertEquals("", Files.readString(err), what);
+      try (var files = Files.list(tmp)) {
+        assertEquals(
+            List.of(),
+            files.filter(f -> f.getFileName().toString().startsWith("hs_err")).toList(),
+            what);
+      }
+    }
+    // far too little for any JVM: one line that names the limit, exit 1 (out of memory)
+    List<String> cmd =
+        List.of(
+            bash.toString(),
+            "-c",
+            "ulimit -v 400000 && exec \"$0\" \"$@\"",
+            launcher.toString(),
+            "inspect",
+            "m.npz");
+    ProcessBuilder pb = new ProcessBuilder(cmd).directory(tmp.toFile());
+    pb.environment().keySet().removeAll(JVM_ENVIRONMENT);
+    pb.environment().remove("ENGRAM_JAVA_OPTS");
+    Process pr = pb.redirectOutput(ProcessBuilder.Redirect.DISCARD).start();
+    String err = new String(pr.getErrorStream().readAllBytes(), StandardCharsets.UTF_8);
+    assertTrue(pr.waitFor(60, TimeUnit.SECONDS));
+    assertEquals(1, pr.exitValue(), err);
+    assertTrue(err.startsWith("engram: out of memory: the JVM could not start ("), err);
+    assertTrue(
+        err.endsWith(
+            " MiB (ulimit -v), and the JVM needs about 1 GiB to start: raise the" + " limit\n"),
+        err);
+    assertEquals(1, err.split("\n").length, err);
+  }
 }
