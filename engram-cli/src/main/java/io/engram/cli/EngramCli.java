@@ -812,7 +812,7 @@ public final class EngramCli implements Runnable {
       // (the hook that sets interrupted may run after the one that removes temporary files, whose
       // removal made the command fail: "cannot write a file in DIR (not written: the process is
       // shutting down)" was printed after SIGTERM, now and then)
-      if (!interrupted && !io.engram.io.AtomicFiles.shuttingDown()) {
+      if (!interrupted && !AtomicFiles.shuttingDown()) {
         e.println("engram: " + printable(msg));
         e.flush();
       }
@@ -887,10 +887,44 @@ public final class EngramCli implements Runnable {
         return heapTooSmall(); // (the advice itself ran out: the heap is far too small)
       }
       return 1;
+    } catch (Error e) {
+      // an error of the JVM's own (a class that could not be set up, and the like) was a stack
+      // trace: 'ulimit -n 7' failed the JDK's set-up of file channels with "Too many open files",
+      // as an ExceptionInInitializerError out of the first file read
+      String limit = tooManyOpenFiles(e);
+      if (limit != null) {
+        held.drop(); // exit 2: its one line
+      }
+      err.println("engram: " + printable(limit != null ? limit : "internal error: " + e));
+      err.flush();
+      return limit != null ? 2 : 1;
     } finally {
       held.end();
     }
   }
+
+  /**
+   * The line for an error caused by the limit on open files ({@code ulimit -n}), or null when it is
+   * not one.
+   */
+  static String tooManyOpenFiles(Throwable e) {
+    for (Throwable t = e; t != null; t = t.getCause()) {
+      if (t instanceof IOException && "Too many open files".equals(t.getMessage())) {
+        return "too many open files: this process may open too few at once (ulimit -n); Engram"
+            + " needs at least "
+            + MIN_OPEN_FILES
+            + ": raise the limit";
+      }
+    }
+    return null;
+  }
+
+  /**
+   * The fewest open files ({@code ulimit -n}) every command works with: a recall with a folder of
+   * images, --stored images, a grid, an energy plot and a report, at once. {@code bin/engram}
+   * refuses a lower limit up front.
+   */
+  static final int MIN_OPEN_FILES = 10;
 
   /**
    * Refuses standard input ({@code -}) given to two of the command's input options (every {@code
