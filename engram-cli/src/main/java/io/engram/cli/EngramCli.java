@@ -879,6 +879,13 @@ public final class EngramCli implements Runnable {
     try {
       return cl.execute(args);
     } catch (OutOfMemoryError e) {
+      if (noThread(e)) {
+        // not the heap: it was "needs about 82.8 MiB of heap; this JVM may use 5.89 GiB; give it
+        // more with ENGRAM_JAVA_OPTS=-Xmx12g" under 'ulimit -u 25'
+        err.println("engram: " + NO_THREAD);
+        err.flush();
+        return 1;
+      }
       try {
         held.end();
         err.println("engram: " + Memory.advice());
@@ -902,6 +909,22 @@ public final class EngramCli implements Runnable {
       held.end();
     }
   }
+
+  /**
+   * Whether an {@link OutOfMemoryError} says that a thread could not be started (a limit on
+   * processes and threads, {@code ulimit -u}, or no memory for its stack), not that the heap is
+   * full.
+   */
+  static boolean noThread(OutOfMemoryError e) {
+    return e.getMessage() != null && e.getMessage().contains("unable to create native thread");
+  }
+
+  /** The line for a thread that could not be started ({@link #noThread}). */
+  static final String NO_THREAD =
+      "out of memory: could not start a thread (unable to create native thread): this user may"
+          + " run too few processes and threads at once (ulimit -u), or the machine's memory is"
+          + " used up; raise the limit, or run fewer threads with"
+          + " ENGRAM_JAVA_OPTS=-Dengram.threads=1";
 
   /**
    * The line for an error caused by the limit on open files ({@code ulimit -n}), or null when it is

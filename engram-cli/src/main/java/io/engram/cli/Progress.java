@@ -59,7 +59,14 @@ final class Progress implements AutoCloseable {
               return t;
             });
     Progress p = new Progress(task, out, total, timer);
-    timer.schedule(p::show, DELAY_MILLIS, TimeUnit.MILLISECONDS);
+    try {
+      timer.schedule(p::show, DELAY_MILLIS, TimeUnit.MILLISECONDS);
+    } catch (OutOfMemoryError e) {
+      if (!EngramCli.noThread(e)) {
+        throw e;
+      }
+      return NONE; // no thread for the bar (ulimit -u): the work goes on without one
+    }
     return p;
   }
 

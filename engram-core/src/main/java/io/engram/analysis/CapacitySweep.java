@@ -594,26 +594,39 @@ public final class CapacitySweep {
     try {
       List<Future<?>> futures = new ArrayList<>();
       for (int w = 0; w < workers; w++) {
-        futures.add(
-            pool.submit(
-                () ->
-                    Kernels.sequentially(
-                        () -> {
-                          try {
-                            for (int t = next.getAndIncrement();
-                                t < trials;
-                                t = next.getAndIncrement()) {
-                              trial(t, trialSeeds[t], values, reporter, stopNow, phases);
-                            }
-                          } catch (Throwable e) {
-                            // the other workers stop now, not once this one's future is waited
-                            // for (after all of theirs before it: a listener that threw at the
-                            // start let the whole sweep run before its exception came out)
-                            stop.set(true);
-                            throw e;
-                          }
-                          return null;
-                        })));
+        java.util.concurrent.Callable<Object> work =
+            () ->
+                Kernels.sequentially(
+                    () -> {
+                      try {
+                        for (int t = next.getAndIncrement();
+                            t < trials;
+                            t = next.getAndIncrement()) {
+                          trial(t, trialSeeds[t], values, reporter, stopNow, phases);
+                        }
+                      } catch (Throwable e) {
+                        // the other workers stop now, not once this one's future is waited
+                        // for (after all of theirs before it: a listener that threw at the
+                        // start let the whole sweep run before its exception came out)
+                        stop.set(true);
+                        throw e;
+                      }
+                      return null;
+                    });
+        try {
+          futures.add(pool.submit(work));
+        } catch (OutOfMemoryError e) {
+          if (e.getMessage() == null
+              || !e.getMessage().contains("unable to create native thread")) {
+            throw e;
+          }
+          // no thread for another worker (a limit on processes, ulimit -u): the workers there are
+          // take every trial; with none, this thread runs them
+          if (futures.isEmpty()) {
+            futures.add(java.util.concurrent.CompletableFuture.completedFuture(callInline(work)));
+          }
+          break;
+        }
       }
       RuntimeException failure = null;
       for (Future<?> f : futures) {
@@ -641,6 +654,17 @@ public final class CapacitySweep {
       }
     } finally {
       pool.shutdownNow();
+    }
+  }
+
+  /** Runs a worker's body on this thread (no thread could be started for it). */
+  private static Object callInline(java.util.concurrent.Callable<Object> work) {
+    try {
+      return work.call();
+    } catch (RuntimeException | Error e) {
+      throw e;
+    } catch (Exception e) {
+      throw new IllegalStateException(e.toString(), e);
     }
   }
 

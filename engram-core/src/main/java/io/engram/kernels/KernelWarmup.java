@@ -319,11 +319,28 @@ public final class KernelWarmup {
 
   /** Starts a warm-up thread (the caller holds the class's lock). */
   private static void launch() {
+    if (noThread) {
+      return;
+    }
     Thread t = new Thread(KernelWarmup::run, "engram-kernel-warmup");
     t.setDaemon(true);
     warming = t; // before the thread runs: the families not yet ready stay on their twins
-    t.start();
+    try {
+      t.start();
+    } catch (OutOfMemoryError e) {
+      if (!Parallel.noThread(e)) {
+        throw e;
+      }
+      // no thread to be had (ulimit -u): the families not yet compiled run their plain-Java twins
+      // for good (the same results, bit for bit), and no warm-up is tried again
+      noThread = true;
+      twinsForGood = ALL & ~ready;
+      warming = null;
+    }
   }
+
+  /** Set when the warm-up thread could not be started: it is not tried again. */
+  private static boolean noThread;
 
   /**
    * Times each family of SIMD kernels against its twin on the same arrays: uncompiled, a Vector API

@@ -32,7 +32,13 @@ final class Parallel {
             t.setName("engram-kernel-" + t.getPoolIndex());
             return t;
           },
-          null,
+          // a worker that could not start another as it ended (ulimit -u) printed a stack trace of
+          // "unable to create native thread"; the callers do the work without it
+          (thread, e) -> {
+            if (!(e instanceof OutOfMemoryError o && noThread(o))) {
+              thread.getThreadGroup().uncaughtException(thread, e);
+            }
+          },
           false);
 
   /** Threads per call: set, or read from the property at first use (0 until then). */
@@ -114,15 +120,27 @@ final class Parallel {
     }
     AtomicBoolean[] started = new AtomicBoolean[threads - 1];
     Future<?>[] helpers = new Future<?>[threads - 1];
+    int submitted = 0;
     for (int t = 0; t < helpers.length; t++) {
       AtomicBoolean claim = started[t] = new AtomicBoolean();
-      helpers[t] =
-          POOL.submit(
-              () -> {
-                if (claim.compareAndSet(false, true)) {
-                  worker.run();
-                }
-              });
+      try {
+        helpers[t] =
+            POOL.submit(
+                () -> {
+                  if (claim.compareAndSet(false, true)) {
+                    worker.run();
+                  }
+                });
+      } catch (OutOfMemoryError e) {
+        if (!noThread(e)) {
+          throw e;
+        }
+        // no thread for a helper (a limit on processes, ulimit -u): the threads there are do the
+        // work (the caller at least); the task queued, if a worker ever takes it, does nothing
+        claim.set(true);
+        break;
+      }
+      submitted++;
     }
     Throwable failure = null;
     try {
@@ -131,7 +149,7 @@ final class Parallel {
       failure = e;
       next.set(items); // stop the helpers early
     }
-    for (int t = 0; t < helpers.length; t++) {
+    for (int t = 0; t < submitted; t++) {
       Future<?> f = helpers[t];
       if (started[t].compareAndSet(false, true)) {
         // never started: it returns at once whenever a pool thread takes it
@@ -160,5 +178,14 @@ final class Parallel {
     if (failure != null) {
       throw new IllegalStateException(failure);
     }
+  }
+
+  /**
+   * Whether an {@link OutOfMemoryError} says that a thread could not be started (a limit on
+   * processes and threads, {@code ulimit -u}, or no memory for its stack), not that the heap is
+   * full.
+   */
+  static boolean noThread(OutOfMemoryError e) {
+    return e.getMessage() != null && e.getMessage().contains("unable to create native thread");
   }
 }
