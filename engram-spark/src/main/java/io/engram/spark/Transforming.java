@@ -69,7 +69,8 @@ final class Transforming {
   /**
    * Refuses a temperature set for a recall whose activation is sign, which has no temperature (it
    * would change nothing), as {@code engram recall --temperature} does; the estimator keeps one in
-   * the network, for a later recall with tanh or sigmoid, as {@code engram train} does.
+   * the network, for a later recall with tanh or sigmoid, as {@code engram train} does, and the
+   * model it fits carries that value: the network's own temperature is not refused.
    */
   private static void temperatureApplies(HopfieldMemoryModel model) {
     boolean set = model.isSet(model.activation());
@@ -77,7 +78,10 @@ final class Transforming {
         set
             ? Activation.parse(model.getActivation())
             : model.modelMemory().network().dynamics().activation();
-    if (a == Activation.SIGN) {
+    // a model carries the estimator's temperature, which its network stores: that one overrides
+    // nothing (a tanh fit then recalled with sign, as HopfieldMemoryTest does)
+    float stored = model.modelMemory().network().dynamics().temperature();
+    if (a == Activation.SIGN && (float) model.getTemperature() != stored) {
       throw new IllegalArgumentException(
           model.uid()
               + (set
