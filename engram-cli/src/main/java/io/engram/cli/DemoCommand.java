@@ -186,16 +186,7 @@ final class DemoCommand implements Callable<Integer> {
     }
     Figures.GridText text =
         new Figures.GridText(
-            String.format(
-                Locale.ROOT,
-                "Engram demo: %s (seed %d)",
-                // (the neurons left out where both are said: the title was cut short)
-                corruption.occlude() == 0
-                    ? s.pixels() + " neurons, cues " + flipped(corruption)
-                    : corruption.flip() == 0
-                        ? s.pixels() + " neurons, " + hidden(corruption)
-                        : flipped(corruption) + ", " + hidden(corruption),
-                seed),
+            title(corruption, s.pixels(), seed),
             "stored",
             "cue",
             DemoImages.NAMES.subList(0, p),
@@ -339,6 +330,22 @@ final class DemoCommand implements Callable<Integer> {
             + (count == 1 ? "" : "s")
             + " written to "
             + EngramCli.printable(String.valueOf(images));
+  }
+
+  /**
+   * The image demo's figure title: the neurons and how the cues were made, and the seed where the
+   * cues drew something at random (the bottom hidden alone draws nothing, and any seed gives the
+   * same cues: corrupt's summary leaves it out too).
+   */
+  static String title(Corruption corruption, int pixels, long seed) {
+    // (the neurons left out where both are said: the title was cut short)
+    return "Engram demo: "
+        + (corruption.occlude() == 0
+            ? pixels + " neurons, cues " + flipped(corruption)
+            : corruption.flip() == 0
+                ? pixels + " neurons, " + hidden(corruption)
+                : flipped(corruption) + ", " + hidden(corruption))
+        + (corruption.varies(pixels) ? " (seed " + seed + ")" : "");
   }
 
   private int randomDemo(int n, int count) {

@@ -17,6 +17,17 @@ class FigureTextTest {
     return g;
   }
 
+  /** The demo's title names the seed where the cues drew something, not for the bottom hidden. */
+  @Test
+  void theDemoTitleNamesTheSeedWhereItMatters() {
+    io.engram.analysis.Corruption flip = io.engram.analysis.Corruption.of(0.3, 0, 0);
+    io.engram.analysis.Corruption hide = io.engram.analysis.Corruption.of(0, 0, 0.5);
+    io.engram.analysis.Corruption both = io.engram.analysis.Corruption.of(0.1, 0, 0.4);
+    assertTrue(DemoCommand.title(flip, 1024, 42).endsWith(" flipped (seed 42)"));
+    assertEquals("Engram demo: 1024 neurons, bottom 50% hidden", DemoCommand.title(hide, 1024, 42));
+    assertTrue(DemoCommand.title(both, 1024, 7).endsWith(" hidden (seed 7)"));
+  }
+
   @Test
   void aTitleLosesWholeWordsFromItsMiddle() {
     Graphics2D g = graphics();
