@@ -191,6 +191,42 @@ final class Memory {
    * that would do, or, where the machine is too small, what to change instead.
    */
   static String shortfall(String work, long needed, long heap, long machine) {
+    return shortfall(work, needed, heap, machine, addressSpace());
+  }
+
+  /**
+   * What bin/engram leaves the JVM besides its heap under a limit on the address space ({@code
+   * ulimit -v}): it gives the heap what is left after this, at most a third of the limit.
+   */
+  static final long BESIDES_HEAP = 520L << 20;
+
+  /**
+   * This process's limit on its address space ({@code ulimit -v}) in bytes, from {@code
+   * /proc/self/limits}; -1 where there is none or it cannot be read.
+   */
+  static long addressSpace() {
+    try {
+      for (String line :
+          java.nio.file.Files.readAllLines(java.nio.file.Path.of("/proc/self/limits"))) {
+        if (line.startsWith("Max address space")) {
+          String[] w = line.substring("Max address space".length()).trim().split("\\s+");
+          return w.length > 0 && w[0].matches("[0-9]{1,18}") ? Long.parseLong(w[0]) : -1;
+        }
+      }
+    } catch (java.io.IOException | RuntimeException e) {
+      // not Linux, or not readable: no limit known
+    }
+    return -1;
+  }
+
+  /**
+   * {@link #shortfall(String, long, long, long)} in a process whose address space is limited to
+   * {@code addressSpace} bytes (-1: no limit): where the heap it suggests does not fit the limit as
+   * bin/engram sizes the heap by it, the advice is to raise the limit (an -Xmx beyond it, and the
+   * JVM could not start: the advice said "give it more with ENGRAM_JAVA_OPTS=-Xmx500m" under a
+   * limit of 585 MiB).
+   */
+  static String shortfall(String work, long needed, long heap, long machine, long addressSpace) {
     StringBuilder sb = new StringBuilder();
     // a quarter more than the arrays, and 256 MiB for the rest of the program
     long suggest = needed + needed / 4 + (256L << 20);
@@ -213,6 +249,15 @@ final class Memory {
                       ? "sweep fewer neurons or smaller loads (--neurons, --patterns), or use a"
                           + " machine with more memory"
                       : "use fewer or smaller patterns, or a machine with more memory");
+    } else if (addressSpace > 0 && Math.max(suggest + BESIDES_HEAP, 3 * suggest) > addressSpace) {
+      long limit = Math.max(suggest + BESIDES_HEAP, 3 * suggest);
+      sb.append(", and this process may map at most ")
+          .append(bytes(addressSpace))
+          .append(" (ulimit -v), by which bin/engram sizes the heap: raise the limit to at least ")
+          .append(bytes(limit))
+          .append(" (ulimit -v ")
+          .append((limit + 1023) / 1024)
+          .append(")");
     } else {
       sb.append("; give it more with ENGRAM_JAVA_OPTS=-Xmx").append(xmx(suggest));
       if (needed <= 0) {

@@ -449,6 +449,20 @@ class NewcomerTest {
     assertTrue(b.endsWith("give it more with ENGRAM_JAVA_OPTS=-Xmx631m"), b);
     String c = Memory.advice(null, 0, 256L << 20, -1);
     assertTrue(c.contains("-Xmx512m (twice the present limit; the need is not known)"), c);
+    // under a limit on the address space, by which bin/engram sizes the heap, an -Xmx beyond it
+    // could not start: the limit is what to raise (the advice said -Xmx500m under 585 MiB)
+    String d =
+        Memory.shortfall("reading 65.0 MiB of input", 195L << 20, 66L << 20, 16 * gib, 600L << 20);
+    assertTrue(
+        d.endsWith(
+            "this JVM may use 66.0 MiB, and this process may map at most 600.0 MiB (ulimit -v),"
+                + " by which bin/engram sizes the heap: raise the limit to at least 1.46 GiB"
+                + " (ulimit -v 1535232)"),
+        d);
+    assertFalse(d.contains("-Xmx"), d);
+    String e =
+        Memory.shortfall("reading 65.0 MiB of input", 195L << 20, 66L << 20, 16 * gib, 8 * gib);
+    assertTrue(e.endsWith("give it more with ENGRAM_JAVA_OPTS=-Xmx500m"), e);
     assertEquals("2g", Memory.xmx(1025L << 20));
     assertEquals("1023m", Memory.xmx(1023L << 20));
   }
