@@ -91,10 +91,8 @@ final class DenseCodec implements WeightsCodec {
   static final long IN_HEAP_MAX_BYTES = 64L << 20;
 
   static boolean inPlace(int n) {
-    if (!io.engram.kernels.Settings.isSet(IN_HEAP_PROPERTY)) {
-      return 4L * n * n > IN_HEAP_MAX_BYTES;
-    }
-    return !io.engram.kernels.Settings.flag(IN_HEAP_PROPERTY, true);
+    Boolean inHeap = io.engram.kernels.Settings.flag(IN_HEAP_PROPERTY);
+    return inHeap == null ? 4L * n * n > IN_HEAP_MAX_BYTES : !inHeap;
   }
 
   /**

@@ -77,8 +77,7 @@ final class Providers {
 
     private static String problem() {
       try {
-        Settings.vectorBits(512);
-        Settings.flag(Kernels.TWIN_PROPERTY, false);
+        Settings.checkKernels();
         if (mode().equals("panama") && vectorModule() == null) {
           return Kernels.VECTORIZATION_PROPERTY
               + "=panama but the Vector API is not available: run java with --add-modules"

@@ -45,11 +45,21 @@ public final class Settings {
    * @throws IllegalStateException naming the property, its value and what it may be
    */
   public static void checkAll() {
-    vectorization();
-    vectorBits(512);
+    checkKernels();
     threads(1);
     flag(WARMUP, true);
-    flag(DENSE_IN_HEAP, false);
+    flag(DENSE_IN_HEAP);
+  }
+
+  /**
+   * Checks the properties that choose the kernels (vectorization, vector size, the twin): those
+   * that {@code Providers} reads once for the whole JVM.
+   *
+   * @throws IllegalStateException naming the property, its value and what it may be
+   */
+  static void checkKernels() {
+    vectorization();
+    vectorBits(512);
     flag(TWIN_KERNELS, false);
   }
 
@@ -99,6 +109,12 @@ public final class Settings {
     return flag(name, value(name), otherwise);
   }
 
+  /** A {@code true} / {@code false} property (either case), or null when unset. */
+  public static Boolean flag(String name) {
+    String v = value(name);
+    return v == null ? null : flag(name, v, false);
+  }
+
   /** {@link #flag(String, boolean)} of a value (trimmed, null when unset). */
   static boolean flag(String name, String v, boolean otherwise) {
     if (v == null) {
@@ -112,18 +128,6 @@ public final class Settings {
       default:
         throw bad(name, v, "true or false");
     }
-  }
-
-  /**
-   * Whether the boolean property {@code name} is set at all (to a valid value: else the exception
-   * of {@link #flag}).
-   */
-  public static boolean isSet(String name) {
-    if (value(name) == null) {
-      return false;
-    }
-    flag(name, false);
-    return true;
   }
 
   /**
