@@ -172,12 +172,19 @@ final class CorruptCommand implements Callable<Integer> {
                       : erase != null ? "erased" : occlude != null ? "occluded" : null),
               Words.count(n, "value"),
               noisy.length == 1 ? "the 1 pattern" : "each of " + noisy.length + " patterns",
-              // the seed where it chose something (occlusion alone draws nothing: any seed gives
-              // the same cues, and naming one said otherwise)
-              corruption.varies(n) ? " (seed " + seed + ")" : "",
+              seeded(corruption, n, seed),
               EngramCli.printable(String.valueOf(out)));
     }
     return 0;
+  }
+
+  /**
+   * " (seed S)" where cues of N values made by {@code c} draw something at random, else nothing:
+   * occlusion alone draws nothing, any seed gives the same cues, and naming one said otherwise
+   * (corrupt's summary, the demo's title).
+   */
+  static String seeded(Corruption c, int n, long seed) {
+    return c.varies(n) ? " (seed " + seed + ")" : "";
   }
 
   /**

@@ -334,8 +334,7 @@ final class DemoCommand implements Callable<Integer> {
 
   /**
    * The image demo's figure title: the neurons and how the cues were made, and the seed where the
-   * cues drew something at random (the bottom hidden alone draws nothing, and any seed gives the
-   * same cues: corrupt's summary leaves it out too).
+   * cues drew something at random ({@link CorruptCommand#seeded}).
    */
   static String title(Corruption corruption, int pixels, long seed) {
     // (the neurons left out where both are said: the title was cut short)
@@ -345,7 +344,7 @@ final class DemoCommand implements Callable<Integer> {
             : corruption.flip() == 0
                 ? pixels + " neurons, " + hidden(corruption)
                 : flipped(corruption) + ", " + hidden(corruption))
-        + (corruption.varies(pixels) ? " (seed " + seed + ")" : "");
+        + CorruptCommand.seeded(corruption, pixels, seed);
   }
 
   private int randomDemo(int n, int count) {
