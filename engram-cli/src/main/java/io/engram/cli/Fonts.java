@@ -44,28 +44,37 @@ final class Fonts {
   /** The system property that asks for the bundled font everywhere: {@code bundled}. */
   static final String PROPERTY = "engram.fonts";
 
-  /** Whether {@link #PROPERTY} is {@code bundled}; unset or blank, the machine's fonts first. */
+  /**
+   * Whether {@link #PROPERTY} asks for the bundled font: {@code bundled} in any case; unset or
+   * blank, the machine's fonts come first. Any other value is refused (it was compared with
+   * "bundled" alone, and any other value, a mistyped "Bundled" too, silently meant the machine's
+   * fonts).
+   *
+   * @throws IllegalStateException naming the value
+   */
   private static boolean bundledAsked() {
     String v = System.getProperty(PROPERTY);
-    return v != null && v.trim().equalsIgnoreCase("bundled");
+    if (v == null || v.isBlank()) {
+      return false;
+    }
+    if (v.trim().equalsIgnoreCase("bundled")) {
+      return true;
+    }
+    throw new IllegalStateException(
+        "the setting "
+            + PROPERTY
+            + " is "
+            + Inputs.quote(v)
+            + ", expected bundled (or unset: the machine's fonts, else the bundled one)");
   }
 
   /**
-   * Checks {@link #PROPERTY}: unset, blank or {@code bundled} (it was compared with "bundled"
-   * alone, and any other value, a mistyped "Bundled" too, silently meant the machine's fonts).
+   * Checks {@link #PROPERTY} ({@link #bundledAsked}), as the command line does at its start.
    *
    * @throws IllegalStateException naming the value
    */
   static void checkSetting() {
-    String v = System.getProperty(PROPERTY);
-    if (v != null && !v.isBlank() && !v.trim().equalsIgnoreCase("bundled")) {
-      throw new IllegalStateException(
-          "the setting "
-              + PROPERTY
-              + " is "
-              + Inputs.quote(v)
-              + ", expected bundled (or unset: the machine's fonts, else the bundled one)");
-    }
+    bundledAsked();
   }
 
   /**
