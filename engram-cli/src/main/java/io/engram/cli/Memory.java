@@ -200,6 +200,11 @@ final class Memory {
    */
   static final long BESIDES_HEAP = 520L << 20;
 
+  /** The least limit on the address space under which bin/engram gives the JVM {@code heap}. */
+  private static long limitFor(long heap) {
+    return Math.max(heap + BESIDES_HEAP, 3 * heap);
+  }
+
   /**
    * This process's limit on its address space ({@code ulimit -v}) in bytes, from {@code
    * /proc/self/limits}; -1 where there is none or it cannot be read.
@@ -249,8 +254,8 @@ final class Memory {
                       ? "sweep fewer neurons or smaller loads (--neurons, --patterns), or use a"
                           + " machine with more memory"
                       : "use fewer or smaller patterns, or a machine with more memory");
-    } else if (addressSpace > 0 && Math.max(suggest + BESIDES_HEAP, 3 * suggest) > addressSpace) {
-      long limit = Math.max(suggest + BESIDES_HEAP, 3 * suggest);
+    } else if (addressSpace > 0 && limitFor(suggest) > addressSpace) {
+      long limit = limitFor(suggest);
       sb.append(", and this process may map at most ")
           .append(bytes(addressSpace))
           .append(" (ulimit -v), by which bin/engram sizes the heap: raise the limit to at least ")
