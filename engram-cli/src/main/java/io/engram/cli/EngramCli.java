@@ -763,6 +763,9 @@ public final class EngramCli implements Runnable {
         msg = unknownCommand(a[0], c.getSubcommands().keySet());
       } else if (ex instanceof CommandLine.UnmatchedArgumentException u) {
         String option = unknownOption(u.getUnmatched(), c.getCommandSpec().optionsMap().keySet());
+        if (option == null) {
+          option = unmatched(u.getUnmatched(), a, msg, c.getCommandSpec());
+        }
         msg = option != null ? option : msg;
       } else if (ex instanceof CommandLine.MissingParameterException) {
         // picocli checks required options before unknown ones: 'train --patern p.npy' said only
@@ -1138,6 +1141,97 @@ public final class EngramCli implements Runnable {
       return null;
     }
     return null;
+  }
+
+  /**
+   * The message for an argument picocli matched to nothing, where no option's name is near it, or
+   * null to keep picocli's: an unknown option is named alone ("Unknown option: '--frobnicate'",
+   * where picocli's line was "Unknown options: '--frobnicate', '3'", its value read as another
+   * option), and a value that follows another option's value is named with that option ("unexpected
+   * argument 'b.npy' after '--patterns a.npy': an option takes one value; ..."), where picocli's
+   * was "Unmatched argument at index 3: 'b.npy'".
+   *
+   * @param message picocli's message, which gives the index of the first unmatched argument
+   */
+  static String unmatched(
+      java.util.List<String> unmatched,
+      String[] args,
+      String message,
+      CommandLine.Model.CommandSpec spec) {
+    if (unmatched.isEmpty()) {
+      return null;
+    }
+    String first = unmatched.get(0);
+    if (first.startsWith("-") && first.length() > 1 && !isNumber(first)) {
+      int eq = first.indexOf('=');
+      return "Unknown option: '" + (eq < 0 ? first : first.substring(0, eq)) + "'";
+    }
+    String what =
+        unmatched.size() == 1
+            ? "unexpected argument '" + first + "'"
+            : "unexpected arguments '" + String.join("', '", unmatched) + "'";
+    int at = indexIn(message);
+    if (at >= 2 && at < args.length && args[at].equals(first)) {
+      CommandLine.Model.OptionSpec before = spec.findOption(args[at - 2]);
+      if (before != null
+          && before.arity().max() == 1
+          && (!args[at - 1].startsWith("-") || isNumber(args[at - 1]))) {
+        String option = args[at - 2];
+        return what
+            + " after '"
+            + option
+            + " "
+            + args[at - 1]
+            + "': an option takes one value"
+            + (before.isMultiValue()
+                ? "; give the option again for another ('" + option + " " + first + "')"
+                : "")
+            + (before.paramLabel().contains(",")
+                ? "; a list is one value, without blanks ('"
+                    + option
+                    + " "
+                    + args[at - 1]
+                    + ","
+                    + first
+                    + "')"
+                : "");
+      }
+    }
+    List<CommandLine.Model.PositionalParamSpec> positional = spec.positionalParameters();
+    if (positional.isEmpty()) {
+      return what
+          + ": '"
+          + spec.qualifiedName()
+          + "' takes only options, each value after its name";
+    }
+    if (positional.size() == 1 && positional.get(0).arity().max() == 1) {
+      return what
+          + ": '"
+          + spec.qualifiedName()
+          + "' takes one "
+          + positional.get(0).paramLabel()
+          + " besides its options";
+    }
+    return null;
+  }
+
+  /** The number after "index " in picocli's message on unmatched arguments, or -1. */
+  private static int indexIn(String message) {
+    int i = message.indexOf("index ");
+    if (i < 0) {
+      return -1;
+    }
+    int from = i + "index ".length();
+    int to = from;
+    while (to < message.length() && to - from < 6 && Character.isDigit(message.charAt(to))) {
+      to++;
+    }
+    return to == from ? -1 : Integer.parseInt(message.substring(from, to));
+  }
+
+  /** Whether an argument that starts with '-' is a number (a negative value), not an option. */
+  private static boolean isNumber(String arg) {
+    return arg.length() > 1 && (Character.isDigit(arg.charAt(1)) || arg.charAt(1) == '.');
   }
 
   /**

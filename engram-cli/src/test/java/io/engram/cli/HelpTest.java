@@ -249,7 +249,7 @@ class HelpTest {
     assertTrue(EngramCli.unknownCommand("Capcity", COMMANDS).contains("did you mean 'capacity'"));
     assertTrue(EngramCli.unknownCommand("exprot", COMMANDS).contains("did you mean 'export'"));
     assertFalse(EngramCli.unknownCommand("xyz", COMMANDS).contains("did you mean"));
-    // an unknown option stays picocli's message
+    // an unknown option is named
     assertTrue(ToolRun.run("-x").err().contains("Unknown option: '-x'"));
   }
 
@@ -279,10 +279,50 @@ class HelpTest {
     assertTrue(
         r.err().contains("Unknown option: '--iteration' (did you mean '--iterations'?)"),
         r::toString);
-    // nothing near: picocli's message
+    // nothing near: the option alone (picocli's line was "Unknown options: '--frobnicate', '3'")
     r = ToolRun.run("capacity", "--frobnicate", "3");
     assertEquals(2, r.status(), r::toString);
-    assertTrue(r.err().contains("Unknown options: '--frobnicate', '3'"), r::toString);
+    assertEquals(
+        "engram: Unknown option: '--frobnicate' (see 'engram capacity --help')", r.err().strip());
+  }
+
+  /**
+   * An argument that follows an option's value is named with that option, and how to give a second
+   * value: picocli's line was "Unmatched argument at index 3: 'b.csv'", in its own words.
+   */
+  @Test
+  void aSecondValueForAnOptionSaysHowToGiveIt() {
+    ToolRun.Result r = ToolRun.run("train", "--patterns", "a.csv", "b.csv", "--out", "m.npz");
+    assertEquals(2, r.status(), r::toString);
+    assertEquals(
+        "engram: unexpected argument 'b.csv' after '--patterns a.csv': an option takes one value;"
+            + " give the option again for another ('--patterns b.csv') (see 'engram train --help')",
+        r.err().strip());
+    r = ToolRun.run("capacity", "--neurons", "64", "--patterns", "2", "4");
+    assertEquals(2, r.status(), r::toString);
+    assertEquals(
+        "engram: unexpected argument '4' after '--patterns 2': an option takes one value; a list"
+            + " is one value, without blanks ('--patterns 2,4') (see 'engram capacity --help')",
+        r.err().strip());
+    r = ToolRun.run("corrupt", "--patterns", "p.npy", "--flip", "-0.1", "0.2", "--out", "c.npy");
+    assertEquals(2, r.status(), r::toString);
+    assertTrue(
+        r.err()
+            .startsWith("engram: unexpected argument '0.2' after '--flip -0.1': an option takes"),
+        r::toString);
+    // no option before it: what the command takes
+    r = ToolRun.run("inspect", "m.npz", "n.npz");
+    assertEquals(2, r.status(), r::toString);
+    assertEquals(
+        "engram: unexpected argument 'n.npz': 'engram inspect' takes one MODEL besides its options"
+            + " (see 'engram inspect --help')",
+        r.err().strip());
+    r = ToolRun.run("recall", "extra", "--model", "m.npz", "--queries", "q.npy", "--out", "o.npy");
+    assertEquals(2, r.status(), r::toString);
+    assertEquals(
+        "engram: unexpected argument 'extra': 'engram recall' takes only options, each value after"
+            + " its name (see 'engram recall --help')",
+        r.err().strip());
   }
 
   /**
