@@ -26,6 +26,9 @@ import java.util.function.Supplier;
  *
  * <p>A property set to another value is an {@link IllegalStateException} naming it, at the first
  * call that reads it ({@link #checkSettings} checks them all at once). Thread-safe.
+ *
+ * <p>A kernel call split over threads returns only when all of its work is done: interrupting the
+ * calling thread does not stop it, and its interrupt status is kept.
  */
 public final class Engram {
 

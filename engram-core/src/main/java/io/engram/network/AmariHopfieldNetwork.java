@@ -32,6 +32,11 @@ import java.util.Objects;
  * {@link #setState} and {@link #step} mutate it and must not run concurrently with anything else.
  * Every mutating method validates its input first and leaves the network unchanged when it throws.
  *
+ * <p>Interrupting the calling thread does not stop training or recall: the call runs to the end,
+ * with the result it has without the interrupt, and the thread's interrupt status stays set for the
+ * caller to act on (a capacity sweep, {@code io.engram.analysis.CapacitySweep}, is what stops on an
+ * interrupt).
+ *
  * <p>Amari, S.-I. (1972), IEEE Trans. Computers C-21:1197; Hopfield, J. J. (1982), PNAS 79:2554.
  */
 public final class AmariHopfieldNetwork implements Memory {
