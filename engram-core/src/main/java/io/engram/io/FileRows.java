@@ -88,6 +88,7 @@ final class FileRows implements DenseWeights.Rows {
           "values " + from + ".." + (from + len - 1) + " of " + floats);
     }
     ByteBuffer b = BUFFER.get();
+    boolean interrupted = false;
     try {
       while (len > 0) {
         int take = Math.min(len, BUFFER_BYTES / 4);
@@ -99,8 +100,11 @@ final class FileRows implements DenseWeights.Rows {
               throw changed();
             }
             break;
-          } catch (java.nio.channels.ClosedByInterruptException interrupted) {
-            throw interrupted; // (the JVM closed the file: the next read opens it again)
+          } catch (java.nio.channels.ClosedByInterruptException e) {
+            // this thread was interrupted (the JVM closed the file): the read goes on, as the
+            // kernels' work does, with the status cleared for it and set again at the end; it
+            // threw "FILE: null" out of a recall, which the interrupt did not otherwise stop
+            interrupted |= Thread.interrupted();
           } catch (java.nio.channels.ClosedChannelException closed) {
             // closed for the limit meanwhile: channel() opens it again, and the read goes on
             // from where it was
@@ -114,6 +118,10 @@ final class FileRows implements DenseWeights.Rows {
       }
     } catch (IOException e) {
       throw new UncheckedIOException(file + ": " + e.getMessage(), e);
+    } finally {
+      if (interrupted) {
+        Thread.currentThread().interrupt();
+      }
     }
   }
 

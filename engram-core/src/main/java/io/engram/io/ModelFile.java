@@ -49,6 +49,14 @@ import java.util.Set;
  * numbers and strings; {@link NpzFile} checks sizes, CRCs and the zip directory. The format is
  * documented in {@code docs/MODEL_FORMAT.md}. Errors are {@link EngramFormatException}s naming the
  * file and the problem.
+ *
+ * <p>Stateless: any number of threads may read and write model files at once; a reader of a file
+ * that another thread (or program) replaces meanwhile reads the file it opened. Reading and writing
+ * are file I/O, which an interrupt of the calling thread may stop as Java's file channels do: with
+ * an IOException (a {@link java.nio.channels.ClosedByInterruptException}, or when writing one
+ * naming the file that has it as its message), files left as they were and the interrupt status
+ * kept. The weights of a dense model read in place (see {@code docs/MODEL_FORMAT.md}) are read as
+ * recall needs them, and there, as for all of recall, an interrupt does not stop the call.
  */
 public final class ModelFile {
 

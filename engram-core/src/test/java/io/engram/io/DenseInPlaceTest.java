@@ -151,6 +151,36 @@ class DenseInPlaceTest {
     assertFalse(dense(mapped).isOverRows());
   }
 
+  /**
+   * An interrupted thread's read of the file (the JVM closes the channel) threw "FILE: null" out of
+   * a recall, which the interrupt does not otherwise stop: the read now goes on, the recall gives
+   * its usual result, and the interrupt status is kept.
+   */
+  @Test
+  void anInterruptedThreadsRecallReadsInPlaceToTheEndAndKeepsTheInterrupt() throws IOException {
+    Path f = model("m.npz", 300, 30);
+    AmariHopfieldNetwork mapped = read(f, true);
+    AmariHopfieldNetwork held = read(f, false);
+    float[][] cues = patterns(4, 300, 3);
+    try {
+      for (UpdateMode mode :
+          new UpdateMode[] {UpdateMode.synchronous(), UpdateMode.asynchronous(7L)}) {
+        RecallOptions o =
+            mapped.defaultRecallOptions().withDynamics(mapped.dynamics().withUpdateMode(mode));
+        List<RecallResult> expected = held.recallBatch(cues, o);
+        Thread.currentThread().interrupt();
+        List<RecallResult> got = mapped.recallBatch(cues, o);
+        assertTrue(Thread.interrupted(), mode + ": the interrupt status is kept");
+        for (int q = 0; q < cues.length; q++) {
+          assertArrayEquals(expected.get(q).state(), got.get(q).state(), mode + ", cue " + q);
+        }
+      }
+      assertTrue(dense(mapped).isOverRows(), "still read from the file (opened again)");
+    } finally {
+      Thread.interrupted();
+    }
+  }
+
   @Test
   void valuesAreReadAcrossTheReadBuffers() throws IOException {
     // 600 x 600 floats: 1.44 MB, more than one read of a thread's 1 MiB buffer
