@@ -67,6 +67,17 @@ public final class Kernels {
   }
 
   /**
+   * Tells {@code listener} (null: none) that a pass of {@code total} units is done, in one call, as
+   * a kernel pass would: one that throws is dropped (a WARNING is logged), never rethrown, for work
+   * done outside the kernels (an update deferred until its weights are first used).
+   */
+  public static void reportDone(WorkListener listener, long total) {
+    if (listener != null) {
+      new WorkReport(listener, total).add(total);
+    }
+  }
+
+  /**
    * Throws where the kernels' settings cannot be followed: a property set to a value it cannot
    * have, or {@code panama} without the Vector API module.
    *

@@ -724,10 +724,10 @@ public final class DenseWeights implements Weights {
       projectionDiagonal = null;
       absBound += bound;
       deferred = new Deferred(g, false);
-      if (listener != null) {
-        long work = (long) p * n * (n + 1) / 2;
-        listener.onProgress(work, work);
-      }
+      // through the kernels' report, which drops a listener that throws: called directly, its
+      // exception left these weights updated and the network's call unrecorded
+      Kernels.reportDone(
+          listener == null ? null : listener::onProgress, (long) p * n * (n + 1) / 2);
       return this;
     }
     own();

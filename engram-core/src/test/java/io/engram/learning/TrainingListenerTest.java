@@ -127,6 +127,30 @@ class TrainingListenerTest {
     assertArrayEquals(new long[] {total, total}, calls.get(0));
   }
 
+  /**
+   * The deferred update told its listener directly: one that threw left the weights holding the
+   * update and the call out of the history (0 stored patterns). It is dropped there too now.
+   */
+  @Test
+  void aListenerThatThrowsOnADeferredUpdateIsDroppedAndTheCallRecorded() {
+    AmariHopfieldNetwork quiet = dense();
+    HebbianTrainer.create(quiet).train(patterns(8));
+    AmariHopfieldNetwork heard = dense();
+    AtomicInteger thrown = new AtomicInteger();
+    HebbianTrainer.create(heard)
+        .train(
+            patterns(8),
+            (d, t) -> {
+              thrown.incrementAndGet();
+              throw new IllegalStateException("listener failure");
+            });
+    assertTrue(((DenseWeights) heard.weights()).isDeferred());
+    assertEquals(1, thrown.get());
+    assertEquals(quiet.history(), heard.history());
+    assertEquals(P, heard.storedPatterns());
+    assertArrayEquals(quiet.weights().toDenseArray(), heard.weights().toDenseArray());
+  }
+
   @Test
   void lowRankTrainingIsQuickAndReportsNothing() {
     AmariHopfieldNetwork net =
