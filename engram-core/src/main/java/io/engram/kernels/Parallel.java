@@ -1,5 +1,7 @@
 package io.engram.kernels;
 
+import java.util.ArrayList;
+import java.util.List;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.ForkJoinPool;
 import java.util.concurrent.ForkJoinTask;
@@ -7,6 +9,7 @@ import java.util.concurrent.ForkJoinWorkerThread;
 import java.util.concurrent.Future;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
+import java.util.function.IntFunction;
 
 /**
  * Splits kernel work over the cores: a private pool of daemon threads, dynamic scheduling of work
@@ -109,13 +112,58 @@ final class Parallel {
    */
   static void forEach(int items, int threads, Body body) {
     AtomicInteger next = new AtomicInteger();
-    Runnable worker =
-        () -> {
-          float[] scratch = new float[KernelProvider.MR * KernelProvider.NR];
-          for (int i = next.getAndIncrement(); i < items; i = next.getAndIncrement()) {
-            body.run(i, scratch);
-          }
-        };
+    run(
+        threads,
+        () -> next.set(items),
+        t ->
+            () -> {
+              // allocated by the thread that uses it (in its own allocation buffer, away from the
+              // other threads' tiles)
+              float[] scratch = new float[KernelProvider.MR * KernelProvider.NR];
+              for (int i = next.getAndIncrement(); i < items; i = next.getAndIncrement()) {
+                body.run(i, scratch);
+              }
+            });
+  }
+
+  /** One work item, with the state of the thread that runs it. */
+  @FunctionalInterface
+  interface StateBody<S> {
+    void run(int item, S state);
+  }
+
+  /**
+   * {@link #forEach(int, int, Body)} with a state of each thread's own (buffers), made by {@code
+   * perThread} for every thread ({@code 0}: the caller) on the calling thread before any item runs.
+   * An update that writes its output in place then allocates nothing once it has begun: one whose
+   * buffers do not fit in the heap fails before it has written anything.
+   */
+  static <S> void forEach(int items, int threads, IntFunction<S> perThread, StateBody<S> body) {
+    AtomicInteger next = new AtomicInteger();
+    int workers = Math.max(1, threads);
+    List<S> states = new ArrayList<>(workers);
+    for (int t = 0; t < workers; t++) {
+      states.add(perThread.apply(t));
+    }
+    run(
+        threads,
+        () -> next.set(items),
+        t ->
+            () -> {
+              S state = states.get(t);
+              for (int i = next.getAndIncrement(); i < items; i = next.getAndIncrement()) {
+                body.run(i, state);
+              }
+            });
+  }
+
+  /**
+   * Runs worker 0 on the calling thread and workers 1 to {@code threads - 1} on pool threads;
+   * returns when all that started are done (see {@link #forEach(int, int, Body)}). {@code stop}
+   * leaves the items not yet taken to nobody.
+   */
+  private static void run(int threads, Runnable stop, IntFunction<Runnable> workerOf) {
+    Runnable worker = workerOf.apply(0);
     if (threads <= 1) {
       worker.run();
       return;
@@ -125,12 +173,13 @@ final class Parallel {
     int submitted = 0;
     for (int t = 0; t < helpers.length; t++) {
       AtomicBoolean claim = started[t] = new AtomicBoolean();
+      Runnable helper = workerOf.apply(t + 1);
       try {
         helpers[t] =
             POOL.submit(
                 () -> {
                   if (claim.compareAndSet(false, true)) {
-                    worker.run();
+                    helper.run();
                   }
                 });
       } catch (OutOfMemoryError e) {
@@ -149,7 +198,7 @@ final class Parallel {
       worker.run();
     } catch (RuntimeException | Error e) {
       failure = e;
-      next.set(items); // stop the helpers early
+      stop.run(); // stop the helpers early
     }
     // Every helper that started is waited for, also when this thread is interrupted: an interrupt
     // made the call throw an IllegalStateException while helpers still wrote their items into the

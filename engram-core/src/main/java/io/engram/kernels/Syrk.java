@@ -88,18 +88,24 @@ final class Syrk {
     // progress in multiply-adds: an item of rows row0..rowEnd covers the triangle right of row0
     final WorkReport report =
         listener == null ? null : new WorkReport(listener, (long) p * n * (n + 1) / 2);
+    // Each thread's buffers are made before any item runs, for the largest item (the first: the
+    // most column tiles right of it), and reused by its items: made by each item, a heap that ran
+    // out at a later item's left W half updated in place
+    final int sumsFloats = kBlocks > 1 ? (Math.min(n, bs) + MR - 1) / MR * tiles * MR * NR : 0;
     Parallel.forEach(
         blocks,
         Parallel.threads(work, blocks),
-        (it, tile) -> {
+        t -> new ItemBuffers(sumsFloats, new Flush(kp, w, n, wIsZero)),
+        (it, buffers) -> {
           int row0 = it * bs;
           int rowEnd = Math.min(n, row0 + bs);
           int jt0 = row0 / NR;
           int tilesRight = tiles - jt0;
+          float[] tile = buffers.tile;
           // running sums between k-blocks: [panel of the block][column tile][MR x NR]
-          float[] sums =
-              kBlocks > 1 ? new float[(rowEnd - row0 + MR - 1) / MR * tilesRight * MR * NR] : null;
-          Flush flush = new Flush(kp, w, n, row0, rowEnd, wIsZero);
+          float[] sums = buffers.sums;
+          Flush flush = buffers.flush;
+          flush.reset(row0, rowEnd);
           for (int kb = 0; kb < kBlocks; kb++) {
             int k0 = kb * SYRK_KC;
             int kc = Math.min(SYRK_KC, p - k0);
@@ -272,6 +278,18 @@ final class Syrk {
    */
   static final int ROWS_GROUP = 8;
 
+  /** One thread's buffers for the items of {@link #addPacked}. */
+  private static final class ItemBuffers {
+    final float[] tile = new float[MR * NR];
+    final float[] sums; // null with one k-block
+    final Flush flush;
+
+    ItemBuffers(int sumsFloats, Flush flush) {
+      this.sums = sumsFloats > 0 ? new float[sumsFloats] : null;
+      this.flush = flush;
+    }
+  }
+
   /**
    * The additions of finished column blocks of {@link #syrkAdd} to W, done a few runs at a time
    * between the tiles of the next block: a run is one row of W (U from the diagonal on, or the
@@ -285,8 +303,8 @@ final class Syrk {
     private final KernelProvider kp;
     private final float[] w;
     private final int n;
-    private final int row0;
-    private final int rowEnd;
+    private int row0;
+    private int rowEnd;
     private final boolean overwrite;
 
     /** Being filled: U [row of the block][column of the column block] and Uᵀ. */
@@ -303,17 +321,29 @@ final class Syrk {
     private int next;
     private int runs;
 
-    Flush(KernelProvider kp, float[] w, int n, int row0, int rowEnd, boolean overwrite) {
+    Flush(KernelProvider kp, float[] w, int n, boolean overwrite) {
       this.kp = kp;
       this.overwrite = overwrite;
       this.w = w;
       this.n = n;
-      this.row0 = row0;
-      this.rowEnd = rowEnd;
       this.up = new float[BLOCK];
       this.lo = new float[BLOCK];
       this.fup = new float[BLOCK];
       this.flo = new float[BLOCK];
+    }
+
+    /**
+     * Starts the item of rows {@code row0 .. rowEnd-1}, with nothing queued (the previous item
+     * ended with every run added). The buffers' old values are never read: each run reads only what
+     * the tiles of its column block wrote.
+     */
+    void reset(int row0, int rowEnd) {
+      this.row0 = row0;
+      this.rowEnd = rowEnd;
+      this.jb = 0;
+      this.jbEnd = 0;
+      this.next = 0;
+      this.runs = 0;
     }
 
     /** Runs not yet added. */

@@ -52,7 +52,7 @@ public final class AmariHopfieldNetwork implements Memory {
   private float[] state;
   private Dynamics dynamics;
   private WeightsMode weightsMode;
-  private final List<TrainingRecord> history = new ArrayList<>();
+  private final ArrayList<TrainingRecord> history = new ArrayList<>();
 
   private AmariHopfieldNetwork(
       Weights weights, float[] state, Dynamics dynamics, WeightsMode weightsMode) {
@@ -373,9 +373,13 @@ public final class AmariHopfieldNetwork implements Memory {
               + entries
               + "); the patterns or the accumulated weights are too large");
     }
+    // what the network needs after the update is allocated before it: past an update of dense
+    // weights in place, no OutOfMemoryError may leave the call unrecorded
+    float[] resizedState = n != numNeurons() ? ones(n) : null;
+    history.ensureCapacity(history.size() + 1);
     Weights result = update.apply(target, weightsMode, listener);
-    if (n != numNeurons()) {
-      this.state = ones(n);
+    if (resizedState != null) {
+      this.state = resizedState;
     }
     this.weights = result;
     // read after the update: a rule may record what it found (e.g. an effective rank)

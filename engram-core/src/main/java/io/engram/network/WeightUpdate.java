@@ -21,7 +21,11 @@ import io.engram.weights.WeightsMode;
  * </ol>
  *
  * <p>Every check runs before {@link #apply}, which must not fail: so a failed call leaves the
- * network exactly as it was, even for dense weights updated in place.
+ * network exactly as it was, even for dense weights updated in place. This library's rules also
+ * allocate their work arrays (packed patterns, the kernels' per-thread buffers, a new matrix)
+ * before they change weights in place, and the network what it keeps after the update (a resized
+ * state, room in its history): a call for which the heap is too small ends in an {@link
+ * OutOfMemoryError} with the network as it was.
  */
 public interface WeightUpdate {
 

@@ -730,22 +730,17 @@ public final class DenseWeights implements Weights {
           listener == null ? null : listener::onProgress, (long) p * n * (n + 1) / 2);
       return this;
     }
-    own();
+    // W's array and the packed patterns (P x N floats: the update's one large allocation) are made
+    // before anything changes: packed inside the kernel, after the bound had grown, a heap too
+    // small for them left these weights with a bound that no longer held
+    float[] a = own();
+    Kernels.PackedGram g = Kernels.packGram(n, p, x, shift, divisor, negate);
     updating();
     boolean wasZero = zero;
     zero = false;
     projectionDiagonal = null;
     absBound += bound;
-    Kernels.syrkAdd(
-        n,
-        p,
-        x,
-        shift,
-        w,
-        divisor,
-        negate,
-        wasZero,
-        listener == null ? null : listener::onProgress);
+    g.addTo(a, wasZero, listener == null ? null : listener::onProgress);
     return this;
   }
 
@@ -902,18 +897,20 @@ public final class DenseWeights implements Weights {
     float[] full = projectionDiagonal == null ? new float[n] : projectionDiagonal;
     boolean wasZero = zero && projectionDiagonal == null;
     float[] w = own();
+    // allocated before W's diagonal is restored: a heap too small for the packed rows (k x N
+    // floats) or the new diagonal left W with the full diagonal where the model's was zeroed
+    Kernels.PackedGram g = k > 0 ? Kernels.packGram(n, k, v, 0f, 1f, false) : null;
+    float[] d = new float[n];
     updating();
     for (int i = 0; i < n; i++) {
       w[i * n + i] = full[i];
     }
     absBound = Math.max(absBound, Projection.maxAbs(full));
-    if (k > 0) {
+    if (g != null) {
       absBound += Projection.rowBound(v, k, n);
-      Kernels.syrkAdd(
-          n, k, v, 0f, w, 1f, false, wasZero, listener == null ? null : listener::onProgress);
+      g.addTo(w, wasZero, listener == null ? null : listener::onProgress);
     }
     zero = false;
-    float[] d = new float[n];
     for (int i = 0; i < n; i++) {
       d[i] = w[i * n + i];
     }

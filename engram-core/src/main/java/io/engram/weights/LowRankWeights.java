@@ -539,10 +539,10 @@ public final class LowRankWeights implements Weights {
       }
     }
     LowRankBlock b = new LowRankBlock(t, p, divisor, negate, q);
+    blocks.add(b); // first: a list that cannot grow (no heap) then leaves g as it was
     for (int i = 0; i < n; i++) {
       g[i] += b.scale(q[i]);
     }
-    blocks.add(b);
     return this;
   }
 
