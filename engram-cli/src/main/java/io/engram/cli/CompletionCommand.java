@@ -27,6 +27,8 @@ import picocli.CommandLine.Spec;
       "",
       "Examples:",
       "  source <(engram completion)                       # this shell only",
+      "  # for good (bash-completion loads it when engram is first completed):",
+      "  mkdir -p ~/.local/share/bash-completion/completions",
       "  engram completion > ~/.local/share/bash-completion/completions/engram"
     })
 final class CompletionCommand implements Callable<Integer> {

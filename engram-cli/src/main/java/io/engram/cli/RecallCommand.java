@@ -46,7 +46,8 @@ import picocli.CommandLine.Spec;
       "  engram recall --model model.npz --queries q.npy --out r.npy --update async --seed 7",
       "  engram recall --model model.npz --queries q.npy --out r.npy --activation tanh --temperature 0.5",
       "  engram recall --model model.npz --queries noisy/ --out recalled/ --grid grid.png --stored images/",
-      "  engram recall --model model.npz --queries noisy.npy --size 64x64 --out r.npy --energy-plot energy.png",
+      "  engram recall --model model.npz --queries noisy.npy --size 64x64 --out r.npy --grid grid.png"
+          + " --energy-plot energy.png",
       "  engram recall --model modern.npz --queries q.npy --out r.npy --report r.json --top-k 3"
     })
 final class RecallCommand implements Callable<Integer> {
