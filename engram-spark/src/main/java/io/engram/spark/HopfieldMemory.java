@@ -161,7 +161,7 @@ public final class HopfieldMemory extends HopfieldMemoryBase implements DefaultP
 
   /** Sets {@link #separation()}. */
   public HopfieldMemory setSeparation(String v) {
-    set(separation(), MemoryParams.text(this, separation(), v));
+    set(separation(), v);
     return this;
   }
 
@@ -173,13 +173,13 @@ public final class HopfieldMemory extends HopfieldMemoryBase implements DefaultP
 
   /** Sets {@link #bestCol()}. */
   public HopfieldMemory setBestCol(String v) {
-    set(bestCol(), MemoryParams.text(this, bestCol(), v));
+    set(bestCol(), v);
     return this;
   }
 
   /** Sets {@link #weightCol()}. */
   public HopfieldMemory setWeightCol(String v) {
-    set(weightCol(), MemoryParams.text(this, weightCol(), v));
+    set(weightCol(), v);
     return this;
   }
 
@@ -191,31 +191,31 @@ public final class HopfieldMemory extends HopfieldMemoryBase implements DefaultP
 
   /** Sets {@link #featuresCol()}. */
   public HopfieldMemory setFeaturesCol(String v) {
-    set(featuresCol(), MemoryParams.text(this, featuresCol(), v));
+    set(featuresCol(), v);
     return this;
   }
 
   /** Sets {@link #predictionCol()}. */
   public HopfieldMemory setPredictionCol(String v) {
-    set(predictionCol(), MemoryParams.text(this, predictionCol(), v));
+    set(predictionCol(), v);
     return this;
   }
 
   /** Sets {@link #stepsCol()}. */
   public HopfieldMemory setStepsCol(String v) {
-    set(stepsCol(), MemoryParams.text(this, stepsCol(), v));
+    set(stepsCol(), v);
     return this;
   }
 
   /** Sets {@link #convergedCol()}. */
   public HopfieldMemory setConvergedCol(String v) {
-    set(convergedCol(), MemoryParams.text(this, convergedCol(), v));
+    set(convergedCol(), v);
     return this;
   }
 
   /** Sets {@link #energyCol()}. */
   public HopfieldMemory setEnergyCol(String v) {
-    set(energyCol(), MemoryParams.text(this, energyCol(), v));
+    set(energyCol(), v);
     return this;
   }
 
@@ -233,13 +233,13 @@ public final class HopfieldMemory extends HopfieldMemoryBase implements DefaultP
 
   /** Sets {@link #memory()}. */
   public HopfieldMemory setMemory(String v) {
-    set(memory(), MemoryParams.text(this, memory(), v));
+    set(memory(), v);
     return this;
   }
 
   /** Sets {@link #rule()}. */
   public HopfieldMemory setRule(String v) {
-    set(rule(), MemoryParams.text(this, rule(), v));
+    set(rule(), v);
     return this;
   }
 
@@ -269,13 +269,13 @@ public final class HopfieldMemory extends HopfieldMemoryBase implements DefaultP
 
   /** Sets {@link #weights()}. */
   public HopfieldMemory setWeights(String v) {
-    set(weights(), MemoryParams.text(this, weights(), v));
+    set(weights(), v);
     return this;
   }
 
   /** Sets {@link #activation()}. */
   public HopfieldMemory setActivation(String v) {
-    set(activation(), MemoryParams.text(this, activation(), v));
+    set(activation(), v);
     return this;
   }
 
@@ -293,7 +293,7 @@ public final class HopfieldMemory extends HopfieldMemoryBase implements DefaultP
 
   /** Sets {@link #update()}. */
   public HopfieldMemory setUpdate(String v) {
-    set(update(), MemoryParams.text(this, update(), v));
+    set(update(), v);
     return this;
   }
 
@@ -305,13 +305,13 @@ public final class HopfieldMemory extends HopfieldMemoryBase implements DefaultP
 
   /** Sets {@link #initModel()}. */
   public HopfieldMemory setInitModel(String v) {
-    set(initModel(), MemoryParams.text(this, initModel(), v));
+    set(initModel(), v);
     return this;
   }
 
   /** Sets {@link #strategy()}. */
   public HopfieldMemory setStrategy(String v) {
-    set(strategy(), MemoryParams.text(this, strategy(), v));
+    set(strategy(), v);
     return this;
   }
 }

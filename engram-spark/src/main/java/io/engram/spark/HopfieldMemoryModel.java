@@ -366,13 +366,13 @@ public final class HopfieldMemoryModel extends Model<HopfieldMemoryModel>
 
   /** Sets {@link #bestCol()}. */
   public HopfieldMemoryModel setBestCol(String v) {
-    set(bestCol, MemoryParams.text(this, bestCol, v));
+    set(bestCol, v);
     return this;
   }
 
   /** Sets {@link #weightCol()}. */
   public HopfieldMemoryModel setWeightCol(String v) {
-    set(weightCol, MemoryParams.text(this, weightCol, v));
+    set(weightCol, v);
     return this;
   }
 
@@ -384,31 +384,31 @@ public final class HopfieldMemoryModel extends Model<HopfieldMemoryModel>
 
   /** Sets {@link #featuresCol()}. */
   public HopfieldMemoryModel setFeaturesCol(String v) {
-    set(featuresCol, MemoryParams.text(this, featuresCol, v));
+    set(featuresCol, v);
     return this;
   }
 
   /** Sets {@link #predictionCol()}. */
   public HopfieldMemoryModel setPredictionCol(String v) {
-    set(predictionCol, MemoryParams.text(this, predictionCol, v));
+    set(predictionCol, v);
     return this;
   }
 
   /** Sets {@link #stepsCol()}. */
   public HopfieldMemoryModel setStepsCol(String v) {
-    set(stepsCol, MemoryParams.text(this, stepsCol, v));
+    set(stepsCol, v);
     return this;
   }
 
   /** Sets {@link #convergedCol()}. */
   public HopfieldMemoryModel setConvergedCol(String v) {
-    set(convergedCol, MemoryParams.text(this, convergedCol, v));
+    set(convergedCol, v);
     return this;
   }
 
   /** Sets {@link #energyCol()}. */
   public HopfieldMemoryModel setEnergyCol(String v) {
-    set(energyCol, MemoryParams.text(this, energyCol, v));
+    set(energyCol, v);
     return this;
   }
 
@@ -426,7 +426,7 @@ public final class HopfieldMemoryModel extends Model<HopfieldMemoryModel>
 
   /** Overrides the network's activation for recall. */
   public HopfieldMemoryModel setActivation(String v) {
-    set(activation, MemoryParams.text(this, activation, v));
+    set(activation, v);
     return this;
   }
 
@@ -444,7 +444,7 @@ public final class HopfieldMemoryModel extends Model<HopfieldMemoryModel>
 
   /** Overrides the network's update mode for recall. */
   public HopfieldMemoryModel setUpdate(String v) {
-    set(update, MemoryParams.text(this, update, v));
+    set(update, v);
     return this;
   }
 

@@ -42,7 +42,7 @@ final class MemoryParams {
   }
 
   static Param<String> featuresCol(Identifiable o) {
-    return new Param<>(
+    return text(
         o,
         "featuresCol",
         "features column: one pattern (fit) or cue (transform) per row, all of the same length N;"
@@ -50,7 +50,7 @@ final class MemoryParams {
   }
 
   static Param<String> predictionCol(Identifiable o) {
-    return new Param<>(
+    return text(
         o,
         "predictionCol",
         "output column: the recalled state (CANNs' predict), of the features column's type"
@@ -58,7 +58,7 @@ final class MemoryParams {
   }
 
   static Param<String> stepsCol(Identifiable o) {
-    return new Param<>(
+    return text(
         o,
         "stepsCol",
         "output column: update steps run for each query (int), including the one that confirmed"
@@ -66,7 +66,7 @@ final class MemoryParams {
   }
 
   static Param<String> convergedCol(Identifiable o) {
-    return new Param<>(
+    return text(
         o,
         "convergedCol",
         "output column: whether recall stopped at an exact fixed point or within the energy"
@@ -74,7 +74,7 @@ final class MemoryParams {
   }
 
   static Param<String> energyCol(Identifiable o) {
-    return new Param<>(
+    return text(
         o,
         "energyCol",
         "output column: the energy of the recalled state, E = -1/2 s'Ws + threshold * sum(s) (modern"
@@ -101,25 +101,25 @@ final class MemoryParams {
   }
 
   static Param<String> memory(Identifiable o) {
-    return new Param<>(
+    return choice(
         o,
         "memory",
         "memory kind: classical (a Hopfield network whose weights a rule learns) or modern (dense"
             + " associative memory: stores the patterns, retrieves with separation and beta)"
             + " (engram train --memory)."
             + options(MEMORIES),
-        ParamValidators.inArray(MEMORIES));
+        MEMORIES);
   }
 
   static Param<String> rule(Identifiable o) {
-    return new Param<>(
+    return choice(
         o,
         "rule",
         "learning rule of the classical memory (engram train --rule): hebbian and anti-hebbian"
             + " reduce their sums on the cluster, pseudo-inverse reduces the P x P Gram matrix,"
             + " storkey (sequential) trains on the driver."
             + options(RULES),
-        ParamValidators.inArray(RULES));
+        RULES);
   }
 
   static BooleanParam subtractMean(Identifiable o) {
@@ -151,23 +151,23 @@ final class MemoryParams {
   }
 
   static Param<String> weights(Identifiable o) {
-    return new Param<>(
+    return choice(
         o,
         "weights",
         "weight representation: auto (low-rank while the stored rank is well below N, then"
             + " dense), dense (N x N) or low-rank (the centred patterns of each call; trained on the"
             + " driver) (engram train --weights)."
             + options(WEIGHTS),
-        ParamValidators.inArray(WEIGHTS));
+        WEIGHTS);
   }
 
   static Param<String> activation(Identifiable o) {
-    return new Param<>(
+    return choice(
         o,
         "activation",
         "neuron activation: sign (sign(0) = 0), tanh(x/T) or sigmoid(x/T) (engram --activation)."
             + options(ACTIVATIONS),
-        ParamValidators.inArray(ACTIVATIONS));
+        ACTIVATIONS);
   }
 
   static DoubleParam temperature(Identifiable o) {
@@ -188,13 +188,13 @@ final class MemoryParams {
   }
 
   static Param<String> update(Identifiable o) {
-    return new Param<>(
+    return choice(
         o,
         "update",
         "update mode: sync (all neurons at once) or async (one neuron at a time, in a random order"
             + " per sweep from seed) (engram --update)."
             + options(UPDATES),
-        ParamValidators.inArray(UPDATES));
+        UPDATES);
   }
 
   static LongParam seed(Identifiable o) {
@@ -234,14 +234,14 @@ final class MemoryParams {
   }
 
   static Param<String> separation(Identifiable o) {
-    return new Param<>(
+    return choice(
         o,
         "separation",
         "modern memory: softmax (continuous, any real patterns) or the binary update of +-1"
             + " patterns with F(x) = x^n (polynomial), max(x, 0)^n (rectified) or exp(beta x) (exp)"
             + " (engram train --separation)."
             + options(SEPARATIONS),
-        ParamValidators.inArray(SEPARATIONS));
+        SEPARATIONS);
   }
 
   static IntParam degree(Identifiable o) {
@@ -254,7 +254,7 @@ final class MemoryParams {
   }
 
   static Param<String> bestCol(Identifiable o) {
-    return new Param<>(
+    return text(
         o,
         "bestCol",
         "output column of modern memory: the index of the stored pattern that weighed most in the"
@@ -262,7 +262,7 @@ final class MemoryParams {
   }
 
   static Param<String> weightCol(Identifiable o) {
-    return new Param<>(
+    return text(
         o,
         "weightCol",
         "output column of modern memory: that pattern's softmax weight (softmax, exp) or overlap"
@@ -282,7 +282,7 @@ final class MemoryParams {
   // ---- HopfieldMemory's own (not shared with the model) ----
 
   static Param<String> initModel(Identifiable o) {
-    return new Param<>(
+    return text(
         o,
         "initModel",
         "a model to continue training, as successive engram train --init calls do: a saved"
@@ -291,7 +291,7 @@ final class MemoryParams {
   }
 
   static Param<String> strategy(Identifiable o) {
-    return new Param<>(
+    return choice(
         o,
         "strategy",
         "how the outer-product sum is formed: collect (the patterns go to the driver, which"
@@ -299,7 +299,7 @@ final class MemoryParams {
             + " partition, summed in a tree) or auto (collect while 2P <= N and P*N <= 2^26,"
             + " else reduce). Low-rank weights are always collected."
             + " Supported options: auto, collect, reduce.",
-        ParamValidators.inArray(STRATEGIES));
+        STRATEGIES);
   }
 
   static LongParam collectLimit(Identifiable o) {
@@ -321,17 +321,52 @@ final class MemoryParams {
     p.setDefault(p.collectLimit(), SparkRules.DEFAULT_COLLECT_LIMIT);
   }
 
+  /** A string parameter that any value but null may take. */
+  private static Param<String> text(Identifiable o, String name, String doc) {
+    return new Param<>(o, name, doc, Text.of(o.uid(), name, null));
+  }
+
+  /** A string parameter that takes one of {@code values}. */
+  private static Param<String> choice(
+      Identifiable o, String name, String doc, List<String> values) {
+    return new Param<>(o, name, doc, Text.of(o.uid(), name, values));
+  }
+
   /**
-   * {@code v}, the value a setter gives string parameter {@code param} of {@code o}.
-   *
-   * @throws IllegalArgumentException for null (Spark's own validation would fail with a
-   *     NullPointerException, or take it for the schema checks to meet as one)
+   * The validator of a string parameter: one of the allowed values (all but null, where there is no
+   * list). It runs wherever a value is given (a setter, {@code set}, a {@code ParamMap} given to
+   * {@code copy} or {@code fit}, a saved stage's metadata), and throws for null itself: Spark's
+   * message for a refused value calls its {@code toString}, a NullPointerException that names
+   * nothing. It sees any value the untyped {@code set} is given (a value of another type fails
+   * where it is used, as with Spark's own string parameters).
    */
-  static String text(Identifiable o, Param<String> param, String v) {
-    if (v == null) {
-      throw new IllegalArgumentException(o.uid() + ": " + param.name() + " must not be null");
+  static final class Text extends scala.runtime.AbstractFunction1<Object, Object>
+      implements java.io.Serializable {
+    private static final long serialVersionUID = 1L;
+
+    private final String uid;
+    private final String name;
+    private final List<String> values;
+
+    private Text(String uid, String name, List<String> values) {
+      this.uid = uid;
+      this.name = name;
+      this.values = values;
     }
-    return v;
+
+    /** The validator, typed for a string parameter (it takes any object). */
+    @SuppressWarnings("unchecked")
+    static scala.Function1<String, Object> of(String uid, String name, List<String> values) {
+      return (scala.Function1<String, Object>) (scala.Function1<?, ?>) new Text(uid, name, values);
+    }
+
+    @Override
+    public Object apply(Object v) {
+      if (v == null) {
+        throw new IllegalArgumentException(uid + ": " + name + " must not be null");
+      }
+      return values == null || values.contains(v);
+    }
   }
 
   /** A validator from a Java predicate (serialisable, as Spark's stages are). */

@@ -424,6 +424,37 @@ class HostileSparkTest {
   }
 
   /**
+   * Null given for a string parameter through Spark's untyped routes (set, a ParamMap given to copy
+   * or fit) is refused where it is given, by name, as the setters refuse it: it was taken, and
+   * transformSchema or fit then failed with a NullPointerException that named nothing (or Spark's
+   * own message for a refused rule, which calls the value's toString).
+   */
+  @Test
+  void aNullStringParameterIsRefusedOnEveryRoute() {
+    HopfieldMemory est = new HopfieldMemory();
+    HopfieldMemoryModel m = model.copy(ParamMap.empty());
+    List<org.junit.jupiter.api.function.Executable> routes =
+        List.of(
+            () -> est.set(est.featuresCol(), null),
+            () -> est.set("rule", null),
+            () -> m.set(m.predictionCol(), null),
+            () -> est.copy(new ParamMap().put(est.strategy(), null)),
+            () -> est.fit(patterns, new ParamMap().put(est.featuresCol(), null)),
+            () -> m.copy(new ParamMap().put(m.activation(), null)));
+    List<String> names =
+        List.of("featuresCol", "rule", "predictionCol", "strategy", "featuresCol", "activation");
+    for (int i = 0; i < routes.size(); i++) {
+      IllegalArgumentException e = assertThrows(IllegalArgumentException.class, routes.get(i));
+      assertEquals(
+          (i == 2 || i == 5 ? m.uid() : est.uid()) + ": " + names.get(i) + " must not be null",
+          e.getMessage());
+    }
+    assertTrue(!est.isSet(est.featuresCol()) && !est.isSet(est.rule()));
+    assertTrue(!m.isSet(m.predictionCol()));
+    assertEquals(model.transform(patterns).collectAsList(), m.transform(patterns).collectAsList());
+  }
+
+  /**
    * β, the temperature and the threshold are float32 in the core: a value float32 rounds to 0 or to
    * an infinity is refused by the setter, as other invalid values are (β = 1e-50 reached fit and
    * failed there as "beta must be a finite number > 0 ..., got 0.0", a value never given).
