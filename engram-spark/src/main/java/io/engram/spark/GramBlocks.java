@@ -33,7 +33,10 @@ final class GramBlocks {
     long[] first = PartitionOffsets.of(patterns);
     JavaPairRDD<Integer, Slice> slices =
         patterns
-            .mapPartitionsWithIndex((part, it) -> slices(it, (int) first[part], n, b), true)
+            .mapPartitionsWithIndex(
+                (part, it) ->
+                    slices(PartitionOffsets.checked(it, part, first), (int) first[part], n, b),
+                true)
             .mapToPair(t -> t);
     List<Tuple2<Integer, float[]>> partials =
         slices

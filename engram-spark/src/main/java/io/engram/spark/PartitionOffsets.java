@@ -1,9 +1,16 @@
 package io.engram.spark;
 
+import java.util.Iterator;
 import java.util.List;
+import java.util.NoSuchElementException;
 import org.apache.spark.api.java.JavaRDD;
 
-/** Where each partition of an RDD starts, counted in rows (one job that counts them). */
+/**
+ * Where each partition of an RDD starts, counted in rows (one job that counts them), and a check
+ * that a later read of a partition gives as many rows: the rows are indexed by these offsets, so a
+ * read that gives more or fewer (an input that is not the same on every read) would index them
+ * wrongly.
+ */
 final class PartitionOffsets {
 
   private PartitionOffsets() {}
@@ -28,5 +35,54 @@ final class PartitionOffsets {
       offsets[i + 1] = offsets[i] + counts.get(i);
     }
     return offsets;
+  }
+
+  /**
+   * The rows of partition {@code partition} as they are read again, checked against {@code
+   * offsets}.
+   *
+   * @throws IllegalArgumentException (from {@code next} or {@code hasNext}) once the partition
+   *     gives more rows than were counted, or ends with fewer
+   */
+  static <T> Iterator<T> checked(Iterator<T> rows, int partition, long[] offsets) {
+    long counted = offsets[partition + 1] - offsets[partition];
+    return new Iterator<>() {
+      private long read;
+
+      @Override
+      public boolean hasNext() {
+        if (rows.hasNext()) {
+          return true;
+        }
+        if (read != counted) {
+          throw changed(partition, counted, read);
+        }
+        return false;
+      }
+
+      @Override
+      public T next() {
+        if (!rows.hasNext()) {
+          throw new NoSuchElementException();
+        }
+        if (read == counted) {
+          throw changed(partition, counted, (read + 1) + " or more");
+        }
+        read++;
+        return rows.next();
+      }
+    };
+  }
+
+  private static IllegalArgumentException changed(int partition, long counted, Object now) {
+    return new IllegalArgumentException(
+        "partition "
+            + partition
+            + " gave "
+            + counted
+            + " rows when they were counted and "
+            + now
+            + " when read again: the input is not the same on every read (a non-deterministic"
+            + " filter, sample, function or source); persist or cache it first");
   }
 }

@@ -62,8 +62,9 @@ final class ShardedMemory implements Memory {
    *
    * @param settings an empty memory with N, the separation, β and degree
    * @return the memory, or null for an empty RDD
-   * @throws IllegalArgumentException for a null, ragged or invalid pattern (named by its index), or
-   *     more than 2^31 - 1 patterns
+   * @throws IllegalArgumentException for a null, ragged or invalid pattern (named by its index),
+   *     more than 2^31 - 1 patterns, or a partition that gives another number of rows when sharded
+   *     than when counted (an input that is not the same on every read)
    */
   static ShardedMemory of(JavaRDD<float[]> patterns, ModernHopfieldMemory settings) {
     try {
@@ -102,7 +103,15 @@ final class ShardedMemory implements Memory {
     int degree = settings.degree();
     JavaRDD<PatternShard> shards =
         patterns.mapPartitionsWithIndex(
-            (part, it) -> shardsOf(it, (int) offsets[part], n, sep, beta, degree), true);
+            (part, it) ->
+                shardsOf(
+                    PartitionOffsets.checked(it, part, offsets),
+                    (int) offsets[part],
+                    n,
+                    sep,
+                    beta,
+                    degree),
+            true);
     shards.persist(StorageLevel.MEMORY_AND_DISK());
     try {
       double maxNorm = shards.map(s -> s.maxNorm).fold(0.0, Math::max);

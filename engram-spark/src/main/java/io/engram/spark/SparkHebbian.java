@@ -47,10 +47,11 @@ import scala.Tuple2;
  * patterns without centring; bit for bit with one partition). For N too large for one machine,
  * {@link #trainBlocked} reduces by block and writes the weights block by block.
  *
- * <p>The RDD is read twice (statistics, then sums): persist it if it is expensive to compute.
- * Validation matches the core (same length, finite values, overflow guard), with the problem named
- * by partition and row; a failed call leaves the network unchanged. Not thread-safe for one network
- * (it mutates it, as {@code train} does).
+ * <p>The RDD is read twice (statistics, then sums): persist it if it is expensive to compute or not
+ * the same on every read (a non-deterministic filter or source). Validation matches the core (same
+ * length, finite values, overflow guard), with the problem named by partition and row; a failed
+ * call leaves the network unchanged. Not thread-safe for one network (it mutates it, as {@code
+ * train} does).
  */
 public final class SparkHebbian {
 
