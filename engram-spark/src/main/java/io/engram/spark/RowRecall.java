@@ -23,7 +23,11 @@ final class RowRecall implements MapPartitionsFunction<Row, Row> {
   private final boolean energy;
   private final boolean best;
   private final boolean weight;
+  private final String binary; // a modern memory's binary separation (cues must be ±1), or null
 
+  /**
+   * @param binary the id of a modern memory's binary separation, whose cues must be ±1, or null
+   */
   RowRecall(
       BroadcastNetwork net,
       RecallSpec spec,
@@ -34,8 +38,10 @@ final class RowRecall implements MapPartitionsFunction<Row, Row> {
       boolean converged,
       boolean energy,
       boolean best,
-      boolean weight) {
+      boolean weight,
+      String binary) {
     this.net = net;
+    this.binary = binary;
     this.best = best;
     this.weight = weight;
     this.spec = spec;
@@ -68,7 +74,7 @@ final class RowRecall implements MapPartitionsFunction<Row, Row> {
   /** This recall with another broadcast memory. */
   RowRecall with(BroadcastNetwork other) {
     return new RowRecall(
-        other, spec, column, columnName, kind, steps, converged, energy, best, weight);
+        other, spec, column, columnName, kind, steps, converged, energy, best, weight, binary);
   }
 
   Iterator<Row> callIndexed(Iterator<Tuple2<Row, Long>> rows) {
@@ -110,6 +116,17 @@ final class RowRecall implements MapPartitionsFunction<Row, Row> {
       if (!Float.isFinite(c[i])) {
         throw new IllegalArgumentException(
             where + " has a non-finite value " + c[i] + " at index " + i);
+      }
+      if (binary != null && c[i] != 1f && c[i] != -1f) {
+        throw new IllegalArgumentException(
+            where
+                + " has the value "
+                + c[i]
+                + " at index "
+                + i
+                + "; "
+                + binary
+                + " separation needs ±1 values");
       }
     }
     return c;

@@ -1,6 +1,7 @@
 package io.engram.spark;
 
 import io.engram.memory.ModernHopfieldMemory;
+import io.engram.memory.Separation;
 import io.engram.network.Activation;
 import io.engram.network.AmariHopfieldNetwork;
 import io.engram.network.Dynamics;
@@ -113,7 +114,7 @@ final class Transforming {
     }
     JavaSparkContext sc = JavaSparkContext.fromSparkContext(df.sparkSession().sparkContext());
     RowRecall f =
-        rowRecall(model, df, kind, BroadcastNetwork.of(sc, network, d), spec, false, false);
+        rowRecall(model, df, kind, BroadcastNetwork.of(sc, network, d), spec, false, false, null);
     if (!spec.randomOrder()) {
       return df.mapPartitions(f, Encoders.row(out));
     }
@@ -132,7 +133,8 @@ final class Transforming {
       BroadcastNetwork net,
       RecallSpec spec,
       boolean best,
-      boolean weight) {
+      boolean weight,
+      String binary) {
     return new RowRecall(
         net,
         spec,
@@ -143,7 +145,8 @@ final class Transforming {
         !model.getConvergedCol().isEmpty(),
         !model.getEnergyCol().isEmpty(),
         best,
-        weight);
+        weight,
+        binary);
   }
 
   /** Rows recalled on the driver at a time on the sharded path. */
@@ -158,9 +161,13 @@ final class Transforming {
     RecallSpec spec = ParamRules.recallSpec(model, Dynamics.DEFAULT);
     boolean best = !model.getBestCol().isEmpty();
     boolean weight = !model.getWeightCol().isEmpty();
-    RowRecall f = rowRecall(model, df, kind, null, spec, best, weight);
-    JavaSparkContext sc = JavaSparkContext.fromSparkContext(df.sparkSession().sparkContext());
     ModernHopfieldMemory local = (ModernHopfieldMemory) model.modelMemory().held();
+    Separation sep =
+        local != null ? local.separation() : model.modelMemory().sharded().settings().separation();
+    // a cue that is not ±1 for a binary separation is refused by row, as one of another length is
+    RowRecall f =
+        rowRecall(model, df, kind, null, spec, best, weight, sep.isBinary() ? sep.id() : null);
+    JavaSparkContext sc = JavaSparkContext.fromSparkContext(df.sparkSession().sparkContext());
     if (local != null && local.memoryBytes() <= model.getBroadcastLimit()) {
       RowRecall g = f.with(BroadcastNetwork.ofMemory(sc, local));
       return df.mapPartitions(g, Encoders.row(out));

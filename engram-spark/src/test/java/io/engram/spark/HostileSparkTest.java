@@ -936,6 +936,33 @@ class HostileSparkTest {
     assertTrue(modern.transform(stream).isStreaming());
   }
 
+  /**
+   * A cue that is not ±1 for a binary separation is named by its row and column, as a cue of
+   * another length is: the broadcast memory named it "query 34" (its place in a batch of 256), the
+   * sharded one by its place in a chunk of 4096 rows.
+   */
+  @Test
+  void aCueThatIsNotBipolarForABinarySeparationIsNamedByRow() {
+    float[][] cues = new float[300][];
+    for (int i = 0; i < cues.length; i++) {
+      cues[i] = stored[i % stored.length].clone();
+    }
+    cues[290][2] = 0.5f;
+    Dataset<Row> df = LocalSpark.frame(cues, Column.FLOATS, 1);
+    String said = "column features has the value 0.5 at index 2; polynomial separation needs ±1";
+    for (long limit : new long[] {1 << 20, 0}) {
+      HopfieldMemoryModel m =
+          new HopfieldMemory()
+              .setMemory("modern")
+              .setSeparation("polynomial")
+              .setBroadcastLimit(limit)
+              .fit(patterns);
+      Exception e = assertThrows(Exception.class, () -> m.transform(df).collectAsList());
+      String row = limit == 0 ? "row 290: " : "row 290 of partition 0: ";
+      assertTrue(e.getMessage().contains(row + said), e.getMessage());
+    }
+  }
+
   /** How often the flaky filter has read each row id. */
   private static final java.util.Map<Long, java.util.concurrent.atomic.AtomicInteger> READS =
       new java.util.concurrent.ConcurrentHashMap<>();
