@@ -55,14 +55,14 @@ final class FeatureColumns {
     long same = Arrays.stream(schema.fieldNames()).filter(name::equals).count();
     if (same == 0) {
       throw new IllegalArgumentException(
-          "Column "
+          "Column '"
               + name
-              + " does not exist; the columns are: "
+              + "' does not exist; the columns are: "
               + String.join(", ", schema.fieldNames()));
     }
     if (same > 1) {
       throw new IllegalArgumentException(
-          "Column " + name + " is ambiguous: the dataset has " + same + " columns of that name");
+          "Column '" + name + "' is ambiguous: the dataset has " + same + " columns of that name");
     }
     DataType t = schema.apply(name).dataType();
     if (t.equals(SQLDataTypes.VectorType())) {

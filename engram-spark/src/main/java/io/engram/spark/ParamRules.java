@@ -137,7 +137,8 @@ final class ParamRules {
           p.uid()
               + ": seed "
               + p.getSeed()
-              + " is set, but update is sync; a seed needs update = async");
+              + " is set, but update is sync; a seed needs update = async (for synchronous"
+              + " updates, clear the seed: clear(seed()), as a model fitted with a seed has it set)");
     }
   }
 

@@ -308,6 +308,11 @@ class HopfieldMemoryTest {
             IllegalArgumentException.class,
             () -> new HopfieldMemory().setUpdate("sync").setSeed(3).transformSchema(schema));
     assertTrue(e.getMessage().contains("seed 3"), e.getMessage());
+    // how to have synchronous updates where a seed is set (a model fitted with one has it)
+    assertTrue(e.getMessage().contains("clear(seed())"), e.getMessage());
+    HopfieldMemory seeded = new HopfieldMemory().setSeed(3).setUpdate("sync");
+    seeded.clear(seeded.seed());
+    assertEquals(new HopfieldMemory().transformSchema(schema), seeded.transformSchema(schema));
     e =
         assertThrows(
             IllegalArgumentException.class,
@@ -328,7 +333,13 @@ class HopfieldMemoryTest {
         assertThrows(
             IllegalArgumentException.class,
             () -> model.copy(ParamMap.empty()).setFeaturesCol("nope").transformSchema(schema));
-    assertTrue(e.getMessage().contains("Column nope does not exist"), e.getMessage());
+    assertTrue(e.getMessage().contains("Column 'nope' does not exist"), e.getMessage());
+    // an empty name is quoted, so that it shows ("Column  does not exist" before)
+    e =
+        assertThrows(
+            IllegalArgumentException.class,
+            () -> model.copy(ParamMap.empty()).setFeaturesCol("").transformSchema(schema));
+    assertTrue(e.getMessage().startsWith("Column '' does not exist"), e.getMessage());
     e =
         assertThrows(
             IllegalArgumentException.class,

@@ -845,7 +845,7 @@ class HostileSparkTest {
             patterns.col("features"), functions.reverse(patterns.col("features")).as("features"));
     IllegalArgumentException e =
         assertThrows(IllegalArgumentException.class, () -> model.transform(twice));
-    assertTrue(e.getMessage().contains("Column features is ambiguous"), e.getMessage());
+    assertTrue(e.getMessage().contains("Column 'features' is ambiguous"), e.getMessage());
     assertThrows(IllegalArgumentException.class, () -> new HopfieldMemory().fit(twice));
   }
 
