@@ -63,8 +63,14 @@ public final class ModelFile {
   /** The format name in {@code meta.json}. */
   public static final String FORMAT = "engram-model";
 
-  /** The format version this class writes (and the newest it reads). */
+  /**
+   * The format version of a classical network's file, which this class writes and reads (modern
+   * memory files are version 2; see {@link #readMemory}).
+   */
   public static final int VERSION = 1;
+
+  /** The newest format version this Engram reads: modern memory files' (classical files are 1). */
+  private static final int NEWEST_VERSION = ModernMemoryFile.VERSION;
 
   /**
    * The most bytes of values one array member of a model file may hold: the float32 values of one
@@ -346,11 +352,29 @@ public final class ModelFile {
     }
   }
 
-  /** The format check and the memory kind: {@code classical} when absent. */
+  /**
+   * The format check and the memory kind: {@code classical} when absent. A version newer than any
+   * this Engram reads is refused first, whatever the rest says: a later Engram may add a memory
+   * kind or change what a field means (the version is checked against the kind when the file is
+   * read).
+   */
   private static String kind(Map<String, Object> meta, Path file) throws EngramFormatException {
     if (!FORMAT.equals(meta.get("format"))) {
       throw new EngramFormatException(
           file + ": not an Engram model (format is " + meta.get("format") + ")");
+    }
+    if (meta.get("version") instanceof Long v && v > NEWEST_VERSION) {
+      // it named only the unknown memory kind of such a file, or a range "1..1" of versions
+      throw new EngramFormatException(
+          file
+              + ": model format version "
+              + v
+              + " is newer than this Engram reads (version "
+              + VERSION
+              + " for classical networks, "
+              + NEWEST_VERSION
+              + " for modern memories): the file was written by a later Engram; read it with"
+              + " that Engram or a later one");
     }
     Object kind = meta.getOrDefault("memory", CLASSICAL);
     if (CLASSICAL.equals(kind) || ModernMemoryFile.KIND.equals(kind)) {
@@ -370,14 +394,16 @@ public final class ModelFile {
           file + ": not an Engram model (format is " + meta.get("format") + ")");
     }
     long version = Members.integer(meta, "version");
-    if (version < 1 || version > VERSION) {
+    if (version != VERSION) {
       throw new EngramFormatException(
           file
               + ": model format version "
               + version
-              + " is not supported (this Engram reads 1.."
+              + " is not the version of a classical network's file ("
               + VERSION
-              + ")");
+              + (version == ModernMemoryFile.VERSION
+                  ? "; version 2 files hold a modern memory, \"memory\": \"modern\")"
+                  : ")"));
     }
     Representation rep;
     try {

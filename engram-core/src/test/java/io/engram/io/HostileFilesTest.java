@@ -257,7 +257,7 @@ class HostileFilesTest {
     // metadata out of range or of the wrong type
     for (String[] m :
         new String[][] {
-          {"\"version\": 1", "\"version\": 99", "version 99 is not supported"},
+          {"\"version\": 1", "\"version\": 99", "version 99 is newer than this Engram reads"},
           {"\"num_neurons\": 6", "\"num_neurons\": 4000000000", "out of range"},
           {"\"num_neurons\": 6", "\"num_neurons\": 7", "W.npy"},
           {"\"dense\"", "\"low-rank\"", "a low-rank model must not hold W.npy"},

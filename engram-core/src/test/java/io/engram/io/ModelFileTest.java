@@ -253,7 +253,43 @@ class ModelFileTest {
             w,
             "state.npy",
             s),
-        "version 7 is not supported");
+        "version 7 is newer than this Engram reads");
+    // a later version is named as such before anything a later Engram may have added (a memory
+    // kind was refused as unknown, without the version); versions this Engram knows, of another
+    // kind, are named as the wrong version for a classical network (it said "reads 1..1")
+    check(
+        "version3-kind.npz",
+        Map.of(
+            "meta.json",
+            meta(META.replace("\"version\":1", "\"version\":3,\"memory\":\"sparse\"")),
+            "W.npy",
+            w,
+            "state.npy",
+            s),
+        "model format version 3 is newer than this Engram reads (version 1 for classical"
+            + " networks, 2 for modern memories): the file was written by a later Engram; read it"
+            + " with that Engram or a later one");
+    check(
+        "version2.npz",
+        Map.of(
+            "meta.json",
+            meta(META.replace("\"version\":1", "\"version\":2")),
+            "W.npy",
+            w,
+            "state.npy",
+            s),
+        "model format version 2 is not the version of a classical network's file (1; version 2"
+            + " files hold a modern memory, \"memory\": \"modern\")");
+    check(
+        "version0.npz",
+        Map.of(
+            "meta.json",
+            meta(META.replace("\"version\":1", "\"version\":0")),
+            "W.npy",
+            w,
+            "state.npy",
+            s),
+        "model format version 0 is not the version of a classical network's file (1)");
     check(
         "format.npz",
         Map.of(

@@ -234,7 +234,7 @@ class ModernModelFileTest {
             NdArray.ofFloats(X, 2, 4)));
     String[][] cases = {
       {"\"version\": 2", "\"version\": 1", "format version 1 is not supported"},
-      {"\"version\": 2", "\"version\": 3", "format version 3 is not supported"},
+      {"\"version\": 2", "\"version\": 3", "format version 3 is newer than this Engram reads"},
       {"\"version\": 2", "\"version\": \"2\"", "'version' is \"2\", expected an integer"},
       {"\"modern\"", "\"quantum\"", "unknown memory kind \"quantum\""},
       {"\"modern\"", "7", "unknown memory kind 7"},
