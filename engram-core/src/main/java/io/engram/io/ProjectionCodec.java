@@ -66,9 +66,20 @@ final class ProjectionCodec implements WeightsCodec {
   private static final double LENGTH_TOLERANCE = ProjectionWeights.ROW_LENGTH_TOLERANCE;
 
   /**
-   * Refuses a V whose rows the pseudo-inverse rule cannot have made: they are orthonormal, each of
-   * squared length 1 (with a ridge, at most 1: {@code VᵀV} shrinks every direction). A V edited to
-   * three times its length (any ridge), or to zeros (without a ridge; with one, shorter rows are
+   * The cause and the cure of rows that are not of unit length in files that Engram itself wrote:
+   * builds from the pseudo-inverse rule's first (commit 5e6ab40) to ac246da stored such rows, of
+   * squared length 0.18 to 1.55 (measured), for patterns too close to dependent for the float32
+   * Gram matrix, and read them (until f82ade8); the message only named the row and its length.
+   */
+  private static final String OLD_ROWS =
+      "; Engram builds before 2026-12-02 wrote such rows for patterns too close to dependent for"
+          + " float32, which training now refuses: train the model again from its patterns with a"
+          + " larger tolerance or a ridge";
+
+  /**
+   * Refuses a V whose rows are not what the pseudo-inverse rule makes: they are orthonormal, each
+   * of squared length 1 (with a ridge, at most 1: {@code VᵀV} shrinks every direction). A V edited
+   * to three times its length (any ridge), or to zeros (without a ridge; with one, shorter rows are
    * what the rule makes), was read, and training continued from it into weights that recalled none
    * of the patterns. One pass over V; orthogonality itself (r² N) is not checked.
    */
@@ -91,7 +102,8 @@ final class ProjectionCodec implements WeightsCodec {
                 + ", expected "
                 + (ridge == 0 ? "1" : "at most 1")
                 + " (the pseudo-inverse factor's rows are orthonormal"
-                + (ridge == 0 ? ")" : ", shorter with a ridge)"));
+                + (ridge == 0 ? ")" : ", shorter with a ridge)")
+                + OLD_ROWS);
       }
     }
   }
