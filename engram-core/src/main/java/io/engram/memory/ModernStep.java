@@ -92,6 +92,15 @@ public final class ModernStep implements RetrievalStep {
   /** Softmax: {@code β⁻¹ ln P + ½ M²}, the constant part of the energy. */
   private final double energyConstant;
 
+  /** M, the largest norm of a stored pattern. */
+  private final double maxNorm;
+
+  /**
+   * X (p x n), when the scan is the core's and the softmax energy of a state may need the scores
+   * again in float64 ({@link #exactSoftmaxEnergy}); else null.
+   */
+  private final float[] energyX;
+
   private ModernStep(
       Scan scan,
       boolean ownScan,
@@ -111,6 +120,8 @@ public final class ModernStep implements RetrievalStep {
     this.beta = beta;
     this.energyConstant =
         separation == Separation.SOFTMAX ? Math.log(p) / beta + 0.5 * maxNorm * maxNorm : 0;
+    this.maxNorm = maxNorm;
+    this.energyX = ownScan && separation == Separation.SOFTMAX ? x : null;
   }
 
   /**
@@ -462,12 +473,51 @@ public final class ModernStep implements RetrievalStep {
   /** The energy of state {@code s}, query {@code c} of the scan (see the memory's comment). */
   private double energy(float[] s, ScanResult r, int c) {
     return switch (separation) {
-      case SOFTMAX ->
-          (float) (-r.stat()[c] / beta + 0.5 * squaredNorm(s, 0, s.length) + energyConstant);
+      case SOFTMAX -> (float) softmaxEnergy(s, r.stat()[c]);
       case EXP -> (float) (-r.stat()[c] / beta);
       // float64: -Σ F(s) reaches N^n P (below 2^961 for n <= 30), beyond float32 from N^n = 2^128
       default -> r.energy()[c];
     };
+  }
+
+  /**
+   * The softmax energy of state {@code s} whose scan gave {@code lse = ln Σ_μ e^(β s_μ)}: {@code
+   * -lse/β + ½ ξᵀξ + β⁻¹ ln P + ½ M²}. Where every {@code β s_μ} is small ({@code 8 β M ‖ξ‖ < ln
+   * P}), {@code lse} is {@code ln P} plus a term below its float32 rounding (the kernel sums {@code
+   * e^(β s - max)} in float32), and {@code (ln P - lse)/β} cancels to noise divided by β (β =
+   * 1e-10, ±1 patterns of N = 64: 23.28 for 26.72; β = 1e-30: 0): the energy is then computed from
+   * the scores in float64, as {@code -(s_max + β⁻¹ log1p(mean_μ expm1(β (s_μ - s_max)))) + ½ ξᵀξ +
+   * ½ M²}, which keeps the term. (A scan given from elsewhere has no X here and keeps the first
+   * form.)
+   */
+  private double softmaxEnergy(float[] s, double lse) {
+    double sq = squaredNorm(s, 0, s.length);
+    if (energyX != null && p > 1 && 8 * beta * maxNorm * Math.sqrt(sq) < Math.log(p)) {
+      return -meanLse(s) + 0.5 * sq + 0.5 * maxNorm * maxNorm;
+    }
+    return -lse / beta + 0.5 * sq + energyConstant;
+  }
+
+  /**
+   * {@code β⁻¹ ln (Σ_μ e^(β s_μ) / P)} for the scores {@code s_μ = x_μ·ξ} in float64, without
+   * cancellation for small {@code β s}: {@code s_max + β⁻¹ log1p(mean_μ expm1(β (s_μ - s_max)))}.
+   */
+  private double meanLse(float[] s) {
+    double[] scores = new double[p];
+    double max = Double.NEGATIVE_INFINITY;
+    for (int mu = 0; mu < p; mu++) {
+      double dot = 0;
+      for (int i = 0, o = mu * n; i < n; i++, o++) {
+        dot += (double) energyX[o] * s[i];
+      }
+      scores[mu] = dot;
+      max = Math.max(max, dot);
+    }
+    double sum = 0;
+    for (double v : scores) {
+      sum += Math.expm1(beta * (v - max));
+    }
+    return max + Math.log1p(sum / p) / beta;
   }
 
   /** The softmax weight {@code e^(β s - lse)} of a score, or the overlap {@code s/N}. */
