@@ -118,7 +118,9 @@ final class ModernInspect {
 
   /**
    * One step leaves the pattern where it was: exactly for the binary separations, within 1e-3 of
-   * its largest value for softmax (whose fixed points sit near, not at, the stored patterns).
+   * its largest magnitude for softmax (whose fixed points sit near, not at, the stored patterns);
+   * an all-zero pattern only exactly. (The bound was 1e-3 of at least 1: patterns of magnitude
+   * 1e-30, which one step takes to their mean, were all counted as fixed points.)
    */
   private static boolean nearlyEqual(float[] a, float[] b) {
     double scale = 0;
@@ -127,7 +129,7 @@ final class ModernInspect {
       scale = Math.max(scale, Math.abs(b[i]));
       diff = Math.max(diff, Math.abs(a[i] - b[i]));
     }
-    return diff <= 1e-3 * Math.max(1, scale);
+    return diff <= 1e-3 * scale;
   }
 
   private static void printText(PrintWriter out, Map<String, Object> r) {

@@ -677,6 +677,41 @@ class ModernCliTest {
     assertEquals(P, ((List<?>) d.get("best_matches")).size());
   }
 
+  /**
+   * Patterns of magnitude 1e-30 (their scores underflow float32, so one step returns their mean, as
+   * float64 does at any β: β s stays below 1e-27) are not fixed points, and inspect says so; the
+   * same patterns at scale 1 with a large β are. The bound was 1e-3 in absolute terms for patterns
+   * below 1, so inspect called every tiny pattern a fixed point.
+   */
+  @Test
+  void inspectCountsFixedPointsOfTinyPatternsAtTheirOwnScale() throws IOException {
+    float[] tiny = new float[x.length];
+    for (int i = 0; i < x.length; i++) {
+      tiny[i] = x[i] * 1e-30f;
+    }
+    Path small = tmp.resolve("tiny.npy");
+    Npy.write(small, NdArray.ofFloats(tiny, P, N));
+    for (String[] c : new String[][] {{small.toString(), "0"}, {patterns.toString(), "30"}}) {
+      Path m = tmp.resolve("m.npz");
+      ToolRun.Result t =
+          ToolRun.run(
+              "train",
+              "--memory",
+              "modern",
+              "--beta",
+              "1e30",
+              "--patterns",
+              c[0],
+              "--out",
+              m.toString());
+      assertEquals(0, t.status(), t.toString());
+      ToolRun.Result r = ToolRun.run("inspect", m.toString(), "--json", "--patterns", c[0]);
+      assertEquals(0, r.status(), r.toString());
+      Map<?, ?> d = (Map<?, ?>) Json.parse(r.out());
+      assertEquals(Long.parseLong(c[1]), d.get("patterns_that_are_fixed_points"), c[0]);
+    }
+  }
+
   @Test
   void rowsReadForTheMemoryAloneBecomeItsPatternsWithoutACopy() {
     // what train does with a pattern file of more than 2 GiB (read into an array of its own): the
