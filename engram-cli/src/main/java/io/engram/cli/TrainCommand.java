@@ -110,7 +110,7 @@ final class TrainCommand implements Callable<Integer> {
       description =
           "pseudo-inverse only: (X X^T + LAMBDA I)^-1 instead of the pseudo-inverse, for noisy,"
               + " nearly dependent patterns (a +/-1 pattern of N values has x.x = N; default 0)."
-              + " A model keeps one ridge.")
+              + " A model keeps one ridge and holds at most N patterns with it.")
   Double ridge;
 
   @Option(

@@ -251,6 +251,19 @@ public final class PseudoInverseRule implements LearningRule {
       pl.method = f.method();
       int rank = pl.target.rank();
       if (rank + pl.k > n) {
+        if (ridge > 0) {
+          // (it blamed "numerical noise in the patterns?" for 80 random ±1 patterns of N = 64)
+          throw new IllegalArgumentException(
+              "with a ridge ("
+                  + ridge
+                  + ") every pattern is a direction of its own (the ridge lifts X Xᵀ + λI above the"
+                  + " tolerance), and a model holds at most N = "
+                  + n
+                  + " of them: this call would make "
+                  + (rank + pl.k)
+                  + "; store at most N patterns with a ridge, or train without one (more than N"
+                  + " patterns then give the projection onto their span)");
+        }
         throw new IllegalArgumentException(
             "the effective rank would exceed N = " + n + " (numerical noise in the patterns?)");
       }

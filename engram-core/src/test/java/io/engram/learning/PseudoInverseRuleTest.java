@@ -304,6 +304,40 @@ class PseudoInverseRuleTest {
     assertEquals(1, net.history().size());
   }
 
+  /**
+   * More patterns than neurons: without a ridge the projection onto their span (rank N), with a
+   * ridge a refusal that names the ridge and the limit (it said "numerical noise in the patterns?"
+   * for 80 random ±1 patterns of N = 64), in one call and across two, the model left as it was.
+   */
+  @Test
+  void moreThanNPatternsWithARidgeAreRefusedNamingTheRidge() {
+    SplittableRandom r = new SplittableRandom(21);
+    int n = 32;
+    float[][] x = bipolar(r, 40, n);
+    AmariHopfieldNetwork plain = train(x, WeightsMode.AUTO, PseudoInverseOptions.DEFAULTS);
+    assertEquals(n, rank(plain.history().get(0)));
+    for (int first : new int[] {0, 30}) {
+      AmariHopfieldNetwork net = AmariHopfieldNetwork.create(n);
+      PseudoInverseRule rule = PseudoInverseRule.create(PseudoInverseOptions.DEFAULTS.withRidge(1));
+      if (first > 0) {
+        rule.train(net, PatternBlock.of(java.util.Arrays.copyOf(x, first)), true, null);
+      }
+      float[] before = net.weightMatrix();
+      float[][] rest = java.util.Arrays.copyOfRange(x, first, x.length);
+      IllegalArgumentException e =
+          assertThrows(
+              IllegalArgumentException.class,
+              () -> rule.train(net, PatternBlock.of(rest), true, null));
+      assertTrue(
+          e.getMessage().startsWith("with a ridge (1.0) every pattern is a direction of its own")
+              && e.getMessage().contains("at most N = 32")
+              && e.getMessage().contains("would make 40"),
+          e.getMessage());
+      assertArrayEquals(before, net.weightMatrix());
+      assertEquals(first > 0 ? 1 : 0, net.history().size());
+    }
+  }
+
   @Test
   void doesNotContinueWeightsOfOtherRulesAndHebbDoesNotContinueIt() {
     SplittableRandom r = new SplittableRandom(13);
