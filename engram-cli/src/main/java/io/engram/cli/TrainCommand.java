@@ -305,6 +305,7 @@ final class TrainCommand implements Callable<Integer> {
       bar.setTask("storing " + Words.count(block.count(), "pattern"));
       // the dense update reports its progress (low-rank training is too quick to need it)
       rec = learning.train(net, block, preserveOnResize, bar::fraction);
+      warnIfCentredAway(learning, block);
       if (init != null) {
         net.setDynamics(dyn); // after training, which may have changed N
       }
@@ -338,6 +339,29 @@ final class TrainCommand implements Callable<Integer> {
                 + "; model written to "
                 + EngramCli.printable(out));
     return 0;
+  }
+
+  /**
+   * A warning when the Hebbian rules' centring leaves nothing of the patterns: every value equal
+   * (all +1, all -1, all 0) makes {@code x - rho} zero, so the call changes no weight and every
+   * state then goes to 0 (sign(0) = 0). It was trained, written and reported as stored without a
+   * word.
+   */
+  private void warnIfCentredAway(LearningRule learning, PatternBlock block) {
+    if (learning instanceof HebbianRule
+        && subtractMean
+        && !block.isEmpty()
+        && block.stats().min() == block.stats().max()) {
+      spec.commandLine()
+          .getErr()
+          .println(
+              "engram: warning: every value of the patterns is "
+                  + block.stats().min()
+                  + ", so --subtract-mean (rho = "
+                  + block.stats().mean()
+                  + ") leaves them all zero: this call changes no weight; --subtract-mean false"
+                  + " stores them");
+    }
   }
 
   /** The rule named by --rule, with its options; options of other rules are errors. */

@@ -75,6 +75,39 @@ class TrainRulesTest {
     return ModelFile.read(model).weightMatrix();
   }
 
+  /**
+   * Patterns whose values are all equal (all +1: rho = 1) are centred to zeros by --subtract-mean:
+   * the call trains nothing (W stays 0), which train now says on one warning line, and stores them
+   * with --subtract-mean false; a set with both signs gives no warning.
+   */
+  @Test
+  void patternsCentredToZerosAreNamedInAWarning() throws IOException {
+    float[] ones = new float[3 * N];
+    java.util.Arrays.fill(ones, 1f);
+    Path constant = write("ones.npy", ones, 3);
+    Path m = tmp.resolve("m.npz");
+    for (String rule : new String[] {"hebbian", "anti-hebbian"}) {
+      ToolRun.Result r =
+          ToolRun.run("train", "--rule", rule, "--patterns", constant.toString(), "--out", "" + m);
+      assertEquals(0, r.status(), r.toString());
+      assertEquals(
+          "engram: warning: every value of the patterns is 1.0, so --subtract-mean (rho = 1.0)"
+              + " leaves them all zero: this call changes no weight; --subtract-mean false stores"
+              + " them",
+          r.err().strip());
+      AmariHopfieldNetwork net = ModelFile.read(m);
+      assertArrayEquals(new float[N * N], net.weightMatrix());
+    }
+    ToolRun.Result kept =
+        ToolRun.run(
+            "train", "--subtract-mean", "false", "--patterns", "" + constant, "--out", "" + m);
+    assertEquals(0, kept.status(), kept.toString());
+    assertEquals("", kept.err());
+    assertEquals(1f, ModelFile.read(m).weightMatrix()[1], 1e-6f);
+    ToolRun.Result mixed = ToolRun.run("train", "--patterns", "" + a, "--out", "" + m);
+    assertEquals("", mixed.err());
+  }
+
   @Test
   void pseudoInverseWithInitEqualsOneCallInBothForms() throws IOException {
     for (String form : new String[] {"auto", "dense"}) {
