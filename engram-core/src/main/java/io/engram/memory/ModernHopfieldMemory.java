@@ -225,7 +225,7 @@ public final class ModernHopfieldMemory implements Memory {
     checkSettings(separation, beta, degree);
     if (separation.isBinary()) {
       for (int k = 0; k < p; k++) {
-        checkBinary(x, k * n, n, "stored pattern " + k, separation);
+        separation.checkValues(x, k * n, n, "stored pattern " + k);
       }
     }
     this.separation = separation;
@@ -365,7 +365,7 @@ public final class ModernHopfieldMemory implements Memory {
           "pattern " + k + " has squared norm " + sq + ", beyond the float32 range");
     }
     if (separation.isBinary()) {
-      checkBinary(v, off, n, "pattern " + k, separation);
+      separation.checkValues(v, off, n, "pattern " + k);
     }
     return sq;
   }
@@ -814,24 +814,7 @@ public final class ModernHopfieldMemory implements Memory {
       }
     }
     if (separation.isBinary()) {
-      checkBinary(cue, 0, n, "query " + index, separation);
-    }
-  }
-
-  static void checkBinary(float[] v, int off, int n, String what, Separation s) {
-    for (int i = 0; i < n; i++) {
-      float e = v[off + i];
-      if (e != 1f && e != -1f) {
-        throw new IllegalArgumentException(
-            what
-                + " has the value "
-                + e
-                + " at index "
-                + i
-                + "; "
-                + s.id()
-                + " separation needs ±1 values");
-      }
+      separation.checkValues(cue, 0, n, "query " + index);
     }
   }
 

@@ -389,7 +389,7 @@ public final class ModernStep implements RetrievalStep {
       BinaryRows xb = count > 1 && bits != null ? bits.apply(count) : null;
       if (separation.isBinary()) {
         for (int c = 0; c < count; c++) {
-          ModernHopfieldMemory.checkBinary(q, c * n, n, "state " + c, separation);
+          separation.checkValues(q, c * n, n, "state " + c);
         }
       }
       double[] stat = new double[count];

@@ -45,6 +45,34 @@ public enum Separation {
     return this != SOFTMAX;
   }
 
+  /**
+   * Refuses, for a binary separation, values {@code v[off .. off+n-1]} that are not all ±1; a
+   * softmax separation takes any values.
+   *
+   * @param what the vector's name in the message ("query 3", "row 290: column features")
+   * @throws IllegalArgumentException naming {@code what}, the first other value, its index and this
+   *     separation
+   */
+  public void checkValues(float[] v, int off, int n, String what) {
+    if (!isBinary()) {
+      return;
+    }
+    for (int i = 0; i < n; i++) {
+      float e = v[off + i];
+      if (e != 1f && e != -1f) {
+        throw new IllegalArgumentException(
+            what
+                + " has the value "
+                + e
+                + " at index "
+                + i
+                + "; "
+                + id
+                + " separation needs ±1 values");
+      }
+    }
+  }
+
   /** Whether β applies ({@link #SOFTMAX}, {@link #EXP}). */
   public boolean usesBeta() {
     return this == SOFTMAX || this == EXP;

@@ -1,5 +1,6 @@
 package io.engram.spark;
 
+import io.engram.memory.Separation;
 import io.engram.network.Memory;
 import io.engram.network.RecallResult;
 import java.util.Iterator;
@@ -23,10 +24,11 @@ final class RowRecall implements MapPartitionsFunction<Row, Row> {
   private final boolean energy;
   private final boolean best;
   private final boolean weight;
-  private final String binary; // a modern memory's binary separation (cues must be ±1), or null
+  private final Separation separation; // a modern memory's (which may refuse cues), or null
 
   /**
-   * @param binary the id of a modern memory's binary separation, whose cues must be ±1, or null
+   * @param separation a modern memory's separation, whose check the cues pass (±1 for the binary
+   *     ones), or null
    */
   RowRecall(
       BroadcastNetwork net,
@@ -39,9 +41,9 @@ final class RowRecall implements MapPartitionsFunction<Row, Row> {
       boolean energy,
       boolean best,
       boolean weight,
-      String binary) {
+      Separation separation) {
     this.net = net;
-    this.binary = binary;
+    this.separation = separation;
     this.best = best;
     this.weight = weight;
     this.spec = spec;
@@ -74,7 +76,7 @@ final class RowRecall implements MapPartitionsFunction<Row, Row> {
   /** This recall with another broadcast memory. */
   RowRecall with(BroadcastNetwork other) {
     return new RowRecall(
-        other, spec, column, columnName, kind, steps, converged, energy, best, weight, binary);
+        other, spec, column, columnName, kind, steps, converged, energy, best, weight, separation);
   }
 
   Iterator<Row> callIndexed(Iterator<Tuple2<Row, Long>> rows) {
@@ -117,17 +119,9 @@ final class RowRecall implements MapPartitionsFunction<Row, Row> {
         throw new IllegalArgumentException(
             where + " has a non-finite value " + c[i] + " at index " + i);
       }
-      if (binary != null && c[i] != 1f && c[i] != -1f) {
-        throw new IllegalArgumentException(
-            where
-                + " has the value "
-                + c[i]
-                + " at index "
-                + i
-                + "; "
-                + binary
-                + " separation needs ±1 values");
-      }
+    }
+    if (separation != null) {
+      separation.checkValues(c, 0, n, where);
     }
     return c;
   }

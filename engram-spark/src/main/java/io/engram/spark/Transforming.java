@@ -134,7 +134,7 @@ final class Transforming {
       RecallSpec spec,
       boolean best,
       boolean weight,
-      String binary) {
+      Separation separation) {
     return new RowRecall(
         net,
         spec,
@@ -146,7 +146,7 @@ final class Transforming {
         !model.getEnergyCol().isEmpty(),
         best,
         weight,
-        binary);
+        separation);
   }
 
   /** Rows recalled on the driver at a time on the sharded path. */
@@ -165,8 +165,7 @@ final class Transforming {
     Separation sep =
         local != null ? local.separation() : model.modelMemory().sharded().settings().separation();
     // a cue that is not ±1 for a binary separation is refused by row, as one of another length is
-    RowRecall f =
-        rowRecall(model, df, kind, null, spec, best, weight, sep.isBinary() ? sep.id() : null);
+    RowRecall f = rowRecall(model, df, kind, null, spec, best, weight, sep);
     JavaSparkContext sc = JavaSparkContext.fromSparkContext(df.sparkSession().sparkContext());
     if (local != null && local.memoryBytes() <= model.getBroadcastLimit()) {
       RowRecall g = f.with(BroadcastNetwork.ofMemory(sc, local));
