@@ -7,6 +7,7 @@ import io.engram.network.Dynamics;
 import io.engram.network.RecallOptions;
 import io.engram.network.TrainingRecord;
 import io.engram.network.UpdateMode;
+import java.util.Arrays;
 import java.util.List;
 import java.util.Map;
 import org.apache.spark.ml.param.BooleanParam;
@@ -346,12 +347,14 @@ final class MemoryParams {
 
     private final String uid;
     private final String name;
-    private final List<String> values;
+
+    /** The allowed values, or null for any (an array: a field of a serialisable type). */
+    private final String[] values;
 
     private Text(String uid, String name, List<String> values) {
       this.uid = uid;
       this.name = name;
-      this.values = values;
+      this.values = values == null ? null : values.toArray(new String[0]);
     }
 
     /** The validator, typed for a string parameter (it takes any object). */
@@ -365,7 +368,7 @@ final class MemoryParams {
       if (v == null) {
         throw new IllegalArgumentException(uid + ": " + name + " must not be null");
       }
-      return values == null || values.contains(v);
+      return values == null || Arrays.asList(values).contains(v);
     }
   }
 
