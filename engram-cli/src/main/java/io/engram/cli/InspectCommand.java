@@ -118,6 +118,26 @@ final class InspectCommand implements Callable<Integer> {
   /** Largest N whose low-rank weights inspect forms densely to report their range. */
   static final int MAX_LOW_RANK_SCAN = 8192;
 
+  /** The rule of the network's last training call (hebbian for an untrained one). */
+  private static String lastRule(AmariHopfieldNetwork net) {
+    return net.history().isEmpty() ? "hebbian" : net.history().get(net.history().size() - 1).rule();
+  }
+
+  /**
+   * The capacity of the rule that trained the network last (Hebb's 0.14 N says nothing about the
+   * pseudo-inverse, which holds up to N independent patterns, nor about Storkey's rule), as inspect
+   * and train's summary line give it.
+   */
+  static long capacityEstimate(AmariHopfieldNetwork net) {
+    int n = net.numNeurons();
+    return switch (lastRule(net)) {
+      case "pseudo-inverse" -> n;
+      // N / sqrt(2 ln N) has no value at N = 1 (ln 1 = 0): inspect of such a model failed
+      case "storkey" -> n < 2 ? 1 : Math.round(CapacityTheory.storkey(n));
+      default -> net.storageCapacity();
+    };
+  }
+
   static Map<String, Object> describe(AmariHopfieldNetwork net, PatternBlock stored) {
     Map<String, Object> r = new LinkedHashMap<>();
     int n = net.numNeurons();
@@ -126,17 +146,8 @@ final class InspectCommand implements Callable<Integer> {
     r.put("training_calls", net.history().size());
     r.put("weights", net.weights().representation().id());
     r.put("weights_bytes", net.weights().memoryBytes());
-    // the capacity of the rule that trained the network last (Hebb's 0.14 N says nothing about
-    // the pseudo-inverse, which holds up to N independent patterns)
-    String rule =
-        net.history().isEmpty() ? "hebbian" : net.history().get(net.history().size() - 1).rule();
-    long capacity =
-        switch (rule) {
-          case "pseudo-inverse" -> n;
-          // N / sqrt(2 ln N) has no value at N = 1 (ln 1 = 0): inspect of such a model failed
-          case "storkey" -> n < 2 ? 1 : Math.round(CapacityTheory.storkey(n));
-          default -> net.storageCapacity();
-        };
+    String rule = lastRule(net);
+    long capacity = capacityEstimate(net);
     r.put("capacity_estimate", capacity);
     r.put(
         "capacity_basis",

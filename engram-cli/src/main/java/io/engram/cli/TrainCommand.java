@@ -11,6 +11,7 @@ import io.engram.learning.StorkeyRule;
 import io.engram.network.AmariHopfieldNetwork;
 import io.engram.network.Dynamics;
 import io.engram.network.TrainingRecord;
+import io.engram.weights.ProjectionTarget;
 import io.engram.weights.WeightsMode;
 import java.nio.file.Path;
 import java.util.List;
@@ -99,7 +100,8 @@ final class TrainCommand implements Callable<Integer> {
       defaultValue = "hebbian",
       paramLabel = "hebbian|anti-hebbian|pseudo-inverse|storkey",
       description =
-          "Learning rule (default: ${DEFAULT-VALUE}). pseudo-inverse: W = X^T (X X^T)^+ X over all"
+          "Learning rule (default: ${DEFAULT-VALUE}; with --init, the model's own where it is"
+              + " pseudo-inverse or storkey). pseudo-inverse: W = X^T (X X^T)^+ X over all"
               + " patterns stored so far (--init adds rows); storkey: Storkey's incremental rule"
               + " (dense weights).")
   String rule;
@@ -109,7 +111,8 @@ final class TrainCommand implements Callable<Integer> {
       paramLabel = "LAMBDA",
       description =
           "pseudo-inverse only: (X X^T + LAMBDA I)^-1 instead of the pseudo-inverse, for noisy,"
-              + " nearly dependent patterns (a +/-1 pattern of N values has x.x = N; default 0)."
+              + " nearly dependent patterns (a +/-1 pattern of N values has x.x = N; default 0,"
+              + " or the --init model's)."
               + " A model keeps one ridge and holds at most N patterns with it.")
   Double ridge;
 
@@ -255,14 +258,11 @@ final class TrainCommand implements Callable<Integer> {
     if (modern != null) {
       return modern;
     }
-    LearningRule learning = learningRule();
+    // without --rule, an --init model continues with its own rule (made once it is read)
+    LearningRule learning =
+        init != null && !given("--rule") ? null : learningRule(rule, Double.NaN, false);
     WeightsMode mode = weights == null ? null : weightsMode(weights);
-    if (mode == WeightsMode.LOW_RANK && learning instanceof StorkeyRule) {
-      // (the library's "storkey needs dense weights, but the network's weights mode is low-rank")
-      throw new UserError(
-          "--weights low-rank does not apply to the storkey rule, which keeps dense weights; give"
-              + " --weights dense or auto, or leave --weights out");
-    }
+    lowRankApplies(learning, mode);
 
     Images.Size given = size == null ? null : Images.Size.parse(size);
     Path outFile = Outputs.file("--out", out);
@@ -279,6 +279,10 @@ final class TrainCommand implements Callable<Integer> {
       int n; // N of the network as trained: of the patterns (or of --init without any)
       if (init != null) {
         net = Inputs.readModel("--init", init);
+        if (learning == null) {
+          // (a Storkey model's dense weights refuse --weights low-rank below, naming --init)
+          learning = learningRule(ruleOf(net), ProjectionTarget.ridgeOf(net.weights()), true);
+        }
         Memory.training(
             net, block.count(), block.length(), mode != null ? mode : net.weightsMode());
         dyn = dynamics.apply(net.dynamics());
@@ -335,7 +339,7 @@ final class TrainCommand implements Callable<Integer> {
                 + ", "
                 + (rec != null && rec.options().containsKey("effective_rank")
                     ? "effective rank " + rec.options().get("effective_rank") + " (at most N)"
-                    : "capacity about " + net.storageCapacity())
+                    : "capacity about " + InspectCommand.capacityEstimate(net))
                 + "; model written to "
                 + EngramCli.printable(out));
     return 0;
@@ -364,21 +368,65 @@ final class TrainCommand implements Callable<Integer> {
     }
   }
 
-  /** The rule named by --rule, with its options; options of other rules are errors. */
-  private LearningRule learningRule() {
-    String r = LabMemories.ruleName(rule);
+  /** Whether this option was given on the command line (not only its default). */
+  private boolean given(String option) {
+    return spec.commandLine().getParseResult().hasMatchedOption(option);
+  }
+
+  /** Exit 2 for --weights low-rank with the storkey rule (the library named no option). */
+  private static void lowRankApplies(LearningRule learning, WeightsMode mode) {
+    if (mode == WeightsMode.LOW_RANK && learning instanceof StorkeyRule) {
+      // (the library's "storkey needs dense weights, but the network's weights mode is low-rank")
+      throw new UserError(
+          "--weights low-rank does not apply to the storkey rule, which keeps dense weights; give"
+              + " --weights dense or auto, or leave --weights out");
+    }
+  }
+
+  /**
+   * The rule an --init model continues with when --rule is not given: the pseudo-inverse for
+   * pseudo-inverse weights (which no other rule continues), storkey where its last training call
+   * was Storkey's, hebbian otherwise (also after an anti-hebbian unlearning call, which is made on
+   * purpose, once). It was always hebbian: a pseudo-inverse model then needed --rule pseudo-inverse
+   * (and its --ridge) repeated on every call, and a Storkey model silently took Hebbian outer
+   * products.
+   */
+  static String ruleOf(AmariHopfieldNetwork net) {
+    if (ProjectionTarget.holdsProjection(net.weights())) {
+      return "pseudo-inverse";
+    }
+    List<TrainingRecord> history = net.history();
+    return !history.isEmpty() && history.get(history.size() - 1).rule().equals("storkey")
+        ? "storkey"
+        : "hebbian";
+  }
+
+  /**
+   * The rule named {@code name}, with its options; options of other rules are errors. {@code
+   * keptRidge}: the ridge of the --init model's pseudo-inverse weights (NaN for none), which a call
+   * without --ridge continues with (a missing --ridge counted as 0, which the model's own ridge
+   * then refused). {@code fromModel}: the rule is the --init model's, not given.
+   */
+  private LearningRule learningRule(String name, double keptRidge, boolean fromModel) {
+    String r = LabMemories.ruleName(name);
+    String shown =
+        "the "
+            + r
+            + " rule"
+            + (fromModel ? ", which the --init model continues with (no --rule given):" : "");
     switch (r) {
       case "hebbian", "anti-hebbian" -> {
-        rejectOptions(r, "--ridge", "--tolerance");
+        rejectOptions(shown, "--ridge", "--tolerance");
         HebbianOptions opts =
             new HebbianOptions(subtractMean, zeroDiagonal, normalize, preserveOnResize);
         return r.equals("hebbian") ? HebbianRule.hebbian(opts) : HebbianRule.antiHebbian(opts);
       }
       case "pseudo-inverse" -> {
-        rejectOptions("pseudo-inverse", "--subtract-mean", "--normalize");
+        rejectOptions(shown, "--subtract-mean", "--normalize");
         PseudoInverseOptions o = PseudoInverseOptions.DEFAULTS.withZeroDiagonal(zeroDiagonal);
+        Double lambda = ridge != null ? ridge : Double.isNaN(keptRidge) ? null : keptRidge;
         try {
-          o = ridge == null ? o : o.withRidge(ridge);
+          o = lambda == null ? o : o.withRidge(lambda);
         } catch (IllegalArgumentException e) {
           throw new UserError("--ridge: " + e.getMessage());
         }
@@ -395,7 +443,7 @@ final class TrainCommand implements Callable<Integer> {
         return PseudoInverseRule.create(o);
       }
       case "storkey" -> {
-        rejectOptions(r, "--subtract-mean", "--normalize", "--ridge", "--tolerance");
+        rejectOptions(shown, "--subtract-mean", "--normalize", "--ridge", "--tolerance");
         return StorkeyRule.create(zeroDiagonal);
       }
       default -> throw new IllegalStateException(r);
@@ -440,18 +488,22 @@ final class TrainCommand implements Callable<Integer> {
     }
   }
 
-  /** Exit 2 naming the first of these options that was given: it does not apply to the rule. */
-  private void rejectOptions(String ruleName, String... names) {
+  /**
+   * Exit 2 naming the first of these options that was given: it does not apply to the rule ({@code
+   * rule}: "the storkey rule").
+   */
+  private void rejectOptions(String rule, String... names) {
     for (String o : names) {
-      if (spec.commandLine().getParseResult().hasMatchedOption(o)) {
+      if (given(o)) {
         throw new UserError(
             o
-                + " does not apply to the "
-                + ruleName
-                + " rule"
+                + " does not apply to "
+                + rule
+                + (rule.endsWith(":") ? " " : " (")
                 + (o.equals("--ridge") || o.equals("--tolerance")
-                    ? " (pseudo-inverse only)"
-                    : " (hebbian and anti-hebbian only)"));
+                    ? "pseudo-inverse only"
+                    : "hebbian and anti-hebbian only")
+                + (rule.endsWith(":") ? "" : ")"));
       }
     }
   }

@@ -237,6 +237,147 @@ class TrainRulesTest {
   }
 
   /**
+   * Without --rule, an --init model continues with its own rule where that is pseudo-inverse (with
+   * its ridge) or Storkey's: the default was always hebbian, so a ridge model failed unless both
+   * --rule and --ridge were repeated ("ridge 0.0 differs from the model's 0.5"), and a Storkey
+   * model silently took Hebbian outer products (and train's line gave Hebb's capacity for it). A
+   * model whose last call was anti-hebbian unlearning continues with hebbian, as before.
+   */
+  @Test
+  void initContinuesWithTheModelsOwnRuleAndRidge() throws IOException {
+    Path ridgeOnce = tmp.resolve("ridge-once.npz");
+    Path ridge = tmp.resolve("ridge.npz");
+    String[] pinv = {"--rule", "pseudo-inverse", "--ridge", "0.5", "-q"};
+    ok(
+        concat(
+            new String[] {"train", "--patterns", all.toString(), "--out", ridgeOnce.toString()},
+            pinv));
+    ok(concat(new String[] {"train", "--patterns", a.toString(), "--out", ridge.toString()}, pinv));
+    ok(
+        "train",
+        "--patterns",
+        b.toString(),
+        "--init",
+        ridge.toString(),
+        "--out",
+        ridge.toString(),
+        "-q");
+    AmariHopfieldNetwork net = ModelFile.read(ridge);
+    assertEquals("pseudo-inverse", net.history().get(1).rule());
+    float[] w1 = weights(ridgeOnce);
+    float[] w2 = net.weightMatrix();
+    for (int i = 0; i < w1.length; i++) {
+      assertEquals(w1[i], w2[i], 1e-5f, "W[" + i + "]");
+    }
+    // the same --ridge again is taken; another is refused naming both
+    ok(
+        "train",
+        "--patterns",
+        b.toString(),
+        "--init",
+        ridge.toString(),
+        "--ridge",
+        "0.5",
+        "--out",
+        tmp.resolve("r2.npz").toString(),
+        "-q");
+    rejected(
+        "ridge 0.25 differs from the model's 0.5",
+        "train",
+        "--patterns",
+        b.toString(),
+        "--init",
+        ridge.toString(),
+        "--ridge",
+        "0.25",
+        "--out",
+        ridge.toString());
+    // an option of another rule names the rule the model continues with
+    rejected(
+        "--subtract-mean does not apply to the pseudo-inverse rule, which the --init model"
+            + " continues with (no --rule given): hebbian and anti-hebbian only",
+        "train",
+        "--patterns",
+        b.toString(),
+        "--init",
+        ridge.toString(),
+        "--subtract-mean",
+        "false",
+        "--out",
+        ridge.toString());
+
+    Path storkey = tmp.resolve("storkey.npz");
+    ok("train", "--patterns", a.toString(), "--rule", "storkey", "--out", storkey.toString(), "-q");
+    ToolRun.Result r =
+        ok(
+            "train",
+            "--patterns",
+            b.toString(),
+            "--init",
+            storkey.toString(),
+            "--out",
+            storkey.toString());
+    // Storkey's capacity N / sqrt(2 ln N) = 17.25 for N = 48 (Hebb's 0.14 N is 6), as inspect says
+    assertTrue(
+        r.out().contains("stored with the storkey rule; N = 48, capacity about 17;"), r.toString());
+    Path storkeyOnce = tmp.resolve("storkey-once.npz");
+    ok(
+        "train",
+        "--patterns",
+        all.toString(),
+        "--rule",
+        "storkey",
+        "--out",
+        storkeyOnce.toString(),
+        "-q");
+    assertArrayEquals(weights(storkeyOnce), weights(storkey));
+    rejected(
+        "--ridge does not apply to the storkey rule, which the --init model continues with (no"
+            + " --rule given): pseudo-inverse only",
+        "train",
+        "--patterns",
+        b.toString(),
+        "--init",
+        storkey.toString(),
+        "--ridge",
+        "1",
+        "--out",
+        storkey.toString());
+
+    // after anti-hebbian unlearning, hebbian (the default) again
+    Path hebb = tmp.resolve("hebb.npz");
+    ok("train", "--patterns", all.toString(), "--out", hebb.toString(), "-q");
+    ok(
+        "train",
+        "--patterns",
+        b.toString(),
+        "--init",
+        hebb.toString(),
+        "--rule",
+        "anti-hebbian",
+        "--out",
+        hebb.toString(),
+        "-q");
+    ok(
+        "train",
+        "--patterns",
+        b.toString(),
+        "--init",
+        hebb.toString(),
+        "--out",
+        hebb.toString(),
+        "-q");
+    List<String> rules = ModelFile.read(hebb).history().stream().map(h -> h.rule()).toList();
+    assertEquals(List.of("hebbian", "anti-hebbian", "hebbian"), rules);
+  }
+
+  private static String[] concat(String[] a, String[] b) {
+    String[] r = java.util.Arrays.copyOf(a, a.length + b.length);
+    System.arraycopy(b, 0, r, a.length, b.length);
+    return r;
+  }
+
+  /**
    * A Storkey network of one neuron: inspect failed (exit 2, "N must be >= 2 for a capacity in ln
    * N, got 1"), as Storkey's capacity N / sqrt(2 ln N) has no value at N = 1; one neuron holds one
    * pattern, as train's line and the Hebbian estimate say.
@@ -406,6 +547,8 @@ class TrainRulesTest {
         p,
         "--init",
         pinv.toString(),
+        "--rule",
+        "hebbian",
         "--out",
         pinv.toString());
     rejected(

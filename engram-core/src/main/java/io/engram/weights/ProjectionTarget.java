@@ -34,6 +34,18 @@ public final class ProjectionTarget {
   }
 
   /**
+   * The ridge that pseudo-inverse weights keep for all their patterns (0 for the plain
+   * pseudo-inverse), or NaN where {@code w} is no projection ({@link #holdsProjection}): what a
+   * further pseudo-inverse call on them must use.
+   */
+  public static double ridgeOf(Weights w) {
+    if (w instanceof ProjectionWeights pw) {
+      return pw.ridge();
+    }
+    return w instanceof DenseWeights d && d.isProjection() ? d.projectionRidge() : Double.NaN;
+  }
+
+  /**
    * The target for a call of {@code rows} new patterns on weights {@code w} (already of the call's
    * N). Factored when the mode is {@link WeightsMode#LOW_RANK}, or {@link WeightsMode#AUTO} with
    * weights that are not dense yet and a factored form that stays cheaper ({@link
