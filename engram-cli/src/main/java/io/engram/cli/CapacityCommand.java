@@ -287,6 +287,28 @@ final class CapacityCommand implements Callable<Integer> {
     // with --compare, every memory at the first one's loads (the Hebbian rule's by default)
     int[] p = loads(entries.get(0), n, source.maxPatterns());
     int maxP = p[p.length - 1];
+    Path jsonFile = json == null ? null : Outputs.file("--json", json);
+    Path csvFile = csv == null ? null : Outputs.file("--csv", csv);
+    Path plotFile = plot == null ? null : Outputs.file("--plot", plot);
+    // every output checked before the sweep (not a folder, an input or another output), and before
+    // its time is estimated: a sweep refused for its time as well was refused for that alone, a
+    // time measured on a loaded machine, where the output was the problem (seen in CI)
+    Outputs files =
+        new Outputs()
+            .input("--data", data)
+            .expectData(
+                "--json",
+                jsonFile,
+                "--json is written as JSON",
+                "give a name ending in .json (for a picture of the curves give --plot FILE.png)",
+                ".json")
+            .expectData(
+                "--csv",
+                csvFile,
+                "--csv is written as CSV text",
+                "give a name ending in .csv (for a picture of the curves give --plot FILE.png)",
+                ".csv")
+            .expectPng("--plot", plotFile);
     int wanted = Math.min(trials, io.engram.Engram.parallelism());
     long heap = Memory.maxHeap();
     List<CapacitySweep> sweeps = new ArrayList<>();
@@ -339,26 +361,6 @@ final class CapacityCommand implements Callable<Integer> {
     if (compare) {
       tellTotal(entries.size(), n, p, seconds, limitSeconds, slowestName, slowest);
     }
-    Path jsonFile = json == null ? null : Outputs.file("--json", json);
-    Path csvFile = csv == null ? null : Outputs.file("--csv", csv);
-    Path plotFile = plot == null ? null : Outputs.file("--plot", plot);
-    // every output checked before the sweep (not a folder, an input or another output)
-    Outputs files =
-        new Outputs()
-            .input("--data", data)
-            .expectData(
-                "--json",
-                jsonFile,
-                "--json is written as JSON",
-                "give a name ending in .json (for a picture of the curves give --plot FILE.png)",
-                ".json")
-            .expectData(
-                "--csv",
-                csvFile,
-                "--csv is written as CSV text",
-                "give a name ending in .csv (for a picture of the curves give --plot FILE.png)",
-                ".csv")
-            .expectPng("--plot", plotFile);
     // what the sweeps will be, once every check has passed: a refusal is one line (a line of
     // trials run fewer at a time, or of the time a sweep takes, came before a later refusal)
     PrintWriter err = spec.commandLine().getErr();

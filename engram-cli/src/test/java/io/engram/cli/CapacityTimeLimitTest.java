@@ -202,6 +202,24 @@ class CapacityTimeLimitTest {
         "engram: --json " + folder + ": is a folder; give a file path",
         r.err().strip(),
         r::toString);
+    // refused for its time as well (a limit no sweep meets; on a loaded machine the default hour
+    // was, and the output was not named): the output is checked first
+    r =
+        ToolRun.run(
+            "capacity",
+            "--neurons",
+            "1500",
+            "--trials",
+            "40",
+            "--time-limit",
+            "1ms",
+            "--json",
+            folder.toString());
+    assertEquals(2, r.status(), r::toString);
+    assertEquals(
+        "engram: --json " + folder + ": is a folder; give a file path",
+        r.err().strip(),
+        r::toString);
   }
 
   @Test
