@@ -36,6 +36,21 @@ public final class ModernStep implements RetrievalStep {
      *     binary separations)
      */
     ScanResult scan(float[] queries, int count, int k, boolean wantOut);
+
+    /**
+     * For the softmax energy at tiny β ({@code 8 β M ‖ξ‖ < ln P}, where {@code β⁻¹ ln Σ_μ e^(β
+     * s_μ)} and {@code β⁻¹ ln P} cancel): the scores' {@link LogMeanExp} over all P patterns for
+     * {@code count} states, the parts of each block of patterns made by {@link LogMeanExp#over} and
+     * merged in pattern order ({@link LogMeanExp#merge}). Asked for only at such β, once per step
+     * for the states that need it. By default null: the scan cannot, and the energy keeps the form
+     * {@code -lse/β + β⁻¹ ln P}, cancellation noise at tiny β.
+     *
+     * @param states count x N row-major states (read only; a fresh array the scan may keep)
+     * @param count how many states, at least 1
+     */
+    default LogMeanExp logMeanExp(float[] states, int count) {
+      return null;
+    }
   }
 
   /**
@@ -97,7 +112,7 @@ public final class ModernStep implements RetrievalStep {
 
   /**
    * X (p x n), when the scan is the core's and the softmax energy of a state may need the scores
-   * again in float64 ({@link #exactSoftmaxEnergy}); else null.
+   * again in float64 ({@link #softmaxEnergies}); else null (the scan's {@link Scan#logMeanExp}).
    */
   private final float[] energyX;
 
@@ -292,13 +307,16 @@ public final class ModernStep implements RetrievalStep {
           }
         }
       }
-      finish(c, s, t, r, changed, energies, fixedPointsOnly, matches, k);
+      finish(c, s, t, r, changed, matches, k);
+    }
+    if (energies != null) {
+      energies(cur, count, r, fixedPointsOnly ? changed : null, energies);
     }
   }
 
   /**
-   * State {@code c} of a step from {@code s} to {@code t}: whether it changed, the energy of {@code
-   * s} (NaN where it changed and only fixed points need theirs), its best matches.
+   * State {@code c} of a step from {@code s} to {@code t}: whether it changed, its best matches
+   * (its energy: {@link #energies(float[][], int, ScanResult, boolean[], double[])}).
    */
   private void finish(
       int c,
@@ -306,14 +324,9 @@ public final class ModernStep implements RetrievalStep {
       float[] t,
       ScanResult r,
       boolean[] changed,
-      double[] energies,
-      boolean fixedPointsOnly,
       RecallResult.Match[][] matches,
       int k) {
     changed[c] = !sameBits(s, t);
-    if (energies != null) {
-      energies[c] = fixedPointsOnly && changed[c] ? Double.NaN : energy(s, r, c);
-    }
     if (k > 0) {
       RecallResult.Match[] m = new RecallResult.Match[k];
       for (int j = 0; j < k; j++) {
@@ -350,7 +363,10 @@ public final class ModernStep implements RetrievalStep {
     Kernels.softmaxRetrievalRows(count, p, n, cur, rowsX, beta, next, stat, k, ti, ts);
     ScanResult r = new ScanResult(null, null, stat, null, ti, ts);
     for (int c = 0; c < count; c++) {
-      finish(c, cur[c], next[c], r, changed, energies, fixedPointsOnly, matches, k);
+      finish(c, cur[c], next[c], r, changed, matches, k);
+    }
+    if (energies != null) {
+      energies(cur, count, r, fixedPointsOnly ? changed : null, energies);
     }
   }
 
@@ -366,8 +382,28 @@ public final class ModernStep implements RetrievalStep {
     } else {
       r = checked(scan.scan(flatten(states, count), count, 0, false), count, 0, false);
     }
+    energies(states, count, r, null, out);
+  }
+
+  /**
+   * The energies of {@code states[0..count)} from the scan's results {@code r} into {@code out}
+   * (NaN where {@code skip} is true: a changed state when only fixed points need theirs; skip null:
+   * none).
+   */
+  private void energies(float[][] states, int count, ScanResult r, boolean[] skip, double[] out) {
+    if (separation == Separation.SOFTMAX) {
+      softmaxEnergies(states, count, r.stat(), skip, out);
+      return;
+    }
     for (int c = 0; c < count; c++) {
-      out[c] = energy(states[c], r, c);
+      out[c] =
+          skip != null && skip[c]
+              ? Double.NaN
+              : separation == Separation.EXP
+                  ? (float) (-r.stat()[c] / beta)
+                  // float64: -Σ F(s) reaches N^n P (below 2^961 for n <= 30), beyond float32 from
+                  // N^n = 2^128
+                  : r.energy()[c];
     }
   }
 
@@ -470,54 +506,67 @@ public final class ModernStep implements RetrievalStep {
     return r;
   }
 
-  /** The energy of state {@code s}, query {@code c} of the scan (see the memory's comment). */
-  private double energy(float[] s, ScanResult r, int c) {
-    return switch (separation) {
-      case SOFTMAX -> (float) softmaxEnergy(s, r.stat()[c]);
-      case EXP -> (float) (-r.stat()[c] / beta);
-      // float64: -Σ F(s) reaches N^n P (below 2^961 for n <= 30), beyond float32 from N^n = 2^128
-      default -> r.energy()[c];
-    };
-  }
-
   /**
-   * The softmax energy of state {@code s} whose scan gave {@code lse = ln Σ_μ e^(β s_μ)}: {@code
-   * -lse/β + ½ ξᵀξ + β⁻¹ ln P + ½ M²}. Where every {@code β s_μ} is small ({@code 8 β M ‖ξ‖ < ln
-   * P}), {@code lse} is {@code ln P} plus a term below its float32 rounding (the kernel sums {@code
-   * e^(β s - max)} in float32), and {@code (ln P - lse)/β} cancels to noise divided by β (β =
-   * 1e-10, ±1 patterns of N = 64: 23.28 for 26.72; β = 1e-30: 0): the energy is then computed from
-   * the scores in float64, as {@code -(s_max + β⁻¹ log1p(mean_μ expm1(β (s_μ - s_max)))) + ½ ξᵀξ +
-   * ½ M²}, which keeps the term. (A scan given from elsewhere has no X here and keeps the first
-   * form.)
+   * The softmax energies (rounded to float32) of {@code states[0..count)}, whose scan gave {@code
+   * lse = ln Σ_μ e^(β s_μ)}: {@code -lse/β + ½ ξᵀξ + β⁻¹ ln P + ½ M²}. Where every {@code β s_μ} is
+   * small ({@code 8 β M ‖ξ‖ < ln P}), {@code lse} is {@code ln P} plus a term below its float32
+   * rounding (the kernel sums {@code e^(β s - max)} in float32), and {@code (ln P - lse)/β} cancels
+   * to noise divided by β (β = 1e-10, ±1 patterns of N = 64: 23.28 for 26.72; β = 1e-30: 0): the
+   * energy is then computed from the scores in float64, as {@code -(s_max + β⁻¹ log1p(mean_μ
+   * expm1(β (s_μ - s_max)))) + ½ ξᵀξ + ½ M²} ({@link LogMeanExp}: over X here, or the scan's, which
+   * keeps the term; a scan that gives none keeps the first form).
    */
-  private double softmaxEnergy(float[] s, double lse) {
-    double sq = squaredNorm(s, 0, s.length);
-    if (energyX != null && p > 1 && 8 * beta * maxNorm * Math.sqrt(sq) < Math.log(p)) {
-      return -meanLse(s) + 0.5 * sq + 0.5 * maxNorm * maxNorm;
-    }
-    return -lse / beta + 0.5 * sq + energyConstant;
-  }
-
-  /**
-   * {@code β⁻¹ ln (Σ_μ e^(β s_μ) / P)} for the scores {@code s_μ = x_μ·ξ} in float64, without
-   * cancellation for small {@code β s}: {@code s_max + β⁻¹ log1p(mean_μ expm1(β (s_μ - s_max)))}.
-   */
-  private double meanLse(float[] s) {
-    double[] scores = new double[p];
-    double max = Double.NEGATIVE_INFINITY;
-    for (int mu = 0; mu < p; mu++) {
-      double dot = 0;
-      for (int i = 0, o = mu * n; i < n; i++, o++) {
-        dot += (double) energyX[o] * s[i];
+  private void softmaxEnergies(
+      float[][] states, int count, double[] lse, boolean[] skip, double[] out) {
+    double[] sq = new double[count];
+    int[] tiny = new int[count];
+    int m = 0;
+    for (int c = 0; c < count; c++) {
+      if (skip != null && skip[c]) {
+        continue;
       }
-      scores[mu] = dot;
-      max = Math.max(max, dot);
+      sq[c] = squaredNorm(states[c], 0, n);
+      if (p > 1 && 8 * beta * maxNorm * Math.sqrt(sq[c]) < Math.log(p)) {
+        tiny[m++] = c;
+      }
     }
-    double sum = 0;
-    for (double v : scores) {
-      sum += Math.expm1(beta * (v - max));
+    LogMeanExp small = m == 0 ? null : logMeanExp(states, tiny, m);
+    for (int c = 0, j = 0; c < count; c++) {
+      if (skip != null && skip[c]) {
+        out[c] = Double.NaN;
+      } else if (small != null && j < m && tiny[j] == c) {
+        out[c] = (float) (-small.value(j++) + 0.5 * sq[c] + 0.5 * maxNorm * maxNorm);
+      } else {
+        out[c] = (float) (-lse[c] / beta + 0.5 * sq[c] + energyConstant);
+      }
     }
-    return max + Math.log1p(sum / p) / beta;
+  }
+
+  /**
+   * The {@link LogMeanExp} of states {@code which[0..m)} over all P patterns: over X here, or the
+   * scan's (null when it gives none).
+   */
+  private LogMeanExp logMeanExp(float[][] states, int[] which, int m) {
+    float[] q = new float[m * n];
+    for (int j = 0; j < m; j++) {
+      System.arraycopy(states[which[j]], 0, q, j * n, n);
+    }
+    if (energyX != null) {
+      return LogMeanExp.over(energyX, p, n, q, m, beta);
+    }
+    LogMeanExp r = scan.logMeanExp(q, m);
+    if (r != null && (r.count() != m || r.rows() != p)) {
+      throw new IllegalStateException(
+          "the scan's log-mean-exp covers "
+              + r.count()
+              + " states over "
+              + r.rows()
+              + " patterns, expected "
+              + m
+              + " over P = "
+              + p);
+    }
+    return r;
   }
 
   /** The softmax weight {@code e^(β s - lse)} of a score, or the overlap {@code s/N}. */

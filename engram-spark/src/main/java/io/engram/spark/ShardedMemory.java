@@ -1,5 +1,6 @@
 package io.engram.spark;
 
+import io.engram.memory.LogMeanExp;
 import io.engram.memory.ModernHopfieldMemory;
 import io.engram.memory.ModernStep;
 import io.engram.memory.Separation;
@@ -25,7 +26,10 @@ import org.apache.spark.storage.StorageLevel;
  * travels with the tasks, each task runs the core's retrieval kernel over its shards, the parts
  * come back to the driver and merge exactly in pattern order ({@link ShardPartial}: log-sum-exp for
  * softmax and exp, sums for the polynomial separations), and the driver finishes the step with the
- * core's modern step ({@link ModernStep#over}: next state, energy, best matches).
+ * core's modern step ({@link ModernStep#over}: next state, energy, best matches). Where the softmax
+ * energy's terms would cancel (tiny β, {@code 8 β M ‖ξ‖ < ln P}), the core's float64 log-mean-exp
+ * of the scores ({@link LogMeanExp}) is one more job, its shards' parts merged as the core merges
+ * them, so that the energy is the core's at every β.
  *
  * <p>Results equal {@link ModernHopfieldMemory#retrieveAll} on the same patterns up to float32
  * rounding of the softmax sums (about 1e-6 relative; the same best pattern except for near ties),
@@ -287,18 +291,47 @@ final class ShardedMemory implements Memory {
       throw new IllegalArgumentException(
           "modern memory has no neuron dynamics (activation, threshold, update mode) to override");
     }
-    // the core's step, with a scan that is one Spark job over the shards
-    return ModernStep.over(
-        (q, count, k, wantOut) -> {
-          ShardPartial r = partial(q, count, k, wantOut);
-          return new ModernStep.ScanResult(
-              null, r.out, r.softmax ? r.lse : r.diagonal, r.energy, r.topIndex, r.topScore);
-        },
-        p,
-        n,
-        separation,
-        beta,
-        maxNorm);
+    // the core's step, with a scan that is one Spark job over the shards; at tiny beta the softmax
+    // energy's log-mean-exp of the scores is one more (the core's parts, merged as the core merges)
+    ModernStep.Scan scan =
+        new ModernStep.Scan() {
+          @Override
+          public ModernStep.ScanResult scan(float[] q, int count, int k, boolean wantOut) {
+            ShardPartial r = partial(q, count, k, wantOut);
+            return new ModernStep.ScanResult(
+                null, r.out, r.softmax ? r.lse : r.diagonal, r.energy, r.topIndex, r.topScore);
+          }
+
+          @Override
+          public LogMeanExp logMeanExp(float[] states, int count) {
+            return ShardedMemory.this.logMeanExp(states, count);
+          }
+        };
+    return ModernStep.over(scan, p, n, separation, beta, maxNorm);
+  }
+
+  /**
+   * The scores' {@link LogMeanExp} of {@code count} states (count x N) over all the patterns, in
+   * float64: each shard's part by the core ({@link LogMeanExp#over}), merged in pattern order
+   * ({@link LogMeanExp#merge}) in each task and then on the driver: one Spark job.
+   */
+  LogMeanExp logMeanExp(float[] states, int count) {
+    float b = beta;
+    int width = n;
+    FlatMapFunction<Iterator<PatternShard>, LogMeanExp> task =
+        it -> {
+          LogMeanExp acc = null;
+          while (it.hasNext()) {
+            PatternShard s = it.next();
+            acc = LogMeanExp.merge(acc, LogMeanExp.over(s.rows, s.count, width, states, count, b));
+          }
+          return acc == null ? List.<LogMeanExp>of().iterator() : List.of(acc).iterator();
+        };
+    LogMeanExp acc = null;
+    for (LogMeanExp part : shards.mapPartitions(task).collect()) {
+      acc = LogMeanExp.merge(acc, part);
+    }
+    return acc;
   }
 
   /** The parts of one step for states {@code q} (b x N), merged in pattern order: one Spark job. */
