@@ -3,11 +3,11 @@ package io.engram.spark;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
-import java.util.Locale;
 import org.apache.spark.ml.linalg.SQLDataTypes;
 import org.apache.spark.ml.linalg.Vector;
 import org.apache.spark.ml.linalg.Vectors;
 import org.apache.spark.sql.Row;
+import org.apache.spark.sql.internal.SQLConf;
 import org.apache.spark.sql.types.ArrayType;
 import org.apache.spark.sql.types.DataType;
 import org.apache.spark.sql.types.DataTypes;
@@ -46,25 +46,97 @@ final class FeatureColumns {
   private FeatureColumns() {}
 
   /**
-   * The kind of the column {@code name} of {@code schema}.
+   * Whether column names compare with case in {@code session}: Spark's {@code
+   * spark.sql.caseSensitive} (default false), as its analyser resolves names.
+   */
+  static boolean caseSensitive(org.apache.spark.sql.SparkSession session) {
+    return Boolean.parseBoolean(session.conf().get(SQLConf.CASE_SENSITIVE().key(), "false").trim());
+  }
+
+  /**
+   * Whether column names compare with case where no dataset is at hand ({@code transformSchema}):
+   * the active session's {@code spark.sql.caseSensitive}, as Spark's analyser reads it.
+   */
+  static boolean caseSensitive() {
+    return SQLConf.get().caseSensitiveAnalysis();
+  }
+
+  /** Whether two column names are the same name: with case, or ignoring it (Spark's resolver). */
+  static boolean sameName(String a, String b, boolean caseSensitive) {
+    return caseSensitive ? a.equals(b) : a.equalsIgnoreCase(b);
+  }
+
+  /**
+   * The features column: its index in the schema, its name there and its kind.
+   *
+   * @param index the column's position in the schema
+   * @param name the column's name in the schema (it may differ in case from the parameter's)
+   * @param kind its kind
+   */
+  record Found(int index, String name, Kind kind) {}
+
+  /**
+   * The column {@code name} of {@code schema}: the one column of exactly that name; else, where
+   * names compare without case ({@code caseSensitive} false, Spark's default), the one column whose
+   * name equals it ignoring case.
    *
    * @throws IllegalArgumentException if there is no such column or more than one, or its type is
    *     not accepted
    */
-  static Kind kindOf(StructType schema, String name) {
-    long same = Arrays.stream(schema.fieldNames()).filter(name::equals).count();
-    if (same == 0) {
-      throw new IllegalArgumentException(
-          "Column '"
-              + name
-              + "' does not exist; the columns are: "
-              + String.join(", ", schema.fieldNames()));
+  static Found find(StructType schema, String name, boolean caseSensitive) {
+    String[] names = schema.fieldNames();
+    int at = -1;
+    long same = 0;
+    for (int i = 0; i < names.length; i++) {
+      if (names[i].equals(name)) {
+        at = i;
+        same++;
+      }
     }
     if (same > 1) {
       throw new IllegalArgumentException(
           "Column '" + name + "' is ambiguous: the dataset has " + same + " columns of that name");
     }
-    DataType t = schema.apply(name).dataType();
+    List<String> like = new ArrayList<>();
+    if (same == 0) {
+      for (int i = 0; i < names.length; i++) {
+        if (names[i].equalsIgnoreCase(name)) {
+          like.add(names[i]);
+          if (!caseSensitive) {
+            at = i;
+          }
+        }
+      }
+      if (like.isEmpty() || caseSensitive) {
+        throw new IllegalArgumentException(
+            "Column '"
+                + name
+                + "' does not exist; the columns are: "
+                + String.join(", ", names)
+                + (like.isEmpty()
+                    ? ""
+                    : " (spark.sql.caseSensitive is true: names compare with case)"));
+      }
+      if (like.size() > 1) {
+        throw new IllegalArgumentException(
+            "Column '"
+                + name
+                + "' is ambiguous: names compare without case (spark.sql.caseSensitive is false),"
+                + " and the dataset has "
+                + String.join(", ", like));
+      }
+    }
+    return new Found(at, names[at], kindOf(schema.fields()[at]));
+  }
+
+  /**
+   * The kind of column {@code f}.
+   *
+   * @throws IllegalArgumentException if its type is not accepted
+   */
+  private static Kind kindOf(StructField f) {
+    String name = f.name();
+    DataType t = f.dataType();
     if (t.equals(SQLDataTypes.VectorType())) {
       return Kind.VECTOR;
     }
@@ -95,41 +167,50 @@ final class FeatureColumns {
 
   /**
    * The schema after transform: {@code schema} plus the output columns that are not empty ({@code
-   * best} and {@code weight} for a {@code modern} memory).
+   * best} and {@code weight} for a {@code modern} memory). Names compare as Spark resolves them:
+   * without case unless {@code caseSensitive} ({@code spark.sql.caseSensitive}).
    *
    * @throws IllegalArgumentException if an output column exists already, two output columns have
    *     the same name, or the prediction column is empty
    */
   static StructType outputSchema(
-      StructType schema, HopfieldMemoryParams p, Kind kind, boolean modern) {
+      StructType schema, HopfieldMemoryParams p, Kind kind, boolean modern, boolean caseSensitive) {
     if (p.getPredictionCol().isEmpty()) {
       throw new IllegalArgumentException(p.uid() + ": predictionCol must not be empty");
     }
-    List<String> taken = new ArrayList<>();
-    for (String f : schema.fieldNames()) {
-      taken.add(f.toLowerCase(Locale.ROOT));
-    }
+    List<String> taken = new ArrayList<>(Arrays.asList(schema.fieldNames()));
     StructType out = schema;
-    out = add(out, taken, p.getPredictionCol(), kind.outputType());
-    out = add(out, taken, p.getStepsCol(), DataTypes.IntegerType);
-    out = add(out, taken, p.getConvergedCol(), DataTypes.BooleanType);
-    out = add(out, taken, p.getEnergyCol(), DataTypes.DoubleType);
+    out = add(out, taken, p.getPredictionCol(), kind.outputType(), caseSensitive);
+    out = add(out, taken, p.getStepsCol(), DataTypes.IntegerType, caseSensitive);
+    out = add(out, taken, p.getConvergedCol(), DataTypes.BooleanType, caseSensitive);
+    out = add(out, taken, p.getEnergyCol(), DataTypes.DoubleType, caseSensitive);
     if (modern) {
-      out = add(out, taken, p.getBestCol(), DataTypes.IntegerType);
-      out = add(out, taken, p.getWeightCol(), DataTypes.DoubleType);
+      out = add(out, taken, p.getBestCol(), DataTypes.IntegerType, caseSensitive);
+      out = add(out, taken, p.getWeightCol(), DataTypes.DoubleType, caseSensitive);
     }
     return out;
   }
 
-  private static StructType add(StructType s, List<String> taken, String name, DataType type) {
+  private static StructType add(
+      StructType s, List<String> taken, String name, DataType type, boolean caseSensitive) {
     if (name.isEmpty()) {
       return s;
     }
-    // Spark resolves column names case-insensitively by default: compare them so
-    if (taken.contains(name.toLowerCase(Locale.ROOT))) {
-      throw new IllegalArgumentException("Output column " + name + " already exists.");
+    for (String t : taken) {
+      if (sameName(t, name, caseSensitive)) {
+        throw new IllegalArgumentException(
+            "Output column "
+                + name
+                + " already exists"
+                + (t.equals(name)
+                    ? "."
+                    : " (as "
+                        + t
+                        + "): names compare without case unless spark.sql.caseSensitive is"
+                        + " true."));
+      }
     }
-    taken.add(name.toLowerCase(Locale.ROOT));
+    taken.add(name);
     return s.add(new StructField(name, type, false, org.apache.spark.sql.types.Metadata.empty()));
   }
 

@@ -28,15 +28,19 @@ final class Fitting {
 
   private Fitting() {}
 
-  /** {@link HopfieldMemory#transformSchema}: checks the parameters, then the schema. */
-  static StructType schema(HopfieldMemory est, StructType schema) {
+  /**
+   * {@link HopfieldMemory#transformSchema}: checks the parameters, then the schema (column names
+   * compared with case when {@code caseSensitive}, {@code spark.sql.caseSensitive}).
+   */
+  static StructType schema(HopfieldMemory est, StructType schema, boolean caseSensitive) {
     ParamRules.checkApplicable(est);
     ParamRules.checkDynamics(est);
     if (!"modern".equals(est.getMemory())) {
       trainingStrategy(est);
     }
-    FeatureColumns.Kind kind = FeatureColumns.kindOf(schema, est.getFeaturesCol());
-    return FeatureColumns.outputSchema(schema, est, kind, "modern".equals(est.getMemory()));
+    FeatureColumns.Found f = FeatureColumns.find(schema, est.getFeaturesCol(), caseSensitive);
+    return FeatureColumns.outputSchema(
+        schema, est, f.kind(), "modern".equals(est.getMemory()), caseSensitive);
   }
 
   /**
@@ -50,12 +54,17 @@ final class Fitting {
               + ": fit needs a batch dataset (it reads the features column twice); this one is"
               + " streaming");
     }
-    String col = est.getFeaturesCol();
-    FeatureColumns.Kind kind = FeatureColumns.kindOf(dataset.schema(), col);
+    FeatureColumns.Found f =
+        FeatureColumns.find(
+            dataset.schema(),
+            est.getFeaturesCol(),
+            FeatureColumns.caseSensitive(dataset.sparkSession()));
+    FeatureColumns.Kind kind = f.kind();
+    String col = f.name();
     // the column by its position, under a name no other column has: Spark resolves names without
     // case, and a dataset may hold "features" and "Features" (the projection keeps column pruning)
     Dataset<org.apache.spark.sql.Row> df = dataset.toDF();
-    int at = df.schema().fieldIndex(col);
+    int at = f.index();
     String[] names = new String[df.columns().length];
     for (int i = 0; i < names.length; i++) {
       names[i] = "c" + i;

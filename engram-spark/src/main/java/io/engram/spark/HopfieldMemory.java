@@ -58,7 +58,8 @@ public final class HopfieldMemory extends HopfieldMemoryBase implements DefaultP
 
   /**
    * Checks the parameters and the features column, and returns the schema the fitted model's
-   * transform produces.
+   * transform produces. Column names compare as in the active session ({@code
+   * spark.sql.caseSensitive}, default false: without case); {@code fit} reads the dataset's.
    *
    * @throws IllegalArgumentException for a parameter set where it does not apply, a seed with
    *     {@code update = sync}, low-rank weights with {@code strategy = reduce}, a missing or
@@ -66,7 +67,7 @@ public final class HopfieldMemory extends HopfieldMemoryBase implements DefaultP
    */
   @Override
   public StructType transformSchema(StructType schema) {
-    return Fitting.schema(this, schema);
+    return Fitting.schema(this, schema, FeatureColumns.caseSensitive());
   }
 
   /**
@@ -80,7 +81,7 @@ public final class HopfieldMemory extends HopfieldMemoryBase implements DefaultP
    */
   @Override
   public HopfieldMemoryModel fit(Dataset<?> dataset) {
-    transformSchema(dataset.schema());
+    Fitting.schema(this, dataset.schema(), FeatureColumns.caseSensitive(dataset.sparkSession()));
     return Fitting.fit(this, dataset);
   }
 

@@ -205,9 +205,17 @@ public final class HopfieldMemoryModel extends Model<HopfieldMemoryModel>
 
   // ---- transform ----
 
+  /**
+   * The schema {@link #transform} produces. Column names compare as Spark's analyser compares them
+   * in the active session: without case unless {@code spark.sql.caseSensitive} is true ({@code
+   * transform} reads the dataset's own session).
+   *
+   * @throws IllegalArgumentException for a parameter set where it does not apply, a missing,
+   *     ambiguous or mistyped features column, or an output column that exists already
+   */
   @Override
   public StructType transformSchema(StructType schema) {
-    return Transforming.schema(this, schema);
+    return Transforming.schema(this, schema, FeatureColumns.caseSensitive());
   }
 
   @Override

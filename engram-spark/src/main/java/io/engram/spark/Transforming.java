@@ -32,9 +32,10 @@ final class Transforming {
   private Transforming() {}
 
   /**
-   * The schema {@code model}'s transform produces (checking the parameters and features column).
+   * The schema {@code model}'s transform produces (checking the parameters and features column),
+   * column names compared with case when {@code caseSensitive} ({@code spark.sql.caseSensitive}).
    */
-  static StructType schema(HopfieldMemoryModel model, StructType schema) {
+  static StructType schema(HopfieldMemoryModel model, StructType schema, boolean caseSensitive) {
     ParamRules.checkDynamics(model);
     boolean held = model.modelMemory().network() == null;
     Param<?>[] others =
@@ -61,10 +62,10 @@ final class Transforming {
     if (!held && model.isSet(model.temperature())) {
       temperatureApplies(model);
     }
-    FeatureColumns.Kind kind = FeatureColumns.kindOf(schema, model.getFeaturesCol());
+    FeatureColumns.Found f = FeatureColumns.find(schema, model.getFeaturesCol(), caseSensitive);
     // the memory the model holds decides its columns, not its memory parameter (for reference)
     boolean modern = model.modelMemory().network() == null;
-    return FeatureColumns.outputSchema(schema, model, kind, modern);
+    return FeatureColumns.outputSchema(schema, model, f.kind(), modern, caseSensitive);
   }
 
   /**
@@ -96,12 +97,15 @@ final class Transforming {
 
   /** Recalls every row of {@code dataset} with {@code model}. */
   static Dataset<Row> transform(HopfieldMemoryModel model, Dataset<?> dataset) {
-    StructType out = model.transformSchema(dataset.schema());
+    // column names compare as the dataset's session resolves them
+    boolean caseSensitive = FeatureColumns.caseSensitive(dataset.sparkSession());
+    StructType out = schema(model, dataset.schema(), caseSensitive);
     Dataset<Row> df = dataset.toDF();
-    FeatureColumns.Kind kind = FeatureColumns.kindOf(df.schema(), model.getFeaturesCol());
+    FeatureColumns.Found features =
+        FeatureColumns.find(df.schema(), model.getFeaturesCol(), caseSensitive);
     AmariHopfieldNetwork network = model.modelMemory().network();
     if (network == null) {
-      return transformModern(model, df, out, kind);
+      return transformModern(model, df, out, features);
     }
     Dynamics d = ParamRules.dynamics(model, network.dynamics());
     SparkRecall.checkOrder(d, network.numNeurons());
@@ -114,7 +118,8 @@ final class Transforming {
     }
     JavaSparkContext sc = JavaSparkContext.fromSparkContext(df.sparkSession().sparkContext());
     RowRecall f =
-        rowRecall(model, df, kind, BroadcastNetwork.of(sc, network, d), spec, false, false, null);
+        rowRecall(
+            model, df, features, BroadcastNetwork.of(sc, network, d), spec, false, false, null);
     if (!spec.randomOrder()) {
       return df.mapPartitions(f, Encoders.row(out));
     }
@@ -129,7 +134,7 @@ final class Transforming {
   private static RowRecall rowRecall(
       HopfieldMemoryModel model,
       Dataset<Row> df,
-      FeatureColumns.Kind kind,
+      FeatureColumns.Found features,
       BroadcastNetwork net,
       RecallSpec spec,
       boolean best,
@@ -138,9 +143,9 @@ final class Transforming {
     return new RowRecall(
         net,
         spec,
-        df.schema().fieldIndex(model.getFeaturesCol()),
-        model.getFeaturesCol(),
-        kind,
+        features.index(),
+        features.name(),
+        features.kind(),
         !model.getStepsCol().isEmpty(),
         !model.getConvergedCol().isEmpty(),
         !model.getEnergyCol().isEmpty(),
@@ -157,7 +162,7 @@ final class Transforming {
    * driver; else sharded (each step a job over the shards), the rows passing through the driver.
    */
   private static Dataset<Row> transformModern(
-      HopfieldMemoryModel model, Dataset<Row> df, StructType out, FeatureColumns.Kind kind) {
+      HopfieldMemoryModel model, Dataset<Row> df, StructType out, FeatureColumns.Found features) {
     RecallSpec spec = ParamRules.recallSpec(model, Dynamics.DEFAULT);
     boolean best = !model.getBestCol().isEmpty();
     boolean weight = !model.getWeightCol().isEmpty();
@@ -165,7 +170,7 @@ final class Transforming {
     Separation sep =
         local != null ? local.separation() : model.modelMemory().sharded().settings().separation();
     // a cue that is not ±1 for a binary separation is refused by row, as one of another length is
-    RowRecall f = rowRecall(model, df, kind, null, spec, best, weight, sep);
+    RowRecall f = rowRecall(model, df, features, null, spec, best, weight, sep);
     JavaSparkContext sc = JavaSparkContext.fromSparkContext(df.sparkSession().sparkContext());
     if (local != null && local.memoryBytes() <= model.getBroadcastLimit()) {
       RowRecall g = f.with(BroadcastNetwork.ofMemory(sc, local));
