@@ -160,6 +160,7 @@ final class Fitting {
     HopfieldMemoryModel model =
         est.copyValues(new HopfieldMemoryModel(est.uid(), net[0], null), ParamMap.empty());
     MemoryParams.setNetworkDefaults(model, net[0]);
+    model.markFitted();
     return model.setParent(est);
   }
 
@@ -224,6 +225,7 @@ final class Fitting {
     }
     model = est.copyValues(model, ParamMap.empty());
     model.modelMemory().setDefaults(model); // the memory's settings, one step
+    model.markFitted();
     return model.setParent(est);
   }
 

@@ -61,6 +61,12 @@ public final class HopfieldMemoryModel extends Model<HopfieldMemoryModel>
   private final String uid;
   private transient ModelMemory mem; // what the model holds (serialised as its model file)
 
+  /**
+   * The training parameters' values ({@link ParamRules#trainingParams}) the model was fitted with:
+   * taken when fit, load or {@link #of} made it, kept by {@link #copy}; never mutated (replaced).
+   */
+  private java.util.HashMap<String, Object> fitted;
+
   private final Param<String> featuresCol;
   private final Param<String> predictionCol;
   private final Param<String> stepsCol;
@@ -125,6 +131,24 @@ public final class HopfieldMemoryModel extends Model<HopfieldMemoryModel>
     broadcastLimit = MemoryParams.broadcastLimit(this);
     MemoryParams.setDefaults(this);
     mem.setDefaults(this);
+    markFitted();
+  }
+
+  /**
+   * Takes the training parameters' values now as those the model was fitted with (fit and load call
+   * it once they have set them).
+   */
+  void markFitted() {
+    java.util.HashMap<String, Object> v = new java.util.HashMap<>();
+    for (Param<?> q : ParamRules.trainingParams(this)) {
+      v.put(q.name(), getOrDefault(q));
+    }
+    fitted = v;
+  }
+
+  /** The value training parameter {@code q} had when the model was fitted. */
+  Object fittedValue(Param<?> q) {
+    return fitted.get(q.name());
   }
 
   /**
@@ -229,6 +253,7 @@ public final class HopfieldMemoryModel extends Model<HopfieldMemoryModel>
   public HopfieldMemoryModel copy(ParamMap extra) {
     HopfieldMemoryModel m =
         copyValues(new HopfieldMemoryModel(uid, mem.held(), mem.sharded()), extra);
+    m.fitted = fitted; // what the memory was fitted with, whatever extra sets
     return m.setParent(parent());
   }
 
@@ -498,6 +523,9 @@ public final class HopfieldMemoryModel extends Model<HopfieldMemoryModel>
 
   private void readObject(ObjectInputStream in) throws IOException, ClassNotFoundException {
     in.defaultReadObject();
+    if (fitted == null) { // written before the model kept its fitted values: its values then
+      markFitted();
+    }
     byte[] npz = in.readNBytes(in.readInt());
     mem = new ModelMemory(BroadcastNetwork.decodeMemory(npz), null);
   }

@@ -12,9 +12,11 @@ import org.apache.spark.ml.param.Params;
  * getters. Each parameter names the {@code engram} command-line option it mirrors; {@code
  * explainParams()} prints them all with their current values. The model keeps the training
  * parameters it was fitted with (for a model read from a bare model file, those of its last
- * training call) for reference; transform uses the columns, the recall limits and the dynamics,
- * whose values on a model default to the network's own and, when set, override them for recall (as
- * the flags of {@code engram recall} do).
+ * training call) for reference: set on a model to another value ({@code copy(ParamMap)}, a
+ * pipeline's ParamMap), one is refused by {@code transformSchema} and {@code transform}, naming it,
+ * as it would change nothing. Transform uses the columns, the recall limits and the dynamics, whose
+ * values on a model default to the network's own and, when set, override them for recall (as the
+ * flags of {@code engram recall} do).
  */
 public interface HopfieldMemoryParams extends Params {
 

@@ -187,7 +187,10 @@ final class ModelPersistence {
       }
       DefaultParamsReader.Metadata meta = metadata(this, path, HopfieldMemoryModel.class);
       Memory net = ModelFiles.read(conf, new Path(path, ModelFiles.MODEL).toString());
-      return setParams(meta, path, new HopfieldMemoryModel(meta.uid(), net, null));
+      HopfieldMemoryModel model =
+          setParams(meta, path, new HopfieldMemoryModel(meta.uid(), net, null));
+      model.markFitted(); // the values it was saved with
+      return model;
     }
   }
 

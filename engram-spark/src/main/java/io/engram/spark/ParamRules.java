@@ -60,6 +60,27 @@ final class ParamRules {
     }
   }
 
+  /**
+   * The parameters that mean something only to {@code fit}: the memory kind, the rule and its
+   * options, the weights mode, the modern memory's settings. A model keeps them for reference (what
+   * it was fitted with); its memory, not they, decides its recall.
+   */
+  static List<org.apache.spark.ml.param.Param<?>> trainingParams(HopfieldMemoryParams p) {
+    return List.of(
+        p.memory(),
+        p.rule(),
+        p.subtractMean(),
+        p.zeroDiagonal(),
+        p.normalize(),
+        p.preserveOnResize(),
+        p.weights(),
+        p.ridge(),
+        p.tolerance(),
+        p.beta(),
+        p.separation(),
+        p.degree());
+  }
+
   private static void refuse(
       HopfieldMemoryParams p, org.apache.spark.ml.param.Param<?> param, boolean bad, String what) {
     if (bad && p.isSet(param)) {

@@ -36,6 +36,7 @@ final class Transforming {
    * column names compared with case when {@code caseSensitive} ({@code spark.sql.caseSensitive}).
    */
   static StructType schema(HopfieldMemoryModel model, StructType schema, boolean caseSensitive) {
+    fittedWith(model);
     ParamRules.checkDynamics(model);
     boolean held = model.modelMemory().network() == null;
     Param<?>[] others =
@@ -66,6 +67,36 @@ final class Transforming {
     // the memory the model holds decides its columns, not its memory parameter (for reference)
     boolean modern = model.modelMemory().network() == null;
     return FeatureColumns.outputSchema(schema, model, f.kind(), modern, caseSensitive);
+  }
+
+  /**
+   * Refuses a training parameter (the rule, ridge, beta...) set on the model to another value than
+   * it was fitted with ({@code copy(ParamMap)}, a pipeline's or a tuning grid's ParamMap, {@code
+   * set}): it would change nothing, as the model recalls with the memory it holds. The same value
+   * passes, as a CrossValidator gives its models the ParamMap they were fitted with.
+   */
+  private static void fittedWith(HopfieldMemoryModel model) {
+    for (Param<?> q : ParamRules.trainingParams(model)) {
+      if (!model.isSet(q)) {
+        continue;
+      }
+      Object now = model.getOrDefault(q);
+      Object was = model.fittedValue(q);
+      if (!java.util.Objects.equals(now, was)) {
+        throw new IllegalArgumentException(
+            model.uid()
+                + ": "
+                + q.name()
+                + " is set to "
+                + now
+                + ", but the model was fitted with "
+                + was
+                + "; "
+                + q.name()
+                + " applies only to fitting (the model recalls with the memory it holds): fit a"
+                + " HopfieldMemory with it, or leave it as fitted");
+      }
+    }
   }
 
   /**

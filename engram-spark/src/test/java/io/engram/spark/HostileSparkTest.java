@@ -295,21 +295,123 @@ class HostileSparkTest {
   }
 
   @Test
-  void theMemoryAModelHoldsDecidesItsColumnsNotItsMemoryParameter() {
-    // a memory parameter that contradicts the model (copy, or a tampered metadata file)
-    HopfieldMemoryModel classical = model.copy(new ParamMap().put(model.memory(), "modern"));
+  void theMemoryAModelHoldsDecidesItsColumnsNotItsMemoryParameter() throws IOException {
+    // a memory parameter that contradicts the model: a tampered metadata file (a copy that sets one
+    // is refused, as any training parameter set to another value than the model was fitted with)
+    Path saved = tmp.resolve("memory-saved");
+    model.write().save(dir(saved));
+    HopfieldMemoryModel classical =
+        HopfieldMemoryModel.load(
+            dir(
+                tampered(
+                    saved,
+                    "memory-modern",
+                    m -> m.replace("\"memory\":\"classical\"", "\"memory\":\"modern\""))));
+    assertEquals("modern", classical.getMemory());
     Dataset<Row> out = classical.transform(patterns);
     assertEquals(
         List.of("id", "features", "prediction", "steps", "converged", "energy"),
         List.of(out.columns()));
     assertEquals(model.transform(patterns).collectAsList(), out.collectAsList());
     HopfieldMemoryModel modern = new HopfieldMemory().setMemory("modern").fit(patterns);
-    HopfieldMemoryModel other = modern.copy(new ParamMap().put(modern.memory(), "classical"));
+    Path modernSaved = tmp.resolve("modern-saved");
+    modern.write().save(dir(modernSaved));
+    HopfieldMemoryModel other =
+        HopfieldMemoryModel.load(
+            dir(
+                tampered(
+                    modernSaved,
+                    "memory-classical",
+                    m -> m.replace("\"memory\":\"modern\"", "\"memory\":\"classical\""))));
     assertEquals(
         modern.transform(patterns).collectAsList(), other.transform(patterns).collectAsList());
     assertEquals(
         List.of(modern.transform(patterns).columns()),
         List.of(other.transform(patterns).columns()));
+  }
+
+  /**
+   * A training parameter (the rule, ridge, β, the memory kind...) set on a fitted model to another
+   * value than it was fitted with, through {@code copy(ParamMap)}, {@code transform(dataset,
+   * ParamMap)} or {@code set}, is refused by transformSchema and transform, naming it and the value
+   * the model was fitted with: it was silently ignored (the model recalls with the memory it
+   * holds). The value it was fitted with passes, as a CrossValidator passes each model the ParamMap
+   * it was fitted with, also after save and load.
+   */
+  @Test
+  void aTrainingParameterSetOnAModelToAnotherValueIsRefused() throws IOException {
+    HopfieldMemory est = new HopfieldMemory().setRule("pseudo-inverse").setRidge(0.1);
+    HopfieldMemoryModel pinv = est.fit(patterns);
+    String says =
+        pinv.uid()
+            + ": ridge is set to 0.5, but the model was fitted with 0.1; ridge applies only to"
+            + " fitting (the model recalls with the memory it holds): fit a HopfieldMemory with"
+            + " it, or leave it as fitted";
+    HopfieldMemoryModel other = pinv.copy(new ParamMap().put(pinv.ridge(), 0.5));
+    for (org.junit.jupiter.api.function.Executable call :
+        List.<org.junit.jupiter.api.function.Executable>of(
+            () -> other.transformSchema(patterns.schema()),
+            () -> other.transform(patterns),
+            () -> pinv.transform(patterns, new ParamMap().put(pinv.ridge(), 0.5)))) {
+      assertEquals(says, assertThrows(IllegalArgumentException.class, call).getMessage());
+    }
+    HopfieldMemoryModel set = pinv.copy(ParamMap.empty());
+    set.set(set.rule(), "storkey");
+    assertTrue(
+        assertThrows(IllegalArgumentException.class, () -> set.transform(patterns))
+            .getMessage()
+            .startsWith(
+                pinv.uid()
+                    + ": rule is set to storkey, but the model was fitted with"
+                    + " pseudo-inverse; rule applies only to fitting"));
+    // a parameter the fit left unset, set now: refused too (the model was fitted with its default)
+    assertThrows(
+        IllegalArgumentException.class,
+        () -> model.copy(new ParamMap().put(model.memory(), "modern")).transform(patterns));
+    assertThrows(
+        IllegalArgumentException.class,
+        () -> model.copy(new ParamMap().put(model.subtractMean(), false)).transform(patterns));
+    // the values it was fitted with pass, and recall as before (transform checks when called)
+    List<Row> want = pinv.transform(patterns).collectAsList();
+    ParamMap same = new ParamMap().put(est.rule(), "pseudo-inverse").put(est.ridge(), 0.1);
+    assertEquals(want, pinv.transform(patterns, same).collectAsList());
+    StructType schema = patterns.schema();
+    assertEquals(
+        model.transformSchema(schema),
+        model.copy(new ParamMap().put(model.subtractMean(), true)).transformSchema(schema));
+    // as a tuning grid does: fit with a ParamMap, then transform with it
+    ParamMap grid = new ParamMap().put(est.rule(), "storkey");
+    HopfieldMemoryModel storkey = new HopfieldMemory(est.uid()).fit(patterns, grid);
+    assertEquals("storkey", storkey.getRule());
+    assertEquals(
+        List.of(storkey.transform(patterns).columns()),
+        List.of(storkey.transform(patterns, grid).columns()));
+    // saved and loaded: fitted with what it was saved with
+    Path saved = tmp.resolve("pinv");
+    pinv.write().save(dir(saved));
+    HopfieldMemoryModel back = HopfieldMemoryModel.load(dir(saved));
+    assertEquals(want, back.transform(patterns).collectAsList());
+    assertEquals(
+        says.replace(pinv.uid(), back.uid()),
+        assertThrows(
+                IllegalArgumentException.class,
+                () -> back.copy(new ParamMap().put(back.ridge(), 0.5)).transform(patterns))
+            .getMessage());
+    // a modern memory's settings alike (a model around the core's memory)
+    io.engram.memory.ModernHopfieldMemory core =
+        io.engram.memory.ModernHopfieldMemory.softmax(stored[0].length, 0.5f);
+    core.store(stored);
+    HopfieldMemoryModel modern = HopfieldMemoryModel.of(core);
+    for (ParamMap change :
+        List.of(
+            new ParamMap().put(modern.beta(), 2.0),
+            new ParamMap().put(modern.separation(), "exp"),
+            new ParamMap().put(modern.memory(), "classical"))) {
+      assertThrows(IllegalArgumentException.class, () -> modern.copy(change).transform(patterns));
+    }
+    assertEquals(
+        modern.transformSchema(schema),
+        modern.copy(new ParamMap().put(modern.beta(), 0.5)).transformSchema(schema));
   }
 
   /**
