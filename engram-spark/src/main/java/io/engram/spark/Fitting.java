@@ -35,7 +35,17 @@ final class Fitting {
   static StructType schema(HopfieldMemory est, StructType schema, boolean caseSensitive) {
     ParamRules.checkApplicable(est);
     ParamRules.checkDynamics(est);
-    if (!"modern".equals(est.getMemory())) {
+    boolean modern = "modern".equals(est.getMemory());
+    if (est.isSet(est.strategy()) && (modern || "storkey".equals(est.getRule()))) {
+      // it chose nothing there: Storkey's rule always trains on the collected patterns, a modern
+      // memory's are validated and sharded
+      throw new IllegalArgumentException(
+          est.uid()
+              + ": strategy does not apply to "
+              + (modern ? "memory modern" : "rule storkey")
+              + " (it is set; it chooses how the Hebbian and pseudo-inverse sums are formed)");
+    }
+    if (!modern) {
       trainingStrategy(est);
     }
     FeatureColumns.Found f = FeatureColumns.find(schema, est.getFeaturesCol(), caseSensitive);

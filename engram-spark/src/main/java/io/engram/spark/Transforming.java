@@ -63,6 +63,21 @@ final class Transforming {
     if (!held && model.isSet(model.temperature())) {
       temperatureApplies(model);
     }
+    ShardedMemory kept = model.modelMemory().sharded();
+    if (kept != null
+        && model.isSet(model.broadcastLimit())
+        && model.getBroadcastLimit() >= kept.memoryBytes()) {
+      // fit kept the patterns on the cluster; transform does not collect them to broadcast them
+      throw new IllegalArgumentException(
+          model.uid()
+              + ": broadcastLimit "
+              + model.getBroadcastLimit()
+              + " would broadcast the patterns ("
+              + kept.memoryBytes()
+              + " bytes), but fit left them sharded on the cluster, and transform retrieves from"
+              + " them there; HopfieldMemoryModel.of(model.storedMemory()) collects them to the"
+              + " driver, to broadcast them");
+    }
     FeatureColumns.Found f = FeatureColumns.find(schema, model.getFeaturesCol(), caseSensitive);
     // the memory the model holds decides its columns, not its memory parameter (for reference)
     boolean modern = model.modelMemory().network() == null;

@@ -415,6 +415,53 @@ class HostileSparkTest {
   }
 
   /**
+   * Two settings that changed nothing, refused: {@code strategy} for Storkey's rule (always
+   * collected) and modern memory (sharded); a {@code broadcastLimit} of at least the patterns' size
+   * on a model whose patterns fit left sharded (it stayed sharded).
+   */
+  @Test
+  void aStrategyOrBroadcastLimitThatWouldChangeNothingIsRefused() {
+    StructType schema = patterns.schema();
+    for (HopfieldMemory est :
+        List.of(
+            new HopfieldMemory().setRule("storkey").setStrategy("reduce"),
+            new HopfieldMemory().setMemory("modern").setStrategy("collect"))) {
+      IllegalArgumentException e =
+          assertThrows(IllegalArgumentException.class, () -> est.transformSchema(schema));
+      assertTrue(
+          e.getMessage().startsWith(est.uid() + ": strategy does not apply to "), e.getMessage());
+      assertThrows(IllegalArgumentException.class, () -> est.fit(patterns));
+    }
+    HopfieldMemoryModel sharded =
+        new HopfieldMemory().setMemory("modern").setBroadcastLimit(0).fit(patterns);
+    assertTrue(sharded.isSharded());
+    long bytes = 4L * stored.length * stored[0].length;
+    HopfieldMemoryModel wide = sharded.copy(ParamMap.empty()).setBroadcastLimit(bytes);
+    IllegalArgumentException e =
+        assertThrows(IllegalArgumentException.class, () -> wide.transformSchema(schema));
+    assertTrue(
+        e.getMessage()
+            .startsWith(
+                sharded.uid()
+                    + ": broadcastLimit "
+                    + bytes
+                    + " would broadcast the patterns ("
+                    + bytes
+                    + " bytes), but fit left them sharded"),
+        e.getMessage());
+    assertThrows(IllegalArgumentException.class, () -> wide.transform(patterns));
+    // below the size it stays as it is; and the driver's copy broadcasts
+    assertEquals(
+        sharded.transformSchema(schema),
+        sharded.copy(ParamMap.empty()).setBroadcastLimit(bytes - 1).transformSchema(schema));
+    assertEquals(
+        sharded.transformSchema(schema),
+        HopfieldMemoryModel.of(sharded.storedMemory())
+            .setBroadcastLimit(bytes)
+            .transformSchema(schema));
+  }
+
+  /**
    * The modern memory's own parameters set for a classical one are refused by name, as beta is (a
    * bestCol set on a network's model gave no such column, silently).
    */
