@@ -446,8 +446,9 @@ final class Outputs {
     switch (d.kind()) {
       case FOLDER -> throw new UserError(what + ": is a folder; give a file path");
       case FILE -> {
-        if (!Files.isWritable(d.file())) {
-          throw new UserError(what + ": " + AtomicFiles.READ_ONLY);
+        String notWritable = AtomicFiles.notWritable(d.file());
+        if (notWritable != null) {
+          throw new UserError(what + ": " + notWritable);
         }
       }
       case SPECIAL ->
@@ -606,6 +607,16 @@ final class Outputs {
                   + e.getReason()
                   + "); no file was changed",
               e);
+        }
+      }
+      throw e;
+    } catch (AtomicFiles.FolderException e) {
+      // (a read-only file system, an immutable folder, no inode left: it was "PATH: cannot write a
+      // file in DIR (...)", the option not named as for every other output)
+      for (Output o : files) {
+        if (o.path().toString().equals(e.getFile())) {
+          throw new UserError(
+              o.option() + " " + o.path() + ": " + e.getReason() + "; no file was changed", e);
         }
       }
       throw e;

@@ -6,14 +6,20 @@ import java.io.IOException;
 import java.io.OutputStream;
 import java.nio.channels.Channels;
 import java.nio.channels.FileChannel;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.AccessDeniedException;
+import java.nio.file.AccessMode;
 import java.nio.file.AtomicMoveNotSupportedException;
+import java.nio.file.DirectoryStream;
 import java.nio.file.FileSystemException;
 import java.nio.file.Files;
 import java.nio.file.LinkOption;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
+import java.nio.file.SecureDirectoryStream;
 import java.nio.file.StandardCopyOption;
 import java.nio.file.StandardOpenOption;
+import java.nio.file.attribute.BasicFileAttributeView;
 import java.nio.file.attribute.BasicFileAttributes;
 import java.util.ArrayList;
 import java.util.HashMap;
@@ -152,6 +158,8 @@ public final class AtomicFiles {
         a = Files.readAttributes(file, BasicFileAttributes.class, LinkOption.NOFOLLOW_LINKS);
       } catch (NoSuchFileException e) {
         return new Destination(target, file, Kind.ABSENT);
+      } catch (FileSystemException e) {
+        throw tooLong(target, file, e);
       }
       if (a.isSymbolicLink()) {
         if (realParent.startsWith(PROC)) {
@@ -171,6 +179,44 @@ public final class AtomicFiles {
       }
       return new Destination(target, file, special(file, false));
     }
+  }
+
+  /** The longest file name Linux file systems take, in bytes (NAME_MAX). */
+  static final int NAME_MAX = 255;
+
+  /** The longest path the system takes in one call, in bytes, without its final NUL (PATH_MAX). */
+  static final int PATH_MAX = 4095;
+
+  /**
+   * "File name too long" said which limit: a name of more than {@link #NAME_MAX} bytes, or (the
+   * paths are made absolute) a full path of more than {@link #PATH_MAX}; a short relative name in a
+   * deep folder was "NAME: File name too long". Any other failure as it was.
+   */
+  private static FileSystemException tooLong(Path target, Path file, FileSystemException e) {
+    if (!"File name too long".equals(e.getReason())) {
+      return e;
+    }
+    int name = bytes(file.getFileName().toString());
+    String why =
+        name > NAME_MAX
+            ? "the name is "
+                + name
+                + " bytes long, more than the system allows ("
+                + NAME_MAX
+                + " bytes); give a shorter name"
+            : "the full path is "
+                + bytes(file.toString())
+                + " bytes long, more than the system allows ("
+                + PATH_MAX
+                + " bytes, PATH_MAX); write into a folder with a shorter path";
+    FileSystemException t = new FileSystemException(target.toString(), null, why);
+    t.initCause(e);
+    return t;
+  }
+
+  /** The length of a name in bytes, as the system counts it (UTF-8). */
+  static int bytes(String name) {
+    return name.getBytes(StandardCharsets.UTF_8).length;
   }
 
   /** The process file system, whose links are followed by what they open ({@link #descriptor}). */
@@ -320,13 +366,61 @@ public final class AtomicFiles {
   /** Why a target its user may not write is not replaced (after its path and ": "). */
   public static final String READ_ONLY = "is read-only for this user; it is not replaced";
 
+  /**
+   * Why this process may not write an existing file (after its path and ": "), or null when it may:
+   * {@link #READ_ONLY} for the file's permissions; a read-only file system, naming the folder and
+   * where the file system is mounted; an immutable file ({@code chattr +i}), which root may not
+   * write either. (All three were {@link #READ_ONLY}, "for this user", which sent root looking at
+   * permissions it does not need.)
+   */
+  public static String notWritable(Path file) {
+    try {
+      file.getFileSystem().provider().checkAccess(file, AccessMode.WRITE);
+      return null;
+    } catch (AccessDeniedException e) {
+      return READ_ONLY;
+    } catch (FileSystemException e) {
+      String why = e.getReason() != null ? e.getReason() : e.getClass().getSimpleName();
+      if (why.equals("Read-only file system")) {
+        Path dir = file.toAbsolutePath().getParent();
+        return "its folder "
+            + dir
+            + " is on a read-only file system"
+            + mountedAt(file)
+            + NOT_REPLACED;
+      }
+      if (why.equals("Operation not permitted")) {
+        return "the system refuses to write it (Operation not permitted: an immutable or"
+            + " append-only file, see lsattr)"
+            + NOT_REPLACED;
+      }
+      return "cannot be written (" + why + ")" + NOT_REPLACED;
+    } catch (IOException e) {
+      return "cannot be written (" + e + ")" + NOT_REPLACED;
+    }
+  }
+
+  private static final String NOT_REPLACED = "; it is not replaced";
+
+  /** " (mounted at /mnt/x)", or nothing where the mount point is unknown. */
+  private static String mountedAt(Path file) {
+    try {
+      String store = Files.getFileStore(file).toString();
+      // (Linux: "MOUNT_POINT (DEVICE)")
+      int paren = store.lastIndexOf(" (");
+      return " (mounted at " + (paren > 0 ? store.substring(0, paren) : store) + ")";
+    } catch (IOException | RuntimeException e) {
+      return "";
+    }
+  }
+
   /** Why a destination cannot be replaced, as an exception naming it; null when it can. */
   private static IOException notReplaceable(Destination d) {
     String what =
         switch (d.kind()) {
           case ABSENT -> null;
           // a file its user may not write is not replaced either (the folder may allow it)
-          case FILE -> Files.isWritable(d.file()) ? null : READ_ONLY;
+          case FILE -> notWritable(d.file());
           case FOLDER -> "is a folder, expected a file path";
           case DEVICE -> "is a device, not a regular file; it is not replaced";
           case STREAM -> "is a pipe, not a regular file; it is not replaced";
@@ -383,7 +477,6 @@ public final class AtomicFiles {
     boolean ok = false;
     try {
       Map<Object, Path> seen = new HashMap<>();
-      Set<Path> cleaned = new HashSet<>();
       for (Map.Entry<Path, Writer> e : files.entrySet()) {
         Destination d = destination(e.getKey());
         IOException bad = notReplaceable(d);
@@ -401,11 +494,14 @@ public final class AtomicFiles {
               e.getKey().toString(), null, "is the same file as " + same + "; both are outputs");
         }
         Path dir = d.file().getParent();
-        if (cleaned.add(dir)) {
+        Folder folder = p.folders.get(dir);
+        if (folder == null) {
           TempFiles.removeStale(dir);
+          folder = Folder.open(dir);
+          p.folders.put(dir, folder);
         }
         Path tmp = TempFiles.createTemp(dir, d);
-        p.entries.add(new Entry(d, tmp));
+        p.entries.add(new Entry(d, tmp, folder));
         try (FileChannel ch =
                 FileChannel.open(
                     tmp, StandardOpenOption.WRITE, StandardOpenOption.TRUNCATE_EXISTING);
@@ -435,11 +531,158 @@ public final class AtomicFiles {
     return Files.readAttributes(file, BasicFileAttributes.class).fileKey();
   }
 
-  private record Entry(Destination target, Path temp) {}
+  private record Entry(Destination target, Path temp, Folder folder) {}
+
+  /**
+   * A folder that temporary files are written into, held open from the first one made in it until
+   * they are renamed or removed (where the platform has {@link SecureDirectoryStream}, as Linux
+   * does): a folder removed, renamed or replaced by another process while a command wrote into it
+   * is noticed before the rename, and the temporary file is removed where the folder now is. (The
+   * rename failed with "NoSuchFileException: DIR/.NAME.engram-...tmp -> DIR/NAME", and a folder
+   * renamed away kept the temporary file, 67 MB for a dense model of N = 4096.) Without a handle
+   * (too few file descriptors left, another platform) the folder is checked by its file key and the
+   * temporary file removed by its path, as before.
+   */
+  private static final class Folder implements Closeable {
+    private final Path path;
+    private final Object key;
+    private final SecureDirectoryStream<Path> handle;
+
+    private Folder(Path path, Object key, SecureDirectoryStream<Path> handle) {
+      this.path = path;
+      this.key = key;
+      this.handle = handle;
+    }
+
+    static Folder open(Path dir) {
+      SecureDirectoryStream<Path> handle = null;
+      Object key = null;
+      try {
+        if (!descriptorsToSpare()) {
+          throw new IOException("few file descriptors left");
+        }
+        DirectoryStream<Path> s = Files.newDirectoryStream(dir);
+        if (s instanceof SecureDirectoryStream<Path> sds) {
+          handle = sds;
+          key = sds.getFileAttributeView(BasicFileAttributeView.class).readAttributes().fileKey();
+        } else {
+          s.close();
+        }
+      } catch (IOException | RuntimeException e) {
+        // (no descriptor to spare: the folder by its path)
+      }
+      if (key == null) {
+        try {
+          key = fileKey(dir);
+        } catch (IOException | RuntimeException e) {
+          // unknown: not checked
+        }
+      }
+      return new Folder(dir, key, handle);
+    }
+
+    /**
+     * Whether this process may open {@link #SPARE_DESCRIPTORS} more files besides a folder handle
+     * (which takes two): under a low {@code ulimit -n} the handles took descriptors a command
+     * needed later (a recall writing a folder of images, a grid, a plot and a report failed under
+     * the 10 that every command works with). Read from /proc; true where it has no answer.
+     */
+    private static boolean descriptorsToSpare() {
+      long limit = openFileLimit();
+      if (limit < 0) {
+        return true;
+      }
+      long open = 0;
+      try (DirectoryStream<Path> fds = Files.newDirectoryStream(Path.of("/proc/self/fd"))) {
+        for (Path ignored : fds) {
+          open++;
+        }
+      } catch (IOException | RuntimeException e) {
+        return false;
+      }
+      return limit - open >= 2 + SPARE_DESCRIPTORS;
+    }
+
+    /** Descriptors left free for the rest of a command, besides a folder handle's two. */
+    private static final int SPARE_DESCRIPTORS = 16;
+
+    private static long openFileLimit;
+
+    /** The soft limit on open files (/proc/self/limits), or -1 when unknown or unlimited. */
+    private static synchronized long openFileLimit() {
+      if (openFileLimit == 0) {
+        openFileLimit = -1;
+        try {
+          for (String line : Files.readAllLines(Path.of("/proc/self/limits"))) {
+            if (line.startsWith("Max open files")) {
+              String soft = line.substring("Max open files".length()).strip().split("\\s+")[0];
+              if (soft.matches("[0-9]{1,18}")) {
+                openFileLimit = Long.parseLong(soft);
+              }
+            }
+          }
+        } catch (IOException | RuntimeException e) {
+          // unknown
+        }
+      }
+      return openFileLimit;
+    }
+
+    /** Fails, naming the target, when the folder is no longer at its path. */
+    void checkInPlace(Destination target) throws FileSystemException {
+      if (key == null) {
+        return;
+      }
+      Object now;
+      try {
+        now = fileKey(path);
+      } catch (IOException e) {
+        now = null;
+      }
+      if (!key.equals(now)) {
+        throw new FileSystemException(
+            target.given().toString(),
+            null,
+            "its folder "
+                + path
+                + (now == null ? " was removed or renamed" : " was replaced by another folder")
+                + " while the command ran");
+      }
+    }
+
+    /** Removes a file of this folder (best effort), wherever the folder now is, and forgets it. */
+    void delete(Path file) {
+      if (handle != null) {
+        try {
+          handle.deleteFile(file.getFileName());
+          TempFiles.done(file);
+          return;
+        } catch (NoSuchFileException e) {
+          TempFiles.done(file);
+          return;
+        } catch (IOException | RuntimeException e) {
+          // by its path, below
+        }
+      }
+      TempFiles.deleteQuietly(file);
+    }
+
+    @Override
+    public void close() {
+      if (handle != null) {
+        try {
+          handle.close();
+        } catch (IOException e) {
+          // nothing to do
+        }
+      }
+    }
+  }
 
   /** Temporary files written and not yet renamed over their targets. */
   public static final class Prepared implements Closeable {
     private final List<Entry> entries = new ArrayList<>();
+    private final Map<Path, Folder> folders = new LinkedHashMap<>();
     private boolean closed;
 
     private Prepared() {}
@@ -486,6 +729,7 @@ public final class AtomicFiles {
               if (TempFiles.stopping()) {
                 throw new FileSystemException(e.target().given().toString(), null, SHUTTING_DOWN);
               }
+              e.folder().checkInPlace(e.target());
               move(e.temp(), e.target().file());
               TempFiles.done(e.temp());
             } catch (IOException ex) {
@@ -506,8 +750,9 @@ public final class AtomicFiles {
           TempFiles.deleteQuietly(b);
         }
         for (Entry e : entries) {
-          TempFiles.deleteQuietly(e.temp());
+          e.folder().delete(e.temp());
         }
+        closeFolders();
       }
     }
 
@@ -556,9 +801,17 @@ public final class AtomicFiles {
       if (!closed) {
         closed = true;
         for (Entry e : entries) {
-          TempFiles.deleteQuietly(e.temp());
+          e.folder().delete(e.temp());
         }
+        closeFolders();
       }
+    }
+
+    private void closeFolders() {
+      for (Folder f : folders.values()) {
+        f.close();
+      }
+      folders.clear();
     }
   }
 
@@ -576,6 +829,20 @@ public final class AtomicFiles {
           target.toString(),
           null,
           cause.getMessage() != null ? cause.getMessage() : cause.getClass().getSimpleName());
+      initCause(cause);
+    }
+  }
+
+  /**
+   * No temporary file could be made in a target's folder (a read-only file system, no permission,
+   * an immutable folder, no inode left): no target was changed. {@link #getFile} is the target as
+   * given, {@link #getReason} "cannot write a file in DIR (WHY)".
+   */
+  public static final class FolderException extends FileSystemException {
+    private static final long serialVersionUID = 1L;
+
+    FolderException(Path target, Path dir, String why, IOException cause) {
+      super(target.toString(), null, "cannot write a file in " + dir + " (" + why + ")");
       initCause(cause);
     }
   }

@@ -64,14 +64,26 @@ final class TempFiles {
     if (part.codePointCount(0, part.length()) > NAME_PART) {
       part = part.substring(0, part.offsetByCodePoints(0, NAME_PART));
     }
-    return dir.resolve(
-        "."
-            + part
-            + ".engram-"
+    String tail =
+        ".engram-"
             + ProcessHandle.current().pid()
             + "-"
             + Long.toUnsignedString(ThreadLocalRandom.current().nextLong(), 36)
-            + ".tmp");
+            + ".tmp";
+    // The full path within the system's limit where the target's is: a target whose path was a
+    // few bytes short of PATH_MAX could not be written ("cannot write a file in DIR (File name too
+    // long)"), its temporary name being longer than its own. The name's part goes first, down to
+    // none ("..engram-PID-RANDOM.tmp", which removeStale still knows).
+    int room =
+        AtomicFiles.PATH_MAX
+            - AtomicFiles.bytes(dir.toAbsolutePath().toString())
+            - 1
+            - AtomicFiles.bytes("." + tail);
+    while (!part.isEmpty() && AtomicFiles.bytes(part) > room) {
+      part =
+          part.substring(0, part.offsetByCodePoints(0, part.codePointCount(0, part.length()) - 1));
+    }
+    return dir.resolve("." + part + tail);
   }
 
   /** Whether a file name is one of these temporary files; returns its process id or -1. */
@@ -218,8 +230,7 @@ final class TempFiles {
                 : e instanceof FileSystemException f && f.getReason() != null
                     ? f.getReason()
                     : e.getClass().getSimpleName();
-        throw new FileSystemException(
-            target.given().toString(), null, "cannot write a file in " + dir + " (" + why + ")");
+        throw new AtomicFiles.FolderException(target.given(), dir, why, e);
       }
       if (target.exists()) {
         try {
