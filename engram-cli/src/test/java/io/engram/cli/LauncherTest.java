@@ -1016,4 +1016,74 @@ final class LauncherTest {
       }
     }
   }
+
+  /**
+   * A bare environment (the environment sweep of 2026-12-03): {@code env -i} with a minimal PATH,
+   * no HOME, no locale, and a TMPDIR that does not exist (the launcher names a JVM crash report
+   * after it; the JVM's own temporary folder is /tmp, and Engram makes no file there) runs a train
+   * to its file. Under a limit on file size ({@code ulimit -f}) the launcher itself starts (its
+   * here-string and redirections write no file), and the write the JVM then cannot finish is one
+   * line naming the output (HotSpot ignores SIGXFSZ: the write fails with EFBIG), exit 2, the old
+   * model unchanged and no temporary file left.
+   */
+  @Test
+  void a_bare_environment_and_a_file_size_limit_are_handled() throws Exception {
+    Path bash = Path.of("/bin/bash");
+    assumeTrue(Files.isExecutable(bash));
+    String p = patterns().toString();
+    ProcessBuilder pb =
+        new ProcessBuilder(launcher.toString(), "train", "--patterns", p, "--out", "m.npz", "-q")
+            .directory(tmp.toFile());
+    pb.environment().clear();
+    pb.environment().put("PATH", "/usr/bin:/bin");
+    pb.environment().put("JAVA_HOME", System.getProperty("java.home"));
+    pb.environment().put("TMPDIR", tmp.resolve("no-such-folder").toString());
+    pb.environment().put("ENGRAM_JAVA_OPTS", "-Xmx256m");
+    Process proc = pb.redirectErrorStream(true).start();
+    String out = new String(proc.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+    assertTrue(proc.waitFor(60, TimeUnit.SECONDS));
+    assertEquals(0, proc.exitValue(), out);
+    assertEquals("", out);
+    byte[] model = Files.readAllBytes(tmp.resolve("m.npz"));
+    assertTrue(model.length > 0);
+
+    // 40 x 300 patterns: dense weights of 360 KB, over a limit of 64 KiB
+    StringBuilder big = new StringBuilder();
+    SplittableRandom rnd = new SplittableRandom(3);
+    for (int r = 0; r < 40; r++) {
+      for (int i = 0; i < 300; i++) {
+        big.append(i == 0 ? "" : ",").append(rnd.nextBoolean() ? "1" : "-1");
+      }
+      big.append('\n');
+    }
+    Path bigPatterns = Files.writeString(tmp.resolve("big.csv"), big);
+    List<String> cmd =
+        new ArrayList<>(List.of(bash.toString(), "-c", "ulimit -f 64 && exec \"$@\"", "-"));
+    cmd.addAll(
+        List.of(
+            launcher.toString(),
+            "train",
+            "--patterns",
+            bigPatterns.toString(),
+            "--weights",
+            "dense",
+            "--out",
+            "m.npz"));
+    pb = new ProcessBuilder(cmd).directory(tmp.toFile());
+    pb.environment().keySet().removeAll(JVM_ENVIRONMENT);
+    pb.environment().put("ENGRAM_JAVA_OPTS", "-Xmx256m");
+    // (stderr through a pipe: a file would be held to the limit too)
+    proc = pb.redirectOutput(ProcessBuilder.Redirect.DISCARD).start();
+    String err = new String(proc.getErrorStream().readAllBytes(), StandardCharsets.UTF_8);
+    assertTrue(proc.waitFor(60, TimeUnit.SECONDS));
+    assertEquals(2, proc.exitValue(), err);
+    assertEquals(
+        "engram: --out m.npz: could not write (File too large); no file was changed\n", err);
+    assertArrayEquals(model, Files.readAllBytes(tmp.resolve("m.npz")));
+    try (var list = Files.list(tmp)) {
+      List<String> hidden =
+          list.map(f -> f.getFileName().toString()).filter(n -> n.startsWith(".")).toList();
+      assertEquals(List.of(), hidden, "no temporary file");
+    }
+  }
 }
