@@ -116,6 +116,13 @@ public final class ModernStep implements RetrievalStep {
    */
   private final float[] energyX;
 
+  /**
+   * X (p x n), when the scan is the core's and the separation is exp: the fields that float32
+   * cannot decide are computed again from X and the scores in float64 ({@link #exactExp}); else
+   * null.
+   */
+  private final float[] expX;
+
   private ModernStep(
       Scan scan,
       boolean ownScan,
@@ -137,6 +144,7 @@ public final class ModernStep implements RetrievalStep {
         separation == Separation.SOFTMAX ? Math.log(p) / beta + 0.5 * maxNorm * maxNorm : 0;
     this.maxNorm = maxNorm;
     this.energyX = ownScan && separation == Separation.SOFTMAX ? x : null;
+    this.expX = ownScan && separation == Separation.EXP ? x : null;
   }
 
   /**
@@ -169,7 +177,9 @@ public final class ModernStep implements RetrievalStep {
   /**
    * The step of a modern memory whose scan over the stored patterns is {@code scan}: the same
    * finishing as {@link ModernHopfieldMemory#retrievalStep}, so that equal scan results give equal
-   * steps bit for bit.
+   * steps bit for bit; except that with the exp separation a field too close to zero for float32 is
+   * decided from X in float64 by the core's own step only (this step has no X, and keeps the
+   * float32 field's sign).
    *
    * @param scan the scan over the stored patterns
    * @param p P, the number of stored patterns, at least 1
@@ -274,6 +284,9 @@ public final class ModernStep implements RetrievalStep {
     ScanResult r = checked(scan.scan(flatten(cur, count), count, k, true), count, k, true);
     boolean poly = separation.usesDegree();
     float shrink = separation == Separation.EXP ? (float) Math.tanh(beta) : 0f;
+    // exp: a float32 field within this of zero may have the wrong sign (exactExp decides it)
+    double expTolerance = expX != null ? expFieldError() : -1;
+    int[] undecided = expX != null ? new int[n] : null;
     float[] out = r.out();
     double[] sums = r.sums();
     double[] stat = r.stat();
@@ -296,6 +309,7 @@ public final class ModernStep implements RetrievalStep {
             t[i] = (float) sums[o];
           }
         } else {
+          int m = 0;
           for (int i = 0, o = c * n; i < n; i++, o++) {
             // the binary update: the sign of the field, a zero field keeps the value (the
             // polynomial fields are exact integers in float64 for ±1 data below 2^53)
@@ -304,6 +318,12 @@ public final class ModernStep implements RetrievalStep {
                     ? sums[o] + s[i] * stat[c]
                     : (double) (out != null ? out[o] : (float) sums[o]) - (double) shrink * s[i];
             t[i] = field > 0 ? 1f : field < 0 ? -1f : s[i];
+            if (undecided != null && Math.abs(field) <= expTolerance) {
+              undecided[m++] = i;
+            }
+          }
+          if (m > 0) {
+            exactExp(s, t, undecided, m);
           }
         }
       }
@@ -567,6 +587,136 @@ public final class ModernStep implements RetrievalStep {
               + p);
     }
     return r;
+  }
+
+  /**
+   * A bound on the error of the exp separation's float32 field {@code m_i - tanh(β) ξ_i} (the
+   * kernel's softmax mean {@code m = Σ_μ p_μ x_μ} less the shrink): the weights' exponents {@code β
+   * s - max} rounded to float32 (at most {@code 2 β N} in magnitude for ±1 data), their {@code e^x}
+   * (about 2 ulp), the sum of P terms and the normalisation, each a few units of {@code 2^-24};
+   * four times that sum, so that a field further from zero has the sign of the exact one.
+   */
+  private double expFieldError() {
+    return 0x1p-22 * (p + 2.0 * beta * n + 8);
+  }
+
+  /**
+   * The exp separation's next values {@code t[idx[j]]} for the neurons whose float32 field is too
+   * close to zero to decide, from the scores {@code s_μ = x_μ·ξ} and X in float64. The field of
+   * neuron i is {@code 2 sinh(β) Σ_μ x_μi e^(β h_μi)} with {@code h_μi = s_μ - x_μi ξ_i}, whose
+   * sign is that of {@code f = Σ_μ x_μi e^(β (h_μi - h_max))}. At small {@code β h} those weights
+   * are 1 within float64's rounding (at β = 1e-30, {@code e^(β h)} is 1 for every h), so f is
+   * computed as {@code Σ_μ x_μi + Σ_μ x_μi expm1(β (h_μi - h_max))}, the first sum an exact
+   * integer: it keeps the terms of first order in β, which for a neuron whose stored values are
+   * tied are {@code β Σ_μ x_μi h_μi}, the Hebbian field {@code β Σ_μ Σ_{j≠i} x_μi x_μj ξ_j}. A zero
+   * f keeps {@code ξ_i}, as a zero field does everywhere in the binary update.
+   *
+   * <p>For ±1 values every score has the parity of N, so {@code h_max} is {@code s_max + 1} where a
+   * pattern of the best score disagrees with {@code ξ_i} and {@code s_max - 1} otherwise: each
+   * pattern's {@code expm1} takes one of four values, computed once per state (not once per neuron
+   * and pattern), and many undecided neurons are summed row by row over X (the same order of terms,
+   * so the same bits, as one neuron's column).
+   */
+  private void exactExp(float[] s, float[] t, int[] idx, int m) {
+    double[] score = new double[p];
+    double max = Double.NEGATIVE_INFINITY;
+    for (int mu = 0; mu < p; mu++) {
+      // ±1 data: exact integers, in any order
+      double d0 = 0;
+      double d1 = 0;
+      double d2 = 0;
+      double d3 = 0;
+      int o = mu * n;
+      int i = 0;
+      for (; i + 4 <= n; i += 4, o += 4) {
+        d0 += (double) expX[o] * s[i];
+        d1 += (double) expX[o + 1] * s[i + 1];
+        d2 += (double) expX[o + 2] * s[i + 2];
+        d3 += (double) expX[o + 3] * s[i + 3];
+      }
+      for (; i < n; i++, o++) {
+        d0 += (double) expX[o] * s[i];
+      }
+      double dot = (d0 + d1) + (d2 + d3);
+      score[mu] = dot;
+      max = Math.max(max, dot);
+    }
+    double b = beta;
+    // [0]: h_max = s_max + 1 (a best pattern disagrees), [1]: h_max = s_max - 1; then agreeing
+    // (h = s - 1) and disagreeing (h = s + 1) patterns
+    double[][] agree = new double[2][p];
+    double[][] disagree = new double[2][p];
+    int tops = 0;
+    for (int mu = 0; mu < p; mu++) {
+      double d = score[mu] - max;
+      tops += d == 0 ? 1 : 0;
+      agree[0][mu] = Math.expm1(b * (d - 2));
+      disagree[0][mu] = Math.expm1(b * d);
+      agree[1][mu] = disagree[0][mu];
+      disagree[1][mu] = Math.expm1(b * (d + 2)); // (d <= -2 wherever it is used)
+    }
+    int[] top = new int[tops];
+    for (int mu = 0, k = 0; mu < p; mu++) {
+      if (score[mu] == max) {
+        top[k++] = mu;
+      }
+    }
+    // per undecided neuron: which h_max, and its two sums
+    int[] shift = new int[n];
+    for (int j = 0; j < m; j++) {
+      int i = idx[j];
+      shift[i] = 1;
+      for (int mu : top) {
+        if (expX[mu * n + i] != s[i]) {
+          shift[i] = 0;
+          break;
+        }
+      }
+    }
+    double[] count = new double[n]; // Σ_μ x_μi, an exact integer
+    double[] small = new double[n]; // Σ_μ x_μi expm1(β (h_μi - h_max)), each term in [-1, 0]
+    if (m > n / 8) {
+      // row by row over X for all neurons: x e = x (a + d)/2 + ξ (a - d)/2 for x, ξ = ±1 (a
+      // the agreeing pattern's term, d the disagreeing one's), so per class two sums over the
+      // rows, Σ_μ x_μ (a_μ + d_μ)/2 for every neuron, and Σ_μ (a_μ - d_μ)/2 for all
+      double[][] both = new double[2][n];
+      double[] apart = new double[2];
+      for (int mu = 0; mu < p; mu++) {
+        int xo = mu * n;
+        double w0 = 0.5 * (agree[0][mu] + disagree[0][mu]);
+        double w1 = 0.5 * (agree[1][mu] + disagree[1][mu]);
+        apart[0] += 0.5 * (agree[0][mu] - disagree[0][mu]);
+        apart[1] += 0.5 * (agree[1][mu] - disagree[1][mu]);
+        double[] b0 = both[0];
+        double[] b1 = both[1];
+        for (int i = 0; i < n; i++) {
+          double v = expX[xo + i];
+          count[i] += v;
+          b0[i] += w0 * v;
+          b1[i] += w1 * v;
+        }
+      }
+      for (int j = 0; j < m; j++) {
+        int i = idx[j];
+        small[i] = both[shift[i]][i] + s[i] * apart[shift[i]];
+      }
+    } else {
+      for (int j = 0; j < m; j++) {
+        int i = idx[j];
+        double[] e0 = agree[shift[i]];
+        double[] e1 = disagree[shift[i]];
+        for (int mu = 0, o = i; mu < p; mu++, o += n) {
+          float v = expX[o];
+          count[i] += v;
+          small[i] += v * (v == s[i] ? e0[mu] : e1[mu]);
+        }
+      }
+    }
+    for (int j = 0; j < m; j++) {
+      int i = idx[j];
+      double f = count[i] + small[i];
+      t[i] = f > 0 ? 1f : f < 0 ? -1f : s[i];
+    }
   }
 
   /** The softmax weight {@code e^(β s - lse)} of a score, or the overlap {@code s/N}. */
