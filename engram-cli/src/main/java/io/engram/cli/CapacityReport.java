@@ -155,6 +155,12 @@ final class CapacityReport {
       default -> {}
     }
     root.put("holds_99", (long) holds(run.points()));
+    // what <field>_low and <field>_high are (CAPACITY.md): 95% intervals
+    Map<String, Object> intervals = new LinkedHashMap<>();
+    for (int q = 0; q < QUANTITIES.length; q++) {
+      intervals.put(QUANTITIES[q], q < 3 ? "wilson" : "student-t");
+    }
+    root.put("intervals", intervals);
     root.put("theory", new LinkedHashMap<String, Object>(capacities(run)));
     List<Object> pts = new ArrayList<>();
     for (CapacityPoint p : run.points()) {
@@ -345,35 +351,39 @@ final class CapacityReport {
             run.trials() == 1 ? "" : "s",
             flipped(run),
             run.seed()));
-    sb.append("(mean over trials ± half width of the 95% interval)\n\n");
-    boolean theory = hebbianTheory(run);
     sb.append(
-        String.format(
-            Locale.ROOT,
-            "%6s %6s  %-18s %-15s %-15s %-15s %-12s",
-            "P",
-            "P/N",
-            "one-step error",
-            "stable",
-            "recalled",
-            "overlap",
-            "steps"));
+        "(mean over trials ± half width of the 95% interval, or [low,high] where the interval is"
+            + " not symmetric)\n\n");
+    boolean theory = hebbianTheory(run);
+    // columns wide enough for a share's [low,high]; a wider cell (a clipped overlap or steps
+    // interval) pushes the rest of its row along
+    String[] heads = {"one-step error", "stable", "recalled", "overlap", "steps"};
+    int[] widths = {26, 20, 20, 15, 12};
+    List<String[]> rows = new ArrayList<>();
+    for (CapacityPoint p : run.points()) {
+      String[] cells = {
+        pm(p.oneStepError(), "%.5f"),
+        pm(p.stableFraction(), "%.3f"),
+        pm(p.recalledFraction(), "%.3f"),
+        pm(p.meanOverlap(), "%.4f"),
+        pm(p.meanSteps(), "%.2f")
+      };
+      rows.add(cells);
+    }
+    sb.append(String.format(Locale.ROOT, "%6s %6s  %s", "P", "P/N", padded(heads, widths)));
     if (theory) {
       sb.append(" | theory: error   exact     AGS m");
     }
     sb.append('\n');
-    for (CapacityPoint p : run.points()) {
+    for (int r = 0; r < rows.size(); r++) {
+      CapacityPoint p = run.points().get(r);
       sb.append(
           String.format(
               Locale.ROOT,
-              "%6d %6s  %-18s %-15s %-15s %-15s %-12s",
+              "%6d %6s  %s",
               p.patterns(),
               load(p.load()),
-              pm(p.oneStepError(), "%.5f"),
-              pm(p.stableFraction(), "%.3f"),
-              pm(p.recalledFraction(), "%.3f"),
-              pm(p.meanOverlap(), "%.4f"),
-              pm(p.meanSteps(), "%.2f")));
+              padded(rows.get(r), widths)));
       if (theory) {
         Map<String, Double> t = theoryAt(run, p.patterns());
         sb.append(
@@ -499,10 +509,38 @@ final class CapacityReport {
     return s + "%";
   }
 
-  private static String pm(Estimate e, String format) {
+  /** The cells, each left-aligned in its width, one blank between them. */
+  private static String padded(String[] cells, int[] widths) {
+    StringBuilder b = new StringBuilder();
+    for (int i = 0; i < cells.length; i++) {
+      if (i > 0) {
+        b.append(' ');
+      }
+      b.append(cells[i]).append(" ".repeat(Math.max(0, widths[i] - cells[i].length())));
+    }
+    return b.toString();
+  }
+
+  /**
+   * A table cell: the mean, and its interval as the JSON has it (low and high): {@code 0.502
+   * ±0.036} where both ends lie as far from the mean at the cell's precision, else the ends, {@code
+   * 0.997 [0.986,1.000]} (a share near 0 or 1, a clipped interval); the mean alone for one trial.
+   */
+  static String pm(Estimate e, String format) {
     String m = String.format(Locale.ROOT, format, e.mean());
-    return Double.isNaN(e.halfWidth())
-        ? m
-        : m + " ±" + String.format(Locale.ROOT, format, e.halfWidth());
+    if (Double.isNaN(e.low())) {
+      return m;
+    }
+    String below = String.format(Locale.ROOT, format, e.mean() - e.low());
+    String above = String.format(Locale.ROOT, format, e.high() - e.mean());
+    if (below.equals(above)) {
+      return m + " ±" + above;
+    }
+    return m
+        + " ["
+        + String.format(Locale.ROOT, format, e.low())
+        + ","
+        + String.format(Locale.ROOT, format, e.high())
+        + "]";
   }
 }

@@ -50,6 +50,75 @@ class CapacityCommandTest {
   }
 
   @Test
+  @SuppressWarnings("unchecked")
+  void withTwoTrialsTheTablesIntervalsAreTheJsonsWithinTheirRange() throws IOException {
+    // two trials: Student's t (12.7 s/√2) gave "0.917 ±1.059" in the table where JSON said [0, 1]
+    ToolRun.Result r =
+        ToolRun.run(
+            args(
+                "capacity",
+                "--neurons",
+                "60",
+                "--patterns",
+                "2,6,10,14",
+                "--trials",
+                "2",
+                "--json",
+                "@two.json",
+                "-q"));
+    assertEquals(0, r.status(), r::toString);
+    Map<String, Object> json =
+        (Map<String, Object>) Json.parse(Files.readString(dir.resolve("two.json")));
+    assertEquals(
+        Map.of(
+            "one_step_error", "wilson",
+            "stable_fraction", "wilson",
+            "recalled_fraction", "wilson",
+            "mean_overlap", "student-t",
+            "mean_steps", "student-t"),
+        json.get("intervals"));
+    List<Map<String, Object>> points = (List<Map<String, Object>>) json.get("points");
+    String[] fields = {
+      "one_step_error", "stable_fraction", "recalled_fraction", "mean_overlap", "mean_steps"
+    };
+    String[] formats = {"%.5f", "%.3f", "%.3f", "%.4f", "%.2f"};
+    java.util.regex.Pattern cell =
+        java.util.regex.Pattern.compile(
+            "(-?\\d+\\.\\d+)(?: ±(\\d+\\.\\d+)| \\[(-?\\d+\\.\\d+),(-?\\d+\\.\\d+)\\])");
+    int rows = 0;
+    for (String line : r.out().split("\n")) {
+      String[] tokens = line.trim().split("\\s+");
+      if (tokens.length < 2 || !tokens[0].matches("\\d+") || !line.contains("|")) {
+        continue;
+      }
+      Map<String, Object> pt = points.get(rows++);
+      assertEquals(Integer.parseInt(tokens[0]), ((Number) pt.get("patterns")).intValue());
+      java.util.regex.Matcher m = cell.matcher(line.substring(0, line.indexOf('|')));
+      for (int q = 0; q < fields.length; q++) {
+        assertTrue(m.find(), line);
+        double mean = ((Number) pt.get(fields[q])).doubleValue();
+        double low = ((Number) pt.get(fields[q] + "_low")).doubleValue();
+        double high = ((Number) pt.get(fields[q] + "_high")).doubleValue();
+        if (q < 3) {
+          assertTrue(0 <= low && low <= mean && mean <= high && high <= 1, fields[q] + ": " + pt);
+        }
+        String f = formats[q];
+        assertEquals(String.format(java.util.Locale.ROOT, f, mean), m.group(1), line);
+        if (m.group(2) != null) {
+          // ± h: both ends h from the mean at the cell's precision
+          assertEquals(String.format(java.util.Locale.ROOT, f, mean - low), m.group(2), line);
+          assertEquals(String.format(java.util.Locale.ROOT, f, high - mean), m.group(2), line);
+        } else {
+          assertEquals(String.format(java.util.Locale.ROOT, f, low), m.group(3), line);
+          assertEquals(String.format(java.util.Locale.ROOT, f, high), m.group(4), line);
+        }
+      }
+    }
+    assertEquals(4, rows, r::out);
+    assertTrue(r.out().contains("[low,high]"), r::out);
+  }
+
+  @Test
   void writesTheTableJsonCsvAndPlotOfTheLibrarysSweep() throws IOException {
     ToolRun.Result r =
         ToolRun.run(

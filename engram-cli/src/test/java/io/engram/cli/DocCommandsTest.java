@@ -570,9 +570,16 @@ class DocCommandsTest {
     assertTrue(examples > 40, "examples: " + examples);
   }
 
-  /** The shape of a line of printed numbers: every number a 9, runs of blanks one blank. */
+  /**
+   * The shape of a line of printed numbers: every number a 9, runs of blanks one blank, and an
+   * interval one shape whether printed as {@code ±h} or as its ends {@code [low,high]} (which of
+   * the two depends on the numbers).
+   */
   static String shape(String line) {
-    return line.replaceAll("[-+]?\\d+(\\.\\d+)?(e[-+]?\\d+)?", "9").replaceAll(" +", " ").strip();
+    return line.replaceAll("[-+]?\\d+(\\.\\d+)?(e[-+]?\\d+)?", "9")
+        .replace("[9,9]", "±9")
+        .replaceAll(" +", " ")
+        .strip();
   }
 
   /**

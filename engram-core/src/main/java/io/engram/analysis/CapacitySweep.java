@@ -561,13 +561,14 @@ public final class CapacitySweep {
     }
     List<CapacityPoint> points = new ArrayList<>(nl);
     for (int l = 0; l < nl; l++) {
+      int q = Math.min(loads[l], maxQueries); // the patterns and cues of a trial
       points.add(
           new CapacityPoint(
               loads[l],
               (double) loads[l] / neurons,
-              Estimate.of(values[0][l], 0, 1),
-              Estimate.of(values[1][l], 0, 1),
-              Estimate.of(values[2][l], 0, 1),
+              Estimate.ofShare(values[0][l], (double) q * neurons),
+              Estimate.ofShare(values[1][l], q),
+              Estimate.ofShare(values[2][l], q),
               Estimate.of(values[3][l], -1, 1),
               Estimate.of(values[4][l], 0, Double.POSITIVE_INFINITY)));
     }

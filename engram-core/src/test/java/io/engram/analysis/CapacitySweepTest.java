@@ -290,7 +290,11 @@ class CapacitySweepTest {
     for (CapacityPoint pt : points) {
       assertEquals(0, pt.oneStepError().mean());
       assertEquals(1, pt.stableFraction().mean());
-      assertEquals(1, pt.recalledFraction().low(), "identical trials: a zero-width interval");
+      // identical trials: the Wilson interval of all 3 P cues recalled, [n / (n + t²), 1]
+      double cases = 3.0 * pt.patterns();
+      double t = SpecialFunctions.studentQuantile(0.95, 2);
+      assertEquals(1, pt.recalledFraction().high());
+      assertEquals(cases / (cases + t * t), pt.recalledFraction().low(), 1e-12);
       assertEquals(1, pt.meanOverlap().mean());
       assertEquals(1, pt.meanSteps().mean(), "the fixed point is confirmed by one step");
     }
@@ -404,6 +408,54 @@ class CapacitySweepTest {
     }
     assertTrue(PatternSource.random().isUnbiasedRandom());
     assertTrue(!PatternSource.biased(0.1).isUnbiasedRandom());
+  }
+
+  @Test
+  void aShareHasTheWilsonIntervalWithinZeroAndOne() {
+    // two trials, 0 and 1: Student's t gave 0.5 ± 6.35, clipped to [0, 1] in JSON only
+    double t1 = SpecialFunctions.studentQuantile(0.95, 1);
+    Estimate split = Estimate.ofShare(new double[] {0, 1}, 5);
+    assertEquals(0.5, split.mean());
+    assertTrue(split.low() > 0 && split.high() < 1, split::toString);
+    // the effective number of cases is p(1-p) T / s² = 1: Wilson's centre 0.5, half width
+    // t/(1+t²) √(1/4 + t²/4)
+    double half = t1 / (1 + t1 * t1) * Math.sqrt(0.25 + t1 * t1 / 4);
+    assertEquals(0.5 - half, split.low(), 1e-12);
+    assertEquals(0.5 + half, split.high(), 1e-12);
+    assertEquals(half, split.halfWidth(), 1e-12);
+    // every trial 0: [0, t²/(n + t²)] over all n = T · cases, not a width of 0
+    double t2 = SpecialFunctions.studentQuantile(0.95, 2);
+    Estimate none = Estimate.ofShare(new double[] {0, 0, 0}, 40);
+    assertEquals(0, none.low());
+    assertEquals(t2 * t2 / (120 + t2 * t2), none.high(), 1e-12);
+    // far from 0 and 1 with many cases it is Student's interval of the trial means
+    double[] v = new double[40];
+    for (int i = 0; i < v.length; i++) {
+      v[i] = 0.4 + 0.01 * (i % 7) - 0.03;
+    }
+    Estimate student = Estimate.of(v, 0, 1);
+    Estimate wilson = Estimate.ofShare(v, 10_000);
+    assertEquals(student.mean(), wilson.mean());
+    assertEquals(student.low(), wilson.low(), 1e-2 * student.halfWidth());
+    assertEquals(student.high(), wilson.high(), 1e-2 * student.halfWidth());
+    // one trial: no interval, as of
+    assertTrue(Double.isNaN(Estimate.ofShare(new double[] {0.5}, 4).low()));
+    assertThrows(IllegalArgumentException.class, () -> Estimate.ofShare(new double[] {1.5}, 4));
+    assertThrows(IllegalArgumentException.class, () -> Estimate.ofShare(new double[] {0.5}, 0));
+    // every interval of a few trials lies within [0, 1] and holds its mean
+    java.util.SplittableRandom rnd = new java.util.SplittableRandom(5);
+    for (int k = 0; k < 2000; k++) {
+      int trials = 2 + rnd.nextInt(4);
+      int cases = 1 + rnd.nextInt(30);
+      double[] shares = new double[trials];
+      for (int i = 0; i < trials; i++) {
+        shares[i] = (double) rnd.nextInt(cases + 1) / cases;
+      }
+      Estimate e = Estimate.ofShare(shares, cases);
+      assertTrue(
+          0 <= e.low() && e.low() <= e.mean() && e.mean() <= e.high() && e.high() <= 1,
+          () -> java.util.Arrays.toString(shares) + " of " + cases + ": " + e);
+    }
   }
 
   @Test
