@@ -132,7 +132,7 @@ final class TrainCommand implements Callable<Integer> {
       defaultValue = "true",
       paramLabel = "true|false",
       description =
-          "hebbian/anti-hebbian: centre patterns by their mean activity rho (default: ${DEFAULT-VALUE}).")
+          "hebbian/anti-hebbian: centre patterns by their mean activity rho (default: ${DEFAULT-VALUE}, or the --init model's).")
   boolean subtractMean;
 
   @Option(
@@ -141,7 +141,8 @@ final class TrainCommand implements Callable<Integer> {
       preprocessor = EngramCli.TrueOrFalse.class,
       defaultValue = "true",
       paramLabel = "true|false",
-      description = "Set the diagonal of W to 0 after the update (default: ${DEFAULT-VALUE}).")
+      description =
+          "Set the diagonal of W to 0 after the update (default: ${DEFAULT-VALUE}, or the --init model's).")
   boolean zeroDiagonal;
 
   @Option(
@@ -151,7 +152,7 @@ final class TrainCommand implements Callable<Integer> {
       defaultValue = "true",
       paramLabel = "true|false",
       description =
-          "hebbian/anti-hebbian: divide the update by the number of patterns (default: ${DEFAULT-VALUE}).")
+          "hebbian/anti-hebbian: divide the update by the number of patterns (default: ${DEFAULT-VALUE}, or the --init model's).")
   boolean normalize;
 
   @Option(
@@ -161,7 +162,7 @@ final class TrainCommand implements Callable<Integer> {
       defaultValue = "true",
       paramLabel = "true|false",
       description =
-          "When the pattern length differs from the --init model's N, keep its top-left block of W (default: ${DEFAULT-VALUE}).")
+          "When the pattern length differs from the --init model's N, keep its top-left block of W (default: ${DEFAULT-VALUE}, or the --init model's).")
   boolean preserveOnResize;
 
   @Option(
@@ -279,10 +280,15 @@ final class TrainCommand implements Callable<Integer> {
       int n; // N of the network as trained: of the patterns (or of --init without any)
       if (init != null) {
         net = Inputs.readModel("--init", init);
-        if (learning == null) {
-          // (a Storkey model's dense weights refuse --weights low-rank below, naming --init)
-          learning = learningRule(ruleOf(net), ProjectionTarget.ridgeOf(net.weights()), true);
-        }
+        // the rule (given, or the model's) with the options the model's last call of it kept
+        // where they are not given, and the model's ridge; (a Storkey model's dense weights
+        // refuse --weights low-rank below, naming --init)
+        boolean fromModel = learning == null;
+        String name = fromModel ? ruleOf(net) : rule;
+        keepOptions(net);
+        double keptRidge = ProjectionTarget.ridgeOf(net.weights());
+        sameRidge(keptRidge);
+        learning = learningRule(name, keptRidge, fromModel);
         Memory.training(
             net, block.count(), block.length(), mode != null ? mode : net.weightsMode());
         dyn = dynamics.apply(net.dynamics());
@@ -399,6 +405,61 @@ final class TrainCommand implements Callable<Integer> {
     return !history.isEmpty() && history.get(history.size() - 1).rule().equals("storkey")
         ? "storkey"
         : "hebbian";
+  }
+
+  /**
+   * The options that the --init model's training records keep and this call does not give, each as
+   * the model's latest call that recorded it had it: {@code --zero-diagonal} (every rule records
+   * it), and {@code --subtract-mean}, {@code --normalize} and {@code --preserve-on-resize} (the
+   * Hebbian rules record them). Without them each was its default (true), so a model trained with
+   * {@code --zero-diagonal false} had its diagonal zeroed by a call that only added patterns. (The
+   * ridge is the weights' own, {@link #sameRidge}; {@code --tolerance} belongs to one call and is
+   * not taken.)
+   */
+  private void keepOptions(AmariHopfieldNetwork net) {
+    List<TrainingRecord> history = net.history();
+    subtractMean = keptFlag(history, "subtract_mean", "--subtract-mean", subtractMean);
+    normalize = keptFlag(history, "normalize_by_patterns", "--normalize", normalize);
+    zeroDiagonal = keptFlag(history, "zero_diagonal", "--zero-diagonal", zeroDiagonal);
+    preserveOnResize =
+        keptFlag(history, "preserve_on_resize", "--preserve-on-resize", preserveOnResize);
+  }
+
+  /** The option's value: given, else the latest record's that holds it, else {@code now}. */
+  private boolean keptFlag(List<TrainingRecord> history, String key, String option, boolean now) {
+    if (given(option)) {
+      return now;
+    }
+    for (int i = history.size() - 1; i >= 0; i--) {
+      String v = history.get(i).options().get(key);
+      if (v != null) {
+        return Boolean.parseBoolean(v);
+      }
+    }
+    return now;
+  }
+
+  /**
+   * Refuses a --ridge other than the --init model's: pseudo-inverse weights are {@code W = Xᵀ (X Xᵀ
+   * + λ I)⁻¹ X} over all the patterns stored so far, kept as a factor of them for that λ, and the
+   * model keeps no patterns to factor again for another. (Without --ridge the call takes the
+   * model's; a missing --ridge counted as 0, which then conflicted with a model trained with one.)
+   */
+  private void sameRidge(double keptRidge) {
+    if (ridge != null && !Double.isNaN(keptRidge) && ridge.doubleValue() != keptRidge) {
+      throw new UserError(
+          "--ridge "
+              + ridge
+              + " differs from the ridge "
+              + keptRidge
+              + " of --init "
+              + init
+              + ", which keeps one ridge for all its patterns (W = Xt (X Xt + ridge I)^-1 X over"
+              + " all of them, and it holds no patterns to factor again); leave --ridge out to"
+              + " continue with "
+              + keptRidge
+              + ", or train a new model from all the patterns");
+    }
   }
 
   /**

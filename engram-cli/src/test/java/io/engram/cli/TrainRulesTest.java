@@ -282,7 +282,10 @@ class TrainRulesTest {
         tmp.resolve("r2.npz").toString(),
         "-q");
     rejected(
-        "ridge 0.25 differs from the model's 0.5",
+        "--ridge 0.25 differs from the ridge 0.5 of --init "
+            + ridge
+            + ", which keeps one ridge"
+            + " for all its patterns",
         "train",
         "--patterns",
         b.toString(),
@@ -369,6 +372,136 @@ class TrainRulesTest {
         "-q");
     List<String> rules = ModelFile.read(hebb).history().stream().map(h -> h.rule()).toList();
     assertEquals(List.of("hebbian", "anti-hebbian", "hebbian"), rules);
+  }
+
+  /**
+   * {@code --rule pseudo-inverse} given again without {@code --ridge} continues a ridge model with
+   * its ridge: a missing --ridge counted as 0 ("ridge 0.0 differs from the model's 0.5", exit 2),
+   * so the rule could be repeated only with its ridge; the result is one call of all the patterns.
+   */
+  @Test
+  void theRuleRepeatedWithoutItsRidgeContinuesWithTheModelsRidge() throws IOException {
+    Path once = tmp.resolve("once.npz");
+    Path twice = tmp.resolve("twice.npz");
+    ok(
+        "train",
+        "--patterns",
+        all.toString(),
+        "--rule",
+        "pseudo-inverse",
+        "--ridge",
+        "0.5",
+        "--out",
+        once.toString(),
+        "-q");
+    ok(
+        "train",
+        "--patterns",
+        a.toString(),
+        "--rule",
+        "pseudo-inverse",
+        "--ridge",
+        "0.5",
+        "--out",
+        twice.toString(),
+        "-q");
+    ok(
+        "train",
+        "--patterns",
+        b.toString(),
+        "--init",
+        twice.toString(),
+        "--rule",
+        "pseudo-inverse",
+        "--out",
+        twice.toString(),
+        "-q");
+    AmariHopfieldNetwork net = ModelFile.read(twice);
+    assertEquals("0.5", net.history().get(1).options().get("ridge"));
+    float[] w1 = weights(once);
+    float[] w2 = net.weightMatrix();
+    for (int i = 0; i < w1.length; i++) {
+      assertEquals(w1[i], w2[i], 1e-5f, "W[" + i + "]");
+    }
+  }
+
+  /**
+   * The options a model's records keep and a call does not give are the model's: a Hebbian model
+   * trained with --zero-diagonal false, --subtract-mean false and --normalize false continued by a
+   * call without them is the model of one call with them (each was its default, true: the call
+   * zeroed the diagonal the model kept, centred and normalised its own patterns); given, an option
+   * applies to its call; --zero-diagonal carries over to a Storkey call on the same model.
+   */
+  @Test
+  void initTakesTheOptionsTheModelKeeps() throws IOException {
+    String[] raw = {"--subtract-mean", "false", "--zero-diagonal", "false", "--normalize", "false"};
+    Path first = tmp.resolve("first.npz");
+    ok(
+        concat(
+            new String[] {"train", "--patterns", a.toString(), "--out", first.toString(), "-q"},
+            raw));
+    Path kept = tmp.resolve("kept.npz");
+    ok(
+        "train",
+        "--patterns",
+        b.toString(),
+        "--init",
+        first.toString(),
+        "--out",
+        kept.toString(),
+        "-q");
+    Path repeated = tmp.resolve("repeated.npz");
+    ok(
+        concat(
+            new String[] {
+              "train",
+              "--patterns",
+              b.toString(),
+              "--init",
+              first.toString(),
+              "--out",
+              repeated.toString(),
+              "-q"
+            },
+            raw));
+    assertArrayEquals(weights(repeated), weights(kept));
+    Map<String, String> second = ModelFile.read(kept).history().get(1).options();
+    assertEquals("false", second.get("subtract_mean"));
+    assertEquals("false", second.get("zero_diagonal"));
+    assertEquals("false", second.get("normalize_by_patterns"));
+    float[] w = weights(kept);
+    assertTrue(w[0] != 0, "the diagonal is kept: W[0][0] = " + w[0]);
+    // W = Σ x xᵀ over both calls, unnormalised and uncentred: W[0][0] = 10 patterns' x0² = 10
+    assertEquals(10f, w[0]);
+    // given, it applies to this call
+    Path zeroed = tmp.resolve("zeroed.npz");
+    ok(
+        "train",
+        "--patterns",
+        b.toString(),
+        "--init",
+        first.toString(),
+        "--zero-diagonal",
+        "true",
+        "--out",
+        zeroed.toString(),
+        "-q");
+    assertEquals(0f, weights(zeroed)[0]);
+    assertEquals("false", ModelFile.read(zeroed).history().get(1).options().get("subtract_mean"));
+    // a Storkey call on the model keeps its diagonal too
+    Path storkey = tmp.resolve("storkey.npz");
+    ok(
+        "train",
+        "--patterns",
+        b.toString(),
+        "--init",
+        first.toString(),
+        "--rule",
+        "storkey",
+        "--out",
+        storkey.toString(),
+        "-q");
+    assertEquals("false", ModelFile.read(storkey).history().get(1).options().get("zero_diagonal"));
   }
 
   private static String[] concat(String[] a, String[] b) {
@@ -563,7 +696,7 @@ class TrainRulesTest {
         "--out",
         hebb.toString());
     rejected(
-        "ridge 2.0 differs from the model's 0.0",
+        "--ridge 2.0 differs from the ridge 0.0 of --init",
         "train",
         "--patterns",
         p,
