@@ -165,6 +165,8 @@ public final class BlockedWeights {
       text = Files.readString(mf, StandardCharsets.UTF_8);
     } catch (NoSuchFileException e) {
       throw new EngramFormatException(mf + ": no manifest (an incomplete or foreign folder)", e);
+    } catch (java.nio.channels.ClosedByInterruptException e) {
+      throw ReadInterrupts.named(mf, e);
     }
     Map<?, ?> m;
     try {

@@ -53,10 +53,12 @@ import java.util.Set;
  * <p>Stateless: any number of threads may read and write model files at once; a reader of a file
  * that another thread (or program) replaces meanwhile reads the file it opened. Reading and writing
  * are file I/O, which an interrupt of the calling thread may stop as Java's file channels do: with
- * an IOException (a {@link java.nio.channels.ClosedByInterruptException}, or when writing one
- * naming the file that has it as its message), files left as they were and the interrupt status
- * kept. The weights of a dense model read in place (see {@code docs/MODEL_FORMAT.md}) are read as
- * recall needs them, and there, as for all of recall, an interrupt does not stop the call.
+ * an IOException (when reading a {@link java.io.InterruptedIOException} naming the file and saying
+ * it was interrupted, whose cause is Java's {@link java.nio.channels.ClosedByInterruptException};
+ * when writing one naming the file that has that as its message), files left as they were and the
+ * interrupt status kept. The weights of a dense model read in place (see {@code
+ * docs/MODEL_FORMAT.md}) are read as recall needs them, and there, as for all of recall, an
+ * interrupt does not stop the call.
  */
 public final class ModelFile {
 
@@ -268,6 +270,8 @@ public final class ModelFile {
       } catch (IllegalArgumentException | ClassCastException e) {
         throw new EngramFormatException(file + ": invalid model: " + e.getMessage(), e);
       }
+    } catch (java.nio.channels.ClosedByInterruptException e) {
+      throw ReadInterrupts.named(file, e);
     }
   }
 
@@ -319,6 +323,8 @@ public final class ModelFile {
       } catch (IllegalArgumentException | ClassCastException e) {
         throw new EngramFormatException(file + ": invalid model: " + e.getMessage(), e);
       }
+    } catch (java.nio.channels.ClosedByInterruptException e) {
+      throw ReadInterrupts.named(file, e);
     }
   }
 
@@ -331,6 +337,8 @@ public final class ModelFile {
   public static String memoryKind(Path file) throws IOException {
     try (NpzFile npz = NpzFile.open(file)) {
       return kind(meta(npz, file), file);
+    } catch (java.nio.channels.ClosedByInterruptException e) {
+      throw ReadInterrupts.named(file, e);
     }
   }
 

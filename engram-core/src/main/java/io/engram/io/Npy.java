@@ -77,6 +77,8 @@ public final class Npy {
       return parse(buf, file.toString(), true);
     } catch (NoSuchFileException e) {
       throw notFound(file);
+    } catch (java.nio.channels.ClosedByInterruptException e) {
+      throw ReadInterrupts.named(file, e);
     }
   }
 
@@ -94,6 +96,8 @@ public final class Npy {
       return elementCount(NpyHeader.read(in, file.toString()).shape);
     } catch (NoSuchFileException e) {
       throw notFound(file);
+    } catch (java.nio.channels.ClosedByInterruptException e) {
+      throw ReadInterrupts.named(file, e);
     }
   }
 

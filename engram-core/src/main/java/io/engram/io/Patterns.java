@@ -151,6 +151,8 @@ public final class Patterns {
       return count <= Npy.MAX_ELEMENTS && count * h.dtype.size() > Npy.MAX_DATA_BYTES;
     } catch (NoSuchFileException e) {
       throw Npy.notFound(file);
+    } catch (java.nio.channels.ClosedByInterruptException e) {
+      throw ReadInterrupts.named(file, e);
     }
   }
 
@@ -240,6 +242,8 @@ public final class Patterns {
       return new FloatRows(values, rows, cols);
     } catch (NoSuchFileException e) {
       throw Npy.notFound(file);
+    } catch (java.nio.channels.ClosedByInterruptException e) {
+      throw ReadInterrupts.named(file, e);
     }
   }
 }
