@@ -5,6 +5,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import io.engram.fixtures.LogRecords;
 import io.engram.kernels.Kernels;
 import io.engram.network.AmariHopfieldNetwork;
 import io.engram.network.Dynamics;
@@ -15,6 +16,8 @@ import java.util.List;
 import java.util.SplittableRandom;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
+import java.util.logging.Level;
+import java.util.logging.LogRecord;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -86,6 +89,23 @@ class TrainingListenerTest {
     assertEquals(total, last, "the last call reports the whole update");
   }
 
+  /** The logger of the kernels' progress reports ({@code System.getLogger} of the facade). */
+  private static final String KERNELS_LOGGER = "io.engram.kernels.Kernels";
+
+  /**
+   * The one WARNING a dropped listener leaves, with the listener's exception: captured, so that it
+   * is asserted here rather than printed into the test output with its stack trace.
+   */
+  private static void assertDroppedOnce(LogRecords log) {
+    assertEquals(
+        List.of("progress listener failed; the kernel pass goes on without it"),
+        log.messages(Level.WARNING));
+    LogRecord r = log.records().get(0);
+    assertEquals(KERNELS_LOGGER, r.getLoggerName());
+    assertEquals("listener failure", r.getThrown().getMessage());
+    assertTrue(r.getThrown() instanceof IllegalStateException, r.getThrown()::toString);
+  }
+
   @Test
   void aListenerChangesNothingAndOneThatThrowsIsDropped() {
     PatternBlock a = patterns(2);
@@ -99,13 +119,16 @@ class TrainingListenerTest {
     HebbianTrainer.create(heard).train(a, (d, t) -> calls.incrementAndGet());
     AtomicInteger thrown = new AtomicInteger();
     // the second call trains into weights that are no longer zero (the read-and-add path)
-    AntiHebbianTrainer.create(heard)
-        .train(
-            b,
-            (d, t) -> {
-              thrown.incrementAndGet();
-              throw new IllegalStateException("listener failure");
-            });
+    try (LogRecords log = LogRecords.of(KERNELS_LOGGER)) {
+      AntiHebbianTrainer.create(heard)
+          .train(
+              b,
+              (d, t) -> {
+                thrown.incrementAndGet();
+                throw new IllegalStateException("listener failure");
+              });
+      assertDroppedOnce(log);
+    }
     assertTrue(calls.get() > 0);
     assertEquals(1, thrown.get(), "a listener that threw is not called again");
     assertArrayEquals(quiet.weights().toDenseArray(), heard.weights().toDenseArray());
@@ -137,13 +160,16 @@ class TrainingListenerTest {
     HebbianTrainer.create(quiet).train(patterns(8));
     AmariHopfieldNetwork heard = dense();
     AtomicInteger thrown = new AtomicInteger();
-    HebbianTrainer.create(heard)
-        .train(
-            patterns(8),
-            (d, t) -> {
-              thrown.incrementAndGet();
-              throw new IllegalStateException("listener failure");
-            });
+    try (LogRecords log = LogRecords.of(KERNELS_LOGGER)) {
+      HebbianTrainer.create(heard)
+          .train(
+              patterns(8),
+              (d, t) -> {
+                thrown.incrementAndGet();
+                throw new IllegalStateException("listener failure");
+              });
+      assertDroppedOnce(log);
+    }
     assertTrue(((DenseWeights) heard.weights()).isDeferred());
     assertEquals(1, thrown.get());
     assertEquals(quiet.history(), heard.history());
