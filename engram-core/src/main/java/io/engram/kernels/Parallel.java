@@ -111,8 +111,18 @@ final class Parallel {
    * where one thread took 29 µs).
    */
   static void forEach(int items, int threads, Body body) {
+    forEach(POOL, items, threads, body);
+  }
+
+  /**
+   * {@link #forEach(int, int, Body)} with the helpers on {@code pool} instead of the kernels' own
+   * (for tests: a pool of their own whose threads they hold busy, which the shared pool's other
+   * users cannot disturb).
+   */
+  static void forEach(ForkJoinPool pool, int items, int threads, Body body) {
     AtomicInteger next = new AtomicInteger();
     run(
+        pool,
         threads,
         () -> next.set(items),
         t ->
@@ -146,6 +156,7 @@ final class Parallel {
       states.add(perThread.apply(t));
     }
     run(
+        POOL,
         threads,
         () -> next.set(items),
         t ->
@@ -158,11 +169,12 @@ final class Parallel {
   }
 
   /**
-   * Runs worker 0 on the calling thread and workers 1 to {@code threads - 1} on pool threads;
+   * Runs worker 0 on the calling thread and workers 1 to {@code threads - 1} on {@code pool};
    * returns when all that started are done (see {@link #forEach(int, int, Body)}). {@code stop}
    * leaves the items not yet taken to nobody.
    */
-  private static void run(int threads, Runnable stop, IntFunction<Runnable> workerOf) {
+  private static void run(
+      ForkJoinPool pool, int threads, Runnable stop, IntFunction<Runnable> workerOf) {
     Runnable worker = workerOf.apply(0);
     if (threads <= 1) {
       worker.run();
@@ -176,7 +188,7 @@ final class Parallel {
       Runnable helper = workerOf.apply(t + 1);
       try {
         helpers[t] =
-            POOL.submit(
+            pool.submit(
                 () -> {
                   if (claim.compareAndSet(false, true)) {
                     helper.run();
