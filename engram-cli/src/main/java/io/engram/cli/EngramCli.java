@@ -421,10 +421,11 @@ public final class EngramCli implements Runnable {
    * wrong either way, the work is just slower): dense training ({@code --weights dense}), or a
    * model, {@code --init} model or pattern file of at least {@link #HEAVY_FILE_BYTES} (a dense
    * model of some size; many patterns), unless that model is a modern memory whose step over the
-   * queries is light ({@link #lightModernWork}). A low-rank model is small however much it stores.
-   * Storing patterns in a modern memory ({@code train --memory modern}) runs no kernels at all: a
-   * warm-up thread would only take a core from reading and checking the patterns (a 10 MB store
-   * measured 1.24 s with it).
+   * queries is light ({@link #lightModernWork}); or the recall of a smaller low-rank model whose
+   * first steps over the queries are heavy ({@link #heavyLowRankRecall}). Storing patterns in a
+   * modern memory ({@code train --memory modern}) runs no kernels at all: a warm-up thread would
+   * only take a core from reading and checking the patterns (a 10 MB store measured 1.24 s with
+   * it).
    */
   static boolean heavyKernelWork(String[] args) {
     if (args.length > 0 && args[0].equals("train") && modernMemory(args)) {
@@ -445,7 +446,86 @@ public final class EngramCli implements Runnable {
         return true;
       }
     }
+    if (args.length > 0 && args[0].equals("recall")) {
+      List<String> iterations = optionValues(args, "--iterations");
+      String k = iterations.isEmpty() ? null : iterations.get(iterations.size() - 1);
+      for (String m : optionValues(args, "--model")) {
+        if (heavyLowRankRecall(m, q, k)) {
+          return true;
+        }
+      }
+    }
     return false;
+  }
+
+  /**
+   * Multiply-adds in the first {@link #LOW_RANK_STEPS} steps of a low-rank model's recall from
+   * which the command warms its kernels up at once ({@link #heavyLowRankRecall}): as many as the
+   * twin does on demand before the warm-up starts ({@code KernelWarmup.ON_DEMAND_WORK}).
+   */
+  static final long LOW_RANK_HEAVY_WORK = 1L << 28;
+
+  /**
+   * The steps of a low-rank recall that {@link #LOW_RANK_HEAVY_WORK} counts: noisy cues take some
+   * (4 to 10 for 64 cues with a fifth of their signs flipped, P = 400, N = 4096), random ones all
+   * 20 of the default.
+   */
+  static final int LOW_RANK_STEPS = 4;
+
+  /**
+   * Whether {@code model} is a low-rank model (an archive with {@code T0.npy}, {@code T1.npy}, ...
+   * of P_k x N) whose recall of the {@code queries} file does at least {@link #LOW_RANK_HEAVY_WORK}
+   * multiply-adds in its first {@link #LOW_RANK_STEPS} steps (fewer if {@code iterations}, the
+   * value of {@code --iterations}, says so): a step is {@code Y = T S} and {@code Tᵀ Y} for each
+   * factor, 2 B P_k N multiply-adds, with B N taken as a quarter of the queries file's size. Such a
+   * recall warmed up on demand only after its first steps, and its products ran on the twin until
+   * the warm-up had the full tiles compiled, some tenths of a second later: 64 cues, P = 400, N =
+   * 4096 (a model of 6.6 MB, below {@link #HEAVY_FILE_BYTES}) took longer than the same recall of
+   * the dense model of 67 MB, whose warm-up starts with the process. Unknown (not a low-rank model,
+   * queries not a file, anything unreadable): false.
+   */
+  static boolean heavyLowRankRecall(String model, String queries, String iterations) {
+    int steps = LOW_RANK_STEPS;
+    if (iterations != null) {
+      try {
+        steps = Math.min(steps, Integer.parseInt(iterations.trim()));
+      } catch (NumberFormatException e) {
+        return false; // the command reports it
+      }
+    }
+    try {
+      File q = queries == null ? null : new File(queries);
+      File m = new File(model);
+      if (steps < 1 || q == null || !q.isFile() || !m.isFile()) {
+        return false;
+      }
+      long rows = lowRankRows(model);
+      // per step 2 x (B x N values) x (P_k summed over the factors)
+      return 2.0 * (q.length() / 4) * rows * steps >= LOW_RANK_HEAVY_WORK;
+    } catch (SecurityException e) {
+      return false;
+    }
+  }
+
+  /**
+   * The rows of a low-rank model's factors summed (P_k of each {@code Tk.npy}, from its header), or
+   * 0 when the file is not a low-rank model or cannot be read as one. Reads the archive's directory
+   * and those members' headers.
+   */
+  static long lowRankRows(String model) {
+    try (io.engram.io.NpzFile z = io.engram.io.NpzFile.open(Path.of(model))) {
+      long rows = 0;
+      for (int k = 0; z.contains("T" + k + ".npy"); k++) {
+        int[] shape = z.shape("T" + k + ".npy");
+        if (shape.length != 2) {
+          return 0;
+        }
+        rows += shape[0];
+      }
+      return rows;
+    } catch (IOException | RuntimeException e) {
+      return 0;
+    }
   }
 
   /**

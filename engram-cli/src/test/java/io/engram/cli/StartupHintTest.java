@@ -103,6 +103,61 @@ class StartupHintTest {
         EngramCli.heavyKernelWork(new String[] {"recall", "--model", big, "--queries", few}));
   }
 
+  /**
+   * A low-rank model below the size rule counts by the work of its recall's first four steps over
+   * the queries, 2 B P N each: heavy from as many multiply-adds as the twin does on demand before
+   * the warm-up starts (2^28); fewer steps where --iterations says so.
+   */
+  @Test
+  void aLowRankModelCountsByItsRecallsWorkOverTheQueries() throws IOException {
+    int p = 64;
+    int n = 256;
+    Path patterns = tmp.resolve("p.npy");
+    io.engram.io.Npy.write(patterns, io.engram.io.NdArray.ofFloats(new float[p * n], p, n));
+    String model = tmp.resolve("lr.npz").toString();
+    String dense = tmp.resolve("dense.npz").toString();
+    String pf = patterns.toString();
+    assertTrue(
+        ToolRun.run("train", "-q", "--patterns", pf, "--out", model, "--weights", "low-rank")
+                .status()
+            == 0);
+    assertTrue(
+        ToolRun.run("train", "-q", "--patterns", pf, "--out", dense, "--weights", "dense").status()
+            == 0);
+    org.junit.jupiter.api.Assertions.assertEquals(p, EngramCli.lowRankRows(model));
+    org.junit.jupiter.api.Assertions.assertEquals(0, EngramCli.lowRankRows(dense));
+    // 4 steps x 2 x (B N) x P >= 2^28: B N >= 2^19 values, a queries file of 2 MiB
+    long values = 1L << 19;
+    String many = sized("many.npy", values * 4).toString();
+    String few = sized("few.npy", values * 4 - 4).toString();
+    assertTrue(
+        EngramCli.heavyKernelWork(new String[] {"recall", "--model", model, "--queries", many}));
+    assertTrue(
+        EngramCli.heavyKernelWork(
+            new String[] {"recall", "--queries=" + many, "--model=" + model}));
+    assertFalse(
+        EngramCli.heavyKernelWork(new String[] {"recall", "--model", model, "--queries", few}));
+    // fewer steps: less work
+    assertFalse(
+        EngramCli.heavyKernelWork(
+            new String[] {"recall", "--model", model, "--queries", many, "--iterations", "3"}));
+    assertTrue(
+        EngramCli.heavyKernelWork(
+            new String[] {"recall", "--model", model, "--queries", many, "--iterations=20"}));
+    assertFalse(
+        EngramCli.heavyKernelWork(
+            new String[] {"recall", "--model", model, "--queries", many, "--iterations", "x"}));
+    // a dense model of that size, queries that are not a file, training: the other rules
+    assertFalse(
+        EngramCli.heavyKernelWork(new String[] {"recall", "--model", dense, "--queries", many}));
+    assertFalse(
+        EngramCli.heavyKernelWork(
+            new String[] {"recall", "--model", model, "--queries", tmp.toString()}));
+    assertFalse(EngramCli.heavyKernelWork(new String[] {"recall", "--model", model}));
+    assertFalse(
+        EngramCli.heavyKernelWork(new String[] {"train", "--init", model, "--patterns", many}));
+  }
+
   /** A large model read by the command: its scan is compiled before the warm-up starts. */
   @Test
   void aLargeModelReadIsNoticed() throws IOException {
