@@ -482,9 +482,13 @@ public final class EngramCli implements Runnable {
    * the warm-up had the full tiles compiled, some tenths of a second later: 64 cues, P = 400, N =
    * 4096 (a model of 6.6 MB, below {@link #HEAVY_FILE_BYTES}) took longer than the same recall of
    * the dense model of 67 MB, whose warm-up starts with the process. Unknown (not a low-rank model,
-   * queries not a file, anything unreadable): false.
+   * queries not a file, anything unreadable): false. Without the Vector API module (a small command
+   * {@code bin/engram} starts without it) there is nothing to warm up: false, the model unopened.
    */
   static boolean heavyLowRankRecall(String model, String queries, String iterations) {
+    if (ModuleLayer.boot().findModule("jdk.incubator.vector").isEmpty()) {
+      return false;
+    }
     int steps = LOW_RANK_STEPS;
     if (iterations != null) {
       try {
