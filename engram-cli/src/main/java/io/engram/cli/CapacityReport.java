@@ -355,8 +355,8 @@ final class CapacityReport {
         "(mean over trials ± half width of the 95% interval, or [low,high] where the interval is"
             + " not symmetric)\n\n");
     boolean theory = hebbianTheory(run);
-    // columns wide enough for a share's [low,high]; a wider cell (a clipped overlap or steps
-    // interval) pushes the rest of its row along
+    // columns at least wide enough for a share's [low,high], and as wide as their widest cell (a
+    // lopsided overlap or steps interval, [low,high], pushed the rest of its row along)
     String[] heads = {"one-step error", "stable", "recalled", "overlap", "steps"};
     int[] widths = {26, 20, 20, 15, 12};
     List<String[]> rows = new ArrayList<>();
@@ -369,6 +369,9 @@ final class CapacityReport {
         pm(p.meanSteps(), "%.2f")
       };
       rows.add(cells);
+      for (int i = 0; i < cells.length; i++) {
+        widths[i] = Math.max(widths[i], cells[i].length());
+      }
     }
     sb.append(String.format(Locale.ROOT, "%6s %6s  %s", "P", "P/N", padded(heads, widths)));
     if (theory) {

@@ -86,11 +86,15 @@ class CapacityCommandTest {
         java.util.regex.Pattern.compile(
             "(-?\\d+\\.\\d+)(?: ±(\\d+\\.\\d+)| \\[(-?\\d+\\.\\d+),(-?\\d+\\.\\d+)\\])");
     int rows = 0;
+    int bar = -1;
     for (String line : r.out().split("\n")) {
       String[] tokens = line.trim().split("\\s+");
       if (tokens.length < 2 || !tokens[0].matches("\\d+") || !line.contains("|")) {
         continue;
       }
+      // the columns line up: a lopsided overlap interval, [low,high], pushed the rest along
+      assertTrue(bar < 0 || line.indexOf('|') == bar, r::out);
+      bar = line.indexOf('|');
       Map<String, Object> pt = points.get(rows++);
       assertEquals(Integer.parseInt(tokens[0]), ((Number) pt.get("patterns")).intValue());
       java.util.regex.Matcher m = cell.matcher(line.substring(0, line.indexOf('|')));

@@ -607,7 +607,13 @@ class DocCommandsTest {
     assertEquals(0, r.status(), r::toString);
     List<String> printed = r.out().lines().toList();
     List<String> doc = quoted.text().lines().filter(l -> !l.isBlank()).toList();
-    assertTrue(printed.contains(doc.get(0)), "the header is not printed as quoted:\n" + r.out());
+    // (the header's blanks as the run's widest cells make them: a column widens for a lopsided
+    // interval, [low,high])
+    assertTrue(
+        printed.stream()
+            .map(l -> l.replaceAll(" +", " "))
+            .anyMatch(doc.get(0).replaceAll(" +", " ")::equals),
+        "the header is not printed as quoted:\n" + r.out());
     Set<String> shapes = new TreeSet<>();
     for (String l : printed) {
       shapes.add(shape(l));
