@@ -633,12 +633,16 @@ final class Outputs {
     if (fd == 1) {
       dataOnStandardOutput = true; // before the data: the summary line must not follow it there
     }
+    long[] reached = {0}; // bytes the destination took before a failure
     try (OutputStream out =
         new BufferedOutputStream(
             fd < 0
-                ? Files.newOutputStream(
-                    d.file(), StandardOpenOption.WRITE, StandardOpenOption.APPEND)
-                : new StandardStream(fd),
+                ? new CountedStream(
+                    java.nio.channels.FileChannel.open(
+                        d.file(), StandardOpenOption.WRITE, StandardOpenOption.APPEND),
+                    true,
+                    reached)
+                : new StandardStream(fd, reached),
             1 << 16)) {
       o.writer().writeTo(out);
     } catch (IOException e) {
@@ -649,13 +653,21 @@ final class Outputs {
           e instanceof FileSystemException f && f.getReason() != null
               ? f.getReason()
               : e.getMessage();
+      // (a write cut short there, 'ulimit -f' with '> file', said "no file was changed" after 1
+      // KiB had reached the file; and "-" was named "/dev/stdout", a path the user never typed)
       throw new UserError(
           o.option()
               + " "
-              + o.path()
+              + (o.path() == STDOUT ? "- (standard output)" : o.path())
               + ": could not write ("
               + why
-              + "); no file was changed"
+              + ")"
+              + (reached[0] > 0
+                  ? " after "
+                      + reached[0]
+                      + " bytes had reached it: what it holds of this output is incomplete; no"
+                      + " other file was changed"
+                  : "; no file was changed")
               + (before.isEmpty() ? "" : ", but " + String.join(", ", before) + " were written"),
           e);
     }
@@ -679,33 +691,68 @@ final class Outputs {
    * the error messages still go there). Writes go straight to the descriptor, not through {@code
    * System.out}, whose {@code PrintStream} would swallow a failed write.
    */
-  private static final class StandardStream extends OutputStream {
-    private final java.io.FileOutputStream out;
-
-    StandardStream(int fd) {
-      out =
+  private static final class StandardStream extends CountedStream {
+    StandardStream(int fd, long[] reached) {
+      // (the descriptor stays open: closing the stream or its channel would close it)
+      super(
           new java.io.FileOutputStream(
-              fd == 2 ? java.io.FileDescriptor.err : java.io.FileDescriptor.out);
+                  fd == 2 ? java.io.FileDescriptor.err : java.io.FileDescriptor.out)
+              .getChannel(),
+          false,
+          reached);
       if (fd == 2) {
         System.err.flush();
       } else {
         System.out.flush();
       }
     }
+  }
+
+  /**
+   * Writes to a channel, counting into {@code reached[0]} the bytes it took, exactly: a write cut
+   * short (the file size limit, a full disk) takes part of a buffer before it fails, which a
+   * stream's write does not tell.
+   */
+  private static class CountedStream extends OutputStream {
+    private final java.nio.channels.WritableByteChannel channel;
+    private final boolean closes;
+    private final long[] reached;
+
+    CountedStream(java.nio.channels.WritableByteChannel channel, boolean closes, long[] reached) {
+      this.channel = channel;
+      this.closes = closes;
+      this.reached = reached;
+    }
 
     @Override
     public void write(int b) throws IOException {
-      out.write(b);
+      write(new byte[] {(byte) b}, 0, 1);
     }
+
+    /**
+     * The most bytes given to the channel at once: it copies a heap buffer into a direct one of the
+     * same size, which it may keep (a whole dense W would stay in native memory).
+     */
+    private static final int CHUNK = 1 << 20;
 
     @Override
     public void write(byte[] b, int off, int len) throws IOException {
-      out.write(b, off, len);
+      for (int done = 0; done < len; ) {
+        java.nio.ByteBuffer buf =
+            java.nio.ByteBuffer.wrap(b, off + done, Math.min(CHUNK, len - done));
+        while (buf.hasRemaining()) {
+          int k = channel.write(buf);
+          reached[0] += k;
+          done += k;
+        }
+      }
     }
 
     @Override
-    public void close() {
-      // the descriptor stays open: FileOutputStream(FileDescriptor) would close it
+    public void close() throws IOException {
+      if (closes) {
+        channel.close();
+      }
     }
   }
 }

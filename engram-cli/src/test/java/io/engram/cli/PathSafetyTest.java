@@ -652,7 +652,7 @@ class PathSafetyTest {
       assertEquals("2", r[0], r[1]);
       assertEquals(
           "engram: --out "
-              + (out.equals("-") ? "/dev/stdout" : out)
+              + (out.equals("-") ? "- (standard output)" : out)
               + ": could not write (Bad file descriptor); no file was changed",
           r[1].strip());
       assertEquals("keep me", Files.readString(victim));
@@ -1051,6 +1051,29 @@ class PathSafetyTest {
         r.err().strip(),
         r::toString);
     assertEquals(before, ToolRun.snapshot(dir));
+    // the same to standard output, a file of the shell's: what reached it is said to be there
+    // (it was "--out /dev/stdout: ...; no file was changed" after 64 KiB had reached the file)
+    ToolRun.Result s =
+        ToolRun.fresh(
+            dir,
+            List.of("/bin/sh", "-c", "ulimit -f 64 && exec \"$@\" > out.npz", "sh"),
+            List.of("-Xmx256m"),
+            "train",
+            "--patterns",
+            big.toString(),
+            "--weights",
+            "dense",
+            "--out",
+            "-");
+    assertEquals(2, s.status(), s::toString);
+    assertTrue(
+        s.err()
+            .strip()
+            .matches(
+                "engram: --out - \\(standard output\\): could not write \\(File too large\\)"
+                    + " after [0-9]+ bytes had reached it: what it holds of this output is"
+                    + " incomplete; no other file was changed"),
+        s::toString);
   }
 
   /**
