@@ -119,7 +119,7 @@ final class InspectCommand implements Callable<Integer> {
   static final int MAX_LOW_RANK_SCAN = 8192;
 
   /** The rule of the network's last training call (hebbian for an untrained one). */
-  private static String lastRule(AmariHopfieldNetwork net) {
+  static String lastRule(AmariHopfieldNetwork net) {
     return net.history().isEmpty() ? "hebbian" : net.history().get(net.history().size() - 1).rule();
   }
 

@@ -401,10 +401,7 @@ final class TrainCommand implements Callable<Integer> {
     if (ProjectionTarget.holdsProjection(net.weights())) {
       return "pseudo-inverse";
     }
-    List<TrainingRecord> history = net.history();
-    return !history.isEmpty() && history.get(history.size() - 1).rule().equals("storkey")
-        ? "storkey"
-        : "hebbian";
+    return InspectCommand.lastRule(net).equals("storkey") ? "storkey" : "hebbian";
   }
 
   /**

@@ -49,8 +49,7 @@ final class Fitting {
       trainingStrategy(est);
     }
     FeatureColumns.Found f = FeatureColumns.find(schema, est.getFeaturesCol(), caseSensitive);
-    return FeatureColumns.outputSchema(
-        schema, est, f.kind(), "modern".equals(est.getMemory()), caseSensitive);
+    return FeatureColumns.outputSchema(schema, est, f.kind(), modern, caseSensitive);
   }
 
   /**
