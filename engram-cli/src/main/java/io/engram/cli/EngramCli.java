@@ -927,6 +927,10 @@ public final class EngramCli implements Runnable {
       return 2;
     }
     CommandLine cl = new CommandLine(new EngramCli());
+    // An argument is what it says: picocli would read '@NAME' as a file of further arguments when a
+    // file NAME exists, so '--patterns @list' trained on whatever the file 'list' named, not on the
+    // file '@list', and '--out @notes' could write where 'notes' pointed (issue 9 section 2)
+    cl.setExpandAtFiles(false);
     // only the command that runs, when the first argument names one that never needs the others;
     // subcommands must be added before the layout and the settings below, which apply to those
     // present

@@ -1314,4 +1314,26 @@ class PathSafetyTest {
     assertEquals(
         List.of(), List.of(dir.toFile().list((d, n) -> n.startsWith(".") || n.equals("fresh"))));
   }
+
+  @Test
+  void anArgumentStartingWithAnAtSignIsAFileNameNotAFileOfArguments() throws Exception {
+    // picocli's argument files: '@list' was read as the arguments in the file 'list' whenever
+    // 'list' existed, so this trained on the other patterns and wrote the model where 'notes' said
+    float[][] other = {PATTERNS[0], PATTERNS[1]};
+    Files.write(dir.resolve("other.npy"), npy(other));
+    Files.writeString(dir.resolve("list"), "other.npy\n");
+    Files.writeString(dir.resolve("notes"), "victim.npz\n");
+    Files.copy(dir.resolve("p.npy"), dir.resolve("@list"));
+    ToolRun.Result r = ToolRun.fresh(dir, "train", "-q", "--patterns", "@list", "--out", "@notes");
+    assertEquals(0, r.status(), r::toString);
+    assertFalse(Files.exists(dir.resolve("victim.npz")), r::toString);
+    ToolRun.Result shown = ToolRun.run("inspect", path("@notes"));
+    assertEquals(0, shown.status(), shown::toString);
+    assertTrue(shown.out().contains("3 in 1 training call"), shown::toString);
+    // a lone '@name' is an argument like any other: here one that train does not take
+    ToolRun.Result stray =
+        ToolRun.fresh(dir, "train", "@list", "--patterns", "p.npy", "--out", "m2.npz");
+    assertEquals(2, stray.status(), stray::toString);
+    assertTrue(stray.err().contains("@list"), stray::toString);
+  }
 }
