@@ -140,6 +140,17 @@ final class Outputs {
               + LOST_BYTES
               + "; Java cannot write a name with such bytes: give another name");
     }
+    if (value.length() > 1 && value.startsWith("-")) {
+      // (picocli takes a word that is not one of the command's options as the value before it:
+      // 'train ... --out --report' wrote a model named '--report', a slip, not a name anyone wants)
+      throw new UserError(
+          option
+              + " "
+              + value
+              + ": the name starts with '-', as an option does (was a value left out before it?);"
+              + " to write a file of that name, give ./"
+              + value);
+    }
     return value;
   }
 

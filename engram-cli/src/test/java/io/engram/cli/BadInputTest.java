@@ -1254,6 +1254,42 @@ class BadInputTest {
   }
 
   /**
+   * An output whose name starts with '-' is a slip: picocli takes a word that is not one of the
+   * command's options as the value before it, and 'train ... --out --report' (recall's option)
+   * wrote a model named '--report'. './--report' names such a file on purpose. Outputs only: an
+   * input of such a name that exists is read, one that does not is not found.
+   */
+  @Test
+  void anOutputNamedLikeAnOption() throws IOException {
+    String hint =
+        ": the name starts with '-', as an option does (was a value left out before it?);";
+    fails(
+        "--out --report" + hint + " to write a file of that name, give ./--report",
+        "train",
+        "--patterns",
+        "@p.csv",
+        "--out",
+        "--report");
+    fails(
+        "--report -v" + hint,
+        "recall",
+        "--model",
+        "@m.npz",
+        "--queries",
+        "@p.csv",
+        "--out",
+        "@r.npy",
+        "--report",
+        "-v");
+    fails("--weights -w.npy" + hint, "export", "--model", "@m.npz", "--weights", "-w.npy");
+    // '-' alone is standard output, and a name with '-' inside is a name
+    ToolRun.Result r =
+        ToolRun.run("train", "-q", "--patterns", dir + "/p.csv", "--out", dir + "/-m.npz");
+    assertEquals(0, r.status(), r::toString);
+    Files.delete(dir.resolve("-m.npz"));
+  }
+
+  /**
    * A name of only blanks (a quoted space, a variable of spaces) is no name: an output of that name
    * was written (a file or folder called ' '), an input was "engram: : file not found".
    */
