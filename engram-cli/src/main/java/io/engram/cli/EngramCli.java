@@ -809,6 +809,53 @@ public final class EngramCli implements Runnable {
         : "";
   }
 
+  /** Dashes a typesetter puts where "-" was typed: hyphen to horizontal bar, minus, small, wide. */
+  private static final String DASHES = "\u2010\u2011\u2012\u2013\u2014\u2015\u2212\ufe63\uff0d";
+
+  /**
+   * The line for an argument before {@code --} that starts with a typographic dash ({@link
+   * #DASHES}) and is one of {@code names} once its dashes are ASCII ones (an em dash standing for
+   * two): a command copied from a page that set {@code --patterns} as {@code —patterns}, which
+   * picocli called an unexpected argument, or which made a required option "missing"; else null.
+   */
+  static String typographicDash(String[] args, java.util.Set<String> names) {
+    for (String arg : args) {
+      if (arg.equals("--")) {
+        return null;
+      }
+      if (arg.isEmpty() || DASHES.indexOf(arg.charAt(0)) < 0) {
+        continue;
+      }
+      int k = 0;
+      StringBuilder ascii = new StringBuilder();
+      while (k < arg.length() && (arg.charAt(k) == '-' || DASHES.indexOf(arg.charAt(k)) >= 0)) {
+        ascii.append(arg.charAt(k) == '\u2014' || arg.charAt(k) == '\u2015' ? "--" : "-");
+        k++;
+      }
+      String rest = arg.substring(k);
+      int eq = rest.indexOf('=');
+      String name = eq < 0 ? rest : rest.substring(0, eq);
+      for (String option : new String[] {ascii + name, "--" + name, "-" + name}) {
+        if (!name.isEmpty() && names.contains(option)) {
+          char d = arg.charAt(0);
+          return "'"
+              + arg
+              + "' starts with '"
+              + d
+              + "' (U+"
+              + String.format(java.util.Locale.ROOT, "%04X", (int) d)
+              + " "
+              + Character.getName(d)
+              + "), not the '-' options start with (a command copied from a page that set its"
+              + " dashes as typography?); write "
+              + option
+              + rest.substring(name.length());
+        }
+      }
+    }
+    return null;
+  }
+
   /** Every error as one line on stderr, with the exit status {@link #USAGE} or 1. */
   static final class Errors
       implements CommandLine.IExitCodeExceptionMapper,
@@ -838,7 +885,10 @@ public final class EngramCli implements Runnable {
                   || ex instanceof CommandLine.MissingParameterException
               ? afterEndOfOptions(a, c.getCommandSpec().optionsMap().keySet())
               : null;
-      if (late != null) {
+      String dash = typographicDash(a, c.getCommandSpec().optionsMap().keySet());
+      if (dash != null) {
+        msg = dash;
+      } else if (late != null) {
         msg = late;
       } else if (c.getParent() == null
           && ex instanceof CommandLine.UnmatchedArgumentException

@@ -1254,6 +1254,41 @@ class BadInputTest {
   }
 
   /**
+   * A command copied from a page that set its dashes as typography: '—patterns' was "unexpected",
+   * and '–-out' made picocli say --out was missing. The line names the character and the option.
+   */
+  @Test
+  void optionsWithTypographicDashes() throws IOException {
+    String page =
+        "not the '-' options start with (a command copied from a page that set its"
+            + " dashes as typography?); write ";
+    fails(
+        "'\u2014patterns' starts with '\u2014' (U+2014 EM DASH), " + page + "--patterns",
+        "train",
+        "\u2014patterns",
+        "@p.csv",
+        "--out",
+        "@m2.npz");
+    fails(
+        "'\u2013-out' starts with '\u2013' (U+2013 EN DASH), " + page + "--out",
+        "train",
+        "--patterns",
+        "@p.csv",
+        "\u2013-out",
+        "@m2.npz");
+    fails(
+        "(U+2212 MINUS SIGN), " + page + "--flip=0.1",
+        "corrupt",
+        "--patterns",
+        "@p.csv",
+        "\u2212\u2212flip=0.1",
+        "--out",
+        "@c.npy");
+    // one that names no option keeps picocli's own line
+    fails("Missing required option: '--out=MODEL'", "train", "\u2014frobnicate");
+  }
+
+  /**
    * An output whose name starts with '-' is a slip: picocli takes a word that is not one of the
    * command's options as the value before it, and 'train ... --out --report' (recall's option)
    * wrote a model named '--report'. './--report' names such a file on purpose. Outputs only: an
