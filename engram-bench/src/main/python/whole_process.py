@@ -18,6 +18,7 @@ engram-bench/whole_process_before_after.sh), that launcher's commands run in the
 second table gives its times and baseline / engram.
 
 usage: whole_process.py [--reps K] [--engram PATH] [--baseline PATH] [--python CMD] [--keep]
+       [--one-process] [--floor]
 """
 import argparse
 import os
@@ -88,6 +89,11 @@ def main():
                     help="also the dense case in one fresh JVM through the library (io.engram.bench."
                          "OneProcess in engram-bench/target/benchmarks.jar, built by compare.sh): no "
                          "model file, one JVM start")
+    ap.add_argument("--floor", action="store_true",
+                    help="also the dense pair's fixed costs alone (io.engram.bench.FloorPair in "
+                         "engram-bench/target/benchmarks.jar): two fresh JVMs, the first writing an "
+                         "N x N float32 W as a model file is written (fsync, rename), the second "
+                         "reading it back and checking it is finite; no arithmetic")
     a = ap.parse_args()
 
     work = os.path.join(ROOT, "engram-bench", "target", "whole-process")
@@ -120,9 +126,10 @@ def main():
     recall_t = {name: [[] for _ in CASES] for name, _ in launchers}
     version_t = {name: [] for name, _ in launchers}
     one_t = []
+    floor_t = []
     bench_jar = os.path.join(ROOT, "engram-bench", "target", "benchmarks.jar")
-    if a.one_process and not os.path.isfile(bench_jar):
-        sys.exit("--one-process needs %s: build it with engram-bench/compare.sh or "
+    if (a.one_process or a.floor) and not os.path.isfile(bench_jar):
+        sys.exit("--one-process and --floor need %s: build it with engram-bench/compare.sh or "
                  "mvn -B -q -pl engram-bench -am package -DskipTests" % bench_jar)
     # the launcher's JIT settings, without its class-data archive (made for the command line's
     # classes, not the benchmark jar's)
@@ -145,6 +152,11 @@ def main():
 
             runs = [lambda: numpy_t[i].append(timed([a.python, script, pf, qf, out_n] + npopts, env=np_env)),
                     run_numpy2]
+            if a.floor and i == 0:
+                floor_w = os.path.join(work, "floor-w.bin")
+                floor_cmd = ["java", "-Xshare:auto", "-cp", bench_jar, "io.engram.bench.FloorPair"]
+                runs.append(lambda: floor_t.append(
+                    timed(floor_cmd + ["write", str(n), floor_w]) + timed(floor_cmd + ["read", floor_w])))
             if a.one_process and i == 0:
                 runs.append(lambda: one_t.append(
                     timed(one_cmd + [pf, qf, os.path.join(work, "r0-one.npy")])))
@@ -190,6 +202,12 @@ def main():
         print("| %s, one JVM through the library (OneProcess, no model file) | %.3f, %.3f | | %.3f, %.3f "
               "| | **%.2fx**; %.2fx | | %s |" % (CASES[0][0], min(numpy_t[0]), nm0, min(one_t), om, nm0 / om,
                                                  min(numpy_t[0]) / min(one_t), label))
+    if floor_t:
+        fm, nm0 = statistics.median(floor_t), statistics.median(numpy_t[0])
+        print("| %s: its fixed costs alone (FloorPair: two JVMs, W written with fsync and read back, "
+              "no arithmetic) | %.3f, %.3f | | %.3f, %.3f | | **%.2fx**; %.2fx | | |" % (
+                  CASES[0][0], min(numpy_t[0]), nm0, min(floor_t), fm, nm0 / fm,
+                  min(numpy_t[0]) / min(floor_t)))
     v = version_t["engram"]
     print("| `engram --version` | | | %.3f, %.3f | | | | |" % (min(v), statistics.median(v)))
     if a.baseline:
