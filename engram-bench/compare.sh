@@ -45,7 +45,7 @@ if [ "$in_process" = 1 ]; then
 fi
 if [ "$whole_process" = 1 ]; then
   [ "$in_process" = 1 ] && echo
-  python3 engram-bench/src/main/python/whole_process.py --one-process "${whole_args[@]}"
+  python3 engram-bench/src/main/python/whole_process.py --one-process --floor "${whole_args[@]}"
 fi
 # the learning rules against numpy (their own table)
 [ "$in_process" = 1 ] && ENGRAM_BENCH_NO_BUILD=1 engram-bench/rules_compare.sh
