@@ -913,6 +913,9 @@ public final class EngramCli implements Runnable {
           }
         }
         String option = unknownOption(unknown, names);
+        if (option == null) {
+          option = strayBesidesMissing(a, (CommandLine.MissingParameterException) ex);
+        }
         msg = option != null ? option : msg;
       }
       held.drop();
@@ -1291,6 +1294,61 @@ public final class EngramCli implements Runnable {
    *
    * @param message picocli's message, which gives the index of the first unmatched argument
    */
+  /**
+   * For a command that takes only options and misses a required one: the arguments that are neither
+   * options nor their values, named before what is missing. 'recall m.npz q.npy' (files without
+   * their options) said only that --model, --queries and --out were missing, as if the files had
+   * not been given; null when there are none.
+   */
+  static String strayBesidesMissing(String[] args, CommandLine.MissingParameterException ex) {
+    CommandLine.Model.CommandSpec spec = ex.getCommandLine().getCommandSpec();
+    if (!spec.positionalParameters().isEmpty()
+        || String.valueOf(ex.getMessage()).startsWith("Expected parameter")) {
+      return null; // (an option without its value: picocli's line names it)
+    }
+    int start = java.util.Arrays.asList(args).indexOf(spec.name());
+    java.util.List<String> stray = new java.util.ArrayList<>();
+    for (int i = start + 1; i < args.length; i++) {
+      String arg = args[i];
+      if (arg.equals("--")) {
+        break;
+      }
+      if (arg.startsWith("-") && arg.length() > 1 && !isNumber(arg)) {
+        int eq = arg.indexOf('=');
+        CommandLine.Model.OptionSpec o = spec.findOption(eq < 0 ? arg : arg.substring(0, eq));
+        boolean optionalValue = o != null && o.arity().min() == 0;
+        if (o != null
+            && eq < 0
+            && o.arity().max() > 0
+            && i + 1 < args.length
+            && spec.findOption(args[i + 1]) == null
+            && (!optionalValue
+                || args[i + 1].equalsIgnoreCase("true")
+                || args[i + 1].equalsIgnoreCase("false"))) {
+          i++; // its value
+        }
+        continue;
+      }
+      stray.add(arg);
+    }
+    if (stray.isEmpty()) {
+      return null;
+    }
+    java.util.List<String> missing = new java.util.ArrayList<>();
+    for (CommandLine.Model.ArgSpec m : ex.getMissing()) {
+      if (m instanceof CommandLine.Model.OptionSpec o) {
+        missing.add(o.longestName() + " " + o.paramLabel());
+      }
+    }
+    return (stray.size() == 1
+            ? "unexpected argument '" + stray.get(0) + "'"
+            : "unexpected arguments '" + String.join("', '", stray) + "'")
+        + ": '"
+        + spec.qualifiedName()
+        + "' takes only options, each value after its name"
+        + (missing.isEmpty() ? "" : "; missing: " + String.join(", ", missing));
+  }
+
   static String unmatched(
       java.util.List<String> unmatched,
       String[] args,

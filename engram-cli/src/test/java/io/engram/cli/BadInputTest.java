@@ -1254,6 +1254,48 @@ class BadInputTest {
   }
 
   /**
+   * Files given without their options ('recall m.npz q.npy', the way many tools take them): the
+   * line said only that --model, --queries and --out were missing, as if no file had been given.
+   */
+  @Test
+  void filesWithoutTheirOptions() throws IOException {
+    fails(
+        "unexpected arguments '"
+            + dir
+            + "/m.npz', '"
+            + dir
+            + "/p.csv': 'engram recall' takes"
+            + " only options, each value after its name; missing: --model MODEL, --queries"
+            + " FILE|DIR, --out FILE|DIR/",
+        "recall",
+        "@m.npz",
+        "@p.csv");
+    // an option's value, also a boolean's, is not taken for a stray argument
+    fails(
+        "unexpected argument '"
+            + dir
+            + "/q.npy': 'engram recall' takes only options, each value"
+            + " after its name; missing: --queries FILE|DIR",
+        "recall",
+        "--model",
+        "@m.npz",
+        "--iterations",
+        "3",
+        "@q.npy",
+        "--out",
+        "@r.npy");
+    fails(
+        "unexpected argument 'extra': 'engram train' takes only options, each value after its"
+            + " name; missing: --out MODEL",
+        "train",
+        "--patterns",
+        "@p.csv",
+        "--zero-diagonal",
+        "false",
+        "extra");
+  }
+
+  /**
    * A command copied from a page that set its dashes as typography: '—patterns' was "unexpected",
    * and '–-out' made picocli say --out was missing. The line names the character and the option.
    */
@@ -1284,8 +1326,12 @@ class BadInputTest {
         "\u2212\u2212flip=0.1",
         "--out",
         "@c.npy");
-    // one that names no option keeps picocli's own line
-    fails("Missing required option: '--out=MODEL'", "train", "\u2014frobnicate");
+    // one that names no option is an argument like any other
+    fails(
+        "unexpected argument '\u2014frobnicate': 'engram train' takes only options, each value"
+            + " after its name; missing: --out MODEL",
+        "train",
+        "\u2014frobnicate");
   }
 
   /**
