@@ -896,7 +896,10 @@ public final class EngramCli implements Runnable {
           && !a[0].startsWith("-")) {
         msg = unknownCommand(a[0], c.getSubcommands().keySet());
       } else if (ex instanceof CommandLine.UnmatchedArgumentException u) {
-        String option = unknownOption(u.getUnmatched(), c.getCommandSpec().optionsMap().keySet());
+        String option = positionalAsOption(u.getUnmatched(), c.getCommandSpec());
+        if (option == null) {
+          option = unknownOption(u.getUnmatched(), c.getCommandSpec().optionsMap().keySet());
+        }
         if (option == null) {
           option = unmatched(u.getUnmatched(), a, msg, c.getCommandSpec());
         }
@@ -912,7 +915,10 @@ public final class EngramCli implements Runnable {
             unknown.add(arg);
           }
         }
-        String option = unknownOption(unknown, names);
+        String option = positionalAsOption(unknown, c.getCommandSpec());
+        if (option == null) {
+          option = unknownOption(unknown, names);
+        }
         if (option == null) {
           option = strayBesidesMissing(a, (CommandLine.MissingParameterException) ex);
         }
@@ -1246,6 +1252,37 @@ public final class EngramCli implements Runnable {
    * mean '--neurons'?)"; null when none is near. Picocli's own line named the option's value too
    * ("Unknown options: '--nuerons', '30'"), as though it were another option.
    */
+  /**
+   * For an unknown option named like the command's one positional parameter ('inspect --model
+   * m.npz', as recall and export take their model): where that parameter goes; else null. It was
+   * "Unknown option: '--model'", with no word of how inspect takes its model.
+   */
+  static String positionalAsOption(
+      java.util.List<String> unmatched, CommandLine.Model.CommandSpec spec) {
+    List<CommandLine.Model.PositionalParamSpec> positional = spec.positionalParameters();
+    if (unmatched.isEmpty() || positional.size() != 1) {
+      return null;
+    }
+    String arg = unmatched.get(0);
+    int eq = arg.indexOf('=');
+    String given = eq < 0 ? arg : arg.substring(0, eq);
+    String label = positional.get(0).paramLabel();
+    if (!given.startsWith("--") || !given.substring(2).equalsIgnoreCase(label)) {
+      return null;
+    }
+    return "Unknown option: '"
+        + given
+        + "': '"
+        + spec.qualifiedName()
+        + "' takes its "
+        + label
+        + " without an option name ('"
+        + spec.qualifiedName()
+        + " "
+        + label
+        + "')";
+  }
+
   static String unknownOption(
       java.util.List<String> unmatched, java.util.Collection<String> names) {
     for (String arg : unmatched) {

@@ -1293,6 +1293,12 @@ class BadInputTest {
         "--zero-diagonal",
         "false",
         "extra");
+    // and the other way round: inspect takes its model without --model, as recall does not
+    String inspect =
+        "Unknown option: '--model': 'engram inspect' takes its MODEL without an option"
+            + " name ('engram inspect MODEL')";
+    fails(inspect, "inspect", "--model", "@m.npz");
+    fails(inspect, "inspect", "--model=@m.npz", "--patterns", "@p.csv");
   }
 
   /**
