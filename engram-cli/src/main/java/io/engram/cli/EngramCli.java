@@ -1247,12 +1247,6 @@ public final class EngramCli implements Runnable {
   }
 
   /**
-   * The message for an unknown option that is a small typo of one of the command's (as {@link
-   * #unknownCommand}), or the start of one option's name: "Unknown option: '--nuerons' (did you
-   * mean '--neurons'?)"; null when none is near. Picocli's own line named the option's value too
-   * ("Unknown options: '--nuerons', '30'"), as though it were another option.
-   */
-  /**
    * For an unknown option named like the command's one positional parameter ('inspect --model
    * m.npz', as recall and export take their model): where that parameter goes; else null. It was
    * "Unknown option: '--model'", with no word of how inspect takes its model.
@@ -1283,6 +1277,12 @@ public final class EngramCli implements Runnable {
         + "')";
   }
 
+  /**
+   * The message for an unknown option that is a small typo of one of the command's (as {@link
+   * #unknownCommand}), or the start of one option's name: "Unknown option: '--nuerons' (did you
+   * mean '--neurons'?)"; null when none is near. Picocli's own line named the option's value too
+   * ("Unknown options: '--nuerons', '30'"), as though it were another option.
+   */
   static String unknownOption(
       java.util.List<String> unmatched, java.util.Collection<String> names) {
     for (String arg : unmatched) {
@@ -1321,16 +1321,6 @@ public final class EngramCli implements Runnable {
     return null;
   }
 
-  /**
-   * The message for an argument picocli matched to nothing, where no option's name is near it, or
-   * null to keep picocli's: an unknown option is named alone ("Unknown option: '--frobnicate'",
-   * where picocli's line was "Unknown options: '--frobnicate', '3'", its value read as another
-   * option), and a value that follows another option's value is named with that option ("unexpected
-   * argument 'b.npy' after '--patterns a.npy': an option takes one value; ..."), where picocli's
-   * was "Unmatched argument at index 3: 'b.npy'".
-   *
-   * @param message picocli's message, which gives the index of the first unmatched argument
-   */
   /**
    * For a command that takes only options and misses a required one: the arguments that are neither
    * options nor their values, named before what is missing. 'recall m.npz q.npy' (files without
@@ -1386,6 +1376,16 @@ public final class EngramCli implements Runnable {
         + (missing.isEmpty() ? "" : "; missing: " + String.join(", ", missing));
   }
 
+  /**
+   * The message for an argument picocli matched to nothing, where no option's name is near it, or
+   * null to keep picocli's: an unknown option is named alone ("Unknown option: '--frobnicate'",
+   * where picocli's line was "Unknown options: '--frobnicate', '3'", its value read as another
+   * option), and a value that follows another option's value is named with that option ("unexpected
+   * argument 'b.npy' after '--patterns a.npy': an option takes one value; ..."), where picocli's
+   * was "Unmatched argument at index 3: 'b.npy'".
+   *
+   * @param message picocli's message, which gives the index of the first unmatched argument
+   */
   static String unmatched(
       java.util.List<String> unmatched,
       String[] args,
