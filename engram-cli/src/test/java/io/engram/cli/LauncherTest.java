@@ -831,6 +831,53 @@ final class LauncherTest {
     }
   }
 
+  /**
+   * The JVM's TieredStopAtLevel for a command (its final flags, which HotSpot writes to stderr).
+   */
+  private int compilerLevel(String... args) throws Exception {
+    Run r = run(Map.of("ENGRAM_JAVA_OPTS", "-Xmx256m -XX:+PrintFlagsFinal"), args);
+    assertEquals(0, r.status(), String.join(" ", args) + ": " + r);
+    java.util.regex.Matcher m =
+        java.util.regex.Pattern.compile("TieredStopAtLevel\\s+= (\\d)").matcher(r.err());
+    assertTrue(m.find(), "no TieredStopAtLevel in the JVM's flags: " + r.err());
+    return Integer.parseInt(m.group(1));
+  }
+
+  @Test
+  void work_that_can_only_be_little_runs_on_c1_alone() throws Exception {
+    assumeLightArchive();
+    SplittableRandom rnd = new SplittableRandom(7);
+    Npy.write(tmp.resolve("small.npy"), NdArray.ofFloats(signs(rnd, 4 * 256), 4, 256));
+    // 600 KiB of patterns: more than the launcher counts as small
+    Npy.write(tmp.resolve("large.npy"), NdArray.ofFloats(signs(rnd, 150 * 1024), 150, 1024));
+    assertEquals(0, run(Map.of(), "train", "--patterns", "small.npy", "--out", "s.npz").status());
+    Run modern =
+        run(Map.of(), "train", "--memory", "modern", "--patterns", "large.npy", "--out", "l.npz");
+    assertEquals(0, modern.status(), modern.toString());
+    // the version, help in any form, the completion script, and light commands of small files
+    for (List<String> c :
+        List.of(
+            List.of("--version"),
+            List.of("recall", "--help"),
+            List.of("help", "train"),
+            List.of("completion"),
+            List.of("inspect", "s.npz"),
+            List.of("train", "--patterns", "small.npy", "--out", "t.npz"),
+            List.of("recall", "--model", "s.npz", "--queries", "small.npy", "--out", "r.npy"),
+            List.of("corrupt", "--patterns", "small.npy", "--flip", "0.1", "--out", "c.npy"))) {
+      assertEquals(1, compilerLevel(c.toArray(String[]::new)), String.join(" ", c));
+    }
+    // a light command with a large file (a modern memory's 600 KiB model), and heavy work, keep
+    // C2
+    for (List<String> c :
+        List.of(
+            List.of("inspect", "l.npz"),
+            List.of("corrupt", "--patterns", "large.npy", "--flip", "0.1", "--out", "d.npy"),
+            List.of("train", "--patterns", "large.npy", "--out", "u.npz"))) {
+      assertEquals(4, compilerLevel(c.toArray(String[]::new)), String.join(" ", c));
+    }
+  }
+
   @Test
   void heavier_work_keeps_the_vector_api() throws Exception {
     SplittableRandom rnd = new SplittableRandom(6);
