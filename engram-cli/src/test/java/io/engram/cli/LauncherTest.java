@@ -725,6 +725,8 @@ final class LauncherTest {
             List.of("inspect", "m-auto.npz"),
             List.of("corrupt", "--patterns", "p.npy", "--flip", "0.1", "--out", "c.npy"),
             List.of("train", "--help"),
+            List.of("export", "--help"),
+            List.of("capacity", "-h"),
             List.of("completion"))) {
       Run r = run(log, c.toArray(String[]::new));
       assertEquals(0, r.status(), c + ": " + r.err());
@@ -859,6 +861,7 @@ final class LauncherTest {
         List.of(
             List.of("--version"),
             List.of("recall", "--help"),
+            List.of("demo", "--help"),
             List.of("help", "train"),
             List.of("completion"),
             List.of("inspect", "s.npz"),
