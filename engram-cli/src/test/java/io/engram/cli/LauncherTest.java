@@ -856,10 +856,9 @@ final class LauncherTest {
     Run modern =
         run(Map.of(), "train", "--memory", "modern", "--patterns", "large.npy", "--out", "l.npz");
     assertEquals(0, modern.status(), modern.toString());
-    // the version, help in any form, the completion script, and light commands of small files
+    // help in any form, the completion script, and light commands of small files
     for (List<String> c :
         List.of(
-            List.of("--version"),
             List.of("recall", "--help"),
             List.of("demo", "--help"),
             List.of("help", "train"),
