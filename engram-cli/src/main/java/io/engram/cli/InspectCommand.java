@@ -7,6 +7,7 @@ import io.engram.io.ModelFile;
 import io.engram.learning.PatternBlock;
 import io.engram.network.AmariHopfieldNetwork;
 import io.engram.network.Dynamics;
+import io.engram.weights.WeightScan;
 import io.engram.weights.Weights;
 import java.io.PrintWriter;
 import java.nio.file.Path;
@@ -169,21 +170,13 @@ final class InspectCommand implements Callable<Integer> {
       diag = Math.max(diag, Math.abs(w.get(i, i)));
     }
     r.put("max_abs_diagonal", diag);
-    // the range needs every entry: read in place for dense weights; formed with the training
-    // kernel for low-rank ones up to N = 8192 (256 MiB); beyond that it is not reported
-    float[] entries = !w.isDense() && n <= MAX_LOW_RANK_SCAN ? w.toDenseArray() : null;
-    if (entries != null || w.isDense()) {
-      float min = Float.POSITIVE_INFINITY;
-      float max = Float.NEGATIVE_INFINITY;
-      for (int i = 0; i < n; i++) {
-        for (int j = 0; j < n; j++) {
-          float v = entries != null ? entries[i * n + j] : w.get(i, j);
-          min = Math.min(min, v);
-          max = Math.max(max, v);
-        }
-      }
-      r.put("weight_min", min);
-      r.put("weight_max", max);
+    // the range needs every entry: read in place for dense weights; for low-rank ones up to N =
+    // 8192 counted from bits where the patterns allow it, else formed (256 MiB); beyond that it is
+    // not reported
+    if (w.isDense() || n <= MAX_LOW_RANK_SCAN) {
+      float[] range = WeightScan.range(w);
+      r.put("weight_min", range[0]);
+      r.put("weight_max", range[1]);
     } else {
       r.put("weight_min", null);
       r.put("weight_max", null);

@@ -2,6 +2,7 @@ package io.engram.analysis;
 
 import io.engram.learning.PatternBlock;
 import io.engram.network.AmariHopfieldNetwork;
+import io.engram.weights.WeightScan;
 import io.engram.weights.Weights;
 
 /**
@@ -177,33 +178,10 @@ public final class HopfieldAnalyzer {
    * {@code ‖W - Wᵀ‖_F / ‖W‖_F}; 0 for symmetric weights, NaN for all-zero weights. Weights in a
    * low-rank form ({@code Σ ±T_bᵀT_b / d_b + diag(g)}) are symmetric by construction (their entries
    * {@code W[i][j]} and {@code W[j][i]} are the same sums in the same order): 0 without a scan, NaN
-   * when they hold nothing. Dense weights are scanned in O(N²).
+   * when they hold nothing. Dense weights are scanned in O(N²) ({@link WeightScan#symmetryError}).
    */
   public static double symmetryError(Weights w) {
-    if (w == null) {
-      throw new IllegalArgumentException("weights is null");
-    }
-    int n = w.size();
-    if (!w.isDense()) {
-      boolean zero = w.rank() == 0;
-      for (int i = 0; zero && i < n; i++) {
-        zero = w.get(i, i) == 0f;
-      }
-      return zero ? Double.NaN : 0.0;
-    }
-    double asym = 0;
-    double norm = 0;
-    for (int i = 0; i < n; i++) {
-      for (int j = 0; j < n; j++) {
-        double a = w.get(i, j);
-        norm += a * a;
-        if (j > i) {
-          double d = a - w.get(j, i);
-          asym += 2 * d * d;
-        }
-      }
-    }
-    return Math.sqrt(asym) / Math.sqrt(norm);
+    return WeightScan.symmetryError(w);
   }
 
   /** {@link #symmetryError(Weights)} of this network. */

@@ -486,6 +486,14 @@ public final class LowRankWeights implements Weights {
     return asDense().array();
   }
 
+  /**
+   * {@code {min, max}} of {@link #toDenseArray()}'s entries without forming it, or null where the
+   * stored patterns do not allow it ({@link LowRankRange}).
+   */
+  float[] entryRange() {
+    return LowRankRange.of(n, blocks, base, zeroAfter);
+  }
+
   @Override
   public LowRankWeights copy() {
     // blocks are immutable: share them
