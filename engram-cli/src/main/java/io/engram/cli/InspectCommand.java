@@ -195,22 +195,17 @@ final class InspectCommand implements Callable<Integer> {
     r.put("history", ModelFile.historyJson(net.history()));
     if (!stored.isEmpty()) {
       HopfieldAnalyzer a = HopfieldAnalyzer.of(net, stored);
-      HopfieldAnalyzer.Statistics st = a.statistics();
+      // once (statistics() computes them again: a product of one column per pattern)
+      double[] patternEnergies = a.patternEnergies();
+      HopfieldAnalyzer.Statistics st = a.statistics(patternEnergies);
       List<Object> energies = new ArrayList<>();
-      for (double e : a.patternEnergies()) {
+      for (double e : patternEnergies) {
         energies.add((float) e); // the network's energy is float32 (exact in the double)
       }
       r.put("pattern_energies", energies);
       r.put("pattern_energy_mean", st.meanEnergy());
       r.put("pattern_energy_std", st.stdEnergy());
-      int fixed = 0;
-      for (int k = 0; k < stored.count(); k++) {
-        var res =
-            net.recall(
-                stored.row(k), io.engram.network.RecallOptions.defaults().withMaxIterations(1));
-        fixed += res.converged() ? 1 : 0;
-      }
-      r.put("patterns_that_are_fixed_points", fixed);
+      r.put("patterns_that_are_fixed_points", fixedPoints(net, stored));
       int m = overlapSample(stored.count(), n);
       if (m >= 2) {
         r.put("pattern_mean_overlap", meanOverlap(stored, m));
@@ -220,6 +215,33 @@ final class InspectCommand implements Callable<Integer> {
       r.put("last_rule", rule);
     }
     return r;
+  }
+
+  /** Patterns recalled together by {@link #fixedPoints(AmariHopfieldNetwork, PatternBlock)}. */
+  static final int FIXED_POINT_BATCH = 256;
+
+  /**
+   * How many of the patterns one step leaves exactly as they are, each recalled from itself for one
+   * step: in batches of {@link #FIXED_POINT_BATCH} (one product of many columns a step, where one
+   * recall per pattern made a product of one column each). A batch's element is identical to that
+   * pattern's recall alone ({@link AmariHopfieldNetwork#recall(float[],
+   * io.engram.network.RecallOptions, int)}); its query index only orders a seeded asynchronous
+   * sweep, and whether a sweep changes a state does not depend on the order (the first neuron in
+   * any order that would change the state does so, all before it having left it as it was).
+   */
+  static int fixedPoints(AmariHopfieldNetwork net, PatternBlock stored) {
+    var once = io.engram.network.RecallOptions.defaults().withMaxIterations(1);
+    int fixed = 0;
+    for (int k0 = 0; k0 < stored.count(); k0 += FIXED_POINT_BATCH) {
+      float[][] cues = new float[Math.min(FIXED_POINT_BATCH, stored.count() - k0)][];
+      for (int c = 0; c < cues.length; c++) {
+        cues[c] = stored.row(k0 + c);
+      }
+      for (var res : net.recallBatch(cues, once)) {
+        fixed += res.converged() ? 1 : 0;
+      }
+    }
+    return fixed;
   }
 
   /** At most this many multiply-adds for the mean overlap of the given patterns (2^26). */

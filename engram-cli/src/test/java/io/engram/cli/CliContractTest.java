@@ -196,6 +196,52 @@ class CliContractTest {
     assertEquals(0.0, m.get("symmetry_error"));
   }
 
+  /**
+   * inspect --patterns recalls the patterns in batches: its count of fixed points and its energies
+   * are those of one recall and one energy per pattern, past one batch and with a seeded
+   * asynchronous order (whose permutation depends on the query's index in its batch).
+   */
+  @Test
+  void inspect_fixed_points_and_energies_are_those_of_each_pattern_alone() throws IOException {
+    SplittableRandom r = new SplittableRandom(8);
+    int p = InspectCommand.FIXED_POINT_BATCH + 44;
+    int n = 96;
+    float[] x = new float[p * n];
+    for (int i = 0; i < x.length; i++) {
+      x[i] = r.nextBoolean() ? 1 : -1;
+    }
+    Path many = tmp.resolve("many.npy");
+    Npy.write(many, NdArray.ofFloats(x, p, n));
+    // trained on a few of them: those are fixed points, most others are not
+    Path few = tmp.resolve("few.npy");
+    Npy.write(few, NdArray.ofFloats(java.util.Arrays.copyOf(x, 6 * n), 6, n));
+    for (String update : new String[] {"sync", "async"}) {
+      Path m = tmp.resolve(update + ".npz");
+      ToolRun.Result t =
+          ToolRun.run(
+              "train", "--patterns", few.toString(), "--out", m.toString(), "--update", update);
+      assertEquals(0, t.status(), t.toString());
+      ToolRun.Result j =
+          ToolRun.run("inspect", m.toString(), "--patterns", many.toString(), "--json");
+      assertEquals(0, j.status(), j.toString());
+      @SuppressWarnings("unchecked")
+      Map<String, Object> got = (Map<String, Object>) Json.parse(j.out());
+      AmariHopfieldNetwork net = ModelFile.read(m);
+      var once = io.engram.network.RecallOptions.defaults().withMaxIterations(1);
+      long fixed = 0;
+      List<?> energies = (List<?>) got.get("pattern_energies");
+      for (int k = 0; k < p; k++) {
+        float[] row = java.util.Arrays.copyOfRange(x, k * n, (k + 1) * n);
+        fixed += net.recall(row, once).converged() ? 1 : 0;
+        // (JSON writes the float's shortest decimal)
+        assertEquals(
+            net.energy(row), ((Number) energies.get(k)).floatValue(), 0f, update + " " + k);
+      }
+      assertTrue(fixed >= 6 && fixed < p, update + ": " + fixed + " fixed points");
+      assertEquals(fixed, got.get("patterns_that_are_fixed_points"), update);
+    }
+  }
+
   @Test
   void bad_input_gets_one_line_exit_2_and_changes_nothing() throws IOException {
     Path nan = tmp.resolve("nan.npy");

@@ -149,7 +149,24 @@ public final class HopfieldAnalyzer {
 
   /** Count, capacity and pattern-energy statistics, as CANNs' {@code get_statistics}. */
   public Statistics statistics() {
-    double[] e = patternEnergies();
+    return statistics(patternEnergies());
+  }
+
+  /**
+   * {@link #statistics()} from the pattern energies already computed ({@link #patternEnergies()}'s
+   * values, in its order), so that a caller that wants both computes them once.
+   *
+   * @throws IllegalArgumentException if {@code e} is null or does not hold one energy per pattern
+   */
+  public Statistics statistics(double[] e) {
+    if (e == null || e.length != patterns.count()) {
+      throw new IllegalArgumentException(
+          "energies: "
+              + (e == null ? "null" : e.length + "")
+              + " given, expected one per pattern ("
+              + patterns.count()
+              + ")");
+    }
     double mean = Double.NaN;
     double std = Double.NaN;
     double min = Double.NaN;
