@@ -470,7 +470,17 @@ public final class LowRankWeights implements Weights {
   @Override
   public DenseWeights asDense() {
     DenseWeights d = DenseWeights.zeros(n);
-    d.setDiagonal(base);
+    // a base of +0s leaves W all zero, so that the first call's update may be deferred ({@link
+    // DenseWeights#plusGram}: its rows computed as a writer asks for them, the bits it writes over
+    // zeros, which are those of the addition to +0): an export then streams W without an array of
+    // N x N floats to fill (1 GiB for N = 16384)
+    boolean plusZeros = true;
+    for (float v : base) {
+      plusZeros &= Float.floatToRawIntBits(v) == 0;
+    }
+    if (!plusZeros) {
+      d.setDiagonal(base);
+    }
     for (int k = 0; k < blocks.size(); k++) {
       LowRankBlock b = blocks.get(k);
       d.plusGram(b.t, b.p, 0f, b.divisor, b.negate, null);

@@ -213,4 +213,55 @@ class LowRankWeightsTest {
     assertEquals(true, WeightsMode.lowRankIsCheaper(100, 49, 1));
     assertEquals(false, WeightsMode.lowRankIsCheaper(100, 50, 1));
   }
+
+  private static float[] bipolarRows(Random rnd, int p, int n) {
+    float[] t = new float[p * n];
+    for (int i = 0; i < t.length; i++) {
+      t[i] = rnd.nextBoolean() ? 1f : -1f;
+    }
+    return t;
+  }
+
+  /**
+   * The dense form of low-rank weights with a diagonal of +0s starts from all-zero weights, so that
+   * the first call's update is deferred where it is small enough (rows computed as an export asks
+   * for them): every row has the bits of dense training, read whole or a few rows at a time.
+   */
+  @Test
+  void denseFormOfLowRankWeightsIsDenseTrainingsBits() {
+    Random rnd = new Random(4);
+    for (int n : new int[] {5, 64, 200}) {
+      for (boolean anti : new boolean[] {false, true}) {
+        LowRankWeights l = LowRankWeights.zeros(n);
+        DenseWeights d = DenseWeights.zeros(n);
+        int[] ps = {3, 2};
+        for (int c = 0; c < ps.length; c++) {
+          float[] x = bipolarRows(rnd, ps[c], n);
+          l.plusGram(x, ps[c], 0.01f, ps[c], anti && c == 0, null);
+          d.plusGram(x, ps[c], 0.01f, ps[c], anti && c == 0, null);
+          l.zeroDiagonal();
+          d.zeroDiagonal();
+          float[] expected = d.toDenseArray();
+          DenseWeights formed = l.asDense();
+          assertEquals(c == 0 && DenseWeights.defers(n, ps[c]), formed.isDeferred(), "n=" + n);
+          float[] rows = new float[3 * n];
+          for (int i = 0; i < n; i += 3) {
+            int count = Math.min(3, n - i);
+            formed.copyRows(i, count, rows);
+            for (int k = 0; k < count * n; k++) {
+              assertEquals(
+                  Float.floatToRawIntBits(expected[i * n + k]),
+                  Float.floatToRawIntBits(rows[k]),
+                  "n=" + n + " call " + c + " anti " + anti + " entry " + (i * n + k));
+            }
+          }
+          float[] whole = l.toDenseArray();
+          for (int k = 0; k < whole.length; k++) {
+            assertEquals(
+                Float.floatToRawIntBits(expected[k]), Float.floatToRawIntBits(whole[k]), "at " + k);
+          }
+        }
+      }
+    }
+  }
 }
