@@ -1277,4 +1277,59 @@ class ModernCliTest {
       return false;
     }
   }
+
+  /**
+   * inspect --patterns takes the energies of many patterns from one scan per batch: each is the
+   * memory's energy of that pattern alone, past one batch, for softmax (float32) and a polynomial
+   * separation (float64).
+   */
+  @Test
+  void inspect_energies_are_each_patterns_own() throws IOException {
+    SplittableRandom r = new SplittableRandom(12);
+    int p = ModernInspect.ENERGY_BATCH + 77;
+    int n = 24;
+    float[] x = new float[p * n];
+    for (int i = 0; i < x.length; i++) {
+      x[i] = r.nextBoolean() ? 1 : -1;
+    }
+    Path given = tmp.resolve("given.npy");
+    Npy.write(given, NdArray.ofFloats(x, p, n));
+    Path stored = tmp.resolve("stored.npy");
+    Npy.write(stored, NdArray.ofFloats(java.util.Arrays.copyOf(x, 40 * n), 40, n));
+    for (String[] kind :
+        new String[][] {{"--beta", "0.5"}, {"--separation", "polynomial", "--degree", "3"}}) {
+      Path model = tmp.resolve("m" + kind.length + ".npz");
+      List<String> train =
+          new java.util.ArrayList<>(
+              List.of(
+                  "train",
+                  "--memory",
+                  "modern",
+                  "--patterns",
+                  stored.toString(),
+                  "--out",
+                  model.toString()));
+      train.addAll(List.of(kind));
+      ToolRun.Result t = ToolRun.run(train.toArray(new String[0]));
+      assertEquals(0, t.status(), t.toString());
+      ToolRun.Result j =
+          ToolRun.run("inspect", model.toString(), "--patterns", given.toString(), "--json");
+      assertEquals(0, j.status(), j.toString());
+      @SuppressWarnings("unchecked")
+      List<?> energies =
+          (List<?>) ((Map<String, Object>) Json.parse(j.out())).get("pattern_energies");
+      ModernHopfieldMemory m = (ModernHopfieldMemory) ModelFile.readMemory(model);
+      assertEquals(p, energies.size());
+      for (int k = 0; k < p; k++) {
+        double e = m.energy(java.util.Arrays.copyOfRange(x, k * n, (k + 1) * n));
+        // JSON writes a float32 energy's shortest decimal, a float64 one's
+        double got = ((Number) energies.get(k)).doubleValue();
+        assertEquals(
+            kind.length == 2 ? (float) e : e,
+            kind.length == 2 ? (float) got : got,
+            0.0,
+            String.join(" ", kind) + " pattern " + k);
+      }
+    }
+  }
 }
