@@ -501,7 +501,8 @@ public final class LowRankWeights implements Weights {
    * stored patterns do not allow it ({@link LowRankRange}).
    */
   float[] entryRange() {
-    return LowRankRange.of(n, blocks, base, zeroAfter);
+    // (beyond a dense matrix's size, toDenseArray refuses, and so does the caller's fallback)
+    return n > DenseWeights.MAX_SIZE ? null : LowRankRange.of(n, blocks, base, zeroAfter);
   }
 
   @Override

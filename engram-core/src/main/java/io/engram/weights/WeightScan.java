@@ -64,12 +64,13 @@ public final class WeightScan {
    * The smallest and largest entry of W, {@code {min, max}}: exactly those of {@link
    * Weights#toDenseArray()} (the same floats). Dense weights are read in place. Low-rank weights
    * whose stored calls' centred patterns each take at most two values (±1 or {0,1} patterns centred
-   * by one scalar) are not formed: their pairs are counted from bits in about {@code N² P / 64}
+   * by one scalar) are not formed: their pairs are counted from bits in about {@code N² P / 128}
    * word operations, and only the entries that can be the extremes are computed as the dense replay
    * computes them; other low-rank weights, and pseudo-inverse factors, are formed ({@code N²}
    * floats).
    *
-   * @throws IllegalArgumentException if {@code w} is null
+   * @throws IllegalArgumentException if {@code w} is null, or as {@link Weights#toDenseArray()} (N
+   *     too large for a dense matrix)
    */
   public static float[] range(Weights w) {
     if (w == null) {

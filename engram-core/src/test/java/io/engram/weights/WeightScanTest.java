@@ -164,6 +164,10 @@ class WeightScanTest {
     DenseWeights z = DenseWeights.of(2, new float[] {1f, 0f, -0f, 1f});
     assertEquals(0.0, WeightScan.symmetryError(z));
     assertThrows(IllegalArgumentException.class, () -> WeightScan.range(null));
+    // beyond a dense matrix's size, as toDenseArray (no pair loop of 10^9 pairs)
+    LowRankWeights huge = LowRankWeights.zeros(DenseWeights.MAX_SIZE + 1);
+    assertThrows(IllegalArgumentException.class, huge::toDenseArray);
+    assertThrows(IllegalArgumentException.class, () -> WeightScan.range(huge));
     assertThrows(IllegalArgumentException.class, () -> WeightScan.symmetryError(null));
   }
 }
