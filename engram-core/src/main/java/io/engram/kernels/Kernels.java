@@ -112,6 +112,16 @@ public final class Kernels {
   }
 
   /**
+   * Whether the kernels in use chain fused multiply-adds ({@code acc = fma(a, b, acc)}) in their
+   * products, the SIMD kernels and their twin; the plain-Java kernels round each product before
+   * adding it. Code that reproduces a product's bits without the kernels (the range of low-rank
+   * weights counted from bits) must know which.
+   */
+  public static boolean fusedMultiplyAdds() {
+    return Providers.chosen().fusedTiles();
+  }
+
+  /**
    * The most threads one kernel call uses (default: {@code engram.threads}, else all processors).
    */
   public static int parallelism() {

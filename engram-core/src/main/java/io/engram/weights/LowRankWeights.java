@@ -501,8 +501,12 @@ public final class LowRankWeights implements Weights {
    * stored patterns do not allow it ({@link LowRankRange}).
    */
   float[] entryRange() {
-    // (beyond a dense matrix's size, toDenseArray refuses, and so does the caller's fallback)
-    return n > DenseWeights.MAX_SIZE ? null : LowRankRange.of(n, blocks, base, zeroAfter);
+    // (beyond a dense matrix's size, toDenseArray refuses, and so does the caller's fallback; the
+    // plain-Java kernels round each product before adding it, which LowRankRange does not
+    // reproduce: their W is formed)
+    return n > DenseWeights.MAX_SIZE || !Kernels.fusedMultiplyAdds()
+        ? null
+        : LowRankRange.of(n, blocks, base, zeroAfter);
   }
 
   @Override

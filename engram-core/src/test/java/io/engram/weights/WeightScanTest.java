@@ -6,6 +6,7 @@ import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import io.engram.kernels.Kernels;
 import java.util.Random;
 import org.junit.jupiter.api.Test;
 
@@ -49,6 +50,19 @@ class WeightScanTest {
     assertEquals(Float.floatToRawIntBits(e[1]), Float.floatToRawIntBits(g[1]), what + " max");
   }
 
+  /**
+   * The range is counted from bits where the kernels chain fused multiply-adds (the SIMD kernels
+   * and their twin), whose W it reproduces; the plain-Java kernels' W (each product rounded before
+   * it is added) is formed instead.
+   */
+  private static void assertCounted(LowRankWeights l, String what) {
+    if (Kernels.fusedMultiplyAdds()) {
+      assertNotNull(l.entryRange(), what);
+    } else {
+      assertNull(l.entryRange(), what);
+    }
+  }
+
   /** P rows of N values, each one of the two given (with probability 1/2). */
   private static float[] twoValued(Random rnd, int p, int n, float a, float b) {
     float[] t = new float[p * n];
@@ -73,7 +87,7 @@ class WeightScanTest {
         if (c != 2) {
           l.zeroDiagonal();
         }
-        assertNotNull(l.entryRange(), "n=" + n + " after call " + c);
+        assertCounted(l, "n=" + n + " after call " + c);
         assertSameRange(l, "n=" + n + " after call " + c);
       }
       // padded with zeros (a third value for the new columns' rows: formed instead)
@@ -91,7 +105,7 @@ class WeightScanTest {
     Random rnd = new Random(5);
     LowRankWeights l = LowRankWeights.zeros(48);
     l.plusGram(twoValued(rnd, 3000, 48, 1f, -1f), 3000, 0.0123f, 1f, false, null);
-    assertNotNull(l.entryRange());
+    assertCounted(l, "P = 3000");
     assertSameRange(l, "P = 3000");
     // equal columns with a rho so small that their entries (Σ t², t = ±1 - rho) differ by less
     // than the chains' rounding: the largest is the floats', which only the window finds
@@ -111,7 +125,7 @@ class WeightScanTest {
     // {0, 1} patterns centred by their mean, not normalised, kept diagonal
     LowRankWeights b = LowRankWeights.zeros(90);
     b.plusGram(twoValued(rnd, 37, 90, 1f, 0f), 37, 0.37f, 1f, false, null);
-    assertNotNull(b.entryRange());
+    assertCounted(b, "{0,1}");
     assertSameRange(b, "{0,1}");
   }
 
