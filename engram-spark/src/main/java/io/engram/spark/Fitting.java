@@ -36,15 +36,6 @@ final class Fitting {
     ParamRules.checkApplicable(est);
     ParamRules.checkDynamics(est);
     boolean modern = "modern".equals(est.getMemory());
-    if (est.isSet(est.strategy()) && (modern || "storkey".equals(est.getRule()))) {
-      // it chose nothing there: Storkey's rule always trains on the collected patterns, a modern
-      // memory's are validated and sharded
-      throw new IllegalArgumentException(
-          est.uid()
-              + ": strategy does not apply to "
-              + (modern ? "memory modern" : "rule storkey")
-              + " (it is set; it chooses how the Hebbian and pseudo-inverse sums are formed)");
-    }
     if (!modern) {
       trainingStrategy(est);
     }

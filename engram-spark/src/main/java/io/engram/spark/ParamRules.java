@@ -27,10 +27,14 @@ final class ParamRules {
    * Fails, naming the parameter, when an explicitly set parameter does not apply to the chosen
    * memory kind or rule (as {@code engram train} refuses such an option; defaults never count).
    *
+   * <p>{@code strategy} is the estimator's alone (a model has no such parameter), hence the
+   * estimator here.
+   *
    * @throws IllegalArgumentException for a rule's option set for another rule or for modern memory,
-   *     or a modern memory's option set for the classical memory
+   *     a modern memory's option set for the classical memory, or {@code strategy} set for the
+   *     Storkey rule or modern memory
    */
-  static void checkApplicable(HopfieldMemoryParams p) {
+  static void checkApplicable(HopfieldMemoryBase p) {
     boolean modern = "modern".equals(p.getMemory());
     String rule = p.getRule();
     boolean hebb = !modern && ("hebbian".equals(rule) || "anti-hebbian".equals(rule));
@@ -42,6 +46,14 @@ final class ParamRules {
     refuse(p, p.zeroDiagonal(), modern, what);
     refuse(p, p.preserveOnResize(), modern, what);
     refuse(p, p.weights(), modern, what);
+    // it chose nothing there: Storkey's rule always trains on the collected patterns, a modern
+    // memory's are validated and sharded
+    refuse(
+        p,
+        p.strategy(),
+        !hebb && !pinv,
+        what,
+        "it chooses how the Hebbian and pseudo-inverse sums are formed");
     refuse(p, p.ridge(), !pinv, what);
     refuse(p, p.tolerance(), !pinv, what);
     refuse(p, p.separation(), !modern, what);
@@ -83,9 +95,30 @@ final class ParamRules {
 
   private static void refuse(
       HopfieldMemoryParams p, org.apache.spark.ml.param.Param<?> param, boolean bad, String what) {
+    refuse(p, param, bad, what, null);
+  }
+
+  /**
+   * Fails when {@code bad} and {@code param} is set: "{@code <uid>: <param> does not apply to
+   * <what> (it is set)}", with "{@code ; <why>}" before the closing parenthesis where {@code why}
+   * is not null.
+   */
+  private static void refuse(
+      HopfieldMemoryParams p,
+      org.apache.spark.ml.param.Param<?> param,
+      boolean bad,
+      String what,
+      String why) {
     if (bad && p.isSet(param)) {
       throw new IllegalArgumentException(
-          p.uid() + ": " + param.name() + " does not apply to " + what + " (it is set)");
+          p.uid()
+              + ": "
+              + param.name()
+              + " does not apply to "
+              + what
+              + " (it is set"
+              + (why == null ? "" : "; " + why)
+              + ")");
     }
   }
 

@@ -422,15 +422,28 @@ class HostileSparkTest {
   @Test
   void aStrategyOrBroadcastLimitThatWouldChangeNothingIsRefused() {
     StructType schema = patterns.schema();
-    for (HopfieldMemory est :
+    List<HopfieldMemory> refused =
         List.of(
             new HopfieldMemory().setRule("storkey").setStrategy("reduce"),
-            new HopfieldMemory().setMemory("modern").setStrategy("collect"))) {
+            new HopfieldMemory().setMemory("modern").setStrategy("collect"));
+    List<String> to = List.of("rule storkey", "memory modern");
+    for (int i = 0; i < refused.size(); i++) {
+      HopfieldMemory est = refused.get(i);
       IllegalArgumentException e =
           assertThrows(IllegalArgumentException.class, () -> est.transformSchema(schema));
-      assertTrue(
-          e.getMessage().startsWith(est.uid() + ": strategy does not apply to "), e.getMessage());
+      // the one "does not apply" refusal, with why the parameter means nothing there
+      assertEquals(
+          est.uid()
+              + ": strategy does not apply to "
+              + to.get(i)
+              + " (it is set; it chooses how the Hebbian and pseudo-inverse sums are formed)",
+          e.getMessage());
       assertThrows(IllegalArgumentException.class, () -> est.fit(patterns));
+    }
+    // where it applies, it is accepted (checked before any job runs)
+    for (String rule : List.of("hebbian", "anti-hebbian", "pseudo-inverse")) {
+      HopfieldMemory est = new HopfieldMemory().setRule(rule).setStrategy("collect");
+      assertEquals(new HopfieldMemory().transformSchema(schema), est.transformSchema(schema));
     }
     HopfieldMemoryModel sharded =
         new HopfieldMemory().setMemory("modern").setBroadcastLimit(0).fit(patterns);
