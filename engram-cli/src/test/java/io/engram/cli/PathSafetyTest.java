@@ -192,40 +192,38 @@ class PathSafetyTest {
   @Test
   void anEmptyPathIsAnError() throws Exception {
     String r = path("r.npy");
-    fails("option '--patterns' (FILE): the path is empty", "train", "--patterns", "", "--out", m);
-    fails("option '--patterns' (FILE): the path is empty", "train", "--patterns=", "--out", m);
-    fails("option '--init': the path is empty", "train", "--patterns", p, "--init", "", "--out", m);
-    fails(
-        "option '--model': the path is empty", "recall", "--model", "", "--queries", q, "--out", r);
-    fails("'--queries': the path is empty", "recall", "--model", m, "--queries", "", "--out", r);
-    fails(
-        "'--stored': the path is empty",
-        "recall",
-        "--model",
-        m,
-        "--queries",
-        q,
-        "--stored",
-        "",
-        "--out",
-        r);
-    fails(
-        "'--order': the path is empty",
-        "recall",
-        "--model",
-        m,
-        "--queries",
-        q,
-        "--order",
-        "",
-        "--update",
-        "async",
-        "--out",
-        r);
-    fails("(MODEL): the path is empty", "inspect", "");
-    fails("'--patterns': the path is empty", "inspect", m, "--patterns", "");
-    fails("'--model': the path is empty", "export", "--model", "", "--weights", path("w.npy"));
-    fails("'--data': the path is empty", "capacity", "-q", "--data", "");
+    // each path option of each command, given "": refused, naming the option as shown
+    record Empty(String option, String... args) {}
+    List<Empty> inputs =
+        List.of(
+            new Empty("option '--patterns' (FILE)", "train", "--patterns", "", "--out", m),
+            new Empty("option '--patterns' (FILE)", "train", "--patterns=", "--out", m),
+            new Empty("option '--init'", "train", "--patterns", p, "--init", "", "--out", m),
+            new Empty("option '--model'", "recall", "--model", "", "--queries", q, "--out", r),
+            new Empty("'--queries'", "recall", "--model", m, "--queries", "", "--out", r),
+            new Empty(
+                "'--stored'", "recall", "--model", m, "--queries", q, "--stored", "", "--out", r),
+            new Empty(
+                "'--order'",
+                "recall",
+                "--model",
+                m,
+                "--queries",
+                q,
+                "--order",
+                "",
+                "--update",
+                "async",
+                "--out",
+                r),
+            new Empty("(MODEL)", "inspect", ""),
+            new Empty("'--patterns'", "inspect", m, "--patterns", ""),
+            new Empty("'--model'", "export", "--model", "", "--weights", path("w.npy")),
+            new Empty("'--data'", "capacity", "-q", "--data", ""));
+    for (Empty e : inputs) {
+      fails(e.option() + ": the path is empty", e.args());
+    }
+    // capacity's outputs say it in their own words
     fails("--json is empty; give a file path", "capacity", "-q", "--neurons", "16", "--json", "");
     // outputs whose empty path named the working folder: run where images would have landed
     Path work = Files.createDirectory(dir.resolve("work"));
