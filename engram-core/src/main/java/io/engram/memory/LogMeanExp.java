@@ -71,6 +71,8 @@ public final class LogMeanExp implements Serializable {
     for (int c = 0; c < count; c++) {
       double m = Double.NEGATIVE_INFINITY;
       for (int mu = 0; mu < rows; mu++) {
+        // one chain in index order, as documented: a real-valued float64 sum depends on the order
+        // (ModernStep.exactExp's ±1 scores are exact integers, so it sums them in four chains)
         double dot = 0;
         for (int i = 0, o = mu * n, s = c * n; i < n; i++, o++, s++) {
           dot += (double) x[o] * states[s];
