@@ -88,6 +88,7 @@ final class ModernTraining {
         Inputs.sizeApplies(size, false, "--patterns");
       }
       if (t.init != null) {
+        files.reading("--init");
         memory = (ModernHopfieldMemory) Inputs.readMemory("--init", t.init);
         if (!block.isEmpty() && block.length() != memory.numNeurons()) {
           throw new UserError(

@@ -46,6 +46,17 @@ final class Outputs {
   private final List<Output> files = new ArrayList<>();
   private final List<String[]> allowed = new ArrayList<>();
   private Map<Object, Input> inputKeys;
+
+  /**
+   * The outputs that replace an input the command reads ({@link #allowSame}: {@code train --init M
+   * --out M}), each with that input and its version: taken by {@link #reading} just before the
+   * command reads it (or, where a command does not call that, when the output is first checked,
+   * earlier); the commit replaces it only while it is still that version ({@link
+   * AtomicFiles#prepare(Map, Map)}).
+   */
+  private final Map<Path, Input> replacesInput = new HashMap<>();
+
+  private final Map<Path, AtomicFiles.Version> readVersions = new HashMap<>();
   private Path folderToCreate;
 
   /** The option that names {@link #folderToCreate}, and the folder as given. */
@@ -175,6 +186,24 @@ final class Outputs {
       inputKeys = null;
     }
     return this;
+  }
+
+  /**
+   * Notes that the command now reads the input of {@code inOption}: an output that replaces it is
+   * written only while the input is still the version it reads now. Call it just before the read (a
+   * version taken earlier makes a replacement before the read, of a file the command then reads
+   * whole, a conflict too).
+   */
+  void reading(String inOption) {
+    for (Map.Entry<Path, Input> e : replacesInput.entrySet()) {
+      if (e.getValue().option().equals(inOption)) {
+        try {
+          readVersions.put(e.getKey(), AtomicFiles.Version.of(e.getValue().path()));
+        } catch (IOException ex) {
+          readVersions.remove(e.getKey()); // gone: the read says so
+        }
+      }
+    }
   }
 
   /** Registers several inputs of one option. */
@@ -476,6 +505,14 @@ final class Outputs {
     Object key = d.exists() ? key(d.file()) : null;
     if (key != null) {
       Input in = inputKeys().get(key);
+      if (in != null && isAllowed(o.option(), in.option()) && !readVersions.containsKey(o.path())) {
+        try {
+          readVersions.put(o.path(), AtomicFiles.Version.of(in.path()));
+          replacesInput.put(o.path(), in);
+        } catch (IOException e) {
+          // gone since: reading it says so
+        }
+      }
       if (in != null && !isAllowed(o.option(), in.option())) {
         throw new UserError(
             what
@@ -568,7 +605,9 @@ final class Outputs {
           direct.put(o, d);
         }
       }
-      try (AtomicFiles.Prepared prepared = prepare(atomic)) {
+      Map<Path, AtomicFiles.Version> read = new HashMap<>(readVersions);
+      read.keySet().retainAll(atomic.keySet());
+      try (AtomicFiles.Prepared prepared = prepare(atomic, read)) {
         List<String> written = new ArrayList<>();
         for (Map.Entry<Output, AtomicFiles.Destination> e : direct.entrySet()) {
           writeDirectly(e.getKey(), e.getValue(), written);
@@ -576,6 +615,8 @@ final class Outputs {
         }
         try {
           prepared.commit();
+        } catch (AtomicFiles.ReplacedException ex) {
+          throw replaced(ex, written);
         } catch (AtomicFiles.CommitException ex) {
           if (written.isEmpty()) {
             throw ex;
@@ -604,9 +645,11 @@ final class Outputs {
    * {@link AtomicFiles#prepare}, a write the disk refused (full, over a quota) named by its option,
    * as {@link #writeDirectly} names one.
    */
-  private AtomicFiles.Prepared prepare(Map<Path, AtomicFiles.Writer> atomic) throws IOException {
+  private AtomicFiles.Prepared prepare(
+      Map<Path, AtomicFiles.Writer> atomic, Map<Path, AtomicFiles.Version> read)
+      throws IOException {
     try {
-      return AtomicFiles.prepare(atomic);
+      return AtomicFiles.prepare(atomic, read);
     } catch (AtomicFiles.WriteException e) {
       for (Output o : files) {
         if (o.path().toString().equals(e.getFile())) {
@@ -632,6 +675,37 @@ final class Outputs {
       }
       throw e;
     }
+  }
+
+  /**
+   * An output that replaces an input ({@code --init M --out M}) found replaced, removed or changed
+   * by another process since this command read it: {@code --out m.npz: was replaced by another
+   * process while this command ran (after this command read it as --init); nothing was written, and
+   * that process's file stays}. (Two trainings of one model at once each read the old model, and
+   * the later rename silently dropped the other's patterns, exit 0.)
+   */
+  private UserError replaced(AtomicFiles.ReplacedException ex, List<String> written) {
+    for (Output o : files) {
+      if (o.path().toString().equals(ex.getFile())) {
+        Input in = replacesInput.get(o.path());
+        return new UserError(
+            o.option()
+                + " "
+                + o.path()
+                + ": "
+                + ex.getReason()
+                + (in == null ? "" : " (after this command read it as " + in.option() + ")")
+                + "; "
+                + (written.isEmpty()
+                    ? "nothing was written"
+                    : "no file was replaced (written directly before: "
+                        + String.join(", ", written)
+                        + ")")
+                + ", and that process's file stays; run the command again to build on it",
+            ex);
+      }
+    }
+    return new UserError(ex.getMessage(), ex);
   }
 
   /**

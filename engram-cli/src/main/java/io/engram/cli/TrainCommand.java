@@ -279,6 +279,7 @@ final class TrainCommand implements Callable<Integer> {
       Dynamics dyn;
       int n; // N of the network as trained: of the patterns (or of --init without any)
       if (init != null) {
+        files.reading("--init");
         net = Inputs.readModel("--init", init);
         // the rule (given, or the model's) with the options the model's last call of it kept
         // where they are not given, and the model's ridge; (a Storkey model's dense weights

@@ -21,6 +21,7 @@ import java.nio.file.StandardCopyOption;
 import java.nio.file.StandardOpenOption;
 import java.nio.file.attribute.BasicFileAttributeView;
 import java.nio.file.attribute.BasicFileAttributes;
+import java.nio.file.attribute.FileTime;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.HashSet;
@@ -50,6 +51,12 @@ import java.util.Set;
  * is interrupted or terminated; after a {@code kill -9} or a crash, the next write into the same
  * folder removes those whose process is no longer running and which have not been modified for
  * {@link #STALE_AFTER_MILLIS} ms.
+ *
+ * <p>A command that replaces a file it read (a model trained further into itself) gives the {@link
+ * Version} it read to {@link #prepare}: the commit replaces that target only while its path still
+ * leads to that very file, unchanged, and otherwise fails with {@link ReplacedException} and
+ * changes nothing, leaving the other process's file in place. Two such commands of two processes
+ * (both read version 1, each writes its own version 2) lost one's work to the other's rename.
  *
  * <p>Thread-safe: concurrent writes of different targets do not interfere.
  */
@@ -467,8 +474,26 @@ public final class AtomicFiles {
    * @throws IOException as {@link #writeAll}; temporary files already written are removed
    */
   public static Prepared prepare(Map<Path, Writer> files) throws IOException {
+    return prepare(files, Map.of());
+  }
+
+  /**
+   * {@link #prepare(Map)}, where some targets are files the caller read and now replaces: {@code
+   * read} maps such a target (as given in {@code files}) to the {@link Version} read. The commit
+   * then replaces it only while its path still leads to that version (see {@link Prepared#commit}).
+   *
+   * @throws IllegalArgumentException if {@code read} names a path that is not in {@code files}
+   */
+  public static Prepared prepare(Map<Path, Writer> files, Map<Path, Version> read)
+      throws IOException {
     // before any temporary file is made
     Objects.requireNonNull(files, "files");
+    Objects.requireNonNull(read, "read");
+    for (Path t : read.keySet()) {
+      if (!files.containsKey(t)) {
+        throw new IllegalArgumentException(t + " was read but is not written");
+      }
+    }
     for (Map.Entry<Path, Writer> e : files.entrySet()) {
       Objects.requireNonNull(e.getKey(), "target");
       Objects.requireNonNull(e.getValue(), "writer");
@@ -501,7 +526,7 @@ public final class AtomicFiles {
           p.folders.put(dir, folder);
         }
         Path tmp = TempFiles.createTemp(dir, d);
-        p.entries.add(new Entry(d, tmp, folder));
+        p.entries.add(new Entry(d, tmp, folder, read.get(e.getKey())));
         try (FileChannel ch =
                 FileChannel.open(
                     tmp, StandardOpenOption.WRITE, StandardOpenOption.TRUNCATE_EXISTING);
@@ -531,7 +556,68 @@ public final class AtomicFiles {
     return Files.readAttributes(file, BasicFileAttributes.class).fileKey();
   }
 
-  private record Entry(Destination target, Path temp, Folder folder) {}
+  private record Entry(Destination target, Path temp, Folder folder, Version read) {}
+
+  /**
+   * One version of a file, as a command read it: its identity (device and inode where the file
+   * system has them), size and modification time. A file replaced by a rename (the way Engram and
+   * most tools write) has another identity; one written over in place has another modification time
+   * (to the nanosecond on Linux's local file systems) or size.
+   *
+   * @param key the file system's identity of the file, or null where it has none
+   * @param size its size in bytes
+   * @param modified its modification time
+   */
+  public record Version(Object key, long size, FileTime modified) {
+
+    public Version {
+      Objects.requireNonNull(modified, "modified");
+    }
+
+    /**
+     * The version of the file at {@code file} now (links followed). Take it before reading the
+     * file: a file replaced between the two is then found replaced at the commit, never missed.
+     *
+     * @throws IOException if the file cannot be read (it does not exist, say)
+     */
+    public static Version of(Path file) throws IOException {
+      BasicFileAttributes a = Files.readAttributes(file, BasicFileAttributes.class);
+      return new Version(a.fileKey(), a.size(), a.lastModifiedTime());
+    }
+
+    /**
+     * Why the file at {@code file} is no longer this version ("was removed or renamed", "was
+     * replaced", "was changed in place"), or null when it still is.
+     */
+    public String differs(Path file) {
+      BasicFileAttributes a;
+      try {
+        a = Files.readAttributes(file, BasicFileAttributes.class);
+      } catch (IOException e) {
+        return "was removed or renamed";
+      }
+      if (key != null && !key.equals(a.fileKey())) {
+        return "was replaced";
+      }
+      if (a.size() != size || !a.lastModifiedTime().equals(modified)) {
+        return "was changed in place";
+      }
+      return null;
+    }
+  }
+
+  /**
+   * A target that the command read ({@link #prepare(Map, Map)}) is no longer the file it read: it
+   * was replaced, removed or changed by another process while the command ran. No target was
+   * changed. {@link #getFile} is the target as given, {@link #getReason} what happened to it.
+   */
+  public static final class ReplacedException extends FileSystemException {
+    private static final long serialVersionUID = 1L;
+
+    ReplacedException(Path target, String why) {
+      super(target.toString(), null, why);
+    }
+  }
 
   /**
    * A folder that temporary files are written into, held open from the first one made in it until
@@ -704,6 +790,8 @@ public final class AtomicFiles {
       }
       Map<Path, Path> backups = new LinkedHashMap<>();
       List<Entry> done = new ArrayList<>();
+      // (taken before the hook's lock: a wait here must not hold up a signal's clean-up)
+      List<FileChannel> locks = lockRead();
       try {
         // The renames hold the lock of the shutdown hook that removes temporary files: a signal
         // (SIGINT, SIGTERM) during them no longer removed the temporary files not yet renamed, so
@@ -711,6 +799,13 @@ public final class AtomicFiles {
         // process is stopping and puts back what it replaced, from backups the hook has not
         // removed yet: an interrupted command changes no file.
         synchronized (TempFiles.LOCK) {
+          // every target read still the file read, before anything is replaced
+          for (Entry e : entries) {
+            String why = e.read() == null ? null : e.read().differs(e.target().file());
+            if (why != null) {
+              throw new ReplacedException(e.target().given(), why + REPLACED);
+            }
+          }
           for (Entry e : entries) {
             Path f = e.target().file();
             if (Files.exists(f, LinkOption.NOFOLLOW_LINKS)) {
@@ -730,6 +825,11 @@ public final class AtomicFiles {
                 throw new FileSystemException(e.target().given().toString(), null, SHUTTING_DOWN);
               }
               e.folder().checkInPlace(e.target());
+              // again just before its rename (after the others'): the window left is this one
+              String why = e.read() == null ? null : e.read().differs(e.target().file());
+              if (why != null) {
+                throw new FileSystemException(e.target().given().toString(), null, why + REPLACED);
+              }
               move(e.temp(), e.target().file());
               TempFiles.done(e.temp());
             } catch (IOException ex) {
@@ -746,6 +846,7 @@ public final class AtomicFiles {
         }
       } finally {
         closed = true;
+        unlock(locks);
         for (Path b : backups.values()) {
           TempFiles.deleteQuietly(b);
         }
@@ -753,6 +854,87 @@ public final class AtomicFiles {
           e.folder().delete(e.temp());
         }
         closeFolders();
+      }
+    }
+
+    /** After what happened to a target that was read ({@link Version#differs}). */
+    static final String REPLACED = " by another process while this command ran";
+
+    /** How long a commit waits for another process's lock on a target it read, in ms. */
+    static final long LOCK_WAIT_MILLIS = 10_000;
+
+    /**
+     * Locks each target that was read (a POSIX record lock on the file, for writing, as {@code
+     * fcntl}), in order, for the check and the rename: two Engram processes replacing the same file
+     * then check and rename one after the other, and the second finds the file replaced, however
+     * close their commits come. The lock is on the file being replaced, so it leaves no file
+     * behind. Where a file cannot be opened for writing or locked (a file system without locks),
+     * the check alone stands. A lock held by another process is waited for up to {@link
+     * #LOCK_WAIT_MILLIS}.
+     */
+    private List<FileChannel> lockRead() throws IOException {
+      List<FileChannel> held = new ArrayList<>();
+      boolean ok = false;
+      try {
+        for (Entry e : entries) {
+          if (e.read() == null) {
+            continue;
+          }
+          FileChannel ch;
+          try {
+            ch = FileChannel.open(e.target().file(), StandardOpenOption.WRITE);
+          } catch (IOException | RuntimeException ex) {
+            continue; // (gone, say: the check names it)
+          }
+          held.add(ch);
+          waitForLock(ch, e.target());
+        }
+        ok = true;
+        return held;
+      } finally {
+        if (!ok) {
+          unlock(held);
+        }
+      }
+    }
+
+    private static void waitForLock(FileChannel ch, Destination target) throws IOException {
+      long until = System.nanoTime() + LOCK_WAIT_MILLIS * 1_000_000L;
+      while (true) {
+        try {
+          if (ch.tryLock() != null) {
+            return;
+          }
+        } catch (java.nio.channels.OverlappingFileLockException ex) {
+          // this process holds it already (another thread): wait as for another process
+        } catch (IOException ex) {
+          return; // no locks here (ENOLCK): the check alone
+        }
+        if (System.nanoTime() - until > 0) {
+          throw new FileSystemException(
+              target.given().toString(),
+              null,
+              "another process has held a lock on it for more than "
+                  + LOCK_WAIT_MILLIS / 1000
+                  + " s; it is not replaced");
+        }
+        try {
+          Thread.sleep(5);
+        } catch (InterruptedException ex) {
+          Thread.currentThread().interrupt();
+          throw new java.io.InterruptedIOException(
+              target.given() + ": interrupted while waiting for another process's lock on it");
+        }
+      }
+    }
+
+    private static void unlock(List<FileChannel> locks) {
+      for (FileChannel ch : locks) {
+        try {
+          ch.close(); // (releases its lock)
+        } catch (IOException ex) {
+          // nothing was written through it
+        }
       }
     }
 

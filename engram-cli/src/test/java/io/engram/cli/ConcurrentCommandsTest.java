@@ -1,0 +1,151 @@
+package io.engram.cli;
+
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assumptions.assumeTrue;
+
+import io.engram.io.ModelFile;
+import io.engram.io.NdArray;
+import io.engram.io.Npy;
+import java.io.IOException;
+import java.io.OutputStream;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
+import java.util.List;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicReference;
+import java.util.stream.Stream;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * Commands that run at the same time as others on the same files: a command that replaces the model
+ * it read ({@code train --init M --out M}) never overwrites a version it did not read (two such
+ * trainings at once each read the old model, and the later rename silently dropped the other call's
+ * patterns, exit 0).
+ */
+class ConcurrentCommandsTest {
+
+  @TempDir Path dir;
+
+  private static final int N = 16;
+
+  private static void patterns(Path file, int p, long seed) throws IOException {
+    java.util.SplittableRandom r = new java.util.SplittableRandom(seed);
+    float[] x = new float[p * N];
+    for (int i = 0; i < x.length; i++) {
+      x[i] = r.nextBoolean() ? 1f : -1f;
+    }
+    Npy.write(file, NdArray.ofFloats(x, p, N));
+  }
+
+  private String path(String name) {
+    return dir.resolve(name).toString();
+  }
+
+  @BeforeEach
+  void models() throws IOException {
+    patterns(dir.resolve("a.npy"), 3, 1);
+    patterns(dir.resolve("b.npy"), 3, 2);
+    int[] order = new int[N];
+    for (int i = 0; i < N; i++) {
+      order[i] = N - 1 - i;
+    }
+    Npy.write(dir.resolve("order.npy"), NdArray.ofInts(order, N));
+    assertEquals(
+        0,
+        ToolRun.run("train", "-q", "--patterns", path("a.npy"), "--out", path("m.npz")).status());
+  }
+
+  private List<String> names() throws IOException {
+    try (Stream<Path> s = Files.list(dir)) {
+      return s.map(p -> p.getFileName().toString()).sorted().toList();
+    }
+  }
+
+  /**
+   * The training reads the model, then waits for its {@code --order} on a named pipe; meanwhile
+   * another process replaces the model (here: a model of two calls, renamed over it, as a second
+   * {@code train --init m.npz --out m.npz} would). The training then fails (exit 2, one line), and
+   * the other process's model stays, byte for byte; no temporary file is left.
+   */
+  @Test
+  void aTrainingWhoseInitModelWasReplacedMeanwhileWritesNothing() throws Exception {
+    assertEquals(
+        0,
+        ToolRun.run(
+                "train",
+                "-q",
+                "--patterns",
+                path("b.npy"),
+                "--init",
+                path("m.npz"),
+                "--out",
+                path("other.npz"))
+            .status());
+    byte[] other = Files.readAllBytes(dir.resolve("other.npz"));
+    Path fifo = dir.resolve("order-pipe");
+    Process mk = new ProcessBuilder("mkfifo", fifo.toString()).start();
+    assumeTrue(mk.waitFor(10, TimeUnit.SECONDS) && mk.exitValue() == 0, "mkfifo works");
+
+    AtomicReference<ToolRun.Result> result = new AtomicReference<>();
+    Thread training =
+        new Thread(
+            () ->
+                result.set(
+                    ToolRun.run(
+                        "train",
+                        "-q",
+                        "--patterns",
+                        path("b.npy"),
+                        "--init",
+                        path("m.npz"),
+                        "--order",
+                        fifo.toString(),
+                        "--out",
+                        path("m.npz"))));
+    training.start();
+    // opening the pipe returns once the training opens it to read: after it read the model
+    try (OutputStream o = Files.newOutputStream(fifo)) {
+      Files.copy(dir.resolve("other.npz"), dir.resolve("replacement"));
+      Files.move(dir.resolve("replacement"), dir.resolve("m.npz"), StandardCopyOption.ATOMIC_MOVE);
+      o.write(Files.readAllBytes(dir.resolve("order.npy")));
+    }
+    training.join(60_000);
+    ToolRun.Result r = result.get();
+    assertEquals(2, r.status(), r::toString);
+    assertEquals(
+        "engram: --out "
+            + path("m.npz")
+            + ": was replaced by another process while this command ran (after this command read"
+            + " it as --init); nothing was written, and that process's file stays; run the"
+            + " command again to build on it\n",
+        r.err());
+    assertArrayEquals(other, Files.readAllBytes(dir.resolve("m.npz")));
+    assertEquals(6, ModelFile.read(dir.resolve("m.npz")).storedPatterns());
+    assertEquals(
+        List.of("a.npy", "b.npy", "m.npz", "order-pipe", "order.npy", "other.npz"), names());
+  }
+
+  /** Without another process, the same training replaces its --init model (the usual case). */
+  @Test
+  void aTrainingIntoItsOwnInitModelStillReplacesIt() throws Exception {
+    ToolRun.Result r =
+        ToolRun.run(
+            "train",
+            "-q",
+            "--patterns",
+            path("b.npy"),
+            "--init",
+            path("m.npz"),
+            "--order",
+            path("order.npy"),
+            "--out",
+            path("m.npz"));
+    assertEquals(0, r.status(), r::toString);
+    assertEquals(6, ModelFile.read(dir.resolve("m.npz")).storedPatterns());
+    assertEquals(List.of("a.npy", "b.npy", "m.npz", "order.npy"), names());
+  }
+}
