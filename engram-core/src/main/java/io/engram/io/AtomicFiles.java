@@ -352,8 +352,7 @@ public final class AtomicFiles {
    * @throws IOException as {@link Files#createDirectory}
    */
   public static void createFolder(Path dir) throws IOException {
-    Files.createDirectory(dir);
-    TempFiles.folder(dir);
+    TempFiles.createFolder(dir);
   }
 
   /** A folder of {@link #createFolder} whose outputs are written: it stays. */

@@ -155,9 +155,19 @@ final class TempFiles {
     return stopping;
   }
 
-  /** Records a folder made for outputs (removed at shutdown when still empty). */
-  static void folder(Path dir) {
-    FOLDERS.add(dir);
+  /**
+   * Makes a folder for outputs and records it (removed at shutdown when still empty); none is made
+   * once the shutdown has taken its list (a folder made after it stayed, empty).
+   */
+  static void createFolder(Path dir) throws IOException {
+    synchronized (LOCK) {
+      if (closing) {
+        throw new FileSystemException(
+            dir.toString(), null, "not made: the process is shutting down");
+      }
+      Files.createDirectory(dir);
+      FOLDERS.add(dir);
+    }
   }
 
   /** Forgets a folder made for outputs: its outputs are written. */
@@ -196,8 +206,15 @@ final class TempFiles {
             "engram-remove-temporary-files");
     try {
       Runtime.getRuntime().addShutdownHook(hook);
-    } catch (IllegalStateException | SecurityException e) {
-      // already shutting down, or not allowed: stale files are removed by a later write
+    } catch (IllegalStateException e) {
+      // Already shutting down: this class was first used after a signal (inspect --heatmap got
+      // SIGTERM while it computed, then began its write). No hook would remove a file made now,
+      // and the JVM halts once the other hooks end: one was left (.h.png.engram-PID-X.tmp, exit
+      // 143). So none is made: the write fails as any write after the shutdown began.
+      stopping = true;
+      closing = true;
+    } catch (SecurityException e) {
+      // not allowed: stale files are removed by a later write
     }
   }
 
