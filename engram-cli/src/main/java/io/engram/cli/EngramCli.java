@@ -614,8 +614,14 @@ public final class EngramCli implements Runnable {
 
   /** What the process needs before a command runs (the version alone needs none of it). */
   static void setUp() {
-    Runtime.getRuntime()
-        .addShutdownHook(new Thread(() -> interrupted = true, "engram-interrupted"));
+    try {
+      Runtime.getRuntime()
+          .addShutdownHook(new Thread(() -> interrupted = true, "engram-interrupted"));
+    } catch (IllegalStateException e) {
+      // a signal before this (SIGINT, SIGTERM, SIGHUP while the JVM started): the shutdown is
+      // under way, which this hook would have noted; it was a stack trace ("Shutdown in progress")
+      interrupted = true;
+    }
     // the library's one-line notices (e.g. which kernels it uses) are not for the command line
     LibraryLogging.install();
     System.setProperty("java.awt.headless", "true");

@@ -2,6 +2,7 @@ package io.engram.cli;
 
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 import io.engram.io.ModelFile;
@@ -147,5 +148,55 @@ class ConcurrentCommandsTest {
     assertEquals(0, r.status(), r::toString);
     assertEquals(6, ModelFile.read(dir.resolve("m.npz")).storedPatterns());
     assertEquals(List.of("a.npy", "b.npy", "m.npz", "order.npy"), names());
+  }
+
+  /**
+   * Run in a child JVM: begins the shutdown (as a signal does; another hook keeps it going), then
+   * sets the command up, as a signal while the JVM started finds it.
+   */
+  public static final class SetUpAfterTheSignal {
+    public static void main(String[] args) throws Exception {
+      java.util.concurrent.CountDownLatch began = new java.util.concurrent.CountDownLatch(1);
+      Runtime.getRuntime()
+          .addShutdownHook(
+              new Thread(
+                  () -> {
+                    began.countDown();
+                    try {
+                      Thread.sleep(1000);
+                    } catch (InterruptedException e) {
+                      Thread.currentThread().interrupt();
+                    }
+                  }));
+      new Thread(() -> System.exit(130)).start();
+      began.await();
+      EngramCli.setUp();
+      System.out.println("set up");
+      System.out.flush();
+      Thread.sleep(60_000); // (the JVM halts once the hook ends)
+    }
+  }
+
+  /**
+   * A signal that comes before the command registers its shutdown hook (SIGINT 0.8 s into a train
+   * on a busy machine) ends it with 128+signal and no stack trace ("IllegalStateException: Shutdown
+   * in progress" at EngramCli.setUp, found by the signal sweep of 2026-12-03).
+   */
+  @Test
+  void aSignalBeforeTheCommandIsSetUpEndsItWithoutAStackTrace() throws Exception {
+    Process p =
+        new ProcessBuilder(
+                java.nio.file.Path.of(System.getProperty("java.home"), "bin", "java").toString(),
+                "-Xmx64m",
+                "-cp",
+                ToolRun.classPath(),
+                SetUpAfterTheSignal.class.getName())
+            .redirectErrorStream(true)
+            .start();
+    assertTrue(p.waitFor(60, TimeUnit.SECONDS));
+    String said =
+        new String(p.getInputStream().readAllBytes(), java.nio.charset.StandardCharsets.UTF_8);
+    assertEquals(130, p.exitValue(), said);
+    assertEquals("set up\n", said);
   }
 }
