@@ -308,6 +308,38 @@ final class LauncherTest {
   }
 
   /**
+   * A JVM that could not start where no option of the user's was given (a signal while it started:
+   * "java.lang.InternalError: Bad level: 2" after "Error occurred during initialization of VM") is
+   * said as such; it was "the JVM refused an option of ENGRAM_JAVA_OPTS or JAVA_TOOL_OPTIONS",
+   * though there was none. A stand-in java writes HotSpot's two lines.
+   */
+  @Test
+  void a_jvm_that_cannot_start_without_options_blames_no_option() throws Exception {
+    Path home = Files.createDirectories(tmp.resolve("jdk/bin"));
+    Path java = home.resolve("java");
+    Files.writeString(
+        java,
+        "#!/bin/sh\necho 'Error occurred during initialization of VM' >&2\n"
+            + "echo 'java.lang.InternalError: Bad level: 2' >&2\nexit 1\n");
+    assertTrue(java.toFile().setExecutable(true));
+    String jdk = home.getParent().toString();
+    Run r = runToEnd(Map.of("JAVA_HOME", jdk, "ENGRAM_JAVA_OPTS", ""), "inspect", "m.npz");
+    assertEquals(1, r.status(), r.toString());
+    assertEquals(
+        List.of("engram: the JVM could not start: java.lang.InternalError: Bad level: 2", ""),
+        r.errLines(),
+        r.toString());
+    r = runToEnd(Map.of("JAVA_HOME", jdk, "ENGRAM_JAVA_OPTS", "-Xss2m"), "inspect", "m.npz");
+    assertEquals(
+        List.of(
+            "engram: the JVM refused an option of ENGRAM_JAVA_OPTS or JAVA_TOOL_OPTIONS:"
+                + " java.lang.InternalError: Bad level: 2",
+            ""),
+        r.errLines(),
+        r.toString());
+  }
+
+  /**
    * A JAVA_HOME without an executable bin/java is refused, naming it (exit 2), as Maven refuses
    * one: it was passed over without a word for the java on the PATH, another Java than the one
    * asked for.
