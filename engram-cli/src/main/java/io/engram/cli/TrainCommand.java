@@ -299,7 +299,19 @@ final class TrainCommand implements Callable<Integer> {
         }
       } else {
         if (block.isEmpty()) {
-          throw new UserError("no patterns to train on, and no --init model to start from");
+          // (the files named: 'no patterns to train on' did not say which input was empty, an
+          // empty pipe or a CSV of comments alone)
+          java.util.List<String> names = new java.util.ArrayList<>();
+          for (Path f : patterns == null ? java.util.List.<Path>of() : patterns) {
+            names.add(f.toString().equals("/dev/stdin") ? "- (standard input)" : f.toString());
+          }
+          throw new UserError(
+              (names.isEmpty()
+                      ? "no patterns to train on"
+                      : String.join(", ", names)
+                          + (names.size() == 1 ? " holds" : " hold")
+                          + " no patterns to train on")
+                  + ", and no --init model to start from");
         }
         Memory.training(null, block.count(), block.length(), mode);
         dyn = dynamics.apply(Dynamics.DEFAULT);

@@ -167,7 +167,7 @@ class CsvInputTest {
   @Test
   void aFileOfNothingButABomAndCommentsHasNoPatterns() throws IOException {
     fails(
-        "no patterns to train on",
+        "nothing.csv holds no patterns to train on, and no --init model to start from",
         "nothing.csv",
         new byte[] {(byte) 0xEF, (byte) 0xBB, (byte) 0xBF, '#', ' ', 'x', '\n', '\n'});
   }
