@@ -210,7 +210,7 @@ final class Inputs {
   }
 
   /** A file as the user gave it: {@code - (standard input)} for /dev/stdin, which {@code -} is. */
-  private static String named(Path f) {
+  static String named(Path f) {
     return f.equals(Path.of("/dev/stdin")) ? "- (standard input)" : f.toString();
   }
 
@@ -289,7 +289,7 @@ final class Inputs {
     try {
       int type = ((Integer) Files.getAttribute(file, "unix:mode")) & 0170000;
       if (type == 0020000 || type == 0060000) {
-        throw new UserError(file + ": is a device; give a file, or a pipe such as <(...)");
+        throw new UserError(named(file) + ": is a device; give a file, or a pipe such as <(...)");
       }
     } catch (UnsupportedOperationException | IllegalArgumentException e) {
       // no Unix file modes here: read it

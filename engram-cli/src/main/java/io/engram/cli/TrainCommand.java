@@ -303,7 +303,7 @@ final class TrainCommand implements Callable<Integer> {
           // empty pipe or a CSV of comments alone)
           java.util.List<String> names = new java.util.ArrayList<>();
           for (Path f : patterns == null ? java.util.List.<Path>of() : patterns) {
-            names.add(f.toString().equals("/dev/stdin") ? "- (standard input)" : f.toString());
+            names.add(Inputs.named(f));
           }
           throw new UserError(
               (names.isEmpty()

@@ -837,7 +837,8 @@ final class LauncherTest {
     assertTrue(p.waitFor(60, TimeUnit.SECONDS));
     assertEquals(2, p.exitValue(), err);
     assertEquals(
-        "engram: /dev/stdin: is a device; give a file, or a pipe such as <(...)", err.strip());
+        "engram: - (standard input): is a device; give a file, or a pipe such as <(...)",
+        err.strip());
     assertFalse(Files.exists(tmp.resolve("m.npz")));
   }
 
