@@ -298,8 +298,9 @@ final class MemoryParams {
         "how the outer-product sum is formed: collect (the patterns go to the driver, which"
             + " trains with the core; bit-identical), reduce (one dense N x N partial sum per"
             + " partition, summed in a tree) or auto (collect while 2P <= N and P*N <= 2^26,"
-            + " else reduce). Low-rank weights are always collected."
-            + " Supported options: auto, collect, reduce.",
+            + " else reduce). Low-rank weights are always collected. For the hebbian,"
+            + " anti-hebbian and pseudo-inverse rules only (set with storkey or a modern memory,"
+            + " it is refused). Supported options: auto, collect, reduce.",
         STRATEGIES);
   }
 
