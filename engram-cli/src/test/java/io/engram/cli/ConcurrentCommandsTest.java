@@ -156,20 +156,7 @@ class ConcurrentCommandsTest {
    */
   public static final class SetUpAfterTheSignal {
     public static void main(String[] args) throws Exception {
-      java.util.concurrent.CountDownLatch began = new java.util.concurrent.CountDownLatch(1);
-      Runtime.getRuntime()
-          .addShutdownHook(
-              new Thread(
-                  () -> {
-                    began.countDown();
-                    try {
-                      Thread.sleep(1000);
-                    } catch (InterruptedException e) {
-                      Thread.currentThread().interrupt();
-                    }
-                  }));
-      new Thread(() -> System.exit(130)).start();
-      began.await();
+      io.engram.fixtures.ShutdownBegun.begin(130, 1000);
       EngramCli.setUp();
       System.out.println("set up");
       System.out.flush();

@@ -3,12 +3,12 @@ package io.engram.io;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import io.engram.fixtures.ShutdownBegun;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
-import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
 import java.util.stream.Stream;
 import org.junit.jupiter.api.Test;
@@ -31,20 +31,7 @@ class WriteDuringShutdownTest {
    */
   public static final class FirstWriteAfterTheSignal {
     public static void main(String[] args) throws Exception {
-      CountDownLatch began = new CountDownLatch(1);
-      Runtime.getRuntime()
-          .addShutdownHook(
-              new Thread(
-                  () -> {
-                    began.countDown();
-                    try {
-                      Thread.sleep(1500);
-                    } catch (InterruptedException e) {
-                      Thread.currentThread().interrupt();
-                    }
-                  }));
-      new Thread(() -> System.exit(143)).start();
-      began.await();
+      ShutdownBegun.begin(143, 1500);
       Writes.run(Path.of(args[0]), Path.of(args[1]));
       Thread.sleep(60_000); // (the JVM halts once the hook ends)
     }
