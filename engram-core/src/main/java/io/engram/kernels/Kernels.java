@@ -105,19 +105,12 @@ public final class Kernels {
    * Whether {@link #gemm} runs a product of one column against an A stored column by column ({@code
    * aRs = 1}) in the SIMD lanes, with the bits of A stored row by row: then a caller holding a
    * symmetric A (W) does best to pass it that way. False for the plain-Java kernels, whose tiles do
-   * not fuse their multiply-adds (there the rows' own chains run).
+   * not fuse their multiply-adds (there the rows' own chains run). So it also says whether the
+   * kernels' products chain fused multiply-adds ({@code acc = fma(a, b, acc)}), which code that
+   * reproduces a product's bits without the kernels must know (the range of low-rank weights
+   * counted from bits).
    */
   public static boolean oneColumnByLanes() {
-    return Providers.chosen().fusedTiles();
-  }
-
-  /**
-   * Whether the kernels in use chain fused multiply-adds ({@code acc = fma(a, b, acc)}) in their
-   * products, the SIMD kernels and their twin; the plain-Java kernels round each product before
-   * adding it. Code that reproduces a product's bits without the kernels (the range of low-rank
-   * weights counted from bits) must know which.
-   */
-  public static boolean fusedMultiplyAdds() {
     return Providers.chosen().fusedTiles();
   }
 

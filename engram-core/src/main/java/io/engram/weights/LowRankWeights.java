@@ -502,9 +502,9 @@ public final class LowRankWeights implements Weights {
    */
   float[] entryRange() {
     // (beyond a dense matrix's size, toDenseArray refuses, and so does the caller's fallback; the
-    // plain-Java kernels round each product before adding it, which LowRankRange does not
-    // reproduce: their W is formed)
-    return n > DenseWeights.MAX_SIZE || !Kernels.fusedMultiplyAdds()
+    // plain-Java kernels (oneColumnByLanes false: tiles that do not fuse) round each product
+    // before adding it, which LowRankRange does not reproduce: their W is formed)
+    return n > DenseWeights.MAX_SIZE || !Kernels.oneColumnByLanes()
         ? null
         : LowRankRange.of(n, blocks, base, zeroAfter);
   }
