@@ -450,12 +450,40 @@ final class Inputs {
   }
 
   /**
-   * Reads a model. A model is a zip archive, read by random access: a pipe or device is refused
+   * Reads a classical network from a file this command found holding one a moment before ({@link
+   * MemoryKinds#of}). A model is a zip archive, read by random access: a pipe or device is refused
    * with a message saying so.
+   *
+   * @throws UserError where the file now holds another memory kind: another process replaced it
+   *     while this command ran
    */
   static AmariHopfieldNetwork readModel(String option, Path file) throws IOException {
-    checkModelFile(option, file);
-    return ModelFile.read(file);
+    return readKind(option, file, AmariHopfieldNetwork.class, MemoryKinds.CLASSICAL);
+  }
+
+  /** Reads a modern memory from a file this command found holding one, as {@link #readModel}. */
+  static io.engram.memory.ModernHopfieldMemory readModern(String option, Path file)
+      throws IOException {
+    return readKind(option, file, io.engram.memory.ModernHopfieldMemory.class, MemoryKinds.MODERN);
+  }
+
+  private static <T extends io.engram.network.Memory> T readKind(
+      String option, Path file, Class<T> type, String kind) throws IOException {
+    io.engram.network.Memory m = readMemory(option, file);
+    if (!type.isInstance(m)) {
+      // (the kind was read from the file's metadata when the command began: a modern memory
+      // swapped in since ended in a ClassCastException, "internal error")
+      throw new UserError(
+          option
+              + " "
+              + file
+              + ": was replaced by another process while this command ran (it held "
+              + MemoryKinds.described(kind)
+              + " when the command began, and now "
+              + MemoryKinds.described(MemoryKinds.of(m))
+              + "); nothing was written; run the command again");
+    }
+    return type.cast(m);
   }
 
   /** Reads a model of any memory kind, checked as {@link #readModel}. */

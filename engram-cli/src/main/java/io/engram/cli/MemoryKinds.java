@@ -60,6 +60,16 @@ final class MemoryKinds {
     return ModelFile.memoryKind(model);
   }
 
+  /** The kind of a memory read from a file. */
+  static String of(io.engram.network.Memory memory) {
+    return memory instanceof io.engram.memory.ModernHopfieldMemory ? MODERN : CLASSICAL;
+  }
+
+  /** A kind in a sentence: "a classical network", "a modern memory". */
+  static String described(String kind) {
+    return CLASSICAL.equals(kind) ? "a classical network" : "a " + kind + " memory";
+  }
+
   /** Whether the user gave the option on the command line (not its default). */
   static boolean given(CommandSpec spec, String option) {
     return spec.commandLine().getParseResult().hasMatchedOption(option);

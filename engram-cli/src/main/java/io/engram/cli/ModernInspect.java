@@ -25,7 +25,7 @@ final class ModernInspect {
     }
     c.sizeFor(-1);
     Memory.reading(java.util.Arrays.asList(c.model, c.patterns));
-    ModernHopfieldMemory m = (ModernHopfieldMemory) Inputs.readMemory("MODEL", c.model);
+    ModernHopfieldMemory m = Inputs.readModern("MODEL", c.model);
     PatternBlock given = PatternBlock.empty();
     if (c.patterns != null && m.size() == 0) {
       // (the report was printed without the pattern lines, exit 0, as if --patterns was not given)

@@ -89,7 +89,7 @@ final class ModernTraining {
       }
       if (t.init != null) {
         files.reading("--init");
-        memory = (ModernHopfieldMemory) Inputs.readMemory("--init", t.init);
+        memory = Inputs.readModern("--init", t.init);
         if (!block.isEmpty() && block.length() != memory.numNeurons()) {
           throw new UserError(
               "patterns have length "

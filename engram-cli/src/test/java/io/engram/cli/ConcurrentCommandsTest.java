@@ -151,6 +151,79 @@ class ConcurrentCommandsTest {
   }
 
   /**
+   * The training found its --init model of one memory kind, then waits for its --patterns on a
+   * named pipe; meanwhile another process puts a model of the other kind in its place. The training
+   * then fails (exit 2, one line naming both kinds), writes nothing, and the other process's file
+   * stays. (A classical model swapped for a modern one was refused with a hint at the Java API, and
+   * a modern one swapped for a classical one was a ClassCastException: "internal error".)
+   */
+  @Test
+  void aTrainingWhoseInitModelBecameAnotherKindMeanwhileWritesNothing() throws Exception {
+    assertEquals(
+        0,
+        ToolRun.run(
+                "train",
+                "-q",
+                "--memory",
+                "modern",
+                "--patterns",
+                path("b.npy"),
+                "--out",
+                path("mm.npz"))
+            .status());
+    Path fifo = dir.resolve("patterns-pipe");
+    Process mk = new ProcessBuilder("mkfifo", fifo.toString()).start();
+    assumeTrue(mk.waitFor(10, TimeUnit.SECONDS) && mk.exitValue() == 0, "mkfifo works");
+    String[][] cases = {
+      {"m.npz", "mm.npz", "a classical network", "a modern memory"},
+      {"mm.npz", "m.npz", "a modern memory", "a classical network"}
+    };
+    for (String[] c : cases) {
+      Path init = dir.resolve("init.npz");
+      Files.copy(dir.resolve(c[0]), init, StandardCopyOption.REPLACE_EXISTING);
+      byte[] other = Files.readAllBytes(dir.resolve(c[1]));
+      AtomicReference<ToolRun.Result> result = new AtomicReference<>();
+      Thread training =
+          new Thread(
+              () ->
+                  result.set(
+                      ToolRun.run(
+                          "train",
+                          "-q",
+                          "--patterns",
+                          fifo.toString(),
+                          "--init",
+                          init.toString(),
+                          "--out",
+                          path("out.npz"))));
+      training.start();
+      // opening the pipe returns once the training opens it: after it read the model's kind
+      try (OutputStream o = Files.newOutputStream(fifo)) {
+        Files.copy(dir.resolve(c[1]), dir.resolve("replacement"));
+        Files.move(dir.resolve("replacement"), init, StandardCopyOption.ATOMIC_MOVE);
+        o.write(Files.readAllBytes(dir.resolve("a.npy")));
+      }
+      training.join(60_000);
+      ToolRun.Result r = result.get();
+      assertEquals(2, r.status(), r::toString);
+      assertEquals(
+          "engram: --init "
+              + init
+              + ": was replaced by another process while this command ran (it held "
+              + c[2]
+              + " when the command began, and now "
+              + c[3]
+              + "); nothing was written; run the command again\n",
+          r.err());
+      assertArrayEquals(other, Files.readAllBytes(init));
+      assertTrue(Files.notExists(dir.resolve("out.npz")), c[0]);
+    }
+    assertEquals(
+        List.of("a.npy", "b.npy", "init.npz", "m.npz", "mm.npz", "order.npy", "patterns-pipe"),
+        names());
+  }
+
+  /**
    * Run in a child JVM: begins the shutdown (as a signal does; another hook keeps it going), then
    * sets the command up, as a signal while the JVM started finds it.
    */
