@@ -296,14 +296,15 @@ class PathSafetyTest {
         new java.awt.image.BufferedImage(4, 4, java.awt.image.BufferedImage.TYPE_BYTE_GRAY),
         "png",
         lockedImage.toFile());
-    assumeTrue(
-        lockedImage.toFile().setReadable(false, false)
-            && locked.toFile().setReadable(false, false)
-            && sealed.toFile().setExecutable(false, false)
-            && readOnly.toFile().setWritable(false, false)
-            && !Files.isReadable(locked),
-        "a user whom permissions bind");
     try {
+      // (inside the try: where the test does not run, its folder is removed all the same)
+      assumeTrue(
+          lockedImage.toFile().setReadable(false, false)
+              && locked.toFile().setReadable(false, false)
+              && sealed.toFile().setExecutable(false, false)
+              && readOnly.toFile().setWritable(false, false)
+              && !Files.isReadable(locked),
+          "a user whom permissions bind");
       fails(
           locked + ": permission denied",
           "recall",
