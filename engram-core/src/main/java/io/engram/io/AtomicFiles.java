@@ -859,8 +859,11 @@ public final class AtomicFiles {
     /** After what happened to a target that was read ({@link Version#differs}). */
     static final String REPLACED = " by another process while this command ran";
 
-    /** How long a commit waits for another process's lock on a target it read, in ms. */
-    static final long LOCK_WAIT_MILLIS = 10_000;
+    /**
+     * How long a commit waits for another process's lock on a target it read, in ms (10 s; a test
+     * shortens it to see the message).
+     */
+    static volatile long lockWaitMillis = 10_000;
 
     /**
      * Locks each target that was read (a POSIX record lock on the file, for writing, as {@code
@@ -869,7 +872,7 @@ public final class AtomicFiles {
      * close their commits come. The lock is on the file being replaced, so it leaves no file
      * behind. Where a file cannot be opened for writing or locked (a file system without locks),
      * the check alone stands. A lock held by another process is waited for up to {@link
-     * #LOCK_WAIT_MILLIS}.
+     * #lockWaitMillis}.
      */
     private List<FileChannel> lockRead() throws IOException {
       List<FileChannel> held = new ArrayList<>();
@@ -898,7 +901,8 @@ public final class AtomicFiles {
     }
 
     private static void waitForLock(FileChannel ch, Destination target) throws IOException {
-      long until = System.nanoTime() + LOCK_WAIT_MILLIS * 1_000_000L;
+      long wait = lockWaitMillis;
+      long until = System.nanoTime() + wait * 1_000_000L;
       while (true) {
         try {
           if (ch.tryLock() != null) {
@@ -914,8 +918,8 @@ public final class AtomicFiles {
               target.given().toString(),
               null,
               "another process has held a lock on it for more than "
-                  + LOCK_WAIT_MILLIS / 1000
-                  + " s; it is not replaced");
+                  + (wait % 1000 == 0 ? wait / 1000 + " s" : wait + " ms")
+                  + "; it is not replaced");
         }
         try {
           Thread.sleep(5);

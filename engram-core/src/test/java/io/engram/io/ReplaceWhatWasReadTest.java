@@ -194,4 +194,34 @@ class ReplaceWhatWasReadTest {
     assertTrue(System.nanoTime() - t0 >= 150_000_000L, "did not wait for the lock");
     assertEquals("v1+a", Files.readString(m));
   }
+
+  /**
+   * A lock another process holds past the wait fails the commit, naming the file and the wait;
+   * nothing is replaced and no temporary file stays (the 10 s wait, shortened here).
+   */
+  @Test
+  void aLockHeldPastTheWaitFailsTheCommitAndChangesNothing() throws Exception {
+    Path m = Files.writeString(dir.resolve("m.npz"), "v1");
+    AtomicFiles.Version v = AtomicFiles.Version.of(m);
+    long wait = AtomicFiles.Prepared.lockWaitMillis;
+    AtomicFiles.Prepared.lockWaitMillis = 300;
+    try (FileChannel other = FileChannel.open(m, StandardOpenOption.WRITE);
+        FileLock held = other.lock()) {
+      java.nio.file.FileSystemException e;
+      long t0 = System.nanoTime();
+      try (AtomicFiles.Prepared p = prepare(m, "v1+a", v)) {
+        e = assertThrows(java.nio.file.FileSystemException.class, p::commit);
+      }
+      assertTrue(System.nanoTime() - t0 >= 250_000_000L, "did not wait for the lock");
+      assertEquals(m.toString(), e.getFile());
+      assertEquals(
+          "another process has held a lock on it for more than 300 ms; it is not replaced",
+          e.getReason());
+      assertTrue(held.isValid());
+    } finally {
+      AtomicFiles.Prepared.lockWaitMillis = wait;
+    }
+    assertEquals("v1", Files.readString(m));
+    assertEquals(List.of("m.npz"), names());
+  }
 }
