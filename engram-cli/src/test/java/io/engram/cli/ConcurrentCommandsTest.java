@@ -66,6 +66,33 @@ class ConcurrentCommandsTest {
     }
   }
 
+  private Path fifo(String name) throws Exception {
+    Path fifo = dir.resolve(name);
+    Process mk = new ProcessBuilder("mkfifo", fifo.toString()).start();
+    assumeTrue(mk.waitFor(10, TimeUnit.SECONDS) && mk.exitValue() == 0, "mkfifo works");
+    return fifo;
+  }
+
+  /**
+   * Runs the command on a thread of its own while it reads {@code fifo}: once the command opens the
+   * pipe, {@code model} is replaced by a copy of {@code by} (a rename, as another Engram process
+   * commits), then the pipe is given {@code fed}'s bytes.
+   */
+  private ToolRun.Result replacedWhileReadingPipe(
+      Path fifo, Path model, Path by, Path fed, String... args) throws Exception {
+    AtomicReference<ToolRun.Result> result = new AtomicReference<>();
+    Thread command = new Thread(() -> result.set(ToolRun.run(args)));
+    command.start();
+    // opening the pipe returns once the command opens it to read
+    try (OutputStream o = Files.newOutputStream(fifo)) {
+      Files.copy(by, dir.resolve("replacement"));
+      Files.move(dir.resolve("replacement"), model, StandardCopyOption.ATOMIC_MOVE);
+      o.write(Files.readAllBytes(fed));
+    }
+    command.join(60_000);
+    return result.get();
+  }
+
   /**
    * The training reads the model, then waits for its {@code --order} on a named pipe; meanwhile
    * another process replaces the model (here: a model of two calls, renamed over it, as a second
@@ -87,35 +114,24 @@ class ConcurrentCommandsTest {
                 path("other.npz"))
             .status());
     byte[] other = Files.readAllBytes(dir.resolve("other.npz"));
-    Path fifo = dir.resolve("order-pipe");
-    Process mk = new ProcessBuilder("mkfifo", fifo.toString()).start();
-    assumeTrue(mk.waitFor(10, TimeUnit.SECONDS) && mk.exitValue() == 0, "mkfifo works");
-
-    AtomicReference<ToolRun.Result> result = new AtomicReference<>();
-    Thread training =
-        new Thread(
-            () ->
-                result.set(
-                    ToolRun.run(
-                        "train",
-                        "-q",
-                        "--patterns",
-                        path("b.npy"),
-                        "--init",
-                        path("m.npz"),
-                        "--order",
-                        fifo.toString(),
-                        "--out",
-                        path("m.npz"))));
-    training.start();
-    // opening the pipe returns once the training opens it to read: after it read the model
-    try (OutputStream o = Files.newOutputStream(fifo)) {
-      Files.copy(dir.resolve("other.npz"), dir.resolve("replacement"));
-      Files.move(dir.resolve("replacement"), dir.resolve("m.npz"), StandardCopyOption.ATOMIC_MOVE);
-      o.write(Files.readAllBytes(dir.resolve("order.npy")));
-    }
-    training.join(60_000);
-    ToolRun.Result r = result.get();
+    Path fifo = fifo("order-pipe");
+    // the training reads the model, then its --order from the pipe
+    ToolRun.Result r =
+        replacedWhileReadingPipe(
+            fifo,
+            dir.resolve("m.npz"),
+            dir.resolve("other.npz"),
+            dir.resolve("order.npy"),
+            "train",
+            "-q",
+            "--patterns",
+            path("b.npy"),
+            "--init",
+            path("m.npz"),
+            "--order",
+            fifo.toString(),
+            "--out",
+            path("m.npz"));
     assertEquals(2, r.status(), r::toString);
     assertEquals(
         "engram: --out "
@@ -171,9 +187,7 @@ class ConcurrentCommandsTest {
                 "--out",
                 path("mm.npz"))
             .status());
-    Path fifo = dir.resolve("patterns-pipe");
-    Process mk = new ProcessBuilder("mkfifo", fifo.toString()).start();
-    assumeTrue(mk.waitFor(10, TimeUnit.SECONDS) && mk.exitValue() == 0, "mkfifo works");
+    Path fifo = fifo("patterns-pipe");
     String[][] cases = {
       {"m.npz", "mm.npz", "a classical network", "a modern memory"},
       {"mm.npz", "m.npz", "a modern memory", "a classical network"}
@@ -182,29 +196,21 @@ class ConcurrentCommandsTest {
       Path init = dir.resolve("init.npz");
       Files.copy(dir.resolve(c[0]), init, StandardCopyOption.REPLACE_EXISTING);
       byte[] other = Files.readAllBytes(dir.resolve(c[1]));
-      AtomicReference<ToolRun.Result> result = new AtomicReference<>();
-      Thread training =
-          new Thread(
-              () ->
-                  result.set(
-                      ToolRun.run(
-                          "train",
-                          "-q",
-                          "--patterns",
-                          fifo.toString(),
-                          "--init",
-                          init.toString(),
-                          "--out",
-                          path("out.npz"))));
-      training.start();
-      // opening the pipe returns once the training opens it: after it read the model's kind
-      try (OutputStream o = Files.newOutputStream(fifo)) {
-        Files.copy(dir.resolve(c[1]), dir.resolve("replacement"));
-        Files.move(dir.resolve("replacement"), init, StandardCopyOption.ATOMIC_MOVE);
-        o.write(Files.readAllBytes(dir.resolve("a.npy")));
-      }
-      training.join(60_000);
-      ToolRun.Result r = result.get();
+      // the training reads the model's kind, then its --patterns from the pipe
+      ToolRun.Result r =
+          replacedWhileReadingPipe(
+              fifo,
+              init,
+              dir.resolve(c[1]),
+              dir.resolve("a.npy"),
+              "train",
+              "-q",
+              "--patterns",
+              fifo.toString(),
+              "--init",
+              init.toString(),
+              "--out",
+              path("out.npz"));
       assertEquals(2, r.status(), r::toString);
       assertEquals(
           "engram: --init "
