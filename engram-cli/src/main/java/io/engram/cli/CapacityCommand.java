@@ -79,7 +79,7 @@ final class CapacityCommand implements Callable<Integer> {
   @Option(
       names = "--beta",
       paramLabel = "B",
-      description = "Inverse temperature of --memory modern (default: the memory's).")
+      description = "Inverse temperature of --memory modern (default: 1/sqrt(N), as engram train).")
   Double beta;
 
   @Option(
@@ -140,7 +140,8 @@ final class CapacityCommand implements Callable<Integer> {
   @Option(
       names = "--iterations",
       paramLabel = "K",
-      description = "At most K recall steps from a cue (default: the memory's, 20 for classical).")
+      description =
+          "At most K recall steps from a cue (default: the memory's, 20 classical, 1 modern).")
   Integer iterations;
 
   @Option(

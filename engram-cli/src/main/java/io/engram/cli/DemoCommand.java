@@ -62,7 +62,8 @@ final class DemoCommand implements Callable<Integer> {
       names = "--patterns",
       paramLabel = "P",
       description =
-          "How many images to store, 1..4 (default: 4); with --neurons, random patterns (default: 6).")
+          "How many images to store, 1..4 (default: 4); with --compare, letters, 1..16 (default:"
+              + " 16); with --neurons, random patterns (default: 6).")
   Integer patterns;
 
   @Option(

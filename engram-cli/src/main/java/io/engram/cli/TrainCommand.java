@@ -189,7 +189,7 @@ final class TrainCommand implements Callable<Integer> {
       completionCandidates = Candidates.Kinds.class,
       paramLabel = "classical|modern",
       description =
-          "Memory kind: classical (a Hebbian network of N x N weights; the default) or modern (stores the patterns themselves, retrieves by softmax or a separation function; see --separation). Default: the --init model's kind.")
+          "Memory kind: classical (a Hopfield network of N x N weights, trained with --rule; the default) or modern (stores the patterns themselves, retrieves by softmax or a separation function; see --separation). Default: the --init model's kind.")
   String memory;
 
   @Option(

@@ -32,6 +32,30 @@ class CliDocsOptionsTest {
           // "e.g. for engram capacity --data DIR/"
           "demo", Set.of("--data"));
 
+  /**
+   * Words of the docs that look like options of the engram command but are not, and why: the JVM's,
+   * git's, and the misspellings that the bad-input table quotes as what a user typed.
+   */
+  static final Map<String, String> NOT_ENGRAM_OPTIONS =
+      Map.of(
+          "--add-modules", "the java launcher's",
+          "--add-exports", "javac's and the java launcher's",
+          "--stat", "git's",
+          "--nuerons", "a typo the bad-input table quotes",
+          "--patern", "a typo the bad-input table quotes",
+          "--pat", "an abbreviation the bad-input table quotes",
+          "--frobnicate", "an unknown option the bad-input table quotes");
+
+  /** The user docs whose --options must be Engram's. */
+  static final List<String> USER_DOCS =
+      List.of(
+          "README.md",
+          "docs/CLI.md",
+          "docs/USER_GUIDE.md",
+          "docs/CAPACITY.md",
+          "docs/MODEL_FORMAT.md",
+          "docs/ARCHITECTURE.md");
+
   static Path cliDoc() {
     Path base = Path.of(System.getProperty("basedir", System.getProperty("user.dir")));
     Path doc = base.resolve("../docs/CLI.md").normalize();
@@ -50,6 +74,38 @@ class CliDocsOptionsTest {
       text += doc.substring(doc.indexOf("`bin/engram demo --compare`"), doc.indexOf("## Images"));
     }
     return text;
+  }
+
+  /**
+   * Every {@code --option} the user docs name is an option of some engram command (CLI.md's
+   * bad-input table once named a {@code --rho} that no command has), or one of {@link
+   * #NOT_ENGRAM_OPTIONS}.
+   */
+  @Test
+  void everyOptionTheDocsNameExists() throws IOException {
+    Set<String> all = new TreeSet<>();
+    for (CommandLine c : EngramCli.withAllSubcommands().getSubcommands().values()) {
+      for (CommandLine.Model.OptionSpec o : c.getCommandSpec().options()) {
+        all.addAll(List.of(o.names()));
+      }
+    }
+    Path root = cliDoc().getParent().getParent();
+    List<String> problems = new ArrayList<>();
+    for (String doc : USER_DOCS) {
+      Matcher m =
+          Pattern.compile("(?<![\\w-])--[a-z][a-z-]*[a-z]")
+              .matcher(Files.readString(root.resolve(doc)));
+      Set<String> named = new TreeSet<>();
+      while (m.find()) {
+        named.add(m.group());
+      }
+      for (String o : named) {
+        if (!all.contains(o) && !NOT_ENGRAM_OPTIONS.containsKey(o)) {
+          problems.add(doc + ": " + o + " is no option of any engram command");
+        }
+      }
+    }
+    assertEquals(List.of(), problems);
   }
 
   @Test

@@ -171,9 +171,14 @@ class DocCommandsTest {
 
   /** The --help examples of a command, continuation lines joined, comment lines left out. */
   static List<String> helpExamples(String command) {
-    List<String> lines = ToolRun.run(command, "--help").out().lines().toList();
+    return examples(command + " --help", ToolRun.run(command, "--help").out());
+  }
+
+  /** The examples of a help text, continuation lines joined, comment lines left out. */
+  static List<String> examples(String what, String help) {
+    List<String> lines = help.lines().toList();
     int start = Math.max(lines.indexOf("Examples:"), lines.indexOf("Example:"));
-    assertTrue(start >= 0, command + " --help has no examples");
+    assertTrue(start >= 0, what + " has no examples");
     List<String> out = new ArrayList<>();
     StringBuilder cmd = new StringBuilder();
     for (String line : lines.subList(start + 1, lines.size())) {
@@ -568,6 +573,22 @@ class DocCommandsTest {
       }
     }
     assertTrue(examples > 40, "examples: " + examples);
+  }
+
+  /**
+   * The examples of {@code engram --help}, in their order, in a folder that holds only the user's
+   * own memories.npy (the help names it as theirs): each runs on what the lines before it wrote.
+   */
+  @Test
+  void theMainHelpsExamplesRunInTheirOrder() throws Exception {
+    Session s = new Session("main-help");
+    writePlusMinusOne(s.dir.resolve("memories.npy"), 30, 1024, 20);
+    List<String> examples = examples("engram --help", ToolRun.run("--help").out());
+    for (String example : examples) {
+      s.line("engram --help", example);
+    }
+    assertEquals(examples.size(), s.ran.size(), s.ran::toString);
+    assertTrue(examples.size() >= 10, "examples: " + examples);
   }
 
   /**
