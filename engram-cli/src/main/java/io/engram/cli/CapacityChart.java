@@ -194,7 +194,7 @@ final class CapacityChart {
       }
     }
 
-    LogAxis errorAxis = new LogAxis("one-step error (bits flipped)");
+    LogAxis errorAxis = new LogAxis("one-step error (share of bits flipped)");
     errorAxis.setRange(MIN_ERROR, errorTop(curves));
     errorAxis.setBase(10);
     errorAxis.setTickUnit(new NumberTickUnit(1)); // one tick per decade

@@ -77,11 +77,18 @@ final class CompareDemo {
   private static final int PAD = 12;
   private static final int HEADER = 44;
   private static final int LABEL = 18;
+  private static final int KEY = 24;
+
+  /** A recalled pixel that is white where the stored one is black. */
+  private static final int WRONG_WHITE = 0xFF8080;
+
+  /** A recalled pixel that is black where the stored one is white. */
+  private static final int WRONG_BLACK = 0xB00000;
 
   /**
    * The figure: a row per image (stored, cue, then each memory's recall with its overlap under it),
    * a column per memory with its name and exact-recall count on top; wrong pixels of a recall are
-   * tinted red.
+   * tinted red, which a key under the rows explains.
    */
   static BufferedImage figure(
       float[][] stored, float[][] cues, List<Column> columns, Images.Size size, String cueLabel) {
@@ -92,7 +99,7 @@ final class CompareDemo {
     int cols = 2 + columns.size();
     int rows = stored.length;
     int width = PAD + cols * (cell + PAD);
-    int height = HEADER + rows * (h + LABEL + PAD);
+    int height = HEADER + rows * (h + LABEL + PAD) + KEY;
     BufferedImage img = new BufferedImage(width, height, BufferedImage.TYPE_INT_RGB);
     Graphics2D g = img.createGraphics();
     try {
@@ -138,10 +145,32 @@ final class CompareDemo {
           centred(g, label, PAD + c * (cell + PAD), cell, y + h + LABEL - 4);
         }
       }
+      key(g, height - KEY + 4);
     } finally {
       g.dispose();
     }
     return img;
+  }
+
+  /** The key to the red pixels: two swatches, each with what it marks. */
+  private static void key(Graphics2D g, int top) {
+    g.setFont(new Font(Font.SANS_SERIF, Font.PLAIN, 12));
+    g.setColor(Color.BLACK);
+    int x = PAD;
+    String intro = "wrong pixels:";
+    g.drawString(intro, x, top + 12);
+    x += g.getFontMetrics().stringWidth(intro) + 8;
+    String[] what = {"white where the stored image is black", "black where it is white"};
+    int[] colour = {WRONG_WHITE, WRONG_BLACK};
+    for (int i = 0; i < what.length; i++) {
+      g.setColor(new Color(colour[i]));
+      g.fillRect(x, top + 2, 12, 12);
+      g.setColor(Color.GRAY);
+      g.drawRect(x, top + 2, 12, 12);
+      g.setColor(Color.BLACK);
+      g.drawString(what[i], x + 18, top + 12);
+      x += 18 + g.getFontMetrics().stringWidth(what[i]) + 16;
+    }
   }
 
   /**
@@ -159,7 +188,7 @@ final class CompareDemo {
     }
     for (int i = 0; i < v.length; i++) {
       if (v[i] != stored[i]) {
-        rgb.setRGB(i % size.width(), i / size.width(), v[i] > 0 ? 0xFF8080 : 0xB00000);
+        rgb.setRGB(i % size.width(), i / size.width(), v[i] > 0 ? WRONG_WHITE : WRONG_BLACK);
       }
     }
     return rgb;
