@@ -74,7 +74,7 @@ final class RecallCommand implements Callable<Integer> {
       required = true,
       paramLabel = "FILE|DIR/",
       description =
-          "Recalled states: float32 .npy (B x N) written at exactly this path (.csv when it ends in .csv; '-' writes .npy to standard output, with -q); a folder (an existing one, or a path ending in /) gets one PNG per query.")
+          "Recalled states: float32 .npy (B x N) written at exactly this path (.csv when it ends in .csv; '-' writes .npy to standard output, and the summary line to stderr); a folder (an existing one, or a path ending in /) gets one PNG per query.")
   String out;
 
   @Option(
