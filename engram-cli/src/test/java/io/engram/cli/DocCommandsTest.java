@@ -591,6 +591,89 @@ class DocCommandsTest {
     assertTrue(examples.size() >= 10, "examples: " + examples);
   }
 
+  /** The exact-recall counts demo --compare prints, by memory: " Storkey: 4 of 16 recalled". */
+  static Map<String, Integer> compareCounts(String out) {
+    Map<String, Integer> counts = new LinkedHashMap<>();
+    Matcher m = Pattern.compile("(?m)^  ([^:]+): +(\\d+) of \\d+ recalled exactly").matcher(out);
+    while (m.find()) {
+      counts.put(m.group(1), Integer.parseInt(m.group(2)));
+    }
+    return counts;
+  }
+
+  /**
+   * The counts of demo --compare that USER_GUIDE.md and CAPACITY.md quote are the ones it prints:
+   * each case is a sentence of a doc (blanks as one), the demo's options, and the counts that
+   * sentence gives, by the memory names the demo prints.
+   */
+  @Test
+  void theCompareDemosCountsTheDocsQuoteArePrinted() throws IOException {
+    Object[][] cases = {
+      {
+        "docs/USER_GUIDE.md",
+        "(measured: Hebbian 0 of 16, Storkey 4, pseudo-inverse 8, modern 11;",
+        List.of("--occlude", "0.5"),
+        Map.of("Hebbian", 0, "Storkey", 4, "pseudo-inverse", 8, "modern", 11)
+      },
+      {
+        "docs/CAPACITY.md",
+        "With all 16 letters (`--patterns 16`): Hebbian 0 and 0, Storkey 4, pseudo-inverse 16,"
+            + " modern 16.",
+        List.of("--patterns", "16"),
+        Map.of(
+            "Hebbian", 0,
+            "Hebbian, not centred", 0,
+            "Storkey", 4,
+            "pseudo-inverse", 16,
+            "modern", 16)
+      },
+      {
+        "docs/CAPACITY.md",
+        "Both Hebbian variants recall 0 of 8.",
+        List.of("--patterns", "8"),
+        Map.of("Hebbian", 0, "Hebbian, not centred", 0)
+      },
+      {
+        "docs/CAPACITY.md",
+        "Storkey's rule recalls 1 of 8",
+        List.of("--patterns", "8"),
+        Map.of("Storkey", 1)
+      },
+      {
+        "docs/CAPACITY.md",
+        "the pseudo-inverse rule and modern memory recall all 8 exactly.",
+        List.of("--patterns", "8"),
+        Map.of("pseudo-inverse", 8, "modern", 8)
+      },
+    };
+    Map<List<String>, Map<String, Integer>> printed = new LinkedHashMap<>();
+    for (Object[] c : cases) {
+      String doc = Files.readString(root().resolve((String) c[0])).replaceAll("\\s+", " ");
+      assertTrue(doc.contains((String) c[1]), c[0] + " no longer says: " + c[1]);
+      @SuppressWarnings("unchecked")
+      List<String> options = (List<String>) c[2];
+      Map<String, Integer> counts =
+          printed.computeIfAbsent(
+              options,
+              o -> {
+                List<String> args = new ArrayList<>(List.of("demo", "--compare", "-q"));
+                args.addAll(o);
+                args.addAll(List.of("--out", tmp.resolve("compare.png").toString()));
+                ToolRun.Result r = ToolRun.run(args.toArray(String[]::new));
+                assertEquals(0, r.status(), r::toString);
+                return compareCounts(r.out());
+              });
+      @SuppressWarnings("unchecked")
+      Map<String, Integer> quoted = (Map<String, Integer>) c[3];
+      for (Map.Entry<String, Integer> e : quoted.entrySet()) {
+        assertEquals(
+            e.getValue(),
+            counts.get(e.getKey()),
+            c[0] + " says '" + c[1] + "'; demo --compare " + options + " printed " + counts);
+      }
+    }
+  }
+
   /**
    * The shape of a line of printed numbers: every number a 9, runs of blanks one blank, and an
    * interval one shape whether printed as {@code ±h} or as its ends {@code [low,high]} (which of
