@@ -33,7 +33,8 @@ import picocli.CommandLine.Spec;
       "Store patterns in a network with a learning rule and save the model: hebbian (CANNs'"
           + " rule), anti-hebbian (unlearning), pseudo-inverse (projection: every independent"
           + " pattern a fixed point, for correlated data such as images) or storkey (incremental,"
-          + " about twice Hebb's capacity).",
+          + " about twice Hebb's capacity). With --memory modern, store them in a modern"
+          + " Hopfield memory instead, which keeps the patterns themselves.",
       "All --patterns files together form ONE training call (one mean, one P); for successive"
           + " calls (CANNs' repeated train()), run again with --init.",
       "A folder of images (PNG, JPEG, GIF, BMP) is read as CANNs' image example prepares it:"
