@@ -602,6 +602,10 @@ public final class EngramCli implements Runnable {
    * {@code engram.threads} or {@code engram.denseInHeap} was silently the default).
    */
   static String settingsProblem() {
+    String progress = progressProblem(System.getenv("ENGRAM_PROGRESS"));
+    if (progress != null) {
+      return progress;
+    }
     try {
       Engram.checkSettings();
       Fonts.checkSetting();
@@ -611,6 +615,17 @@ public final class EngramCli implements Runnable {
           + printable(e.getMessage())
           + " (a -D option of the JVM, from ENGRAM_JAVA_OPTS or JAVA_TOOL_OPTIONS)";
     }
+  }
+
+  /**
+   * The line for an {@code ENGRAM_PROGRESS} other than {@code auto}, {@code never} or {@code
+   * always} (unset or empty: auto), or null; a mistyped value was silently the terminal test.
+   */
+  static String progressProblem(String value) {
+    if (value == null || value.isEmpty() || Progress.MODES.contains(value)) {
+      return null;
+    }
+    return "engram: ENGRAM_PROGRESS must be auto, never or always, got '" + printable(value) + "'";
   }
 
   /** What the process needs before a command runs (the version alone needs none of it). */

@@ -71,6 +71,11 @@ final class Progress implements AutoCloseable {
   }
 
   /**
+   * The values of {@code ENGRAM_PROGRESS}: auto (the terminal test, the default), never, always.
+   */
+  static final java.util.Set<String> MODES = java.util.Set.of("auto", "never", "always");
+
+  /**
    * Whether bars should be drawn: not {@code --quiet}, and stderr is an interactive terminal (a
    * console is attached, and on Java 22+ it is a terminal). {@code ENGRAM_PROGRESS=never|always}
    * overrides the terminal test.

@@ -3,6 +3,7 @@ package io.engram.cli;
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.engram.io.NdArray;
@@ -91,6 +92,51 @@ class SystemPropertiesTest {
           r.toString());
       assertEquals(before, ToolRun.snapshot(dir), c[0]);
     }
+  }
+
+  /**
+   * ENGRAM_PROGRESS other than auto, never or always is refused the same way (a mistyped value was
+   * silently the terminal test); auto, the default, runs.
+   */
+  @Test
+  void aMistypedEngramProgressIsOneLineAndNothingRuns() throws IOException, InterruptedException {
+    var before = ToolRun.snapshot(dir);
+    ToolRun.Result r =
+        ToolRun.fresh(
+            dir,
+            List.of("env", "ENGRAM_PROGRESS=sometimes"),
+            List.of("-Xmx512m"),
+            "recall",
+            "--model",
+            "m.npz",
+            "--queries",
+            "p.npy",
+            "--out",
+            "r.npy");
+    assertEquals(2, r.status(), r.toString());
+    assertEquals(
+        "engram: ENGRAM_PROGRESS must be auto, never or always, got 'sometimes'\n",
+        r.err(),
+        r.toString());
+    assertEquals(before, ToolRun.snapshot(dir));
+    ToolRun.Result auto =
+        ToolRun.fresh(
+            dir,
+            List.of("env", "ENGRAM_PROGRESS=auto"),
+            List.of("-Xmx512m"),
+            "recall",
+            "-q",
+            "--model",
+            "m.npz",
+            "--queries",
+            "p.npy",
+            "--out",
+            "r.npy");
+    assertEquals(0, auto.status(), auto.toString());
+    assertNull(EngramCli.progressProblem(null));
+    assertNull(EngramCli.progressProblem(""));
+    assertNull(EngramCli.progressProblem("never"));
+    assertNull(EngramCli.progressProblem("always"));
   }
 
   /** Valid values, in either case, are followed; the states are those of the defaults. */
