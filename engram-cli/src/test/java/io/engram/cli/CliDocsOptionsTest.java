@@ -108,6 +108,41 @@ class CliDocsOptionsTest {
     assertEquals(List.of(), problems);
   }
 
+  /**
+   * USER_GUIDE.md's synopses of train and recall (the plain blocks whose lines begin {@code engram
+   * train} or {@code engram recall}) name every option of the command.
+   */
+  @Test
+  void theUserGuidesSynopsesNameEveryOption() throws IOException {
+    List<String> problems = new ArrayList<>();
+    for (String command : List.of("train", "recall")) {
+      StringBuilder synopsis = new StringBuilder();
+      for (DocCommandsTest.Block b : DocCommandsTest.blocks("docs/USER_GUIDE.md")) {
+        if (b.lang().isEmpty() && b.text().startsWith("engram " + command + " ")) {
+          synopsis.append(b.text());
+        }
+      }
+      assertTrue(synopsis.length() > 0, "USER_GUIDE.md has no synopsis of " + command);
+      CommandLine c = EngramCli.withAllSubcommands().getSubcommands().get(command);
+      for (CommandLine.Model.OptionSpec o : c.getCommandSpec().options()) {
+        if (o.usageHelp() || o.versionHelp()) {
+          continue;
+        }
+        boolean named = false;
+        for (String n : o.names()) {
+          named |=
+              Pattern.compile("(?<![\\w-])" + Pattern.quote(n) + "(?![\\w-])")
+                  .matcher(synopsis)
+                  .find();
+        }
+        if (!named) {
+          problems.add(command + " " + o.longestName() + ": not in USER_GUIDE.md's synopsis");
+        }
+      }
+    }
+    assertEquals(List.of(), problems);
+  }
+
   @Test
   void everyOptionOfEveryCommandIsInCliMdAndNoOther() throws IOException {
     String doc = Files.readString(cliDoc());
