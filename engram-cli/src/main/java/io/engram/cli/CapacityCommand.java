@@ -317,6 +317,7 @@ final class CapacityCommand implements Callable<Integer> {
     double seconds = 0;
     double slowest = -1;
     String slowestName = null;
+    List<Double> estimates = new ArrayList<>();
     for (LabMemories.Entry entry : entries) {
       int atOnce = trialsAtOnce(entry.name(), n, maxP, wanted, heap);
       if (atOnce == 0) {
@@ -358,6 +359,20 @@ final class CapacityCommand implements Callable<Integer> {
         slowestName = entry.name();
       }
       sweeps.add(sweep);
+      estimates.add(alone);
+    }
+    if (compare && seconds > limitSeconds && seconds <= limitSeconds * COLD_ERROR) {
+      // over the limit: each sweep timed again, warm, before the refusal (retimed)
+      seconds = 0;
+      slowest = -1;
+      for (int k = 0; k < sweeps.size(); k++) {
+        double alone = retimed(sweeps.get(k), estimates.get(k), 0);
+        seconds += alone;
+        if (alone > slowest) {
+          slowest = alone;
+          slowestName = entries.get(k).name();
+        }
+      }
     }
     if (compare) {
       tellTotal(entries.size(), n, p, seconds, limitSeconds, slowestName, slowest);
@@ -521,6 +536,9 @@ final class CapacityCommand implements Callable<Integer> {
       return 0;
     }
     double seconds = sweep.seconds(pace);
+    if (alone && seconds > limitSeconds && seconds <= limitSeconds * COLD_ERROR) {
+      seconds = retimed(sweep, seconds, limitSeconds);
+    }
     if (alone && seconds > limitSeconds) {
       throw new UserError(refusal(memoryName, work, sweep.neurons(), seconds, limitSeconds));
     }
@@ -536,6 +554,53 @@ final class CapacityCommand implements Callable<Integer> {
     }
     return seconds;
   }
+
+  /**
+   * A sweep's time estimated again before it is refused for it: calibrated anew, up to {@value
+   * #RETIMINGS} times while the estimate is over {@code limitSeconds} and the last calibration
+   * brought it down by a fifth or more; the least estimate. The first calibration runs the sweep's
+   * code cold, and on a busy machine the JIT (its threads sharing the cores with everything else)
+   * may not have compiled it by the time the copies' rounds look settled: their paces were then 5
+   * to 20 times too slow (a sweep of 20 s estimated at 2 to 7 min, one of 25 s at 5 min, at load
+   * 5-9), enough to refuse a sweep well within the limit. Later calibrations run the code the
+   * earlier ones compiled; a sweep truly over the limit stays over in all of them, and is refused
+   * after one more calibration where the estimate no longer falls (at once where the first estimate
+   * is more than {@value #COLD_ERROR} times the limit).
+   */
+  private static double retimed(CapacitySweep sweep, double seconds, double limitSeconds) {
+    return retimed(
+        () -> sweep.seconds(sweep.calibrate(CALIBRATION_NANOS, null)), seconds, limitSeconds);
+  }
+
+  /** {@link #retimed(CapacitySweep, double, double)} with the estimates {@code again} gives. */
+  static double retimed(
+      java.util.function.DoubleSupplier again, double seconds, double limitSeconds) {
+    for (int k = 0; k < RETIMINGS && seconds > limitSeconds; k++) {
+      double next;
+      try {
+        next = again.getAsDouble();
+      } catch (java.util.concurrent.CancellationException e) {
+        throw e;
+      } catch (RuntimeException e) {
+        break;
+      }
+      boolean fell = next * 5 < seconds * 4;
+      seconds = Math.min(seconds, next);
+      if (!fell) {
+        break;
+      }
+    }
+    return seconds;
+  }
+
+  /** The most calibrations {@link #retimed} runs again. */
+  static final int RETIMINGS = 3;
+
+  /**
+   * How far over the limit a first estimate may be and still be timed again ({@link #retimed}):
+   * beyond the worst error of a cold calibration seen (20 times), the sweep is refused at once.
+   */
+  static final double COLD_ERROR = 30;
 
   /** {@code storkey, N = 4000, 11 loads up to P = 2400, 10 trials}. */
   static String describe(String memory, SweepWork work, int n) {

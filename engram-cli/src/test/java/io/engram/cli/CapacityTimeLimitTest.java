@@ -273,4 +273,35 @@ class CapacityTimeLimitTest {
     System.arraycopy(tail, 0, all, head.length, tail.length);
     return all;
   }
+
+  /**
+   * A first estimate over the limit is timed again, as a cold calibration on a busy machine put
+   * sweeps at 5 to 20 times their time: while it is over and the last calibration brought it down
+   * by a fifth or more, up to three times; the least estimate stands, and one that does not fall is
+   * not timed a third time.
+   */
+  @Test
+  void anEstimateOverTheLimitIsTimedAgainWhileItFalls() {
+    assertEquals(30, retimed(120, 45, 30, 99, 99), 0);
+    assertEquals(50, retimed(120, 45, 90, 60, 50, 10), 0); // (three at most)
+    assertEquals(110, retimed(120, 45, 110, 1), 0); // (did not fall by a fifth: stops)
+    assertEquals(120, retimed(120, 45, 130, 1), 0);
+    assertEquals(40, retimed(40, 45, 1), 0); // (within the limit: not timed again)
+    assertEquals(
+        120,
+        CapacityCommand.retimed(
+            () -> {
+              throw new IllegalStateException("a calibration that fails");
+            },
+            120,
+            45),
+        0);
+  }
+
+  private static double retimed(double first, double limit, double... next) {
+    java.util.concurrent.atomic.AtomicInteger k = new java.util.concurrent.atomic.AtomicInteger();
+    double r = CapacityCommand.retimed(() -> next[k.getAndIncrement()], first, limit);
+    assertTrue(k.get() <= CapacityCommand.RETIMINGS);
+    return r;
+  }
 }
