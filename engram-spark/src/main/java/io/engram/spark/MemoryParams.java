@@ -15,7 +15,6 @@ import org.apache.spark.ml.param.DoubleParam;
 import org.apache.spark.ml.param.IntParam;
 import org.apache.spark.ml.param.LongParam;
 import org.apache.spark.ml.param.Param;
-import org.apache.spark.ml.param.ParamValidators;
 import org.apache.spark.ml.util.Identifiable;
 
 /**
@@ -89,7 +88,7 @@ final class MemoryParams {
         "maxIter",
         "at most this many update steps per query (>= 0); recall stops earlier at an exact fixed"
             + " point, which does not change the result (engram recall --iterations)",
-        ParamValidators.gtEq(0));
+        number(o, "maxIter", Integer.class, v -> v >= 0));
   }
 
   static DoubleParam tol(Identifiable o) {
@@ -98,7 +97,7 @@ final class MemoryParams {
         "tol",
         "stop when a step changes the energy by less than this (absolute, >= 0); 0: off. For"
             + " tanh and sigmoid (engram recall --energy-tolerance)",
-        ParamValidators.inRange(0, Double.MAX_VALUE, true, true));
+        number(o, "tol", Double.class, v -> v >= 0 && v <= Double.MAX_VALUE));
   }
 
   static Param<String> memory(Identifiable o) {
@@ -124,7 +123,7 @@ final class MemoryParams {
   }
 
   static BooleanParam subtractMean(Identifiable o) {
-    return new BooleanParam(
+    return new Flag(
         o,
         "subtractMean",
         "centre the patterns by rho, the mean of all their values, before the update (engram"
@@ -132,19 +131,19 @@ final class MemoryParams {
   }
 
   static BooleanParam zeroDiagonal(Identifiable o) {
-    return new BooleanParam(
+    return new Flag(
         o,
         "zeroDiagonal",
         "set the diagonal of W to 0 after the update (engram train --zero-diagonal)");
   }
 
   static BooleanParam normalize(Identifiable o) {
-    return new BooleanParam(
+    return new Flag(
         o, "normalize", "divide the update by the number of patterns P (engram train --normalize)");
   }
 
   static BooleanParam preserveOnResize(Identifiable o) {
-    return new BooleanParam(
+    return new Flag(
         o,
         "preserveOnResize",
         "when the pattern length differs from the initial model's N, keep its top-left block of W"
@@ -177,7 +176,7 @@ final class MemoryParams {
         "temperature",
         "temperature T > 0 of tanh(x/T) and sigmoid(x/T), a float32 value (not one that rounds to"
             + " 0) (engram --temperature)",
-        new Valid(v -> (float) v > 0 && v <= Float.MAX_VALUE));
+        number(o, "temperature", Double.class, v -> (float) v > 0 && v <= Float.MAX_VALUE));
   }
 
   static DoubleParam threshold(Identifiable o) {
@@ -185,7 +184,7 @@ final class MemoryParams {
         o,
         "threshold",
         "threshold theta in act(W s - theta), a finite float32 value (engram --threshold)",
-        new Valid(v -> Math.abs(v) <= Float.MAX_VALUE));
+        number(o, "threshold", Double.class, v -> Math.abs(v) <= Float.MAX_VALUE));
   }
 
   static Param<String> update(Identifiable o) {
@@ -203,7 +202,8 @@ final class MemoryParams {
         o,
         "seed",
         "seed of the random asynchronous order; setting it implies update = async. With it, each"
-            + " row's order depends on the row's index in the dataset (engram --seed)");
+            + " row's order depends on the row's index in the dataset (engram --seed)",
+        number(o, "seed", Long.class, v -> true));
   }
 
   static DoubleParam ridge(Identifiable o) {
@@ -212,7 +212,7 @@ final class MemoryParams {
         "ridge",
         "pseudo-inverse: ridge lambda >= 0, (X X' + lambda I)^-1 in place of (X X')^+, in the"
             + " units of the Gram matrix (engram train --ridge)",
-        ParamValidators.inRange(0, Double.MAX_VALUE, true, true));
+        number(o, "ridge", Double.class, v -> v >= 0 && v <= Double.MAX_VALUE));
   }
 
   static DoubleParam tolerance(Identifiable o) {
@@ -221,7 +221,7 @@ final class MemoryParams {
         "tolerance",
         "pseudo-inverse: relative tolerance rcond for linear dependence, in [0, 1); NaN (the"
             + " default) for max(P, N) * 2^-23",
-        new Valid(v -> Double.isNaN(v) || v >= 0 && v < 1));
+        number(o, "tolerance", Double.class, v -> Double.isNaN(v) || v >= 0 && v < 1));
   }
 
   static DoubleParam beta(Identifiable o) {
@@ -231,7 +231,11 @@ final class MemoryParams {
         "modern memory: inverse temperature beta > 0 of softmax and exp separation, a float32"
             + " value (not one that rounds to 0); NaN (the default) for the core's default,"
             + " 1/sqrt(N) for softmax and 1 for exp (engram train --beta)",
-        new Valid(v -> Double.isNaN(v) || (float) v > 0 && v <= Float.MAX_VALUE));
+        number(
+            o,
+            "beta",
+            Double.class,
+            v -> Double.isNaN(v) || (float) v > 0 && v <= Float.MAX_VALUE));
   }
 
   static Param<String> separation(Identifiable o) {
@@ -251,7 +255,7 @@ final class MemoryParams {
         "degree",
         "modern memory: degree n of the polynomial and rectified separations, 2..30 (engram train"
             + " --degree)",
-        ParamValidators.inRange(2, ModernHopfieldMemory.MAX_DEGREE, true, true));
+        number(o, "degree", Integer.class, v -> v >= 2 && v <= ModernHopfieldMemory.MAX_DEGREE));
   }
 
   static Param<String> bestCol(Identifiable o) {
@@ -277,7 +281,7 @@ final class MemoryParams {
         "modern memory: the most bytes of stored patterns (4 P N) broadcast to every executor;"
             + " past it the patterns stay sharded across the partitions and each retrieval step"
             + " merges the shards' partial softmax sums (log-sum-exp). Default 2^28 (256 MiB)",
-        ParamValidators.gtEq(0));
+        number(o, "broadcastLimit", Long.class, v -> v >= 0));
   }
 
   // ---- HopfieldMemory's own (not shared with the model) ----
@@ -313,7 +317,7 @@ final class MemoryParams {
             + " Hebbian rules with strategy collect or low-rank weights (strategy auto sums on"
             + " the cluster rather than collect more); past it fit fails before collecting."
             + " Default 2^30 (1 GiB)",
-        ParamValidators.gtEq(0));
+        number(o, "collectLimit", Long.class, v -> v >= 0));
   }
 
   /** The defaults of the estimator's own parameters. */
@@ -335,12 +339,12 @@ final class MemoryParams {
   }
 
   /**
-   * The validator of a string parameter: one of the allowed values (all but null, where there is no
+   * The validator of a string parameter: one of the allowed values (any string, where there is no
    * list). It runs wherever a value is given (a setter, {@code set}, a {@code ParamMap} given to
-   * {@code copy} or {@code fit}, a saved stage's metadata), and throws for null itself: Spark's
-   * message for a refused value calls its {@code toString}, a NullPointerException that names
-   * nothing. It sees any value the untyped {@code set} is given (a value of another type fails
-   * where it is used, as with Spark's own string parameters).
+   * {@code copy} or {@code fit}, a saved stage's metadata), and throws for null or a value that is
+   * not a string itself ({@link Checks#type}), naming the parameter: Spark's message for a refused
+   * value calls its {@code toString}, a NullPointerException that names nothing, and a value of
+   * another type would fail later as a ClassCastException in a getter.
    */
   static final class Text extends scala.runtime.AbstractFunction1<Object, Object>
       implements java.io.Serializable {
@@ -366,32 +370,120 @@ final class MemoryParams {
 
     @Override
     public Object apply(Object v) {
-      if (v == null) {
-        throw new IllegalArgumentException(uid + ": " + name + " must not be null");
-      }
+      Checks.type(uid, name, String.class, v);
       return values == null || Arrays.asList(values).contains(v);
     }
   }
 
-  /** A validator from a Java predicate (serialisable, as Spark's stages are). */
+  /**
+   * The validator of a numeric or boolean parameter: a value of exactly its boxed type ({@link
+   * Checks#type}), then (numbers) the range {@code test} accepts (false: Spark's "given invalid
+   * value" message).
+   */
   static final class Valid extends scala.runtime.AbstractFunction1<Object, Object>
       implements java.io.Serializable {
     private static final long serialVersionUID = 1L;
 
-    /** The predicate. */
+    /** The range test. */
     interface Test extends java.io.Serializable {
       boolean ok(double v);
     }
 
-    private final Test test;
+    private final String uid;
+    private final String name;
+    private final Class<?> type;
+    private final Test test; // null: any value of the type
 
-    Valid(Test test) {
+    Valid(String uid, String name, Class<?> type, Test test) {
+      this.uid = uid;
+      this.name = name;
+      this.type = type;
       this.test = test;
     }
 
     @Override
     public Object apply(Object v) {
-      return test.ok(((Number) v).doubleValue());
+      Checks.type(uid, name, type, v);
+      return test == null || test.ok(((Number) v).doubleValue());
+    }
+  }
+
+  /**
+   * The validator of numeric parameter {@code name}: values of {@code type} that pass {@code test}.
+   */
+  private static scala.Function1<Object, Object> number(
+      Identifiable o, String name, Class<?> type, Valid.Test test) {
+    return new Valid(o.uid(), name, type, test);
+  }
+
+  /**
+   * A boolean parameter whose values are checked to be booleans (Spark's {@link BooleanParam} takes
+   * no validator, and accepts any object an untyped {@code set} or a Java {@code ParamMap.put}
+   * gives it: a string "true" then fails as a ClassCastException in the getter).
+   */
+  static final class Flag extends BooleanParam {
+    private static final long serialVersionUID = 1L;
+
+    private final Valid check;
+
+    Flag(Identifiable parent, String name, String doc) {
+      super(parent, name, doc);
+      check = new Valid(parent.uid(), name, Boolean.class, null);
+    }
+
+    @Override
+    public scala.Function1<Object, Object> isValid() {
+      return check;
+    }
+  }
+
+  /** The type check the validators share. */
+  static final class Checks {
+    private Checks() {}
+
+    /** "a word" or "an word". */
+    private static String article(String word) {
+      return ("AEIOU".indexOf(word.charAt(0)) >= 0 ? "an " : "a ") + word;
+    }
+
+    /**
+     * Throws unless {@code v} is a {@code type}: a Java caller's {@code ParamMap.put(seed(), 42)}
+     * or {@code put(temperature(), 2)} compiles (Spark's numeric and boolean parameters are {@code
+     * Param<Object>} in Java) and boxes an Integer, which would fail later as a ClassCastException
+     * naming no parameter.
+     *
+     * @throws IllegalArgumentException naming the stage, the parameter, the expected type and the
+     *     value given (with the literal that fits, for a Java int given where a long or double is
+     *     meant)
+     */
+    static void type(String uid, String name, Class<?> type, Object v) {
+      if (v == null) {
+        throw new IllegalArgumentException(uid + ": " + name + " must not be null");
+      }
+      if (type.isInstance(v)) {
+        return;
+      }
+      String hint = "";
+      if (type == Long.class && (v instanceof Integer || v instanceof Short || v instanceof Byte)) {
+        hint = "; in Java, write " + v + "L";
+      } else if (type == Double.class
+          && (v instanceof Integer || v instanceof Long || v instanceof Short)) {
+        hint = "; in Java, write " + v + ".0";
+      } else if (type == Double.class && v instanceof Float) {
+        hint = "; in Java, write (double) " + v + "f";
+      }
+      throw new IllegalArgumentException(
+          uid
+              + ": "
+              + name
+              + " must be "
+              + article(type.getSimpleName())
+              + ", not "
+              + article(v.getClass().getSimpleName())
+              + " ("
+              + v
+              + ")"
+              + hint);
     }
   }
 

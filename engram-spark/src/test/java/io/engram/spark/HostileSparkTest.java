@@ -108,10 +108,11 @@ class HostileSparkTest {
   }
 
   /**
-   * The estimator's overwrite is staged as the model's: a save that fails (here a parameter whose
-   * value Spark cannot write as JSON, set through the untyped setter: Spark's jsonEncode throws)
-   * leaves the previous folder as it was, also through a symbolic link, with nothing left beside
-   * it. Spark's own overwrite deleted the folder before it wrote the parameters.
+   * The estimator's overwrite is staged as the model's: a save that fails (here Spark's writer of
+   * the parameters, whose job setup fails as a full disk would fail it; a value it cannot write as
+   * JSON, which this test once used, is now refused when set) leaves the previous folder as it was,
+   * also through a symbolic link, with nothing left beside it. Spark's own overwrite deleted the
+   * folder before it wrote the parameters.
    */
   @Test
   void aFailedOverwriteLeavesThePreviousEstimatorAsItWas() throws IOException {
@@ -120,10 +121,23 @@ class HostileSparkTest {
     java.util.Map<String, String> before = tree(old);
     Path link = Files.createSymbolicLink(tmp.resolve("est-link"), old);
     HopfieldMemory broken = new HopfieldMemory();
-    broken.set("featuresCol", List.of("pixels")); // a list where a column name goes
+    // the parameters' writer fails once it has begun (its output committer cannot be made, as a
+    // full or unreachable disk would fail it)
+    org.apache.spark.sql.RuntimeConfig conf = LocalSpark.session().conf();
+    String committer = "spark.sql.sources.commitProtocolClass";
     for (Path target : List.of(old, link)) {
-      assertThrows(
-          UnsupportedOperationException.class, () -> broken.write().overwrite().save(dir(target)));
+      conf.set(committer, FailingCommit.class.getName());
+      try {
+        Exception e =
+            assertThrows(Exception.class, () -> broken.write().overwrite().save(dir(target)));
+        assertTrue(
+            java.util.stream.Stream.iterate(
+                    (Throwable) e, java.util.Objects::nonNull, Throwable::getCause)
+                .anyMatch(c -> String.valueOf(c.getMessage()).contains("the disk is full")),
+            e.toString());
+      } finally {
+        conf.unset(committer);
+      }
       assertEquals(before, tree(old));
       assertEquals(3, HopfieldMemory.load(dir(old)).getMaxIter());
       try (var names = Files.list(tmp)) {
@@ -140,6 +154,21 @@ class HostileSparkTest {
     try (var names = Files.list(tmp)) {
       assertEquals(
           List.of("est", "est-link"), names.map(p -> p.getFileName().toString()).sorted().toList());
+    }
+  }
+
+  /** An output committer whose job setup fails, as on a full or unreachable disk. */
+  public static final class FailingCommit
+      extends org.apache.spark.sql.execution.datasources.SQLHadoopMapReduceCommitProtocol {
+    private static final long serialVersionUID = 1L;
+
+    public FailingCommit(String jobId, String path, boolean dynamicPartitionOverwrite) {
+      super(jobId, path, dynamicPartitionOverwrite);
+    }
+
+    @Override
+    public void setupJob(org.apache.hadoop.mapreduce.JobContext job) {
+      throw new IllegalStateException("the disk is full (a test's committer)");
     }
   }
 
