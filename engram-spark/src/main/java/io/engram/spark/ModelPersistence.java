@@ -208,12 +208,14 @@ final class ModelPersistence {
    * type}.
    *
    * @throws UncheckedIOException naming the directory, if the metadata is missing, empty, not JSON,
-   *     lacks a field or was written for another class
+   *     lacks a field, has a null or empty uid (json4s reads {@code "uid": null} as a null string,
+   *     which failed later as a NullPointerException) or was written for another class
    */
   private static DefaultParamsReader.Metadata metadata(
       MLReader<?> reader, String path, Class<?> type) {
+    DefaultParamsReader.Metadata meta;
     try {
-      return DefaultParamsReader.loadMetadata(path, reader.sparkSession(), type.getName());
+      meta = DefaultParamsReader.loadMetadata(path, reader.sparkSession(), type.getName());
     } catch (Exception e) { // Spark and json4s throw checked exceptions unannounced
       throw bad(
           path,
@@ -223,6 +225,15 @@ final class ModelPersistence {
               + e.getMessage(),
           e);
     }
+    if (meta.uid() == null || meta.uid().isEmpty()) {
+      throw bad(
+          path,
+          "the metadata's uid is "
+              + (meta.uid() == null ? "null" : "empty")
+              + "; a stage needs one",
+          null);
+    }
+    return meta;
   }
 
   /**

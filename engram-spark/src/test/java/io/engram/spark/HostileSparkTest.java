@@ -715,6 +715,8 @@ class HostileSparkTest {
         "io.engram.spark.HopfieldMemory"
       },
       {"uid", "\"uid\":", "\"uidx\":"},
+      {"uid is null", "\"uid\":\"" + model.uid() + "\"", "\"uid\":null"}, // a NullPointerException
+      {"uid is empty", "\"uid\":\"" + model.uid() + "\"", "\"uid\":\"\""},
       {"metadata", "", null}, // empty
       {"metadata", "", "{not json"},
     };
@@ -736,6 +738,13 @@ class HostileSparkTest {
     Path badEst =
         tampered(est, "bad-est", m -> m.replace("\"maxIter\":20", "\"maxIter\":4294967297"));
     assertThrows(UncheckedIOException.class, () -> HopfieldMemory.load(dir(badEst)));
+    Path nullUid =
+        tampered(est, "null-uid", m -> m.replaceAll("\"uid\":\"[^\"]*\"", "\"uid\":null"));
+    UncheckedIOException noUid =
+        assertThrows(UncheckedIOException.class, () -> HopfieldMemory.load(dir(nullUid)));
+    assertEquals(
+        "reading " + dir(nullUid) + ": the metadata's uid is null; a stage needs one",
+        noUid.getMessage());
     assertEquals(20, HopfieldMemory.load(dir(est)).getMaxIter());
     assertEquals(model.getMaxIter(), HopfieldMemoryModel.load(dir(saved)).getMaxIter());
   }
