@@ -59,9 +59,35 @@ final class ModelMemory {
     return held != null ? held.kind() : sharded.kind();
   }
 
-  /** The memory itself (for patterns on the cluster: collected), never to be mutated. */
+  /**
+   * The memory itself (for patterns on the cluster: collected), never to be mutated.
+   *
+   * @throws IllegalStateException for patterns on the cluster of a SparkContext that has stopped
+   */
   Memory driverMemory() {
-    return held != null ? held : sharded.collect();
+    return held != null ? held : alive().collect();
+  }
+
+  /**
+   * The patterns on the cluster, checked to be there still.
+   *
+   * @throws IllegalStateException if the SparkContext that held them has stopped: they went with it
+   *     (Spark's own message, "SparkContext has been shutdown", named neither the model nor what
+   *     was lost)
+   */
+  private ShardedMemory alive() {
+    if (sharded.isStopped()) {
+      throw new IllegalStateException(
+          "this model's modern memory kept its "
+              + sharded.size()
+              + " patterns sharded on the cluster (fit with broadcastLimit below their "
+              + sharded.memoryBytes()
+              + " bytes), and the SparkContext that held them has stopped since: they were lost"
+              + " with it. Fit the memory again; to keep a model past its session, save it"
+              + " (write().save) or hold it on the driver (HopfieldMemoryModel.of(storedMemory()))"
+              + " before the session stops");
+    }
+    return sharded;
   }
 
   /** Sets the defaults of {@code p} that describe the memory. */
@@ -74,13 +100,21 @@ final class ModelMemory {
     }
   }
 
-  /** The shards of the modern memory: kept from fit, or made once from the driver's memory. */
+  /**
+   * The shards of the modern memory: kept from fit, or made from the driver's memory once per
+   * SparkContext (again in a new session: those made in one that has stopped went with it).
+   *
+   * @throws IllegalStateException for patterns kept from fit in a SparkContext that has stopped
+   */
   synchronized ShardedMemory shards(JavaSparkContext sc) {
-    if (sharded == null && driverShards == null) {
+    if (sharded != null) {
+      return alive();
+    }
+    if (driverShards == null || !driverShards.livesIn(sc)) {
       driverShards =
           ShardedMemory.of(sc, (ModernHopfieldMemory) held, Math.max(2, sc.defaultParallelism()));
     }
-    return sharded != null ? sharded : driverShards;
+    return driverShards;
   }
 
   /** The model's {@code toString}: its uid, N and what it stores. */

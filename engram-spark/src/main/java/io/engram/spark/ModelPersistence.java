@@ -134,10 +134,16 @@ final class ModelPersistence {
       ModelPersistence.save(conf, target, shouldOverwrite(), super::save, this::saveImpl);
     }
 
+    /**
+     * Writes the parameters and the model file; the memory is taken (collected, for patterns kept
+     * on the cluster) before anything is written, so that a memory that cannot be had (patterns
+     * lost with a stopped SparkContext, or unreadable) leaves no half-written folder behind.
+     */
     @Override
     public void saveImpl(String path) {
+      Memory memory = model.modelMemory().driverMemory();
       DefaultParamsWriter.saveMetadata(model, path, sparkSession());
-      ModelFiles.write(sc().hadoopConfiguration(), path, model.modelMemory().driverMemory());
+      ModelFiles.write(sc().hadoopConfiguration(), path, memory);
     }
   }
 

@@ -206,6 +206,19 @@ final class ShardedMemory implements Memory {
     return 4L * p * n;
   }
 
+  /**
+   * Whether the SparkContext that holds the shards has stopped (its session was stopped): the
+   * shards are gone with it.
+   */
+  boolean isStopped() {
+    return shards.context().isStopped();
+  }
+
+  /** Whether the shards live in {@code sc}, which is running. */
+  boolean livesIn(JavaSparkContext sc) {
+    return shards.context() == sc.sc() && !isStopped();
+  }
+
   /** The number of partitions that hold the shards. */
   int partitions() {
     return shards.getNumPartitions();

@@ -23,8 +23,12 @@ final class LocalSpark {
 
   private LocalSpark() {}
 
+  /**
+   * The session, made again where a test stopped it ({@code StoppedSessionTest}: a model used after
+   * the session that made it was stopped).
+   */
   static synchronized SparkSession session() {
-    if (session == null) {
+    if (session == null || session.sparkContext().isStopped()) {
       session =
           SparkSession.builder()
               .master("local[2]")
