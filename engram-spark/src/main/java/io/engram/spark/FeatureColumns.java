@@ -276,7 +276,18 @@ final class FeatureColumns {
     if (v instanceof scala.collection.immutable.ArraySeq.ofFloat a) {
       return a.unsafeArray();
     }
-    List<Object> list = row.getList(i);
+    // a row made by code rather than read from Spark's storage may hold a Java array or list (Spark
+    // accepts both for an array column), and the optimiser hands such rows from one mapPartitions
+    // to the next without converting them: Row.getList would fail with a ClassCastException
+    if (v instanceof float[] a) {
+      return a;
+    }
+    List<?> list =
+        v instanceof List<?> l
+            ? l
+            : v != null && v.getClass().isArray()
+                ? new ArrayList<>(arrayElements(v))
+                : row.getList(i);
     float[] f = new float[list.size()];
     int k = 0;
     for (Object e : list) {
@@ -287,6 +298,16 @@ final class FeatureColumns {
       k++;
     }
     return f;
+  }
+
+  /** The elements of Java array {@code a} (of primitives or objects), boxed. */
+  private static List<Object> arrayElements(Object a) {
+    int length = java.lang.reflect.Array.getLength(a);
+    List<Object> out = new ArrayList<>(length);
+    for (int k = 0; k < length; k++) {
+      out.add(java.lang.reflect.Array.get(a, k));
+    }
+    return out;
   }
 
   /**
@@ -342,15 +363,23 @@ final class FeatureColumns {
     };
   }
 
-  /** The state as a value of the output column's type. */
+  /**
+   * The state as a value of the output column's type, as a {@link Row} read from Spark holds it: an
+   * array as a Scala {@code Seq} (wrapping the values, not copying them). A Java array was accepted
+   * where Spark stores the row, but the optimiser passes rows from one {@code mapPartitions} to the
+   * next as they are (a second transform over the first one's output, a typed {@code map}), and
+   * {@code Row.getList} or {@code getSeq} on a Java array is a ClassCastException.
+   */
   static Object toOutput(float[] state, Kind kind) {
     if (kind == Kind.FLOAT_ARRAY || kind == Kind.NUMERIC_ARRAY) {
-      return state;
+      return new scala.collection.mutable.ArraySeq.ofFloat(state);
     }
     double[] d = new double[state.length];
     for (int k = 0; k < d.length; k++) {
       d[k] = state[k];
     }
-    return kind == Kind.VECTOR ? Vectors.dense(d) : d;
+    return kind == Kind.VECTOR
+        ? Vectors.dense(d)
+        : new scala.collection.mutable.ArraySeq.ofDouble(d);
   }
 }

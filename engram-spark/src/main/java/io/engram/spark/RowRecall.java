@@ -7,7 +7,8 @@ import java.util.Iterator;
 import org.apache.spark.TaskContext;
 import org.apache.spark.api.java.function.MapPartitionsFunction;
 import org.apache.spark.sql.Row;
-import org.apache.spark.sql.RowFactory;
+import org.apache.spark.sql.catalyst.expressions.GenericRowWithSchema;
+import org.apache.spark.sql.types.StructType;
 import scala.Tuple2;
 
 /** Recall of one partition of rows (serialisable: no reference to the model). */
@@ -25,10 +26,14 @@ final class RowRecall implements MapPartitionsFunction<Row, Row> {
   private final boolean best;
   private final boolean weight;
   private final Separation separation; // a modern memory's (which may refuse cues), or null
+  private final StructType out; // the output rows' schema, which they carry
 
   /**
    * @param separation a modern memory's separation, whose check the cues pass (±1 for the binary
    *     ones), or null
+   * @param out the schema of the output rows: each carries it, as a row read from Spark does (the
+   *     optimiser may hand them to the next typed operation as they are, where {@code
+   *     Row.fieldIndex} and {@code getAs(name)} need it)
    */
   RowRecall(
       BroadcastNetwork net,
@@ -41,8 +46,10 @@ final class RowRecall implements MapPartitionsFunction<Row, Row> {
       boolean energy,
       boolean best,
       boolean weight,
-      Separation separation) {
+      Separation separation,
+      StructType out) {
     this.net = net;
+    this.out = out;
     this.separation = separation;
     this.best = best;
     this.weight = weight;
@@ -76,7 +83,18 @@ final class RowRecall implements MapPartitionsFunction<Row, Row> {
   /** This recall with another broadcast memory. */
   RowRecall with(BroadcastNetwork other) {
     return new RowRecall(
-        other, spec, column, columnName, kind, steps, converged, energy, best, weight, separation);
+        other,
+        spec,
+        column,
+        columnName,
+        kind,
+        steps,
+        converged,
+        energy,
+        best,
+        weight,
+        separation,
+        out);
   }
 
   Iterator<Row> callIndexed(Iterator<Tuple2<Row, Long>> rows) {
@@ -158,6 +176,6 @@ final class RowRecall implements MapPartitionsFunction<Row, Row> {
     if (weight) {
       v[w] = m == null ? Double.NaN : (double) m.weight();
     }
-    return RowFactory.create(v);
+    return new GenericRowWithSchema(v, out);
   }
 }

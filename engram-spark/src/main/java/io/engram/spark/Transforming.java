@@ -165,7 +165,15 @@ final class Transforming {
     JavaSparkContext sc = JavaSparkContext.fromSparkContext(df.sparkSession().sparkContext());
     RowRecall f =
         rowRecall(
-            model, df, features, BroadcastNetwork.of(sc, network, d), spec, false, false, null);
+            model,
+            df,
+            features,
+            BroadcastNetwork.of(sc, network, d),
+            spec,
+            false,
+            false,
+            null,
+            out);
     if (!spec.randomOrder()) {
       return df.mapPartitions(f, Encoders.row(out));
     }
@@ -185,7 +193,8 @@ final class Transforming {
       RecallSpec spec,
       boolean best,
       boolean weight,
-      Separation separation) {
+      Separation separation,
+      StructType out) {
     return new RowRecall(
         net,
         spec,
@@ -197,7 +206,8 @@ final class Transforming {
         !model.getEnergyCol().isEmpty(),
         best,
         weight,
-        separation);
+        separation,
+        out);
   }
 
   /** Rows recalled on the driver at a time on the sharded path. */
@@ -216,7 +226,7 @@ final class Transforming {
     Separation sep =
         local != null ? local.separation() : model.modelMemory().sharded().settings().separation();
     // a cue that is not ±1 for a binary separation is refused by row, as one of another length is
-    RowRecall f = rowRecall(model, df, features, null, spec, best, weight, sep);
+    RowRecall f = rowRecall(model, df, features, null, spec, best, weight, sep, out);
     JavaSparkContext sc = JavaSparkContext.fromSparkContext(df.sparkSession().sparkContext());
     if (local != null && local.memoryBytes() <= model.getBroadcastLimit()) {
       RowRecall g = f.with(BroadcastNetwork.ofMemory(sc, local));
