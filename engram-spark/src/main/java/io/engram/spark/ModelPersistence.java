@@ -221,7 +221,9 @@ final class ModelPersistence {
       MLReader<?> reader, String path, Class<?> type) {
     DefaultParamsReader.Metadata meta;
     try {
-      meta = DefaultParamsReader.loadMetadata(path, reader.sparkSession(), type.getName());
+      meta =
+          DefaultParamsReader.loadMetadata(
+              globEscaped(path), reader.sparkSession(), type.getName());
     } catch (Exception e) { // Spark and json4s throw checked exceptions unannounced
       throw bad(
           path,
@@ -240,6 +242,28 @@ final class ModelPersistence {
           null);
     }
     return meta;
+  }
+
+  /** The characters that make a path a glob pattern for Hadoop (and Spark's readers). */
+  private static final String GLOB = "\\[]{}*?";
+
+  /**
+   * {@code path} with every glob character escaped: Spark reads {@code metadata/} as a dataset,
+   * whose path it expands as a glob, so a stage saved to {@code m[1]}, {@code m{a,b}} or {@code
+   * m\x} could not be loaded (no such path, or a bad pattern), and one saved to {@code run?} was
+   * read with the metadata of {@code run1} beside it. The writers and the model file take paths as
+   * they are.
+   */
+  static String globEscaped(String path) {
+    StringBuilder b = new StringBuilder(path.length() + 8);
+    for (int i = 0; i < path.length(); i++) {
+      char c = path.charAt(i);
+      if (GLOB.indexOf(c) >= 0) {
+        b.append('\\');
+      }
+      b.append(c);
+    }
+    return b.toString();
   }
 
   /**

@@ -222,4 +222,43 @@ class HopfieldMemoryPersistenceTest {
     Dataset<Row> test = LocalSpark.frame(cues, Column.FLOATS, 2);
     assertEquals(model.transform(test).collectAsList(), back.transform(test).collectAsList());
   }
+
+  /**
+   * Spark reads a stage's {@code metadata/} as a dataset, expanding its path as a glob: a stage
+   * saved to a folder whose name has a glob character could not be loaded, or (for {@code ?} and
+   * {@code *}) was loaded with the metadata of another folder that the pattern matched.
+   */
+  @Test
+  void aStageSavedToAFolderWithGlobCharactersLoadsItsOwnParameters() throws IOException {
+    HopfieldMemoryModel model =
+        new HopfieldMemory().fit(LocalSpark.frame(stored, Column.FLOATS, 2));
+    Path decoy = tmp.resolve("run1");
+    model.copy(org.apache.spark.ml.param.ParamMap.empty()).setMaxIter(1).write().save(dir(decoy));
+    new HopfieldMemory().setMaxIter(1).write().save(dir(tmp.resolve("est-run1")));
+    int k = 2;
+    for (String name : List.of("run?", "run*", "run[1]", "run{1,x}", "run\\1")) {
+      Path at = tmp.resolve(name);
+      model.copy(org.apache.spark.ml.param.ParamMap.empty()).setMaxIter(k).write().save(dir(at));
+      HopfieldMemoryModel back = HopfieldMemoryModel.load(dir(at));
+      assertEquals(k, back.getMaxIter(), name);
+      assertEquals(model.uid(), back.uid(), name);
+      Path est = tmp.resolve("est-" + name);
+      new HopfieldMemory().setMaxIter(k).write().save(dir(est));
+      assertEquals(k, HopfieldMemory.load(dir(est)).getMaxIter(), name);
+      // as an initial model, and saved over
+      assertEquals(
+          2,
+          new HopfieldMemory()
+              .setInitModel(dir(at))
+              .fit(LocalSpark.frame(stored, Column.FLOATS, 2))
+              .network()
+              .history()
+              .size(),
+          name);
+      back.setMaxIter(k + 10).write().overwrite().save(dir(at));
+      assertEquals(k + 10, HopfieldMemoryModel.load(dir(at)).getMaxIter(), name);
+      k++;
+    }
+    assertEquals(1, HopfieldMemoryModel.load(dir(decoy)).getMaxIter());
+  }
 }
