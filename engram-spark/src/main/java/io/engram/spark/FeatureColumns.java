@@ -46,6 +46,18 @@ final class FeatureColumns {
   private FeatureColumns() {}
 
   /**
+   * Refuses a null dataset or schema given to {@code stage} (a NullPointerException from deep in
+   * {@code fit} or {@code transform} named nothing).
+   *
+   * @throws IllegalArgumentException "{@code <uid>: the <what> is null}"
+   */
+  static void notNull(org.apache.spark.ml.util.Identifiable stage, Object value, String what) {
+    if (value == null) {
+      throw new IllegalArgumentException(stage.uid() + ": the " + what + " is null");
+    }
+  }
+
+  /**
    * Whether column names compare with case in {@code session}: Spark's {@code
    * spark.sql.caseSensitive} (default false), as its analyser resolves names.
    */
@@ -179,24 +191,55 @@ final class FeatureColumns {
       throw new IllegalArgumentException(p.uid() + ": predictionCol must not be empty");
     }
     List<String> taken = new ArrayList<>(Arrays.asList(schema.fieldNames()));
+    List<String> params = new ArrayList<>(); // the parameter that named each output column so far
     StructType out = schema;
-    out = add(out, taken, p.getPredictionCol(), kind.outputType(), caseSensitive);
-    out = add(out, taken, p.getStepsCol(), DataTypes.IntegerType, caseSensitive);
-    out = add(out, taken, p.getConvergedCol(), DataTypes.BooleanType, caseSensitive);
-    out = add(out, taken, p.getEnergyCol(), DataTypes.DoubleType, caseSensitive);
+    out = add(out, taken, params, p.predictionCol(), p, kind.outputType(), caseSensitive);
+    out = add(out, taken, params, p.stepsCol(), p, DataTypes.IntegerType, caseSensitive);
+    out = add(out, taken, params, p.convergedCol(), p, DataTypes.BooleanType, caseSensitive);
+    out = add(out, taken, params, p.energyCol(), p, DataTypes.DoubleType, caseSensitive);
     if (modern) {
-      out = add(out, taken, p.getBestCol(), DataTypes.IntegerType, caseSensitive);
-      out = add(out, taken, p.getWeightCol(), DataTypes.DoubleType, caseSensitive);
+      out = add(out, taken, params, p.bestCol(), p, DataTypes.IntegerType, caseSensitive);
+      out = add(out, taken, params, p.weightCol(), p, DataTypes.DoubleType, caseSensitive);
     }
     return out;
   }
 
+  /**
+   * {@code s} with output column {@code param} added (none for an empty name).
+   *
+   * @param taken the names of the dataset's columns, then of the output columns added so far
+   * @param params the names of the parameters that named the output columns added so far
+   * @throws IllegalArgumentException if the name is a column of the dataset, or another output
+   *     parameter's (naming both parameters)
+   */
   private static StructType add(
-      StructType s, List<String> taken, String name, DataType type, boolean caseSensitive) {
+      StructType s,
+      List<String> taken,
+      List<String> params,
+      org.apache.spark.ml.param.Param<String> param,
+      HopfieldMemoryParams p,
+      DataType type,
+      boolean caseSensitive) {
+    String name = p.$(param);
     if (name.isEmpty()) {
       return s;
     }
-    for (String t : taken) {
+    int inputs = taken.size() - params.size();
+    for (int k = inputs; k < taken.size(); k++) {
+      if (sameName(taken.get(k), name, caseSensitive)) {
+        throw new IllegalArgumentException(
+            p.uid()
+                + ": "
+                + params.get(k - inputs)
+                + " and "
+                + param.name()
+                + " both name the output column "
+                + name
+                + (taken.get(k).equals(name) ? "" : " (as " + taken.get(k) + ", without case)")
+                + "; give each output column its own name, or an empty one to leave it out");
+      }
+    }
+    for (String t : taken.subList(0, inputs)) {
       if (sameName(t, name, caseSensitive)) {
         throw new IllegalArgumentException(
             "Output column "
@@ -211,6 +254,7 @@ final class FeatureColumns {
       }
     }
     taken.add(name);
+    params.add(param.name());
     return s.add(new StructField(name, type, false, org.apache.spark.sql.types.Metadata.empty()));
   }
 

@@ -61,12 +61,13 @@ public final class HopfieldMemory extends HopfieldMemoryBase implements DefaultP
    * transform produces. Column names compare as in the active session ({@code
    * spark.sql.caseSensitive}, default false: without case); {@code fit} reads the dataset's.
    *
-   * @throws IllegalArgumentException for a parameter set where it does not apply, a seed with
-   *     {@code update = sync}, low-rank weights with {@code strategy = reduce}, a missing or
-   *     mistyped features column, or an output column that exists already
+   * @throws IllegalArgumentException for a null schema, a parameter set where it does not apply, a
+   *     seed with {@code update = sync}, low-rank weights with {@code strategy = reduce}, a missing
+   *     or mistyped features column, or an output column that exists already
    */
   @Override
   public StructType transformSchema(StructType schema) {
+    FeatureColumns.notNull(this, schema, "schema");
     return Fitting.schema(this, schema, FeatureColumns.caseSensitive());
   }
 
@@ -74,13 +75,14 @@ public final class HopfieldMemory extends HopfieldMemoryBase implements DefaultP
    * Trains a network on the features column: one training call, on a new network of N neurons (N
    * the rows' length) or on the {@code initModel}.
    *
-   * @throws IllegalArgumentException as {@link #transformSchema}; for a null, empty, ragged or
-   *     non-finite row (named by partition and row), values that would overflow float32 weights, or
-   *     an empty dataset without {@code initModel}
+   * @throws IllegalArgumentException as {@link #transformSchema}; for a null dataset; for a null,
+   *     empty, ragged or non-finite row (named by partition and row), values that would overflow
+   *     float32 weights, or an empty dataset without {@code initModel}
    * @throws java.io.UncheckedIOException if the {@code initModel} cannot be read
    */
   @Override
   public HopfieldMemoryModel fit(Dataset<?> dataset) {
+    FeatureColumns.notNull(this, dataset, "dataset");
     Fitting.schema(this, dataset.schema(), FeatureColumns.caseSensitive(dataset.sparkSession()));
     return Fitting.fit(this, dataset);
   }

@@ -234,16 +234,25 @@ public final class HopfieldMemoryModel extends Model<HopfieldMemoryModel>
    * in the active session: without case unless {@code spark.sql.caseSensitive} is true ({@code
    * transform} reads the dataset's own session).
    *
-   * @throws IllegalArgumentException for a parameter set where it does not apply, a missing,
-   *     ambiguous or mistyped features column, or an output column that exists already
+   * @throws IllegalArgumentException for a null schema, a parameter set where it does not apply, a
+   *     missing, ambiguous or mistyped features column, or an output column that exists already
    */
   @Override
   public StructType transformSchema(StructType schema) {
+    FeatureColumns.notNull(this, schema, "schema");
     return Transforming.schema(this, schema, FeatureColumns.caseSensitive());
   }
 
+  /**
+   * Recalls every row (see the class's documentation).
+   *
+   * @throws IllegalArgumentException for a null dataset, or as {@link #transformSchema}; a row
+   *     whose features are null, of a length other than N or not finite fails the job with one
+   *     naming the row
+   */
   @Override
   public Dataset<Row> transform(Dataset<?> dataset) {
+    FeatureColumns.notNull(this, dataset, "dataset");
     return Transforming.transform(this, dataset);
   }
 

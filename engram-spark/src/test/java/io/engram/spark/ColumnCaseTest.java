@@ -84,7 +84,12 @@ class ColumnCaseTest {
             IllegalArgumentException.class,
             () -> copy().setStepsCol("Prediction").transform(plain));
     assertTrue(
-        e.getMessage().startsWith("Output column Prediction already exists (as prediction)"));
+        e.getMessage()
+            .endsWith(
+                ": predictionCol and stepsCol both name the output column Prediction (as"
+                    + " prediction, without case); give each output column its own name, or an"
+                    + " empty one to leave it out"),
+        e.getMessage());
     // the features column in another case is the features column
     List<Row> want = model.transform(plain).collectAsList();
     List<Row> got = copy().setFeaturesCol("FEATURES").transform(plain).collectAsList();

@@ -350,12 +350,56 @@ class HopfieldMemoryTest {
             IllegalArgumentException.class,
             () -> model.copy(ParamMap.empty()).setPredictionCol("ID").transformSchema(schema));
     assertTrue(e.getMessage().contains("Output column ID already exists"), e.getMessage());
-    assertThrows(
-        IllegalArgumentException.class,
-        () -> model.copy(ParamMap.empty()).setStepsCol("prediction").transformSchema(schema));
+    // two output parameters of one name: both named, not "already exists" (it is not the dataset's)
+    e =
+        assertThrows(
+            IllegalArgumentException.class,
+            () -> model.copy(ParamMap.empty()).setEnergyCol("prediction").transformSchema(schema));
+    assertEquals(
+        model.uid()
+            + ": predictionCol and energyCol both name the output column prediction; give each"
+            + " output column its own name, or an empty one to leave it out",
+        e.getMessage());
+    e =
+        assertThrows(
+            IllegalArgumentException.class,
+            () ->
+                new HopfieldMemory()
+                    .setMemory("modern")
+                    .setStepsCol("x")
+                    .setWeightCol("x")
+                    .transformSchema(schema));
+    assertTrue(e.getMessage().contains(": stepsCol and weightCol both name"), e.getMessage());
     assertThrows(
         IllegalArgumentException.class,
         () -> model.copy(ParamMap.empty()).setPredictionCol("").transformSchema(schema));
+    // null where a dataset or schema goes: named, not a NullPointerException from deep inside
+    HopfieldMemory est = new HopfieldMemory();
+    for (Object[] c :
+        new Object[][] {
+          {
+            (org.junit.jupiter.api.function.Executable) () -> model.transform(null),
+            model.uid() + ": the dataset is null"
+          },
+          {
+            (org.junit.jupiter.api.function.Executable) () -> model.transformSchema(null),
+            model.uid() + ": the schema is null"
+          },
+          {
+            (org.junit.jupiter.api.function.Executable) () -> est.fit((Dataset<?>) null),
+            est.uid() + ": the dataset is null"
+          },
+          {
+            (org.junit.jupiter.api.function.Executable) () -> est.transformSchema(null),
+            est.uid() + ": the schema is null"
+          }
+        }) {
+      assertEquals(
+          c[1],
+          assertThrows(
+                  IllegalArgumentException.class, (org.junit.jupiter.api.function.Executable) c[0])
+              .getMessage());
+    }
     // the estimator checks the same, and returns the model's output schema
     assertEquals(model.transformSchema(schema), new HopfieldMemory().transformSchema(schema));
     assertThrows(
