@@ -21,8 +21,41 @@ final class GramBlocks {
 
   private GramBlocks() {}
 
-  /** A slice of columns {@code [c0, c0 + w)} of rows {@code first .. first + count - 1}. */
-  private record Slice(int first, int count, int width, float[] values) implements Serializable {}
+  /**
+   * A slice of columns {@code [c0, c0 + w)} of rows {@code first .. first + count - 1}. A class,
+   * not a record: it crosses a shuffle, which Spark's Kryo (version 4) cannot do for a record.
+   */
+  private static final class Slice implements Serializable {
+    private static final long serialVersionUID = 1L;
+
+    private final int first;
+    private final int count;
+    private final int width;
+    private final float[] values;
+
+    Slice(int first, int count, int width, float[] values) {
+      this.first = first;
+      this.count = count;
+      this.width = width;
+      this.values = values;
+    }
+
+    int first() {
+      return first;
+    }
+
+    int count() {
+      return count;
+    }
+
+    int width() {
+      return width;
+    }
+
+    float[] values() {
+      return values;
+    }
+  }
 
   /**
    * @param patterns P rows of length N, in order (validated by the caller)
