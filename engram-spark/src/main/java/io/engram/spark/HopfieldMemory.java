@@ -98,7 +98,8 @@ public final class HopfieldMemory extends HopfieldMemoryBase implements DefaultP
    * A writer of the parameters (Spark's {@code metadata/}); an overwrite writes them beside the
    * path and swaps them in once written, as the model's writer does, so a save that fails leaves
    * the previous folder as it was. Saving to the {@code initModel}, or a folder that holds it, is
-   * an {@link IllegalArgumentException} (an overwrite would replace it).
+   * an {@link IllegalArgumentException} (an overwrite would replace it); so is an overwrite of a
+   * folder that is neither empty nor a saved stage (it would be deleted).
    */
   @Override
   public MLWriter write() {

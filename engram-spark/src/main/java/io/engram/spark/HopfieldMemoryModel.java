@@ -500,7 +500,9 @@ public final class HopfieldMemoryModel extends Model<HopfieldMemoryModel>
 
   /**
    * Writes Spark's {@code metadata/} (the parameters) and {@code data/model.npz} (the network's
-   * Engram model file, byte for byte what {@code engram train} writes).
+   * Engram model file, byte for byte what {@code engram train} writes). An overwrite is written
+   * beside the folder and swapped in once complete; a folder that is neither empty nor a saved
+   * stage is refused ({@link IllegalArgumentException}), not deleted.
    */
   @Override
   public MLWriter write() {

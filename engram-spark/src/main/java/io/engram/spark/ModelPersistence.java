@@ -62,7 +62,8 @@ final class ModelPersistence {
    * nothing deleted before it is written.
    *
    * @param path the folder to save to, from {@link #saveTarget}
-   * @param overwrite whether the writer was asked to overwrite
+   * @param overwrite whether the writer was asked to overwrite (refused for a folder that is
+   *     neither empty nor a saved stage: {@link #checkReplaceable})
    * @param plain Spark's own save (where nothing is replaced)
    * @param write writes the stage into a new folder ({@code saveImpl})
    */
@@ -76,6 +77,7 @@ final class ModelPersistence {
       plain.to(path);
       return;
     }
+    checkReplaceable(fs, target, path);
     removeStale(fs, parent, target.getName());
     String tag = "." + target.getName() + ".engram-" + UUID.randomUUID();
     Path fresh = new Path(parent, tag + ".new");
@@ -93,6 +95,37 @@ final class ModelPersistence {
       fs.delete(fresh, true);
     }
     fs.delete(old, true);
+  }
+
+  /**
+   * Refuses to overwrite a folder that is neither empty nor a saved stage (one with {@code
+   * metadata/}, whatever stage it holds): an overwrite deletes what was there, and a folder of
+   * results, data or a home directory given by mistake (Spark's own writers delete it) would be
+   * lost.
+   *
+   * @throws IllegalArgumentException naming the folder and what it holds
+   */
+  static void checkReplaceable(FileSystem fs, Path target, String path) throws IOException {
+    if (!fs.getFileStatus(target).isDirectory() || fs.exists(new Path(target, "metadata"))) {
+      return;
+    }
+    org.apache.hadoop.fs.FileStatus[] inside = fs.listStatus(target);
+    if (inside.length == 0) {
+      return;
+    }
+    StringBuilder names = new StringBuilder();
+    for (int k = 0; k < Math.min(3, inside.length); k++) {
+      names.append(k == 0 ? "" : ", ").append(inside[k].getPath().getName());
+    }
+    throw new IllegalArgumentException(
+        path
+            + " is not a saved stage (it has no metadata/, and holds "
+            + inside.length
+            + (inside.length == 1 ? " entry: " : " entries: ")
+            + names
+            + (inside.length > 3 ? ", ..." : "")
+            + "); an overwrite replaces only a saved stage or an empty folder, and would delete"
+            + " them; save elsewhere, or remove it first");
   }
 
   /**

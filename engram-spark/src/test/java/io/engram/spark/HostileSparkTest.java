@@ -280,6 +280,44 @@ class HostileSparkTest {
   }
 
   /**
+   * An overwrite replaces a saved stage (any stage: a folder with metadata/) or an empty folder; a
+   * folder of other things given by mistake (results, data, a home directory) is refused and kept,
+   * through a link too. Spark's own overwrite deletes it, and so did this one's swap.
+   */
+  @Test
+  void anOverwriteOfAFolderThatIsNotASavedStageIsRefusedAndTheFolderStays() throws IOException {
+    Path results = tmp.resolve("results");
+    Files.createDirectories(results.resolve("part=1"));
+    Files.writeString(results.resolve("part=1").resolve("data.csv"), "1,2\n");
+    Files.writeString(results.resolve("README"), "mine");
+    java.util.Map<String, String> before = tree(results);
+    Path link = Files.createSymbolicLink(tmp.resolve("results-link"), results);
+    for (Path target : List.of(results, link)) {
+      for (org.apache.spark.ml.util.MLWriter w :
+          List.of(model.write().overwrite(), new HopfieldMemory().write().overwrite())) {
+        IllegalArgumentException e =
+            assertThrows(IllegalArgumentException.class, () -> w.save(dir(target)));
+        assertTrue(
+            e.getMessage()
+                .contains(" is not a saved stage (it has no metadata/, and holds 2 entries: "),
+            e.getMessage());
+        assertTrue(e.getMessage().contains("part=1") && e.getMessage().contains("README"));
+      }
+    }
+    assertEquals(before, tree(results));
+    // an empty folder, and a folder that holds another stage, are replaced
+    Path empty = Files.createDirectories(tmp.resolve("empty"));
+    model.write().overwrite().save(dir(empty));
+    assertEquals(16, HopfieldMemoryModel.load(dir(empty)).numNeurons());
+    Path est = tmp.resolve("est");
+    new HopfieldMemory().write().save(dir(est));
+    model.write().overwrite().save(dir(est));
+    assertEquals(16, HopfieldMemoryModel.load(dir(est)).numNeurons());
+    new HopfieldMemory().setMaxIter(9).write().overwrite().save(dir(est));
+    assertEquals(9, HopfieldMemory.load(dir(est)).getMaxIter());
+  }
+
+  /**
    * What saves whose JVM died left behind (a model's staging folders beside it, blocked training's
    * inside its folder) is removed by the next save there once a day old; a younger one may be a
    * save running now and stays.
