@@ -7,7 +7,6 @@ import io.engram.network.Dynamics;
 import io.engram.network.RecallOptions;
 import io.engram.network.TrainingRecord;
 import io.engram.network.UpdateMode;
-import java.util.Arrays;
 import java.util.List;
 import java.util.Map;
 import org.apache.spark.ml.param.BooleanParam;
@@ -19,9 +18,9 @@ import org.apache.spark.ml.util.Identifiable;
 
 /**
  * The definitions of {@link HopfieldMemoryParams} (names, documentation, validators, defaults),
- * shared by the estimator and the model, and the defaults that describe a trained memory. What the
- * parameters mean for the core, and which apply to which memory kind and rule, is {@link
- * ParamRules}.
+ * shared by the estimator and the model, and the defaults that describe a trained memory. The
+ * validators themselves are {@link ParamChecks}; what the parameters mean for the core, and which
+ * apply to which memory kind and rule, is {@link ParamRules}.
  */
 final class MemoryParams {
 
@@ -88,7 +87,7 @@ final class MemoryParams {
         "maxIter",
         "at most this many update steps per query (>= 0); recall stops earlier at an exact fixed"
             + " point, which does not change the result (engram recall --iterations)",
-        number(o, "maxIter", Integer.class, v -> v >= 0));
+        ParamChecks.number(o, "maxIter", Integer.class, v -> v >= 0));
   }
 
   static DoubleParam tol(Identifiable o) {
@@ -97,7 +96,7 @@ final class MemoryParams {
         "tol",
         "stop when a step changes the energy by less than this (absolute, >= 0); 0: off. For"
             + " tanh and sigmoid (engram recall --energy-tolerance)",
-        number(o, "tol", Double.class, v -> v >= 0 && v <= Double.MAX_VALUE));
+        ParamChecks.number(o, "tol", Double.class, v -> v >= 0 && v <= Double.MAX_VALUE));
   }
 
   static Param<String> memory(Identifiable o) {
@@ -123,7 +122,7 @@ final class MemoryParams {
   }
 
   static BooleanParam subtractMean(Identifiable o) {
-    return new Flag(
+    return new ParamChecks.Flag(
         o,
         "subtractMean",
         "centre the patterns by rho, the mean of all their values, before the update (engram"
@@ -131,19 +130,19 @@ final class MemoryParams {
   }
 
   static BooleanParam zeroDiagonal(Identifiable o) {
-    return new Flag(
+    return new ParamChecks.Flag(
         o,
         "zeroDiagonal",
         "set the diagonal of W to 0 after the update (engram train --zero-diagonal)");
   }
 
   static BooleanParam normalize(Identifiable o) {
-    return new Flag(
+    return new ParamChecks.Flag(
         o, "normalize", "divide the update by the number of patterns P (engram train --normalize)");
   }
 
   static BooleanParam preserveOnResize(Identifiable o) {
-    return new Flag(
+    return new ParamChecks.Flag(
         o,
         "preserveOnResize",
         "when the pattern length differs from the initial model's N, keep its top-left block of W"
@@ -176,7 +175,8 @@ final class MemoryParams {
         "temperature",
         "temperature T > 0 of tanh(x/T) and sigmoid(x/T), a float32 value (not one that rounds to"
             + " 0) (engram --temperature)",
-        number(o, "temperature", Double.class, v -> (float) v > 0 && v <= Float.MAX_VALUE));
+        ParamChecks.number(
+            o, "temperature", Double.class, v -> (float) v > 0 && v <= Float.MAX_VALUE));
   }
 
   static DoubleParam threshold(Identifiable o) {
@@ -184,7 +184,7 @@ final class MemoryParams {
         o,
         "threshold",
         "threshold theta in act(W s - theta), a finite float32 value (engram --threshold)",
-        number(o, "threshold", Double.class, v -> Math.abs(v) <= Float.MAX_VALUE));
+        ParamChecks.number(o, "threshold", Double.class, v -> Math.abs(v) <= Float.MAX_VALUE));
   }
 
   static Param<String> update(Identifiable o) {
@@ -203,7 +203,7 @@ final class MemoryParams {
         "seed",
         "seed of the random asynchronous order; setting it implies update = async. With it, each"
             + " row's order depends on the row's index in the dataset (engram --seed)",
-        number(o, "seed", Long.class, v -> true));
+        ParamChecks.number(o, "seed", Long.class, v -> true));
   }
 
   static DoubleParam ridge(Identifiable o) {
@@ -212,7 +212,7 @@ final class MemoryParams {
         "ridge",
         "pseudo-inverse: ridge lambda >= 0, (X X' + lambda I)^-1 in place of (X X')^+, in the"
             + " units of the Gram matrix (engram train --ridge)",
-        number(o, "ridge", Double.class, v -> v >= 0 && v <= Double.MAX_VALUE));
+        ParamChecks.number(o, "ridge", Double.class, v -> v >= 0 && v <= Double.MAX_VALUE));
   }
 
   static DoubleParam tolerance(Identifiable o) {
@@ -221,7 +221,7 @@ final class MemoryParams {
         "tolerance",
         "pseudo-inverse: relative tolerance rcond for linear dependence, in [0, 1); NaN (the"
             + " default) for max(P, N) * 2^-23",
-        number(o, "tolerance", Double.class, v -> Double.isNaN(v) || v >= 0 && v < 1));
+        ParamChecks.number(o, "tolerance", Double.class, v -> Double.isNaN(v) || v >= 0 && v < 1));
   }
 
   static DoubleParam beta(Identifiable o) {
@@ -231,7 +231,7 @@ final class MemoryParams {
         "modern memory: inverse temperature beta > 0 of softmax and exp separation, a float32"
             + " value (not one that rounds to 0); NaN (the default) for the core's default,"
             + " 1/sqrt(N) for softmax and 1 for exp (engram train --beta)",
-        number(
+        ParamChecks.number(
             o,
             "beta",
             Double.class,
@@ -255,7 +255,8 @@ final class MemoryParams {
         "degree",
         "modern memory: degree n of the polynomial and rectified separations, 2..30 (engram train"
             + " --degree)",
-        number(o, "degree", Integer.class, v -> v >= 2 && v <= ModernHopfieldMemory.MAX_DEGREE));
+        ParamChecks.number(
+            o, "degree", Integer.class, v -> v >= 2 && v <= ModernHopfieldMemory.MAX_DEGREE));
   }
 
   static Param<String> bestCol(Identifiable o) {
@@ -281,7 +282,7 @@ final class MemoryParams {
         "modern memory: the most bytes of stored patterns (4 P N) broadcast to every executor;"
             + " past it the patterns stay sharded across the partitions and each retrieval step"
             + " merges the shards' partial softmax sums (log-sum-exp). Default 2^28 (256 MiB)",
-        number(o, "broadcastLimit", Long.class, v -> v >= 0));
+        ParamChecks.number(o, "broadcastLimit", Long.class, v -> v >= 0));
   }
 
   // ---- HopfieldMemory's own (not shared with the model) ----
@@ -317,7 +318,7 @@ final class MemoryParams {
             + " Hebbian rules with strategy collect or low-rank weights (strategy auto sums on"
             + " the cluster rather than collect more); past it fit fails before collecting."
             + " Default 2^30 (1 GiB)",
-        number(o, "collectLimit", Long.class, v -> v >= 0));
+        ParamChecks.number(o, "collectLimit", Long.class, v -> v >= 0));
   }
 
   /** The defaults of the estimator's own parameters. */
@@ -329,162 +330,13 @@ final class MemoryParams {
 
   /** A string parameter that any value but null may take. */
   private static Param<String> text(Identifiable o, String name, String doc) {
-    return new Param<>(o, name, doc, Text.of(o.uid(), name, null));
+    return new Param<>(o, name, doc, ParamChecks.Text.of(o.uid(), name, null));
   }
 
   /** A string parameter that takes one of {@code values}. */
   private static Param<String> choice(
       Identifiable o, String name, String doc, List<String> values) {
-    return new Param<>(o, name, doc, Text.of(o.uid(), name, values));
-  }
-
-  /**
-   * The validator of a string parameter: one of the allowed values (any string, where there is no
-   * list). It runs wherever a value is given (a setter, {@code set}, a {@code ParamMap} given to
-   * {@code copy} or {@code fit}, a saved stage's metadata), and throws for null or a value that is
-   * not a string itself ({@link Checks#type}), naming the parameter: Spark's message for a refused
-   * value calls its {@code toString}, a NullPointerException that names nothing, and a value of
-   * another type would fail later as a ClassCastException in a getter.
-   */
-  static final class Text extends scala.runtime.AbstractFunction1<Object, Object>
-      implements java.io.Serializable {
-    private static final long serialVersionUID = 1L;
-
-    private final String uid;
-    private final String name;
-
-    /** The allowed values, or null for any (an array: a field of a serialisable type). */
-    private final String[] values;
-
-    private Text(String uid, String name, List<String> values) {
-      this.uid = uid;
-      this.name = name;
-      this.values = values == null ? null : values.toArray(new String[0]);
-    }
-
-    /** The validator, typed for a string parameter (it takes any object). */
-    @SuppressWarnings("unchecked")
-    static scala.Function1<String, Object> of(String uid, String name, List<String> values) {
-      return (scala.Function1<String, Object>) (scala.Function1<?, ?>) new Text(uid, name, values);
-    }
-
-    @Override
-    public Object apply(Object v) {
-      Checks.type(uid, name, String.class, v);
-      return values == null || Arrays.asList(values).contains(v);
-    }
-  }
-
-  /**
-   * The validator of a numeric or boolean parameter: a value of exactly its boxed type ({@link
-   * Checks#type}), then (numbers) the range {@code test} accepts (false: Spark's "given invalid
-   * value" message).
-   */
-  static final class Valid extends scala.runtime.AbstractFunction1<Object, Object>
-      implements java.io.Serializable {
-    private static final long serialVersionUID = 1L;
-
-    /** The range test. */
-    interface Test extends java.io.Serializable {
-      boolean ok(double v);
-    }
-
-    private final String uid;
-    private final String name;
-    private final Class<?> type;
-    private final Test test; // null: any value of the type
-
-    Valid(String uid, String name, Class<?> type, Test test) {
-      this.uid = uid;
-      this.name = name;
-      this.type = type;
-      this.test = test;
-    }
-
-    @Override
-    public Object apply(Object v) {
-      Checks.type(uid, name, type, v);
-      return test == null || test.ok(((Number) v).doubleValue());
-    }
-  }
-
-  /**
-   * The validator of numeric parameter {@code name}: values of {@code type} that pass {@code test}.
-   */
-  private static scala.Function1<Object, Object> number(
-      Identifiable o, String name, Class<?> type, Valid.Test test) {
-    return new Valid(o.uid(), name, type, test);
-  }
-
-  /**
-   * A boolean parameter whose values are checked to be booleans (Spark's {@link BooleanParam} takes
-   * no validator, and accepts any object an untyped {@code set} or a Java {@code ParamMap.put}
-   * gives it: a string "true" then fails as a ClassCastException in the getter).
-   */
-  static final class Flag extends BooleanParam {
-    private static final long serialVersionUID = 1L;
-
-    private final Valid check;
-
-    Flag(Identifiable parent, String name, String doc) {
-      super(parent, name, doc);
-      check = new Valid(parent.uid(), name, Boolean.class, null);
-    }
-
-    @Override
-    public scala.Function1<Object, Object> isValid() {
-      return check;
-    }
-  }
-
-  /** The type check the validators share. */
-  static final class Checks {
-    private Checks() {}
-
-    /** "a word" or "an word". */
-    private static String article(String word) {
-      return ("AEIOU".indexOf(word.charAt(0)) >= 0 ? "an " : "a ") + word;
-    }
-
-    /**
-     * Throws unless {@code v} is a {@code type}: a Java caller's {@code ParamMap.put(seed(), 42)}
-     * or {@code put(temperature(), 2)} compiles (Spark's numeric and boolean parameters are {@code
-     * Param<Object>} in Java) and boxes an Integer, which would fail later as a ClassCastException
-     * naming no parameter.
-     *
-     * @throws IllegalArgumentException naming the stage, the parameter, the expected type and the
-     *     value given (with the literal that fits, for a Java int given where a long or double is
-     *     meant)
-     */
-    static void type(String uid, String name, Class<?> type, Object v) {
-      if (v == null) {
-        throw new IllegalArgumentException(uid + ": " + name + " must not be null");
-      }
-      if (type.isInstance(v)) {
-        return;
-      }
-      String hint = "";
-      if (type == Long.class && (v instanceof Integer || v instanceof Short || v instanceof Byte)) {
-        hint = "; in Java, write " + v + "L";
-      } else if (type == Double.class
-          && (v instanceof Integer || v instanceof Long || v instanceof Short)) {
-        hint = "; in Java, write " + v + ".0";
-      } else if (type == Double.class && v instanceof Float) {
-        hint = "; in Java, write (double) " + v + "f";
-      }
-      throw new IllegalArgumentException(
-          uid
-              + ": "
-              + name
-              + " must be "
-              + article(type.getSimpleName())
-              + ", not "
-              + article(v.getClass().getSimpleName())
-              + " ("
-              + v
-              + ")"
-              + hint);
-    }
+    return new Param<>(o, name, doc, ParamChecks.Text.of(o.uid(), name, values));
   }
 
   /** The defaults of the shared parameters (CANNs' and the CLI's). */
