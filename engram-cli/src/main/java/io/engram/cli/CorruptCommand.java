@@ -173,7 +173,7 @@ final class CorruptCommand implements Callable<Integer> {
               Words.count(n, "value"),
               noisy.length == 1 ? "the 1 pattern" : "each of " + noisy.length + " patterns",
               seeded(corruption, n, seed),
-              EngramCli.printable(String.valueOf(out)));
+              Outputs.written(String.valueOf(out)));
     }
     return 0;
   }

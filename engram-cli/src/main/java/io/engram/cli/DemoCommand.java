@@ -209,7 +209,7 @@ final class DemoCommand implements Callable<Integer> {
         before,
         after,
         Words.count(s.pixels(), "neuron"),
-        EngramCli.printable(String.valueOf(out)),
+        Outputs.written(String.valueOf(out)),
         imagesWritten(p));
     w.flush();
     return 0;
@@ -274,7 +274,7 @@ final class DemoCommand implements Callable<Integer> {
     w.printf(
         Locale.ROOT,
         "figure written to %s%s%n",
-        EngramCli.printable(String.valueOf(file)),
+        Outputs.written(String.valueOf(file)),
         imagesWritten(p));
     w.flush();
     return 0;

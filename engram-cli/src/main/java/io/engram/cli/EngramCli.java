@@ -917,6 +917,14 @@ public final class EngramCli implements Runnable {
           && a.length > 0
           && !a[0].startsWith("-")) {
         msg = unknownCommand(a[0], c.getSubcommands().keySet());
+      } else if (c.getParent() == null
+          && a.length > 1
+          && a[0].equals("help")
+          && !c.getSubcommands().containsKey(a[1])
+          && msg.startsWith("Unknown subcommand")) {
+        // picocli's help command: 'Unknown subcommand 'trian'.', where 'engram trian' names the
+        // commands and the one meant
+        msg = unknownCommand(a[1], c.getSubcommands().keySet());
       } else if (ex instanceof CommandLine.UnmatchedArgumentException u) {
         String option = positionalAsOption(u.getUnmatched(), c.getCommandSpec());
         if (option == null) {

@@ -81,7 +81,7 @@ final class ExportCommand implements Callable<Integer> {
                 + " x "
                 + n
                 + " weights to "
-                + EngramCli.printable(String.valueOf(weights)));
+                + Outputs.written(String.valueOf(weights)));
     return 0;
   }
 }

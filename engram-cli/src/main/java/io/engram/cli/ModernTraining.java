@@ -146,7 +146,7 @@ final class ModernTraining {
                   + ", N = "
                   + memory.numNeurons()
                   + "; model written to "
-                  + EngramCli.printable(t.out));
+                  + Outputs.written(t.out));
     }
     return 0;
   }

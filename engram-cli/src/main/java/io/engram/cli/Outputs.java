@@ -74,6 +74,14 @@ final class Outputs {
   /** The path that names standard output for an output ({@code -}; standard input for an input). */
   static final String STANDARD = "-";
 
+  /**
+   * An output as a summary line names it: {@code standard output} for {@code -} (the line said
+   * "states written to -"), else the name as given, printable.
+   */
+  static String written(String given) {
+    return STANDARD.equals(given) ? "standard output" : EngramCli.printable(given);
+  }
+
   /** Where an output named {@link #STANDARD} goes. */
   static final Path STDOUT = Path.of("/dev/stdout");
 

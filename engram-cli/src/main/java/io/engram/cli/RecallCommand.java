@@ -380,7 +380,7 @@ final class RecallCommand implements Callable<Integer> {
                   + ": "
                   + steps(net, opts.maxIterations(), converged)
                   + "; states written to "
-                  + EngramCli.printable(out));
+                  + Outputs.written(out));
     }
     return 0;
   }

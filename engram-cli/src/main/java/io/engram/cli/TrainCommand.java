@@ -361,7 +361,7 @@ final class TrainCommand implements Callable<Integer> {
                     ? "effective rank " + rec.options().get("effective_rank") + " (at most N)"
                     : "capacity about " + InspectCommand.capacityEstimate(net))
                 + "; model written to "
-                + EngramCli.printable(out));
+                + Outputs.written(out));
     return 0;
   }
 

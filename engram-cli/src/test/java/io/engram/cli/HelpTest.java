@@ -249,6 +249,14 @@ class HelpTest {
     assertTrue(EngramCli.unknownCommand("Capcity", COMMANDS).contains("did you mean 'capacity'"));
     assertTrue(EngramCli.unknownCommand("exprot", COMMANDS).contains("did you mean 'export'"));
     assertFalse(EngramCli.unknownCommand("xyz", COMMANDS).contains("did you mean"));
+    // so does 'help' of one ("Unknown subcommand 'trian'." before)
+    r = ToolRun.run("help", "trian");
+    assertEquals(2, r.status(), r::toString);
+    assertEquals(
+        "engram: 'trian' is not a command (did you mean 'train'?); the commands are "
+            + all
+            + " (see 'engram --help')",
+        r.err().strip());
     // an unknown option is named
     assertTrue(ToolRun.run("-x").err().contains("Unknown option: '-x'"));
   }

@@ -821,6 +821,8 @@ class PathSafetyTest {
           commands[i][1].equals("-q") ? "" : "1 line",
           summary.isEmpty() ? "" : summary.strip().lines().count() + " line",
           summary);
+      // naming standard output, which '-' is ("states written to -" before)
+      assertTrue(summary.isEmpty() || summary.strip().endsWith(" to standard output"), summary);
     }
   }
 
