@@ -317,6 +317,10 @@ final class Figures {
     plot.setRangeGridlinePaint(Color.LIGHT_GRAY);
     // a mark per step while they can be told apart; lines alone beyond
     XYLineAndShapeRenderer r = new XYLineAndShapeRenderer(true, longest <= ENERGY_MARKS);
+    for (int q = 0; q < shown; q++) {
+      r.setSeriesPaint(q, LINES[q % LINES.length]);
+      r.setSeriesStroke(q, new java.awt.BasicStroke(1.5f));
+    }
     plot.setRenderer(r);
     ((NumberAxis) plot.getDomainAxis()).setStandardTickUnits(NumberAxis.createIntegerTickUnits());
     ((NumberAxis) plot.getRangeAxis()).setAutoRangeIncludesZero(false);
@@ -338,6 +342,26 @@ final class Figures {
     }
     return data;
   }
+
+  /**
+   * The energy plot's line colours, one per query, each dark enough to see on white: the Okabe-Ito
+   * colours (safe for colour blindness) but their yellow, then further dark ones. JFreeChart's own
+   * palette drew the fourth query in yellow and others in pale cyan and pink, lines hard to find.
+   */
+  static final Color[] LINES = {
+    new Color(0, 114, 178),
+    new Color(213, 94, 0),
+    new Color(0, 158, 115),
+    new Color(204, 121, 167),
+    new Color(230, 159, 0),
+    new Color(86, 180, 233),
+    Color.BLACK,
+    new Color(140, 86, 75),
+    new Color(127, 127, 127),
+    new Color(148, 103, 189),
+    new Color(107, 142, 35),
+    new Color(136, 34, 85)
+  };
 
   /** The most steps of a query the energy plot marks one by one (800 pixels wide). */
   static final int ENERGY_MARKS = 200;

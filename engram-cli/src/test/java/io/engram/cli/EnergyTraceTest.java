@@ -2,6 +2,7 @@ package io.engram.cli;
 
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.engram.network.RecallResult;
@@ -171,5 +172,45 @@ class EnergyTraceTest {
     assertTrue(s.getItemCount() <= Figures.ENERGY_POINTS + 1, "points: " + s.getItemCount());
     assertEquals(steps, s.getX(s.getItemCount() - 1).intValue());
     assertEquals(800, Figures.energyPlot(e, "E").getWidth());
+  }
+
+  /**
+   * Every query's line is drawn in a colour that stands out on white (contrast at least 2:1, as
+   * WCAG counts it), each its own up to twelve queries: JFreeChart's palette drew the fourth in
+   * yellow (1.07:1) and others in pale cyan and pink.
+   */
+  @Test
+  void everyLineHasAColourThatShowsOnWhite() {
+    java.util.Set<Integer> seen = new java.util.HashSet<>();
+    for (java.awt.Color c : Figures.LINES) {
+      double contrast = 1.05 / (luminance(c) + 0.05);
+      assertTrue(contrast >= 2, c + ": contrast " + contrast);
+      assertTrue(seen.add(c.getRGB()), c + " twice");
+    }
+    assertTrue(Figures.LINES.length >= 12);
+    List<Figures.Trace> twelve = new ArrayList<>();
+    for (int q = 0; q < 12; q++) {
+      twelve.add(Figures.Trace.whole(new double[] {-q, -2 * q - 1, -3 * q - 2}));
+    }
+    java.awt.image.BufferedImage img = Figures.energyPlot(twelve, "E");
+    java.util.Set<Integer> drawn = new java.util.HashSet<>();
+    for (int y = 0; y < img.getHeight(); y++) {
+      for (int x = 0; x < img.getWidth(); x++) {
+        drawn.add(img.getRGB(x, y) | 0xFF000000);
+      }
+    }
+    for (java.awt.Color c : Figures.LINES) {
+      assertTrue(drawn.contains(c.getRGB()), "no line in " + c);
+    }
+    assertFalse(drawn.contains(0xFFFFFF55), "JFreeChart's yellow");
+  }
+
+  /** Relative luminance (WCAG 2). */
+  private static double luminance(java.awt.Color c) {
+    double[] v = {c.getRed() / 255.0, c.getGreen() / 255.0, c.getBlue() / 255.0};
+    for (int i = 0; i < 3; i++) {
+      v[i] = v[i] <= 0.03928 ? v[i] / 12.92 : Math.pow((v[i] + 0.055) / 1.055, 2.4);
+    }
+    return 0.2126 * v[0] + 0.7152 * v[1] + 0.0722 * v[2];
   }
 }
