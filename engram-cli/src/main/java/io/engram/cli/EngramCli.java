@@ -1616,6 +1616,13 @@ public final class EngramCli implements Runnable {
     if (ex instanceof AtomicFiles.CommitException c) {
       return c.getMessage();
     }
+    if (ex instanceof FileSystemException f && isSocket(f.getFile())) {
+      // the system's reason for opening a socket (ENXIO) named no socket: "s: No such device or
+      // address", of a file that is there
+      return f.getFile()
+          + ": is a socket, which cannot be opened and read as a file; give a file, or a pipe"
+          + " such as <(...)";
+    }
     if (ex instanceof FileSystemException f) {
       return f.getMessage();
     }
@@ -1623,6 +1630,19 @@ public final class EngramCli implements Runnable {
       return "I/O error: " + ex.getMessage();
     }
     return null;
+  }
+
+  /** Whether {@code file} (as an exception names it; may be null) is a Unix domain socket. */
+  private static boolean isSocket(String file) {
+    if (file == null) {
+      return false;
+    }
+    try {
+      Object mode = java.nio.file.Files.getAttribute(Path.of(file), "unix:mode");
+      return mode instanceof Integer m && (m & 0170000) == 0140000;
+    } catch (IOException | RuntimeException e) {
+      return false; // no such file, no Unix modes here, a name that is no path
+    }
   }
 
   /** The version line, e.g. {@code engram 0.1.0}. */

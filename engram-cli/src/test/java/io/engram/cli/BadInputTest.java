@@ -2173,4 +2173,40 @@ class BadInputTest {
       Files.delete(dir.resolve("near.csv"));
     }
   }
+
+  /**
+   * A Unix domain socket given as an input: the system refuses to open it (ENXIO), and the line was
+   * that reason alone, "s: No such device or address", of a file the user can see in ls.
+   */
+  @Test
+  void socketAsAnInput() throws IOException {
+    Path where = Files.createTempDirectory("engram-socket");
+    Path sock = where.resolve("s");
+    try (java.nio.channels.ServerSocketChannel server =
+        java.nio.channels.ServerSocketChannel.open(java.net.StandardProtocolFamily.UNIX)) {
+      server.bind(java.net.UnixDomainSocketAddress.of(sock));
+      String s = sock.toString();
+      String expected =
+          s + ": is a socket, which cannot be opened and read as a file; give a file, or a pipe";
+      fails(expected, "train", "--patterns", s, "--out", "@sm.npz");
+      fails(expected, "recall", "--model", "@m.npz", "--queries", s, "--out", "@r.npy");
+      fails(
+          expected,
+          "recall",
+          "--model",
+          "@m.npz",
+          "--queries",
+          "@p.csv",
+          "--order",
+          s,
+          "--out",
+          "@r.npy");
+      fails(expected, "inspect", "@m.npz", "--patterns", s);
+      fails(expected, "corrupt", "--patterns", s, "--out", "@c.npy");
+      fails(expected, "capacity", "--data", s, "-q");
+    } finally {
+      Files.deleteIfExists(sock);
+      Files.delete(where);
+    }
+  }
 }
