@@ -1337,4 +1337,24 @@ class PathSafetyTest {
     assertEquals(2, stray.status(), stray::toString);
     assertTrue(stray.err().contains("@list"), stray::toString);
   }
+
+  /**
+   * An output in a folder of /proc, where the system makes no new file (ENOENT of a folder that is
+   * there): the reason was a Java class name, "cannot write a file in /proc (NoSuchFileException)".
+   */
+  @Test
+  void anOutputInProcIsRefusedInWords() throws IOException {
+    assumeTrue(Files.isDirectory(Path.of("/proc/self")), "a Linux /proc");
+    ToolRun.Result r =
+        fails(
+            "--out /proc/engram-test.npz: cannot write a file in /proc (No such file or directory:"
+                + " the system makes no new file in this folder, as in /proc); no file was"
+                + " changed",
+            "train",
+            "--patterns",
+            p,
+            "--out",
+            "/proc/engram-test.npz");
+    assertTrue(!r.err().contains("Exception"), r::toString);
+  }
 }

@@ -7,6 +7,7 @@ import java.nio.file.FileAlreadyExistsException;
 import java.nio.file.FileSystemException;
 import java.nio.file.Files;
 import java.nio.file.LinkOption;
+import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.nio.file.attribute.BasicFileAttributes;
 import java.nio.file.attribute.FileTime;
@@ -241,12 +242,19 @@ final class TempFiles {
         }
         throw e;
       } catch (IOException e) {
+        // (a NoSuchFileException has no reason: it was "cannot write a file in /proc
+        // (NoSuchFileException)", a class name, for a folder of /proc, which makes no new files)
         String why =
             e instanceof AccessDeniedException
                 ? "permission denied"
-                : e instanceof FileSystemException f && f.getReason() != null
-                    ? f.getReason()
-                    : e.getClass().getSimpleName();
+                : e instanceof NoSuchFileException
+                    ? (Files.isDirectory(dir)
+                        ? "No such file or directory: the system makes no new file in this"
+                            + " folder, as in /proc"
+                        : "No such file or directory: the folder no longer exists")
+                    : e instanceof FileSystemException f && f.getReason() != null
+                        ? f.getReason()
+                        : e.getClass().getSimpleName();
         throw new AtomicFiles.FolderException(target.given(), dir, why, e);
       }
       if (target.exists()) {
