@@ -2209,4 +2209,25 @@ class BadInputTest {
       Files.delete(where);
     }
   }
+
+  /**
+   * train --ridge so large that every float32 weight underflows: the model stored nothing (weight
+   * range [0, 0]) and the command said it had trained, exit 0.
+   */
+  @Test
+  void aRidgeThatStoresNothing() throws IOException {
+    fails(
+        "the ridge 1.0E308 is too large for these patterns (values up to 1.0, squared length up to"
+            + " 6.0): the weights, about x_i x_j / (|x|² + ridge), would fall below float32's"
+            + " normal range, and the call would store nothing; give a ridge of at most ",
+        "train",
+        "--patterns",
+        "@p.csv",
+        "--rule",
+        "pseudo-inverse",
+        "--ridge",
+        "1e308",
+        "--out",
+        "@ridge.npz");
+  }
 }

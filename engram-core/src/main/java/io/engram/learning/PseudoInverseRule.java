@@ -236,6 +236,21 @@ public final class PseudoInverseRule implements LearningRule {
                 + " squares fall below float32's normal range); scale the patterns up: the"
                 + " projection does not depend on their scale");
       }
+      if (largest > 0 && largest * largest / (scale + ridge) < Float.MIN_NORMAL) {
+        // W = Xᵀ (X Xᵀ + λI)⁻¹ X has entries of about x_i x_j / (|x|² + λ): a ridge of 1e308
+        // made every float32 weight 0, and the call stored nothing, silently (exit 0)
+        throw new IllegalArgumentException(
+            "the ridge "
+                + ridge
+                + " is too large for these patterns (values up to "
+                + (float) largest
+                + ", squared length up to "
+                + (float) scale
+                + "): the weights, about x_i x_j / (|x|² + ridge), would fall below float32's"
+                + " normal range, and the call would store nothing; give a ridge of at most "
+                + (float) (largest * largest / Float.MIN_NORMAL - scale)
+                + " (a ridge near the patterns' squared length already smooths them much)");
+      }
       if (gram == null && !allFinite(c)) {
         // (it was "the Gram matrix has a non-finite value Infinity", naming neither the patterns
         // nor what to do)

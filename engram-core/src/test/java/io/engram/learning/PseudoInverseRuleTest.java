@@ -142,6 +142,36 @@ class PseudoInverseRuleTest {
   }
 
   /**
+   * A ridge so large that every float32 weight (about x_i x_j / (|x|² + λ)) underflows is refused
+   * by name: --ridge 1e308 stored nothing (W all zeros), silently. The largest ridge it names is
+   * taken, and stores the patterns.
+   */
+  @Test
+  void aRidgeThatZeroesEveryWeightIsRefused() {
+    float[][] x = {{1, -1, 1, -1, 1, 1}, {1, 1, -1, -1, 1, -1}};
+    for (double ridge : new double[] {1e308, 1e39}) {
+      AmariHopfieldNetwork net = AmariHopfieldNetwork.create(6, Dynamics.DEFAULT, WeightsMode.AUTO);
+      PseudoInverseOptions o = PseudoInverseOptions.DEFAULTS.withRidge(ridge);
+      IllegalArgumentException e =
+          assertThrows(
+              IllegalArgumentException.class,
+              () -> PseudoInverseRule.create(o).train(net, PatternBlock.of(x), true, null));
+      assertTrue(
+          e.getMessage().startsWith("the ridge " + ridge + " is too large for these patterns"),
+          e.getMessage());
+      assertEquals(0, net.history().size(), "nothing stored");
+    }
+    double most = 1 / (double) Float.MIN_NORMAL - 6;
+    AmariHopfieldNetwork ok =
+        train(x, WeightsMode.DENSE, PseudoInverseOptions.DEFAULTS.withRidge(most * 0.999));
+    float largest = 0;
+    for (float w : ok.weights().toDenseArray()) {
+      largest = Math.max(largest, Math.abs(w));
+    }
+    assertTrue(largest >= Float.MIN_NORMAL / 2, "weights stored: " + largest);
+  }
+
+  /**
    * Patterns so large that their float32 Gram matrix overflows (±1e19: squared norms of 6e38) are
    * refused by name, as too small ones are: the message was "the Gram matrix has a non-finite value
    * Infinity", which named neither the patterns nor what to do.
