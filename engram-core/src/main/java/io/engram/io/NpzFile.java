@@ -97,7 +97,9 @@ public final class NpzFile implements Closeable {
     try {
       zip = new ZipFile(file.toFile());
     } catch (ZipException | EOFException | RuntimeException e) {
-      throw new EngramFormatException(file + ": not a .npz (zip) archive: " + why(e), e);
+      String unread = unreadMembers(e);
+      throw new EngramFormatException(
+          file + (unread != null ? ": " + unread : ": not a .npz (zip) archive: " + why(e)), e);
     }
     try {
       Map<String, ZipEntry> members = new LinkedHashMap<>();
@@ -255,6 +257,45 @@ public final class NpzFile implements Closeable {
     if (limit < 0) {
       throw new IllegalArgumentException(name + " must be >= 0, got " + limit);
     }
+  }
+
+  /**
+   * What the JDK's zip reader refuses in a valid zip archive, in words, or null for another
+   * problem: a member compressed with a method other than stored or deflated (Python's {@code
+   * zipfile} writes bzip2 and LZMA), or an encrypted one. Such an archive was called "not a .npz
+   * (zip) archive: invalid CEN header (bad compression method: 12)".
+   */
+  private static String unreadMembers(Exception e) {
+    String m = e.getMessage();
+    if (m == null || !m.startsWith("invalid CEN header (")) {
+      return null;
+    }
+    if (m.equals("invalid CEN header (encrypted entry)")) {
+      return "a member is encrypted, which Engram does not read; write the archive without a"
+          + " password (np.savez or np.savez_compressed)";
+    }
+    java.util.regex.Matcher k =
+        java.util.regex.Pattern.compile("invalid CEN header \\(bad compression method: (\\d+)\\)")
+            .matcher(m);
+    if (!k.matches()) {
+      return null;
+    }
+    String method =
+        switch (k.group(1)) {
+          case "9" -> " (Deflate64)";
+          case "12" -> " (bzip2)";
+          case "14" -> " (LZMA)";
+          case "93" -> " (Zstandard)";
+          case "95" -> " (XZ)";
+          case "98" -> " (PPMd)";
+          case "99" -> " (AES encryption)";
+          default -> "";
+        };
+    return "a member is compressed with zip method "
+        + k.group(1)
+        + method
+        + ", which Engram does not read (only stored and deflated members, as np.savez and"
+        + " np.savez_compressed write them); write the archive again with one of those";
   }
 
   private static String why(Exception e) {

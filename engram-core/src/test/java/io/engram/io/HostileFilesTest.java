@@ -291,6 +291,43 @@ class HostileFilesTest {
     assertThrows(EngramFormatException.class, () -> ModelFile.read(dir));
   }
 
+  /**
+   * A zip archive whose members are compressed with a method Engram does not read (Python's zipfile
+   * writes bzip2 and LZMA), or encrypted, is named so: it was "not a .npz (zip) archive: invalid
+   * CEN header (bad compression method: 12)", of a valid zip archive.
+   */
+  @Test
+  void membersOfAnotherCompressionOrEncryptedAreNamed() throws IOException {
+    byte[] s = Npy.toBytes(NdArray.ofFloats(new float[] {1, 1, 1, 1, 1, 1}, 6));
+    byte[] plain = zip(false, "meta.json", new byte[] {'{', '}'}, "state.npy", s);
+    assertMessage(
+        ": a member is compressed with zip method 12 (bzip2), which Engram does not read (only"
+            + " stored and deflated members",
+        patchHeaders(plain, 12, 0));
+    assertMessage(
+        ": a member is compressed with zip method 14 (LZMA), which", patchHeaders(plain, 14, 0));
+    assertMessage(": a member is compressed with zip method 77, which", patchHeaders(plain, 77, 0));
+    assertMessage(": a member is encrypted, which Engram does not read", patchHeaders(plain, 0, 1));
+  }
+
+  /**
+   * The archive with every local and central header's compression method set to {@code method} and
+   * {@code flags} or-ed into its general-purpose flags (bit 0: encrypted).
+   */
+  private static byte[] patchHeaders(byte[] zip, int method, int flags) {
+    byte[] b = zip.clone();
+    ByteBuffer bb = ByteBuffer.wrap(b).order(ByteOrder.LITTLE_ENDIAN);
+    for (int i = 0; i + 4 <= b.length; i++) {
+      int sig = bb.getInt(i);
+      int at = sig == 0x04034b50 ? i + 6 : sig == 0x02014b50 ? i + 8 : -1;
+      if (at >= 0) {
+        bb.putShort(at, (short) (bb.getShort(at) | flags));
+        bb.putShort(at + 2, (short) method);
+      }
+    }
+    return b;
+  }
+
   /** An order.npy that the dynamics would not use is a contradiction, never silently ignored. */
   @Test
   void anOrderTheDynamicsWouldIgnoreIsRefused() throws IOException {
