@@ -1059,6 +1059,12 @@ public final class EngramCli implements Runnable {
     try {
       return cl.execute(args);
     } catch (OutOfMemoryError e) {
+      if (directMemory(e)) {
+        held.end();
+        err.println("engram: " + directMemoryLine(e));
+        err.flush();
+        return 1;
+      }
       if (noThread(e)) {
         // not the heap: it was "needs about 82.8 MiB of heap; this JVM may use 5.89 GiB; give it
         // more with ENGRAM_JAVA_OPTS=-Xmx12g" under 'ulimit -u 25'
@@ -1097,6 +1103,28 @@ public final class EngramCli implements Runnable {
    */
   static boolean noThread(OutOfMemoryError e) {
     return e.getMessage() != null && e.getMessage().contains("unable to create native thread");
+  }
+
+  /**
+   * Whether an {@link OutOfMemoryError} says that the JVM's direct buffer memory is used up (its
+   * limit, {@code -XX:MaxDirectMemorySize}, too small for the buffers that file reads and writes
+   * use), not that the heap is full.
+   */
+  static boolean directMemory(OutOfMemoryError e) {
+    return e.getMessage() != null && e.getMessage().contains("direct buffer memory");
+  }
+
+  /**
+   * The line for direct buffer memory used up ({@link #directMemory}): it was the heap's advice,
+   * "reading 4.1 MiB of input needs about 12.2 MiB of heap; this JVM may use 5.89 GiB; give it more
+   * with ENGRAM_JAVA_OPTS=-Xmx12g", under {@code -XX:MaxDirectMemorySize=64k}.
+   */
+  static String directMemoryLine(OutOfMemoryError e) {
+    return "out of memory: the JVM's direct buffer memory is used up ("
+        + e.getMessage()
+        + "), not its heap: -XX:MaxDirectMemorySize (in ENGRAM_JAVA_OPTS or JAVA_TOOL_OPTIONS)"
+        + " is too small for the buffers of Engram's file reads and writes; raise it, e.g. to"
+        + " 64m, or leave it out";
   }
 
   /** The line for a thread that could not be started ({@link #noThread}). */

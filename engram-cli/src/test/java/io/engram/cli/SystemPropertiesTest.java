@@ -158,4 +158,25 @@ class SystemPropertiesTest {
     assertFalse(set.err().contains("setting"), set.err());
     assertTrue(set.out().isEmpty(), set.out());
   }
+
+  /**
+   * Direct buffer memory used up ({@code -XX:MaxDirectMemorySize} too small for the buffers of file
+   * reads and writes) is named as such, exit 1, nothing written: it was the heap's advice, "needs
+   * about 12.2 MiB of heap; this JVM may use 5.89 GiB; give it more with -Xmx12g", or "the heap
+   * this JVM may use is too small for Engram to run at all".
+   */
+  @Test
+  void directBufferMemoryUsedUpIsNamedNotTheHeap() throws IOException, InterruptedException {
+    ToolRun.Result r = recall("-XX:MaxDirectMemorySize=1k");
+    assertEquals(1, r.status(), r::toString);
+    assertEquals(1, r.err().lines().count(), r::toString);
+    assertTrue(
+        r.err().startsWith("engram: out of memory: the JVM's direct buffer memory is used up ("),
+        r::toString);
+    assertTrue(
+        r.err().contains("), not its heap: -XX:MaxDirectMemorySize (in ENGRAM_JAVA_OPTS or"),
+        r::toString);
+    assertFalse(r.err().contains("-Xmx"), r::toString);
+    assertFalse(Files.exists(dir.resolve("r.npy")));
+  }
 }
