@@ -376,6 +376,11 @@ final class Inputs {
     } catch (IllegalArgumentException e) {
       throw new UserError(file + ": " + e.getMessage(), e);
     }
+    if (Files.size(file) == 0) {
+      // (an empty p.npy was "not a .npy file, and its name does not end in .csv")
+      throw new UserError(
+          file + ": is empty (0 bytes by the size the system gives), not a .npy file");
+    }
     throw new UserError(file + ": not a .npy file, and its name does not end in .csv");
   }
 

@@ -2230,4 +2230,35 @@ class BadInputTest {
         "--out",
         "@ridge.npz");
   }
+
+  /**
+   * An empty pattern file is called empty (an empty p.npy was "not a .npy file, and its name does
+   * not end in .csv"), as is an empty model (it was "not a .npz (zip) archive: zip file is empty").
+   */
+  @Test
+  void emptyFilesAreCalledEmpty() throws IOException {
+    Path where = Files.createTempDirectory("engram-empty");
+    try {
+      Path npy = Files.write(where.resolve("e.npy"), new byte[0]);
+      Path npz = Files.write(where.resolve("e.npz"), new byte[0]);
+      fails(
+          npy + ": is empty (0 bytes by the size the system gives), not a .npy file",
+          "train",
+          "--patterns",
+          npy.toString(),
+          "--out",
+          "@e.npz");
+      fails(
+          npz + ": is empty (0 bytes by the size the system gives), not a .npz (zip) archive",
+          "inspect",
+          npz.toString());
+    } finally {
+      try (java.util.stream.Stream<Path> s = Files.list(where)) {
+        for (Path f : s.toList()) {
+          Files.delete(f);
+        }
+      }
+      Files.delete(where);
+    }
+  }
 }

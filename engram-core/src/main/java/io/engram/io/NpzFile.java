@@ -99,7 +99,21 @@ public final class NpzFile implements Closeable {
     } catch (ZipException | EOFException | RuntimeException e) {
       String unread = unreadMembers(e);
       throw new EngramFormatException(
-          file + (unread != null ? ": " + unread : ": not a .npz (zip) archive: " + why(e)), e);
+          file
+              + (unread != null
+                  ? ": " + unread
+                  : fileBytes == 0
+                      ? ": is empty (0 bytes by the size the system gives), not a .npz (zip)"
+                          + " archive"
+                      : e instanceof EOFException
+                          // (the reason was the class name, "EOFException", for a file of /sys
+                          // whose stated size, 4096 bytes, is more than it holds)
+                          ? ": not a .npz (zip) archive: it ends before the "
+                              + fileBytes
+                              + " bytes the system gives as its size (a file of /proc or /sys,"
+                              + " or one that another process is cutting short?)"
+                          : ": not a .npz (zip) archive: " + why(e)),
+          e);
     }
     try {
       Map<String, ZipEntry> members = new LinkedHashMap<>();

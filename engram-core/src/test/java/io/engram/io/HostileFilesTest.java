@@ -311,6 +311,32 @@ class HostileFilesTest {
   }
 
   /**
+   * An empty file is called empty; a file of /sys, whose stated size (4096 bytes) is more than it
+   * holds, is named so: its reason was the class name, "not a .npz (zip) archive: EOFException".
+   */
+  @Test
+  void anEmptyFileAndOneShorterThanItsSizeAreNamed() throws IOException {
+    Path empty = Files.write(dir.resolve("empty.npz"), new byte[0]);
+    EngramFormatException e =
+        assertThrows(EngramFormatException.class, () -> ModelFile.read(empty));
+    assertEquals(
+        empty + ": is empty (0 bytes by the size the system gives), not a .npz (zip) archive",
+        e.getMessage());
+    Path sys = Path.of("/sys/devices/system/cpu/online");
+    org.junit.jupiter.api.Assumptions.assumeTrue(
+        Files.isReadable(sys) && Files.size(sys) > Files.readAllBytes(sys).length,
+        "a file of /sys that holds less than its stated size");
+    EngramFormatException s = assertThrows(EngramFormatException.class, () -> ModelFile.read(sys));
+    assertEquals(
+        sys
+            + ": not a .npz (zip) archive: it ends before the "
+            + Files.size(sys)
+            + " bytes the system gives as its size (a file of /proc or /sys, or one that another"
+            + " process is cutting short?)",
+        s.getMessage());
+  }
+
+  /**
    * The archive with every local and central header's compression method set to {@code method} and
    * {@code flags} or-ed into its general-purpose flags (bit 0: encrypted).
    */
