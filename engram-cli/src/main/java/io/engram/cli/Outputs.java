@@ -126,6 +126,37 @@ final class Outputs {
   /** Names of data files, which a drawn figure would only pretend to be. */
   private static final List<String> DATA_ENDINGS = List.of(".npy", ".npz", ".csv", ".json");
 
+  /**
+   * Names of files of formats no Engram output is written in (tab-separated text, compressed files,
+   * other tools' arrays), which a data output would only pretend to be: {@code recall --out r.tsv}
+   * or {@code r.csv.gz} wrote a binary .npy under that name, exit 0.
+   */
+  private static final List<String> FOREIGN_DATA_ENDINGS =
+      List.of(
+          ".tsv",
+          ".gz",
+          ".bz2",
+          ".xz",
+          ".zst",
+          ".h5",
+          ".hdf5",
+          ".mat",
+          ".pkl",
+          ".pickle",
+          ".pt",
+          ".pth",
+          ".parquet",
+          ".xlsx",
+          ".xls");
+
+  /**
+   * Names of pictures in formats other than PNG, which a drawn figure (always PNG) would only
+   * pretend to be: {@code --grid g.svg} or {@code g.pdf} wrote a PNG under that name, exit 0.
+   */
+  private static final List<String> OTHER_PICTURE_ENDINGS =
+      List.of(
+          ".jpg", ".jpeg", ".gif", ".bmp", ".tif", ".tiff", ".webp", ".svg", ".pdf", ".eps", ".ps");
+
   /** The ending of {@code value} among {@code endings} (case ignored), as typed; or null. */
   private static String ending(String value, List<String> endings) {
     String lower = value.toLowerCase(Locale.ROOT);
@@ -265,6 +296,13 @@ final class Outputs {
     List<String> others = new ArrayList<>(DATA_ENDINGS);
     others.removeAll(List.of(fits));
     e = ending(path.toString(), others);
+    if (e == null) {
+      List<String> foreign = new ArrayList<>(FOREIGN_DATA_ENDINGS);
+      if (List.of(fits).contains(".npy") || List.of(fits).contains(".npz")) {
+        foreign.add(".txt"); // (binary: a .txt name promises text)
+      }
+      e = ending(path.toString(), foreign);
+    }
     if (e != null) {
       throw misnamed(option, path, e, holds, Words.alternatives(List.of(fits)));
     }
@@ -296,6 +334,9 @@ final class Outputs {
   Outputs expectPng(String option, Path path) throws IOException {
     expect(option, path);
     String e = path == null || path == STDOUT ? null : ending(path.toString(), DATA_ENDINGS);
+    if (e == null && path != null && path != STDOUT) {
+      e = ending(path.toString(), OTHER_PICTURE_ENDINGS);
+    }
     if (e != null) {
       throw misnamed(option, path, e, option + " draws a PNG image", ".png");
     }

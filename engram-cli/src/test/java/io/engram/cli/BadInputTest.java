@@ -679,6 +679,82 @@ class BadInputTest {
   }
 
   /**
+   * An output named for a format Engram never writes: {@code recall --out r.tsv}, {@code r.txt} or
+   * {@code r.csv.gz} wrote a binary .npy under that name, {@code --grid g.svg} or {@code demo --out
+   * d.pdf} a PNG, exit 0. A text output may be named .txt (it is text); a name without an ending
+   * stays free.
+   */
+  @Test
+  void outputNamesOfFormatsEngramDoesNotWrite() throws IOException {
+    String[] recall = {"recall", "--model", "@m.npz", "--queries", "@p.csv", "--out"};
+    for (String name : new String[] {"r.tsv", "r.txt", "r.csv.gz", "r.h5", "r.MAT"}) {
+      String[] args = java.util.Arrays.copyOf(recall, recall.length + 1);
+      args[recall.length] = "@" + name;
+      fails(
+          "/"
+              + name
+              + " names a "
+              + name.substring(name.lastIndexOf('.'))
+              + " file, but a file gets the recalled states as .npy (as .csv when its name ends in"
+              + " .csv); give a name ending in .npy, .npz or .csv",
+          args);
+    }
+    fails(
+        "/w.txt names a .txt file, but the weights are written as a float32 .npy array",
+        "export",
+        "--model",
+        "@m.npz",
+        "--weights",
+        "@w.txt");
+    fails(
+        "/g.svg names a .svg file, but --grid draws a PNG image; give a name ending in .png",
+        "recall",
+        "--model",
+        "@m.npz",
+        "--queries",
+        "@p.csv",
+        "--out",
+        "@r.npy",
+        "--grid",
+        "@g.svg");
+    fails("/d.pdf names a .pdf file, but --out draws a PNG image", "demo", "--out", "@d.pdf");
+    fails("/h.jpg names a .jpg file", "inspect", "@m.npz", "--heatmap", "@h.jpg");
+    Path work = Files.createTempDirectory(dir, "named");
+    for (String[] args :
+        new String[][] {
+          {
+            "recall",
+            "--model",
+            dir.resolve("m.npz").toString(),
+            "--queries",
+            dir.resolve("p.csv").toString(),
+            "-q",
+            "--out",
+            work.resolve("states").toString(),
+            "--report",
+            work.resolve("report.txt").toString()
+          },
+          {
+            "capacity",
+            "--neurons",
+            "16",
+            "--patterns",
+            "1,2",
+            "--trials",
+            "2",
+            "-q",
+            "--csv",
+            work.resolve("c.txt").toString()
+          }
+        }) {
+      ToolRun.Result r = ToolRun.run(args);
+      assertEquals(0, r.status(), () -> String.join(" ", args) + ": " + r);
+    }
+    assertTrue(Files.readString(work.resolve("report.txt")).startsWith("{"));
+    assertTrue(Files.readString(work.resolve("c.txt")).startsWith("patterns,"));
+  }
+
+  /**
    * An output named as another of the data files Engram reads and writes: {@code train --out q.csv}
    * wrote an .npz archive over a CSV of patterns (exit 0), {@code recall --report r.npy} JSON under
    * a .npy name. A .npy and an .npz name stand for each other (np.load reads either by its
