@@ -133,12 +133,20 @@ final class Images {
   /**
    * The image files of a folder, sorted by name; possibly none. An entry with an image's name that
    * is no regular file (a folder, a FIFO, a link to nothing or a loop of links) is an error naming
-   * it: it was skipped without a word, while a corrupt image is an error.
+   * it: it was skipped without a word, while a corrupt image is an error. Hidden files (names that
+   * start with a dot, which {@code ls} and the shell's {@code *.png} leave out) are not images of
+   * the folder: the {@code ._a.png} that macOS leaves beside each file it copies to another file
+   * system (its metadata, no image) failed the whole command, and a hidden {@code .b.png} was
+   * stored as one more pattern than {@code ls} shows.
    */
   static List<Path> listAll(Path dir) throws IOException {
     List<Path> named;
     try (Stream<Path> s = Files.list(dir)) {
-      named = s.filter(Images::isImage).sorted().toList();
+      named =
+          s.filter(p -> !p.getFileName().toString().startsWith("."))
+              .filter(Images::isImage)
+              .sorted()
+              .toList();
     }
     for (Path p : named) {
       if (!Files.isRegularFile(p)) {

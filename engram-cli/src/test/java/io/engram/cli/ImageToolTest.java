@@ -56,6 +56,42 @@ class ImageToolTest {
     return Npy.read(npy).toFloatRows();
   }
 
+  /**
+   * Hidden files of an image folder are not its images: macOS's {@code ._NAME.png} beside a copied
+   * image (its metadata, no PNG) failed the whole command ("not a readable PNG, JPEG, GIF or BMP
+   * image"), and a hidden image was stored as one more pattern than ls shows.
+   */
+  @Test
+  void hiddenFilesOfAnImageFolderAreLeftOut() throws Exception {
+    Path folder = Files.createDirectory(dir.resolve("copied-from-a-mac"));
+    List<Path> four;
+    try (java.util.stream.Stream<Path> s = Files.list(images)) {
+      four = s.filter(Images::isImage).sorted().toList();
+    }
+    Files.copy(four.get(0), folder.resolve("a.png"));
+    Files.write(
+        folder.resolve("._a.png"),
+        new byte[] {0, 5, 22, 7, 0, 2, 0, 0, 'M', 'a', 'c', ' ', 'O', 'S', ' ', 'X'});
+    Files.copy(four.get(3), folder.resolve(".b.png"));
+    Path model = dir.resolve("hidden.npz");
+    ToolRun.Result r =
+        ToolRun.run(
+            "train", "--patterns", folder.toString(), "--size", "32x32", "--out", model.toString());
+    assertEquals(0, r.status(), r::toString);
+    assertTrue(r.out().contains("1 pattern of length 1024"), r::toString);
+    // a hidden file given by its own name is read, as any file given
+    ToolRun.Result named =
+        ToolRun.run(
+            "train",
+            "--patterns",
+            folder.resolve(".b.png").toString(),
+            "--size",
+            "32x32",
+            "--out",
+            dir.resolve("named.npz").toString());
+    assertEquals(0, named.status(), named::toString);
+  }
+
   @Test
   void imagesTrainCorruptRecallAndFigures() throws Exception {
     Path model = dir.resolve("model.npz");
