@@ -124,8 +124,21 @@ final class Images {
   static List<Path> list(Path dir) throws IOException {
     List<Path> files = listAll(dir);
     if (files.isEmpty()) {
+      long hidden;
+      try (Stream<Path> s = Files.list(dir)) {
+        hidden =
+            s.filter(p -> p.getFileName().toString().startsWith("."))
+                .filter(Images::isImage)
+                .count();
+      }
       throw new UserError(
-          dir + ": no images in this folder (looked for " + String.join(" ", EXTENSIONS) + ")");
+          dir
+              + ": no images in this folder (looked for "
+              + String.join(" ", EXTENSIONS)
+              + (hidden > 0
+                  ? "; " + Words.count(hidden, "hidden file") + " with an image's name, left out"
+                  : "")
+              + ")");
     }
     return files;
   }

@@ -79,6 +79,19 @@ class ImageToolTest {
             "train", "--patterns", folder.toString(), "--size", "32x32", "--out", model.toString());
     assertEquals(0, r.status(), r::toString);
     assertTrue(r.out().contains("1 pattern of length 1024"), r::toString);
+    // a folder of hidden images alone says why none was read
+    Path onlyHidden = Files.createDirectory(dir.resolve("only-hidden"));
+    Files.copy(four.get(0), onlyHidden.resolve(".a.png"));
+    ToolRun.Result none =
+        ToolRun.run(
+            "train", "--patterns", onlyHidden.toString(), "--out", dir.resolve("x.npz").toString());
+    assertEquals(2, none.status(), none::toString);
+    assertEquals(
+        "engram: "
+            + onlyHidden
+            + ": no images in this folder (looked for .png .jpg .jpeg .gif .bmp; 1 hidden file"
+            + " with an image's name, left out)",
+        none.err().strip());
     // a hidden file given by its own name is read, as any file given
     ToolRun.Result named =
         ToolRun.run(
