@@ -1100,6 +1100,50 @@ final class LauncherTest {
   }
 
   /**
+   * A limit on the stack ({@code ulimit -s}) too small for the JVM's first thread: the JVM died of
+   * SIGSEGV without a word (exit 139; below some 40 KiB, at 32-34 KiB one start in a few), and
+   * under 32 KiB bash itself crashed in the launcher's regular expressions before any check could
+   * speak.
+   */
+  @Test
+  void too_small_a_stack_is_one_line() throws Exception {
+    Path bash = Path.of("/bin/bash");
+    assumeTrue(Files.isExecutable(bash));
+    String p = patterns().toString();
+    for (String limit : List.of("24", "48")) {
+      ProcessBuilder pb =
+          new ProcessBuilder(
+                  bash.toString(),
+                  "-c",
+                  "ulimit -s " + limit + " && exec \"$@\"",
+                  "-",
+                  launcher.toString(),
+                  "train",
+                  "--patterns",
+                  p,
+                  "--out",
+                  "m.npz")
+              .directory(tmp.toFile());
+      pb.environment().keySet().removeAll(JVM_ENVIRONMENT);
+      Process pr = pb.redirectOutput(ProcessBuilder.Redirect.DISCARD).start();
+      String err = new String(pr.getErrorStream().readAllBytes(), StandardCharsets.UTF_8);
+      assertTrue(pr.waitFor(60, TimeUnit.SECONDS));
+      String what = "ulimit -s " + limit + ": " + err;
+      assertEquals(2, pr.exitValue(), what);
+      assertEquals(
+          "engram: the stack of this process may hold at most "
+              + limit
+              + " KiB (ulimit -s "
+              + limit
+              + "), too little for the JVM to start (it needs some 40 KiB, and below that it dies"
+              + " without a word): raise the limit (ulimit -s 8192)\n",
+          err,
+          what);
+      assertFalse(Files.exists(tmp.resolve("m.npz")), what);
+    }
+  }
+
+  /**
    * A bare environment (the environment sweep of 2026-12-03): {@code env -i} with a minimal PATH,
    * no HOME, no locale, and a TMPDIR that does not exist (the launcher names a JVM crash report
    * after it; the JVM's own temporary folder is /tmp, and Engram makes no file there) runs a train
