@@ -1230,6 +1230,10 @@ public final class EngramCli implements Runnable {
               + Outputs.LOST_BYTES
               + ": Java cannot open a file with such bytes in its name; rename it");
     }
+    String tilde = Outputs.unexpandedTilde(null, value);
+    if (tilde != null) {
+      throw new CommandLine.TypeConversionException("'" + value + "': no such file: it " + tilde);
+    }
     return Path.of(value);
   }
 

@@ -190,6 +190,10 @@ final class Outputs {
               + LOST_BYTES
               + "; Java cannot write a name with such bytes: give another name");
     }
+    String tilde = unexpandedTilde(option, value);
+    if (tilde != null) {
+      throw new UserError(option + " " + value + ": " + tilde);
+    }
     if (value.length() > 1 && value.startsWith("-")) {
       // (picocli takes a word that is not one of the command's options as the value before it:
       // 'train ... --out --report' wrote a model named '--report', a slip, not a name anyone wants)
@@ -202,6 +206,41 @@ final class Outputs {
               + value);
     }
     return value;
+  }
+
+  /**
+   * Why a path that starts with an unexpanded {@code ~} names no file, or null: the shell expands
+   * {@code ~} only at the start of a word, so {@code --out=~/m.npz} or {@code --patterns "~/p.npy"}
+   * reached Engram as written, and was "folder does not exist: /work/~" or "file not found". Null
+   * where a file or folder of that first name is here (then the path means it).
+   */
+  static String unexpandedTilde(String option, String value) {
+    if (!value.startsWith("~")) {
+      return null;
+    }
+    int slash = value.indexOf('/');
+    String first = slash < 0 ? value : value.substring(0, slash);
+    try {
+      if (Files.exists(Path.of(first), LinkOption.NOFOLLOW_LINKS)) {
+        return null;
+      }
+    } catch (java.nio.file.InvalidPathException e) {
+      return null;
+    }
+    String rest = slash < 0 ? "" : value.substring(slash);
+    String home = first.equals("~") ? "$HOME" + rest : "the full path";
+    String named = option == null ? "--option" : option;
+    return "starts with "
+        + first
+        + ", which the shell did not expand (it expands ~ only at the start of a word: not after"
+        + " "
+        + named
+        + "=, nor inside quotes), and nothing here is named "
+        + first
+        + "; write "
+        + (option == null ? "the option, a space and " + value : option + " " + value)
+        + " (no quotes) or "
+        + home;
   }
 
   /**

@@ -2337,4 +2337,30 @@ class BadInputTest {
       Files.delete(where);
     }
   }
+
+  /**
+   * A path that starts with a ~ the shell did not expand ({@code --out=~/m.npz}, {@code --patterns
+   * "~/p.npy"}; the shell expands ~ only at the start of a word) says so: it was "folder does not
+   * exist: /work/~" or "~/p.npy: file not found". (The tests run in a folder without a file ~.)
+   */
+  @Test
+  void aTildeTheShellDidNotExpandIsNamed() throws IOException {
+    org.junit.jupiter.api.Assumptions.assumeFalse(Files.exists(Path.of("~")));
+    fails(
+        "--out ~/engram-never.npz: starts with ~, which the shell did not expand (it expands ~"
+            + " only at the start of a word: not after --out=, nor inside quotes), and nothing here"
+            + " is named ~; write --out ~/engram-never.npz (no quotes) or $HOME/engram-never.npz",
+        "train",
+        "--patterns",
+        "@p.csv",
+        "--out=~/engram-never.npz");
+    fails(
+        "Invalid value for option '--patterns' (FILE): '~/p.csv': no such file: it starts with ~,"
+            + " which the shell did not expand",
+        "train",
+        "--patterns=~/p.csv",
+        "--out",
+        "@t.npz");
+    fails("'~nobody/m.npz': no such file: it starts with ~nobody,", "inspect", "~nobody/m.npz");
+  }
 }
