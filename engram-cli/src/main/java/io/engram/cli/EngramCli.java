@@ -1024,6 +1024,12 @@ public final class EngramCli implements Runnable {
     // subcommands must be added before the layout and the settings below, which apply to those
     // present
     String first = args.length > 0 ? args[0] : "";
+    String helpProblem = first.equals("help") ? helpArgumentsProblem(args) : null;
+    if (helpProblem != null) {
+      err.println("engram: " + printable(helpProblem));
+      err.flush();
+      return 2;
+    }
     boolean alone =
         Commands.ALL.containsKey(first) && !first.equals("help") && !first.equals("completion");
     addSubcommands(cl, alone ? first : null);
@@ -1660,6 +1666,33 @@ public final class EngramCli implements Runnable {
     }
     if (ex instanceof IOException) {
       return "I/O error: " + ex.getMessage();
+    }
+    return null;
+  }
+
+  /**
+   * What is wrong with the arguments of {@code engram help} (picocli's help command), or null: it
+   * printed the main usage for an unknown option ({@code help --foo}, exit 0) and the first
+   * command's help for several ({@code help train recall}, the second dropped without a word).
+   */
+  static String helpArgumentsProblem(String[] args) {
+    String command = null;
+    for (int i = 1; i < args.length; i++) {
+      String a = args[i];
+      if (a.equals("-h") || a.equals("--help")) {
+        continue;
+      }
+      if (a.startsWith("-") && a.length() > 1) {
+        return "Unknown option: '" + a + "' (see 'engram help --help')";
+      }
+      if (command != null) {
+        return "unexpected argument '"
+            + a
+            + "' after '"
+            + command
+            + "': 'engram help' shows one command's help at a time (see 'engram help --help')";
+      }
+      command = a;
     }
     return null;
   }

@@ -356,4 +356,28 @@ class HelpTest {
     assertEquals(2, r.status(), r::toString);
     assertFalse(r.err().contains("did you mean"), r::toString);
   }
+
+  /**
+   * engram help with an unknown option or two commands is an error, exit 2, one line: {@code help
+   * --foo} printed the main usage with exit 0, and {@code help train recall} train's help alone.
+   */
+  @Test
+  void helpRefusesWhatItWouldDrop() {
+    ToolRun.Result option = ToolRun.run("help", "--foo");
+    assertEquals(2, option.status(), option::toString);
+    assertEquals("", option.out(), option::toString);
+    assertEquals("engram: Unknown option: '--foo' (see 'engram help --help')\n", option.err());
+    ToolRun.Result two = ToolRun.run("help", "train", "recall");
+    assertEquals(2, two.status(), two::toString);
+    assertEquals("", two.out(), two::toString);
+    assertEquals(
+        "engram: unexpected argument 'recall' after 'train': 'engram help' shows one command's"
+            + " help at a time (see 'engram help --help')\n",
+        two.err());
+    for (String[] fine : new String[][] {{"help", "-h"}, {"help", "train"}, {"help", "--help"}}) {
+      ToolRun.Result r = ToolRun.run(fine);
+      assertEquals(0, r.status(), () -> String.join(" ", fine) + ": " + r);
+      assertTrue(r.out().startsWith("Usage: engram "), r::toString);
+    }
+  }
 }
