@@ -40,6 +40,18 @@ final class HeldWarnings extends Writer {
   }
 
   /**
+   * Writes a warning line ({@code engram: warning: TEXT}) to the running command's standard error,
+   * held as every warning is; nothing where no command runs.
+   */
+  static void warn(String text) {
+    HeldWarnings h = current;
+    if (h != null) {
+      char[] c = (WARNING + EngramCli.printable(text) + "\n").toCharArray();
+      h.write(c, 0, c.length);
+    }
+  }
+
+  /**
    * Standard output that first writes the warnings held: a command's summary line or report comes
    * once it is past its inputs, and its warnings belong before it (held to the end, they came after
    * the summary line).

@@ -493,6 +493,7 @@ final class Outputs {
       folderGiven = folder;
     }
     Map<String, Integer> taken = new HashMap<>();
+    List<String> writing = new ArrayList<>();
     for (int k = 0; k < rows.length; k++) {
       String name =
           names == null ? String.format(Locale.ROOT, "%s-%03d", prefix, k) : names.name(k, prefix);
@@ -511,8 +512,52 @@ final class Outputs {
                 + ".png");
       }
       addPng(option, dir.resolve(name + ".png"), Images.toImage(rows[k], size));
+      writing.add(name + ".png");
+    }
+    if (Files.isDirectory(dir)) {
+      staleImages(option, folder, dir, writing);
     }
     return this;
+  }
+
+  /**
+   * Warns of the images an existing output folder holds beside those this command writes: a command
+   * that reads the folder ({@code recall --queries noisy/}) reads them too, and a second {@code
+   * corrupt --out noisy/} of fewer patterns left the first one's extra cues there without a word,
+   * to be recalled with the new ones.
+   */
+  private static void staleImages(String option, String folder, Path dir, List<String> writing) {
+    List<Path> there;
+    try {
+      there = Images.listAll(dir);
+    } catch (IOException | UserError e) {
+      return; // (not readable as an image folder: nothing reads it as one either)
+    }
+    java.util.Set<String> written = new java.util.HashSet<>();
+    for (String w : writing) {
+      written.add(w.toLowerCase(Locale.ROOT));
+    }
+    List<String> others = new ArrayList<>();
+    for (Path p : there) {
+      String name = p.getFileName().toString();
+      if (!written.contains(name.toLowerCase(Locale.ROOT))) {
+        others.add(name);
+      }
+    }
+    if (!others.isEmpty()) {
+      HeldWarnings.warn(
+          option
+              + " "
+              + folder
+              + " also holds "
+              + Words.count(others.size(), "image")
+              + " this command does not write ("
+              + String.join(", ", others.subList(0, Math.min(3, others.size())))
+              + (others.size() > 3 ? ", ..." : "")
+              + "); a command that reads the folder reads "
+              + (others.size() == 1 ? "it" : "them")
+              + " beside the new ones");
+    }
   }
 
   /** The identities of the input files, computed once (links followed; folders' images). */

@@ -105,6 +105,61 @@ class ImageToolTest {
     assertEquals(0, named.status(), named::toString);
   }
 
+  /**
+   * An output folder that holds images this command does not write is named in a warning: a second
+   * corrupt of fewer patterns into the folder of a first left its extra cues there without a word,
+   * and a recall of the folder then recalled them with the new ones.
+   */
+  @Test
+  void imagesLeftInAnOutputFolderAreNamed() throws Exception {
+    Path cues = dir.resolve("cues");
+    ToolRun.Result first =
+        ToolRun.run(
+            "corrupt",
+            "-q",
+            "--patterns",
+            images.toString(),
+            "--size",
+            "32x32",
+            "--out",
+            cues + "/");
+    assertEquals(0, first.status(), first::toString);
+    assertEquals("", first.err());
+    Path two = Files.createDirectory(dir.resolve("two-images"));
+    List<Path> four;
+    try (java.util.stream.Stream<Path> s = Files.list(images)) {
+      four = s.filter(Images::isImage).sorted().toList();
+    }
+    Files.copy(four.get(0), two.resolve(four.get(0).getFileName()));
+    Files.copy(four.get(3), two.resolve(four.get(3).getFileName()));
+    ToolRun.Result again =
+        ToolRun.run(
+            "corrupt", "-q", "--patterns", two.toString(), "--size", "32x32", "--out", cues + "/");
+    assertEquals(0, again.status(), again::toString);
+    assertEquals(
+        "engram: warning: --out "
+            + cues
+            + "/ also holds 2 images this command does not write (1-"
+            + DemoImages.NAMES.get(1)
+            + ".png, 2-"
+            + DemoImages.NAMES.get(2)
+            + ".png); a command that reads the folder reads them beside the new ones",
+        again.err().strip());
+    // the same patterns again: every image there is one it writes, and nothing is said
+    ToolRun.Result same =
+        ToolRun.run(
+            "corrupt",
+            "-q",
+            "--patterns",
+            images.toString(),
+            "--size",
+            "32x32",
+            "--out",
+            cues + "/");
+    assertEquals(0, same.status(), same::toString);
+    assertEquals("", same.err());
+  }
+
   @Test
   void imagesTrainCorruptRecallAndFigures() throws Exception {
     Path model = dir.resolve("model.npz");
