@@ -324,6 +324,35 @@ final class Inputs {
     }
   }
 
+  /**
+   * The message for a zip archive given where patterns go, or null for another file: an Engram
+   * model, or numpy's {@code np.savez} arrays. Both were "not a .npy file, and its name does not
+   * end in .csv", which said nothing of what the file is.
+   */
+  static String archiveNotPatterns(Path file) throws IOException {
+    byte[] head;
+    try (InputStream in = Files.newInputStream(file)) {
+      head = in.readNBytes(4);
+    }
+    if (head.length < 4 || head[0] != 'P' || head[1] != 'K' || head[2] != 3 || head[3] != 4) {
+      return null;
+    }
+    boolean model;
+    try {
+      ModelFile.memoryKind(file);
+      model = true;
+    } catch (IOException | RuntimeException e) {
+      model = false;
+    }
+    return model
+        ? file
+            + ": is an Engram model, not patterns (a .npy array, a .csv file or images); a model"
+            + " is read by recall --model, train --init and inspect"
+        : file
+            + ": is a zip archive (np.savez's arrays?), not one array of patterns; save the"
+            + " patterns with np.save as a .npy file";
+  }
+
   /** The patterns of an array read from {@code file}; a problem is named with the file. */
   static PatternBlock patternsOf(Path file, NdArray a) {
     try {
@@ -380,6 +409,10 @@ final class Inputs {
       // (an empty p.npy was "not a .npy file, and its name does not end in .csv")
       throw new UserError(
           file + ": is empty (0 bytes by the size the system gives), not a .npy file");
+    }
+    String archive = archiveNotPatterns(file);
+    if (archive != null) {
+      throw new UserError(archive);
     }
     throw new UserError(file + ": not a .npy file, and its name does not end in .csv");
   }

@@ -2308,6 +2308,46 @@ class BadInputTest {
   }
 
   /**
+   * A zip archive given where patterns go is named for what it is: an Engram model (where --model
+   * or --init was meant), or np.savez's arrays. Both were "not a .npy file, and its name does not
+   * end in .csv".
+   */
+  @Test
+  void anArchiveGivenAsPatternsIsNamed() throws IOException {
+    fails(
+        dir.resolve("m.npz")
+            + ": is an Engram model, not patterns (a .npy array, a .csv file or images); a model"
+            + " is read by recall --model, train --init and inspect",
+        "recall",
+        "--model",
+        "@m.npz",
+        "--queries",
+        "@m.npz",
+        "--out",
+        "@r.npy");
+    Path savez = dir.resolve("savez.npz");
+    try (java.util.zip.ZipOutputStream z =
+        new java.util.zip.ZipOutputStream(Files.newOutputStream(savez))) {
+      z.putNextEntry(new java.util.zip.ZipEntry("a.npy"));
+      io.engram.io.Npy.write(io.engram.io.NdArray.ofFloats(new float[] {1, -1, 1, -1}, 2, 2), z);
+      z.closeEntry();
+    }
+    try {
+      fails(
+          savez
+              + ": is a zip archive (np.savez's arrays?), not one array of patterns; save the"
+              + " patterns with np.save as a .npy file",
+          "train",
+          "--patterns",
+          "@savez.npz",
+          "--out",
+          "@s.npz");
+    } finally {
+      Files.delete(savez);
+    }
+  }
+
+  /**
    * An empty pattern file is called empty (an empty p.npy was "not a .npy file, and its name does
    * not end in .csv"), as is an empty model (it was "not a .npz (zip) archive: zip file is empty").
    */
