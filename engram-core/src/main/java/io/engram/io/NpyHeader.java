@@ -46,6 +46,15 @@ final class NpyHeader {
             throw p.error("duplicate key 'descr'");
           }
           haveDescr = true;
+          if (p.peek() == '[') {
+            // a structured array's fields, [('x', '<f4'), ...]: well-formed, and not read (it was
+            // "malformed .npy header: expected a quoted string at offset 10")
+            throw p.unsupported(
+                "unsupported dtype: a structured array (named fields, "
+                    + p.upTo(']')
+                    + "); save a plain array of numbers, e.g. np.save(f,"
+                    + " np.stack([a[k] for k in a.dtype.names], axis=-1))");
+          }
           h.descr(p.string(), p);
           break;
         case "fortran_order":
@@ -226,6 +235,13 @@ final class NpyHeader {
     /** A well-formed header of an array Engram does not read (its element type). */
     EngramFormatException unsupported(String what) {
       return new EngramFormatException(name + ": " + what);
+    }
+
+    /** The text from here to the first {@code end} (included; cut after 60 characters). */
+    String upTo(char end) {
+      int e = s.indexOf(end, pos);
+      String t = e < 0 ? s.substring(pos) : s.substring(pos, e + 1);
+      return t.length() > 60 ? t.substring(0, 57) + "..." : t;
     }
 
     char peek() throws EngramFormatException {

@@ -178,6 +178,19 @@ class NpyRoundTripTest {
         assertThrows(
             EngramFormatException.class, () -> Npy.parse(npy(ok.replace("<f4", "<c8"), four), "x"));
     assertTrue(!complex.getMessage().contains("malformed"), complex.getMessage());
+    // nor a structured array's (it was "malformed .npy header: expected a quoted string at offset
+    // 10"): its fields are named, with what to save instead
+    EngramFormatException fields =
+        assertThrows(
+            EngramFormatException.class,
+            () ->
+                Npy.parse(
+                    npy(ok.replace("'<f4'", "[('x', '<f4'), ('y', '<f4')]"), new byte[8]), "x"));
+    assertEquals(
+        "x: unsupported dtype: a structured array (named fields, [('x', '<f4'), ('y', '<f4')]);"
+            + " save a plain array of numbers, e.g. np.save(f, np.stack([a[k] for k in"
+            + " a.dtype.names], axis=-1))",
+        fields.getMessage());
     assertMessage(
         "unexpected header key",
         () -> Npy.parse(npy(ok.replace("'shape'", "'shapes'"), four), "x"));
