@@ -168,6 +168,11 @@ class SystemPropertiesTest {
   @Test
   void directBufferMemoryUsedUpIsNamedNotTheHeap() throws IOException, InterruptedException {
     ToolRun.Result r = recall("-XX:MaxDirectMemorySize=1k");
+    // (Java 25's file channels read and write this recall within 1 KiB of direct buffers: there is
+    // nothing to name there)
+    org.junit.jupiter.api.Assumptions.assumeFalse(
+        r.status() == 0 && r.err().isEmpty(),
+        "this JVM needs no more than 1 KiB of direct buffers");
     assertEquals(1, r.status(), r::toString);
     assertEquals(1, r.err().lines().count(), r::toString);
     assertTrue(
