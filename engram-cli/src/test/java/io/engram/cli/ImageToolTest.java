@@ -64,10 +64,7 @@ class ImageToolTest {
   @Test
   void hiddenFilesOfAnImageFolderAreLeftOut() throws Exception {
     Path folder = Files.createDirectory(dir.resolve("copied-from-a-mac"));
-    List<Path> four;
-    try (java.util.stream.Stream<Path> s = Files.list(images)) {
-      four = s.filter(Images::isImage).sorted().toList();
-    }
+    List<Path> four = Images.listAll(images);
     Files.copy(four.get(0), folder.resolve("a.png"));
     Files.write(
         folder.resolve("._a.png"),
@@ -126,10 +123,7 @@ class ImageToolTest {
     assertEquals(0, first.status(), first::toString);
     assertEquals("", first.err());
     Path two = Files.createDirectory(dir.resolve("two-images"));
-    List<Path> four;
-    try (java.util.stream.Stream<Path> s = Files.list(images)) {
-      four = s.filter(Images::isImage).sorted().toList();
-    }
+    List<Path> four = Images.listAll(images);
     Files.copy(four.get(0), two.resolve(four.get(0).getFileName()));
     Files.copy(four.get(3), two.resolve(four.get(3).getFileName()));
     ToolRun.Result again =
