@@ -917,14 +917,6 @@ public final class EngramCli implements Runnable {
           && a.length > 0
           && !a[0].startsWith("-")) {
         msg = unknownCommand(a[0], c.getSubcommands().keySet());
-      } else if (c.getParent() == null
-          && a.length > 1
-          && a[0].equals("help")
-          && !c.getSubcommands().containsKey(a[1])
-          && msg.startsWith("Unknown subcommand")) {
-        // picocli's help command: 'Unknown subcommand 'trian'.', where 'engram trian' names the
-        // commands and the one meant
-        msg = unknownCommand(a[1], c.getSubcommands().keySet());
       } else if (ex instanceof CommandLine.UnmatchedArgumentException u) {
         String option = positionalAsOption(u.getUnmatched(), c.getCommandSpec());
         if (option == null) {
@@ -1673,7 +1665,8 @@ public final class EngramCli implements Runnable {
   /**
    * What is wrong with the arguments of {@code engram help} (picocli's help command), or null: it
    * printed the main usage for an unknown option ({@code help --foo}, exit 0) and the first
-   * command's help for several ({@code help train recall}, the second dropped without a word).
+   * command's help for several ({@code help train recall}, the second dropped without a word); a
+   * name that is no command is named with the commands, as for {@code engram NAME}.
    */
   static String helpArgumentsProblem(String[] args) {
     String command = null;
@@ -1693,6 +1686,11 @@ public final class EngramCli implements Runnable {
             + "': 'engram help' shows one command's help at a time (see 'engram help --help')";
       }
       command = a;
+    }
+    if (command != null && !Commands.ALL.containsKey(command)) {
+      // picocli's help command said "Unknown subcommand 'trian'.", where 'engram trian' names the
+      // commands and the one meant
+      return unknownCommand(command, Commands.ALL.keySet()) + " (see 'engram --help')";
     }
     return null;
   }
