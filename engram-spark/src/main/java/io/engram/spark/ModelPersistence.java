@@ -55,16 +55,17 @@ final class ModelPersistence {
   }
 
   /**
-   * Spark's save, except that an overwrite writes the new stage beside the old one first and
-   * replaces it only once the whole stage is written: a save that fails (patterns that cannot be
-   * collected, a parameter that cannot be written, a full disk) leaves the previous directory as it
-   * was, and a stage saved over the directory it was read from (or over its training data) has
-   * nothing deleted before it is written.
+   * Spark's save, except that the stage is written beside the path first and moved there only once
+   * it is whole: a save that fails (patterns that cannot be collected, a parameter that cannot be
+   * written, a full disk) leaves the path as it was, the previous directory of an overwrite or
+   * nothing at all for a first save (where Spark's left a partial folder that the next save was
+   * refused over), and a stage saved over the directory it was read from (or over its training
+   * data) has nothing deleted before it is written.
    *
    * @param path the folder to save to, from {@link #saveTarget}
    * @param overwrite whether the writer was asked to overwrite (refused for a folder that is
    *     neither empty nor a saved stage: {@link #checkReplaceable})
-   * @param plain Spark's own save (where nothing is replaced)
+   * @param plain Spark's own save (its refusal of a path that exists, without overwrite)
    * @param write writes the stage into a new folder ({@code saveImpl})
    */
   static void save(
@@ -73,17 +74,29 @@ final class ModelPersistence {
     Path target = new Path(path);
     FileSystem fs = target.getFileSystem(conf);
     Path parent = fs.makeQualified(target).getParent();
-    if (!overwrite || parent == null || !fs.exists(target)) {
-      plain.to(path);
+    boolean exists = fs.exists(target);
+    if (parent == null || exists && !overwrite) {
+      plain.to(path); // (Spark's refusal of a path that exists)
       return;
     }
-    checkReplaceable(fs, target, path);
+    if (exists) {
+      checkReplaceable(fs, target, path);
+    }
     removeStale(fs, parent, target.getName());
     String tag = "." + target.getName() + ".engram-" + UUID.randomUUID();
     Path fresh = new Path(parent, tag + ".new");
     Path old = new Path(parent, tag + ".old");
     try {
       write.to(fresh.toString());
+      if (!exists) {
+        // a first save, moved into place once whole: Spark's wrote into the path itself, and a
+        // model file that could not be written (a full disk) left the parameters alone there
+        if (fs.exists(target) || !fs.rename(fresh, target)) {
+          throw new IOException(
+              "could not move the saved stage to " + target + " (did another save make it?)");
+        }
+        return;
+      }
       if (!fs.rename(target, old)) {
         throw new IOException("could not move " + target + " aside to replace it");
       }

@@ -157,6 +157,62 @@ class HostileSparkTest {
     }
   }
 
+  /**
+   * A first save (nothing at the path) that fails leaves nothing at the path: the stage is written
+   * beside it and moved into place once whole. Spark's save wrote into the path itself, so a model
+   * file that could not be written (a full disk: here a file system that refuses .npz files) left
+   * the parameters alone in a folder that loaded as no model, and the next save was refused as
+   * "path already exists".
+   */
+  @Test
+  void aFailedFirstSaveLeavesNothing() throws IOException {
+    Path target = tmp.resolve("first");
+    org.apache.hadoop.conf.Configuration hadoop =
+        LocalSpark.session().sparkContext().hadoopConfiguration();
+    hadoop.set("fs.file.impl", NoRoomForModels.class.getName());
+    hadoop.setBoolean("fs.file.impl.disable.cache", true);
+    try {
+      Exception e = assertThrows(Exception.class, () -> model.write().save(dir(target)));
+      assertTrue(
+          java.util.stream.Stream.iterate(
+                  (Throwable) e, java.util.Objects::nonNull, Throwable::getCause)
+              .anyMatch(c -> String.valueOf(c.getMessage()).contains("No space left")),
+          e.toString());
+    } finally {
+      hadoop.unset("fs.file.impl");
+      hadoop.unset("fs.file.impl.disable.cache");
+    }
+    try (var names = Files.list(tmp)) {
+      assertEquals(List.of(), names.map(p -> p.getFileName().toString()).toList());
+    }
+    // the next save goes through, and a saved stage is refused as before without overwrite
+    model.write().save(dir(target));
+    assertEquals(model.numNeurons(), HopfieldMemoryModel.load(dir(target)).numNeurons());
+    assertThrows(Exception.class, () -> model.write().save(dir(target)));
+    try (var names = Files.list(tmp)) {
+      assertEquals(List.of("first"), names.map(p -> p.getFileName().toString()).toList());
+    }
+  }
+
+  /** The local file system, but a full disk for .npz files. */
+  public static final class NoRoomForModels extends org.apache.hadoop.fs.LocalFileSystem {
+    @Override
+    public org.apache.hadoop.fs.FSDataOutputStream create(
+        org.apache.hadoop.fs.Path f,
+        org.apache.hadoop.fs.permission.FsPermission permission,
+        boolean overwrite,
+        int bufferSize,
+        short replication,
+        long blockSize,
+        org.apache.hadoop.util.Progressable progress)
+        throws IOException {
+      if (f.getName().endsWith(".npz")) {
+        throw new IOException("No space left on device (a test's file system)");
+      }
+      return super.create(f, permission, overwrite, bufferSize, replication, blockSize, progress);
+    }
+  }
+
   /** An output committer whose job setup fails, as on a full or unreachable disk. */
   public static final class FailingCommit
       extends org.apache.spark.sql.execution.datasources.SQLHadoopMapReduceCommitProtocol {
