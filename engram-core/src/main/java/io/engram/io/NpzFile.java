@@ -11,9 +11,11 @@ import java.io.OutputStream;
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
 import java.nio.file.AccessDeniedException;
+import java.nio.file.FileSystems;
 import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
 import java.util.Collections;
 import java.util.Enumeration;
 import java.util.LinkedHashMap;
@@ -71,7 +73,10 @@ public final class NpzFile implements Closeable {
   }
 
   /**
-   * Opens an archive and checks its directory.
+   * Opens an archive and checks its directory. An archive on a file system other than the default
+   * one (a {@link java.nio.file.FileSystems#newFileSystem zip file system}, say) is first copied to
+   * the default temporary folder, since {@code java.util.zip} reads local files only; the copy is
+   * removed when it is opened (or closed).
    *
    * @throws NoSuchFileException if the file does not exist
    * @throws EngramFormatException if it is not a valid zip archive, has duplicate or directory
@@ -93,9 +98,14 @@ public final class NpzFile implements Closeable {
       throw new AccessDeniedException(file.toString());
     }
     long fileBytes = Files.size(file);
+    boolean local = file.getFileSystem() == FileSystems.getDefault();
     ZipFile zip;
     try {
-      zip = new ZipFile(file.toFile());
+      // java.util.zip reads files of the default file system only (Path.toFile() is an
+      // UnsupportedOperationException elsewhere: a model written into a zip file system through
+      // ModelFile.write was then "not a .npz (zip) archive" to ModelFile.read): an archive on
+      // another file system is read from a local copy, removed as it is opened
+      zip = local ? new ZipFile(file.toFile()) : localCopy(file);
     } catch (ZipException | EOFException | RuntimeException e) {
       String unread = unreadMembers(e);
       throw new EngramFormatException(
@@ -173,6 +183,26 @@ public final class NpzFile implements Closeable {
     } catch (RuntimeException e) {
       zip.close();
       throw new EngramFormatException(file + ": corrupt .npz (zip) directory: " + why(e), e);
+    }
+  }
+
+  /**
+   * Opens a copy of {@code file} (on a file system other than the default one, e.g. a zip file
+   * system) made in the default temporary folder; the copy's name is removed as it is opened (or
+   * when the archive is closed, where the system cannot remove an open file).
+   */
+  private static ZipFile localCopy(Path file) throws IOException {
+    Path copy = Files.createTempFile("engram-", ".npz");
+    boolean opened = false;
+    try {
+      Files.copy(file, copy, StandardCopyOption.REPLACE_EXISTING);
+      ZipFile zip = new ZipFile(copy.toFile(), ZipFile.OPEN_READ | ZipFile.OPEN_DELETE);
+      opened = true;
+      return zip;
+    } finally {
+      if (!opened) {
+        Files.deleteIfExists(copy);
+      }
     }
   }
 
@@ -649,15 +679,20 @@ public final class NpzFile implements Closeable {
    * A float32 {@code rows x cols} member to be read where it lies, as its values are needed ({@link
    * FileRows}), instead of into an array now. Only for a stored member whose {@code .npy} is
    * little-endian float32 in C order of that shape, whose bytes all lie in the file and whose
-   * CRC-32 (read through once, here) is the declared one; null otherwise, and the caller reads it
-   * with {@link #readFloatRows}, which names whatever is wrong. The returned rows keep the file
-   * open, and know the largest {@code |value|} from that pass ({@link
-   * DenseWeights.Rows#knownMaxAbsBits}).
+   * CRC-32 (read through once, here) is the declared one, in an archive of the default file system;
+   * null otherwise, and the caller reads it with {@link #readFloatRows}, which names whatever is
+   * wrong. The returned rows keep the file open, and know the largest {@code |value|} from that
+   * pass ({@link DenseWeights.Rows#knownMaxAbsBits}).
    */
   public DenseWeights.Rows floatRowsInPlace(String keyOrMember, int rows, int cols)
       throws IOException {
     ZipEntry e = member(keyOrMember);
-    if (e == null || e.getMethod() != ZipEntry.STORED || rows < 1 || cols < 1) {
+    if (e == null
+        || e.getMethod() != ZipEntry.STORED
+        || rows < 1
+        || cols < 1
+        || file.getFileSystem() != FileSystems.getDefault()) {
+      // (an archive of another file system is read from a local copy: read into the heap)
       return null;
     }
     String where = file + "!" + e.getName();
