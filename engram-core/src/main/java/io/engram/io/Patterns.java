@@ -128,7 +128,29 @@ public final class Patterns {
    * The values of a pattern file as float32 rows: {@code rows x cols}, row-major; the file's shape
    * ({@code 1 x length} for a 1-D file), also when either is 0.
    */
-  public record FloatRows(float[] values, int rows, int cols) {}
+  public record FloatRows(float[] values, int rows, int cols) {
+
+    /** Equal to rows of the same shape and values (compared as {@link Arrays#equals} does). */
+    @Override
+    public boolean equals(Object o) {
+      return o instanceof FloatRows r
+          && rows == r.rows
+          && cols == r.cols
+          && Arrays.equals(values, r.values);
+    }
+
+    /** A hash of the shape and the values. */
+    @Override
+    public int hashCode() {
+      return 31 * (31 * rows + cols) + Arrays.hashCode(values);
+    }
+
+    /** The shape, not the values (there may be billions) nor an array's identity hash. */
+    @Override
+    public String toString() {
+      return "FloatRows[" + rows + " x " + cols + "]";
+    }
+  }
 
   /**
    * Bytes of the file read at a time by {@link #readFloatRows} (a multiple of every dtype's size).

@@ -1,6 +1,8 @@
 package io.engram.network;
 
+import java.util.Arrays;
 import java.util.List;
+import java.util.Objects;
 
 /**
  * The outcome of recalling one cue.
@@ -25,9 +27,82 @@ public record RecallResult(
     this(state, steps, converged, energy, List.of());
   }
 
-  /** Validates: matches not null (copied, unmodifiable). */
+  /**
+   * Validates, and copies the matches (unmodifiable). The state is kept as given (not copied).
+   *
+   * @throws IllegalArgumentException if the state or the matches (or one of them) is null, or the
+   *     steps are negative
+   */
   public RecallResult {
+    if (state == null) {
+      throw new IllegalArgumentException("state is null");
+    }
+    if (steps < 0) {
+      throw new IllegalArgumentException("steps must be >= 0, got " + steps);
+    }
+    if (matches == null) {
+      throw new IllegalArgumentException("matches is null");
+    }
+    int k = 0;
+    for (Match m : matches) { // (an immutable list's contains(null) throws)
+      if (m == null) {
+        throw new IllegalArgumentException("match " + k + " is null");
+      }
+      k++;
+    }
     matches = List.copyOf(matches);
+  }
+
+  /**
+   * Equal to another result of the same state values (compared as {@link Arrays#equals(float[],
+   * float[])} does: bit patterns, so NaN equals NaN and -0 differs from 0), steps, convergence,
+   * energy (as {@link Double#compare}) and matches. (A record compares arrays by reference: two
+   * recalls of the same cue were unequal.)
+   */
+  @Override
+  public boolean equals(Object o) {
+    return o instanceof RecallResult r
+        && steps == r.steps
+        && converged == r.converged
+        && Double.compare(energy, r.energy) == 0
+        && Arrays.equals(state, r.state)
+        && matches.equals(r.matches);
+  }
+
+  /** A hash of the same parts as {@link #equals}, the state's values included. */
+  @Override
+  public int hashCode() {
+    return Objects.hash(Arrays.hashCode(state), steps, converged, energy, matches);
+  }
+
+  /** The parts, with the state's first values and its length (not an array's identity hash). */
+  @Override
+  public String toString() {
+    return "RecallResult[state="
+        + shown(state)
+        + ", steps="
+        + steps
+        + ", converged="
+        + converged
+        + ", energy="
+        + energy
+        + ", matches="
+        + matches
+        + "]";
+  }
+
+  /** Values shown by {@link #toString}, at most. */
+  private static final int SHOWN = 16;
+
+  private static String shown(float[] v) {
+    if (v.length <= SHOWN) {
+      return Arrays.toString(v);
+    }
+    StringBuilder b = new StringBuilder("[");
+    for (int i = 0; i < SHOWN; i++) {
+      b.append(v[i]).append(", ");
+    }
+    return b.append("... (").append(v.length).append(" values)]").toString();
   }
 
   /**

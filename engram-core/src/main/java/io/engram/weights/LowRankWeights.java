@@ -111,7 +111,46 @@ public final class LowRankWeights implements Weights {
    * zeroed right after it (a {@code zeroDiagonal} option or a resize).
    */
   public record Factor(
-      float[] patterns, int rows, float divisor, boolean negate, boolean zeroDiagonalAfter) {}
+      float[] patterns, int rows, float divisor, boolean negate, boolean zeroDiagonalAfter) {
+
+    /**
+     * Equal to a factor of the same pattern values (compared as {@link Arrays#equals(float[],
+     * float[])} does), rows, divisor and flags: a record compares arrays by reference, so the
+     * factors of the same weights were unequal.
+     */
+    @Override
+    public boolean equals(Object o) {
+      return o instanceof Factor f
+          && rows == f.rows
+          && Float.compare(divisor, f.divisor) == 0
+          && negate == f.negate
+          && zeroDiagonalAfter == f.zeroDiagonalAfter
+          && Arrays.equals(patterns, f.patterns);
+    }
+
+    /** A hash of the same parts as {@link #equals}. */
+    @Override
+    public int hashCode() {
+      return java.util.Objects.hash(
+          Arrays.hashCode(patterns), rows, divisor, negate, zeroDiagonalAfter);
+    }
+
+    /** The parts, with the number of pattern values instead of an array's identity hash. */
+    @Override
+    public String toString() {
+      return "Factor[patterns="
+          + (patterns == null ? "null" : "float[" + patterns.length + "]")
+          + ", rows="
+          + rows
+          + ", divisor="
+          + divisor
+          + ", negate="
+          + negate
+          + ", zeroDiagonalAfter="
+          + zeroDiagonalAfter
+          + "]";
+    }
+  }
 
   /** The stored training calls in order (copies of the patterns). */
   public List<Factor> factors() {

@@ -1,0 +1,131 @@
+package io.engram.network;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertNotEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import io.engram.io.Patterns;
+import io.engram.learning.HebbianTrainer;
+import io.engram.weights.LowRankWeights;
+import io.engram.weights.WeightsMode;
+import java.util.Arrays;
+import java.util.List;
+import org.junit.jupiter.api.Test;
+
+/**
+ * equals, hashCode and toString of the value types that hold arrays: records compare arrays by
+ * reference and print them as {@code [F@1b6d3586}, so two recalls of the same cue were unequal.
+ */
+class ValueTypesTest {
+
+  private static final float[][] PATTERNS = {
+    {1, -1, 1, -1, 1, 1, -1, -1}, {-1, -1, 1, 1, -1, 1, 1, -1}
+  };
+
+  @Test
+  void recallResultsOfTheSameValuesAreEqual() {
+    AmariHopfieldNetwork net = AmariHopfieldNetwork.create(8);
+    HebbianTrainer.create(net).train(PATTERNS);
+    RecallResult a = net.recall(PATTERNS[0].clone());
+    RecallResult b = net.recall(PATTERNS[0].clone());
+    assertEquals(a, b);
+    assertEquals(a.hashCode(), b.hashCode());
+    assertEquals(
+        "RecallResult[state="
+            + Arrays.toString(PATTERNS[0])
+            + ", steps=1, converged=true, energy="
+            + a.energy()
+            + ", matches=[]]",
+        a.toString());
+    RecallResult other = net.recall(PATTERNS[1].clone());
+    assertNotEquals(a, other);
+    float[] changed = a.state().clone();
+    changed[7] = -changed[7];
+    assertNotEquals(a, new RecallResult(changed, a.steps(), a.converged(), a.energy()));
+    assertNotEquals(a, new RecallResult(a.state(), a.steps() + 1, a.converged(), a.energy()));
+    assertNotEquals(
+        a,
+        new RecallResult(
+            a.state(),
+            a.steps(),
+            a.converged(),
+            a.energy(),
+            List.of(new RecallResult.Match(0, 1f))));
+    // NaN energies (reporting off) are equal, as Double.equals has them
+    assertEquals(
+        new RecallResult(new float[] {1}, 0, false, Double.NaN),
+        new RecallResult(new float[] {1}, 0, false, Double.NaN));
+  }
+
+  @Test
+  void aLongStateIsShownByItsFirstValuesAndLength() {
+    String s = new RecallResult(new float[100], 3, false, -1.5).toString();
+    assertTrue(s.startsWith("RecallResult[state=[0.0, 0.0, "), s);
+    assertTrue(s.contains(", ... (100 values)], steps=3, converged=false, energy=-1.5"), s);
+    assertFalse(s.contains("[F@"), s);
+  }
+
+  @Test
+  void aRecallResultOfANullOrANegativePartIsRefused() {
+    assertEquals(
+        "state is null",
+        assertThrows(IllegalArgumentException.class, () -> new RecallResult(null, 1, true, 0))
+            .getMessage());
+    assertEquals(
+        "steps must be >= 0, got -1",
+        assertThrows(
+                IllegalArgumentException.class, () -> new RecallResult(new float[1], -1, true, 0))
+            .getMessage());
+    assertEquals(
+        "matches is null",
+        assertThrows(
+                IllegalArgumentException.class,
+                () -> new RecallResult(new float[1], 1, true, 0, null))
+            .getMessage());
+    assertEquals(
+        "match 1 is null",
+        assertThrows(
+                IllegalArgumentException.class,
+                () ->
+                    new RecallResult(
+                        new float[1],
+                        1,
+                        true,
+                        0,
+                        Arrays.asList(new RecallResult.Match(0, 1f), null)))
+            .getMessage());
+  }
+
+  @Test
+  void lowRankFactorsOfTheSameWeightsAreEqual() {
+    AmariHopfieldNetwork net =
+        AmariHopfieldNetwork.create(8, Dynamics.DEFAULT, WeightsMode.LOW_RANK);
+    HebbianTrainer.create(net).train(PATTERNS);
+    LowRankWeights w = (LowRankWeights) net.weights();
+    List<LowRankWeights.Factor> a = w.factors();
+    List<LowRankWeights.Factor> b = w.factors(); // copies of the arrays
+    assertEquals(a, b);
+    assertEquals(a.hashCode(), b.hashCode());
+    LowRankWeights.Factor f = a.get(0);
+    assertEquals(
+        "Factor[patterns=float[16], rows=2, divisor=2.0, negate=false, zeroDiagonalAfter=true]",
+        f.toString());
+    assertNotEquals(
+        f,
+        new LowRankWeights.Factor(
+            f.patterns(), f.rows(), f.divisor(), true, f.zeroDiagonalAfter()));
+  }
+
+  @Test
+  void floatRowsOfTheSameValuesAreEqual() {
+    Patterns.FloatRows a = new Patterns.FloatRows(new float[] {1, 2, 3, 4}, 2, 2);
+    Patterns.FloatRows b = new Patterns.FloatRows(new float[] {1, 2, 3, 4}, 2, 2);
+    assertEquals(a, b);
+    assertEquals(a.hashCode(), b.hashCode());
+    assertNotEquals(a, new Patterns.FloatRows(new float[] {1, 2, 3, 4}, 1, 4));
+    assertNotEquals(a, new Patterns.FloatRows(new float[] {1, 2, 3, 5}, 2, 2));
+    assertEquals("FloatRows[2 x 2]", a.toString());
+  }
+}
