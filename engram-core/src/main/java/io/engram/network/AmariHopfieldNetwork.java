@@ -308,8 +308,11 @@ public final class AmariHopfieldNetwork implements Memory {
   /**
    * Resizes to {@code n} neurons when {@code n} differs from N: W becomes the top-left {@code
    * min(N, n)} block (or all zeros when not {@code preserve}) with a zero diagonal, and the state
-   * becomes all ones. When {@code n == N} nothing changes (no call zeroes W when the dimension
-   * stays the same).
+   * becomes all ones. An explicit asynchronous order ({@link UpdateMode#asynchronous(int[])}) keeps
+   * the order of the neurons that remain ({@code 0..n-1}) and visits new ones last, in index order
+   * (it kept its old length, which left a network that could neither recall, step nor be saved:
+   * "async order has length 3, expected N = 4"). When {@code n == N} nothing changes (no call
+   * zeroes W when the dimension stays the same).
    *
    * @throws IllegalArgumentException if n &lt; 1 or too large
    */
@@ -318,15 +321,18 @@ public final class AmariHopfieldNetwork implements Memory {
       return;
     }
     Weights w = weights.resized(n, preserve);
+    float[] s = ones(n);
+    Dynamics d = dynamics.resizedTo(n);
     this.weights = w;
-    this.state = ones(n);
+    this.state = s;
+    this.dynamics = d;
   }
 
   /**
    * Applies one training call of a learning rule (see {@link WeightUpdate} for the order of
-   * events): resize on a dimension change, conversion to dense weights for dense-only rules, the
-   * rule's check, the overflow guard, the update, the history. A failed call leaves the network
-   * exactly as it was.
+   * events): resize on a dimension change (as {@link #resize}, an explicit asynchronous order
+   * included), conversion to dense weights for dense-only rules, the rule's check, the overflow
+   * guard, the update, the history. A failed call leaves the network exactly as it was.
    *
    * @param update the prepared call
    * @param preserveOnResize keep the top-left block of W when the pattern length differs from N
@@ -376,10 +382,12 @@ public final class AmariHopfieldNetwork implements Memory {
     // what the network needs after the update is allocated before it: past an update of dense
     // weights in place, no OutOfMemoryError may leave the call unrecorded
     float[] resizedState = n != numNeurons() ? ones(n) : null;
+    Dynamics resizedDynamics = dynamics.resizedTo(n);
     history.ensureCapacity(history.size() + 1);
     Weights result = update.apply(target, weightsMode, listener);
     if (resizedState != null) {
       this.state = resizedState;
+      this.dynamics = resizedDynamics;
     }
     this.weights = result;
     // read after the update: a rule may record what it found (e.g. an effective rank)
@@ -531,6 +539,7 @@ public final class AmariHopfieldNetwork implements Memory {
     effective(options).checkFits(n);
     Weights before = weights;
     float[] stateBefore = state;
+    Dynamics dynamicsBefore = dynamics;
     resize(n, preserveOnResize);
     List<RecallResult> results;
     try {
@@ -540,6 +549,7 @@ public final class AmariHopfieldNetwork implements Memory {
       // they were: the resize was only for this call
       this.weights = before;
       this.state = stateBefore;
+      this.dynamics = dynamicsBefore;
       throw e;
     }
     this.state = results.get(results.size() - 1).state().clone();

@@ -77,6 +77,16 @@ public record Dynamics(
     }
   }
 
+  /**
+   * These dynamics for a network resized to {@code n} neurons: an explicit asynchronous order is
+   * {@linkplain UpdateMode.FixedOrder#resized resized} with it; anything else is kept.
+   */
+  Dynamics resizedTo(int n) {
+    return updateMode instanceof UpdateMode.FixedOrder f && f.length() != n
+        ? withUpdateMode(f.resized(n))
+        : this;
+  }
+
   static float checkedFloat(String what, double v) {
     float f = (float) v;
     if (!Float.isFinite(f)) {

@@ -84,6 +84,28 @@ public sealed interface UpdateMode
       return order.length;
     }
 
+    /**
+     * This order for a network resized to {@code n} neurons: the neurons it keeps ({@code 0..n-1})
+     * in this order, then any new ones ({@code length()..n-1}) in index order; this one when {@code
+     * n == length()}.
+     */
+    FixedOrder resized(int n) {
+      if (n == order.length) {
+        return this;
+      }
+      int[] r = new int[n];
+      int k = 0;
+      for (int v : order) {
+        if (v < n) {
+          r[k++] = v;
+        }
+      }
+      for (int v = order.length; v < n; v++) {
+        r[k++] = v;
+      }
+      return new FixedOrder(r);
+    }
+
     private static void checkPermutation(int[] order) {
       boolean[] seen = new boolean[order.length];
       for (int i = 0; i < order.length; i++) {

@@ -224,4 +224,49 @@ class HostileApiTest {
         assertThrows(IllegalArgumentException.class, () -> net.setState(null)).getMessage());
     assertArrayEquals(new float[] {1, 1, 1, 1, 1, 1}, net.state());
   }
+
+  /**
+   * A resize keeps an explicit asynchronous order fitting N: it kept its old length, so that a
+   * network trained on longer patterns could neither recall, step nor be saved ("async order has
+   * length 3, expected N = 4"); a failed call leaves the order as it was.
+   */
+  @Test
+  void aResizeKeepsAnExplicitOrderFittingTheNetwork() {
+    Dynamics d = Dynamics.DEFAULT.withUpdateMode(UpdateMode.asynchronous(new int[] {3, 1, 0, 2}));
+    AmariHopfieldNetwork net = AmariHopfieldNetwork.create(4, d);
+    HebbianTrainer trainer = HebbianTrainer.create(net);
+    trainer.train(new float[][] {{1, -1, 1, -1, 1, 1}}); // N 4 -> 6
+    assertEquals(6, net.numNeurons());
+    assertArrayEquals(
+        new int[] {3, 1, 0, 2, 4, 5},
+        ((UpdateMode.FixedOrder) net.dynamics().updateMode()).order());
+    assertEquals(6, net.recall(new float[] {1, -1, 1, -1, 1, -1}).state().length);
+    net.step();
+
+    float[][] bad = {{1, -1, Float.NaN}};
+    Dynamics before = net.dynamics();
+    assertThrows(IllegalArgumentException.class, () -> trainer.train(bad));
+    assertSame(before, net.dynamics());
+    assertEquals(6, net.numNeurons());
+
+    net.resize(3, true); // the neurons kept, in their order
+    assertArrayEquals(
+        new int[] {1, 0, 2}, ((UpdateMode.FixedOrder) net.dynamics().updateMode()).order());
+    assertEquals(3, net.recall(new float[] {1, -1, 1}).state().length);
+
+    // a recall that throws after predict's resize leaves the order as it was, with N and W
+    Dynamics three = net.dynamics();
+    RecallOptions throwing =
+        RecallOptions.defaults()
+            .withDynamics(Dynamics.DEFAULT)
+            .withStepListener(
+                (q, it, e, c, dE) -> {
+                  throw new IllegalStateException("stop");
+                });
+    assertThrows(
+        IllegalStateException.class,
+        () -> net.predictBatch(new float[][] {{1, 1, 1, 1, 1}}, throwing, true));
+    assertSame(three, net.dynamics());
+    assertEquals(3, net.numNeurons());
+  }
 }
