@@ -51,6 +51,26 @@ public final class AmariHopfieldNetwork implements Memory {
   private Weights weights;
   private float[] state;
   private Dynamics dynamics;
+
+  /**
+   * True while {@link #apply} runs: a training listener called back from it that trains, resizes or
+   * converts the same network is refused (the outer call then overwrote the inner one's weights
+   * with its own, computed from the weights before it, while the history kept both). Not a lock:
+   * these calls need exclusive access anyway (see the class comment); this only catches the caller
+   * re-entering from its own listener.
+   */
+  private boolean training;
+
+  private void checkNotTraining(String what) {
+    if (training) {
+      throw new IllegalStateException(
+          "cannot "
+              + what
+              + " the network from within one of its training calls (a training listener that"
+              + " calls back into it): do it after the call returns");
+    }
+  }
+
   private WeightsMode weightsMode;
   private final ArrayList<TrainingRecord> history = new ArrayList<>();
 
@@ -165,6 +185,7 @@ public final class AmariHopfieldNetwork implements Memory {
    */
   public void setWeightsMode(WeightsMode mode) {
     Objects.requireNonNull(mode, "mode");
+    checkNotTraining("convert");
     Weights w = weights;
     if (mode == WeightsMode.DENSE) {
       w = w.asDense();
@@ -317,6 +338,7 @@ public final class AmariHopfieldNetwork implements Memory {
    * @throws IllegalArgumentException if n &lt; 1 or too large
    */
   public void resize(int n, boolean preserve) {
+    checkNotTraining("resize");
     if (n == numNeurons()) {
       return;
     }
@@ -340,10 +362,23 @@ public final class AmariHopfieldNetwork implements Memory {
    * @return the record of the call, also appended to {@link #history()}
    * @throws IllegalArgumentException if the update cannot apply (dense-only rule on low-rank mode
    *     or too large an N, the rule's own check, or weights that would overflow float32)
+   * @throws IllegalStateException if called from within a training call of this network (its
+   *     listener); {@link #resize} and {@link #setWeightsMode} refuse it alike
    */
   public TrainingRecord apply(
       WeightUpdate update, boolean preserveOnResize, TrainingListener listener) {
     Objects.requireNonNull(update, "update");
+    checkNotTraining("train");
+    training = true; // (a rule may report progress from its check too: Storkey's)
+    try {
+      return applyOnce(update, preserveOnResize, listener);
+    } finally {
+      training = false;
+    }
+  }
+
+  private TrainingRecord applyOnce(
+      WeightUpdate update, boolean preserveOnResize, TrainingListener listener) {
     TrainingRecord rec = update.record();
     int n = update.neurons();
     Weights target = n != numNeurons() ? weights.resized(n, preserveOnResize) : weights;

@@ -1,9 +1,13 @@
 package io.engram.learning;
 
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import io.engram.network.AmariHopfieldNetwork;
+import io.engram.network.Dynamics;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.function.Executable;
 
@@ -124,5 +128,68 @@ class HostileApiTest {
     PseudoInverseRule.create(PseudoInverseOptions.DEFAULTS.withTolerance(0.01))
         .train(net, PatternBlock.of(x), true, null);
     assertEquals(3, net.storedPatterns());
+  }
+
+  /**
+   * A training listener that trains, resizes or converts the network it reports on is refused
+   * (IllegalStateException), and the outer call completes alone: a dense call's listener that
+   * trained the same network left weights equal to neither order of the two calls (the outer call
+   * wrote its result over the inner one's) while the history listed both.
+   */
+  @Test
+  void aTrainingListenerCannotTrainTheNetworkItReportsOn() {
+    java.util.SplittableRandom r = new java.util.SplittableRandom(5);
+    float[][] first = new float[3][64];
+    float[][] outer = new float[4][64];
+    for (float[][] ps : new float[][][] {first, outer}) {
+      for (float[] row : ps) {
+        for (int i = 0; i < row.length; i++) {
+          row[i] = r.nextBoolean() ? 1 : -1;
+        }
+      }
+    }
+    for (LearningRule rule :
+        new LearningRule[] {HebbianRule.hebbian(HebbianOptions.DEFAULTS), StorkeyRule.create()}) {
+      AmariHopfieldNetwork net =
+          AmariHopfieldNetwork.create(64, Dynamics.DEFAULT, io.engram.weights.WeightsMode.DENSE);
+      Trainer trainer = Trainer.of(net, rule, true);
+      trainer.train(first);
+      java.util.List<String> refused = new java.util.ArrayList<>();
+      trainer.train(
+          PatternBlock.of(outer),
+          (done, total) -> {
+            for (Runnable call :
+                new Runnable[] {
+                  () -> trainer.train(first[0]),
+                  () -> net.resize(10, true),
+                  () -> net.setWeightsMode(io.engram.weights.WeightsMode.AUTO)
+                }) {
+              try {
+                call.run();
+              } catch (IllegalStateException e) {
+                refused.add(e.getMessage());
+              }
+            }
+          });
+      assertFalse(refused.isEmpty(), rule.name() + ": the listener was not called");
+      assertEquals(
+          "cannot train the network from within one of its training calls (a training listener"
+              + " that calls back into it): do it after the call returns",
+          refused.get(0));
+      assertTrue(
+          refused.get(1).startsWith("cannot resize the network from within"), refused.get(1));
+      assertTrue(
+          refused.get(2).startsWith("cannot convert the network from within"), refused.get(2));
+      AmariHopfieldNetwork alone =
+          AmariHopfieldNetwork.create(64, Dynamics.DEFAULT, io.engram.weights.WeightsMode.DENSE);
+      Trainer t2 = Trainer.of(alone, rule, true);
+      t2.train(first);
+      t2.train(outer);
+      assertArrayEquals(alone.weightMatrix(), net.weightMatrix(), rule.name());
+      assertEquals(2, net.history().size());
+      assertEquals(64, net.numNeurons());
+      trainer.train(first[0]); // and after the call, training goes on as usual
+      assertEquals(3, net.history().size());
+    }
   }
 }
