@@ -10,6 +10,8 @@ import java.util.Arrays;
 import java.util.Collections;
 import java.util.List;
 import java.util.Objects;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.function.Supplier;
 
 /**
  * A Hopfield-style recurrent network of N neurons, the Java counterpart of CANNs' {@code
@@ -29,8 +31,10 @@ import java.util.Objects;
  *
  * <p>Recall ({@link #recall}, {@link #recallBatch}) keeps its state per call and never changes the
  * network: a trained network may be recalled from many threads at once. Training, {@link #resize},
- * {@link #setState} and {@link #step} mutate it and must not run concurrently with anything else.
- * Every mutating method validates its input first and leaves the network unchanged when it throws.
+ * {@link #setState} and {@link #step} mutate it and must not run concurrently with anything else; a
+ * listener of a recall or a training call that trains, resizes or converts the network it reports
+ * on is refused with an {@link IllegalStateException}. Every mutating method validates its input
+ * first and leaves the network unchanged when it throws.
  *
  * <p>Interrupting the calling thread does not stop training or recall: the call runs to the end,
  * with the result it has without the interrupt, and the thread's interrupt status stays set for the
@@ -61,6 +65,14 @@ public final class AmariHopfieldNetwork implements Memory {
    */
   private boolean training;
 
+  /**
+   * Recalls with a step or query listener running now: such a listener that trains, resizes or
+   * converts the network is refused (dense training updates W in place, under the recall reading
+   * it). Recalls without listeners are not counted: they cannot call back, and concurrent recall
+   * stays free of shared writes.
+   */
+  private final AtomicInteger listenedRecalls = new AtomicInteger();
+
   private void checkNotTraining(String what) {
     if (training) {
       throw new IllegalStateException(
@@ -68,6 +80,26 @@ public final class AmariHopfieldNetwork implements Memory {
               + what
               + " the network from within one of its training calls (a training listener that"
               + " calls back into it): do it after the call returns");
+    }
+    if (listenedRecalls.get() > 0) {
+      throw new IllegalStateException(
+          "cannot "
+              + what
+              + " the network while one of its recalls runs (a step or query listener that calls"
+              + " back into it): do it after the recall returns");
+    }
+  }
+
+  /** Runs a recall, counted in {@link #listenedRecalls} when it has a listener. */
+  private <T> T recalling(RecallOptions options, Supplier<T> recall) {
+    if (options.stepListener() == null && options.queryListener() == null) {
+      return recall.get();
+    }
+    listenedRecalls.incrementAndGet();
+    try {
+      return recall.get();
+    } finally {
+      listenedRecalls.decrementAndGet();
     }
   }
 
@@ -338,10 +370,10 @@ public final class AmariHopfieldNetwork implements Memory {
    * @throws IllegalArgumentException if n &lt; 1 or too large
    */
   public void resize(int n, boolean preserve) {
-    checkNotTraining("resize");
     if (n == numNeurons()) {
       return;
     }
+    checkNotTraining("resize");
     Weights w = weights.resized(n, preserve);
     float[] s = ones(n);
     Dynamics d = dynamics.resizedTo(n);
@@ -363,7 +395,8 @@ public final class AmariHopfieldNetwork implements Memory {
    * @throws IllegalArgumentException if the update cannot apply (dense-only rule on low-rank mode
    *     or too large an N, the rule's own check, or weights that would overflow float32)
    * @throws IllegalStateException if called from within a training call of this network (its
-   *     listener); {@link #resize} and {@link #setWeightsMode} refuse it alike
+   *     listener) or a recall of it (its step or query listener); {@link #resize} and {@link
+   *     #setWeightsMode} refuse it alike
    */
   public TrainingRecord apply(
       WeightUpdate update, boolean preserveOnResize, TrainingListener listener) {
@@ -511,7 +544,8 @@ public final class AmariHopfieldNetwork implements Memory {
     }
     Cues.check(cue, queryIndex, numNeurons());
     RetrievalStep step = retrievalStep(effective(options));
-    return RecallEngine.run(step, new float[][] {cue}, queryIndex, options).get(0);
+    return recalling(
+        options, () -> RecallEngine.run(step, new float[][] {cue}, queryIndex, options).get(0));
   }
 
   /**
@@ -524,7 +558,8 @@ public final class AmariHopfieldNetwork implements Memory {
   public List<RecallResult> recallBatch(float[][] cues, RecallOptions options) {
     Objects.requireNonNull(options, "options");
     Cues.checkAll(cues, numNeurons());
-    return RecallEngine.run(retrievalStep(effective(options)), cues, options);
+    RetrievalStep step = retrievalStep(effective(options));
+    return recalling(options, () -> RecallEngine.run(step, cues, options));
   }
 
   /**
@@ -541,7 +576,8 @@ public final class AmariHopfieldNetwork implements Memory {
     if (states == null) {
       throw new IllegalArgumentException("states is null");
     }
-    return RecallEngine.run(retrievalStep(effective(options)), cues, 0, options, states);
+    RetrievalStep step = retrievalStep(effective(options));
+    return recalling(options, () -> RecallEngine.run(step, cues, 0, options, states));
   }
 
   /**

@@ -269,4 +269,68 @@ class HostileApiTest {
     assertSame(three, net.dynamics());
     assertEquals(3, net.numNeurons());
   }
+
+  /**
+   * A step or query listener that trains, resizes or converts the network being recalled is
+   * refused, and the recall runs on the weights it started with: dense training updates W in place,
+   * under the recall reading it, and later queries were recalled from other weights than earlier
+   * ones.
+   */
+  @Test
+  void aRecallListenerCannotTrainTheNetworkBeingRecalled() {
+    float[][] cues = {A.clone(), B.clone(), A.clone()};
+    for (io.engram.weights.WeightsMode mode : io.engram.weights.WeightsMode.values()) {
+      AmariHopfieldNetwork net = AmariHopfieldNetwork.create(6, Dynamics.DEFAULT, mode);
+      HebbianTrainer trainer = HebbianTrainer.create(net);
+      trainer.train(A, B);
+      java.util.List<RecallResult> expected = net.recallBatch(cues, RecallOptions.defaults());
+      float[] w = net.weightMatrix();
+      java.util.List<String> refused = new java.util.ArrayList<>();
+      Runnable[] calls = {
+        () -> trainer.train(new float[] {1, 1, -1, -1, 1, -1}),
+        () -> net.resize(4, true),
+        () -> net.setWeightsMode(io.engram.weights.WeightsMode.DENSE)
+      };
+      QueryListener query =
+          (q, done, total, r) -> {
+            for (Runnable call : calls) {
+              try {
+                call.run();
+              } catch (IllegalStateException e) {
+                refused.add(e.getMessage());
+              }
+            }
+          };
+      assertEquals(
+          expected, net.recallBatch(cues, RecallOptions.defaults().withQueryListener(query)));
+      assertEquals(
+          expected.get(0), net.recall(cues[0], RecallOptions.defaults().withQueryListener(query)));
+      assertEquals(
+          expected,
+          net.recallBatch(
+              cues,
+              RecallOptions.defaults().withQueryListener(query),
+              new float[][] {new float[6], new float[6], new float[6]}));
+      assertEquals(3 * (3 + 1 + 3), refused.size(), mode + ": " + refused);
+      assertEquals(
+          "cannot train the network while one of its recalls runs (a step or query listener that"
+              + " calls back into it): do it after the recall returns",
+          refused.get(0));
+      // a step listener's refusal, uncaught, ends the recall; nothing changed
+      IllegalStateException e =
+          assertThrows(
+              IllegalStateException.class,
+              () ->
+                  net.recall(
+                      cues[0],
+                      RecallOptions.defaults()
+                          .withStepListener((q, it, en, c, dE) -> calls[1].run())));
+      assertTrue(e.getMessage().startsWith("cannot resize the network while"), e.getMessage());
+      assertArrayEquals(w, net.weightMatrix());
+      assertEquals(1, net.history().size());
+      assertEquals(6, net.numNeurons());
+      trainer.train(new float[] {1, 1, -1, -1, 1, -1}); // after the recalls, as usual
+      assertEquals(2, net.history().size());
+    }
+  }
 }
