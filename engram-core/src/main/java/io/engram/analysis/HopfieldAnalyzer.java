@@ -80,8 +80,22 @@ public final class HopfieldAnalyzer {
     return s / a.length;
   }
 
-  /** The energy of each stored pattern. */
+  /**
+   * The energy of each stored pattern.
+   *
+   * @throws IllegalStateException if the network has been resized since the analyzer was made, so
+   *     that the patterns no longer fit it (the network's own error named a "state" of the wrong
+   *     length)
+   */
   public double[] patternEnergies() {
+    if (!patterns.isEmpty() && patterns.length() != network.numNeurons()) {
+      throw new IllegalStateException(
+          "the network has N = "
+              + network.numNeurons()
+              + " now, but the analyzer's stored patterns have length "
+              + patterns.length()
+              + " (the network was resized after HopfieldAnalyzer.of): make a new analyzer");
+    }
     double[] e = new double[patterns.count()];
     for (int k = 0; k < e.length; k++) {
       e[k] = energy(patterns.row(k));

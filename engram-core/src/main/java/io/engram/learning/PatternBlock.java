@@ -69,7 +69,13 @@ public final class PatternBlock {
         (k, i) -> rows[k][i]);
   }
 
-  /** Patterns from double rows, converted to float32. */
+  /**
+   * Patterns from double rows, converted to float32 (rounded to nearest; a value too small for
+   * float32 becomes 0).
+   *
+   * @throws IllegalArgumentException if a row is null or ragged, or a value is not finite or beyond
+   *     the float32 range
+   */
   public static PatternBlock of(double[][] patterns) {
     Objects.requireNonNull(patterns, "patterns");
     double[][] rows = patterns.clone();
@@ -208,6 +214,19 @@ public final class PatternBlock {
   }
 
   static IllegalArgumentException nonFinite(int k, int i, double v) {
+    if (Double.isFinite(v)) {
+      // a double beyond float32 (PatternBlock.of(double[][])): it was "a non-finite value 1.0E300"
+      return new IllegalArgumentException(
+          "pattern "
+              + k
+              + " has a value "
+              + v
+              + " at index "
+              + i
+              + ", beyond the float32 range (at most "
+              + Float.MAX_VALUE
+              + " in magnitude)");
+    }
     return new IllegalArgumentException(
         "pattern " + k + " has a non-finite value " + v + " at index " + i);
   }

@@ -1,5 +1,6 @@
 package io.engram.analysis;
 
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -169,5 +170,29 @@ class HostileApiTest {
     assertEquals("none", Corruption.of(-0.0, -0.0, -0.0).toString());
     // an empty row: nothing to corrupt, nothing drawn
     assertEquals(0, c.apply(new float[0], rnd, new int[0]));
+  }
+
+  /**
+   * An analyzer whose network was resized since it was made names that, not a "state has length 6,
+   * expected 8" that the caller never passed.
+   */
+  @Test
+  void anAnalyzerOfANetworkResizedSinceIsNamed() {
+    float[] a = {1, -1, 1, -1, 1, 1};
+    AmariHopfieldNetwork net = AmariHopfieldNetwork.create(6);
+    HebbianTrainer.create(net).train(a);
+    HopfieldAnalyzer analyzer = HopfieldAnalyzer.of(net, PatternBlock.of(a));
+    double[] before = analyzer.patternEnergies();
+    net.resize(8, true);
+    String expected =
+        "the network has N = 8 now, but the analyzer's stored patterns have length 6 (the network"
+            + " was resized after HopfieldAnalyzer.of): make a new analyzer";
+    assertEquals(
+        expected,
+        assertThrows(IllegalStateException.class, analyzer::patternEnergies).getMessage());
+    assertEquals(
+        expected, assertThrows(IllegalStateException.class, analyzer::statistics).getMessage());
+    net.resize(6, true);
+    assertArrayEquals(before, analyzer.patternEnergies());
   }
 }

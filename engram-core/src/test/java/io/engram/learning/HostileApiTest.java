@@ -192,4 +192,23 @@ class HostileApiTest {
       assertEquals(3, net.history().size());
     }
   }
+
+  /** A double beyond float32 is named as such, not as "a non-finite value 1.0E300". */
+  @Test
+  void aDoubleBeyondFloat32IsNamedAsSuch() {
+    IllegalArgumentException e =
+        assertThrows(
+            IllegalArgumentException.class,
+            () -> PatternBlock.of(new double[][] {{1, -1}, {1, -1e300}}));
+    assertEquals(
+        "pattern 1 has a value -1.0E300 at index 1, beyond the float32 range (at most "
+            + Float.MAX_VALUE
+            + " in magnitude)",
+        e.getMessage());
+    e =
+        assertThrows(
+            IllegalArgumentException.class,
+            () -> PatternBlock.of(new double[][] {{1, Double.NaN}}));
+    assertEquals("pattern 0 has a non-finite value NaN at index 1", e.getMessage());
+  }
 }
