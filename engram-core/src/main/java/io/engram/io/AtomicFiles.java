@@ -1002,18 +1002,25 @@ public final class AtomicFiles {
 
   /**
    * Writing a target's temporary file failed (a full disk, a quota, the size limit of {@code ulimit
-   * -f}, an I/O error): no target was changed. {@link #getFile} is the target as given, {@link
-   * #getReason} the failure's own message.
+   * -f}, an I/O error, an interrupt of the writing thread): no target was changed. {@link #getFile}
+   * is the target as given, {@link #getReason} the failure's own message ({@code writing was
+   * interrupted (...)} for an interrupt, whose exception, the cause, has none; the thread's
+   * interrupt status stays set).
    */
   public static final class WriteException extends FileSystemException {
     private static final long serialVersionUID = 1L;
 
     WriteException(Path target, IOException cause) {
-      // (an exception without a message, as an interrupted channel's, by its kind: not "null")
+      // (an exception without a message by its kind: not "null"; an interrupted channel's, which
+      // has none, as what happened: it was "ClosedByInterruptException", where reads of an
+      // interrupted thread say "reading was interrupted")
       super(
           target.toString(),
           null,
-          cause.getMessage() != null ? cause.getMessage() : cause.getClass().getSimpleName());
+          cause instanceof java.nio.channels.ClosedByInterruptException
+              ? "writing was interrupted (the thread was interrupted, and Java closed the file it"
+                  + " was writing); the file is as it was"
+              : cause.getMessage() != null ? cause.getMessage() : cause.getClass().getSimpleName());
       initCause(cause);
     }
   }

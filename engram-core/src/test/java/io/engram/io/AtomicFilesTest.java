@@ -209,7 +209,17 @@ class AtomicFilesTest {
           throw new java.nio.channels.ClosedByInterruptException();
         });
     e = assertThrows(AtomicFiles.WriteException.class, () -> AtomicFiles.writeAll(files));
-    assertEquals("ClosedByInterruptException", e.getReason());
+    assertEquals(
+        "writing was interrupted (the thread was interrupted, and Java closed the file it was"
+            + " writing); the file is as it was",
+        e.getReason());
+    files.put(
+        dir.resolve("b.txt"),
+        out -> {
+          throw new java.nio.channels.AsynchronousCloseException();
+        });
+    e = assertThrows(AtomicFiles.WriteException.class, () -> AtomicFiles.writeAll(files));
+    assertEquals("AsynchronousCloseException", e.getReason());
     // what the writer read was bad (a model streamed from its file): that, not a failed write
     files.put(
         dir.resolve("b.txt"),

@@ -88,4 +88,34 @@ class ReadInterruptTest {
     assertNotNull(failure.get());
     namesTheFile(failure.get(), big);
   }
+
+  /**
+   * A model write on an interrupted thread says so, leaves the file as it was and the interrupt
+   * status set: it said "FILE: ClosedByInterruptException".
+   */
+  @Test
+  void anInterruptedWriteSaysSoAndChangesNothing() throws Exception {
+    Path m = dir.resolve("m.npz");
+    io.engram.network.AmariHopfieldNetwork old = io.engram.network.AmariHopfieldNetwork.create(4);
+    ModelFile.write(m, old);
+    byte[] before = java.nio.file.Files.readAllBytes(m);
+    io.engram.network.AmariHopfieldNetwork net = io.engram.network.AmariHopfieldNetwork.create(6);
+    io.engram.learning.HebbianTrainer.create(net).train(new float[] {1, -1, 1, -1, 1, 1});
+    Thread.currentThread().interrupt();
+    AtomicFiles.WriteException e;
+    try {
+      e = assertThrows(AtomicFiles.WriteException.class, () -> ModelFile.write(m, net));
+      assertTrue(Thread.currentThread().isInterrupted());
+    } finally {
+      Thread.interrupted();
+    }
+    assertEquals(
+        m
+            + ": writing was interrupted (the thread was interrupted, and Java closed the file it"
+            + " was writing); the file is as it was",
+        e.getMessage());
+    assertInstanceOf(ClosedByInterruptException.class, e.getCause());
+    org.junit.jupiter.api.Assertions.assertArrayEquals(before, java.nio.file.Files.readAllBytes(m));
+    assertEquals(4, ModelFile.read(m).numNeurons());
+  }
 }
