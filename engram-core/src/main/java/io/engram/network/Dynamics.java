@@ -49,9 +49,24 @@ public record Dynamics(
     return new Dynamics(a, temperature, threshold, updateMode);
   }
 
-  /** A copy with another temperature. */
+  /**
+   * A copy with another temperature.
+   *
+   * @throws IllegalArgumentException if {@code t} is not a finite number > 0 in float32 (one below
+   *     float32's smallest positive value, 1.4E-45, rounds to 0: it is named as given, not as the
+   *     0.0 it became)
+   */
   public Dynamics withTemperature(double t) {
-    return new Dynamics(activation, checkedFloat("temperature", t), threshold, updateMode);
+    float f = checkedFloat("temperature", t);
+    if (f == 0f && t > 0) {
+      throw new IllegalArgumentException(
+          "temperature must be a finite number > 0 in float32, got "
+              + t
+              + ", which float32 rounds to 0 (its smallest positive value is "
+              + Float.MIN_VALUE
+              + ")");
+    }
+    return new Dynamics(activation, f, threshold, updateMode);
   }
 
   /** A copy with another threshold. */

@@ -333,4 +333,20 @@ class HostileApiTest {
       assertEquals(2, net.history().size());
     }
   }
+
+  /** A temperature that float32 rounds to 0 is named as given: it was "got 0.0". */
+  @Test
+  void aTemperatureBelowFloat32IsNamedAsGiven() {
+    IllegalArgumentException e =
+        assertThrows(IllegalArgumentException.class, () -> Dynamics.DEFAULT.withTemperature(1e-50));
+    assertEquals(
+        "temperature must be a finite number > 0 in float32, got 1.0E-50, which float32 rounds to"
+            + " 0 (its smallest positive value is 1.4E-45)",
+        e.getMessage());
+    assertEquals(
+        "temperature must be a finite number > 0, got 0.0",
+        assertThrows(IllegalArgumentException.class, () -> Dynamics.DEFAULT.withTemperature(0))
+            .getMessage());
+    assertEquals(Float.MIN_VALUE, Dynamics.DEFAULT.withTemperature(Float.MIN_VALUE).temperature());
+  }
 }
