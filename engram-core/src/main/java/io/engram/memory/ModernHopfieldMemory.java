@@ -167,10 +167,7 @@ public final class ModernHopfieldMemory implements Memory {
       int numNeurons, Separation separation, float beta, int degree, float[] rows, int count) {
     ModernHopfieldMemory m = of(numNeurons, separation, beta, degree);
     Objects.requireNonNull(rows, "rows");
-    if (count < 0 || (long) count * numNeurons != rows.length) {
-      throw new IllegalArgumentException(
-          rows.length + " values are not " + count + " patterns of length " + numNeurons);
-    }
+    checkRowCount(rows.length, count, numNeurons);
     m.checkRoom(count);
     m.append(rows, count);
     return m;
@@ -319,10 +316,7 @@ public final class ModernHopfieldMemory implements Memory {
    */
   public int storeRows(FloatBuffer rows, int count) {
     Objects.requireNonNull(rows, "rows");
-    if (count < 0 || (long) count * n != rows.limit()) {
-      throw new IllegalArgumentException(
-          rows.limit() + " values are not " + count + " patterns of length " + n);
-    }
+    checkRowCount(rows.limit(), count, n);
     checkRoom(count);
     float[] dst = roomFor(count);
     rows.get(0, dst, p * n, count * n);
@@ -386,6 +380,20 @@ public final class ModernHopfieldMemory implements Memory {
       return x;
     }
     return Arrays.copyOf(x, (int) (grownRows(x.length / n, p + count, n) * n));
+  }
+
+  /**
+   * {@code values} hold {@code count} patterns of length {@code n}: a negative count is named as
+   * such (it was "4 values are not -1 patterns of length 4").
+   */
+  private static void checkRowCount(int values, int count, int n) {
+    if (count < 0) {
+      throw new IllegalArgumentException("count must be >= 0, got " + count);
+    }
+    if ((long) count * n != values) {
+      throw new IllegalArgumentException(
+          values + " values are not " + count + " patterns of length " + n);
+    }
   }
 
   /** The patterns X grown from room for {@code rows} holds, for {@code need} (more) patterns. */

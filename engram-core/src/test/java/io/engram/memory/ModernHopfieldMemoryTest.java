@@ -164,6 +164,17 @@ class ModernHopfieldMemoryTest {
         assertThrows(IllegalArgumentException.class, () -> b.storeRows(buf, 2));
     assertTrue(e.getMessage().contains("9 values are not 2 patterns of length 3"), e.getMessage());
     assertThrows(NullPointerException.class, () -> b.storeRows((java.nio.FloatBuffer) null, 1));
+    // a negative count is named as one (it was "3 values are not -1 patterns of length 3")
+    for (org.junit.jupiter.api.function.Executable negative :
+        new org.junit.jupiter.api.function.Executable[] {
+          () -> b.storeRows(new float[3], -1),
+          () -> b.storeRows(java.nio.FloatBuffer.wrap(new float[3]), -1),
+          () -> ModernHopfieldMemory.wrap(3, Separation.SOFTMAX, 1f, 0, new float[3], -1)
+        }) {
+      assertEquals(
+          "count must be >= 0, got -1",
+          assertThrows(IllegalArgumentException.class, negative).getMessage());
+    }
     assertEquals(4, b.size());
   }
 
