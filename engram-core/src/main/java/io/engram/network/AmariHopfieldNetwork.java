@@ -74,19 +74,27 @@ public final class AmariHopfieldNetwork implements Memory {
   private final AtomicInteger listenedRecalls = new AtomicInteger();
 
   private void checkNotTraining(String what) {
-    if (training) {
-      throw new IllegalStateException(
-          "cannot "
-              + what
-              + " the network from within one of its training calls (a training listener that"
-              + " calls back into it): do it after the call returns");
-    }
+    checkNoTrainingCall(what);
     if (listenedRecalls.get() > 0) {
       throw new IllegalStateException(
           "cannot "
               + what
               + " the network while one of its recalls runs (a step or query listener that calls"
               + " back into it): do it after the recall returns");
+    }
+  }
+
+  /**
+   * Refuses {@code what} from within a training call (its listener): training may update W in
+   * place, so a recall or an energy there would read weights half updated.
+   */
+  private void checkNoTrainingCall(String what) {
+    if (training) {
+      throw new IllegalStateException(
+          "cannot "
+              + what
+              + " the network from within one of its training calls (a training listener that"
+              + " calls back into it): do it after the call returns");
     }
   }
 
@@ -324,8 +332,11 @@ public final class AmariHopfieldNetwork implements Memory {
    * @throws IllegalArgumentException on a wrong length or a value that is not finite (the energy of
    *     such a state is NaN, not a number recall would report), or a state whose fields or energy
    *     overflow float32 (recall refuses such a state too)
+   * @throws IllegalStateException if called from within a training call of this network (its
+   *     listener), which may have W half updated; recall refuses it alike
    */
   public float energy(float[] s) {
+    checkNoTrainingCall("take the energy of");
     if (s == null || s.length != numNeurons()) {
       throw new IllegalArgumentException(
           "state has length " + (s == null ? "null" : s.length) + ", expected " + numNeurons());
@@ -504,6 +515,7 @@ public final class AmariHopfieldNetwork implements Memory {
    */
   public RetrievalStep retrievalStep(Dynamics d) {
     Objects.requireNonNull(d, "dynamics");
+    checkNoTrainingCall("recall");
     d.checkFits(numNeurons());
     return new ClassicalStep(weights, d);
   }

@@ -12,8 +12,9 @@ package io.engram.weights;
  * first converts low-rank weights to dense reports that replay as passes of its own, each starting
  * again from 0. The listener should return quickly and must not throw: one that throws is dropped
  * for the rest of the pass (a WARNING is logged) and the training completes, so the weights are
- * never left half-updated. It must not train, resize or convert the network being trained: those
- * calls throw an {@link IllegalStateException} there.
+ * never left half-updated. It must not train, resize, convert, recall or take the energy of the
+ * network being trained (whose W a dense update changes in place): those calls throw an {@link
+ * IllegalStateException} there.
  */
 @FunctionalInterface
 public interface TrainingListener {

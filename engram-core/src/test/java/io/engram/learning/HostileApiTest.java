@@ -131,10 +131,10 @@ class HostileApiTest {
   }
 
   /**
-   * A training listener that trains, resizes or converts the network it reports on is refused
-   * (IllegalStateException), and the outer call completes alone: a dense call's listener that
-   * trained the same network left weights equal to neither order of the two calls (the outer call
-   * wrote its result over the inner one's) while the history listed both.
+   * A training listener that trains, resizes, converts, recalls or takes the energy of the network
+   * it reports on is refused (IllegalStateException), and the outer call completes alone: a dense
+   * call's listener that trained the same network left weights equal to neither order of the two
+   * calls (the outer call wrote its result over the inner one's) while the history listed both.
    */
   @Test
   void aTrainingListenerCannotTrainTheNetworkItReportsOn() {
@@ -162,7 +162,9 @@ class HostileApiTest {
                 new Runnable[] {
                   () -> trainer.train(first[0]),
                   () -> net.resize(10, true),
-                  () -> net.setWeightsMode(io.engram.weights.WeightsMode.AUTO)
+                  () -> net.setWeightsMode(io.engram.weights.WeightsMode.AUTO),
+                  () -> net.recall(first[0]), // W may be half updated: no recall, no energy
+                  () -> net.energy(first[0])
                 }) {
               try {
                 call.run();
@@ -180,6 +182,11 @@ class HostileApiTest {
           refused.get(1).startsWith("cannot resize the network from within"), refused.get(1));
       assertTrue(
           refused.get(2).startsWith("cannot convert the network from within"), refused.get(2));
+      assertTrue(
+          refused.get(3).startsWith("cannot recall the network from within"), refused.get(3));
+      assertTrue(
+          refused.get(4).startsWith("cannot take the energy of the network from within"),
+          refused.get(4));
       AmariHopfieldNetwork alone =
           AmariHopfieldNetwork.create(64, Dynamics.DEFAULT, io.engram.weights.WeightsMode.DENSE);
       Trainer t2 = Trainer.of(alone, rule, true);
