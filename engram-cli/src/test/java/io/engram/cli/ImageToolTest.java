@@ -110,16 +110,18 @@ class ImageToolTest {
   @Test
   void imagesLeftInAnOutputFolderAreNamed() throws Exception {
     Path cues = dir.resolve("cues");
-    ToolRun.Result first =
-        ToolRun.run(
-            "corrupt",
-            "-q",
-            "--patterns",
-            images.toString(),
-            "--size",
-            "32x32",
-            "--out",
-            cues + "/");
+    java.util.function.Supplier<ToolRun.Result> all =
+        () ->
+            ToolRun.run(
+                "corrupt",
+                "-q",
+                "--patterns",
+                images.toString(),
+                "--size",
+                "32x32",
+                "--out",
+                cues + "/");
+    ToolRun.Result first = all.get();
     assertEquals(0, first.status(), first::toString);
     assertEquals("", first.err());
     Path two = Files.createDirectory(dir.resolve("two-images"));
@@ -140,16 +142,7 @@ class ImageToolTest {
             + ".png); a command that reads the folder reads them beside the new ones",
         again.err().strip());
     // the same patterns again: every image there is one it writes, and nothing is said
-    ToolRun.Result same =
-        ToolRun.run(
-            "corrupt",
-            "-q",
-            "--patterns",
-            images.toString(),
-            "--size",
-            "32x32",
-            "--out",
-            cues + "/");
+    ToolRun.Result same = all.get();
     assertEquals(0, same.status(), same::toString);
     assertEquals("", same.err());
   }

@@ -50,9 +50,15 @@ class SystemPropertiesTest {
   }
 
   private ToolRun.Result recall(String... jvm) throws IOException, InterruptedException {
+    return recall(List.of(), jvm);
+  }
+
+  /** The recall, in a fresh JVM with these JVM options, under {@code env} (a command prefix). */
+  private ToolRun.Result recall(List<String> env, String... jvm)
+      throws IOException, InterruptedException {
     return ToolRun.fresh(
         dir,
-        List.of(),
+        env,
         List.of(jvm),
         "recall",
         "-q",
@@ -119,19 +125,7 @@ class SystemPropertiesTest {
         r.err(),
         r.toString());
     assertEquals(before, ToolRun.snapshot(dir));
-    ToolRun.Result auto =
-        ToolRun.fresh(
-            dir,
-            List.of("env", "ENGRAM_PROGRESS=auto"),
-            List.of("-Xmx512m"),
-            "recall",
-            "-q",
-            "--model",
-            "m.npz",
-            "--queries",
-            "p.npy",
-            "--out",
-            "r.npy");
+    ToolRun.Result auto = recall(List.of("env", "ENGRAM_PROGRESS=auto"), "-Xmx512m");
     assertEquals(0, auto.status(), auto.toString());
     assertNull(EngramCli.progressProblem(null));
     assertNull(EngramCli.progressProblem(""));
