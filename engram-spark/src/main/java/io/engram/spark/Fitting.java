@@ -3,6 +3,7 @@ package io.engram.spark;
 import io.engram.learning.PatternStats;
 import io.engram.learning.StorkeyRule;
 import io.engram.memory.ModernHopfieldMemory;
+import io.engram.memory.Separation;
 import io.engram.network.AmariHopfieldNetwork;
 import io.engram.network.Dynamics;
 import io.engram.network.Memory;
@@ -29,16 +30,12 @@ final class Fitting {
   private Fitting() {}
 
   /**
-   * {@link HopfieldMemory#transformSchema}: checks the parameters, then the schema (column names
-   * compared with case when {@code caseSensitive}, {@code spark.sql.caseSensitive}).
+   * {@link HopfieldMemory#transformSchema}: checks the schema (column names compared with case when
+   * {@code caseSensitive}, {@code spark.sql.caseSensitive}); each parameter's value was checked
+   * where it was given, and one that does not apply to the memory kind or rule is ignored.
    */
   static StructType schema(HopfieldMemory est, StructType schema, boolean caseSensitive) {
-    ParamRules.checkApplicable(est);
-    ParamRules.checkDynamics(est);
     boolean modern = "modern".equals(est.getMemory());
-    if (!modern) {
-      trainingStrategy(est);
-    }
     FeatureColumns.Found f = FeatureColumns.find(schema, est.getFeaturesCol(), caseSensitive);
     return FeatureColumns.outputSchema(schema, est, f.kind(), modern, caseSensitive);
   }
@@ -181,15 +178,7 @@ final class Fitting {
                 + est.getInitModel()
                 + " holds a classical network, but memory is modern");
       }
-      for (Param<?> q : List.<Param<?>>of(est.separation(), est.beta(), est.degree())) {
-        if (est.isSet(q)) {
-          throw new IllegalArgumentException(
-              est.uid()
-                  + ": "
-                  + q.name()
-                  + " is set, but a modern initModel keeps its own settings");
-        }
-      }
+      modernInitSettings(est, m);
       PatternStats st =
           SparkRules.checked(patterns, "modern memory with initModel", est.getCollectLimit());
       if (st.count() > 0) {
@@ -230,20 +219,44 @@ final class Fitting {
   }
 
   /**
-   * @throws IllegalArgumentException for low-rank weights with {@code strategy = reduce}
+   * Refuses a separation, β or degree set to override a modern initModel's own (it keeps them): a
+   * value equal to the initModel's, or to the parameter's default (carried by {@code
+   * copy(extractParamMap())} or a pipeline's ParamMap), overrides nothing and passes.
    */
-  private static SparkHebbian.Strategy trainingStrategy(HopfieldMemory est) {
-    String s = est.getStrategy();
-    if ("low-rank".equals(est.getWeights())) {
-      if ("reduce".equals(s)) {
+  private static void modernInitSettings(HopfieldMemory est, ModernHopfieldMemory m) {
+    Separation s = m.separation();
+    double beta = s.usesBeta() ? m.beta() : Double.NaN;
+    int degree = s.usesDegree() ? m.degree() : est.getDegree();
+    List<Object> own = List.<Object>of(s.id(), beta, degree);
+    List<Param<?>> params = List.of(est.separation(), est.beta(), est.degree());
+    for (int i = 0; i < params.size(); i++) {
+      Param<?> q = params.get(i);
+      Object v = est.getOrDefault(q);
+      if (est.isSet(q) && !v.equals(est.getDefault(q).get()) && !v.equals(own.get(i))) {
         throw new IllegalArgumentException(
             est.uid()
-                + ": weights low-rank need strategy collect or auto (a reduced sum of outer"
-                + " products is dense), got strategy reduce");
+                + ": "
+                + q.name()
+                + " is set to "
+                + v
+                + ", but a modern initModel keeps its own settings ("
+                + q.name()
+                + " "
+                + own.get(i)
+                + ")");
       }
+    }
+  }
+
+  /**
+   * How the sums are formed: low-rank weights are always collected (a reduced sum of outer products
+   * is dense), whatever {@code strategy} says: it does not apply there, and is ignored.
+   */
+  private static SparkHebbian.Strategy trainingStrategy(HopfieldMemory est) {
+    if ("low-rank".equals(est.getWeights())) {
       return SparkHebbian.Strategy.COLLECT;
     }
-    return switch (s) {
+    return switch (est.getStrategy()) {
       case "collect" -> SparkHebbian.Strategy.COLLECT;
       case "reduce" -> SparkHebbian.Strategy.REDUCE;
       default -> SparkHebbian.Strategy.AUTO;

@@ -36,8 +36,9 @@ import org.apache.spark.sql.types.StructType;
  * reduced on the cluster and finished by the core on the driver; Storkey collected to the driver
  * (at most {@code collectLimit} bytes) and trained there; modern memory validated and sharded on
  * the cluster, then collected while it fits {@code broadcastLimit} or kept sharded (see {@link
- * HopfieldMemoryModel}). A parameter set for a rule or memory kind it does not apply to is an
- * {@link IllegalArgumentException} from {@code fit} and {@code transformSchema}, naming it.
+ * HopfieldMemoryModel}). A parameter set for a rule or memory kind it does not apply to is ignored
+ * (see {@link HopfieldMemoryParams}), so that a tuning grid over rules and their options works; so
+ * is {@code strategy} with low-rank weights (always collected).
  */
 public final class HopfieldMemory extends HopfieldMemoryBase implements DefaultParamsWritable {
   private static final long serialVersionUID = 1L;
@@ -61,9 +62,8 @@ public final class HopfieldMemory extends HopfieldMemoryBase implements DefaultP
    * transform produces. Column names compare as in the active session ({@code
    * spark.sql.caseSensitive}, default false: without case); {@code fit} reads the dataset's.
    *
-   * @throws IllegalArgumentException for a null schema, a parameter set where it does not apply, a
-   *     seed with {@code update = sync}, low-rank weights with {@code strategy = reduce}, a missing
-   *     or mistyped features column, or an output column that exists already
+   * @throws IllegalArgumentException for a null schema, a missing or mistyped features column, or
+   *     an output column that exists already
    */
   @Override
   public StructType transformSchema(StructType schema) {

@@ -130,6 +130,7 @@ public final class HopfieldMemoryModel extends Model<HopfieldMemoryModel>
     weightCol = MemoryParams.weightCol(this);
     broadcastLimit = MemoryParams.broadcastLimit(this);
     MemoryParams.setDefaults(this);
+    MemoryParams.setModelDefaults(this);
     mem.setDefaults(this);
     markFitted();
   }
@@ -234,8 +235,10 @@ public final class HopfieldMemoryModel extends Model<HopfieldMemoryModel>
    * in the active session: without case unless {@code spark.sql.caseSensitive} is true ({@code
    * transform} reads the dataset's own session).
    *
-   * @throws IllegalArgumentException for a null schema, a parameter set where it does not apply, a
-   *     missing, ambiguous or mistyped features column, or an output column that exists already
+   * @throws IllegalArgumentException for a null schema, a training parameter set to another value
+   *     than the model was fitted with, a missing, ambiguous or mistyped features column, or an
+   *     output column that exists already (a parameter that does not apply to the memory the model
+   *     holds is ignored)
    */
   @Override
   public StructType transformSchema(StructType schema) {

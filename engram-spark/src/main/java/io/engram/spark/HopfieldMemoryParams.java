@@ -17,6 +17,26 @@ import org.apache.spark.ml.param.Params;
  * as it would change nothing. Transform uses the columns, the recall limits and the dynamics, whose
  * values on a model default to the network's own and, when set, override them for recall (as the
  * flags of {@code engram recall} do).
+ *
+ * <p>A parameter that does not apply to the chosen memory kind or rule is ignored, as Spark's own
+ * stages ignore theirs (a LinearRegression's {@code epsilon} outside the huber loss): {@code ridge}
+ * and {@code tolerance} outside pseudo-inverse, {@code subtractMean} and {@code normalize} outside
+ * the Hebbian rules, {@code strategy} for Storkey's rule, low-rank weights and modern memory, the
+ * rule, its options and the dynamics for modern memory, {@code beta}, {@code degree}, {@code
+ * bestCol}, {@code weightCol} and {@code broadcastLimit} for the classical memory, {@code beta} and
+ * {@code degree} for a separation without them, a seed with {@code update = sync}. So a tuning grid
+ * over rules and their options ({@code ParamGridBuilder} with CrossValidator or
+ * TrainValidationSplit) fits every candidate, each with what applies to it (candidates that differ
+ * only in ignored parameters fit the same memory). This differs from {@code engram train}, which
+ * refuses such an option: a command line names one setting, a grid sets every option on every
+ * candidate.
+ *
+ * <p>{@code stage.copy(stage.extractParamMap())}, as Spark's tuning, pipelines and persistence use
+ * it, gives an equal stage that fits and transforms as the original: the parameters whose unset
+ * state means something of its own have no default where it does (the estimator's dynamics and
+ * weights, unset: the initModel's; its maxIter, unset: the memory kind's; its seed, unset: none; a
+ * model's seed, where its network has no random order), so a copy leaves them unset, and the
+ * others, set to their default, act as their default does.
  */
 public interface HopfieldMemoryParams extends Params {
 
@@ -40,7 +60,10 @@ public interface HopfieldMemoryParams extends Params {
    */
   Param<String> energyCol();
 
-  /** At most this many update steps per query (≥ 0). Default 20. */
+  /**
+   * At most this many update steps per query (≥ 0). No default on the estimator (unset: 20, or 1
+   * for a modern memory); a model's default is its memory's.
+   */
   IntParam maxIter();
 
   /** Energy-change tolerance (≥ 0; 0: off). Default 0. */
@@ -67,22 +90,42 @@ public interface HopfieldMemoryParams extends Params {
   /** Keep the top-left block of W when N changes. Default true. */
   BooleanParam preserveOnResize();
 
-  /** Weight representation: {@code auto}, {@code dense}, {@code low-rank}. Default {@code auto}. */
+  /**
+   * Weight representation: {@code auto}, {@code dense}, {@code low-rank}. No default on the
+   * estimator (unset: the initModel's, else {@code auto}); a model's default is its network's.
+   */
   Param<String> weights();
 
-  /** Activation: {@code sign}, {@code tanh}, {@code sigmoid}. Default {@code sign}. */
+  /**
+   * Activation: {@code sign}, {@code tanh}, {@code sigmoid}. No default on the estimator (unset:
+   * the initModel's, else {@code sign}); a model's default is its network's.
+   */
   Param<String> activation();
 
-  /** Temperature T > 0 of tanh and sigmoid. Default 1. */
+  /**
+   * Temperature T > 0 of tanh and sigmoid. No default on the estimator (unset: the initModel's,
+   * else 1); a model's default is its network's.
+   */
   DoubleParam temperature();
 
-  /** Threshold θ. Default 0. */
+  /**
+   * Threshold θ. No default on the estimator (unset: the initModel's, else 0); a model's default is
+   * its network's.
+   */
   DoubleParam threshold();
 
-  /** Update mode: {@code sync} or {@code async}. Default {@code sync}. */
+  /**
+   * Update mode: {@code sync} or {@code async}. No default on the estimator (unset: async with a
+   * seed, else the initModel's, else sync); a model's default is its network's. Set to {@code
+   * sync}, it wins over a seed, which is then ignored.
+   */
   Param<String> update();
 
-  /** Seed of the random asynchronous order; setting it implies {@code async}. Default 0. */
+  /**
+   * Seed of the random asynchronous order; setting it implies {@code async} (unless {@code update}
+   * is set to {@code sync}). No default on the estimator (unset: no seed); a model's default is its
+   * network's seed where the network has a random order, else none.
+   */
   LongParam seed();
 
   /** Pseudo-inverse ridge λ ≥ 0. Default 0. */
@@ -174,9 +217,17 @@ public interface HopfieldMemoryParams extends Params {
     return $(energyCol());
   }
 
-  /** The value of {@link #maxIter()} (set, or its default). */
+  /**
+   * The value of {@link #maxIter()} (set, or its default); on an estimator where it is unset, the
+   * memory's default: 20, or 1 for a modern memory (one retrieval step).
+   */
   default int getMaxIter() {
-    return (Integer) $(maxIter());
+    if (isDefined(maxIter())) {
+      return (Integer) $(maxIter());
+    }
+    return "modern".equals(getMemory())
+        ? 1
+        : io.engram.network.RecallOptions.DEFAULT_MAX_ITERATIONS;
   }
 
   /** The value of {@link #tol()} (set, or its default). */
@@ -214,33 +265,62 @@ public interface HopfieldMemoryParams extends Params {
     return (Boolean) $(preserveOnResize());
   }
 
-  /** The value of {@link #weights()} (set, or its default). */
+  /**
+   * The value of {@link #weights()} (set, or its default); on an estimator where it is unset,
+   * {@code auto}, what a new network gets (with an initModel, fit keeps the initModel's).
+   */
   default String getWeights() {
-    return $(weights());
+    return isDefined(weights()) ? $(weights()) : "auto";
   }
 
-  /** The value of {@link #activation()} (set, or its default). */
+  /**
+   * The value of {@link #activation()} (set, or its default); on an estimator where it is unset,
+   * the core's default, {@code sign} (with an initModel, fit keeps the initModel's).
+   */
   default String getActivation() {
-    return $(activation());
+    return isDefined(activation())
+        ? $(activation())
+        : io.engram.network.Dynamics.DEFAULT.activation().id();
   }
 
-  /** The value of {@link #temperature()} (set, or its default). */
+  /**
+   * The value of {@link #temperature()} (set, or its default); on an estimator where it is unset,
+   * the core's default, 1 (with an initModel, fit keeps the initModel's).
+   */
   default double getTemperature() {
-    return (Double) $(temperature());
+    return isDefined(temperature())
+        ? (Double) $(temperature())
+        : io.engram.network.Dynamics.DEFAULT.temperature();
   }
 
-  /** The value of {@link #threshold()} (set, or its default). */
+  /**
+   * The value of {@link #threshold()} (set, or its default); on an estimator where it is unset, the
+   * core's default, 0 (with an initModel, fit keeps the initModel's).
+   */
   default double getThreshold() {
-    return (Double) $(threshold());
+    return isDefined(threshold())
+        ? (Double) $(threshold())
+        : io.engram.network.Dynamics.DEFAULT.threshold();
   }
 
-  /** The value of {@link #update()} (set, or its default). */
+  /**
+   * The value of {@link #update()} (set, or its default); on an estimator where it is unset, {@code
+   * async} when a seed is set, else {@code sync} (with an initModel and no seed, fit keeps the
+   * initModel's).
+   */
   default String getUpdate() {
-    return $(update());
+    if (isDefined(update())) {
+      return $(update());
+    }
+    return isSet(seed()) ? "async" : "sync";
   }
 
-  /** The value of {@link #seed()} (set, or its default). */
+  /**
+   * The value of {@link #seed()} (set, or its default: a model's network's seed where it has a
+   * random order); 0 where it is undefined (no seed: an estimator's unset, a model of a network
+   * without a random order).
+   */
   default long getSeed() {
-    return (Long) $(seed());
+    return isDefined(seed()) ? (Long) $(seed()) : 0L;
   }
 }

@@ -86,7 +86,8 @@ final class MemoryParams {
         o,
         "maxIter",
         "at most this many update steps per query (>= 0); recall stops earlier at an exact fixed"
-            + " point, which does not change the result (engram recall --iterations)",
+            + " point, which does not change the result (engram recall --iterations). Unset on the"
+            + " estimator: the memory's default, 20 (modern memory: 1)",
         ParamChecks.number(o, "maxIter", Integer.class, v -> v >= 0));
   }
 
@@ -155,7 +156,8 @@ final class MemoryParams {
         "weights",
         "weight representation: auto (low-rank while the stored rank is well below N, then"
             + " dense), dense (N x N) or low-rank (the centred patterns of each call; trained on the"
-            + " driver) (engram train --weights)."
+            + " driver) (engram train --weights). Unset on the estimator: the initModel's, else"
+            + " auto; a model's default is its network's."
             + options(WEIGHTS),
         WEIGHTS);
   }
@@ -165,6 +167,8 @@ final class MemoryParams {
         o,
         "activation",
         "neuron activation: sign (sign(0) = 0), tanh(x/T) or sigmoid(x/T) (engram --activation)."
+            + " Unset on the estimator: the initModel's, else sign; a model's default is its"
+            + " network's."
             + options(ACTIVATIONS),
         ACTIVATIONS);
   }
@@ -174,7 +178,8 @@ final class MemoryParams {
         o,
         "temperature",
         "temperature T > 0 of tanh(x/T) and sigmoid(x/T), a float32 value (not one that rounds to"
-            + " 0) (engram --temperature)",
+            + " 0) (engram --temperature). Unset on the estimator: the initModel's, else 1; a"
+            + " model's default is its network's",
         ParamChecks.number(
             o, "temperature", Double.class, v -> (float) v > 0 && v <= Float.MAX_VALUE));
   }
@@ -183,7 +188,8 @@ final class MemoryParams {
     return new DoubleParam(
         o,
         "threshold",
-        "threshold theta in act(W s - theta), a finite float32 value (engram --threshold)",
+        "threshold theta in act(W s - theta), a finite float32 value (engram --threshold). Unset"
+            + " on the estimator: the initModel's, else 0; a model's default is its network's",
         ParamChecks.number(o, "threshold", Double.class, v -> Math.abs(v) <= Float.MAX_VALUE));
   }
 
@@ -192,7 +198,8 @@ final class MemoryParams {
         o,
         "update",
         "update mode: sync (all neurons at once) or async (one neuron at a time, in a random order"
-            + " per sweep from seed) (engram --update)."
+            + " per sweep from seed) (engram --update). Unset on the estimator: async where a seed"
+            + " is set, else the initModel's, else sync; a model's default is its network's."
             + options(UPDATES),
         UPDATES);
   }
@@ -201,8 +208,10 @@ final class MemoryParams {
     return new LongParam(
         o,
         "seed",
-        "seed of the random asynchronous order; setting it implies update = async. With it, each"
-            + " row's order depends on the row's index in the dataset (engram --seed)",
+        "seed of the random asynchronous order; setting it implies update = async (update set"
+            + " to sync wins, and the seed is ignored). With it, each row's order depends on the"
+            + " row's index in the dataset (engram --seed). Unset on the estimator: no seed; a"
+            + " model's default is its network's seed, where it has a random order",
         ParamChecks.number(o, "seed", Long.class, v -> true));
   }
 
@@ -304,8 +313,8 @@ final class MemoryParams {
             + " trains with the core; bit-identical), reduce (one dense N x N partial sum per"
             + " partition, summed in a tree) or auto (collect while 2P <= N and P*N <= 2^26,"
             + " else reduce). Low-rank weights are always collected. For the hebbian,"
-            + " anti-hebbian and pseudo-inverse rules only (set with storkey or a modern memory,"
-            + " it is refused). Supported options: auto, collect, reduce.",
+            + " anti-hebbian and pseudo-inverse rules only (ignored by storkey, low-rank weights"
+            + " and a modern memory). Supported options: auto, collect, reduce.",
         STRATEGIES);
   }
 
@@ -339,14 +348,23 @@ final class MemoryParams {
     return new Param<>(o, name, doc, ParamChecks.Text.of(o.uid(), name, values));
   }
 
-  /** The defaults of the shared parameters (CANNs' and the CLI's). */
+  /**
+   * The defaults of the shared parameters (CANNs' and the CLI's), but for those whose unset state
+   * has a meaning of its own on the estimator: the dynamics ({@code activation}, {@code
+   * temperature}, {@code threshold}, {@code update}: unset, the initModel's, else the core's) and
+   * {@code weights} (the initModel's, else auto), {@code maxIter} (the memory's: 20 steps, one for
+   * a modern memory) and {@code seed} (unset: none; set: a random asynchronous order). Leaving them
+   * undefined there, as Spark leaves such parameters (a LogisticRegression's {@code thresholds}),
+   * keeps them out of {@code extractParamMap()}, so that {@code copy(extractParamMap())} gives an
+   * estimator that fits as the original. The model's defaults for them are its memory's ({@link
+   * #setModelDefaults}).
+   */
   static void setDefaults(HopfieldMemoryParams p) {
     p.setDefault(p.featuresCol(), "features");
     p.setDefault(p.predictionCol(), "prediction");
     p.setDefault(p.stepsCol(), "steps");
     p.setDefault(p.convergedCol(), "converged");
     p.setDefault(p.energyCol(), "energy");
-    p.setDefault(p.maxIter(), RecallOptions.DEFAULT_MAX_ITERATIONS);
     p.setDefault(p.tol(), 0.0);
     p.setDefault(p.memory(), "classical");
     p.setDefault(p.rule(), "hebbian");
@@ -354,7 +372,6 @@ final class MemoryParams {
     p.setDefault(p.zeroDiagonal(), HebbianOptions.DEFAULTS.zeroDiagonal());
     p.setDefault(p.normalize(), HebbianOptions.DEFAULTS.normalizeByPatterns());
     p.setDefault(p.preserveOnResize(), HebbianOptions.DEFAULTS.preserveOnResize());
-    p.setDefault(p.weights(), "auto");
     p.setDefault(p.ridge(), 0.0);
     p.setDefault(p.tolerance(), Double.NaN);
     p.setDefault(p.beta(), Double.NaN);
@@ -363,6 +380,15 @@ final class MemoryParams {
     p.setDefault(p.bestCol(), "best");
     p.setDefault(p.weightCol(), "weight");
     p.setDefault(p.broadcastLimit(), DEFAULT_BROADCAST_LIMIT);
+  }
+
+  /**
+   * The model's defaults of the parameters {@link #setDefaults} leaves undefined, before its memory
+   * sets its own: the core's dynamics (no seed), weights mode and step limit.
+   */
+  static void setModelDefaults(HopfieldMemoryParams p) {
+    p.setDefault(p.maxIter(), RecallOptions.DEFAULT_MAX_ITERATIONS);
+    p.setDefault(p.weights(), "auto");
     setDynamicsDefaults(p, Dynamics.DEFAULT);
   }
 
@@ -414,6 +440,10 @@ final class MemoryParams {
     p.setDefault(p.threshold(), (double) d.threshold());
     UpdateMode m = d.updateMode();
     p.setDefault(p.update(), m.isAsynchronous() ? "async" : "sync");
-    p.setDefault(p.seed(), m instanceof UpdateMode.RandomOrder r ? r.seed() : 0L);
+    // a seed only where the network has one: a seed that is set means a random order, and a copy
+    // through extractParamMap sets every defined parameter
+    if (m instanceof UpdateMode.RandomOrder r) {
+      p.setDefault(p.seed(), r.seed());
+    }
   }
 }

@@ -37,30 +37,10 @@ final class Transforming {
    */
   static StructType schema(HopfieldMemoryModel model, StructType schema, boolean caseSensitive) {
     fittedWith(model);
-    ParamRules.checkDynamics(model);
-    boolean held = model.modelMemory().network() == null;
-    Param<?>[] others =
-        held
-            ? new Param<?>[] {
-              model.activation(),
-              model.temperature(),
-              model.threshold(),
-              model.update(),
-              model.seed()
-            }
-            : new Param<?>[] {model.bestCol(), model.weightCol(), model.broadcastLimit()};
-    for (Param<?> d : others) {
-      if (model.isSet(d)) {
-        throw new IllegalArgumentException(
-            model.uid()
-                + ": "
-                + d.name()
-                + " does not apply to a "
-                + (held ? "modern memory" : "classical network")
-                + " (it is set)");
-      }
-    }
-    if (!held && model.isSet(model.temperature())) {
+    // the dynamics of a modern memory's model, and bestCol, weightCol and broadcastLimit of a
+    // network's, do not apply: ignored, as on the estimator
+    boolean modernHeld = model.modelMemory().network() == null;
+    if (!modernHeld && model.isSet(model.temperature())) {
       temperatureApplies(model);
     }
     ShardedMemory kept = model.modelMemory().sharded();
