@@ -324,8 +324,29 @@ final class ModelPersistence {
       DefaultParamsReader.Metadata meta, String path, T stage) {
     checkParams(meta.params(), "paramMap", path, stage);
     checkParams(meta.defaultParams(), "defaultParamMap", path, stage);
+    // the parameters the stage leaves undefined (unset means something of its own: the estimator's
+    // dynamics, a seed) take only a value the metadata says was set, not a saved default: earlier
+    // versions defaulted them (seed 0), and such a default, copied by copy(extractParamMap()) as
+    // set, would turn a fixed or synchronous order into a random one
+    java.util.List<String> undefined = new java.util.ArrayList<>();
+    for (Param<?> q : stage.params()) {
+      if (!stage.hasDefault(q)) {
+        undefined.add(q.name());
+      }
+    }
     try {
-      meta.getAndSetParams(stage, Option.empty());
+      meta.getAndSetParams(
+          stage, Option.apply(scala.jdk.javaapi.CollectionConverters.asScala(undefined).toList()));
+      if (meta.params() instanceof JObject obj) {
+        scala.collection.Iterator<Tuple2<String, JValue>> it = obj.obj().iterator();
+        while (it.hasNext()) {
+          Tuple2<String, JValue> entry = it.next();
+          if (undefined.contains(entry._1())) {
+            Param<Object> param = stage.getParam(entry._1());
+            stage.set(param, param.jsonDecode(JsonMethods$.MODULE$.compact(entry._2())));
+          }
+        }
+      }
     } catch (RuntimeException e) { // a validator's refusal
       throw bad(path, e.getMessage(), e);
     }

@@ -161,6 +161,43 @@ class ParamCopyTest {
     assertEquals(a.transform(cues).collectAsList(), b.transform(cues).collectAsList());
   }
 
+  /**
+   * A model saved by an earlier version, whose metadata holds a default seed 0 for a network with a
+   * fixed asynchronous order, loads without that default: a copy through extractParamMap would have
+   * set it, and recalled in a random order from seed 0.
+   */
+  @Test
+  void aSavedDefaultSeedOfAnEarlierVersionIsNotTakenUp() throws java.io.IOException {
+    int[] order = new int[N];
+    for (int i = 0; i < N; i++) {
+      order[i] = N - 1 - i;
+    }
+    AmariHopfieldNetwork fixed =
+        AmariHopfieldNetwork.create(
+            N, Dynamics.DEFAULT.withUpdateMode(UpdateMode.asynchronous(order)));
+    train(fixed, stored);
+    HopfieldMemoryModel model = HopfieldMemoryModel.of(fixed);
+    Path saved = tmp.resolve("fixed");
+    model.write().save(saved.toAbsolutePath().toString());
+    Path part;
+    try (var parts = java.nio.file.Files.list(saved.resolve("metadata"))) {
+      part = parts.filter(p -> p.getFileName().toString().startsWith("part-")).findFirst().get();
+    }
+    String meta = java.nio.file.Files.readString(part);
+    assertFalse(meta.contains("\"seed\""), meta);
+    java.nio.file.Files.writeString(
+        part, meta.replace("\"defaultParamMap\":{", "\"defaultParamMap\":{\"seed\":0,"));
+    try (var crcs = java.nio.file.Files.list(saved.resolve("metadata"))) {
+      for (Path c : crcs.filter(p -> p.toString().endsWith(".crc")).toList()) {
+        java.nio.file.Files.delete(c);
+      }
+    }
+    HopfieldMemoryModel back = HopfieldMemoryModel.load(saved.toAbsolutePath().toString());
+    assertFalse(back.isDefined(back.seed()));
+    List<Row> want = model.transform(cues).collectAsList();
+    assertEquals(want, back.copy(back.extractParamMap()).transform(cues).collectAsList());
+  }
+
   /** A copy saved and loaded is still equal, and fits as the original. */
   @Test
   void aCopySavedAndLoadedStaysEqual() throws java.io.IOException {
