@@ -7,11 +7,6 @@ import java.io.IOException;
 import java.io.ObjectInputStream;
 import java.io.ObjectOutputStream;
 import java.util.Objects;
-import org.apache.spark.ml.Model;
-import org.apache.spark.ml.param.BooleanParam;
-import org.apache.spark.ml.param.DoubleParam;
-import org.apache.spark.ml.param.IntParam;
-import org.apache.spark.ml.param.LongParam;
 import org.apache.spark.ml.param.Param;
 import org.apache.spark.ml.param.ParamMap;
 import org.apache.spark.ml.util.Identifiable;
@@ -54,11 +49,9 @@ import org.apache.spark.sql.types.StructType;
  *
  * <p>The model never changes its network; transform may run from several threads.
  */
-public final class HopfieldMemoryModel extends Model<HopfieldMemoryModel>
-    implements HopfieldMemoryParams, MLWritable {
+public final class HopfieldMemoryModel extends HopfieldMemoryModelBase implements MLWritable {
   private static final long serialVersionUID = 1L;
 
-  private final String uid;
   private transient ModelMemory mem; // what the model holds (serialised as its model file)
 
   /**
@@ -67,68 +60,13 @@ public final class HopfieldMemoryModel extends Model<HopfieldMemoryModel>
    */
   private java.util.HashMap<String, Object> fitted;
 
-  private final Param<String> featuresCol;
-  private final Param<String> predictionCol;
-  private final Param<String> stepsCol;
-  private final Param<String> convergedCol;
-  private final Param<String> energyCol;
-  private final IntParam maxIter;
-  private final DoubleParam tol;
-  private final Param<String> memory;
-  private final Param<String> rule;
-  private final BooleanParam subtractMean;
-  private final BooleanParam zeroDiagonal;
-  private final BooleanParam normalize;
-  private final BooleanParam preserveOnResize;
-  private final Param<String> weights;
-  private final Param<String> activation;
-  private final DoubleParam temperature;
-  private final DoubleParam threshold;
-  private final Param<String> update;
-  private final LongParam seed;
-  private final DoubleParam ridge;
-  private final DoubleParam tolerance;
-  private final DoubleParam beta;
-  private final Param<String> separation;
-  private final IntParam degree;
-  private final Param<String> bestCol;
-  private final Param<String> weightCol;
-  private final LongParam broadcastLimit;
-
   /**
    * @param held the memory (classical or modern), or null with {@code sharded}
    * @param sharded a modern memory's patterns on the cluster, or null
    */
   HopfieldMemoryModel(String uid, Memory held, ShardedMemory sharded) {
-    this.uid = Objects.requireNonNull(uid, "uid");
+    super(uid);
     this.mem = new ModelMemory(held, sharded);
-    featuresCol = MemoryParams.featuresCol(this);
-    predictionCol = MemoryParams.predictionCol(this);
-    stepsCol = MemoryParams.stepsCol(this);
-    convergedCol = MemoryParams.convergedCol(this);
-    energyCol = MemoryParams.energyCol(this);
-    maxIter = MemoryParams.maxIter(this);
-    tol = MemoryParams.tol(this);
-    memory = MemoryParams.memory(this);
-    rule = MemoryParams.rule(this);
-    subtractMean = MemoryParams.subtractMean(this);
-    zeroDiagonal = MemoryParams.zeroDiagonal(this);
-    normalize = MemoryParams.normalize(this);
-    preserveOnResize = MemoryParams.preserveOnResize(this);
-    weights = MemoryParams.weights(this);
-    activation = MemoryParams.activation(this);
-    temperature = MemoryParams.temperature(this);
-    threshold = MemoryParams.threshold(this);
-    update = MemoryParams.update(this);
-    seed = MemoryParams.seed(this);
-    ridge = MemoryParams.ridge(this);
-    tolerance = MemoryParams.tolerance(this);
-    beta = MemoryParams.beta(this);
-    separation = MemoryParams.separation(this);
-    degree = MemoryParams.degree(this);
-    bestCol = MemoryParams.bestCol(this);
-    weightCol = MemoryParams.weightCol(this);
-    broadcastLimit = MemoryParams.broadcastLimit(this);
     MemoryParams.setDefaults(this);
     MemoryParams.setModelDefaults(this);
     mem.setDefaults(this);
@@ -182,11 +120,6 @@ public final class HopfieldMemoryModel extends Model<HopfieldMemoryModel>
         null);
   }
 
-  @Override
-  public String uid() {
-    return uid;
-  }
-
   /** N, the number of neurons (the length of every pattern and cue). */
   public int numNeurons() {
     return mem.numNeurons();
@@ -200,7 +133,7 @@ public final class HopfieldMemoryModel extends Model<HopfieldMemoryModel>
   public AmariHopfieldNetwork network() {
     if (mem.network() == null) {
       throw new IllegalArgumentException(
-          uid + " holds a modern memory, not a network: storedMemory()");
+          uid() + " holds a modern memory, not a network: storedMemory()");
     }
     return BroadcastNetwork.decode(BroadcastNetwork.modelBytes(mem.network()));
   }
@@ -264,238 +197,103 @@ public final class HopfieldMemoryModel extends Model<HopfieldMemoryModel>
   @Override
   public HopfieldMemoryModel copy(ParamMap extra) {
     HopfieldMemoryModel m =
-        copyValues(new HopfieldMemoryModel(uid, mem.held(), mem.sharded()), extra);
+        copyValues(new HopfieldMemoryModel(uid(), mem.held(), mem.sharded()), extra);
     m.fitted = fitted; // what the memory was fitted with, whatever extra sets
     return m.setParent(parent());
   }
 
   @Override
   public String toString() {
-    return mem.describe(uid);
-  }
-
-  @Override
-  public Param<String> featuresCol() {
-    return featuresCol;
-  }
-
-  @Override
-  public Param<String> predictionCol() {
-    return predictionCol;
-  }
-
-  @Override
-  public Param<String> stepsCol() {
-    return stepsCol;
-  }
-
-  @Override
-  public Param<String> convergedCol() {
-    return convergedCol;
-  }
-
-  @Override
-  public Param<String> energyCol() {
-    return energyCol;
-  }
-
-  @Override
-  public IntParam maxIter() {
-    return maxIter;
-  }
-
-  @Override
-  public DoubleParam tol() {
-    return tol;
-  }
-
-  @Override
-  public Param<String> memory() {
-    return memory;
-  }
-
-  @Override
-  public Param<String> rule() {
-    return rule;
-  }
-
-  @Override
-  public BooleanParam subtractMean() {
-    return subtractMean;
-  }
-
-  @Override
-  public BooleanParam zeroDiagonal() {
-    return zeroDiagonal;
-  }
-
-  @Override
-  public BooleanParam normalize() {
-    return normalize;
-  }
-
-  @Override
-  public BooleanParam preserveOnResize() {
-    return preserveOnResize;
-  }
-
-  @Override
-  public Param<String> weights() {
-    return weights;
-  }
-
-  @Override
-  public Param<String> activation() {
-    return activation;
-  }
-
-  @Override
-  public DoubleParam temperature() {
-    return temperature;
-  }
-
-  @Override
-  public DoubleParam threshold() {
-    return threshold;
-  }
-
-  @Override
-  public Param<String> update() {
-    return update;
-  }
-
-  @Override
-  public LongParam seed() {
-    return seed;
-  }
-
-  @Override
-  public DoubleParam ridge() {
-    return ridge;
-  }
-
-  @Override
-  public DoubleParam tolerance() {
-    return tolerance;
-  }
-
-  @Override
-  public DoubleParam beta() {
-    return beta;
-  }
-
-  @Override
-  public Param<String> separation() {
-    return separation;
-  }
-
-  @Override
-  public IntParam degree() {
-    return degree;
-  }
-
-  @Override
-  public Param<String> bestCol() {
-    return bestCol;
-  }
-
-  @Override
-  public Param<String> weightCol() {
-    return weightCol;
-  }
-
-  @Override
-  public LongParam broadcastLimit() {
-    return broadcastLimit;
+    return mem.describe(uid());
   }
 
   /** Sets {@link #bestCol()}. */
   public HopfieldMemoryModel setBestCol(String v) {
-    set(bestCol, v);
+    set(bestCol(), v);
     return this;
   }
 
   /** Sets {@link #weightCol()}. */
   public HopfieldMemoryModel setWeightCol(String v) {
-    set(weightCol, v);
+    set(weightCol(), v);
     return this;
   }
 
   /** Sets {@link #broadcastLimit()}. */
   public HopfieldMemoryModel setBroadcastLimit(long v) {
-    set(broadcastLimit, v);
+    set(broadcastLimit(), v);
     return this;
   }
 
   /** Sets {@link #featuresCol()}. */
   public HopfieldMemoryModel setFeaturesCol(String v) {
-    set(featuresCol, v);
+    set(featuresCol(), v);
     return this;
   }
 
   /** Sets {@link #predictionCol()}. */
   public HopfieldMemoryModel setPredictionCol(String v) {
-    set(predictionCol, v);
+    set(predictionCol(), v);
     return this;
   }
 
   /** Sets {@link #stepsCol()}. */
   public HopfieldMemoryModel setStepsCol(String v) {
-    set(stepsCol, v);
+    set(stepsCol(), v);
     return this;
   }
 
   /** Sets {@link #convergedCol()}. */
   public HopfieldMemoryModel setConvergedCol(String v) {
-    set(convergedCol, v);
+    set(convergedCol(), v);
     return this;
   }
 
   /** Sets {@link #energyCol()}. */
   public HopfieldMemoryModel setEnergyCol(String v) {
-    set(energyCol, v);
+    set(energyCol(), v);
     return this;
   }
 
   /** Sets {@link #maxIter()}. */
   public HopfieldMemoryModel setMaxIter(int v) {
-    set(maxIter, v);
+    set(maxIter(), v);
     return this;
   }
 
   /** Sets {@link #tol()}. */
   public HopfieldMemoryModel setTol(double v) {
-    set(tol, v);
+    set(tol(), v);
     return this;
   }
 
   /** Overrides the network's activation for recall. */
   public HopfieldMemoryModel setActivation(String v) {
-    set(activation, v);
+    set(activation(), v);
     return this;
   }
 
   /** Overrides the network's temperature for recall. */
   public HopfieldMemoryModel setTemperature(double v) {
-    set(temperature, v);
+    set(temperature(), v);
     return this;
   }
 
   /** Overrides the network's threshold for recall. */
   public HopfieldMemoryModel setThreshold(double v) {
-    set(threshold, v);
+    set(threshold(), v);
     return this;
   }
 
   /** Overrides the network's update mode for recall. */
   public HopfieldMemoryModel setUpdate(String v) {
-    set(update, v);
+    set(update(), v);
     return this;
   }
 
   /** Recall with a random asynchronous order from this seed. */
   public HopfieldMemoryModel setSeed(long v) {
-    set(seed, v);
+    set(seed(), v);
     return this;
   }
 
