@@ -198,7 +198,7 @@ class ParamCopyTest {
     assertEquals(want, back.copy(back.extractParamMap()).transform(cues).collectAsList());
   }
 
-  /** A copy saved and loaded is still equal, and fits as the original. */
+  /** A copy saved and loaded is still equal, and fits and transforms as the original. */
   @Test
   void aCopySavedAndLoadedStaysEqual() throws java.io.IOException {
     HopfieldMemory est = new HopfieldMemory().setRule("storkey").setSeed(3);
@@ -208,8 +208,14 @@ class ParamCopyTest {
     HopfieldMemory back = HopfieldMemory.load(dir);
     assertSameParams(est, back);
     assertTrue(back.isSet(back.seed()));
-    assertEquals(
-        est.fit(patterns).transform(cues).collectAsList(),
-        back.fit(patterns).transform(cues).collectAsList());
+    HopfieldMemoryModel model = est.fit(patterns);
+    List<Row> want = model.transform(cues).collectAsList();
+    assertEquals(want, back.fit(patterns).transform(cues).collectAsList());
+    // a model's copy too
+    String at = tmp.resolve("model").toAbsolutePath().toString();
+    model.copy(model.extractParamMap()).write().save(at);
+    HopfieldMemoryModel loaded = HopfieldMemoryModel.load(at);
+    assertSameParams(model, loaded);
+    assertEquals(want, loaded.transform(cues).collectAsList());
   }
 }
