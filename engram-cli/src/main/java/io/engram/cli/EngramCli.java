@@ -1232,7 +1232,23 @@ public final class EngramCli implements Runnable {
     if (tilde != null) {
       throw new CommandLine.TypeConversionException("'" + value + "': no such file: it " + tilde);
     }
-    return Path.of(value);
+    Path path = Path.of(value);
+    if (Outputs.endsWithSeparator(value)
+        && java.nio.file.Files.exists(path)
+        && !java.nio.file.Files.isDirectory(path)) {
+      // (Path.of drops the separator, so 'p.npy/' read the file p.npy; a path that ends in one
+      // names a folder, and the system refuses it for a file: "Not a directory")
+      throw new CommandLine.TypeConversionException(
+          "'"
+              + value
+              + "' ends in "
+              + File.separator
+              + ", which names a folder, but "
+              + path
+              + " is not one; give it without the "
+              + File.separator);
+    }
+    return path;
   }
 
   /**

@@ -96,7 +96,7 @@ final class Outputs {
         && (endsWithSeparator(path) || Files.isDirectory(Path.of(path)));
   }
 
-  private static boolean endsWithSeparator(String path) {
+  static boolean endsWithSeparator(String path) {
     return path.endsWith("/") || path.endsWith(File.separator);
   }
 
@@ -193,6 +193,20 @@ final class Outputs {
     String tilde = unexpandedTilde(option, value);
     if (tilde != null) {
       throw new UserError(option + " " + value + ": " + tilde);
+    }
+    int end = name == null ? 0 : name.toString().codePointBefore(name.toString().length());
+    if (Character.isWhitespace(end) || Character.isSpaceChar(end)) {
+      // (--out 'm.npz ' wrote a file whose name ends in a space, which ls shows as m.npz and
+      // 'engram recall --model m.npz' then did not find: a quoting slip, not a name anyone wants)
+      throw new UserError(
+          option
+              + " '"
+              + value
+              + "': the name ends in "
+              + (end == ' '
+                  ? "a space"
+                  : end == '\t' ? "a tab" : String.format(Locale.ROOT, "white space (U+%04X)", end))
+              + ", which is almost always a quoting slip; give the name without it");
     }
     if (value.length() > 1 && value.startsWith("-")) {
       // (picocli takes a word that is not one of the command's options as the value before it:

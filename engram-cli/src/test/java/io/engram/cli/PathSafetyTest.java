@@ -1357,4 +1357,140 @@ class PathSafetyTest {
             "/proc/engram-test.npz");
     assertTrue(!r.err().contains("Exception"), r::toString);
   }
+
+  /**
+   * An input path that ends in / names a folder: one that names a file is refused with the option
+   * and the path (Path.of dropped the /, so {@code --patterns p.npy/} read p.npy, where POSIX tools
+   * say "Not a directory"); a folder given with a / is still read as a folder.
+   */
+  @Test
+  void anInputFileWithATrailingSlashIsRefused() throws IOException {
+    String r = path("r.npy");
+    Files.write(dir.resolve("o.npy"), Npy.toBytes(NdArray.ofInts(new int[16], 16)));
+    String o = path("o.npy");
+    fails(
+        "'--patterns' (FILE): '"
+            + p
+            + "/' ends in /, which names a folder, but "
+            + p
+            + " is not one",
+        "train",
+        "--patterns",
+        p + "/",
+        "--out",
+        path("n.npz"));
+    fails(
+        "'--init': '" + m + "/' ends in /",
+        "train",
+        "--patterns",
+        p,
+        "--init",
+        m + "/",
+        "--out",
+        m);
+    fails(
+        "'--model': '" + m + "/' ends in /",
+        "recall",
+        "--model",
+        m + "/",
+        "--queries",
+        q,
+        "--out",
+        r);
+    fails(
+        "'--queries': '" + q + "/' ends in /",
+        "recall",
+        "--model",
+        m,
+        "--queries",
+        q + "/",
+        "--out",
+        r);
+    fails(
+        "'--order': '" + o + "/' ends in /",
+        "recall",
+        "--model",
+        m,
+        "--queries",
+        q,
+        "--order",
+        o + "/",
+        "--out",
+        r);
+    fails("(MODEL): '" + m + "/' ends in /", "inspect", m + "/");
+    fails(
+        "'--data': '" + p + "/' ends in /",
+        "capacity",
+        "--rule",
+        "hebbian",
+        "--neurons",
+        "16",
+        "--patterns",
+        "1",
+        "--data",
+        p + "/");
+    // a folder with a / is a folder: here one without images, which is named as such
+    Files.createDirectory(dir.resolve("images"));
+    fails(
+        "no images in this folder",
+        "train",
+        "--patterns",
+        path("images") + "/",
+        "--out",
+        path("n.npz"));
+  }
+
+  /**
+   * An output name that ends in white space (a space, a tab, a no-break space), a quoting slip, is
+   * refused naming the option and showing the name quoted: {@code --out 'm.npz '} wrote a file that
+   * ls shows as m.npz and a later --model m.npz did not find. A folder of images too.
+   */
+  @Test
+  void anOutputNameEndingInWhiteSpaceIsRefused() throws IOException {
+    fails(
+        "--out '"
+            + path("n.npz")
+            + " ': the name ends in a space, which is almost always a quoting slip",
+        "train",
+        "--patterns",
+        p,
+        "--out",
+        path("n.npz") + " ");
+    fails(
+        "--out '" + path("n.npz") + "\\t': the name ends in a tab",
+        "train",
+        "--patterns",
+        p,
+        "--out",
+        path("n.npz") + "\t");
+    fails(
+        "ends in white space (U+00A0)",
+        "recall",
+        "--model",
+        m,
+        "--queries",
+        q,
+        "--out",
+        path("r.npy") + "\u00a0");
+    fails(
+        "--report '" + path("r.json") + " ': the name ends in a space",
+        "recall",
+        "--model",
+        m,
+        "--queries",
+        q,
+        "--out",
+        path("r.npy"),
+        "--report",
+        path("r.json") + " ");
+    fails(
+        "--out '" + path("imgs") + " /': the name ends in a space",
+        "recall",
+        "--model",
+        m,
+        "--queries",
+        q,
+        "--out",
+        path("imgs") + " /");
+  }
 }
