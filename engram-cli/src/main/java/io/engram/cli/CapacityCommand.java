@@ -663,21 +663,35 @@ final class CapacityCommand implements Callable<Integer> {
    * A {@code --time-limit} as the user gave it, exactly: {@code 90 s}, {@code 30 min}, {@code 1
    * hour}, {@code 2 days}, {@code 500 ms}, in the largest unit that holds it in whole numbers.
    * ({@link #duration} rounds an estimate: a limit of 90 s read "the limit of 2 min", and an
-   * estimate of 100 s "about 2 min, more than the limit of 2 min".) A limit no unit holds whole
-   * falls back to {@link #duration}.
+   * estimate of 100 s "about 2 min, more than the limit of 2 min".) A limit no unit holds whole is
+   * written with its decimals in the largest unit it fills, or in ms below 1 ms: {@code 1.5 ms},
+   * {@code 0.0001 ms} ({@link #duration} rounded those to 2 ms and 1 ms).
    */
   static String limit(double seconds) {
     String[] units = {" day", " hour", " min", " s", " ms"};
     double[] sizes = {86400, 3600, 60, 1, 0.001};
     for (int u = 0; u < units.length; u++) {
       double v = seconds / sizes[u];
-      if (v >= 1 && v < 1e12 && Math.abs(v - Math.rint(v)) < 1e-9 * v) {
+      if (v >= 1 && v <= MAX_LIMIT_SECONDS && Math.abs(v - Math.rint(v)) < 1e-12 * v) {
         long whole = Math.round(v);
         boolean plural = whole != 1 && (u == 0 || u == 1);
         return whole + units[u] + (plural ? "s" : "");
       }
     }
-    return duration(seconds);
+    int u = 0;
+    while (u < units.length - 1 && seconds < sizes[u]) {
+      u++;
+    }
+    // 12 significant digits: those of the value given, without the noise of the unit's division
+    // (closer to whole than 1e-12 was taken as whole above; 1e-9 took 10^12 s for 277777778 hours)
+    double v = seconds / sizes[u];
+    String digits =
+        new java.math.BigDecimal(v)
+            .round(new java.math.MathContext(12))
+            .stripTrailingZeros()
+            .toPlainString();
+    boolean plural = u <= 1 && v != 1;
+    return digits + units[u] + (plural ? "s" : "");
   }
 
   /**

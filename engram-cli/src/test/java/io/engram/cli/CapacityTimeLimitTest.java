@@ -250,6 +250,18 @@ class CapacityTimeLimitTest {
     assertEquals("2 days", CapacityCommand.limit(CapacityCommand.parseLimit("2d")));
     assertEquals("250 ms", CapacityCommand.limit(CapacityCommand.parseLimit("250ms")));
     assertEquals("1 ms", CapacityCommand.limit(CapacityCommand.parseLimit("1ms")));
+    // one no unit holds whole keeps its decimals, in ms below a millisecond (0.0001ms and 0.5ms
+    // were "1 ms", 1.5ms "2 ms", 1.2345678s "1.2 s")
+    assertEquals("0.0001 ms", CapacityCommand.limit(CapacityCommand.parseLimit("0.0001ms")));
+    assertEquals("0.5 ms", CapacityCommand.limit(CapacityCommand.parseLimit("0.5ms")));
+    assertEquals("1.5 ms", CapacityCommand.limit(CapacityCommand.parseLimit("1.5ms")));
+    assertEquals("0.1 ms", CapacityCommand.limit(CapacityCommand.parseLimit("PT0.0001S")));
+    assertEquals("1.2345678 s", CapacityCommand.limit(CapacityCommand.parseLimit("1.2345678s")));
+    assertEquals("75 min", CapacityCommand.limit(CapacityCommand.parseLimit("1.25h")));
+    assertEquals("36 hours", CapacityCommand.limit(CapacityCommand.parseLimit("1.5d")));
+    assertEquals(
+        "1.0000000001 days", CapacityCommand.limit(CapacityCommand.parseLimit("1.0000000001d")));
+    assertEquals("1000000000000 s", CapacityCommand.limit(CapacityCommand.MAX_LIMIT_SECONDS));
     assertEquals("45m", CapacityCommand.suggestedLimit(1800));
     assertEquals("2h", CapacityCommand.suggestedLimit(3000));
     assertEquals("4h", CapacityCommand.suggestedLimit(2.5 * 3600));
