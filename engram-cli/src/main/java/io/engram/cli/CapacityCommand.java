@@ -955,7 +955,8 @@ final class CapacityCommand implements Callable<Integer> {
       throw new UserError("--data " + data + ": " + why);
     }
     Images.Size given = size == null ? null : Images.Size.parse(size);
-    Inputs.Data d = Inputs.read(List.of(data), given, Progress.none());
+    Inputs.Data d =
+        Inputs.naming("--data", data, () -> Inputs.read(List.of(data), given, Progress.none()));
     PatternBlock block = d.block();
     if (block.isEmpty()) {
       throw new UserError("--data " + data + ": holds no patterns");

@@ -113,7 +113,8 @@ final class CorruptCommand implements Callable<Integer> {
                 ".npz",
                 ".csv");
     Memory.reading(patterns);
-    Inputs.Data data = Inputs.read(patterns, given, Progress.none());
+    Inputs.Data data =
+        Inputs.naming("--patterns", patterns, () -> Inputs.read(patterns, given, Progress.none()));
     data.warn(spec.commandLine().getErr());
     // --size resizes image patterns, or shapes the images of a folder --out
     Inputs.sizeApplies(given, data.size() != null || folder, "--patterns and --out");

@@ -135,8 +135,11 @@ final class DynamicsOptions {
     }
     if (order != null) {
       // (the library's "async order entry 0 is 3, expected 0..2" named neither option nor file)
-      int[] o = Inputs.readOrder(order);
-      d = d.withUpdateMode(UserError.naming("--order " + order, () -> UpdateMode.asynchronous(o)));
+      // (and every other refusal of the file: "o.npy: an order must be a 1-D array" did not)
+      d =
+          d.withUpdateMode(
+              Inputs.naming(
+                  "--order", order, () -> UpdateMode.asynchronous(Inputs.readOrder(order))));
     } else if (seed != null) {
       d = d.withUpdateMode(UpdateMode.asynchronous(seed));
     } else if ("sync".equals(u)) {

@@ -471,6 +471,50 @@ final class Inputs {
     return q;
   }
 
+  /** Reads something from a file. */
+  interface Reading<T> {
+    T read() throws IOException;
+  }
+
+  /**
+   * {@code reading.read()}, with any refusal of the file named by the option that gave it, as
+   * {@code --order o.npy: an order must be a 1-D array, got rank 2} (the line was {@code o.npy:
+   * ...}, the option left to guess). See {@link #naming(String, List, Reading)}.
+   */
+  static <T> T naming(String option, Path file, Reading<T> reading) throws IOException {
+    return naming(option, List.of(file), reading);
+  }
+
+  /**
+   * {@code reading.read()} of the files an option gave, with a refusal named by the option: a
+   * message that begins with one of the files (or a file in a folder given) gets the option before
+   * it ({@code --model m.npz: file not found}); any other, of a single file, the option and the
+   * file; one that names an option already ({@code --size ...}) is left as it is. A command's
+   * positional parameter ({@code MODEL}) is no option: its messages are left as they are.
+   */
+  static <T> T naming(String option, List<Path> files, Reading<T> reading) throws IOException {
+    try {
+      return reading.read();
+    } catch (IOException | RuntimeException e) {
+      String m = EngramCli.describe(e);
+      if (m == null || !option.startsWith("-") || m.startsWith("-") && !m.startsWith("- ")) {
+        throw e;
+      }
+      for (Path f : files) {
+        for (String name : new String[] {named(f), f.toString()}) {
+          if (m.startsWith(name)
+              && (m.length() == name.length() || " :/".indexOf(m.charAt(name.length())) >= 0)) {
+            throw new UserError(option + " " + m, e);
+          }
+        }
+      }
+      if (files.size() == 1) {
+        throw new UserError(option + " " + named(files.get(0)) + ": " + m, e);
+      }
+      throw e;
+    }
+  }
+
   /** Reads a permutation from a 1-D integer .npy file (or pipe). */
   static int[] readOrder(Path file) throws IOException {
     NdArray a =
@@ -527,7 +571,7 @@ final class Inputs {
   /** Reads a model of any memory kind, checked as {@link #readModel}. */
   static io.engram.network.Memory readMemory(String option, Path file) throws IOException {
     checkModelFile(option, file);
-    return ModelFile.readMemory(file);
+    return naming(option, file, () -> ModelFile.readMemory(file));
   }
 
   /** Refuses a pipe or device as a model file (it is read by random access). */
@@ -536,7 +580,7 @@ final class Inputs {
       throw new UserError(
           option
               + " "
-              + file
+              + named(file)
               + ": a model must be a regular file (a .npz archive is read by random access),"
               + " not a pipe or device");
     }

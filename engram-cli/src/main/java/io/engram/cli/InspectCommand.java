@@ -423,10 +423,14 @@ final class InspectCommand implements Callable<Integer> {
    */
   Inputs.Data readPatterns(int n) throws java.io.IOException {
     Images.Size given = sizeFor(n);
-    Inputs.Data data = Inputs.read(List.of(patterns), given, n, Progress.none());
+    Inputs.Data data =
+        Inputs.naming(
+            "--patterns",
+            patterns,
+            () -> Inputs.read(List.of(patterns), given, n, Progress.none()));
     if (data.block().isEmpty()) {
       // (an empty file was taken, and the report left its pattern lines out without a word)
-      throw new UserError(patterns + ": holds no patterns");
+      throw new UserError("--patterns " + patterns + ": holds no patterns");
     }
     Inputs.sizeApplies(given, data.size() != null, "--patterns");
     data.warn(spec.commandLine().getErr());

@@ -57,7 +57,7 @@ final class MemoryKinds {
    */
   static String of(String option, Path model) throws IOException {
     Inputs.checkModelFile(option, model);
-    return ModelFile.memoryKind(model);
+    return Inputs.naming(option, model, () -> ModelFile.memoryKind(model));
   }
 
   /** The kind of a memory read from a file. */

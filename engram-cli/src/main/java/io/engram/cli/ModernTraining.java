@@ -76,7 +76,8 @@ final class ModernTraining {
     try (Progress bar = Progress.start("train", -1, Progress.enabled(t.quiet), System.err)) {
       block = t.patterns.isEmpty() ? Rows.NONE : Rows.direct(t.patterns);
       if (block == null) {
-        Inputs.Data data = Inputs.read(t.patterns, size, bar);
+        Inputs.Data data =
+            Inputs.naming("--patterns", t.patterns, () -> Inputs.read(t.patterns, size, bar));
         data.warn(t.spec.commandLine().getErr());
         block = Rows.of(data.block());
         Inputs.sizeApplies(size, data.size() != null, "--patterns");

@@ -214,7 +214,9 @@ final class RecallCommand implements Callable<Integer> {
       // without a word (and image cues were resized to it, then refused for their length)
       Inputs.sizeFitsModel(given, n);
     }
-    Inputs.Data data = Inputs.readQueries(queries, given, n, Progress.none());
+    Inputs.Data data =
+        Inputs.naming(
+            "--queries", queries, () -> Inputs.readQueries(queries, given, n, Progress.none()));
     // --size resizes image queries, or shapes image outputs (--out DIR/, --grid): with none of
     // them it did nothing, without a word
     Inputs.sizeApplies(given, data.size() != null || folder || grid != null, "--queries and --out");
@@ -227,7 +229,8 @@ final class RecallCommand implements Callable<Integer> {
     for (int i = 0; i < q.length; i++) {
       if (q[i].length != n) {
         throw new UserError(
-            queries
+            "--queries "
+                + queries
                 + ": query "
                 + i
                 + " has length "
@@ -240,11 +243,12 @@ final class RecallCommand implements Callable<Integer> {
     float[][] storedRows = null;
     List<String> storedNames = null;
     if (stored != null) {
+      Images.Size storedSize = data.size() != null ? data.size() : given;
       Inputs.Data sd =
-          Inputs.read(
-              java.util.List.of(stored),
-              data.size() != null ? data.size() : given,
-              Progress.none());
+          Inputs.naming(
+              "--stored",
+              stored,
+              () -> Inputs.read(java.util.List.of(stored), storedSize, Progress.none()));
       sd.warn(spec.commandLine().getErr());
       if (sd.block().length() != n || sd.block().count() != q.length) {
         throw new UserError(

@@ -273,7 +273,8 @@ final class TrainCommand implements Callable<Integer> {
     TrainingRecord rec;
     AmariHopfieldNetwork net = null; // (from --init, or made once N and the dynamics are known)
     try (Progress bar = Progress.start("train", -1, Progress.enabled(quiet), System.err)) {
-      Inputs.Data data = Inputs.read(patterns, given, bar);
+      Inputs.Data data =
+          Inputs.naming("--patterns", patterns, () -> Inputs.read(patterns, given, bar));
       data.warn(spec.commandLine().getErr());
       block = data.block();
       Inputs.sizeApplies(given, data.size() != null, "--patterns");

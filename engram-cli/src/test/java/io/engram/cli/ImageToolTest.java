@@ -84,7 +84,7 @@ class ImageToolTest {
             "train", "--patterns", onlyHidden.toString(), "--out", dir.resolve("x.npz").toString());
     assertEquals(2, none.status(), none::toString);
     assertEquals(
-        "engram: "
+        "engram: --patterns "
             + onlyHidden
             + ": no images in this folder (looked for .png .jpg .jpeg .gif .bmp; 1 hidden file"
             + " with an image's name, left out)",
@@ -355,7 +355,7 @@ class ImageToolTest {
         ToolRun.run("train", "-q", "--patterns", odd.toString(), "--out", out.toString());
     assertEquals(2, r.status(), r.toString());
     assertEquals(
-        "engram: "
+        "engram: --patterns "
             + folder
             + ": has an image's name but is a folder; an image folder holds image"
             + " files",
@@ -452,7 +452,9 @@ class ImageToolTest {
             out.toString());
     assertEquals(2, r.status(), r::toString);
     assertEquals(
-        "engram: " + huge + ": 6000x6000 pixels is too many neurons; give a smaller --size",
+        "engram: --patterns "
+            + huge
+            + ": 6000x6000 pixels is too many neurons; give a smaller --size",
         r.err().strip());
     assertFalse(Files.exists(out));
   }

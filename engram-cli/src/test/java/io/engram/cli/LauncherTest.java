@@ -382,7 +382,9 @@ final class LauncherTest {
       Run r = run(env, "train", "--patterns", "missing.npy", "--out", "m.npz");
       assertEquals(2, r.status(), env + ": " + r);
       assertEquals(
-          List.of("engram: missing.npy: file not found", ""), r.errLines(), env + ": " + r);
+          List.of("engram: --patterns missing.npy: file not found", ""),
+          r.errLines(),
+          env + ": " + r);
       assertFalse(Files.exists(tmp.resolve("m.npz")), env + ": " + r);
     }
   }
@@ -837,7 +839,7 @@ final class LauncherTest {
     assertTrue(p.waitFor(60, TimeUnit.SECONDS));
     assertEquals(2, p.exitValue(), err);
     assertEquals(
-        "engram: - (standard input): is a device; give a file, or a pipe such as <(...)",
+        "engram: --patterns - (standard input): is a device; give a file, or a pipe such as <(...)",
         err.strip());
     assertFalse(Files.exists(tmp.resolve("m.npz")));
   }

@@ -935,7 +935,7 @@ class PathSafetyTest {
     err = new String(pr.getErrorStream().readAllBytes(), StandardCharsets.UTF_8);
     assertTrue(pr.waitFor(60, TimeUnit.SECONDS));
     assertEquals(2, pr.exitValue(), err);
-    assertTrue(err.startsWith("engram: - (standard input) is given twice"), err);
+    assertTrue(err.startsWith("engram: --patterns - (standard input) is given twice"), err);
     assertFalse(err.contains("/dev/stdin"), err);
     assertFalse(Files.exists(twice));
   }
@@ -977,7 +977,9 @@ class PathSafetyTest {
     assertTrue(pr.waitFor(60, TimeUnit.SECONDS));
     assertEquals(2, pr.exitValue(), err);
     assertEquals(
-        "engram: - (standard input): line 1, column 2: 'x' is not a number", err.strip(), err);
+        "engram: --patterns - (standard input): line 1, column 2: 'x' is not a number",
+        err.strip(),
+        err);
   }
 
   /**
@@ -1492,5 +1494,89 @@ class PathSafetyTest {
         q,
         "--out",
         path("imgs") + " /");
+  }
+
+  /**
+   * Every refusal of a file an option names names the option too, as {@code --order o.npy: ...}:
+   * {@code --order}'s were "o.npy: file not found", "p.npy: an order must be a 1-D array" (only a
+   * non-permutation named it), and those of --model, --queries, --patterns, --init, --stored named
+   * only the file. inspect's MODEL is no option: its messages name the file alone, as before.
+   */
+  @Test
+  void aFileOptionsErrorsNameTheOption() throws IOException {
+    String r = path("r.npy");
+    String absent = path("absent.npy");
+    Files.write(dir.resolve("dup.npy"), Npy.toBytes(NdArray.ofInts(new int[] {0, 0, 1}, 3)));
+    Files.write(dir.resolve("half.npy"), Npy.toBytes(NdArray.ofFloats(new float[] {0.5f}, 1)));
+    String[] recall = {"recall", "--model", m, "--queries", q, "--out", r};
+    fails("--order " + absent + ": file not found", cat(recall, "--order", absent));
+    fails("--order " + p + ": an order must be a 1-D array, got rank 2", cat(recall, "--order", p));
+    fails("--order " + m + ": not a .npy file", cat(recall, "--order", m));
+    fails(
+        "--order " + path("half.npy") + ": element 0 is 0.5, not an int",
+        cat(recall, "--order", path("half.npy")));
+    fails(
+        "--order " + path("dup.npy") + ": async order is not a permutation: 0 appears twice",
+        "train",
+        "--patterns",
+        p,
+        "--out",
+        path("n.npz"),
+        "--order",
+        path("dup.npy"));
+    fails(
+        "--order " + absent + ": file not found",
+        "train",
+        "--patterns",
+        p,
+        "--out",
+        path("n.npz"),
+        "--order",
+        absent);
+    fails(
+        "--model " + absent + ": file not found",
+        "recall",
+        "--model",
+        absent,
+        "--queries",
+        q,
+        "--out",
+        r);
+    fails("--model " + p + ": not a .npz (zip) archive", "export", "--model", p, "--weights", r);
+    fails(
+        "--queries " + absent + ": file not found",
+        "recall",
+        "--model",
+        m,
+        "--queries",
+        absent,
+        "--out",
+        r);
+    fails(
+        "--patterns " + absent + ": file not found",
+        "train",
+        "--patterns",
+        absent,
+        "--out",
+        path("n.npz"));
+    fails("--patterns " + absent + ": file not found", "corrupt", "--patterns", absent, "--out", r);
+    fails(
+        "--init " + p + ": not a .npz (zip) archive",
+        "train",
+        "--patterns",
+        p,
+        "--init",
+        p,
+        "--out",
+        path("n.npz"));
+    fails("--patterns " + absent + ": file not found", "inspect", m, "--patterns", absent);
+    ToolRun.Result plain = fails(": file not found", "inspect", path("absent.npz"));
+    assertEquals("engram: " + path("absent.npz") + ": file not found", plain.err().strip());
+  }
+
+  private static String[] cat(String[] head, String... tail) {
+    String[] all = java.util.Arrays.copyOf(head, head.length + tail.length);
+    System.arraycopy(tail, 0, all, head.length, tail.length);
+    return all;
   }
 }
