@@ -118,13 +118,13 @@ public final class Corruption {
    * @param positions scratch of at least {@code row.length} ints (its contents are overwritten), so
    *     that many rows need one array
    * @return how many of the negated values were 0, which a negation leaves 0 (0/1 data, say)
-   * @throws IllegalArgumentException for a null row, generator or scratch, or scratch too short
+   * @throws NullPointerException naming {@code row}, {@code rnd} or {@code positions} if it is null
+   * @throws IllegalArgumentException for scratch too short
    */
   public int apply(float[] row, SplittableRandom rnd, int[] positions) {
-    if (row == null || rnd == null || positions == null) {
-      throw new IllegalArgumentException(
-          (row == null ? "row" : rnd == null ? "rnd" : "positions") + " is null");
-    }
+    java.util.Objects.requireNonNull(row, "row");
+    java.util.Objects.requireNonNull(rnd, "rnd");
+    java.util.Objects.requireNonNull(positions, "positions");
     int n = row.length;
     if (positions.length < n) {
       throw new IllegalArgumentException(
@@ -158,7 +158,8 @@ public final class Corruption {
 
   /** {@link #apply(float[], SplittableRandom, int[])} with scratch of its own. */
   public int apply(float[] row, SplittableRandom rnd) {
-    return apply(row, rnd, new int[row == null ? 0 : row.length]);
+    java.util.Objects.requireNonNull(row, "row");
+    return apply(row, rnd, new int[row.length]);
   }
 
   @Override

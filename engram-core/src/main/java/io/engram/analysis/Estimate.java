@@ -1,5 +1,7 @@
 package io.engram.analysis;
 
+import java.util.Objects;
+
 /**
  * A mean over trials with its 95% confidence interval, within the range the quantity can take.
  *
@@ -36,13 +38,12 @@ public record Estimate(double mean, double halfWidth, double low, double high, i
    * @param min the smallest value the quantity can take (the interval is clipped to it)
    * @param max the largest value the quantity can take, at least {@code min} (either may be
    *     infinite)
-   * @throws IllegalArgumentException if there are no values (or null), one is not finite, or min
-   *     and max are NaN or the wrong way round
+   * @throws NullPointerException "values" if {@code values} is null
+   * @throws IllegalArgumentException if there are no values, one is not finite, or min and max are
+   *     NaN or the wrong way round
    */
   public static Estimate of(double[] values, double min, double max) {
-    if (values == null) {
-      throw new IllegalArgumentException("values is null");
-    }
+    Objects.requireNonNull(values, "values");
     if (!(min <= max)) {
       // (the interval was clipped to NaN, or to low > high)
       throw new IllegalArgumentException(
@@ -82,10 +83,12 @@ public record Estimate(double mean, double halfWidth, double low, double high, i
    *
    * @param values one share per trial, at least one, each in [0, 1]; not modified
    * @param cases the number of cases behind each trial's share, at least 1
-   * @throws IllegalArgumentException if there are no values (or null), one is not in [0, 1], or
-   *     cases is below 1
+   * @throws NullPointerException "values" if {@code values} is null
+   * @throws IllegalArgumentException if there are no values, one is not in [0, 1], or cases is
+   *     below 1
    */
   public static Estimate ofShare(double[] values, double cases) {
+    java.util.Objects.requireNonNull(values, "values");
     if (!(cases >= 1)) {
       throw new IllegalArgumentException("a share needs at least one case per trial, got " + cases);
     }

@@ -4,6 +4,7 @@ import io.engram.learning.PatternBlock;
 import io.engram.network.AmariHopfieldNetwork;
 import io.engram.weights.WeightScan;
 import io.engram.weights.Weights;
+import java.util.Objects;
 
 /**
  * Diagnostics for a trained network, as CANNs' {@code HopfieldAnalyzer}: energies of the stored
@@ -30,13 +31,12 @@ public final class HopfieldAnalyzer {
   /**
    * An analyzer for the network and the patterns stored in it (may be empty).
    *
-   * @throws IllegalArgumentException if either is null or the pattern length differs from N
+   * @throws NullPointerException naming {@code network} or {@code storedPatterns} if it is null
+   * @throws IllegalArgumentException if the pattern length differs from N
    */
   public static HopfieldAnalyzer of(AmariHopfieldNetwork network, PatternBlock storedPatterns) {
-    if (network == null || storedPatterns == null) {
-      throw new IllegalArgumentException(
-          (network == null ? "network" : "storedPatterns") + " is null");
-    }
+    Objects.requireNonNull(network, "network");
+    Objects.requireNonNull(storedPatterns, "storedPatterns");
     if (!storedPatterns.isEmpty() && storedPatterns.length() != network.numNeurons()) {
       throw new IllegalArgumentException(
           "stored patterns have length "
@@ -50,13 +50,13 @@ public final class HopfieldAnalyzer {
   /**
    * {@code a·b / N}.
    *
-   * @throws IllegalArgumentException if a vector is null or empty, the lengths differ, or a value
-   *     is not finite (the overlap would be NaN or infinite)
+   * @throws NullPointerException naming {@code a} or {@code b} if it is null
+   * @throws IllegalArgumentException if a vector is empty, the lengths differ, or a value is not
+   *     finite (the overlap would be NaN or infinite)
    */
   public static double overlap(float[] a, float[] b) {
-    if (a == null || b == null) {
-      throw new IllegalArgumentException("overlap of a null vector");
-    }
+    Objects.requireNonNull(a, "a");
+    Objects.requireNonNull(b, "b");
     if (a.length != b.length) {
       throw new IllegalArgumentException("overlap of lengths " + a.length + " and " + b.length);
     }
@@ -107,12 +107,13 @@ public final class HopfieldAnalyzer {
    * {@code -1/2 sᵀWs + θ Σ s}: the network's energy ({@link AmariHopfieldNetwork#energy(float[])},
    * summed in float64 and rounded to float32 once).
    */
-  public double energy(float[] s) {
-    return network.energy(s);
+  public double energy(float[] state) {
+    return network.energy(state);
   }
 
   /** Overlap of the state with each stored pattern. */
   public double[] overlaps(float[] state) {
+    Objects.requireNonNull(state, "state");
     double[] m = new double[patterns.count()];
     for (int k = 0; k < m.length; k++) {
       m[k] = overlap(state, patterns.row(k));
@@ -126,6 +127,7 @@ public final class HopfieldAnalyzer {
    * @throws IllegalStateException if no patterns were given
    */
   public Match bestMatch(float[] state) {
+    Objects.requireNonNull(state, "state");
     if (patterns.isEmpty()) {
       throw new IllegalStateException("no stored patterns to match against");
     }
@@ -143,6 +145,8 @@ public final class HopfieldAnalyzer {
    * CANNs' {@code analyze_recall}: best match of the output, input/output overlap, output energy.
    */
   public RecallDiagnostics analyzeRecall(float[] input, float[] output) {
+    Objects.requireNonNull(input, "input");
+    Objects.requireNonNull(output, "output");
     Match m = patterns.isEmpty() ? null : bestMatch(output);
     return new RecallDiagnostics(
         m == null ? -1 : m.index(),
@@ -170,16 +174,14 @@ public final class HopfieldAnalyzer {
    * {@link #statistics()} from the pattern energies already computed ({@link #patternEnergies()}'s
    * values, in its order), so that a caller that wants both computes them once.
    *
-   * @throws IllegalArgumentException if {@code e} is null or does not hold one energy per pattern
+   * @throws NullPointerException "e" if {@code e} is null
+   * @throws IllegalArgumentException if {@code e} does not hold one energy per pattern
    */
   public Statistics statistics(double[] e) {
-    if (e == null || e.length != patterns.count()) {
+    Objects.requireNonNull(e, "e");
+    if (e.length != patterns.count()) {
       throw new IllegalArgumentException(
-          "energies: "
-              + (e == null ? "null" : e.length + "")
-              + " given, expected one per pattern ("
-              + patterns.count()
-              + ")");
+          "energies: " + e.length + " given, expected one per pattern (" + patterns.count() + ")");
     }
     double mean = Double.NaN;
     double std = Double.NaN;
@@ -211,8 +213,8 @@ public final class HopfieldAnalyzer {
    * {@code W[i][j]} and {@code W[j][i]} are the same sums in the same order): 0 without a scan, NaN
    * when they hold nothing. Dense weights are scanned in O(N²) ({@link WeightScan#symmetryError}).
    */
-  public static double symmetryError(Weights w) {
-    return WeightScan.symmetryError(w);
+  public static double symmetryError(Weights weights) {
+    return WeightScan.symmetryError(weights);
   }
 
   /** {@link #symmetryError(Weights)} of this network. */

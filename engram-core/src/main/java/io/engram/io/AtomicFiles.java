@@ -357,6 +357,7 @@ public final class AtomicFiles {
 
   /** A folder of {@link #createFolder} whose outputs are written: it stays. */
   public static void folderWritten(Path dir) {
+    Objects.requireNonNull(dir, "dir");
     TempFiles.folderDone(dir);
   }
 
@@ -380,6 +381,7 @@ public final class AtomicFiles {
    * permissions it does not need.)
    */
   public static String notWritable(Path file) {
+    Objects.requireNonNull(file, "file");
     try {
       file.getFileSystem().provider().checkAccess(file, AccessMode.WRITE);
       return null;
@@ -580,6 +582,7 @@ public final class AtomicFiles {
      * @throws IOException if the file cannot be read (it does not exist, say)
      */
     public static Version of(Path file) throws IOException {
+      Objects.requireNonNull(file, "file");
       BasicFileAttributes a = Files.readAttributes(file, BasicFileAttributes.class);
       return new Version(a.fileKey(), a.size(), a.lastModifiedTime());
     }

@@ -242,9 +242,9 @@ public final class ModelFile {
    * Facts about a network's weights for people and tools beyond size and memory (e.g. the rank of
    * low-rank weights), from their representation's codec.
    */
-  public static Map<String, Object> describeWeights(Weights w) {
-    Objects.requireNonNull(w, "weights");
-    return WeightsCodec.of(w.representation()).describe(w);
+  public static Map<String, Object> describeWeights(Weights weights) {
+    Objects.requireNonNull(weights, "weights");
+    return WeightsCodec.of(weights.representation()).describe(weights);
   }
 
   /**

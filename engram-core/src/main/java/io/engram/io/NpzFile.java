@@ -362,9 +362,8 @@ public final class NpzFile implements Closeable {
   }
 
   private ZipEntry member(String keyOrMember) {
-    if (keyOrMember == null) {
-      throw new IllegalArgumentException("the member's key is null");
-    }
+    // (the public methods name their parameter "keyOrMember", but array's is "key")
+    Objects.requireNonNull(keyOrMember, "keyOrMember");
     ZipEntry e = members.get(keyOrMember);
     if (e == null && !keyOrMember.endsWith(".npy")) {
       e = members.get(keyOrMember + ".npy");
@@ -775,6 +774,7 @@ public final class NpzFile implements Closeable {
    * @throws IllegalArgumentException if {@code maxDataBytes} is negative
    */
   public NdArray array(String key, long maxDataBytes) throws IOException {
+    Objects.requireNonNull(key, "key");
     checkLimit(maxDataBytes, "maxDataBytes");
     ZipEntry e = member(key);
     String name = e == null ? key : e.getName();
@@ -827,7 +827,7 @@ public final class NpzFile implements Closeable {
     /**
      * Adds an array under {@code key} (member {@code key.npy}).
      *
-     * @throws IllegalArgumentException if the key is null, empty or already used
+     * @throws IllegalArgumentException if the key is empty or already used
      */
     public Builder put(String key, NdArray array) {
       Objects.requireNonNull(array, "array");
@@ -841,7 +841,7 @@ public final class NpzFile implements Closeable {
      * the archive is written (twice: once for the CRC a stored member declares first, once for the
      * data), so that no copy of the matrix is made.
      *
-     * @throws IllegalArgumentException if the key is null, empty or already used, or the shape is
+     * @throws IllegalArgumentException if the key is empty or already used, or the shape is
      *     negative or has rows longer than one Java array holds
      */
     public Builder putFloatRows(String key, int rows, int cols, RowSource source) {
@@ -858,6 +858,7 @@ public final class NpzFile implements Closeable {
      * @throws IllegalArgumentException if the name is empty or already used
      */
     public Builder putBytes(String member, byte[] bytes) {
+      Objects.requireNonNull(member, "member");
       Objects.requireNonNull(bytes, "bytes");
       byte[] copy = bytes.clone();
       add(member, (StoredZip.Content) out -> out.write(copy));
@@ -866,9 +867,7 @@ public final class NpzFile implements Closeable {
 
     /** A null key would be the member {@code null.npy}. */
     private static void checkKey(String key) {
-      if (key == null) {
-        throw new IllegalArgumentException("the member's key is null");
-      }
+      Objects.requireNonNull(key, "key");
     }
 
     private void add(String member, StoredZip.Content value) {

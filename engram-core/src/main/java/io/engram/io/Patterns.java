@@ -29,8 +29,9 @@ public final class Patterns {
    *
    * @throws IllegalArgumentException for other ranks, non-finite values or zero-length patterns
    */
-  public static PatternBlock fromArray(NdArray a) {
-    Objects.requireNonNull(a, "array");
+  public static PatternBlock fromArray(NdArray array) {
+    Objects.requireNonNull(array, "array");
+    NdArray a = array;
     checkFloat32Range(a, 0);
     if (a.rank() == 1) {
       return rows(a, 1, a.dim(0));
@@ -129,6 +130,11 @@ public final class Patterns {
    * ({@code 1 x length} for a 1-D file), also when either is 0.
    */
   public record FloatRows(float[] values, int rows, int cols) {
+
+    /** Checks that the values are given. */
+    public FloatRows {
+      java.util.Objects.requireNonNull(values, "values");
+    }
 
     /** Equal to rows of the same shape and values (compared as {@link Arrays#equals} does). */
     @Override

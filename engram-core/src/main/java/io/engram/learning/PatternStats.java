@@ -30,13 +30,12 @@ public final class PatternStats implements Serializable {
    * Adds one pattern.
    *
    * @return this
-   * @throws IllegalArgumentException if the pattern is null or empty, its length differs from the
-   *     patterns added before, or a value is not finite; nothing is added then
+   * @throws NullPointerException "x" if {@code x} is null
+   * @throws IllegalArgumentException if the pattern is empty, its length differs from the patterns
+   *     added before, or a value is not finite; nothing is added then
    */
   public PatternStats add(float[] x) {
-    if (x == null) {
-      throw new IllegalArgumentException("pattern is null");
-    }
+    java.util.Objects.requireNonNull(x, "x");
     if (x.length == 0) {
       throw new IllegalArgumentException(
           "pattern has length 0; a network needs at least one neuron");

@@ -531,6 +531,7 @@ public final class ModernHopfieldMemory implements Memory {
 
   /** Retrieves one cue with {@link #defaultRecallOptions()} (one step). */
   public RecallResult retrieve(float[] cue) {
+    Objects.requireNonNull(cue, "cue");
     return retrieve(cue, defaultRecallOptions());
   }
 
@@ -541,6 +542,7 @@ public final class ModernHopfieldMemory implements Memory {
    *     for binary separations) or the options set dynamics
    */
   public RecallResult retrieve(float[] cue, RecallOptions options) {
+    Objects.requireNonNull(cue, "cue");
     return retrieveAll(new float[][] {cue}, options).get(0);
   }
 
@@ -576,18 +578,16 @@ public final class ModernHopfieldMemory implements Memory {
    *     hold their states
    */
   public List<RecallResult> retrieveAll(float[][] cues, RecallOptions options, float[][] states) {
-    if (states == null) {
-      throw new IllegalArgumentException("states is null");
-    }
+    Objects.requireNonNull(cues, "cues");
+    Objects.requireNonNull(options, "options");
+    Objects.requireNonNull(states, "states");
     return retrieveChecked(cues, options, states);
   }
 
   private List<RecallResult> retrieveChecked(
       float[][] cues, RecallOptions options, float[][] states) {
+    Objects.requireNonNull(cues, "cues");
     Objects.requireNonNull(options, "options");
-    if (cues == null) {
-      throw new IllegalArgumentException("cues is null");
-    }
     RetrievalStep step = retrievalStep(options);
     // A softmax step finds a value that is not finite in a cue itself: every score of that cue
     // is then NaN or infinite, which the kernels refuse before they write the cue's output. So the
@@ -772,6 +772,7 @@ public final class ModernHopfieldMemory implements Memory {
    * @throws IllegalArgumentException as {@link #retrieve(float[], RecallOptions)}
    */
   public double energy(float[] state) {
+    Objects.requireNonNull(state, "state");
     RetrievalStep step = retrievalStep(null);
     checkCue(state, 0);
     double[] e = new double[1];

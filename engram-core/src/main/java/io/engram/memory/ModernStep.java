@@ -187,13 +187,13 @@ public final class ModernStep implements RetrievalStep {
    * @param separation the memory's separation
    * @param beta the memory's β
    * @param maxNorm M, the largest norm of a stored pattern (softmax energy)
-   * @throws IllegalArgumentException for a null scan or separation, or P or N below 1
+   * @throws NullPointerException naming {@code scan} or {@code separation} if it is null
+   * @throws IllegalArgumentException if P or N is below 1
    */
   public static ModernStep over(
       Scan scan, int p, int n, Separation separation, float beta, double maxNorm) {
-    if (scan == null || separation == null) {
-      throw new IllegalArgumentException("the scan and the separation must not be null");
-    }
+    java.util.Objects.requireNonNull(scan, "scan");
+    java.util.Objects.requireNonNull(separation, "separation");
     if (p < 1 || n < 1) {
       throw new IllegalArgumentException("P = " + p + " and N = " + n + " must be at least 1");
     }

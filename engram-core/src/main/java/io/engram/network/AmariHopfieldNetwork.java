@@ -279,11 +279,12 @@ public final class AmariHopfieldNetwork implements Memory {
   /**
    * Sets the state (copied).
    *
+   * @throws NullPointerException "state" if {@code state} is null
    * @throws IllegalArgumentException if the length differs from N or a value is not finite
    */
-  public void setState(float[] s) {
-    Cues.checkState(s, numNeurons());
-    this.state = s.clone();
+  public void setState(float[] state) {
+    Cues.checkState(state, numNeurons());
+    this.state = state.clone();
   }
 
   /** Training calls so far, oldest first (unmodifiable). */
@@ -329,17 +330,20 @@ public final class AmariHopfieldNetwork implements Memory {
   /**
    * {@code E = -1/2 sᵀ W s + θ Σ s} of any state, in float32, with this network's threshold.
    *
+   * @throws NullPointerException "state" if {@code state} is null
    * @throws IllegalArgumentException on a wrong length or a value that is not finite (the energy of
    *     such a state is NaN, not a number recall would report), or a state whose fields or energy
    *     overflow float32 (recall refuses such a state too)
    * @throws IllegalStateException if called from within a training call of this network (its
    *     listener), which may have W half updated; recall refuses it alike
    */
-  public float energy(float[] s) {
+  public float energy(float[] state) {
+    Objects.requireNonNull(state, "state");
     checkNoTrainingCall("take the energy of");
-    if (s == null || s.length != numNeurons()) {
+    float[] s = state;
+    if (s.length != numNeurons()) {
       throw new IllegalArgumentException(
-          "state has length " + (s == null ? "null" : s.length) + ", expected " + numNeurons());
+          "state has length " + s.length + ", expected " + numNeurons());
     }
     for (int i = 0; i < s.length; i++) {
       if (!Float.isFinite(s[i])) {
@@ -513,11 +517,11 @@ public final class AmariHopfieldNetwork implements Memory {
    *
    * @throws IllegalArgumentException if the dynamics' asynchronous order does not fit N
    */
-  public RetrievalStep retrievalStep(Dynamics d) {
-    Objects.requireNonNull(d, "dynamics");
+  public RetrievalStep retrievalStep(Dynamics dynamics) {
+    Objects.requireNonNull(dynamics, "dynamics");
     checkNoTrainingCall("recall");
-    d.checkFits(numNeurons());
-    return new ClassicalStep(weights, d);
+    dynamics.checkFits(numNeurons());
+    return new ClassicalStep(weights, dynamics);
   }
 
   /**
@@ -525,6 +529,7 @@ public final class AmariHopfieldNetwork implements Memory {
    * RecallOptions)}.
    */
   public RecallResult recall(float[] cue) {
+    Objects.requireNonNull(cue, "cue");
     return recall(cue, RecallOptions.defaults());
   }
 
@@ -550,6 +555,7 @@ public final class AmariHopfieldNetwork implements Memory {
    *     queryIndex < 0}
    */
   public RecallResult recall(float[] cue, RecallOptions options, int queryIndex) {
+    Objects.requireNonNull(cue, "cue");
     Objects.requireNonNull(options, "options");
     if (queryIndex < 0) {
       throw new IllegalArgumentException("query index must be >= 0, got " + queryIndex);
@@ -568,6 +574,7 @@ public final class AmariHopfieldNetwork implements Memory {
    */
   @Override
   public List<RecallResult> recallBatch(float[][] cues, RecallOptions options) {
+    Objects.requireNonNull(cues, "cues");
     Objects.requireNonNull(options, "options");
     Cues.checkAll(cues, numNeurons());
     RetrievalStep step = retrievalStep(effective(options));
@@ -583,11 +590,10 @@ public final class AmariHopfieldNetwork implements Memory {
    */
   @Override
   public List<RecallResult> recallBatch(float[][] cues, RecallOptions options, float[][] states) {
+    Objects.requireNonNull(cues, "cues");
     Objects.requireNonNull(options, "options");
+    Objects.requireNonNull(states, "states");
     Cues.checkAll(cues, numNeurons());
-    if (states == null) {
-      throw new IllegalArgumentException("states is null");
-    }
     RetrievalStep step = retrievalStep(effective(options));
     return recalling(options, () -> RecallEngine.run(step, cues, 0, options, states));
   }
@@ -595,19 +601,20 @@ public final class AmariHopfieldNetwork implements Memory {
   /**
    * CANNs' {@code predict_batch}: recalls each cue from its own input and leaves the network's
    * state at the last output. All cues must have one length; if it differs from N the network is
-   * resized first (keeping the top-left block of W when {@code preserveOnResize}). An empty batch
-   * changes nothing.
+   * resized first (keeping the top-left block of W when {@code preserveOnResize}), as a training
+   * call resizes it: the network's own explicit asynchronous order is resized with it (see {@link
+   * #resize}). An order given in the options' dynamics is this call's, for the network as it will
+   * be: it must be a permutation of {@code 0..L-1} for cues of length L. An empty batch changes
+   * nothing.
    *
    * @throws IllegalArgumentException for ragged, empty or non-finite cues, or an asynchronous order
-   *     that does not fit the cues; nothing changes then (nor when the recall itself throws, e.g.
-   *     through a step listener)
+   *     in the options that does not fit the cues; nothing changes then (nor when the recall itself
+   *     throws, e.g. through a step listener)
    */
   public List<RecallResult> predictBatch(
       float[][] cues, RecallOptions options, boolean preserveOnResize) {
+    Objects.requireNonNull(cues, "cues");
     Objects.requireNonNull(options, "options");
-    if (cues == null) {
-      throw new IllegalArgumentException("cues is null");
-    }
     if (cues.length == 0) {
       return List.of();
     }
@@ -618,8 +625,25 @@ public final class AmariHopfieldNetwork implements Memory {
     for (int q = 0; q < cues.length; q++) {
       Cues.check(cues[q], q, n);
     }
-    // checked before resizing, so that a bad call changes nothing
-    effective(options).checkFits(n);
+    // checked before resizing, so that a bad call changes nothing: an order of the options must
+    // fit the cues (the network's own is resized with it, as by training; it was refused, "async
+    // order has length 4, expected N = 6", and an order of the options for the cues was refused
+    // too, checked against the N before the resize)
+    if (options.dynamics() != null
+        && options.dynamics().updateMode() instanceof UpdateMode.FixedOrder f
+        && f.length() != n) {
+      throw new IllegalArgumentException(
+          "async order of the options has length "
+              + f.length()
+              + ", but the cues have length "
+              + n
+              + (n != numNeurons()
+                  ? " (the network is resized to them from N = " + numNeurons() + ")"
+                  : "")
+              + "; give an order of length "
+              + n
+              + ", or no dynamics in the options to use the network's own order, resized with it");
+    }
     Weights before = weights;
     float[] stateBefore = state;
     Dynamics dynamicsBefore = dynamics;

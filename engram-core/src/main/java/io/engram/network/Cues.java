@@ -1,5 +1,7 @@
 package io.engram.network;
 
+import java.util.Objects;
+
 /** The checks every memory applies to its cues and states before it uses them. */
 public final class Cues {
 
@@ -23,6 +25,7 @@ public final class Cues {
    * @throws IllegalArgumentException naming the problem
    */
   static void checkState(float[] state, int expected) {
+    Objects.requireNonNull(state, "state");
     check(state, "state", expected);
   }
 
@@ -51,9 +54,7 @@ public final class Cues {
    * @throws IllegalArgumentException naming the first bad cue
    */
   public static void checkAll(float[][] cues, int n) {
-    if (cues == null) {
-      throw new IllegalArgumentException("cues is null");
-    }
+    Objects.requireNonNull(cues, "cues");
     for (int q = 0; q < cues.length; q++) {
       check(cues[q], q, n);
     }

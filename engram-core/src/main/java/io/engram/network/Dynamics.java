@@ -25,16 +25,12 @@ public record Dynamics(
   /**
    * Validates the settings.
    *
-   * @throws IllegalArgumentException if T is not a finite positive number, θ is not finite, or a
-   *     component is null
+   * @throws NullPointerException naming {@code activation} or {@code updateMode} if it is null
+   * @throws IllegalArgumentException if T is not a finite positive number or θ is not finite
    */
   public Dynamics {
-    if (activation == null) {
-      throw new IllegalArgumentException("activation is null");
-    }
-    if (updateMode == null) {
-      throw new IllegalArgumentException("update mode is null");
-    }
+    Objects.requireNonNull(activation, "activation");
+    Objects.requireNonNull(updateMode, "updateMode");
     if (!(temperature > 0f) || !Float.isFinite(temperature)) {
       throw new IllegalArgumentException(
           "temperature must be a finite number > 0, got " + temperature);
@@ -45,8 +41,9 @@ public record Dynamics(
   }
 
   /** A copy with another activation. */
-  public Dynamics withActivation(Activation a) {
-    return new Dynamics(a, temperature, threshold, updateMode);
+  public Dynamics withActivation(Activation activation) {
+    return new Dynamics(
+        Objects.requireNonNull(activation, "activation"), temperature, threshold, updateMode);
   }
 
   /**
@@ -75,8 +72,8 @@ public record Dynamics(
   }
 
   /** A copy with another update mode. */
-  public Dynamics withUpdateMode(UpdateMode m) {
-    return new Dynamics(activation, temperature, threshold, Objects.requireNonNull(m, "mode"));
+  public Dynamics withUpdateMode(UpdateMode mode) {
+    return new Dynamics(activation, temperature, threshold, Objects.requireNonNull(mode, "mode"));
   }
 
   /**

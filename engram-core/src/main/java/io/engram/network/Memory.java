@@ -1,6 +1,7 @@
 package io.engram.network;
 
 import java.util.List;
+import java.util.Objects;
 
 /**
  * An associative memory of N-value patterns that recalls stored patterns from cues: the classical
@@ -44,9 +45,9 @@ public interface Memory {
    *     null, short or shared row
    */
   default List<RecallResult> recallBatch(float[][] cues, RecallOptions options, float[][] states) {
-    if (cues == null) {
-      throw new IllegalArgumentException("cues is null");
-    }
+    Objects.requireNonNull(cues, "cues");
+    Objects.requireNonNull(options, "options");
+    Objects.requireNonNull(states, "states");
     RecallEngine.checkStateRows(states, cues, numNeurons());
     List<RecallResult> results = recallBatch(cues, options);
     List<RecallResult> out = new java.util.ArrayList<>(results.size());

@@ -56,7 +56,8 @@ public final class RecallEngine {
    *     (checked by the caller, e.g. with {@link Cues#checkAll}); not modified
    * @param options iteration limit, stops, listeners
    * @return one result per cue, in order
-   * @throws IllegalArgumentException if {@code cues}, or a cue, is null or of another length
+   * @throws NullPointerException naming {@code step}, {@code cues} or {@code options} if it is null
+   * @throws IllegalArgumentException if a cue is null or of another length
    */
   public static List<RecallResult> run(RetrievalStep step, float[][] cues, RecallOptions options) {
     return run(step, cues, 0, options);
@@ -93,10 +94,8 @@ public final class RecallEngine {
       throw new IllegalArgumentException("first query index must be >= 0, got " + firstQuery);
     }
     Objects.requireNonNull(step, "step");
+    Objects.requireNonNull(cues, "cues");
     Objects.requireNonNull(options, "options");
-    if (cues == null) {
-      throw new IllegalArgumentException("cues is null");
-    }
     for (int q = 0; q < cues.length; q++) {
       // (a cue of another length was "states must be N x L = 6 x 1 arrays, got lengths 2 and 6")
       if (cues[q] == null || cues[q].length != step.size()) {
@@ -161,9 +160,8 @@ public final class RecallEngine {
    * @throws IllegalArgumentException naming the first row that is not fit
    */
   public static void checkStateRows(float[][] states, float[][] cues, int n) {
-    if (states == null) {
-      throw new IllegalArgumentException("states is null");
-    }
+    Objects.requireNonNull(states, "states");
+    Objects.requireNonNull(cues, "cues");
     if (states.length != cues.length) {
       throw new IllegalArgumentException(
           "states has " + states.length + " rows for " + cues.length + " cues; need one per cue");

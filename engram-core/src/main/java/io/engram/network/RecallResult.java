@@ -30,18 +30,14 @@ public record RecallResult(
   /**
    * Validates, and copies the matches (unmodifiable). The state is kept as given (not copied).
    *
-   * @throws IllegalArgumentException if the state or the matches (or one of them) is null, or the
-   *     steps are negative
+   * @throws NullPointerException naming {@code state} or {@code matches} if it is null
+   * @throws IllegalArgumentException if one of the matches is null, or the steps are negative
    */
   public RecallResult {
-    if (state == null) {
-      throw new IllegalArgumentException("state is null");
-    }
+    java.util.Objects.requireNonNull(state, "state");
+    java.util.Objects.requireNonNull(matches, "matches");
     if (steps < 0) {
       throw new IllegalArgumentException("steps must be >= 0, got " + steps);
-    }
-    if (matches == null) {
-      throw new IllegalArgumentException("matches is null");
     }
     int k = 0;
     for (Match m : matches) { // (an immutable list's contains(null) throws)

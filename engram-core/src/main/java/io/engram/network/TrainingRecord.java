@@ -33,18 +33,15 @@ public record TrainingRecord(
    * Validates what a model file must be able to hold, and copies the options (unmodifiable, in
    * their order).
    *
-   * @throws IllegalArgumentException if the rule, the options or an option's key or value is null,
-   *     P or N is negative, or rho is infinite: a model file wrote such a record and then refused
-   *     to read it back ({@code missing 'rule'}, {@code 'patterns' is -1}), or read it back changed
-   *     (a null option as the text {@code null}, an infinite rho as NaN)
+   * @throws NullPointerException naming {@code rule} or {@code options} if it is null
+   * @throws IllegalArgumentException if an option's key or value is null, P or N is negative, or
+   *     rho is infinite: a model file wrote such a record and then refused to read it back ({@code
+   *     missing 'rule'}, {@code 'patterns' is -1}), or read it back changed (a null option as the
+   *     text {@code null}, an infinite rho as NaN)
    */
   public TrainingRecord {
-    if (rule == null) {
-      throw new IllegalArgumentException("rule is null");
-    }
-    if (options == null) {
-      throw new IllegalArgumentException("options is null");
-    }
+    java.util.Objects.requireNonNull(rule, "rule");
+    java.util.Objects.requireNonNull(options, "options");
     for (Map.Entry<String, String> e : options.entrySet()) {
       if (e.getKey() == null || e.getValue() == null) {
         throw new IllegalArgumentException(

@@ -1,6 +1,7 @@
 package io.engram.network;
 
 import java.util.Arrays;
+import java.util.Objects;
 import java.util.SplittableRandom;
 
 /**
@@ -30,7 +31,9 @@ public sealed interface UpdateMode
    * Asynchronous updates in the given order, used for every sweep.
    *
    * @param order a permutation of {@code 0..N-1}; copied; checked against N when used
-   * @throws IllegalArgumentException if it is not a permutation of {@code 0..order.length-1}
+   * @throws NullPointerException "order" if {@code order} is null
+   * @throws IllegalArgumentException if it is empty (a network has at least one neuron), or not a
+   *     permutation of {@code 0..order.length-1} (an entry out of range, negative, or repeated)
    */
   static UpdateMode asynchronous(int[] order) {
     return new FixedOrder(order);
@@ -63,8 +66,11 @@ public sealed interface UpdateMode
     private final int[] order;
 
     FixedOrder(int[] order) {
-      if (order == null) {
-        throw new IllegalArgumentException("async order is null");
+      Objects.requireNonNull(order, "order");
+      if (order.length == 0) {
+        // (it was taken, and refused only on use: "async order has length 0, expected N = 4")
+        throw new IllegalArgumentException(
+            "async order is empty; it must be a permutation of 0..N-1, and N is at least 1");
       }
       checkPermutation(order);
       this.order = order.clone();

@@ -3,6 +3,7 @@ package io.engram.weights;
 import io.engram.kernels.Kernels;
 import io.engram.kernels.TransposedCopy;
 import java.util.Arrays;
+import java.util.Objects;
 
 /**
  * Dense N x N float32 weights, stored row-major in one array (N must satisfy {@code N*N <=
@@ -137,6 +138,7 @@ public final class DenseWeights implements Weights {
    * anyway ({@link Rows#knownMaxAbsBits}).
    */
   public static int maxAbsBits(float[] v, int len) {
+    Objects.requireNonNull(v, "v");
     return Checks.maxAbsBits(v, len, 0f);
   }
 
@@ -566,7 +568,8 @@ public final class DenseWeights implements Weights {
   }
 
   private void checkVector(String name, float[] v) {
-    if (v == null || v.length != n) {
+    Objects.requireNonNull(v, name);
+    if (v.length != n) {
       throw new IllegalArgumentException(
           name + " has length " + (v == null ? "null" : v.length) + ", expected " + n);
     }
@@ -823,10 +826,12 @@ public final class DenseWeights implements Weights {
    * @param ridge the ridge λ >= 0 of the model
    * @param rank the effective rank (number of independent stored directions), 0..N
    * @param fullDiagonal the diagonal of the full projection, N finite values (copied)
+   * @throws NullPointerException "fullDiagonal" if {@code fullDiagonal} is null
    * @throws IllegalArgumentException on a wrong length, non-finite values, a negative or non-finite
    *     ridge or a rank outside 0..N; nothing changes then
    */
   public DenseWeights withProjection(double ridge, int rank, float[] fullDiagonal) {
+    Objects.requireNonNull(fullDiagonal, "fullDiagonal");
     Projection.checkRidge(ridge);
     if (rank < 0 || rank > n) {
       throw new IllegalArgumentException("projection rank " + rank + " outside 0.." + n);

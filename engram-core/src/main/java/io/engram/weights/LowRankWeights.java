@@ -5,6 +5,7 @@ import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.BitSet;
 import java.util.List;
+import java.util.Objects;
 
 /**
  * Hebbian weights kept in low-rank form, never forming the N x N matrix:
@@ -66,13 +67,12 @@ public final class LowRankWeights implements Weights {
    * diagonal kept); low-rank weights are copied.
    *
    * @throws IllegalArgumentException if an off-diagonal entry is nonzero: a general dense matrix
-   *     has no exact low-rank form without its training patterns (retrain in low-rank mode); or if
-   *     {@code w} is null
+   *     has no exact low-rank form without its training patterns (retrain in low-rank mode)
+   * @throws NullPointerException "weights" if {@code weights} is null
    */
-  public static LowRankWeights from(Weights w) {
-    if (w == null) {
-      throw new IllegalArgumentException("weights is null");
-    }
+  public static LowRankWeights from(Weights weights) {
+    Objects.requireNonNull(weights, "weights");
+    Weights w = weights;
     if (w instanceof LowRankWeights lr) {
       return lr.copy();
     }
@@ -112,6 +112,11 @@ public final class LowRankWeights implements Weights {
    */
   public record Factor(
       float[] patterns, int rows, float divisor, boolean negate, boolean zeroDiagonalAfter) {
+
+    /** Checks that the patterns are given (their shape is checked where the factor is used). */
+    public Factor {
+      java.util.Objects.requireNonNull(patterns, "patterns");
+    }
 
     /**
      * Equal to a factor of the same pattern values (compared as {@link Arrays#equals(float[],
@@ -174,20 +179,17 @@ public final class LowRankWeights implements Weights {
    * baseDiagonal}, add each call, zero the diagonal where a factor says so. The result equals the
    * weights the factors were taken from, bit for bit.
    *
+   * @throws NullPointerException naming {@code factors} or {@code baseDiagonal} if it is null
    * @throws IllegalArgumentException on wrong lengths, non-finite values, a divisor that is not a
-   *     finite number > 0, or a null list or factor
+   *     finite number > 0, or a null factor in the list
    */
   public static LowRankWeights of(int n, List<Factor> factors, float[] baseDiagonal) {
+    Objects.requireNonNull(factors, "factors");
+    Objects.requireNonNull(baseDiagonal, "baseDiagonal");
     LowRankWeights w = zeros(n);
-    if (factors == null) {
-      throw new IllegalArgumentException("factors is null");
-    }
-    if (baseDiagonal == null || baseDiagonal.length != n) {
+    if (baseDiagonal.length != n) {
       throw new IllegalArgumentException(
-          "base diagonal has length "
-              + (baseDiagonal == null ? "null" : baseDiagonal.length)
-              + ", expected "
-              + n);
+          "base diagonal has length " + baseDiagonal.length + ", expected " + n);
     }
     for (int i = 0; i < n; i++) {
       if (!Float.isFinite(baseDiagonal[i])) {
@@ -494,7 +496,8 @@ public final class LowRankWeights implements Weights {
   }
 
   private void checkVector(String name, float[] v) {
-    if (v == null || v.length != n) {
+    Objects.requireNonNull(v, name);
+    if (v.length != n) {
       throw new IllegalArgumentException(
           name + " has length " + (v == null ? "null" : v.length) + ", expected " + n);
     }

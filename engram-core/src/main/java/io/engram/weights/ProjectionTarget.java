@@ -30,6 +30,7 @@ public final class ProjectionTarget {
    * outer-product updates must not change.
    */
   public static boolean holdsProjection(Weights w) {
+    java.util.Objects.requireNonNull(w, "w");
     return w instanceof ProjectionWeights || w instanceof DenseWeights d && d.isProjection();
   }
 
@@ -39,6 +40,7 @@ public final class ProjectionTarget {
    * further pseudo-inverse call on them must use.
    */
   public static double ridgeOf(Weights w) {
+    java.util.Objects.requireNonNull(w, "w");
     if (w instanceof ProjectionWeights pw) {
       return pw.ridge();
     }

@@ -3,6 +3,7 @@ package io.engram.weights;
 import io.engram.kernels.Kernels;
 import java.util.Arrays;
 import java.util.List;
+import java.util.Objects;
 
 /**
  * Pseudo-inverse (projection) weights in factored form, never forming the N x N matrix:
@@ -304,7 +305,8 @@ public final class ProjectionWeights implements Weights {
   }
 
   private void checkVector(String name, float[] s) {
-    if (s == null || s.length != n) {
+    Objects.requireNonNull(s, name);
+    if (s.length != n) {
       throw new IllegalArgumentException(
           name + " has length " + (s == null ? "null" : s.length) + ", expected " + n);
     }

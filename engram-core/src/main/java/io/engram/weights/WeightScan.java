@@ -1,5 +1,7 @@
 package io.engram.weights;
 
+import java.util.Objects;
+
 /**
  * Figures over every entry of a weight matrix, at the cost the representation allows: dense weights
  * are read in place (no copy, no entry-by-entry calls), low-rank weights are not formed where their
@@ -20,12 +22,11 @@ public final class WeightScan {
    * trained model) give 0 after a blocked comparison and NaN when every entry is zero (the sums are
    * then not needed: {@code sqrt(0) / sqrt(norm)}); others are summed in O(N²).
    *
-   * @throws IllegalArgumentException if {@code w} is null
+   * @throws NullPointerException "weights" if {@code weights} is null
    */
-  public static double symmetryError(Weights w) {
-    if (w == null) {
-      throw new IllegalArgumentException("weights is null");
-    }
+  public static double symmetryError(Weights weights) {
+    Objects.requireNonNull(weights, "weights");
+    Weights w = weights;
     int n = w.size();
     if (!(w instanceof DenseWeights dw)) {
       boolean zero = w.rank() == 0;
@@ -69,13 +70,13 @@ public final class WeightScan {
    * computes them; other low-rank weights, and pseudo-inverse factors, are formed ({@code N²}
    * floats).
    *
-   * @throws IllegalArgumentException if {@code w} is null, or as {@link Weights#toDenseArray()} (N
-   *     too large for a dense matrix)
+   * @throws NullPointerException "weights" if {@code weights} is null
+   * @throws IllegalArgumentException as {@link Weights#toDenseArray()} (N too large for a dense
+   *     matrix)
    */
-  public static float[] range(Weights w) {
-    if (w == null) {
-      throw new IllegalArgumentException("weights is null");
-    }
+  public static float[] range(Weights weights) {
+    Objects.requireNonNull(weights, "weights");
+    Weights w = weights;
     if (w instanceof LowRankWeights lr) {
       float[] r = lr.entryRange();
       if (r != null) {

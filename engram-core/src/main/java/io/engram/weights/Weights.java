@@ -1,5 +1,7 @@
 package io.engram.weights;
 
+import java.util.Objects;
+
 /**
  * A square, symmetric-by-construction synaptic weight matrix {@code W} (N x N, float32) behind one
  * interface, so that recall and analysis do not care how it is stored.
@@ -72,7 +74,8 @@ public sealed interface Weights permits DenseWeights, LowRankWeights, Projection
    * @param s the state, read (not copied) by the tracker for as long as it is used
    */
   default FieldTracker fieldTracker(float[] s) {
-    if (s == null || s.length != size()) {
+    Objects.requireNonNull(s, "s");
+    if (s.length != size()) {
       throw new IllegalArgumentException(
           "s has length " + (s == null ? "null" : s.length) + ", expected " + size());
     }

@@ -8,5 +8,11 @@
  * io.engram.weights.Representation}. {@link io.engram.weights.WeightsMode} is the user's choice
  * among them. The matrix operations learning rules are built from (symmetric rank-k updates,
  * diagonal handling, conversions) live here; the rules themselves do not.
+ *
+ * <p>Null arguments: a null argument is a {@link NullPointerException} whose message is the
+ * parameter's name ({@code Objects.requireNonNull(x, "x")}, as the JDK), unless the parameter's
+ * documentation gives null a meaning (a listener: none; options: the defaults); a null element
+ * inside an array or list argument (a row, a cue of a batch) is bad data, an {@link
+ * IllegalArgumentException} naming its index.
  */
 package io.engram.weights;

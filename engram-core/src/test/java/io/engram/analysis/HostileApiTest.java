@@ -22,19 +22,29 @@ class HostileApiTest {
     assertTrue(e.getMessage().contains(expected), e.getMessage());
   }
 
+  /** A null argument: a NullPointerException whose message is the parameter's name. */
+  private static void nullNamed(String parameter, Executable call) {
+    assertEquals(parameter, assertThrows(NullPointerException.class, call).getMessage());
+  }
+
   @Test
   void analyzerNamesNullsAndNonFiniteStatesInsteadOfNpesOrNaNOverlaps() {
     AmariHopfieldNetwork net = AmariHopfieldNetwork.create(6);
     HebbianTrainer.create(net).train(A, B);
     PatternBlock stored = PatternBlock.of(A, B);
-    // of(null, ...) was taken (a NullPointerException at the first use), of(net, null) was one
-    refused("network is null", () -> HopfieldAnalyzer.of(null, stored));
-    refused("storedPatterns is null", () -> HopfieldAnalyzer.of(net, null));
+    // of(null, ...) was taken (a NullPointerException at the first use, naming nothing), of(net,
+    // null) was one; then they were IllegalArgumentExceptions; now each null argument is named
+    nullNamed("network", () -> HopfieldAnalyzer.of(null, stored));
+    nullNamed("storedPatterns", () -> HopfieldAnalyzer.of(net, null));
     HopfieldAnalyzer analyzer = HopfieldAnalyzer.of(net, stored);
-    refused("null vector", () -> HopfieldAnalyzer.overlap(null, A));
-    refused("null vector", () -> analyzer.overlaps(null));
-    refused("null vector", () -> analyzer.analyzeRecall(null, A));
-    refused("state has length null", () -> analyzer.energy(null));
+    nullNamed("a", () -> HopfieldAnalyzer.overlap(null, A));
+    nullNamed("b", () -> HopfieldAnalyzer.overlap(A, null));
+    nullNamed("state", () -> analyzer.overlaps(null));
+    nullNamed("state", () -> analyzer.bestMatch(null));
+    nullNamed("input", () -> analyzer.analyzeRecall(null, A));
+    nullNamed("output", () -> analyzer.analyzeRecall(A, null));
+    nullNamed("state", () -> analyzer.energy(null));
+    nullNamed("e", () -> analyzer.statistics(null));
     // a NaN state matched pattern 0 with overlap NaN, silently
     float[] nan = A.clone();
     nan[3] = Float.NaN;
@@ -52,8 +62,8 @@ class HostileApiTest {
   @Test
   void estimateAndSymmetryErrorNameNullsAndABadRange() {
     // NullPointerExceptions from values.length and w.size()
-    refused("values is null", () -> Estimate.of(null, 0, 1));
-    refused("weights is null", () -> HopfieldAnalyzer.symmetryError(null));
+    nullNamed("values", () -> Estimate.of(null, 0, 1));
+    nullNamed("weights", () -> HopfieldAnalyzer.symmetryError(null));
     // a NaN bound made the interval NaN, a reversed range made low > high
     refused(
         "must have min <= max, got [NaN, 1.0]",
@@ -151,13 +161,13 @@ class HostileApiTest {
   void aCorruptionNamesANullRowScratchOrGenerator() {
     Corruption c = Corruption.of(0.25, 0.25, 0.25);
     java.util.SplittableRandom rnd = new java.util.SplittableRandom(1);
-    refused("row is null", () -> c.apply(null, rnd, new int[4]));
-    refused("row is null", () -> c.apply(null, rnd));
-    refused("positions is null", () -> c.apply(new float[4], rnd, null));
-    refused("rnd is null", () -> c.apply(new float[4], null, new int[4]));
+    nullNamed("row", () -> c.apply(null, rnd, new int[4]));
+    nullNamed("row", () -> c.apply(null, rnd));
+    nullNamed("positions", () -> c.apply(new float[4], rnd, null));
+    nullNamed("rnd", () -> c.apply(new float[4], null, new int[4]));
     // nothing drawn (every value occluded, or none corrupted): still refused, not taken
-    refused("rnd is null", () -> Corruption.of(0, 0, 1).apply(new float[4], null));
-    refused("rnd is null", () -> Corruption.flip(0).apply(new float[0], null));
+    nullNamed("rnd", () -> Corruption.of(0, 0, 1).apply(new float[4], null));
+    nullNamed("rnd", () -> Corruption.flip(0).apply(new float[0], null));
     refused(
         "positions has 3 ints, fewer than the row's 4",
         () -> c.apply(new float[4], rnd, new int[3]));

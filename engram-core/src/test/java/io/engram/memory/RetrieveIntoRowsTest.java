@@ -95,7 +95,9 @@ class RetrieveIntoRowsTest {
     float[] a = new float[32];
     float[] b = new float[32];
     float[] c = new float[32];
-    refused("states is null", () -> m.retrieveAll(cues, o, null));
+    assertEquals(
+        "states",
+        assertThrows(NullPointerException.class, () -> m.retrieveAll(cues, o, null)).getMessage());
     refused(
         "states has 2 rows for 3 cues; need one per cue",
         () -> m.retrieveAll(cues, o, new float[][] {a, b}));

@@ -13,6 +13,7 @@ import io.engram.weights.ProjectionWeights;
 import io.engram.weights.Weights;
 import java.util.Arrays;
 import java.util.HashMap;
+import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.function.Executable;
@@ -111,8 +112,6 @@ class HostileApiTest {
     Map<String, String> nullKey = new HashMap<>();
     nullKey.put(null, "v");
     Object[][] cases = {
-      {"rule is null", (Executable) () -> new TrainingRecord(null, Map.of(), 1, 6, Float.NaN)},
-      {"options is null", (Executable) () -> new TrainingRecord("x", null, 1, 6, Float.NaN)},
       {
         "option 'k' has a null value",
         (Executable) () -> new TrainingRecord("x", nullValue, 1, 6, 0)
@@ -135,6 +134,18 @@ class HostileApiTest {
       IllegalArgumentException e = assertThrows(IllegalArgumentException.class, (Executable) c[1]);
       assertEquals(c[0], e.getMessage());
     }
+    // a null argument is a NullPointerException naming it (NullArgumentsTest)
+    assertEquals(
+        "rule",
+        assertThrows(
+                NullPointerException.class,
+                () -> new TrainingRecord(null, Map.of(), 1, 6, Float.NaN))
+            .getMessage());
+    assertEquals(
+        "options",
+        assertThrows(
+                NullPointerException.class, () -> new TrainingRecord("x", null, 1, 6, Float.NaN))
+            .getMessage());
     assertEquals(0, new TrainingRecord("x", Map.of(), 0, 0, Float.NaN).patterns());
     // a null entry was taken, and a NullPointerException in storedPatterns() and on saving
     IllegalArgumentException e =
@@ -168,9 +179,9 @@ class HostileApiTest {
     assertEquals("options", n.getMessage());
     n = assertThrows(NullPointerException.class, () -> net.retrievalStep((Dynamics) null));
     assertEquals("dynamics", n.getMessage());
-    IllegalArgumentException e =
-        assertThrows(IllegalArgumentException.class, () -> RecallEngine.run(step, null, o));
-    assertEquals("cues is null", e.getMessage());
+    n = assertThrows(NullPointerException.class, () -> RecallEngine.run(step, null, o));
+    assertEquals("cues", n.getMessage());
+    IllegalArgumentException e;
     // these were the weights' "states must be N x L = 6 x 1 arrays, got lengths null and 6"
     e =
         assertThrows(
@@ -220,8 +231,7 @@ class HostileApiTest {
         "state has a non-finite value NaN at index 2",
         assertThrows(IllegalArgumentException.class, () -> net.setState(nan)).getMessage());
     assertEquals(
-        "state is null",
-        assertThrows(IllegalArgumentException.class, () -> net.setState(null)).getMessage());
+        "state", assertThrows(NullPointerException.class, () -> net.setState(null)).getMessage());
     assertArrayEquals(new float[] {1, 1, 1, 1, 1, 1}, net.state());
   }
 
@@ -267,6 +277,106 @@ class HostileApiTest {
         IllegalStateException.class,
         () -> net.predictBatch(new float[][] {{1, 1, 1, 1, 1}}, throwing, true));
     assertSame(three, net.dynamics());
+    assertEquals(3, net.numNeurons());
+  }
+
+  /**
+   * An explicit order that fits no network is refused when it is made, naming the problem: an empty
+   * one was taken and refused only on use ("async order has length 0, expected N = 4"). One of
+   * another length than N can be known only on use, and is refused there.
+   */
+  @Test
+  void anOrderThatFitsNoNetworkIsRefusedWhenMade() {
+    assertEquals(
+        "async order is empty; it must be a permutation of 0..N-1, and N is at least 1",
+        assertThrows(IllegalArgumentException.class, () -> UpdateMode.asynchronous(new int[0]))
+            .getMessage());
+    assertEquals(
+        "async order entry 1 is 3, expected 0..2",
+        assertThrows(
+                IllegalArgumentException.class, () -> UpdateMode.asynchronous(new int[] {0, 3, 1}))
+            .getMessage());
+    assertEquals(
+        "async order entry 2 is -1, expected 0..2",
+        assertThrows(
+                IllegalArgumentException.class, () -> UpdateMode.asynchronous(new int[] {0, 1, -1}))
+            .getMessage());
+    assertEquals(
+        "async order is not a permutation: 1 appears twice",
+        assertThrows(
+                IllegalArgumentException.class, () -> UpdateMode.asynchronous(new int[] {1, 1, 0}))
+            .getMessage());
+    assertEquals(
+        "order",
+        assertThrows(NullPointerException.class, () -> UpdateMode.asynchronous((int[]) null))
+            .getMessage());
+    UpdateMode three = UpdateMode.asynchronous(new int[] {2, 0, 1});
+    AmariHopfieldNetwork net = AmariHopfieldNetwork.create(4);
+    assertEquals(
+        "async order has length 3, expected N = 4",
+        assertThrows(
+                IllegalArgumentException.class,
+                () ->
+                    net.recall(
+                        A4,
+                        RecallOptions.defaults()
+                            .withDynamics(Dynamics.DEFAULT.withUpdateMode(three))))
+            .getMessage());
+  }
+
+  private static final float[] A4 = {1, -1, 1, -1};
+
+  /**
+   * predictBatch with cues of another length resizes the network as training does, its own explicit
+   * order with it (it was refused: "async order has length 4, expected N = 6"); an order given in
+   * the options is for the cues' length (one of that length was refused too, checked against the N
+   * before the resize), and one of another length is refused saying what to give.
+   */
+  @Test
+  void predictBatchResizesAnExplicitOrderAsTrainingDoes() {
+    int[] order = {3, 1, 0, 2};
+    AmariHopfieldNetwork net =
+        AmariHopfieldNetwork.create(
+            4, Dynamics.DEFAULT.withUpdateMode(UpdateMode.asynchronous(order)));
+    HebbianTrainer.create(net).train(new float[][] {A4});
+    float[][] six = {A, B};
+    List<RecallResult> r = net.predictBatch(six, RecallOptions.defaults(), true);
+    assertEquals(6, net.numNeurons());
+    assertArrayEquals(
+        new int[] {3, 1, 0, 2, 4, 5},
+        ((UpdateMode.FixedOrder) net.dynamics().updateMode()).order());
+    // the same as a network resized first and recalled with the resized order
+    AmariHopfieldNetwork twin =
+        AmariHopfieldNetwork.create(
+            4, Dynamics.DEFAULT.withUpdateMode(UpdateMode.asynchronous(order)));
+    HebbianTrainer.create(twin).train(new float[][] {A4});
+    twin.resize(6, true);
+    assertArrayEquals(
+        twin.recallBatch(six, RecallOptions.defaults()).get(1).state(), r.get(1).state());
+    assertArrayEquals(r.get(1).state(), net.state());
+
+    // an order in the options is for the cues' length: 3 neurons now
+    RecallOptions forThree =
+        RecallOptions.defaults()
+            .withDynamics(
+                Dynamics.DEFAULT.withUpdateMode(UpdateMode.asynchronous(new int[] {2, 0, 1})));
+    assertEquals(
+        3, net.predictBatch(new float[][] {{1, -1, 1}}, forThree, true).get(0).state().length);
+    assertEquals(3, net.numNeurons());
+    // one that does not fit the cues is refused, and nothing changes
+    Weights w = net.weights();
+    Dynamics d = net.dynamics();
+    IllegalArgumentException e =
+        assertThrows(
+            IllegalArgumentException.class,
+            () -> net.predictBatch(new float[][] {A}, forThree, true));
+    assertEquals(
+        "async order of the options has length 3, but the cues have length 6 (the network is"
+            + " resized to them from N = 3); give an order of length 6, or no dynamics in the"
+            + " options to use the network's own order, resized with it",
+        e.getMessage());
+    assertSame(w, net.weights());
+    assertSame(d, net.dynamics());
     assertEquals(3, net.numNeurons());
   }
 

@@ -70,8 +70,8 @@ class ValueTypesTest {
   @Test
   void aRecallResultOfANullOrANegativePartIsRefused() {
     assertEquals(
-        "state is null",
-        assertThrows(IllegalArgumentException.class, () -> new RecallResult(null, 1, true, 0))
+        "state",
+        assertThrows(NullPointerException.class, () -> new RecallResult(null, 1, true, 0))
             .getMessage());
     assertEquals(
         "steps must be >= 0, got -1",
@@ -79,10 +79,9 @@ class ValueTypesTest {
                 IllegalArgumentException.class, () -> new RecallResult(new float[1], -1, true, 0))
             .getMessage());
     assertEquals(
-        "matches is null",
+        "matches",
         assertThrows(
-                IllegalArgumentException.class,
-                () -> new RecallResult(new float[1], 1, true, 0, null))
+                NullPointerException.class, () -> new RecallResult(new float[1], 1, true, 0, null))
             .getMessage());
     assertEquals(
         "match 1 is null",

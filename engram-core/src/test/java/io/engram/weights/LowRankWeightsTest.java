@@ -173,13 +173,14 @@ class LowRankWeightsTest {
   /** Null arguments are named (they were NullPointerExceptions from w.size() and the loop). */
   @Test
   void nullWeightsFactorsAndFactorAreNamed() {
-    IllegalArgumentException e =
-        assertThrows(IllegalArgumentException.class, () -> LowRankWeights.from(null));
-    assertEquals("weights is null", e.getMessage());
-    e =
-        assertThrows(
-            IllegalArgumentException.class, () -> LowRankWeights.of(2, null, new float[2]));
-    assertEquals("factors is null", e.getMessage());
+    assertEquals(
+        "weights",
+        assertThrows(NullPointerException.class, () -> LowRankWeights.from(null)).getMessage());
+    assertEquals(
+        "factors",
+        assertThrows(NullPointerException.class, () -> LowRankWeights.of(2, null, new float[2]))
+            .getMessage());
+    IllegalArgumentException e;
     LowRankWeights.Factor ok = new LowRankWeights.Factor(new float[] {1, -1}, 1, 1f, false, true);
     e =
         assertThrows(

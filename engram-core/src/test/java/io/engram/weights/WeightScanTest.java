@@ -177,11 +177,16 @@ class WeightScanTest {
     // symmetric but for the sign of a zero: the sums, which count -0 as 0
     DenseWeights z = DenseWeights.of(2, new float[] {1f, 0f, -0f, 1f});
     assertEquals(0.0, WeightScan.symmetryError(z));
-    assertThrows(IllegalArgumentException.class, () -> WeightScan.range(null));
+    assertEquals(
+        "weights",
+        assertThrows(NullPointerException.class, () -> WeightScan.range(null)).getMessage());
     // beyond a dense matrix's size, as toDenseArray (no pair loop of 10^9 pairs)
     LowRankWeights huge = LowRankWeights.zeros(DenseWeights.MAX_SIZE + 1);
     assertThrows(IllegalArgumentException.class, huge::toDenseArray);
     assertThrows(IllegalArgumentException.class, () -> WeightScan.range(huge));
-    assertThrows(IllegalArgumentException.class, () -> WeightScan.symmetryError(null));
+    assertEquals(
+        "weights",
+        assertThrows(NullPointerException.class, () -> WeightScan.symmetryError(null))
+            .getMessage());
   }
 }
