@@ -132,6 +132,14 @@ public final class Kernels {
   }
 
   /**
+   * True on one of the kernels' own helper threads (a training listener may be called there: see
+   * {@link io.engram.weights.TrainingListener}), false on every other thread.
+   */
+  public static boolean onKernelThread() {
+    return Parallel.onPoolThread();
+  }
+
+  /**
    * Runs {@code body} with every kernel call it makes on this thread single-threaded, for callers
    * that are parallel themselves but not in a fork/join pool (a Spark task, an executor service's
    * worker). Other threads are not affected; nesting is allowed.

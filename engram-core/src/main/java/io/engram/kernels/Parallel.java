@@ -74,6 +74,11 @@ final class Parallel {
     parallelism = threads;
   }
 
+  /** See {@link Kernels#onKernelThread}. */
+  static boolean onPoolThread() {
+    return Thread.currentThread() instanceof ForkJoinWorkerThread w && w.getPool() == POOL;
+  }
+
   /** See {@link Kernels#sequentially}. */
   static <T> T sequentially(java.util.function.Supplier<T> body) {
     int[] depth = SEQUENTIAL_DEPTH.get();

@@ -1,16 +1,20 @@
 package io.engram.network;
 
+import io.engram.kernels.Kernels;
 import io.engram.weights.DenseWeights;
 import io.engram.weights.LowRankWeights;
 import io.engram.weights.TrainingListener;
 import io.engram.weights.Weights;
 import io.engram.weights.WeightsMode;
+import java.lang.invoke.VarHandle;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.Collections;
+import java.util.ConcurrentModificationException;
 import java.util.List;
 import java.util.Objects;
 import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.atomic.AtomicLong;
 import java.util.function.Supplier;
 
 /**
@@ -33,8 +37,12 @@ import java.util.function.Supplier;
  * network: a trained network may be recalled from many threads at once. Training, {@link #resize},
  * {@link #setState} and {@link #step} mutate it and must not run concurrently with anything else; a
  * listener of a recall or a training call that trains, resizes or converts the network it reports
- * on is refused with an {@link IllegalStateException}. Every mutating method validates its input
- * first and leaves the network unchanged when it throws.
+ * on is refused with an {@link IllegalStateException}. A recall, an energy or a training call that
+ * another thread's training call overlaps fails fast, where it can, with a {@link
+ * java.util.ConcurrentModificationException} (dense training updates W in place: such a recall read
+ * weights from before and after the update), as Java's collections do: on a best-effort basis, not
+ * a lock, so a program must not rely on it. Every mutating method validates its input first and
+ * leaves the network unchanged when it throws.
  *
  * <p>Interrupting the calling thread does not stop training or recall: the call runs to the end,
  * with the result it has without the interrupt, and the thread's interrupt status stays set for the
@@ -57,13 +65,23 @@ public final class AmariHopfieldNetwork implements Memory {
   private Dynamics dynamics;
 
   /**
-   * True while {@link #apply} runs: a training listener called back from it that trains, resizes or
-   * converts the same network is refused (the outer call then overwrote the inner one's weights
-   * with its own, computed from the weights before it, while the history kept both). Not a lock:
-   * these calls need exclusive access anyway (see the class comment); this only catches the caller
-   * re-entering from its own listener.
+   * The thread in {@link #apply}, null when none: a training listener called back from it that
+   * trains, resizes or converts the same network is refused (the outer call then overwrote the
+   * inner one's weights with its own, computed from the weights before it, while the history kept
+   * both), and another thread that recalls, trains or takes an energy meanwhile gets a {@link
+   * ConcurrentModificationException}. Not a lock: training needs exclusive access anyway (see the
+   * class comment); this catches the caller re-entering from its own listener, and other threads
+   * where it can, as Java's collections fail fast.
    */
-  private boolean training;
+  private volatile Thread trainer;
+
+  /**
+   * Incremented when {@link #apply} begins and again when it ends (odd while a training call runs):
+   * a recall that finds it changed when it ends read weights that another thread updated in place
+   * under it, and throws a {@link ConcurrentModificationException} instead of returning a state
+   * recalled from a mixture of two weight matrices.
+   */
+  private final AtomicLong trainings = new AtomicLong();
 
   /**
    * Recalls with a step or query listener running now: such a listener that trains, resizes or
@@ -80,34 +98,77 @@ public final class AmariHopfieldNetwork implements Memory {
           "cannot "
               + what
               + " the network while one of its recalls runs (a step or query listener that calls"
-              + " back into it): do it after the recall returns");
+              + " back into it, or a recall with a listener in another thread): do it after the"
+              + " recall returns");
     }
   }
 
   /**
-   * Refuses {@code what} from within a training call (its listener): training may update W in
-   * place, so a recall or an energy there would read weights half updated.
+   * Refuses {@code what} from within a training call (its listener; an {@link
+   * IllegalStateException}) or while another thread trains the network (a {@link
+   * ConcurrentModificationException}): training may update W in place, so a recall or an energy
+   * there would read weights half updated.
    */
   private void checkNoTrainingCall(String what) {
-    if (training) {
+    Thread t = trainer;
+    if (t == null) {
+      return;
+    }
+    // a training listener runs on the training thread or on a kernel thread working for it
+    if (t == Thread.currentThread() || Kernels.onKernelThread()) {
       throw new IllegalStateException(
           "cannot "
               + what
               + " the network from within one of its training calls (a training listener that"
               + " calls back into it): do it after the call returns");
     }
+    throw new ConcurrentModificationException(
+        "cannot "
+            + what
+            + " the network while another thread ('"
+            + t.getName()
+            + "') trains it: training updates the weights in place; do it after that call"
+            + " returns (a network needs exclusive access while it trains)");
   }
 
-  /** Runs a recall, counted in {@link #listenedRecalls} when it has a listener. */
-  private <T> T recalling(RecallOptions options, Supplier<T> recall) {
+  /**
+   * Runs a recall that began when {@link #trainings} was {@code before}, counted in {@link
+   * #listenedRecalls} when it has a listener, and fails if another thread trained the network
+   * meanwhile.
+   */
+  private <T> T recalling(long before, RecallOptions options, Supplier<T> recall) {
+    T result;
     if (options.stepListener() == null && options.queryListener() == null) {
-      return recall.get();
+      result = recall.get();
+    } else {
+      listenedRecalls.incrementAndGet();
+      try {
+        result = recall.get();
+      } finally {
+        listenedRecalls.decrementAndGet();
+      }
     }
-    listenedRecalls.incrementAndGet();
-    try {
-      return recall.get();
-    } finally {
-      listenedRecalls.decrementAndGet();
+    checkNotTrainedSince(before, "recall");
+    return result;
+  }
+
+  /**
+   * Fails when a training call began or ended since {@link #trainings} was {@code before} (odd
+   * {@code before}: one was running), after every read of W before this call (the fence).
+   */
+  private void checkNotTrainedSince(long before, String what) {
+    VarHandle.fullFence();
+    if (trainings.get() != before || (before & 1) != 0) {
+      Thread t = trainer;
+      throw new ConcurrentModificationException(
+          "the network was trained by another thread"
+              + (t == null ? "" : " ('" + t.getName() + "')")
+              + " while this "
+              + what
+              + " ran, so it read weights from before and after the update; "
+              + what
+              + " again after the training returns (a network needs exclusive access while it"
+              + " trains)");
     }
   }
 
@@ -339,6 +400,7 @@ public final class AmariHopfieldNetwork implements Memory {
    */
   public float energy(float[] state) {
     Objects.requireNonNull(state, "state");
+    long before = trainings.get();
     checkNoTrainingCall("take the energy of");
     float[] s = state;
     if (s.length != numNeurons()) {
@@ -352,6 +414,7 @@ public final class AmariHopfieldNetwork implements Memory {
       }
     }
     float e = new ClassicalStep(weights, dynamics).energy(s);
+    checkNotTrainedSince(before, "energy");
     if (!Float.isFinite(e)) {
       throw new IllegalArgumentException(
           "the energy of this state is "
@@ -412,16 +475,21 @@ public final class AmariHopfieldNetwork implements Memory {
    * @throws IllegalStateException if called from within a training call of this network (its
    *     listener) or a recall of it (its step or query listener); {@link #resize} and {@link
    *     #setWeightsMode} refuse it alike
+   * @throws java.util.ConcurrentModificationException if another thread is training the network
+   *     (best effort, see the class comment)
    */
   public TrainingRecord apply(
       WeightUpdate update, boolean preserveOnResize, TrainingListener listener) {
     Objects.requireNonNull(update, "update");
     checkNotTraining("train");
-    training = true; // (a rule may report progress from its check too: Storkey's)
+    trainer = Thread.currentThread(); // (a rule may report progress from its check too: Storkey's)
+    trainings.incrementAndGet();
+    VarHandle.fullFence(); // no write of W before other threads can see the count odd
     try {
       return applyOnce(update, preserveOnResize, listener);
     } finally {
-      training = false;
+      trainer = null;
+      trainings.incrementAndGet();
     }
   }
 
@@ -561,9 +629,12 @@ public final class AmariHopfieldNetwork implements Memory {
       throw new IllegalArgumentException("query index must be >= 0, got " + queryIndex);
     }
     Cues.check(cue, queryIndex, numNeurons());
+    long before = trainings.get();
     RetrievalStep step = retrievalStep(effective(options));
     return recalling(
-        options, () -> RecallEngine.run(step, new float[][] {cue}, queryIndex, options).get(0));
+        before,
+        options,
+        () -> RecallEngine.run(step, new float[][] {cue}, queryIndex, options).get(0));
   }
 
   /**
@@ -577,8 +648,9 @@ public final class AmariHopfieldNetwork implements Memory {
     Objects.requireNonNull(cues, "cues");
     Objects.requireNonNull(options, "options");
     Cues.checkAll(cues, numNeurons());
+    long before = trainings.get();
     RetrievalStep step = retrievalStep(effective(options));
-    return recalling(options, () -> RecallEngine.run(step, cues, options));
+    return recalling(before, options, () -> RecallEngine.run(step, cues, options));
   }
 
   /**
@@ -594,8 +666,9 @@ public final class AmariHopfieldNetwork implements Memory {
     Objects.requireNonNull(options, "options");
     Objects.requireNonNull(states, "states");
     Cues.checkAll(cues, numNeurons());
+    long before = trainings.get();
     RetrievalStep step = retrievalStep(effective(options));
-    return recalling(options, () -> RecallEngine.run(step, cues, 0, options, states));
+    return recalling(before, options, () -> RecallEngine.run(step, cues, 0, options, states));
   }
 
   /**

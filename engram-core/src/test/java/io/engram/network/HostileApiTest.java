@@ -424,7 +424,8 @@ class HostileApiTest {
       assertEquals(3 * (3 + 1 + 3), refused.size(), mode + ": " + refused);
       assertEquals(
           "cannot train the network while one of its recalls runs (a step or query listener that"
-              + " calls back into it): do it after the recall returns",
+              + " calls back into it, or a recall with a listener in another thread): do it after"
+              + " the recall returns",
           refused.get(0));
       // a step listener's refusal, uncaught, ends the recall; nothing changed
       IllegalStateException e =

@@ -4,6 +4,7 @@ import static io.engram.fixtures.RandomVectors.bipolar;
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.engram.kernels.Kernels;
@@ -17,16 +18,20 @@ import io.engram.weights.DenseWeights;
 import io.engram.weights.ProjectionWeights;
 import io.engram.weights.WeightsMode;
 import java.util.ArrayList;
+import java.util.ConcurrentModificationException;
 import java.util.List;
 import java.util.Random;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.function.Supplier;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.function.Executable;
 
 /**
  * What the class comment of {@link AmariHopfieldNetwork} says about threads: recall from many
@@ -202,6 +207,115 @@ class ThreadingTest {
         assertArrayEquals(alone.weightMatrix(), shared.weightMatrix(), what);
       }
     } finally {
+      pool.shutdownNow();
+    }
+  }
+
+  /**
+   * Recall, energy and training while another thread trains the network fail fast with a
+   * ConcurrentModificationException naming that thread (they read W that dense training updates in
+   * place: recall returned states of weights half updated, without a word); the training completes
+   * as if alone.
+   */
+  @Test
+  void callsWhileAnotherThreadTrainsFailFast() throws Exception {
+    AmariHopfieldNetwork net = trainedDense(N);
+    AmariHopfieldNetwork alone = trainedDense(N);
+    HebbianTrainer.create(alone).train(patterns(2, P));
+    float[] cue = bipolar(new Random(3), N);
+    CountDownLatch inside = new CountDownLatch(1);
+    CountDownLatch release = new CountDownLatch(1);
+    ExecutorService pool =
+        Executors.newSingleThreadExecutor(r -> new Thread(r, "engram-test-trainer"));
+    try {
+      Future<?> training =
+          pool.submit(
+              () ->
+                  HebbianTrainer.create(net)
+                      .train(
+                          patterns(2, P),
+                          (done, total) -> {
+                            inside.countDown();
+                            try {
+                              release.await();
+                            } catch (InterruptedException e) {
+                              Thread.currentThread().interrupt();
+                            }
+                          }));
+      assertTrue(inside.await(30, TimeUnit.SECONDS), "the training reported no progress");
+      List<Executable> calls =
+          List.of(
+              () -> net.recall(cue),
+              () -> net.recallBatch(new float[][] {cue}, RecallOptions.defaults()),
+              () -> net.energy(cue),
+              () -> HebbianTrainer.create(net).train(patterns(4, 1)));
+      for (Executable call : calls) {
+        ConcurrentModificationException e =
+            assertThrows(ConcurrentModificationException.class, call);
+        assertTrue(
+            e.getMessage().contains("while another thread ('engram-test-trainer') trains it"),
+            e.getMessage());
+      }
+      release.countDown();
+      training.get(30, TimeUnit.SECONDS);
+      assertEquals(2, net.history().size(), "the refused training left no record");
+      assertArrayEquals(alone.weightMatrix(), net.weightMatrix());
+      assertEquals(alone.recall(cue), net.recall(cue));
+    } finally {
+      release.countDown();
+      pool.shutdownNow();
+    }
+  }
+
+  /**
+   * A recall that another thread's training overlaps (it began while the recall ran) throws when it
+   * ends instead of returning a state recalled partly from the old weights and partly from the new.
+   * Timing-dependent in which check fires; a recall of 64 cues lasts far longer than the gap
+   * between two trainings, so both are met within the first rounds.
+   */
+  @Test
+  void aRecallThatATrainingOverlapsFailsWhenItEnds() throws Exception {
+    AmariHopfieldNetwork net = trainedDense(N);
+    float[][] cues = bipolar(new Random(5), 64, N);
+    AtomicBoolean stop = new AtomicBoolean();
+    ExecutorService pool =
+        Executors.newSingleThreadExecutor(r -> new Thread(r, "engram-test-trainer"));
+    try {
+      Future<?> training =
+          pool.submit(
+              () -> {
+                for (long seed = 10; !stop.get(); seed++) {
+                  HebbianTrainer.create(net).train(patterns(seed, 5));
+                }
+              });
+      boolean atStart = false;
+      boolean atEnd = false;
+      long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(60);
+      while (!(atStart && atEnd) && System.nanoTime() < deadline) {
+        try {
+          net.recallBatch(cues, RecallOptions.defaults());
+        } catch (ConcurrentModificationException e) {
+          String m = e.getMessage();
+          if (m.contains("while another thread ('engram-test-trainer') trains it")) {
+            atStart = true;
+          } else {
+            assertTrue(
+                m.startsWith(
+                        "the network was trained by another thread ('engram-test-trainer') while this"
+                            + " recall ran, so it read weights from before and after the update")
+                    || m.startsWith(
+                        "the network was trained by another thread while this recall ran"),
+                m);
+            atEnd = true;
+          }
+        }
+      }
+      stop.set(true);
+      training.get(30, TimeUnit.SECONDS);
+      assertTrue(atEnd, "no recall overlapped a training in 60 s");
+      assertTrue(atStart, "no recall began during a training in 60 s");
+    } finally {
+      stop.set(true);
       pool.shutdownNow();
     }
   }
