@@ -10,8 +10,10 @@ import io.engram.network.RecallResult;
 import io.engram.network.RetrievalStep;
 import java.nio.FloatBuffer;
 import java.util.Arrays;
+import java.util.ConcurrentModificationException;
 import java.util.List;
 import java.util.Objects;
+import java.util.function.Supplier;
 
 /**
  * Modern Hopfield memory (dense associative memory): stores the patterns themselves, X (P x N
@@ -58,10 +60,16 @@ import java.util.Objects;
  * <p>Batch retrieval is two matrix products and a row softmax on the SIMD kernels, never holding
  * more of the B x P score matrix than one block per thread; see {@code Kernels.softmaxRetrieval}.
  *
- * <p>Retrieval never changes the memory and may run from many threads at once; {@link #store},
- * {@link #remove} and {@link #setSeparation} must not run concurrently with anything else (a
- * retrieval already running keeps the patterns it started with). Every mutating method validates
- * its input first and leaves the memory unchanged when it throws.
+ * <p>Retrieval never changes the memory and may run from many threads at once, also while another
+ * thread changes it: retrieval and energies ({@link #retrieve}, {@link #retrieveAll}, {@link
+ * #recallBatch}, {@link #retrievalStep}, {@link #energy}) take the patterns and settings as the
+ * last completed change left them, never a mixture (the count of one state with the rows of
+ * another), and a retrieval already running keeps the patterns it started with. {@link #store},
+ * {@link #remove} and {@link #setSeparation} must not run concurrently with each other or with the
+ * other readers ({@link #size}, {@link #pattern}, ...): a change that begins while another thread
+ * changes the memory fails fast, where it can, with a {@link ConcurrentModificationException}
+ * naming that thread, as Java's collections do (best effort, not a lock). Every mutating method
+ * validates its input first and leaves the memory unchanged when it throws.
  *
  * <p>Ramsauer, H. et al. (2020), "Hopfield networks is all you need", arXiv:2008.02217; Krotov, D.
  * and Hopfield, J. J. (2016), NeurIPS 29; Demircigil, M. et al. (2017), J. Stat. Phys. 168:288.
@@ -88,11 +96,50 @@ public final class ModernHopfieldMemory implements Memory {
   private int p;
   private double maxNormSq;
 
+  /**
+   * What retrieval reads, as the last completed change left it: X (whose rows past {@code p} a
+   * later store may fill in place, never the first {@code p}: a removal makes a new array), the
+   * count, the largest squared norm and the settings. Published after every change.
+   */
+  private record Snapshot(
+      float[] x, int p, double maxNormSq, Separation separation, float beta, int degree) {}
+
+  private volatile Snapshot published;
+
+  /** The thread changing the memory now, or null. */
+  private volatile Thread changer;
+
+  private void publish() {
+    published = new Snapshot(x, p, maxNormSq, separation, beta, degree);
+  }
+
+  /**
+   * Runs a change of the memory (refused while another thread changes it), then publishes the
+   * fields for retrieval.
+   */
+  private <T> T changing(Supplier<T> change) {
+    Thread t = changer;
+    if (t != null) {
+      throw new ConcurrentModificationException(
+          "cannot change the memory while another thread ('"
+              + t.getName()
+              + "') changes it (a memory needs exclusive access while its patterns change)");
+    }
+    changer = Thread.currentThread();
+    try {
+      return change.get();
+    } finally {
+      publish();
+      changer = null;
+    }
+  }
+
   private ModernHopfieldMemory(int n, Separation separation, float beta, int degree) {
     this.n = n;
     this.separation = separation;
     this.beta = beta;
     this.degree = degree;
+    publish();
   }
 
   /**
@@ -170,6 +217,7 @@ public final class ModernHopfieldMemory implements Memory {
     checkRowCount(rows.length, count, numNeurons);
     m.checkRoom(count);
     m.append(rows, count);
+    m.publish();
     return m;
   }
 
@@ -219,6 +267,14 @@ public final class ModernHopfieldMemory implements Memory {
    *     stored pattern has a value other than ±1; the memory is then unchanged
    */
   public void setSeparation(Separation separation, float beta, int degree) {
+    changing(
+        () -> {
+          setSeparationNow(separation, beta, degree);
+          return null;
+        });
+  }
+
+  private void setSeparationNow(Separation separation, float beta, int degree) {
     checkSettings(separation, beta, degree);
     if (separation.isBinary()) {
       for (int k = 0; k < p; k++) {
@@ -283,6 +339,10 @@ public final class ModernHopfieldMemory implements Memory {
    */
   public int store(float[][] patterns) {
     Objects.requireNonNull(patterns, "patterns");
+    return changing(() -> storeNow(patterns));
+  }
+
+  private int storeNow(float[][] patterns) {
     for (int k = 0; k < patterns.length; k++) {
       float[] r = patterns[k];
       if (r == null || r.length != n) {
@@ -316,6 +376,10 @@ public final class ModernHopfieldMemory implements Memory {
    */
   public int storeRows(FloatBuffer rows, int count) {
     Objects.requireNonNull(rows, "rows");
+    return changing(() -> storeRowsNow(rows, count));
+  }
+
+  private int storeRowsNow(FloatBuffer rows, int count) {
     checkRowCount(rows.limit(), count, n);
     checkRoom(count);
     float[] dst = roomFor(count);
@@ -442,6 +506,10 @@ public final class ModernHopfieldMemory implements Memory {
    */
   public float[][] remove(int[] indices) {
     Objects.requireNonNull(indices, "indices");
+    return changing(() -> removeNow(indices));
+  }
+
+  private float[][] removeNow(int[] indices) {
     boolean[] gone = new boolean[p];
     float[][] removed = new float[indices.length][];
     for (int j = 0; j < indices.length; j++) {
@@ -588,7 +656,9 @@ public final class ModernHopfieldMemory implements Memory {
       float[][] cues, RecallOptions options, float[][] states) {
     Objects.requireNonNull(cues, "cues");
     Objects.requireNonNull(options, "options");
-    RetrievalStep step = retrievalStep(options);
+    Snapshot s = published; // one state of the memory for the step and the cues' checks
+    RetrievalStep step = retrievalStep(options, s);
+    Separation separation = s.separation();
     // A softmax step finds a value that is not finite in a cue itself: every score of that cue
     // is then NaN or infinite, which the kernels refuse before they write the cue's output. So the
     // cues' own pass over their values (a tenth of a small memory's step) is left to the step when
@@ -600,14 +670,14 @@ public final class ModernHopfieldMemory implements Memory {
             && options.stepListener() == null
             && options.queryListener() == null;
     for (int q = 0; q < cues.length; q++) {
-      checkCue(cues[q], q, !stepFindsNonFinite);
+      checkCue(cues[q], q, !stepFindsNonFinite, separation);
     }
     try {
       return RecallEngine.run(step, cues, 0, options, states);
     } catch (IllegalArgumentException e) {
       if (stepFindsNonFinite) {
         for (int q = 0; q < cues.length; q++) {
-          checkCue(cues[q], q, true); // names the value, if a cue has one
+          checkCue(cues[q], q, true, separation); // names the value, if a cue has one
         }
       }
       throw e;
@@ -634,23 +704,27 @@ public final class ModernHopfieldMemory implements Memory {
    */
   @Override
   public RetrievalStep retrievalStep(RecallOptions options) {
+    return retrievalStep(options, published);
+  }
+
+  private RetrievalStep retrievalStep(RecallOptions options, Snapshot s) {
     if (options != null && options.dynamics() != null) {
       throw new IllegalArgumentException(
           "modern memory has no neuron dynamics (activation, threshold, update mode) to override");
     }
-    if (p == 0) {
+    if (s.p() == 0) {
       throw new IllegalArgumentException("the memory stores no patterns yet");
     }
     return new ModernStep(
-        x,
-        p,
+        s.x(),
+        s.p(),
         n,
-        separation,
-        beta,
-        degree,
-        Math.sqrt(maxNormSq),
-        transposedForSingleQueries(),
-        binaryForBatches());
+        s.separation(),
+        s.beta(),
+        s.degree(),
+        Math.sqrt(s.maxNormSq()),
+        transposedForSingleQueries(s),
+        binaryForBatches(s));
   }
 
   /**
@@ -689,13 +763,13 @@ public final class ModernHopfieldMemory implements Memory {
   }
 
   /** X's bits for the steps over the patterns stored now, when a block path can use them. */
-  private Bits binaryForBatches() {
-    if (p < BinaryRows.MIN_ROWS || n > BinaryRows.MAX_N) {
+  private Bits binaryForBatches(Snapshot s) {
+    if (s.p() < BinaryRows.MIN_ROWS || n > BinaryRows.MAX_N) {
       return null;
     }
     Bits b = binary;
-    if (b == null || !b.isOf(x, p)) {
-      b = new Bits(x, p, n);
+    if (b == null || !b.isOf(s.x(), s.p())) {
+      b = new Bits(s.x(), s.p(), n);
       binary = b;
     }
     return b;
@@ -752,13 +826,15 @@ public final class ModernHopfieldMemory implements Memory {
   /** X's transposed copy for the patterns stored now, or null (see {@link #MAX_COPIED_FLOATS}). */
   private volatile TransposedCopy transposed;
 
-  private TransposedCopy transposedForSingleQueries() {
-    if (separation != Separation.SOFTMAX || p < 16 || (long) p * n > MAX_COPIED_FLOATS) {
+  private TransposedCopy transposedForSingleQueries(Snapshot s) {
+    if (s.separation() != Separation.SOFTMAX
+        || s.p() < 16
+        || (long) s.p() * n > MAX_COPIED_FLOATS) {
       return null;
     }
     TransposedCopy t = transposed;
-    if (t == null || !t.isOf(x, p)) {
-      t = new TransposedCopy(x, p, n, COPY_AFTER_STEPS);
+    if (t == null || !t.isOf(s.x(), s.p())) {
+      t = new TransposedCopy(s.x(), s.p(), n, COPY_AFTER_STEPS);
       transposed = t;
     }
     return t;
@@ -773,8 +849,9 @@ public final class ModernHopfieldMemory implements Memory {
    */
   public double energy(float[] state) {
     Objects.requireNonNull(state, "state");
-    RetrievalStep step = retrievalStep(null);
-    checkCue(state, 0);
+    Snapshot s = published;
+    RetrievalStep step = retrievalStep(null, s);
+    checkCue(state, 0, true, s.separation());
     double[] e = new double[1];
     step.energies(new float[][] {state}, 1, e);
     return e[0];
@@ -799,12 +876,11 @@ public final class ModernHopfieldMemory implements Memory {
     return Math.pow(numNeurons, degree - 1) / (2 * doubleFactorial * Math.log(numNeurons));
   }
 
-  private void checkCue(float[] cue, int index) {
-    checkCue(cue, index, true);
-  }
-
-  /** Checks a cue's length and ±1 values, and that its values are finite if {@code finite}. */
-  private void checkCue(float[] cue, int index, boolean finite) {
+  /**
+   * Checks a cue's length, its ±1 values for a binary {@code separation}, and that its values are
+   * finite if {@code finite}.
+   */
+  private void checkCue(float[] cue, int index, boolean finite, Separation separation) {
     if (cue == null) {
       throw new IllegalArgumentException("query " + index + " is null");
     }
