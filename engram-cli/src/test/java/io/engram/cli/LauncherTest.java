@@ -159,7 +159,10 @@ final class LauncherTest {
                 + " blanks, and each starts with -; a value cannot hold a blank)",
             ""),
         r.errLines());
-    r = run(Map.of("ENGRAM_JAVA_OPTS", "--garbage"), "inspect", "m.npz");
+    // (to the end of stderr: a JVM that cannot start does not wait for bin/engram's filter, which
+    // writes its line a moment later; read from a file at the exit status, it was missing under
+    // load)
+    r = runToEnd(Map.of("ENGRAM_JAVA_OPTS", "--garbage"), "inspect", "m.npz");
     assertEquals(1, r.status(), r.toString());
     assertEquals(
         List.of(
