@@ -203,8 +203,40 @@ class StandaloneClusterIT {
     assertEquals(2, executors.size(), executors.toString());
   }
 
+  /**
+   * Whether spark-submit takes {@code jar} in {@code --jars}: Spark reads those paths as Hadoop
+   * globs, then as URIs with only blanks quoted, so a path holding a glob character or one a URI
+   * path may not hold ({@code [ ] { } * ? | ^ < > \ "}, a backquote, a percent sign) fails its
+   * {@code main} with a URISyntaxException, in any folder the README's line is run from.
+   */
+  static boolean sparkSubmitTakes(Path jar) {
+    String path = jar.toAbsolutePath().toString();
+    if (path.matches(".*[\\[\\]{}*?%].*")) {
+      return false;
+    }
+    try {
+      new java.net.URI("file:" + path.replace(" ", "%20"));
+      return true;
+    } catch (java.net.URISyntaxException e) {
+      return false;
+    }
+  }
+
+  @Test
+  void sparkSubmitTakesPlainPathsOnly() {
+    assertTrue(sparkSubmitTakes(Path.of("/work/p/engram-core/target/engram-core.jar")));
+    assertTrue(sparkSubmitTakes(Path.of("/my projects/é/$HOME/engram-core.jar")));
+    for (String odd :
+        List.of("/a[x]/c.jar", "/a{b}/c.jar", "/a*/c.jar", "/a|b/c.jar", "/a%b/c.jar")) {
+      assertTrue(!sparkSubmitTakes(Path.of(odd)), odd);
+    }
+  }
+
   @Test
   void theReadmesSparkSubmitLineRunsTheExample() throws Exception {
+    org.junit.jupiter.api.Assumptions.assumeTrue(
+        sparkSubmitTakes(coreJar) && sparkSubmitTakes(sparkJar),
+        "spark-submit refuses --jars paths holding glob or URI-reserved characters: " + coreJar);
     Path patterns = work.resolve("patterns.parquet");
     Path in = work.resolve("cues.parquet");
     Path out = work.resolve("recalled.parquet");
