@@ -698,39 +698,324 @@ final class LauncherTest {
     return dependsOnPicocli(c.getSuperclass());
   }
 
+  /** The characters besides ASCII letters and digits that a jar's path may hold (see below). */
+  private static final String URL_SAFE_PUNCTUATION = "/._-~!*'()$&+,@";
+
   /**
-   * Java 17 (measured: 17.0.x) keeps no class of the class path in a class-data archive where the
-   * jar's path holds a character that a file URL percent-encodes (a space, a non-ASCII letter, [ or
-   * ]: the class's source is then {@code file:/a%20b/engram.jar}, which it does not match to the
-   * class path entry), so a clone in such a folder starts every command without the build's classes
-   * in the archive (docs/CLI.md, "Start-up"). Java 25 (measured) archives them; the versions
-   * between are taken as 17.
+   * Whether the JDK's file URL for a jar at this path is the path itself. Java 17 (measured:
+   * 17.0.x) keeps no class of the class path in a class-data archive where it is not (a space, a
+   * non-ASCII letter, [ ] = ; : and others; measured for every printable ASCII character: the
+   * class's source is then {@code file:/a%20b/engram.jar}, which it does not match to the class
+   * path entry). The build then dumps the archives with a copy of the jar in the user's cache as
+   * their class path, which bin/engram runs (engram-cli/src/build/java/ArchiveClassPath.java).
    */
-  static boolean archiveKeepsOurClasses(Path jar, int javaFeature) {
-    Path absolute = jar.toAbsolutePath();
-    return javaFeature >= 25 || absolute.toUri().getRawPath().equals(absolute.toString());
+  static boolean urlSafe(String path) {
+    if (path.isEmpty()) {
+      return false;
+    }
+    for (char c : path.toCharArray()) {
+      boolean ok =
+          (c >= 'a' && c <= 'z')
+              || (c >= 'A' && c <= 'Z')
+              || (c >= '0' && c <= '9')
+              || URL_SAFE_PUNCTUATION.indexOf(c) >= 0;
+      if (!ok) {
+        return false;
+      }
+    }
+    return true;
   }
 
-  private static void assumeArchiveApplies() {
-    Path jar = launcher.getParent().getParent().resolve("engram-cli/target/engram.jar");
-    assumeTrue(
-        archiveKeepsOurClasses(jar, Runtime.version().feature()),
-        "Java "
-            + Runtime.version().feature()
-            + " keeps no class of a jar at "
-            + jar
-            + " (a path a file URL percent-encodes) in a class-data archive");
+  /**
+   * Whether bin/engram finds the build's classes in its archive: the jar's path needs no encoding,
+   * or the JVM is Java 25 (measured: it archives them anyway; the versions between are taken as
+   * 17), or bin/engram runs the build's copy of the jar at a path that needs none.
+   */
+  static boolean archiveKeepsOurClasses(Path jar, int javaFeature, boolean copyInUse) {
+    return javaFeature >= 25 || copyInUse || urlSafe(jar.toAbsolutePath().toString());
+  }
+
+  /** The build's copy of the jar, where bin/engram runs it (as it decides), or null. */
+  private static Path copyInUse(Path target) throws IOException {
+    Path pointer = target.resolve("engram-cds.jar-path");
+    if (!Files.isRegularFile(pointer)) {
+      return null;
+    }
+    Path copy = Path.of(Files.readString(pointer).strip());
+    Path jar = target.resolve("engram.jar");
+    if (!Files.isRegularFile(copy) || !urlSafe(copy.toString())) {
+      return null;
+    }
+    boolean same =
+        Files.isSameFile(copy, jar)
+            || (Files.size(copy) == Files.size(jar)
+                && Files.getLastModifiedTime(copy).equals(Files.getLastModifiedTime(jar)));
+    return same ? copy : null;
+  }
+
+  private static void assumeArchiveApplies() throws IOException {
+    Path target = launcher.getParent().getParent().resolve("engram-cli/target");
+    Path jar = target.resolve("engram.jar").toRealPath();
+    Path copy = copyInUse(target);
+    int feature = Runtime.version().feature();
+    if (!archiveKeepsOurClasses(jar, feature, copy != null)) {
+      // the build places the copy wherever the user's cache allows it: only a cache whose path
+      // needs encoding too, or that cannot be written, leaves it out
+      String xdg = System.getenv("XDG_CACHE_HOME");
+      Path cache =
+          xdg != null && xdg.startsWith("/")
+              ? Path.of(xdg)
+              : Path.of(System.getProperty("user.home"), ".cache");
+      Path existing = cache;
+      while (existing != null && !Files.exists(existing)) {
+        existing = existing.getParent();
+      }
+      assumeTrue(
+          existing != null
+              && Files.isWritable(existing)
+              && urlSafe(cache.resolve("engram/0123456789abcdef/engram.jar").toString()),
+          "Java "
+              + feature
+              + " keeps no class of a jar at "
+              + jar
+              + " (a path a file URL percent-encodes) in a class-data archive, and the cache "
+              + cache
+              + " cannot hold a copy of it");
+      throw new AssertionError(
+          "the jar's path "
+              + jar
+              + " needs encoding in a file URL, and the build placed no copy of it in "
+              + cache
+              + " for the class-data archives (engram-cli/target/engram-cds.log)");
+    }
   }
 
   @Test
   void the_archive_is_expected_only_where_java_keeps_our_classes_in_it() {
     Path plain = Path.of("/work/p/engram-cli/target/engram.jar");
-    assertTrue(archiveKeepsOurClasses(plain, 17));
-    assertTrue(archiveKeepsOurClasses(Path.of("/h/$HOME/a-b_c.d~/engram.jar"), 17));
-    for (String odd : List.of("/my projects/engram.jar", "/é/engram.jar", "/a[1]/engram.jar")) {
-      assertFalse(archiveKeepsOurClasses(Path.of(odd), 17), odd);
-      assertTrue(archiveKeepsOurClasses(Path.of(odd), 25), odd);
+    assertTrue(archiveKeepsOurClasses(plain, 17, false));
+    assertTrue(archiveKeepsOurClasses(Path.of("/h/$HOME/a-b_c.d~/(1)+!@&,'*.jar"), 17, false));
+    for (String odd :
+        List.of(
+            "/my projects/engram.jar",
+            "/é/engram.jar",
+            "/a[1]/engram.jar",
+            "/a=b/engram.jar",
+            "/a;b/engram.jar",
+            "/a:b/engram.jar",
+            "/a%20b/engram.jar")) {
+      assertFalse(archiveKeepsOurClasses(Path.of(odd), 17, false), odd);
+      assertTrue(archiveKeepsOurClasses(Path.of(odd), 17, true), odd);
+      assertTrue(archiveKeepsOurClasses(Path.of(odd), 25, false), odd);
     }
+  }
+
+  /** bin/engram's url_safe function (the pattern it decides by, without a process). */
+  private static String launcherUrlSafe() throws IOException {
+    String script = Files.readString(launcher);
+    int from = script.indexOf("\nurl_safe() {\n");
+    int to = script.indexOf("\n}\n", from);
+    assertTrue(from >= 0 && to > from, "bin/engram has no url_safe function");
+    return script.substring(from + 1, to + 3);
+  }
+
+  @Test
+  void the_launcher_tells_a_path_that_needs_encoding_by_the_same_rule() throws Exception {
+    // every character but NUL and newline (which no argument holds), in the C locale and in a
+    // UTF-8 one, and a few beyond Latin-1: bin/engram's pattern against the rule measured
+    List<String> paths = new ArrayList<>();
+    for (char c = 1; c < 256; c++) {
+      if (c != '\n') {
+        paths.add("/x" + c + "y/engram.jar");
+      }
+    }
+    paths.addAll(List.of("/a/ü/engram.jar", "/日本/engram.jar", "/ok/engram.jar", ""));
+    StringBuilder script = new StringBuilder(launcherUrlSafe()).append("\n");
+    script.append("while IFS= read -r p; do url_safe \"$p\" && echo 1 || echo 0; done\n");
+    for (String locale : List.of("C", "C.UTF-8")) {
+      ProcessBuilder pb = new ProcessBuilder("bash", "-c", script.toString());
+      pb.environment().put("LC_ALL", locale);
+      Path in = tmp.resolve("paths.txt");
+      Files.write(in, String.join("\n", paths).concat("\n").getBytes(StandardCharsets.UTF_8));
+      Process p = pb.redirectInput(in.toFile()).redirectErrorStream(true).start();
+      String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+      assertEquals(0, p.waitFor(), out);
+      List<String> got = out.lines().collect(Collectors.toList());
+      assertEquals(paths.size(), got.size(), out);
+      for (int i = 0; i < paths.size(); i++) {
+        assertEquals(urlSafe(paths.get(i)) ? "1" : "0", got.get(i), locale + ": " + paths.get(i));
+      }
+    }
+  }
+
+  /** Where this run's EngramCli came from: "shared objects file" or the jar's file URL. */
+  private static String engramCliSource(Path launcherCopy) throws Exception {
+    ProcessBuilder pb = new ProcessBuilder(launcherCopy.toString(), "--version");
+    pb.environment().keySet().removeAll(JVM_ENVIRONMENT);
+    pb.environment().put("ENGRAM_JAVA_OPTS", "-Xmx256m -Xlog:class+load=info");
+    Process p = pb.redirectError(ProcessBuilder.Redirect.DISCARD).start();
+    String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+    assertEquals(0, p.waitFor(), out);
+    return out.lines()
+        .filter(l -> l.contains("[class,load] io.engram.cli.EngramCli source: "))
+        .map(l -> l.substring(l.indexOf(" source: ") + 9))
+        .findFirst()
+        .orElseThrow(() -> new AssertionError("EngramCli not loaded: " + out));
+  }
+
+  /** A tree of bin/engram and this build's jar under FOLDER (no archive: the class path shows). */
+  private static Path launcherTree(Path folder) throws IOException {
+    Path root = launcher.getParent().getParent();
+    Files.createDirectories(folder.resolve("bin"));
+    Files.createDirectories(folder.resolve("engram-cli/target"));
+    Path copy = folder.resolve("bin/engram");
+    Files.copy(launcher, copy, java.nio.file.StandardCopyOption.COPY_ATTRIBUTES);
+    Files.copy(
+        root.resolve("engram-cli/target/engram.jar"),
+        folder.resolve("engram-cli/target/engram.jar"),
+        java.nio.file.StandardCopyOption.COPY_ATTRIBUTES);
+    return copy;
+  }
+
+  /** That LAUNCHER runs EngramCli from the jar of file URL JAR (its %-escapes in either case). */
+  private static void assertRunsFrom(String jar, Path launcher) throws Exception {
+    String source = engramCliSource(launcher);
+    assertTrue(jar.equalsIgnoreCase(source), "expected " + jar + ", was " + source);
+  }
+
+  @Test
+  void where_the_path_needs_encoding_the_launcher_runs_the_builds_copy_only_while_it_is_the_jar()
+      throws Exception {
+    Path odd = tmp.resolve("odd é [1]");
+    Path oddLauncher = launcherTree(odd);
+    Path jar = odd.resolve("engram-cli/target/engram.jar");
+    Path cache = Files.createDirectories(tmp.resolve("cache/engram/k"));
+    Path copy = cache.resolve("engram.jar");
+    Files.writeString(odd.resolve("engram-cli/target/engram-cds.jar-path"), copy + "\n");
+    String fromCopy = "file:" + copy;
+    String fromJar =
+        "file:" + odd.toRealPath().toUri().getRawPath() + "engram-cli/target/engram.jar";
+    // no copy there yet: the jar
+    assertRunsFrom(fromJar, oddLauncher);
+    // a hard link to the jar
+    Files.createLink(copy, jar);
+    assertEquals(fromCopy, engramCliSource(oddLauncher));
+    // a copy with its size and modification time (a cache on another file system)
+    Files.delete(copy);
+    Files.copy(jar, copy);
+    Files.setLastModifiedTime(copy, Files.getLastModifiedTime(jar));
+    assertEquals(fromCopy, engramCliSource(oddLauncher));
+    // a stale copy (the jar rebuilt since): the jar
+    Files.setLastModifiedTime(
+        jar,
+        java.nio.file.attribute.FileTime.fromMillis(
+            Files.getLastModifiedTime(copy).toMillis() + 2000));
+    assertRunsFrom(fromJar, oddLauncher);
+    // of the same time but another size: the jar
+    Files.setLastModifiedTime(copy, Files.getLastModifiedTime(jar));
+    Files.write(copy, new byte[] {1}, java.nio.file.StandardOpenOption.APPEND);
+    Files.setLastModifiedTime(copy, Files.getLastModifiedTime(jar));
+    assertRunsFrom(fromJar, oddLauncher);
+    // a pointer to a path that needs encoding itself: the jar
+    Path oddCopy = Files.createDirectories(tmp.resolve("c d")).resolve("engram.jar");
+    Files.createLink(oddCopy, jar);
+    Files.writeString(odd.resolve("engram-cli/target/engram-cds.jar-path"), oddCopy + "\n");
+    assertRunsFrom(fromJar, oddLauncher);
+    // where the jar's path needs no encoding, the pointer is not even read
+    Path plain = tmp.resolve("plain");
+    Path plainLauncher = launcherTree(plain);
+    Files.delete(copy);
+    Files.createLink(copy, plain.resolve("engram-cli/target/engram.jar"));
+    Files.writeString(plain.resolve("engram-cli/target/engram-cds.jar-path"), copy + "\n");
+    assertEquals(
+        "file:" + plain.toRealPath() + "/engram-cli/target/engram.jar",
+        engramCliSource(plainLauncher));
+  }
+
+  private record Placed(int status, String out, String pointer, String args) {}
+
+  /** The build's step that picks the archives' class path, on a project at ROOT. */
+  private Placed placeClassPath(Path root, Path cache) throws Exception {
+    Path target = Files.createDirectories(root.resolve("engram-cli/target"));
+    Path jar = target.resolve("engram.jar");
+    if (!Files.exists(jar)) {
+      Files.writeString(jar, "a jar of " + root);
+    }
+    Path program =
+        launcher.getParent().getParent().resolve("engram-cli/src/build/java/ArchiveClassPath.java");
+    ProcessBuilder pb =
+        new ProcessBuilder(
+            Path.of(System.getProperty("java.home"), "bin", "java").toString(),
+            program.toString(),
+            jar.toString(),
+            target.toString(),
+            root.toString());
+    pb.environment().keySet().removeAll(JVM_ENVIRONMENT);
+    pb.environment().put("XDG_CACHE_HOME", cache.toString());
+    Process p = pb.redirectErrorStream(true).start();
+    String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+    int status = p.waitFor();
+    Path pointer = target.resolve("engram-cds.jar-path");
+    return new Placed(
+        status,
+        out,
+        Files.exists(pointer) ? Files.readString(pointer).strip() : null,
+        Files.readString(target.resolve("engram-cds.args")));
+  }
+
+  @Test
+  void the_build_places_a_jar_whose_path_needs_encoding_in_the_users_cache() throws Exception {
+    Path cache = tmp.resolve("cache");
+    Path odd = tmp.resolve("my é [2]").toAbsolutePath();
+    Path jar = odd.resolve("engram-cli/target/engram.jar");
+    Placed first = placeClassPath(odd, cache);
+    assertEquals(0, first.status(), first.out());
+    assertTrue(first.pointer() != null, first.out());
+    Path copy = Path.of(first.pointer());
+    assertTrue(copy.startsWith(cache.resolve("engram")), first.pointer());
+    assertTrue(urlSafe(copy.toString()), first.pointer());
+    assertTrue(Files.isSameFile(copy, jar), first.pointer());
+    assertEquals("-cp\n\"" + copy + "\"\n", first.args());
+    assertEquals(
+        "rwx------",
+        java.nio.file.attribute.PosixFilePermissions.toString(
+            Files.getPosixFilePermissions(copy.getParent())));
+    // the jar rebuilt (a new file): the copy follows it
+    Files.delete(jar);
+    Files.writeString(jar, "rebuilt");
+    Placed again = placeClassPath(odd, cache);
+    assertEquals(first.pointer(), again.pointer(), again.out());
+    assertTrue(Files.isSameFile(copy, jar));
+    // another clone in another odd folder: another folder of the cache
+    Placed other = placeClassPath(tmp.resolve("other é"), cache);
+    assertTrue(other.pointer() != null, other.out());
+    assertFalse(Path.of(other.pointer()).getParent().equals(copy.getParent()), other.pointer());
+    // a path that needs no encoding: the jar itself, and nothing written outside the project
+    Path safe = tmp.resolve("safe");
+    List<Path> before;
+    try (var files = Files.walk(cache)) {
+      before = files.sorted().collect(Collectors.toList());
+    }
+    Placed plain = placeClassPath(safe, cache);
+    assertEquals(null, plain.pointer(), plain.out());
+    assertEquals(
+        "-cp\n\"" + safe.resolve("engram-cli/target/engram.jar").toRealPath() + "\"\n",
+        plain.args());
+    try (var files = Files.walk(cache)) {
+      assertEquals(before, files.sorted().collect(Collectors.toList()));
+    }
+    // a cache folder others may write, or a cache whose own path needs encoding: no copy, the
+    // jar itself named (with the argument file's quoting), and the build goes on
+    Files.setPosixFilePermissions(
+        cache.resolve("engram"),
+        java.nio.file.attribute.PosixFilePermissions.fromString("rwxrwxrwx"));
+    for (Path c : List.of(cache, tmp.resolve("a cache"))) {
+      Placed refused = placeClassPath(odd, c);
+      assertEquals(0, refused.status(), refused.out());
+      assertEquals(null, refused.pointer(), refused.out());
+      assertEquals("-cp\n\"" + jar.toRealPath() + "\"\n", refused.args());
+    }
+    assertFalse(Files.exists(tmp.resolve("a cache")));
   }
 
   /**
