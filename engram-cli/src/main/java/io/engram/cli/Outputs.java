@@ -208,6 +208,22 @@ final class Outputs {
                   : end == '\t' ? "a tab" : String.format(Locale.ROOT, "white space (U+%04X)", end))
               + ", which is almost always a quoting slip; give the name without it");
     }
+    int start = name == null ? 0 : name.toString().codePointAt(0);
+    if (Character.isWhitespace(start) || Character.isSpaceChar(start)) {
+      // (--out ' m.npz' wrote a file whose name starts with a space, which 'engram recall --model
+      // m.npz' then did not find: the same slip at the other end)
+      throw new UserError(
+          option
+              + " '"
+              + value
+              + "': the file name starts with "
+              + (start == ' '
+                  ? "a space"
+                  : start == '\t'
+                      ? "a tab"
+                      : String.format(Locale.ROOT, "white space (U+%04X)", start))
+              + ", which is almost always a quoting slip; give the name without it");
+    }
     if (value.length() > 1 && value.startsWith("-")) {
       // (picocli takes a word that is not one of the command's options as the value before it:
       // 'train ... --out --report' wrote a model named '--report', a slip, not a name anyone wants)

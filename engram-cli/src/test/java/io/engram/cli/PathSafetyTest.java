@@ -1450,6 +1450,31 @@ class PathSafetyTest {
   @Test
   void anOutputNameEndingInWhiteSpaceIsRefused() throws IOException {
     fails(
+        "--out ' n.npz': the file name starts with a space, which is almost always a quoting slip",
+        "train",
+        "--patterns",
+        p,
+        "--out",
+        " n.npz");
+    fails(
+        "--out '" + path(" n.npz") + "': the file name starts with a space",
+        "train",
+        "--patterns",
+        p,
+        "--out",
+        path(" n.npz"));
+    fails(
+        "--report '\\tr.json': the file name starts with a tab",
+        "recall",
+        "--model",
+        m,
+        "--queries",
+        q,
+        "--out",
+        path("r.npy"),
+        "--report",
+        "\tr.json");
+    fails(
         "--out '"
             + path("n.npz")
             + " ': the name ends in a space, which is almost always a quoting slip",
