@@ -727,7 +727,8 @@ final class CapacityCommand implements Callable<Integer> {
 
   /**
    * {@code --time-limit} in seconds: the default hour, a duration ({@code 90s}, {@code 30m}, {@code
-   * 1.5h}, {@code 2d}, {@code 500ms}, or ISO-8601 {@code PT2H}), or {@code none} (infinity).
+   * 1.5h}, {@code 2d}, {@code 500ms}, {@code 1e4s}, or ISO-8601 {@code PT2H}), or {@code none}
+   * (infinity).
    */
   double timeLimitSeconds() {
     if (timeLimit == null) {
@@ -764,7 +765,9 @@ final class CapacityCommand implements Callable<Integer> {
       }
     } else {
       java.util.regex.Matcher m =
-          java.util.regex.Pattern.compile("(\\d+(?:\\.\\d+)?)\\s*(ms|s|sec|m|min|h|d)").matcher(t);
+          java.util.regex.Pattern.compile(
+                  "(\\d+(?:\\.\\d+)?(?:e[+-]?\\d+)?)\\s*(ms|s|sec|m|min|h|d)")
+              .matcher(t);
       if (!m.matches()) {
         throw bad;
       }

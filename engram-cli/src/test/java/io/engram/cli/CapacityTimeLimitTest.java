@@ -138,7 +138,10 @@ class CapacityTimeLimitTest {
    */
   @Test
   void aLimitOfZeroOrLessOrTooLongSaysWhatIsWrong() {
-    for (String bad : new String[] {"0s", "0ms", "0.0h", "PT0S", "-1h", "- 5m", "-PT1H", "-0s"}) {
+    for (String bad :
+        new String[] {
+          "0s", "0ms", "0.0h", "PT0S", "-1h", "- 5m", "-PT1H", "-0s", "0e5s", "1e-400s"
+        }) {
       ToolRun.Result r = ToolRun.run("capacity", "--neurons", "50", "--time-limit", bad);
       assertEquals(2, r.status(), bad + ": " + r);
       assertEquals(
@@ -146,7 +149,7 @@ class CapacityTimeLimitTest {
           r.err().strip(),
           bad);
     }
-    for (String bad : new String[] {"99999999999999d", "1000000000001s"}) {
+    for (String bad : new String[] {"99999999999999d", "1000000000001s", "1e400s", "2e12s"}) {
       ToolRun.Result r = ToolRun.run("capacity", "--neurons", "50", "--time-limit", bad);
       assertEquals(2, r.status(), bad + ": " + r);
       assertEquals(
@@ -233,6 +236,11 @@ class CapacityTimeLimitTest {
     assertEquals(0.25, CapacityCommand.parseLimit("250ms"));
     assertEquals(7200, CapacityCommand.parseLimit("PT2H"));
     assertEquals(Double.POSITIVE_INFINITY, CapacityCommand.parseLimit("none"));
+    // a number in exponent form, as printed by programs (1e-9s was "must be a duration")
+    assertEquals(1e4, CapacityCommand.parseLimit("1e4s"));
+    assertEquals(1e-9, CapacityCommand.parseLimit("1e-9s"));
+    assertEquals(150, CapacityCommand.parseLimit("2.5E+0min"));
+    assertEquals("10000 s", CapacityCommand.limit(CapacityCommand.parseLimit("1e4s")));
     assertEquals("5 ms", CapacityCommand.duration(0.005));
     assertEquals("4.2 s", CapacityCommand.duration(4.2));
     assertEquals("40 s", CapacityCommand.duration(40));
