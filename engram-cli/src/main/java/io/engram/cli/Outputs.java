@@ -203,9 +203,7 @@ final class Outputs {
               + " '"
               + value
               + "': the name ends in "
-              + (end == ' '
-                  ? "a space"
-                  : end == '\t' ? "a tab" : String.format(Locale.ROOT, "white space (U+%04X)", end))
+              + whiteSpace(end)
               + ", which is almost always a quoting slip; give the name without it");
     }
     int start = name == null ? 0 : name.toString().codePointAt(0);
@@ -217,11 +215,7 @@ final class Outputs {
               + " '"
               + value
               + "': the file name starts with "
-              + (start == ' '
-                  ? "a space"
-                  : start == '\t'
-                      ? "a tab"
-                      : String.format(Locale.ROOT, "white space (U+%04X)", start))
+              + whiteSpace(start)
               + ", which is almost always a quoting slip; give the name without it");
     }
     if (value.length() > 1 && value.startsWith("-")) {
@@ -236,6 +230,13 @@ final class Outputs {
               + value);
     }
     return value;
+  }
+
+  /** A white-space character as a message names it: "a space", "a tab", "white space (U+00A0)". */
+  private static String whiteSpace(int c) {
+    return c == ' '
+        ? "a space"
+        : c == '\t' ? "a tab" : String.format(Locale.ROOT, "white space (U+%04X)", c);
   }
 
   /**
