@@ -30,6 +30,15 @@ import java.util.Set;
  * itself, as before (no gain, no failure). A path that needs no encoding writes nothing outside the
  * project.
  *
+ * <p>Each cache folder records its project's root ({@code root}, one line). A build that places a
+ * copy first removes the folders of clones that are gone: those whose root holds no {@code
+ * engram-cli/target/engram.jar} any more (the clone deleted, or cleaned and not built since), and
+ * those without a record (made by an earlier version) whose jar has a single name and is a day old
+ * (a hard link that outlived the jar; a copy on another file system looks alike, and that clone's
+ * next build makes it again). It removes only the files it writes itself ({@code engram.jar},
+ * {@code root}, its temporary names) and then the folder if that leaves it empty; a folder it
+ * cannot judge is left as it is.
+ *
  * <p>Writes {@code TARGET/engram-cds.args}, a java argument file that names the class path for the
  * dumps ({@code -cp PATH}), and, only where the copy is used, {@code TARGET/engram-cds.jar-path}
  * (the copy's path, one line), which bin/engram reads. Always exits 0: the build goes on.
@@ -145,6 +154,15 @@ public final class ArchiveClassPath {
     if (!urlSafe(folder.toRealPath().resolve("engram.jar").toString())) {
       return null;
     }
+    Path record = folder.resolve("root");
+    String rootLine = root + "\n";
+    if (!Files.exists(record, LinkOption.NOFOLLOW_LINKS)
+        || !Files.readString(record, StandardCharsets.UTF_8).equals(rootLine)) {
+      Path recordTmp = folder.resolve("root." + ProcessHandle.current().pid() + ".tmp");
+      Files.writeString(recordTmp, rootLine, StandardCharsets.UTF_8);
+      Files.move(recordTmp, record, StandardCopyOption.REPLACE_EXISTING);
+    }
+    pruneGone(folder.getParent(), folder);
     if (Files.exists(copy, LinkOption.NOFOLLOW_LINKS) && Files.isSameFile(copy, jar)) {
       return copy;
     }
@@ -172,6 +190,59 @@ public final class ArchiveClassPath {
       Files.deleteIfExists(tmp);
     }
     return copy;
+  }
+
+  /**
+   * Removes the cache folders (siblings of {@code keep}, named as {@link #key} names them) of
+   * clones that are gone; see the class comment. Never fails the build: a folder that cannot be
+   * read or removed stays.
+   */
+  static void pruneGone(Path cacheRoot, Path keep) {
+    try (var folders = Files.newDirectoryStream(cacheRoot, "[0-9a-f]*")) {
+      for (Path dir : folders) {
+        if (dir.equals(keep) || dir.getFileName().toString().length() != 16 || !usersAlone(dir)) {
+          continue;
+        }
+        try {
+          if (gone(dir)) {
+            for (String name : new String[] {"engram.jar", "root"}) {
+              Files.deleteIfExists(dir.resolve(name));
+            }
+            try (var temps = Files.newDirectoryStream(dir, "{engram.jar,root}.*.tmp")) {
+              for (Path t : temps) {
+                Files.deleteIfExists(t);
+              }
+            }
+            Files.delete(dir); // fails, and stays, where something else is inside
+            System.out.println("engram: removed the jar's copy of a clone that is gone: " + dir);
+          }
+        } catch (IOException | RuntimeException e) {
+          // left as it is
+        }
+      }
+    } catch (IOException | RuntimeException e) {
+      // nothing removed
+    }
+  }
+
+  /** Whether a cache folder belongs to a clone that is gone. */
+  private static boolean gone(Path dir) throws IOException {
+    Path record = dir.resolve("root");
+    Path jar = dir.resolve("engram.jar");
+    if (Files.isRegularFile(record, LinkOption.NOFOLLOW_LINKS)) {
+      String line = Files.readString(record, StandardCharsets.UTF_8);
+      if (!line.endsWith("\n") || line.indexOf('\n') != line.length() - 1) {
+        return false; // not a record this program wrote
+      }
+      Path root = Path.of(line.substring(0, line.length() - 1));
+      return root.isAbsolute() && !Files.exists(root.resolve("engram-cli/target/engram.jar"));
+    }
+    // an earlier version's folder: gone where its hard link is the jar's last name
+    return !Files.exists(record, LinkOption.NOFOLLOW_LINKS)
+        && Files.isRegularFile(jar, LinkOption.NOFOLLOW_LINKS)
+        && ((Number) Files.getAttribute(jar, "unix:nlink", LinkOption.NOFOLLOW_LINKS)).intValue()
+            == 1
+        && Files.getLastModifiedTime(jar).toMillis() < System.currentTimeMillis() - 86_400_000L;
   }
 
   private static Set<PosixFilePermission> ownerOnly() {

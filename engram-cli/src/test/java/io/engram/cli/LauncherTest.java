@@ -1024,6 +1024,41 @@ final class LauncherTest {
     assertFalse(Files.exists(tmp.resolve("a cache")));
   }
 
+  @Test
+  void the_build_removes_the_cache_folders_of_clones_that_are_gone() throws Exception {
+    Path cache = tmp.resolve("cache");
+    Path one = tmp.resolve("one é").toAbsolutePath();
+    Path two = tmp.resolve("two é").toAbsolutePath();
+    Path oneCopy = Path.of(placeClassPath(one, cache).pointer());
+    Path twoCopy = Path.of(placeClassPath(two, cache).pointer());
+    assertEquals(one.toRealPath() + "\n", Files.readString(oneCopy.resolveSibling("root")));
+    // an earlier version's folders (no record): one whose jar has a single name and is two days
+    // old, one made a moment ago
+    Path old = Files.createDirectories(cache.resolve("engram/0123456789abcdef"));
+    Files.writeString(old.resolve("engram.jar"), "old");
+    Files.setLastModifiedTime(
+        old.resolve("engram.jar"),
+        java.nio.file.attribute.FileTime.fromMillis(System.currentTimeMillis() - 2 * 86_400_000L));
+    Path recent = Files.createDirectories(cache.resolve("engram/fedcba9876543210"));
+    Files.writeString(recent.resolve("engram.jar"), "recent");
+    // clone one cleaned (its jar gone); clone two's folder also holds a file of someone else's
+    Files.delete(one.resolve("engram-cli/target/engram.jar"));
+    Files.writeString(twoCopy.resolveSibling("notes.txt"), "mine");
+    Files.delete(two.resolve("engram-cli/target/engram.jar"));
+    Placed third = placeClassPath(tmp.resolve("three é"), cache);
+    assertTrue(third.pointer() != null, third.out());
+    assertFalse(Files.exists(oneCopy.getParent()), third.out());
+    assertFalse(Files.exists(old), third.out());
+    assertTrue(Files.exists(recent.resolve("engram.jar")), third.out());
+    // only what the build wrote is removed: the other file and its folder stay
+    assertEquals("mine", Files.readString(twoCopy.resolveSibling("notes.txt")));
+    assertFalse(Files.exists(twoCopy), third.out());
+    // clone one built again: a folder of its own again
+    Placed back = placeClassPath(one, cache);
+    assertEquals(oneCopy.toString(), back.pointer(), back.out());
+    assertTrue(Files.isSameFile(oneCopy, one.resolve("engram-cli/target/engram.jar")));
+  }
+
   /**
    * The light start needs the archive the build makes without the module (a build whose JVM could
    * not dump one, which the build tolerates, starts every command with the module).
