@@ -370,10 +370,11 @@ final class FeatureColumns {
   }
 
   /**
-   * The float32 values of one partition's rows (field 0 each, null for a null value), converted as
-   * they are read.
+   * The float32 values of one partition's rows (field 0 each), converted as they are read.
    *
-   * @throws IllegalArgumentException naming the row and partition, for a null element of an array
+   * @throws IllegalArgumentException naming the row, partition and column, for a null value (the
+   *     core's statistics threw a NullPointerException, a task failure that named nothing) or a
+   *     null element of an array
    */
   static java.util.Iterator<float[]> patterns(
       int partition, java.util.Iterator<Row> rows, Kind kind, String column) {
@@ -389,20 +390,20 @@ final class FeatureColumns {
       public float[] next() {
         Row r = rows.next();
         long k = row++;
+        float[] x;
         try {
-          return toFloats(r, 0, kind);
+          x = toFloats(r, 0, kind);
         } catch (IllegalArgumentException e) {
-          throw new IllegalArgumentException(
-              "pattern "
-                  + k
-                  + " of partition "
-                  + partition
-                  + ": column "
-                  + column
-                  + " has "
-                  + e.getMessage(),
-              e);
+          throw new IllegalArgumentException(where(k) + " has " + e.getMessage(), e);
         }
+        if (x == null) {
+          throw new IllegalArgumentException(where(k) + " is null");
+        }
+        return x;
+      }
+
+      private String where(long k) {
+        return "pattern " + k + " of partition " + partition + ": column " + column;
       }
     };
   }

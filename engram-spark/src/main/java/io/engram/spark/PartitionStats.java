@@ -28,6 +28,11 @@ final class PartitionStats implements Serializable {
         s.error = e.getMessage();
         break;
       }
+      if (x == null) {
+        // the core's add throws a NullPointerException: a task failure that named nothing
+        s.error = "pattern " + row + " of partition " + partition + " is null";
+        break;
+      }
       try {
         s.stats.add(x);
       } catch (IllegalArgumentException e) {

@@ -1,0 +1,147 @@
+package io.engram.spark;
+
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import io.engram.learning.HebbianOptions;
+import io.engram.learning.HebbianRule;
+import io.engram.network.AmariHopfieldNetwork;
+import io.engram.spark.LocalSpark.Column;
+import java.io.IOException;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.List;
+import java.util.function.Supplier;
+import org.apache.spark.api.java.JavaRDD;
+import org.apache.spark.sql.Dataset;
+import org.apache.spark.sql.Row;
+import org.apache.spark.sql.RowFactory;
+import org.apache.spark.sql.types.DataTypes;
+import org.apache.spark.sql.types.StructType;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * A second hostile round, the way Spark users work: null rows in every kind of fit and in the RDD
+ * API, patterns whose length differs between partitions, a save path with a colon, metadata edited
+ * by hand in place, and one bad row among many in a batch job, a written output and a stream.
+ */
+class HostileSparkUsageTest {
+
+  private static final int N = 8;
+  private static float[][] stored;
+  private static Dataset<Row> patterns;
+  private static HopfieldMemoryModel model;
+
+  @TempDir Path tmp;
+
+  @BeforeAll
+  static void data() {
+    LocalSpark.session();
+    stored = LocalSpark.patterns(4, N, true, 71);
+    patterns = LocalSpark.frame(stored, Column.FLOATS, 2);
+    model = new HopfieldMemory().fit(patterns);
+  }
+
+  private static String dir(Path p) {
+    return p.toAbsolutePath().toString();
+  }
+
+  /** {@code rows} (each an array, or null) as column features of {@code type}, in 2 partitions. */
+  private static Dataset<Row> frame(List<Object[]> rows, org.apache.spark.sql.types.DataType type) {
+    List<Row> r = new ArrayList<>();
+    for (int k = 0; k < rows.size(); k++) {
+      r.add(RowFactory.create((long) k, rows.get(k)));
+    }
+    StructType schema =
+        new StructType().add("id", DataTypes.LongType, false).add("features", type, true);
+    return LocalSpark.session().createDataFrame(LocalSpark.context().parallelize(r, 2), schema);
+  }
+
+  private static Object[] boxed(float[] x) {
+    Object[] o = new Object[x.length];
+    for (int i = 0; i < x.length; i++) {
+      o[i] = x[i];
+    }
+    return o;
+  }
+
+  /**
+   * A null features value in fit is named by pattern, partition and column for every rule, strategy
+   * and memory kind, with or without an initModel: the classical rules' statistics (and a modern
+   * memory's with an initModel) failed a task with the core's "NullPointerException: x", which
+   * {@code fit} passed on as an IllegalStateException naming nothing.
+   */
+  @Test
+  void aNullRowInFitIsNamedForEveryRuleAndMemory() throws IOException {
+    List<Object[]> rows = new ArrayList<>();
+    for (float[] x : stored) {
+      rows.add(boxed(x));
+    }
+    rows.set(1, null); // row 1: the second of partition 0
+    Dataset<Row> nulls = frame(rows, DataTypes.createArrayType(DataTypes.FloatType, true));
+    Path classical = tmp.resolve("classical");
+    Path modern = tmp.resolve("modern");
+    model.write().save(dir(classical));
+    new HopfieldMemory().setMemory("modern").fit(patterns).write().save(dir(modern));
+    List<Supplier<HopfieldMemory>> fits =
+        List.of(
+            () -> new HopfieldMemory().setStrategy("collect"),
+            () -> new HopfieldMemory().setStrategy("reduce"),
+            () -> new HopfieldMemory().setRule("pseudo-inverse"),
+            () -> new HopfieldMemory().setRule("pseudo-inverse").setStrategy("collect"),
+            () -> new HopfieldMemory().setRule("storkey"),
+            () -> new HopfieldMemory().setMemory("modern"),
+            () -> new HopfieldMemory().setMemory("modern").setBroadcastLimit(0),
+            () -> new HopfieldMemory().setInitModel(dir(classical)),
+            () -> new HopfieldMemory().setMemory("modern").setInitModel(dir(modern)));
+    for (Supplier<HopfieldMemory> est : fits) {
+      HopfieldMemory e = est.get();
+      IllegalArgumentException bad =
+          assertThrows(IllegalArgumentException.class, () -> e.fit(nulls), e.explainParams());
+      assertTrue(
+          bad.getMessage().contains("pattern 1 of partition 0: column features is null"),
+          bad.getMessage());
+    }
+    // the initial models are as they were
+    assertEquals(
+        model.transform(patterns).collectAsList(),
+        HopfieldMemoryModel.load(dir(classical)).transform(patterns).collectAsList());
+  }
+
+  /**
+   * A null pattern given to the RDD API is named by partition and row, and leaves the network as it
+   * was: it was a task failure with the core's "NullPointerException: x".
+   */
+  @Test
+  void aNullPatternInAnRddIsNamedAndChangesNothing() {
+    List<float[]> list = new ArrayList<>(Arrays.asList(stored));
+    list.set(2, null); // the first of partition 1
+    JavaRDD<float[]> rdd = LocalSpark.context().parallelize(list, 2);
+    AmariHopfieldNetwork net = AmariHopfieldNetwork.create(N);
+    SparkHebbian.train(
+        net,
+        HebbianRule.hebbian(HebbianOptions.DEFAULTS),
+        LocalSpark.context().parallelize(Arrays.asList(stored), 2));
+    float[] before = net.weightMatrix();
+    List<Runnable> calls =
+        List.of(
+            () -> SparkHebbian.train(net, HebbianRule.hebbian(HebbianOptions.DEFAULTS), rdd),
+            () ->
+                SparkHebbian.train(
+                    net,
+                    HebbianRule.hebbian(HebbianOptions.DEFAULTS),
+                    rdd,
+                    SparkHebbian.Strategy.REDUCE));
+    for (Runnable call : calls) {
+      IllegalArgumentException e = assertThrows(IllegalArgumentException.class, call::run);
+      assertEquals("pattern 0 of partition 1 is null", e.getMessage());
+      assertArrayEquals(before, net.weightMatrix());
+      assertEquals(1, net.history().size());
+    }
+  }
+}
