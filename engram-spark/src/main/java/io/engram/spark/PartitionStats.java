@@ -11,10 +11,11 @@ import java.util.Iterator;
  * reads the result.
  */
 final class PartitionStats implements Serializable {
-  private static final long serialVersionUID = 2L;
+  private static final long serialVersionUID = 3L;
 
   final PatternStats stats = new PatternStats();
   String error;
+  int partition = -1; // where the first of these patterns came from (their length N), -1 for none
 
   /** The statistics of one partition's patterns. */
   static PartitionStats of(int partition, Iterator<float[]> it) {
@@ -35,6 +36,7 @@ final class PartitionStats implements Serializable {
       }
       try {
         s.stats.add(x);
+        s.partition = partition;
       } catch (IllegalArgumentException e) {
         s.error = "pattern " + row + " of partition " + partition + ": " + e.getMessage();
       }
@@ -51,11 +53,23 @@ final class PartitionStats implements Serializable {
     if (b.error != null || a.stats.count() == 0) {
       return b;
     }
-    try {
-      a.stats.combine(b.stats);
-    } catch (IllegalArgumentException e) {
-      a.error = e.getMessage();
+    if (a.stats.length() != b.stats.length()) {
+      // the core's combine names no part ("in different parts"): name the partitions, in order
+      // (parts merge in the order their tasks end)
+      PartitionStats lo = a.partition < b.partition ? a : b;
+      PartitionStats hi = lo == a ? b : a;
+      a.error =
+          "patterns have different lengths: those of partition "
+              + lo.partition
+              + " have length "
+              + lo.stats.length()
+              + ", those of partition "
+              + hi.partition
+              + " length "
+              + hi.stats.length();
+      return a;
     }
+    a.stats.combine(b.stats);
     return a;
   }
 

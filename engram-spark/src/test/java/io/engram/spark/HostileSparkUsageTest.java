@@ -144,4 +144,28 @@ class HostileSparkUsageTest {
       assertEquals(1, net.history().size());
     }
   }
+
+  /**
+   * Patterns of one length in one partition and another in the next are named by partition and
+   * length: the core's merge said "patterns have lengths 2 and 3 in different parts", naming
+   * neither the partitions nor the column's data.
+   */
+  @Test
+  void patternsWhoseLengthDiffersBetweenPartitionsAreNamedByPartition() {
+    List<Object[]> rows = List.of(boxed(new float[] {1, -1}), boxed(new float[] {1, -1, 1}));
+    Dataset<Row> ragged = frame(rows, DataTypes.createArrayType(DataTypes.FloatType, false));
+    for (HopfieldMemory est :
+        List.of(
+            new HopfieldMemory(),
+            new HopfieldMemory().setStrategy("reduce"),
+            new HopfieldMemory().setRule("pseudo-inverse"),
+            new HopfieldMemory().setRule("storkey"))) {
+      IllegalArgumentException e =
+          assertThrows(IllegalArgumentException.class, () -> est.fit(ragged));
+      assertEquals(
+          "patterns have different lengths: those of partition 0 have length 2, those of"
+              + " partition 1 length 3",
+          e.getMessage());
+    }
+  }
 }
