@@ -83,7 +83,7 @@ final class ModelPersistence {
       checkReplaceable(fs, target, path);
     }
     removeStale(fs, parent, target.getName());
-    String tag = "." + target.getName() + ".engram-" + UUID.randomUUID();
+    String tag = stagingPrefix(target.getName()) + UUID.randomUUID();
     Path fresh = new Path(parent, tag + ".new");
     Path old = new Path(parent, tag + ".old");
     try {
@@ -142,12 +142,22 @@ final class ModelPersistence {
   }
 
   /**
+   * The start of the names of the folders a save of {@code name} stages beside it ({@code
+   * .NAME.engram-}), with each ':' made '_': Hadoop reads a relative name with a colon before any
+   * slash as a URI scheme, so a save to {@code /data/run:1} failed with "URISyntaxException:
+   * Relative path in absolute URI: .run:1.engram-...new", a folder the user never named.
+   */
+  static String stagingPrefix(String name) {
+    return "." + name.replace(':', '_') + ".engram-";
+  }
+
+  /**
    * Removes the folders that saves of {@code name} left beside it when their JVM died between
    * writing and swapping ({@code .NAME.engram-UUID.new} or {@code .old}), once a day old: a save
    * running now (this one or another job's) is never that old.
    */
   static void removeStale(FileSystem fs, Path parent, String name) throws IOException {
-    String prefix = "." + name + ".engram-";
+    String prefix = stagingPrefix(name);
     long before = System.currentTimeMillis() - STALE_AFTER_MILLIS;
     org.apache.hadoop.fs.FileStatus[] listed;
     try {

@@ -10,6 +10,7 @@ import io.engram.learning.HebbianRule;
 import io.engram.network.AmariHopfieldNetwork;
 import io.engram.spark.LocalSpark.Column;
 import java.io.IOException;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Arrays;
@@ -167,5 +168,27 @@ class HostileSparkUsageTest {
               + " partition 1 length 3",
           e.getMessage());
     }
+  }
+
+  /**
+   * A stage saved to a folder whose name holds a colon ({@code run:1}, a time of day) saves,
+   * overwrites and loads: the folder it is staged in beside the target had the colon too, which
+   * Hadoop read as a URI scheme ("URISyntaxException: Relative path in absolute URI:
+   * .run:1.engram-...new", a folder the user never named).
+   */
+  @Test
+  void aStageSavedToAFolderWithAColonLoadsBack() throws IOException {
+    Path target = tmp.resolve("run:12:30");
+    model.write().save(dir(target));
+    model.write().overwrite().save(dir(target));
+    assertEquals(
+        model.transform(patterns).collectAsList(),
+        HopfieldMemoryModel.load(dir(target)).transform(patterns).collectAsList());
+    try (var beside = Files.list(tmp)) {
+      assertEquals(List.of(target), beside.toList()); // no staging folder left
+    }
+    Path est = tmp.resolve("est:1");
+    new HopfieldMemory().setRule("storkey").write().save(dir(est));
+    assertEquals("storkey", HopfieldMemory.load(dir(est)).getRule());
   }
 }
