@@ -281,6 +281,17 @@ final class ModelPersistence {
           DefaultParamsReader.loadMetadata(
               globEscaped(path), reader.sparkSession(), type.getName());
     } catch (Exception e) { // Spark and json4s throw checked exceptions unannounced
+      for (Throwable t = e; t != null; t = t.getCause()) {
+        if (t instanceof org.apache.hadoop.fs.ChecksumException) {
+          // Spark said only "Encountered error while reading file ...", the cause deep in its trace
+          throw bad(
+              path,
+              "metadata/ does not match its checksum (the .crc file Hadoop wrote beside it): it"
+                  + " was changed after it was saved, by hand perhaps; delete the .crc files in"
+                  + " metadata/ to keep the change, or save the stage again",
+              e);
+        }
+      }
       throw bad(
           path,
           "metadata/ is not that of a "

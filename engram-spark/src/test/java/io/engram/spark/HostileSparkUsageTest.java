@@ -10,6 +10,7 @@ import io.engram.learning.HebbianRule;
 import io.engram.network.AmariHopfieldNetwork;
 import io.engram.spark.LocalSpark.Column;
 import java.io.IOException;
+import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -190,5 +191,39 @@ class HostileSparkUsageTest {
     Path est = tmp.resolve("est:1");
     new HopfieldMemory().setRule("storkey").write().save(dir(est));
     assertEquals("storkey", HopfieldMemory.load(dir(est)).getRule());
+  }
+
+  /**
+   * Metadata edited by hand in place (its .crc file left beside it) is named as a checksum
+   * mismatch, with what to do: Spark said only "Encountered error while reading file ...". Without
+   * the .crc files, the edit loads.
+   */
+  @Test
+  void metadataEditedInPlaceIsNamedAsAChecksumMismatch() throws IOException {
+    Path saved = tmp.resolve("edited");
+    model.write().save(dir(saved));
+    Path meta = saved.resolve("metadata");
+    Path part;
+    try (var files = Files.list(meta)) {
+      part = files.filter(p -> p.getFileName().toString().startsWith("part-")).findFirst().get();
+    }
+    String text = Files.readString(part);
+    assertTrue(text.contains("\"maxIter\":20"), text);
+    Files.writeString(part, text.replace("\"maxIter\":20", "\"maxIter\":7"));
+    UncheckedIOException e =
+        assertThrows(UncheckedIOException.class, () -> HopfieldMemoryModel.load(dir(saved)));
+    assertEquals(
+        "reading "
+            + dir(saved)
+            + ": metadata/ does not match its checksum (the .crc file Hadoop wrote beside it): it"
+            + " was changed after it was saved, by hand perhaps; delete the .crc files in"
+            + " metadata/ to keep the change, or save the stage again",
+        e.getMessage());
+    try (var files = Files.list(meta)) {
+      for (Path p : files.filter(p -> p.toString().endsWith(".crc")).toList()) {
+        Files.delete(p);
+      }
+    }
+    assertEquals(7, HopfieldMemoryModel.load(dir(saved)).getMaxIter());
   }
 }
