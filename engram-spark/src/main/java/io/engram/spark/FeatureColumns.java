@@ -191,15 +191,27 @@ final class FeatureColumns {
       throw new IllegalArgumentException(p.uid() + ": predictionCol must not be empty");
     }
     List<String> taken = new ArrayList<>(Arrays.asList(schema.fieldNames()));
+    // handleInvalid keep gives a row it cannot recall null output columns
+    boolean nullable = "keep".equals(p.getHandleInvalid());
     List<String> params = new ArrayList<>(); // the parameter that named each output column so far
     StructType out = schema;
-    out = add(out, taken, params, p.predictionCol(), p, kind.outputType(), caseSensitive);
-    out = add(out, taken, params, p.stepsCol(), p, DataTypes.IntegerType, caseSensitive);
-    out = add(out, taken, params, p.convergedCol(), p, DataTypes.BooleanType, caseSensitive);
-    out = add(out, taken, params, p.energyCol(), p, DataTypes.DoubleType, caseSensitive);
+    out = add(out, taken, params, p.predictionCol(), p, kind.outputType(), nullable, caseSensitive);
+    out = add(out, taken, params, p.stepsCol(), p, DataTypes.IntegerType, nullable, caseSensitive);
+    out =
+        add(
+            out,
+            taken,
+            params,
+            p.convergedCol(),
+            p,
+            DataTypes.BooleanType,
+            nullable,
+            caseSensitive);
+    out = add(out, taken, params, p.energyCol(), p, DataTypes.DoubleType, nullable, caseSensitive);
     if (modern) {
-      out = add(out, taken, params, p.bestCol(), p, DataTypes.IntegerType, caseSensitive);
-      out = add(out, taken, params, p.weightCol(), p, DataTypes.DoubleType, caseSensitive);
+      out = add(out, taken, params, p.bestCol(), p, DataTypes.IntegerType, nullable, caseSensitive);
+      out =
+          add(out, taken, params, p.weightCol(), p, DataTypes.DoubleType, nullable, caseSensitive);
     }
     return out;
   }
@@ -219,6 +231,7 @@ final class FeatureColumns {
       org.apache.spark.ml.param.Param<String> param,
       HopfieldMemoryParams p,
       DataType type,
+      boolean nullable,
       boolean caseSensitive) {
     String name = p.$(param);
     if (name.isEmpty()) {
@@ -255,7 +268,8 @@ final class FeatureColumns {
     }
     taken.add(name);
     params.add(param.name());
-    return s.add(new StructField(name, type, false, org.apache.spark.sql.types.Metadata.empty()));
+    return s.add(
+        new StructField(name, type, nullable, org.apache.spark.sql.types.Metadata.empty()));
   }
 
   /**

@@ -175,6 +175,12 @@ public final class HopfieldMemory extends HopfieldMemoryBase implements DefaultP
     return this;
   }
 
+  /** Sets {@link #handleInvalid()}. */
+  public HopfieldMemory setHandleInvalid(String v) {
+    set(handleInvalid(), v);
+    return this;
+  }
+
   /** Sets {@link #bestCol()}. */
   public HopfieldMemory setBestCol(String v) {
     set(bestCol(), v);

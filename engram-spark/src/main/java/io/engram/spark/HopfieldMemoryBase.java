@@ -45,6 +45,7 @@ public abstract class HopfieldMemoryBase extends Estimator<HopfieldMemoryModel>
   private final Param<String> separation;
   private final IntParam degree;
   private final Param<String> bestCol;
+  private final Param<String> handleInvalid;
   private final Param<String> weightCol;
   private final LongParam broadcastLimit;
   private final Param<String> initModel;
@@ -84,6 +85,7 @@ public abstract class HopfieldMemoryBase extends Estimator<HopfieldMemoryModel>
     separation = MemoryParams.separation(this);
     degree = MemoryParams.degree(this);
     bestCol = MemoryParams.bestCol(this);
+    handleInvalid = MemoryParams.handleInvalid(this);
     weightCol = MemoryParams.weightCol(this);
     broadcastLimit = MemoryParams.broadcastLimit(this);
     initModel = MemoryParams.initModel(this);
@@ -241,6 +243,11 @@ public abstract class HopfieldMemoryBase extends Estimator<HopfieldMemoryModel>
   @Override
   public Param<String> bestCol() {
     return bestCol;
+  }
+
+  @Override
+  public Param<String> handleInvalid() {
+    return handleInvalid;
   }
 
   @Override

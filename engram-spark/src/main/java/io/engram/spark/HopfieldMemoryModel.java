@@ -207,6 +207,12 @@ public final class HopfieldMemoryModel extends HopfieldMemoryModelBase implement
     return mem.describe(uid());
   }
 
+  /** Sets {@link #handleInvalid()}. */
+  public HopfieldMemoryModel setHandleInvalid(String v) {
+    set(handleInvalid(), v);
+    return this;
+  }
+
   /** Sets {@link #bestCol()}. */
   public HopfieldMemoryModel setBestCol(String v) {
     set(bestCol(), v);

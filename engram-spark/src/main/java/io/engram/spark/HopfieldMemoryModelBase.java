@@ -46,6 +46,7 @@ abstract class HopfieldMemoryModelBase extends Model<HopfieldMemoryModel>
   private final Param<String> separation;
   private final IntParam degree;
   private final Param<String> bestCol;
+  private final Param<String> handleInvalid;
   private final Param<String> weightCol;
   private final LongParam broadcastLimit;
 
@@ -81,6 +82,7 @@ abstract class HopfieldMemoryModelBase extends Model<HopfieldMemoryModel>
     separation = MemoryParams.separation(this);
     degree = MemoryParams.degree(this);
     bestCol = MemoryParams.bestCol(this);
+    handleInvalid = MemoryParams.handleInvalid(this);
     weightCol = MemoryParams.weightCol(this);
     broadcastLimit = MemoryParams.broadcastLimit(this);
   }
@@ -213,6 +215,11 @@ abstract class HopfieldMemoryModelBase extends Model<HopfieldMemoryModel>
   @Override
   public Param<String> bestCol() {
     return bestCol;
+  }
+
+  @Override
+  public Param<String> handleInvalid() {
+    return handleInvalid;
   }
 
   @Override

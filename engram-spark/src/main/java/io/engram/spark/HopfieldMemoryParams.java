@@ -146,6 +146,9 @@ public interface HopfieldMemoryParams extends Params {
   /** Output column of modern memory: the best stored pattern's index. Default {@code best}. */
   Param<String> bestCol();
 
+  /** What transform does with a row it cannot recall: error, skip, keep. Default error. */
+  Param<String> handleInvalid();
+
   /** Output column of modern memory: the best stored pattern's weight. Default {@code weight}. */
   Param<String> weightCol();
 
@@ -175,6 +178,11 @@ public interface HopfieldMemoryParams extends Params {
   /** The value of {@link #degree()} (set, or its default). */
   default int getDegree() {
     return (Integer) $(degree());
+  }
+
+  /** The value of {@link #handleInvalid()} (set, or its default). */
+  default String getHandleInvalid() {
+    return $(handleInvalid());
   }
 
   /** The value of {@link #bestCol()} (set, or its default). */

@@ -33,6 +33,7 @@ final class MemoryParams {
   static final List<String> UPDATES = List.of("sync", "async");
   static final List<String> WEIGHTS = List.of("auto", "dense", "low-rank");
   static final List<String> STRATEGIES = List.of("auto", "collect", "reduce");
+  static final List<String> HANDLE_INVALID = List.of("error", "skip", "keep");
 
   private MemoryParams() {}
 
@@ -294,6 +295,18 @@ final class MemoryParams {
         ParamChecks.number(o, "broadcastLimit", Long.class, v -> v >= 0));
   }
 
+  static Param<String> handleInvalid(Identifiable o) {
+    return choice(
+        o,
+        "handleInvalid",
+        "transform: what a row whose features cannot be recalled (null, another length than N, a"
+            + " null element, NaN or infinite, not +-1 for a binary separation) does: error fails"
+            + " the job naming the row, skip leaves the row out, keep gives it null output columns"
+            + " (as VectorAssembler's). fit refuses such a pattern whatever it says."
+            + options(HANDLE_INVALID),
+        HANDLE_INVALID);
+  }
+
   // ---- HopfieldMemory's own (not shared with the model) ----
 
   static Param<String> initModel(Identifiable o) {
@@ -380,6 +393,7 @@ final class MemoryParams {
     p.setDefault(p.bestCol(), "best");
     p.setDefault(p.weightCol(), "weight");
     p.setDefault(p.broadcastLimit(), DEFAULT_BROADCAST_LIMIT);
+    p.setDefault(p.handleInvalid(), "error");
   }
 
   /**

@@ -41,6 +41,23 @@ final class PartitionRecall {
       Function<T, float[]> cue,
       ToLongFunction<T> id,
       BiFunction<T, RecallResult, R> out) {
+    return recall(net, spec, in, cue, id, out, false);
+  }
+
+  /**
+   * {@link #recall(Memory, RecallSpec, Iterator, Function, ToLongFunction, BiFunction)}, where
+   * {@code passInvalid} lets {@code cue} give null for an item it refuses (a DataFrame's {@code
+   * handleInvalid} skip or keep): such an item is not recalled, and its output is {@code out} with
+   * a null result, in its place among the others (none where that is null).
+   */
+  static <T, R> Iterator<R> recall(
+      Memory net,
+      RecallSpec spec,
+      Iterator<T> in,
+      Function<T, float[]> cue,
+      ToLongFunction<T> id,
+      BiFunction<T, RecallResult, R> out,
+      boolean passInvalid) {
     RecallOptions options = spec.toOptions();
     int n = net.numNeurons();
     return new Iterator<>() {
@@ -48,46 +65,77 @@ final class PartitionRecall {
 
       @Override
       public boolean hasNext() {
-        return !ready.isEmpty() || in.hasNext();
+        while (ready.isEmpty() && in.hasNext()) {
+          fill(); // may leave nothing ready: outputs that are null are left out
+        }
+        return !ready.isEmpty();
       }
 
       @Override
       public R next() {
-        if (ready.isEmpty()) {
-          if (!in.hasNext()) {
-            throw new NoSuchElementException();
-          }
-          fill();
+        if (!hasNext()) {
+          throw new NoSuchElementException();
         }
         return ready.removeFirst();
+      }
+
+      private void add(R output) {
+        if (output != null) {
+          ready.add(output);
+        }
       }
 
       private void fill() {
         if (spec.randomOrder()) {
           T item = in.next();
           long i = id.applyAsLong(item);
-          float[] c = checked(cue.apply(item), i, n);
+          float[] raw = cue.apply(item);
+          if (raw == null && passInvalid) {
+            add(out.apply(item, null));
+            return;
+          }
+          float[] c = checked(raw, i, n);
           int index = spec.queryIndex(i);
           AmariHopfieldNetwork classical = (AmariHopfieldNetwork) net; // only it has an order
           RecallResult r = OnTaskThread.run(() -> classical.recall(c, options, index));
-          ready.add(out.apply(item, r));
+          add(out.apply(item, r));
           return;
         }
         List<T> items = new ArrayList<>(CHUNK);
         float[][] cues = new float[CHUNK][];
+        int invalid = 0;
         while (in.hasNext() && items.size() < CHUNK) {
           T item = in.next();
-          cues[items.size()] = checked(cue.apply(item), id.applyAsLong(item), n);
+          float[] raw = cue.apply(item);
+          if (raw == null && passInvalid) {
+            invalid++;
+          } else {
+            cues[items.size()] = checked(raw, id.applyAsLong(item), n);
+          }
           items.add(item);
         }
-        float[][] batch =
-            items.size() == CHUNK ? cues : java.util.Arrays.copyOf(cues, items.size());
-        List<RecallResult> rs = OnTaskThread.run(() -> net.recallBatch(batch, options));
-        for (int k = 0; k < rs.size(); k++) {
-          ready.add(out.apply(items.get(k), rs.get(k)));
+        float[][] batch = valid(cues, items.size(), invalid);
+        List<RecallResult> rs =
+            batch.length == 0 ? List.of() : OnTaskThread.run(() -> net.recallBatch(batch, options));
+        for (int k = 0, r = 0; k < items.size(); k++) {
+          add(out.apply(items.get(k), cues[k] == null ? null : rs.get(r++)));
         }
       }
     };
+  }
+
+  /** The first {@code count} cues less the {@code invalid} null ones, in order. */
+  private static float[][] valid(float[][] cues, int count, int invalid) {
+    if (invalid == 0) {
+      return count == cues.length ? cues : java.util.Arrays.copyOf(cues, count);
+    }
+    float[][] v = new float[count - invalid][];
+    for (int k = 0, j = 0; k < count; k++) {
+      if (cues[k] != null) {
+        v[j++] = cues[k];
+      }
+    }
+    return v;
   }
 
   /**

@@ -3,7 +3,10 @@ package io.engram.spark;
 import io.engram.memory.Separation;
 import io.engram.network.Memory;
 import io.engram.network.RecallResult;
+import java.util.ArrayList;
 import java.util.Iterator;
+import java.util.List;
+import java.util.function.Function;
 import org.apache.spark.TaskContext;
 import org.apache.spark.api.java.function.MapPartitionsFunction;
 import org.apache.spark.sql.Row;
@@ -27,6 +30,7 @@ final class RowRecall implements MapPartitionsFunction<Row, Row> {
   private final boolean weight;
   private final Separation separation; // a modern memory's (which may refuse cues), or null
   private final StructType out; // the output rows' schema, which they carry
+  private final String invalid; // handleInvalid: error, skip or keep
 
   /**
    * @param separation a modern memory's separation, whose check the cues pass (±1 for the binary
@@ -34,6 +38,8 @@ final class RowRecall implements MapPartitionsFunction<Row, Row> {
    * @param out the schema of the output rows: each carries it, as a row read from Spark does (the
    *     optimiser may hand them to the next typed operation as they are, where {@code
    *     Row.fieldIndex} and {@code getAs(name)} need it)
+   * @param invalid what a row whose cue is refused does ({@code handleInvalid}): {@code error}
+   *     fails the task naming it, {@code skip} leaves it out, {@code keep} gives it null outputs
    */
   RowRecall(
       BroadcastNetwork net,
@@ -47,8 +53,10 @@ final class RowRecall implements MapPartitionsFunction<Row, Row> {
       boolean best,
       boolean weight,
       Separation separation,
-      StructType out) {
+      StructType out,
+      String invalid) {
     this.net = net;
+    this.invalid = invalid;
     this.out = out;
     this.separation = separation;
     this.best = best;
@@ -94,7 +102,8 @@ final class RowRecall implements MapPartitionsFunction<Row, Row> {
         best,
         weight,
         separation,
-        out);
+        out,
+        invalid);
   }
 
   Iterator<Row> callIndexed(Iterator<Tuple2<Row, Long>> rows) {
@@ -109,13 +118,53 @@ final class RowRecall implements MapPartitionsFunction<Row, Row> {
     int n = network.numNeurons();
     TaskContext task = TaskContext.get();
     String partition = task == null ? "" : " of partition " + task.partitionId();
+    boolean error = "error".equals(invalid);
     return PartitionRecall.recall(
         network,
         spec,
         rows,
-        r -> cue(r._1(), r._2(), global ? "" : partition, n),
+        r -> error ? cue(r._1(), r._2(), global ? "" : partition, n) : cueOrNull(r._1(), n),
         Tuple2::_2,
-        this::output);
+        this::output, // null for a row that skip leaves out
+        !error);
+  }
+
+  /**
+   * The rows of a chunk on the driver (a sharded memory's), recalled by {@code recall} in order,
+   * those it cannot recall as {@code handleInvalid} says.
+   *
+   * @param index the first row's index in the dataset
+   */
+  List<Row> recallChunk(
+      List<Row> chunk, long index, int n, Function<float[][], List<RecallResult>> recall) {
+    boolean error = "error".equals(invalid);
+    float[][] cues = new float[chunk.size()][];
+    List<float[]> valid = new ArrayList<>(chunk.size());
+    for (int q = 0; q < cues.length; q++) {
+      cues[q] = error ? cue(chunk.get(q), index + q, "", n) : cueOrNull(chunk.get(q), n);
+      if (cues[q] != null) {
+        valid.add(cues[q]);
+      }
+    }
+    List<RecallResult> rs =
+        valid.isEmpty() ? List.of() : recall.apply(valid.toArray(new float[0][]));
+    List<Row> rows = new ArrayList<>(cues.length);
+    for (int q = 0, r = 0; q < cues.length; q++) {
+      Row row = output(new Tuple2<>(chunk.get(q), index + q), cues[q] == null ? null : rs.get(r++));
+      if (row != null) {
+        rows.add(row);
+      }
+    }
+    return rows;
+  }
+
+  /** The cue of {@code row}, or null where {@link #cue} refuses it (its message then unused). */
+  private float[] cueOrNull(Row row, int n) {
+    try {
+      return cue(row, 0, "", n);
+    } catch (IllegalArgumentException refused) {
+      return null;
+    }
   }
 
   float[] cue(Row row, long index, String partition, int n) {
@@ -144,7 +193,14 @@ final class RowRecall implements MapPartitionsFunction<Row, Row> {
     return c;
   }
 
+  /**
+   * The output row of {@code in}: its columns and the result's; for a null result (a row refused
+   * under {@code handleInvalid} skip or keep), null for skip, else null output columns.
+   */
   Row output(Tuple2<Row, Long> in, RecallResult r) {
+    if (r == null && "skip".equals(invalid)) {
+      return null;
+    }
     Row row = in._1();
     int w = row.length();
     Object[] v =
@@ -158,6 +214,9 @@ final class RowRecall implements MapPartitionsFunction<Row, Row> {
                 + (weight ? 1 : 0)];
     for (int i = 0; i < w; i++) {
       v[i] = row.get(i);
+    }
+    if (r == null) {
+      return new GenericRowWithSchema(v, out); // the output columns null
     }
     v[w++] = FeatureColumns.toOutput(r.state(), kind);
     if (steps) {

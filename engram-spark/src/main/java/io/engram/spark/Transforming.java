@@ -6,7 +6,6 @@ import io.engram.network.Activation;
 import io.engram.network.AmariHopfieldNetwork;
 import io.engram.network.Dynamics;
 import io.engram.network.RecallOptions;
-import io.engram.network.RecallResult;
 import java.util.ArrayList;
 import java.util.Iterator;
 import java.util.List;
@@ -17,7 +16,6 @@ import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.Encoders;
 import org.apache.spark.sql.Row;
 import org.apache.spark.sql.types.StructType;
-import scala.Tuple2;
 
 /**
  * What {@link HopfieldMemoryModel#transformSchema} and {@link HopfieldMemoryModel#transform} do:
@@ -187,7 +185,8 @@ final class Transforming {
         best,
         weight,
         separation,
-        out);
+        out,
+        model.getHandleInvalid());
   }
 
   /** Rows recalled on the driver at a time on the sharded path. */
@@ -231,15 +230,8 @@ final class Transforming {
     for (Iterator<Row> it = df.toLocalIterator(); it.hasNext(); ) {
       chunk.add(it.next());
       if (chunk.size() == SHARDED_CHUNK || !it.hasNext()) {
-        float[][] cues = new float[chunk.size()][];
-        for (int q = 0; q < cues.length; q++) {
-          cues[q] = f.cue(chunk.get(q), index + q, "", n);
-        }
-        List<RecallResult> rs = shards.recallBatch(cues, options);
-        for (int q = 0; q < cues.length; q++) {
-          results.add(f.output(new Tuple2<>(chunk.get(q), index + q), rs.get(q)));
-        }
-        index += cues.length;
+        results.addAll(f.recallChunk(chunk, index, n, cues -> shards.recallBatch(cues, options)));
+        index += chunk.size();
         chunk.clear();
       }
     }

@@ -461,7 +461,7 @@ class HopfieldMemoryTest {
             est.getSeed()));
     assertEquals(1, new HopfieldMemory().setMemory("modern").getMaxIter());
     assertEquals("async", new HopfieldMemory().setSeed(4).getUpdate());
-    assertEquals(30, est.params().length);
+    assertEquals(31, est.params().length);
     assertTrue(
         explained.contains("Supported options: hebbian, anti-hebbian, pseudo-inverse, storkey"));
 
@@ -475,7 +475,7 @@ class HopfieldMemoryTest {
     HopfieldMemoryModel model = est.fit(LocalSpark.frame(stored, Column.FLOATS, 2));
     assertEquals(est.uid(), model.uid());
     assertEquals(est, model.parent());
-    assertEquals(27, model.params().length);
+    assertEquals(28, model.params().length);
     assertEquals(N, model.numNeurons());
     HopfieldMemoryModel mc = model.copy(new ParamMap().put(model.maxIter(), 2));
     assertEquals(2, mc.getMaxIter());

@@ -2,6 +2,7 @@ package io.engram.spark;
 
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -17,10 +18,14 @@ import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
 import java.util.function.Supplier;
+import org.apache.spark.SparkException;
 import org.apache.spark.api.java.JavaRDD;
 import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.Row;
 import org.apache.spark.sql.RowFactory;
+import org.apache.spark.sql.streaming.StreamingQuery;
+import org.apache.spark.sql.streaming.StreamingQueryException;
+import org.apache.spark.sql.streaming.Trigger;
 import org.apache.spark.sql.types.DataTypes;
 import org.apache.spark.sql.types.StructType;
 import org.junit.jupiter.api.BeforeAll;
@@ -225,5 +230,178 @@ class HostileSparkUsageTest {
       }
     }
     assertEquals(7, HopfieldMemoryModel.load(dir(saved)).getMaxIter());
+  }
+
+  /**
+   * By default ({@code handleInvalid} error, as Spark's own stages) one non-finite cue among many
+   * fails the job naming its row, partition, column and index: in a batch, in a written output
+   * (which is then not there: Spark's commit protocol) and on a stream (the query stops with it).
+   */
+  @Test
+  void oneNonFiniteCueAmongManyFailsTheJobNamingIt() throws Exception {
+    float[][] cues = LocalSpark.noisy(stored, 30, 1, 72);
+    cues[17][5] = Float.NaN; // partition 1 of 3 (rows 10..19): its row 7
+    Dataset<Row> bad = LocalSpark.frame(cues, Column.FLOATS, 3);
+    String said = "row 7 of partition 1: column features has a non-finite value NaN at index 5";
+    SparkException job =
+        assertThrows(SparkException.class, () -> model.transform(bad).collectAsList());
+    assertTrue(job.getMessage().contains(said), job.getMessage());
+    Path out = tmp.resolve("out");
+    assertThrows(SparkException.class, () -> model.transform(bad).write().parquet(dir(out)));
+    assertFalse(Files.exists(out.resolve("_SUCCESS")));
+    if (Files.exists(out)) {
+      try (var left = Files.list(out)) {
+        assertEquals(List.of(), left.filter(p -> p.toString().endsWith(".parquet")).toList());
+      }
+    }
+
+    Path in = tmp.resolve("cues");
+    bad.write().parquet(dir(in));
+    Dataset<Row> stream = LocalSpark.session().readStream().schema(bad.schema()).parquet(dir(in));
+    StreamingQuery query =
+        model
+            .transform(stream)
+            .writeStream()
+            .format("memory")
+            .queryName("bad_" + Long.toHexString(System.nanoTime()))
+            .trigger(Trigger.AvailableNow())
+            .start();
+    try {
+      StreamingQueryException e =
+          assertThrows(StreamingQueryException.class, query::awaitTermination);
+      assertTrue(
+          e.getMessage().contains("column features has a non-finite value NaN"), e.getMessage());
+    } finally {
+      query.stop();
+    }
+  }
+
+  /**
+   * {@code handleInvalid} skip leaves out every row that cannot be recalled (null, another length,
+   * a null element, NaN, infinite; not ±1 for a binary separation), and keep gives it null output
+   * columns (nullable then in the schema), as VectorAssembler's does, for a classical network (also
+   * in a seeded random order, by the rows' index in the dataset), a broadcast and a sharded modern
+   * memory, and on a stream; the other rows recall the same under both, and (classical, in order)
+   * as the default error mode recalls them in a dataset without the invalid rows.
+   */
+  @Test
+  void handleInvalidSkipLeavesOutAndKeepNullsEveryRowThatCannotBeRecalled() throws Exception {
+    List<Object[]> rows = new ArrayList<>();
+    float[][] cues = LocalSpark.noisy(stored, 12, 1, 73);
+    for (float[] c : cues) {
+      rows.add(boxed(c));
+    }
+    rows.set(1, null);
+    rows.set(4, boxed(new float[] {1, -1, 1}));
+    rows.get(6)[2] = null;
+    rows.get(8)[0] = Float.NaN;
+    rows.get(10)[7] = Float.NEGATIVE_INFINITY;
+    List<Integer> invalid = List.of(1, 4, 6, 8, 10);
+    Dataset<Row> mixed = frame(rows, DataTypes.createArrayType(DataTypes.FloatType, true));
+    List<Object[]> goodRows = new ArrayList<>();
+    for (int k = 0; k < rows.size(); k++) {
+      goodRows.add(invalid.contains(k) ? null : rows.get(k));
+    }
+    HopfieldMemoryModel modern =
+        new HopfieldMemory().setMemory("modern").setSeparation("polynomial").fit(patterns);
+    List<HopfieldMemoryModel> models =
+        List.of(
+            model,
+            model.copy(new org.apache.spark.ml.param.ParamMap()).setSeed(5L),
+            modern,
+            modern.copy(new org.apache.spark.ml.param.ParamMap()).setBroadcastLimit(0));
+    List<Object[]> binaryRows = new ArrayList<>(rows);
+    binaryRows.set(3, rows.get(3).clone());
+    binaryRows.get(3)[3] = 0.5f; // a finite cue that a binary separation refuses
+    Dataset<Row> binaryMixed =
+        frame(binaryRows, DataTypes.createArrayType(DataTypes.FloatType, true));
+    for (HopfieldMemoryModel m : models) {
+      boolean binary = m.modelMemory().network() == null;
+      Dataset<Row> data = binary ? binaryMixed : mixed;
+      List<Integer> bad = new ArrayList<>(invalid);
+      if (binary) {
+        bad.add(3);
+      }
+      List<Row> skipped =
+          m.copy(new org.apache.spark.ml.param.ParamMap())
+              .setHandleInvalid("skip")
+              .transform(data)
+              .orderBy("id")
+              .collectAsList();
+      List<Row> kept =
+          m.copy(new org.apache.spark.ml.param.ParamMap())
+              .setHandleInvalid("keep")
+              .transform(data)
+              .orderBy("id")
+              .collectAsList();
+      assertEquals(rows.size() - bad.size(), skipped.size(), m.explainParams());
+      assertEquals(rows.size(), kept.size());
+      int s = 0;
+      for (int k = 0; k < rows.size(); k++) {
+        Row row = kept.get(k);
+        assertEquals((long) k, row.getLong(0));
+        if (bad.contains(k)) {
+          for (String c : new String[] {"prediction", "steps", "converged", "energy"}) {
+            assertTrue(row.isNullAt(row.fieldIndex(c)), k + " " + c);
+          }
+          continue;
+        }
+        Row alone = skipped.get(s++);
+        assertEquals((long) k, alone.getLong(0));
+        assertEquals(alone, row);
+      }
+    }
+    // the valid rows as the error mode recalls them without the invalid ones (seeded: by index)
+    Dataset<Row> good =
+        frame(goodRows, DataTypes.createArrayType(DataTypes.FloatType, true)).na().drop();
+    assertEquals(
+        model.transform(good).orderBy("id").collectAsList(),
+        model
+            .copy(new org.apache.spark.ml.param.ParamMap())
+            .setHandleInvalid("skip")
+            .transform(mixed)
+            .orderBy("id")
+            .collectAsList());
+    StructType keepSchema =
+        model
+            .copy(new org.apache.spark.ml.param.ParamMap())
+            .setHandleInvalid("keep")
+            .transformSchema(mixed.schema());
+    assertTrue(keepSchema.apply("prediction").nullable());
+    assertFalse(model.transformSchema(mixed.schema()).apply("prediction").nullable());
+    IllegalArgumentException e =
+        assertThrows(IllegalArgumentException.class, () -> model.setHandleInvalid("drop"));
+    assertTrue(e.getMessage().contains("handleInvalid"), e.getMessage());
+    // a stream: keep gives every row, the invalid ones with null predictions
+    Path in = tmp.resolve("mixed");
+    mixed.write().parquet(dir(in));
+    Dataset<Row> stream = LocalSpark.session().readStream().schema(mixed.schema()).parquet(dir(in));
+    String name = "kept_" + Long.toHexString(System.nanoTime());
+    StreamingQuery query =
+        model
+            .copy(new org.apache.spark.ml.param.ParamMap())
+            .setHandleInvalid("keep")
+            .transform(stream)
+            .writeStream()
+            .format("memory")
+            .queryName(name)
+            .trigger(Trigger.AvailableNow())
+            .start();
+    try {
+      query.awaitTermination();
+      assertEquals(
+          List.of(RowFactory.create((long) rows.size(), (long) invalid.size())),
+          LocalSpark.session()
+              .sql("SELECT count(*), count_if(prediction IS NULL) FROM " + name)
+              .collectAsList());
+    } finally {
+      query.stop();
+      LocalSpark.session().sql("DROP VIEW IF EXISTS " + name);
+    }
+    // the estimator passes it to its model, and a saved model keeps it
+    HopfieldMemoryModel fitted = new HopfieldMemory().setHandleInvalid("keep").fit(patterns);
+    assertEquals("keep", fitted.getHandleInvalid());
+    fitted.write().save(dir(tmp.resolve("keep")));
+    assertEquals("keep", HopfieldMemoryModel.load(dir(tmp.resolve("keep"))).getHandleInvalid());
   }
 }
