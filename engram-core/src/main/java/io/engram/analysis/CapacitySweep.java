@@ -263,7 +263,7 @@ public final class CapacitySweep {
   /** One trial's recall steps at load P: each query's 1 + K steps, with their passes. */
   private double steps(WorkModel m, int k, int p) {
     int q = Math.min(p, maxQueries);
-    return (double) q * (1 + k) * (m.step(p, neurons) + STEP_PASSES * neurons);
+    return (double) q * (1.0 + k) * (m.step(p, neurons) + STEP_PASSES * neurons);
   }
 
   /**

@@ -34,13 +34,14 @@ public record Estimate(double mean, double halfWidth, double low, double high, i
   /**
    * The estimate from per-trial values.
    *
-   * @param values one value per trial, at least one, all finite; not modified
+   * @param values one value per trial, at least one, all finite and within {@code [min, max]}; not
+   *     modified
    * @param min the smallest value the quantity can take (the interval is clipped to it)
    * @param max the largest value the quantity can take, at least {@code min} (either may be
    *     infinite)
    * @throws NullPointerException "values" if {@code values} is null
-   * @throws IllegalArgumentException if there are no values, one is not finite, or min and max are
-   *     NaN or the wrong way round
+   * @throws IllegalArgumentException if there are no values, one is not finite or lies outside
+   *     {@code [min, max]}, or min and max are NaN or the wrong way round
    */
   public static Estimate of(double[] values, double min, double max) {
     Objects.requireNonNull(values, "values");
@@ -58,9 +59,30 @@ public record Estimate(double mean, double halfWidth, double low, double high, i
       if (!Double.isFinite(values[i])) {
         throw new IllegalArgumentException("value " + i + " is " + values[i]);
       }
+      if (values[i] < min || values[i] > max) {
+        // (was taken: a mean of 3 for a quantity in [0, 1], outside its own interval [0, 1])
+        throw new IllegalArgumentException(
+            "value "
+                + i
+                + " is "
+                + values[i]
+                + ", outside the quantity's range ["
+                + min
+                + ", "
+                + max
+                + "]");
+      }
       sum += values[i];
     }
     double mean = sum / t;
+    if (!Double.isFinite(mean)) {
+      // finite values whose sum overflows (near ±Double.MAX_VALUE): the mean was infinite and the
+      // interval NaN; summed in parts of 1/T each, it is finite
+      mean = 0;
+      for (double v : values) {
+        mean += v / t;
+      }
+    }
     if (t == 1) {
       return new Estimate(mean, Double.NaN, Double.NaN, Double.NaN, 1);
     }
@@ -92,12 +114,12 @@ public record Estimate(double mean, double halfWidth, double low, double high, i
     if (!(cases >= 1)) {
       throw new IllegalArgumentException("a share needs at least one case per trial, got " + cases);
     }
-    Estimate plain = of(values, 0, 1);
     for (int i = 0; i < values.length; i++) {
       if (!(values[i] >= 0 && values[i] <= 1)) {
         throw new IllegalArgumentException("share " + i + " is " + values[i] + ", not in [0, 1]");
       }
     }
+    Estimate plain = of(values, 0, 1);
     int t = values.length;
     if (t == 1) {
       return plain;

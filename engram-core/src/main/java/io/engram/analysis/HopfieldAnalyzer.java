@@ -175,13 +175,20 @@ public final class HopfieldAnalyzer {
    * values, in its order), so that a caller that wants both computes them once.
    *
    * @throws NullPointerException "e" if {@code e} is null
-   * @throws IllegalArgumentException if {@code e} does not hold one energy per pattern
+   * @throws IllegalArgumentException if {@code e} does not hold one energy per pattern, or one of
+   *     them is NaN or infinite (no energy of a state is: {@link #energy} refuses those)
    */
   public Statistics statistics(double[] e) {
     Objects.requireNonNull(e, "e");
     if (e.length != patterns.count()) {
       throw new IllegalArgumentException(
           "energies: " + e.length + " given, expected one per pattern (" + patterns.count() + ")");
+    }
+    for (int k = 0; k < e.length; k++) {
+      if (!Double.isFinite(e[k])) {
+        // (was taken: statistics whose mean, spread, minimum and maximum were all NaN)
+        throw new IllegalArgumentException("energy " + k + " is " + e[k] + ", expected finite");
+      }
     }
     double mean = Double.NaN;
     double std = Double.NaN;

@@ -23,15 +23,28 @@ public record SweepWork(
   /**
    * Checks and copies the arrays.
    *
-   * @throws IllegalArgumentException if the arrays' lengths differ, trials is below 1, iterations
-   *     is negative, or a count of work is NaN, infinite or negative (e.g. from a {@link WorkModel}
-   *     of the caller's: a sweep's time came out NaN)
+   * @throws IllegalArgumentException if there are no loads, a load is below 1 or not above the one
+   *     before it (as {@link CapacitySweep.Builder#build} requires), the arrays' lengths differ,
+   *     trials is below 1, iterations is negative, or a count of work is NaN, infinite or negative
+   *     (e.g. from a {@link WorkModel} of the caller's: a sweep's time came out NaN)
    */
   public SweepWork {
     Objects.requireNonNull(memory, "memory");
     loads = Objects.requireNonNull(loads, "loads").clone();
     training = Objects.requireNonNull(training, "training").clone();
     recall = Objects.requireNonNull(recall, "recall").clone();
+    if (loads.length == 0) {
+      // (was taken: a work of nothing whose largest load was P = 0)
+      throw new IllegalArgumentException("no loads (numbers of patterns)");
+    }
+    for (int l = 0; l < loads.length; l++) {
+      // (loads 2, 1 were taken, and described as "2 loads up to P = 1")
+      if (loads[l] < 1 || l > 0 && loads[l] <= loads[l - 1]) {
+        throw new IllegalArgumentException(
+            "loads must be >= 1 and increase without repeats, got "
+                + java.util.Arrays.toString(loads));
+      }
+    }
     if (training.length != loads.length || recall.length != loads.length) {
       throw new IllegalArgumentException("one training and one recall count per load");
     }

@@ -205,4 +205,87 @@ class HostileApiTest {
     net.resize(6, true);
     assertArrayEquals(before, analyzer.patternEnergies());
   }
+
+  /**
+   * The largest iteration bound a sweep takes: its modelled work counted {@code 1 + K} steps per
+   * cue in int, which wrapped to -2^31 at K = Integer.MAX_VALUE, and the sweep refused to run
+   * ("recall work of pseudo-inverse at load P = 1 is -1.2E11"). Recall stops at a fixed point, so
+   * the points are those of any bound the recalls never reach.
+   */
+  @Test
+  void theLargestIterationBoundIsCountedWithoutWrapping() {
+    CapacitySweep.Builder b =
+        CapacitySweep.builder(
+                MemoryFactory.classical(io.engram.learning.PseudoInverseRule.create()), 8)
+            .loads(1, 2)
+            .trials(2)
+            .threads(1);
+    CapacitySweep most = b.maxIterations(Integer.MAX_VALUE).build();
+    SweepWork w = most.work();
+    assertEquals(Integer.MAX_VALUE, w.iterations());
+    for (double r : w.recall()) {
+      assertTrue(r > 1e9 && Double.isFinite(r), w::toString);
+    }
+    assertEquals(b.maxIterations(1000).build().run(), most.run());
+  }
+
+  /**
+   * A value outside the quantity's own range made a mean outside its interval (values 5 and 1 of a
+   * quantity in [0, 1]: mean 3, interval [0, 1]); finite values whose sum overflows made the mean
+   * infinite and the interval NaN.
+   */
+  @Test
+  void anEstimateRefusesValuesOutsideItsRangeAndSumsWithoutOverflow() {
+    refused(
+        "value 0 is 5.0, outside the quantity's range [0.0, 1.0]",
+        () -> Estimate.of(new double[] {5, 1}, 0, 1));
+    refused(
+        "value 1 is -1.5, outside the quantity's range [-1.0, 1.0]",
+        () -> Estimate.of(new double[] {1, -1.5}, -1, 1));
+    refused("share 0 is 2.0, not in [0, 1]", () -> Estimate.ofShare(new double[] {2}, 10));
+    double big = Double.MAX_VALUE;
+    Estimate e = Estimate.of(new double[] {big, big, -big}, -big, big);
+    assertEquals(big / 3, e.mean(), big * 1e-15);
+    assertEquals(-big, e.low());
+    assertEquals(big, e.high());
+    Estimate same = Estimate.of(new double[] {big, big}, 0, Double.POSITIVE_INFINITY);
+    assertEquals(big, same.mean());
+    assertEquals(0.0, same.halfWidth());
+    // ordinary values are summed as before, to the bit
+    assertEquals(0.5, Estimate.of(new double[] {0.25, 0.75}, 0, 1).mean());
+  }
+
+  /** Work over no loads, or over loads out of order, was taken ("2 loads up to P = 1"). */
+  @Test
+  void sweepWorkTakesOnlyIncreasingLoads() {
+    double[] two = {1, 2};
+    refused("no loads", () -> new SweepWork("m", new int[0], 1, 1, new double[0], new double[0]));
+    refused(
+        "loads must be >= 1 and increase without repeats, got [2, 1]",
+        () -> new SweepWork("m", new int[] {2, 1}, 1, 1, two, two));
+    refused(
+        "loads must be >= 1 and increase without repeats, got [0, 1]",
+        () -> new SweepWork("m", new int[] {0, 1}, 1, 1, two, two));
+    refused(
+        "loads must be >= 1 and increase without repeats, got [3, 3]",
+        () -> new SweepWork("m", new int[] {3, 3}, 1, 1, two, two));
+    assertEquals(1, new SweepWork("m", new int[] {1, 3}, 1, 1, two, two).largestLoad());
+  }
+
+  /** Energies that are no number made statistics of NaN throughout. */
+  @Test
+  void statisticsRefuseEnergiesThatAreNoNumber() {
+    AmariHopfieldNetwork net = AmariHopfieldNetwork.create(6);
+    HebbianTrainer.create(net).train(A, B);
+    HopfieldAnalyzer analyzer = HopfieldAnalyzer.of(net, PatternBlock.of(A, B));
+    refused(
+        "energy 1 is NaN, expected finite",
+        () -> analyzer.statistics(new double[] {-1, Double.NaN}));
+    refused(
+        "energy 0 is -Infinity, expected finite",
+        () -> analyzer.statistics(new double[] {Double.NEGATIVE_INFINITY, 1}));
+    HopfieldAnalyzer.Statistics s = analyzer.statistics(new double[] {-3, -1});
+    assertEquals(-2.0, s.meanEnergy());
+    assertEquals(analyzer.statistics(), analyzer.statistics(analyzer.patternEnergies()));
+  }
 }
