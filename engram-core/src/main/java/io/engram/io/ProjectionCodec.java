@@ -62,9 +62,6 @@ final class ProjectionCodec implements WeightsCodec {
     return ProjectionWeights.of(n, v, rank, ridge, Members.bool(m, "diagonal_zeroed"));
   }
 
-  /** How far a row's squared length may stray from what the rule makes (float32 rounding). */
-  private static final double LENGTH_TOLERANCE = ProjectionWeights.ROW_LENGTH_TOLERANCE;
-
   /**
    * The cause and the cure of rows that are not of unit length in files that Engram itself wrote:
    * builds from the pseudo-inverse rule's first (commit 5e6ab40) to ac246da stored such rows, of
@@ -85,26 +82,9 @@ final class ProjectionCodec implements WeightsCodec {
    */
   private static void checkRowLengths(float[] v, int rank, int n, double ridge, Path file)
       throws EngramFormatException {
-    for (int k = 0; k < rank; k++) {
-      double sq = 0;
-      for (int i = k * n, end = i + n; i < end; i++) {
-        sq += (double) v[i] * v[i];
-      }
-      if (sq > 1 + LENGTH_TOLERANCE || (ridge == 0 && sq < 1 - LENGTH_TOLERANCE)) {
-        throw new EngramFormatException(
-            file
-                + ": invalid model: row "
-                + k
-                + " of "
-                + MEMBER
-                + " has squared length "
-                + (float) sq
-                + ", expected "
-                + (ridge == 0 ? "1" : "at most 1")
-                + " (the pseudo-inverse factor's rows are orthonormal"
-                + (ridge == 0 ? ")" : ", shorter with a ridge)")
-                + OLD_ROWS);
-      }
+    String problem = ProjectionWeights.rowLengthProblem(v, rank, n, ridge, MEMBER);
+    if (problem != null) {
+      throw new EngramFormatException(file + ": invalid model: " + problem + OLD_ROWS);
     }
   }
 

@@ -221,10 +221,15 @@ public final class AmariHopfieldNetwork implements Memory {
    * A network over existing weights (not copied: the network takes ownership), state all ones. The
    * weights mode is {@link WeightsMode#DENSE} for dense weights and {@link WeightsMode#AUTO}
    * otherwise.
+   *
+   * @throws IllegalArgumentException if the weights can reach more than {@link #MAX_WEIGHT} in
+   *     magnitude ({@link Weights#maxAbsBound()}: e.g. low-rank factors whose combination overflows
+   *     float32), as no training makes them and no model file holds them
    */
   public static AmariHopfieldNetwork of(Weights weights, Dynamics dynamics) {
     Objects.requireNonNull(weights, "weights");
     Objects.requireNonNull(dynamics, "dynamics");
+    checkBound(weights);
     WeightsMode mode = weights.lowRankCheaperWith(0) ? WeightsMode.AUTO : WeightsMode.DENSE;
     return new AmariHopfieldNetwork(weights, ones(weights.size()), dynamics, mode);
   }
@@ -235,7 +240,8 @@ public final class AmariHopfieldNetwork implements Memory {
    *
    * @throws IllegalArgumentException if the state does not fit N or is not finite, the dynamics'
    *     asynchronous order does not fit N, the mode contradicts the weights (dense mode with
-   *     weights in another form, low-rank mode with dense weights), or a history entry is null
+   *     weights in another form, low-rank mode with dense weights), a history entry is null, or the
+   *     weights can reach more than {@link #MAX_WEIGHT} in magnitude (as {@link #of})
    */
   public static AmariHopfieldNetwork restore(
       Weights weights,
@@ -256,6 +262,7 @@ public final class AmariHopfieldNetwork implements Memory {
     int n = weights.size();
     Cues.checkState(state, n);
     dynamics.checkFits(n);
+    checkBound(weights);
     boolean dense = weights.isDense();
     if (mode == WeightsMode.DENSE && !dense || mode == WeightsMode.LOW_RANK && dense) {
       throw new IllegalArgumentException(
@@ -268,6 +275,23 @@ public final class AmariHopfieldNetwork implements Memory {
     AmariHopfieldNetwork net = new AmariHopfieldNetwork(weights, state.clone(), dynamics, mode);
     net.history.addAll(history);
     return net;
+  }
+
+  /**
+   * Refuses weights beyond {@link #MAX_WEIGHT}: a network over them was made (weights of caller's
+   * factors whose sum overflowed float32 reached infinity), its recall failed naming the cue ("the
+   * cue values are too large"), and the model file written from it was refused by its own reader.
+   */
+  private static void checkBound(Weights weights) {
+    double bound = weights.maxAbsBound();
+    if (!(bound <= MAX_WEIGHT)) {
+      throw new IllegalArgumentException(
+          "the weights can reach "
+              + (float) bound
+              + " in magnitude, beyond the float32 limit "
+              + (float) MAX_WEIGHT
+              + " that training keeps to (no model file holds such weights)");
+    }
   }
 
   /** How the weights are chosen to be stored; see {@link WeightsMode}. */

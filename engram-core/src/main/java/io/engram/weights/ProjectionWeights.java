@@ -68,12 +68,44 @@ public final class ProjectionWeights implements Weights {
   }
 
   /**
+   * The first row of an r x N factor that is not what the pseudo-inverse rule makes, described
+   * ("row 1 of V has squared length 9.0, expected 1 (...)"), or null when every row is of squared
+   * length 1 (at most 1 with a ridge) within {@link #ROW_LENGTH_TOLERANCE}. One pass over the rows;
+   * orthogonality itself (r² N) is not checked.
+   *
+   * @param what the factor's name in the message
+   */
+  public static String rowLengthProblem(float[] v, int rank, int n, double ridge, String what) {
+    for (int k = 0; k < rank; k++) {
+      double sq = 0;
+      for (int i = k * n, end = i + n; i < end; i++) {
+        sq += (double) v[i] * v[i];
+      }
+      if (sq > 1 + ROW_LENGTH_TOLERANCE || (ridge == 0 && sq < 1 - ROW_LENGTH_TOLERANCE)) {
+        return "row "
+            + k
+            + " of "
+            + what
+            + " has squared length "
+            + (float) sq
+            + ", expected "
+            + (ridge == 0 ? "1" : "at most 1")
+            + " (the pseudo-inverse factor's rows are orthonormal"
+            + (ridge == 0 ? ")" : ", shorter with a ridge)");
+      }
+    }
+    return null;
+  }
+
+  /**
    * Weights from their factor, as a model file stores them: {@code W_full = VᵀV} for the r x N
    * row-major {@code factor} (copied).
    *
    * @param diagonalZeroed whether W's diagonal is zero (else it is {@code W_full}'s)
-   * @throws IllegalArgumentException on a wrong length, a non-finite value, r outside 0..N, or a
-   *     negative or non-finite ridge
+   * @throws IllegalArgumentException on a wrong length, a non-finite value, r outside 0..N, a
+   *     negative or non-finite ridge, or a row that is not what the pseudo-inverse rule makes: of
+   *     squared length 1 (at most 1 with a ridge) within {@link #ROW_LENGTH_TOLERANCE}
+   *     (orthogonality itself is not checked)
    */
   public static ProjectionWeights of(
       int n, float[] factor, int rank, double ridge, boolean diagonalZeroed) {
@@ -95,6 +127,12 @@ public final class ProjectionWeights implements Weights {
         throw new IllegalArgumentException(
             "factor has a non-finite value " + factor[i] + " at " + i);
       }
+    }
+    // rows of another length were taken: weights that are no projection, and a model file that its
+    // own reader refused ("row 0 of V.npy has squared length 9.0, expected 1")
+    String problem = rowLengthProblem(factor, rank, n, ridge, "the factor");
+    if (problem != null) {
+      throw new IllegalArgumentException(problem);
     }
     w.append(factor.clone(), rank);
     w.diagonalZeroed = diagonalZeroed;

@@ -42,14 +42,21 @@ class HostileApiTest {
    */
   @Test
   void anOverflowingEnergyNamesTheWeightsToo() {
-    float[] w = {3e38f, 3e38f, 3e38f, 3e38f}; // each field 6e38: past float32
+    // weights at the limit a network takes, MAX_WEIGHT = 8.5E37: each field 6.8E38, past float32
+    float[] w = new float[64];
+    Arrays.fill(w, (float) AmariHopfieldNetwork.MAX_WEIGHT);
     AmariHopfieldNetwork net =
-        AmariHopfieldNetwork.of(io.engram.weights.DenseWeights.of(2, w), Dynamics.DEFAULT);
+        AmariHopfieldNetwork.of(io.engram.weights.DenseWeights.of(8, w), Dynamics.DEFAULT);
+    float[] ones = new float[8];
+    Arrays.fill(ones, 1);
     IllegalArgumentException e =
-        assertThrows(IllegalArgumentException.class, () -> net.energy(new float[] {1, 1}));
+        assertThrows(IllegalArgumentException.class, () -> net.energy(ones));
     assertTrue(
         e.getMessage()
-            .endsWith("(values up to 1.0 in the state, weights up to 3.0E38 in magnitude)"),
+            .endsWith(
+                "(values up to 1.0 in the state, weights up to "
+                    + (float) AmariHopfieldNetwork.MAX_WEIGHT
+                    + " in magnitude)"),
         e.getMessage());
   }
 
@@ -459,5 +466,59 @@ class HostileApiTest {
         assertThrows(IllegalArgumentException.class, () -> Dynamics.DEFAULT.withTemperature(0))
             .getMessage());
     assertEquals(Float.MIN_VALUE, Dynamics.DEFAULT.withTemperature(Float.MIN_VALUE).temperature());
+  }
+
+  /**
+   * Weights no training makes and no model file holds (low-rank factors whose sum overflows
+   * float32, a dense entry beyond {@link AmariHopfieldNetwork#MAX_WEIGHT}) made a network: its
+   * recall failed naming the cue ("the cue values are too large for these weights"), and the model
+   * file written from it was refused by its own reader. A factor whose rows are not of unit length
+   * made a "projection" that the reader refused too.
+   */
+  @Test
+  void weightsNoModelFileHoldsMakeNoNetwork() {
+    io.engram.weights.LowRankWeights over =
+        io.engram.weights.LowRankWeights.of(
+            2,
+            List.of(
+                new io.engram.weights.LowRankWeights.Factor(
+                    new float[] {3e38f, -3e38f}, 1, 1f, false, false)),
+            new float[2]);
+    IllegalArgumentException e =
+        assertThrows(
+            IllegalArgumentException.class, () -> AmariHopfieldNetwork.of(over, Dynamics.DEFAULT));
+    assertEquals(
+        "the weights can reach Infinity in magnitude, beyond the float32 limit "
+            + (float) AmariHopfieldNetwork.MAX_WEIGHT
+            + " that training keeps to (no model file holds such weights)",
+        e.getMessage());
+    io.engram.weights.DenseWeights big =
+        io.engram.weights.DenseWeights.of(2, new float[] {0, 3e38f, 3e38f, 0});
+    e =
+        assertThrows(
+            IllegalArgumentException.class,
+            () ->
+                AmariHopfieldNetwork.restore(
+                    big,
+                    io.engram.weights.WeightsMode.DENSE,
+                    Dynamics.DEFAULT,
+                    new float[] {1, 1},
+                    List.of()));
+    assertTrue(e.getMessage().startsWith("the weights can reach 3.0E38 in magnitude"), e::toString);
+    e =
+        assertThrows(
+            IllegalArgumentException.class,
+            () -> ProjectionWeights.of(2, new float[] {3, 0}, 1, 0, false));
+    assertEquals(
+        "row 0 of the factor has squared length 9.0, expected 1 (the pseudo-inverse factor's rows"
+            + " are orthonormal)",
+        e.getMessage());
+    // shorter rows are what a ridge makes; weights at the limit make a network
+    assertEquals(1, ProjectionWeights.of(2, new float[] {0.5f, 0}, 1, 0.5, false).rank());
+    float m = (float) AmariHopfieldNetwork.MAX_WEIGHT;
+    AmariHopfieldNetwork atLimit =
+        AmariHopfieldNetwork.of(
+            io.engram.weights.DenseWeights.of(2, new float[] {0, m, m, 0}), Dynamics.DEFAULT);
+    assertEquals(m, atLimit.weights().get(0, 1));
   }
 }

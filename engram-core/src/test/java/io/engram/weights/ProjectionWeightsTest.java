@@ -15,8 +15,17 @@ class ProjectionWeightsTest {
 
   private static float[] rows(Random rnd, int k, int n) {
     float[] v = new float[k * n];
-    for (int i = 0; i < v.length; i++) {
-      v[i] = (float) (rnd.nextGaussian() / Math.sqrt(n));
+    for (int q = 0; q < k; q++) {
+      // of unit length, as the rule makes them (ProjectionWeights.of refuses other rows)
+      double[] g = new double[n];
+      double sq = 0;
+      for (int i = 0; i < n; i++) {
+        g[i] = rnd.nextGaussian();
+        sq += g[i] * g[i];
+      }
+      for (int i = 0; i < n; i++) {
+        v[q * n + i] = (float) (g[i] / Math.sqrt(sq));
+      }
     }
     return v;
   }
