@@ -23,7 +23,13 @@ public final class NdArray {
     this.data = data.asReadOnlyBuffer().order(ByteOrder.LITTLE_ENDIAN);
   }
 
-  /** A float32 array of the given shape (data copied). */
+  /**
+   * A float32 array of the given shape (data copied).
+   *
+   * @throws IllegalArgumentException if the values do not fill the shape, a dimension is negative,
+   *     the shape has more than 32 dimensions (what a {@code .npy} file holds), or the bytes are
+   *     more than one buffer holds
+   */
   public static NdArray ofFloats(float[] values, int... shape) {
     Objects.requireNonNull(values, "values");
     checkShape(values.length, shape, DType.FLOAT32);
@@ -32,7 +38,7 @@ public final class NdArray {
     return new NdArray(DType.FLOAT32, shape, b);
   }
 
-  /** A float64 array of the given shape (data copied). */
+  /** A float64 array of the given shape (data copied); refused as {@link #ofFloats} says. */
   public static NdArray ofDoubles(double[] values, int... shape) {
     Objects.requireNonNull(values, "values");
     checkShape(values.length, shape, DType.FLOAT64);
@@ -41,7 +47,7 @@ public final class NdArray {
     return new NdArray(DType.FLOAT64, shape, b);
   }
 
-  /** An int32 array of the given shape (data copied). */
+  /** An int32 array of the given shape (data copied); refused as {@link #ofFloats} says. */
   public static NdArray ofInts(int[] values, int... shape) {
     Objects.requireNonNull(values, "values");
     checkShape(values.length, shape, DType.INT32);
@@ -51,13 +57,23 @@ public final class NdArray {
   }
 
   /**
-   * Checks that the values fill the shape and that their bytes fit the one buffer an array holds
-   * them in: more than {@link Npy#MAX_ELEMENTS} bytes (e.g. 8200 x 65536 float32 values, 2.0 GiB)
-   * are refused by name, where {@code 4 * length} would overflow an int; such a matrix is written
-   * by streaming it ({@link Npy#writeFloatRows}).
+   * Checks that the shape has at most {@value NpyHeader#MAX_DIMENSIONS} dimensions (numpy's limit,
+   * and the reader's), that the values fill the shape and that their bytes fit the one buffer an
+   * array holds them in: more than {@link Npy#MAX_ELEMENTS} bytes (e.g. 8200 x 65536 float32
+   * values, 2.0 GiB) are refused by name, where {@code 4 * length} would overflow an int; such a
+   * matrix is written by streaming it ({@link Npy#writeFloatRows}).
    */
   private static void checkShape(int length, int[] shape, DType dtype) {
     Objects.requireNonNull(shape, "shape");
+    if (shape.length > NpyHeader.MAX_DIMENSIONS) {
+      // (was taken, and written to a .npy file that Npy.read refused: "more than 32 dimensions")
+      throw new IllegalArgumentException(
+          "a shape of "
+              + shape.length
+              + " dimensions is more than the "
+              + NpyHeader.MAX_DIMENSIONS
+              + " a .npy file holds");
+    }
     for (int d : shape) {
       if (d < 0) {
         throw new IllegalArgumentException("negative dimension in shape " + Arrays.toString(shape));

@@ -15,6 +15,11 @@ import java.util.List;
  */
 final class NpyHeader {
 
+  /**
+   * The most dimensions a {@code .npy} array has here (numpy's limit before 2.0): read and written.
+   */
+  static final int MAX_DIMENSIONS = 32;
+
   static final byte[] MAGIC = {(byte) 0x93, 'N', 'U', 'M', 'P', 'Y'};
 
   DType dtype;
@@ -320,8 +325,8 @@ final class NpyHeader {
           throw error("dimension " + digits + " is too large");
         }
         dims.add((int) v);
-        if (dims.size() > 32) {
-          throw error("more than 32 dimensions");
+        if (dims.size() > MAX_DIMENSIONS) {
+          throw error("more than " + MAX_DIMENSIONS + " dimensions");
         }
         skipWs();
         if (peek() == ',') {

@@ -65,6 +65,9 @@ public final class NpzFile implements Closeable {
   /** The archive's size in bytes when it was opened. */
   private final long fileBytes;
 
+  /** Set by {@link #close}: reads are then refused as the caller's error, not the file's. */
+  private volatile boolean closed;
+
   private NpzFile(Path file, ZipFile zip, Map<String, ZipEntry> members, long fileBytes) {
     this.file = file;
     this.zip = zip;
@@ -364,6 +367,11 @@ public final class NpzFile implements Closeable {
   private ZipEntry member(String keyOrMember) {
     // (the public methods name their parameter "keyOrMember", but array's is "key")
     Objects.requireNonNull(keyOrMember, "keyOrMember");
+    if (closed) {
+      // a read after close was an EngramFormatException blaming the file: "W.npy is corrupt: zip
+      // file closed"
+      throw new IllegalStateException(file + ": the archive was closed; open it again to read it");
+    }
     ZipEntry e = members.get(keyOrMember);
     if (e == null && !keyOrMember.endsWith(".npy")) {
       e = members.get(keyOrMember + ".npy");
@@ -808,8 +816,13 @@ public final class NpzFile implements Closeable {
     }
   }
 
+  /**
+   * Closes the archive. Afterwards every method that reads a member, or looks one up ({@link
+   * #contains}), throws an {@link IllegalStateException}; closing again does nothing.
+   */
   @Override
   public void close() throws IOException {
+    closed = true;
     zip.close();
   }
 

@@ -13,6 +13,7 @@ import java.io.IOException;
 import java.io.OutputStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.Arrays;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
@@ -292,5 +293,54 @@ class HostileApiTest {
     IllegalArgumentException e =
         assertThrows(IllegalArgumentException.class, () -> BlockedWeights.blockFileName(-1, -1));
     assertEquals("block (-1, -1) has a negative index", e.getMessage());
+  }
+
+  /**
+   * An array of more than 32 dimensions was made and written, and the file was refused by Npy.read
+   * ("more than 32 dimensions"); 32 is numpy's limit and the reader's.
+   */
+  @Test
+  void anArrayNoNpyFileHoldsIsRefusedWhenMade() throws IOException {
+    int[] shape = new int[33];
+    Arrays.fill(shape, 1);
+    IllegalArgumentException e =
+        assertThrows(
+            IllegalArgumentException.class, () -> NdArray.ofFloats(new float[] {1}, shape));
+    assertEquals("a shape of 33 dimensions is more than the 32 a .npy file holds", e.getMessage());
+    assertThrows(IllegalArgumentException.class, () -> NdArray.ofInts(new int[] {1}, shape));
+    Path f = dir.resolve("many.npy");
+    assertThrows(IllegalArgumentException.class, () -> Npy.writeFloats(f, new float[] {1}, shape));
+    assertFalse(Files.exists(f));
+    int[] most = Arrays.copyOf(shape, 32);
+    Npy.writeFloats(f, new float[] {7}, most);
+    NdArray back = Npy.read(f);
+    assertEquals(32, back.rank());
+    assertEquals(7f, back.toFloatArray()[0]);
+  }
+
+  /**
+   * A read after close blamed the file: an EngramFormatException "a.npy is corrupt: zip file
+   * closed". It is the caller's error, named as such.
+   */
+  @Test
+  void anArchiveReadAfterCloseIsTheCallersError() throws IOException {
+    Path f = dir.resolve("a.npz");
+    NpzFile.builder().put("a", NdArray.ofFloats(new float[] {1, 2}, 2)).write(f);
+    NpzFile zip = NpzFile.open(f);
+    assertEquals(2, zip.shape("a")[0]);
+    zip.close();
+    String expected = f + ": the archive was closed; open it again to read it";
+    for (Executable read :
+        new Executable[] {
+          () -> zip.shape("a"),
+          () -> zip.bytes("a", 100),
+          () -> zip.array("a", 100),
+          () -> zip.floatRows("a", 1, 2),
+          () -> zip.contains("a")
+        }) {
+      assertEquals(expected, assertThrows(IllegalStateException.class, read).getMessage());
+    }
+    zip.close(); // again: nothing
+    assertEquals(Set.of("a.npy"), zip.memberNames());
   }
 }

@@ -555,4 +555,104 @@ class HostileFilesTest {
           zip(false, "meta.json", meta, "W.npy", w, "state.npy", s));
     }
   }
+
+  /** The bytes of a model file of the memory. */
+  private static byte[] modelBytes(io.engram.network.Memory m) throws IOException {
+    ByteArrayOutputStream out = new ByteArrayOutputStream();
+    ModelFile.builder(m).writeTo(out);
+    return out.toByteArray();
+  }
+
+  private static float[] bipolar(int n, long seed) {
+    SplittableRandom r = new SplittableRandom(seed);
+    float[] x = new float[n];
+    for (int i = 0; i < n; i++) {
+      x[i] = r.nextBoolean() ? 1 : -1;
+    }
+    return x;
+  }
+
+  /**
+   * A small model of every kind the format holds (dense and low-rank Hebbian with an anti-Hebbian
+   * call, pseudo-inverse with a ridge and in dense form, Storkey with an explicit asynchronous
+   * order, modern softmax and polynomial), cut at every byte and with every byte inverted: each is
+   * refused with an IOException naming the file, or, where the byte was one the reader does not use
+   * (a zip time stamp, header padding), read as the very model written. The first round cut and
+   * mutated one low-rank model, at random offsets.
+   */
+  @Test
+  void everyModelKindCutOrFlippedAtEveryByteIsRefusedOrUnchanged() throws IOException {
+    int n = 8;
+    float[] a = bipolar(n, 1);
+    float[] b = bipolar(n, 2);
+    List<io.engram.network.Memory> models = new java.util.ArrayList<>();
+    AmariHopfieldNetwork dense =
+        AmariHopfieldNetwork.create(
+            n, io.engram.network.Dynamics.DEFAULT, io.engram.weights.WeightsMode.DENSE);
+    HebbianTrainer.create(dense).train(a, b);
+    models.add(dense);
+    AmariHopfieldNetwork lowRank = AmariHopfieldNetwork.create(n);
+    HebbianTrainer.create(lowRank).train(a, b);
+    io.engram.learning.AntiHebbianTrainer.create(lowRank).train(bipolar(n, 3));
+    models.add(lowRank);
+    AmariHopfieldNetwork projection = AmariHopfieldNetwork.create(n);
+    io.engram.learning.Trainer.of(
+            projection,
+            io.engram.learning.PseudoInverseRule.create(
+                io.engram.learning.PseudoInverseOptions.DEFAULTS.withRidge(0.5)),
+            true)
+        .train(a, b);
+    models.add(projection);
+    AmariHopfieldNetwork denseProjection =
+        AmariHopfieldNetwork.create(
+            n, io.engram.network.Dynamics.DEFAULT, io.engram.weights.WeightsMode.DENSE);
+    io.engram.learning.Trainer.of(
+            denseProjection, io.engram.learning.PseudoInverseRule.create(), true)
+        .train(a, b);
+    models.add(denseProjection);
+    AmariHopfieldNetwork storkey =
+        AmariHopfieldNetwork.create(
+            n,
+            io.engram.network.Dynamics.DEFAULT.withUpdateMode(
+                io.engram.network.UpdateMode.asynchronous(new int[] {7, 6, 5, 4, 3, 2, 1, 0})),
+            io.engram.weights.WeightsMode.DENSE);
+    io.engram.learning.Trainer.of(storkey, io.engram.learning.StorkeyRule.create(), true)
+        .train(a, b);
+    models.add(storkey);
+    io.engram.memory.ModernHopfieldMemory softmax =
+        io.engram.memory.ModernHopfieldMemory.softmax(n);
+    softmax.store(new float[][] {a, b});
+    models.add(softmax);
+    io.engram.memory.ModernHopfieldMemory poly =
+        io.engram.memory.ModernHopfieldMemory.polynomial(n, 4);
+    poly.store(new float[][] {a, b});
+    models.add(poly);
+    int refused = 0;
+    int bytes = 0;
+    for (io.engram.network.Memory m : models) {
+      byte[] ok = modelBytes(m);
+      bytes += ok.length;
+      String kind = m.toString();
+      Reader same =
+          f -> {
+            byte[] again = modelBytes(ModelFile.readMemory(f));
+            if (!Arrays.equals(again, ok)) {
+              throw new AssertionError(kind + ": read as another model");
+            }
+          };
+      assertEquals(null, read(ok, "ok.npz", same), kind);
+      for (int len = 0; len < ok.length; len++) {
+        if (read(Arrays.copyOf(ok, len), "cut.npz", same) == null) {
+          fail(kind + ": cut to " + len + " of " + ok.length + " bytes was accepted");
+        }
+      }
+      for (int pos = 0; pos < ok.length; pos++) {
+        byte[] flipped = ok.clone();
+        flipped[pos] ^= (byte) 0xFF;
+        refused += read(flipped, "flip.npz", same) == null ? 0 : 1;
+      }
+    }
+    // most bytes are covered by a CRC, a length or a check (measured: 7,660 of these 8,710, 88%)
+    assertTrue(refused > bytes * 4 / 5, refused + " of " + bytes + " flips refused");
+  }
 }
