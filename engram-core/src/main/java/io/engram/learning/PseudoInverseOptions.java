@@ -21,12 +21,15 @@ public record PseudoInverseOptions(boolean zeroDiagonal, double ridge, double to
   public static final PseudoInverseOptions DEFAULTS = new PseudoInverseOptions(true, 0, Double.NaN);
 
   /**
-   * Checks the values.
+   * Checks the values; a ridge or tolerance of -0.0 becomes 0.0.
    *
    * @throws IllegalArgumentException for a negative or non-finite ridge, or a tolerance that is
    *     neither NaN nor in [0, 1)
    */
   public PseudoInverseOptions {
+    // -0.0 is 0 (it was kept, and a model's history and options read "ridge=-0.0")
+    ridge += 0.0;
+    tolerance += 0.0;
     if (!(ridge >= 0) || !Double.isFinite(ridge)) {
       throw new IllegalArgumentException("ridge is " + ridge + ", expected a finite number >= 0");
     }

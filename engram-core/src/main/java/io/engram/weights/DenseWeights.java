@@ -755,24 +755,46 @@ public final class DenseWeights implements Weights {
    * {@code S} both give bit-identical weights. Only the upper triangle of {@code S} is read.
    *
    * @param sums N x N row-major {@code S = Σ_k t_k t_kᵀ} (float32); not modified
-   * @param divisor P when normalising, else 1
+   * @param divisor P when normalising, else 1: a finite number > 0 (as {@link #plusGram} takes)
    * @param negate true for the anti-Hebbian rule
-   * @throws IllegalArgumentException if {@code sums} is not N x N
+   * @throws IllegalArgumentException if {@code sums} is not N x N, the divisor is not a finite
+   *     number > 0, or a value of the upper triangle is NaN or infinite (or becomes so divided);
+   *     the weights are then unchanged
    */
   public void addSums(float[] sums, float divisor, boolean negate) {
     if (sums == null || sums.length != n * n) {
       throw new IllegalArgumentException("sums are not an N x N matrix for N = " + n);
     }
-    float[] w = own();
-    updating();
-    zero = false;
-    projectionDiagonal = null;
+    // a divisor of 0 or NaN, or a NaN sum, was taken: every weight infinite or NaN, and the
+    // network's next recall refused naming the cue
+    Checks.scaling(0f, divisor);
     double max = 0;
     for (int i = 0; i < n; i++) {
       int row = i * n;
       for (int j = i; j < n; j++) {
         float u = Checks.scaled(sums[row + j], divisor, negate);
+        if (!Float.isFinite(u)) {
+          throw new IllegalArgumentException(
+              "sum S["
+                  + i
+                  + "]["
+                  + j
+                  + "] = "
+                  + sums[row + j]
+                  + (divisor != 1f ? " divided by " + divisor + " is " + u : "")
+                  + ", expected finite");
+        }
         max = Math.max(max, Math.abs(u));
+      }
+    }
+    float[] w = own();
+    updating();
+    zero = false;
+    projectionDiagonal = null;
+    for (int i = 0; i < n; i++) {
+      int row = i * n;
+      for (int j = i; j < n; j++) {
+        float u = Checks.scaled(sums[row + j], divisor, negate);
         w[row + j] += u;
         if (j != i) {
           w[j * n + i] += u;

@@ -218,4 +218,21 @@ class HostileApiTest {
             () -> PatternBlock.of(new double[][] {{1, Double.NaN}}));
     assertEquals("pattern 0 has a non-finite value NaN at index 1", e.getMessage());
   }
+
+  /**
+   * A ridge of -0.0 was kept as given: the model's options and history read "ridge=-0.0", and its
+   * file carried it on.
+   */
+  @Test
+  void aNegativeZeroRidgeIsZero() {
+    PseudoInverseOptions o = PseudoInverseOptions.DEFAULTS.withRidge(-0.0).withTolerance(-0.0);
+    assertEquals(0.0, o.ridge());
+    assertEquals(0.0, o.tolerance());
+    assertEquals(Double.doubleToRawLongBits(0.0), Double.doubleToRawLongBits(o.ridge()));
+    assertEquals(PseudoInverseOptions.DEFAULTS.withTolerance(0), o);
+    io.engram.network.AmariHopfieldNetwork net = io.engram.network.AmariHopfieldNetwork.create(6);
+    PseudoInverseRule.create(PseudoInverseOptions.DEFAULTS.withRidge(-0.0))
+        .train(net, PatternBlock.of(A), true, null);
+    assertEquals("0.0", net.history().get(0).options().get("ridge"));
+  }
 }
