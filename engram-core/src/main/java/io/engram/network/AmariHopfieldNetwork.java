@@ -418,7 +418,9 @@ public final class AmariHopfieldNetwork implements Memory {
    * @throws NullPointerException "state" if {@code state} is null
    * @throws IllegalArgumentException on a wrong length or a value that is not finite (the energy of
    *     such a state is NaN, not a number recall would report), or a state whose fields or energy
-   *     overflow float32 (recall refuses such a state too)
+   *     overflow float32 (recall refuses a state whose fields overflow too; an energy beyond
+   *     float32 of a state with finite fields, a huge threshold times N say, it reports as
+   *     ±Infinity, the float32 rounding {@link RecallResult#energy()} documents)
    * @throws IllegalStateException if called from within a training call of this network (its
    *     listener), which may have W half updated; recall refuses it alike
    */

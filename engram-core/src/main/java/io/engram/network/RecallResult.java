@@ -13,9 +13,11 @@ import java.util.Objects;
  * @param converged true when a step left the state bit-for-bit unchanged (an exact fixed point),
  *     or, with a tolerance set, when the energy or the state changed by less than it
  * @param energy the energy of the final state (for the classical network {@code E = -1/2 sᵀWs + θ Σ
- *     s}, computed in float64 and rounded to float32; a modern memory's as its class says, in
- *     float64 for the polynomial separations, whose energies {@code -Σ_μ F(x^μ·ξ)} reach far beyond
- *     the float32 range); NaN when energy reporting was switched off in {@link RecallOptions}
+ *     s}, computed in float64 and rounded to float32: ±Infinity where it is beyond float32, which
+ *     {@link AmariHopfieldNetwork#energy(float[])} refuses for the same state; a modern memory's as
+ *     its class says, in float64 for the polynomial separations, whose energies {@code -Σ_μ
+ *     F(x^μ·ξ)} reach far beyond the float32 range); NaN when energy reporting was switched off in
+ *     {@link RecallOptions}
  * @param matches the stored patterns that weighed most in the last step, best first (memories that
  *     keep their patterns, such as modern Hopfield memory; empty for the classical network)
  */

@@ -521,4 +521,25 @@ class HostileApiTest {
             io.engram.weights.DenseWeights.of(2, new float[] {0, m, m, 0}), Dynamics.DEFAULT);
     assertEquals(m, atLimit.weights().get(0, 1));
   }
+
+  /**
+   * An energy beyond float32 of a state whose fields are finite (threshold 3e38 times N = 16):
+   * recall reports it as the float32 rounding, -Infinity, as RecallResult documents (the CLI names
+   * such an energy to the user), while energy(state) refuses the same state; energy()'s Javadoc
+   * said recall refused it too.
+   */
+  @Test
+  void anEnergyBeyondFloat32IsReportedAsInfinityAndRefusedByEnergy() {
+    float[] ones = new float[16];
+    Arrays.fill(ones, 1);
+    float[] minus = new float[16];
+    Arrays.fill(minus, -1);
+    AmariHopfieldNetwork net =
+        AmariHopfieldNetwork.create(16, Dynamics.DEFAULT.withThreshold(3e38));
+    HebbianTrainer.create(net).train(ones);
+    RecallResult r = net.recall(ones);
+    assertArrayEquals(minus, r.state());
+    assertEquals(Double.NEGATIVE_INFINITY, r.energy());
+    assertThrows(IllegalArgumentException.class, () -> net.energy(minus));
+  }
 }
