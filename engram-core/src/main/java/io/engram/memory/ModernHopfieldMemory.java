@@ -345,9 +345,13 @@ public final class ModernHopfieldMemory implements Memory {
   private int storeNow(float[][] patterns) {
     for (int k = 0; k < patterns.length; k++) {
       float[] r = patterns[k];
-      if (r == null || r.length != n) {
+      if (r == null) {
+        // (was "pattern 1 has length null"; PatternBlock and recall say "is null")
+        throw new IllegalArgumentException("pattern " + k + " is null");
+      }
+      if (r.length != n) {
         throw new IllegalArgumentException(
-            "pattern " + k + " has length " + (r == null ? "null" : r.length) + ", expected " + n);
+            "pattern " + k + " has length " + r.length + ", expected " + n);
       }
     }
     checkRoom(patterns.length);

@@ -1,6 +1,7 @@
 package io.engram.memory;
 
 import java.util.Locale;
+import java.util.Objects;
 
 /**
  * How a {@link ModernHopfieldMemory} separates its stored patterns during retrieval.
@@ -52,8 +53,12 @@ public enum Separation {
    * @param what the vector's name in the message ("query 3", "row 290: column features")
    * @throws IllegalArgumentException naming {@code what}, the first other value, its index and this
    *     separation
+   * @throws IndexOutOfBoundsException if {@code v[off .. off+n-1]} is not a range of {@code v}
+   *     (every separation: a softmax one took any range, a binary one failed at its first index
+   *     outside {@code v})
    */
   public void checkValues(float[] v, int off, int n, String what) {
+    Objects.checkFromIndexSize(off, n, Objects.requireNonNull(v, "v").length);
     if (!isBinary()) {
       return;
     }
