@@ -321,15 +321,22 @@ final class Images {
     java.awt.image.ColorModel cm = img.getColorModel();
     if (!(cm instanceof java.awt.image.IndexColorModel)
         && cm.getColorSpace().getType() == java.awt.color.ColorSpace.TYPE_GRAY) {
-      // a gray image (PNG of 1 to 16 bits, with or without alpha; grayscale JPEG): its own levels,
-      // as skimage reads them. getRGB would convert them from linear gray to sRGB first, which
+      // a gray image (PNG of 1 to 16 bits, with or without alpha; grayscale JPEG): its own levels
+      // (over white where it has alpha), as skimage reads them. getRGB would convert them from
+      // linear gray to sRGB first, which
       // brightens the mid grays (50 of 255 becomes 124) and moves the threshold at the mean: the
       // same picture saved as RGB gave other pixels.
       java.awt.image.Raster raster = img.getRaster();
       double max = (1L << cm.getComponentSize(0)) - 1;
+      int alphaBand = cm.hasAlpha() ? cm.getNumComponents() - 1 : -1;
+      double alphaMax = alphaBand < 0 ? 1 : (1L << cm.getComponentSize(alphaBand)) - 1;
       for (int y = 0; y < h; y++) {
         for (int x = 0; x < w; x++) {
-          g[y * w + x] = (float) (raster.getSample(x, y, 0) / max);
+          double v = raster.getSample(x, y, 0) / max;
+          if (alphaBand >= 0) {
+            v = overWhite(v, raster.getSample(x, y, alphaBand) / alphaMax);
+          }
+          g[y * w + x] = (float) v;
         }
       }
       return new Gray(w, h, g);
@@ -340,10 +347,22 @@ final class Images {
         int r = (argb >> 16) & 0xFF;
         int gr = (argb >> 8) & 0xFF;
         int b = argb & 0xFF;
-        g[y * w + x] = (float) ((0.2125 * r + 0.7154 * gr + 0.0721 * b) / 255.0);
+        // the weights sum to 1, so the gray of the colour over white is the gray over white
+        double level = (0.2125 * r + 0.7154 * gr + 0.0721 * b) / 255.0;
+        g[y * w + x] = (float) overWhite(level, (argb >>> 24) / 255.0);
       }
     }
     return new Gray(w, h, g);
+  }
+
+  /**
+   * A level in [0, 1] of a pixel of opacity {@code alpha} in [0, 1], shown over white as a web page
+   * or skimage's {@code rgba2rgb} shows it: a transparent pixel is white whatever colour it stores.
+   * The stored colour alone made a black letter on a transparent background (stored as transparent
+   * black, as many tools save it) one black image: every value -1, the letter lost.
+   */
+  static double overWhite(double level, double alpha) {
+    return alpha >= 1 ? level : level * alpha + (1 - alpha);
   }
 
   /** Grayscale pixels of one image. */

@@ -411,6 +411,79 @@ class ImageToolTest {
   }
 
   /**
+   * A transparent pixel is white, as a web page or skimage's {@code rgba2rgb} shows it, whatever
+   * colour it stores: a black letter on a transparent background gives the pattern of the same
+   * letter on white, in RGBA, gray with alpha, a palette with a transparent entry (PNG and GIF).
+   * The stored colour alone (transparent black, as many tools save it) made each of them one black
+   * image: every value -1, the letter lost, exit 0. A pixel half transparent is the gray between.
+   */
+  @Test
+  void aTransparentBackgroundIsWhite() throws Exception {
+    Path folder = Files.createDirectory(dir.resolve("transparent"));
+    int w = 6;
+    int h = 5;
+    java.util.function.BiPredicate<Integer, Integer> letter = (x, y) -> x == 1 || y == 2;
+    BufferedImage opaque = new BufferedImage(w, h, BufferedImage.TYPE_BYTE_GRAY);
+    BufferedImage rgba = new BufferedImage(w, h, BufferedImage.TYPE_INT_ARGB);
+    java.awt.image.ColorModel grayAlpha =
+        new java.awt.image.ComponentColorModel(
+            java.awt.color.ColorSpace.getInstance(java.awt.color.ColorSpace.CS_GRAY),
+            true,
+            false,
+            java.awt.Transparency.TRANSLUCENT,
+            java.awt.image.DataBuffer.TYPE_BYTE);
+    java.awt.image.WritableRaster ga = grayAlpha.createCompatibleWritableRaster(w, h);
+    // index 0: transparent black, index 1: opaque black
+    java.awt.image.IndexColorModel palette =
+        new java.awt.image.IndexColorModel(1, 2, new byte[2], new byte[2], new byte[2], 0);
+    BufferedImage indexed = new BufferedImage(w, h, BufferedImage.TYPE_BYTE_BINARY, palette);
+    for (int y = 0; y < h; y++) {
+      for (int x = 0; x < w; x++) {
+        boolean on = letter.test(x, y);
+        opaque.getRaster().setSample(x, y, 0, on ? 0 : 255);
+        rgba.setRGB(x, y, on ? 0xFF000000 : 0x00000000);
+        ga.setSample(x, y, 0, 0);
+        ga.setSample(x, y, 1, on ? 255 : 0);
+        indexed.getRaster().setSample(x, y, 0, on ? 1 : 0);
+      }
+    }
+    assertTrue(ImageIO.write(opaque, "png", folder.resolve("0-opaque.png").toFile()));
+    assertTrue(ImageIO.write(rgba, "png", folder.resolve("1-rgba.png").toFile()));
+    assertTrue(
+        ImageIO.write(
+            new BufferedImage(grayAlpha, ga, false, null),
+            "png",
+            folder.resolve("2-gray-alpha.png").toFile()));
+    assertTrue(ImageIO.write(indexed, "png", folder.resolve("3-palette.png").toFile()));
+    assertTrue(ImageIO.write(indexed, "gif", folder.resolve("4-palette.gif").toFile()));
+    Path out = dir.resolve("transparent.npy");
+    ToolRun.Result r =
+        ToolRun.run(
+            "corrupt",
+            "-q",
+            "--patterns",
+            folder.toString(),
+            "--flip",
+            "0",
+            "--out",
+            out.toString());
+    assertEquals(0, r.status(), r::toString);
+    float[][] rows = rows(out);
+    assertEquals(5, rows.length);
+    float[] expected = new float[w * h];
+    for (int i = 0; i < expected.length; i++) {
+      expected[i] = letter.test(i % w, i / w) ? -1 : 1;
+    }
+    for (int k = 0; k < rows.length; k++) {
+      assertArrayEquals(expected, rows[k], "image " + k);
+    }
+    // black at alpha 128 over white: 127/255 of white (RGB and gray with alpha alike)
+    assertEquals(127 / 255.0, Images.overWhite(0, 128 / 255.0), 1e-12);
+    assertEquals(0.3, Images.overWhite(0.3, 1), 0);
+    assertEquals(1, Images.overWhite(0.3, 0), 0);
+  }
+
+  /**
    * A small file can declare a huge image: its size is checked from its header, before it is
    * decoded. A 6000 x 6000 gray PNG (a few kilobytes) as the first image without --size is refused
    * as too many neurons in a heap of 48 MiB; it was decoded first (36 MB of pixels and 144 MB of
