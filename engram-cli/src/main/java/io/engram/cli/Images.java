@@ -323,9 +323,8 @@ final class Images {
         && cm.getColorSpace().getType() == java.awt.color.ColorSpace.TYPE_GRAY) {
       // a gray image (PNG of 1 to 16 bits, with or without alpha; grayscale JPEG): its own levels
       // (over white where it has alpha), as skimage reads them. getRGB would convert them from
-      // linear gray to sRGB first, which
-      // brightens the mid grays (50 of 255 becomes 124) and moves the threshold at the mean: the
-      // same picture saved as RGB gave other pixels.
+      // linear gray to sRGB first, which brightens the mid grays (50 of 255 becomes 124) and
+      // moves the threshold at the mean: the same picture saved as RGB gave other pixels.
       java.awt.image.Raster raster = img.getRaster();
       double max = (1L << cm.getComponentSize(0)) - 1;
       int alphaBand = cm.hasAlpha() ? cm.getNumComponents() - 1 : -1;
