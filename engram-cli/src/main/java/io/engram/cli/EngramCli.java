@@ -258,7 +258,10 @@ public final class EngramCli implements Runnable {
    * and returns 2, as a failed file output does ({@code inspect --json > /dev/full} reported
    * nothing and exit 0; a closed or read-only standard output the same); a reader that left (a
    * broken pipe) ends quietly with {@link #BROKEN_PIPE_STATUS}, as a tool killed by SIGPIPE does.
-   * The reason is what one more byte written to the descriptor gives.
+   * The reason is what one more byte written to the descriptor gives. Files the command wrote
+   * before it printed its summary line are named ({@link Outputs#committed}): a {@code train --init
+   * m.npz --out m.npz > /dev/full} said only that it failed, exit 2, while m.npz held its patterns,
+   * and running it again stored them twice.
    */
   private static int standardOutputFailed(PrintWriter err) {
     String why = "write error";
@@ -270,7 +273,16 @@ public final class EngramCli implements Runnable {
       }
       why = e.getMessage() != null ? e.getMessage() : why;
     }
-    err.println("engram: standard output: could not write (" + why + ")");
+    List<String> written = Outputs.committed;
+    err.println(
+        "engram: standard output: could not write ("
+            + why
+            + ")"
+            + (written.isEmpty()
+                ? ""
+                : "; the command's files were written all the same, only its summary line was"
+                    + " lost: "
+                    + Outputs.byOption(written)));
     err.flush();
     return 2;
   }
@@ -1054,6 +1066,7 @@ public final class EngramCli implements Runnable {
     cl.setExecutionStrategy(new StandardInputOnce());
     Memory.reset();
     Outputs.dataOnStandardOutput = false; // (a run in the same JVM before this one)
+    Outputs.committed = List.of();
     try {
       return cl.execute(args);
     } catch (OutOfMemoryError e) {

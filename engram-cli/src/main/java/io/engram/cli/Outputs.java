@@ -71,6 +71,31 @@ final class Outputs {
    */
   static volatile boolean dataOnStandardOutput;
 
+  /**
+   * The files the last {@link #write} of this process committed, each as its option names it
+   * ({@code --out m.npz}): where printing the summary line then fails ({@code train ... >
+   * /dev/full}), the error says that they were written all the same, so that a script that runs a
+   * failed {@code train --init m.npz --out m.npz} again does not store its patterns twice unawares.
+   */
+  static volatile List<String> committed = List.of();
+
+  /**
+   * Outputs as {@link #committed} names them, those of one option together: {@code --out m.npz,
+   * --images d/a.png and 3 more}.
+   */
+  static String byOption(List<String> outputs) {
+    Map<String, List<String>> of = new LinkedHashMap<>();
+    for (String o : outputs) {
+      of.computeIfAbsent(o.substring(0, Math.max(0, o.indexOf(' '))), k -> new ArrayList<>())
+          .add(o);
+    }
+    List<String> parts = new ArrayList<>();
+    for (List<String> same : of.values()) {
+      parts.add(same.get(0) + (same.size() > 1 ? " and " + (same.size() - 1) + " more" : ""));
+    }
+    return String.join(", ", parts);
+  }
+
   /** The path that names standard output for an output ({@code -}; standard input for an input). */
   static final String STANDARD = "-";
 
@@ -761,10 +786,12 @@ final class Outputs {
       Map<Object, Output> seen = new HashMap<>();
       Map<Path, AtomicFiles.Writer> atomic = new LinkedHashMap<>();
       Map<Output, AtomicFiles.Destination> direct = new LinkedHashMap<>();
+      List<String> names = new ArrayList<>();
       for (Output o : files) {
         AtomicFiles.Destination d = check(o, seen);
         if (d.isReplaceable()) {
           atomic.put(o.path(), o.writer());
+          names.add(o.option() + " " + EngramCli.printable(o.path().toString()));
         } else {
           direct.put(o, d);
         }
@@ -779,6 +806,7 @@ final class Outputs {
         }
         try {
           prepared.commit();
+          committed = List.copyOf(names);
         } catch (AtomicFiles.ReplacedException ex) {
           throw replaced(ex, written);
         } catch (AtomicFiles.CommitException ex) {

@@ -670,6 +670,43 @@ class PathSafetyTest {
   }
 
   /**
+   * A command that wrote its files and then could not print its summary line ({@code train ... >
+   * /dev/full}) fails, exit 2, and says that the files were written all the same, by option (one
+   * name per option and a count of the others): it said only "could not write", so a script that
+   * took the exit status for "nothing written" and ran {@code train --init m.npz --out m.npz} again
+   * stored its patterns twice.
+   */
+  @Test
+  void aSummaryLineThatCannotBePrintedNamesTheFilesWritten() throws Exception {
+    assumeTrue(Files.exists(Path.of("/dev/full")) && Files.exists(Path.of("/bin/sh")));
+    Path model = dir.resolve("summary.npz");
+    Files.deleteIfExists(model);
+    String[] r = shell(">/dev/full", "train", "--patterns", q, "--out", model.toString());
+    assertEquals("2", r[0], r[1]);
+    assertEquals(
+        "engram: standard output: could not write (No space left on device); the command's"
+            + " files were written all the same, only its summary line was lost: --out "
+            + model,
+        r[1].strip());
+    assertTrue(Files.size(model) > 0, "the model stays");
+    r = shell(">/dev/full", "demo", "--size", "8x8", "--out", "d.png", "--images", "letters/");
+    assertEquals("2", r[0], r[1]);
+    assertEquals(
+        "engram: standard output: could not write (No space left on device); the command's"
+            + " files were written all the same, only its summary line was lost: --out d.png,"
+            + " --images letters/letter.png and 3 more",
+        r[1].strip());
+    // with nothing written, the line is as before
+    r = shell(">/dev/full", "inspect", model.toString());
+    assertEquals(
+        "engram: standard output: could not write (No space left on device)", r[1].strip());
+    assertEquals(
+        "--out m.npz, --images d/a.png and 2 more",
+        Outputs.byOption(
+            List.of("--out m.npz", "--images d/a.png", "--images d/b.png", "--images d/c.png")));
+  }
+
+  /**
    * A reader of standard output that leaves before the data are all written ({@code recall --out -
    * | head -c 1}) ends the command quietly with 141, as a tool killed by SIGPIPE ends, and as the
    * text of inspect or capacity does: an output's data there was reported as "could not write
