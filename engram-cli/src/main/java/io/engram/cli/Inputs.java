@@ -278,6 +278,13 @@ final class Inputs {
     return PatternBlock.of(rows);
   }
 
+  /**
+   * Set by {@code bin/engram} where the caller closed standard input ({@code <&-}): the launcher
+   * opens {@code /dev/null} there instead, so that the JVM's first file does not take descriptor 0,
+   * and {@code --queries -} then said "is a device" of a device the user never gave.
+   */
+  static final String STDIN_CLOSED_PROPERTY = "engram.stdinClosed";
+
   /** The most bytes read from a pipe or device: the largest .npy array with its header. */
   static final long MAX_STREAM_BYTES = (long) Npy.MAX_ELEMENTS + Npy.MAX_HEADER_BYTES + 16;
 
@@ -289,6 +296,12 @@ final class Inputs {
     try {
       int type = ((Integer) Files.getAttribute(file, "unix:mode")) & 0170000;
       if (type == 0020000 || type == 0060000) {
+        if (Boolean.getBoolean(STDIN_CLOSED_PROPERTY) && file.equals(Path.of("/dev/stdin"))) {
+          // bin/engram gave the JVM /dev/null for it (see there): that device is no user's
+          throw new UserError(
+              named(file)
+                  + ": is closed (<&-); give a file, or send the data to it (< FILE, or a pipe)");
+        }
         throw new UserError(named(file) + ": is a device; give a file, or a pipe such as <(...)");
       }
     } catch (UnsupportedOperationException | IllegalArgumentException e) {

@@ -1192,7 +1192,9 @@ final class LauncherTest {
   /**
    * With standard input closed ({@code <&-}), descriptor 0 would be the first file the JVM opens
    * (its {@code lib/modules}), which {@code --patterns -} read as the user's data: the launcher
-   * gives the JVM an empty standard input instead.
+   * gives the JVM an empty standard input instead, and says so to it, so that the error names a
+   * closed standard input (it said "is a device", of the {@code /dev/null} the launcher had
+   * opened).
    */
   @Test
   void a_closed_standard_input_is_empty_not_a_file_of_the_jvm() throws Exception {
@@ -1205,9 +1207,20 @@ final class LauncherTest {
     assertTrue(p.waitFor(60, TimeUnit.SECONDS));
     assertEquals(2, p.exitValue(), err);
     assertEquals(
-        "engram: --patterns - (standard input): is a device; give a file, or a pipe such as <(...)",
+        "engram: --patterns - (standard input): is closed (<&-); give a file, or send the data to"
+            + " it (< FILE, or a pipe)",
         err.strip());
     assertFalse(Files.exists(tmp.resolve("m.npz")));
+    // a device given as standard input is one
+    List<String> devNull = new ArrayList<>(cmd);
+    devNull.set(2, "exec \"$0\" \"$@\" </dev/null");
+    Process q = pb.command(devNull).start();
+    err = new String(q.getErrorStream().readAllBytes(), StandardCharsets.UTF_8);
+    assertTrue(q.waitFor(60, TimeUnit.SECONDS));
+    assertEquals(2, q.exitValue(), err);
+    assertEquals(
+        "engram: --patterns - (standard input): is a device; give a file, or a pipe such as <(...)",
+        err.strip());
   }
 
   /**
