@@ -2403,4 +2403,55 @@ class BadInputTest {
         "@t.npz");
     fails("'~nobody/m.npz': no such file: it starts with ~nobody,", "inspect", "~nobody/m.npz");
   }
+
+  /**
+   * Arrays of types numpy writes and Engram does not read are named as such, not as a malformed
+   * file: an array of Python objects ({@code np.save(f, a, allow_pickle=True)}, {@code '|O'}) and a
+   * datetime64 array ({@code '<M8[s]'}) were "malformed .npy header: unsupported dtype". One byte
+   * too many is "1 unexpected byte" (it was "1 unexpected bytes").
+   */
+  @Test
+  void numpyTypesEngramDoesNotReadAreNotMalformedFiles() throws IOException {
+    fails(
+        "obj.npy: unsupported dtype '|O': an array of Python objects (pickled), which Engram does"
+            + " not read; save an array of numbers, e.g. np.save(f, np.asarray(a,"
+            + " dtype=np.float32))",
+        "train",
+        "--patterns",
+        npy("obj.npy", "|O", new byte[0]),
+        "--out",
+        "@o.npz");
+    fails(
+        "date.npy: unsupported dtype '<M8[s]' (expected bool, int8..int64, uint8..uint64,"
+            + " float16, float32 or float64)",
+        "train",
+        "--patterns",
+        npy("date.npy", "<M8[s]", new byte[16]),
+        "--out",
+        "@o.npz");
+    fails(
+        "extra.npy: 1 unexpected byte after the .npy data",
+        "train",
+        "--patterns",
+        npy("extra.npy", "<f4", new byte[9]),
+        "--out",
+        "@o.npz");
+  }
+
+  /** A .npy file in {@link #dir} of shape (2,) with the given dtype and data bytes; its path. */
+  private static String npy(String name, String descr, byte[] data) throws IOException {
+    String dict = "{'descr': '" + descr + "', 'fortran_order': False, 'shape': (2,), }";
+    StringBuilder header = new StringBuilder(dict);
+    while ((10 + header.length() + 1) % 64 != 0) {
+      header.append(' ');
+    }
+    header.append('\n');
+    java.io.ByteArrayOutputStream b = new java.io.ByteArrayOutputStream();
+    b.write(new byte[] {(byte) 0x93, 'N', 'U', 'M', 'P', 'Y', 1, 0});
+    b.write(header.length() & 0xFF);
+    b.write(header.length() >> 8);
+    b.write(header.toString().getBytes(java.nio.charset.StandardCharsets.ISO_8859_1));
+    b.write(data);
+    return Files.write(dir.resolve(name), b.toByteArray()).toString();
+  }
 }

@@ -322,7 +322,12 @@ public final class Npy {
     }
     if (bytes < present) {
       throw new EngramFormatException(
-          name + ": " + (present - bytes) + " unexpected bytes after the .npy data");
+          name
+              + ": "
+              + (present - bytes)
+              + " unexpected byte"
+              + (present - bytes == 1 ? "" : "s")
+              + " after the .npy data");
     }
     return bytes;
   }

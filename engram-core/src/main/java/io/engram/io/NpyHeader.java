@@ -100,6 +100,18 @@ final class NpyHeader {
   }
 
   void descr(String s, Parser p) throws EngramFormatException {
+    String expected =
+        "unsupported dtype '"
+            + s
+            + "' (expected bool, int8..int64, uint8..uint64, float16, float32 or float64)";
+    if (s.length() >= 2 && "<>|=".indexOf(s.charAt(0)) >= 0 && s.charAt(1) == 'O') {
+      // what np.save writes for an array of Python objects (allow_pickle): a valid header
+      throw p.unsupported(
+          "unsupported dtype '"
+              + s
+              + "': an array of Python objects (pickled), which Engram does not read; save an"
+              + " array of numbers, e.g. np.save(f, np.asarray(a, dtype=np.float32))");
+    }
     if (s.length() < 3) {
       throw p.error("unsupported dtype '" + s + "'");
     }
@@ -113,14 +125,16 @@ final class NpyHeader {
     try {
       size = Integer.parseInt(s.substring(2));
     } catch (NumberFormatException e) {
+      if (Character.isLetter(kind)) {
+        // a type numpy writes with a unit or more (datetime64 '<M8[s]', timedelta '<m8[ns]'):
+        // a well-formed header of an array Engram does not read, not a malformed one
+        throw p.unsupported(expected);
+      }
       throw p.error("unsupported dtype '" + s + "'");
     }
     DType d = DType.of(kind, size);
     if (d == null) {
-      throw p.unsupported(
-          "unsupported dtype '"
-              + s
-              + "' (expected bool, int8..int64, uint8..uint64, float16, float32 or float64)");
+      throw p.unsupported(expected);
     }
     dtype = d;
     bigEndian = order == '>' || (order == '=' && ByteOrder.nativeOrder() == ByteOrder.BIG_ENDIAN);

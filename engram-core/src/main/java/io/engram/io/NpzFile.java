@@ -644,7 +644,12 @@ public final class NpzFile implements Closeable {
       }
       if (needed < declared) {
         throw new EngramFormatException(
-            where + ": " + (declared - needed) + " unexpected bytes after the .npy data");
+            where
+                + ": "
+                + (declared - needed)
+                + " unexpected byte"
+                + (declared - needed == 1 ? "" : "s")
+                + " after the .npy data");
       }
       ByteBuffer b =
           ByteBuffer.allocate(1 << 18)

@@ -65,7 +65,12 @@ final class StoredZip {
     void finish() throws IOException {
       if (consumed < declared) {
         throw new EngramFormatException(
-            where + ": " + (declared - consumed) + " unexpected bytes after the .npy data");
+            where
+                + ": "
+                + (declared - consumed)
+                + " unexpected byte"
+                + (declared - consumed == 1 ? "" : "s")
+                + " after the .npy data");
       }
       if (in.read() >= 0) {
         throw new EngramFormatException(
