@@ -184,6 +184,39 @@ final class Images {
         || startsWith(b, 'B', 'M');
   }
 
+  /**
+   * What the first bytes of a file say it is where they are an image ({@code "a PNG image"}, also
+   * of a format Engram does not read: TIFF, WebP, HEIF/AVIF), or null.
+   */
+  static String kindOf(byte[] b) {
+    if (startsWith(b, 0x89, 'P', 'N', 'G')) {
+      return "a PNG image";
+    } else if (startsWith(b, 0xFF, 0xD8, 0xFF)) {
+      return "a JPEG image";
+    } else if (startsWith(b, 'G', 'I', 'F', '8')) {
+      return "a GIF image";
+    } else if (startsWith(b, 'B', 'M')
+        && b.length >= 10
+        && b[6] == 0
+        && b[7] == 0
+        && b[8] == 0
+        && b[9] == 0) { // (its reserved bytes: a text file may start with BM)
+      return "a BMP image";
+    } else if (startsWith(b, 'I', 'I', 42, 0) || startsWith(b, 'M', 'M', 0, 42)) {
+      return "a TIFF image";
+    } else if (startsWith(b, 'R', 'I', 'F', 'F')
+        && b.length >= 12
+        && new String(b, 8, 4, java.nio.charset.StandardCharsets.ISO_8859_1).equals("WEBP")) {
+      return "a WebP image";
+    } else if (b.length >= 12
+        && new String(b, 4, 4, java.nio.charset.StandardCharsets.ISO_8859_1).equals("ftyp")
+        && List.of("heic", "heix", "mif1", "avif")
+            .contains(new String(b, 8, 4, java.nio.charset.StandardCharsets.ISO_8859_1))) {
+      return "a HEIF or AVIF image";
+    }
+    return null;
+  }
+
   private static boolean startsWith(byte[] b, int... prefix) {
     if (b.length < prefix.length) {
       return false;

@@ -427,7 +427,42 @@ final class Inputs {
     if (archive != null) {
       throw new UserError(archive);
     }
+    String image = imageNotPatterns(file);
+    if (image != null) {
+      throw new UserError(image);
+    }
     throw new UserError(file + ": not a .npy file, and its name does not end in .csv");
+  }
+
+  /**
+   * The message for an image given where its name does not say so, or null for another file: one
+   * Engram reads under another name ({@code pic.dat}, {@code a.png.bak}), or one of a format it
+   * does not read (TIFF, WebP, HEIF). Both were "not a .npy file, and its name does not end in
+   * .csv".
+   */
+  static String imageNotPatterns(Path file) throws IOException {
+    byte[] head;
+    try (InputStream in = Files.newInputStream(file)) {
+      head = in.readNBytes(12);
+    }
+    String kind = Images.kindOf(head);
+    if (kind == null) {
+      return null;
+    }
+    String endings = String.join(", ", Images.EXTENSIONS);
+    if (Images.looksLikeImage(head)) {
+      return file
+          + ": is "
+          + kind
+          + ", but its name does not end like one ("
+          + endings
+          + "), by which Engram knows images; give it a name that does";
+    }
+    return file
+        + ": is "
+        + kind
+        + ", which Engram does not read (it reads PNG, JPEG, GIF and BMP); convert it, e.g. to"
+        + " PNG";
   }
 
   /** Reads queries (B x N, at least one) from a file, an image or a folder of images. */

@@ -5,6 +5,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.io.IOException;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
@@ -2453,5 +2454,66 @@ class BadInputTest {
     b.write(header.toString().getBytes(java.nio.charset.StandardCharsets.ISO_8859_1));
     b.write(data);
     return Files.write(dir.resolve(name), b.toByteArray()).toString();
+  }
+
+  /**
+   * An image whose name does not say so ({@code pic.dat}, {@code a.png.bak}), or of a format Engram
+   * does not read (TIFF, WebP), is named as what it is: each was "not a .npy file, and its name
+   * does not end in .csv". A text file that starts with BM is no BMP image.
+   */
+  @Test
+  void imagesUnderOtherNamesOrInOtherFormatsAreNamed() throws IOException {
+    java.awt.image.BufferedImage img =
+        new java.awt.image.BufferedImage(2, 2, java.awt.image.BufferedImage.TYPE_BYTE_GRAY);
+    assertTrue(javax.imageio.ImageIO.write(img, "png", dir.resolve("pic.dat").toFile()));
+    assertTrue(javax.imageio.ImageIO.write(img, "bmp", dir.resolve("a.bmp.bak").toFile()));
+    assertTrue(javax.imageio.ImageIO.write(img, "tiff", dir.resolve("t.tif").toFile()));
+    Files.write(dir.resolve("w.webp"), "RIFF\0\0\0\0WEBPVP8 ".getBytes(StandardCharsets.US_ASCII));
+    Files.writeString(dir.resolve("bm.txt"), "BM,1\n");
+    String endings = "(.png, .jpg, .jpeg, .gif, .bmp), by which Engram knows images";
+    fails(
+        "--patterns "
+            + dir.resolve("pic.dat")
+            + ": is a PNG image, but its name does not end like"
+            + " one "
+            + endings
+            + "; give it a name that does",
+        "train",
+        "--patterns",
+        "@pic.dat",
+        "--out",
+        "@o.npz");
+    fails(
+        "--queries " + dir.resolve("a.bmp.bak") + ": is a BMP image, but its name",
+        "recall",
+        "--model",
+        "@m.npz",
+        "--queries",
+        "@a.bmp.bak",
+        "--out",
+        "@o.npy");
+    fails(
+        "--patterns "
+            + dir.resolve("t.tif")
+            + ": is a TIFF image, which Engram does not read (it"
+            + " reads PNG, JPEG, GIF and BMP); convert it, e.g. to PNG",
+        "corrupt",
+        "--patterns",
+        "@t.tif",
+        "--out",
+        "@o.npy");
+    fails(
+        dir.resolve("w.webp") + ": is a WebP image, which Engram does not read",
+        "inspect",
+        "@m.npz",
+        "--patterns",
+        "@w.webp");
+    fails(
+        dir.resolve("bm.txt") + ": not a .npy file, and its name does not end in .csv",
+        "train",
+        "--patterns",
+        "@bm.txt",
+        "--out",
+        "@o.npz");
   }
 }
