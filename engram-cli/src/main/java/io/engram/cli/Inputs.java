@@ -674,11 +674,54 @@ final class Inputs {
   }
 
   /**
+   * A cell without the double quotes around it ({@code "1"}, as a spreadsheet that quotes every
+   * field writes it, RFC 4180), its inner spaces stripped too; else the cell as it is. A quoted
+   * number was "is not a number (a header line? ...)".
+   */
+  static String unquoted(String cell) {
+    return cell.length() >= 2 && cell.startsWith("\"") && cell.endsWith("\"")
+        ? cell.substring(1, cell.length() - 1).strip()
+        : cell;
+  }
+
+  /**
+   * Why a cell that looks like a number to a reader is none here, or null: it holds a character a
+   * document or another script puts where a number has an ASCII one (U+2212 MINUS SIGN or another
+   * dash for -, a digit of another script, a no-break space); the first such is named.
+   */
+  static String lookalike(String cell) {
+    int c =
+        cell.codePoints()
+            .filter(
+                k ->
+                    "\u2010\u2011\u2012\u2013\u2014\u2015\u2212\ufe63\uff0d".indexOf(k) >= 0
+                        || (Character.isDigit(k) && (k < '0' || k > '9'))
+                        || k == 0xa0
+                        || k == 0x202f
+                        || k == 0x2007)
+            .findFirst()
+            .orElse(-1);
+    if (c < 0) {
+      return null;
+    }
+    String what =
+        Character.isDigit(c) ? "write 0-9" : Character.isSpaceChar(c) ? "leave it out" : "write -";
+    return String.format(
+        Locale.ROOT,
+        " (it holds '%s', U+%04X %s; %s)",
+        new String(Character.toChars(c)),
+        c,
+        Character.getName(c),
+        what);
+  }
+
+  /**
    * One pattern per line. The separator is that of the first pattern line: a comma, else a
    * semicolon, else white space (runs of spaces or tabs are one separator); spaces around a value
-   * are ignored. Every cell must hold a number: an empty cell ({@code 1,,1}, or a trailing comma)
-   * is an error naming its line and column, never skipped. A UTF-8 byte order mark at the start is
-   * ignored; blank lines and lines starting with # are skipped.
+   * are ignored, and so are double quotes around it ({@code "1"}). Every cell must hold a number:
+   * an empty cell ({@code 1,,1}, or a trailing comma) is an error naming its line and column, never
+   * skipped. A UTF-8 byte order mark at the start is ignored; blank lines and lines starting with #
+   * are skipped.
    *
    * @param name for error messages
    */
@@ -703,7 +746,7 @@ final class Inputs {
         String[] parts = t.split(sep.equals("\\s+") ? sep : java.util.regex.Pattern.quote(sep), -1);
         float[] row = new float[parts.length];
         for (int i = 0; i < parts.length; i++) {
-          String cell = parts[i].strip();
+          String cell = unquoted(parts[i].strip());
           String where = name + ": line " + lineNo + ", column " + (i + 1);
           if (cell.isEmpty()) {
             throw new UserError(
@@ -715,12 +758,22 @@ final class Inputs {
             throw new UserError(where + " is " + quote(cell) + ", expected a finite number");
           }
           if (!Decimals.isDecimal(cell)) {
+            String hint = lookalike(cell);
+            if (hint == null && cell.matches("[+-]?[0-9]+,[0-9]+")) {
+              hint = " (a decimal comma? write " + cell.replace(',', '.') + ")";
+            } else if (hint == null && sep.equals(",") && cell.indexOf(';') >= 0) {
+              hint =
+                  " (the first line's comma made ',' the separator; with ; between values, write"
+                      + " decimal points, not commas)";
+            }
             throw new UserError(
                 where
                     + ": "
                     + quote(cell)
                     + " is not a number"
-                    + (rows.isEmpty() && i == 0 ? " (a header line? start it with #)" : ""));
+                    + (hint != null
+                        ? hint
+                        : rows.isEmpty() && i == 0 ? " (a header line? start it with #)" : ""));
           }
           row[i] = Float.parseFloat(cell);
           if (!Float.isFinite(row[i])) {

@@ -143,7 +143,8 @@ class CsvInputTest {
     fails("line 1, column 2: '1f' is not a number", "suffix.csv", "1,1f,1\n");
     fails("'1d' is not a number", "suffix2.csv", "1,1d,1\n");
     fails("'0x1p3' is not a number", "hex.csv", "1,0x1p3,1\n");
-    fails("'\"1\"' is not a number", "quoted.csv", "1,\"1\",1\n");
+    // (a quoted number is the number: quotedNumbersAreNumbers)
+    fails("line 1, column 2: 'one' is not a number", "quoted.csv", "1,\"one\",1\n");
     fails("line 1, column 2 is 'nan', expected a finite number", "nan.csv", "1,nan,1\n");
     fails("is 'NaN', expected a finite number", "nan2.csv", "1,NaN,1\n");
     fails("is '-inf', expected a finite number", "inf.csv", "1,-inf,1\n");
@@ -192,5 +193,48 @@ class CsvInputTest {
     assertEquals(direct.stats().toString(), one.stats().toString());
     assertEquals(2, one.count());
     assertEquals(3, one.length());
+  }
+
+  /**
+   * Numbers in double quotes, as a spreadsheet that quotes every field writes them (RFC 4180), are
+   * read as the numbers: they were "'"1"' is not a number (a header line? ...)". An empty quoted
+   * cell is still an empty cell.
+   */
+  @Test
+  void quotedNumbersAreNumbers() throws IOException {
+    assertArrayEquals(
+        EXPECTED, read("q.csv", "\"1\",\"-1\",\"1\",\"-1\"\r\n\"-1\", \" 1 \" ,-1,\"1\"\n"));
+    fails("q0.csv: line 1, column 2 is empty", "q0.csv", "1,\"\",1,1\n");
+  }
+
+  /**
+   * A cell that looks like a number to a reader but is none here says why: a typographic minus or
+   * dash, a digit of another script, a no-break space (copied from a document), a decimal comma, or
+   * semicolons between values after a first line whose comma made ',' the separator (a European
+   * spreadsheet's CSV). Each was "is not a number" alone, or took a header line for the cause.
+   */
+  @Test
+  void cellsThatLookLikeNumbersSayWhyTheyAreNot() throws IOException {
+    fails(
+        "m.csv: line 1, column 2: '\u22121' is not a number (it holds '\u2212', U+2212 MINUS SIGN;"
+            + " write -)",
+        "m.csv",
+        "1,\u22121,1\n");
+    fails("(it holds '\u2013', U+2013 EN DASH; write -)", "d.csv", "\u20131,1\n");
+    fails("(it holds '\u0661', U+0661 ARABIC-INDIC DIGIT ONE; write 0-9)", "a.csv", "\u0661,1\n");
+    fails("(it holds '\u00a0', U+00A0 NO-BREAK SPACE; leave it out)", "s.csv", "1,\u00a0-1\n");
+    fails(
+        "line 2, column 3: '0,5' is not a number (a decimal comma? write 0.5)",
+        "c.csv",
+        "1;-1;1\n-1;1;0,5\n");
+    fails(
+        "line 1, column 2: '5;-1;1' is not a number (the first line's comma made ',' the separator;"
+            + " with ; between values, write decimal points, not commas)",
+        "e.csv",
+        "1,5;-1;1\n");
+    fails(
+        "line 1, column 1: 'a' is not a number (a header line? start it with #)",
+        "h.csv",
+        "a,b\n1,2\n");
   }
 }
