@@ -72,10 +72,10 @@ final class Outputs {
   static volatile boolean dataOnStandardOutput;
 
   /**
-   * The files the last {@link #write} of this process committed, each as its option names it
-   * ({@code --out m.npz}): where printing the summary line then fails ({@code train ... >
-   * /dev/full}), the error says that they were written all the same, so that a script that runs a
-   * failed {@code train --init m.npz --out m.npz} again does not store its patterns twice unawares.
+   * The files the {@link #write}s of this command committed, each as its option names it ({@code
+   * --out m.npz}): where printing the summary line then fails ({@code train ... > /dev/full}), the
+   * error says that they were written all the same, so that a script that runs a failed {@code
+   * train --init m.npz --out m.npz} again does not store its patterns twice unawares.
    */
   static volatile List<String> committed = List.of();
 
@@ -806,7 +806,9 @@ final class Outputs {
         }
         try {
           prepared.commit();
-          committed = List.copyOf(names);
+          List<String> all = new ArrayList<>(committed);
+          all.addAll(names);
+          committed = List.copyOf(all);
         } catch (AtomicFiles.ReplacedException ex) {
           throw replaced(ex, written);
         } catch (AtomicFiles.CommitException ex) {
