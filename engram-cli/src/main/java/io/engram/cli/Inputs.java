@@ -622,7 +622,11 @@ final class Inputs {
     return naming(option, file, () -> ModelFile.readMemory(file));
   }
 
-  /** Refuses a pipe or device as a model file (it is read by random access). */
+  /**
+   * Refuses a pipe or device as a model file (it is read by random access), and a file that is
+   * plainly no model: a .npy array or an image ({@code inspect p.npy}, {@code recall --model
+   * cue.png}) was "not a .npz (zip) archive: zip END header not found".
+   */
   static void checkModelFile(String option, Path file) {
     if (Files.exists(file) && !Files.isRegularFile(file) && !Files.isDirectory(file)) {
       throw new UserError(
@@ -631,6 +635,26 @@ final class Inputs {
               + named(file)
               + ": a model must be a regular file (a .npz archive is read by random access),"
               + " not a pipe or device");
+    }
+    if (!Files.isRegularFile(file)) {
+      return;
+    }
+    byte[] head;
+    try (InputStream in = Files.newInputStream(file)) {
+      head = in.readNBytes(12);
+    } catch (IOException e) {
+      return; // (the reading proper names the problem)
+    }
+    String what = isNpy(head) ? "a .npy array" : Images.kindOf(head);
+    if (what != null) {
+      throw new UserError(
+          (option.startsWith("-") ? option + " " : "")
+              + file
+              + ": is "
+              + what
+              + ", not a model (the .npz file engram train writes: engram train --patterns "
+              + file
+              + " --out m.npz)");
     }
   }
 

@@ -2516,4 +2516,44 @@ class BadInputTest {
         "--out",
         "@o.npz");
   }
+
+  /**
+   * A .npy array or an image given as a model ({@code inspect p.npy}, {@code recall --model
+   * cue.png}) is named as what it is, with the command that makes a model of it: it was "not a .npz
+   * (zip) archive: zip END header not found". Other files that are no archive keep that line.
+   */
+  @Test
+  void patternsOrAnImageGivenAsAModelAreNamed() throws IOException {
+    java.awt.image.BufferedImage img =
+        new java.awt.image.BufferedImage(2, 2, java.awt.image.BufferedImage.TYPE_BYTE_GRAY);
+    assertTrue(javax.imageio.ImageIO.write(img, "png", dir.resolve("cue.png").toFile()));
+    String npy = npy("two.npy", "<f4", new byte[8]);
+    fails(
+        npy
+            + ": is a .npy array, not a model (the .npz file engram train writes: engram train"
+            + " --patterns "
+            + npy
+            + " --out m.npz)",
+        "inspect",
+        npy);
+    fails(
+        "--model " + dir.resolve("cue.png") + ": is a PNG image, not a model (the .npz file",
+        "recall",
+        "--model",
+        "@cue.png",
+        "--queries",
+        "@p.csv",
+        "--out",
+        "@o.npy");
+    fails(
+        "--init " + npy + ": is a .npy array, not a model",
+        "train",
+        "--init",
+        npy,
+        "--patterns",
+        "@p.csv",
+        "--out",
+        "@o.npz");
+    fails(dir.resolve("p.csv") + ": not a .npz (zip) archive", "inspect", "@p.csv");
+  }
 }

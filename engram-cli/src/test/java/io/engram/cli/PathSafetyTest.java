@@ -1604,7 +1604,8 @@ class PathSafetyTest {
         q,
         "--out",
         r);
-    fails("--model " + p + ": not a .npz (zip) archive", "export", "--model", p, "--weights", r);
+    fails(
+        "--model " + p + ": is a .npy array, not a model", "export", "--model", p, "--weights", r);
     fails(
         "--queries " + absent + ": file not found",
         "recall",
@@ -1623,7 +1624,7 @@ class PathSafetyTest {
         path("n.npz"));
     fails("--patterns " + absent + ": file not found", "corrupt", "--patterns", absent, "--out", r);
     fails(
-        "--init " + p + ": not a .npz (zip) archive",
+        "--init " + p + ": is a .npy array, not a model",
         "train",
         "--patterns",
         p,
