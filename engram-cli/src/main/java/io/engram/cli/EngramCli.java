@@ -128,7 +128,29 @@ public final class EngramCli implements Runnable {
     } catch (OutOfMemoryError e) {
       // (a heap too small even for the wait: the filter may finish after the exit)
     }
+    if (status != 0 && (interrupted || AtomicFiles.shuttingDown())) {
+      awaitHalt();
+    }
     System.exit(status);
+  }
+
+  /**
+   * Waits for the JVM to halt where a signal (SIGTERM, SIGINT, SIGHUP) began its shutdown: the
+   * command failed because the shutdown hooks removed its temporary files, and the exit status to
+   * keep is the signal's (143 for SIGTERM), which the JVM gives once its hooks have run. A {@code
+   * System.exit(2)} here blocks until then, unless it comes after the hooks and before the halt:
+   * then the JVM halts at once with 2 (seen once in a CI run under load: 2 instead of 143).
+   */
+  private static void awaitHalt() {
+    long until = System.nanoTime() + 60_000_000_000L; // (a hook that never ends: exit after all)
+    while (System.nanoTime() < until) {
+      try {
+        Thread.sleep(100);
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
+        return;
+      }
+    }
   }
 
   /**
