@@ -48,7 +48,7 @@ import picocli.CommandLine.Spec;
       "  engram capacity --data images/ --size 32x32 --json mine.json",
       "  engram capacity --compare --data faces.npy --patterns 5,10,20,50 --plot which.png"
     })
-final class CapacityCommand implements Callable<Integer> {
+final class CapacityCommand implements Callable<Integer>, EngramCli.WholeRanges {
 
   @Spec CommandSpec spec;
 
@@ -914,16 +914,32 @@ final class CapacityCommand implements Callable<Integer> {
     return LabMemories.rule(rule == null ? "hebbian" : rule, subtractMean);
   }
 
+  /** The most --trials. */
+  static final int MAX_TRIALS = 100_000;
+
+  /** The most --iterations. */
+  static final int MAX_ITERATIONS = 100_000;
+
+  @Override
+  public long[] range(String option) {
+    return switch (option) {
+      case "--neurons" -> new long[] {1, DenseWeights.MAX_SIZE};
+      case "--trials" -> new long[] {1, MAX_TRIALS};
+      case "--iterations" -> new long[] {1, MAX_ITERATIONS};
+      default -> null;
+    };
+  }
+
   private void check() {
     givenLoads(); // (parsed again by loads(): a file name given there is named first)
     timeLimitSeconds();
-    if (trials < 1 || trials > 100_000) {
-      throw new UserError("--trials must be in 1..100000, got " + trials);
+    if (trials < 1 || trials > MAX_TRIALS) {
+      throw new UserError("--trials must be in 1.." + MAX_TRIALS + ", got " + trials);
     }
     // (-0.0 comes back as 0.0: it was printed as "-0%" and "-0.0" in the header, title and JSON)
     cues = CorruptCommand.corruption(flip, erase, occlude, DEFAULT_FLIP);
-    if (iterations != null && (iterations < 1 || iterations > 100_000)) {
-      throw new UserError("--iterations must be in 1..100000, got " + iterations);
+    if (iterations != null && (iterations < 1 || iterations > MAX_ITERATIONS)) {
+      throw new UserError("--iterations must be in 1.." + MAX_ITERATIONS + ", got " + iterations);
     }
     // a float: the memory computes in float32
     if (beta != null) {

@@ -46,7 +46,7 @@ import picocli.CommandLine.Spec;
       "  engram demo --compare                  # writes engram-compare.png",
       "  engram demo --compare --occlude 0.5    # from the top half of each letter"
     })
-final class DemoCommand implements Callable<Integer> {
+final class DemoCommand implements Callable<Integer>, EngramCli.WholeRanges {
 
   @Spec CommandSpec spec;
 
@@ -348,12 +348,27 @@ final class DemoCommand implements Callable<Integer> {
         + CorruptCommand.seeded(corruption, pixels, seed);
   }
 
+  /** The most --neurons (random patterns). */
+  static final int MAX_NEURONS = 20_000;
+
+  /** The most --patterns of random patterns (with --neurons); the images and letters are fewer. */
+  static final int MAX_RANDOM_PATTERNS = 10_000;
+
+  @Override
+  public long[] range(String option) {
+    return switch (option) {
+      case "--neurons" -> new long[] {1, MAX_NEURONS};
+      case "--patterns" -> new long[] {1, MAX_RANDOM_PATTERNS};
+      default -> null;
+    };
+  }
+
   private int randomDemo(int n, int count) {
-    if (n < 1 || n > 20000) {
-      throw new UserError("--neurons must be in 1..20000, got " + n);
+    if (n < 1 || n > MAX_NEURONS) {
+      throw new UserError("--neurons must be in 1.." + MAX_NEURONS + ", got " + n);
     }
-    if (count < 1 || count > 10000) {
-      throw new UserError("--patterns must be in 1..10000, got " + count);
+    if (count < 1 || count > MAX_RANDOM_PATTERNS) {
+      throw new UserError("--patterns must be in 1.." + MAX_RANDOM_PATTERNS + ", got " + count);
     }
     SplittableRandom rnd = new SplittableRandom(seed);
     float[][] stored = new float[count][n];

@@ -733,8 +733,7 @@ public final class EngramCli implements Runnable {
       try {
         return (int) wholeNumber(value, Integer.MIN_VALUE, Integer.MAX_VALUE);
       } catch (NumberFormatException e) {
-        throw new CommandLine.TypeConversionException(
-            "'" + value + "' is not an int" + asciiDigitsHint(value));
+        throw BeyondRange.orNot(value, "an int", Integer.MIN_VALUE, Integer.MAX_VALUE);
       }
     }
   }
@@ -746,10 +745,77 @@ public final class EngramCli implements Runnable {
       try {
         return wholeNumber(value, Long.MIN_VALUE, Long.MAX_VALUE);
       } catch (NumberFormatException e) {
-        throw new CommandLine.TypeConversionException(
-            "'" + value + "' is not a long" + asciiDigitsHint(value));
+        throw BeyondRange.orNot(value, "a long", Long.MIN_VALUE, Long.MAX_VALUE);
       }
     }
+  }
+
+  /**
+   * A whole-number option's value of ASCII digits beyond its type's range ({@code --iterations
+   * 99999999999999999999}), which picocli's line called "not an int", as if it were no number; the
+   * parse-error handler names it as too large (or too small) with the limit: the option's own from
+   * its command's {@link WholeRanges}, else its type's.
+   */
+  static final class BeyondRange extends CommandLine.TypeConversionException {
+    private static final long serialVersionUID = 1L;
+
+    /**
+     * The type's limit that {@code value} passes: its minimum for a negative value, else its
+     * maximum.
+     */
+    final long limit;
+
+    private BeyondRange(String message, long limit) {
+      super(message);
+      this.limit = limit;
+    }
+
+    /**
+     * For {@code value}, refused by {@link #wholeNumber}: a BeyondRange when it is a sign and ASCII
+     * digits (so beyond the range {@code min..max}), else the line that it is not {@code type}.
+     */
+    static CommandLine.TypeConversionException orNot(
+        String value, String type, long min, long max) {
+      String line = "'" + value + "' is not " + type + asciiDigitsHint(value);
+      if (value.matches("[+-]?[0-9]+")) {
+        return new BeyondRange(line, value.startsWith("-") ? min : max);
+      }
+      return new CommandLine.TypeConversionException(line);
+    }
+  }
+
+  /**
+   * A command whose whole-number options accept less than their type's range: {@link BeyondRange}'s
+   * line names the option's own limit.
+   */
+  interface WholeRanges {
+    /** {min, max} that {@code option} (its longest name) accepts, or null for its type's range. */
+    long[] range(String option);
+  }
+
+  /**
+   * The line for a whole-number option given a value beyond its type's range ({@link BeyondRange}):
+   * "--iterations 99999999999999999999: too large; at most 100000", with the option's own limit
+   * when its command names one ({@link WholeRanges}), else the type's; null for any other error.
+   */
+  static String beyondRange(CommandLine.ParameterException ex) {
+    if (!(ex.getCause() instanceof BeyondRange b)
+        || !(ex.getArgSpec() instanceof CommandLine.Model.OptionSpec o)
+        || ex.getValue() == null) {
+      return null;
+    }
+    boolean low = ex.getValue().startsWith("-");
+    long limit = b.limit;
+    Object command = ex.getCommandLine().getCommand();
+    long[] own = command instanceof WholeRanges r ? r.range(o.longestName()) : null;
+    if (own != null) {
+      limit = low ? Math.max(limit, own[0]) : Math.min(limit, own[1]);
+    }
+    return o.longestName()
+        + " "
+        + ex.getValue()
+        + (low ? ": too small; at least " : ": too large; at most ")
+        + limit;
   }
 
   /** Decimal options of type double: {@link #decimal}. */
@@ -942,8 +1008,11 @@ public final class EngramCli implements Runnable {
               ? afterEndOfOptions(a, c.getCommandSpec().optionsMap().keySet())
               : null;
       String dash = typographicDash(a, c.getCommandSpec().optionsMap().keySet());
+      String beyond = beyondRange(ex);
       if (dash != null) {
         msg = dash;
+      } else if (beyond != null) {
+        msg = beyond;
       } else if (late != null) {
         msg = late;
       } else if (c.getParent() == null

@@ -50,7 +50,7 @@ import picocli.CommandLine.Spec;
           + " --energy-plot energy.png",
       "  engram recall --model modern.npz --queries q.npy --out r.npy --report r.json --top-k 3"
     })
-final class RecallCommand implements Callable<Integer> {
+final class RecallCommand implements Callable<Integer>, EngramCli.WholeRanges {
 
   @Spec CommandSpec spec;
 
@@ -147,6 +147,15 @@ final class RecallCommand implements Callable<Integer> {
   String report;
 
   @Mixin DynamicsOptions dynamics;
+
+  @Override
+  public long[] range(String option) {
+    return switch (option) {
+      case "--iterations" -> new long[] {0, Integer.MAX_VALUE};
+      case "--top-k" -> new long[] {1, Integer.MAX_VALUE};
+      default -> null;
+    };
+  }
 
   @Override
   public Integer call() throws Exception {

@@ -58,7 +58,7 @@ import picocli.CommandLine.Spec;
       "  engram train --memory modern --separation polynomial --degree 3 --patterns pm1.npy --out m.npz",
       "  engram train --init modern.npz --remove 3,7 --out modern.npz"
     })
-final class TrainCommand implements Callable<Integer> {
+final class TrainCommand implements Callable<Integer>, EngramCli.WholeRanges {
 
   @Spec CommandSpec spec;
 
@@ -237,6 +237,13 @@ final class TrainCommand implements Callable<Integer> {
             // (np.load reads either name by its contents; a .csv or .json name would be text)
             ".npz",
             ".npy");
+  }
+
+  @Override
+  public long[] range(String option) {
+    return option.equals("--degree")
+        ? new long[] {2, io.engram.memory.ModernHopfieldMemory.MAX_DEGREE}
+        : null;
   }
 
   @Override

@@ -1053,6 +1053,83 @@ class BadInputTest {
   }
 
   /**
+   * A whole number beyond its option's type ({@code --iterations 99999999999999999999}) was "is not
+   * an int", as if it were no number: it is too large (or too small), with the largest (smallest)
+   * the option accepts, its own limit where it has one.
+   */
+  @Test
+  void wholeNumberBeyondItsTypeIsNamedTooLargeWithTheLimit() throws IOException {
+    String[] recall = {"recall", "--model", "@m.npz", "--queries", "@p.csv", "--out", "@r.npy"};
+    fails(
+        "engram: --iterations 99999999999999999999: too large; at most 2147483647 (see 'engram"
+            + " recall --help')",
+        concat(recall, "--iterations", "99999999999999999999"));
+    fails(
+        "engram: --iterations -99999999999999999999: too small; at least 0 (see",
+        concat(recall, "--iterations", "-99999999999999999999"));
+    fails(
+        "engram: --top-k 2147483648: too large; at most 2147483647 (see",
+        concat(recall, "--top-k", "2147483648"));
+    fails(
+        "engram: --seed 9223372036854775808: too large; at most 9223372036854775807 (see",
+        concat(recall, "--seed", "9223372036854775808"));
+    fails(
+        "engram: --seed -9223372036854775809: too small; at least -9223372036854775808 (see",
+        "corrupt",
+        "--patterns",
+        "@p.csv",
+        "--out",
+        "@q.csv",
+        "--seed",
+        "-9223372036854775809");
+    // the option's own limit, smaller than its type's
+    fails(
+        "engram: --iterations 3000000000: too large; at most 100000 (see 'engram capacity",
+        "capacity",
+        "--neurons",
+        "16",
+        "--iterations",
+        "3000000000");
+    fails(
+        "engram: --trials 99999999999: too large; at most 100000 (see",
+        "capacity",
+        "--neurons",
+        "16",
+        "--trials",
+        "99999999999");
+    fails(
+        "engram: --neurons 99999999999: too large; at most 20000 (see 'engram demo",
+        "demo",
+        "--neurons",
+        "99999999999",
+        "--out",
+        "@d.png");
+    fails(
+        "engram: --degree +99999999999: too large; at most 30 (see 'engram train",
+        "train",
+        "--memory",
+        "modern",
+        "--separation",
+        "polynomial",
+        "--degree",
+        "+99999999999",
+        "--patterns",
+        "@p.csv",
+        "--out",
+        "@x.npz");
+    // not a number at all: as before
+    fails(
+        "Invalid value for option '--iterations': '1x99999999999' is not an int (see",
+        concat(recall, "--iterations", "1x99999999999"));
+  }
+
+  private static String[] concat(String[] a, String... b) {
+    String[] all = java.util.Arrays.copyOf(a, a.length + b.length);
+    System.arraycopy(b, 0, all, a.length, b.length);
+    return all;
+  }
+
+  /**
    * A decimal number on the command line is what a person or numpy writes, in every option that
    * takes one: Java's {@code Double.valueOf}, which picocli used, also read {@code 0.1f}, {@code
    * 1d}, hex floats and blanks around the number, which no whole-number option or CSV cell takes.
