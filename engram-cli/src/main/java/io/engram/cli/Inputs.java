@@ -698,14 +698,87 @@ final class Inputs {
   }
 
   /**
-   * A cell without the double quotes around it ({@code "1"}, as a spreadsheet that quotes every
-   * field writes it, RFC 4180), its inner spaces stripped too; else the cell as it is. A quoted
-   * number was "is not a number (a header line? ...)".
+   * The cells of the pattern line {@code t} (stripped, not empty) between separators {@code sep}
+   * (",", ";", or "\\s+" for runs of white space), each stripped. A cell in double quotes (RFC
+   * 4180, as a spreadsheet that quotes every field writes it: {@code "1"}, {@code "1,5"}) is one
+   * cell, separators in it included, given without its quotes, its inner spaces stripped too, and
+   * {@code ""} in it read as one {@code "}: a quoted {@code "1,5"} was cut at its comma into {@code
+   * "1} and {@code 5"}, and the first called a header line. A quote not closed, or followed by more
+   * than blanks before the next separator, leaves the cell as it was written.
    */
-  static String unquoted(String cell) {
-    return cell.length() >= 2 && cell.startsWith("\"") && cell.endsWith("\"")
-        ? cell.substring(1, cell.length() - 1).strip()
-        : cell;
+  static List<String> cells(String t, String sep) {
+    boolean blanks = sep.equals("\\s+");
+    List<String> cells = new ArrayList<>();
+    int i = 0;
+    int n = t.length();
+    while (true) {
+      int start = i;
+      while (i < n && Character.isWhitespace(t.charAt(i)) && !blanks) {
+        i++;
+      }
+      String quoted = null;
+      if (i < n && t.charAt(i) == '"') {
+        StringBuilder b = new StringBuilder();
+        int j = i + 1;
+        while (j < n) {
+          char c = t.charAt(j);
+          if (c == '"' && j + 1 < n && t.charAt(j + 1) == '"') {
+            b.append('"');
+            j += 2;
+          } else if (c == '"') {
+            break;
+          } else {
+            b.append(c);
+            j++;
+          }
+        }
+        if (j < n) {
+          quoted = b.toString().strip();
+          i = j + 1;
+        } else {
+          i = n; // not closed: the rest of the line, as written
+        }
+      }
+      int end = i;
+      while (end < n && !isSeparator(t.charAt(end), sep)) {
+        end++;
+      }
+      if (quoted != null && !t.substring(i, end).isBlank()) {
+        quoted = null; // "1"x: not a quoted cell
+      }
+      cells.add(quoted != null ? quoted : t.substring(start, end).strip());
+      if (end == n) {
+        return cells;
+      }
+      i = end + 1;
+      while (blanks && i < n && Character.isWhitespace(t.charAt(i))) {
+        i++;
+      }
+    }
+  }
+
+  private static boolean isSeparator(char c, String sep) {
+    return sep.equals("\\s+") ? Character.isWhitespace(c) : c == sep.charAt(0);
+  }
+
+  /**
+   * The separator of the first pattern line {@code t}: a comma, else a semicolon, outside double
+   * quotes ({@code "1,5";"2"} is separated by semicolons), else white space.
+   */
+  static String separator(String t) {
+    boolean comma = false;
+    boolean semicolon = false;
+    boolean inQuotes = false; // ("" inside quotes leaves and enters them again: the same)
+    for (int i = 0; i < t.length(); i++) {
+      char c = t.charAt(i);
+      if (c == '"') {
+        inQuotes = !inQuotes;
+      } else if (!inQuotes) {
+        comma |= c == ',';
+        semicolon |= c == ';';
+      }
+    }
+    return comma ? "," : semicolon ? ";" : "\\s+";
   }
 
   /**
@@ -742,10 +815,10 @@ final class Inputs {
   /**
    * One pattern per line. The separator is that of the first pattern line: a comma, else a
    * semicolon, else white space (runs of spaces or tabs are one separator); spaces around a value
-   * are ignored, and so are double quotes around it ({@code "1"}). Every cell must hold a number:
-   * an empty cell ({@code 1,,1}, or a trailing comma) is an error naming its line and column, never
-   * skipped. A UTF-8 byte order mark at the start is ignored; blank lines and lines starting with #
-   * are skipped.
+   * are ignored, and so are double quotes around it ({@code "1"}, {@code "1,5"} one cell: {@link
+   * #cells}). Every cell must hold a number: an empty cell ({@code 1,,1}, or a trailing comma) is
+   * an error naming its line and column, never skipped. A UTF-8 byte order mark at the start is
+   * ignored; blank lines and lines starting with # are skipped.
    *
    * @param name for error messages
    */
@@ -765,12 +838,12 @@ final class Inputs {
           continue;
         }
         if (sep == null) {
-          sep = t.indexOf(',') >= 0 ? "," : t.indexOf(';') >= 0 ? ";" : "\\s+";
+          sep = separator(t);
         }
-        String[] parts = t.split(sep.equals("\\s+") ? sep : java.util.regex.Pattern.quote(sep), -1);
-        float[] row = new float[parts.length];
-        for (int i = 0; i < parts.length; i++) {
-          String cell = unquoted(parts[i].strip());
+        List<String> parts = cells(t, sep);
+        float[] row = new float[parts.size()];
+        for (int i = 0; i < row.length; i++) {
+          String cell = parts.get(i);
           String where = name + ": line " + lineNo + ", column " + (i + 1);
           if (cell.isEmpty()) {
             throw new UserError(
@@ -785,6 +858,8 @@ final class Inputs {
             String hint = lookalike(cell);
             if (hint == null && cell.matches("[+-]?[0-9]+,[0-9]+")) {
               hint = " (a decimal comma? write " + cell.replace(',', '.') + ")";
+            } else if (hint == null && cell.startsWith("\"") && cell.indexOf('"', 1) < 0) {
+              hint = " (its double quote is not closed on its line)";
             } else if (hint == null && sep.equals(",") && cell.indexOf(';') >= 0) {
               hint =
                   " (the first line's comma made ',' the separator; with ; between values, write"

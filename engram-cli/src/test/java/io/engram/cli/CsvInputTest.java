@@ -208,6 +208,36 @@ class CsvInputTest {
   }
 
   /**
+   * A quoted cell is one cell (RFC 4180), the separator in it included: {@code "1,5",1} was cut at
+   * its comma and refused as "'"1' is not a number (a header line? ...)"; now its '1,5' gets the
+   * decimal-comma hint. The separator is that of the first line outside quotes, {@code ""} inside
+   * quotes is one quote, and quotes hold white space in a file separated by it.
+   */
+  @Test
+  void aQuotedCellIsOneCellWithTheSeparatorInIt() throws IOException {
+    fails(
+        "qc.csv: line 1, column 1: '1,5' is not a number (a decimal comma? write 1.5)",
+        "qc.csv",
+        "\"1,5\",1\n");
+    fails(
+        "qs.csv: line 2, column 2: '0,5' is not a number (a decimal comma? write 0.5)",
+        "qs.csv",
+        "\"1\";\"-1\"\n\"-1\";\"0,5\"\n");
+    assertArrayEquals(
+        new float[][] {{1, -1}, {-1, 1}}, read("qsep.csv", "\"1\";\" -1\"\n-1;\"1\"\n"));
+    assertArrayEquals(
+        new float[][] {{1, -1}, {-1, 1}}, read("qws.csv", "\"1\" \"-1\"\n-1\t\" 1 \"\n"));
+    fails("qb.csv: line 1, column 1: '1 5' is not a number", "qb.csv", "\"1 5\" 1\n");
+    fails("qq.csv: line 1, column 2: 'a\"b' is not a number", "qq.csv", "1,\"a\"\"b\"\n");
+    fails(
+        "qo.csv: line 1, column 2: '\"1,1' is not a number (its double quote is not closed on its"
+            + " line)",
+        "qo.csv",
+        "1,\"1,1\n");
+    fails("qx.csv: line 1, column 1: '\"1\"x' is not a number", "qx.csv", "\"1\"x,1\n");
+  }
+
+  /**
    * A cell that looks like a number to a reader but is none here says why: a typographic minus or
    * dash, a digit of another script, a no-break space (copied from a document), a decimal comma, or
    * semicolons between values after a first line whose comma made ',' the separator (a European
