@@ -51,16 +51,57 @@ final class Members {
 
   static long integer(Map<String, Object> m, String key) {
     Object v = field(m, key);
+    if (beyondLong(v)) {
+      throw new IllegalArgumentException(
+          "'"
+              + key
+              + "' is "
+              + shown(v)
+              + ", out of range "
+              + Long.MIN_VALUE
+              + ".."
+              + Long.MAX_VALUE);
+    }
     if (!(v instanceof Long)) {
       throw new IllegalArgumentException("'" + key + "' is " + shown(v) + ", expected an integer");
     }
     return (Long) v;
   }
 
+  /**
+   * Whether {@code v} is a whole number beyond a long's range, which the JSON reader gives as a
+   * double ({@code 1e30}, {@code 99999999999999999999}): it was called "expected an integer", as if
+   * it were a fraction or no number, where it is an integer out of range.
+   */
+  static boolean beyondLong(Object v) {
+    return v instanceof Double d
+        && Double.isFinite(d)
+        && d == Math.rint(d)
+        && Math.abs(d) >= 0x1p63;
+  }
+
+  /**
+   * {@link #integer}, but a whole number beyond a long's range ({@link #beyondLong}) as the long
+   * nearest it, for a check of a smaller range to refuse with that range named.
+   */
+  static long integerOrNearest(Map<String, Object> m, String key) {
+    Object v = field(m, key);
+    if (beyondLong(v)) {
+      return (Double) v < 0 ? Long.MIN_VALUE : Long.MAX_VALUE;
+    }
+    return integer(m, key);
+  }
+
   static int count(Map<String, Object> m, String key) {
-    long v = integer(m, key);
+    long v = integerOrNearest(m, key);
     if (v < 0 || v > Integer.MAX_VALUE) {
-      throw new IllegalArgumentException("'" + key + "' is " + v + ", expected a count");
+      throw new IllegalArgumentException(
+          "'"
+              + key
+              + "' is "
+              + shown(m.get(key))
+              + ", expected a count: out of range 0.."
+              + Integer.MAX_VALUE);
     }
     return (int) v;
   }

@@ -434,10 +434,15 @@ public final class ModelFile {
     if (!zip.contains("state.npy")) {
       throw new EngramFormatException(file + ": model file lacks 'state.npy'");
     }
-    long nl = Members.integer(meta, "num_neurons");
+    // (1e30 was "expected an integer": a whole number beyond a long is out of range too)
+    long nl = Members.integerOrNearest(meta, "num_neurons");
     if (nl < 1 || nl > Npy.MAX_ELEMENTS) {
       throw new EngramFormatException(
-          file + ": num_neurons " + nl + " out of range 1.." + Npy.MAX_ELEMENTS);
+          file
+              + ": num_neurons "
+              + Members.shown(meta.get("num_neurons"))
+              + " out of range 1.."
+              + Npy.MAX_ELEMENTS);
     }
     int n = (int) nl;
     Dynamics dynamics = dynamics(zip, Members.object(meta, "dynamics"), n, file);

@@ -83,10 +83,15 @@ final class ModernMemoryFile {
     if (!zip.contains(X)) {
       throw new EngramFormatException(file + ": modern memory file lacks '" + X + "'");
     }
-    long nl = Members.integer(meta, "num_neurons");
+    // (1e30 was "expected an integer": a whole number beyond a long is out of range too)
+    long nl = Members.integerOrNearest(meta, "num_neurons");
     if (nl < 1 || nl > Npy.MAX_ELEMENTS) {
       throw new EngramFormatException(
-          file + ": num_neurons " + nl + " out of range 1.." + Npy.MAX_ELEMENTS);
+          file
+              + ": num_neurons "
+              + Members.shown(meta.get("num_neurons"))
+              + " out of range 1.."
+              + Npy.MAX_ELEMENTS);
     }
     int n = (int) nl;
     int p = Members.count(meta, "num_patterns");

@@ -259,6 +259,19 @@ class HostileFilesTest {
         new String[][] {
           {"\"version\": 1", "\"version\": 99", "version 99 is newer than this Engram reads"},
           {"\"num_neurons\": 6", "\"num_neurons\": 4000000000", "out of range"},
+          // a whole number beyond a long: out of range, with the range (was "expected an integer")
+          {"\"num_neurons\": 6", "\"num_neurons\": 1e30", "num_neurons 1.0E30 out of range 1.."},
+          {"\"num_neurons\": 6", "\"num_neurons\": -1e30", "num_neurons -1.0E30 out of range 1.."},
+          {
+            "\"num_neurons\": 6",
+            "\"num_neurons\": 6.5",
+            "'num_neurons' is 6.5, expected an integer"
+          },
+          {
+            "\"history\": []",
+            "\"history\": [{\"rule\": \"hebbian\", \"patterns\": 1e30}]",
+            "'patterns' is 1.0E30, expected a count: out of range 0..2147483647"
+          },
           {"\"num_neurons\": 6", "\"num_neurons\": 7", "W.npy"},
           {"\"dense\"", "\"low-rank\"", "a low-rank model must not hold W.npy"},
           {"\"dense\"", "\"sparse\"", "unsupported weight representation"},

@@ -240,6 +240,17 @@ class ModernModelFileTest {
       {"\"modern\"", "7", "unknown memory kind 7"},
       {"\"engram-model\"", "\"pickle\"", "not an Engram model"},
       {"\"num_neurons\": 4", "\"num_neurons\": 0", "out of range"},
+      {"\"num_neurons\": 4", "\"num_neurons\": 1e30", "num_neurons 1.0E30 out of range 1.."},
+      {
+        "\"num_patterns\": 2",
+        "\"num_patterns\": 99999999999999999999",
+        "'num_patterns' is 1.0E20, expected a count: out of range 0..2147483647"
+      },
+      {
+        "\"version\": 2",
+        "\"version\": 1e30",
+        "'version' is 1.0E30, out of range -9223372036854775808..9223372036854775807"
+      },
       {"\"num_neurons\": 4", "\"num_neurons\": 5", "X.npy has shape [2, 4], expected [2, 5]"},
       {"\"num_patterns\": 2", "\"num_patterns\": -1", "expected a count"},
       {"\"num_patterns\": 2", "\"num_patterns\": 3", "expected [3, 4]"},
