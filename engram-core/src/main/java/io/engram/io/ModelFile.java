@@ -347,8 +347,9 @@ public final class ModelFile {
       throw new EngramFormatException(file + ": model file lacks '" + META + "'");
     }
     byte[] metaBytes = npz.bytes(META, MAX_META_BYTES);
+    String text = utf8(metaBytes, file);
     try {
-      Object parsed = Json.parse(new String(metaBytes, StandardCharsets.UTF_8));
+      Object parsed = Json.parse(text);
       if (!(parsed instanceof Map)) {
         throw new IllegalArgumentException("meta.json is not a JSON object");
       }
@@ -358,6 +359,28 @@ public final class ModelFile {
     } catch (IllegalArgumentException e) {
       throw new EngramFormatException(file + ": bad meta.json: " + e.getMessage(), e);
     }
+  }
+
+  /**
+   * {@code bytes}, meta.json's, as UTF-8 text. Bytes that are not UTF-8 (a Latin-1 'é' written by
+   * hand, a corrupt archive) are refused naming the offset of the first: they were read as U+FFFD
+   * without a word, and a string of them shown (a rule's name, an option) or written on by {@code
+   * train --init} as that character.
+   */
+  private static String utf8(byte[] bytes, Path file) throws EngramFormatException {
+    java.nio.ByteBuffer in = java.nio.ByteBuffer.wrap(bytes);
+    java.nio.CharBuffer out = java.nio.CharBuffer.allocate(bytes.length);
+    java.nio.charset.CoderResult r =
+        StandardCharsets.UTF_8
+            .newDecoder()
+            .onMalformedInput(java.nio.charset.CodingErrorAction.REPORT)
+            .onUnmappableCharacter(java.nio.charset.CodingErrorAction.REPORT)
+            .decode(in, out, true);
+    if (r.isError()) {
+      throw new EngramFormatException(
+          file + ": " + META + " is not valid UTF-8 (byte " + in.position() + ")");
+    }
+    return out.flip().toString();
   }
 
   /**

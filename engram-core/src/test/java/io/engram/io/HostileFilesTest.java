@@ -539,6 +539,37 @@ class HostileFilesTest {
     }
   }
 
+  /**
+   * meta.json bytes that are not UTF-8 are refused naming the offset of the first: they were read
+   * as U+FFFD without a word (a rule named "stork\uFFFDy" got as far as the rule check; a string
+   * that is not checked was shown and written on as that character).
+   */
+  @Test
+  void metaJsonThatIsNotUtf8IsRefusedNamingTheByte() throws IOException {
+    byte[] w = Npy.toBytes(NdArray.ofFloats(new float[36], 6, 6));
+    byte[] s = Npy.toBytes(NdArray.ofFloats(new float[] {1, 1, 1, 1, 1, 1}, 6));
+    byte[] meta = historyMeta("\"true\"");
+    int at = new String(meta, StandardCharsets.UTF_8).indexOf("storkey") + 5;
+    byte[] latin1 = meta.clone();
+    latin1[at] = (byte) 0xE9; // 'é' in Latin-1, alone: no UTF-8 sequence
+    assertMessage(
+        "case.npz: meta.json is not valid UTF-8 (byte " + at + ")",
+        zip(false, "meta.json", latin1, "W.npy", w, "state.npy", s));
+    // a sequence cut short at the end of the member
+    byte[] cut = java.util.Arrays.copyOf(meta, meta.length + 2);
+    cut[meta.length] = (byte) 0xE2;
+    cut[meta.length + 1] = (byte) 0x82;
+    assertMessage(
+        "meta.json is not valid UTF-8 (byte " + meta.length + ")",
+        zip(false, "meta.json", cut, "W.npy", w, "state.npy", s));
+    // UTF-8 outside strings' ASCII is read: a history option's value
+    assertEquals(
+        null,
+        readModel(
+            zip(false, "meta.json", historyMeta("\"vrai é\""), "W.npy", w, "state.npy", s),
+            "ok.npz"));
+  }
+
   private static byte[] historyMeta(String optionValue) {
     return ("{\"format\": \"engram-model\", \"version\": 1, \"num_neurons\": 6, \"weights\":"
             + " \"dense\", \"dynamics\": {\"activation\": \"sign\", \"temperature\": 1.0,"
