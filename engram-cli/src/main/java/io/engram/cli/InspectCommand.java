@@ -340,9 +340,12 @@ final class InspectCommand implements Callable<Integer> {
       Map<String, Object> h = (Map<String, Object>) hist.get(i);
       out.printf(
           Locale.ROOT,
-          "training call %-4d %s rule, P = %s, N = %s, %s%n",
+          "training call %-4d %s rule%s, P = %s, N = %s, %s%n",
           i + 1,
           h.get("rule"),
+          // a rule of a program's own (LearningRule is the library's extension point), or a name
+          // edited into the file: it was shown as if Engram had such a rule
+          LabMemories.RULES.contains(h.get("rule")) ? "" : " (not one of Engram's rules)",
           h.get("patterns"),
           h.get("neurons"),
           h.get("rho") == null ? "not centred" : "rho = " + number(h.get("rho")));

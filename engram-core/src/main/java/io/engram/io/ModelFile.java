@@ -595,6 +595,20 @@ public final class ModelFile {
                 + Members.shown(rho)
                 + ", expected a number (or null for none)");
       }
+      // NaN was read as "not centred" and written back as null by a later training call; an
+      // infinity, or a number beyond float32 (1e300), was the record's "rho must be finite (or NaN
+      // for none)", a NaN the file did not hold
+      if (rho instanceof Number x && !(Math.abs(x.doubleValue()) <= Float.MAX_VALUE)) {
+        throw new EngramFormatException(
+            file
+                + ": history entry "
+                + index
+                + ": 'rho' is "
+                + Members.shown(rho)
+                + (Double.isFinite(x.doubleValue())
+                    ? ", beyond float32 (at most " + Float.MAX_VALUE + " in magnitude)"
+                    : ", expected a finite number (or null for none)"));
+      }
       String rule = Members.string(r, "rule");
       // files written before "stores" existed: only anti-Hebbian calls did not store
       boolean stores =

@@ -600,6 +600,43 @@ class HostileFilesTest {
     }
   }
 
+  /**
+   * A training call's rho that is NaN, infinite or beyond float32 is refused naming the entry: NaN
+   * was read as "not centred" and written back as null by {@code train --init}; an infinity or
+   * 1e300 was "rho must be finite (or NaN for none), got Infinity", naming neither entry nor a
+   * value the file held. A finite rho, a float32 widened (as early builds wrote it) and null still
+   * read.
+   */
+  @Test
+  void aHistoryRhoThatIsNotFiniteIsRefused() throws IOException {
+    byte[] w = Npy.toBytes(NdArray.ofFloats(new float[36], 6, 6));
+    byte[] s = Npy.toBytes(NdArray.ofFloats(new float[] {1, 1, 1, 1, 1, 1}, 6));
+    String[][] cases = {
+      {"NaN", "'rho' is NaN, expected a finite number (or null for none)"},
+      {"-Infinity", "'rho' is -Infinity, expected a finite number (or null for none)"},
+      {"1e999", "'rho' is Infinity, expected a finite number (or null for none)"},
+      {"1e300", "'rho' is 1.0E300, beyond float32 (at most 3.4028235E38 in magnitude)"},
+    };
+    for (String[] c : cases) {
+      assertMessage(
+          ": history entry 0: " + c[1],
+          zip(false, "meta.json", rhoMeta(c[0]), "W.npy", w, "state.npy", s));
+    }
+    for (String fine :
+        new String[] {"null", "-0.10000000149011612", "0.0", "3.4028234663852886E38"}) {
+      assertEquals(
+          null,
+          readModel(zip(false, "meta.json", rhoMeta(fine), "W.npy", w, "state.npy", s), "ok.npz"),
+          fine);
+    }
+  }
+
+  private static byte[] rhoMeta(String rho) {
+    return new String(historyMeta("\"true\""), StandardCharsets.UTF_8)
+        .replace("\"rho\": null", "\"rho\": " + rho)
+        .getBytes(StandardCharsets.UTF_8);
+  }
+
   /** The bytes of a model file of the memory. */
   private static byte[] modelBytes(io.engram.network.Memory m) throws IOException {
     ByteArrayOutputStream out = new ByteArrayOutputStream();
