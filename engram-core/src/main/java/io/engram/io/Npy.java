@@ -60,26 +60,54 @@ public final class Npy {
         throw new EngramFormatException(
             file + ": file of " + size + " bytes is too large for one array");
       }
-      ByteBuffer buf = ByteBuffer.allocate((int) size);
-      // a read into a heap buffer goes through a temporary direct buffer as large as what it
-      // asks for: 64 KiB at a time, that one stays small (a whole 10 MB file in one read took
-      // 110 ms in a fresh JVM, in pieces 45-55 ms: every first touch of a page costs here)
-      while (buf.hasRemaining()) {
-        int limit = buf.limit();
-        buf.limit(Math.min(limit, buf.position() + READ_PIECE));
-        int r = ch.read(buf);
-        buf.limit(limit);
-        if (r < 0) {
-          break;
-        }
-      }
-      buf.flip();
-      return parse(buf, file.toString(), true);
+      return parse(readFully(ch, size, file.toString()), file.toString(), true);
     } catch (NoSuchFileException e) {
       throw notFound(file);
     } catch (java.nio.channels.ClosedByInterruptException e) {
       throw ReadInterrupts.named(file, e);
     }
+  }
+
+  /**
+   * The {@code size} bytes of {@code ch} from its position, which were its size when it was opened,
+   * or fewer where it ends before them. A file that ends there because it is smaller now shrank
+   * while it was read (another program writing or cutting it): {@link #shrank}. Its bytes so far
+   * were parsed, and their count named as the file's size in the truncation message ("needs 4128
+   * bytes, file has 65408"), as if the file had been short from the start. A file whose size is
+   * what it was (one of /sys, which holds less than the 4096 bytes it states) is parsed as read.
+   */
+  static ByteBuffer readFully(java.nio.channels.SeekableByteChannel ch, long size, String name)
+      throws IOException {
+    ByteBuffer buf = ByteBuffer.allocate((int) size);
+    // a read into a heap buffer goes through a temporary direct buffer as large as what it
+    // asks for: 64 KiB at a time, that one stays small (a whole 10 MB file in one read took
+    // 110 ms in a fresh JVM, in pieces 45-55 ms: every first touch of a page costs here)
+    while (buf.hasRemaining()) {
+      int limit = buf.limit();
+      buf.limit(Math.min(limit, buf.position() + READ_PIECE));
+      int r = ch.read(buf);
+      buf.limit(limit);
+      if (r < 0) {
+        long now = ch.size();
+        if (now < size) {
+          throw shrank(name, size, now);
+        }
+        break;
+      }
+    }
+    buf.flip();
+    return buf;
+  }
+
+  /** The error for a file of {@code from} bytes that ended at {@code to} while it was read. */
+  static EngramFormatException shrank(String name, long from, long to) {
+    return new EngramFormatException(
+        name
+            + ": the file changed while it was read: it shrank from "
+            + from
+            + " to "
+            + to
+            + " bytes (another program writing or cutting it?)");
   }
 
   /**

@@ -201,7 +201,8 @@ public final class Patterns {
     try (FileChannel ch = FileChannel.open(file, StandardOpenOption.READ)) {
       NpyHeader h = NpyHeader.read(Channels.newInputStream(ch), name);
       long dataStart = ch.position();
-      long count = Npy.dataBytes(h, name, ch.size() - dataStart) / h.dtype.size();
+      long fileSize = ch.size();
+      long count = Npy.dataBytes(h, name, fileSize - dataStart) / h.dtype.size();
       if (h.shape.length != 1 && h.shape.length != 2) {
         throw new EngramFormatException(
             name + ": patterns must be a 1-D or 2-D array, got shape " + Arrays.toString(h.shape));
@@ -223,7 +224,11 @@ public final class Patterns {
         piece.clear().limit(k * size);
         while (piece.hasRemaining()) {
           if (ch.read(piece) < 0) {
-            throw new EngramFormatException(name + ": truncated .npy data (the file shrank)");
+            if (ch.size() < fileSize) {
+              throw Npy.shrank(name, fileSize, ch.size());
+            }
+            throw new EngramFormatException(
+                name + ": truncated .npy data (the file ends before its stated size)");
           }
         }
         if (h.bigEndian && size > 1) {

@@ -315,4 +315,101 @@ class NpyRoundTripTest {
       assertEquals(count, r.values().length);
     }
   }
+
+  /**
+   * A file that shrinks while it is read (another program writing or cutting it) is named so, with
+   * both sizes: the bytes read until it ended were named as its size, "truncated .npy data: shape
+   * [...] needs N bytes, file has B", as if it had been short from the start. A file whose size is
+   * unchanged where its bytes end (one of /sys, shorter than its stated size) is parsed as read.
+   */
+  @Test
+  void aFileThatShrinksWhileReadIsNamedSo() throws IOException {
+    byte[] whole = Npy.toBytes(NdArray.ofFloats(new float[50_000], 500, 100));
+    int cut = 70_000; // past the first 64 KiB piece
+    EngramFormatException e =
+        assertThrows(
+            EngramFormatException.class,
+            () -> Npy.readFully(new Cut(whole, cut, cut), whole.length, "p.npy"));
+    assertEquals(
+        "p.npy: the file changed while it was read: it shrank from "
+            + whole.length
+            + " to 70000 bytes (another program writing or cutting it?)",
+        e.getMessage());
+    // the size as stated all along: the bytes there are, parsed as before
+    ByteBuffer read = Npy.readFully(new Cut(whole, cut, whole.length), whole.length, "s.npy");
+    assertEquals(cut, read.remaining());
+    EngramFormatException s =
+        assertThrows(EngramFormatException.class, () -> Npy.parse(toArray(read), "s.npy"));
+    assertTrue(s.getMessage().contains("truncated .npy data"), s::getMessage);
+  }
+
+  private static byte[] toArray(ByteBuffer b) {
+    byte[] a = new byte[b.remaining()];
+    b.duplicate().get(a);
+    return a;
+  }
+
+  /**
+   * A channel over the first {@code end} bytes of {@code bytes}, whose size is {@code bytes.length}
+   * until its end is read, then {@code sizeAfter}: a file cut short under its reader.
+   */
+  private static final class Cut implements java.nio.channels.SeekableByteChannel {
+    private final byte[] bytes;
+    private final int end;
+    private final long sizeAfter;
+    private int pos;
+    private boolean ended;
+
+    Cut(byte[] bytes, int end, long sizeAfter) {
+      this.bytes = bytes;
+      this.end = end;
+      this.sizeAfter = sizeAfter;
+    }
+
+    @Override
+    public int read(ByteBuffer dst) {
+      if (pos >= end) {
+        ended = true;
+        return -1;
+      }
+      int k = Math.min(dst.remaining(), end - pos);
+      dst.put(bytes, pos, k);
+      pos += k;
+      return k;
+    }
+
+    @Override
+    public long size() {
+      return ended ? sizeAfter : bytes.length;
+    }
+
+    @Override
+    public long position() {
+      return pos;
+    }
+
+    @Override
+    public java.nio.channels.SeekableByteChannel position(long p) {
+      pos = (int) p;
+      return this;
+    }
+
+    @Override
+    public int write(ByteBuffer src) {
+      throw new UnsupportedOperationException();
+    }
+
+    @Override
+    public java.nio.channels.SeekableByteChannel truncate(long size) {
+      throw new UnsupportedOperationException();
+    }
+
+    @Override
+    public boolean isOpen() {
+      return true;
+    }
+
+    @Override
+    public void close() {}
+  }
 }
