@@ -128,10 +128,27 @@ public final class EngramCli implements Runnable {
     } catch (OutOfMemoryError e) {
       // (a heap too small even for the wait: the filter may finish after the exit)
     }
-    if (status != 0 && (interrupted || AtomicFiles.shuttingDown())) {
+    if (status != 0 && shutdownBegun()) {
       awaitHalt();
     }
     System.exit(status);
+  }
+
+  /**
+   * Whether a signal began the JVM's shutdown: one of its hooks has noted it (they run at once, in
+   * any order). The library's is asked last and guarded: {@code AtomicFiles} may not be loaded yet,
+   * and where the heap is too small for Engram, loading it failed with an OutOfMemoryError that
+   * ended main with exit 3.
+   */
+  private static boolean shutdownBegun() {
+    if (interrupted) {
+      return true;
+    }
+    try {
+      return AtomicFiles.shuttingDown();
+    } catch (OutOfMemoryError | LinkageError e) {
+      return false;
+    }
   }
 
   /**
