@@ -1,6 +1,5 @@
 package io.engram.spark;
 
-import io.engram.learning.PatternStats;
 import io.engram.learning.StorkeyRule;
 import io.engram.memory.ModernHopfieldMemory;
 import io.engram.memory.Separation;
@@ -81,7 +80,7 @@ final class Fitting {
                 .modelMemory()
                 .driverMemory(); // read just now: this fit owns it
     if ("modern".equals(est.getMemory())) {
-      return fitModern(est, patterns, init);
+      return fitModern(est, patterns, init, col);
     }
     if (init != null && !(init instanceof AmariHopfieldNetwork)) {
       throw new IllegalArgumentException(
@@ -168,7 +167,7 @@ final class Fitting {
    * {@code collectLimit} bytes) and appended to it on the driver.
    */
   private static HopfieldMemoryModel fitModern(
-      HopfieldMemory est, JavaRDD<float[]> patterns, Memory init) {
+      HopfieldMemory est, JavaRDD<float[]> patterns, Memory init, String column) {
     HopfieldMemoryModel model;
     if (init != null) {
       if (!(init instanceof ModernHopfieldMemory m)) {
@@ -179,31 +178,39 @@ final class Fitting {
                 + " holds a classical network, but memory is modern");
       }
       modernInitSettings(est, m);
-      PatternStats st =
-          SparkRules.checked(patterns, "modern memory with initModel", est.getCollectLimit());
-      if (st.count() > 0) {
+      SparkRules.checkCollectLimit(est.getCollectLimit());
+      long count;
+      try { // validated on the executors, each bad pattern named by row, partition and column
+        count = ModernRows.validated(patterns, new ModernRows.Spec(m, column, "the initModel's"));
+      } catch (Exception e) {
+        throw ShardedMemory.unwrapped(e);
+      }
+      SparkRules.checkCollect(
+          count,
+          m.numNeurons(),
+          "modern memory with initModel",
+          est.getCollectLimit(),
+          SparkRules.COLLECT_ADVICE);
+      if (count > 0) {
         m.store(patterns.collect().toArray(new float[0][]));
       }
       model = new HopfieldMemoryModel(est.uid(), m, null);
     } else {
-      List<float[]> first;
+      int n;
       try {
-        first = patterns.take(1);
+        n = ModernRows.firstLength(patterns, column);
       } catch (Exception e) { // a task's IllegalArgumentException, as ShardedMemory's
         throw ShardedMemory.unwrapped(e);
       }
-      if (first.isEmpty()) {
+      if (n < 0) {
         throw new IllegalArgumentException(
             est.uid()
                 + ": no patterns to train on (column "
                 + est.getFeaturesCol()
                 + " is empty), and no initModel");
       }
-      if (first.get(0) == null || first.get(0).length == 0) {
-        throw new IllegalArgumentException(est.uid() + ": pattern 0 is null or empty");
-      }
-      ModernHopfieldMemory settings = ParamRules.modernSettings(est, first.get(0).length);
-      ShardedMemory shards = ShardedMemory.of(patterns, settings);
+      ModernHopfieldMemory settings = ParamRules.modernSettings(est, n);
+      ShardedMemory shards = ShardedMemory.of(patterns, settings, column);
       if (shards.memoryBytes() <= est.getBroadcastLimit()) {
         ModernHopfieldMemory m = shards.collect();
         shards.unpersist();

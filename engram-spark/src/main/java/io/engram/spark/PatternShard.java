@@ -5,6 +5,8 @@ import io.engram.kernels.Kernels;
 import io.engram.memory.ModernHopfieldMemory;
 import io.engram.memory.Separation;
 import java.io.Serializable;
+import java.util.Arrays;
+import java.util.function.IntFunction;
 
 /**
  * A block of consecutive stored patterns of a modern memory kept on the executors: rows {@code
@@ -85,14 +87,60 @@ final class PatternShard implements Serializable {
    */
   static PatternShard of(
       int offset, int count, float[] rows, int n, Separation sep, float beta, int degree) {
+    return of(offset, count, rows, n, sep, beta, degree, k -> "pattern " + (offset + k));
+  }
+
+  /**
+   * {@link #of(int, int, float[], int, Separation, float, int)}, a bad pattern named by {@code
+   * where} (given its row in this shard: "pattern 1 of partition 0: column features").
+   *
+   * @throws IllegalArgumentException "{@code <where> has <the core's reason>}"
+   */
+  static PatternShard of(
+      int offset,
+      int count,
+      float[] rows,
+      int n,
+      Separation sep,
+      float beta,
+      int degree,
+      IntFunction<String> where) {
     ModernHopfieldMemory check = ModernHopfieldMemory.of(n, sep, beta, degree);
     try {
       check.storeRows(rows, count);
     } catch (IllegalArgumentException e) {
-      throw new IllegalArgumentException(
-          "in the patterns from index " + offset + ": " + e.getMessage(), e);
+      throw named(rows, count, n, sep, beta, degree, where, e);
     }
     return new PatternShard(offset, count, n, rows, check.maxNorm());
+  }
+
+  /**
+   * The first of {@code count} rows that the core refuses, named by {@code where}: each row is
+   * stored alone until one fails (only once a shard has failed), and its reason ("pattern 0 has a
+   * non-finite value NaN at index 5") is given after {@code where} in place of the core's name.
+   */
+  private static IllegalArgumentException named(
+      float[] rows,
+      int count,
+      int n,
+      Separation sep,
+      float beta,
+      int degree,
+      IntFunction<String> where,
+      IllegalArgumentException shard) {
+    for (int k = 0; k < count; k++) {
+      try {
+        ModernHopfieldMemory.of(n, sep, beta, degree)
+            .storeRows(Arrays.copyOfRange(rows, k * n, (k + 1) * n), 1);
+      } catch (IllegalArgumentException e) {
+        String own = "pattern 0 ";
+        String m = String.valueOf(e.getMessage());
+        return new IllegalArgumentException(
+            where.apply(k) + (m.startsWith(own) ? " " + m.substring(own.length()) : ": " + m), e);
+      }
+    }
+    return new IllegalArgumentException(
+        "in the patterns from " + where.apply(0) + ": " + shard.getMessage(), shard);
   }
 
   /**

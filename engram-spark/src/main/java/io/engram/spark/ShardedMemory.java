@@ -65,14 +65,16 @@ final class ShardedMemory implements Memory {
    * rows per partition, the shards (cached) and their norms.
    *
    * @param settings an empty memory with N, the separation, β and degree
+   * @param column the features column the patterns come from, for messages (null: an RDD)
    * @return the memory, or null for an empty RDD
-   * @throws IllegalArgumentException for a null, ragged or invalid pattern (named by its index),
-   *     more than 2^31 - 1 patterns, or a partition that gives another number of rows when sharded
-   *     than when counted (an input that is not the same on every read)
+   * @throws IllegalArgumentException for a null, ragged or invalid pattern (named by its row, its
+   *     partition and the column, as the classical rules name it), more than 2^31 - 1 patterns, or
+   *     a partition that gives another number of rows when sharded than when counted (an input that
+   *     is not the same on every read)
    */
-  static ShardedMemory of(JavaRDD<float[]> patterns, ModernHopfieldMemory settings) {
+  static ShardedMemory of(JavaRDD<float[]> patterns, ModernHopfieldMemory settings, String column) {
     try {
-      return shard(patterns, settings);
+      return shard(patterns, settings, column);
     } catch (org.apache.spark.SparkException e) {
       throw unwrapped(e);
     }
@@ -91,7 +93,8 @@ final class ShardedMemory implements Memory {
     return e instanceof RuntimeException r ? r : new IllegalStateException(e.getMessage(), e);
   }
 
-  private static ShardedMemory shard(JavaRDD<float[]> patterns, ModernHopfieldMemory settings)
+  private static ShardedMemory shard(
+      JavaRDD<float[]> patterns, ModernHopfieldMemory settings, String column)
       throws org.apache.spark.SparkException {
     long[] offsets = PartitionOffsets.of(patterns);
     long total = offsets[offsets.length - 1];
@@ -101,20 +104,12 @@ final class ShardedMemory implements Memory {
     if (total > Integer.MAX_VALUE) {
       throw new IllegalArgumentException(total + " patterns exceed 2^31 - 1");
     }
-    int n = settings.numNeurons();
-    Separation sep = settings.separation();
-    float beta = settings.beta();
-    int degree = settings.degree();
+    ModernRows.Spec spec = new ModernRows.Spec(settings, column, "the first pattern's length");
     JavaRDD<PatternShard> shards =
         patterns.mapPartitionsWithIndex(
             (part, it) ->
-                shardsOf(
-                    PartitionOffsets.checked(it, part, offsets),
-                    (int) offsets[part],
-                    n,
-                    sep,
-                    beta,
-                    degree),
+                ModernRows.shards(
+                    PartitionOffsets.checked(it, part, offsets), part, (int) offsets[part], spec),
             true);
     shards.persist(StorageLevel.MEMORY_AND_DISK());
     try {
@@ -157,43 +152,6 @@ final class ShardedMemory implements Memory {
     shards.rdd().localCheckpoint();
     shards.count();
     return new ShardedMemory(shards, memory.size(), memory.maxNorm(), settings);
-  }
-
-  private static Iterator<PatternShard> shardsOf(
-      Iterator<float[]> it, int offset, int n, Separation sep, float beta, int degree) {
-    int rows = PatternShard.rowsPerShard(n);
-    return new Iterator<>() {
-      private int next = offset;
-
-      @Override
-      public boolean hasNext() {
-        return it.hasNext();
-      }
-
-      @Override
-      public PatternShard next() {
-        float[] block = new float[rows * n];
-        int c = 0;
-        while (c < rows && it.hasNext()) {
-          float[] x = it.next();
-          int index = next + c;
-          if (x == null) {
-            throw new IllegalArgumentException("pattern " + index + " is null");
-          }
-          if (x.length != n) {
-            throw new IllegalArgumentException(
-                "pattern " + index + " has length " + x.length + ", expected N = " + n);
-          }
-          System.arraycopy(x, 0, block, c * n, n);
-          c++;
-        }
-        PatternShard s =
-            PatternShard.of(
-                next, c, c == rows ? block : Arrays.copyOf(block, c * n), n, sep, beta, degree);
-        next += c;
-        return s;
-      }
-    };
   }
 
   /** P, the number of stored patterns. */

@@ -171,14 +171,14 @@ public final class SparkRules {
   static PatternStats checked(JavaRDD<float[]> patterns, String rule, long collectLimit) {
     checkCollectLimit(collectLimit);
     PatternStats s = SparkHebbian.validated(patterns);
-    checkCollect(
-        s,
-        rule,
-        collectLimit,
-        "; raise collectLimit where the driver's heap holds them (this rule learns from every"
-            + " pattern at once, in one place), or train on fewer patterns");
+    checkCollect(s, rule, collectLimit, COLLECT_ADVICE);
     return s;
   }
+
+  /** What a call that must collect its patterns may do where they are more than collectLimit. */
+  static final String COLLECT_ADVICE =
+      "; raise collectLimit where the driver's heap holds them (this rule learns from every"
+          + " pattern at once, in one place), or train on fewer patterns";
 
   /**
    * @throws IllegalArgumentException for a negative {@code collectLimit}
@@ -198,14 +198,19 @@ public final class SparkRules {
    * @throws IllegalArgumentException naming P, N, the bytes and collectLimit
    */
   static void checkCollect(PatternStats s, String rule, long collectLimit, String advice) {
-    long bytes = 4L * s.count() * s.length();
+    checkCollect(s.count(), s.length(), rule, collectLimit, advice);
+  }
+
+  /** {@link #checkCollect(PatternStats, String, long, String)} for P = {@code count}, N. */
+  static void checkCollect(long count, int n, String rule, long collectLimit, String advice) {
+    long bytes = 4L * count * n;
     if (bytes > collectLimit) {
       throw new IllegalArgumentException(
           rule
               + " collects the patterns to the driver: "
-              + s.count()
+              + count
               + " x "
-              + s.length()
+              + n
               + " values are "
               + bytes
               + " bytes, more than collectLimit = "

@@ -17,6 +17,7 @@ import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
+import java.util.Map;
 import java.util.function.Supplier;
 import org.apache.spark.SparkException;
 import org.apache.spark.api.java.JavaRDD;
@@ -118,6 +119,75 @@ class HostileSparkUsageTest {
     assertEquals(
         model.transform(patterns).collectAsList(),
         HopfieldMemoryModel.load(dir(classical)).transform(patterns).collectAsList());
+  }
+
+  /**
+   * A bad pattern in a modern memory's fit (broadcast, sharded, continuing an initModel) is named
+   * by its row within its partition, the partition and the column, as the classical rules name it:
+   * it was "pattern 3 has length 7, expected N = 8" (an index in the whole dataset, no column), "in
+   * the patterns from index 2: pattern 1 has a non-finite value ..." (the index within a shard) and
+   * "HopfieldMemory_...: pattern 0 is null or empty".
+   */
+  @Test
+  void aBadPatternInAModernFitIsNamedByRowPartitionAndColumn() throws IOException {
+    Path init = tmp.resolve("init");
+    new HopfieldMemory()
+        .setMemory("modern")
+        .setSeparation("polynomial")
+        .fit(patterns)
+        .write()
+        .save(dir(init));
+    List<HopfieldMemory> fits =
+        List.of(
+            new HopfieldMemory().setMemory("modern").setSeparation("polynomial"),
+            new HopfieldMemory()
+                .setMemory("modern")
+                .setSeparation("polynomial")
+                .setBroadcastLimit(0),
+            new HopfieldMemory().setMemory("modern").setInitModel(dir(init)));
+    float[] nan = stored[3].clone();
+    nan[5] = Float.NaN;
+    float[] half = stored[3].clone();
+    half[2] = 0.5f;
+    String at =
+        "pattern 1 of partition 1: column features has "; // row 3: the second of partition 1
+    for (HopfieldMemory est : fits) {
+      String n = est.getInitModel().isEmpty() ? "the first pattern's length" : "the initModel's";
+      Map<float[], String> said = new java.util.LinkedHashMap<>();
+      said.put(new float[N - 1], at + "length 7, expected N = 8 (" + n + ")");
+      said.put(nan, at + "a non-finite value NaN at index 5");
+      said.put(half, at + "the value 0.5 at index 2; polynomial separation needs ±1 values");
+      for (Map.Entry<float[], String> bad : said.entrySet()) {
+        List<Object[]> rows = new ArrayList<>();
+        for (float[] x : stored) {
+          rows.add(boxed(x));
+        }
+        rows.set(3, boxed(bad.getKey()));
+        Dataset<Row> df = frame(rows, DataTypes.createArrayType(DataTypes.FloatType, false));
+        IllegalArgumentException e =
+            assertThrows(IllegalArgumentException.class, () -> est.fit(df), est.explainParams());
+        assertEquals(bad.getValue(), e.getMessage());
+      }
+      List<Object[]> rows = new ArrayList<>();
+      for (float[] x : stored) {
+        rows.add(boxed(x));
+      }
+      rows.set(0, boxed(new float[0]));
+      Dataset<Row> empty = frame(rows, DataTypes.createArrayType(DataTypes.FloatType, false));
+      IllegalArgumentException e =
+          assertThrows(IllegalArgumentException.class, () -> est.fit(empty));
+      assertEquals(
+          "pattern 0 of partition 0: column features has length 0"
+              + (est.getInitModel().isEmpty()
+                  ? "; a memory needs N >= 1"
+                  : ", expected N = 8 (the initModel's)"),
+          e.getMessage());
+    }
+    // the initial model is as it was
+    assertEquals(
+        4,
+        ((io.engram.memory.ModernHopfieldMemory) HopfieldMemoryModel.load(dir(init)).storedMemory())
+            .size());
   }
 
   /**

@@ -51,7 +51,8 @@ class ShardedEnergyTest {
   private static ShardedMemory sharded(float beta) {
     return ShardedMemory.of(
         LocalSpark.context().parallelize(Arrays.asList(x), 3),
-        ModernHopfieldMemory.softmax(N, beta));
+        ModernHopfieldMemory.softmax(N, beta),
+        null);
   }
 
   private static ModernHopfieldMemory core(float beta) {
