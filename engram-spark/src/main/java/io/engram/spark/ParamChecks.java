@@ -45,10 +45,33 @@ final class ParamChecks {
       return (scala.Function1<String, Object>) (scala.Function1<?, ?>) new Text(uid, name, values);
     }
 
+    /**
+     * @throws IllegalArgumentException for null, a value that is not a string, or one that is not
+     *     among the allowed values, naming them all (Spark's own message, "parameter handleInvalid
+     *     given invalid value drop.", named none)
+     */
     @Override
     public Object apply(Object v) {
       Checks.type(uid, name, String.class, v);
-      return values == null || Arrays.asList(values).contains(v);
+      if (values == null || Arrays.asList(values).contains(v)) {
+        return true;
+      }
+      String like = null;
+      for (String c : values) {
+        if (c.equalsIgnoreCase(((String) v).trim())) {
+          like = c;
+        }
+      }
+      throw new IllegalArgumentException(
+          uid
+              + ": "
+              + name
+              + " must be one of "
+              + String.join(", ", values)
+              + ", not \""
+              + v
+              + "\""
+              + (like == null ? "" : " (values are lower case, without blanks: " + like + ")"));
     }
   }
 

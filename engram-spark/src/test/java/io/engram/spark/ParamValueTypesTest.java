@@ -144,4 +144,98 @@ class ParamValueTypesTest {
     assertThrows(IllegalArgumentException.class, () -> new ParamMap().put(back.normalize(), "yes"));
     assertEquals(true, back.getNormalize());
   }
+
+  /** The choice parameters and their values. */
+  private static final java.util.Map<String, java.util.List<String>> CHOICES =
+      java.util.Map.of(
+          "memory", MemoryParams.MEMORIES,
+          "rule", MemoryParams.RULES,
+          "separation", MemoryParams.SEPARATIONS,
+          "activation", MemoryParams.ACTIVATIONS,
+          "update", MemoryParams.UPDATES,
+          "weights", MemoryParams.WEIGHTS,
+          "strategy", MemoryParams.STRATEGIES,
+          "handleInvalid", MemoryParams.HANDLE_INVALID);
+
+  /**
+   * Every choice parameter, on the estimator and the model, refuses a value outside its choices
+   * naming them all, wherever it is given: it was Spark's "parameter handleInvalid given invalid
+   * value drop.", which named none.
+   */
+  @Test
+  void aValueOutsideItsChoicesIsRefusedNamingTheChoices() {
+    float[][] x = LocalSpark.patterns(3, 8, true, 5);
+    HopfieldMemory est = new HopfieldMemory();
+    HopfieldMemoryModel model = est.fit(LocalSpark.frame(x, Column.FLOATS, 1));
+    int seen = 0;
+    for (Params stage : java.util.List.<Params>of(est, model)) {
+      for (java.util.Map.Entry<String, java.util.List<String>> c : CHOICES.entrySet()) {
+        if (!stage.hasParam(c.getKey())) {
+          continue;
+        }
+        seen++;
+        Param<Object> q = stage.getParam(c.getKey());
+        IllegalArgumentException e =
+            assertThrows(IllegalArgumentException.class, () -> new ParamMap().put(q, "drop"));
+        assertEquals(
+            stage.uid()
+                + ": "
+                + c.getKey()
+                + " must be one of "
+                + String.join(", ", c.getValue())
+                + ", not \"drop\"",
+            e.getMessage());
+        String upper = c.getValue().get(0).toUpperCase(java.util.Locale.ROOT);
+        IllegalArgumentException u =
+            assertThrows(IllegalArgumentException.class, () -> stage.set(q, upper));
+        assertTrue(
+            u.getMessage()
+                .endsWith(
+                    ", not \""
+                        + upper
+                        + "\" (values are lower case, without blanks: "
+                        + c.getValue().get(0)
+                        + ")"),
+            u.getMessage());
+      }
+    }
+    assertEquals(15, seen, "the estimator's 8 choice parameters and the model's 7");
+    IllegalArgumentException setter =
+        assertThrows(IllegalArgumentException.class, () -> est.setHandleInvalid("drop"));
+    assertEquals(
+        est.uid() + ": handleInvalid must be one of error, skip, keep, not \"drop\"",
+        setter.getMessage());
+    assertEquals("error", est.getHandleInvalid(), "nothing was set");
+    assertThrows(IllegalArgumentException.class, () -> model.setHandleInvalid("Skip"));
+    assertEquals("error", model.getHandleInvalid());
+  }
+
+  /** A saved stage whose metadata holds a value outside a parameter's choices says the same. */
+  @Test
+  void savedMetadataWithAValueOutsideItsChoicesNamesTheChoices(
+      @org.junit.jupiter.api.io.TempDir java.nio.file.Path tmp) throws Exception {
+    java.nio.file.Path saved = tmp.resolve("est");
+    new HopfieldMemory().setHandleInvalid("skip").write().save(saved.toString());
+    try (var files = java.nio.file.Files.list(saved.resolve("metadata"))) {
+      for (java.nio.file.Path f : files.toList()) {
+        String name = f.getFileName().toString();
+        if (name.endsWith(".crc")) {
+          java.nio.file.Files.delete(f);
+        } else if (name.startsWith("part-")) {
+          java.nio.file.Files.writeString(
+              f,
+              java.nio.file.Files.readString(f)
+                  .replace("\"handleInvalid\":\"skip\"", "\"handleInvalid\":\"drop\""));
+        }
+      }
+    }
+    java.io.UncheckedIOException e =
+        assertThrows(
+            java.io.UncheckedIOException.class, () -> HopfieldMemory.load(saved.toString()));
+    assertTrue(
+        e.getMessage().startsWith("reading " + saved)
+            && e.getMessage()
+                .endsWith(": handleInvalid must be one of error, skip, keep, not \"drop\""),
+        e.getMessage());
+  }
 }
