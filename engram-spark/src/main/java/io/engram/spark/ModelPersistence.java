@@ -198,7 +198,9 @@ final class ModelPersistence {
     @Override
     public void saveImpl(String path) {
       Memory memory = model.modelMemory().driverMemory();
-      DefaultParamsWriter.saveMetadata(model, path, sparkSession());
+      // with a record of the model file, which a load checks the file against
+      DefaultParamsWriter.saveMetadata(
+          model, path, sparkSession(), Option.apply(ModelFileCheck.record(memory)));
       ModelFiles.write(sc().hadoopConfiguration(), path, memory);
     }
   }
@@ -251,6 +253,10 @@ final class ModelPersistence {
       Memory net = ModelFiles.read(conf, new Path(path, ModelFiles.MODEL).toString());
       HopfieldMemoryModel model =
           setParams(meta, path, new HopfieldMemoryModel(meta.uid(), net, null));
+      String swapped = ModelFileCheck.mismatch(meta, net);
+      if (swapped != null) {
+        throw bad(path, swapped, null);
+      }
       model.markFitted(); // the values it was saved with
       return model;
     }

@@ -261,4 +261,126 @@ class HopfieldMemoryPersistenceTest {
     }
     assertEquals(1, HopfieldMemoryModel.load(dir(decoy)).getMaxIter());
   }
+
+  /** {@code from}'s model file copied over {@code to}'s, as a hand that swaps files does. */
+  private static void swapModelFile(Path from, Path to) throws IOException {
+    Files.copy(
+        from.resolve(ModelFiles.MODEL),
+        to.resolve(ModelFiles.MODEL),
+        java.nio.file.StandardCopyOption.REPLACE_EXISTING);
+  }
+
+  /** A save of {@code model} in a folder of its own named {@code name}. */
+  private Path saved(HopfieldMemoryModel model, String name) throws IOException {
+    Path p = tmp.resolve(name);
+    model.write().save(dir(p));
+    return p;
+  }
+
+  /**
+   * A saved model whose {@code data/model.npz} was replaced by another model's is refused, naming
+   * what the file holds and what the metadata says: it loaded without a word, and its parameters
+   * then still said the old rule.
+   */
+  @Test
+  void aModelFileSwappedForAnothersIsRefusedNamingBoth() throws IOException {
+    Dataset<Row> eight = LocalSpark.frame(LocalSpark.patterns(3, 8, true, 41), Column.FLOATS, 2);
+    Dataset<Row> sixteen = LocalSpark.frame(LocalSpark.patterns(3, 16, true, 42), Column.FLOATS, 2);
+    Path hebbian8 = saved(new HopfieldMemory().fit(eight), "hebbian8");
+    Path storkey16 = saved(new HopfieldMemory().setRule("storkey").fit(sixteen), "storkey16");
+    Path storkey8 = saved(new HopfieldMemory().setRule("storkey").fit(eight), "storkey8");
+    Path hebbian16 = saved(new HopfieldMemory().fit(sixteen), "hebbian16");
+    Path modern8 = saved(new HopfieldMemory().setMemory("modern").fit(eight), "modern8");
+    String[][] cases = {
+      {"storkey16", "a storkey network of N = 16", "a hebbian network of N = 8"},
+      {"storkey8", "a storkey network of N = 8", "a hebbian network of N = 8"},
+      {"hebbian16", "a hebbian network of N = 16", "a hebbian network of N = 8"},
+      {"modern8", "a modern memory (softmax) of N = 8", "a hebbian network of N = 8"},
+    };
+    for (String[] c : cases) {
+      Path target = tmp.resolve("into-" + c[0]);
+      copyTree(hebbian8, target);
+      swapModelFile(tmp.resolve(c[0]), target);
+      UncheckedIOException e =
+          assertThrows(UncheckedIOException.class, () -> HopfieldMemoryModel.load(dir(target)));
+      assertTrue(
+          e.getMessage()
+              .startsWith(
+                  "reading "
+                      + dir(target)
+                      + ": data/model.npz holds "
+                      + c[1]
+                      + ", but metadata/ says "
+                      + c[2]
+                      + "; was the file replaced?"),
+          e.getMessage());
+    }
+    // and the other way: a network's file in a modern model's folder
+    Path target = tmp.resolve("into-modern");
+    copyTree(modern8, target);
+    swapModelFile(hebbian8, target);
+    UncheckedIOException e =
+        assertThrows(UncheckedIOException.class, () -> HopfieldMemoryModel.load(dir(target)));
+    assertTrue(
+        e.getMessage()
+            .contains(
+                "data/model.npz holds a hebbian network of N = 8, but metadata/ says a modern"
+                    + " memory (softmax) of N = 8"),
+        e.getMessage());
+    // each saved model still loads as it was saved
+    for (Path p : List.of(hebbian8, storkey16, storkey8, hebbian16, modern8)) {
+      HopfieldMemoryModel.load(dir(p));
+    }
+    assertEquals("storkey", HopfieldMemoryModel.load(dir(storkey8)).getRule());
+  }
+
+  /**
+   * Metadata saved before the model file was recorded in it (no {@code modelFile} field) is checked
+   * against its parameters memory and rule: its own file loads, another rule's is refused.
+   */
+  @Test
+  void metadataWithoutTheRecordIsCheckedAgainstItsParameters() throws IOException {
+    Dataset<Row> eight = LocalSpark.frame(LocalSpark.patterns(3, 8, true, 41), Column.FLOATS, 2);
+    Path hebbian = saved(new HopfieldMemory().fit(eight), "hebbian");
+    Path storkey = saved(new HopfieldMemory().setRule("storkey").fit(eight), "storkey");
+    Path old = tmp.resolve("old");
+    copyTree(hebbian, old);
+    try (var files = Files.list(old.resolve("metadata"))) {
+      for (Path f : files.toList()) {
+        String name = f.getFileName().toString();
+        if (name.endsWith(".crc")) {
+          Files.delete(f);
+        } else if (name.startsWith("part-")) {
+          String json = Files.readString(f);
+          String without = json.replaceAll(",\"modelFile\":\\{[^}]*\\}", "");
+          assertTrue(json.contains("\"modelFile\":{") && !without.contains("modelFile"), json);
+          Files.writeString(f, without);
+        }
+      }
+    }
+    assertEquals("hebbian", HopfieldMemoryModel.load(dir(old)).getRule());
+    swapModelFile(storkey, old);
+    UncheckedIOException e =
+        assertThrows(UncheckedIOException.class, () -> HopfieldMemoryModel.load(dir(old)));
+    assertTrue(
+        e.getMessage()
+            .contains(
+                "data/model.npz holds a storkey network of N = 8, but metadata/ says a"
+                    + " hebbian network; was the file replaced?"),
+        e.getMessage());
+  }
+
+  /** A copy of the folder {@code from} at {@code to}, without Hadoop's .crc files. */
+  private static void copyTree(Path from, Path to) throws IOException {
+    try (var all = Files.walk(from)) {
+      for (Path p : all.toList()) {
+        Path dest = to.resolve(from.relativize(p).toString());
+        if (Files.isDirectory(p)) {
+          Files.createDirectories(dest);
+        } else if (!p.getFileName().toString().endsWith(".crc")) {
+          Files.copy(p, dest);
+        }
+      }
+    }
+  }
 }
