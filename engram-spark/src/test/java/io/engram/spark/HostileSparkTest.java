@@ -417,6 +417,18 @@ class HostileSparkTest {
     }
   }
 
+  /**
+   * {@code edit} applied to the metadata's parameters alone, not to its record of the model file
+   * (field {@code modelFile}, last): a record that contradicts the file is refused as a swapped
+   * file.
+   */
+  private static UnaryOperator<String> paramsOnly(UnaryOperator<String> edit) {
+    return m -> {
+      int at = m.indexOf(",\"modelFile\"");
+      return edit.apply(m.substring(0, at)) + m.substring(at);
+    };
+  }
+
   @Test
   void theMemoryAModelHoldsDecidesItsColumnsNotItsMemoryParameter() throws IOException {
     // a memory parameter that contradicts the model: a tampered metadata file (a copy that sets one
@@ -429,7 +441,8 @@ class HostileSparkTest {
                 tampered(
                     saved,
                     "memory-modern",
-                    m -> m.replace("\"memory\":\"classical\"", "\"memory\":\"modern\""))));
+                    paramsOnly(
+                        m -> m.replace("\"memory\":\"classical\"", "\"memory\":\"modern\"")))));
     assertEquals("modern", classical.getMemory());
     Dataset<Row> out = classical.transform(patterns);
     assertEquals(
@@ -445,7 +458,8 @@ class HostileSparkTest {
                 tampered(
                     modernSaved,
                     "memory-classical",
-                    m -> m.replace("\"memory\":\"modern\"", "\"memory\":\"classical\""))));
+                    paramsOnly(
+                        m -> m.replace("\"memory\":\"modern\"", "\"memory\":\"classical\"")))));
     assertEquals(
         modern.transform(patterns).collectAsList(), other.transform(patterns).collectAsList());
     assertEquals(
