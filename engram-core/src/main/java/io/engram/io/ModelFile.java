@@ -585,29 +585,22 @@ public final class ModelFile {
             file + ": history entry " + index + ": options is not an object");
       }
       Object rho = r.get("rho");
-      if (rho != null && !(rho instanceof Number)) {
-        // (a ClassCastException's text was the message)
+      // a string was a ClassCastException's text; NaN was read as "not centred" and written back
+      // as null by a later training call; an infinity, or a number beyond float32 (1e300), was the
+      // record's "rho must be finite (or NaN for none)", a NaN the file did not hold
+      if (rho != null
+          && !(rho instanceof Number n && Math.abs(n.doubleValue()) <= Float.MAX_VALUE)) {
         throw new EngramFormatException(
             file
                 + ": history entry "
                 + index
                 + ": 'rho' is "
                 + Members.shown(rho)
-                + ", expected a number (or null for none)");
-      }
-      // NaN was read as "not centred" and written back as null by a later training call; an
-      // infinity, or a number beyond float32 (1e300), was the record's "rho must be finite (or NaN
-      // for none)", a NaN the file did not hold
-      if (rho instanceof Number x && !(Math.abs(x.doubleValue()) <= Float.MAX_VALUE)) {
-        throw new EngramFormatException(
-            file
-                + ": history entry "
-                + index
-                + ": 'rho' is "
-                + Members.shown(rho)
-                + (Double.isFinite(x.doubleValue())
-                    ? ", beyond float32 (at most " + Float.MAX_VALUE + " in magnitude)"
-                    : ", expected a finite number (or null for none)"));
+                + (!(rho instanceof Number x)
+                    ? ", expected a number (or null for none)"
+                    : Double.isFinite(x.doubleValue())
+                        ? ", beyond float32 (at most " + Float.MAX_VALUE + " in magnitude)"
+                        : ", expected a finite number (or null for none)"));
       }
       String rule = Members.string(r, "rule");
       // files written before "stores" existed: only anti-Hebbian calls did not store
