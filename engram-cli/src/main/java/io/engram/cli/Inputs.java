@@ -343,10 +343,7 @@ final class Inputs {
    * end in .csv", which said nothing of what the file is.
    */
   static String archiveNotPatterns(Path file) throws IOException {
-    byte[] head;
-    try (InputStream in = Files.newInputStream(file)) {
-      head = in.readNBytes(4);
-    }
+    byte[] head = head(file, 4);
     if (head.length < 4 || head[0] != 'P' || head[1] != 'K' || head[2] != 3 || head[3] != 4) {
       return null;
     }
@@ -441,10 +438,7 @@ final class Inputs {
    * .csv".
    */
   static String imageNotPatterns(Path file) throws IOException {
-    byte[] head;
-    try (InputStream in = Files.newInputStream(file)) {
-      head = in.readNBytes(12);
-    }
+    byte[] head = head(file, 12);
     String kind = Images.kindOf(head);
     if (kind == null) {
       return null;
@@ -640,8 +634,8 @@ final class Inputs {
       return;
     }
     byte[] head;
-    try (InputStream in = Files.newInputStream(file)) {
-      head = in.readNBytes(12);
+    try {
+      head = head(file, 12);
     } catch (IOException e) {
       return; // (the reading proper names the problem)
     }
@@ -659,8 +653,13 @@ final class Inputs {
   }
 
   static boolean isNpy(Path file) throws IOException {
+    return isNpy(head(file, 6));
+  }
+
+  /** The first {@code count} bytes of {@code file} (fewer where it is shorter). */
+  private static byte[] head(Path file, int count) throws IOException {
     try (InputStream in = Files.newInputStream(file)) {
-      return isNpy(in.readNBytes(6));
+      return in.readNBytes(count);
     }
   }
 
