@@ -1127,7 +1127,7 @@ public final class EngramCli implements Runnable {
       err.flush();
       return 2;
     }
-    CommandLine cl = new CommandLine(new EngramCli());
+    CommandLine cl = CommandModels.commandLine(new EngramCli());
     // An argument is what it says: picocli would read '@NAME' as a file of further arguments when a
     // file NAME exists, so '--patterns @list' trained on whatever the file 'list' named, not on the
     // file '@list', and '--out @notes' could write where 'notes' pointed (issue 9 section 2)
@@ -1746,7 +1746,7 @@ public final class EngramCli implements Runnable {
 
   /** The command line with every subcommand (as the help and completion see it). */
   static CommandLine withAllSubcommands() {
-    CommandLine cl = new CommandLine(new EngramCli());
+    CommandLine cl = CommandModels.commandLine(new EngramCli());
     addSubcommands(cl, null);
     return cl;
   }
@@ -1755,7 +1755,7 @@ public final class EngramCli implements Runnable {
   private static void addSubcommands(CommandLine cl, String only) {
     for (Map.Entry<String, Supplier<Object>> c : Commands.ALL.entrySet()) {
       if (only == null || c.getKey().equals(only)) {
-        cl.addSubcommand(c.getKey(), c.getValue().get());
+        cl.addSubcommand(c.getKey(), CommandModels.commandLine(c.getValue().get()));
       }
     }
   }
