@@ -661,7 +661,34 @@ final class LauncherTest {
               .filter(l -> archivable(l.substring(l.indexOf("[class,load] ") + 13).split(" ")[0]))
               .collect(Collectors.toList());
       assertEquals(List.of(), fromElsewhere, String.join(" ", c));
+      assertEquals(List.of(), annotationProxies(r), String.join(" ", c));
     }
+  }
+
+  /**
+   * No command reads picocli's annotations through reflection, whose proxy classes a fresh JVM
+   * generates (some 40 ms of every command; {@link CommandModels}), the help of every command and
+   * picocli's help command included.
+   */
+  @Test
+  void no_command_makes_an_annotation_proxy() throws Exception {
+    for (List<String> c :
+        List.of(List.of("--help"), List.of("help", "recall"), List.of("completion"))) {
+      Run r =
+          run(
+              Map.of("ENGRAM_JAVA_OPTS", "-Xmx256m -Xlog:class+load=info"),
+              c.toArray(String[]::new));
+      assertEquals(0, r.status(), c + ": " + r);
+      assertTrue(r.out().contains("[class,load] picocli.CommandLine "), r.toString());
+      assertEquals(List.of(), annotationProxies(r), String.join(" ", c));
+    }
+  }
+
+  private static List<String> annotationProxies(Run r) {
+    return r.out()
+        .lines()
+        .filter(l -> l.contains("__dynamic_proxy__"))
+        .collect(Collectors.toList());
   }
 
   /**
