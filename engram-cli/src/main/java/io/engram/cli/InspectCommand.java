@@ -192,7 +192,7 @@ final class InspectCommand implements Callable<Integer> {
     dyn.put("threshold", d.threshold());
     dyn.put("update", d.updateMode().toString());
     r.put("dynamics", dyn);
-    r.put("history", ModelFile.historyJson(net.history()));
+    r.put("history", markRules(ModelFile.historyJson(net.history())));
     if (!stored.isEmpty()) {
       HopfieldAnalyzer a = HopfieldAnalyzer.of(net, stored);
       // once (statistics() computes them again: a product of one column per pattern)
@@ -215,6 +215,29 @@ final class InspectCommand implements Callable<Integer> {
       r.put("last_rule", rule);
     }
     return r;
+  }
+
+  /**
+   * The history entries with {@code engram_rule} after each {@code rule}: whether the rule is one
+   * of Engram's own ({@link LabMemories#RULES}); false for a program's own {@code LearningRule} or
+   * a name edited into the file, which the text output marks {@code (not one of Engram's rules)}.
+   * The JSON gave such a name without a mark.
+   */
+  static List<Object> markRules(List<Object> history) {
+    List<Object> marked = new ArrayList<>(history.size());
+    for (Object o : history) {
+      @SuppressWarnings("unchecked")
+      Map<String, Object> h = (Map<String, Object>) o;
+      Map<String, Object> m = new LinkedHashMap<>();
+      for (Map.Entry<String, Object> e : h.entrySet()) {
+        m.put(e.getKey(), e.getValue());
+        if (e.getKey().equals("rule")) {
+          m.put("engram_rule", LabMemories.RULES.contains(e.getValue()));
+        }
+      }
+      marked.add(m);
+    }
+    return marked;
   }
 
   /** Patterns recalled together by {@link #fixedPoints(AmariHopfieldNetwork, PatternBlock)}. */
@@ -345,7 +368,7 @@ final class InspectCommand implements Callable<Integer> {
           h.get("rule"),
           // a rule of a program's own (LearningRule is the library's extension point), or a name
           // edited into the file: it was shown as if Engram had such a rule
-          LabMemories.RULES.contains(h.get("rule")) ? "" : " (not one of Engram's rules)",
+          Boolean.TRUE.equals(h.get("engram_rule")) ? "" : " (not one of Engram's rules)",
           h.get("patterns"),
           h.get("neurons"),
           h.get("rho") == null ? "not centred" : "rho = " + number(h.get("rho")));

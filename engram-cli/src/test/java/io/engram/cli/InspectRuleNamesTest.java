@@ -4,6 +4,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import io.engram.internal.Json;
 import io.engram.io.ModelFile;
 import io.engram.network.AmariHopfieldNetwork;
 import io.engram.network.TrainingRecord;
@@ -35,6 +36,7 @@ class InspectRuleNamesTest {
     assertEquals(0, r.status(), r::toString);
     assertTrue(r.out().contains("hebbian rule, P = 2"), r::toString);
     assertFalse(r.out().contains("not one of Engram's rules"), r::toString);
+    assertEquals(true, historyEntry(m).get("engram_rule"));
 
     AmariHopfieldNetwork net = ModelFile.read(m);
     AmariHopfieldNetwork custom =
@@ -49,5 +51,19 @@ class InspectRuleNamesTest {
     r = ToolRun.run("inspect", c.toString());
     assertEquals(0, r.status(), r::toString);
     assertTrue(r.out().contains("nope rule (not one of Engram's rules), P = 2"), r::toString);
+    // the JSON marks it too, next to the name
+    Map<String, Object> h = historyEntry(c);
+    assertEquals("nope", h.get("rule"));
+    assertEquals(false, h.get("engram_rule"));
+    assertEquals(List.of("rule", "engram_rule"), List.copyOf(h.keySet()).subList(0, 2));
+  }
+
+  /** The first history entry of {@code inspect --json}. */
+  @SuppressWarnings("unchecked")
+  private static Map<String, Object> historyEntry(Path model) {
+    ToolRun.Result r = ToolRun.run("inspect", model.toString(), "--json");
+    assertEquals(0, r.status(), r::toString);
+    Map<String, Object> j = (Map<String, Object>) Json.parse(r.out());
+    return (Map<String, Object>) ((List<Object>) j.get("history")).get(0);
   }
 }
