@@ -58,4 +58,47 @@ public record TrainingRecord(
     }
     options = Collections.unmodifiableMap(new LinkedHashMap<>(options));
   }
+
+  /**
+   * The parts as a record shows them ({@code TrainingRecord[rule=hebbian,
+   * options={subtract_mean=true}, patterns=2, neurons=4, rho=0.5, stores=true]}), except that a
+   * rule name, option key or option value longer than {@value #LONGEST} characters is abbreviated
+   * to its first {@value #SHOWN} characters and its length ({@code abcd... (10000000 characters)}):
+   * a big option value was printed in full. Shorter ones are shown exactly.
+   */
+  @Override
+  public String toString() {
+    StringBuilder b = new StringBuilder("TrainingRecord[rule=").append(shown(rule));
+    b.append(", options={");
+    String sep = "";
+    for (Map.Entry<String, String> e : options.entrySet()) {
+      b.append(sep).append(shown(e.getKey())).append('=').append(shown(e.getValue()));
+      sep = ", ";
+    }
+    return b.append("}, patterns=")
+        .append(patterns)
+        .append(", neurons=")
+        .append(neurons)
+        .append(", rho=")
+        .append(rho)
+        .append(", stores=")
+        .append(stores)
+        .append(']')
+        .toString();
+  }
+
+  /** The longest text {@link #toString} shows in full. */
+  static final int LONGEST = 100;
+
+  /** The characters {@link #toString} shows of a longer text. */
+  static final int SHOWN = 64;
+
+  private static String shown(String s) {
+    if (s.length() <= LONGEST) {
+      return s;
+    }
+    // not between the two halves of a surrogate pair
+    int end = Character.isHighSurrogate(s.charAt(SHOWN - 1)) ? SHOWN - 1 : SHOWN;
+    return s.substring(0, end) + "... (" + s.length() + " characters)";
+  }
 }

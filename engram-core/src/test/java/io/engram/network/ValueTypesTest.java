@@ -11,7 +11,9 @@ import io.engram.learning.HebbianTrainer;
 import io.engram.weights.LowRankWeights;
 import io.engram.weights.WeightsMode;
 import java.util.Arrays;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
 import org.junit.jupiter.api.Test;
 
 /**
@@ -65,6 +67,48 @@ class ValueTypesTest {
     assertTrue(s.startsWith("RecallResult[state=[0.0, 0.0, "), s);
     assertTrue(s.contains(", ... (100 values)], steps=3, converged=false, energy=-1.5"), s);
     assertFalse(s.contains("[F@"), s);
+  }
+
+  @Test
+  void aTrainingRecordShowsShortPartsInFullAndLongOnesAbbreviated() {
+    Map<String, String> options = new LinkedHashMap<>();
+    options.put("subtract_mean", "true");
+    options.put("ridge", "0.5");
+    // as a record shows its parts (a map as AbstractMap.toString does)
+    assertEquals(
+        "TrainingRecord[rule=hebbian, options={subtract_mean=true, ridge=0.5}, patterns=2,"
+            + " neurons=4, rho=0.25, stores=false]",
+        new TrainingRecord("hebbian", options, 2, 4, 0.25f, false).toString());
+    assertEquals(
+        "TrainingRecord[rule=x, options={}, patterns=0, neurons=0, rho=NaN, stores=true]",
+        new TrainingRecord("x", Map.of(), 0, 0, Float.NaN).toString());
+
+    int atMost = TrainingRecord.LONGEST;
+    String edge = "v".repeat(atMost);
+    assertTrue(
+        new TrainingRecord("r", Map.of("k", edge), 1, 1, 0).toString().contains("k=" + edge + "}"));
+
+    String big = "a".repeat(10_000_000);
+    String s =
+        new TrainingRecord(
+                "r".repeat(atMost + 1), Map.of("k".repeat(atMost + 1), big), 1, 1, Float.NaN)
+            .toString();
+    assertTrue(s.length() < 500, () -> s.length() + " characters");
+    String shown = "a".repeat(TrainingRecord.SHOWN);
+    assertTrue(s.contains("=" + shown + "... (10000000 characters)}"), s);
+    assertTrue(s.startsWith("TrainingRecord[rule=r"), s);
+    assertTrue(s.contains("... (" + (atMost + 1) + " characters), options={k"), s);
+    assertTrue(s.contains("k... (" + (atMost + 1) + " characters)=a"), s);
+    assertTrue(s.endsWith(", patterns=1, neurons=1, rho=NaN, stores=true]"), s);
+
+    // a surrogate pair across the cut is left whole
+    String pairs = "\uD83D\uDE00".repeat(atMost);
+    String p = new TrainingRecord("r", Map.of("k", pairs), 1, 1, 0).toString();
+    assertTrue(
+        p.contains("k=" + pairs.substring(0, TrainingRecord.SHOWN) + "... (" + 2 * atMost), p);
+    String shifted = "x" + pairs;
+    String q = new TrainingRecord("r", Map.of("k", shifted), 1, 1, 0).toString();
+    assertTrue(q.contains("k=" + shifted.substring(0, TrainingRecord.SHOWN - 1) + "... ("), q);
   }
 
   @Test
