@@ -119,8 +119,18 @@ public record SweepWork(
     return best;
   }
 
-  /** The share of the whole work done at load {@code l}, in [0, 1]. */
+  /**
+   * The share of the whole work done at load {@code l}, in [0, 1] (0 for work of nothing).
+   *
+   * @param l the load's index, in {@code 0..loads().length-1}
+   * @throws IllegalArgumentException if {@code l} is outside that range (it was an index exception
+   *     naming no argument, or 0 for work of nothing)
+   */
   public double share(int l) {
+    if (l < 0 || l >= loads.length) {
+      throw new IllegalArgumentException(
+          "load index l is " + l + ", expected 0.." + (loads.length - 1) + " (one per load)");
+    }
     double t = total();
     return t > 0 ? (training[l] + recall[l]) / t : 0;
   }
@@ -128,11 +138,12 @@ public record SweepWork(
   /**
    * The seconds this work takes at a pace of {@code perSecond} multiply-adds a second.
    *
-   * @throws IllegalArgumentException if the pace is not positive
+   * @throws IllegalArgumentException if the pace is not a finite number > 0 (as {@link
+   *     CapacitySweep.Pace} requires; an infinite one gave 0 seconds)
    */
   public double seconds(double perSecond) {
-    if (!(perSecond > 0)) {
-      throw new IllegalArgumentException("pace must be > 0, got " + perSecond);
+    if (!(perSecond > 0) || perSecond == Double.POSITIVE_INFINITY) {
+      throw new IllegalArgumentException("pace must be a finite number > 0, got " + perSecond);
     }
     return total() / perSecond;
   }

@@ -272,6 +272,25 @@ class HostileApiTest {
     assertEquals(1, new SweepWork("m", new int[] {1, 3}, 1, 1, two, two).largestLoad());
   }
 
+  /**
+   * A load index outside the loads was an ArrayIndexOutOfBoundsException naming no argument (or a
+   * share of 0 for work of nothing), and an infinite pace gave 0 seconds.
+   */
+  @Test
+  void sweepWorkNamesALoadIndexOutOfRangeAndAPaceThatIsNoFiniteNumber() {
+    double[] two = {1, 2};
+    SweepWork w = new SweepWork("m", new int[] {1, 3}, 1, 1, two, two);
+    refused("load index l is -1, expected 0..1 (one per load)", () -> w.share(-1));
+    refused("load index l is 2, expected 0..1 (one per load)", () -> w.share(2));
+    SweepWork none = new SweepWork("m", new int[] {4}, 1, 1, new double[1], new double[1]);
+    refused("load index l is 1, expected 0..0 (one per load)", () -> none.share(1));
+    assertEquals(0, none.share(0));
+    assertEquals(two[1] * 2 / (2 * (two[0] + two[1])), w.share(1), 1e-15);
+    for (double pace : new double[] {0, -1, Double.NaN, Double.POSITIVE_INFINITY}) {
+      refused("pace must be a finite number > 0, got " + pace, () -> w.seconds(pace));
+    }
+  }
+
   /** Energies that are no number made statistics of NaN throughout. */
   @Test
   void statisticsRefuseEnergiesThatAreNoNumber() {
