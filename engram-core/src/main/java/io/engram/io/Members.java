@@ -131,6 +131,70 @@ final class Members {
     return (String) v;
   }
 
+  /**
+   * A training call's {@code options}, each value as its text ({@link #optionValue}), in their
+   * order; absent or null: none.
+   */
+  static Map<String, String> options(Map<String, Object> m) {
+    Object o = m.get("options");
+    Map<String, String> opts = new java.util.LinkedHashMap<>();
+    if (o == null) {
+      return opts;
+    }
+    if (!(o instanceof Map<?, ?> om)) {
+      throw new IllegalArgumentException("'options' is " + what(o) + ", expected an object");
+    }
+    for (Map.Entry<?, ?> e : om.entrySet()) {
+      opts.put(String.valueOf(e.getKey()), optionValue(e.getValue(), e.getKey()));
+    }
+    return opts;
+  }
+
+  /** A JSON value for a message: an object or a list by its kind, else {@link #shown}. */
+  static String what(Object v) {
+    return v instanceof Map ? "an object" : v instanceof java.util.List ? "a list" : shown(v);
+  }
+
+  /**
+   * A training call's option value as its text: a string (as Engram writes them), a boolean or a
+   * finite number. NaN, ±Infinity, null, objects and lists were read as the text "NaN", "null",
+   * "{a=1}", shown by inspect and written again by a later call.
+   */
+  static String optionValue(Object v, Object key) {
+    if (v instanceof String || v instanceof Boolean) {
+      return v.toString();
+    }
+    if (v instanceof Number num && Double.isFinite(num.doubleValue())) {
+      return v.toString();
+    }
+    throw new IllegalArgumentException(
+        "option '" + key + "' is " + what(v) + ", not a value (a string such as \"true\")");
+  }
+
+  /**
+   * A training call's {@code rho}: a number within float32, or null (or absent) for none, given as
+   * NaN. A string was a ClassCastException's text; NaN was read as "not centred" and written back
+   * as null by a later training call; an infinity, or a number beyond float32 (1e300), was the
+   * record's "rho must be finite (or NaN for none)", a NaN the file did not hold.
+   */
+  static float rho(Map<String, Object> m) {
+    Object rho = m.get("rho");
+    if (rho == null) {
+      return Float.NaN;
+    }
+    if (!(rho instanceof Number n && Math.abs(n.doubleValue()) <= Float.MAX_VALUE)) {
+      throw new IllegalArgumentException(
+          "'rho' is "
+              + shown(rho)
+              + (!(rho instanceof Number x)
+                  ? ", expected a number (or null for none)"
+                  : Double.isFinite(x.doubleValue())
+                      ? ", beyond float32 (at most " + Float.MAX_VALUE + " in magnitude)"
+                      : ", expected a finite number (or null for none)"));
+    }
+    return (float) ((Number) rho).doubleValue();
+  }
+
   @SuppressWarnings("unchecked")
   static Map<String, Object> object(Map<String, Object> m, String key) {
     Object v = field(m, key);

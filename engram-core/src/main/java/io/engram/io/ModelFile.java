@@ -532,31 +532,6 @@ public final class ModelFile {
     return new Dynamics(act, temperature, threshold, mode);
   }
 
-  /**
-   * An option's value as its text: a string (as Engram writes them), a boolean or a finite number.
-   * NaN, ±Infinity, null, objects and lists were read as the text "NaN", "null", "{a=1}", shown by
-   * inspect and written again by a later call.
-   */
-  private static String optionValue(Object v, Object key, int entry, Path file)
-      throws EngramFormatException {
-    if (v instanceof String || v instanceof Boolean) {
-      return v.toString();
-    }
-    if (v instanceof Number num && Double.isFinite(num.doubleValue())) {
-      return v.toString();
-    }
-    String what = v instanceof Map ? "an object" : v instanceof List ? "a list" : String.valueOf(v);
-    throw new EngramFormatException(
-        file
-            + ": history entry "
-            + entry
-            + ": option '"
-            + key
-            + "' is "
-            + what
-            + ", not a value (a string such as \"true\")");
-  }
-
   private static List<TrainingRecord> history(Map<String, Object> meta, Path file)
       throws EngramFormatException {
     List<TrainingRecord> history = new ArrayList<>();
@@ -574,33 +549,14 @@ public final class ModelFile {
       }
       @SuppressWarnings("unchecked")
       Map<String, Object> r = (Map<String, Object>) o;
-      Map<String, String> opts = new LinkedHashMap<>();
-      Object ro = r.get("options");
-      if (ro instanceof Map<?, ?> om) {
-        for (Map.Entry<?, ?> e : om.entrySet()) {
-          opts.put(String.valueOf(e.getKey()), optionValue(e.getValue(), e.getKey(), index, file));
-        }
-      } else if (ro != null) {
+      Map<String, String> opts;
+      float rho;
+      try {
+        opts = Members.options(r);
+        rho = Members.rho(r);
+      } catch (IllegalArgumentException e) {
         throw new EngramFormatException(
-            file + ": history entry " + index + ": options is not an object");
-      }
-      Object rho = r.get("rho");
-      // a string was a ClassCastException's text; NaN was read as "not centred" and written back
-      // as null by a later training call; an infinity, or a number beyond float32 (1e300), was the
-      // record's "rho must be finite (or NaN for none)", a NaN the file did not hold
-      if (rho != null
-          && !(rho instanceof Number n && Math.abs(n.doubleValue()) <= Float.MAX_VALUE)) {
-        throw new EngramFormatException(
-            file
-                + ": history entry "
-                + index
-                + ": 'rho' is "
-                + Members.shown(rho)
-                + (!(rho instanceof Number x)
-                    ? ", expected a number (or null for none)"
-                    : Double.isFinite(x.doubleValue())
-                        ? ", beyond float32 (at most " + Float.MAX_VALUE + " in magnitude)"
-                        : ", expected a finite number (or null for none)"));
+            file + ": history entry " + index + ": " + e.getMessage(), e);
       }
       String rule = Members.string(r, "rule");
       // files written before "stores" existed: only anti-Hebbian calls did not store
@@ -608,12 +564,7 @@ public final class ModelFile {
           r.containsKey("stores") ? Members.bool(r, "stores") : !rule.startsWith("anti");
       history.add(
           new TrainingRecord(
-              rule,
-              opts,
-              Members.count(r, "patterns"),
-              Members.count(r, "neurons"),
-              rho == null ? Float.NaN : (float) ((Number) rho).doubleValue(),
-              stores));
+              rule, opts, Members.count(r, "patterns"), Members.count(r, "neurons"), rho, stores));
       index++;
     }
     return history;

@@ -530,6 +530,17 @@ class HostileFilesTest {
               + ", not a value (a string such as \"true\")",
           zip(false, "meta.json", meta, "W.npy", w, "state.npy", s));
     }
+    // options that are not an object are named by what they are (it was "options is not an
+    // object")
+    for (String[] c : new String[][] {{"[1]", "a list"}, {"\"x\"", "\"x\""}, {"7", "7"}}) {
+      byte[] meta =
+          new String(historyMeta("\"true\""), StandardCharsets.UTF_8)
+              .replace("{\"zero_diagonal\": \"true\"}", c[0])
+              .getBytes(StandardCharsets.UTF_8);
+      assertMessage(
+          ": history entry 0: 'options' is " + c[1] + ", expected an object",
+          zip(false, "meta.json", meta, "W.npy", w, "state.npy", s));
+    }
     for (String fine : new String[] {"\"true\"", "true", "3", "0.5"}) {
       assertEquals(
           null,
