@@ -29,7 +29,10 @@ import java.util.Objects;
  * ({@code W[j][i] = W[i][j]}); a diagonal block must itself be symmetric. Writers write every block
  * first and the manifest last, each file atomically, so a folder with a manifest is complete. The
  * optional {@code training} entry records the training call ({@code rule}, {@code options}, {@code
- * patterns}, {@code rho}).
+ * patterns}, {@code rho}) and is checked on read as a model's history entry is: {@code rule} a
+ * string, {@code options} (optional) an object of strings, booleans or finite numbers, {@code
+ * patterns} a count in {@code 0..2^31-1}, {@code rho} a finite number within float32 or null
+ * (none).
  *
  * <p>Stateless and thread-safe; different blocks may be written concurrently.
  */
@@ -152,9 +155,9 @@ public final class BlockedWeights {
   /**
    * Reads a blocked folder into dense weights, mirroring the upper blocks.
    *
-   * @throws EngramFormatException if the manifest is missing or malformed, a block is missing, has
-   *     the wrong shape or dtype, holds a non-finite value, or N exceeds {@link
-   *     DenseWeights#MAX_SIZE}
+   * @throws EngramFormatException if the manifest is missing or malformed (its {@code training}
+   *     entry included, naming the field at fault), a block is missing, has the wrong shape or
+   *     dtype, holds a non-finite value, or N exceeds {@link DenseWeights#MAX_SIZE}
    * @throws IOException if reading fails
    */
   public static DenseWeights read(Path dir) throws IOException {
@@ -187,6 +190,7 @@ public final class BlockedWeights {
     }
     int n = intField(m, "neurons", mf, DenseWeights.MAX_SIZE);
     int b = intField(m, "block_size", mf, Integer.MAX_VALUE);
+    checkTraining(m.get("training"), mf);
     int g = gridSize(n, b);
     float[] w = new float[n * n];
     for (int bi = 0; bi < g; bi++) {
@@ -232,6 +236,34 @@ public final class BlockedWeights {
       }
     }
     return DenseWeights.of(n, w);
+  }
+
+  /**
+   * Checks the manifest's {@code training} entry (absent or null: none) as {@link ModelFile} checks
+   * a history entry: it was written but never read, so a hand-edited or corrupted one (a rule of 5,
+   * -1 patterns, a NaN rho) was accepted without a word.
+   */
+  private static void checkTraining(Object training, Path mf) throws EngramFormatException {
+    if (training == null) {
+      return;
+    }
+    if (!(training instanceof Map<?, ?>)) {
+      throw new EngramFormatException(
+          mf
+              + ": training is "
+              + Members.what(training)
+              + ", expected an object (the training call: rule, options, patterns, rho)");
+    }
+    @SuppressWarnings("unchecked")
+    Map<String, Object> t = (Map<String, Object>) training;
+    try {
+      Members.string(t, "rule");
+      Members.options(t);
+      Members.count(t, "patterns");
+      Members.rho(t);
+    } catch (IllegalArgumentException e) {
+      throw new EngramFormatException(mf + ": training: " + e.getMessage(), e);
+    }
   }
 
   private static int intField(Map<?, ?> m, String key, Path mf, int max)
