@@ -17,6 +17,12 @@ import java.util.Objects;
  * inside it is bad data, an {@link IllegalArgumentException} naming the row.
  *
  * <p>Immutable: factories copy their input. Thread-safe.
+ *
+ * <p>{@link #toString} shows the shape ({@code PatternBlock[3 x 100]}: P x N), not the values.
+ * {@code equals} and {@code hashCode} are identity (those of {@link Object}): a block may hold up
+ * to 2^31 values, which a value comparison or hash would scan in full at every call (a hash map
+ * lookup, an assertion); compare contents with {@link #count}, {@link #length} and {@link #toArray}
+ * ({@code Arrays.equals}).
  */
 public final class PatternBlock {
 
@@ -298,6 +304,12 @@ public final class PatternBlock {
    */
   public PatternStats stats() {
     return stats.copy();
+  }
+
+  /** The shape, P x N ({@code PatternBlock[3 x 100]}; {@code [0 x 0]} when empty), no values. */
+  @Override
+  public String toString() {
+    return "PatternBlock[" + count + " x " + length + "]";
   }
 
   /** Row-major values without a copy, for this library's rules; must not be modified. */

@@ -17,6 +17,10 @@ package io.engram.network;
  *   <li>{@code stepListener} / {@code queryListener}: progress reporting.
  *   <li>{@code reportEnergy} (default true): compute the final energy of each query.
  * </ul>
+ *
+ * <p>{@link #toString} shows the settings. {@code equals} and {@code hashCode} are identity (those
+ * of {@link Object}): the options carry listeners, which are behaviour with no value to compare,
+ * and are made for one call, not kept as keys; compare the getters to compare settings.
  */
 public final class RecallOptions {
 
@@ -250,5 +254,33 @@ public final class RecallOptions {
 
   public boolean reportEnergy() {
     return reportEnergy;
+  }
+
+  /**
+   * The settings, e.g. {@code RecallOptions[maxIterations=20, energyTolerance=off,
+   * stateTolerance=off, topK=1, dynamics=the network's, stepListener=none, queryListener=none,
+   * reportEnergy=true]}: a tolerance that is on as its value, an override of the dynamics as {@link
+   * Dynamics#toString}, a listener as {@code set} or {@code none} (not its class and identity
+   * hash).
+   */
+  @Override
+  public String toString() {
+    return "RecallOptions[maxIterations="
+        + maxIterations
+        + ", energyTolerance="
+        + (hasEnergyTolerance() ? String.valueOf(energyTolerance) : "off")
+        + ", stateTolerance="
+        + (hasStateTolerance() ? String.valueOf(stateTolerance) : "off")
+        + ", topK="
+        + topK
+        + ", dynamics="
+        + (dynamics == null ? "the network's" : dynamics)
+        + ", stepListener="
+        + (stepListener == null ? "none" : "set")
+        + ", queryListener="
+        + (queryListener == null ? "none" : "set")
+        + ", reportEnergy="
+        + reportEnergy
+        + "]";
   }
 }

@@ -22,6 +22,17 @@ class PatternBlockTest {
     return x;
   }
 
+  /** The shape, not the values (it was {@code PatternBlock@1b6d3586}). */
+  @Test
+  void toStringShowsTheShapeNotTheValues() {
+    PatternBlock b = PatternBlock.ofRows(new float[3 * 100], 3, 100);
+    assertEquals("PatternBlock[3 x 100]", b.toString());
+    assertEquals("PatternBlock[2 x 5]", PatternBlock.of(rows(2, 5, 1)).toString());
+    assertEquals("PatternBlock[0 x 0]", PatternBlock.empty().toString());
+    String big = PatternBlock.ofRows(new float[1000 * 1000], 1000, 1000).toString();
+    assertEquals("PatternBlock[1000 x 1000]", big);
+  }
+
   @Test
   void statisticsMatchAPlainPassForEveryFactory() {
     // lengths around the 4-wide unrolling, values of both signs

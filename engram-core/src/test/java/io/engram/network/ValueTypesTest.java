@@ -111,6 +111,34 @@ class ValueTypesTest {
     assertTrue(q.contains("k=" + shifted.substring(0, TrainingRecord.SHOWN - 1) + "... ("), q);
   }
 
+  /** The settings, not {@code RecallOptions@1b6d3586}; listeners as set or none. */
+  @Test
+  void recallOptionsShowTheirSettings() {
+    assertEquals(
+        "RecallOptions[maxIterations=20, energyTolerance=off, stateTolerance=off, topK=1,"
+            + " dynamics=the network's, stepListener=none, queryListener=none,"
+            + " reportEnergy=true]",
+        RecallOptions.defaults().toString());
+    Dynamics d = Dynamics.DEFAULT.withUpdateMode(UpdateMode.asynchronous(7));
+    RecallOptions o =
+        RecallOptions.defaults()
+            .withMaxIterations(3)
+            .withEnergyTolerance(0.5)
+            .withStateTolerance(1e-6)
+            .withTopK(0)
+            .withDynamics(d)
+            .withStepListener((query, iteration, energy, converged, change) -> {})
+            .withQueryListener((query, done, total, result) -> {})
+            .withReportEnergy(false);
+    assertEquals(
+        "RecallOptions[maxIterations=3, energyTolerance=0.5, stateTolerance=1.0E-6, topK=0,"
+            + " dynamics="
+            + d
+            + ", stepListener=set, queryListener=set, reportEnergy=false]",
+        o.toString());
+    assertTrue(d.toString().contains("async(seed 7)"), d::toString);
+  }
+
   @Test
   void aRecallResultOfANullOrANegativePartIsRefused() {
     assertEquals(
