@@ -89,14 +89,15 @@ final class Fitting {
               + est.getInitModel()
               + " holds a modern memory, but memory is classical");
     }
-    return fitClassical(est, dataset, patterns, (AmariHopfieldNetwork) init);
+    return fitClassical(est, dataset, patterns, (AmariHopfieldNetwork) init, col);
   }
 
   private static HopfieldMemoryModel fitClassical(
       HopfieldMemory est,
       Dataset<?> dataset,
       JavaRDD<float[]> patterns,
-      AmariHopfieldNetwork init) {
+      AmariHopfieldNetwork init,
+      String column) {
     SparkHebbian.Strategy how = trainingStrategy(est);
     WeightsMode mode = ParamRules.weightsMode(est);
     Dynamics d = ParamRules.dynamics(est, init != null ? init.dynamics() : Dynamics.DEFAULT);
@@ -125,17 +126,19 @@ final class Fitting {
                 patterns,
                 preserve,
                 how != SparkHebbian.Strategy.COLLECT,
-                est.getCollectLimit());
+                est.getCollectLimit(),
+                column);
         case "storkey" ->
             SparkRules.trainStorkey(
                 target,
                 StorkeyRule.create(est.getZeroDiagonal()),
                 patterns,
                 preserve,
-                est.getCollectLimit());
+                est.getCollectLimit(),
+                column);
         default ->
             SparkHebbian.train(
-                target, ParamRules.learningRule(est), patterns, how, est.getCollectLimit());
+                target, ParamRules.learningRule(est), patterns, how, est.getCollectLimit(), column);
       }
     } catch (IllegalArgumentException | java.io.UncheckedIOException e) {
       throw e;

@@ -76,8 +76,9 @@ public final class HopfieldMemory extends HopfieldMemoryBase implements DefaultP
    * the rows' length) or on the {@code initModel}.
    *
    * @throws IllegalArgumentException as {@link #transformSchema}; for a null dataset; for a null,
-   *     empty, ragged or non-finite row (named by partition and row), values that would overflow
-   *     float32 weights, or an empty dataset without {@code initModel}
+   *     empty, ragged or non-finite row (named by its row within its partition, the partition and
+   *     the column: "pattern 1 of partition 1: column features has length 7, ..."), values that
+   *     would overflow float32 weights, or an empty dataset without {@code initModel}
    * @throws java.io.UncheckedIOException if the {@code initModel} cannot be read
    */
   @Override

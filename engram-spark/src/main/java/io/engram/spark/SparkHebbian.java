@@ -125,7 +125,7 @@ public final class SparkHebbian {
       Strategy strategy,
       long collectLimit) {
     Objects.requireNonNull(network, "network");
-    return train(n -> network, rule, patterns, strategy, collectLimit);
+    return train(n -> network, rule, patterns, strategy, collectLimit, null);
   }
 
   /**
@@ -133,18 +133,21 @@ public final class SparkHebbian {
    * {@code network} gives for the pattern length N, asked once the statistics pass has found N
    * (never for an empty RDD or invalid patterns), before the strategy is settled: its weights mode
    * decides it where it is low-rank.
+   *
+   * @param column the features column the patterns come from, named with a bad one (null: an RDD)
    */
   static TrainingRecord train(
       IntFunction<AmariHopfieldNetwork> network,
       HebbianRule rule,
       JavaRDD<float[]> patterns,
       Strategy strategy,
-      long collectLimit) {
+      long collectLimit,
+      String column) {
     Objects.requireNonNull(rule, "rule");
     Objects.requireNonNull(strategy, "strategy");
     SparkRules.checkCollectLimit(collectLimit);
     HebbianOptions o = rule.hebbianOptions();
-    PatternStats stats = stats(patterns, o);
+    PatternStats stats = stats(patterns, o, column);
     if (stats.count() == 0) {
       return null;
     }
@@ -219,7 +222,7 @@ public final class SparkHebbian {
       throw new IllegalArgumentException("block size must be >= 1, got " + blockSize);
     }
     HebbianOptions o = rule.hebbianOptions();
-    PatternStats stats = stats(patterns, o);
+    PatternStats stats = stats(patterns, o, null);
     if (stats.count() == 0) {
       return null;
     }
@@ -369,8 +372,8 @@ public final class SparkHebbian {
    * One pass: P, N, sum, min and max; throws the first problem found, or values that would overflow
    * float32 weights (the core's guard, with the core's rho).
    */
-  private static PatternStats stats(JavaRDD<float[]> patterns, HebbianOptions o) {
-    PatternStats s = validated(patterns);
+  private static PatternStats stats(JavaRDD<float[]> patterns, HebbianOptions o, String column) {
+    PatternStats s = validated(patterns, column);
     if (s.count() > 0) {
       float rho = o.subtractMean() ? s.mean() : 0f;
       HebbianRule.checkMagnitude(s.maxAbsDeviation(rho), s.count());
@@ -381,14 +384,16 @@ public final class SparkHebbian {
   /**
    * P, N and the sums of the patterns, in one pass that also validates them.
    *
-   * @throws IllegalArgumentException for a null, empty, ragged or non-finite pattern (named by
-   *     partition and row)
+   * @param column the features column the patterns come from, or null (an RDD)
+   * @throws IllegalArgumentException for a null, empty, ragged or non-finite pattern (named by its
+   *     row within its partition, the partition and the column)
    */
-  static PatternStats validated(JavaRDD<float[]> patterns) {
+  static PatternStats validated(JavaRDD<float[]> patterns, String column) {
     Objects.requireNonNull(patterns, "patterns");
     PartitionStats part =
         patterns
-            .mapPartitionsWithIndex((i, it) -> List.of(PartitionStats.of(i, it)).iterator(), false)
+            .mapPartitionsWithIndex(
+                (i, it) -> List.of(PartitionStats.of(i, it, column)).iterator(), false)
             .fold(new PartitionStats(), PartitionStats::merge);
     part.throwIfInvalid();
     return part.stats;

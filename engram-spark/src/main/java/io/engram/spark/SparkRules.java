@@ -55,7 +55,8 @@ public final class SparkRules {
       boolean preserveOnResize,
       long collectLimit) {
     Objects.requireNonNull(network, "network");
-    return trainPseudoInverse(n -> network, rule, patterns, preserveOnResize, true, collectLimit);
+    return trainPseudoInverse(
+        n -> network, rule, patterns, preserveOnResize, true, collectLimit, null);
   }
 
   /**
@@ -63,6 +64,7 @@ public final class SparkRules {
    *
    * @param reduceGram reduce the Gram matrix on the cluster when the network stores no patterns
    *     (else the core trains on the collected patterns)
+   * @param column the features column the patterns come from, named with a bad one (null: an RDD)
    */
   static TrainingRecord trainPseudoInverse(
       IntFunction<AmariHopfieldNetwork> network,
@@ -70,9 +72,10 @@ public final class SparkRules {
       JavaRDD<float[]> patterns,
       boolean preserveOnResize,
       boolean reduceGram,
-      long collectLimit) {
+      long collectLimit,
+      String column) {
     Objects.requireNonNull(rule, "rule");
-    PatternStats stats = checked(patterns, "pseudo-inverse", collectLimit);
+    PatternStats stats = checked(patterns, "pseudo-inverse", collectLimit, column);
     if (stats.count() == 0) {
       return null;
     }
@@ -104,17 +107,21 @@ public final class SparkRules {
       boolean preserveOnResize,
       long collectLimit) {
     Objects.requireNonNull(network, "network");
-    return trainStorkey(n -> network, rule, patterns, preserveOnResize, collectLimit);
+    return trainStorkey(n -> network, rule, patterns, preserveOnResize, collectLimit, null);
   }
 
+  /**
+   * As the public {@code trainStorkey}, on the network for N; {@code column} as for pseudo-inverse.
+   */
   static TrainingRecord trainStorkey(
       IntFunction<AmariHopfieldNetwork> network,
       StorkeyRule rule,
       JavaRDD<float[]> patterns,
       boolean preserveOnResize,
-      long collectLimit) {
+      long collectLimit,
+      String column) {
     Objects.requireNonNull(rule, "rule");
-    PatternStats stats = checked(patterns, "storkey", collectLimit);
+    PatternStats stats = checked(patterns, "storkey", collectLimit, column);
     if (stats.count() == 0) {
       return null;
     }
@@ -166,11 +173,14 @@ public final class SparkRules {
   /**
    * Validates the patterns (one pass) and checks that they may be collected.
    *
-   * @throws IllegalArgumentException for invalid patterns or {@code 4 P N > collectLimit}
+   * @param column the features column the patterns come from, or null (an RDD)
+   * @throws IllegalArgumentException for invalid patterns (named by row, partition and column) or
+   *     {@code 4 P N > collectLimit}
    */
-  static PatternStats checked(JavaRDD<float[]> patterns, String rule, long collectLimit) {
+  static PatternStats checked(
+      JavaRDD<float[]> patterns, String rule, long collectLimit, String column) {
     checkCollectLimit(collectLimit);
-    PatternStats s = SparkHebbian.validated(patterns);
+    PatternStats s = SparkHebbian.validated(patterns, column);
     checkCollect(s, rule, collectLimit, COLLECT_ADVICE);
     return s;
   }

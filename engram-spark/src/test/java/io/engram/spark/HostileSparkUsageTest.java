@@ -223,9 +223,11 @@ class HostileSparkUsageTest {
   }
 
   /**
-   * Patterns of one length in one partition and another in the next are named by partition and
-   * length: the core's merge said "patterns have lengths 2 and 3 in different parts", naming
-   * neither the partitions nor the column's data.
+   * Patterns of one length in one partition and another in the next are named by the later
+   * partition's first row, the partition and the column, with the earlier partition's length: the
+   * core's merge said "patterns have lengths 2 and 3 in different parts", naming neither the
+   * partitions nor the column's data (and then "patterns have different lengths: those of partition
+   * 0 have length 2, those of partition 1 length 3", naming no row and no column).
    */
   @Test
   void patternsWhoseLengthDiffersBetweenPartitionsAreNamedByPartition() {
@@ -240,8 +242,8 @@ class HostileSparkUsageTest {
       IllegalArgumentException e =
           assertThrows(IllegalArgumentException.class, () -> est.fit(ragged));
       assertEquals(
-          "patterns have different lengths: those of partition 0 have length 2, those of"
-              + " partition 1 length 3",
+          "pattern 0 of partition 1: column features has length 3, expected 2 (as the patterns"
+              + " of partition 0)",
           e.getMessage());
     }
   }
