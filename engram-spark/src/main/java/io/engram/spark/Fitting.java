@@ -166,8 +166,9 @@ final class Fitting {
   /**
    * Modern memory: the patterns are validated and sharded on the cluster (the features column is
    * read twice: counts, then shards), then collected to the driver when they fit {@code
-   * broadcastLimit}, else kept there. With an initModel, the new patterns are collected (at most
-   * {@code collectLimit} bytes) and appended to it on the driver.
+   * broadcastLimit}, else kept there. With an initModel, the new patterns are validated and
+   * collected in one job (the column read once; at most {@code collectLimit} bytes, else the fit
+   * fails naming P) and appended to it on the driver.
    */
   private static HopfieldMemoryModel fitModern(
       HopfieldMemory est, JavaRDD<float[]> patterns, Memory init, String column) {
@@ -182,21 +183,22 @@ final class Fitting {
       }
       modernInitSettings(est, m);
       SparkRules.checkCollectLimit(est.getCollectLimit());
-      long count;
-      try { // validated on the executors, each bad pattern named by row, partition and column
-        count = ModernRows.validated(patterns, new ModernRows.Spec(m, column, "the initModel's"));
+      CollectedRows rows;
+      try { // one job: validated on the executors (each bad pattern named by row, partition and
+        // column), counted and, within collectLimit, collected
+        rows =
+            CollectedRows.of(
+                patterns, new ModernRows.Spec(m, column, "the initModel's"), est.getCollectLimit());
       } catch (Exception e) {
         throw ShardedMemory.unwrapped(e);
       }
       SparkRules.checkCollect(
-          count,
+          rows.count,
           m.numNeurons(),
           "modern memory with initModel",
           est.getCollectLimit(),
           SparkRules.COLLECT_ADVICE);
-      if (count > 0) {
-        m.store(patterns.collect().toArray(new float[0][]));
-      }
+      rows.storeInto(m);
       model = new HopfieldMemoryModel(est.uid(), m, null);
     } else {
       int n;

@@ -117,27 +117,6 @@ final class ModernRows {
   }
 
   /**
-   * Validates the patterns as {@link #shards} does, on the executors (one job), keeping nothing.
-   *
-   * @return P, the number of patterns
-   */
-  static long validated(JavaRDD<float[]> patterns, Spec spec) {
-    List<Long> counts =
-        patterns
-            .mapPartitionsWithIndex(
-                (part, it) -> {
-                  long count = 0;
-                  for (Iterator<PatternShard> s = shards(it, part, 0, spec); s.hasNext(); ) {
-                    count += s.next().count;
-                  }
-                  return List.of(count).iterator();
-                },
-                true)
-            .collect();
-    return counts.stream().mapToLong(Long::longValue).sum();
-  }
-
-  /**
    * The length of the first pattern (in partition order), or -1 for no patterns: one job that reads
    * the first pattern of the first partitions that have one.
    *

@@ -6,6 +6,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.engram.learning.PatternBlock;
 import io.engram.learning.PseudoInverseRule;
+import io.engram.memory.ModernHopfieldMemory;
 import io.engram.network.AmariHopfieldNetwork;
 import io.engram.network.Dynamics;
 import io.engram.network.RecallOptions;
@@ -36,8 +37,10 @@ import org.junit.jupiter.api.Test;
  */
 class KryoSerializerTest {
 
+  @org.junit.jupiter.api.io.TempDir java.nio.file.Path tmp;
+
   @Test
-  void everyPathRunsUnderTheKryoSerializer() {
+  void everyPathRunsUnderTheKryoSerializer() throws IOException {
     LocalSpark.session().stop();
     SparkSession kryo =
         SparkSession.builder()
@@ -100,9 +103,27 @@ class KryoSerializerTest {
       for (int q = 0; q < b.size(); q++) {
         assertEquals(q, b.get(q).getInt(0), "each stored pattern retrieves itself");
       }
+
+      // a modern memory continued from an initModel: its patterns validated and collected as one
+      // result per task
+      String init = tmp.resolve("init").toAbsolutePath().toString();
+      held.write().save(init);
+      HopfieldMemoryModel more =
+          new HopfieldMemory().setMemory("modern").setInitModel(init).fit(df);
+      assertArrayEquals(
+          concat(
+              ((ModernHopfieldMemory) held.storedMemory()).toArray(),
+              ((ModernHopfieldMemory) held.storedMemory()).toArray()),
+          ((ModernHopfieldMemory) more.storedMemory()).toArray());
     } finally {
       kryo.stop();
     }
+  }
+
+  private static float[] concat(float[] a, float[] b) {
+    float[] c = java.util.Arrays.copyOf(a, a.length + b.length);
+    System.arraycopy(b, 0, c, a.length, b.length);
+    return c;
   }
 
   /** No record travels between the driver and the executors: Kryo 4 cannot carry one. */
