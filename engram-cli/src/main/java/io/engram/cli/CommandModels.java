@@ -14,9 +14,9 @@ import java.lang.reflect.ParameterizedType;
 import java.lang.reflect.Type;
 import java.util.ArrayList;
 import java.util.Collection;
-import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.IFactory;
@@ -69,8 +69,12 @@ final class CommandModels {
     }
   }
 
-  /** The class files read so far (commands, mixins, and picocli's annotation types). */
-  private static final Map<Class<?>, ClassFileAnnotations> READ = new HashMap<>();
+  /**
+   * The class files read so far (commands, mixins, and picocli's annotation types); commands may be
+   * built on several threads at once (in-process runs), so a concurrent map: a race reads a class
+   * file twice, to the same values.
+   */
+  private static final Map<Class<?>, ClassFileAnnotations> READ = new ConcurrentHashMap<>();
 
   /**
    * The command line of {@code command}: its model built from class files where this class covers
