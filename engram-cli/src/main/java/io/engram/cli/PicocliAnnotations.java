@@ -129,13 +129,103 @@ final class PicocliAnnotations {
     }
   }
 
-  /** {@link Option} over class-file values. */
+  /**
+   * The elements {@link Option} and {@link Parameters} share (picocli declares them in both), over
+   * class-file values.
+   */
   @SuppressWarnings("unchecked")
-  static final class OptionValues implements Option {
-    private final Values v;
+  abstract static class ArgValues {
+    final Values v;
 
-    OptionValues(Values v) {
+    ArgValues(Values v) {
       this.v = v;
+    }
+
+    public String[] description() {
+      return v.strings("description");
+    }
+
+    public String arity() {
+      return v.string("arity");
+    }
+
+    public String paramLabel() {
+      return v.string("paramLabel");
+    }
+
+    public boolean hideParamSyntax() {
+      return v.bool("hideParamSyntax");
+    }
+
+    public Class<?>[] type() {
+      return v.types("type");
+    }
+
+    public Class<? extends ITypeConverter<?>>[] converter() {
+      return (Class<? extends ITypeConverter<?>>[]) v.types("converter");
+    }
+
+    public String split() {
+      return v.string("split");
+    }
+
+    public String splitSynopsisLabel() {
+      return v.string("splitSynopsisLabel");
+    }
+
+    public boolean hidden() {
+      return v.bool("hidden");
+    }
+
+    public String defaultValue() {
+      return v.string("defaultValue");
+    }
+
+    public Visibility showDefaultValue() {
+      return v.constant("showDefaultValue", Visibility.class);
+    }
+
+    public Class<? extends Iterable<String>> completionCandidates() {
+      return (Class<? extends Iterable<String>>) v.type("completionCandidates");
+    }
+
+    public boolean interactive() {
+      return v.bool("interactive");
+    }
+
+    public boolean echo() {
+      return v.bool("echo");
+    }
+
+    public String prompt() {
+      return v.string("prompt");
+    }
+
+    public String descriptionKey() {
+      return v.string("descriptionKey");
+    }
+
+    public ScopeType scope() {
+      return v.constant("scope", ScopeType.class);
+    }
+
+    public Class<? extends IParameterConsumer> parameterConsumer() {
+      return (Class<? extends IParameterConsumer>) v.type("parameterConsumer");
+    }
+
+    public String mapFallbackValue() {
+      return v.string("mapFallbackValue");
+    }
+
+    public Class<? extends IParameterPreprocessor> preprocessor() {
+      return (Class<? extends IParameterPreprocessor>) v.type("preprocessor");
+    }
+  }
+
+  /** {@link Option} over class-file values. */
+  static final class OptionValues extends ArgValues implements Option {
+    OptionValues(Values v) {
+      super(v);
     }
 
     @Override
@@ -169,86 +259,6 @@ final class PicocliAnnotations {
     }
 
     @Override
-    public String[] description() {
-      return v.strings("description");
-    }
-
-    @Override
-    public String arity() {
-      return v.string("arity");
-    }
-
-    @Override
-    public String paramLabel() {
-      return v.string("paramLabel");
-    }
-
-    @Override
-    public boolean hideParamSyntax() {
-      return v.bool("hideParamSyntax");
-    }
-
-    @Override
-    public Class<?>[] type() {
-      return v.types("type");
-    }
-
-    @Override
-    public Class<? extends ITypeConverter<?>>[] converter() {
-      return (Class<? extends ITypeConverter<?>>[]) v.types("converter");
-    }
-
-    @Override
-    public String split() {
-      return v.string("split");
-    }
-
-    @Override
-    public String splitSynopsisLabel() {
-      return v.string("splitSynopsisLabel");
-    }
-
-    @Override
-    public boolean hidden() {
-      return v.bool("hidden");
-    }
-
-    @Override
-    public String defaultValue() {
-      return v.string("defaultValue");
-    }
-
-    @Override
-    public Visibility showDefaultValue() {
-      return v.constant("showDefaultValue", Visibility.class);
-    }
-
-    @Override
-    public Class<? extends Iterable<String>> completionCandidates() {
-      return (Class<? extends Iterable<String>>) v.type("completionCandidates");
-    }
-
-    @Override
-    public boolean interactive() {
-      return v.bool("interactive");
-    }
-
-    @Override
-    public boolean echo() {
-      return v.bool("echo");
-    }
-
-    @Override
-    public String prompt() {
-      return v.string("prompt");
-    }
-
-    @Override
-    public String descriptionKey() {
-      return v.string("descriptionKey");
-    }
-
-    @Override
     public int order() {
       return v.integer("order");
     }
@@ -259,38 +269,15 @@ final class PicocliAnnotations {
     }
 
     @Override
-    public ScopeType scope() {
-      return v.constant("scope", ScopeType.class);
-    }
-
-    @Override
     public String fallbackValue() {
       return v.string("fallbackValue");
-    }
-
-    @Override
-    public String mapFallbackValue() {
-      return v.string("mapFallbackValue");
-    }
-
-    @Override
-    public Class<? extends IParameterConsumer> parameterConsumer() {
-      return (Class<? extends IParameterConsumer>) v.type("parameterConsumer");
-    }
-
-    @Override
-    public Class<? extends IParameterPreprocessor> preprocessor() {
-      return (Class<? extends IParameterPreprocessor>) v.type("preprocessor");
     }
   }
 
   /** {@link Parameters} over class-file values. */
-  @SuppressWarnings("unchecked")
-  static final class ParametersValues implements Parameters {
-    private final Values v;
-
+  static final class ParametersValues extends ArgValues implements Parameters {
     ParametersValues(Values v) {
-      this.v = v;
+      super(v);
     }
 
     @Override
@@ -301,106 +288,6 @@ final class PicocliAnnotations {
     @Override
     public String index() {
       return v.string("index");
-    }
-
-    @Override
-    public String[] description() {
-      return v.strings("description");
-    }
-
-    @Override
-    public String arity() {
-      return v.string("arity");
-    }
-
-    @Override
-    public String paramLabel() {
-      return v.string("paramLabel");
-    }
-
-    @Override
-    public boolean hideParamSyntax() {
-      return v.bool("hideParamSyntax");
-    }
-
-    @Override
-    public Class<?>[] type() {
-      return v.types("type");
-    }
-
-    @Override
-    public Class<? extends ITypeConverter<?>>[] converter() {
-      return (Class<? extends ITypeConverter<?>>[]) v.types("converter");
-    }
-
-    @Override
-    public String split() {
-      return v.string("split");
-    }
-
-    @Override
-    public String splitSynopsisLabel() {
-      return v.string("splitSynopsisLabel");
-    }
-
-    @Override
-    public boolean hidden() {
-      return v.bool("hidden");
-    }
-
-    @Override
-    public String defaultValue() {
-      return v.string("defaultValue");
-    }
-
-    @Override
-    public Visibility showDefaultValue() {
-      return v.constant("showDefaultValue", Visibility.class);
-    }
-
-    @Override
-    public Class<? extends Iterable<String>> completionCandidates() {
-      return (Class<? extends Iterable<String>>) v.type("completionCandidates");
-    }
-
-    @Override
-    public boolean interactive() {
-      return v.bool("interactive");
-    }
-
-    @Override
-    public boolean echo() {
-      return v.bool("echo");
-    }
-
-    @Override
-    public String prompt() {
-      return v.string("prompt");
-    }
-
-    @Override
-    public String descriptionKey() {
-      return v.string("descriptionKey");
-    }
-
-    @Override
-    public ScopeType scope() {
-      return v.constant("scope", ScopeType.class);
-    }
-
-    @Override
-    public Class<? extends IParameterConsumer> parameterConsumer() {
-      return (Class<? extends IParameterConsumer>) v.type("parameterConsumer");
-    }
-
-    @Override
-    public String mapFallbackValue() {
-      return v.string("mapFallbackValue");
-    }
-
-    @Override
-    public Class<? extends IParameterPreprocessor> preprocessor() {
-      return (Class<? extends IParameterPreprocessor>) v.type("preprocessor");
     }
   }
 
