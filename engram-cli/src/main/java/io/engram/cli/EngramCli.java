@@ -68,8 +68,9 @@ public final class EngramCli implements Runnable {
   /**
    * The subcommands, in the order the help lists them (a holder: filled when a command runs, not
    * for the version). Each is built only when it runs, or when the help, the completion script or
-   * an unknown name needs them all: picocli reads a command's fields and annotations by reflection
-   * when it is added, work a fresh JVM did for seven commands it did not run.
+   * an unknown name needs them all: a command's model (its fields found by reflection, its
+   * annotations read from its class file: {@link CommandModels}) is built when it is added, work a
+   * fresh JVM did for seven commands it did not run.
    */
   private static final class Commands {
     static final Map<String, Supplier<Object>> ALL = new LinkedHashMap<>();
