@@ -164,11 +164,11 @@ final class Fitting {
   }
 
   /**
-   * Modern memory: the patterns are validated and sharded on the cluster (the features column is
-   * read twice: counts, then shards), then collected to the driver when they fit {@code
-   * broadcastLimit}, else kept there. With an initModel, the new patterns are validated and
-   * collected in one job (the column read once; at most {@code collectLimit} bytes, else the fit
-   * fails naming P) and appended to it on the driver.
+   * Modern memory: the patterns are validated and sharded on the cluster in one job (the features
+   * column read once; N is the first pattern's length, found in that job), then collected to the
+   * driver when they fit {@code broadcastLimit}, else kept there. With an initModel, the new
+   * patterns are validated and collected in one job (the column read once; at most {@code
+   * collectLimit} bytes, else the fit fails naming P) and appended to it on the driver.
    */
   private static HopfieldMemoryModel fitModern(
       HopfieldMemory est, JavaRDD<float[]> patterns, Memory init, String column) {
@@ -201,24 +201,22 @@ final class Fitting {
       rows.storeInto(m);
       model = new HopfieldMemoryModel(est.uid(), m, null);
     } else {
-      int n;
-      try {
-        n = ModernRows.firstLength(patterns, column);
-      } catch (Exception e) { // a task's IllegalArgumentException, as ShardedMemory's
-        throw ShardedMemory.unwrapped(e);
-      }
-      if (n < 0) {
+      // one job: N (the first pattern's length), the patterns validated, sharded and cached
+      ShardedMemory shards = ShardedMemory.of(patterns, ParamRules.modernSettings(est), column);
+      if (shards == null) {
         throw new IllegalArgumentException(
             est.uid()
                 + ": no patterns to train on (column "
                 + est.getFeaturesCol()
                 + " is empty), and no initModel");
       }
-      ModernHopfieldMemory settings = ParamRules.modernSettings(est, n);
-      ShardedMemory shards = ShardedMemory.of(patterns, settings, column);
       if (shards.memoryBytes() <= est.getBroadcastLimit()) {
-        ModernHopfieldMemory m = shards.collect();
-        shards.unpersist();
+        ModernHopfieldMemory m;
+        try {
+          m = shards.collect();
+        } finally {
+          shards.unpersist();
+        }
         model = new HopfieldMemoryModel(est.uid(), m, null);
       } else {
         model = new HopfieldMemoryModel(est.uid(), null, shards);

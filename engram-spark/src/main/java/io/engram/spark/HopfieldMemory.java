@@ -35,10 +35,10 @@ import org.apache.spark.sql.types.StructType;
  * <p>Every memory kind: the Hebbian rules as above; pseudo-inverse with its P x P Gram matrix
  * reduced on the cluster and finished by the core on the driver; Storkey collected to the driver
  * (at most {@code collectLimit} bytes) and trained there; modern memory validated and sharded on
- * the cluster, then collected while it fits {@code broadcastLimit} or kept sharded (see {@link
- * HopfieldMemoryModel}). A parameter set for a rule or memory kind it does not apply to is ignored
- * (see {@link HopfieldMemoryParams}), so that a tuning grid over rules and their options works; so
- * is {@code strategy} with low-rank weights (always collected).
+ * the cluster (the features column read once), then collected while it fits {@code broadcastLimit}
+ * or kept sharded (see {@link HopfieldMemoryModel}). A parameter set for a rule or memory kind it
+ * does not apply to is ignored (see {@link HopfieldMemoryParams}), so that a tuning grid over rules
+ * and their options works; so is {@code strategy} with low-rank weights (always collected).
  */
 public final class HopfieldMemory extends HopfieldMemoryBase implements DefaultParamsWritable {
   private static final long serialVersionUID = 1L;

@@ -3,6 +3,7 @@ package io.engram.spark;
 import io.engram.memory.ModernHopfieldMemory;
 import io.engram.memory.Separation;
 import java.util.Arrays;
+import java.util.Collections;
 import java.util.Iterator;
 import java.util.List;
 import org.apache.spark.api.java.JavaRDD;
@@ -17,6 +18,59 @@ import org.apache.spark.api.java.JavaRDD;
 final class ModernRows {
 
   private ModernRows() {}
+
+  /** What N is where the first pattern gives it, for messages. */
+  static final String FIRST = "the first pattern's length";
+
+  /**
+   * A modern memory's separation, β (NaN: the separation's default for N) and degree, for any N: an
+   * empty memory once N is known ({@link #at}). A final class, not a record (Kryo 4).
+   */
+  static final class Settings implements java.io.Serializable {
+    private static final long serialVersionUID = 1L;
+
+    private final Separation separation;
+    private final double beta;
+    private final int degree;
+
+    /**
+     * @param beta ignored where the separation has none (polynomial, rectified)
+     * @param degree ignored where the separation has none (softmax, exp)
+     * @throws IllegalArgumentException for a β or degree the separation refuses
+     */
+    Settings(Separation separation, double beta, int degree) {
+      this.separation = separation;
+      this.beta = beta;
+      this.degree = separation.usesDegree() ? degree : 0;
+      at(1); // refused here, on the driver, not in a task
+    }
+
+    /** An empty memory of patterns of length {@code n} with these settings. */
+    ModernHopfieldMemory at(int n) {
+      float b =
+          !separation.usesBeta() || Double.isNaN(beta)
+              ? ModernHopfieldMemory.defaultBeta(separation, n)
+              : (float) beta;
+      return ModernHopfieldMemory.of(n, separation, b, degree);
+    }
+  }
+
+  /**
+   * A bad pattern found by {@link #ownLength}, with where it was found: its partition and that
+   * partition's first pattern's length (-1: none, or null), which the driver compares with N.
+   */
+  static final class Rejected extends IllegalArgumentException {
+    private static final long serialVersionUID = 1L;
+
+    final int partition;
+    final int firstLength;
+
+    Rejected(IllegalArgumentException cause, int partition, int firstLength) {
+      super(cause.getMessage(), cause);
+      this.partition = partition;
+      this.firstLength = firstLength;
+    }
+  }
 
   /**
    * The settings of a modern memory and where its patterns come from, as the tasks need them (a
@@ -87,18 +141,14 @@ final class ModernRows {
             throw new IllegalArgumentException(where + " is null");
           }
           if (x.length != n) {
-            throw new IllegalArgumentException(
-                where
-                    + " has length "
-                    + x.length
-                    + ", expected N = "
-                    + n
-                    + " ("
-                    + spec.nFrom
-                    + ")");
+            throw otherLength(where, x.length, n, spec.nFrom);
           }
           System.arraycopy(x, 0, block, c * n, n);
           c++;
+        }
+        if (next > Integer.MAX_VALUE - c) {
+          throw new IllegalArgumentException(
+              "partition " + partition + " holds more than 2^31 - 1 patterns");
         }
         PatternShard s =
             PatternShard.of(
@@ -112,6 +162,83 @@ final class ModernRows {
                 k -> where(partition, (long) first + k, spec.column));
         next += c;
         return s;
+      }
+    };
+  }
+
+  /** "{@code where} has length 7, expected N = 8 (the first pattern's length)". */
+  static IllegalArgumentException otherLength(String where, int length, int n, String nFrom) {
+    return new IllegalArgumentException(
+        where + " has length " + length + ", expected N = " + n + " (" + nFrom + ")");
+  }
+
+  /** A first pattern that gives no N: "pattern 0 of partition 0: column c is null". */
+  private static IllegalArgumentException noN(int partition, int length, String column) {
+    return new IllegalArgumentException(
+        where(partition, 0, column)
+            + (length < 0 ? " is null" : " has length 0; a memory needs N >= 1"));
+  }
+
+  /**
+   * {@link #shards} of a partition whose N is its first pattern's length (N is not known before the
+   * one read of the patterns; the driver checks that the partitions agree), the shards' offsets
+   * counted from the partition's first pattern.
+   *
+   * @throws Rejected (from {@code next} or {@code hasNext}) naming the first bad pattern as {@link
+   *     #shards} does, checked against this partition's N
+   */
+  static Iterator<PatternShard> ownLength(
+      Iterator<float[]> it, int partition, Settings settings, String column) {
+    int[] first = {-1};
+    Iterator<PatternShard> shards;
+    try {
+      if (!it.hasNext()) {
+        return Collections.emptyIterator();
+      }
+      float[] x = it.next();
+      first[0] = x == null ? -1 : x.length;
+      if (first[0] <= 0) {
+        throw noN(partition, first[0], column);
+      }
+      Iterator<float[]> all =
+          new Iterator<>() {
+            private boolean took;
+
+            @Override
+            public boolean hasNext() {
+              return !took || it.hasNext();
+            }
+
+            @Override
+            public float[] next() {
+              if (took) {
+                return it.next();
+              }
+              took = true;
+              return x;
+            }
+          };
+      shards = shards(all, partition, 0, new Spec(settings.at(x.length), column, FIRST));
+    } catch (IllegalArgumentException e) {
+      throw new Rejected(e, partition, first[0]);
+    }
+    return new Iterator<>() {
+      @Override
+      public boolean hasNext() {
+        try {
+          return shards.hasNext();
+        } catch (IllegalArgumentException e) {
+          throw new Rejected(e, partition, first[0]);
+        }
+      }
+
+      @Override
+      public PatternShard next() {
+        try {
+          return shards.next();
+        } catch (IllegalArgumentException e) {
+          throw new Rejected(e, partition, first[0]);
+        }
       }
     };
   }
@@ -140,9 +267,7 @@ final class ModernRows {
     }
     int[] f = first.get(0);
     if (f[1] <= 0) {
-      throw new IllegalArgumentException(
-          where(f[0], 0, column)
-              + (f[1] < 0 ? " is null" : " has length 0; a memory needs N >= 1"));
+      throw noN(f[0], f[1], column);
     }
     return f[1];
   }

@@ -4,7 +4,6 @@ import io.engram.learning.HebbianOptions;
 import io.engram.learning.HebbianRule;
 import io.engram.learning.PseudoInverseOptions;
 import io.engram.learning.PseudoInverseRule;
-import io.engram.memory.ModernHopfieldMemory;
 import io.engram.memory.Separation;
 import io.engram.network.Activation;
 import io.engram.network.Dynamics;
@@ -46,16 +45,12 @@ final class ParamRules {
   }
 
   /**
-   * An empty modern memory of N values with the separation, β and degree the parameters give; β
-   * where the separation has none (polynomial, rectified) and the degree where it has none
-   * (softmax, exp) are ignored, as every parameter that does not apply is.
+   * The separation, β and degree the parameters give, for an empty modern memory of any N ({@link
+   * ModernRows.Settings#at}); β where the separation has none (polynomial, rectified) and the
+   * degree where it has none (softmax, exp) are ignored, as every parameter that does not apply is.
    */
-  static ModernHopfieldMemory modernSettings(HopfieldMemoryParams p, int n) {
-    Separation s = Separation.parse(p.getSeparation());
-    double b = p.getBeta();
-    float beta =
-        !s.usesBeta() || Double.isNaN(b) ? ModernHopfieldMemory.defaultBeta(s, n) : (float) b;
-    return ModernHopfieldMemory.of(n, s, beta, s.usesDegree() ? p.getDegree() : 0);
+  static ModernRows.Settings modernSettings(HopfieldMemoryParams p) {
+    return new ModernRows.Settings(Separation.parse(p.getSeparation()), p.getBeta(), p.getDegree());
   }
 
   /** The learning rule and its options. */

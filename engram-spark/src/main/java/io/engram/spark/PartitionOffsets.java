@@ -3,13 +3,14 @@ package io.engram.spark;
 import java.util.Iterator;
 import java.util.List;
 import java.util.NoSuchElementException;
+import java.util.function.ToLongFunction;
 import org.apache.spark.api.java.JavaRDD;
 
 /**
- * Where each partition of an RDD starts, counted in rows (one job that counts them), and a check
- * that a later read of a partition gives as many rows: the rows are indexed by these offsets, so a
- * read that gives more or fewer (an input that is not the same on every read) would index them
- * wrongly.
+ * Where each partition of an RDD starts, counted in rows (one job that counts them, or counted as a
+ * job made them), and a check that a later read of a partition gives as many rows: the rows are
+ * indexed by these offsets, so a read that gives more or fewer (an input that is not the same on
+ * every read) would index them wrongly.
  */
 final class PartitionOffsets {
 
@@ -45,13 +46,22 @@ final class PartitionOffsets {
    *     gives more rows than were counted, or ends with fewer
    */
   static <T> Iterator<T> checked(Iterator<T> rows, int partition, long[] offsets) {
+    return checked(rows, partition, offsets, x -> 1);
+  }
+
+  /**
+   * {@link #checked(Iterator, int, long[])} for elements that hold {@code rows.applyAsLong(x)} rows
+   * each (a shard of patterns).
+   */
+  static <T> Iterator<T> checked(
+      Iterator<T> elements, int partition, long[] offsets, ToLongFunction<? super T> rows) {
     long counted = offsets[partition + 1] - offsets[partition];
     return new Iterator<>() {
       private long read;
 
       @Override
       public boolean hasNext() {
-        if (rows.hasNext()) {
+        if (elements.hasNext()) {
           return true;
         }
         if (read != counted) {
@@ -62,14 +72,16 @@ final class PartitionOffsets {
 
       @Override
       public T next() {
-        if (!rows.hasNext()) {
+        if (!elements.hasNext()) {
           throw new NoSuchElementException();
         }
-        if (read == counted) {
-          throw changed(partition, counted, (read + 1) + " or more");
+        T x = elements.next();
+        long r = rows.applyAsLong(x);
+        if (read + r > counted) {
+          throw changed(partition, counted, (read + r) + " or more");
         }
-        read++;
-        return rows.next();
+        read += r;
+        return x;
       }
     };
   }

@@ -10,9 +10,11 @@ import java.util.function.IntFunction;
 
 /**
  * A block of consecutive stored patterns of a modern memory kept on the executors: rows {@code
- * offset .. offset + count - 1} of X, row-major, with their largest norm. {@link #partial} runs the
- * core's retrieval kernel over this block for a batch of states; {@link ShardPartial#merge} joins
- * the blocks' results exactly.
+ * offset .. offset + count - 1} of X, row-major, with their largest norm (rows of its partition's
+ * patterns where a fit made it, in the one read that counts them: {@link ShardedMemory} adds where
+ * the partition starts to the best patterns' indices). {@link #partial} runs the core's retrieval
+ * kernel over this block for a batch of states; {@link ShardPartial#merge} joins the blocks'
+ * results exactly.
  */
 final class PatternShard implements Serializable {
   private static final long serialVersionUID = 1L;

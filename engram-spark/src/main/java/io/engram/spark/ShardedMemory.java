@@ -16,6 +16,7 @@ import java.util.List;
 import org.apache.spark.api.java.JavaRDD;
 import org.apache.spark.api.java.JavaSparkContext;
 import org.apache.spark.api.java.function.FlatMapFunction;
+import org.apache.spark.api.java.function.Function2;
 import org.apache.spark.storage.StorageLevel;
 
 /**
@@ -40,7 +41,9 @@ import org.apache.spark.storage.StorageLevel;
  */
 final class ShardedMemory implements Memory {
 
-  private final JavaRDD<PatternShard> shards;
+  private final JavaRDD<PatternShard> cached; // persisted
+  private final JavaRDD<PatternShard> shards; // read by the jobs: cached, or its checked view
+  private final int[] base; // per partition: added to its shards' offsets
   private final int p;
   private final int n;
   private final double maxNorm;
@@ -49,8 +52,15 @@ final class ShardedMemory implements Memory {
   private final int degree;
 
   private ShardedMemory(
-      JavaRDD<PatternShard> shards, int p, double maxNorm, ModernHopfieldMemory settings) {
+      JavaRDD<PatternShard> cached,
+      JavaRDD<PatternShard> shards,
+      int[] base,
+      int p,
+      double maxNorm,
+      ModernHopfieldMemory settings) {
+    this.cached = cached;
     this.shards = shards;
+    this.base = base;
     this.p = p;
     this.n = settings.numNeurons();
     this.maxNorm = maxNorm;
@@ -61,23 +71,130 @@ final class ShardedMemory implements Memory {
 
   /**
    * Shards the patterns of an RDD (in its order: partition by partition), validating each as the
-   * core's {@code store} does, and persists the shards ({@code MEMORY_AND_DISK}). Three jobs: the
-   * rows per partition, the shards (cached) and their norms.
+   * core's {@code store} does, and persists the shards ({@code MEMORY_AND_DISK}), in one job that
+   * reads the patterns once: N is each partition's first pattern's length, and the partitions must
+   * agree; each task returns its partition's count, N and largest norm. Where a task refuses a
+   * pattern, one more job reads the first pattern, whose length is N (see {@link #refused}).
    *
-   * @param settings an empty memory with N, the separation, β and degree
+   * @param settings the separation, β and degree
    * @param column the features column the patterns come from, for messages (null: an RDD)
    * @return the memory, or null for an empty RDD
    * @throws IllegalArgumentException for a null, ragged or invalid pattern (named by its row, its
    *     partition and the column, as the classical rules name it), more than 2^31 - 1 patterns, or
-   *     a partition that gives another number of rows when sharded than when counted (an input that
-   *     is not the same on every read)
+   *     (later, from a job) a partition whose shards, made again from the input (the cache lost),
+   *     hold another number of rows (an input that is not the same on every read)
    */
-  static ShardedMemory of(JavaRDD<float[]> patterns, ModernHopfieldMemory settings, String column) {
+  static ShardedMemory of(JavaRDD<float[]> patterns, ModernRows.Settings settings, String column) {
+    JavaRDD<PatternShard> cached =
+        patterns.mapPartitionsWithIndex(
+            (part, it) -> ModernRows.ownLength(it, part, settings, column), true);
+    cached.persist(StorageLevel.MEMORY_AND_DISK());
     try {
-      return shard(patterns, settings, column);
-    } catch (org.apache.spark.SparkException e) {
-      throw unwrapped(e);
+      return summed(patterns, cached, settings, column);
+    } catch (RuntimeException e) {
+      cached.unpersist(false);
+      throw e;
     }
+  }
+
+  /** One partition's shards: their rows, N (-1: none) and largest norm. */
+  static final class Tally implements java.io.Serializable {
+    private static final long serialVersionUID = 1L;
+
+    long count;
+    int n = -1;
+    double maxNorm;
+  }
+
+  private static ShardedMemory summed(
+      JavaRDD<float[]> patterns,
+      JavaRDD<PatternShard> cached,
+      ModernRows.Settings settings,
+      String column) {
+    List<Tally> tallies;
+    try {
+      tallies =
+          cached
+              .mapPartitions(
+                  it -> {
+                    Tally t = new Tally();
+                    while (it.hasNext()) {
+                      PatternShard s = it.next();
+                      t.count += s.count;
+                      t.n = s.n;
+                      t.maxNorm = Math.max(t.maxNorm, s.maxNorm);
+                    }
+                    return List.of(t).iterator();
+                  })
+              .collect();
+    } catch (Exception e) {
+      throw refused(e, patterns, column);
+    }
+    long[] offsets = new long[tallies.size() + 1];
+    int n = -1;
+    double maxNorm = 0;
+    for (int i = 0; i < tallies.size(); i++) {
+      Tally t = tallies.get(i);
+      if (t.count > 0) {
+        if (n < 0) {
+          n = t.n;
+        } else if (t.n != n) {
+          throw ModernRows.otherLength(ModernRows.where(i, 0, column), t.n, n, ModernRows.FIRST);
+        }
+      }
+      offsets[i + 1] = offsets[i] + t.count;
+      maxNorm = Math.max(maxNorm, t.maxNorm);
+    }
+    long total = offsets[tallies.size()];
+    if (total == 0) {
+      cached.unpersist(false);
+      return null;
+    }
+    if (total > Integer.MAX_VALUE) {
+      throw new IllegalArgumentException(total + " patterns exceed 2^31 - 1");
+    }
+    int[] base = new int[tallies.size()];
+    for (int i = 0; i < base.length; i++) {
+      base[i] = (int) offsets[i];
+    }
+    // the shards as the jobs read them: a partition made again (the cache lost) from an input
+    // that is not the same on every read would index its rows wrongly, and is refused
+    JavaRDD<PatternShard> checked =
+        cached.mapPartitionsWithIndex(
+            (part, it) -> PartitionOffsets.checked(it, part, offsets, s -> s.count), true);
+    return new ShardedMemory(cached, checked, base, (int) total, maxNorm, settings.at(n));
+  }
+
+  /**
+   * The failure of the job that shards the patterns, as it was when a first job had read the first
+   * pattern (N): a first pattern that is null or empty is named first; a partition whose first
+   * pattern's length is not N is named by that pattern (its task checked its patterns against that
+   * length); else the task's {@link IllegalArgumentException}.
+   */
+  private static RuntimeException refused(Exception e, JavaRDD<float[]> patterns, String column) {
+    RuntimeException r = unwrapped(e);
+    if (!(r instanceof IllegalArgumentException)) {
+      return r;
+    }
+    int n;
+    try {
+      n = ModernRows.firstLength(patterns, column);
+    } catch (Exception first) {
+      return unwrapped(first);
+    }
+    for (Throwable t = e; t != null; t = t.getCause()) {
+      if (t instanceof ModernRows.Rejected bad) {
+        if (n > 0 && bad.firstLength >= 0 && bad.firstLength != n) {
+          IllegalArgumentException other =
+              ModernRows.otherLength(
+                  ModernRows.where(bad.partition, 0, column), bad.firstLength, n, ModernRows.FIRST);
+          other.initCause(e);
+          return other;
+        }
+        break;
+      }
+    }
+    return r;
   }
 
   /**
@@ -91,34 +208,6 @@ final class ShardedMemory implements Memory {
       }
     }
     return e instanceof RuntimeException r ? r : new IllegalStateException(e.getMessage(), e);
-  }
-
-  private static ShardedMemory shard(
-      JavaRDD<float[]> patterns, ModernHopfieldMemory settings, String column)
-      throws org.apache.spark.SparkException {
-    long[] offsets = PartitionOffsets.of(patterns);
-    long total = offsets[offsets.length - 1];
-    if (total == 0) {
-      return null;
-    }
-    if (total > Integer.MAX_VALUE) {
-      throw new IllegalArgumentException(total + " patterns exceed 2^31 - 1");
-    }
-    ModernRows.Spec spec = new ModernRows.Spec(settings, column, "the first pattern's length");
-    JavaRDD<PatternShard> shards =
-        patterns.mapPartitionsWithIndex(
-            (part, it) ->
-                ModernRows.shards(
-                    PartitionOffsets.checked(it, part, offsets), part, (int) offsets[part], spec),
-            true);
-    shards.persist(StorageLevel.MEMORY_AND_DISK());
-    try {
-      double maxNorm = shards.map(s -> s.maxNorm).fold(0.0, Math::max);
-      return new ShardedMemory(shards, (int) total, maxNorm, settings);
-    } catch (RuntimeException e) {
-      shards.unpersist(false);
-      throw e;
-    }
   }
 
   /**
@@ -151,7 +240,13 @@ final class ShardedMemory implements Memory {
     shards.persist(StorageLevel.MEMORY_AND_DISK());
     shards.rdd().localCheckpoint();
     shards.count();
-    return new ShardedMemory(shards, memory.size(), memory.maxNorm(), settings);
+    return new ShardedMemory(
+        shards,
+        shards,
+        new int[shards.getNumPartitions()],
+        memory.size(),
+        memory.maxNorm(),
+        settings);
   }
 
   /** P, the number of stored patterns. */
@@ -194,9 +289,11 @@ final class ShardedMemory implements Memory {
           "P x N = " + (long) p * n + " values do not fit one Java array on the driver");
     }
     float[] x = new float[p * n];
+    int at = 0; // in pattern order: partition by partition, each partition's shards in order
     for (Iterator<PatternShard> it = shards.toLocalIterator(); it.hasNext(); ) {
       PatternShard s = it.next();
-      System.arraycopy(s.rows, 0, x, s.offset * n, s.count * n);
+      System.arraycopy(s.rows, 0, x, at, s.count * n);
+      at += s.count * n;
     }
     m.storeRows(x, p);
     return m;
@@ -204,7 +301,7 @@ final class ShardedMemory implements Memory {
 
   /** Removes the shards from the executors. */
   void unpersist() {
-    shards.unpersist(false);
+    cached.unpersist(false);
   }
 
   @Override
@@ -307,17 +404,20 @@ final class ShardedMemory implements Memory {
 
   /** The parts of one step for states {@code q} (b x N), merged in pattern order: one Spark job. */
   ShardPartial partial(float[] q, int b, int k, boolean wantOut) {
-    PartialTask task = new PartialTask(q, b, separation, beta, degree, k, wantOut);
+    PartialTask task = new PartialTask(q, b, separation, beta, degree, k, wantOut, base);
     ShardPartial acc = null;
-    for (ShardPartial s : shards.mapPartitions(task).collect()) {
+    for (ShardPartial s : shards.mapPartitionsWithIndex(task, true).collect()) {
       acc = ShardPartial.merge(acc, s, k);
     }
     return acc;
   }
 
-  /** The task of a step: the parts of one partition's shards, merged in order. */
+  /**
+   * The task of a step: the parts of one partition's shards, merged in order, their best patterns
+   * indexed in the whole memory.
+   */
   private static final class PartialTask
-      implements FlatMapFunction<Iterator<PatternShard>, ShardPartial> {
+      implements Function2<Integer, Iterator<PatternShard>, Iterator<ShardPartial>> {
     private static final long serialVersionUID = 1L;
 
     private final float[] q;
@@ -327,9 +427,17 @@ final class ShardedMemory implements Memory {
     private final int degree;
     private final int k;
     private final boolean wantOut;
+    private final int[] base;
 
     PartialTask(
-        float[] q, int b, Separation separation, float beta, int degree, int k, boolean wantOut) {
+        float[] q,
+        int b,
+        Separation separation,
+        float beta,
+        int degree,
+        int k,
+        boolean wantOut,
+        int[] base) {
       this.q = q;
       this.b = b;
       this.separation = separation;
@@ -337,15 +445,21 @@ final class ShardedMemory implements Memory {
       this.degree = degree;
       this.k = k;
       this.wantOut = wantOut;
+      this.base = base;
     }
 
     @Override
-    public Iterator<ShardPartial> call(Iterator<PatternShard> it) {
+    public Iterator<ShardPartial> call(Integer part, Iterator<PatternShard> it) {
       ShardPartial acc = null;
       while (it.hasNext()) {
         acc =
             ShardPartial.merge(
                 acc, it.next().partial(q, b, separation, beta, degree, k, wantOut), k);
+      }
+      if (acc != null && acc.topIndex != null) {
+        for (int i = 0; i < acc.topIndex.length; i++) {
+          acc.topIndex[i] += base[part];
+        }
       }
       return acc == null ? List.<ShardPartial>of().iterator() : List.of(acc).iterator();
     }

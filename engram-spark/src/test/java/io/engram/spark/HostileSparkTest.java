@@ -1265,10 +1265,12 @@ class HostileSparkTest {
 
   /**
    * An input that is not the same on every read (a non-deterministic filter keeps row 3 on every
-   * other read): where rows are indexed by a first pass that counts them (a modern memory's shards,
-   * the pseudo-inverse Gram matrix's slices), a second read that gives another count is refused by
-   * partition. A modern fit failed with an ArrayIndexOutOfBoundsException, or stored zero rows for
-   * the patterns it missed. A classical fit persists its input, reads it once and succeeds.
+   * other read): where rows are indexed by a first pass that counts them (the pseudo-inverse Gram
+   * matrix's slices), a second read that gives another count is refused by partition. A modern fit
+   * failed with an ArrayIndexOutOfBoundsException, or stored zero rows for the patterns it missed;
+   * then, when it counted the rows in one read and sharded them in another, it was refused so; now
+   * it reads the input once (ModernFitPassTest) and succeeds, as a classical fit, which persists
+   * its input and reads it once.
    */
   @Test
   void anInputThatChangesBetweenReadsIsRefusedNotIndexedWrongly() {
@@ -1293,12 +1295,10 @@ class HostileSparkTest {
             .filter(everyOther.apply(functions.col("id")));
     String said = "when read again: the input is not the same on every read";
     for (long limit : new long[] {0, 1 << 20}) {
-      IllegalArgumentException e =
-          assertThrows(
-              IllegalArgumentException.class,
-              () -> new HopfieldMemory().setMemory("modern").setBroadcastLimit(limit).fit(flaky));
-      assertTrue(e.getMessage().startsWith("partition 0 gave "), e.getMessage());
-      assertTrue(e.getMessage().contains(said), e.getMessage());
+      HopfieldMemoryModel m =
+          new HopfieldMemory().setMemory("modern").setBroadcastLimit(limit).fit(flaky);
+      int kept = ((io.engram.memory.ModernHopfieldMemory) m.storedMemory()).size();
+      assertTrue(kept == 7 || kept == 8, "broadcastLimit " + limit + ": stored " + kept);
     }
     org.apache.spark.api.java.JavaRDD<float[]> rdd =
         flaky.javaRDD().map(r -> LocalSpark.floats(r, "features"));

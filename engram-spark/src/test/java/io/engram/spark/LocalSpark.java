@@ -130,6 +130,47 @@ final class LocalSpark {
         .createDataFrame(context().parallelize(rows(x, type), partitions), schema(type));
   }
 
+  /**
+   * {@link #frame} whose every row read from its source adds one to {@code reads}: how often a job
+   * reads the features.
+   */
+  static Dataset<Row> counted(
+      float[][] x, Column type, int partitions, org.apache.spark.util.LongAccumulator reads) {
+    return session()
+        .createDataFrame(
+            context()
+                .parallelize(rows(x, type), partitions)
+                .map(
+                    r -> {
+                      reads.add(1);
+                      return r;
+                    }),
+            schema(type));
+  }
+
+  /** The Spark jobs started while {@code r} runs. */
+  static int jobs(Runnable r) throws java.util.concurrent.TimeoutException {
+    java.util.concurrent.atomic.AtomicInteger started =
+        new java.util.concurrent.atomic.AtomicInteger();
+    org.apache.spark.scheduler.SparkListener l =
+        new org.apache.spark.scheduler.SparkListener() {
+          @Override
+          public void onJobStart(org.apache.spark.scheduler.SparkListenerJobStart start) {
+            started.incrementAndGet();
+          }
+        };
+    org.apache.spark.SparkContext sc = context().sc();
+    sc.listenerBus().waitUntilEmpty();
+    sc.addSparkListener(l);
+    try {
+      r.run();
+      sc.listenerBus().waitUntilEmpty();
+    } finally {
+      sc.removeSparkListener(l);
+    }
+    return started.get();
+  }
+
   /** Row {@code k}'s vector in column {@code name}, as float32. */
   static float[] floats(Row row, String name) {
     Object v = row.getAs(name);

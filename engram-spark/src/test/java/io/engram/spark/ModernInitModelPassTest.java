@@ -9,9 +9,6 @@ import io.engram.spark.LocalSpark.Column;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.concurrent.atomic.AtomicInteger;
-import org.apache.spark.scheduler.SparkListener;
-import org.apache.spark.scheduler.SparkListenerJobStart;
 import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.Row;
 import org.apache.spark.util.LongAccumulator;
@@ -43,16 +40,7 @@ class ModernInitModelPassTest {
 
   /** {@link #more} in 3 partitions, each row read adding one to {@code reads}. */
   private static Dataset<Row> counted(LongAccumulator reads) {
-    return LocalSpark.session()
-        .createDataFrame(
-            LocalSpark.context()
-                .parallelize(LocalSpark.rows(more, Column.FLOATS), 3)
-                .map(
-                    r -> {
-                      reads.add(1);
-                      return r;
-                    }),
-            LocalSpark.schema(Column.FLOATS));
+    return LocalSpark.counted(more, Column.FLOATS, 3, reads);
   }
 
   private String init() throws java.io.IOException {
@@ -65,28 +53,6 @@ class ModernInitModelPassTest {
     return dir;
   }
 
-  /** The Spark jobs started while {@code r} runs. */
-  private static int jobs(Runnable r) throws java.util.concurrent.TimeoutException {
-    AtomicInteger started = new AtomicInteger();
-    SparkListener l =
-        new SparkListener() {
-          @Override
-          public void onJobStart(SparkListenerJobStart start) {
-            started.incrementAndGet();
-          }
-        };
-    org.apache.spark.SparkContext sc = LocalSpark.context().sc();
-    sc.listenerBus().waitUntilEmpty();
-    sc.addSparkListener(l);
-    try {
-      r.run();
-      sc.listenerBus().waitUntilEmpty();
-    } finally {
-      sc.removeSparkListener(l);
-    }
-    return started.get();
-  }
-
   @Test
   void theFeaturesAreReadOnceAndAppendedAsTheCoreStoresThem() throws Exception {
     String dir = init();
@@ -95,8 +61,8 @@ class ModernInitModelPassTest {
     Dataset<Row> df = counted(reads);
     HopfieldMemory est = new HopfieldMemory().setMemory("modern").setInitModel(dir);
     HopfieldMemoryModel[] fitted = new HopfieldMemoryModel[1];
-    int loadJobs = jobs(() -> HopfieldMemoryModel.load(dir));
-    int fitJobs = jobs(() -> fitted[0] = est.fit(df));
+    int loadJobs = LocalSpark.jobs(() -> HopfieldMemoryModel.load(dir));
+    int fitJobs = LocalSpark.jobs(() -> fitted[0] = est.fit(df));
     assertEquals(P, reads.value()); // each row once
     assertEquals(loadJobs + 1, fitJobs); // reading the initModel, then one job over the features
     ModernHopfieldMemory want = (ModernHopfieldMemory) base.storedMemory();

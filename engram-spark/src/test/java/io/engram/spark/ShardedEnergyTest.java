@@ -51,7 +51,7 @@ class ShardedEnergyTest {
   private static ShardedMemory sharded(float beta) {
     return ShardedMemory.of(
         LocalSpark.context().parallelize(Arrays.asList(x), 3),
-        ModernHopfieldMemory.softmax(N, beta),
+        new ModernRows.Settings(io.engram.memory.Separation.SOFTMAX, beta, 0),
         null);
   }
 
