@@ -167,8 +167,9 @@ final class Fitting {
    * Modern memory: the patterns are validated and sharded on the cluster in one job (the features
    * column read once; N is the first pattern's length, found in that job), then collected to the
    * driver when they fit {@code broadcastLimit}, else kept there. With an initModel, the new
-   * patterns are validated and collected in one job (the column read once; at most {@code
-   * collectLimit} bytes, else the fit fails naming P) and appended to it on the driver.
+   * patterns are validated against it, cached and counted in the same way (the column read once),
+   * then collected from the cache when they are at most {@code collectLimit} bytes (else the fit
+   * fails naming P, and no pattern reaches the driver) and appended to it on the driver.
    */
   private static HopfieldMemoryModel fitModern(
       HopfieldMemory est, JavaRDD<float[]> patterns, Memory init, String column) {
@@ -183,26 +184,32 @@ final class Fitting {
       }
       modernInitSettings(est, m);
       SparkRules.checkCollectLimit(est.getCollectLimit());
-      CollectedRows rows;
-      try { // one job: validated on the executors (each bad pattern named by row, partition and
-        // column), counted and, within collectLimit, collected
-        rows =
-            CollectedRows.of(
-                patterns, new ModernRows.Spec(m, column, "the initModel's"), est.getCollectLimit());
-      } catch (Exception e) {
-        throw ShardedMemory.unwrapped(e);
+      long limit = est.getCollectLimit();
+      // one job reads the patterns: validated on the executors (each bad pattern named by row,
+      // partition and column), cached and counted; within collectLimit they are then collected
+      // from the cache, a partition at a time
+      ShardedMemory rows =
+          ShardedFit.of(
+              patterns,
+              new ModernRows.Spec(m, column, "the initModel's"),
+              count ->
+                  SparkRules.checkCollect(
+                      count,
+                      m.numNeurons(),
+                      "modern memory with initModel",
+                      limit,
+                      SparkRules.COLLECT_ADVICE));
+      if (rows != null) {
+        try {
+          m.storeRows(rows.rows(), rows.size());
+        } finally {
+          rows.unpersist();
+        }
       }
-      SparkRules.checkCollect(
-          rows.count,
-          m.numNeurons(),
-          "modern memory with initModel",
-          est.getCollectLimit(),
-          SparkRules.COLLECT_ADVICE);
-      rows.storeInto(m);
       model = new HopfieldMemoryModel(est.uid(), m, null);
     } else {
       // one job: N (the first pattern's length), the patterns validated, sharded and cached
-      ShardedMemory shards = ShardedMemory.of(patterns, ParamRules.modernSettings(est), column);
+      ShardedMemory shards = ShardedFit.of(patterns, ParamRules.modernSettings(est), column);
       if (shards == null) {
         throw new IllegalArgumentException(
             est.uid()

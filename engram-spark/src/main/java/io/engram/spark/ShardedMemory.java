@@ -51,7 +51,13 @@ final class ShardedMemory implements Memory {
   private final float beta;
   private final int degree;
 
-  private ShardedMemory(
+  /**
+   * @param cached the persisted shards
+   * @param shards what the jobs read: {@code cached}, or a view of it that checks it
+   * @param base per partition, what to add to its shards' offsets for an index in the memory
+   * @param settings an empty memory with N, the separation, β and degree
+   */
+  ShardedMemory(
       JavaRDD<PatternShard> cached,
       JavaRDD<PatternShard> shards,
       int[] base,
@@ -67,134 +73,6 @@ final class ShardedMemory implements Memory {
     this.separation = settings.separation();
     this.beta = settings.beta();
     this.degree = settings.degree();
-  }
-
-  /**
-   * Shards the patterns of an RDD (in its order: partition by partition), validating each as the
-   * core's {@code store} does, and persists the shards ({@code MEMORY_AND_DISK}), in one job that
-   * reads the patterns once: N is each partition's first pattern's length, and the partitions must
-   * agree; each task returns its partition's count, N and largest norm. Where a task refuses a
-   * pattern, one more job reads the first pattern, whose length is N (see {@link #refused}).
-   *
-   * @param settings the separation, β and degree
-   * @param column the features column the patterns come from, for messages (null: an RDD)
-   * @return the memory, or null for an empty RDD
-   * @throws IllegalArgumentException for a null, ragged or invalid pattern (named by its row, its
-   *     partition and the column, as the classical rules name it), more than 2^31 - 1 patterns, or
-   *     (later, from a job) a partition whose shards, made again from the input (the cache lost),
-   *     hold another number of rows (an input that is not the same on every read)
-   */
-  static ShardedMemory of(JavaRDD<float[]> patterns, ModernRows.Settings settings, String column) {
-    JavaRDD<PatternShard> cached =
-        patterns.mapPartitionsWithIndex(
-            (part, it) -> ModernRows.ownLength(it, part, settings, column), true);
-    cached.persist(StorageLevel.MEMORY_AND_DISK());
-    try {
-      return summed(patterns, cached, settings, column);
-    } catch (RuntimeException e) {
-      cached.unpersist(false);
-      throw e;
-    }
-  }
-
-  /** One partition's shards: their rows, N (-1: none) and largest norm. */
-  static final class Tally implements java.io.Serializable {
-    private static final long serialVersionUID = 1L;
-
-    long count;
-    int n = -1;
-    double maxNorm;
-  }
-
-  private static ShardedMemory summed(
-      JavaRDD<float[]> patterns,
-      JavaRDD<PatternShard> cached,
-      ModernRows.Settings settings,
-      String column) {
-    List<Tally> tallies;
-    try {
-      tallies =
-          cached
-              .mapPartitions(
-                  it -> {
-                    Tally t = new Tally();
-                    while (it.hasNext()) {
-                      PatternShard s = it.next();
-                      t.count += s.count;
-                      t.n = s.n;
-                      t.maxNorm = Math.max(t.maxNorm, s.maxNorm);
-                    }
-                    return List.of(t).iterator();
-                  })
-              .collect();
-    } catch (Exception e) {
-      throw refused(e, patterns, column);
-    }
-    long[] offsets = new long[tallies.size() + 1];
-    int n = -1;
-    double maxNorm = 0;
-    for (int i = 0; i < tallies.size(); i++) {
-      Tally t = tallies.get(i);
-      if (t.count > 0) {
-        if (n < 0) {
-          n = t.n;
-        } else if (t.n != n) {
-          throw ModernRows.otherLength(ModernRows.where(i, 0, column), t.n, n, ModernRows.FIRST);
-        }
-      }
-      offsets[i + 1] = offsets[i] + t.count;
-      maxNorm = Math.max(maxNorm, t.maxNorm);
-    }
-    long total = offsets[tallies.size()];
-    if (total == 0) {
-      cached.unpersist(false);
-      return null;
-    }
-    if (total > Integer.MAX_VALUE) {
-      throw new IllegalArgumentException(total + " patterns exceed 2^31 - 1");
-    }
-    int[] base = new int[tallies.size()];
-    for (int i = 0; i < base.length; i++) {
-      base[i] = (int) offsets[i];
-    }
-    // the shards as the jobs read them: a partition made again (the cache lost) from an input
-    // that is not the same on every read would index its rows wrongly, and is refused
-    JavaRDD<PatternShard> checked =
-        cached.mapPartitionsWithIndex(
-            (part, it) -> PartitionOffsets.checked(it, part, offsets, s -> s.count), true);
-    return new ShardedMemory(cached, checked, base, (int) total, maxNorm, settings.at(n));
-  }
-
-  /**
-   * The failure of the job that shards the patterns, as it was when a first job had read the first
-   * pattern (N): a first pattern that is null or empty is named first; a partition whose first
-   * pattern's length is not N is named by that pattern (its task checked its patterns against that
-   * length); else the task's {@link IllegalArgumentException}.
-   */
-  private static RuntimeException refused(Exception e, JavaRDD<float[]> patterns, String column) {
-    RuntimeException r = unwrapped(e);
-    if (!(r instanceof IllegalArgumentException)) {
-      return r;
-    }
-    int n;
-    try {
-      n = ModernRows.firstLength(patterns, column);
-    } catch (Exception first) {
-      return unwrapped(first);
-    }
-    for (Throwable t = e; t != null; t = t.getCause()) {
-      if (t instanceof ModernRows.Rejected bad) {
-        if (n > 0 && bad.firstLength >= 0 && bad.firstLength != n) {
-          IllegalArgumentException other =
-              ModernRows.otherLength(
-                  ModernRows.where(bad.partition, 0, column), bad.firstLength, n, ModernRows.FIRST);
-          other.initCause(e);
-          return other;
-        }
-        break;
-      }
-    }
-    return r;
   }
 
   /**
@@ -284,6 +162,17 @@ final class ShardedMemory implements Memory {
    */
   ModernHopfieldMemory collect() {
     ModernHopfieldMemory m = ModernHopfieldMemory.of(n, separation, beta, degree);
+    m.storeRows(rows(), p);
+    return m;
+  }
+
+  /**
+   * The patterns collected to the driver (P x N, row-major), one partition at a time: one job per
+   * partition.
+   *
+   * @throws IllegalArgumentException if P N exceeds a Java array (the core's limit)
+   */
+  float[] rows() {
     if (4L * p * n > 4L * (Integer.MAX_VALUE - 8)) {
       throw new IllegalArgumentException(
           "P x N = " + (long) p * n + " values do not fit one Java array on the driver");
@@ -295,8 +184,7 @@ final class ShardedMemory implements Memory {
       System.arraycopy(s.rows, 0, x, at, s.count * n);
       at += s.count * n;
     }
-    m.storeRows(x, p);
-    return m;
+    return x;
   }
 
   /** Removes the shards from the executors. */

@@ -152,13 +152,36 @@ final class LocalSpark {
   static int jobs(Runnable r) throws java.util.concurrent.TimeoutException {
     java.util.concurrent.atomic.AtomicInteger started =
         new java.util.concurrent.atomic.AtomicInteger();
-    org.apache.spark.scheduler.SparkListener l =
+    listening(
         new org.apache.spark.scheduler.SparkListener() {
           @Override
           public void onJobStart(org.apache.spark.scheduler.SparkListenerJobStart start) {
             started.incrementAndGet();
           }
-        };
+        },
+        r);
+    return started.get();
+  }
+
+  /** The bytes the tasks that end while {@code r} runs send the driver as their results. */
+  static long resultBytes(Runnable r) throws java.util.concurrent.TimeoutException {
+    java.util.concurrent.atomic.AtomicLong bytes = new java.util.concurrent.atomic.AtomicLong();
+    listening(
+        new org.apache.spark.scheduler.SparkListener() {
+          @Override
+          public void onTaskEnd(org.apache.spark.scheduler.SparkListenerTaskEnd end) {
+            if (end.taskMetrics() != null) {
+              bytes.addAndGet(end.taskMetrics().resultSize());
+            }
+          }
+        },
+        r);
+    return bytes.get();
+  }
+
+  /** Runs {@code r} with {@code l} listening, and every event of {@code r} delivered to it. */
+  private static void listening(org.apache.spark.scheduler.SparkListener l, Runnable r)
+      throws java.util.concurrent.TimeoutException {
     org.apache.spark.SparkContext sc = context().sc();
     sc.listenerBus().waitUntilEmpty();
     sc.addSparkListener(l);
@@ -168,7 +191,6 @@ final class LocalSpark {
     } finally {
       sc.removeSparkListener(l);
     }
-    return started.get();
   }
 
   /** Row {@code k}'s vector in column {@code name}, as float32. */

@@ -139,7 +139,7 @@ class ModernFitPassTest {
                   return !Arrays.equals(v, x[0]) || FIRST_READS.incrementAndGet() == 1;
                 });
     ShardedMemory m =
-        ShardedMemory.of(
+        ShardedFit.of(
             rdd,
             new ModernRows.Settings(
                 Separation.POLYNOMIAL, Double.NaN, ModernHopfieldMemory.DEFAULT_DEGREE),

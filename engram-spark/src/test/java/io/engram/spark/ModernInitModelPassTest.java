@@ -3,6 +3,7 @@ package io.engram.spark;
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.engram.memory.ModernHopfieldMemory;
 import io.engram.spark.LocalSpark.Column;
@@ -18,9 +19,9 @@ import org.junit.jupiter.api.io.TempDir;
 
 /**
  * A modern memory's fit with an initModel reads the features column once: the patterns are
- * validated (each bad one named by row, partition and column) and counted against {@code
- * collectLimit} in the job that collects them. It read the column twice, a validation job and then
- * the collect.
+ * validated (each bad one named by row, partition and column), cached and counted against {@code
+ * collectLimit} in one job, and collected from the cache only within it. It read the column twice,
+ * a validation job and then the collect.
  */
 class ModernInitModelPassTest {
 
@@ -64,7 +65,9 @@ class ModernInitModelPassTest {
     int loadJobs = LocalSpark.jobs(() -> HopfieldMemoryModel.load(dir));
     int fitJobs = LocalSpark.jobs(() -> fitted[0] = est.fit(df));
     assertEquals(P, reads.value()); // each row once
-    assertEquals(loadJobs + 1, fitJobs); // reading the initModel, then one job over the features
+    // reading the initModel, one job over the features (validated, cached, counted), then one per
+    // partition that brings its cached patterns to the driver (not the features again)
+    assertEquals(loadJobs + 1 + 3, fitJobs);
     ModernHopfieldMemory want = (ModernHopfieldMemory) base.storedMemory();
     want.store(more);
     ModernHopfieldMemory got = (ModernHopfieldMemory) fitted[0].storedMemory();
@@ -116,5 +119,46 @@ class ModernInitModelPassTest {
             .fit(counted(reads));
     assertEquals(5 + P, ((ModernHopfieldMemory) atLimit.storedMemory()).size());
     assertEquals(P, reads.value());
+  }
+
+  /**
+   * Past {@code collectLimit}, the tasks send the driver their counts, not their patterns: it
+   * failed with the same words, but every partition of at most collectLimit bytes had sent its rows
+   * (the driver dropped them), so that many partitions reached {@code spark.driver.maxResultSize}
+   * (a job aborted, not this message) or the driver's heap first.
+   */
+  @Test
+  void pastCollectLimitNoPatternReachesTheDriver() throws Exception {
+    int n = 1024;
+    int p = 64;
+    String dir = tmp.resolve("wide").toAbsolutePath().toString();
+    new HopfieldMemory()
+        .setMemory("modern")
+        .fit(LocalSpark.frame(LocalSpark.patterns(2, n, true, 94), Column.FLOATS, 1))
+        .write()
+        .save(dir);
+    long bytes = 4L * p * n;
+    long limit = bytes / 2; // each of the 4 partitions' patterns (bytes / 4) within it
+    Dataset<Row> df = LocalSpark.frame(LocalSpark.patterns(p, n, true, 95), Column.FLOATS, 4);
+    HopfieldMemory est =
+        new HopfieldMemory().setMemory("modern").setInitModel(dir).setCollectLimit(limit);
+    IllegalArgumentException[] e = new IllegalArgumentException[1];
+    long sent =
+        LocalSpark.resultBytes(
+            () -> e[0] = assertThrows(IllegalArgumentException.class, () -> est.fit(df)));
+    assertEquals(
+        "modern memory with initModel collects the patterns to the driver: "
+            + p
+            + " x "
+            + n
+            + " values are "
+            + bytes
+            + " bytes, more than collectLimit = "
+            + limit
+            + " bytes"
+            + SparkRules.COLLECT_ADVICE,
+        e[0].getMessage());
+    // reading the initModel, and the counts: less than one partition's patterns
+    assertTrue(sent < bytes / 4, sent + " bytes sent to the driver");
   }
 }

@@ -49,7 +49,7 @@ class ShardedEnergyTest {
 
   /** The patterns sharded over three partitions (two each), so that the parts merge. */
   private static ShardedMemory sharded(float beta) {
-    return ShardedMemory.of(
+    return ShardedFit.of(
         LocalSpark.context().parallelize(Arrays.asList(x), 3),
         new ModernRows.Settings(io.engram.memory.Separation.SOFTMAX, beta, 0),
         null);
