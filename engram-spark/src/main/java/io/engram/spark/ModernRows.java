@@ -111,18 +111,18 @@ final class ModernRows {
   }
 
   /**
-   * The shards of partition {@code partition}'s patterns {@code it}, its first pattern being
-   * pattern {@code offset} of the memory, each validated as the core's {@code storeRows} validates
-   * patterns (length N, finite, squared norm in the float32 range, ±1 for the binary separations).
+   * The shards of partition {@code partition}'s patterns {@code it}, their offsets counted from its
+   * first pattern, each validated as the core's {@code storeRows} validates patterns (length N,
+   * finite, squared norm in the float32 range, ±1 for the binary separations).
    *
    * @throws IllegalArgumentException (from {@code next}) naming the first bad pattern by its row in
    *     the partition, the partition and the column
    */
-  static Iterator<PatternShard> shards(Iterator<float[]> it, int partition, int offset, Spec spec) {
+  static Iterator<PatternShard> shards(Iterator<float[]> it, int partition, Spec spec) {
     int n = spec.n;
     int rows = PatternShard.rowsPerShard(n);
     return new Iterator<>() {
-      private int next = offset;
+      private int next; // the row of the next pattern in the partition
 
       @Override
       public boolean hasNext() {
@@ -133,7 +133,7 @@ final class ModernRows {
       public PatternShard next() {
         float[] block = new float[rows * n];
         int c = 0;
-        int first = next - offset; // the row of this shard's first pattern in the partition
+        int first = next; // the row of this shard's first pattern in the partition
         while (c < rows && it.hasNext()) {
           float[] x = it.next();
           String where = where(partition, (long) first + c, spec.column);
@@ -218,7 +218,7 @@ final class ModernRows {
               return x;
             }
           };
-      shards = shards(all, partition, 0, new Spec(settings.at(x.length), column, FIRST));
+      shards = shards(all, partition, new Spec(settings.at(x.length), column, FIRST));
     } catch (IllegalArgumentException e) {
       throw new Rejected(e, partition, first[0]);
     }

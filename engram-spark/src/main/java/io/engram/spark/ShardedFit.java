@@ -2,6 +2,7 @@ package io.engram.spark;
 
 import io.engram.memory.ModernHopfieldMemory;
 import java.util.List;
+import java.util.function.Function;
 import java.util.function.IntFunction;
 import java.util.function.LongConsumer;
 import org.apache.spark.api.java.JavaRDD;
@@ -58,7 +59,7 @@ final class ShardedFit {
    */
   static ShardedMemory of(JavaRDD<float[]> patterns, ModernRows.Spec spec, LongConsumer counted) {
     JavaRDD<PatternShard> cached =
-        patterns.mapPartitionsWithIndex((part, it) -> ModernRows.shards(it, part, 0, spec), true);
+        patterns.mapPartitionsWithIndex((part, it) -> ModernRows.shards(it, part, spec), true);
     return made(
         cached,
         ShardedMemory::unwrapped,
@@ -67,13 +68,9 @@ final class ShardedFit {
         spec.column);
   }
 
-  private interface Failure {
-    RuntimeException of(Exception e);
-  }
-
   private static ShardedMemory made(
       JavaRDD<PatternShard> cached,
-      Failure failed,
+      Function<Exception, RuntimeException> failed,
       IntFunction<ModernHopfieldMemory> settings,
       LongConsumer counted,
       String column) {
@@ -96,7 +93,7 @@ final class ShardedFit {
                     })
                 .collect();
       } catch (Exception e) {
-        throw failed.of(e);
+        throw failed.apply(e);
       }
       return summed(cached, tallies, settings, counted, column);
     } catch (RuntimeException e) {
