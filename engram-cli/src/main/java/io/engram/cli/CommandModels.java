@@ -27,6 +27,7 @@ import picocli.CommandLine.Model.IAnnotatedElement;
 import picocli.CommandLine.Model.IExtensible;
 import picocli.CommandLine.Model.IGetter;
 import picocli.CommandLine.Model.IScope;
+import picocli.CommandLine.Model.IScoped;
 import picocli.CommandLine.Model.ISetter;
 import picocli.CommandLine.Model.ITypeInfo;
 import picocli.CommandLine.Model.OptionSpec;
@@ -473,23 +474,38 @@ final class CommandModels {
     return c != null && c.getName().equals("java.util.Optional");
   }
 
-  /** A field of one object, read and set as picocli's field binding does (same messages). */
-  static final class FieldValue implements IScope {
+  /**
+   * A field of the object its scope holds, read and set as picocli's field binding does (through
+   * the scope, with the same messages).
+   */
+  static final class FieldValue implements IGetter, ISetter, IScoped {
     private final Field field;
-    private final Object instance;
     final IScope scope;
 
     FieldValue(Field field, Object instance) {
       this.field = field;
-      this.instance = instance;
       this.scope = new ObjectScope(instance);
+    }
+
+    @Override
+    public IScope getScope() {
+      return scope;
+    }
+
+    private Object target() {
+      try {
+        return scope.get();
+      } catch (Exception ex) {
+        throw new CommandLine.PicocliException("Could not get scope for field " + field, ex);
+      }
     }
 
     @Override
     @SuppressWarnings("unchecked")
     public <T> T get() {
+      Object target = target();
       try {
-        return (T) field.get(instance);
+        return (T) field.get(target);
       } catch (Exception ex) {
         throw new CommandLine.PicocliException("Could not get value for field " + field, ex);
       }
@@ -498,9 +514,10 @@ final class CommandModels {
     @Override
     @SuppressWarnings("unchecked")
     public <T> T set(T value) {
+      Object target = target();
       try {
-        T result = (T) field.get(instance);
-        field.set(instance, value);
+        T result = (T) field.get(target);
+        field.set(target, value);
         return result;
       } catch (Exception ex) {
         throw new CommandLine.PicocliException(
