@@ -92,18 +92,7 @@ class ModernInitModelPassTest {
       HopfieldMemory est =
           new HopfieldMemory().setMemory("modern").setInitModel(dir).setCollectLimit(limit);
       IllegalArgumentException e = assertThrows(IllegalArgumentException.class, () -> est.fit(df));
-      assertEquals(
-          "modern memory with initModel collects the patterns to the driver: "
-              + P
-              + " x "
-              + N
-              + " values are "
-              + bytes
-              + " bytes, more than collectLimit = "
-              + limit
-              + " bytes"
-              + SparkRules.COLLECT_ADVICE,
-          e.getMessage());
+      assertEquals(pastLimit(P, N, bytes, limit), e.getMessage());
       seen.add(new long[] {limit, reads.value()});
     }
     for (long[] s : seen) {
@@ -146,19 +135,22 @@ class ModernInitModelPassTest {
     long sent =
         LocalSpark.resultBytes(
             () -> e[0] = assertThrows(IllegalArgumentException.class, () -> est.fit(df)));
-    assertEquals(
-        "modern memory with initModel collects the patterns to the driver: "
-            + p
-            + " x "
-            + n
-            + " values are "
-            + bytes
-            + " bytes, more than collectLimit = "
-            + limit
-            + " bytes"
-            + SparkRules.COLLECT_ADVICE,
-        e[0].getMessage());
+    assertEquals(pastLimit(p, n, bytes, limit), e[0].getMessage());
     // reading the initModel, and the counts: less than one partition's patterns
     assertTrue(sent < bytes / 4, sent + " bytes sent to the driver");
+  }
+
+  /** The fit's message for P x N patterns of {@code bytes} bytes past {@code limit}. */
+  private static String pastLimit(long p, long n, long bytes, long limit) {
+    return "modern memory with initModel collects the patterns to the driver: "
+        + p
+        + " x "
+        + n
+        + " values are "
+        + bytes
+        + " bytes, more than collectLimit = "
+        + limit
+        + " bytes"
+        + SparkRules.COLLECT_ADVICE;
   }
 }
